@@ -1,0 +1,77 @@
+// The one flat arena: every table the core uses lives at a fixed offset in linear
+// memory, laid out once by init() for a given page count and chunk capacity. Nothing
+// is allocated after init(), so the host's typed-array views stay valid until the next
+// init() (the only call that may grow memory).
+import {
+  COUNTERS, PARAMS, REGION_CAP, HISTORY_CAP, REQUEST_CAP, DELIVERY_CAP, SCRATCH_BYTES,
+  MRU_CAP, L_SLOTS, L_COUNTERS, L_PARAMS, L_REGIONS, L_HIST_PAGES, L_HIST_TIMES,
+  L_REQUESTS, L_DELIVER_PAGES, L_DELIVER_TIMES, L_SCRATCH, L_CHUNK_PAGES, L_CHUNK_GAPS,
+  L_CHUNK_FLAGS, L_STATES, L_ARRIVALS, L_MRU, L_END,
+} from "./layout";
+
+export let counters: usize = 0;
+export let params: usize = 0;
+export let regions: usize = 0;
+export let histPages: usize = 0;
+export let histTimes: usize = 0;
+export let requests: usize = 0;
+export let deliverPages: usize = 0;
+export let deliverTimes: usize = 0;
+export let scratch: usize = 0;
+export let chunkPages: usize = 0;
+export let chunkGaps: usize = 0;
+export let chunkFlags: usize = 0;
+export let states: usize = 0;
+export let arrivals: usize = 0;
+export let mru: usize = 0;
+
+// A static data segment, below __heap_base: the arena starts right after it.
+const offsets: usize = memory.data(L_SLOTS * 8, 8);
+let cursor: u64 = 0;
+
+function place(slot: i32, bytes: u64): usize {
+  const at = cursor;
+  store<f64>(offsets + (<usize>slot << 3), <f64>at);
+  cursor = (at + bytes + 15) & ~(<u64>15);
+  return <usize>at;
+}
+
+/** Places every table from `base`; returns the end of the arena. */
+function placeAll(base: u64, pageCount: u64, chunkCap: u64): u64 {
+  cursor = (base + 15) & ~(<u64>15);
+  counters = place(L_COUNTERS, <u64>COUNTERS * 8);
+  params = place(L_PARAMS, <u64>PARAMS * 8);
+  regions = place(L_REGIONS, <u64>REGION_CAP * 8);
+  histPages = place(L_HIST_PAGES, <u64>HISTORY_CAP * 4);
+  histTimes = place(L_HIST_TIMES, <u64>HISTORY_CAP * 8);
+  requests = place(L_REQUESTS, <u64>REQUEST_CAP * 4);
+  deliverPages = place(L_DELIVER_PAGES, <u64>DELIVERY_CAP * 4);
+  deliverTimes = place(L_DELIVER_TIMES, <u64>DELIVERY_CAP * 8);
+  scratch = place(L_SCRATCH, <u64>SCRATCH_BYTES);
+  mru = place(L_MRU, <u64>MRU_CAP * 4);
+  chunkPages = place(L_CHUNK_PAGES, chunkCap * 4);
+  chunkGaps = place(L_CHUNK_GAPS, chunkCap * 4);
+  chunkFlags = place(L_CHUNK_FLAGS, chunkCap);
+  // arrivals before states keeps the f64 table 8-aligned whatever the page count
+  arrivals = place(L_ARRIVALS, pageCount * 8);
+  states = place(L_STATES, pageCount);
+  store<f64>(offsets + (<usize>L_END << 3), <f64>cursor);
+  return cursor;
+}
+
+/** Lays the arena out after the static data, growing memory to fit, and zeroes it.
+ * Returns 0, or -1 when it cannot fit in the 4 GiB wasm32 address space. */
+export function layoutArena(pageCount: u32, chunkCap: u32): i32 {
+  const base = <u64>__heap_base;
+  const end = placeAll(base, pageCount, chunkCap);
+  if (end > (<u64>65536) * 65536) return -1;
+  const needPages = <i32>((end + 65535) >> 16);
+  const have = memory.size();
+  if (needPages > have && memory.grow(needPages - have) < 0) return -1;
+  memory.fill(counters, 0, <usize>(end - <u64>counters));
+  return 0;
+}
+
+export function layoutOffset(slot: i32): f64 {
+  return load<f64>(offsets + (<usize>slot << 3));
+}

@@ -1,0 +1,237 @@
+// The run loop: replays page-level records against the page table until the chunk
+// ends, the process needs the network, or the clock reaches the host's limit.
+import {
+  counters, chunkPages, chunkGaps, chunkFlags, states, arrivals, requests,
+  deliverPages, deliverTimes, mru, layoutArena,
+} from "./arena";
+import {
+  ST_MASK, ST_NONE, ST_HOME, ST_FLIGHT, ST_LOCAL, F_DIRTY, F_PREFETCHED, F_TRIGGER,
+  F_PUSHED, REC_WRITE, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS, STOP_LIMIT,
+  KIND_PUSH, C_NOW, C_RECORDS, C_ACCESSES, C_REMOTE_FAULTS, C_ZERO_FILLS,
+  C_LATE_PREFETCHES, C_FAULT_STALL_NS, C_LATE_STALL_NS, C_PREFETCHED,
+  C_USEFUL_PREFETCHES, C_PUSHED, C_USEFUL_PUSHES, C_REQUESTS, C_FAULT_SENT_AT,
+  C_SERVICE_NS, C_CURSOR, C_CHUNK_LEN, C_PENDING, C_FAULT_PAGE, C_REMOTE, C_MRU_LEN,
+  P_CPU_NS, P_TRAP_NS, P_ZERO_FILL_NS, P_PAGES, MRU_CAP, COUNTERS,
+} from "./layout";
+import {
+  counter, setCounter, param, request, recordDemandEvent, resetRegionCache,
+} from "./pagetable";
+import { policyReset, policyOnFault, policyOnUse, policyOnServed } from "./policies/index";
+
+export function init(pageCount: u32, chunkCap: u32): i32 {
+  return layoutArena(pageCount, chunkCap);
+}
+
+/** Starts a process from scratch with the parameters and regions the host wrote. */
+export function reset(): void {
+  memory.fill(counters, 0, COUNTERS * 8);
+  const pages = <usize>param(P_PAGES);
+  memory.fill(states, 0, pages);
+  setCounter(C_FAULT_PAGE, -1);
+  resetRegionCache();
+  policyReset();
+}
+
+// @ts-ignore: decorator
+@inline function work(gap: u32, cpuNs: f64): f64 {
+  return Math.floor(<f64>gap * cpuNs + 0.5);
+}
+
+/** Move-to-front list of the most recently used distinct pages (for eager sends). */
+function touchMru(page: u32): void {
+  let n = <i32>counter(C_MRU_LEN);
+  if (n > 0 && load<u32>(mru) == page) return;
+  let i = 1;
+  while (i < n && load<u32>(mru + (<usize>i << 2)) != page) i++;
+  if (i >= n) {
+    if (n < MRU_CAP) n++;
+    i = n - 1;
+  }
+  while (i > 0) {
+    store<u32>(mru + (<usize>i << 2), load<u32>(mru + (<usize>(i - 1) << 2)));
+    i--;
+  }
+  store<u32>(mru, page);
+  setCounter(C_MRU_LEN, <f64>n);
+}
+
+export function run(limit: f64): i32 {
+  return counter(C_REMOTE) != 0 ? runRemote(limit) : runHome(limit);
+}
+
+/** Before migration every page is local: track which exist, which are dirty, and
+ * which were used last. */
+function runHome(limit: f64): i32 {
+  const cpuNs = param(P_CPU_NS);
+  const len = <i32>counter(C_CHUNK_LEN);
+  let cur = <i32>counter(C_CURSOR);
+  let now = counter(C_NOW);
+  let acc = counter(C_ACCESSES);
+  const start = cur;
+  let stop = STOP_CHUNK_END;
+  while (cur < len) {
+    if (now >= limit) {
+      stop = STOP_LIMIT;
+      break;
+    }
+    const page = load<u32>(chunkPages + (<usize>cur << 2));
+    const gap = load<u32>(chunkGaps + (<usize>cur << 2));
+    now += work(gap, cpuNs);
+    acc += <f64>gap;
+    let st = load<u8>(states + <usize>page) | ST_LOCAL;
+    if (load<u8>(chunkFlags + <usize>cur) & REC_WRITE) st |= F_DIRTY;
+    store<u8>(states + <usize>page, st);
+    touchMru(page);
+    cur++;
+  }
+  setCounter(C_RECORDS, counter(C_RECORDS) + <f64>(cur - start));
+  setCounter(C_CURSOR, <f64>cur);
+  setCounter(C_NOW, now);
+  setCounter(C_ACCESSES, acc);
+  return stop;
+}
+
+/** After migration: hits, zero-fills, stalls on pages in flight, remote faults. */
+function runRemote(limit: f64): i32 {
+  const cpuNs = param(P_CPU_NS);
+  const len = <i32>counter(C_CHUNK_LEN);
+  let cur = <i32>counter(C_CURSOR);
+  let now = counter(C_NOW);
+  let acc = counter(C_ACCESSES);
+  let pending = counter(C_PENDING) != 0;
+  const start = cur;
+  let stop = STOP_CHUNK_END;
+  while (cur < len) {
+    if (now >= limit) {
+      stop = STOP_LIMIT;
+      break;
+    }
+    const page = load<u32>(chunkPages + (<usize>cur << 2));
+    if (!pending) {
+      const gap = load<u32>(chunkGaps + (<usize>cur << 2));
+      now += work(gap, cpuNs);
+      acc += <f64>gap;
+      pending = true;
+    }
+    let st = load<u8>(states + <usize>page);
+    const s = st & ST_MASK;
+    if (s == ST_FLIGHT) {
+      const arr = load<f64>(arrivals + (<usize>page << 3));
+      if (arr > now) {
+        // blocked until the page arrives; then look again (the limit may be due)
+        if (<f64>page == counter(C_FAULT_PAGE)) {
+          setCounter(C_FAULT_STALL_NS, counter(C_FAULT_STALL_NS) + (arr - now));
+        } else {
+          setCounter(C_LATE_STALL_NS, counter(C_LATE_STALL_NS) + (arr - now));
+          if (st & (F_PREFETCHED | F_PUSHED)) {
+            setCounter(C_LATE_PREFETCHES, counter(C_LATE_PREFETCHES) + 1);
+          }
+        }
+        now = arr;
+        continue;
+      }
+      st = (st & ~ST_MASK) | ST_LOCAL;
+    } else if (s == ST_HOME) {
+      // remote fault: trap locally, then the request (with any prefetch list) leaves
+      const trap = param(P_TRAP_NS);
+      now += trap;
+      setCounter(C_FAULT_STALL_NS, counter(C_FAULT_STALL_NS) + trap);
+      setCounter(C_REMOTE_FAULTS, counter(C_REMOTE_FAULTS) + 1);
+      setCounter(C_REQUESTS, 0);
+      request(page, 0);
+      setCounter(C_FAULT_PAGE, <f64>page);
+      setCounter(C_FAULT_SENT_AT, now);
+      recordDemandEvent(page, now);
+      policyOnFault(page, now);
+      stop = STOP_FAULT;
+      break;
+    } else if (s == ST_NONE) {
+      now += param(P_ZERO_FILL_NS);
+      setCounter(C_ZERO_FILLS, counter(C_ZERO_FILLS) + 1);
+      st = ST_LOCAL;
+    }
+    // the access itself
+    if (load<u8>(chunkFlags + <usize>cur) & REC_WRITE) st |= F_DIRTY;
+    pending = false;
+    cur++;
+    if (st & (F_PREFETCHED | F_PUSHED | F_TRIGGER)) {
+      store<u8>(states + <usize>page, st & ~(F_PREFETCHED | F_PUSHED | F_TRIGGER));
+      if (st & F_PREFETCHED) {
+        setCounter(C_USEFUL_PREFETCHES, counter(C_USEFUL_PREFETCHES) + 1);
+        recordDemandEvent(page, now);
+      }
+      if (st & F_PUSHED) setCounter(C_USEFUL_PUSHES, counter(C_USEFUL_PUSHES) + 1);
+      setCounter(C_REQUESTS, 0);
+      if (st & F_PREFETCHED) policyOnUse(page, now, (st & F_TRIGGER) != 0);
+      if (counter(C_REQUESTS) > 0) {
+        stop = STOP_REQUESTS;
+        break;
+      }
+    } else {
+      store<u8>(states + <usize>page, st);
+    }
+  }
+  setCounter(C_RECORDS, counter(C_RECORDS) + <f64>(cur - start));
+  setCounter(C_CURSOR, <f64>cur);
+  setCounter(C_NOW, now);
+  setCounter(C_ACCESSES, acc);
+  setCounter(C_PENDING, pending ? 1 : 0);
+  return stop;
+}
+
+/** The host has sent the request list: deliverTimes[i] is when requests[i] arrives
+ * (Infinity: not sent, the page stays at home). On a fault the first entry is the
+ * faulting page; the rest are prefetches. */
+export function answerRequests(count: i32): void {
+  const faultPage = counter(C_FAULT_PAGE);
+  let prefetched = counter(C_PREFETCHED);
+  for (let i = 0; i < count; i++) {
+    const page = load<u32>(requests + (<usize>i << 2));
+    const t = load<f64>(deliverTimes + (<usize>i << 3));
+    const st = load<u8>(states + <usize>page);
+    if (t == Infinity) {
+      store<u8>(states + <usize>page, (st & ~(ST_MASK | F_TRIGGER)) | ST_HOME);
+      continue;
+    }
+    store<f64>(arrivals + (<usize>page << 3), t);
+    if (<f64>page == faultPage && i == 0) {
+      const service = t - counter(C_FAULT_SENT_AT);
+      setCounter(C_SERVICE_NS, service);
+      policyOnServed(service);
+    } else {
+      store<u8>(states + <usize>page, st | F_PREFETCHED);
+      prefetched += 1;
+    }
+  }
+  setCounter(C_PREFETCHED, prefetched);
+  setCounter(C_REQUESTS, 0);
+}
+
+/** Pages the mechanism sent on its own: deliverPages[i] arrives at deliverTimes[i].
+ * Only pages still at home are taken; returns how many were. */
+export function deliver(count: i32, kind: i32): i32 {
+  let taken = 0;
+  const flag: u8 = kind == KIND_PUSH ? F_PUSHED : 0;
+  for (let i = 0; i < count; i++) {
+    const page = load<u32>(deliverPages + (<usize>i << 2));
+    const st = load<u8>(states + <usize>page);
+    if ((st & ST_MASK) != ST_HOME) continue;
+    store<u8>(states + <usize>page, (st & ~ST_MASK) | ST_FLIGHT | flag);
+    store<f64>(arrivals + (<usize>page << 3), load<f64>(deliverTimes + (<usize>i << 3)));
+    taken++;
+  }
+  if (kind == KIND_PUSH) setCounter(C_PUSHED, counter(C_PUSHED) + <f64>taken);
+  return taken;
+}
+
+/** The process moves to the destination. With keepAll every page is there already
+ * (full copy, pre-copy); otherwise the pages it touched stay at home. */
+export function migrate(keepAll: i32): void {
+  const pages = <usize>param(P_PAGES);
+  for (let p: usize = 0; p < pages; p++) {
+    const s = load<u8>(states + p) & ST_MASK;
+    store<u8>(states + p, keepAll ? ST_LOCAL : (s == ST_NONE ? ST_NONE : ST_HOME));
+  }
+  setCounter(C_REMOTE, 1);
+  setCounter(C_PENDING, 0);
+}

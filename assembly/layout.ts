@@ -1,0 +1,93 @@
+// Names shared by the whole WebAssembly core: the arena layout, page-state bits,
+// counter and parameter slots. src/core/abi.ts holds the same numbers for the host;
+// test/abi.test.ts checks the two files agree.
+
+// ---- page state: one byte a page -------------------------------------------
+export const ST_MASK: u8 = 3;
+export const ST_NONE: u8 = 0; // never touched at home: first touch is a local zero-fill
+export const ST_HOME: u8 = 1; // exists only at the home node
+export const ST_FLIGHT: u8 = 2; // requested or pushed; arrival time known
+export const ST_LOCAL: u8 = 3; // present where the process runs
+export const F_DIRTY: u8 = 4; // written since the flag was last cleared
+export const F_PREFETCHED: u8 = 8; // arrived by prefetch, not used yet
+export const F_TRIGGER: u8 = 16; // first use of this page asks the policy for the next batch
+export const F_PUSHED: u8 = 32; // arrived by a background push, not used yet
+
+// ---- record flags ------------------------------------------------------------
+export const REC_WRITE: u8 = 1;
+export const REC_CODE: u8 = 2;
+
+// ---- why run() returned ------------------------------------------------------
+export const STOP_CHUNK_END: i32 = 0; // every record of the chunk is done
+export const STOP_FAULT: i32 = 1; // blocked on a remote fault: answer the requests
+export const STOP_REQUESTS: i32 = 2; // not blocked, but the policy asks for pages now
+export const STOP_LIMIT: i32 = 3; // the clock reached the host's limit
+
+// ---- delivery kinds (deliver()) ---------------------------------------------
+export const KIND_EAGER: i32 = 0; // sent during the freeze by the mechanism
+export const KIND_PUSH: i32 = 1; // background push (post-copy, oracle)
+
+// ---- counters: f64 slots -----------------------------------------------------
+export const C_NOW: i32 = 0; // process clock, ns
+export const C_RECORDS: i32 = 1;
+export const C_ACCESSES: i32 = 2;
+export const C_REMOTE_FAULTS: i32 = 3;
+export const C_ZERO_FILLS: i32 = 4;
+export const C_LATE_PREFETCHES: i32 = 5;
+export const C_FAULT_STALL_NS: i32 = 6;
+export const C_LATE_STALL_NS: i32 = 7;
+export const C_PREFETCHED: i32 = 8;
+export const C_USEFUL_PREFETCHES: i32 = 9;
+export const C_PUSHED: i32 = 10;
+export const C_USEFUL_PUSHES: i32 = 11;
+export const C_REQUESTS: i32 = 12; // pages in the request list now
+export const C_FAULT_SENT_AT: i32 = 13; // when the pending fault's request left
+export const C_SERVICE_NS: i32 = 14; // last observed fault service time
+export const C_CURSOR: i32 = 15; // next record of the chunk
+export const C_CHUNK_LEN: i32 = 16;
+export const C_PENDING: i32 = 17; // 1 while the record at the cursor has consumed its gap
+export const C_FAULT_PAGE: i32 = 18; // page of the pending remote fault, or -1
+export const C_DEMAND_EVENTS: i32 = 19; // events written to the history ring so far
+export const C_REMOTE: i32 = 20; // 0 at home, 1 after migration
+export const C_PREFETCH_ISSUES: i32 = 21; // policy calls that issued at least one page
+export const C_MRU_LEN: i32 = 22; // valid entries of the most-recently-used list
+export const COUNTERS: i32 = 32;
+
+// ---- parameters: f64 slots, written by the host before reset() ----------------
+export const P_CPU_NS: i32 = 0; // ns of work per memory access
+export const P_TRAP_NS: i32 = 1; // local overhead of a remote fault before the request leaves
+export const P_ZERO_FILL_NS: i32 = 2; // cost of a first touch of a page that never existed
+export const P_POLICY: i32 = 3; // policy id
+export const P_HISTORY: i32 = 4; // history ring length actually used (<= HISTORY_CAP)
+export const P_REGIONS: i32 = 5; // number of regions
+export const P_PAGES: i32 = 6; // number of pages
+export const P_POLICY_BASE: i32 = 16; // policy parameters start here
+export const PARAMS: i32 = 48;
+
+// ---- fixed capacities ----------------------------------------------------------
+export const REGION_CAP: i32 = 1024;
+export const HISTORY_CAP: i32 = 256;
+export const REQUEST_CAP: i32 = 8192;
+export const DELIVERY_CAP: i32 = 8192;
+export const SCRATCH_BYTES: i32 = 1 << 20; // policy state, 1 MiB
+
+// ---- layout slot ids returned by layoutOffset() ---------------------------------
+export const L_COUNTERS: i32 = 0;
+export const L_PARAMS: i32 = 1;
+export const L_REGIONS: i32 = 2; // u32 pairs: first page, end page (exclusive)
+export const L_HIST_PAGES: i32 = 3;
+export const L_HIST_TIMES: i32 = 4;
+export const L_REQUESTS: i32 = 5;
+export const L_DELIVER_PAGES: i32 = 6;
+export const L_DELIVER_TIMES: i32 = 7;
+export const L_SCRATCH: i32 = 8;
+export const L_CHUNK_PAGES: i32 = 9;
+export const L_CHUNK_GAPS: i32 = 10;
+export const L_CHUNK_FLAGS: i32 = 11;
+export const L_STATES: i32 = 12;
+export const L_ARRIVALS: i32 = 13;
+export const L_MRU: i32 = 14;
+export const L_END: i32 = 15;
+export const L_SLOTS: i32 = 16;
+
+export const MRU_CAP: i32 = 8;

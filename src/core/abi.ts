@@ -1,0 +1,93 @@
+// The host's copy of the WebAssembly core's ABI (assembly/layout.ts): page-state bits,
+// stop reasons, counter and parameter slots, arena slots and capacities. The TypeScript
+// reference core uses the same numbers; test/abi.test.ts keeps the two files in step.
+
+// ---- page state: one byte a page -------------------------------------------
+export const ST_MASK = 3;
+export const ST_NONE = 0; // never touched at home: first touch is a local zero-fill
+export const ST_HOME = 1; // exists only at the home node
+export const ST_FLIGHT = 2; // requested or pushed; arrival time known
+export const ST_LOCAL = 3; // present where the process runs
+export const F_DIRTY = 4; // written since the flag was last cleared
+export const F_PREFETCHED = 8; // arrived by prefetch, not used yet
+export const F_TRIGGER = 16; // first use of this page asks the policy for the next batch
+export const F_PUSHED = 32; // arrived by a background push, not used yet
+
+// ---- record flags ------------------------------------------------------------
+export const REC_WRITE = 1;
+export const REC_CODE = 2;
+
+// ---- why run() returned ------------------------------------------------------
+export const STOP_CHUNK_END = 0; // every record of the chunk is done
+export const STOP_FAULT = 1; // blocked on a remote fault: answer the requests
+export const STOP_REQUESTS = 2; // not blocked, but the policy asks for pages now
+export const STOP_LIMIT = 3; // the clock reached the host's limit
+
+// ---- delivery kinds (deliver()) ---------------------------------------------
+export const KIND_EAGER = 0; // sent during the freeze by the mechanism
+export const KIND_PUSH = 1; // background push (post-copy, oracle)
+
+// ---- counters: f64 slots -----------------------------------------------------
+export const C_NOW = 0; // process clock, ns
+export const C_RECORDS = 1;
+export const C_ACCESSES = 2;
+export const C_REMOTE_FAULTS = 3;
+export const C_ZERO_FILLS = 4;
+export const C_LATE_PREFETCHES = 5;
+export const C_FAULT_STALL_NS = 6;
+export const C_LATE_STALL_NS = 7;
+export const C_PREFETCHED = 8;
+export const C_USEFUL_PREFETCHES = 9;
+export const C_PUSHED = 10;
+export const C_USEFUL_PUSHES = 11;
+export const C_REQUESTS = 12; // pages in the request list now
+export const C_FAULT_SENT_AT = 13; // when the pending fault's request left
+export const C_SERVICE_NS = 14; // last observed fault service time
+export const C_CURSOR = 15; // next record of the chunk
+export const C_CHUNK_LEN = 16;
+export const C_PENDING = 17; // 1 while the record at the cursor has consumed its gap
+export const C_FAULT_PAGE = 18; // page of the pending remote fault, or -1
+export const C_DEMAND_EVENTS = 19; // events written to the history ring so far
+export const C_REMOTE = 20; // 0 at home, 1 after migration
+export const C_PREFETCH_ISSUES = 21; // policy calls that issued at least one page
+export const C_MRU_LEN = 22; // valid entries of the most-recently-used list
+export const COUNTERS = 32;
+
+// ---- parameters: f64 slots, written by the host before reset() ----------------
+export const P_CPU_NS = 0; // ns of work per memory access
+export const P_TRAP_NS = 1; // local overhead of a remote fault before the request leaves
+export const P_ZERO_FILL_NS = 2; // cost of a first touch of a page that never existed
+export const P_POLICY = 3; // policy id
+export const P_HISTORY = 4; // history ring length actually used (<= HISTORY_CAP)
+export const P_REGIONS = 5; // number of regions
+export const P_PAGES = 6; // number of pages
+export const P_POLICY_BASE = 16; // policy parameters start here
+export const PARAMS = 48;
+
+// ---- fixed capacities ----------------------------------------------------------
+export const REGION_CAP = 1024;
+export const HISTORY_CAP = 256;
+export const REQUEST_CAP = 8192;
+export const DELIVERY_CAP = 8192;
+export const SCRATCH_BYTES = 1 << 20; // policy state, 1 MiB
+
+// ---- layout slot ids returned by layoutOffset() ---------------------------------
+export const L_COUNTERS = 0;
+export const L_PARAMS = 1;
+export const L_REGIONS = 2; // u32 pairs: first page, end page (exclusive)
+export const L_HIST_PAGES = 3;
+export const L_HIST_TIMES = 4;
+export const L_REQUESTS = 5;
+export const L_DELIVER_PAGES = 6;
+export const L_DELIVER_TIMES = 7;
+export const L_SCRATCH = 8;
+export const L_CHUNK_PAGES = 9;
+export const L_CHUNK_GAPS = 10;
+export const L_CHUNK_FLAGS = 11;
+export const L_STATES = 12;
+export const L_ARRIVALS = 13;
+export const L_MRU = 14;
+export const L_END = 15;
+export const L_SLOTS = 16;
+
+export const MRU_CAP = 8;

@@ -1,0 +1,11 @@
+// Creating a core by kind: the only place the host names a core implementation.
+import { ReferenceCore } from "./reference-core.js";
+import type { CoreKind, SimCore } from "./types.js";
+import { WasmCore } from "./wasm-core.js";
+
+export async function createCore(kind: CoreKind): Promise<SimCore> {
+  return kind === "wasm" ? WasmCore.create() : new ReferenceCore();
+}
+
+export type { CoreKind, SimCore, CoreViews } from "./types.js";
+export { CapacityError } from "./types.js";

@@ -1,0 +1,28 @@
+// Policy registration for the reference core: one entry per policy id (the ids are
+// those of src/policies/registry.ts).
+import type { PolicyServices } from "../reference-core.js";
+
+/** The reference twin of assembly/policies/index.ts. */
+export interface ReferencePolicy {
+  reset(): void;
+  /** A remote fault on `page`; the faulting page is already request 0. */
+  onFault(page: number, now: number): void;
+  /** First use of a page that arrived by prefetch; `trigger` if it opened a batch. */
+  onUse(page: number, now: number, trigger: boolean): void;
+  /** A fault was served in `ns` (request sent to faulting page arrived). */
+  onServed(ns: number): void;
+}
+
+class NoPolicy implements ReferencePolicy {
+  reset(): void {}
+  onFault(): void {}
+  onUse(): void {}
+  onServed(): void {}
+}
+
+const makers: Record<number, (core: PolicyServices) => ReferencePolicy> = {};
+
+export function createReferencePolicy(id: number, core: PolicyServices): ReferencePolicy {
+  const make = makers[id];
+  return make ? make(core) : new NoPolicy();
+}

@@ -1,0 +1,53 @@
+// The seam between the host and a simulation core. Two cores implement it: the
+// WebAssembly core (assembly/, driven by wasm-core.ts) and the TypeScript reference
+// (reference-core.ts). The host talks to both through these typed-array views and
+// six calls, and never knows which one it drives.
+
+export type CoreKind = "wasm" | "reference";
+
+/** Views over the core's tables. Valid until the next init(). */
+export interface CoreViews {
+  /** f64 slots C_* of abi.ts: clock, chunk cursor, metric counters. */
+  counters: Float64Array;
+  /** f64 slots P_* of abi.ts: costs, policy id and policy parameters. */
+  params: Float64Array;
+  /** Region table, pairs (first page, end page exclusive), sorted, disjoint. */
+  regions: Uint32Array;
+  /** Pages the core asks for after STOP_FAULT / STOP_REQUESTS (C_REQUESTS of them). */
+  requests: Uint32Array;
+  /** Pages the host hands to deliver(), and arrival times for deliver() and answerRequests(). */
+  deliverPages: Uint32Array;
+  deliverTimes: Float64Array;
+  /** The record chunk the host fills: page id, accesses since the previous record, REC_* flags. */
+  chunkPages: Uint32Array;
+  chunkGaps: Uint32Array;
+  chunkFlags: Uint8Array;
+  /** One byte a page: ST_* state and F_* flags. */
+  states: Uint8Array;
+  /** Most recently used distinct pages, newest first (C_MRU_LEN of them). */
+  mru: Uint32Array;
+}
+
+export interface SimCore {
+  readonly kind: CoreKind;
+  /** Lays out the tables for `pageCount` pages and a chunk of `chunkCapacity` records,
+   * all zero. Throws CapacityError when they cannot fit. Earlier views are void. */
+  init(pageCount: number, chunkCapacity: number): CoreViews;
+  /** Starts a process afresh from the params and regions written into the views. */
+  reset(): void;
+  /** Replays the chunk from the cursor; returns a STOP_* reason. */
+  run(limitNs: number): number;
+  /** The host sent requests[0..count): deliverTimes[i] is when requests[i] arrives. */
+  answerRequests(count: number): void;
+  /** Mechanism sends: deliverPages[i] arrives at deliverTimes[i]; returns pages taken. */
+  deliver(count: number, kind: number): number;
+  /** The process moves: all pages local (keepAll) or the touched ones left at home. */
+  migrate(keepAll: boolean): void;
+}
+
+export class CapacityError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CapacityError";
+  }
+}

@@ -1,0 +1,87 @@
+// The WebAssembly core, loaded through the compiler's generated raw bindings. The
+// module is compiled once per process; each core is its own instance with its own
+// memory, so cores never share state.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { instantiate } from "../../build/release.js";
+import {
+  L_COUNTERS, L_PARAMS, L_REGIONS, L_REQUESTS, L_DELIVER_PAGES, L_DELIVER_TIMES,
+  L_CHUNK_PAGES, L_CHUNK_GAPS, L_CHUNK_FLAGS, L_STATES, L_MRU, COUNTERS, PARAMS,
+  REGION_CAP, REQUEST_CAP, DELIVERY_CAP, MRU_CAP,
+} from "./abi.js";
+import { CapacityError, type CoreViews, type SimCore } from "./types.js";
+
+type Exports = Awaited<ReturnType<typeof instantiate>>;
+
+const wasmUrl = new URL("../../build/release.wasm", import.meta.url);
+let compiled: WebAssembly.Module | undefined;
+
+function wasmModule(): WebAssembly.Module {
+  if (!compiled) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(fileURLToPath(wasmUrl));
+    } catch {
+      throw new Error(`WebAssembly core not built: ${fileURLToPath(wasmUrl)} is missing (run npm run build)`);
+    }
+    compiled = new WebAssembly.Module(new Uint8Array(bytes));
+  }
+  return compiled;
+}
+
+const imports = {
+  env: {
+    abort(_msg: number, _file: number, line: number, col: number): never {
+      throw new Error(`WebAssembly core aborted at ${line}:${col}`);
+    },
+  },
+};
+
+export class WasmCore implements SimCore {
+  readonly kind = "wasm" as const;
+  private constructor(private readonly ex: Exports) {}
+
+  static async create(): Promise<WasmCore> {
+    return new WasmCore(await instantiate(wasmModule(), imports));
+  }
+
+  init(pageCount: number, chunkCapacity: number): CoreViews {
+    if (this.ex.init(pageCount, chunkCapacity) !== 0) {
+      throw new CapacityError(
+        `${pageCount} pages and a ${chunkCapacity}-record chunk do not fit in the 4 GiB WebAssembly memory`,
+      );
+    }
+    // init may have grown memory, which detaches every earlier view
+    const buf = this.ex.memory.buffer;
+    const at = (slot: number) => this.ex.layoutOffset(slot);
+    return {
+      counters: new Float64Array(buf, at(L_COUNTERS), COUNTERS),
+      params: new Float64Array(buf, at(L_PARAMS), PARAMS),
+      regions: new Uint32Array(buf, at(L_REGIONS), REGION_CAP * 2),
+      requests: new Uint32Array(buf, at(L_REQUESTS), REQUEST_CAP),
+      deliverPages: new Uint32Array(buf, at(L_DELIVER_PAGES), DELIVERY_CAP),
+      deliverTimes: new Float64Array(buf, at(L_DELIVER_TIMES), DELIVERY_CAP),
+      chunkPages: new Uint32Array(buf, at(L_CHUNK_PAGES), chunkCapacity),
+      chunkGaps: new Uint32Array(buf, at(L_CHUNK_GAPS), chunkCapacity),
+      chunkFlags: new Uint8Array(buf, at(L_CHUNK_FLAGS), chunkCapacity),
+      states: new Uint8Array(buf, at(L_STATES), pageCount),
+      mru: new Uint32Array(buf, at(L_MRU), MRU_CAP),
+    };
+  }
+
+  reset(): void {
+    this.ex.reset();
+  }
+  run(limitNs: number): number {
+    return this.ex.run(limitNs);
+  }
+  answerRequests(count: number): void {
+    this.ex.answerRequests(count);
+  }
+  deliver(count: number, kind: number): number {
+    return this.ex.deliver(count, kind);
+  }
+  migrate(keepAll: boolean): void {
+    this.ex.migrate(keepAll ? 1 : 0);
+  }
+}

@@ -1,0 +1,11 @@
+// The library: `import { simulate } from "ampom"`.
+export { simulate, runScenario, scenarioWorkload } from "./sim/simulate.js";
+export { resolveOptions, runOptionsSchema, type RunOptions, type Scenario } from "./sim/options.js";
+export type { Metrics } from "./sim/metrics.js";
+export type { BytesMoved } from "./sim/bytes.js";
+export { createCore, CapacityError, type SimCore, type CoreKind, type CoreViews } from "./core/index.js";
+export { workloads } from "./workloads/registry.js";
+export type { Workload, WorkloadOptions, Region, RecordStream } from "./workloads/types.js";
+export { policies } from "./policies/registry.js";
+export { mechanisms } from "./migration/registry.js";
+export { networkPresets } from "./network/presets.js";

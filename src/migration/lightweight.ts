@@ -1,0 +1,30 @@
+// AMPoM's lightweight migration: freeze, send the context and the few most recently
+// used pages (current code, stack and data page), resume as soon as they are in; the
+// rest comes by remote faults and the prefetch policy.
+import { C_MRU_LEN, ST_LOCAL, ST_MASK } from "../core/abi.js";
+import { sendContext, sendPages } from "./send.js";
+import type { Mechanism, MigrationContext } from "./types.js";
+
+/** The `k` most recently used distinct pages, newest first. */
+export function recentPages(ctx: MigrationContext, k: number): number[] {
+  const v = ctx.proc.views;
+  const n = Math.min(k, v.counters[C_MRU_LEN]);
+  return Array.from(v.mru.subarray(0, n)).filter((p) => (v.states[p] & ST_MASK) === ST_LOCAL);
+}
+
+/** Freeze, send context and eager pages; returns when they have all arrived. */
+export function lightweightFreeze(ctx: MigrationContext): number {
+  ctx.freeze();
+  const eager = recentPages(ctx, ctx.eagerPages);
+  const contextIn = sendContext(ctx, ctx.decisionAt);
+  ctx.proc.core.migrate(false);
+  return Math.max(contextIn, sendPages(ctx, eager, ctx.decisionAt));
+}
+
+export const lightweight: Mechanism = {
+  name: "lightweight",
+  description: "AMPoM: send the context and a few pages, fetch the rest on demand",
+  start(ctx) {
+    ctx.resume(lightweightFreeze(ctx));
+  },
+};

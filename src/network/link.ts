@@ -1,0 +1,45 @@
+// One direction of a full-duplex link: a FIFO with a bandwidth and a one-way latency.
+// A message ready at t starts when the link is free, occupies it for size/bandwidth,
+// and arrives one latency after its last byte leaves (Network.send does the queueing).
+
+export interface LinkSpec {
+  /** bits per second */
+  bandwidthBps: number;
+  /** one-way latency, ns */
+  latencyNs: number;
+  /** share of the link taken by background traffic, 0 <= u < 1 */
+  background: number;
+  /** size of one background packet in bytes: a message waits on average for half of
+   * one when the link is busy */
+  backgroundPacketBytes: number;
+}
+
+export class Link {
+  /** When the last message queued so far leaves the link. */
+  freeAt = 0;
+  /** Bytes carried, for the per-link report. */
+  bytes = 0;
+  messages = 0;
+  private readonly nsPerByte: number;
+  private readonly backgroundWaitNs: number;
+
+  constructor(readonly spec: LinkSpec) {
+    const { bandwidthBps, background, backgroundPacketBytes } = spec;
+    // Background traffic at utilisation u leaves a share 1-u of the bandwidth, and a
+    // message that finds a background packet on the wire waits for the rest of it:
+    // mean wait u/(1-u) * half a packet time (a deterministic M/D/1 mean).
+    this.nsPerByte = 8e9 / (bandwidthBps * (1 - background));
+    const packetNs = (backgroundPacketBytes * 8e9) / bandwidthBps;
+    this.backgroundWaitNs = Math.round(((background / (1 - background)) * packetNs) / 2);
+  }
+
+  /** Transmission time of `bytes`, whole ns. */
+  txNs(bytes: number): number {
+    return Math.ceil(bytes * this.nsPerByte);
+  }
+
+  /** When a message of `bytes` that is ready at `readyAt` starts to leave. */
+  startTime(readyAt: number): number {
+    return Math.max(readyAt + this.backgroundWaitNs, this.freeAt);
+  }
+}

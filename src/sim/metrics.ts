@@ -1,0 +1,86 @@
+// The metrics every run reports (DESIGN section 4), read off a finished process.
+import {
+  C_ACCESSES, C_FAULT_STALL_NS, C_LATE_PREFETCHES, C_LATE_STALL_NS, C_PREFETCHED,
+  C_PUSHED, C_RECORDS, C_REMOTE_FAULTS, C_USEFUL_PREFETCHES, C_USEFUL_PUSHES, C_ZERO_FILLS,
+} from "../core/abi.js";
+import type { BytesMoved } from "./bytes.js";
+import type { ProcessRun } from "./process.js";
+
+export interface Metrics {
+  workload: string;
+  mechanism: string;
+  policy: string;
+  network: string;
+  core: string;
+  seed: number;
+  memoryBytes: number;
+  pages: number;
+  records: number;
+  accesses: number;
+  /** migration decision to resume, ns */
+  freezeNs: number;
+  remoteFaults: number;
+  zeroFills: number;
+  latePrefetches: number;
+  prefetchedPages: number;
+  usefulPrefetches: number;
+  /** useful / prefetched (0 when nothing was prefetched) */
+  accuracy: number;
+  /** useful / (useful + remote faults): share of demand misses the prefetches removed */
+  coverage: number;
+  pushedPages: number;
+  usefulPushes: number;
+  faultStallNs: number;
+  lateStallNs: number;
+  stallNs: number;
+  bytesMoved: BytesMoved;
+  /** start to finish, freeze included, ns */
+  runtimeNs: number;
+  /** 1 - remoteFaults / remoteFaults(lightweight + none); needs baselines */
+  faultsPrevented?: number;
+  /** runtime / runtime(full-copy) - 1; needs baselines */
+  overheadVsFullCopy?: number;
+  /** runtime of the oracle bound, ns; needs baselines */
+  oracleRuntimeNs?: number;
+  /** (runtime(demand) - runtime) / (runtime(demand) - runtime(oracle)); needs baselines */
+  oracleGapClosed?: number;
+}
+
+export interface RunLabels {
+  workload: string;
+  mechanism: string;
+  policy: string;
+  network: string;
+  core: string;
+  seed: number;
+  memoryBytes: number;
+}
+
+export function readMetrics(proc: ProcessRun, labels: RunLabels): Metrics {
+  const c = proc.views.counters;
+  const prefetched = c[C_PREFETCHED];
+  const useful = c[C_USEFUL_PREFETCHES];
+  const faults = c[C_REMOTE_FAULTS];
+  const freezeNs = Number.isNaN(proc.decisionAt) ? 0 : proc.resumedAt - proc.decisionAt;
+  return {
+    ...labels,
+    pages: proc.workload.pageCount,
+    records: c[C_RECORDS],
+    accesses: c[C_ACCESSES],
+    freezeNs,
+    remoteFaults: faults,
+    zeroFills: c[C_ZERO_FILLS],
+    latePrefetches: c[C_LATE_PREFETCHES],
+    prefetchedPages: prefetched,
+    usefulPrefetches: useful,
+    accuracy: prefetched > 0 ? useful / prefetched : 0,
+    coverage: useful + faults > 0 ? useful / (useful + faults) : 0,
+    pushedPages: c[C_PUSHED],
+    usefulPushes: c[C_USEFUL_PUSHES],
+    faultStallNs: c[C_FAULT_STALL_NS],
+    lateStallNs: c[C_LATE_STALL_NS],
+    stallNs: c[C_FAULT_STALL_NS] + c[C_LATE_STALL_NS],
+    bytesMoved: { ...proc.bytes },
+    runtimeNs: proc.finishedAt,
+  };
+}

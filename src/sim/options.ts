@@ -1,0 +1,103 @@
+// Run options: what `ampom run`, `simulate()` and sweep configs accept, checked once
+// here with messages that name the option and say what is accepted.
+import { z } from "zod";
+import { mechanisms } from "../migration/registry.js";
+import { networkPresets, type NetworkPreset } from "../network/presets.js";
+import { policies } from "../policies/registry.js";
+import { parseDuration, parseRate, parseSize } from "../util/units.js";
+import type { CoreKind } from "../core/types.js";
+
+const sizeLike = z.union([z.number(), z.string()]);
+
+export const runOptionsSchema = z
+  .object({
+    workload: z.string().min(1).default("sequential"),
+    memory: sizeLike.default("64MiB"),
+    mechanism: z.string().default("lightweight"),
+    policy: z.string().default("none"),
+    network: z.string().default("gige-2008"),
+    bandwidth: sizeLike.optional(),
+    latency: sizeLike.optional(),
+    background: z.number().min(0).lt(1).default(0),
+    migrateAt: z.number().min(0).max(1).default(0.5),
+    seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
+    core: z.enum(["wasm", "reference"]).default("wasm"),
+    baselines: z.boolean().default(true),
+    pageSize: z.number().int().min(512).max(1 << 21).default(4096),
+    cpuNsPerAccess: z.number().positive().default(1),
+    eagerPages: z.number().int().min(0).max(64).default(3),
+    workingSet: z.number().gt(0).max(1).default(1),
+    iterations: z.number().int().positive().optional(),
+    historyLength: z.number().int().min(1).max(256).default(32),
+    chunkRecords: z.number().int().min(1).max(1 << 22).default(1 << 16),
+    policyParams: z.record(z.string(), z.number()).default({}),
+  })
+  .strict();
+
+export type RunOptions = z.input<typeof runOptionsSchema>;
+
+/** Options with every default filled in and every unit resolved. */
+export interface Scenario {
+  workload: string;
+  memoryBytes: number;
+  mechanism: string;
+  policy: string;
+  network: NetworkPreset;
+  background: number;
+  migrateAt: number;
+  seed: number;
+  core: CoreKind;
+  baselines: boolean;
+  pageSize: number;
+  cpuNsPerAccess: number;
+  eagerPages: number;
+  workingSet: number;
+  iterations?: number;
+  historyLength: number;
+  chunkRecords: number;
+  policyParams: Record<string, number>;
+}
+
+function oneOf(what: string, value: string, known: Record<string, unknown>): void {
+  if (!(value in known)) throw new Error(`unknown ${what} "${value}" (known: ${Object.keys(known).join(", ")})`);
+}
+
+export function resolveOptions(input: RunOptions): Scenario {
+  const parsed = runOptionsSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue.path.join(".") || "options";
+    throw new Error(`option ${where}: ${issue.message}`);
+  }
+  const o = parsed.data;
+  oneOf("mechanism", o.mechanism, mechanisms);
+  oneOf("policy", o.policy, policies);
+  oneOf("network", o.network, networkPresets);
+  const preset = { ...networkPresets[o.network] };
+  if (o.bandwidth !== undefined) preset.bandwidthBps = parseRate("bandwidth", o.bandwidth);
+  if (o.latency !== undefined) preset.latencyNs = parseDuration("latency", o.latency);
+  if (!(preset.bandwidthBps > 0)) throw new Error(`option bandwidth: must be positive, got ${preset.bandwidthBps}`);
+  if (!(preset.latencyNs >= 0)) throw new Error(`option latency: must not be negative, got ${preset.latencyNs}`);
+  const memoryBytes = parseSize("memory", o.memory);
+  if (!(memoryBytes >= o.pageSize)) throw new Error(`option memory: must be at least one page (${o.pageSize} bytes), got ${memoryBytes}`);
+  return {
+    workload: o.workload,
+    memoryBytes,
+    mechanism: o.mechanism,
+    policy: o.policy,
+    network: preset,
+    background: o.background,
+    migrateAt: o.migrateAt,
+    seed: o.seed,
+    core: o.core,
+    baselines: o.baselines,
+    pageSize: o.pageSize,
+    cpuNsPerAccess: o.cpuNsPerAccess,
+    eagerPages: o.eagerPages,
+    workingSet: o.workingSet,
+    iterations: o.iterations,
+    historyLength: o.historyLength,
+    chunkRecords: o.chunkRecords,
+    policyParams: o.policyParams,
+  };
+}

@@ -1,0 +1,35 @@
+// The home node's side of remote paging: a fault request (with any prefetch list)
+// travels to the home node, which serves it and sends the faulting page first, then
+// the prefetched pages in the order asked.
+import { STOP_FAULT } from "../core/abi.js";
+import type { Network } from "../network/network.js";
+import type { NetworkPreset } from "../network/presets.js";
+import { addBytes } from "./bytes.js";
+import type { ProcessRun, RequestServer } from "./process.js";
+
+export class Pager implements RequestServer {
+  constructor(
+    private readonly net: Network,
+    private readonly costs: NetworkPreset,
+    private readonly pageSize: number,
+  ) {}
+
+  serve(proc: ProcessRun, stop: number): void {
+    const v = proc.views;
+    const n = proc.requestCount();
+    if (n === 0) return;
+    const isFault = stop === STOP_FAULT;
+    const sentAt = proc.clock;
+    const listed = isFault ? n - 1 : n;
+    const requestBytes = this.costs.requestHeaderBytes + listed * this.costs.requestBytesPerPage;
+    addBytes(proc.bytes, "control", requestBytes);
+    const atHome = this.net.send(proc.node, proc.home, sentAt, requestBytes);
+    const ready = atHome + this.costs.serviceNs;
+    const message = this.pageSize + this.costs.pageHeaderBytes;
+    for (let i = 0; i < n; i++) {
+      v.deliverTimes[i] = this.net.send(proc.home, proc.node, ready, message);
+      addBytes(proc.bytes, isFault && i === 0 ? "fault" : "prefetch", message);
+    }
+    proc.core.answerRequests(n);
+  }
+}

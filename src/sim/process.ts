@@ -1,0 +1,139 @@
+// One process as the host sees it: its core, its record stream, where it runs, and
+// the bytes it moved. advance() replays records until the host's next event.
+import {
+  C_CHUNK_LEN, C_CURSOR, C_NOW, C_REQUESTS, P_CPU_NS, P_HISTORY, P_PAGES, P_POLICY,
+  P_POLICY_BASE, P_REGIONS, P_TRAP_NS, P_ZERO_FILL_NS, STOP_CHUNK_END, STOP_LIMIT,
+  REGION_CAP, HISTORY_CAP,
+} from "../core/abi.js";
+import type { CoreViews, SimCore } from "../core/types.js";
+import type { NodeId } from "../network/network.js";
+import type { RecordStream, Workload } from "../workloads/types.js";
+import { emptyBytes, type BytesMoved } from "./bytes.js";
+
+export type Phase = "home" | "frozen" | "remote" | "done";
+
+export interface ProcessSetup {
+  id: number;
+  workload: Workload;
+  core: SimCore;
+  home: NodeId;
+  policyId: number;
+  policyParams: number[];
+  cpuNsPerAccess: number;
+  faultTrapNs: number;
+  zeroFillNs: number;
+  historyLength: number;
+  chunkRecords: number;
+  /** record index at which the migration decision is taken, or null for none */
+  migrateAtRecord: number | null;
+}
+
+/** Serves what the core asks for while remote: see Pager. */
+export interface RequestServer {
+  /** `stop` is STOP_FAULT (the process waits for requests[0]) or STOP_REQUESTS. */
+  serve(proc: ProcessRun, stop: number): void;
+}
+
+export class ProcessRun {
+  readonly id: number;
+  readonly workload: Workload;
+  readonly core: SimCore;
+  readonly views: CoreViews;
+  readonly home: NodeId;
+  /** node the process runs on */
+  node: NodeId;
+  phase: Phase = "home";
+  readonly bytes: BytesMoved = emptyBytes();
+  /** records handed to the core so far */
+  fed = 0;
+  migrateAtRecord: number | null;
+  decisionAt = NaN;
+  resumedAt = NaN;
+  finishedAt = NaN;
+  private readonly stream: RecordStream;
+  private readonly chunkRecords: number;
+
+  constructor(s: ProcessSetup) {
+    this.id = s.id;
+    this.workload = s.workload;
+    this.core = s.core;
+    this.home = this.node = s.home;
+    this.migrateAtRecord = s.migrateAtRecord;
+    this.chunkRecords = s.chunkRecords;
+    const w = s.workload;
+    if (w.regions.length > REGION_CAP) {
+      throw new Error(`workload ${w.name} has ${w.regions.length} regions; at most ${REGION_CAP} are supported`);
+    }
+    if (s.historyLength < 1 || s.historyLength > HISTORY_CAP) {
+      throw new Error(`history length ${s.historyLength} is outside 1..${HISTORY_CAP}`);
+    }
+    this.views = s.core.init(w.pageCount, s.chunkRecords);
+    const p = this.views.params;
+    p[P_CPU_NS] = s.cpuNsPerAccess;
+    p[P_TRAP_NS] = s.faultTrapNs;
+    p[P_ZERO_FILL_NS] = s.zeroFillNs;
+    p[P_POLICY] = s.policyId;
+    p[P_HISTORY] = s.historyLength;
+    p[P_REGIONS] = w.regions.length;
+    p[P_PAGES] = w.pageCount;
+    s.policyParams.forEach((v, i) => (p[P_POLICY_BASE + i] = v));
+    w.regions.forEach((r, i) => {
+      this.views.regions[2 * i] = r.start;
+      this.views.regions[2 * i + 1] = r.start + r.pages;
+    });
+    s.core.reset();
+    this.stream = w.open();
+  }
+
+  get clock(): number {
+    return this.views.counters[C_NOW];
+  }
+  set clock(t: number) {
+    this.views.counters[C_NOW] = t;
+  }
+
+  /** Replays records until the clock reaches `limit` ("limit"), the migration point
+   * ("migration-point"), or the end of the workload ("done"). */
+  advance(limit: number, server: RequestServer): "limit" | "migration-point" | "done" {
+    const c = this.views.counters;
+    for (;;) {
+      if (c[C_CURSOR] >= c[C_CHUNK_LEN]) {
+        let room = this.chunkRecords;
+        if (this.migrateAtRecord !== null) {
+          room = Math.min(room, this.migrateAtRecord - this.fed);
+          if (room <= 0) return "migration-point";
+        }
+        const n = this.stream.fill(this.views.chunkPages, this.views.chunkGaps, this.views.chunkFlags, room);
+        if (n === 0) {
+          this.stream.close?.();
+          return "done";
+        }
+        this.checkChunk(n);
+        c[C_CHUNK_LEN] = n;
+        c[C_CURSOR] = 0;
+        this.fed += n;
+      }
+      const stop = this.core.run(limit);
+      if (stop === STOP_LIMIT) return "limit";
+      if (stop !== STOP_CHUNK_END) server.serve(this, stop);
+    }
+  }
+
+  /** Pending requests after a stop: the core's request list. */
+  requestCount(): number {
+    return this.views.counters[C_REQUESTS];
+  }
+
+  /** Every page id must lie inside the address space; the cores index tables with it. */
+  private checkChunk(n: number): void {
+    const pages = this.views.chunkPages;
+    const limit = this.workload.pageCount;
+    for (let i = 0; i < n; i++) {
+      if (pages[i] >= limit) {
+        throw new Error(
+          `workload ${this.workload.name}: record ${this.fed + i} names page ${pages[i]}, outside its ${limit} pages`,
+        );
+      }
+    }
+  }
+}

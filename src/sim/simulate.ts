@@ -1,0 +1,77 @@
+// One scenario end to end: build the workload, the network and the process, run the
+// cluster, read the metrics; and, unless told not to, the baselines that give the
+// relative metrics (demand paging, full copy).
+import { createCore } from "../core/index.js";
+import { mechanisms } from "../migration/registry.js";
+import { Network } from "../network/network.js";
+import { policies, policyParamVector } from "../policies/registry.js";
+import { openWorkload } from "../workloads/index.js";
+import type { Workload } from "../workloads/types.js";
+import { Cluster } from "./cluster.js";
+import { readMetrics, type Metrics } from "./metrics.js";
+import { resolveOptions, type RunOptions, type Scenario } from "./options.js";
+import { ProcessRun } from "./process.js";
+
+export function scenarioWorkload(s: Scenario): Workload {
+  return openWorkload(s.workload, {
+    memoryBytes: s.memoryBytes,
+    pageSize: s.pageSize,
+    seed: s.seed,
+    workingSet: s.workingSet,
+    iterations: s.iterations,
+  });
+}
+
+/** Exactly one simulation of `s` on `workload`: home node 0, destination node 1. */
+export async function runScenario(s: Scenario, workload: Workload): Promise<Metrics> {
+  const policy = policies[s.policy];
+  const core = await createCore(s.core);
+  const net = new Network(2, {
+    bandwidthBps: s.network.bandwidthBps,
+    latencyNs: s.network.latencyNs,
+    background: s.background,
+    backgroundPacketBytes: s.network.backgroundPacketBytes,
+  });
+  const cluster = new Cluster(net, s.network, s.pageSize);
+  const proc = new ProcessRun({
+    id: 0,
+    workload,
+    core,
+    home: 0,
+    policyId: policy.id,
+    policyParams: policyParamVector(policy, s.policyParams),
+    cpuNsPerAccess: s.cpuNsPerAccess,
+    faultTrapNs: s.network.faultTrapNs,
+    zeroFillNs: s.network.zeroFillNs,
+    historyLength: s.historyLength,
+    chunkRecords: s.chunkRecords,
+    migrateAtRecord: Math.floor(s.migrateAt * workload.records),
+  });
+  cluster.add(proc, { mechanism: mechanisms[s.mechanism], dest: 1, eagerPages: s.eagerPages });
+  cluster.run();
+  return readMetrics(proc, {
+    workload: s.workload,
+    mechanism: s.mechanism,
+    policy: s.policy,
+    network: s.network.name,
+    core: s.core,
+    seed: s.seed,
+    memoryBytes: s.memoryBytes,
+  });
+}
+
+/** Runs the scenario the options describe, with its baselines unless `baselines: false`. */
+export async function simulate(options: RunOptions = {}): Promise<Metrics> {
+  const s = resolveOptions(options);
+  const workload = scenarioWorkload(s);
+  const main = await runScenario(s, workload);
+  if (!s.baselines) return main;
+  const same = (mechanism: string, policy: string) => s.mechanism === mechanism && s.policy === policy;
+  const demand = same("lightweight", "none") ? main : await runScenario({ ...s, mechanism: "lightweight", policy: "none" }, workload);
+  const full = same("full-copy", "none") ? main : await runScenario({ ...s, mechanism: "full-copy", policy: "none" }, workload);
+  return {
+    ...main,
+    faultsPrevented: demand.remoteFaults > 0 ? 1 - main.remoteFaults / demand.remoteFaults : 0,
+    overheadVsFullCopy: main.runtimeNs / full.runtimeNs - 1,
+  };
+}

@@ -1,0 +1,57 @@
+// Parsing of sizes, durations and rates as users write them: "256MiB", "50us", "1Gbps".
+
+const SIZE: Record<string, number> = {
+  b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12,
+  kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40,
+};
+const TIME: Record<string, number> = { ns: 1, us: 1e3, "µs": 1e3, ms: 1e6, s: 1e9 };
+const RATE: Record<string, number> = { bps: 1, kbps: 1e3, mbps: 1e6, gbps: 1e9, tbps: 1e12 };
+
+function parseWithUnit(what: string, input: string | number, units: Record<string, number>, bare: number): number {
+  if (typeof input === "number") {
+    if (!Number.isFinite(input)) throw new Error(`${what}: ${input} is not a finite number`);
+    return input;
+  }
+  const m = /^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*([a-zµ]*)\s*$/i.exec(input);
+  if (!m) throw new Error(`${what}: cannot read "${input}" (expected a number with an optional unit, e.g. ${example(units)})`);
+  const unit = m[2].toLowerCase();
+  const scale = unit === "" ? bare : units[unit];
+  if (scale === undefined) {
+    throw new Error(`${what}: unknown unit "${m[2]}" in "${input}" (accepted: ${Object.keys(units).join(", ")})`);
+  }
+  return Number(m[1]) * scale;
+}
+
+function example(units: Record<string, number>): string {
+  return units === SIZE ? "256MiB" : units === TIME ? "50us" : "1Gbps";
+}
+
+/** Bytes; a bare number is bytes. */
+export function parseSize(what: string, input: string | number): number {
+  return Math.round(parseWithUnit(what, input, SIZE, 1));
+}
+/** Nanoseconds; a bare number is nanoseconds. */
+export function parseDuration(what: string, input: string | number): number {
+  return Math.round(parseWithUnit(what, input, TIME, 1));
+}
+/** Bits per second; a bare number is bits per second. */
+export function parseRate(what: string, input: string | number): number {
+  return parseWithUnit(what, input, RATE, 1);
+}
+
+export function formatBytes(n: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return `${Number.isInteger(n) ? n : n.toFixed(1)}${units[i]}`;
+}
+
+export function formatNs(ns: number): string {
+  if (ns >= 1e9) return `${(ns / 1e9).toFixed(3)}s`;
+  if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)}ms`;
+  if (ns >= 1e3) return `${(ns / 1e3).toFixed(1)}us`;
+  return `${ns}ns`;
+}

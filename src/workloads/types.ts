@@ -1,0 +1,58 @@
+// What a workload is to the simulator: an address space of regions over dense page
+// ids, and a deterministic stream of page-level records (page, flags, gap).
+
+export type RegionKind = "code" | "data" | "heap" | "stack" | "mmap";
+
+export interface Region {
+  name: string;
+  kind: RegionKind;
+  /** first dense page id */
+  start: number;
+  /** number of pages */
+  pages: number;
+  /** virtual page number of the region's first page in the traced process, when known */
+  vpnBase?: bigint;
+}
+
+/** Records are written into caller-owned arrays, a chunk at a time. */
+export interface RecordStream {
+  /** Writes up to `max` records from index 0; returns how many (0 at the end). */
+  fill(pages: Uint32Array, gaps: Uint32Array, flags: Uint8Array, max: number): number;
+  close?(): void;
+}
+
+export interface Workload {
+  /** name as the user gave it (a built-in name or a trace path) */
+  name: string;
+  pageSize: number;
+  /** sorted by start, disjoint; pages outside every region never appear */
+  regions: Region[];
+  /** one past the last dense page id */
+  pageCount: number;
+  /** exact number of records the stream yields */
+  records: number;
+  /** A fresh stream from the first record; the same every time. */
+  open(): RecordStream;
+}
+
+export interface WorkloadOptions {
+  /** bytes of memory the kernel's data occupies */
+  memoryBytes: number;
+  pageSize: number;
+  seed: number;
+  /** fraction of the data touched after migration (small-working-set studies), 0 < w <= 1 */
+  workingSet: number;
+  /** passes over the data, where the kernel has that notion */
+  iterations?: number;
+}
+
+/** Lays out regions one after another in dense page ids. */
+export function layoutRegions(specs: Array<Omit<Region, "start">>): { regions: Region[]; pageCount: number } {
+  let next = 0;
+  const regions = specs.map((r) => {
+    const region = { ...r, start: next };
+    next += r.pages;
+    return region;
+  });
+  return { regions, pageCount: next };
+}
