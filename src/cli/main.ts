@@ -1,0 +1,37 @@
+// The `ampom` command line. Each command lives in commands/NAME.ts and is registered
+// here with one line. Errors a user can cause print one line and exit non-zero.
+import { Command, CommanderError } from "commander";
+import { registerRun } from "./commands/run.js";
+
+export function buildProgram(): Command {
+  const program = new Command("ampom")
+    .description("simulate process migration with remote paging and adaptive prefetching (AMPoM and its peers)")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  registerRun(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // commander has printed the message (or the help) already
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`ampom: ${message}\n`);
+    if (process.env.AMPOM_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    return 1;
+  }
+}
+
+// run when executed directly (bin/ampom.js, tsx src/cli/main.ts), not when imported by tests
+const invoked = process.argv[1] ?? "";
+if (/(?:^|[\\/])(main\.(?:ts|js)|ampom(?:\.js)?)$/.test(invoked)) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
