@@ -1,0 +1,86 @@
+// The WebAssembly core and the TypeScript reference must agree exactly: every metric
+// of every run, on random traces, regions, link settings, mechanisms and policies, and
+// on every built-in workload.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { REC_CODE, REC_WRITE } from "../../src/core/abi.js";
+import { mechanisms } from "../../src/migration/registry.js";
+import { policies } from "../../src/policies/registry.js";
+import { resolveOptions, type RunOptions } from "../../src/sim/options.js";
+import { runScenario, simulate } from "../../src/sim/simulate.js";
+import { workloads } from "../../src/workloads/registry.js";
+import { arrayWorkload, type TraceRecord } from "./helpers.js";
+
+/** Runs one scenario on both cores; returns the two metric objects minus the core label. */
+async function bothCores(options: RunOptions, regionPages: number[], records: TraceRecord[]) {
+  const w = arrayWorkload(regionPages, records);
+  const [a, b] = await Promise.all(
+    (["wasm", "reference"] as const).map(async (core) => {
+      const { core: _, ...m } = await runScenario(resolveOptions({ ...options, core }), w);
+      return m;
+    }),
+  );
+  return { wasm: a, reference: b };
+}
+
+const traceArb = fc
+  .array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 5 })
+  .chain((regionPages) => {
+    const pageCount = regionPages.reduce((a, b) => a + b, 0);
+    // mostly local runs of pages with jumps, like a real process
+    const record = fc.record({
+      jump: fc.boolean(),
+      page: fc.integer({ min: 0, max: pageCount - 1 }),
+      step: fc.integer({ min: -3, max: 3 }),
+      gap: fc.integer({ min: 0, max: 5000 }),
+      flags: fc.constantFrom(0, REC_WRITE, REC_CODE),
+    });
+    return fc.tuple(fc.constant(regionPages), fc.array(record, { minLength: 1, maxLength: 300 })).map(([rp, raw]) => {
+      let page = 0;
+      const records: TraceRecord[] = raw.map((r) => {
+        page = r.jump ? r.page : Math.min(pageCount - 1, Math.max(0, page + r.step));
+        return { page, gap: r.gap, flags: r.flags };
+      });
+      return { regionPages: rp, records };
+    });
+  });
+
+const optionsArb = fc.record({
+  mechanism: fc.constantFrom(...Object.keys(mechanisms)),
+  policy: fc.constantFrom(...Object.keys(policies)),
+  bandwidth: fc.constantFrom("100Mbps", "1Gbps", "10Gbps", "100Gbps"),
+  latency: fc.constantFrom("0us", "1us", "25us", "200us"),
+  background: fc.constantFrom(0, 0.3, 0.8),
+  migrateAt: fc.double({ min: 0, max: 1, noNaN: true }),
+  cpuNsPerAccess: fc.constantFrom(0.3, 1, 2.5),
+  eagerPages: fc.integer({ min: 0, max: 8 }),
+  historyLength: fc.integer({ min: 1, max: 64 }),
+  chunkRecords: fc.integer({ min: 1, max: 64 }),
+  network: fc.constantFrom("gige-2008", "rdma-100g"),
+});
+
+describe("differential: WebAssembly core vs TypeScript reference", () => {
+  it("agree on every metric for random traces, regions, links, mechanisms and policies", async () => {
+    await fc.assert(
+      fc.asyncProperty(traceArb, optionsArb, async ({ regionPages, records }, options) => {
+        const r = await bothCores({ ...options, baselines: false }, regionPages, records);
+        expect(r.wasm).toEqual(r.reference);
+      }),
+      { numRuns: 2000, seed: 20081 },
+    );
+  });
+
+  it("agree on every built-in workload under every mechanism and policy", async () => {
+    for (const workload of Object.keys(workloads)) {
+      for (const mechanism of Object.keys(mechanisms)) {
+        for (const policy of Object.keys(policies)) {
+          const opts: RunOptions = { workload, mechanism, policy, memory: "2MiB", baselines: false };
+          const a = await simulate({ ...opts, core: "wasm" });
+          const b = await simulate({ ...opts, core: "reference" });
+          expect({ ...a, core: "-" }, `${workload} ${mechanism} ${policy}`).toEqual({ ...b, core: "-" });
+          expect(a.records).toBeGreaterThan(0);
+        }
+      }
+    }
+  });
+});

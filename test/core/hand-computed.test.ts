@@ -1,0 +1,93 @@
+// Scenarios small enough to work out on paper: every nanosecond of the runtime is
+// accounted for in the test itself.
+import { describe, expect, it } from "vitest";
+import { REC_WRITE } from "../../src/core/abi.js";
+import { resolveOptions } from "../../src/sim/options.js";
+import { runScenario } from "../../src/sim/simulate.js";
+import { arrayWorkload } from "./helpers.js";
+
+// gige-2008 costs the scenarios use (src/network/presets.ts)
+const CONTEXT = 8192;
+const PAGE_MSG = 4096 + 82; // page + header
+const REQUEST = 82; // request header, no prefetch list
+const SERVICE = 10_000;
+const TRAP = 2_000;
+const ZERO_FILL = 1_000;
+const NS_PER_BYTE = 8; // 1 Gb/s
+const LATENCY = 50_000; // 50 us
+
+for (const core of ["wasm", "reference"] as const) {
+  describe(`hand-computed scenarios (${core} core)`, () => {
+    const scenario = (extra: object = {}) =>
+      resolveOptions({
+        core,
+        bandwidth: "1Gbps",
+        latency: "50us",
+        eagerPages: 0,
+        migrateAt: 0.5,
+        cpuNsPerAccess: 1,
+        policy: "none",
+        baselines: false,
+        ...extra,
+      });
+
+    it("3 pages touched before migration fault one by one after it", async () => {
+      // pages 0,1,2 at home (gap 1 each), migrate, then 0,1,2 again
+      const w = arrayWorkload([3], [0, 1, 2, 0, 1, 2].map((page) => ({ page, gap: 1 })));
+      const m = await runScenario(scenario(), w);
+      const decision = 3; // three records of one access each, 1 ns per access
+      const resume = decision + CONTEXT * NS_PER_BYTE + LATENCY; // context only, no eager page
+      // each fault: the access's work, the trap, the request out, service, the page back
+      const perFault = 1 + TRAP + REQUEST * NS_PER_BYTE + LATENCY + SERVICE + PAGE_MSG * NS_PER_BYTE + LATENCY;
+      expect(m.freezeNs).toBe(resume - decision);
+      expect(m.remoteFaults).toBe(3);
+      expect(m.runtimeNs).toBe(resume + 3 * perFault);
+      expect(m.runtimeNs).toBe(553_782);
+      expect(m.faultStallNs).toBe(3 * (perFault - 1));
+      expect(m.bytesMoved).toEqual({
+        context: CONTEXT,
+        eager: 0,
+        fault: 3 * PAGE_MSG,
+        prefetch: 0,
+        push: 0,
+        control: 3 * REQUEST,
+        total: CONTEXT + 3 * PAGE_MSG + 3 * REQUEST,
+      });
+    });
+
+    it("a page never touched before migration is a local zero-fill, not a remote fault", async () => {
+      // page 1 exists only after the migration; page 0 was touched at home
+      const w = arrayWorkload([2], [{ page: 0, gap: 5 }, { page: 1, gap: 7, flags: REC_WRITE }]);
+      const m = await runScenario(scenario(), w);
+      const resume = 5 + CONTEXT * NS_PER_BYTE + LATENCY;
+      expect(m.remoteFaults).toBe(0);
+      expect(m.zeroFills).toBe(1);
+      expect(m.runtimeNs).toBe(resume + 7 + ZERO_FILL);
+    });
+
+    it("eager pages arrive during the freeze, and the most recently used go first", async () => {
+      // at home: 0,1,2,1 -> most recent distinct pages are 1,2,0; with two eager pages
+      // pages 1 and 2 travel with the context and page 0 faults
+      const w = arrayWorkload([3], [0, 1, 2, 1, 2, 1, 0].map((page) => ({ page, gap: 2 })));
+      const m = await runScenario(scenario({ eagerPages: 2, migrateAt: 4 / 7 }), w);
+      const decision = 8;
+      // context, then two page messages queued behind it on the same link
+      const resume = decision + (CONTEXT + 2 * PAGE_MSG) * NS_PER_BYTE + LATENCY;
+      const perFault = 2 + TRAP + REQUEST * NS_PER_BYTE + LATENCY + SERVICE + PAGE_MSG * NS_PER_BYTE + LATENCY;
+      expect(m.freezeNs).toBe(resume - decision);
+      expect(m.remoteFaults).toBe(1);
+      expect(m.runtimeNs).toBe(resume + 2 + 2 + perFault);
+    });
+
+    it("full copy resumes after every page of every region and never faults", async () => {
+      const w = arrayWorkload([4, 2], [0, 1, 4, 0, 5, 2].map((page) => ({ page, gap: 3 })));
+      const m = await runScenario(scenario({ mechanism: "full-copy" }), w);
+      const decision = 9;
+      const resume = decision + (CONTEXT + 6 * PAGE_MSG) * NS_PER_BYTE + LATENCY;
+      expect(m.freezeNs).toBe(resume - decision);
+      expect(m.remoteFaults).toBe(0);
+      expect(m.zeroFills).toBe(0);
+      expect(m.runtimeNs).toBe(resume + 9);
+    });
+  });
+}

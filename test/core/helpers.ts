@@ -1,0 +1,38 @@
+// Small workloads built from explicit records, for tests that need exact traces.
+import { layoutRegions, type Region, type Workload } from "../../src/workloads/types.js";
+
+export interface TraceRecord {
+  page: number;
+  gap: number;
+  flags?: number;
+}
+
+/** A workload whose regions have the given page counts and whose stream is `records`. */
+export function arrayWorkload(regionPages: number[], records: TraceRecord[], name = "test-trace"): Workload {
+  const { regions, pageCount } = layoutRegions(
+    regionPages.map((pages, i): Omit<Region, "start"> => ({ name: `r${i}`, kind: "heap", pages })),
+  );
+  return {
+    name,
+    pageSize: 4096,
+    regions,
+    pageCount,
+    records: records.length,
+    open() {
+      let at = 0;
+      return {
+        fill(pages, gaps, flags, max) {
+          let n = 0;
+          while (n < max && at < records.length) {
+            const r = records[at++];
+            pages[n] = r.page;
+            gaps[n] = r.gap;
+            flags[n] = r.flags ?? 0;
+            n++;
+          }
+          return n;
+        },
+      };
+    },
+  };
+}
