@@ -20,6 +20,50 @@ export interface PolicyInfo {
 
 export const policies: Record<string, PolicyInfo> = {
   none: { name: "none", id: 0, description: "demand paging: fetch only the faulting page", params: [] },
+  ampom: {
+    name: "ampom",
+    id: 1,
+    description: "AMPoM (IPDPS 2008) as DESIGN section 3 reconstructs it: locality score x paging rate x network delay, iterative batches",
+    params: [
+      { name: "zoneRadius", default: 16, description: "Z: pages either side of the newest event that form its stream" },
+      { name: "zoneEvents", default: 8, description: "events in the zone that count as a fully local stream (the share saturates here)" },
+      { name: "gain", default: 2, description: "G: delays of work to keep in flight" },
+      { name: "maxWindow", default: 512, description: "Nmax: most pages one batch asks for" },
+      { name: "baseWindow", default: 8, description: "base(S) = round(baseWindow x S): pages granted by locality alone" },
+      { name: "lowLocality", default: 0.5, description: "below this score, take pages around the fault in both directions" },
+      { name: "delayWeight", default: 8, description: "the delay average moves by 1/delayWeight of each new sample" },
+    ],
+  },
+  "linux-cluster": {
+    name: "linux-cluster",
+    id: 2,
+    description: "Linux swap readahead (page-cluster): aligned block around the fault, window from readahead hits",
+    params: [{ name: "pageCluster", default: 3, description: "the window is at most 2^pageCluster pages" }],
+  },
+  "linux-vma": {
+    name: "linux-vma",
+    id: 3,
+    description: "Linux VMA-based swap readahead: per-region window, forward/backward/centred by the last two faults",
+    params: [
+      { name: "pageCluster", default: 3, description: "the window is at most 2^pageCluster pages" },
+      { name: "blockPages", default: 512, description: "the window stays inside this aligned block (2 MiB of 4 KiB pages)" },
+    ],
+  },
+  leap: {
+    name: "leap",
+    id: 4,
+    description: "Leap (ATC 2020): Boyer-Moore majority fault delta over the newest 8/16/32 deltas, window from prefetch hits",
+    params: [
+      { name: "deltaHistory", default: 32, description: "fault deltas kept (majority searched in the newest 8, 16, then this many)" },
+      { name: "maxWindow", default: 8, description: "most pages one prefetch asks for" },
+    ],
+  },
+  "ampom-plus": {
+    name: "ampom-plus",
+    id: 5,
+    description: "the project's own: per-region stream table with strides, bandwidth-delay window, dense-region bulk mode, accuracy feedback",
+    params: [],
+  },
 };
 
 export function policyNames(): string[] {
