@@ -5,6 +5,7 @@ import { STOP_FAULT } from "../core/abi.js";
 import type { Network } from "../network/network.js";
 import type { NetworkPreset } from "../network/presets.js";
 import { addBytes } from "./bytes.js";
+import { EVENT_FAULT, EVENT_PREFETCH } from "./event-log.js";
 import type { ProcessRun, RequestServer } from "./process.js";
 
 export class Pager implements RequestServer {
@@ -29,6 +30,10 @@ export class Pager implements RequestServer {
     for (let i = 0; i < n; i++) {
       v.deliverTimes[i] = this.net.send(proc.home, proc.node, ready, message);
       addBytes(proc.bytes, isFault && i === 0 ? "fault" : "prefetch", message);
+    }
+    const log = proc.eventLog;
+    if (log) {
+      for (let i = 0; i < n; i++) log.record(sentAt, v.requests[i], isFault && i === 0 ? EVENT_FAULT : EVENT_PREFETCH);
     }
     proc.core.answerRequests(n);
   }

@@ -9,6 +9,7 @@ import type { CoreViews, SimCore } from "../core/types.js";
 import type { NodeId } from "../network/network.js";
 import type { RecordStream, Workload } from "../workloads/types.js";
 import { emptyBytes, type BytesMoved } from "./bytes.js";
+import type { EventLog } from "./event-log.js";
 
 export type Phase = "home" | "frozen" | "remote" | "done";
 
@@ -50,6 +51,8 @@ export class ProcessRun {
   decisionAt = NaN;
   resumedAt = NaN;
   finishedAt = NaN;
+  /** when set, the pager records faults and prefetch requests here (fault timeline) */
+  eventLog?: EventLog;
   private readonly stream: RecordStream;
   private readonly chunkRecords: number;
 

@@ -10,6 +10,7 @@ import type { Workload } from "../workloads/types.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
 import { resolveOptions, type RunOptions, type Scenario } from "./options.js";
+import type { EventLog } from "./event-log.js";
 import { ProcessRun } from "./process.js";
 
 export function scenarioWorkload(s: Scenario): Workload {
@@ -22,8 +23,9 @@ export function scenarioWorkload(s: Scenario): Workload {
   });
 }
 
-/** Exactly one simulation of `s` on `workload`: home node 0, destination node 1. */
-export async function runScenario(s: Scenario, workload: Workload): Promise<Metrics> {
+/** Exactly one simulation of `s` on `workload`: home node 0, destination node 1.
+ * `eventLog`, when given, records the faults and prefetch requests (off by default). */
+export async function runScenario(s: Scenario, workload: Workload, eventLog?: EventLog): Promise<Metrics> {
   const policy = policies[s.policy];
   const core = await createCore(s.core);
   const net = new Network(2, {
@@ -47,6 +49,7 @@ export async function runScenario(s: Scenario, workload: Workload): Promise<Metr
     chunkRecords: s.chunkRecords,
     migrateAtRecord: Math.floor(s.migrateAt * workload.records),
   });
+  proc.eventLog = eventLog;
   cluster.add(proc, { mechanism: mechanisms[s.mechanism], dest: 1, eagerPages: s.eagerPages });
   cluster.run();
   return readMetrics(proc, {
