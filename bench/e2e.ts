@@ -1,0 +1,113 @@
+// End-to-end throughput: records per second of one whole simulation
+// (runScenario with baselines: false, as `ampom run --no-baselines`) on every built-in
+// workload and every committed trace, on both cores, set against a floor: the same
+// records merely streamed through memory, which no simulator of them can beat.
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { resolveOptions, type Scenario } from "../src/sim/options.js";
+import { runScenario, scenarioWorkload } from "../src/sim/simulate.js";
+import type { Metrics } from "../src/sim/metrics.js";
+import { policies } from "../src/policies/registry.js";
+import { workloadNames } from "../src/workloads/registry.js";
+import type { Workload } from "../src/workloads/types.js";
+import { CORES } from "./setup.js";
+import type { BenchSizes, EndToEndRow } from "./types.js";
+
+const fixtures = fileURLToPath(new URL("../test/fixtures/", import.meta.url));
+
+/** Built-in workloads, then committed real traces. */
+export function endToEndWorkloads(): string[] {
+  const traces = existsSync(fixtures)
+    ? readdirSync(fixtures).filter((f) => f.endsWith(".amt")).sort().map((f) => join(fixtures, f))
+    : [];
+  return [...workloadNames(), ...traces];
+}
+
+/** The paper's policy once it exists; demand paging before. */
+export function endToEndPolicy(): string {
+  return policies.ampom ? "ampom" : "none";
+}
+
+/** The floor: fill chunks of the scenario's size from the workload's stream and read
+ * every field of every record once. Returns [records, checksum]. */
+export function streamRecords(w: Workload, chunk: number): [number, number] {
+  const pages = new Uint32Array(chunk);
+  const gaps = new Uint32Array(chunk);
+  const flags = new Uint8Array(chunk);
+  const stream = w.open();
+  let records = 0;
+  let sum = 0;
+  for (;;) {
+    const n = stream.fill(pages, gaps, flags, chunk);
+    if (n === 0) break;
+    let s = 0;
+    for (let i = 0; i < n; i++) s = (s + pages[i] + gaps[i] + flags[i]) | 0;
+    sum = (sum + s) | 0;
+    records += n;
+  }
+  stream.close?.();
+  return [records, sum];
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Metrics with the core's name blanked: what must match between cores. */
+function comparable(m: Metrics): string {
+  return JSON.stringify({ ...m, core: "" });
+}
+
+export async function runEndToEnd(s: BenchSizes, log: (line: string) => void, only?: string[]): Promise<EndToEndRow[]> {
+  const rows: EndToEndRow[] = [];
+  const policy = endToEndPolicy();
+  for (const name of only ?? endToEndWorkloads()) {
+    const scenario = (core: "wasm" | "reference"): Scenario =>
+      resolveOptions({ workload: name, memory: s.memory, iterations: s.iterations, policy, core, baselines: false });
+    const base = scenario("wasm");
+    let workload: Workload;
+    try {
+      workload = scenarioWorkload(base);
+    } catch (e) {
+      log(`e2e: skipping ${name}: ${(e as Error).message}`);
+      continue;
+    }
+    const times: Record<string, number[]> = { floor: [], wasm: [], reference: [] };
+    const seen: Record<string, string> = {};
+    let records = 0;
+    for (let r = 0; r < s.repeats; r++) {
+      const t0 = performance.now();
+      records = streamRecords(workload, base.chunkRecords)[0];
+      times.floor.push(performance.now() - t0);
+      for (const core of CORES) {
+        const t1 = performance.now();
+        const m = await runScenario(scenario(core), workload);
+        times[core].push(performance.now() - t1);
+        seen[core] = comparable(m);
+        if (m.records !== records) throw new Error(`bench: ${name} on ${core} replayed ${m.records} of ${records} records`);
+      }
+    }
+    const rate = (k: string) => (records * 1000) / median(times[k]);
+    const wasm = rate("wasm");
+    const reference = rate("reference");
+    const floor = rate("floor");
+    const label = name.startsWith(fixtures) ? name.slice(fixtures.length) : name;
+    rows.push({
+      workload: label,
+      policy,
+      records,
+      wasm,
+      reference,
+      floor,
+      ratio: wasm / reference,
+      wasmOfFloor: wasm / floor,
+      referenceOfFloor: reference / floor,
+      identical: seen.wasm === seen.reference,
+    });
+    log(`e2e: ${label} done (${records} records)`);
+  }
+  return rows;
+}

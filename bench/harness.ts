@@ -1,0 +1,40 @@
+// The whole bench as a function: microbenchmarks, then end to end; returns the report
+// that run.ts prints and saves, and that test/bench checks in smoke mode.
+import { cpus, loadavg } from "node:os";
+import { runEndToEnd } from "./e2e.js";
+import { runMicro } from "./micro.js";
+import { SIZES, type BenchMode, type BenchReport } from "./types.js";
+
+export interface BenchRequest {
+  mode: BenchMode;
+  /** which parts to run (both when absent) */
+  parts?: Array<"micro" | "e2e">;
+  /** end-to-end workloads to run (all when absent) */
+  workloads?: string[];
+  log?: (line: string) => void;
+}
+
+export async function runBench(req: BenchRequest): Promise<BenchReport> {
+  const sizes = SIZES[req.mode];
+  const log = req.log ?? (() => {});
+  const parts = req.parts ?? ["micro", "e2e"];
+  const startedAt = new Date().toISOString();
+  const loadavgBefore = loadavg();
+  const t0 = performance.now();
+  const micro = parts.includes("micro") ? await runMicro(sizes, log) : [];
+  const endToEnd = parts.includes("e2e") ? await runEndToEnd(sizes, log, req.workloads) : [];
+  return {
+    schema: "ampom-bench/1",
+    mode: req.mode,
+    startedAt,
+    conditions: {
+      node: process.version,
+      cpus: cpus().length,
+      loadavgBefore,
+      loadavgAfter: loadavg(),
+      seconds: (performance.now() - t0) / 1000,
+    },
+    micro,
+    endToEnd,
+  };
+}

@@ -1,0 +1,159 @@
+// Microbenchmarks of the core's hot paths, driven through the SimCore interface with
+// crafted chunks so that every record of a sample takes the path under test. Each
+// sample replays a whole chunk (thousands of operations) and times only that replay,
+// so neither the timer nor the per-sample state reset dominates.
+import { Bench } from "tinybench";
+import { C_CURSOR, C_PENDING } from "../src/core/abi.js";
+import type { CoreKind } from "../src/core/index.js";
+import { policies } from "../src/policies/registry.js";
+import { benchCore, CORES, loadChunk, permutation, replayAnswering, touchAll, type BenchCore } from "./setup.js";
+import type { BenchSizes, MicroRow } from "./types.js";
+
+interface MicroCase {
+  name: string;
+  /** what one operation is */
+  op: string;
+  policy: string;
+  /** prepares a core once */
+  prepare(b: BenchCore, s: BenchSizes): void;
+  /** restores the state a sample starts from (not timed) */
+  rewind(b: BenchCore): void;
+  /** the timed replay; returns operations done */
+  sample(b: BenchCore): number;
+}
+
+/** Pages of one sample's chunk: distinct pages scattered over the address space. */
+function scattered(s: BenchSizes): Uint32Array {
+  return permutation(s.pages).subarray(0, s.chunk);
+}
+/** Ascending pages 0, 1, 2, ... */
+function ascending(s: BenchSizes): Uint32Array {
+  return Uint32Array.from({ length: s.chunk }, (_, i) => i);
+}
+
+function rewindChunk(b: BenchCore): void {
+  b.v.counters[C_CURSOR] = 0;
+  b.v.counters[C_PENDING] = 0;
+}
+
+/** Every chunk page is at home again and the process remote. */
+function rewindFaults(b: BenchCore): void {
+  b.core.migrate(false);
+  rewindChunk(b);
+}
+
+function replayToEnd(b: BenchCore): void {
+  b.core.run(Infinity);
+}
+
+function faultCase(name: string, op: string, policy: string, pagesOf: (s: BenchSizes) => Uint32Array, deliver: boolean): MicroCase {
+  let ops = 0;
+  return {
+    name,
+    op,
+    policy,
+    prepare(b, s) {
+      touchAll(b, s.pages, s.chunk);
+      const list = pagesOf(s);
+      loadChunk(b.v, list);
+      ops = list.length;
+    },
+    rewind: rewindFaults,
+    sample(b) {
+      const stops = replayAnswering(b, 50_000, deliver);
+      // a crafted chunk that stops faulting no longer measures what it claims
+      if (!deliver && stops < ops) throw new Error(`bench: ${name}: ${stops} stops for ${ops} records`);
+      return ops;
+    },
+  };
+}
+
+export function microCases(): MicroCase[] {
+  const cases: MicroCase[] = [];
+  let hitOps = 0;
+  cases.push({
+    name: "hit: access to a present page",
+    op: "record",
+    policy: "none",
+    prepare(b, s) {
+      touchAll(b, s.pages, s.chunk);
+      b.core.migrate(true);
+      const list = scattered(s);
+      loadChunk(b.v, list);
+      hitOps = list.length;
+    },
+    rewind: rewindChunk,
+    sample(b) {
+      replayToEnd(b);
+      return hitOps;
+    },
+  });
+  let homeOps = 0;
+  cases.push({
+    name: "home: record before migration",
+    op: "record",
+    policy: "none",
+    prepare(b, s) {
+      const list = scattered(s);
+      loadChunk(b.v, list);
+      homeOps = list.length;
+    },
+    rewind: rewindChunk,
+    sample(b) {
+      replayToEnd(b);
+      return homeOps;
+    },
+  });
+  cases.push(faultCase("fault: remote fault, served (policy none)", "fault", "none", scattered, true));
+  if (policies.ampom) {
+    // prefetches refused, so each record faults and the policy runs on every one
+    cases.push(faultCase("locality scoring: ampom fault, scattered", "fault", "ampom", scattered, false));
+    cases.push(faultCase("prefetch window: ampom fault, sequential", "fault", "ampom", ascending, false));
+    cases.push(faultCase("iterative prefetch: ampom, sequential, delivered", "record", "ampom", ascending, true));
+  }
+  return cases;
+}
+
+export async function runMicro(s: BenchSizes, log: (line: string) => void): Promise<MicroRow[]> {
+  const bench = new Bench({
+    time: s.microTimeMs,
+    iterations: s.microIterations,
+    warmup: s.microIterations > 1,
+    warmupIterations: 2,
+    warmupTime: Math.min(100, s.microTimeMs),
+  });
+  const cases = microCases();
+  const opsPer = new Map<string, number>();
+  for (const c of cases) {
+    for (const kind of CORES) {
+      const b = await benchCore(kind as CoreKind, s.pages, s.chunk, c.policy);
+      c.prepare(b, s);
+      const taskName = `${c.name} [${kind}]`;
+      bench.add(taskName, () => {
+        c.rewind(b);
+        const t0 = performance.now();
+        const ops = c.sample(b);
+        const dt = performance.now() - t0;
+        opsPer.set(taskName, ops);
+        return { overriddenDuration: dt };
+      });
+    }
+  }
+  log(`micro: ${cases.length} cases x ${CORES.length} cores, ${s.pages} pages, ${s.chunk} operations a sample`);
+  await bench.run();
+  const rows: MicroRow[] = [];
+  for (const c of cases) {
+    const rate = (kind: string): number => {
+      const name = `${c.name} [${kind}]`;
+      const task = bench.getTask(name);
+      const r = task?.result;
+      if (!r || !("latency" in r)) throw new Error(`bench: task ${name} did not complete (${r?.state})`);
+      // median sample: robust to the other tenants of a shared machine
+      return ((opsPer.get(name) ?? 0) * 1000) / r.latency.p50;
+    };
+    const wasm = rate("wasm");
+    const reference = rate("reference");
+    rows.push({ name: c.name, op: c.op, wasm, reference, ratio: wasm / reference });
+  }
+  return rows;
+}

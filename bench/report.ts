@@ -1,0 +1,93 @@
+// Printing the bench report as tables, and the change against a saved baseline.
+import type { BenchReport } from "./types.js";
+
+/** Rates as people read them: 12.3M, 456k. */
+export function rate(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x >= 1e9) return `${(x / 1e9).toFixed(2)}G`;
+  if (x >= 1e6) return `${(x / 1e6).toFixed(2)}M`;
+  if (x >= 1e3) return `${(x / 1e3).toFixed(1)}k`;
+  return x.toFixed(0);
+}
+
+export function table(head: string[], rows: string[][]): string {
+  const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    "| " + cells.map((c, i) => (i === 0 ? c.padEnd(width[i]) : c.padStart(width[i]))).join(" | ") + " |";
+  const rule = "|" + width.map((w, i) => (i === 0 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|") + "|";
+  return [line(head), rule, ...rows.map(line)].join("\n");
+}
+
+export function formatReport(r: BenchReport): string {
+  const out: string[] = [];
+  const c = r.conditions;
+  out.push(
+    `ampom bench (${r.mode}), ${r.startedAt}, node ${c.node}, ${c.cpus} cpus, load ${c.loadavgBefore[0].toFixed(2)} -> ${c.loadavgAfter[0].toFixed(2)}, ${c.seconds.toFixed(0)} s`,
+  );
+  if (r.micro.length) {
+    out.push("", "Microbenchmarks (operations per second, median sample)", "");
+    out.push(
+      table(
+        ["hot path", "op", "wasm ops/s", "reference ops/s", "wasm/ref"],
+        r.micro.map((m) => [m.name, m.op, rate(m.wasm), rate(m.reference), `${m.ratio.toFixed(2)}x`]),
+      ),
+    );
+  }
+  if (r.endToEnd.length) {
+    out.push("", "End to end (records per second of one whole run, no baselines; floor = streaming the records)", "");
+    out.push(
+      table(
+        ["workload", "policy", "records", "floor rec/s", "wasm rec/s", "ref rec/s", "wasm/ref", "wasm/floor", "ref/floor", "same metrics"],
+        r.endToEnd.map((e) => [
+          e.workload,
+          e.policy,
+          String(e.records),
+          rate(e.floor),
+          rate(e.wasm),
+          rate(e.reference),
+          `${e.ratio.toFixed(2)}x`,
+          `${(100 * e.wasmOfFloor).toFixed(0)}%`,
+          `${(100 * e.referenceOfFloor).toFixed(0)}%`,
+          e.identical ? "yes" : "NO",
+        ]),
+      ),
+    );
+  }
+  return out.join("\n");
+}
+
+function change(now: number, before: number | undefined): string {
+  if (before === undefined || !(before > 0)) return "new";
+  const pct = (100 * (now - before)) / before;
+  return `${pct >= 0 ? "+" : ""}${pct.toFixed(1)}%`;
+}
+
+/** The change of every rate against a baseline report (positive: faster now). */
+export function formatComparison(now: BenchReport, base: BenchReport): string {
+  const out: string[] = [`Against baseline of ${base.startedAt} (${base.mode}); positive = faster now`];
+  if (now.micro.length) {
+    const old = new Map(base.micro.map((m) => [m.name, m]));
+    out.push("", table(
+      ["hot path", "wasm before", "wasm now", "change", "ref before", "ref now", "change"],
+      now.micro.map((m) => {
+        const b = old.get(m.name);
+        return [m.name, b ? rate(b.wasm) : "-", rate(m.wasm), change(m.wasm, b?.wasm), b ? rate(b.reference) : "-", rate(m.reference), change(m.reference, b?.reference)];
+      }),
+    ));
+  }
+  if (now.endToEnd.length) {
+    const old = new Map(base.endToEnd.map((e) => [`${e.workload}/${e.policy}`, e]));
+    out.push("", table(
+      ["workload", "policy", "wasm before", "wasm now", "change", "ref before", "ref now", "change", "wasm/floor before", "now"],
+      now.endToEnd.map((e) => {
+        const b = old.get(`${e.workload}/${e.policy}`);
+        return [
+          e.workload, e.policy, b ? rate(b.wasm) : "-", rate(e.wasm), change(e.wasm, b?.wasm),
+          b ? rate(b.reference) : "-", rate(e.reference), change(e.reference, b?.reference),
+          b ? `${(100 * b.wasmOfFloor).toFixed(0)}%` : "-", `${(100 * e.wasmOfFloor).toFixed(0)}%`,
+        ];
+      }),
+    ));
+  }
+  return out.join("\n");
+}

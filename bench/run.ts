@@ -1,0 +1,52 @@
+// npm run bench [-- --full | --smoke] [--only micro|e2e] [--workload W ...]
+//                [--out FILE] [--compare BASELINE.json]
+// Prints the tables, writes the report as JSON (bench/results/latest.json unless told),
+// and with --compare prints the change of every rate against a saved report.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { parseArgs } from "node:util";
+import { runBench } from "./harness.js";
+import { formatComparison, formatReport } from "./report.js";
+import type { BenchMode, BenchReport } from "./types.js";
+
+const { values } = parseArgs({
+  options: {
+    full: { type: "boolean", default: false },
+    smoke: { type: "boolean", default: false },
+    only: { type: "string" },
+    workload: { type: "string", multiple: true },
+    out: { type: "string", default: "bench/results/latest.json" },
+    compare: { type: "string" },
+  },
+});
+
+function fail(message: string): never {
+  console.error(`bench: ${message}`);
+  process.exit(2);
+}
+
+const mode: BenchMode = values.smoke ? "smoke" : values.full ? "full" : "default";
+if (values.only && values.only !== "micro" && values.only !== "e2e") fail(`--only takes micro or e2e, got "${values.only}"`);
+let baseline: BenchReport | undefined;
+if (values.compare) {
+  try {
+    baseline = JSON.parse(readFileSync(values.compare, "utf8")) as BenchReport;
+  } catch (e) {
+    fail(`cannot read baseline ${values.compare}: ${(e as Error).message}`);
+  }
+  if (baseline?.schema !== "ampom-bench/1") fail(`${values.compare} is not an ampom bench report`);
+}
+
+const report = await runBench({
+  mode,
+  parts: values.only ? [values.only as "micro" | "e2e"] : undefined,
+  workloads: values.workload,
+  log: (line) => console.error(line),
+});
+console.log(formatReport(report));
+if (baseline) console.log("\n" + formatComparison(report, baseline));
+mkdirSync(dirname(values.out), { recursive: true });
+const tmp = `${values.out}.tmp-${process.pid}`;
+writeFileSync(tmp, JSON.stringify(report, null, 2) + "\n");
+renameSync(tmp, values.out);
+console.error(`bench: wrote ${values.out}`);

@@ -1,0 +1,62 @@
+// Shapes of the bench report (bench/results/latest.json) and the sizes of each mode.
+
+export type BenchMode = "smoke" | "default" | "full";
+
+export interface BenchSizes {
+  mode: BenchMode;
+  /** pages of the address space in microbenchmarks */
+  pages: number;
+  /** operations a microbenchmark sample replays */
+  chunk: number;
+  /** tinybench time budget and minimum iterations per task */
+  microTimeMs: number;
+  microIterations: number;
+  /** data size of the end-to-end workloads */
+  memory: string;
+  /** passes over the data for generated workloads (undefined: the workload's default) */
+  iterations?: number;
+  /** end-to-end repetitions per core (the median is reported) */
+  repeats: number;
+}
+
+export const SIZES: Record<BenchMode, BenchSizes> = {
+  smoke: { mode: "smoke", pages: 4096, chunk: 512, microTimeMs: 1, microIterations: 1, memory: "1MiB", iterations: 1, repeats: 1 },
+  default: { mode: "default", pages: 1 << 18, chunk: 1 << 15, microTimeMs: 250, microIterations: 8, memory: "64MiB", repeats: 3 },
+  full: { mode: "full", pages: 1 << 20, chunk: 1 << 17, microTimeMs: 1000, microIterations: 16, memory: "1GiB", repeats: 5 },
+};
+
+export interface MicroRow {
+  name: string;
+  /** what one operation is: a record replayed or a fault handled */
+  op: string;
+  /** operations per second */
+  wasm: number;
+  reference: number;
+  /** wasm / reference */
+  ratio: number;
+}
+
+export interface EndToEndRow {
+  workload: string;
+  policy: string;
+  records: number;
+  /** records per second of a whole runScenario(baselines: false) */
+  wasm: number;
+  reference: number;
+  /** records per second of merely streaming the same records through memory */
+  floor: number;
+  ratio: number;
+  wasmOfFloor: number;
+  referenceOfFloor: number;
+  /** both cores gave the same metrics */
+  identical: boolean;
+}
+
+export interface BenchReport {
+  schema: "ampom-bench/1";
+  mode: BenchMode;
+  startedAt: string;
+  conditions: { node: string; cpus: number; loadavgBefore: number[]; loadavgAfter: number[]; seconds: number };
+  micro: MicroRow[];
+  endToEnd: EndToEndRow[];
+}
