@@ -2,10 +2,15 @@
 import type { Metrics } from "../sim/metrics.js";
 import { formatBytes, formatNs } from "../util/units.js";
 
-export function table(header: string[], rows: string[][]): string {
+/** Column alignment: "l" left, "r" right. By default the first column is left-aligned
+ * (labels) and the others right-aligned (numbers line up on their last digit). */
+export type Align = Array<"l" | "r">;
+
+export function table(header: string[], rows: string[][], align?: Align): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const left = (i: number) => (align ? align[i] === "l" : i === 0);
   const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd();
+    cells.map((c, i) => (left(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd();
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
@@ -31,5 +36,34 @@ export function describeMetrics(m: Metrics): string {
     ["overhead vs full-copy", pct(m.overheadVsFullCopy)],
   ];
   if (m.oracleGapClosed !== undefined) rows.push(["gap to oracle closed", pct(m.oracleGapClosed)]);
-  return table(["metric", "value"], rows);
+  // the values are mixed text ("lightweight / none", "6.364s"): they read best left-aligned
+  return table(["metric", "value"], rows, ["l", "l"]);
+}
+
+/** `compare` rows: one line per mechanism and policy. */
+export function compareTable(rows: Metrics[]): string {
+  const header = [
+    "mechanism", "policy", "remote faults", "prevented", "accuracy", "late",
+    "stall", "runtime", "freeze", "vs full-copy", "none→oracle",
+  ];
+  const body = rows.map((m) => [
+    m.mechanism,
+    m.policy,
+    String(m.remoteFaults),
+    pct(m.faultsPrevented),
+    m.prefetchedPages > 0 ? pct(m.accuracy) : "-",
+    String(m.latePrefetches),
+    formatNs(m.stallNs),
+    formatNs(m.runtimeNs),
+    formatNs(m.freezeNs),
+    signedPct(m.overheadVsFullCopy),
+    pct(m.oracleGapClosed),
+  ]);
+  return table(header, body, ["l", "l", "r", "r", "r", "r", "r", "r", "r", "r", "r"]);
+}
+
+export function signedPct(x: number | undefined): string {
+  if (x === undefined) return "-";
+  const s = (x * 100).toFixed(1);
+  return `${x > 0 && s !== "0.0" ? "+" : ""}${s === "-0.0" ? "0.0" : s}%`;
 }

@@ -2,13 +2,17 @@
 // here with one line. Errors a user can cause print one line and exit non-zero.
 import { Command, CommanderError } from "commander";
 import { registerRun } from "./commands/run.js";
+import { registerCompare } from "./commands/compare.js";
 
 export function buildProgram(): Command {
   const program = new Command("ampom")
     .description("simulate process migration with remote paging and adaptive prefetching (AMPoM and its peers)")
     .showHelpAfterError("(run with --help for usage)")
+    // commander's own errors read like ours: "ampom: <what was wrong>"
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, "ampom: ")) })
     .exitOverride();
   registerRun(program);
+  registerCompare(program);
   return program;
 }
 

@@ -1,14 +1,20 @@
 // The scenario options shared by `run`, `compare` and `sweep`: declared once, turned
 // into library RunOptions once.
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import type { RunOptions } from "../sim/options.js";
+import { parseSize } from "../util/units.js";
 
-export function addRunOptions(cmd: Command): Command {
-  return cmd
+/** `withPair: false` leaves out --mechanism and --policy (compare runs them all). */
+export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: boolean } = {}): Command {
+  cmd
     .option("-w, --workload <name|file>", "built-in workload or trace file", "sequential")
-    .option("-m, --memory <size>", "memory the workload's data occupies (e.g. 256MiB, 1GiB)", "64MiB")
-    .option("--mechanism <name>", "migration mechanism", "lightweight")
-    .option("-p, --policy <name>", "prefetch policy", "none")
+    .option("-m, --memory <size>", "memory the workload's data occupies (e.g. 256MiB, 1GiB)", "64MiB");
+  if (withPair) {
+    cmd
+      .option("--mechanism <name>", "migration mechanism", "lightweight")
+      .option("-p, --policy <name>", "prefetch policy", "none");
+  }
+  return cmd
     .option("-n, --network <preset>", "network preset", "gige-2008")
     .option("--bandwidth <rate>", "link bandwidth override (e.g. 1Gbps, 100Gbps)")
     .option("--latency <time>", "one-way link latency override (e.g. 50us)")
@@ -16,7 +22,7 @@ export function addRunOptions(cmd: Command): Command {
     .option("--migrate-at <f>", "migrate after this fraction of the records, 0-1", parseNumber, 0.5)
     .option("--seed <n>", "seed of generated workloads", parseNumber, 1)
     .addOption(new Option("--core <kind>", "simulation core").choices(["wasm", "reference"]).default("wasm"))
-    .option("--page-size <bytes>", "page size in bytes", parseNumber, 4096)
+    .option("--page-size <size>", "page size (e.g. 4KiB, 2MiB)", parsePageSize, 4096)
     .option("--cpu-ns <ns>", "ns of work per memory access", parseNumber, 1)
     .option("--eager-pages <n>", "pages lightweight migration sends with the context", parseNumber, 3)
     .option("--working-set <f>", "fraction of the data touched after migration", parseNumber, 1)
@@ -24,15 +30,24 @@ export function addRunOptions(cmd: Command): Command {
     .option("--param <name=value>", "policy parameter (repeatable)", collectParam, {});
 }
 
+/** commander names the option in the message: option '--seed <n>' argument 'x' is invalid. ... */
 export function parseNumber(value: string): number {
   const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n)) throw new Error(`"${value}" is not a number`);
+  if (value.trim() === "" || !Number.isFinite(n)) throw new InvalidArgumentError("expected a number, e.g. 0.5 or 42.");
   return n;
+}
+
+function parsePageSize(value: string): number {
+  try {
+    return parseSize("page size", value);
+  } catch {
+    throw new InvalidArgumentError("expected a size, e.g. 4096 or 4KiB.");
+  }
 }
 
 function collectParam(value: string, into: Record<string, number>): Record<string, number> {
   const m = /^([A-Za-z][\w-]*)=(.+)$/.exec(value);
-  if (!m) throw new Error(`--param takes name=value, got "${value}"`);
+  if (!m) throw new InvalidArgumentError("expected name=value, e.g. --param radius=16.");
   return { ...into, [m[1]]: parseNumber(m[2]) };
 }
 

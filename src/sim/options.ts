@@ -62,12 +62,22 @@ function oneOf(what: string, value: string, known: Record<string, unknown>): voi
   if (!(value in known)) throw new Error(`unknown ${what} "${value}" (known: ${Object.keys(known).join(", ")})`);
 }
 
+/** The command-line spelling of a top-level option, for messages: " (--migrate-at)". */
+function cliFlag(path: PropertyKey[]): string {
+  if (path.length !== 1) return "";
+  const renamed: Record<string, string> = { cpuNsPerAccess: "cpu-ns", policyParams: "param" };
+  const name = String(path[0]);
+  return ` (--${renamed[name] ?? name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())})`;
+}
+
 export function resolveOptions(input: RunOptions): Scenario {
   const parsed = runOptionsSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue.path.join(".") || "options";
-    throw new Error(`option ${where}: ${issue.message}`);
+    const got = issue.path.length === 1 ? (input as Record<string, unknown>)[String(issue.path[0])] : undefined;
+    const given = got === undefined ? "" : ` (got ${JSON.stringify(got)})`;
+    throw new Error(`option ${where}${cliFlag(issue.path)}: ${issue.message}${given}`);
   }
   const o = parsed.data;
   oneOf("mechanism", o.mechanism, mechanisms);

@@ -1,0 +1,40 @@
+// Progress bars for long commands: on stderr, so stdout stays clean for --json and
+// pipes; shown only on a terminal and never with --quiet.
+import cliProgress from "cli-progress";
+
+export interface Progress {
+  /** `total` may change as the work turns out smaller or larger */
+  update(done: number, total: number, label: string): void;
+  stop(): void;
+}
+
+const silent: Progress = { update() {}, stop() {} };
+
+export function progressBar(title: string, { quiet = false }: { quiet?: boolean } = {}): Progress {
+  if (quiet || !process.stderr.isTTY) return silent;
+  const bar = new cliProgress.SingleBar(
+    {
+      format: `${title} [{bar}] {percentage}% | {value}/{total} | {label}`,
+      stream: process.stderr,
+      hideCursor: true,
+      clearOnComplete: true,
+      etaBuffer: 20,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update(done, total, label) {
+      if (!started) {
+        bar.start(total, done, { label });
+        started = true;
+      } else {
+        bar.setTotal(total);
+        bar.update(done, { label });
+      }
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}
