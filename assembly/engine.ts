@@ -11,7 +11,8 @@ import {
   C_LATE_PREFETCHES, C_FAULT_STALL_NS, C_LATE_STALL_NS, C_PREFETCHED,
   C_USEFUL_PREFETCHES, C_PUSHED, C_USEFUL_PUSHES, C_REQUESTS, C_FAULT_SENT_AT,
   C_SERVICE_NS, C_CURSOR, C_CHUNK_LEN, C_PENDING, C_FAULT_PAGE, C_REMOTE, C_MRU_LEN,
-  P_CPU_NS, P_TRAP_NS, P_ZERO_FILL_NS, P_PAGES, MRU_CAP, COUNTERS,
+  P_CPU_NS, P_TRAP_NS, P_ZERO_FILL_NS, P_PAGES, MRU_CAP, COUNTERS, C_FAULT_PREFETCHES,
+  C_PREFETCH_ISSUES,
 } from "./layout";
 import {
   counter, setCounter, param, request, recordDemandEvent, resetRegionCache,
@@ -143,6 +144,11 @@ function runRemote(limit: f64): i32 {
       setCounter(C_FAULT_SENT_AT, now);
       recordDemandEvent(page, now);
       policyOnFault(page, now);
+      const asked = counter(C_REQUESTS) - 1;
+      if (asked > 0) {
+        setCounter(C_FAULT_PREFETCHES, counter(C_FAULT_PREFETCHES) + asked);
+        setCounter(C_PREFETCH_ISSUES, counter(C_PREFETCH_ISSUES) + 1);
+      }
       stop = STOP_FAULT;
       break;
     } else if (s == ST_NONE) {
@@ -164,6 +170,7 @@ function runRemote(limit: f64): i32 {
       setCounter(C_REQUESTS, 0);
       if (st & F_PREFETCHED) policyOnUse(page, now, (st & F_TRIGGER) != 0);
       if (counter(C_REQUESTS) > 0) {
+        setCounter(C_PREFETCH_ISSUES, counter(C_PREFETCH_ISSUES) + 1);
         stop = STOP_REQUESTS;
         break;
       }

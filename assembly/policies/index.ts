@@ -2,16 +2,31 @@
 // those of src/policies/registry.ts). A policy asks for pages with request().
 import { P_POLICY } from "../layout";
 import { param } from "../pagetable";
+import { ampomReset, ampomOnFault, ampomOnUse, ampomOnServed } from "./ampom";
+import { linuxClusterReset, linuxClusterOnFault, linuxClusterOnUse } from "./linux-cluster";
+import { linuxVmaReset, linuxVmaOnFault, linuxVmaOnUse } from "./linux-vma";
+import { leapReset, leapOnFault, leapOnUse } from "./leap";
 
 let policy: i32 = 0;
 
 export function policyReset(): void {
   policy = <i32>param(P_POLICY);
+  switch (policy) {
+    case 1: ampomReset(); break;
+    case 2: linuxClusterReset(); break;
+    case 3: linuxVmaReset(); break;
+    case 4: leapReset(); break;
+    default: break;
+  }
 }
 
 /** A remote fault on `page`; the faulting page is already request 0. */
 export function policyOnFault(page: u32, now: f64): void {
   switch (policy) {
+    case 1: ampomOnFault(page, now); break;
+    case 2: linuxClusterOnFault(page, now); break;
+    case 3: linuxVmaOnFault(page, now); break;
+    case 4: leapOnFault(page, now); break;
     default:
       break;
   }
@@ -20,6 +35,10 @@ export function policyOnFault(page: u32, now: f64): void {
 /** First use of a page that arrived by prefetch; `trigger` if it opened a batch. */
 export function policyOnUse(page: u32, now: f64, trigger: bool): void {
   switch (policy) {
+    case 1: ampomOnUse(page, now, trigger); break;
+    case 2: linuxClusterOnUse(page, now, trigger); break;
+    case 3: linuxVmaOnUse(page, now, trigger); break;
+    case 4: leapOnUse(page, now, trigger); break;
     default:
       break;
   }
@@ -28,6 +47,7 @@ export function policyOnUse(page: u32, now: f64, trigger: bool): void {
 /** A fault was served: `ns` from request sent to faulting page arrived. */
 export function policyOnServed(ns: f64): void {
   switch (policy) {
+    case 1: ampomOnServed(ns); break;
     default:
       break;
   }

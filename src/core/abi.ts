@@ -51,6 +51,9 @@ export const C_DEMAND_EVENTS = 19; // events written to the history ring so far
 export const C_REMOTE = 20; // 0 at home, 1 after migration
 export const C_PREFETCH_ISSUES = 21; // policy calls that issued at least one page
 export const C_MRU_LEN = 22; // valid entries of the most-recently-used list
+export const C_POLICY_SCORE = 23; // the policy's last locality score (ampom's S), for tests and reports
+export const C_POLICY_WINDOW = 24; // the policy's last window (pages it meant to ask for)
+export const C_FAULT_PREFETCHES = 25; // prefetch pages sent with remote-fault requests
 export const COUNTERS = 32;
 
 // ---- parameters: f64 slots, written by the host before reset() ----------------

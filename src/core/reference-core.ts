@@ -9,7 +9,7 @@ import {
   C_USEFUL_PUSHES, C_REQUESTS, C_FAULT_SENT_AT, C_SERVICE_NS, C_CURSOR, C_CHUNK_LEN,
   C_PENDING, C_FAULT_PAGE, C_DEMAND_EVENTS, C_REMOTE, C_MRU_LEN, P_CPU_NS, P_TRAP_NS,
   P_ZERO_FILL_NS, P_POLICY, P_HISTORY, P_REGIONS, P_PAGES, P_POLICY_BASE, COUNTERS, PARAMS,
-  REGION_CAP, HISTORY_CAP, REQUEST_CAP, DELIVERY_CAP, MRU_CAP,
+  REGION_CAP, HISTORY_CAP, REQUEST_CAP, DELIVERY_CAP, MRU_CAP, C_FAULT_PREFETCHES, C_PREFETCH_ISSUES,
 } from "./abi.js";
 import { CapacityError, type CoreViews, type SimCore } from "./types.js";
 import { createReferencePolicy, type ReferencePolicy } from "./reference-policies/index.js";
@@ -19,6 +19,10 @@ export interface PolicyServices {
   readonly states: Uint8Array;
   policyParam(i: number): number;
   counter(slot: number): number;
+  /** Policies write only their own report slots (C_POLICY_SCORE, C_POLICY_WINDOW). */
+  setCounter(slot: number, value: number): void;
+  /** Pages in the address space (P_PAGES). */
+  pageCount(): number;
   request(page: number, flags: number): boolean;
   requestCount(): number;
   regionOf(page: number): number;
@@ -82,6 +86,12 @@ export class ReferenceCore implements SimCore, PolicyServices {
   }
   counter(slot: number): number {
     return this.v.counters[slot];
+  }
+  setCounter(slot: number, value: number): void {
+    this.v.counters[slot] = value;
+  }
+  pageCount(): number {
+    return this.v.params[P_PAGES];
   }
   requestCount(): number {
     return this.v.counters[C_REQUESTS];
@@ -209,6 +219,10 @@ export class ReferenceCore implements SimCore, PolicyServices {
           c[C_FAULT_SENT_AT] = c[C_NOW];
           this.recordDemandEvent(page, c[C_NOW]);
           this.policy.onFault(page, c[C_NOW]);
+          if (c[C_REQUESTS] > 1) {
+            c[C_FAULT_PREFETCHES] += c[C_REQUESTS] - 1;
+            c[C_PREFETCH_ISSUES] += 1;
+          }
           return STOP_FAULT;
         }
         case ST_NONE:
@@ -229,7 +243,10 @@ export class ReferenceCore implements SimCore, PolicyServices {
         this.recordDemandEvent(page, c[C_NOW]);
         c[C_REQUESTS] = 0;
         this.policy.onUse(page, c[C_NOW], (st & F_TRIGGER) !== 0);
-        if (c[C_REQUESTS] > 0) return STOP_REQUESTS;
+        if (c[C_REQUESTS] > 0) {
+          c[C_PREFETCH_ISSUES] += 1;
+          return STOP_REQUESTS;
+        }
       }
     }
     return STOP_CHUNK_END;

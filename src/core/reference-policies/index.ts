@@ -1,6 +1,10 @@
 // Policy registration for the reference core: one entry per policy id (the ids are
 // those of src/policies/registry.ts).
 import type { PolicyServices } from "../reference-core.js";
+import { AmpomPolicy } from "./ampom.js";
+import { LinuxClusterPolicy } from "./linux-cluster.js";
+import { LinuxVmaPolicy } from "./linux-vma.js";
+import { LeapPolicy } from "./leap.js";
 
 /** The reference twin of assembly/policies/index.ts. */
 export interface ReferencePolicy {
@@ -20,7 +24,12 @@ class NoPolicy implements ReferencePolicy {
   onServed(): void {}
 }
 
-const makers: Record<number, (core: PolicyServices) => ReferencePolicy> = {};
+const makers: Record<number, (core: PolicyServices) => ReferencePolicy> = {
+  1: (core) => new AmpomPolicy(core),
+  2: (core) => new LinuxClusterPolicy(core),
+  3: (core) => new LinuxVmaPolicy(core),
+  4: (core) => new LeapPolicy(core),
+};
 
 export function createReferencePolicy(id: number, core: PolicyServices): ReferencePolicy {
   const make = makers[id];
