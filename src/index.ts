@@ -11,3 +11,5 @@ export type { Workload, WorkloadOptions, Region, RecordStream } from "./workload
 export { policies } from "./policies/registry.js";
 export { mechanisms } from "./migration/registry.js";
 export { networkPresets } from "./network/presets.js";
+export { sweep, mergeSweep, loadSweepConfig, planSweep, parseShard, runKey } from "./sweep/index.js";
+export type { SweepOptions, SweepSummary, SweepProgress, SweepConfig, SweepPlan, SweepRun, Shard, RunRecord, MergeSummary } from "./sweep/index.js";

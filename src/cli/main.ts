@@ -3,6 +3,8 @@
 import { Command, CommanderError } from "commander";
 import { registerRun } from "./commands/run.js";
 import { registerCompare } from "./commands/compare.js";
+import { registerSweep } from "./commands/sweep.js";
+import { registerSweepMerge } from "./commands/sweep-merge.js";
 
 export function buildProgram(): Command {
   const program = new Command("ampom")
@@ -13,6 +15,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerRun(program);
   registerCompare(program);
+  registerSweep(program);
+  registerSweepMerge(program);
   return program;
 }
 

@@ -12,6 +12,7 @@ import { readMetrics, type Metrics } from "./metrics.js";
 import { resolveOptions, type RunOptions, type Scenario } from "./options.js";
 import type { EventLog } from "./event-log.js";
 import { ProcessRun } from "./process.js";
+import { guardCore, preflight } from "./preflight.js";
 
 export function scenarioWorkload(s: Scenario): Workload {
   return openWorkload(s.workload, {
@@ -35,7 +36,7 @@ export async function runScenario(s: Scenario, workload: Workload, eventLog?: Ev
     backgroundPacketBytes: s.network.backgroundPacketBytes,
   });
   const cluster = new Cluster(net, s.network, s.pageSize);
-  const proc = new ProcessRun({
+  const proc = guardCore(s, workload, () => new ProcessRun({
     id: 0,
     workload,
     core,
@@ -48,10 +49,10 @@ export async function runScenario(s: Scenario, workload: Workload, eventLog?: Ev
     historyLength: s.historyLength,
     chunkRecords: s.chunkRecords,
     migrateAtRecord: Math.floor(s.migrateAt * workload.records),
-  });
+  }));
   proc.eventLog = eventLog;
   cluster.add(proc, { mechanism: mechanisms[s.mechanism], dest: 1, eagerPages: s.eagerPages });
-  cluster.run();
+  guardCore(s, workload, () => cluster.run());
   return readMetrics(proc, {
     workload: s.workload,
     mechanism: s.mechanism,
@@ -66,6 +67,7 @@ export async function runScenario(s: Scenario, workload: Workload, eventLog?: Ev
 /** Runs the scenario the options describe, with its baselines unless `baselines: false`. */
 export async function simulate(options: RunOptions = {}): Promise<Metrics> {
   const s = resolveOptions(options);
+  preflight(s);
   const workload = scenarioWorkload(s);
   const main = await runScenario(s, workload);
   if (!s.baselines) return main;

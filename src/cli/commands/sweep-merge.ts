@@ -1,0 +1,19 @@
+// `ampom sweep-merge CONFIG --out merged.jsonl SHARD...`: joins the results files of
+// the shards of one sweep, checking that every run is there exactly once.
+import { Command } from "commander";
+import { mergeSweep } from "../../sweep/merge.js";
+
+export function registerSweepMerge(program: Command): void {
+  program
+    .command("sweep-merge")
+    .description("join the results files of a sharded sweep; every run exactly once")
+    .argument("<config>", "the sweep config the shards ran")
+    .argument("<inputs...>", "results files of the shards")
+    .requiredOption("-o, --out <file>", "merged results file, in grid order")
+    .option("-q, --quiet", "no summary")
+    .addHelpText("after", "\nExample:\n  ampom sweep-merge sweep.json --out results.jsonl shard-*.jsonl")
+    .action((config: string, inputs: string[], o: { out: string; quiet?: boolean }) => {
+      const m = mergeSweep(config, inputs, o.out);
+      if (!o.quiet) process.stderr.write(`sweep-merge: ${m.runs} runs from ${inputs.length} files (${m.failed} failed) -> ${m.out}\n`);
+    });
+}

@@ -1,0 +1,82 @@
+// `ampom sweep CONFIG --out results.jsonl`: every combination of a grid, on worker
+// threads, resumable; `--shard i/n` or `--shard slurm` runs one deterministic part.
+import { Command, InvalidArgumentError } from "commander";
+import cliProgress from "cli-progress";
+import { parseShard } from "../../sweep/shard.js";
+import { shardRuns, planFrom, sweep, type SweepProgress } from "../../sweep/sweep.js";
+
+export function parseWorkers(value: string): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !(n >= 1)) throw new InvalidArgumentError("expected a whole number of at least 1");
+  return n;
+}
+
+export function registerSweep(program: Command): void {
+  program
+    .command("sweep")
+    .description("run every combination of a grid of options, in parallel; resumable")
+    .argument("<config>", 'JSON file: { "base": {run options}, "grid": {option: [values, ...]} }')
+    .requiredOption("-o, --out <file>", "results file, one JSON line per run (appended to, then sorted when complete)")
+    .option("-j, --workers <k>", "worker threads (default: the number of cores)", parseWorkers)
+    .option("--shard <i/n|slurm>", "run only runs i, i+n, i+2n, ... of the grid (0 <= i < n); slurm: from SLURM_ARRAY_TASK_ID/COUNT")
+    .option("--retry-failed", "run again the runs the results file records as failed")
+    .option("--dry-run", "check the config and print how many runs it has (and this shard's share)")
+    .option("-q, --quiet", "no progress bar and no summary")
+    .addHelpText(
+      "after",
+      `
+Run keys are a hash of each run's resolved options; running the same command again
+skips every run the results file holds. See "Sweeps at scale" in the README.
+
+Examples:
+  ampom sweep sweep.json --out results.jsonl
+  ampom sweep sweep.json --out shard-3.jsonl --shard 3/8 --workers 2
+  sbatch --array=0-7 --wrap 'ampom sweep sweep.json --shard slurm --out shard-$SLURM_ARRAY_TASK_ID.jsonl'`,
+    )
+    .action(async (config: string, o: { out: string; workers?: number; shard?: string; retryFailed?: boolean; dryRun?: boolean; quiet?: boolean }) => {
+      const shard = o.shard === undefined ? undefined : parseShard(o.shard);
+      if (o.dryRun) {
+        const plan = planFrom(config);
+        const mine = shardRuns(plan, shard).length;
+        process.stdout.write(`${config}: ${plan.runs.length} runs${shard ? `; shard ${shard.index}/${shard.count} has ${mine}` : ""}\n`);
+        return;
+      }
+      const bar = !o.quiet && process.stderr.isTTY ? progressBar() : undefined;
+      let started = false;
+      const onProgress = (p: SweepProgress) => {
+        if (!bar) return;
+        if (!started) {
+          started = true;
+          bar.start(p.pending, 0, { failed: 0, skipped: p.skipped });
+        }
+        bar.update(p.finished, { failed: p.failed, skipped: p.skipped });
+      };
+      let summary;
+      try {
+        summary = await sweep({ config, out: o.out, workers: o.workers, shard, retryFailed: o.retryFailed, onProgress });
+      } finally {
+        bar?.stop();
+      }
+      if (!o.quiet) {
+        process.stderr.write(
+          `sweep: ${summary.total} runs (${summary.shard}): ${summary.ran} run now, ${summary.skipped} already done, ${summary.failed} failed -> ${summary.out}\n`,
+        );
+      }
+      if (summary.failed > 0) {
+        const hint = summary.failedKept > 0 ? "; rerun with --retry-failed to run them again" : "";
+        throw new Error(`${summary.failed} of ${summary.total} runs failed (their errors are recorded in ${summary.out}${hint})`);
+      }
+    });
+}
+
+function progressBar(): cliProgress.SingleBar {
+  return new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: "sweep [{bar}] {value}/{total} runs | {percentage}% | ETA {eta_formatted} | failed {failed} | done before {skipped}",
+      hideCursor: true,
+      etaBuffer: 20,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+}

@@ -1,0 +1,87 @@
+// Checks a resolved scenario can run before anything is built or simulated: the
+// workload exists, and its pages fit in the 4 GiB WebAssembly memory. Used by
+// simulate() and by sweep validation, so a sweep refuses a bad combination before its
+// first run rather than failing it hours later.
+import { existsSync, statSync } from "node:fs";
+import { formatBytes } from "../util/units.js";
+import { workloads } from "../workloads/registry.js";
+import type { Workload } from "../workloads/types.js";
+import { CapacityError } from "../core/types.js";
+import type { Scenario } from "./options.js";
+
+const WASM_MEMORY_BYTES = 2 ** 32;
+/** Room the core keeps besides the page tables (fixed tables, scratch): the same
+ * allowance the reference core's init() uses, which is the tighter of the two cores. */
+const FIXED_BYTES = 2 ** 21;
+/** Bytes a page costs in the core: one state byte and one f64 arrival time. */
+const BYTES_PER_PAGE = 9;
+const BYTES_PER_CHUNK_RECORD = 9;
+
+/** The most pages a core can hold with a chunk of `chunkRecords` records. */
+export function maxCorePages(chunkRecords: number): number {
+  return Math.floor((WASM_MEMORY_BYTES - FIXED_BYTES - chunkRecords * BYTES_PER_CHUNK_RECORD) / BYTES_PER_PAGE);
+}
+
+export function capacityMessage(pages: number, s: Pick<Scenario, "pageSize" | "chunkRecords">): string {
+  const max = maxCorePages(s.chunkRecords);
+  return `${pages} pages of ${s.pageSize} bytes do not fit in the 4 GiB WebAssembly memory (at most ${max} pages, ${formatBytes(max * s.pageSize)} at this page size)`;
+}
+
+export function isBuiltInWorkload(name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(workloads, name);
+}
+
+export function preflight(s: Scenario): void {
+  if (isBuiltInWorkload(s.workload)) {
+    // a built-in workload holds at least the data the memory option asks for
+    const pages = Math.ceil(s.memoryBytes / s.pageSize);
+    if (pages > maxCorePages(s.chunkRecords)) {
+      throw new Error(`option memory (--memory): ${formatBytes(s.memoryBytes)} is ${capacityMessage(pages, s)}`);
+    }
+    return;
+  }
+  if (!existsSync(s.workload)) {
+    throw new Error(
+      `unknown workload "${s.workload}": not a built-in workload (${Object.keys(workloads).join(", ")}) and no such trace file`,
+    );
+  }
+  if (statSync(s.workload).isDirectory()) throw new Error(`workload "${s.workload}": is a directory, not a trace file`);
+}
+
+/** One line naming what a scenario ran, for errors that happen inside a run. */
+export function describeScenario(s: Scenario): string {
+  return [
+    `workload=${s.workload}`,
+    `memory=${formatBytes(s.memoryBytes)}`,
+    `mechanism=${s.mechanism}`,
+    `policy=${s.policy}`,
+    `network=${s.network.name}`,
+    `migrateAt=${s.migrateAt}`,
+    `seed=${s.seed}`,
+    `core=${s.core}`,
+  ].join(" ");
+}
+
+/** Runs a step that drives a core, turning the core's failures into messages that name
+ * the scenario: a capacity refusal names --memory (or the trace), and a WebAssembly
+ * trap (a bug, never the user's input) names every option needed to reproduce it. */
+export function guardCore<T>(s: Scenario, workload: Pick<Workload, "pageCount">, step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    if (err instanceof CapacityError) {
+      const what = isBuiltInWorkload(s.workload)
+        ? `option memory (--memory): ${formatBytes(s.memoryBytes)} of workload ${s.workload} is`
+        : `workload ${s.workload}: the trace's`;
+      throw new Error(`${what} ${capacityMessage(workload.pageCount, s)}`, { cause: err });
+    }
+    const trap = err instanceof WebAssembly.RuntimeError || (err instanceof Error && /^WebAssembly core aborted/.test(err.message));
+    if (trap) {
+      throw new Error(
+        `the simulation core failed (${(err as Error).message}) in scenario ${describeScenario(s)}; this is a bug: rerun with --core reference to compare, and report it`,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,195 @@
+// Sweep configs: `{ "base": {run options}, "grid": {option: [values, ...]} }`. Loading
+// one checks the file's shape and then every combination's options, before anything
+// runs, with errors that name the file and the field (sweep.json: grid.policy[2]: ...).
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { resolveOptions, runOptionsSchema, type RunOptions, type Scenario } from "../sim/options.js";
+import { preflight } from "../sim/preflight.js";
+import { combination, comboIndices, gridSize, type Grid } from "./grid.js";
+import { canonicalJson, runKey } from "./key.js";
+
+/** More combinations than this is almost surely a mistake, and would not fit a file. */
+export const MAX_RUNS = 1_000_000;
+
+export interface SweepConfig {
+  base?: Record<string, unknown>;
+  grid?: Record<string, unknown[]>;
+}
+
+export interface SweepRun {
+  /** position in the grid, the same on every machine and shard */
+  index: number;
+  key: string;
+  /** base + this combination, keys sorted */
+  options: RunOptions;
+  scenario: Scenario;
+}
+
+export interface SweepPlan {
+  /** how errors name the config (the path as given) */
+  label: string;
+  runs: SweepRun[];
+}
+
+const configSchema = z
+  .object({
+    base: z.record(z.string(), z.unknown()).default({}),
+    grid: z.record(z.string(), z.array(z.unknown()).min(1, "must list at least one value")).default({}),
+  })
+  .strict();
+
+const optionNames = (): string[] => Object.keys(runOptionsSchema.shape);
+
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = "";
+  for (const p of path) out += typeof p === "number" ? `[${p}]` : out === "" ? String(p) : `.${String(p)}`;
+  return out;
+}
+
+export class SweepConfigError extends Error {
+  constructor(label: string, where: string, detail: string) {
+    super(where ? `${label}: ${where}: ${detail}` : `${label}: ${detail}`);
+    this.name = "SweepConfigError";
+  }
+}
+
+/** Reads and checks a sweep config file. */
+export function loadSweepConfig(path: string): SweepPlan {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new Error(`${path}: no such file`);
+    if (code === "EISDIR") throw new Error(`${path}: is a directory, not a sweep config`);
+    throw new Error(`${path}: cannot read (${code ?? (err as Error).message})`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new SweepConfigError(path, "", `not valid JSON: ${jsonErrorWhere(text, (err as Error).message)}`);
+  }
+  return planSweep(value, path);
+}
+
+function jsonErrorWhere(text: string, message: string): string {
+  const m = /at position (\d+)/.exec(message);
+  if (!m) return message;
+  const pos = Number(m[1]);
+  const before = text.slice(0, pos);
+  const line = before.split("\n").length;
+  const column = pos - before.lastIndexOf("\n");
+  return `${message.replace(/ in JSON at position \d+.*$/, "")} (line ${line}, column ${column})`;
+}
+
+/** Checks a parsed config and lists its runs in grid order. */
+export function planSweep(value: unknown, label = "sweep config"): SweepPlan {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new SweepConfigError(label, "", 'must be a JSON object { "base": {run options}, "grid": {option: [values, ...]} }');
+  }
+  const parsed = configSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    if (issue.code === "unrecognized_keys") {
+      throw new SweepConfigError(label, formatPath([...issue.path, issue.keys[0]]), 'unknown field (a sweep config has only "base" and "grid")');
+    }
+    throw new SweepConfigError(label, formatPath(issue.path), issue.message);
+  }
+  const { base, grid } = parsed.data as { base: Record<string, unknown>; grid: Grid };
+  checkNames(label, "base", Object.keys(base));
+  checkNames(label, "grid", Object.keys(grid));
+  const size = gridSize(grid);
+  if (size > MAX_RUNS) {
+    throw new SweepConfigError(label, "grid", `${size} combinations; one sweep takes at most ${MAX_RUNS} (split it into several configs)`);
+  }
+
+  const runs: SweepRun[] = [];
+  const seen = new Map<string, number>();
+  for (let index = 0; index < size; index++) {
+    const options = JSON.parse(canonicalJson(combination(base, grid, index))) as RunOptions;
+    let scenario: Scenario;
+    try {
+      scenario = resolveOptions(options);
+      preflight(scenario);
+    } catch (err) {
+      throw blame(label, base, grid, index, err);
+    }
+    const key = runKey(scenario);
+    const twin = seen.get(key);
+    if (twin !== undefined) {
+      throw new SweepConfigError(label, "grid", `combinations ${twin} (${describeCombo(grid, twin)}) and ${index} (${describeCombo(grid, index)}) are the same run`);
+    }
+    seen.set(key, index);
+    runs.push({ index, key, options, scenario });
+  }
+  return { label, runs };
+}
+
+function checkNames(label: string, where: string, keys: string[]): void {
+  const known = optionNames();
+  for (const k of keys) {
+    if (known.includes(k)) continue;
+    const camel = k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    const hint = camel !== k && known.includes(camel) ? ` (did you mean "${camel}"?)` : ` (options: ${known.join(", ")})`;
+    throw new SweepConfigError(label, `${where}.${k}`, `unknown option "${k}"${hint}`);
+  }
+}
+
+function describeCombo(grid: Grid, index: number): string {
+  const at = comboIndices(grid, index);
+  return Object.keys(grid).map((k, i) => `${k}=${JSON.stringify(grid[k][at[i]])}`).join(", ") || "base";
+}
+
+function check(options: Record<string, unknown>): unknown {
+  try {
+    preflight(resolveOptions(options as RunOptions));
+    return undefined;
+  } catch (err) {
+    return err;
+  }
+}
+
+/** Moves an option error to the config field it comes from: "option memory: ..." in
+ * the base becomes "base.memory: ...", in a grid value "grid.memory[1]: ...". */
+function relocate(label: string, where: string, err: unknown, nameOption: boolean): SweepConfigError {
+  const message = err instanceof Error ? err.message : String(err);
+  const found = optionOf(message);
+  if (!found) return new SweepConfigError(label, where, message);
+  const tail = found.path.slice(1).map((p) => `.${p}`).join("");
+  return new SweepConfigError(label, nameOption ? `${where}.${found.path[0]}${tail}` : `${where}${tail}`, found.detail);
+}
+
+/** The option an error message is about: "option a.b: detail", "memory: detail" (unit
+ * parsers) or 'unknown policy "x" ...' (registries). */
+function optionOf(message: string): { path: string[]; detail: string } | undefined {
+  const m = /^(?:option )?([\w.]+)(?: \(--[\w-]+\))?: ([\s\S]*)$/.exec(message);
+  if (m && optionNames().includes(m[1].split(".")[0])) return { path: m[1].split("."), detail: m[2] };
+  const u = /^unknown (\w+) "/.exec(message);
+  if (u && optionNames().includes(u[1])) return { path: [u[1]], detail: message };
+  return undefined;
+}
+
+/** Finds what a failing combination's error comes from: the base, one grid value, or
+ * only the combination of several. */
+function blame(label: string, base: Record<string, unknown>, grid: Grid, index: number, err: unknown): SweepConfigError {
+  const keys = Object.keys(grid);
+  const at = comboIndices(grid, index);
+  const baseErr = check(base);
+  if (baseErr !== undefined) {
+    // blame the base only when the grid does not override what fails in it
+    const option = optionOf(baseErr instanceof Error ? baseErr.message : "")?.path[0];
+    if (!option || !keys.includes(option)) return relocate(label, "base", baseErr, true);
+  }
+  for (let k = 0; k < keys.length; k++) {
+    const oneErr = check({ ...base, [keys[k]]: grid[keys[k]][at[k]] });
+    if (oneErr === undefined) continue;
+    const where = `grid.${keys[k]}[${at[k]}]`;
+    const option = optionOf(oneErr instanceof Error ? oneErr.message : "")?.path[0];
+    if (option === keys[k]) return relocate(label, where, oneErr, false);
+    // the value breaks another option of a valid base (e.g. a page size above the memory)
+    if (baseErr === undefined) return new SweepConfigError(label, where, oneErr instanceof Error ? oneErr.message : String(oneErr));
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new SweepConfigError(label, `grid combination ${index} (${describeCombo(grid, index)})`, message);
+}

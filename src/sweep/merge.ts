@@ -1,0 +1,46 @@
+// Joining shard outputs: every run of the config must appear exactly once across the
+// inputs; the merged file is written in grid order (temporary file + rename), so it
+// has the bytes a one-machine sweep of the same config writes.
+import { existsSync } from "node:fs";
+import type { SweepConfig } from "./config.js";
+import { readResults, rewriteResults, type ReadRecord, type RunRecord } from "./results.js";
+import { planFrom } from "./sweep.js";
+
+export interface MergeSummary {
+  out: string;
+  runs: number;
+  failed: number;
+}
+
+const listSome = (items: string[], max = 5) =>
+  items.slice(0, max).join(", ") + (items.length > max ? `, and ${items.length - max} more` : "");
+
+export function mergeSweep(config: string | SweepConfig, inputs: string[], out: string): MergeSummary {
+  if (inputs.length === 0) throw new Error("sweep-merge: no input files given");
+  const plan = planFrom(config);
+  const byKey = new Map(plan.runs.map((r) => [r.key, r]));
+  const found = new Map<string, ReadRecord>();
+  for (const file of inputs) {
+    if (!existsSync(file)) throw new Error(`${file}: no such file`);
+    const read = readResults(file);
+    if (read.tornBytes > 0) {
+      throw new Error(`${file}: the last line is incomplete (its sweep was interrupted; rerun that shard to finish it)`);
+    }
+    for (const rr of read.records) {
+      const run = byKey.get(rr.record.key);
+      if (!run) throw new Error(`${file}:${rr.line}: run ${rr.record.key} is not part of ${plan.label}`);
+      const twin = found.get(rr.record.key);
+      if (twin) {
+        throw new Error(`${file}:${rr.line}: run ${run.index} (${rr.record.key}) is also in ${twin.file}:${twin.line}; each run must be in exactly one input`);
+      }
+      found.set(rr.record.key, rr);
+    }
+  }
+  const missing = plan.runs.filter((r) => !found.has(r.key)).map((r) => String(r.index));
+  if (missing.length > 0) {
+    throw new Error(`${missing.length} of ${plan.runs.length} runs of ${plan.label} are in none of the inputs (grid indices ${listSome(missing)})`);
+  }
+  const records: RunRecord[] = plan.runs.map((r) => ({ ...found.get(r.key)!.record, index: r.index }));
+  rewriteResults(out, records);
+  return { out, runs: records.length, failed: records.filter((r) => r.error !== undefined).length };
+}

@@ -1,0 +1,95 @@
+// A pool of worker threads that runs sweep tasks and hands each result to the caller
+// as it arrives (in completion order; the caller restores grid order). A worker that
+// dies (an uncaught error, out of memory) fails only the run it held, and is replaced.
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { Metrics } from "../sim/metrics.js";
+import type { RunOptions } from "../sim/options.js";
+
+export interface PoolTask {
+  index: number;
+  key: string;
+  options: RunOptions;
+}
+
+export type PoolResult =
+  | { index: number; key: string; metrics: Metrics; error?: undefined }
+  | { index: number; key: string; error: string; metrics?: undefined };
+
+// dist/sweep/worker.js when built; src/sweep/worker.ts when the sources run under tsx
+const here = fileURLToPath(import.meta.url);
+const workerFile = fileURLToPath(new URL(here.endsWith(".ts") ? "./worker.ts" : "./worker.js", import.meta.url));
+
+/** A worker on the built file; or, when the sources run under tsx (tests, `node
+ * --import tsx src/cli/main.ts`), a worker that registers tsx first, since Node 20
+ * does not apply the parent's loader hooks to a worker's entry file. */
+function newWorker(): Worker {
+  const execArgv = process.execArgv.filter((a) => !a.startsWith("--inspect"));
+  if (!workerFile.endsWith(".ts")) return new Worker(workerFile, { execArgv });
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const entry = pathToFileURL(workerFile).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(boot, { eval: true, execArgv });
+}
+
+export async function runPool(tasks: PoolTask[], size: number, onResult: (r: PoolResult) => void): Promise<void> {
+  if (tasks.length === 0) return;
+  const queue = tasks.slice();
+  const count = Math.max(1, Math.min(size, tasks.length));
+  let outstanding = tasks.length;
+  let failure: unknown;
+
+  await new Promise<void>((resolve, reject) => {
+    const finish = (r: PoolResult) => {
+      try {
+        onResult(r);
+      } catch (err) {
+        // the caller could not record a result (disk full...): stop everything
+        failure ??= err;
+      }
+      if (--outstanding === 0 || failure !== undefined) done();
+    };
+    const workers = new Set<Worker>();
+    let settled = false;
+    const done = () => {
+      if (settled) return;
+      settled = true;
+      for (const w of workers) void w.terminate();
+      if (failure !== undefined) reject(failure);
+      else resolve();
+    };
+
+    const start = () => {
+      const w = newWorker();
+      workers.add(w);
+      let current: PoolTask | undefined;
+      const next = () => {
+        current = queue.shift();
+        if (current) w.postMessage(current);
+        else {
+          workers.delete(w);
+          void w.terminate();
+        }
+      };
+      w.on("message", (r: PoolResult) => {
+        current = undefined;
+        finish(r);
+        if (!settled) next();
+      });
+      const died = (why: string) => {
+        workers.delete(w);
+        if (settled) return;
+        const lost = current;
+        current = undefined;
+        if (lost) finish({ index: lost.index, key: lost.key, error: `worker thread died: ${why}` });
+        if (!settled && queue.length > 0) start();
+      };
+      w.on("error", (err) => died(err instanceof Error ? err.message : String(err)));
+      w.on("exit", (code) => {
+        if (workers.has(w)) died(`exited with code ${code}`);
+      });
+      next();
+    };
+    for (let i = 0; i < count; i++) start();
+  });
+}

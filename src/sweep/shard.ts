@@ -1,0 +1,46 @@
+// Shards: n independent jobs split one grid. Run i of the grid belongs to shard
+// i mod n — interleaved rather than contiguous, so that shards get a similar mix of
+// cheap and expensive runs when the grid's slow key varies slowly.
+
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** Parses `--shard i/n` (0 <= i < n) or `--shard slurm` (from a Slurm job array). */
+export function parseShard(spec: string, env: NodeJS.ProcessEnv = process.env): Shard {
+  if (spec === "slurm") return slurmShard(env);
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(spec);
+  if (!m) throw new Error(`option --shard: expected i/n (e.g. 0/4) or "slurm", got "${spec}"`);
+  return checkShard(Number(m[1]), Number(m[2]), "option --shard");
+}
+
+function checkShard(index: number, count: number, what: string): Shard {
+  if (!(count >= 1) || !Number.isSafeInteger(count)) throw new Error(`${what}: the shard count must be at least 1, got ${count}`);
+  if (!(index >= 0 && index < count)) throw new Error(`${what}: the shard index must be in 0..${count - 1}, got ${index}`);
+  return { index, count };
+}
+
+/** Shard from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (a contiguous array such
+ * as --array=0-7 or 1-8: the index is counted from SLURM_ARRAY_TASK_MIN). */
+export function slurmShard(env: NodeJS.ProcessEnv): Shard {
+  const id = env.SLURM_ARRAY_TASK_ID;
+  const count = env.SLURM_ARRAY_TASK_COUNT;
+  if (id === undefined || count === undefined) {
+    throw new Error("option --shard slurm: SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT are not set (submit with sbatch --array)");
+  }
+  const min = env.SLURM_ARRAY_TASK_MIN ?? "0";
+  const [i, n, lo] = [id, count, min].map(Number);
+  if (![i, n, lo].every(Number.isSafeInteger)) {
+    throw new Error(`option --shard slurm: cannot read SLURM_ARRAY_TASK_ID=${id}, SLURM_ARRAY_TASK_COUNT=${count}, SLURM_ARRAY_TASK_MIN=${min}`);
+  }
+  return checkShard(i - lo, n, `option --shard slurm (SLURM_ARRAY_TASK_ID=${id}, SLURM_ARRAY_TASK_MIN=${min}, SLURM_ARRAY_TASK_COUNT=${count})`);
+}
+
+export function inShard(runIndex: number, shard: Shard | undefined): boolean {
+  return shard === undefined || runIndex % shard.count === shard.index;
+}
+
+export function describeShard(shard: Shard | undefined): string {
+  return shard ? `shard ${shard.index}/${shard.count}` : "all runs";
+}

@@ -1,0 +1,127 @@
+// `sweep()`: runs every combination of a sweep config (or one shard of it) on a pool
+// of worker threads, appending each finished run to the results file, and skipping
+// what that file already holds.
+//
+// Determinism: lines are appended in completion order while the sweep runs (that is
+// what makes it crash-safe), and carry their grid index; when every run of the sweep
+// or shard has a line, the file is rewritten atomically in grid order. So a finished
+// file's bytes depend only on the config and the shard, never on the worker count,
+// scheduling or interruptions; and shard files merge into the very bytes of a
+// one-machine sweep.
+import { availableParallelism } from "node:os";
+import { loadSweepConfig, planSweep, type SweepConfig, type SweepPlan, type SweepRun } from "./config.js";
+import { runPool, type PoolResult } from "./pool.js";
+import { cutTornTail, readResults, ResultAppender, rewriteResults, type RunRecord } from "./results.js";
+import { describeShard, inShard, type Shard } from "./shard.js";
+
+export interface SweepOptions {
+  /** path of a JSON config file, or the config itself */
+  config: string | SweepConfig;
+  /** results file (JSON lines) */
+  out: string;
+  /** worker threads; default os.availableParallelism() */
+  workers?: number;
+  /** run only shard `index` of `count` */
+  shard?: Shard;
+  /** run again the runs the results file records as failed */
+  retryFailed?: boolean;
+  /** called once before the first run, then after each */
+  onProgress?: (p: SweepProgress) => void;
+}
+
+export interface SweepProgress {
+  /** runs in this sweep or shard */
+  total: number;
+  /** runs the results file already held when the sweep started */
+  skipped: number;
+  /** runs to compute in this invocation */
+  pending: number;
+  /** of those, finished so far (failed included) */
+  finished: number;
+  failed: number;
+}
+
+export interface SweepSummary {
+  out: string;
+  shard: string;
+  total: number;
+  skipped: number;
+  ran: number;
+  /** runs whose latest record is an error (this time or earlier) */
+  failed: number;
+  /** failed records that were kept because retryFailed was not set */
+  failedKept: number;
+}
+
+export function planFrom(config: string | SweepConfig): SweepPlan {
+  return typeof config === "string" ? loadSweepConfig(config) : planSweep(config, "sweep config");
+}
+
+export function shardRuns(plan: SweepPlan, shard: Shard | undefined): SweepRun[] {
+  return plan.runs.filter((r) => inShard(r.index, shard));
+}
+
+export async function sweep(o: SweepOptions): Promise<SweepSummary> {
+  const workers = o.workers ?? availableParallelism();
+  if (!Number.isSafeInteger(workers) || workers < 1) throw new Error(`option workers: must be a whole number of at least 1, got ${workers}`);
+  const plan = planFrom(o.config);
+  const runs = shardRuns(plan, o.shard);
+  const byKey = new Map(runs.map((r) => [r.key, r]));
+
+  // what the results file already holds: the latest record of each run wins
+  const existing = readResults(o.out);
+  const latest = new Map<string, RunRecord>();
+  for (const { record, file, line } of existing.records) {
+    const run = byKey.get(record.key);
+    if (!run) {
+      throw new Error(
+        `${file}:${line}: run ${record.key} is not part of ${plan.label} (${describeShard(o.shard)}); was this file written for another config or shard? Use another --out file`,
+      );
+    }
+    latest.set(record.key, { ...record, index: run.index });
+  }
+  const skippedFailed = runs.filter((r) => latest.get(r.key)?.error !== undefined).length;
+  const pending = runs.filter((r) => {
+    const rec = latest.get(r.key);
+    return rec === undefined || (rec.error !== undefined && o.retryFailed === true);
+  });
+
+  const progress: SweepProgress = { total: runs.length, skipped: runs.length - pending.length, pending: pending.length, finished: 0, failed: 0 };
+  o.onProgress?.({ ...progress });
+  cutTornTail(o.out, existing);
+
+  const appender = new ResultAppender(o.out);
+  try {
+    await runPool(
+      pending.map((r) => ({ index: r.index, key: r.key, options: r.options })),
+      workers,
+      (res: PoolResult) => {
+        const run = byKey.get(res.key)!;
+        const record: RunRecord =
+          res.error !== undefined
+            ? { index: run.index, key: run.key, options: run.options, error: res.error }
+            : { index: run.index, key: run.key, options: run.options, metrics: res.metrics };
+        appender.append(record);
+        latest.set(run.key, record);
+        progress.finished++;
+        if (res.error !== undefined) progress.failed++;
+        o.onProgress?.({ ...progress });
+      },
+    );
+  } finally {
+    appender.close();
+  }
+
+  // every run has a record now: put them in grid order, atomically
+  rewriteResults(o.out, runs.map((r) => latest.get(r.key)!));
+  const failed = runs.filter((r) => latest.get(r.key)!.error !== undefined).length;
+  return {
+    out: o.out,
+    shard: describeShard(o.shard),
+    total: runs.length,
+    skipped: progress.skipped,
+    ran: pending.length,
+    failed,
+    failedKept: o.retryFailed ? 0 : skippedFailed,
+  };
+}
