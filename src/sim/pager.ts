@@ -4,7 +4,6 @@
 import { STOP_FAULT } from "../core/abi.js";
 import type { Network } from "../network/network.js";
 import type { NetworkPreset } from "../network/presets.js";
-import { addBytes } from "./bytes.js";
 import { EVENT_FAULT, EVENT_PREFETCH } from "./event-log.js";
 import type { ProcessRun, RequestServer } from "./process.js";
 
@@ -23,13 +22,25 @@ export class Pager implements RequestServer {
     const sentAt = proc.clock;
     const listed = isFault ? n - 1 : n;
     const requestBytes = this.costs.requestHeaderBytes + listed * this.costs.requestBytesPerPage;
-    addBytes(proc.bytes, "control", requestBytes);
+    // plain field updates: a keyed store per fault (addBytes) showed in profiles
+    const bytes = proc.bytes;
+    bytes.control += requestBytes;
+    bytes.total += requestBytes;
     const atHome = this.net.send(proc.node, proc.home, sentAt, requestBytes);
     const ready = atHome + this.costs.serviceNs;
     const message = this.pageSize + this.costs.pageHeaderBytes;
-    for (let i = 0; i < n; i++) {
-      v.deliverTimes[i] = this.net.send(proc.home, proc.node, ready, message);
-      addBytes(proc.bytes, isFault && i === 0 ? "fault" : "prefetch", message);
+    const times = v.deliverTimes;
+    for (let i = 0; i < n; i++) times[i] = this.net.send(proc.home, proc.node, ready, message);
+    // whole byte counts: one addition per kind gives the same sums as one per page
+    const faultPages = isFault ? 1 : 0;
+    if (faultPages) {
+      bytes.fault += message;
+      bytes.total += message;
+    }
+    if (n > faultPages) {
+      const prefetched = (n - faultPages) * message;
+      bytes.prefetch += prefetched;
+      bytes.total += prefetched;
     }
     const log = proc.eventLog;
     if (log) {
