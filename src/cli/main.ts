@@ -3,6 +3,7 @@
 import { Command, CommanderError } from "commander";
 import { registerRun } from "./commands/run.js";
 import { registerCompare } from "./commands/compare.js";
+import { registerReproduce } from "./commands/reproduce.js";
 import { registerSweep } from "./commands/sweep.js";
 import { registerSweepMerge } from "./commands/sweep-merge.js";
 
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerRun(program);
   registerCompare(program);
+  registerReproduce(program);
   registerSweep(program);
   registerSweepMerge(program);
   return program;

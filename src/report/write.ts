@@ -1,0 +1,32 @@
+// Writes a reproduce run's outputs into a folder: results.json, CSV tables, one SVG
+// per figure, and report.html. Every file is written atomically (temp + rename).
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { writeFileAtomic } from "../util/atomic-file.js";
+import { makeFigures } from "./figures.js";
+import { reportHtml } from "./html.js";
+import type { ReproduceResults } from "./reproduce.js";
+import { headlineCsv, metricsCsv } from "./tables.js";
+
+export interface WrittenReport {
+  dir: string;
+  report: string;
+  files: string[];
+}
+
+export function writeReport(r: ReproduceResults, outDir: string): WrittenReport {
+  const dir = resolve(outDir);
+  mkdirSync(dir, { recursive: true });
+  const figures = makeFigures(r);
+  const outputs: Array<[string, string]> = [
+    ["results.json", JSON.stringify(r, null, 2) + "\n"],
+    ["headline.csv", headlineCsv(r)],
+    ["extended.csv", metricsCsv(r, "extended")],
+    ["busy.csv", metricsCsv(r, "busy")],
+    ...figures.map((f): [string, string] => [f.file, f.svg]),
+    // last, so a report.html on disk means every file it mentions is there
+    ["report.html", reportHtml(r, figures)],
+  ];
+  for (const [name, content] of outputs) writeFileAtomic(join(dir, name), content);
+  return { dir, report: join(dir, "report.html"), files: outputs.map(([name]) => name) };
+}
