@@ -1,7 +1,9 @@
 // AMPoM's lightweight migration: freeze, send the context and the few most recently
 // used pages (current code, stack and data page), resume as soon as they are in; the
-// rest comes by remote faults and the prefetch policy.
+// rest comes by remote faults and the prefetch policy. A push policy (bubbling,
+// oracle) adds a background push in its order after the freeze.
 import { C_MRU_LEN, ST_LOCAL, ST_MASK } from "../core/abi.js";
+import { startPush } from "./background-push.js";
 import { sendContext, sendPages } from "./send.js";
 import type { Mechanism, MigrationContext } from "./types.js";
 
@@ -24,7 +26,11 @@ export function lightweightFreeze(ctx: MigrationContext): number {
 export const lightweight: Mechanism = {
   name: "lightweight",
   description: "AMPoM: send the context and a few pages, fetch the rest on demand",
+  remotePaging: true,
+  params: [],
   start(ctx) {
     ctx.resume(lightweightFreeze(ctx));
+    // a push policy's stream: the oracle only the pages that will be used, bubbling all
+    if (ctx.push) startPush(ctx, ctx.push, ctx.push !== "oracle", ctx.decisionAt);
   },
 };

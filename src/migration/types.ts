@@ -3,6 +3,7 @@
 import type { Network, NodeId } from "../network/network.js";
 import type { NetworkPreset } from "../network/presets.js";
 import type { ProcessRun } from "../sim/process.js";
+import type { PushOrderName } from "./push-orders/index.js";
 
 export interface MigrationContext {
   proc: ProcessRun;
@@ -14,17 +15,38 @@ export interface MigrationContext {
   eagerPages: number;
   /** when the migration decision is taken */
   decisionAt: number;
+  /** the mechanism's parameters, defaults filled in (see Mechanism.params) */
+  params: Record<string, number>;
+  /** background push order after the freeze: post-copy's order, or the one a push
+   * policy (bubbling, oracle) adds to lightweight; undefined: no push (lightweight) or
+   * the mechanism's default (post-copy) */
+  push?: PushOrderName;
   /** runs `fire` at `time` in the simulation's event order */
   at(time: number, fire: () => void): void;
   /** the process is frozen from now on (mechanisms that copy while it runs call this late) */
   freeze(): void;
   /** the process runs again on `dest` at `time` */
   resume(time: number): void;
+  /** the process finished at home before the mechanism froze it: the migration is off */
+  abandon(): void;
+  /** mechanism-specific figures for the report (pre-copy rounds, pages re-sent) */
+  stats: Record<string, number>;
+}
+
+export interface MechanismParam {
+  name: string;
+  default: number;
+  description: string;
 }
 
 export interface Mechanism {
   name: string;
   description: string;
+  /** true when the process resumes before all its pages have moved, so remote
+   * faults, prefetch policies and background pushes follow (lightweight, post-copy) */
+  remotePaging: boolean;
+  /** numeric parameters with their defaults and reasons (--mech-param name=value) */
+  params: MechanismParam[];
   /** Called at the decision; the process is still running at home. */
   start(ctx: MigrationContext): void;
 }

@@ -21,10 +21,13 @@ export class Link {
   bytes = 0;
   messages = 0;
   private readonly nsPerByte: number;
-  private readonly backgroundWaitNs: number;
+  /** mean wait of a message that finds the link idle of modelled traffic, ns */
+  readonly backgroundWaitNs: number;
 
   constructor(readonly spec: LinkSpec) {
     const { bandwidthBps, background, backgroundPacketBytes } = spec;
+    if (!(bandwidthBps > 0)) throw new Error(`link bandwidth must be positive, got ${bandwidthBps} b/s`);
+    if (!(background >= 0 && background < 1)) throw new Error(`link background must be in [0, 1), got ${background}`);
     // Background traffic at utilisation u leaves a share 1-u of the bandwidth, and a
     // message that finds a background packet on the wire waits for the rest of it:
     // mean wait u/(1-u) * half a packet time (a deterministic M/D/1 mean).
@@ -38,8 +41,12 @@ export class Link {
     return Math.ceil(bytes * this.nsPerByte);
   }
 
-  /** When a message of `bytes` that is ready at `readyAt` starts to leave. */
+  /** When a message of `bytes` that is ready at `readyAt` starts to leave. A message
+   * queued behind modelled traffic (freeAt >= readyAt) follows it directly: the
+   * background share is already in the bandwidth, and the mean background wait is
+   * paid by the message that finds the link idle. So a stream handed to the link one
+   * message at a time as it frees up times exactly like the same stream queued at once. */
   startTime(readyAt: number): number {
-    return Math.max(readyAt + this.backgroundWaitNs, this.freeAt);
+    return this.freeAt >= readyAt ? this.freeAt : Math.max(readyAt + this.backgroundWaitNs, this.freeAt);
   }
 }

@@ -1,7 +1,10 @@
 // Nodes joined through one switch. Each node has an uplink and a downlink (the two
 // directions of its full-duplex link). A message from a to b needs a's uplink and
 // b's downlink at once (cut-through switching): it starts when both are free and
-// holds both for its transmission time.
+// holds both for its transmission time on the slower of the two. Its one-way
+// latency is the larger of the two ends' latencies: preset latencies are end to end
+// (switch hop plus both hosts' stacks), so a path between two nodes of one preset
+// has exactly that latency.
 import { Link, type LinkSpec } from "./link.js";
 
 export type NodeId = number;
@@ -10,10 +13,15 @@ export class Network {
   readonly up: Link[] = [];
   readonly down: Link[] = [];
 
-  constructor(nodes: number, spec: LinkSpec) {
+  /** `spec` is every node's link, or one spec per node. */
+  constructor(nodes: number, spec: LinkSpec | LinkSpec[]) {
+    if (Array.isArray(spec) && spec.length !== nodes) {
+      throw new Error(`network: ${nodes} nodes but ${spec.length} link specs`);
+    }
     for (let i = 0; i < nodes; i++) {
-      this.up.push(new Link(spec));
-      this.down.push(new Link(spec));
+      const s = Array.isArray(spec) ? spec[i] : spec;
+      this.up.push(new Link(s));
+      this.down.push(new Link(s));
     }
   }
 
@@ -21,22 +29,33 @@ export class Network {
     return this.up.length;
   }
 
+  /** One-way latency from `from` to `to`, ns. */
+  latencyNs(from: NodeId, to: NodeId): number {
+    return Math.max(this.up[from].spec.latencyNs, this.down[to].spec.latencyNs);
+  }
+
   /** Queues a message of `bytes` from `from` to `to`, ready at `readyAt`; returns its arrival time. */
   send(from: NodeId, to: NodeId, readyAt: number, bytes: number): number {
+    if (from === to) return readyAt; // same node: no network
     const up = this.up[from];
     const down = this.down[to];
     const start = Math.max(up.startTime(readyAt), down.startTime(readyAt));
-    const done = start + up.txNs(bytes);
+    const done = start + Math.max(up.txNs(bytes), down.txNs(bytes));
     up.freeAt = down.freeAt = done;
     up.bytes += bytes;
     down.bytes += bytes;
     up.messages += 1;
     down.messages += 1;
-    return done + up.spec.latencyNs;
+    return done + this.latencyNs(from, to);
   }
 
   /** When a message from `from` to `to` ready at `readyAt` could start leaving. */
   nextStart(from: NodeId, to: NodeId, readyAt: number): number {
     return Math.max(this.up[from].startTime(readyAt), this.down[to].startTime(readyAt));
+  }
+
+  /** When both links a message from `from` to `to` needs have left their queued traffic. */
+  freeAt(from: NodeId, to: NodeId): number {
+    return Math.max(this.up[from].freeAt, this.down[to].freeAt);
   }
 }

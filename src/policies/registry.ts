@@ -16,10 +16,30 @@ export interface PolicyInfo {
   description: string;
   /** in P_POLICY_BASE order */
   params: PolicyParam[];
+  /** Host side: a background push in this order after a lightweight freeze
+   * (src/migration/push-orders). A push policy's core id is 0: on a fault only the
+   * faulting page moves. It needs a mechanism that pages remotely: with lightweight
+   * it adds the push (bubbling pushes every page, the oracle the pages that will be
+   * used); with post-copy it sets the push order. */
+  push?: "bubbling" | "oracle";
 }
 
 export const policies: Record<string, PolicyInfo> = {
   none: { name: "none", id: 0, description: "demand paging: fetch only the faulting page", params: [] },
+  bubbling: {
+    name: "bubbling",
+    id: 0,
+    description: "post-copy pre-paging (Hines & Gopalan): push every page, bubbling out from the last fault",
+    params: [],
+    push: "bubbling",
+  },
+  oracle: {
+    name: "oracle",
+    id: 0,
+    description: "offline bound: knows the future, streams the pages that will be used in first-use order at link bandwidth",
+    params: [],
+    push: "oracle",
+  },
   ampom: {
     name: "ampom",
     id: 1,

@@ -1,26 +1,54 @@
 // The host's event loop: processes on nodes joined by one network. Processes run in
 // their cores in bursts; the one furthest behind in time always runs next, and only
 // up to the next event or the next process's clock, so messages enter the links in
-// time order.
+// time order. Migrations start from a trigger (a record fraction, a time, the load
+// balancer) and several can be under way at once, sharing the links.
+import { P_CPU_NS } from "../core/abi.js";
 import type { Network, NodeId } from "../network/network.js";
 import type { NetworkPreset } from "../network/presets.js";
+import type { PushOrderName } from "../migration/push-orders/index.js";
 import type { Mechanism, MigrationContext } from "../migration/types.js";
 import { EventQueue } from "./events.js";
 import { Pager } from "./pager.js";
 import type { ProcessRun } from "./process.js";
 
-export interface Migrant {
-  proc: ProcessRun;
+/** How a process migrates when a trigger fires. */
+export interface MigrationPlan {
   mechanism: Mechanism;
-  dest: NodeId;
   eagerPages: number;
+  /** mechanism parameters, defaults filled in */
+  params?: Record<string, number>;
+  push?: PushOrderName;
+  /** destination of the record-fraction trigger (ProcessSetup.migrateAtRecord) */
+  dest?: NodeId;
+}
+
+/** Kept for callers of the two-node host: a plan with its destination. */
+export type Migrant = MigrationPlan & { proc: ProcessRun; dest: NodeId };
+
+export interface MigrationRecord {
+  process: number;
+  from: NodeId;
+  to: NodeId;
+  mechanism: string;
+  trigger: string;
+  decisionAt: number;
+  resumedAt: number;
+  /** the process ended at home before the mechanism froze it (pre-copy) */
+  abandoned: boolean;
 }
 
 export class Cluster {
   readonly events = new EventQueue();
   readonly pager: Pager;
-  private readonly migrants = new Map<ProcessRun, Migrant>();
   readonly processes: ProcessRun[] = [];
+  readonly migrations: MigrationRecord[] = [];
+  private readonly plans = new Map<ProcessRun, MigrationPlan>();
+  /** processes between decision and resume, with their destination */
+  private readonly moving = new Map<ProcessRun, NodeId>();
+  private readonly baseCpuNs = new Map<ProcessRun, number>();
+  /** CPUs per node when processes on one node share its CPUs (multi-node scenarios) */
+  private cpus?: number[];
 
   constructor(
     readonly net: Network,
@@ -32,29 +60,67 @@ export class Cluster {
     this.pager = new Pager(net, costs, pageSize);
   }
 
-  add(proc: ProcessRun, migration?: Omit<Migrant, "proc">): void {
+  add(proc: ProcessRun, plan?: MigrationPlan): void {
     this.processes.push(proc);
-    if (migration) this.migrants.set(proc, { proc, ...migration });
+    this.baseCpuNs.set(proc, proc.views.params[P_CPU_NS]);
+    if (plan) this.plans.set(proc, plan);
   }
 
-  /** Runs every process to its end. */
+  /** Processes on one node share its `cpus[node]` CPUs: each runs at
+   * min(1, cpus / runnable processes there) of its speed, recomputed whenever a process
+   * starts, freezes, resumes or ends on the node. */
+  shareCpus(cpus: number[]): void {
+    this.cpus = cpus;
+    this.updateShares();
+  }
+
+  /** Runnable processes on `node` now. */
+  runnableOn(node: NodeId): number {
+    let n = 0;
+    for (const p of this.processes) if ((p.phase === "home" || p.phase === "remote") && p.node === node) n++;
+    return n;
+  }
+
+  /** Load as the balancer sees it: unfinished processes on the node, a migrating one
+   * counted at its destination already. */
+  loadOf(node: NodeId): number {
+    let n = 0;
+    for (const p of this.processes) {
+      if (p.phase === "done") continue;
+      if ((this.moving.get(p) ?? p.node) === node) n++;
+    }
+    return n;
+  }
+
+  /** Whether `proc` can start a migration now: at home, running, not migrating, with a plan. */
+  canMigrate(proc: ProcessRun): boolean {
+    return proc.phase === "home" && proc.node === proc.home && !this.moving.has(proc) && this.plans.has(proc) && Number.isNaN(proc.decisionAt);
+  }
+
+  /** Starts migrating `proc` to `dest` at its clock; false if it cannot migrate now. */
+  migrate(proc: ProcessRun, dest: NodeId, trigger: string): boolean {
+    if (!this.canMigrate(proc) || dest === proc.node) return false;
+    this.startMigration(proc, this.plans.get(proc)!, dest, trigger);
+    return true;
+  }
+
+  /** Runs every process to its end, and every event after (pushes, flows). */
   run(): void {
-    const active = () => this.processes.filter((p) => p.phase === "home" || p.phase === "remote");
     for (;;) {
-      const runnable = active();
-      const nextEvent = this.events.peekTime();
-      if (runnable.length === 0 && nextEvent === Infinity) {
-        const stuck = this.processes.find((p) => p.phase === "frozen");
-        if (stuck) throw new Error(`process ${stuck.id} is frozen with nothing left to resume it`);
-        return;
-      }
       let first: ProcessRun | undefined;
       let secondClock = Infinity;
-      for (const p of runnable) {
+      for (const p of this.processes) {
+        if (p.phase !== "home" && p.phase !== "remote") continue;
         if (!first || p.clock < first.clock) {
           if (first) secondClock = Math.min(secondClock, first.clock);
           first = p;
         } else secondClock = Math.min(secondClock, p.clock);
+      }
+      const nextEvent = this.events.peekTime();
+      if (!first && nextEvent === Infinity) {
+        const stuck = this.processes.find((p) => p.phase === "frozen");
+        if (stuck) throw new Error(`process ${stuck.id} is frozen with nothing left to resume it`);
+        return;
       }
       if (!first || first.clock >= nextEvent) {
         this.events.fireNext();
@@ -62,38 +128,76 @@ export class Cluster {
       }
       const limit = Math.min(nextEvent, Math.max(secondClock, first.clock + this.quantumNs));
       const outcome = first.advance(limit, this.pager);
-      if (outcome === "migration-point") this.startMigration(first);
-      else if (outcome === "done") {
+      if (outcome === "migration-point") {
+        first.migrateAtRecord = null;
+        const plan = this.plans.get(first);
+        if (plan?.dest !== undefined && this.canMigrate(first)) this.startMigration(first, plan, plan.dest, "records");
+      } else if (outcome === "done") {
         first.phase = "done";
         first.finishedAt = first.clock;
+        this.updateShares();
       }
     }
   }
 
-  private startMigration(proc: ProcessRun): void {
-    proc.migrateAtRecord = null;
-    const m = this.migrants.get(proc);
-    if (!m) return;
+  private startMigration(proc: ProcessRun, plan: MigrationPlan, dest: NodeId, trigger: string): void {
     proc.decisionAt = proc.clock;
+    this.moving.set(proc, dest);
+    const record: MigrationRecord = {
+      process: proc.id,
+      from: proc.node,
+      to: dest,
+      mechanism: plan.mechanism.name,
+      trigger,
+      decisionAt: proc.clock,
+      resumedAt: NaN,
+      abandoned: false,
+    };
+    this.migrations.push(record);
     const ctx: MigrationContext = {
       proc,
       net: this.net,
-      dest: m.dest,
+      dest,
       costs: this.costs,
       pageSize: this.pageSize,
-      eagerPages: m.eagerPages,
+      eagerPages: plan.eagerPages,
       decisionAt: proc.clock,
+      params: plan.params ?? Object.fromEntries(plan.mechanism.params.map((p) => [p.name, p.default])),
+      push: plan.push,
+      stats: proc.mechanismStats,
       at: (time, fire) => this.events.at(time, fire),
       freeze: () => {
         proc.phase = "frozen";
+        proc.frozenAt = proc.clock;
+        this.updateShares();
       },
       resume: (time) => {
-        proc.node = m.dest;
+        record.resumedAt = time;
         proc.resumedAt = time;
-        proc.clock = time;
-        proc.phase = "remote";
+        // the process runs on `dest` from `time`: until then it stays frozen
+        this.events.at(time, () => {
+          proc.node = dest;
+          proc.clock = time;
+          proc.phase = "remote";
+          this.moving.delete(proc);
+          this.updateShares();
+        });
+      },
+      abandon: () => {
+        record.abandoned = true;
+        this.moving.delete(proc);
       },
     };
-    m.mechanism.start(ctx);
+    plan.mechanism.start(ctx);
+  }
+
+  private updateShares(): void {
+    const cpus = this.cpus;
+    if (!cpus) return;
+    for (const p of this.processes) {
+      if (p.phase === "done") continue;
+      const share = Math.min(1, cpus[p.node] / Math.max(1, this.runnableOn(p.node)));
+      p.views.params[P_CPU_NS] = this.baseCpuNs.get(p)! / share;
+    }
   }
 }

@@ -36,6 +36,9 @@ export interface Metrics {
   bytesMoved: BytesMoved;
   /** start to finish, freeze included, ns */
   runtimeNs: number;
+  /** what the mechanism reports of itself: pre-copy's rounds, sentPages, resentPages,
+   * pagesAtFreeze; a push's pushDoneNs (last pushed page in) */
+  mechanismStats?: Record<string, number>;
   /** 1 - remoteFaults / remoteFaults(lightweight + none); needs baselines */
   faultsPrevented?: number;
   /** runtime / runtime(full-copy) - 1; needs baselines */
@@ -61,7 +64,9 @@ export function readMetrics(proc: ProcessRun, labels: RunLabels): Metrics {
   const prefetched = c[C_PREFETCHED];
   const useful = c[C_USEFUL_PREFETCHES];
   const faults = c[C_REMOTE_FAULTS];
-  const freezeNs = Number.isNaN(proc.decisionAt) ? 0 : proc.resumedAt - proc.decisionAt;
+  // from the moment the process stopped (the decision, or pre-copy's late freeze) to
+  // its resume; 0 without a migration or when it was called off
+  const freezeNs = Number.isNaN(proc.frozenAt) || Number.isNaN(proc.resumedAt) ? 0 : proc.resumedAt - proc.frozenAt;
   return {
     ...labels,
     pages: proc.workload.pageCount,
@@ -82,5 +87,6 @@ export function readMetrics(proc: ProcessRun, labels: RunLabels): Metrics {
     stallNs: c[C_FAULT_STALL_NS] + c[C_LATE_STALL_NS],
     bytesMoved: { ...proc.bytes },
     runtimeNs: proc.finishedAt,
+    ...(Object.keys(proc.mechanismStats).length ? { mechanismStats: { ...proc.mechanismStats } } : {}),
   };
 }

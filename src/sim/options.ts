@@ -1,7 +1,7 @@
 // Run options: what `ampom run`, `simulate()` and sweep configs accept, checked once
 // here with messages that name the option and say what is accepted.
 import { z } from "zod";
-import { mechanisms } from "../migration/registry.js";
+import { mechanismParams, mechanisms, pushFor } from "../migration/registry.js";
 import { networkPresets, type NetworkPreset } from "../network/presets.js";
 import { policies } from "../policies/registry.js";
 import { parseDuration, parseRate, parseSize } from "../util/units.js";
@@ -31,6 +31,10 @@ export const runOptionsSchema = z
     historyLength: z.number().int().min(1).max(256).default(32),
     chunkRecords: z.number().int().min(1).max(1 << 22).default(1 << 16),
     policyParams: z.record(z.string(), z.number()).default({}),
+    /** post-copy's background push order (bubbling, ascending, forward, oracle) */
+    pushOrder: z.string().optional(),
+    /** the mechanism's numeric parameters by name (pre-copy's maxRounds, ...) */
+    mechanismParams: z.record(z.string(), z.number()).default({}),
   })
   .strict();
 
@@ -56,6 +60,10 @@ export interface Scenario {
   historyLength: number;
   chunkRecords: number;
   policyParams: Record<string, number>;
+  /** post-copy's push order as given (--push-order); a push policy's order is added
+   * when the run starts (pushFor) */
+  pushOrder?: string;
+  mechanismParams: Record<string, number>;
 }
 
 function oneOf(what: string, value: string, known: Record<string, unknown>): void {
@@ -83,6 +91,8 @@ export function resolveOptions(input: RunOptions): Scenario {
   oneOf("mechanism", o.mechanism, mechanisms);
   oneOf("policy", o.policy, policies);
   oneOf("network", o.network, networkPresets);
+  pushFor(o.mechanism, policies[o.policy], o.pushOrder);
+  mechanismParams(mechanisms[o.mechanism], o.mechanismParams);
   const preset = { ...networkPresets[o.network] };
   if (o.bandwidth !== undefined) preset.bandwidthBps = parseRate("bandwidth", o.bandwidth);
   if (o.latency !== undefined) preset.latencyNs = parseDuration("latency", o.latency);
@@ -109,5 +119,7 @@ export function resolveOptions(input: RunOptions): Scenario {
     historyLength: o.historyLength,
     chunkRecords: o.chunkRecords,
     policyParams: o.policyParams,
+    pushOrder: o.pushOrder,
+    mechanismParams: o.mechanismParams,
   };
 }

@@ -49,7 +49,11 @@ export class ProcessRun {
   fed = 0;
   migrateAtRecord: number | null;
   decisionAt = NaN;
+  /** when the process stopped running for the migration (pre-copy: late) */
+  frozenAt = NaN;
   resumedAt = NaN;
+  /** figures the migration mechanism reports (pre-copy rounds, push end) */
+  readonly mechanismStats: Record<string, number> = {};
   finishedAt = NaN;
   /** when set, the pager records faults and prefetch requests here (fault timeline) */
   eventLog?: EventLog;

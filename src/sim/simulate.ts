@@ -2,7 +2,8 @@
 // cluster, read the metrics; and, unless told not to, the baselines that give the
 // relative metrics (demand paging, full copy).
 import { createCore } from "../core/index.js";
-import { mechanisms } from "../migration/registry.js";
+import { mechanismParams, mechanisms, pushFor } from "../migration/registry.js";
+import { withBaselines } from "./compare.js";
 import { Network } from "../network/network.js";
 import { policies, policyParamVector } from "../policies/registry.js";
 import { openWorkload } from "../workloads/index.js";
@@ -51,7 +52,14 @@ export async function runScenario(s: Scenario, workload: Workload, eventLog?: Ev
     migrateAtRecord: Math.floor(s.migrateAt * workload.records),
   }));
   proc.eventLog = eventLog;
-  cluster.add(proc, { mechanism: mechanisms[s.mechanism], dest: 1, eagerPages: s.eagerPages });
+  const mechanism = mechanisms[s.mechanism];
+  cluster.add(proc, {
+    mechanism,
+    dest: 1,
+    eagerPages: s.eagerPages,
+    params: mechanismParams(mechanism, s.mechanismParams),
+    push: pushFor(s.mechanism, policy, s.pushOrder),
+  });
   guardCore(s, workload, () => cluster.run());
   return readMetrics(proc, {
     workload: s.workload,
@@ -71,12 +79,14 @@ export async function simulate(options: RunOptions = {}): Promise<Metrics> {
   const workload = scenarioWorkload(s);
   const main = await runScenario(s, workload);
   if (!s.baselines) return main;
-  const same = (mechanism: string, policy: string) => s.mechanism === mechanism && s.policy === policy;
-  const demand = same("lightweight", "none") ? main : await runScenario({ ...s, mechanism: "lightweight", policy: "none" }, workload);
-  const full = same("full-copy", "none") ? main : await runScenario({ ...s, mechanism: "full-copy", policy: "none" }, workload);
-  return {
-    ...main,
-    faultsPrevented: demand.remoteFaults > 0 ? 1 - main.remoteFaults / demand.remoteFaults : 0,
-    overheadVsFullCopy: main.runtimeNs / full.runtimeNs - 1,
-  };
+  // the baselines run with their mechanism's defaults: no push order, no parameters
+  const plain = s.pushOrder === undefined && Object.keys(s.mechanismParams).length === 0;
+  const same = (mechanism: string, policy: string) => plain && s.mechanism === mechanism && s.policy === policy;
+  const baseline = (mechanism: string, policy: string) =>
+    same(mechanism, policy) ? main : runScenario({ ...s, mechanism, policy, pushOrder: undefined, mechanismParams: {} }, workload);
+  return withBaselines(main, {
+    demand: await baseline("lightweight", "none"),
+    fullCopy: await baseline("full-copy", "none"),
+    oracle: await baseline("lightweight", "oracle"),
+  });
 }

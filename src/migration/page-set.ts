@@ -1,0 +1,130 @@
+// Which pages are still at home, kept so that a background push finds the next one
+// in O(log32 n) instead of rescanning the page-state table: a hierarchical bitset
+// (one bit a page, then one bit per non-empty word, and so on up to one word), 2 MiB
+// for 16M pages. The core moves pages out of home on its own (faults, prefetches), so
+// HomePages checks the state table when it hands a page out and drops stale bits
+// lazily; each page is dropped at most once.
+import { ST_HOME, ST_MASK } from "../core/abi.js";
+
+const ctz = (x: number) => 31 - Math.clz32(x & -x);
+
+export class PageSet {
+  private readonly levels: Uint32Array[] = [];
+
+  constructor(readonly size: number) {
+    let len = Math.max(1, size);
+    do {
+      const words = (len + 31) >>> 5;
+      this.levels.push(new Uint32Array(words));
+      len = words;
+    } while (len > 1);
+  }
+
+  has(p: number): boolean {
+    return p >= 0 && p < this.size && (this.levels[0][p >>> 5] & (1 << (p & 31))) !== 0;
+  }
+
+  add(p: number): void {
+    for (const level of this.levels) {
+      const w = p >>> 5;
+      const was = level[w];
+      level[w] = was | (1 << (p & 31));
+      if (was !== 0) return;
+      p = w;
+    }
+  }
+
+  delete(p: number): void {
+    for (const level of this.levels) {
+      const w = p >>> 5;
+      level[w] &= ~(1 << (p & 31));
+      if (level[w] !== 0) return;
+      p = w;
+    }
+  }
+
+  /** Smallest member >= p, or -1. */
+  next(p: number): number {
+    return p >= this.size ? -1 : this.nextAt(0, Math.max(0, p));
+  }
+
+  /** Largest member <= p, or -1. */
+  prev(p: number): number {
+    return p < 0 ? -1 : this.prevAt(0, Math.min(p, this.size - 1));
+  }
+
+  private nextAt(k: number, i: number): number {
+    const level = this.levels[k];
+    const w = i >>> 5;
+    if (w >= level.length) return -1;
+    const m = level[w] & (-1 << (i & 31));
+    if (m !== 0) return (w << 5) + ctz(m);
+    if (k + 1 === this.levels.length) return -1;
+    const w2 = this.nextAt(k + 1, w + 1);
+    return w2 < 0 ? -1 : (w2 << 5) + ctz(level[w2]);
+  }
+
+  private prevAt(k: number, i: number): number {
+    if (i < 0) return -1;
+    const level = this.levels[k];
+    const w = i >>> 5;
+    const keep = 31 - (i & 31);
+    const m = ((level[w] << keep) >>> keep) >>> 0;
+    if (m !== 0) return (w << 5) + 31 - Math.clz32(m);
+    if (k + 1 === this.levels.length) return -1;
+    const w2 = this.prevAt(k + 1, w - 1);
+    return w2 < 0 ? -1 : (w2 << 5) + 31 - Math.clz32(level[w2]);
+  }
+}
+
+/** The pages whose state is ST_HOME, as far as a push needs to know. */
+export class HomePages {
+  private readonly set: PageSet;
+
+  constructor(private readonly states: Uint8Array, readonly count: number) {
+    this.set = new PageSet(count);
+    this.refill();
+  }
+
+  isHome(p: number): boolean {
+    return (this.states[p] & ST_MASK) === ST_HOME;
+  }
+
+  /** Smallest page >= p still at home, or -1. */
+  next(p: number): number {
+    let q = this.set.next(p);
+    while (q >= 0 && !this.isHome(q)) {
+      this.set.delete(q);
+      q = this.set.next(q + 1);
+    }
+    return q;
+  }
+
+  /** Largest page <= p still at home, or -1. */
+  prev(p: number): number {
+    let q = this.set.prev(p);
+    while (q >= 0 && !this.isHome(q)) {
+      this.set.delete(q);
+      q = this.set.prev(q - 1);
+    }
+    return q;
+  }
+
+  /** The push is about to send `p`. */
+  take(p: number): void {
+    this.set.delete(p);
+  }
+
+  /** Rescans the state table (once at the start, and when the set runs dry, for a page
+   * a refused request put back home); returns whether any page is at home. */
+  refill(): boolean {
+    let any = false;
+    for (let p = 0; p < this.count; p++) {
+      if ((this.states[p] & ST_MASK) === ST_HOME) {
+        if (!this.set.has(p)) this.set.add(p);
+        any = true;
+      }
+    }
+    return any;
+  }
+}

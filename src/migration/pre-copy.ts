@@ -1,0 +1,141 @@
+// Pre-copy (live migration, as in Clark et al., NSDI 2005, and Xen): the process keeps
+// running at home while its pages are copied in rounds. Round 1 sends every page that
+// exists; each later round sends the pages written since they were sent (the core's
+// F_DIRTY bit, cleared as a page leaves) and pages that came into existence. When the
+// set left is small, or after a round limit, or after sending too much, the process
+// freezes and the rest goes with the context. A page is sent again only if it was
+// written after it was last sent (`resentPages` counts those). If the process ends at
+// home before the freeze, the migration is called off.
+import { DELIVERY_CAP, F_DIRTY, KIND_EAGER, ST_HOME, ST_LOCAL, ST_MASK } from "../core/abi.js";
+import { sendContext } from "./send.js";
+import { streamPages } from "./stream.js";
+import type { Mechanism, MigrationContext } from "./types.js";
+
+export const preCopy: Mechanism = {
+  name: "pre-copy",
+  description: "copy while running in rounds of dirtied pages, then freeze for the rest",
+  remotePaging: false,
+  params: [
+    { name: "maxRounds", default: 30, description: "rounds before the freeze at most (Xen stops after 29 live rounds, then stops and copies)" },
+    { name: "stopPages", default: 50, description: "freeze once fewer pages than this wait to be sent (Xen's threshold of 50 dirty pages)" },
+    { name: "maxFactor", default: 3, description: "freeze once pages sent reach this many times the pages that exist (Xen gives up at 3x memory)" },
+    { name: "burstPages", default: 16, description: "pages handed to the link at a time (64 KiB): how long other traffic may wait behind a round" },
+  ],
+  start(ctx) {
+    new PreCopy(ctx).round(ctx.decisionAt);
+  },
+};
+
+class PreCopy {
+  private readonly states: Uint8Array;
+  private readonly pages: number;
+  /** pages sent at least once */
+  private readonly sent: Uint8Array;
+  private rounds = 0;
+  private sentPages = 0;
+  private resentPages = 0;
+
+  constructor(private readonly ctx: MigrationContext) {
+    this.states = ctx.proc.views.states;
+    this.pages = ctx.proc.workload.pageCount;
+    this.sent = new Uint8Array(this.pages);
+    // writes are tracked from the decision on
+    for (let p = 0; p < this.pages; p++) this.states[p] &= ~F_DIRTY;
+  }
+
+  private needsSending(p: number): boolean {
+    const st = this.states[p];
+    return (st & ST_MASK) === ST_LOCAL && (this.sent[p] === 0 || (st & F_DIRTY) !== 0);
+  }
+
+  /** A pass over the address space sending what needs sending when the pass reaches it. */
+  private pass(startAt: number, done: (lastArrival: number, now: number) => void): void {
+    let cursor = 0;
+    const { proc } = this.ctx;
+    streamPages(
+      this.ctx,
+      {
+        burst: Math.max(1, Math.min(this.ctx.params.burstPages, DELIVERY_CAP)),
+        deliverKind: null,
+        bytesKind: "eager",
+        next: (out, max) => {
+          if (proc.phase === "done") return 0;
+          let n = 0;
+          while (n < max && cursor < this.pages) {
+            const p = cursor++;
+            if (!this.needsSending(p)) continue;
+            if (this.sent[p]) this.resentPages++;
+            this.sent[p] = 1;
+            this.states[p] &= ~F_DIRTY;
+            out[n++] = p;
+          }
+          this.sentPages += n;
+          return n;
+        },
+        done,
+      },
+      startAt,
+    );
+  }
+
+  round(at: number): void {
+    this.pass(at, (_last, now) => {
+      this.rounds++;
+      const { ctx } = this;
+      if (ctx.proc.phase === "done") {
+        this.report(NaN);
+        ctx.abandon();
+        return;
+      }
+      let waiting = 0;
+      let existing = 0;
+      for (let p = 0; p < this.pages; p++) {
+        if ((this.states[p] & ST_MASK) === ST_LOCAL) existing++;
+        if (this.needsSending(p)) waiting++;
+      }
+      const { maxRounds, stopPages, maxFactor } = ctx.params;
+      if (waiting < stopPages || this.rounds >= maxRounds || this.sentPages >= maxFactor * existing) {
+        this.stopAndCopy(now, waiting);
+      } else {
+        this.round(now);
+      }
+    });
+  }
+
+  private stopAndCopy(now: number, waiting: number): void {
+    const { ctx } = this;
+    ctx.freeze();
+    const contextIn = sendContext(ctx, now);
+    this.pass(now, (lastArrival) => {
+      const resumeAt = Math.max(contextIn, lastArrival);
+      // every page that exists is at the destination by resumeAt; untouched pages stay
+      // nonexistent (a first touch is a zero-fill, as after any migration)
+      const { core, views } = ctx.proc;
+      core.migrate(false);
+      let n = 0;
+      let delivered = 0;
+      const flush = () => {
+        delivered += core.deliver(n, KIND_EAGER);
+        n = 0;
+      };
+      for (let p = 0; p < this.pages; p++) {
+        if ((views.states[p] & ST_MASK) !== ST_HOME) continue;
+        views.deliverPages[n] = p;
+        views.deliverTimes[n] = resumeAt;
+        if (++n === DELIVERY_CAP) flush();
+      }
+      flush();
+      this.report(waiting);
+      ctx.stats.pagesAtDestination = delivered;
+      ctx.resume(resumeAt);
+    });
+  }
+
+  private report(waitingAtFreeze: number): void {
+    const s = this.ctx.stats;
+    s.rounds = this.rounds;
+    s.sentPages = this.sentPages;
+    s.resentPages = this.resentPages;
+    if (!Number.isNaN(waitingAtFreeze)) s.pagesAtFreeze = waitingAtFreeze;
+  }
+}

@@ -1,0 +1,37 @@
+// Background push orders: after the freeze, which page still at home goes next. One
+// file per order plus one line here. Every order hands out only pages still at home
+// (the state table is the truth), so no page is sent twice; a fault always moves its
+// own page first through the pager, and the push, which takes the link one burst at a
+// time, lets it in between.
+import type { MigrationContext } from "../types.js";
+import { ascending } from "./ascending.js";
+import { bubbling } from "./bubbling.js";
+import { forward } from "./forward.js";
+import { oracle } from "./oracle.js";
+
+export interface PushOrder {
+  /** Writes the next pages to push (at most `max`, each at home now) into `out`;
+   * returns how many; 0 when nothing is left to push. */
+  next(out: Uint32Array, max: number): number;
+}
+
+export interface PushOrderInfo {
+  name: string;
+  description: string;
+  /** `everything`: push every page still at home (post-copy); otherwise the order may
+   * stop early (the oracle pushes only the pages the process will use). */
+  create(ctx: MigrationContext, everything: boolean): PushOrder;
+}
+
+export const pushOrders = {
+  bubbling,
+  ascending,
+  forward,
+  oracle,
+} satisfies Record<string, PushOrderInfo>;
+
+export type PushOrderName = keyof typeof pushOrders;
+
+export function isPushOrder(name: string): name is PushOrderName {
+  return Object.prototype.hasOwnProperty.call(pushOrders, name);
+}

@@ -1,0 +1,59 @@
+// A mechanism's page stream from home to the destination: pages are handed to the
+// link a burst at a time, each burst when the link has finished the previous one.
+// Alone on the link this times exactly like queueing every page at once (see
+// Link.startTime); beside other traffic (fault replies, other migrants, flows) the
+// bursts interleave with it instead of holding the link for the whole transfer, so a
+// fault reply waits for at most one burst.
+import { addBytes, type BytesMoved } from "../sim/bytes.js";
+import type { MigrationContext } from "./types.js";
+
+export interface StreamSpec {
+  /** pages handed to the link at a time */
+  burst: number;
+  /** Writes up to `max` pages to send now into `out`; returns how many, 0 when the
+   * stream is over. Called at the moment the link can take them. */
+  next(out: Uint32Array, max: number, now: number): number;
+  /** Delivery kind for the core (KIND_EAGER, KIND_PUSH), or null to keep the pages out
+   * of the core (full copy hands over every page at once with migrate(true)). */
+  deliverKind: number | null;
+  bytesKind: Exclude<keyof BytesMoved, "total">;
+  /** The stream is over: `lastArrival` of its last page (or the start time if it sent
+   * none), `now` when the link finished with it. */
+  done(lastArrival: number, now: number): void;
+}
+
+/** Starts streaming at `startAt`. */
+export function streamPages(ctx: MigrationContext, spec: StreamSpec, startAt: number): void {
+  const { net, proc, dest } = ctx;
+  const home = proc.home;
+  const message = ctx.pageSize + ctx.costs.pageHeaderBytes;
+  const buf = new Uint32Array(spec.burst);
+  let last = startAt;
+  const step = (t: number): void => {
+    const free = net.freeAt(home, dest);
+    if (free > t) {
+      ctx.at(free, () => step(free));
+      return;
+    }
+    const n = spec.next(buf, spec.burst, t);
+    if (n === 0) {
+      spec.done(last, t);
+      return;
+    }
+    const v = proc.views;
+    for (let i = 0; i < n; i++) {
+      last = net.send(home, dest, t, message);
+      v.deliverPages[i] = buf[i];
+      v.deliverTimes[i] = last;
+    }
+    addBytes(proc.bytes, spec.bytesKind, n * message);
+    if (spec.deliverKind !== null) {
+      const taken = proc.core.deliver(n, spec.deliverKind);
+      // the stream must only name pages still at home: anything else was sent twice
+      if (taken !== n) throw new Error(`internal: a ${ctx.proc.id} stream sent ${n - taken} page(s) not at home`);
+    }
+    const free2 = net.freeAt(home, dest);
+    ctx.at(free2, () => step(free2));
+  };
+  ctx.at(startAt, () => step(startAt));
+}
