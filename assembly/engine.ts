@@ -6,7 +6,7 @@ import {
 } from "./arena";
 import {
   ST_MASK, ST_NONE, ST_HOME, ST_FLIGHT, ST_LOCAL, F_DIRTY, F_PREFETCHED, F_TRIGGER,
-  F_PUSHED, REC_WRITE, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS, STOP_LIMIT,
+  F_PUSHED, REC_WRITE, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS, STOP_LIMIT, STOP_BAD_PAGE,
   KIND_PUSH, C_NOW, C_RECORDS, C_ACCESSES, C_REMOTE_FAULTS, C_ZERO_FILLS,
   C_LATE_PREFETCHES, C_FAULT_STALL_NS, C_LATE_STALL_NS, C_PREFETCHED,
   C_USEFUL_PREFETCHES, C_PUSHED, C_USEFUL_PUSHES, C_REQUESTS, C_FAULT_SENT_AT,
@@ -85,6 +85,7 @@ function runHome(limit: f64): i32 {
   let now = counter(C_NOW);
   let acc = counter(C_ACCESSES);
   const start = cur;
+  const pageCount = <u32>param(P_PAGES);
   let stop = STOP_CHUNK_END;
   while (cur < len) {
     if (now >= limit) {
@@ -92,6 +93,11 @@ function runHome(limit: f64): i32 {
       break;
     }
     const page = load<u32>(chunkPages + (<usize>cur << 2));
+    // the page-range check rides in the replay loop instead of a host pass per chunk
+    if (page >= pageCount) {
+      stop = STOP_BAD_PAGE;
+      break;
+    }
     const gap = load<u32>(chunkGaps + (<usize>cur << 2));
     now += work(gap, cpuNs);
     acc += <f64>gap;
@@ -117,6 +123,7 @@ function runRemote(limit: f64): i32 {
   let acc = counter(C_ACCESSES);
   let pending = counter(C_PENDING) != 0;
   const start = cur;
+  const pageCount = <u32>param(P_PAGES);
   let stop = STOP_CHUNK_END;
   while (cur < len) {
     if (now >= limit) {
@@ -124,6 +131,11 @@ function runRemote(limit: f64): i32 {
       break;
     }
     const page = load<u32>(chunkPages + (<usize>cur << 2));
+    // the page-range check rides in the replay loop instead of a host pass per chunk
+    if (page >= pageCount) {
+      stop = STOP_BAD_PAGE;
+      break;
+    }
     if (!pending) {
       const gap = load<u32>(chunkGaps + (<usize>cur << 2));
       now += work(gap, cpuNs);

@@ -1,0 +1,52 @@
+// A record naming a page outside the address space is refused by the cores as they
+// replay (STOP_BAD_PAGE), before the page indexes any table; the host names the
+// workload, the record and the page.
+import { describe, expect, it } from "vitest";
+import { resolveOptions } from "../../src/sim/options.js";
+import { runScenario } from "../../src/sim/simulate.js";
+import { layoutRegions, type Workload } from "../../src/workloads/types.js";
+
+/** `records` records over 64 pages; record `bad` names page `badPage`. */
+function faulty(records: number, bad: number, badPage: number): Workload {
+  const { regions, pageCount } = layoutRegions([{ name: "heap", kind: "heap", pages: 64 }]);
+  return {
+    name: "faulty",
+    pageSize: 4096,
+    regions,
+    pageCount,
+    records,
+    open() {
+      let next = 0;
+      return {
+        fill(pages, gaps, flags, max) {
+          let n = 0;
+          while (n < max && next < records) {
+            pages[n] = next === bad ? badPage : next % 64;
+            gaps[n] = 10;
+            flags[n] = 0;
+            n++;
+            next++;
+          }
+          return n;
+        },
+      };
+    },
+  };
+}
+
+describe("page-range check in the cores", () => {
+  for (const core of ["wasm", "reference"] as const) {
+    for (const [phase, bad] of [["before", 37], ["after", 170]] as const) {
+      it(`${core}: a bad page ${phase} migration names record and page`, async () => {
+        const s = resolveOptions({ workload: "faulty", core, baselines: false, chunkRecords: 16, migrateAt: 0.5 });
+        await expect(runScenario(s, faulty(200, bad, 64))).rejects.toThrow(
+          `workload faulty: record ${bad} names page 64, outside its 64 pages`,
+        );
+      });
+    }
+    it(`${core}: the largest page id is refused too`, async () => {
+      const s = resolveOptions({ workload: "faulty", core, baselines: false, chunkRecords: 16 });
+      await expect(runScenario(s, faulty(50, 3, 2 ** 32 - 1))).rejects.toThrow("record 3 names page 4294967295");
+    });
+  }
+});
