@@ -27,7 +27,9 @@ export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: bo
     .option("--eager-pages <n>", "pages lightweight migration sends with the context", parseNumber, 3)
     .option("--working-set <f>", "fraction of the data touched after migration", parseNumber, 1)
     .option("--iterations <n>", "passes over the data, for kernels that repeat", parseNumber)
-    .option("--param <name=value>", "policy parameter (repeatable)", collectParam, {});
+    .option("--param <name=value>", "policy parameter (repeatable)", collectParam, {})
+    .option("--push-order <order>", "post-copy's background push order: bubbling, ascending, forward, oracle")
+    .option("--mech-param <name=value>", "mechanism parameter, e.g. maxRounds=10 for pre-copy (repeatable)", collectParam, {});
 }
 
 /** commander names the option in the message: option '--seed <n>' argument 'x' is invalid. ... */
@@ -72,5 +74,7 @@ export function toRunOptions(o: Record<string, unknown>): RunOptions {
     iterations: o.iterations as number | undefined,
     baselines: o.baselines as boolean | undefined,
     policyParams: o.param as Record<string, number>,
+    pushOrder: o.pushOrder as string | undefined,
+    mechanismParams: o.mechParam as Record<string, number>,
   };
 }
