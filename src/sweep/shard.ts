@@ -26,10 +26,10 @@ function checkShard(index: number, count: number, what: string): Shard {
 export function slurmShard(env: NodeJS.ProcessEnv): Shard {
   const id = env.SLURM_ARRAY_TASK_ID;
   const count = env.SLURM_ARRAY_TASK_COUNT;
-  if (id === undefined || count === undefined) {
+  if (!id || !count) {
     throw new Error("option --shard slurm: SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT are not set (submit with sbatch --array)");
   }
-  const min = env.SLURM_ARRAY_TASK_MIN ?? "0";
+  const min = env.SLURM_ARRAY_TASK_MIN || "0";
   const [i, n, lo] = [id, count, min].map(Number);
   if (![i, n, lo].every(Number.isSafeInteger)) {
     throw new Error(`option --shard slurm: cannot read SLURM_ARRAY_TASK_ID=${id}, SLURM_ARRAY_TASK_COUNT=${count}, SLURM_ARRAY_TASK_MIN=${min}`);

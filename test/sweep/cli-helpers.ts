@@ -1,0 +1,41 @@
+// Running the `ampom` command line from the sources as a child process, as users do.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const CLI = ["--import", "tsx", "src/cli/main.ts"];
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function ampom(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): CliResult {
+  const r = spawnSync(process.execPath, [...CLI.slice(0, 2), join(process.cwd(), CLI[2]), ...args], {
+    encoding: "utf8",
+    cwd: cwd ?? process.cwd(),
+    env: { ...process.env, AMPOM_DEBUG: "", ...env },
+    timeout: 240_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function ampomAsync(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn(process.execPath, [...CLI, ...args], { env: { ...process.env, AMPOM_DEBUG: "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+}
+
+export function scratchDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `ampom-${prefix}-`));
+}
+
+/** Files in `dir`, hidden temporaries included. */
+export function filesIn(dir: string): string[] {
+  return readdirSync(dir).sort();
+}
+
+/** True when the output has a JavaScript stack trace in it. */
+export function hasStack(text: string): boolean {
+  return /^\s+at .+\(?.*:\d+:\d+\)?$/m.test(text);
+}

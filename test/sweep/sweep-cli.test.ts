@@ -1,0 +1,212 @@
+// `ampom sweep` end to end: determinism across worker counts and shards, a SIGKILL
+// mid-way then a resume, torn lines, failed runs and --retry-failed, and sweep-merge's
+// checks. The CLI runs as a child process, from the sources.
+import { readFileSync, writeFileSync, existsSync, appendFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ampom, ampomAsync, filesIn, scratchDir } from "./cli-helpers.js";
+
+const dir = scratchDir("sweep");
+const config = join(dir, "sweep.json");
+// 24 small runs: three policies, two migration points, four seeds
+writeFileSync(
+  config,
+  JSON.stringify({
+    base: { workload: "random", memory: "3MiB", baselines: false },
+    grid: { policy: ["none", "ampom", "leap"], migrateAt: [0.3, 0.7], seed: [1, 2, 3, 4] },
+  }),
+);
+const TOTAL = 24;
+const lines = (f: string) => readFileSync(f, "utf8").split("\n").filter((l) => l !== "");
+const keysOf = (f: string) => lines(f).map((l) => JSON.parse(l).key as string);
+
+let reference = "";
+
+beforeAll(() => {
+  const out = join(dir, "one-worker.jsonl");
+  const r = ampom(["sweep", config, "--out", out, "--workers", "1"]);
+  expect(r.stderr).toContain(`sweep: ${TOTAL} runs`);
+  expect(r.code).toBe(0);
+  reference = readFileSync(out, "utf8");
+});
+
+describe("ampom sweep", () => {
+  it("writes one complete JSON line per run, in grid order, with its key, options and metrics", () => {
+    const recs = reference.trimEnd().split("\n").map((l) => JSON.parse(l));
+    expect(recs).toHaveLength(TOTAL);
+    expect(recs.map((r) => r.index)).toEqual([...Array(TOTAL).keys()]);
+    expect(new Set(recs.map((r) => r.key)).size).toBe(TOTAL);
+    // the last grid key varies fastest
+    expect(recs.slice(0, 5).map((r) => [r.options.policy, r.options.migrateAt, r.options.seed])).toEqual([
+      ["none", 0.3, 1], ["none", 0.3, 2], ["none", 0.3, 3], ["none", 0.3, 4], ["none", 0.7, 1],
+    ]);
+    for (const r of recs) {
+      expect(r.metrics.policy).toBe(r.options.policy);
+      expect(r.metrics.seed).toBe(r.options.seed);
+      expect(r.metrics.remoteFaults).toBeGreaterThan(0);
+    }
+  });
+
+  it("gives the same bytes with 1 worker, 2 workers, and 3 shards merged", () => {
+    const two = join(dir, "two-workers.jsonl");
+    expect(ampom(["sweep", config, "--out", two, "--workers", "2"]).code).toBe(0);
+    expect(readFileSync(two, "utf8")).toBe(reference);
+
+    const shards = [0, 1, 2].map((i) => join(dir, `shard-${i}.jsonl`));
+    shards.forEach((s, i) => expect(ampom(["sweep", config, "--out", s, "--shard", `${i}/3`, "--workers", "2"]).code).toBe(0));
+    // interleaved shards: run g belongs to shard g mod 3
+    shards.forEach((s, i) => expect(lines(s).map((l) => JSON.parse(l).index % 3)).toEqual(Array(TOTAL / 3).fill(i)));
+    const merged = join(dir, "merged.jsonl");
+    const m = ampom(["sweep-merge", config, "--out", merged, ...shards]);
+    expect(m.code).toBe(0);
+    expect(readFileSync(merged, "utf8")).toBe(reference);
+  });
+
+  it("takes the shard from a Slurm job array's environment with --shard slurm", () => {
+    const out = join(dir, "slurm-2.jsonl");
+    const env = { SLURM_ARRAY_TASK_ID: "3", SLURM_ARRAY_TASK_MIN: "1", SLURM_ARRAY_TASK_COUNT: "4" };
+    expect(ampom(["sweep", config, "--out", out, "--shard", "slurm", "--workers", "1"], env).code).toBe(0);
+    expect(lines(out).map((l) => JSON.parse(l).index)).toEqual([2, 6, 10, 14, 18, 22]);
+    const missing = ampom(["sweep", config, "--out", join(dir, "never.jsonl"), "--shard", "slurm"], { SLURM_ARRAY_TASK_ID: "", SLURM_ARRAY_TASK_COUNT: "" });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("ampom: option --shard slurm: SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT are not set");
+    expect(existsSync(join(dir, "never.jsonl"))).toBe(false);
+  });
+
+  it("resumes after SIGKILL with identical results and no run computed twice", async () => {
+    const out = join(dir, "killed.jsonl");
+    const log1 = join(dir, "runs-1.log");
+    const child = ampomAsync(["sweep", config, "--out", out, "--workers", "2"], { AMPOM_SWEEP_RUN_LOG: log1 });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
+    // kill it as soon as a few runs are on disk
+    while (!(existsSync(out) && lines(out).length >= 4)) {
+      if (child.exitCode !== null) throw new Error(`the sweep ended before it could be killed: ${child.exitCode}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    child.kill("SIGKILL");
+    expect(await exited).toBe("SIGKILL");
+
+    const done = keysOf(out);
+    expect(done.length).toBeGreaterThanOrEqual(4);
+    expect(done.length).toBeLessThan(TOTAL);
+    expect(readFileSync(out, "utf8").endsWith("\n")).toBe(true);
+
+    const log2 = join(dir, "runs-2.log");
+    const r = ampom(["sweep", config, "--out", out, "--workers", "2"], { AMPOM_SWEEP_RUN_LOG: log2 });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`${TOTAL - done.length} run now, ${done.length} already done`);
+    const rerun = lines(log2);
+    expect(new Set(rerun).size).toBe(rerun.length); // none twice in the resume
+    expect(rerun.filter((k) => done.includes(k))).toEqual([]); // no finished run again
+    expect(new Set([...done, ...rerun]).size).toBe(TOTAL); // together: every run
+    expect(readFileSync(out, "utf8")).toBe(reference);
+
+    // a third time: nothing to do, nothing computed, the same bytes
+    const log3 = join(dir, "runs-3.log");
+    expect(ampom(["sweep", config, "--out", out], { AMPOM_SWEEP_RUN_LOG: log3 }).code).toBe(0);
+    expect(existsSync(log3)).toBe(false);
+    expect(readFileSync(out, "utf8")).toBe(reference);
+  });
+
+  it("cuts a torn last line off and recomputes only that run", () => {
+    const out = join(dir, "torn.jsonl");
+    const keep = reference.split("\n").slice(0, 10);
+    const torn = reference.split("\n")[10].slice(0, 57);
+    writeFileSync(out, keep.join("\n") + "\n" + torn);
+    const log = join(dir, "runs-torn.log");
+    const r = ampom(["sweep", config, "--out", out, "--workers", "2"], { AMPOM_SWEEP_RUN_LOG: log });
+    expect(r.code).toBe(0);
+    expect(lines(log)).toHaveLength(TOTAL - 10);
+    expect(readFileSync(out, "utf8")).toBe(reference);
+  });
+
+  it("refuses a results file from another sweep, naming the file and line", () => {
+    const out = join(dir, "foreign.jsonl");
+    const other = JSON.parse(reference.split("\n")[0]);
+    other.key = "0123456789abcdef";
+    writeFileSync(out, JSON.stringify(other) + "\n");
+    const r = ampom(["sweep", config, "--out", out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`ampom: ${out}:1: run 0123456789abcdef is not part of ${config}`);
+    expect(readFileSync(out, "utf8")).toBe(JSON.stringify(other) + "\n"); // untouched
+  });
+
+  it("records a failed run with its error, and runs it again only with --retry-failed", () => {
+    const sub = scratchDir("sweep-fail");
+    const bogus = join(sub, "bogus.trace");
+    writeFileSync(bogus, "this is not a trace\n");
+    const cfg = join(sub, "sweep.json");
+    writeFileSync(cfg, JSON.stringify({ base: { memory: "1MiB", baselines: false }, grid: { workload: ["random", bogus] } }));
+    const out = join(sub, "out.jsonl");
+    const log = join(sub, "runs.log");
+    const first = ampom(["sweep", cfg, "--out", out, "--workers", "2"], { AMPOM_SWEEP_RUN_LOG: log });
+    expect(first.code).toBe(1);
+    expect(first.stderr).toContain(`ampom: 1 of 2 runs failed (their errors are recorded in ${out})`);
+    const recs = lines(out).map((l) => JSON.parse(l));
+    expect(recs[0].metrics.workload).toBe("random");
+    expect(recs[1].error).toContain(bogus);
+    expect(lines(log)).toHaveLength(2);
+
+    const second = ampom(["sweep", cfg, "--out", out], { AMPOM_SWEEP_RUN_LOG: log });
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain("rerun with --retry-failed");
+    expect(lines(log)).toHaveLength(2); // nothing recomputed
+
+    const third = ampom(["sweep", cfg, "--out", out, "--retry-failed"], { AMPOM_SWEEP_RUN_LOG: log });
+    expect(third.code).toBe(1);
+    expect(lines(log)).toEqual([recs[0].key, recs[1].key, recs[1].key]); // only the failed one again
+    expect(lines(out)).toHaveLength(2);
+  });
+
+  it("--dry-run counts the runs and the shard's share without running or writing", () => {
+    const out = join(dir, "dry.jsonl");
+    const r = ampom(["sweep", config, "--out", out, "--shard", "1/5", "--dry-run"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${config}: ${TOTAL} runs; shard 1/5 has 5\n`);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe("ampom sweep-merge", () => {
+  const shards = [0, 1, 2].map((i) => join(dir, `m-shard-${i}.jsonl`));
+  beforeAll(() => {
+    // shards cut from the reference: run g in shard g mod 3
+    const ls = reference.trimEnd().split("\n");
+    shards.forEach((s, i) => writeFileSync(s, ls.filter((_, g) => g % 3 === i).map((l) => l + "\n").join("")));
+  });
+
+  it("joins shards into the one-machine bytes", () => {
+    const out = join(dir, "m-ok.jsonl");
+    expect(ampom(["sweep-merge", config, "--out", out, shards[2], shards[0], shards[1]]).code).toBe(0);
+    expect(readFileSync(out, "utf8")).toBe(reference);
+  });
+
+  it("names the missing runs when a shard is left out, and writes nothing", () => {
+    const out = join(dir, "m-missing.jsonl");
+    const r = ampom(["sweep-merge", config, "--out", out, shards[0], shards[1]]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`ampom: 8 of ${TOTAL} runs of ${config} are in none of the inputs (grid indices 2, 5, 8, 11, 14, and 3 more)`);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("names both places of a duplicated run, and writes nothing", () => {
+    const out = join(dir, "m-dup.jsonl");
+    const extra = join(dir, "m-extra.jsonl");
+    writeFileSync(extra, reference.split("\n")[4] + "\n");
+    const r = ampom(["sweep-merge", config, "--out", out, ...shards, extra]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`ampom: ${extra}:1: run 4 \\(\\w{16}\\) is also in ${shards[1]}:2`));
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("refuses an interrupted shard (torn last line)", () => {
+    const out = join(dir, "m-torn.jsonl");
+    const torn = join(dir, "m-torn-in.jsonl");
+    writeFileSync(torn, readFileSync(shards[2], "utf8"));
+    appendFileSync(torn, '{"index":2');
+    const r = ampom(["sweep-merge", config, "--out", out, shards[0], shards[1], torn]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`ampom: ${torn}: the last line is incomplete`);
+    expect(filesIn(dir).filter((f) => f.startsWith("m-torn.") || f.startsWith(".m-torn."))).toEqual([]);
+  });
+});
