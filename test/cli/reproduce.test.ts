@@ -1,0 +1,83 @@
+// The `reproduce` command: files it writes, its quiet and JSON modes, help and bad input.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { ampom } from "./capture.js";
+
+const dir = mkdtempSync(join(tmpdir(), "ampom-cli-reproduce-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("ampom reproduce", () => {
+  it("prints the headline table and where the report is, and writes every output", async () => {
+    const out = join(dir, "report");
+    const r = await ampom("reproduce", "--size", "1MiB", "--out", out);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(""); // no TTY here: no progress bar
+    expect(r.stdout).toMatch(/^AMPoM reproduction: 1MiB per kernel, gige-2008/);
+    expect(r.stdout).toMatch(/\nkernel +freeze full-copy +freeze lightweight +avoided \(paper 98%\) .*prevented \(paper 85–99%\) .*overhead \(paper 0–5%\)\n/);
+    expect(r.stdout).toContain(`Report: ${relative(process.cwd(), join(out, "report.html"))}`);
+    const files = readdirSync(out).sort();
+    expect(files).toEqual([
+      "busy.csv", "extended.csv", "fault-timeline.svg", "faults-prevented-by-policy.svg",
+      "faults-prevented-quiet-busy.svg", "freeze-vs-memory.svg", "headline.csv", "report.html",
+      "results.json", "runtime-vs-working-set.svg",
+    ]);
+    const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
+    expect(results.headline.length).toBe(results.settings.kernels.length);
+    const csv = readFileSync(join(out, "headline.csv"), "utf8").trimEnd().split("\n");
+    expect(csv[0].split(",")[0]).toBe("kernel");
+    expect(csv.length).toBe(results.headline.length + 1);
+    const html = readFileSync(join(out, "report.html"), "utf8");
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+    expect(html.match(/<svg /g)?.length).toBe(5);
+  });
+
+  it("--quiet prints only the report's path; --json prints the results", async () => {
+    const q = await ampom("reproduce", "--size", "1MiB", "--kernels", "sequential", "--out", join(dir, "q"), "--quiet");
+    expect(q.code).toBe(0);
+    expect(q.stdout.trim().split("\n")).toEqual([relative(process.cwd(), join(dir, "q", "report.html"))]);
+    const j = await ampom("reproduce", "--size", "1MiB", "--kernels", "sequential", "--out", join(dir, "j"), "--json");
+    expect(j.code).toBe(0);
+    const results = JSON.parse(j.stdout);
+    expect(Object.keys(results)).toEqual(["settings", "paper", "headline", "extended", "busy", "figures"]);
+    expect(results.settings.kernels).toEqual(["sequential"]);
+    expect(results.headline[0]).toHaveProperty("faultsPrevented");
+  });
+
+  it("refuses bad options with what was wrong and what is accepted, writing nothing", async () => {
+    const out = join(dir, "bad");
+    const size = await ampom("reproduce", "--size", "huge", "--out", out);
+    expect(size.code).toBe(2);
+    expect(size.stderr).toContain("ampom: option '-s, --size <size>' argument 'huge' is invalid. expected a memory size, e.g. 16MiB");
+    const kernel = await ampom("reproduce", "--size", "1MiB", "--kernels", "stream2", "--out", out);
+    expect(kernel.code).toBe(1);
+    expect(kernel.stderr).toMatch(/^ampom: unknown kernel "stream2" \(built-in: .*\)/);
+    const bg = await ampom("reproduce", "--background", "1.5", "--out", out);
+    expect(bg.code).toBe(1);
+    expect(bg.stderr).toContain("--background: must be at least 0 and below 1, got 1.5");
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("--help lists the outputs and gives examples", async () => {
+    const r = await ampom("reproduce", "--help");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("report.html");
+    expect(r.stdout).toContain("--size <size>");
+    expect(r.stdout).toContain("Examples:");
+  });
+});
+
+describe("ampom", () => {
+  it("lists every command in its help", async () => {
+    const r = await ampom("--help");
+    expect(r.code).toBe(0);
+    for (const c of ["run", "compare", "reproduce"]) expect(r.stdout).toMatch(new RegExp(`\\n  ${c} `));
+  });
+
+  it("names an unknown command", async () => {
+    const r = await ampom("reproduse");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("ampom: unknown command 'reproduse'");
+  });
+});

@@ -1,0 +1,115 @@
+// The `run` and `compare` commands: --json shapes, text layout, help and bad input.
+import { describe, expect, it } from "vitest";
+import { simulate } from "../../src/index.js";
+import { ampom } from "./capture.js";
+
+const SMALL = ["--workload", "sequential", "--memory", "2MiB"];
+/** Metric names DESIGN section 4 promises in every `run --json` object. */
+const METRIC_KEYS = [
+  "freezeNs", "remoteFaults", "latePrefetches", "prefetchedPages", "usefulPrefetches", "accuracy",
+  "coverage", "bytesMoved", "runtimeNs", "faultsPrevented", "overheadVsFullCopy",
+];
+
+describe("ampom run", () => {
+  it("--json prints one object with the section 4 metric names", async () => {
+    const r = await ampom("run", ...SMALL, "--json");
+    expect(r.code).toBe(0);
+    const m = JSON.parse(r.stdout);
+    for (const k of METRIC_KEYS) expect(m).toHaveProperty(k);
+    expect(m.mechanism).toBe("lightweight");
+    expect(m.bytesMoved.total).toBeGreaterThan(0);
+  });
+
+  it("text output left-aligns the value column under its header", async () => {
+    const r = await ampom("run", ...SMALL);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split("\n");
+    const col = lines[0].indexOf("value");
+    expect(col).toBeGreaterThan(0);
+    const freeze = lines.find((l) => l.startsWith("freeze"))!;
+    expect(freeze.slice(col)).toMatch(/^\d/);
+    expect(freeze.slice(col - 2, col)).toBe("  ");
+  });
+
+  it("names the option and what is accepted on bad input, and exits non-zero", async () => {
+    const unit = await ampom("run", ...SMALL, "--memory", "12XB");
+    expect(unit.code).not.toBe(0);
+    expect(unit.stderr).toMatch(/^ampom: memory: unknown unit "XB".*accepted: .*mib/);
+    const num = await ampom("run", ...SMALL, "--background", "lots");
+    expect(num.code).not.toBe(0);
+    expect(num.stderr).toContain("ampom: option '--background <u>' argument 'lots' is invalid");
+    const range = await ampom("run", ...SMALL, "--migrate-at", "1.5");
+    expect(range.code).not.toBe(0);
+    expect(range.stderr).toMatch(/--migrate-at.*<=1.*got 1\.5/);
+    const policy = await ampom("run", ...SMALL, "--policy", "clairvoyant");
+    expect(policy.stderr).toMatch(/unknown policy "clairvoyant" \(known: none, /);
+    const unknown = await ampom("run", "--frobnicate");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("ampom: unknown option '--frobnicate'");
+    expect(unknown.stdout).toBe("");
+  });
+
+  it("--help shows units and examples", async () => {
+    const r = await ampom("run", "--help");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("256MiB");
+    expect(r.stdout).toContain("Examples:");
+  });
+});
+
+describe("ampom compare", () => {
+  it("--json prints an array of run-shaped objects, one per valid pair, with shared baselines", async () => {
+    const r = await ampom("compare", ...SMALL, "--json");
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout) as Array<Record<string, any>>;
+    expect(Array.isArray(rows)).toBe(true);
+    const pairs = rows.map((m) => `${m.mechanism}/${m.policy}`);
+    expect(new Set(pairs).size).toBe(pairs.length);
+    expect(pairs).toContain("full-copy/none");
+    expect(pairs).toContain("lightweight/none");
+    // full copy leaves nothing to fetch: shown with `none` only
+    expect(pairs.filter((p) => p.startsWith("full-copy/"))).toEqual(["full-copy/none"]);
+    for (const m of rows) for (const k of METRIC_KEYS) expect(m).toHaveProperty(k);
+    const demand = rows.find((m) => m.mechanism === "lightweight" && m.policy === "none")!;
+    expect(demand.faultsPrevented).toBe(0);
+    expect(rows.find((m) => m.mechanism === "full-copy")!.overheadVsFullCopy).toBe(0);
+  });
+
+  it("gives every row the same numbers simulate() gives that pair alone", async () => {
+    const r = await ampom("compare", ...SMALL, "--json", "--mechanisms", "lightweight");
+    const rows = JSON.parse(r.stdout) as Array<Record<string, any>>;
+    expect(rows.length).toBeGreaterThan(1);
+    for (const row of rows.slice(0, 3)) {
+      const alone = await simulate({ workload: "sequential", memory: "2MiB", mechanism: row.mechanism, policy: row.policy });
+      for (const k of ["remoteFaults", "runtimeNs", "freezeNs", "faultsPrevented", "overheadVsFullCopy", "stallNs"]) {
+        expect(row[k], `${row.policy} ${k}`).toBe((alone as any)[k]);
+      }
+    }
+  });
+
+  it("prints a table with one line per pair", async () => {
+    const r = await ampom("compare", ...SMALL, "--policies", "none", "--quiet");
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^mechanism\s+policy\s+remote faults\s+prevented\s+accuracy\s+late\s+stall\s+runtime\s+freeze/);
+    expect(lines[1]).toMatch(/^-+( +-+)+$/);
+    expect(lines.slice(2).every((l) => / none /.test(l))).toBe(true);
+  });
+
+  it("rejects unknown names in its lists, saying which are known", async () => {
+    const r = await ampom("compare", ...SMALL, "--policies", "none,psychic");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^ampom: unknown policy "psychic" \(known: none, .*\)/);
+    const m = await ampom("compare", ...SMALL, "--mechanism", "full-copy");
+    expect(m.code).toBe(2);
+    expect(m.stderr).toContain("unknown option '--mechanism'");
+  });
+
+  it("--help explains the columns and gives examples", async () => {
+    const r = await ampom("compare", "--help");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("--policies <list>");
+    expect(r.stdout).toContain("Examples:");
+    expect(r.stdout).toContain("oracle");
+  });
+});

@@ -1,0 +1,82 @@
+// report.html in a real browser: the Debian `chromium` in headless mode, driven by
+// playwright-core. Every chart must have drawn marks, and the page must load with no
+// console errors and no network requests. Skipped (with a message) only when chromium
+// is absent outside CI; in CI (.ci/run installs it) it always runs.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { reproduce } from "../../src/report/reproduce.js";
+import { writeReport } from "../../src/report/write.js";
+
+function findChromium(): string | undefined {
+  for (const p of ["/usr/bin/chromium", "/usr/bin/chromium-browser"]) if (existsSync(p)) return p;
+  try {
+    return execFileSync("sh", ["-c", "command -v chromium"], { encoding: "utf8" }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const chromiumPath = findChromium();
+const inCI = !!process.env.CI && process.env.CI !== "false";
+if (!chromiumPath && !inCI) {
+  console.warn("report browser test skipped: no chromium on this machine (apt-get install -y chromium); CI always runs it");
+}
+
+describe.skipIf(!chromiumPath && !inCI)("report.html in headless Chromium", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ampom-report-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("draws marks in every chart, with no console errors and no network", async () => {
+    expect(chromiumPath, "chromium must be installed in CI (.ci/run installs it)").toBeDefined();
+    const results = await reproduce({ memory: "1MiB" });
+    const { report } = writeReport(results, dir);
+    const { chromium } = await import("playwright-core");
+    const browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run",
+      ],
+    });
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on("console", (msg) => {
+        if (msg.type() === "error") problems.push(`console: ${msg.text()}`);
+      });
+      page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+      const requests: string[] = [];
+      page.on("request", (req) => requests.push(req.url()));
+      await page.goto(pathToFileURL(report).href, { waitUntil: "load" });
+
+      const charts = await page.$$eval("svg.chart", (svgs) =>
+        svgs.map((svg) => {
+          const marks = Array.from(svg.querySelectorAll(".mark")) as SVGGraphicsElement[];
+          const drawn = marks.filter((m) => {
+            const b = m.getBBox();
+            const r = m.getBoundingClientRect();
+            return b.width + b.height > 0 && r.width + r.height > 0;
+          });
+          return { title: svg.getAttribute("aria-label"), marks: marks.length, drawn: drawn.length, width: svg.getBoundingClientRect().width };
+        }),
+      );
+      expect(charts.length).toBe(5);
+      for (const c of charts) {
+        expect(c.width, c.title!).toBeGreaterThan(100);
+        expect(c.drawn, `${c.title}: drawn marks`).toBeGreaterThan(0);
+        expect(c.drawn, `${c.title}: every mark visible`).toBe(c.marks);
+      }
+      // the headline table has a row per kernel
+      const rows = await page.$$eval("table.headline tbody tr", (trs) => trs.length);
+      expect(rows).toBeGreaterThanOrEqual(results.headline.length);
+      expect(problems).toEqual([]);
+      expect(requests).toEqual([pathToFileURL(report).href]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
