@@ -6,6 +6,7 @@ import { ampomReset, ampomOnFault, ampomOnUse, ampomOnServed } from "./ampom";
 import { linuxClusterReset, linuxClusterOnFault, linuxClusterOnUse } from "./linux-cluster";
 import { linuxVmaReset, linuxVmaOnFault, linuxVmaOnUse } from "./linux-vma";
 import { leapReset, leapOnFault, leapOnUse } from "./leap";
+import { ampomPlusReset, ampomPlusOnFault, ampomPlusOnUse, ampomPlusOnServed } from "./ampom-plus";
 
 let policy: i32 = 0;
 
@@ -16,6 +17,7 @@ export function policyReset(): void {
     case 2: linuxClusterReset(); break;
     case 3: linuxVmaReset(); break;
     case 4: leapReset(); break;
+    case 5: ampomPlusReset(); break;
     default: break;
   }
 }
@@ -27,6 +29,7 @@ export function policyOnFault(page: u32, now: f64): void {
     case 2: linuxClusterOnFault(page, now); break;
     case 3: linuxVmaOnFault(page, now); break;
     case 4: leapOnFault(page, now); break;
+    case 5: ampomPlusOnFault(page, now); break;
     default:
       break;
   }
@@ -39,6 +42,7 @@ export function policyOnUse(page: u32, now: f64, trigger: bool): void {
     case 2: linuxClusterOnUse(page, now, trigger); break;
     case 3: linuxVmaOnUse(page, now, trigger); break;
     case 4: leapOnUse(page, now, trigger); break;
+    case 5: ampomPlusOnUse(page, now, trigger); break;
     default:
       break;
   }
@@ -48,6 +52,7 @@ export function policyOnUse(page: u32, now: f64, trigger: bool): void {
 export function policyOnServed(ns: f64): void {
   switch (policy) {
     case 1: ampomOnServed(ns); break;
+    case 5: ampomPlusOnServed(ns); break;
     default:
       break;
   }

@@ -23,6 +23,8 @@ export interface PolicyServices {
   setCounter(slot: number, value: number): void;
   /** Pages in the address space (P_PAGES). */
   pageCount(): number;
+  /** When an in-flight page arrives (Infinity until the host answers). */
+  arrival(page: number): number;
   request(page: number, flags: number): boolean;
   requestCount(): number;
   regionOf(page: number): number;
@@ -92,6 +94,9 @@ export class ReferenceCore implements SimCore, PolicyServices {
   }
   pageCount(): number {
     return this.v.params[P_PAGES];
+  }
+  arrival(page: number): number {
+    return this.arrivals[page];
   }
   requestCount(): number {
     return this.v.counters[C_REQUESTS];

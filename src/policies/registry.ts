@@ -81,8 +81,13 @@ export const policies: Record<string, PolicyInfo> = {
   "ampom-plus": {
     name: "ampom-plus",
     id: 5,
-    description: "the project's own: per-region stream table with strides, bandwidth-delay window, dense-region bulk mode, accuracy feedback",
-    params: [],
+    description: "the project's own: stream table with strides, lookahead sized by bandwidth-delay, bulk sweep of dense random regions",
+    params: [
+      { name: "streams", default: 16, description: "streams tracked at once (at most 64)" },
+      { name: "maxStride", default: 4096, description: "largest stride in pages a new stream may take" },
+      { name: "maxLookahead", default: 256, description: "most positions a stream keeps requested ahead" },
+      { name: "bulkAfter", default: 16, description: "faults no stream explains, spread over half a region, before its bulk sweep starts" },
+    ],
   },
 };
 

@@ -5,6 +5,7 @@ import { AmpomPolicy } from "./ampom.js";
 import { LinuxClusterPolicy } from "./linux-cluster.js";
 import { LinuxVmaPolicy } from "./linux-vma.js";
 import { LeapPolicy } from "./leap.js";
+import { AmpomPlusPolicy } from "./ampom-plus.js";
 
 /** The reference twin of assembly/policies/index.ts. */
 export interface ReferencePolicy {
@@ -29,6 +30,7 @@ const makers: Record<number, (core: PolicyServices) => ReferencePolicy> = {
   2: (core) => new LinuxClusterPolicy(core),
   3: (core) => new LinuxVmaPolicy(core),
   4: (core) => new LeapPolicy(core),
+  5: (core) => new AmpomPlusPolicy(core),
 };
 
 export function createReferencePolicy(id: number, core: PolicyServices): ReferencePolicy {
