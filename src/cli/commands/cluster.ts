@@ -1,0 +1,91 @@
+// `ampom cluster SCENARIO.json`: a multi-node scenario (nodes, links, processes,
+// triggers, flows); per-process metrics and cluster-wide figures.
+import { readFileSync } from "node:fs";
+import { Command } from "commander";
+import { simulateCluster, type ClusterResult } from "../../sim/cluster-scenario.js";
+import { formatBytes, formatNs } from "../../util/units.js";
+import { table } from "../format.js";
+
+/** JSON.parse with the file and line:column of a syntax error. */
+export function readScenarioFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new Error(`scenario ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const pos = /position (\d+)/.exec(message);
+    if (pos) {
+      const before = text.slice(0, Number(pos[1]));
+      const line = before.split("\n").length;
+      const col = Number(pos[1]) - before.lastIndexOf("\n");
+      throw new Error(`scenario ${path}:${line}:${col}: not valid JSON (${message})`);
+    }
+    throw new Error(`scenario ${path}: not valid JSON (${message})`);
+  }
+}
+
+export function describeCluster(r: ClusterResult): string {
+  const ns = (x: number | null) => (x === null ? "-" : formatNs(x));
+  const procs = table(
+    ["process", "workload", "mechanism / policy", "home -> node", "freeze", "runtime", "faults", "stall", "bytes"],
+    r.processes.map((p) => [
+      p.name,
+      `${p.workload} ${formatBytes(p.memoryBytes)}`,
+      `${p.mechanism} / ${p.policy}`,
+      `${p.home} -> ${p.node}`,
+      formatNs(p.freezeNs),
+      formatNs(p.runtimeNs),
+      String(p.remoteFaults),
+      formatNs(p.stallNs),
+      formatBytes(p.bytesMoved.total),
+    ]),
+    ["l", "l", "l", "l", "r", "r", "r", "r", "r"],
+  );
+  const migrations = r.migrations.length
+    ? table(
+        ["process", "from -> to", "trigger", "decision", "resumed"],
+        r.migrations.map((m) => [m.process, `${m.from} -> ${m.to}`, m.trigger, formatNs(m.decisionAt), m.abandoned ? "called off" : ns(m.resumedAt)]),
+        ["l", "l", "l", "r", "r"],
+      )
+    : "no migrations";
+  const links = table(
+    ["node", "uplink bytes", "downlink bytes", "up msgs", "down msgs"],
+    r.links.map((l) => [l.node, formatBytes(l.upBytes), formatBytes(l.downBytes), String(l.upMessages), String(l.downMessages)]),
+  );
+  const parts = [`makespan ${formatNs(r.makespanNs)}`, "", procs, "", migrations, "", links];
+  if (r.flows.length) {
+    parts.push(
+      "",
+      table(
+        ["flow", "from -> to", "start", "bytes sent", "last in"],
+        r.flows.map((f) => [f.name, `${f.from} -> ${f.to}`, formatNs(f.startNs), formatBytes(f.bytesSent), ns(f.finishedAt)]),
+      ),
+    );
+  }
+  if (r.notes.length) parts.push("", ...r.notes);
+  return parts.join("\n");
+}
+
+export function registerCluster(program: Command): void {
+  program
+    .command("cluster")
+    .description("simulate a multi-node scenario file: processes, migration triggers, a load balancer, flows")
+    .argument("<scenario>", "scenario JSON file (see README, 'Scenario files')")
+    .option("--json", "print the result as one JSON object")
+    .addHelpText(
+      "after",
+      `
+Example:
+  ampom cluster examples/balancer.json
+  ampom cluster examples/balancer.json --json`,
+    )
+    .action(async (file: string, o: { json?: boolean }) => {
+      const result = await simulateCluster(readScenarioFile(file));
+      process.stdout.write(o.json ? JSON.stringify(result) + "\n" : describeCluster(result) + "\n");
+    });
+}

@@ -1,0 +1,74 @@
+// Explicit background flows in a scenario: a transfer of `bytes` as fast as the links
+// allow (one segment whenever the path is free, so it shares the links with
+// everything else segment by segment), or a constant `rate` for a `duration` (a
+// segment every segment/rate, queued whether or not the links are free).
+import type { Network, NodeId } from "./network.js";
+
+export interface FlowSpec {
+  name: string;
+  from: NodeId;
+  to: NodeId;
+  startNs: number;
+  /** total bytes; with a rate, the flow also stops after this many */
+  bytes?: number;
+  /** bits per second; needs durationNs or bytes */
+  rateBps?: number;
+  durationNs?: number;
+  /** bytes handed to the link at a time (default 64 KiB, a TCP send burst) */
+  segmentBytes: number;
+}
+
+export interface FlowReport {
+  name: string;
+  from: NodeId;
+  to: NodeId;
+  startNs: number;
+  bytesSent: number;
+  segments: number;
+  /** arrival of the last segment (NaN if it sent nothing) */
+  finishedAt: number;
+}
+
+export function startFlow(net: Network, at: (time: number, fire: () => void) => void, spec: FlowSpec): FlowReport {
+  const report: FlowReport = {
+    name: spec.name,
+    from: spec.from,
+    to: spec.to,
+    startNs: spec.startNs,
+    bytesSent: 0,
+    segments: 0,
+    finishedAt: NaN,
+  };
+  const total = spec.bytes ?? Infinity;
+  const end = spec.durationNs !== undefined ? spec.startNs + spec.durationNs : Infinity;
+  const sendSegment = (t: number): boolean => {
+    const size = Math.min(spec.segmentBytes, total - report.bytesSent);
+    report.finishedAt = net.send(spec.from, spec.to, t, size);
+    report.bytesSent += size;
+    report.segments += 1;
+    return report.bytesSent < total;
+  };
+  if (spec.rateBps !== undefined) {
+    const periodNs = Math.max(1, Math.ceil((spec.segmentBytes * 8e9) / spec.rateBps));
+    const tick = (t: number): void => {
+      if (t >= end || report.bytesSent >= total) return;
+      if (sendSegment(t)) at(t + periodNs, () => tick(t + periodNs));
+    };
+    at(spec.startNs, () => tick(spec.startNs));
+  } else {
+    const step = (t: number): void => {
+      if (t >= end) return;
+      const free = net.freeAt(spec.from, spec.to);
+      if (free > t) {
+        at(free, () => step(free));
+        return;
+      }
+      if (sendSegment(t)) {
+        const next = net.freeAt(spec.from, spec.to);
+        at(next, () => step(next));
+      }
+    };
+    at(spec.startNs, () => step(spec.startNs));
+  }
+  return report;
+}
