@@ -1,5 +1,7 @@
 // The library: `import { simulate, compare } from "ampom"`.
 export { simulate, runScenario, scenarioWorkload } from "./sim/simulate.js";
+export { simulateCluster, clusterScenarioSchema, type ClusterScenario, type ClusterResult } from "./sim/cluster-scenario.js";
+export { pushOrders, type PushOrderName } from "./migration/push-orders/index.js";
 export { compare, withBaselines, type CompareOptions, type Baselines } from "./sim/compare.js";
 export { EventLog, EVENT_FAULT, EVENT_PREFETCH, type EventKind } from "./sim/event-log.js";
 export { resolveOptions, runOptionsSchema, type RunOptions, type Scenario } from "./sim/options.js";
