@@ -6,6 +6,7 @@ import { registerCompare } from "./commands/compare.js";
 import { registerReproduce } from "./commands/reproduce.js";
 import { registerSweep } from "./commands/sweep.js";
 import { registerSweepMerge } from "./commands/sweep-merge.js";
+import { registerTrace } from "./commands/trace.js";
 import { registerCluster } from "./commands/cluster.js";
 
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerReproduce(program);
   registerSweep(program);
   registerSweepMerge(program);
+  registerTrace(program);
   registerCluster(program);
   return program;
 }

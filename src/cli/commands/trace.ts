@@ -1,0 +1,85 @@
+// `ampom trace import FILE|- -o OUT.amt` and `ampom trace info FILE [--json]`.
+import { Command } from "commander";
+import { statSync } from "node:fs";
+import { openAmt } from "../../trace/amt.js";
+import { importTrace } from "../../trace/import.js";
+import { openTraceWorkload, sniffTrace } from "../../trace/open.js";
+import { formatBytes } from "../../util/units.js";
+import { table } from "../format.js";
+import { progressBar } from "../progress.js";
+import { parseNumber } from "../run-options.js";
+import type { Workload } from "../../workloads/types.js";
+
+export function registerTrace(program: Command): void {
+  const trace = program.command("trace").description("import and inspect trace files (lackey, page-level text, amt)");
+  trace
+    .command("import")
+    .description("import a lackey or page-level text trace (plain or gzip, a file or - for standard input) into amt")
+    .argument("<file>", "trace file, or - for standard input")
+    .requiredOption("-o, --output <file>", "amt file to write (written atomically)")
+    .option("--page-size <bytes>", "page size in bytes", parseNumber, 4096)
+    .option("-q, --quiet", "no progress output")
+    .action(async (file: string, o) => {
+      const total = file === "-" ? 0 : statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+      const bar = progressBar("import", { quiet: o.quiet });
+      let last = 0;
+      try {
+        const r = await importTrace(file, o.output, {
+          pageSize: o.pageSize,
+          onProgress: (bytes, lines) => {
+            if (bytes - last < 1 << 24) return;
+            last = bytes;
+            bar.update(bytes, Math.max(total, bytes), `${lines} lines`);
+          },
+        });
+        bar.stop();
+        if (!o.quiet) {
+          process.stderr.write(
+            `${o.output}: ${r.records} records, ${r.pages} distinct pages, ${r.accesses} accesses, ${r.regions.length} regions (from ${r.format} text)\n`,
+          );
+        }
+      } finally {
+        bar.stop();
+      }
+    });
+  trace
+    .command("info")
+    .description("summarise a trace: records, distinct pages, accesses, regions")
+    .argument("<file>", "trace file (amt, lackey or page-level text, plain or gzip)")
+    .option("--page-size <bytes>", "page size for text traces", parseNumber, 4096)
+    .option("--json", "print one JSON object")
+    .action((file: string, o) => {
+      const kind = sniffTrace(file);
+      const w = openTraceWorkload(file, kind === "amt" ? readPageSize(file) : o.pageSize) as Workload & {
+        header?: { pages: number; accesses: number };
+      };
+      const h = w.header!;
+      const info = {
+        file,
+        format: kind === "amt" ? "amt" : kind === "gzip" ? "text (gzip)" : "text",
+        pageSize: w.pageSize,
+        records: w.records,
+        pages: h.pages,
+        accesses: h.accesses,
+        pageCount: w.pageCount,
+        regions: w.regions.map((r) => ({ name: r.name, kind: r.kind, start: r.start, pages: r.pages, vpnBase: `0x${(r.vpnBase ?? 0n).toString(16)}` })),
+      };
+      if (o.json) {
+        process.stdout.write(JSON.stringify(info) + "\n");
+        return;
+      }
+      process.stdout.write(
+        `${file} (${info.format}, ${w.pageSize}-byte pages): ${w.records} records, ${h.pages} distinct pages (${formatBytes(h.pages * w.pageSize)}), ` +
+          `${h.accesses} accesses, ${w.regions.length} regions over ${w.pageCount} dense pages\n\n` +
+          table(
+            ["region", "kind", "first page", "pages", "vpn base"],
+            info.regions.map((r) => [r.name, r.kind, String(r.start), String(r.pages), r.vpnBase]),
+          ) +
+          "\n",
+      );
+    });
+}
+
+function readPageSize(file: string): number {
+  return openAmt(file).pageSize;
+}

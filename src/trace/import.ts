@@ -1,0 +1,337 @@
+// Importing a text trace (lackey or page-level, plain or gzip, a file or standard
+// input) into amt, in two passes over a spooled temporary file:
+//  1. parse, merging runs into page records; give each distinct virtual page a
+//     first-seen id and spool the records as (id, gap, flags) in blocks;
+//  2. group the distinct pages into regions, map ids to dense page ids, and write the
+//     amt file (temp file + rename) from the spool.
+// Memory is proportional to the distinct pages (a map and three arrays), never to the
+// records. Regions: the sorted distinct pages are split wherever two touched pages are
+// more than REGION_GAP_PAGES apart; if that gives more regions than the core holds
+// (REGION_CAP), only the largest gaps split. A region spans from its first to its last
+// touched page, so the holes under the threshold become pages that were never touched.
+import { closeSync, openSync, readSync, renameSync, rmSync, writeSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { createGunzip } from "node:zlib";
+import { crc32 } from "node:zlib";
+import { Readable } from "node:stream";
+import { createReadStream } from "node:fs";
+import { REC_CODE, REGION_CAP } from "../core/abi.js";
+import type { Region, RegionKind } from "../workloads/types.js";
+import { BLOCK_HEAD, DEFAULT_BLOCK_RECORDS, AMT_END, TRAILER_BYTES, encodeHeader } from "./amt.js";
+import { TraceTextParser, type PageSink, type TextFormat } from "./text.js";
+
+export const REGION_GAP_PAGES = 64;
+const SPOOL_BLOCK = 1 << 16;
+const READ_CHUNK = 1 << 20;
+
+export interface ImportResult {
+  output: string;
+  format: TextFormat;
+  records: number;
+  pages: number;
+  accesses: number;
+  regions: Region[];
+  pageCount: number;
+}
+
+export interface ImportOptions {
+  pageSize?: number;
+  /** the input's name in messages (default: the path, or <stdin>) */
+  displayName?: string;
+  /** called now and then with the input bytes read so far */
+  onProgress?: (bytesIn: number, records: number) => void;
+}
+
+/** Pass 1: the page sink that spools records and collects the distinct pages. */
+class Spooler implements PageSink {
+  records = 0;
+  accesses = 0;
+  private readonly ids = new Map<number, number>();
+  vpns = new Float64Array(1 << 16);
+  kinds = new Uint8Array(1 << 16);
+  private readonly bId = new Uint32Array(SPOOL_BLOCK);
+  private readonly bGap = new Uint32Array(SPOOL_BLOCK);
+  private readonly bFlags = new Uint8Array(SPOOL_BLOCK);
+  private n = 0;
+  readonly fd: number;
+
+  constructor(readonly spoolPath: string) {
+    this.fd = openSync(spoolPath, "w+");
+  }
+
+  private kept = -1;
+
+  get distinct(): number {
+    return this.kept >= 0 ? this.kept : this.ids.size;
+  }
+
+  add(vpn: number, gap: number, flags: number): void {
+    let id = this.ids.get(vpn);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(vpn, id);
+      if (id === this.vpns.length) {
+        const v = new Float64Array(id * 2);
+        v.set(this.vpns);
+        this.vpns = v;
+        const k = new Uint8Array(id * 2);
+        k.set(this.kinds);
+        this.kinds = k;
+      }
+      this.vpns[id] = vpn;
+    }
+    this.kinds[id] |= flags;
+    this.records++;
+    this.accesses += gap;
+    const i = this.n++;
+    this.bId[i] = id;
+    this.bGap[i] = gap;
+    this.bFlags[i] = flags;
+    if (this.n === SPOOL_BLOCK) this.flushBlock();
+  }
+
+  flushBlock(): void {
+    if (this.n === 0) return;
+    writeSync(this.fd, new Uint8Array(this.bId.buffer, 0, 4 * this.n));
+    writeSync(this.fd, new Uint8Array(this.bGap.buffer, 0, 4 * this.n));
+    writeSync(this.fd, this.bFlags, 0, this.n);
+    this.n = 0;
+  }
+
+  /** The ids' map is not needed after pass 1. */
+  dropMap(): void {
+    this.kept = this.ids.size;
+    this.ids.clear();
+  }
+}
+
+/** Groups the distinct pages into regions; returns them with each id's dense page id. */
+export function denseRegions(vpns: Float64Array, kinds: Uint8Array, count: number, pageSize: number): { regions: Region[]; dense: Uint32Array; pageCount: number } {
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  order.sort((a, b) => vpns[a] - vpns[b]);
+  // split points: gaps above the threshold, at most REGION_CAP - 1 of them (the largest)
+  const gaps: number[] = [];
+  for (let i = 1; i < count; i++) {
+    if (vpns[order[i]] - vpns[order[i - 1]] > REGION_GAP_PAGES) gaps.push(i);
+  }
+  let splits = gaps;
+  if (gaps.length > REGION_CAP - 1) {
+    const size = (i: number) => vpns[order[i]] - vpns[order[i - 1]];
+    splits = [...gaps].sort((a, b) => size(b) - size(a) || a - b).slice(0, REGION_CAP - 1).sort((a, b) => a - b);
+  }
+  const bounds = [0, ...splits, count];
+  const regions: Region[] = [];
+  const dense = new Uint32Array(count);
+  let next = 0;
+  const stackFloor = Math.floor(0x7f0000000000 / pageSize);
+  for (let r = 0; r + 1 < bounds.length; r++) {
+    const lo = bounds[r];
+    const hi = bounds[r + 1];
+    const base = vpns[order[lo]];
+    const pages = vpns[order[hi - 1]] - base + 1;
+    if (next + pages > 0xffffffff) throw new Error(`trace spans more than 2^32 dense pages`);
+    let code = false;
+    for (let i = lo; i < hi; i++) {
+      const id = order[i];
+      dense[id] = next + (vpns[id] - base);
+      if (kinds[id] & REC_CODE) code = true;
+    }
+    const last = r + 2 === bounds.length;
+    const kind: RegionKind = code ? "code" : last && base >= stackFloor ? "stack" : "data";
+    regions.push({ name: `${kind}${r}`, kind, start: next, pages, vpnBase: BigInt(base) });
+    next += pages;
+  }
+  return { regions, dense, pageCount: next };
+}
+
+/** Pass 2: writes the amt file atomically from the spool. */
+function writeAmt(sp: Spooler, output: string, pageSize: number): { regions: Region[]; pageCount: number } {
+  sp.flushBlock();
+  const count = sp.distinct;
+  sp.dropMap();
+  const { regions, dense, pageCount } = denseRegions(sp.vpns, sp.kinds, count, pageSize);
+  const B = DEFAULT_BLOCK_RECORDS;
+  const tmp = join(dirname(output), `.${basename(output)}.${process.pid}.tmp`);
+  const out = openSync(tmp, "w");
+  try {
+    writeSync(out, encodeHeader({ pageSize, blockRecords: B, records: sp.records, pages: count, accesses: sp.accesses, pageCount, regions }));
+    const block = new Uint8Array(BLOCK_HEAD + 9 * B);
+    const ids = new Uint32Array(B);
+    let chain = 0;
+    let blocks = 0;
+    let pos = 0;
+    let left = sp.records;
+    const cs = Buffer.alloc(4);
+    while (left > 0) {
+      // the spool was written in blocks of SPOOL_BLOCK records: ids, gaps, flags
+      const c = Math.min(SPOOL_BLOCK, left);
+      if (SPOOL_BLOCK !== B) throw new Error("internal: spool and amt block sizes differ");
+      readFull(sp.fd, new Uint8Array(ids.buffer, 0, 4 * c), pos);
+      const pages = new Uint32Array(block.buffer, BLOCK_HEAD, c);
+      for (let i = 0; i < c; i++) pages[i] = dense[ids[i]];
+      readFull(sp.fd, new Uint8Array(block.buffer, BLOCK_HEAD + 4 * c, 5 * c), pos + 4 * c);
+      const payload = block.subarray(BLOCK_HEAD, BLOCK_HEAD + 9 * c);
+      const sum = crc32(payload);
+      const head = new DataView(block.buffer, 0, BLOCK_HEAD);
+      head.setUint32(0, c, true);
+      head.setUint32(4, sum, true);
+      writeSync(out, block, 0, BLOCK_HEAD + 9 * c);
+      cs.writeUInt32LE(sum);
+      chain = crc32(cs, chain);
+      blocks++;
+      pos += 9 * c;
+      left -= c;
+    }
+    const t = Buffer.alloc(TRAILER_BYTES);
+    t.write(AMT_END, 0, "latin1");
+    t.writeUInt32LE(blocks, 8);
+    t.writeUInt32LE(chain >>> 0, 12);
+    writeSync(out, t);
+    closeSync(out);
+    renameSync(tmp, output);
+  } catch (err) {
+    try { closeSync(out); } catch { /* already closed */ }
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  return { regions, pageCount };
+}
+
+function readFull(fd: number, into: Uint8Array, position: number): void {
+  let got = 0;
+  while (got < into.length) {
+    const n = readSync(fd, into, got, into.length - got, position + got);
+    if (n === 0) throw new Error("internal: spool file ended early");
+    got += n;
+  }
+}
+
+function isGzip(b: Uint8Array): boolean {
+  return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+}
+
+interface ImportRun {
+  parser: TraceTextParser;
+  sp: Spooler;
+  dir: string;
+  pageSize: number;
+}
+
+function beginImport(input: string, o: ImportOptions): ImportRun {
+  const pageSize = o.pageSize ?? 4096;
+  const dir = mkdtempSync(join(tmpdir(), "ampom-import-"));
+  const sp = new Spooler(join(dir, "spool"));
+  return { parser: new TraceTextParser(o.displayName ?? (input === "-" ? "<stdin>" : input), pageSize, sp), sp, dir, pageSize };
+}
+
+function cleanup(run: ImportRun): void {
+  closeSync(run.sp.fd);
+  rmSync(run.dir, { recursive: true, force: true });
+}
+
+/** After the input is fed: pass 2, then the spool is removed. */
+function finishImport(run: ImportRun, output: string): ImportResult {
+  const { parser, sp } = run;
+  try {
+    parser.end();
+    if (sp.records === 0) throw new Error(`${parser.file}: no records (empty trace)`);
+    const { regions, pageCount } = writeAmt(sp, output, run.pageSize);
+    return { output, format: parser.format ?? "page", records: sp.records, pages: sp.distinct, accesses: sp.accesses, regions, pageCount };
+  } finally {
+    cleanup(run);
+  }
+}
+
+/** Imports a text trace (plain or gzip; a file or "-" for standard input) into amt. */
+export async function importTrace(input: string, output: string, o: ImportOptions = {}): Promise<ImportResult> {
+  const run = beginImport(input, o);
+  const parser = run.parser;
+  try {
+    if (input !== "-") closeSync(openInput(input)); // a clear error for a missing file
+    const source: Readable = input === "-" ? process.stdin : createReadStream(input, { highWaterMark: READ_CHUNK });
+    let bytes = 0;
+    let stream: AsyncIterable<Buffer> = source;
+    const it = source[Symbol.asyncIterator]();
+    let first: Buffer = Buffer.alloc(0);
+    try {
+      // enough bytes to tell gzip by its magic
+      while (first.length < 2) {
+        const r = await it.next();
+        if (r.done) break;
+        first = Buffer.concat([first, r.value as Buffer]);
+      }
+    } catch (err) {
+      throw new Error(`${parser.file}: cannot read trace: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    const rest = Readable.from(
+      (async function* () {
+        yield first;
+        for (;;) {
+          const r = await it.next();
+          if (r.done) return;
+          yield r.value as Buffer;
+        }
+      })(),
+    );
+    stream = isGzip(first) ? rest.pipe(createGunzip()) : rest;
+    try {
+      for await (const chunk of stream) {
+        bytes += chunk.length;
+        parser.feed(chunk);
+        o.onProgress?.(bytes, parser.line);
+      }
+    } catch (err) {
+      if (err instanceof Error && /^.+:\d+: /.test(err.message) && !("code" in err)) throw err;
+      throw new Error(`${parser.file}: cannot read trace: ${(err as Error).message}`);
+    }
+  } catch (err) {
+    cleanup(run);
+    throw err;
+  }
+  return finishImport(run, output);
+}
+
+/** The same for a plain (not gzip) file or standard input, synchronously. */
+export function importTraceSync(input: string, output: string, o: ImportOptions = {}): ImportResult {
+  const run = beginImport(input, o);
+  const parser = run.parser;
+  try {
+    const fd = input === "-" ? 0 : openInput(input);
+    try {
+      const buf = Buffer.alloc(READ_CHUNK);
+      let first = true;
+      let bytes = 0;
+      for (;;) {
+        let n: number;
+        try {
+          n = readSync(fd, buf, 0, buf.length, null);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === "EAGAIN") continue; // non-blocking stdin
+          throw new Error(`${parser.file}: cannot read trace: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        }
+        if (n === 0) break;
+        if (first && isGzip(buf.subarray(0, n))) throw new Error(`${parser.file}: gzip input needs the asynchronous importer`);
+        first = false;
+        bytes += n;
+        parser.feed(buf.subarray(0, n));
+        o.onProgress?.(bytes, parser.line);
+      }
+    } finally {
+      if (fd !== 0) closeSync(fd);
+    }
+  } catch (err) {
+    cleanup(run);
+    throw err;
+  }
+  return finishImport(run, output);
+}
+
+function openInput(file: string): number {
+  try {
+    return openSync(file, "r");
+  } catch (err) {
+    throw new Error(`${file}: cannot open trace: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}

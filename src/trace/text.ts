@@ -1,0 +1,212 @@
+// Streaming parsers of the two text trace formats (DESIGN section 8), fed a chunk of
+// bytes at a time so that memory stays constant whatever the trace's length:
+//  - lackey: `valgrind --tool=lackey --trace-mem=yes` output, `I  addr,size`,
+//    ` L addr,size`, ` S addr,size`, ` M addr,size`; valgrind's own `==pid==` and
+//    `--pid--` lines are skipped. Every line is one memory access; an access that
+//    crosses a page boundary touches both pages. L reads, S writes, M reads and writes
+//    (a write record), I fetches code.
+//  - page-level text: `K PAGE GAP`, K in I (code), R (read), W (write), PAGE the
+//    virtual page number in hex, GAP decimal; `#` starts a comment line.
+// The format is recognised from the first line that is not blank or a comment.
+// Both produce page records: consecutive accesses to one page are one record whose gap
+// is the number of accesses in that run (an access crossing into the next page counts
+// once, in its first page's run), so the gaps of a trace sum to its accesses.
+import { REC_CODE, REC_WRITE } from "../core/abi.js";
+
+export type TextFormat = "lackey" | "page";
+
+/** Receives page records in trace order; vpn is a virtual page number (< 2^53). */
+export interface PageSink {
+  add(vpn: number, gap: number, flags: number): void;
+}
+
+const NL = 10, CR = 13, SP = 32, TAB = 9, COMMA = 44, HASH = 35, EQ = 61, DASH = 45;
+const TWO32 = 4294967296;
+const MAX_GAP = 0xffffffff;
+
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+export class TraceTextParser {
+  format: TextFormat | null = null;
+  line = 0;
+  private carry: Buffer | null = null;
+  // the open run
+  private curVpn = -1;
+  private curGap = 0;
+  private curFlags = 0;
+  private readonly pow2: boolean;
+  private readonly vpnPerHi: number;
+
+  constructor(
+    readonly file: string,
+    readonly pageSize: number,
+    private readonly sink: PageSink,
+  ) {
+    this.pow2 = pageSize > 0 && (pageSize & (pageSize - 1)) === 0;
+    this.vpnPerHi = TWO32 / pageSize;
+  }
+
+  feed(chunk: Buffer): void {
+    let buf = chunk;
+    if (this.carry) {
+      buf = Buffer.concat([this.carry, chunk]);
+      this.carry = null;
+    }
+    let start = 0;
+    const n = buf.length;
+    for (;;) {
+      const nl = buf.indexOf(NL, start);
+      if (nl < 0) break;
+      this.parseLine(buf, start, nl);
+      start = nl + 1;
+    }
+    if (start < n) this.carry = Buffer.from(buf.subarray(start, n));
+  }
+
+  /** Ends the input: parses a last line without a newline and closes the open run. */
+  end(): void {
+    if (this.carry) {
+      const c = this.carry;
+      this.carry = null;
+      this.parseLine(c, 0, c.length);
+    }
+    this.flush();
+  }
+
+  private flush(): void {
+    if (this.curVpn >= 0) this.sink.add(this.curVpn, this.curGap, this.curFlags);
+    this.curVpn = -1;
+  }
+
+  private touch(vpn: number, gap: number, flags: number): void {
+    if (vpn === this.curVpn) {
+      this.curGap = Math.min(MAX_GAP, this.curGap + gap);
+      this.curFlags |= flags;
+      return;
+    }
+    this.flush();
+    this.curVpn = vpn;
+    this.curGap = gap;
+    this.curFlags = flags;
+  }
+
+  private fail(buf: Buffer, start: number, end: number, what: string): never {
+    const text = buf.toString("latin1", start, Math.min(end, start + 80)).replace(/\r$/, "");
+    throw new Error(`${this.file}:${this.line}: ${what} (line: "${text}")`);
+  }
+
+  private parseLine(buf: Buffer, start: number, end: number): void {
+    this.line++;
+    if (end > start && buf[end - 1] === CR) end--;
+    let i = start;
+    while (i < end && (buf[i] === SP || buf[i] === TAB)) i++;
+    if (i === end) return;
+    const c0 = buf[i];
+    if (this.format === null) {
+      if (c0 === HASH) return;
+      const lackeyMark = (c0 === EQ && buf[i + 1] === EQ) || (c0 === DASH && buf[i + 1] === DASH);
+      this.format = lackeyMark || buf.subarray(i, end).includes(COMMA) ? "lackey" : "page";
+    }
+    if (this.format === "lackey") this.lackeyLine(buf, start, i, end);
+    else this.pageLine(buf, start, i, end);
+  }
+
+  private pageLine(buf: Buffer, start: number, i: number, end: number): void {
+    const kind = buf[i];
+    if (kind === HASH) return;
+    let flags: number;
+    if (kind === 82 /* R */) flags = 0;
+    else if (kind === 87 /* W */) flags = REC_WRITE;
+    else if (kind === 73 /* I */) flags = REC_CODE;
+    else this.fail(buf, start, end, "expected a record `K PAGE GAP` with K one of I, R, W");
+    i++;
+    if (i === end || (buf[i] !== SP && buf[i] !== TAB)) this.fail(buf, start, end, "expected a space after the kind");
+    while (i < end && (buf[i] === SP || buf[i] === TAB)) i++;
+    if (buf[i] === 48 && (buf[i + 1] === 120 || buf[i + 1] === 88)) i += 2; // optional 0x
+    let vpn = 0;
+    let digits = 0;
+    for (; i < end; i++) {
+      const d = hexDigit(buf[i]);
+      if (d < 0) break;
+      vpn = vpn * 16 + d;
+      digits++;
+    }
+    if (digits === 0) this.fail(buf, start, end, "expected a hexadecimal page number");
+    if (digits > 13 && vpn >= 2 ** 53) this.fail(buf, start, end, "page number does not fit in 53 bits");
+    if (i === end || (buf[i] !== SP && buf[i] !== TAB)) this.fail(buf, start, end, "expected a space after the page number");
+    while (i < end && (buf[i] === SP || buf[i] === TAB)) i++;
+    let gap = 0;
+    digits = 0;
+    for (; i < end; i++) {
+      const c = buf[i] - 48;
+      if (c < 0 || c > 9) break;
+      gap = gap * 10 + c;
+      digits++;
+    }
+    if (digits === 0) this.fail(buf, start, end, "expected a decimal gap");
+    if (gap > MAX_GAP) this.fail(buf, start, end, "gap does not fit in 32 bits");
+    while (i < end && (buf[i] === SP || buf[i] === TAB)) i++;
+    if (i !== end) this.fail(buf, start, end, "unexpected text after the gap");
+    this.touch(vpn, gap, flags);
+  }
+
+  private lackeyLine(buf: Buffer, start: number, i: number, end: number): void {
+    const kind = buf[i];
+    if ((kind === EQ && buf[i + 1] === EQ) || (kind === DASH && buf[i + 1] === DASH)) return; // valgrind's own
+    let flags: number;
+    if (kind === 76 /* L */) flags = 0;
+    else if (kind === 83 /* S */ || kind === 77 /* M */) flags = REC_WRITE;
+    else if (kind === 73 /* I */) flags = REC_CODE;
+    else this.fail(buf, start, end, "expected a lackey access `I  addr,size`, ` L addr,size`, ` S addr,size` or ` M addr,size`");
+    i++;
+    if (i === end || (buf[i] !== SP && buf[i] !== TAB)) this.fail(buf, start, end, "expected a space after the access kind");
+    while (i < end && (buf[i] === SP || buf[i] === TAB)) i++;
+    // the address as two 32-bit halves, so that 64-bit addresses stay exact
+    let hi = 0;
+    let lo = 0;
+    let digits = 0;
+    for (; i < end; i++) {
+      const d = hexDigit(buf[i]);
+      if (d < 0) break;
+      hi = hi * 16 + (lo >>> 28);
+      lo = ((lo << 4) | d) >>> 0;
+      digits++;
+    }
+    if (digits === 0 || digits > 16) this.fail(buf, start, end, "expected a hexadecimal address of at most 64 bits");
+    if (buf[i] !== COMMA) this.fail(buf, start, end, "expected `,size` after the address");
+    i++;
+    let size = 0;
+    digits = 0;
+    for (; i < end; i++) {
+      const c = buf[i] - 48;
+      if (c < 0 || c > 9) break;
+      size = size * 10 + c;
+      digits++;
+    }
+    if (digits === 0 || size > 1 << 20) this.fail(buf, start, end, "expected a decimal access size");
+    while (i < end && (buf[i] === SP || buf[i] === TAB)) i++;
+    if (i !== end) this.fail(buf, start, end, "unexpected text after the access size");
+    const first = this.vpnOf(hi, lo);
+    this.touch(first, 1, flags);
+    if (size > 1) {
+      let lastLo = lo + size - 1;
+      let lastHi = hi;
+      if (lastLo >= TWO32) {
+        lastLo -= TWO32;
+        lastHi++;
+      }
+      const last = this.vpnOf(lastHi, lastLo);
+      for (let v = first + 1; v <= last; v++) this.touch(v, 0, flags);
+    }
+  }
+
+  private vpnOf(hi: number, lo: number): number {
+    if (this.pow2) return hi * this.vpnPerHi + Math.floor(lo / this.pageSize);
+    return Math.floor((hi * TWO32 + lo) / this.pageSize);
+  }
+}
