@@ -14,8 +14,8 @@ export function table(header: string[], rows: string[][], align?: Align): string
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
-export function pct(x: number | undefined): string {
-  return x === undefined ? "-" : `${(x * 100).toFixed(1)}%`;
+export function pct(x: number | undefined, digits = 1): string {
+  return x === undefined ? "-" : `${(x * 100).toFixed(digits)}%`;
 }
 
 /** One run as a two-column table. */

@@ -13,6 +13,7 @@ export interface Figure {
 }
 
 const MiB = 2 ** 20;
+const PAIRS: Array<[string, string]> = [["#0072B2", "#8cc4e8"], ["#D55E00", "#f2b48a"], ["#009E73", "#8fd6bf"]];
 const percent = (v: number) => `${Math.round(v * 100)}%`;
 
 export function makeFigures(r: ReproduceResults): Figure[] {
@@ -95,9 +96,10 @@ export function makeFigures(r: ReproduceResults): Figure[] {
       title: "Faults prevented: quiet vs busy network",
       yLabel: "faults prevented",
       categories: kernels,
-      series: quietBusy.flatMap((p) => [
-        { name: `${p} quiet`, values: kernels.map((k) => preventedOf(r.extended[k], p) ?? NaN) },
-        { name: `${p} busy`, values: kernels.map((k) => preventedOf(r.busy[k], p) ?? NaN) },
+      // a policy's quiet and busy bars share a hue, dark and light
+      series: quietBusy.flatMap((p, i) => [
+        { name: `${p} quiet`, values: kernels.map((k) => preventedOf(r.extended[k], p) ?? NaN), color: PAIRS[i % PAIRS.length][0] },
+        { name: `${p} busy`, values: kernels.map((k) => preventedOf(r.busy[k], p) ?? NaN), color: PAIRS[i % PAIRS.length][1] },
       ]),
       yMax: 1,
       yTicks: percent,

@@ -48,7 +48,7 @@ export interface BarChart {
 /** Colour-blind-safe palette (Okabe and Ito), in a fixed order. */
 export const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"];
 
-const MARGIN = { left: 64, right: 16, top: 34, bottom: 46 };
+const MARGIN = { left: 64, right: 16, top: 34, bottom: 56 };
 const LEGEND_ROW = 16;
 
 export function escapeXml(s: string): string {

@@ -28,7 +28,7 @@ export function headlineTable(r: ReproduceResults): TableData {
   ];
   const row = (h: HeadlineRow) => [
     h.kernel,
-    formatNs(h.freezeFullCopyNs), formatNs(h.freezeLightweightNs), pct(h.freezeAvoided),
+    formatNs(h.freezeFullCopyNs), formatNs(h.freezeLightweightNs), pct(h.freezeAvoided, 2),
     String(h.faultsDemand), String(h.faultsAmpom), pct(h.faultsPrevented),
     formatNs(h.runtimeFullCopyNs), formatNs(h.runtimeAmpomNs), signedPct(h.overheadVsFullCopy),
   ];
@@ -36,7 +36,7 @@ export function headlineTable(r: ReproduceResults): TableData {
   if (r.headline.length > 1) {
     const hs = r.headline;
     rows.push([
-      "mean", "", "", pct(mean(hs.map((h) => h.freezeAvoided))),
+      "mean", "", "", pct(mean(hs.map((h) => h.freezeAvoided)), 2),
       "", "", pct(mean(hs.map((h) => h.faultsPrevented))),
       "", "", signedPct(mean(hs.map((h) => h.overheadVsFullCopy))),
     ]);
@@ -126,4 +126,24 @@ export function settingsLine(r: ReproduceResults): string {
   const s = r.settings;
   return `${formatBytes(s.memoryBytes)} per kernel, ${s.network}, migration at ${s.migrateAt * 100}% of the records, ` +
     `busy network = ${s.busyBackground * 100}% background load, ${s.core} core, seed ${s.seed}`;
+}
+
+/** One metric of lightweight migration with every policy (and of the other mechanisms
+ * with `none`), as a kernel x column matrix: the extended table in terminal width. */
+export function policyMatrix(
+  r: ReproduceResults,
+  metric: "faultsPrevented" | "overheadVsFullCopy" | "oracleGapClosed",
+  format: (v: number | undefined) => string,
+): TableData {
+  const first = r.extended[r.settings.kernels[0]] ?? [];
+  const columns = first
+    .filter((m) => (m.mechanism === "lightweight" ? m.policy !== "none" : m.policy === "none" && m.mechanism !== "full-copy"))
+    .map((m) => ({ mechanism: m.mechanism, policy: m.policy }));
+  const label = (c: { mechanism: string; policy: string }) => (c.mechanism === "lightweight" ? c.policy : c.mechanism);
+  const header = ["kernel", ...columns.map(label)];
+  const rows = r.settings.kernels.map((k) => [
+    k,
+    ...columns.map((c) => format(r.extended[k]?.find((m) => m.mechanism === c.mechanism && m.policy === c.policy)?.[metric])),
+  ]);
+  return { header, rows, align: header.map((_, i) => (i === 0 ? "l" : "r")) };
 }

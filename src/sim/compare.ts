@@ -6,6 +6,7 @@ import { mechanisms } from "../migration/registry.js";
 import { policies } from "../policies/registry.js";
 import type { Metrics } from "./metrics.js";
 import { resolveOptions, type RunOptions, type Scenario } from "./options.js";
+import { preflight } from "./preflight.js";
 import { runScenario, scenarioWorkload } from "./simulate.js";
 
 export interface CompareOptions extends Omit<RunOptions, "mechanism" | "policy" | "baselines"> {
@@ -58,15 +59,21 @@ function checkNames(what: string, asked: string[] | undefined, known: Record<str
 /**
  * Runs every valid mechanism × policy pair and returns one metrics object per pair,
  * in registry order, each with faultsPrevented, overheadVsFullCopy and (when the
- * oracle policy exists) oracleGapClosed. A mechanism that leaves nothing to fetch
- * after migration (no remote faults with `none`) is shown with `none` only: every
- * policy would give the same numbers.
+ * oracle policy exists) oracleGapClosed. A mechanism that moves every page before the
+ * process resumes (not `remotePaging`) is shown with `none` only: every policy would
+ * give the same numbers. Pairs the options check refuses are left out.
  */
 export async function compare(options: CompareOptions = {}): Promise<Metrics[]> {
   const { mechanisms: mechAsked, policies: polAsked, onProgress, ...runOptions } = options;
   const mechNames = checkNames("mechanism", mechAsked, mechanisms);
   const polNames = checkNames("policy", polAsked, policies);
-  const base = resolveOptions({ ...runOptions, ...DEMAND, baselines: false });
+  // the shared settings; a push order or mechanism parameters apply to the rows that accept them
+  const base: Scenario = {
+    ...resolveOptions({ ...runOptions, ...DEMAND, pushOrder: undefined, mechanismParams: {}, baselines: false }),
+    pushOrder: runOptions.pushOrder,
+    mechanismParams: runOptions.mechanismParams ?? {},
+  };
+  preflight(base);
   const workload = scenarioWorkload(base);
 
   const runs = new Map<string, Metrics>();
@@ -97,26 +104,28 @@ export async function compare(options: CompareOptions = {}): Promise<Metrics[]> 
   const rows: Array<[string, string]> = [];
   for (const mechanism of mechNames) {
     const candidates = polNames.filter((p) => valid(mechanism, p));
-    // `none` first: it is the probe of whether policies matter for this mechanism
-    const ordered = candidates.includes("none") ? ["none", ...candidates.filter((p) => p !== "none")] : candidates;
-    total -= polNames.length - ordered.length;
-    if (ordered.length === 0) continue;
-    const probe = valid(mechanism, "none") ? await run(mechanism, "none", ordered[0] === "none") : undefined;
-    const moot = probe !== undefined && probe.remoteFaults === 0 && probe.latePrefetches === 0;
-    const shown = moot ? ordered.slice(0, 1) : ordered;
-    total -= ordered.length - shown.length;
+    // a mechanism that moves every page before the process resumes never calls a
+    // policy: every policy would give the numbers of `none`
+    const shown = mechanisms[mechanism].remotePaging
+      ? candidates
+      : candidates.includes("none") ? ["none"] : candidates.slice(0, 1);
+    total -= polNames.length - shown.length;
     for (const policy of shown) {
-      if (!(policy === "none" && probe)) await run(mechanism, policy, true);
+      await run(mechanism, policy, true);
       rows.push([mechanism, policy]);
     }
   }
 
+  // baselines run with their mechanism's defaults (no push order, no parameters), as in simulate()
+  const plain = base.pushOrder === undefined && Object.keys(base.mechanismParams).length === 0;
+  const baseline = (mechanism: string, policy: string): Promise<Metrics> =>
+    plain
+      ? run(mechanism, policy, false)
+      : runScenario({ ...base, mechanism, policy, pushOrder: undefined, mechanismParams: {} }, workload);
   const baselines: Baselines = {
-    demand: await run(DEMAND.mechanism, DEMAND.policy, false),
-    fullCopy: await run(FULL_COPY.mechanism, FULL_COPY.policy, false),
+    demand: await baseline(DEMAND.mechanism, DEMAND.policy),
+    fullCopy: await baseline(FULL_COPY.mechanism, FULL_COPY.policy),
   };
-  if (ORACLE_POLICY in policies && valid(DEMAND.mechanism, ORACLE_POLICY)) {
-    baselines.oracle = await run(DEMAND.mechanism, ORACLE_POLICY, false);
-  }
+  if (ORACLE_POLICY in policies) baselines.oracle = await baseline(DEMAND.mechanism, ORACLE_POLICY);
   return rows.map(([mechanism, policy]) => withBaselines(runs.get(key(mechanism, policy))!, baselines));
 }

@@ -3,7 +3,8 @@
 import { Command, InvalidArgumentError } from "commander";
 import { relative } from "node:path";
 import { DEFAULT_REPRODUCE_MEMORY, defaultKernels, reproduce, BUSY_BACKGROUND } from "../../report/reproduce.js";
-import { headlineTable, settingsLine, textTable } from "../../report/tables.js";
+import { headlineTable, policyMatrix, settingsLine, textTable } from "../../report/tables.js";
+import { pct, signedPct } from "../format.js";
 import { writeReport } from "../../report/write.js";
 import { parseSize } from "../../util/units.js";
 import { progressBar } from "../progress.js";
@@ -76,6 +77,9 @@ Examples:
       }
       process.stdout.write(
         `AMPoM reproduction: ${settingsLine(results)}\n\n${textTable(headlineTable(results))}\n\n` +
+          `Remote faults prevented against demand paging (lightweight with each policy; other mechanisms with none):\n` +
+          `${textTable(policyMatrix(results, "faultsPrevented", (v) => pct(v)))}\n\n` +
+          `Runtime against full-copy:\n${textTable(policyMatrix(results, "overheadVsFullCopy", signedPct))}\n\n` +
           `Report: ${where}  (with results.json, CSV tables and SVG figures in ${relative(process.cwd(), written.dir) || "."})\n`,
       );
     });
