@@ -24,7 +24,7 @@ export function maxCorePages(chunkRecords: number): number {
 
 export function capacityMessage(pages: number, s: Pick<Scenario, "pageSize" | "chunkRecords">): string {
   const max = maxCorePages(s.chunkRecords);
-  return `${pages} pages of ${s.pageSize} bytes do not fit in the 4 GiB WebAssembly memory (at most ${max} pages, ${formatBytes(max * s.pageSize)} at this page size)`;
+  return `${pages} pages of ${s.pageSize} bytes, more than the 4 GiB WebAssembly memory can hold (at most ${max} pages, ${formatBytes(max * s.pageSize)} at this page size)`;
 }
 
 export function isBuiltInWorkload(name: string): boolean {
@@ -39,6 +39,10 @@ export function preflight(s: Scenario): void {
       throw new Error(`option memory (--memory): ${formatBytes(s.memoryBytes)} is ${capacityMessage(pages, s)}`);
     }
     return;
+  }
+  if (!existsSync(s.workload) && /[\\/]|\.\w+$/.test(s.workload)) {
+    // it reads as a path (a folder or an extension): say the file is missing
+    throw new Error(`workload "${s.workload}": no such file`);
   }
   if (!existsSync(s.workload)) {
     throw new Error(
@@ -71,8 +75,8 @@ export function guardCore<T>(s: Scenario, workload: Pick<Workload, "pageCount">,
   } catch (err) {
     if (err instanceof CapacityError) {
       const what = isBuiltInWorkload(s.workload)
-        ? `option memory (--memory): ${formatBytes(s.memoryBytes)} of workload ${s.workload} is`
-        : `workload ${s.workload}: the trace's`;
+        ? `option memory (--memory): ${formatBytes(s.memoryBytes)} of workload ${s.workload} takes`
+        : `workload ${s.workload}: the trace has`;
       throw new Error(`${what} ${capacityMessage(workload.pageCount, s)}`, { cause: err });
     }
     const trap = err instanceof WebAssembly.RuntimeError || (err instanceof Error && /^WebAssembly core aborted/.test(err.message));

@@ -7,6 +7,7 @@ import { resolveOptions, runOptionsSchema, type RunOptions, type Scenario } from
 import { preflight } from "../sim/preflight.js";
 import { combination, comboIndices, gridSize, type Grid } from "./grid.js";
 import { canonicalJson, runKey } from "./key.js";
+import { jsonErrorWhere } from "../util/json-where.js";
 
 /** More combinations than this is almost surely a mistake, and would not fit a file. */
 export const MAX_RUNS = 1_000_000;
@@ -68,19 +69,14 @@ export function loadSweepConfig(path: string): SweepPlan {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new SweepConfigError(path, "", `not valid JSON: ${jsonErrorWhere(text, (err as Error).message)}`);
+    throw new SweepConfigError(path, "", `not valid JSON: ${describeJsonError(text, (err as Error).message)}`);
   }
   return planSweep(value, path);
 }
 
-function jsonErrorWhere(text: string, message: string): string {
-  const m = /at position (\d+)/.exec(message);
-  if (!m) return message;
-  const pos = Number(m[1]);
-  const before = text.slice(0, pos);
-  const line = before.split("\n").length;
-  const column = pos - before.lastIndexOf("\n");
-  return `${message.replace(/ in JSON at position \d+.*$/, "")} (line ${line}, column ${column})`;
+function describeJsonError(text: string, message: string): string {
+  const where = jsonErrorWhere(text);
+  return where ? `line ${where.line}, column ${where.column}: expected ${where.expected}` : message;
 }
 
 /** Checks a parsed config and lists its runs in grid order. */

@@ -3,8 +3,11 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
-export const CLI = ["--import", "tsx", "src/cli/main.ts"];
+const repo = fileURLToPath(new URL("../../", import.meta.url));
+// absolute paths, so that the command can run in any folder
+export const CLI = ["--import", pathToFileURL(join(repo, "node_modules/tsx/dist/loader.mjs")).href, join(repo, "src/cli/main.ts")];
 
 export interface CliResult {
   code: number | null;
@@ -13,7 +16,7 @@ export interface CliResult {
 }
 
 export function ampom(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): CliResult {
-  const r = spawnSync(process.execPath, [...CLI.slice(0, 2), join(process.cwd(), CLI[2]), ...args], {
+  const r = spawnSync(process.execPath, [...CLI, ...args], {
     encoding: "utf8",
     cwd: cwd ?? process.cwd(),
     env: { ...process.env, AMPOM_DEBUG: "", ...env },

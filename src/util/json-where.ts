@@ -1,0 +1,96 @@
+// Where a JSON text goes wrong, as line and column: V8's JSON.parse messages do not
+// always carry a position, and a user fixing a config file needs one. Only called
+// after JSON.parse has failed; a small recursive-descent scan of the JSON grammar.
+
+export interface JsonWhere {
+  line: number;
+  column: number;
+  /** what the scanner expected there */
+  expected: string;
+}
+
+export function jsonErrorWhere(text: string): JsonWhere | undefined {
+  let i = 0;
+  const fail = (expected: string): never => {
+    throw { at: i, expected };
+  };
+  const ws = () => {
+    while (i < text.length && " \t\n\r".includes(text[i])) i++;
+  };
+  const lit = (word: string) => {
+    for (const ch of word) if (text[i++] !== ch) ((i -= 1), fail(`"${word}"`));
+  };
+  const str = () => {
+    i++; // opening quote
+    for (;;) {
+      if (i >= text.length) fail("a closing quote");
+      const c = text[i];
+      if (c === '"') return void i++;
+      if (c < " ") fail("no control character inside a string");
+      if (c === "\\") {
+        i++;
+        if (text[i] === "u") {
+          for (let k = 1; k <= 4; k++) if (!/[0-9a-fA-F]/.test(text[i + k] ?? "")) ((i += k), fail("four hex digits after \\u"));
+          i += 5;
+        } else if ('"\\/bfnrt'.includes(text[i] ?? "x")) i++;
+        else fail("an escape such as \\n or \\\"");
+      } else i++;
+    }
+  };
+  const num = () => {
+    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i));
+    if (!m) fail("a number");
+    i += m![0].length;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === "{") {
+      i++;
+      ws();
+      if (text[i] === "}") return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail("a double-quoted member name");
+        str();
+        ws();
+        if (text[i] !== ":") fail('":"');
+        i++;
+        value();
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] === "}") return void i++;
+        else fail('"," or "}"');
+      }
+    }
+    if (c === "[") {
+      i++;
+      ws();
+      if (text[i] === "]") return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] === "]") return void i++;
+        else fail('"," or "]"');
+      }
+    }
+    if (c === '"') return str();
+    if (c === "t") return lit("true");
+    if (c === "f") return lit("false");
+    if (c === "n") return lit("null");
+    if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) return num();
+    fail(i >= text.length ? "more input (the text ends too early)" : "a value");
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail("the end of the text");
+    return undefined;
+  } catch (e) {
+    if (e instanceof Error) return undefined; // nested too deep to scan: no position
+    const { at, expected } = e as { at: number; expected: string };
+    const before = text.slice(0, at);
+    return { line: before.split("\n").length, column: at - before.lastIndexOf("\n"), expected };
+  }
+}

@@ -1,0 +1,138 @@
+// Bad input never corrupts anything: each case below must end with one line
+// "ampom: <message naming the input and the place>", a non-zero exit, no stack trace,
+// and no output file (the command runs in an empty folder, which must stay empty).
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ampom, filesIn, hasStack, scratchDir } from "../sweep/cli-helpers.js";
+
+interface Case {
+  name: string;
+  args: string[];
+  /** files to create in the folder first */
+  files?: Record<string, string>;
+  message: string | RegExp;
+  code?: number;
+}
+
+const cfg = (v: unknown) => JSON.stringify(v);
+
+const cases: Case[] = [
+  { name: "unknown workload", args: ["run", "--workload", "nope"], message: 'ampom: unknown workload "nope": not a built-in workload (sequential, random' },
+  { name: "unknown mechanism", args: ["run", "--mechanism", "teleport"], message: 'ampom: unknown mechanism "teleport" (known: full-copy, lightweight, pre-copy, post-copy)' },
+  { name: "unknown policy", args: ["run", "--policy", "psychic"], message: /^ampom: unknown policy "psychic" \(known: none, .*ampom.*\)$/m },
+  { name: "unknown network", args: ["run", "--network", "carrier-pigeon"], message: 'ampom: unknown network "carrier-pigeon" (known: gige-2008, rdma-100g)' },
+  { name: "zero bandwidth", args: ["run", "--bandwidth", "0Gbps"], message: "ampom: option bandwidth: must be positive, got 0" },
+  { name: "negative bandwidth", args: ["run", "--bandwidth", "-5Gbps"], message: 'ampom: bandwidth: cannot read "-5Gbps"' },
+  { name: "migration point above 1", args: ["run", "--migrate-at", "1.5"], message: "ampom: option migrateAt (--migrate-at): Too big: expected number to be <=1 (got 1.5)" },
+  { name: "migration point below 0", args: ["run", "--migrate-at", "-0.1"], message: "ampom: option migrateAt (--migrate-at): Too small: expected number to be >=0 (got -0.1)" },
+  {
+    name: "memory beyond the 4 GiB WebAssembly memory",
+    args: ["run", "--memory", "4TiB"],
+    message: /^ampom: option memory \(--memory\): 4TiB is 1073741824 pages of 4096 bytes, more than the 4 GiB WebAssembly memory can hold \(at most \d+ pages, 1\.8TiB at this page size\)$/m,
+  },
+  { name: "missing trace file", args: ["run", "--workload", "traces/missing.amt"], message: 'ampom: workload "traces/missing.amt": no such file' },
+  { name: "missing sweep config", args: ["sweep", "nowhere.json", "--out", "r.jsonl"], message: "ampom: nowhere.json: no such file" },
+  {
+    name: "sweep config that is not JSON",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": '{ "base": { "workload": "random" },\n  "grid": { "seed": [1, 2,] } }' },
+    message: "ampom: sweep.json: not valid JSON: line 2, column 27: expected a value",
+  },
+  {
+    name: "sweep config with an unknown policy in the grid",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": cfg({ grid: { policy: ["none", "ampom", "foo"] } }) },
+    message: 'ampom: sweep.json: grid.policy[2]: unknown policy "foo" (known: ',
+  },
+  {
+    name: "sweep config with a migration point out of range in the grid",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": cfg({ base: { workload: "random" }, grid: { migrateAt: [0.5, 1.5] } }) },
+    message: "ampom: sweep.json: grid.migrateAt[1]: Too big: expected number to be <=1 (got 1.5)",
+  },
+  {
+    name: "sweep config with zero bandwidth in the base",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": cfg({ base: { bandwidth: 0 }, grid: { seed: [1, 2] } }) },
+    message: "ampom: sweep.json: base.bandwidth: must be positive, got 0",
+  },
+  {
+    name: "sweep config with memory beyond 4 GiB of WebAssembly memory",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": cfg({ grid: { memory: ["1MiB", "8TiB"] } }) },
+    message: "ampom: sweep.json: grid.memory[1]: 8TiB is 2147483648 pages of 4096 bytes, more than the 4 GiB WebAssembly memory can hold",
+  },
+  {
+    name: "sweep config with an unknown option",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": cfg({ grid: { "migrate-at": [0.5] } }) },
+    message: 'ampom: sweep.json: grid.migrate-at: unknown option "migrate-at" (did you mean "migrateAt"?)',
+  },
+  {
+    name: "sweep config with an empty value list",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": cfg({ grid: { policy: [] } }) },
+    message: "ampom: sweep.json: grid.policy: must list at least one value",
+  },
+  {
+    name: "sweep config with an unknown top-level field",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": cfg({ base: {}, grdi: {} }) },
+    message: 'ampom: sweep.json: grdi: unknown field (a sweep config has only "base" and "grid")',
+  },
+  {
+    name: "sweep config with an unknown workload",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": cfg({ grid: { workload: ["random", "nope"] } }) },
+    message: 'ampom: sweep.json: grid.workload[1]: unknown workload "nope"',
+  },
+  {
+    name: "sweep config whose grid repeats a run",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": cfg({ grid: { memory: ["1MiB", 1048576] } }) },
+    message: 'ampom: sweep.json: grid: combinations 0 (memory="1MiB") and 1 (memory=1048576) are the same run',
+  },
+  {
+    name: "sweep shard out of range",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl", "--shard", "3/3"],
+    files: { "sweep.json": cfg({}) },
+    message: "ampom: option --shard: the shard index must be in 0..2, got 3",
+  },
+  { name: "sweep with zero workers", args: ["sweep", "sweep.json", "--out", "r.jsonl", "--workers", "0"], files: { "sweep.json": cfg({}) }, message: /^ampom: option '-j, --workers <k>' argument '0' is invalid/m, code: 2 },
+  {
+    name: "sweep-merge of a missing input",
+    args: ["sweep-merge", "sweep.json", "--out", "merged.jsonl", "shard-0.jsonl"],
+    files: { "sweep.json": cfg({}) },
+    message: "ampom: shard-0.jsonl: no such file",
+  },
+];
+
+describe("bad input: a clear message, a non-zero exit, no stack, no output file", () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      const dir = scratchDir("bad");
+      for (const [name, text] of Object.entries(c.files ?? {})) {
+        mkdirSync(join(dir, name, ".."), { recursive: true });
+        writeFileSync(join(dir, name), text);
+      }
+      const before = filesIn(dir);
+      const r = ampom(c.args, {}, dir);
+      if (typeof c.message === "string") expect(r.stderr).toContain(c.message);
+      else expect(r.stderr).toMatch(c.message);
+      expect(r.code).toBe(c.code ?? 1);
+      expect(hasStack(r.stderr)).toBe(false);
+      expect(r.stdout).toBe("");
+      expect(filesIn(dir)).toEqual(before);
+    });
+  }
+
+  it("prints the stack only when AMPOM_DEBUG=1", () => {
+    const dir = scratchDir("bad-debug");
+    const quiet = ampom(["run", "--policy", "psychic"], {}, dir);
+    const debug = ampom(["run", "--policy", "psychic"], { AMPOM_DEBUG: "1" }, dir);
+    expect(hasStack(quiet.stderr)).toBe(false);
+    expect(debug.stderr).toContain('ampom: unknown policy "psychic"');
+    expect(hasStack(debug.stderr)).toBe(true);
+  });
+});
