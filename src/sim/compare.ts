@@ -52,7 +52,7 @@ function checkNames(what: string, asked: string[] | undefined, known: Record<str
   for (const n of names) {
     if (!(n in known)) throw new Error(`unknown ${what} "${n}" (known: ${Object.keys(known).join(", ")})`);
   }
-  if (names.length === 0) throw new Error(`no ${what}s to compare`);
+  if (names.length === 0) throw new Error(`no ${what === "policy" ? "policies" : `${what}s`} to compare (the list is empty)`);
   return names;
 }
 

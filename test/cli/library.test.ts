@@ -1,0 +1,24 @@
+// The library as users import it, by package name: the README's custom-sweep example.
+import { describe, expect, it } from "vitest";
+import { compare, simulate, type Metrics } from "ampom";
+
+describe('import { simulate, compare } from "ampom"', () => {
+  it("runs the README's custom sweep: ampom on a quieter and a busier network", async () => {
+    const prevented: number[] = [];
+    for (const background of [0, 0.8]) {
+      const m: Metrics = await simulate({ workload: "stream", memory: "2MiB", policy: "ampom", background });
+      expect(m.faultsPrevented).toBeGreaterThanOrEqual(0);
+      expect(m.faultsPrevented).toBeLessThanOrEqual(1);
+      prevented.push(m.faultsPrevented!);
+    }
+    expect(prevented.length).toBe(2);
+  });
+
+  it("compare() returns one metrics object per pair, with the oracle position", async () => {
+    const rows = await compare({ workload: "hpl", memory: "2MiB", mechanisms: ["lightweight"], policies: ["none", "ampom", "oracle"] });
+    expect(rows.map((m) => m.policy)).toEqual(["none", "ampom", "oracle"]);
+    expect(rows[0].oracleGapClosed).toBe(0);
+    expect(rows[2].oracleGapClosed).toBe(1);
+    await expect(compare({ workload: "hpl", policies: [] })).rejects.toThrow("no policies to compare");
+  });
+});
