@@ -1,5 +1,6 @@
 // A mechanism's page stream from home to the destination: pages are handed to the
-// link a burst at a time, each burst when the link has finished the previous one.
+// link a burst at a time, each burst when the link has finished the previous one and
+// it is this stream's turn on the home node's uplink (UplinkArbiter).
 // Alone on the link this times exactly like queueing every page at once (see
 // Link.startTime); beside other traffic (fault replies, other migrants, flows) the
 // bursts interleave with it instead of holding the link for the whole transfer, so a
@@ -24,17 +25,12 @@ export interface StreamSpec {
 
 /** Starts streaming at `startAt`. */
 export function streamPages(ctx: MigrationContext, spec: StreamSpec, startAt: number): void {
-  const { net, proc, dest } = ctx;
+  const { net, proc, dest, arbiter } = ctx;
   const home = proc.home;
   const message = ctx.pageSize + ctx.costs.pageHeaderBytes;
   const buf = new Uint32Array(spec.burst);
   let last = startAt;
-  const step = (t: number): void => {
-    const free = net.freeAt(home, dest);
-    if (free > t) {
-      ctx.at(free, () => step(free));
-      return;
-    }
+  const turn = (t: number): void => {
     const n = spec.next(buf, spec.burst, t);
     if (n === 0) {
       spec.done(last, t);
@@ -50,10 +46,9 @@ export function streamPages(ctx: MigrationContext, spec: StreamSpec, startAt: nu
     if (spec.deliverKind !== null) {
       const taken = proc.core.deliver(n, spec.deliverKind);
       // the stream must only name pages still at home: anything else was sent twice
-      if (taken !== n) throw new Error(`internal: a ${ctx.proc.id} stream sent ${n - taken} page(s) not at home`);
+      if (taken !== n) throw new Error(`internal: process ${proc.id}'s stream sent ${n - taken} page(s) not at home`);
     }
-    const free2 = net.freeAt(home, dest);
-    ctx.at(free2, () => step(free2));
+    arbiter.request(home, dest, t, turn);
   };
-  ctx.at(startAt, () => step(startAt));
+  arbiter.request(home, dest, startAt, turn);
 }

@@ -1,5 +1,6 @@
 // What a migration mechanism gets to work with, and what it must do: take the
 // process from its home node to `dest`, and resume it there.
+import type { UplinkArbiter } from "../network/arbiter.js";
 import type { Network, NodeId } from "../network/network.js";
 import type { NetworkPreset } from "../network/presets.js";
 import type { ProcessRun } from "../sim/process.js";
@@ -8,6 +9,8 @@ import type { PushOrderName } from "./push-orders/index.js";
 export interface MigrationContext {
   proc: ProcessRun;
   net: Network;
+  /** turns on the uplinks for streams: a stream sends a burst per turn */
+  arbiter: UplinkArbiter;
   dest: NodeId;
   costs: NetworkPreset;
   pageSize: number;

@@ -1,7 +1,8 @@
 // Explicit background flows in a scenario: a transfer of `bytes` as fast as the links
-// allow (one segment whenever the path is free, so it shares the links with
-// everything else segment by segment), or a constant `rate` for a `duration` (a
+// allow (one segment per turn on the sender's uplink, so it shares the links with
+// page streams and fault replies segment by segment), or a constant `rate` for a `duration` (a
 // segment every segment/rate, queued whether or not the links are free).
+import type { Scheduler, UplinkArbiter } from "./arbiter.js";
 import type { Network, NodeId } from "./network.js";
 
 export interface FlowSpec {
@@ -29,7 +30,7 @@ export interface FlowReport {
   finishedAt: number;
 }
 
-export function startFlow(net: Network, at: (time: number, fire: () => void) => void, spec: FlowSpec): FlowReport {
+export function startFlow(net: Network, at: Scheduler, arbiter: UplinkArbiter, spec: FlowSpec): FlowReport {
   const report: FlowReport = {
     name: spec.name,
     from: spec.from,
@@ -56,19 +57,10 @@ export function startFlow(net: Network, at: (time: number, fire: () => void) => 
     };
     at(spec.startNs, () => tick(spec.startNs));
   } else {
-    const step = (t: number): void => {
-      if (t >= end) return;
-      const free = net.freeAt(spec.from, spec.to);
-      if (free > t) {
-        at(free, () => step(free));
-        return;
-      }
-      if (sendSegment(t)) {
-        const next = net.freeAt(spec.from, spec.to);
-        at(next, () => step(next));
-      }
+    const turn = (t: number): void => {
+      if (t < end && sendSegment(t)) arbiter.request(spec.from, spec.to, t, turn);
     };
-    at(spec.startNs, () => step(spec.startNs));
+    arbiter.request(spec.from, spec.to, spec.startNs, turn);
   }
   return report;
 }

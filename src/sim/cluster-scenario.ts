@@ -273,7 +273,7 @@ export async function simulateCluster(input: unknown): Promise<ClusterResult> {
     if (f.rate !== undefined && f.bytes === undefined && f.duration === undefined) fail(where, "a rate flow needs duration or bytes");
     const segmentBytes = parseSize(`scenario ${where}.segment`, f.segment);
     if (!(segmentBytes > 0)) fail(`${where}.segment`, "must be positive");
-    return startFlow(net, (time, fire) => cluster.events.at(time, fire), {
+    return startFlow(net, (time, fire) => cluster.events.at(time, fire), cluster.arbiter, {
       name: f.name ?? `flow${i}`,
       from,
       to,

@@ -4,6 +4,7 @@
 // time order. Migrations start from a trigger (a record fraction, a time, the load
 // balancer) and several can be under way at once, sharing the links.
 import { P_CPU_NS } from "../core/abi.js";
+import { UplinkArbiter } from "../network/arbiter.js";
 import type { Network, NodeId } from "../network/network.js";
 import type { NetworkPreset } from "../network/presets.js";
 import type { PushOrderName } from "../migration/push-orders/index.js";
@@ -41,6 +42,8 @@ export interface MigrationRecord {
 export class Cluster {
   readonly events = new EventQueue();
   readonly pager: Pager;
+  /** turns on each uplink for page streams and bulk flows */
+  readonly arbiter: UplinkArbiter;
   readonly processes: ProcessRun[] = [];
   readonly migrations: MigrationRecord[] = [];
   private readonly plans = new Map<ProcessRun, MigrationPlan>();
@@ -58,6 +61,7 @@ export class Cluster {
     readonly quantumNs = 1000,
   ) {
     this.pager = new Pager(net, costs, pageSize);
+    this.arbiter = new UplinkArbiter(net, (time, fire) => this.events.at(time, fire));
   }
 
   add(proc: ProcessRun, plan?: MigrationPlan): void {
@@ -157,6 +161,7 @@ export class Cluster {
     const ctx: MigrationContext = {
       proc,
       net: this.net,
+      arbiter: this.arbiter,
       dest,
       costs: this.costs,
       pageSize: this.pageSize,

@@ -1,0 +1,62 @@
+// full-copy's freeze is exactly the link arithmetic: the context and every page (with
+// its header) back to back over the bandwidth, plus one latency, plus the background
+// wait of the first message when the link is shared.
+import { describe, expect, it } from "vitest";
+import { runScenario } from "../../src/sim/simulate.js";
+import { resolveOptions, type RunOptions } from "../../src/sim/options.js";
+import { traceWorkload } from "./trace-workload.js";
+
+// 3 regions, 10 + 20 + 5 = 35 pages; the migration comes after record 2 of 4
+const workload = traceWorkload(
+  [10, 20, 5],
+  [
+    { page: 0, gap: 100 },
+    { page: 12, gap: 100, write: true },
+    { page: 31, gap: 100 },
+    { page: 12, gap: 100 },
+  ],
+);
+
+async function freeze(o: RunOptions): Promise<number> {
+  const s = resolveOptions({ workload: "trace", mechanism: "full-copy", migrateAt: 0.5, baselines: false, ...o });
+  return (await runScenario(s, workload)).freezeNs;
+}
+
+describe("full-copy freeze equals the link model's arithmetic", () => {
+  it("gige-2008: 8192 B context and 35 pages of 4096 + 82 B at 1 Gb/s, 25 us latency", async () => {
+    // 8 ns a byte: context 65,536 ns; a page message 4,178 B = 33,424 ns; 35 of them 1,169,840 ns
+    expect(await freeze({ network: "gige-2008" })).toBe(65_536 + 35 * 33_424 + 25_000);
+  });
+
+  it("rdma-100g: 64 B headers at 100 Gb/s, 1.5 us latency", async () => {
+    // 0.08 ns a byte: context ceil(655.36) = 656 ns; a page 4,160 B = ceil(332.8) = 333 ns
+    expect(await freeze({ network: "rdma-100g" })).toBe(656 + 35 * 333 + 1_500);
+  });
+
+  it("overridden bandwidth and latency: 10 Mb/s and 1 ms", async () => {
+    // 800 ns a byte: context 6,553,600 ns; a page 3,342,400 ns
+    expect(await freeze({ network: "gige-2008", bandwidth: "10Mbps", latency: "1ms" })).toBe(6_553_600 + 35 * 3_342_400 + 1_000_000);
+  });
+
+  it("background 0.5: half the bandwidth, and the first message waits half a 1500 B packet on average", async () => {
+    // 16 ns a byte; mean wait u/(1-u) x 12,000 ns / 2 = 6,000 ns
+    expect(await freeze({ network: "gige-2008", background: 0.5 })).toBe(6_000 + 131_072 + 35 * 66_848 + 25_000);
+  });
+
+  it("a larger page size changes only the page messages: 8 KiB pages", async () => {
+    const w8 = traceWorkload([10, 20, 5], [{ page: 0, gap: 1 }, { page: 1, gap: 1 }], 8192);
+    const s = resolveOptions({ workload: "trace", mechanism: "full-copy", migrateAt: 0.5, baselines: false, pageSize: 8192 });
+    expect((await runScenario(s, w8)).freezeNs).toBe(65_536 + 35 * (8192 + 82) * 8 + 25_000);
+  });
+
+  it("moves every page of every region once, touched or not, and nothing after", async () => {
+    const s = resolveOptions({ workload: "trace", mechanism: "full-copy", migrateAt: 0.5, baselines: false });
+    const m = await runScenario(s, workload);
+    expect(m.bytesMoved.eager).toBe(35 * 4178);
+    expect(m.bytesMoved.context).toBe(8192);
+    expect(m.bytesMoved.total).toBe(35 * 4178 + 8192);
+    expect(m.remoteFaults).toBe(0);
+    // runtime: two records at home, the freeze, two records after
+    expect(m.runtimeNs).toBe(4 * 100 + m.freezeNs);
+  });
+});
