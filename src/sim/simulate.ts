@@ -83,7 +83,7 @@ export async function simulate(options: RunOptions = {}): Promise<Metrics> {
   const plain = s.pushOrder === undefined && Object.keys(s.mechanismParams).length === 0;
   const same = (mechanism: string, policy: string) => plain && s.mechanism === mechanism && s.policy === policy;
   const baseline = (mechanism: string, policy: string) =>
-    same(mechanism, policy) ? main : runScenario({ ...s, mechanism, policy, pushOrder: undefined, mechanismParams: {} }, workload);
+    same(mechanism, policy) ? main : runScenario({ ...s, mechanism, policy, pushOrder: undefined, mechanismParams: {}, policyParams: {} }, workload);
   return withBaselines(main, {
     demand: await baseline("lightweight", "none"),
     fullCopy: await baseline("full-copy", "none"),
