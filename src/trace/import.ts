@@ -9,6 +9,9 @@
 // more than REGION_GAP_PAGES apart; if that gives more regions than the core holds
 // (REGION_CAP), only the largest gaps split. A region spans from its first to its last
 // touched page, so the holes under the threshold become pages that were never touched.
+// A region's kind is code when most of its pages were fetched from; else the highest
+// region is the stack (stacks sit at the top of the user address space, under valgrind
+// too), and the others are data.
 import { closeSync, openSync, readSync, renameSync, rmSync, writeSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
@@ -125,21 +128,22 @@ export function denseRegions(vpns: Float64Array, kinds: Uint8Array, count: numbe
   const regions: Region[] = [];
   const dense = new Uint32Array(count);
   let next = 0;
-  const stackFloor = Math.floor(0x7f0000000000 / pageSize);
   for (let r = 0; r + 1 < bounds.length; r++) {
     const lo = bounds[r];
     const hi = bounds[r + 1];
     const base = vpns[order[lo]];
     const pages = vpns[order[hi - 1]] - base + 1;
     if (next + pages > 0xffffffff) throw new Error(`trace spans more than 2^32 dense pages`);
-    let code = false;
+    let codePages = 0;
     for (let i = lo; i < hi; i++) {
       const id = order[i];
       dense[id] = next + (vpns[id] - base);
-      if (kinds[id] & REC_CODE) code = true;
+      if (kinds[id] & REC_CODE) codePages++;
     }
+    // a code region when most of its touched pages held instructions
+    const code = 2 * codePages > hi - lo;
     const last = r + 2 === bounds.length;
-    const kind: RegionKind = code ? "code" : last && base >= stackFloor ? "stack" : "data";
+    const kind: RegionKind = code ? "code" : last ? "stack" : "data";
     regions.push({ name: `${kind}${r}`, kind, start: next, pages, vpnBase: BigInt(base) });
     next += pages;
   }

@@ -143,6 +143,12 @@ export class KernelStream implements RecordStream {
     this.flags[i] = flags;
   }
 
+  /** Count mode: `n` records whose count is known in closed form, the last on `lastPage`. */
+  skip(n: number, lastPage: number): void {
+    this.count += n;
+    this.last = lastPage;
+  }
+
   /** Pages first .. first+n-1 ascending, each preceded by `code` when code >= 0. */
   run(first: number, n: number, gap: number, flags: number, code = -1): void {
     if (n <= 0) return;

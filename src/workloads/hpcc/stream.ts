@@ -27,6 +27,12 @@ export function streamWorkload(o: WorkloadOptions): Workload {
   function* body(k: KernelStream) {
     startup(k, sp);
     call(k, sp, FN.init);
+    if (k.countOnly) {
+      // closed form: every tile starts on a code page, after a data or stack page
+      k.skip(4 * pages + iterations * ops.reduce((t, [, arrays]) => t + 2 + active * (arrays.length + 1), 0), -1);
+      call(k, sp, FN.timer);
+      return;
+    }
     for (let j = 0; j < pages; j++) {
       // a, b, c written: 3 stores and one instruction per element
       k.emit(text + FN.init, wpp, CODE);
