@@ -15,6 +15,18 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     // commander's own errors read like ours: "ampom: <what was wrong>"
     .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, "ampom: ")) })
+    .addHelpText(
+      "after",
+      `
+Sizes take units (4096, 4KiB, 256MiB, 1GiB), times too (500ns, 50us, 2ms), and rates
+(1Gbps, 100Gbps). Run "ampom <command> --help" for a command's options and examples.
+
+Examples:
+  ampom reproduce                                  the paper's evaluation, with report.html
+  ampom run --workload stream --policy ampom       one scenario, with its baselines
+  ampom compare --workload hpl --background 0.8    every mechanism and policy side by side
+  ampom sweep sweep.json --out results.jsonl       a grid of runs, in parallel, resumable`,
+    )
     .exitOverride();
   registerRun(program);
   registerCompare(program);

@@ -27,9 +27,9 @@ export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: bo
     .option("--eager-pages <n>", "pages lightweight migration sends with the context", parseNumber, 3)
     .option("--working-set <f>", "fraction of the data touched after migration", parseNumber, 1)
     .option("--iterations <n>", "passes over the data, for kernels that repeat", parseNumber)
-    .option("--param <name=value>", "policy parameter (repeatable)", collectParam, {})
+    .option("--param <name=value>", "policy parameter, e.g. zoneRadius=16 for ampom (repeatable)", collectParam)
     .option("--push-order <order>", "post-copy's background push order: bubbling, ascending, forward, oracle")
-    .option("--mech-param <name=value>", "mechanism parameter, e.g. maxRounds=10 for pre-copy (repeatable)", collectParam, {});
+    .option("--mech-param <name=value>", "mechanism parameter, e.g. maxRounds=10 for pre-copy (repeatable)", collectParam);
 }
 
 /** commander names the option in the message: option '--seed <n>' argument 'x' is invalid. ... */
@@ -47,9 +47,10 @@ function parsePageSize(value: string): number {
   }
 }
 
-function collectParam(value: string, into: Record<string, number>): Record<string, number> {
+// no commander default ({}), so help does not print "(default: {})"; the options schema defaults it
+function collectParam(value: string, into: Record<string, number> = {}): Record<string, number> {
   const m = /^([A-Za-z][\w-]*)=(.+)$/.exec(value);
-  if (!m) throw new InvalidArgumentError("expected name=value, e.g. --param radius=16.");
+  if (!m) throw new InvalidArgumentError("expected name=value, e.g. zoneRadius=16.");
   return { ...into, [m[1]]: parseNumber(m[2]) };
 }
 
