@@ -149,8 +149,9 @@ export class KernelStream implements RecordStream {
     this.last = lastPage;
   }
 
-  /** Pages first .. first+n-1 ascending, each preceded by `code` when code >= 0. */
-  run(first: number, n: number, gap: number, flags: number, code = -1): void {
+  /** Pages first .. first+n-1 ascending, each preceded by `code` when code >= 0.
+   * A generator: use with yield*, it yields whenever the buffer is full. */
+  *run(first: number, n: number, gap: number, flags: number, code = -1): Generator<void, void, void> {
     if (n <= 0) return;
     if (this.countOnly) {
       const head = code >= 0 ? code : first;
@@ -161,12 +162,13 @@ export class KernelStream implements RecordStream {
     for (let p = first; p < first + n; p++) {
       if (code >= 0) this.emit(code, gap, CODE);
       this.emit(p, gap, flags);
+      if (this.len >= HIGH) yield;
     }
   }
 
   /** Pages of a column-major matrix block: columns c0..c1-1, page rows r0..r1-1 of each
-   * column, `colPages` pages a column, column by column. */
-  block(base: number, colPages: number, c0: number, c1: number, r0: number, r1: number, gap: number, flags: number): void {
+   * column, `colPages` pages a column, column by column. A generator, as run(). */
+  *block(base: number, colPages: number, c0: number, c1: number, r0: number, r1: number, gap: number, flags: number): Generator<void, void, void> {
     if (c1 <= c0 || r1 <= r0) return;
     if (this.countOnly) {
       const first = base + c0 * colPages + r0;
@@ -177,6 +179,7 @@ export class KernelStream implements RecordStream {
     for (let c = c0; c < c1; c++) {
       const col = base + c * colPages;
       for (let r = r0; r < r1; r++) this.emit(col + r, gap, flags);
+      if (this.len >= HIGH) yield;
     }
   }
 
@@ -253,8 +256,8 @@ export function call(k: KernelStream, sp: ProcessSpace, fn: number): void {
 }
 
 /** Writes every page of an array once (initialisation), code and data interleaved. */
-export function initArray(k: KernelStream, sp: ProcessSpace, array: Region, accessesPerPage: number): void {
-  k.run(array.start, array.pages, tileGap(accessesPerPage, 2), WRITE, sp.text.start + FN.init);
+export function initArray(k: KernelStream, sp: ProcessSpace, array: Region, accessesPerPage: number): Generator<void, void, void> {
+  return k.run(array.start, array.pages, tileGap(accessesPerPage, 2), WRITE, sp.text.start + FN.init);
 }
 
 /** Elements of `bytes`-byte size that fit a page (at least 1). */
@@ -317,7 +320,6 @@ export class Matrix {
 }
 
 /** Emits the pages of rows [e0, e1) x columns [c0, c1) of a matrix at `base`. */
-export function matrixBlock(k: KernelStream, m: Matrix, base: number, e0: number, e1: number, c0: number, c1: number, gap: number, flags: number): void {
-  if (e1 <= e0) return;
-  k.block(base, m.colPages, c0, c1, m.row0(e0), m.row1(e1), gap, flags);
+export function matrixBlock(k: KernelStream, m: Matrix, base: number, e0: number, e1: number, c0: number, c1: number, gap: number, flags: number): Generator<void, void, void> {
+  return k.block(base, m.colPages, c0, c1, e1 <= e0 ? 0 : m.row0(e0), e1 <= e0 ? 0 : m.row1(e1), gap, flags);
 }

@@ -27,7 +27,7 @@ export function dgemmWorkload(o: WorkloadOptions): Workload {
   function* body(k: KernelStream) {
     startup(k, sp);
     call(k, sp, FN.init);
-    for (const r of sp.arrays) initArray(k, sp, r, 2 * m.perPage);
+    for (const r of sp.arrays) yield* initArray(k, sp, r, 2 * m.perPage);
     for (let it = 0; it < iterations; it++) {
       call(k, sp, FN.kernel);
       for (let j0 = 0; j0 < nw; j0 += edge) {
@@ -37,15 +37,15 @@ export function dgemmWorkload(o: WorkloadOptions): Workload {
           const bRecs = 1 + m.blockPages(k0, k1, j0, j1);
           const bGap = tileGap(2 * (k1 - k0) * (j1 - j0), bRecs);
           k.emit(pack, bGap, CODE);
-          matrixBlock(k, m, B.start, k0, k1, j0, j1, bGap, READ);
+          yield* matrixBlock(k, m, B.start, k0, k1, j0, j1, bGap, READ);
           for (let i0 = 0; i0 < nw; i0 += edge) {
             const i1 = Math.min(nw, i0 + edge);
             // a multiply-add per (i, j, k): register-blocked 4 x 4, about one access each
             const recs = 1 + m.blockPages(i0, i1, k0, k1) + m.blockPages(i0, i1, j0, j1);
             const gap = tileGap((i1 - i0) * (j1 - j0) * (k1 - k0), recs);
             k.emit(kernel, gap, CODE);
-            matrixBlock(k, m, A.start, i0, i1, k0, k1, gap, READ);
-            matrixBlock(k, m, C.start, i0, i1, j0, j1, gap, WRITE);
+            yield* matrixBlock(k, m, A.start, i0, i1, k0, k1, gap, READ);
+            yield* matrixBlock(k, m, C.start, i0, i1, j0, j1, gap, WRITE);
             if (k.full) yield;
           }
         }

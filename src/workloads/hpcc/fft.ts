@@ -82,7 +82,7 @@ export function fftWorkload(o: WorkloadOptions): Workload {
           k.emit(y + p, gap, WRITE);
         }
       }
-      k.run(x + 1, wPages - 1, gap, READ);
+      yield* k.run(x + 1, wPages - 1, gap, READ);
     }
   }
 
@@ -119,8 +119,8 @@ export function fftWorkload(o: WorkloadOptions): Workload {
   function* body(k: KernelStream) {
     startup(k, sp);
     call(k, sp, FN.init);
-    initArray(k, sp, sp.arrays[0], 2 * e);
-    initArray(k, sp, sp.arrays[2], 2 * e);
+    yield* initArray(k, sp, sp.arrays[0], 2 * e);
+    yield* initArray(k, sp, sp.arrays[2], 2 * e);
     for (let it = 0; it < iterations; it++) {
       call(k, sp, FN.kernel);
       if (k.countOnly) {

@@ -30,7 +30,7 @@ export function hplWorkload(o: WorkloadOptions): Workload {
   function* body(k: KernelStream) {
     startup(k, sp);
     call(k, sp, FN.init);
-    initArray(k, sp, sp.arrays[0], 2 * m.perPage);
+    yield* initArray(k, sp, sp.arrays[0], 2 * m.perPage);
     const rng = new Random(o.seed);
     const seen = new Int32Array(m.colPages).fill(-1);
     const swapRows = new Int32Array(m.colPages);
@@ -46,7 +46,7 @@ export function hplWorkload(o: WorkloadOptions): Workload {
           // pivot search, swap and rank-1 update of the rest of the panel
           const gap = tileGap(2 * (nw - s0) * (p1 - s0) * Math.min(sub, p1 - s0), recs);
           k.emit(text + FN.kernel, gap, CODE);
-          matrixBlock(k, m, A, s0, nw, s0, p1, gap, WRITE);
+          yield* matrixBlock(k, m, A, s0, nw, s0, p1, gap, WRITE);
           if (k.full) yield;
         }
         // pivots, and the page rows the swaps touch in first-touch order
@@ -75,16 +75,16 @@ export function hplWorkload(o: WorkloadOptions): Workload {
           const trsmRecs = 1 + m.blockPages(p0, p1, c0, c1);
           const trsmGap = tileGap((p1 - p0) * (p1 - p0) * (c1 - c0), trsmRecs);
           k.emit(text + FN.kernel3, trsmGap, CODE);
-          matrixBlock(k, m, A, p0, p1, c0, c1, trsmGap, WRITE);
+          yield* matrixBlock(k, m, A, p0, p1, c0, c1, trsmGap, WRITE);
           // 4. trailing update, block by block down the column
           for (let r0 = p1; r0 < nw; r0 += nb) {
             const r1 = Math.min(nw, r0 + nb);
             const recs = 1 + m.blockPages(r0, r1, p0, p1) + m.blockPages(p0, p1, c0, c1) + m.blockPages(r0, r1, c0, c1);
             const gap = tileGap((r1 - r0) * (c1 - c0) * (p1 - p0), recs);
             k.emit(text + FN.kernel4, gap, CODE);
-            matrixBlock(k, m, A, r0, r1, p0, p1, gap, READ);
-            matrixBlock(k, m, A, p0, p1, c0, c1, gap, READ);
-            matrixBlock(k, m, A, r0, r1, c0, c1, gap, WRITE);
+            yield* matrixBlock(k, m, A, r0, r1, p0, p1, gap, READ);
+            yield* matrixBlock(k, m, A, p0, p1, c0, c1, gap, READ);
+            yield* matrixBlock(k, m, A, r0, r1, c0, c1, gap, WRITE);
             if (k.full) yield;
           }
         }

@@ -26,8 +26,8 @@ export function ptransWorkload(o: WorkloadOptions): Workload {
   function* body(k: KernelStream) {
     startup(k, sp);
     call(k, sp, FN.init);
-    initArray(k, sp, A, 2 * m.perPage);
-    initArray(k, sp, B, 2 * m.perPage);
+    yield* initArray(k, sp, A, 2 * m.perPage);
+    yield* initArray(k, sp, B, 2 * m.perPage);
     for (let it = 0; it < iterations; it++) {
       call(k, sp, FN.kernel);
       for (let j0 = 0; j0 < nw; j0 += edge) {
@@ -38,8 +38,8 @@ export function ptransWorkload(o: WorkloadOptions): Workload {
           const recs = 1 + m.blockPages(j0, j1, i0, i1) + m.blockPages(i0, i1, j0, j1);
           const gap = tileGap(4 * (i1 - i0) * (j1 - j0), recs);
           k.emit(code, gap, CODE);
-          matrixBlock(k, m, A.start, j0, j1, i0, i1, gap, READ);
-          matrixBlock(k, m, B.start, i0, i1, j0, j1, gap, WRITE);
+          yield* matrixBlock(k, m, A.start, j0, j1, i0, i1, gap, READ);
+          yield* matrixBlock(k, m, B.start, i0, i1, j0, j1, gap, WRITE);
           if (k.full) yield;
         }
       }

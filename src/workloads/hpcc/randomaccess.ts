@@ -64,7 +64,7 @@ export function randomAccessWorkload(o: WorkloadOptions): Workload {
   function* body(k: KernelStream) {
     startup(k, sp);
     call(k, sp, FN.init);
-    initArray(k, sp, table, 2 * wpp); // Table[i] = i
+    yield* initArray(k, sp, table, 2 * wpp); // Table[i] = i
     call(k, sp, FN.kernel);
     if (k.countOnly) {
       k.count += 3 * updates; // code, stack, table: never equal neighbours

@@ -1,0 +1,149 @@
+// Properties every HPCC kernel generator must have: exact record counts, pages inside
+// the regions, no repeated page in consecutive records, determinism by seed, exact
+// region sizes, and the working-set option.
+import { describe, expect, it } from "vitest";
+import { workloads } from "../../src/workloads/registry.js";
+import type { Workload, WorkloadOptions } from "../../src/workloads/types.js";
+import { REC_CODE } from "../../src/core/abi.js";
+import { fingerprint, readAll } from "./helpers.js";
+
+const KERNELS = ["stream", "randomaccess", "ptrans", "dgemm", "hpl", "fft", "beff"];
+const MiB = 2 ** 20;
+
+function make(name: string, o: Partial<WorkloadOptions> = {}): Workload {
+  return workloads[name].create({ memoryBytes: 8 * MiB, pageSize: 4096, seed: 1, workingSet: 1, ...o });
+}
+
+/** Data pages each kernel allocates, as documented in its file. */
+function expectedArrays(name: string, mem: number, ps: number): Record<string, number> {
+  const wpp = Math.floor(ps / 8);
+  const matrix = (n: number) => n * Math.ceil(n / wpp);
+  switch (name) {
+    case "stream": {
+      const p = Math.ceil(Math.max(1, Math.floor(mem / 24)) / wpp);
+      return { a: p, b: p, c: p };
+    }
+    case "randomaccess": {
+      let words = 1;
+      while (words * 2 * 8 <= mem) words *= 2;
+      return { table: Math.ceil(words / wpp) };
+    }
+    case "ptrans": {
+      const n = Math.floor(Math.sqrt(mem / 16));
+      return { A: matrix(n), B: matrix(n) };
+    }
+    case "dgemm": {
+      const n = Math.floor(Math.sqrt(mem / 24));
+      return { A: matrix(n), B: matrix(n), C: matrix(n) };
+    }
+    case "hpl":
+      return { A: matrix(Math.floor(Math.sqrt(mem / 8))) };
+    case "fft": {
+      let n = 2;
+      while (n * 2 * 48 <= mem) n *= 2;
+      const e = 2 ** Math.floor(Math.log2(ps / 16));
+      const p = Math.ceil(n / e);
+      return { x: p, y: p, twiddle: p };
+    }
+    case "beff": {
+      const p = Math.ceil(Math.floor(mem / 2) / ps);
+      return { sendbuf: p, recvbuf: p };
+    }
+  }
+  throw new Error(name);
+}
+
+describe.each(KERNELS)("%s", (name) => {
+  it("streams exactly `records` records, all inside regions, never the same page twice in a row", () => {
+    for (const [mem, ps, ws] of [[4 * MiB, 4096, 1], [5 * MiB + 12345, 4096, 0.3], [2 * MiB, 8192, 1], [64 * 1024, 4096, 1]] as const) {
+      const w = make(name, { memoryBytes: mem, pageSize: ps, workingSet: ws });
+      const t = readAll(w);
+      expect(t.length).toBe(w.records);
+      const inRegion = new Uint8Array(w.pageCount);
+      for (const r of w.regions) inRegion.fill(1, r.start, r.start + r.pages);
+      for (let i = 0; i < t.length; i++) {
+        if (!inRegion[t.pages[i]]) throw new Error(`record ${i}: page ${t.pages[i]} outside the regions`);
+        if (i > 0 && t.pages[i] === t.pages[i - 1]) throw new Error(`records ${i - 1} and ${i} both name page ${t.pages[i]}`);
+        if (t.gaps[i] < 1) throw new Error(`record ${i}: gap ${t.gaps[i]}`);
+      }
+    }
+  });
+
+  it("has a process address space: text, data, heap, the arrays, the stack, with exact sizes", () => {
+    for (const [mem, ps] of [[8 * MiB, 4096], [3 * MiB + 7, 4096], [16 * MiB, 16384]] as const) {
+      const w = make(name, { memoryBytes: mem, pageSize: ps });
+      const names = w.regions.map((r) => r.name);
+      expect(names[0]).toBe("text");
+      expect(names.slice(1, 3)).toEqual(["data", "heap"]);
+      expect(names[names.length - 1]).toBe("stack");
+      const arrays = expectedArrays(name, mem, ps);
+      for (const [array, pages] of Object.entries(arrays)) {
+        expect(w.regions.find((r) => r.name === array)?.pages, `${array} at ${mem} bytes`).toBe(pages);
+      }
+      let next = 0;
+      for (const r of w.regions) {
+        expect(r.start).toBe(next);
+        next += r.pages;
+      }
+      expect(w.pageCount).toBe(next);
+      // virtual addresses ascend with the dense ids
+      for (let i = 1; i < w.regions.length; i++) expect(w.regions[i].vpnBase! > w.regions[i - 1].vpnBase!).toBe(true);
+      // code records only on the text region
+      const t = readAll(w);
+      const text = w.regions[0];
+      for (let i = 0; i < t.length; i++) {
+        const inText = t.pages[i] >= text.start && t.pages[i] < text.start + text.pages;
+        if (((t.flags[i] & REC_CODE) !== 0) !== inText) throw new Error(`record ${i}: code flag and region disagree`);
+      }
+    }
+  });
+
+  it("is deterministic: the same stream on every open and for the same seed", () => {
+    const a = make(name, { seed: 7 });
+    const b = make(name, { seed: 7 });
+    const fa = fingerprint(readAll(a));
+    expect(fingerprint(readAll(a))).toBe(fa);
+    expect(fingerprint(readAll(b))).toBe(fa);
+    expect(b.records).toBe(a.records);
+  });
+
+  it("sizes up to 64 GiB: page ids fit, the record count is known at once", () => {
+    const w = make(name, { memoryBytes: 64 * 2 ** 30 });
+    expect(w.pageCount).toBeGreaterThan(12 * 2 ** 20);
+    expect(w.pageCount).toBeLessThan(2 ** 32);
+    expect(w.records).toBeGreaterThan(1_000_000);
+    expect(Number.isInteger(w.records)).toBe(true);
+    // the first chunk streams without materialising the trace
+    const s = w.open();
+    const n = s.fill(new Uint32Array(1000), new Uint32Array(1000), new Uint8Array(1000), 1000);
+    expect(n).toBe(1000);
+  });
+
+  it("touches only the working-set share of its data after initialisation", () => {
+    const full = make(name, { memoryBytes: 16 * MiB });
+    const small = make(name, { memoryBytes: 16 * MiB, workingSet: 0.25 });
+    const touched = (w: Workload) => {
+      const t = readAll(w);
+      const text = w.regions[0];
+      const initPage = text.start + 2; // FN.init
+      // the kernel phase starts after the last record on the init code page
+      let start = 0;
+      for (let i = 0; i < t.length; i++) if (t.pages[i] === initPage) start = i + 1;
+      const arrays = w.regions.filter((r) => r.kind === "mmap");
+      const seen = new Set<number>();
+      for (let i = start; i < t.length; i++) {
+        if (arrays.some((r) => t.pages[i] >= r.start && t.pages[i] < r.start + r.pages)) seen.add(t.pages[i]);
+      }
+      return { pages: seen.size, total: arrays.reduce((s, r) => s + r.pages, 0) };
+    };
+    const a = touched(full);
+    const b = touched(small);
+    expect(b.total).toBe(a.total);
+    expect(b.pages).toBeLessThan(a.pages);
+    if (name !== "beff") {
+      // about a quarter of what the full working set touches (page rounding aside)
+      expect(b.pages / a.pages).toBeGreaterThan(0.15);
+      expect(b.pages / a.pages).toBeLessThan(0.4);
+    }
+  });
+});
