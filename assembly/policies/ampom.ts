@@ -4,10 +4,10 @@
 // that score, the paging rate and the network delay, and asks for the next batch along
 // the detected stride. The formulas are written out in the README ("ampom"); the
 // reference twin is src/core/reference-policies/ampom.ts.
-import { scratch } from "../arena";
-import { F_TRIGGER, ST_HOME, C_POLICY_SCORE, C_POLICY_WINDOW } from "../layout";
+import { scratch, histPages, states } from "../arena";
+import { F_TRIGGER, ST_HOME, ST_MASK, C_POLICY_SCORE, C_POLICY_WINDOW } from "../layout";
 import {
-  policyParam, historyEvents, historyLength, historyPage, historyTime, regionOf,
+  policyParam, historyEvents, historyLength, historyTime, regionOf,
   regionStart, regionEnd, pageState, request, setCounter,
 } from "../pagetable";
 
@@ -58,6 +58,36 @@ export function ampomOnUse(page: u32, now: f64, trigger: bool): void {
   if (trigger) decide(page);
 }
 
+// @ts-ignore: decorator
+@inline function anyAtHome16(first: i64): bool {
+  const v = v128.and(v128.load(states + <usize>first), i8x16.splat(<i8>ST_MASK));
+  return v128.any_true(i8x16.eq(v, i8x16.splat(<i8>ST_HOME)));
+}
+
+/** True when the next 16 steps of the two-sided scan (p + j .. p + j + 15 upward,
+ * p - j .. p - j - 15 downward) can be skipped: each side is either wholly inside
+ * [lo, hi) with no page at home, or wholly outside it; and not both outside (the
+ * scalar loop ends there). False means: take the steps one by one. */
+function noneAtHomeAround(p: i64, j: i64, lo: i64, hi: i64): bool {
+  const upAll = p + j + 15 < hi;
+  const upNone = p + j >= hi;
+  const downAll = p - j - 15 >= lo;
+  const downNone = p - j < lo;
+  if (!(upAll || upNone) || !(downAll || downNone) || (upNone && downNone)) return false;
+  if (upAll && anyAtHome16(p + j)) return false;
+  if (downAll && anyAtHome16(p - j - 15)) return false;
+  return true;
+}
+
+/** How many of the `n` i32 at `at` equal `d`. */
+function countEqual(at: usize, n: i32, d: i32): i32 {
+  let c = 0;
+  for (let j = 0; j < n; j++) {
+    if (load<i32>(at + (<usize>j << 2)) == d) c++;
+  }
+  return c;
+}
+
 /** Scores the history around `p` (its newest event) and requests the next batch. */
 function decide(p: u32): void {
   const events = historyEvents();
@@ -66,24 +96,34 @@ function decide(p: u32): void {
   // p's stream: the history events within the zone, oldest first, into scratch
   const zone = scratch;
   let m = 0;
-  for (let j = k - 1; j >= 0; j--) {
-    const q = historyPage(j);
+  // walk the ring slots oldest first (historyPage(k-1) .. historyPage(0)) with one
+  // modulo for the whole scan rather than one per event
+  let slot = k > 0 ? (events - k) % hl : 0;
+  for (let j = 0; j < k; j++) {
+    const q = load<u32>(histPages + (<usize>slot << 2));
     const d = <i32>q - <i32>p;
     if (d >= -zoneRadius && d <= zoneRadius) {
       store<i32>(zone + (<usize>m << 2), <i32>q);
       m++;
     }
+    if (++slot == hl) slot = 0;
   }
   // the stride: the most frequent delta between successive stream events (ties go to
   // the newest), and how many deltas follow it
   let stride: i32 = 0;
   let agree: i32 = 0;
+  // deltas[i-1] is the delta between stream events i-1 and i
+  const deltas = zone + (<usize>m << 2);
+  for (let i = 1; i < m; i++) {
+    store<i32>(deltas + (<usize>(i - 1) << 2), load<i32>(zone + (<usize>i << 2)) - load<i32>(zone + (<usize>(i - 1) << 2)));
+  }
   for (let i = m - 1; i >= 1; i--) {
-    const d = load<i32>(zone + (<usize>i << 2)) - load<i32>(zone + (<usize>(i - 1) << 2));
-    let c = 0;
-    for (let j = m - 1; j >= 1; j--) {
-      if (load<i32>(zone + (<usize>j << 2)) - load<i32>(zone + (<usize>(j - 1) << 2)) == d) c++;
-    }
+    // a delta not seen at a newer position occurs only at positions 1..i, so it
+    // counts at most i: once agree >= i no candidate left can win (same result as
+    // scanning them all, in O(m) for a steady stride instead of O(m^2))
+    if (agree >= i) break;
+    const d = load<i32>(deltas + (<usize>(i - 1) << 2));
+    const c = countEqual(deltas, m - 1, d);
     if (c > agree) {
       agree = c;
       stride = d;
@@ -125,6 +165,13 @@ function decide(p: u32): void {
     // low locality: pages around p, both directions, nearest first
     let j: i64 = 1;
     while (issued < n && scanned < scanCap) {
+      // 16 steps at once while neither side holds a page at home (most of the scan
+      // once the neighbourhood has been fetched): same pages asked, in the same order
+      if (scanCap - scanned >= 16 && noneAtHomeAround(<i64>p, j, lo, hi)) {
+        j += 16;
+        scanned += 16;
+        continue;
+      }
       const up = <i64>p + j;
       const down = <i64>p - j;
       const upIn = up < hi;
