@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { simulateCluster, type ClusterResult } from "../../sim/cluster-scenario.js";
 import { formatBytes, formatNs } from "../../util/units.js";
+import { jsonErrorWhere } from "../../util/json-where.js";
 import { table } from "../format.js";
 
 /** JSON.parse with the file and line:column of a syntax error. */
@@ -17,15 +18,9 @@ export function readScenarioFile(path: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const pos = /position (\d+)/.exec(message);
-    if (pos) {
-      const before = text.slice(0, Number(pos[1]));
-      const line = before.split("\n").length;
-      const col = Number(pos[1]) - before.lastIndexOf("\n");
-      throw new Error(`scenario ${path}:${line}:${col}: not valid JSON (${message})`);
-    }
-    throw new Error(`scenario ${path}: not valid JSON (${message})`);
+    const where = jsonErrorWhere(text);
+    if (where) throw new Error(`scenario ${path}:${where.line}:${where.column}: not valid JSON (expected ${where.expected})`);
+    throw new Error(`scenario ${path}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
   }
 }
 

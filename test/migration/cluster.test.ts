@@ -1,0 +1,136 @@
+// Multi-node scenarios: the load balancer, time triggers, CPU sharing, scenario-file
+// validation, and `ampom cluster`.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { simulateCluster, type ClusterScenario } from "../../src/sim/cluster-scenario.js";
+import { ampom } from "../cli/capture.js";
+
+function crowded(withBalancer: boolean): ClusterScenario {
+  return {
+    nodes: [{ name: "a" }, { name: "b" }, { name: "c" }, { name: "d" }],
+    processes: Array.from({ length: 4 }, (_, i) => ({
+      name: `p${i}`,
+      node: "a",
+      workload: "random",
+      memory: "1MiB",
+      seed: i + 1,
+      cpuNsPerAccess: 400,
+    })),
+    triggers: withBalancer ? [{ kind: "balancer", interval: "5ms", threshold: 0.5 }] : [],
+  };
+}
+
+describe("load balancer", () => {
+  it("moves processes off the overloaded node to the least loaded ones, one per tick", async () => {
+    const r = await simulateCluster(crowded(true));
+    expect(r.migrations.map((m) => [m.process, m.from, m.to, m.trigger])).toEqual([
+      ["p0", "a", "b", "balancer"],
+      ["p1", "a", "c", "balancer"],
+      ["p2", "a", "d", "balancer"],
+    ]);
+    expect(r.migrations.map((m) => m.decisionAt)).toEqual([expect.any(Number), expect.any(Number), expect.any(Number)]);
+    const [t1, t2, t3] = r.migrations.map((m) => m.decisionAt);
+    expect(t1).toBeGreaterThanOrEqual(5e6);
+    expect(t2).toBeGreaterThanOrEqual(t1 + 5e6 - 1e5);
+    expect(t3).toBeGreaterThanOrEqual(t2 + 5e6 - 1e5);
+    expect(r.processes.map((p) => p.node)).toEqual(["b", "c", "d", "a"]);
+  });
+
+  it("shortens the makespan of processes that share one CPU", async () => {
+    const crowdedRun = await simulateCluster(crowded(false));
+    const balanced = await simulateCluster(crowded(true));
+    expect(crowdedRun.migrations).toEqual([]);
+    expect(balanced.makespanNs).toBeLessThan(crowdedRun.makespanNs * 0.7);
+    // bytes on each link: what left a went to b, c and d
+    const up = (name: string) => balanced.links.find((l) => l.node === name)!;
+    expect(up("a").upBytes).toBe(up("b").downBytes + up("c").downBytes + up("d").downBytes);
+  });
+
+  it("leaves a balanced cluster alone", async () => {
+    const s = crowded(true);
+    s.processes = s.processes.map((p, i) => ({ ...p, node: ["a", "b", "c", "d"][i] }));
+    expect((await simulateCluster(s)).migrations).toEqual([]);
+  });
+});
+
+describe("triggers", () => {
+  it("a time trigger migrates at that time; a fraction trigger after that share of records", async () => {
+    const r = await simulateCluster({
+      nodes: 3,
+      processes: [
+        { name: "x", node: 0, workload: "sequential", memory: "1MiB", cpuNsPerAccess: 10 },
+        { name: "y", node: 0, workload: "sequential", memory: "1MiB", cpuNsPerAccess: 10 },
+      ],
+      triggers: [
+        { kind: "time", process: "x", to: 1, at: "3ms" },
+        { kind: "fraction", process: "y", to: 2, at: 0.25 },
+      ],
+    });
+    const x = r.migrations.find((m) => m.process === "x")!;
+    expect(x.trigger).toBe("time");
+    expect(x.decisionAt).toBeGreaterThanOrEqual(3e6);
+    expect(x.decisionAt).toBeLessThan(3e6 + 10 * 512 + 1000);
+    expect(r.processes[1].node).toBe("n2");
+    expect(r.migrations.find((m) => m.process === "y")!.trigger).toBe("records");
+  });
+
+  it("notes a time trigger that comes after the process ended", async () => {
+    const r = await simulateCluster({
+      nodes: 2,
+      processes: [{ name: "x", node: 0, workload: "sequential", memory: "256KiB" }],
+      triggers: [{ kind: "time", process: "x", to: 1, at: "10s" }],
+    });
+    expect(r.migrations).toEqual([]);
+    expect(r.notes[0]).toMatch(/x could not migrate/);
+  });
+});
+
+describe("scenario validation names the field", () => {
+  const base = { nodes: 2, processes: [{ name: "p", node: 0, workload: "random", memory: "1MiB" }] };
+  const cases: Array<[string, unknown, RegExp]> = [
+    ["missing processes", { nodes: 2 }, /scenario processes: /],
+    ["bad memory", { ...base, processes: [{ ...base.processes[0], memory: "lots" }] }, /processes\[0\] \(p\): .*memory/],
+    ["unknown node", { ...base, processes: [{ ...base.processes[0], node: "z" }] }, /processes\[0\]\.node: no node "z"/],
+    ["unknown trigger kind", { ...base, triggers: [{ kind: "sometimes" }] }, /scenario triggers\[0\]\.kind/],
+    ["unknown process in a trigger", { ...base, triggers: [{ kind: "time", process: "q", to: 1, at: 5 }] }, /triggers\[0\]\.process: no process "q"/],
+    ["rate flow without an end", { ...base, flows: [{ from: 0, to: 1, rate: "1Gbps" }] }, /flows\[0\]: a rate flow needs duration or bytes/],
+    ["push policy with full copy", { ...base, processes: [{ ...base.processes[0], mechanism: "full-copy", policy: "oracle" }] }, /processes\[0\] \(p\): policy oracle/],
+    ["unknown field", { ...base, nodez: 3 }, /scenario file: .*nodez/],
+  ];
+  for (const [what, input, message] of cases) {
+    it(what, async () => {
+      await expect(simulateCluster(input)).rejects.toThrow(message);
+    });
+  }
+});
+
+describe("ampom cluster", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ampom-cluster-"));
+  it("prints per-process and cluster-wide figures, and JSON with --json", async () => {
+    const file = join(dir, "s.json");
+    writeFileSync(file, JSON.stringify(crowded(true)));
+    const text = await ampom("cluster", file);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^makespan /);
+    expect(text.stdout).toMatch(/uplink bytes/);
+    const json = await ampom("cluster", file, "--json");
+    const r = JSON.parse(json.stdout);
+    expect(r.processes).toHaveLength(4);
+    expect(r.links).toHaveLength(4);
+    expect(r.makespanNs).toBe(Math.max(...r.processes.map((p: { runtimeNs: number }) => p.runtimeNs)));
+  });
+  it("names the file, line and column of a JSON syntax error", async () => {
+    const file = join(dir, "bad.json");
+    writeFileSync(file, '{\n  "nodes": 2,\n  "processes": [,]\n}\n');
+    const r = await ampom("cluster", file);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`^ampom: scenario ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:3:\\d+: not valid JSON`));
+  });
+  it("runs the example scenario in examples/", async () => {
+    const r = await ampom("cluster", "examples/balancer.json", "--json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).migrations.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,60 @@
+// Both cores agree on every mechanism, push order and push policy: the same scenario
+// on the WebAssembly core and on the TypeScript reference gives the same metrics,
+// byte for byte (apart from the core's name).
+import { describe, expect, it } from "vitest";
+import { mechanisms } from "../../src/migration/registry.js";
+import { pushOrders } from "../../src/migration/push-orders/index.js";
+import { simulate } from "../../src/sim/simulate.js";
+import { simulateCluster } from "../../src/sim/cluster-scenario.js";
+import type { RunOptions } from "../../src/sim/options.js";
+
+function strip(x: object): string {
+  return JSON.stringify(x, (k, v) => (k === "core" ? undefined : v));
+}
+
+async function bothCores(o: RunOptions): Promise<void> {
+  const wasm = await simulate({ ...o, core: "wasm" });
+  const reference = await simulate({ ...o, core: "reference" });
+  expect(strip(reference)).toBe(strip(wasm));
+}
+
+describe("wasm and reference cores agree", () => {
+  for (const mechanism of Object.keys(mechanisms)) {
+    for (const workload of ["sequential", "random"]) {
+      it(`${mechanism} on ${workload}, with baselines`, async () => {
+        // slow compute so pre-copy's live rounds finish before the process does
+        await bothCores({ workload, memory: "1MiB", mechanism, cpuNsPerAccess: mechanism === "pre-copy" ? 300 : 1 });
+      });
+    }
+  }
+  for (const pushOrder of Object.keys(pushOrders)) {
+    it(`post-copy with push order ${pushOrder}, busy network`, async () => {
+      await bothCores({ workload: "random", memory: "1MiB", mechanism: "post-copy", pushOrder, background: 0.5, baselines: false });
+    });
+  }
+  for (const policy of ["bubbling", "oracle"]) {
+    it(`lightweight + ${policy}`, async () => {
+      await bothCores({ workload: "sequential", memory: "1MiB", policy, baselines: false, network: "rdma-100g" });
+    });
+  }
+  it("a multi-node scenario with a balancer, flows and every mechanism", async () => {
+    const scenario = (core: "wasm" | "reference") => ({
+      core,
+      nodes: 3,
+      processes: Object.keys(mechanisms).map((mechanism, i) => ({
+        name: `p${i}`,
+        node: 0,
+        workload: i % 2 ? "random" : "sequential",
+        memory: "512KiB",
+        mechanism,
+        cpuNsPerAccess: 200,
+      })),
+      triggers: [{ kind: "balancer" as const, interval: "2ms" }],
+      flows: [{ from: 1, to: 2, bytes: "1MiB" }],
+    });
+    const wasm = await simulateCluster(scenario("wasm"));
+    const reference = await simulateCluster(scenario("reference"));
+    expect(wasm.migrations.length).toBeGreaterThan(0);
+    expect(strip(reference)).toBe(strip(wasm));
+  });
+});
