@@ -9,13 +9,12 @@
 // - freeze time against memory size, full-copy and lightweight, on one kernel;
 // - runtime against working-set fraction, on one kernel;
 // - a fault timeline (page against time, faults and prefetches) on one kernel.
-import { compare, DEMAND, FULL_COPY } from "../sim/compare.js";
+import { compare, comparePairs, DEMAND, FULL_COPY } from "../sim/compare.js";
 import { EVENT_FAULT, EventLog } from "../sim/event-log.js";
 import type { Metrics } from "../sim/metrics.js";
 import { resolveOptions, type RunOptions } from "../sim/options.js";
 import { runScenario, scenarioWorkload } from "../sim/simulate.js";
 import { policies } from "../policies/registry.js";
-import { mechanisms } from "../migration/registry.js";
 import { parseSize } from "../util/units.js";
 import { workloads } from "../workloads/registry.js";
 import type { CoreKind } from "../core/types.js";
@@ -168,21 +167,19 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
       .map((p) => ({ name: `lightweight + ${p}`, mechanism: "lightweight", policy: p })),
   ];
 
-  // progress over every simulation; compare's own totals may shrink as it goes
-  const perCompare = Object.keys(mechanisms).length * Object.keys(policies).length;
-  let total =
-    kernels.length * (perCompare + lightweightPolicies.length) +
+  // progress over every simulation, counted before the first one runs
+  const quietRows = comparePairs({ ...base, workload: kernels[0] }).length;
+  const busyRows = lightweightPolicies.length;
+  const total =
+    kernels.length * (quietRows + busyRows) +
     MEMORY_FRACTIONS.length * 2 +
     WORKING_SET_FRACTIONS.length * wsSeries.length +
     1;
   let done = 0;
   const step = (label: string) => options.onProgress?.(++done, total, label);
-  const comparing = (kernel: string, what: string, estimate: number) => {
+  const comparing = (kernel: string, what: string) => {
     const before = done;
-    let expected = estimate;
-    return (d: number, t: number, label: string) => {
-      total += t - expected;
-      expected = t;
+    return (d: number, _rows: number, label: string) => {
       done = before + d;
       options.onProgress?.(done, total, `${kernel} ${what}: ${label}`);
     };
@@ -192,7 +189,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   const busy: Record<string, Metrics[]> = {};
   const headline: HeadlineRow[] = [];
   for (const kernel of kernels) {
-    extended[kernel] = await compare({ ...base, workload: kernel, onProgress: comparing(kernel, "quiet", perCompare) });
+    extended[kernel] = await compare({ ...base, workload: kernel, onProgress: comparing(kernel, "quiet") });
     headline.push(headlineRow(kernel, extended[kernel]));
     busy[kernel] = await compare({
       ...base,
@@ -200,7 +197,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
       background: busyBackground,
       mechanisms: ["lightweight"],
       policies: lightweightPolicies,
-      onProgress: comparing(kernel, "busy", lightweightPolicies.length),
+      onProgress: comparing(kernel, "busy"),
     });
   }
 

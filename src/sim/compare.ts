@@ -14,7 +14,7 @@ export interface CompareOptions extends Omit<RunOptions, "mechanism" | "policy" 
   mechanisms?: string[];
   /** policies to compare (default: every registered one) */
   policies?: string[];
-  /** called after each simulation; `total` can shrink as combinations turn out moot */
+  /** called after each row's simulation, with the number of rows (comparePairs) */
   onProgress?: (done: number, total: number, label: string) => void;
 }
 
@@ -57,16 +57,44 @@ function checkNames(what: string, asked: string[] | undefined, known: Record<str
 }
 
 /**
- * Runs every valid mechanism × policy pair and returns one metrics object per pair,
- * in registry order, each with faultsPrevented, overheadVsFullCopy and (when the
- * oracle policy exists) oracleGapClosed. A mechanism that moves every page before the
- * process resumes (not `remotePaging`) is shown with `none` only: every policy would
- * give the same numbers. Pairs the options check refuses are left out.
+ * The mechanism/policy pairs compare() shows, in registry order, without running
+ * anything. A mechanism that moves every page before the process resumes (not
+ * `remotePaging`) never calls a policy, so it is shown with `none` only: every policy
+ * would give the same numbers. Pairs the options check refuses (a policy tied to
+ * another mechanism, a push order on a mechanism without one) are left out.
  */
-export async function compare(options: CompareOptions = {}): Promise<Metrics[]> {
-  const { mechanisms: mechAsked, policies: polAsked, onProgress, ...runOptions } = options;
+export function comparePairs(options: Omit<CompareOptions, "onProgress"> = {}): Array<{ mechanism: string; policy: string }> {
+  const { mechanisms: mechAsked, policies: polAsked, ...runOptions } = options;
   const mechNames = checkNames("mechanism", mechAsked, mechanisms);
   const polNames = checkNames("policy", polAsked, policies);
+  const valid = (mechanism: string, policy: string): boolean => {
+    try {
+      resolveOptions({ ...runOptions, mechanism, policy, baselines: false });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const pairs: Array<{ mechanism: string; policy: string }> = [];
+  for (const mechanism of mechNames) {
+    const candidates = polNames.filter((p) => valid(mechanism, p));
+    const shown = mechanisms[mechanism].remotePaging
+      ? candidates
+      : candidates.includes("none") ? ["none"] : candidates.slice(0, 1);
+    for (const policy of shown) pairs.push({ mechanism, policy });
+  }
+  return pairs;
+}
+
+/**
+ * Runs every pair comparePairs() lists and returns one metrics object per pair, each
+ * with faultsPrevented, overheadVsFullCopy and (when the oracle policy exists)
+ * oracleGapClosed. The baselines are rows of the comparison, simulated once.
+ */
+export async function compare(options: CompareOptions = {}): Promise<Metrics[]> {
+  const { onProgress, ...selection } = options;
+  const { mechanisms: _m, policies: _p, ...runOptions } = selection;
+  const pairs = comparePairs(selection);
   // the shared settings; a push order or mechanism parameters apply to the rows that accept them
   const base: Scenario = {
     ...resolveOptions({ ...runOptions, ...DEMAND, pushOrder: undefined, mechanismParams: {}, baselines: false }),
@@ -78,54 +106,30 @@ export async function compare(options: CompareOptions = {}): Promise<Metrics[]> 
 
   const runs = new Map<string, Metrics>();
   const key = (mechanism: string, policy: string) => `${mechanism}/${policy}`;
-  let done = 0;
-  let total = mechNames.length * polNames.length;
-  const run = async (mechanism: string, policy: string, counted: boolean): Promise<Metrics> => {
+  const run = async (mechanism: string, policy: string): Promise<Metrics> => {
     const k = key(mechanism, policy);
     let m = runs.get(k);
     if (!m) {
-      const s: Scenario = { ...base, mechanism, policy };
-      m = await runScenario(s, workload);
+      m = await runScenario({ ...base, mechanism, policy }, workload);
       runs.set(k, m);
     }
-    if (counted) onProgress?.(++done, total, k);
     return m;
   };
-  // a pair the options check refuses (a policy tied to another mechanism) is not valid
-  const valid = (mechanism: string, policy: string): boolean => {
-    try {
-      resolveOptions({ ...runOptions, mechanism, policy, baselines: false });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-
-  const rows: Array<[string, string]> = [];
-  for (const mechanism of mechNames) {
-    const candidates = polNames.filter((p) => valid(mechanism, p));
-    // a mechanism that moves every page before the process resumes never calls a
-    // policy: every policy would give the numbers of `none`
-    const shown = mechanisms[mechanism].remotePaging
-      ? candidates
-      : candidates.includes("none") ? ["none"] : candidates.slice(0, 1);
-    total -= polNames.length - shown.length;
-    for (const policy of shown) {
-      await run(mechanism, policy, true);
-      rows.push([mechanism, policy]);
-    }
+  for (let i = 0; i < pairs.length; i++) {
+    await run(pairs[i].mechanism, pairs[i].policy);
+    onProgress?.(i + 1, pairs.length, key(pairs[i].mechanism, pairs[i].policy));
   }
 
   // baselines run with their mechanism's defaults (no push order, no parameters), as in simulate()
   const plain = base.pushOrder === undefined && Object.keys(base.mechanismParams).length === 0;
   const baseline = (mechanism: string, policy: string): Promise<Metrics> =>
     plain
-      ? run(mechanism, policy, false)
+      ? run(mechanism, policy)
       : runScenario({ ...base, mechanism, policy, pushOrder: undefined, mechanismParams: {} }, workload);
   const baselines: Baselines = {
     demand: await baseline(DEMAND.mechanism, DEMAND.policy),
     fullCopy: await baseline(FULL_COPY.mechanism, FULL_COPY.policy),
   };
   if (ORACLE_POLICY in policies) baselines.oracle = await baseline(DEMAND.mechanism, ORACLE_POLICY);
-  return rows.map(([mechanism, policy]) => withBaselines(runs.get(key(mechanism, policy))!, baselines));
+  return pairs.map(({ mechanism, policy }) => withBaselines(runs.get(key(mechanism, policy))!, baselines));
 }

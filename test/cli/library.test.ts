@@ -15,7 +15,12 @@ describe('import { simulate, compare } from "ampom"', () => {
   });
 
   it("compare() returns one metrics object per pair, with the oracle position", async () => {
-    const rows = await compare({ workload: "hpl", memory: "2MiB", mechanisms: ["lightweight"], policies: ["none", "ampom", "oracle"] });
+    const calls: string[] = [];
+    const rows = await compare({
+      workload: "hpl", memory: "2MiB", mechanisms: ["lightweight"], policies: ["none", "ampom", "oracle"],
+      onProgress: (done, total, label) => calls.push(`${done}/${total} ${label}`),
+    });
+    expect(calls).toEqual(["1/3 lightweight/none", "2/3 lightweight/ampom", "3/3 lightweight/oracle"]);
     expect(rows.map((m) => m.policy)).toEqual(["none", "ampom", "oracle"]);
     expect(rows[0].oracleGapClosed).toBe(0);
     expect(rows[2].oracleGapClosed).toBe(1);

@@ -69,7 +69,12 @@ describe(`reproduce at ${TINY}`, () => {
     const a = mkdtempSync(join(tmpdir(), "ampom-golden-a-"));
     const b = mkdtempSync(join(tmpdir(), "ampom-golden-b-"));
     try {
-      const first = writeReport(await reproduce({ memory: TINY }), a);
+      const progress: Array<[number, number]> = [];
+      const first = writeReport(await reproduce({ memory: TINY, onProgress: (d, t) => progress.push([d, t]) }), a);
+      // the bar's total is known before the first run and reached exactly at the end
+      expect(progress.map(([d]) => d)).toEqual(progress.map((_, i) => i + 1));
+      expect(new Set(progress.map(([, t]) => t)).size).toBe(1);
+      expect(progress.at(-1)![0]).toBe(progress.at(-1)![1]);
       writeReport(await reproduce({ memory: TINY }), b);
       const files = readdirSync(a).sort();
       expect(files).toEqual(readdirSync(b).sort());
