@@ -1,7 +1,7 @@
 // Bad input never corrupts anything: each case below must end with one line
 // "ampom: <message naming the input and the place>", a non-zero exit, no stack trace,
 // and no output file (the command runs in an empty folder, which must stay empty).
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ampom, filesIn, hasStack, scratchDir } from "../sweep/cli-helpers.js";
@@ -11,11 +11,19 @@ interface Case {
   args: string[];
   /** files to create in the folder first */
   files?: Record<string, string>;
+  /** more preparation in the folder */
+  setup?: (dir: string) => void;
   message: string | RegExp;
   code?: number;
 }
 
 const cfg = (v: unknown) => JSON.stringify(v);
+
+// a real captured trace (valgrind lackey, imported to amt), damaged in different ways
+const fixture = new URL("../fixtures/sort-lackey.amt", import.meta.url);
+const damaged = (name: string, damage: (b: Buffer) => Buffer) => (dir: string) =>
+  writeFileSync(join(dir, name), damage(readFileSync(fixture)));
+const half = Math.floor(statSync(fixture).size / 2);
 
 const cases: Case[] = [
   { name: "unknown workload", args: ["run", "--workload", "nope"], message: 'ampom: unknown workload "nope": not a built-in workload (sequential, random' },
@@ -32,6 +40,49 @@ const cases: Case[] = [
     message: /^ampom: option memory \(--memory\): 4TiB is 1073741824 pages of 4096 bytes, more than the 4 GiB WebAssembly memory can hold \(at most \d+ pages, 1\.8TiB at this page size\)$/m,
   },
   { name: "missing trace file", args: ["run", "--workload", "traces/missing.amt"], message: 'ampom: workload "traces/missing.amt": no such file' },
+  {
+    name: "truncated amt trace",
+    args: ["run", "--workload", "cut.amt", "--no-baselines"],
+    setup: damaged("cut.amt", (b) => b.subarray(0, half)),
+    message: /^ampom: cut\.amt: truncated amt trace: \d+ bytes, the header \(\d+ records\) implies \d+$/m,
+  },
+  {
+    name: "amt trace with a corrupted record block",
+    args: ["run", "--workload", "bad-block.amt", "--no-baselines"],
+    setup: damaged("bad-block.amt", (b) => ((b[half] ^= 0xff), b)),
+    message: /^ampom: bad-block\.amt: corrupt amt trace: checksum mismatch in block \d+ at byte \d+$/m,
+  },
+  {
+    name: "amt trace with a corrupted header",
+    args: ["run", "--workload", "bad-header.amt"],
+    setup: damaged("bad-header.amt", (b) => ((b[30] ^= 0x01), b)),
+    message: /^ampom: bad-header\.amt: corrupt amt header: checksum mismatch \(bytes 0\.\.\d+\)$/m,
+  },
+  {
+    name: "malformed page-level text line (trace import leaves no output)",
+    args: ["trace", "import", "pages.txt", "-o", "pages.amt"],
+    files: { "pages.txt": "# page-level\nI 400 1\nR 1000 10\nR zz 5\nW 1001 2\n" },
+    message: 'ampom: pages.txt:4: expected a hexadecimal page number (line: "R zz 5")',
+  },
+  {
+    name: "malformed lackey line (trace import leaves no output)",
+    args: ["trace", "import", "run.lackey", "-o", "run.amt"],
+    files: { "run.lackey": "I  0400d7d4,8\n L 7ff0001b8,8\n S 04222cac,8\n X nothing\n" },
+    message: "ampom: run.lackey:4: expected a lackey access",
+  },
+  {
+    name: "malformed lackey line given as the workload",
+    args: ["run", "--workload", "run.lackey"],
+    files: { "run.lackey": "I  0400d7d4,8\n L 7ff0001b8,zz\n" },
+    message: "ampom: run.lackey:2: ",
+  },
+  {
+    name: "sweep config naming a truncated amt trace (refused before any run)",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": cfg({ base: { baselines: false }, grid: { workload: ["random", "cut.amt"] } }) },
+    setup: damaged("cut.amt", (b) => b.subarray(0, half)),
+    message: /^ampom: sweep\.json: grid\.workload\[1\]: cut\.amt: truncated amt trace: /m,
+  },
   { name: "missing sweep config", args: ["sweep", "nowhere.json", "--out", "r.jsonl"], message: "ampom: nowhere.json: no such file" },
   {
     name: "sweep config that is not JSON",
@@ -116,6 +167,7 @@ describe("bad input: a clear message, a non-zero exit, no stack, no output file"
         mkdirSync(join(dir, name, ".."), { recursive: true });
         writeFileSync(join(dir, name), text);
       }
+      c.setup?.(dir);
       const before = filesIn(dir);
       const r = ampom(c.args, {}, dir);
       if (typeof c.message === "string") expect(r.stderr).toContain(c.message);
