@@ -128,7 +128,7 @@ describe.each(KERNELS)("%s", (name) => {
       const initPage = text.start + 2; // FN.init
       // the kernel phase starts after the last record on the init code page
       let start = 0;
-      for (let i = 0; i < t.length; i++) if (t.pages[i] === initPage) start = i + 1;
+      for (let i = 0; i < t.length; i++) if (t.pages[i] === initPage) start = i + 2; // init code, then its page
       const arrays = w.regions.filter((r) => r.kind === "mmap");
       const seen = new Set<number>();
       for (let i = start; i < t.length; i++) {
