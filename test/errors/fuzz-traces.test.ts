@@ -1,0 +1,115 @@
+// Fuzzing the trace readers: page-level text and lackey lines made of valid and broken
+// pieces, and amt files with bytes flipped or cut off. Every input ends in records or
+// in a plain Error naming the file (and the line, for text); a damaged amt never
+// yields records that differ from what was written.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { openAmt } from "../../src/trace/amt.js";
+import { importTraceSync } from "../../src/trace/import.js";
+import type { Workload } from "../../src/workloads/types.js";
+
+const dir = mkdtempSync(join(tmpdir(), "ampom-fuzz-trace-"));
+
+function outcome<T>(f: () => T): T | Error {
+  try {
+    return f();
+  } catch (err) {
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).constructor.name).toBe("Error");
+    return err as Error;
+  }
+}
+
+function readAll(w: Workload): number[] {
+  const cap = 4096;
+  const pages = new Uint32Array(cap), gaps = new Uint32Array(cap), flags = new Uint8Array(cap);
+  const out: number[] = [];
+  const s = w.open();
+  try {
+    for (let n; (n = s.fill(pages, gaps, flags, cap)) > 0; ) for (let i = 0; i < n; i++) out.push(pages[i], gaps[i], flags[i]);
+  } finally {
+    s.close?.();
+  }
+  return out;
+}
+
+const hex = fc.constantFrom("0", "1a", "400", "7ff0001b8", "ffffffffffff", "zz", "", "-1", "0x10", "1".repeat(20));
+const dec = fc.constantFrom("0", "1", "4096", "99999999999", "-3", "x", "", "1.5");
+
+function importCase(name: string, lines: string[]) {
+  const input = join(dir, name);
+  const output = join(dir, `${name}.amt`);
+  writeFileSync(input, lines.join("\n") + "\n");
+  rmSync(output, { force: true });
+  const r = outcome(() => importTraceSync(input, output));
+  if (r instanceof Error) {
+    expect(r.message).toMatch(new RegExp(`^${input}(:\\d+)?: `));
+    expect(existsSync(output)).toBe(false);
+  } else {
+    expect(r.records).toBeGreaterThan(0);
+    expect(readAll(openAmt(output)).length).toBe(3 * r.records);
+  }
+}
+
+describe("fuzz: text trace parsers", () => {
+  it("page-level text lines", () => {
+    const line = fc.oneof(
+      fc.tuple(fc.constantFrom("I", "R", "W", "X", "r", ""), hex, dec).map((t) => t.join(" ")),
+      fc.constantFrom("# comment", "", "   ", "R 1000", "W 1000 1 extra", "\tR\t10\t2"),
+      fc.string({ maxLength: 12 }),
+    );
+    fc.assert(fc.property(fc.array(line, { maxLength: 12 }), (lines) => importCase("pages.txt", ["# page-level", ...lines])), { numRuns: 600 });
+  });
+
+  it("lackey lines", () => {
+    const line = fc.oneof(
+      fc.tuple(fc.constantFrom("I  ", " L ", " S ", " M ", " X ", "I ", "L "), hex, fc.constantFrom(",8", ",4", ",", ",x", "", ",99999")).map((t) => t.join("")),
+      fc.constantFrom("==123== Lackey, an example Valgrind tool", "", "garbage"),
+      fc.string({ maxLength: 12 }),
+    );
+    fc.assert(fc.property(fc.array(line, { minLength: 1, maxLength: 12 }), (lines) => importCase("run.lackey", ["I  0400d7d4,8", ...lines])), { numRuns: 600 });
+  });
+});
+
+describe("fuzz: amt reader", () => {
+  // a small valid trace: 3000 records over three regions
+  const text = join(dir, "base.txt");
+  const lines = ["# page-level"];
+  for (let i = 0; i < 3000; i++) lines.push(`${"IRW"[i % 3]} ${(0x1000 + ((i * 7) % 97) + (i % 3) * 0x400).toString(16)} ${1 + (i % 5)}`);
+  writeFileSync(text, lines.join("\n") + "\n");
+  const good = join(dir, "base.amt");
+  importTraceSync(text, good);
+  const original = readFileSync(good);
+  const records = readAll(openAmt(good));
+
+  it("flipped bytes are caught, or change nothing that is read", () => {
+    const file = join(dir, "flipped.amt");
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(original.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 3 }), (flips) => {
+        const b = Buffer.from(original);
+        for (const [at, x] of flips) b[at] ^= x;
+        writeFileSync(file, b);
+        const r = outcome(() => readAll(openAmt(file)));
+        if (r instanceof Error) expect(r.message.startsWith(`${file}: `)).toBe(true);
+        else expect(r).toEqual(records);
+      }),
+      { numRuns: 800 },
+    );
+  });
+
+  it("a file cut anywhere is refused", () => {
+    const file = join(dir, "cut.amt");
+    fc.assert(
+      fc.property(fc.nat(original.length - 1), (len) => {
+        writeFileSync(file, original.subarray(0, len));
+        const r = outcome(() => readAll(openAmt(file)));
+        expect(r).toBeInstanceOf(Error);
+        expect((r as Error).message.startsWith(`${file}: `)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
