@@ -57,7 +57,29 @@ export async function main(argv: string[]): Promise<number> {
 // run when executed directly (bin/ampom.js, tsx src/cli/main.ts), not when imported by tests
 const invoked = process.argv[1] ?? "";
 if (/(?:^|[\\/])(main\.(?:ts|js)|ampom(?:\.js)?)$/.test(invoked)) {
+  guardProcess();
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
+}
+
+/** What escapes main() still ends in one line, never a stack (unless AMPOM_DEBUG):
+ * a reader that closes the pipe (`ampom ... | head`) ends the command quietly. */
+function guardProcess(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+      throw err;
+    });
+  }
+  const fatal = (err: unknown) => {
+    try {
+      process.stderr.write(`ampom: ${err instanceof Error ? err.message : String(err)}\n`);
+      if (process.env.AMPOM_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    } finally {
+      process.exit(1);
+    }
+  };
+  process.on("uncaughtException", fatal);
+  process.on("unhandledRejection", fatal);
 }
