@@ -2,7 +2,7 @@
 import type { Figure } from "./figures.js";
 import type { ReproduceResults } from "./reproduce.js";
 import { escapeXml } from "./svg.js";
-import { extendedTable, headlineTable, quietBusyTable, settingsLine, type TableData } from "./tables.js";
+import { claimLines, extendedTable, headlineTable, quietBusyTable, settingsLine, type TableData } from "./tables.js";
 
 function htmlTable(t: TableData, cls: string): string {
   const cell = (tag: string, v: string, i: number) => `<${tag}${t.align[i] === "r" ? ' class="num"' : ""}>${escapeXml(v)}</${tag}>`;
@@ -47,6 +47,9 @@ the prefetchers people use instead, this project's own policy <code>ampom-plus</
 <p>Freeze time avoided by lightweight migration, remote fault requests AMPoM prevents against demand
 paging, and AMPoM's runtime overhead against full copy, beside the figures the paper reports.</p>
 <div class="scroll">${htmlTable(headlineTable(r), "headline")}</div>
+<ul class="claims">
+${claimLines(r).map((l) => `<li>${escapeXml(l)}</li>`).join("\n")}
+</ul>
 
 <h2>Figures</h2>
 ${figures.map(fig).join("\n")}

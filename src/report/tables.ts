@@ -147,3 +147,26 @@ export function policyMatrix(
   ]);
   return { header, rows, align: header.map((_, i) => (i === 0 ? "l" : "r")) };
 }
+
+/** One sentence per claim of the paper: which kernels reproduce it and which miss, by how much. */
+export function claimLines(r: ReproduceResults): string[] {
+  const p = r.paper;
+  const hs = r.headline;
+  const claim = (
+    what: string,
+    paper: string,
+    value: (h: HeadlineRow) => number,
+    holds: (v: number) => boolean,
+    fmt: (v: number) => string,
+  ) => {
+    const ok = hs.filter((h) => holds(value(h)));
+    const miss = hs.filter((h) => !holds(value(h)));
+    const missed = miss.map((h) => `${h.kernel} ${fmt(value(h))}`).join(", ");
+    return `${what} (paper ${paper}): ${ok.length} of ${hs.length} kernels` + (miss.length ? `; not: ${missed}` : "");
+  };
+  return [
+    claim("freeze time avoided by lightweight migration", `${Math.round(p.freezeAvoided * 100)}%`, (h) => h.freezeAvoided, (v) => v >= p.freezeAvoided, (v) => pct(v, 2)),
+    claim("remote faults prevented by ampom", range(p.faultsPrevented), (h) => h.faultsPrevented, (v) => v >= p.faultsPrevented[0], (v) => pct(v)),
+    claim("ampom's runtime overhead against full-copy", range(p.overheadVsFullCopy), (h) => h.overheadVsFullCopy, (v) => v <= p.overheadVsFullCopy[1], signedPct),
+  ];
+}
