@@ -84,6 +84,7 @@ class PreCopy {
       const { ctx } = this;
       if (ctx.proc.phase === "done") {
         this.report(NaN);
+        ctx.stats.calledOff = 1;
         ctx.abandon();
         return;
       }

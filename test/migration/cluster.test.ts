@@ -128,6 +128,13 @@ describe("ampom cluster", () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(new RegExp(`^ampom: scenario ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:3:\\d+: not valid JSON`));
   });
+  it("the scenario in the README (examples/scenario-format.json) is valid", async () => {
+    const { clusterScenarioSchema } = await import("../../src/sim/cluster-scenario.js");
+    const { readScenarioFile } = await import("../../src/cli/commands/cluster.js");
+    const parsed = clusterScenarioSchema.parse(readScenarioFile("examples/scenario-format.json"));
+    expect(parsed.triggers.map((t) => t.kind)).toEqual(["balancer", "time"]);
+    expect(parsed.flows).toHaveLength(2);
+  });
   it("runs the example scenario in examples/", async () => {
     const r = await ampom("cluster", "examples/balancer.json", "--json");
     expect(r.code).toBe(0);

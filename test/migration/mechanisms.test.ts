@@ -139,6 +139,7 @@ describe("pre-copy", () => {
     const m = await run({ mechanism: "pre-copy", cpuNsPerAccess: 0.001 });
     expect(m.freezeNs).toBe(0);
     expect(m.mechanismStats!.pagesAtDestination).toBeUndefined();
+    expect(m.mechanismStats!.calledOff).toBe(1);
   });
 });
 

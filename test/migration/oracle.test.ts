@@ -93,6 +93,14 @@ describe("oracle", () => {
     expect(Array.from(firstUseOrder(ctx, 3))).toEqual([2, 5]);
   });
 
+  it("--no-baselines (baselines: false) leaves the relative metrics out", async () => {
+    const m = await simulate({ workload: "sequential", memory: "1MiB", baselines: false });
+    expect(m.faultsPrevented).toBeUndefined();
+    expect(m.overheadVsFullCopy).toBeUndefined();
+    expect(m.oracleRuntimeNs).toBeUndefined();
+    expect(m.oracleGapClosed).toBeUndefined();
+  });
+
   it("fills oracleRuntimeNs and oracleGapClosed in simulate()'s baselines", async () => {
     const m = await simulate({ workload: "sequential", memory: "1MiB", mechanism: "post-copy" });
     const oracle = await simulate({ workload: "sequential", memory: "1MiB", policy: "oracle", baselines: false });
