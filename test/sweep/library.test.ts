@@ -1,0 +1,58 @@
+// The library's sweep(), mergeSweep() and planSweep(): in-process use with a config
+// object, progress callbacks, shards, and the grid's order and keys.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { mergeSweep, planSweep, runKey, simulate, sweep } from "../../src/index.js";
+import { resolveOptions } from "../../src/sim/options.js";
+import { scratchDir } from "./cli-helpers.js";
+
+const config = {
+  base: { workload: "sequential", memory: "1MiB", baselines: false },
+  grid: { policy: ["none", "ampom"], migrateAt: [0.2, 0.5, 0.8] },
+};
+
+describe("library sweep()", () => {
+  it("runs every combination on worker threads, reporting progress, with the metrics simulate() gives", async () => {
+    const dir = scratchDir("lib");
+    const out = join(dir, "r.jsonl");
+    const seen: number[] = [];
+    const summary = await sweep({ config, out, workers: 2, onProgress: (p) => seen.push(p.finished) });
+    expect(summary).toMatchObject({ total: 6, skipped: 0, ran: 6, failed: 0 });
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    const recs = readFileSync(out, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l));
+    const direct = await simulate({ ...config.base, policy: "ampom", migrateAt: 0.5 });
+    expect(recs[4].options).toEqual({ baselines: false, memory: "1MiB", migrateAt: 0.5, policy: "ampom", workload: "sequential" });
+    expect(recs[4].metrics).toEqual(JSON.parse(JSON.stringify(direct)));
+
+    const again = await sweep({ config, out, workers: 2 });
+    expect(again).toMatchObject({ total: 6, skipped: 6, ran: 0 });
+  });
+
+  it("shards in-process merge into the one-process bytes", async () => {
+    const dir = scratchDir("lib-shards");
+    const whole = join(dir, "whole.jsonl");
+    await sweep({ config, out: whole, workers: 1 });
+    const parts = [0, 1, 2, 3].map((i) => join(dir, `p${i}.jsonl`));
+    for (const [i, p] of parts.entries()) await sweep({ config, out: p, workers: 1, shard: { index: i, count: 4 } });
+    expect(mergeSweep(config, parts, join(dir, "merged.jsonl"))).toEqual({ out: join(dir, "merged.jsonl"), runs: 6, failed: 0 });
+    expect(readFileSync(join(dir, "merged.jsonl"), "utf8")).toBe(readFileSync(whole, "utf8"));
+  });
+});
+
+describe("planSweep()", () => {
+  it("keys are the hash of the resolved options: equal spellings are one run", () => {
+    const a = planSweep({ base: { memory: "64MiB" } }).runs[0];
+    const b = planSweep({ base: { memory: 67108864, network: "gige-2008" } }).runs[0];
+    expect(a.key).toBe(b.key);
+    expect(a.key).toBe(runKey(resolveOptions({})));
+    expect(a.key).toMatch(/^[0-9a-f]{16}$/);
+    expect(planSweep({ base: { memory: "32MiB" } }).runs[0].key).not.toBe(a.key);
+  });
+
+  it("an empty config is one run of the defaults; grid values override the base", () => {
+    expect(planSweep({}).runs).toHaveLength(1);
+    const p = planSweep({ base: { policy: "leap", seed: 3 }, grid: { policy: ["none", "ampom"] } });
+    expect(p.runs.map((r) => [r.options.policy, r.options.seed])).toEqual([["none", 3], ["ampom", 3]]);
+  });
+});
