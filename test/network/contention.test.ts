@@ -4,17 +4,18 @@ import { describe, expect, it } from "vitest";
 import { simulateCluster, type ClusterScenario } from "../../src/sim/cluster-scenario.js";
 import { simulate } from "../../src/sim/simulate.js";
 
-function migrants(count: number, mechanism: string): ClusterScenario {
+function migrants(count: number, mechanism: string, workload = "random", policy = "none"): ClusterScenario {
   return {
     // two CPUs on the source, so two processes there run at full speed as alone
     nodes: [{ name: "a", cpus: 2 }, { name: "b", cpus: 2 }],
     processes: Array.from({ length: count }, (_, i) => ({
       name: `p${i}`,
       node: "a",
-      workload: "random",
+      workload,
       memory: "2MiB",
       seed: 7,
       mechanism,
+      policy,
     })),
     triggers: Array.from({ length: count }, (_, i) => ({ kind: "fraction" as const, process: `p${i}`, to: "b", at: 0.5 })),
   };
@@ -30,6 +31,15 @@ describe("two migrants on one link", () => {
     for (const m of two.migrations) expect(m.decisionAt).toBe(one.migrations[0].decisionAt);
     for (const p of both) {
       expect(p.mechanismStats!.pushDoneNs).toBeGreaterThan(alone.mechanismStats!.pushDoneNs);
+      expect(p.stallNs).toBeGreaterThan(alone.stallNs);
+      expect(p.runtimeNs).toBeGreaterThan(alone.runtimeNs);
+    }
+  });
+
+  it("each gets its pages later than alone (lightweight + ampom: prefetch batches share the link)", async () => {
+    const alone = (await simulateCluster(migrants(1, "lightweight", "stream", "ampom"))).processes[0];
+    const both = (await simulateCluster(migrants(2, "lightweight", "stream", "ampom"))).processes;
+    for (const p of both) {
       expect(p.stallNs).toBeGreaterThan(alone.stallNs);
       expect(p.runtimeNs).toBeGreaterThan(alone.runtimeNs);
     }
