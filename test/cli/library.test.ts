@@ -3,6 +3,12 @@ import { describe, expect, it } from "vitest";
 import { compare, simulate, type Metrics } from "ampom";
 
 describe('import { simulate, compare } from "ampom"', () => {
+  it("resolves to the source under test (the `development` export), not a possibly stale dist/", async () => {
+    const source = await import("../../src/index.js");
+    expect(simulate).toBe(source.simulate);
+    expect(compare).toBe(source.compare);
+  });
+
   it("runs the README's custom sweep: ampom on a quieter and a busier network", async () => {
     const prevented: number[] = [];
     for (const background of [0, 0.8]) {
