@@ -16,9 +16,10 @@ const traceArb = fc
     picks: fc.array(fc.tuple(fc.nat(), fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 20_000, max: 200_000 })), fc.boolean()), { minLength: 4, maxLength: 160 }),
     migrateAt: fc.double({ min: 0.05, max: 0.95, noNaN: true }),
     background: fc.constantFrom(0, 0.5),
+    network: fc.constantFrom("gige-2008", "gige-2008", "rdma-100g"),
     mode: fc.constantFrom("random", "sweep", "mixed"),
   })
-  .map(({ regions, picks, migrateAt, background, mode }) => {
+  .map(({ regions, picks, migrateAt, background, network, mode }) => {
     const pages = regions.reduce((a, b) => a + b, 0);
     const records: TraceRecord[] = picks.map(([p, gap, write], i) => ({
       // sweeps upward (what pushes and prefetchers catch), random jumps, or both
@@ -26,7 +27,7 @@ const traceArb = fc
       gap,
       write,
     }));
-    return { regions, records, migrateAt, background };
+    return { regions, records, migrateAt, background, network };
   });
 
 /** A sweep over 40 pages before and after the migration, 100 us of work a page: the
@@ -40,6 +41,7 @@ const sweepExample = {
   ],
   migrateAt: 0.5,
   background: 0,
+  network: "gige-2008",
 };
 
 function scenarios(base: RunOptions): Array<{ label: string; s: Scenario }> {
@@ -59,9 +61,9 @@ function scenarios(base: RunOptions): Array<{ label: string; s: Scenario }> {
 describe("oracle", () => {
   it("is never beaten on random traces by any policy or push order", async () => {
     await fc.assert(
-      fc.asyncProperty(traceArb, async ({ regions, records, migrateAt, background }) => {
+      fc.asyncProperty(traceArb, async ({ regions, records, migrateAt, background, network }) => {
         const workload = traceWorkload(regions, records);
-        const base: RunOptions = { workload: "trace", migrateAt, background, baselines: false };
+        const base: RunOptions = { workload: "trace", migrateAt, background, network, baselines: false };
         const oracle = await runScenario(resolveOptions({ ...base, mechanism: "lightweight", policy: "oracle" }), workload);
         expect(oracle.remoteFaults).toBe(0);
         for (const { label, s } of scenarios(base)) {
@@ -72,8 +74,12 @@ describe("oracle", () => {
             expect(m.stallNs, what).toBeGreaterThanOrEqual(oracle.stallNs);
           }
         }
-        const full = await runScenario(resolveOptions({ ...base, mechanism: "full-copy" }), workload);
-        expect(full.runtimeNs).toBeGreaterThanOrEqual(oracle.runtimeNs);
+        if (network === "gige-2008") {
+          // on rdma-100g a zero-fill (500 ns) costs more than sending a page (333 ns), so
+          // full copy, which sends untouched pages too, can finish sooner there
+          const full = await runScenario(resolveOptions({ ...base, mechanism: "full-copy" }), workload);
+          expect(full.runtimeNs).toBeGreaterThanOrEqual(oracle.runtimeNs);
+        }
       }),
       { numRuns: 40, seed: 20080414, examples: [[sweepExample]] },
     );
