@@ -76,6 +76,9 @@ function progressBar(): cliProgress.SingleBar {
       format: "sweep [{bar}] {value}/{total} runs | {percentage}% | ETA {eta_formatted} | failed {failed} | done before {skipped}",
       hideCursor: true,
       etaBuffer: 20,
+      // before the first run ends the rate is 0 and the ETA infinite: show "--", not "NFs"
+      formatTime: (t: number, options: cliProgress.Options, round: number) =>
+        Number.isFinite(t) ? cliProgress.Format.TimeFormat(t, options, round) : "--",
     },
     cliProgress.Presets.shades_classic,
   );
