@@ -28,6 +28,7 @@ export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: bo
     .option("--working-set <f>", "fraction of the data touched after migration", parseNumber, 1)
     .option("--iterations <n>", "passes over the data, for kernels that repeat", parseNumber)
     .option("--param <name=value>", "policy parameter, e.g. zoneRadius=16 for ampom (repeatable)", collectParam)
+    .option("--migrate-at-time <time>", "migrate at this simulated time instead (e.g. 20ms)")
     .option("--push-order <order>", "post-copy's background push order: bubbling, ascending, forward, oracle")
     .option("--mech-param <name=value>", "mechanism parameter, e.g. maxRounds=10 for pre-copy (repeatable)", collectParam);
 }
@@ -76,6 +77,7 @@ export function toRunOptions(o: Record<string, unknown>): RunOptions {
     baselines: o.baselines as boolean | undefined,
     policyParams: o.param as Record<string, number>,
     pushOrder: o.pushOrder as string | undefined,
+    migrateAtTime: o.migrateAtTime as string | undefined,
     mechanismParams: o.mechParam as Record<string, number>,
   };
 }

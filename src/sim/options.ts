@@ -20,6 +20,8 @@ export const runOptionsSchema = z
     latency: sizeLike.optional(),
     background: z.number().min(0).lt(1).default(0),
     migrateAt: z.number().min(0).max(1).default(0.5),
+    /** migrate at this simulated time instead (a duration: "20ms"); overrides migrateAt */
+    migrateAtTime: sizeLike.optional(),
     seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
     core: z.enum(["wasm", "reference"]).default("wasm"),
     baselines: z.boolean().default(true),
@@ -49,6 +51,8 @@ export interface Scenario {
   network: NetworkPreset;
   background: number;
   migrateAt: number;
+  /** decision time in ns, when the trigger is a time rather than a record fraction */
+  migrateAtTimeNs?: number;
   seed: number;
   core: CoreKind;
   baselines: boolean;
@@ -108,6 +112,7 @@ export function resolveOptions(input: RunOptions): Scenario {
     network: preset,
     background: o.background,
     migrateAt: o.migrateAt,
+    migrateAtTimeNs: o.migrateAtTime === undefined ? undefined : parseDuration("option migrateAtTime (--migrate-at-time)", o.migrateAtTime),
     seed: o.seed,
     core: o.core,
     baselines: o.baselines,

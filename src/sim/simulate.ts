@@ -49,7 +49,7 @@ export async function runScenario(s: Scenario, workload: Workload, eventLog?: Ev
     zeroFillNs: s.network.zeroFillNs,
     historyLength: s.historyLength,
     chunkRecords: s.chunkRecords,
-    migrateAtRecord: Math.floor(s.migrateAt * workload.records),
+    migrateAtRecord: s.migrateAtTimeNs === undefined ? Math.floor(s.migrateAt * workload.records) : null,
   }));
   proc.eventLog = eventLog;
   const mechanism = mechanisms[s.mechanism];
@@ -60,6 +60,9 @@ export async function runScenario(s: Scenario, workload: Workload, eventLog?: Ev
     params: mechanismParams(mechanism, s.mechanismParams),
     push: pushFor(s.mechanism, policy, s.pushOrder),
   });
+  const at = s.migrateAtTimeNs;
+  // a time trigger: the decision comes at that time if the process still runs at home
+  if (at !== undefined) cluster.events.at(at, () => void cluster.migrate(proc, 1, "time"));
   guardCore(s, workload, () => cluster.run());
   return readMetrics(proc, {
     workload: s.workload,

@@ -143,6 +143,23 @@ describe("pre-copy", () => {
   });
 });
 
+describe("time trigger", () => {
+  const records = Array.from({ length: 100 }, (_, i) => ({ page: (i * 7) % 40, gap: 1000, write: i % 2 === 0 }));
+  const w = traceWorkload([40], records);
+  it("deciding at 50 us is deciding after record 50 when records take 1 us each", async () => {
+    for (const mechanism of ["lightweight", "full-copy", "post-copy"]) {
+      const byTime = await runScenario(resolveOptions({ workload: "trace", mechanism, migrateAtTime: "50us", baselines: false }), w);
+      const byFraction = await runScenario(resolveOptions({ workload: "trace", mechanism, migrateAt: 0.5, baselines: false }), w);
+      expect(byTime).toEqual(byFraction);
+    }
+  });
+  it("a time after the end means no migration", async () => {
+    const m = await runScenario(resolveOptions({ workload: "trace", migrateAtTime: "1s", baselines: false }), w);
+    expect(m.freezeNs).toBe(0);
+    expect(m.bytesMoved.total).toBe(0);
+  });
+});
+
 describe("mechanism and policy pairs", () => {
   it("refuses push policies with mechanisms that copy everything before resuming", () => {
     for (const mechanism of ["full-copy", "pre-copy"]) {
