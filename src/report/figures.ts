@@ -118,7 +118,7 @@ export function makeFigures(r: ReproduceResults): Figure[] {
       series: pols.map((p) => ({ name: p, values: kernels.map((k) => preventedOf(r.extended[k], p) ?? NaN) })),
       yMax: 1,
       yTicks: percent,
-      width: 640,
+      width: 760,
     }),
   });
   return figures;

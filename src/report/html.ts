@@ -16,12 +16,13 @@ function htmlTable(t: TableData, cls: string): string {
 }
 
 const STYLE = `
-body { font-family: Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; padding: 0 1em; }
+body { font-family: Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1240px; color: #222; padding: 0 1em; }
 h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.8em; border-bottom: 1px solid #ddd; }
 table { border-collapse: collapse; font-size: 0.85em; margin: 0.6em 0; }
 th, td { padding: 3px 8px; border-bottom: 1px solid #eee; text-align: left; white-space: nowrap; }
-th { background: #f4f4f4; } .num { text-align: right; font-variant-numeric: tabular-nums; }
-figure { margin: 1.2em 0; } figcaption { font-size: 0.9em; color: #444; max-width: 640px; }
+th { background: #f4f4f4; white-space: normal; vertical-align: bottom; } .num { text-align: right; font-variant-numeric: tabular-nums; }
+.figures { display: flex; flex-wrap: wrap; gap: 0 1.5em; }
+figure { margin: 1.2em 0; } figcaption { font-size: 0.9em; color: #444; max-width: 560px; }
 .settings { color: #555; } .scroll { overflow-x: auto; }
 `;
 
@@ -52,7 +53,9 @@ ${claimLines(r).map((l) => `<li>${escapeXml(l)}</li>`).join("\n")}
 </ul>
 
 <h2>Figures</h2>
+<div class="figures">
 ${figures.map(fig).join("\n")}
+</div>
 
 <h2>Every mechanism and policy</h2>
 <p>"prevented" is against lightweight + none (demand paging); "vs full-copy" is the runtime against
