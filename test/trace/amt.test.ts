@@ -1,0 +1,92 @@
+// The amt reader: streaming with every checksum checked, and clear errors naming the
+// file and the byte offset or block when a file is truncated or corrupted.
+import { spawnSync } from "node:child_process";
+import { readFileSync, truncateSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { AMT_VERSION, HEADER_FIXED, REGION_BYTES, openAmt } from "../../src/trace/amt.js";
+import { importTraceSync } from "../../src/trace/import.js";
+import { readAll } from "../workloads/helpers.js";
+import { tempDir } from "./helpers.js";
+
+/** An amt with 3 blocks (150k records) and 2 regions. */
+function sample(dir: string): string {
+  const lines: string[] = [];
+  for (let i = 0; i < 150_000; i++) lines.push(`${i % 2 ? "R" : "W"} ${(i % 2 ? 0x7fff0000 + ((i >> 1) % 100) : 0x400 + ((i >> 1) % 50)).toString(16)} ${i % 9}`);
+  writeFileSync(join(dir, "s.txt"), lines.join("\n"));
+  importTraceSync(join(dir, "s.txt"), join(dir, "s.amt"));
+  return join(dir, "s.amt");
+}
+
+describe("amt", () => {
+  it("has the documented header and reads back in any chunk size", () => {
+    const dir = tempDir();
+    const file = sample(dir);
+    const b = readFileSync(file);
+    expect(b.toString("latin1", 0, 8)).toBe("AMPOMTRC");
+    expect(b.readUInt32LE(8)).toBe(AMT_VERSION);
+    expect(b.readUInt32LE(12)).toBe(4096);
+    expect(b.readUInt32LE(16)).toBe(2);
+    expect(Number(b.readBigUInt64LE(24))).toBe(150_000);
+    expect(Number(b.readBigUInt64LE(32))).toBe(150);
+    expect(b.readUInt32LE(52)).toBe(HEADER_FIXED + 2 * REGION_BYTES);
+    expect(b.toString("latin1", b.length - 16, b.length - 8)).toBe("AMPOMEND");
+    expect(b.readUInt32LE(b.length - 8)).toBe(3);
+    const w = openAmt(file);
+    const a = readAll(w, 65536);
+    const c = readAll(w, 777);
+    expect(a.length).toBe(150_000);
+    expect(Array.from(c.pages)).toEqual(Array.from(a.pages));
+    expect(Array.from(c.gaps)).toEqual(Array.from(a.gaps));
+  });
+
+  it("detects a flipped byte in a block by its checksum, naming the block and offset", () => {
+    const dir = tempDir();
+    const file = sample(dir);
+    const b = readFileSync(file);
+    const H = b.readUInt32LE(52);
+    const block1 = H + 8 + 9 * 65536;
+    b[block1 + 8 + 1000] ^= 0x40;
+    writeFileSync(file, b);
+    const w = openAmt(file); // the header is fine
+    expect(() => readAll(w)).toThrow(new RegExp(`s\\.amt: corrupt amt trace: checksum mismatch in block 1 at byte ${block1}`));
+  });
+
+  it("detects a truncated file before reading records", () => {
+    const dir = tempDir();
+    const file = sample(dir);
+    truncateSync(file, readFileSync(file).length - 100);
+    expect(() => openAmt(file)).toThrow(/s\.amt: truncated amt trace: \d+ bytes, the header \(150000 records\) implies \d+/);
+  });
+
+  it("detects a corrupted header, a corrupted trailer and a file that is not amt", () => {
+    const dir = tempDir();
+    const file = sample(dir);
+    const good = readFileSync(file);
+    const bad = Buffer.from(good);
+    bad[HEADER_FIXED + 9] ^= 1; // a region's vpn base
+    writeFileSync(file, bad);
+    expect(() => openAmt(file)).toThrow(/corrupt amt header: checksum mismatch/);
+    const t = Buffer.from(good);
+    t[t.length - 1] ^= 1; // the chained block checksum
+    writeFileSync(file, t);
+    expect(() => readAll(openAmt(file))).toThrow(/s\.amt: corrupt amt trace: trailer at byte \d+ does not match the blocks/);
+    writeFileSync(file, "R 400 1\n");
+    expect(() => openAmt(file)).toThrow(/not an amt trace/);
+  });
+
+  it("`ampom trace info --json` reports records, distinct pages, accesses and regions", () => {
+    const dir = tempDir();
+    const file = sample(dir);
+    const r = spawnSync("npx", ["tsx", "src/cli/main.ts", "trace", "info", file, "--json"], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    const info = JSON.parse(r.stdout);
+    let accesses = 0;
+    for (let i = 0; i < 150_000; i++) accesses += i % 9;
+    expect(info).toMatchObject({ format: "amt", records: 150_000, pages: 150, accesses, pageSize: 4096 });
+    expect(info.regions.map((g: { vpnBase: string; pages: number }) => [g.vpnBase, g.pages])).toEqual([["0x400", 50], ["0x7fff0000", 100]]);
+    const bad = spawnSync("npx", ["tsx", "src/cli/main.ts", "trace", "info", join(dir, "missing.amt")], { encoding: "utf8" });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/ampom: .*missing\.amt/);
+  });
+});

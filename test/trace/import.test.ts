@@ -1,0 +1,212 @@
+// Importing text traces into amt: round trips, every lackey access kind, gzip,
+// standard input, malformed lines, and counts checked against an independent count.
+import fc from "fast-check";
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { REC_CODE, REC_WRITE } from "../../src/core/abi.js";
+import { importTrace, importTraceSync, REGION_GAP_PAGES } from "../../src/trace/import.js";
+import { openWorkload } from "../../src/workloads/index.js";
+import { readAll, fingerprint } from "../workloads/helpers.js";
+import { merged, readVirtual, tempDir, type VRecord } from "./helpers.js";
+
+const KIND = { [REC_CODE]: "I", 0: "R", [REC_WRITE]: "W" } as Record<number, string>;
+const pageText = (rs: VRecord[]) => rs.map((r) => `${KIND[r.flags]} ${r.vpn.toString(16)} ${r.gap}`).join("\n") + "\n";
+
+const recordArb = fc.record({
+  base: fc.constantFrom(0x400, 0x601, 0x55d4c000, 0x7ffd12340, 0xfffffffff000),
+  offset: fc.integer({ min: 0, max: 300 }),
+  flags: fc.constantFrom(0, REC_WRITE, REC_CODE),
+  gap: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+}).map(({ base, offset, flags, gap }) => ({ vpn: base + offset, flags, gap }));
+
+describe("page-level text", () => {
+  it("round trips through amt: the same pages, gaps and kinds, runs merged", () => {
+    const dir = tempDir();
+    fc.assert(
+      fc.property(fc.array(recordArb, { minLength: 1, maxLength: 300 }), (rs) => {
+        const src = join(dir, "t.txt");
+        const out = join(dir, "t.amt");
+        writeFileSync(src, "# a comment\n\n" + pageText(rs).replace(/\n/, "\r\n"));
+        const r = importTraceSync(src, out);
+        const expected = merged(rs);
+        const back = readVirtual(out);
+        expect(back.records).toEqual(expected);
+        expect(r.records).toBe(expected.length);
+        expect(back.header.records).toBe(expected.length);
+        expect(back.header.pages).toBe(new Set(rs.map((x) => x.vpn)).size);
+        expect(back.header.accesses).toBe(rs.reduce((s, x) => s + x.gap, 0));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("round trips a trace of several blocks", () => {
+    const dir = tempDir();
+    const rs: VRecord[] = [];
+    for (let i = 0; i < 200_000; i++) rs.push({ vpn: 0x1000 + ((i * 7919) % 5000) + (i % 3 === 0 ? 0x100000 : 0), gap: i % 97, flags: i % 5 === 0 ? REC_WRITE : 0 });
+    writeFileSync(join(dir, "big.txt"), pageText(rs));
+    importTraceSync(join(dir, "big.txt"), join(dir, "big.amt"));
+    const back = readVirtual(join(dir, "big.amt"));
+    expect(back.records).toEqual(merged(rs));
+  });
+
+  it("groups pages into regions split at gaps above the threshold", () => {
+    const dir = tempDir();
+    const G = REGION_GAP_PAGES;
+    // 0x101 -> 0x101 + G: exactly G apart, one region; then G + 1 apart: a new region
+    const vpns = [0x101, 0x100, 0x101 + G, 0x101 + 2 * G + 1, 0x101 + 2 * G + 2];
+    writeFileSync(join(dir, "r.txt"), vpns.map((v) => `R ${v.toString(16)} 1`).join("\n"));
+    const r = importTraceSync(join(dir, "r.txt"), join(dir, "r.amt"));
+    expect(r.regions.map((g) => [Number(g.vpnBase), g.pages])).toEqual([
+      [0x100, G + 2],
+      [0x101 + 2 * G + 1, 2],
+    ]);
+    expect(readVirtual(join(dir, "r.amt")).records.map((x) => x.vpn)).toEqual(vpns);
+  });
+
+  it("keeps at most 1024 regions, splitting at the largest gaps", () => {
+    const dir = tempDir();
+    const lines: string[] = [];
+    for (let i = 0; i < 1500; i++) lines.push(`W ${(i * 1000 + (i === 700 ? 5000 : 0)).toString(16)} 1`);
+    writeFileSync(join(dir, "m.txt"), lines.join("\n"));
+    const r = importTraceSync(join(dir, "m.txt"), join(dir, "m.amt"));
+    expect(r.regions.length).toBe(1024);
+    // the one gap larger than the rest is a split
+    expect(r.regions.some((g) => Number(g.vpnBase) === 700 * 1000 + 5000)).toBe(true);
+    expect(readVirtual(join(dir, "m.amt")).records.map((x) => x.vpn)).toEqual(lines.map((l) => parseInt(l.split(" ")[1], 16)));
+  });
+});
+
+const LACKEY = `==12345== Lackey, an example Valgrind tool
+==12345== Command: ./a.out
+==12345== 
+I  04016a0,3
+I  04016a3,4
+ S 1ffefff9c8,8
+ L 1ffefff9c0,8
+ M 0601040,4
+I  0401ffe,4
+ L 0601ffc,8
+--12345-- a valgrind debug line
+==12345== 
+==12345== Counted 1 call to main()
+`;
+
+describe("lackey text", () => {
+  it("reads every access kind; an access across a page boundary touches both pages", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "l.txt"), LACKEY);
+    const r = importTraceSync(join(dir, "l.txt"), join(dir, "l.amt"));
+    expect(r.format).toBe("lackey");
+    expect(readVirtual(join(dir, "l.amt")).records).toEqual([
+      { vpn: 0x401, gap: 2, flags: REC_CODE },
+      { vpn: 0x1ffefff, gap: 2, flags: REC_WRITE }, // S then L: one record, written
+      { vpn: 0x601, gap: 1, flags: REC_WRITE }, // M reads and writes
+      { vpn: 0x401, gap: 1, flags: REC_CODE }, // 0x401ffe + 4 crosses into 0x402
+      { vpn: 0x402, gap: 0, flags: REC_CODE },
+      { vpn: 0x601, gap: 1, flags: 0 },
+      { vpn: 0x602, gap: 0, flags: 0 },
+    ]);
+    expect([r.records, r.pages, r.accesses]).toEqual([7, 5, 7]);
+  });
+
+  it("distinct pages and accesses equal an independent count", async () => {
+    const dir = tempDir();
+    const line = fc.record({
+      kind: fc.constantFrom("I  ", " L ", " S ", " M "),
+      addr: fc.oneof(fc.integer({ min: 0x400000, max: 0x480000 }), fc.integer({ min: 0x1ffeff0000, max: 0x1fff000000 }), fc.constant(0x4fffff)),
+      size: fc.integer({ min: 1, max: 64 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 400 }), fc.integer({ min: 0, max: 5 }), async (ls, pageShift) => {
+        const pageSize = 4096 << pageShift;
+        const text = ls.map((l) => `${l.kind}${l.addr.toString(16)},${l.size}`).join("\n");
+        writeFileSync(join(dir, "x.txt"), "==1== header\n" + text + "\n==1== footer\n");
+        const pages = new Set<number>();
+        for (const l of ls) for (let p = Math.floor(l.addr / pageSize); p <= Math.floor((l.addr + l.size - 1) / pageSize); p++) pages.add(p);
+        const r = await importTrace(join(dir, "x.txt"), join(dir, "x.amt"), { pageSize });
+        expect(r.pages).toBe(pages.size);
+        expect(r.accesses).toBe(ls.length);
+        const back = readVirtual(join(dir, "x.amt"));
+        expect(back.header.pages).toBe(pages.size);
+        expect(back.header.accesses).toBe(ls.length);
+        expect(new Set(back.records.map((x) => x.vpn))).toEqual(pages);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe("inputs", () => {
+  it("reads gzip by its magic bytes, to the same amt as plain text", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "l.txt"), LACKEY);
+    writeFileSync(join(dir, "l.txt.gz"), gzipSync(LACKEY));
+    writeFileSync(join(dir, "l.data"), gzipSync(LACKEY)); // no .gz suffix: the magic decides
+    await importTrace(join(dir, "l.txt"), join(dir, "a.amt"));
+    await importTrace(join(dir, "l.txt.gz"), join(dir, "b.amt"));
+    await importTrace(join(dir, "l.data"), join(dir, "c.amt"));
+    expect(readFileSync(join(dir, "b.amt"))).toEqual(readFileSync(join(dir, "a.amt")));
+    expect(readFileSync(join(dir, "c.amt"))).toEqual(readFileSync(join(dir, "a.amt")));
+  });
+
+  it("reads standard input (\"-\"), plain and gzip, through the command line", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "l.txt"), LACKEY);
+    importTraceSync(join(dir, "l.txt"), join(dir, "ref.amt"));
+    for (const [name, input] of [["plain", Buffer.from(LACKEY)], ["gzip", gzipSync(LACKEY)]] as const) {
+      const out = join(dir, `${name}.amt`);
+      const r = spawnSync("npx", ["tsx", "src/cli/main.ts", "trace", "import", "-", "-o", out, "--quiet"], { input, encoding: "utf8" });
+      expect(r.stderr.replace(/npm warn.*\n/g, "")).toBe("");
+      expect(r.status).toBe(0);
+      expect(readFileSync(out)).toEqual(readFileSync(join(dir, "ref.amt")));
+    }
+  });
+
+  it("opens text and gzip traces as workloads (imported to a temporary amt), equal to the amt", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "l.txt"), LACKEY);
+    writeFileSync(join(dir, "l.gz"), gzipSync(LACKEY));
+    importTraceSync(join(dir, "l.txt"), join(dir, "l.amt"));
+    const o = { memoryBytes: 4096, pageSize: 4096, seed: 1, workingSet: 1 };
+    const prints = ["l.amt", "l.txt", "l.gz"].map((f) => {
+      const w = openWorkload(join(dir, f), o);
+      expect(w.records).toBe(7);
+      return fingerprint(readAll(w));
+    });
+    expect(new Set(prints).size).toBe(1);
+    expect(() => openWorkload(join(dir, "l.amt"), { ...o, pageSize: 8192 })).toThrow(/4096-byte pages/);
+  });
+});
+
+describe("malformed input", () => {
+  const cases: Array<[string, string, RegExp]> = [
+    ["page kind", "R 400 1\nW 401 2\nX 402 3\n", /bad\.txt:3: expected a record `K PAGE GAP`/],
+    ["page number", "# c\nR zz 1\n", /bad\.txt:2: expected a hexadecimal page number/],
+    ["missing gap", "R 400 1\nR 401\n", /bad\.txt:2: expected a space after the page number/],
+    ["trailing text", "R 400 1 extra\n", /bad\.txt:1: unexpected text after the gap/],
+    ["lackey address", "==1== x\nI  04016a0,3\n L zz,8\n", /bad\.txt:3: expected a hexadecimal address/],
+    ["lackey size", "I  04016a0,3\n S 1ffefff9c8\n", /bad\.txt:2: expected `,size` after the address/],
+    ["lackey kind", "I  04016a0,3\n Q 1ffefff9c8,8\n", /bad\.txt:2: expected a lackey access/],
+  ];
+  it.each(cases)("%s: names the file and line, leaves no output", async (_, text, message) => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "bad.txt"), text);
+    expect(() => importTraceSync(join(dir, "bad.txt"), join(dir, "out.amt"))).toThrow(message);
+    await expect(importTrace(join(dir, "bad.txt"), join(dir, "out.amt"))).rejects.toThrow(message);
+    writeFileSync(join(dir, "bad.gz"), gzipSync(text));
+    await expect(importTrace(join(dir, "bad.gz"), join(dir, "out.amt"))).rejects.toThrow(new RegExp(message.source.replace("bad\\.txt", "bad\\.gz")));
+    expect(existsSync(join(dir, "out.amt"))).toBe(false);
+    expect(readdirSync(dir).sort()).toEqual(["bad.gz", "bad.txt"]);
+  });
+
+  it("reports a missing file and an empty trace", async () => {
+    const dir = tempDir();
+    await expect(importTrace(join(dir, "none.txt"), join(dir, "o.amt"))).rejects.toThrow(/none\.txt: cannot open trace: ENOENT/);
+    writeFileSync(join(dir, "empty.txt"), "# nothing\n");
+    expect(() => importTraceSync(join(dir, "empty.txt"), join(dir, "o.amt"))).toThrow(/empty\.txt: no records/);
+  });
+});
