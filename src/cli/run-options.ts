@@ -7,7 +7,7 @@ import { parseSize } from "../util/units.js";
 /** `withPair: false` leaves out --mechanism and --policy (compare runs them all). */
 export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: boolean } = {}): Command {
   cmd
-    .option("-w, --workload <name|file>", "built-in workload or trace file", "sequential")
+    .option("-w, --workload <name|file>", "built-in workload or trace file", "stream")
     .option("-m, --memory <size>", "memory the workload's data occupies (e.g. 256MiB, 1GiB)", "64MiB");
   if (withPair) {
     cmd

@@ -11,7 +11,7 @@ const sizeLike = z.union([z.number(), z.string()]);
 
 export const runOptionsSchema = z
   .object({
-    workload: z.string().min(1).default("sequential"),
+    workload: z.string().min(1).default("stream"),
     memory: sizeLike.default("64MiB"),
     mechanism: z.string().default("lightweight"),
     policy: z.string().default("none"),
