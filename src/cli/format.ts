@@ -31,6 +31,9 @@ export function describeMetrics(m: Metrics): string {
     ["prefetched / useful / late", `${m.prefetchedPages} / ${m.usefulPrefetches} / ${m.latePrefetches}`],
     ["accuracy / coverage", `${pct(m.accuracy)} / ${pct(m.coverage)}`],
     ["pushed / useful", `${m.pushedPages} / ${m.usefulPushes}`],
+    ...(m.mechanismStats
+      ? [["mechanism", Object.entries(m.mechanismStats).map(([k, v]) => `${k} ${k.endsWith("Ns") ? formatNs(v) : v}`).join(", ")] as [string, string]]
+      : []),
     ["bytes moved", formatBytes(m.bytesMoved.total)],
     ["faults prevented", pct(m.faultsPrevented)],
     ["overhead vs full-copy", pct(m.overheadVsFullCopy)],
