@@ -68,7 +68,12 @@ export function layoutArena(pageCount: u32, chunkCap: u32): i32 {
   const needPages = <i32>((end + 65535) >> 16);
   const have = memory.size();
   if (needPages > have && memory.grow(needPages - have) < 0) return -1;
-  memory.fill(counters, 0, <usize>(end - <u64>counters));
+  // memory grown just now is zero already, and stays uncommitted by the OS until
+  // touched (so a large, sparsely touched page table costs what is touched); only
+  // memory that existed before may hold an earlier layout's data
+  const before = (<u64>have) << 16;
+  const dirtyEnd = end < before ? end : before;
+  if (dirtyEnd > <u64>counters) memory.fill(counters, 0, <usize>(dirtyEnd - <u64>counters));
   return 0;
 }
 

@@ -105,6 +105,27 @@ export function microCases(): MicroCase[] {
     },
   });
   cases.push(faultCase("fault: remote fault, served (policy none)", "fault", "none", scattered, true));
+  let migratePages = 0;
+  cases.push({
+    name: "migrate: page-table conversion",
+    op: "page",
+    policy: "none",
+    prepare(b, s) {
+      // every other page touched at home: a mix of never-touched and dirty pages
+      const half = Uint32Array.from({ length: s.pages >> 1 }, (_, i) => 2 * i);
+      for (let from = 0; from < half.length; from += s.chunk) {
+        loadChunk(b.v, half.subarray(from, from + s.chunk));
+        b.core.run(Infinity);
+      }
+      migratePages = s.pages;
+    },
+    rewind() {},
+    sample(b) {
+      // converting an already converted table writes the same states again
+      b.core.migrate(false);
+      return migratePages;
+    },
+  });
   if (policies.ampom) {
     // prefetches refused, so each record faults and the policy runs on every one
     cases.push(faultCase("locality scoring: ampom fault, scattered", "fault", "ampom", scattered, false));

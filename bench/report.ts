@@ -34,7 +34,7 @@ export function formatReport(r: BenchReport): string {
     );
   }
   if (r.endToEnd.length) {
-    out.push("", "End to end (records per second of one whole run, no baselines; floor = streaming the records)", "");
+    out.push("", "End to end (records per CPU-second of one whole run, no baselines, median of repeats; floor = the same records streamed through memory)", "");
     out.push(
       table(
         ["workload", "policy", "records", "floor rec/s", "wasm rec/s", "ref rec/s", "wasm/ref", "wasm/floor", "ref/floor", "same metrics"],

@@ -6,8 +6,8 @@
 //   npx tsx bench/scaling.ts --row '{"workload":"stream","memory":"256MiB","records":1e8}'
 //
 // Rows: `stream` (hit-dominated, ampom) at 10^6..10^8 records (10^9 with --billion) in a
-// fixed 256 MiB space; `random` (fault-heavy) with a fixed record count in 1..64 GiB;
-// and a sparse trace whose pages lie across a 47-bit address space.
+// fixed 256 MiB space; one pass of `stream` and a fixed count of `random` touches in
+// 1..64 GiB; and a sparse trace whose pages lie across a 47-bit address space.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -34,7 +34,9 @@ interface RowSpec {
 interface RowResult extends RowSpec {
   records: number;
   pages: number;
+  /** wall clock, and CPU time (user + system) of the process; rates use CPU time */
   seconds: number;
+  cpuSeconds: number;
   recordsPerSecond: number;
   nsPerRecord: number;
   maxRssMiB: number;
@@ -66,16 +68,20 @@ async function runRow(spec: RowSpec): Promise<RowResult> {
   });
   const w = scenarioWorkload(s);
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const m = await runScenario(s, w);
+  const cpu = process.cpuUsage(c0);
   const seconds = (performance.now() - t0) / 1000;
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const arena = m.pages * 9 + s.chunkRecords * 9;
   return {
     ...spec,
     records: m.records,
     pages: m.pages,
     seconds,
-    recordsPerSecond: m.records / seconds,
-    nsPerRecord: (seconds * 1e9) / m.records,
+    cpuSeconds,
+    recordsPerSecond: m.records / cpuSeconds,
+    nsPerRecord: (cpuSeconds * 1e9) / m.records,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
     coreMiB: arena / 2 ** 20,
   };
@@ -119,7 +125,7 @@ function childRow(spec: RowSpec): RowResult {
 
 export function formatScaling(rows: RowResult[]): string {
   return table(
-    ["row", "workload", "space", "pages", "records", "seconds", "rec/s", "ns/record", "core MiB", "max RSS MiB"],
+    ["row", "workload", "space", "pages", "records", "wall s", "cpu s", "rec/s (cpu)", "ns/record", "core MiB", "max RSS MiB"],
     rows.map((r) => [
       r.label,
       r.workload.includes("/") ? r.workload.split("/").pop()! : r.workload,
@@ -127,6 +133,7 @@ export function formatScaling(rows: RowResult[]): string {
       String(r.pages),
       String(r.records),
       r.seconds.toFixed(2),
+      r.cpuSeconds.toFixed(2),
       rate(r.recordsPerSecond),
       r.nsPerRecord.toFixed(1),
       r.coreMiB.toFixed(1),
@@ -152,7 +159,12 @@ if (values.row) {
   for (const n of [1e6, 1e7, 1e8, ...(values.billion ? [1e9] : [])]) {
     specs.push({ label: `records 1e${Math.log10(n).toFixed(0)}`, workload: "stream", memory: "256MiB", records: n, core });
   }
-  // a fixed 2^24 random touches over a growing space: passes = 2^24 / pages
+  // one pass of STREAM over a growing space (records grow with it: read ns/record),
+  // and a fixed 2^24 random touches over a growing space (passes = 2^24 / pages; the
+  // share of remote faults grows as each page is touched fewer times)
+  for (const gib of [1, 4, 16, 64]) {
+    specs.push({ label: `space ${gib} GiB`, workload: "stream", memory: `${gib}GiB`, iterations: 1, core });
+  }
   for (const gib of [1, 4, 16, 64]) {
     specs.push({ label: `space ${gib} GiB`, workload: "random", memory: `${gib}GiB`, iterations: 64 / gib, core });
   }
