@@ -113,11 +113,15 @@ describe("ampom sweep", () => {
     const keep = reference.split("\n").slice(0, 10);
     const torn = reference.split("\n")[10].slice(0, 57);
     writeFileSync(out, keep.join("\n") + "\n" + torn);
+    // and the temporary of a rewrite that was killed half-way
+    const stale = join(dir, ".torn.jsonl.tmp-99999");
+    writeFileSync(stale, keep[0]);
     const log = join(dir, "runs-torn.log");
     const r = ampom(["sweep", config, "--out", out, "--workers", "2"], { AMPOM_SWEEP_RUN_LOG: log });
     expect(r.code).toBe(0);
     expect(lines(log)).toHaveLength(TOTAL - 10);
     expect(readFileSync(out, "utf8")).toBe(reference);
+    expect(existsSync(stale)).toBe(false);
   });
 
   it("refuses a results file from another sweep, naming the file and line", () => {
