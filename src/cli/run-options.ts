@@ -18,14 +18,14 @@ export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: bo
     .option("-n, --network <preset>", "network preset", "gige-2008")
     .option("--bandwidth <rate>", "link bandwidth override (e.g. 1Gbps, 100Gbps)")
     .option("--latency <time>", "one-way link latency override (e.g. 50us)")
-    .option("--background <u>", "background link utilisation, 0 to below 1", parseNumber, 0)
-    .option("--migrate-at <f>", "migrate after this fraction of the records, 0-1", parseNumber, 0.5)
+    .option("--background <u>", "background link utilisation, 0 to below 1 (e.g. 0.8 or 80%)", parseFraction, 0)
+    .option("--migrate-at <f>", "migrate after this fraction of the records, 0-1 (e.g. 0.5 or 50%)", parseFraction, 0.5)
     .option("--seed <n>", "seed of generated workloads", parseNumber, 1)
     .addOption(new Option("--core <kind>", "simulation core").choices(["wasm", "reference"]).default("wasm"))
     .option("--page-size <size>", "page size (e.g. 4KiB, 2MiB)", parsePageSize, 4096)
-    .option("--cpu-ns <ns>", "ns of work per memory access", parseNumber, 1)
+    .option("--cpu-ns <time>", "work per memory access, ns (e.g. 1, 0.5ns, 2ns)", parseCpuTime, 1)
     .option("--eager-pages <n>", "pages lightweight migration sends with the context", parseNumber, 3)
-    .option("--working-set <f>", "fraction of the data touched after migration", parseNumber, 1)
+    .option("--working-set <f>", "fraction of the data touched after migration (e.g. 0.25 or 25%)", parseFraction, 1)
     .option("--iterations <n>", "passes over the data, for kernels that repeat", parseNumber)
     .option("--param <name=value>", "policy parameter, e.g. zoneRadius=16 for ampom (repeatable)", collectParam)
     .option("--migrate-at-time <time>", "migrate at this simulated time instead (e.g. 20ms)")
@@ -38,6 +38,20 @@ export function parseNumber(value: string): number {
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n)) throw new InvalidArgumentError("expected a number, e.g. 0.5 or 42.");
   return n;
+}
+
+/** A fraction as 0.25 or 25%. */
+export function parseFraction(value: string): number {
+  const m = /^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*(%?)\s*$/i.exec(value);
+  if (!m) throw new InvalidArgumentError("expected a fraction, e.g. 0.8 or 80%.");
+  return m[2] ? Number(m[1]) / 100 : Number(m[1]);
+}
+
+/** Nanoseconds, fractions allowed (0.5ns of work per access): a bare number or ns/us. */
+function parseCpuTime(value: string): number {
+  const m = /^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*(ns|us|µs)?\s*$/i.exec(value);
+  if (!m) throw new InvalidArgumentError("expected a time per access, e.g. 1, 0.5ns or 2ns.");
+  return Number(m[1]) * (m[2] && m[2].toLowerCase() !== "ns" ? 1000 : 1);
 }
 
 function parsePageSize(value: string): number {

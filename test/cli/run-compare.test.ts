@@ -49,6 +49,15 @@ describe("ampom run", () => {
     expect(unknown.stdout).toBe("");
   });
 
+  it("takes fractions as 0.8 or 80%, and fractional ns per access", async () => {
+    const a = await ampom("run", ...SMALL, "--json", "--background", "0.8", "--migrate-at", "0.25", "--cpu-ns", "0.5");
+    const b = await ampom("run", ...SMALL, "--json", "--background", "80%", "--migrate-at", "25%", "--cpu-ns", "0.5ns");
+    expect(a.code).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+    const c = await ampom("run", ...SMALL, "--json", "--background", "0.8", "--migrate-at", "0.25", "--cpu-ns", "1");
+    expect(JSON.parse(c.stdout).runtimeNs).toBeGreaterThan(JSON.parse(a.stdout).runtimeNs);
+  });
+
   it("--help shows units and examples", async () => {
     const r = await ampom("run", "--help");
     expect(r.code).toBe(0);

@@ -8,7 +8,7 @@ import { pct, signedPct } from "../format.js";
 import { writeReport } from "../../report/write.js";
 import { parseSize } from "../../util/units.js";
 import { progressBar } from "../progress.js";
-import { parseNumber } from "../run-options.js";
+import { parseFraction, parseNumber } from "../run-options.js";
 
 function sizeArg(value: string): string {
   try {
@@ -29,7 +29,7 @@ export function registerReproduce(program: Command): void {
       v.split(",").map((s) => s.trim()).filter(Boolean),
     )
     .option("-n, --network <preset>", "network preset", "gige-2008")
-    .option("--background <u>", "background utilisation of the busy-network runs, 0 to below 1", parseNumber, BUSY_BACKGROUND)
+    .option("--background <u>", "background utilisation of the busy-network runs, 0 to below 1 (e.g. 0.8 or 80%)", parseFraction, BUSY_BACKGROUND)
     .option("--seed <n>", "seed of the kernels' generators", parseNumber, 1)
     .option("-q, --quiet", "no progress bar and no tables: print only the report's path")
     .option("--json", "print results.json to standard output instead of the tables")
