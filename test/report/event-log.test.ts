@@ -1,0 +1,34 @@
+// The optional event log behind the fault timeline: it records exactly the remote
+// faults and prefetch requests the metrics count, and does not change the run.
+import { describe, expect, it } from "vitest";
+import { EVENT_FAULT, EventLog } from "../../src/sim/event-log.js";
+import { resolveOptions } from "../../src/sim/options.js";
+import { runScenario, scenarioWorkload } from "../../src/sim/simulate.js";
+
+const cases: Array<[string, string]> = [["stream", "ampom"], ["hpl", "leap"], ["fft", "linux-vma"], ["stream", "none"]];
+
+describe("event log", () => {
+  for (const [workload, policy] of cases) {
+    it(`${workload} under ${policy}: one fault event per remote fault, one prefetch event per prefetched page`, async () => {
+      const s = resolveOptions({ workload, memory: "2MiB", policy, baselines: false });
+      const log = new EventLog();
+      const logged = await runScenario(s, scenarioWorkload(s), log);
+      const plain = await runScenario(s, scenarioWorkload(s));
+      expect(logged).toEqual(plain);
+      const faults = log.kinds.filter((k) => k === EVENT_FAULT).length;
+      expect(faults).toBe(plain.remoteFaults);
+      expect(log.length - faults).toBe(plain.prefetchedPages);
+      // times never go backwards, and every page lies in the address space
+      for (let i = 1; i < log.length; i++) expect(log.times[i]).toBeGreaterThanOrEqual(log.times[i - 1]);
+      expect(log.pages.every((p) => p >= 0 && p < plain.pages)).toBe(true);
+    });
+  }
+
+  it("keeps at most its limit and counts the rest", async () => {
+    const s = resolveOptions({ workload: "stream", memory: "2MiB", policy: "none", baselines: false });
+    const log = new EventLog(10);
+    const m = await runScenario(s, scenarioWorkload(s), log);
+    expect(log.length).toBe(10);
+    expect(log.dropped).toBe(m.remoteFaults - 10);
+  });
+});
