@@ -2,7 +2,7 @@
 // { index, key, options, error }. While a sweep runs, each finished run is appended
 // with one write() and an fsync, so a crash loses at most the run in progress and can
 // tear at most the last line, which the next start cuts off.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Metrics } from "../sim/metrics.js";
 import type { RunOptions } from "../sim/options.js";
@@ -93,6 +93,7 @@ export class ResultAppender {
   append(r: RunRecord): void {
     if (this.fd === undefined) {
       const created = !existsSync(this.file);
+      mkdirSync(dirname(this.file), { recursive: true });
       this.fd = openSync(this.file, "a");
       if (created) fsyncDir(dirname(this.file));
     }
@@ -108,5 +109,6 @@ export class ResultAppender {
 
 /** Replaces the file by the records in the order given (temporary file + rename). */
 export function rewriteResults(file: string, records: RunRecord[]): void {
+  mkdirSync(dirname(file), { recursive: true });
   writeFileAtomic(file, records.map(serializeRecord).join(""));
 }

@@ -51,11 +51,19 @@ Examples:
         }
         bar.update(p.finished, { failed: p.failed, skipped: p.skipped });
       };
+      // Ctrl-C: every finished run is on disk already; say how to go on
+      const interrupted = () => {
+        bar?.stop();
+        process.stderr.write(`ampom: interrupted; finished runs are saved in ${o.out}; run the same command to resume\n`);
+        process.exit(130);
+      };
+      process.once("SIGINT", interrupted);
       let summary;
       try {
         summary = await sweep({ config, out: o.out, workers: o.workers, shard, retryFailed: o.retryFailed, onProgress });
       } finally {
         bar?.stop();
+        process.off("SIGINT", interrupted);
       }
       if (!o.quiet) {
         process.stderr.write(
