@@ -23,9 +23,9 @@ async function freeze(o: RunOptions): Promise<number> {
 }
 
 describe("full-copy freeze equals the link model's arithmetic", () => {
-  it("gige-2008: 8192 B context and 35 pages of 4096 + 286 B at 1 Gb/s, 25 us latency", async () => {
-    // 8 ns a byte: context 65,536 ns; a page message 4,382 B = 35,056 ns; 35 of them 1,226,960 ns
-    expect(await freeze({ network: "gige-2008" })).toBe(65_536 + 35 * 35_056 + 25_000);
+  it("gige-2008: 8192 B context and 35 pages of 4096 + 82 B at 1 Gb/s, 25 us latency", async () => {
+    // 8 ns a byte: context 65,536 ns; a page message 4,178 B = 33,424 ns; 35 of them 1,169,840 ns
+    expect(await freeze({ network: "gige-2008" })).toBe(65_536 + 35 * 33_424 + 25_000);
   });
 
   it("rdma-100g: 64 B headers at 100 Gb/s, 1.5 us latency", async () => {
@@ -34,27 +34,27 @@ describe("full-copy freeze equals the link model's arithmetic", () => {
   });
 
   it("overridden bandwidth and latency: 10 Mb/s and 1 ms", async () => {
-    // 800 ns a byte: context 6,553,600 ns; a page 3,505,600 ns
-    expect(await freeze({ network: "gige-2008", bandwidth: "10Mbps", latency: "1ms" })).toBe(6_553_600 + 35 * 3_505_600 + 1_000_000);
+    // 800 ns a byte: context 6,553,600 ns; a page 3,342,400 ns
+    expect(await freeze({ network: "gige-2008", bandwidth: "10Mbps", latency: "1ms" })).toBe(6_553_600 + 35 * 3_342_400 + 1_000_000);
   });
 
   it("background 0.5: half the bandwidth, and the first message waits half a 1500 B packet on average", async () => {
     // 16 ns a byte; mean wait u/(1-u) x 12,000 ns / 2 = 6,000 ns
-    expect(await freeze({ network: "gige-2008", background: 0.5 })).toBe(6_000 + 131_072 + 35 * 70_112 + 25_000);
+    expect(await freeze({ network: "gige-2008", background: 0.5 })).toBe(6_000 + 131_072 + 35 * 66_848 + 25_000);
   });
 
   it("a larger page size changes only the page messages: 8 KiB pages", async () => {
     const w8 = traceWorkload([10, 20, 5], [{ page: 0, gap: 1 }, { page: 1, gap: 1 }], 8192);
     const s = resolveOptions({ workload: "trace", mechanism: "full-copy", migrateAt: 0.5, baselines: false, pageSize: 8192 });
-    expect((await runScenario(s, w8)).freezeNs).toBe(65_536 + 35 * (8192 + 286) * 8 + 25_000);
+    expect((await runScenario(s, w8)).freezeNs).toBe(65_536 + 35 * (8192 + 82) * 8 + 25_000);
   });
 
   it("moves every page of every region once, touched or not, and nothing after", async () => {
     const s = resolveOptions({ workload: "trace", mechanism: "full-copy", migrateAt: 0.5, baselines: false });
     const m = await runScenario(s, workload);
-    expect(m.bytesMoved.eager).toBe(35 * 4382);
+    expect(m.bytesMoved.eager).toBe(35 * 4178);
     expect(m.bytesMoved.context).toBe(8192);
-    expect(m.bytesMoved.total).toBe(35 * 4382 + 8192);
+    expect(m.bytesMoved.total).toBe(35 * 4178 + 8192);
     expect(m.remoteFaults).toBe(0);
     // runtime: two records at home, the freeze, two records after
     expect(m.runtimeNs).toBe(4 * 100 + m.freezeNs);

@@ -10,7 +10,7 @@ import { runScenario } from "../../src/sim/simulate.js";
 import type { Metrics } from "../../src/sim/metrics.js";
 import { pagesTouched, traceWorkload, type TraceRecord } from "./trace-workload.js";
 
-const MESSAGE = 4096 + 286; // gige-2008 page message
+const MESSAGE = 4096 + 82; // gige-2008 page message
 
 /** 300 pages in 3 regions; before the migration the process touches 240 of them,
  * after it wanders over all of them (so some touches are of pages that never
@@ -56,7 +56,7 @@ describe("post-copy", () => {
     expect(post.remoteFaults).toBeGreaterThan(0);
     expect(post.remoteFaults).toBeLessThan(demand.remoteFaults);
     // a fault's wait is bounded by one ascending chunk (1024 pages) behind it, not the whole push
-    expect(post.faultStallNs / post.remoteFaults).toBeLessThan(1100 * 35_056);
+    expect(post.faultStallNs / post.remoteFaults).toBeLessThan(1100 * 33_424);
   });
 });
 

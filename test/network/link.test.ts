@@ -50,12 +50,12 @@ describe("link", () => {
   it("a stream handed over as the link frees times exactly like one queued at once", () => {
     const a = new Network(2, { ...gige, background: 0.3 });
     let last = 0;
-    for (let i = 0; i < 10; i++) last = a.send(0, 1, 0, 4382);
+    for (let i = 0; i < 10; i++) last = a.send(0, 1, 0, 4178);
     const b = new Network(2, { ...gige, background: 0.3 });
     let t = 0;
     let last2 = 0;
     for (let i = 0; i < 10; i++) {
-      last2 = b.send(0, 1, t, 4382);
+      last2 = b.send(0, 1, t, 4178);
       t = b.freeAt(0, 1);
     }
     expect(last2).toBe(last);
@@ -90,6 +90,6 @@ describe("flows", () => {
     startFlow(net, (t, fire) => q.at(t, fire), new UplinkArbiter(net, (t, fire) => q.at(t, fire)), { name: "f", from: 0, to: 1, startNs: 0, bytes: 10 * 65536, segmentBytes: 65536 });
     q.fireNext(); // the arbiter's first turn: one segment goes at 0
     // a page ready at 1 us waits for one segment only, not the whole transfer
-    expect(net.send(0, 1, 1000, 4382)).toBe(65536 * 8 + 4382 * 8 + 25_000);
+    expect(net.send(0, 1, 1000, 4178)).toBe(65536 * 8 + 4178 * 8 + 25_000);
   });
 });
