@@ -24,9 +24,6 @@ export interface MigrationPlan {
   dest?: NodeId;
 }
 
-/** Kept for callers of the two-node host: a plan with its destination. */
-export type Migrant = MigrationPlan & { proc: ProcessRun; dest: NodeId };
-
 export interface MigrationRecord {
   process: number;
   from: NodeId;
