@@ -187,7 +187,10 @@ export async function simulateCluster(input: unknown): Promise<ClusterResult> {
     const p = procIndex(t.process, `triggers[${i}].process`);
     if (triggered.has(p)) fail(`triggers[${i}].process`, `"${t.process}" already has a trigger (a process migrates once)`);
     triggered.add(p);
-    if (t.kind === "fraction") fractionOf.set(p, { to: node(t.to, `triggers[${i}].to`), at: t.at });
+    const to = node(t.to, `triggers[${i}].to`);
+    const home = node(sc.processes[p].node, `processes[${p}].node`);
+    if (to === home) fail(`triggers[${i}].to`, `process "${t.process}" already runs on ${names[to]}`);
+    if (t.kind === "fraction") fractionOf.set(p, { to, at: t.at });
   });
 
   const runs: Array<{ proc: ProcessRun; s: Scenario; home: NodeId }> = [];

@@ -48,6 +48,10 @@ describe("load balancer", () => {
     expect(up("a").upBytes).toBe(up("b").downBytes + up("c").downBytes + up("d").downBytes);
   });
 
+  it("gives byte-identical results for the same scenario", async () => {
+    expect(JSON.stringify(await simulateCluster(crowded(true)))).toBe(JSON.stringify(await simulateCluster(crowded(true))));
+  });
+
   it("leaves a balanced cluster alone", async () => {
     const s = crowded(true);
     s.processes = s.processes.map((p, i) => ({ ...p, node: ["a", "b", "c", "d"][i] }));
@@ -95,6 +99,7 @@ describe("scenario validation names the field", () => {
     ["unknown node", { ...base, processes: [{ ...base.processes[0], node: "z" }] }, /processes\[0\]\.node: no node "z"/],
     ["unknown trigger kind", { ...base, triggers: [{ kind: "sometimes" }] }, /scenario triggers\[0\]\.kind/],
     ["unknown process in a trigger", { ...base, triggers: [{ kind: "time", process: "q", to: 1, at: 5 }] }, /triggers\[0\]\.process: no process "q"/],
+    ["a trigger to the node the process is on", { ...base, triggers: [{ kind: "fraction", process: "p", to: 0, at: 0.5 }] }, /triggers\[0\]\.to: process "p" already runs on n0/],
     ["rate flow without an end", { ...base, flows: [{ from: 0, to: 1, rate: "1Gbps" }] }, /flows\[0\]: a rate flow needs duration or bytes/],
     ["push policy with full copy", { ...base, processes: [{ ...base.processes[0], mechanism: "full-copy", policy: "oracle" }] }, /processes\[0\] \(p\): policy oracle/],
     ["unknown field", { ...base, nodez: 3 }, /scenario file: .*nodez/],
