@@ -39,9 +39,10 @@ export function firstUseOrder(ctx: MigrationContext, from: number): Uint32Array 
   return order.subarray(0, n);
 }
 
-/** Pages handed to the link at a time: alone on the link the timing does not depend
- * on it; it only saves events. */
-const ORACLE_BURST = 64;
+/** Pages handed to the link per turn: alone on the link the timing does not depend on
+ * it (it only saves events); beside other streams it is the same share as a copy's
+ * burst (full-copy's default burstPages). */
+const ORACLE_BURST = 16;
 
 export const oracle: PushOrderInfo = {
   name: "oracle",
