@@ -77,6 +77,10 @@ export function makeFigures(r: ReproduceResults): Figure[] {
       xLabel: "time (ms)",
       yLabel: "page",
       series: timelineSeries,
+      // where each region of the address space starts, for regions big enough to show
+      hLines: tl.regions
+        .filter((g) => g.pages * 40 >= tl.regions.reduce((n, x) => Math.max(n, x.start + x.pages), 0))
+        .map((g) => ({ y: g.start, label: `region ${g.name}` })),
       width: 640,
       height: 380,
     }),

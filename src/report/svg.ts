@@ -31,6 +31,8 @@ export interface XYChart {
   yMax?: number;
   xTicks?: (v: number) => string;
   yTicks?: (v: number) => string;
+  /** dashed horizontal reference lines with a label at the right end (e.g. region starts) */
+  hLines?: Array<{ y: number; label: string }>;
 }
 
 export interface BarChart {
@@ -197,6 +199,18 @@ export function xyChart(c: XYChart): string {
     );
   }
   out.push(`<text x="${num(MARGIN.left + f.plotW / 2)}" y="${base + 32}" text-anchor="middle">${escapeXml(c.xLabel)}</text>`, `</g>`);
+  if (c.hLines?.length) {
+    out.push(`<g class="reference">`);
+    for (const h of c.hLines) {
+      if (!(h.y >= yt.lo && h.y <= yt.hi)) continue;
+      const py = num(y(h.y));
+      out.push(
+        `<line x1="${MARGIN.left}" x2="${MARGIN.left + f.plotW}" y1="${py}" y2="${py}" stroke="#999" stroke-dasharray="4 3"/>`,
+        `<text x="${MARGIN.left + f.plotW - 2}" y="${py}" dy="-3" text-anchor="end" fill="#666" font-size="10">${escapeXml(h.label)}</text>`,
+      );
+    }
+    out.push(`</g>`);
+  }
 
   c.series.forEach((s, i) => {
     const color = s.color ?? PALETTE[i % PALETTE.length];

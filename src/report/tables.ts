@@ -157,16 +157,16 @@ export function claimLines(r: ReproduceResults): string[] {
     paper: string,
     value: (h: HeadlineRow) => number,
     holds: (v: number) => boolean,
-    fmt: (v: number) => string,
+    fmt: (v: number, h: HeadlineRow) => string,
   ) => {
     const ok = hs.filter((h) => holds(value(h)));
     const miss = hs.filter((h) => !holds(value(h)));
-    const missed = miss.map((h) => `${h.kernel} ${fmt(value(h))}`).join(", ");
+    const missed = miss.map((h) => `${h.kernel} ${fmt(value(h), h)}`).join(", ");
     return `${what} (paper ${paper}): ${ok.length} of ${hs.length} kernels` + (miss.length ? `; not: ${missed}` : "");
   };
   return [
     claim("freeze time avoided by lightweight migration", `${Math.round(p.freezeAvoided * 100)}%`, (h) => h.freezeAvoided, (v) => v >= p.freezeAvoided, (v) => pct(v, 2)),
-    claim("remote faults prevented by ampom", range(p.faultsPrevented), (h) => h.faultsPrevented, (v) => v >= p.faultsPrevented[0], (v) => pct(v)),
+    claim("remote faults prevented by ampom", range(p.faultsPrevented), (h) => h.faultsPrevented, (v) => v >= p.faultsPrevented[0], (v, h) => `${pct(v)} of ${h.faultsDemand}`),
     claim("ampom's runtime overhead against full-copy", range(p.overheadVsFullCopy), (h) => h.overheadVsFullCopy, (v) => v <= p.overheadVsFullCopy[1], signedPct),
   ];
 }

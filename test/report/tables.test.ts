@@ -56,7 +56,7 @@ describe("headline", () => {
   it("says which kernels reproduce each claim and which miss by how much", () => {
     expect(claimLines(results())).toEqual([
       "freeze time avoided by lightweight migration (paper 98%): 2 of 2 kernels",
-      "remote faults prevented by ampom (paper 85–99%): 1 of 2 kernels; not: bad 50.0%",
+      "remote faults prevented by ampom (paper 85–99%): 1 of 2 kernels; not: bad 50.0% of 1000",
       "ampom's runtime overhead against full-copy (paper 0–5%): 1 of 2 kernels; not: bad +20.0%",
     ]);
   });

@@ -51,6 +51,7 @@ Examples:
       if (!(o.background >= 0 && o.background < 1)) {
         throw new Error(`option --background: must be at least 0 and below 1, got ${o.background}`);
       }
+      const started = performance.now();
       const bar = progressBar("reproduce", { quiet: o.quiet || o.json });
       let results;
       try {
@@ -82,7 +83,8 @@ Examples:
           `Remote faults prevented against demand paging (lightweight with each policy; other mechanisms with none):\n` +
           `${textTable(policyMatrix(results, "faultsPrevented", (v) => pct(v)))}\n\n` +
           `Runtime against full-copy:\n${textTable(policyMatrix(results, "overheadVsFullCopy", signedPct))}\n\n` +
-          `Report: ${where}  (with results.json, CSV tables and SVG figures in ${relative(process.cwd(), written.dir) || "."})\n`,
+          `Report: ${where}  (with results.json, CSV tables and SVG figures in ${relative(process.cwd(), written.dir) || "."})\n` +
+          `Finished in ${((performance.now() - started) / 1000).toFixed(1)} s.\n`,
       );
     });
 }
