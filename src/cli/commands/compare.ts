@@ -24,7 +24,7 @@ export function registerCompare(program: Command): void {
       "after",
       `
 Each row is one mechanism with one policy. A mechanism that leaves nothing to fetch
-after migration (full-copy) is shown with policy none only. Baselines are rows too:
+after migration (full-copy, pre-copy) is shown with policy none only. Baselines are rows too:
 "prevented" is against lightweight/none (demand paging), "vs full-copy" is the
 runtime against full-copy/none, and "none→oracle" is how far the runtime moved from
 demand paging (0%) to the oracle (100%).
