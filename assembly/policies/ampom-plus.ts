@@ -1,40 +1,45 @@
 // ampom-plus, the project's own policy (README, "ampom-plus"). Three parts:
-//  - a stream table: up to `streams` streams, each in one region with its own stride
-//    (any size up to `maxStride` pages, so matrix columns and FFT halves are streams
-//    too), confirmed once before it prefetches;
-//  - a lookahead sized by bandwidth-delay: a confirmed stream keeps
-//    floor(rtt / max(gap, tx)) + 2 positions requested ahead, where rtt is the fastest
-//    fault service seen, tx the link's time per page (learned from two pages asked back
-//    to back) and gap the stream's own time between events. Every demand event of the
-//    stream tops it up, so the link stays busy without a deep queue in front of faults;
-//  - a bulk mode for dense random regions: once `bulkAfter` faults no stream explains
-//    have hit a region, spread over at least half of it, each fault there also asks for
-//    floor(rtt / tx) + 2 of the region's pages still at home in ascending order, and
-//    each first use of such a page asks for one more.
+//  - streams by delta patterns: each region's demand events (faults and first uses of
+//    prefetched pages) join the region's most recent stream when within maxStride
+//    pages; a stream whose newest deltas repeat with a period of 1 to 16 (two whole
+//    copies) is confirmed, and predicts its next pages by replaying the pattern. A
+//    constant stride is period 1; matrix blocks (runs then a column jump), row-swap
+//    permutations repeated per column, and interleaved arrays in one region are
+//    longer periods;
+//  - a lookahead sized by bandwidth-delay: a confirmed stream keeps the next
+//    floor((F + 1) rtt / tx) + 2 predicted positions requested, where rtt is the
+//    fastest fault service seen, tx the link's time per page (learned from the arrivals
+//    of two pages asked back to back) and F = fillRoundTrips;
+//  - a fill that keeps the link busy: once a region has had fillAfter demand events,
+//    each event tops the link's backlog up to F round trips with pages still at home,
+//    in ascending order from the lowest page the process used in the region after
+//    migration, region after region. Pages that will be needed cross the link while
+//    the process computes, as the oracle's do. A region of at most smallRegion pages
+//    at home (code, stack, small data) is fetched whole at its first unexplained fault.
 // The reference twin is src/core/reference-policies/ampom-plus.ts.
 import { scratch } from "../arena";
-import { F_MARK, ST_HOME, C_POLICY_WINDOW } from "../layout";
+import { ST_HOME, C_POLICY_WINDOW } from "../layout";
 import {
-  policyParam, regionOf, regionStart, regionEnd, pageState, pageFlags, setPageFlags,
+  policyParam, regionOf, regionStart, regionEnd, regionCount, pageState,
   request, arrival, setCounter,
 } from "../pagetable";
 
-// stream table fields (f64 each)
+// stream table fields (f64 each); a stream is a page sequence whose deltas repeat
 const S_REGION = 0; // region, -1 when the entry is free
 const S_LAST = 1; // page of the stream's newest event
-const S_STRIDE = 2; // signed stride in pages, 0 when unknown
-const S_CONF = 3; // times the stride was confirmed
-const S_FRONTIER = 4; // furthest position requested along the stride
-const S_GAP = 5; // moving average of the time between its events, ns
-const S_TIME = 6; // time of its newest event
-const S_STAMP = 7; // last use, for replacement
-const S_FIELDS = 8;
+const S_PERIOD = 2; // the deltas repeat with this period (1 = a constant stride), 0 unknown
+const S_COUNT = 3; // deltas recorded, at most DELTAS
+const S_STAMP = 4; // last use, for replacement
+const S_DELTAS = 8; // DELTAS deltas, newest first
+const DELTAS = 32;
+const MAX_PERIOD = 16;
+const S_FIELDS = S_DELTAS + DELTAS;
 const STREAM_CAP = 64;
+const MATCH_AHEAD = 4; // an event up to this many predicted positions on continues the stream
 // region table fields (f64 each), after the stream table
-const R_UNEXPLAINED = 0; // faults no confirmed stream explained
-const R_MIN = 1; // lowest and highest page of those faults
-const R_MAX = 2;
-const R_BULK = 3; // 0 off, 1 sweeping, 2 swept to the end
+const R_EVENTS = 0; // demand events in the region since migration
+const R_MIN = 1; // lowest page of those events
+const R_FILL = 3; // 0 off, 1 sweeping, 2 swept to the end
 const R_CURSOR = 4; // next page the sweep looks at
 const R_FIELDS = 5;
 const REGIONS_AT: usize = STREAM_CAP * S_FIELDS * 8;
@@ -43,7 +48,9 @@ const REGION_SLOTS = 1024;
 let streams: i32 = 16;
 let maxStride: f64 = 4096;
 let maxLookahead: f64 = 256;
-let bulkAfter: f64 = 16;
+let fillAfter: f64 = 16;
+let smallRegion: f64 = 64;
+let fillRoundTrips: f64 = 16;
 let stamp: f64 = 0;
 let rtt: f64 = 0; // fastest fault service seen, ns
 let tx: f64 = 0; // link time per page, ns (0 until learned)
@@ -52,6 +59,8 @@ let probeB: i64 = -1;
 let firstAsked: i64 = -1; // first two pages of the current decision
 let secondAsked: i64 = -1;
 let asked: i32 = 0;
+let fillNext: i32 = 0; // where the round of sweeping regions goes on
+let lastAsked: i64 = -1; // the newest page asked for: its arrival tells the link's backlog
 
 // @ts-ignore: decorator
 @inline function sget(i: i32, f: i32): f64 {
@@ -76,14 +85,17 @@ export function ampomPlusReset(): void {
   if (streams > STREAM_CAP) streams = STREAM_CAP;
   maxStride = policyParam(1);
   maxLookahead = policyParam(2);
-  bulkAfter = policyParam(3);
+  fillAfter = policyParam(3);
+  smallRegion = policyParam(4);
+  fillRoundTrips = policyParam(5);
   memory.fill(scratch, 0, REGIONS_AT + <usize>(REGION_SLOTS * R_FIELDS * 8));
   for (let i = 0; i < STREAM_CAP; i++) sset(i, S_REGION, -1);
   stamp = 0;
   rtt = 0;
   tx = 0;
-  probeA = probeB = firstAsked = secondAsked = -1;
+  probeA = probeB = firstAsked = secondAsked = lastAsked = -1;
   asked = 0;
+  fillNext = 0;
 }
 
 export function ampomPlusOnServed(ns: f64): void {
@@ -98,11 +110,11 @@ export function ampomPlusOnUse(page: u32, now: f64, trigger: bool): void {
   onEvent(page, now, false);
 }
 
-/** Positions a stream with `gap` ns between events keeps requested ahead. */
-function lookahead(gap: f64): f64 {
-  const g = gap > tx ? gap : tx;
-  if (rtt <= 0 || g <= 0) return 2;
-  const l = Math.floor(rtt / g) + 2;
+/** Positions a stream keeps requested ahead: what the link carries in a round trip
+ * plus the fill's backlog, at the link's time per page. */
+function lookahead(): f64 {
+  if (rtt <= 0 || tx <= 0) return 2;
+  const l = Math.floor(((fillRoundTrips + 1) * rtt) / tx) + 2;
   return l > maxLookahead ? maxLookahead : l;
 }
 
@@ -111,7 +123,36 @@ function ask(page: u32, flags: u8): bool {
   if (asked == 0) firstAsked = <i64>page;
   else if (asked == 1) secondAsked = <i64>page;
   asked++;
+  lastAsked = <i64>page;
   return true;
+}
+
+// @ts-ignore: decorator
+@inline function delta(e: i32, k: i32): f64 {
+  return sget(e, S_DELTAS + k);
+}
+
+/** The i-th delta (i >= 1) after the newest event of a stream with period `period`. */
+// @ts-ignore: decorator
+@inline function predicted(e: i32, period: i32, i: i32): f64 {
+  return delta(e, period - 1 - ((i - 1) % period));
+}
+
+/** Records delta `d` as the stream's newest, and finds the smallest period with which
+ * its newest deltas repeat (two whole copies needed). */
+function pushDelta(e: i32, d: f64): void {
+  for (let k = DELTAS - 1; k > 0; k--) sset(e, S_DELTAS + k, delta(e, k - 1));
+  sset(e, S_DELTAS, d);
+  let n = <i32>sget(e, S_COUNT) + 1;
+  if (n > DELTAS) n = DELTAS;
+  sset(e, S_COUNT, <f64>n);
+  let period = 0;
+  for (let p = 1; p <= MAX_PERIOD && 2 * p <= n && period == 0; p++) {
+    let same = true;
+    for (let j = 0; j < p && same; j++) same = delta(e, j) == delta(e, j + p);
+    if (same) period = p;
+  }
+  sset(e, S_PERIOD, <f64>period);
 }
 
 function onEvent(p: u32, now: f64, isFault: bool): void {
@@ -122,40 +163,36 @@ function onEvent(p: u32, now: f64, isFault: bool): void {
     if (a != Infinity && b != Infinity && b > a) tx = b - a;
     probeA = probeB = -1;
   }
+  // the link's backlog: how long until the newest page asked for arrives
+  let backlog: f64 = 0;
+  if (lastAsked >= 0) {
+    const t = arrival(<u32>lastAsked);
+    if (t != Infinity && t > now) backlog = t - now;
+  }
   asked = 0;
   firstAsked = secondAsked = -1;
   const r = regionOf(p);
   if (r < 0) return;
-  let fromBulk = false;
-  if (!isFault) {
-    const fl = pageFlags(p);
-    if (fl & F_MARK) {
-      setPageFlags(p, fl & ~F_MARK);
-      fromBulk = true;
-    }
+  const e = track(p, r);
+  const explained = sget(e, S_PERIOD) >= 1;
+  if (explained) advance(e, p, r);
+  // the region's demand events: how many, and the lowest page (where its fill starts)
+  const u = rget(r, R_EVENTS);
+  const fp = <f64>p;
+  if (u == 0) {
+    rset(r, R_MIN, fp);
+    if (isFault && !explained) fetchSmallRegion(r);
   }
-  const e = track(p, r, now);
-  let explained = false;
-  if (sget(e, S_CONF) >= 1) {
-    advance(e, p, r);
-    explained = true;
+  if (fp < rget(r, R_MIN)) rset(r, R_MIN, fp);
+  rset(r, R_EVENTS, u + 1);
+  if (rget(r, R_FILL) == 0 && u + 1 >= fillAfter) {
+    rset(r, R_FILL, 1);
+    rset(r, R_CURSOR, rget(r, R_MIN));
   }
-  if (isFault && !explained) {
-    const u = rget(r, R_UNEXPLAINED);
-    const fp = <f64>p;
-    if (u == 0 || fp < rget(r, R_MIN)) rset(r, R_MIN, fp);
-    if (u == 0 || fp > rget(r, R_MAX)) rset(r, R_MAX, fp);
-    rset(r, R_UNEXPLAINED, u + 1);
-    const size = <f64>(regionEnd(r) - regionStart(r));
-    if (rget(r, R_BULK) == 0 && u + 1 >= bulkAfter && (rget(r, R_MAX) - rget(r, R_MIN)) * 2 >= size) {
-      rset(r, R_BULK, 1);
-      rset(r, R_CURSOR, <f64>regionStart(r));
-    }
-  }
-  if (rget(r, R_BULK) == 1) {
-    if (isFault) sweep(r, tx > 0 && rtt > 0 ? Math.floor(rtt / tx) + 2 : 4);
-    else if (fromBulk) sweep(r, 1);
-  }
+  // keep the link busy: top its backlog up to F round trips with pages still at home of
+  // the regions in use, in ascending order from their lowest event, region by region
+  const n = (tx > 0 && rtt > 0 ? Math.floor((fillRoundTrips * rtt - backlog) / tx) : 4) - <f64>asked;
+  if (n > 0) fill(r, n);
   if (asked >= 2 && probeA < 0) {
     probeA = firstAsked;
     probeB = secondAsked;
@@ -163,39 +200,64 @@ function onEvent(p: u32, now: f64, isFault: bool): void {
   setCounter(C_POLICY_WINDOW, <f64>asked);
 }
 
-/** The stream `p` belongs to: its continuation, else the nearest unconfirmed stream of
- * the region within maxStride (which takes the new stride), else a new one. */
-function track(p: u32, r: i32, now: f64): i32 {
+/** The first unexplained fault in a small region (code, stack, small data): ask for
+ * all of its pages still at home when there are at most `smallRegion` of them. */
+function fetchSmallRegion(r: i32): void {
+  const lo = regionStart(r);
+  const hi = regionEnd(r);
+  if (<f64>(hi - lo) > smallRegion * 16) return;
+  let home: f64 = 0;
+  for (let q = lo; q < hi; q++) if (pageState(q) == ST_HOME) home += 1;
+  if (home > smallRegion) return;
+  for (let q = lo; q < hi; q++) {
+    if (pageState(q) == ST_HOME && !ask(q, 0)) return;
+  }
+}
+
+/** The stream `p` belongs to: a confirmed stream it continues (one of the next few
+ * predicted positions), else the region's most recent stream if within maxStride,
+ * else a new one. */
+function track(p: u32, r: i32): i32 {
   const fp = <f64>p;
   const fr = <f64>r;
   let e = -1;
-  // a continuation: exactly one stride on, or a few whole strides on
-  for (let i = 0; i < streams; i++) {
+  for (let i = 0; i < streams && e < 0; i++) {
     if (sget(i, S_REGION) != fr) continue;
-    const st = sget(i, S_STRIDE);
-    if (st != 0 && fp == sget(i, S_LAST) + st) {
-      e = i;
-      sset(i, S_CONF, sget(i, S_CONF) + 1);
-      break;
-    }
-  }
-  if (e < 0) {
-    for (let i = 0; i < streams; i++) {
-      if (sget(i, S_REGION) != fr) continue;
-      const st = sget(i, S_STRIDE);
-      if (st == 0 || sget(i, S_CONF) < 1) continue;
-      const k = (fp - sget(i, S_LAST)) / st;
-      if (k >= 2 && k <= 4 && k == Math.floor(k)) {
+    const period = <i32>sget(i, S_PERIOD);
+    if (period == 0) continue;
+    let q = sget(i, S_LAST);
+    for (let j = 1; j <= MATCH_AHEAD; j++) {
+      q += predicted(i, period, j);
+      if (q == fp) {
+        // continues: record the predicted deltas up to here (the pattern's phase)
+        for (let k = 1; k <= j; k++) pushDelta(i, predicted(i, period, 1));
         e = i;
         break;
       }
     }
   }
   if (e < 0) {
+    // else the region's most recently used stream, if near enough: interleaved and
+    // permuted accesses become one stream whose deltas repeat with a longer period
+    let mru = -1;
+    for (let i = 0; i < streams; i++) {
+      if (sget(i, S_REGION) == fr && (mru < 0 || sget(i, S_STAMP) > sget(mru, S_STAMP))) mru = i;
+    }
+    if (mru >= 0) {
+      const d = fp - sget(mru, S_LAST);
+      if (d != 0 && d <= maxStride && d >= -maxStride) {
+        e = mru;
+        pushDelta(e, d);
+      }
+    }
+  }
+  if (e < 0) {
+    // else the region's nearest stream within maxStride: streams far apart in one
+    // region (the two halves of an FFT butterfly pass) keep their own entries
     let best = -1;
     let bestDist = maxStride + 1;
     for (let i = 0; i < streams; i++) {
-      if (sget(i, S_REGION) != fr || sget(i, S_CONF) >= 1) continue;
+      if (sget(i, S_REGION) != fr) continue;
       const d = fp - sget(i, S_LAST);
       const dist = d < 0 ? -d : d;
       if (dist > 0 && dist < bestDist) {
@@ -205,9 +267,7 @@ function track(p: u32, r: i32, now: f64): i32 {
     }
     if (best >= 0) {
       e = best;
-      sset(e, S_STRIDE, fp - sget(e, S_LAST));
-      sset(e, S_CONF, 0);
-      sset(e, S_FRONTIER, fp);
+      pushDelta(e, fp - sget(e, S_LAST));
     }
   }
   if (e < 0) {
@@ -217,16 +277,8 @@ function track(p: u32, r: i32, now: f64): i32 {
       if (sget(i, S_STAMP) < sget(e, S_STAMP)) e = i;
     }
     sset(e, S_REGION, fr);
-    sset(e, S_STRIDE, 0);
-    sset(e, S_CONF, 0);
-    sset(e, S_FRONTIER, fp);
-    sset(e, S_GAP, 0);
-    sset(e, S_TIME, now);
-  } else {
-    const dt = now - sget(e, S_TIME);
-    const gap = sget(e, S_GAP);
-    sset(e, S_GAP, gap == 0 ? dt : gap + (dt - gap) / 4);
-    sset(e, S_TIME, now);
+    sset(e, S_PERIOD, 0);
+    sset(e, S_COUNT, 0);
   }
   sset(e, S_LAST, fp);
   stamp += 1;
@@ -234,41 +286,58 @@ function track(p: u32, r: i32, now: f64): i32 {
   return e;
 }
 
-/** Keeps the stream's lookahead requested, along its stride, inside its region. */
+/** Keeps the stream's next lookahead positions requested, inside its region. */
 function advance(e: i32, p: u32, r: i32): void {
-  const st = sget(e, S_STRIDE);
-  const fp = <f64>p;
-  let f = sget(e, S_FRONTIER);
-  let ahead = Math.floor((f - fp) / st);
-  if (ahead < 0) {
-    f = fp;
-    ahead = 0;
-  }
-  const want = lookahead(sget(e, S_GAP));
+  const period = <i32>sget(e, S_PERIOD);
+  const want = <i32>lookahead();
   const lo = <f64>regionStart(r);
   const hi = <f64>regionEnd(r);
-  while (ahead < want) {
-    const q = f + st;
+  let q = <f64>p;
+  for (let i = 1; i <= want; i++) {
+    q += predicted(e, period, i);
     if (q < lo || q >= hi) break;
     if (pageState(<u32>q) == ST_HOME && !ask(<u32>q, 0)) break;
-    f = q;
-    ahead += 1;
   }
-  sset(e, S_FRONTIER, f);
 }
 
-/** Asks for `n` more of the region's pages still at home, in ascending order. */
+/** Asks for `n` pages from the sweep of region `r` if it is sweeping, else of the next
+ * sweeping region after the one filled last. */
+function fill(r: i32, n: f64): void {
+  let target = -1;
+  if (rget(r, R_FILL) == 1) target = r;
+  else {
+    const count = regionCount() < REGION_SLOTS ? regionCount() : REGION_SLOTS;
+    for (let k = 0; k < count && target < 0; k++) {
+      const q = (fillNext + k) % count;
+      if (rget(q, R_FILL) == 1) target = q;
+    }
+  }
+  if (target < 0) return;
+  fillNext = target + 1;
+  sweep(target, n);
+}
+
+/** Asks for `n` more of the region's pages still at home, in ascending order from its
+ * lowest event to its end, then from its start up to that event. */
 function sweep(r: i32, n: f64): void {
-  let c = <u32>rget(r, R_CURSOR);
-  const end = regionEnd(r);
+  let c = rget(r, R_CURSOR);
+  const lo = <f64>regionStart(r);
+  const end = <f64>regionEnd(r);
+  const from = rget(r, R_MIN);
   let got: f64 = 0;
-  while (got < n && c < end) {
-    if (pageState(c) == ST_HOME) {
-      if (!ask(c, F_MARK)) break;
+  let done = false;
+  while (got < n) {
+    if (c >= end) c = lo;
+    if (pageState(<u32>c) == ST_HOME) {
+      if (!ask(<u32>c, 0)) break;
       got += 1;
     }
-    c++;
+    c += 1;
+    if (c == from || (c >= end && from == lo)) {
+      done = true;
+      break;
+    }
   }
-  rset(r, R_CURSOR, <f64>c);
-  if (c >= end) rset(r, R_BULK, 2);
+  rset(r, R_CURSOR, c);
+  if (done) rset(r, R_FILL, 2);
 }

@@ -12,7 +12,6 @@ export const F_DIRTY = 4; // written since the flag was last cleared
 export const F_PREFETCHED = 8; // arrived by prefetch, not used yet
 export const F_TRIGGER = 16; // first use of this page asks the policy for the next batch
 export const F_PUSHED = 32; // arrived by a background push, not used yet
-export const F_MARK = 64; // the policy's own mark (ampom-plus: a page its bulk sweep asked for)
 
 // ---- record flags ------------------------------------------------------------
 export const REC_WRITE = 1;

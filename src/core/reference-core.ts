@@ -23,6 +23,8 @@ export interface PolicyServices {
   setCounter(slot: number, value: number): void;
   /** Pages in the address space (P_PAGES). */
   pageCount(): number;
+  /** Regions in the region table (P_REGIONS). */
+  regionCount(): number;
   /** When an in-flight page arrives (Infinity until the host answers). */
   arrival(page: number): number;
   request(page: number, flags: number): boolean;
@@ -94,6 +96,9 @@ export class ReferenceCore implements SimCore, PolicyServices {
   }
   pageCount(): number {
     return this.v.params[P_PAGES];
+  }
+  regionCount(): number {
+    return this.v.params[P_REGIONS];
   }
   arrival(page: number): number {
     return this.arrivals[page];

@@ -86,7 +86,9 @@ export const policies: Record<string, PolicyInfo> = {
       { name: "streams", default: 16, description: "streams tracked at once (at most 64)" },
       { name: "maxStride", default: 4096, description: "largest stride in pages a new stream may take" },
       { name: "maxLookahead", default: 256, description: "most positions a stream keeps requested ahead" },
-      { name: "bulkAfter", default: 16, description: "faults no stream explains, spread over half a region, before its bulk sweep starts" },
+      { name: "fillAfter", default: 16, description: "demand events in a region before the fill may take its pages" },
+      { name: "smallRegion", default: 64, description: "a region with at most this many pages at home is fetched whole at its first unexplained fault" },
+      { name: "fillRoundTrips", default: 16, description: "the fill keeps this many fault round trips of pages queued on the link" },
     ],
   },
 };

@@ -1,52 +1,77 @@
 // ampom-plus, the project's own policy: the reference twin of
-// assembly/policies/ampom-plus.ts (stream table with strides, bandwidth-delay
-// lookahead, bulk sweep of dense random regions; see the README).
-import { C_POLICY_WINDOW, F_MARK, REGION_CAP, ST_HOME, ST_MASK } from "../abi.js";
+// assembly/policies/ampom-plus.ts (streams by repeating delta patterns, lookahead sized
+// by bandwidth-delay, a fill that keeps the link busy; see the README).
+import { C_POLICY_WINDOW, REGION_CAP, ST_HOME, ST_MASK } from "../abi.js";
 import type { PolicyServices } from "../reference-core.js";
 import type { ReferencePolicy } from "./index.js";
 
 const STREAM_CAP = 64;
+const DELTAS = 32;
+const MAX_PERIOD = 16;
+/** an event up to this many predicted positions on continues a stream */
+const MATCH_AHEAD = 4;
 
+/** A page sequence whose deltas repeat (period 1 = a constant stride). */
 interface Stream {
   /** -1 when the entry is free */
   region: number;
   /** page of the stream's newest event */
   last: number;
-  /** signed stride in pages, 0 when unknown */
-  stride: number;
-  /** times the stride was confirmed */
-  conf: number;
-  /** furthest position requested along the stride */
-  frontier: number;
-  /** moving average of the time between its events, ns */
-  gap: number;
-  time: number;
+  /** the deltas repeat with this period, 0 when unknown */
+  period: number;
+  /** deltas, newest first, at most DELTAS */
+  deltas: number[];
   /** last use, for replacement */
   stamp: number;
 }
 
-const BULK_OFF = 0;
-const BULK_SWEEPING = 1;
-const BULK_DONE = 2;
+/** The i-th delta (i >= 1) after the newest event of a stream with period `period`. */
+function predicted(s: Stream, i: number): number {
+  return s.deltas[s.period - 1 - ((i - 1) % s.period)];
+}
+
+/** Records delta `d` as the stream's newest, and finds the smallest period with which
+ * its newest deltas repeat (two whole copies needed). */
+export function pushDelta(s: Stream, d: number): void {
+  s.deltas.unshift(d);
+  if (s.deltas.length > DELTAS) s.deltas.pop();
+  s.period = 0;
+  for (let p = 1; p <= MAX_PERIOD && 2 * p <= s.deltas.length; p++) {
+    let same = true;
+    for (let j = 0; j < p && same; j++) same = s.deltas[j] === s.deltas[j + p];
+    if (same) {
+      s.period = p;
+      return;
+    }
+  }
+}
+
+const FILL_OFF = 0;
+const FILL_SWEEPING = 1;
+const FILL_DONE = 2;
 
 export class AmpomPlusPolicy implements ReferencePolicy {
   private streamCount = 16;
   private maxStride = 4096;
   private maxLookahead = 256;
-  private bulkAfter = 16;
+  private fillAfter = 16;
+  private smallRegion = 64;
+  private fillRoundTrips = 16;
   private table: Stream[] = [];
-  // per region: faults no confirmed stream explained, their page range, the bulk sweep
-  private readonly unexplained = new Float64Array(REGION_CAP);
+  // per region: demand events since migration, the lowest of their pages, the fill
+  private readonly events = new Float64Array(REGION_CAP);
   private readonly minPage = new Float64Array(REGION_CAP);
-  private readonly maxPage = new Float64Array(REGION_CAP);
-  private readonly bulk = new Float64Array(REGION_CAP);
+  private readonly fillState = new Float64Array(REGION_CAP);
   private readonly cursor = new Float64Array(REGION_CAP);
+  private fillNext = 0;
   private stamp = 0;
   /** fastest fault service seen, ns */
   private rtt = 0;
   /** link time per page, ns (0 until learned) */
   private tx = 0;
   private probe: [number, number] | null = null;
+  /** the newest page asked for: its arrival tells the link's backlog */
+  private lastAsked = -1;
   private asked: number[] = [];
 
   constructor(private readonly core: PolicyServices) {}
@@ -56,15 +81,17 @@ export class AmpomPlusPolicy implements ReferencePolicy {
     this.streamCount = Math.min(STREAM_CAP, Math.max(1, Math.trunc(c.policyParam(0))));
     this.maxStride = c.policyParam(1);
     this.maxLookahead = c.policyParam(2);
-    this.bulkAfter = c.policyParam(3);
-    this.table = Array.from({ length: STREAM_CAP }, () => ({
-      region: -1, last: 0, stride: 0, conf: 0, frontier: 0, gap: 0, time: 0, stamp: 0,
-    }));
-    for (const a of [this.unexplained, this.minPage, this.maxPage, this.bulk, this.cursor]) a.fill(0);
+    this.fillAfter = c.policyParam(3);
+    this.smallRegion = c.policyParam(4);
+    this.fillRoundTrips = c.policyParam(5);
+    this.table = Array.from({ length: STREAM_CAP }, () => ({ region: -1, last: 0, period: 0, deltas: [], stamp: 0 }));
+    for (const a of [this.events, this.minPage, this.fillState, this.cursor]) a.fill(0);
+    this.fillNext = 0;
     this.stamp = 0;
     this.rtt = 0;
     this.tx = 0;
     this.probe = null;
+    this.lastAsked = -1;
     this.asked = [];
   }
 
@@ -80,16 +107,17 @@ export class AmpomPlusPolicy implements ReferencePolicy {
     this.onEvent(page, now, false);
   }
 
-  /** Positions a stream with `gap` ns between events keeps requested ahead. */
-  lookahead(gap: number): number {
-    const g = Math.max(gap, this.tx);
-    if (this.rtt <= 0 || g <= 0) return 2;
-    return Math.min(Math.floor(this.rtt / g) + 2, this.maxLookahead);
+  /** Positions a stream keeps requested ahead: what the link carries in a round trip
+   * plus the fill's backlog, at the link's time per page. */
+  lookahead(): number {
+    if (this.rtt <= 0 || this.tx <= 0) return 2;
+    return Math.min(Math.floor(((this.fillRoundTrips + 1) * this.rtt) / this.tx) + 2, this.maxLookahead);
   }
 
-  private ask(page: number, flags: number): boolean {
-    if (!this.core.request(page, flags)) return false;
+  private ask(page: number): boolean {
+    if (!this.core.request(page, 0)) return false;
     this.asked.push(page);
+    this.lastAsked = page;
     return true;
   }
 
@@ -102,119 +130,164 @@ export class AmpomPlusPolicy implements ReferencePolicy {
       if (a !== Infinity && b !== Infinity && b > a) this.tx = b - a;
       this.probe = null;
     }
+    // the link's backlog: how long until the newest page asked for arrives
+    let backlog = 0;
+    if (this.lastAsked >= 0) {
+      const t = c.arrival(this.lastAsked);
+      if (t !== Infinity && t > now) backlog = t - now;
+    }
     this.asked = [];
     const r = c.regionOf(p);
     if (r < 0) return;
-    let fromBulk = false;
-    if (!isFault && c.states[p] & F_MARK) {
-      c.states[p] &= ~F_MARK;
-      fromBulk = true;
+    const e = this.track(p, r);
+    const explained = e.period >= 1;
+    if (explained) this.advance(e, p, r);
+    // the region's demand events: how many, and the lowest page (where its fill starts)
+    const u = this.events[r];
+    if (u === 0) {
+      this.minPage[r] = p;
+      if (isFault && !explained) this.fetchSmallRegion(r);
     }
-    const e = this.track(p, r, now);
-    let explained = false;
-    if (e.conf >= 1) {
-      this.advance(e, p, r);
-      explained = true;
+    this.minPage[r] = Math.min(this.minPage[r], p);
+    this.events[r] = u + 1;
+    if (this.fillState[r] === FILL_OFF && u + 1 >= this.fillAfter) {
+      this.fillState[r] = FILL_SWEEPING;
+      this.cursor[r] = this.minPage[r];
     }
-    if (isFault && !explained) {
-      const u = this.unexplained[r];
-      if (u === 0 || p < this.minPage[r]) this.minPage[r] = p;
-      if (u === 0 || p > this.maxPage[r]) this.maxPage[r] = p;
-      this.unexplained[r] = u + 1;
-      const size = c.regionEnd(r) - c.regionStart(r);
-      if (this.bulk[r] === BULK_OFF && u + 1 >= this.bulkAfter && (this.maxPage[r] - this.minPage[r]) * 2 >= size) {
-        this.bulk[r] = BULK_SWEEPING;
-        this.cursor[r] = c.regionStart(r);
-      }
-    }
-    if (this.bulk[r] === BULK_SWEEPING) {
-      if (isFault) this.sweep(r, this.tx > 0 && this.rtt > 0 ? Math.floor(this.rtt / this.tx) + 2 : 4);
-      else if (fromBulk) this.sweep(r, 1);
-    }
+    // keep the link busy: top its backlog up to F round trips with pages still at home of
+    // the regions in use, in ascending order from their lowest event, region by region
+    const n =
+      (this.tx > 0 && this.rtt > 0 ? Math.floor((this.fillRoundTrips * this.rtt - backlog) / this.tx) : 4) -
+      this.asked.length;
+    if (n > 0) this.fill(r, n);
     if (this.asked.length >= 2 && !this.probe) this.probe = [this.asked[0], this.asked[1]];
     c.setCounter(C_POLICY_WINDOW, this.asked.length);
   }
 
-  /** The stream `p` belongs to: its continuation, else the nearest unconfirmed stream of
-   * the region within maxStride (which takes the new stride), else a new one. */
-  private track(p: number, r: number, now: number): Stream {
+  /** The first unexplained fault in a small region (code, stack, small data): ask for
+   * all of its pages still at home when there are at most `smallRegion` of them. */
+  private fetchSmallRegion(r: number): void {
+    const c = this.core;
+    const lo = c.regionStart(r);
+    const hi = c.regionEnd(r);
+    if (hi - lo > this.smallRegion * 16) return;
+    const home: number[] = [];
+    for (let q = lo; q < hi; q++) if ((c.states[q] & ST_MASK) === ST_HOME) home.push(q);
+    if (home.length > this.smallRegion) return;
+    for (const q of home) if (!this.ask(q)) return;
+  }
+
+  /** The stream `p` belongs to: a confirmed stream it continues (one of the next few
+   * predicted positions), else the region's most recent stream if within maxStride,
+   * else a new one. */
+  private track(p: number, r: number): Stream {
     const live = this.table.slice(0, this.streamCount);
-    // a continuation: exactly one stride on, or a few whole strides on
-    let e = live.find((s) => s.region === r && s.stride !== 0 && p === s.last + s.stride);
-    if (e) e.conf += 1;
-    e ??= live.find((s) => {
-      if (s.region !== r || s.stride === 0 || s.conf < 1) return false;
-      const k = (p - s.last) / s.stride;
-      return k >= 2 && k <= 4 && k === Math.floor(k);
-    });
+    let e: Stream | undefined;
+    for (const s of live) {
+      if (s.region !== r || s.period === 0) continue;
+      let q = s.last;
+      for (let j = 1; j <= MATCH_AHEAD; j++) {
+        q += predicted(s, j);
+        if (q === p) {
+          // continues: record the predicted deltas up to here (the pattern's phase)
+          for (let k = 1; k <= j; k++) pushDelta(s, predicted(s, 1));
+          e = s;
+          break;
+        }
+      }
+      if (e) break;
+    }
     if (!e) {
-      let best: Stream | undefined;
+      // else the region's most recently used stream, if near enough: interleaved and
+      // permuted accesses become one stream whose deltas repeat with a longer period
+      let mru: Stream | undefined;
+      for (const s of live) if (s.region === r && (!mru || s.stamp > mru.stamp)) mru = s;
+      if (mru) {
+        const d = p - mru.last;
+        if (d !== 0 && Math.abs(d) <= this.maxStride) {
+          e = mru;
+          pushDelta(e, d);
+        }
+      }
+    }
+    if (!e) {
+      // else the region's nearest stream within maxStride: streams far apart in one
+      // region (the two halves of an FFT butterfly pass) keep their own entries
       let bestDist = this.maxStride + 1;
       for (const s of live) {
-        if (s.region !== r || s.conf >= 1) continue;
+        if (s.region !== r) continue;
         const dist = Math.abs(p - s.last);
         if (dist > 0 && dist < bestDist) {
-          best = s;
+          e = s;
           bestDist = dist;
         }
       }
-      if (best) {
-        e = best;
-        e.stride = p - e.last;
-        e.conf = 0;
-        e.frontier = p;
-      }
+      if (e) pushDelta(e, p - e.last);
     }
     if (!e) {
       // a new stream in the least recently used entry
       e = live.reduce((a, s) => (s.stamp < a.stamp ? s : a), live[0]);
-      Object.assign(e, { region: r, stride: 0, conf: 0, frontier: p, gap: 0, time: now });
-    } else {
-      const dt = now - e.time;
-      e.gap = e.gap === 0 ? dt : e.gap + (dt - e.gap) / 4;
-      e.time = now;
+      Object.assign(e, { region: r, period: 0, deltas: [] });
     }
     e.last = p;
     e.stamp = ++this.stamp;
     return e;
   }
 
-  /** Keeps the stream's lookahead requested, along its stride, inside its region. */
+  /** Keeps the stream's next lookahead positions requested, inside its region. */
   private advance(e: Stream, p: number, r: number): void {
     const c = this.core;
-    let f = e.frontier;
-    let ahead = Math.floor((f - p) / e.stride);
-    if (ahead < 0) {
-      f = p;
-      ahead = 0;
-    }
-    const want = this.lookahead(e.gap);
+    const want = this.lookahead();
     const lo = c.regionStart(r);
     const hi = c.regionEnd(r);
-    while (ahead < want) {
-      const q = f + e.stride;
-      if (q < lo || q >= hi) break;
-      if ((c.states[q] & ST_MASK) === ST_HOME && !this.ask(q, 0)) break;
-      f = q;
-      ahead += 1;
+    let q = p;
+    for (let i = 1; i <= want; i++) {
+      q += predicted(e, i);
+      if (q < lo || q >= hi) return;
+      if ((c.states[q] & ST_MASK) === ST_HOME && !this.ask(q)) return;
     }
-    e.frontier = f;
   }
 
-  /** Asks for `n` more of the region's pages still at home, in ascending order. */
+  /** Asks for `n` pages from the sweep of region `r` if it is sweeping, else of the next
+   * sweeping region after the one filled last. */
+  private fill(r: number, n: number): void {
+    let target = -1;
+    if (this.fillState[r] === FILL_SWEEPING) target = r;
+    else {
+      const count = Math.min(this.core.regionCount(), REGION_CAP);
+      for (let k = 0; k < count && target < 0; k++) {
+        const q = (this.fillNext + k) % count;
+        if (this.fillState[q] === FILL_SWEEPING) target = q;
+      }
+    }
+    if (target < 0) return;
+    this.fillNext = target + 1;
+    this.sweep(target, n);
+  }
+
+  /** Asks for `n` more of the region's pages still at home, in ascending order from its
+   * lowest event to its end, then from its start up to that event. */
   private sweep(r: number, n: number): void {
     const c = this.core;
     let at = this.cursor[r];
+    const lo = c.regionStart(r);
     const end = c.regionEnd(r);
+    const from = this.minPage[r];
     let got = 0;
-    while (got < n && at < end) {
+    let done = false;
+    while (got < n) {
+      if (at >= end) at = lo;
       if ((c.states[at] & ST_MASK) === ST_HOME) {
-        if (!this.ask(at, F_MARK)) break;
+        if (!this.ask(at)) break;
         got += 1;
       }
-      at++;
+      at += 1;
+      if (at === from || (at >= end && from === lo)) {
+        done = true;
+        break;
+      }
     }
     this.cursor[r] = at;
-    if (at >= end) this.bulk[r] = BULK_DONE;
+    if (done) this.fillState[r] = FILL_DONE;
   }
 }
