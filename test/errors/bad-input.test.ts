@@ -33,7 +33,8 @@ const cases: Case[] = [
   { name: "zero bandwidth", args: ["run", "--bandwidth", "0Gbps"], message: "ampom: option bandwidth: must be positive, got 0" },
   { name: "negative bandwidth", args: ["run", "--bandwidth", "-5Gbps"], message: 'ampom: bandwidth: cannot read "-5Gbps"' },
   { name: "migration point above 1", args: ["run", "--migrate-at", "1.5"], message: "ampom: option migrateAt (--migrate-at): Too big: expected number to be <=1 (got 1.5)" },
-  { name: "migration point below 0", args: ["run", "--migrate-at", "-0.1"], message: "ampom: option migrateAt (--migrate-at): Too small: expected number to be >=0 (got -0.1)" },
+  // refused while parsing the command line (a usage error: exit 2)
+  { name: "migration point below 0", args: ["run", "--migrate-at", "-0.1"], message: /^ampom: option '--migrate-at <f>' argument '-0\.1' is invalid/m, code: 2 },
   {
     name: "memory beyond the 4 GiB WebAssembly memory",
     args: ["run", "--memory", "4TiB"],
