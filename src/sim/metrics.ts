@@ -2,6 +2,7 @@
 import {
   C_ACCESSES, C_FAULT_STALL_NS, C_LATE_PREFETCHES, C_LATE_STALL_NS, C_PREFETCHED,
   C_PUSHED, C_RECORDS, C_REMOTE_FAULTS, C_USEFUL_PREFETCHES, C_USEFUL_PUSHES, C_ZERO_FILLS,
+  C_FAULT_PREFETCHES,
 } from "../core/abi.js";
 import type { BytesMoved } from "./bytes.js";
 import type { ProcessRun } from "./process.js";
@@ -28,6 +29,8 @@ export interface Metrics {
   accuracy: number;
   /** useful / (useful + remote faults): share of demand misses the prefetches removed */
   coverage: number;
+  /** prefetch pages sent with each remote-fault request, on average (0 without faults) */
+  prefetchPerFault: number;
   pushedPages: number;
   usefulPushes: number;
   faultStallNs: number;
@@ -80,6 +83,7 @@ export function readMetrics(proc: ProcessRun, labels: RunLabels): Metrics {
     usefulPrefetches: useful,
     accuracy: prefetched > 0 ? useful / prefetched : 0,
     coverage: useful + faults > 0 ? useful / (useful + faults) : 0,
+    prefetchPerFault: faults > 0 ? c[C_FAULT_PREFETCHES] / faults : 0,
     pushedPages: c[C_PUSHED],
     usefulPushes: c[C_USEFUL_PUSHES],
     faultStallNs: c[C_FAULT_STALL_NS],
