@@ -1,3 +1,8 @@
 // Exports of the WebAssembly core. The host drives it through src/core/wasm-core.ts.
 export { init, reset, run, answerRequests, deliver, migrate } from "./engine";
 export { layoutOffset } from "./arena";
+// Pure window functions of the policies, exported so that tests can check them against
+// the reference's twins directly.
+export { ampomWindow } from "./policies/ampom";
+export { linuxReadaheadWindow } from "./policies/linux-cluster";
+export { leapWindow } from "./policies/leap";
