@@ -62,7 +62,7 @@ timeout 20 munged --force --key-file="$WORK/munge/munge.key" --socket="$SOCKET" 
 timeout 10 munge --socket="$SOCKET" -n | timeout 10 unmunge --socket="$SOCKET" >/dev/null
 say "munged up"
 
-HOST=$(hostname -s)
+HOST=$(hostname -s 2>/dev/null || cut -d. -f1 /proc/sys/kernel/hostname)
 CPUS=$(nproc)
 cat > "$SLURM_CONF" <<CONF
 ClusterName=ampomtest
@@ -96,7 +96,7 @@ PartitionName=debug Nodes=$HOST Default=YES MaxTime=INFINITE State=UP
 CONF
 
 timeout 30 slurmctld -f "$SLURM_CONF"
-timeout 30 slurmd -f "$SLURM_CONF"
+timeout 30 slurmd -f "$SLURM_CONF" -N "$HOST"
 for i in $(seq 60); do
   state=$(timeout 10 sinfo -h -n "$HOST" -o %T 2>/dev/null || true)
   [ "$state" = idle ] && break
