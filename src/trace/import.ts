@@ -26,6 +26,7 @@ import { TraceTextParser, type PageSink, type TextFormat } from "./text.js";
 
 export const REGION_GAP_PAGES = 64;
 const SPOOL_BLOCK = 1 << 16;
+const CACHE = 1 << 12;
 const READ_CHUNK = 1 << 20;
 
 export interface ImportResult {
@@ -46,11 +47,70 @@ export interface ImportOptions {
   onProgress?: (bytesIn: number, records: number) => void;
 }
 
+/** Distinct virtual page numbers to first-seen ids: open addressing over typed arrays
+ * (a Map with non-small-integer keys was the import's bottleneck). */
+class VpnTable {
+  // slot i: [2i] the vpn, [2i + 1] its id or -1 (empty); one cache line per probe
+  private t = new Float64Array(2 << 16).fill(-1);
+  private mask = (1 << 16) - 1;
+  size = 0;
+
+  private slot(vpn: number): number {
+    const lo = vpn >>> 0;
+    const hi = (vpn / 4294967296) >>> 0;
+    let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
+    h ^= h >>> 15;
+    return h & this.mask;
+  }
+
+  /** The id of `vpn`, or -1. */
+  get(vpn: number): number {
+    const t = this.t;
+    let i = this.slot(vpn);
+    for (;;) {
+      const v = t[2 * i + 1];
+      if (v < 0 || t[2 * i] === vpn) return v;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  /** Adds a vpn known to be absent, with the next id. */
+  add(vpn: number): number {
+    if (4 * (this.size + 1) > this.t.length) this.grow();
+    let i = this.slot(vpn);
+    while (this.t[2 * i + 1] >= 0) i = (i + 1) & this.mask;
+    this.t[2 * i] = vpn;
+    this.t[2 * i + 1] = this.size;
+    return this.size++;
+  }
+
+  private grow(): void {
+    const old = this.t;
+    this.t = new Float64Array(old.length * 2).fill(-1);
+    this.mask = this.t.length / 2 - 1;
+    for (let j = 0; j < old.length; j += 2) {
+      if (old[j + 1] < 0) continue;
+      let i = this.slot(old[j]);
+      while (this.t[2 * i + 1] >= 0) i = (i + 1) & this.mask;
+      this.t[2 * i] = old[j];
+      this.t[2 * i + 1] = old[j + 1];
+    }
+  }
+
+  clear(): void {
+    this.t = new Float64Array(0);
+  }
+}
+
 /** Pass 1: the page sink that spools records and collects the distinct pages. */
 class Spooler implements PageSink {
   records = 0;
   accesses = 0;
-  private readonly ids = new Map<number, number>();
+  private ids = new VpnTable();
+  // a direct-mapped cache of recent pages in front of the table: traces keep coming
+  // back to a few code, stack and data pages, and the table's probes miss the caches
+  private readonly cacheVpn = new Float64Array(CACHE).fill(-1);
+  private readonly cacheId = new Int32Array(CACHE);
   vpns = new Float64Array(1 << 16);
   kinds = new Uint8Array(1 << 16);
   private readonly bId = new Uint32Array(SPOOL_BLOCK);
@@ -70,19 +130,14 @@ class Spooler implements PageSink {
   }
 
   add(vpn: number, gap: number, flags: number): void {
-    let id = this.ids.get(vpn);
-    if (id === undefined) {
-      id = this.ids.size;
-      this.ids.set(vpn, id);
-      if (id === this.vpns.length) {
-        const v = new Float64Array(id * 2);
-        v.set(this.vpns);
-        this.vpns = v;
-        const k = new Uint8Array(id * 2);
-        k.set(this.kinds);
-        this.kinds = k;
-      }
-      this.vpns[id] = vpn;
+    const c = (vpn >>> 0) & (CACHE - 1);
+    let id: number;
+    if (this.cacheVpn[c] === vpn) id = this.cacheId[c];
+    else {
+      id = this.ids.get(vpn);
+      if (id < 0) id = this.newPage(vpn);
+      this.cacheVpn[c] = vpn;
+      this.cacheId[c] = id;
     }
     this.kinds[id] |= flags;
     this.records++;
@@ -92,6 +147,20 @@ class Spooler implements PageSink {
     this.bGap[i] = gap;
     this.bFlags[i] = flags;
     if (this.n === SPOOL_BLOCK) this.flushBlock();
+  }
+
+  private newPage(vpn: number): number {
+    const id = this.ids.add(vpn);
+    if (id === this.vpns.length) {
+      const v = new Float64Array(id * 2);
+      v.set(this.vpns);
+      this.vpns = v;
+      const k = new Uint8Array(id * 2);
+      k.set(this.kinds);
+      this.kinds = k;
+    }
+    this.vpns[id] = vpn;
+    return id;
   }
 
   flushBlock(): void {
