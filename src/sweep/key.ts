@@ -21,7 +21,9 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-/** 16 hex digits of SHA-256 over the canonical resolved scenario. */
+/** 16 hex digits of SHA-256 over the canonical resolved scenario (a preset's prose
+ * description left out: rewording it changes no result). */
 export function runKey(scenario: Scenario): string {
-  return createHash("sha256").update(canonicalJson(scenario)).digest("hex").slice(0, 16);
+  const model = { ...scenario, network: { ...scenario.network, description: undefined } };
+  return createHash("sha256").update(canonicalJson(model)).digest("hex").slice(0, 16);
 }

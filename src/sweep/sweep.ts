@@ -91,7 +91,7 @@ export async function sweep(o: SweepOptions): Promise<SweepSummary> {
     const run = byKey.get(record.key);
     if (!run) {
       throw new Error(
-        `${file}:${line}: run ${record.key} is not part of ${plan.label} (${describeShard(o.shard)}); was this file written for another config or shard? Use another --out file`,
+        `${file}:${line}: run ${record.key} is not part of ${plan.label} (${describeShard(o.shard)}); was this file written for another config or shard, or by a version of ampom with other defaults? Use another --out file`,
       );
     }
     latest.set(record.key, { ...record, index: run.index });
