@@ -23,16 +23,18 @@ const workerFile = fileURLToPath(new URL(here.endsWith(".ts") ? "./worker.ts" : 
 /** A worker on the built file; or, when the sources run under tsx (tests, `node
  * --import tsx src/cli/main.ts`), a worker that registers tsx first, since Node 20
  * does not apply the parent's loader hooks to a worker's entry file. */
-function newWorker(): Worker {
+function newWorker(file: string): Worker {
   const execArgv = process.execArgv.filter((a) => !a.startsWith("--inspect"));
-  if (!workerFile.endsWith(".ts")) return new Worker(workerFile, { execArgv });
+  if (!file.endsWith(".ts")) return new Worker(file, { execArgv });
   const tsx = import.meta.resolve("tsx/esm/api");
-  const entry = pathToFileURL(workerFile).href;
+  const entry = pathToFileURL(file).href;
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
   return new Worker(boot, { eval: true, execArgv });
 }
 
-export async function runPool(tasks: PoolTask[], size: number, onResult: (r: PoolResult) => void): Promise<void> {
+/** Runs `tasks` on `size` threads of `file` (the sweep worker unless a test says
+ * otherwise), calling onResult once per task. */
+export async function runPool(tasks: PoolTask[], size: number, onResult: (r: PoolResult) => void, file = workerFile): Promise<void> {
   if (tasks.length === 0) return;
   const queue = tasks.slice();
   const count = Math.max(1, Math.min(size, tasks.length));
@@ -60,7 +62,7 @@ export async function runPool(tasks: PoolTask[], size: number, onResult: (r: Poo
     };
 
     const start = () => {
-      const w = newWorker();
+      const w = newWorker(file);
       workers.add(w);
       let current: PoolTask | undefined;
       const next = () => {
