@@ -17,11 +17,11 @@
 //    the process computes, as the oracle's do. A region of at most smallRegion pages
 //    at home (code, stack, small data) is fetched whole at its first unexplained fault.
 // The reference twin is src/core/reference-policies/ampom-plus.ts.
-import { scratch } from "../arena";
-import { ST_HOME, C_POLICY_WINDOW } from "../layout";
+import { scratch, mru } from "../arena";
+import { ST_HOME, C_POLICY_WINDOW, C_MRU_LEN } from "../layout";
 import {
   policyParam, regionOf, regionStart, regionEnd, regionCount, pageState,
-  request, arrival, setCounter,
+  request, arrival, setCounter, counter,
 } from "../pagetable";
 
 // stream table fields (f64 each); a stream is a page sequence whose deltas repeat
@@ -59,6 +59,7 @@ let probeB: i64 = -1;
 let firstAsked: i64 = -1; // first two pages of the current decision
 let secondAsked: i64 = -1;
 let asked: i32 = 0;
+let started: bool = false; // the first demand event after migration has been seen
 let fillNext: i32 = 0; // where the round of sweeping regions goes on
 let lastAsked: i64 = -1; // the newest page asked for: its arrival tells the link's backlog
 
@@ -96,6 +97,7 @@ export function ampomPlusReset(): void {
   probeA = probeB = firstAsked = secondAsked = lastAsked = -1;
   asked = 0;
   fillNext = 0;
+  started = false;
 }
 
 export function ampomPlusOnServed(ns: f64): void {
@@ -173,6 +175,16 @@ function onEvent(p: u32, now: f64, isFault: bool): void {
   firstAsked = secondAsked = -1;
   const r = regionOf(p);
   if (r < 0) return;
+  if (!started) {
+    // the first event: the pages the process used last before migration, that the
+    // mechanism did not send, are the likeliest next ones
+    started = true;
+    const n = <i32>counter(C_MRU_LEN);
+    for (let i = 0; i < n; i++) {
+      const q = load<u32>(mru + (<usize>i << 2));
+      if (pageState(q) == ST_HOME && !ask(q, 0)) break;
+    }
+  }
   const e = track(p, r);
   const explained = sget(e, S_PERIOD) >= 1;
   if (explained) advance(e, p, r);

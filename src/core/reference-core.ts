@@ -25,6 +25,8 @@ export interface PolicyServices {
   pageCount(): number;
   /** Regions in the region table (P_REGIONS). */
   regionCount(): number;
+  /** The i-th most recently used distinct page before migration (i < C_MRU_LEN). */
+  recentPage(i: number): number;
   /** When an in-flight page arrives (Infinity until the host answers). */
   arrival(page: number): number;
   request(page: number, flags: number): boolean;
@@ -99,6 +101,9 @@ export class ReferenceCore implements SimCore, PolicyServices {
   }
   regionCount(): number {
     return this.v.params[P_REGIONS];
+  }
+  recentPage(i: number): number {
+    return this.v.mru[i];
   }
   arrival(page: number): number {
     return this.arrivals[page];

@@ -1,7 +1,7 @@
 // ampom-plus, the project's own policy: the reference twin of
 // assembly/policies/ampom-plus.ts (streams by repeating delta patterns, lookahead sized
 // by bandwidth-delay, a fill that keeps the link busy; see the README).
-import { C_POLICY_WINDOW, REGION_CAP, ST_HOME, ST_MASK } from "../abi.js";
+import { C_MRU_LEN, C_POLICY_WINDOW, REGION_CAP, ST_HOME, ST_MASK } from "../abi.js";
 import type { PolicyServices } from "../reference-core.js";
 import type { ReferencePolicy } from "./index.js";
 
@@ -25,9 +25,10 @@ interface Stream {
   stamp: number;
 }
 
-/** The i-th delta (i >= 1) after the newest event of a stream with period `period`. */
-function predicted(s: Stream, i: number): number {
-  return s.deltas[s.period - 1 - ((i - 1) % s.period)];
+/** The i-th delta (i >= 1) after the stream's newest event, its deltas repeating with
+ * period `period` (the stream's own unless told). */
+function predicted(s: Stream, i: number, period = s.period): number {
+  return s.deltas[period - 1 - ((i - 1) % period)];
 }
 
 /** Records delta `d` as the stream's newest, and finds the smallest period with which
@@ -64,6 +65,8 @@ export class AmpomPlusPolicy implements ReferencePolicy {
   private readonly fillState = new Float64Array(REGION_CAP);
   private readonly cursor = new Float64Array(REGION_CAP);
   private fillNext = 0;
+  /** the first demand event after migration has been seen */
+  private started = false;
   private stamp = 0;
   /** fastest fault service seen, ns */
   private rtt = 0;
@@ -87,6 +90,7 @@ export class AmpomPlusPolicy implements ReferencePolicy {
     this.table = Array.from({ length: STREAM_CAP }, () => ({ region: -1, last: 0, period: 0, deltas: [], stamp: 0 }));
     for (const a of [this.events, this.minPage, this.fillState, this.cursor]) a.fill(0);
     this.fillNext = 0;
+    this.started = false;
     this.stamp = 0;
     this.rtt = 0;
     this.tx = 0;
@@ -139,6 +143,15 @@ export class AmpomPlusPolicy implements ReferencePolicy {
     this.asked = [];
     const r = c.regionOf(p);
     if (r < 0) return;
+    if (!this.started) {
+      // the first event: the pages the process used last before migration, that the
+      // mechanism did not send, are the likeliest next ones
+      this.started = true;
+      for (let i = 0; i < c.counter(C_MRU_LEN); i++) {
+        const q = c.recentPage(i);
+        if ((c.states[q] & ST_MASK) === ST_HOME && !this.ask(q)) break;
+      }
+    }
     const e = this.track(p, r);
     const explained = e.period >= 1;
     if (explained) this.advance(e, p, r);
@@ -190,7 +203,8 @@ export class AmpomPlusPolicy implements ReferencePolicy {
         q += predicted(s, j);
         if (q === p) {
           // continues: record the predicted deltas up to here (the pattern's phase)
-          for (let k = 1; k <= j; k++) pushDelta(s, predicted(s, 1));
+          const period = s.period;
+          for (let k = 1; k <= j; k++) pushDelta(s, predicted(s, 1, period));
           e = s;
           break;
         }
