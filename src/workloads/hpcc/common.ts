@@ -166,6 +166,40 @@ export class KernelStream implements RecordStream {
     }
   }
 
+  /** Parallel sweeps: for j in [from, to), the code page, then page j of each array
+   * (bases[i] + j, flags[i]). A generator, as run(). */
+  *sweep(code: number, bases: number[], flags: number[], from: number, to: number, gap: number): Generator<void, void, void> {
+    if (to <= from) return;
+    const m = bases.length;
+    if (this.countOnly) {
+      this.count += (to - from) * (m + 1) - (code === this.last ? 1 : 0);
+      this.last = bases[m - 1] + to - 1;
+      return;
+    }
+    // the first tile through emit(), which merges with a preceding record on the same page
+    this.emit(code, gap, CODE);
+    for (let a = 0; a < m; a++) this.emit(bases[a] + from, gap, flags[a]);
+    const b0 = bases[0], f0 = flags[0];
+    const b1 = m > 1 ? bases[1] : -1, f1 = m > 1 ? flags[1] : 0;
+    const b2 = m > 2 ? bases[2] : -1, f2 = m > 2 ? flags[2] : 0;
+    for (let j = from + 1; j < to; ) {
+      // room for whole tiles in the buffer, then one batch without per-record checks
+      if (this.len + 4 * 4096 > this.pages.length) this.grow();
+      const end = Math.min(to, j + 4096);
+      const pages = this.pages, gaps = this.gaps, fl = this.flags;
+      let i = this.len;
+      for (; j < end; j++) {
+        pages[i] = code; gaps[i] = gap; fl[i] = CODE; i++;
+        pages[i] = b0 + j; gaps[i] = gap; fl[i] = f0; i++;
+        if (m > 1) { pages[i] = b1 + j; gaps[i] = gap; fl[i] = f1; i++; }
+        if (m > 2) { pages[i] = b2 + j; gaps[i] = gap; fl[i] = f2; i++; }
+      }
+      this.len = i;
+      this.last = pages[i - 1];
+      if (this.len >= HIGH) yield;
+    }
+  }
+
   /** Pages of a column-major matrix block: columns c0..c1-1, page rows r0..r1-1 of each
    * column, `colPages` pages a column, column by column. A generator, as run(). */
   *block(base: number, colPages: number, c0: number, c1: number, r0: number, r1: number, gap: number, flags: number): Generator<void, void, void> {
@@ -257,7 +291,7 @@ export function call(k: KernelStream, sp: ProcessSpace, fn: number): void {
 
 /** Writes every page of an array once (initialisation), code and data interleaved. */
 export function initArray(k: KernelStream, sp: ProcessSpace, array: Region, accessesPerPage: number): Generator<void, void, void> {
-  return k.run(array.start, array.pages, tileGap(accessesPerPage, 2), WRITE, sp.text.start + FN.init);
+  return k.sweep(sp.text.start + FN.init, [array.start], [WRITE], 0, array.pages, tileGap(accessesPerPage, 2));
 }
 
 /** Elements of `bytes`-byte size that fit a page (at least 1). */
