@@ -7,5 +7,11 @@ export async function createCore(kind: CoreKind): Promise<SimCore> {
   return kind === "wasm" ? WasmCore.create() : new ReferenceCore();
 }
 
+/** The caller will not touch `core` or its views again: a WebAssembly core may be
+ * reused by a later createCore(). */
+export function releaseCore(core: SimCore): void {
+  if (core instanceof WasmCore) core.release();
+}
+
 export type { CoreKind, SimCore, CoreViews } from "./types.js";
 export { CapacityError } from "./types.js";

@@ -37,12 +37,28 @@ const imports = {
   },
 };
 
+// Instances handed back after a finished run, for the next create(): instantiating
+// costs ~2 ms of CPU (a fresh memory with its guard reservation, first-touch page
+// faults), which dominates short runs and sweeps of many. A reused instance is laid
+// out and zeroed again by init(), and reset() restarts every policy.
+const idle: WasmCore[] = [];
+const IDLE_MAX = 2;
+const IDLE_MEMORY_MAX = 64 << 20;
+
 export class WasmCore implements SimCore {
   readonly kind = "wasm" as const;
   private constructor(private readonly ex: Exports) {}
 
   static async create(): Promise<WasmCore> {
-    return new WasmCore(await instantiate(wasmModule(), imports));
+    return idle.pop() ?? new WasmCore(await instantiate(wasmModule(), imports));
+  }
+
+  /** The caller is done with this core and its views: keep it for a later create()
+   * unless its memory has grown large (memory never shrinks). */
+  release(): void {
+    if (idle.length < IDLE_MAX && this.ex.memory.buffer.byteLength <= IDLE_MEMORY_MAX && !idle.includes(this)) {
+      idle.push(this);
+    }
   }
 
   init(pageCount: number, chunkCapacity: number): CoreViews {

@@ -1,7 +1,7 @@
 // One scenario end to end: build the workload, the network and the process, run the
 // cluster, read the metrics; and, unless told not to, the baselines that give the
 // relative metrics (demand paging, full copy).
-import { createCore } from "../core/index.js";
+import { createCore, releaseCore } from "../core/index.js";
 import { mechanismParams, mechanisms, pushFor } from "../migration/registry.js";
 import { withBaselines } from "./compare.js";
 import { Network } from "../network/network.js";
@@ -64,7 +64,7 @@ export async function runScenario(s: Scenario, workload: Workload, eventLog?: Ev
   // a time trigger: the decision comes at that time if the process still runs at home
   if (at !== undefined) cluster.events.at(at, () => void cluster.migrate(proc, 1, "time"));
   guardCore(s, workload, () => cluster.run());
-  return readMetrics(proc, {
+  const metrics = readMetrics(proc, {
     workload: s.workload,
     mechanism: s.mechanism,
     policy: s.policy,
@@ -73,6 +73,8 @@ export async function runScenario(s: Scenario, workload: Workload, eventLog?: Ev
     seed: s.seed,
     memoryBytes: s.memoryBytes,
   });
+  releaseCore(core);
+  return metrics;
 }
 
 /** Runs the scenario the options describe, with its baselines unless `baselines: false`. */
