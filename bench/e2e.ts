@@ -13,7 +13,6 @@ import type { Metrics } from "../src/sim/metrics.js";
 import { policies } from "../src/policies/registry.js";
 import { workloadNames } from "../src/workloads/registry.js";
 import type { Workload } from "../src/workloads/types.js";
-import { CORES } from "./setup.js";
 import type { BenchSizes, EndToEndRow } from "./types.js";
 
 const fixtures = fileURLToPath(new URL("../test/fixtures/", import.meta.url));
