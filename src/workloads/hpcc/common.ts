@@ -143,6 +143,23 @@ export class KernelStream implements RecordStream {
     this.flags[i] = flags;
   }
 
+  /** Three records on three different pages (a tile of three), in one step. */
+  emit3(p0: number, g0: number, f0: number, p1: number, g1: number, f1: number, p2: number, g2: number, f2: number): void {
+    if (this.countOnly || p0 === this.last || this.len + 3 > this.pages.length) {
+      this.emit(p0, g0, f0);
+      this.emit(p1, g1, f1);
+      this.emit(p2, g2, f2);
+      return;
+    }
+    const i = this.len;
+    const pages = this.pages, gaps = this.gaps, flags = this.flags;
+    pages[i] = p0; gaps[i] = g0; flags[i] = f0;
+    pages[i + 1] = p1; gaps[i + 1] = g1; flags[i + 1] = f1;
+    pages[i + 2] = p2; gaps[i + 2] = g2; flags[i + 2] = f2;
+    this.len = i + 3;
+    this.last = p2;
+  }
+
   /** Count mode: `n` records whose count is known in closed form, the last on `lastPage`. */
   skip(n: number, lastPage: number): void {
     this.count += n;

@@ -126,9 +126,7 @@ export function randomAccessWorkload(o: WorkloadOptions): Workload {
         lo[j] = nl;
         const idx = (nh & hiMask) * 4294967296 + ((nl & loMask) >>> 0);
         // loop code, ran[j] updated on the stack, the table word read and written
-        k.emit(code, 4, CODE);
-        k.emit(stack, 2, WRITE);
-        k.emit(base + Math.floor(idx * scale), 2, WRITE);
+        k.emit3(code, 4, CODE, stack, 2, WRITE, base + Math.floor(idx * scale), 2, WRITE);
       }
       if (k.full) yield;
     }
