@@ -25,7 +25,7 @@ export function formatReport(r: BenchReport): string {
     `ampom bench (${r.mode}), ${r.startedAt}, node ${c.node}, ${c.cpus} cpus, load ${c.loadavgBefore[0].toFixed(2)} -> ${c.loadavgAfter[0].toFixed(2)}, ${c.seconds.toFixed(0)} s`,
   );
   if (r.micro.length) {
-    out.push("", "Microbenchmarks (operations per second, median sample)", "");
+    out.push("", "Microbenchmarks (operations per CPU-second, median sample)", "");
     out.push(
       table(
         ["hot path", "op", "wasm ops/s", "reference ops/s", "wasm/ref"],
