@@ -25,7 +25,8 @@ import { BLOCK_HEAD, DEFAULT_BLOCK_RECORDS, AMT_END, TRAILER_BYTES, encodeHeader
 import { TraceTextParser, type PageSink, type TextFormat } from "./text.js";
 
 export const REGION_GAP_PAGES = 64;
-const SPOOL_BLOCK = 1 << 16;
+// spool blocks are amt blocks: pass 2 turns one into the other
+const SPOOL_BLOCK = DEFAULT_BLOCK_RECORDS;
 const CACHE = 1 << 12;
 const READ_CHUNK = 1 << 20;
 
@@ -238,9 +239,8 @@ function writeAmt(sp: Spooler, output: string, pageSize: number): { regions: Reg
     let left = sp.records;
     const cs = Buffer.alloc(4);
     while (left > 0) {
-      // the spool was written in blocks of SPOOL_BLOCK records: ids, gaps, flags
-      const c = Math.min(SPOOL_BLOCK, left);
-      if (SPOOL_BLOCK !== B) throw new Error("internal: spool and amt block sizes differ");
+      // the spool holds blocks of SPOOL_BLOCK (= B) records: ids, gaps, flags
+      const c = Math.min(B, left);
       readFull(sp.fd, new Uint8Array(ids.buffer, 0, 4 * c), pos);
       const pages = new Uint32Array(block.buffer, BLOCK_HEAD, c);
       for (let i = 0; i < c; i++) pages[i] = dense[ids[i]];

@@ -203,6 +203,14 @@ describe("malformed input", () => {
     expect(readdirSync(dir).sort()).toEqual(["bad.gz", "bad.txt"]);
   });
 
+  it("reports a truncated gzip stream", async () => {
+    const dir = tempDir();
+    const gz = gzipSync(LACKEY.repeat(50));
+    writeFileSync(join(dir, "cut.gz"), gz.subarray(0, gz.length - 40));
+    await expect(importTrace(join(dir, "cut.gz"), join(dir, "o.amt"))).rejects.toThrow(/cut\.gz: cannot read trace: unexpected end of file/);
+    expect(existsSync(join(dir, "o.amt"))).toBe(false);
+  });
+
   it("reports a missing file and an empty trace", async () => {
     const dir = tempDir();
     await expect(importTrace(join(dir, "none.txt"), join(dir, "o.amt"))).rejects.toThrow(/none\.txt: cannot open trace: ENOENT/);
