@@ -40,7 +40,7 @@ export function mergeSweep(config: string | SweepConfig, inputs: string[], out: 
   if (missing.length > 0) {
     throw new Error(`${missing.length} of ${plan.runs.length} runs of ${plan.label} are in none of the inputs (grid indices ${listSome(missing)})`);
   }
-  const records: RunRecord[] = plan.runs.map((r) => ({ ...found.get(r.key)!.record, index: r.index }));
+  const records: RunRecord[] = plan.runs.map((r) => ({ ...found.get(r.key)!.record, index: r.index, options: r.options }));
   rewriteResults(out, records);
   return { out, runs: records.length, failed: records.filter((r) => r.error !== undefined).length };
 }

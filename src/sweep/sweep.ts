@@ -94,7 +94,9 @@ export async function sweep(o: SweepOptions): Promise<SweepSummary> {
         `${file}:${line}: run ${record.key} is not part of ${plan.label} (${describeShard(o.shard)}); was this file written for another config or shard, or by a version of ampom with other defaults? Use another --out file`,
       );
     }
-    latest.set(record.key, { ...record, index: run.index });
+    // index and options as this config spells the run (a grown grid may spell a kept
+    // run differently), so the finished file depends only on the config
+    latest.set(record.key, { ...record, index: run.index, options: run.options });
   }
   const skippedFailed = runs.filter((r) => latest.get(r.key)?.error !== undefined).length;
   const pending = runs.filter((r) => {

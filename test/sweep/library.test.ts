@@ -40,6 +40,22 @@ describe("library sweep()", () => {
   });
 });
 
+describe("growing a grid", () => {
+  it("adding values and a key reuses the finished runs and ends with the bytes of a fresh sweep", async () => {
+    const dir = scratchDir("lib-grow");
+    const out = join(dir, "grown.jsonl");
+    const small = { base: config.base, grid: { migrateAt: [0.2, 0.8] } };
+    // policy "none" is the default, so the small grid's runs are part of the grown one
+    const grown = { base: config.base, grid: { policy: ["none", "leap"], migrateAt: [0.2, 0.5, 0.8] } };
+    expect(await sweep({ config: small, out, workers: 2 })).toMatchObject({ total: 2, ran: 2 });
+    expect(await sweep({ config: grown, out, workers: 2 })).toMatchObject({ total: 6, skipped: 2, ran: 4 });
+    const fresh = join(dir, "fresh.jsonl");
+    await sweep({ config: grown, out: fresh, workers: 1 });
+    expect(readFileSync(out, "utf8")).toBe(readFileSync(fresh, "utf8"));
+    await expect(sweep({ config: small, out, workers: 1 })).rejects.toThrow(/:1: run \w{16} is not part of sweep config/);
+  });
+});
+
 describe("planSweep()", () => {
   it("keys are the hash of the resolved options: equal spellings are one run", () => {
     const a = planSweep({ base: { memory: "64MiB" } }).runs[0];
