@@ -52,7 +52,7 @@ describe("growing a grid", () => {
     const fresh = join(dir, "fresh.jsonl");
     await sweep({ config: grown, out: fresh, workers: 1 });
     expect(readFileSync(out, "utf8")).toBe(readFileSync(fresh, "utf8"));
-    await expect(sweep({ config: small, out, workers: 1 })).rejects.toThrow(/:1: run \w{16} is not part of sweep config/);
+    await expect(sweep({ config: small, out, workers: 1 })).rejects.toThrow(/grown\.jsonl:\d+: run \w{16} is not part of sweep config/);
   });
 });
 
