@@ -38,6 +38,28 @@ Examples:
   return program;
 }
 
+const SYSTEM_ERRORS: Record<string, string> = {
+  ENOENT: "no such file or directory",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EISDIR: "is a directory, expected a file",
+  ENOTDIR: "a part of the path is not a directory",
+  ENOSPC: "no space left on the device",
+  EROFS: "read-only file system",
+  EEXIST: "already exists",
+};
+
+/** One line for the user. A file-system error Node raised unwrapped reads as
+ * "PATH: what went wrong" rather than "ENOENT: no such file or directory, open 'PATH'". */
+export function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const sys = err as NodeJS.ErrnoException;
+  if (sys.code && sys.path && SYSTEM_ERRORS[sys.code] && err.message.startsWith(`${sys.code}:`)) {
+    return `${sys.path}: ${SYSTEM_ERRORS[sys.code]}`;
+  }
+  return err.message;
+}
+
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv, { from: "user" });
@@ -47,8 +69,7 @@ export async function main(argv: string[]): Promise<number> {
       // commander has printed the message (or the help) already
       return err.exitCode === 0 ? 0 : 2;
     }
-    const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`ampom: ${message}\n`);
+    process.stderr.write(`ampom: ${describeError(err)}\n`);
     if (process.env.AMPOM_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     return 1;
   }

@@ -1,7 +1,7 @@
 // Writes a reproduce run's outputs into a folder: results.json, CSV tables, one SVG
 // per figure, and report.html. Every file is written atomically (temp + rename).
-import { mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { writeFileAtomic } from "../util/atomic-file.js";
 import { makeFigures } from "./figures.js";
 import { reportHtml } from "./html.js";
@@ -14,7 +14,24 @@ export interface WrittenReport {
   files: string[];
 }
 
+/** Checks, before any long work and without creating anything, that `outDir` is a
+ * writable folder or can be made inside one. */
+export function checkOutDir(outDir: string): void {
+  const dir = resolve(outDir);
+  let probe = dir;
+  while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
+  if (!statSync(probe).isDirectory()) {
+    throw new Error(`--out ${outDir}: ${probe === dir ? "exists and" : `${probe}`} is not a folder (give a folder for report.html and its files)`);
+  }
+  try {
+    accessSync(probe, constants.W_OK);
+  } catch {
+    throw new Error(`--out ${outDir}: ${probe} is not writable`);
+  }
+}
+
 export function writeReport(r: ReproduceResults, outDir: string): WrittenReport {
+  checkOutDir(outDir);
   const dir = resolve(outDir);
   mkdirSync(dir, { recursive: true });
   const figures = makeFigures(r);

@@ -1,5 +1,5 @@
 // The `reproduce` command: files it writes, its quiet and JSON modes, help and bad input.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -57,6 +57,12 @@ describe("ampom reproduce", () => {
     expect(bg.code).toBe(1);
     expect(bg.stderr).toContain("--background: must be at least 0 and below 1, got 1.5");
     expect(existsSync(out)).toBe(false);
+    // an --out that is a file is refused before any simulation runs
+    writeFileSync(join(dir, "a-file"), "x");
+    const file = await ampom("reproduce", "--out", join(dir, "a-file"));
+    expect(file.code).toBe(1);
+    expect(file.stderr).toMatch(/a-file: exists and is not a folder/);
+    expect(readFileSync(join(dir, "a-file"), "utf8")).toBe("x");
   });
 
   it("--help lists the outputs and gives examples", async () => {

@@ -5,7 +5,7 @@ import { relative } from "node:path";
 import { DEFAULT_REPRODUCE_MEMORY, defaultKernels, reproduce, BUSY_BACKGROUND } from "../../report/reproduce.js";
 import { claimLines, headlineTable, policyMatrix, settingsLine, textTable } from "../../report/tables.js";
 import { pct, signedPct } from "../format.js";
-import { writeReport } from "../../report/write.js";
+import { checkOutDir, writeReport } from "../../report/write.js";
 import { parseSize } from "../../util/units.js";
 import { progressBar } from "../progress.js";
 import { parseFraction, parseNumber } from "../run-options.js";
@@ -52,6 +52,7 @@ Examples:
       if (!(o.background >= 0 && o.background < 1)) {
         throw new Error(`option --background: must be at least 0 and below 1, got ${o.background}`);
       }
+      checkOutDir(o.out);
       const started = performance.now();
       const bar = progressBar("reproduce", { quiet: o.quiet || o.json });
       let results;
