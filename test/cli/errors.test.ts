@@ -1,0 +1,25 @@
+// How the command line words errors it did not raise itself.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { describeError } from "../../src/cli/main.js";
+
+function thrown(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (err) {
+    return err;
+  }
+  throw new Error("expected a throw");
+}
+
+describe("describeError", () => {
+  it("turns Node's raw file-system errors into 'PATH: what went wrong'", () => {
+    expect(describeError(thrown(() => readFileSync("/no/such/trace.amt")))).toBe("/no/such/trace.amt: no such file or directory");
+    expect(describeError(thrown(() => readFileSync("/")))).toBe("/: is a directory, expected a file");
+  });
+
+  it("keeps messages that already say what was wrong", () => {
+    expect(describeError(new Error('unknown policy "x" (known: none)'))).toBe('unknown policy "x" (known: none)');
+    expect(describeError("plain")).toBe("plain");
+  });
+});
