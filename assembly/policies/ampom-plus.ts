@@ -38,10 +38,12 @@ const STREAM_CAP = 64;
 const MATCH_AHEAD = 4; // an event up to this many predicted positions on continues the stream
 // region table fields (f64 each), after the stream table
 const R_EVENTS = 0; // demand events in the region since migration
-const R_MIN = 1; // lowest page of those events
-const R_FILL = 3; // 0 off, 1 sweeping, 2 swept to the end
-const R_CURSOR = 4; // next page the sweep looks at
-const R_FIELDS = 5;
+const R_MIN = 1; // lowest and highest page of those events: the span the fill covers
+const R_MAX = 2;
+const R_FILL = 3; // 1 once the region has had fillAfter events
+const R_UP = 4; // the fill goes up from where it started to R_MAX ...
+const R_DOWN = 5; // ... then down to R_MIN
+const R_FIELDS = 6;
 const REGIONS_AT: usize = STREAM_CAP * S_FIELDS * 8;
 const REGION_SLOTS = 1024;
 
@@ -60,7 +62,8 @@ let firstAsked: i64 = -1; // first two pages of the current decision
 let secondAsked: i64 = -1;
 let asked: i32 = 0;
 let started: bool = false; // the first demand event after migration has been seen
-let fillNext: i32 = 0; // where the round of sweeping regions goes on
+let fillNext: i32 = 0;
+let filling: bool = false; // the last fill found a region with pages left to fill // where the round of sweeping regions goes on
 let lastAsked: i64 = -1; // the newest page asked for: its arrival tells the link's backlog
 
 // @ts-ignore: decorator
@@ -97,6 +100,7 @@ export function ampomPlusReset(): void {
   probeA = probeB = firstAsked = secondAsked = lastAsked = -1;
   asked = 0;
   fillNext = 0;
+  filling = false;
   started = false;
 }
 
@@ -112,11 +116,11 @@ export function ampomPlusOnUse(page: u32, now: f64, trigger: bool): void {
   onEvent(page, now, false);
 }
 
-/** Positions a stream keeps requested ahead: what the link carries in a round trip
- * plus the fill's backlog, at the link's time per page. */
+/** Positions a stream keeps requested ahead: what the link carries in a round trip,
+ * plus the fill's backlog while a fill runs, at the link's time per page. */
 function lookahead(): f64 {
   if (rtt <= 0 || tx <= 0) return 2;
-  const l = Math.floor(((fillRoundTrips + 1) * rtt) / tx) + 2;
+  const l = Math.floor(((filling ? fillRoundTrips + 1 : 1) * rtt) / tx) + 2;
   return l > maxLookahead ? maxLookahead : l;
 }
 
@@ -193,13 +197,16 @@ function onEvent(p: u32, now: f64, isFault: bool): void {
   const fp = <f64>p;
   if (u == 0) {
     rset(r, R_MIN, fp);
+    rset(r, R_MAX, fp);
     if (isFault && !explained) fetchSmallRegion(r);
   }
   if (fp < rget(r, R_MIN)) rset(r, R_MIN, fp);
+  if (fp > rget(r, R_MAX)) rset(r, R_MAX, fp);
   rset(r, R_EVENTS, u + 1);
   if (rget(r, R_FILL) == 0 && u + 1 >= fillAfter) {
     rset(r, R_FILL, 1);
-    rset(r, R_CURSOR, rget(r, R_MIN));
+    rset(r, R_UP, rget(r, R_MIN));
+    rset(r, R_DOWN, rget(r, R_MIN) - 1);
   }
   // keep the link busy: top its backlog up to F round trips with pages still at home of
   // the regions in use, in ascending order from their lowest event, region by region
@@ -304,52 +311,64 @@ function advance(e: i32, p: u32, r: i32): void {
   const want = <i32>lookahead();
   const lo = <f64>regionStart(r);
   const hi = <f64>regionEnd(r);
+  const size = hi - lo;
   let q = <f64>p;
   for (let i = 1; i <= want; i++) {
     q += predicted(e, period, i);
+    // a stream that runs off its region goes on from the other end, as repeated
+    // sweeps over an array do
+    if (q >= hi) q -= size;
+    else if (q < lo) q += size;
     if (q < lo || q >= hi) break;
     if (pageState(<u32>q) == ST_HOME && !ask(<u32>q, 0)) break;
   }
 }
 
-/** Asks for `n` pages from the sweep of region `r` if it is sweeping, else of the next
- * sweeping region after the one filled last. */
+// @ts-ignore: decorator
+@inline function fillLeft(r: i32): bool {
+  return rget(r, R_FILL) == 1 && (rget(r, R_UP) <= rget(r, R_MAX) || rget(r, R_DOWN) >= rget(r, R_MIN));
+}
+
+/** Asks for `n` pages from the fill of region `r` if it has pages left to fill, else of
+ * the next such region after the one filled last. */
 function fill(r: i32, n: f64): void {
   let target = -1;
-  if (rget(r, R_FILL) == 1) target = r;
+  if (fillLeft(r)) target = r;
   else {
     const count = regionCount() < REGION_SLOTS ? regionCount() : REGION_SLOTS;
     for (let k = 0; k < count && target < 0; k++) {
       const q = (fillNext + k) % count;
-      if (rget(q, R_FILL) == 1) target = q;
+      if (fillLeft(q)) target = q;
     }
   }
+  filling = target >= 0;
   if (target < 0) return;
   fillNext = target + 1;
   sweep(target, n);
 }
 
-/** Asks for `n` more of the region's pages still at home, in ascending order from its
- * lowest event to its end, then from its start up to that event. */
+/** Asks for `n` more pages still at home inside the span of the region's events: up
+ * from where the fill started, then down. */
 function sweep(r: i32, n: f64): void {
-  let c = rget(r, R_CURSOR);
-  const lo = <f64>regionStart(r);
-  const end = <f64>regionEnd(r);
-  const from = rget(r, R_MIN);
   let got: f64 = 0;
-  let done = false;
-  while (got < n) {
-    if (c >= end) c = lo;
-    if (pageState(<u32>c) == ST_HOME) {
-      if (!ask(<u32>c, 0)) break;
+  let up = rget(r, R_UP);
+  const max = rget(r, R_MAX);
+  while (got < n && up <= max) {
+    if (pageState(<u32>up) == ST_HOME) {
+      if (!ask(<u32>up, 0)) break;
       got += 1;
     }
-    c += 1;
-    if (c == from || (c >= end && from == lo)) {
-      done = true;
-      break;
-    }
+    up += 1;
   }
-  rset(r, R_CURSOR, c);
-  if (done) rset(r, R_FILL, 2);
+  rset(r, R_UP, up);
+  let down = rget(r, R_DOWN);
+  const min = rget(r, R_MIN);
+  while (got < n && down >= min) {
+    if (pageState(<u32>down) == ST_HOME) {
+      if (!ask(<u32>down, 0)) break;
+      got += 1;
+    }
+    down -= 1;
+  }
+  rset(r, R_DOWN, down);
 }

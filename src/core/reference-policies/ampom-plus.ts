@@ -47,10 +47,6 @@ export function pushDelta(s: Stream, d: number): void {
   }
 }
 
-const FILL_OFF = 0;
-const FILL_SWEEPING = 1;
-const FILL_DONE = 2;
-
 export class AmpomPlusPolicy implements ReferencePolicy {
   private streamCount = 16;
   private maxStride = 4096;
@@ -59,12 +55,18 @@ export class AmpomPlusPolicy implements ReferencePolicy {
   private smallRegion = 64;
   private fillRoundTrips = 16;
   private table: Stream[] = [];
-  // per region: demand events since migration, the lowest of their pages, the fill
+  // per region: demand events since migration, the span of their pages (what the fill
+  // covers), whether the fill runs, and its two cursors (up from where it started to
+  // the span's top, then down to its bottom)
   private readonly events = new Float64Array(REGION_CAP);
   private readonly minPage = new Float64Array(REGION_CAP);
-  private readonly fillState = new Float64Array(REGION_CAP);
-  private readonly cursor = new Float64Array(REGION_CAP);
+  private readonly maxPage = new Float64Array(REGION_CAP);
+  private readonly fillOn = new Uint8Array(REGION_CAP);
+  private readonly up = new Float64Array(REGION_CAP);
+  private readonly down = new Float64Array(REGION_CAP);
   private fillNext = 0;
+  /** the last fill found a region with pages left to fill */
+  private filling = false;
   /** the first demand event after migration has been seen */
   private started = false;
   private stamp = 0;
@@ -88,8 +90,9 @@ export class AmpomPlusPolicy implements ReferencePolicy {
     this.smallRegion = c.policyParam(4);
     this.fillRoundTrips = c.policyParam(5);
     this.table = Array.from({ length: STREAM_CAP }, () => ({ region: -1, last: 0, period: 0, deltas: [], stamp: 0 }));
-    for (const a of [this.events, this.minPage, this.fillState, this.cursor]) a.fill(0);
+    for (const a of [this.events, this.minPage, this.maxPage, this.fillOn, this.up, this.down]) a.fill(0);
     this.fillNext = 0;
+    this.filling = false;
     this.started = false;
     this.stamp = 0;
     this.rtt = 0;
@@ -111,11 +114,12 @@ export class AmpomPlusPolicy implements ReferencePolicy {
     this.onEvent(page, now, false);
   }
 
-  /** Positions a stream keeps requested ahead: what the link carries in a round trip
-   * plus the fill's backlog, at the link's time per page. */
+  /** Positions a stream keeps requested ahead: what the link carries in a round trip,
+   * plus the fill's backlog while a fill runs, at the link's time per page. */
   lookahead(): number {
     if (this.rtt <= 0 || this.tx <= 0) return 2;
-    return Math.min(Math.floor(((this.fillRoundTrips + 1) * this.rtt) / this.tx) + 2, this.maxLookahead);
+    const trips = this.filling ? this.fillRoundTrips + 1 : 1;
+    return Math.min(Math.floor((trips * this.rtt) / this.tx) + 2, this.maxLookahead);
   }
 
   private ask(page: number): boolean {
@@ -158,14 +162,16 @@ export class AmpomPlusPolicy implements ReferencePolicy {
     // the region's demand events: how many, and the lowest page (where its fill starts)
     const u = this.events[r];
     if (u === 0) {
-      this.minPage[r] = p;
+      this.minPage[r] = this.maxPage[r] = p;
       if (isFault && !explained) this.fetchSmallRegion(r);
     }
     this.minPage[r] = Math.min(this.minPage[r], p);
+    this.maxPage[r] = Math.max(this.maxPage[r], p);
     this.events[r] = u + 1;
-    if (this.fillState[r] === FILL_OFF && u + 1 >= this.fillAfter) {
-      this.fillState[r] = FILL_SWEEPING;
-      this.cursor[r] = this.minPage[r];
+    if (!this.fillOn[r] && u + 1 >= this.fillAfter) {
+      this.fillOn[r] = 1;
+      this.up[r] = this.minPage[r];
+      this.down[r] = this.minPage[r] - 1;
     }
     // keep the link busy: top its backlog up to F round trips with pages still at home of
     // the regions in use, in ascending order from their lowest event, region by region
@@ -257,51 +263,53 @@ export class AmpomPlusPolicy implements ReferencePolicy {
     let q = p;
     for (let i = 1; i <= want; i++) {
       q += predicted(e, i);
+      // a stream that runs off its region goes on from the other end, as repeated
+      // sweeps over an array do
+      if (q >= hi) q -= hi - lo;
+      else if (q < lo) q += hi - lo;
       if (q < lo || q >= hi) return;
       if ((c.states[q] & ST_MASK) === ST_HOME && !this.ask(q)) return;
     }
   }
 
-  /** Asks for `n` pages from the sweep of region `r` if it is sweeping, else of the next
-   * sweeping region after the one filled last. */
+  private fillLeft(r: number): boolean {
+    return this.fillOn[r] === 1 && (this.up[r] <= this.maxPage[r] || this.down[r] >= this.minPage[r]);
+  }
+
+  /** Asks for `n` pages from the fill of region `r` if it has pages left to fill, else of
+   * the next such region after the one filled last. */
   private fill(r: number, n: number): void {
     let target = -1;
-    if (this.fillState[r] === FILL_SWEEPING) target = r;
+    if (this.fillLeft(r)) target = r;
     else {
       const count = Math.min(this.core.regionCount(), REGION_CAP);
       for (let k = 0; k < count && target < 0; k++) {
         const q = (this.fillNext + k) % count;
-        if (this.fillState[q] === FILL_SWEEPING) target = q;
+        if (this.fillLeft(q)) target = q;
       }
     }
+    this.filling = target >= 0;
     if (target < 0) return;
     this.fillNext = target + 1;
     this.sweep(target, n);
   }
 
-  /** Asks for `n` more of the region's pages still at home, in ascending order from its
-   * lowest event to its end, then from its start up to that event. */
+  /** Asks for `n` more pages still at home inside the span of the region's events: up
+   * from where the fill started, then down. */
   private sweep(r: number, n: number): void {
-    const c = this.core;
-    let at = this.cursor[r];
-    const lo = c.regionStart(r);
-    const end = c.regionEnd(r);
-    const from = this.minPage[r];
+    const atHome = (q: number) => (this.core.states[q] & ST_MASK) === ST_HOME;
     let got = 0;
-    let done = false;
-    while (got < n) {
-      if (at >= end) at = lo;
-      if ((c.states[at] & ST_MASK) === ST_HOME) {
-        if (!this.ask(at)) break;
-        got += 1;
-      }
-      at += 1;
-      if (at === from || (at >= end && from === lo)) {
-        done = true;
-        break;
+    for (; got < n && this.up[r] <= this.maxPage[r]; this.up[r]++) {
+      if (atHome(this.up[r])) {
+        if (!this.ask(this.up[r])) return;
+        got++;
       }
     }
-    this.cursor[r] = at;
-    if (done) this.fillState[r] = FILL_DONE;
+    for (; got < n && this.down[r] >= this.minPage[r]; this.down[r]--) {
+      if (atHome(this.down[r])) {
+        if (!this.ask(this.down[r])) return;
+        got++;
+      }
+    }
   }
 }
