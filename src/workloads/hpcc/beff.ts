@@ -10,7 +10,7 @@
 // Each message is an MPI call: its code page and a stack frame, then page by page the
 // source and the destination. Working set w scales L_max.
 import type { Workload, WorkloadOptions } from "../types.js";
-import { CODE, FN, READ, WRITE, call, kernelWorkload, processSpace, startup, type KernelStream } from "./common.js";
+import { CODE, FN, READ, WRITE, call, kernelWorkload, processSpace, startup, type KernelBody, type KernelStream } from "./common.js";
 
 export function beffWorkload(o: WorkloadOptions): Workload {
   const half = Math.max(1, Math.floor(o.memoryBytes / 2));
@@ -21,11 +21,10 @@ export function beffWorkload(o: WorkloadOptions): Workload {
   const sizes: number[] = [];
   for (let s = 1; s < lmax; s *= 2) sizes.push(s);
   sizes.push(lmax);
-  const iterations = o.iterations ?? 8;
   const sendCode = sp.text.start + FN.kernel;
   const recvCode = sp.text.start + FN.kernel2;
 
-  function* body(k: KernelStream) {
+  const makeBody = (iterations: number): KernelBody => function* body(k: KernelStream) {
     startup(k, sp);
     call(k, sp, FN.kernel3);
     for (const size of sizes) {
@@ -47,6 +46,6 @@ export function beffWorkload(o: WorkloadOptions): Workload {
       }
     }
     call(k, sp, FN.timer);
-  }
-  return kernelWorkload("beff", o, sp, body);
+  };
+  return kernelWorkload("beff", o, sp, makeBody, 8);
 }

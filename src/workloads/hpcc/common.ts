@@ -330,9 +330,22 @@ export function blockEdge(n: number, perPageRow: number, grid: number): number {
   return Math.max(1, b);
 }
 
-/** Builds the Workload of a kernel: records counted by one pass of the body in
- * count mode (bulk runs and blocks are counted without being produced). */
-export function kernelWorkload(name: string, o: WorkloadOptions, sp: ProcessSpace, body: KernelBody): Workload {
+/** Builds the Workload of a kernel from its body for a number of iterations. Records
+ * are counted by one pass of the body in count mode (bulk runs and blocks are counted
+ * without being produced). Without --iterations, the kernel runs its default number of
+ * iterations, or more when initialisation would otherwise exceed a third of the trace:
+ * the working-set option only shows after initialisation, and the default migration
+ * point (--migrate-at 0.5) must fall in the kernel proper. */
+export function kernelWorkload(name: string, o: WorkloadOptions, sp: ProcessSpace, makeBody: (iterations: number) => KernelBody, defaultIterations: number): Workload {
+  const count = (iterations: number) => new KernelStream(makeBody(iterations), true).countAll();
+  let iterations = o.iterations ?? defaultIterations;
+  if (o.iterations === undefined) {
+    const one = count(1);
+    const perIteration = count(2) - one;
+    const fixed = one - perIteration;
+    if (perIteration > 0) iterations = Math.max(defaultIterations, Math.ceil((2 * fixed) / perIteration));
+  }
+  const body = makeBody(iterations);
   const records = new KernelStream(body, true).countAll();
   return {
     name,

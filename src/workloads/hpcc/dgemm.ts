@@ -10,7 +10,7 @@
 import type { Workload, WorkloadOptions } from "../types.js";
 import {
   CODE, FN, Matrix, READ, WRITE, blockEdge, call, initArray, kernelWorkload, matrixBlock, processSpace, share,
-  startup, tileGap, type KernelStream,
+  startup, tileGap, type KernelBody, type KernelStream,
 } from "./common.js";
 
 export function dgemmWorkload(o: WorkloadOptions): Workload {
@@ -20,11 +20,10 @@ export function dgemmWorkload(o: WorkloadOptions): Workload {
   const [A, B, C] = sp.arrays;
   const nw = share(n, Math.sqrt(o.workingSet));
   const edge = blockEdge(nw, m.perPage, 8);
-  const iterations = o.iterations ?? 1;
   const pack = sp.text.start + FN.kernel;
   const kernel = sp.text.start + FN.kernel2;
 
-  function* body(k: KernelStream) {
+  const makeBody = (iterations: number): KernelBody => function* body(k: KernelStream) {
     startup(k, sp);
     call(k, sp, FN.init);
     for (const r of sp.arrays) yield* initArray(k, sp, r, 2 * m.perPage);
@@ -52,6 +51,6 @@ export function dgemmWorkload(o: WorkloadOptions): Workload {
       }
     }
     call(k, sp, FN.timer);
-  }
-  return kernelWorkload("dgemm", o, sp, body);
+  };
+  return kernelWorkload("dgemm", o, sp, makeBody, 1);
 }

@@ -12,7 +12,7 @@
 // first nw points, nw the largest power of two <= max(2, w n). `iterations` transforms
 // (default 2: forward and inverse).
 import type { Workload, WorkloadOptions } from "../types.js";
-import { CODE, FN, READ, WRITE, call, initArray, kernelWorkload, processSpace, startup, type KernelStream } from "./common.js";
+import { CODE, FN, READ, WRITE, call, initArray, kernelWorkload, processSpace, startup, type KernelBody, type KernelStream } from "./common.js";
 
 function log2Floor(x: number): number {
   let k = 0;
@@ -40,7 +40,6 @@ export function fftWorkload(o: WorkloadOptions): Workload {
   const logW = Math.min(logN, Math.max(1, log2Floor(Math.max(2, o.workingSet * n))));
   const nw = 2 ** logW;
   const wPages = Math.ceil(nw / e);
-  const iterations = o.iterations ?? 2;
   const revCode = sp.text.start + FN.kernel;
   const bflyCode = sp.text.start + FN.kernel2;
 
@@ -116,7 +115,7 @@ export function fftWorkload(o: WorkloadOptions): Workload {
     }
   }
 
-  function* body(k: KernelStream) {
+  const makeBody = (iterations: number): KernelBody => function* body(k: KernelStream) {
     startup(k, sp);
     call(k, sp, FN.init);
     yield* initArray(k, sp, sp.arrays[0], 2 * e);
@@ -131,6 +130,6 @@ export function fftWorkload(o: WorkloadOptions): Workload {
       yield* butterflies(k);
     }
     call(k, sp, FN.timer);
-  }
-  return kernelWorkload("fft", o, sp, body);
+  };
+  return kernelWorkload("fft", o, sp, makeBody, 2);
 }

@@ -14,7 +14,7 @@ import type { Workload, WorkloadOptions } from "../types.js";
 import { Random } from "../../util/random.js";
 import {
   CODE, FN, Matrix, READ, WRITE, blockEdge, call, initArray, kernelWorkload, matrixBlock, processSpace, share,
-  startup, tileGap, type KernelStream,
+  startup, tileGap, type KernelBody, type KernelStream,
 } from "./common.js";
 
 export function hplWorkload(o: WorkloadOptions): Workload {
@@ -24,10 +24,9 @@ export function hplWorkload(o: WorkloadOptions): Workload {
   const A = sp.arrays[0].start;
   const nw = share(n, Math.sqrt(o.workingSet));
   const nb = blockEdge(nw, m.perPage, 8);
-  const iterations = o.iterations ?? 1;
   const text = sp.text.start;
 
-  function* body(k: KernelStream) {
+  const makeBody = (iterations: number): KernelBody => function* body(k: KernelStream) {
     startup(k, sp);
     call(k, sp, FN.init);
     yield* initArray(k, sp, sp.arrays[0], 2 * m.perPage);
@@ -66,10 +65,15 @@ export function hplWorkload(o: WorkloadOptions): Workload {
           // 2. row swaps, column by column
           const swapGap = tileGap(2 * (p1 - p0) * (c1 - c0), 1 + rows * (c1 - c0));
           k.emit(text + FN.kernel2, swapGap, CODE);
-          for (let c = c0; c < c1; c++) {
-            const col = A + c * m.colPages;
-            for (let i = 0; i < rows; i++) k.emit(col + swapRows[i], swapGap, WRITE);
-            if (k.full) yield;
+          if (k.countOnly) {
+            // distinct pages in every column, after a code page: no merges
+            k.skip(rows * (c1 - c0), A + (c1 - 1) * m.colPages + swapRows[rows - 1]);
+          } else {
+            for (let c = c0; c < c1; c++) {
+              const col = A + c * m.colPages;
+              for (let i = 0; i < rows; i++) k.emit(col + swapRows[i], swapGap, WRITE);
+              if (k.full) yield;
+            }
           }
           // 3. triangular solve of the U12 block
           const trsmRecs = 1 + m.blockPages(p0, p1, c0, c1);
@@ -91,6 +95,6 @@ export function hplWorkload(o: WorkloadOptions): Workload {
       }
     }
     call(k, sp, FN.timer);
-  }
-  return kernelWorkload("hpl", o, sp, body);
+  };
+  return kernelWorkload("hpl", o, sp, makeBody, 1);
 }

@@ -10,7 +10,7 @@
 import type { Workload, WorkloadOptions } from "../types.js";
 import {
   CODE, FN, Matrix, READ, WRITE, blockEdge, call, initArray, kernelWorkload, matrixBlock, processSpace, share,
-  startup, tileGap, type KernelStream,
+  startup, tileGap, type KernelBody, type KernelStream,
 } from "./common.js";
 
 export function ptransWorkload(o: WorkloadOptions): Workload {
@@ -20,10 +20,9 @@ export function ptransWorkload(o: WorkloadOptions): Workload {
   const [A, B] = sp.arrays;
   const nw = share(n, Math.sqrt(o.workingSet));
   const edge = blockEdge(nw, m.perPage, 8);
-  const iterations = o.iterations ?? 2;
   const code = sp.text.start + FN.kernel;
 
-  function* body(k: KernelStream) {
+  const makeBody = (iterations: number): KernelBody => function* body(k: KernelStream) {
     startup(k, sp);
     call(k, sp, FN.init);
     yield* initArray(k, sp, A, 2 * m.perPage);
@@ -45,6 +44,6 @@ export function ptransWorkload(o: WorkloadOptions): Workload {
       }
     }
     call(k, sp, FN.timer);
-  }
-  return kernelWorkload("ptrans", o, sp, body);
+  };
+  return kernelWorkload("ptrans", o, sp, makeBody, 2);
 }

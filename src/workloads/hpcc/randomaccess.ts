@@ -15,7 +15,7 @@
 // Each update is a tile: code page, the stack page holding ran[], the table page.
 // Working set w: the index is scaled onto the first w of the table.
 import type { Workload, WorkloadOptions } from "../types.js";
-import { CODE, FN, WRITE, call, initArray, kernelWorkload, perPage, processSpace, startup, type KernelStream } from "./common.js";
+import { CODE, FN, WRITE, call, initArray, kernelWorkload, perPage, processSpace, startup, type KernelBody, type KernelStream } from "./common.js";
 
 export const POLY = 7n;
 const MASK64 = (1n << 64n) - 1n;
@@ -80,10 +80,7 @@ export function randomAccessWorkload(o: WorkloadOptions): Workload {
   const tablePages = Math.ceil(words / wpp);
   const sp = processSpace(o.pageSize, [{ name: "table", pages: tablePages }]);
   const table = sp.arrays[0];
-  const perStream = Math.ceil(((o.iterations ?? 4) * tablePages) / STREAMS);
-  const updates = perStream * STREAMS;
   const nupdate = 4 * words;
-  const stride = Math.max(1, Math.floor(nupdate / updates));
   // page of index i: floor(i * w / wpp); the table base is added in the loop
   const scale = Math.min(1, o.workingSet) / wpp;
   const hiMask = logWords > 32 ? 2 ** (logWords - 32) - 1 : 0;
@@ -91,9 +88,12 @@ export function randomAccessWorkload(o: WorkloadOptions): Workload {
   const code = sp.text.start + FN.kernel;
   const stack = sp.stackTop;
   const seedOffset = BigInt(Math.max(0, o.seed - 1)) * BigInt(nupdate);
-  let jump: Uint32Array | null = null;
+  const jumps = new Map<number, Uint32Array>();
 
-  function* body(k: KernelStream) {
+  const makeBody = (iterations: number): KernelBody => function* body(k: KernelStream) {
+    const perStream = Math.ceil((iterations * tablePages) / STREAMS);
+    const updates = perStream * STREAMS;
+    const stride = Math.max(1, Math.floor(nupdate / updates));
     startup(k, sp);
     call(k, sp, FN.init);
     yield* initArray(k, sp, table, 2 * wpp); // Table[i] = i
@@ -111,7 +111,8 @@ export function randomAccessWorkload(o: WorkloadOptions): Workload {
       lo[j] = Number(x & 0xffffffffn);
       x = mulmod(x, streamGap);
     }
-    const t = (jump ??= multiplyTables(hpccStarts(BigInt(stride))));
+    let t = jumps.get(stride);
+    if (!t) jumps.set(stride, (t = multiplyTables(hpccStarts(BigInt(stride)))));
     const base = table.start;
     for (let i = 0; i < perStream; i++) {
       for (let j = 0; j < STREAMS; j++) {
@@ -130,6 +131,6 @@ export function randomAccessWorkload(o: WorkloadOptions): Workload {
       }
       if (k.full) yield;
     }
-  }
-  return kernelWorkload("randomaccess", o, sp, body);
+  };
+  return kernelWorkload("randomaccess", o, sp, makeBody, 4);
 }

@@ -6,7 +6,7 @@
 // `workingSet` share of each array's pages. A tile is one page index j of the loop:
 // code page, then page j of each array the operation touches, in source order.
 import type { Workload, WorkloadOptions } from "../types.js";
-import { FN, READ, WRITE, call, kernelWorkload, perPage, processSpace, share, startup, type KernelStream } from "./common.js";
+import { FN, READ, WRITE, call, kernelWorkload, perPage, processSpace, share, startup, type KernelBody, type KernelStream } from "./common.js";
 
 export function streamWorkload(o: WorkloadOptions): Workload {
   const elems = Math.max(1, Math.floor(o.memoryBytes / 24));
@@ -15,7 +15,6 @@ export function streamWorkload(o: WorkloadOptions): Workload {
   const sp = processSpace(o.pageSize, ["a", "b", "c"].map((name) => ({ name, pages })));
   const [a, b, c] = sp.arrays.map((r) => r.start);
   const active = share(pages, o.workingSet);
-  const iterations = o.iterations ?? 4;
   const text = sp.text.start;
   // operation: code page, then (array base, flags) in the order the loop touches them
   const ops: Array<[number, Array<[number, number]>]> = [
@@ -24,7 +23,7 @@ export function streamWorkload(o: WorkloadOptions): Workload {
     [FN.kernel3, [[a, READ], [b, READ], [c, WRITE]]],
     [FN.kernel4, [[b, READ], [c, READ], [a, WRITE]]],
   ];
-  function* body(k: KernelStream) {
+  const makeBody = (iterations: number): KernelBody => function* body(k: KernelStream) {
     startup(k, sp);
     call(k, sp, FN.init);
     // a, b, c written: 3 stores and one instruction per element over 4 records
@@ -37,6 +36,6 @@ export function streamWorkload(o: WorkloadOptions): Workload {
       }
     }
     call(k, sp, FN.timer);
-  }
-  return kernelWorkload("stream", o, sp, body);
+  };
+  return kernelWorkload("stream", o, sp, makeBody, 4);
 }
