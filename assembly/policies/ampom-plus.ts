@@ -32,7 +32,7 @@ const S_COUNT = 3; // deltas recorded, at most DELTAS
 const S_STAMP = 4; // last use, for replacement
 const S_DELTAS = 8; // DELTAS deltas, newest first
 const DELTAS = 32;
-const MAX_PERIOD = 16;
+const PERIOD_CAP = 16;
 const S_FIELDS = S_DELTAS + DELTAS;
 const STREAM_CAP = 64;
 const MATCH_AHEAD = 4; // an event up to this many predicted positions on continues the stream
@@ -53,6 +53,7 @@ let maxLookahead: f64 = 256;
 let fillAfter: f64 = 16;
 let smallRegion: f64 = 64;
 let fillRoundTrips: f64 = 16;
+let maxPeriod: i32 = 16;
 let stamp: f64 = 0;
 let rtt: f64 = 0; // fastest fault service seen, ns
 let tx: f64 = 0; // link time per page, ns (0 until learned)
@@ -92,6 +93,8 @@ export function ampomPlusReset(): void {
   fillAfter = policyParam(3);
   smallRegion = policyParam(4);
   fillRoundTrips = policyParam(5);
+  maxPeriod = <i32>policyParam(6);
+  if (maxPeriod > PERIOD_CAP) maxPeriod = PERIOD_CAP;
   memory.fill(scratch, 0, REGIONS_AT + <usize>(REGION_SLOTS * R_FIELDS * 8));
   for (let i = 0; i < STREAM_CAP; i++) sset(i, S_REGION, -1);
   stamp = 0;
@@ -153,7 +156,7 @@ function pushDelta(e: i32, d: f64): void {
   if (n > DELTAS) n = DELTAS;
   sset(e, S_COUNT, <f64>n);
   let period = 0;
-  for (let p = 1; p <= MAX_PERIOD && 2 * p <= n && period == 0; p++) {
+  for (let p = 1; p <= maxPeriod && 2 * p <= n && period == 0; p++) {
     let same = true;
     for (let j = 0; j < p && same; j++) same = delta(e, j) == delta(e, j + p);
     if (same) period = p;

@@ -89,6 +89,7 @@ export const policies: Record<string, PolicyInfo> = {
       { name: "fillAfter", default: 16, description: "demand events in a region before the fill may take its pages" },
       { name: "smallRegion", default: 64, description: "a region with at most this many pages at home is fetched whole at its first unexplained fault" },
       { name: "fillRoundTrips", default: 16, description: "the fill keeps this many fault round trips of pages queued on the link" },
+      { name: "maxPeriod", default: 16, description: "longest repeating delta pattern a stream may follow (1: constant strides only; at most 16)" },
     ],
   },
 };

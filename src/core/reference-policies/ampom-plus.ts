@@ -7,7 +7,7 @@ import type { ReferencePolicy } from "./index.js";
 
 const STREAM_CAP = 64;
 const DELTAS = 32;
-const MAX_PERIOD = 16;
+const PERIOD_CAP = 16;
 /** an event up to this many predicted positions on continues a stream */
 const MATCH_AHEAD = 4;
 
@@ -31,13 +31,13 @@ function predicted(s: Stream, i: number, period = s.period): number {
   return s.deltas[period - 1 - ((i - 1) % period)];
 }
 
-/** Records delta `d` as the stream's newest, and finds the smallest period with which
- * its newest deltas repeat (two whole copies needed). */
-export function pushDelta(s: Stream, d: number): void {
+/** Records delta `d` as the stream's newest, and finds the smallest period up to
+ * `maxPeriod` with which its newest deltas repeat (two whole copies needed). */
+export function pushDelta(s: Stream, d: number, maxPeriod: number): void {
   s.deltas.unshift(d);
   if (s.deltas.length > DELTAS) s.deltas.pop();
   s.period = 0;
-  for (let p = 1; p <= MAX_PERIOD && 2 * p <= s.deltas.length; p++) {
+  for (let p = 1; p <= maxPeriod && 2 * p <= s.deltas.length; p++) {
     let same = true;
     for (let j = 0; j < p && same; j++) same = s.deltas[j] === s.deltas[j + p];
     if (same) {
@@ -54,6 +54,7 @@ export class AmpomPlusPolicy implements ReferencePolicy {
   private fillAfter = 16;
   private smallRegion = 64;
   private fillRoundTrips = 16;
+  private maxPeriod = 16;
   private table: Stream[] = [];
   // per region: demand events since migration, the span of their pages (what the fill
   // covers), whether the fill runs, and its two cursors (up from where it started to
@@ -89,6 +90,7 @@ export class AmpomPlusPolicy implements ReferencePolicy {
     this.fillAfter = c.policyParam(3);
     this.smallRegion = c.policyParam(4);
     this.fillRoundTrips = c.policyParam(5);
+    this.maxPeriod = Math.min(PERIOD_CAP, Math.trunc(c.policyParam(6)));
     this.table = Array.from({ length: STREAM_CAP }, () => ({ region: -1, last: 0, period: 0, deltas: [], stamp: 0 }));
     for (const a of [this.events, this.minPage, this.maxPage, this.fillOn, this.up, this.down]) a.fill(0);
     this.fillNext = 0;
@@ -210,7 +212,7 @@ export class AmpomPlusPolicy implements ReferencePolicy {
         if (q === p) {
           // continues: record the predicted deltas up to here (the pattern's phase)
           const period = s.period;
-          for (let k = 1; k <= j; k++) pushDelta(s, predicted(s, 1, period));
+          for (let k = 1; k <= j; k++) pushDelta(s, predicted(s, 1, period), this.maxPeriod);
           e = s;
           break;
         }
@@ -226,7 +228,7 @@ export class AmpomPlusPolicy implements ReferencePolicy {
         const d = p - mru.last;
         if (d !== 0 && Math.abs(d) <= this.maxStride) {
           e = mru;
-          pushDelta(e, d);
+          pushDelta(e, d, this.maxPeriod);
         }
       }
     }
@@ -242,7 +244,7 @@ export class AmpomPlusPolicy implements ReferencePolicy {
           bestDist = dist;
         }
       }
-      if (e) pushDelta(e, p - e.last);
+      if (e) pushDelta(e, p - e.last, this.maxPeriod);
     }
     if (!e) {
       // a new stream in the least recently used entry
