@@ -148,7 +148,7 @@ function ask(page: u32, flags: u8): bool {
 }
 
 /** Records delta `d` as the stream's newest, and finds the smallest period with which
- * its newest deltas repeat (two whole copies needed). */
+ * its newest deltas repeat (two whole copies needed; a first delta of +-1 counts). */
 function pushDelta(e: i32, d: f64): void {
   for (let k = DELTAS - 1; k > 0; k--) sset(e, S_DELTAS + k, delta(e, k - 1));
   sset(e, S_DELTAS, d);
@@ -161,6 +161,8 @@ function pushDelta(e: i32, d: f64): void {
     for (let j = 0; j < p && same; j++) same = delta(e, j) == delta(e, j + p);
     if (same) period = p;
   }
+  // two adjacent pages in a row: take it for a sequential stream at once
+  if (period == 0 && n == 1 && (d == 1 || d == -1)) period = 1;
   sset(e, S_PERIOD, <f64>period);
 }
 

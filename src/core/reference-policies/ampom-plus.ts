@@ -32,7 +32,8 @@ function predicted(s: Stream, i: number, period = s.period): number {
 }
 
 /** Records delta `d` as the stream's newest, and finds the smallest period up to
- * `maxPeriod` with which its newest deltas repeat (two whole copies needed). */
+ * `maxPeriod` with which its newest deltas repeat (two whole copies needed; a first
+ * delta of +-1 counts). */
 export function pushDelta(s: Stream, d: number, maxPeriod: number): void {
   s.deltas.unshift(d);
   if (s.deltas.length > DELTAS) s.deltas.pop();
@@ -45,6 +46,8 @@ export function pushDelta(s: Stream, d: number, maxPeriod: number): void {
       return;
     }
   }
+  // two adjacent pages in a row: take it for a sequential stream at once
+  if (s.deltas.length === 1 && Math.abs(d) === 1) s.period = 1;
 }
 
 export class AmpomPlusPolicy implements ReferencePolicy {
