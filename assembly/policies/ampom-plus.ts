@@ -64,7 +64,8 @@ let secondAsked: i64 = -1;
 let asked: i32 = 0;
 let started: bool = false; // the first demand event after migration has been seen
 let fillNext: i32 = 0;
-let filling: bool = false; // the last fill found a region with pages left to fill // where the round of sweeping regions goes on
+let filling: bool = false; // the last fill found a region with pages left to fill
+let faultShare: f64 = 1; // moving share of remote faults among demand events // where the round of sweeping regions goes on
 let lastAsked: i64 = -1; // the newest page asked for: its arrival tells the link's backlog
 
 // @ts-ignore: decorator
@@ -104,6 +105,7 @@ export function ampomPlusReset(): void {
   asked = 0;
   fillNext = 0;
   filling = false;
+  faultShare = 1;
   started = false;
 }
 
@@ -215,7 +217,12 @@ function onEvent(p: u32, now: f64, isFault: bool): void {
   }
   // keep the link busy: top its backlog up to F round trips with pages still at home of
   // the regions in use, in ascending order from their lowest event, region by region
-  const n = (tx > 0 && rtt > 0 ? Math.floor((fillRoundTrips * rtt - backlog) / tx) : 4) - <f64>asked;
+  // the backlog deepens as prefetched pages replace faults: a fill that does not pay
+  // for itself keeps about one round trip queued, so faults wait little behind it
+  faultShare += ((isFault ? 1 : 0) - faultShare) / 16;
+  const calm = 1 - faultShare;
+  const trips = 1 + (fillRoundTrips - 1) * calm * calm;
+  const n = (tx > 0 && rtt > 0 ? Math.floor((trips * rtt - backlog) / tx) : 4) - <f64>asked;
   if (n > 0) fill(r, n);
   if (asked >= 2 && probeA < 0) {
     probeA = firstAsked;

@@ -71,6 +71,8 @@ export class AmpomPlusPolicy implements ReferencePolicy {
   private fillNext = 0;
   /** the last fill found a region with pages left to fill */
   private filling = false;
+  /** moving share of remote faults among demand events */
+  private faultShare = 1;
   /** the first demand event after migration has been seen */
   private started = false;
   private stamp = 0;
@@ -98,6 +100,7 @@ export class AmpomPlusPolicy implements ReferencePolicy {
     for (const a of [this.events, this.minPage, this.maxPage, this.fillOn, this.up, this.down]) a.fill(0);
     this.fillNext = 0;
     this.filling = false;
+    this.faultShare = 1;
     this.started = false;
     this.stamp = 0;
     this.rtt = 0;
@@ -180,9 +183,12 @@ export class AmpomPlusPolicy implements ReferencePolicy {
     }
     // keep the link busy: top its backlog up to F round trips with pages still at home of
     // the regions in use, in ascending order from their lowest event, region by region
-    const n =
-      (this.tx > 0 && this.rtt > 0 ? Math.floor((this.fillRoundTrips * this.rtt - backlog) / this.tx) : 4) -
-      this.asked.length;
+    // the backlog deepens as prefetched pages replace faults: a fill that does not pay
+    // for itself keeps about one round trip queued, so faults wait little behind it
+    this.faultShare += ((isFault ? 1 : 0) - this.faultShare) / 16;
+    const calm = 1 - this.faultShare;
+    const trips = 1 + (this.fillRoundTrips - 1) * calm * calm;
+    const n = (this.tx > 0 && this.rtt > 0 ? Math.floor((trips * this.rtt - backlog) / this.tx) : 4) - this.asked.length;
     if (n > 0) this.fill(r, n);
     if (this.asked.length >= 2 && !this.probe) this.probe = [this.asked[0], this.asked[1]];
     c.setCounter(C_POLICY_WINDOW, this.asked.length);
