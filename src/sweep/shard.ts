@@ -21,8 +21,9 @@ function checkShard(index: number, count: number, what: string): Shard {
   return { index, count };
 }
 
-/** Shard from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (a contiguous array such
- * as --array=0-7 or 1-8: the index is counted from SLURM_ARRAY_TASK_MIN). */
+/** Shard from a Slurm job array: SLURM_ARRAY_TASK_ID counted from SLURM_ARRAY_TASK_MIN
+ * in steps of SLURM_ARRAY_TASK_STEP, out of SLURM_ARRAY_TASK_COUNT. So --array=0-7,
+ * 1-8 and 0-14:2 all make shards 0..7 of 8; a list such as 1,5,9 is refused. */
 export function slurmShard(env: NodeJS.ProcessEnv): Shard {
   const id = env.SLURM_ARRAY_TASK_ID;
   const count = env.SLURM_ARRAY_TASK_COUNT;
@@ -30,11 +31,15 @@ export function slurmShard(env: NodeJS.ProcessEnv): Shard {
     throw new Error("option --shard slurm: SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT are not set (submit with sbatch --array)");
   }
   const min = env.SLURM_ARRAY_TASK_MIN || "0";
-  const [i, n, lo] = [id, count, min].map(Number);
-  if (![i, n, lo].every(Number.isSafeInteger)) {
-    throw new Error(`option --shard slurm: cannot read SLURM_ARRAY_TASK_ID=${id}, SLURM_ARRAY_TASK_COUNT=${count}, SLURM_ARRAY_TASK_MIN=${min}`);
+  const step = env.SLURM_ARRAY_TASK_STEP || "1";
+  const what = `option --shard slurm (SLURM_ARRAY_TASK_ID=${id}, SLURM_ARRAY_TASK_MIN=${min}, SLURM_ARRAY_TASK_STEP=${step}, SLURM_ARRAY_TASK_COUNT=${count})`;
+  const [i, n, lo, by] = [id, count, min, step].map(Number);
+  if (![i, n, lo, by].every(Number.isSafeInteger) || by < 1) throw new Error(`${what}: cannot read these numbers`);
+  const max = env.SLURM_ARRAY_TASK_MAX ? Number(env.SLURM_ARRAY_TASK_MAX) : undefined;
+  if ((max !== undefined && (max - lo) / by + 1 !== n) || (i - lo) % by !== 0) {
+    throw new Error(`${what}: the array is not one evenly spaced range (such as --array=0-7 or 0-14:2), so its tasks cannot be numbered as shards`);
   }
-  return checkShard(i - lo, n, `option --shard slurm (SLURM_ARRAY_TASK_ID=${id}, SLURM_ARRAY_TASK_MIN=${min}, SLURM_ARRAY_TASK_COUNT=${count})`);
+  return checkShard((i - lo) / by, n, what);
 }
 
 export function inShard(runIndex: number, shard: Shard | undefined): boolean {

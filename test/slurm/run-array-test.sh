@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A sweep as a real Slurm job array: starts a one-node Slurm cluster on localhost (its
 # own munged, config, ports and state in a temporary folder; /etc is left alone),
-# submits test/slurm/sweep.json as `sbatch --array` with `--shard slurm`, merges the
+# submits test/slurm/sweep.json as `sbatch --array=0-6:2` with `--shard slurm`, merges the
 # shards, and checks the merged file is byte-identical to a one-machine sweep.
 # Needs root: it installs slurm-wlm and munge when missing, and runs the daemons.
 # Exit 0 on success; any failure prints the daemons' and jobs' logs and exits non-zero.
@@ -113,8 +113,10 @@ cd "$REPO"
 exec ${AMPOM[*]} sweep "$CONFIG" --shard slurm --workers 1 --quiet --out "$WORK/out/shard-\$SLURM_ARRAY_TASK_ID.jsonl"
 JOB
 chmod +x "$WORK/job.sh"
-say "submitting a $TASKS-task array"
-timeout 900 sbatch --wait --array=0-$((TASKS - 1)) --time=10 --cpus-per-task=1 \
+# a stepped array (0,2,4,...) checks that --shard slurm numbers tasks by
+# SLURM_ARRAY_TASK_MIN and SLURM_ARRAY_TASK_STEP as this Slurm sets them
+say "submitting a $TASKS-task array (--array=0-$((2 * (TASKS - 1))):2)"
+timeout 900 sbatch --wait --array=0-$((2 * (TASKS - 1))):2 --time=10 --cpus-per-task=1 \
   --output="$WORK/out/task-%a.log" --job-name=ampom-sweep "$WORK/job.sh"
 
 "${AMPOM[@]}" sweep-merge "$CONFIG" --out "$WORK/merged.jsonl" "$WORK"/out/shard-*.jsonl

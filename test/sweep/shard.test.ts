@@ -1,0 +1,38 @@
+// Shards: --shard i/n, and --shard slurm from a job array's environment (contiguous,
+// counted from 1, stepped; lists that are not one range refused).
+import { describe, expect, it } from "vitest";
+import { inShard, parseShard } from "../../src/sweep/shard.js";
+
+const slurm = (id: number, min: number, max: number, step: number | undefined, count: number) =>
+  parseShard("slurm", {
+    SLURM_ARRAY_TASK_ID: String(id),
+    SLURM_ARRAY_TASK_MIN: String(min),
+    SLURM_ARRAY_TASK_MAX: String(max),
+    SLURM_ARRAY_TASK_COUNT: String(count),
+    ...(step === undefined ? {} : { SLURM_ARRAY_TASK_STEP: String(step) }),
+  });
+
+describe("shards", () => {
+  it("n shards cover every run exactly once", () => {
+    for (const n of [1, 2, 3, 7]) {
+      const owners = Array.from({ length: 50 }, (_, g) => [...Array(n).keys()].filter((i) => inShard(g, { index: i, count: n })));
+      expect(owners.every((o) => o.length === 1)).toBe(true);
+    }
+  });
+
+  it("parses i/n and refuses what is not a shard", () => {
+    expect(parseShard("2/5", {})).toEqual({ index: 2, count: 5 });
+    expect(parseShard(" 0 / 1 ", {})).toEqual({ index: 0, count: 1 });
+    expect(() => parseShard("5/5", {})).toThrow("option --shard: the shard index must be in 0..4, got 5");
+    expect(() => parseShard("0/0", {})).toThrow("option --shard: the shard count must be at least 1, got 0");
+    expect(() => parseShard("1of3", {})).toThrow('option --shard: expected i/n (e.g. 0/4) or "slurm", got "1of3"');
+  });
+
+  it("numbers Slurm array tasks 0..n-1 whatever the range's start and step", () => {
+    expect([0, 1, 2, 3].map((id) => slurm(id, 0, 3, 1, 4).index)).toEqual([0, 1, 2, 3]);
+    expect([1, 2, 3, 4].map((id) => slurm(id, 1, 4, undefined, 4).index)).toEqual([0, 1, 2, 3]);
+    expect([0, 2, 4, 6].map((id) => slurm(id, 0, 6, 2, 4))).toEqual([0, 1, 2, 3].map((index) => ({ index, count: 4 })));
+    expect(() => slurm(5, 1, 9, undefined, 3)).toThrow(/the array is not one evenly spaced range/);
+    expect(() => parseShard("slurm", {})).toThrow("SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT are not set");
+  });
+});
