@@ -60,7 +60,7 @@ describe("arena", () => {
 
   it("simulate() refuses a workload too large for the WebAssembly memory before running it", async () => {
     await expect(simulate({ workload: "sequential", memory: "2TiB", baselines: false })).rejects.toThrow(
-      /do not fit in the 4 GiB WebAssembly memory/,
+      /^option memory \(--memory\): 2TiB is 536870912 pages of 4096 bytes, more than the 4 GiB WebAssembly memory can hold/,
     );
   });
 });
