@@ -12,7 +12,7 @@ export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: bo
   if (withPair) {
     cmd
       .option("--mechanism <name>", "migration mechanism", "lightweight")
-      .option("-p, --policy <name>", "prefetch policy", "none");
+      .option("-p, --policy <name>", "prefetch policy", "ampom");
   }
   return cmd
     .option("-n, --network <preset>", "network preset", "gige-2008")

@@ -14,7 +14,7 @@ export const runOptionsSchema = z
     workload: z.string().min(1).default("stream"),
     memory: sizeLike.default("64MiB"),
     mechanism: z.string().default("lightweight"),
-    policy: z.string().default("none"),
+    policy: z.string().default("ampom"),
     network: z.string().default("gige-2008"),
     bandwidth: sizeLike.optional(),
     latency: sizeLike.optional(),

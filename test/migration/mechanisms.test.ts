@@ -31,7 +31,7 @@ const migrateAt = 240 / trace.length;
 const existing = pagesTouched(trace, 240).size;
 
 async function run(o: RunOptions): Promise<Metrics> {
-  return runScenario(resolveOptions({ workload: "trace", migrateAt, baselines: false, ...o }), workload);
+  return runScenario(resolveOptions({ workload: "trace", migrateAt, policy: "none", baselines: false, ...o }), workload);
 }
 
 function pagesSent(m: Metrics): number {

@@ -110,7 +110,7 @@ describe("oracle", () => {
   it("fills oracleRuntimeNs and oracleGapClosed in simulate()'s baselines", async () => {
     const m = await simulate({ workload: "sequential", memory: "1MiB", mechanism: "post-copy" });
     const oracle = await simulate({ workload: "sequential", memory: "1MiB", policy: "oracle", baselines: false });
-    const demand = await simulate({ workload: "sequential", memory: "1MiB", baselines: false });
+    const demand = await simulate({ workload: "sequential", memory: "1MiB", policy: "none", baselines: false });
     expect(m.oracleRuntimeNs).toBe(oracle.runtimeNs);
     expect(m.oracleGapClosed).toBeCloseTo((demand.runtimeNs - m.runtimeNs) / (demand.runtimeNs - oracle.runtimeNs), 12);
     expect(m.oracleGapClosed!).toBeGreaterThan(0);

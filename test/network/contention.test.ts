@@ -70,7 +70,7 @@ describe("two migrants on one link", () => {
 
 describe("background load", () => {
   it("slows every remote fault", async () => {
-    const o = { workload: "random", memory: "2MiB", baselines: false } as const;
+    const o = { workload: "random", memory: "2MiB", policy: "none", baselines: false } as const;
     const quiet = await simulate(o);
     const busy = await simulate({ ...o, background: 0.6 });
     expect(busy.remoteFaults).toBe(quiet.remoteFaults);
