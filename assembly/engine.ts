@@ -6,7 +6,7 @@ import {
 } from "./arena";
 import {
   ST_MASK, ST_NONE, ST_HOME, ST_FLIGHT, ST_LOCAL, F_DIRTY, F_PREFETCHED, F_TRIGGER,
-  F_PUSHED, REC_WRITE, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS, STOP_LIMIT, STOP_BAD_PAGE,
+  F_PUSHED, REC_WRITE, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS, STOP_LIMIT,
   KIND_PUSH, C_NOW, C_RECORDS, C_ACCESSES, C_REMOTE_FAULTS, C_ZERO_FILLS,
   C_LATE_PREFETCHES, C_FAULT_STALL_NS, C_LATE_STALL_NS, C_PREFETCHED,
   C_USEFUL_PREFETCHES, C_PUSHED, C_USEFUL_PUSHES, C_REQUESTS, C_FAULT_SENT_AT,
@@ -72,6 +72,27 @@ function mergeMru(start: i32, end: i32): void {
   setCounter(C_MRU_LEN, <f64>k);
 }
 
+/** The first of the chunk's records [0, count) that names a page outside the address
+ * space, or count. The host asks once per chunk it loads, before any run(): a SIMD
+ * pass over the page column, rather than a compare in the replay loops. */
+export function firstBadRecord(count: i32): i32 {
+  const limit = <u32>param(P_PAGES);
+  const top = i32x4.splat(<i32>limit);
+  let i = 0;
+  for (; i + 16 <= count; i += 16) {
+    const at = chunkPages + (<usize>i << 2);
+    const over = v128.or(
+      v128.or(i32x4.ge_u(v128.load(at), top), i32x4.ge_u(v128.load(at, 16), top)),
+      v128.or(i32x4.ge_u(v128.load(at, 32), top), i32x4.ge_u(v128.load(at, 48), top)),
+    );
+    if (v128.any_true(over)) break;
+  }
+  for (; i < count; i++) {
+    if (load<u32>(chunkPages + (<usize>i << 2)) >= limit) return i;
+  }
+  return count;
+}
+
 export function run(limit: f64): i32 {
   return counter(C_REMOTE) != 0 ? runRemote(limit) : runHome(limit);
 }
@@ -85,7 +106,6 @@ function runHome(limit: f64): i32 {
   let now = counter(C_NOW);
   let acc = counter(C_ACCESSES);
   const start = cur;
-  const pageCount = <u32>param(P_PAGES);
   let stop = STOP_CHUNK_END;
   while (cur < len) {
     if (now >= limit) {
@@ -93,11 +113,6 @@ function runHome(limit: f64): i32 {
       break;
     }
     const page = load<u32>(chunkPages + (<usize>cur << 2));
-    // the page-range check rides in the replay loop instead of a host pass per chunk
-    if (page >= pageCount) {
-      stop = STOP_BAD_PAGE;
-      break;
-    }
     const gap = load<u32>(chunkGaps + (<usize>cur << 2));
     now += work(gap, cpuNs);
     acc += <f64>gap;
@@ -123,7 +138,6 @@ function runRemote(limit: f64): i32 {
   let acc = counter(C_ACCESSES);
   let pending = counter(C_PENDING) != 0;
   const start = cur;
-  const pageCount = <u32>param(P_PAGES);
   let stop = STOP_CHUNK_END;
   while (cur < len) {
     if (now >= limit) {
@@ -131,11 +145,6 @@ function runRemote(limit: f64): i32 {
       break;
     }
     const page = load<u32>(chunkPages + (<usize>cur << 2));
-    // the page-range check rides in the replay loop instead of a host pass per chunk
-    if (page >= pageCount) {
-      stop = STOP_BAD_PAGE;
-      break;
-    }
     if (!pending) {
       const gap = load<u32>(chunkGaps + (<usize>cur << 2));
       now += work(gap, cpuNs);

@@ -1,5 +1,5 @@
 // Exports of the WebAssembly core. The host drives it through src/core/wasm-core.ts.
-export { init, reset, run, answerRequests, deliver, migrate } from "./engine";
+export { init, reset, run, answerRequests, deliver, migrate, firstBadRecord } from "./engine";
 export { layoutOffset } from "./arena";
 // Pure window functions of the policies, exported so that tests can check them against
 // the reference's twins directly.

@@ -22,7 +22,6 @@ export const STOP_CHUNK_END: i32 = 0; // every record of the chunk is done
 export const STOP_FAULT: i32 = 1; // blocked on a remote fault: answer the requests
 export const STOP_REQUESTS: i32 = 2; // not blocked, but the policy asks for pages now
 export const STOP_LIMIT: i32 = 3; // the clock reached the host's limit
-export const STOP_BAD_PAGE: i32 = 4; // the record at the cursor names a page outside the address space
 
 // ---- delivery kinds (deliver()) ---------------------------------------------
 export const KIND_EAGER: i32 = 0; // sent during the freeze by the mechanism

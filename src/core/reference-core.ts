@@ -3,7 +3,7 @@
 // require it to produce exactly the counters the WebAssembly core produces.
 import {
   ST_MASK, ST_NONE, ST_HOME, ST_FLIGHT, ST_LOCAL, F_DIRTY, F_PREFETCHED, F_TRIGGER,
-  F_PUSHED, REC_WRITE, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS, STOP_LIMIT, STOP_BAD_PAGE, KIND_PUSH,
+  F_PUSHED, REC_WRITE, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS, STOP_LIMIT, KIND_PUSH,
   C_NOW, C_RECORDS, C_ACCESSES, C_REMOTE_FAULTS, C_ZERO_FILLS, C_LATE_PREFETCHES,
   C_FAULT_STALL_NS, C_LATE_STALL_NS, C_PREFETCHED, C_USEFUL_PREFETCHES, C_PUSHED,
   C_USEFUL_PUSHES, C_REQUESTS, C_FAULT_SENT_AT, C_SERVICE_NS, C_CURSOR, C_CHUNK_LEN,
@@ -182,7 +182,6 @@ export class ReferenceCore implements SimCore, PolicyServices {
       if (c[C_NOW] >= limit) return STOP_LIMIT;
       const i = c[C_CURSOR];
       const page = this.v.chunkPages[i];
-      if (page >= this.v.params[P_PAGES]) return STOP_BAD_PAGE;
       const gap = this.v.chunkGaps[i];
       c[C_NOW] += this.work(gap);
       c[C_ACCESSES] += gap;
@@ -202,7 +201,6 @@ export class ReferenceCore implements SimCore, PolicyServices {
       if (c[C_NOW] >= limit) return STOP_LIMIT;
       const i = c[C_CURSOR];
       const page = this.v.chunkPages[i];
-      if (page >= this.v.params[P_PAGES]) return STOP_BAD_PAGE;
       if (!c[C_PENDING]) {
         // the record's work happens once, even if the access must wait
         c[C_NOW] += this.work(this.v.chunkGaps[i]);
@@ -267,6 +265,12 @@ export class ReferenceCore implements SimCore, PolicyServices {
       }
     }
     return STOP_CHUNK_END;
+  }
+
+  firstBadRecord(count: number): number {
+    const pages = this.v.params[P_PAGES];
+    for (let i = 0; i < count; i++) if (this.v.chunkPages[i] >= pages) return i;
+    return count;
   }
 
   answerRequests(count: number): void {

@@ -35,6 +35,9 @@ export interface SimCore {
   init(pageCount: number, chunkCapacity: number): CoreViews;
   /** Starts a process afresh from the params and regions written into the views. */
   reset(): void;
+  /** The first of chunk records [0, count) naming a page outside the address space
+   * (P_PAGES), or count. The host checks each chunk it loads before any run(). */
+  firstBadRecord(count: number): number;
   /** Replays the chunk from the cursor; returns a STOP_* reason. */
   run(limitNs: number): number;
   /** The host sent requests[0..count): deliverTimes[i] is when requests[i] arrives. */

@@ -91,6 +91,9 @@ export class WasmCore implements SimCore {
   run(limitNs: number): number {
     return this.ex.run(limitNs);
   }
+  firstBadRecord(count: number): number {
+    return this.ex.firstBadRecord(count);
+  }
   answerRequests(count: number): void {
     this.ex.answerRequests(count);
   }

@@ -2,7 +2,7 @@
 // the bytes it moved. advance() replays records until the host's next event.
 import {
   C_CHUNK_LEN, C_CURSOR, C_NOW, C_REQUESTS, P_CPU_NS, P_HISTORY, P_PAGES, P_POLICY,
-  P_POLICY_BASE, P_REGIONS, P_TRAP_NS, P_ZERO_FILL_NS, STOP_CHUNK_END, STOP_LIMIT, STOP_BAD_PAGE,
+  P_POLICY_BASE, P_REGIONS, P_TRAP_NS, P_ZERO_FILL_NS, STOP_CHUNK_END, STOP_LIMIT,
   REGION_CAP, HISTORY_CAP,
 } from "../core/abi.js";
 import type { CoreViews, SimCore } from "../core/types.js";
@@ -115,13 +115,16 @@ export class ProcessRun {
           this.stream.close?.();
           return "done";
         }
+        // every page id must lie inside the address space (the cores index tables
+        // with it): the core checks the chunk in one pass before replaying it
+        const bad = this.core.firstBadRecord(n);
+        if (bad < n) throw this.badPage(bad);
         c[C_CHUNK_LEN] = n;
         c[C_CURSOR] = 0;
         this.fed += n;
       }
       const stop = this.core.run(limit);
       if (stop === STOP_LIMIT) return "limit";
-      if (stop === STOP_BAD_PAGE) throw this.badPage();
       if (stop !== STOP_CHUNK_END) server.serve(this, stop);
     }
   }
@@ -131,14 +134,10 @@ export class ProcessRun {
     return this.views.counters[C_REQUESTS];
   }
 
-  /** Every page id must lie inside the address space (the cores index tables with
-   * it); the cores check it as they replay and stop at the first that does not. */
-  private badPage(): Error {
-    const c = this.views.counters;
-    const at = c[C_CURSOR];
-    const record = this.fed - c[C_CHUNK_LEN] + at;
+  /** The error for record `at` of the chunk just filled (not yet counted in `fed`). */
+  private badPage(at: number): Error {
     return new Error(
-      `workload ${this.workload.name}: record ${record} names page ${this.views.chunkPages[at]}, outside its ${this.workload.pageCount} pages`,
+      `workload ${this.workload.name}: record ${this.fed + at} names page ${this.views.chunkPages[at]}, outside its ${this.workload.pageCount} pages`,
     );
   }
 }

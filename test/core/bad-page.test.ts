@@ -1,7 +1,10 @@
-// A record naming a page outside the address space is refused by the cores as they
-// replay (STOP_BAD_PAGE), before the page indexes any table; the host names the
+// A record naming a page outside the address space is refused before the page
+// indexes any table: the core finds the first such record of each chunk
+// (firstBadRecord, one SIMD pass in the WebAssembly core) and the host names the
 // workload, the record and the page.
 import { describe, expect, it } from "vitest";
+import { P_PAGES } from "../../src/core/abi.js";
+import { createCore } from "../../src/core/index.js";
 import { resolveOptions } from "../../src/sim/options.js";
 import { runScenario } from "../../src/sim/simulate.js";
 import { layoutRegions, type Workload } from "../../src/workloads/types.js";
@@ -35,6 +38,26 @@ function faulty(records: number, bad: number, badPage: number): Workload {
 }
 
 describe("page-range check in the cores", () => {
+  for (const kind of ["wasm", "reference"] as const) {
+    it(`${kind}: firstBadRecord finds the first bad record wherever it lies`, async () => {
+      const core = await createCore(kind);
+      const v = core.init(1000, 100);
+      v.params[P_PAGES] = 1000;
+      for (const n of [0, 1, 15, 16, 17, 63, 64, 65, 100]) {
+        for (let i = 0; i < n; i++) v.chunkPages[i] = (i * 37) % 1000;
+        expect(core.firstBadRecord(n)).toBe(n);
+        for (const at of [0, 3, 15, 16, 17, 31, 32, 47, 48, 63, 64, 99].filter((x) => x < n)) {
+          for (const bad of [1000, 1001, 2 ** 31, 2 ** 32 - 1]) {
+            v.chunkPages[at] = bad;
+            if (at + 5 < n) v.chunkPages[at + 5] = 5000; // a later bad one does not count
+            expect(core.firstBadRecord(n)).toBe(at);
+            v.chunkPages[at] = 999;
+            if (at + 5 < n) v.chunkPages[at + 5] = (at + 5) % 1000;
+          }
+        }
+      }
+    });
+  }
   for (const core of ["wasm", "reference"] as const) {
     for (const [phase, bad] of [["before", 37], ["after", 170]] as const) {
       it(`${core}: a bad page ${phase} migration names record and page`, async () => {
