@@ -22,7 +22,7 @@ export interface BenchSizes {
 export const SIZES: Record<BenchMode, BenchSizes> = {
   smoke: { mode: "smoke", pages: 1 << 16, chunk: 4096, microTimeMs: 1, microIterations: 1, memory: "1MiB", iterations: 1, repeats: 1 },
   default: { mode: "default", pages: 1 << 18, chunk: 1 << 16, microTimeMs: 250, microIterations: 8, memory: "256MiB", iterations: 8, repeats: 3 },
-  full: { mode: "full", pages: 1 << 20, chunk: 1 << 17, microTimeMs: 1000, microIterations: 16, memory: "1GiB", iterations: 16, repeats: 3 },
+  full: { mode: "full", pages: 1 << 20, chunk: 1 << 17, microTimeMs: 1000, microIterations: 16, memory: "1GiB", iterations: 8, repeats: 3 },
 };
 
 export interface MicroRow {
