@@ -44,9 +44,9 @@ describe("growing a grid", () => {
   it("adding values and a key reuses the finished runs and ends with the bytes of a fresh sweep", async () => {
     const dir = scratchDir("lib-grow");
     const out = join(dir, "grown.jsonl");
-    const small = { base: config.base, grid: { migrateAt: [0.2, 0.8] } };
-    // policy "none" is the default, so the small grid's runs are part of the grown one
-    const grown = { base: config.base, grid: { policy: ["none", "leap"], migrateAt: [0.2, 0.5, 0.8] } };
+    const small = { base: { ...config.base, policy: "none" }, grid: { migrateAt: [0.2, 0.8] } };
+    // the small grid's runs are part of the grown one, spelled differently (memory in bytes)
+    const grown = { base: { ...config.base, memory: 1048576 }, grid: { policy: ["none", "leap"], migrateAt: [0.2, 0.5, 0.8] } };
     expect(await sweep({ config: small, out, workers: 2 })).toMatchObject({ total: 2, ran: 2 });
     expect(await sweep({ config: grown, out, workers: 2 })).toMatchObject({ total: 6, skipped: 2, ran: 4 });
     const fresh = join(dir, "fresh.jsonl");
