@@ -87,8 +87,8 @@ async function runRow(spec: RowSpec): Promise<RowResult> {
   };
 }
 
-/** A page-level text trace over a 47-bit address space: `clusters` runs of
- * `clusterPages` pages, 2^32 pages (16 TiB) apart, touched in random order. */
+/** A page-level text trace over a 47-bit address space: `clusters` (at most 16) runs
+ * of `clusterPages` pages, 2^31 pages (8 TiB) apart, touched in random order. */
 function sparseTrace(dir: string, clusters: number, clusterPages: number, records: number): string {
   const text = join(dir, "sparse47.txt");
   const lines: string[] = ["# sparse 47-bit address space: page-level records K PAGE GAP"];
@@ -103,7 +103,7 @@ function sparseTrace(dir: string, clusters: number, clusterPages: number, record
     let page = x % (clusters * clusterPages);
     if (page === last) page = (page + 1) % (clusters * clusterPages);
     last = page;
-    const vpn = BigInt(Math.floor(page / clusterPages)) * 2n ** 32n + BigInt(page % clusterPages) + 0x10n;
+    const vpn = BigInt(Math.floor(page / clusterPages)) * 2n ** 31n + BigInt(page % clusterPages) + 0x10n;
     lines.push(`${i & 1 ? "W" : "R"} ${vpn.toString(16)} 64`);
   }
   writeFileSync(text, lines.join("\n") + "\n");
