@@ -59,23 +59,30 @@ export function ampomOnUse(page: u32, now: f64, trigger: bool): void {
 }
 
 // @ts-ignore: decorator
-@inline function anyAtHome16(first: i64): bool {
-  const v = v128.and(v128.load(states + <usize>first), i8x16.splat(<i8>ST_MASK));
-  return v128.any_true(i8x16.eq(v, i8x16.splat(<i8>ST_HOME)));
+@inline function atHome16(at: usize): v128 {
+  return i8x16.eq(v128.and(v128.load(at), i8x16.splat(<i8>ST_MASK)), i8x16.splat(<i8>ST_HOME));
 }
 
-/** True when the next 16 steps of the two-sided scan (p + j .. p + j + 15 upward,
- * p - j .. p - j - 15 downward) can be skipped: each side is either wholly inside
- * [lo, hi) with no page at home, or wholly outside it; and not both outside (the
- * scalar loop ends there). False means: take the steps one by one. */
-function noneAtHomeAround(p: i64, j: i64, lo: i64, hi: i64): bool {
-  const upAll = p + j + 15 < hi;
+/** Whether any of the `width` (16 or 64) pages from `first` is at home. */
+// @ts-ignore: decorator
+@inline function anyAtHome(first: i64, width: i64): bool {
+  const at = states + <usize>first;
+  if (width == 16) return v128.any_true(atHome16(at));
+  return v128.any_true(v128.or(v128.or(atHome16(at), atHome16(at + 16)), v128.or(atHome16(at + 32), atHome16(at + 48))));
+}
+
+/** True when the next `width` steps of the two-sided scan (p + j .. p + j + width - 1
+ * upward, p - j .. p - j - width + 1 downward) can be skipped: each side is either
+ * wholly inside [lo, hi) with no page at home, or wholly outside it; and not both
+ * outside (the scalar loop ends there). False means: take smaller steps. */
+function noneAtHomeAround(p: i64, j: i64, lo: i64, hi: i64, width: i64): bool {
+  const upAll = p + j + width - 1 < hi;
   const upNone = p + j >= hi;
-  const downAll = p - j - 15 >= lo;
+  const downAll = p - j - width + 1 >= lo;
   const downNone = p - j < lo;
   if (!(upAll || upNone) || !(downAll || downNone) || (upNone && downNone)) return false;
-  if (upAll && anyAtHome16(p + j)) return false;
-  if (downAll && anyAtHome16(p - j - 15)) return false;
+  if (upAll && anyAtHome(p + j, width)) return false;
+  if (downAll && anyAtHome(p - j - width + 1, width)) return false;
   return true;
 }
 
@@ -165,9 +172,14 @@ function decide(p: u32): void {
     // low locality: pages around p, both directions, nearest first
     let j: i64 = 1;
     while (issued < n && scanned < scanCap) {
-      // 16 steps at once while neither side holds a page at home (most of the scan
-      // once the neighbourhood has been fetched): same pages asked, in the same order
-      if (scanCap - scanned >= 16 && noneAtHomeAround(<i64>p, j, lo, hi)) {
+      // 64, else 16 steps at once while neither side holds a page at home (most of
+      // the scan once the neighbourhood has been fetched): same pages asked, same order
+      if (scanCap - scanned >= 64 && noneAtHomeAround(<i64>p, j, lo, hi, 64)) {
+        j += 64;
+        scanned += 64;
+        continue;
+      }
+      if (scanCap - scanned >= 16 && noneAtHomeAround(<i64>p, j, lo, hi, 16)) {
         j += 16;
         scanned += 16;
         continue;
