@@ -17,12 +17,14 @@ export interface BenchSizes {
   iterations?: number;
   /** end-to-end repetitions per core (the median is reported) */
   repeats: number;
+  /** a generated workload with fewer records gets more passes */
+  minRecords: number;
 }
 
 export const SIZES: Record<BenchMode, BenchSizes> = {
-  smoke: { mode: "smoke", pages: 1 << 16, chunk: 4096, microTimeMs: 1, microIterations: 1, memory: "1MiB", iterations: 1, repeats: 1 },
-  default: { mode: "default", pages: 1 << 18, chunk: 1 << 16, microTimeMs: 250, microIterations: 8, memory: "256MiB", iterations: 8, repeats: 3 },
-  full: { mode: "full", pages: 1 << 20, chunk: 1 << 17, microTimeMs: 1000, microIterations: 16, memory: "1GiB", iterations: 8, repeats: 3 },
+  smoke: { mode: "smoke", pages: 1 << 16, chunk: 4096, microTimeMs: 1, microIterations: 1, memory: "1MiB", iterations: 1, repeats: 1, minRecords: 0 },
+  default: { mode: "default", pages: 1 << 18, chunk: 1 << 16, microTimeMs: 250, microIterations: 8, memory: "256MiB", iterations: 8, repeats: 3, minRecords: 1_000_000 },
+  full: { mode: "full", pages: 1 << 20, chunk: 1 << 17, microTimeMs: 1000, microIterations: 16, memory: "1GiB", iterations: 8, repeats: 3, minRecords: 4_000_000 },
 };
 
 export interface MicroRow {
