@@ -99,13 +99,13 @@ export async function runEndToEnd(s: BenchSizes, log: (line: string) => void, on
     let base = scenario("wasm");
     let workload: Workload;
     try {
-      workload = scenarioWorkload(base);
+      workload = await scenarioWorkload(base);
       // a workload with few records per pass gets more passes, so that one run is
       // long enough to time (traces have a fixed length)
       if (passes !== undefined && workload.records < s.minRecords && !isTrace(name)) {
         passes = Math.ceil((passes * s.minRecords) / Math.max(1, workload.records));
         base = scenario("wasm");
-        workload = scenarioWorkload(base);
+        workload = await scenarioWorkload(base);
       }
     } catch (e) {
       log(`e2e: skipping ${name}: ${(e as Error).message}`);

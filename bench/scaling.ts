@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { resolveOptions } from "../src/sim/options.js";
 import { runScenario, scenarioWorkload } from "../src/sim/simulate.js";
-import { importTraceSync } from "../src/trace/import.js";
+import { importTrace } from "../src/trace/import.js";
 import { rate, table } from "./report.js";
 
 interface RowSpec {
@@ -46,20 +46,20 @@ interface RowResult extends RowSpec {
   coreMiB: number;
 }
 
-function recordsFor(spec: RowSpec, iterations: number): number {
-  return scenarioWorkload(resolveOptions({ workload: spec.workload, memory: spec.memory, iterations, baselines: false })).records;
+async function recordsFor(spec: RowSpec, iterations: number): Promise<number> {
+  return (await scenarioWorkload(resolveOptions({ workload: spec.workload, memory: spec.memory, iterations, baselines: false }))).records;
 }
 
 /** Passes over the data that give the record count closest to `target` (records grow
  * linearly with passes for every generated workload). */
-function passesFor(spec: RowSpec, target: number): number {
-  const r1 = recordsFor(spec, 1);
-  const r2 = recordsFor(spec, 2);
+async function passesFor(spec: RowSpec, target: number): Promise<number> {
+  const r1 = await recordsFor(spec, 1);
+  const r2 = await recordsFor(spec, 2);
   return Math.max(1, Math.round(1 + (target - r1) / (r2 - r1)));
 }
 
 async function runRow(spec: RowSpec): Promise<RowResult> {
-  const iterations = spec.iterations ?? (spec.records ? passesFor(spec, spec.records) : undefined);
+  const iterations = spec.iterations ?? (spec.records ? await passesFor(spec, spec.records) : undefined);
   const s = resolveOptions({
     workload: spec.workload,
     memory: spec.memory,
@@ -68,7 +68,7 @@ async function runRow(spec: RowSpec): Promise<RowResult> {
     core: spec.core ?? "wasm",
     baselines: false,
   });
-  const w = scenarioWorkload(s);
+  const w = await scenarioWorkload(s);
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const m = await runScenario(s, w);
@@ -91,7 +91,7 @@ async function runRow(spec: RowSpec): Promise<RowResult> {
 
 /** A page-level text trace over a 47-bit address space: `clusters` (at most 16) runs
  * of `clusterPages` pages, 2^31 pages (8 TiB) apart, touched in random order. */
-function sparseTrace(dir: string, clusters: number, clusterPages: number, records: number): string {
+async function sparseTrace(dir: string, clusters: number, clusterPages: number, records: number): Promise<string> {
   const text = join(dir, "sparse47.txt");
   const lines: string[] = ["# sparse 47-bit address space: page-level records K PAGE GAP"];
   let x = 2463534242;
@@ -110,7 +110,7 @@ function sparseTrace(dir: string, clusters: number, clusterPages: number, record
   }
   writeFileSync(text, lines.join("\n") + "\n");
   const amt = join(dir, "sparse47.amt");
-  importTraceSync(text, amt, {});
+  await importTrace(text, amt, {});
   return amt;
 }
 
@@ -172,7 +172,7 @@ if (values.row) {
   }
   const dir = mkdtempSync(join(tmpdir(), "ampom-scaling-"));
   try {
-    const amt = sparseTrace(dir, 16, 4096, 2_000_000);
+    const amt = await sparseTrace(dir, 16, 4096, 2_000_000);
     specs.push({ label: "sparse 47-bit", workload: amt, memory: "256MiB", space: "2^47 B, 256 MiB touched", core });
     const rows: RowResult[] = [];
     for (const s of specs) {

@@ -207,7 +207,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   for (const size of sizes) {
     for (const mechanism of ["full-copy", "lightweight"]) {
       const s = resolveOptions({ ...base, workload: figureKernel, memory: size, mechanism, policy: "none", baselines: false });
-      const m = await runScenario(s, scenarioWorkload(s));
+      const m = await runScenario(s, await scenarioWorkload(s));
       (mechanism === "full-copy" ? freeze.fullCopyNs : freeze.lightweightNs).push(m.freezeNs);
       step(`freeze vs memory: ${mechanism} ${size} B`);
     }
@@ -221,7 +221,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   };
   for (const fraction of WORKING_SET_FRACTIONS) {
     const s1 = resolveOptions({ ...base, workload: figureKernel, workingSet: fraction, baselines: false });
-    const workload = scenarioWorkload(s1);
+    const workload = await scenarioWorkload(s1);
     for (let i = 0; i < wsSeries.length; i++) {
       const m = await runScenario({ ...s1, mechanism: wsSeries[i].mechanism, policy: wsSeries[i].policy }, workload);
       ws.series[i].runtimeNs.push(m.runtimeNs);
@@ -232,7 +232,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   // fault timeline of one kernel under ampom (demand paging if ampom is missing)
   const timelinePolicy = lightweightPolicies.includes("ampom") ? "ampom" : "none";
   const st = resolveOptions({ ...base, workload: figureKernel, mechanism: "lightweight", policy: timelinePolicy, baselines: false });
-  const stWorkload = scenarioWorkload(st);
+  const stWorkload = await scenarioWorkload(st);
   const log = new EventLog();
   await runScenario(st, stWorkload, log);
   step(`fault timeline: ${figureKernel}`);

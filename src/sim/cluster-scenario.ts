@@ -222,7 +222,7 @@ export async function simulateCluster(input: unknown): Promise<ClusterResult> {
       fail(`processes[${i}] (${p.name})`, err instanceof Error ? err.message : String(err));
     }
     const home = node(p.node, `processes[${i}].node`);
-    const workload = scenarioWorkload(s);
+    const workload = await scenarioWorkload(s);
     const policy = policies[s.policy];
     const mechanism = mechanisms[s.mechanism];
     const fraction = fractionOf.get(i);

@@ -102,7 +102,7 @@ export async function compare(options: CompareOptions = {}): Promise<Metrics[]> 
     mechanismParams: runOptions.mechanismParams ?? {},
   };
   preflight(base);
-  const workload = scenarioWorkload(base);
+  const workload = await scenarioWorkload(base);
 
   const runs = new Map<string, Metrics>();
   const key = (mechanism: string, policy: string) => `${mechanism}/${policy}`;

@@ -7,7 +7,7 @@ import { formatBytes } from "../util/units.js";
 import { workloads } from "../workloads/registry.js";
 import type { Workload } from "../workloads/types.js";
 import { CapacityError } from "../core/types.js";
-import { openTraceWorkload, sniffTrace } from "../trace/open.js";
+import { openAmtWorkload, sniffTrace } from "../trace/open.js";
 import type { Scenario } from "./options.js";
 
 const WASM_MEMORY_BYTES = 2 ** 32;
@@ -54,7 +54,7 @@ export function preflight(s: Scenario): void {
   // an amt trace's header and trailer are cheap to check (and cached): a truncated or
   // damaged file, or the wrong page size, is refused before anything runs
   if (sniffTrace(s.workload) === "amt") {
-    const w = openTraceWorkload(s.workload, s.pageSize);
+    const w = openAmtWorkload(s.workload, s.pageSize);
     if (w.pageCount > maxCorePages(s.chunkRecords)) throw new Error(`workload ${s.workload}: the trace has ${capacityMessage(w.pageCount, s)}`);
   }
 }

@@ -15,7 +15,7 @@ import type { EventLog } from "./event-log.js";
 import { ProcessRun } from "./process.js";
 import { guardCore, preflight } from "./preflight.js";
 
-export function scenarioWorkload(s: Scenario): Workload {
+export async function scenarioWorkload(s: Scenario): Promise<Workload> {
   return openWorkload(s.workload, {
     memoryBytes: s.memoryBytes,
     pageSize: s.pageSize,
@@ -81,7 +81,7 @@ export async function runScenario(s: Scenario, workload: Workload, eventLog?: Ev
 export async function simulate(options: RunOptions = {}): Promise<Metrics> {
   const s = resolveOptions(options);
   preflight(s);
-  const workload = scenarioWorkload(s);
+  const workload = await scenarioWorkload(s);
   const main = await runScenario(s, workload);
   if (!s.baselines) return main;
   // the baselines run with their mechanism's defaults: no push order, no parameters

@@ -366,41 +366,6 @@ export async function importTrace(input: string, output: string, o: ImportOption
   return finishImport(run, output);
 }
 
-/** The same for a plain (not gzip) file or standard input, synchronously. */
-export function importTraceSync(input: string, output: string, o: ImportOptions = {}): ImportResult {
-  const run = beginImport(input, o);
-  const parser = run.parser;
-  try {
-    const fd = input === "-" ? 0 : openInput(input);
-    try {
-      const buf = Buffer.alloc(READ_CHUNK);
-      let first = true;
-      let bytes = 0;
-      for (;;) {
-        let n: number;
-        try {
-          n = readSync(fd, buf, 0, buf.length, null);
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === "EAGAIN") continue; // non-blocking stdin
-          throw new Error(`${parser.file}: cannot read trace: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-        }
-        if (n === 0) break;
-        if (first && isGzip(buf.subarray(0, n))) throw new Error(`${parser.file}: gzip input needs the asynchronous importer`);
-        first = false;
-        bytes += n;
-        parser.feed(buf.subarray(0, n));
-        o.onProgress?.(bytes, parser.line);
-      }
-    } finally {
-      if (fd !== 0) closeSync(fd);
-    }
-  } catch (err) {
-    cleanup(run);
-    throw err;
-  }
-  return finishImport(run, output);
-}
-
 function openInput(file: string): number {
   try {
     return openSync(file, "r");

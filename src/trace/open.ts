@@ -3,20 +3,13 @@
 // which is unlinked at once and read through its open descriptor, so nothing is left
 // behind. Imports are cached per process by path, size, modification time and page size.
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from "node:fs";
-import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Workload } from "../workloads/types.js";
 import { AMT_MAGIC, openAmt } from "./amt.js";
-import { importTraceSync } from "./import.js";
+import { importTrace } from "./import.js";
 
 const cache = new Map<string, Workload>();
-
-// gzip is decompressed by a child node process (zlib has no synchronous streaming
-// API), into a temporary plain file: constant memory, and openWorkload stays synchronous
-const GUNZIP = `const [src, dst] = process.argv.slice(1);
-require("stream").pipeline(require("fs").createReadStream(src), require("zlib").createGunzip(), require("fs").createWriteStream(dst),
-  (e) => { if (e) { process.stderr.write(e.message); process.exit(1); } });`;
 
 /** True when `path` names an existing regular file. */
 export function isTraceFile(path: string): boolean {
@@ -42,34 +35,39 @@ export function sniffTrace(path: string): TraceKind {
   }
 }
 
-export function openTraceWorkload(path: string, pageSize: number): Workload {
+function cacheKey(path: string, pageSize: number): string {
   const st = statSync(path);
-  const key = `${path}\0${st.size}\0${st.mtimeMs}\0${pageSize}`;
+  return `${path}\0${st.size}\0${st.mtimeMs}\0${pageSize}`;
+}
+
+/** An amt trace as a workload, its header and trailer checked; synchronous, so cheap
+ * checks (preflight, `trace info`) can use it. */
+export function openAmtWorkload(path: string, pageSize: number): Workload {
+  const key = cacheKey(path, pageSize);
   const hit = cache.get(key);
   if (hit) return hit;
-  const kind = sniffTrace(path);
+  const w = openAmt(path);
+  if (w.pageSize !== pageSize) {
+    throw new Error(`${path}: the trace has ${w.pageSize}-byte pages but the run uses ${pageSize} (set --page-size ${w.pageSize})`);
+  }
+  cache.set(key, w);
+  return w;
+}
+
+/** Any trace file as a workload: amt in place, text (plain or gzip) imported first. */
+export async function openTraceWorkload(path: string, pageSize: number): Promise<Workload> {
+  if (sniffTrace(path) === "amt") return openAmtWorkload(path, pageSize);
+  const key = cacheKey(path, pageSize);
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const dir = mkdtempSync(join(tmpdir(), "ampom-trace-"));
   let w: Workload;
-  if (kind === "amt") {
-    w = openAmt(path);
-    if (w.pageSize !== pageSize) {
-      throw new Error(`${path}: the trace has ${w.pageSize}-byte pages but the run uses ${pageSize} (set --page-size ${w.pageSize})`);
-    }
-  } else {
-    const dir = mkdtempSync(join(tmpdir(), "ampom-trace-"));
-    try {
-      let text = path;
-      if (kind === "gzip") {
-        text = join(dir, "plain");
-        const r = spawnSync(process.execPath, ["-e", GUNZIP, path, text], { encoding: "utf8" });
-        if (r.status !== 0) throw new Error(`${path}: cannot decompress gzip trace: ${r.stderr || r.error?.message}`);
-      }
-      const amt = join(dir, "trace.amt");
-      importTraceSync(text, amt, { pageSize, displayName: path });
-      const fd = openSync(amt, "r");
-      w = openAmt(path, fd);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  try {
+    const amt = join(dir, "trace.amt");
+    await importTrace(path, amt, { pageSize, displayName: path });
+    w = openAmt(path, openSync(amt, "r"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
   cache.set(key, w);
   return w;

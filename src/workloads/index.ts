@@ -3,7 +3,8 @@ import { workloads } from "./registry.js";
 import type { Workload, WorkloadOptions } from "./types.js";
 import { isTraceFile, openTraceWorkload } from "../trace/open.js";
 
-export function openWorkload(spec: string, o: WorkloadOptions): Workload {
+/** The workload a --workload value names; trace files other than amt are imported first. */
+export async function openWorkload(spec: string, o: WorkloadOptions): Promise<Workload> {
   const builtIn = workloads[spec];
   if (builtIn) return builtIn.create(o);
   if (isTraceFile(spec)) return openTraceWorkload(spec, o.pageSize);

@@ -6,9 +6,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { openAmt } from "../../src/trace/amt.js";
-import { importTraceSync } from "../../src/trace/import.js";
+import { importTrace } from "../../src/trace/import.js";
 import type { Workload } from "../../src/workloads/types.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ampom-fuzz-trace-"));
@@ -16,6 +16,16 @@ const dir = mkdtempSync(join(tmpdir(), "ampom-fuzz-trace-"));
 function outcome<T>(f: () => T): T | Error {
   try {
     return f();
+  } catch (err) {
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).constructor.name).toBe("Error");
+    return err as Error;
+  }
+}
+
+async function outcomeAsync<T>(f: () => Promise<T>): Promise<T | Error> {
+  try {
+    return await f();
   } catch (err) {
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).constructor.name).toBe("Error");
@@ -39,12 +49,12 @@ function readAll(w: Workload): number[] {
 const hex = fc.constantFrom("0", "1a", "400", "7ff0001b8", "ffffffffffff", "zz", "", "-1", "0x10", "1".repeat(20));
 const dec = fc.constantFrom("0", "1", "4096", "99999999999", "-3", "x", "", "1.5");
 
-function importCase(name: string, lines: string[]) {
+async function importCase(name: string, lines: string[]) {
   const input = join(dir, name);
   const output = join(dir, `${name}.amt`);
   writeFileSync(input, lines.join("\n") + "\n");
   rmSync(output, { force: true });
-  const r = outcome(() => importTraceSync(input, output));
+  const r = await outcomeAsync(() => importTrace(input, output));
   if (r instanceof Error) {
     expect(r.message).toMatch(new RegExp(`^${input}(:\\d+)?: `));
     expect(existsSync(output)).toBe(false);
@@ -55,22 +65,22 @@ function importCase(name: string, lines: string[]) {
 }
 
 describe("fuzz: text trace parsers", () => {
-  it("page-level text lines", () => {
+  it("page-level text lines", async () => {
     const line = fc.oneof(
       fc.tuple(fc.constantFrom("I", "R", "W", "X", "r", ""), hex, dec).map((t) => t.join(" ")),
       fc.constantFrom("# comment", "", "   ", "R 1000", "W 1000 1 extra", "\tR\t10\t2"),
       fc.string({ maxLength: 12 }),
     );
-    fc.assert(fc.property(fc.array(line, { maxLength: 12 }), (lines) => importCase("pages.txt", ["# page-level", ...lines])), { numRuns: 600 });
+    await fc.assert(fc.asyncProperty(fc.array(line, { maxLength: 12 }), (lines) => importCase("pages.txt", ["# page-level", ...lines])), { numRuns: 600 });
   });
 
-  it("lackey lines", () => {
+  it("lackey lines", async () => {
     const line = fc.oneof(
       fc.tuple(fc.constantFrom("I  ", " L ", " S ", " M ", " X ", "I ", "L "), hex, fc.constantFrom(",8", ",4", ",", ",x", "", ",99999")).map((t) => t.join("")),
       fc.constantFrom("==123== Lackey, an example Valgrind tool", "", "garbage"),
       fc.string({ maxLength: 12 }),
     );
-    fc.assert(fc.property(fc.array(line, { minLength: 1, maxLength: 12 }), (lines) => importCase("run.lackey", ["I  0400d7d4,8", ...lines])), { numRuns: 600 });
+    await fc.assert(fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 12 }), (lines) => importCase("run.lackey", ["I  0400d7d4,8", ...lines])), { numRuns: 600 });
   });
 });
 
@@ -81,9 +91,13 @@ describe("fuzz: amt reader", () => {
   for (let i = 0; i < 3000; i++) lines.push(`${"IRW"[i % 3]} ${(0x1000 + ((i * 7) % 97) + (i % 3) * 0x400).toString(16)} ${1 + (i % 5)}`);
   writeFileSync(text, lines.join("\n") + "\n");
   const good = join(dir, "base.amt");
-  importTraceSync(text, good);
-  const original = readFileSync(good);
-  const records = readAll(openAmt(good));
+  let original: Buffer;
+  let records: number[];
+  beforeAll(async () => {
+    await importTrace(text, good);
+    original = readFileSync(good);
+    records = readAll(openAmt(good));
+  });
 
   it("flipped bytes are caught, or change nothing that is read", () => {
     const file = join(dir, "flipped.amt");

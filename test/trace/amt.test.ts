@@ -5,23 +5,23 @@ import { readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { AMT_VERSION, HEADER_FIXED, REGION_BYTES, openAmt } from "../../src/trace/amt.js";
-import { importTraceSync } from "../../src/trace/import.js";
+import { importTrace } from "../../src/trace/import.js";
 import { readAll } from "../workloads/helpers.js";
 import { tempDir } from "./helpers.js";
 
 /** An amt with 3 blocks (150k records) and 2 regions. */
-function sample(dir: string): string {
+async function sample(dir: string): Promise<string> {
   const lines: string[] = [];
   for (let i = 0; i < 150_000; i++) lines.push(`${i % 2 ? "R" : "W"} ${(i % 2 ? 0x7fff0000 + ((i >> 1) % 100) : 0x400 + ((i >> 1) % 50)).toString(16)} ${i % 9}`);
   writeFileSync(join(dir, "s.txt"), lines.join("\n"));
-  importTraceSync(join(dir, "s.txt"), join(dir, "s.amt"));
+  await importTrace(join(dir, "s.txt"), join(dir, "s.amt"));
   return join(dir, "s.amt");
 }
 
 describe("amt", () => {
-  it("has the documented header and reads back in any chunk size", () => {
+  it("has the documented header and reads back in any chunk size", async () => {
     const dir = tempDir();
-    const file = sample(dir);
+    const file = await sample(dir);
     const b = readFileSync(file);
     expect(b.toString("latin1", 0, 8)).toBe("AMPOMTRC");
     expect(b.readUInt32LE(8)).toBe(AMT_VERSION);
@@ -40,9 +40,9 @@ describe("amt", () => {
     expect(Array.from(c.gaps)).toEqual(Array.from(a.gaps));
   });
 
-  it("detects a flipped byte in a block by its checksum, naming the block and offset", () => {
+  it("detects a flipped byte in a block by its checksum, naming the block and offset", async () => {
     const dir = tempDir();
-    const file = sample(dir);
+    const file = await sample(dir);
     const b = readFileSync(file);
     const H = b.readUInt32LE(52);
     const block1 = H + 8 + 9 * 65536;
@@ -52,16 +52,16 @@ describe("amt", () => {
     expect(() => readAll(w)).toThrow(new RegExp(`s\\.amt: corrupt amt trace: checksum mismatch in block 1 at byte ${block1}`));
   });
 
-  it("detects a truncated file before reading records", () => {
+  it("detects a truncated file before reading records", async () => {
     const dir = tempDir();
-    const file = sample(dir);
+    const file = await sample(dir);
     truncateSync(file, readFileSync(file).length - 100);
     expect(() => openAmt(file)).toThrow(/s\.amt: truncated amt trace: \d+ bytes, the header \(150000 records\) implies \d+/);
   });
 
-  it("detects a corrupted header, a corrupted trailer and a file that is not amt", () => {
+  it("detects a corrupted header, a corrupted trailer and a file that is not amt", async () => {
     const dir = tempDir();
-    const file = sample(dir);
+    const file = await sample(dir);
     const good = readFileSync(file);
     const bad = Buffer.from(good);
     bad[HEADER_FIXED + 9] ^= 1; // a region's vpn base
@@ -75,9 +75,9 @@ describe("amt", () => {
     expect(() => openAmt(file)).toThrow(/not an amt trace/);
   });
 
-  it("`ampom trace info --json` reports records, distinct pages, accesses and regions", () => {
+  it("`ampom trace info --json` reports records, distinct pages, accesses and regions", async () => {
     const dir = tempDir();
-    const file = sample(dir);
+    const file = await sample(dir);
     const r = spawnSync("npx", ["tsx", "src/cli/main.ts", "trace", "info", file, "--json"], { encoding: "utf8" });
     expect(r.status).toBe(0);
     const info = JSON.parse(r.stdout);

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { REC_CODE, REC_WRITE } from "../../src/core/abi.js";
-import { importTrace, importTraceSync, REGION_GAP_PAGES } from "../../src/trace/import.js";
+import { importTrace, REGION_GAP_PAGES } from "../../src/trace/import.js";
 import { openWorkload } from "../../src/workloads/index.js";
 import { readAll, fingerprint } from "../workloads/helpers.js";
 import { merged, readVirtual, tempDir, type VRecord } from "./helpers.js";
@@ -23,14 +23,14 @@ const recordArb = fc.record({
 }).map(({ base, offset, flags, gap }) => ({ vpn: base + offset, flags, gap }));
 
 describe("page-level text", () => {
-  it("round trips through amt: the same pages, gaps and kinds, runs merged", () => {
+  it("round trips through amt: the same pages, gaps and kinds, runs merged", async () => {
     const dir = tempDir();
-    fc.assert(
-      fc.property(fc.array(recordArb, { minLength: 1, maxLength: 300 }), (rs) => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(recordArb, { minLength: 1, maxLength: 300 }), async (rs) => {
         const src = join(dir, "t.txt");
         const out = join(dir, "t.amt");
         writeFileSync(src, "# a comment\n\n" + pageText(rs).replace(/\n/, "\r\n"));
-        const r = importTraceSync(src, out);
+        const r = await importTrace(src, out);
         const expected = merged(rs);
         const back = readVirtual(out);
         expect(back.records).toEqual(expected);
@@ -43,23 +43,23 @@ describe("page-level text", () => {
     );
   });
 
-  it("round trips a trace of several blocks", () => {
+  it("round trips a trace of several blocks", async () => {
     const dir = tempDir();
     const rs: VRecord[] = [];
     for (let i = 0; i < 200_000; i++) rs.push({ vpn: 0x1000 + ((i * 7919) % 5000) + (i % 3 === 0 ? 0x100000 : 0), gap: i % 97, flags: i % 5 === 0 ? REC_WRITE : 0 });
     writeFileSync(join(dir, "big.txt"), pageText(rs));
-    importTraceSync(join(dir, "big.txt"), join(dir, "big.amt"));
+    await importTrace(join(dir, "big.txt"), join(dir, "big.amt"));
     const back = readVirtual(join(dir, "big.amt"));
     expect(back.records).toEqual(merged(rs));
   });
 
-  it("groups pages into regions split at gaps above the threshold", () => {
+  it("groups pages into regions split at gaps above the threshold", async () => {
     const dir = tempDir();
     const G = REGION_GAP_PAGES;
     // 0x101 -> 0x101 + G: exactly G apart, one region; then G + 1 apart: a new region
     const vpns = [0x101, 0x100, 0x101 + G, 0x101 + 2 * G + 1, 0x101 + 2 * G + 2];
     writeFileSync(join(dir, "r.txt"), vpns.map((v) => `R ${v.toString(16)} 1`).join("\n"));
-    const r = importTraceSync(join(dir, "r.txt"), join(dir, "r.amt"));
+    const r = await importTrace(join(dir, "r.txt"), join(dir, "r.amt"));
     expect(r.regions.map((g) => [Number(g.vpnBase), g.pages])).toEqual([
       [0x100, G + 2],
       [0x101 + 2 * G + 1, 2],
@@ -67,12 +67,12 @@ describe("page-level text", () => {
     expect(readVirtual(join(dir, "r.amt")).records.map((x) => x.vpn)).toEqual(vpns);
   });
 
-  it("keeps at most 1024 regions, splitting at the largest gaps", () => {
+  it("keeps at most 1024 regions, splitting at the largest gaps", async () => {
     const dir = tempDir();
     const lines: string[] = [];
     for (let i = 0; i < 1500; i++) lines.push(`W ${(i * 1000 + (i === 700 ? 5000 : 0)).toString(16)} 1`);
     writeFileSync(join(dir, "m.txt"), lines.join("\n"));
-    const r = importTraceSync(join(dir, "m.txt"), join(dir, "m.amt"));
+    const r = await importTrace(join(dir, "m.txt"), join(dir, "m.amt"));
     expect(r.regions.length).toBe(1024);
     // the one gap larger than the rest is a split
     expect(r.regions.some((g) => Number(g.vpnBase) === 700 * 1000 + 5000)).toBe(true);
@@ -96,10 +96,10 @@ I  0401ffe,4
 `;
 
 describe("lackey text", () => {
-  it("reads every access kind; an access across a page boundary touches both pages", () => {
+  it("reads every access kind; an access across a page boundary touches both pages", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "l.txt"), LACKEY);
-    const r = importTraceSync(join(dir, "l.txt"), join(dir, "l.amt"));
+    const r = await importTrace(join(dir, "l.txt"), join(dir, "l.amt"));
     expect(r.format).toBe("lackey");
     expect(readVirtual(join(dir, "l.amt")).records).toEqual([
       { vpn: 0x401, gap: 2, flags: REC_CODE },
@@ -153,10 +153,10 @@ describe("inputs", () => {
     expect(readFileSync(join(dir, "c.amt"))).toEqual(readFileSync(join(dir, "a.amt")));
   });
 
-  it("reads standard input (\"-\"), plain and gzip, through the command line", () => {
+  it("reads standard input (\"-\"), plain and gzip, through the command line", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "l.txt"), LACKEY);
-    importTraceSync(join(dir, "l.txt"), join(dir, "ref.amt"));
+    await importTrace(join(dir, "l.txt"), join(dir, "ref.amt"));
     for (const [name, input] of [["plain", Buffer.from(LACKEY)], ["gzip", gzipSync(LACKEY)]] as const) {
       const out = join(dir, `${name}.amt`);
       const r = spawnSync("npx", ["tsx", "src/cli/main.ts", "trace", "import", "-", "-o", out, "--quiet"], { input, encoding: "utf8" });
@@ -166,19 +166,20 @@ describe("inputs", () => {
     }
   });
 
-  it("opens text and gzip traces as workloads (imported to a temporary amt), equal to the amt", () => {
+  it("opens text and gzip traces as workloads (imported to a temporary amt), equal to the amt", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "l.txt"), LACKEY);
     writeFileSync(join(dir, "l.gz"), gzipSync(LACKEY));
-    importTraceSync(join(dir, "l.txt"), join(dir, "l.amt"));
+    await importTrace(join(dir, "l.txt"), join(dir, "l.amt"));
     const o = { memoryBytes: 4096, pageSize: 4096, seed: 1, workingSet: 1 };
-    const prints = ["l.amt", "l.txt", "l.gz"].map((f) => {
-      const w = openWorkload(join(dir, f), o);
+    const prints: number[] = [];
+    for (const f of ["l.amt", "l.txt", "l.gz"]) {
+      const w = await openWorkload(join(dir, f), o);
       expect(w.records).toBe(7);
-      return fingerprint(readAll(w));
-    });
+      prints.push(fingerprint(readAll(w)));
+    }
     expect(new Set(prints).size).toBe(1);
-    expect(() => openWorkload(join(dir, "l.amt"), { ...o, pageSize: 8192 })).toThrow(/4096-byte pages/);
+    await expect(openWorkload(join(dir, "l.amt"), { ...o, pageSize: 8192 })).rejects.toThrow(/4096-byte pages/);
   });
 });
 
@@ -195,7 +196,6 @@ describe("malformed input", () => {
   it.each(cases)("%s: names the file and line, leaves no output", async (_, text, message) => {
     const dir = tempDir();
     writeFileSync(join(dir, "bad.txt"), text);
-    expect(() => importTraceSync(join(dir, "bad.txt"), join(dir, "out.amt"))).toThrow(message);
     await expect(importTrace(join(dir, "bad.txt"), join(dir, "out.amt"))).rejects.toThrow(message);
     writeFileSync(join(dir, "bad.gz"), gzipSync(text));
     await expect(importTrace(join(dir, "bad.gz"), join(dir, "out.amt"))).rejects.toThrow(new RegExp(message.source.replace("bad\\.txt", "bad\\.gz")));
@@ -215,6 +215,6 @@ describe("malformed input", () => {
     const dir = tempDir();
     await expect(importTrace(join(dir, "none.txt"), join(dir, "o.amt"))).rejects.toThrow(/none\.txt: cannot open trace: ENOENT/);
     writeFileSync(join(dir, "empty.txt"), "# nothing\n");
-    expect(() => importTraceSync(join(dir, "empty.txt"), join(dir, "o.amt"))).toThrow(/empty\.txt: no records/);
+    await expect(importTrace(join(dir, "empty.txt"), join(dir, "o.amt"))).rejects.toThrow(/empty\.txt: no records/);
   });
 });

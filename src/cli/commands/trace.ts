@@ -48,9 +48,9 @@ export function registerTrace(program: Command): void {
     .argument("<file>", "trace file (amt, lackey or page-level text, plain or gzip)")
     .option("--page-size <bytes>", "page size for text traces", parseNumber, 4096)
     .option("--json", "print one JSON object")
-    .action((file: string, o) => {
+    .action(async (file: string, o) => {
       const kind = sniffTrace(file);
-      const w = openTraceWorkload(file, kind === "amt" ? readPageSize(file) : o.pageSize) as Workload & {
+      const w = (await openTraceWorkload(file, kind === "amt" ? readPageSize(file) : o.pageSize)) as Workload & {
         header?: { pages: number; accesses: number };
       };
       const h = w.header!;
