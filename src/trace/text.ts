@@ -84,11 +84,13 @@ export class TraceTextParser {
   }
 
   private touch(vpn: number, gap: number, flags: number): void {
-    if (vpn === this.curVpn) {
-      this.curGap = Math.min(MAX_GAP, this.curGap + gap);
+    if (vpn === this.curVpn && this.curGap + gap <= MAX_GAP) {
+      this.curGap += gap;
       this.curFlags |= flags;
       return;
     }
+    // a new page, or a run whose gaps no longer fit in 32 bits: a run of one page may
+    // then span two records, so that the gaps still sum to the accesses exactly
     this.flush();
     this.curVpn = vpn;
     this.curGap = gap;

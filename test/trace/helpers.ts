@@ -35,12 +35,13 @@ export function readVirtual(file: string): { records: VRecord[]; header: ReturnT
   return { records, header: w.header };
 }
 
-/** Consecutive records on one page merged, as the importer must. */
+/** Consecutive records on one page merged, as the importer must, while the merged gap
+ * fits in 32 bits (past that the run goes on in a new record). */
 export function merged(records: VRecord[]): VRecord[] {
   const out: VRecord[] = [];
   for (const r of records) {
     const last = out[out.length - 1];
-    if (last && last.vpn === r.vpn) {
+    if (last && last.vpn === r.vpn && last.gap + r.gap <= 0xffffffff) {
       last.gap += r.gap;
       last.flags |= r.flags;
     } else out.push({ ...r });

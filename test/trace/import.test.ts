@@ -43,6 +43,25 @@ describe("page-level text", () => {
     );
   });
 
+  it("splits a run of one page whose gaps overflow 32 bits, keeping every access", async () => {
+    const dir = tempDir();
+    const rs: VRecord[] = [
+      { vpn: 0x400, flags: 0, gap: 3_000_000_000 },
+      { vpn: 0x400, flags: REC_WRITE, gap: 1_500_000_000 },
+      { vpn: 0x400, flags: 0, gap: 7 },
+      { vpn: 0x401, flags: 0, gap: 1 },
+    ];
+    writeFileSync(join(dir, "o.txt"), pageText(rs));
+    await importTrace(join(dir, "o.txt"), join(dir, "o.amt"));
+    const back = readVirtual(join(dir, "o.amt"));
+    expect(back.records).toEqual([
+      { vpn: 0x400, flags: 0, gap: 3_000_000_000 },
+      { vpn: 0x400, flags: REC_WRITE, gap: 1_500_000_007 },
+      { vpn: 0x401, flags: 0, gap: 1 },
+    ]);
+    expect(back.header.accesses).toBe(4_500_000_008);
+  });
+
   it("round trips a trace of several blocks", async () => {
     const dir = tempDir();
     const rs: VRecord[] = [];
