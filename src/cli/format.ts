@@ -1,5 +1,5 @@
 // Terminal output helpers: aligned tables and human units.
-import type { Metrics } from "../sim/metrics.js";
+import { freezeLabel, type Metrics } from "../sim/metrics.js";
 import { formatBytes, formatNs } from "../util/units.js";
 
 /** Column alignment: "l" left, "r" right. By default the first column is left-aligned
@@ -24,7 +24,7 @@ export function describeMetrics(m: Metrics): string {
     ["workload", `${m.workload} (${formatBytes(m.memoryBytes)}, ${m.records} records, ${m.pages} pages)`],
     ["mechanism / policy", `${m.mechanism} / ${m.policy}`],
     ["network / core", `${m.network} / ${m.core}`],
-    ["freeze", formatNs(m.freezeNs)],
+    ["freeze", freezeLabel(m, formatNs)],
     ["runtime", formatNs(m.runtimeNs)],
     ["stall (fault + late)", `${formatNs(m.stallNs)} (${formatNs(m.faultStallNs)} + ${formatNs(m.lateStallNs)})`],
     ["remote faults", String(m.remoteFaults)],
@@ -58,7 +58,7 @@ export function compareTable(rows: Metrics[]): string {
     String(m.latePrefetches),
     formatNs(m.stallNs),
     formatNs(m.runtimeNs),
-    formatNs(m.freezeNs),
+    freezeLabel(m, formatNs),
     signedPct(m.overheadVsFullCopy),
     pct(m.oracleGapClosed),
   ]);

@@ -1,6 +1,6 @@
 // The report's tables, as terminal text, CSV and HTML, all from ReproduceResults.
 import { pct, signedPct, table } from "../cli/format.js";
-import type { Metrics } from "../sim/metrics.js";
+import { freezeLabel, type Metrics } from "../sim/metrics.js";
 import { formatBytes, formatNs } from "../util/units.js";
 import type { HeadlineRow, ReproduceResults } from "./reproduce.js";
 
@@ -54,7 +54,7 @@ export function extendedTable(r: ReproduceResults): TableData {
   for (const kernel of r.settings.kernels) {
     for (const m of r.extended[kernel]) {
       rows.push([
-        kernel, m.mechanism, m.policy, formatNs(m.freezeNs), String(m.remoteFaults), pct(m.faultsPrevented),
+        kernel, m.mechanism, m.policy, freezeLabel(m, formatNs), String(m.remoteFaults), pct(m.faultsPrevented),
         m.prefetchedPages > 0 ? pct(m.accuracy) : "-", String(m.latePrefetches), formatNs(m.stallNs),
         formatNs(m.runtimeNs), signedPct(m.overheadVsFullCopy), pct(m.oracleGapClosed),
       ]);

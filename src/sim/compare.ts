@@ -4,7 +4,7 @@
 // simulated once and shared by every row.
 import { mechanisms } from "../migration/registry.js";
 import { policies } from "../policies/registry.js";
-import type { Metrics } from "./metrics.js";
+import { migrationCalledOff, type Metrics } from "./metrics.js";
 import { resolveOptions, type RunOptions, type Scenario } from "./options.js";
 import { preflight } from "./preflight.js";
 import { runScenario, scenarioWorkload } from "./simulate.js";
@@ -34,6 +34,7 @@ export interface Baselines {
 /** The relative metrics of DESIGN section 4 for `m`, from baseline runs of the same
  * workload, network and migration point. */
 export function withBaselines(m: Metrics, b: Baselines): Metrics {
+  if (migrationCalledOff(m)) return m;
   const out: Metrics = {
     ...m,
     faultsPrevented: b.demand.remoteFaults > 0 ? 1 - m.remoteFaults / b.demand.remoteFaults : 0,

@@ -94,3 +94,16 @@ export function readMetrics(proc: ProcessRun, labels: RunLabels): Metrics {
     ...(Object.keys(proc.mechanismStats).length ? { mechanismStats: { ...proc.mechanismStats } } : {}),
   };
 }
+
+/** True when the process ended before its migration completed (pre-copy still copying
+ * when the work ran out): nothing was migrated, so the metrics that compare migrations
+ * (faults prevented, overhead, gap to the oracle) do not apply. */
+export function migrationCalledOff(m: Pick<Metrics, "mechanismStats">): boolean {
+  return (m.mechanismStats?.calledOff ?? 0) > 0;
+}
+
+/** The freeze as a table shows it: "called off" when no migration happened. */
+export function freezeLabel(m: Pick<Metrics, "mechanismStats" | "freezeNs">, format: (ns: number) => string): string {
+  return migrationCalledOff(m) ? "called off" : format(m.freezeNs);
+}
+
