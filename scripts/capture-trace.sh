@@ -17,7 +17,7 @@ page_size=4096
 quiet=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    -o|--output) out="${2:-}"; shift 2 ;;
+    -o|--out) out="${2:-}"; shift 2 ;;
     --page-size) page_size="${2:-}"; shift 2 ;;
     -q|--quiet) quiet=(--quiet); shift ;;
     --) shift; break ;;

@@ -16,7 +16,7 @@ export function registerTrace(program: Command): void {
     .command("import")
     .description("import a lackey or page-level text trace (plain or gzip, a file or - for standard input) into amt")
     .argument("<file>", "trace file, or - for standard input")
-    .requiredOption("-o, --output <file>", "amt file to write (written atomically)")
+    .requiredOption("-o, --out <file>", "amt file to write (written atomically)")
     .option("--page-size <bytes>", "page size in bytes", parseNumber, 4096)
     .option("-q, --quiet", "no progress output")
     .action(async (file: string, o) => {
@@ -24,7 +24,7 @@ export function registerTrace(program: Command): void {
       const bar = progressBar("import", { quiet: o.quiet });
       let last = 0;
       try {
-        const r = await importTrace(file, o.output, {
+        const r = await importTrace(file, o.out, {
           pageSize: o.pageSize,
           onProgress: (bytes, lines) => {
             if (bytes - last < 1 << 24) return;
@@ -35,7 +35,7 @@ export function registerTrace(program: Command): void {
         bar.stop();
         if (!o.quiet) {
           process.stderr.write(
-            `${o.output}: ${r.records} records, ${r.pages} distinct pages, ${r.accesses} accesses, ${r.regions.length} regions (from ${r.format} text)\n`,
+            `${o.out}: ${r.records} records, ${r.pages} distinct pages, ${r.accesses} accesses, ${r.regions.length} regions (from ${r.format} text)\n`,
           );
         }
       } finally {
