@@ -12,7 +12,7 @@
 import { compare, comparePairs, DEMAND, FULL_COPY } from "../sim/compare.js";
 import { EVENT_FAULT, EventLog } from "../sim/event-log.js";
 import type { Metrics } from "../sim/metrics.js";
-import { resolveOptions, type RunOptions } from "../sim/options.js";
+import { optionsAccepted, resolveOptions, type RunOptions } from "../sim/options.js";
 import { runScenario, scenarioWorkload } from "../sim/simulate.js";
 import { policies } from "../policies/registry.js";
 import { parseSize } from "../util/units.js";
@@ -158,7 +158,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   };
   const s0 = resolveOptions({ ...base, workload: kernels[0], baselines: false });
   const figureKernel = kernels.includes("stream") ? "stream" : kernels[0];
-  const lightweightPolicies = Object.keys(policies).filter((p) => !resolveFails({ ...base, mechanism: "lightweight", policy: p }));
+  const lightweightPolicies = Object.keys(policies).filter((p) => optionsAccepted({ ...base, mechanism: "lightweight", policy: p }));
   const wsSeries = [
     { name: "full-copy", mechanism: "full-copy", policy: "none" },
     { name: "lightweight + none", mechanism: "lightweight", policy: "none" },
@@ -271,11 +271,3 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   };
 }
 
-function resolveFails(o: RunOptions): boolean {
-  try {
-    resolveOptions({ ...o, baselines: false });
-    return false;
-  } catch {
-    return true;
-  }
-}

@@ -5,7 +5,7 @@
 import { mechanisms } from "../migration/registry.js";
 import { policies } from "../policies/registry.js";
 import { migrationCalledOff, type Metrics } from "./metrics.js";
-import { resolveOptions, type RunOptions, type Scenario } from "./options.js";
+import { optionsAccepted, resolveOptions, type RunOptions, type Scenario } from "./options.js";
 import { preflight } from "./preflight.js";
 import { runScenario, scenarioWorkload } from "./simulate.js";
 
@@ -68,17 +68,9 @@ export function comparePairs(options: Omit<CompareOptions, "onProgress"> = {}): 
   const { mechanisms: mechAsked, policies: polAsked, ...runOptions } = options;
   const mechNames = checkNames("mechanism", mechAsked, mechanisms);
   const polNames = checkNames("policy", polAsked, policies);
-  const valid = (mechanism: string, policy: string): boolean => {
-    try {
-      resolveOptions({ ...runOptions, mechanism, policy, baselines: false });
-      return true;
-    } catch {
-      return false;
-    }
-  };
   const pairs: Array<{ mechanism: string; policy: string }> = [];
   for (const mechanism of mechNames) {
-    const candidates = polNames.filter((p) => valid(mechanism, p));
+    const candidates = polNames.filter((policy) => optionsAccepted({ ...runOptions, mechanism, policy }));
     const shown = mechanisms[mechanism].remotePaging
       ? candidates
       : candidates.includes("none") ? ["none"] : candidates.slice(0, 1);

@@ -128,3 +128,14 @@ export function resolveOptions(input: RunOptions): Scenario {
     mechanismParams: o.mechanismParams,
   };
 }
+
+/** Whether the options check accepts `o` (e.g. a push policy needs a mechanism that
+ * pages remotely): for listing the valid mechanism/policy pairs without running any. */
+export function optionsAccepted(o: RunOptions): boolean {
+  try {
+    resolveOptions({ ...o, baselines: false });
+    return true;
+  } catch {
+    return false;
+  }
+}

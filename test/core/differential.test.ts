@@ -6,21 +6,10 @@ import { describe, expect, it } from "vitest";
 import { REC_CODE, REC_WRITE } from "../../src/core/abi.js";
 import { mechanisms } from "../../src/migration/registry.js";
 import { policies } from "../../src/policies/registry.js";
-import { resolveOptions, type RunOptions } from "../../src/sim/options.js";
+import { optionsAccepted, resolveOptions, type RunOptions } from "../../src/sim/options.js";
 import { runScenario, simulate } from "../../src/sim/simulate.js";
 import { workloads } from "../../src/workloads/registry.js";
 import { arrayWorkload, type TraceRecord } from "./helpers.js";
-
-/** Whether the options check accepts this mechanism/policy pair (push policies need
- * a mechanism that pages remotely). */
-function accepted(options: RunOptions): boolean {
-  try {
-    resolveOptions({ ...options, baselines: false });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Runs one scenario on both cores; returns the two metric objects minus the core label. */
 async function bothCores(options: RunOptions, regionPages: number[], records: TraceRecord[]) {
@@ -74,7 +63,7 @@ describe("differential: WebAssembly core vs TypeScript reference", () => {
   it("agree on every metric for random traces, regions, links, mechanisms and policies", async () => {
     await fc.assert(
       fc.asyncProperty(traceArb, optionsArb, async ({ regionPages, records }, options) => {
-        fc.pre(accepted(options));
+        fc.pre(optionsAccepted(options));
         const r = await bothCores({ ...options, baselines: false }, regionPages, records);
         expect(r.wasm).toEqual(r.reference);
       }),
@@ -88,7 +77,7 @@ describe("differential: WebAssembly core vs TypeScript reference", () => {
     for (const mechanism of Object.keys(mechanisms)) {
       for (const policy of Object.keys(policies)) {
         const opts: RunOptions = { workload, mechanism, policy, baselines: false };
-        if (!accepted(opts)) continue;
+        if (!optionsAccepted(opts)) continue;
         const a = await simulate({ ...opts, core: "wasm" });
         const b = await simulate({ ...opts, core: "reference" });
         expect({ ...a, core: "-" }, `${mechanism} ${policy}`).toEqual({ ...b, core: "-" });
@@ -104,7 +93,7 @@ describe("differential: WebAssembly core vs TypeScript reference", () => {
       for (const mechanism of Object.keys(mechanisms)) {
         for (const policy of Object.keys(policies)) {
           const opts: RunOptions = { workload, mechanism, policy, memory: "2MiB", baselines: false };
-          if (!accepted(opts)) continue;
+          if (!optionsAccepted(opts)) continue;
           const a = await simulate({ ...opts, core: "wasm" });
           const b = await simulate({ ...opts, core: "reference" });
           expect({ ...a, core: "-" }, `${workload} ${mechanism} ${policy}`).toEqual({ ...b, core: "-" });

@@ -8,13 +8,13 @@ export interface TraceRecord {
 }
 
 /** A workload whose regions have the given page counts and whose stream is `records`. */
-export function arrayWorkload(regionPages: number[], records: TraceRecord[], name = "test-trace"): Workload {
+export function arrayWorkload(regionPages: number[], records: TraceRecord[], name = "test-trace", pageSize = 4096): Workload {
   const { regions, pageCount } = layoutRegions(
     regionPages.map((pages, i): Omit<Region, "start"> => ({ name: `r${i}`, kind: "heap", pages })),
   );
   return {
     name,
-    pageSize: 4096,
+    pageSize,
     regions,
     pageCount,
     records: records.length,
