@@ -46,27 +46,26 @@ const mruNext: usize = memory.data(MRU_CAP * 4, 4);
  * the newest, then the old list's pages not seen among them. This equals a
  * move-to-front update per record, but costs a short backward scan per run() call
  * instead of a list search and shift on every record. */
+/** Appends `page` to the first `k` entries of the new list unless it is there;
+ * returns the new length. */
+// @ts-ignore: decorator
+@inline function addDistinct(page: u32, k: i32): i32 {
+  let j = 0;
+  while (j < k && load<u32>(mruNext + (<usize>j << 2)) != page) j++;
+  if (j < k) return k;
+  store<u32>(mruNext + (<usize>k << 2), page);
+  return k + 1;
+}
+
 function mergeMru(start: i32, end: i32): void {
   if (end <= start) return;
   let k = 0;
   for (let i = end - 1; i >= start && k < MRU_CAP; i--) {
-    const page = load<u32>(chunkPages + (<usize>i << 2));
-    let j = 0;
-    while (j < k && load<u32>(mruNext + (<usize>j << 2)) != page) j++;
-    if (j == k) {
-      store<u32>(mruNext + (<usize>k << 2), page);
-      k++;
-    }
+    k = addDistinct(load<u32>(chunkPages + (<usize>i << 2)), k);
   }
   const n = <i32>counter(C_MRU_LEN);
   for (let i = 0; i < n && k < MRU_CAP; i++) {
-    const page = load<u32>(mru + (<usize>i << 2));
-    let j = 0;
-    while (j < k && load<u32>(mruNext + (<usize>j << 2)) != page) j++;
-    if (j == k) {
-      store<u32>(mruNext + (<usize>k << 2), page);
-      k++;
-    }
+    k = addDistinct(load<u32>(mru + (<usize>i << 2)), k);
   }
   memory.copy(mru, mruNext, <usize>k << 2);
   setCounter(C_MRU_LEN, <f64>k);
@@ -91,6 +90,15 @@ export function firstBadRecord(count: i32): i32 {
     if (load<u32>(chunkPages + (<usize>i << 2)) >= limit) return i;
   }
   return count;
+}
+
+/** Writes back what a run() kept in locals: records done, cursor, clock, accesses. */
+// @ts-ignore: decorator
+@inline function saveRun(records: i32, cursor: i32, now: f64, accesses: f64): void {
+  setCounter(C_RECORDS, counter(C_RECORDS) + <f64>records);
+  setCounter(C_CURSOR, <f64>cursor);
+  setCounter(C_NOW, now);
+  setCounter(C_ACCESSES, accesses);
 }
 
 export function run(limit: f64): i32 {
@@ -122,10 +130,7 @@ function runHome(limit: f64): i32 {
     cur++;
   }
   mergeMru(start, cur);
-  setCounter(C_RECORDS, counter(C_RECORDS) + <f64>(cur - start));
-  setCounter(C_CURSOR, <f64>cur);
-  setCounter(C_NOW, now);
-  setCounter(C_ACCESSES, acc);
+  saveRun(cur - start, cur, now, acc);
   return stop;
 }
 
@@ -215,10 +220,7 @@ function runRemote(limit: f64): i32 {
       store<u8>(states + <usize>page, st);
     }
   }
-  setCounter(C_RECORDS, counter(C_RECORDS) + <f64>(cur - start));
-  setCounter(C_CURSOR, <f64>cur);
-  setCounter(C_NOW, now);
-  setCounter(C_ACCESSES, acc);
+  saveRun(cur - start, cur, now, acc);
   setCounter(C_PENDING, pending ? 1 : 0);
   return stop;
 }
