@@ -6,7 +6,8 @@ import {
   COUNTERS, PARAMS, REGION_CAP, HISTORY_CAP, REQUEST_CAP, DELIVERY_CAP, SCRATCH_BYTES,
   MRU_CAP, L_SLOTS, L_COUNTERS, L_PARAMS, L_REGIONS, L_HIST_PAGES, L_HIST_TIMES,
   L_REQUESTS, L_DELIVER_PAGES, L_DELIVER_TIMES, L_SCRATCH, L_CHUNK_PAGES, L_CHUNK_GAPS,
-  L_CHUNK_FLAGS, L_STATES, L_ARRIVALS, L_MRU, L_END,
+  L_CHUNK_FLAGS, L_STATES, L_ARRIVALS, L_MRU, L_END, L_HIST_EXEC, L_ARRIVAL_QUEUE,
+  L_SCAN_EPOCHS, L_SCAN_MASKS,
 } from "./layout";
 
 export let counters: usize = 0;
@@ -14,6 +15,7 @@ export let params: usize = 0;
 export let regions: usize = 0;
 export let histPages: usize = 0;
 export let histTimes: usize = 0;
+export let histExec: usize = 0;
 export let requests: usize = 0;
 export let deliverPages: usize = 0;
 export let deliverTimes: usize = 0;
@@ -24,6 +26,9 @@ export let chunkFlags: usize = 0;
 export let states: usize = 0;
 export let arrivals: usize = 0;
 export let mru: usize = 0;
+export let arrivalQueue: usize = 0;
+export let scanEpochs: usize = 0;
+export let scanMasks: usize = 0;
 
 // A static data segment, below __heap_base: the arena starts right after it.
 const offsets: usize = memory.data(L_SLOTS * 8, 8);
@@ -44,6 +49,7 @@ function placeAll(base: u64, pageCount: u64, chunkCap: u64): u64 {
   regions = place(L_REGIONS, <u64>REGION_CAP * 8);
   histPages = place(L_HIST_PAGES, <u64>HISTORY_CAP * 4);
   histTimes = place(L_HIST_TIMES, <u64>HISTORY_CAP * 8);
+  histExec = place(L_HIST_EXEC, <u64>HISTORY_CAP * 8);
   requests = place(L_REQUESTS, <u64>REQUEST_CAP * 4);
   deliverPages = place(L_DELIVER_PAGES, <u64>DELIVERY_CAP * 4);
   deliverTimes = place(L_DELIVER_TIMES, <u64>DELIVERY_CAP * 8);
@@ -52,9 +58,12 @@ function placeAll(base: u64, pageCount: u64, chunkCap: u64): u64 {
   chunkPages = place(L_CHUNK_PAGES, chunkCap * 4);
   chunkGaps = place(L_CHUNK_GAPS, chunkCap * 4);
   chunkFlags = place(L_CHUNK_FLAGS, chunkCap);
-  // arrivals before states keeps the f64 table 8-aligned whatever the page count
+  // the per-page tables widest first, so each stays aligned whatever the page count
   arrivals = place(L_ARRIVALS, pageCount * 8);
+  arrivalQueue = place(L_ARRIVAL_QUEUE, pageCount * 4);
+  scanEpochs = place(L_SCAN_EPOCHS, pageCount * 4);
   states = place(L_STATES, pageCount);
+  scanMasks = place(L_SCAN_MASKS, pageCount);
   store<f64>(offsets + (<usize>L_END << 3), <f64>cursor);
   return cursor;
 }

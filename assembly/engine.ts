@@ -1,23 +1,30 @@
 // The run loop: replays page-level records against the page table until the chunk
-// ends, the process needs the network, or the clock reaches the host's limit.
+// ends, the process needs the network, a policy hook must run in the host, or the
+// clock reaches the host's limit. Arrivals reach the policy as events when the
+// process's clock passes them, in time order: what the destination node learns, when
+// it learns it.
 import {
   counters, chunkPages, chunkGaps, chunkFlags, states, arrivals, requests,
-  deliverPages, deliverTimes, mru, layoutArena,
+  deliverPages, deliverTimes, mru, layoutArena, arrivalQueue, scanEpochs, scanMasks,
 } from "./arena";
 import {
   ST_MASK, ST_NONE, ST_HOME, ST_FLIGHT, ST_LOCAL, F_DIRTY, F_PREFETCHED, F_TRIGGER,
-  F_PUSHED, REC_WRITE, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS, STOP_LIMIT,
-  KIND_PUSH, C_NOW, C_RECORDS, C_ACCESSES, C_REMOTE_FAULTS, C_ZERO_FILLS,
-  C_LATE_PREFETCHES, C_FAULT_STALL_NS, C_LATE_STALL_NS, C_PREFETCHED,
-  C_USEFUL_PREFETCHES, C_PUSHED, C_USEFUL_PUSHES, C_REQUESTS, C_FAULT_SENT_AT,
-  C_SERVICE_NS, C_CURSOR, C_CHUNK_LEN, C_PENDING, C_FAULT_PAGE, C_REMOTE, C_MRU_LEN,
-  P_CPU_NS, P_TRAP_NS, P_ZERO_FILL_NS, P_PAGES, MRU_CAP, COUNTERS, C_FAULT_PREFETCHES,
-  C_PREFETCH_ISSUES,
+  F_PUSHED, F_UNFIXED, REC_WRITE, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS, STOP_LIMIT,
+  STOP_WAIT, STOP_POLICY, KIND_PUSH, KIND_REPLY, C_NOW, C_RECORDS, C_ACCESSES,
+  C_REMOTE_FAULTS, C_ZERO_FILLS, C_LATE_PREFETCHES, C_FAULT_STALL_NS, C_LATE_STALL_NS,
+  C_PREFETCHED, C_USEFUL_PREFETCHES, C_PUSHED, C_USEFUL_PUSHES, C_REQUESTS,
+  C_FAULT_SENT_AT, C_SERVICE_NS, C_CURSOR, C_CHUNK_LEN, C_PENDING, C_FAULT_PAGE, C_REMOTE,
+  C_MRU_LEN, P_CPU_NS, P_TRAP_NS, P_ZERO_FILL_NS, P_PAGES, P_SCAN_NS, MRU_CAP, COUNTERS,
+  C_FAULT_PREFETCHES, C_PREFETCH_ISSUES, C_ARRIVAL_HEAD, C_ARRIVAL_TAIL, C_FAULT_OPEN,
+  C_HOOK, C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_SCAN_EPOCH, C_ANSWERING_FAULT,
+  HOOK_USE, HOOK_ARRIVAL, HOOK_SERVED,
 } from "./layout";
 import {
   counter, setCounter, param, request, recordDemandEvent, resetRegionCache,
 } from "./pagetable";
-import { policyReset, policyOnFault, policyOnUse, policyOnServed } from "./policies/index";
+import {
+  policyReset, policyOnFault, policyOnUse, policyOnServed, policyOnArrival, policyIsExternal,
+} from "./policies/index";
 
 export function init(pageCount: u32, chunkCap: u32): i32 {
   return layoutArena(pageCount, chunkCap);
@@ -28,6 +35,8 @@ export function reset(): void {
   memory.fill(counters, 0, COUNTERS * 8);
   const pages = <usize>param(P_PAGES);
   memory.fill(states, 0, pages);
+  memory.fill(scanMasks, 0, pages);
+  memory.fill(scanEpochs, 0, pages << 2);
   setCounter(C_FAULT_PAGE, -1);
   resetRegionCache();
   policyReset();
@@ -105,14 +114,32 @@ export function run(limit: f64): i32 {
   return counter(C_REMOTE) != 0 ? runRemote(limit) : runHome(limit);
 }
 
-/** Before migration every page is local: track which exist, which are dirty, and
- * which were used last. */
+/** The interval of the accessed-bit scans; 0 or less means none (one window). */
+// @ts-ignore: decorator
+@inline function scanInterval(): f64 {
+  const ns = param(P_SCAN_NS);
+  return ns > 0 ? ns : Infinity;
+}
+
+/** The scan window holding time `t`, counted from 1 (0 marks "never referenced"). */
+// @ts-ignore: decorator
+@inline function scanWindow(t: f64, interval: f64): u32 {
+  return <u32>Math.floor(t / interval) + 1;
+}
+
+/** Before migration every page is local: track which exist, which are dirty, which
+ * were used last, and what the accessed-bit scans see (per page: the newest window it
+ * was referenced in, and a bit for each of the SCAN_KEEP windows up to that one; a
+ * kernel gets the same by clearing and reading accessed bits once per interval). */
 function runHome(limit: f64): i32 {
   const cpuNs = param(P_CPU_NS);
+  const interval = scanInterval();
   const len = <i32>counter(C_CHUNK_LEN);
   let cur = <i32>counter(C_CURSOR);
   let now = counter(C_NOW);
   let acc = counter(C_ACCESSES);
+  let window = scanWindow(now, interval);
+  let windowEnd = <f64>window * interval;
   const start = cur;
   let stop = STOP_CHUNK_END;
   while (cur < len) {
@@ -127,11 +154,92 @@ function runHome(limit: f64): i32 {
     let st = load<u8>(states + <usize>page) | ST_LOCAL;
     if (load<u8>(chunkFlags + <usize>cur) & REC_WRITE) st |= F_DIRTY;
     store<u8>(states + <usize>page, st);
+    if (now >= windowEnd) {
+      window = scanWindow(now, interval);
+      windowEnd = <f64>window * interval;
+    }
+    const seen = load<u32>(scanEpochs + (<usize>page << 2));
+    if (seen != window) {
+      const age = window - seen;
+      const bits = seen == 0 || age >= 8 ? 0 : <u32>load<u8>(scanMasks + <usize>page) << age;
+      store<u8>(scanMasks + <usize>page, <u8>(bits | 1));
+      store<u32>(scanEpochs + (<usize>page << 2), window);
+    }
     cur++;
   }
   mergeMru(start, cur);
   saveRun(cur - start, cur, now, acc);
   return stop;
+}
+
+// ---- arrivals --------------------------------------------------------------------
+
+/** When the next undelivered arrival happens (Infinity: none is fixed). */
+// @ts-ignore: decorator
+@inline function nextArrival(): f64 {
+  const head = <i32>counter(C_ARRIVAL_HEAD);
+  if (head >= <i32>counter(C_ARRIVAL_TAIL)) return Infinity;
+  return load<f64>(arrivals + (<usize>load<u32>(arrivalQueue + (<usize>head << 2)) << 3));
+}
+
+/** Queues `page`, arriving at `t`, in time order after the arrivals not yet delivered
+ * (one path home -> here delivers in order, so this is an append but for ties). */
+function enqueueArrival(page: u32, t: f64): void {
+  const head = <i32>counter(C_ARRIVAL_HEAD);
+  let i = <i32>counter(C_ARRIVAL_TAIL);
+  while (i > head) {
+    const before = load<u32>(arrivalQueue + (<usize>(i - 1) << 2));
+    if (load<f64>(arrivals + (<usize>before << 3)) <= t) break;
+    store<u32>(arrivalQueue + (<usize>i << 2), before);
+    i--;
+  }
+  store<u32>(arrivalQueue + (<usize>i << 2), page);
+  setCounter(C_ARRIVAL_TAIL, counter(C_ARRIVAL_TAIL) + 1);
+}
+
+// @ts-ignore: decorator
+@inline function setHook(kind: i32, page: u32, t: f64, arg: f64): void {
+  setCounter(C_HOOK, <f64>kind);
+  setCounter(C_HOOK_PAGE, <f64>page);
+  setCounter(C_HOOK_TIME, t);
+  setCounter(C_HOOK_ARG, arg);
+}
+
+/** Delivers the arrivals due by `now`, in time order: onServed when the page of the
+ * open fault arrives, onArrival for every page. Each hook that asks for pages ends the
+ * call with STOP_REQUESTS (they leave now, as their own request); with an external
+ * policy every hook is a STOP_POLICY. STOP_CHUNK_END: all due arrivals delivered. */
+function arrivalsDue(now: f64): i32 {
+  const external = policyIsExternal();
+  let head = <i32>counter(C_ARRIVAL_HEAD);
+  const tail = <i32>counter(C_ARRIVAL_TAIL);
+  while (head < tail) {
+    const page = load<u32>(arrivalQueue + (<usize>head << 2));
+    const t = load<f64>(arrivals + (<usize>page << 3));
+    if (t > now) break;
+    setCounter(C_REQUESTS, 0);
+    if (counter(C_FAULT_OPEN) != 0 && <f64>page == counter(C_FAULT_PAGE)) {
+      // the fault is served: its arrival hook follows on the next pass
+      setCounter(C_FAULT_OPEN, 0);
+      const service = t - counter(C_FAULT_SENT_AT);
+      setCounter(C_SERVICE_NS, service);
+      if (external) {
+        setHook(HOOK_SERVED, page, t, service);
+        return STOP_POLICY;
+      }
+      policyOnServed(service);
+      if (counter(C_REQUESTS) > 0) return STOP_REQUESTS;
+    }
+    head++;
+    setCounter(C_ARRIVAL_HEAD, <f64>head);
+    if (external) {
+      setHook(HOOK_ARRIVAL, page, t, 0);
+      return STOP_POLICY;
+    }
+    policyOnArrival(page, t);
+    if (counter(C_REQUESTS) > 0) return STOP_REQUESTS;
+  }
+  return STOP_CHUNK_END;
 }
 
 /** After migration: hits, zero-fills, stalls on pages in flight, remote faults. */
@@ -142,6 +250,7 @@ function runRemote(limit: f64): i32 {
   let now = counter(C_NOW);
   let acc = counter(C_ACCESSES);
   let pending = counter(C_PENDING) != 0;
+  let due = nextArrival();
   const start = cur;
   let stop = STOP_CHUNK_END;
   while (cur < len) {
@@ -156,21 +265,40 @@ function runRemote(limit: f64): i32 {
       acc += <f64>gap;
       pending = true;
     }
+    if (now >= due) {
+      // pages that arrived by now, before this record's access
+      setCounter(C_NOW, now);
+      const s = arrivalsDue(now);
+      due = nextArrival();
+      if (s != STOP_CHUNK_END) {
+        stop = s;
+        break;
+      }
+    }
     let st = load<u8>(states + <usize>page);
     const s = st & ST_MASK;
     if (s == ST_FLIGHT) {
-      const arr = load<f64>(arrivals + (<usize>page << 3));
+      // blocked until the page arrives. Its arrival may not be fixed yet (queued behind
+      // other traffic): then wait up to the host's limit, whose event may send it. Either
+      // way stop at the next arrival first, so its hooks run on time; then look again.
+      const unfixed = (st & F_UNFIXED) != 0;
+      const arr = unfixed ? limit : load<f64>(arrivals + (<usize>page << 3));
       if (arr > now) {
-        // blocked until the page arrives; then look again (the limit may be due)
+        const until = due < arr ? due : arr;
+        if (until == Infinity) {
+          // nothing in sight will send it: the host must advance the link
+          stop = STOP_WAIT;
+          break;
+        }
         if (<f64>page == counter(C_FAULT_PAGE)) {
-          setCounter(C_FAULT_STALL_NS, counter(C_FAULT_STALL_NS) + (arr - now));
+          setCounter(C_FAULT_STALL_NS, counter(C_FAULT_STALL_NS) + (until - now));
         } else {
-          setCounter(C_LATE_STALL_NS, counter(C_LATE_STALL_NS) + (arr - now));
-          if (st & (F_PREFETCHED | F_PUSHED)) {
+          setCounter(C_LATE_STALL_NS, counter(C_LATE_STALL_NS) + (until - now));
+          if (!unfixed && until == arr && (st & (F_PREFETCHED | F_PUSHED))) {
             setCounter(C_LATE_PREFETCHES, counter(C_LATE_PREFETCHES) + 1);
           }
         }
-        now = arr;
+        now = until;
         continue;
       }
       st = (st & ~ST_MASK) | ST_LOCAL;
@@ -184,13 +312,12 @@ function runRemote(limit: f64): i32 {
       request(page, 0);
       setCounter(C_FAULT_PAGE, <f64>page);
       setCounter(C_FAULT_SENT_AT, now);
-      recordDemandEvent(page, now);
-      policyOnFault(page, now);
-      const asked = counter(C_REQUESTS) - 1;
-      if (asked > 0) {
-        setCounter(C_FAULT_PREFETCHES, counter(C_FAULT_PREFETCHES) + asked);
-        setCounter(C_PREFETCH_ISSUES, counter(C_PREFETCH_ISSUES) + 1);
-      }
+      setCounter(C_FAULT_OPEN, 1);
+      setCounter(C_ANSWERING_FAULT, 1);
+      setCounter(C_NOW, now);
+      recordDemandEvent(page, now, execTime(now));
+      // an external policy's onFault runs in the host at this stop
+      if (!policyIsExternal()) policyOnFault(page, now);
       stop = STOP_FAULT;
       break;
     } else if (s == ST_NONE) {
@@ -204,17 +331,23 @@ function runRemote(limit: f64): i32 {
     cur++;
     if (st & (F_PREFETCHED | F_PUSHED | F_TRIGGER)) {
       store<u8>(states + <usize>page, st & ~(F_PREFETCHED | F_PUSHED | F_TRIGGER));
+      if (st & F_PUSHED) setCounter(C_USEFUL_PUSHES, counter(C_USEFUL_PUSHES) + 1);
       if (st & F_PREFETCHED) {
         setCounter(C_USEFUL_PREFETCHES, counter(C_USEFUL_PREFETCHES) + 1);
-        recordDemandEvent(page, now);
-      }
-      if (st & F_PUSHED) setCounter(C_USEFUL_PUSHES, counter(C_USEFUL_PUSHES) + 1);
-      setCounter(C_REQUESTS, 0);
-      if (st & F_PREFETCHED) policyOnUse(page, now, (st & F_TRIGGER) != 0);
-      if (counter(C_REQUESTS) > 0) {
-        setCounter(C_PREFETCH_ISSUES, counter(C_PREFETCH_ISSUES) + 1);
-        stop = STOP_REQUESTS;
-        break;
+        recordDemandEvent(page, now, execTime(now));
+        setCounter(C_REQUESTS, 0);
+        setCounter(C_NOW, now);
+        const trigger = (st & F_TRIGGER) != 0;
+        if (policyIsExternal()) {
+          setHook(HOOK_USE, page, now, trigger ? 1 : 0);
+          stop = STOP_POLICY;
+          break;
+        }
+        policyOnUse(page, now, trigger);
+        if (counter(C_REQUESTS) > 0) {
+          stop = STOP_REQUESTS;
+          break;
+        }
       }
     } else {
       store<u8>(states + <usize>page, st);
@@ -225,45 +358,54 @@ function runRemote(limit: f64): i32 {
   return stop;
 }
 
-/** The host has sent the request list: deliverTimes[i] is when requests[i] arrives
- * (Infinity: not sent, the page stays at home). On a fault the first entry is the
- * faulting page; the rest are prefetches. */
+/** The process's execution time at `now`: its clock less the time it stood stalled on
+ * the network (what ampom's paging rate is measured over). */
+// @ts-ignore: decorator
+@inline function execTime(now: f64): f64 {
+  return now - counter(C_FAULT_STALL_NS) - counter(C_LATE_STALL_NS);
+}
+
+/** The host has sent the request list (after STOP_FAULT, STOP_REQUESTS, or an external
+ * hook that asked for pages). The pages stay in flight with their arrival not fixed:
+ * deliver(KIND_REPLY) fixes each when its transmission is certain. On a fault the
+ * first request is the faulting page; the rest are prefetches. */
 export function answerRequests(count: i32): void {
-  const faultPage = counter(C_FAULT_PAGE);
-  let prefetched = counter(C_PREFETCHED);
-  for (let i = 0; i < count; i++) {
+  const faultAnswer = counter(C_ANSWERING_FAULT) != 0;
+  let prefetched = 0;
+  for (let i = faultAnswer ? 1 : 0; i < count; i++) {
     const page = load<u32>(requests + (<usize>i << 2));
-    const t = load<f64>(deliverTimes + (<usize>i << 3));
-    const st = load<u8>(states + <usize>page);
-    if (t == Infinity) {
-      store<u8>(states + <usize>page, (st & ~(ST_MASK | F_TRIGGER)) | ST_HOME);
-      continue;
-    }
-    store<f64>(arrivals + (<usize>page << 3), t);
-    if (<f64>page == faultPage && i == 0) {
-      const service = t - counter(C_FAULT_SENT_AT);
-      setCounter(C_SERVICE_NS, service);
-      policyOnServed(service);
-    } else {
-      store<u8>(states + <usize>page, st | F_PREFETCHED);
-      prefetched += 1;
-    }
+    store<u8>(states + <usize>page, load<u8>(states + <usize>page) | F_PREFETCHED);
+    prefetched++;
   }
-  setCounter(C_PREFETCHED, prefetched);
+  if (prefetched > 0) {
+    setCounter(C_PREFETCHED, counter(C_PREFETCHED) + <f64>prefetched);
+    setCounter(C_PREFETCH_ISSUES, counter(C_PREFETCH_ISSUES) + 1);
+    if (faultAnswer) setCounter(C_FAULT_PREFETCHES, counter(C_FAULT_PREFETCHES) + <f64>prefetched);
+  }
+  setCounter(C_ANSWERING_FAULT, 0);
   setCounter(C_REQUESTS, 0);
 }
 
-/** Pages the mechanism sent on its own: deliverPages[i] arrives at deliverTimes[i].
- * Only pages still at home are taken; returns how many were. */
+/** Pages on their way: deliverPages[i] arrives at deliverTimes[i]. KIND_REPLY fixes the
+ * arrival of pages already requested; KIND_EAGER and KIND_PUSH send pages still at
+ * home on the mechanism's own account. Other pages are skipped; returns how many
+ * were taken. */
 export function deliver(count: i32, kind: i32): i32 {
   let taken = 0;
   const flag: u8 = kind == KIND_PUSH ? F_PUSHED : 0;
   for (let i = 0; i < count; i++) {
     const page = load<u32>(deliverPages + (<usize>i << 2));
     const st = load<u8>(states + <usize>page);
-    if ((st & ST_MASK) != ST_HOME) continue;
-    store<u8>(states + <usize>page, (st & ~ST_MASK) | ST_FLIGHT | flag);
-    store<f64>(arrivals + (<usize>page << 3), load<f64>(deliverTimes + (<usize>i << 3)));
+    if (kind == KIND_REPLY) {
+      if ((st & ST_MASK) != ST_FLIGHT || !(st & F_UNFIXED)) continue;
+      store<u8>(states + <usize>page, st & ~F_UNFIXED);
+    } else {
+      if ((st & ST_MASK) != ST_HOME) continue;
+      store<u8>(states + <usize>page, (st & ~ST_MASK) | ST_FLIGHT | flag);
+    }
+    const t = load<f64>(deliverTimes + (<usize>i << 3));
+    store<f64>(arrivals + (<usize>page << 3), t);
+    enqueueArrival(page, t);
     taken++;
   }
   if (kind == KIND_PUSH) setCounter(C_PUSHED, counter(C_PUSHED) + <f64>taken);
@@ -271,8 +413,10 @@ export function deliver(count: i32, kind: i32): i32 {
 }
 
 /** The process moves to the destination. With keepAll every page is there already
- * (full copy, pre-copy); otherwise the pages it touched stay at home. */
+ * (full copy, pre-copy); otherwise the pages it touched stay at home. The final
+ * accessed-bit scan happens now, at the freeze. */
 export function migrate(keepAll: i32): void {
+  setCounter(C_SCAN_EPOCH, <f64>scanWindow(counter(C_NOW), scanInterval()));
   const pages = <usize>param(P_PAGES);
   if (keepAll) {
     memory.fill(states, ST_LOCAL, pages);

@@ -1,12 +1,16 @@
-// Services every policy uses: page state, the request list, region bounds and the
-// demand-event history ring. Kept apart from the run loop so that policies depend on
-// this file only.
+// Services every policy uses: page state, the request list, region bounds, the
+// demand-event history ring, arrivals that have happened and the accessed-bit scans
+// from before migration. Kept apart from the run loop so that policies depend on this
+// file only. A policy sees only what the destination node knows at that moment: these
+// accessors never hand out when an in-flight page will arrive (arrivedAt() traps).
 import {
-  counters, params, regions, histPages, histTimes, requests, states, arrivals,
+  counters, params, regions, histPages, histTimes, histExec, requests, states, arrivals,
+  scanEpochs, scanMasks,
 } from "./arena";
 import {
-  ST_MASK, ST_HOME, ST_FLIGHT, C_REQUESTS, C_DEMAND_EVENTS, P_HISTORY, P_REGIONS,
-  REQUEST_CAP, P_POLICY_BASE,
+  ST_MASK, ST_HOME, ST_FLIGHT, ST_LOCAL, F_UNFIXED, C_REQUESTS, C_DEMAND_EVENTS, P_HISTORY,
+  P_REGIONS, REQUEST_CAP, P_POLICY_BASE, C_NOW, C_SCAN_EPOCH, SCAN_KEEP, C_VIOLATION,
+  C_VIOLATION_PAGE, VIOLATION_ARRIVAL,
 } from "./layout";
 
 // @ts-ignore: decorator
@@ -38,13 +42,43 @@ import {
 @inline export function setPageFlags(page: u32, v: u8): void {
   store<u8>(states + <usize>page, v);
 }
+/** The process clock as of the hook being run. */
 // @ts-ignore: decorator
-@inline export function arrival(page: u32): f64 {
+@inline export function now(): f64 {
+  return counter(C_NOW);
+}
+
+/** The state as the destination knows it: ST_HOME, ST_FLIGHT (asked for or pushed, not
+ * arrived yet), ST_LOCAL (here, including pages that have arrived but not been used),
+ * or ST_NONE. */
+export function knownState(page: u32): u8 {
+  const st = load<u8>(states + <usize>page);
+  const s = st & ST_MASK;
+  if (s != ST_FLIGHT) return s;
+  if (st & F_UNFIXED) return ST_FLIGHT;
+  return load<f64>(arrivals + (<usize>page << 3)) <= now() ? ST_LOCAL : ST_FLIGHT;
+}
+
+/** When `page` arrived. Only for pages that have arrived: asking about a page still in
+ * flight is a policy reading the future, and traps (C_VIOLATION says why). Pages that
+ * never crossed the network read as 0. */
+export function arrivedAt(page: u32): f64 {
+  if (knownState(page) == ST_FLIGHT) {
+    store<f64>(counters + (<usize>C_VIOLATION << 3), <f64>VIOLATION_ARRIVAL);
+    store<f64>(counters + (<usize>C_VIOLATION_PAGE << 3), <f64>page);
+    unreachable();
+  }
   return load<f64>(arrivals + (<usize>page << 3));
 }
-// @ts-ignore: decorator
-@inline export function setArrival(page: u32, t: f64): void {
-  store<f64>(arrivals + (<usize>page << 3), t);
+
+/** What the accessed-bit scans before migration saw of `page`: bit k is set when it was
+ * referenced in the k-th newest scan window (bit 0: the window that ended at the
+ * migration); 0 for pages not referenced in the last SCAN_KEEP windows. */
+export function scanBits(page: u32): u32 {
+  const ep = load<u32>(scanEpochs + (<usize>page << 2));
+  if (ep == 0) return 0;
+  const age = <u32>counter(C_SCAN_EPOCH) - ep;
+  return age >= <u32>SCAN_KEEP ? 0 : (<u32>load<u8>(scanMasks + <usize>page) << age) & ((1 << SCAN_KEEP) - 1);
 }
 
 /** Number of pages in the request list. */
@@ -53,7 +87,7 @@ export function requestCount(): i32 {
 }
 
 /** Appends `page` to the request list if it is still only at home, marking it in
- * flight (arrival unknown until the host answers) so nobody asks for it twice.
+ * flight (arrival not fixed until the host sends it) so nobody asks for it twice.
  * `flags` are extra state bits to set (F_TRIGGER). Returns false when the page is
  * not at home or the list is full. */
 export function request(page: u32, flags: u8): bool {
@@ -61,8 +95,7 @@ export function request(page: u32, flags: u8): bool {
   if ((st & ST_MASK) != ST_HOME) return false;
   const n = <i32>counter(C_REQUESTS);
   if (n >= REQUEST_CAP) return false;
-  store<u8>(states + <usize>page, (st & ~ST_MASK) | ST_FLIGHT | flags);
-  store<f64>(arrivals + (<usize>page << 3), Infinity);
+  store<u8>(states + <usize>page, (st & ~ST_MASK) | ST_FLIGHT | F_UNFIXED | flags);
   store<u32>(requests + (<usize>n << 2), page);
   setCounter(C_REQUESTS, <f64>(n + 1));
   return true;
@@ -123,10 +156,18 @@ export function historyTime(k: i32): f64 {
   const idx = (historyEvents() - 1 - k) % h;
   return load<f64>(histTimes + (<usize>idx << 3));
 }
-export function recordDemandEvent(page: u32, now: f64): void {
+/** The process's execution time at the k-th newest event: its clock less the time it
+ * stood stalled on the network (remote faults, late prefetches). */
+export function historyExecTime(k: i32): f64 {
+  const h = historyLength();
+  const idx = (historyEvents() - 1 - k) % h;
+  return load<f64>(histExec + (<usize>idx << 3));
+}
+export function recordDemandEvent(page: u32, now: f64, exec: f64): void {
   const n = historyEvents();
   const idx = n % historyLength();
   store<u32>(histPages + (<usize>idx << 2), page);
   store<f64>(histTimes + (<usize>idx << 3), now);
+  store<f64>(histExec + (<usize>idx << 3), exec);
   setCounter(C_DEMAND_EVENTS, <f64>(n + 1));
 }

@@ -3,7 +3,7 @@
 import {
   C_CHUNK_LEN, C_CURSOR, C_NOW, C_PENDING, C_REQUESTS, P_CPU_NS, P_HISTORY, P_PAGES,
   P_POLICY, P_POLICY_BASE, P_REGIONS, P_TRAP_NS, P_ZERO_FILL_NS, STOP_CHUNK_END,
-  STOP_FAULT, STOP_REQUESTS,
+  STOP_FAULT, STOP_REQUESTS, KIND_REPLY, ST_HOME, REQUEST_CAP,
 } from "../src/core/abi.js";
 import { createCore, type CoreKind, type CoreViews, type SimCore } from "../src/core/index.js";
 import { policies, policyParamVector } from "../src/policies/registry.js";
@@ -60,23 +60,32 @@ export function touchAll(b: BenchCore, pages: number, chunkCap: number): void {
 
 /** Replays the loaded chunk to its end, answering every stop like a pager with a fixed
  * service time: the faulting page arrives `serviceNs` later; prefetched pages arrive
- * with it (`deliverPrefetches`) or are refused (Infinity), so they stay at home and
- * every record of a crafted chunk keeps faulting. Returns the number of stops. */
+ * with it (`deliverPrefetches`) or are put back at home by the harness, so every record
+ * of a crafted chunk keeps faulting. Returns the number of stops. */
 export function replayAnswering(b: BenchCore, serviceNs: number, deliverPrefetches: boolean): number {
   const { core, v } = b;
   const c = v.counters;
+  const asked = new Uint32Array(REQUEST_CAP);
   let stops = 0;
   for (;;) {
     const stop = core.run(Infinity);
     if (stop === STOP_CHUNK_END) return stops;
+    if (stop !== STOP_FAULT && stop !== STOP_REQUESTS) throw new Error(`bench: unexpected stop ${stop}`);
     stops++;
     const n = c[C_REQUESTS];
     const at = c[C_NOW] + serviceNs;
-    const t = v.deliverTimes;
-    t[0] = stop === STOP_FAULT || deliverPrefetches ? at : Infinity;
-    for (let i = 1; i < n; i++) t[i] = deliverPrefetches ? at : Infinity;
-    if (stop !== STOP_FAULT && stop !== STOP_REQUESTS) throw new Error(`bench: unexpected stop ${stop}`);
+    asked.set(v.requests.subarray(0, n));
     core.answerRequests(n);
+    let sent = 0;
+    for (let i = 0; i < n; i++) {
+      if ((stop === STOP_FAULT && i === 0) || deliverPrefetches) {
+        v.deliverPages[sent] = asked[i];
+        v.deliverTimes[sent++] = at;
+      } else {
+        v.states[asked[i]] = ST_HOME;
+      }
+    }
+    core.deliver(sent, KIND_REPLY);
   }
 }
 

@@ -8,8 +8,8 @@
 //    longer periods;
 //  - a lookahead sized by bandwidth-delay: a confirmed stream keeps the next
 //    floor((F + 1) rtt / tx) + 2 predicted positions requested, where rtt is the
-//    fastest fault service seen, tx the link's time per page (learned from the arrivals
-//    of two pages asked back to back) and F = fillRoundTrips;
+//    fastest fault service seen, tx the link's time per page (learned when two pages
+//    asked back to back have arrived) and F = fillRoundTrips;
 //  - a fill that keeps the link busy: once a region has had fillAfter demand events,
 //    each event tops the link's backlog up to F round trips with pages still at home,
 //    in ascending order from the lowest page the process used in the region after
@@ -17,11 +17,11 @@
 //    the process computes, as the oracle's do. A region of at most smallRegion pages
 //    at home (code, stack, small data) is fetched whole at its first unexplained fault.
 // The reference twin is src/core/reference-policies/ampom-plus.ts.
-import { scratch, mru } from "../arena";
-import { ST_HOME, C_POLICY_WINDOW, C_MRU_LEN } from "../layout";
+import { scratch } from "../arena";
+import { ST_HOME, C_POLICY_WINDOW, F_PREFETCHED, MRU_CAP } from "../layout";
 import {
-  policyParam, regionOf, regionStart, regionEnd, regionCount, pageState,
-  request, arrival, setCounter, counter,
+  policyParam, regionOf, regionStart, regionEnd, regionCount, pageState, pageFlags,
+  request, setCounter, scanBits,
 } from "../pagetable";
 
 // stream table fields (f64 each); a stream is a page sequence whose deltas repeat
@@ -59,6 +59,8 @@ let rtt: f64 = 0; // fastest fault service seen, ns
 let tx: f64 = 0; // link time per page, ns (0 until learned)
 let probeA: i64 = -1; // two pages asked for back to back: their arrivals give tx
 let probeB: i64 = -1;
+let probeAt: f64 = -1; // when probeA arrived (-1: not yet)
+let outstanding: f64 = 0; // pages asked for that have not arrived yet
 let firstAsked: i64 = -1; // first two pages of the current decision
 let secondAsked: i64 = -1;
 let asked: i32 = 0;
@@ -66,7 +68,6 @@ let started: bool = false; // the first demand event after migration has been se
 let fillNext: i32 = 0;
 let filling: bool = false; // the last fill found a region with pages left to fill
 let faultShare: f64 = 1; // moving share of remote faults among demand events // where the round of sweeping regions goes on
-let lastAsked: i64 = -1; // the newest page asked for: its arrival tells the link's backlog
 
 // @ts-ignore: decorator
 @inline function sget(i: i32, f: i32): f64 {
@@ -101,7 +102,9 @@ export function ampomPlusReset(): void {
   stamp = 0;
   rtt = 0;
   tx = 0;
-  probeA = probeB = firstAsked = secondAsked = lastAsked = -1;
+  probeA = probeB = firstAsked = secondAsked = -1;
+  probeAt = -1;
+  outstanding = 0;
   asked = 0;
   fillNext = 0;
   filling = false;
@@ -111,6 +114,17 @@ export function ampomPlusReset(): void {
 
 export function ampomPlusOnServed(ns: f64): void {
   if (rtt == 0 || ns < rtt) rtt = ns;
+}
+
+/** An arrival: the link's time per page from the two probe pages, and the backlog. */
+export function ampomPlusOnArrival(page: u32, t: f64): void {
+  if (pageFlags(page) & F_PREFETCHED) outstanding -= 1;
+  if (<i64>page == probeA) probeAt = t;
+  else if (<i64>page == probeB) {
+    if (probeAt >= 0 && t > probeAt) tx = t - probeAt;
+    probeA = probeB = -1;
+    probeAt = -1;
+  }
 }
 
 export function ampomPlusOnFault(page: u32, now: f64): void {
@@ -134,7 +148,7 @@ function ask(page: u32, flags: u8): bool {
   if (asked == 0) firstAsked = <i64>page;
   else if (asked == 1) secondAsked = <i64>page;
   asked++;
-  lastAsked = <i64>page;
+  outstanding += 1;
   return true;
 }
 
@@ -169,32 +183,17 @@ function pushDelta(e: i32, d: f64): void {
 }
 
 function onEvent(p: u32, now: f64, isFault: bool): void {
-  // the link's time per page, from two pages the home node sent back to back
-  if (probeB >= 0) {
-    const a = arrival(<u32>probeA);
-    const b = arrival(<u32>probeB);
-    if (a != Infinity && b != Infinity && b > a) tx = b - a;
-    probeA = probeB = -1;
-  }
-  // the link's backlog: how long until the newest page asked for arrives
-  let backlog: f64 = 0;
-  if (lastAsked >= 0) {
-    const t = arrival(<u32>lastAsked);
-    if (t != Infinity && t > now) backlog = t - now;
-  }
+  // the link's backlog: the pages asked for that have not arrived, at the link's pace
+  const backlog = outstanding * tx;
   asked = 0;
   firstAsked = secondAsked = -1;
   const r = regionOf(p);
   if (r < 0) return;
   if (!started) {
-    // the first event: the pages the process used last before migration, that the
-    // mechanism did not send, are the likeliest next ones
+    // the first event: pages the last accessed-bit scan before migration saw in use
+    // are the likeliest next ones; the nearest few to this one
     started = true;
-    const n = <i32>counter(C_MRU_LEN);
-    for (let i = 0; i < n; i++) {
-      const q = load<u32>(mru + (<usize>i << 2));
-      if (pageState(q) == ST_HOME && !ask(q, 0)) break;
-    }
+    askRecentlyUsed(p, r);
   }
   const e = track(p, r);
   const explained = sget(e, S_PERIOD) >= 1;
@@ -229,6 +228,28 @@ function onEvent(p: u32, now: f64, isFault: bool): void {
     probeB = secondAsked;
   }
   setCounter(C_POLICY_WINDOW, <f64>asked);
+}
+
+/** Asks for up to MRU_CAP pages at home in `p`'s region that the newest scan before
+ * migration saw referenced, nearest to `p` first (looking at most RECENT_REACH away). */
+const RECENT_REACH: i64 = 4096;
+function askRecentlyUsed(p: u32, r: i32): void {
+  const lo = <i64>regionStart(r);
+  const hi = <i64>regionEnd(r);
+  let got = 0;
+  for (let j: i64 = 1; j <= RECENT_REACH && got < MRU_CAP; j++) {
+    const up = <i64>p + j;
+    const down = <i64>p - j;
+    if (up >= hi && down < lo) break;
+    if (up < hi && pageState(<u32>up) == ST_HOME && (scanBits(<u32>up) & 1)) {
+      if (!ask(<u32>up, 0)) return;
+      got++;
+    }
+    if (got < MRU_CAP && down >= lo && pageState(<u32>down) == ST_HOME && (scanBits(<u32>down) & 1)) {
+      if (!ask(<u32>down, 0)) return;
+      got++;
+    }
+  }
 }
 
 /** The first unexplained fault in a small region (code, stack, small data): ask for

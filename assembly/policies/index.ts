@@ -1,14 +1,21 @@
 // Policy registration for the WebAssembly core: one case per policy id (the ids are
-// those of src/policies/registry.ts). A policy asks for pages with request().
-import { P_POLICY } from "../layout";
+// those of src/policies/registry.ts). A policy asks for pages with request(). A policy
+// written as a user's module runs in the host (POLICY_EXTERNAL): the run loop stops at
+// each of its hooks instead of calling one here.
+import { P_POLICY, POLICY_EXTERNAL } from "../layout";
 import { param } from "../pagetable";
 import { ampomReset, ampomOnFault, ampomOnUse, ampomOnServed } from "./ampom";
 import { linuxClusterReset, linuxClusterOnFault, linuxClusterOnUse } from "./linux-cluster";
 import { linuxVmaReset, linuxVmaOnFault, linuxVmaOnUse } from "./linux-vma";
 import { leapReset, leapOnFault, leapOnUse } from "./leap";
-import { ampomPlusReset, ampomPlusOnFault, ampomPlusOnUse, ampomPlusOnServed } from "./ampom-plus";
+import { ampomPlusReset, ampomPlusOnFault, ampomPlusOnUse, ampomPlusOnServed, ampomPlusOnArrival } from "./ampom-plus";
 
 let policy: i32 = 0;
+
+// @ts-ignore: decorator
+@inline export function policyIsExternal(): bool {
+  return policy == POLICY_EXTERNAL;
+}
 
 export function policyReset(): void {
   policy = <i32>param(P_POLICY);
@@ -53,6 +60,15 @@ export function policyOnServed(ns: f64): void {
   switch (policy) {
     case 1: ampomOnServed(ns); break;
     case 5: ampomPlusOnServed(ns); break;
+    default:
+      break;
+  }
+}
+
+/** `page` arrived at `t` (delivered when the process's clock reaches it). */
+export function policyOnArrival(page: u32, t: f64): void {
+  switch (policy) {
+    case 5: ampomPlusOnArrival(page, t); break;
     default:
       break;
   }

@@ -6,12 +6,13 @@
 export const ST_MASK = 3;
 export const ST_NONE = 0; // never touched at home: first touch is a local zero-fill
 export const ST_HOME = 1; // exists only at the home node
-export const ST_FLIGHT = 2; // requested or pushed; arrival time known
+export const ST_FLIGHT = 2; // requested or pushed, not arrived (arrival fixed unless F_UNFIXED)
 export const ST_LOCAL = 3; // present where the process runs
 export const F_DIRTY = 4; // written since the flag was last cleared
 export const F_PREFETCHED = 8; // arrived by prefetch, not used yet
 export const F_TRIGGER = 16; // first use of this page asks the policy for the next batch
 export const F_PUSHED = 32; // arrived by a background push, not used yet
+export const F_UNFIXED = 64; // in flight, but its arrival is not fixed yet (queued behind other traffic)
 
 // ---- record flags ------------------------------------------------------------
 export const REC_WRITE = 1;
@@ -22,10 +23,13 @@ export const STOP_CHUNK_END = 0; // every record of the chunk is done
 export const STOP_FAULT = 1; // blocked on a remote fault: answer the requests
 export const STOP_REQUESTS = 2; // not blocked, but the policy asks for pages now
 export const STOP_LIMIT = 3; // the clock reached the host's limit
+export const STOP_WAIT = 4; // touched a page in flight whose arrival is not fixed: advance the link
+export const STOP_POLICY = 5; // an external policy's hook is due (C_HOOK*): call it, then run again
 
 // ---- delivery kinds (deliver()) ---------------------------------------------
 export const KIND_EAGER = 0; // sent during the freeze by the mechanism
 export const KIND_PUSH = 1; // background push (post-copy, oracle)
+export const KIND_REPLY = 2; // pages already requested: their arrival is fixed now
 
 // ---- counters: f64 slots -----------------------------------------------------
 export const C_NOW = 0; // process clock, ns
@@ -54,7 +58,18 @@ export const C_MRU_LEN = 22; // valid entries of the most-recently-used list
 export const C_POLICY_SCORE = 23; // the policy's last locality score (ampom's S), for tests and reports
 export const C_POLICY_WINDOW = 24; // the policy's last window (pages it meant to ask for)
 export const C_FAULT_PREFETCHES = 25; // prefetch pages sent with remote-fault requests
-export const COUNTERS = 32;
+export const C_ARRIVAL_HEAD = 26; // arrival queue: next entry not yet delivered to the policy
+export const C_ARRIVAL_TAIL = 27; // arrival queue: entries written
+export const C_FAULT_OPEN = 28; // 1 from a remote fault until its page arrives (onServed then)
+export const C_HOOK = 29; // STOP_POLICY: which hook (HOOK_*)
+export const C_HOOK_PAGE = 30; // STOP_POLICY: its page
+export const C_HOOK_TIME = 31; // STOP_POLICY: its time (an arrival's time; else the clock)
+export const C_HOOK_ARG = 32; // STOP_POLICY: onUse's trigger flag, onServed's service ns
+export const C_SCAN_EPOCH = 33; // accessed-bit scans done when the process left home
+export const C_VIOLATION = 34; // a policy broke the online-only rule (VIOLATION_*), before the core trapped
+export const C_VIOLATION_PAGE = 35;
+export const C_ANSWERING_FAULT = 36; // 1 between a remote fault and answerRequests()
+export const COUNTERS = 48;
 
 // ---- parameters: f64 slots, written by the host before reset() ----------------
 export const P_CPU_NS = 0; // ns of work per memory access
@@ -64,6 +79,7 @@ export const P_POLICY = 3; // policy id
 export const P_HISTORY = 4; // history ring length actually used (<= HISTORY_CAP)
 export const P_REGIONS = 5; // number of regions
 export const P_PAGES = 6; // number of pages
+export const P_SCAN_NS = 7; // interval of the accessed-bit scans before migration, ns
 export const P_POLICY_BASE = 16; // policy parameters start here
 export const PARAMS = 48;
 
@@ -90,7 +106,26 @@ export const L_CHUNK_FLAGS = 11;
 export const L_STATES = 12;
 export const L_ARRIVALS = 13;
 export const L_MRU = 14;
-export const L_END = 15;
-export const L_SLOTS = 16;
+export const L_HIST_EXEC = 15; // f64 ring beside L_HIST_TIMES: execution time (stalls excluded)
+export const L_ARRIVAL_QUEUE = 16; // u32 a page: pages in order of arrival (each arrives once)
+export const L_SCAN_EPOCHS = 17; // u32 a page: the scan window of its last access at home (0: none)
+export const L_SCAN_MASKS = 18; // u8 a page: referenced in each of the SCAN_KEEP windows up to that one
+export const L_END = 19;
+export const L_SLOTS = 20;
 
 export const MRU_CAP = 8;
+
+// ---- accessed-bit scans before migration ------------------------------------------
+/** scans a policy sees: bit k of scanBits() = referenced in the k-th newest scan window */
+export const SCAN_KEEP = 8;
+
+// ---- policy hooks (STOP_POLICY, C_HOOK) ------------------------------------------------
+export const HOOK_USE = 1; // first use of a prefetched page (C_HOOK_ARG: 1 if it opened a batch)
+export const HOOK_ARRIVAL = 2; // a page arrived at C_HOOK_TIME
+export const HOOK_SERVED = 3; // the faulting page arrived, C_HOOK_ARG ns after its request left
+/** P_POLICY of a policy that runs in the host (a user's module): every hook is a stop */
+export const POLICY_EXTERNAL = 255;
+
+// ---- what a policy may not do (C_VIOLATION) -------------------------------------------
+export const VIOLATION_ARRIVAL = 1; // read when an in-flight page will arrive
+

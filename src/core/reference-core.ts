@@ -3,14 +3,18 @@
 // require it to produce exactly the counters the WebAssembly core produces.
 import {
   ST_MASK, ST_NONE, ST_HOME, ST_FLIGHT, ST_LOCAL, F_DIRTY, F_PREFETCHED, F_TRIGGER,
-  F_PUSHED, REC_WRITE, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS, STOP_LIMIT, KIND_PUSH,
-  C_NOW, C_RECORDS, C_ACCESSES, C_REMOTE_FAULTS, C_ZERO_FILLS, C_LATE_PREFETCHES,
-  C_FAULT_STALL_NS, C_LATE_STALL_NS, C_PREFETCHED, C_USEFUL_PREFETCHES, C_PUSHED,
-  C_USEFUL_PUSHES, C_REQUESTS, C_FAULT_SENT_AT, C_SERVICE_NS, C_CURSOR, C_CHUNK_LEN,
-  C_PENDING, C_FAULT_PAGE, C_DEMAND_EVENTS, C_REMOTE, C_MRU_LEN, P_CPU_NS, P_TRAP_NS,
-  P_ZERO_FILL_NS, P_POLICY, P_HISTORY, P_REGIONS, P_PAGES, P_POLICY_BASE, COUNTERS, PARAMS,
-  REGION_CAP, HISTORY_CAP, REQUEST_CAP, DELIVERY_CAP, MRU_CAP, C_FAULT_PREFETCHES, C_PREFETCH_ISSUES,
+  F_PUSHED, F_UNFIXED, REC_WRITE, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS, STOP_LIMIT,
+  STOP_WAIT, STOP_POLICY, KIND_PUSH, KIND_REPLY, C_NOW, C_RECORDS, C_ACCESSES,
+  C_REMOTE_FAULTS, C_ZERO_FILLS, C_LATE_PREFETCHES, C_FAULT_STALL_NS, C_LATE_STALL_NS,
+  C_PREFETCHED, C_USEFUL_PREFETCHES, C_PUSHED, C_USEFUL_PUSHES, C_REQUESTS, C_FAULT_SENT_AT,
+  C_SERVICE_NS, C_CURSOR, C_CHUNK_LEN, C_PENDING, C_FAULT_PAGE, C_DEMAND_EVENTS, C_REMOTE,
+  C_MRU_LEN, P_CPU_NS, P_TRAP_NS, P_ZERO_FILL_NS, P_POLICY, P_HISTORY, P_REGIONS, P_PAGES,
+  P_POLICY_BASE, P_SCAN_NS, COUNTERS, PARAMS, REGION_CAP, HISTORY_CAP, REQUEST_CAP,
+  DELIVERY_CAP, MRU_CAP, C_FAULT_PREFETCHES, C_PREFETCH_ISSUES, C_ARRIVAL_HEAD,
+  C_ARRIVAL_TAIL, C_FAULT_OPEN, C_HOOK, C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_SCAN_EPOCH,
+  C_ANSWERING_FAULT, HOOK_USE, HOOK_ARRIVAL, HOOK_SERVED, POLICY_EXTERNAL, SCAN_KEEP,
 } from "./abi.js";
+import { arrivedAt, knownState, regionOf, requestPage, scanBits } from "./page-services.js";
 import { CapacityError, type CoreViews, type SimCore } from "./types.js";
 import { createReferencePolicy, type ReferencePolicy } from "./reference-policies/index.js";
 
@@ -18,17 +22,20 @@ import { createReferencePolicy, type ReferencePolicy } from "./reference-policie
 export interface PolicyServices {
   readonly states: Uint8Array;
   policyParam(i: number): number;
-  counter(slot: number): number;
   /** Policies write only their own report slots (C_POLICY_SCORE, C_POLICY_WINDOW). */
   setCounter(slot: number, value: number): void;
+  /** The process clock as of the hook being run. */
+  now(): number;
   /** Pages in the address space (P_PAGES). */
   pageCount(): number;
   /** Regions in the region table (P_REGIONS). */
   regionCount(): number;
-  /** The i-th most recently used distinct page before migration (i < C_MRU_LEN). */
-  recentPage(i: number): number;
-  /** When an in-flight page arrives (Infinity until the host answers). */
-  arrival(page: number): number;
+  /** The state as the destination knows it (page-services.ts knownState). */
+  knownState(page: number): number;
+  /** When a page that has arrived arrived; throws for a page still in flight. */
+  arrivedAt(page: number): number;
+  /** The accessed-bit scans before migration (page-services.ts scanBits). */
+  scanBits(page: number): number;
   request(page: number, flags: number): boolean;
   requestCount(): number;
   regionOf(page: number): number;
@@ -38,8 +45,13 @@ export interface PolicyServices {
   historyEvents(): number;
   historyPage(k: number): number;
   historyTime(k: number): number;
+  /** Execution time (clock less network stalls) at the k-th newest event. */
+  historyExecTime(k: number): number;
 }
 
+/** Bytes a page costs in the core's tables (arrival f64, queue and scan u32, state and
+ * scan mask u8), as in assembly/arena.ts. */
+const BYTES_PER_PAGE = 8 + 4 + 4 + 1 + 1;
 /** Largest page count the reference accepts: the same budget as the wasm32 arena. */
 const MAX_BYTES = 2 ** 32;
 
@@ -48,12 +60,15 @@ export class ReferenceCore implements SimCore, PolicyServices {
   private v!: CoreViews;
   states = new Uint8Array(0);
   private arrivals = new Float64Array(0);
+  private arrivalQueue = new Uint32Array(0);
   private histPages = new Uint32Array(HISTORY_CAP);
   private histTimes = new Float64Array(HISTORY_CAP);
+  private histExec = new Float64Array(HISTORY_CAP);
   private policy: ReferencePolicy = createReferencePolicy(0, this);
+  private external = false;
 
   init(pageCount: number, chunkCapacity: number): CoreViews {
-    const bytes = pageCount * 9 + chunkCapacity * 9 + (1 << 21);
+    const bytes = pageCount * BYTES_PER_PAGE + chunkCapacity * 9 + (1 << 21);
     if (!Number.isInteger(pageCount) || pageCount < 0 || bytes > MAX_BYTES) {
       throw new CapacityError(
         `${pageCount} pages and a ${chunkCapacity}-record chunk do not fit in the 4 GiB WebAssembly memory`,
@@ -61,6 +76,7 @@ export class ReferenceCore implements SimCore, PolicyServices {
     }
     this.states = new Uint8Array(pageCount);
     this.arrivals = new Float64Array(pageCount);
+    this.arrivalQueue = new Uint32Array(pageCount);
     this.v = {
       counters: new Float64Array(COUNTERS),
       params: new Float64Array(PARAMS),
@@ -73,6 +89,9 @@ export class ReferenceCore implements SimCore, PolicyServices {
       chunkFlags: new Uint8Array(chunkCapacity),
       states: this.states,
       mru: new Uint32Array(MRU_CAP),
+      arrivals: this.arrivals,
+      scanEpochs: new Uint32Array(pageCount),
+      scanMasks: new Uint8Array(pageCount),
     };
     return this.v;
   }
@@ -80,9 +99,14 @@ export class ReferenceCore implements SimCore, PolicyServices {
   reset(): void {
     const c = this.v.counters;
     c.fill(0);
-    this.states.fill(0, 0, this.v.params[P_PAGES]);
+    const pages = this.v.params[P_PAGES];
+    this.states.fill(0, 0, pages);
+    this.v.scanEpochs.fill(0, 0, pages);
+    this.v.scanMasks.fill(0, 0, pages);
     c[C_FAULT_PAGE] = -1;
-    this.policy = createReferencePolicy(this.v.params[P_POLICY], this);
+    const id = this.v.params[P_POLICY];
+    this.external = id === POLICY_EXTERNAL;
+    this.policy = createReferencePolicy(this.external ? 0 : id, this);
     this.policy.reset();
   }
 
@@ -90,11 +114,11 @@ export class ReferenceCore implements SimCore, PolicyServices {
   policyParam(i: number): number {
     return this.v.params[P_POLICY_BASE + i];
   }
-  counter(slot: number): number {
-    return this.v.counters[slot];
-  }
   setCounter(slot: number, value: number): void {
     this.v.counters[slot] = value;
+  }
+  now(): number {
+    return this.v.counters[C_NOW];
   }
   pageCount(): number {
     return this.v.params[P_PAGES];
@@ -102,25 +126,20 @@ export class ReferenceCore implements SimCore, PolicyServices {
   regionCount(): number {
     return this.v.params[P_REGIONS];
   }
-  recentPage(i: number): number {
-    return this.v.mru[i];
+  knownState(page: number): number {
+    return knownState(this.v, page);
   }
-  arrival(page: number): number {
-    return this.arrivals[page];
+  arrivedAt(page: number): number {
+    return arrivedAt(this.v, page);
+  }
+  scanBits(page: number): number {
+    return scanBits(this.v, page);
   }
   requestCount(): number {
     return this.v.counters[C_REQUESTS];
   }
   request(page: number, flags: number): boolean {
-    const st = this.states[page];
-    if ((st & ST_MASK) !== ST_HOME) return false;
-    const n = this.v.counters[C_REQUESTS];
-    if (n >= REQUEST_CAP) return false;
-    this.states[page] = (st & ~ST_MASK) | ST_FLIGHT | flags;
-    this.arrivals[page] = Infinity;
-    this.v.requests[n] = page;
-    this.v.counters[C_REQUESTS] = n + 1;
-    return true;
+    return requestPage(this.v, page, flags);
   }
   regionStart(r: number): number {
     return this.v.regions[2 * r];
@@ -129,11 +148,7 @@ export class ReferenceCore implements SimCore, PolicyServices {
     return this.v.regions[2 * r + 1];
   }
   regionOf(page: number): number {
-    const count = this.v.params[P_REGIONS];
-    for (let r = 0; r < count; r++) {
-      if (page >= this.regionStart(r) && page < this.regionEnd(r)) return r;
-    }
-    return -1;
+    return regionOf(this.v, page);
   }
   historyLength(): number {
     return this.v.params[P_HISTORY];
@@ -141,17 +156,26 @@ export class ReferenceCore implements SimCore, PolicyServices {
   historyEvents(): number {
     return this.v.counters[C_DEMAND_EVENTS];
   }
+  private ringSlot(k: number): number {
+    return (this.historyEvents() - 1 - k) % this.historyLength();
+  }
   historyPage(k: number): number {
-    return this.histPages[(this.historyEvents() - 1 - k) % this.historyLength()];
+    return this.histPages[this.ringSlot(k)];
   }
   historyTime(k: number): number {
-    return this.histTimes[(this.historyEvents() - 1 - k) % this.historyLength()];
+    return this.histTimes[this.ringSlot(k)];
+  }
+  historyExecTime(k: number): number {
+    return this.histExec[this.ringSlot(k)];
   }
   private recordDemandEvent(page: number, now: number): void {
+    const c = this.v.counters;
     const n = this.historyEvents();
-    this.histPages[n % this.historyLength()] = page;
-    this.histTimes[n % this.historyLength()] = now;
-    this.v.counters[C_DEMAND_EVENTS] = n + 1;
+    const slot = n % this.historyLength();
+    this.histPages[slot] = page;
+    this.histTimes[slot] = now;
+    this.histExec[slot] = now - c[C_FAULT_STALL_NS] - c[C_LATE_STALL_NS];
+    c[C_DEMAND_EVENTS] = n + 1;
   }
 
   // ---- the run loop ---------------------------------------------------------------
@@ -161,6 +185,16 @@ export class ReferenceCore implements SimCore, PolicyServices {
 
   private work(gap: number): number {
     return Math.floor(gap * this.v.params[P_CPU_NS] + 0.5);
+  }
+
+  private scanInterval(): number {
+    const ns = this.v.params[P_SCAN_NS];
+    return ns > 0 ? ns : Infinity;
+  }
+
+  /** The scan window holding time `t`, from 1 (0 marks "never referenced"). */
+  private scanWindow(t: number): number {
+    return Math.floor(t / this.scanInterval()) + 1;
   }
 
   private touchMru(page: number): void {
@@ -176,8 +210,22 @@ export class ReferenceCore implements SimCore, PolicyServices {
     counters[C_MRU_LEN] = kept.length;
   }
 
+  /** The accessed-bit scan of the window holding the access sees `page` referenced. */
+  private markScanned(page: number, window: number): void {
+    const { scanEpochs, scanMasks } = this.v;
+    const seen = scanEpochs[page];
+    if (seen === window) return;
+    const age = window - seen;
+    const bits = seen === 0 || age >= SCAN_KEEP ? 0 : scanMasks[page] << age;
+    scanMasks[page] = (bits | 1) & 0xff;
+    scanEpochs[page] = window;
+  }
+
   private runHome(limit: number): number {
     const c = this.v.counters;
+    // the window is recomputed only when the clock passes its end, as the engine does
+    let window = this.scanWindow(c[C_NOW]);
+    let windowEnd = window * this.scanInterval();
     while (c[C_CURSOR] < c[C_CHUNK_LEN]) {
       if (c[C_NOW] >= limit) return STOP_LIMIT;
       const i = c[C_CURSOR];
@@ -187,9 +235,65 @@ export class ReferenceCore implements SimCore, PolicyServices {
       c[C_ACCESSES] += gap;
       this.states[page] |= ST_LOCAL;
       if (this.v.chunkFlags[i] & REC_WRITE) this.states[page] |= F_DIRTY;
+      if (c[C_NOW] >= windowEnd) {
+        window = this.scanWindow(c[C_NOW]);
+        windowEnd = window * this.scanInterval();
+      }
+      this.markScanned(page, window);
       this.touchMru(page);
       c[C_CURSOR] = i + 1;
       c[C_RECORDS] += 1;
+    }
+    return STOP_CHUNK_END;
+  }
+
+  // ---- arrivals -------------------------------------------------------------------
+  private nextArrival(): number {
+    const c = this.v.counters;
+    return c[C_ARRIVAL_HEAD] < c[C_ARRIVAL_TAIL] ? this.arrivals[this.arrivalQueue[c[C_ARRIVAL_HEAD]]] : Infinity;
+  }
+
+  /** Queues `page`, arriving at `t`, in time order after the undelivered arrivals. */
+  private enqueueArrival(page: number, t: number): void {
+    const c = this.v.counters;
+    const q = this.arrivalQueue;
+    let i = c[C_ARRIVAL_TAIL];
+    while (i > c[C_ARRIVAL_HEAD] && this.arrivals[q[i - 1]] > t) {
+      q[i] = q[i - 1];
+      i--;
+    }
+    q[i] = page;
+    c[C_ARRIVAL_TAIL] += 1;
+  }
+
+  private setHook(kind: number, page: number, t: number, arg: number): number {
+    const c = this.v.counters;
+    c[C_HOOK] = kind;
+    c[C_HOOK_PAGE] = page;
+    c[C_HOOK_TIME] = t;
+    c[C_HOOK_ARG] = arg;
+    return STOP_POLICY;
+  }
+
+  /** The twin of engine.ts arrivalsDue(): onServed, then onArrival, in time order. */
+  private arrivalsDue(now: number): number {
+    const c = this.v.counters;
+    while (c[C_ARRIVAL_HEAD] < c[C_ARRIVAL_TAIL]) {
+      const page = this.arrivalQueue[c[C_ARRIVAL_HEAD]];
+      const t = this.arrivals[page];
+      if (t > now) break;
+      c[C_REQUESTS] = 0;
+      if (c[C_FAULT_OPEN] !== 0 && page === c[C_FAULT_PAGE]) {
+        c[C_FAULT_OPEN] = 0;
+        c[C_SERVICE_NS] = t - c[C_FAULT_SENT_AT];
+        if (this.external) return this.setHook(HOOK_SERVED, page, t, c[C_SERVICE_NS]);
+        this.policy.onServed(c[C_SERVICE_NS]);
+        if (c[C_REQUESTS] > 0) return STOP_REQUESTS;
+      }
+      c[C_ARRIVAL_HEAD] += 1;
+      if (this.external) return this.setHook(HOOK_ARRIVAL, page, t, 0);
+      this.policy.onArrival(page, t);
+      if (c[C_REQUESTS] > 0) return STOP_REQUESTS;
     }
     return STOP_CHUNK_END;
   }
@@ -207,18 +311,27 @@ export class ReferenceCore implements SimCore, PolicyServices {
         c[C_ACCESSES] += this.v.chunkGaps[i];
         c[C_PENDING] = 1;
       }
+      if (c[C_NOW] >= this.nextArrival()) {
+        const stop = this.arrivalsDue(c[C_NOW]);
+        if (stop !== STOP_CHUNK_END) return stop;
+      }
       let st = this.states[page];
       switch (st & ST_MASK) {
         case ST_FLIGHT: {
-          const arrival = this.arrivals[page];
+          // blocked until it arrives (an unfixed arrival: up to the host's limit), and
+          // first until the next arrival, so that its hooks run on time
+          const unfixed = (st & F_UNFIXED) !== 0;
+          const arrival = unfixed ? limit : this.arrivals[page];
           if (arrival > c[C_NOW]) {
+            const until = Math.min(this.nextArrival(), arrival);
+            if (until === Infinity) return STOP_WAIT;
             if (page === c[C_FAULT_PAGE]) {
-              c[C_FAULT_STALL_NS] += arrival - c[C_NOW];
+              c[C_FAULT_STALL_NS] += until - c[C_NOW];
             } else {
-              c[C_LATE_STALL_NS] += arrival - c[C_NOW];
-              if (st & (F_PREFETCHED | F_PUSHED)) c[C_LATE_PREFETCHES] += 1;
+              c[C_LATE_STALL_NS] += until - c[C_NOW];
+              if (!unfixed && until === arrival && st & (F_PREFETCHED | F_PUSHED)) c[C_LATE_PREFETCHES] += 1;
             }
-            c[C_NOW] = arrival;
+            c[C_NOW] = until;
             continue;
           }
           st = (st & ~ST_MASK) | ST_LOCAL;
@@ -232,12 +345,10 @@ export class ReferenceCore implements SimCore, PolicyServices {
           this.request(page, 0);
           c[C_FAULT_PAGE] = page;
           c[C_FAULT_SENT_AT] = c[C_NOW];
+          c[C_FAULT_OPEN] = 1;
+          c[C_ANSWERING_FAULT] = 1;
           this.recordDemandEvent(page, c[C_NOW]);
-          this.policy.onFault(page, c[C_NOW]);
-          if (c[C_REQUESTS] > 1) {
-            c[C_FAULT_PREFETCHES] += c[C_REQUESTS] - 1;
-            c[C_PREFETCH_ISSUES] += 1;
-          }
+          if (!this.external) this.policy.onFault(page, c[C_NOW]);
           return STOP_FAULT;
         }
         case ST_NONE:
@@ -257,11 +368,10 @@ export class ReferenceCore implements SimCore, PolicyServices {
         c[C_USEFUL_PREFETCHES] += 1;
         this.recordDemandEvent(page, c[C_NOW]);
         c[C_REQUESTS] = 0;
-        this.policy.onUse(page, c[C_NOW], (st & F_TRIGGER) !== 0);
-        if (c[C_REQUESTS] > 0) {
-          c[C_PREFETCH_ISSUES] += 1;
-          return STOP_REQUESTS;
-        }
+        const trigger = (st & F_TRIGGER) !== 0;
+        if (this.external) return this.setHook(HOOK_USE, page, c[C_NOW], trigger ? 1 : 0);
+        this.policy.onUse(page, c[C_NOW], trigger);
+        if (c[C_REQUESTS] > 0) return STOP_REQUESTS;
       }
     }
     return STOP_CHUNK_END;
@@ -275,22 +385,18 @@ export class ReferenceCore implements SimCore, PolicyServices {
 
   answerRequests(count: number): void {
     const c = this.v.counters;
-    for (let i = 0; i < count; i++) {
-      const page = this.v.requests[i];
-      const t = this.v.deliverTimes[i];
-      if (t === Infinity) {
-        this.states[page] = (this.states[page] & ~(ST_MASK | F_TRIGGER)) | ST_HOME;
-        continue;
-      }
-      this.arrivals[page] = t;
-      if (i === 0 && page === c[C_FAULT_PAGE]) {
-        c[C_SERVICE_NS] = t - c[C_FAULT_SENT_AT];
-        this.policy.onServed(c[C_SERVICE_NS]);
-      } else {
-        this.states[page] |= F_PREFETCHED;
-        c[C_PREFETCHED] += 1;
-      }
+    const faultAnswer = c[C_ANSWERING_FAULT] !== 0;
+    let prefetched = 0;
+    for (let i = faultAnswer ? 1 : 0; i < count; i++) {
+      this.states[this.v.requests[i]] |= F_PREFETCHED;
+      prefetched++;
     }
+    if (prefetched > 0) {
+      c[C_PREFETCHED] += prefetched;
+      c[C_PREFETCH_ISSUES] += 1;
+      if (faultAnswer) c[C_FAULT_PREFETCHES] += prefetched;
+    }
+    c[C_ANSWERING_FAULT] = 0;
     c[C_REQUESTS] = 0;
   }
 
@@ -299,9 +405,17 @@ export class ReferenceCore implements SimCore, PolicyServices {
     const flag = kind === KIND_PUSH ? F_PUSHED : 0;
     for (let i = 0; i < count; i++) {
       const page = this.v.deliverPages[i];
-      if ((this.states[page] & ST_MASK) !== ST_HOME) continue;
-      this.states[page] = (this.states[page] & ~ST_MASK) | ST_FLIGHT | flag;
-      this.arrivals[page] = this.v.deliverTimes[i];
+      const st = this.states[page];
+      if (kind === KIND_REPLY) {
+        if ((st & ST_MASK) !== ST_FLIGHT || !(st & F_UNFIXED)) continue;
+        this.states[page] = st & ~F_UNFIXED;
+      } else {
+        if ((st & ST_MASK) !== ST_HOME) continue;
+        this.states[page] = (st & ~ST_MASK) | ST_FLIGHT | flag;
+      }
+      const t = this.v.deliverTimes[i];
+      this.arrivals[page] = t;
+      this.enqueueArrival(page, t);
       taken++;
     }
     if (kind === KIND_PUSH) this.v.counters[C_PUSHED] += taken;
@@ -309,6 +423,7 @@ export class ReferenceCore implements SimCore, PolicyServices {
   }
 
   migrate(keepAll: boolean): void {
+    this.v.counters[C_SCAN_EPOCH] = this.scanWindow(this.v.counters[C_NOW]);
     const pages = this.v.params[P_PAGES];
     for (let p = 0; p < pages; p++) {
       const s = this.states[p] & ST_MASK;

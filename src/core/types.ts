@@ -1,7 +1,7 @@
 // The seam between the host and a simulation core. Two cores implement it: the
 // WebAssembly core (assembly/, driven by wasm-core.ts) and the TypeScript reference
 // (reference-core.ts). The host talks to both through these typed-array views and
-// six calls, and never knows which one it drives.
+// seven calls, and never knows which one it drives.
 
 export type CoreKind = "wasm" | "reference";
 
@@ -24,6 +24,14 @@ export interface CoreViews {
   chunkFlags: Uint8Array;
   /** One byte a page: ST_* state and F_* flags. */
   states: Uint8Array;
+  /** When each page arrives or arrived (valid for pages in flight without F_UNFIXED, and
+   * for pages that crossed the network). The host reads it to stall; policies may read
+   * only pages that have arrived (page-services.ts). */
+  arrivals: Float64Array;
+  /** Accessed-bit scans before migration: per page, the scan window of its last access
+   * (0: never) and a bit for each of the SCAN_KEEP windows up to that one. */
+  scanEpochs: Uint32Array;
+  scanMasks: Uint8Array;
   /** Most recently used distinct pages, newest first (C_MRU_LEN of them). */
   mru: Uint32Array;
 }
@@ -38,11 +46,15 @@ export interface SimCore {
   /** The first of chunk records [0, count) naming a page outside the address space
    * (P_PAGES), or count. The host checks each chunk it loads before any run(). */
   firstBadRecord(count: number): number;
-  /** Replays the chunk from the cursor; returns a STOP_* reason. */
+  /** Replays the chunk from the cursor; returns a STOP_* reason. Throws PolicyViolation
+   * when a policy reads what the destination cannot know. */
   run(limitNs: number): number;
-  /** The host sent requests[0..count): deliverTimes[i] is when requests[i] arrives. */
+  /** The host sent requests[0..count) (after STOP_FAULT, STOP_REQUESTS or an external
+   * hook that asked): they stay in flight with their arrival not fixed. */
   answerRequests(count: number): void;
-  /** Mechanism sends: deliverPages[i] arrives at deliverTimes[i]; returns pages taken. */
+  /** deliverPages[i] arrives at deliverTimes[i]: KIND_REPLY fixes the arrival of pages
+   * already requested, KIND_EAGER and KIND_PUSH send pages still at home. Returns pages
+   * taken. */
   deliver(count: number, kind: number): number;
   /** The process moves: all pages local (keepAll) or the touched ones left at home. */
   migrate(keepAll: boolean): void;

@@ -7,8 +7,9 @@ import { instantiate } from "../../build/release.js";
 import {
   L_COUNTERS, L_PARAMS, L_REGIONS, L_REQUESTS, L_DELIVER_PAGES, L_DELIVER_TIMES,
   L_CHUNK_PAGES, L_CHUNK_GAPS, L_CHUNK_FLAGS, L_STATES, L_MRU, COUNTERS, PARAMS,
-  REGION_CAP, REQUEST_CAP, DELIVERY_CAP, MRU_CAP,
+  REGION_CAP, REQUEST_CAP, DELIVERY_CAP, MRU_CAP, L_ARRIVALS, L_SCAN_EPOCHS, L_SCAN_MASKS,
 } from "./abi.js";
+import { violationError } from "./page-services.js";
 import { CapacityError, type CoreViews, type SimCore } from "./types.js";
 
 type Exports = Awaited<ReturnType<typeof instantiate>>;
@@ -47,6 +48,8 @@ const IDLE_MEMORY_MAX = 64 << 20;
 
 export class WasmCore implements SimCore {
   readonly kind = "wasm" as const;
+  private views?: CoreViews;
+  private counters: Float64Array = new Float64Array(0);
   private constructor(private readonly ex: Exports) {}
 
   static async create(): Promise<WasmCore> {
@@ -70,7 +73,7 @@ export class WasmCore implements SimCore {
     // init may have grown memory, which detaches every earlier view
     const buf = this.ex.memory.buffer;
     const at = (slot: number) => this.ex.layoutOffset(slot);
-    return {
+    this.views = {
       counters: new Float64Array(buf, at(L_COUNTERS), COUNTERS),
       params: new Float64Array(buf, at(L_PARAMS), PARAMS),
       regions: new Uint32Array(buf, at(L_REGIONS), REGION_CAP * 2),
@@ -82,14 +85,24 @@ export class WasmCore implements SimCore {
       chunkFlags: new Uint8Array(buf, at(L_CHUNK_FLAGS), chunkCapacity),
       states: new Uint8Array(buf, at(L_STATES), pageCount),
       mru: new Uint32Array(buf, at(L_MRU), MRU_CAP),
+      arrivals: new Float64Array(buf, at(L_ARRIVALS), pageCount),
+      scanEpochs: new Uint32Array(buf, at(L_SCAN_EPOCHS), pageCount),
+      scanMasks: new Uint8Array(buf, at(L_SCAN_MASKS), pageCount),
     };
+    this.counters = this.views.counters;
+    return this.views;
   }
 
   reset(): void {
     this.ex.reset();
   }
   run(limitNs: number): number {
-    return this.ex.run(limitNs);
+    try {
+      return this.ex.run(limitNs);
+    } catch (e) {
+      // a policy that broke the online-only rule traps after saying why
+      throw violationError(this.counters) ?? e;
+    }
   }
   firstBadRecord(count: number): number {
     return this.ex.firstBadRecord(count);

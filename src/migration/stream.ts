@@ -5,6 +5,7 @@
 // Link.startTime); beside other traffic (fault replies, other migrants, flows) the
 // bursts interleave with it instead of holding the link for the whole transfer, so a
 // fault reply waits for at most one burst.
+import { ST_HOME, ST_MASK } from "../core/abi.js";
 import { addBytes, type BytesMoved } from "../sim/bytes.js";
 import type { MigrationContext } from "./types.js";
 
@@ -23,24 +24,43 @@ export interface StreamSpec {
   done(lastArrival: number, now: number): void;
 }
 
-/** Starts streaming at `startAt`. */
+/** Starts streaming at `startAt`. Under the `priority` link discipline the stream hands
+ * the link one page a turn (the order still chooses `burst` at a time), so demand
+ * traffic waits for at most one page; a page that left home meanwhile (a fault or a
+ * prefetch took it) is skipped. */
 export function streamPages(ctx: MigrationContext, spec: StreamSpec, startAt: number): void {
   const { net, proc, dest, arbiter } = ctx;
   const home = proc.home;
   const message = ctx.pageSize + ctx.costs.pageHeaderBytes;
+  const perTurn = net.bulkPagesPerTurn(spec.burst);
   const buf = new Uint32Array(spec.burst);
+  // pages the order handed out and the stream has not sent yet: buf[at .. have)
+  let have = 0;
+  let at = 0;
   let last = startAt;
   const turn = (t: number): void => {
-    const n = spec.next(buf, spec.burst, t);
-    if (n === 0) {
-      spec.done(last, t);
-      return;
-    }
     const v = proc.views;
-    for (let i = 0; i < n; i++) {
-      last = net.send(home, dest, t, message);
-      v.deliverPages[i] = buf[i];
-      v.deliverTimes[i] = last;
+    let n = 0;
+    while (n === 0) {
+      let fresh = false;
+      if (at === have) {
+        have = spec.next(buf, spec.burst, t);
+        at = 0;
+        fresh = true;
+        if (have === 0) {
+          spec.done(last, t);
+          return;
+        }
+      }
+      for (; at < have && n < perTurn; at++) {
+        const page = buf[at];
+        // a page the order chose on an earlier turn may have left home since
+        if (!fresh && spec.deliverKind !== null && (v.states[page] & ST_MASK) !== ST_HOME) continue;
+        last = net.send(home, dest, t, message);
+        v.deliverPages[n] = page;
+        v.deliverTimes[n] = last;
+        n++;
+      }
     }
     addBytes(proc.bytes, spec.bytesKind, n * message);
     if (spec.deliverKind !== null) {

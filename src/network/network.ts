@@ -5,16 +5,27 @@
 // latency is the larger of the two ends' latencies: preset latencies are end to end
 // (switch hop plus both hosts' stacks), so a path between two nodes of one preset
 // has exactly that latency.
+//
+// How a link orders pages (the discipline): `fifo` is one stream, as openMosix's single
+// TCP connection: a fault reply and the prefetch pages asked with it are queued together
+// when the home node has them ready, and later messages wait behind them. `priority`
+// keeps demand traffic ahead of bulk traffic, as QEMU's postcopy preempt channel and
+// far-memory systems with a separate demand queue do: prefetch and push pages go to the
+// link one page at a time, so a fault reply ready meanwhile goes next and waits at most
+// for the page already on the wire.
 import { Link, type LinkSpec } from "./link.js";
 
 export type NodeId = number;
+
+export const LINK_DISCIPLINES = ["fifo", "priority"] as const;
+export type LinkDiscipline = (typeof LINK_DISCIPLINES)[number];
 
 export class Network {
   readonly up: Link[] = [];
   readonly down: Link[] = [];
 
   /** `spec` is every node's link, or one spec per node. */
-  constructor(nodes: number, spec: LinkSpec | LinkSpec[]) {
+  constructor(nodes: number, spec: LinkSpec | LinkSpec[], readonly discipline: LinkDiscipline = "fifo") {
     if (Array.isArray(spec) && spec.length !== nodes) {
       throw new Error(`network: ${nodes} nodes but ${spec.length} link specs`);
     }
@@ -23,6 +34,12 @@ export class Network {
       this.up.push(new Link(s));
       this.down.push(new Link(s));
     }
+  }
+
+  /** Pages a bulk stream (prefetch, push, copy) hands to the link per turn when it would
+   * hand `burst`: one under `priority`, so demand traffic waits for at most a page. */
+  bulkPagesPerTurn(burst: number): number {
+    return this.discipline === "priority" ? 1 : burst;
   }
 
   get nodes(): number {

@@ -8,9 +8,9 @@ import { createCore, type CoreKind } from "../core/index.js";
 import { mechanismParams, mechanisms, pushFor } from "../migration/registry.js";
 import { startFlow, type FlowReport } from "../network/flows.js";
 import type { LinkSpec } from "../network/link.js";
-import { Network, type NodeId } from "../network/network.js";
+import { LINK_DISCIPLINES, Network, type NodeId } from "../network/network.js";
 import { networkPresets } from "../network/presets.js";
-import { policies, policyParamVector } from "../policies/registry.js";
+import { policies } from "../policies/registry.js";
 import { parseDuration, parseRate, parseSize } from "../util/units.js";
 import { startBalancer } from "./balancer.js";
 import { Cluster } from "./cluster.js";
@@ -18,7 +18,7 @@ import { readMetrics, type Metrics } from "./metrics.js";
 import { resolveOptions, type Scenario } from "./options.js";
 import { preflight } from "./preflight.js";
 import { ProcessRun } from "./process.js";
-import { scenarioWorkload } from "./simulate.js";
+import { processSetup, scenarioWorkload } from "./simulate.js";
 
 const sizeLike = z.union([z.number().nonnegative(), z.string()]);
 const nodeRef = z.union([z.string().min(1), z.number().int().nonnegative()]);
@@ -85,6 +85,8 @@ export const clusterScenarioSchema = z
     bandwidth: sizeLike.optional(),
     latency: sizeLike.optional(),
     background: z.number().min(0).lt(1).default(0),
+    link: z.enum(LINK_DISCIPLINES).default("fifo"),
+    scanInterval: sizeLike.optional(),
     core: z.enum(["wasm", "reference"]).default("wasm"),
     pageSize: z.number().int().min(512).max(1 << 21).default(4096),
     seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
@@ -167,7 +169,7 @@ export async function simulateCluster(input: unknown): Promise<ClusterResult> {
   specs.forEach((s, i) => {
     if (!(s.bandwidthBps > 0)) fail(`nodes[${i}].bandwidth`, `must be positive, got ${s.bandwidthBps}`);
   });
-  const net = new Network(nodeList.length, specs);
+  const net = new Network(nodeList.length, specs, sc.link);
   const cluster = new Cluster(net, preset, sc.pageSize);
 
   // processes
@@ -211,6 +213,8 @@ export async function simulateCluster(input: unknown): Promise<ClusterResult> {
         cpuNsPerAccess: p.cpuNsPerAccess,
         eagerPages: p.eagerPages,
         historyLength: p.historyLength,
+        scanInterval: sc.scanInterval,
+        link: sc.link,
         policyParams: p.policyParams,
         pushOrder: p.pushOrder,
         mechanismParams: p.mechanismParams,
@@ -226,20 +230,13 @@ export async function simulateCluster(input: unknown): Promise<ClusterResult> {
     const policy = policies[s.policy];
     const mechanism = mechanisms[s.mechanism];
     const fraction = fractionOf.get(i);
-    const proc = new ProcessRun({
-      id: i,
-      workload,
-      core: await createCore(s.core),
-      home,
-      policyId: policy.id,
-      policyParams: policyParamVector(policy, s.policyParams),
-      cpuNsPerAccess: s.cpuNsPerAccess,
-      faultTrapNs: preset.faultTrapNs,
-      zeroFillNs: preset.zeroFillNs,
-      historyLength: s.historyLength,
-      chunkRecords: s.chunkRecords,
-      migrateAtRecord: fraction ? Math.floor(fraction.at * workload.records) : null,
-    });
+    const proc = new ProcessRun(
+      processSetup(s, workload, await createCore(s.core), {
+        id: i,
+        home,
+        migrateAtRecord: fraction ? Math.floor(fraction.at * workload.records) : null,
+      }),
+    );
     cluster.add(proc, {
       mechanism,
       eagerPages: s.eagerPages,
@@ -299,6 +296,7 @@ export async function simulateCluster(input: unknown): Promise<ClusterResult> {
       mechanism: s.mechanism,
       policy: s.policy,
       network: preset.name,
+      link: s.link,
       core: s.core,
       seed: s.seed,
       memoryBytes: s.memoryBytes,

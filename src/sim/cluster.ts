@@ -57,8 +57,9 @@ export class Cluster {
     /** how far past another process's clock one may run before yielding, ns */
     readonly quantumNs = 1000,
   ) {
-    this.pager = new Pager(net, costs, pageSize);
-    this.arbiter = new UplinkArbiter(net, (time, fire) => this.events.at(time, fire));
+    const at = (time: number, fire: () => void) => this.events.at(time, fire);
+    this.arbiter = new UplinkArbiter(net, at);
+    this.pager = new Pager(net, costs, pageSize, this.arbiter, at);
   }
 
   add(proc: ProcessRun, plan?: MigrationPlan): void {
@@ -129,6 +130,10 @@ export class Cluster {
       }
       const limit = Math.min(nextEvent, Math.max(secondClock, first.clock + this.quantumNs));
       const outcome = first.advance(limit, this.pager);
+      if (outcome === "waiting") {
+        // only with no event left and no other process to run (else the limit is finite)
+        throw new Error(`internal: process ${first.id} waits for a page that nothing will send`);
+      }
       if (outcome === "migration-point") {
         first.migrateAtRecord = null;
         const plan = this.plans.get(first);

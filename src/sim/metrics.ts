@@ -12,6 +12,8 @@ export interface Metrics {
   mechanism: string;
   policy: string;
   network: string;
+  /** the link discipline the run used (fifo, priority) */
+  link: string;
   core: string;
   seed: number;
   memoryBytes: number;
@@ -57,6 +59,7 @@ export interface RunLabels {
   mechanism: string;
   policy: string;
   network: string;
+  link: string;
   core: string;
   seed: number;
   memoryBytes: number;

@@ -1,18 +1,43 @@
 // The home node's side of remote paging: a fault request (with any prefetch list)
 // travels to the home node, which serves it and sends the faulting page first, then
 // the prefetched pages in the order asked.
-import { STOP_FAULT } from "../core/abi.js";
+//
+// When a page will arrive is fixed only when its transmission is certain: the request
+// leaves now, but the pages are handed to the link when the home node has them ready
+// (an event at that time), so traffic queued in between goes first. Under `fifo` the
+// whole reply (faulting page and prefetch list) is queued at that moment, and nothing
+// later can overtake it: every arrival is fixed then. Under `priority` the faulting page
+// goes straight to the link and the prefetch pages join the process's bulk queue, one
+// page a turn, each fixed as it starts to leave.
+import { KIND_REPLY, STOP_FAULT } from "../core/abi.js";
+import type { Scheduler, UplinkArbiter } from "../network/arbiter.js";
 import type { Network } from "../network/network.js";
 import type { NetworkPreset } from "../network/presets.js";
 import { EVENT_FAULT, EVENT_PREFETCH } from "./event-log.js";
 import type { ProcessRun, RequestServer } from "./process.js";
 
+/** A process's prefetch pages waiting for their turn on the link (`priority`). */
+interface BulkQueue {
+  pages: number[];
+  next: number;
+  /** a turn is requested or running */
+  active: boolean;
+}
+
 export class Pager implements RequestServer {
+  private readonly bulk = new Map<ProcessRun, BulkQueue>();
+
   constructor(
     private readonly net: Network,
     private readonly costs: NetworkPreset,
     private readonly pageSize: number,
+    private readonly arbiter: UplinkArbiter,
+    private readonly at: Scheduler,
   ) {}
+
+  private get message(): number {
+    return this.pageSize + this.costs.pageHeaderBytes;
+  }
 
   serve(proc: ProcessRun, stop: number): void {
     const v = proc.views;
@@ -26,12 +51,9 @@ export class Pager implements RequestServer {
     const bytes = proc.bytes;
     bytes.control += requestBytes;
     bytes.total += requestBytes;
-    const atHome = this.net.send(proc.node, proc.home, sentAt, requestBytes);
-    const ready = atHome + this.costs.serviceNs;
-    const message = this.pageSize + this.costs.pageHeaderBytes;
-    const times = v.deliverTimes;
-    for (let i = 0; i < n; i++) times[i] = this.net.send(proc.home, proc.node, ready, message);
+    const ready = this.net.send(proc.node, proc.home, sentAt, requestBytes) + this.costs.serviceNs;
     // whole byte counts: one addition per kind gives the same sums as one per page
+    const message = this.message;
     const faultPages = isFault ? 1 : 0;
     if (faultPages) {
       bytes.fault += message;
@@ -46,6 +68,44 @@ export class Pager implements RequestServer {
     if (log) {
       for (let i = 0; i < n; i++) log.record(sentAt, v.requests[i], isFault && i === 0 ? EVENT_FAULT : EVENT_PREFETCH);
     }
+    const pages = v.requests.slice(0, n);
     proc.core.answerRequests(n);
+    this.at(ready, () => this.reply(proc, pages, isFault, ready));
+  }
+
+  /** The home node has the pages ready at `now`: hand them to the link. */
+  private reply(proc: ProcessRun, pages: Uint32Array, isFault: boolean, now: number): void {
+    const together = this.net.discipline === "fifo" ? pages.length : isFault ? 1 : 0;
+    if (together > 0) {
+      const v = proc.views;
+      for (let i = 0; i < together; i++) {
+        v.deliverPages[i] = pages[i];
+        v.deliverTimes[i] = this.net.send(proc.home, proc.node, now, this.message);
+      }
+      proc.core.deliver(together, KIND_REPLY);
+    }
+    if (together < pages.length) this.queueBulk(proc, pages.subarray(together), now);
+  }
+
+  private queueBulk(proc: ProcessRun, pages: Uint32Array, now: number): void {
+    let q = this.bulk.get(proc);
+    if (!q) this.bulk.set(proc, (q = { pages: [], next: 0, active: false }));
+    for (const p of pages) q.pages.push(p);
+    if (q.active) return;
+    q.active = true;
+    const queue = q;
+    const turn = (t: number): void => {
+      const v = proc.views;
+      v.deliverPages[0] = queue.pages[queue.next++];
+      v.deliverTimes[0] = this.net.send(proc.home, proc.node, t, this.message);
+      proc.core.deliver(1, KIND_REPLY);
+      if (queue.next < queue.pages.length) {
+        this.arbiter.request(proc.home, proc.node, t, turn);
+      } else {
+        queue.pages.length = queue.next = 0;
+        queue.active = false;
+      }
+    };
+    this.arbiter.request(proc.home, proc.node, now, turn);
   }
 }

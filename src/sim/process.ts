@@ -2,8 +2,9 @@
 // the bytes it moved. advance() replays records until the host's next event.
 import {
   C_CHUNK_LEN, C_CURSOR, C_NOW, C_REQUESTS, P_CPU_NS, P_HISTORY, P_PAGES, P_POLICY,
-  P_POLICY_BASE, P_REGIONS, P_TRAP_NS, P_ZERO_FILL_NS, STOP_CHUNK_END, STOP_LIMIT,
-  REGION_CAP, HISTORY_CAP,
+  P_POLICY_BASE, P_REGIONS, P_TRAP_NS, P_ZERO_FILL_NS, P_SCAN_NS, STOP_CHUNK_END, STOP_LIMIT,
+  STOP_WAIT, STOP_POLICY, STOP_FAULT, STOP_REQUESTS, REGION_CAP, HISTORY_CAP, C_HOOK,
+  C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_FAULT_PAGE, HOOK_USE, HOOK_ARRIVAL, HOOK_SERVED,
 } from "../core/abi.js";
 import type { CoreViews, SimCore } from "../core/types.js";
 import type { NodeId } from "../network/network.js";
@@ -24,9 +25,23 @@ export interface ProcessSetup {
   faultTrapNs: number;
   zeroFillNs: number;
   historyLength: number;
+  /** interval of the accessed-bit scans at home, ns */
+  scanIntervalNs: number;
   chunkRecords: number;
+  /** a policy that runs in the host (policyId is POLICY_EXTERNAL): the core stops at
+   * each of its hooks and the host calls it */
+  hostPolicy?: HostPolicyHooks;
   /** record index at which the migration decision is taken, or null for none */
   migrateAtRecord: number | null;
+}
+
+/** The hooks of a policy run by the host, bound to its process's core views. Each may
+ * ask for pages (they leave with the fault's request, or as a request of their own). */
+export interface HostPolicyHooks {
+  onFault(page: number, now: number): void;
+  onUse(page: number, now: number, trigger: boolean): void;
+  onArrival(page: number, t: number): void;
+  onServed(ns: number): void;
 }
 
 /** Serves what the core asks for while remote: see Pager. */
@@ -59,6 +74,7 @@ export class ProcessRun {
   eventLog?: EventLog;
   private readonly stream: RecordStream;
   private readonly chunkRecords: number;
+  private readonly hostPolicy?: HostPolicyHooks;
 
   constructor(s: ProcessSetup) {
     this.id = s.id;
@@ -67,6 +83,7 @@ export class ProcessRun {
     this.home = this.node = s.home;
     this.migrateAtRecord = s.migrateAtRecord;
     this.chunkRecords = s.chunkRecords;
+    this.hostPolicy = s.hostPolicy;
     const w = s.workload;
     if (w.regions.length > REGION_CAP) {
       throw new Error(`workload ${w.name} has ${w.regions.length} regions; at most ${REGION_CAP} are supported`);
@@ -83,6 +100,7 @@ export class ProcessRun {
     p[P_HISTORY] = s.historyLength;
     p[P_REGIONS] = w.regions.length;
     p[P_PAGES] = w.pageCount;
+    p[P_SCAN_NS] = s.scanIntervalNs;
     s.policyParams.forEach((v, i) => (p[P_POLICY_BASE + i] = v));
     w.regions.forEach((r, i) => {
       this.views.regions[2 * i] = r.start;
@@ -99,9 +117,11 @@ export class ProcessRun {
     this.views.counters[C_NOW] = t;
   }
 
-  /** Replays records until the clock reaches `limit` ("limit"), the migration point
-   * ("migration-point"), or the end of the workload ("done"). */
-  advance(limit: number, server: RequestServer): "limit" | "migration-point" | "done" {
+  /** Replays records until the clock reaches `limit` or it has sent requests ("limit":
+   * either way the caller picks the next limit), the migration point
+   * ("migration-point"), or the end of the workload ("done"); "waiting" when it waits
+   * for a page that nothing in sight will send. */
+  advance(limit: number, server: RequestServer): "limit" | "migration-point" | "done" | "waiting" {
     const c = this.views.counters;
     for (;;) {
       if (c[C_CURSOR] >= c[C_CHUNK_LEN]) {
@@ -125,7 +145,38 @@ export class ProcessRun {
       }
       const stop = this.core.run(limit);
       if (stop === STOP_LIMIT) return "limit";
-      if (stop !== STOP_CHUNK_END) server.serve(this, stop);
+      if (stop === STOP_WAIT) return "waiting";
+      if (stop === STOP_CHUNK_END) continue;
+      if (stop === STOP_POLICY) {
+        this.runHostHook();
+        if (c[C_REQUESTS] === 0) continue;
+        server.serve(this, STOP_REQUESTS);
+      } else {
+        if (stop === STOP_FAULT) this.hostPolicy?.onFault(c[C_FAULT_PAGE], c[C_NOW]);
+        server.serve(this, stop);
+      }
+      // serving put new events (the reply) in the queue: the caller sets a new limit
+      return "limit";
+    }
+  }
+
+  /** The hook the core stopped for (STOP_POLICY), of the policy the host runs. */
+  private runHostHook(): void {
+    const c = this.views.counters;
+    const hooks = this.hostPolicy;
+    if (!hooks) throw new Error(`internal: process ${this.id}'s core stopped for a policy hook, but no host policy is set`);
+    switch (c[C_HOOK]) {
+      case HOOK_USE:
+        hooks.onUse(c[C_HOOK_PAGE], c[C_HOOK_TIME], c[C_HOOK_ARG] !== 0);
+        break;
+      case HOOK_ARRIVAL:
+        hooks.onArrival(c[C_HOOK_PAGE], c[C_HOOK_TIME]);
+        break;
+      case HOOK_SERVED:
+        hooks.onServed(c[C_HOOK_ARG]);
+        break;
+      default:
+        throw new Error(`internal: unknown policy hook ${c[C_HOOK]}`);
     }
   }
 

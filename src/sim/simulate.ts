@@ -12,8 +12,9 @@ import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
 import { resolveOptions, type RunOptions, type Scenario } from "./options.js";
 import type { EventLog } from "./event-log.js";
-import { ProcessRun } from "./process.js";
+import { ProcessRun, type ProcessSetup } from "./process.js";
 import { guardCore, preflight } from "./preflight.js";
+import type { SimCore } from "../core/types.js";
 
 export async function scenarioWorkload(s: Scenario): Promise<Workload> {
   return openWorkload(s.workload, {
@@ -25,32 +26,47 @@ export async function scenarioWorkload(s: Scenario): Promise<Workload> {
   });
 }
 
-/** Exactly one simulation of `s` on `workload`: home node 0, destination node 1.
- * `eventLog`, when given, records the faults and prefetch requests (off by default). */
-export async function runScenario(s: Scenario, workload: Workload, eventLog?: EventLog): Promise<Metrics> {
+/** The process a scenario describes, on `core`, starting at node `home`. */
+export function processSetup(
+  s: Scenario,
+  workload: Workload,
+  core: SimCore,
+  where: { id: number; home: number; migrateAtRecord: number | null },
+): ProcessSetup {
   const policy = policies[s.policy];
-  const core = await createCore(s.core);
-  const net = new Network(2, {
-    bandwidthBps: s.network.bandwidthBps,
-    latencyNs: s.network.latencyNs,
-    background: s.background,
-    backgroundPacketBytes: s.network.backgroundPacketBytes,
-  });
-  const cluster = new Cluster(net, s.network, s.pageSize);
-  const proc = guardCore(s, workload, () => new ProcessRun({
-    id: 0,
+  return {
+    ...where,
     workload,
     core,
-    home: 0,
     policyId: policy.id,
     policyParams: policyParamVector(policy, s.policyParams),
     cpuNsPerAccess: s.cpuNsPerAccess,
     faultTrapNs: s.network.faultTrapNs,
     zeroFillNs: s.network.zeroFillNs,
     historyLength: s.historyLength,
+    scanIntervalNs: s.scanIntervalNs,
     chunkRecords: s.chunkRecords,
-    migrateAtRecord: s.migrateAtTimeNs === undefined ? Math.floor(s.migrateAt * workload.records) : null,
-  }));
+  };
+}
+
+/** Exactly one simulation of `s` on `workload`: home node 0, destination node 1.
+ * `eventLog`, when given, records the faults and prefetch requests (off by default). */
+export async function runScenario(s: Scenario, workload: Workload, eventLog?: EventLog): Promise<Metrics> {
+  const policy = policies[s.policy];
+  const core = await createCore(s.core);
+  const net = new Network(
+    2,
+    {
+      bandwidthBps: s.network.bandwidthBps,
+      latencyNs: s.network.latencyNs,
+      background: s.background,
+      backgroundPacketBytes: s.network.backgroundPacketBytes,
+    },
+    s.link,
+  );
+  const cluster = new Cluster(net, s.network, s.pageSize);
+  const migrateAtRecord = s.migrateAtTimeNs === undefined ? Math.floor(s.migrateAt * workload.records) : null;
+  const proc = guardCore(s, workload, () => new ProcessRun(processSetup(s, workload, core, { id: 0, home: 0, migrateAtRecord })));
   proc.eventLog = eventLog;
   const mechanism = mechanisms[s.mechanism];
   cluster.add(proc, {
@@ -69,6 +85,7 @@ export async function runScenario(s: Scenario, workload: Workload, eventLog?: Ev
     mechanism: s.mechanism,
     policy: s.policy,
     network: s.network.name,
+    link: s.link,
     core: s.core,
     seed: s.seed,
     memoryBytes: s.memoryBytes,

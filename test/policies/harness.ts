@@ -6,7 +6,7 @@
 import {
   C_CURSOR, C_CHUNK_LEN, C_FAULT_PAGE, C_NOW, C_POLICY_SCORE, C_POLICY_WINDOW, C_REQUESTS,
   C_REMOTE_FAULTS, P_CPU_NS, P_HISTORY, P_PAGES, P_POLICY, P_POLICY_BASE, P_REGIONS, P_TRAP_NS,
-  P_ZERO_FILL_NS, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS,
+  P_ZERO_FILL_NS, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS, KIND_REPLY,
 } from "../../src/core/abi.js";
 import { createCore, type CoreKind } from "../../src/core/index.js";
 import { policies, policyParamVector } from "../../src/policies/registry.js";
@@ -127,11 +127,13 @@ export async function drive(o: DriveOptions): Promise<DriveResult> {
       window: c[C_POLICY_WINDOW],
     });
     const atHome = c[C_NOW] + latency + service;
+    core.answerRequests(n);
     for (let i = 0; i < n; i++) {
       linkFree = Math.max(linkFree, atHome) + tx;
+      v.deliverPages[i] = list[i];
       v.deliverTimes[i] = linkFree + latency;
     }
-    core.answerRequests(n);
+    core.deliver(n, KIND_REPLY);
   });
   return { decisions, remoteFaults: c[C_REMOTE_FAULTS], regionStarts: starts, regionOf, violations };
 }

@@ -1,7 +1,7 @@
 // ampom-plus, the project's own policy: the reference twin of
 // assembly/policies/ampom-plus.ts (streams by repeating delta patterns, lookahead sized
 // by bandwidth-delay, a fill that keeps the link busy; see the README).
-import { C_MRU_LEN, C_POLICY_WINDOW, REGION_CAP, ST_HOME, ST_MASK } from "../abi.js";
+import { C_POLICY_WINDOW, F_PREFETCHED, MRU_CAP, REGION_CAP, ST_HOME, ST_MASK } from "../abi.js";
 import type { PolicyServices } from "../reference-core.js";
 import type { ReferencePolicy } from "./index.js";
 
@@ -10,6 +10,8 @@ const DELTAS = 32;
 const PERIOD_CAP = 16;
 /** an event up to this many predicted positions on continues a stream */
 const MATCH_AHEAD = 4;
+/** how far from the first event the warm-up looks for pages the last scan saw used */
+const RECENT_REACH = 4096;
 
 /** A page sequence whose deltas repeat (period 1 = a constant stride). */
 interface Stream {
@@ -80,9 +82,12 @@ export class AmpomPlusPolicy implements ReferencePolicy {
   private rtt = 0;
   /** link time per page, ns (0 until learned) */
   private tx = 0;
+  /** two pages asked for back to back: their arrivals give tx */
   private probe: [number, number] | null = null;
-  /** the newest page asked for: its arrival tells the link's backlog */
-  private lastAsked = -1;
+  /** when the first probe page arrived (-1: not yet) */
+  private probeAt = -1;
+  /** pages asked for that have not arrived yet */
+  private outstanding = 0;
   private asked: number[] = [];
 
   constructor(private readonly core: PolicyServices) {}
@@ -106,8 +111,21 @@ export class AmpomPlusPolicy implements ReferencePolicy {
     this.rtt = 0;
     this.tx = 0;
     this.probe = null;
-    this.lastAsked = -1;
+    this.probeAt = -1;
+    this.outstanding = 0;
     this.asked = [];
+  }
+
+  /** An arrival: the link's time per page from the two probe pages, and the backlog. */
+  onArrival(page: number, t: number): void {
+    if (this.core.states[page] & F_PREFETCHED) this.outstanding -= 1;
+    if (!this.probe) return;
+    if (page === this.probe[0]) this.probeAt = t;
+    else if (page === this.probe[1]) {
+      if (this.probeAt >= 0 && t > this.probeAt) this.tx = t - this.probeAt;
+      this.probe = null;
+      this.probeAt = -1;
+    }
   }
 
   onServed(ns: number): void {
@@ -133,36 +151,22 @@ export class AmpomPlusPolicy implements ReferencePolicy {
   private ask(page: number): boolean {
     if (!this.core.request(page, 0)) return false;
     this.asked.push(page);
-    this.lastAsked = page;
+    this.outstanding += 1;
     return true;
   }
 
   private onEvent(p: number, now: number, isFault: boolean): void {
     const c = this.core;
-    // the link's time per page, from two pages the home node sent back to back
-    if (this.probe) {
-      const a = c.arrival(this.probe[0]);
-      const b = c.arrival(this.probe[1]);
-      if (a !== Infinity && b !== Infinity && b > a) this.tx = b - a;
-      this.probe = null;
-    }
-    // the link's backlog: how long until the newest page asked for arrives
-    let backlog = 0;
-    if (this.lastAsked >= 0) {
-      const t = c.arrival(this.lastAsked);
-      if (t !== Infinity && t > now) backlog = t - now;
-    }
+    // the link's backlog: the pages asked for that have not arrived, at the link's pace
+    const backlog = this.outstanding * this.tx;
     this.asked = [];
     const r = c.regionOf(p);
     if (r < 0) return;
     if (!this.started) {
-      // the first event: the pages the process used last before migration, that the
-      // mechanism did not send, are the likeliest next ones
+      // the first event: pages the last accessed-bit scan before migration saw in use
+      // are the likeliest next ones; the nearest few to this one
       this.started = true;
-      for (let i = 0; i < c.counter(C_MRU_LEN); i++) {
-        const q = c.recentPage(i);
-        if ((c.states[q] & ST_MASK) === ST_HOME && !this.ask(q)) break;
-      }
+      this.askRecentlyUsed(p, r);
     }
     const e = this.track(p, r);
     const explained = e.period >= 1;
@@ -192,6 +196,29 @@ export class AmpomPlusPolicy implements ReferencePolicy {
     if (n > 0) this.fill(r, n);
     if (this.asked.length >= 2 && !this.probe) this.probe = [this.asked[0], this.asked[1]];
     c.setCounter(C_POLICY_WINDOW, this.asked.length);
+  }
+
+  /** Asks for up to MRU_CAP pages at home in `p`'s region that the newest scan before
+   * migration saw referenced, nearest to `p` first (looking at most RECENT_REACH away). */
+  private askRecentlyUsed(p: number, r: number): void {
+    const c = this.core;
+    const lo = c.regionStart(r);
+    const hi = c.regionEnd(r);
+    const wanted = (q: number) => (c.states[q] & ST_MASK) === ST_HOME && (c.scanBits(q) & 1) !== 0;
+    let got = 0;
+    for (let j = 1; j <= RECENT_REACH && got < MRU_CAP; j++) {
+      const up = p + j;
+      const down = p - j;
+      if (up >= hi && down < lo) break;
+      if (up < hi && wanted(up)) {
+        if (!this.ask(up)) return;
+        got++;
+      }
+      if (got < MRU_CAP && down >= lo && wanted(down)) {
+        if (!this.ask(down)) return;
+        got++;
+      }
+    }
   }
 
   /** The first unexplained fault in a small region (code, stack, small data): ask for

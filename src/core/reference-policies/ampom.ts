@@ -71,6 +71,8 @@ export class AmpomPolicy implements ReferencePolicy {
     this.delaySeen = false;
   }
 
+  onArrival(): void {}
+
   onServed(ns: number): void {
     if (!this.delaySeen) {
       this.delay = ns;

@@ -14,8 +14,11 @@ export interface ReferencePolicy {
   onFault(page: number, now: number): void;
   /** First use of a page that arrived by prefetch; `trigger` if it opened a batch. */
   onUse(page: number, now: number, trigger: boolean): void;
-  /** A fault was served in `ns` (request sent to faulting page arrived). */
+  /** A fault was served in `ns` (request sent to faulting page arrived), told when the
+   * page arrives. */
   onServed(ns: number): void;
+  /** `page` arrived at `t` (told when the process's clock reaches it). */
+  onArrival(page: number, t: number): void;
 }
 
 class NoPolicy implements ReferencePolicy {
@@ -23,6 +26,7 @@ class NoPolicy implements ReferencePolicy {
   onFault(): void {}
   onUse(): void {}
   onServed(): void {}
+  onArrival(): void {}
 }
 
 const makers: Record<number, (core: PolicyServices) => ReferencePolicy> = {

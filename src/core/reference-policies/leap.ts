@@ -93,4 +93,5 @@ export class LeapPolicy implements ReferencePolicy {
   }
 
   onServed(): void {}
+  onArrival(): void {}
 }

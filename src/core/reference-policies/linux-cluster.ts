@@ -56,4 +56,5 @@ export class LinuxClusterPolicy implements ReferencePolicy {
   }
 
   onServed(): void {}
+  onArrival(): void {}
 }

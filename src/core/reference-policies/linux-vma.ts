@@ -69,4 +69,5 @@ export class LinuxVmaPolicy implements ReferencePolicy {
   }
 
   onServed(): void {}
+  onArrival(): void {}
 }
