@@ -6,3 +6,6 @@ export { layoutOffset } from "./arena";
 export { ampomWindow } from "./policies/ampom";
 export { linuxReadaheadWindow } from "./policies/linux-cluster";
 export { leapWindow } from "./policies/leap";
+// The read a policy makes of an arrival, exported so that tests can show the core
+// refuses it for a page still in flight.
+export { arrivedAt as policyArrivedAt } from "./pagetable";

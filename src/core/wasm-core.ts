@@ -116,4 +116,14 @@ export class WasmCore implements SimCore {
   migrate(keepAll: boolean): void {
     this.ex.migrate(keepAll ? 1 : 0);
   }
+
+  /** The read a policy makes of `page`'s arrival (assembly/pagetable.ts arrivedAt):
+   * throws a PolicyViolation for a page still in flight. For tests. */
+  arrivedAt(page: number): number {
+    try {
+      return this.ex.policyArrivedAt(page);
+    } catch (e) {
+      throw violationError(this.counters) ?? e;
+    }
+  }
 }

@@ -234,7 +234,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   const st = resolveOptions({ ...base, workload: figureKernel, mechanism: "lightweight", policy: timelinePolicy, baselines: false });
   const stWorkload = await scenarioWorkload(st);
   const log = new EventLog();
-  await runScenario(st, stWorkload, log);
+  await runScenario(st, stWorkload, { eventLog: log });
   step(`fault timeline: ${figureKernel}`);
   const faults: number[] = [];
   const prefetches: number[] = [];

@@ -31,6 +31,11 @@ export interface Baselines {
   oracle?: Metrics;
 }
 
+/** Below this share of demand paging's runtime, the gap between demand paging and the
+ * oracle is too small for "share of it closed" to mean anything (a few faults' worth):
+ * oracleGapClosed is then left out rather than reported as a ratio of noise. */
+export const MIN_ORACLE_GAP = 0.01;
+
 /** The relative metrics of DESIGN section 4 for `m`, from baseline runs of the same
  * workload, network and migration point. */
 export function withBaselines(m: Metrics, b: Baselines): Metrics {
@@ -43,7 +48,7 @@ export function withBaselines(m: Metrics, b: Baselines): Metrics {
   if (b.oracle) {
     const gap = b.demand.runtimeNs - b.oracle.runtimeNs;
     out.oracleRuntimeNs = b.oracle.runtimeNs;
-    out.oracleGapClosed = gap > 0 ? (b.demand.runtimeNs - m.runtimeNs) / gap : 1;
+    if (gap >= MIN_ORACLE_GAP * b.demand.runtimeNs) out.oracleGapClosed = (b.demand.runtimeNs - m.runtimeNs) / gap;
   }
   return out;
 }

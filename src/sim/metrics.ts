@@ -50,7 +50,8 @@ export interface Metrics {
   overheadVsFullCopy?: number;
   /** runtime of the oracle bound, ns; needs baselines */
   oracleRuntimeNs?: number;
-  /** (runtime(demand) - runtime) / (runtime(demand) - runtime(oracle)); needs baselines */
+  /** (runtime(demand) - runtime) / (runtime(demand) - runtime(oracle)); needs baselines,
+   * and left out when that gap is under 1% of demand paging's runtime (MIN_ORACLE_GAP) */
   oracleGapClosed?: number;
 }
 

@@ -28,9 +28,9 @@ export interface ProcessSetup {
   /** interval of the accessed-bit scans at home, ns */
   scanIntervalNs: number;
   chunkRecords: number;
-  /** a policy that runs in the host (policyId is POLICY_EXTERNAL): the core stops at
-   * each of its hooks and the host calls it */
-  hostPolicy?: HostPolicyHooks;
+  /** a policy that runs in the host (policyId is POLICY_EXTERNAL), made from the core's
+   * views: the core stops at each of its hooks and the host calls it */
+  hostPolicy?: (views: CoreViews) => HostPolicyHooks;
   /** record index at which the migration decision is taken, or null for none */
   migrateAtRecord: number | null;
 }
@@ -83,7 +83,6 @@ export class ProcessRun {
     this.home = this.node = s.home;
     this.migrateAtRecord = s.migrateAtRecord;
     this.chunkRecords = s.chunkRecords;
-    this.hostPolicy = s.hostPolicy;
     const w = s.workload;
     if (w.regions.length > REGION_CAP) {
       throw new Error(`workload ${w.name} has ${w.regions.length} regions; at most ${REGION_CAP} are supported`);
@@ -107,6 +106,7 @@ export class ProcessRun {
       this.views.regions[2 * i + 1] = r.start + r.pages;
     });
     s.core.reset();
+    this.hostPolicy = s.hostPolicy?.(this.views);
     this.stream = w.open();
   }
 

@@ -12,9 +12,19 @@ import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
 import { resolveOptions, type RunOptions, type Scenario } from "./options.js";
 import type { EventLog } from "./event-log.js";
-import { ProcessRun, type ProcessSetup } from "./process.js";
+import { ProcessRun, type HostPolicyHooks, type ProcessSetup } from "./process.js";
 import { guardCore, preflight } from "./preflight.js";
-import type { SimCore } from "../core/types.js";
+import type { CoreViews, SimCore } from "../core/types.js";
+import { POLICY_EXTERNAL } from "../core/abi.js";
+
+/** What runScenario() can add to a scenario beyond its options. */
+export interface RunExtras {
+  /** records the faults and prefetch requests (off by default) */
+  eventLog?: EventLog;
+  /** a policy the host runs (a user's module) in place of the scenario's policy in the
+   * core; made once the process's core views exist */
+  hostPolicy?: (views: CoreViews) => HostPolicyHooks;
+}
 
 export async function scenarioWorkload(s: Scenario): Promise<Workload> {
   return openWorkload(s.workload, {
@@ -32,14 +42,16 @@ export function processSetup(
   workload: Workload,
   core: SimCore,
   where: { id: number; home: number; migrateAtRecord: number | null },
+  hostPolicy?: RunExtras["hostPolicy"],
 ): ProcessSetup {
   const policy = policies[s.policy];
   return {
     ...where,
     workload,
     core,
-    policyId: policy.id,
-    policyParams: policyParamVector(policy, s.policyParams),
+    policyId: hostPolicy ? POLICY_EXTERNAL : policy.id,
+    policyParams: hostPolicy ? [] : policyParamVector(policy, s.policyParams),
+    hostPolicy,
     cpuNsPerAccess: s.cpuNsPerAccess,
     faultTrapNs: s.network.faultTrapNs,
     zeroFillNs: s.network.zeroFillNs,
@@ -49,9 +61,8 @@ export function processSetup(
   };
 }
 
-/** Exactly one simulation of `s` on `workload`: home node 0, destination node 1.
- * `eventLog`, when given, records the faults and prefetch requests (off by default). */
-export async function runScenario(s: Scenario, workload: Workload, eventLog?: EventLog): Promise<Metrics> {
+/** Exactly one simulation of `s` on `workload`: home node 0, destination node 1. */
+export async function runScenario(s: Scenario, workload: Workload, extras: RunExtras = {}): Promise<Metrics> {
   const policy = policies[s.policy];
   const core = await createCore(s.core);
   const net = new Network(
@@ -66,8 +77,10 @@ export async function runScenario(s: Scenario, workload: Workload, eventLog?: Ev
   );
   const cluster = new Cluster(net, s.network, s.pageSize);
   const migrateAtRecord = s.migrateAtTimeNs === undefined ? Math.floor(s.migrateAt * workload.records) : null;
-  const proc = guardCore(s, workload, () => new ProcessRun(processSetup(s, workload, core, { id: 0, home: 0, migrateAtRecord })));
-  proc.eventLog = eventLog;
+  const proc = guardCore(s, workload, () =>
+    new ProcessRun(processSetup(s, workload, core, { id: 0, home: 0, migrateAtRecord }, extras.hostPolicy)),
+  );
+  proc.eventLog = extras.eventLog;
   const mechanism = mechanisms[s.mechanism];
   cluster.add(proc, {
     mechanism,

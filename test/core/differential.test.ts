@@ -51,6 +51,8 @@ const optionsArb = fc.record({
   bandwidth: fc.constantFrom("100Mbps", "1Gbps", "10Gbps", "100Gbps"),
   latency: fc.constantFrom("0us", "1us", "25us", "200us"),
   background: fc.constantFrom(0, 0.3, 0.8),
+  link: fc.constantFrom("fifo", "priority"),
+  scanInterval: fc.constantFrom("1us", "50us", "10ms"),
   migrateAt: fc.double({ min: 0, max: 1, noNaN: true }),
   cpuNsPerAccess: fc.constantFrom(0.3, 1, 2.5),
   eagerPages: fc.integer({ min: 0, max: 8 }),
@@ -88,11 +90,12 @@ describe("differential: WebAssembly core vs TypeScript reference", () => {
     expect(pairs).toBeGreaterThanOrEqual(Object.keys(policies).length * 2);
   });
 
-  it("agree on every built-in workload under every mechanism and policy", async () => {
+  it("agree on every built-in workload under every mechanism and policy, on both link disciplines", async () => {
     for (const workload of Object.keys(workloads)) {
       for (const mechanism of Object.keys(mechanisms)) {
         for (const policy of Object.keys(policies)) {
-          const opts: RunOptions = { workload, mechanism, policy, memory: "2MiB", baselines: false };
+          const link = (workload.length + policy.length) % 2 ? "priority" : "fifo";
+          const opts: RunOptions = { workload, mechanism, policy, link, memory: "2MiB", baselines: false };
           if (!optionsAccepted(opts)) continue;
           const a = await simulate({ ...opts, core: "wasm" });
           const b = await simulate({ ...opts, core: "reference" });

@@ -17,9 +17,10 @@ const traceArb = fc
     migrateAt: fc.double({ min: 0.05, max: 0.95, noNaN: true }),
     background: fc.constantFrom(0, 0.5),
     network: fc.constantFrom("gige-2008", "gige-2008", "rdma-100g"),
+    link: fc.constantFrom<RunOptions["link"]>("fifo", "priority"),
     mode: fc.constantFrom("random", "sweep", "mixed"),
   })
-  .map(({ regions, picks, migrateAt, background, network, mode }) => {
+  .map(({ regions, picks, migrateAt, background, network, link, mode }) => {
     const pages = regions.reduce((a, b) => a + b, 0);
     const records: TraceRecord[] = picks.map(([p, gap, write], i) => ({
       // sweeps upward (what pushes and prefetchers catch), random jumps, or both
@@ -27,7 +28,7 @@ const traceArb = fc
       gap,
       write,
     }));
-    return { regions, records, migrateAt, background, network };
+    return { regions, records, migrateAt, background, network, link };
   });
 
 /** A sweep over 40 pages before and after the migration, 100 us of work a page: the
@@ -42,6 +43,7 @@ const sweepExample = {
   migrateAt: 0.5,
   background: 0,
   network: "gige-2008",
+  link: "fifo" as RunOptions["link"],
 };
 
 function scenarios(base: RunOptions): Array<{ label: string; s: Scenario }> {
@@ -59,11 +61,11 @@ function scenarios(base: RunOptions): Array<{ label: string; s: Scenario }> {
 }
 
 describe("oracle", () => {
-  it("is never beaten on random traces by any policy or push order", async () => {
+  it("is never beaten on random traces by any policy or push order, on either link discipline", async () => {
     await fc.assert(
-      fc.asyncProperty(traceArb, async ({ regions, records, migrateAt, background, network }) => {
+      fc.asyncProperty(traceArb, async ({ regions, records, migrateAt, background, network, link }) => {
         const workload = traceWorkload(regions, records);
-        const base: RunOptions = { workload: "trace", migrateAt, background, network, baselines: false };
+        const base: RunOptions = { workload: "trace", migrateAt, background, network, link, baselines: false };
         const oracle = await runScenario(resolveOptions({ ...base, mechanism: "lightweight", policy: "oracle" }), workload);
         expect(oracle.remoteFaults).toBe(0);
         for (const { label, s } of scenarios(base)) {

@@ -12,7 +12,7 @@ describe("event log", () => {
     it(`${workload} under ${policy}: one fault event per remote fault, one prefetch event per prefetched page`, async () => {
       const s = resolveOptions({ workload, memory: "2MiB", policy, baselines: false });
       const log = new EventLog();
-      const logged = await runScenario(s, await scenarioWorkload(s), log);
+      const logged = await runScenario(s, await scenarioWorkload(s), { eventLog: log });
       const plain = await runScenario(s, await scenarioWorkload(s));
       expect(logged).toEqual(plain);
       const faults = log.kinds.filter((k) => k === EVENT_FAULT).length;
@@ -27,7 +27,7 @@ describe("event log", () => {
   it("keeps at most its limit and counts the rest", async () => {
     const s = resolveOptions({ workload: "stream", memory: "2MiB", policy: "none", baselines: false });
     const log = new EventLog(10);
-    const m = await runScenario(s, await scenarioWorkload(s), log);
+    const m = await runScenario(s, await scenarioWorkload(s), { eventLog: log });
     expect(log.length).toBe(10);
     expect(log.dropped).toBe(m.remoteFaults - 10);
   });
