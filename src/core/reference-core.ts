@@ -17,6 +17,9 @@ import {
 import { arrivedAt, knownState, regionOf, requestPage, scanBits } from "./page-services.js";
 import { CapacityError, type CoreViews, type SimCore } from "./types.js";
 import { createReferencePolicy, type ReferencePolicy } from "./reference-policies/index.js";
+import {
+  DECODE_CHECKSUM, DECODE_MALFORMED, DECODE_OK, decodeBlock, hash32, traceInputBytes,
+} from "../trace/amt-codec.js";
 
 /** What a reference policy may see and do: the TypeScript twin of assembly/pagetable.ts. */
 export interface PolicyServices {
@@ -66,9 +69,10 @@ export class ReferenceCore implements SimCore, PolicyServices {
   private histExec = new Float64Array(HISTORY_CAP);
   private policy: ReferencePolicy = createReferencePolicy(0, this);
   private external = false;
+  private input = new Uint8Array(0);
 
   init(pageCount: number, chunkCapacity: number): CoreViews {
-    const bytes = pageCount * BYTES_PER_PAGE + chunkCapacity * 9 + (1 << 21);
+    const bytes = pageCount * BYTES_PER_PAGE + chunkCapacity * 9 + traceInputBytes(chunkCapacity) + (1 << 21);
     if (!Number.isInteger(pageCount) || pageCount < 0 || bytes > MAX_BYTES) {
       throw new CapacityError(
         `${pageCount} pages and a ${chunkCapacity}-record chunk do not fit in the 4 GiB WebAssembly memory`,
@@ -77,6 +81,7 @@ export class ReferenceCore implements SimCore, PolicyServices {
     this.states = new Uint8Array(pageCount);
     this.arrivals = new Float64Array(pageCount);
     this.arrivalQueue = new Uint32Array(pageCount);
+    this.input = new Uint8Array(traceInputBytes(chunkCapacity));
     this.v = {
       counters: new Float64Array(COUNTERS),
       params: new Float64Array(PARAMS),
@@ -431,5 +436,18 @@ export class ReferenceCore implements SimCore, PolicyServices {
     }
     this.v.counters[C_REMOTE] = 1;
     this.v.counters[C_PENDING] = 0;
+  }
+
+  // ---- amt v2 blocks decoded inside the core ----
+  traceInput(): Uint8Array {
+    return this.input;
+  }
+  decodeBlock(records: number, bytes: number, sum: number): number {
+    if (records < 0 || records > this.v.chunkPages.length || bytes < 0 || bytes % 16 !== 0 || bytes + 32 > this.input.length) {
+      return DECODE_MALFORMED;
+    }
+    const payload = this.input.subarray(0, bytes);
+    if (hash32(payload, records) !== sum >>> 0) return DECODE_CHECKSUM;
+    return decodeBlock(payload, records, this.v.chunkPages, this.v.chunkGaps, this.v.chunkFlags) ? DECODE_OK : DECODE_MALFORMED;
   }
 }

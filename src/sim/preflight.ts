@@ -8,6 +8,7 @@ import { workloads } from "../workloads/registry.js";
 import type { Workload } from "../workloads/types.js";
 import { CapacityError } from "../core/types.js";
 import { openAmtWorkload, sniffTrace } from "../trace/open.js";
+import { traceInputBytes } from "../trace/amt-codec.js";
 import type { Scenario } from "./options.js";
 
 const WASM_MEMORY_BYTES = 2 ** 32;
@@ -16,11 +17,15 @@ const WASM_MEMORY_BYTES = 2 ** 32;
 const FIXED_BYTES = 2 ** 21;
 /** Bytes a page costs in the core: one state byte and one f64 arrival time. */
 const BYTES_PER_PAGE = 9;
-const BYTES_PER_CHUNK_RECORD = 9;
+/** A chunk record: page, gap and flags (9 bytes), and its share of the trace input area
+ * where amt v2 blocks are read (amt-codec.ts traceInputBytes). */
+function chunkBytes(chunkRecords: number): number {
+  return 9 * chunkRecords + traceInputBytes(chunkRecords);
+}
 
 /** The most pages a core can hold with a chunk of `chunkRecords` records. */
 export function maxCorePages(chunkRecords: number): number {
-  return Math.floor((WASM_MEMORY_BYTES - FIXED_BYTES - chunkRecords * BYTES_PER_CHUNK_RECORD) / BYTES_PER_PAGE);
+  return Math.floor((WASM_MEMORY_BYTES - FIXED_BYTES - chunkBytes(chunkRecords)) / BYTES_PER_PAGE);
 }
 
 export function capacityMessage(pages: number, s: Pick<Scenario, "pageSize" | "chunkRecords">): string {

@@ -1,0 +1,173 @@
+// amt v2 blocks decoded inside the core: the host reads a block's encoded bytes into
+// the trace input area (arena slot L_TRACE_IN) and calls decodeBlock, which checks the
+// block's checksum and writes its records straight into the chunk, four at a time with
+// SIMD. The format and the checksum are described in src/trace/amt-codec.ts (the
+// TypeScript twin, which the reference core uses); both must decode every block alike.
+import { chunkPages, chunkGaps, chunkFlags, traceIn, traceInBytes, traceInputBytes } from "./arena";
+
+export const DECODE_OK: i32 = 0;
+export const DECODE_CHECKSUM: i32 = 1; // the payload does not match the block's checksum
+export const DECODE_MALFORMED: i32 = 2; // lengths that do not add up, or too large for the area
+
+const P1: u32 = 0x9e3779b1;
+const P2: u32 = 0x85ebca77;
+const P3: u32 = 0xc2b2ae3d;
+
+// For each control byte (four 2-bit codes: 0, 1, 2, 4 bytes): the swizzle that spreads
+// its values' bytes into four u32 lanes (index 0xff gives a zero byte), and the bytes
+// the four values take.
+const SHUF: usize = memory.data(256 * 16, 16);
+const LENS: usize = memory.data(256, 16);
+// the last, partial group of a block is decoded here, then copied
+const TAIL: usize = memory.data(16, 16);
+// the page of the block's last record of each flags value (0 before the first)
+const LAST: usize = memory.data(16, 16);
+
+// @ts-ignore: decorator
+@inline function nextPage(flags: u32, diff: i32): i32 {
+  const at = LAST + (<usize>flags << 2);
+  const page = load<i32>(at) + diff;
+  store<i32>(at, page);
+  return page;
+}
+
+function buildTables(): void {
+  for (let ctl = 0; ctl < 256; ctl++) {
+    let off = 0;
+    for (let lane = 0; lane < 4; lane++) {
+      const c = (ctl >> (2 * lane)) & 3;
+      const n = c == 3 ? 4 : c;
+      for (let b = 0; b < 4; b++) {
+        store<u8>(SHUF + <usize>(ctl * 16 + lane * 4 + b), b < n ? <u8>(off + b) : <u8>0xff);
+      }
+      off += n;
+    }
+    store<u8>(LENS + <usize>ctl, <u8>off);
+  }
+}
+buildTables();
+
+// @ts-ignore: decorator
+@inline function round(acc: v128, at: usize): v128 {
+  let v = i32x4.add(acc, i32x4.mul(v128.load(at), i32x4.splat(<i32>P2)));
+  v = v128.or(i32x4.shl(v, 13), i32x4.shr_u(v, 19));
+  return i32x4.mul(v, i32x4.splat(<i32>P1));
+}
+
+// @ts-ignore: decorator
+@inline function rotLanes(x: v128, r: i32): v128 {
+  return v128.or(i32x4.shl(x, r), i32x4.shr_u(x, 32 - r));
+}
+
+// @ts-ignore: decorator
+@inline function fold(a: v128, b: v128, c: v128, d: v128): v128 {
+  return v128.xor(v128.xor(a, rotLanes(b, 8)), v128.xor(rotLanes(c, 16), rotLanes(d, 24)));
+}
+
+/** The block checksum of `bytes` (a multiple of 16) at `at`: sixteen lanes, stripe s of
+ * 16 bytes feeding lane group s mod 4, so four independent multiply chains. */
+export function hashBlock(at: usize, bytes: i32, records: u32): u32 {
+  let a0 = i32x4(0x243f6a88, <i32>0x85a308d3, 0x13198a2e, 0x03707344);
+  let a1 = i32x4.add(a0, i32x4.splat(<i32>P1));
+  let a2 = i32x4.add(a1, i32x4.splat(<i32>P1));
+  let a3 = i32x4.add(a2, i32x4.splat(<i32>P1));
+  const end = at + <usize>bytes;
+  let p = at;
+  for (; p + 64 <= end; p += 64) {
+    a0 = round(a0, p);
+    a1 = round(a1, p + 16);
+    a2 = round(a2, p + 32);
+    a3 = round(a3, p + 48);
+  }
+  if (p < end) a0 = round(a0, p);
+  if (p + 16 < end) a1 = round(a1, p + 16);
+  if (p + 32 < end) a2 = round(a2, p + 32);
+  const v = fold(a0, a1, a2, a3);
+  return finish(
+    <u32>i32x4.extract_lane(v, 0), <u32>i32x4.extract_lane(v, 1), <u32>i32x4.extract_lane(v, 2), <u32>i32x4.extract_lane(v, 3),
+    records, <u32>bytes,
+  );
+}
+
+function finish(v0: u32, v1: u32, v2: u32, v3: u32, records: u32, bytes: u32): u32 {
+  let h = rotl<u32>(v0, 1) + rotl<u32>(v1, 7) + rotl<u32>(v2, 12) + rotl<u32>(v3, 18);
+  h = (h ^ records) * P2;
+  h = (h ^ bytes) * P1;
+  h ^= h >> 15;
+  h *= P2;
+  h ^= h >> 13;
+  h *= P3;
+  h ^= h >> 16;
+  return h;
+}
+
+/** Four 2-bit flags of a byte as four bytes. */
+// @ts-ignore: decorator
+@inline function spreadFlags(b: u32): u32 {
+  return (b | (b << 6) | (b << 12) | (b << 18)) & 0x03030303;
+}
+
+/** Four values of a group: the bytes at `at` spread by control byte `ctl`. */
+// @ts-ignore: decorator
+@inline function groupValues(at: usize, ctl: u32): v128 {
+  return i8x16.swizzle(v128.load(at), v128.load(SHUF + (<usize>ctl << 4)));
+}
+
+/** Decodes the block of `count` records whose `bytes` payload bytes the host read into
+ * the trace input area, after checking them against `sum`; records go to chunk
+ * [0, count). Returns DECODE_OK, DECODE_CHECKSUM or DECODE_MALFORMED (the chunk then
+ * holds nothing usable). The caller's chunk holds at least `count` records. */
+export function decodeBlock(count: i32, bytes: i32, sum: u32): i32 {
+  const inp = traceIn;
+  // the chunk holds `count` records exactly when the area holds such a block
+  if (count < 0 || bytes < 0 || (bytes & 15) != 0 || <u64>bytes + 32 > traceInBytes) return DECODE_MALFORMED;
+  if (traceInputBytes(<u64>count) > traceInBytes) return DECODE_MALFORMED;
+  if (hashBlock(inp, bytes, <u32>count) != sum) return DECODE_CHECKSUM;
+  const g = (count + 3) >> 2;
+  if (3 * g > bytes) return DECODE_MALFORMED;
+  const flagsAt = inp, pageCtl = inp + <usize>g, gapCtl = inp + <usize>(2 * g);
+  let P: u32 = 0, Q: u32 = 0;
+  for (let j = 0; j < g; j++) {
+    P += load<u8>(LENS + <usize>load<u8>(pageCtl + <usize>j));
+    Q += load<u8>(LENS + <usize>load<u8>(gapCtl + <usize>j));
+  }
+  if (((<u32>(3 * g) + P + Q + 15) & ~15) != <u32>bytes) return DECODE_MALFORMED;
+  let pp = inp + <usize>(3 * g);
+  let gp = pp + <usize>P;
+  const one = i32x4.splat(1);
+  v128.store(LAST, i32x4.splat(0));
+  const full = count >> 2;
+  for (let j = 0; j < g; j++) {
+    const pc = <u32>load<u8>(pageCtl + <usize>j);
+    const gc = <u32>load<u8>(gapCtl + <usize>j);
+    const fl = spreadFlags(<u32>load<u8>(flagsAt + <usize>j));
+    const z = groupValues(pp, pc);
+    pp += <usize>load<u8>(LENS + <usize>pc);
+    const gaps = v128.xor(groupValues(gp, gc), one);
+    gp += <usize>load<u8>(LENS + <usize>gc);
+    // zigzag: d = (z >> 1) ^ -(z & 1)
+    const d = v128.xor(i32x4.shr_u(z, 1), i32x4.neg(v128.and(z, one)));
+    // each record's page is the last page of its flags value plus its difference
+    const q0 = nextPage(fl & 3, i32x4.extract_lane(d, 0));
+    const q1 = nextPage((fl >> 8) & 3, i32x4.extract_lane(d, 1));
+    const q2 = nextPage((fl >> 16) & 3, i32x4.extract_lane(d, 2));
+    const q3 = nextPage(fl >> 24, i32x4.extract_lane(d, 3));
+    const pages = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(q0), 1, q1), 2, q2), 3, q3);
+    if (j < full) {
+      const o = <usize>j << 4;
+      v128.store(chunkPages + o, pages);
+      v128.store(chunkGaps + o, gaps);
+      store<u32>(chunkFlags + (<usize>j << 2), fl);
+    } else {
+      // the last group is partial: only its first count - 4j records are the block's
+      const k = <usize>(count - (j << 2));
+      v128.store(TAIL, pages);
+      memory.copy(chunkPages + (<usize>j << 4), TAIL, k << 2);
+      v128.store(TAIL, gaps);
+      memory.copy(chunkGaps + (<usize>j << 4), TAIL, k << 2);
+      store<u32>(TAIL, fl);
+      memory.copy(chunkFlags + (<usize>j << 2), TAIL, k);
+    }
+  }
+  return DECODE_OK;
+}
