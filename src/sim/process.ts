@@ -8,7 +8,7 @@ import {
 } from "../core/abi.js";
 import type { CoreViews, SimCore } from "../core/types.js";
 import type { NodeId } from "../network/network.js";
-import type { RecordStream, Workload } from "../workloads/types.js";
+import { pageOutsideError, type RecordStream, type Workload } from "../workloads/types.js";
 import { emptyBytes, type BytesMoved } from "./bytes.js";
 import type { EventLog } from "./event-log.js";
 
@@ -90,7 +90,15 @@ export class ProcessRun {
     if (s.historyLength < 1 || s.historyLength > HISTORY_CAP) {
       throw new Error(`history length ${s.historyLength} is outside 1..${HISTORY_CAP}`);
     }
-    this.views = s.core.init(w.pageCount, s.chunkRecords);
+    // a stream the core decodes itself (amt v2) needs a chunk that holds a whole block;
+    // the host still hands the core at most chunkRecords records at a time
+    this.stream = w.open();
+    try {
+      this.views = s.core.init(w.pageCount, Math.max(s.chunkRecords, this.stream.feedCore ? this.stream.blockRecords ?? 0 : 0));
+    } catch (err) {
+      this.stream.close?.();
+      throw err;
+    }
     const p = this.views.params;
     p[P_CPU_NS] = s.cpuNsPerAccess;
     p[P_TRAP_NS] = s.faultTrapNs;
@@ -107,7 +115,6 @@ export class ProcessRun {
     });
     s.core.reset();
     this.hostPolicy = s.hostPolicy?.(this.views);
-    this.stream = w.open();
   }
 
   get clock(): number {
@@ -130,17 +137,11 @@ export class ProcessRun {
           room = Math.min(room, this.migrateAtRecord - this.fed);
           if (room <= 0) return "migration-point";
         }
-        const n = this.stream.fill(this.views.chunkPages, this.views.chunkGaps, this.views.chunkFlags, room);
+        const n = this.stream.feedCore ? this.stream.feedCore(this.core, this.views, room) : this.fillChunk(room);
         if (n === 0) {
           this.stream.close?.();
           return "done";
         }
-        // every page id must lie inside the address space (the cores index tables
-        // with it): the core checks the chunk in one pass before replaying it
-        const bad = this.core.firstBadRecord(n);
-        if (bad < n) throw this.badPage(bad);
-        c[C_CHUNK_LEN] = n;
-        c[C_CURSOR] = 0;
         this.fed += n;
       }
       const stop = this.core.run(limit);
@@ -185,10 +186,17 @@ export class ProcessRun {
     return this.views.counters[C_REQUESTS];
   }
 
-  /** The error for record `at` of the chunk just filled (not yet counted in `fed`). */
-  private badPage(at: number): Error {
-    return new Error(
-      `workload ${this.workload.name}: record ${this.fed + at} names page ${this.views.chunkPages[at]}, outside its ${this.workload.pageCount} pages`,
-    );
+  /** Fills the chunk from index 0 through the stream's fill() (records made in
+   * JavaScript); returns how many. */
+  private fillChunk(room: number): number {
+    const v = this.views;
+    const n = this.stream.fill(v.chunkPages, v.chunkGaps, v.chunkFlags, room);
+    // every page id must lie inside the address space (the cores index tables with
+    // it): the core checks the chunk in one pass before replaying it
+    const bad = this.core.firstBadRecord(n);
+    if (bad < n) throw pageOutsideError(this.workload.name, this.fed + bad, v.chunkPages[bad], this.workload.pageCount);
+    v.counters[C_CHUNK_LEN] = n;
+    v.counters[C_CURSOR] = 0;
+    return n;
   }
 }

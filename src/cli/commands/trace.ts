@@ -1,7 +1,7 @@
 // `ampom trace import FILE|- -o OUT.amt` and `ampom trace info FILE [--json]`.
-import { Command } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 import { statSync } from "node:fs";
-import { openAmt } from "../../trace/amt.js";
+import { openAmt, type AmtVersion } from "../../trace/amt.js";
 import { importTrace } from "../../trace/import.js";
 import { openTraceWorkload, sniffTrace } from "../../trace/open.js";
 import { formatBytes } from "../../util/units.js";
@@ -14,10 +14,11 @@ export function registerTrace(program: Command): void {
   const trace = program.command("trace").description("import and inspect trace files (lackey, page-level text, amt)");
   trace
     .command("import")
-    .description("import a lackey or page-level text trace (plain or gzip, a file or - for standard input) into amt")
+    .description("import a lackey or page-level text trace (plain or gzip, a file or - for standard input) into amt, or re-encode an amt file (v1 to v2)")
     .argument("<file>", "trace file, or - for standard input")
     .requiredOption("-o, --out <file>", "amt file to write (written atomically)")
     .option("--page-size <bytes>", "page size in bytes", parseNumber, 4096)
+    .option("--amt-version <n>", "amt version to write: 2 (compact, decoded inside the core) or 1 (9 bytes a record)", parseAmtVersion, 2)
     .option("-q, --quiet", "no progress output")
     .action(async (file: string, o) => {
       const total = file === "-" ? 0 : statSync(file, { throwIfNoEntry: false })?.size ?? 0;
@@ -26,6 +27,7 @@ export function registerTrace(program: Command): void {
       try {
         const r = await importTrace(file, o.out, {
           pageSize: o.pageSize,
+          version: o.amtVersion,
           onProgress: (bytes, lines) => {
             if (bytes - last < 1 << 24) return;
             last = bytes;
@@ -35,7 +37,7 @@ export function registerTrace(program: Command): void {
         bar.stop();
         if (!o.quiet) {
           process.stderr.write(
-            `${o.out}: ${r.records} records, ${r.pages} distinct pages, ${r.accesses} accesses, ${r.regions.length} regions (from ${r.format} text)\n`,
+            `${o.out}: ${r.records} records, ${r.pages} distinct pages, ${r.accesses} accesses, ${r.regions.length} regions (${r.format === "amt" ? "re-encoded from amt" : `from ${r.format} text`}, amt v${o.amtVersion})\n`,
           );
         }
       } finally {
@@ -78,6 +80,11 @@ export function registerTrace(program: Command): void {
           "\n",
       );
     });
+}
+
+function parseAmtVersion(v: string): AmtVersion {
+  if (v !== "1" && v !== "2") throw new InvalidArgumentError("must be 1 or 2");
+  return Number(v) as AmtVersion;
 }
 
 function readPageSize(file: string): number {
