@@ -3,12 +3,17 @@
 import { cpus, loadavg } from "node:os";
 import { runEndToEnd } from "./e2e.js";
 import { runMicro } from "./micro.js";
+import { runNative } from "./native.js";
+
+export type BenchPart = "micro" | "e2e" | "native";
 import { SIZES, type BenchMode, type BenchReport } from "./types.js";
 
 export interface BenchRequest {
   mode: BenchMode;
-  /** which parts to run (both when absent) */
-  parts?: Array<"micro" | "e2e">;
+  /** which parts to run (all when absent) */
+  parts?: BenchPart[];
+  /** trace files for the native anchor besides its generated trace */
+  traces?: string[];
   /** end-to-end workloads to run (all when absent) */
   workloads?: string[];
   log?: (line: string) => void;
@@ -17,12 +22,15 @@ export interface BenchRequest {
 export async function runBench(req: BenchRequest): Promise<BenchReport> {
   const sizes = SIZES[req.mode];
   const log = req.log ?? (() => {});
-  const parts = req.parts ?? ["micro", "e2e"];
+  const parts = req.parts ?? ["micro", "e2e", "native"];
   const startedAt = new Date().toISOString();
   const loadavgBefore = loadavg();
   const t0 = performance.now();
   const micro = parts.includes("micro") ? await runMicro(sizes, log) : [];
   const endToEnd = parts.includes("e2e") ? await runEndToEnd(sizes, log, req.workloads) : [];
+  const native = parts.includes("native")
+    ? await runNative({ records: sizes.nativeRecords, repeats: sizes.repeats, traces: req.traces ?? [], log })
+    : { rows: [] };
   return {
     schema: "ampom-bench/1",
     mode: req.mode,
@@ -36,5 +44,7 @@ export async function runBench(req: BenchRequest): Promise<BenchReport> {
     },
     micro,
     endToEnd,
+    native: native.rows,
+    ...(native.note ? { nativeNote: native.note } : {}),
   };
 }

@@ -53,6 +53,36 @@ export function formatReport(r: BenchReport): string {
       ),
     );
   }
+  if (r.native?.length) {
+    out.push(
+      "",
+      "Native anchor (policy none, amt v2; records per CPU-second: end to end of the whole trace, and marginal between its first half and the whole; ratios of the marginal rates)",
+      "",
+    );
+    const x = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}x` : "-");
+    const r2 = (v: number) => (Number.isFinite(v) ? rate(v) : "-");
+    out.push(
+      table(
+        ["trace", "records", "v1 B/rec", "v2 B/rec", "native e2e", "wasm e2e", "ref e2e", "native marginal", "wasm marginal", "ref marginal", "wasm/native", "wasm/ref", "same faults"],
+        r.native.map((n) => [
+          n.trace,
+          String(n.records),
+          n.bytesPerRecordV1 !== undefined ? n.bytesPerRecordV1.toFixed(2) : "-",
+          n.bytesPerRecordV2.toFixed(2),
+          r2(n.native),
+          r2(n.wasm),
+          r2(n.reference),
+          r2(n.nativeMarginal),
+          r2(n.wasmMarginal),
+          r2(n.referenceMarginal),
+          x(n.wasmOfNative),
+          x(n.wasmOfReference),
+          n.sameFaults ? "yes" : "NO",
+        ]),
+      ),
+    );
+  }
+  if (r.nativeNote) out.push("", `Native anchor: ${r.nativeNote}`);
   return out.join("\n");
 }
 

@@ -19,12 +19,14 @@ export interface BenchSizes {
   repeats: number;
   /** a generated workload with fewer records gets more passes */
   minRecords: number;
+  /** records of the native anchor's generated trace */
+  nativeRecords: number;
 }
 
 export const SIZES: Record<BenchMode, BenchSizes> = {
-  smoke: { mode: "smoke", pages: 1 << 16, chunk: 4096, microTimeMs: 1, microIterations: 1, memory: "1MiB", iterations: 1, repeats: 1, minRecords: 0 },
-  default: { mode: "default", pages: 1 << 18, chunk: 1 << 16, microTimeMs: 250, microIterations: 8, memory: "256MiB", iterations: 8, repeats: 3, minRecords: 1_000_000 },
-  full: { mode: "full", pages: 1 << 20, chunk: 1 << 17, microTimeMs: 1000, microIterations: 16, memory: "1GiB", iterations: 8, repeats: 3, minRecords: 4_000_000 },
+  smoke: { mode: "smoke", pages: 1 << 16, chunk: 4096, microTimeMs: 1, microIterations: 1, memory: "1MiB", iterations: 1, repeats: 1, minRecords: 0, nativeRecords: 200_000 },
+  default: { mode: "default", pages: 1 << 18, chunk: 1 << 16, microTimeMs: 250, microIterations: 8, memory: "256MiB", iterations: 8, repeats: 3, minRecords: 1_000_000, nativeRecords: 32_000_000 },
+  full: { mode: "full", pages: 1 << 20, chunk: 1 << 17, microTimeMs: 1000, microIterations: 16, memory: "1GiB", iterations: 8, repeats: 3, minRecords: 4_000_000, nativeRecords: 128_000_000 },
 };
 
 export interface MicroRow {
@@ -54,6 +56,29 @@ export interface EndToEndRow {
   identical: boolean;
 }
 
+/** The native anchor (bench/native.ts): one trace, policy none, amt v2. */
+export interface NativeRow {
+  trace: string;
+  records: number;
+  /** bytes a record of the file as given, when it was amt v1 */
+  bytesPerRecordV1?: number;
+  bytesPerRecordV2: number;
+  /** end-to-end records per CPU-second of the whole trace */
+  wasm: number;
+  reference: number;
+  /** NaN when no C compiler was there */
+  native: number;
+  /** records per CPU-second between the trace's first half and the whole */
+  wasmMarginal: number;
+  referenceMarginal: number;
+  nativeMarginal: number;
+  /** marginal rates: wasm / native and wasm / reference */
+  wasmOfNative: number;
+  wasmOfReference: number;
+  /** the three gave the same remote faults and zero-fills */
+  sameFaults: boolean;
+}
+
 export interface BenchReport {
   schema: "ampom-bench/1";
   mode: BenchMode;
@@ -61,4 +86,8 @@ export interface BenchReport {
   conditions: { node: string; cpus: number; loadavgBefore: number[]; loadavgAfter: number[]; seconds: number };
   micro: MicroRow[];
   endToEnd: EndToEndRow[];
+  /** absent in reports from before the native anchor */
+  native?: NativeRow[];
+  /** why the native columns are empty, when they are */
+  nativeNote?: string;
 }

@@ -18,16 +18,6 @@ import type { Workload } from "../../src/workloads/types.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ampom-fuzz-trace-"));
 
-function outcome<T>(f: () => T): T | Error {
-  try {
-    return f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(Error);
-    expect((err as Error).constructor.name).toBe("Error");
-    return err as Error;
-  }
-}
-
 async function outcomeAsync<T>(f: () => Promise<T>): Promise<T | Error> {
   try {
     return await f();
@@ -96,7 +86,7 @@ function readAllInCore(w: Workload, core: SimCore): number[] {
   try {
     const v = core.init(w.pageCount, s.blockRecords!);
     v.params[P_PAGES] = w.pageCount;
-    for (let n; (n = s.feedCore!(core, v, 999)) > 0; ) {
+    while (s.feedCore!(core, v, 999) > 0) {
       for (let i = v.counters[C_CURSOR]; i < v.counters[C_CHUNK_LEN]; i++) out.push(v.chunkPages[i], v.chunkGaps[i], v.chunkFlags[i]);
     }
   } finally {

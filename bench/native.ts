@@ -1,0 +1,170 @@
+// The native anchor: the simulator's replay of an amt trace (`ampom run --policy none
+// --no-baselines`: file reads, checksums, decoding, the page-state model, the host)
+// against a C program that reads the same file and replays the same model for policy
+// none (bench/native/replay.c), and against the TypeScript reference core. Each trace
+// is also cut to its first half, so that the marginal rate between the two lengths
+// (start-up, compilation and the first touches cancel) stands beside the end-to-end
+// rate. The C program is built with the system compiler (cc) into bench/native/build/
+// (git-ignored); without a compiler its columns are skipped with a note.
+import { spawnSync } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { AmtWriter, openAmt, type AmtHeaderInput } from "../src/trace/amt.js";
+import { resolveOptions, type Scenario } from "../src/sim/options.js";
+import { runScenario, scenarioWorkload } from "../src/sim/simulate.js";
+import type { Workload } from "../src/workloads/types.js";
+import { cpuMs } from "./e2e.js";
+import type { NativeRow } from "./types.js";
+
+const here = fileURLToPath(new URL("./native/", import.meta.url));
+const source = join(here, "replay.c");
+const binary = join(here, "build", "replay");
+
+/** Builds the C replay when a compiler is there; returns its path or a reason. */
+export function buildNative(): { path: string } | { skipped: string } {
+  const cc = ["cc", "gcc", "clang"].find((c) => spawnSync(c, ["--version"], { stdio: "ignore" }).status === 0);
+  if (!cc) return { skipped: "no C compiler (cc, gcc or clang) on this machine: native columns skipped" };
+  mkdirSync(join(here, "build"), { recursive: true });
+  if (!existsSync(binary) || statSync(binary).mtimeMs < statSync(source).mtimeMs) {
+    // -march=native: the anchor uses every instruction this machine has (SSSE3 shuffles
+    // for the group decoding, SSE4.1 multiplies for the checksum)
+    const r = spawnSync(cc, ["-O2", "-march=native", "-o", binary, source, "-lm"], { encoding: "utf8" });
+    if (r.status !== 0) return { skipped: `the C replay did not build (${cc}): ${r.stderr.trim().split("\n")[0]}` };
+  }
+  return { path: binary };
+}
+
+/** The first `records` records of `w` as an amt v2 file. */
+export function writeAmtV2(w: Workload, file: string, records = w.records): void {
+  const B = 1 << 16;
+  const header: AmtHeaderInput = { pageSize: w.pageSize, blockRecords: B, records, pages: 0, accesses: 0, pageCount: w.pageCount, regions: w.regions };
+  const fd = openSync(file, "w");
+  try {
+    const writer = new AmtWriter(fd, header, 2);
+    const pages = new Uint32Array(B), gaps = new Uint32Array(B), flags = new Uint8Array(B);
+    const s = w.open();
+    let left = records;
+    for (let n; left > 0 && (n = s.fill(pages, gaps, flags, Math.min(B, left))) > 0; left -= n) writer.addBlock(pages, gaps, flags, n);
+    s.close?.();
+    writer.finish();
+  } finally {
+    closeSync(fd);
+  }
+}
+
+interface Timed {
+  ms: number;
+  faults: number;
+  zeroFills: number;
+  records: number;
+  faultNs: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** One simulator run of the trace file, CPU time in this process. */
+async function simulatorRun(file: string, core: "wasm" | "reference"): Promise<Timed> {
+  const s: Scenario = resolveOptions({ workload: file, policy: "none", core, baselines: false });
+  const t0 = cpuMs();
+  const m = await runScenario(s, await scenarioWorkload(s));
+  const ms = cpuMs() - t0;
+  return { ms, faults: m.remoteFaults, zeroFills: m.zeroFills, records: m.records, faultNs: m.remoteFaults ? (m.faultStallNs - m.remoteFaults * s.network.faultTrapNs) / m.remoteFaults : 0 };
+}
+
+function nativeRun(bin: string, file: string, like: Timed): Timed {
+  const s: Scenario = resolveOptions({ workload: file, policy: "none", baselines: false });
+  const w = openAmt(file);
+  const args = [
+    file, "--migrate-at-record", String(Math.floor(s.migrateAt * w.records)), "--eager", String(Math.min(8, s.eagerPages)),
+    "--cpu-ns", String(s.cpuNsPerAccess), "--trap-ns", String(s.network.faultTrapNs), "--zero-fill-ns", String(s.network.zeroFillNs),
+    "--fault-ns", String(like.faultNs),
+  ];
+  const r = spawnSync(bin, args, { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`native replay failed on ${file}: ${r.stderr.trim()}`);
+  const o = JSON.parse(r.stdout) as { records: number; remoteFaults: number; zeroFills: number; cpuMs: number };
+  return { ms: o.cpuMs, faults: o.remoteFaults, zeroFills: o.zeroFills, records: o.records, faultNs: like.faultNs };
+}
+
+export interface NativeRequest {
+  /** records of the generated trace (its half is the shorter length) */
+  records: number;
+  /** repeats of the wasm and native runs (the reference runs once) */
+  repeats: number;
+  /** trace files to measure besides the generated one */
+  traces: string[];
+  log: (line: string) => void;
+}
+
+/** The generated trace: the `stream` kernel (HPCC's STREAM triad over three arrays). */
+async function generatedWorkload(records: number): Promise<Workload> {
+  const memory = "256MiB";
+  const probe = await scenarioWorkload(resolveOptions({ workload: "stream", memory, iterations: 1 }));
+  const iterations = Math.max(1, Math.ceil(records / probe.records));
+  return scenarioWorkload(resolveOptions({ workload: "stream", memory, iterations }));
+}
+
+export async function runNative(req: NativeRequest): Promise<{ rows: NativeRow[]; note?: string }> {
+  const built = buildNative();
+  const note = "skipped" in built ? built.skipped : undefined;
+  if (note) req.log(`native: ${note}`);
+  const dir = mkdtempSync(join(tmpdir(), "ampom-native-"));
+  const rows: NativeRow[] = [];
+  try {
+    const sources: Array<{ label: string; w: Workload; records: number; v1Bytes?: number }> = [];
+    const gen = await generatedWorkload(req.records);
+    sources.push({ label: `generated (stream kernel)`, w: gen, records: Math.min(gen.records, req.records) });
+    for (const t of req.traces) {
+      const w = openAmt(t);
+      sources.push({ label: basename(t), w, records: w.records, v1Bytes: w.header.version === 1 ? statSync(t).size : undefined });
+    }
+    for (const src of sources) {
+      // both lengths as amt v2 (a v1 trace is re-encoded): the whole and its first half
+      const full = join(dir, "full.amt");
+      const half = join(dir, "half.amt");
+      writeAmtV2(src.w, full, src.records);
+      writeAmtV2(src.w, half, Math.floor(src.records / 2));
+      const sizes = [half, full];
+      const t: Record<string, Timed[][]> = { wasm: [[], []], reference: [[], []], native: [[], []] };
+      await simulatorRun(half, "wasm"); // warm-up: compilation, first touches
+      for (let r = 0; r < req.repeats; r++) {
+        for (let k = 0; k < 2; k++) {
+          const wasm = await simulatorRun(sizes[k], "wasm");
+          t.wasm[k].push(wasm);
+          if (!note && "path" in built) t.native[k].push(nativeRun(built.path, sizes[k], wasm));
+        }
+      }
+      for (let k = 0; k < 2; k++) t.reference[k].push(await simulatorRun(sizes[k], "reference"));
+      const records = [t.wasm[0][0].records, t.wasm[1][0].records];
+      const ms = (core: string, k: number) => median(t[core][k].map((x) => x.ms));
+      const endToEnd = (core: string) => (t[core][1].length ? (records[1] * 1000) / ms(core, 1) : NaN);
+      const marginal = (core: string) => (t[core][1].length ? ((records[1] - records[0]) * 1000) / (ms(core, 1) - ms(core, 0)) : NaN);
+      const same = (core: string) => t[core][1].every((x) => x.faults === t.wasm[1][0].faults && x.zeroFills === t.wasm[1][0].zeroFills && x.records === records[1]);
+      const row: NativeRow = {
+        trace: src.label,
+        records: records[1],
+        bytesPerRecordV1: src.v1Bytes !== undefined ? src.v1Bytes / src.w.records : undefined,
+        bytesPerRecordV2: statSync(full).size / records[1],
+        wasm: endToEnd("wasm"),
+        reference: endToEnd("reference"),
+        native: endToEnd("native"),
+        wasmMarginal: marginal("wasm"),
+        referenceMarginal: marginal("reference"),
+        nativeMarginal: marginal("native"),
+        wasmOfNative: marginal("wasm") / marginal("native"),
+        wasmOfReference: marginal("wasm") / marginal("reference"),
+        sameFaults: same("reference") && (note !== undefined || same("native")),
+      };
+      rows.push(row);
+      req.log(`native: ${src.label} done (${records[1]} records)`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { rows, note };
+}
