@@ -201,32 +201,78 @@ function trailerError(file: string, at: number): Error {
   return new Error(`${file}: corrupt amt trace: trailer at byte ${at} does not match the blocks`);
 }
 
-/** Streams the records of a v1 amt file block by block, checking every checksum. */
-export class AmtStream implements RecordStream {
-  private buf: Uint8Array;
-  private pos = 0;
-  private len = 0;
-  private block = 0;
-  private offset: number;
-  private chain = 0;
-  private readonly blocks: number;
-  private view: { pages: Uint32Array; gaps: Uint32Array; flags: Uint8Array } | null = null;
+interface Columns {
+  pages: Uint32Array;
+  gaps: Uint32Array;
+  flags: Uint8Array;
+}
+
+/** What the block-by-block streams share: where they are in the file, and fill(),
+ * which copies from the current decoded block and loads the next one (nextBlock) when
+ * it is used up. */
+abstract class BlockStream {
+  /** the decoded block, and the read position in it */
+  protected current: Columns | null = null;
+  protected pos = 0;
+  protected len = 0;
+  protected block = 0;
+  /** file offset of the current block's head */
+  protected offset: number;
+  /** the blocks' checksums chained, for the trailer */
+  protected chain = 0;
+  protected readonly blocks: number;
 
   constructor(
-    private readonly fd: number,
-    private readonly file: string,
-    private readonly h: AmtHeader,
+    protected readonly fd: number,
+    protected readonly file: string,
+    protected readonly h: AmtHeader,
     private readonly ownsFd: boolean,
   ) {
-    this.buf = new Uint8Array(BLOCK_HEAD + 9 * h.blockRecords);
     this.offset = h.headerBytes;
     this.blocks = blockCount(h);
   }
 
-  private loadBlock(): boolean {
+  close(): void {
+    if (this.ownsFd) closeSync(this.fd);
+  }
+
+  /** Loads and decodes the next block (sets len); null after the last. */
+  protected abstract nextBlock(): Columns | null;
+
+  fill(pages: Uint32Array, gaps: Uint32Array, flags: Uint8Array, max: number): number {
+    let n = 0;
+    while (n < max) {
+      if (this.pos === this.len) {
+        this.current = this.nextBlock();
+        if (!this.current) break;
+        this.pos = 0;
+      }
+      const v = this.current!;
+      const at = this.pos;
+      const take = Math.min(max - n, this.len - at);
+      pages.set(v.pages.subarray(at, at + take), n);
+      gaps.set(v.gaps.subarray(at, at + take), n);
+      flags.set(v.flags.subarray(at, at + take), n);
+      this.pos += take;
+      n += take;
+    }
+    return n;
+  }
+}
+
+/** Streams the records of a v1 amt file block by block, checking every checksum. */
+export class AmtStream extends BlockStream implements RecordStream {
+  private buf: Uint8Array;
+
+  constructor(fd: number, file: string, h: AmtHeader, ownsFd: boolean) {
+    super(fd, file, h, ownsFd);
+    this.buf = new Uint8Array(BLOCK_HEAD + 9 * h.blockRecords);
+  }
+
+  protected nextBlock(): Columns | null {
     if (this.block === this.blocks) {
       this.finish();
-      return false;
+      return null;
     }
     const c = this.block === this.blocks - 1 ? this.h.records - this.block * this.h.blockRecords : this.h.blockRecords;
     const bytes = BLOCK_HEAD + 9 * c;
@@ -241,16 +287,14 @@ export class AmtStream implements RecordStream {
     const cs = Buffer.alloc(4);
     cs.writeUInt32LE(sum);
     this.chain = crc32(cs, this.chain);
-    this.view = {
+    this.offset += bytes;
+    this.block++;
+    this.len = c;
+    return {
       pages: new Uint32Array(this.buf.buffer, BLOCK_HEAD, c),
       gaps: new Uint32Array(this.buf.buffer, BLOCK_HEAD + 4 * c, c),
       flags: new Uint8Array(this.buf.buffer, BLOCK_HEAD + 8 * c, c),
     };
-    this.offset += bytes;
-    this.block++;
-    this.pos = 0;
-    this.len = c;
-    return true;
   }
 
   private finish(): void {
@@ -259,97 +303,28 @@ export class AmtStream implements RecordStream {
       throw trailerError(this.file, this.offset);
     }
   }
-
-  fill(pages: Uint32Array, gaps: Uint32Array, flags: Uint8Array, max: number): number {
-    return copyOut(this, this.view, pages, gaps, flags, max);
-  }
-
-  /** The records the current block still holds after the cursor (for copyOut). */
-  get left(): number {
-    return this.len - this.pos;
-  }
-  get cursor(): number {
-    return this.pos;
-  }
-  advance(n: number): void {
-    this.pos += n;
-  }
-  next(): { pages: Uint32Array; gaps: Uint32Array; flags: Uint8Array } | null {
-    return this.loadBlock() ? this.view : null;
-  }
-
-  close(): void {
-    if (this.ownsFd) closeSync(this.fd);
-  }
-}
-
-interface Columns {
-  pages: Uint32Array;
-  gaps: Uint32Array;
-  flags: Uint8Array;
-}
-
-/** The block-by-block streams' fill(): copies from decoded blocks, loading the next
- * one when the current one is used up. */
-function copyOut(
-  s: { left: number; cursor: number; advance(n: number): void; next(): Columns | null },
-  current: Columns | null,
-  pages: Uint32Array,
-  gaps: Uint32Array,
-  flags: Uint8Array,
-  max: number,
-): number {
-  let n = 0;
-  let v = current;
-  while (n < max) {
-    if (s.left === 0) {
-      v = s.next();
-      if (!v) break;
-    }
-    const at = s.cursor;
-    const take = Math.min(max - n, s.left);
-    pages.set(v!.pages.subarray(at, at + take), n);
-    gaps.set(v!.gaps.subarray(at, at + take), n);
-    flags.set(v!.flags.subarray(at, at + take), n);
-    s.advance(take);
-    n += take;
-  }
-  return n;
 }
 
 /** Streams a v2 file. Through fill() the blocks are decoded here in TypeScript; through
  * feedCore() a core reads each block into its trace input area and decodes it into
  * its own chunk (no per-record JavaScript). One stream uses one of the two. */
-export class AmtV2Stream implements RecordStream {
+export class AmtV2Stream extends BlockStream implements RecordStream {
   readonly blockRecords: number;
-  private block = 0;
-  /** file offset of the current block's head */
-  private offset: number;
-  private chain = 0;
-  private readonly blocks: number;
   // the next block's head, read with the previous block's payload
   private headRecords = 0;
   private headBytes = 0;
   private headSum = 0;
   private headRead = false;
-  // fill(): the decoded block and the read position in it
+  // fill(): the input and decoded block
   private own: (Columns & { input: Uint8Array }) | null = null;
-  private pos = 0;
-  private len = 0;
   // feedCore(): decoded records [at, at + avail) of the core's chunk not yet handed out
   private at = 0;
   private avail = 0;
   /** index of the first record of the block last decoded */
   private firstRecord = 0;
 
-  constructor(
-    private readonly fd: number,
-    private readonly file: string,
-    private readonly h: AmtHeader,
-    private readonly ownsFd: boolean,
-  ) {
-    this.offset = h.headerBytes;
-    this.blocks = blockCount(h);
+  constructor(fd: number, file: string, h: AmtHeader, ownsFd: boolean) {
+    super(fd, file, h, ownsFd);
     this.blockRecords = h.blockRecords;
   }
 
@@ -416,16 +391,7 @@ export class AmtV2Stream implements RecordStream {
   }
 
   // ---- fill(): decoded in TypeScript ----
-  get left(): number {
-    return this.len - this.pos;
-  }
-  get cursor(): number {
-    return this.pos;
-  }
-  advance(n: number): void {
-    this.pos += n;
-  }
-  next(): Columns | null {
+  protected nextBlock(): Columns | null {
     const B = this.h.blockRecords;
     this.own ??= {
       input: new Uint8Array(this.h.maxBlockBytes + BLOCK_HEAD_V2),
@@ -440,13 +406,8 @@ export class AmtV2Stream implements RecordStream {
     if (hash32(payload, c) !== this.headSum) throw this.decodeError(DECODE_CHECKSUM);
     if (!decodeBlock(payload, c, o.pages, o.gaps, o.flags)) throw this.decodeError(-1);
     this.doneBlock(o.input, c);
-    this.pos = 0;
     this.len = c;
     return o;
-  }
-
-  fill(pages: Uint32Array, gaps: Uint32Array, flags: Uint8Array, max: number): number {
-    return copyOut(this, this.own, pages, gaps, flags, max);
   }
 
   // ---- feedCore(): decoded by the core into its chunk ----
@@ -476,9 +437,6 @@ export class AmtV2Stream implements RecordStream {
     return n;
   }
 
-  close(): void {
-    if (this.ownsFd) closeSync(this.fd);
-  }
 }
 
 /** An amt file as a Workload. With `fd` (an already open, possibly unlinked file) the

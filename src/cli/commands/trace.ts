@@ -53,12 +53,14 @@ export function registerTrace(program: Command): void {
     .action(async (file: string, o) => {
       const kind = sniffTrace(file);
       const w = (await openTraceWorkload(file, kind === "amt" ? readPageSize(file) : o.pageSize)) as Workload & {
-        header?: { pages: number; accesses: number };
+        header?: { pages: number; accesses: number; version: number };
       };
       const h = w.header!;
       const info = {
         file,
         format: kind === "amt" ? "amt" : kind === "gzip" ? "text (gzip)" : "text",
+        /** the amt version of the file read, or of the temporary import */
+        amtVersion: h.version,
         pageSize: w.pageSize,
         records: w.records,
         pages: h.pages,
@@ -71,7 +73,7 @@ export function registerTrace(program: Command): void {
         return;
       }
       process.stdout.write(
-        `${file} (${info.format}, ${w.pageSize}-byte pages): ${w.records} records, ${h.pages} distinct pages (${formatBytes(h.pages * w.pageSize)}), ` +
+        `${file} (${info.format === "amt" ? `amt v${h.version}` : info.format}, ${w.pageSize}-byte pages): ${w.records} records, ${h.pages} distinct pages (${formatBytes(h.pages * w.pageSize)}), ` +
           `${h.accesses} accesses, ${w.regions.length} regions over ${w.pageCount} dense pages\n\n` +
           table(
             ["region", "kind", "first page", "pages", "vpn base"],
