@@ -44,11 +44,12 @@ function place(slot: i32, bytes: u64): usize {
 }
 
 /** Bytes of the trace input area for a chunk of `records`: the largest v2 payload
- * (flags, two control bytes a group of four, 4 + 4 bytes of values a record, padded to
- * 16) and 32 bytes more. The same formula is in src/trace/amt-codec.ts. */
+ * (the stride byte, flags and two control bytes a group of four, 4 + 4 bytes of values
+ * a record, padded to 16) and 32 bytes more. The same formula is in
+ * src/trace/amt-codec.ts. */
 export function traceInputBytes(records: u64): u64 {
   const groups = (records + 3) >> 2;
-  return ((3 * groups + 8 * records + 15) & ~(<u64>15)) + 32;
+  return ((1 + 3 * groups + 8 * records + 15) & ~(<u64>15)) + 32;
 }
 
 /** Places every table from `base`; returns the end of the arena. */

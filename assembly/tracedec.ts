@@ -18,18 +18,32 @@ const P3: u32 = 0xc2b2ae3d;
 // the four values take.
 const SHUF: usize = memory.data(256 * 16, 16);
 const LENS: usize = memory.data(256, 16);
+// For each page stride k (1..4; row 0 unused), three swizzles of u32 lanes: the first
+// two give the in-group prefix p[i] = d[i] + p[i - k] (lanes shifted by k, then by 2k
+// for k = 1), the third picks from the previous group the pages each lane continues.
+const STRIDE: usize = memory.data<u8>([
+  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+  // k = 1: shift 1 lane; shift 2 lanes; lane 3 everywhere
+  0xff, 0xff, 0xff, 0xff, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 1, 2, 3, 4, 5, 6, 7,
+  12, 13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15,
+  // k = 2: shift 2 lanes; nothing; lanes 2, 3, 2, 3
+  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 1, 2, 3, 4, 5, 6, 7,
+  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+  8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15,
+  // k = 3: shift 3 lanes; nothing; lanes 1, 2, 3, 1
+  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 1, 2, 3,
+  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+  4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 4, 5, 6, 7,
+  // k = 4: nothing; nothing; lanes 0, 1, 2, 3
+  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+], 16);
 // the last, partial group of a block is decoded here, then copied
 const TAIL: usize = memory.data(16, 16);
-// the page of the block's last record of each flags value (0 before the first)
-const LAST: usize = memory.data(16, 16);
-
-// @ts-ignore: decorator
-@inline function nextPage(flags: u32, diff: i32): i32 {
-  const at = LAST + (<usize>flags << 2);
-  const page = load<i32>(at) + diff;
-  store<i32>(at, page);
-  return page;
-}
 
 function buildTables(): void {
   for (let ctl = 0; ctl < 256; ctl++) {
@@ -124,35 +138,38 @@ export function decodeBlock(count: i32, bytes: i32, sum: u32): i32 {
   if (traceInputBytes(<u64>count) > traceInBytes) return DECODE_MALFORMED;
   if (hashBlock(inp, bytes, <u32>count) != sum) return DECODE_CHECKSUM;
   const g = (count + 3) >> 2;
-  if (3 * g > bytes) return DECODE_MALFORMED;
-  const flagsAt = inp, pageCtl = inp + <usize>g, gapCtl = inp + <usize>(2 * g);
+  if (1 + 3 * g > bytes) return DECODE_MALFORMED;
+  const k = <i32>load<u8>(inp);
+  if (k < 1 || k > 4) return DECODE_MALFORMED;
+  const flagsAt = inp + 1, pageCtl = flagsAt + <usize>g, gapCtl = pageCtl + <usize>g;
   let P: u32 = 0, Q: u32 = 0;
   for (let j = 0; j < g; j++) {
     P += load<u8>(LENS + <usize>load<u8>(pageCtl + <usize>j));
     Q += load<u8>(LENS + <usize>load<u8>(gapCtl + <usize>j));
   }
-  if (((<u32>(3 * g) + P + Q + 15) & ~15) != <u32>bytes) return DECODE_MALFORMED;
-  let pp = inp + <usize>(3 * g);
+  if (((<u32>(1 + 3 * g) + P + Q + 15) & ~15) != <u32>bytes) return DECODE_MALFORMED;
+  let pp = gapCtl + <usize>g;
   let gp = pp + <usize>P;
   const one = i32x4.splat(1);
-  v128.store(LAST, i32x4.splat(0));
+  const stride = STRIDE + (<usize>k * 48);
+  const shiftA = v128.load(stride), shiftB = v128.load(stride, 16), carry = v128.load(stride, 32);
+  // the previous group's pages (zero before the block)
+  let prev = i32x4.splat(0);
   const full = count >> 2;
   for (let j = 0; j < g; j++) {
     const pc = <u32>load<u8>(pageCtl + <usize>j);
     const gc = <u32>load<u8>(gapCtl + <usize>j);
-    const fl = spreadFlags(<u32>load<u8>(flagsAt + <usize>j));
     const z = groupValues(pp, pc);
     pp += <usize>load<u8>(LENS + <usize>pc);
     const gaps = v128.xor(groupValues(gp, gc), one);
     gp += <usize>load<u8>(LENS + <usize>gc);
-    // zigzag: d = (z >> 1) ^ -(z & 1)
-    const d = v128.xor(i32x4.shr_u(z, 1), i32x4.neg(v128.and(z, one)));
-    // each record's page is the last page of its flags value plus its difference
-    const q0 = nextPage(fl & 3, i32x4.extract_lane(d, 0));
-    const q1 = nextPage((fl >> 8) & 3, i32x4.extract_lane(d, 1));
-    const q2 = nextPage((fl >> 16) & 3, i32x4.extract_lane(d, 2));
-    const q3 = nextPage(fl >> 24, i32x4.extract_lane(d, 3));
-    const pages = i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(q0), 1, q1), 2, q2), 3, q3);
+    // zigzag: d = (z >> 1) ^ -(z & 1); then p[i] = d[i] + p[i - k], four lanes at once
+    let v = v128.xor(i32x4.shr_u(z, 1), i32x4.neg(v128.and(z, one)));
+    v = i32x4.add(v, i8x16.swizzle(v, shiftA));
+    v = i32x4.add(v, i8x16.swizzle(v, shiftB));
+    const pages = i32x4.add(v, i8x16.swizzle(prev, carry));
+    prev = pages;
+    const fl = spreadFlags(<u32>load<u8>(flagsAt + <usize>j));
     if (j < full) {
       const o = <usize>j << 4;
       v128.store(chunkPages + o, pages);
@@ -160,13 +177,13 @@ export function decodeBlock(count: i32, bytes: i32, sum: u32): i32 {
       store<u32>(chunkFlags + (<usize>j << 2), fl);
     } else {
       // the last group is partial: only its first count - 4j records are the block's
-      const k = <usize>(count - (j << 2));
+      const n = <usize>(count - (j << 2));
       v128.store(TAIL, pages);
-      memory.copy(chunkPages + (<usize>j << 4), TAIL, k << 2);
+      memory.copy(chunkPages + (<usize>j << 4), TAIL, n << 2);
       v128.store(TAIL, gaps);
-      memory.copy(chunkGaps + (<usize>j << 4), TAIL, k << 2);
+      memory.copy(chunkGaps + (<usize>j << 4), TAIL, n << 2);
       store<u32>(TAIL, fl);
-      memory.copy(chunkFlags + (<usize>j << 2), TAIL, k);
+      memory.copy(chunkFlags + (<usize>j << 2), TAIL, n);
     }
   }
   return DECODE_OK;

@@ -12,7 +12,7 @@
  * work is.
  *
  *   replay FILE [--migrate-at-record N] [--eager K] [--cpu-ns X] [--trap-ns X]
- *               [--zero-fill-ns X] [--fault-ns X]
+ *               [--zero-fill-ns X] [--fault-ns X] [--fingerprint]
  *
  * Prints one JSON line: records, accesses, remoteFaults, zeroFills, runtimeNs, and the
  * process CPU time in ms (user + system, as the bench measures the simulator). */
@@ -134,30 +134,92 @@ static inline void group_values(const uint8_t *p, int ctl, uint32_t out[4]) {
 #endif
 }
 
+#if defined(__SSSE3__)
+/* per stride k (1..4): lane shift by k, by 2k (k = 1 only), and the previous group's
+ * lanes each lane continues, as byte shuffles (0x80: zero) */
+static uint8_t stride_masks[5][3][16];
+static void stride_init(void) {
+  for (int k = 1; k <= 4; k++) {
+    for (int lane = 0; lane < 4; lane++) {
+      for (int b = 0; b < 4; b++) {
+        int a = lane - k, c2 = lane - 2 * k;
+        stride_masks[k][0][4 * lane + b] = a >= 0 ? (uint8_t)(4 * a + b) : 0x80;
+        stride_masks[k][1][4 * lane + b] = k == 1 && c2 >= 0 ? (uint8_t)(4 * c2 + b) : 0x80;
+        /* a lane continues the lane k before it; the first lane of that chain in this
+         * group (root < k) continues the previous group's lane 4 + root - k */
+        int root = lane;
+        while (root - k >= 0) root -= k;
+        stride_masks[k][2][4 * lane + b] = (uint8_t)(4 * (4 + root - k) + b);
+      }
+    }
+  }
+}
+#endif
+
 /* Decodes a payload of `bytes` (input has 16 readable bytes past it) into c records;
- * returns 0, or -1 when the control bytes do not add up to the length. */
+ * returns 0, or -1 when the stride or the control bytes do not add up. */
 static int decode_block(const uint8_t *in, uint32_t bytes, uint32_t c, uint32_t *pages, uint32_t *gaps, uint8_t *flags) {
-  uint32_t g = (c + 3) / 4, P = 0, Q = 0;
-  if (3 * g > bytes) return -1;
-  for (uint32_t j = 0; j < g; j++) { P += lens[in[g + j]]; Q += lens[in[2 * g + j]]; }
-  if (((3 * g + P + Q + 15) & ~15u) != bytes) return -1;
-  const uint8_t *pp = in + 3 * g, *gp = pp + P;
-  uint32_t last[4] = {0, 0, 0, 0}, z[4], v[4];
+  uint32_t g = (c + 3) / 4, P = 0, Q = 0, k = in[0];
+  if (1 + 3 * g > bytes || k < 1 || k > 4) return -1;
+  const uint8_t *fl = in + 1, *pctl = fl + g, *gctl = pctl + g;
+  for (uint32_t j = 0; j < g; j++) { P += lens[pctl[j]]; Q += lens[gctl[j]]; }
+  if (((1 + 3 * g + P + Q + 15) & ~15u) != bytes) return -1;
+  const uint8_t *pp = gctl + g, *gp = pp + P;
+#if defined(__SSSE3__)
+  const __m128i one = _mm_set1_epi32(1);
+  const __m128i sa = _mm_loadu_si128((const __m128i *)stride_masks[k][0]);
+  const __m128i sb = _mm_loadu_si128((const __m128i *)stride_masks[k][1]);
+  const __m128i sc = _mm_loadu_si128((const __m128i *)stride_masks[k][2]);
+  __m128i prev = _mm_setzero_si128();
+  uint32_t full = c / 4;
   for (uint32_t j = 0; j < g; j++) {
-    int pc = in[g + j], gc = in[2 * g + j], fl = in[j];
+    int pc = pctl[j], gc = gctl[j];
+    __m128i z = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)pp), _mm_loadu_si128((const __m128i *)shuf[pc]));
+    pp += lens[pc];
+    __m128i v = _mm_xor_si128(_mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)gp), _mm_loadu_si128((const __m128i *)shuf[gc])), one);
+    gp += lens[gc];
+    __m128i d = _mm_xor_si128(_mm_srli_epi32(z, 1), _mm_sub_epi32(_mm_setzero_si128(), _mm_and_si128(z, one)));
+    d = _mm_add_epi32(d, _mm_shuffle_epi8(d, sa));
+    d = _mm_add_epi32(d, _mm_shuffle_epi8(d, sb));
+    __m128i p = _mm_add_epi32(d, _mm_shuffle_epi8(prev, sc));
+    prev = p;
+    uint32_t b = fl[j], f4 = (b | (b << 6) | (b << 12) | (b << 18)) & 0x03030303u;
+    if (j < full) {
+      _mm_storeu_si128((__m128i *)(pages + 4 * j), p);
+      _mm_storeu_si128((__m128i *)(gaps + 4 * j), v);
+      memcpy(flags + 4 * j, &f4, 4);
+    } else {
+      uint32_t tp[4], tg[4], n = c - 4 * j;
+      _mm_storeu_si128((__m128i *)tp, p);
+      _mm_storeu_si128((__m128i *)tg, v);
+      memcpy(pages + 4 * j, tp, 4 * n);
+      memcpy(gaps + 4 * j, tg, 4 * n);
+      memcpy(flags + 4 * j, &f4, n);
+    }
+  }
+#else
+  uint32_t z[4], v[4], prev[4] = {0, 0, 0, 0};
+  for (uint32_t j = 0; j < g; j++) {
+    int pc = pctl[j], gc = gctl[j];
     group_values(pp, pc, z);
     pp += lens[pc];
     group_values(gp, gc, v);
     gp += lens[gc];
-    uint32_t k = c - 4 * j < 4 ? c - 4 * j : 4;
-    for (uint32_t i = 0; i < k; i++) {
-      uint32_t f = (fl >> (2 * i)) & 3, r = 4 * j + i;
-      last[f] += (z[i] >> 1) ^ (0u - (z[i] & 1));
-      pages[r] = last[f];
+    uint32_t n = c - 4 * j < 4 ? c - 4 * j : 4, p[4];
+    /* p[i] = d[i] + the page k records earlier (from this group or the previous one) */
+    for (uint32_t i = 0; i < 4; i++) {
+      uint32_t d = (z[i] >> 1) ^ (0u - (z[i] & 1));
+      p[i] = d + (i >= k ? p[i - k] : prev[4 + i - k]);
+    }
+    memcpy(prev, p, sizeof p);
+    for (uint32_t i = 0; i < n; i++) {
+      uint32_t r = 4 * j + i;
+      pages[r] = p[i];
       gaps[r] = v[i] ^ 1;
-      flags[r] = (uint8_t)f;
+      flags[r] = (uint8_t)((fl[j] >> (2 * i)) & 3);
     }
   }
+#endif
   return 0;
 }
 
@@ -168,6 +230,10 @@ static uint8_t *states;
 static uint64_t pages_n;
 static double now = 0, accesses = 0;
 static uint64_t remote_faults = 0, zero_fills = 0, done = 0;
+/* FNV-1a over every record's page, gap and flags (with --fingerprint): lets the tests
+ * check this decoder against the simulator's */
+static int fingerprinting = 0;
+static uint32_t fingerprint = 0x811c9dc5u;
 static int remote = 0;
 /* the previous block's records, for the most recently used pages at migration */
 static uint32_t *prev_pages, prev_len = 0;
@@ -189,6 +255,13 @@ static void migrate(const uint32_t *pages, uint32_t upto) {
 
 static void replay(const uint32_t *pages, const uint32_t *gaps, const uint8_t *flags, uint32_t c) {
   uint32_t i = 0;
+  if (fingerprinting) {
+    for (uint32_t r = 0; r < c; r++) {
+      fingerprint = (fingerprint ^ pages[r]) * 0x01000193u;
+      fingerprint = (fingerprint ^ gaps[r]) * 0x01000193u;
+      fingerprint = (fingerprint ^ flags[r]) * 0x01000193u;
+    }
+  }
   if (!remote) {
     uint32_t end = migrate_at - done < c ? (uint32_t)(migrate_at - done) : c;
     for (; i < end; i++) {
@@ -235,8 +308,10 @@ int main(int argc, char **argv) {
   }
   file = argv[1];
   int migrate_given = 0;
-  for (int i = 2; i + 1 < argc; i += 2) {
+  for (int i = 2; i < argc; i += 2) {
     const char *o = argv[i];
+    if (!strcmp(o, "--fingerprint")) { fingerprinting = 1; i--; continue; }
+    if (i + 1 >= argc) { fprintf(stderr, "replay: %s needs a value\n", o); return 2; }
     double v = atof(argv[i + 1]);
     if (!strcmp(o, "--migrate-at-record")) { migrate_at = (uint64_t)v; migrate_given = 1; }
     else if (!strcmp(o, "--eager")) eager = (uint64_t)v > 64 ? 64 : (uint64_t)v;
@@ -248,6 +323,9 @@ int main(int argc, char **argv) {
   }
   crc_init();
   tables_init();
+#if defined(__SSSE3__)
+  stride_init();
+#endif
   FILE *f = fopen(file, "rb");
   if (!f) { fprintf(stderr, "replay: %s: %s\n", file, strerror(errno)); return 1; }
   uint8_t fixed[72];
@@ -293,7 +371,7 @@ int main(int argc, char **argv) {
     uint32_t *t = prev_pages; prev_pages = pages; pages = t; prev_len = c;
   }
   if (!remote && migrate_at == done) migrate(prev_pages, 0);
-  printf("{\"records\":%llu,\"accesses\":%.0f,\"remoteFaults\":%llu,\"zeroFills\":%llu,\"runtimeNs\":%.0f,\"cpuMs\":%.3f}\n",
-         (unsigned long long)done, accesses, (unsigned long long)remote_faults, (unsigned long long)zero_fills, now, cpu_ms());
+  printf("{\"records\":%llu,\"accesses\":%.0f,\"remoteFaults\":%llu,\"zeroFills\":%llu,\"runtimeNs\":%.0f,\"cpuMs\":%.3f,\"fingerprint\":%u}\n",
+         (unsigned long long)done, accesses, (unsigned long long)remote_faults, (unsigned long long)zero_fills, now, cpu_ms(), fingerprint);
   return 0;
 }

@@ -4,24 +4,28 @@
 // the WebAssembly core, and bench/native/replay.c in C; the three must agree exactly.
 //
 // A block of c records, g = ceil(c / 4) groups of four, is laid out as
-//   [0, g)        flags, 2 bits a record (record 4j + i at bits 2i of byte j)
-//   [g, 2g)       page control bytes, one a group: 2 bits a record, the byte length
+//   [0]           the page stride k of the block, 1 to 4
+//   [1, 1 + g)    flags, 2 bits a record (record 4j + i at bits 2i of byte 1 + j)
+//   then g        page control bytes, one a group: 2 bits a record, the byte length
 //                 (code 0, 1, 2, 3 = 0, 1, 2, 4 bytes) of its page value
-//   [2g, 3g)      gap control bytes, likewise for the gap values
-//   [3g, 3g + P)  page values, little-endian, only their significant bytes
-//   [.., .. + Q)  gap values
+//   then g        gap control bytes, likewise for the gap values
+//   then P        page values, little-endian, only their significant bytes
+//   then Q        gap values
 //   zero padding to L = a multiple of 16 bytes
-// Page value: the zigzag-coded difference (mod 2^32) from the page of the block's last
-// record with the same flags (0 before the first such record), because a trace
-// interleaves code, read and write streams that each move little: 78% of the records of
-// the committed lackey trace repeat the page of the previous record of their kind, and
-// cost 2 bits. Gap value: the gap XOR 1, so the commonest gap, one access, costs 2 bits.
+// Page value: the zigzag-coded difference (mod 2^32) from the page k records earlier
+// in the block (0 before the block's first k records). A trace interleaves a few
+// streams (code fetches and data accesses in a lackey capture: k = 2; the three arrays
+// of a STREAM triad: k = 3), each of which moves little; the encoder takes the k of
+// 1..4 that makes the block smallest. Pages k apart also decode with no per-record
+// dependency: four at a time, a lane shift and an add (see tracedec.ts).
+// Gap value: the gap XOR 1, so the commonest gap, one access, costs 2 bits.
 // Padding lanes of the last group are zero. Every block decodes on its own.
 //
-// Checksum (hash32): the payload as 16-byte stripes of four little-endian u32 lanes;
-// each lane v = rotl(v + w * P2, 13) * P1 (xxHash32's round: four independent lanes,
-// which is one SIMD multiply-add a stripe in WebAssembly), then the lanes folded with
-// the record count and the payload length and mixed.
+// Checksum (hash32): the payload as 16-byte stripes of four little-endian u32 lanes in
+// four lane groups (stripe s feeds group s mod 4); each lane v = rotl(v + w * P2, 13) *
+// P1 (xxHash32's round: one SIMD multiply-add-rotate a stripe in WebAssembly, four
+// independent chains), then the groups and lanes folded with the record count and the
+// payload length and mixed.
 
 export const P1 = 0x9e3779b1;
 export const P2 = 0x85ebca77;
@@ -87,7 +91,7 @@ function code(z: number): number {
 /** Worst-case payload bytes of a block of `records` (every value 4 bytes). */
 export function maxPayloadBytes(records: number): number {
   const g = Math.ceil(records / 4);
-  return (3 * g + 8 * records + 15) & ~15;
+  return (1 + 3 * g + 8 * records + 15) & ~15;
 }
 
 /** Bytes of a core's trace input area for a chunk of `records` (assembly/arena.ts
@@ -97,42 +101,46 @@ export function traceInputBytes(records: number): number {
   return maxPayloadBytes(records) + 32;
 }
 
+/** Strides the encoder tries. */
+export const MAX_STRIDE = 4;
+
+/** Bytes the page values of records [0, c) take at stride k. */
+function pageBytes(pages: Uint32Array, c: number, k: number): number {
+  let n = 0;
+  for (let i = 0; i < c; i++) n += LEN[code(zigzag(pages[i] - (i >= k ? pages[i - k] : 0)))];
+  return n;
+}
+
+function zigzag(d: number): number {
+  d |= 0;
+  return ((d << 1) ^ (d >> 31)) >>> 0;
+}
+
 /** Encodes records [0, c) as a block payload. `out` must hold maxPayloadBytes(c)
  * bytes and be zero; returns the payload length L. */
 export function encodeBlock(pages: Uint32Array, gaps: Uint32Array, flags: Uint8Array, c: number, out: Uint8Array): number {
   const g = (c + 3) >> 2;
-  // values first into scratch columns, to know P before placing the gap values
-  if (scratchPages.length < c) {
-    scratchPages = new Uint32Array(c);
-    scratchGaps = new Uint32Array(c);
+  let k = 1;
+  let best = Infinity;
+  for (let s = 1; s <= MAX_STRIDE; s++) {
+    const b = pageBytes(pages, c, s);
+    if (b < best) [best, k] = [b, s];
   }
-  const pv = scratchPages, gv = scratchGaps;
-  const last = [0, 0, 0, 0];
-  let P = 0;
+  out[0] = k;
+  const F = 1, PC = 1 + g, GC = 1 + 2 * g;
+  let pp = 1 + 3 * g, gp = pp + best;
   for (let i = 0; i < c; i++) {
-    const f = flags[i] & 3;
-    const d = (pages[i] - last[f]) | 0;
-    last[f] = pages[i];
-    const z = ((d << 1) ^ (d >> 31)) >>> 0;
-    pv[i] = z;
-    gv[i] = (gaps[i] ^ 1) >>> 0;
-    const pc = code(z), gc = code(gv[i]);
+    const z = zigzag(pages[i] - (i >= k ? pages[i - k] : 0));
+    const v = (gaps[i] ^ 1) >>> 0;
     const j = i >> 2, s = 2 * (i & 3);
-    out[j] |= f << s;
-    out[g + j] |= pc << s;
-    out[2 * g + j] |= gc << s;
-    P += LEN[pc];
-  }
-  let pp = 3 * g, gp = 3 * g + P;
-  for (let i = 0; i < c; i++) {
-    pp = putValue(out, pp, pv[i]);
-    gp = putValue(out, gp, gv[i]);
+    out[F + j] |= (flags[i] & 3) << s;
+    out[PC + j] |= code(z) << s;
+    out[GC + j] |= code(v) << s;
+    pp = putValue(out, pp, z);
+    gp = putValue(out, gp, v);
   }
   return (gp + 15) & ~15;
 }
-
-let scratchPages = new Uint32Array(0);
-let scratchGaps = new Uint32Array(0);
 
 function putValue(out: Uint8Array, at: number, z: number): number {
   const n = LEN[code(z)];
@@ -141,36 +149,36 @@ function putValue(out: Uint8Array, at: number, z: number): number {
 }
 
 /** Decodes a block payload into records [0, c) of the arrays. Returns false when the
- * control bytes do not add up to the payload length (a malformed block). */
+ * stride is not 1..4 or the control bytes do not add up to the payload length (a
+ * malformed block). */
 export function decodeBlock(payload: Uint8Array, c: number, pages: Uint32Array, gaps: Uint32Array, flags: Uint8Array): boolean {
   const g = (c + 3) >> 2;
   const L = payload.length;
-  if (3 * g > L) return false;
+  if (1 + 3 * g > L) return false;
+  const k = payload[0];
+  if (k < 1 || k > MAX_STRIDE) return false;
+  const F = 1, PC = 1 + g, GC = 1 + 2 * g;
   let P = 0, Q = 0;
   for (let j = 0; j < g; j++) {
-    const pc = payload[g + j], gc = payload[2 * g + j];
     for (let s = 0; s < 8; s += 2) {
-      P += LEN[(pc >> s) & 3];
-      Q += LEN[(gc >> s) & 3];
+      P += LEN[(payload[PC + j] >> s) & 3];
+      Q += LEN[(payload[GC + j] >> s) & 3];
     }
   }
-  if (((3 * g + P + Q + 15) & ~15) !== L) return false;
-  const last = [0, 0, 0, 0];
-  let pp = 3 * g, gp = 3 * g + P;
+  if (((1 + 3 * g + P + Q + 15) & ~15) !== L) return false;
+  let pp = 1 + 3 * g, gp = pp + P;
   for (let i = 0; i < c; i++) {
     const j = i >> 2, s = 2 * (i & 3);
-    const f = (payload[j] >> s) & 3;
-    const pn = LEN[(payload[g + j] >> s) & 3], gn = LEN[(payload[2 * g + j] >> s) & 3];
+    const pn = LEN[(payload[PC + j] >> s) & 3], gn = LEN[(payload[GC + j] >> s) & 3];
     let z = 0, v = 0;
-    for (let k = 0; k < pn; k++) z |= payload[pp + k] << (8 * k);
-    for (let k = 0; k < gn; k++) v |= payload[gp + k] << (8 * k);
+    for (let b = 0; b < pn; b++) z |= payload[pp + b] << (8 * b);
+    for (let b = 0; b < gn; b++) v |= payload[gp + b] << (8 * b);
     pp += pn;
     gp += gn;
     const d = (z >>> 1) ^ -(z & 1);
-    last[f] = (last[f] + d) >>> 0;
-    pages[i] = last[f];
+    pages[i] = ((i >= k ? pages[i - k] : 0) + d) >>> 0;
     gaps[i] = (v ^ 1) >>> 0;
-    flags[i] = f;
+    flags[i] = (payload[F + j] >> s) & 3;
   }
   return true;
 }

@@ -68,6 +68,23 @@ describe("amt v2 block coding", () => {
     );
   });
 
+  it("chooses the page stride of interleaved streams (1 to 4) and decodes each alike", async () => {
+    const list = await cores(80);
+    for (let k = 1; k <= 4; k++) {
+      for (const c of [1, 5, 63, 64, 80]) {
+        // k streams, each walking up from its own base: pages k apart differ by one
+        const b: Block = {
+          pages: Uint32Array.from({ length: c }, (_, i) => 1000 * ((i % k) + 1) + Math.floor(i / k)),
+          gaps: Uint32Array.from({ length: c }, (_, i) => (i * 7919) % 300),
+          flags: Uint8Array.from({ length: c }, (_, i) => i % 4),
+        };
+        const payload = encode(b);
+        if (c >= 2 * k) expect(payload[0], `k=${k} c=${c}`).toBe(k);
+        for (const core of list) expect(decodeIn(core, payload, c, hash32(payload, c))).toEqual({ status: DECODE_OK, block: b });
+      }
+    }
+  });
+
   it("both cores refuse a changed byte, a wrong count and a wrong length", async () => {
     const list = await cores(80);
     fc.assert(
@@ -92,13 +109,19 @@ describe("amt v2 block coding", () => {
     const b: Block = { pages: Uint32Array.of(5, 70000, 5), gaps: Uint32Array.of(1, 2, 300), flags: Uint8Array.of(0, 1, 2) };
     const payload = encode(b);
     const forged = payload.slice();
-    forged[1] = 0xff; // the page control byte: four 4-byte values, more than the block holds
+    forged[2] = 0xff; // the page control byte: four 4-byte values, more than the block holds
     for (const core of list) {
       expect(decodeIn(core, forged, 3, hash32(forged, 3)).status).toBe(DECODE_MALFORMED);
       // a block larger than the chunk, or a length past the input area
       expect(core.decodeBlock(81, 16, 0)).toBe(DECODE_MALFORMED);
       expect(core.decodeBlock(3, core.traceInput().length, 0)).toBe(DECODE_MALFORMED);
       expect(core.decodeBlock(3, 17, 0)).toBe(DECODE_MALFORMED);
+      // a stride outside 1..4
+      for (const k of [0, 5]) {
+        const bad = payload.slice();
+        bad[0] = k;
+        expect(decodeIn(core, bad, 3, hash32(bad, 3)).status).toBe(DECODE_MALFORMED);
+      }
     }
   });
 });
