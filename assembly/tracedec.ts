@@ -18,30 +18,6 @@ const P3: u32 = 0xc2b2ae3d;
 // the four values take.
 const SHUF: usize = memory.data(256 * 16, 16);
 const LENS: usize = memory.data(256, 16);
-// For each page stride k (1..4; row 0 unused), three swizzles of u32 lanes: the first
-// two give the in-group prefix p[i] = d[i] + p[i - k] (lanes shifted by k, then by 2k
-// for k = 1), the third picks from the previous group the pages each lane continues.
-const STRIDE: usize = memory.data<u8>([
-  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-  // k = 1: shift 1 lane; shift 2 lanes; lane 3 everywhere
-  0xff, 0xff, 0xff, 0xff, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
-  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 1, 2, 3, 4, 5, 6, 7,
-  12, 13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15,
-  // k = 2: shift 2 lanes; nothing; lanes 2, 3, 2, 3
-  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 1, 2, 3, 4, 5, 6, 7,
-  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-  8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15,
-  // k = 3: shift 3 lanes; nothing; lanes 1, 2, 3, 1
-  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 1, 2, 3,
-  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-  4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 4, 5, 6, 7,
-  // k = 4: nothing; nothing; lanes 0, 1, 2, 3
-  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
-], 16);
 // the last, partial group of a block is decoded here, then copied
 const TAIL: usize = memory.data(16, 16);
 
@@ -127,6 +103,86 @@ function finish(v0: u32, v1: u32, v2: u32, v3: u32, records: u32, bytes: u32): u
   return i8x16.swizzle(v128.load(at), v128.load(SHUF + (<usize>ctl << 4)));
 }
 
+/** p[i] = d[i] + p[i - k] within a group of four lanes (p before the group: 0). */
+// @ts-ignore: decorator
+@inline function stridePrefix(d: v128, k: i32): v128 {
+  const zero = i32x4.splat(0);
+  if (k == 1) {
+    const v = i32x4.add(d, i8x16.shuffle(zero, d, 0, 1, 2, 3, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27));
+    return i32x4.add(v, i8x16.shuffle(zero, v, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
+  }
+  if (k == 2) return i32x4.add(d, i8x16.shuffle(zero, d, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23));
+  if (k == 3) return i32x4.add(d, i8x16.shuffle(zero, d, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 16, 17, 18, 19));
+  return d;
+}
+
+/** The pages of the previous group that each lane continues at stride k. */
+// @ts-ignore: decorator
+@inline function strideCarry(prev: v128, k: i32): v128 {
+  if (k == 1) return i32x4.shuffle(prev, prev, 3, 3, 3, 3);
+  if (k == 2) return i32x4.shuffle(prev, prev, 2, 3, 2, 3);
+  if (k == 3) return i32x4.shuffle(prev, prev, 1, 2, 3, 1);
+  return prev;
+}
+
+/** The groups of a block at page stride k (a constant once inlined): values from the
+ * page and gap value bytes at pp and gp, flags, into chunk [0, count). */
+// @ts-ignore: decorator
+@inline function decodeGroups(k: i32, count: i32, pp: usize, gp: usize, flagsAt: usize, pageCtl: usize, gapCtl: usize): void {
+  const one = i32x4.splat(1);
+  // the previous group's pages (zero before the block)
+  let prev = i32x4.splat(0);
+  const full = count >> 2;
+  for (let j = 0; j < full; j++) {
+    const pc = <u32>load<u8>(pageCtl + <usize>j);
+    const gc = <u32>load<u8>(gapCtl + <usize>j);
+    const z = groupValues(pp, pc);
+    pp += <usize>load<u8>(LENS + <usize>pc);
+    const gaps = v128.xor(groupValues(gp, gc), one);
+    gp += <usize>load<u8>(LENS + <usize>gc);
+    // zigzag: d = (z >> 1) ^ -(z & 1); then p[i] = d[i] + p[i - k], four lanes at once
+    const d = v128.xor(i32x4.shr_u(z, 1), i32x4.neg(v128.and(z, one)));
+    prev = i32x4.add(stridePrefix(d, k), strideCarry(prev, k));
+    const o = <usize>j << 4;
+    v128.store(chunkPages + o, prev);
+    v128.store(chunkGaps + o, gaps);
+    store<u32>(chunkFlags + (<usize>j << 2), spreadFlags(<u32>load<u8>(flagsAt + <usize>j)));
+  }
+  const n = <usize>(count - (full << 2));
+  if (n == 0) return;
+  // the last group is partial: decoded alike, only its first n records copied
+  const j = full;
+  const z = groupValues(pp, <u32>load<u8>(pageCtl + <usize>j));
+  const d = v128.xor(i32x4.shr_u(z, 1), i32x4.neg(v128.and(z, one)));
+  v128.store(TAIL, i32x4.add(stridePrefix(d, k), strideCarry(prev, k)));
+  memory.copy(chunkPages + (<usize>j << 4), TAIL, n << 2);
+  v128.store(TAIL, v128.xor(groupValues(gp, <u32>load<u8>(gapCtl + <usize>j)), one));
+  memory.copy(chunkGaps + (<usize>j << 4), TAIL, n << 2);
+  store<u32>(TAIL, spreadFlags(<u32>load<u8>(flagsAt + <usize>j)));
+  memory.copy(chunkFlags + (<usize>j << 2), TAIL, n);
+}
+
+/** Bytes of the values that `g` control bytes at `at` announce: sixteen control
+ * bytes a step, each code mapped to its length (0, 1, 2, 4) by a byte shuffle. */
+function valueBytes(at: usize, g: i32): u32 {
+  const lengths = i8x16(0, 1, 2, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  const three = i8x16.splat(3);
+  let sum = i32x4.splat(0);
+  let j = 0;
+  for (; j + 16 <= g; j += 16) {
+    const c = v128.load(at + <usize>j);
+    // the four 2-bit codes of every byte (shifting 16-bit lanes, then masking bytes)
+    let n = i8x16.swizzle(lengths, v128.and(c, three));
+    n = i8x16.add(n, i8x16.swizzle(lengths, v128.and(i16x8.shr_u(c, 2), three)));
+    n = i8x16.add(n, i8x16.swizzle(lengths, v128.and(i16x8.shr_u(c, 4), three)));
+    n = i8x16.add(n, i8x16.swizzle(lengths, v128.and(i16x8.shr_u(c, 6), three)));
+    sum = i32x4.add(sum, i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(n)));
+  }
+  let total = <u32>(i32x4.extract_lane(sum, 0) + i32x4.extract_lane(sum, 1) + i32x4.extract_lane(sum, 2) + i32x4.extract_lane(sum, 3));
+  for (; j < g; j++) total += load<u8>(LENS + <usize>load<u8>(at + <usize>j));
+  return total;
+}
+
 /** Decodes the block of `count` records whose `bytes` payload bytes the host read into
  * the trace input area, after checking them against `sum`; records go to chunk
  * [0, count). Returns DECODE_OK, DECODE_CHECKSUM or DECODE_MALFORMED (the chunk then
@@ -142,49 +198,13 @@ export function decodeBlock(count: i32, bytes: i32, sum: u32): i32 {
   const k = <i32>load<u8>(inp);
   if (k < 1 || k > 4) return DECODE_MALFORMED;
   const flagsAt = inp + 1, pageCtl = flagsAt + <usize>g, gapCtl = pageCtl + <usize>g;
-  let P: u32 = 0, Q: u32 = 0;
-  for (let j = 0; j < g; j++) {
-    P += load<u8>(LENS + <usize>load<u8>(pageCtl + <usize>j));
-    Q += load<u8>(LENS + <usize>load<u8>(gapCtl + <usize>j));
-  }
+  const P = valueBytes(pageCtl, g), Q = valueBytes(gapCtl, g);
   if (((<u32>(1 + 3 * g) + P + Q + 15) & ~15) != <u32>bytes) return DECODE_MALFORMED;
-  let pp = gapCtl + <usize>g;
-  let gp = pp + <usize>P;
-  const one = i32x4.splat(1);
-  const stride = STRIDE + (<usize>k * 48);
-  const shiftA = v128.load(stride), shiftB = v128.load(stride, 16), carry = v128.load(stride, 32);
-  // the previous group's pages (zero before the block)
-  let prev = i32x4.splat(0);
-  const full = count >> 2;
-  for (let j = 0; j < g; j++) {
-    const pc = <u32>load<u8>(pageCtl + <usize>j);
-    const gc = <u32>load<u8>(gapCtl + <usize>j);
-    const z = groupValues(pp, pc);
-    pp += <usize>load<u8>(LENS + <usize>pc);
-    const gaps = v128.xor(groupValues(gp, gc), one);
-    gp += <usize>load<u8>(LENS + <usize>gc);
-    // zigzag: d = (z >> 1) ^ -(z & 1); then p[i] = d[i] + p[i - k], four lanes at once
-    let v = v128.xor(i32x4.shr_u(z, 1), i32x4.neg(v128.and(z, one)));
-    v = i32x4.add(v, i8x16.swizzle(v, shiftA));
-    v = i32x4.add(v, i8x16.swizzle(v, shiftB));
-    const pages = i32x4.add(v, i8x16.swizzle(prev, carry));
-    prev = pages;
-    const fl = spreadFlags(<u32>load<u8>(flagsAt + <usize>j));
-    if (j < full) {
-      const o = <usize>j << 4;
-      v128.store(chunkPages + o, pages);
-      v128.store(chunkGaps + o, gaps);
-      store<u32>(chunkFlags + (<usize>j << 2), fl);
-    } else {
-      // the last group is partial: only its first count - 4j records are the block's
-      const n = <usize>(count - (j << 2));
-      v128.store(TAIL, pages);
-      memory.copy(chunkPages + (<usize>j << 4), TAIL, n << 2);
-      v128.store(TAIL, gaps);
-      memory.copy(chunkGaps + (<usize>j << 4), TAIL, n << 2);
-      store<u32>(TAIL, fl);
-      memory.copy(chunkFlags + (<usize>j << 2), TAIL, n);
-    }
-  }
+  const pp = gapCtl + <usize>g;
+  // one loop a stride, so that its lane shifts are constant shuffles
+  if (k == 1) decodeGroups(1, count, pp, pp + <usize>P, flagsAt, pageCtl, gapCtl);
+  else if (k == 2) decodeGroups(2, count, pp, pp + <usize>P, flagsAt, pageCtl, gapCtl);
+  else if (k == 3) decodeGroups(3, count, pp, pp + <usize>P, flagsAt, pageCtl, gapCtl);
+  else decodeGroups(4, count, pp, pp + <usize>P, flagsAt, pageCtl, gapCtl);
   return DECODE_OK;
 }

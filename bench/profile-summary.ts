@@ -4,7 +4,11 @@
 // the sampled time.
 //
 //   node --cpu-prof --cpu-prof-dir=prof bin/ampom.js run --workload T.amt --policy none --no-baselines
-//   npx tsx bench/profile-summary.ts prof/*.cpuprofile [--top 15]
+//   npx tsx bench/profile-summary.ts prof/*.cpuprofile [--top 15] [--wat build/release.wat]
+//
+// The release WebAssembly has no name section, so V8 calls its functions
+// wasm-function[N]; with --wat (the text of the same build: npx asc assembly/index.ts
+// --target release --textFile build/release.wat) they get their names back.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
@@ -19,7 +23,16 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: "string", default: "15" } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: "string", default: "15" }, wat: { type: "string" } } });
+// function index -> name, from the order of (func ...) in the text (after any imports)
+const wasmNames: string[] = [];
+if (values.wat) {
+  for (const m of readFileSync(values.wat, "utf8").matchAll(/^ \((?:import "[^"]*" "[^"]*" \(func|func) \$(\S+)/gm)) wasmNames.push(m[1]);
+}
+function wasmName(f: Node["callFrame"]): string {
+  const m = /^wasm-function\[(\d+)\]/.exec(f.functionName);
+  return m && wasmNames[Number(m[1])] ? wasmNames[Number(m[1])] : f.functionName;
+}
 if (positionals.length === 0) {
   console.error("usage: npx tsx bench/profile-summary.ts FILE.cpuprofile [--top N]");
   process.exit(2);
@@ -27,9 +40,13 @@ if (positionals.length === 0) {
 
 /** The group a function's self time counts in. */
 function group(f: Node["callFrame"]): string {
-  const name = f.functionName;
+  const name = wasmName(f);
   const url = f.url;
-  if (url.includes(".wasm") || url.startsWith("wasm://")) return /decodeBlock|hashBlock/.test(name) ? "wasm: trace decoding and checksum" : "wasm: replay (run loops, policies)";
+  if (url.includes(".wasm") || url.startsWith("wasm://")) {
+    if (/decodeBlock|hashBlock/.test(name)) return "wasm: trace decoding and checksum";
+    if (/firstBadRecord/.test(name)) return "wasm: page range check";
+    return "wasm: replay (run loops, policies)";
+  }
   if (name === "(garbage collector)") return "garbage collection";
   if (name === "(program)" || name === "(idle)") return "V8 and start-up (program, idle)";
   if (name === "readSync" || name === "read" || /fs/.test(url) && /read/i.test(name)) return "file reads";
@@ -54,7 +71,7 @@ for (const file of positionals) {
   const byGroup = new Map<string, number>();
   for (const [id, us] of self) {
     const f = byId.get(id)!.callFrame;
-    const key = `${f.functionName || "(anonymous)"} ${f.url.replace(/^.*\/(src|assembly|build|dist|node_modules)\//, "$1/")}${f.lineNumber >= 0 ? `:${f.lineNumber + 1}` : ""}`;
+    const key = `${wasmName(f) || "(anonymous)"} ${f.url.replace(/^.*\/(src|assembly|build|dist|node_modules)\//, "$1/")}${f.lineNumber >= 0 ? `:${f.lineNumber + 1}` : ""}`;
     byFunction.set(key, (byFunction.get(key) ?? 0) + us);
     byGroup.set(group(f), (byGroup.get(group(f)) ?? 0) + us);
   }
