@@ -56,24 +56,26 @@ export function formatReport(r: BenchReport): string {
   if (r.native?.length) {
     out.push(
       "",
-      "Native anchor (policy none, amt v2; records per CPU-second: end to end of the whole trace, and marginal between its first half and the whole; ratios of the marginal rates)",
+      "Native anchor (policy none; amt v2 unless marked v1; records per CPU-second: end to end of the whole trace, and marginal between its first half and the whole; ratios of the marginal rates)",
       "",
     );
     const x = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}x` : "-");
     const r2 = (v: number) => (Number.isFinite(v) ? rate(v) : "-");
     out.push(
       table(
-        ["trace", "records", "v1 B/rec", "v2 B/rec", "native e2e", "wasm e2e", "ref e2e", "native marginal", "wasm marginal", "ref marginal", "wasm/native", "wasm/ref", "same faults"],
+        ["trace", "records", "v1 B/rec", "v2 B/rec", "native e2e", "wasm e2e", "wasm v1 e2e", "ref e2e", "native marginal", "wasm marginal", "wasm v1 marginal", "ref marginal", "wasm/native", "wasm/ref", "same faults"],
         r.native.map((n) => [
           n.trace,
           String(n.records),
-          n.bytesPerRecordV1 !== undefined ? n.bytesPerRecordV1.toFixed(2) : "-",
+          n.bytesPerRecordV1.toFixed(2),
           n.bytesPerRecordV2.toFixed(2),
           r2(n.native),
           r2(n.wasm),
+          r2(n.wasmV1),
           r2(n.reference),
           r2(n.nativeMarginal),
           r2(n.wasmMarginal),
+          r2(n.wasmV1Marginal),
           r2(n.referenceMarginal),
           x(n.wasmOfNative),
           x(n.wasmOfReference),

@@ -60,11 +60,14 @@ export interface EndToEndRow {
 export interface NativeRow {
   trace: string;
   records: number;
-  /** bytes a record of the file as given, when it was amt v1 */
-  bytesPerRecordV1?: number;
+  /** bytes a record of the same records as amt v1 and v2 */
+  bytesPerRecordV1: number;
   bytesPerRecordV2: number;
   /** end-to-end records per CPU-second of the whole trace */
   wasm: number;
+  /** the WebAssembly core on the same records as amt v1 (read, CRC-checked and copied in JavaScript) */
+  wasmV1: number;
+  wasmV1Marginal: number;
   reference: number;
   /** NaN when no C compiler was there */
   native: number;
