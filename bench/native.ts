@@ -148,8 +148,11 @@ export async function runNative(req: NativeRequest): Promise<{ rows: NativeRow[]
       for (let k = 0; k < 2; k++) t.reference[k].push(await simulatorRun(sizes[k], "reference"));
       const records = [t.wasm[0][0].records, t.wasm[1][0].records];
       const ms = (core: string, k: number) => median(t[core][k].map((x) => x.ms));
-      const endToEnd = (core: string) => (t[core][1].length ? (records[1] * 1000) / ms(core, 1) : NaN);
-      const marginal = (core: string) => (t[core][1].length ? ((records[1] - records[0]) * 1000) / (ms(core, 1) - ms(core, 0)) : NaN);
+      // null: not measured (no compiler), or the two lengths too close to time apart
+      const endToEnd = (core: string) => (t[core][1].length && ms(core, 1) > 0 ? (records[1] * 1000) / ms(core, 1) : null);
+      const marginal = (core: string) =>
+        t[core][1].length && ms(core, 1) > ms(core, 0) ? ((records[1] - records[0]) * 1000) / (ms(core, 1) - ms(core, 0)) : null;
+      const ratio = (a: number | null, b: number | null) => (a !== null && b !== null ? a / b : null);
       const same = (core: string) => t[core][1].every((x) => x.faults === t.wasm[1][0].faults && x.zeroFills === t.wasm[1][0].zeroFills && x.records === records[1]);
       const row: NativeRow = {
         trace: src.label,
@@ -164,8 +167,8 @@ export async function runNative(req: NativeRequest): Promise<{ rows: NativeRow[]
         wasmMarginal: marginal("wasm"),
         referenceMarginal: marginal("reference"),
         nativeMarginal: marginal("native"),
-        wasmOfNative: marginal("wasm") / marginal("native"),
-        wasmOfReference: marginal("wasm") / marginal("reference"),
+        wasmOfNative: ratio(marginal("wasm"), marginal("native")),
+        wasmOfReference: ratio(marginal("wasm"), marginal("reference")),
         sameFaults: same("reference") && same("wasmV1") && (note !== undefined || same("native")),
       };
       rows.push(row);

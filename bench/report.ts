@@ -59,8 +59,8 @@ export function formatReport(r: BenchReport): string {
       "Native anchor (policy none; amt v2 unless marked v1; records per CPU-second: end to end of the whole trace, and marginal between its first half and the whole; ratios of the marginal rates)",
       "",
     );
-    const x = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}x` : "-");
-    const r2 = (v: number) => (Number.isFinite(v) ? rate(v) : "-");
+    const x = (v: number | null) => (v !== null ? `${v.toFixed(2)}x` : "-");
+    const r2 = (v: number | null) => (v !== null ? rate(v) : "-");
     out.push(
       table(
         ["trace", "records", "v1 B/rec", "v2 B/rec", "native e2e", "wasm e2e", "wasm v1 e2e", "ref e2e", "native marginal", "wasm marginal", "wasm v1 marginal", "ref marginal", "wasm/native", "wasm/ref", "same faults"],

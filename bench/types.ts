@@ -63,22 +63,23 @@ export interface NativeRow {
   /** bytes a record of the same records as amt v1 and v2 */
   bytesPerRecordV1: number;
   bytesPerRecordV2: number;
-  /** end-to-end records per CPU-second of the whole trace */
-  wasm: number;
+  // records per CPU-second; null where not measured (no C compiler) or where the two
+  // lengths ran too close in time to tell apart (smoke sizes)
+  /** end to end, the whole trace */
+  wasm: number | null;
   /** the WebAssembly core on the same records as amt v1 (read, CRC-checked and copied in JavaScript) */
-  wasmV1: number;
-  wasmV1Marginal: number;
-  reference: number;
-  /** NaN when no C compiler was there */
-  native: number;
-  /** records per CPU-second between the trace's first half and the whole */
-  wasmMarginal: number;
-  referenceMarginal: number;
-  nativeMarginal: number;
-  /** marginal rates: wasm / native and wasm / reference */
-  wasmOfNative: number;
-  wasmOfReference: number;
-  /** the three gave the same remote faults and zero-fills */
+  wasmV1: number | null;
+  reference: number | null;
+  native: number | null;
+  /** marginal: between the trace's first half and the whole */
+  wasmMarginal: number | null;
+  wasmV1Marginal: number | null;
+  referenceMarginal: number | null;
+  nativeMarginal: number | null;
+  /** ratios of the marginal rates: wasm / native and wasm / reference */
+  wasmOfNative: number | null;
+  wasmOfReference: number | null;
+  /** every run gave the same remote faults, zero-fills and records */
   sameFaults: boolean;
 }
 

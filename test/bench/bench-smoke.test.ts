@@ -30,8 +30,8 @@ describe("bench harness (smoke)", () => {
     expect(r.native?.length).toBe(1);
     for (const n of r.native!) {
       expect(n.records).toBeGreaterThan(0);
-      for (const x of [n.wasm, n.wasmV1, n.reference, n.bytesPerRecordV1, n.bytesPerRecordV2]) expect(Number.isFinite(x) && x > 0).toBe(true);
-      if (!r.nativeNote) expect(Number.isFinite(n.native) && n.native > 0).toBe(true);
+      for (const x of [n.wasm, n.wasmV1, n.reference, n.bytesPerRecordV1, n.bytesPerRecordV2]) expect(x! > 0).toBe(true);
+      if (!r.nativeNote) expect(n.native! > 0).toBe(true);
       expect(n.sameFaults).toBe(true);
     }
     const json = JSON.parse(JSON.stringify(r));
