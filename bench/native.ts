@@ -101,13 +101,18 @@ export interface NativeRequest {
   log: (line: string) => void;
 }
 
+/** A built-in workload with the passes that give at least `records` records (records
+ * grow linearly with the passes; the first also fills the arrays). */
+export async function workloadWithRecords(workload: string, memory: string, records: number): Promise<{ w: Workload; iterations: number }> {
+  const passes = async (iterations: number) => scenarioWorkload(resolveOptions({ workload, memory, iterations }));
+  const [r1, r2] = [(await passes(1)).records, (await passes(2)).records];
+  const iterations = Math.max(1, Math.ceil(1 + (records - r1) / (r2 - r1)));
+  return { w: await passes(iterations), iterations };
+}
+
 /** The generated trace: the `stream` kernel (HPCC's STREAM triad over three arrays). */
 async function generatedWorkload(records: number): Promise<Workload> {
-  const memory = "256MiB";
-  const passes = async (iterations: number) => scenarioWorkload(resolveOptions({ workload: "stream", memory, iterations }));
-  // records grow linearly with the passes (the first pass also fills the arrays)
-  const [r1, r2] = [(await passes(1)).records, (await passes(2)).records];
-  return passes(Math.max(1, Math.ceil(1 + (records - r1) / (r2 - r1))));
+  return (await workloadWithRecords("stream", "256MiB", records)).w;
 }
 
 export async function runNative(req: NativeRequest): Promise<{ rows: NativeRow[]; note?: string }> {
