@@ -470,10 +470,17 @@ function openFile(file: string): number {
   }
 }
 
-/** Writes an amt file's blocks to an open descriptor: the header (patched with the
- * sizes in v2 at the end), blocks of `blockRecords`, the trailer. */
+/** Writes an amt file's blocks to an open descriptor: the header, blocks of
+ * `blockRecords`, the trailer, and the header again at the end with what only the
+ * records tell: their count, distinct pages and accesses (counted here, whatever the
+ * caller said), and in v2 the sizes. */
 export class AmtWriter {
   private blocks = 0;
+  private records = 0;
+  private accesses = 0;
+  private distinct = 0;
+  /** one bit a dense page: seen in a record */
+  private readonly seen: Uint8Array;
   private chain = 0;
   private position: number;
   private maxBlockBytes = 0;
@@ -489,11 +496,24 @@ export class AmtWriter {
     const header = encodeHeader(h, version);
     writeSync(fd, header, 0, header.length, 0);
     this.position = header.length;
+    this.seen = new Uint8Array(Math.ceil(h.pageCount / 8));
     this.out = new Uint8Array(version === 1 ? BLOCK_HEAD + 9 * h.blockRecords : maxPayloadBytes(h.blockRecords));
   }
 
   /** One block of `c` records (c = blockRecords except for the last block). */
   addBlock(pages: Uint32Array, gaps: Uint32Array, flags: Uint8Array, c: number): void {
+    const seen = this.seen;
+    for (let i = 0; i < c; i++) {
+      const p = pages[i];
+      if (p >= this.h.pageCount) throw new Error(`record ${this.records + i} names page ${p}, outside the ${this.h.pageCount} pages`);
+      const bit = 1 << (p & 7);
+      if (!(seen[p >>> 3] & bit)) {
+        seen[p >>> 3] |= bit;
+        this.distinct++;
+      }
+      this.accesses += gaps[i];
+    }
+    this.records += c;
     if (this.version === 1) {
       const b = this.out;
       new Uint32Array(b.buffer, BLOCK_HEAD, c).set(pages.subarray(0, c));
@@ -537,10 +557,9 @@ export class AmtWriter {
     t.writeUInt32LE(this.blocks, 8);
     t.writeUInt32LE(this.chain >>> 0, 12);
     this.write(t);
-    if (this.version === 2) {
-      const header = encodeHeader(this.h, 2, this.maxBlockBytes, this.position);
-      writeSync(this.fd, header, 0, header.length, 0);
-    }
+    const h = { ...this.h, records: this.records, pages: this.distinct, accesses: this.accesses };
+    const header = encodeHeader(h, this.version, this.maxBlockBytes, this.position);
+    writeSync(this.fd, header, 0, header.length, 0);
     return this.position;
   }
 }
