@@ -9,6 +9,7 @@ import type { Workload } from "../workloads/types.js";
 import { CapacityError } from "../core/types.js";
 import { openAmtWorkload, sniffTrace } from "../trace/open.js";
 import { traceInputBytes } from "../trace/amt-codec.js";
+import type { AmtHeader } from "../trace/amt.js";
 import type { Scenario } from "./options.js";
 
 const WASM_MEMORY_BYTES = 2 ** 32;
@@ -60,7 +61,10 @@ export function preflight(s: Scenario): void {
   // damaged file, or the wrong page size, is refused before anything runs
   if (sniffTrace(s.workload) === "amt") {
     const w = openAmtWorkload(s.workload, s.pageSize);
-    if (w.pageCount > maxCorePages(s.chunkRecords)) throw new Error(`workload ${s.workload}: the trace has ${capacityMessage(w.pageCount, s)}`);
+    // an amt v2 trace is decoded inside the core, whose chunk then holds a whole block
+    const header = (w as { header?: AmtHeader }).header;
+    const chunkRecords = Math.max(s.chunkRecords, header?.version === 2 ? header.blockRecords : 0);
+    if (w.pageCount > maxCorePages(chunkRecords)) throw new Error(`workload ${s.workload}: the trace has ${capacityMessage(w.pageCount, { ...s, chunkRecords })}`);
   }
 }
 
