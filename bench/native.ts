@@ -91,6 +91,9 @@ function nativeRun(bin: string, file: string, like: Timed): Timed {
   return { ms: o.cpuMs, faults: o.remoteFaults, zeroFills: o.zeroFills, records: o.records, faultNs: like.faultNs };
 }
 
+/** Traces shorter than this get no marginal rate (but for smoke sizes). */
+const MARGINAL_RECORDS = 4_000_000;
+
 export interface NativeRequest {
   /** records of the generated trace (its half is the shorter length) */
   records: number;
@@ -153,10 +156,13 @@ export async function runNative(req: NativeRequest): Promise<{ rows: NativeRow[]
       for (let k = 0; k < 2; k++) t.reference[k].push(await simulatorRun(sizes[k], "reference"));
       const records = [t.wasm[0][0].records, t.wasm[1][0].records];
       const ms = (core: string, k: number) => median(t[core][k].map((x) => x.ms));
-      // null: not measured (no compiler), or the two lengths too close to time apart
+      // null: not measured (no compiler), or a trace too short for its two lengths to
+      // time apart (a few milliseconds each)
       const endToEnd = (core: string) => (t[core][1].length && ms(core, 1) > 0 ? (records[1] * 1000) / ms(core, 1) : null);
       const marginal = (core: string) =>
-        t[core][1].length && ms(core, 1) > ms(core, 0) ? ((records[1] - records[0]) * 1000) / (ms(core, 1) - ms(core, 0)) : null;
+        t[core][1].length && ms(core, 1) > ms(core, 0) && (records[1] >= MARGINAL_RECORDS || req.records < MARGINAL_RECORDS)
+          ? ((records[1] - records[0]) * 1000) / (ms(core, 1) - ms(core, 0))
+          : null;
       const ratio = (a: number | null, b: number | null) => (a !== null && b !== null ? a / b : null);
       const same = (core: string) => t[core][1].every((x) => x.faults === t.wasm[1][0].faults && x.zeroFills === t.wasm[1][0].zeroFills && x.records === records[1]);
       const row: NativeRow = {
