@@ -414,7 +414,12 @@ export class AmtV2Stream extends BlockStream implements RecordStream {
   /** Makes up to `max` next records ready in the core's chunk and points the core's
    * cursor and chunk length at them; returns how many (0 at the end). The core's chunk
    * must hold blockRecords records. A block is decoded whole into chunk [0, c) and
-   * then handed out in pieces of at most `max`. */
+   * then handed out in pieces of at most `max`.
+   * For several scenarios on one trace (issue 14, item 2) the plan is to read, check
+   * and decode each block once, in one core, and copy the decoded block into the other
+   * cores' chunks with three TypedArray.set calls (9 bytes a record, a memcpy, cheaper
+   * than decoding again and it reads the file once); each scenario then keeps its own
+   * window [at, at + avail) over its copy, as here. Blocks decode independently. */
   feedCore(core: SimCore, views: CoreViews, max: number): number {
     if (this.avail === 0) {
       const input = core.traceInput();
