@@ -29,7 +29,7 @@ export async function runBench(req: BenchRequest): Promise<BenchReport> {
   const micro = parts.includes("micro") ? await runMicro(sizes, log) : [];
   const endToEnd = parts.includes("e2e") ? await runEndToEnd(sizes, log, req.workloads) : [];
   const native = parts.includes("native")
-    ? await runNative({ records: sizes.nativeRecords, repeats: sizes.repeats, traces: req.traces ?? [], log })
+    ? await runNative({ records: sizes.nativeRecords, repeats: Math.max(sizes.repeats, sizes.mode === "smoke" ? 1 : 5), traces: req.traces ?? [], log })
     : { rows: [] };
   return {
     schema: "ampom-bench/1",

@@ -62,12 +62,6 @@ interface Timed {
   faultNs: number;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
 /** One simulator run of the trace file, CPU time in this process. */
 async function simulatorRun(file: string, core: "wasm" | "reference"): Promise<Timed> {
   const s: Scenario = resolveOptions({ workload: file, policy: "none", core, baselines: false });
@@ -97,7 +91,7 @@ const MARGINAL_RECORDS = 4_000_000;
 export interface NativeRequest {
   /** records of the generated trace (its half is the shorter length) */
   records: number;
-  /** repeats of the wasm and native runs (the reference runs once) */
+  /** repeats of the wasm and native runs, the fastest counted (the reference runs once) */
   repeats: number;
   /** trace files to measure besides the generated one */
   traces: string[];
@@ -155,7 +149,9 @@ export async function runNative(req: NativeRequest): Promise<{ rows: NativeRow[]
       }
       for (let k = 0; k < 2; k++) t.reference[k].push(await simulatorRun(sizes[k], "reference"));
       const records = [t.wasm[0][0].records, t.wasm[1][0].records];
-      const ms = (core: string, k: number) => median(t[core][k].map((x) => x.ms));
+      // the least disturbed repeat: a marginal rate is the difference of two short runs,
+      // and on a shared machine a run is only ever slowed down by its neighbours
+      const ms = (core: string, k: number) => Math.min(...t[core][k].map((x) => x.ms));
       // null: not measured (no compiler), or a trace too short for its two lengths to
       // time apart (a few milliseconds each)
       const endToEnd = (core: string) => (t[core][1].length && ms(core, 1) > 0 ? (records[1] * 1000) / ms(core, 1) : null);

@@ -56,7 +56,7 @@ export function formatReport(r: BenchReport): string {
   if (r.native?.length) {
     out.push(
       "",
-      "Native anchor (policy none; amt v2 unless marked v1; records per CPU-second: end to end of the whole trace, and marginal between its first half and the whole; ratios of the marginal rates)",
+      "Native anchor (policy none; amt v2 unless marked v1; records per CPU-second, fastest of the repeats: end to end of the whole trace, and marginal between its first half and the whole; ratios of the marginal rates)",
       "",
     );
     const x = (v: number | null) => (v !== null ? `${v.toFixed(2)}x` : "-");
