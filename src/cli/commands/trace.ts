@@ -1,4 +1,5 @@
-// `ampom trace import FILE|- -o OUT.amt` and `ampom trace info FILE [--json]`.
+// `ampom trace import FILE|- -o OUT.amt`, `ampom trace info FILE [--json]` and
+// `ampom trace capture` (trace-capture.ts).
 import { Command } from "commander";
 import { statSync } from "node:fs";
 import { openAmt } from "../../trace/amt.js";
@@ -8,6 +9,7 @@ import { formatBytes } from "../../util/units.js";
 import { table } from "../format.js";
 import { progressBar } from "../progress.js";
 import { parseNumber } from "../run-options.js";
+import { parseCount, registerTraceCapture } from "./trace-capture.js";
 import type { Workload } from "../../workloads/types.js";
 
 export function registerTrace(program: Command): void {
@@ -18,6 +20,8 @@ export function registerTrace(program: Command): void {
     .argument("<file>", "trace file, or - for standard input")
     .requiredOption("-o, --out <file>", "amt file to write (written atomically)")
     .option("--page-size <bytes>", "page size in bytes", parseNumber, 4096)
+    .option("--skip <n>", "records to drop from the start", parseCount, 0)
+    .option("--max-records <n>", "keep at most this many records (the rest is not read)", parseCount)
     .option("-q, --quiet", "no progress output")
     .action(async (file: string, o) => {
       const total = file === "-" ? 0 : statSync(file, { throwIfNoEntry: false })?.size ?? 0;
@@ -31,6 +35,8 @@ export function registerTrace(program: Command): void {
             last = bytes;
             bar.update(bytes, Math.max(total, bytes), `${lines} lines`);
           },
+          skipRecords: o.skip,
+          maxRecords: o.maxRecords,
         });
         bar.stop();
         if (!o.quiet) {
@@ -42,6 +48,7 @@ export function registerTrace(program: Command): void {
         bar.stop();
       }
     });
+  registerTraceCapture(trace);
   trace
     .command("info")
     .description("summarise a trace: records, distinct pages, accesses, regions")
