@@ -2,9 +2,8 @@
 // `ampom trace capture` (trace-capture.ts).
 import { Command } from "commander";
 import { statSync } from "node:fs";
-import { openAmt } from "../../trace/amt.js";
 import { importTrace } from "../../trace/import.js";
-import { openTraceWorkload, sniffTrace } from "../../trace/open.js";
+import { amtPageSize, openTraceWorkload, sniffTrace } from "../../trace/open.js";
 import { formatBytes } from "../../util/units.js";
 import { table } from "../format.js";
 import { progressBar } from "../progress.js";
@@ -57,13 +56,13 @@ export function registerTrace(program: Command): void {
     .option("--json", "print one JSON object")
     .action(async (file: string, o) => {
       const kind = sniffTrace(file);
-      const w = (await openTraceWorkload(file, kind === "amt" ? readPageSize(file) : o.pageSize)) as Workload & {
+      const w = (await openTraceWorkload(file, kind === "amt" || kind === "amt-gzip" ? amtPageSize(file) : o.pageSize)) as Workload & {
         header?: { pages: number; accesses: number };
       };
       const h = w.header!;
       const info = {
         file,
-        format: kind === "amt" ? "amt" : kind === "gzip" ? "text (gzip)" : "text",
+        format: { amt: "amt", "amt-gzip": "amt (gzip)", gzip: "text (gzip)", text: "text" }[kind],
         pageSize: w.pageSize,
         records: w.records,
         pages: h.pages,
@@ -85,8 +84,4 @@ export function registerTrace(program: Command): void {
           "\n",
       );
     });
-}
-
-function readPageSize(file: string): number {
-  return openAmt(file).pageSize;
 }
