@@ -3,7 +3,8 @@
 // (lightweight with each policy, post-copy with each push order). The runs themselves
 // are sweeps (src/sweep): worker threads, one results file per sweep, resumable.
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { pushOrders } from "../migration/push-orders/index.js";
 import { policies } from "../policies/registry.js";
@@ -73,6 +74,18 @@ export function parseCondition(spec: string): EvalCondition {
   return { id: spec.trim(), network: m[1], background };
 }
 
+/** A path relative to the working folder when it is below it (results then read the
+ * same in every clone), else absolute. */
+function shortPath(abs: string): string {
+  const rel = relative(process.cwd(), abs);
+  return rel.startsWith("..") || isAbsolute(rel) ? abs : rel;
+}
+
+/** The repository's corpus (src/evaluate and dist/evaluate are two folders below the root). */
+export function defaultManifest(): string {
+  return shortPath(fileURLToPath(new URL("../../corpus/manifest.json", import.meta.url)));
+}
+
 const manifestSchema = z.object({
   programs: z
     .array(z.object({ name: z.string().min(1), kind: z.string(), half: z.enum(["tuning", "test"]), file: z.string().min(1) }).passthrough())
@@ -94,7 +107,7 @@ export function corpusWorkloads(manifest: string, only?: string[]): EvalWorkload
   const base = dirname(resolve(manifest));
   return parsed.programs
     .filter((p) => !only || only.includes(p.name))
-    .map((p) => ({ name: p.name, workload: isAbsolute(p.file) ? p.file : join(base, p.file), kind: p.kind, group: p.half }));
+    .map((p) => ({ name: p.name, workload: shortPath(isAbsolute(p.file) ? p.file : join(base, p.file)), kind: p.kind, group: p.half }));
 }
 
 export function kernelWorkloads(names: string[], memory: string): EvalWorkload[] {

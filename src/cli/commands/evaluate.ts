@@ -3,7 +3,7 @@
 import { Command } from "commander";
 import { availableParallelism } from "node:os";
 import {
-  allConfigs, corpusWorkloads, DEFAULT_CONDITIONS, DEFAULT_POINTS, evaluate, evaluationText, HPCC_KERNELS, kernelWorkloads, parseCondition,
+  allConfigs, corpusWorkloads, DEFAULT_CONDITIONS, defaultManifest, DEFAULT_POINTS, evaluate, evaluationText, HPCC_KERNELS, kernelWorkloads, parseCondition,
 } from "../../evaluate/index.js";
 import { writeFileAtomic } from "../../util/atomic-file.js";
 import { progressBar } from "../progress.js";
@@ -16,7 +16,7 @@ export function registerEvaluate(program: Command): void {
   program
     .command("evaluate")
     .description("every policy and push order on the trace corpus and the HPCC kernels: win tables, gap closed, network cost")
-    .option("--corpus <manifest>", "the trace corpus's manifest", "corpus/manifest.json")
+    .option("--corpus <manifest>", "the trace corpus's manifest (default: the repository's corpus/manifest.json)")
     .option("--traces <names>", "only these corpus traces, comma-separated (default: all; none for no traces)", list)
     .option("--kernels <names>", `HPCC kernels, comma-separated (default: ${HPCC_KERNELS.join(",")}; none for no kernels)`, list)
     .option("-m, --memory <size>", "the kernels' memory", "64MiB")
@@ -42,7 +42,7 @@ Examples:
     )
     .action(async (o) => {
       const none = (xs: string[] | undefined) => xs?.length === 1 && xs[0] === "none";
-      const traces = none(o.traces) ? [] : corpusWorkloads(o.corpus, o.traces);
+      const traces = none(o.traces) ? [] : corpusWorkloads(o.corpus ?? defaultManifest(), o.traces);
       const kernels = none(o.kernels) ? [] : kernelWorkloads(o.kernels ?? HPCC_KERNELS, o.memory);
       const configs = allConfigs();
       for (const id of o.configs ?? []) if (!configs.some((c) => c.id === id)) throw new Error(`unknown configuration "${id}" (known: ${configs.map((c) => c.id).join(", ")})`);
