@@ -1,17 +1,20 @@
 // Captures the trace corpus again: `node corpus/capture.mjs [NAME...]` (all when no
-// name is given; `--readme` only rewrites README.md's table from manifest.json). For each program it generates the inputs (inputs.mjs), compiles the
-// corpus's own C programs, runs the command under `ampom trace capture` (each capture
-// under the shared CPU lock, one at a time), gzips the amt into traces/NAME.amt.gz and
-// records in manifest.json what was run, on what, with which tool versions, and what
-// came out. Needs the project built (npm run build), valgrind, gcc and the Debian
-// packages the programs come from (it installs the missing ones with apt-get).
+// name is given; `--readme` only rewrites README.md's table from manifest.json;
+// `--native [NAME...]` only measures the native run times again). It
+// generates the inputs (inputs.mjs), compiles the corpus's own C programs, runs each
+// command under `ampom trace capture`, one at a time, gzips the amt into
+// traces/NAME.amt.gz, and records in manifest.json what was run, on what, with which
+// tool versions, and what came out. The whole batch runs under the shared CPU lock
+// (/tmp/ampom-cpu.lock). Needs the project built (npm run build), valgrind, gcc and the
+// Debian packages the programs come from (it installs the missing ones with apt-get).
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { commandOf, ENV, here, prepare, PROGRAMS, reset, run } from "./programs.mjs";
+import { commandOf, ENV, here, native, prepare, PROGRAMS, reset, run } from "./programs.mjs";
 
 const repo = join(here, "..");
 const LOCK = "/tmp/ampom-cpu.lock";
@@ -68,7 +71,8 @@ function main() {
     updateReadme(JSON.parse(readFileSync(join(here, "manifest.json"), "utf8")));
     return;
   }
-  const asked = process.argv.slice(2);
+  const nativeOnly = process.argv[2] === "--native";
+  const asked = process.argv.slice(nativeOnly ? 3 : 2);
   for (const a of asked) if (!PROGRAMS.some((p) => p.name === a)) throw new Error(`unknown corpus program "${a}" (known: ${PROGRAMS.map((p) => p.name).join(", ")})`);
   const chosen = asked.length ? PROGRAMS.filter((p) => asked.includes(p.name)) : PROGRAMS;
   if (!existsSync(join(repo, "dist/cli/main.js"))) throw new Error("build the project first (npm run build)");
@@ -85,20 +89,21 @@ function main() {
     for (const p of chosen) {
       const command = commandOf(p, cc1);
       const amt = join(work, `${p.name}.amt`);
-      // native run time, best of three, for the slowdown figure
-      let native = Infinity;
-      for (let i = 0; i < 3; i++) {
-        reset(work);
-        const t = performance.now();
-        run(command[0], command.slice(1), { cwd: work, env: ENV, stdio: ["ignore", "ignore", "pipe"] });
-        native = Math.min(native, (performance.now() - t) / 1000);
+      const nativeSeconds = native(work, command);
+      if (nativeOnly) {
+        // only the native run time, into the manifest as it is
+        const entry = manifest.programs.find((e) => e.name === p.name);
+        if (entry) entry.nativeSeconds = Number(nativeSeconds.toFixed(4));
+        writeAtomic(manifestFile, JSON.stringify(manifest, null, 2) + "\n");
+        updateReadme(manifest);
+        continue;
       }
       reset(work);
       const bounds = ["--max-records", String(MAX_RECORDS), ...(p.skip ? ["--skip", String(p.skip)] : [])];
       console.error(`corpus: capturing ${p.name} (${command.join(" ")})`);
       // the program's stdout is discarded (what it is connected to can change its
-      // behaviour, so it is always the same); the time is the capture's own, not the wait for the lock
-      const cap = spawnSync("flock", [LOCK, process.execPath, join(repo, "bin/ampom.js"), "trace", "capture", "-o", amt, ...bounds, "--", ...command], {
+      // behaviour, so it is always the same)
+      const cap = spawnSync(process.execPath, [join(repo, "bin/ampom.js"), "trace", "capture", "-o", amt, ...bounds, "--", ...command], {
         cwd: work,
         env: ENV,
         encoding: "utf8",
@@ -132,7 +137,7 @@ function main() {
         file: `traces/${p.name}.amt.gz`,
         compressedBytes: statSync(file).size,
         amtBytes: statSync(amt).size,
-        nativeSeconds: Number(native.toFixed(4)),
+        nativeSeconds: Number(nativeSeconds.toFixed(4)),
         captureSeconds: Number(seconds.toFixed(1)),
       };
       manifest.programs = [...manifest.programs.filter((e) => e.name !== p.name), entry].sort(
@@ -157,7 +162,16 @@ function main() {
 }
 
 try {
-  main();
+  if (process.env.AMPOM_CORPUS_LOCKED === "1" || process.argv[2] === "--readme") main();
+  else {
+    // the whole batch under the shared CPU lock, taken once: the captures run one at a
+    // time, and their times are not stretched by other heavy work on the machine
+    const r = spawnSync("flock", [LOCK, process.execPath, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+      stdio: "inherit",
+      env: { ...process.env, AMPOM_CORPUS_LOCKED: "1" },
+    });
+    process.exitCode = r.status ?? 1;
+  }
 } catch (err) {
   console.error(`corpus: ${err instanceof Error ? err.message : err}`);
   process.exit(1);

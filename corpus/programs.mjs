@@ -58,3 +58,27 @@ export const commandOf = (p, cc1) => p.command.map((a) => (a === "CC1" ? cc1 : a
 export function reset(work) {
   for (const f of ["bin/kv.mdb", "bin/kv.kct"]) spawnSync("rm", ["-f", join(work, f)]);
 }
+
+/** Best wall-clock seconds of `repeats` runs of argv (in `work`, stdout discarded). */
+export function best(work, repeats, argv) {
+  let t = Infinity;
+  for (let i = 0; i < repeats; i++) {
+    reset(work);
+    const start = performance.now();
+    const r = spawnSync(argv[0], argv.slice(1), { cwd: work, env: ENV, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+    const s = (performance.now() - start) / 1000;
+    if (r.status !== 0) throw new Error(`${argv.join(" ")}: exit ${r.status}\n${r.stderr}`);
+    t = Math.min(t, s);
+  }
+  return t;
+}
+
+const NATIVE_RUNS = 40;
+
+/** Mean wall-clock seconds of a native run, NATIVE_RUNS of them in one shell loop
+ * (starting a process from Node takes milliseconds, as long as some programs run). */
+export function native(work, argv) {
+  const loop = `i=0; while [ $i -lt ${NATIVE_RUNS} ]; do rm -f bin/kv.mdb bin/kv.kct; "$@" >/dev/null || exit 1; i=$((i+1)); done`;
+  return best(work, 1, ["sh", "-c", loop, "sh", ...argv]) / NATIVE_RUNS;
+}
+

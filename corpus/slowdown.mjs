@@ -2,41 +2,28 @@
 // corpus/slowdown.mjs NAME...` (corpus programs that run to completion within the
 // capture bound). For each: the native run, valgrind with no tool (its JIT alone),
 // lackey writing its trace to /dev/null, and the whole `ampom trace capture`
-// (lackey + the importer), wall clock, best of `REPEATS`, all under the CPU lock.
+// (lackey + the importer), wall clock, all under the CPU lock. The native time is the
+// mean of NATIVE_RUNS runs in one shell loop (starting a process from Node takes
+// milliseconds, as long as some of these programs run); the others, best of two.
 // Prints a markdown table and replaces the one in README.md between its markers.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { commandOf, ENV, here, prepare, PROGRAMS, reset } from "./programs.mjs";
+import { best, commandOf, here, native, prepare, PROGRAMS } from "./programs.mjs";
 
 const LOCK = "/tmp/ampom-cpu.lock";
-const REPEATS = 3;
 const ampom = [process.execPath, join(here, "../bin/ampom.js")];
-
-/** Best wall-clock seconds of `REPEATS` runs of argv (in `work`, stdout discarded). */
-function best(work, argv) {
-  let t = Infinity;
-  for (let i = 0; i < REPEATS; i++) {
-    reset(work);
-    const start = performance.now();
-    const r = spawnSync(argv[0], argv.slice(1), { cwd: work, env: ENV, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
-    const s = (performance.now() - start) / 1000;
-    if (r.status !== 0) throw new Error(`${argv.join(" ")}: exit ${r.status}\n${r.stderr}`);
-    t = Math.min(t, s);
-  }
-  return t;
-}
 
 function measure(work, cc1, p) {
   const cmd = commandOf(p, cc1);
   const out = join(work, "slowdown.amt");
   const row = {
     name: p.name,
-    native: best(work, cmd),
-    none: best(work, ["setarch", "-R", "valgrind", "--tool=none", ...cmd]),
-    lackey: best(work, ["setarch", "-R", "valgrind", "--tool=lackey", "--trace-mem=yes", "--log-file=/dev/null", ...cmd]),
-    capture: best(work, [...ampom, "trace", "capture", "-q", "-o", out, "--", ...cmd]),
+    native: native(work, cmd),
+    none: best(work, 2, ["setarch", "-R", "valgrind", "--tool=none", ...cmd]),
+    lackey: best(work, 2, ["setarch", "-R", "valgrind", "--tool=lackey", "--trace-mem=yes", "--log-file=/dev/null", ...cmd]),
+    capture: best(work, 2, [...ampom, "trace", "capture", "-q", "-o", out, "--", ...cmd]),
   };
   const info = JSON.parse(spawnSync(ampom[0], [ampom[1], "trace", "info", "--json", out], { encoding: "utf8" }).stdout);
   return { ...row, accesses: info.accesses, records: info.records };
@@ -57,7 +44,7 @@ try {
     console.error(`slowdown: ${n}`);
     return measure(work, cc1, p);
   });
-  const f = (x) => x.toFixed(3);
+  const f = (x) => (x < 0.1 ? x.toFixed(4) : x.toFixed(2));
   const x = (a, b) => `${Math.round(a / b)}x`;
   const lines = [
     "| program | accesses | native s | valgrind --tool=none s | lackey to /dev/null s | ampom trace capture s | none / native | lackey / native | capture / native | capture accesses/s |",
