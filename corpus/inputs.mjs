@@ -73,4 +73,13 @@ const files = {
     return `Minimize\n cost: ${terms.join(" + ")}\nSubject To\n${rows.join("\n")}\nEnd\n`;
   })(),
 };
+// slowdown.mjs: 300 numbers in a fixed shuffle, as test/fixtures/sort-lackey.amt was captured from
+files["numbers.txt"] = (() => {
+  const xs = Array.from({ length: 300 }, (_, i) => i + 1);
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = random(i + 1);
+    [xs[i], xs[j]] = [xs[j], xs[i]];
+  }
+  return xs.join("\n") + "\n";
+})();
 for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);

@@ -1,6 +1,6 @@
 // Measures how much slower programs run under valgrind's lackey: `node
-// corpus/slowdown.mjs NAME...` (corpus programs that run to completion within the
-// capture bound). For each: the native run, valgrind with no tool (its JIT alone),
+// corpus/slowdown.mjs`, on small whole runs of corpus programs (lackey takes seconds
+// to minutes for what runs in milliseconds). For each: the native run, valgrind with no tool (its JIT alone),
 // lackey writing its trace to /dev/null, and the whole `ampom trace capture`
 // (lackey + the importer), wall clock, all under the CPU lock. The native time is the
 // mean of NATIVE_RUNS runs in one shell loop (starting a process from Node takes
@@ -29,19 +29,24 @@ function measure(work, cc1, p) {
   return { ...row, accesses: info.accesses, records: info.records };
 }
 
-const names = process.argv.slice(2);
+/** Whole runs, small enough to finish in under a minute under lackey. */
+const RUNS = [
+  { name: "grep (the corpus's)", command: PROGRAMS.find((p) => p.name === "grep").command },
+  { name: "graph, 2,000 nodes", command: ["bin/graph", "2000", "6", "5"] },
+  { name: "cnn, 1 image", command: ["bin/cnn", "1"] },
+  { name: "bzip2 -9 of cnn.c", command: ["bzip2", "-9", "-c", "programs/cnn.c"] },
+  { name: "sort -n of 300 numbers", command: ["sort", "-n", "in/numbers.txt"] },
+];
 if (process.env.AMPOM_SLOWDOWN_LOCKED !== "1") {
   // one lock for the whole measurement: the figures are side by side on a quiet machine
-  const r = spawnSync("flock", [LOCK, process.execPath, process.argv[1], ...names], { stdio: "inherit", env: { ...process.env, AMPOM_SLOWDOWN_LOCKED: "1" } });
+  const r = spawnSync("flock", [LOCK, process.execPath, process.argv[1]], { stdio: "inherit", env: { ...process.env, AMPOM_SLOWDOWN_LOCKED: "1" } });
   process.exit(r.status ?? 1);
 }
 const work = mkdtempSync(join(tmpdir(), "ampom-slowdown-"));
 try {
   const cc1 = prepare(work);
-  const rows = names.map((n) => {
-    const p = PROGRAMS.find((x) => x.name === n);
-    if (!p) throw new Error(`unknown corpus program "${n}"`);
-    console.error(`slowdown: ${n}`);
+  const rows = RUNS.map((p) => {
+    console.error(`slowdown: ${p.name}`);
     return measure(work, cc1, p);
   });
   const f = (x) => (x < 0.1 ? x.toFixed(4) : x.toFixed(2));
