@@ -13,6 +13,15 @@ const TITLES: Record<(typeof GROUPS)[number], string> = {
 const pages = (x: number | undefined) => (x === undefined ? "-" : x >= 100 ? Math.round(x).toLocaleString("en-US") : x.toFixed(1));
 const gap = (x: number | undefined) => (x === undefined ? "n/a" : pct(x));
 
+/** The best configuration, with the ones that tie with it exactly. */
+export function bestLabel(w: WorkloadSummary): string {
+  if (allTie(w)) return "all tie";
+  return w.best + (w.tiedWithBest.length ? ` (= ${w.tiedWithBest.join(", ")})` : "");
+}
+
+/** Every online configuration gave the same runtimes (nothing to fetch after migration). */
+const allTie = (w: WorkloadSummary) => w.tiedWithBest.length === w.ranked - 1;
+
 export function winTable(ws: WorkloadSummary[]): string {
   const rows = ws.map((w) => {
     const best = w.standings.find((s) => s.config === w.best)!;
@@ -20,7 +29,7 @@ export function winTable(ws: WorkloadSummary[]): string {
     return [
       w.workload,
       w.kind,
-      w.best + (w.tiedWithBest.length ? ` (= ${w.tiedWithBest.join(", ")})` : ""),
+      bestLabel(w),
       gap(best.gapClosed),
       ours?.rank === undefined ? "-" : `${ours.rank} of ${w.ranked}`,
       gap(ours?.gapClosed),
@@ -45,7 +54,7 @@ export function configTable(ws: WorkloadSummary[], e: Evaluation): string {
       c.id + (c.clairvoyant ? " *" : ""),
       (mean(s.map((x) => x.relRuntime))! * 100).toFixed(1) + "%",
       gap(mean(gaps)),
-      c.clairvoyant ? "-" : String(s.filter((x) => x.rank === 1).length),
+      c.clairvoyant ? "-" : String(ws.filter((w, i) => s[i].rank === 1 && !allTie(w)).length),
       c.clairvoyant ? "-" : mean(s.map((x) => x.rank!))!.toFixed(1),
       pages(mean(s.map((x) => x.unusedPages))),
     ];
@@ -65,11 +74,11 @@ export function evaluationText(e: Evaluation): string {
     if (ws.length === 0) continue;
     const ours = ws.map((w) => w.ours).filter((x) => x !== undefined);
     const gaps = ours.filter((x) => x.gapClosed !== undefined).map((x) => x.gapClosed!);
-    const firsts = ours.filter((x) => x.rank === 1).length;
+    const firsts = ws.filter((w) => w.ours?.rank === 1 && !allTie(w)).length;
     out.push("", `${TITLES[g]}: ${ws.length} workloads`, "", winTable(ws), "");
     if (ours.length) {
       out.push(
-        `${OURS}: best or tied on ${firsts} of ${ws.length}; mean gap closed ${gaps.length ? pct(gaps.reduce((a, b) => a + b, 0) / gaps.length) : "n/a"}` +
+        `${OURS}: best or tied for best on ${firsts} of ${ws.length - ws.filter(allTie).length} (not counting workloads where all tie); mean gap closed ${gaps.length ? pct(gaps.reduce((a, b) => a + b, 0) / gaps.length) : "n/a"}` +
           ` over the ${gaps.length} workloads with a gap.`,
         "",
       );
@@ -83,7 +92,8 @@ export function evaluationText(e: Evaluation): string {
     "bounds, never ranked). Gap closed: (demand - runtime) / (demand - oracle), mean over the scenarios whose demand->oracle gap is",
     `at least ${100 * MIN_GAP}% of the demand runtime (n/a: none has). Unused pages: pages moved to the destination and never used there`,
     "(prefetched but unused + pushed but unused), mean per run. Lightweight configurations are named by their policy; (= ...)",
-    "lists configurations that tie with the best exactly.",
+    "lists configurations that tie with the best exactly; all tie: every online configuration gave the same runtimes (nothing",
+    "was fetched after migration), not counted as a win.",
   );
   return out.join("\n") + "\n";
 }

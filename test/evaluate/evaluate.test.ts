@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { pct } from "../../src/cli/format.js";
+import { bestLabel } from "../../src/evaluate/tables.js";
 import { allConfigs, corpusWorkloads, evaluate, evaluationText, kernelWorkloads, parseCondition, unusedPages, type Evaluation } from "../../src/evaluate/index.js";
 import { simulate } from "../../src/sim/simulate.js";
 import { ampom } from "../cli/capture.js";
@@ -74,7 +75,8 @@ describe("evaluate", () => {
       // the win table's row says the same
       const text = evaluationText(e);
       const row = text.split("\n").find((l) => l.startsWith(`${w.name} `))!;
-      expect(row).toContain(s.best);
+      expect(row).toContain(bestLabel(s));
+      expect(bestLabel(s)).toMatch(new RegExp(`^${s.best}`));
       expect(row).toContain(`${s.ours!.rank} of ${online.length}`);
       expect(row).toContain(gap === undefined ? "n/a" : pct(gap));
     }
