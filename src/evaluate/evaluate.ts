@@ -11,7 +11,7 @@ import { canonicalJson } from "../sweep/key.js";
 import { readResults } from "../sweep/results.js";
 import { sweep } from "../sweep/sweep.js";
 import {
-  DEMAND_ID, ORACLE_ID, planSweeps, type EvalCondition, type EvalConfig, type EvalPlan, type EvalWorkload,
+  DEMAND_ID, ORACLE_ID, planSweeps, type EvalConfig, type EvalPlan, type EvalWorkload,
 } from "./plan.js";
 
 /** The project's own policy, whose standing the evaluation reports. */
@@ -75,7 +75,7 @@ export interface EvaluateOptions extends EvalPlan {
 }
 
 export interface Evaluation {
-  plan: { workloads: EvalWorkload[]; configs: EvalConfig[]; conditions: EvalCondition[]; points: number[] };
+  plan: EvalPlan;
   runs: EvalRun[];
   workloads: WorkloadSummary[];
 }
@@ -153,7 +153,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       at(ids, a.config) - at(ids, b.config),
   );
   return {
-    plan: { workloads: o.workloads, configs: o.configs, conditions: o.conditions, points: o.points },
+    plan: { workloads: o.workloads, configs: o.configs, conditions: o.conditions, points: o.points, link: o.link },
     runs,
     workloads: o.workloads.map((w) => summarise(w, o.configs, runs.filter((r) => r.workload === w.name))),
   };

@@ -120,6 +120,8 @@ export interface EvalPlan {
   configs: EvalConfig[];
   conditions: EvalCondition[];
   points: number[];
+  /** the link discipline of every run (the scenario default, fifo, when not given) */
+  link?: "fifo" | "priority";
 }
 
 /** One sweep per (workload group, mechanism, network): a sweep's grid is a product, and
@@ -150,7 +152,14 @@ export function planSweeps(plan: EvalPlan): EvalSweep[] {
           sweeps.push({
             label: `${label}${memory ? `-${memory}` : ""}-${mechanism}-${network}`,
             config: {
-              base: { mechanism, network, baselines: false, ...(mechanism === "post-copy" ? { policy: "none" } : {}), ...(memory ? { memory } : {}) },
+              base: {
+                mechanism,
+                network,
+                baselines: false,
+                ...(mechanism === "post-copy" ? { policy: "none" } : {}),
+                ...(memory ? { memory } : {}),
+                ...(plan.link ? { link: plan.link } : {}),
+              },
               grid,
             },
           });

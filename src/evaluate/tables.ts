@@ -66,7 +66,7 @@ export function evaluationText(e: Evaluation): string {
   const out: string[] = [];
   const { conditions, points } = e.plan;
   out.push(
-    `Every configuration on every workload under ${conditions.map((c) => c.id).join(", ")} at migration points ${points.join(", ")} ` +
+    `Every configuration on every workload under ${conditions.map((c) => c.id).join(", ")} at migration points ${points.join(", ")}, ${e.plan.link ?? "fifo"} link ` +
       `(${conditions.length * points.length} scenarios per workload, ${e.runs.length} runs).`,
   );
   for (const g of GROUPS) {

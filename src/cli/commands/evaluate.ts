@@ -1,6 +1,6 @@
 // `ampom evaluate`: every configuration on the trace corpus and the HPCC kernels, with
 // a win table per corpus half and for the kernels (src/evaluate).
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { availableParallelism } from "node:os";
 import {
   allConfigs, corpusWorkloads, DEFAULT_CONDITIONS, defaultManifest, DEFAULT_POINTS, evaluate, evaluationText, HPCC_KERNELS, kernelWorkloads, parseCondition,
@@ -22,6 +22,7 @@ export function registerEvaluate(program: Command): void {
     .option("-m, --memory <size>", "the kernels' memory", "64MiB")
     .option("--migrate-at <list>", "migration points, comma-separated fractions", (v: string) => list(v).map(parseFraction))
     .option("--conditions <list>", `network conditions, NETWORK or NETWORK@LOAD% (default: ${DEFAULT_CONDITIONS.join(",")})`, list)
+    .addOption(new Option("--link <discipline>", "link discipline of every run: fifo, or priority (demand faults ahead of queued pages)").choices(["fifo", "priority"]))
     .option("--configs <ids>", "only these configurations (policy names for lightweight, post-copy/ORDER), comma-separated; none and oracle always run (the gap needs them)", list)
     .option("-o, --out <file>", "machine-readable results (JSON, written atomically)", "evaluation.json")
     .option("--runs-dir <dir>", "where the runs are kept, so that running again resumes (default: OUT without .json, plus -runs)")
@@ -52,6 +53,7 @@ Examples:
         configs: chosen,
         conditions: (o.conditions ?? DEFAULT_CONDITIONS).map(parseCondition),
         points: o.migrateAt ?? DEFAULT_POINTS,
+        link: o.link,
       };
       if (plan.workloads.length === 0) throw new Error("nothing to evaluate: no traces and no kernels");
       const runsDir = o.runsDir ?? `${String(o.out).replace(/\.json$/, "")}-runs`;
