@@ -31,8 +31,8 @@ export function registerTraceCapture(trace: Command): void {
       `
 The command's standard input, output and error are its own; lackey's trace goes
 through a separate pipe. If the command exits non-zero or is killed by a signal, the
-capture fails and writes nothing. Lackey runs programs roughly 200-1,500 times slower
-than natively (measured figures: README, "Capturing a real program").
+capture fails and writes nothing. Lackey is slow: whole captures measured 490 to 8,400
+times slower than the native run (corpus/README.md, "Lackey's slowdown").
 
 Examples:
   ampom trace capture -o sort.amt -- sort -n numbers.txt
