@@ -50,6 +50,10 @@ export interface ImportOptions {
   version?: AmtVersion;
   /** called now and then with the input bytes read so far */
   onProgress?: (bytesIn: number, records: number) => void;
+  /** records (after runs are merged) dropped from the start: a program's start-up */
+  skipRecords?: number;
+  /** records kept at most; the import stops reading once it has them */
+  maxRecords?: number;
 }
 
 /** Distinct virtual page numbers to first-seen ids: open addressing over typed arrays
@@ -304,19 +308,52 @@ function isGzip(b: Uint8Array): boolean {
   return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 }
 
+/** A slice of a long trace: drops the first `skip` records, then keeps at most `max`
+ * (the spooler behind it never sees the others). */
+class BoundedSink implements PageSink {
+  skipped = 0;
+  full = false;
+
+  constructor(
+    private readonly inner: Spooler,
+    private readonly skip: number,
+    private readonly max: number,
+  ) {}
+
+  add(vpn: number, gap: number, flags: number): void {
+    if (this.skipped < this.skip) {
+      this.skipped++;
+      return;
+    }
+    if (this.full) return;
+    this.inner.add(vpn, gap, flags);
+    if (this.inner.records >= this.max) this.full = true;
+  }
+}
+
 interface ImportRun {
   parser: TraceTextParser;
   sp: Spooler;
+  bounds?: BoundedSink;
   dir: string;
   pageSize: number;
   version: AmtVersion;
 }
 
+function checkCount(what: string, n: number | undefined, min: number): void {
+  if (n !== undefined && !(Number.isSafeInteger(n) && n >= min)) throw new Error(`option ${what}: must be a whole number of at least ${min}, got ${n}`);
+}
+
 function beginImport(input: string, o: ImportOptions): ImportRun {
   const pageSize = o.pageSize ?? 4096;
+  checkCount("skipRecords (--skip)", o.skipRecords, 0);
+  checkCount("maxRecords (--max-records)", o.maxRecords, 1);
   const dir = mkdtempSync(join(tmpdir(), "ampom-import-"));
   const sp = new Spooler(join(dir, "spool"));
-  return { parser: new TraceTextParser(o.displayName ?? (input === "-" ? "<stdin>" : input), pageSize, sp), sp, dir, pageSize, version: o.version ?? AMT_VERSION };
+  const bounded = (o.skipRecords ?? 0) > 0 || o.maxRecords !== undefined;
+  const bounds = bounded ? new BoundedSink(sp, o.skipRecords ?? 0, o.maxRecords ?? Infinity) : undefined;
+  const name = o.displayName ?? (input === "-" ? "<stdin>" : input);
+  return { parser: new TraceTextParser(name, pageSize, bounds ?? sp), sp, bounds, dir, pageSize, version: o.version ?? AMT_VERSION };
 }
 
 function cleanup(run: ImportRun): void {
@@ -329,7 +366,10 @@ function finishImport(run: ImportRun, output: string): ImportResult {
   const { parser, sp } = run;
   try {
     parser.end();
-    if (sp.records === 0) throw new Error(`${parser.file}: no records (empty trace)`);
+    if (sp.records === 0) {
+      const skipped = run.bounds?.skipped ?? 0;
+      throw new Error(`${parser.file}: no records (${skipped > 0 ? `the trace ended within the ${skipped} skipped` : "empty trace"})`);
+    }
     const { regions, pageCount } = writeAmt(sp, output, run.pageSize, run.version);
     return { output, format: parser.format ?? "page", records: sp.records, pages: sp.distinct, accesses: sp.accesses, regions, pageCount };
   } finally {
@@ -376,6 +416,7 @@ export async function importTrace(input: string, output: string, o: ImportOption
         bytes += chunk.length;
         parser.feed(chunk);
         o.onProgress?.(bytes, parser.line);
+        if (run.bounds?.full) break; // --max-records: the rest is not read
       }
     } catch (err) {
       if (err instanceof Error && /^.+:\d+: /.test(err.message) && !("code" in err)) throw err;
@@ -401,5 +442,45 @@ function openInput(file: string): number {
     return openSync(file, "r");
   } catch (err) {
     throw new Error(`${file}: cannot open trace: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/** An import its caller feeds chunk by chunk (a capture reading lackey's pipe): text in,
+ * an amt file out (written atomically by finish), or nothing at all after abort. */
+export class StreamingImport {
+  private readonly run: ImportRun;
+  private closed = false;
+
+  /** `name` names the input in messages. */
+  constructor(name: string, o: Omit<ImportOptions, "displayName" | "onProgress"> = {}) {
+    this.run = beginImport(name, { ...o, displayName: name });
+  }
+
+  /** Parses a chunk; a malformed line throws FILE:LINE: what was expected. */
+  feed(chunk: Buffer): void {
+    this.run.parser.feed(chunk);
+  }
+
+  /** True once maxRecords records are kept: the rest of the input can be dropped. */
+  get full(): boolean {
+    return this.run.bounds?.full ?? false;
+  }
+
+  /** Records kept so far. */
+  get records(): number {
+    return this.run.sp.records;
+  }
+
+  /** Ends the input and writes the amt; the spool is removed either way. */
+  finish(output: string): ImportResult {
+    this.closed = true;
+    return finishImport(this.run, output);
+  }
+
+  /** Drops everything: no output, the spool removed. */
+  abort(): void {
+    if (this.closed) return;
+    this.closed = true;
+    cleanup(this.run);
   }
 }

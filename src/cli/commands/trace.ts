@@ -1,13 +1,15 @@
-// `ampom trace import FILE|- -o OUT.amt` and `ampom trace info FILE [--json]`.
+// `ampom trace import FILE|- -o OUT.amt`, `ampom trace info FILE [--json]` and
+// `ampom trace capture` (trace-capture.ts).
 import { Command, InvalidArgumentError } from "commander";
 import { statSync } from "node:fs";
-import { openAmt, type AmtVersion } from "../../trace/amt.js";
+import type { AmtVersion } from "../../trace/amt.js";
 import { importTrace } from "../../trace/import.js";
-import { openTraceWorkload, sniffTrace } from "../../trace/open.js";
+import { amtPageSize, openTraceWorkload, sniffTrace } from "../../trace/open.js";
 import { formatBytes } from "../../util/units.js";
 import { table } from "../format.js";
 import { progressBar } from "../progress.js";
 import { parseNumber } from "../run-options.js";
+import { parseCount, registerTraceCapture } from "./trace-capture.js";
 import type { Workload } from "../../workloads/types.js";
 
 export function registerTrace(program: Command): void {
@@ -19,6 +21,8 @@ export function registerTrace(program: Command): void {
     .requiredOption("-o, --out <file>", "amt file to write (written atomically)")
     .option("--page-size <bytes>", "page size in bytes", parseNumber, 4096)
     .option("--amt-version <n>", "amt version to write: 2 (compact, decoded inside the core) or 1 (9 bytes a record)", parseAmtVersion, 2)
+    .option("--skip <n>", "records to drop from the start", parseCount, 0)
+    .option("--max-records <n>", "keep at most this many records (the rest is not read)", parseCount)
     .option("-q, --quiet", "no progress output")
     .action(async (file: string, o) => {
       const total = file === "-" ? 0 : statSync(file, { throwIfNoEntry: false })?.size ?? 0;
@@ -33,6 +37,8 @@ export function registerTrace(program: Command): void {
             last = bytes;
             bar.update(bytes, Math.max(total, bytes), `${lines} lines`);
           },
+          skipRecords: o.skip,
+          maxRecords: o.maxRecords,
         });
         bar.stop();
         if (!o.quiet) {
@@ -44,6 +50,7 @@ export function registerTrace(program: Command): void {
         bar.stop();
       }
     });
+  registerTraceCapture(trace);
   trace
     .command("info")
     .description("summarise a trace: records, distinct pages, accesses, regions")
@@ -52,13 +59,13 @@ export function registerTrace(program: Command): void {
     .option("--json", "print one JSON object")
     .action(async (file: string, o) => {
       const kind = sniffTrace(file);
-      const w = (await openTraceWorkload(file, kind === "amt" ? readPageSize(file) : o.pageSize)) as Workload & {
+      const w = (await openTraceWorkload(file, kind === "amt" || kind === "amt-gzip" ? amtPageSize(file) : o.pageSize)) as Workload & {
         header?: { pages: number; accesses: number; version: number };
       };
       const h = w.header!;
       const info = {
         file,
-        format: kind === "amt" ? "amt" : kind === "gzip" ? "text (gzip)" : "text",
+        format: { amt: "amt", "amt-gzip": "amt (gzip)", gzip: "text (gzip)", text: "text" }[kind],
         /** the amt version of the file read, or of the temporary import */
         amtVersion: h.version,
         pageSize: w.pageSize,
@@ -87,8 +94,4 @@ export function registerTrace(program: Command): void {
 function parseAmtVersion(v: string): AmtVersion {
   if (v !== "1" && v !== "2") throw new InvalidArgumentError("must be 1 or 2");
   return Number(v) as AmtVersion;
-}
-
-function readPageSize(file: string): number {
-  return openAmt(file).pageSize;
 }
