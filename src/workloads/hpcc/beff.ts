@@ -38,7 +38,7 @@ export const BEFF_LATENCY_ACCESSES = 390;
 export function beffWorkload(o: WorkloadOptions): Workload {
   const ps = o.pageSize;
   const bwBytes = Math.max(BEFF_LAT_BYTES, Math.floor(BEFF_BW_BYTES * Math.min(1, o.workingSet)));
-  const bufPages = mallocPages(bwBytes, ps);
+  const bufPages = mallocPages(BEFF_BW_BYTES, ps);
   const names = ["sndbuf", "rcvbuf", "sndbuf_left", "sndbuf_right", "rcvbuf_left", "rcvbuf_right"];
   const sp = processSpace(ps, names.map((name) => ({ name, pages: bufPages })));
   const [snd, rcv, sndL, sndR, rcvL, rcvR] = sp.arrays.map((r) => r.start);

@@ -306,20 +306,33 @@ export function share(n: number, w: number): number {
 export const TIMED_START = "timed";
 export const TIMED_END = "timed-end";
 
-/** Builds the Workload of a kernel from its body: one counting run of the body gives
- * the exact number of records and where HPCC's timed section lies in them. */
+/** Builds the Workload of a kernel from its body. The record count and where HPCC's
+ * timed section lies come from one counting run of the body, made the first time
+ * either is read (an O(N^3) kernel at tens of GiB has more records than can be counted
+ * in reasonable time, but its address space and first records are there at once). */
 export function kernelWorkload(name: string, o: WorkloadOptions, sp: ProcessSpace, body: KernelBody): Workload {
-  const counter = new KernelStream(body);
-  const records = counter.countAll();
-  const from = counter.marks[TIMED_START];
-  const to = counter.marks[TIMED_END];
+  let counted: { records: number; timed?: { from: number; to: number } } | undefined;
+  const count = () => {
+    if (!counted) {
+      const counter = new KernelStream(body);
+      const records = counter.countAll();
+      const from = counter.marks[TIMED_START];
+      const to = counter.marks[TIMED_END];
+      counted = { records, timed: from !== undefined && to !== undefined ? { from, to } : undefined };
+    }
+    return counted;
+  };
   return {
     name,
     pageSize: o.pageSize,
     regions: sp.regions,
     pageCount: sp.pageCount,
-    records,
-    timed: from !== undefined && to !== undefined ? { from, to } : undefined,
+    get records() {
+      return count().records;
+    },
+    get timed() {
+      return count().timed;
+    },
     open: () => new KernelStream(body),
   };
 }

@@ -64,7 +64,7 @@ export function fft235Radices(n: number): number[] {
   const radices: number[] = [];
   if (p === 1) return [2];
   const kp4 = 2 - ((p + 2) % 3);
-  const kp8 = (p - kp4) / 3;
+  const kp8 = Math.floor((p - kp4) / 3);
   for (let i = 0; i < kp8; i++) radices.push(8);
   for (let i = 0; i < kp4; i++) radices.push(4);
   return radices;
