@@ -1,4 +1,4 @@
-// npm run bench [-- --full | --smoke] [--only micro|e2e] [--workload W ...]
+// npm run bench [-- --full | --smoke] [--only micro|e2e|generators] [--workload W ...]
 //                [--out FILE] [--compare BASELINE.json]
 // Prints the tables, writes the report as JSON (bench/results/latest.json unless told),
 // and with --compare prints the change of every rate against a saved report.
@@ -7,6 +7,7 @@ import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { runBench } from "./harness.js";
 import { formatComparison, formatReport } from "./report.js";
+import { formatGenerators, runGenerators } from "./generators.js";
 import type { BenchMode, BenchReport } from "./types.js";
 
 const { values } = parseArgs({
@@ -26,6 +27,7 @@ function fail(message: string): never {
 }
 
 const mode: BenchMode = values.smoke ? "smoke" : values.full ? "full" : "default";
+if (values.only === "generators") process.exit((console.log(formatGenerators(runGenerators(mode, (l) => console.error(l)))), 0));
 if (values.only && values.only !== "micro" && values.only !== "e2e") fail(`--only takes micro or e2e, got "${values.only}"`);
 let baseline: BenchReport | undefined;
 if (values.compare) {

@@ -138,7 +138,7 @@ describe("randomaccess", () => {
     expect(updates.length).toBe(4 * 65536);
     // the table's data starts 16 bytes into its first page (glibc's mmap chunk header)
     expect(updates.slice(0, FIRST.length)).toEqual(FIRST.map((i) => Math.floor((16 + 8 * i) / 4096)));
-    // every update: the loop's code, ran[] on the stack, the table word; 8 accesses
+    // every update: the loop's code, the table word; 8 accesses
     expect(accesses(t, from, to)).toBeGreaterThanOrEqual(8 * 4 * 65536);
     expect(accesses(t, from, to)).toBeLessThan(8 * 4 * 65536 + 100);
     expect(new Set(updates).size).toBe(table.pages);
