@@ -21,7 +21,15 @@
 // micro-kernels (the same pages, a little earlier); here all of Bc is packed first, as
 // in Goto's description. The effect is an order of first touches within one block
 // step, not which pages a step touches.
-import { CODE, FN, READ, WRITE, tileGap, type Dense, type KernelStream } from "./common.js";
+import {
+  CODE as CODE_FLAG, FN, READ as READ_FLAG, WRITE as WRITE_FLAG, tileGap, type Dense, type KernelStream,
+} from "./common.js";
+
+// flags as module locals: hot loops read them on every record (an imported binding
+// is a getter under the TypeScript loaders the tests and bench run on)
+const CODE = CODE_FLAG;
+const READ = READ_FLAG;
+const WRITE = WRITE_FLAG;
 
 /** OpenBLAS's dgemm blocking for the Penryn Core 2 (param.h): register tile MR x NR,
  * kc = DGEMM_DEFAULT_Q, mc = DGEMM_DEFAULT_P. */
