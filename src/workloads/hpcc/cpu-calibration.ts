@@ -23,79 +23,79 @@ export const CALIBRATION: {
 } = {
   "machine": "AMD EPYC (2 cores), BLAS /usr/lib/x86_64-linux-gnu/openblas-serial/libblas.so.3",
   "date": "2026-12-01",
-  "calibratedMemoryMiB": 128,
+  "calibratedMemoryMiB": 256,
   "kernels": {
     "stream": {
-      "memoryMiB": 128,
-      "size": 4130133,
-      "work": 3304106400,
+      "memoryMiB": 256,
+      "size": 8738133,
+      "work": 6990506400,
       "unit": "B/s",
-      "hostRate": 30263760461.630672,
-      "hostNs": 0.2643229166666667,
-      "hostTimeNs": 109176994,
+      "hostRate": 31142200401.883873,
+      "hostNs": 0.25659824046920815,
+      "hostTimeNs": 224470535,
       "era2008Rate": 3500000000,
       "era2008Ns": 2.2859237536656893,
-      "era2008TimeNs": 944030400
+      "era2008TimeNs": 1997287543
     },
     "randomaccess": {
-      "memoryMiB": 128,
-      "size": 8388608,
-      "work": 33554432,
+      "memoryMiB": 256,
+      "size": 16777216,
+      "work": 67108864,
       "unit": "updates/s",
-      "hostRate": 80667300,
-      "hostNs": 1.6249999999999998,
-      "hostTimeNs": 415960767,
+      "hostRate": 73511400,
+      "hostNs": 1.6428571428571428,
+      "hostTimeNs": 912904175,
       "era2008Rate": 10000000,
-      "era2008Ns": 12.375,
-      "era2008TimeNs": 3355443200
+      "era2008Ns": 12.499999999999998,
+      "era2008TimeNs": 6710886400
     },
     "ptrans": {
-      "memoryMiB": 128,
-      "size": 1760,
-      "work": 24780800,
+      "memoryMiB": 256,
+      "size": 2560,
+      "work": 52428800,
       "unit": "B/s",
-      "hostRate": 5205510000,
-      "hostNs": 0.5,
-      "hostTimeNs": 4760494,
+      "hostRate": 411439000,
+      "hostNs": 6.499999999999999,
+      "hostTimeNs": 127427881,
       "era2008Rate": 300000000,
       "era2008Ns": 8.833333333333334,
-      "era2008TimeNs": 82602667
+      "era2008TimeNs": 174762667
     },
     "dgemm": {
-      "memoryMiB": 128,
-      "size": 2031,
-      "work": 16755591582,
+      "memoryMiB": 256,
+      "size": 2955,
+      "work": 51606267750,
       "unit": "flop/s",
-      "hostRate": 45360500000,
-      "hostNs": 0.044540229885057465,
-      "hostTimeNs": 369387277,
+      "hostRate": 49426000000,
+      "hostNs": 0.040659340659340654,
+      "hostTimeNs": 1044111758,
       "era2008Rate": 8400000000,
-      "era2008Ns": 0.23706896551724138,
-      "era2008TimeNs": 1994713284
+      "era2008Ns": 0.23846153846153842,
+      "era2008TimeNs": 6143603304
     },
     "hpl": {
-      "memoryMiB": 128,
-      "size": 3520,
-      "work": 29094724266.666664,
+      "memoryMiB": 256,
+      "size": 5120,
+      "work": 89517806933.33333,
       "unit": "flop/s",
-      "hostRate": 36982400000,
-      "hostNs": 0.05312499999999999,
-      "hostTimeNs": 786718122,
+      "hostRate": 42554000000,
+      "hostNs": 0.04687499999999999,
+      "hostTimeNs": 2103628494,
       "era2008Rate": 7470000000,
       "era2008Ns": 0.26562499999999994,
-      "era2008TimeNs": 3894876073
+      "era2008TimeNs": 11983642160
     },
     "fft": {
-      "memoryMiB": 128,
-      "size": 2097152,
-      "work": 220200960,
+      "memoryMiB": 256,
+      "size": 4194304,
+      "work": 461373440,
       "unit": "flop/s",
-      "hostRate": 1252200000,
-      "hostNs": 1.3314332247557001,
-      "hostTimeNs": 175851270,
+      "hostRate": 1651210000,
+      "hostNs": 1.023615635179153,
+      "hostTimeNs": 279415362,
       "era2008Rate": 1000000000,
-      "era2008Ns": 1.6337890624999998,
-      "era2008TimeNs": 220200960
+      "era2008Ns": 1.6695121951219511,
+      "era2008TimeNs": 461373440
     }
   },
   "table": [
@@ -108,7 +108,7 @@ export const CALIBRATION: {
       "measuredNs": 48720366.27272547,
       "accesses": 218386044,
       "nsPerAccess": 0.22265625,
-      "simulatedNs": 57860766
+      "simulatedNs": 56068626
     },
     {
       "kernel": "randomaccess",
@@ -118,8 +118,8 @@ export const CALIBRATION: {
       "rate": 95496900,
       "measuredNs": 175683357.2608116,
       "accesses": 134217752,
-      "nsPerAccess": 1.25,
-      "simulatedNs": 201326630
+      "nsPerAccess": 1.357142857142857,
+      "simulatedNs": 234881064
     },
     {
       "kernel": "ptrans",
@@ -130,7 +130,7 @@ export const CALIBRATION: {
       "measuredNs": 51083864.027874134,
       "accesses": 4932528,
       "nsPerAccess": 10.499999999999998,
-      "simulatedNs": 3288344
+      "simulatedNs": 31239352
     },
     {
       "kernel": "dgemm",
@@ -141,7 +141,7 @@ export const CALIBRATION: {
       "measuredNs": 223793185.2546405,
       "accesses": 3233888693,
       "nsPerAccess": 0.06923076923076922,
-      "simulatedNs": 142389513
+      "simulatedNs": 128582082
     },
     {
       "kernel": "hpl",
@@ -152,7 +152,7 @@ export const CALIBRATION: {
       "measuredNs": 315069533.2956194,
       "accesses": 5647357203,
       "nsPerAccess": 0.05737704918032786,
-      "simulatedNs": 295342360
+      "simulatedNs": 260534252
     },
     {
       "kernel": "fft",
@@ -163,7 +163,7 @@ export const CALIBRATION: {
       "measuredNs": 39743778.28483061,
       "accesses": 64468015,
       "nsPerAccess": 0.6249999999999999,
-      "simulatedNs": 85136786
+      "simulatedNs": 65549383
     },
     {
       "kernel": "stream",
@@ -174,7 +174,7 @@ export const CALIBRATION: {
       "measuredNs": 109176994.18712515,
       "accesses": 412870044,
       "nsPerAccess": 0.2643229166666667,
-      "simulatedNs": 109388766
+      "simulatedNs": 106000626
     },
     {
       "kernel": "randomaccess",
@@ -184,8 +184,8 @@ export const CALIBRATION: {
       "rate": 80667300,
       "measuredNs": 415960767.2501745,
       "accesses": 268435480,
-      "nsPerAccess": 1.6249999999999998,
-      "simulatedNs": 402653222
+      "nsPerAccess": 1.5,
+      "simulatedNs": 469762088
     },
     {
       "kernel": "ptrans",
@@ -196,7 +196,7 @@ export const CALIBRATION: {
       "measuredNs": 4760494.168678958,
       "accesses": 9321558,
       "nsPerAccess": 0.5,
-      "simulatedNs": 6214364
+      "simulatedNs": 59036542
     },
     {
       "kernel": "dgemm",
@@ -207,7 +207,7 @@ export const CALIBRATION: {
       "measuredNs": 369387277.08027905,
       "accesses": 8400119090,
       "nsPerAccess": 0.044540229885057465,
-      "simulatedNs": 368392858
+      "simulatedNs": 333435254
     },
     {
       "kernel": "hpl",
@@ -218,7 +218,7 @@ export const CALIBRATION: {
       "measuredNs": 786718121.7732399,
       "accesses": 14641564851,
       "nsPerAccess": 0.05312499999999999,
-      "simulatedNs": 767490877
+      "simulatedNs": 677025219
     },
     {
       "kernel": "fft",
@@ -229,7 +229,7 @@ export const CALIBRATION: {
       "measuredNs": 175851269.76521322,
       "accesses": 133134383,
       "nsPerAccess": 1.3314332247557001,
-      "simulatedNs": 175833490
+      "simulatedNs": 135393351
     },
     {
       "kernel": "stream",
@@ -240,7 +240,7 @@ export const CALIBRATION: {
       "measuredNs": 224470535.4724108,
       "accesses": 873490044,
       "nsPerAccess": 0.25659824046920815,
-      "simulatedNs": 231428766
+      "simulatedNs": 224260626
     },
     {
       "kernel": "randomaccess",
@@ -250,8 +250,8 @@ export const CALIBRATION: {
       "rate": 73511400,
       "measuredNs": 912904175.4068077,
       "accesses": 536870936,
-      "nsPerAccess": 1.7499999999999998,
-      "simulatedNs": 805306406
+      "nsPerAccess": 1.6428571428571428,
+      "simulatedNs": 939524136
     },
     {
       "kernel": "ptrans",
@@ -262,7 +262,7 @@ export const CALIBRATION: {
       "measuredNs": 127427881.16828983,
       "accesses": 19714608,
       "nsPerAccess": 6.499999999999999,
-      "simulatedNs": 13143064
+      "simulatedNs": 124859192
     },
     {
       "kernel": "dgemm",
@@ -273,7 +273,7 @@ export const CALIBRATION: {
       "measuredNs": 1044111757.981629,
       "accesses": 25846456897,
       "nsPerAccess": 0.040659340659340654,
-      "simulatedNs": 1136100442
+      "simulatedNs": 1024166434
     },
     {
       "kernel": "hpl",
@@ -284,7 +284,7 @@ export const CALIBRATION: {
       "measuredNs": 2103628493.9919474,
       "accesses": 44952841702,
       "nsPerAccess": 0.04687499999999999,
-      "simulatedNs": 2360941319
+      "simulatedNs": 2081912472
     },
     {
       "kernel": "fft",
@@ -295,7 +295,7 @@ export const CALIBRATION: {
       "measuredNs": 279415362.0678169,
       "accesses": 274666543,
       "nsPerAccess": 1.023615635179153,
-      "simulatedNs": 362788242
+      "simulatedNs": 279376967
     }
   ]
 };
