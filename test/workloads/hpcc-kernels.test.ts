@@ -350,3 +350,22 @@ describe("beff", () => {
     expect(touched.size).toBe(bwPages);
   });
 });
+
+describe("randomaccess's verification", () => {
+  it("replays the NUPDATE updates from one scalar stream after the timed section, then scans the table", () => {
+    const w = make("randomaccess", { memoryBytes: MiB });
+    const t = readAll(w);
+    const table = region(w, "table");
+    const after: number[] = [];
+    for (let i = w.timed!.to; i < t.length; i++) if (inside(table, t.pages[i]) && t.flags[i] & REC_WRITE) after.push(t.pages[i] - table.start);
+    expect(after.length).toBe(4 * 65536);
+    // HPCC's check: temp = 1, temp = (temp << 1) ^ (temp < 0 ? POLY : 0), Table[temp & mask] ^= temp
+    let x = 1n;
+    const first: number[] = [];
+    for (let u = 0; u < 64; u++) {
+      x = hpccStep(x);
+      first.push(Math.floor((16 + 8 * Number(x & 0xffffn)) / 4096));
+    }
+    expect(after.slice(0, 64)).toEqual(first);
+  });
+});
