@@ -83,9 +83,9 @@ describe("every prefetch policy computes the same in both cores", () => {
     );
   });
 
-  it.each(Object.keys(workloads))("on the built-in workload %s at 8 MiB", async (workload) => {
+  it.each(Object.keys(workloads))("on the built-in workload %s at 4 MiB", async (workload) => {
     for (const policy of prefetchers) {
-      const opts: RunOptions = { workload, policy, memory: "8MiB", baselines: false };
+      const opts: RunOptions = { workload, policy, memory: "4MiB", baselines: false };
       const a = await simulate({ ...opts, core: "wasm" });
       const b = await simulate({ ...opts, core: "reference" });
       expect({ ...a, core: "-" }, `${workload} ${policy}`).toEqual({ ...b, core: "-" });
