@@ -23,6 +23,7 @@ async function timedNs(kernel: string, cpu: "host" | "2008"): Promise<number> {
   const proc = new ProcessRun({
     id: 0, workload: w, core, home: 0, policyId: 0, policyParams: [], cpuNsPerAccess: s.cpuNsPerAccess,
     faultTrapNs: 0, zeroFillNs: 0, historyLength: 32, chunkRecords: 1 << 16, migrateAtRecord: w.timed!.from,
+    scanIntervalNs: s.scanIntervalNs,
   });
   const server = { serve: () => { throw new Error("a request at home"); } };
   expect(proc.advance(Infinity, server)).toBe("migration-point");
