@@ -24,7 +24,10 @@
 // one-process calibration run has no b_eff to measure).
 // Options: --working-set w scales the 2 MB messages by w; --iterations r repeats the
 // four tests r times; --memory does not size b_eff (HPCC does not).
-// Simplification: which rank a random ring puts beside this process does not matter
+// Simplifications: a ring step's MPI_Sendrecv is charged as its send, then its receive,
+// one after the other; the link is full duplex, so the real step takes about half as
+// long (the ring tests' simulated time is about twice the real). Which rank a random
+// ring puts beside this process does not matter
 // with two processes (both neighbours are the other rank); the ring loops' loop-length
 // growth (when a loop is shorter than 10 timer ticks) does not happen at these sizes.
 import type { Workload, WorkloadOptions } from "../types.js";
