@@ -203,19 +203,28 @@ export function* laswp(k: KernelStream, text: number, A: Dense, n: number, ipiv:
  * the element of row i and of its pivot row. */
 function swapBlock(k: KernelStream, code: number, A: Dense, j0: number, cols: number, ipiv: Int32Array, jb: number): void {
   const gap = tileGap(4 * cols, 2 * cols + 1);
-  const fWrite = WRITE;
+  const fWrite = WRITE, fCode = CODE;
   const inv = 1 / A.pageSize;
   const colBytes = 8 * A.ld;
+  const base = A.base;
   for (let i = 0; i < jb; i++) {
     const ip = ipiv[i];
     if (ip === i) continue;
-    k.emit(code, gap, CODE);
+    k.emit(code, gap, fCode);
+    k.reserve(2 * cols);
+    const pages = k.pages, gaps = k.gaps, fl = k.flags;
+    let n = k.len;
+    let last = k.last;
     let a = A.off + 8 * (i + j0 * A.ld);
     let b = A.off + 8 * (ip + j0 * A.ld);
     for (let j = 0; j < cols; j++, a += colBytes, b += colBytes) {
-      k.emit(A.base + Math.floor(a * inv), gap, fWrite);
-      k.emit(A.base + Math.floor(b * inv), gap, fWrite);
+      const pa = base + Math.floor(a * inv);
+      if (pa === last) { gaps[n - 1] += gap; } else { pages[n] = pa; gaps[n] = gap; fl[n] = fWrite; n++; last = pa; }
+      const pb = base + Math.floor(b * inv);
+      if (pb === last) { gaps[n - 1] += gap; } else { pages[n] = pb; gaps[n] = gap; fl[n] = fWrite; n++; last = pb; }
     }
+    k.len = n;
+    k.last = last;
   }
 }
 

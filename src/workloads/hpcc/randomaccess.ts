@@ -144,12 +144,13 @@ export function randomAccessWorkload(o: WorkloadOptions): Workload {
     k.mark(TIMED_END);
     call(k, sp, FN.timer);
     // the verification: one scalar stream from the seed's start, then the table scan
-    let t = hpccStarts(seedOffset);
-    let th = Number(t >> 32n), tl = Number(t & 0xffffffffn);
+    const t = hpccStarts(seedOffset);
+    const temp = new Uint32Array([Number(t >> 32n), Number(t & 0xffffffffn)]); // HPCC's temp
     const verify = (count: number): void => {
       k.reserve(2 * count + 1);
       const pages = k.pages, gaps = k.gaps, flags = k.flags;
       const fCode = CODE, fWrite = WRITE, header = MALLOC_HEADER;
+      let th = temp[0], tl = temp[1];
       let i = k.len;
       for (let u = 0; u < count; u++) {
         const nh = ((th << 1) | (tl >>> 31)) >>> 0;
@@ -160,12 +161,14 @@ export function randomAccessWorkload(o: WorkloadOptions): Workload {
         pages[i] = verifyCode; gaps[i] = 7; flags[i] = fCode; i++;
         pages[i] = base + Math.floor((header + 8 * idx) / ps); gaps[i] = 1; flags[i] = fWrite; i++;
       }
+      temp[0] = th;
+      temp[1] = tl;
       k.len = i;
       k.last = pages[i - 1];
     };
     call(k, sp, FN.kernel2);
-    for (let done = 0; done < rounds * STREAMS; done += STREAMS) {
-      verify(Math.min(STREAMS, rounds * STREAMS - done));
+    for (let done = 0; done < rounds * STREAMS; done += 1024) {
+      verify(Math.min(1024, rounds * STREAMS - done));
       if (k.full) yield;
     }
     yield* k.sweep(sp.text.start + FN.kernel3, [table.start], [READ], 0, table.pages, ps / 8 / 2);
