@@ -1,15 +1,20 @@
 // What the HPCC kernel generators share: the address space of a small HPC process,
-// and KernelStream, which runs a kernel written as a generator function and hands
-// its records out in chunks.
+// HPCC's problem sizes, column-major matrices at byte offsets, and KernelStream, which
+// runs a kernel written as a generator function and hands its records out in chunks.
 //
-// Page-level model. A kernel is a sequence of tiles (a page of a sweep, a block of a
-// blocked matrix kernel, a page pair of an FFT pass, one GUPS update). Inside a tile the
-// real loop alternates between its code page and a few data pages at every access;
-// the generator emits each page of the tile once, in the order the loop first touches
-// it, code first, and spreads the tile's memory accesses (data accesses plus one
-// instruction fetch per element) evenly over the tile's records as their gaps. Two
-// consecutive records never name the same page: emit() merges such a pair into one
-// record (gaps added, write flag kept).
+// Page-level model. A kernel is a sequence of tiles, a tile being one trip of a loop's
+// innermost level (one page index of a sweep, one GUPS update, one dgemm micro-kernel
+// call, one 16-column step of an FFT copy...). Inside a tile the real loop alternates
+// between its code page and a few data pages at every access; the generator emits each
+// page of the tile once, in the order the loop first touches it, code first, and
+// spreads the tile's memory accesses (the 8-byte words it loads and stores) evenly
+// over the tile's records as their gaps. Two consecutive records never name the same
+// page: emit() merges such a pair into one record (gaps added, write flag kept).
+// Simplification: the alternation inside a tile is not replayed (a page touched again
+// within its tile is one record). Effect: fewer records than an access trace; the
+// pages each tile touches and the order of first touches are kept.
+// Speed: the loops that write records are plain functions and methods called from the
+// generators (V8 optimises a long loop inside a generator poorly).
 import { REC_CODE, REC_WRITE } from "../../core/abi.js";
 import type { RecordStream, Region, Workload, WorkloadOptions } from "../types.js";
 
