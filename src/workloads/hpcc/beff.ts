@@ -32,15 +32,9 @@
 // growth (when a loop is shorter than 10 timer ticks) does not happen at these sizes.
 import type { Workload, WorkloadOptions } from "../types.js";
 import {
-  CODE as CODE_FLAG, FN, MALLOC_HEADER as MALLOC_HEADER_FLAG, READ as READ_FLAG, WRITE as WRITE_FLAG, TIMED_END, TIMED_START, call, kernelWorkload, mallocPages, processSpace, startup, tileGap, type KernelStream,
+  CODE, FN, MALLOC_HEADER, READ, WRITE, TIMED_END, TIMED_START, call, kernelWorkload, mallocPages, processSpace, startup, tileGap, type KernelStream,
 } from "./common.js";
 
-// flags as module locals: hot loops read them on every record (an imported binding
-// is a getter under the TypeScript loaders the tests and bench run on)
-const CODE = CODE_FLAG;
-const MALLOC_HEADER = MALLOC_HEADER_FLAG;
-const READ = READ_FLAG;
-const WRITE = WRITE_FLAG;
 
 export const BEFF_LAT_BYTES = 8;
 export const BEFF_BW_BYTES = 2_000_000;
@@ -66,7 +60,8 @@ export function beffWorkload(o: WorkloadOptions): Workload {
     const gap = tileGap(words + BEFF_LATENCY_ACCESSES, last + 3);
     k.emit(send ? sendCode : recvCode, gap, CODE);
     k.emit(sp.stackTop, gap, WRITE);
-    for (let p = 0; p <= last; p++) k.emit(buf + p, gap, send ? READ : WRITE);
+    const flags = send ? READ : WRITE;
+    for (let p = 0; p <= last; p++) k.emit(buf + p, gap, flags);
   }
 
   function* pingPong(k: KernelStream, bytes: number, loop: number, measurements: number) {

@@ -16,6 +16,32 @@ import { CALIBRATION } from "./cpu-calibration.js";
 import type { Workload } from "../types.js";
 
 export type CpuModel = "host" | "2008";
+
+/** What scripts/calibrate-cpu.ts measured and derived for one kernel. */
+export interface KernelCalibration {
+  memoryMiB: number;
+  /** HPCC's problem size at that memory (N, n, table words, points) */
+  size: number;
+  /** the timed section's work in `unit` units (flops, bytes, updates) */
+  work: number;
+  unit: string;
+  hostRate: number;
+  hostNs: number;
+  hostTimeNs: number;
+  era2008Rate: number;
+  era2008Ns: number;
+  era2008TimeNs: number;
+}
+
+/** The committed calibration (cpu-calibration.ts, generated). */
+export interface Calibration {
+  machine: string;
+  date: string;
+  calibratedMemoryMiB: number;
+  kernels: Record<string, KernelCalibration>;
+  /** every kernel at every measured size, with the committed constant's simulated time */
+  table: Array<{ kernel: string; memoryMiB: number; runs: number; size: number; rate: number; measuredNs: number; accesses: number; nsPerAccess: number; simulatedNs: number }>;
+}
 export const CPU_MODELS: CpuModel[] = ["host", "2008"];
 
 /** Time per access of traces and synthetic workloads unless --cpu-ns says otherwise:

@@ -30,15 +30,10 @@
 // - the dgemv and norm loops are column sweeps (their order in the BLAS).
 import type { Workload, WorkloadOptions } from "../types.js";
 import {
-  Dense, FN, MALLOC_HEADER as MALLOC_HEADER_FLAG, READ as READ_FLAG, TIMED_END, TIMED_START, WRITE as WRITE_FLAG, call, columnSweep, hplMaxProcMem, kernelWorkload, mallocPages, processSpace, share, startup,
+  Dense, FN, MALLOC_HEADER, READ, TIMED_END, TIMED_START, WRITE, call, columnSweep, hplMaxProcMem, kernelWorkload, mallocPages, processSpace, share, startup,
 } from "./common.js";
 import { gemm, packBufferDoubles } from "./blas.js";
 
-// flags as module locals: hot loops read them on every record (an imported binding
-// is a getter under the TypeScript loaders the tests and bench run on)
-const MALLOC_HEADER = MALLOC_HEADER_FLAG;
-const READ = READ_FLAG;
-const WRITE = WRITE_FLAG;
 
 export function dgemmN(memoryBytes: number): number {
   return Math.max(1, Math.floor(Math.sqrt(hplMaxProcMem(memoryBytes) / 8 / 3 + 0.25) - 0.5));

@@ -37,15 +37,9 @@
 //   stack). Neither changes which data pages are touched or in what order.
 import type { Workload, WorkloadOptions } from "../types.js";
 import {
-  CODE as CODE_FLAG, Dense, FN, MALLOC_HEADER as MALLOC_HEADER_FLAG, READ as READ_FLAG, TIMED_END, TIMED_START, WRITE as WRITE_FLAG, call, columnSweep, hpccN, kernelWorkload, mallocPages, processSpace, rowSweep, share, startup, tileGap, type KernelStream,
+  CODE, Dense, FN, MALLOC_HEADER, READ, TIMED_END, TIMED_START, WRITE, call, columnSweep, hpccN, kernelWorkload, mallocPages, processSpace, rowSweep, share, startup, tileGap, type KernelStream,
 } from "./common.js";
 
-// flags as module locals: hot loops read them on every record (an imported binding
-// is a getter under the TypeScript loaders the tests and bench run on)
-const CODE = CODE_FLAG;
-const MALLOC_HEADER = MALLOC_HEADER_FLAG;
-const READ = READ_FLAG;
-const WRITE = WRITE_FLAG;
 
 /** PTRANS's repetitions (grid_cnt) in HPCC 1.5 */
 export const PTRANS_REPS = 5;
@@ -112,9 +106,10 @@ export function ptransWorkload(o: WorkloadOptions): Workload {
       const a0 = A.page(0, j), a1 = A.page(nw - 1, j);
       const c0 = C.page(0, j), c1 = C.page(nw - 1, j);
       const gap = tileGap(2 * nw, a1 - a0 + c1 - c0 + 3);
+      const read = READ;
       k.emit(cmp, gap, CODE);
-      for (let p = a0; p <= a1; p++) k.emit(p, gap, READ);
-      for (let p = c0; p <= c1; p++) k.emit(p, gap, READ);
+      for (let p = a0; p <= a1; p++) k.emit(p, gap, read);
+      for (let p = c0; p <= c1; p++) k.emit(p, gap, read);
       if (k.full) yield;
     }
   }

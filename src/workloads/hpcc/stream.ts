@@ -22,13 +22,9 @@
 // operation here. Effect: none on which data pages are touched or when.
 import type { Workload, WorkloadOptions } from "../types.js";
 import {
-  FN, READ as READ_FLAG, TIMED_END, TIMED_START, WRITE as WRITE_FLAG, call, kernelWorkload, localVectorSize, mallocPages, processSpace, share, startup, tileGap, type KernelStream,
+  FN, READ, TIMED_END, TIMED_START, WRITE, call, kernelWorkload, localVectorSize, mallocPages, processSpace, share, startup, tileGap, type KernelStream,
 } from "./common.js";
 
-// flags as module locals: hot loops read them on every record (an imported binding
-// is a getter under the TypeScript loaders the tests and bench run on)
-const READ = READ_FLAG;
-const WRITE = WRITE_FLAG;
 
 /** STREAM's NTIMES in HPCC 1.5 */
 export const STREAM_NTIMES = 10;
