@@ -5,14 +5,14 @@
 # hpccmemf.txt; HPCC derives every problem size from it), RUNS times each, and writes
 # src/workloads/hpcc/cpu-calibration.ts from the best rate of each kernel.
 #
-#   scripts/calibrate-cpu.sh [--sizes "64 128 256"] [--runs 3] [--calibrate-at 128] [--keep DIR]
+#   scripts/calibrate-cpu.sh [--sizes "64 128 256"] [--runs 3] [--calibrate-at 256] [--keep DIR]
 #
 # Heavy: wrap it in the shared CPU lock on a shared machine (flock /tmp/ampom-cpu.lock).
 # It never runs HPL with N = 200 or N = 400 (those sizes are held out).
 set -euo pipefail
 sizes="64 128 256"
 runs=3
-at=128
+at=256
 keep=""
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -4,7 +4,7 @@
 // with the least interference on a shared machine), checks that HPCC chose the sizes
 // the generators compute, derives the time per access for `host` and `2008` and writes
 // src/workloads/hpcc/cpu-calibration.ts. Prints the calibration table.
-//   npx tsx scripts/calibrate-cpu.ts --dir DIR --at 128 [--blas PATH]
+//   npx tsx scripts/calibrate-cpu.ts --dir DIR --at 256 [--blas PATH]
 import { readdirSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
@@ -19,7 +19,7 @@ import { randomAccessLogTable } from "../src/workloads/hpcc/randomaccess.js";
 import { STREAM_NTIMES, streamElements } from "../src/workloads/hpcc/stream.js";
 import { writeFileAtomic } from "../src/util/atomic-file.js";
 
-const { values } = parseArgs({ options: { dir: { type: "string" }, at: { type: "string", default: "128" }, blas: { type: "string", default: "unknown" } } });
+const { values } = parseArgs({ options: { dir: { type: "string" }, at: { type: "string", default: "256" }, blas: { type: "string", default: "unknown" } } });
 if (!values.dir) throw new Error("calibrate-cpu: --dir DIR (the runs) is required");
 const MiB = 2 ** 20;
 const KERNELS = ["stream", "randomaccess", "ptrans", "dgemm", "hpl", "fft"] as const;
