@@ -5,7 +5,9 @@ import { runEndToEnd } from "./e2e.js";
 import { runMicro } from "./micro.js";
 import { runNative } from "./native.js";
 
-export type BenchPart = "micro" | "e2e" | "native";
+export const BENCH_PARTS = ["micro", "e2e", "native", "generators"] as const;
+export type BenchPart = (typeof BENCH_PARTS)[number];
+import { runGenerators } from "./generators.js";
 import { SIZES, type BenchMode, type BenchReport } from "./types.js";
 
 export interface BenchRequest {
@@ -22,7 +24,7 @@ export interface BenchRequest {
 export async function runBench(req: BenchRequest): Promise<BenchReport> {
   const sizes = SIZES[req.mode];
   const log = req.log ?? (() => {});
-  const parts = req.parts ?? ["micro", "e2e", "native"];
+  const parts: readonly BenchPart[] = req.parts ?? BENCH_PARTS;
   const startedAt = new Date().toISOString();
   const loadavgBefore = loadavg();
   const t0 = performance.now();
@@ -31,6 +33,7 @@ export async function runBench(req: BenchRequest): Promise<BenchReport> {
   const native = parts.includes("native")
     ? await runNative({ records: sizes.nativeRecords, repeats: Math.max(sizes.repeats, sizes.mode === "smoke" ? 1 : 5), traces: req.traces ?? [], log })
     : { rows: [] };
+  const generators = parts.includes("generators") ? runGenerators(req.mode, log) : [];
   return {
     schema: "ampom-bench/1",
     mode: req.mode,
@@ -45,6 +48,7 @@ export async function runBench(req: BenchRequest): Promise<BenchReport> {
     micro,
     endToEnd,
     native: native.rows,
+    generators,
     ...(native.note ? { nativeNote: native.note } : {}),
   };
 }

@@ -1,4 +1,5 @@
 // Printing the bench report as tables, and the change against a saved baseline.
+import { formatGenerators } from "./generators.js";
 import type { BenchReport } from "./types.js";
 
 /** Rates as people read them: 12.3M, 456k. */
@@ -85,6 +86,10 @@ export function formatReport(r: BenchReport): string {
     );
   }
   if (r.nativeNote) out.push("", `Native anchor: ${r.nativeNote}`);
+  if (r.generators?.length) {
+    out.push("", "HPCC kernel generators (records handed out per second through fill(), best of the repeats; goal 100 M/s)", "");
+    out.push(formatGenerators(r.generators));
+  }
   return out.join("\n");
 }
 

@@ -1,11 +1,11 @@
-// npm run bench [-- --full | --smoke] [--only micro|e2e|native] [--workload W ...]
+// npm run bench [-- --full | --smoke] [--only micro|e2e|native|generators] [--workload W ...]
 //                [--trace FILE ...] [--out FILE] [--compare BASELINE.json]
 // Prints the tables, writes the report as JSON (bench/results/latest.json unless told),
 // and with --compare prints the change of every rate against a saved report.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
-import { runBench, type BenchPart } from "./harness.js";
+import { BENCH_PARTS, runBench, type BenchPart } from "./harness.js";
 import { formatComparison, formatReport } from "./report.js";
 import type { BenchMode, BenchReport } from "./types.js";
 
@@ -27,8 +27,9 @@ function fail(message: string): never {
 }
 
 const mode: BenchMode = values.smoke ? "smoke" : values.full ? "full" : "default";
-const PARTS = ["micro", "e2e", "native"];
-if (values.only && !PARTS.includes(values.only)) fail(`--only takes micro, e2e or native, got "${values.only}"`);
+if (values.only && !(BENCH_PARTS as readonly string[]).includes(values.only)) {
+  fail(`--only takes ${BENCH_PARTS.join(", ")}, got "${values.only}"`);
+}
 for (const t of values.trace ?? []) if (!existsSync(t)) fail(`--trace ${t}: no such file`);
 let baseline: BenchReport | undefined;
 if (values.compare) {

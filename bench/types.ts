@@ -83,6 +83,14 @@ export interface NativeRow {
   sameFaults: boolean;
 }
 
+/** One HPCC kernel's generator speed (bench/generators.ts). */
+export interface GeneratorRow {
+  kernel: string;
+  records: number;
+  /** best records per second over the repeats */
+  rate: number;
+}
+
 export interface BenchReport {
   schema: "ampom-bench/1";
   mode: BenchMode;
@@ -94,4 +102,6 @@ export interface BenchReport {
   native?: NativeRow[];
   /** why the native columns are empty, when they are */
   nativeNote?: string;
+  /** absent in reports from before the generator part */
+  generators?: GeneratorRow[];
 }

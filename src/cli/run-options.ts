@@ -23,7 +23,8 @@ export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: bo
     .option("--seed <n>", "seed of generated workloads", parseNumber, 1)
     .addOption(new Option("--core <kind>", "simulation core").choices(["wasm", "reference"]).default("wasm"))
     .option("--page-size <size>", "page size (e.g. 4KiB, 2MiB)", parsePageSize, 4096)
-    .option("--cpu-ns <time>", "work per memory access, ns (e.g. 1, 0.5ns, 2ns)", parseCpuTime, 1)
+    .addOption(new Option("--cpu <model>", "CPU of the HPCC kernels' calibrated time per access: host (this machine) or 2008 (a 2008 cluster core)").choices(["host", "2008"]).default("2008"))
+    .option("--cpu-ns <time>", "work per memory access, ns, overriding --cpu (e.g. 1, 0.5ns, 2ns; traces default to 1)", parseCpuTime)
     .option("--eager-pages <n>", "pages lightweight migration sends with the context", parseNumber, 3)
     .option("--working-set <f>", "fraction of the data touched after migration (e.g. 0.25 or 25%)", parseFraction, 1)
     .option("--iterations <n>", "passes over the data, for kernels that repeat", parseNumber)
@@ -84,7 +85,8 @@ export function toRunOptions(o: Record<string, unknown>): RunOptions {
     seed: o.seed as number,
     core: o.core as "wasm" | "reference",
     pageSize: o.pageSize as number,
-    cpuNsPerAccess: o.cpuNs as number,
+    cpu: o.cpu as "host" | "2008",
+    cpuNsPerAccess: o.cpuNs as number | undefined,
     eagerPages: o.eagerPages as number,
     workingSet: o.workingSet as number,
     iterations: o.iterations as number | undefined,

@@ -125,7 +125,7 @@ export function metricsCsv(r: ReproduceResults, which: "extended" | "busy"): str
 export function settingsLine(r: ReproduceResults): string {
   const s = r.settings;
   return `${formatBytes(s.memoryBytes)} per kernel, ${s.network}, migration at ${s.migrateAt * 100}% of the records, ` +
-    `busy network = ${s.busyBackground * 100}% background load, ${s.core} core, seed ${s.seed}`;
+    `busy network = ${s.busyBackground * 100}% background load, ${s.cpu} CPU, ${s.core} core, seed ${s.seed}`;
 }
 
 /** One metric of lightweight migration with every policy (and of the other mechanisms

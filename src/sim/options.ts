@@ -15,6 +15,7 @@ import { LINK_DISCIPLINES, type LinkDiscipline } from "../network/network.js";
 export const DEFAULT_SCAN_INTERVAL = "10ms";
 /** Shortest scan interval accepted: windows are counted in 32 bits. */
 const MIN_SCAN_INTERVAL_NS = 1000;
+import { CPU_MODELS, TRACE_CPU_NS, kernelCpuNs, type CpuModel } from "../workloads/hpcc/cpu.js";
 
 const sizeLike = z.union([z.number(), z.string()]);
 
@@ -37,7 +38,10 @@ export const runOptionsSchema = z
     core: z.enum(["wasm", "reference"]).default("wasm"),
     baselines: z.boolean().default(true),
     pageSize: z.number().int().min(512).max(1 << 21).default(4096),
-    cpuNsPerAccess: z.number().positive().default(1),
+    /** the CPU the built-in HPCC kernels' time per access is calibrated for */
+    cpu: z.enum(CPU_MODELS as [CpuModel, ...CpuModel[]]).default("2008"),
+    /** time per access; overrides `cpu` (default: the kernel's calibration, else TRACE_CPU_NS) */
+    cpuNsPerAccess: z.number().positive().optional(),
     eagerPages: z.number().int().min(0).max(64).default(3),
     workingSet: z.number().gt(0).max(1).default(1),
     iterations: z.number().int().positive().optional(),
@@ -71,6 +75,7 @@ export interface Scenario {
   core: CoreKind;
   baselines: boolean;
   pageSize: number;
+  cpu: CpuModel;
   cpuNsPerAccess: number;
   eagerPages: number;
   workingSet: number;
@@ -137,7 +142,8 @@ export function resolveOptions(input: RunOptions): Scenario {
     core: o.core,
     baselines: o.baselines,
     pageSize: o.pageSize,
-    cpuNsPerAccess: o.cpuNsPerAccess,
+    cpu: o.cpu,
+    cpuNsPerAccess: o.cpuNsPerAccess ?? kernelCpuNs(o.workload, o.cpu) ?? TRACE_CPU_NS,
     eagerPages: o.eagerPages,
     workingSet: o.workingSet,
     iterations: o.iterations,

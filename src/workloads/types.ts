@@ -44,6 +44,9 @@ export interface Workload {
   pageCount: number;
   /** exact number of records the stream yields */
   records: number;
+  /** records [from, to) are the section HPCC times (built-in HPCC kernels): what the
+   * CPU calibration matches to the real benchmark's measured time */
+  timed?: { from: number; to: number };
   /** A fresh stream from the first record; the same every time. */
   open(): RecordStream;
 }

@@ -26,7 +26,7 @@ function kernelRows(ampomFaults: number, ampomRuntime: number): Metrics[] {
 function results(): ReproduceResults {
   const extended = { good: kernelRows(50, 1_030_000_000), bad: kernelRows(500, 1_200_000_000) };
   return {
-    settings: { memoryBytes: 1 << 20, network: "gige-2008", core: "wasm", seed: 1, migrateAt: 0.5, busyBackground: 0.8, kernels: ["good", "bad"], figureKernel: "good" },
+    settings: { memoryBytes: 1 << 20, network: "gige-2008", core: "wasm", cpu: "2008", seed: 1, migrateAt: 0.5, busyBackground: 0.8, kernels: ["good", "bad"], figureKernel: "good" },
     paper: PAPER,
     headline: Object.entries(extended).map(([k, rows]) => headlineRow(k, rows)),
     extended,

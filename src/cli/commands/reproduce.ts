@@ -32,6 +32,7 @@ export function registerReproduce(program: Command): void {
     .option("--background <u>", "background utilisation of the busy-network runs, 0 to below 1 (e.g. 0.8 or 80%)", parseFraction, BUSY_BACKGROUND)
     .option("--seed <n>", "seed of the kernels' generators", parseNumber, 1)
     .addOption(new Option("--core <kind>", "simulation core").choices(["wasm", "reference"]).default("wasm"))
+    .addOption(new Option("--cpu <model>", "CPU the kernels' time per access is calibrated for: 2008 (the paper's era) or host").choices(["2008", "host"]).default("2008"))
     .option("-q, --quiet", "no progress bar and no tables: print only the report's path")
     .option("--json", "print results.json to standard output instead of the tables")
     .addHelpText(
@@ -39,8 +40,9 @@ export function registerReproduce(program: Command): void {
       `
 Writes into --out: report.html (self-contained: open it in any browser, offline),
 results.json (every number), headline.csv, extended.csv, busy.csv and one SVG
-per figure. The default size is the paper's, 256MiB, and takes well under a minute
-on a 2-core machine; --size 16MiB gives a quick look.
+per figure. The default size is the paper's, 256MiB, and takes about five minutes
+on a 2-core machine (HPCC's kernels at that size are hundreds of millions of page
+records each); --size 16MiB gives a quick look in seconds.
 
 Examples:
   ampom reproduce
@@ -63,6 +65,7 @@ Examples:
           network: o.network,
           seed: o.seed,
           core: o.core,
+          cpu: o.cpu,
           busyBackground: o.background,
           onProgress: (done, total, label) => bar.update(done, total, label),
         });
