@@ -10,7 +10,7 @@ import { startFlow, type FlowReport } from "../network/flows.js";
 import type { LinkSpec } from "../network/link.js";
 import { LINK_DISCIPLINES, Network, type NodeId } from "../network/network.js";
 import { networkPresets } from "../network/presets.js";
-import { policies } from "../policies/registry.js";
+import { pushInfo } from "../policies/registry.js";
 import { parseDuration, parseRate, parseSize } from "../util/units.js";
 import { startBalancer } from "./balancer.js";
 import { Cluster } from "./cluster.js";
@@ -18,7 +18,8 @@ import { readMetrics, type Metrics } from "./metrics.js";
 import { resolveOptions, type Scenario } from "./options.js";
 import { preflight } from "./preflight.js";
 import { ProcessRun } from "./process.js";
-import { processSetup, scenarioWorkload } from "./simulate.js";
+import type { EventLog } from "./event-log.js";
+import { policyRunner, processSetup, scenarioWorkload } from "./simulate.js";
 
 const sizeLike = z.union([z.number().nonnegative(), z.string()]);
 const nodeRef = z.union([z.string().min(1), z.number().int().nonnegative()]);
@@ -132,8 +133,14 @@ function fail(where: string, message: string): never {
   throw new Error(`scenario ${where}: ${message}`);
 }
 
+/** What simulateCluster() can add to a scenario beyond its file. */
+export interface ClusterExtras {
+  /** the event log of process `index` (named `name`), or undefined for none */
+  eventLog?: (index: number, name: string) => EventLog | undefined;
+}
+
 /** Runs a multi-node scenario (an object shaped like the scenario file). */
-export async function simulateCluster(input: unknown): Promise<ClusterResult> {
+export async function simulateCluster(input: unknown, extras: ClusterExtras = {}): Promise<ClusterResult> {
   const parsed = clusterScenarioSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -229,16 +236,17 @@ export async function simulateCluster(input: unknown): Promise<ClusterResult> {
     }
     const home = node(p.node, `processes[${i}].node`);
     const workload = await scenarioWorkload(s);
-    const policy = policies[s.policy];
+    const policy = pushInfo(s.policy);
     const mechanism = mechanisms[s.mechanism];
     const fraction = fractionOf.get(i);
     const proc = new ProcessRun(
-      processSetup(s, workload, await createCore(s.core), {
+      processSetup(s, workload, await createCore(s.core), await policyRunner(s, workload), {
         id: i,
         home,
         migrateAtRecord: fraction ? Math.floor(fraction.at * workload.records) : null,
       }),
     );
+    proc.eventLog = extras.eventLog?.(i, p.name);
     cluster.add(proc, {
       mechanism,
       eagerPages: s.eagerPages,
