@@ -5,9 +5,10 @@ import { runEndToEnd } from "./e2e.js";
 import { runMicro } from "./micro.js";
 import { runNative } from "./native.js";
 
-export const BENCH_PARTS = ["micro", "e2e", "native", "generators"] as const;
+export const BENCH_PARTS = ["micro", "e2e", "native", "generators", "policies"] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 import { runGenerators } from "./generators.js";
+import { runPolicyModule } from "./policy-module.js";
 import { SIZES, type BenchMode, type BenchReport } from "./types.js";
 
 export interface BenchRequest {
@@ -34,6 +35,7 @@ export async function runBench(req: BenchRequest): Promise<BenchReport> {
     ? await runNative({ records: sizes.nativeRecords, repeats: Math.max(sizes.repeats, sizes.mode === "smoke" ? 1 : 5), traces: req.traces ?? [], log })
     : { rows: [] };
   const generators = parts.includes("generators") ? runGenerators(req.mode, log) : [];
+  const policyModule = parts.includes("policies") ? await runPolicyModule(sizes, log) : [];
   return {
     schema: "ampom-bench/1",
     mode: req.mode,
@@ -49,6 +51,7 @@ export async function runBench(req: BenchRequest): Promise<BenchReport> {
     endToEnd,
     native: native.rows,
     generators,
+    policyModule,
     ...(native.note ? { nativeNote: native.note } : {}),
   };
 }

@@ -86,6 +86,24 @@ export function formatReport(r: BenchReport): string {
     );
   }
   if (r.nativeNote) out.push("", `Native anchor: ${r.nativeNote}`);
+  if (r.policyModule?.length) {
+    out.push("", "A policy written as a module against the same logic built in (linux-cluster), records per CPU-second", "");
+    out.push(
+      table(
+        ["workload", "core", "records", "faults", "built-in rec/s", "module rec/s", "module/built-in", "same metrics"],
+        r.policyModule.map((p) => [
+          p.workload,
+          p.core,
+          String(p.records),
+          String(p.faults),
+          rate(p.builtIn),
+          rate(p.module),
+          `${p.ratio.toFixed(2)}x`,
+          p.identical ? "yes" : "NO",
+        ]),
+      ),
+    );
+  }
   if (r.generators?.length) {
     out.push("", "HPCC kernel generators (records handed out per second through fill(), best of the repeats; goal 100 M/s)", "");
     out.push(formatGenerators(r.generators));

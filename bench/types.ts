@@ -91,6 +91,20 @@ export interface GeneratorRow {
   rate: number;
 }
 
+export interface PolicyModuleRow {
+  workload: string;
+  core: string;
+  records: number;
+  faults: number;
+  /** records per CPU-second with the policy built into the core (linux-cluster) */
+  builtIn: number;
+  /** the same logic as a module the host runs (examples/swap-readahead-policy.ts) */
+  module: number;
+  /** module / builtIn */
+  ratio: number;
+  identical: boolean;
+}
+
 export interface BenchReport {
   schema: "ampom-bench/1";
   mode: BenchMode;
@@ -104,4 +118,6 @@ export interface BenchReport {
   nativeNote?: string;
   /** absent in reports from before the generator part */
   generators?: GeneratorRow[];
+  /** absent in reports made before the part existed */
+  policyModule?: PolicyModuleRow[];
 }

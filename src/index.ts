@@ -15,3 +15,8 @@ export { mechanisms } from "./migration/registry.js";
 export { networkPresets } from "./network/presets.js";
 export { sweep, mergeSweep, loadSweepConfig, planSweep, parseShard, runKey } from "./sweep/index.js";
 export type { SweepOptions, SweepSummary, SweepProgress, SweepConfig, SweepPlan, SweepRun, Shard, RunRecord, MergeSummary } from "./sweep/index.js";
+export {
+  loadPolicyModule, PolicyModuleError, type PolicyModule, type PolicyContext, type PolicyRegion,
+  type PageState, type PolicyParamSpec,
+} from "./policies/module.js";
+export { PolicyViolation } from "./core/page-services.js";

@@ -12,7 +12,7 @@ export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: bo
   if (withPair) {
     cmd
       .option("--mechanism <name>", "migration mechanism", "lightweight")
-      .option("-p, --policy <name>", "prefetch policy", "ampom");
+      .option("-p, --policy <name>", "prefetch policy: a built-in name, or the path of your own policy module (./my-policy.ts)", "ampom");
   }
   return cmd
     .option("-n, --network <preset>", "network preset", "gige-2008")

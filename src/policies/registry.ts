@@ -94,6 +94,12 @@ export const policies: Record<string, PolicyInfo> = {
   },
 };
 
+/** What pushFor() needs of a policy: its name and push order. A user's module (not in
+ * the registry) pulls pages and never pushes. */
+export function pushInfo(policy: string): Pick<PolicyInfo, "name" | "push"> {
+  return policies[policy] ?? { name: policy };
+}
+
 export function policyNames(): string[] {
   return Object.keys(policies);
 }

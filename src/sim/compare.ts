@@ -4,6 +4,7 @@
 // simulated once and shared by every row.
 import { mechanisms } from "../migration/registry.js";
 import { policies } from "../policies/registry.js";
+import { isPolicyPath } from "../policies/module.js";
 import { migrationCalledOff, type Metrics } from "./metrics.js";
 import { optionsAccepted, resolveOptions, type RunOptions, type Scenario } from "./options.js";
 import { preflight } from "./preflight.js";
@@ -56,7 +57,10 @@ export function withBaselines(m: Metrics, b: Baselines): Metrics {
 function checkNames(what: string, asked: string[] | undefined, known: Record<string, unknown>): string[] {
   const names = asked ?? Object.keys(known);
   for (const n of names) {
-    if (!(n in known)) throw new Error(`unknown ${what} "${n}" (known: ${Object.keys(known).join(", ")})`);
+    // a policy may also be the path of a user's module
+    if (!(n in known) && !(what === "policy" && isPolicyPath(n))) {
+      throw new Error(`unknown ${what} "${n}" (known: ${Object.keys(known).join(", ")})`);
+    }
   }
   if (names.length === 0) throw new Error(`no ${what === "policy" ? "policies" : `${what}s`} to compare (the list is empty)`);
   return names;

@@ -3,7 +3,8 @@
 import { z } from "zod";
 import { mechanismParams, mechanisms, pushFor } from "../migration/registry.js";
 import { networkPresets, type NetworkPreset } from "../network/presets.js";
-import { policies } from "../policies/registry.js";
+import { policies, pushInfo } from "../policies/registry.js";
+import { checkPolicyModule, isPolicyPath, type PolicyModule } from "../policies/module.js";
 import { parseDuration, parseRate, parseSize } from "../util/units.js";
 import type { CoreKind } from "../core/types.js";
 import { LINK_DISCIPLINES, type LinkDiscipline } from "../network/network.js";
@@ -24,7 +25,8 @@ export const runOptionsSchema = z
     workload: z.string().min(1).default("stream"),
     memory: sizeLike.default("64MiB"),
     mechanism: z.string().default("lightweight"),
-    policy: z.string().default("ampom"),
+    /** a built-in policy's name, the path of a policy module, or a module object */
+    policy: z.union([z.string().min(1), z.custom<PolicyModule>((v) => typeof v === "object" && v !== null, "expected a policy name, a module path or a policy module object")]).default("ampom"),
     network: z.string().default("gige-2008"),
     bandwidth: sizeLike.optional(),
     latency: sizeLike.optional(),
@@ -64,7 +66,10 @@ export interface Scenario {
   workload: string;
   memoryBytes: number;
   mechanism: string;
+  /** a built-in policy's name, a policy module's path, or a module object's name */
   policy: string;
+  /** the module object given in place of a name (library use) */
+  policyModule?: PolicyModule;
   network: NetworkPreset;
   background: number;
   link: LinkDiscipline;
@@ -113,9 +118,18 @@ export function resolveOptions(input: RunOptions): Scenario {
   }
   const o = parsed.data;
   oneOf("mechanism", o.mechanism, mechanisms);
-  oneOf("policy", o.policy, policies);
+  let policy: string;
+  let policyModule: PolicyModule | undefined;
+  if (typeof o.policy !== "string") {
+    policyModule = checkPolicyModule(o.policy, "(object)");
+    policy = policyModule.name ?? "custom";
+  } else {
+    policy = o.policy;
+    if (!isPolicyPath(policy)) oneOf("policy", policy, policies);
+  }
   oneOf("network", o.network, networkPresets);
-  pushFor(o.mechanism, policies[o.policy], o.pushOrder);
+  // a module's policy pulls pages; only built-in push policies push
+  pushFor(o.mechanism, pushInfo(policy), o.pushOrder);
   mechanismParams(mechanisms[o.mechanism], o.mechanismParams);
   const preset = { ...networkPresets[o.network] };
   if (o.bandwidth !== undefined) preset.bandwidthBps = parseRate("bandwidth", o.bandwidth);
@@ -132,7 +146,8 @@ export function resolveOptions(input: RunOptions): Scenario {
     workload: o.workload,
     memoryBytes,
     mechanism: o.mechanism,
-    policy: o.policy,
+    policy,
+    ...(policyModule ? { policyModule } : {}),
     network: preset,
     background: o.background,
     link: o.link,

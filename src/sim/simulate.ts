@@ -5,7 +5,7 @@ import { createCore, releaseCore } from "../core/index.js";
 import { mechanismParams, mechanisms, pushFor } from "../migration/registry.js";
 import { withBaselines } from "./compare.js";
 import { Network } from "../network/network.js";
-import { policies, policyParamVector } from "../policies/registry.js";
+import { policies, policyParamVector, pushInfo } from "../policies/registry.js";
 import { openWorkload } from "../workloads/index.js";
 import type { Workload } from "../workloads/types.js";
 import { Cluster } from "./cluster.js";
@@ -16,6 +16,7 @@ import { ProcessRun, type HostPolicyHooks, type ProcessSetup } from "./process.j
 import { guardCore, preflight } from "./preflight.js";
 import type { CoreViews, SimCore } from "../core/types.js";
 import { POLICY_EXTERNAL } from "../core/abi.js";
+import { bindPolicyModule, isPolicyPath, loadPolicyModule, modulePolicyParams } from "../policies/module.js";
 
 /** What runScenario() can add to a scenario beyond its options. */
 export interface RunExtras {
@@ -36,22 +37,44 @@ export async function scenarioWorkload(s: Scenario): Promise<Workload> {
   });
 }
 
+/** How a scenario's policy runs: its core id and parameter vector, or (a user's module)
+ * hooks the host calls. */
+export interface PolicyRunner {
+  id: number;
+  params: number[];
+  hostPolicy?: (views: CoreViews) => HostPolicyHooks;
+}
+
+/** The scenario's policy, loading a module it names (once per process). */
+export async function policyRunner(s: Scenario, workload: Workload): Promise<PolicyRunner> {
+  if (s.policyModule || isPolicyPath(s.policy)) {
+    const mod = s.policyModule ?? (await loadPolicyModule(s.policy));
+    const params = modulePolicyParams(mod, s.policy, s.policyParams);
+    return {
+      id: POLICY_EXTERNAL,
+      params: [],
+      hostPolicy: (views) => bindPolicyModule(mod, s.policy, params, workload.regions, views),
+    };
+  }
+  const info = policies[s.policy];
+  return { id: info.id, params: policyParamVector(info, s.policyParams) };
+}
+
 /** The process a scenario describes, on `core`, starting at node `home`. */
 export function processSetup(
   s: Scenario,
   workload: Workload,
   core: SimCore,
+  policy: PolicyRunner,
   where: { id: number; home: number; migrateAtRecord: number | null },
-  hostPolicy?: RunExtras["hostPolicy"],
 ): ProcessSetup {
-  const policy = policies[s.policy];
   return {
     ...where,
     workload,
     core,
-    policyId: hostPolicy ? POLICY_EXTERNAL : policy.id,
-    policyParams: hostPolicy ? [] : policyParamVector(policy, s.policyParams),
-    hostPolicy,
+    policyId: policy.id,
+    policyParams: policy.params,
+    hostPolicy: policy.hostPolicy,
     cpuNsPerAccess: s.cpuNsPerAccess,
     faultTrapNs: s.network.faultTrapNs,
     zeroFillNs: s.network.zeroFillNs,
@@ -63,7 +86,7 @@ export function processSetup(
 
 /** Exactly one simulation of `s` on `workload`: home node 0, destination node 1. */
 export async function runScenario(s: Scenario, workload: Workload, extras: RunExtras = {}): Promise<Metrics> {
-  const policy = policies[s.policy];
+  const policy = pushInfo(s.policy);
   const core = await createCore(s.core);
   const net = new Network(
     2,
@@ -77,9 +100,10 @@ export async function runScenario(s: Scenario, workload: Workload, extras: RunEx
   );
   const cluster = new Cluster(net, s.network, s.pageSize);
   const migrateAtRecord = s.migrateAtTimeNs === undefined ? Math.floor(s.migrateAt * workload.records) : null;
-  const proc = guardCore(s, workload, () =>
-    new ProcessRun(processSetup(s, workload, core, { id: 0, home: 0, migrateAtRecord }, extras.hostPolicy)),
-  );
+  const runner: PolicyRunner = extras.hostPolicy
+    ? { id: POLICY_EXTERNAL, params: [], hostPolicy: extras.hostPolicy }
+    : await policyRunner(s, workload);
+  const proc = guardCore(s, workload, () => new ProcessRun(processSetup(s, workload, core, runner, { id: 0, home: 0, migrateAtRecord })));
   proc.eventLog = extras.eventLog;
   const mechanism = mechanisms[s.mechanism];
   cluster.add(proc, {

@@ -34,6 +34,14 @@ describe("bench harness (smoke)", () => {
       if (!r.nativeNote) expect(n.native! > 0).toBe(true);
       expect(n.sameFaults).toBe(true);
     }
+    // a policy module costs something, and gives exactly the built-in's metrics
+    expect(r.policyModule!.length).toBeGreaterThanOrEqual(2);
+    for (const p of r.policyModule!) {
+      expect(p.faults).toBeGreaterThan(0);
+      for (const x of [p.builtIn, p.module, p.ratio]) expect(Number.isFinite(x) && x > 0).toBe(true);
+      expect(p.identical).toBe(true);
+    }
+    expect(formatReport(r)).toContain("module/built-in");
     const json = JSON.parse(JSON.stringify(r));
     expect(json).toEqual(r);
     const text = formatReport(r);
