@@ -128,7 +128,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
         workload: byPath.get(opt.workload!)!.name,
         condition: conditionOf(opt.network!, opt.background ?? 0).id,
         migrateAt: opt.migrateAt!,
-        config: configOf(o.configs, opt.mechanism!, opt.policy!, opt.pushOrder).id,
+        config: configOf(o.configs, opt.mechanism!, String(opt.policy!), opt.pushOrder).id,
         runtimeNs: m.runtimeNs,
         remoteFaults: m.remoteFaults,
         prefetchedPages: m.prefetchedPages,
