@@ -116,6 +116,12 @@ export const L_SLOTS = 21;
 
 export const MRU_CAP = 8;
 
+/** Bytes a page costs in a core's tables: its arrival (f64), its place in the arrival
+ * queue and its last scan window (u32 each), its state and its scan bits (u8 each), as
+ * assembly/arena.ts lays them out. The capacity checks of both cores and of preflight
+ * count this. */
+export const CORE_BYTES_PER_PAGE = 8 + 4 + 4 + 1 + 1;
+
 // ---- accessed-bit scans before migration ------------------------------------------
 /** scans a policy sees: bit k of scanBits() = referenced in the k-th newest scan window */
 export const SCAN_KEEP = 8;

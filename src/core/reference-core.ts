@@ -13,6 +13,7 @@ import {
   DELIVERY_CAP, MRU_CAP, C_FAULT_PREFETCHES, C_PREFETCH_ISSUES, C_ARRIVAL_HEAD,
   C_ARRIVAL_TAIL, C_FAULT_OPEN, C_HOOK, C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_SCAN_EPOCH,
   C_ANSWERING_FAULT, HOOK_USE, HOOK_ARRIVAL, HOOK_SERVED, POLICY_EXTERNAL, SCAN_KEEP,
+  CORE_BYTES_PER_PAGE,
 } from "./abi.js";
 import { arrivedAt, knownState, regionOf, requestPage, scanBits } from "./page-services.js";
 import { CapacityError, type CoreViews, type SimCore } from "./types.js";
@@ -52,9 +53,6 @@ export interface PolicyServices {
   historyExecTime(k: number): number;
 }
 
-/** Bytes a page costs in the core's tables (arrival f64, queue and scan u32, state and
- * scan mask u8), as in assembly/arena.ts. */
-const BYTES_PER_PAGE = 8 + 4 + 4 + 1 + 1;
 /** Largest page count the reference accepts: the same budget as the wasm32 arena. */
 const MAX_BYTES = 2 ** 32;
 
@@ -72,7 +70,7 @@ export class ReferenceCore implements SimCore, PolicyServices {
   private input = new Uint8Array(0);
 
   init(pageCount: number, chunkCapacity: number): CoreViews {
-    const bytes = pageCount * BYTES_PER_PAGE + chunkCapacity * 9 + traceInputBytes(chunkCapacity) + (1 << 21);
+    const bytes = pageCount * CORE_BYTES_PER_PAGE + chunkCapacity * 9 + traceInputBytes(chunkCapacity) + (1 << 21);
     if (!Number.isInteger(pageCount) || pageCount < 0 || bytes > MAX_BYTES) {
       throw new CapacityError(
         `${pageCount} pages and a ${chunkCapacity}-record chunk do not fit in the 4 GiB WebAssembly memory`,

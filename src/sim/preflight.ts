@@ -11,13 +11,12 @@ import { openAmtWorkload, sniffTrace } from "../trace/open.js";
 import { traceInputBytes } from "../trace/amt-codec.js";
 import type { AmtHeader } from "../trace/amt.js";
 import type { Scenario } from "./options.js";
+import { CORE_BYTES_PER_PAGE } from "../core/abi.js";
 
 const WASM_MEMORY_BYTES = 2 ** 32;
 /** Room the core keeps besides the page tables (fixed tables, scratch): the same
  * allowance the reference core's init() uses, which is the tighter of the two cores. */
 const FIXED_BYTES = 2 ** 21;
-/** Bytes a page costs in the core: one state byte and one f64 arrival time. */
-const BYTES_PER_PAGE = 9;
 /** A chunk record: page, gap and flags (9 bytes), and its share of the trace input area
  * where amt v2 blocks are read (amt-codec.ts traceInputBytes). */
 function chunkBytes(chunkRecords: number): number {
@@ -26,7 +25,7 @@ function chunkBytes(chunkRecords: number): number {
 
 /** The most pages a core can hold with a chunk of `chunkRecords` records. */
 export function maxCorePages(chunkRecords: number): number {
-  return Math.floor((WASM_MEMORY_BYTES - FIXED_BYTES - chunkBytes(chunkRecords)) / BYTES_PER_PAGE);
+  return Math.floor((WASM_MEMORY_BYTES - FIXED_BYTES - chunkBytes(chunkRecords)) / CORE_BYTES_PER_PAGE);
 }
 
 export function capacityMessage(pages: number, s: Pick<Scenario, "pageSize" | "chunkRecords">): string {
