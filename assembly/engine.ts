@@ -264,6 +264,12 @@ function runRemote(limit: f64): i32 {
       now += work(gap, cpuNs);
       acc += <f64>gap;
       pending = true;
+      // the work reached the host's next event: the access comes after it (a fault's
+      // request must not enter the links before traffic that is due earlier)
+      if (now >= limit) {
+        stop = STOP_LIMIT;
+        break;
+      }
     }
     if (now >= due) {
       // pages that arrived by now, before this record's access

@@ -1,7 +1,8 @@
 // The scenario options shared by `run`, `compare` and `sweep`: declared once, turned
 // into library RunOptions once.
 import { Command, InvalidArgumentError, Option } from "commander";
-import type { RunOptions } from "../sim/options.js";
+import { DEFAULT_SCAN_INTERVAL, type RunOptions } from "../sim/options.js";
+import { LINK_DISCIPLINES, type LinkDiscipline } from "../network/network.js";
 import { parseSize } from "../util/units.js";
 
 /** `withPair: false` leaves out --mechanism and --policy (compare runs them all). */
@@ -19,6 +20,11 @@ export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: bo
     .option("--bandwidth <rate>", "link bandwidth override (e.g. 1Gbps, 100Gbps)")
     .option("--latency <time>", "one-way link latency override (e.g. 50us)")
     .option("--background <u>", "background link utilisation, 0 to below 1 (e.g. 0.8 or 80%)", parseFraction, 0)
+    .addOption(
+      new Option("--link <discipline>", "how the link orders pages: fifo (one stream, openMosix's TCP) or priority (demand replies ahead of queued prefetch and push pages)")
+        .choices(LINK_DISCIPLINES)
+        .default("fifo"),
+    )
     .option("--migrate-at <f>", "migrate after this fraction of the records, 0-1 (e.g. 0.5 or 50%)", parseFraction, 0.5)
     .option("--seed <n>", "seed of generated workloads", parseNumber, 1)
     .addOption(new Option("--core <kind>", "simulation core").choices(["wasm", "reference"]).default("wasm"))
@@ -28,6 +34,7 @@ export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: bo
     .option("--eager-pages <n>", "pages lightweight migration sends with the context", parseNumber, 3)
     .option("--working-set <f>", "fraction of the data touched after migration (e.g. 0.25 or 25%)", parseFraction, 1)
     .option("--iterations <n>", "passes over the data, for kernels that repeat", parseNumber)
+    .option("--scan-interval <time>", `interval of the accessed-bit scans before migration, all a policy knows of that time (default ${DEFAULT_SCAN_INTERVAL})`)
     .option("--param <name=value>", "policy parameter, e.g. zoneRadius=16 for ampom (repeatable)", collectParam)
     .option("--migrate-at-time <time>", "migrate at this simulated time instead (e.g. 20ms)")
     .option("--push-order <order>", "post-copy's background push order: bubbling, ascending, forward, oracle")
@@ -81,6 +88,7 @@ export function toRunOptions(o: Record<string, unknown>): RunOptions {
     bandwidth: o.bandwidth as string | undefined,
     latency: o.latency as string | undefined,
     background: o.background as number,
+    link: o.link as LinkDiscipline,
     migrateAt: o.migrateAt as number,
     seed: o.seed as number,
     core: o.core as "wasm" | "reference",
@@ -90,6 +98,7 @@ export function toRunOptions(o: Record<string, unknown>): RunOptions {
     eagerPages: o.eagerPages as number,
     workingSet: o.workingSet as number,
     iterations: o.iterations as number | undefined,
+    scanInterval: o.scanInterval as string | undefined,
     baselines: o.baselines as boolean | undefined,
     policyParams: o.param as Record<string, number>,
     pushOrder: o.pushOrder as string | undefined,

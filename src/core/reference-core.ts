@@ -313,6 +313,8 @@ export class ReferenceCore implements SimCore, PolicyServices {
         c[C_NOW] += this.work(this.v.chunkGaps[i]);
         c[C_ACCESSES] += this.v.chunkGaps[i];
         c[C_PENDING] = 1;
+        // the access comes after the host's events up to the clock
+        if (c[C_NOW] >= limit) return STOP_LIMIT;
       }
       if (c[C_NOW] >= this.nextArrival()) {
         const stop = this.arrivalsDue(c[C_NOW]);

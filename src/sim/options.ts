@@ -121,7 +121,7 @@ export function resolveOptions(input: RunOptions): Scenario {
   let policy: string;
   let policyModule: PolicyModule | undefined;
   if (typeof o.policy !== "string") {
-    policyModule = checkPolicyModule(o.policy, "(object)");
+    policyModule = checkPolicyModule(o.policy, "given as option policy");
     policy = policyModule.name ?? "custom";
   } else {
     policy = o.policy;
