@@ -2,7 +2,9 @@
 // running at home while its pages are copied in rounds. Round 1 sends every page that
 // exists; each later round sends the pages written since they were sent (the core's
 // F_DIRTY bit, cleared as a page leaves) and pages that came into existence. When the
-// set left is small, or after a round limit, or after sending too much, the process
+// set left is small, after a round limit, after sending too much, or when a round sent
+// more pages than the round before (no progress: Xen's xc_domain_save goes to its last
+// round then, when it sends at full rate, as this model always does), the process
 // freezes and the rest goes with the context. A page is sent again only if it was
 // written after it was last sent (`resentPages` counts those). If the process ends at
 // home before the freeze, the migration is called off.
@@ -19,6 +21,7 @@ export const preCopy: Mechanism = {
     { name: "maxRounds", default: 30, description: "rounds before the freeze at most (Xen stops after 29 live rounds, then stops and copies)" },
     { name: "stopPages", default: 50, description: "freeze once fewer pages than this wait to be sent (Xen's threshold of 50 dirty pages)" },
     { name: "maxFactor", default: 3, description: "freeze once pages sent reach this many times the pages that exist (Xen gives up at 3x memory)" },
+    { name: "stopOnGrowth", default: 1, description: "1: freeze once a round sent more pages than the round before (Xen's no-progress rule at full rate); 0: keep going" },
     { name: "burstPages", default: 16, description: "pages handed to the link at a time (64 KiB): how long other traffic may wait behind a round" },
   ],
   start(ctx) {
@@ -33,6 +36,9 @@ class PreCopy {
   private readonly sent: Uint8Array;
   private rounds = 0;
   private sentPages = 0;
+  /** pages sent by the last finished round and the one before it */
+  private sentLastRound = 0;
+  private sentRoundBefore = 0;
   private resentPages = 0;
 
   constructor(private readonly ctx: MigrationContext) {
@@ -79,8 +85,11 @@ class PreCopy {
   }
 
   round(at: number): void {
+    const sentBefore = this.sentPages;
     this.pass(at, (_last, now) => {
       this.rounds++;
+      this.sentRoundBefore = this.sentLastRound;
+      this.sentLastRound = this.sentPages - sentBefore;
       const { ctx } = this;
       if (ctx.proc.phase === "done") {
         this.report(NaN);
@@ -94,8 +103,9 @@ class PreCopy {
         if ((this.states[p] & ST_MASK) === ST_LOCAL) existing++;
         if (this.needsSending(p)) waiting++;
       }
-      const { maxRounds, stopPages, maxFactor } = ctx.params;
-      if (waiting < stopPages || this.rounds >= maxRounds || this.sentPages >= maxFactor * existing) {
+      const { maxRounds, stopPages, maxFactor, stopOnGrowth } = ctx.params;
+      const noProgress = stopOnGrowth !== 0 && this.rounds >= 2 && this.sentLastRound > this.sentRoundBefore;
+      if (waiting < stopPages || this.rounds >= maxRounds || this.sentPages >= maxFactor * existing || noProgress) {
         this.stopAndCopy(now, waiting);
       } else {
         this.round(now);
