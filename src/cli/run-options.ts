@@ -34,7 +34,7 @@ export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: bo
     .option("--eager-pages <n>", "pages lightweight migration sends with the context", parseNumber, 3)
     .option("--working-set <f>", "fraction of the data touched after migration (e.g. 0.25 or 25%)", parseFraction, 1)
     .option("--iterations <n>", "passes over the data, for kernels that repeat", parseNumber)
-    .option("--scan-interval <time>", `interval of the accessed-bit scans before migration, all a policy knows of that time (default ${DEFAULT_SCAN_INTERVAL})`)
+    .option("--scan-interval <time>", "interval of the accessed-bit scans before migration, all a policy knows of that time: auto (1us a page: the scanner takes ~1% of a CPU) or a time", DEFAULT_SCAN_INTERVAL)
     .option("--param <name=value>", "policy parameter, e.g. zoneRadius=16 for ampom (repeatable)", collectParam)
     .option("--migrate-at-time <time>", "migrate at this simulated time instead (e.g. 20ms)")
     .option("--push-order <order>", "post-copy's background push order: bubbling, ascending, forward, oracle")

@@ -140,7 +140,13 @@ async function importModule(label: string, file: string): Promise<PolicyModule> 
       ns = await import(pathToFileURL(file).href);
     }
   } catch (err) {
-    throw new PolicyModuleError(`policy module ${label}: cannot load it: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
+    const why = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    // a .ts module outside an ES-module package is CommonJS to tsx, which then cannot
+    // follow its imports of other .ts files
+    const hint = /\?namespace=|require\(\) ES Module/.test(why)
+      ? ` (a policy made of several .ts files needs a package.json saying "type": "module" in its folder, or .mts files)`
+      : "";
+    throw new PolicyModuleError(`policy module ${label}: cannot load it: ${why}${hint}`);
   }
   // the hooks as named exports, or one default-exported object
   const def = ns.default;

@@ -10,7 +10,7 @@ import { openWorkload } from "../workloads/index.js";
 import type { Workload } from "../workloads/types.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
-import { resolveOptions, type RunOptions, type Scenario } from "./options.js";
+import { autoScanInterval, resolveOptions, type RunOptions, type Scenario } from "./options.js";
 import type { EventLog } from "./event-log.js";
 import { ProcessRun, type HostPolicyHooks, type ProcessSetup } from "./process.js";
 import { guardCore, preflight } from "./preflight.js";
@@ -79,7 +79,7 @@ export function processSetup(
     faultTrapNs: s.network.faultTrapNs,
     zeroFillNs: s.network.zeroFillNs,
     historyLength: s.historyLength,
-    scanIntervalNs: s.scanIntervalNs,
+    scanIntervalNs: s.scanIntervalNs ?? autoScanInterval(workload.pageCount),
     chunkRecords: s.chunkRecords,
   };
 }

@@ -6,7 +6,7 @@
 // calibration is run again.
 import { describe, expect, it } from "vitest";
 import { createCore, releaseCore } from "../../src/core/index.js";
-import { resolveOptions } from "../../src/sim/options.js";
+import { autoScanInterval, resolveOptions } from "../../src/sim/options.js";
 import { ProcessRun } from "../../src/sim/process.js";
 import { CALIBRATION } from "../../src/workloads/hpcc/cpu-calibration.js";
 import { BEFF_CPU_NS, TRACE_CPU_NS, kernelCpuNs } from "../../src/workloads/hpcc/cpu.js";
@@ -23,7 +23,7 @@ async function timedNs(kernel: string, cpu: "host" | "2008"): Promise<number> {
   const proc = new ProcessRun({
     id: 0, workload: w, core, home: 0, policyId: 0, policyParams: [], cpuNsPerAccess: s.cpuNsPerAccess,
     faultTrapNs: 0, zeroFillNs: 0, historyLength: 32, chunkRecords: 1 << 16, migrateAtRecord: w.timed!.from,
-    scanIntervalNs: s.scanIntervalNs,
+    scanIntervalNs: s.scanIntervalNs ?? autoScanInterval(w.pageCount),
   });
   const server = { serve: () => { throw new Error("a request at home"); } };
   expect(proc.advance(Infinity, server)).toBe("migration-point");
