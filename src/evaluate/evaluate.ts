@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Metrics } from "../sim/metrics.js";
+import { MIN_ORACLE_GAP } from "../sim/compare.js";
 import { canonicalJson } from "../sweep/key.js";
 import { readResults } from "../sweep/results.js";
 import { sweep } from "../sweep/sweep.js";
@@ -17,7 +18,9 @@ import {
 /** The project's own policy, whose standing the evaluation reports. */
 export const OURS = "ampom-plus";
 /** Below this share of the demand runtime, the demand->oracle gap is noise: no gap-closed figure. */
-export const MIN_GAP = 0.01;
+/** A gap under this share of demand's runtime has no meaningful share closed (the same
+ * rule as the metrics' oracleGapClosed). */
+export const MIN_GAP = MIN_ORACLE_GAP;
 
 export interface EvalRun {
   workload: string;
@@ -153,9 +156,9 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       at(ids, a.config) - at(ids, b.config),
   );
   return {
-    plan: { workloads: o.workloads, configs: o.configs, conditions: o.conditions, points: o.points, link: o.link },
+    plan: { workloads: o.workloads, configs: o.configs, conditions: o.conditions, points: o.points, link: o.link, focus: o.focus ?? OURS },
     runs,
-    workloads: o.workloads.map((w) => summarise(w, o.configs, runs.filter((r) => r.workload === w.name))),
+    workloads: o.workloads.map((w) => summarise(w, o.configs, runs.filter((r) => r.workload === w.name), o.focus ?? OURS)),
   };
 }
 
@@ -179,7 +182,7 @@ export function addGapClosed(runs: EvalRun[]): void {
 
 /** One workload's standings: each configuration's mean runtime relative to demand
  * paging, its mean gap closed, its rank among the online configurations. */
-export function summarise(w: EvalWorkload, configs: EvalConfig[], runs: EvalRun[]): WorkloadSummary {
+export function summarise(w: EvalWorkload, configs: EvalConfig[], runs: EvalRun[], focus = OURS): WorkloadSummary {
   const demand = new Map(runs.filter((r) => r.config === DEMAND_ID).map((r) => [scenarioKey(r), r.runtimeNs]));
   if (demand.size === 0) throw new Error(`the evaluation needs the demand-paging configuration (${DEMAND_ID}) for ${w.workload}`);
   const standings: ConfigStanding[] = configs.map((c) => {
@@ -207,7 +210,7 @@ export function summarise(w: EvalWorkload, configs: EvalConfig[], runs: EvalRun[
     standings,
     best: best.config,
     tiedWithBest: online.filter((s) => s !== best && s.relRuntime === best.relRuntime).map((s) => s.config),
-    ours: standings.find((s) => s.config === OURS),
+    ours: standings.find((s) => s.config === focus),
     ranked: online.length,
   };
 }

@@ -47,8 +47,9 @@ export const HPCC_KERNELS = ["stream", "randomaccess", "ptrans", "dgemm", "hpl",
 export const DEFAULT_POINTS = [0.25, 0.5, 0.75];
 export const DEFAULT_CONDITIONS = ["gige-2008", "rdma-100g", "gige-2008@80%"];
 
-/** Every policy with lightweight, then post-copy with every push order (registry order). */
-export function allConfigs(): EvalConfig[] {
+/** Every policy with lightweight, then post-copy with every push order (registry order),
+ * then each user's policy module given (`modules`: paths) with lightweight. */
+export function allConfigs(modules: string[] = []): EvalConfig[] {
   const pull: EvalConfig[] = Object.values(policies).map((p) => ({
     id: p.name,
     mechanism: "lightweight",
@@ -62,7 +63,8 @@ export function allConfigs(): EvalConfig[] {
     pushOrder: order,
     clairvoyant: order === "oracle",
   }));
-  return [...pull, ...push];
+  const own: EvalConfig[] = modules.map((path) => ({ id: path, mechanism: "lightweight", policy: path, clairvoyant: false }));
+  return [...pull, ...push, ...own];
 }
 
 /** "gige-2008" or "gige-2008@80%" (background link utilisation). */
@@ -122,6 +124,8 @@ export interface EvalPlan {
   points: number[];
   /** the link discipline of every run (the scenario default, fifo, when not given) */
   link?: "fifo" | "priority";
+  /** the configuration whose standing the tables report (default ampom-plus) */
+  focus?: string;
 }
 
 /** One sweep per (workload group, mechanism, network): a sweep's grid is a product, and

@@ -22,7 +22,7 @@ export function bestLabel(w: WorkloadSummary): string {
 /** Every online configuration gave the same runtimes (nothing to fetch after migration). */
 const allTie = (w: WorkloadSummary) => w.tiedWithBest.length === w.ranked - 1;
 
-export function winTable(ws: WorkloadSummary[]): string {
+export function winTable(ws: WorkloadSummary[], focus = OURS): string {
   const rows = ws.map((w) => {
     const best = w.standings.find((s) => s.config === w.best)!;
     const ours = w.ours;
@@ -39,7 +39,7 @@ export function winTable(ws: WorkloadSummary[]): string {
     ];
   });
   return table(
-    ["workload", "kind", "best configuration", "best: gap closed", `${OURS} rank`, `${OURS}: gap closed`, "scenarios with a gap", "unused pages: best", OURS],
+    ["workload", "kind", "best configuration", "best: gap closed", `${focus} rank`, `${focus}: gap closed`, "scenarios with a gap", "unused pages: best", `unused pages: ${focus}`],
     rows,
     ["l", "l", "l", "r", "r", "r", "r", "r", "r"],
   );
@@ -75,10 +75,10 @@ export function evaluationText(e: Evaluation): string {
     const ours = ws.map((w) => w.ours).filter((x) => x !== undefined);
     const gaps = ours.filter((x) => x.gapClosed !== undefined).map((x) => x.gapClosed!);
     const firsts = ws.filter((w) => w.ours?.rank === 1 && !allTie(w)).length;
-    out.push("", `${TITLES[g]}: ${ws.length} workloads`, "", winTable(ws), "");
+    out.push("", `${TITLES[g]}: ${ws.length} workloads`, "", winTable(ws, e.plan.focus ?? OURS), "");
     if (ours.length) {
       out.push(
-        `${OURS}: best or tied for best on ${firsts} of ${ws.length - ws.filter(allTie).length} (not counting workloads where all tie); mean gap closed ${gaps.length ? pct(gaps.reduce((a, b) => a + b, 0) / gaps.length) : "n/a"}` +
+        `${e.plan.focus ?? OURS}: best or tied for best on ${firsts} of ${ws.length - ws.filter(allTie).length} (not counting workloads where all tie); mean gap closed ${gaps.length ? pct(gaps.reduce((a, b) => a + b, 0) / gaps.length) : "n/a"}` +
           ` over the ${gaps.length} workloads with a gap.`,
         "",
       );

@@ -3,8 +3,9 @@
 import { Command, Option } from "commander";
 import { availableParallelism } from "node:os";
 import {
-  allConfigs, corpusWorkloads, DEFAULT_CONDITIONS, defaultManifest, DEFAULT_POINTS, evaluate, evaluationText, HPCC_KERNELS, kernelWorkloads, parseCondition,
+  allConfigs, corpusWorkloads, DEFAULT_CONDITIONS, defaultManifest, DEFAULT_POINTS, evaluate, evaluationText, HPCC_KERNELS, kernelWorkloads, OURS, parseCondition,
 } from "../../evaluate/index.js";
+import { isPolicyPath } from "../../policies/module.js";
 import { writeFileAtomic } from "../../util/atomic-file.js";
 import { progressBar } from "../progress.js";
 import { parseFraction } from "../run-options.js";
@@ -23,6 +24,8 @@ export function registerEvaluate(program: Command): void {
     .option("--migrate-at <list>", "migration points, comma-separated fractions", (v: string) => list(v).map(parseFraction))
     .option("--conditions <list>", `network conditions, NETWORK or NETWORK@LOAD% (default: ${DEFAULT_CONDITIONS.join(",")})`, list)
     .addOption(new Option("--link <discipline>", "link discipline of every run: fifo, or priority (demand faults ahead of queued pages)").choices(["fifo", "priority"]))
+    .option("--policy <path>", "also evaluate your own policy module (with lightweight); repeatable", (v: string, all: string[] = []) => [...all, v])
+    .option("--focus <config>", "the configuration whose rank and gap the tables report (default: ampom-plus, or the one --policy given)")
     .option("--configs <ids>", "only these configurations (policy names for lightweight, post-copy/ORDER), comma-separated; none and oracle always run (the gap needs them)", list)
     .option("-o, --out <file>", "machine-readable results (JSON, written atomically)", "evaluation.json")
     .option("--runs-dir <dir>", "where the runs are kept, so that running again resumes (default: OUT without .json, plus -runs)")
@@ -45,15 +48,20 @@ Examples:
       const none = (xs: string[] | undefined) => xs?.length === 1 && xs[0] === "none";
       const traces = none(o.traces) ? [] : corpusWorkloads(o.corpus ?? defaultManifest(), o.traces);
       const kernels = none(o.kernels) ? [] : kernelWorkloads(o.kernels ?? HPCC_KERNELS, o.memory);
-      const configs = allConfigs();
+      const modules: string[] = o.policy ?? [];
+      for (const m of modules) if (!isPolicyPath(m)) throw new Error(`option --policy: "${m}" is not a path to a policy module (e.g. ./my-policy.ts)`);
+      const configs = allConfigs(modules);
       for (const id of o.configs ?? []) if (!configs.some((c) => c.id === id)) throw new Error(`unknown configuration "${id}" (known: ${configs.map((c) => c.id).join(", ")})`);
-      const chosen = o.configs ? configs.filter((c) => o.configs.includes(c.id) || c.id === "none" || c.id === "oracle") : configs;
+      const chosen = o.configs ? configs.filter((c) => o.configs.includes(c.id) || modules.includes(c.id) || c.id === "none" || c.id === "oracle") : configs;
+      const focus: string = o.focus ?? (modules.length === 1 ? modules[0] : OURS);
+      if (!chosen.some((c) => c.id === focus)) throw new Error(`option --focus: "${focus}" is not among the configurations evaluated`);
       const plan = {
         workloads: [...traces, ...kernels],
         configs: chosen,
         conditions: (o.conditions ?? DEFAULT_CONDITIONS).map(parseCondition),
         points: o.migrateAt ?? DEFAULT_POINTS,
         link: o.link,
+        focus,
       };
       if (plan.workloads.length === 0) throw new Error("nothing to evaluate: no traces and no kernels");
       const runsDir = o.runsDir ?? `${String(o.out).replace(/\.json$/, "")}-runs`;

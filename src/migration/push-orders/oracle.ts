@@ -47,6 +47,7 @@ const ORACLE_BURST = 16;
 export const oracle: PushOrderInfo = {
   name: "oracle",
   description: "offline bound: the pages the process will use, in first-use order, back to back at link bandwidth",
+  partial: true,
   create(ctx, everything) {
     const v = ctx.proc.views;
     const order = firstUseOrder(ctx, v.counters[C_RECORDS]);
