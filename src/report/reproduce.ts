@@ -10,7 +10,7 @@
 // - runtime against working-set fraction, on one kernel;
 // - a fault timeline (page against time, faults and prefetches) on one kernel.
 import { compare, comparePairs, DEMAND, FULL_COPY } from "../sim/compare.js";
-import { EVENT_FAULT, EventLog } from "../sim/event-log.js";
+import { EVENT_FAULT, EVENT_PREFETCH, EventLog } from "../sim/event-log.js";
 import type { Metrics } from "../sim/metrics.js";
 import { optionsAccepted, resolveOptions, type RunOptions } from "../sim/options.js";
 import { runScenario, scenarioWorkload } from "../sim/simulate.js";
@@ -238,8 +238,8 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   const timelinePolicy = lightweightPolicies.includes("ampom") ? "ampom" : "none";
   const st = resolveOptions({ ...base, workload: figureKernel, mechanism: "lightweight", policy: timelinePolicy, baselines: false });
   const stWorkload = await scenarioWorkload(st);
-  const log = new EventLog();
-  await runScenario(st, stWorkload, { eventLog: log });
+  const log = new EventLog(undefined, [EVENT_FAULT, EVENT_PREFETCH]);
+  await runScenario(st, stWorkload, { events: log });
   step(`fault timeline: ${figureKernel}`);
   const faults: number[] = [];
   const prefetches: number[] = [];

@@ -10,6 +10,10 @@ import type { NetworkPreset } from "../network/presets.js";
 import type { PushOrderName } from "../migration/push-orders/index.js";
 import type { Mechanism, MigrationContext } from "../migration/types.js";
 import { EventQueue } from "./events.js";
+import {
+  EVENT_DONE, EVENT_MIGRATE, MIGRATE_CALLED_OFF, MIGRATE_DECISION, MIGRATE_FREEZE, MIGRATE_RESUME,
+} from "./event-log.js";
+import { EventOrder, ProcessEvents } from "./event-order.js";
 import { Pager } from "./pager.js";
 import type { ProcessRun } from "./process.js";
 
@@ -49,6 +53,8 @@ export class Cluster {
   private readonly baseCpuNs = new Map<ProcessRun, number>();
   /** CPUs per node when processes on one node share its CPUs (multi-node scenarios) */
   private cpus?: number[];
+  /** processes' events on their way to their sinks in time order, when any has one */
+  private order?: EventOrder;
 
   constructor(
     readonly net: Network,
@@ -64,6 +70,7 @@ export class Cluster {
 
   add(proc: ProcessRun, plan?: MigrationPlan): void {
     this.processes.push(proc);
+    if (proc.sink) proc.events = new ProcessEvents((this.order ??= new EventOrder()), proc.sink, proc);
     this.baseCpuNs.set(proc, proc.views.params[P_CPU_NS]);
     if (plan) this.plans.set(proc, plan);
   }
@@ -119,6 +126,8 @@ export class Cluster {
         } else secondClock = Math.min(secondClock, p.clock);
       }
       const nextEvent = this.events.peekTime();
+      // nothing recorded from now on is earlier than this
+      this.order?.release(first ? Math.min(first.clock, nextEvent) : nextEvent);
       if (!first && nextEvent === Infinity) {
         const stuck = this.processes.find((p) => p.phase === "frozen");
         if (stuck) throw new Error(`process ${stuck.id} is frozen with nothing left to resume it`);
@@ -141,6 +150,7 @@ export class Cluster {
       } else if (outcome === "done") {
         first.phase = "done";
         first.finishedAt = first.clock;
+        first.events?.record(first.clock, EVENT_DONE, -1);
         this.updateShares();
       }
     }
@@ -160,6 +170,7 @@ export class Cluster {
       abandoned: false,
     };
     this.migrations.push(record);
+    proc.events?.record(proc.clock, EVENT_MIGRATE, -1, MIGRATE_DECISION);
     const ctx: MigrationContext = {
       proc,
       net: this.net,
@@ -176,6 +187,7 @@ export class Cluster {
       freeze: () => {
         proc.phase = "frozen";
         proc.frozenAt = proc.clock;
+        proc.events?.record(proc.clock, EVENT_MIGRATE, -1, MIGRATE_FREEZE);
         this.updateShares();
       },
       resume: (time) => {
@@ -186,12 +198,14 @@ export class Cluster {
           proc.node = dest;
           proc.clock = time;
           proc.phase = "remote";
+          proc.events?.record(time, EVENT_MIGRATE, -1, MIGRATE_RESUME);
           this.moving.delete(proc);
           this.updateShares();
         });
       },
-      abandon: () => {
+      abandon: (time) => {
         record.abandoned = true;
+        proc.events?.record(time, EVENT_MIGRATE, -1, MIGRATE_CALLED_OFF);
         this.moving.delete(proc);
       },
     };

@@ -9,6 +9,8 @@ import { migrationCalledOff, type Metrics } from "./metrics.js";
 import { optionsAccepted, resolveOptions, type RunOptions, type Scenario } from "./options.js";
 import { preflight } from "./preflight.js";
 import { runScenario, scenarioWorkload } from "./simulate.js";
+import type { EventSink } from "./event-log.js";
+import { withEventFile } from "./event-file.js";
 
 export interface CompareOptions extends Omit<RunOptions, "mechanism" | "policy" | "baselines"> {
   /** mechanisms to compare (default: every registered one) */
@@ -17,6 +19,14 @@ export interface CompareOptions extends Omit<RunOptions, "mechanism" | "policy" 
   policies?: string[];
   /** called after each row's simulation, with the number of rows (comparePairs) */
   onProgress?: (done: number, total: number, label: string) => void;
+}
+
+/** What compare() can add to the options. */
+export interface CompareExtras {
+  /** the events of every row: the path of a JSON Lines file (each line with the row as
+   * `scenario`, "mechanism/policy"; written atomically when every row succeeded), or
+   * each row's sink (undefined for none) */
+  events?: string | ((row: { mechanism: string; policy: string }) => EventSink | undefined);
 }
 
 /** The pair that defines demand paging, the baseline of "faults prevented". */
@@ -93,7 +103,20 @@ export function comparePairs(options: Omit<CompareOptions, "onProgress"> = {}): 
  * with faultsPrevented, overheadVsFullCopy and (when the oracle policy exists)
  * oracleGapClosed. The baselines are rows of the comparison, simulated once.
  */
-export async function compare(options: CompareOptions = {}): Promise<Metrics[]> {
+export async function compare(options: CompareOptions = {}, extras: CompareExtras = {}): Promise<Metrics[]> {
+  const events = extras.events;
+  if (typeof events === "string") {
+    return withEventFile(events, (file) =>
+      compareRows(options, ({ mechanism, policy }, process) => file.section().sink({ process, scenario: `${mechanism}/${policy}` })),
+    );
+  }
+  return compareRows(options, events);
+}
+
+async function compareRows(
+  options: CompareOptions,
+  sinkOf?: (row: { mechanism: string; policy: string }, workload: string) => EventSink | undefined,
+): Promise<Metrics[]> {
   const { onProgress, ...selection } = options;
   const { mechanisms: _m, policies: _p, ...runOptions } = selection;
   const pairs = comparePairs(selection);
@@ -108,17 +131,18 @@ export async function compare(options: CompareOptions = {}): Promise<Metrics[]> 
 
   const runs = new Map<string, Metrics>();
   const key = (mechanism: string, policy: string) => `${mechanism}/${policy}`;
-  const run = async (mechanism: string, policy: string): Promise<Metrics> => {
+  // rows run first, with their event sinks; a baseline that is no row runs without one
+  const run = async (mechanism: string, policy: string, events?: EventSink): Promise<Metrics> => {
     const k = key(mechanism, policy);
     let m = runs.get(k);
     if (!m) {
-      m = await runScenario({ ...base, mechanism, policy }, workload);
+      m = await runScenario({ ...base, mechanism, policy }, workload, { events });
       runs.set(k, m);
     }
     return m;
   };
   for (let i = 0; i < pairs.length; i++) {
-    await run(pairs[i].mechanism, pairs[i].policy);
+    await run(pairs[i].mechanism, pairs[i].policy, sinkOf?.(pairs[i], base.workload));
     onProgress?.(i + 1, pairs.length, key(pairs[i].mechanism, pairs[i].policy));
   }
 

@@ -10,7 +10,8 @@ import type { CoreViews, SimCore } from "../core/types.js";
 import type { NodeId } from "../network/network.js";
 import { pageOutsideError, type RecordStream, type Workload } from "../workloads/types.js";
 import { emptyBytes, type BytesMoved } from "./bytes.js";
-import type { EventLog } from "./event-log.js";
+import type { EventSink } from "./event-log.js";
+import type { ProcessEvents } from "./event-order.js";
 
 export type Phase = "home" | "frozen" | "remote" | "done";
 
@@ -70,8 +71,11 @@ export class ProcessRun {
   /** figures the migration mechanism reports (pre-copy rounds, push end) */
   readonly mechanismStats: Record<string, number> = {};
   finishedAt = NaN;
-  /** when set, the pager records faults and prefetch requests here (fault timeline) */
-  eventLog?: EventLog;
+  /** where this process's events go (set before Cluster.add; off when undefined) */
+  sink?: EventSink;
+  /** what the host's code records events through: set by Cluster.add when there is a
+   * sink, undefined otherwise (checked once per batch, never per record) */
+  events?: ProcessEvents;
   private readonly stream: RecordStream;
   private readonly chunkRecords: number;
   private readonly hostPolicy?: HostPolicyHooks;

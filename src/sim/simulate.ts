@@ -11,7 +11,8 @@ import type { Workload } from "../workloads/types.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
 import { resolveOptions, type RunOptions, type Scenario } from "./options.js";
-import type { EventLog } from "./event-log.js";
+import type { EventSink } from "./event-log.js";
+import { withEventFile } from "./event-file.js";
 import { ProcessRun, type HostPolicyHooks, type ProcessSetup } from "./process.js";
 import { guardCore, preflight } from "./preflight.js";
 import type { CoreViews, SimCore } from "../core/types.js";
@@ -20,8 +21,8 @@ import { bindPolicyModule, isPolicyPath, loadPolicyModule, modulePolicyParams } 
 
 /** What runScenario() can add to a scenario beyond its options. */
 export interface RunExtras {
-  /** records the faults and prefetch requests (off by default) */
-  eventLog?: EventLog;
+  /** where the process's events go (off by default): an EventLog, a file's sink */
+  events?: EventSink;
   /** a policy the host runs (a user's module) in place of the scenario's policy in the
    * core; made once the process's core views exist */
   hostPolicy?: (views: CoreViews) => HostPolicyHooks;
@@ -104,7 +105,7 @@ export async function runScenario(s: Scenario, workload: Workload, extras: RunEx
     ? { id: POLICY_EXTERNAL, params: [], hostPolicy: extras.hostPolicy }
     : await policyRunner(s, workload);
   const proc = guardCore(s, workload, () => new ProcessRun(processSetup(s, workload, core, runner, { id: 0, home: 0, migrateAtRecord })));
-  proc.eventLog = extras.eventLog;
+  proc.sink = extras.events;
   const mechanism = mechanisms[s.mechanism];
   cluster.add(proc, {
     mechanism,
@@ -131,12 +132,25 @@ export async function runScenario(s: Scenario, workload: Workload, extras: RunEx
   return metrics;
 }
 
+/** What simulate() can add to the options. */
+export interface SimulateExtras {
+  /** the events of the scenario's run (not of its baselines): a sink, or the path of a
+   * JSON Lines file written atomically when the run succeeds (event-file.ts) */
+  events?: EventSink | string;
+}
+
 /** Runs the scenario the options describe, with its baselines unless `baselines: false`. */
-export async function simulate(options: RunOptions = {}): Promise<Metrics> {
+export async function simulate(options: RunOptions = {}, extras: SimulateExtras = {}): Promise<Metrics> {
   const s = resolveOptions(options);
   preflight(s);
+  const events = extras.events;
+  if (typeof events === "string") return withEventFile(events, (file) => simulateScenario(s, file.sink({ process: s.workload })));
+  return simulateScenario(s, events);
+}
+
+async function simulateScenario(s: Scenario, events: EventSink | undefined): Promise<Metrics> {
   const workload = await scenarioWorkload(s);
-  const main = await runScenario(s, workload);
+  const main = await runScenario(s, workload, { events });
   if (!s.baselines) return main;
   // the baselines run with their mechanism's defaults: no push order, no parameters
   const plain = s.pushOrder === undefined && Object.keys(s.mechanismParams).length === 0;
