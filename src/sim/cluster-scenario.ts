@@ -306,7 +306,8 @@ async function runCluster(input: unknown, sinkOf?: (index: number, name: string,
     });
   });
 
-  cluster.run();
+  // every process reads its own stream, so the loop never waits for records
+  if (cluster.run() !== "done") throw new Error("internal: a cluster scenario's process waited for records");
 
   const processes = runs.map(({ proc, s, home }) => ({
     name: procNames[proc.id],

@@ -113,8 +113,11 @@ export class Cluster {
     return true;
   }
 
-  /** Runs every process to its end, and every event after (pushes, flows). */
-  run(): void {
+  /** Runs every process to its end, and every event after (pushes, flows): "done". Or
+   * "starved": a process's next records are not ready yet (its stream is shared with
+   * other scenarios that still replay theirs: shared-records.ts); nothing is lost, and
+   * run() again carries on from there. */
+  run(): "done" | "starved" {
     for (;;) {
       let first: ProcessRun | undefined;
       let secondClock = Infinity;
@@ -131,7 +134,7 @@ export class Cluster {
       if (!first && nextEvent === Infinity) {
         const stuck = this.processes.find((p) => p.phase === "frozen");
         if (stuck) throw new Error(`process ${stuck.id} is frozen with nothing left to resume it`);
-        return;
+        return "done";
       }
       if (!first || first.clock >= nextEvent) {
         this.events.fireNext();
@@ -139,6 +142,7 @@ export class Cluster {
       }
       const limit = Math.min(nextEvent, Math.max(secondClock, first.clock + this.quantumNs));
       const outcome = first.advance(limit, this.pager);
+      if (outcome === "starved") return "starved";
       if (outcome === "waiting") {
         // only with no event left and no other process to run (else the limit is finite)
         throw new Error(`internal: process ${first.id} waits for a page that nothing will send`);
