@@ -443,4 +443,8 @@ export function migrate(keepAll: i32): void {
   }
   setCounter(C_REMOTE, 1);
   setCounter(C_PENDING, 0);
+  // nothing is in flight now (every page is here or at home): the arrival queue, which
+  // holds each page at most once between migrations, starts empty
+  setCounter(C_ARRIVAL_HEAD, 0);
+  setCounter(C_ARRIVAL_TAIL, 0);
 }

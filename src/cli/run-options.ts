@@ -41,6 +41,12 @@ export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: bo
     .option("--mech-param <name=value>", "mechanism parameter, e.g. maxRounds=10 for pre-copy (repeatable)", collectParam);
 }
 
+/** `--events FILE`, on the commands that can log events (run, compare, cluster). */
+export const EVENTS_OPTION = [
+  "--events <file>",
+  "write every event (faults, prefetches, pushes, eager pages, arrivals, migration steps, the end) to FILE as JSON Lines; the file appears only if the command succeeds",
+] as const;
+
 /** commander names the option in the message: option '--seed <n>' argument 'x' is invalid. ... */
 export function parseNumber(value: string): number {
   const n = Number(value);

@@ -436,6 +436,9 @@ export class ReferenceCore implements SimCore, PolicyServices {
     }
     this.v.counters[C_REMOTE] = 1;
     this.v.counters[C_PENDING] = 0;
+    // as engine.ts: nothing is in flight now, the arrival queue starts empty
+    this.v.counters[C_ARRIVAL_HEAD] = 0;
+    this.v.counters[C_ARRIVAL_TAIL] = 0;
   }
 
   // ---- amt v2 blocks decoded inside the core ----

@@ -9,6 +9,7 @@
 // written after it was last sent (`resentPages` counts those). If the process ends at
 // home before the freeze, the migration is called off.
 import { DELIVERY_CAP, F_DIRTY, KIND_EAGER, ST_HOME, ST_LOCAL, ST_MASK } from "../core/abi.js";
+import { EVENT_COPY, EVENT_EAGER, type EventKind } from "../sim/event-log.js";
 import { sendContext } from "./send.js";
 import { streamPages } from "./stream.js";
 import type { Mechanism, MigrationContext } from "./types.js";
@@ -55,7 +56,7 @@ class PreCopy {
   }
 
   /** A pass over the address space sending what needs sending when the pass reaches it. */
-  private pass(startAt: number, done: (lastArrival: number, now: number) => void): void {
+  private pass(startAt: number, event: EventKind, done: (lastArrival: number, now: number) => void): void {
     let cursor = 0;
     const { proc } = this.ctx;
     streamPages(
@@ -64,6 +65,7 @@ class PreCopy {
         burst: Math.max(1, Math.min(this.ctx.params.burstPages, DELIVERY_CAP)),
         deliverKind: null,
         bytesKind: "eager",
+        event,
         next: (out, max) => {
           if (proc.phase === "done") return 0;
           let n = 0;
@@ -86,7 +88,7 @@ class PreCopy {
 
   round(at: number): void {
     const sentBefore = this.sentPages;
-    this.pass(at, (_last, now) => {
+    this.pass(at, EVENT_COPY, (_last, now) => {
       this.rounds++;
       this.sentRoundBefore = this.sentLastRound;
       this.sentLastRound = this.sentPages - sentBefore;
@@ -94,7 +96,7 @@ class PreCopy {
       if (ctx.proc.phase === "done") {
         this.report(NaN);
         ctx.stats.calledOff = 1;
-        ctx.abandon();
+        ctx.abandon(now);
         return;
       }
       let waiting = 0;
@@ -117,7 +119,7 @@ class PreCopy {
     const { ctx } = this;
     ctx.freeze();
     const contextIn = sendContext(ctx, now);
-    this.pass(now, (lastArrival) => {
+    this.pass(now, EVENT_EAGER, (lastArrival) => {
       const resumeAt = Math.max(contextIn, lastArrival);
       // every page that exists is at the destination by resumeAt; untouched pages stay
       // nonexistent (a first touch is a zero-fill, as after any migration)

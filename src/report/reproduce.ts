@@ -8,12 +8,16 @@
 // - per kernel, lightweight with every policy on a busy network (background load);
 // - freeze time against memory size, full-copy and lightweight, on one kernel;
 // - runtime against working-set fraction, on one kernel;
-// - a fault timeline (page against time, faults and prefetches) on one kernel.
-import { compare, comparePairs, DEMAND, FULL_COPY } from "../sim/compare.js";
-import { EVENT_FAULT, EventLog } from "../sim/event-log.js";
+// - a fault timeline (page against time, faults and prefetches) on one kernel: the
+//   events of its lightweight + ampom row, logged as that row runs.
+// Runs on one workload go side by side over one record stream (runScenarios): a
+// kernel's quiet and busy rows together, each memory size's and each working set's.
+import { DEMAND, FULL_COPY, planCompare, type ComparePlan } from "../sim/compare.js";
+import { EVENT_FAULT, EVENT_PREFETCH, EventLog } from "../sim/event-log.js";
 import type { Metrics } from "../sim/metrics.js";
 import { optionsAccepted, resolveOptions, type RunOptions } from "../sim/options.js";
-import { runScenario, scenarioWorkload } from "../sim/simulate.js";
+import { runScenarios, scenarioWorkload, type ScenarioRun } from "../sim/simulate.js";
+import type { Workload } from "../workloads/types.js";
 import { policies } from "../policies/registry.js";
 import { parseSize } from "../util/units.js";
 import { workloads } from "../workloads/registry.js";
@@ -172,50 +176,67 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
       .map((p) => ({ name: `lightweight + ${p}`, mechanism: "lightweight", policy: p })),
   ];
 
+  // the fault timeline: the figure kernel's lightweight row under ampom (demand paging
+  // if ampom is missing), its faults and prefetches logged as it runs among the others
+  const timelinePolicy = lightweightPolicies.includes("ampom") ? "ampom" : "none";
+  const log = new EventLog(undefined, [EVENT_FAULT, EVENT_PREFETCH]);
+  const isTimeline = (kernel: string, row: { mechanism: string; policy: string }) =>
+    kernel === figureKernel && row.mechanism === "lightweight" && row.policy === timelinePolicy;
+
+  // per kernel, the quiet and the busy network's rows (compare), run side by side over
+  // one record stream
+  const plans: Array<{ kernel: string; quiet: ComparePlan; busy: ComparePlan }> = [];
+  for (const kernel of kernels) {
+    plans.push({
+      kernel,
+      quiet: await planCompare({ ...base, workload: kernel }, (row) => (isTimeline(kernel, row) ? log : undefined)),
+      busy: await planCompare({
+        ...base,
+        workload: kernel,
+        background: busyBackground,
+        mechanisms: ["lightweight"],
+        policies: lightweightPolicies,
+      }),
+    });
+  }
+
   // progress over every simulation, counted before the first one runs
-  const quietRows = comparePairs({ ...base, workload: kernels[0] }).length;
-  const busyRows = lightweightPolicies.length;
   const total =
-    kernels.length * (quietRows + busyRows) +
+    plans.reduce((n, p) => n + p.quiet.runs.length + p.busy.runs.length, 0) +
     MEMORY_FRACTIONS.length * 2 +
-    WORKING_SET_FRACTIONS.length * wsSeries.length +
-    1;
+    WORKING_SET_FRACTIONS.length * wsSeries.length;
   let done = 0;
-  const step = (label: string) => options.onProgress?.(++done, total, label);
-  const comparing = (kernel: string, what: string) => {
+  /** Runs scenarios of one workload side by side, counting them in the progress. */
+  const together = async (workload: Workload, runs: ScenarioRun[], label: string): Promise<Metrics[]> => {
     const before = done;
-    return (d: number, _rows: number, label: string) => {
-      done = before + d;
-      options.onProgress?.(done, total, `${kernel} ${what}: ${label}`);
-    };
+    const m = await runScenarios(workload, runs, {
+      onProgress: (f) => options.onProgress?.(before + Math.min(runs.length, Math.floor(f * runs.length)), total, label),
+    });
+    done = before + runs.length;
+    options.onProgress?.(done, total, label);
+    return m;
   };
 
   const extended: Record<string, Metrics[]> = {};
   const busy: Record<string, Metrics[]> = {};
   const headline: HeadlineRow[] = [];
-  for (const kernel of kernels) {
-    extended[kernel] = await compare({ ...base, workload: kernel, onProgress: comparing(kernel, "quiet") });
+  for (const { kernel, quiet, busy: busyPlan } of plans) {
+    const m = await together(quiet.workload, [...quiet.runs, ...busyPlan.runs], `${kernel}: every row, quiet and busy network`);
+    extended[kernel] = quiet.rows(m.slice(0, quiet.runs.length));
+    busy[kernel] = busyPlan.rows(m.slice(quiet.runs.length));
     headline.push(headlineRow(kernel, extended[kernel]));
-    busy[kernel] = await compare({
-      ...base,
-      workload: kernel,
-      background: busyBackground,
-      mechanisms: ["lightweight"],
-      policies: lightweightPolicies,
-      onProgress: comparing(kernel, "busy"),
-    });
   }
 
   // freeze time against memory size
   const sizes = MEMORY_FRACTIONS.map((f) => Math.max(s0.pageSize, Math.floor((memoryBytes * f) / s0.pageSize) * s0.pageSize));
   const freeze = { kernel: figureKernel, memoryBytes: sizes, fullCopyNs: [] as number[], lightweightNs: [] as number[] };
   for (const size of sizes) {
-    for (const mechanism of ["full-copy", "lightweight"]) {
-      const s = resolveOptions({ ...base, workload: figureKernel, memory: size, mechanism, policy: "none", baselines: false });
-      const m = await runScenario(s, await scenarioWorkload(s));
-      (mechanism === "full-copy" ? freeze.fullCopyNs : freeze.lightweightNs).push(m.freezeNs);
-      step(`freeze vs memory: ${mechanism} ${size} B`);
-    }
+    const runs = ["full-copy", "lightweight"].map((mechanism) => ({
+      scenario: resolveOptions({ ...base, workload: figureKernel, memory: size, mechanism, policy: "none", baselines: false }),
+    }));
+    const [full, light] = await together(await scenarioWorkload(runs[0].scenario), runs, `freeze vs memory: ${size} B`);
+    freeze.fullCopyNs.push(full.freezeNs);
+    freeze.lightweightNs.push(light.freezeNs);
   }
 
   // runtime against working-set fraction
@@ -226,21 +247,14 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   };
   for (const fraction of WORKING_SET_FRACTIONS) {
     const s1 = resolveOptions({ ...base, workload: figureKernel, workingSet: fraction, baselines: false });
-    const workload = await scenarioWorkload(s1);
-    for (let i = 0; i < wsSeries.length; i++) {
-      const m = await runScenario({ ...s1, mechanism: wsSeries[i].mechanism, policy: wsSeries[i].policy }, workload);
-      ws.series[i].runtimeNs.push(m.runtimeNs);
-      step(`runtime vs working set: ${wsSeries[i].name} at ${fraction}`);
-    }
+    const m = await together(
+      await scenarioWorkload(s1),
+      wsSeries.map((x) => ({ scenario: { ...s1, mechanism: x.mechanism, policy: x.policy } })),
+      `runtime vs working set: ${fraction}`,
+    );
+    m.forEach((r, i) => ws.series[i].runtimeNs.push(r.runtimeNs));
   }
 
-  // fault timeline of one kernel under ampom (demand paging if ampom is missing)
-  const timelinePolicy = lightweightPolicies.includes("ampom") ? "ampom" : "none";
-  const st = resolveOptions({ ...base, workload: figureKernel, mechanism: "lightweight", policy: timelinePolicy, baselines: false });
-  const stWorkload = await scenarioWorkload(st);
-  const log = new EventLog();
-  await runScenario(st, stWorkload, { eventLog: log });
-  step(`fault timeline: ${figureKernel}`);
   const faults: number[] = [];
   const prefetches: number[] = [];
   for (let i = 0; i < log.length; i++) (log.kinds[i] === EVENT_FAULT ? faults : prefetches).push(i);
@@ -254,7 +268,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
     kind: kept.map((i) => (log.kinds[i] === EVENT_FAULT ? "fault" : "prefetch")),
     recordedFaults: faults.length,
     recordedPrefetches: prefetches.length,
-    regions: stWorkload.regions.map((r) => ({ name: r.name, start: r.start, pages: r.pages })),
+    regions: plans.find((p) => p.kernel === figureKernel)!.quiet.workload.regions.map((r) => ({ name: r.name, start: r.start, pages: r.pages })),
   };
 
   return {

@@ -18,7 +18,8 @@ import { readMetrics, type Metrics } from "./metrics.js";
 import { resolveOptions, type Scenario } from "./options.js";
 import { preflight } from "./preflight.js";
 import { ProcessRun } from "./process.js";
-import type { EventLog } from "./event-log.js";
+import type { EventSink } from "./event-log.js";
+import { withEventFile } from "./event-file.js";
 import { policyRunner, processSetup, scenarioWorkload } from "./simulate.js";
 
 const sizeLike = z.union([z.number().nonnegative(), z.string()]);
@@ -135,12 +136,22 @@ function fail(where: string, message: string): never {
 
 /** What simulateCluster() can add to a scenario beyond its file. */
 export interface ClusterExtras {
-  /** the event log of process `index` (named `name`), or undefined for none */
-  eventLog?: (index: number, name: string) => EventLog | undefined;
+  /** where each process's events go: the path of a JSON Lines file (written atomically
+   * when the run succeeds), or the sink of process `index` (named `name`), undefined
+   * for none */
+  events?: string | ((index: number, name: string) => EventSink | undefined);
 }
 
 /** Runs a multi-node scenario (an object shaped like the scenario file). */
 export async function simulateCluster(input: unknown, extras: ClusterExtras = {}): Promise<ClusterResult> {
+  const events = extras.events;
+  if (typeof events === "string") {
+    return withEventFile(events, (file) => runCluster(input, (_i, name, nodes) => file.sink({ process: name, nodes })));
+  }
+  return runCluster(input, events);
+}
+
+async function runCluster(input: unknown, sinkOf?: (index: number, name: string, nodes: string[]) => EventSink | undefined): Promise<ClusterResult> {
   const parsed = clusterScenarioSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -246,7 +257,7 @@ export async function simulateCluster(input: unknown, extras: ClusterExtras = {}
         migrateAtRecord: fraction ? Math.floor(fraction.at * workload.records) : null,
       }),
     );
-    proc.eventLog = extras.eventLog?.(i, p.name);
+    proc.sink = sinkOf?.(i, p.name, names);
     cluster.add(proc, {
       mechanism,
       eagerPages: s.eagerPages,
@@ -295,7 +306,8 @@ export async function simulateCluster(input: unknown, extras: ClusterExtras = {}
     });
   });
 
-  cluster.run();
+  // every process reads its own stream, so the loop never waits for records
+  if (cluster.run() !== "done") throw new Error("internal: a cluster scenario's process waited for records");
 
   const processes = runs.map(({ proc, s, home }) => ({
     name: procNames[proc.id],

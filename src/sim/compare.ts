@@ -8,7 +8,10 @@ import { isPolicyPath } from "../policies/module.js";
 import { migrationCalledOff, type Metrics } from "./metrics.js";
 import { optionsAccepted, resolveOptions, type RunOptions, type Scenario } from "./options.js";
 import { preflight } from "./preflight.js";
-import { runScenario, scenarioWorkload } from "./simulate.js";
+import { runScenarios, scenarioWorkload, type ScenarioRun } from "./simulate.js";
+import type { Workload } from "../workloads/types.js";
+import type { EventSink } from "./event-log.js";
+import { withEventFile } from "./event-file.js";
 
 export interface CompareOptions extends Omit<RunOptions, "mechanism" | "policy" | "baselines"> {
   /** mechanisms to compare (default: every registered one) */
@@ -17,6 +20,14 @@ export interface CompareOptions extends Omit<RunOptions, "mechanism" | "policy" 
   policies?: string[];
   /** called after each row's simulation, with the number of rows (comparePairs) */
   onProgress?: (done: number, total: number, label: string) => void;
+}
+
+/** What compare() can add to the options. */
+export interface CompareExtras {
+  /** the events of every row: the path of a JSON Lines file (each line with the row as
+   * `scenario`, "mechanism/policy"; written atomically when every row succeeded), or
+   * each row's sink (undefined for none) */
+  events?: string | ((row: { mechanism: string; policy: string }) => EventSink | undefined);
 }
 
 /** The pair that defines demand paging, the baseline of "faults prevented". */
@@ -93,10 +104,48 @@ export function comparePairs(options: Omit<CompareOptions, "onProgress"> = {}): 
  * with faultsPrevented, overheadVsFullCopy and (when the oracle policy exists)
  * oracleGapClosed. The baselines are rows of the comparison, simulated once.
  */
-export async function compare(options: CompareOptions = {}): Promise<Metrics[]> {
+export async function compare(options: CompareOptions = {}, extras: CompareExtras = {}): Promise<Metrics[]> {
+  const events = extras.events;
+  if (typeof events === "string") {
+    return withEventFile(events, (file) =>
+      compareRows(options, ({ mechanism, policy }, process) => file.section().sink({ process, scenario: `${mechanism}/${policy}` })),
+    );
+  }
+  return compareRows(options, events);
+}
+
+async function compareRows(
+  options: CompareOptions,
+  sinkOf?: (row: { mechanism: string; policy: string }, workload: string) => EventSink | undefined,
+): Promise<Metrics[]> {
   const { onProgress, ...selection } = options;
-  const { mechanisms: _m, policies: _p, ...runOptions } = selection;
-  const pairs = comparePairs(selection);
+  const plan = await planCompare(selection, sinkOf);
+  const total = plan.pairs.length;
+  const label = `${total} rows side by side`;
+  const metrics = await runScenarios(plan.workload, plan.runs, {
+    onProgress: (fraction) => onProgress?.(Math.min(total, Math.floor(fraction * total)), total, label),
+  });
+  return plan.rows(metrics);
+}
+
+/** A comparison set up but not run: the scenarios to simulate (the rows, then any
+ * baseline that is no row), and how their metrics become the rows. */
+export interface ComparePlan {
+  pairs: Array<{ mechanism: string; policy: string }>;
+  workload: Workload;
+  runs: ScenarioRun[];
+  /** The rows, from the metrics of `runs` in their order. */
+  rows(metrics: Metrics[]): Metrics[];
+}
+
+/** What compare() runs, without running it: several plans on one workload can run side
+ * by side (reproduce runs the quiet and the busy network's rows of a kernel together). */
+export async function planCompare(
+  options: Omit<CompareOptions, "onProgress">,
+  sinkOf?: (row: { mechanism: string; policy: string }, workload: string) => EventSink | undefined,
+): Promise<ComparePlan> {
+  const { mechanisms: _m, policies: _p, ...runOptions } = options;
+  const pairs = comparePairs(options);
   // the shared settings; a push order or mechanism parameters apply to the rows that accept them
   const base: Scenario = {
     ...resolveOptions({ ...runOptions, ...DEMAND, pushOrder: undefined, mechanismParams: {}, baselines: false }),
@@ -106,32 +155,35 @@ export async function compare(options: CompareOptions = {}): Promise<Metrics[]> 
   preflight(base);
   const workload = await scenarioWorkload(base);
 
-  const runs = new Map<string, Metrics>();
+  // each row once, with its event sink; the baselines are rows when they can be
+  const runs: ScenarioRun[] = [];
+  const index = new Map<string, number>();
   const key = (mechanism: string, policy: string) => `${mechanism}/${policy}`;
-  const run = async (mechanism: string, policy: string): Promise<Metrics> => {
+  const row = (mechanism: string, policy: string, events?: EventSink): number => {
     const k = key(mechanism, policy);
-    let m = runs.get(k);
-    if (!m) {
-      m = await runScenario({ ...base, mechanism, policy }, workload);
-      runs.set(k, m);
+    let i = index.get(k);
+    if (i === undefined) {
+      i = runs.push({ scenario: { ...base, mechanism, policy }, extras: { events } }) - 1;
+      index.set(k, i);
     }
-    return m;
+    return i;
   };
-  for (let i = 0; i < pairs.length; i++) {
-    await run(pairs[i].mechanism, pairs[i].policy);
-    onProgress?.(i + 1, pairs.length, key(pairs[i].mechanism, pairs[i].policy));
-  }
-
+  const rowAt = pairs.map((p) => row(p.mechanism, p.policy, sinkOf?.(p, base.workload)));
   // baselines run with their mechanism's defaults (no push order, no parameters), as in simulate()
   const plain = base.pushOrder === undefined && Object.keys(base.mechanismParams).length === 0;
-  const baseline = (mechanism: string, policy: string): Promise<Metrics> =>
-    plain
-      ? run(mechanism, policy)
-      : runScenario({ ...base, mechanism, policy, pushOrder: undefined, mechanismParams: {} }, workload);
-  const baselines: Baselines = {
-    demand: await baseline(DEMAND.mechanism, DEMAND.policy),
-    fullCopy: await baseline(FULL_COPY.mechanism, FULL_COPY.policy),
+  const baseline = (mechanism: string, policy: string): number =>
+    plain ? row(mechanism, policy) : runs.push({ scenario: { ...base, mechanism, policy, pushOrder: undefined, mechanismParams: {} } }) - 1;
+  const demand = baseline(DEMAND.mechanism, DEMAND.policy);
+  const fullCopy = baseline(FULL_COPY.mechanism, FULL_COPY.policy);
+  const oracle = ORACLE_POLICY in policies ? baseline(DEMAND.mechanism, ORACLE_POLICY) : undefined;
+  return {
+    pairs,
+    workload,
+    runs,
+    rows(m) {
+      const baselines: Baselines = { demand: m[demand], fullCopy: m[fullCopy] };
+      if (oracle !== undefined) baselines.oracle = m[oracle];
+      return rowAt.map((i) => withBaselines(m[i], baselines));
+    },
   };
-  if (ORACLE_POLICY in policies) baselines.oracle = await baseline(DEMAND.mechanism, ORACLE_POLICY);
-  return pairs.map(({ mechanism, policy }) => withBaselines(runs.get(key(mechanism, policy))!, baselines));
 }

@@ -23,9 +23,14 @@ function chunkBytes(chunkRecords: number): number {
   return 9 * chunkRecords + traceInputBytes(chunkRecords);
 }
 
+/** Bytes of a core's memory for `pages` pages and a chunk of `chunkRecords` records. */
+export function coreBytes(pages: number, chunkRecords: number): number {
+  return FIXED_BYTES + chunkBytes(chunkRecords) + pages * CORE_BYTES_PER_PAGE;
+}
+
 /** The most pages a core can hold with a chunk of `chunkRecords` records. */
 export function maxCorePages(chunkRecords: number): number {
-  return Math.floor((WASM_MEMORY_BYTES - FIXED_BYTES - chunkBytes(chunkRecords)) / CORE_BYTES_PER_PAGE);
+  return Math.floor((WASM_MEMORY_BYTES - coreBytes(0, chunkRecords)) / CORE_BYTES_PER_PAGE);
 }
 
 export function capacityMessage(pages: number, s: Pick<Scenario, "pageSize" | "chunkRecords">): string {

@@ -12,7 +12,9 @@ import { readdirSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { loadSweepConfig, planSweep, type SweepConfig, type SweepPlan, type SweepRun } from "./config.js";
-import { runPool, type PoolResult } from "./pool.js";
+import { runPool, type PoolResult, type PoolRun, type PoolTask } from "./pool.js";
+import { resolveOptions } from "../sim/options.js";
+import { workloadKey } from "../sim/simulate.js";
 import { cutTornTail, readResults, ResultAppender, rewriteResults, type RunRecord } from "./results.js";
 import { describeShard, inShard, type Shard } from "./shard.js";
 
@@ -53,6 +55,40 @@ export interface SweepSummary {
   failed: number;
   /** failed records that were kept because retryFailed was not set */
   failedKept: number;
+}
+
+/** Most runs a worker takes at once (runs of one workload, side by side). */
+export const SWEEP_BATCH = 16;
+
+/** The runs as worker tasks: runs of one workload together in batches, which a worker
+ * runs side by side over one record stream (one decode or generator pass for the
+ * batch), of at most SWEEP_BATCH runs and at most an even share of the workload's runs
+ * among the workers, so that a sweep of one workload still keeps every worker busy.
+ * Which runs share a batch changes no result (runScenarios gives exactly the metrics of
+ * each run alone). */
+export function batchRuns(runs: PoolRun[], workers: number): PoolTask[] {
+  const tasks: PoolTask[] = [];
+  const groups = new Map<string, PoolRun[]>();
+  for (const r of runs) {
+    let key: string;
+    try {
+      key = workloadKey(resolveOptions(r.options));
+    } catch {
+      tasks.push(r); // the worker reports what is wrong with it
+      continue;
+    }
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(r);
+  }
+  for (const g of groups.values()) {
+    const size = Math.max(1, Math.min(SWEEP_BATCH, Math.ceil(g.length / workers)));
+    for (let i = 0; i < g.length; i += size) {
+      const batch = g.slice(i, i + size);
+      tasks.push(batch.length === 1 ? batch[0] : { batch });
+    }
+  }
+  return tasks;
 }
 
 export function planFrom(config: string | SweepConfig): SweepPlan {
@@ -112,7 +148,10 @@ export async function sweep(o: SweepOptions): Promise<SweepSummary> {
   const appender = new ResultAppender(o.out);
   try {
     await runPool(
-      pending.map((r) => ({ index: r.index, key: r.key, options: r.options })),
+      batchRuns(
+        pending.map((r) => ({ index: r.index, key: r.key, options: r.options })),
+        workers,
+      ),
       workers,
       (res: PoolResult) => {
         const run = byKey.get(res.key)!;

@@ -18,7 +18,7 @@ interface Decision {
 
 async function decisions(sc: ClusterScenario): Promise<{ log: Decision[]; decisionAt: number; runtimeNs: number }> {
   const log = new EventLog();
-  const r = await simulateCluster(sc, { eventLog: () => log });
+  const r = await simulateCluster(sc, { events: () => log });
   return {
     log: log.times.map((t, i) => ({ t, page: log.pages[i], kind: log.kinds[i] })),
     decisionAt: r.migrations[0].decisionAt,

@@ -6,6 +6,7 @@ import { simulateCluster, type ClusterResult } from "../../sim/cluster-scenario.
 import { formatBytes, formatNs } from "../../util/units.js";
 import { jsonErrorWhere } from "../../util/json-where.js";
 import { table } from "../format.js";
+import { EVENTS_OPTION } from "../run-options.js";
 
 /** JSON.parse with the file and line:column of a syntax error. */
 export function readScenarioFile(path: string): unknown {
@@ -72,15 +73,17 @@ export function registerCluster(program: Command): void {
     .description("simulate a multi-node scenario file: processes, migration triggers, a load balancer, flows")
     .argument("<scenario>", "scenario JSON file (see README, 'Scenario files')")
     .option("--json", "print the result as one JSON object")
+    .option(...EVENTS_OPTION)
     .addHelpText(
       "after",
       `
 Example:
   ampom cluster examples/balancer.json
-  ampom cluster examples/balancer.json --json`,
+  ampom cluster examples/balancer.json --json
+  ampom cluster examples/balancer.json --events balancer-events.jsonl`,
     )
-    .action(async (file: string, o: { json?: boolean }) => {
-      const result = await simulateCluster(readScenarioFile(file));
+    .action(async (file: string, o: { json?: boolean; events?: string }) => {
+      const result = await simulateCluster(readScenarioFile(file), { events: o.events });
       process.stdout.write(o.json ? JSON.stringify(result) + "\n" : describeCluster(result) + "\n");
     });
 }

@@ -104,11 +104,11 @@ export function hplWorkload(o: WorkloadOptions): Workload {
   const leafCode = text + FN.kernel;
   const swapCode = text + FN.kernel3;
   const trsvCode = text + FN.kernel4;
-  const ipiv = new Int32Array(nb);
 
   /** HPL_pdpanrlT on columns [c0, c0 + n) of the panel (first column j0, width jb):
-   * rows [c0, nw) of each column (the panel's row offset is its column offset). */
-  function* leaf(k: KernelStream, rng: Random, j0: number, jb: number, c0: number, n: number) {
+   * rows [c0, nw) of each column (the panel's row offset is its column offset); the
+   * pivot rows go to `ipiv` (the stream's own: streams of one workload run side by side). */
+  function* leaf(k: KernelStream, rng: Random, ipiv: Int32Array, j0: number, jb: number, c0: number, n: number) {
     for (let c = c0; c < c0 + n; c++) {
       const row = j0 + c; // the diagonal row of this column
       const col = j0 + c;
@@ -137,9 +137,9 @@ export function hplWorkload(o: WorkloadOptions): Workload {
   }
 
   /** HPL_pdrpancrT on columns [c0, c0 + n) of the panel: Crout, NDIV halves down to NBMIN */
-  function* rpancr(k: KernelStream, rng: Random, j0: number, jb: number, c0: number, n: number): Generator<void, void, void> {
+  function* rpancr(k: KernelStream, rng: Random, ipiv: Int32Array, j0: number, jb: number, c0: number, n: number): Generator<void, void, void> {
     if (n <= NBMIN) {
-      yield* leaf(k, rng, j0, jb, c0, n);
+      yield* leaf(k, rng, ipiv, j0, jb, c0, n);
       return;
     }
     const step = Math.ceil(Math.ceil(n / NBMIN) / NDIV) * NBMIN;
@@ -150,13 +150,14 @@ export function hplWorkload(o: WorkloadOptions): Workload {
         // A(top.., part) -= A(top.., left part) L1(part, left part)^T
         yield* gemm(k, text, nw - top, w, jj, A.at(top, j0 + c0), L1.at(c0 + jj, c0), A.at(top, top), buf, true);
       }
-      yield* rpancr(k, rng, j0, jb, c0 + jj, w);
+      yield* rpancr(k, rng, ipiv, j0, jb, c0 + jj, w);
     }
   }
 
   return kernelWorkload("hpl", o, sp, function* body(k) {
     startup(k, sp);
     const rng = new Random(o.seed);
+    const ipiv = new Int32Array(nb);
     for (let run = 0; run < runs; run++) {
       call(k, sp, FN.init);
       yield* columnSweep(k, genCode, A, 0, N, 0, N + 1, 1, WRITE);
@@ -164,7 +165,7 @@ export function hplWorkload(o: WorkloadOptions): Workload {
       call(k, sp, FN.kernel);
       for (let j = 0; j < nw; j += nb) {
         const jb = Math.min(nb, nw - j);
-        yield* rpancr(k, rng, j, jb, 0, jb);
+        yield* rpancr(k, rng, ipiv, j, jb, 0, jb);
         // the update of the trailing columns (b included)
         const n = nw + 1 - j - jb;
         yield* laswp(k, text, A.at(j, j + jb), n, ipiv, jb);
