@@ -9,7 +9,7 @@ import { createCore, releaseCore } from "../../src/core/index.js";
 import { autoScanInterval, resolveOptions } from "../../src/sim/options.js";
 import { ProcessRun } from "../../src/sim/process.js";
 import { CALIBRATION } from "../../src/workloads/hpcc/cpu-calibration.js";
-import { BEFF_CPU_NS, TRACE_CPU_NS, kernelCpuNs } from "../../src/workloads/hpcc/cpu.js";
+import { BEFF_CPU_NS, ERA_2008, TRACE_CPU_NS, kernelCpuNs } from "../../src/workloads/hpcc/cpu.js";
 import { workloads } from "../../src/workloads/registry.js";
 
 const KERNELS = ["stream", "randomaccess", "ptrans", "dgemm", "hpl", "fft"];
@@ -44,6 +44,15 @@ describe("CPU calibration", () => {
       expect(c.hostNs, k).toBeGreaterThan(0);
       // a 2008 core is slower than this machine at every kernel
       expect(c.era2008Ns, k).toBeGreaterThan(c.hostNs);
+    }
+  });
+
+  it("the committed 2008 constants come from ERA_2008's rates (re-derive with calibrate-cpu.ts --era-only when a rate changes)", () => {
+    for (const k of KERNELS) {
+      const c = CALIBRATION.kernels[k];
+      expect(c.era2008Rate, k).toBe(ERA_2008[k].rate);
+      expect(c.unit, k).toBe(ERA_2008[k].unit);
+      expect(c.era2008TimeNs, k).toBe(Math.round((c.work / ERA_2008[k].rate) * 1e9));
     }
   });
 

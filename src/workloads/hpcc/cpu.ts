@@ -8,7 +8,8 @@
 // the machine and date they came from, are in cpu-calibration.ts (generated).
 // `2008`: the same kernels on a core of a 2008 Gigabit-Ethernet cluster node: the
 // time per access at which the timed section takes the time the kernel's work takes at
-// the era rate in ERA_2008 (same derivation, another target time).
+// the era rate in ERA_2008 (same derivation, another target time; DGEMM's and STREAM's
+// rates are published measurements, the others estimates, each with its source there).
 // b_eff is not calibrated (HPCC runs no b_eff in one process): its accesses are charged
 // at the gige-2008 link's pace (beff.ts), in both modes.
 // Traces and the synthetic workloads: TRACE_CPU_NS, a parameter (--cpu-ns).
@@ -53,26 +54,43 @@ export const TRACE_CPU_NS = 1;
 export const BEFF_CPU_NS = 64;
 
 /**
- * The 2008 core: per-kernel rates of one core of a 2008 cluster node (Intel Xeon
- * E5345, Core 2 at 2.33 GHz: 4 double-precision flops a cycle, 9.33 Gflop/s peak;
- * 1333 MT/s front-side bus). Estimates from the hardware, each with its reasoning
- * (no published HPCC run of such a node was at hand to take them from):
- * - hpl: 80% of peak, what HPL reaches on one Core 2 core with GotoBLAS;
- * - dgemm: 90% of peak, GotoBLAS's dgemm efficiency on Core 2 (Goto and van de Geijn,
- *   ACM TOMS 34(3), 2008, report about 90% on the Core 2 and Opteron of the time);
- * - stream: 3.5 GB/s, a third of the bus's 10.7 GB/s, the share one core sustains;
- * - randomaccess: 0.01 GUP/s: one update per main-memory latency (about 100 ns);
- * - fft: 1.0 Gflop/s, FFTE at about 11% of peak (memory-bound transposes);
+ * The 2008 core: one core of a 2007-2008 Gigabit-Ethernet cluster node, a dual-socket
+ * Intel Xeon 5300/5400 (Core 2: 4 double-precision flops a cycle, so an E5345 at
+ * 2.33 GHz peaks at 9.33 Gflop/s) on a 1333 MT/s front-side bus with DDR2-667 FB-DIMMs.
+ * (No source found says which machines the AMPoM paper's own cluster had.)
+ *
+ * Measured: published single-core runs of the same benchmarks on such machines.
+ * - dgemm: 8.56 Gflop/s = 10 x 2 x 2000^3 flops / 18.7 s. GotoBLAS 1.26, one thread, on a
+ *   Xeon E5345 (2.33 GHz, 8 MB L2, 1333 MT/s bus, Fedora Core 9) ran ten C = 0.4C + 0.8AB
+ *   at M = N = K = 2000 in 18.7 s: the table of Theano's BLAS check,
+ *   theano/misc/check_blas.py in github.com/Theano/Theano (table added by F. Bastien,
+ *   commit ae2dafef8, 2010-10-12; a 2007 CPU). 92% of peak.
+ * - stream: 3.651 GB/s. STREAM 5.9 (gcc -O3, one OpenMP thread) on a dual-socket Xeon
+ *   E5405 (Harpertown, 2.0 GHz, 1333 MT/s bus, 8 x 4 GB DDR2-667): the one-core column of
+ *   the results table in README.rst of github.com/gregs1104/stream-scaling (G. Smith,
+ *   commit e32c2a7, 2011-04-10; a 2007 CPU). The same table's one-socket Xeon E5420
+ *   (2.5 GHz, DDR2-667) has 3.596 GB/s: on this bus one core's bandwidth hardly depends
+ *   on its clock. The table gives one figure per thread count (Triad, or for one thread
+ *   possibly Copy: the one full output shown, an i7-860's, has Copy there); Copy, Scale,
+ *   Add and Triad are all charged at it, where the host calibration uses each one's rate.
+ * Estimates: no published single-process measurement of such a node was found.
+ * - hpl: 7.47 Gflop/s, 80% of peak. Two cross-checks: the measured dgemm above times this
+ *   machine's HPL/DGEMM ratio at 256 MiB (42.55/49.43) gives 7.37; HPL 2.3 on a Core 2
+ *   Quad Q8400 (2.66 GHz) ran 31.2 Gflop/s with 4 processes sharing one bus
+ *   (github.com/geerlingguy/top500-benchmark issue 81, 2025): 7.8 a process, 73% of
+ *   peak, 6.8 on an E5345 core.
+ * - randomaccess: 0.01 GUP/s: one update per main-memory latency (about 100 ns).
+ * - fft: 1.0 Gflop/s, FFTE at about 11% of peak (memory-bound transposes).
  * - ptrans: 0.3 GB/s, a transposition a page per element at the latency of STREAM's
  *   bus (one 8-byte element per 27 ns).
  */
-export const ERA_2008: Record<string, { rate: number; unit: string }> = {
-  hpl: { rate: 7.47e9, unit: "flop/s" },
-  dgemm: { rate: 8.4e9, unit: "flop/s" },
-  stream: { rate: 3.5e9, unit: "B/s" },
-  randomaccess: { rate: 0.01e9, unit: "updates/s" },
-  fft: { rate: 1.0e9, unit: "flop/s" },
-  ptrans: { rate: 0.3e9, unit: "B/s" },
+export const ERA_2008: Record<string, { rate: number; unit: string; basis: "measured" | "estimate" }> = {
+  hpl: { rate: 7.47e9, unit: "flop/s", basis: "estimate" },
+  dgemm: { rate: (10 * 2 * 2000 ** 3) / 18.7, unit: "flop/s", basis: "measured" },
+  stream: { rate: 3.651e9, unit: "B/s", basis: "measured" },
+  randomaccess: { rate: 0.01e9, unit: "updates/s", basis: "estimate" },
+  fft: { rate: 1.0e9, unit: "flop/s", basis: "estimate" },
+  ptrans: { rate: 0.3e9, unit: "B/s", basis: "estimate" },
 };
 
 /** The calibrated time per access of built-in kernel `workload`, or undefined when it
