@@ -13,7 +13,12 @@ export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: bo
   if (withPair) {
     cmd
       .option("--mechanism <name>", "migration mechanism", "lightweight")
-      .option("-p, --policy <name>", "prefetch policy: a built-in name, or the path of your own policy module (./my-policy.ts)", "ampom");
+      .addOption(
+        new Option("-p, --policy <name>", "prefetch policy: a built-in name, or the path of your own policy module (./my-policy.ts)").default(
+          "ampom",
+          "ampom; none with full-copy and pre-copy",
+        ),
+      );
   }
   return cmd
     .option("-n, --network <preset>", "network preset", "gige-2008")
@@ -77,27 +82,34 @@ function collectParam(value: string, into: Record<string, number> = {}): Record<
   return { ...into, [m[1]]: parseNumber(m[2]) };
 }
 
-/** Commander's option bag to library options. */
-export function toRunOptions(o: Record<string, unknown>): RunOptions {
+/** Options whose command-line default is left to the library when not given: a trace
+ * refuses the generator's options only when given (never for their defaults), and the
+ * default policy follows the mechanism (none for full-copy and pre-copy). */
+const LIBRARY_DEFAULTS = ["memory", "workingSet", "iterations", "seed", "cpu", "policy"];
+
+/** Commander's option bag to library options; with `cmd`, the options above that were
+ * left at their defaults are passed as undefined. */
+export function toRunOptions(o: Record<string, unknown>, cmd?: Command): RunOptions {
+  const given = (name: string) => (!cmd || !LIBRARY_DEFAULTS.includes(name) || cmd.getOptionValueSource(name) !== "default" ? o[name] : undefined);
   return {
     workload: o.workload as string,
-    memory: o.memory as string,
+    memory: given("memory") as string | undefined,
     mechanism: o.mechanism as string,
-    policy: o.policy as string,
+    policy: given("policy") as string | undefined,
     network: o.network as string,
     bandwidth: o.bandwidth as string | undefined,
     latency: o.latency as string | undefined,
     background: o.background as number,
     link: o.link as LinkDiscipline,
     migrateAt: o.migrateAt as number,
-    seed: o.seed as number,
+    seed: given("seed") as number | undefined,
     core: o.core as "wasm" | "reference",
     pageSize: o.pageSize as number,
-    cpu: o.cpu as "host" | "2008",
+    cpu: given("cpu") as "host" | "2008" | undefined,
     cpuNsPerAccess: o.cpuNs as number | undefined,
     eagerPages: o.eagerPages as number,
-    workingSet: o.workingSet as number,
-    iterations: o.iterations as number | undefined,
+    workingSet: given("workingSet") as number | undefined,
+    iterations: given("iterations") as number | undefined,
     scanInterval: o.scanInterval as string | undefined,
     baselines: o.baselines as boolean | undefined,
     policyParams: o.param as Record<string, number>,

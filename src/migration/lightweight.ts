@@ -4,6 +4,7 @@
 // oracle) adds a background push in its order after the freeze.
 import { C_MRU_LEN, ST_LOCAL, ST_MASK } from "../core/abi.js";
 import { startPush } from "./background-push.js";
+import { EVENT_EAGER } from "../sim/event-log.js";
 import { sendContext, sendPages } from "./send.js";
 import type { Mechanism, MigrationContext } from "./types.js";
 
@@ -20,7 +21,14 @@ export function lightweightFreeze(ctx: MigrationContext): number {
   const eager = recentPages(ctx, ctx.eagerPages);
   const contextIn = sendContext(ctx, ctx.decisionAt);
   ctx.proc.core.migrate(false);
-  return Math.max(contextIn, sendPages(ctx, eager, ctx.decisionAt));
+  const resume = Math.max(contextIn, sendPages(ctx, eager, ctx.decisionAt));
+  // the fault timeline marks the migration and the pages sent with the context
+  const log = ctx.proc.eventLog;
+  if (log) {
+    for (const p of eager) log.record(ctx.decisionAt, p, EVENT_EAGER);
+    log.migration = { decisionNs: ctx.decisionAt, resumeNs: resume };
+  }
+  return resume;
 }
 
 export const lightweight: Mechanism = {

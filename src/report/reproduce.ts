@@ -10,7 +10,7 @@
 // - runtime against working-set fraction, on one kernel;
 // - a fault timeline (page against time, faults and prefetches) on one kernel.
 import { compare, comparePairs, DEMAND, FULL_COPY } from "../sim/compare.js";
-import { EVENT_FAULT, EventLog } from "../sim/event-log.js";
+import { EVENT_EAGER, EVENT_FAULT, EVENT_PREFETCH, EventLog } from "../sim/event-log.js";
 import type { Metrics } from "../sim/metrics.js";
 import { optionsAccepted, resolveOptions, type RunOptions } from "../sim/options.js";
 import { runScenario, scenarioWorkload } from "../sim/simulate.js";
@@ -19,6 +19,7 @@ import { parseSize } from "../util/units.js";
 import { workloads } from "../workloads/registry.js";
 import type { CoreKind } from "../core/types.js";
 import type { CpuModel } from "../workloads/hpcc/cpu.js";
+import { resultProvenance, type ResultProvenance } from "../util/provenance.js";
 
 /** The HPC Challenge kernels of the paper's evaluation, in its order. */
 export const HPCC_KERNELS = ["stream", "randomaccess", "ptrans", "dgemm", "hpl", "fft", "beff"];
@@ -34,8 +35,10 @@ export const BUSY_BACKGROUND = 0.8;
 export const WORKING_SET_FRACTIONS = [0.1, 0.25, 0.5, 0.75, 1];
 /** Memory sizes of the freeze figure, as fractions of the chosen size. */
 export const MEMORY_FRACTIONS = [1 / 16, 1 / 8, 1 / 4, 1 / 2, 1];
-/** Timeline events kept per kind (evenly thinned beyond this) so the figure stays light. */
-export const TIMELINE_POINTS = 2500;
+/** The fault timeline's grid: events are counted in cells of time x page, so that a
+ * dense stretch reads as density rather than as overdrawn marks. */
+export const TIMELINE_TIME_BINS = 160;
+export const TIMELINE_PAGE_BINS = 100;
 
 export interface ReproduceOptions {
   /** memory size of every kernel (default DEFAULT_REPRODUCE_MEMORY) */
@@ -47,6 +50,9 @@ export interface ReproduceOptions {
   /** CPU of the kernels' calibrated time per access (default 2008, the paper's era) */
   cpu?: CpuModel;
   seed?: number;
+  /** how many seeds, from `seed` on: the figures show their mean with min-max whiskers
+   * (default 1: the first seed only) */
+  seeds?: number;
   /** background utilisation of the busy network (default 0.8) */
   busyBackground?: number;
   onProgress?: (done: number, total: number, label: string) => void;
@@ -72,13 +78,42 @@ export interface TimelineData {
   kernel: string;
   mechanism: string;
   policy: string;
-  /** events kept (thinned evenly per kind to at most TIMELINE_POINTS each) */
-  timeNs: number[];
-  page: number[];
-  kind: Array<"fault" | "prefetch">;
+  /** the grid: time from the migration decision to the end of the run, pages of the
+   * address space; cell (t, p) covers [t0 + t dt, t0 + (t + 1) dt) x [p dp, (p + 1) dp) */
+  t0Ns: number;
+  t1Ns: number;
+  pageCount: number;
+  timeBins: number;
+  pageBins: number;
+  /** cells holding events, as [time bin, page bin, count] */
+  faultCells: Array<[number, number, number]>;
+  prefetchCells: Array<[number, number, number]>;
   recordedFaults: number;
   recordedPrefetches: number;
+  /** the lightweight freeze: decision and resume, ns since the start */
+  migration: { decisionNs: number; resumeNs: number };
+  /** pages sent with the context */
+  eagerPages: number[];
   regions: Array<{ name: string; start: number; pages: number }>;
+}
+
+/** Mean, least and greatest of one quantity over the seeds that give it. */
+export interface Stat {
+  mean: number;
+  min: number;
+  max: number;
+  /** seeds that gave a value (a ratio of a near-zero denominator gives none) */
+  n: number;
+}
+
+/** One mechanism/policy pair of a kernel over the seeds. */
+export interface SpreadRow {
+  mechanism: string;
+  policy: string;
+  runtimeNs: Stat;
+  faultsPrevented?: Stat;
+  overheadVsFullCopy?: Stat;
+  oracleGapClosed?: Stat;
 }
 
 export interface ReproduceResults {
@@ -87,21 +122,29 @@ export interface ReproduceResults {
     network: string;
     core: CoreKind;
     cpu: CpuModel;
+    /** the first seed: every table is this seed's */
     seed: number;
+    /** every seed run (the figures' means and whiskers are over these) */
+    seeds: number[];
     migrateAt: number;
     busyBackground: number;
     kernels: string[];
     figureKernel: string;
   };
+  /** the tool version, commit, Node version, core and options that made these results */
+  provenance: ResultProvenance;
   paper: typeof PAPER;
   headline: HeadlineRow[];
   /** per kernel: every valid mechanism x policy, quiet network (compare rows) */
   extended: Record<string, Metrics[]>;
   /** per kernel: lightweight with every policy on the busy network */
   busy: Record<string, Metrics[]>;
+  /** with more than one seed: every pair of `extended` and `busy` over all the seeds */
+  spread?: { extended: Record<string, SpreadRow[]>; busy: Record<string, SpreadRow[]> };
   figures: {
     freezeVsMemory: { kernel: string; memoryBytes: number[]; fullCopyNs: number[]; lightweightNs: number[] };
-    runtimeVsWorkingSet: { kernel: string; fractions: number[]; series: Array<{ name: string; runtimeNs: number[] }> };
+    /** runtime at each fraction: the mean over the seeds, with their least and greatest */
+    runtimeVsWorkingSet: { kernel: string; fractions: number[]; series: Array<{ name: string; runtimeNs: number[]; minNs: number[]; maxNs: number[] }> };
     timeline: TimelineData;
   };
 }
@@ -136,12 +179,37 @@ export function headlineRow(kernel: string, rows: Metrics[]): HeadlineRow {
   };
 }
 
-/** Keeps at most `max` of `idx`, evenly spaced, first and last included. */
-function thin(idx: number[], max: number): number[] {
-  if (idx.length <= max) return idx;
-  const out: number[] = [];
-  for (let i = 0; i < max; i++) out.push(idx[Math.floor((i * (idx.length - 1)) / (max - 1))]);
-  return out;
+function stat(values: Array<number | undefined>): Stat | undefined {
+  const xs = values.filter((v): v is number => v !== undefined);
+  if (xs.length === 0) return undefined;
+  return { mean: xs.reduce((a, b) => a + b, 0) / xs.length, min: Math.min(...xs), max: Math.max(...xs), n: xs.length };
+}
+
+/** Every pair of the first seed's rows, over the same pair in every seed's rows. */
+function spreadOf(perSeed: Metrics[][]): SpreadRow[] {
+  return perSeed[0].map((m0) => {
+    const same = perSeed.map((rows) => rows.find((m) => m.mechanism === m0.mechanism && m.policy === m0.policy)!);
+    const row: SpreadRow = { mechanism: m0.mechanism, policy: m0.policy, runtimeNs: stat(same.map((m) => m.runtimeNs))! };
+    for (const k of ["faultsPrevented", "overheadVsFullCopy", "oracleGapClosed"] as const) {
+      const st = stat(same.map((m) => m[k]));
+      if (st) row[k] = st;
+    }
+    return row;
+  });
+}
+
+/** Counts events of the kinds asked for into cells of the timeline's grid. */
+function binEvents(log: EventLog, kind: number, g: Pick<TimelineData, "t0Ns" | "t1Ns" | "pageCount" | "timeBins" | "pageBins">): Array<[number, number, number]> {
+  const counts = new Map<number, number>();
+  const span = Math.max(1, g.t1Ns - g.t0Ns);
+  for (let i = 0; i < log.length; i++) {
+    if (log.kinds[i] !== kind) continue;
+    const t = Math.min(g.timeBins - 1, Math.max(0, Math.floor(((log.times[i] - g.t0Ns) * g.timeBins) / span)));
+    const p = Math.min(g.pageBins - 1, Math.floor((log.pages[i] * g.pageBins) / g.pageCount));
+    const key = t * g.pageBins + p;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => a[0] - b[0]).map(([key, n]) => [Math.floor(key / g.pageBins), key % g.pageBins, n]);
 }
 
 export async function reproduce(options: ReproduceOptions = {}): Promise<ReproduceResults> {
@@ -153,12 +221,16 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   }
   if (kernels.length === 0) throw new Error("no kernels to run");
   const busyBackground = options.busyBackground ?? BUSY_BACKGROUND;
+  const seedCount = options.seeds ?? 1;
+  if (!Number.isSafeInteger(seedCount) || seedCount < 1) throw new Error(`option seeds: must be a whole number of at least 1, got ${seedCount}`);
+  const firstSeed = options.seed ?? 1;
+  const seeds = Array.from({ length: seedCount }, (_, i) => firstSeed + i);
   const base: RunOptions = {
     memory: memoryBytes,
     network: options.network ?? "gige-2008",
     core: options.core ?? "wasm",
     cpu: options.cpu,
-    seed: options.seed ?? 1,
+    seed: firstSeed,
     migrateAt: 0.5,
   };
   const s0 = resolveOptions({ ...base, workload: kernels[0], baselines: false });
@@ -176,9 +248,8 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   const quietRows = comparePairs({ ...base, workload: kernels[0] }).length;
   const busyRows = lightweightPolicies.length;
   const total =
-    kernels.length * (quietRows + busyRows) +
+    seeds.length * (kernels.length * (quietRows + busyRows) + WORKING_SET_FRACTIONS.length * wsSeries.length) +
     MEMORY_FRACTIONS.length * 2 +
-    WORKING_SET_FRACTIONS.length * wsSeries.length +
     1;
   let done = 0;
   const step = (label: string) => options.onProgress?.(++done, total, label);
@@ -190,21 +261,38 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
     };
   };
 
-  const extended: Record<string, Metrics[]> = {};
-  const busy: Record<string, Metrics[]> = {};
-  const headline: HeadlineRow[] = [];
-  for (const kernel of kernels) {
-    extended[kernel] = await compare({ ...base, workload: kernel, onProgress: comparing(kernel, "quiet") });
-    headline.push(headlineRow(kernel, extended[kernel]));
-    busy[kernel] = await compare({
-      ...base,
-      workload: kernel,
-      background: busyBackground,
-      mechanisms: ["lightweight"],
-      policies: lightweightPolicies,
-      onProgress: comparing(kernel, "busy"),
-    });
+  // every seed's compare runs; the tables are the first seed's, the spread over all
+  const extendedBySeed: Array<Record<string, Metrics[]>> = [];
+  const busyBySeed: Array<Record<string, Metrics[]>> = [];
+  for (const seed of seeds) {
+    const quiet: Record<string, Metrics[]> = {};
+    const loaded: Record<string, Metrics[]> = {};
+    const tag = seeds.length > 1 ? ` seed ${seed}` : "";
+    for (const kernel of kernels) {
+      quiet[kernel] = await compare({ ...base, seed, workload: kernel, onProgress: comparing(kernel, `quiet${tag}`) });
+      loaded[kernel] = await compare({
+        ...base,
+        seed,
+        workload: kernel,
+        background: busyBackground,
+        mechanisms: ["lightweight"],
+        policies: lightweightPolicies,
+        onProgress: comparing(kernel, `busy${tag}`),
+      });
+    }
+    extendedBySeed.push(quiet);
+    busyBySeed.push(loaded);
   }
+  const extended = extendedBySeed[0];
+  const busy = busyBySeed[0];
+  const headline: HeadlineRow[] = kernels.map((kernel) => headlineRow(kernel, extended[kernel]));
+  const spread =
+    seeds.length > 1
+      ? {
+          extended: Object.fromEntries(kernels.map((k) => [k, spreadOf(extendedBySeed.map((e) => e[k]))])),
+          busy: Object.fromEntries(kernels.map((k) => [k, spreadOf(busyBySeed.map((b) => b[k]))])),
+        }
+      : undefined;
 
   // freeze time against memory size
   const sizes = MEMORY_FRACTIONS.map((f) => Math.max(s0.pageSize, Math.floor((memoryBytes * f) / s0.pageSize) * s0.pageSize));
@@ -218,42 +306,56 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
     }
   }
 
-  // runtime against working-set fraction
+  // runtime against working-set fraction, over the seeds
+  const perSeed = wsSeries.map(() => WORKING_SET_FRACTIONS.map(() => [] as number[]));
+  for (const seed of seeds) {
+    for (const [f, fraction] of WORKING_SET_FRACTIONS.entries()) {
+      const s1 = resolveOptions({ ...base, seed, workload: figureKernel, workingSet: fraction, baselines: false });
+      const workload = await scenarioWorkload(s1);
+      for (let i = 0; i < wsSeries.length; i++) {
+        const m = await runScenario({ ...s1, mechanism: wsSeries[i].mechanism, policy: wsSeries[i].policy }, workload);
+        perSeed[i][f].push(m.runtimeNs);
+        step(`runtime vs working set: ${wsSeries[i].name} at ${fraction}${seeds.length > 1 ? ` seed ${seed}` : ""}`);
+      }
+    }
+  }
   const ws = {
     kernel: figureKernel,
     fractions: WORKING_SET_FRACTIONS,
-    series: wsSeries.map((x) => ({ name: x.name, runtimeNs: [] as number[] })),
+    series: wsSeries.map((x, i) => ({
+      name: x.name,
+      runtimeNs: perSeed[i].map((v) => stat(v)!.mean),
+      minNs: perSeed[i].map((v) => stat(v)!.min),
+      maxNs: perSeed[i].map((v) => stat(v)!.max),
+    })),
   };
-  for (const fraction of WORKING_SET_FRACTIONS) {
-    const s1 = resolveOptions({ ...base, workload: figureKernel, workingSet: fraction, baselines: false });
-    const workload = await scenarioWorkload(s1);
-    for (let i = 0; i < wsSeries.length; i++) {
-      const m = await runScenario({ ...s1, mechanism: wsSeries[i].mechanism, policy: wsSeries[i].policy }, workload);
-      ws.series[i].runtimeNs.push(m.runtimeNs);
-      step(`runtime vs working set: ${wsSeries[i].name} at ${fraction}`);
-    }
-  }
 
   // fault timeline of one kernel under ampom (demand paging if ampom is missing)
   const timelinePolicy = lightweightPolicies.includes("ampom") ? "ampom" : "none";
   const st = resolveOptions({ ...base, workload: figureKernel, mechanism: "lightweight", policy: timelinePolicy, baselines: false });
   const stWorkload = await scenarioWorkload(st);
   const log = new EventLog();
-  await runScenario(st, stWorkload, { eventLog: log });
+  const tm = await runScenario(st, stWorkload, { eventLog: log });
   step(`fault timeline: ${figureKernel}`);
-  const faults: number[] = [];
-  const prefetches: number[] = [];
-  for (let i = 0; i < log.length; i++) (log.kinds[i] === EVENT_FAULT ? faults : prefetches).push(i);
-  const kept = [...thin(faults, TIMELINE_POINTS), ...thin(prefetches, TIMELINE_POINTS)].sort((a, b) => a - b);
+  const migration = log.migration ?? { decisionNs: 0, resumeNs: 0 };
+  const grid = {
+    t0Ns: migration.decisionNs,
+    t1Ns: Math.max(migration.decisionNs + 1, tm.runtimeNs),
+    pageCount: stWorkload.pageCount,
+    timeBins: TIMELINE_TIME_BINS,
+    pageBins: Math.min(TIMELINE_PAGE_BINS, stWorkload.pageCount),
+  };
   const timeline: TimelineData = {
     kernel: figureKernel,
     mechanism: "lightweight",
     policy: timelinePolicy,
-    timeNs: kept.map((i) => log.times[i]),
-    page: kept.map((i) => log.pages[i]),
-    kind: kept.map((i) => (log.kinds[i] === EVENT_FAULT ? "fault" : "prefetch")),
-    recordedFaults: faults.length,
-    recordedPrefetches: prefetches.length,
+    ...grid,
+    faultCells: binEvents(log, EVENT_FAULT, grid),
+    prefetchCells: binEvents(log, EVENT_PREFETCH, grid),
+    recordedFaults: log.kinds.filter((k) => k === EVENT_FAULT).length,
+    recordedPrefetches: log.kinds.filter((k) => k === EVENT_PREFETCH).length,
+    migration,
+    eagerPages: log.pages.filter((_, i) => log.kinds[i] === EVENT_EAGER),
     regions: stWorkload.regions.map((r) => ({ name: r.name, start: r.start, pages: r.pages })),
   };
 
@@ -264,15 +366,21 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
       core: s0.core,
       cpu: s0.cpu,
       seed: s0.seed,
+      seeds,
       migrateAt: s0.migrateAt,
       busyBackground,
       kernels,
       figureKernel,
     },
+    provenance: resultProvenance(
+      { memory: memoryBytes, kernels, network: s0.network.name, core: s0.core, cpu: s0.cpu, seed: firstSeed, seeds: seedCount, migrateAt: s0.migrateAt, busyBackground },
+      s0.core,
+    ),
     paper: PAPER,
     headline,
     extended,
     busy,
+    ...(spread ? { spread } : {}),
     figures: { freezeVsMemory: freeze, runtimeVsWorkingSet: ws, timeline },
   };
 }

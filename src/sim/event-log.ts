@@ -5,7 +5,9 @@
 
 export const EVENT_FAULT = 0;
 export const EVENT_PREFETCH = 1;
-export type EventKind = typeof EVENT_FAULT | typeof EVENT_PREFETCH;
+/** a page lightweight migration sent with the context (recorded at the decision) */
+export const EVENT_EAGER = 2;
+export type EventKind = typeof EVENT_FAULT | typeof EVENT_PREFETCH | typeof EVENT_EAGER;
 
 export class EventLog {
   readonly times: number[] = [];
@@ -28,4 +30,7 @@ export class EventLog {
   get length(): number {
     return this.times.length;
   }
+
+  /** The lightweight freeze, when the process migrated that way: decision and resume, ns. */
+  migration?: { decisionNs: number; resumeNs: number };
 }

@@ -44,7 +44,8 @@ export interface Metrics {
   /** what the mechanism reports of itself: pre-copy's rounds, sentPages, resentPages,
    * pagesAtFreeze; a push's pushDoneNs (last pushed page in) */
   mechanismStats?: Record<string, number>;
-  /** 1 - remoteFaults / remoteFaults(lightweight + none); needs baselines */
+  /** 1 - remoteFaults / remoteFaults(lightweight + none); needs baselines, and left out
+   * when demand paging had no remote fault (nothing to prevent) */
   faultsPrevented?: number;
   /** runtime / runtime(full-copy) - 1; needs baselines */
   overheadVsFullCopy?: number;

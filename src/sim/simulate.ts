@@ -10,7 +10,7 @@ import { openWorkload } from "../workloads/index.js";
 import type { Workload } from "../workloads/types.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
-import { resolveOptions, type RunOptions, type Scenario } from "./options.js";
+import { footprintBytes, resolveOptions, type RunOptions, type Scenario } from "./options.js";
 import type { EventLog } from "./event-log.js";
 import { ProcessRun, type HostPolicyHooks, type ProcessSetup } from "./process.js";
 import { guardCore, preflight } from "./preflight.js";
@@ -125,7 +125,7 @@ export async function runScenario(s: Scenario, workload: Workload, extras: RunEx
     link: s.link,
     core: s.core,
     seed: s.seed,
-    memoryBytes: s.memoryBytes,
+    memoryBytes: footprintBytes(s, workload),
   });
   releaseCore(core);
   return metrics;

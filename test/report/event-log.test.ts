@@ -1,7 +1,7 @@
 // The optional event log behind the fault timeline: it records exactly the remote
 // faults and prefetch requests the metrics count, and does not change the run.
 import { describe, expect, it } from "vitest";
-import { EVENT_FAULT, EventLog } from "../../src/sim/event-log.js";
+import { EVENT_EAGER, EVENT_FAULT, EVENT_PREFETCH, EventLog } from "../../src/sim/event-log.js";
 import { resolveOptions } from "../../src/sim/options.js";
 import { runScenario, scenarioWorkload } from "../../src/sim/simulate.js";
 
@@ -17,7 +17,13 @@ describe("event log", () => {
       expect(logged).toEqual(plain);
       const faults = log.kinds.filter((k) => k === EVENT_FAULT).length;
       expect(faults).toBe(plain.remoteFaults);
-      expect(log.length - faults).toBe(plain.prefetchedPages);
+      expect(log.kinds.filter((k) => k === EVENT_PREFETCH).length).toBe(plain.prefetchedPages);
+      // the lightweight freeze: its decision and resume, and the pages sent with the context
+      const eager = log.kinds.filter((k) => k === EVENT_EAGER).length;
+      expect(eager).toBeGreaterThan(0);
+      expect(eager).toBeLessThanOrEqual(s.eagerPages);
+      expect(log.migration!.resumeNs - log.migration!.decisionNs).toBe(plain.freezeNs);
+      for (let i = 0; i < log.length; i++) if (log.kinds[i] === EVENT_EAGER) expect(log.times[i]).toBe(log.migration!.decisionNs);
       // times never go backwards, and every page lies in the address space
       for (let i = 1; i < log.length; i++) expect(log.times[i]).toBeGreaterThanOrEqual(log.times[i - 1]);
       expect(log.pages.every((p) => p >= 0 && p < plain.pages)).toBe(true);
@@ -29,6 +35,7 @@ describe("event log", () => {
     const log = new EventLog(10);
     const m = await runScenario(s, await scenarioWorkload(s), { eventLog: log });
     expect(log.length).toBe(10);
-    expect(log.dropped).toBe(m.remoteFaults - 10);
+    // the eager pages are events too (recorded first, at the decision)
+    expect(log.dropped).toBe(m.remoteFaults + s.eagerPages - 10);
   });
 });
