@@ -3,7 +3,7 @@ export { simulate, runScenario, scenarioWorkload } from "./sim/simulate.js";
 export { simulateCluster, clusterScenarioSchema, type ClusterScenario, type ClusterResult } from "./sim/cluster-scenario.js";
 export { pushOrders, type PushOrderName } from "./migration/push-orders/index.js";
 export { compare, withBaselines, type CompareOptions, type Baselines } from "./sim/compare.js";
-export { EventLog, EVENT_FAULT, EVENT_PREFETCH, type EventKind } from "./sim/event-log.js";
+export { EventLog, EVENT_FAULT, EVENT_PREFETCH, EVENT_EAGER, type EventKind } from "./sim/event-log.js";
 export { resolveOptions, runOptionsSchema, type RunOptions, type Scenario } from "./sim/options.js";
 export type { Metrics } from "./sim/metrics.js";
 export type { BytesMoved } from "./sim/bytes.js";
@@ -20,3 +20,4 @@ export {
   type PageState, type PolicyParamSpec,
 } from "./policies/module.js";
 export { PolicyViolation } from "./core/page-services.js";
+export { provenance, versionLine, type Provenance } from "./util/provenance.js";

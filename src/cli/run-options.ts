@@ -9,7 +9,7 @@ import { parseSize } from "../util/units.js";
 export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: boolean } = {}): Command {
   cmd
     .option("-w, --workload <name|file>", "built-in workload or trace file", "stream")
-    .option("-m, --memory <size>", "memory the workload's data occupies (e.g. 256MiB, 1GiB)", "64MiB");
+    .option("-m, --memory <size>", "memory a generated workload's data occupies (e.g. 256MiB, 1GiB; a trace has its own)", "64MiB");
   if (withPair) {
     cmd
       .option("--mechanism <name>", "migration mechanism", "lightweight")
@@ -31,14 +31,14 @@ export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: bo
         .default("fifo"),
     )
     .option("--migrate-at <f>", "migrate after this fraction of the records, 0-1 (e.g. 0.5 or 50%)", parseFraction, 0.5)
-    .option("--seed <n>", "seed of generated workloads", parseNumber, 1)
+    .option("--seed <n>", "seed of a generated workload (not for traces)", parseNumber, 1)
     .addOption(new Option("--core <kind>", "simulation core").choices(["wasm", "reference"]).default("wasm"))
     .option("--page-size <size>", "page size (e.g. 4KiB, 2MiB)", parsePageSize, 4096)
-    .addOption(new Option("--cpu <model>", "CPU of the HPCC kernels' calibrated time per access: host (this machine) or 2008 (a 2008 cluster core)").choices(["host", "2008"]).default("2008"))
+    .addOption(new Option("--cpu <model>", "CPU of the HPCC kernels' calibrated time per access: host (this machine) or 2008 (a 2008 cluster core); not for traces").choices(["host", "2008"]).default("2008"))
     .option("--cpu-ns <time>", "work per memory access, ns, overriding --cpu (e.g. 1, 0.5ns, 2ns; traces default to 1)", parseCpuTime)
     .option("--eager-pages <n>", "pages lightweight migration sends with the context", parseNumber, 3)
-    .option("--working-set <f>", "fraction of the data touched after migration (e.g. 0.25 or 25%)", parseFraction, 1)
-    .option("--iterations <n>", "passes over the data, for kernels that repeat", parseNumber)
+    .option("--working-set <f>", "fraction of a generated workload's data touched after migration (e.g. 0.25 or 25%)", parseFraction, 1)
+    .option("--iterations <n>", "passes over the data, for generated workloads that repeat", parseNumber)
     .option("--scan-interval <time>", `interval of the accessed-bit scans before migration, all a policy knows of that time (default ${DEFAULT_SCAN_INTERVAL})`)
     .option("--param <name=value>", "policy parameter, e.g. zoneRadius=16 for ampom (repeatable)", collectParam)
     .option("--migrate-at-time <time>", "migrate at this simulated time instead (e.g. 20ms)")

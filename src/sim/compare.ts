@@ -37,7 +37,7 @@ export interface Baselines {
  * oracleGapClosed is then left out rather than reported as a ratio of noise. */
 export const MIN_ORACLE_GAP = 0.01;
 
-/** The relative metrics of DESIGN section 4 for `m`, from baseline runs of the same
+/** The relative metrics (docs/model.md, "Metrics") for `m`, from baseline runs of the same
  * workload, network and migration point. */
 export function withBaselines(m: Metrics, b: Baselines): Metrics {
   if (migrationCalledOff(m)) return m;
@@ -88,6 +88,8 @@ export function comparePairs(options: Omit<CompareOptions, "onProgress"> = {}): 
   const { mechanisms: mechAsked, policies: polAsked, ...runOptions } = options;
   const mechNames = checkNames("mechanism", mechAsked, mechanisms);
   const polNames = checkNames("policy", polAsked, policies);
+  // what is wrong with the shared options (not with a pair) is said as it is
+  resolveOptions({ ...runOptions, ...DEMAND, pushOrder: undefined, mechanismParams: {}, baselines: false });
   const pairs: Array<{ mechanism: string; policy: string }> = [];
   let firstRefusal: string | undefined;
   for (const mechanism of mechNames) {

@@ -1,4 +1,4 @@
-// The metrics every run reports (DESIGN section 4), read off a finished process.
+// The metrics every run reports (docs/model.md, "Metrics"), read off a finished process.
 import {
   C_ACCESSES, C_FAULT_STALL_NS, C_LATE_PREFETCHES, C_LATE_STALL_NS, C_PREFETCHED,
   C_PUSHED, C_RECORDS, C_REMOTE_FAULTS, C_USEFUL_PREFETCHES, C_USEFUL_PUSHES, C_ZERO_FILLS,

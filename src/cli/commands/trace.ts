@@ -103,7 +103,7 @@ Examples:
       process.stdout.write(
         `${file} (${info.format === "amt" ? `amt v${h.version}` : info.format}, ${w.pageSize}-byte pages): ${w.records} records, ${h.pages} distinct pages (${formatBytes(h.pages * w.pageSize)}), ` +
           `${h.accesses} accesses, ${w.regions.length} regions over ${w.pageCount} dense pages\n` +
-          (checked ? `every block checked (${checked.blocks} blocks)` : "header and trailer checked, blocks not read (--no-verify)") + "\n\n" +
+          (checked ? `every block checked (${checked.blocks} block${checked.blocks === 1 ? "" : "s"})` : "header and trailer checked, blocks not read (--no-verify)") + "\n\n" +
           table(
             ["region", "kind", "first page", "pages", "vpn base"],
             info.regions.map((r) => [r.name, r.kind, String(r.start), String(r.pages), r.vpnBase]),
