@@ -86,7 +86,6 @@ export const EXAMPLES: DocExample[] = [
   // policies
   { id: "policies", command: "npx tsx scripts/docs-tables.ts policies", cheap: true },
   { id: "policy-module", file: "examples/swap-readahead-policy.ts" },
-  { id: "bench-policies", command: "npm run bench -- --only policies", inRepo: true, from: /^ampom bench/ },
   { id: "policy-module-run", command: "ampom run --workload stream --memory 16MiB --policy ./examples/swap-readahead-policy.ts", cheap: true },
   { id: "policy-builtin-run", command: "ampom run --workload stream --memory 16MiB --policy linux-cluster", cheap: true },
 

@@ -11,10 +11,12 @@ const MODEL_DOCS = new URL("../../docs/model.md", import.meta.url);
 
 function htmlTable(t: TableData, cls: string): string {
   const cell = (tag: string, v: string, i: number) => `<${tag}${t.align[i] === "r" ? ' class="num"' : ""}>${escapeXml(v)}</${tag}>`;
+  // a header wraps between words, never inside a name ("full-copy", "linux-vma")
+  const head = (v: string, i: number) => cell("th", v.replace(/-/g, "\u2011"), i);
   const notes = tableLegend(t);
   return [
     `<table class="${cls}">`,
-    `<thead><tr>${t.header.map((h, i) => cell("th", h, i)).join("")}</tr></thead>`,
+    `<thead><tr>${t.header.map(head).join("")}</tr></thead>`,
     `<tbody>`,
     ...t.rows.map((r) => `<tr>${r.map((v, i) => cell("td", v, i)).join("")}</tr>`),
     `</tbody></table>`,

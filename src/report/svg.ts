@@ -74,6 +74,8 @@ export interface XYChart {
    * optional shaded span to x1 */
   vLines?: Array<{ x: number; x1?: number; label: string; cls?: string }>;
   bands?: Band[];
+  /** a line of small print under the title (e.g. which lines coincide) */
+  note?: string;
 }
 
 export interface BarChart {
@@ -343,6 +345,7 @@ export function xyChart(c: XYChart): string {
   const yt = ticks(c.yMin ?? (y0 >= 0 ? 0 : y0), c.yMax ?? y1, 5);
   const xFmt = c.xTicks ?? shortNumber;
   const out = open(f, c.title, "xy");
+  if (c.note) out.push(`<text class="note" x="${num(f.width / 2)}" y="30" text-anchor="middle" font-size="10" fill="#444">${escapeXml(c.note)}</text>`);
   const y = yAxis(out, f, yt, c.yLabel, c.yTicks ?? shortNumber);
   const x = (v: number) => MARGIN.left + ((v - xt.lo) / (xt.hi - xt.lo)) * f.plotW;
   const base = MARGIN.top + f.plotH;

@@ -78,6 +78,11 @@ describe("telling series apart", () => {
     expect(svg.match(/<path class="mark" d="M[\d.]+ [\d.]+h5\.6v5\.6h-5\.6z"/g)?.length).toBe(3);
   });
 
+  it("prints a note under the title when asked (the figures say which lines coincide)", () => {
+    const svg = xyChart({ title: "t", xLabel: "x", yLabel: "y", series: [line("a", [1, 2])], note: "a and b: the lines coincide" });
+    expect(svg).toMatch(/<text class="note"[^>]*>a and b: the lines coincide<\/text>/);
+  });
+
   it("finds lines that coincide, and only those", () => {
     expect(coincidentSeries([line("a", [1, 2, 3]), line("b", [1, 2.001, 3]), line("c", [3, 2, 1])])).toEqual([["a", "b"]]);
     expect(coincidentSeries([line("a", [1, 2, 3]), line("c", [3, 2, 1])])).toEqual([]);
