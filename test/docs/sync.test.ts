@@ -6,7 +6,7 @@
 // 256 MiB, benchmarks) are refreshed by `npm run docs` and checked against their
 // snapshot only.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   DOC_FILES, EXAMPLES, GENERATED, ROOT, exampleById, fenced, markedBlocks, normalise, runExample, snapshotPath,
@@ -32,6 +32,23 @@ describe("the documentation", () => {
     expect(EXAMPLES.map((e) => e.id).filter((id) => !shown.has(id))).toEqual([]);
     const stored = readdirSync(GENERATED).filter((f) => f.endsWith(".txt")).map((f) => f.replace(/\.txt$/, ""));
     expect(stored.filter((id) => !exampleById(id))).toEqual([]);
+  });
+
+  it("links only to files and headings that exist", () => {
+    const slug = (heading: string) =>
+      heading.trim().toLowerCase().replace(/[`*_]/g, "").replace(/[^\p{L}\p{N} -]/gu, "").replace(/ /g, "-");
+    const anchors = (file: string) =>
+      new Set([...readFileSync(file, "utf8").replace(/```[\s\S]*?```/g, "").matchAll(/^#+ (.+)$/gm)].map((m) => slug(m[1])));
+    for (const file of [...DOC_FILES, "docs/internals.md"]) {
+      const text = readFileSync(join(ROOT, file), "utf8").replace(/```[\s\S]*?```/g, "");
+      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/.test(target)) continue;
+        const [path, anchor] = target.split("#");
+        const to = path ? join(ROOT, dirname(file), path) : join(ROOT, file);
+        expect(existsSync(to), `${file}: link to ${target}: no such file`).toBe(true);
+        if (anchor && to.endsWith(".md")) expect(anchors(to).has(anchor), `${file}: link to ${target}: no such heading`).toBe(true);
+      }
+    }
   });
 
   it("keeps no reference to documents outside the repository", () => {
