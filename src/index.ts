@@ -24,3 +24,4 @@ export {
   type PageState, type PolicyParamSpec,
 } from "./policies/module.js";
 export { PolicyViolation } from "./core/page-services.js";
+export { provenance, versionLine, type Provenance } from "./util/provenance.js";

@@ -46,7 +46,7 @@ export const policies: Record<string, PolicyInfo> = {
   ampom: {
     name: "ampom",
     id: 1,
-    description: "AMPoM (IPDPS 2008) as DESIGN section 3 reconstructs it: locality score x paging rate x network delay, iterative batches",
+    description: "AMPoM (IPDPS 2008) as reconstructed from the paper (docs/model.md): locality score x paging rate x network delay, iterative batches",
     params: [
       { name: "zoneRadius", default: 16, description: "Z: pages either side of the newest event that form its stream" },
       { name: "zoneEvents", default: 8, description: "events in the zone that count as a fully local stream (the share saturates here)" },

@@ -15,7 +15,7 @@ import { parseDuration, parseRate, parseSize } from "../util/units.js";
 import { startBalancer } from "./balancer.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
-import { resolveOptions, type Scenario } from "./options.js";
+import { footprintBytes, isGeneratedWorkload, resolveOptions, type Scenario } from "./options.js";
 import { preflight } from "./preflight.js";
 import { ProcessRun } from "./process.js";
 import type { EventSink } from "./event-log.js";
@@ -224,7 +224,8 @@ async function runCluster(input: unknown, sinkOf?: (index: number, name: string,
         mechanism: p.mechanism,
         policy: p.policy,
         network: sc.network,
-        seed: p.seed ?? sc.seed + i,
+        // the scenario's seed reaches generated workloads only: a trace takes none
+        seed: p.seed ?? (isGeneratedWorkload(p.workload) ? sc.seed + i : undefined),
         core: sc.core as CoreKind,
         pageSize: sc.pageSize,
         iterations: p.iterations,
@@ -321,7 +322,7 @@ async function runCluster(input: unknown, sinkOf?: (index: number, name: string,
       link: s.link,
       core: s.core,
       seed: s.seed,
-      memoryBytes: s.memoryBytes,
+      memoryBytes: footprintBytes(s, proc.workload),
     }),
   }));
   return {

@@ -6,7 +6,7 @@ import { mechanisms } from "../migration/registry.js";
 import { policies } from "../policies/registry.js";
 import { isPolicyPath } from "../policies/module.js";
 import { migrationCalledOff, type Metrics } from "./metrics.js";
-import { optionsAccepted, resolveOptions, type RunOptions, type Scenario } from "./options.js";
+import { resolveOptions, type RunOptions, type Scenario } from "./options.js";
 import { preflight } from "./preflight.js";
 import { runScenarios, scenarioWorkload, type ScenarioRun } from "./simulate.js";
 import type { Workload } from "../workloads/types.js";
@@ -48,13 +48,14 @@ export interface Baselines {
  * oracleGapClosed is then left out rather than reported as a ratio of noise. */
 export const MIN_ORACLE_GAP = 0.01;
 
-/** The relative metrics of DESIGN section 4 for `m`, from baseline runs of the same
+/** The relative metrics (docs/model.md, "Metrics") for `m`, from baseline runs of the same
  * workload, network and migration point. */
 export function withBaselines(m: Metrics, b: Baselines): Metrics {
   if (migrationCalledOff(m)) return m;
   const out: Metrics = {
     ...m,
-    faultsPrevented: b.demand.remoteFaults > 0 ? 1 - m.remoteFaults / b.demand.remoteFaults : 0,
+    // a share of nothing is left out: with no remote fault under demand paging there is none to prevent
+    ...(b.demand.remoteFaults > 0 ? { faultsPrevented: 1 - m.remoteFaults / b.demand.remoteFaults } : {}),
     overheadVsFullCopy: m.runtimeNs / b.fullCopy.runtimeNs - 1,
   };
   if (b.oracle) {
@@ -77,25 +78,39 @@ function checkNames(what: string, asked: string[] | undefined, known: Record<str
   return names;
 }
 
+/** Why the options check refuses `o`, or undefined when it accepts it. */
+function refusal(o: RunOptions): string | undefined {
+  try {
+    resolveOptions({ ...o, baselines: false });
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
 /**
  * The mechanism/policy pairs compare() shows, in registry order, without running
- * anything. A mechanism that moves every page before the process resumes (not
- * `remotePaging`) never calls a policy, so it is shown with `none` only: every policy
- * would give the same numbers. Pairs the options check refuses (a policy tied to
- * another mechanism, a push order on a mechanism without one) are left out.
+ * anything: every pair the options check accepts (resolveOptions, the one rule of
+ * pushFor: a mechanism that moves every page before the process resumes takes policy
+ * none only; a push order goes with post-copy). When the selection leaves no pair at
+ * all, the reason for the first refused one is the error.
  */
 export function comparePairs(options: Omit<CompareOptions, "onProgress"> = {}): Array<{ mechanism: string; policy: string }> {
   const { mechanisms: mechAsked, policies: polAsked, ...runOptions } = options;
   const mechNames = checkNames("mechanism", mechAsked, mechanisms);
   const polNames = checkNames("policy", polAsked, policies);
+  // what is wrong with the shared options (not with a pair) is said as it is
+  resolveOptions({ ...runOptions, ...DEMAND, pushOrder: undefined, mechanismParams: {}, baselines: false });
   const pairs: Array<{ mechanism: string; policy: string }> = [];
+  let firstRefusal: string | undefined;
   for (const mechanism of mechNames) {
-    const candidates = polNames.filter((policy) => optionsAccepted({ ...runOptions, mechanism, policy }));
-    const shown = mechanisms[mechanism].remotePaging
-      ? candidates
-      : candidates.includes("none") ? ["none"] : candidates.slice(0, 1);
-    for (const policy of shown) pairs.push({ mechanism, policy });
+    for (const policy of polNames) {
+      const why = refusal({ ...runOptions, mechanism, policy });
+      if (why === undefined) pairs.push({ mechanism, policy });
+      else firstRefusal ??= why;
+    }
   }
+  if (pairs.length === 0) throw new Error(`nothing to compare: ${firstRefusal}`);
   return pairs;
 }
 

@@ -1,7 +1,8 @@
 // Run options: what `ampom run`, `simulate()` and sweep configs accept, checked once
 // here with messages that name the option and say what is accepted.
+import { existsSync } from "node:fs";
 import { z } from "zod";
-import { mechanismParams, mechanisms, pushFor } from "../migration/registry.js";
+import { defaultPolicyFor, mechanismParams, mechanisms, pushFor } from "../migration/registry.js";
 import { networkPresets, type NetworkPreset } from "../network/presets.js";
 import { policies, pushInfo } from "../policies/registry.js";
 import { checkPolicyModule, isPolicyPath, type PolicyModule } from "../policies/module.js";
@@ -27,6 +28,7 @@ export function autoScanInterval(pages: number): number {
   return Math.max(MIN_SCAN_INTERVAL_NS, pages * AUTO_SCAN_NS_PER_PAGE);
 }
 import { CPU_MODELS, TRACE_CPU_NS, kernelCpuNs, type CpuModel } from "../workloads/hpcc/cpu.js";
+import { workloads } from "../workloads/registry.js";
 
 const sizeLike = z.union([z.number(), z.string()]);
 
@@ -35,8 +37,10 @@ export const runOptionsSchema = z
     workload: z.string().min(1).default("stream"),
     memory: sizeLike.default("64MiB"),
     mechanism: z.string().default("lightweight"),
-    /** a built-in policy's name, the path of a policy module, or a module object */
-    policy: z.union([z.string().min(1), z.custom<PolicyModule>((v) => typeof v === "object" && v !== null, "expected a policy name, a module path or a policy module object")]).default("ampom"),
+    /** a built-in policy's name, the path of a policy module, or a module object; by
+     * default ampom, or none with a mechanism that moves every page before the resume
+     * (defaultPolicyFor) */
+    policy: z.union([z.string().min(1), z.custom<PolicyModule>((v) => typeof v === "object" && v !== null, "expected a policy name, a module path or a policy module object")]).optional(),
     network: z.string().default("gige-2008"),
     bandwidth: sizeLike.optional(),
     latency: sizeLike.optional(),
@@ -118,6 +122,37 @@ function cliFlag(path: PropertyKey[]): string {
   return ` (--${renamed[name] ?? name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())})`;
 }
 
+/** Options that shape a generated workload and mean nothing to a recorded trace, whose
+ * records, footprint and address space are its own (the library's names, with the
+ * command line's). A trace given any of them is refused rather than silently run
+ * without them: a sweep or a script that varies them over a trace would otherwise
+ * report identical runs as different ones. */
+export const GENERATOR_OPTIONS: ReadonlyArray<[keyof RunOptions, string]> = [
+  ["memory", "--memory"],
+  ["workingSet", "--working-set"],
+  ["iterations", "--iterations"],
+  ["seed", "--seed"],
+  ["cpu", "--cpu"],
+];
+
+/** True when `workload` names a generated (built-in) workload rather than a trace file. */
+export function isGeneratedWorkload(workload: string): boolean {
+  return Object.prototype.hasOwnProperty.call(workloads, workload);
+}
+
+/** Refuses generator-only options on a trace, naming every one given. */
+function checkWorkloadKind(input: RunOptions, workload: string): void {
+  // a name that is neither built in nor a file is refused later, as unknown (preflight)
+  if (isGeneratedWorkload(workload) || !existsSync(workload)) return;
+  const given = GENERATOR_OPTIONS.filter(([name]) => (input as Record<string, unknown>)[name] !== undefined);
+  if (given.length === 0) return;
+  const names = given.map(([name, flag]) => `${name} (${flag})`).join(", ");
+  throw new Error(
+    `option${given.length > 1 ? "s" : ""} ${names}: ${given.length > 1 ? "apply" : "applies"} to generated workloads only; ` +
+      `workload ${workload} is a trace, whose records and footprint are its own (leave ${given.length > 1 ? "them" : "it"} out)`,
+  );
+}
+
 export function resolveOptions(input: RunOptions): Scenario {
   const parsed = runOptionsSchema.safeParse(input);
   if (!parsed.success) {
@@ -131,7 +166,10 @@ export function resolveOptions(input: RunOptions): Scenario {
   oneOf("mechanism", o.mechanism, mechanisms);
   let policy: string;
   let policyModule: PolicyModule | undefined;
-  if (typeof o.policy !== "string") {
+  checkWorkloadKind(input, o.workload);
+  if (o.policy === undefined) {
+    policy = defaultPolicyFor(o.mechanism);
+  } else if (typeof o.policy !== "string") {
     policyModule = checkPolicyModule(o.policy, "given as option policy");
     policy = policyModule.name ?? "custom";
   } else {
@@ -139,8 +177,8 @@ export function resolveOptions(input: RunOptions): Scenario {
     if (!isPolicyPath(policy)) oneOf("policy", policy, policies);
   }
   oneOf("network", o.network, networkPresets);
-  // a module's policy pulls pages; only built-in push policies push
-  pushFor(o.mechanism, pushInfo(policy), o.pushOrder);
+  // the one mechanism x policy rule; a module's policy pulls pages, only built-in push policies push
+  pushFor(o.mechanism, { ...pushInfo(policy), module: policyModule !== undefined || isPolicyPath(policy) }, o.pushOrder);
   mechanismParams(mechanisms[o.mechanism], o.mechanismParams);
   const preset = { ...networkPresets[o.network] };
   if (o.bandwidth !== undefined) preset.bandwidthBps = parseRate("bandwidth", o.bandwidth);
@@ -191,4 +229,21 @@ export function optionsAccepted(o: RunOptions): boolean {
   } catch {
     return false;
   }
+}
+
+/** The memory a run's metrics report: the size given for a generated workload, a
+ * trace's own footprint (its address space, pageCount pages) for a trace. */
+export function footprintBytes(s: Pick<Scenario, "workload" | "memoryBytes">, workload: { pageCount: number; pageSize: number }): number {
+  return isGeneratedWorkload(s.workload) ? s.memoryBytes : workload.pageCount * workload.pageSize;
+}
+
+/** The options a run used, as the library names them, every default filled in (a
+ * generated workload's options left out for a trace, which takes none): what a JSON
+ * result's provenance records. */
+export function optionsUsed(input: RunOptions): Record<string, unknown> {
+  const o = runOptionsSchema.parse(input);
+  const policy = o.policy === undefined ? defaultPolicyFor(o.mechanism) : typeof o.policy === "string" ? o.policy : (o.policy.name ?? "custom");
+  const used: Record<string, unknown> = { ...o, policy };
+  if (!isGeneratedWorkload(o.workload)) for (const [name] of GENERATOR_OPTIONS) delete used[name];
+  return used;
 }

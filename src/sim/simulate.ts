@@ -10,7 +10,7 @@ import { openWorkload } from "../workloads/index.js";
 import type { Workload } from "../workloads/types.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
-import { autoScanInterval, resolveOptions, type RunOptions, type Scenario } from "./options.js";
+import { autoScanInterval, footprintBytes, resolveOptions, type RunOptions, type Scenario } from "./options.js";
 import type { EventSink } from "./event-log.js";
 import { withEventFile } from "./event-file.js";
 import { ProcessRun, type HostPolicyHooks, type ProcessSetup } from "./process.js";
@@ -138,7 +138,7 @@ async function prepareScenario(s: Scenario, workload: Workload, extras: RunExtra
         link: s.link,
         core: s.core,
         seed: s.seed,
-        memoryBytes: s.memoryBytes,
+        memoryBytes: footprintBytes(s, workload),
       });
       releaseCore(core);
       return metrics;

@@ -17,6 +17,7 @@ import { resolveOptions } from "../sim/options.js";
 import { workloadKey } from "../sim/simulate.js";
 import { cutTornTail, readResults, ResultAppender, rewriteResults, type RunRecord } from "./results.js";
 import { describeShard, inShard, type Shard } from "./shard.js";
+import { provenance } from "../util/provenance.js";
 
 export interface SweepOptions {
   /** path of a JSON config file, or the config itself */
@@ -146,6 +147,7 @@ export async function sweep(o: SweepOptions): Promise<SweepSummary> {
   removeStaleTemporaries(o.out);
 
   const appender = new ResultAppender(o.out);
+  const tool = provenance();
   try {
     await runPool(
       batchRuns(
@@ -155,10 +157,11 @@ export async function sweep(o: SweepOptions): Promise<SweepSummary> {
       workers,
       (res: PoolResult) => {
         const run = byKey.get(res.key)!;
+        const provenance = { ...tool, core: run.scenario.core };
         const record: RunRecord =
           res.error !== undefined
-            ? { index: run.index, key: run.key, options: run.options, error: res.error }
-            : { index: run.index, key: run.key, options: run.options, metrics: res.metrics };
+            ? { index: run.index, key: run.key, options: run.options, error: res.error, provenance }
+            : { index: run.index, key: run.key, options: run.options, metrics: res.metrics, provenance };
         appender.append(record);
         latest.set(run.key, record);
         progress.finished++;

@@ -8,6 +8,7 @@ import { AMT_VERSION, HEADER_FIXED, HEADER_FIXED_V2, REGION_BYTES, openAmt, type
 import { importTrace } from "../../src/trace/import.js";
 import { readAll } from "../workloads/helpers.js";
 import { tempDir } from "./helpers.js";
+import { ampom } from "../cli/capture.js";
 
 /** An amt with 3 blocks (150k records) and 2 regions. */
 async function sample(dir: string, version: AmtVersion = AMT_VERSION): Promise<string> {
@@ -67,6 +68,25 @@ describe.each([1, 2] as const)("amt v%i", (version) => {
     writeFileSync(file, b);
     const w = openAmt(file); // the header is fine
     expect(() => readAll(w)).toThrow(new RegExp(`s\\.amt: corrupt amt trace: checksum mismatch in block 1 at byte ${block1}`));
+  });
+
+  it("`ampom trace info` reads every block: a damaged one exits 1 naming it; --no-verify reads only the header", async () => {
+    const dir = tempDir();
+    const file = await sample(dir, version);
+    const b = readFileSync(file);
+    const block2 = blockAt(b, 2);
+    b[block2 + 12 + 100] ^= 0x01;
+    writeFileSync(file, b);
+    const bad = await ampom("trace", "info", file);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toBe("");
+    expect(bad.stderr).toBe(`ampom: ${file}: corrupt amt trace: checksum mismatch in block 2 at byte ${block2}\n`);
+    const quick = await ampom("trace", "info", file, "--no-verify", "--json");
+    expect(quick.code).toBe(0);
+    expect(JSON.parse(quick.stdout)).toMatchObject({ records: 150_000, verified: false });
+    const good = await sample(tempDir(), version);
+    const ok = await ampom("trace", "info", good, "--json");
+    expect(JSON.parse(ok.stdout)).toMatchObject({ records: 150_000, verified: true });
   });
 
   it("detects a truncated file before reading records", async () => {

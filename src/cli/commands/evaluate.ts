@@ -8,6 +8,7 @@ import {
 import { isPolicyPath } from "../../policies/module.js";
 import { writeFileAtomic } from "../../util/atomic-file.js";
 import { progressBar } from "../progress.js";
+import { resultProvenance } from "../../util/provenance.js";
 import { parseFraction } from "../run-options.js";
 import { parseWorkers } from "./sweep.js";
 
@@ -31,7 +32,7 @@ export function registerEvaluate(program: Command): void {
     .option("--runs-dir <dir>", "where the runs are kept, so that running again resumes (default: OUT without .json, plus -runs)")
     .option("-j, --workers <k>", "worker threads (default: the number of cores)", parseWorkers)
     .option("--json", "print the results JSON instead of the tables")
-    .option("-q, --quiet", "no progress bar")
+    .option("-q, --quiet", "no progress bar and no summary line on standard error")
     .addHelpText(
       "after",
       `
@@ -74,7 +75,7 @@ Examples:
         bar.stop();
       }
       const seconds = (performance.now() - started) / 1000;
-      const json = JSON.stringify({ tool: "ampom evaluate", options: { ...o, runsDir }, ...e }, null, 1) + "\n";
+      const json = JSON.stringify({ tool: "ampom evaluate", options: { ...o, runsDir }, provenance: resultProvenance({ ...o, runsDir }), ...e }, null, 1) + "\n";
       writeFileAtomic(o.out, json);
       process.stdout.write(o.json ? json : evaluationText(e));
       if (!o.quiet && !o.json) process.stderr.write(`evaluate: ${e.runs.length} runs in ${seconds.toFixed(1)} s -> ${o.out} (runs kept in ${runsDir})\n`);

@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { captureTrace } from "../../trace/capture.js";
 import { formatBytes } from "../../util/units.js";
 import { statusLine } from "../progress.js";
+import { resultProvenance } from "../../util/provenance.js";
 import { parseNumber } from "../run-options.js";
 
 /** A whole number of records, 0 or more. */
@@ -26,6 +27,7 @@ export function registerTraceCapture(trace: Command): void {
     .option("--skip <n>", "records to drop from the start (e.g. the dynamic loader's work)", parseCount, 0)
     .option("--max-records <n>", "keep at most this many records, then stop the command (the capture succeeds)", parseCount)
     .option("-q, --quiet", "no progress and no summary")
+    .option("--json", "print the summary as one JSON object on standard output (the command's own output still passes through)")
     .addHelpText(
       "after",
       `
@@ -38,8 +40,8 @@ Examples:
   ampom trace capture -o sort.amt -- sort -n numbers.txt
   ampom trace capture -o gzip.amt --skip 100000 --max-records 2000000 -- gzip -9 -c big.txt`,
     )
-    .action(async (command: string[], o: { out: string; pageSize: number; skip: number; maxRecords?: number; quiet?: boolean }) => {
-      const status = statusLine("capture", { quiet: o.quiet });
+    .action(async (command: string[], o: { out: string; pageSize: number; skip: number; maxRecords?: number; quiet?: boolean; json?: boolean }) => {
+      const status = statusLine("capture", { quiet: o.quiet || o.json });
       let stop: ((reason: string) => void) | undefined;
       const interrupted = () => stop?.("interrupted");
       process.once("SIGINT", interrupted);
@@ -52,7 +54,10 @@ Examples:
           onProgress: (p) => status.update(`${p.records.toLocaleString("en-US")} records | ${formatBytes(p.bytes)} of lackey output`),
         });
         status.stop();
-        if (!o.quiet) {
+        if (o.json) {
+          const summary = { command, out: o.out, records: r.records, pages: r.pages, accesses: r.accesses, regions: r.regions.length, truncated: r.truncated, seconds: r.seconds };
+          process.stdout.write(JSON.stringify({ ...summary, provenance: resultProvenance({ pageSize: o.pageSize, skip: o.skip, maxRecords: o.maxRecords }) }) + "\n");
+        } else if (!o.quiet) {
           const cut = r.truncated ? `, stopped at --max-records ${o.maxRecords}` : "";
           process.stderr.write(
             `${o.out}: ${r.records} records, ${r.pages} distinct pages, ${r.accesses} accesses, ${r.regions.length} regions ` +
