@@ -66,7 +66,7 @@ const collect = runInNewContext("gc") as () => void;
 
 /** A full collection, then a pause for the collector's background threads, whose CPU
  * time would otherwise count against the next timed run. */
-async function settle(): Promise<void> {
+export async function settle(): Promise<void> {
   collect();
   await new Promise((resolve) => setTimeout(resolve, 100));
 }
@@ -78,7 +78,7 @@ export function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;

@@ -5,17 +5,18 @@ import { runEndToEnd } from "./e2e.js";
 import { runMicro } from "./micro.js";
 import { runNative } from "./native.js";
 
-export const BENCH_PARTS = ["micro", "e2e", "native", "generators", "policies"] as const;
+export const BENCH_PARTS = ["micro", "e2e", "native", "generators", "policies", "shared"] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 import { runGenerators } from "./generators.js";
 import { runPolicyModule } from "./policy-module.js";
+import { runShared } from "./shared.js";
 import { SIZES, type BenchMode, type BenchReport } from "./types.js";
 
 export interface BenchRequest {
   mode: BenchMode;
   /** which parts to run (all when absent) */
   parts?: BenchPart[];
-  /** trace files for the native anchor besides its generated trace */
+  /** trace files for the native anchor and the shared part besides their generated trace */
   traces?: string[];
   /** end-to-end workloads to run (all when absent) */
   workloads?: string[];
@@ -36,6 +37,7 @@ export async function runBench(req: BenchRequest): Promise<BenchReport> {
     : { rows: [] };
   const generators = parts.includes("generators") ? runGenerators(req.mode, log) : [];
   const policyModule = parts.includes("policies") ? await runPolicyModule(sizes, log) : [];
+  const shared = parts.includes("shared") ? await runShared({ sizes, traces: req.traces ?? [], log }) : [];
   return {
     schema: "ampom-bench/1",
     mode: req.mode,
@@ -52,6 +54,7 @@ export async function runBench(req: BenchRequest): Promise<BenchReport> {
     native: native.rows,
     generators,
     policyModule,
+    shared,
     ...(native.note ? { nativeNote: native.note } : {}),
   };
 }

@@ -94,8 +94,11 @@ export async function workloadWithRecords(workload: string, memory: string, reco
   return { w: await passes(iterations), iterations };
 }
 
+/** How reports name the generated trace. */
+export const GENERATED_LABEL = "generated (stream kernel)";
+
 /** The generated trace: the `stream` kernel (HPCC's STREAM triad over three arrays). */
-async function generatedWorkload(records: number): Promise<Workload> {
+export async function generatedWorkload(records: number): Promise<Workload> {
   return (await workloadWithRecords("stream", "256MiB", records)).w;
 }
 
@@ -108,7 +111,7 @@ export async function runNative(req: NativeRequest): Promise<{ rows: NativeRow[]
   try {
     const sources: Array<{ label: string; w: Workload; records: number }> = [];
     const gen = await generatedWorkload(req.records);
-    sources.push({ label: `generated (stream kernel)`, w: gen, records: Math.min(gen.records, req.records) });
+    sources.push({ label: GENERATED_LABEL, w: gen, records: Math.min(gen.records, req.records) });
     for (const t of req.traces) {
       const w = openAmt(t);
       sources.push({ label: basename(t), w, records: w.records });

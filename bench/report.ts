@@ -104,6 +104,26 @@ export function formatReport(r: BenchReport): string {
       ),
     );
   }
+  if (r.shared?.length) {
+    out.push("", "One decode for many scenarios: K scenarios of `compare --mechanisms lightweight` side by side over one record stream, against one run and against the K each reading the trace alone (wall-clock seconds, median of repeats; target shared/one <= 1 + 0.4 K)", "");
+    out.push(
+      table(
+        ["trace", "records", "K", "one s", "K shared s", "K alone s", "shared/one", "target", "alone/shared", "same metrics"],
+        r.shared.map((x) => [
+          x.workload,
+          String(x.records),
+          String(x.K),
+          x.one.toFixed(2),
+          x.shared.toFixed(2),
+          x.alone.toFixed(2),
+          `${x.sharedOfOne.toFixed(2)}x`,
+          `${x.target.toFixed(1)}x`,
+          `${x.aloneOfShared.toFixed(2)}x`,
+          x.identical ? "yes" : "NO",
+        ]),
+      ),
+    );
+  }
   if (r.generators?.length) {
     out.push("", "HPCC kernel generators (records handed out per second through fill(), best of the repeats; goal 100 M/s)", "");
     out.push(formatGenerators(r.generators));

@@ -1,4 +1,4 @@
-// npm run bench [-- --full | --smoke] [--only micro|e2e|native|generators|policies] [--workload W ...]
+// npm run bench [-- --full | --smoke] [--only micro|e2e|native|generators|policies|shared] [--workload W ...]
 //                [--trace FILE ...] [--out FILE] [--compare BASELINE.json]
 // Prints the tables, writes the report as JSON (bench/results/latest.json unless told),
 // and with --compare prints the change of every rate against a saved report.

@@ -105,6 +105,27 @@ export interface PolicyModuleRow {
   identical: boolean;
 }
 
+/** One decode for many scenarios (bench/shared.ts): wall-clock seconds, median of the repeats. */
+export interface SharedRow {
+  workload: string;
+  records: number;
+  /** scenarios of `compare --mechanisms lightweight` on it (its rows and baselines) */
+  K: number;
+  /** one scenario alone (runScenario, no baselines) */
+  one: number;
+  /** the K side by side over one record stream */
+  shared: number;
+  /** the K each reading the workload alone (sharing off) */
+  alone: number;
+  /** shared / one, against the target 1 + 0.4 K */
+  sharedOfOne: number;
+  target: number;
+  /** alone / shared: what sharing buys */
+  aloneOfShared: number;
+  /** sharing changed no scenario's metrics */
+  identical: boolean;
+}
+
 export interface BenchReport {
   schema: "ampom-bench/1";
   mode: BenchMode;
@@ -120,4 +141,6 @@ export interface BenchReport {
   generators?: GeneratorRow[];
   /** absent in reports made before the part existed */
   policyModule?: PolicyModuleRow[];
+  /** absent in reports made before the part existed */
+  shared?: SharedRow[];
 }

@@ -121,6 +121,7 @@ export const EXAMPLES: DocExample[] = [
   { id: "bench-micro", command: "npm run bench -- --only micro", inRepo: true, from: /^ampom bench/ },
   { id: "bench-e2e", command: "npm run bench -- --only e2e", inRepo: true, from: /^ampom bench/ },
   { id: "bench-native", command: "npm run bench -- --only native", inRepo: true, from: /^ampom bench/ },
+  { id: "bench-shared", command: "npm run bench -- --only shared", inRepo: true, from: /^ampom bench/ },
 
   // the library
   { id: "library-example", file: "examples/library.mjs" },

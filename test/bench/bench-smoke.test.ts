@@ -42,6 +42,17 @@ describe("bench harness (smoke)", () => {
       expect(p.identical).toBe(true);
     }
     expect(formatReport(r)).toContain("module/built-in");
+    // one decode for many scenarios: compare's K scenarios shared and alone, same metrics
+    expect(r.shared?.length).toBe(1);
+    for (const x of r.shared!) {
+      expect(x.records).toBeGreaterThan(0);
+      expect(x.K).toBeGreaterThan(1);
+      expect(x.target).toBeCloseTo(1 + 0.4 * x.K, 9);
+      for (const y of [x.one, x.shared, x.alone, x.sharedOfOne, x.aloneOfShared]) expect(Number.isFinite(y) && y > 0).toBe(true);
+      expect(x.sharedOfOne).toBeCloseTo(x.shared / x.one, 9);
+      expect(x.identical).toBe(true);
+    }
+    expect(formatReport(r)).toContain("alone/shared");
     const json = JSON.parse(JSON.stringify(r));
     expect(json).toEqual(r);
     const text = formatReport(r);
