@@ -8,6 +8,7 @@ import { registerSweep } from "./commands/sweep.js";
 import { registerSweepMerge } from "./commands/sweep-merge.js";
 import { registerTrace } from "./commands/trace.js";
 import { registerCluster } from "./commands/cluster.js";
+import { registerValidate } from "./commands/validate.js";
 
 export function buildProgram(): Command {
   const program = new Command("ampom")
@@ -35,6 +36,7 @@ Examples:
   registerSweepMerge(program);
   registerTrace(program);
   registerCluster(program);
+  registerValidate(program);
   return program;
 }
 

@@ -36,6 +36,18 @@ export async function scenarioWorkload(s: Scenario): Promise<Workload> {
   });
 }
 
+/** The record the migration decision comes before: the exact record when given, else
+ * the fraction of the records; null for a time trigger. */
+function migrationRecord(s: Scenario, workload: Workload): number | null {
+  if (s.migrateAtRecord !== undefined) {
+    if (s.migrateAtRecord > workload.records) {
+      throw new Error(`option migrateAtRecord (--migrate-at-record): ${s.migrateAtRecord} is past the ${workload.records} records of ${workload.name}`);
+    }
+    return s.migrateAtRecord;
+  }
+  return s.migrateAtTimeNs === undefined ? Math.floor(s.migrateAt * workload.records) : null;
+}
+
 /** The process a scenario describes, on `core`, starting at node `home`. */
 export function processSetup(
   s: Scenario,
@@ -76,7 +88,7 @@ export async function runScenario(s: Scenario, workload: Workload, extras: RunEx
     s.link,
   );
   const cluster = new Cluster(net, s.network, s.pageSize);
-  const migrateAtRecord = s.migrateAtTimeNs === undefined ? Math.floor(s.migrateAt * workload.records) : null;
+  const migrateAtRecord = migrationRecord(s, workload);
   const proc = guardCore(s, workload, () =>
     new ProcessRun(processSetup(s, workload, core, { id: 0, home: 0, migrateAtRecord }, extras.hostPolicy)),
   );
