@@ -15,7 +15,10 @@ import { formatNs } from "../src/util/units.js";
 import { nativeParts, packageRoot } from "../src/validate/native.js";
 import { validate, type Validation } from "../src/validate/validate.js";
 
-/** Program, arguments, and what it does (sizes keep each capture under lackey short). */
+/** Program, arguments, and what it does (sizes keep each capture under lackey short).
+ * Every program times its initialisation and each pass with clock_gettime, and the
+ * migration comes at the second call: with the data initialised, before the passes. */
+const MIGRATE_CALL = "clock_gettime:2";
 export const VALIDATION_PROGRAMS: Array<[string, string[], string]> = [
   ["sequential", ["8", "3"], "8 MiB array, 3 sequential sweeps"],
   ["strided", ["8", "5", "3"], "8 MiB, pages 5 apart, 3 passes"],
@@ -47,6 +50,7 @@ async function main(): Promise<void> {
       await validate({
         command: [join(programs, name), ...args],
         policies: ["none", "ampom"],
+        migrateCall: MIGRATE_CALL,
         network: values.network,
         repeat: Number(values.repeat),
         onStep: (what) => process.stderr.write(`  ${what}\n`),

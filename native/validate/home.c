@@ -62,15 +62,7 @@ static void write_iov(struct iovec *iov, int n) {
       if (errno == EINTR) continue;
       die("write");
     }
-    while (n > 0 && (size_t)w >= iov->iov_len) {
-      w -= (ssize_t)iov->iov_len;
-      iov++;
-      n--;
-    }
-    if (n > 0) {
-      iov->iov_base = (char *)iov->iov_base + w;
-      iov->iov_len -= (size_t)w;
-    }
+    av_iov_consume(&iov, &n, (size_t)w);
   }
 }
 

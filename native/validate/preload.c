@@ -563,15 +563,7 @@ static int write_all_blocking(struct iovec *iov, int n) {
       if (errno == EINTR) continue;
       return -1;
     }
-    while (n > 0 && (size_t)w >= iov->iov_len) {
-      w -= (ssize_t)iov->iov_len;
-      iov++;
-      n--;
-    }
-    if (n > 0) {
-      iov->iov_base = (char *)iov->iov_base + w;
-      iov->iov_len -= (size_t)w;
-    }
+    av_iov_consume(&iov, &n, (size_t)w);
   }
   return 0;
 }
@@ -659,8 +651,8 @@ static int wake_pipe[2] = {-1, -1};
 enum { CMD_NONE, CMD_ACTIVATE, CMD_CONTEXT, CMD_PREFETCH_HOME, CMD_DEACTIVATE };
 static volatile int cmd;
 /* the handler writes a byte here when a command is done and when the freeze ends; the
- * program's thread blocks on it (it must not spin: it runs at a higher priority than
- * the handler, on the same CPU) */
+ * program's thread blocks on it (spinning would keep the handler, on the same CPU,
+ * from running) */
 static int done_pipe[2] = {-1, -1};
 static int active;
 
@@ -762,15 +754,7 @@ static void send_request(const uint32_t *pages, uint32_t n, uint32_t flags) {
       }
       continue;
     }
-    while (nv > 0 && (size_t)w >= v->iov_len) {
-      w -= (ssize_t)v->iov_len;
-      v++;
-      nv--;
-    }
-    if (nv > 0) {
-      v->iov_base = (char *)v->iov_base + w;
-      v->iov_len -= (size_t)w;
-    }
+    av_iov_consume(&v, &nv, (size_t)w);
   }
 }
 
@@ -1236,7 +1220,12 @@ static void migrate_now(void) {
   mig.registered_pages = vm.npages;
   mig.home_pages = home_pages;
   mig.ranges = (uint64_t)nranges;
-  /* the freeze: the context crosses the link; only then does the process go on */
+  /* The freeze: the context crosses the link; only then does the process go on. The
+   * handler does the asking: from the drop on, this thread faults as soon as the kernel
+   * touches its thread control block (moved with the rest: its restartable-sequence
+   * area is updated on a return to user space after a wait), and only an active handler
+   * can serve that. That fault, the page the program would fault on first anyway, so
+   * falls in the freeze here and just after it in the simulation. */
   context_ready = h1;
   handler_command(CMD_CONTEXT);
   mig.resume_wall = now_ns();

@@ -2,7 +2,9 @@
  * (home.c) over their socketpair. All integers little-endian, native layout. */
 #ifndef AMPOM_VALIDATE_PROTOCOL_H
 #define AMPOM_VALIDATE_PROTOCOL_H
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #define AV_PAGE 4096
 
@@ -37,4 +39,16 @@ struct av_reply {
   uint64_t addr;
   int64_t arrival_ns;
 };
+/* After a writev that wrote w bytes: drop them from the front of the vector. */
+static inline void av_iov_consume(struct iovec **iov, int *n, size_t w) {
+  while (*n > 0 && w >= (*iov)->iov_len) {
+    w -= (*iov)->iov_len;
+    (*iov)++;
+    (*n)--;
+  }
+  if (*n > 0) {
+    (*iov)->iov_base = (char *)(*iov)->iov_base + w;
+    (*iov)->iov_len -= w;
+  }
+}
 #endif

@@ -13,7 +13,7 @@ export interface LibraryReport {
   error: string | null;
   /** from the library's start (after its own set-up) to the program's exit */
   window: { wallNs: number; cpuNs: number };
-  scheduling: { cpu: number; realtime: boolean };
+  scheduling: { cpu: number };
   calls: Record<string, number>;
   trigger?: { function: string; index: number; fired: boolean; atNs: number };
   marker?: string;
@@ -67,7 +67,6 @@ export interface LibrarySettings {
   policyParams?: number[];
   historyLength?: number;
   cpu?: number;
-  realtime?: boolean;
 }
 
 export function libraryEnv(parts: NativeParts, exe: string, out: string, s: LibrarySettings): Record<string, string> {
@@ -80,7 +79,6 @@ export function libraryEnv(parts: NativeParts, exe: string, out: string, s: Libr
   if (s.call !== undefined) env.AMPOM_VALIDATE_CALL = s.call;
   if (s.index !== undefined) env.AMPOM_VALIDATE_INDEX = String(s.index);
   if (s.cpu !== undefined) env.AMPOM_VALIDATE_CPU = String(s.cpu);
-  if (s.realtime) env.AMPOM_VALIDATE_REALTIME = "1";
   if (s.mode === "migrate") {
     const n = s.network!;
     env.AMPOM_VALIDATE_HOME = parts.home;

@@ -75,7 +75,7 @@ function reference(s: Script): string[] {
     if (e.kind === "fault") {
       services.request(e.page, 0);
       record(e.page, e.time);
-      policy.onFault(e.page, e.time);
+      policy.onFault(e.page);
     } else {
       states[e.page] = ST_LOCAL;
       record(e.page, e.time);

@@ -20,7 +20,7 @@ describe.skipIf(!uffd.ok)(title, () => {
   const programs = () => nativeParts().programs;
   const runs = new Map<string, Promise<Validation>>();
   const validated = (name: string, args: string[]) => {
-    if (!runs.has(name)) runs.set(name, validate({ command: [join(programs(), name), ...args], policies: ["none", "ampom"], nativeRuns: 2 }));
+    if (!runs.has(name)) runs.set(name, validate({ command: [join(programs(), name), ...args], policies: ["none", "ampom"], migrateCall: "clock_gettime:2", nativeRuns: 2 }));
     return runs.get(name)!;
   };
 
