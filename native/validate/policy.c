@@ -1,9 +1,9 @@
 /* `none` and `ampom` for the real fault handler. ampom is a line-by-line port of the
  * reference core's (src/core/reference-policies/ampom.ts): the same zone, stride vote,
- * score, window formula and candidate scan, in the same floating-point order. One
- * definition differs from the cores as they stand on main and follows DESIGN section 3
- * (the lead's change, issue 12): history times are the process's execution time, the
- * clock minus the time it stood stalled on faults, so R is events per ns of execution. */
+ * score, window formula and candidate scan, in the same floating-point order. History
+ * times are the process's execution time, the clock less the time it stood stalled on
+ * the network, so R is events per ns of execution (DESIGN section 3; the cores'
+ * historyExecTime). test/validate/policy-port.test.ts holds the two against each other. */
 #include "policy.h"
 #include <math.h>
 #include <stdlib.h>

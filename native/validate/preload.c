@@ -836,8 +836,9 @@ static void on_fault(uint64_t addr, int64_t t_read) {
     zeropage(addr);
     vm.state[page] = AV_ST_LOCAL;
     cnt.zero_fills++;
+    /* a zero-fill is not a stall on the network: the simulator's execution clock
+     * keeps it (C_FAULT_STALL_NS and C_LATE_STALL_NS only) */
     cnt.zero_stall_ns += now_ns() - t_read;
-    stall_clock += now_ns() - t_read + unseen_ns;
     break;
   case AV_ST_HOME: {
     cnt.remote_faults++;

@@ -37,12 +37,15 @@ function reference(s: Script): string[] {
   const services: PolicyServices = {
     states,
     policyParam: (i) => s.params[i],
-    counter: () => 0,
     setCounter: () => {},
+    now: () => 0,
     pageCount: () => s.pages,
     regionCount: () => s.regions.length,
-    recentPage: () => 0,
-    arrival: () => Infinity,
+    knownState: (page) => states[page] & ST_MASK,
+    arrivedAt: () => {
+      throw new Error("ampom reads no arrival time");
+    },
+    scanBits: () => 0,
     request(page, flags) {
       if ((states[page] & ST_MASK) !== ST_HOME) return false;
       states[page] = (states[page] & ~ST_MASK) | ST_FLIGHT | flags;
@@ -56,7 +59,10 @@ function reference(s: Script): string[] {
     historyLength: () => hist,
     historyEvents: () => events,
     historyPage: (k) => hp[(events - 1 - k) % hist],
+    // the script's times stand for both clocks: the port takes execution times, the
+    // reference as it stands on main wall times (the lead's change makes it execution)
     historyTime: (k) => ht[(events - 1 - k) % hist],
+    historyExecTime: (k) => ht[(events - 1 - k) % hist],
   };
   const record = (page: number, t: number) => {
     hp[events % hist] = page;
