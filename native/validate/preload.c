@@ -340,7 +340,7 @@ static char net_args[9][32];
 static int policy_kind;
 static double policy_params[8] = {16, 8, 2, 512, 8, 0.5, 8, 0};
 static uint32_t history_len = 32;
-static int calib_pages = 256;
+static int calib_pages = 1024;
 /* AMPOM_VALIDATE_CPU=n pins the program, the handler thread and the home server to CPU
  * n. A wake-up across CPUs costs tens of microseconds in this virtual machine, and on
  * one CPU the three hand the CPU to each other: the program stops on a fault, the

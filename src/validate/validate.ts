@@ -160,6 +160,8 @@ function scenarioFor(o: ValidateOptions, policy: string, extra: Partial<RunOptio
     background: o.background,
     policyParams: o.policyParams ?? {},
     core: o.core,
+    // the home server sends on one FIFO stream (native/validate/home.c)
+    link: "fifo",
     // the real run keeps no page of the moved ranges: code, stack and file-backed data
     // (what AMPoM's eager pages stand for) are not moved at all and are not in the view
     eagerPages: 0,
