@@ -664,8 +664,9 @@ struct counts {
 };
 static struct counts cnt;
 /* stall the handler cannot see (trap before it reads the fault, wake-up after it
- * maps the page), from the calibration; added to the stall clock per fault */
-static int64_t unseen_ns;
+ * maps the page), from the calibration, for a remote fault and for a first use; added
+ * to the stall clock per fault, so that the execution clock leaves all of it out */
+static int64_t unseen_ns, unseen_first_ns;
 static int64_t stall_clock;
 static volatile int64_t context_ready, context_arrival;
 static int context_pending;
@@ -797,7 +798,7 @@ static void land(const struct waiter *w) {
   int64_t stall = t_done - w->t_read;
   /* the event's time on the execution clock: before this fault's stall */
   double exec = (double)(w->t_read - stall_clock);
-  stall_clock += stall + unseen_ns;
+  stall_clock += stall + (w->kind == W_FIRST_USE ? unseen_first_ns : unseen_ns);
   if (w->kind == W_REMOTE) {
     cnt.fault_stall_ns += stall;
     cnt.delay_ns += arrival_of[page] - w->sent;
@@ -1121,7 +1122,7 @@ static int move_ranges(int kind) {
 /* ---- calibration: what a fault costs here beyond the modelled network ---------------- */
 static struct {
   int pages;
-  int64_t fault_overhead_ns, unseen_ns, zero_fill_ns, first_use_ns, touch_ns, delay_ns;
+  int64_t fault_overhead_ns, unseen_ns, unseen_first_ns, zero_fill_ns, first_use_ns, touch_ns, delay_ns;
 } calib;
 
 static int64_t timed_touch(volatile char *p) {
@@ -1160,6 +1161,7 @@ static int calibrate(void) {
   touch = 0;
   for (int i = c; i < 2 * c; i++) touch += timed_touch(s + (size_t)i * AV_PAGE);
   calib.first_use_ns = touch / c;
+  calib.unseen_first_ns = (touch - cnt.first_use_stall_ns) / c;
   dbg("calibrate: first uses done, %lld ns a touch\n", (long long)calib.first_use_ns);
   /* zero-fills of pages that never existed */
   touch = 0;
@@ -1182,6 +1184,7 @@ static int calibrate(void) {
   nranges = 0;
   dropping = 0;
   unseen_ns = calib.unseen_ns > 0 ? calib.unseen_ns : 0;
+  unseen_first_ns = calib.unseen_first_ns > 0 ? calib.unseen_first_ns : 0;
   return 0;
 }
 
@@ -1397,8 +1400,8 @@ static void write_result(void) {
     out("}");
   }
   if (mode == MODE_MIGRATE) {
-    out(",\"calibration\":{\"pages\":%d,\"faultOverheadNs\":%lld,\"unseenNs\":%lld,\"zeroFillNs\":%lld,\"firstUseNs\":%lld,\"touchNs\":%lld,\"delayNs\":%lld}",
-        calib.pages, (long long)calib.fault_overhead_ns, (long long)calib.unseen_ns, (long long)calib.zero_fill_ns,
+    out(",\"calibration\":{\"pages\":%d,\"faultOverheadNs\":%lld,\"unseenNs\":%lld,\"unseenFirstUseNs\":%lld,\"zeroFillNs\":%lld,\"firstUseNs\":%lld,\"touchNs\":%lld,\"delayNs\":%lld}",
+        calib.pages, (long long)calib.fault_overhead_ns, (long long)calib.unseen_ns, (long long)calib.unseen_first_ns, (long long)calib.zero_fill_ns,
         (long long)calib.first_use_ns, (long long)calib.touch_ns, (long long)calib.delay_ns);
   }
   if (mode == MODE_MIGRATE && migrated) {
@@ -1407,16 +1410,18 @@ static void write_result(void) {
         (long long)mig.at_ns, (long long)mig.harness_ns, (long long)mig.freeze_ns, (unsigned long long)mig.ranges,
         (unsigned long long)mig.registered_pages, (unsigned long long)mig.home_pages);
     int64_t remote_wall = t_end - mig.resume_wall, remote_cpu = cpu_end - mig.resume_cpu;
+    /* the handler's execution clock over the same span (what ampom's R is measured on) */
+    int64_t exec = remote_wall - stall_clock;
     out(",\"real\":{\"remoteFaults\":%llu,\"zeroFills\":%llu,\"latePrefetches\":%llu,\"prefetchedPages\":%llu,"
         "\"usefulPrefetches\":%llu,\"firstUseFaults\":%llu,\"refaults\":%llu,\"lateLandings\":%llu,\"requests\":%llu,"
         "\"faultStallNs\":%lld,\"lateStallNs\":%lld,\"firstUseStallNs\":%lld,\"zeroFillStallNs\":%lld,"
-        "\"modelDelayNs\":%lld,\"serviceNs\":%lld,\"remoteWallNs\":%lld,\"remoteCpuNs\":%lld,\"offCpuNs\":%lld}",
+        "\"modelDelayNs\":%lld,\"serviceNs\":%lld,\"remoteWallNs\":%lld,\"remoteCpuNs\":%lld,\"offCpuNs\":%lld,\"execNs\":%lld,\"demandEvents\":%llu}",
         (unsigned long long)c.remote_faults, (unsigned long long)c.zero_fills, (unsigned long long)c.late_prefetches,
         (unsigned long long)c.prefetched, (unsigned long long)c.useful, (unsigned long long)c.first_use_faults,
         (unsigned long long)c.refaults, (unsigned long long)c.late_landings, (unsigned long long)c.requests,
         (long long)c.fault_stall_ns, (long long)c.late_stall_ns, (long long)c.first_use_stall_ns, (long long)c.zero_stall_ns,
         (long long)c.delay_ns, (long long)c.service_ns, (long long)remote_wall, (long long)remote_cpu,
-        (long long)(remote_wall - remote_cpu));
+        (long long)(remote_wall - remote_cpu), (long long)exec, (unsigned long long)vm.events);
   }
   out("}\n");
   int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

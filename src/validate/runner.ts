@@ -25,6 +25,7 @@ export interface LibraryReport {
     pages: number;
     faultOverheadNs: number;
     unseenNs: number;
+    unseenFirstUseNs: number;
     zeroFillNs: number;
     firstUseNs: number;
     touchNs: number;
@@ -50,6 +51,9 @@ export interface LibraryReport {
     remoteWallNs: number;
     remoteCpuNs: number;
     offCpuNs: number;
+    /** the handler's execution clock after the freeze (wall less its stall accounting) */
+    execNs: number;
+    demandEvents: number;
   };
 }
 

@@ -88,6 +88,10 @@ export interface PolicyValidation {
     homePages: number;
     /** time off the CPU after the freeze (the part of the stall the thread slept) */
     offCpuNs: number;
+    /** the handler's execution clock after the freeze, on which ampom's paging rate is
+     * measured; the simulation's is the native time over the span (native.postMigrationNs) */
+    execNs: number;
+    demandEvents: number;
   };
   simulated: SideFigures;
   /** (simulated - real) / real, percent; null where real is 0 */
@@ -295,6 +299,8 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
         harnessNs: r.migration!.harnessNs,
         homePages: r.migration!.homePages,
         offCpuNs: x.offCpuNs,
+        execNs: x.execNs,
+        demandEvents: x.demandEvents,
       };
       const simulated = figuresOf(sim);
       results.push({
