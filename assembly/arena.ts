@@ -7,7 +7,7 @@ import {
   MRU_CAP, L_SLOTS, L_COUNTERS, L_PARAMS, L_REGIONS, L_HIST_PAGES, L_HIST_TIMES,
   L_REQUESTS, L_DELIVER_PAGES, L_DELIVER_TIMES, L_SCRATCH, L_CHUNK_PAGES, L_CHUNK_GAPS,
   L_CHUNK_FLAGS, L_STATES, L_ARRIVALS, L_MRU, L_END, L_HIST_EXEC, L_ARRIVAL_QUEUE,
-  L_SCAN_EPOCHS, L_SCAN_MASKS,
+  L_SCAN_EPOCHS, L_SCAN_MASKS, L_TRACE_IN,
 } from "./layout";
 
 export let counters: usize = 0;
@@ -29,6 +29,8 @@ export let mru: usize = 0;
 export let arrivalQueue: usize = 0;
 export let scanEpochs: usize = 0;
 export let scanMasks: usize = 0;
+export let traceIn: usize = 0;
+export let traceInBytes: u64 = 0;
 
 // A static data segment, below __heap_base: the arena starts right after it.
 const offsets: usize = memory.data(L_SLOTS * 8, 8);
@@ -39,6 +41,15 @@ function place(slot: i32, bytes: u64): usize {
   store<f64>(offsets + (<usize>slot << 3), <f64>at);
   cursor = (at + bytes + 15) & ~(<u64>15);
   return <usize>at;
+}
+
+/** Bytes of the trace input area for a chunk of `records`: the largest v2 payload
+ * (the stride byte, flags and two control bytes a group of four, 4 + 4 bytes of values
+ * a record, padded to 16) and 32 bytes more. The same formula is in
+ * src/trace/amt-codec.ts. */
+export function traceInputBytes(records: u64): u64 {
+  const groups = (records + 3) >> 2;
+  return ((1 + 3 * groups + 8 * records + 15) & ~(<u64>15)) + 32;
 }
 
 /** Places every table from `base`; returns the end of the arena. */
@@ -58,6 +69,10 @@ function placeAll(base: u64, pageCount: u64, chunkCap: u64): u64 {
   chunkPages = place(L_CHUNK_PAGES, chunkCap * 4);
   chunkGaps = place(L_CHUNK_GAPS, chunkCap * 4);
   chunkFlags = place(L_CHUNK_FLAGS, chunkCap);
+  // an encoded amt v2 block of up to chunkCap records, the next block's head, and 16
+  // bytes the decoder's vector loads may read past the values (tracedec.ts)
+  traceInBytes = traceInputBytes(chunkCap);
+  traceIn = place(L_TRACE_IN, traceInBytes);
   // the per-page tables widest first, so each stays aligned whatever the page count
   arrivals = place(L_ARRIVALS, pageCount * 8);
   arrivalQueue = place(L_ARRIVAL_QUEUE, pageCount * 4);

@@ -264,6 +264,12 @@ function runRemote(limit: f64): i32 {
       now += work(gap, cpuNs);
       acc += <f64>gap;
       pending = true;
+      // the work reached the host's next event: the access comes after it (a fault's
+      // request must not enter the links before traffic that is due earlier)
+      if (now >= limit) {
+        stop = STOP_LIMIT;
+        break;
+      }
     }
     if (now >= due) {
       // pages that arrived by now, before this record's access
@@ -437,4 +443,8 @@ export function migrate(keepAll: i32): void {
   }
   setCounter(C_REMOTE, 1);
   setCounter(C_PENDING, 0);
+  // nothing is in flight now (every page is here or at home): the arrival queue, which
+  // holds each page at most once between migrations, starts empty
+  setCounter(C_ARRIVAL_HEAD, 0);
+  setCounter(C_ARRIVAL_TAIL, 0);
 }

@@ -1,6 +1,7 @@
 // Exports of the WebAssembly core. The host drives it through src/core/wasm-core.ts.
 export { init, reset, run, answerRequests, deliver, migrate, firstBadRecord } from "./engine";
 export { layoutOffset } from "./arena";
+export { decodeBlock } from "./tracedec";
 // Pure window functions of the policies, exported so that tests can check them against
 // the reference's twins directly.
 export { ampomWindow } from "./policies/ampom";

@@ -111,9 +111,16 @@ export const L_ARRIVAL_QUEUE: i32 = 16; // u32 a page: pages in order of arrival
 export const L_SCAN_EPOCHS: i32 = 17; // u32 a page: the scan window of its last access at home (0: none)
 export const L_SCAN_MASKS: i32 = 18; // u8 a page: referenced in each of the SCAN_KEEP windows up to that one
 export const L_END: i32 = 19;
-export const L_SLOTS: i32 = 20;
+export const L_TRACE_IN: i32 = 20; // encoded trace block bytes the host reads in (tracedec.ts)
+export const L_SLOTS: i32 = 21;
 
 export const MRU_CAP: i32 = 8;
+
+/** Bytes a page costs in a core's tables: its arrival (f64), its place in the arrival
+ * queue and its last scan window (u32 each), its state and its scan bits (u8 each), as
+ * assembly/arena.ts lays them out. The capacity checks of both cores and of preflight
+ * count this. */
+export const CORE_BYTES_PER_PAGE: i32 = 8 + 4 + 4 + 1 + 1;
 
 // ---- accessed-bit scans before migration ------------------------------------------
 /** scans a policy sees: bit k of scanBits() = referenced in the k-th newest scan window */

@@ -8,6 +8,9 @@ import type { CoreKind } from "../src/core/index.js";
 import { policies } from "../src/policies/registry.js";
 import { benchCore, CORES, loadChunk, permutation, replayAnswering, touchAll, type BenchCore } from "./setup.js";
 import type { BenchSizes, MicroRow } from "./types.js";
+import { fileURLToPath } from "node:url";
+import { openAmt } from "../src/trace/amt.js";
+import { DECODE_OK, encodeBlock, hash32, maxPayloadBytes } from "../src/trace/amt-codec.js";
 
 interface MicroCase {
   name: string;
@@ -124,6 +127,32 @@ export function microCases(): MicroCase[] {
       // converting an already converted table writes the same states again
       b.core.migrate(false);
       return migratePages;
+    },
+  });
+  // an amt v2 block of the committed lackey trace's first records, checked and decoded
+  // into the chunk (decodeBlock); the records are the real trace's, pages folded into
+  // the bench's address space
+  let block = { records: 0, bytes: 0, sum: 0, payload: new Uint8Array(0) };
+  cases.push({
+    name: "decode: amt v2 block of the lackey trace",
+    op: "record",
+    policy: "none",
+    prepare(b, s) {
+      const w = openAmt(fileURLToPath(new URL("../test/fixtures/sort-lackey.amt", import.meta.url)));
+      const pages = new Uint32Array(s.chunk), gaps = new Uint32Array(s.chunk), flags = new Uint8Array(s.chunk);
+      const stream = w.open();
+      const n = stream.fill(pages, gaps, flags, s.chunk);
+      stream.close?.();
+      for (let i = 0; i < n; i++) pages[i] %= s.pages;
+      const out = new Uint8Array(maxPayloadBytes(n));
+      const bytes = encodeBlock(pages, gaps, flags, n, out);
+      block = { records: n, bytes, sum: hash32(out.subarray(0, bytes), n), payload: out.subarray(0, bytes) };
+      b.core.traceInput().set(block.payload);
+    },
+    rewind() {},
+    sample(b) {
+      if (b.core.decodeBlock(block.records, block.bytes, block.sum) !== DECODE_OK) throw new Error("bench: decode: the block did not decode");
+      return block.records;
     },
   });
   if (policies.ampom) {

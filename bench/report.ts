@@ -1,4 +1,5 @@
 // Printing the bench report as tables, and the change against a saved baseline.
+import { formatGenerators } from "./generators.js";
 import type { BenchReport } from "./types.js";
 
 /** Rates as people read them: 12.3M, 456k. */
@@ -52,6 +53,60 @@ export function formatReport(r: BenchReport): string {
         ]),
       ),
     );
+  }
+  if (r.native?.length) {
+    out.push(
+      "",
+      "Native anchor (policy none; amt v2 unless marked v1; records per CPU-second, fastest of the repeats: end to end of the whole trace, and marginal between its first half and the whole; ratios of the marginal rates)",
+      "",
+    );
+    const x = (v: number | null) => (v !== null ? `${v.toFixed(2)}x` : "-");
+    const r2 = (v: number | null) => (v !== null ? rate(v) : "-");
+    out.push(
+      table(
+        ["trace", "records", "v1 B/rec", "v2 B/rec", "native e2e", "wasm e2e", "wasm v1 e2e", "ref e2e", "native marginal", "wasm marginal", "wasm v1 marginal", "ref marginal", "wasm/native", "wasm/ref", "same faults"],
+        r.native.map((n) => [
+          n.trace,
+          String(n.records),
+          n.bytesPerRecordV1.toFixed(2),
+          n.bytesPerRecordV2.toFixed(2),
+          r2(n.native),
+          r2(n.wasm),
+          r2(n.wasmV1),
+          r2(n.reference),
+          r2(n.nativeMarginal),
+          r2(n.wasmMarginal),
+          r2(n.wasmV1Marginal),
+          r2(n.referenceMarginal),
+          x(n.wasmOfNative),
+          x(n.wasmOfReference),
+          n.sameFaults ? "yes" : "NO",
+        ]),
+      ),
+    );
+  }
+  if (r.nativeNote) out.push("", `Native anchor: ${r.nativeNote}`);
+  if (r.policyModule?.length) {
+    out.push("", "A policy written as a module against the same logic built in (linux-cluster), records per CPU-second", "");
+    out.push(
+      table(
+        ["workload", "core", "records", "faults", "built-in rec/s", "module rec/s", "module/built-in", "same metrics"],
+        r.policyModule.map((p) => [
+          p.workload,
+          p.core,
+          String(p.records),
+          String(p.faults),
+          rate(p.builtIn),
+          rate(p.module),
+          `${p.ratio.toFixed(2)}x`,
+          p.identical ? "yes" : "NO",
+        ]),
+      ),
+    );
+  }
+  if (r.generators?.length) {
+    out.push("", "HPCC kernel generators (records handed out per second through fill(), best of the repeats; goal 100 M/s)", "");
+    out.push(formatGenerators(r.generators));
   }
   return out.join("\n");
 }

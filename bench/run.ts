@@ -1,11 +1,11 @@
-// npm run bench [-- --full | --smoke] [--only micro|e2e] [--workload W ...]
-//                [--out FILE] [--compare BASELINE.json]
+// npm run bench [-- --full | --smoke] [--only micro|e2e|native|generators|policies] [--workload W ...]
+//                [--trace FILE ...] [--out FILE] [--compare BASELINE.json]
 // Prints the tables, writes the report as JSON (bench/results/latest.json unless told),
 // and with --compare prints the change of every rate against a saved report.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
-import { runBench } from "./harness.js";
+import { BENCH_PARTS, runBench, type BenchPart } from "./harness.js";
 import { formatComparison, formatReport } from "./report.js";
 import type { BenchMode, BenchReport } from "./types.js";
 
@@ -15,6 +15,7 @@ const { values } = parseArgs({
     smoke: { type: "boolean", default: false },
     only: { type: "string" },
     workload: { type: "string", multiple: true },
+    trace: { type: "string", multiple: true },
     out: { type: "string", default: "bench/results/latest.json" },
     compare: { type: "string" },
   },
@@ -26,7 +27,10 @@ function fail(message: string): never {
 }
 
 const mode: BenchMode = values.smoke ? "smoke" : values.full ? "full" : "default";
-if (values.only && values.only !== "micro" && values.only !== "e2e") fail(`--only takes micro or e2e, got "${values.only}"`);
+if (values.only && !(BENCH_PARTS as readonly string[]).includes(values.only)) {
+  fail(`--only takes ${BENCH_PARTS.join(", ")}, got "${values.only}"`);
+}
+for (const t of values.trace ?? []) if (!existsSync(t)) fail(`--trace ${t}: no such file`);
 let baseline: BenchReport | undefined;
 if (values.compare) {
   try {
@@ -39,8 +43,9 @@ if (values.compare) {
 
 const report = await runBench({
   mode,
-  parts: values.only ? [values.only as "micro" | "e2e"] : undefined,
+  parts: values.only ? [values.only as BenchPart] : undefined,
   workloads: values.workload,
+  traces: values.trace,
   log: (line) => console.error(line),
 });
 console.log(formatReport(report));

@@ -17,6 +17,7 @@ import { parseArgs } from "node:util";
 import { resolveOptions } from "../src/sim/options.js";
 import { runScenario, scenarioWorkload } from "../src/sim/simulate.js";
 import { importTrace } from "../src/trace/import.js";
+import { traceInputBytes } from "../src/trace/amt-codec.js";
 import { rate, table } from "./report.js";
 
 interface RowSpec {
@@ -75,7 +76,8 @@ async function runRow(spec: RowSpec): Promise<RowResult> {
   const cpu = process.cpuUsage(c0);
   const seconds = (performance.now() - t0) / 1000;
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  const arena = m.pages * 9 + s.chunkRecords * 9;
+  // page table (state byte, arrival time), chunk, and the trace input area for amt v2
+  const arena = m.pages * 9 + s.chunkRecords * 9 + traceInputBytes(s.chunkRecords);
   return {
     ...spec,
     records: m.records,

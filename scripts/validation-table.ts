@@ -1,6 +1,6 @@
-// The validation table of the README ("Validation against a real migration"): every
+// The validation table of docs/validation.md ("The validation table"): every
 // validation program (native/validate/programs) migrated for real under policies none
-// and ampom, against the simulator. Writes the table between the README's
+// and ampom, against the simulator. Writes the table between that page's
 // validation-table markers and every figure to native/validate/results.json.
 //
 //   flock /tmp/ampom-cpu.lock npx tsx scripts/validation-table.ts [--repeat 3] [--network gige-2008]
@@ -84,15 +84,15 @@ async function main(): Promise<void> {
   const text = table(header, rows);
   const stamp = `${started.toISOString().slice(0, 16).replace("T", " ")} UTC, ${values.network}, ${values.repeat} real run(s) per policy (the median by runtime shown)`;
   process.stdout.write(`${text}\n`);
-  const readme = join(packageRoot, "README.md");
-  const md = readFileSync(readme, "utf8");
+  const doc = join(packageRoot, "docs", "validation.md");
+  const md = readFileSync(doc, "utf8");
   const start = "<!-- validation-table:start -->";
   const end = "<!-- validation-table:end -->";
   const a = md.indexOf(start);
   const b = md.indexOf(end);
-  if (a < 0 || b < a) throw new Error(`${readme}: no ${start} ... ${end} section to fill`);
+  if (a < 0 || b < a) throw new Error(`${doc}: no ${start} ... ${end} section to fill`);
   if (!values.only) {
-    writeFileAtomic(readme, `${md.slice(0, a + start.length)}\n${stamp}:\n\n\`\`\`text\n${text}\n\`\`\`\n${md.slice(b)}`);
+    writeFileAtomic(doc, `${md.slice(0, a + start.length)}\n${stamp}:\n\n\`\`\`text\n${text}\n\`\`\`\n${md.slice(b)}`);
     writeFileAtomic(join(packageRoot, "native", "validate", "results.json"), JSON.stringify({ generated: started.toISOString(), network: values.network, results }, null, 1) + "\n");
   }
 }

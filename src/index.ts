@@ -1,9 +1,13 @@
 // The library: `import { simulate, compare } from "ampom"`.
-export { simulate, runScenario, scenarioWorkload } from "./sim/simulate.js";
-export { simulateCluster, clusterScenarioSchema, type ClusterScenario, type ClusterResult } from "./sim/cluster-scenario.js";
+export { simulate, runScenario, scenarioWorkload, type RunExtras, type SimulateExtras } from "./sim/simulate.js";
+export { simulateCluster, clusterScenarioSchema, type ClusterScenario, type ClusterResult, type ClusterExtras } from "./sim/cluster-scenario.js";
 export { pushOrders, type PushOrderName } from "./migration/push-orders/index.js";
-export { compare, withBaselines, type CompareOptions, type Baselines } from "./sim/compare.js";
-export { EventLog, EVENT_FAULT, EVENT_PREFETCH, type EventKind } from "./sim/event-log.js";
+export { compare, withBaselines, type CompareOptions, type CompareExtras, type Baselines } from "./sim/compare.js";
+export {
+  EventLog, EVENT_FAULT, EVENT_PREFETCH, EVENT_PUSH, EVENT_EAGER, EVENT_COPY, EVENT_ARRIVAL, EVENT_MIGRATE, EVENT_DONE,
+  EVENT_NAMES, MIGRATE_STEPS, type EventKind, type EventSink,
+} from "./sim/event-log.js";
+export { EventFile, EventSection, withEventFile, type EventLabels } from "./sim/event-file.js";
 export { resolveOptions, runOptionsSchema, type RunOptions, type Scenario } from "./sim/options.js";
 export type { Metrics } from "./sim/metrics.js";
 export type { BytesMoved } from "./sim/bytes.js";
@@ -15,3 +19,9 @@ export { mechanisms } from "./migration/registry.js";
 export { networkPresets } from "./network/presets.js";
 export { sweep, mergeSweep, loadSweepConfig, planSweep, parseShard, runKey } from "./sweep/index.js";
 export type { SweepOptions, SweepSummary, SweepProgress, SweepConfig, SweepPlan, SweepRun, Shard, RunRecord, MergeSummary } from "./sweep/index.js";
+export {
+  loadPolicyModule, PolicyModuleError, type PolicyModule, type PolicyContext, type PolicyRegion,
+  type PageState, type PolicyParamSpec,
+} from "./policies/module.js";
+export { PolicyViolation } from "./core/page-services.js";
+export { provenance, versionLine, type Provenance } from "./util/provenance.js";

@@ -1,4 +1,8 @@
-// ampom-plus, the project's own policy (README, "ampom-plus"). Three parts:
+// ampom-plus, the project's own policy (README, "ampom-plus"): AMPoM's pull, for the
+// patterns a push cannot follow, beside a push in an adaptive order (the host's
+// src/migration/push-orders/adaptive.ts: the pages the accessed-bit scans saw used most
+// recently, around the last fault, or forward from it, whichever would have sent the
+// recent faults soonest). The pull part, here:
 //  - streams by delta patterns: each region's demand events (faults and first uses of
 //    prefetched pages) join the region's most recent stream when within maxStride
 //    pages; a stream whose newest deltas repeat with a period of 1 to 16 (two whole
@@ -7,21 +11,14 @@
 //    permutations repeated per column, and interleaved arrays in one region are
 //    longer periods;
 //  - a lookahead sized by bandwidth-delay: a confirmed stream keeps the next
-//    floor((F + 1) rtt / tx) + 2 predicted positions requested, where rtt is the
-//    fastest fault service seen, tx the link's time per page (learned when two pages
-//    asked back to back have arrived) and F = fillRoundTrips;
-//  - a fill that keeps the link busy: once a region has had fillAfter demand events,
-//    each event tops the link's backlog up to F round trips with pages still at home,
-//    in ascending order from the lowest page the process used in the region after
-//    migration, region after region. Pages that will be needed cross the link while
-//    the process computes, as the oracle's do. A region of at most smallRegion pages
-//    at home (code, stack, small data) is fetched whole at its first unexplained fault.
+//    floor(rtt / tx) + 2 predicted positions requested, where rtt is the fastest fault
+//    service seen and tx the link's time per page, learned when two pages asked back to
+//    back have arrived.
 // The reference twin is src/core/reference-policies/ampom-plus.ts.
 import { scratch } from "../arena";
-import { ST_HOME, C_POLICY_WINDOW, F_PREFETCHED, MRU_CAP } from "../layout";
+import { C_POLICY_WINDOW, ST_HOME } from "../layout";
 import {
-  policyParam, regionOf, regionStart, regionEnd, regionCount, pageState, pageFlags,
-  request, setCounter, scanBits,
+  policyParam, regionOf, regionStart, regionEnd, pageState, request, setCounter,
 } from "../pagetable";
 
 // stream table fields (f64 each); a stream is a page sequence whose deltas repeat
@@ -36,23 +33,10 @@ const PERIOD_CAP = 16;
 const S_FIELDS = S_DELTAS + DELTAS;
 const STREAM_CAP = 64;
 const MATCH_AHEAD = 4; // an event up to this many predicted positions on continues the stream
-// region table fields (f64 each), after the stream table
-const R_EVENTS = 0; // demand events in the region since migration
-const R_MIN = 1; // lowest and highest page of those events: the span the fill covers
-const R_MAX = 2;
-const R_FILL = 3; // 1 once the region has had fillAfter events
-const R_UP = 4; // the fill goes up from where it started to R_MAX ...
-const R_DOWN = 5; // ... then down to R_MIN
-const R_FIELDS = 6;
-const REGIONS_AT: usize = STREAM_CAP * S_FIELDS * 8;
-const REGION_SLOTS = 1024;
 
 let streams: i32 = 16;
 let maxStride: f64 = 4096;
 let maxLookahead: f64 = 256;
-let fillAfter: f64 = 16;
-let smallRegion: f64 = 64;
-let fillRoundTrips: f64 = 16;
 let maxPeriod: i32 = 16;
 let stamp: f64 = 0;
 let rtt: f64 = 0; // fastest fault service seen, ns
@@ -60,14 +44,9 @@ let tx: f64 = 0; // link time per page, ns (0 until learned)
 let probeA: i64 = -1; // two pages asked for back to back: their arrivals give tx
 let probeB: i64 = -1;
 let probeAt: f64 = -1; // when probeA arrived (-1: not yet)
-let outstanding: f64 = 0; // pages asked for that have not arrived yet
 let firstAsked: i64 = -1; // first two pages of the current decision
 let secondAsked: i64 = -1;
 let asked: i32 = 0;
-let started: bool = false; // the first demand event after migration has been seen
-let fillNext: i32 = 0;
-let filling: bool = false; // the last fill found a region with pages left to fill
-let faultShare: f64 = 1; // moving share of remote faults among demand events // where the round of sweeping regions goes on
 
 // @ts-ignore: decorator
 @inline function sget(i: i32, f: i32): f64 {
@@ -77,14 +56,6 @@ let faultShare: f64 = 1; // moving share of remote faults among demand events //
 @inline function sset(i: i32, f: i32, v: f64): void {
   store<f64>(scratch + ((<usize>(i * S_FIELDS + f)) << 3), v);
 }
-// @ts-ignore: decorator
-@inline function rget(r: i32, f: i32): f64 {
-  return load<f64>(scratch + REGIONS_AT + ((<usize>(r * R_FIELDS + f)) << 3));
-}
-// @ts-ignore: decorator
-@inline function rset(r: i32, f: i32, v: f64): void {
-  store<f64>(scratch + REGIONS_AT + ((<usize>(r * R_FIELDS + f)) << 3), v);
-}
 
 export function ampomPlusReset(): void {
   streams = <i32>policyParam(0);
@@ -92,33 +63,24 @@ export function ampomPlusReset(): void {
   if (streams > STREAM_CAP) streams = STREAM_CAP;
   maxStride = policyParam(1);
   maxLookahead = policyParam(2);
-  fillAfter = policyParam(3);
-  smallRegion = policyParam(4);
-  fillRoundTrips = policyParam(5);
-  maxPeriod = <i32>policyParam(6);
+  maxPeriod = <i32>policyParam(3);
   if (maxPeriod > PERIOD_CAP) maxPeriod = PERIOD_CAP;
-  memory.fill(scratch, 0, REGIONS_AT + <usize>(REGION_SLOTS * R_FIELDS * 8));
+  memory.fill(scratch, 0, <usize>(STREAM_CAP * S_FIELDS * 8));
   for (let i = 0; i < STREAM_CAP; i++) sset(i, S_REGION, -1);
   stamp = 0;
   rtt = 0;
   tx = 0;
   probeA = probeB = firstAsked = secondAsked = -1;
   probeAt = -1;
-  outstanding = 0;
   asked = 0;
-  fillNext = 0;
-  filling = false;
-  faultShare = 1;
-  started = false;
 }
 
 export function ampomPlusOnServed(ns: f64): void {
   if (rtt == 0 || ns < rtt) rtt = ns;
 }
 
-/** An arrival: the link's time per page from the two probe pages, and the backlog. */
+/** An arrival: the link's time per page, from the two probe pages. */
 export function ampomPlusOnArrival(page: u32, t: f64): void {
-  if (pageFlags(page) & F_PREFETCHED) outstanding -= 1;
   if (<i64>page == probeA) probeAt = t;
   else if (<i64>page == probeB) {
     if (probeAt >= 0 && t > probeAt) tx = t - probeAt;
@@ -128,28 +90,41 @@ export function ampomPlusOnArrival(page: u32, t: f64): void {
 }
 
 export function ampomPlusOnFault(page: u32, now: f64): void {
-  onEvent(page, now, true);
+  onEvent(page);
 }
 
 export function ampomPlusOnUse(page: u32, now: f64, trigger: bool): void {
-  onEvent(page, now, false);
+  onEvent(page);
 }
 
-/** Positions a stream keeps requested ahead: what the link carries in a round trip,
- * plus the fill's backlog while a fill runs, at the link's time per page. */
+/** Positions a stream keeps requested ahead: what the link carries in a fault's round
+ * trip, at the link's time per page. */
 function lookahead(): f64 {
   if (rtt <= 0 || tx <= 0) return 2;
-  const l = Math.floor(((filling ? fillRoundTrips + 1 : 1) * rtt) / tx) + 2;
+  const l = Math.floor(rtt / tx) + 2;
   return l > maxLookahead ? maxLookahead : l;
 }
 
-function ask(page: u32, flags: u8): bool {
-  if (!request(page, flags)) return false;
+function ask(page: u32): bool {
+  if (!request(page, 0)) return false;
   if (asked == 0) firstAsked = <i64>page;
   else if (asked == 1) secondAsked = <i64>page;
   asked++;
-  outstanding += 1;
   return true;
+}
+
+function onEvent(p: u32): void {
+  asked = 0;
+  firstAsked = secondAsked = -1;
+  const r = regionOf(p);
+  if (r < 0) return;
+  const e = track(p, r);
+  if (sget(e, S_PERIOD) >= 1) advance(e, p, r);
+  if (asked >= 2 && probeA < 0) {
+    probeA = firstAsked;
+    probeB = secondAsked;
+  }
+  setCounter(C_POLICY_WINDOW, <f64>asked);
 }
 
 // @ts-ignore: decorator
@@ -180,90 +155,6 @@ function pushDelta(e: i32, d: f64): void {
   // two adjacent pages in a row: take it for a sequential stream at once
   if (period == 0 && n == 1 && (d == 1 || d == -1)) period = 1;
   sset(e, S_PERIOD, <f64>period);
-}
-
-function onEvent(p: u32, now: f64, isFault: bool): void {
-  // the link's backlog: the pages asked for that have not arrived, at the link's pace
-  const backlog = outstanding * tx;
-  asked = 0;
-  firstAsked = secondAsked = -1;
-  const r = regionOf(p);
-  if (r < 0) return;
-  if (!started) {
-    // the first event: pages the last accessed-bit scan before migration saw in use
-    // are the likeliest next ones; the nearest few to this one
-    started = true;
-    askRecentlyUsed(p, r);
-  }
-  const e = track(p, r);
-  const explained = sget(e, S_PERIOD) >= 1;
-  if (explained) advance(e, p, r);
-  // the region's demand events: how many, and the lowest page (where its fill starts)
-  const u = rget(r, R_EVENTS);
-  const fp = <f64>p;
-  if (u == 0) {
-    rset(r, R_MIN, fp);
-    rset(r, R_MAX, fp);
-    if (isFault && !explained) fetchSmallRegion(r);
-  }
-  if (fp < rget(r, R_MIN)) rset(r, R_MIN, fp);
-  if (fp > rget(r, R_MAX)) rset(r, R_MAX, fp);
-  rset(r, R_EVENTS, u + 1);
-  if (rget(r, R_FILL) == 0 && u + 1 >= fillAfter) {
-    rset(r, R_FILL, 1);
-    rset(r, R_UP, rget(r, R_MIN));
-    rset(r, R_DOWN, rget(r, R_MIN) - 1);
-  }
-  // keep the link busy: top its backlog up to F round trips with pages still at home of
-  // the regions in use, in ascending order from their lowest event, region by region
-  // the backlog deepens as prefetched pages replace faults: a fill that does not pay
-  // for itself keeps about one round trip queued, so faults wait little behind it
-  faultShare += ((isFault ? 1 : 0) - faultShare) / 16;
-  const calm = 1 - faultShare;
-  const trips = 1 + (fillRoundTrips - 1) * calm * calm;
-  const n = (tx > 0 && rtt > 0 ? Math.floor((trips * rtt - backlog) / tx) : 4) - <f64>asked;
-  if (n > 0) fill(r, n);
-  if (asked >= 2 && probeA < 0) {
-    probeA = firstAsked;
-    probeB = secondAsked;
-  }
-  setCounter(C_POLICY_WINDOW, <f64>asked);
-}
-
-/** Asks for up to MRU_CAP pages at home in `p`'s region that the newest scan before
- * migration saw referenced, nearest to `p` first (looking at most RECENT_REACH away). */
-const RECENT_REACH: i64 = 4096;
-function askRecentlyUsed(p: u32, r: i32): void {
-  const lo = <i64>regionStart(r);
-  const hi = <i64>regionEnd(r);
-  let got = 0;
-  for (let j: i64 = 1; j <= RECENT_REACH && got < MRU_CAP; j++) {
-    const up = <i64>p + j;
-    const down = <i64>p - j;
-    if (up >= hi && down < lo) break;
-    if (up < hi && pageState(<u32>up) == ST_HOME && (scanBits(<u32>up) & 1)) {
-      if (!ask(<u32>up, 0)) return;
-      got++;
-    }
-    if (got < MRU_CAP && down >= lo && pageState(<u32>down) == ST_HOME && (scanBits(<u32>down) & 1)) {
-      if (!ask(<u32>down, 0)) return;
-      got++;
-    }
-  }
-}
-
-/** The first unexplained fault in a small region (code, stack, small data): ask for
- * all of its pages still at home when there are at most `smallRegion` of them. */
-function fetchSmallRegion(r: i32): void {
-  const lo = regionStart(r);
-  const hi = regionEnd(r);
-  if (<f64>(hi - lo) > smallRegion * 16) return;
-  let home: f64 = 0;
-  for (let q = lo; q < hi; q++) if (pageState(q) == ST_HOME) home += 1;
-  if (home > smallRegion) return;
-  for (let q = lo; q < hi; q++) {
-    if (pageState(q) == ST_HOME && !ask(q, 0)) return;
-  }
 }
 
 /** The stream `p` belongs to: a confirmed stream it continues (one of the next few
@@ -353,55 +244,6 @@ function advance(e: i32, p: u32, r: i32): void {
     if (q >= hi) q -= size;
     else if (q < lo) q += size;
     if (q < lo || q >= hi) break;
-    if (pageState(<u32>q) == ST_HOME && !ask(<u32>q, 0)) break;
+    if (pageState(<u32>q) == ST_HOME && !ask(<u32>q)) break;
   }
-}
-
-// @ts-ignore: decorator
-@inline function fillLeft(r: i32): bool {
-  return rget(r, R_FILL) == 1 && (rget(r, R_UP) <= rget(r, R_MAX) || rget(r, R_DOWN) >= rget(r, R_MIN));
-}
-
-/** Asks for `n` pages from the fill of region `r` if it has pages left to fill, else of
- * the next such region after the one filled last. */
-function fill(r: i32, n: f64): void {
-  let target = -1;
-  if (fillLeft(r)) target = r;
-  else {
-    const count = regionCount() < REGION_SLOTS ? regionCount() : REGION_SLOTS;
-    for (let k = 0; k < count && target < 0; k++) {
-      const q = (fillNext + k) % count;
-      if (fillLeft(q)) target = q;
-    }
-  }
-  filling = target >= 0;
-  if (target < 0) return;
-  fillNext = target + 1;
-  sweep(target, n);
-}
-
-/** Asks for `n` more pages still at home inside the span of the region's events: up
- * from where the fill started, then down. */
-function sweep(r: i32, n: f64): void {
-  let got: f64 = 0;
-  let up = rget(r, R_UP);
-  const max = rget(r, R_MAX);
-  while (got < n && up <= max) {
-    if (pageState(<u32>up) == ST_HOME) {
-      if (!ask(<u32>up, 0)) break;
-      got += 1;
-    }
-    up += 1;
-  }
-  rset(r, R_UP, up);
-  let down = rget(r, R_DOWN);
-  const min = rget(r, R_MIN);
-  while (got < n && down >= min) {
-    if (pageState(<u32>down) == ST_HOME) {
-      if (!ask(<u32>down, 0)) break;
-      got += 1;
-    }
-    down -= 1;
-  }
-  rset(r, R_DOWN, down);
 }

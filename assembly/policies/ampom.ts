@@ -7,7 +7,7 @@
 import { scratch, histPages, states } from "../arena";
 import { F_TRIGGER, ST_HOME, ST_MASK, C_POLICY_SCORE, C_POLICY_WINDOW } from "../layout";
 import {
-  policyParam, historyEvents, historyLength, historyTime, regionOf,
+  policyParam, historyEvents, historyLength, historyExecTime, regionOf,
   regionStart, regionEnd, pageState, request, setCounter,
 } from "../pagetable";
 
@@ -139,10 +139,12 @@ function decide(p: u32): void {
   const share = <f64>(m < zoneEvents ? m : zoneEvents) / <f64>zoneEvents;
   const consistency = m >= 2 ? <f64>agree / <f64>(m - 1) : 0;
   const score = (share * (1 + consistency)) / 2;
-  // R: events per ns over the history; T: the delay average
+  // R: events per ns of the process's own execution over the history (time stalled on
+  // the network left out: over wall time a process that only faults has R T <= 1, and
+  // the rate term could never act); T: the delay average
   let rate: f64 = 0;
   if (k >= 2) {
-    let span = historyTime(0) - historyTime(k - 1);
+    let span = historyExecTime(0) - historyExecTime(k - 1);
     if (span < 1) span = 1;
     rate = <f64>(k - 1) / span;
   }

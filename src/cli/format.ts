@@ -1,5 +1,6 @@
-// Terminal output helpers: aligned tables and human units.
-import { freezeLabel, type Metrics } from "../sim/metrics.js";
+// Terminal output helpers: aligned tables, human units, and the marks a table prints
+// where a number does not apply, each explained in a legend under the table.
+import { freezeLabel, migrationCalledOff, type Metrics } from "../sim/metrics.js";
 import { formatBytes, formatNs } from "../util/units.js";
 
 /** Column alignment: "l" left, "r" right. By default the first column is left-aligned
@@ -14,37 +15,118 @@ export function table(header: string[], rows: string[][], align?: Align): string
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
+/** The marks a table cell may hold instead of a number, and what each means. */
+export const MARKS = {
+  /** the number does not apply to this row */
+  none: "-",
+  /** a ratio whose denominator is too small to mean anything */
+  na: "n/a",
+  /** pre-copy ended without migrating */
+  off: "off",
+} as const;
+
+const CALLED_OFF = "pre-copy called its migration off: the process finished at home before the copy ended, so no migration is measured";
+
+const MARK_MEANING: Record<string, string> = {
+  [MARKS.none]: "does not apply to this row (no prefetched page for accuracy; no baseline runs for the relative columns)",
+  [MARKS.na]:
+    "a share of a near-zero quantity, left out: faults prevented when demand paging had no remote fault; none→oracle when " +
+    "demand paging and the oracle differ by under 1% of demand paging's runtime",
+  [MARKS.off]: CALLED_OFF,
+  "called off": CALLED_OFF,
+};
+
+/** "Legend: ..." lines for the marks that appear in `rows` (none when no mark does). */
+export function legend(rows: string[][], extra: string[] = []): string[] {
+  const seen = new Set<string>();
+  for (const r of rows) for (const c of r) if (c in MARK_MEANING) seen.add(c);
+  // marks that mean the same ("off" in a column, "called off" as a freeze) share a line
+  const byMeaning = new Map<string, string[]>();
+  for (const m of [...seen].sort()) byMeaning.set(MARK_MEANING[m], [...(byMeaning.get(MARK_MEANING[m]) ?? []), m]);
+  const lines = [...byMeaning].map(([meaning, marks]) => `  ${marks.join(", ")}: ${meaning}`);
+  const all = [...lines, ...extra.map((e) => `  ${e}`)];
+  return all.length ? ["Legend:", ...all] : [];
+}
+
+/** A table with its legend under it. */
+export function tableWithLegend(header: string[], rows: string[][], align?: Align, extra: string[] = []): string {
+  return [table(header, rows, align), ...legend(rows, extra)].join("\n");
+}
+
+/** A share as a percentage; undefined prints "-". A tiny negative prints as 0.0%, not -0.0%. */
 export function pct(x: number | undefined, digits = 1): string {
-  return x === undefined ? "-" : `${(x * 100).toFixed(digits)}%`;
+  if (x === undefined) return MARKS.none;
+  const s = (x * 100).toFixed(digits);
+  return `${/^-0\.?0*$/.test(s) ? s.slice(1) : s}%`;
+}
+
+export function signedPct(x: number | undefined): string {
+  if (x === undefined) return MARKS.none;
+  const s = (x * 100).toFixed(1);
+  return `${x > 0 && s !== "0.0" ? "+" : ""}${s === "-0.0" ? "0.0" : s}%`;
+}
+
+/** A relative metric of a run as a cell: its value, or the mark that says why it has
+ * none (called off, a near-zero denominator, no baselines). */
+export function relativeCell(
+  m: Metrics,
+  metric: "faultsPrevented" | "overheadVsFullCopy" | "oracleGapClosed",
+  format: (v: number | undefined) => string = metric === "overheadVsFullCopy" ? signedPct : pct,
+): string {
+  if (migrationCalledOff(m)) return MARKS.off;
+  const v = m[metric];
+  if (v !== undefined) return format(v);
+  // with baselines (overheadVsFullCopy is always set then), a missing share is one of nothing
+  const baselines = m.overheadVsFullCopy !== undefined;
+  return baselines && metric !== "overheadVsFullCopy" ? MARKS.na : MARKS.none;
+}
+
+/** The workload as a run's summary names it: a generated one with its memory, a trace
+ * with its own footprint. */
+function workloadLine(m: Metrics): string {
+  return `${m.workload} (${formatBytes(m.memoryBytes)}, ${m.records} records, ${m.pages} pages)`;
+}
+
+/** Why a relative metric has no value, in words, for the two-column summary. */
+function relativeText(m: Metrics, metric: "faultsPrevented" | "overheadVsFullCopy" | "oracleGapClosed"): string {
+  const cell = relativeCell(m, metric);
+  if (cell === MARKS.off) return "n/a (pre-copy called its migration off: the process finished at home)";
+  if (cell === MARKS.none) return "n/a (no baseline runs: --no-baselines)";
+  if (cell === MARKS.na) {
+    return metric === "faultsPrevented"
+      ? "n/a (demand paging had no remote fault: nothing to prevent)"
+      : "n/a (demand paging and the oracle differ by under 1% of the runtime)";
+  }
+  return cell;
 }
 
 /** One run as a two-column table. */
 export function describeMetrics(m: Metrics): string {
   const rows: [string, string][] = [
-    ["workload", `${m.workload} (${formatBytes(m.memoryBytes)}, ${m.records} records, ${m.pages} pages)`],
+    ["workload", workloadLine(m)],
     ["mechanism / policy", `${m.mechanism} / ${m.policy}`],
-    ["network / core", `${m.network} / ${m.core}`],
+    ["network / link / core", `${m.network} / ${m.link} / ${m.core}`],
     ["freeze", freezeLabel(m, formatNs)],
     ["runtime", formatNs(m.runtimeNs)],
     ["stall (fault + late)", `${formatNs(m.stallNs)} (${formatNs(m.faultStallNs)} + ${formatNs(m.lateStallNs)})`],
     ["remote faults", String(m.remoteFaults)],
     ["prefetched / useful / late", `${m.prefetchedPages} / ${m.usefulPrefetches} / ${m.latePrefetches}`],
-    ["accuracy / coverage", `${pct(m.accuracy)} / ${pct(m.coverage)}`],
+    ["accuracy / coverage", `${m.prefetchedPages > 0 ? pct(m.accuracy) : "n/a (nothing prefetched)"} / ${pct(m.coverage)}`],
     ["pushed / useful", `${m.pushedPages} / ${m.usefulPushes}`],
     ...(m.mechanismStats
       ? [["mechanism", Object.entries(m.mechanismStats).map(([k, v]) => `${k} ${k.endsWith("Ns") ? formatNs(v) : v}`).join(", ")] as [string, string]]
       : []),
     ["bytes moved", formatBytes(m.bytesMoved.total)],
-    ["faults prevented", pct(m.faultsPrevented)],
-    ["overhead vs full-copy", pct(m.overheadVsFullCopy)],
+    ["faults prevented", relativeText(m, "faultsPrevented")],
+    ["overhead vs full-copy", relativeText(m, "overheadVsFullCopy")],
+    ["gap to oracle closed", relativeText(m, "oracleGapClosed")],
   ];
-  if (m.oracleGapClosed !== undefined) rows.push(["gap to oracle closed", pct(m.oracleGapClosed)]);
   // the values are mixed text ("lightweight / none", "6.364s"): they read best left-aligned
   return table(["metric", "value"], rows, ["l", "l"]);
 }
 
 /** `compare` rows: one line per mechanism and policy. */
-export function compareTable(rows: Metrics[]): string {
+export function compareRows(rows: Metrics[]): { header: string[]; body: string[][]; align: Align } {
   const header = [
     "mechanism", "policy", "remote faults", "prevented", "accuracy", "late",
     "stall", "runtime", "freeze", "vs full-copy", "none→oracle",
@@ -53,20 +135,19 @@ export function compareTable(rows: Metrics[]): string {
     m.mechanism,
     m.policy,
     String(m.remoteFaults),
-    pct(m.faultsPrevented),
-    m.prefetchedPages > 0 ? pct(m.accuracy) : "-",
+    relativeCell(m, "faultsPrevented"),
+    m.prefetchedPages > 0 ? pct(m.accuracy) : MARKS.none,
     String(m.latePrefetches),
     formatNs(m.stallNs),
     formatNs(m.runtimeNs),
     freezeLabel(m, formatNs),
-    signedPct(m.overheadVsFullCopy),
-    pct(m.oracleGapClosed),
+    relativeCell(m, "overheadVsFullCopy"),
+    relativeCell(m, "oracleGapClosed"),
   ]);
-  return table(header, body, ["l", "l", "r", "r", "r", "r", "r", "r", "r", "r", "r"]);
+  return { header, body, align: ["l", "l", "r", "r", "r", "r", "r", "r", "r", "r", "r"] };
 }
 
-export function signedPct(x: number | undefined): string {
-  if (x === undefined) return "-";
-  const s = (x * 100).toFixed(1);
-  return `${x > 0 && s !== "0.0" ? "+" : ""}${s === "-0.0" ? "0.0" : s}%`;
+export function compareTable(rows: Metrics[], extra: string[] = []): string {
+  const t = compareRows(rows);
+  return tableWithLegend(t.header, t.body, t.align, extra);
 }

@@ -8,7 +8,9 @@ import { registerSweep } from "./commands/sweep.js";
 import { registerSweepMerge } from "./commands/sweep-merge.js";
 import { registerTrace } from "./commands/trace.js";
 import { registerCluster } from "./commands/cluster.js";
+import { registerEvaluate } from "./commands/evaluate.js";
 import { registerValidate } from "./commands/validate.js";
+import { versionLine } from "../util/provenance.js";
 
 export function buildProgram(): Command {
   const program = new Command("ampom")
@@ -29,6 +31,11 @@ Examples:
   ampom sweep sweep.json --out results.jsonl       a grid of runs, in parallel, resumable`,
     )
     .exitOverride();
+  // the version line names the commit, which costs a git call: worked out only when asked
+  program.option("-V, --version", "print the version, the git commit it runs from and the Node version").on("option:version", () => {
+    process.stdout.write(`${versionLine()}\n`);
+    throw new CommanderError(0, "ampom.version", versionLine());
+  });
   registerRun(program);
   registerCompare(program);
   registerReproduce(program);
@@ -36,6 +43,7 @@ Examples:
   registerSweepMerge(program);
   registerTrace(program);
   registerCluster(program);
+  registerEvaluate(program);
   registerValidate(program);
   return program;
 }

@@ -38,3 +38,30 @@ export function progressBar(title: string, { quiet = false }: { quiet?: boolean 
     },
   };
 }
+
+export interface Status {
+  update(label: string): void;
+  stop(): void;
+}
+
+/** A one-line status for work whose total is unknown (a capture runs until its program
+ * ends): on stderr, on a terminal only, never with --quiet. */
+export function statusLine(title: string, { quiet = false }: { quiet?: boolean } = {}): Status {
+  if (quiet || !process.stderr.isTTY) return { update() {}, stop() {} };
+  const bar = new cliProgress.SingleBar(
+    { format: `${title} | {label} | {duration_formatted}`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update(label) {
+      if (!started) {
+        bar.start(1, 0, { label });
+        started = true;
+      } else bar.update(0, { label });
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}

@@ -1,32 +1,45 @@
 // The scenario options shared by `run`, `compare` and `sweep`: declared once, turned
 // into library RunOptions once.
 import { Command, InvalidArgumentError, Option } from "commander";
-import type { RunOptions } from "../sim/options.js";
+import { DEFAULT_SCAN_INTERVAL, type RunOptions } from "../sim/options.js";
+import { LINK_DISCIPLINES, type LinkDiscipline } from "../network/network.js";
 import { parseSize } from "../util/units.js";
 
 /** `withPair: false` leaves out --mechanism and --policy (compare runs them all). */
 export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: boolean } = {}): Command {
   cmd
     .option("-w, --workload <name|file>", "built-in workload or trace file", "stream")
-    .option("-m, --memory <size>", "memory the workload's data occupies (e.g. 256MiB, 1GiB)", "64MiB");
+    .option("-m, --memory <size>", "memory a generated workload's data occupies (e.g. 256MiB, 1GiB; a trace has its own)", "64MiB");
   if (withPair) {
     cmd
       .option("--mechanism <name>", "migration mechanism", "lightweight")
-      .option("-p, --policy <name>", "prefetch policy", "ampom");
+      .addOption(
+        new Option("-p, --policy <name>", "prefetch policy: a built-in name, or the path of your own policy module (./my-policy.ts)").default(
+          "ampom",
+          "ampom; none with full-copy and pre-copy",
+        ),
+      );
   }
   return cmd
     .option("-n, --network <preset>", "network preset", "gige-2008")
     .option("--bandwidth <rate>", "link bandwidth override (e.g. 1Gbps, 100Gbps)")
     .option("--latency <time>", "one-way link latency override (e.g. 50us)")
     .option("--background <u>", "background link utilisation, 0 to below 1 (e.g. 0.8 or 80%)", parseFraction, 0)
+    .addOption(
+      new Option("--link <discipline>", "how the link orders pages: fifo (one stream, openMosix's TCP) or priority (demand replies ahead of queued prefetch and push pages)")
+        .choices(LINK_DISCIPLINES)
+        .default("fifo"),
+    )
     .option("--migrate-at <f>", "migrate after this fraction of the records, 0-1 (e.g. 0.5 or 50%)", parseFraction, 0.5)
-    .option("--seed <n>", "seed of generated workloads", parseNumber, 1)
+    .option("--seed <n>", "seed of a generated workload (not for traces)", parseNumber, 1)
     .addOption(new Option("--core <kind>", "simulation core").choices(["wasm", "reference"]).default("wasm"))
     .option("--page-size <size>", "page size (e.g. 4KiB, 2MiB)", parsePageSize, 4096)
-    .option("--cpu-ns <time>", "work per memory access, ns (e.g. 1, 0.5ns, 2ns)", parseCpuTime, 1)
+    .addOption(new Option("--cpu <model>", "CPU of the HPCC kernels' calibrated time per access: host (this machine) or 2008 (a 2008 cluster core); not for traces").choices(["host", "2008"]).default("2008"))
+    .option("--cpu-ns <time>", "work per memory access, ns, overriding --cpu (e.g. 1, 0.5ns, 2ns; traces default to 1)", parseCpuTime)
     .option("--eager-pages <n>", "pages lightweight migration sends with the context", parseNumber, 3)
-    .option("--working-set <f>", "fraction of the data touched after migration (e.g. 0.25 or 25%)", parseFraction, 1)
-    .option("--iterations <n>", "passes over the data, for kernels that repeat", parseNumber)
+    .option("--working-set <f>", "fraction of a generated workload's data touched after migration (e.g. 0.25 or 25%)", parseFraction, 1)
+    .option("--iterations <n>", "passes over the data, for generated workloads that repeat", parseNumber)
+    .option("--scan-interval <time>", "interval of the accessed-bit scans before migration, all a policy knows of that time: auto (1us a page: the scanner takes ~1% of a CPU) or a time", DEFAULT_SCAN_INTERVAL)
     .option("--param <name=value>", "policy parameter, e.g. zoneRadius=16 for ampom (repeatable)", collectParam)
     .option("--migrate-at-time <time>", "migrate at this simulated time instead (e.g. 20ms)")
     .option("--migrate-at-record <n>", "migrate just before record n (0-based) instead", parseNumber)
@@ -35,6 +48,12 @@ export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: bo
     .option("--push-order <order>", "post-copy's background push order: bubbling, ascending, forward, oracle")
     .option("--mech-param <name=value>", "mechanism parameter, e.g. maxRounds=10 for pre-copy (repeatable)", collectParam);
 }
+
+/** `--events FILE`, on the commands that can log events (run, compare, cluster). */
+export const EVENTS_OPTION = [
+  "--events <file>",
+  "write every event (faults, prefetches, pushes, eager pages, arrivals, migration steps, the end) to FILE as JSON Lines; the file appears only if the command succeeds",
+] as const;
 
 /** commander names the option in the message: option '--seed <n>' argument 'x' is invalid. ... */
 export function parseNumber(value: string): number {
@@ -72,25 +91,35 @@ export function collectParam(value: string, into: Record<string, number> = {}): 
   return { ...into, [m[1]]: parseNumber(m[2]) };
 }
 
-/** Commander's option bag to library options. */
-export function toRunOptions(o: Record<string, unknown>): RunOptions {
+/** Options whose command-line default is left to the library when not given: a trace
+ * refuses the generator's options only when given (never for their defaults), and the
+ * default policy follows the mechanism (none for full-copy and pre-copy). */
+const LIBRARY_DEFAULTS = ["memory", "workingSet", "iterations", "seed", "cpu", "policy"];
+
+/** Commander's option bag to library options; with `cmd`, the options above that were
+ * left at their defaults are passed as undefined. */
+export function toRunOptions(o: Record<string, unknown>, cmd?: Command): RunOptions {
+  const given = (name: string) => (!cmd || !LIBRARY_DEFAULTS.includes(name) || cmd.getOptionValueSource(name) !== "default" ? o[name] : undefined);
   return {
     workload: o.workload as string,
-    memory: o.memory as string,
+    memory: given("memory") as string | undefined,
     mechanism: o.mechanism as string,
-    policy: o.policy as string,
+    policy: given("policy") as string | undefined,
     network: o.network as string,
     bandwidth: o.bandwidth as string | undefined,
     latency: o.latency as string | undefined,
     background: o.background as number,
+    link: o.link as LinkDiscipline,
     migrateAt: o.migrateAt as number,
-    seed: o.seed as number,
+    seed: given("seed") as number | undefined,
     core: o.core as "wasm" | "reference",
     pageSize: o.pageSize as number,
-    cpuNsPerAccess: o.cpuNs as number,
+    cpu: given("cpu") as "host" | "2008" | undefined,
+    cpuNsPerAccess: o.cpuNs as number | undefined,
     eagerPages: o.eagerPages as number,
-    workingSet: o.workingSet as number,
-    iterations: o.iterations as number | undefined,
+    workingSet: given("workingSet") as number | undefined,
+    iterations: given("iterations") as number | undefined,
+    scanInterval: o.scanInterval as string | undefined,
     baselines: o.baselines as boolean | undefined,
     policyParams: o.param as Record<string, number>,
     pushOrder: o.pushOrder as string | undefined,

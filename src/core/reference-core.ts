@@ -13,10 +13,14 @@ import {
   DELIVERY_CAP, MRU_CAP, C_FAULT_PREFETCHES, C_PREFETCH_ISSUES, C_ARRIVAL_HEAD,
   C_ARRIVAL_TAIL, C_FAULT_OPEN, C_HOOK, C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_SCAN_EPOCH,
   C_ANSWERING_FAULT, HOOK_USE, HOOK_ARRIVAL, HOOK_SERVED, POLICY_EXTERNAL, SCAN_KEEP,
+  CORE_BYTES_PER_PAGE,
 } from "./abi.js";
 import { arrivedAt, knownState, regionOf, requestPage, scanBits } from "./page-services.js";
 import { CapacityError, type CoreViews, type SimCore } from "./types.js";
 import { createReferencePolicy, type ReferencePolicy } from "./reference-policies/index.js";
+import {
+  DECODE_CHECKSUM, DECODE_MALFORMED, DECODE_OK, decodeBlock, hash32, traceInputBytes,
+} from "../trace/amt-codec.js";
 
 /** What a reference policy may see and do: the TypeScript twin of assembly/pagetable.ts. */
 export interface PolicyServices {
@@ -49,9 +53,6 @@ export interface PolicyServices {
   historyExecTime(k: number): number;
 }
 
-/** Bytes a page costs in the core's tables (arrival f64, queue and scan u32, state and
- * scan mask u8), as in assembly/arena.ts. */
-const BYTES_PER_PAGE = 8 + 4 + 4 + 1 + 1;
 /** Largest page count the reference accepts: the same budget as the wasm32 arena. */
 const MAX_BYTES = 2 ** 32;
 
@@ -66,9 +67,10 @@ export class ReferenceCore implements SimCore, PolicyServices {
   private histExec = new Float64Array(HISTORY_CAP);
   private policy: ReferencePolicy = createReferencePolicy(0, this);
   private external = false;
+  private input = new Uint8Array(0);
 
   init(pageCount: number, chunkCapacity: number): CoreViews {
-    const bytes = pageCount * BYTES_PER_PAGE + chunkCapacity * 9 + (1 << 21);
+    const bytes = pageCount * CORE_BYTES_PER_PAGE + chunkCapacity * 9 + traceInputBytes(chunkCapacity) + (1 << 21);
     if (!Number.isInteger(pageCount) || pageCount < 0 || bytes > MAX_BYTES) {
       throw new CapacityError(
         `${pageCount} pages and a ${chunkCapacity}-record chunk do not fit in the 4 GiB WebAssembly memory`,
@@ -77,6 +79,7 @@ export class ReferenceCore implements SimCore, PolicyServices {
     this.states = new Uint8Array(pageCount);
     this.arrivals = new Float64Array(pageCount);
     this.arrivalQueue = new Uint32Array(pageCount);
+    this.input = new Uint8Array(traceInputBytes(chunkCapacity));
     this.v = {
       counters: new Float64Array(COUNTERS),
       params: new Float64Array(PARAMS),
@@ -310,6 +313,8 @@ export class ReferenceCore implements SimCore, PolicyServices {
         c[C_NOW] += this.work(this.v.chunkGaps[i]);
         c[C_ACCESSES] += this.v.chunkGaps[i];
         c[C_PENDING] = 1;
+        // the access comes after the host's events up to the clock
+        if (c[C_NOW] >= limit) return STOP_LIMIT;
       }
       if (c[C_NOW] >= this.nextArrival()) {
         const stop = this.arrivalsDue(c[C_NOW]);
@@ -431,5 +436,21 @@ export class ReferenceCore implements SimCore, PolicyServices {
     }
     this.v.counters[C_REMOTE] = 1;
     this.v.counters[C_PENDING] = 0;
+    // as engine.ts: nothing is in flight now, the arrival queue starts empty
+    this.v.counters[C_ARRIVAL_HEAD] = 0;
+    this.v.counters[C_ARRIVAL_TAIL] = 0;
+  }
+
+  // ---- amt v2 blocks decoded inside the core ----
+  traceInput(): Uint8Array {
+    return this.input;
+  }
+  decodeBlock(records: number, bytes: number, sum: number): number {
+    if (records < 0 || records > this.v.chunkPages.length || bytes < 0 || bytes % 16 !== 0 || bytes + 32 > this.input.length) {
+      return DECODE_MALFORMED;
+    }
+    const payload = this.input.subarray(0, bytes);
+    if (hash32(payload, records) !== sum >>> 0) return DECODE_CHECKSUM;
+    return decodeBlock(payload, records, this.v.chunkPages, this.v.chunkGaps, this.v.chunkFlags) ? DECODE_OK : DECODE_MALFORMED;
   }
 }

@@ -60,6 +60,20 @@ export interface SimCore {
   migrate(keepAll: boolean): void;
 }
 
+// ---- amt v2 blocks decoded inside the core (issue 14) ---------------------------
+// Kept as its own declaration (merged into SimCore) so that it stays apart from the
+// run-loop methods.
+export interface SimCore {
+  /** Where the host reads one encoded amt v2 block: its payload, then the next block's
+   * 12-byte head; room for a block as large as the chunk. Valid until the next init(). */
+  traceInput(): Uint8Array;
+  /** Checks the first `bytes` bytes of traceInput() against the block checksum `sum`
+   * and decodes the block's `records` records into chunk [0, records) (records <= the
+   * chunk capacity). Returns DECODE_OK, DECODE_CHECKSUM or DECODE_MALFORMED
+   * (src/trace/amt-codec.ts); after an error the chunk holds nothing usable. */
+  decodeBlock(records: number, bytes: number, sum: number): number;
+}
+
 export class CapacityError extends Error {
   constructor(message: string) {
     super(message);

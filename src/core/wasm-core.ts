@@ -8,8 +8,10 @@ import {
   L_COUNTERS, L_PARAMS, L_REGIONS, L_REQUESTS, L_DELIVER_PAGES, L_DELIVER_TIMES,
   L_CHUNK_PAGES, L_CHUNK_GAPS, L_CHUNK_FLAGS, L_STATES, L_MRU, COUNTERS, PARAMS,
   REGION_CAP, REQUEST_CAP, DELIVERY_CAP, MRU_CAP, L_ARRIVALS, L_SCAN_EPOCHS, L_SCAN_MASKS,
+  L_TRACE_IN,
 } from "./abi.js";
 import { violationError } from "./page-services.js";
+import { traceInputBytes } from "../trace/amt-codec.js";
 import { CapacityError, type CoreViews, type SimCore } from "./types.js";
 
 type Exports = Awaited<ReturnType<typeof instantiate>>;
@@ -50,6 +52,7 @@ export class WasmCore implements SimCore {
   readonly kind = "wasm" as const;
   private views?: CoreViews;
   private counters: Float64Array = new Float64Array(0);
+  private input = new Uint8Array(0);
   private constructor(private readonly ex: Exports) {}
 
   static async create(): Promise<WasmCore> {
@@ -73,6 +76,7 @@ export class WasmCore implements SimCore {
     // init may have grown memory, which detaches every earlier view
     const buf = this.ex.memory.buffer;
     const at = (slot: number) => this.ex.layoutOffset(slot);
+    this.input = new Uint8Array(buf, at(L_TRACE_IN), traceInputBytes(chunkCapacity));
     this.views = {
       counters: new Float64Array(buf, at(L_COUNTERS), COUNTERS),
       params: new Float64Array(buf, at(L_PARAMS), PARAMS),
@@ -125,5 +129,13 @@ export class WasmCore implements SimCore {
     } catch (e) {
       throw violationError(this.counters) ?? e;
     }
+  }
+
+  // ---- amt v2 blocks decoded inside the core ----
+  traceInput(): Uint8Array {
+    return this.input;
+  }
+  decodeBlock(records: number, bytes: number, sum: number): number {
+    return this.ex.decodeBlock(records, bytes, sum);
   }
 }

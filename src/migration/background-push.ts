@@ -4,6 +4,7 @@
 // replies get in between. It keeps going after the process ends, until every page the
 // order names has moved (post-copy's point: the home node holds nothing at the end).
 import { KIND_PUSH } from "../core/abi.js";
+import { EVENT_PUSH } from "../sim/event-log.js";
 import { pushOrders, type PushOrderName } from "./push-orders/index.js";
 import { streamPages } from "./stream.js";
 import type { MigrationContext } from "./types.js";
@@ -20,6 +21,7 @@ export function startPush(ctx: MigrationContext, order: PushOrderName, everythin
       next: (out, max) => source.next(out, max),
       deliverKind: KIND_PUSH,
       bytesKind: "push",
+      event: EVENT_PUSH,
       done: (lastArrival) => {
         ctx.stats.pushDoneNs = lastArrival;
       },

@@ -1,5 +1,6 @@
 // openMosix migration: freeze, send the context and every page of every region
 // (touched or not), one page per message, and resume when the last page is in.
+import { EVENT_EAGER } from "../sim/event-log.js";
 import { sendContext } from "./send.js";
 import { streamPages } from "./stream.js";
 import type { Mechanism } from "./types.js";
@@ -29,6 +30,7 @@ export const fullCopy: Mechanism = {
         burst: ctx.params.burstPages,
         deliverKind: null,
         bytesKind: "eager",
+        event: EVENT_EAGER,
         next(out, max) {
           let n = 0;
           while (n < max && r < regions.length) {

@@ -4,6 +4,7 @@
 // oracle) adds a background push in its order after the freeze.
 import { C_MRU_LEN, ST_LOCAL, ST_MASK } from "../core/abi.js";
 import { startPush } from "./background-push.js";
+import { pushOrders } from "./push-orders/index.js";
 import { sendContext, sendPages } from "./send.js";
 import type { Mechanism, MigrationContext } from "./types.js";
 
@@ -30,7 +31,8 @@ export const lightweight: Mechanism = {
   params: [],
   start(ctx) {
     ctx.resume(lightweightFreeze(ctx));
-    // a push policy's stream: the oracle only the pages that will be used, bubbling all
-    if (ctx.push) startPush(ctx, ctx.push, ctx.push !== "oracle", ctx.decisionAt);
+    // a push policy's stream: all pages, or (a partial order: the oracle, recency) the
+    // pages it judges will be used
+    if (ctx.push) startPush(ctx, ctx.push, !pushOrders[ctx.push].partial, ctx.decisionAt);
   },
 };

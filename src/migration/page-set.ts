@@ -8,6 +8,12 @@ import { ST_HOME, ST_MASK } from "../core/abi.js";
 
 const ctz = (x: number) => 31 - Math.clz32(x & -x);
 
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
 export class PageSet {
   private readonly levels: Uint32Array[] = [];
 
@@ -41,6 +47,24 @@ export class PageSet {
       if (level[w] !== 0) return;
       p = w;
     }
+  }
+
+  /** Members in [lo, hi), by counting the bits of the bottom level. */
+  countRange(lo: number, hi: number): number {
+    lo = Math.max(0, lo);
+    hi = Math.min(this.size, hi);
+    if (hi <= lo) return 0;
+    const bits = this.levels[0];
+    const first = lo >>> 5;
+    const last = (hi - 1) >>> 5;
+    let n = 0;
+    for (let w = first; w <= last; w++) {
+      let word = bits[w];
+      if (w === first) word &= -1 << (lo & 31);
+      if (w === last && (hi & 31) !== 0) word &= (1 << (hi & 31)) - 1;
+      n += popcount(word);
+    }
+    return n;
   }
 
   /** Smallest member >= p, or -1. */

@@ -2,11 +2,14 @@
 // running at home while its pages are copied in rounds. Round 1 sends every page that
 // exists; each later round sends the pages written since they were sent (the core's
 // F_DIRTY bit, cleared as a page leaves) and pages that came into existence. When the
-// set left is small, or after a round limit, or after sending too much, the process
+// set left is small, after a round limit, after sending too much, or when a round sent
+// more pages than the round before (no progress: Xen's xc_domain_save goes to its last
+// round then, when it sends at full rate, as this model always does), the process
 // freezes and the rest goes with the context. A page is sent again only if it was
 // written after it was last sent (`resentPages` counts those). If the process ends at
 // home before the freeze, the migration is called off.
 import { DELIVERY_CAP, F_DIRTY, KIND_EAGER, ST_HOME, ST_LOCAL, ST_MASK } from "../core/abi.js";
+import { EVENT_COPY, EVENT_EAGER, type EventKind } from "../sim/event-log.js";
 import { sendContext } from "./send.js";
 import { streamPages } from "./stream.js";
 import type { Mechanism, MigrationContext } from "./types.js";
@@ -19,6 +22,7 @@ export const preCopy: Mechanism = {
     { name: "maxRounds", default: 30, description: "rounds before the freeze at most (Xen stops after 29 live rounds, then stops and copies)" },
     { name: "stopPages", default: 50, description: "freeze once fewer pages than this wait to be sent (Xen's threshold of 50 dirty pages)" },
     { name: "maxFactor", default: 3, description: "freeze once pages sent reach this many times the pages that exist (Xen gives up at 3x memory)" },
+    { name: "stopOnGrowth", default: 1, description: "1: freeze once a round sent more pages than the round before (Xen's no-progress rule at full rate); 0: keep going" },
     { name: "burstPages", default: 16, description: "pages handed to the link at a time (64 KiB): how long other traffic may wait behind a round" },
   ],
   start(ctx) {
@@ -33,6 +37,9 @@ class PreCopy {
   private readonly sent: Uint8Array;
   private rounds = 0;
   private sentPages = 0;
+  /** pages sent by the last finished round and the one before it */
+  private sentLastRound = 0;
+  private sentRoundBefore = 0;
   private resentPages = 0;
 
   constructor(private readonly ctx: MigrationContext) {
@@ -49,7 +56,7 @@ class PreCopy {
   }
 
   /** A pass over the address space sending what needs sending when the pass reaches it. */
-  private pass(startAt: number, done: (lastArrival: number, now: number) => void): void {
+  private pass(startAt: number, event: EventKind, done: (lastArrival: number, now: number) => void): void {
     let cursor = 0;
     const { proc } = this.ctx;
     streamPages(
@@ -58,6 +65,7 @@ class PreCopy {
         burst: Math.max(1, Math.min(this.ctx.params.burstPages, DELIVERY_CAP)),
         deliverKind: null,
         bytesKind: "eager",
+        event,
         next: (out, max) => {
           if (proc.phase === "done") return 0;
           let n = 0;
@@ -79,13 +87,16 @@ class PreCopy {
   }
 
   round(at: number): void {
-    this.pass(at, (_last, now) => {
+    const sentBefore = this.sentPages;
+    this.pass(at, EVENT_COPY, (_last, now) => {
       this.rounds++;
+      this.sentRoundBefore = this.sentLastRound;
+      this.sentLastRound = this.sentPages - sentBefore;
       const { ctx } = this;
       if (ctx.proc.phase === "done") {
         this.report(NaN);
         ctx.stats.calledOff = 1;
-        ctx.abandon();
+        ctx.abandon(now);
         return;
       }
       let waiting = 0;
@@ -94,8 +105,9 @@ class PreCopy {
         if ((this.states[p] & ST_MASK) === ST_LOCAL) existing++;
         if (this.needsSending(p)) waiting++;
       }
-      const { maxRounds, stopPages, maxFactor } = ctx.params;
-      if (waiting < stopPages || this.rounds >= maxRounds || this.sentPages >= maxFactor * existing) {
+      const { maxRounds, stopPages, maxFactor, stopOnGrowth } = ctx.params;
+      const noProgress = stopOnGrowth !== 0 && this.rounds >= 2 && this.sentLastRound > this.sentRoundBefore;
+      if (waiting < stopPages || this.rounds >= maxRounds || this.sentPages >= maxFactor * existing || noProgress) {
         this.stopAndCopy(now, waiting);
       } else {
         this.round(now);
@@ -107,7 +119,7 @@ class PreCopy {
     const { ctx } = this;
     ctx.freeze();
     const contextIn = sendContext(ctx, now);
-    this.pass(now, (lastArrival) => {
+    this.pass(now, EVENT_EAGER, (lastArrival) => {
       const resumeAt = Math.max(contextIn, lastArrival);
       // every page that exists is at the destination by resumeAt; untouched pages stay
       // nonexistent (a first touch is a zero-fill, as after any migration)

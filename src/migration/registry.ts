@@ -35,14 +35,41 @@ export function mechanismParams(m: Mechanism, overrides: Record<string, number> 
   return out;
 }
 
+/** The mechanisms that page remotely after the freeze: the only ones a prefetch or push
+ * policy can act in. */
+export function remotePagingMechanisms(): string[] {
+  return Object.values(mechanisms).filter((m) => m.remotePaging).map((m) => m.name);
+}
+
+/** The policy a mechanism runs when none is named: ampom where pages are fetched after
+ * migration, none where every page moves before the process resumes. */
+export function defaultPolicyFor(mechanism: string): string {
+  return mechanisms[mechanism]?.remotePaging === false ? "none" : "ampom";
+}
+
+/** What the pairing rule needs of a policy: its name, its push order if it pushes, and
+ * whether it is a user's module (a pull policy, run on faults after migration). */
+export interface PairingPolicy {
+  name: string;
+  push?: PushOrderName;
+  module?: boolean;
+}
+
 /**
- * Which background push order, if any, a mechanism runs with a policy: a push policy
- * (one with a host-side `push`, e.g. bubbling, oracle) pushes after a lightweight
- * freeze, so it goes with the mechanisms that page remotely — with lightweight it adds
- * the push, with post-copy it sets post-copy's order. `pushOrder` (--push-order) sets
- * post-copy's order directly. Anything else is refused with the reason.
+ * The one rule for mechanism x policy x push order, used by run, compare, sweep, cluster
+ * and evaluate alike (all go through resolveOptions), and what runs: the background push
+ * order, if any.
+ * - A mechanism that moves every page before the process resumes (full-copy, pre-copy)
+ *   takes only policy none: no page is fetched after its migration, so a prefetch
+ *   policy would never run, and a push policy would have nothing to push.
+ * - A push policy (bubbling, oracle) pushes after a lightweight freeze: with lightweight
+ *   it adds the push, with post-copy it sets post-copy's order.
+ * - A pull policy (ampom, the peers, a user's module) runs on remote faults: with
+ *   lightweight and with post-copy (beside post-copy's push).
+ * - A push order (--push-order) is post-copy's, and must not contradict the policy's.
+ * Anything else is refused with the reason.
  */
-export function pushFor(mechanism: string, policy: { name: string; push?: PushOrderName }, pushOrder?: string): PushOrderName | undefined {
+export function pushFor(mechanism: string, policy: PairingPolicy, pushOrder?: string): PushOrderName | undefined {
   const m = mechanisms[mechanism];
   if (pushOrder !== undefined) {
     if (!isPushOrder(pushOrder)) {
@@ -55,9 +82,12 @@ export function pushFor(mechanism: string, policy: { name: string; push?: PushOr
       throw new Error(`policy ${policy.name} pushes in its own order (${policy.push}); it cannot be combined with push order "${pushOrder}"`);
     }
   }
-  if (policy.push !== undefined && !m.remotePaging) {
+  if (!m.remotePaging && policy.name !== "none") {
+    const outcome = policy.push !== undefined ? "would have nothing to push" : "would never run";
+    const which = policy.module ? `policy module ${policy.name}` : `policy ${policy.name}`;
     throw new Error(
-      `policy ${policy.name} pushes pages after a lightweight freeze, but mechanism ${mechanism} moves every page before the process resumes; use it with lightweight or post-copy`,
+      `mechanism ${mechanism} takes policy none only: it moves every page before the process resumes, so no page is ` +
+        `fetched after migration and ${which} ${outcome}; use ${which} with ${remotePagingMechanisms().join(" or ")}`,
     );
   }
   return policy.push ?? (pushOrder as PushOrderName | undefined);

@@ -1,7 +1,8 @@
 // Sending pages the mechanism chose to the destination: one message per page, each
 // with its header, queued on the network in order; the core learns their arrivals.
-import { KIND_EAGER, DELIVERY_CAP } from "../core/abi.js";
+import { KIND_EAGER, KIND_PUSH, DELIVERY_CAP } from "../core/abi.js";
 import { addBytes, type BytesMoved } from "../sim/bytes.js";
+import { EVENT_ARRIVAL, EVENT_EAGER, EVENT_PUSH } from "../sim/event-log.js";
 import type { MigrationContext } from "./types.js";
 
 /** Sends the process context; returns its arrival time. */
@@ -22,12 +23,18 @@ export function sendPages(
   const v = ctx.proc.views;
   const message = ctx.pageSize + ctx.costs.pageHeaderBytes;
   let last = readyAt;
+  const event = kind === KIND_PUSH ? EVENT_PUSH : EVENT_EAGER;
   for (let from = 0; from < pages.length; from += DELIVERY_CAP) {
     const n = Math.min(DELIVERY_CAP, pages.length - from);
     for (let i = 0; i < n; i++) {
       v.deliverPages[i] = pages[from + i];
       last = v.deliverTimes[i] = ctx.net.send(ctx.proc.home, ctx.dest, readyAt, message);
       addBytes(ctx.proc.bytes, bytesKind, message);
+    }
+    const events = ctx.proc.events;
+    if (events) {
+      for (let i = 0; i < n; i++) events.record(readyAt, event, v.deliverPages[i]);
+      for (let i = 0; i < n; i++) events.record(v.deliverTimes[i], EVENT_ARRIVAL, v.deliverPages[i], event);
     }
     ctx.proc.core.deliver(n, kind);
   }

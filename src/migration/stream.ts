@@ -7,6 +7,7 @@
 // fault reply waits for at most one burst.
 import { ST_HOME, ST_MASK } from "../core/abi.js";
 import { addBytes, type BytesMoved } from "../sim/bytes.js";
+import { EVENT_ARRIVAL, type EventKind } from "../sim/event-log.js";
 import type { MigrationContext } from "./types.js";
 
 export interface StreamSpec {
@@ -19,6 +20,8 @@ export interface StreamSpec {
    * of the core (full copy hands over every page at once with migrate(true)). */
   deliverKind: number | null;
   bytesKind: Exclude<keyof BytesMoved, "total">;
+  /** what the event log calls its pages (push, eager, copy) */
+  event: EventKind;
   /** The stream is over: `lastArrival` of its last page (or the start time if it sent
    * none), `now` when the link finished with it. */
   done(lastArrival: number, now: number): void;
@@ -63,6 +66,11 @@ export function streamPages(ctx: MigrationContext, spec: StreamSpec, startAt: nu
       }
     }
     addBytes(proc.bytes, spec.bytesKind, n * message);
+    const events = proc.events;
+    if (events) {
+      for (let i = 0; i < n; i++) events.record(t, spec.event, v.deliverPages[i]);
+      for (let i = 0; i < n; i++) events.record(v.deliverTimes[i], EVENT_ARRIVAL, v.deliverPages[i], spec.event);
+    }
     if (spec.deliverKind !== null) {
       const taken = proc.core.deliver(n, spec.deliverKind);
       // the stream must only name pages still at home: anything else was sent twice

@@ -21,7 +21,8 @@ export class UplinkArbiter {
 
   /** `fire(now)` runs at the first moment from `readyAt` on when this sender's turn has
    * come and the path from `from` to `to` is free; it should send one burst (or
-   * nothing) and ask again if it has more. */
+   * nothing) and ask again if it has more. `readyAt` is the time of the call: a
+   * sender that starts later asks at that time (from an event). */
   request(from: NodeId, to: NodeId, readyAt: number, fire: (now: number) => void): void {
     let line = this.lines.get(from);
     if (!line) this.lines.set(from, (line = []));

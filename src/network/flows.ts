@@ -60,7 +60,9 @@ export function startFlow(net: Network, at: Scheduler, arbiter: UplinkArbiter, s
     const turn = (t: number): void => {
       if (t < end && sendSegment(t)) arbiter.request(spec.from, spec.to, t, turn);
     };
-    arbiter.request(spec.from, spec.to, spec.startNs, turn);
+    // it joins the line for the uplink at its start, not before: a stream already in
+    // line would otherwise hand it a turn early
+    at(spec.startNs, () => arbiter.request(spec.from, spec.to, spec.startNs, turn));
   }
   return report;
 }

@@ -3,6 +3,8 @@
 // src/core/reference-policies/NAME.ts), one case in each core's dispatch, and one
 // entry here.
 
+import type { PushOrderName } from "../migration/push-orders/index.js";
+
 export interface PolicyParam {
   name: string;
   default: number;
@@ -17,11 +19,12 @@ export interface PolicyInfo {
   /** in P_POLICY_BASE order */
   params: PolicyParam[];
   /** Host side: a background push in this order after a lightweight freeze
-   * (src/migration/push-orders). A push policy's core id is 0: on a fault only the
-   * faulting page moves. It needs a mechanism that pages remotely: with lightweight
-   * it adds the push (bubbling pushes every page, the oracle the pages that will be
+   * (src/migration/push-orders). A pure push policy's core id is 0 (on a fault only the
+   * faulting page moves); ampom-plus pulls in the core and pushes too. It needs a
+   * mechanism that pages remotely: with lightweight it adds the push (bubbling pushes
+   * every page; the oracle and adaptive, partial orders, the pages they judge will be
    * used); with post-copy it sets the push order. */
-  push?: "bubbling" | "oracle";
+  push?: PushOrderName;
 }
 
 export const policies: Record<string, PolicyInfo> = {
@@ -43,7 +46,7 @@ export const policies: Record<string, PolicyInfo> = {
   ampom: {
     name: "ampom",
     id: 1,
-    description: "AMPoM (IPDPS 2008) as DESIGN section 3 reconstructs it: locality score x paging rate x network delay, iterative batches",
+    description: "AMPoM (IPDPS 2008) as reconstructed from the paper (docs/model.md): locality score x paging rate x network delay, iterative batches",
     params: [
       { name: "zoneRadius", default: 16, description: "Z: pages either side of the newest event that form its stream" },
       { name: "zoneEvents", default: 8, description: "events in the zone that count as a fully local stream (the share saturates here)" },
@@ -81,18 +84,23 @@ export const policies: Record<string, PolicyInfo> = {
   "ampom-plus": {
     name: "ampom-plus",
     id: 5,
-    description: "the project's own: stream table with strides, lookahead sized by bandwidth-delay, bulk sweep of dense random regions",
+    description:
+      "the project's own: AMPoM's pull for the streams a push cannot follow (delta patterns, lookahead of a round trip) beside a push in an adaptive order (most recently used first, around the last fault, or forward: whichever would have sent the recent faults soonest)",
     params: [
       { name: "streams", default: 16, description: "streams tracked at once (at most 64)" },
       { name: "maxStride", default: 4096, description: "largest stride in pages a new stream may take" },
       { name: "maxLookahead", default: 256, description: "most positions a stream keeps requested ahead" },
-      { name: "fillAfter", default: 16, description: "demand events in a region before the fill may take its pages" },
-      { name: "smallRegion", default: 64, description: "a region with at most this many pages at home is fetched whole at its first unexplained fault" },
-      { name: "fillRoundTrips", default: 16, description: "the fill keeps this many fault round trips of pages queued on the link" },
       { name: "maxPeriod", default: 16, description: "longest repeating delta pattern a stream may follow (1: constant strides only; at most 16)" },
     ],
+    push: "adaptive",
   },
 };
+
+/** What pushFor() needs of a policy: its name and push order. A user's module (not in
+ * the registry) pulls pages and never pushes. */
+export function pushInfo(policy: string): Pick<PolicyInfo, "name" | "push"> {
+  return policies[policy] ?? { name: policy };
+}
 
 export function policyNames(): string[] {
   return Object.keys(policies);

@@ -1,8 +1,9 @@
 // The report's figures as SVG, from ReproduceResults. Each figure has a file name, a
-// caption and the SVG text; the same SVG goes into its own file and into report.html.
-import { formatBytes } from "../util/units.js";
-import type { ReproduceResults } from "./reproduce.js";
-import { barChart, xyChart, type Series } from "./svg.js";
+// caption that says what is drawn, and the SVG text; the same SVG goes into its own file
+// and into report.html.
+import { formatBytes, formatNs } from "../util/units.js";
+import type { ReproduceResults, SpreadRow } from "./reproduce.js";
+import { barChart, coincidentSeries, xyChart, type Band, type CellLayer, type Series } from "./svg.js";
 import { policiesOf, preventedOf } from "./tables.js";
 
 export interface Figure {
@@ -13,44 +14,155 @@ export interface Figure {
 }
 
 const MiB = 2 ** 20;
-const PAIRS: Array<[string, string]> = [["#0072B2", "#8cc4e8"], ["#D55E00", "#f2b48a"], ["#009E73", "#8fd6bf"]];
 const percent = (v: number) => `${Math.round(v * 100)}%`;
+
+/** One colour per policy or mechanism in every figure (Paul Tol's muted scheme, safe for
+ * the common colour-vision deficiencies), so a policy reads the same everywhere; a
+ * policy's busy-network bars take the lighter colour of its pair. */
+export const SERIES_COLORS: Record<string, string> = {
+  "full-copy": "#000000",
+  none: "#777777",
+  bubbling: "#88CCEE",
+  oracle: "#332288",
+  ampom: "#882255",
+  "linux-cluster": "#DDCC77",
+  "linux-vma": "#999933",
+  leap: "#AA4499",
+  "ampom-plus": "#117733",
+};
+const BUSY_COLORS: Record<string, string> = { ampom: "#CC6677", "ampom-plus": "#44AA99" };
+const FALLBACK = ["#44AA99", "#CC6677", "#DDCC77", "#88CCEE"];
+
+function colorOf(name: string, i: number): string {
+  return SERIES_COLORS[name] ?? FALLBACK[i % FALLBACK.length];
+}
+
+/** The paper's range of faults prevented, as a band on the faults-prevented charts. */
+function paperBand(r: ReproduceResults): Band {
+  const [lo, hi] = r.paper.faultsPrevented;
+  return { y0: lo, y1: hi, label: `the paper's AMPoM: ${percent(lo)}–${percent(hi)}`, cls: "paper-band" };
+}
+
+/** "seeds 1–3" or "seed 1". */
+function seedsText(r: ReproduceResults): string {
+  const s = r.settings.seeds ?? [r.settings.seed];
+  return s.length > 1 ? `seeds ${s[0]}–${s[s.length - 1]}` : `seed ${s[0]}`;
+}
+
+/** A sentence naming coinciding lines, or "". */
+function coincideText(series: Series[]): string {
+  const pairs = coincidentSeries(series);
+  if (pairs.length === 0) return "";
+  return ` ${pairs.map(([a, b]) => `${a} and ${b}`).join("; ")} coincide (within half a percent of the axis): the dashes and markers show both.`;
+}
+
+/** The chart's own note on coinciding lines, so the figure says it wherever it is shown. */
+function coincideNote(series: Series[]): string | undefined {
+  const pairs = coincidentSeries(series);
+  return pairs.length ? `${pairs.map(([a, b]) => `${a} and ${b}`).join("; ")}: the lines coincide` : undefined;
+}
+
+/** The spread rows of a kernel's pair, when more than one seed ran. */
+function spreadOf(r: ReproduceResults, which: "extended" | "busy", kernel: string, policy: string): SpreadRow | undefined {
+  return r.spread?.[which][kernel]?.find((m) => m.mechanism === "lightweight" && m.policy === policy);
+}
+
+/** Bars of faults prevented: the mean over the seeds (the value itself with one seed),
+ * whiskers for least and greatest, NaN (drawn "n/a") where the share is of nothing. */
+function preventedBars(r: ReproduceResults, which: "extended" | "busy", policy: string): { values: number[]; lo?: number[]; hi?: number[] } {
+  const kernels = r.settings.kernels;
+  if (!r.spread) return { values: kernels.map((k) => preventedOf(r[which][k], policy) ?? NaN) };
+  const rows = kernels.map((k) => spreadOf(r, which, k, policy)?.faultsPrevented);
+  return { values: rows.map((s) => s?.mean ?? NaN), lo: rows.map((s) => s?.min ?? NaN), hi: rows.map((s) => s?.max ?? NaN) };
+}
+
+/** Kernels with no spread at all over the seeds (their generators do not use the seed). */
+function seedIndependent(r: ReproduceResults): string[] {
+  if (!r.spread) return [];
+  return r.settings.kernels.filter((k) => r.spread!.extended[k].every((row) => row.runtimeNs.min === row.runtimeNs.max));
+}
+
+/** Kernels where demand paging had no remote fault: faults prevented is a share of nothing. */
+function nothingToPrevent(r: ReproduceResults): string[] {
+  return r.headline.filter((h) => h.faultsDemand === 0).map((h) => h.kernel);
+}
+
+function barsCaptionTail(r: ReproduceResults): string {
+  const parts: string[] = [];
+  if (r.spread) {
+    const fixed = seedIndependent(r);
+    parts.push(
+      `Bars are the mean over ${seedsText(r)}, whiskers the least and greatest` +
+        (fixed.length ? `; ${fixed.join(", ")} ${fixed.length > 1 ? "do" : "does"} not depend on the seed (identical runs, no whisker).` : "."),
+    );
+  } else parts.push(`One run per bar (${seedsText(r)}; --seeds N gives a mean and a spread).`);
+  const none = nothingToPrevent(r);
+  if (none.length) parts.push(`n/a: ${none.join(", ")} had no remote fault under demand paging, so there was nothing to prevent.`);
+  parts.push(`The shaded band is the paper's reported range for AMPoM (${percent(r.paper.faultsPrevented[0])}–${percent(r.paper.faultsPrevented[1])}).`);
+  return parts.join(" ");
+}
+
+/** How the working-set points were made: one run each, or a mean over seeds (with
+ * whiskers, or none when every seed ran the same). */
+function wsSpreadText(r: ReproduceResults, series: Series[]): string {
+  if (!r.spread) return `one run per point (${seedsText(r)})`;
+  const kernel = r.figures.runtimeVsWorkingSet.kernel;
+  return series.some((s) => s.lo)
+    ? `the mean over ${seedsText(r)}, whiskers from least to greatest`
+    : `${seedsText(r)} gave identical runs (${kernel} does not depend on the seed)`;
+}
 
 export function makeFigures(r: ReproduceResults): Figure[] {
   const f = r.figures;
   const figures: Figure[] = [];
 
   const fm = f.freezeVsMemory;
+  const freezeSeries: Series[] = [
+    { name: "full-copy", points: fm.memoryBytes.map((b, i) => [b / MiB, fm.fullCopyNs[i] / 1e6]), color: colorOf("full-copy", 0), dash: "", marker: "square" },
+    { name: "lightweight", points: fm.memoryBytes.map((b, i) => [b / MiB, fm.lightweightNs[i] / 1e6]), color: colorOf("oracle", 1), dash: "6 3", marker: "circle" },
+  ];
   figures.push({
     file: "freeze-vs-memory.svg",
     title: "Freeze time against process memory size",
     caption:
-      `${fm.kernel}: full-copy (openMosix) sends the whole address space while the process is frozen, so its ` +
-      `freeze grows with memory; lightweight migration sends the context and a few pages, and stays flat.`,
+      `${fm.kernel} on ${r.settings.network}, one run per point: the time the process stands frozen, from the migration decision to ` +
+      `its resume, for memory sizes up to ${formatBytes(r.settings.memoryBytes)}. full-copy (openMosix) sends the whole address ` +
+      `space while the process is frozen, so its freeze grows with memory; lightweight migration sends the context and ` +
+      `${r.figures.timeline.eagerPages.length} pages, so its freeze stays at ${formatNs(fm.lightweightNs[fm.lightweightNs.length - 1])}.`,
     svg: xyChart({
       title: `Freeze time vs memory (${fm.kernel}, ${r.settings.network})`,
       xLabel: "process memory (MiB)",
       yLabel: "freeze time (ms)",
-      series: [
-        { name: "full-copy", points: fm.memoryBytes.map((b, i) => [b / MiB, fm.fullCopyNs[i] / 1e6]) },
-        { name: "lightweight", points: fm.memoryBytes.map((b, i) => [b / MiB, fm.lightweightNs[i] / 1e6]) },
-      ],
+      series: freezeSeries,
       xMin: 0,
     }),
   });
 
   const ws = f.runtimeVsWorkingSet;
+  const wsSeries: Series[] = ws.series.map((s, i) => {
+    const policy = s.name.replace(/^lightweight \+ /, "");
+    const spread = s.minNs?.some((lo, k) => lo !== s.maxNs[k]);
+    return {
+      name: s.name,
+      points: ws.fractions.map((x, k): [number, number] => [x, s.runtimeNs[k] / 1e9]),
+      color: colorOf(policy, i),
+      ...(spread ? { lo: s.minNs.map((v) => v / 1e9), hi: s.maxNs.map((v) => v / 1e9) } : {}),
+    };
+  });
   figures.push({
     file: "runtime-vs-working-set.svg",
     title: "Runtime against working-set fraction",
     caption:
-      `${ws.kernel} at ${formatBytes(r.settings.memoryBytes)}, touching only a fraction of its data after migration: ` +
-      `full-copy pays for every page up front; lightweight migration pays only for the pages the process uses.`,
+      `${ws.kernel} at ${formatBytes(r.settings.memoryBytes)}: total runtime (freeze and stalls included) when the process touches ` +
+      `only a fraction of its data after migration, ${wsSpreadText(r, wsSeries)}. ` +
+      `full-copy pays for every page up front; lightweight migration pays only for the pages the process uses.` +
+      coincideText(wsSeries),
     svg: xyChart({
       title: `Runtime vs working set (${ws.kernel})`,
       xLabel: "fraction of the data touched after migration",
       yLabel: "runtime (s)",
-      series: ws.series.map((s) => ({ name: s.name, points: ws.fractions.map((x, i) => [x, s.runtimeNs[i] / 1e9]) })),
+      series: wsSeries,
+      note: coincideNote(wsSeries),
       xMin: 0,
       xMax: 1,
       xTicks: percent,
@@ -58,31 +170,50 @@ export function makeFigures(r: ReproduceResults): Figure[] {
   });
 
   const tl = f.timeline;
-  const faultPts: Array<[number, number]> = [];
-  const prefetchPts: Array<[number, number]> = [];
-  tl.timeNs.forEach((t, i) => (tl.kind[i] === "fault" ? faultPts : prefetchPts).push([t / 1e6, tl.page[i]]));
-  const timelineSeries: Series[] = [
-    { name: `prefetch requests (${tl.recordedPrefetches})`, points: prefetchPts, style: "points", shape: "dot", color: "#56B4E9" },
-    { name: `remote faults (${tl.recordedFaults})`, points: faultPts, style: "points", shape: "cross", color: "#D55E00" },
+  const dt = (tl.t1Ns - tl.t0Ns) / tl.timeBins;
+  const dp = tl.pageCount / tl.pageBins;
+  const toCells = (cells: Array<[number, number, number]>): CellLayer["cells"] =>
+    cells.map(([t, p, n]) => [(tl.t0Ns + t * dt) / 1e6, (tl.t0Ns + (t + 1) * dt) / 1e6, p * dp, (p + 1) * dp, n]);
+  const maxOf = (cells: Array<[number, number, number]>) => cells.reduce((m, c) => Math.max(m, c[2]), 0);
+  const layers: CellLayer[] = [
+    { name: `pages prefetched (${tl.recordedPrefetches}; up to ${maxOf(tl.prefetchCells)} a cell)`, color: "#332288", cells: toCells(tl.prefetchCells) },
+    { name: `remote faults (${tl.recordedFaults}; up to ${maxOf(tl.faultCells)} a cell)`, color: "#CC3311", cells: toCells(tl.faultCells), mark: "cross" },
   ];
+  const freezeNs = tl.migration.resumeNs - tl.migration.decisionNs;
+  const span = (tl.t1Ns - tl.t0Ns) / 1e6;
   figures.push({
     file: "fault-timeline.svg",
     title: "Fault timeline",
     caption:
-      `${tl.kernel} under ${tl.mechanism} + ${tl.policy}: each remote fault (cross) and each page a prefetch asked for ` +
-      `(dot), by page number and time since the process started. ` +
-      (tl.recordedFaults + tl.recordedPrefetches > tl.timeNs.length ? `Thinned evenly to ${tl.timeNs.length} marks.` : ""),
+      `${tl.kernel} under ${tl.mechanism} + ${tl.policy}, from the migration to the end of the run: the address space's pages ` +
+      `(vertical) against time since the process started (horizontal), cut into ${tl.timeBins} × ${tl.pageBins} cells, ` +
+      `each ${formatNs(Math.round(dt))} by ${Math.ceil(dp)} pages. A shaded cell holds pages a prefetch asked for, darker ` +
+      `for more; a cross marks a cell with remote faults. The dashed line is the migration decision at ` +
+      `${formatNs(tl.migration.decisionNs)} (a ${formatNs(freezeNs)} freeze); the diamonds on it are the ` +
+      `${tl.eagerPages.length} pages sent with the context. Dashed horizontal lines mark where the larger regions begin.`,
     svg: xyChart({
       title: `Faults and prefetches after migration (${tl.kernel}, ${tl.policy})`,
-      xLabel: "time (ms)",
+      xLabel: "time since the process started (ms)",
       yLabel: "page",
-      series: timelineSeries,
+      cells: layers,
+      series: [
+        {
+          name: `sent with the context (${tl.eagerPages.length})`,
+          points: tl.eagerPages.map((p) => [tl.migration.decisionNs / 1e6, p]),
+          style: "points",
+          marker: "diamond",
+          color: "#EE7733",
+        },
+      ],
+      vLines: [{ x: tl.migration.decisionNs / 1e6, x1: tl.migration.resumeNs / 1e6, label: `migration (freeze ${formatNs(freezeNs)})`, cls: "migration-mark" }],
       // where each region of the address space starts, for regions big enough to show
-      hLines: tl.regions
-        .filter((g) => g.pages * 40 >= tl.regions.reduce((n, x) => Math.max(n, x.start + x.pages), 0))
-        .map((g) => ({ y: g.start, label: `region ${g.name}` })),
-      width: 640,
-      height: 380,
+      hLines: tl.regions.filter((g) => g.pages * 40 >= tl.pageCount).map((g) => ({ y: g.start, label: `region ${g.name}` })),
+      xMin: tl.t0Ns / 1e6 - span * 0.03,
+      xMax: tl.t1Ns / 1e6,
+      yMin: 0,
+      yMax: tl.pageCount,
+      width: 680,
+      height: 420,
     }),
   });
 
@@ -90,39 +221,53 @@ export function makeFigures(r: ReproduceResults): Figure[] {
   const shown = pols.filter((p) => p === "ampom" || p === "ampom-plus");
   const quietBusy = shown.length > 0 ? shown : pols.slice(0, 2);
   const kernels = r.settings.kernels;
+  const perFault = (which: "extended" | "busy", p: string) => {
+    const xs = kernels.map((k) => r[which][k]?.find((m) => m.mechanism === "lightweight" && m.policy === p)?.prefetchPerFault).filter((v): v is number => v !== undefined);
+    return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
+  };
+  const pagesPerFault = quietBusy
+    .map((p) => `${p} ${perFault("extended", p).toFixed(1)} quiet, ${perFault("busy", p).toFixed(1)} busy`)
+    .join("; ");
   figures.push({
     file: "faults-prevented-quiet-busy.svg",
     title: "Faults prevented on a quiet and a busy network",
     caption:
-      `Share of demand paging's remote fault requests each policy prevents, with no background traffic and with ` +
-      `${percent(r.settings.busyBackground)} background load on the links. AMPoM sends more pages per fault when the network is busy.`,
+      `The share of demand paging's remote faults each policy prevents (lightweight migration, ${r.settings.network}), with no ` +
+      `background traffic (dark) and with ${percent(r.settings.busyBackground)} background load on the links (light). ` +
+      `Pages sent with each fault request, mean over the kernels: ${pagesPerFault}. ` +
+      barsCaptionTail(r),
     svg: barChart({
       title: "Faults prevented: quiet vs busy network",
       yLabel: "faults prevented",
       categories: kernels,
       // a policy's quiet and busy bars share a hue, dark and light
       series: quietBusy.flatMap((p, i) => [
-        { name: `${p} quiet`, values: kernels.map((k) => preventedOf(r.extended[k], p) ?? NaN), color: PAIRS[i % PAIRS.length][0] },
-        { name: `${p} busy`, values: kernels.map((k) => preventedOf(r.busy[k], p) ?? NaN), color: PAIRS[i % PAIRS.length][1] },
+        { name: `${p} quiet`, ...preventedBars(r, "extended", p), color: colorOf(p, i) },
+        { name: `${p} busy`, ...preventedBars(r, "busy", p), color: BUSY_COLORS[p] ?? FALLBACK[(i + 2) % FALLBACK.length] },
       ]),
+      bands: [paperBand(r)],
       yMax: 1,
       yTicks: percent,
-      width: 640,
+      width: 680,
     }),
   });
 
   figures.push({
     file: "faults-prevented-by-policy.svg",
     title: "Faults prevented by every policy",
-    caption: "Every prefetch policy with lightweight migration, quiet network: the extended table as a figure.",
+    caption:
+      `The share of demand paging's remote faults each policy prevents, every policy with lightweight migration on a quiet ` +
+      `${r.settings.network} (the extended table as a figure). ` +
+      barsCaptionTail(r),
     svg: barChart({
       title: "Faults prevented by policy (lightweight, quiet network)",
       yLabel: "faults prevented",
       categories: kernels,
-      series: pols.map((p) => ({ name: p, values: kernels.map((k) => preventedOf(r.extended[k], p) ?? NaN) })),
+      series: pols.map((p, i) => ({ name: p, ...preventedBars(r, "extended", p), color: colorOf(p, i) })),
+      bands: [paperBand(r)],
       yMax: 1,
       yTicks: percent,
-      width: 760,
+      width: 780,
     }),
   });
   return figures;

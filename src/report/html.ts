@@ -1,18 +1,39 @@
 // report.html: one self-contained page (inline CSS and SVG, no scripts, no network).
 import type { Figure } from "./figures.js";
 import type { ReproduceResults } from "./reproduce.js";
+import { versionLine } from "../util/provenance.js";
 import { escapeXml } from "./svg.js";
-import { claimLines, extendedTable, headlineTable, quietBusyTable, settingsLine, type TableData } from "./tables.js";
+import { claimLines, extendedTable, headlineTable, quietBusyTable, settingsLine, spreadTable, tableLegend, type TableData } from "./tables.js";
+
+/** The documentation of the kernels, in the package the report was made by. */
+const KERNEL_DOCS = new URL("../../docs/workloads.md#the-hpcc-kernels", import.meta.url);
+const MODEL_DOCS = new URL("../../docs/model.md", import.meta.url);
 
 function htmlTable(t: TableData, cls: string): string {
   const cell = (tag: string, v: string, i: number) => `<${tag}${t.align[i] === "r" ? ' class="num"' : ""}>${escapeXml(v)}</${tag}>`;
+  // a header wraps between words, never inside a name ("full-copy", "linux-vma")
+  const head = (v: string, i: number) => cell("th", v.replace(/-/g, "\u2011"), i);
+  const notes = tableLegend(t);
   return [
     `<table class="${cls}">`,
-    `<thead><tr>${t.header.map((h, i) => cell("th", h, i)).join("")}</tr></thead>`,
+    `<thead><tr>${t.header.map(head).join("")}</tr></thead>`,
     `<tbody>`,
     ...t.rows.map((r) => `<tr>${r.map((v, i) => cell("td", v, i)).join("")}</tr>`),
     `</tbody></table>`,
+    ...(notes.length ? [`<p class="legend">${notes.map((n) => escapeXml(n)).join("<br>\n")}</p>`] : []),
   ].join("\n");
+}
+
+/** Where the numbers come from: the tool, the code, the runtime and the options. */
+function provenanceHtml(r: ReproduceResults): string {
+  const p = r.provenance;
+  const options = Object.entries(p.options as Record<string, unknown>)
+    .map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(",") : String(v)}`)
+    .join("; ");
+  return (
+    `<p class="settings">Made by <code>ampom reproduce</code>: ${escapeXml(versionLine(p))}, ${escapeXml(p.core ?? "")} core. ` +
+    `Options: ${escapeXml(options)}. Every number is in results.json (with this provenance) and in the CSV files beside this page.</p>`
+  );
 }
 
 const STYLE = `
@@ -22,8 +43,9 @@ table { border-collapse: collapse; font-size: 0.85em; margin: 0.6em 0; }
 th, td { padding: 3px 8px; border-bottom: 1px solid #eee; text-align: left; white-space: nowrap; }
 th { background: #f4f4f4; white-space: normal; vertical-align: bottom; } .num { text-align: right; font-variant-numeric: tabular-nums; }
 .figures { display: flex; flex-wrap: wrap; gap: 0 1.5em; }
-figure { margin: 1.2em 0; } figcaption { font-size: 0.9em; color: #444; max-width: 560px; }
-.settings { color: #555; } .scroll { overflow-x: auto; }
+figure { margin: 1.2em 0; max-width: 800px; } figcaption { font-size: 0.9em; color: #444; max-width: 680px; }
+.settings { color: #555; } .scroll { overflow-x: auto; } .legend { font-size: 0.85em; color: #444; margin-top: 0; }
+.note { background: #f6f6f0; border-left: 3px solid #bbb; padding: 0.4em 0.8em; max-width: 1000px; }
 `;
 
 export function reportHtml(r: ReproduceResults, figures: Figure[]): string {
@@ -42,6 +64,12 @@ export function reportHtml(r: ReproduceResults, figures: Figure[]): string {
 <p>The evaluation of AMPoM (Ho, Wang and Lau, IPDPS 2008) on the simulator's HPC Challenge kernels.
 Lightweight migration is compared with openMosix's full copy; AMPoM's prefetching with demand paging,
 the prefetchers people use instead, this project's own policy <code>ampom-plus</code>, and the offline oracle.</p>
+<p class="note">The kernels are <b>page-level models of HPCC 1.5</b>, not the HPCC binary: each generator
+replays, page by page, the memory accesses one HPCC process makes in that test at the problem sizes HPCC
+derives from the memory given, with a time per access calibrated so that the timed section takes what the
+real benchmark took (${escapeXml(r.settings.cpu)} CPU). What each kernel does, what is simplified and why:
+<a href="${escapeXml(KERNEL_DOCS.href)}">docs/workloads.md, "The HPCC kernels"</a> in the ampom package;
+the model and its metrics: <a href="${escapeXml(MODEL_DOCS.href)}">docs/model.md</a>.</p>
 <p class="settings">${escapeXml(settingsLine(r))}.</p>
 
 <h2>Headline: the paper's three claims</h2>
@@ -64,8 +92,16 @@ full-copy; "none→oracle" is how far the runtime moved from demand paging (0%) 
 
 <h2>Faults prevented, quiet and busy network</h2>
 <div class="scroll">${htmlTable(quietBusyTable(r), "quiet-busy")}</div>
-
-<p class="settings">Made by <code>ampom reproduce</code>. The numbers are in results.json and the CSV files beside this page.</p>
+${
+  r.spread
+    ? `
+<h2>Spread over the seeds</h2>
+<p>Faults prevented by each lightweight policy, mean over seeds ${r.settings.seeds.join(", ")} with the least and the greatest
+in brackets (the tables above are seed ${r.settings.seed}'s).</p>
+<div class="scroll">${htmlTable(spreadTable(r), "spread")}</div>`
+    : ""
+}
+${provenanceHtml(r)}
 </body>
 </html>
 `;

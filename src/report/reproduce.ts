@@ -8,16 +8,24 @@
 // - per kernel, lightweight with every policy on a busy network (background load);
 // - freeze time against memory size, full-copy and lightweight, on one kernel;
 // - runtime against working-set fraction, on one kernel;
-// - a fault timeline (page against time, faults and prefetches) on one kernel.
-import { compare, comparePairs, DEMAND, FULL_COPY } from "../sim/compare.js";
-import { EVENT_FAULT, EventLog } from "../sim/event-log.js";
+// - a fault timeline (page against time, faults and prefetches) on one kernel: the
+//   events of its lightweight + ampom row, logged as that row runs.
+// Runs on one workload go side by side over one record stream (runScenarios): a
+// kernel's quiet and busy rows together, each memory size's and each working set's.
+import { DEMAND, FULL_COPY, planCompare, type ComparePlan } from "../sim/compare.js";
+import {
+  EVENT_EAGER, EVENT_FAULT, EVENT_MIGRATE, EVENT_PREFETCH, EventLog, MIGRATE_DECISION, MIGRATE_RESUME,
+} from "../sim/event-log.js";
 import type { Metrics } from "../sim/metrics.js";
 import { optionsAccepted, resolveOptions, type RunOptions } from "../sim/options.js";
-import { runScenario, scenarioWorkload } from "../sim/simulate.js";
+import { runScenarios, scenarioWorkload, type ScenarioRun } from "../sim/simulate.js";
+import type { Workload } from "../workloads/types.js";
 import { policies } from "../policies/registry.js";
 import { parseSize } from "../util/units.js";
 import { workloads } from "../workloads/registry.js";
 import type { CoreKind } from "../core/types.js";
+import type { CpuModel } from "../workloads/hpcc/cpu.js";
+import { resultProvenance, type ResultProvenance } from "../util/provenance.js";
 
 /** The HPC Challenge kernels of the paper's evaluation, in its order. */
 export const HPCC_KERNELS = ["stream", "randomaccess", "ptrans", "dgemm", "hpl", "fft", "beff"];
@@ -27,14 +35,16 @@ export const PAPER = {
   faultsPrevented: [0.85, 0.99] as [number, number],
   overheadVsFullCopy: [0, 0.05] as [number, number],
 };
-/** The paper's setting; `npm start` runs it in well under a few minutes on a 2-core machine. */
+/** The paper's setting; `npm start` runs it in about five minutes on a 2-core machine. */
 export const DEFAULT_REPRODUCE_MEMORY = "256MiB";
 export const BUSY_BACKGROUND = 0.8;
 export const WORKING_SET_FRACTIONS = [0.1, 0.25, 0.5, 0.75, 1];
 /** Memory sizes of the freeze figure, as fractions of the chosen size. */
 export const MEMORY_FRACTIONS = [1 / 16, 1 / 8, 1 / 4, 1 / 2, 1];
-/** Timeline events kept per kind (evenly thinned beyond this) so the figure stays light. */
-export const TIMELINE_POINTS = 2500;
+/** The fault timeline's grid: events are counted in cells of time x page, so that a
+ * dense stretch reads as density rather than as overdrawn marks. */
+export const TIMELINE_TIME_BINS = 160;
+export const TIMELINE_PAGE_BINS = 100;
 
 export interface ReproduceOptions {
   /** memory size of every kernel (default DEFAULT_REPRODUCE_MEMORY) */
@@ -43,7 +53,12 @@ export interface ReproduceOptions {
   kernels?: string[];
   network?: string;
   core?: CoreKind;
+  /** CPU of the kernels' calibrated time per access (default 2008, the paper's era) */
+  cpu?: CpuModel;
   seed?: number;
+  /** how many seeds, from `seed` on: the figures show their mean with min-max whiskers
+   * (default 1: the first seed only) */
+  seeds?: number;
   /** background utilisation of the busy network (default 0.8) */
   busyBackground?: number;
   onProgress?: (done: number, total: number, label: string) => void;
@@ -69,13 +84,42 @@ export interface TimelineData {
   kernel: string;
   mechanism: string;
   policy: string;
-  /** events kept (thinned evenly per kind to at most TIMELINE_POINTS each) */
-  timeNs: number[];
-  page: number[];
-  kind: Array<"fault" | "prefetch">;
+  /** the grid: time from the migration decision to the end of the run, pages of the
+   * address space; cell (t, p) covers [t0 + t dt, t0 + (t + 1) dt) x [p dp, (p + 1) dp) */
+  t0Ns: number;
+  t1Ns: number;
+  pageCount: number;
+  timeBins: number;
+  pageBins: number;
+  /** cells holding events, as [time bin, page bin, count] */
+  faultCells: Array<[number, number, number]>;
+  prefetchCells: Array<[number, number, number]>;
   recordedFaults: number;
   recordedPrefetches: number;
+  /** the lightweight freeze: decision and resume, ns since the start */
+  migration: { decisionNs: number; resumeNs: number };
+  /** pages sent with the context */
+  eagerPages: number[];
   regions: Array<{ name: string; start: number; pages: number }>;
+}
+
+/** Mean, least and greatest of one quantity over the seeds that give it. */
+export interface Stat {
+  mean: number;
+  min: number;
+  max: number;
+  /** seeds that gave a value (a ratio of a near-zero denominator gives none) */
+  n: number;
+}
+
+/** One mechanism/policy pair of a kernel over the seeds. */
+export interface SpreadRow {
+  mechanism: string;
+  policy: string;
+  runtimeNs: Stat;
+  faultsPrevented?: Stat;
+  overheadVsFullCopy?: Stat;
+  oracleGapClosed?: Stat;
 }
 
 export interface ReproduceResults {
@@ -83,21 +127,30 @@ export interface ReproduceResults {
     memoryBytes: number;
     network: string;
     core: CoreKind;
+    cpu: CpuModel;
+    /** the first seed: every table is this seed's */
     seed: number;
+    /** every seed run (the figures' means and whiskers are over these) */
+    seeds: number[];
     migrateAt: number;
     busyBackground: number;
     kernels: string[];
     figureKernel: string;
   };
+  /** the tool version, commit, Node version, core and options that made these results */
+  provenance: ResultProvenance;
   paper: typeof PAPER;
   headline: HeadlineRow[];
   /** per kernel: every valid mechanism x policy, quiet network (compare rows) */
   extended: Record<string, Metrics[]>;
   /** per kernel: lightweight with every policy on the busy network */
   busy: Record<string, Metrics[]>;
+  /** with more than one seed: every pair of `extended` and `busy` over all the seeds */
+  spread?: { extended: Record<string, SpreadRow[]>; busy: Record<string, SpreadRow[]> };
   figures: {
     freezeVsMemory: { kernel: string; memoryBytes: number[]; fullCopyNs: number[]; lightweightNs: number[] };
-    runtimeVsWorkingSet: { kernel: string; fractions: number[]; series: Array<{ name: string; runtimeNs: number[] }> };
+    /** runtime at each fraction: the mean over the seeds, with their least and greatest */
+    runtimeVsWorkingSet: { kernel: string; fractions: number[]; series: Array<{ name: string; runtimeNs: number[]; minNs: number[]; maxNs: number[] }> };
     timeline: TimelineData;
   };
 }
@@ -132,12 +185,43 @@ export function headlineRow(kernel: string, rows: Metrics[]): HeadlineRow {
   };
 }
 
-/** Keeps at most `max` of `idx`, evenly spaced, first and last included. */
-function thin(idx: number[], max: number): number[] {
-  if (idx.length <= max) return idx;
-  const out: number[] = [];
-  for (let i = 0; i < max; i++) out.push(idx[Math.floor((i * (idx.length - 1)) / (max - 1))]);
-  return out;
+function stat(values: Array<number | undefined>): Stat | undefined {
+  const xs = values.filter((v): v is number => v !== undefined);
+  if (xs.length === 0) return undefined;
+  return { mean: xs.reduce((a, b) => a + b, 0) / xs.length, min: Math.min(...xs), max: Math.max(...xs), n: xs.length };
+}
+
+/** Every pair of the first seed's rows, over the same pair in every seed's rows. */
+function spreadOf(perSeed: Metrics[][]): SpreadRow[] {
+  return perSeed[0].map((m0) => {
+    const same = perSeed.map((rows) => rows.find((m) => m.mechanism === m0.mechanism && m.policy === m0.policy)!);
+    const row: SpreadRow = { mechanism: m0.mechanism, policy: m0.policy, runtimeNs: stat(same.map((m) => m.runtimeNs))! };
+    for (const k of ["faultsPrevented", "overheadVsFullCopy", "oracleGapClosed"] as const) {
+      const st = stat(same.map((m) => m[k]));
+      if (st) row[k] = st;
+    }
+    return row;
+  });
+}
+
+/** When the logged migration reached `step` (MIGRATE_*), ns; 0 if it never did. */
+function migrateStep(log: EventLog, step: number): number {
+  for (let i = 0; i < log.length; i++) if (log.kinds[i] === EVENT_MIGRATE && log.args[i] === step) return log.times[i];
+  return 0;
+}
+
+/** Counts events of the kinds asked for into cells of the timeline's grid. */
+function binEvents(log: EventLog, kind: number, g: Pick<TimelineData, "t0Ns" | "t1Ns" | "pageCount" | "timeBins" | "pageBins">): Array<[number, number, number]> {
+  const counts = new Map<number, number>();
+  const span = Math.max(1, g.t1Ns - g.t0Ns);
+  for (let i = 0; i < log.length; i++) {
+    if (log.kinds[i] !== kind) continue;
+    const t = Math.min(g.timeBins - 1, Math.max(0, Math.floor(((log.times[i] - g.t0Ns) * g.timeBins) / span)));
+    const p = Math.min(g.pageBins - 1, Math.floor((log.pages[i] * g.pageBins) / g.pageCount));
+    const key = t * g.pageBins + p;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => a[0] - b[0]).map(([key, n]) => [Math.floor(key / g.pageBins), key % g.pageBins, n]);
 }
 
 export async function reproduce(options: ReproduceOptions = {}): Promise<ReproduceResults> {
@@ -149,11 +233,16 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   }
   if (kernels.length === 0) throw new Error("no kernels to run");
   const busyBackground = options.busyBackground ?? BUSY_BACKGROUND;
+  const seedCount = options.seeds ?? 1;
+  if (!Number.isSafeInteger(seedCount) || seedCount < 1) throw new Error(`option seeds: must be a whole number of at least 1, got ${seedCount}`);
+  const firstSeed = options.seed ?? 1;
+  const seeds = Array.from({ length: seedCount }, (_, i) => firstSeed + i);
   const base: RunOptions = {
     memory: memoryBytes,
     network: options.network ?? "gige-2008",
     core: options.core ?? "wasm",
-    seed: options.seed ?? 1,
+    cpu: options.cpu,
+    seed: firstSeed,
     migrateAt: 0.5,
   };
   const s0 = resolveOptions({ ...base, workload: kernels[0], baselines: false });
@@ -167,89 +256,130 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
       .map((p) => ({ name: `lightweight + ${p}`, mechanism: "lightweight", policy: p })),
   ];
 
+  // the fault timeline: the figure kernel's lightweight row under ampom (demand paging
+  // if ampom is missing) with the first seed, its events logged as it runs among the others
+  const timelinePolicy = lightweightPolicies.includes("ampom") ? "ampom" : "none";
+  const log = new EventLog(undefined, [EVENT_FAULT, EVENT_PREFETCH, EVENT_EAGER, EVENT_MIGRATE]);
+  const isTimeline = (seed: number, kernel: string, row: { mechanism: string; policy: string }) =>
+    seed === firstSeed && kernel === figureKernel && row.mechanism === "lightweight" && row.policy === timelinePolicy;
+
+  // per seed and kernel, the quiet and the busy network's rows (compare), run side by
+  // side over one record stream
+  const plans: Array<{ seed: number; kernel: string; quiet: ComparePlan; busy: ComparePlan }> = [];
+  for (const seed of seeds) {
+    for (const kernel of kernels) {
+      plans.push({
+        seed,
+        kernel,
+        quiet: await planCompare({ ...base, seed, workload: kernel }, (row) => (isTimeline(seed, kernel, row) ? log : undefined)),
+        busy: await planCompare({
+          ...base,
+          seed,
+          workload: kernel,
+          background: busyBackground,
+          mechanisms: ["lightweight"],
+          policies: lightweightPolicies,
+        }),
+      });
+    }
+  }
+
   // progress over every simulation, counted before the first one runs
-  const quietRows = comparePairs({ ...base, workload: kernels[0] }).length;
-  const busyRows = lightweightPolicies.length;
   const total =
-    kernels.length * (quietRows + busyRows) +
+    plans.reduce((n, p) => n + p.quiet.runs.length + p.busy.runs.length, 0) +
     MEMORY_FRACTIONS.length * 2 +
-    WORKING_SET_FRACTIONS.length * wsSeries.length +
-    1;
+    seeds.length * WORKING_SET_FRACTIONS.length * wsSeries.length;
   let done = 0;
-  const step = (label: string) => options.onProgress?.(++done, total, label);
-  const comparing = (kernel: string, what: string) => {
+  /** Runs scenarios of one workload side by side, counting them in the progress. */
+  const together = async (workload: Workload, runs: ScenarioRun[], label: string): Promise<Metrics[]> => {
     const before = done;
-    return (d: number, _rows: number, label: string) => {
-      done = before + d;
-      options.onProgress?.(done, total, `${kernel} ${what}: ${label}`);
-    };
+    const m = await runScenarios(workload, runs, {
+      onProgress: (f) => options.onProgress?.(before + Math.min(runs.length, Math.floor(f * runs.length)), total, label),
+    });
+    done = before + runs.length;
+    options.onProgress?.(done, total, label);
+    return m;
   };
 
-  const extended: Record<string, Metrics[]> = {};
-  const busy: Record<string, Metrics[]> = {};
-  const headline: HeadlineRow[] = [];
-  for (const kernel of kernels) {
-    extended[kernel] = await compare({ ...base, workload: kernel, onProgress: comparing(kernel, "quiet") });
-    headline.push(headlineRow(kernel, extended[kernel]));
-    busy[kernel] = await compare({
-      ...base,
-      workload: kernel,
-      background: busyBackground,
-      mechanisms: ["lightweight"],
-      policies: lightweightPolicies,
-      onProgress: comparing(kernel, "busy"),
-    });
+  // every seed's compare rows; the tables are the first seed's, the spread over all
+  const extendedBySeed = seeds.map(() => ({}) as Record<string, Metrics[]>);
+  const busyBySeed = seeds.map(() => ({}) as Record<string, Metrics[]>);
+  for (const { seed, kernel, quiet, busy: busyPlan } of plans) {
+    const tag = seeds.length > 1 ? `, seed ${seed}` : "";
+    const m = await together(quiet.workload, [...quiet.runs, ...busyPlan.runs], `${kernel}: every row, quiet and busy network${tag}`);
+    extendedBySeed[seed - firstSeed][kernel] = quiet.rows(m.slice(0, quiet.runs.length));
+    busyBySeed[seed - firstSeed][kernel] = busyPlan.rows(m.slice(quiet.runs.length));
   }
+  const extended = extendedBySeed[0];
+  const busy = busyBySeed[0];
+  const headline: HeadlineRow[] = kernels.map((kernel) => headlineRow(kernel, extended[kernel]));
+  const spread =
+    seeds.length > 1
+      ? {
+          extended: Object.fromEntries(kernels.map((k) => [k, spreadOf(extendedBySeed.map((e) => e[k]))])),
+          busy: Object.fromEntries(kernels.map((k) => [k, spreadOf(busyBySeed.map((b) => b[k]))])),
+        }
+      : undefined;
 
   // freeze time against memory size
   const sizes = MEMORY_FRACTIONS.map((f) => Math.max(s0.pageSize, Math.floor((memoryBytes * f) / s0.pageSize) * s0.pageSize));
   const freeze = { kernel: figureKernel, memoryBytes: sizes, fullCopyNs: [] as number[], lightweightNs: [] as number[] };
   for (const size of sizes) {
-    for (const mechanism of ["full-copy", "lightweight"]) {
-      const s = resolveOptions({ ...base, workload: figureKernel, memory: size, mechanism, policy: "none", baselines: false });
-      const m = await runScenario(s, await scenarioWorkload(s));
-      (mechanism === "full-copy" ? freeze.fullCopyNs : freeze.lightweightNs).push(m.freezeNs);
-      step(`freeze vs memory: ${mechanism} ${size} B`);
-    }
+    const runs = ["full-copy", "lightweight"].map((mechanism) => ({
+      scenario: resolveOptions({ ...base, workload: figureKernel, memory: size, mechanism, policy: "none", baselines: false }),
+    }));
+    const [full, light] = await together(await scenarioWorkload(runs[0].scenario), runs, `freeze vs memory: ${size} B`);
+    freeze.fullCopyNs.push(full.freezeNs);
+    freeze.lightweightNs.push(light.freezeNs);
   }
 
-  // runtime against working-set fraction
+  // runtime against working-set fraction, over the seeds
+  const perSeed = wsSeries.map(() => WORKING_SET_FRACTIONS.map(() => [] as number[]));
+  for (const seed of seeds) {
+    for (const [f, fraction] of WORKING_SET_FRACTIONS.entries()) {
+      const s1 = resolveOptions({ ...base, seed, workload: figureKernel, workingSet: fraction, baselines: false });
+      const m = await together(
+        await scenarioWorkload(s1),
+        wsSeries.map((x) => ({ scenario: { ...s1, mechanism: x.mechanism, policy: x.policy } })),
+        `runtime vs working set: ${fraction}${seeds.length > 1 ? `, seed ${seed}` : ""}`,
+      );
+      m.forEach((r, i) => perSeed[i][f].push(r.runtimeNs));
+    }
+  }
   const ws = {
     kernel: figureKernel,
     fractions: WORKING_SET_FRACTIONS,
-    series: wsSeries.map((x) => ({ name: x.name, runtimeNs: [] as number[] })),
+    series: wsSeries.map((x, i) => ({
+      name: x.name,
+      runtimeNs: perSeed[i].map((v) => stat(v)!.mean),
+      minNs: perSeed[i].map((v) => stat(v)!.min),
+      maxNs: perSeed[i].map((v) => stat(v)!.max),
+    })),
   };
-  for (const fraction of WORKING_SET_FRACTIONS) {
-    const s1 = resolveOptions({ ...base, workload: figureKernel, workingSet: fraction, baselines: false });
-    const workload = await scenarioWorkload(s1);
-    for (let i = 0; i < wsSeries.length; i++) {
-      const m = await runScenario({ ...s1, mechanism: wsSeries[i].mechanism, policy: wsSeries[i].policy }, workload);
-      ws.series[i].runtimeNs.push(m.runtimeNs);
-      step(`runtime vs working set: ${wsSeries[i].name} at ${fraction}`);
-    }
-  }
 
-  // fault timeline of one kernel under ampom (demand paging if ampom is missing)
-  const timelinePolicy = lightweightPolicies.includes("ampom") ? "ampom" : "none";
-  const st = resolveOptions({ ...base, workload: figureKernel, mechanism: "lightweight", policy: timelinePolicy, baselines: false });
-  const stWorkload = await scenarioWorkload(st);
-  const log = new EventLog();
-  await runScenario(st, stWorkload, { eventLog: log });
-  step(`fault timeline: ${figureKernel}`);
-  const faults: number[] = [];
-  const prefetches: number[] = [];
-  for (let i = 0; i < log.length; i++) (log.kinds[i] === EVENT_FAULT ? faults : prefetches).push(i);
-  const kept = [...thin(faults, TIMELINE_POINTS), ...thin(prefetches, TIMELINE_POINTS)].sort((a, b) => a - b);
+  // the timeline's grid: from the migration decision to the end of its run
+  const timelineWorkload = plans.find((p) => p.seed === firstSeed && p.kernel === figureKernel)!.quiet.workload;
+  const timelineRow = extended[figureKernel].find((r) => r.mechanism === "lightweight" && r.policy === timelinePolicy)!;
+  const migration = { decisionNs: migrateStep(log, MIGRATE_DECISION), resumeNs: migrateStep(log, MIGRATE_RESUME) };
+  const grid = {
+    t0Ns: migration.decisionNs,
+    t1Ns: Math.max(migration.decisionNs + 1, timelineRow.runtimeNs),
+    pageCount: timelineWorkload.pageCount,
+    timeBins: TIMELINE_TIME_BINS,
+    pageBins: Math.min(TIMELINE_PAGE_BINS, timelineWorkload.pageCount),
+  };
   const timeline: TimelineData = {
     kernel: figureKernel,
     mechanism: "lightweight",
     policy: timelinePolicy,
-    timeNs: kept.map((i) => log.times[i]),
-    page: kept.map((i) => log.pages[i]),
-    kind: kept.map((i) => (log.kinds[i] === EVENT_FAULT ? "fault" : "prefetch")),
-    recordedFaults: faults.length,
-    recordedPrefetches: prefetches.length,
-    regions: stWorkload.regions.map((r) => ({ name: r.name, start: r.start, pages: r.pages })),
+    ...grid,
+    faultCells: binEvents(log, EVENT_FAULT, grid),
+    prefetchCells: binEvents(log, EVENT_PREFETCH, grid),
+    recordedFaults: log.count(EVENT_FAULT),
+    recordedPrefetches: log.count(EVENT_PREFETCH),
+    migration,
+    eagerPages: log.pages.filter((_, i) => log.kinds[i] === EVENT_EAGER),
+    regions: timelineWorkload.regions.map((r) => ({ name: r.name, start: r.start, pages: r.pages })),
   };
 
   return {
@@ -257,16 +387,23 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
       memoryBytes,
       network: s0.network.name,
       core: s0.core,
+      cpu: s0.cpu,
       seed: s0.seed,
+      seeds,
       migrateAt: s0.migrateAt,
       busyBackground,
       kernels,
       figureKernel,
     },
+    provenance: resultProvenance(
+      { memory: memoryBytes, kernels, network: s0.network.name, core: s0.core, cpu: s0.cpu, seed: firstSeed, seeds: seedCount, migrateAt: s0.migrateAt, busyBackground },
+      s0.core,
+    ),
     paper: PAPER,
     headline,
     extended,
     busy,
+    ...(spread ? { spread } : {}),
     figures: { freezeVsMemory: freeze, runtimeVsWorkingSet: ws, timeline },
   };
 }

@@ -1,20 +1,55 @@
 // A small SVG chart writer for the report: line and scatter charts over linear axes,
-// and grouped bar charts over categories, with ticks, axis labels and a legend.
+// density cells, and grouped bar charts over categories, with ticks, axis labels,
+// reference bands and lines, whiskers and a legend.
 // Output is a pure function of the input (fixed number formatting, no randomness, no
 // clock), so the same results give byte-identical SVG files.
 //
-// Every data mark carries class "mark" (lines, points, bars), so a test can check
-// that a chart has drawn something.
+// Every data mark carries class "mark" (lines, points, bars, cells), so a test can check
+// that a chart has drawn something; reference marks carry their own classes
+// ("band", "vline", "whisker", "na").
+//
+// Lines are told apart by colour, dash and marker shape together, so two series that
+// coincide stay visible (the dashes interleave, the markers differ) and a reader without
+// colour vision, or with a grey print, can still follow each one.
+
+/** Marker shapes for points and line series. */
+export type MarkerShape = "circle" | "square" | "triangle" | "diamond" | "cross" | "plus";
 
 export interface Series {
   name: string;
   points: Array<[number, number]>;
-  /** how the points are drawn; "line" draws a polyline with a dot on each point */
+  /** how the points are drawn; "line" draws a polyline with a marker on each point */
   style?: "line" | "points";
-  /** mark shape for "points": a filled dot, or a small cross (tells two kinds apart in print) */
+  /** marker shape; by default the series' place in MARKERS (points: a small square dot) */
+  marker?: MarkerShape;
+  /** shape for "points" (kept for callers of the first version): dot or cross */
   shape?: "dot" | "cross";
+  /** stroke-dasharray of a line; by default the series' place in DASHES */
+  dash?: string;
   /** colour override; otherwise the series' place in the palette */
   color?: string;
+  /** per point, the least and greatest value behind it: drawn as a whisker */
+  lo?: number[];
+  hi?: number[];
+}
+
+/** Counts on a grid of cells, drawn as shaded rectangles: density rather than
+ * overdrawn marks. `mark: "cross"` draws a cross per cell instead of a filled cell. */
+export interface CellLayer {
+  name: string;
+  color: string;
+  /** cells as [x0, x1, y0, y1, count] in data units */
+  cells: Array<[number, number, number, number, number]>;
+  mark?: "fill" | "cross";
+}
+
+/** A horizontal band between two values (e.g. a published range), labelled. */
+export interface Band {
+  y0: number;
+  y1: number;
+  label: string;
+  /** extra class, for tests and styling */
+  cls?: string;
 }
 
 export interface XYChart {
@@ -22,6 +57,8 @@ export interface XYChart {
   xLabel: string;
   yLabel: string;
   series: Series[];
+  /** density layers, drawn under the series */
+  cells?: CellLayer[];
   width?: number;
   height?: number;
   /** axis ranges; by default from the data, and y starts at 0 when all values are >= 0 */
@@ -33,22 +70,37 @@ export interface XYChart {
   yTicks?: (v: number) => string;
   /** dashed horizontal reference lines with a label at the right end (e.g. region starts) */
   hLines?: Array<{ y: number; label: string }>;
+  /** vertical reference lines with a label at the top (e.g. the migration), and an
+   * optional shaded span to x1 */
+  vLines?: Array<{ x: number; x1?: number; label: string; cls?: string }>;
+  bands?: Band[];
+  /** a line of small print under the title (e.g. which lines coincide) */
+  note?: string;
 }
 
 export interface BarChart {
   title: string;
   yLabel: string;
   categories: string[];
-  series: Array<{ name: string; values: number[]; color?: string }>;
+  /** a NaN value draws "n/a" where its bar would be */
+  series: Array<{ name: string; values: number[]; color?: string; lo?: number[]; hi?: number[] }>;
   width?: number;
   height?: number;
   yMin?: number;
   yMax?: number;
   yTicks?: (v: number) => string;
+  bands?: Band[];
 }
 
-/** Colour-blind-safe palette (Okabe and Ito), in a fixed order. */
+/** Colour-blind-safe palette for lines (Okabe and Ito), in a fixed order. */
 export const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"];
+/** Colour-blind-safe palette for many categories (Paul Tol's "muted"): nine colours that
+ * stay apart for the common colour-vision deficiencies. */
+export const CATEGORY_PALETTE = ["#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499"];
+/** Dashes for line series, in order: solid, dashed, dotted, dash-dot, long dash. */
+export const DASHES = ["", "6 3", "2 2", "8 3 2 3", "12 4"];
+/** Marker shapes for line series, in order. */
+export const MARKERS: MarkerShape[] = ["circle", "square", "triangle", "diamond", "cross", "plus"];
 
 const MARGIN = { left: 64, right: 16, top: 34, bottom: 56 };
 const LEGEND_ROW = 16;
@@ -100,20 +152,60 @@ export function shortNumber(v: number): string {
   return fmt(v);
 }
 
+/**
+ * Pairs of line series that coincide: every point of one within `tolerance` of the
+ * range of the values (default 0.5%, about a pixel) of the other's at the same x. A
+ * caption names them, so a reader knows a line that seems missing lies under another.
+ */
+export function coincidentSeries(series: Series[], tolerance = 0.005): Array<[string, string]> {
+  const ys = series.flatMap((s) => s.points.map((p) => p[1])).filter(Number.isFinite);
+  const range = ys.length ? Math.max(...ys) - Math.min(...ys) || Math.abs(ys[0]) || 1 : 1;
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i < series.length; i++) {
+    for (let j = i + 1; j < series.length; j++) {
+      const a = series[i].points;
+      const b = series[j].points;
+      if (a.length === 0 || a.length !== b.length) continue;
+      if (a.every((p, k) => p[0] === b[k][0] && Math.abs(p[1] - b[k][1]) <= tolerance * range)) out.push([series[i].name, series[j].name]);
+    }
+  }
+  return out;
+}
+
 interface Frame {
   width: number;
   height: number;
   plotW: number;
   plotH: number;
+  /** the legend items' positions, row by row */
+  legendAt: Array<{ x: number; row: number }>;
   legendRows: number;
 }
 
-function frame(width: number, height: number, legendItems: number): Frame {
-  const perRow = Math.max(1, Math.floor((width - MARGIN.left - MARGIN.right) / 150));
-  const legendRows = Math.ceil(legendItems / perRow);
+/** Width a legend entry takes: the swatch, the text at about 6.2 px a character (11 px
+ * Helvetica), and a gap. */
+function legendWidth(name: string): number {
+  return 28 + Math.ceil(name.length * 6.2) + 18;
+}
+
+/** Lays the legend entries out in rows across the plot's width, each as wide as its text. */
+function frame(width: number, height: number, legendNames: string[]): Frame {
   const plotW = width - MARGIN.left - MARGIN.right;
+  const legendAt: Frame["legendAt"] = [];
+  let x = 0;
+  let row = 0;
+  for (const name of legendNames) {
+    const w = legendWidth(name);
+    if (x > 0 && x + w > plotW) {
+      row++;
+      x = 0;
+    }
+    legendAt.push({ x: MARGIN.left + x, row });
+    x += w;
+  }
+  const legendRows = legendNames.length ? row + 1 : 0;
   const plotH = height - MARGIN.top - MARGIN.bottom - legendRows * LEGEND_ROW;
-  return { width, height, plotW, plotH, legendRows };
+  return { width, height, plotW, plotH, legendAt, legendRows };
 }
 
 function open(f: Frame, title: string, kind: string): string[] {
@@ -145,18 +237,68 @@ function yAxis(out: string[], f: Frame, t: { lo: number; hi: number; values: num
   return y;
 }
 
-function legend(out: string[], f: Frame, items: Array<{ name: string; color: string; shape: "line" | "dot" | "cross" | "bar" }>): void {
-  const perRow = Math.max(1, Math.floor(f.plotW / 150));
+/** Shaded horizontal bands across the plot, under the data. */
+function bands(out: string[], f: Frame, bs: Band[] | undefined, y: (v: number) => number, t: { lo: number; hi: number }): void {
+  if (!bs?.length) return;
+  out.push(`<g class="reference">`);
+  for (const b of bs) {
+    const lo = Math.max(t.lo, Math.min(b.y0, b.y1));
+    const hi = Math.min(t.hi, Math.max(b.y0, b.y1));
+    if (!(hi > lo)) continue;
+    const top = y(hi);
+    out.push(
+      `<rect class="band${b.cls ? ` ${b.cls}` : ""}" x="${MARGIN.left}" y="${num(top)}" width="${f.plotW}" height="${num(y(lo) - top)}" ` +
+        `fill="#999999" fill-opacity="0.18" stroke="#777777" stroke-dasharray="3 2" stroke-width="0.8"><title>${escapeXml(b.label)}</title></rect>`,
+      `<text x="${MARGIN.left + 4}" y="${num(top)}" dy="-3" fill="#444" font-size="10">${escapeXml(b.label)}</text>`,
+    );
+  }
+  out.push(`</g>`);
+}
+
+type LegendShape = MarkerShape | "line" | "bar" | "cell" | "band";
+
+interface LegendItem {
+  name: string;
+  color: string;
+  shape: LegendShape;
+  /** for "line": the dash and the marker drawn on it */
+  dash?: string;
+  marker?: MarkerShape;
+}
+
+/** A marker of shape `shape` centred on (x, y), as SVG. */
+function marker(shape: MarkerShape, x: number, y: number, color: string, cls = ""): string {
+  const c = cls ? ` class="${cls}"` : "";
+  switch (shape) {
+    case "circle":
+      return `<circle${c} cx="${num(x)}" cy="${num(y)}" r="3" fill="${color}"/>`;
+    case "square":
+      return `<path${c} d="M${num(x - 2.8)} ${num(y - 2.8)}h5.6v5.6h-5.6z" fill="${color}"/>`;
+    case "triangle":
+      return `<path${c} d="M${num(x)} ${num(y - 3.6)}L${num(x + 3.4)} ${num(y + 2.6)}L${num(x - 3.4)} ${num(y + 2.6)}z" fill="${color}"/>`;
+    case "diamond":
+      return `<path${c} d="M${num(x)} ${num(y - 3.8)}L${num(x + 3.8)} ${num(y)}L${num(x)} ${num(y + 3.8)}L${num(x - 3.8)} ${num(y)}z" fill="#ffffff" stroke="${color}" stroke-width="1.6"/>`;
+    case "cross":
+      return `<path${c} d="${cross(x, y, 3.2)}" stroke="${color}" stroke-width="1.8" fill="none"/>`;
+    case "plus":
+      return `<path${c} d="M${num(x - 3.6)} ${num(y)}h7.2M${num(x)} ${num(y - 3.6)}v7.2" stroke="${color}" stroke-width="1.8" fill="none"/>`;
+  }
+}
+
+function legend(out: string[], f: Frame, items: LegendItem[]): void {
   const top = f.height - f.legendRows * LEGEND_ROW - 6;
   out.push(`<g class="legend">`);
   items.forEach((it, i) => {
-    const x = MARGIN.left + (i % perRow) * 150;
-    const y = top + Math.floor(i / perRow) * LEGEND_ROW;
-    if (it.shape === "line") out.push(`<line x1="${x}" x2="${x + 18}" y1="${y}" y2="${y}" stroke="${it.color}" stroke-width="2"/>`);
-    else if (it.shape === "cross") out.push(`<path d="${cross(x + 9, y, 4)}" stroke="${it.color}" stroke-width="1.5" fill="none"/>`);
-    else if (it.shape === "bar") out.push(`<rect x="${x + 3}" y="${y - 5}" width="12" height="10" fill="${it.color}"/>`);
-    else out.push(`<circle cx="${x + 9}" cy="${y}" r="3.5" fill="${it.color}"/>`);
-    out.push(`<text x="${x + 24}" y="${y}" dy="0.32em">${escapeXml(it.name)}</text>`);
+    const x = f.legendAt[i].x;
+    const y = top + f.legendAt[i].row * LEGEND_ROW;
+    if (it.shape === "line") {
+      out.push(`<line x1="${x}" x2="${x + 22}" y1="${y}" y2="${y}" stroke="${it.color}" stroke-width="2"${it.dash ? ` stroke-dasharray="${it.dash}"` : ""}/>`);
+      if (it.marker) out.push(marker(it.marker, x + 11, y, it.color));
+    } else if (it.shape === "bar") out.push(`<rect x="${x + 5}" y="${y - 5}" width="12" height="10" fill="${it.color}"/>`);
+    else if (it.shape === "cell") out.push(`<rect x="${x + 5}" y="${y - 5}" width="12" height="10" fill="${it.color}" fill-opacity="0.7"/>`);
+    else if (it.shape === "band") out.push(`<rect x="${x + 3}" y="${y - 5}" width="16" height="10" fill="#999999" fill-opacity="0.25" stroke="#777" stroke-dasharray="3 2" stroke-width="0.8"/>`);
+    else out.push(marker(it.shape, x + 11, y, it.color));
+    out.push(`<text x="${x + 28}" y="${y}" dy="0.32em">${escapeXml(it.name)}</text>`);
   });
   out.push(`</g>`);
 }
@@ -176,17 +318,34 @@ function extent(values: number[], fallbackLo: number, fallbackHi: number): [numb
   return lo === Infinity ? [fallbackLo, fallbackHi] : [lo, hi];
 }
 
-/** A line or scatter chart over linear axes. Non-finite points are left out. */
+/** A whisker from lo to hi at x (data units mapped by the caller), with short caps. */
+function whisker(x: number, yLo: number, yHi: number, color: string): string {
+  return `<path class="whisker" d="M${num(x)} ${num(yLo)}V${num(yHi)}M${num(x - 3)} ${num(yLo)}h6M${num(x - 3)} ${num(yHi)}h6" stroke="${color}" stroke-width="1.2" fill="none"/>`;
+}
+
+/** Opacity of a cell holding `n` of at most `max` events: 0.15 to 0.95, by the square
+ * root of the share (so that one event still shows and the densest cells stand out). */
+function cellOpacity(n: number, max: number): number {
+  return 0.15 + 0.8 * Math.sqrt(n / Math.max(1, max));
+}
+
+/** A line or scatter chart over linear axes, with optional density cells. Non-finite
+ * points are left out. */
 export function xyChart(c: XYChart): string {
-  const f = frame(c.width ?? 560, c.height ?? 340, c.series.length);
-  const xs = c.series.flatMap((s) => s.points.map((p) => p[0]));
-  const ys = c.series.flatMap((s) => s.points.map((p) => p[1]));
+  const layers = c.cells ?? [];
+  const f = frame(c.width ?? 560, c.height ?? 340, [...layers.map((l) => l.name), ...c.series.map((s) => s.name), ...(c.bands ?? []).map((b) => b.label)]);
+  const xs = [...c.series.flatMap((s) => s.points.map((p) => p[0])), ...layers.flatMap((l) => l.cells.flatMap((q) => [q[0], q[1]]))];
+  const ys = [
+    ...c.series.flatMap((s) => [...s.points.map((p) => p[1]), ...(s.lo ?? []), ...(s.hi ?? [])]),
+    ...layers.flatMap((l) => l.cells.flatMap((q) => [q[2], q[3]])),
+  ];
   const [x0, x1] = extent(xs, 0, 1);
   const [y0, y1] = extent(ys, 0, 1);
   const xt = ticks(c.xMin ?? x0, c.xMax ?? x1, Math.max(2, Math.floor(f.plotW / 90)));
   const yt = ticks(c.yMin ?? (y0 >= 0 ? 0 : y0), c.yMax ?? y1, 5);
   const xFmt = c.xTicks ?? shortNumber;
   const out = open(f, c.title, "xy");
+  if (c.note) out.push(`<text class="note" x="${num(f.width / 2)}" y="30" text-anchor="middle" font-size="10" fill="#444">${escapeXml(c.note)}</text>`);
   const y = yAxis(out, f, yt, c.yLabel, c.yTicks ?? shortNumber);
   const x = (v: number) => MARGIN.left + ((v - xt.lo) / (xt.hi - xt.lo)) * f.plotW;
   const base = MARGIN.top + f.plotH;
@@ -199,15 +358,35 @@ export function xyChart(c: XYChart): string {
     );
   }
   out.push(`<text x="${num(MARGIN.left + f.plotW / 2)}" y="${base + 32}" text-anchor="middle">${escapeXml(c.xLabel)}</text>`, `</g>`);
+  bands(out, f, c.bands, y, yt);
   if (c.hLines?.length) {
     out.push(`<g class="reference">`);
     for (const h of c.hLines) {
       if (!(h.y >= yt.lo && h.y <= yt.hi)) continue;
       const py = num(y(h.y));
       out.push(
-        `<line x1="${MARGIN.left}" x2="${MARGIN.left + f.plotW}" y1="${py}" y2="${py}" stroke="#999" stroke-dasharray="4 3"/>`,
+        `<line x1="${MARGIN.left}" x2="${MARGIN.left + f.plotW}" y1="${py}" y2="${py}" stroke="#bbb" stroke-dasharray="4 3"/>`,
         `<text x="${MARGIN.left + f.plotW - 2}" y="${py}" dy="-3" text-anchor="end" fill="#666" font-size="10">${escapeXml(h.label)}</text>`,
       );
+    }
+    out.push(`</g>`);
+  }
+
+  for (const l of layers) {
+    const max = Math.max(1, ...l.cells.map((q) => q[4]));
+    out.push(`<g class="series cells" data-series="${escapeXml(l.name)}">`);
+    for (const [cx0, cx1, cy0, cy1, n] of l.cells) {
+      const px = x(cx0);
+      const py = y(cy1);
+      const w = Math.max(1, x(cx1) - px);
+      const h = Math.max(1, y(cy0) - py);
+      const o = num(cellOpacity(n, max));
+      if (l.mark === "cross") {
+        const r = Math.max(1.5, Math.min(3, Math.min(w, h) / 2));
+        out.push(`<path class="mark" d="${cross(px + w / 2, py + h / 2, r)}" stroke="${l.color}" stroke-opacity="${o}" stroke-width="1.3" fill="none"><title>${n}</title></path>`);
+      } else {
+        out.push(`<rect class="mark" x="${num(px)}" y="${num(py)}" width="${num(w)}" height="${num(h)}" fill="${l.color}" fill-opacity="${o}"><title>${n}</title></rect>`);
+      }
     }
     out.push(`</g>`);
   }
@@ -217,69 +396,115 @@ export function xyChart(c: XYChart): string {
     const pts = s.points.filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]));
     out.push(`<g class="series" data-series="${escapeXml(s.name)}">`);
     if ((s.style ?? "line") === "line") {
+      const dash = s.dash ?? DASHES[i % DASHES.length];
       if (pts.length > 1) {
         const d = pts.map((p, k) => `${k === 0 ? "M" : "L"}${num(x(p[0]))} ${num(y(p[1]))}`).join("");
-        out.push(`<path class="mark" d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`);
+        out.push(`<path class="mark" d="${d}" fill="none" stroke="${color}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ""}/>`);
       }
-      for (const p of pts) out.push(`<circle class="mark" cx="${num(x(p[0]))}" cy="${num(y(p[1]))}" r="3" fill="${color}"/>`);
-    } else if (s.shape === "cross") {
+      s.points.forEach((p, k) => {
+        if (!Number.isFinite(p[0]) || !Number.isFinite(p[1])) return;
+        const lo = s.lo?.[k];
+        const hi = s.hi?.[k];
+        if (lo !== undefined && hi !== undefined && hi > lo) out.push(whisker(x(p[0]), y(lo), y(hi), color));
+      });
+      const shape = s.marker ?? MARKERS[i % MARKERS.length];
+      for (const p of pts) out.push(marker(shape, x(p[0]), y(p[1]), color, "mark"));
+    } else if (s.shape === "cross" || s.marker === "cross") {
       // many points: one path keeps the file and the DOM small
       const d = pts.map((p) => cross(x(p[0]), y(p[1]), 2.5)).join("");
       if (d) out.push(`<path class="mark" d="${d}" stroke="${color}" stroke-width="1" fill="none"/>`);
+    } else if (s.marker && s.marker !== "circle" && s.marker !== "square") {
+      for (const p of pts) out.push(marker(s.marker, x(p[0]), y(p[1]), color, "mark"));
     } else {
       const d = pts.map((p) => `M${num(x(p[0]) - 1.25)} ${num(y(p[1]) - 1.25)}h2.5v2.5h-2.5z`).join("");
       if (d) out.push(`<path class="mark" d="${d}" fill="${color}" fill-opacity="0.75"/>`);
     }
     out.push(`</g>`);
   });
-  legend(
-    out,
-    f,
-    c.series.map((s, i) => ({
-      name: s.name,
-      color: s.color ?? PALETTE[i % PALETTE.length],
-      shape: (s.style ?? "line") === "line" ? "line" : (s.shape ?? "dot"),
-    })),
-  );
+
+  if (c.vLines?.length) {
+    out.push(`<g class="reference">`);
+    for (const v of c.vLines) {
+      if (!(v.x >= xt.lo && v.x <= xt.hi)) continue;
+      const px = x(v.x);
+      const cls = `vline${v.cls ? ` ${v.cls}` : ""}`;
+      if (v.x1 !== undefined && x(v.x1) - px >= 1) {
+        out.push(`<rect class="${cls}" x="${num(px)}" y="${MARGIN.top}" width="${num(x(v.x1) - px)}" height="${f.plotH}" fill="#000" fill-opacity="0.08"/>`);
+      }
+      out.push(
+        `<line class="${cls}" x1="${num(px)}" x2="${num(px)}" y1="${MARGIN.top}" y2="${base}" stroke="#000" stroke-width="1.2" stroke-dasharray="5 3"/>`,
+        `<text x="${num(px + 4)}" y="${MARGIN.top + 10}" font-size="10">${escapeXml(v.label)}</text>`,
+      );
+    }
+    out.push(`</g>`);
+  }
+
+  legend(out, f, [
+    ...layers.map((l): LegendItem => ({ name: l.name, color: l.color, shape: l.mark === "cross" ? "cross" : "cell" })),
+    ...c.series.map((s, i): LegendItem => {
+      const color = s.color ?? PALETTE[i % PALETTE.length];
+      if ((s.style ?? "line") === "line") return { name: s.name, color, shape: "line", dash: s.dash ?? DASHES[i % DASHES.length], marker: s.marker ?? MARKERS[i % MARKERS.length] };
+      return { name: s.name, color, shape: s.shape === "cross" ? "cross" : (s.marker ?? "circle") };
+    }),
+    ...(c.bands ?? []).map((b): LegendItem => ({ name: b.label, color: "#999", shape: "band" })),
+  ]);
   out.push(`</svg>`);
   return out.join("\n") + "\n";
 }
 
-/** Grouped bars: one group per category, one bar per series. */
+/** Grouped bars: one group per category, one bar per series; whiskers where a series
+ * gives lo and hi; "n/a" where a value is NaN. */
 export function barChart(c: BarChart): string {
-  const f = frame(c.width ?? 560, c.height ?? 340, c.series.length);
-  const all = c.series.flatMap((s) => s.values);
+  const f = frame(c.width ?? 560, c.height ?? 340, [...c.series.map((s) => s.name), ...(c.bands ?? []).map((b) => b.label)]);
+  const all = c.series.flatMap((s) => [...s.values, ...(s.lo ?? []), ...(s.hi ?? [])]);
   const [v0, v1] = extent(all, 0, 1);
   const yt = ticks(c.yMin ?? Math.min(0, v0), c.yMax ?? Math.max(0, v1), 5);
   const out = open(f, c.title, "bar");
-  const y = yAxis(out, f, yt, c.yLabel, c.yTicks ?? shortNumber);
+  const fmt = c.yTicks ?? shortNumber;
+  const y = yAxis(out, f, yt, c.yLabel, fmt);
   const base = MARGIN.top + f.plotH;
   const groupW = f.plotW / Math.max(1, c.categories.length);
   const barW = (groupW * 0.8) / Math.max(1, c.series.length);
   const zero = y(Math.max(yt.lo, Math.min(yt.hi, 0)));
+  bands(out, f, c.bands, y, yt);
   out.push(`<g class="axis axis-x">`, `<line x1="${MARGIN.left}" x2="${MARGIN.left + f.plotW}" y1="${base}" y2="${base}" stroke="#333"/>`);
   c.categories.forEach((cat, k) => {
     out.push(`<text x="${num(MARGIN.left + groupW * (k + 0.5))}" y="${base + 15}" text-anchor="middle">${escapeXml(cat)}</text>`);
   });
   out.push(`</g>`);
   c.series.forEach((s, i) => {
-    const color = s.color ?? PALETTE[i % PALETTE.length];
+    const color = s.color ?? CATEGORY_PALETTE[i % CATEGORY_PALETTE.length];
     out.push(`<g class="series" data-series="${escapeXml(s.name)}">`);
     s.values.forEach((v, k) => {
-      if (!Number.isFinite(v) || k >= c.categories.length) return;
+      if (k >= c.categories.length) return;
       const px = MARGIN.left + groupW * k + groupW * 0.1 + barW * i;
+      if (!Number.isFinite(v)) {
+        // no value: say so where the bar would be, rather than leave a gap to guess at
+        out.push(
+          `<text class="na" x="${num(px + barW * 0.46)}" y="${num(zero - 3)}" font-size="8" fill="#555" text-anchor="start" ` +
+            `transform="rotate(-90 ${num(px + barW * 0.46)} ${num(zero - 3)})" dy="0.32em">n/a</text>`,
+        );
+        return;
+      }
       const py = y(v);
       const top = Math.min(py, zero);
       // a zero value still gets a hairline so the bar is visibly "there and zero"
       const h = Math.max(1, Math.abs(zero - py));
+      const lo = s.lo?.[k];
+      const hi = s.hi?.[k];
+      const spread = lo !== undefined && hi !== undefined ? ` (min ${fmt(lo)}, max ${fmt(hi)})` : "";
       out.push(
         `<rect class="mark" x="${num(px)}" y="${num(top)}" width="${num(barW * 0.92)}" height="${num(h)}" fill="${color}">` +
-          `<title>${escapeXml(`${c.categories[k]}, ${s.name}: ${(c.yTicks ?? shortNumber)(v)}`)}</title></rect>`,
+          `<title>${escapeXml(`${c.categories[k]}, ${s.name}: ${fmt(v)}${spread}`)}</title></rect>`,
       );
+      if (lo !== undefined && hi !== undefined && hi > lo) out.push(whisker(px + barW * 0.46, y(lo), y(hi), "#222"));
     });
     out.push(`</g>`);
   });
-  legend(out, f, c.series.map((s, i) => ({ name: s.name, color: s.color ?? PALETTE[i % PALETTE.length], shape: "bar" })));
+  legend(out, f, [
+    ...c.series.map((s, i): LegendItem => ({ name: s.name, color: s.color ?? CATEGORY_PALETTE[i % CATEGORY_PALETTE.length], shape: "bar" })),
+    ...(c.bands ?? []).map((b): LegendItem => ({ name: b.label, color: "#999", shape: "band" })),
+  ]);
   out.push(`</svg>`);
   return out.join("\n") + "\n";
 }

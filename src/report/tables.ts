@@ -1,5 +1,5 @@
 // The report's tables, as terminal text, CSV and HTML, all from ReproduceResults.
-import { pct, signedPct, table } from "../cli/format.js";
+import { legend, MARKS, pct, relativeCell, signedPct, table } from "../cli/format.js";
 import { freezeLabel, type Metrics } from "../sim/metrics.js";
 import { formatBytes, formatNs } from "../util/units.js";
 import type { HeadlineRow, ReproduceResults } from "./reproduce.js";
@@ -29,15 +29,17 @@ export function headlineTable(r: ReproduceResults): TableData {
   const row = (h: HeadlineRow) => [
     h.kernel,
     formatNs(h.freezeFullCopyNs), formatNs(h.freezeLightweightNs), pct(h.freezeAvoided, 2),
-    String(h.faultsDemand), String(h.faultsAmpom), pct(h.faultsPrevented),
+    // no remote fault under demand paging: nothing to prevent, not 0% prevented
+    String(h.faultsDemand), String(h.faultsAmpom), h.faultsDemand > 0 ? pct(h.faultsPrevented) : MARKS.na,
     formatNs(h.runtimeFullCopyNs), formatNs(h.runtimeAmpomNs), signedPct(h.overheadVsFullCopy),
   ];
   const rows = r.headline.map(row);
   if (r.headline.length > 1) {
     const hs = r.headline;
+    const withFaults = hs.filter((h) => h.faultsDemand > 0);
     rows.push([
       "mean", "", "", pct(mean(hs.map((h) => h.freezeAvoided)), 2),
-      "", "", pct(mean(hs.map((h) => h.faultsPrevented))),
+      "", "", withFaults.length ? pct(mean(withFaults.map((h) => h.faultsPrevented))) : MARKS.na,
       "", "", signedPct(mean(hs.map((h) => h.overheadVsFullCopy))),
     ]);
   }
@@ -54,9 +56,9 @@ export function extendedTable(r: ReproduceResults): TableData {
   for (const kernel of r.settings.kernels) {
     for (const m of r.extended[kernel]) {
       rows.push([
-        kernel, m.mechanism, m.policy, freezeLabel(m, formatNs), String(m.remoteFaults), pct(m.faultsPrevented),
-        m.prefetchedPages > 0 ? pct(m.accuracy) : "-", String(m.latePrefetches), formatNs(m.stallNs),
-        formatNs(m.runtimeNs), signedPct(m.overheadVsFullCopy), pct(m.oracleGapClosed),
+        kernel, m.mechanism, m.policy, freezeLabel(m, formatNs), String(m.remoteFaults), relativeCell(m, "faultsPrevented"),
+        m.prefetchedPages > 0 ? pct(m.accuracy) : MARKS.none, String(m.latePrefetches), formatNs(m.stallNs),
+        formatNs(m.runtimeNs), relativeCell(m, "overheadVsFullCopy"), relativeCell(m, "oracleGapClosed"),
       ]);
     }
   }
@@ -67,10 +69,11 @@ export function extendedTable(r: ReproduceResults): TableData {
 export function quietBusyTable(r: ReproduceResults): TableData {
   const pols = policiesOf(r);
   const header = ["kernel", ...pols.flatMap((p) => [`${p} quiet`, `${p} busy`])];
-  const rows = r.settings.kernels.map((k) => [
-    k,
-    ...pols.flatMap((p) => [pct(preventedOf(r.extended[k], p)), pct(preventedOf(r.busy[k], p))]),
-  ]);
+  const cell = (rows: Metrics[] | undefined, p: string) => {
+    const m = rows?.find((x) => x.mechanism === "lightweight" && x.policy === p);
+    return m ? relativeCell(m, "faultsPrevented") : MARKS.none;
+  };
+  const rows = r.settings.kernels.map((k) => [k, ...pols.flatMap((p) => [cell(r.extended[k], p), cell(r.busy[k], p)])]);
   return { header, rows, align: header.map((_, i) => (i === 0 ? "l" : "r")) };
 }
 
@@ -84,8 +87,14 @@ export function preventedOf(rows: Metrics[] | undefined, policy: string): number
   return rows?.find((m) => m.mechanism === "lightweight" && m.policy === policy)?.faultsPrevented;
 }
 
+/** A table for the terminal, with a legend for the marks it holds ("-", "n/a", "off"). */
 export function textTable(t: TableData): string {
-  return table(t.header, t.rows, t.align);
+  return [table(t.header, t.rows, t.align), ...legend(t.rows)].join("\n");
+}
+
+/** The legend lines of a table, for the HTML report. */
+export function tableLegend(t: TableData): string[] {
+  return legend(t.rows).slice(1).map((l) => l.trim());
 }
 
 function csvCell(v: string | number | undefined): string {
@@ -124,8 +133,9 @@ export function metricsCsv(r: ReproduceResults, which: "extended" | "busy"): str
 
 export function settingsLine(r: ReproduceResults): string {
   const s = r.settings;
+  const seeds = s.seeds && s.seeds.length > 1 ? `seeds ${s.seeds[0]}–${s.seeds[s.seeds.length - 1]} (tables: seed ${s.seed})` : `seed ${s.seed}`;
   return `${formatBytes(s.memoryBytes)} per kernel, ${s.network}, migration at ${s.migrateAt * 100}% of the records, ` +
-    `busy network = ${s.busyBackground * 100}% background load, ${s.core} core, seed ${s.seed}`;
+    `busy network = ${s.busyBackground * 100}% background load, ${s.cpu} CPU, ${s.core} core, ${seeds}`;
 }
 
 /** One metric of lightweight migration with every policy (and of the other mechanisms
@@ -133,7 +143,7 @@ export function settingsLine(r: ReproduceResults): string {
 export function policyMatrix(
   r: ReproduceResults,
   metric: "faultsPrevented" | "overheadVsFullCopy" | "oracleGapClosed",
-  format: (v: number | undefined) => string,
+  format?: (v: number | undefined) => string,
 ): TableData {
   const first = r.extended[r.settings.kernels[0]] ?? [];
   const columns = first
@@ -143,7 +153,10 @@ export function policyMatrix(
   const header = ["kernel", ...columns.map(label)];
   const rows = r.settings.kernels.map((k) => [
     k,
-    ...columns.map((c) => format(r.extended[k]?.find((m) => m.mechanism === c.mechanism && m.policy === c.policy)?.[metric])),
+    ...columns.map((c) => {
+      const m = r.extended[k]?.find((x) => x.mechanism === c.mechanism && x.policy === c.policy);
+      return m ? relativeCell(m, metric, format) : MARKS.none;
+    }),
   ]);
   return { header, rows, align: header.map((_, i) => (i === 0 ? "l" : "r")) };
 }
@@ -158,15 +171,37 @@ export function claimLines(r: ReproduceResults): string[] {
     value: (h: HeadlineRow) => number,
     holds: (v: number) => boolean,
     fmt: (v: number, h: HeadlineRow) => string,
+    applies: (h: HeadlineRow) => boolean = () => true,
   ) => {
-    const ok = hs.filter((h) => holds(value(h)));
-    const miss = hs.filter((h) => !holds(value(h)));
+    const counted = hs.filter(applies);
+    const ok = counted.filter((h) => holds(value(h)));
+    const miss = counted.filter((h) => !holds(value(h)));
     const missed = miss.map((h) => `${h.kernel} ${fmt(value(h), h)}`).join(", ");
-    return `${what} (paper ${paper}): ${ok.length} of ${hs.length} kernels` + (miss.length ? `; not: ${missed}` : "");
+    const none = hs.filter((h) => !applies(h)).map((h) => h.kernel);
+    return (
+      `${what} (paper ${paper}): ${ok.length} of ${counted.length} kernels` +
+      (miss.length ? `; not: ${missed}` : "") +
+      (none.length ? `; n/a: ${none.join(", ")} (no remote fault under demand paging)` : "")
+    );
   };
   return [
     claim("freeze time avoided by lightweight migration", `${Math.round(p.freezeAvoided * 100)}%`, (h) => h.freezeAvoided, (v) => v >= p.freezeAvoided, (v) => pct(v, 2)),
-    claim("remote faults prevented by ampom", range(p.faultsPrevented), (h) => h.faultsPrevented, (v) => v >= p.faultsPrevented[0], (v, h) => `${pct(v)} of ${h.faultsDemand}`),
+    claim("remote faults prevented by ampom", range(p.faultsPrevented), (h) => h.faultsPrevented, (v) => v >= p.faultsPrevented[0], (v, h) => `${pct(v)} of ${h.faultsDemand}`, (h) => h.faultsDemand > 0),
     claim("ampom's runtime overhead against full-copy", range(p.overheadVsFullCopy), (h) => h.overheadVsFullCopy, (v) => v <= p.overheadVsFullCopy[1], signedPct),
   ];
+}
+
+/** With several seeds: faults prevented per kernel and lightweight policy as
+ * "mean (min–max)" over the seeds. */
+export function spreadTable(r: ReproduceResults): TableData {
+  const pols = policiesOf(r);
+  const header = ["kernel", ...pols];
+  const rows = r.settings.kernels.map((k) => [
+    k,
+    ...pols.map((p) => {
+      const st = r.spread?.extended[k]?.find((m) => m.mechanism === "lightweight" && m.policy === p)?.faultsPrevented;
+      return st ? `${pct(st.mean)} (${pct(st.min)}–${pct(st.max)})` : MARKS.na;
+    }),
+  ]);
+  return { header, rows, align: header.map((_, i) => (i === 0 ? "l" : "r")) };
 }

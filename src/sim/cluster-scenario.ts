@@ -10,15 +10,17 @@ import { startFlow, type FlowReport } from "../network/flows.js";
 import type { LinkSpec } from "../network/link.js";
 import { LINK_DISCIPLINES, Network, type NodeId } from "../network/network.js";
 import { networkPresets } from "../network/presets.js";
-import { policies } from "../policies/registry.js";
+import { pushInfo } from "../policies/registry.js";
 import { parseDuration, parseRate, parseSize } from "../util/units.js";
 import { startBalancer } from "./balancer.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
-import { resolveOptions, type Scenario } from "./options.js";
+import { footprintBytes, isGeneratedWorkload, resolveOptions, type Scenario } from "./options.js";
 import { preflight } from "./preflight.js";
 import { ProcessRun } from "./process.js";
-import { processSetup, scenarioWorkload } from "./simulate.js";
+import type { EventSink } from "./event-log.js";
+import { withEventFile } from "./event-file.js";
+import { policyRunner, processSetup, scenarioWorkload } from "./simulate.js";
 
 const sizeLike = z.union([z.number().nonnegative(), z.string()]);
 const nodeRef = z.union([z.string().min(1), z.number().int().nonnegative()]);
@@ -45,6 +47,7 @@ const processSchema = z
     seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
     iterations: z.number().int().positive().optional(),
     workingSet: z.number().gt(0).max(1).optional(),
+    cpu: z.enum(["host", "2008"]).optional(),
     cpuNsPerAccess: z.number().positive().optional(),
     eagerPages: z.number().int().min(0).max(64).optional(),
     historyLength: z.number().int().min(1).max(256).optional(),
@@ -131,8 +134,24 @@ function fail(where: string, message: string): never {
   throw new Error(`scenario ${where}: ${message}`);
 }
 
+/** What simulateCluster() can add to a scenario beyond its file. */
+export interface ClusterExtras {
+  /** where each process's events go: the path of a JSON Lines file (written atomically
+   * when the run succeeds), or the sink of process `index` (named `name`), undefined
+   * for none */
+  events?: string | ((index: number, name: string) => EventSink | undefined);
+}
+
 /** Runs a multi-node scenario (an object shaped like the scenario file). */
-export async function simulateCluster(input: unknown): Promise<ClusterResult> {
+export async function simulateCluster(input: unknown, extras: ClusterExtras = {}): Promise<ClusterResult> {
+  const events = extras.events;
+  if (typeof events === "string") {
+    return withEventFile(events, (file) => runCluster(input, (_i, name, nodes) => file.sink({ process: name, nodes })));
+  }
+  return runCluster(input, events);
+}
+
+async function runCluster(input: unknown, sinkOf?: (index: number, name: string, nodes: string[]) => EventSink | undefined): Promise<ClusterResult> {
   const parsed = clusterScenarioSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -205,11 +224,13 @@ export async function simulateCluster(input: unknown): Promise<ClusterResult> {
         mechanism: p.mechanism,
         policy: p.policy,
         network: sc.network,
-        seed: p.seed ?? sc.seed + i,
+        // the scenario's seed reaches generated workloads only: a trace takes none
+        seed: p.seed ?? (isGeneratedWorkload(p.workload) ? sc.seed + i : undefined),
         core: sc.core as CoreKind,
         pageSize: sc.pageSize,
         iterations: p.iterations,
         workingSet: p.workingSet,
+        cpu: p.cpu,
         cpuNsPerAccess: p.cpuNsPerAccess,
         eagerPages: p.eagerPages,
         historyLength: p.historyLength,
@@ -227,16 +248,17 @@ export async function simulateCluster(input: unknown): Promise<ClusterResult> {
     }
     const home = node(p.node, `processes[${i}].node`);
     const workload = await scenarioWorkload(s);
-    const policy = policies[s.policy];
+    const policy = pushInfo(s.policy);
     const mechanism = mechanisms[s.mechanism];
     const fraction = fractionOf.get(i);
     const proc = new ProcessRun(
-      processSetup(s, workload, await createCore(s.core), {
+      processSetup(s, workload, await createCore(s.core), await policyRunner(s, workload), {
         id: i,
         home,
         migrateAtRecord: fraction ? Math.floor(fraction.at * workload.records) : null,
       }),
     );
+    proc.sink = sinkOf?.(i, p.name, names);
     cluster.add(proc, {
       mechanism,
       eagerPages: s.eagerPages,
@@ -285,7 +307,8 @@ export async function simulateCluster(input: unknown): Promise<ClusterResult> {
     });
   });
 
-  cluster.run();
+  // every process reads its own stream, so the loop never waits for records
+  if (cluster.run() !== "done") throw new Error("internal: a cluster scenario's process waited for records");
 
   const processes = runs.map(({ proc, s, home }) => ({
     name: procNames[proc.id],
@@ -299,7 +322,7 @@ export async function simulateCluster(input: unknown): Promise<ClusterResult> {
       link: s.link,
       core: s.core,
       seed: s.seed,
-      memoryBytes: s.memoryBytes,
+      memoryBytes: footprintBytes(s, proc.workload),
     }),
   }));
   return {

@@ -10,6 +10,10 @@ import type { NetworkPreset } from "../network/presets.js";
 import type { PushOrderName } from "../migration/push-orders/index.js";
 import type { Mechanism, MigrationContext } from "../migration/types.js";
 import { EventQueue } from "./events.js";
+import {
+  EVENT_DONE, EVENT_MIGRATE, MIGRATE_CALLED_OFF, MIGRATE_DECISION, MIGRATE_FREEZE, MIGRATE_RESUME,
+} from "./event-log.js";
+import { EventOrder, ProcessEvents } from "./event-order.js";
 import { Pager } from "./pager.js";
 import type { ProcessRun } from "./process.js";
 
@@ -49,6 +53,8 @@ export class Cluster {
   private readonly baseCpuNs = new Map<ProcessRun, number>();
   /** CPUs per node when processes on one node share its CPUs (multi-node scenarios) */
   private cpus?: number[];
+  /** processes' events on their way to their sinks in time order, when any has one */
+  private order?: EventOrder;
 
   constructor(
     readonly net: Network,
@@ -64,6 +70,7 @@ export class Cluster {
 
   add(proc: ProcessRun, plan?: MigrationPlan): void {
     this.processes.push(proc);
+    if (proc.sink) proc.events = new ProcessEvents((this.order ??= new EventOrder()), proc.sink, proc);
     this.baseCpuNs.set(proc, proc.views.params[P_CPU_NS]);
     if (plan) this.plans.set(proc, plan);
   }
@@ -106,8 +113,11 @@ export class Cluster {
     return true;
   }
 
-  /** Runs every process to its end, and every event after (pushes, flows). */
-  run(): void {
+  /** Runs every process to its end, and every event after (pushes, flows): "done". Or
+   * "starved": a process's next records are not ready yet (its stream is shared with
+   * other scenarios that still replay theirs: shared-records.ts); nothing is lost, and
+   * run() again carries on from there. */
+  run(): "done" | "starved" {
     for (;;) {
       let first: ProcessRun | undefined;
       let secondClock = Infinity;
@@ -119,10 +129,12 @@ export class Cluster {
         } else secondClock = Math.min(secondClock, p.clock);
       }
       const nextEvent = this.events.peekTime();
+      // nothing recorded from now on is earlier than this
+      this.order?.release(first ? Math.min(first.clock, nextEvent) : nextEvent);
       if (!first && nextEvent === Infinity) {
         const stuck = this.processes.find((p) => p.phase === "frozen");
         if (stuck) throw new Error(`process ${stuck.id} is frozen with nothing left to resume it`);
-        return;
+        return "done";
       }
       if (!first || first.clock >= nextEvent) {
         this.events.fireNext();
@@ -130,6 +142,7 @@ export class Cluster {
       }
       const limit = Math.min(nextEvent, Math.max(secondClock, first.clock + this.quantumNs));
       const outcome = first.advance(limit, this.pager);
+      if (outcome === "starved") return "starved";
       if (outcome === "waiting") {
         // only with no event left and no other process to run (else the limit is finite)
         throw new Error(`internal: process ${first.id} waits for a page that nothing will send`);
@@ -141,6 +154,7 @@ export class Cluster {
       } else if (outcome === "done") {
         first.phase = "done";
         first.finishedAt = first.clock;
+        first.events?.record(first.clock, EVENT_DONE, -1);
         this.updateShares();
       }
     }
@@ -160,6 +174,7 @@ export class Cluster {
       abandoned: false,
     };
     this.migrations.push(record);
+    proc.events?.record(proc.clock, EVENT_MIGRATE, -1, MIGRATE_DECISION);
     const ctx: MigrationContext = {
       proc,
       net: this.net,
@@ -176,6 +191,7 @@ export class Cluster {
       freeze: () => {
         proc.phase = "frozen";
         proc.frozenAt = proc.clock;
+        proc.events?.record(proc.clock, EVENT_MIGRATE, -1, MIGRATE_FREEZE);
         this.updateShares();
       },
       resume: (time) => {
@@ -186,12 +202,14 @@ export class Cluster {
           proc.node = dest;
           proc.clock = time;
           proc.phase = "remote";
+          proc.events?.record(time, EVENT_MIGRATE, -1, MIGRATE_RESUME);
           this.moving.delete(proc);
           this.updateShares();
         });
       },
-      abandon: () => {
+      abandon: (time) => {
         record.abandoned = true;
+        proc.events?.record(time, EVENT_MIGRATE, -1, MIGRATE_CALLED_OFF);
         this.moving.delete(proc);
       },
     };

@@ -4,10 +4,14 @@
 // simulated once and shared by every row.
 import { mechanisms } from "../migration/registry.js";
 import { policies } from "../policies/registry.js";
+import { isPolicyPath } from "../policies/module.js";
 import { migrationCalledOff, type Metrics } from "./metrics.js";
-import { optionsAccepted, resolveOptions, type RunOptions, type Scenario } from "./options.js";
+import { resolveOptions, type RunOptions, type Scenario } from "./options.js";
 import { preflight } from "./preflight.js";
-import { runScenario, scenarioWorkload } from "./simulate.js";
+import { runScenarios, scenarioWorkload, type ScenarioRun } from "./simulate.js";
+import type { Workload } from "../workloads/types.js";
+import type { EventSink } from "./event-log.js";
+import { withEventFile } from "./event-file.js";
 
 export interface CompareOptions extends Omit<RunOptions, "mechanism" | "policy" | "baselines"> {
   /** mechanisms to compare (default: every registered one) */
@@ -16,6 +20,14 @@ export interface CompareOptions extends Omit<RunOptions, "mechanism" | "policy" 
   policies?: string[];
   /** called after each row's simulation, with the number of rows (comparePairs) */
   onProgress?: (done: number, total: number, label: string) => void;
+}
+
+/** What compare() can add to the options. */
+export interface CompareExtras {
+  /** the events of every row: the path of a JSON Lines file (each line with the row as
+   * `scenario`, "mechanism/policy"; written atomically when every row succeeded), or
+   * each row's sink (undefined for none) */
+  events?: string | ((row: { mechanism: string; policy: string }) => EventSink | undefined);
 }
 
 /** The pair that defines demand paging, the baseline of "faults prevented". */
@@ -36,13 +48,14 @@ export interface Baselines {
  * oracleGapClosed is then left out rather than reported as a ratio of noise. */
 export const MIN_ORACLE_GAP = 0.01;
 
-/** The relative metrics of DESIGN section 4 for `m`, from baseline runs of the same
+/** The relative metrics (docs/model.md, "Metrics") for `m`, from baseline runs of the same
  * workload, network and migration point. */
 export function withBaselines(m: Metrics, b: Baselines): Metrics {
   if (migrationCalledOff(m)) return m;
   const out: Metrics = {
     ...m,
-    faultsPrevented: b.demand.remoteFaults > 0 ? 1 - m.remoteFaults / b.demand.remoteFaults : 0,
+    // a share of nothing is left out: with no remote fault under demand paging there is none to prevent
+    ...(b.demand.remoteFaults > 0 ? { faultsPrevented: 1 - m.remoteFaults / b.demand.remoteFaults } : {}),
     overheadVsFullCopy: m.runtimeNs / b.fullCopy.runtimeNs - 1,
   };
   if (b.oracle) {
@@ -56,31 +69,48 @@ export function withBaselines(m: Metrics, b: Baselines): Metrics {
 function checkNames(what: string, asked: string[] | undefined, known: Record<string, unknown>): string[] {
   const names = asked ?? Object.keys(known);
   for (const n of names) {
-    if (!(n in known)) throw new Error(`unknown ${what} "${n}" (known: ${Object.keys(known).join(", ")})`);
+    // a policy may also be the path of a user's module
+    if (!(n in known) && !(what === "policy" && isPolicyPath(n))) {
+      throw new Error(`unknown ${what} "${n}" (known: ${Object.keys(known).join(", ")})`);
+    }
   }
   if (names.length === 0) throw new Error(`no ${what === "policy" ? "policies" : `${what}s`} to compare (the list is empty)`);
   return names;
 }
 
+/** Why the options check refuses `o`, or undefined when it accepts it. */
+function refusal(o: RunOptions): string | undefined {
+  try {
+    resolveOptions({ ...o, baselines: false });
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
 /**
  * The mechanism/policy pairs compare() shows, in registry order, without running
- * anything. A mechanism that moves every page before the process resumes (not
- * `remotePaging`) never calls a policy, so it is shown with `none` only: every policy
- * would give the same numbers. Pairs the options check refuses (a policy tied to
- * another mechanism, a push order on a mechanism without one) are left out.
+ * anything: every pair the options check accepts (resolveOptions, the one rule of
+ * pushFor: a mechanism that moves every page before the process resumes takes policy
+ * none only; a push order goes with post-copy). When the selection leaves no pair at
+ * all, the reason for the first refused one is the error.
  */
 export function comparePairs(options: Omit<CompareOptions, "onProgress"> = {}): Array<{ mechanism: string; policy: string }> {
   const { mechanisms: mechAsked, policies: polAsked, ...runOptions } = options;
   const mechNames = checkNames("mechanism", mechAsked, mechanisms);
   const polNames = checkNames("policy", polAsked, policies);
+  // what is wrong with the shared options (not with a pair) is said as it is
+  resolveOptions({ ...runOptions, ...DEMAND, pushOrder: undefined, mechanismParams: {}, baselines: false });
   const pairs: Array<{ mechanism: string; policy: string }> = [];
+  let firstRefusal: string | undefined;
   for (const mechanism of mechNames) {
-    const candidates = polNames.filter((policy) => optionsAccepted({ ...runOptions, mechanism, policy }));
-    const shown = mechanisms[mechanism].remotePaging
-      ? candidates
-      : candidates.includes("none") ? ["none"] : candidates.slice(0, 1);
-    for (const policy of shown) pairs.push({ mechanism, policy });
+    for (const policy of polNames) {
+      const why = refusal({ ...runOptions, mechanism, policy });
+      if (why === undefined) pairs.push({ mechanism, policy });
+      else firstRefusal ??= why;
+    }
   }
+  if (pairs.length === 0) throw new Error(`nothing to compare: ${firstRefusal}`);
   return pairs;
 }
 
@@ -89,10 +119,48 @@ export function comparePairs(options: Omit<CompareOptions, "onProgress"> = {}): 
  * with faultsPrevented, overheadVsFullCopy and (when the oracle policy exists)
  * oracleGapClosed. The baselines are rows of the comparison, simulated once.
  */
-export async function compare(options: CompareOptions = {}): Promise<Metrics[]> {
+export async function compare(options: CompareOptions = {}, extras: CompareExtras = {}): Promise<Metrics[]> {
+  const events = extras.events;
+  if (typeof events === "string") {
+    return withEventFile(events, (file) =>
+      compareRows(options, ({ mechanism, policy }, process) => file.section().sink({ process, scenario: `${mechanism}/${policy}` })),
+    );
+  }
+  return compareRows(options, events);
+}
+
+async function compareRows(
+  options: CompareOptions,
+  sinkOf?: (row: { mechanism: string; policy: string }, workload: string) => EventSink | undefined,
+): Promise<Metrics[]> {
   const { onProgress, ...selection } = options;
-  const { mechanisms: _m, policies: _p, ...runOptions } = selection;
-  const pairs = comparePairs(selection);
+  const plan = await planCompare(selection, sinkOf);
+  const total = plan.pairs.length;
+  const label = `${total} rows side by side`;
+  const metrics = await runScenarios(plan.workload, plan.runs, {
+    onProgress: (fraction) => onProgress?.(Math.min(total, Math.floor(fraction * total)), total, label),
+  });
+  return plan.rows(metrics);
+}
+
+/** A comparison set up but not run: the scenarios to simulate (the rows, then any
+ * baseline that is no row), and how their metrics become the rows. */
+export interface ComparePlan {
+  pairs: Array<{ mechanism: string; policy: string }>;
+  workload: Workload;
+  runs: ScenarioRun[];
+  /** The rows, from the metrics of `runs` in their order. */
+  rows(metrics: Metrics[]): Metrics[];
+}
+
+/** What compare() runs, without running it: several plans on one workload can run side
+ * by side (reproduce runs the quiet and the busy network's rows of a kernel together). */
+export async function planCompare(
+  options: Omit<CompareOptions, "onProgress">,
+  sinkOf?: (row: { mechanism: string; policy: string }, workload: string) => EventSink | undefined,
+): Promise<ComparePlan> {
+  const { mechanisms: _m, policies: _p, ...runOptions } = options;
+  const pairs = comparePairs(options);
   // the shared settings; a push order or mechanism parameters apply to the rows that accept them
   const base: Scenario = {
     ...resolveOptions({ ...runOptions, ...DEMAND, pushOrder: undefined, mechanismParams: {}, baselines: false }),
@@ -102,32 +170,35 @@ export async function compare(options: CompareOptions = {}): Promise<Metrics[]> 
   preflight(base);
   const workload = await scenarioWorkload(base);
 
-  const runs = new Map<string, Metrics>();
+  // each row once, with its event sink; the baselines are rows when they can be
+  const runs: ScenarioRun[] = [];
+  const index = new Map<string, number>();
   const key = (mechanism: string, policy: string) => `${mechanism}/${policy}`;
-  const run = async (mechanism: string, policy: string): Promise<Metrics> => {
+  const row = (mechanism: string, policy: string, events?: EventSink): number => {
     const k = key(mechanism, policy);
-    let m = runs.get(k);
-    if (!m) {
-      m = await runScenario({ ...base, mechanism, policy }, workload);
-      runs.set(k, m);
+    let i = index.get(k);
+    if (i === undefined) {
+      i = runs.push({ scenario: { ...base, mechanism, policy }, extras: { events } }) - 1;
+      index.set(k, i);
     }
-    return m;
+    return i;
   };
-  for (let i = 0; i < pairs.length; i++) {
-    await run(pairs[i].mechanism, pairs[i].policy);
-    onProgress?.(i + 1, pairs.length, key(pairs[i].mechanism, pairs[i].policy));
-  }
-
+  const rowAt = pairs.map((p) => row(p.mechanism, p.policy, sinkOf?.(p, base.workload)));
   // baselines run with their mechanism's defaults (no push order, no parameters), as in simulate()
   const plain = base.pushOrder === undefined && Object.keys(base.mechanismParams).length === 0;
-  const baseline = (mechanism: string, policy: string): Promise<Metrics> =>
-    plain
-      ? run(mechanism, policy)
-      : runScenario({ ...base, mechanism, policy, pushOrder: undefined, mechanismParams: {} }, workload);
-  const baselines: Baselines = {
-    demand: await baseline(DEMAND.mechanism, DEMAND.policy),
-    fullCopy: await baseline(FULL_COPY.mechanism, FULL_COPY.policy),
+  const baseline = (mechanism: string, policy: string): number =>
+    plain ? row(mechanism, policy) : runs.push({ scenario: { ...base, mechanism, policy, pushOrder: undefined, mechanismParams: {} } }) - 1;
+  const demand = baseline(DEMAND.mechanism, DEMAND.policy);
+  const fullCopy = baseline(FULL_COPY.mechanism, FULL_COPY.policy);
+  const oracle = ORACLE_POLICY in policies ? baseline(DEMAND.mechanism, ORACLE_POLICY) : undefined;
+  return {
+    pairs,
+    workload,
+    runs,
+    rows(m) {
+      const baselines: Baselines = { demand: m[demand], fullCopy: m[fullCopy] };
+      if (oracle !== undefined) baselines.oracle = m[oracle];
+      return rowAt.map((i) => withBaselines(m[i], baselines));
+    },
   };
-  if (ORACLE_POLICY in policies) baselines.oracle = await baseline(DEMAND.mechanism, ORACLE_POLICY);
-  return pairs.map(({ mechanism, policy }) => withBaselines(runs.get(key(mechanism, policy))!, baselines));
 }

@@ -1,22 +1,22 @@
 // A time-ordered event queue (binary heap). Ties break by insertion order, so a run
 // is deterministic.
 
-interface Entry {
+/** What the heap orders: by time, then by `seq` (the caller numbers entries in the
+ * order they are added). */
+export interface Timed {
   time: number;
   seq: number;
-  fire: () => void;
 }
 
-export class EventQueue {
-  private heap: Entry[] = [];
-  private seq = 0;
+/** A binary min-heap of timed entries. */
+export class TimeHeap<E extends Timed> {
+  private readonly heap: E[] = [];
 
   get size(): number {
     return this.heap.length;
   }
 
-  at(time: number, fire: () => void): void {
-    const e = { time, seq: this.seq++, fire };
+  push(e: E): void {
     const h = this.heap;
     h.push(e);
     let i = h.length - 1;
@@ -33,8 +33,8 @@ export class EventQueue {
     return this.heap.length ? this.heap[0].time : Infinity;
   }
 
-  /** Removes the earliest event and runs it. */
-  fireNext(): void {
+  /** Removes and returns the earliest entry (the heap must not be empty). */
+  pop(): E {
     const h = this.heap;
     const top = h[0];
     const last = h.pop()!;
@@ -51,10 +51,36 @@ export class EventQueue {
       }
       h[i] = last;
     }
-    top.fire();
+    return top;
   }
 }
 
-function before(a: Entry, b: Entry): boolean {
+function before(a: Timed, b: Timed): boolean {
   return a.time < b.time || (a.time === b.time && a.seq < b.seq);
+}
+
+interface Entry extends Timed {
+  fire: () => void;
+}
+
+export class EventQueue {
+  private readonly heap = new TimeHeap<Entry>();
+  private seq = 0;
+
+  get size(): number {
+    return this.heap.size;
+  }
+
+  at(time: number, fire: () => void): void {
+    this.heap.push({ time, seq: this.seq++, fire });
+  }
+
+  peekTime(): number {
+    return this.heap.peekTime();
+  }
+
+  /** Removes the earliest event and runs it. */
+  fireNext(): void {
+    this.heap.pop().fire();
+  }
 }

@@ -1,4 +1,4 @@
-// The metrics every run reports (DESIGN section 4), read off a finished process.
+// The metrics every run reports (docs/model.md, "Metrics"), read off a finished process.
 import {
   C_ACCESSES, C_FAULT_STALL_NS, C_LATE_PREFETCHES, C_LATE_STALL_NS, C_PREFETCHED,
   C_PUSHED, C_RECORDS, C_REMOTE_FAULTS, C_USEFUL_PREFETCHES, C_USEFUL_PUSHES, C_ZERO_FILLS,
@@ -44,7 +44,8 @@ export interface Metrics {
   /** what the mechanism reports of itself: pre-copy's rounds, sentPages, resentPages,
    * pagesAtFreeze; a push's pushDoneNs (last pushed page in) */
   mechanismStats?: Record<string, number>;
-  /** 1 - remoteFaults / remoteFaults(lightweight + none); needs baselines */
+  /** 1 - remoteFaults / remoteFaults(lightweight + none); needs baselines, and left out
+   * when demand paging had no remote fault (nothing to prevent) */
   faultsPrevented?: number;
   /** runtime / runtime(full-copy) - 1; needs baselines */
   overheadVsFullCopy?: number;

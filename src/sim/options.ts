@@ -1,20 +1,34 @@
 // Run options: what `ampom run`, `simulate()` and sweep configs accept, checked once
 // here with messages that name the option and say what is accepted.
+import { existsSync } from "node:fs";
 import { z } from "zod";
-import { mechanismParams, mechanisms, pushFor } from "../migration/registry.js";
+import { defaultPolicyFor, mechanismParams, mechanisms, pushFor } from "../migration/registry.js";
 import { networkPresets, type NetworkPreset } from "../network/presets.js";
-import { policies } from "../policies/registry.js";
+import { policies, pushInfo } from "../policies/registry.js";
+import { checkPolicyModule, isPolicyPath, type PolicyModule } from "../policies/module.js";
 import { parseDuration, parseRate, parseSize } from "../util/units.js";
 import type { CoreKind } from "../core/types.js";
 import { LINK_DISCIPLINES, type LinkDiscipline } from "../network/network.js";
 
-/** Default interval of the accessed-bit scans at home. A scan reads and clears the
- * accessed bit of each of the process's page-table entries: about 65,000 for 256 MiB,
- * tens of microseconds, under 1% of a CPU every 10 ms. Its cost is not charged to the
- * process. */
-export const DEFAULT_SCAN_INTERVAL = "10ms";
+/** Default interval of the accessed-bit scans at home: "auto", the interval at which
+ * the scanner takes about 1% of a CPU. A scan reads and clears the accessed bit of each
+ * of the process's page-table entries, about 10 ns a page with the TLB flush amortised
+ * over the batch (an estimate for a 2008-2026 x86 core), so the interval is 1 us per
+ * page: 0.4 ms for a 400-page program, 16 ms at 64 MiB, 65 ms at 256 MiB. A fixed
+ * interval would give small processes no information at all and large ones a scanner
+ * that costs too much. The cost is not charged to the process. */
+export const DEFAULT_SCAN_INTERVAL = "auto";
+/** Scan interval per page of the address space, under "auto". */
+export const AUTO_SCAN_NS_PER_PAGE = 1000;
 /** Shortest scan interval accepted: windows are counted in 32 bits. */
 const MIN_SCAN_INTERVAL_NS = 1000;
+
+/** The scan interval a process of `pages` pages gets under "auto". */
+export function autoScanInterval(pages: number): number {
+  return Math.max(MIN_SCAN_INTERVAL_NS, pages * AUTO_SCAN_NS_PER_PAGE);
+}
+import { CPU_MODELS, TRACE_CPU_NS, kernelCpuNs, type CpuModel } from "../workloads/hpcc/cpu.js";
+import { workloads } from "../workloads/registry.js";
 
 const sizeLike = z.union([z.number(), z.string()]);
 
@@ -23,7 +37,10 @@ export const runOptionsSchema = z
     workload: z.string().min(1).default("stream"),
     memory: sizeLike.default("64MiB"),
     mechanism: z.string().default("lightweight"),
-    policy: z.string().default("ampom"),
+    /** a built-in policy's name, the path of a policy module, or a module object; by
+     * default ampom, or none with a mechanism that moves every page before the resume
+     * (defaultPolicyFor) */
+    policy: z.union([z.string().min(1), z.custom<PolicyModule>((v) => typeof v === "object" && v !== null, "expected a policy name, a module path or a policy module object")]).optional(),
     network: z.string().default("gige-2008"),
     bandwidth: sizeLike.optional(),
     latency: sizeLike.optional(),
@@ -44,7 +61,10 @@ export const runOptionsSchema = z
     core: z.enum(["wasm", "reference"]).default("wasm"),
     baselines: z.boolean().default(true),
     pageSize: z.number().int().min(512).max(1 << 21).default(4096),
-    cpuNsPerAccess: z.number().positive().default(1),
+    /** the CPU the built-in HPCC kernels' time per access is calibrated for */
+    cpu: z.enum(CPU_MODELS as [CpuModel, ...CpuModel[]]).default("2008"),
+    /** time per access; overrides `cpu` (default: the kernel's calibration, else TRACE_CPU_NS) */
+    cpuNsPerAccess: z.number().positive().optional(),
     eagerPages: z.number().int().min(0).max(64).default(3),
     workingSet: z.number().gt(0).max(1).default(1),
     iterations: z.number().int().positive().optional(),
@@ -67,7 +87,10 @@ export interface Scenario {
   workload: string;
   memoryBytes: number;
   mechanism: string;
+  /** a built-in policy's name, a policy module's path, or a module object's name */
   policy: string;
+  /** the module object given in place of a name (library use) */
+  policyModule?: PolicyModule;
   network: NetworkPreset;
   background: number;
   link: LinkDiscipline;
@@ -80,12 +103,14 @@ export interface Scenario {
   core: CoreKind;
   baselines: boolean;
   pageSize: number;
+  cpu: CpuModel;
   cpuNsPerAccess: number;
   eagerPages: number;
   workingSet: number;
   iterations?: number;
   historyLength: number;
-  scanIntervalNs: number;
+  /** the accessed-bit scan interval, or undefined for "auto" (autoScanInterval) */
+  scanIntervalNs?: number;
   chunkRecords: number;
   policyParams: Record<string, number>;
   /** post-copy's push order as given (--push-order); a push policy's order is added
@@ -106,6 +131,37 @@ function cliFlag(path: PropertyKey[]): string {
   return ` (--${renamed[name] ?? name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())})`;
 }
 
+/** Options that shape a generated workload and mean nothing to a recorded trace, whose
+ * records, footprint and address space are its own (the library's names, with the
+ * command line's). A trace given any of them is refused rather than silently run
+ * without them: a sweep or a script that varies them over a trace would otherwise
+ * report identical runs as different ones. */
+export const GENERATOR_OPTIONS: ReadonlyArray<[keyof RunOptions, string]> = [
+  ["memory", "--memory"],
+  ["workingSet", "--working-set"],
+  ["iterations", "--iterations"],
+  ["seed", "--seed"],
+  ["cpu", "--cpu"],
+];
+
+/** True when `workload` names a generated (built-in) workload rather than a trace file. */
+export function isGeneratedWorkload(workload: string): boolean {
+  return Object.prototype.hasOwnProperty.call(workloads, workload);
+}
+
+/** Refuses generator-only options on a trace, naming every one given. */
+function checkWorkloadKind(input: RunOptions, workload: string): void {
+  // a name that is neither built in nor a file is refused later, as unknown (preflight)
+  if (isGeneratedWorkload(workload) || !existsSync(workload)) return;
+  const given = GENERATOR_OPTIONS.filter(([name]) => (input as Record<string, unknown>)[name] !== undefined);
+  if (given.length === 0) return;
+  const names = given.map(([name, flag]) => `${name} (${flag})`).join(", ");
+  throw new Error(
+    `option${given.length > 1 ? "s" : ""} ${names}: ${given.length > 1 ? "apply" : "applies"} to generated workloads only; ` +
+      `workload ${workload} is a trace, whose records and footprint are its own (leave ${given.length > 1 ? "them" : "it"} out)`,
+  );
+}
+
 export function resolveOptions(input: RunOptions): Scenario {
   const parsed = runOptionsSchema.safeParse(input);
   if (!parsed.success) {
@@ -117,18 +173,30 @@ export function resolveOptions(input: RunOptions): Scenario {
   }
   const o = parsed.data;
   oneOf("mechanism", o.mechanism, mechanisms);
-  oneOf("policy", o.policy, policies);
+  let policy: string;
+  let policyModule: PolicyModule | undefined;
+  checkWorkloadKind(input, o.workload);
+  if (o.policy === undefined) {
+    policy = defaultPolicyFor(o.mechanism);
+  } else if (typeof o.policy !== "string") {
+    policyModule = checkPolicyModule(o.policy, "given as option policy");
+    policy = policyModule.name ?? "custom";
+  } else {
+    policy = o.policy;
+    if (!isPolicyPath(policy)) oneOf("policy", policy, policies);
+  }
   oneOf("network", o.network, networkPresets);
-  pushFor(o.mechanism, policies[o.policy], o.pushOrder);
+  // the one mechanism x policy rule; a module's policy pulls pages, only built-in push policies push
+  pushFor(o.mechanism, { ...pushInfo(policy), module: policyModule !== undefined || isPolicyPath(policy) }, o.pushOrder);
   mechanismParams(mechanisms[o.mechanism], o.mechanismParams);
   const preset = { ...networkPresets[o.network] };
   if (o.bandwidth !== undefined) preset.bandwidthBps = parseRate("bandwidth", o.bandwidth);
   if (o.latency !== undefined) preset.latencyNs = parseDuration("latency", o.latency);
   if (!(preset.bandwidthBps > 0)) throw new Error(`option bandwidth: must be positive, got ${preset.bandwidthBps}`);
   if (!(preset.latencyNs >= 0)) throw new Error(`option latency: must not be negative, got ${preset.latencyNs}`);
-  const scanIntervalNs = parseDuration("option scanInterval (--scan-interval)", o.scanInterval);
-  if (!(scanIntervalNs >= MIN_SCAN_INTERVAL_NS)) {
-    throw new Error(`option scanInterval (--scan-interval): must be at least 1us, got ${o.scanInterval}`);
+  const scanIntervalNs = o.scanInterval === "auto" ? undefined : parseDuration("option scanInterval (--scan-interval)", o.scanInterval);
+  if (scanIntervalNs !== undefined && !(scanIntervalNs >= MIN_SCAN_INTERVAL_NS)) {
+    throw new Error(`option scanInterval (--scan-interval): must be auto or at least 1us, got ${o.scanInterval}`);
   }
   if (o.faultTrap !== undefined) preset.faultTrapNs = parseDuration("option faultTrap (--fault-trap)", o.faultTrap);
   if (o.zeroFill !== undefined) preset.zeroFillNs = parseDuration("option zeroFill (--zero-fill)", o.zeroFill);
@@ -141,7 +209,8 @@ export function resolveOptions(input: RunOptions): Scenario {
     workload: o.workload,
     memoryBytes,
     mechanism: o.mechanism,
-    policy: o.policy,
+    policy,
+    ...(policyModule ? { policyModule } : {}),
     network: preset,
     background: o.background,
     link: o.link,
@@ -152,12 +221,13 @@ export function resolveOptions(input: RunOptions): Scenario {
     core: o.core,
     baselines: o.baselines,
     pageSize: o.pageSize,
-    cpuNsPerAccess: o.cpuNsPerAccess,
+    cpu: o.cpu,
+    cpuNsPerAccess: o.cpuNsPerAccess ?? kernelCpuNs(o.workload, o.cpu) ?? TRACE_CPU_NS,
     eagerPages: o.eagerPages,
     workingSet: o.workingSet,
     iterations: o.iterations,
     historyLength: o.historyLength,
-    scanIntervalNs,
+    ...(scanIntervalNs !== undefined ? { scanIntervalNs } : {}),
     chunkRecords: o.chunkRecords,
     policyParams: o.policyParams,
     pushOrder: o.pushOrder,
@@ -174,4 +244,21 @@ export function optionsAccepted(o: RunOptions): boolean {
   } catch {
     return false;
   }
+}
+
+/** The memory a run's metrics report: the size given for a generated workload, a
+ * trace's own footprint (its address space, pageCount pages) for a trace. */
+export function footprintBytes(s: Pick<Scenario, "workload" | "memoryBytes">, workload: { pageCount: number; pageSize: number }): number {
+  return isGeneratedWorkload(s.workload) ? s.memoryBytes : workload.pageCount * workload.pageSize;
+}
+
+/** The options a run used, as the library names them, every default filled in (a
+ * generated workload's options left out for a trace, which takes none): what a JSON
+ * result's provenance records. */
+export function optionsUsed(input: RunOptions): Record<string, unknown> {
+  const o = runOptionsSchema.parse(input);
+  const policy = o.policy === undefined ? defaultPolicyFor(o.mechanism) : typeof o.policy === "string" ? o.policy : (o.policy.name ?? "custom");
+  const used: Record<string, unknown> = { ...o, policy };
+  if (!isGeneratedWorkload(o.workload)) for (const [name] of GENERATOR_OPTIONS) delete used[name];
+  return used;
 }

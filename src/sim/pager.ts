@@ -13,7 +13,7 @@ import { KIND_REPLY, STOP_FAULT } from "../core/abi.js";
 import type { Scheduler, UplinkArbiter } from "../network/arbiter.js";
 import type { Network } from "../network/network.js";
 import type { NetworkPreset } from "../network/presets.js";
-import { EVENT_FAULT, EVENT_PREFETCH } from "./event-log.js";
+import { EVENT_ARRIVAL, EVENT_FAULT, EVENT_PREFETCH } from "./event-log.js";
 import type { ProcessRun, RequestServer } from "./process.js";
 
 /** A process's prefetch pages waiting for their turn on the link (`priority`). */
@@ -64,9 +64,9 @@ export class Pager implements RequestServer {
       bytes.prefetch += prefetched;
       bytes.total += prefetched;
     }
-    const log = proc.eventLog;
-    if (log) {
-      for (let i = 0; i < n; i++) log.record(sentAt, v.requests[i], isFault && i === 0 ? EVENT_FAULT : EVENT_PREFETCH);
+    const events = proc.events;
+    if (events) {
+      for (let i = 0; i < n; i++) events.record(sentAt, isFault && i === 0 ? EVENT_FAULT : EVENT_PREFETCH, v.requests[i]);
     }
     const pages = v.requests.slice(0, n);
     proc.core.answerRequests(n);
@@ -81,6 +81,12 @@ export class Pager implements RequestServer {
       for (let i = 0; i < together; i++) {
         v.deliverPages[i] = pages[i];
         v.deliverTimes[i] = this.net.send(proc.home, proc.node, now, this.message);
+      }
+      const events = proc.events;
+      if (events) {
+        for (let i = 0; i < together; i++) {
+          events.record(v.deliverTimes[i], EVENT_ARRIVAL, pages[i], isFault && i === 0 ? EVENT_FAULT : EVENT_PREFETCH);
+        }
       }
       proc.core.deliver(together, KIND_REPLY);
     }
@@ -98,6 +104,7 @@ export class Pager implements RequestServer {
       const v = proc.views;
       v.deliverPages[0] = queue.pages[queue.next++];
       v.deliverTimes[0] = this.net.send(proc.home, proc.node, t, this.message);
+      proc.events?.record(v.deliverTimes[0], EVENT_ARRIVAL, v.deliverPages[0], EVENT_PREFETCH);
       proc.core.deliver(1, KIND_REPLY);
       if (queue.next < queue.pages.length) {
         this.arbiter.request(proc.home, proc.node, t, turn);

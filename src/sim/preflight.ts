@@ -8,19 +8,29 @@ import { workloads } from "../workloads/registry.js";
 import type { Workload } from "../workloads/types.js";
 import { CapacityError } from "../core/types.js";
 import { openAmtWorkload, sniffTrace } from "../trace/open.js";
+import { traceInputBytes } from "../trace/amt-codec.js";
+import type { AmtHeader } from "../trace/amt.js";
 import type { Scenario } from "./options.js";
+import { CORE_BYTES_PER_PAGE } from "../core/abi.js";
 
 const WASM_MEMORY_BYTES = 2 ** 32;
 /** Room the core keeps besides the page tables (fixed tables, scratch): the same
  * allowance the reference core's init() uses, which is the tighter of the two cores. */
 const FIXED_BYTES = 2 ** 21;
-/** Bytes a page costs in the core: one state byte and one f64 arrival time. */
-const BYTES_PER_PAGE = 9;
-const BYTES_PER_CHUNK_RECORD = 9;
+/** A chunk record: page, gap and flags (9 bytes), and its share of the trace input area
+ * where amt v2 blocks are read (amt-codec.ts traceInputBytes). */
+function chunkBytes(chunkRecords: number): number {
+  return 9 * chunkRecords + traceInputBytes(chunkRecords);
+}
+
+/** Bytes of a core's memory for `pages` pages and a chunk of `chunkRecords` records. */
+export function coreBytes(pages: number, chunkRecords: number): number {
+  return FIXED_BYTES + chunkBytes(chunkRecords) + pages * CORE_BYTES_PER_PAGE;
+}
 
 /** The most pages a core can hold with a chunk of `chunkRecords` records. */
 export function maxCorePages(chunkRecords: number): number {
-  return Math.floor((WASM_MEMORY_BYTES - FIXED_BYTES - chunkRecords * BYTES_PER_CHUNK_RECORD) / BYTES_PER_PAGE);
+  return Math.floor((WASM_MEMORY_BYTES - coreBytes(0, chunkRecords)) / CORE_BYTES_PER_PAGE);
 }
 
 export function capacityMessage(pages: number, s: Pick<Scenario, "pageSize" | "chunkRecords">): string {
@@ -55,7 +65,10 @@ export function preflight(s: Scenario): void {
   // damaged file, or the wrong page size, is refused before anything runs
   if (sniffTrace(s.workload) === "amt") {
     const w = openAmtWorkload(s.workload, s.pageSize);
-    if (w.pageCount > maxCorePages(s.chunkRecords)) throw new Error(`workload ${s.workload}: the trace has ${capacityMessage(w.pageCount, s)}`);
+    // an amt v2 trace is decoded inside the core, whose chunk then holds a whole block
+    const header = (w as { header?: AmtHeader }).header;
+    const chunkRecords = Math.max(s.chunkRecords, header?.version === 2 ? header.blockRecords : 0);
+    if (w.pageCount > maxCorePages(chunkRecords)) throw new Error(`workload ${s.workload}: the trace has ${capacityMessage(w.pageCount, { ...s, chunkRecords })}`);
   }
 }
 

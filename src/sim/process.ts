@@ -8,9 +8,11 @@ import {
 } from "../core/abi.js";
 import type { CoreViews, SimCore } from "../core/types.js";
 import type { NodeId } from "../network/network.js";
-import type { RecordStream, Workload } from "../workloads/types.js";
+import type { Workload } from "../workloads/types.js";
 import { emptyBytes, type BytesMoved } from "./bytes.js";
-import type { EventLog } from "./event-log.js";
+import type { EventSink } from "./event-log.js";
+import type { ProcessEvents } from "./event-order.js";
+import { FEED_WAIT, SharedRecords, type RecordFeed } from "./shared-records.js";
 
 export type Phase = "home" | "frozen" | "remote" | "done";
 
@@ -28,6 +30,9 @@ export interface ProcessSetup {
   /** interval of the accessed-bit scans at home, ns */
   scanIntervalNs: number;
   chunkRecords: number;
+  /** where the records come from when several scenarios share one stream
+   * (SharedRecords.join()); by default the workload's own stream */
+  feed?: RecordFeed;
   /** a policy that runs in the host (policyId is POLICY_EXTERNAL), made from the core's
    * views: the core stops at each of its hooks and the host calls it */
   hostPolicy?: (views: CoreViews) => HostPolicyHooks;
@@ -70,9 +75,12 @@ export class ProcessRun {
   /** figures the migration mechanism reports (pre-copy rounds, push end) */
   readonly mechanismStats: Record<string, number> = {};
   finishedAt = NaN;
-  /** when set, the pager records faults and prefetch requests here (fault timeline) */
-  eventLog?: EventLog;
-  private readonly stream: RecordStream;
+  /** where this process's events go (set before Cluster.add; off when undefined) */
+  sink?: EventSink;
+  /** what the host's code records events through: set by Cluster.add when there is a
+   * sink, undefined otherwise (checked once per batch, never per record) */
+  events?: ProcessEvents;
+  private readonly feed: RecordFeed;
   private readonly chunkRecords: number;
   private readonly hostPolicy?: HostPolicyHooks;
 
@@ -90,7 +98,17 @@ export class ProcessRun {
     if (s.historyLength < 1 || s.historyLength > HISTORY_CAP) {
       throw new Error(`history length ${s.historyLength} is outside 1..${HISTORY_CAP}`);
     }
-    this.views = s.core.init(w.pageCount, s.chunkRecords);
+    // the feed sets the chunk's size (a stream the core decodes itself, amt v2, needs a
+    // whole block); the host still hands the core at most chunkRecords records at a time
+    let own: SharedRecords | undefined;
+    this.feed = s.feed ?? (own = new SharedRecords(w, s.chunkRecords)).join();
+    try {
+      this.views = s.core.init(w.pageCount, this.feed.capacity);
+    } catch (err) {
+      own?.close();
+      throw err;
+    }
+    this.feed.bind(s.core, this.views);
     const p = this.views.params;
     p[P_CPU_NS] = s.cpuNsPerAccess;
     p[P_TRAP_NS] = s.faultTrapNs;
@@ -107,7 +125,6 @@ export class ProcessRun {
     });
     s.core.reset();
     this.hostPolicy = s.hostPolicy?.(this.views);
-    this.stream = w.open();
   }
 
   get clock(): number {
@@ -120,8 +137,9 @@ export class ProcessRun {
   /** Replays records until the clock reaches `limit` or it has sent requests ("limit":
    * either way the caller picks the next limit), the migration point
    * ("migration-point"), or the end of the workload ("done"); "waiting" when it waits
-   * for a page that nothing in sight will send. */
-  advance(limit: number, server: RequestServer): "limit" | "migration-point" | "done" | "waiting" {
+   * for a page that nothing in sight will send; "starved" when its next records are
+   * not ready (a shared stream whose other scenarios still replay theirs). */
+  advance(limit: number, server: RequestServer): "limit" | "migration-point" | "done" | "waiting" | "starved" {
     const c = this.views.counters;
     for (;;) {
       if (c[C_CURSOR] >= c[C_CHUNK_LEN]) {
@@ -130,17 +148,9 @@ export class ProcessRun {
           room = Math.min(room, this.migrateAtRecord - this.fed);
           if (room <= 0) return "migration-point";
         }
-        const n = this.stream.fill(this.views.chunkPages, this.views.chunkGaps, this.views.chunkFlags, room);
-        if (n === 0) {
-          this.stream.close?.();
-          return "done";
-        }
-        // every page id must lie inside the address space (the cores index tables
-        // with it): the core checks the chunk in one pass before replaying it
-        const bad = this.core.firstBadRecord(n);
-        if (bad < n) throw this.badPage(bad);
-        c[C_CHUNK_LEN] = n;
-        c[C_CURSOR] = 0;
+        const n = this.feed.next(room);
+        if (n === 0) return "done";
+        if (n === FEED_WAIT) return "starved";
         this.fed += n;
       }
       const stop = this.core.run(limit);
@@ -183,12 +193,5 @@ export class ProcessRun {
   /** Pending requests after a stop: the core's request list. */
   requestCount(): number {
     return this.views.counters[C_REQUESTS];
-  }
-
-  /** The error for record `at` of the chunk just filled (not yet counted in `fed`). */
-  private badPage(at: number): Error {
-    return new Error(
-      `workload ${this.workload.name}: record ${this.fed + at} names page ${this.views.chunkPages[at]}, outside its ${this.workload.pageCount} pages`,
-    );
   }
 }

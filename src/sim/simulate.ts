@@ -5,22 +5,25 @@ import { createCore, releaseCore } from "../core/index.js";
 import { mechanismParams, mechanisms, pushFor } from "../migration/registry.js";
 import { withBaselines } from "./compare.js";
 import { Network } from "../network/network.js";
-import { policies, policyParamVector } from "../policies/registry.js";
+import { policies, policyParamVector, pushInfo } from "../policies/registry.js";
 import { openWorkload } from "../workloads/index.js";
 import type { Workload } from "../workloads/types.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
-import { resolveOptions, type RunOptions, type Scenario } from "./options.js";
-import type { EventLog } from "./event-log.js";
+import { autoScanInterval, footprintBytes, resolveOptions, type RunOptions, type Scenario } from "./options.js";
+import type { EventSink } from "./event-log.js";
+import { withEventFile } from "./event-file.js";
 import { ProcessRun, type HostPolicyHooks, type ProcessSetup } from "./process.js";
-import { guardCore, preflight } from "./preflight.js";
+import { coreBytes, guardCore, preflight } from "./preflight.js";
+import { runLockstep, SharedRecords, type RecordFeed, type Resumable } from "./shared-records.js";
 import type { CoreViews, SimCore } from "../core/types.js";
 import { POLICY_EXTERNAL } from "../core/abi.js";
+import { bindPolicyModule, isPolicyPath, loadPolicyModule, modulePolicyParams } from "../policies/module.js";
 
 /** What runScenario() can add to a scenario beyond its options. */
 export interface RunExtras {
-  /** records the faults and prefetch requests (off by default) */
-  eventLog?: EventLog;
+  /** where the process's events go (off by default): an EventLog, a file's sink */
+  events?: EventSink;
   /** a policy the host runs (a user's module) in place of the scenario's policy in the
    * core; made once the process's core views exist */
   hostPolicy?: (views: CoreViews) => HostPolicyHooks;
@@ -48,34 +51,65 @@ function migrationRecord(s: Scenario, workload: Workload): number | null {
   return s.migrateAtTimeNs === undefined ? Math.floor(s.migrateAt * workload.records) : null;
 }
 
+/** How a scenario's policy runs: its core id and parameter vector, or (a user's module)
+ * hooks the host calls. */
+export interface PolicyRunner {
+  id: number;
+  params: number[];
+  hostPolicy?: (views: CoreViews) => HostPolicyHooks;
+}
+
+/** The scenario's policy, loading a module it names (once per process). */
+export async function policyRunner(s: Scenario, workload: Workload): Promise<PolicyRunner> {
+  if (s.policyModule || isPolicyPath(s.policy)) {
+    const mod = s.policyModule ?? (await loadPolicyModule(s.policy));
+    const params = modulePolicyParams(mod, s.policy, s.policyParams);
+    return {
+      id: POLICY_EXTERNAL,
+      params: [],
+      hostPolicy: (views) => bindPolicyModule(mod, s.policy, params, workload.regions, views),
+    };
+  }
+  const info = policies[s.policy];
+  return { id: info.id, params: policyParamVector(info, s.policyParams) };
+}
+
 /** The process a scenario describes, on `core`, starting at node `home`. */
 export function processSetup(
   s: Scenario,
   workload: Workload,
   core: SimCore,
+  policy: PolicyRunner,
   where: { id: number; home: number; migrateAtRecord: number | null },
-  hostPolicy?: RunExtras["hostPolicy"],
 ): ProcessSetup {
-  const policy = policies[s.policy];
   return {
     ...where,
     workload,
     core,
-    policyId: hostPolicy ? POLICY_EXTERNAL : policy.id,
-    policyParams: hostPolicy ? [] : policyParamVector(policy, s.policyParams),
-    hostPolicy,
+    policyId: policy.id,
+    policyParams: policy.params,
+    hostPolicy: policy.hostPolicy,
     cpuNsPerAccess: s.cpuNsPerAccess,
     faultTrapNs: s.network.faultTrapNs,
     zeroFillNs: s.network.zeroFillNs,
     historyLength: s.historyLength,
-    scanIntervalNs: s.scanIntervalNs,
+    scanIntervalNs: s.scanIntervalNs ?? autoScanInterval(workload.pageCount),
     chunkRecords: s.chunkRecords,
   };
 }
 
-/** Exactly one simulation of `s` on `workload`: home node 0, destination node 1. */
-export async function runScenario(s: Scenario, workload: Workload, extras: RunExtras = {}): Promise<Metrics> {
-  const policy = policies[s.policy];
+/** A scenario set up on its core: its cluster loop (resumable, shared-records.ts), and
+ * the metrics once it has run. */
+interface PreparedRun {
+  loop: Resumable;
+  /** The metrics of the finished run; gives the core back. */
+  finish(): Metrics;
+}
+
+/** Sets up one simulation of `s` on `workload` (home node 0, destination node 1) reading
+ * its records from `feed`. */
+async function prepareScenario(s: Scenario, workload: Workload, extras: RunExtras, feed: RecordFeed): Promise<PreparedRun> {
+  const policy = pushInfo(s.policy);
   const core = await createCore(s.core);
   const net = new Network(
     2,
@@ -89,10 +123,11 @@ export async function runScenario(s: Scenario, workload: Workload, extras: RunEx
   );
   const cluster = new Cluster(net, s.network, s.pageSize);
   const migrateAtRecord = migrationRecord(s, workload);
-  const proc = guardCore(s, workload, () =>
-    new ProcessRun(processSetup(s, workload, core, { id: 0, home: 0, migrateAtRecord }, extras.hostPolicy)),
-  );
-  proc.eventLog = extras.eventLog;
+  const runner: PolicyRunner = extras.hostPolicy
+    ? { id: POLICY_EXTERNAL, params: [], hostPolicy: extras.hostPolicy }
+    : await policyRunner(s, workload);
+  const proc = guardCore(s, workload, () => new ProcessRun({ ...processSetup(s, workload, core, runner, { id: 0, home: 0, migrateAtRecord }), feed }));
+  proc.sink = extras.events;
   const mechanism = mechanisms[s.mechanism];
   cluster.add(proc, {
     mechanism,
@@ -104,36 +139,183 @@ export async function runScenario(s: Scenario, workload: Workload, extras: RunEx
   const at = s.migrateAtTimeNs;
   // a time trigger: the decision comes at that time if the process still runs at home
   if (at !== undefined) cluster.events.at(at, () => void cluster.migrate(proc, 1, "time"));
-  guardCore(s, workload, () => cluster.run());
-  const metrics = readMetrics(proc, {
-    workload: s.workload,
-    mechanism: s.mechanism,
-    policy: s.policy,
-    network: s.network.name,
-    link: s.link,
-    core: s.core,
-    seed: s.seed,
-    memoryBytes: s.memoryBytes,
-  });
-  releaseCore(core);
-  return metrics;
+  return {
+    loop: { run: () => guardCore(s, workload, () => cluster.run()) },
+    finish() {
+      const metrics = readMetrics(proc, {
+        workload: s.workload,
+        mechanism: s.mechanism,
+        policy: s.policy,
+        network: s.network.name,
+        link: s.link,
+        core: s.core,
+        seed: s.seed,
+        memoryBytes: footprintBytes(s, workload),
+      });
+      releaseCore(core);
+      return metrics;
+    },
+  };
+}
+
+/** Exactly one simulation of `s` on `workload`: home node 0, destination node 1. */
+export async function runScenario(s: Scenario, workload: Workload, extras: RunExtras = {}): Promise<Metrics> {
+  return (await runScenarios(workload, [{ scenario: s, extras }]))[0];
+}
+
+/** One scenario of a runScenarios() call. */
+export interface ScenarioRun {
+  scenario: Scenario;
+  extras?: RunExtras;
+}
+
+/** Memory the cores of scenarios run side by side may take together: past it they run
+ * in several groups (each still reading the workload once). */
+export const SHARED_CORES_BYTES = 1 << 30;
+
+/** Whether runScenarios() shares one record stream among its scenarios. Off (each
+ * scenario reads the workload alone, one after another) only to measure what sharing
+ * buys (the bench) and to check it changes nothing (tests); AMPOM_SHARE_RECORDS=0 turns
+ * it off for a command. */
+export const recordSharing = { on: process.env.AMPOM_SHARE_RECORDS !== "0" };
+
+/**
+ * Simulations of scenarios of one workload, side by side over one record stream: each
+ * chunk of the trace or the generator is made once and copied into every scenario's
+ * core (shared-records.ts). The metrics are exactly those of running each scenario
+ * alone with runScenario(); they come in the order of `runs`. When the scenarios' cores
+ * would take more than SHARED_CORES_BYTES together, they run in groups that fit.
+ */
+export async function runScenarios(
+  workload: Workload,
+  runs: ScenarioRun[],
+  options: { /** the share of the work done, after each chunk */ onProgress?: (fraction: number) => void } = {},
+): Promise<Metrics[]> {
+  const largest = Math.max(...runs.map((r) => r.scenario.chunkRecords), 1 << 16);
+  const perGroup = recordSharing.on ? Math.max(1, Math.floor(SHARED_CORES_BYTES / coreBytes(workload.pageCount, largest))) : 1;
+  const out: Metrics[] = [];
+  for (let from = 0; from < runs.length; from += perGroup) {
+    const group = runs.slice(from, from + perGroup);
+    const source = new SharedRecords(workload, Math.max(...group.map((r) => r.scenario.chunkRecords)));
+    const onProgress = options.onProgress;
+    if (onProgress) {
+      const groups = Math.ceil(runs.length / perGroup);
+      const done = from / perGroup;
+      source.onChunk = () => onProgress((done + source.produced / Math.max(1, workload.records)) / groups);
+    }
+    try {
+      const prepared: PreparedRun[] = [];
+      for (const r of group) prepared.push(await prepareScenario(r.scenario, workload, r.extras ?? {}, source.join()));
+      runLockstep(prepared.map((p) => p.loop), [source]);
+      for (const p of prepared) out.push(p.finish());
+    } finally {
+      source.close();
+    }
+  }
+  return out;
+}
+
+/** What simulate() can add to the options. */
+export interface SimulateExtras {
+  /** the events of the scenario's run (not of its baselines): a sink, or the path of a
+   * JSON Lines file written atomically when the run succeeds (event-file.ts) */
+  events?: EventSink | string;
 }
 
 /** Runs the scenario the options describe, with its baselines unless `baselines: false`. */
-export async function simulate(options: RunOptions = {}): Promise<Metrics> {
+export async function simulate(options: RunOptions = {}, extras: SimulateExtras = {}): Promise<Metrics> {
   const s = resolveOptions(options);
   preflight(s);
-  const workload = await scenarioWorkload(s);
-  const main = await runScenario(s, workload);
-  if (!s.baselines) return main;
+  const events = extras.events;
+  if (typeof events === "string") return withEventFile(events, (file) => simulateScenario(s, file.sink({ process: s.workload })));
+  return simulateScenario(s, events);
+}
+
+/** What simulate() runs for a scenario (itself, then its baselines), and how their
+ * metrics give its result. */
+interface SimulatePlan {
+  runs: ScenarioRun[];
+  result(metrics: Metrics[]): Metrics;
+}
+
+function planSimulate(s: Scenario, events?: EventSink): SimulatePlan {
+  const runs: ScenarioRun[] = [{ scenario: s, extras: { events } }];
+  if (!s.baselines) return { runs, result: (m) => m[0] };
   // the baselines run with their mechanism's defaults: no push order, no parameters
   const plain = s.pushOrder === undefined && Object.keys(s.mechanismParams).length === 0;
-  const same = (mechanism: string, policy: string) => plain && s.mechanism === mechanism && s.policy === policy;
-  const baseline = (mechanism: string, policy: string) =>
-    same(mechanism, policy) ? main : runScenario({ ...s, mechanism, policy, pushOrder: undefined, mechanismParams: {}, policyParams: {} }, workload);
-  return withBaselines(main, {
-    demand: await baseline("lightweight", "none"),
-    fullCopy: await baseline("full-copy", "none"),
-    oracle: await baseline("lightweight", "oracle"),
+  const baseline = (mechanism: string, policy: string): number => {
+    if (plain && s.mechanism === mechanism && s.policy === policy) return 0;
+    return runs.push({ scenario: { ...s, mechanism, policy, pushOrder: undefined, mechanismParams: {}, policyParams: {} } }) - 1;
+  };
+  const demand = baseline("lightweight", "none");
+  const fullCopy = baseline("full-copy", "none");
+  const oracle = baseline("lightweight", "oracle");
+  return { runs, result: (m) => withBaselines(m[0], { demand: m[demand], fullCopy: m[fullCopy], oracle: m[oracle] }) };
+}
+
+/** The scenario and its baselines side by side, over one record stream. */
+async function simulateScenario(s: Scenario, events: EventSink | undefined): Promise<Metrics> {
+  const plan = planSimulate(s, events);
+  return plan.result(await runScenarios(await scenarioWorkload(s), plan.runs));
+}
+
+/** What identifies a scenario's workload (scenarioWorkload's options). */
+export function workloadKey(s: Scenario): string {
+  return JSON.stringify([s.workload, s.memoryBytes, s.pageSize, s.seed, s.workingSet, s.iterations ?? null]);
+}
+
+/**
+ * Each of `options` as simulate() gives it (baselines included unless turned off),
+ * those on one workload side by side over one record stream, and a run that several
+ * of them need (a baseline they share) simulated once. A run that cannot be set up or
+ * fails gives its Error in its place; the others are not affected (after a failure
+ * inside a group, its scenarios run again one by one to tell which failed).
+ */
+export async function simulateMany(options: RunOptions[]): Promise<Array<Metrics | Error>> {
+  const out: Array<Metrics | Error> = new Array(options.length);
+  const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
+  const groups = new Map<string, Array<{ at: number; s: Scenario }>>();
+  options.forEach((o, at) => {
+    try {
+      const s = resolveOptions(o);
+      preflight(s);
+      const key = workloadKey(s);
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = []));
+      g.push({ at, s });
+    } catch (err) {
+      out[at] = asError(err);
+    }
   });
+  for (const group of groups.values()) {
+    try {
+      const runs: ScenarioRun[] = [];
+      const known = new Map<string, number>();
+      // a run's place among `runs`: equal scenarios (a shared baseline) run once; a
+      // user's module object is never taken as equal to another
+      const place = (r: ScenarioRun): number => {
+        const key = r.scenario.policyModule || r.extras ? undefined : JSON.stringify(r.scenario);
+        const seen = key === undefined ? undefined : known.get(key);
+        if (seen !== undefined) return seen;
+        const i = runs.push(r) - 1;
+        if (key !== undefined) known.set(key, i);
+        return i;
+      };
+      const plans = group.map(({ s }) => {
+        const plan = planSimulate(s);
+        return { plan, places: plan.runs.map((r) => place({ scenario: r.scenario })) };
+      });
+      const m = await runScenarios(await scenarioWorkload(group[0].s), runs);
+      group.forEach(({ at }, j) => (out[at] = plans[j].plan.result(plans[j].places.map((i) => m[i]))));
+    } catch {
+      for (const { at, s } of group) {
+        try {
+          out[at] = await simulateScenario(s, undefined);
+        } catch (err) {
+          out[at] = asError(err);
+        }
+      }
+    }
+  }
+  return out;
 }

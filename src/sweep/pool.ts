@@ -1,15 +1,24 @@
-// A pool of worker threads that runs sweep tasks and hands each result to the caller
-// as it arrives (in completion order; the caller restores grid order). A worker that
-// dies (an uncaught error, out of memory) fails only the run it held, and is replaced.
+// A pool of worker threads that runs sweep tasks and hands each run's result to the
+// caller as it arrives (in completion order; the caller restores grid order). A task is
+// one run or a batch of runs (one result each). A worker that dies (an uncaught error,
+// out of memory) fails only the runs of its task that had no result yet, and is
+// replaced.
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Metrics } from "../sim/metrics.js";
 import type { RunOptions } from "../sim/options.js";
 
-export interface PoolTask {
+export interface PoolRun {
   index: number;
   key: string;
   options: RunOptions;
+}
+
+/** One run, or runs a worker does together (on one workload, side by side). */
+export type PoolTask = PoolRun | { batch: PoolRun[] };
+
+export function runsOf(task: PoolTask): PoolRun[] {
+  return "batch" in task ? task.batch : [task];
 }
 
 export type PoolResult =
@@ -33,12 +42,12 @@ function newWorker(file: string): Worker {
 }
 
 /** Runs `tasks` on `size` threads of `file` (the sweep worker unless a test says
- * otherwise), calling onResult once per task. */
+ * otherwise), calling onResult once per run. */
 export async function runPool(tasks: PoolTask[], size: number, onResult: (r: PoolResult) => void, file = workerFile): Promise<void> {
   if (tasks.length === 0) return;
   const queue = tasks.slice();
   const count = Math.max(1, Math.min(size, tasks.length));
-  let outstanding = tasks.length;
+  let outstanding = tasks.reduce((n, t) => n + runsOf(t).length, 0);
   let failure: unknown;
 
   await new Promise<void>((resolve, reject) => {
@@ -64,26 +73,29 @@ export async function runPool(tasks: PoolTask[], size: number, onResult: (r: Poo
     const start = () => {
       const w = newWorker(file);
       workers.add(w);
-      let current: PoolTask | undefined;
+      // the runs of the task it holds that have no result yet
+      let current: PoolRun[] = [];
       const next = () => {
-        current = queue.shift();
-        if (current) w.postMessage(current);
-        else {
+        const task = queue.shift();
+        if (task) {
+          current = runsOf(task).slice();
+          w.postMessage(task);
+        } else {
           workers.delete(w);
           void w.terminate();
         }
       };
       w.on("message", (r: PoolResult) => {
-        current = undefined;
+        current = current.filter((run) => run.index !== r.index);
         finish(r);
-        if (!settled) next();
+        if (!settled && current.length === 0) next();
       });
       const died = (why: string) => {
         workers.delete(w);
         if (settled) return;
         const lost = current;
-        current = undefined;
-        if (lost) finish({ index: lost.index, key: lost.key, error: `worker thread died: ${why}` });
+        current = [];
+        for (const run of lost) if (!settled) finish({ index: run.index, key: run.key, error: `worker thread died: ${why}` });
         if (!settled && queue.length > 0) start();
       };
       w.on("error", (err) => died(err instanceof Error ? err.message : String(err)));

@@ -1,5 +1,5 @@
-// The results file: one JSON object a line, { index, key, options, metrics } or
-// { index, key, options, error }. While a sweep runs, each finished run is appended
+// The results file: one JSON object a line, { index, key, options, metrics, provenance }
+// or { index, key, options, error, provenance }. While a sweep runs, each finished run is appended
 // with one write() and an fsync, so a crash loses at most the run in progress and can
 // tear at most the last line, which the next start cuts off.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync } from "node:fs";
@@ -7,6 +7,7 @@ import { dirname } from "node:path";
 import type { Metrics } from "../sim/metrics.js";
 import type { RunOptions } from "../sim/options.js";
 import { fsyncDir, writeAll, writeFileAtomic } from "../util/atomic-file.js";
+import type { Provenance } from "../util/provenance.js";
 
 export interface RunRecord {
   index: number;
@@ -14,6 +15,9 @@ export interface RunRecord {
   options: RunOptions;
   metrics?: Metrics;
   error?: string;
+  /** what ran it: tool version, commit, Node version, core (absent in files written
+   * before lines carried it) */
+  provenance?: Provenance & { core: string };
 }
 
 /** A record and where it was read. */
@@ -29,7 +33,7 @@ export function serializeRecord(r: RunRecord): string {
     r.error !== undefined
       ? { index: r.index, key: r.key, options: r.options, error: r.error }
       : { index: r.index, key: r.key, options: r.options, metrics: r.metrics };
-  return JSON.stringify(body) + "\n";
+  return JSON.stringify(r.provenance ? { ...body, provenance: r.provenance } : body) + "\n";
 }
 
 function parseRecord(text: string, file: string, line: number): RunRecord {

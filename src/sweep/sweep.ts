@@ -12,9 +12,12 @@ import { readdirSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { loadSweepConfig, planSweep, type SweepConfig, type SweepPlan, type SweepRun } from "./config.js";
-import { runPool, type PoolResult } from "./pool.js";
+import { runPool, type PoolResult, type PoolRun, type PoolTask } from "./pool.js";
+import { resolveOptions } from "../sim/options.js";
+import { workloadKey } from "../sim/simulate.js";
 import { cutTornTail, readResults, ResultAppender, rewriteResults, type RunRecord } from "./results.js";
 import { describeShard, inShard, type Shard } from "./shard.js";
+import { provenance } from "../util/provenance.js";
 
 export interface SweepOptions {
   /** path of a JSON config file, or the config itself */
@@ -53,6 +56,40 @@ export interface SweepSummary {
   failed: number;
   /** failed records that were kept because retryFailed was not set */
   failedKept: number;
+}
+
+/** Most runs a worker takes at once (runs of one workload, side by side). */
+export const SWEEP_BATCH = 16;
+
+/** The runs as worker tasks: runs of one workload together in batches, which a worker
+ * runs side by side over one record stream (one decode or generator pass for the
+ * batch), of at most SWEEP_BATCH runs and at most an even share of the workload's runs
+ * among the workers, so that a sweep of one workload still keeps every worker busy.
+ * Which runs share a batch changes no result (runScenarios gives exactly the metrics of
+ * each run alone). */
+export function batchRuns(runs: PoolRun[], workers: number): PoolTask[] {
+  const tasks: PoolTask[] = [];
+  const groups = new Map<string, PoolRun[]>();
+  for (const r of runs) {
+    let key: string;
+    try {
+      key = workloadKey(resolveOptions(r.options));
+    } catch {
+      tasks.push(r); // the worker reports what is wrong with it
+      continue;
+    }
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(r);
+  }
+  for (const g of groups.values()) {
+    const size = Math.max(1, Math.min(SWEEP_BATCH, Math.ceil(g.length / workers)));
+    for (let i = 0; i < g.length; i += size) {
+      const batch = g.slice(i, i + size);
+      tasks.push(batch.length === 1 ? batch[0] : { batch });
+    }
+  }
+  return tasks;
 }
 
 export function planFrom(config: string | SweepConfig): SweepPlan {
@@ -110,16 +147,21 @@ export async function sweep(o: SweepOptions): Promise<SweepSummary> {
   removeStaleTemporaries(o.out);
 
   const appender = new ResultAppender(o.out);
+  const tool = provenance();
   try {
     await runPool(
-      pending.map((r) => ({ index: r.index, key: r.key, options: r.options })),
+      batchRuns(
+        pending.map((r) => ({ index: r.index, key: r.key, options: r.options })),
+        workers,
+      ),
       workers,
       (res: PoolResult) => {
         const run = byKey.get(res.key)!;
+        const provenance = { ...tool, core: run.scenario.core };
         const record: RunRecord =
           res.error !== undefined
-            ? { index: run.index, key: run.key, options: run.options, error: res.error }
-            : { index: run.index, key: run.key, options: run.options, metrics: res.metrics };
+            ? { index: run.index, key: run.key, options: run.options, error: res.error, provenance }
+            : { index: run.index, key: run.key, options: run.options, metrics: res.metrics, provenance };
         appender.append(record);
         latest.set(run.key, record);
         progress.finished++;

@@ -1,41 +1,64 @@
 // The project's binary trace format, amt: a header with the region table, the records
-// in fixed-size checksummed blocks, and a trailer. All integers little-endian.
+// in checksummed blocks, and a trailer. All integers little-endian. Version 2 (written
+// by default) codes each block compactly (amt-codec.ts) and is decoded inside the core;
+// version 1 stores 9 bytes a record and is still read.
 //
 //   header   0  8  magic "AMPOMTRC"
-//            8  4  version (1)
+//            8  4  version (1 or 2)
 //           12  4  page size, bytes
 //           16  4  region count R
-//           20  4  records per block B (every block but the last holds exactly B)
+//           20  4  records per block B (every block but the last holds exactly B;
+//                  v2: B <= 65536)
 //           24  8  records
 //           32  8  distinct pages
 //           40  8  accesses (sum of the gaps)
 //           48  4  page count (one past the last dense page id)
-//           52  4  header bytes H = 64 + 32 R
-//           56  4  reserved, 0
+//           52  4  header bytes H = F + 32 R (F = 64 in v1, 72 in v2)
+//           56  4  v1: reserved, 0; v2: the largest block payload, bytes
 //           60  4  CRC-32 of the H header bytes with this field zero
-//           64 32R region table: start u32, pages u32, vpn base u64, kind u8,
+//           64  8  v2 only: file bytes
+//            F 32R region table: start u32, pages u32, vpn base u64, kind u8,
 //                  name (15 bytes, NUL-padded)
-//   block    0  4  records c in the block
+//   block v1 0  4  records c in the block
 //            4  4  CRC-32 of the payload
 //            8 9c  payload: c page ids (u32), c gaps (u32), c flags (u8)
+//   block v2 0  4  records c in the block
+//            4  4  payload bytes L (a multiple of 16)
+//            8  4  checksum of the payload (amt-codec.ts hash32)
+//           12  L  payload (amt-codec.ts)
 //   trailer  0  8  magic "AMPOMEND"
 //            8  4  block count
-//           12  4  CRC-32 over the blocks' CRCs (each as 4 little-endian bytes)
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+//           12  4  v1: CRC-32 over the blocks' CRCs (each as 4 little-endian bytes);
+//                  v2: the blocks' checksums chained (amt-codec.ts chainHash)
+import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { crc32 } from "node:zlib";
-import type { RecordStream, Region, RegionKind, Workload } from "../workloads/types.js";
+import { C_CHUNK_LEN, C_CURSOR } from "../core/abi.js";
+import type { CoreViews, SimCore } from "../core/types.js";
+import { pageOutsideError, type RecordStream, type Region, type RegionKind, type Workload } from "../workloads/types.js";
+import {
+  BLOCK_HEAD_V2, DECODE_CHECKSUM, DECODE_OK, MAX_BLOCK_RECORDS_V2, chainHash, decodeBlock, encodeBlock, hash32,
+  maxPayloadBytes,
+} from "./amt-codec.js";
 
 export const AMT_MAGIC = "AMPOMTRC";
 export const AMT_END = "AMPOMEND";
-export const AMT_VERSION = 1;
+/** The version written unless asked otherwise. */
+export const AMT_VERSION = 2;
+export type AmtVersion = 1 | 2;
 export const HEADER_FIXED = 64;
+export const HEADER_FIXED_V2 = 72;
 export const REGION_BYTES = 32;
 export const BLOCK_HEAD = 8;
 export const TRAILER_BYTES = 16;
 export const DEFAULT_BLOCK_RECORDS = 1 << 16;
 const KINDS: RegionKind[] = ["code", "data", "heap", "stack", "mmap"];
 
+function headerFixed(version: AmtVersion): number {
+  return version === 1 ? HEADER_FIXED : HEADER_FIXED_V2;
+}
+
 export interface AmtHeader {
+  version: AmtVersion;
   pageSize: number;
   blockRecords: number;
   records: number;
@@ -44,13 +67,21 @@ export interface AmtHeader {
   pageCount: number;
   regions: Region[];
   headerBytes: number;
+  /** v2: the largest block payload in bytes (0 in v1) */
+  maxBlockBytes: number;
+  /** bytes of the whole file */
+  fileBytes: number;
 }
 
-export function encodeHeader(h: Omit<AmtHeader, "headerBytes">): Buffer {
-  const H = HEADER_FIXED + REGION_BYTES * h.regions.length;
+/** What a writer knows before the records: the header less the sizes it learns. */
+export type AmtHeaderInput = Omit<AmtHeader, "headerBytes" | "version" | "maxBlockBytes" | "fileBytes">;
+
+export function encodeHeader(h: AmtHeaderInput, version: AmtVersion = AMT_VERSION, maxBlockBytes = 0, fileBytes = 0): Buffer {
+  const F = headerFixed(version);
+  const H = F + REGION_BYTES * h.regions.length;
   const b = Buffer.alloc(H);
   b.write(AMT_MAGIC, 0, "latin1");
-  b.writeUInt32LE(AMT_VERSION, 8);
+  b.writeUInt32LE(version, 8);
   b.writeUInt32LE(h.pageSize, 12);
   b.writeUInt32LE(h.regions.length, 16);
   b.writeUInt32LE(h.blockRecords, 20);
@@ -59,8 +90,12 @@ export function encodeHeader(h: Omit<AmtHeader, "headerBytes">): Buffer {
   b.writeBigUInt64LE(BigInt(h.accesses), 40);
   b.writeUInt32LE(h.pageCount, 48);
   b.writeUInt32LE(H, 52);
+  if (version === 2) {
+    b.writeUInt32LE(maxBlockBytes, 56);
+    b.writeBigUInt64LE(BigInt(fileBytes), 64);
+  }
   h.regions.forEach((r, i) => {
-    const o = HEADER_FIXED + REGION_BYTES * i;
+    const o = F + REGION_BYTES * i;
     b.writeUInt32LE(r.start, o);
     b.writeUInt32LE(r.pages, o + 4);
     b.writeBigUInt64LE(r.vpnBase ?? 0n, o + 8);
@@ -71,7 +106,7 @@ export function encodeHeader(h: Omit<AmtHeader, "headerBytes">): Buffer {
   return b;
 }
 
-/** Bytes of a file holding `records` records in blocks of `blockRecords`. */
+/** Bytes of a v1 file holding `records` records in blocks of `blockRecords`. */
 export function amtFileBytes(headerBytes: number, records: number, blockRecords: number): number {
   const blocks = Math.ceil(records / blockRecords);
   return headerBytes + blocks * BLOCK_HEAD + 9 * records + TRAILER_BYTES;
@@ -79,13 +114,17 @@ export function amtFileBytes(headerBytes: number, records: number, blockRecords:
 
 function readAt(fd: number, file: string, bytes: number, position: number, what: string): Buffer {
   const b = Buffer.alloc(bytes);
+  readInto(fd, file, b, bytes, position, what);
+  return b;
+}
+
+function readInto(fd: number, file: string, into: Uint8Array, bytes: number, position: number, what: string): void {
   let got = 0;
   while (got < bytes) {
-    const n = readSync(fd, b, got, bytes - got, position + got);
+    const n = readSync(fd, into, got, bytes - got, position + got);
     if (n === 0) throw new Error(`${file}: truncated amt trace: ${what} at byte ${position} ends at byte ${position + got}`);
     got += n;
   }
-  return b;
 }
 
 /** Reads and checks the header (and that the file has the length it implies). */
@@ -94,18 +133,21 @@ export function readAmtHeader(fd: number, file: string): AmtHeader {
   if (size < HEADER_FIXED) throw new Error(`${file}: not an amt trace (only ${size} bytes)`);
   const fixed = readAt(fd, file, HEADER_FIXED, 0, "the header");
   if (fixed.toString("latin1", 0, 8) !== AMT_MAGIC) throw new Error(`${file}: not an amt trace (bad magic at byte 0)`);
-  const version = fixed.readUInt32LE(8);
-  if (version !== AMT_VERSION) throw new Error(`${file}: amt version ${version} at byte 8; this build reads version ${AMT_VERSION}`);
+  const v = fixed.readUInt32LE(8);
+  if (v !== 1 && v !== 2) throw new Error(`${file}: amt version ${v} at byte 8; this build reads versions 1 and 2`);
+  const version = v as AmtVersion;
+  const F = headerFixed(version);
   const count = fixed.readUInt32LE(16);
   const H = fixed.readUInt32LE(52);
-  if (H !== HEADER_FIXED + REGION_BYTES * count) throw new Error(`${file}: corrupt amt header: header size ${H} at byte 52 does not match ${count} regions`);
+  if (H !== F + REGION_BYTES * count) throw new Error(`${file}: corrupt amt header: header size ${H} at byte 52 does not match ${count} regions`);
+  if (H > size) throw new Error(`${file}: truncated amt trace: ${size} bytes, less than its ${H}-byte header`);
   const b = readAt(fd, file, H, 0, "the header");
   const stored = b.readUInt32LE(60);
   b.writeUInt32LE(0, 60);
   if (crc32(b) !== stored) throw new Error(`${file}: corrupt amt header: checksum mismatch (bytes 0..${H})`);
   const regions: Region[] = [];
   for (let i = 0; i < count; i++) {
-    const o = HEADER_FIXED + REGION_BYTES * i;
+    const o = F + REGION_BYTES * i;
     const nameEnd = b.indexOf(0, o + 17);
     regions.push({
       name: b.toString("latin1", o + 17, nameEnd < 0 || nameEnd > o + 32 ? o + 32 : nameEnd),
@@ -116,6 +158,7 @@ export function readAmtHeader(fd: number, file: string): AmtHeader {
     });
   }
   const h: AmtHeader = {
+    version,
     pageSize: b.readUInt32LE(12),
     blockRecords: b.readUInt32LE(20),
     records: Number(b.readBigUInt64LE(24)),
@@ -124,61 +167,116 @@ export function readAmtHeader(fd: number, file: string): AmtHeader {
     pageCount: b.readUInt32LE(48),
     regions,
     headerBytes: H,
+    maxBlockBytes: version === 2 ? b.readUInt32LE(56) : 0,
+    fileBytes: 0,
   };
   if (h.blockRecords < 1) throw new Error(`${file}: corrupt amt header: records per block is 0 (byte 20)`);
+  if (version === 2) {
+    if (h.blockRecords > MAX_BLOCK_RECORDS_V2) throw new Error(`${file}: corrupt amt header: ${h.blockRecords} records per block (byte 20), more than ${MAX_BLOCK_RECORDS_V2}`);
+    if (h.maxBlockBytes % 16 !== 0 || h.maxBlockBytes > maxPayloadBytes(h.blockRecords)) {
+      throw new Error(`${file}: corrupt amt header: largest block ${h.maxBlockBytes} bytes (byte 56) is impossible for ${h.blockRecords} records`);
+    }
+  }
   let next = 0;
   for (const r of regions) {
     if (r.start < next || r.start + r.pages > h.pageCount) throw new Error(`${file}: corrupt amt header: region ${r.name} overlaps or lies outside the ${h.pageCount} pages`);
     next = r.start + r.pages;
   }
-  const expected = amtFileBytes(H, h.records, h.blockRecords);
+  const expected = version === 1 ? amtFileBytes(H, h.records, h.blockRecords) : Number(b.readBigUInt64LE(64));
   if (size !== expected) {
-    throw new Error(
-      size < expected
-        ? `${file}: truncated amt trace: ${size} bytes, the header (${h.records} records) implies ${expected}`
-        : `${file}: corrupt amt trace: ${size} bytes, the header (${h.records} records) implies ${expected}`,
-    );
+    const what = version === 1 ? `the header (${h.records} records) implies ${expected}` : `the header says ${expected} (byte 64)`;
+    throw new Error(size < expected ? `${file}: truncated amt trace: ${size} bytes, ${what}` : `${file}: corrupt amt trace: ${size} bytes, ${what}`);
   }
+  h.fileBytes = size;
   const t = readAt(fd, file, TRAILER_BYTES, size - TRAILER_BYTES, "the trailer");
   if (t.toString("latin1", 0, 8) !== AMT_END) throw new Error(`${file}: corrupt amt trace: bad trailer magic at byte ${size - TRAILER_BYTES}`);
   return h;
 }
 
-/** Streams the records of an amt file block by block, checking every checksum. */
-export class AmtStream implements RecordStream {
-  private buf: Uint8Array;
-  private pos = 0;
-  private len = 0;
-  private block = 0;
-  private offset: number;
-  private chain = 0;
-  private readonly blocks: number;
-  private view: { pages: Uint32Array; gaps: Uint32Array; flags: Uint8Array } | null = null;
+function blockCount(h: AmtHeader): number {
+  return Math.ceil(h.records / h.blockRecords);
+}
+
+function trailerError(file: string, at: number): Error {
+  return new Error(`${file}: corrupt amt trace: trailer at byte ${at} does not match the blocks`);
+}
+
+interface Columns {
+  pages: Uint32Array;
+  gaps: Uint32Array;
+  flags: Uint8Array;
+}
+
+/** What the block-by-block streams share: where they are in the file, and fill(),
+ * which copies from the current decoded block and loads the next one (nextBlock) when
+ * it is used up. */
+abstract class BlockStream {
+  /** the decoded block, and the read position in it */
+  protected current: Columns | null = null;
+  protected pos = 0;
+  protected len = 0;
+  protected block = 0;
+  /** file offset of the current block's head */
+  protected offset: number;
+  /** the blocks' checksums chained, for the trailer */
+  protected chain = 0;
+  protected readonly blocks: number;
 
   constructor(
-    private readonly fd: number,
-    private readonly file: string,
-    private readonly h: AmtHeader,
+    protected readonly fd: number,
+    protected readonly file: string,
+    protected readonly h: AmtHeader,
     private readonly ownsFd: boolean,
   ) {
-    this.buf = new Uint8Array(BLOCK_HEAD + 9 * h.blockRecords);
     this.offset = h.headerBytes;
-    this.blocks = Math.ceil(h.records / h.blockRecords);
+    this.blocks = blockCount(h);
   }
 
-  private loadBlock(): boolean {
+  close(): void {
+    if (this.ownsFd) closeSync(this.fd);
+  }
+
+  /** Loads and decodes the next block (sets len); null after the last. */
+  protected abstract nextBlock(): Columns | null;
+
+  fill(pages: Uint32Array, gaps: Uint32Array, flags: Uint8Array, max: number): number {
+    let n = 0;
+    while (n < max) {
+      if (this.pos === this.len) {
+        this.current = this.nextBlock();
+        if (!this.current) break;
+        this.pos = 0;
+      }
+      const v = this.current!;
+      const at = this.pos;
+      const take = Math.min(max - n, this.len - at);
+      pages.set(v.pages.subarray(at, at + take), n);
+      gaps.set(v.gaps.subarray(at, at + take), n);
+      flags.set(v.flags.subarray(at, at + take), n);
+      this.pos += take;
+      n += take;
+    }
+    return n;
+  }
+}
+
+/** Streams the records of a v1 amt file block by block, checking every checksum. */
+export class AmtStream extends BlockStream implements RecordStream {
+  private buf: Uint8Array;
+
+  constructor(fd: number, file: string, h: AmtHeader, ownsFd: boolean) {
+    super(fd, file, h, ownsFd);
+    this.buf = new Uint8Array(BLOCK_HEAD + 9 * h.blockRecords);
+  }
+
+  protected nextBlock(): Columns | null {
     if (this.block === this.blocks) {
       this.finish();
-      return false;
+      return null;
     }
     const c = this.block === this.blocks - 1 ? this.h.records - this.block * this.h.blockRecords : this.h.blockRecords;
     const bytes = BLOCK_HEAD + 9 * c;
-    let got = 0;
-    while (got < bytes) {
-      const n = readSync(this.fd, this.buf, got, bytes - got, this.offset + got);
-      if (n === 0) throw new Error(`${this.file}: truncated amt trace: block ${this.block} at byte ${this.offset} ends at byte ${this.offset + got}`);
-      got += n;
-    }
+    readInto(this.fd, this.file, this.buf, bytes, this.offset, `block ${this.block}`);
     const head = new DataView(this.buf.buffer, 0, BLOCK_HEAD);
     const count = head.getUint32(0, true);
     const sum = head.getUint32(4, true);
@@ -189,45 +287,161 @@ export class AmtStream implements RecordStream {
     const cs = Buffer.alloc(4);
     cs.writeUInt32LE(sum);
     this.chain = crc32(cs, this.chain);
-    this.view = {
+    this.offset += bytes;
+    this.block++;
+    this.len = c;
+    return {
       pages: new Uint32Array(this.buf.buffer, BLOCK_HEAD, c),
       gaps: new Uint32Array(this.buf.buffer, BLOCK_HEAD + 4 * c, c),
       flags: new Uint8Array(this.buf.buffer, BLOCK_HEAD + 8 * c, c),
     };
-    this.offset += bytes;
-    this.block++;
-    this.pos = 0;
-    this.len = c;
-    return true;
   }
 
   private finish(): void {
     const t = readAt(this.fd, this.file, TRAILER_BYTES, this.offset, "the trailer");
     if (t.toString("latin1", 0, 8) !== AMT_END || t.readUInt32LE(8) !== this.blocks || t.readUInt32LE(12) !== this.chain >>> 0) {
-      throw new Error(`${this.file}: corrupt amt trace: trailer at byte ${this.offset} does not match the blocks`);
+      throw trailerError(this.file, this.offset);
+    }
+  }
+}
+
+/** Streams a v2 file. Through fill() the blocks are decoded here in TypeScript; through
+ * feedCore() a core reads each block into its trace input area and decodes it into
+ * its own chunk (no per-record JavaScript). One stream uses one of the two. */
+export class AmtV2Stream extends BlockStream implements RecordStream {
+  readonly blockRecords: number;
+  // the next block's head, read with the previous block's payload
+  private headRecords = 0;
+  private headBytes = 0;
+  private headSum = 0;
+  private headRead = false;
+  // fill(): the input and decoded block
+  private own: (Columns & { input: Uint8Array }) | null = null;
+  // feedCore(): decoded records [at, at + avail) of the core's chunk not yet handed out
+  private at = 0;
+  private avail = 0;
+  /** index of the first record of the block last decoded */
+  private firstRecord = 0;
+
+  constructor(fd: number, file: string, h: AmtHeader, ownsFd: boolean) {
+    super(fd, file, h, ownsFd);
+    this.blockRecords = h.blockRecords;
+  }
+
+  /** Reads the next block's payload (and the head after it) into `input`; returns its
+   * records, or -1 after the last block (the trailer checked). */
+  private readBlock(input: Uint8Array): number {
+    if (this.block === this.blocks) {
+      this.finish();
+      return -1;
+    }
+    const head = Buffer.alloc(BLOCK_HEAD_V2);
+    if (!this.headRead) {
+      readInto(this.fd, this.file, head, BLOCK_HEAD_V2, this.offset, `block ${this.block}`);
+      this.takeHead(head, 0);
+    }
+    const c = this.block === this.blocks - 1 ? this.h.records - this.block * this.h.blockRecords : this.h.blockRecords;
+    const L = this.headBytes;
+    if (this.headRecords !== c || L % 16 !== 0 || L > this.h.maxBlockBytes || L + BLOCK_HEAD_V2 > input.length) {
+      throw new Error(`${this.file}: corrupt amt trace: bad head of block ${this.block} at byte ${this.offset} (${this.headRecords} records, ${L} bytes)`);
+    }
+    // the payload, then the next block's head (or the trailer's first bytes)
+    const start = this.offset + BLOCK_HEAD_V2;
+    if (start + L + TRAILER_BYTES > this.h.fileBytes) {
+      throw new Error(`${this.file}: corrupt amt trace: block ${this.block} at byte ${this.offset} runs past the end of the file`);
+    }
+    readInto(this.fd, this.file, input, L + BLOCK_HEAD_V2, start, `block ${this.block}`);
+    return c;
+  }
+
+  private takeHead(b: Uint8Array, at: number): void {
+    const d = new DataView(b.buffer, b.byteOffset + at, BLOCK_HEAD_V2);
+    this.headRecords = d.getUint32(0, true);
+    this.headBytes = d.getUint32(4, true);
+    this.headSum = d.getUint32(8, true);
+    this.headRead = true;
+  }
+
+  /** After a block's payload checked and decoded: chain its checksum, keep the next
+   * head (read after the payload), move on. */
+  private doneBlock(input: Uint8Array, c: number): void {
+    const L = this.headBytes;
+    this.chain = chainHash(this.chain, this.headSum);
+    this.firstRecord = this.block * this.h.blockRecords;
+    this.offset += BLOCK_HEAD_V2 + L;
+    this.block++;
+    this.takeHead(input, L);
+    void c;
+  }
+
+  private decodeError(status: number): Error {
+    return status === DECODE_CHECKSUM
+      ? new Error(`${this.file}: corrupt amt trace: checksum mismatch in block ${this.block} at byte ${this.offset}`)
+      : new Error(`${this.file}: corrupt amt trace: block ${this.block} at byte ${this.offset} does not decode (its value lengths do not add up to its ${this.headBytes} bytes)`);
+  }
+
+  private finish(): void {
+    const t = readAt(this.fd, this.file, TRAILER_BYTES, this.offset, "the trailer");
+    if (
+      this.offset + TRAILER_BYTES !== this.h.fileBytes || t.toString("latin1", 0, 8) !== AMT_END ||
+      t.readUInt32LE(8) !== this.blocks || t.readUInt32LE(12) !== this.chain
+    ) {
+      throw trailerError(this.file, this.offset);
     }
   }
 
-  fill(pages: Uint32Array, gaps: Uint32Array, flags: Uint8Array, max: number): number {
-    let n = 0;
-    while (n < max) {
-      if (this.pos === this.len) {
-        if (!this.loadBlock()) break;
-      }
-      const v = this.view!;
-      const take = Math.min(max - n, this.len - this.pos);
-      pages.set(v.pages.subarray(this.pos, this.pos + take), n);
-      gaps.set(v.gaps.subarray(this.pos, this.pos + take), n);
-      flags.set(v.flags.subarray(this.pos, this.pos + take), n);
-      this.pos += take;
-      n += take;
+  // ---- fill(): decoded in TypeScript ----
+  protected nextBlock(): Columns | null {
+    const B = this.h.blockRecords;
+    this.own ??= {
+      input: new Uint8Array(this.h.maxBlockBytes + BLOCK_HEAD_V2),
+      pages: new Uint32Array(B),
+      gaps: new Uint32Array(B),
+      flags: new Uint8Array(B),
+    };
+    const o = this.own;
+    const c = this.readBlock(o.input);
+    if (c < 0) return null;
+    const payload = o.input.subarray(0, this.headBytes);
+    if (hash32(payload, c) !== this.headSum) throw this.decodeError(DECODE_CHECKSUM);
+    if (!decodeBlock(payload, c, o.pages, o.gaps, o.flags)) throw this.decodeError(-1);
+    this.doneBlock(o.input, c);
+    this.len = c;
+    return o;
+  }
+
+  // ---- feedCore(): decoded by the core into its chunk ----
+  /** Makes up to `max` next records ready in the core's chunk and points the core's
+   * cursor and chunk length at them; returns how many (0 at the end). The core's chunk
+   * must hold blockRecords records. A block is decoded whole into chunk [0, c) and
+   * then handed out in pieces of at most `max`.
+   * For several scenarios on one trace (issue 14, item 2) the plan is to read, check
+   * and decode each block once, in one core, and copy the decoded block into the other
+   * cores' chunks with three TypedArray.set calls (9 bytes a record, a memcpy, cheaper
+   * than decoding again and it reads the file once); each scenario then keeps its own
+   * window [at, at + avail) over its copy, as here. Blocks decode independently. */
+  feedCore(core: SimCore, views: CoreViews, max: number): number {
+    if (this.avail === 0) {
+      const input = core.traceInput();
+      const c = this.readBlock(input);
+      if (c < 0) return 0;
+      const status = core.decodeBlock(c, this.headBytes, this.headSum);
+      if (status !== DECODE_OK) throw this.decodeError(status);
+      this.doneBlock(input, c);
+      // every page id must lie inside the address space (the cores index tables with it)
+      const bad = core.firstBadRecord(c);
+      if (bad < c) throw pageOutsideError(this.file, this.firstRecord + bad, views.chunkPages[bad], this.h.pageCount);
+      this.at = 0;
+      this.avail = c;
     }
+    const n = Math.min(max, this.avail);
+    views.counters[C_CURSOR] = this.at;
+    views.counters[C_CHUNK_LEN] = this.at + n;
+    this.at += n;
+    this.avail -= n;
     return n;
   }
 
-  close(): void {
-    if (this.ownsFd) closeSync(this.fd);
-  }
 }
 
 /** An amt file as a Workload. With `fd` (an already open, possibly unlinked file) the
@@ -241,6 +455,7 @@ export function openAmt(file: string, fd?: number): Workload & { header: AmtHead
   } finally {
     if (own) closeSync(hfd);
   }
+  const Stream = h.version === 1 ? AmtStream : AmtV2Stream;
   return {
     name: file,
     pageSize: h.pageSize,
@@ -248,7 +463,7 @@ export function openAmt(file: string, fd?: number): Workload & { header: AmtHead
     pageCount: h.pageCount,
     records: h.records,
     header: h,
-    open: () => (own ? new AmtStream(openFile(file), file, h, true) : new AmtStream(fd, file, h, false)),
+    open: () => (own ? new Stream(openFile(file), file, h, true) : new Stream(fd, file, h, false)),
   };
 }
 
@@ -257,5 +472,99 @@ function openFile(file: string): number {
     return openSync(file, "r");
   } catch (err) {
     throw new Error(`${file}: cannot open trace: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/** Writes an amt file's blocks to an open descriptor: the header, blocks of
+ * `blockRecords`, the trailer, and the header again at the end with what only the
+ * records tell: their count, distinct pages and accesses (counted here, whatever the
+ * caller said), and in v2 the sizes. */
+export class AmtWriter {
+  private blocks = 0;
+  private records = 0;
+  private accesses = 0;
+  private distinct = 0;
+  /** one bit a dense page: seen in a record */
+  private readonly seen: Uint8Array;
+  private chain = 0;
+  private position: number;
+  private maxBlockBytes = 0;
+  private readonly out: Uint8Array;
+  private readonly head = Buffer.alloc(12);
+
+  constructor(
+    private readonly fd: number,
+    private readonly h: AmtHeaderInput,
+    readonly version: AmtVersion = AMT_VERSION,
+  ) {
+    if (version === 2 && h.blockRecords > MAX_BLOCK_RECORDS_V2) throw new Error(`amt v2 holds at most ${MAX_BLOCK_RECORDS_V2} records a block`);
+    const header = encodeHeader(h, version);
+    writeSync(fd, header, 0, header.length, 0);
+    this.position = header.length;
+    this.seen = new Uint8Array(Math.ceil(h.pageCount / 8));
+    this.out = new Uint8Array(version === 1 ? BLOCK_HEAD + 9 * h.blockRecords : maxPayloadBytes(h.blockRecords));
+  }
+
+  /** One block of `c` records (c = blockRecords except for the last block). */
+  addBlock(pages: Uint32Array, gaps: Uint32Array, flags: Uint8Array, c: number): void {
+    const seen = this.seen;
+    for (let i = 0; i < c; i++) {
+      const p = pages[i];
+      if (p >= this.h.pageCount) throw new Error(`record ${this.records + i} names page ${p}, outside the ${this.h.pageCount} pages`);
+      const bit = 1 << (p & 7);
+      if (!(seen[p >>> 3] & bit)) {
+        seen[p >>> 3] |= bit;
+        this.distinct++;
+      }
+      this.accesses += gaps[i];
+    }
+    this.records += c;
+    if (this.version === 1) {
+      const b = this.out;
+      new Uint32Array(b.buffer, BLOCK_HEAD, c).set(pages.subarray(0, c));
+      new Uint32Array(b.buffer, BLOCK_HEAD + 4 * c, c).set(gaps.subarray(0, c));
+      b.set(flags.subarray(0, c), BLOCK_HEAD + 8 * c);
+      const sum = crc32(b.subarray(BLOCK_HEAD, BLOCK_HEAD + 9 * c));
+      const head = new DataView(b.buffer, 0, BLOCK_HEAD);
+      head.setUint32(0, c, true);
+      head.setUint32(4, sum, true);
+      this.write(b.subarray(0, BLOCK_HEAD + 9 * c));
+      const cs = Buffer.alloc(4);
+      cs.writeUInt32LE(sum);
+      this.chain = crc32(cs, this.chain);
+    } else {
+      for (let i = 0; i < c; i++) if (flags[i] > 3) throw new Error(`record flags ${flags[i]} do not fit amt v2's 2 bits`);
+      this.out.fill(0);
+      const L = encodeBlock(pages, gaps, flags, c, this.out);
+      const payload = this.out.subarray(0, L);
+      const sum = hash32(payload, c);
+      this.head.writeUInt32LE(c, 0);
+      this.head.writeUInt32LE(L, 4);
+      this.head.writeUInt32LE(sum, 8);
+      this.write(this.head);
+      this.write(payload);
+      this.chain = chainHash(this.chain, sum);
+      this.maxBlockBytes = Math.max(this.maxBlockBytes, L);
+    }
+    this.blocks++;
+  }
+
+  private write(b: Uint8Array): void {
+    let done = 0;
+    while (done < b.length) done += writeSync(this.fd, b, done, b.length - done, this.position + done);
+    this.position += b.length;
+  }
+
+  /** The trailer, and in v2 the header again with the sizes. Returns the file's bytes. */
+  finish(): number {
+    const t = Buffer.alloc(TRAILER_BYTES);
+    t.write(AMT_END, 0, "latin1");
+    t.writeUInt32LE(this.blocks, 8);
+    t.writeUInt32LE(this.chain >>> 0, 12);
+    this.write(t);
+    const h = { ...this.h, records: this.records, pages: this.distinct, accesses: this.accesses };
+    const header = encodeHeader(h, this.version, this.maxBlockBytes, this.position);
+    writeSync(this.fd, header, 0, header.length, 0);
+    return this.position;
   }
 }

@@ -12,16 +12,17 @@
 // A region's kind is code when most of its pages were fetched from; else the highest
 // region is the stack (stacks sit at the top of the user address space, under valgrind
 // too), and the others are data.
-import { closeSync, openSync, readSync, renameSync, rmSync, writeSync, mkdtempSync } from "node:fs";
+import { closeSync, openSync, readSync, renameSync, rmSync, statSync, writeSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { createGunzip } from "node:zlib";
-import { crc32 } from "node:zlib";
 import { Readable } from "node:stream";
 import { createReadStream } from "node:fs";
 import { REC_CODE, REGION_CAP } from "../core/abi.js";
 import type { Region, RegionKind } from "../workloads/types.js";
-import { BLOCK_HEAD, DEFAULT_BLOCK_RECORDS, AMT_END, TRAILER_BYTES, encodeHeader } from "./amt.js";
+import { AMT_VERSION, AmtWriter, DEFAULT_BLOCK_RECORDS, openAmt, type AmtHeaderInput, type AmtVersion } from "./amt.js";
+import { MAX_BLOCK_RECORDS_V2 } from "./amt-codec.js";
+import { sniffTrace } from "./open.js";
 import { TraceTextParser, type PageSink, type TextFormat } from "./text.js";
 
 export const REGION_GAP_PAGES = 64;
@@ -32,7 +33,8 @@ const READ_CHUNK = 1 << 20;
 
 export interface ImportResult {
   output: string;
-  format: TextFormat;
+  /** what was read: a text format, or amt (re-encoded) */
+  format: TextFormat | "amt";
   records: number;
   pages: number;
   accesses: number;
@@ -44,8 +46,14 @@ export interface ImportOptions {
   pageSize?: number;
   /** the input's name in messages (default: the path, or <stdin>) */
   displayName?: string;
+  /** amt version to write (default 2) */
+  version?: AmtVersion;
   /** called now and then with the input bytes read so far */
   onProgress?: (bytesIn: number, records: number) => void;
+  /** records (after runs are merged) dropped from the start: a program's start-up */
+  skipRecords?: number;
+  /** records kept at most; the import stops reading once it has them */
+  maxRecords?: number;
 }
 
 /** Distinct virtual page numbers to first-seen ids: open addressing over typed arrays
@@ -220,48 +228,14 @@ export function denseRegions(vpns: Float64Array, kinds: Uint8Array, count: numbe
   return { regions, dense, pageCount: next };
 }
 
-/** Pass 2: writes the amt file atomically from the spool. */
-function writeAmt(sp: Spooler, output: string, pageSize: number): { regions: Region[]; pageCount: number } {
-  sp.flushBlock();
-  const count = sp.distinct;
-  sp.dropMap();
-  const { regions, dense, pageCount } = denseRegions(sp.vpns, sp.kinds, count, pageSize);
-  const B = DEFAULT_BLOCK_RECORDS;
+/** Writes an amt file atomically (temp file + rename): `write` adds the blocks. */
+function writeAtomically(output: string, h: AmtHeaderInput, version: AmtVersion, write: (w: AmtWriter) => void): void {
   const tmp = join(dirname(output), `.${basename(output)}.${process.pid}.tmp`);
   const out = openSync(tmp, "w");
   try {
-    writeSync(out, encodeHeader({ pageSize, blockRecords: B, records: sp.records, pages: count, accesses: sp.accesses, pageCount, regions }));
-    const block = new Uint8Array(BLOCK_HEAD + 9 * B);
-    const ids = new Uint32Array(B);
-    let chain = 0;
-    let blocks = 0;
-    let pos = 0;
-    let left = sp.records;
-    const cs = Buffer.alloc(4);
-    while (left > 0) {
-      // the spool holds blocks of SPOOL_BLOCK (= B) records: ids, gaps, flags
-      const c = Math.min(B, left);
-      readFull(sp.fd, new Uint8Array(ids.buffer, 0, 4 * c), pos);
-      const pages = new Uint32Array(block.buffer, BLOCK_HEAD, c);
-      for (let i = 0; i < c; i++) pages[i] = dense[ids[i]];
-      readFull(sp.fd, new Uint8Array(block.buffer, BLOCK_HEAD + 4 * c, 5 * c), pos + 4 * c);
-      const payload = block.subarray(BLOCK_HEAD, BLOCK_HEAD + 9 * c);
-      const sum = crc32(payload);
-      const head = new DataView(block.buffer, 0, BLOCK_HEAD);
-      head.setUint32(0, c, true);
-      head.setUint32(4, sum, true);
-      writeSync(out, block, 0, BLOCK_HEAD + 9 * c);
-      cs.writeUInt32LE(sum);
-      chain = crc32(cs, chain);
-      blocks++;
-      pos += 9 * c;
-      left -= c;
-    }
-    const t = Buffer.alloc(TRAILER_BYTES);
-    t.write(AMT_END, 0, "latin1");
-    t.writeUInt32LE(blocks, 8);
-    t.writeUInt32LE(chain >>> 0, 12);
-    writeSync(out, t);
+    const w = new AmtWriter(out, h, version);
+    write(w);
+    w.finish();
     closeSync(out);
     renameSync(tmp, output);
   } catch (err) {
@@ -269,7 +243,56 @@ function writeAmt(sp: Spooler, output: string, pageSize: number): { regions: Reg
     rmSync(tmp, { force: true });
     throw err;
   }
+}
+
+/** Pass 2: writes the amt file atomically from the spool. */
+function writeAmt(sp: Spooler, output: string, pageSize: number, version: AmtVersion): { regions: Region[]; pageCount: number } {
+  sp.flushBlock();
+  const count = sp.distinct;
+  sp.dropMap();
+  const { regions, dense, pageCount } = denseRegions(sp.vpns, sp.kinds, count, pageSize);
+  const B = DEFAULT_BLOCK_RECORDS;
+  const h = { pageSize, blockRecords: B, records: sp.records, pages: count, accesses: sp.accesses, pageCount, regions };
+  writeAtomically(output, h, version, (w) => {
+    const ids = new Uint32Array(B);
+    const pages = new Uint32Array(B);
+    const gaps = new Uint32Array(B);
+    const flags = new Uint8Array(B);
+    let pos = 0;
+    let left = sp.records;
+    while (left > 0) {
+      // the spool holds blocks of SPOOL_BLOCK (= B) records: ids, gaps, flags
+      const c = Math.min(B, left);
+      readFull(sp.fd, new Uint8Array(ids.buffer, 0, 4 * c), pos);
+      for (let i = 0; i < c; i++) pages[i] = dense[ids[i]];
+      readFull(sp.fd, new Uint8Array(gaps.buffer, 0, 4 * c), pos + 4 * c);
+      readFull(sp.fd, flags.subarray(0, c), pos + 8 * c);
+      w.addBlock(pages, gaps, flags, c);
+      pos += 9 * c;
+      left -= c;
+    }
+  });
   return { regions, pageCount };
+}
+
+/** Re-encodes an amt file (v1 or v2) as `version`, every checksum of the input checked;
+ * the header's figures and regions carry over. */
+export function reencodeAmt(input: string, output: string, version: AmtVersion = AMT_VERSION): ImportResult {
+  const src = openAmt(input);
+  const h = src.header;
+  const B = Math.min(h.blockRecords, version === 2 ? MAX_BLOCK_RECORDS_V2 : h.blockRecords);
+  writeAtomically(output, { ...h, blockRecords: B }, version, (w) => {
+    const pages = new Uint32Array(B);
+    const gaps = new Uint32Array(B);
+    const flags = new Uint8Array(B);
+    const s = src.open();
+    try {
+      for (let n; (n = s.fill(pages, gaps, flags, B)) > 0; ) w.addBlock(pages, gaps, flags, n);
+    } finally {
+      s.close?.();
+    }
+  });
+  return { output, format: "amt", records: h.records, pages: h.pages, accesses: h.accesses, regions: h.regions, pageCount: h.pageCount };
 }
 
 function readFull(fd: number, into: Uint8Array, position: number): void {
@@ -285,18 +308,52 @@ function isGzip(b: Uint8Array): boolean {
   return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 }
 
+/** A slice of a long trace: drops the first `skip` records, then keeps at most `max`
+ * (the spooler behind it never sees the others). */
+class BoundedSink implements PageSink {
+  skipped = 0;
+  full = false;
+
+  constructor(
+    private readonly inner: Spooler,
+    private readonly skip: number,
+    private readonly max: number,
+  ) {}
+
+  add(vpn: number, gap: number, flags: number): void {
+    if (this.skipped < this.skip) {
+      this.skipped++;
+      return;
+    }
+    if (this.full) return;
+    this.inner.add(vpn, gap, flags);
+    if (this.inner.records >= this.max) this.full = true;
+  }
+}
+
 interface ImportRun {
   parser: TraceTextParser;
   sp: Spooler;
+  bounds?: BoundedSink;
   dir: string;
   pageSize: number;
+  version: AmtVersion;
+}
+
+function checkCount(what: string, n: number | undefined, min: number): void {
+  if (n !== undefined && !(Number.isSafeInteger(n) && n >= min)) throw new Error(`option ${what}: must be a whole number of at least ${min}, got ${n}`);
 }
 
 function beginImport(input: string, o: ImportOptions): ImportRun {
   const pageSize = o.pageSize ?? 4096;
+  checkCount("skipRecords (--skip)", o.skipRecords, 0);
+  checkCount("maxRecords (--max-records)", o.maxRecords, 1);
   const dir = mkdtempSync(join(tmpdir(), "ampom-import-"));
   const sp = new Spooler(join(dir, "spool"));
-  return { parser: new TraceTextParser(o.displayName ?? (input === "-" ? "<stdin>" : input), pageSize, sp), sp, dir, pageSize };
+  const bounded = (o.skipRecords ?? 0) > 0 || o.maxRecords !== undefined;
+  const bounds = bounded ? new BoundedSink(sp, o.skipRecords ?? 0, o.maxRecords ?? Infinity) : undefined;
+  const name = o.displayName ?? (input === "-" ? "<stdin>" : input);
+  return { parser: new TraceTextParser(name, pageSize, bounds ?? sp), sp, bounds, dir, pageSize, version: o.version ?? AMT_VERSION };
 }
 
 function cleanup(run: ImportRun): void {
@@ -309,16 +366,21 @@ function finishImport(run: ImportRun, output: string): ImportResult {
   const { parser, sp } = run;
   try {
     parser.end();
-    if (sp.records === 0) throw new Error(`${parser.file}: no records (empty trace)`);
-    const { regions, pageCount } = writeAmt(sp, output, run.pageSize);
+    if (sp.records === 0) {
+      const skipped = run.bounds?.skipped ?? 0;
+      throw new Error(`${parser.file}: no records (${skipped > 0 ? `the trace ended within the ${skipped} skipped` : "empty trace"})`);
+    }
+    const { regions, pageCount } = writeAmt(sp, output, run.pageSize, run.version);
     return { output, format: parser.format ?? "page", records: sp.records, pages: sp.distinct, accesses: sp.accesses, regions, pageCount };
   } finally {
     cleanup(run);
   }
 }
 
-/** Imports a text trace (plain or gzip; a file or "-" for standard input) into amt. */
+/** Imports a text trace (plain or gzip; a file or "-" for standard input) into amt;
+ * an amt file is re-encoded (to v2 unless told). */
 export async function importTrace(input: string, output: string, o: ImportOptions = {}): Promise<ImportResult> {
+  if (input !== "-" && isFile(input) && sniffTrace(input) === "amt") return reencodeAmt(input, output, o.version);
   const run = beginImport(input, o);
   const parser = run.parser;
   try {
@@ -354,6 +416,7 @@ export async function importTrace(input: string, output: string, o: ImportOption
         bytes += chunk.length;
         parser.feed(chunk);
         o.onProgress?.(bytes, parser.line);
+        if (run.bounds?.full) break; // --max-records: the rest is not read
       }
     } catch (err) {
       if (err instanceof Error && /^.+:\d+: /.test(err.message) && !("code" in err)) throw err;
@@ -366,10 +429,58 @@ export async function importTrace(input: string, output: string, o: ImportOption
   return finishImport(run, output);
 }
 
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 function openInput(file: string): number {
   try {
     return openSync(file, "r");
   } catch (err) {
     throw new Error(`${file}: cannot open trace: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/** An import its caller feeds chunk by chunk (a capture reading lackey's pipe): text in,
+ * an amt file out (written atomically by finish), or nothing at all after abort. */
+export class StreamingImport {
+  private readonly run: ImportRun;
+  private closed = false;
+
+  /** `name` names the input in messages. */
+  constructor(name: string, o: Omit<ImportOptions, "displayName" | "onProgress"> = {}) {
+    this.run = beginImport(name, { ...o, displayName: name });
+  }
+
+  /** Parses a chunk; a malformed line throws FILE:LINE: what was expected. */
+  feed(chunk: Buffer): void {
+    this.run.parser.feed(chunk);
+  }
+
+  /** True once maxRecords records are kept: the rest of the input can be dropped. */
+  get full(): boolean {
+    return this.run.bounds?.full ?? false;
+  }
+
+  /** Records kept so far. */
+  get records(): number {
+    return this.run.sp.records;
+  }
+
+  /** Ends the input and writes the amt; the spool is removed either way. */
+  finish(output: string): ImportResult {
+    this.closed = true;
+    return finishImport(this.run, output);
+  }
+
+  /** Drops everything: no output, the spool removed. */
+  abort(): void {
+    if (this.closed) return;
+    this.closed = true;
+    cleanup(this.run);
   }
 }

@@ -1,10 +1,13 @@
 // A trace file given as --workload: amt is read in place; a text trace (lackey or
 // page-level, plain or gzip) is first imported into a temporary amt under os.tmpdir(),
 // which is unlinked at once and read through its open descriptor, so nothing is left
-// behind. Imports are cached per process by path, size, modification time and page size.
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from "node:fs";
+// behind; a gzip'd amt (how the trace corpus is stored) is unpacked the same way.
+// Imports are cached per process by path, size, modification time and page size.
+import { closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, readSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { constants as zlibConstants, createGunzip, gunzipSync } from "node:zlib";
 import type { Workload } from "../workloads/types.js";
 import { AMT_MAGIC, openAmt } from "./amt.js";
 import { importTrace } from "./import.js";
@@ -20,18 +23,43 @@ export function isTraceFile(path: string): boolean {
   }
 }
 
-export type TraceKind = "amt" | "gzip" | "text";
+export type TraceKind = "amt" | "amt-gzip" | "gzip" | "text";
 
-export function sniffTrace(path: string): TraceKind {
+/** The first bytes of a file, decompressed when it is gzip (as far as they go). */
+function head(path: string): { bytes: Buffer; gzip: boolean } {
   const fd = openSync(path, "r");
   try {
-    const b = Buffer.alloc(8);
-    const n = readSync(fd, b, 0, 8, 0);
-    if (n === 8 && b.toString("latin1") === AMT_MAGIC) return "amt";
-    if (n >= 2 && b[0] === 0x1f && b[1] === 0x8b) return "gzip";
-    return "text";
+    const b = Buffer.alloc(4096);
+    const n = readSync(fd, b, 0, b.length, 0);
+    const raw = b.subarray(0, n);
+    if (n < 2 || raw[0] !== 0x1f || raw[1] !== 0x8b) return { bytes: raw, gzip: false };
+    try {
+      return { bytes: gunzipSync(raw, { finishFlush: zlibConstants.Z_SYNC_FLUSH }), gzip: true };
+    } catch {
+      return { bytes: Buffer.alloc(0), gzip: true }; // a broken stream: the text import says where
+    }
   } finally {
     closeSync(fd);
+  }
+}
+
+export function sniffTrace(path: string): TraceKind {
+  const { bytes, gzip } = head(path);
+  const amt = bytes.length >= 8 && bytes.toString("latin1", 0, 8) === AMT_MAGIC;
+  if (gzip) return amt ? "amt-gzip" : "gzip";
+  return amt ? "amt" : "text";
+}
+
+/** The page size an amt file (plain or gzip'd) was written with, from its header. */
+export function amtPageSize(path: string): number {
+  const { bytes } = head(path);
+  if (bytes.length < 16) throw new Error(`${path}: not an amt trace`);
+  return bytes.readUInt32LE(12);
+}
+
+function checkPageSize(path: string, w: Workload, pageSize: number): void {
+  if (w.pageSize !== pageSize) {
+    throw new Error(`${path}: the trace has ${w.pageSize}-byte pages but the run uses ${pageSize} (set --page-size ${w.pageSize})`);
   }
 }
 
@@ -47,16 +75,16 @@ export function openAmtWorkload(path: string, pageSize: number): Workload {
   const hit = cache.get(key);
   if (hit) return hit;
   const w = openAmt(path);
-  if (w.pageSize !== pageSize) {
-    throw new Error(`${path}: the trace has ${w.pageSize}-byte pages but the run uses ${pageSize} (set --page-size ${w.pageSize})`);
-  }
+  checkPageSize(path, w, pageSize);
   cache.set(key, w);
   return w;
 }
 
-/** Any trace file as a workload: amt in place, text (plain or gzip) imported first. */
+/** Any trace file as a workload: amt in place, gzip'd amt unpacked, text (plain or
+ * gzip) imported first. */
 export async function openTraceWorkload(path: string, pageSize: number): Promise<Workload> {
-  if (sniffTrace(path) === "amt") return openAmtWorkload(path, pageSize);
+  const kind = sniffTrace(path);
+  if (kind === "amt") return openAmtWorkload(path, pageSize);
   const key = cacheKey(path, pageSize);
   const hit = cache.get(key);
   if (hit) return hit;
@@ -64,11 +92,60 @@ export async function openTraceWorkload(path: string, pageSize: number): Promise
   let w: Workload;
   try {
     const amt = join(dir, "trace.amt");
-    await importTrace(path, amt, { pageSize, displayName: path });
-    w = openAmt(path, openSync(amt, "r"));
+    if (kind === "amt-gzip") {
+      try {
+        await pipeline(createReadStream(path), createGunzip(), createWriteStream(amt));
+      } catch (err) {
+        throw new Error(`${path}: cannot unpack the gzip'd amt trace: ${(err as Error).message}`);
+      }
+      w = openAmt(path, openSync(amt, "r"));
+      checkPageSize(path, w, pageSize);
+    } else {
+      await importTrace(path, amt, { pageSize, displayName: path });
+      w = openAmt(path, openSync(amt, "r"));
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   cache.set(key, w);
   return w;
+}
+
+export interface TraceCheck {
+  records: number;
+  /** blocks read and checked (amt); 0 for a trace that had no amt blocks to read */
+  blocks: number;
+}
+
+/** Reads every record of a trace workload: every block's head and checksum, its
+ * decoding, the trailer (the stream checks them), and that each record's page lies in
+ * the address space and the header's record count is right. The first fault found is
+ * the error, naming the file and the block. */
+export function verifyTrace(w: Workload & { header?: { blockRecords: number } }): TraceCheck {
+  const chunk = 1 << 16;
+  const pages = new Uint32Array(chunk);
+  const gaps = new Uint32Array(chunk);
+  const flags = new Uint8Array(chunk);
+  const blockRecords = w.header?.blockRecords ?? chunk;
+  const stream = w.open();
+  let records = 0;
+  try {
+    for (;;) {
+      const n = stream.fill(pages, gaps, flags, chunk);
+      if (n === 0) break;
+      for (let i = 0; i < n; i++) {
+        if (pages[i] >= w.pageCount) {
+          const at = records + i;
+          throw new Error(
+            `${w.name}: corrupt amt trace: block ${Math.floor(at / blockRecords)} (record ${at}) names page ${pages[i]}, outside its ${w.pageCount} pages`,
+          );
+        }
+      }
+      records += n;
+    }
+  } finally {
+    stream.close?.();
+  }
+  if (records !== w.records) throw new Error(`${w.name}: corrupt amt trace: ${records} records, the header says ${w.records}`);
+  return { records, blocks: Math.ceil(records / blockRecords) };
 }

@@ -1,4 +1,4 @@
-// Streaming parsers of the two text trace formats (DESIGN section 8), fed a chunk of
+// Streaming parsers of the two text trace formats (docs/workloads.md, "Trace formats"), fed a chunk of
 // bytes at a time so that memory stays constant whatever the trace's length:
 //  - lackey: `valgrind --tool=lackey --trace-mem=yes` output, `I  addr,size`,
 //    ` L addr,size`, ` S addr,size`, ` M addr,size`; valgrind's own `==pid==` and

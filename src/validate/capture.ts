@@ -1,6 +1,8 @@
-// The one place `ampom validate` captures a program's trace: the project's capture
-// (valgrind's lackey piped into `ampom trace import`, scripts/capture-trace.sh). When the
-// `ampom trace capture` command lands, only this function changes.
+// The one place `ampom validate` captures a program's trace: `ampom trace capture`
+// (valgrind's lackey into the importer) through scripts/capture-trace.sh, which installs
+// valgrind first when it is missing (CI starts without it). The script, rather than
+// src/trace/capture.ts in this process, because the validation library's settings reach
+// the traced program through the environment of a child process.
 import { join } from "node:path";
 import { packageRoot } from "./native.js";
 import { runProgram, type RunOutcome } from "./runner.js";

@@ -50,8 +50,8 @@ export interface ValidateOptions {
   repeat?: number;
   /** native runs (the median time is used) */
   nativeRuns?: number;
-  /** CPU the program, its handler and home run on (default: the last one) */
-  cpu?: number;
+  /** CPU the program, its handler and home are pinned to (default: the last one) */
+  pinCpu?: number;
   /** per program run, ms (the capture gets 20 times as long) */
   timeoutMs?: number;
   /** keep the trace and reports in this directory */
@@ -109,7 +109,8 @@ export interface Validation {
   migration: { call: string; index: number; nativeAtNs: number; atFraction: number };
   native: { runs: number; runtimeNs: number; postMigrationNs: number; cpuNsPerAccess: number };
   trace: { records: number; keptRecords: number; migrateAtRecord: number; postAccesses: number; homePages: number; pagesAfter: number };
-  cpu: number;
+  /** the CPU the program, its handler and home ran on */
+  pinnedCpu: number;
   results: PolicyValidation[];
 }
 
@@ -203,7 +204,7 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
   const exe = resolveProgram(o.command[0]);
   const argv = [exe, ...o.command.slice(1)];
   const timeout = o.timeoutMs ?? 600_000;
-  const cpu = o.cpu ?? (await import("node:os")).availableParallelism() - 1;
+  const cpu = o.pinCpu ?? (await import("node:os")).availableParallelism() - 1;
   const dir = o.keep ?? scratchDir();
   if (o.keep) mkdirSync(o.keep, { recursive: true });
   const report = (name: string) => join(dir, `${name}.json`);
@@ -331,7 +332,7 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
         homePages: trace.homePages,
         pagesAfter: trace.pagesAfter,
       },
-      cpu,
+      pinnedCpu: cpu,
       results,
     };
   } finally {

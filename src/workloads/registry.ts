@@ -19,13 +19,13 @@ export interface WorkloadInfo {
 export const workloads: Record<string, WorkloadInfo> = {
   sequential: { name: "sequential", description: "ascending sweeps over one array", create: sequentialWorkload },
   random: { name: "random", description: "uniform random pages of one array", create: randomWorkload },
-  stream: { name: "stream", description: "HPCC STREAM: Copy, Scale, Add, Triad over three arrays", create: streamWorkload },
-  randomaccess: { name: "randomaccess", description: "HPCC RandomAccess: GUPS updates of a 2^k-word table", create: randomAccessWorkload },
-  ptrans: { name: "ptrans", description: "HPCC PTRANS: blocked A^T + B", create: ptransWorkload },
-  dgemm: { name: "dgemm", description: "HPCC DGEMM: blocked C += A B", create: dgemmWorkload },
-  hpl: { name: "hpl", description: "HPCC HPL: right-looking blocked LU with pivoting", create: hplWorkload },
-  fft: { name: "fft", description: "HPCC FFT: radix-2 complex FFT, bit reversal and log2 n passes", create: fftWorkload },
-  beff: { name: "beff", description: "HPCC b_eff: ping-pong messages in small buffers", create: beffWorkload },
+  stream: { name: "stream", description: "HPCC STREAM: ten passes of Copy, Scale, Add, Triad over three arrays", create: streamWorkload },
+  randomaccess: { name: "randomaccess", description: "HPCC RandomAccess: 4 x TableSize updates from HPCC's own sequence", create: randomAccessWorkload },
+  ptrans: { name: "ptrans", description: "HPCC PTRANS: C = A^T + C on one process, five times", create: ptransWorkload },
+  dgemm: { name: "dgemm", description: "HPCC DGEMM: C = a A B + b C through a packed, blocked dgemm", create: dgemmWorkload },
+  hpl: { name: "hpl", description: "HPCC HPL: right-looking LU, NB = 80, recursive panels, row swaps, dgemm update", create: hplWorkload },
+  fft: { name: "fft", description: "HPCC FFT: FFTE's six-step zfft1d, forward and inverse", create: fftWorkload },
+  beff: { name: "beff", description: "HPCC b_eff: one process's ping-pongs and rings, 8 B and 2 MB messages", create: beffWorkload },
 };
 
 export function workloadNames(): string[] {

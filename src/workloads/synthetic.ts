@@ -22,7 +22,7 @@ function syntheticWorkload(name: string, o: WorkloadOptions, body: KernelBody): 
     pageSize: o.pageSize,
     regions,
     pageCount,
-    records: new KernelStream(body, true).countAll(),
+    records: new KernelStream(body).countAll(),
     open: () => new KernelStream(body),
   };
 }

@@ -1,5 +1,6 @@
 // What a workload is to the simulator: an address space of regions over dense page
 // ids, and a deterministic stream of page-level records (page, flags, gap).
+import type { CoreViews, SimCore } from "../core/types.js";
 
 export type RegionKind = "code" | "data" | "heap" | "stack" | "mmap";
 
@@ -19,6 +20,18 @@ export interface RecordStream {
   /** Writes up to `max` records from index 0; returns how many (0 at the end). */
   fill(pages: Uint32Array, gaps: Uint32Array, flags: Uint8Array, max: number): number;
   close?(): void;
+  /** Present on streams whose blocks the core decodes itself (amt v2): the core's chunk
+   * must then hold this many records, one block. */
+  readonly blockRecords?: number;
+  /** With blockRecords, instead of fill(): makes up to `max` next records ready in the
+   * core's chunk (decoded there), points C_CURSOR and C_CHUNK_LEN at them and returns
+   * how many (0 at the end). Checks that their pages lie in the address space. */
+  feedCore?(core: SimCore, views: CoreViews, max: number): number;
+}
+
+/** The error for a record naming a page outside the workload's address space. */
+export function pageOutsideError(workload: string, record: number, page: number, pageCount: number): Error {
+  return new Error(`workload ${workload}: record ${record} names page ${page}, outside its ${pageCount} pages`);
 }
 
 export interface Workload {
@@ -31,6 +44,9 @@ export interface Workload {
   pageCount: number;
   /** exact number of records the stream yields */
   records: number;
+  /** records [from, to) are the section HPCC times (built-in HPCC kernels): what the
+   * CPU calibration matches to the real benchmark's measured time */
+  timed?: { from: number; to: number };
   /** A fresh stream from the first record; the same every time. */
   open(): RecordStream;
 }

@@ -26,6 +26,22 @@ describe("bench harness (smoke)", () => {
       // the end-to-end bench doubles as a differential check of the two cores
       expect(e.identical).toBe(true);
     }
+    // the native anchor: its generated trace, every rate of the simulator, the same faults
+    expect(r.native?.length).toBe(1);
+    for (const n of r.native!) {
+      expect(n.records).toBeGreaterThan(0);
+      for (const x of [n.wasm, n.wasmV1, n.reference, n.bytesPerRecordV1, n.bytesPerRecordV2]) expect(x! > 0).toBe(true);
+      if (!r.nativeNote) expect(n.native! > 0).toBe(true);
+      expect(n.sameFaults).toBe(true);
+    }
+    // a policy module costs something, and gives exactly the built-in's metrics
+    expect(r.policyModule!.length).toBeGreaterThanOrEqual(2);
+    for (const p of r.policyModule!) {
+      expect(p.faults).toBeGreaterThan(0);
+      for (const x of [p.builtIn, p.module, p.ratio]) expect(Number.isFinite(x) && x > 0).toBe(true);
+      expect(p.identical).toBe(true);
+    }
+    expect(formatReport(r)).toContain("module/built-in");
     const json = JSON.parse(JSON.stringify(r));
     expect(json).toEqual(r);
     const text = formatReport(r);

@@ -31,6 +31,11 @@ describe("ampom reproduce", () => {
     const html = readFileSync(join(out, "report.html"), "utf8");
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
     expect(html.match(/<svg /g)?.length).toBe(5);
+    // the timeline marks the migration; the faults-prevented charts carry the paper's band
+    expect(readFileSync(join(out, "fault-timeline.svg"), "utf8")).toMatch(/<line class="vline migration-mark"/);
+    for (const f of ["faults-prevented-quiet-busy.svg", "faults-prevented-by-policy.svg"]) {
+      expect(readFileSync(join(out, f), "utf8")).toMatch(/<rect class="band paper-band"[^>]*><title>the paper's AMPoM: 85%–99%<\/title>/);
+    }
   });
 
   it("--quiet prints only the report's path; --json prints the results", async () => {
@@ -40,7 +45,10 @@ describe("ampom reproduce", () => {
     const j = await ampom("reproduce", "--size", "1MiB", "--kernels", "sequential", "--out", join(dir, "j"), "--json");
     expect(j.code).toBe(0);
     const results = JSON.parse(j.stdout);
-    expect(Object.keys(results)).toEqual(["settings", "paper", "headline", "extended", "busy", "figures"]);
+    expect(Object.keys(results)).toEqual(["settings", "provenance", "paper", "headline", "extended", "busy", "figures"]);
+    expect(results.provenance).toMatchObject({ tool: "ampom", core: "wasm", options: { kernels: ["sequential"], seeds: 1 } });
+    expect(results.provenance.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(results.provenance.node).toBe(process.version);
     expect(results.settings.kernels).toEqual(["sequential"]);
     expect(results.headline[0]).toHaveProperty("faultsPrevented");
   });
@@ -63,6 +71,25 @@ describe("ampom reproduce", () => {
     expect(file.code).toBe(1);
     expect(file.stderr).toMatch(/a-file: exists and is not a folder/);
     expect(readFileSync(join(dir, "a-file"), "utf8")).toBe("x");
+  });
+
+  it("--seeds N runs every seed and draws the mean with whiskers", async () => {
+    const out = join(dir, "seeds");
+    const r = await ampom("reproduce", "--size", "1MiB", "--kernels", "random,hpl", "--seeds", "3", "--out", out);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("seeds 1–3 (tables: seed 1)");
+    expect(r.stdout).toMatch(/Faults prevented over 3 seeds, mean \(least–greatest\):\n/);
+    const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
+    expect(results.settings.seeds).toEqual([1, 2, 3]);
+    const row = results.spread.extended.random.find((m: { mechanism: string; policy: string }) => m.mechanism === "lightweight" && m.policy === "ampom");
+    expect(row.faultsPrevented.n).toBe(3);
+    expect(row.faultsPrevented.min).toBeLessThanOrEqual(row.faultsPrevented.mean);
+    expect(row.faultsPrevented.mean).toBeLessThanOrEqual(row.faultsPrevented.max);
+    // the random workload's seeds differ: its bars have whiskers
+    expect(readFileSync(join(out, "faults-prevented-by-policy.svg"), "utf8")).toMatch(/<path class="whisker"/);
+    const bad = await ampom("reproduce", "--seeds", "0", "--out", out);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("expected a whole number of at least 1");
   });
 
   it("--help lists the outputs and gives examples", async () => {

@@ -108,10 +108,15 @@ describe("ampom compare", () => {
   it("prints a table with one line per pair", async () => {
     const r = await ampom("compare", ...SMALL, "--policies", "none", "--quiet");
     expect(r.code).toBe(0);
-    const lines = r.stdout.trimEnd().split("\n");
+    const all = r.stdout.trimEnd().split("\n");
+    // the table, then a legend for the marks it holds
+    const at = all.indexOf("Legend:");
+    const lines = at < 0 ? all : all.slice(0, at);
     expect(lines[0]).toMatch(/^mechanism\s+policy\s+remote faults\s+prevented\s+accuracy\s+late\s+stall\s+runtime\s+freeze/);
     expect(lines[1]).toMatch(/^-+( +-+)+$/);
     expect(lines.slice(2).every((l) => / none /.test(l))).toBe(true);
+    expect(lines.map((l) => l.split(/\s+/)[0]).slice(2)).toEqual(["full-copy", "lightweight", "pre-copy", "post-copy"]);
+    if (at >= 0) expect(all.slice(at + 1).every((l) => /^ {2}\S+( \S+)*: /.test(l))).toBe(true);
   });
 
   it("rejects unknown names in its lists, saying which are known", async () => {

@@ -12,7 +12,8 @@ describe("ampom run --core", () => {
     const reference = JSON.parse(run(...args, "--core", "reference"));
     expect(wasm.core).toBe("wasm");
     expect(reference.core).toBe("reference");
-    expect({ ...wasm, core: "" }).toEqual({ ...reference, core: "" });
+    expect({ ...wasm, core: "", provenance: "" }).toEqual({ ...reference, core: "", provenance: "" });
+    expect([wasm.provenance.core, reference.provenance.core]).toEqual(["wasm", "reference"]);
     expect(wasm.remoteFaults).toBeGreaterThan(0);
     expect(wasm.faultsPrevented).toBeDefined();
   });

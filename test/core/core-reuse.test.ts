@@ -13,7 +13,8 @@ describe("WebAssembly core reuse", () => {
     const first = await simulate({ workload: "stream", memory: "16MiB", policy: "ampom", baselines: false });
     // other policies, mechanisms and sizes leave their state in the instances
     await simulate({ workload: "random", memory: "32MiB", policy: "leap", baselines: false });
-    await simulate({ workload: "ptrans", memory: "8MiB", policy: "linux-vma", mechanism: "full-copy", baselines: false });
+    await simulate({ workload: "ptrans", memory: "8MiB", policy: "linux-vma", mechanism: "post-copy", baselines: false });
+    await simulate({ workload: "ptrans", memory: "8MiB", mechanism: "full-copy", baselines: false });
     await simulate({ workload: "fft", memory: "16MiB", policy: "ampom-plus", baselines: false });
     const again = await simulate({ workload: "stream", memory: "16MiB", policy: "ampom", baselines: false });
     expect(again).toEqual(first);

@@ -10,6 +10,31 @@ import { optionsAccepted, resolveOptions, type RunOptions } from "../../src/sim/
 import { runScenario, simulate } from "../../src/sim/simulate.js";
 import { workloads } from "../../src/workloads/registry.js";
 import { arrayWorkload, type TraceRecord } from "./helpers.js";
+import { closeSync, mkdtempSync, openSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll } from "vitest";
+import { AmtWriter, openAmt } from "../../src/trace/amt.js";
+import { reencodeAmt } from "../../src/trace/import.js";
+import type { Workload } from "../../src/workloads/types.js";
+
+const dir = mkdtempSync(join(tmpdir(), "ampom-differential-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** `w`'s records written as an amt v2 file in blocks of `blockRecords`, opened. */
+function asAmtV2(w: Workload, blockRecords: number, file: string): Workload {
+  const fd = openSync(file, "w");
+  try {
+    const writer = new AmtWriter(fd, { pageSize: w.pageSize, blockRecords, records: w.records, pages: 0, accesses: 0, pageCount: w.pageCount, regions: w.regions });
+    const pages = new Uint32Array(blockRecords), gaps = new Uint32Array(blockRecords), flags = new Uint8Array(blockRecords);
+    const s = w.open();
+    for (let n; (n = s.fill(pages, gaps, flags, blockRecords)) > 0; ) writer.addBlock(pages, gaps, flags, n);
+    writer.finish();
+  } finally {
+    closeSync(fd);
+  }
+  return openAmt(file);
+}
 
 /** Runs one scenario on both cores; returns the two metric objects minus the core label. */
 async function bothCores(options: RunOptions, regionPages: number[], records: TraceRecord[]) {
@@ -73,17 +98,42 @@ describe("differential: WebAssembly core vs TypeScript reference", () => {
     );
   });
 
-  it("agree on the committed real trace under every mechanism and policy", async () => {
-    const workload = "test/fixtures/sort-lackey.amt";
+  it("agree, decoding amt v2 blocks inside the core, with each other and with the records handed over by fill()", async () => {
+    await fc.assert(
+      fc.asyncProperty(traceArb, optionsArb, fc.integer({ min: 1, max: 100 }), async ({ regionPages, records }, options, blockRecords) => {
+        fc.pre(optionsAccepted(options));
+        const w = arrayWorkload(regionPages, records);
+        const file = asAmtV2(w, blockRecords, join(dir, "random.amt"));
+        const run = async (core: "wasm" | "reference", workload: Workload) => {
+          const { core: _, workload: __, ...m } = await runScenario(resolveOptions({ ...options, baselines: false, core }), workload);
+          return m;
+        };
+        const plain = await run("wasm", w);
+        expect(await run("wasm", file)).toEqual(plain);
+        expect(await run("reference", file)).toEqual(plain);
+      }),
+      { numRuns: 300, seed: 20141 },
+    );
+  });
+
+  it("agree on the committed real trace under every mechanism and policy, as amt v1 and re-encoded as v2", async () => {
+    const v1 = "test/fixtures/sort-lackey.amt";
+    const v2 = join(dir, "sort-lackey.v2.amt");
+    reencodeAmt(v1, v2);
+    expect(openAmt(v2).header.version).toBe(2);
     let pairs = 0;
     for (const mechanism of Object.keys(mechanisms)) {
       for (const policy of Object.keys(policies)) {
-        const opts: RunOptions = { workload, mechanism, policy, baselines: false };
+        const opts: RunOptions = { workload: v1, mechanism, policy, baselines: false };
         if (!optionsAccepted(opts)) continue;
         const a = await simulate({ ...opts, core: "wasm" });
         const b = await simulate({ ...opts, core: "reference" });
         expect({ ...a, core: "-" }, `${mechanism} ${policy}`).toEqual({ ...b, core: "-" });
         expect(a.records).toBe(538_810);
+        for (const core of ["wasm", "reference"] as const) {
+          const c = await simulate({ ...opts, workload: v2, core });
+          expect({ ...c, core: "-", workload: v1 }, `${mechanism} ${policy} v2 ${core}`).toEqual({ ...a, core: "-" });
+        }
         pairs++;
       }
     }

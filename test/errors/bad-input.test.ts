@@ -1,8 +1,11 @@
 // Bad input never corrupts anything: each case below must end with one line
 // "ampom: <message naming the input and the place>", a non-zero exit, no stack trace,
 // and no output file (the command runs in an empty folder, which must stay empty).
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { reencodeAmt } from "../../src/trace/import.js";
 import { describe, expect, it } from "vitest";
 import { ampom, filesIn, hasStack, scratchDir } from "../sweep/cli-helpers.js";
 
@@ -24,6 +27,19 @@ const fixture = new URL("../fixtures/sort-lackey.amt", import.meta.url);
 const damaged = (name: string, damage: (b: Buffer) => Buffer) => (dir: string) =>
   writeFileSync(join(dir, name), damage(readFileSync(fixture)));
 const half = Math.floor(statSync(fixture).size / 2);
+// the same trace re-encoded as amt v2 (decoded inside the core)
+const v2Dir = mkdtempSync(join(tmpdir(), "ampom-bad-v2-"));
+reencodeAmt(fileURLToPath(fixture), join(v2Dir, "v2.amt"));
+const v2 = readFileSync(join(v2Dir, "v2.amt"));
+rmSync(v2Dir, { recursive: true, force: true });
+const damagedV2 = (name: string, damage: (b: Buffer) => Buffer) => (dir: string) => writeFileSync(join(dir, name), damage(Buffer.from(v2)));
+const halfV2 = Math.floor(v2.length / 2);
+/** byte offset of the head of block 3 of the v2 trace */
+const block3 = (() => {
+  let at = v2.readUInt32LE(52);
+  for (let k = 0; k < 3; k++) at += 12 + v2.readUInt32LE(at + 4);
+  return at;
+})();
 
 const cases: Case[] = [
   { name: "unknown workload", args: ["run", "--workload", "nope"], message: 'ampom: unknown workload "nope": not a built-in workload (sequential, random' },
@@ -38,7 +54,7 @@ const cases: Case[] = [
   {
     name: "memory beyond the 4 GiB WebAssembly memory",
     args: ["run", "--memory", "4TiB"],
-    message: /^ampom: option memory \(--memory\): 4TiB is 1073741824 pages of 4096 bytes, more than the 4 GiB WebAssembly memory can hold \(at most \d+ pages, 1\.8TiB at this page size\)$/m,
+    message: /^ampom: option memory \(--memory\): 4TiB is 1073741824 pages of 4096 bytes, more than the 4 GiB WebAssembly memory can hold \(at most \d+ pages, 909\.5GiB at this page size\)$/m,
   },
   { name: "missing trace file", args: ["run", "--workload", "traces/missing.amt"], message: 'ampom: workload "traces/missing.amt": no such file' },
   {
@@ -50,6 +66,36 @@ const cases: Case[] = [
   {
     name: "amt trace with a corrupted record block",
     args: ["run", "--workload", "bad-block.amt", "--no-baselines"],
+    setup: damaged("bad-block.amt", (b) => ((b[half] ^= 0xff), b)),
+    message: /^ampom: bad-block\.amt: corrupt amt trace: checksum mismatch in block \d+ at byte \d+$/m,
+  },
+  {
+    name: "truncated amt v2 trace",
+    args: ["run", "--workload", "cut2.amt", "--no-baselines"],
+    setup: damagedV2("cut2.amt", (b) => b.subarray(0, halfV2)),
+    message: /^ampom: cut2\.amt: truncated amt trace: \d+ bytes, the header says \d+ \(byte 64\)$/m,
+  },
+  {
+    name: "amt v2 trace with a corrupted record block (WebAssembly core decoding)",
+    args: ["run", "--workload", "bad-block2.amt", "--no-baselines"],
+    setup: damagedV2("bad-block2.amt", (b) => ((b[block3 + 40] ^= 0x10), b)),
+    message: `ampom: bad-block2.amt: corrupt amt trace: checksum mismatch in block 3 at byte ${block3}`,
+  },
+  {
+    name: "amt v2 trace with a corrupted record block (reference core decoding)",
+    args: ["run", "--workload", "bad-block2.amt", "--no-baselines", "--core", "reference"],
+    setup: damagedV2("bad-block2.amt", (b) => ((b[block3 + 40] ^= 0x10), b)),
+    message: `ampom: bad-block2.amt: corrupt amt trace: checksum mismatch in block 3 at byte ${block3}`,
+  },
+  {
+    name: "amt v2 trace with a block head whose length is wrong",
+    args: ["run", "--workload", "bad-head2.amt", "--no-baselines"],
+    setup: damagedV2("bad-head2.amt", (b) => (b.writeUInt32LE(b.readUInt32LE(block3 + 4) + 16, block3 + 4), b)),
+    message: /^ampom: bad-head2\.amt: corrupt amt trace: (bad head of block 3|checksum mismatch in block 3) at byte \d+/m,
+  },
+  {
+    name: "re-encoding a damaged amt v1 trace (trace import leaves no output)",
+    args: ["trace", "import", "bad-block.amt", "-o", "out.amt"],
     setup: damaged("bad-block.amt", (b) => ((b[half] ^= 0xff), b)),
     message: /^ampom: bad-block\.amt: corrupt amt trace: checksum mismatch in block \d+ at byte \d+$/m,
   },

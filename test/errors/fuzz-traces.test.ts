@@ -7,21 +7,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { openAmt } from "../../src/trace/amt.js";
+import { AmtWriter, openAmt } from "../../src/trace/amt.js";
+import { closeSync, openSync } from "node:fs";
+import { C_CHUNK_LEN, C_CURSOR, P_PAGES } from "../../src/core/abi.js";
+import { ReferenceCore } from "../../src/core/reference-core.js";
+import type { SimCore } from "../../src/core/types.js";
+import { WasmCore } from "../../src/core/wasm-core.js";
 import { importTrace } from "../../src/trace/import.js";
 import type { Workload } from "../../src/workloads/types.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ampom-fuzz-trace-"));
-
-function outcome<T>(f: () => T): T | Error {
-  try {
-    return f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(Error);
-    expect((err as Error).constructor.name).toBe("Error");
-    return err as Error;
-  }
-}
 
 async function outcomeAsync<T>(f: () => Promise<T>): Promise<T | Error> {
   try {
@@ -84,29 +79,65 @@ describe("fuzz: text trace parsers", () => {
   });
 });
 
-describe("fuzz: amt reader", () => {
-  // a small valid trace: 3000 records over three regions
+/** Every record through a core's own decoding (amt v2 feedCore), as readAll gives them. */
+function readAllInCore(w: Workload, core: SimCore): number[] {
+  const s = w.open();
+  const out: number[] = [];
+  try {
+    const v = core.init(w.pageCount, s.blockRecords!);
+    v.params[P_PAGES] = w.pageCount;
+    while (s.feedCore!(core, v, 999) > 0) {
+      for (let i = v.counters[C_CURSOR]; i < v.counters[C_CHUNK_LEN]; i++) out.push(v.chunkPages[i], v.chunkGaps[i], v.chunkFlags[i]);
+    }
+  } finally {
+    s.close?.();
+  }
+  return out;
+}
+
+const readers: Array<[string, 1 | 2, (w: Workload) => Promise<number[]> | number[]]> = [
+  ["v1, read in TypeScript", 1, readAll],
+  ["v2, decoded in TypeScript", 2, readAll],
+  ["v2, decoded inside the WebAssembly core", 2, async (w) => readAllInCore(w, await WasmCore.create())],
+  ["v2, decoded inside the reference core", 2, (w) => readAllInCore(w, new ReferenceCore())],
+];
+
+describe.each(readers)("fuzz: amt reader, %s", (_, version, read) => {
+  // a small valid trace: 3000 records over three regions, in blocks of 1000
   const text = join(dir, "base.txt");
   const lines = ["# page-level"];
   for (let i = 0; i < 3000; i++) lines.push(`${"IRW"[i % 3]} ${(0x1000 + ((i * 7) % 97) + (i % 3) * 0x400).toString(16)} ${1 + (i % 5)}`);
   writeFileSync(text, lines.join("\n") + "\n");
-  const good = join(dir, "base.amt");
+  const good = join(dir, `base-v${version}.amt`);
   let original: Buffer;
   let records: number[];
   beforeAll(async () => {
-    await importTrace(text, good);
+    await importTrace(text, join(dir, "whole.amt"), { version });
+    // blocks of 1000 records: damage can fall in any of several blocks
+    const w = openAmt(join(dir, "whole.amt"));
+    const fd = openSync(good, "w");
+    const writer = new AmtWriter(fd, { ...w.header, blockRecords: 1000 }, version);
+    const all = readAll(w);
+    for (let k = 0; k < 3; k++) {
+      const at = 3000 * k;
+      const pick = (f: number) => all.filter((_, i) => i >= at && i < at + 3000 && (i - at) % 3 === f);
+      writer.addBlock(Uint32Array.from(pick(0)), Uint32Array.from(pick(1)), Uint8Array.from(pick(2)), 1000);
+    }
+    writer.finish();
+    closeSync(fd);
     original = readFileSync(good);
-    records = readAll(openAmt(good));
+    records = await read(openAmt(good));
+    expect(records).toEqual(all);
   });
 
-  it("flipped bytes are caught, or change nothing that is read", () => {
+  it("flipped bytes are caught, or change nothing that is read", async () => {
     const file = join(dir, "flipped.amt");
-    fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(original.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 3 }), (flips) => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.nat(original.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 3 }), async (flips) => {
         const b = Buffer.from(original);
         for (const [at, x] of flips) b[at] ^= x;
         writeFileSync(file, b);
-        const r = outcome(() => readAll(openAmt(file)));
+        const r = await outcomeAsync(async () => read(openAmt(file)));
         if (r instanceof Error) expect(r.message.startsWith(`${file}: `)).toBe(true);
         else expect(r).toEqual(records);
       }),
@@ -114,12 +145,12 @@ describe("fuzz: amt reader", () => {
     );
   });
 
-  it("a file cut anywhere is refused", () => {
+  it("a file cut anywhere is refused", async () => {
     const file = join(dir, "cut.amt");
-    fc.assert(
-      fc.property(fc.nat(original.length - 1), (len) => {
+    await fc.assert(
+      fc.asyncProperty(fc.nat(original.length - 1), async (len) => {
         writeFileSync(file, original.subarray(0, len));
-        const r = outcome(() => readAll(openAmt(file)));
+        const r = await outcomeAsync(async () => read(openAmt(file)));
         expect(r).toBeInstanceOf(Error);
         expect((r as Error).message.startsWith(`${file}: `)).toBe(true);
       }),

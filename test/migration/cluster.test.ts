@@ -101,7 +101,8 @@ describe("scenario validation names the field", () => {
     ["unknown process in a trigger", { ...base, triggers: [{ kind: "time", process: "q", to: 1, at: 5 }] }, /triggers\[0\]\.process: no process "q"/],
     ["a trigger to the node the process is on", { ...base, triggers: [{ kind: "fraction", process: "p", to: 0, at: 0.5 }] }, /triggers\[0\]\.to: process "p" already runs on n0/],
     ["rate flow without an end", { ...base, flows: [{ from: 0, to: 1, rate: "1Gbps" }] }, /flows\[0\]: a rate flow needs duration or bytes/],
-    ["push policy with full copy", { ...base, processes: [{ ...base.processes[0], mechanism: "full-copy", policy: "oracle" }] }, /processes\[0\] \(p\): policy oracle/],
+    ["push policy with full copy", { ...base, processes: [{ ...base.processes[0], mechanism: "full-copy", policy: "oracle" }] }, /processes\[0\] \(p\): mechanism full-copy takes policy none only: .* policy oracle would have nothing to push/],
+    ["pull policy with pre-copy", { ...base, processes: [{ ...base.processes[0], mechanism: "pre-copy", policy: "ampom" }] }, /processes\[0\] \(p\): mechanism pre-copy takes policy none only: .* policy ampom would never run/],
     ["unknown field", { ...base, nodez: 3 }, /scenario file: .*nodez/],
   ];
   for (const [what, input, message] of cases) {

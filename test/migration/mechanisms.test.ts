@@ -161,12 +161,22 @@ describe("time trigger", () => {
 });
 
 describe("mechanism and policy pairs", () => {
-  it("refuses push policies with mechanisms that copy everything before resuming", () => {
+  it("gives mechanisms that copy everything before resuming policy none only, and says why", () => {
     for (const mechanism of ["full-copy", "pre-copy"]) {
       for (const policy of ["oracle", "bubbling"]) {
-        expect(() => resolveOptions({ mechanism, policy })).toThrow(/use it with lightweight or post-copy/);
+        expect(() => resolveOptions({ mechanism, policy })).toThrow(
+          new RegExp(`^mechanism ${mechanism} takes policy none only: it moves every page before the process resumes, .* policy ${policy} would have nothing to push; use policy ${policy} with lightweight or post-copy$`),
+        );
       }
+      for (const policy of ["ampom", "linux-cluster", "leap", "ampom-plus", "./my-policy.ts"]) {
+        expect(() => resolveOptions({ mechanism, policy })).toThrow(/takes policy none only: .* would never run; use /);
+      }
+      // and none is their default, where the others default to ampom
+      expect(resolveOptions({ mechanism }).policy).toBe("none");
+      expect(resolveOptions({ mechanism, policy: "none" }).policy).toBe("none");
     }
+    expect(resolveOptions({ mechanism: "lightweight" }).policy).toBe("ampom");
+    expect(resolveOptions({ mechanism: "post-copy" }).policy).toBe("ampom");
   });
   it("refuses a push order outside post-copy, an unknown one, and a conflicting one", () => {
     expect(() => resolveOptions({ mechanism: "lightweight", pushOrder: "forward" })).toThrow(/post-copy only/);

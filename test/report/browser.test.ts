@@ -70,6 +70,29 @@ describe.skipIf(!chromiumPath && !inCI)("report.html in headless Chromium", () =
         expect(c.drawn, `${c.title}: drawn marks`).toBeGreaterThan(0);
         expect(c.drawn, `${c.title}: every mark visible`).toBe(c.marks);
       }
+      // the fault timeline marks the migration (a line where the process froze) and the
+      // pages sent with the context; the faults-prevented charts draw the paper's range
+      // as a band; every one of them is laid out with a size on the page
+      const refs = await page.evaluate(() => {
+        const box = (sel: string) =>
+          Array.from(document.querySelectorAll(sel)).map((e) => {
+            const r = (e as SVGGraphicsElement).getBoundingClientRect();
+            return { width: r.width, height: r.height, chart: e.closest("svg")?.getAttribute("aria-label") ?? "" };
+          });
+        return { migration: box("line.migration-mark"), band: box("rect.paper-band"), eager: box("g.series[data-series^='sent with the context'] .mark") };
+      });
+      expect(refs.migration.length).toBe(1);
+      expect(refs.migration[0].chart).toMatch(/^Faults and prefetches after migration/);
+      expect(refs.migration[0].height).toBeGreaterThan(100);
+      expect(refs.eager.length).toBeGreaterThan(0);
+      expect(refs.band.map((b) => b.chart)).toEqual(["Faults prevented: quiet vs busy network", "Faults prevented by policy (lightweight, quiet network)"]);
+      for (const b of refs.band) expect(b.height).toBeGreaterThan(5);
+      // the report says the kernels are models of HPCC and links their documentation
+      const note = await page.$eval("p.note", (p) => ({ text: p.textContent ?? "", links: Array.from(p.querySelectorAll("a")).map((a) => a.getAttribute("href")) }));
+      expect(note.text).toContain("page-level models of HPCC");
+      expect(note.links.some((h) => h?.endsWith("docs/workloads.md#the-hpcc-kernels"))).toBe(true);
+      // and where the numbers come from
+      expect(await page.textContent("body")).toMatch(/Made by ampom reproduce: ampom \d+\.\d+\.\d+ \(/);
       // the headline table has a row per kernel
       const rows = await page.$$eval("table.headline tbody tr", (trs) => trs.length);
       expect(rows).toBeGreaterThanOrEqual(results.headline.length);

@@ -1,34 +1,153 @@
-// The optional event log behind the fault timeline: it records exactly the remote
-// faults and prefetch requests the metrics count, and does not change the run.
+// Event logs: the in-memory EventLog (the report's fault timeline) and what any sink
+// receives. A hand-worked scenario gives the exact sequence of events and ties their
+// times to the metrics; on every mechanism the counts of each kind equal what the
+// metrics count; logging never changes a run; events come in time order.
 import { describe, expect, it } from "vitest";
-import { EVENT_FAULT, EventLog } from "../../src/sim/event-log.js";
-import { resolveOptions } from "../../src/sim/options.js";
+import { networkPresets } from "../../src/network/presets.js";
+import {
+  EVENT_ARRIVAL, EVENT_COPY, EVENT_DONE, EVENT_EAGER, EVENT_FAULT, EVENT_MIGRATE, EVENT_PREFETCH, EVENT_PUSH,
+  EventLog, MIGRATE_CALLED_OFF, MIGRATE_DECISION, MIGRATE_FREEZE, MIGRATE_RESUME, type EventKind,
+} from "../../src/sim/event-log.js";
+import { resolveOptions, type RunOptions } from "../../src/sim/options.js";
 import { runScenario, scenarioWorkload } from "../../src/sim/simulate.js";
+import type { Metrics } from "../../src/sim/metrics.js";
+import { traceWorkload, type TraceRecord } from "../migration/trace-workload.js";
 
-const cases: Array<[string, string]> = [["stream", "ampom"], ["hpl", "leap"], ["fft", "linux-vma"], ["stream", "none"]];
+const MESSAGE = 4096 + networkPresets["gige-2008"].pageHeaderBytes;
 
-describe("event log", () => {
-  for (const [workload, policy] of cases) {
-    it(`${workload} under ${policy}: one fault event per remote fault, one prefetch event per prefetched page`, async () => {
+/** Events of one log as (kind, page, arg) triples, in the order received. */
+function sequence(log: EventLog): Array<[EventKind, number, number]> {
+  return log.kinds.map((k, i) => [k, log.pages[i], log.args[i]]);
+}
+
+describe("event log: a hand-worked scenario", () => {
+  // one region of 8 pages; at home the process touches pages 0..5 (100 accesses each,
+  // 1 ns an access: the decision comes at 600 ns), then migrates (lightweight, the 3
+  // most recently used pages 5, 4, 3 go with the context) and touches 5 (there), 0 and
+  // 1 (remote faults), 0 again (a hit)
+  const records: TraceRecord[] = [0, 1, 2, 3, 4, 5, 5, 0, 1, 0].map((page) => ({ page, gap: 100 }));
+  const workload = traceWorkload([8], records);
+  const s = resolveOptions({ workload: "trace", migrateAt: 0.6, policy: "none", eagerPages: 3, cpuNsPerAccess: 1, baselines: false });
+
+  it("gives the exact events, and times that agree with the metrics", async () => {
+    const log = new EventLog();
+    const m = await runScenario(s, workload, { events: log });
+    expect(m.remoteFaults).toBe(2);
+    expect(sequence(log)).toEqual([
+      [EVENT_MIGRATE, -1, MIGRATE_DECISION],
+      [EVENT_MIGRATE, -1, MIGRATE_FREEZE],
+      [EVENT_EAGER, 5, 0],
+      [EVENT_EAGER, 4, 0],
+      [EVENT_EAGER, 3, 0],
+      [EVENT_ARRIVAL, 5, EVENT_EAGER],
+      [EVENT_ARRIVAL, 4, EVENT_EAGER],
+      [EVENT_ARRIVAL, 3, EVENT_EAGER],
+      [EVENT_MIGRATE, -1, MIGRATE_RESUME],
+      [EVENT_FAULT, 0, 0],
+      [EVENT_ARRIVAL, 0, EVENT_FAULT],
+      [EVENT_FAULT, 1, 0],
+      [EVENT_ARRIVAL, 1, EVENT_FAULT],
+      [EVENT_DONE, -1, 0],
+    ]);
+    const t = log.times;
+    expect(t[0]).toBe(600);
+    expect(t[1]).toBe(600);
+    expect(t[8] - t[1]).toBe(m.freezeNs);
+    // the process resumes when the last eager page is in
+    expect(t[8]).toBe(t[7]);
+    // the first fault leaves after record 6's and record 7's work and the trap
+    const trap = networkPresets["gige-2008"].faultTrapNs;
+    expect(t[9]).toBe(t[8] + 200 + trap);
+    // each fault stalls the trap plus request-to-arrival
+    expect(2 * trap + (t[10] - t[9]) + (t[12] - t[11])).toBe(m.faultStallNs);
+    // the second fault follows the first page's arrival by one record's work and the trap
+    expect(t[11]).toBe(t[10] + 100 + trap);
+    // the last record's work after the second page is in, then the end
+    expect(t[13]).toBe(t[12] + 100);
+    expect(t[13]).toBe(m.runtimeNs);
+  });
+});
+
+/** 300 pages in 3 regions; 240 touched at home, then a wander over all of them. */
+function mixedTrace(): TraceRecord[] {
+  const rec: TraceRecord[] = [];
+  for (let p = 0; p < 240; p++) rec.push({ page: p, gap: 50, write: p % 3 === 0 });
+  let x = 7;
+  for (let i = 0; i < 600; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    rec.push({ page: i % 4 === 0 ? x % 300 : (i * 7) % 300, gap: 200, write: i % 5 === 0 });
+  }
+  return rec;
+}
+
+describe("event log: counts match the metrics", () => {
+  const trace = mixedTrace();
+  const workload = traceWorkload([100, 150, 50], trace);
+  const cases: Array<[mechanism: string, policy: string, link?: "priority", cpuNsPerAccess?: number]> = [
+    ["lightweight", "none"],
+    ["lightweight", "linux-vma"],
+    ["lightweight", "ampom", "priority"],
+    ["lightweight", "bubbling"],
+    ["post-copy", "leap"],
+    ["post-copy", "ampom", "priority"],
+    ["full-copy", "none"],
+    // the process ends at home before the freeze: called off
+    ["pre-copy", "none"],
+    // slow enough for pre-copy's rounds to finish
+    ["pre-copy", "none", undefined, 1000],
+  ];
+  it.each(cases)("%s + %s %s %s", async (mechanism, policy, link, cpuNsPerAccess) => {
+    const o: RunOptions = { workload: "trace", migrateAt: 240 / trace.length, mechanism, policy, link, cpuNsPerAccess, baselines: false };
+    const log = new EventLog();
+    const m = await runScenario(resolveOptions(o), workload, { events: log });
+    const plain = await runScenario(resolveOptions(o), workload);
+    expect(m).toEqual(plain);
+    const via = (kind: EventKind) => log.kinds.filter((k, i) => k === EVENT_ARRIVAL && log.args[i] === kind).length;
+    expect(log.count(EVENT_FAULT)).toBe(m.remoteFaults);
+    expect(log.count(EVENT_PREFETCH)).toBe(m.prefetchedPages);
+    expect(log.count(EVENT_PUSH)).toBe(m.pushedPages);
+    // every page sent is one message, and lands once
+    expect(log.count(EVENT_EAGER) + log.count(EVENT_COPY)).toBe(m.bytesMoved.eager / MESSAGE);
+    expect(m.bytesMoved.fault / MESSAGE).toBe(m.remoteFaults);
+    for (const k of [EVENT_FAULT, EVENT_PREFETCH, EVENT_PUSH, EVENT_EAGER, EVENT_COPY] as const) expect(via(k), `arrivals via ${k}`).toBe(log.count(k));
+    expect(log.count(EVENT_DONE)).toBe(1);
+    expect(log.times[log.kinds.indexOf(EVENT_DONE)]).toBe(m.runtimeNs);
+    // time order, and every page in the address space
+    for (let i = 1; i < log.length; i++) expect(log.times[i]).toBeGreaterThanOrEqual(log.times[i - 1]);
+    expect(log.pages.every((p) => p >= -1 && p < m.pages)).toBe(true);
+    if (mechanism === "pre-copy") {
+      if (cpuNsPerAccess) expect(m.mechanismStats!.calledOff ?? 0).toBe(0);
+      const steps = log.args.filter((_, i) => log.kinds[i] === EVENT_MIGRATE);
+      if (m.mechanismStats!.calledOff) {
+        expect(steps).toEqual([MIGRATE_DECISION, MIGRATE_CALLED_OFF]);
+        expect(log.count(EVENT_EAGER)).toBe(0);
+      } else {
+        expect(steps).toEqual([MIGRATE_DECISION, MIGRATE_FREEZE, MIGRATE_RESUME]);
+        expect(m.freezeNs).toBeGreaterThan(0);
+        expect(log.count(EVENT_COPY) + log.count(EVENT_EAGER)).toBe(m.mechanismStats!.sentPages);
+        expect(log.count(EVENT_EAGER)).toBeGreaterThan(0);
+      }
+    }
+  });
+});
+
+describe("event log: kinds and limits", () => {
+  for (const [workload, policy] of [["stream", "ampom"], ["hpl", "leap"], ["fft", "linux-vma"]]) {
+    it(`${workload} under ${policy}: only faults and prefetches when asked, as the fault timeline does`, async () => {
       const s = resolveOptions({ workload, memory: "2MiB", policy, baselines: false });
-      const log = new EventLog();
-      const logged = await runScenario(s, await scenarioWorkload(s), { eventLog: log });
-      const plain = await runScenario(s, await scenarioWorkload(s));
-      expect(logged).toEqual(plain);
-      const faults = log.kinds.filter((k) => k === EVENT_FAULT).length;
-      expect(faults).toBe(plain.remoteFaults);
-      expect(log.length - faults).toBe(plain.prefetchedPages);
-      // times never go backwards, and every page lies in the address space
-      for (let i = 1; i < log.length; i++) expect(log.times[i]).toBeGreaterThanOrEqual(log.times[i - 1]);
-      expect(log.pages.every((p) => p >= 0 && p < plain.pages)).toBe(true);
+      const log = new EventLog(undefined, [EVENT_FAULT, EVENT_PREFETCH]);
+      const m = await runScenario(s, await scenarioWorkload(s), { events: log });
+      expect(log.count(EVENT_FAULT)).toBe(m.remoteFaults);
+      expect(log.length - log.count(EVENT_FAULT)).toBe(m.prefetchedPages);
     });
   }
 
   it("keeps at most its limit and counts the rest", async () => {
     const s = resolveOptions({ workload: "stream", memory: "2MiB", policy: "none", baselines: false });
-    const log = new EventLog(10);
-    const m = await runScenario(s, await scenarioWorkload(s), { eventLog: log });
+    const log = new EventLog(10, [EVENT_FAULT]);
+    const m: Metrics = await runScenario(s, await scenarioWorkload(s), { events: log });
     expect(log.length).toBe(10);
-    expect(log.dropped).toBe(m.remoteFaults - 10);
+    // the eager pages are events too (recorded first, at the decision)
+    expect(log.dropped).toBe(m.remoteFaults + s.eagerPages - 10);
   });
 });

@@ -46,8 +46,11 @@ function goldenOf(r: ReproduceResults) {
       policy: tl.policy,
       recordedFaults: tl.recordedFaults,
       recordedPrefetches: tl.recordedPrefetches,
-      marks: tl.timeNs.length,
-      lastTimeNs: tl.timeNs.at(-1) ?? null,
+      faultCells: tl.faultCells.length,
+      prefetchCells: tl.prefetchCells.length,
+      migration: tl.migration,
+      eagerPages: tl.eagerPages,
+      t1Ns: tl.t1Ns,
     },
   };
 }

@@ -1,6 +1,6 @@
 // The SVG chart module: tick arithmetic, deterministic output, marks and escaping.
 import { describe, expect, it } from "vitest";
-import { barChart, niceStep, ticks, xyChart } from "../../src/report/svg.js";
+import { barChart, coincidentSeries, niceStep, ticks, xyChart } from "../../src/report/svg.js";
 
 describe("ticks", () => {
   it("picks 1, 2 or 5 times a power of ten", () => {
@@ -63,5 +63,69 @@ describe("charts", () => {
     });
     expect(svg.match(/<rect class="mark"/g)?.length).toBe(3);
     expect(svg).toMatch(/height="1"/);
+  });
+});
+
+describe("telling series apart", () => {
+  const line = (name: string, ys: number[]) => ({ name, points: ys.map((y, i): [number, number] => [i, y]) });
+
+  it("gives each line series its own dash and marker, so coinciding lines both show", () => {
+    const svg = xyChart({ title: "t", xLabel: "x", yLabel: "y", series: [line("a", [1, 2, 3]), line("b", [1, 2, 3]), line("c", [3, 2, 1])] });
+    const paths = [...svg.matchAll(/data-series="(\w)">\n<path class="mark" d="[^"]+" fill="none" stroke="[^"]+" stroke-width="2"( stroke-dasharray="([^"]+)")?/g)];
+    expect(paths.map((m) => [m[1], m[3] ?? ""])).toEqual([["a", ""], ["b", "6 3"], ["c", "2 2"]]);
+    // circle, square, triangle markers
+    expect(svg.match(/<circle class="mark"/g)?.length).toBe(3);
+    expect(svg.match(/<path class="mark" d="M[\d.]+ [\d.]+h5\.6v5\.6h-5\.6z"/g)?.length).toBe(3);
+  });
+
+  it("prints a note under the title when asked (the figures say which lines coincide)", () => {
+    const svg = xyChart({ title: "t", xLabel: "x", yLabel: "y", series: [line("a", [1, 2])], note: "a and b: the lines coincide" });
+    expect(svg).toMatch(/<text class="note"[^>]*>a and b: the lines coincide<\/text>/);
+  });
+
+  it("finds lines that coincide, and only those", () => {
+    expect(coincidentSeries([line("a", [1, 2, 3]), line("b", [1, 2.001, 3]), line("c", [3, 2, 1])])).toEqual([["a", "b"]]);
+    expect(coincidentSeries([line("a", [1, 2, 3]), line("c", [3, 2, 1])])).toEqual([]);
+  });
+
+  it("draws bands, vertical reference lines and whiskers with their own classes", () => {
+    const svg = xyChart({
+      title: "t",
+      xLabel: "x",
+      yLabel: "y",
+      series: [{ ...line("a", [1, 2, 3]), lo: [0.5, 1.5, 2.5], hi: [1.5, 2.5, 3.5] }],
+      bands: [{ y0: 0.85, y1: 0.99, label: "paper", cls: "paper-band" }],
+      vLines: [{ x: 1, label: "migration", cls: "migration-mark" }],
+    });
+    expect(svg).toMatch(/<rect class="band paper-band" [^>]+><title>paper<\/title><\/rect>/);
+    expect(svg).toMatch(/<line class="vline migration-mark" /);
+    expect(svg.match(/<path class="whisker"/g)?.length).toBe(3);
+  });
+
+  it("says n/a where a bar has no value, and draws whiskers where it has a spread", () => {
+    const svg = barChart({
+      title: "bars",
+      yLabel: "share",
+      categories: ["stream", "beff"],
+      series: [{ name: "ampom", values: [0.9, NaN], lo: [0.8, NaN], hi: [0.95, NaN] }],
+      bands: [{ y0: 0.85, y1: 0.99, label: "paper", cls: "paper-band" }],
+    });
+    expect(svg.match(/<rect class="mark"/g)?.length).toBe(1);
+    expect(svg.match(/<text class="na"[^>]*>n\/a<\/text>/g)?.length).toBe(1);
+    expect(svg.match(/<path class="whisker"/g)?.length).toBe(1);
+    expect(svg).toContain('class="band paper-band"');
+  });
+
+  it("draws density cells, shaded by count", () => {
+    const svg = xyChart({
+      title: "t",
+      xLabel: "x",
+      yLabel: "y",
+      series: [],
+      cells: [{ name: "prefetched", color: "#332288", cells: [[0, 1, 0, 10, 1], [1, 2, 0, 10, 100]] }],
+    });
+    const opacities = [...svg.matchAll(/<rect class="mark" [^>]*fill-opacity="([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(opacities.length).toBe(2);
+    expect(opacities[0]).toBeLessThan(opacities[1]);
   });
 });

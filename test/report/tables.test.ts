@@ -1,7 +1,8 @@
 // The report's tables from hand-made results: headline arithmetic, claims, CSV quoting.
 import { describe, expect, it } from "vitest";
 import { headlineRow, PAPER, type ReproduceResults } from "../../src/report/reproduce.js";
-import { claimLines, csv, headlineTable, policyMatrix } from "../../src/report/tables.js";
+import { claimLines, csv, headlineTable, policyMatrix, textTable } from "../../src/report/tables.js";
+import { pct, signedPct } from "../../src/cli/format.js";
 import type { Metrics } from "../../src/sim/metrics.js";
 
 function metrics(mechanism: string, policy: string, m: Partial<Metrics>): Metrics {
@@ -26,7 +27,8 @@ function kernelRows(ampomFaults: number, ampomRuntime: number): Metrics[] {
 function results(): ReproduceResults {
   const extended = { good: kernelRows(50, 1_030_000_000), bad: kernelRows(500, 1_200_000_000) };
   return {
-    settings: { memoryBytes: 1 << 20, network: "gige-2008", core: "wasm", seed: 1, migrateAt: 0.5, busyBackground: 0.8, kernels: ["good", "bad"], figureKernel: "good" },
+    settings: { memoryBytes: 1 << 20, network: "gige-2008", core: "wasm", cpu: "2008", seed: 1, seeds: [1], migrateAt: 0.5, busyBackground: 0.8, kernels: ["good", "bad"], figureKernel: "good" },
+    provenance: { tool: "ampom", version: "0", commit: null, node: "v0", options: {} },
     paper: PAPER,
     headline: Object.entries(extended).map(([k, rows]) => headlineRow(k, rows)),
     extended,
@@ -65,6 +67,35 @@ describe("headline", () => {
     const t = policyMatrix(results(), "faultsPrevented", (v) => (v === undefined ? "-" : v.toFixed(2)));
     expect(t.header).toEqual(["kernel", "ampom"]);
     expect(t.rows).toEqual([["good", "0.95"], ["bad", "0.50"]]);
+  });
+});
+
+describe("marks", () => {
+  it("prints n/a, not 0%, where demand paging had no remote fault, and explains it in a legend", () => {
+    const r = results();
+    const quiet = [
+      metrics("full-copy", "none", { freezeNs: 1_000, runtimeNs: 1e6, overheadVsFullCopy: 0 }),
+      metrics("lightweight", "none", { freezeNs: 10, runtimeNs: 1e6, overheadVsFullCopy: 0 }),
+      metrics("lightweight", "ampom", { freezeNs: 10, runtimeNs: 1e6, overheadVsFullCopy: 0 }),
+    ];
+    r.settings.kernels.push("idle");
+    r.extended.idle = quiet;
+    r.headline.push(headlineRow("idle", quiet));
+    expect(headlineTable(r).rows[2][6]).toBe("n/a");
+    // the mean is over the kernels that had faults to prevent
+    expect(headlineTable(r).rows.at(-1)![6]).toBe("72.5%");
+    expect(claimLines(r)[1]).toBe(
+      "remote faults prevented by ampom (paper 85–99%): 1 of 2 kernels; not: bad 50.0% of 1000; n/a: idle (no remote fault under demand paging)",
+    );
+    const text = textTable(policyMatrix(r, "faultsPrevented"));
+    expect(text).toMatch(/\nidle +n\/a\n/);
+    expect(text).toMatch(/\n {2}n\/a: a share of a near-zero quantity/);
+  });
+
+  it("never prints -0.0%", () => {
+    expect(pct(-0.00001)).toBe("0.0%");
+    expect(signedPct(-0.00001)).toBe("0.0%");
+    expect(pct(-0.5)).toBe("-50.0%");
   });
 });
 

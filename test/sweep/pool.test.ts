@@ -28,3 +28,27 @@ parentPort.on("message", (t) => {
     else expect(r.metrics).toEqual({ twice: r.index * 2 });
   }
 });
+
+it("a batch's runs are each reported once; a worker that dies part-way fails only the runs without a result", async () => {
+  const file = join(scratchDir("pool-batch"), "worker.mjs");
+  writeFileSync(
+    file,
+    `import { parentPort } from "node:worker_threads";
+parentPort.on("message", (t) => {
+  for (const r of t.batch ?? [t]) {
+    if (r.index === 5) process.exit(4);
+    parentPort.postMessage({ index: r.index, key: r.key, metrics: { twice: r.index * 2 } });
+  }
+});`,
+  );
+  const run = (i: number) => ({ index: i, key: `k${i}`, options: {} });
+  // runs 4..7 in one batch: 4 gets its result before the worker dies at 5
+  const tasks = [{ batch: [0, 1, 2, 3].map(run) }, { batch: [4, 5, 6, 7].map(run) }, run(8), { batch: [9, 10].map(run) }];
+  const results: PoolResult[] = [];
+  await runPool(tasks, 2, (r) => results.push(r), file);
+  expect(results.map((r) => r.index).sort((a, b) => a - b)).toEqual([...Array(11).keys()]);
+  for (const r of results) {
+    if ([5, 6, 7].includes(r.index)) expect(r.error).toBe("worker thread died: exited with code 4");
+    else expect(r.metrics).toEqual({ twice: r.index * 2 });
+  }
+});

@@ -140,7 +140,8 @@ describe("ampom sweep", () => {
     const bogus = join(sub, "bogus.trace");
     writeFileSync(bogus, "this is not a trace\n");
     const cfg = join(sub, "sweep.json");
-    writeFileSync(cfg, JSON.stringify({ base: { memory: "1MiB", baselines: false }, grid: { workload: ["random", bogus] } }));
+    // no memory in the base: a trace takes none (the check refuses it before any run)
+    writeFileSync(cfg, JSON.stringify({ base: { baselines: false }, grid: { workload: ["random", bogus] } }));
     const out = join(sub, "out.jsonl");
     const log = join(sub, "runs.log");
     const first = ampom(["sweep", cfg, "--out", out, "--workers", "2"], { AMPOM_SWEEP_RUN_LOG: log });

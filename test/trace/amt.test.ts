@@ -4,32 +4,51 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { AMT_VERSION, HEADER_FIXED, REGION_BYTES, openAmt } from "../../src/trace/amt.js";
+import { AMT_VERSION, HEADER_FIXED, HEADER_FIXED_V2, REGION_BYTES, openAmt, type AmtVersion } from "../../src/trace/amt.js";
 import { importTrace } from "../../src/trace/import.js";
 import { readAll } from "../workloads/helpers.js";
 import { tempDir } from "./helpers.js";
+import { ampom } from "../cli/capture.js";
 
 /** An amt with 3 blocks (150k records) and 2 regions. */
-async function sample(dir: string): Promise<string> {
+async function sample(dir: string, version: AmtVersion = AMT_VERSION): Promise<string> {
   const lines: string[] = [];
   for (let i = 0; i < 150_000; i++) lines.push(`${i % 2 ? "R" : "W"} ${(i % 2 ? 0x7fff0000 + ((i >> 1) % 100) : 0x400 + ((i >> 1) % 50)).toString(16)} ${i % 9}`);
   writeFileSync(join(dir, "s.txt"), lines.join("\n"));
-  await importTrace(join(dir, "s.txt"), join(dir, "s.amt"));
+  await importTrace(join(dir, "s.txt"), join(dir, "s.amt"), { version });
   return join(dir, "s.amt");
 }
 
-describe("amt", () => {
+/** Byte offset of block `k`'s head. */
+function blockAt(b: Buffer, k: number): number {
+  const H = b.readUInt32LE(52);
+  if (b.readUInt32LE(8) === 1) return H + k * (8 + 9 * 65536);
+  let at = H;
+  for (let i = 0; i < k; i++) at += 12 + b.readUInt32LE(at + 4);
+  return at;
+}
+
+describe.each([1, 2] as const)("amt v%i", (version) => {
   it("has the documented header and reads back in any chunk size", async () => {
     const dir = tempDir();
-    const file = await sample(dir);
+    const file = await sample(dir, version);
     const b = readFileSync(file);
     expect(b.toString("latin1", 0, 8)).toBe("AMPOMTRC");
-    expect(b.readUInt32LE(8)).toBe(AMT_VERSION);
+    expect(b.readUInt32LE(8)).toBe(version);
     expect(b.readUInt32LE(12)).toBe(4096);
     expect(b.readUInt32LE(16)).toBe(2);
     expect(Number(b.readBigUInt64LE(24))).toBe(150_000);
     expect(Number(b.readBigUInt64LE(32))).toBe(150);
-    expect(b.readUInt32LE(52)).toBe(HEADER_FIXED + 2 * REGION_BYTES);
+    expect(b.readUInt32LE(52)).toBe((version === 1 ? HEADER_FIXED : HEADER_FIXED_V2) + 2 * REGION_BYTES);
+    if (version === 2) {
+      expect(Number(b.readBigUInt64LE(64))).toBe(b.length);
+      // block heads: records, payload bytes (a multiple of 16), the largest in the header
+      const sizes = [0, 1, 2].map((k) => b.readUInt32LE(blockAt(b, k) + 4));
+      expect([0, 1, 2].map((k) => b.readUInt32LE(blockAt(b, k)))).toEqual([65536, 65536, 150_000 - 2 * 65536]);
+      for (const L of sizes) expect(L % 16).toBe(0);
+      expect(b.readUInt32LE(56)).toBe(Math.max(...sizes));
+      expect(blockAt(b, 3) + 16).toBe(b.length);
+    }
     expect(b.toString("latin1", b.length - 16, b.length - 8)).toBe("AMPOMEND");
     expect(b.readUInt32LE(b.length - 8)).toBe(3);
     const w = openAmt(file);
@@ -42,29 +61,49 @@ describe("amt", () => {
 
   it("detects a flipped byte in a block by its checksum, naming the block and offset", async () => {
     const dir = tempDir();
-    const file = await sample(dir);
+    const file = await sample(dir, version);
     const b = readFileSync(file);
-    const H = b.readUInt32LE(52);
-    const block1 = H + 8 + 9 * 65536;
-    b[block1 + 8 + 1000] ^= 0x40;
+    const block1 = blockAt(b, 1);
+    b[block1 + 12 + 1000] ^= 0x40;
     writeFileSync(file, b);
     const w = openAmt(file); // the header is fine
     expect(() => readAll(w)).toThrow(new RegExp(`s\\.amt: corrupt amt trace: checksum mismatch in block 1 at byte ${block1}`));
   });
 
+  it("`ampom trace info` reads every block: a damaged one exits 1 naming it; --no-verify reads only the header", async () => {
+    const dir = tempDir();
+    const file = await sample(dir, version);
+    const b = readFileSync(file);
+    const block2 = blockAt(b, 2);
+    b[block2 + 12 + 100] ^= 0x01;
+    writeFileSync(file, b);
+    const bad = await ampom("trace", "info", file);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toBe("");
+    expect(bad.stderr).toBe(`ampom: ${file}: corrupt amt trace: checksum mismatch in block 2 at byte ${block2}\n`);
+    const quick = await ampom("trace", "info", file, "--no-verify", "--json");
+    expect(quick.code).toBe(0);
+    expect(JSON.parse(quick.stdout)).toMatchObject({ records: 150_000, verified: false });
+    const good = await sample(tempDir(), version);
+    const ok = await ampom("trace", "info", good, "--json");
+    expect(JSON.parse(ok.stdout)).toMatchObject({ records: 150_000, verified: true });
+  });
+
   it("detects a truncated file before reading records", async () => {
     const dir = tempDir();
-    const file = await sample(dir);
+    const file = await sample(dir, version);
     truncateSync(file, readFileSync(file).length - 100);
-    expect(() => openAmt(file)).toThrow(/s\.amt: truncated amt trace: \d+ bytes, the header \(150000 records\) implies \d+/);
+    expect(() => openAmt(file)).toThrow(
+      version === 1 ? /s\.amt: truncated amt trace: \d+ bytes, the header \(150000 records\) implies \d+/ : /s\.amt: truncated amt trace: \d+ bytes, the header says \d+ \(byte 64\)/,
+    );
   });
 
   it("detects a corrupted header, a corrupted trailer and a file that is not amt", async () => {
     const dir = tempDir();
-    const file = await sample(dir);
+    const file = await sample(dir, version);
     const good = readFileSync(file);
     const bad = Buffer.from(good);
-    bad[HEADER_FIXED + 9] ^= 1; // a region's vpn base
+    bad[(version === 1 ? HEADER_FIXED : HEADER_FIXED_V2) + 9] ^= 1; // a region's vpn base
     writeFileSync(file, bad);
     expect(() => openAmt(file)).toThrow(/corrupt amt header: checksum mismatch/);
     const t = Buffer.from(good);
@@ -77,7 +116,7 @@ describe("amt", () => {
 
   it("`ampom trace info --json` reports records, distinct pages, accesses and regions", async () => {
     const dir = tempDir();
-    const file = await sample(dir);
+    const file = await sample(dir, version);
     const r = spawnSync("npx", ["tsx", "src/cli/main.ts", "trace", "info", file, "--json"], { encoding: "utf8" });
     expect(r.status).toBe(0);
     const info = JSON.parse(r.stdout);

@@ -1,72 +1,117 @@
-// scripts/capture-trace.sh on a real program: valgrind's lackey streamed into the
-// importer. The amt must hold exactly the pages and accesses lackey's own output
-// implies, counted here independently from a copy of the stream the importer read
-// (the test's importer command tees it to a file; the script itself stores nothing).
+// `ampom trace capture` on real programs under valgrind's lackey: the trace streamed
+// into the importer must hold exactly the pages and accesses lackey's own output
+// implies (counted here independently from a copy of that output), the program's
+// stdout and stderr pass through, and a failing program leaves nothing behind.
 import { spawnSync } from "node:child_process";
-import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openAmt } from "../../src/trace/amt.js";
+import { captureTrace } from "../../src/trace/capture.js";
 import { importTrace } from "../../src/trace/import.js";
-import { tempDir } from "./helpers.js";
+import { ampom } from "../sweep/cli-helpers.js";
+import { readVirtual, tempDir } from "./helpers.js";
 
-function haveValgrind(): boolean {
-  return spawnSync("sh", ["-c", "command -v valgrind"]).status === 0;
+const env = { LC_ALL: "C" };
+
+/** Pages and accesses of lackey text, counted without the project's parser. */
+function countLackey(text: string): { pages: number; accesses: number; instrs: number; printed: number } {
+  const pages = new Set<number>();
+  let accesses = 0;
+  let instrs = 0;
+  let printed = -1;
+  for (const line of text.split("\n")) {
+    const access = /^(?:I {2}| [LSM] )([0-9a-f]+),(\d+)$/.exec(line);
+    if (access) {
+      accesses++;
+      if (line.startsWith("I")) instrs++;
+      const addr = BigInt("0x" + access[1]);
+      const end = addr + BigInt(Number(access[2]) - 1);
+      for (let p = addr >> 12n; p <= end >> 12n; p++) pages.add(Number(p));
+    } else {
+      const g = /guest instrs:\s+([\d,]+)/.exec(line);
+      if (g) printed = Number(g[1].replace(/,/g, ""));
+    }
+  }
+  return { pages: pages.size, accesses, instrs, printed };
 }
 
-describe("capture-trace.sh", () => {
-  it("captures a real command into amt with the pages and accesses lackey reports", async () => {
+describe("trace capture", () => {
+  it("imports exactly what lackey wrote, streamed in-process", async () => {
     const dir = tempDir();
-    const numbers = Array.from({ length: 200 }, (_, i) => (i * 7919) % 1000);
-    writeFileSync(join(dir, "in.txt"), numbers.join("\n") + "\n");
-    const command = ["sort", "-n", join(dir, "in.txt")];
-    const env = { ...process.env, LC_ALL: "C" };
-    const tee = join(dir, "tee-import.sh");
-    writeFileSync(tee, `#!/bin/sh\ntee "${join(dir, "raw.txt")}" | exec npx --prefix "${process.cwd()}" tsx "${join(process.cwd(), "src/cli/main.ts")}" "$@"\n`);
+    // valgrind with lackey's log (fd 3) also copied to raw.txt, to check the import against
+    const tee = join(dir, "valgrind-tee.sh");
+    writeFileSync(tee, `#!/bin/bash\nexec 5>&3\nvalgrind "$@" 3> >(tee "${join(dir, "raw.txt")}" >&5)\n`);
     chmodSync(tee, 0o755);
-    // the capture script installs valgrind when it is missing
-    const cap = spawnSync("scripts/capture-trace.sh", ["-o", join(dir, "sort.amt"), "--quiet", "--", ...command], {
-      encoding: "utf8",
-      env: { ...env, AMPOM: tee },
-    });
-    expect(cap.status, cap.stderr).toBe(0);
-    expect(haveValgrind()).toBe(true);
-    // the command's output goes to stderr, not into the trace
-    expect(cap.stderr).toContain(`\n${Math.max(...numbers)}\n`);
+    const out = join(dir, "true.amt");
+    const r = await captureTrace(["true"], out, { valgrind: tee });
 
-    // lackey's text as the importer read it, counted independently
-    const text = readFileSync(join(dir, "raw.txt"), "latin1");
-    const pages = new Set<number>();
-    let accesses = 0;
-    let instrs = 0;
-    let printed = -1;
-    for (const line of text.split("\n")) {
-      const access = /^(?:I {2}| [LSM] )([0-9a-f]+),(\d+)$/.exec(line);
-      if (access) {
-        accesses++;
-        if (line.startsWith("I")) instrs++;
-        const addr = BigInt("0x" + access[1]);
-        const end = addr + BigInt(Number(access[2]) - 1);
-        for (let p = addr >> 12n; p <= end >> 12n; p++) pages.add(Number(p));
-      } else {
-        const g = /guest instrs:\s+([\d,]+)/.exec(line);
-        if (g) printed = Number(g[1].replace(/,/g, ""));
-      }
-    }
-    expect(instrs).toBe(printed); // every instruction lackey counted is an I line
-    const h = openAmt(join(dir, "sort.amt")).header;
-    expect(h.pages).toBe(pages.size);
-    expect(h.accesses).toBe(accesses);
+    const lackey = countLackey(readFileSync(join(dir, "raw.txt"), "latin1"));
+    expect(lackey.instrs).toBe(lackey.printed); // every instruction lackey counted is an I line
+    const h = openAmt(out).header;
+    expect(h.pages).toBe(lackey.pages);
+    expect(h.accesses).toBe(lackey.accesses);
+    expect(h.records).toBe(r.records);
+    expect(r.truncated).toBe(false);
     expect(h.records).toBeGreaterThan(1000);
-    // importing the raw text gives the same file as streaming it through the script
+    // importing the copied text gives the same file as streaming it
     await importTrace(join(dir, "raw.txt"), join(dir, "raw.amt"));
-    expect(readFileSync(join(dir, "raw.amt"))).toEqual(readFileSync(join(dir, "sort.amt")));
+    expect(readFileSync(join(dir, "raw.amt"))).toEqual(readFileSync(out));
   });
 
-  it("fails with a usage message and no output without a command", () => {
+  it("--skip and --max-records keep exactly that slice of the full trace", async () => {
     const dir = tempDir();
-    const r = spawnSync("scripts/capture-trace.sh", ["-o", join(dir, "x.amt")], { encoding: "utf8" });
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/usage:/);
+    // address-space randomisation is off under capture, so two runs of `true` agree
+    await captureTrace(["true"], join(dir, "full.amt"));
+    const r = await captureTrace(["true"], join(dir, "slice.amt"), { skipRecords: 500, maxRecords: 1000 });
+    expect(r.truncated).toBe(true);
+    const full = readVirtual(join(dir, "full.amt")).records;
+    const slice = readVirtual(join(dir, "slice.amt"));
+    expect(full.length).toBeGreaterThan(1500);
+    expect(slice.header.records).toBe(1000);
+    expect(slice.records).toEqual(full.slice(500, 1500));
+    expect(slice.header.accesses).toBe(full.slice(500, 1500).reduce((s, x) => s + x.gap, 0));
+    await expect(captureTrace(["true"], join(dir, "none.amt"), { skipRecords: 10_000_000 })).rejects.toThrow(
+      /lackey output of true: no records \(the trace ended within the \d+ skipped\)/,
+    );
+    expect(readdirSync(dir).sort()).toEqual(["full.amt", "slice.amt"]);
+  });
+
+  it("passes the program's stdout and stderr through unchanged", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "in.txt"), "3\n10\n2\n");
+    const out = join(dir, "sh.amt");
+    const r = ampom(["trace", "capture", "-o", out, "--", "sh", "-c", `sort -n ${join(dir, "in.txt")}; echo to-stderr >&2`], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe("2\n3\n10\n");
+    expect(r.stderr).toMatch(/^to-stderr\n/);
+    expect(r.stderr).toMatch(/sh\.amt: \d+ records, \d+ distinct pages, \d+ accesses, \d+ regions \(captured in/);
+    expect(openAmt(out).header.records).toBeGreaterThan(0);
+  });
+
+  it("fails when the program fails, leaving no file", () => {
+    const dir = tempDir();
+    const exit3 = ampom(["trace", "capture", "-o", join(dir, "a.amt"), "--", "sh", "-c", "echo partial; exit 3"], env);
+    expect(exit3.code).toBe(1);
+    expect(exit3.stdout).toBe("partial\n");
+    expect(exit3.stderr).toContain("ampom: capture: the command exited with status 3 (sh -c 'echo partial; exit 3'); no trace written");
+    const killed = ampom(["trace", "capture", "-o", join(dir, "b.amt"), "--", "sh", "-c", "kill -SEGV $$"], env);
+    expect(killed.code).toBe(1);
+    expect(killed.stderr).toContain("the command was killed by signal SIGSEGV");
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("--help exits 0, here and through the wrapper script; no command is a usage error", () => {
+    const help = ampom(["trace", "capture", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--max-records <n>/);
+    const script = spawnSync("scripts/capture-trace.sh", ["--help"], { encoding: "utf8" });
+    expect(script.status).toBe(0);
+    expect(script.stdout).toMatch(/Usage: ampom trace capture/);
+    const dir = tempDir();
+    const none = spawnSync("scripts/capture-trace.sh", ["-o", join(dir, "x.amt")], { encoding: "utf8" });
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/missing required argument 'command'/);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });

@@ -6,6 +6,8 @@ import { workloads } from "../../src/workloads/registry.js";
 import type { Workload, WorkloadOptions } from "../../src/workloads/types.js";
 import { REC_CODE } from "../../src/core/abi.js";
 import { fingerprint, readAll } from "./helpers.js";
+import { hpccN } from "../../src/workloads/hpcc/common.js";
+import { hplLd } from "../../src/workloads/hpcc/hpl.js";
 
 const KERNELS = ["stream", "randomaccess", "ptrans", "dgemm", "hpl", "fft", "beff"];
 const MiB = 2 ** 20;
@@ -14,40 +16,39 @@ function make(name: string, o: Partial<WorkloadOptions> = {}): Workload {
   return workloads[name].create({ memoryBytes: 8 * MiB, pageSize: 4096, seed: 1, workingSet: 1, ...o });
 }
 
-/** Data pages each kernel allocates, as documented in its file. */
+/** Data pages each kernel allocates, as documented in its file: HPCC's sizes, each
+ * large array an mmap'd malloc chunk (data 16 bytes into its first page). */
 function expectedArrays(name: string, mem: number, ps: number): Record<string, number> {
-  const wpp = Math.floor(ps / 8);
-  const matrix = (n: number) => n * Math.ceil(n / wpp);
+  const chunk = (bytes: number) => Math.ceil((16 + bytes) / ps);
+  const N = hpccN(mem);
   switch (name) {
     case "stream": {
-      const p = Math.ceil(Math.max(1, Math.floor(mem / 24)) / wpp);
+      const p = chunk(8 * Math.floor((N * N) / 3));
       return { a: p, b: p, c: p };
     }
     case "randomaccess": {
       let words = 1;
-      while (words * 2 * 8 <= mem) words *= 2;
-      return { table: Math.ceil(words / wpp) };
+      while (words * 2 <= N * N) words *= 2;
+      return { table: chunk(8 * words) };
     }
     case "ptrans": {
-      const n = Math.floor(Math.sqrt(mem / 16));
-      return { A: matrix(n), B: matrix(n) };
+      const n = N / 2;
+      return { mem: chunk(8 * (4 * n * n + 1)) };
     }
     case "dgemm": {
-      const n = Math.floor(Math.sqrt(mem / 24));
-      return { A: matrix(n), B: matrix(n), C: matrix(n) };
+      const n = Math.floor(Math.sqrt((N * N) / 3 + 0.25) - 0.5);
+      return { a: chunk(8 * n * n), b: chunk(8 * n * n), c: chunk(8 * n * n), x: chunk(8 * n) };
     }
     case "hpl":
-      return { A: matrix(Math.floor(Math.sqrt(mem / 8))) };
+      return { A: Math.ceil((16 + 8 * (8 + (hplLd(N) + 1) * (N + 1))) / ps) };
     case "fft": {
-      let n = 2;
-      while (n * 2 * 48 <= mem) n *= 2;
-      const e = 2 ** Math.floor(Math.log2(ps / 16));
-      const p = Math.ceil(n / e);
-      return { x: p, y: p, twiddle: p };
+      let n = 1;
+      while (n * 2 <= (N * N) / 4) n *= 2;
+      return { in: chunk(16 * n), out: chunk(16 * n) };
     }
     case "beff": {
-      const p = Math.ceil(Math.floor(mem / 2) / ps);
-      return { sendbuf: p, recvbuf: p };
+      const p = chunk(2_000_000);
+      return { sndbuf: p, rcvbuf: p, sndbuf_left: p, rcvbuf_right: p };
     }
   }
   throw new Error(name);
@@ -107,31 +108,25 @@ describe.each(KERNELS)("%s", (name) => {
     expect(b.records).toBe(a.records);
   });
 
-  it("sizes up to 64 GiB: page ids fit, the record count is known at once", () => {
+  it("sizes up to 64 GiB: page ids fit, the address space is there and the stream starts at once", () => {
     const w = make(name, { memoryBytes: 64 * 2 ** 30 });
-    expect(w.pageCount).toBeGreaterThan(12 * 2 ** 20);
+    if (name !== "beff") expect(w.pageCount).toBeGreaterThan(4 * 2 ** 20);
     expect(w.pageCount).toBeLessThan(2 ** 32);
-    expect(w.records).toBeGreaterThan(1_000_000);
-    expect(Number.isInteger(w.records)).toBe(true);
-    // the first chunk streams without materialising the trace
+    // the first chunk streams without materialising the trace (the record count is
+    // counted only when read: an O(N^3) kernel at 64 GiB has about 10^12 records)
     const s = w.open();
     const n = s.fill(new Uint32Array(1000), new Uint32Array(1000), new Uint8Array(1000), 1000);
     expect(n).toBe(1000);
   });
 
-  it("touches only the working-set share of its data after initialisation", () => {
+  it("touches only the working-set share of its data in the timed section", () => {
     const full = make(name, { memoryBytes: 16 * MiB });
     const small = make(name, { memoryBytes: 16 * MiB, workingSet: 0.25 });
     const touched = (w: Workload) => {
       const t = readAll(w);
-      const text = w.regions[0];
-      const initPage = text.start + 2; // FN.init
-      // the kernel phase starts after the last record on the init code page
-      let start = 0;
-      for (let i = 0; i < t.length; i++) if (t.pages[i] === initPage) start = i + 2; // init code, then its page
       const arrays = w.regions.filter((r) => r.kind === "mmap");
       const seen = new Set<number>();
-      for (let i = start; i < t.length; i++) {
+      for (let i = w.timed!.from; i < w.timed!.to; i++) {
         if (arrays.some((r) => t.pages[i] >= r.start && t.pages[i] < r.start + r.pages)) seen.add(t.pages[i]);
       }
       return { pages: seen.size, total: arrays.reduce((s, r) => s + r.pages, 0) };
@@ -140,10 +135,10 @@ describe.each(KERNELS)("%s", (name) => {
     const b = touched(small);
     expect(b.total).toBe(a.total);
     expect(b.pages).toBeLessThan(a.pages);
-    if (name !== "beff") {
-      // about a quarter of what the full working set touches (page rounding aside)
-      expect(b.pages / a.pages).toBeGreaterThan(0.15);
-      expect(b.pages / a.pages).toBeLessThan(0.4);
-    }
+    // about a quarter of what the full working set touches, page rounding aside: at
+    // 16 MiB a column of PTRANS's and DGEMM's matrices spans 1-2 pages, so the leading
+    // half of its rows still touches one
+    expect(b.pages / a.pages).toBeGreaterThan(0.15);
+    expect(b.pages / a.pages).toBeLessThan(0.55);
   });
 });

@@ -5,7 +5,9 @@ import { Command } from "commander";
 import { simulateCluster, type ClusterResult } from "../../sim/cluster-scenario.js";
 import { formatBytes, formatNs } from "../../util/units.js";
 import { jsonErrorWhere } from "../../util/json-where.js";
-import { table } from "../format.js";
+import { resultProvenance } from "../../util/provenance.js";
+import { legend, table } from "../format.js";
+import { EVENTS_OPTION } from "../run-options.js";
 
 /** JSON.parse with the file and line:column of a syntax error. */
 export function readScenarioFile(path: string): unknown {
@@ -63,6 +65,10 @@ export function describeCluster(r: ClusterResult): string {
     );
   }
   if (r.notes.length) parts.push("", ...r.notes);
+  const marks = legend(
+    [...r.migrations.map((m) => [m.abandoned ? "called off" : ns(m.resumedAt)]), ...r.flows.map((f) => [ns(f.finishedAt)])],
+  ).map((l) => l.replace(/^ {2}-: .*/, "  -: not reached before the scenario ended (a process not resumed, a flow not finished)"));
+  if (marks.length) parts.push("", ...marks);
   return parts.join("\n");
 }
 
@@ -71,16 +77,23 @@ export function registerCluster(program: Command): void {
     .command("cluster")
     .description("simulate a multi-node scenario file: processes, migration triggers, a load balancer, flows")
     .argument("<scenario>", "scenario JSON file (see README, 'Scenario files')")
-    .option("--json", "print the result as one JSON object")
+    .option("--json", "print the result as one JSON object, with its provenance (tool version, commit, Node, core, scenario)")
+    .option("-q, --quiet", "nothing on standard error (cluster prints no progress; its results still go to standard output)")
+    .option(...EVENTS_OPTION)
     .addHelpText(
       "after",
       `
 Example:
   ampom cluster examples/balancer.json
-  ampom cluster examples/balancer.json --json`,
+  ampom cluster examples/balancer.json --json
+  ampom cluster examples/balancer.json --events balancer-events.jsonl`,
     )
-    .action(async (file: string, o: { json?: boolean }) => {
-      const result = await simulateCluster(readScenarioFile(file));
-      process.stdout.write(o.json ? JSON.stringify(result) + "\n" : describeCluster(result) + "\n");
+    .action(async (file: string, o: { json?: boolean; quiet?: boolean; events?: string }) => {
+      const scenario = readScenarioFile(file);
+      const result = await simulateCluster(scenario, { events: o.events });
+      const core = (scenario as { core?: string }).core ?? "wasm";
+      process.stdout.write(
+        o.json ? JSON.stringify({ ...result, provenance: resultProvenance({ scenarioFile: file, scenario }, core) }) + "\n" : describeCluster(result) + "\n",
+      );
     });
 }

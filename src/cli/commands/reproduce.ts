@@ -3,7 +3,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { relative } from "node:path";
 import { DEFAULT_REPRODUCE_MEMORY, defaultKernels, reproduce, BUSY_BACKGROUND } from "../../report/reproduce.js";
-import { claimLines, headlineTable, policyMatrix, settingsLine, textTable } from "../../report/tables.js";
+import { claimLines, headlineTable, policyMatrix, settingsLine, spreadTable, textTable } from "../../report/tables.js";
 import { pct, signedPct } from "../format.js";
 import { checkOutDir, writeReport } from "../../report/write.js";
 import { parseSize } from "../../util/units.js";
@@ -19,6 +19,12 @@ function sizeArg(value: string): string {
   return value;
 }
 
+function parseSeeds(value: string): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !(n >= 1)) throw new InvalidArgumentError("expected a whole number of at least 1, e.g. 3.");
+  return n;
+}
+
 export function registerReproduce(program: Command): void {
   program
     .command("reproduce")
@@ -30,8 +36,10 @@ export function registerReproduce(program: Command): void {
     )
     .option("-n, --network <preset>", "network preset", "gige-2008")
     .option("--background <u>", "background utilisation of the busy-network runs, 0 to below 1 (e.g. 0.8 or 80%)", parseFraction, BUSY_BACKGROUND)
-    .option("--seed <n>", "seed of the kernels' generators", parseNumber, 1)
+    .option("--seed <n>", "seed of the kernels' generators (the first, with --seeds)", parseNumber, 1)
+    .option("--seeds <n>", "run every kernel with n seeds from --seed on: the figures show their mean with min-max whiskers (the tables stay the first seed's); n times the work", parseSeeds, 1)
     .addOption(new Option("--core <kind>", "simulation core").choices(["wasm", "reference"]).default("wasm"))
+    .addOption(new Option("--cpu <model>", "CPU the kernels' time per access is calibrated for: 2008 (the paper's era) or host").choices(["2008", "host"]).default("2008"))
     .option("-q, --quiet", "no progress bar and no tables: print only the report's path")
     .option("--json", "print results.json to standard output instead of the tables")
     .addHelpText(
@@ -39,13 +47,15 @@ export function registerReproduce(program: Command): void {
       `
 Writes into --out: report.html (self-contained: open it in any browser, offline),
 results.json (every number), headline.csv, extended.csv, busy.csv and one SVG
-per figure. The default size is the paper's, 256MiB, and takes well under a minute
-on a 2-core machine; --size 16MiB gives a quick look.
+per figure. The default size is the paper's, 256MiB, and takes about five minutes
+on a 2-core machine (HPCC's kernels at that size are hundreds of millions of page
+records each); --size 16MiB gives a quick look in seconds.
 
 Examples:
   ampom reproduce
   ampom reproduce --out paper-report --size 1GiB --network rdma-100g
   ampom reproduce --size 16MiB --kernels stream,hpl --quiet
+  ampom reproduce --size 16MiB --seeds 5                mean and spread over 5 seeds
   ampom reproduce --json > results.json`,
     )
     .action(async (o) => {
@@ -62,7 +72,9 @@ Examples:
           kernels: o.kernels,
           network: o.network,
           seed: o.seed,
+          seeds: o.seeds,
           core: o.core,
+          cpu: o.cpu,
           busyBackground: o.background,
           onProgress: (done, total, label) => bar.update(done, total, label),
         });
@@ -85,6 +97,7 @@ Examples:
           claimLines(results).map((l) => `  ${l}\n`).join("") + "\n" +
           `Remote faults prevented against demand paging (lightweight with each policy; other mechanisms with none):\n` +
           `${textTable(policyMatrix(results, "faultsPrevented", (v) => pct(v)))}\n\n` +
+          (results.spread ? `Faults prevented over ${results.settings.seeds.length} seeds, mean (least–greatest):\n${textTable(spreadTable(results))}\n\n` : "") +
           `Runtime against full-copy:\n${textTable(policyMatrix(results, "overheadVsFullCopy", signedPct))}\n\n` +
           `Report: ${where}  (with results.json, CSV tables and SVG figures in ${relative(process.cwd(), written.dir) || "."})\n` +
           `Finished in ${((performance.now() - started) / 1000).toFixed(1)} s.\n`,

@@ -1,23 +1,32 @@
 // `ampom run`: one scenario, with its baselines unless --no-baselines.
 import { Command } from "commander";
+import { optionsUsed } from "../../sim/options.js";
 import { simulate } from "../../sim/simulate.js";
+import { resultProvenance } from "../../util/provenance.js";
 import { describeMetrics } from "../format.js";
-import { addRunOptions, toRunOptions } from "../run-options.js";
+import { addRunOptions, EVENTS_OPTION, toRunOptions } from "../run-options.js";
 
 export function registerRun(program: Command): void {
   addRunOptions(program.command("run").description("simulate one migration scenario"))
-    .option("--json", "print the metrics as one JSON object")
+    .option("--json", "print the metrics as one JSON object, with its provenance (tool version, commit, Node, core, options)")
     .option("--no-baselines", "run exactly one simulation (no demand-paging, full-copy or oracle runs behind it)")
+    .option("-q, --quiet", "nothing on standard error (run prints no progress; its results still go to standard output)")
+    .option(...EVENTS_OPTION)
     .addHelpText(
       "after",
       `
+Options for generated workloads (--memory, --working-set, --iterations, --seed, --cpu)
+are refused with a trace: a trace's records and footprint are its own.
+
 Examples:
   ampom run --workload stream --memory 256MiB --policy ampom
   ampom run --workload random --mechanism full-copy --json
-  ampom run --workload trace.amt --network rdma-100g --background 0.8 --no-baselines`,
+  ampom run --workload trace.amt --network rdma-100g --background 0.8 --no-baselines
+  ampom run --workload hpl --memory 16MiB --events hpl-events.jsonl`,
     )
-    .action(async (o) => {
-      const m = await simulate(toRunOptions(o));
-      process.stdout.write(o.json ? JSON.stringify(m) + "\n" : describeMetrics(m) + "\n");
+    .action(async (o, cmd: Command) => {
+      const options = toRunOptions(o, cmd);
+      const m = await simulate(options, { events: o.events });
+      process.stdout.write(o.json ? JSON.stringify({ ...m, provenance: resultProvenance(optionsUsed(options), m.core) }) + "\n" : describeMetrics(m) + "\n");
     });
 }

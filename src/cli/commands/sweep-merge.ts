@@ -2,6 +2,7 @@
 // the shards of one sweep, checking that every run is there exactly once.
 import { Command } from "commander";
 import { mergeSweep } from "../../sweep/merge.js";
+import { resultProvenance } from "../../util/provenance.js";
 
 export function registerSweepMerge(program: Command): void {
   program
@@ -11,9 +12,11 @@ export function registerSweepMerge(program: Command): void {
     .argument("<inputs...>", "results files of the shards")
     .requiredOption("-o, --out <file>", "merged results file, in grid order")
     .option("-q, --quiet", "no summary")
+    .option("--json", "print the summary as one JSON object on standard output")
     .addHelpText("after", "\nExample:\n  ampom sweep-merge sweep.json --out results.jsonl shard-*.jsonl")
-    .action((config: string, inputs: string[], o: { out: string; quiet?: boolean }) => {
+    .action((config: string, inputs: string[], o: { out: string; quiet?: boolean; json?: boolean }) => {
       const m = mergeSweep(config, inputs, o.out);
-      if (!o.quiet) process.stderr.write(`sweep-merge: ${m.runs} runs from ${inputs.length} files (${m.failed} failed) -> ${m.out}\n`);
+      if (o.json) process.stdout.write(JSON.stringify({ config, inputs, ...m, provenance: resultProvenance({ config, inputs, out: o.out }) }) + "\n");
+      else if (!o.quiet) process.stderr.write(`sweep-merge: ${m.runs} runs from ${inputs.length} files (${m.failed} failed) -> ${m.out}\n`);
     });
 }

@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError } from "commander";
 import cliProgress from "cli-progress";
 import { parseShard } from "../../sweep/shard.js";
 import { shardRuns, planFrom, sweep, type SweepProgress } from "../../sweep/sweep.js";
+import { resultProvenance } from "../../util/provenance.js";
 
 export function parseWorkers(value: string): number {
   const n = Number(value);
@@ -22,6 +23,7 @@ export function registerSweep(program: Command): void {
     .option("--retry-failed", "run again the runs the results file records as failed")
     .option("--dry-run", "check the config and print how many runs it has (and this shard's share)")
     .option("-q, --quiet", "no progress bar and no summary")
+    .option("--json", "print the summary (or, with --dry-run, the count) as one JSON object on standard output")
     .addHelpText(
       "after",
       `
@@ -33,15 +35,19 @@ Examples:
   ampom sweep sweep.json --out shard-3.jsonl --shard 3/8 --workers 2
   sbatch --array=0-7 --wrap 'ampom sweep sweep.json --shard slurm --out shard-$SLURM_ARRAY_TASK_ID.jsonl'`,
     )
-    .action(async (config: string, o: { out: string; workers?: number; shard?: string; retryFailed?: boolean; dryRun?: boolean; quiet?: boolean }) => {
+    .action(async (config: string, o: { out: string; workers?: number; shard?: string; retryFailed?: boolean; dryRun?: boolean; quiet?: boolean; json?: boolean }) => {
       const shard = o.shard === undefined ? undefined : parseShard(o.shard);
       if (o.dryRun) {
         const plan = planFrom(config);
         const mine = shardRuns(plan, shard).length;
+        if (o.json) {
+          process.stdout.write(JSON.stringify({ config, runs: plan.runs.length, ...(shard ? { shard: `${shard.index}/${shard.count}`, shardRuns: mine } : {}) }) + "\n");
+          return;
+        }
         process.stdout.write(`${config}: ${plan.runs.length} runs${shard ? `; shard ${shard.index}/${shard.count} has ${mine}` : ""}\n`);
         return;
       }
-      const bar = !o.quiet && process.stderr.isTTY ? progressBar() : undefined;
+      const bar = !o.quiet && !o.json && process.stderr.isTTY ? progressBar() : undefined;
       let started = false;
       const onProgress = (p: SweepProgress) => {
         if (!bar) return;
@@ -65,7 +71,10 @@ Examples:
         bar?.stop();
         process.off("SIGINT", interrupted);
       }
-      if (!o.quiet) {
+      if (o.json) {
+        const { failedKept: _k, ...counts } = summary;
+        process.stdout.write(JSON.stringify({ config, ...counts, provenance: resultProvenance({ config, workers: o.workers, shard: o.shard, retryFailed: o.retryFailed === true }) }) + "\n");
+      } else if (!o.quiet) {
         process.stderr.write(
           `sweep: ${summary.total} runs (${summary.shard}): ${summary.ran} run now, ${summary.skipped} already done, ${summary.failed} failed -> ${summary.out}\n`,
         );

@@ -1,24 +1,31 @@
-// `ampom trace import FILE|- -o OUT.amt` and `ampom trace info FILE [--json]`.
-import { Command } from "commander";
+// `ampom trace import FILE|- -o OUT.amt`, `ampom trace info FILE [--json]` and
+// `ampom trace capture` (trace-capture.ts).
+import { Command, InvalidArgumentError } from "commander";
 import { statSync } from "node:fs";
-import { openAmt } from "../../trace/amt.js";
+import type { AmtVersion } from "../../trace/amt.js";
 import { importTrace } from "../../trace/import.js";
-import { openTraceWorkload, sniffTrace } from "../../trace/open.js";
+import { amtPageSize, openTraceWorkload, sniffTrace, verifyTrace } from "../../trace/open.js";
+import { resultProvenance } from "../../util/provenance.js";
 import { formatBytes } from "../../util/units.js";
 import { table } from "../format.js";
 import { progressBar } from "../progress.js";
 import { parseNumber } from "../run-options.js";
+import { parseCount, registerTraceCapture } from "./trace-capture.js";
 import type { Workload } from "../../workloads/types.js";
 
 export function registerTrace(program: Command): void {
   const trace = program.command("trace").description("import and inspect trace files (lackey, page-level text, amt)");
   trace
     .command("import")
-    .description("import a lackey or page-level text trace (plain or gzip, a file or - for standard input) into amt")
+    .description("import a lackey or page-level text trace (plain or gzip, a file or - for standard input) into amt, or re-encode an amt file (v1 to v2)")
     .argument("<file>", "trace file, or - for standard input")
     .requiredOption("-o, --out <file>", "amt file to write (written atomically)")
     .option("--page-size <bytes>", "page size in bytes", parseNumber, 4096)
-    .option("-q, --quiet", "no progress output")
+    .option("--amt-version <n>", "amt version to write: 2 (compact, decoded inside the core) or 1 (9 bytes a record)", parseAmtVersion, 2)
+    .option("--skip <n>", "records to drop from the start", parseCount, 0)
+    .option("--max-records <n>", "keep at most this many records (the rest is not read)", parseCount)
+    .option("-q, --quiet", "no progress and no summary on standard error")
+    .option("--json", "print the summary as one JSON object on standard output")
     .action(async (file: string, o) => {
       const total = file === "-" ? 0 : statSync(file, { throwIfNoEntry: false })?.size ?? 0;
       const bar = progressBar("import", { quiet: o.quiet });
@@ -26,51 +33,77 @@ export function registerTrace(program: Command): void {
       try {
         const r = await importTrace(file, o.out, {
           pageSize: o.pageSize,
+          version: o.amtVersion,
           onProgress: (bytes, lines) => {
             if (bytes - last < 1 << 24) return;
             last = bytes;
             bar.update(bytes, Math.max(total, bytes), `${lines} lines`);
           },
+          skipRecords: o.skip,
+          maxRecords: o.maxRecords,
         });
         bar.stop();
-        if (!o.quiet) {
+        if (o.json) {
+          const summary = { file, out: o.out, format: r.format, amtVersion: o.amtVersion, records: r.records, pages: r.pages, accesses: r.accesses, regions: r.regions.length };
+          process.stdout.write(JSON.stringify({ ...summary, provenance: resultProvenance({ pageSize: o.pageSize, amtVersion: o.amtVersion, skip: o.skip, maxRecords: o.maxRecords }) }) + "\n");
+        } else if (!o.quiet) {
           process.stderr.write(
-            `${o.out}: ${r.records} records, ${r.pages} distinct pages, ${r.accesses} accesses, ${r.regions.length} regions (from ${r.format} text)\n`,
+            `${o.out}: ${r.records} records, ${r.pages} distinct pages, ${r.accesses} accesses, ${r.regions.length} regions (${r.format === "amt" ? "re-encoded from amt" : `from ${r.format} text`}, amt v${o.amtVersion})\n`,
           );
         }
       } finally {
         bar.stop();
       }
     });
+  registerTraceCapture(trace);
   trace
     .command("info")
-    .description("summarise a trace: records, distinct pages, accesses, regions")
+    .description("summarise a trace (records, distinct pages, accesses, regions), after checking every block of it")
     .argument("<file>", "trace file (amt, lackey or page-level text, plain or gzip)")
     .option("--page-size <bytes>", "page size for text traces", parseNumber, 4096)
-    .option("--json", "print one JSON object")
+    .option("--no-verify", "read only the header and trailer, not every block (faster on a large trace)")
+    .option("--json", "print one JSON object, with its provenance")
+    .option("-q, --quiet", "nothing on standard error (the summary still goes to standard output)")
+    .addHelpText(
+      "after",
+      `
+By default every block is read and checked (checksum, decoding, pages inside the
+address space, the trailer): a damaged trace exits 1 with a message naming the
+block, as a run would. --no-verify checks the header and trailer only.
+
+Examples:
+  ampom trace info corpus/traces/bc.amt.gz
+  ampom trace info big.amt --no-verify --json`,
+    )
     .action(async (file: string, o) => {
       const kind = sniffTrace(file);
-      const w = (await openTraceWorkload(file, kind === "amt" ? readPageSize(file) : o.pageSize)) as Workload & {
-        header?: { pages: number; accesses: number };
+      const w = (await openTraceWorkload(file, kind === "amt" || kind === "amt-gzip" ? amtPageSize(file) : o.pageSize)) as Workload & {
+        header?: { pages: number; accesses: number; version: number; blockRecords: number };
       };
       const h = w.header!;
+      const checked = o.verify ? verifyTrace(w) : undefined;
       const info = {
         file,
-        format: kind === "amt" ? "amt" : kind === "gzip" ? "text (gzip)" : "text",
+        format: { amt: "amt", "amt-gzip": "amt (gzip)", gzip: "text (gzip)", text: "text" }[kind],
+        /** the amt version of the file read, or of the temporary import */
+        amtVersion: h.version,
         pageSize: w.pageSize,
         records: w.records,
         pages: h.pages,
         accesses: h.accesses,
         pageCount: w.pageCount,
         regions: w.regions.map((r) => ({ name: r.name, kind: r.kind, start: r.start, pages: r.pages, vpnBase: `0x${(r.vpnBase ?? 0n).toString(16)}` })),
+        /** whether every block was read and checked (false with --no-verify) */
+        verified: checked !== undefined,
       };
       if (o.json) {
-        process.stdout.write(JSON.stringify(info) + "\n");
+        process.stdout.write(JSON.stringify({ ...info, provenance: resultProvenance({ verify: o.verify, pageSize: o.pageSize }) }) + "\n");
         return;
       }
       process.stdout.write(
-        `${file} (${info.format}, ${w.pageSize}-byte pages): ${w.records} records, ${h.pages} distinct pages (${formatBytes(h.pages * w.pageSize)}), ` +
-          `${h.accesses} accesses, ${w.regions.length} regions over ${w.pageCount} dense pages\n\n` +
+        `${file} (${info.format === "amt" ? `amt v${h.version}` : info.format}, ${w.pageSize}-byte pages): ${w.records} records, ${h.pages} distinct pages (${formatBytes(h.pages * w.pageSize)}), ` +
+          `${h.accesses} accesses, ${w.regions.length} regions over ${w.pageCount} dense pages\n` +
+          (checked ? `every block checked (${checked.blocks} block${checked.blocks === 1 ? "" : "s"})` : "header and trailer checked, blocks not read (--no-verify)") + "\n\n" +
           table(
             ["region", "kind", "first page", "pages", "vpn base"],
             info.regions.map((r) => [r.name, r.kind, String(r.start), String(r.pages), r.vpnBase]),
@@ -80,6 +113,7 @@ export function registerTrace(program: Command): void {
     });
 }
 
-function readPageSize(file: string): number {
-  return openAmt(file).pageSize;
+function parseAmtVersion(v: string): AmtVersion {
+  if (v !== "1" && v !== "2") throw new InvalidArgumentError("must be 1 or 2");
+  return Number(v) as AmtVersion;
 }

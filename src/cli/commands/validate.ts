@@ -2,7 +2,8 @@
 // PROGRAM on this machine (userfaultfd, root) beside the simulator's run of its trace.
 import { Command } from "commander";
 import { formatNs } from "../../util/units.js";
-import { validate, COUNTED_CALLS, type PolicyValidation, type Validation } from "../../validate/validate.js";
+import { resultProvenance } from "../../util/provenance.js";
+import { validate, COUNTED_CALLS, type PolicyValidation, type Validation, type ValidateOptions } from "../../validate/validate.js";
 import { table } from "../format.js";
 import { collectParam, parseFraction, parseNumber } from "../run-options.js";
 
@@ -31,7 +32,7 @@ function side(v: PolicyValidation): string {
 function describe(v: Validation): string {
   const head = [
     `${[v.program, ...v.args].join(" ")} on ${v.network.name}: migration at the ${v.migration.index}th call of ${v.migration.call}() ` +
-      `(${(v.migration.atFraction * 100).toFixed(0)}% into the native run), CPU ${v.cpu}`,
+      `(${(v.migration.atFraction * 100).toFixed(0)}% into the native run), CPU ${v.pinnedCpu}`,
     `native: ${formatNs(v.native.runtimeNs)}, ${formatNs(v.native.postMigrationNs)} after the migration point over ` +
       `${v.trace.postAccesses} accesses = ${v.native.cpuNsPerAccess.toFixed(3)} ns an access`,
     `trace: ${v.trace.records} records, ${v.trace.keptRecords} of migrated pages; ${v.trace.homePages} pages at home, ${v.trace.pagesAfter} touched after`,
@@ -54,10 +55,11 @@ export function registerValidate(program: Command): void {
     .option("--migrate-at <f>", "where the automatic migration point aims, as a fraction of the native run's time", parseFraction, 0.5)
     .option("--repeat <n>", "real migrations per policy (the median by runtime is shown)", parseNumber, 1)
     .option("--native-runs <n>", "native runs timed (the median is used)", parseNumber, 3)
-    .option("--cpu <n>", "CPU for the program, its fault handler and the home server (default: the last)", parseNumber)
+    .option("--pin-cpu <n>", "CPU the program, its fault handler and the home server are pinned to (default: the last)", parseNumber)
     .option("--timeout <seconds>", "per run of the program (the capture gets 20 times as long)", parseNumber, 600)
     .option("--keep <dir>", "keep the trace and the runs' reports in this directory")
     .option("--show-output", "pass the program's own output to standard error")
+    .option("-q, --quiet", "no progress lines on standard error")
     .option("--json", "print the validation as JSON (one object per policy, an array for several)")
     .addHelpText(
       "after",
@@ -74,7 +76,7 @@ Examples:
   ampom validate --migrate-call malloc:10 -- ./myprogram input.txt`,
     )
     .action(async (command: string[], o) => {
-      const v = await validate({
+      const options: ValidateOptions = {
         command,
         policies: String(o.policy).split(",").map((s) => s.trim()).filter(Boolean),
         network: o.network,
@@ -86,14 +88,18 @@ Examples:
         migrateAt: o.migrateAt,
         repeat: o.repeat,
         nativeRuns: o.nativeRuns,
-        cpu: o.cpu,
+        pinCpu: o.pinCpu,
         timeoutMs: o.timeout * 1000,
+      };
+      const v = await validate({
+        ...options,
         keep: o.keep,
         echo: o.showOutput,
-        onStep: o.json || !process.stderr.isTTY ? undefined : (what) => process.stderr.write(`ampom validate: ${what}\n`),
+        onStep: o.json || o.quiet || !process.stderr.isTTY ? undefined : (what) => process.stderr.write(`ampom validate: ${what}\n`),
       });
       if (o.json) {
-        const one = (r: PolicyValidation) => ({ ...v, results: undefined, ...r });
+        const provenance = resultProvenance(options, "wasm");
+        const one = (r: PolicyValidation) => ({ ...v, results: undefined, ...r, provenance });
         const out = v.results.length === 1 ? one(v.results[0]) : v.results.map(one);
         process.stdout.write(JSON.stringify(out) + "\n");
       } else {

@@ -97,7 +97,8 @@ export class AmpomPolicy implements ReferencePolicy {
     for (let j = k - 1; j >= 0; j--) history.push(c.historyPage(j));
     const { score, stride, zoneEvents: m } = ampomLocality(history, p, this.zoneRadius, this.zoneEvents);
     let rate = 0;
-    if (k >= 2) rate = (k - 1) / Math.max(1, c.historyTime(0) - c.historyTime(k - 1));
+    // events per ns of execution, stalls left out (assembly/policies/ampom.ts says why)
+    if (k >= 2) rate = (k - 1) / Math.max(1, c.historyExecTime(0) - c.historyExecTime(k - 1));
     const n = ampomWindow(score, rate, this.delay, this.gain, this.baseWindow, this.maxWindow);
     c.setCounter(C_POLICY_SCORE, score);
     c.setCounter(C_POLICY_WINDOW, n);

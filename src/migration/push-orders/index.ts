@@ -8,6 +8,7 @@ import { ascending } from "./ascending.js";
 import { bubbling } from "./bubbling.js";
 import { forward } from "./forward.js";
 import { oracle } from "./oracle.js";
+import { adaptive } from "./adaptive.js";
 
 export interface PushOrder {
   /** Writes the next pages to push (at most `max`, each at home now) into `out`;
@@ -21,12 +22,17 @@ export interface PushOrderInfo {
   /** `everything`: push every page still at home (post-copy); otherwise the order may
    * stop early (the oracle pushes only the pages the process will use). */
   create(ctx: MigrationContext, everything: boolean): PushOrder;
+  /** As a push policy's order after a lightweight freeze, it sends only the pages it
+   * judges will be used (the oracle: those that will be; recency: those the scans saw
+   * used), not every page; post-copy always sends every page. */
+  partial?: boolean;
 }
 
 export const pushOrders = {
   bubbling,
   ascending,
   forward,
+  adaptive,
   oracle,
 } satisfies Record<string, PushOrderInfo>;
 

@@ -1,4 +1,4 @@
-// The oracle (DESIGN section 4): it knows the future. A pre-pass over a fresh stream
+// The oracle (docs/model.md, "The oracle"): it knows the future. A pre-pass over a fresh stream
 // of the workload lists, in first-use order, the pages the process will touch after
 // the migration point that are still at home; the push streams them back to back at
 // link bandwidth with no request in the way, so each arrives as early as the link
@@ -47,6 +47,7 @@ const ORACLE_BURST = 16;
 export const oracle: PushOrderInfo = {
   name: "oracle",
   description: "offline bound: the pages the process will use, in first-use order, back to back at link bandwidth",
+  partial: true,
   create(ctx, everything) {
     const v = ctx.proc.views;
     const order = firstUseOrder(ctx, v.counters[C_RECORDS]);

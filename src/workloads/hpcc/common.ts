@@ -1,15 +1,20 @@
 // What the HPCC kernel generators share: the address space of a small HPC process,
-// and KernelStream, which runs a kernel written as a generator function and hands
-// its records out in chunks.
+// HPCC's problem sizes, column-major matrices at byte offsets, and KernelStream, which
+// runs a kernel written as a generator function and hands its records out in chunks.
 //
-// Page-level model. A kernel is a sequence of tiles (a page of a sweep, a block of a
-// blocked matrix kernel, a page pair of an FFT pass, one GUPS update). Inside a tile the
-// real loop alternates between its code page and a few data pages at every access;
-// the generator emits each page of the tile once, in the order the loop first touches
-// it, code first, and spreads the tile's memory accesses (data accesses plus one
-// instruction fetch per element) evenly over the tile's records as their gaps. Two
-// consecutive records never name the same page: emit() merges such a pair into one
-// record (gaps added, write flag kept).
+// Page-level model. A kernel is a sequence of tiles, a tile being one trip of a loop's
+// innermost level (one page index of a sweep, one GUPS update, one dgemm micro-kernel
+// call, one 16-column step of an FFT copy...). Inside a tile the real loop alternates
+// between its code page and a few data pages at every access; the generator emits each
+// page of the tile once, in the order the loop first touches it, code first, and
+// spreads the tile's memory accesses (the 8-byte words it loads and stores) evenly
+// over the tile's records as their gaps. Two consecutive records never name the same
+// page: emit() merges such a pair into one record (gaps added, write flag kept).
+// Simplification: the alternation inside a tile is not replayed (a page touched again
+// within its tile is one record). Effect: fewer records than an access trace; the
+// pages each tile touches and the order of first touches are kept.
+// Speed: the loops that write records are plain functions and methods called from the
+// generators (V8 optimises a long loop inside a generator poorly).
 import { REC_CODE, REC_WRITE } from "../../core/abi.js";
 import type { RecordStream, Region, Workload, WorkloadOptions } from "../types.js";
 
@@ -23,6 +28,13 @@ const DATA_BYTES = 16 * KiB; // .data + .bss: parameters, timers, result records
 const HEAP_BYTES = 64 * KiB; // brk heap: small mallocs (file names, parameter tables)
 const STACK_BYTES = 128 * KiB;
 const GUARD_PAGES = 1n;
+/** glibc's header before the data of a chunk it maps with mmap (every large array) */
+export const MALLOC_HEADER = 16;
+
+/** Pages of an mmap'd malloc chunk of `bytes` data bytes (data at MALLOC_HEADER). */
+export function mallocPages(bytes: number, pageSize: number, header = MALLOC_HEADER): number {
+  return Math.max(1, Math.ceil((header + bytes) / pageSize));
+}
 
 /** Code page offsets inside the text region, one per function a kernel calls. */
 export const FN = {
@@ -98,23 +110,26 @@ export function tileGap(accesses: number, records: number): number {
   return g < 1 ? 1 : g > MAX_GAP ? MAX_GAP : g;
 }
 
-/** Runs a kernel body; either streams its records or only counts them. The body
- * yields when `full` is set; records are never all held at once. */
+/** Runs a kernel body and hands its records out in chunks. The body yields when
+ * `full` is set; records are never all held at once. Counting (countAll) runs the very
+ * same body and code paths, so the count is exact by construction. */
 export class KernelStream implements RecordStream {
-  private pages = new Uint32Array(HIGH + 1024);
-  private gaps = new Uint32Array(HIGH + 1024);
-  private flags = new Uint8Array(HIGH + 1024);
+  pages = new Uint32Array(HIGH + 4096);
+  gaps = new Uint32Array(HIGH + 4096);
+  flags = new Uint8Array(HIGH + 4096);
   /** records held */
   len = 0;
   private pos = 0;
   private done = false;
   /** page of the last record emitted, -1 before the first */
-  private last = -1;
-  /** records counted (count mode) */
-  count = 0;
+  last = -1;
+  /** records handed on (or counted) before the buffer's first record */
+  private flushed = 0;
+  /** record index of each mark(), as the body passed it */
+  readonly marks: Record<string, number> = {};
   private readonly it: Generator<void, void, void>;
 
-  constructor(body: KernelBody, readonly countOnly = false) {
+  constructor(body: KernelBody) {
     this.it = body(this);
   }
 
@@ -122,60 +137,36 @@ export class KernelStream implements RecordStream {
     return this.len >= HIGH;
   }
 
+  /** Notes the index of the next record under `name` (the start of a phase). */
+  mark(name: string): void {
+    this.marks[name] = this.flushed + this.len;
+  }
+
   /** One record; merged into the previous one when it names the same page. */
   emit(page: number, gap: number, flags: number): void {
     if (page === this.last) {
-      if (this.countOnly) return;
       const i = this.len - 1;
       this.gaps[i] = Math.min(MAX_GAP, this.gaps[i] + gap);
       this.flags[i] |= flags;
       return;
     }
     this.last = page;
-    if (this.countOnly) {
-      this.count++;
-      return;
-    }
-    if (this.len === this.pages.length) this.grow();
+    if (this.len === this.pages.length) this.grow(this.len + 1);
     const i = this.len++;
     this.pages[i] = page;
     this.gaps[i] = gap;
     this.flags[i] = flags;
   }
 
-  /** Three records on three different pages (a tile of three), in one step. */
-  emit3(p0: number, g0: number, f0: number, p1: number, g1: number, f1: number, p2: number, g2: number, f2: number): void {
-    if (this.countOnly || p0 === this.last || this.len + 3 > this.pages.length) {
-      this.emit(p0, g0, f0);
-      this.emit(p1, g1, f1);
-      this.emit(p2, g2, f2);
-      return;
-    }
-    const i = this.len;
-    const pages = this.pages, gaps = this.gaps, flags = this.flags;
-    pages[i] = p0; gaps[i] = g0; flags[i] = f0;
-    pages[i + 1] = p1; gaps[i + 1] = g1; flags[i + 1] = f1;
-    pages[i + 2] = p2; gaps[i + 2] = g2; flags[i + 2] = f2;
-    this.len = i + 3;
-    this.last = p2;
-  }
-
-  /** Count mode: `n` records whose count is known in closed form, the last on `lastPage`. */
-  skip(n: number, lastPage: number): void {
-    this.count += n;
-    this.last = lastPage;
+  /** Room for `n` more records without checks (fast paths write the arrays directly,
+   * then set len and last). */
+  reserve(n: number): void {
+    if (this.len + n > this.pages.length) this.grow(this.len + n);
   }
 
   /** Pages first .. first+n-1 ascending, each preceded by `code` when code >= 0.
    * A generator: use with yield*, it yields whenever the buffer is full. */
   *run(first: number, n: number, gap: number, flags: number, code = -1): Generator<void, void, void> {
-    if (n <= 0) return;
-    if (this.countOnly) {
-      const head = code >= 0 ? code : first;
-      this.count += (code >= 0 ? 2 * n : n) - (head === this.last ? 1 : 0);
-      this.last = first + n - 1;
-      return;
-    }
     for (let p = first; p < first + n; p++) {
       if (code >= 0) this.emit(code, gap, CODE);
       this.emit(p, gap, flags);
@@ -188,54 +179,40 @@ export class KernelStream implements RecordStream {
   *sweep(code: number, bases: number[], flags: number[], from: number, to: number, gap: number): Generator<void, void, void> {
     if (to <= from) return;
     const m = bases.length;
-    if (this.countOnly) {
-      this.count += (to - from) * (m + 1) - (code === this.last ? 1 : 0);
-      this.last = bases[m - 1] + to - 1;
-      return;
-    }
     // the first tile through emit(), which merges with a preceding record on the same page
     this.emit(code, gap, CODE);
     for (let a = 0; a < m; a++) this.emit(bases[a] + from, gap, flags[a]);
+    for (let j = from + 1; j < to; ) {
+      j = this.sweepBatch(code, bases, flags, j, Math.min(to, j + 4096), gap);
+      if (this.len >= HIGH) yield;
+    }
+  }
+
+  /** Tiles j in [from, end) of sweep() without per-record checks; returns end. (Hot
+   * loops live in plain methods: V8 optimises a long loop inside a generator poorly.) */
+  private sweepBatch(code: number, bases: number[], flags: number[], from: number, end: number, gap: number): number {
+    const m = bases.length;
     const b0 = bases[0], f0 = flags[0];
     const b1 = m > 1 ? bases[1] : -1, f1 = m > 1 ? flags[1] : 0;
     const b2 = m > 2 ? bases[2] : -1, f2 = m > 2 ? flags[2] : 0;
-    for (let j = from + 1; j < to; ) {
-      // room for whole tiles in the buffer, then one batch without per-record checks
-      if (this.len + 4 * 4096 > this.pages.length) this.grow();
-      const end = Math.min(to, j + 4096);
-      const pages = this.pages, gaps = this.gaps, fl = this.flags;
-      let i = this.len;
-      for (; j < end; j++) {
-        pages[i] = code; gaps[i] = gap; fl[i] = CODE; i++;
-        pages[i] = b0 + j; gaps[i] = gap; fl[i] = f0; i++;
-        if (m > 1) { pages[i] = b1 + j; gaps[i] = gap; fl[i] = f1; i++; }
-        if (m > 2) { pages[i] = b2 + j; gaps[i] = gap; fl[i] = f2; i++; }
-      }
-      this.len = i;
-      this.last = pages[i - 1];
-      if (this.len >= HIGH) yield;
+    this.reserve(4 * (end - from));
+    const pages = this.pages, gaps = this.gaps, fl = this.flags;
+    const fc = CODE;
+    let i = this.len;
+    for (let j = from; j < end; j++) {
+      pages[i] = code; gaps[i] = gap; fl[i] = fc; i++;
+      pages[i] = b0 + j; gaps[i] = gap; fl[i] = f0; i++;
+      if (m > 1) { pages[i] = b1 + j; gaps[i] = gap; fl[i] = f1; i++; }
+      if (m > 2) { pages[i] = b2 + j; gaps[i] = gap; fl[i] = f2; i++; }
     }
+    this.len = i;
+    this.last = pages[i - 1];
+    return end;
   }
 
-  /** Pages of a column-major matrix block: columns c0..c1-1, page rows r0..r1-1 of each
-   * column, `colPages` pages a column, column by column. A generator, as run(). */
-  *block(base: number, colPages: number, c0: number, c1: number, r0: number, r1: number, gap: number, flags: number): Generator<void, void, void> {
-    if (c1 <= c0 || r1 <= r0) return;
-    if (this.countOnly) {
-      const first = base + c0 * colPages + r0;
-      this.count += (c1 - c0) * (r1 - r0) - (first === this.last ? 1 : 0);
-      this.last = base + (c1 - 1) * colPages + r1 - 1;
-      return;
-    }
-    for (let c = c0; c < c1; c++) {
-      const col = base + c * colPages;
-      for (let r = r0; r < r1; r++) this.emit(col + r, gap, flags);
-      if (this.len >= HIGH) yield;
-    }
-  }
-
-  private grow(): void {
-    const n = this.pages.length * 2;
+  private grow(need: number): void {
+    let n = this.pages.length * 2;
+    while (n < need) n *= 2;
     const p = new Uint32Array(n);
     p.set(this.pages);
     const g = new Uint32Array(n);
@@ -247,10 +224,14 @@ export class KernelStream implements RecordStream {
     this.flags = f;
   }
 
-  /** Runs the body to its end and returns the number of records it emits. */
+  /** Runs the body to its end and returns the number of records it emits (the same
+   * records fill() would hand out, the last one held back until the body moves on). */
   countAll(): number {
-    while (!this.it.next().done);
-    return this.count;
+    for (;;) {
+      const done = this.it.next().done === true;
+      if (done) return this.flushed + this.len;
+      this.keepLast();
+    }
   }
 
   fill(pages: Uint32Array, gaps: Uint32Array, flags: Uint8Array, max: number): number {
@@ -273,15 +254,20 @@ export class KernelStream implements RecordStream {
     return n;
   }
 
-  private refill(): void {
+  /** Keeps only the newest record, at the front of the buffer. */
+  private keepLast(): void {
     if (this.len > 0) {
-      // keep the held-back record at the front
       const i = this.len - 1;
       this.pages[0] = this.pages[i];
       this.gaps[0] = this.gaps[i];
       this.flags[0] = this.flags[i];
+      this.flushed += i;
       this.len = 1;
     }
+  }
+
+  private refill(): void {
+    this.keepLast();
     this.pos = 0;
     this.done = this.it.next().done === true;
   }
@@ -321,69 +307,153 @@ export function share(n: number, w: number): number {
   return Math.max(1, Math.min(n, Math.round(n * w)));
 }
 
-/** Block edge for a G x G blocking of an n-element dimension: a whole number of
- * page rows once the dimension spans more than one page, so blocks of column-major
- * matrices never share pages. */
-export function blockEdge(n: number, perPageRow: number, grid: number): number {
-  let b = Math.ceil(n / grid);
-  if (n > perPageRow) b = Math.ceil(b / perPageRow) * perPageRow;
-  return Math.max(1, b);
-}
+/** Names of the marks a kernel sets around HPCC's timed section. */
+export const TIMED_START = "timed";
+export const TIMED_END = "timed-end";
 
-/** Builds the Workload of a kernel from its body for a number of iterations. Records
- * are counted by one pass of the body in count mode (bulk runs and blocks are counted
- * without being produced). Without --iterations, the kernel runs its default number of
- * iterations, or more when initialisation would otherwise exceed a third of the trace:
- * the working-set option only shows after initialisation, and the default migration
- * point (--migrate-at 0.5) must fall in the kernel proper. */
-export function kernelWorkload(name: string, o: WorkloadOptions, sp: ProcessSpace, makeBody: (iterations: number) => KernelBody, defaultIterations: number): Workload {
-  const count = (iterations: number) => new KernelStream(makeBody(iterations), true).countAll();
-  let iterations = o.iterations ?? defaultIterations;
-  if (o.iterations === undefined) {
-    const one = count(1);
-    const perIteration = count(2) - one;
-    const fixed = one - perIteration;
-    if (perIteration > 0) iterations = Math.max(defaultIterations, Math.ceil((2 * fixed) / perIteration));
-  }
-  const body = makeBody(iterations);
-  const records = new KernelStream(body, true).countAll();
+/** Builds the Workload of a kernel from its body. The record count and where HPCC's
+ * timed section lies come from one counting run of the body, made the first time
+ * either is read (an O(N^3) kernel at tens of GiB has more records than can be counted
+ * in reasonable time, but its address space and first records are there at once). */
+export function kernelWorkload(name: string, o: WorkloadOptions, sp: ProcessSpace, body: KernelBody): Workload {
+  let counted: { records: number; timed?: { from: number; to: number } } | undefined;
+  const count = () => {
+    if (!counted) {
+      const counter = new KernelStream(body);
+      const records = counter.countAll();
+      const from = counter.marks[TIMED_START];
+      const to = counter.marks[TIMED_END];
+      counted = { records, timed: from !== undefined && to !== undefined ? { from, to } : undefined };
+    }
+    return counted;
+  };
   return {
     name,
     pageSize: o.pageSize,
     regions: sp.regions,
     pageCount: sp.pageCount,
-    records,
+    get records() {
+      return count().records;
+    },
+    get timed() {
+      return count().timed;
+    },
     open: () => new KernelStream(body),
   };
 }
 
-/** An n x n column-major matrix of doubles, each column padded to whole pages (as a
- * leading dimension rounded up to the page keeps columns page-aligned). */
-export class Matrix {
-  readonly perPage: number;
-  readonly colPages: number;
-  constructor(readonly n: number, pageSize: number) {
-    this.perPage = perPage(pageSize, 8);
-    this.colPages = Math.ceil(n / this.perPage);
+// ---- HPCC's problem sizes --------------------------------------------------------
+
+/** HPL's N as HPCC sets it when given only the memory per process (HPCC_Defaults with
+ * hpccmemf.txt "Process=M"): N = sqrt(0.8 M / 8) rounded down to a multiple of 2 NB,
+ * NB = 80, so that both HPL and PTRANS (N / 2) see a multiple of NB. */
+export const HPCC_NB = 80;
+export function hpccN(memoryBytes: number): number {
+  const n = Math.floor(Math.floor(Math.sqrt((0.8 * memoryBytes) / 8)) / (2 * HPCC_NB)) * 2 * HPCC_NB;
+  return Math.max(2 * HPCC_NB, n);
+}
+
+/** HPLMaxProcMem: the bytes of HPL's matrix, N^2 doubles; every other test sizes its
+ * data from it. */
+export function hplMaxProcMem(memoryBytes: number): number {
+  const n = hpccN(memoryBytes);
+  return n * n * 8;
+}
+
+/** HPCC_LocalVectorSize: the largest power of two <= HPLMaxProcMem / size / count
+ * (pow2), or the quotient itself. */
+export function localVectorSize(memoryBytes: number, count: number, size: number, pow2: boolean): number {
+  const q = Math.floor(hplMaxProcMem(memoryBytes) / size / count);
+  if (!pow2) return q;
+  let v = 1;
+  while (v * 2 <= q) v *= 2;
+  return v;
+}
+
+// ---- column-major matrices of doubles at byte offsets ------------------------------
+
+/** A column-major matrix of doubles in a region: element (i, j) at byte
+ * off + 8 (i + j ld) from the region's first page. */
+export class Dense {
+  constructor(
+    readonly base: number,
+    readonly off: number,
+    readonly ld: number,
+    readonly pageSize: number,
+  ) {}
+  /** dense page id of element (i, j) */
+  page(i: number, j: number): number {
+    return this.base + Math.floor((this.off + 8 * (i + j * this.ld)) / this.pageSize);
   }
-  get pages(): number {
-    return this.n * this.colPages;
-  }
-  /** First page row holding element row e0. */
-  row0(e0: number): number {
-    return Math.floor(e0 / this.perPage);
-  }
-  /** One past the page row holding element row e1 - 1. */
-  row1(e1: number): number {
-    return Math.floor((e1 - 1) / this.perPage) + 1;
-  }
-  /** Pages of the block rows [e0, e1) x columns [c0, c1). */
-  blockPages(e0: number, e1: number, c0: number, c1: number): number {
-    return e1 <= e0 || c1 <= c0 ? 0 : (c1 - c0) * (this.row1(e1) - this.row0(e0));
+  /** the same storage seen from element (i, j) */
+  at(i: number, j: number): Dense {
+    return new Dense(this.base, this.off + 8 * (i + j * this.ld), this.ld, this.pageSize);
   }
 }
 
-/** Emits the pages of rows [e0, e1) x columns [c0, c1) of a matrix at `base`. */
-export function matrixBlock(k: KernelStream, m: Matrix, base: number, e0: number, e1: number, c0: number, c1: number, gap: number, flags: number): Generator<void, void, void> {
-  return k.block(base, m.colPages, c0, c1, e1 <= e0 ? 0 : m.row0(e0), e1 <= e0 ? 0 : m.row1(e1), gap, flags);
+/** Pages of rows [i0, i1) of one column j, ascending, each after `code` if given. */
+export function emitColumn(k: KernelStream, m: Dense, i0: number, i1: number, j: number, gap: number, flags: number): void {
+  if (i1 <= i0) return;
+  const p0 = m.page(i0, j);
+  const p1 = m.page(i1 - 1, j);
+  for (let p = p0; p <= p1; p++) k.emit(p, gap, flags);
+}
+
+/** Column by column over rows [i0, i1) x columns [j0, j1): a tile per column (its code
+ * page, then its pages), `perElement` accesses per element. */
+export function* columnSweep(k: KernelStream, code: number, m: Dense, i0: number, i1: number, j0: number, j1: number, perElement: number, flags: number): Generator<void, void, void> {
+  if (i1 <= i0) return;
+  for (let j = j0; j < j1; j++) {
+    emitColumnTile(k, code, m, i0, i1, j, perElement, flags);
+    if (k.full) yield;
+  }
+}
+
+/** One column of columnSweep. */
+function emitColumnTile(k: KernelStream, code: number, m: Dense, i0: number, i1: number, j: number, perElement: number, flags: number): void {
+  const ps = m.pageSize;
+  const a0 = m.off + 8 * (i0 + j * m.ld);
+  const p0 = m.base + Math.floor(a0 / ps);
+  const p1 = m.base + Math.floor((a0 + 8 * (i1 - i0 - 1)) / ps);
+  const gap = tileGap(perElement * (i1 - i0), p1 - p0 + 2);
+  k.emit(code, gap, CODE);
+  for (let p = p0; p <= p1; p++) k.emit(p, gap, flags);
+}
+
+/** Row by row over rows [i0, i1) x columns [j0, j1) (a row-wise walk of a column-major
+ * matrix, as a transposed generator or copy does): a tile per row, its code page then
+ * the page of each element in column order, `perElement` accesses per element. */
+export function* rowSweep(k: KernelStream, code: number, m: Dense, i0: number, i1: number, j0: number, j1: number, perElement: number, flags: number): Generator<void, void, void> {
+  if (j1 <= j0) return;
+  for (let i = i0; i < i1; i++) {
+    emitRow(k, code, m, i, j0, j1, perElement, flags);
+    if (k.full) yield;
+  }
+}
+
+/** One row of rowSweep. */
+function emitRow(k: KernelStream, code: number, m: Dense, i: number, j0: number, j1: number, perElement: number, flags: number): void {
+  const ps = m.pageSize;
+  const cols = j1 - j0;
+  const colBytes = 8 * m.ld;
+  let addr = m.off + 8 * (i + j0 * m.ld);
+  const gap = tileGap(perElement * cols, colBytes >= ps ? cols + 1 : Math.ceil((cols * colBytes) / ps) + 1);
+  k.emit(code, gap, CODE);
+  k.reserve(cols + 1);
+  const pages = k.pages, gaps = k.gaps, fl = k.flags;
+  const base = m.base;
+  let n = k.len;
+  let last = k.last;
+  for (let j = 0; j < cols; j++, addr += colBytes) {
+    const p = base + Math.floor(addr / ps);
+    if (p === last) {
+      gaps[n - 1] += gap;
+      fl[n - 1] |= flags;
+      continue;
+    }
+    pages[n] = p; gaps[n] = gap; fl[n] = flags; n++;
+    last = p;
+  }
+  k.len = n;
+  k.last = last;
 }

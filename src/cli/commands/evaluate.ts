@@ -1,0 +1,83 @@
+// `ampom evaluate`: every configuration on the trace corpus and the HPCC kernels, with
+// a win table per corpus half and for the kernels (src/evaluate).
+import { Command, Option } from "commander";
+import { availableParallelism } from "node:os";
+import {
+  allConfigs, corpusWorkloads, DEFAULT_CONDITIONS, defaultManifest, DEFAULT_POINTS, evaluate, evaluationText, HPCC_KERNELS, kernelWorkloads, OURS, parseCondition,
+} from "../../evaluate/index.js";
+import { isPolicyPath } from "../../policies/module.js";
+import { writeFileAtomic } from "../../util/atomic-file.js";
+import { progressBar } from "../progress.js";
+import { resultProvenance } from "../../util/provenance.js";
+import { parseFraction } from "../run-options.js";
+import { parseWorkers } from "./sweep.js";
+
+const list = (value: string) => value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+
+export function registerEvaluate(program: Command): void {
+  program
+    .command("evaluate")
+    .description("every policy and push order on the trace corpus and the HPCC kernels: win tables, gap closed, network cost")
+    .option("--corpus <manifest>", "the trace corpus's manifest (default: the repository's corpus/manifest.json)")
+    .option("--traces <names>", "only these corpus traces, comma-separated (default: all; none for no traces)", list)
+    .option("--kernels <names>", `HPCC kernels, comma-separated (default: ${HPCC_KERNELS.join(",")}; none for no kernels)`, list)
+    .option("-m, --memory <size>", "the kernels' memory", "64MiB")
+    .option("--migrate-at <list>", "migration points, comma-separated fractions", (v: string) => list(v).map(parseFraction))
+    .option("--conditions <list>", `network conditions, NETWORK or NETWORK@LOAD% (default: ${DEFAULT_CONDITIONS.join(",")})`, list)
+    .addOption(new Option("--link <discipline>", "link discipline of every run: fifo, or priority (demand faults ahead of queued pages)").choices(["fifo", "priority"]))
+    .option("--policy <path>", "also evaluate your own policy module (with lightweight); repeatable", (v: string, all: string[] = []) => [...all, v])
+    .option("--focus <config>", "the configuration whose rank and gap the tables report (default: ampom-plus, or the one --policy given)")
+    .option("--configs <ids>", "only these configurations (policy names for lightweight, post-copy/ORDER), comma-separated; none and oracle always run (the gap needs them)", list)
+    .option("-o, --out <file>", "machine-readable results (JSON, written atomically)", "evaluation.json")
+    .option("--runs-dir <dir>", "where the runs are kept, so that running again resumes (default: OUT without .json, plus -runs)")
+    .option("-j, --workers <k>", "worker threads (default: the number of cores)", parseWorkers)
+    .option("--json", "print the results JSON instead of the tables")
+    .option("-q, --quiet", "no progress bar and no summary line on standard error")
+    .addHelpText(
+      "after",
+      `
+Runs lightweight migration with every policy and post-copy with every push order on
+every workload, under every condition, at every migration point, as resumable sweeps.
+Per workload it reports the best online configuration, ampom-plus's rank, the share of
+the demand->oracle runtime gap closed, and the pages each moved but never used.
+
+Examples:
+  ampom evaluate
+  ampom evaluate --traces bc,graph --kernels beff --conditions gige-2008 --migrate-at 0.5`,
+    )
+    .action(async (o) => {
+      const none = (xs: string[] | undefined) => xs?.length === 1 && xs[0] === "none";
+      const traces = none(o.traces) ? [] : corpusWorkloads(o.corpus ?? defaultManifest(), o.traces);
+      const kernels = none(o.kernels) ? [] : kernelWorkloads(o.kernels ?? HPCC_KERNELS, o.memory);
+      const modules: string[] = o.policy ?? [];
+      for (const m of modules) if (!isPolicyPath(m)) throw new Error(`option --policy: "${m}" is not a path to a policy module (e.g. ./my-policy.ts)`);
+      const configs = allConfigs(modules);
+      for (const id of o.configs ?? []) if (!configs.some((c) => c.id === id)) throw new Error(`unknown configuration "${id}" (known: ${configs.map((c) => c.id).join(", ")})`);
+      const chosen = o.configs ? configs.filter((c) => o.configs.includes(c.id) || modules.includes(c.id) || c.id === "none" || c.id === "oracle") : configs;
+      const focus: string = o.focus ?? (modules.length === 1 ? modules[0] : OURS);
+      if (!chosen.some((c) => c.id === focus)) throw new Error(`option --focus: "${focus}" is not among the configurations evaluated`);
+      const plan = {
+        workloads: [...traces, ...kernels],
+        configs: chosen,
+        conditions: (o.conditions ?? DEFAULT_CONDITIONS).map(parseCondition),
+        points: o.migrateAt ?? DEFAULT_POINTS,
+        link: o.link,
+        focus,
+      };
+      if (plan.workloads.length === 0) throw new Error("nothing to evaluate: no traces and no kernels");
+      const runsDir = o.runsDir ?? `${String(o.out).replace(/\.json$/, "")}-runs`;
+      const bar = progressBar("evaluate", { quiet: o.quiet || o.json });
+      const started = performance.now();
+      let e;
+      try {
+        e = await evaluate({ ...plan, runsDir, workers: o.workers ?? availableParallelism(), onProgress: (d, t, label) => bar.update(d, t, label) });
+      } finally {
+        bar.stop();
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const json = JSON.stringify({ tool: "ampom evaluate", options: { ...o, runsDir }, provenance: resultProvenance({ ...o, runsDir }), ...e }, null, 1) + "\n";
+      writeFileAtomic(o.out, json);
+      process.stdout.write(o.json ? json : evaluationText(e));
+      if (!o.quiet && !o.json) process.stderr.write(`evaluate: ${e.runs.length} runs in ${seconds.toFixed(1)} s -> ${o.out} (runs kept in ${runsDir})\n`);
+    });
+}

@@ -1,0 +1,216 @@
+// `ampom evaluate`: every configuration on every workload of the evaluation, and per
+// workload who wins, where ampom-plus ranks, how much of the demand->oracle gap it
+// closes, and what each configuration costs the network (pages moved but never used).
+// The runs are sweeps (worker threads, resumable results files in `runsDir`); this
+// file only plans them and reads their metrics.
+import { createHash } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Metrics } from "../sim/metrics.js";
+import { MIN_ORACLE_GAP } from "../sim/compare.js";
+import { canonicalJson } from "../sweep/key.js";
+import { readResults } from "../sweep/results.js";
+import { sweep } from "../sweep/sweep.js";
+import {
+  DEMAND_ID, ORACLE_ID, planSweeps, type EvalConfig, type EvalPlan, type EvalWorkload,
+} from "./plan.js";
+
+/** The project's own policy, whose standing the evaluation reports. */
+export const OURS = "ampom-plus";
+/** Below this share of the demand runtime, the demand->oracle gap is noise: no gap-closed figure. */
+/** A gap under this share of demand's runtime has no meaningful share closed (the same
+ * rule as the metrics' oracleGapClosed). */
+export const MIN_GAP = MIN_ORACLE_GAP;
+
+export interface EvalRun {
+  workload: string;
+  condition: string;
+  migrateAt: number;
+  config: string;
+  runtimeNs: number;
+  remoteFaults: number;
+  prefetchedPages: number;
+  usefulPrefetches: number;
+  pushedPages: number;
+  usefulPushes: number;
+  /** pages moved that the process never used: prefetched-but-unused plus pushed-but-unused */
+  unusedPages: number;
+  /** (demand - runtime) / (demand - oracle) of the same scenario; undefined when that gap is under MIN_GAP */
+  gapClosed?: number;
+}
+
+export interface ConfigStanding {
+  config: string;
+  clairvoyant: boolean;
+  /** mean over the workload's scenarios of runtime / demand-paging runtime */
+  relRuntime: number;
+  /** mean gap closed over the scenarios with a gap (undefined when none has one) */
+  gapClosed?: number;
+  /** 1 = best among the online configurations (ties share a rank); undefined for the clairvoyant */
+  rank?: number;
+  /** mean pages moved but never used, per run */
+  unusedPages: number;
+}
+
+export interface WorkloadSummary {
+  workload: string;
+  kind: string;
+  group: EvalWorkload["group"];
+  /** scenarios (conditions x migration points) */
+  scenarios: number;
+  /** of those, the ones whose demand->oracle gap is at least MIN_GAP of the demand runtime */
+  withGap: number;
+  /** in configuration order */
+  standings: ConfigStanding[];
+  best: string;
+  /** other online configurations with exactly the best's mean relative runtime */
+  tiedWithBest: string[];
+  ours?: ConfigStanding;
+  /** online configurations ranked */
+  ranked: number;
+}
+
+export interface EvaluateOptions extends EvalPlan {
+  /** folder of the sweeps' results files (resumed when run again) */
+  runsDir: string;
+  workers?: number;
+  onProgress?: (done: number, total: number, label: string) => void;
+}
+
+export interface Evaluation {
+  plan: EvalPlan;
+  runs: EvalRun[];
+  workloads: WorkloadSummary[];
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const mean = (xs: number[]) => (xs.length ? sum(xs) / xs.length : NaN);
+
+export function unusedPages(m: Pick<Metrics, "prefetchedPages" | "usefulPrefetches" | "pushedPages" | "usefulPushes">): number {
+  return m.prefetchedPages - m.usefulPrefetches + (m.pushedPages - m.usefulPushes);
+}
+
+/** Which configuration a run's options are. */
+function configOf(configs: EvalConfig[], mechanism: string, policy: string, pushOrder?: string): EvalConfig {
+  const c = configs.find((x) => x.mechanism === mechanism && x.policy === policy && x.pushOrder === pushOrder);
+  if (!c) throw new Error(`internal: no configuration for ${mechanism}/${policy}/${pushOrder}`);
+  return c;
+}
+
+/** Runs (or resumes) every sweep of the plan and summarises them. */
+export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
+  const sweeps = planSweeps(o);
+  mkdirSync(o.runsDir, { recursive: true });
+  const files = sweeps.map((s) => join(o.runsDir, `${s.label}-${createHash("sha256").update(canonicalJson(s.config)).digest("hex").slice(0, 8)}.jsonl`));
+  const sizes = sweeps.map((s) => Object.values(s.config.grid ?? {}).reduce((n, v) => n * v.length, 1));
+  const total = sum(sizes);
+  let before = 0;
+  for (let i = 0; i < sweeps.length; i++) {
+    const summary = await sweep({
+      config: sweeps[i].config,
+      out: files[i],
+      workers: o.workers,
+      retryFailed: true,
+      onProgress: (p) => o.onProgress?.(before + p.skipped + p.finished, total, sweeps[i].label),
+    });
+    if (summary.failed > 0) {
+      const first = readResults(files[i]).records.find((r) => r.record.error !== undefined)?.record;
+      throw new Error(`${summary.failed} runs of ${sweeps[i].label} failed (in ${files[i]}); the first: ${first?.error}`);
+    }
+    before += sizes[i];
+  }
+
+  const byPath = new Map(o.workloads.map((w) => [w.workload, w]));
+  const conditionOf = (network: string, background: number) => o.conditions.find((c) => c.network === network && c.background === background)!;
+  const runs: EvalRun[] = [];
+  for (const file of files) {
+    for (const { record } of readResults(file).records) {
+      const m = record.metrics!;
+      const opt = record.options;
+      runs.push({
+        workload: byPath.get(opt.workload!)!.name,
+        condition: conditionOf(opt.network!, opt.background ?? 0).id,
+        migrateAt: opt.migrateAt!,
+        config: configOf(o.configs, opt.mechanism!, String(opt.policy!), opt.pushOrder).id,
+        runtimeNs: m.runtimeNs,
+        remoteFaults: m.remoteFaults,
+        prefetchedPages: m.prefetchedPages,
+        usefulPrefetches: m.usefulPrefetches,
+        pushedPages: m.pushedPages,
+        usefulPushes: m.usefulPushes,
+        unusedPages: unusedPages(m),
+      });
+    }
+  }
+  addGapClosed(runs);
+  // a stable order: the plan's workloads, conditions, points and configurations
+  const at = <T>(xs: T[], x: T) => xs.indexOf(x);
+  const names = o.workloads.map((w) => w.name);
+  const conds = o.conditions.map((c) => c.id);
+  const ids = o.configs.map((c) => c.id);
+  runs.sort(
+    (a, b) =>
+      at(names, a.workload) - at(names, b.workload) ||
+      at(conds, a.condition) - at(conds, b.condition) ||
+      at(o.points, a.migrateAt) - at(o.points, b.migrateAt) ||
+      at(ids, a.config) - at(ids, b.config),
+  );
+  return {
+    plan: { workloads: o.workloads, configs: o.configs, conditions: o.conditions, points: o.points, link: o.link, focus: o.focus ?? OURS },
+    runs,
+    workloads: o.workloads.map((w) => summarise(w, o.configs, runs.filter((r) => r.workload === w.name), o.focus ?? OURS)),
+  };
+}
+
+const scenarioKey = (r: EvalRun) => `${r.workload}\0${r.condition}\0${r.migrateAt}`;
+
+/** Sets each run's gap closed from the demand and oracle runs of its scenario. */
+export function addGapClosed(runs: EvalRun[]): void {
+  const demand = new Map<string, number>();
+  const oracle = new Map<string, number>();
+  for (const r of runs) {
+    if (r.config === DEMAND_ID) demand.set(scenarioKey(r), r.runtimeNs);
+    if (r.config === ORACLE_ID) oracle.set(scenarioKey(r), r.runtimeNs);
+  }
+  for (const r of runs) {
+    const d = demand.get(scenarioKey(r));
+    const b = oracle.get(scenarioKey(r));
+    if (d === undefined || b === undefined) continue;
+    if (d - b >= MIN_GAP * d) r.gapClosed = (d - r.runtimeNs) / (d - b);
+  }
+}
+
+/** One workload's standings: each configuration's mean runtime relative to demand
+ * paging, its mean gap closed, its rank among the online configurations. */
+export function summarise(w: EvalWorkload, configs: EvalConfig[], runs: EvalRun[], focus = OURS): WorkloadSummary {
+  const demand = new Map(runs.filter((r) => r.config === DEMAND_ID).map((r) => [scenarioKey(r), r.runtimeNs]));
+  if (demand.size === 0) throw new Error(`the evaluation needs the demand-paging configuration (${DEMAND_ID}) for ${w.workload}`);
+  const standings: ConfigStanding[] = configs.map((c) => {
+    const mine = runs.filter((r) => r.config === c.id);
+    const gaps = mine.filter((r) => r.gapClosed !== undefined).map((r) => r.gapClosed!);
+    return {
+      config: c.id,
+      clairvoyant: c.clairvoyant,
+      relRuntime: mean(mine.map((r) => r.runtimeNs / demand.get(scenarioKey(r))!)),
+      gapClosed: gaps.length ? mean(gaps) : undefined,
+      unusedPages: mean(mine.map((r) => r.unusedPages)),
+    };
+  });
+  const online = standings.filter((s) => !s.clairvoyant);
+  for (const s of online) s.rank = 1 + online.filter((x) => x.relRuntime < s.relRuntime).length;
+  const best = online.reduce((a, b) => (b.relRuntime < a.relRuntime ? b : a));
+  const scenarios = demand.size;
+  const withGap = new Set(runs.filter((r) => r.gapClosed !== undefined).map(scenarioKey)).size;
+  return {
+    workload: w.name,
+    kind: w.kind,
+    group: w.group,
+    scenarios,
+    withGap,
+    standings,
+    best: best.config,
+    tiedWithBest: online.filter((s) => s !== best && s.relRuntime === best.relRuntime).map((s) => s.config),
+    ours: standings.find((s) => s.config === focus),
+    ranked: online.length,
+  };
+}

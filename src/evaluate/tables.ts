@@ -1,0 +1,99 @@
+// The evaluation as the terminal shows it: per group (tuning half, test half, HPCC
+// kernels) a win table, one row per workload, and a table of the configurations.
+import { pct, table } from "../cli/format.js";
+import { GROUPS } from "./plan.js";
+import { MIN_GAP, OURS, type Evaluation, type WorkloadSummary } from "./evaluate.js";
+
+const TITLES: Record<(typeof GROUPS)[number], string> = {
+  tuning: "Corpus, tuning half",
+  test: "Corpus, test half",
+  kernels: "HPCC kernels (page-level models)",
+};
+
+const pages = (x: number | undefined) => (x === undefined ? "-" : x >= 100 ? Math.round(x).toLocaleString("en-US") : x.toFixed(1));
+const gap = (x: number | undefined) => (x === undefined ? "n/a" : pct(x));
+
+/** The best configuration, with the ones that tie with it exactly. */
+export function bestLabel(w: WorkloadSummary): string {
+  if (allTie(w)) return "all tie";
+  return w.best + (w.tiedWithBest.length ? ` (= ${w.tiedWithBest.join(", ")})` : "");
+}
+
+/** Every online configuration gave the same runtimes (nothing to fetch after migration). */
+const allTie = (w: WorkloadSummary) => w.tiedWithBest.length === w.ranked - 1;
+
+export function winTable(ws: WorkloadSummary[], focus = OURS): string {
+  const rows = ws.map((w) => {
+    const best = w.standings.find((s) => s.config === w.best)!;
+    const ours = w.ours;
+    return [
+      w.workload,
+      w.kind,
+      bestLabel(w),
+      gap(best.gapClosed),
+      ours?.rank === undefined ? "-" : `${ours.rank} of ${w.ranked}`,
+      gap(ours?.gapClosed),
+      `${w.withGap}/${w.scenarios}`,
+      pages(best.unusedPages),
+      pages(ours?.unusedPages),
+    ];
+  });
+  return table(
+    ["workload", "kind", "best configuration", "best: gap closed", `${focus} rank`, `${focus}: gap closed`, "scenarios with a gap", "unused pages: best", `unused pages: ${focus}`],
+    rows,
+    ["l", "l", "l", "r", "r", "r", "r", "r", "r"],
+  );
+}
+
+export function configTable(ws: WorkloadSummary[], e: Evaluation): string {
+  const rows = e.plan.configs.map((c) => {
+    const s = ws.map((w) => w.standings.find((x) => x.config === c.id)!);
+    const gaps = s.filter((x) => x.gapClosed !== undefined).map((x) => x.gapClosed!);
+    const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
+    return [
+      c.id + (c.clairvoyant ? " *" : ""),
+      (mean(s.map((x) => x.relRuntime))! * 100).toFixed(1) + "%",
+      gap(mean(gaps)),
+      c.clairvoyant ? "-" : String(ws.filter((w, i) => s[i].rank === 1 && !allTie(w)).length),
+      c.clairvoyant ? "-" : mean(s.map((x) => x.rank!))!.toFixed(1),
+      pages(mean(s.map((x) => x.unusedPages))),
+    ];
+  });
+  return table(["configuration", "runtime vs demand", "gap closed", "wins", "mean rank", "unused pages/run"], rows);
+}
+
+export function evaluationText(e: Evaluation): string {
+  const out: string[] = [];
+  const { conditions, points } = e.plan;
+  out.push(
+    `Every configuration on every workload under ${conditions.map((c) => c.id).join(", ")} at migration points ${points.join(", ")}, ${e.plan.link ?? "fifo"} link ` +
+      `(${conditions.length * points.length} scenarios per workload, ${e.runs.length} runs).`,
+  );
+  for (const g of GROUPS) {
+    const ws = e.workloads.filter((w) => w.group === g);
+    if (ws.length === 0) continue;
+    const ours = ws.map((w) => w.ours).filter((x) => x !== undefined);
+    const gaps = ours.filter((x) => x.gapClosed !== undefined).map((x) => x.gapClosed!);
+    const firsts = ws.filter((w) => w.ours?.rank === 1 && !allTie(w)).length;
+    out.push("", `${TITLES[g]}: ${ws.length} workloads`, "", winTable(ws, e.plan.focus ?? OURS), "");
+    if (ours.length) {
+      out.push(
+        `${e.plan.focus ?? OURS}: best or tied for best on ${firsts} of ${ws.length - ws.filter(allTie).length} (not counting workloads where all tie); mean gap closed ${gaps.length ? pct(gaps.reduce((a, b) => a + b, 0) / gaps.length) : "n/a"}` +
+          ` over the ${gaps.length} workloads with a gap.`,
+        "",
+      );
+    }
+    out.push(configTable(ws, e));
+  }
+  out.push(
+    "",
+    "Legend: a workload's standing is its mean over the scenarios; the best configuration has the lowest mean runtime relative to",
+    "demand paging (lightweight/none) among the online configurations; * marks the clairvoyant ones (they read the trace ahead:",
+    "bounds, never ranked). Gap closed: (demand - runtime) / (demand - oracle), mean over the scenarios whose demand->oracle gap is",
+    `at least ${100 * MIN_GAP}% of the demand runtime (n/a: none has). Unused pages: pages moved to the destination and never used there`,
+    "(prefetched but unused + pushed but unused), mean per run. Lightweight configurations are named by their policy; (= ...)",
+    "lists configurations that tie with the best exactly; all tie: every online configuration gave the same runtimes (nothing",
+    "was fetched after migration), not counted as a win.",
+  );
+  return out.join("\n") + "\n";
+}

@@ -1,0 +1,132 @@
+// Adaptive (the push of ampom-plus): one of three orders at a time, chosen by the faults.
+//  - recency: the pages the accessed-bit scans before migration saw used most recently
+//    first (the home node ran the scans); within a scan window, the nearest to the last
+//    fault first;
+//  - around: the nearest page to the last fault, either side (as bubbling);
+//  - forward: upward from the page after the last fault, wrapping (as QEMU's postcopy).
+// Which one predicts this process is learned from what the home node sees, its remote
+// faults: at each fault, for each order, how many pages it would have sent before the
+// faulting one (log2(1 + n)), averaged over the faults with weight 1/2 for the newest
+// (the process's phases change quickly; a longer memory switched too late on the corpus's
+// tuning half, a shorter one on noise); the push follows the order with the smallest. Pages used after migration tend to be the ones used
+// last before it, but not always (a program that reads back what it wrote at its start),
+// and some programs sweep memory in address order: no one order wins on every program.
+// As a push policy's order after a lightweight freeze (partial) it sends only the pages
+// the scans saw used; with post-copy, every page.
+import { SCAN_KEEP, ST_HOME, ST_MASK } from "../../core/abi.js";
+import { scanBits } from "../../core/page-services.js";
+import { PageSet } from "../page-set.js";
+import type { PushOrderInfo } from "./index.js";
+import { FaultWatch, lastUsedPage } from "./faults.js";
+
+const RECENCY = 0;
+const AROUND = 1;
+const FORWARD = 2;
+const ORDERS = 3;
+/** the averages move by 1/WEIGHT of each fault's score */
+const WEIGHT = 2;
+
+/** The newest scan window that saw a page with scan bits `bits` (0 newest), or
+ * SCAN_KEEP: none of those kept. */
+function newestWindow(bits: number): number {
+  return bits === 0 ? SCAN_KEEP : 31 - Math.clz32(bits & -bits);
+}
+
+export const adaptive: PushOrderInfo = {
+  name: "adaptive",
+  description: "most recently used first, around the last fault, or forward from it: whichever would have sent the recent faults soonest",
+  partial: true,
+  create(ctx, everything) {
+    const v = ctx.proc.views;
+    const pages = ctx.proc.workload.pageCount;
+    const last = everything ? SCAN_KEEP : SCAN_KEEP - 1;
+    // the pages the push may send, all together and by scan window
+    const all = new PageSet(pages);
+    const windows = Array.from({ length: last + 1 }, () => new PageSet(pages));
+    const windowOf = new Uint8Array(pages);
+    const left = new Float64Array(last + 1);
+    for (let p = 0; p < pages; p++) {
+      if ((v.states[p] & ST_MASK) !== ST_HOME) continue;
+      const w = newestWindow(scanBits(v, p));
+      if (w > last) continue;
+      windowOf[p] = w;
+      windows[w].add(p);
+      all.add(p);
+      left[w]++;
+    }
+    const drop = (p: number): void => {
+      if (!all.has(p)) return;
+      all.delete(p);
+      windows[windowOf[p]].delete(p);
+      left[windowOf[p]]--;
+    };
+    const isHome = (p: number) => (v.states[p] & ST_MASK) === ST_HOME;
+    const faults = new FaultWatch(v.counters);
+    let pivot = lastUsedPage(ctx);
+    let cursor = pivot + 1;
+    // the average score of each order over the recent faults; equal at first, and ties go
+    // to the earlier order (recency)
+    const score = new Array<number>(ORDERS).fill(0);
+    let scored = 0;
+
+    /** The page of `set` nearest `pivot` (above first on a tie), or -1. */
+    const nearest = (set: PageSet): number => {
+      const up = set.next(pivot);
+      const down = set.prev(pivot - 1);
+      if (up < 0 && down < 0) return -1;
+      return down < 0 || (up >= 0 && up - pivot <= pivot - down) ? up : down;
+    };
+    const pick = (order: number): number => {
+      if (order === FORWARD) {
+        const p = all.next(cursor);
+        return p >= 0 ? p : all.next(0);
+      }
+      if (order === AROUND) return nearest(all);
+      for (let w = 0; w <= last; w++) {
+        if (left[w] === 0) continue;
+        const p = nearest(windows[w]);
+        if (p >= 0) return p;
+      }
+      return -1;
+    };
+    /** Pages each order would have sent before `f`, from where the push stood. */
+    const ahead = (f: number): number[] => {
+      const d = Math.abs(f - pivot);
+      let recency = 0;
+      for (let w = 0; w < windowOf[f]; w++) recency += left[w];
+      const around = all.countRange(pivot - d + 1, pivot + d);
+      const forward = f >= cursor ? all.countRange(cursor, f) : all.countRange(cursor, pages) + all.countRange(0, f);
+      return [recency, around, forward];
+    };
+
+    return {
+      next(out) {
+        const f = faults.newFault();
+        if (f >= 0) {
+          // a page the scans never saw scores every order alike: it teaches nothing
+          if (all.has(f)) {
+            const a = ahead(f);
+            // a plain mean over the first WEIGHT faults, then a moving average
+            scored = Math.min(scored + 1, WEIGHT);
+            for (let o = 0; o < ORDERS; o++) score[o] += (Math.log2(1 + a[o]) - score[o]) / scored;
+          }
+          drop(f);
+          pivot = f;
+          cursor = f + 1;
+        }
+        let order = RECENCY;
+        for (let o = 1; o < ORDERS; o++) if (score[o] < score[order]) order = o;
+        for (;;) {
+          const p = pick(order);
+          if (p < 0) return 0;
+          drop(p);
+          // a fault or a prefetch took it meanwhile
+          if (!isHome(p)) continue;
+          if (order === FORWARD) cursor = p + 1;
+          out[0] = p;
+          return 1;
+        }
+      },
+    };
+  },
+};

@@ -1,0 +1,245 @@
+// A user's own prefetch policy, written as a TypeScript or JavaScript module and run by
+// the host with either core: `--policy ./my-policy.ts`, a sweep config's "policy", or
+// `simulate({ policy: myPolicy })`. The core stops at each hook (STOP_POLICY, or the
+// fault stop) and the host calls the module with a PolicyContext: what the destination
+// node knows at that moment, over the core's own tables (src/core/page-services.ts, the
+// same reads the built-in reference policies make). The README's "Writing your own
+// policy" shows an example and how to port one into both cores for speed.
+import { existsSync } from "node:fs";
+import { basename, extname, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { C_NOW, F_TRIGGER, ST_FLIGHT, ST_HOME, ST_LOCAL, ST_MASK, ST_NONE } from "../core/abi.js";
+import { arrivedAt, knownState, regionOf, requestPage, scanBits } from "../core/page-services.js";
+import type { CoreViews } from "../core/types.js";
+import type { HostPolicyHooks } from "../sim/process.js";
+import type { Region } from "../workloads/types.js";
+
+export type PageState = "none" | "home" | "in-flight" | "present";
+
+/** What a policy sees and does at a hook. One context a process: `state` is the policy's
+ * own, kept between hooks. */
+export interface PolicyContext {
+  /** the process clock at this hook, ns */
+  readonly now: number;
+  /** the module's parameters, defaults overridden by --param name=value */
+  readonly params: Readonly<Record<string, number>>;
+  /** the policy's own per-process state (reset() sets it up) */
+  state: any;
+  /** pages in the address space: ids 0 .. pageCount - 1 */
+  readonly pageCount: number;
+  /** the regions, sorted by start: page ids [start, end) */
+  readonly regions: ReadonlyArray<PolicyRegion>;
+  /** index into `regions` of the region holding `page`, or -1 */
+  regionOf(page: number): number;
+  /** "none": never existed (a first touch is a local zero-fill); "home": only at the home
+   * node; "in-flight": asked for or pushed, not arrived; "present": here */
+  pageState(page: number): PageState;
+  /** true when `page` is only at home: the pages a request may ask for */
+  isHome(page: number): boolean;
+  /** when `page` arrived, ns (0: it never crossed the network). A page still in flight
+   * throws: when it will land depends on traffic that has not happened yet */
+  arrivedAt(page: number): number;
+  /** the accessed-bit scans before migration: bit k set when the k-th newest scan (0: the
+   * one at the freeze) saw `page` referenced; 8 scans are kept */
+  scanBits(page: number): number;
+  /** Asks for `page` (it leaves with the fault's request, or as a request of its own now).
+   * False when it is not at home or the request list is full. `trigger`: its first use
+   * calls onUse with trigger = true. */
+  request(page: number, options?: { trigger?: boolean }): boolean;
+}
+
+export interface PolicyRegion {
+  readonly start: number;
+  readonly end: number;
+  readonly name: string;
+  readonly kind: string;
+}
+
+export interface PolicyParamSpec {
+  default: number;
+  description?: string;
+}
+
+/** The module a user writes: the five hooks, and optionally a name, a description and
+ * named numeric parameters with defaults. */
+export interface PolicyModule {
+  name?: string;
+  description?: string;
+  params?: Record<string, PolicyParamSpec>;
+  /** the process starts: set up ctx.state */
+  reset(ctx: PolicyContext): void;
+  /** a remote fault on `page`: pages asked for now leave with the fault's request */
+  onFault(ctx: PolicyContext, page: number, now: number): void;
+  /** the first use of a page that arrived by prefetch */
+  onUse(ctx: PolicyContext, page: number, now: number, trigger: boolean): void;
+  /** `page` arrived at `t` (told when the process's clock reaches it) */
+  onArrival(ctx: PolicyContext, page: number, t: number): void;
+  /** the faulting page arrived `ns` after its request left */
+  onServed(ctx: PolicyContext, ns: number): void;
+}
+
+export const HOOKS = ["reset", "onFault", "onUse", "onArrival", "onServed"] as const;
+type HookName = (typeof HOOKS)[number];
+
+/** A module or its hooks misbehaved: the message names the module and the hook. */
+export class PolicyModuleError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PolicyModuleError";
+  }
+}
+
+/** True when a --policy value names a file rather than a built-in policy. */
+export function isPolicyPath(name: string): boolean {
+  return /[\\/]/.test(name) || /\.(?:[cm]?[jt]s)$/.test(name);
+}
+
+/** Checks that `mod` has every hook and well-formed parameters; `label` names it in messages. */
+export function checkPolicyModule(mod: unknown, label: string): PolicyModule {
+  if (typeof mod !== "object" || mod === null) throw new PolicyModuleError(`policy module ${label}: exports nothing usable`);
+  const m = mod as Record<string, unknown>;
+  for (const hook of HOOKS) {
+    if (typeof m[hook] !== "function") {
+      throw new PolicyModuleError(
+        `policy module ${label}: missing hook ${hook} (a policy exports all of ${HOOKS.join(", ")} as functions)`,
+      );
+    }
+  }
+  const params = m.params ?? {};
+  if (typeof params !== "object" || params === null) throw new PolicyModuleError(`policy module ${label}: params must be an object`);
+  for (const [name, spec] of Object.entries(params)) {
+    const d = (spec as PolicyParamSpec | null)?.default;
+    if (typeof d !== "number" || !Number.isFinite(d)) {
+      throw new PolicyModuleError(`policy module ${label}: parameter ${name} needs a numeric default ({ default: 8 })`);
+    }
+  }
+  return mod as PolicyModule;
+}
+
+const loaded = new Map<string, Promise<PolicyModule>>();
+
+/** Loads the policy module at `path` (TypeScript through tsx, or JavaScript), once. */
+export function loadPolicyModule(path: string): Promise<PolicyModule> {
+  const file = resolve(path);
+  let p = loaded.get(file);
+  if (!p) {
+    p = importModule(path, file);
+    loaded.set(file, p);
+  }
+  return p;
+}
+
+async function importModule(label: string, file: string): Promise<PolicyModule> {
+  if (!existsSync(file)) throw new PolicyModuleError(`policy module ${label}: no such file`);
+  let ns: Record<string, unknown>;
+  try {
+    if (/\.[cm]?ts$/.test(file)) {
+      const { tsImport } = await import("tsx/esm/api");
+      ns = await tsImport(pathToFileURL(file).href, import.meta.url);
+    } else {
+      ns = await import(pathToFileURL(file).href);
+    }
+  } catch (err) {
+    const why = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    // a .ts module outside an ES-module package is CommonJS to tsx, which then cannot
+    // follow its imports of other .ts files
+    const hint = /\?namespace=|require\(\) ES Module/.test(why)
+      ? ` (a policy made of several .ts files needs a package.json saying "type": "module" in its folder, or .mts files)`
+      : "";
+    throw new PolicyModuleError(`policy module ${label}: cannot load it: ${why}${hint}`);
+  }
+  // the hooks as named exports, or one default-exported object
+  const def = ns.default;
+  const mod = typeof def === "object" && def !== null && typeof (def as Record<string, unknown>).onFault === "function" ? def : ns;
+  const checked = checkPolicyModule(mod, label);
+  return { ...checked, name: checked.name ?? basename(file, extname(file)) };
+}
+
+/** The module's parameters: defaults, overridden by name (unknown names refused). */
+export function modulePolicyParams(mod: PolicyModule, label: string, overrides: Record<string, number> = {}): Record<string, number> {
+  const specs = mod.params ?? {};
+  const out: Record<string, number> = {};
+  for (const [name, spec] of Object.entries(specs)) out[name] = spec.default;
+  for (const [name, value] of Object.entries(overrides)) {
+    if (!(name in specs)) {
+      const known = Object.keys(specs).join(", ") || "none";
+      throw new PolicyModuleError(`policy module ${label} has no parameter "${name}" (it has: ${known})`);
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
+const STATE_NAMES: Record<number, PageState> = {
+  [ST_NONE]: "none",
+  [ST_HOME]: "home",
+  [ST_FLIGHT]: "in-flight",
+  [ST_LOCAL]: "present",
+};
+
+/** The module's hooks for one process, bound to its core's views, each call guarded so
+ * that an error names the module and the hook. */
+export function bindPolicyModule(
+  mod: PolicyModule,
+  label: string,
+  params: Record<string, number>,
+  regions: readonly Region[],
+  views: CoreViews,
+): HostPolicyHooks {
+  const pageCount = views.states.length;
+  let hook: HookName = "reset";
+  const fail = (what: string): never => {
+    throw new PolicyModuleError(`policy module ${label}: ${hook} ${what}`);
+  };
+  const checkPage = (page: number): void => {
+    if (!Number.isInteger(page) || page < 0 || page >= pageCount) {
+      fail(`asked about page ${page}, outside the address space (pages 0..${pageCount - 1})`);
+    }
+  };
+  const ctx: PolicyContext = {
+    get now() {
+      return views.counters[C_NOW];
+    },
+    params: Object.freeze({ ...params }),
+    state: undefined,
+    pageCount,
+    regions: Object.freeze(regions.map((r) => Object.freeze({ start: r.start, end: r.start + r.pages, name: r.name, kind: r.kind }))),
+    regionOf: (page) => regionOf(views, page),
+    pageState(page) {
+      checkPage(page);
+      return STATE_NAMES[knownState(views, page)];
+    },
+    isHome(page) {
+      checkPage(page);
+      return (views.states[page] & ST_MASK) === ST_HOME;
+    },
+    arrivedAt(page) {
+      checkPage(page);
+      return arrivedAt(views, page);
+    },
+    scanBits(page) {
+      checkPage(page);
+      return scanBits(views, page);
+    },
+    request(page, options) {
+      checkPage(page);
+      return requestPage(views, page, options?.trigger ? F_TRIGGER : 0);
+    },
+  };
+  const call = (name: HookName, run: () => void): void => {
+    hook = name;
+    try {
+      run();
+    } catch (err) {
+      if (err instanceof PolicyModuleError) throw err;
+      fail(`threw: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  call("reset", () => mod.reset(ctx));
+  return {
+    onFault: (page, now) => call("onFault", () => mod.onFault(ctx, page, now)),
+    onUse: (page, now, trigger) => call("onUse", () => mod.onUse(ctx, page, now, trigger)),
+    onArrival: (page, t) => call("onArrival", () => mod.onArrival(ctx, page, t)),
+    onServed: (ns) => call("onServed", () => mod.onServed(ctx, ns)),
+  };
+}

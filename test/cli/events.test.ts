@@ -1,0 +1,173 @@
+// `--events FILE` on run, compare and cluster: JSON Lines with the promised fields, in
+// time order, counting what the metrics count; compare's lines name their row; the
+// file appears only when the command succeeds; and it is written in constant memory.
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { rmSync } from "node:fs";
+import { ampom } from "./capture.js";
+
+const dir = mkdtempSync(join(tmpdir(), "ampom-events-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Line {
+  t: number;
+  kind: string;
+  page: number | null;
+  process: string;
+  scenario?: string;
+  via?: string;
+  step?: string;
+  node?: string;
+}
+
+const KINDS = ["fault", "prefetch", "push", "eager", "copy", "arrival", "migrate", "done"];
+
+/** Every line parsed, each checked for the fields every line has. */
+function readLines(path: string): Line[] {
+  const text = readFileSync(path, "utf8");
+  expect(text.endsWith("\n")).toBe(true);
+  return text.trimEnd().split("\n").map((l, i) => {
+    const e = JSON.parse(l) as Line;
+    expect(Number.isFinite(e.t), `line ${i + 1}: ${l}`).toBe(true);
+    expect(KINDS).toContain(e.kind);
+    expect(typeof e.process).toBe("string");
+    expect(e.page === null || Number.isInteger(e.page), `line ${i + 1}: ${l}`).toBe(true);
+    expect(e.page === null).toBe(e.kind === "migrate" || e.kind === "done");
+    if (e.kind === "arrival") expect(["fault", "prefetch", "push", "eager", "copy"]).toContain(e.via);
+    if (e.kind === "migrate") expect(["decision", "freeze", "resume", "called-off"]).toContain(e.step);
+    return e;
+  });
+}
+
+const count = (lines: Line[], kind: string) => lines.filter((e) => e.kind === kind).length;
+
+/** No file and no temporary beside it. */
+function nothingLeft(path: string): void {
+  expect(existsSync(path)).toBe(false);
+  expect(readdirSync(dir).filter((f) => f.includes(".tmp-"))).toEqual([]);
+}
+
+describe("--events", () => {
+  it("run: one event a line with t, kind, page, process; in time order; counts match the metrics", async () => {
+    const out = join(dir, "run.jsonl");
+    const r = await ampom("run", "--workload", "stream", "--memory", "4MiB", "--mechanism", "post-copy", "--policy", "ampom", "--no-baselines", "--json", "--events", out);
+    expect(r.code).toBe(0);
+    const m = JSON.parse(r.stdout);
+    const lines = readLines(out);
+    for (let i = 1; i < lines.length; i++) expect(lines[i].t).toBeGreaterThanOrEqual(lines[i - 1].t);
+    expect(new Set(lines.map((e) => e.process))).toEqual(new Set(["stream"]));
+    expect(count(lines, "fault")).toBe(m.remoteFaults);
+    expect(count(lines, "prefetch")).toBe(m.prefetchedPages);
+    expect(count(lines, "push")).toBe(m.pushedPages);
+    expect(count(lines, "arrival")).toBe(count(lines, "fault") + count(lines, "prefetch") + count(lines, "push") + count(lines, "eager"));
+    expect(lines.filter((e) => e.kind === "migrate").map((e) => [e.step, e.node])).toEqual([["decision", "n0"], ["freeze", "n0"], ["resume", "n1"]]);
+    expect(lines.find((e) => e.kind === "done")).toMatchObject({ t: m.runtimeNs, node: "n1" });
+  });
+
+  it("run with baselines logs the scenario's run only, and gives the same metrics as without", async () => {
+    const out = join(dir, "run-baselines.jsonl");
+    const args = ["run", "--workload", "sequential", "--memory", "2MiB", "--policy", "leap", "--json"];
+    const logged = await ampom(...args, "--events", out);
+    const plain = await ampom(...args);
+    expect(logged.stdout).toBe(plain.stdout);
+    const lines = readLines(out);
+    expect(lines.filter((e) => e.kind === "done")).toHaveLength(1);
+    expect(count(lines, "prefetch")).toBe(JSON.parse(plain.stdout).prefetchedPages);
+  });
+
+  it("compare: every line names its row as scenario; rows in the table's order, each counting what its metrics count", async () => {
+    const out = join(dir, "compare.jsonl");
+    const r = await ampom("compare", "--workload", "hpl", "--memory", "2MiB", "--policies", "none,ampom,bubbling", "--json", "-q", "--events", out);
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout) as Array<{ mechanism: string; policy: string; remoteFaults: number; prefetchedPages: number; pushedPages: number }>;
+    const lines = readLines(out);
+    const scenarios: string[] = [];
+    for (const e of lines) if (scenarios[scenarios.length - 1] !== e.scenario) scenarios.push(e.scenario!);
+    // each row's lines together, in row order
+    expect(scenarios).toEqual(rows.map((x) => `${x.mechanism}/${x.policy}`));
+    for (const row of rows) {
+      const mine = lines.filter((e) => e.scenario === `${row.mechanism}/${row.policy}`);
+      expect(count(mine, "fault")).toBe(row.remoteFaults);
+      expect(count(mine, "prefetch")).toBe(row.prefetchedPages);
+      expect(count(mine, "push")).toBe(row.pushedPages);
+      expect(mine.filter((e) => e.kind === "done")).toHaveLength(1);
+      for (let i = 1; i < mine.length; i++) expect(mine[i].t).toBeGreaterThanOrEqual(mine[i - 1].t);
+    }
+  });
+
+  it("cluster: lines name the scenario's processes and nodes, in time order across processes", async () => {
+    const scenario = join(dir, "two.json");
+    writeFileSync(
+      scenario,
+      JSON.stringify({
+        nodes: [{ name: "alpha" }, { name: "beta" }],
+        processes: [
+          { name: "left", node: "alpha", workload: "sequential", memory: "1MiB", policy: "ampom" },
+          { name: "right", node: "alpha", workload: "random", memory: "1MiB", mechanism: "post-copy" },
+        ],
+        triggers: [
+          { kind: "fraction", process: "left", to: "beta", at: 0.5 },
+          { kind: "fraction", process: "right", to: "beta", at: 0.3 },
+        ],
+      }),
+    );
+    const out = join(dir, "cluster.jsonl");
+    const r = await ampom("cluster", scenario, "--json", "--events", out);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    const lines = readLines(out);
+    for (let i = 1; i < lines.length; i++) expect(lines[i].t).toBeGreaterThanOrEqual(lines[i - 1].t);
+    for (const p of result.processes) {
+      const mine = lines.filter((e) => e.process === p.name);
+      expect(count(mine, "fault")).toBe(p.remoteFaults);
+      expect(mine.filter((e) => e.kind === "migrate").map((e) => e.node)).toEqual(["alpha", "alpha", "beta"]);
+    }
+    expect(new Set(lines.map((e) => e.process))).toEqual(new Set(["left", "right"]));
+  });
+
+  it("is written atomically: a run that fails part-way leaves no file and no temporary", async () => {
+    // the committed lackey trace with a byte of its last block changed: the run fails
+    // when it reaches that block, long after the migration's events
+    const bad = join(dir, "bad.amt");
+    const bytes = readFileSync(fileURLToPath(new URL("../fixtures/sort-lackey.amt", import.meta.url)));
+    bytes[bytes.length - 16 - 100] ^= 0xff;
+    writeFileSync(bad, bytes);
+    for (const cmd of [["run", "--no-baselines"], ["compare", "-q", "--policies", "none,ampom"]]) {
+      const out = join(dir, `bad-${cmd[0]}.jsonl`);
+      const r = await ampom(cmd[0], "--workload", bad, "--json", ...cmd.slice(1), "--events", out);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^ampom: .*bad\.amt: corrupt amt trace: checksum mismatch in block \d+ at byte \d+\n$/);
+      expect(r.stdout).toBe("");
+      nothingLeft(out);
+    }
+  });
+
+  it("a path that cannot be written fails at once, in one line", async () => {
+    const out = join(dir, "no", "such", "folder", "e.jsonl");
+    const r = await ampom("run", "--workload", "sequential", "--memory", "1MiB", "--events", out);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`ampom: events file ${out}: cannot write it (no folder ${join(dir, "no", "such", "folder")})\n`);
+    const asDir = await ampom("run", "--workload", "sequential", "--memory", "1MiB", "--events", dir);
+    expect(asDir.stderr).toBe(`ampom: events file ${dir}: is a folder, expected a file\n`);
+  });
+
+  it("streams in constant memory: a million lines under a 24 MiB heap, where keeping them would not fit", async () => {
+    // post-copy of a 2 GiB sequential process: every one of its 524k pages is pushed
+    // and lands, two lines each (70 MiB of JSON Lines)
+    const child = fileURLToPath(new URL("./events-rss-child.ts", import.meta.url));
+    const root = fileURLToPath(new URL("../../", import.meta.url));
+    const run = (...args: string[]) =>
+      promisify(execFile)(process.execPath, ["--max-old-space-size=24", "--import", "tsx", child, ...args], { cwd: root, maxBuffer: 1 << 20 });
+    const out = join(dir, "big.jsonl");
+    const written = JSON.parse((await run("file", out)).stdout);
+    expect(written.lines).toBeGreaterThan(1_000_000);
+    expect(statSync(out).size).toBeGreaterThan(60 << 20);
+    // the same events kept in memory, even as short strings, exhaust that heap
+    await expect(run("memory")).rejects.toThrow();
+  }, 120_000);
+});

@@ -1,0 +1,133 @@
+// What a user meets first: --version and provenance in every JSON result; options a
+// workload cannot use refused, naming them; one mechanism x policy rule everywhere; -q and
+// --json on every command that prints progress or results.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { compare, simulate } from "../../src/index.js";
+import { planSweep } from "../../src/sweep/config.js";
+import { provenance } from "../../src/util/provenance.js";
+import { formatBytes } from "../../src/util/units.js";
+import { ampom } from "./capture.js";
+
+const TRACE = "test/fixtures/sort-lackey.amt";
+const dir = mkdtempSync(join(tmpdir(), "ampom-surface-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** What every JSON result's provenance holds. */
+function expectProvenance(p: Record<string, unknown>, core?: string): void {
+  expect(p).toMatchObject({ tool: "ampom", node: process.version });
+  expect(p.version).toBe(JSON.parse(readFileSync("package.json", "utf8")).version);
+  // this test runs in a checkout: the commit is HEAD's
+  expect(p.commit).toMatch(/^[0-9a-f]{40}$/);
+  expect(typeof p.dirty).toBe("boolean");
+  if (core) expect(p.core).toBe(core);
+}
+
+describe("provenance", () => {
+  it("ampom --version names the version, the commit and Node", async () => {
+    const r = await ampom("--version");
+    expect(r.code).toBe(0);
+    const p = provenance();
+    expect(r.stdout).toBe(`ampom ${p.version} (commit ${p.commit!.slice(0, 12)}${p.dirty ? " with uncommitted changes" : ""}, Node ${process.version})\n`);
+    expect((await ampom("-V")).stdout).toBe(r.stdout);
+  });
+
+  it("run, compare, cluster and trace info carry it in their JSON, with the core and the options used", async () => {
+    const run = JSON.parse((await ampom("run", "--workload", "random", "--memory", "1MiB", "--core", "reference", "--no-baselines", "--json")).stdout);
+    expectProvenance(run.provenance, "reference");
+    expect(run.provenance.options).toMatchObject({ workload: "random", memory: "1MiB", mechanism: "lightweight", policy: "ampom", core: "reference", seed: 1 });
+    const rows = JSON.parse((await ampom("compare", "--workload", "random", "--memory", "1MiB", "--mechanisms", "lightweight", "--policies", "none,leap", "--json")).stdout);
+    for (const row of rows) {
+      expectProvenance(row.provenance, "wasm");
+      expect(row.provenance.options).toMatchObject({ mechanism: "lightweight", policy: row.policy });
+    }
+    writeFileSync(join(dir, "c.json"), JSON.stringify({ nodes: 2, processes: [{ name: "p", node: 0, workload: "random", memory: "1MiB" }], triggers: [{ kind: "fraction", process: "p", to: 1, at: 0.5 }] }));
+    const cluster = JSON.parse((await ampom("cluster", join(dir, "c.json"), "--json", "-q")).stdout);
+    expectProvenance(cluster.provenance, "wasm");
+    expect(cluster.provenance.options.scenario.processes[0].workload).toBe("random");
+    const info = JSON.parse((await ampom("trace", "info", TRACE, "--json", "-q")).stdout);
+    expectProvenance(info.provenance);
+  });
+
+  it("a sweep's every line carries it", async () => {
+    const config = join(dir, "s.json");
+    writeFileSync(config, JSON.stringify({ base: { workload: "random", memory: "1MiB", baselines: false }, grid: { policy: ["none", "leap"] } }));
+    const r = await ampom("sweep", config, "--out", join(dir, "s.jsonl"), "--workers", "1", "--json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ total: 2, ran: 2, failed: 0 });
+    const lines = readFileSync(join(dir, "s.jsonl"), "utf8").trimEnd().split("\n").map((l) => JSON.parse(l));
+    for (const l of lines) expectProvenance(l.provenance, "wasm");
+  });
+});
+
+describe("options a workload cannot use", () => {
+  it("are refused on a trace, naming every one given; their defaults are not", async () => {
+    const r = await ampom("run", "--workload", TRACE, "--memory", "256MiB", "--working-set", "0.5", "--iterations", "3", "--seed", "5", "--cpu", "host");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      `ampom: options memory (--memory), workingSet (--working-set), iterations (--iterations), seed (--seed), cpu (--cpu): apply to generated workloads only; workload ${TRACE} is a trace, whose records and footprint are its own (leave them out)\n`,
+    );
+    const one = await ampom("compare", "--workload", TRACE, "--seed", "2");
+    expect(one.stderr).toMatch(/^ampom: option seed \(--seed\): applies to generated workloads only; /);
+    await expect(simulate({ workload: TRACE, memory: "64MiB" })).rejects.toThrow(/option memory \(--memory\): applies to generated workloads only/);
+    expect(() => planSweep({ base: { workload: TRACE }, grid: { seed: [1, 2] } }, "sweep.json")).toThrow(/^sweep\.json: grid\.seed\[0\]: .*applies to generated workloads only/);
+  });
+
+  it("report a trace's own footprint, not a memory size it was never given", async () => {
+    const m = await simulate({ workload: TRACE, baselines: false });
+    expect(m.memoryBytes).toBe(m.pages * 4096);
+    const text = (await ampom("run", "--workload", TRACE, "--no-baselines")).stdout;
+    expect(text).toContain(`${TRACE} (${formatBytes(m.pages * 4096)}, ${m.records} records, ${m.pages} pages)`);
+    // a generated workload reports the memory it was given
+    expect((await simulate({ workload: "random", memory: "2MiB", baselines: false })).memoryBytes).toBe(2 << 20);
+  });
+});
+
+describe("one mechanism x policy rule", () => {
+  it("is the same in run, compare, sweep and the library, with the reason", async () => {
+    const why = /mechanism full-copy takes policy none only: it moves every page before the process resumes, so no page is fetched after migration and policy ampom would never run/;
+    const run = await ampom("run", "--workload", "random", "--memory", "1MiB", "--mechanism", "full-copy", "--policy", "ampom");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(why);
+    const cmp = await ampom("compare", "--workload", "random", "--memory", "1MiB", "--mechanisms", "full-copy", "--policies", "ampom");
+    expect(cmp.code).toBe(1);
+    expect(cmp.stderr).toMatch(new RegExp(`^ampom: nothing to compare: ${why.source}`));
+    await expect(simulate({ workload: "random", memory: "1MiB", mechanism: "full-copy", policy: "ampom" })).rejects.toThrow(why);
+    expect(() => planSweep({ base: { workload: "random", memory: "1MiB" }, grid: { mechanism: ["lightweight", "full-copy"], policy: ["ampom"] } }, "s.json")).toThrow(why);
+    // full-copy without a policy runs with none
+    const plain = JSON.parse((await ampom("run", "--workload", "random", "--memory", "1MiB", "--mechanism", "full-copy", "--no-baselines", "--json")).stdout);
+    expect(plain.policy).toBe("none");
+    // compare shows full-copy and pre-copy with none only, and says why a mechanism has no row
+    const rows = await compare({ workload: "random", memory: "1MiB", policies: ["none", "ampom"] });
+    expect(rows.filter((m) => m.mechanism === "full-copy" || m.mechanism === "pre-copy").map((m) => m.policy)).toEqual(["none", "none"]);
+    const table = await ampom("compare", "--workload", "random", "--memory", "1MiB", "--policies", "ampom");
+    expect(table.stdout).toMatch(/\n {2}full-copy, pre-copy: no row: the options refuse every selected policy with it/);
+  });
+});
+
+describe("-q and --json on every command", () => {
+  it("are accepted by run, cluster, trace info, import and sweep-merge, and --json prints JSON only", async () => {
+    const run = await ampom("run", "--workload", "random", "--memory", "1MiB", "--no-baselines", "-q");
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe("");
+    const text = join(dir, "t.txt");
+    writeFileSync(text, "R 10 1\nW 11 2\nR 10 3\n");
+    const imp = await ampom("trace", "import", text, "-o", join(dir, "t.amt"), "--json");
+    expect(imp.code).toBe(0);
+    expect(imp.stderr).toBe("");
+    expect(JSON.parse(imp.stdout)).toMatchObject({ records: 3, pages: 2, accesses: 6 });
+    for (const cmd of ["run", "compare", "reproduce", "sweep", "sweep-merge", "cluster", "evaluate"]) {
+      const help = (await ampom(cmd, "--help")).stdout;
+      expect(help, cmd).toMatch(/-q, --quiet/);
+      expect(help, cmd).toMatch(/--json/);
+    }
+    for (const sub of ["import", "info", "capture"]) {
+      const help = (await ampom("trace", sub, "--help")).stdout;
+      expect(help, sub).toMatch(/-q, --quiet/);
+      expect(help, sub).toMatch(/--json/);
+    }
+  });
+});

@@ -1,0 +1,110 @@
+// `ampom evaluate` on a tiny subset (the committed sort trace and a 1 MiB beff kernel,
+// one condition, one migration point, a few configurations): its standings, win table
+// and JSON must agree with direct simulate() calls of the same scenarios, and running
+// it again resumes from its runs instead of simulating anything twice.
+import { readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { pct } from "../../src/cli/format.js";
+import { bestLabel } from "../../src/evaluate/tables.js";
+import { allConfigs, corpusWorkloads, evaluate, evaluationText, kernelWorkloads, parseCondition, unusedPages, type Evaluation } from "../../src/evaluate/index.js";
+import { simulate } from "../../src/sim/simulate.js";
+import { ampom } from "../cli/capture.js";
+import { scratchDir } from "../sweep/cli-helpers.js";
+import { rmSync } from "node:fs";
+
+const dir = scratchDir("evaluate");
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const manifest = join(dir, "manifest.json");
+writeFileSync(manifest, JSON.stringify({ programs: [{ name: "sort", kind: "text", half: "test", file: resolve("test/fixtures/sort-lackey.amt") }] }));
+
+const ids = ["none", "oracle", "ampom", "ampom-plus", "post-copy/bubbling", "post-copy/ascending"];
+const configs = allConfigs().filter((c) => ids.includes(c.id));
+const condition = parseCondition("gige-2008@80%");
+const workloads = [...corpusWorkloads(manifest), ...kernelWorkloads(["beff"], "1MiB")];
+
+describe("evaluate", () => {
+  let e: Evaluation;
+  it("ranks configurations as direct simulate() calls do", async () => {
+    const log = join(dir, "runs.log");
+    process.env.AMPOM_SWEEP_RUN_LOG = log;
+    try {
+      e = await evaluate({ workloads, configs, conditions: [condition], points: [0.5], runsDir: join(dir, "runs"), workers: 2 });
+      expect(readFileSync(log, "utf8").trim().split("\n")).toHaveLength(workloads.length * configs.length);
+      // a second evaluation resumes: every run is already in the results files
+      writeFileSync(log, "");
+      const again = await evaluate({ workloads, configs, conditions: [condition], points: [0.5], runsDir: join(dir, "runs"), workers: 2 });
+      expect(readFileSync(log, "utf8")).toBe("");
+      expect(again).toEqual(e);
+    } finally {
+      delete process.env.AMPOM_SWEEP_RUN_LOG;
+    }
+
+    for (const w of workloads) {
+      const direct = new Map<string, Awaited<ReturnType<typeof simulate>>>();
+      for (const c of configs) {
+        direct.set(
+          c.id,
+          await simulate({
+            workload: w.workload,
+            ...(w.memory ? { memory: w.memory } : {}),
+            mechanism: c.mechanism,
+            policy: c.policy,
+            pushOrder: c.pushOrder,
+            network: condition.network,
+            background: condition.background,
+            migrateAt: 0.5,
+            baselines: false,
+          }),
+        );
+      }
+      const demand = direct.get("none")!.runtimeNs;
+      const oracle = direct.get("oracle")!.runtimeNs;
+      const online = configs.filter((c) => !c.clairvoyant).map((c) => c.id);
+      const fastest = Math.min(...online.map((id) => direct.get(id)!.runtimeNs));
+      const s = e.workloads.find((x) => x.workload === w.name)!;
+      expect(direct.get(s.best)!.runtimeNs).toBe(fastest);
+      const ours = direct.get("ampom-plus")!;
+      expect(s.ours!.rank).toBe(1 + online.filter((id) => direct.get(id)!.runtimeNs < ours.runtimeNs).length);
+      expect(s.ours!.relRuntime).toBe(ours.runtimeNs / demand);
+      expect(s.ours!.unusedPages).toBe(ours.prefetchedPages - ours.usefulPrefetches + ours.pushedPages - ours.usefulPushes);
+      for (const c of configs) expect(s.standings.find((x) => x.config === c.id)!.unusedPages).toBe(unusedPages(direct.get(c.id)!));
+      const gap = demand - oracle >= 0.01 * demand ? (demand - ours.runtimeNs) / (demand - oracle) : undefined;
+      expect(s.ours!.gapClosed).toBe(gap);
+
+      // the win table's row says the same
+      const text = evaluationText(e);
+      const row = text.split("\n").find((l) => l.startsWith(`${w.name} `))!;
+      expect(row).toContain(bestLabel(s));
+      expect(bestLabel(s)).toMatch(new RegExp(`^${s.best}`));
+      expect(row).toContain(`${s.ours!.rank} of ${online.length}`);
+      expect(row).toContain(gap === undefined ? "n/a" : pct(gap));
+    }
+    const text = evaluationText(e);
+    expect(text).toContain("Corpus, test half: 1 workloads");
+    expect(text).toContain("HPCC kernels (page-level models): 1 workloads");
+    expect(text).not.toContain("tuning half");
+  });
+
+  it("the command writes the same results as JSON, atomically, and prints the tables", async () => {
+    const out = join(dir, "evaluation.json");
+    const r = await ampom(
+      "evaluate", "--corpus", manifest, "--kernels", "beff", "-m", "1MiB", "--conditions", "gige-2008@80%", "--migrate-at", "0.5",
+      "--configs", "ampom,ampom-plus,post-copy/bubbling,post-copy/ascending", "-o", out, "--runs-dir", join(dir, "runs"), "-q",
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(readFileSync(out, "utf8"));
+    expect(json.workloads).toEqual(JSON.parse(JSON.stringify(e.workloads)));
+    expect(json.runs).toHaveLength(workloads.length * configs.length);
+    expect(r.stdout).toBe(evaluationText(e));
+  });
+
+  it("refuses what it cannot run, naming it", async () => {
+    expect(() => corpusWorkloads(manifest, ["gcc"])).toThrow('corpus has no trace "gcc" (it has: sort)');
+    expect(() => corpusWorkloads(join(dir, "missing.json"))).toThrow(/missing\.json: no such corpus manifest/);
+    expect(() => parseCondition("gige-2008@120%")).toThrow(/background load must be 0% to below 100%/);
+    const r = await ampom("evaluate", "--corpus", manifest, "--configs", "nope", "-o", join(dir, "x.json"));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/unknown configuration "nope"/);
+  });
+});

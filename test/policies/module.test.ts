@@ -1,0 +1,140 @@
+// Users' own policies as modules. The example (examples/swap-readahead-policy.ts) is
+// the built-in linux-cluster written as a module: run by the host at the core's stops,
+// on either core, it must give exactly the built-in's metrics. A module that misbehaves
+// gets a message naming the module and the hook, on the command line a non-zero exit,
+// one line and no stack.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import * as example from "../../examples/swap-readahead-policy.js";
+import { simulate } from "../../src/sim/simulate.js";
+import { sweep } from "../../src/sweep/index.js";
+import type { RunOptions } from "../../src/sim/options.js";
+
+const EXAMPLE = "./examples/swap-readahead-policy.ts";
+const bin = new URL("../../bin/ampom.js", import.meta.url).pathname;
+
+async function pair(options: RunOptions) {
+  const mod = await simulate({ ...options, policy: EXAMPLE, baselines: false });
+  const builtIn = await simulate({ ...options, policy: "linux-cluster", baselines: false });
+  return { mod: { ...mod, policy: "-" }, builtIn: { ...builtIn, policy: "-" } };
+}
+
+describe("the example policy module", () => {
+  it.each(["wasm", "reference"] as const)("gives the built-in linux-cluster's metrics on every kernel (%s core)", async (core) => {
+    for (const workload of ["stream", "randomaccess", "ptrans", "dgemm", "hpl", "fft", "beff", "random"]) {
+      for (const [mechanism, link] of [["lightweight", "fifo"], ["post-copy", "priority"]] as const) {
+        const { mod, builtIn } = await pair({ workload, mechanism, link, core, memory: "2MiB" });
+        expect(mod, `${workload} ${mechanism} ${link}`).toEqual(builtIn);
+        expect(mod.prefetchedPages + mod.remoteFaults).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it("gives the built-in's metrics on the committed real trace, with a parameter set", async () => {
+    const opts: RunOptions = { workload: "test/fixtures/sort-lackey.amt", policyParams: { pageCluster: 4 } };
+    const { mod, builtIn } = await pair(opts);
+    expect(mod).toEqual(builtIn);
+    expect(mod.usefulPrefetches).toBeGreaterThan(0);
+  });
+
+  it("runs as an object handed to simulate(), named by its export", async () => {
+    const m = await simulate({ workload: "stream", memory: "2MiB", policy: example, baselines: false });
+    expect(m.policy).toBe("swap-readahead");
+    const b = await simulate({ workload: "stream", memory: "2MiB", policy: "linux-cluster", baselines: false });
+    expect({ ...m, policy: "-" }).toEqual({ ...b, policy: "-" });
+  });
+
+  it("runs in a sweep's worker threads, named in the config by its path", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "ampom-sweep-")), "runs.jsonl");
+    const config = {
+      base: { workload: "ptrans", memory: "2MiB", baselines: false },
+      grid: { policy: ["linux-cluster", EXAMPLE], link: ["fifo", "priority"] },
+    };
+    const summary = await sweep({ config, out, workers: 2 });
+    expect(summary.failed).toBe(0);
+    const runs = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(runs).toHaveLength(4);
+    for (const link of ["fifo", "priority"]) {
+      const [b, m] = ["linux-cluster", EXAMPLE].map((p) => runs.find((r) => r.options.policy === p && r.options.link === link).metrics);
+      expect({ ...m, policy: "-" }).toEqual({ ...b, policy: "-" });
+    }
+  });
+
+  it("refuses a parameter the module does not declare", async () => {
+    await expect(simulate({ workload: "stream", memory: "2MiB", policy: EXAMPLE, policyParams: { depth: 3 } })).rejects.toThrow(
+      `policy module ${EXAMPLE} has no parameter "depth" (it has: pageCluster)`,
+    );
+  });
+});
+
+describe("a module that misbehaves", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ampom-policy-"));
+  const write = (name: string, body: string) => {
+    const file = join(dir, name);
+    writeFileSync(file, body);
+    return file;
+  };
+  const hooks = (overrides: Record<string, string>) =>
+    ["reset", "onFault", "onUse", "onArrival", "onServed"]
+      .map((h) => overrides[h] ?? `export function ${h}() {}`)
+      .join("\n");
+  const cases: Array<[label: string, file: string, message: string]> = [
+    [
+      "lacks a hook",
+      write("no-arrival.mjs", hooks({ onArrival: "" })),
+      "missing hook onArrival (a policy exports all of reset, onFault, onUse, onArrival, onServed as functions)",
+    ],
+    [
+      "throws in a hook",
+      write("throws.ts", hooks({ onFault: "export function onFault(): void { throw new Error('my bug'); }" })),
+      "onFault threw: my bug",
+    ],
+    [
+      "asks for a page outside the address space",
+      write("outside.mjs", hooks({ onFault: "export function onFault(ctx) { ctx.request(ctx.pageCount + 5); }" })),
+      "onFault asked about page",
+    ],
+    [
+      "reads when an in-flight page will arrive",
+      write("clairvoyant.mjs", hooks({ onFault: "export function onFault(ctx, page) { ctx.arrivedAt(page); }" })),
+      "while it is still in flight",
+    ],
+    ["does not parse", write("broken.ts", "export function reset( {"), "cannot load it"],
+  ];
+
+  it.each(cases)("%s: the library says which module and hook", async (_label, file, message) => {
+    const err = await simulate({ workload: "stream", memory: "2MiB", policy: file }).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toContain(`policy module ${file}`);
+    expect((err as Error).message).toContain(message);
+  });
+
+  it.each(cases)("%s: the command line exits 1 with one line and no output", (_label, file, message) => {
+    const r = spawnSync("node", [bin, "run", "--workload", "stream", "--memory", "2MiB", "--policy", file, "--json"], { encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    const lines = r.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^ampom: policy module /);
+    expect(lines[0]).toContain(message);
+  });
+
+  it("names a module file that does not exist", () => {
+    const r = spawnSync("node", [bin, "run", "--policy", "./no-such-policy.ts"], { encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe("ampom: policy module ./no-such-policy.ts: no such file");
+  });
+
+  it("runs from the command line on both cores with the same JSON", () => {
+    const run = (core: string) =>
+      execFileSync("node", [bin, "run", "--workload", "fft", "--memory", "2MiB", "--policy", EXAMPLE, "--core", core, "--json"], { encoding: "utf8" });
+    const [w, r] = [JSON.parse(run("wasm")), JSON.parse(run("reference"))];
+    // the same metrics; the provenance names each run's own core
+    expect({ ...w, core: "-", provenance: "-" }).toEqual({ ...r, core: "-", provenance: "-" });
+    expect([w.provenance.core, r.provenance.core]).toEqual(["wasm", "reference"]);
+    expect(w.policy).toBe(EXAMPLE);
+  });
+});

@@ -1,0 +1,40 @@
+// A gzip'd amt file (how the trace corpus is stored) reads as the amt it holds: the
+// same records, regions and page size, through --workload and `trace info`.
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { openAmt } from "../../src/trace/amt.js";
+import { openTraceWorkload, sniffTrace } from "../../src/trace/open.js";
+import { ampom } from "../cli/capture.js";
+import { fingerprint, readAll } from "../workloads/helpers.js";
+import { tempDir } from "./helpers.js";
+
+const fixture = "test/fixtures/sort-lackey.amt";
+
+describe("gzip'd amt", () => {
+  it("opens as the amt it holds", async () => {
+    const dir = tempDir();
+    const gz = join(dir, "sort.amt.gz");
+    writeFileSync(gz, gzipSync(readFileSync(fixture)));
+    expect(sniffTrace(gz)).toBe("amt-gzip");
+    const plain = openAmt(fixture);
+    const w = await openTraceWorkload(gz, 4096);
+    expect(w.regions).toEqual(plain.regions);
+    expect(w.records).toBe(plain.records);
+    expect(fingerprint(readAll(w))).toBe(fingerprint(readAll(plain)));
+    await expect(openTraceWorkload(gz, 8192)).rejects.toThrow(/has 4096-byte pages but the run uses 8192/);
+
+    const info = await ampom("trace", "info", "--json", gz);
+    expect(info.code).toBe(0);
+    expect(JSON.parse(info.stdout)).toMatchObject({ format: "amt (gzip)", records: plain.records, pages: plain.header.pages });
+  });
+
+  it("a cut-off gzip'd amt fails with a message naming the file", async () => {
+    const dir = tempDir();
+    const gz = join(dir, "cut.amt.gz");
+    const whole = gzipSync(readFileSync(fixture));
+    writeFileSync(gz, whole.subarray(0, whole.length >> 1));
+    await expect(openTraceWorkload(gz, 4096)).rejects.toThrow(new RegExp(`^${gz}: cannot unpack the gzip'd amt trace`));
+  });
+});

@@ -1,0 +1,29 @@
+// --skip and --max-records on `trace import`: the records kept are exactly that slice of
+// the input's records (runs merged first), counted in records, not lines.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { importTrace } from "../../src/trace/import.js";
+import { ampom } from "../cli/capture.js";
+import { readVirtual, tempDir } from "./helpers.js";
+
+describe("bounded import", () => {
+  it("keeps records skip .. skip + max, merged runs counting once", async () => {
+    const dir = tempDir();
+    const text = join(dir, "t.txt");
+    // 300 lines; every third line repeats the previous page, so 200 records
+    const lines: string[] = [];
+    for (let i = 0; i < 100; i++) lines.push(`R ${(0x1000 + i * 7).toString(16)} 1`, `W ${(0x1000 + i * 7).toString(16)} 2`, `I ${(0x9000 + (i % 5)).toString(16)} 3`);
+    writeFileSync(text, lines.join("\n") + "\n");
+    await importTrace(text, join(dir, "all.amt"));
+    const all = readVirtual(join(dir, "all.amt")).records;
+    expect(all).toHaveLength(200);
+    const r = await ampom("trace", "import", text, "-o", join(dir, "part.amt"), "--skip", "15", "--max-records", "50", "-q");
+    expect(r.code, r.stderr).toBe(0);
+    const part = readVirtual(join(dir, "part.amt"));
+    expect(part.records).toEqual(all.slice(15, 65));
+    expect(part.header.accesses).toBe(all.slice(15, 65).reduce((s, x) => s + x.gap, 0));
+    await expect(importTrace(text, join(dir, "none.amt"), { skipRecords: 500 })).rejects.toThrow(`${text}: no records (the trace ended within the 200 skipped)`);
+    await expect(importTrace(text, join(dir, "none.amt"), { maxRecords: 0 })).rejects.toThrow("option maxRecords (--max-records): must be a whole number of at least 1, got 0");
+  });
+});
