@@ -95,7 +95,14 @@ export async function runEndToEnd(s: BenchSizes, log: (line: string) => void, on
   for (const name of only ?? endToEndWorkloads()) {
     let passes = s.iterations;
     const scenario = (core: "wasm" | "reference"): Scenario =>
-      resolveOptions({ workload: name, memory: s.memory, iterations: passes, policy, core, baselines: false });
+      resolveOptions({
+        workload: name,
+        // a trace's footprint and length are its own: the generator options are refused with it
+        ...(isTrace(name) ? {} : { memory: s.memory, iterations: passes }),
+        policy,
+        core,
+        baselines: false,
+      });
     let base = scenario("wasm");
     let workload: Workload;
     try {

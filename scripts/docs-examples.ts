@@ -44,6 +44,8 @@ export interface DocExample {
   inRepo?: boolean;
   /** after the run, with the scratch folder: copy what the docs use (figures) */
   after?: (scratch: string) => void;
+  /** a file the command wrote, shown after its output as `head -n N FILE` shows it */
+  head?: { file: string; lines: number };
 }
 
 export const EXAMPLES: DocExample[] = [
@@ -65,6 +67,12 @@ export const EXAMPLES: DocExample[] = [
   { id: "help-trace-capture", command: "ampom trace capture --help", cheap: true },
   { id: "help-validate", command: "ampom validate --help", cheap: true },
   { id: "compare-random", command: "ampom compare --workload random --memory 1MiB", cheap: true },
+  {
+    id: "run-events",
+    command: "ampom run --workload random --memory 1MiB --policy ampom --no-baselines --events events.jsonl -q",
+    cheap: true,
+    head: { file: "events.jsonl", lines: 8 },
+  },
   { id: "run-json", command: "ampom run --workload random --memory 1MiB --policy leap --no-baselines --json", cheap: true },
   { id: "error-pair", command: "ampom run --workload stream --mechanism full-copy --policy ampom", cheap: true, stderr: true, exitCode: 1 },
   { id: "error-trace-options", command: "ampom run --workload corpus/traces/gzip.amt.gz --memory 256MiB --seed 5", cheap: true, stderr: true, exitCode: 1 },
@@ -149,7 +157,7 @@ export async function runExample(e: DocExample, scratch?: string): Promise<Shown
   if (e.file) return { text: readFileSync(join(ROOT, e.file), "utf8").replace(/\n$/, ""), code: 0 };
   const cwd = e.inRepo ? ROOT : (scratch ?? scratchFolder());
   const [cmd, ...args] = argvOf(e.command!);
-  const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number }>((done, fail) => {
+  let { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number }>((done, fail) => {
     const child = spawn(cmd, args, {
       cwd,
       // no colour, no terminal: what a pipe or a file gets
@@ -168,6 +176,10 @@ export async function runExample(e: DocExample, scratch?: string): Promise<Shown
       throw new Error(`docs example ${e.id}: \`${e.command}\` exited ${code}, expected ${e.exitCode ?? 0}\n${stderr}`);
     }
     e.after?.(cwd);
+    if (e.head) {
+      const shown = readFileSync(join(cwd, e.head.file), "utf8").split("\n").slice(0, e.head.lines);
+      stdout += `$ head -n ${e.head.lines} ${e.head.file}\n${shown.join("\n")}\n`;
+    }
   } finally {
     if (!scratch && !e.inRepo) rmSync(cwd, { recursive: true, force: true });
   }

@@ -1,4 +1,4 @@
-// ampom-plus, the project's own policy (README, "ampom-plus"): AMPoM's pull, for the
+// ampom-plus, the project's own policy (docs/model.md, "ampom-plus"): AMPoM's pull, for the
 // patterns a push cannot follow, beside a push in an adaptive order (the host's
 // src/migration/push-orders/adaptive.ts: the pages the accessed-bit scans saw used most
 // recently, around the last fault, or forward from it, whichever would have sent the

@@ -163,12 +163,12 @@ describe("time trigger", () => {
 describe("mechanism and policy pairs", () => {
   it("gives mechanisms that copy everything before resuming policy none only, and says why", () => {
     for (const mechanism of ["full-copy", "pre-copy"]) {
-      for (const policy of ["oracle", "bubbling"]) {
+      for (const policy of ["oracle", "bubbling", "ampom-plus"]) {
         expect(() => resolveOptions({ mechanism, policy })).toThrow(
           new RegExp(`^mechanism ${mechanism} takes policy none only: it moves every page before the process resumes, .* policy ${policy} would have nothing to push; use policy ${policy} with lightweight or post-copy$`),
         );
       }
-      for (const policy of ["ampom", "linux-cluster", "leap", "ampom-plus", "./my-policy.ts"]) {
+      for (const policy of ["ampom", "linux-cluster", "leap", "./my-policy.ts"]) {
         expect(() => resolveOptions({ mechanism, policy })).toThrow(/takes policy none only: .* would never run; use /);
       }
       // and none is their default, where the others default to ampom

@@ -1,8 +1,8 @@
 // The targets on the HPCC kernels (256 MiB, gige-2008, migration at mid-run):
 // ampom-plus is never slower than ampom, leap, linux-cluster or linux-vma and closes at
 // least 90% of the runtime gap between demand paging and the oracle on average; ampom
-// asks for more pages per fault when the network is busy. And ampom-plus's fill does not
-// sink a workload it cannot help.
+// asks for more pages per fault when the network is busy. And ampom-plus does not sink a
+// workload it cannot help.
 import { describe, expect, it } from "vitest";
 import { resolveOptions } from "../../src/sim/options.js";
 import { runScenario, simulate } from "../../src/sim/simulate.js";
@@ -43,7 +43,7 @@ describe("ampom and network load", () => {
   });
 });
 
-describe("ampom-plus where the fill cannot pay", () => {
+describe("ampom-plus where prefetching cannot pay", () => {
   it("stays within 10% of demand paging on a one-off sparse random scan of a region", async () => {
     const pages = 16384;
     const records = Array.from({ length: pages }, (_, p) => ({ page: p, gap: 64 }));

@@ -74,8 +74,9 @@ describe(`reproduce at ${TINY}`, () => {
     try {
       const progress: Array<[number, number]> = [];
       const first = writeReport(await reproduce({ memory: TINY, onProgress: (d, t) => progress.push([d, t]) }), a);
-      // the bar's total is known before the first run and reached exactly at the end
-      expect(progress.map(([d]) => d)).toEqual(progress.map((_, i) => i + 1));
+      // the bar's total is known before the first run, never goes back, and is reached
+      // exactly at the end (runs side by side report as their shared stream advances)
+      for (let i = 1; i < progress.length; i++) expect(progress[i][0]).toBeGreaterThanOrEqual(progress[i - 1][0]);
       expect(new Set(progress.map(([, t]) => t)).size).toBe(1);
       expect(progress.at(-1)![0]).toBe(progress.at(-1)![1]);
       writeReport(await reproduce({ memory: TINY }), b);

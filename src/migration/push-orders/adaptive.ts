@@ -6,11 +6,12 @@
 //  - forward: upward from the page after the last fault, wrapping (as QEMU's postcopy).
 // Which one predicts this process is learned from what the home node sees, its remote
 // faults: at each fault, for each order, how many pages it would have sent before the
-// faulting one (log2(1 + n)), averaged over the faults with weight 1/2 for the newest
-// (the process's phases change quickly; a longer memory switched too late on the corpus's
-// tuning half, a shorter one on noise); the push follows the order with the smallest. Pages used after migration tend to be the ones used
-// last before it, but not always (a program that reads back what it wrote at its start),
-// and some programs sweep memory in address order: no one order wins on every program.
+// faulting one (log2(1 + n)); the plain mean over the first faults, then an average
+// with weight 1/2 for the newest (the process's phases change quickly; a longer memory
+// switched too late on the corpus's tuning half). The push follows the order with the
+// smallest. Pages used after migration tend to be the ones used last before it, but not
+// always (a program that reads back what it wrote at its start), and some programs
+// sweep memory in address order: no one order wins on every program.
 // As a push policy's order after a lightweight freeze (partial) it sends only the pages
 // the scans saw used; with post-copy, every page.
 import { SCAN_KEEP, ST_HOME, ST_MASK } from "../../core/abi.js";
