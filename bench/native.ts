@@ -7,11 +7,11 @@
 // rate. The C program is built with the system compiler (cc) into bench/native/build/
 // (git-ignored); without a compiler its columns are skipped with a note.
 import { spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { AmtWriter, openAmt, type AmtHeaderInput, type AmtVersion } from "../src/trace/amt.js";
+import { openAmt, writeWorkloadAmt, type AmtVersion } from "../src/trace/amt.js";
 import { resolveOptions, type Scenario } from "../src/sim/options.js";
 import { runScenario, scenarioWorkload } from "../src/sim/simulate.js";
 import type { Workload } from "../src/workloads/types.js";
@@ -38,20 +38,7 @@ export function buildNative(): { path: string } | { skipped: string } {
 
 /** The first `records` records of `w` as an amt file (v2 unless told). */
 export function writeAmtV2(w: Workload, file: string, records = w.records, version: AmtVersion = 2): void {
-  const B = 1 << 16;
-  const header: AmtHeaderInput = { pageSize: w.pageSize, blockRecords: B, records, pages: 0, accesses: 0, pageCount: w.pageCount, regions: w.regions };
-  const fd = openSync(file, "w");
-  try {
-    const writer = new AmtWriter(fd, header, version);
-    const pages = new Uint32Array(B), gaps = new Uint32Array(B), flags = new Uint8Array(B);
-    const s = w.open();
-    let left = records;
-    for (let n; left > 0 && (n = s.fill(pages, gaps, flags, Math.min(B, left))) > 0; left -= n) writer.addBlock(pages, gaps, flags, n);
-    s.close?.();
-    writer.finish();
-  } finally {
-    closeSync(fd);
-  }
+  writeWorkloadAmt(w, file, { records, version });
 }
 
 interface Timed {

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { pushOrders } from "../migration/push-orders/index.js";
 import { policies } from "../policies/registry.js";
+import type { RunOptions } from "../sim/options.js";
 import type { SweepConfig } from "../sweep/config.js";
 import { workloads } from "../workloads/registry.js";
 
@@ -115,6 +116,21 @@ export function corpusWorkloads(manifest: string, only?: string[]): EvalWorkload
 export function kernelWorkloads(names: string[], memory: string): EvalWorkload[] {
   for (const n of names) if (!(n in workloads)) throw new Error(`unknown kernel "${n}" (built-in: ${Object.keys(workloads).join(", ")})`);
   return names.map((n) => ({ name: n, workload: n, kind: "hpcc-kernel", group: "kernels", memory }));
+}
+
+/** The options of one run of the evaluation, as `ampom run` would take them. */
+export function evalRunOptions(w: EvalWorkload, c: EvalConfig, condition: EvalCondition, migrateAt: number): RunOptions {
+  return {
+    workload: w.workload,
+    ...(w.memory ? { memory: w.memory } : {}),
+    mechanism: c.mechanism,
+    policy: c.policy,
+    pushOrder: c.pushOrder,
+    network: condition.network,
+    background: condition.background,
+    migrateAt,
+    baselines: false,
+  };
 }
 
 export interface EvalPlan {

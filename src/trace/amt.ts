@@ -479,6 +479,28 @@ function openFile(file: string): number {
  * `blockRecords`, the trailer, and the header again at the end with what only the
  * records tell: their count, distinct pages and accesses (counted here, whatever the
  * caller said), and in v2 the sizes. */
+/** The first `records` records of workload `w` written to `file` as an amt file in
+ * blocks of `blockRecords` (tests, benchmarks: a generated workload as a trace). */
+export function writeWorkloadAmt(
+  w: Workload,
+  file: string,
+  { records = w.records, blockRecords = 1 << 16, version = AMT_VERSION }: { records?: number; blockRecords?: number; version?: AmtVersion } = {},
+): void {
+  const header: AmtHeaderInput = { pageSize: w.pageSize, blockRecords, records, pages: 0, accesses: 0, pageCount: w.pageCount, regions: w.regions };
+  const fd = openSync(file, "w");
+  try {
+    const writer = new AmtWriter(fd, header, version);
+    const pages = new Uint32Array(blockRecords), gaps = new Uint32Array(blockRecords), flags = new Uint8Array(blockRecords);
+    const s = w.open();
+    let left = records;
+    for (let n; left > 0 && (n = s.fill(pages, gaps, flags, Math.min(blockRecords, left))) > 0; left -= n) writer.addBlock(pages, gaps, flags, n);
+    s.close?.();
+    writer.finish();
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export class AmtWriter {
   private blocks = 0;
   private records = 0;

@@ -10,11 +10,11 @@ import { optionsAccepted, resolveOptions, type RunOptions } from "../../src/sim/
 import { runScenario, simulate } from "../../src/sim/simulate.js";
 import { workloads } from "../../src/workloads/registry.js";
 import { arrayWorkload, type TraceRecord } from "./helpers.js";
-import { closeSync, mkdtempSync, openSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
-import { AmtWriter, openAmt } from "../../src/trace/amt.js";
+import { openAmt, writeWorkloadAmt } from "../../src/trace/amt.js";
 import { reencodeAmt } from "../../src/trace/import.js";
 import type { Workload } from "../../src/workloads/types.js";
 
@@ -23,16 +23,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** `w`'s records written as an amt v2 file in blocks of `blockRecords`, opened. */
 function asAmtV2(w: Workload, blockRecords: number, file: string): Workload {
-  const fd = openSync(file, "w");
-  try {
-    const writer = new AmtWriter(fd, { pageSize: w.pageSize, blockRecords, records: w.records, pages: 0, accesses: 0, pageCount: w.pageCount, regions: w.regions });
-    const pages = new Uint32Array(blockRecords), gaps = new Uint32Array(blockRecords), flags = new Uint8Array(blockRecords);
-    const s = w.open();
-    for (let n; (n = s.fill(pages, gaps, flags, blockRecords)) > 0; ) writer.addBlock(pages, gaps, flags, n);
-    writer.finish();
-  } finally {
-    closeSync(fd);
-  }
+  writeWorkloadAmt(w, file, { blockRecords });
   return openAmt(file);
 }
 

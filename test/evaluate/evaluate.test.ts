@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { pct } from "../../src/cli/format.js";
 import { bestLabel } from "../../src/evaluate/tables.js";
-import { allConfigs, corpusWorkloads, evaluate, evaluationText, kernelWorkloads, parseCondition, unusedPages, type Evaluation } from "../../src/evaluate/index.js";
+import { allConfigs, evalRunOptions, corpusWorkloads, evaluate, evaluationText, kernelWorkloads, parseCondition, unusedPages, type Evaluation } from "../../src/evaluate/index.js";
 import { simulate } from "../../src/sim/simulate.js";
 import { ampom } from "../cli/capture.js";
 import { scratchDir } from "../sweep/cli-helpers.js";
@@ -45,17 +45,7 @@ describe("evaluate", () => {
       for (const c of configs) {
         direct.set(
           c.id,
-          await simulate({
-            workload: w.workload,
-            ...(w.memory ? { memory: w.memory } : {}),
-            mechanism: c.mechanism,
-            policy: c.policy,
-            pushOrder: c.pushOrder,
-            network: condition.network,
-            background: condition.background,
-            migrateAt: 0.5,
-            baselines: false,
-          }),
+          await simulate(evalRunOptions(w, c, condition, 0.5)),
         );
       }
       const demand = direct.get("none")!.runtimeNs;

@@ -8,23 +8,10 @@ import { policies } from "../../src/policies/registry.js";
 import { resolveOptions, type RunOptions } from "../../src/sim/options.js";
 import { runScenario } from "../../src/sim/simulate.js";
 import type { Metrics } from "../../src/sim/metrics.js";
-import { pagesTouched, traceWorkload, type TraceRecord } from "./trace-workload.js";
+import { mixedTrace, pagesTouched, traceWorkload, type TraceRecord } from "./trace-workload.js";
 
 const MESSAGE = 4096 + 82; // gige-2008 page message
 
-/** 300 pages in 3 regions; before the migration the process touches 240 of them,
- * after it wanders over all of them (so some touches are of pages that never
- * existed: zero-fills). */
-function mixedTrace(): TraceRecord[] {
-  const rec: TraceRecord[] = [];
-  for (let p = 0; p < 240; p++) rec.push({ page: p, gap: 50, write: p % 3 === 0 });
-  let x = 7;
-  for (let i = 0; i < 600; i++) {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    rec.push({ page: i % 4 === 0 ? x % 300 : (i * 7) % 300, gap: 200, write: i % 5 === 0 });
-  }
-  return rec;
-}
 const trace = mixedTrace();
 const workload = traceWorkload([100, 150, 50], trace);
 const migrateAt = 240 / trace.length;

@@ -19,3 +19,16 @@ export function traceWorkload(regionPages: number[], records: TraceRecord[], pag
 export function pagesTouched(records: TraceRecord[], upTo: number): Set<number> {
   return new Set(records.slice(0, upTo).map((r) => r.page));
 }
+
+/** 300 pages in 3 regions: 240 touched at home, then a wander over all of them (some
+ * touches are of pages that never existed: zero-fills). */
+export function mixedTrace(): TraceRecord[] {
+  const rec: TraceRecord[] = [];
+  for (let p = 0; p < 240; p++) rec.push({ page: p, gap: 50, write: p % 3 === 0 });
+  let x = 7;
+  for (let i = 0; i < 600; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    rec.push({ page: i % 4 === 0 ? x % 300 : (i * 7) % 300, gap: 200, write: i % 5 === 0 });
+  }
+  return rec;
+}

@@ -10,7 +10,7 @@
 //   with every online push order) finishes sooner.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { allConfigs, corpusWorkloads, defaultManifest, parseCondition, DEFAULT_CONDITIONS } from "../../src/evaluate/index.js";
+import { allConfigs, evalRunOptions, corpusWorkloads, defaultManifest, parseCondition, DEFAULT_CONDITIONS } from "../../src/evaluate/index.js";
 import { EVENT_PREFETCH, EVENT_PUSH, EventLog } from "../../src/sim/event-log.js";
 import { resolveOptions } from "../../src/sim/options.js";
 import { runScenario, runScenarios, scenarioWorkload } from "../../src/sim/simulate.js";
@@ -60,18 +60,7 @@ describe("ampom-plus against every peer configuration on corpus traces", () => {
   for (const w of workloads) {
     it(`${w.name}: no peer configuration is faster under ${DEFAULT_CONDITIONS.join(", ")} at mid-run`, async () => {
       for (const condition of DEFAULT_CONDITIONS.map(parseCondition)) {
-        const scenarios = configs.map((c) =>
-          resolveOptions({
-            workload: w.workload,
-            mechanism: c.mechanism,
-            policy: c.policy,
-            pushOrder: c.pushOrder,
-            network: condition.network,
-            background: condition.background,
-            migrateAt: 0.5,
-            baselines: false,
-          }),
-        );
+        const scenarios = configs.map((c) => resolveOptions(evalRunOptions(w, c, condition, 0.5)));
         const runs = await runScenarios(await scenarioWorkload(scenarios[0]), scenarios.map((scenario) => ({ scenario })));
         const ours = runs[configs.findIndex((c) => c.id === "ampom-plus")].runtimeNs;
         for (const [i, c] of configs.entries()) {

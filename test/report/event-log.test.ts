@@ -11,7 +11,7 @@ import {
 import { resolveOptions, type RunOptions } from "../../src/sim/options.js";
 import { runScenario, scenarioWorkload } from "../../src/sim/simulate.js";
 import type { Metrics } from "../../src/sim/metrics.js";
-import { traceWorkload, type TraceRecord } from "../migration/trace-workload.js";
+import { mixedTrace, traceWorkload, type TraceRecord } from "../migration/trace-workload.js";
 
 const MESSAGE = 4096 + networkPresets["gige-2008"].pageHeaderBytes;
 
@@ -67,18 +67,6 @@ describe("event log: a hand-worked scenario", () => {
     expect(t[13]).toBe(m.runtimeNs);
   });
 });
-
-/** 300 pages in 3 regions; 240 touched at home, then a wander over all of them. */
-function mixedTrace(): TraceRecord[] {
-  const rec: TraceRecord[] = [];
-  for (let p = 0; p < 240; p++) rec.push({ page: p, gap: 50, write: p % 3 === 0 });
-  let x = 7;
-  for (let i = 0; i < 600; i++) {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    rec.push({ page: i % 4 === 0 ? x % 300 : (i * 7) % 300, gap: 200, write: i % 5 === 0 });
-  }
-  return rec;
-}
 
 describe("event log: counts match the metrics", () => {
   const trace = mixedTrace();

@@ -3,7 +3,7 @@
 // metrics each gets alone, on both cores, from generated workloads, amt v1 and v2
 // traces, with a user's policy module, and whatever their chunk sizes and migration
 // points.
-import { closeSync, mkdtempSync, openSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,7 +12,7 @@ import { compare } from "../../src/sim/compare.js";
 import { resolveOptions, type RunOptions } from "../../src/sim/options.js";
 import { recordSharing, runScenario, runScenarios, scenarioWorkload, simulate, simulateMany } from "../../src/sim/simulate.js";
 import { reproduce } from "../../src/report/reproduce.js";
-import { AmtWriter } from "../../src/trace/amt.js";
+import { writeWorkloadAmt } from "../../src/trace/amt.js";
 import type { Workload } from "../../src/workloads/types.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ampom-shared-"));
@@ -24,16 +24,7 @@ const swapPolicy = fileURLToPath(new URL("../../examples/swap-readahead-policy.t
 /** `w`'s records as amt v2 in blocks of `blockRecords` (many blocks, a short last one). */
 function writeV2(w: Workload, blockRecords: number): string {
   const file = join(dir, `${w.name}-${blockRecords}.amt`);
-  const fd = openSync(file, "w");
-  try {
-    const writer = new AmtWriter(fd, { pageSize: w.pageSize, blockRecords, records: w.records, pages: 0, accesses: 0, pageCount: w.pageCount, regions: w.regions }, 2);
-    const pages = new Uint32Array(blockRecords), gaps = new Uint32Array(blockRecords), flags = new Uint8Array(blockRecords);
-    const s = w.open();
-    for (let n; (n = s.fill(pages, gaps, flags, blockRecords)) > 0; ) writer.addBlock(pages, gaps, flags, n);
-    writer.finish();
-  } finally {
-    closeSync(fd);
-  }
+  writeWorkloadAmt(w, file, { blockRecords, version: 2 });
   return file;
 }
 
