@@ -21,7 +21,7 @@ export const ROOT = resolve(import.meta.dirname, "..");
 export const GENERATED = join(ROOT, "docs", "generated");
 export const FIGURES = join(ROOT, "docs", "figures");
 /** The Markdown files whose marked blocks come from the examples. */
-export const DOC_FILES = ["README.md", "docs/model.md", "docs/cli.md", "docs/reproduce.md", "docs/policies.md", "docs/workloads.md", "docs/performance.md", "docs/scale.md", "docs/library.md", "corpus/README.md"];
+export const DOC_FILES = ["README.md", "docs/model.md", "docs/cli.md", "docs/reproduce.md", "docs/policies.md", "docs/workloads.md", "docs/performance.md", "docs/scale.md", "docs/library.md", "docs/validation.md", "corpus/README.md"];
 
 export interface DocExample {
   id: string;
@@ -65,6 +65,7 @@ export const EXAMPLES: DocExample[] = [
   { id: "help-trace-import", command: "ampom trace import --help", cheap: true },
   { id: "help-trace-info", command: "ampom trace info --help", cheap: true },
   { id: "help-trace-capture", command: "ampom trace capture --help", cheap: true },
+  { id: "help-validate", command: "ampom validate --help", cheap: true },
   { id: "compare-random", command: "ampom compare --workload random --memory 1MiB", cheap: true },
   {
     id: "run-events",

@@ -9,6 +9,7 @@ import { registerSweepMerge } from "./commands/sweep-merge.js";
 import { registerTrace } from "./commands/trace.js";
 import { registerCluster } from "./commands/cluster.js";
 import { registerEvaluate } from "./commands/evaluate.js";
+import { registerValidate } from "./commands/validate.js";
 import { versionLine } from "../util/provenance.js";
 
 export function buildProgram(): Command {
@@ -43,6 +44,7 @@ Examples:
   registerTrace(program);
   registerCluster(program);
   registerEvaluate(program);
+  registerValidate(program);
   return program;
 }
 

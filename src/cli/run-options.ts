@@ -42,6 +42,9 @@ export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: bo
     .option("--scan-interval <time>", "interval of the accessed-bit scans before migration, all a policy knows of that time: auto (1us a page: the scanner takes ~1% of a CPU) or a time", DEFAULT_SCAN_INTERVAL)
     .option("--param <name=value>", "policy parameter, e.g. zoneRadius=16 for ampom (repeatable)", collectParam)
     .option("--migrate-at-time <time>", "migrate at this simulated time instead (e.g. 20ms)")
+    .option("--migrate-at-record <n>", "migrate just before record n (0-based) instead", parseNumber)
+    .option("--fault-trap <time>", "local cost of a remote fault before its request leaves, overriding the preset (e.g. 2us)")
+    .option("--zero-fill <time>", "local cost of a first touch of a page that never existed, overriding the preset (e.g. 1us)")
     .option("--push-order <order>", "post-copy's background push order: bubbling, ascending, forward, oracle")
     .option("--mech-param <name=value>", "mechanism parameter, e.g. maxRounds=10 for pre-copy (repeatable)", collectParam);
 }
@@ -82,7 +85,7 @@ function parsePageSize(value: string): number {
 }
 
 // no commander default ({}), so help does not print "(default: {})"; the options schema defaults it
-function collectParam(value: string, into: Record<string, number> = {}): Record<string, number> {
+export function collectParam(value: string, into: Record<string, number> = {}): Record<string, number> {
   const m = /^([A-Za-z][\w-]*)=(.+)$/.exec(value);
   if (!m) throw new InvalidArgumentError("expected name=value, e.g. zoneRadius=16.");
   return { ...into, [m[1]]: parseNumber(m[2]) };
@@ -121,6 +124,9 @@ export function toRunOptions(o: Record<string, unknown>, cmd?: Command): RunOpti
     policyParams: o.param as Record<string, number>,
     pushOrder: o.pushOrder as string | undefined,
     migrateAtTime: o.migrateAtTime as string | undefined,
+    migrateAtRecord: o.migrateAtRecord as number | undefined,
+    faultTrap: o.faultTrap as string | undefined,
+    zeroFill: o.zeroFill as string | undefined,
     mechanismParams: o.mechParam as Record<string, number>,
   };
 }

@@ -50,6 +50,13 @@ export const runOptionsSchema = z
     migrateAt: z.number().min(0).max(1).default(0.5),
     /** migrate at this simulated time instead (a duration: "20ms"); overrides migrateAt */
     migrateAtTime: sizeLike.optional(),
+    /** migrate just before this record (0-based: the first n records run at home), for a
+     * point known exactly, such as a marker in a captured trace; overrides migrateAt */
+    migrateAtRecord: z.number().int().min(0).optional(),
+    /** overrides of the preset's local fault costs (durations): the trap of a remote
+     * fault up to its request leaving, and the zero-fill of a page that never existed */
+    faultTrap: sizeLike.optional(),
+    zeroFill: sizeLike.optional(),
     seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
     core: z.enum(["wasm", "reference"]).default("wasm"),
     baselines: z.boolean().default(true),
@@ -90,6 +97,8 @@ export interface Scenario {
   migrateAt: number;
   /** decision time in ns, when the trigger is a time rather than a record fraction */
   migrateAtTimeNs?: number;
+  /** the record the decision comes before, when given exactly (overrides migrateAt) */
+  migrateAtRecord?: number;
   seed: number;
   core: CoreKind;
   baselines: boolean;
@@ -189,6 +198,11 @@ export function resolveOptions(input: RunOptions): Scenario {
   if (scanIntervalNs !== undefined && !(scanIntervalNs >= MIN_SCAN_INTERVAL_NS)) {
     throw new Error(`option scanInterval (--scan-interval): must be auto or at least 1us, got ${o.scanInterval}`);
   }
+  if (o.faultTrap !== undefined) preset.faultTrapNs = parseDuration("option faultTrap (--fault-trap)", o.faultTrap);
+  if (o.zeroFill !== undefined) preset.zeroFillNs = parseDuration("option zeroFill (--zero-fill)", o.zeroFill);
+  if (o.migrateAtRecord !== undefined && o.migrateAtTime !== undefined) {
+    throw new Error("options migrateAtRecord (--migrate-at-record) and migrateAtTime (--migrate-at-time) name two migration points; give one");
+  }
   const memoryBytes = parseSize("memory", o.memory);
   if (!(memoryBytes >= o.pageSize)) throw new Error(`option memory: must be at least one page (${o.pageSize} bytes), got ${memoryBytes}`);
   return {
@@ -202,6 +216,7 @@ export function resolveOptions(input: RunOptions): Scenario {
     link: o.link,
     migrateAt: o.migrateAt,
     migrateAtTimeNs: o.migrateAtTime === undefined ? undefined : parseDuration("option migrateAtTime (--migrate-at-time)", o.migrateAtTime),
+    migrateAtRecord: o.migrateAtRecord,
     seed: o.seed,
     core: o.core,
     baselines: o.baselines,

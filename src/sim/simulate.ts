@@ -39,6 +39,18 @@ export async function scenarioWorkload(s: Scenario): Promise<Workload> {
   });
 }
 
+/** The record the migration decision comes before: the exact record when given, else
+ * the fraction of the records; null for a time trigger. */
+function migrationRecord(s: Scenario, workload: Workload): number | null {
+  if (s.migrateAtRecord !== undefined) {
+    if (s.migrateAtRecord > workload.records) {
+      throw new Error(`option migrateAtRecord (--migrate-at-record): ${s.migrateAtRecord} is past the ${workload.records} records of ${workload.name}`);
+    }
+    return s.migrateAtRecord;
+  }
+  return s.migrateAtTimeNs === undefined ? Math.floor(s.migrateAt * workload.records) : null;
+}
+
 /** How a scenario's policy runs: its core id and parameter vector, or (a user's module)
  * hooks the host calls. */
 export interface PolicyRunner {
@@ -110,7 +122,7 @@ async function prepareScenario(s: Scenario, workload: Workload, extras: RunExtra
     s.link,
   );
   const cluster = new Cluster(net, s.network, s.pageSize);
-  const migrateAtRecord = s.migrateAtTimeNs === undefined ? Math.floor(s.migrateAt * workload.records) : null;
+  const migrateAtRecord = migrationRecord(s, workload);
   const runner: PolicyRunner = extras.hostPolicy
     ? { id: POLICY_EXTERNAL, params: [], hostPolicy: extras.hostPolicy }
     : await policyRunner(s, workload);

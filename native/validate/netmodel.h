@@ -1,0 +1,56 @@
+/* The network model of src/network/link.ts and src/network/network.ts, for two nodes
+ * (home 0, destination 1), in the same arithmetic: a link direction is a FIFO with a
+ * bandwidth and a one-way latency; a message of s bytes ready at t starts when the
+ * link is free, holds it ceil(s * 8e9 / (B (1 - u))) ns and arrives one latency after
+ * its last byte leaves. Background load u takes its share of the bandwidth, and a
+ * message that finds the link idle waits the M/D/1 mean, u / (1 - u) x half a
+ * background packet. Times are integer nanoseconds. */
+#ifndef AMPOM_VALIDATE_NETMODEL_H
+#define AMPOM_VALIDATE_NETMODEL_H
+#include <math.h>
+#include <stdint.h>
+
+struct av_net_spec {
+  double bandwidth_bps;
+  double latency_ns;
+  double page_header_bytes;
+  double request_header_bytes;
+  double request_bytes_per_page;
+  double service_ns;
+  double context_bytes;
+  double background;
+  double background_packet_bytes;
+};
+
+struct av_link {
+  double ns_per_byte;
+  double background_wait_ns;
+  double free_at;
+};
+
+static inline void av_link_init(struct av_link *l, const struct av_net_spec *s) {
+  l->ns_per_byte = 8e9 / (s->bandwidth_bps * (1 - s->background));
+  double packet_ns = (s->background_packet_bytes * 8e9) / s->bandwidth_bps;
+  /* Math.round of a non-negative value: floor(x + 0.5) */
+  l->background_wait_ns = floor(((s->background / (1 - s->background)) * packet_ns) / 2 + 0.5);
+  l->free_at = 0;
+}
+
+static inline double av_link_tx(const struct av_link *l, double bytes) { return ceil(bytes * l->ns_per_byte); }
+
+static inline double av_link_start(const struct av_link *l, double ready) {
+  if (l->free_at >= ready) return l->free_at;
+  double t = ready + l->background_wait_ns;
+  return t > l->free_at ? t : l->free_at;
+}
+
+/* Network.send: the sender's uplink and the receiver's downlink at once. */
+static inline double av_net_send(struct av_link *up, struct av_link *down, double latency_ns, double ready, double bytes) {
+  double a = av_link_start(up, ready), b = av_link_start(down, ready);
+  double start = a > b ? a : b;
+  double ta = av_link_tx(up, bytes), tb = av_link_tx(down, bytes);
+  double done = start + (ta > tb ? ta : tb);
+  up->free_at = down->free_at = done;
+  return done + latency_ns;
+}
+#endif

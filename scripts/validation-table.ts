@@ -1,0 +1,103 @@
+// The validation table of docs/validation.md ("The validation table"): every
+// validation program (native/validate/programs) migrated for real under policies none
+// and ampom, against the simulator. Writes the table between that page's
+// validation-table markers and every figure to native/validate/results.json.
+//
+//   flock /tmp/ampom-cpu.lock npx tsx scripts/validation-table.ts [--repeat 3] [--network gige-2008]
+//
+// Needs root (userfaultfd), valgrind (the capture installs it) and the native parts.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { table } from "../src/cli/format.js";
+import { writeFileAtomic } from "../src/util/atomic-file.js";
+import { formatNs } from "../src/util/units.js";
+import { nativeParts, packageRoot } from "../src/validate/native.js";
+import { validate, type Validation } from "../src/validate/validate.js";
+
+/** Program, arguments, and what it does (sizes keep each capture under lackey short).
+ * Every program times its initialisation and each pass with clock_gettime, and the
+ * migration comes at the second call: with the data initialised, before the passes. */
+const MIGRATE_CALL = "clock_gettime:2";
+export const VALIDATION_PROGRAMS: Array<[string, string[], string]> = [
+  ["sequential", ["8", "3"], "8 MiB array, 3 sequential sweeps"],
+  ["strided", ["8", "5", "3"], "8 MiB, pages 5 apart, 3 passes"],
+  ["random", ["8", "3"], "8 MiB, random pages, 3 passes"],
+  ["chase", ["8", "3"], "8 MiB linked list in random order, 3 traversals"],
+  ["matrix", ["512", "2"], "B += A^T, 512 x 512 doubles in 32 x 32 blocks, 2 passes"],
+];
+
+const { values } = parseArgs({
+  options: {
+    repeat: { type: "string", default: "3" },
+    network: { type: "string", default: "gige-2008" },
+    only: { type: "string" },
+  },
+});
+
+function pct(x: number | null): string {
+  return x === null ? "-" : `${x > 0 ? "+" : ""}${x.toFixed(1)}%`;
+}
+
+async function main(): Promise<void> {
+  const programs = nativeParts().programs;
+  const started = new Date();
+  const results: Validation[] = [];
+  for (const [name, args] of VALIDATION_PROGRAMS) {
+    if (values.only && !values.only.split(",").includes(name)) continue;
+    process.stderr.write(`validation: ${name} ${args.join(" ")}\n`);
+    results.push(
+      await validate({
+        command: [join(programs, name), ...args],
+        policies: ["none", "ampom"],
+        migrateCall: MIGRATE_CALL,
+        network: values.network,
+        repeat: Number(values.repeat),
+        onStep: (what) => process.stderr.write(`  ${what}\n`),
+      }),
+    );
+  }
+  const rows: string[][] = [];
+  for (const v of results) {
+    for (const r of v.results) {
+      rows.push([
+        `${v.program.split("/").pop()} ${v.args.join(" ")}`,
+        r.policy,
+        String(r.real.remoteFaults),
+        String(r.simulated.remoteFaults),
+        pct(r.errorPercent.remoteFaults),
+        formatNs(r.real.runtimeNs),
+        formatNs(r.simulated.runtimeNs),
+        pct(r.errorPercent.runtimeNs),
+        formatNs(r.real.stallNs),
+        formatNs(r.simulated.stallNs),
+        `${r.real.prefetchedPages} / ${r.simulated.prefetchedPages}`,
+        formatNs(r.calibration.faultOverheadNs),
+        String(r.real.lateLandings),
+      ]);
+    }
+  }
+  const header = [
+    "program", "policy", "faults real", "faults sim", "error", "runtime real", "runtime sim", "error",
+    "stall real", "stall sim", "prefetched real / sim", "fault overhead", "late replies",
+  ];
+  const text = table(header, rows);
+  const stamp = `${started.toISOString().slice(0, 16).replace("T", " ")} UTC, ${values.network}, ${values.repeat} real run(s) per policy (the median by runtime shown)`;
+  process.stdout.write(`${text}\n`);
+  const doc = join(packageRoot, "docs", "validation.md");
+  const md = readFileSync(doc, "utf8");
+  const start = "<!-- validation-table:start -->";
+  const end = "<!-- validation-table:end -->";
+  const a = md.indexOf(start);
+  const b = md.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`${doc}: no ${start} ... ${end} section to fill`);
+  if (!values.only) {
+    writeFileAtomic(doc, `${md.slice(0, a + start.length)}\n${stamp}:\n\n\`\`\`text\n${text}\n\`\`\`\n${md.slice(b)}`);
+    writeFileAtomic(join(packageRoot, "native", "validate", "results.json"), JSON.stringify({ generated: started.toISOString(), network: values.network, results }, null, 1) + "\n");
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`validation-table: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,109 @@
+// `ampom validate [options] -- PROGRAM [ARGS...]`: a real lightweight migration of
+// PROGRAM on this machine (userfaultfd, root) beside the simulator's run of its trace.
+import { Command } from "commander";
+import { formatNs } from "../../util/units.js";
+import { resultProvenance } from "../../util/provenance.js";
+import { validate, COUNTED_CALLS, type PolicyValidation, type Validation, type ValidateOptions } from "../../validate/validate.js";
+import { table } from "../format.js";
+import { collectParam, parseFraction, parseNumber } from "../run-options.js";
+
+function side(v: PolicyValidation): string {
+  const e = v.errorPercent;
+  const pctText = (x: number | null) => (x === null ? "-" : `${x > 0 ? "+" : ""}${x.toFixed(1)}%`);
+  const rows = [
+    ["remote faults", String(v.real.remoteFaults), String(v.simulated.remoteFaults), pctText(e.remoteFaults)],
+    ["runtime (from the migration)", formatNs(v.real.runtimeNs), formatNs(v.simulated.runtimeNs), pctText(e.runtimeNs)],
+    ["stall", formatNs(v.real.stallNs), formatNs(v.simulated.stallNs), pctText(e.stallNs)],
+    ["prefetched pages", String(v.real.prefetchedPages), String(v.simulated.prefetchedPages), pctText(e.prefetchedPages)],
+    ["useful / late prefetches", `${v.real.usefulPrefetches} / ${v.real.latePrefetches}`, `${v.simulated.usefulPrefetches} / ${v.simulated.latePrefetches}`, ""],
+    ["freeze", formatNs(v.real.freezeNs), formatNs(v.simulated.freezeNs), ""],
+    ["zero-fills", String(v.real.zeroFills), String(v.simulated.zeroFills), ""],
+  ];
+  const c = v.calibration;
+  return [
+    `policy ${v.policy}`,
+    table(["", "real", "simulated", "error"], rows),
+    `  real run: ${v.real.homePages} pages at home, ${v.real.lateLandings} replies later than the modelled arrival, ${v.real.firstUseFaults} first-use faults; ` +
+      `set-up ${formatNs(v.real.harnessNs)} (not counted)`,
+    `  calibration: ${formatNs(c.faultOverheadNs)} a remote fault beyond the network, ${formatNs(c.zeroFillNs)} a zero-fill, ${formatNs(c.firstUseNs)} a first use`,
+  ].join("\n");
+}
+
+function describe(v: Validation): string {
+  const head = [
+    `${[v.program, ...v.args].join(" ")} on ${v.network.name}: migration at the ${v.migration.index}th call of ${v.migration.call}() ` +
+      `(${(v.migration.atFraction * 100).toFixed(0)}% into the native run), CPU ${v.pinnedCpu}`,
+    `native: ${formatNs(v.native.runtimeNs)}, ${formatNs(v.native.postMigrationNs)} after the migration point over ` +
+      `${v.trace.postAccesses} accesses = ${v.native.cpuNsPerAccess.toFixed(3)} ns an access`,
+    `trace: ${v.trace.records} records, ${v.trace.keptRecords} of migrated pages; ${v.trace.homePages} pages at home, ${v.trace.pagesAfter} touched after`,
+  ];
+  return [...head, "", ...v.results.map(side)].join("\n");
+}
+
+export function registerValidate(program: Command): void {
+  program
+    .command("validate")
+    .description("migrate a real program on this machine (userfaultfd, as root) and set the simulator's run of its trace beside it")
+    .argument("<program...>", "the program and its arguments (after --)")
+    .option("-p, --policy <names>", "prefetch policy run by the real handler: none, ampom, or both comma-separated", "none")
+    .option("-n, --network <preset>", "network preset", "gige-2008")
+    .option("--bandwidth <rate>", "link bandwidth override (e.g. 1Gbps)")
+    .option("--latency <time>", "one-way link latency override (e.g. 50us)")
+    .option("--background <u>", "background link utilisation, 0 to below 1", parseFraction, 0)
+    .option("--param <name=value>", "policy parameter (repeatable)", collectParam)
+    .option("--migrate-call <func[:n]>", `migrate at the n-th call of func (one of ${COUNTED_CALLS.join(", ")}); default: the counted call nearest --migrate-at of the run`)
+    .option("--migrate-at <f>", "where the automatic migration point aims, as a fraction of the native run's time", parseFraction, 0.5)
+    .option("--repeat <n>", "real migrations per policy (the median by runtime is shown)", parseNumber, 1)
+    .option("--native-runs <n>", "native runs timed (the median is used)", parseNumber, 3)
+    .option("--pin-cpu <n>", "CPU the program, its fault handler and the home server are pinned to (default: the last)", parseNumber)
+    .option("--timeout <seconds>", "per run of the program (the capture gets 20 times as long)", parseNumber, 600)
+    .option("--keep <dir>", "keep the trace and the runs' reports in this directory")
+    .option("--show-output", "pass the program's own output to standard error")
+    .option("-q, --quiet", "no progress lines on standard error")
+    .option("--json", "print the validation as JSON (one object per policy, an array for several)")
+    .addHelpText(
+      "after",
+      `
+Runs PROGRAM natively (timing it), under valgrind (its trace), then migrates it for real:
+at the migration point its private anonymous memory goes to a home server, is dropped
+and registered with userfaultfd, and every later touch is served from home after the
+delay the network model gives. The simulator replays the trace with the same network,
+policy and migration point. Needs root (userfaultfd) and the native parts (npm run build).
+
+Examples:
+  ampom validate -- build/native/programs/sequential 8 3
+  ampom validate --policy none,ampom --json -- build/native/programs/random 8 3
+  ampom validate --migrate-call malloc:10 -- ./myprogram input.txt`,
+    )
+    .action(async (command: string[], o) => {
+      const options: ValidateOptions = {
+        command,
+        policies: String(o.policy).split(",").map((s) => s.trim()).filter(Boolean),
+        network: o.network,
+        bandwidth: o.bandwidth,
+        latency: o.latency,
+        background: o.background,
+        policyParams: o.param,
+        migrateCall: o.migrateCall,
+        migrateAt: o.migrateAt,
+        repeat: o.repeat,
+        nativeRuns: o.nativeRuns,
+        pinCpu: o.pinCpu,
+        timeoutMs: o.timeout * 1000,
+      };
+      const v = await validate({
+        ...options,
+        keep: o.keep,
+        echo: o.showOutput,
+        onStep: o.json || o.quiet || !process.stderr.isTTY ? undefined : (what) => process.stderr.write(`ampom validate: ${what}\n`),
+      });
+      if (o.json) {
+        const provenance = resultProvenance(options, "wasm");
+        const one = (r: PolicyValidation) => ({ ...v, results: undefined, ...r, provenance });
+        const out = v.results.length === 1 ? one(v.results[0]) : v.results.map(one);
+        process.stdout.write(JSON.stringify(out) + "\n");
+      } else {
+        process.stdout.write(describe(v) + "\n");
+      }
+    });
+}

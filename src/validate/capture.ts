@@ -1,0 +1,22 @@
+// The one place `ampom validate` captures a program's trace: `ampom trace capture`
+// (valgrind's lackey into the importer) through scripts/capture-trace.sh, which installs
+// valgrind first when it is missing (CI starts without it). The script, rather than
+// src/trace/capture.ts in this process, because the validation library's settings reach
+// the traced program through the environment of a child process.
+import { join } from "node:path";
+import { packageRoot } from "./native.js";
+import { runProgram, type RunOutcome } from "./runner.js";
+
+/** Captures `command` (its environment extended by `env`, which reaches the traced
+ * program through valgrind) into the amt file `out`; returns what the validation
+ * library, loaded into the traced program, reported in `report`. */
+export async function captureTrace(
+  command: string[],
+  env: Record<string, string>,
+  out: string,
+  report: string,
+  timeoutMs: number,
+): Promise<RunOutcome> {
+  const script = join(packageRoot, "scripts", "capture-trace.sh");
+  return runProgram(["bash", script, "-q", "-o", out, "--", ...command], env, report, "the traced run (valgrind lackey)", timeoutMs);
+}

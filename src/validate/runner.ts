@@ -1,0 +1,225 @@
+// Running the program under libampom-validate.so, in one of its modes, and reading what
+// it reports (one JSON object written at exit; see native/validate/preload.c).
+import { spawn } from "node:child_process";
+import { accessSync, constants, closeSync, mkdtempSync, openSync, readFileSync, readSync, realpathSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, isAbsolute, join, resolve } from "node:path";
+import type { NetworkPreset } from "../network/presets.js";
+import type { NativeParts } from "./native.js";
+
+/** What the library writes at exit (the fields a mode does not produce are absent). */
+export interface LibraryReport {
+  mode: "native" | "capture" | "migrate";
+  error: string | null;
+  /** from the library's start (after its own set-up) to the program's exit */
+  window: { wallNs: number; cpuNs: number };
+  scheduling: { cpu: number };
+  calls: Record<string, number>;
+  trigger?: { function: string; index: number; fired: boolean; atNs: number };
+  marker?: string;
+  /** capture: the ranges a migration would move, as hexadecimal [start, end) */
+  ranges?: Array<[string, string]>;
+  /** native: [call index, ns since the start] samples of each counted function */
+  logs?: Record<string, Array<[number, number]>>;
+  calibration?: {
+    pages: number;
+    faultOverheadNs: number;
+    unseenNs: number;
+    unseenFirstUseNs: number;
+    zeroFillNs: number;
+    firstUseNs: number;
+    touchNs: number;
+    delayNs: number;
+  };
+  migration?: { atNs: number; harnessNs: number; freezeNs: number; ranges: number; registeredPages: number; homePages: number };
+  real?: {
+    remoteFaults: number;
+    zeroFills: number;
+    latePrefetches: number;
+    prefetchedPages: number;
+    usefulPrefetches: number;
+    firstUseFaults: number;
+    refaults: number;
+    lateLandings: number;
+    requests: number;
+    faultStallNs: number;
+    lateStallNs: number;
+    firstUseStallNs: number;
+    zeroFillStallNs: number;
+    modelDelayNs: number;
+    serviceNs: number;
+    remoteWallNs: number;
+    remoteCpuNs: number;
+    offCpuNs: number;
+    /** the handler's execution clock after the freeze (wall less its stall accounting) */
+    execNs: number;
+    demandEvents: number;
+  };
+}
+
+export type LibraryMode = "native" | "capture" | "migrate";
+
+/** How the library is told what to do: the variables preload.c reads. */
+export interface LibrarySettings {
+  mode: LibraryMode;
+  /** the N-th call of `call` is the migration point */
+  call?: string;
+  index?: number;
+  /** migrate mode */
+  network?: NetworkPreset & { background: number };
+  policy?: string;
+  policyParams?: number[];
+  historyLength?: number;
+  cpu?: number;
+}
+
+export function libraryEnv(parts: NativeParts, exe: string, out: string, s: LibrarySettings): Record<string, string> {
+  const env: Record<string, string> = {
+    LD_PRELOAD: parts.library,
+    AMPOM_VALIDATE_MODE: s.mode,
+    AMPOM_VALIDATE_EXE: exe,
+    AMPOM_VALIDATE_OUT: out,
+  };
+  if (s.call !== undefined) env.AMPOM_VALIDATE_CALL = s.call;
+  if (s.index !== undefined) env.AMPOM_VALIDATE_INDEX = String(s.index);
+  if (s.cpu !== undefined) env.AMPOM_VALIDATE_CPU = String(s.cpu);
+  if (s.mode === "migrate") {
+    const n = s.network!;
+    env.AMPOM_VALIDATE_HOME = parts.home;
+    env.AMPOM_VALIDATE_NET = [
+      n.bandwidthBps, n.latencyNs, n.pageHeaderBytes, n.requestHeaderBytes, n.requestBytesPerPage,
+      n.serviceNs, n.contextBytes, n.background, n.backgroundPacketBytes,
+    ].map(String).join(" ");
+    env.AMPOM_VALIDATE_POLICY = s.policy ?? "none";
+    if (s.policyParams?.length) env.AMPOM_VALIDATE_PARAMS = s.policyParams.join(" ");
+    if (s.historyLength !== undefined) env.AMPOM_VALIDATE_HISTORY = String(s.historyLength);
+  }
+  return env;
+}
+
+/** The program as an absolute, symlink-free path (what /proc/self/exe shows), found on
+ * PATH like a shell would; refused unless it is an executable ELF file (LD_PRELOAD acts
+ * on dynamically linked ELF programs only; give a script's interpreter as PROGRAM). */
+export function resolveProgram(program: string): string {
+  let found: string | undefined;
+  if (program.includes("/")) found = resolve(program);
+  else {
+    for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+      const candidate = join(dir || ".", program);
+      try {
+        accessSync(candidate, constants.X_OK);
+        if (statSync(candidate).isFile()) {
+          found = isAbsolute(candidate) ? candidate : resolve(candidate);
+          break;
+        }
+      } catch {
+        // not here
+      }
+    }
+  }
+  if (!found) throw new Error(`program "${program}": not found on PATH`);
+  let real: string;
+  try {
+    real = realpathSync(found);
+    accessSync(real, constants.X_OK);
+  } catch {
+    throw new Error(`program "${program}": ${found} is missing or not executable`);
+  }
+  const fd = openSync(real, "r");
+  const head = Buffer.alloc(4);
+  try {
+    readSync(fd, head, 0, 4, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (head.toString("latin1") !== "\x7fELF") {
+    throw new Error(`program "${program}": ${real} is not an ELF executable (for a script, give its interpreter as PROGRAM)`);
+  }
+  return real;
+}
+
+export interface RunOutcome {
+  report: LibraryReport;
+  stdout: string;
+  stderr: string;
+}
+
+const TAIL = 4096;
+
+function tail(s: string): string {
+  const t = s.length > TAIL ? s.slice(-TAIL) : s;
+  return t.trim().split("\n").slice(-3).join(" | ");
+}
+
+/** Runs `argv` with `env` added, in its own process group (killed whole on timeout), and
+ * reads the report the library leaves in `out`. */
+export async function runProgram(
+  argv: string[],
+  env: Record<string, string>,
+  out: string,
+  what: string,
+  timeoutMs: number,
+  echo = false,
+): Promise<RunOutcome> {
+  rmSync(out, { force: true });
+  const child = spawn(argv[0], argv.slice(1), {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (b: Buffer) => {
+    stdout = (stdout + b.toString()).slice(-64 * TAIL);
+    if (echo) process.stderr.write(b);
+  });
+  child.stderr.on("data", (b: Buffer) => {
+    stderr = (stderr + b.toString()).slice(-64 * TAIL);
+    if (echo) process.stderr.write(b);
+  });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }, timeoutMs);
+  const { code, signal, spawnError } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError?: Error }>((done) => {
+    child.on("error", (e) => done({ code: null, signal: null, spawnError: e }));
+    child.on("close", (c, s) => done({ code: c, signal: s }));
+  });
+  clearTimeout(timer);
+  // a home server left behind by a killed run goes with its process group
+  try {
+    process.kill(-child.pid!, "SIGKILL");
+  } catch {
+    // the group is empty
+  }
+  if (spawnError) throw new Error(`${what}: cannot start ${argv[0]}: ${spawnError.message}`);
+  if (timedOut) throw new Error(`${what}: did not finish within ${Math.round(timeoutMs / 1000)} s (killed; raise --timeout)`);
+  if (code !== 0) {
+    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    throw new Error(`${what}: ${argv.join(" ")} ${how}${stderr.trim() ? `: ${tail(stderr)}` : ""}`);
+  }
+  let text: string;
+  try {
+    text = readFileSync(out, "utf8");
+  } catch {
+    throw new Error(`${what}: the program ran but the validation library reported nothing (is ${argv[0]} statically linked, or did it end with _exit?)`);
+  }
+  let report: LibraryReport;
+  try {
+    report = JSON.parse(text) as LibraryReport;
+  } catch {
+    throw new Error(`${what}: the validation library's report ${out} is not valid JSON`);
+  }
+  if (report.error) throw new Error(`${what}: ${report.error}`);
+  return { report, stdout, stderr };
+}
+
+/** A private scratch directory, removed by the caller. */
+export function scratchDir(): string {
+  return mkdtempSync(join(tmpdir(), "ampom-validate-"));
+}

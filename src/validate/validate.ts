@@ -1,0 +1,341 @@
+// `ampom validate`: a real lightweight migration of a program on this machine
+// (userfaultfd; native/validate) beside the simulator's run of the same program's
+// trace, with the same network, policy and migration point.
+//
+//  1. native runs (no migration): the program's time, and when its counted libc calls
+//     happen; the migration point is the N-th call of one function, which happens at the
+//     same place of the program in every run, under valgrind too;
+//  2. the capture: the same program under valgrind's lackey, the library marking its
+//     start, the migration point and its end on reserved pages (trace-view.ts);
+//  3. real runs per policy: the library migrates at that call, serves the faults from
+//     the home server with the link model's delays, and counts;
+//  4. the simulation of the captured trace, migrating at the marked record, its CPU time
+//     per access taken from the native runs (time after the migration point over the
+//     accesses after it), its local fault costs from the real run's own calibration.
+import { join } from "node:path";
+import { mkdirSync, rmSync } from "node:fs";
+import { policies, policyParamVector } from "../policies/registry.js";
+import { resolveOptions, type RunOptions, type Scenario } from "../sim/options.js";
+import { runScenario } from "../sim/simulate.js";
+import type { Metrics } from "../sim/metrics.js";
+import { captureTrace } from "./capture.js";
+import { nativeParts, userfaultfdAvailability, type NativeParts } from "./native.js";
+import { libraryEnv, resolveProgram, runProgram, scratchDir, type LibraryReport, type LibrarySettings } from "./runner.js";
+import { validationTrace, type ValidationTrace } from "./trace-view.js";
+
+/** Policies the real handler implements (native/validate/policy.c). */
+export const VALIDATED_POLICIES = ["none", "ampom"];
+
+/** Functions the library counts; the migration point is the N-th call of one of them. */
+export const COUNTED_CALLS = [
+  "malloc", "calloc", "realloc", "free", "read", "write", "fread", "fwrite", "fputs", "puts", "fgets",
+  "clock_gettime", "gettimeofday", "time", "clock", "rand", "random", "ampom_validate_point",
+];
+
+export interface ValidateOptions {
+  /** PROGRAM and its arguments */
+  command: string[];
+  policies?: string[];
+  network?: string;
+  bandwidth?: string | number;
+  latency?: string | number;
+  background?: number;
+  policyParams?: Record<string, number>;
+  core?: "wasm" | "reference";
+  /** "FUNC" or "FUNC:N"; by default the counted call nearest to `migrateAt` of the run */
+  migrateCall?: string;
+  /** fraction of the native run's time the automatic migration point aims at */
+  migrateAt?: number;
+  /** real migrations per policy (the median by runtime is reported) */
+  repeat?: number;
+  /** native runs (the median time is used) */
+  nativeRuns?: number;
+  /** CPU the program, its handler and home are pinned to (default: the last one) */
+  pinCpu?: number;
+  /** per program run, ms (the capture gets 20 times as long) */
+  timeoutMs?: number;
+  /** keep the trace and reports in this directory */
+  keep?: string;
+  /** the program's own output goes to stderr */
+  echo?: boolean;
+  onStep?: (what: string) => void;
+}
+
+/** The four figures the issue asks for, and the ones that explain them. */
+export interface SideFigures {
+  remoteFaults: number;
+  /** from the migration decision to the end of the run (freeze included), ns */
+  runtimeNs: number;
+  /** time after the freeze beyond the program's own work (the native run's time over the
+   * same span; the simulator's CPU time per access is that time over the accesses), ns */
+  stallNs: number;
+  prefetchedPages: number;
+  usefulPrefetches: number;
+  latePrefetches: number;
+  zeroFills: number;
+  freezeNs: number;
+}
+
+export interface PolicyValidation {
+  policy: string;
+  real: SideFigures & {
+    /** first uses of prefetched pages (a local fault each in the real run) */
+    firstUseFaults: number;
+    /** pages whose reply reached the handler after the link model's arrival time */
+    lateLandings: number;
+    /** set-up work at the migration point (copying home, registering), left out of runtimeNs */
+    harnessNs: number;
+    homePages: number;
+    /** time off the CPU after the freeze (the part of the stall the thread slept) */
+    offCpuNs: number;
+    /** the handler's execution clock after the freeze, on which ampom's paging rate is
+     * measured; the simulation's is the native time over the span (native.postMigrationNs) */
+    execNs: number;
+    demandEvents: number;
+  };
+  simulated: SideFigures;
+  /** (simulated - real) / real, percent; null where real is 0 */
+  errorPercent: Record<"remoteFaults" | "runtimeNs" | "stallNs" | "prefetchedPages", number | null>;
+  /** what a fault costs in the real run beyond the modelled network, measured before it */
+  calibration: NonNullable<LibraryReport["calibration"]>;
+  /** every real run: its runtime and remote faults, and the simulated runtime for it */
+  repeats: Array<{ realRuntimeNs: number; realFaults: number; simulatedRuntimeNs: number }>;
+}
+
+export interface Validation {
+  program: string;
+  args: string[];
+  network: { name: string; bandwidthBps: number; latencyNs: number; background: number };
+  migration: { call: string; index: number; nativeAtNs: number; atFraction: number };
+  native: { runs: number; runtimeNs: number; postMigrationNs: number; cpuNsPerAccess: number };
+  trace: { records: number; keptRecords: number; migrateAtRecord: number; postAccesses: number; homePages: number; pagesAfter: number };
+  /** the CPU the program, its handler and home ran on */
+  pinnedCpu: number;
+  results: PolicyValidation[];
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)];
+}
+
+function errorPercent(sim: number, real: number): number | null {
+  return real === 0 ? (sim === 0 ? 0 : null) : Math.round(((sim - real) / real) * 10000) / 100;
+}
+
+/** The counted call whose time in the native run is nearest `fraction` of the run,
+ * among those in its middle 90% (a migration in the first or last 5% compares little). */
+export function chooseMigrationCall(report: LibraryReport, fraction: number): { call: string; index: number; atNs: number } {
+  const total = report.window.wallNs;
+  const target = fraction * total;
+  let best: { call: string; index: number; atNs: number } | undefined;
+  for (const [call, samples] of Object.entries(report.logs ?? {})) {
+    for (const [index, t] of samples) {
+      if (t < 0.05 * total || t > 0.95 * total) continue;
+      if (!best || Math.abs(t - target) < Math.abs(best.atNs - target)) best = { call, index, atNs: t };
+    }
+  }
+  if (!best) {
+    const counted = Object.entries(report.calls).filter(([, n]) => n > 0).map(([f, n]) => `${f} ${n}`).join(", ") || "none";
+    throw new Error(
+      `the program makes no counted call between 5% and 95% of its run (calls: ${counted}); ` +
+        `give --migrate-call FUNC:N, or call ampom_validate_point() where it should migrate`,
+    );
+  }
+  return best;
+}
+
+function parseCall(spec: string): { call: string; index?: number } {
+  const m = /^([A-Za-z_]\w*)(?::(\d+))?$/.exec(spec);
+  if (!m || !COUNTED_CALLS.includes(m[1])) {
+    throw new Error(`option --migrate-call: "${spec}" is not FUNC or FUNC:N with FUNC one of ${COUNTED_CALLS.join(", ")}`);
+  }
+  if (m[2] !== undefined && Number(m[2]) < 1) throw new Error(`option --migrate-call: the call index must be at least 1, got ${m[2]}`);
+  return { call: m[1], index: m[2] === undefined ? undefined : Number(m[2]) };
+}
+
+function scenarioFor(o: ValidateOptions, policy: string, extra: Partial<RunOptions>): Scenario {
+  return resolveOptions({
+    workload: "validation",
+    mechanism: "lightweight",
+    policy,
+    network: o.network,
+    bandwidth: o.bandwidth,
+    latency: o.latency,
+    background: o.background,
+    policyParams: o.policyParams ?? {},
+    core: o.core,
+    // the home server sends on one FIFO stream (native/validate/home.c)
+    link: "fifo",
+    // the real run keeps no page of the moved ranges: code, stack and file-backed data
+    // (what AMPoM's eager pages stand for) are not moved at all and are not in the view
+    eagerPages: 0,
+    baselines: false,
+    ...extra,
+  });
+}
+
+function figuresOf(m: Metrics): SideFigures {
+  return {
+    remoteFaults: m.remoteFaults,
+    runtimeNs: m.runtimeNs,
+    stallNs: m.stallNs,
+    prefetchedPages: m.prefetchedPages,
+    usefulPrefetches: m.usefulPrefetches,
+    latePrefetches: m.latePrefetches,
+    zeroFills: m.zeroFills,
+    freezeNs: m.freezeNs,
+  };
+}
+
+/** Runs the whole validation; throws with a one-line message on any failure. */
+export async function validate(o: ValidateOptions): Promise<Validation> {
+  const step = o.onStep ?? (() => {});
+  const wanted = o.policies?.length ? o.policies : ["none"];
+  for (const p of wanted) {
+    if (!VALIDATED_POLICIES.includes(p)) throw new Error(`policy "${p}": the real handler runs ${VALIDATED_POLICIES.join(" and ")} only`);
+  }
+  if (!o.command.length) throw new Error("no program given: ampom validate [options] -- PROGRAM [ARGS...]");
+  // the network as the simulator resolves it (checks the options too)
+  const base = scenarioFor(o, wanted[0], {});
+  const parts: NativeParts = nativeParts();
+  const uffd = userfaultfdAvailability();
+  if (!uffd.ok) throw new Error(`a real migration cannot run here: ${uffd.reason}`);
+  const exe = resolveProgram(o.command[0]);
+  const argv = [exe, ...o.command.slice(1)];
+  const timeout = o.timeoutMs ?? 600_000;
+  const cpu = o.pinCpu ?? (await import("node:os")).availableParallelism() - 1;
+  const dir = o.keep ?? scratchDir();
+  if (o.keep) mkdirSync(o.keep, { recursive: true });
+  const report = (name: string) => join(dir, `${name}.json`);
+  const run = (what: string, s: LibrarySettings, name: string) =>
+    runProgram(argv, libraryEnv(parts, exe, report(name), s), report(name), what, timeout, o.echo);
+  try {
+    // 1. native runs: the migration point, then the program's own time
+    let call: string;
+    let index: number;
+    const spec = o.migrateCall ? parseCall(o.migrateCall) : undefined;
+    if (spec?.index !== undefined) {
+      call = spec.call;
+      index = spec.index;
+    } else {
+      step("native run: choosing the migration point");
+      const first = (await run("the native run", { mode: "native", cpu }, "native-0")).report;
+      if (spec) {
+        const n = first.calls[spec.call] ?? 0;
+        if (n === 0) throw new Error(`option --migrate-call: the program never calls ${spec.call}`);
+        call = spec.call;
+        index = Math.max(1, Math.round((o.migrateAt ?? 0.5) * n));
+      } else {
+        ({ call, index } = chooseMigrationCall(first, o.migrateAt ?? 0.5));
+      }
+    }
+    const natives: LibraryReport[] = [];
+    for (let i = 0; i < (o.nativeRuns ?? 3); i++) {
+      step(`native run ${i + 1}: timing`);
+      const r = (await run("the native run", { mode: "native", cpu, call, index }, `native-${i + 1}`)).report;
+      if (!r.trigger?.fired) throw new Error(`the program calls ${call} only ${r.calls[call] ?? 0} times, never the ${index}th: no migration point`);
+      natives.push(r);
+    }
+    const calls = natives[0].calls[call];
+    for (const r of natives) {
+      if (r.calls[call] !== calls) throw new Error(`the program called ${call} ${calls} times in one native run and ${r.calls[call]} in another: the call is no fixed migration point`);
+    }
+    const nativeAt = median(natives.map((r) => r.trigger!.atNs));
+    const nativeRuntime = median(natives.map((r) => r.window.wallNs));
+    const postMigration = median(natives.map((r) => r.window.wallNs - r.trigger!.atNs));
+
+    // 2. the capture
+    step("capture under valgrind (lackey)");
+    const amt = join(dir, "trace.amt");
+    const captured = await captureTrace(argv, libraryEnv(parts, exe, report("capture"), { mode: "capture", call, index }), amt, report("capture"), 20 * timeout);
+    const cap = captured.report;
+    if (!cap.trigger?.fired) throw new Error(`under valgrind the program never made its ${index}th ${call} call: no migration point in the trace`);
+    if (cap.calls[call] !== calls) {
+      throw new Error(`the program calls ${call} ${calls} times natively but ${cap.calls[call]} times under valgrind: the migration point cannot be aligned; choose another call with --migrate-call`);
+    }
+    const trace: ValidationTrace = validationTrace(amt, cap, `${o.command[0]} (captured)`);
+    if (trace.postAccesses === 0) throw new Error("the trace shows no memory access after the migration point");
+    const cpuNsPerAccess = postMigration / trace.postAccesses;
+
+    // 3 and 4: per policy, real migrations and the simulation beside each
+    const results: PolicyValidation[] = [];
+    for (const policy of wanted) {
+      const info = policies[policy];
+      const runs: Array<{ r: LibraryReport; sim: Metrics }> = [];
+      for (let i = 0; i < (o.repeat ?? 1); i++) {
+        step(`real migration with ${policy}${(o.repeat ?? 1) > 1 ? ` (${i + 1})` : ""}`);
+        const settings: LibrarySettings = {
+          mode: "migrate", cpu, call, index, policy,
+          network: { ...base.network, background: base.background },
+          policyParams: policyParamVector(info, o.policyParams ?? {}),
+          historyLength: base.historyLength,
+        };
+        const r = (await run(`the real migration (${policy})`, settings, `migrate-${policy}-${i}`)).report;
+        if (!r.migration || !r.real || !r.calibration) throw new Error(`the real migration (${policy}) did not migrate`);
+        const s = scenarioFor(o, policy, {
+          cpuNsPerAccess,
+          migrateAtRecord: trace.migrateAtRecord,
+          faultTrap: Math.max(0, r.calibration.faultOverheadNs),
+          zeroFill: Math.max(0, r.calibration.zeroFillNs),
+        });
+        step(`simulation with ${policy}`);
+        runs.push({ r, sim: await runScenario(s, trace.workload) });
+      }
+      const realRuntime = (r: LibraryReport) => r.window.wallNs - r.migration!.atNs - r.migration!.harnessNs;
+      const order = [...runs].sort((a, b) => realRuntime(a.r) - realRuntime(b.r));
+      const { r, sim } = order[Math.floor((order.length - 1) / 2)];
+      const x = r.real!;
+      const real = {
+        remoteFaults: x.remoteFaults,
+        runtimeNs: realRuntime(r),
+        stallNs: realRuntime(r) - r.migration!.freezeNs - postMigration,
+        prefetchedPages: x.prefetchedPages,
+        usefulPrefetches: x.usefulPrefetches,
+        latePrefetches: x.latePrefetches,
+        zeroFills: x.zeroFills,
+        freezeNs: r.migration!.freezeNs,
+        firstUseFaults: x.firstUseFaults,
+        lateLandings: x.lateLandings,
+        harnessNs: r.migration!.harnessNs,
+        homePages: r.migration!.homePages,
+        offCpuNs: x.offCpuNs,
+        execNs: x.execNs,
+        demandEvents: x.demandEvents,
+      };
+      const simulated = figuresOf(sim);
+      results.push({
+        policy,
+        real,
+        simulated,
+        errorPercent: {
+          remoteFaults: errorPercent(simulated.remoteFaults, real.remoteFaults),
+          runtimeNs: errorPercent(simulated.runtimeNs, real.runtimeNs),
+          stallNs: errorPercent(simulated.stallNs, real.stallNs),
+          prefetchedPages: errorPercent(simulated.prefetchedPages, real.prefetchedPages),
+        },
+        calibration: r.calibration!,
+        repeats: runs.map(({ r: q, sim: m }) => ({ realRuntimeNs: realRuntime(q), realFaults: q.real!.remoteFaults, simulatedRuntimeNs: m.runtimeNs })),
+      });
+    }
+    return {
+      program: o.command[0],
+      args: o.command.slice(1),
+      network: { name: base.network.name, bandwidthBps: base.network.bandwidthBps, latencyNs: base.network.latencyNs, background: base.background },
+      migration: { call, index, nativeAtNs: nativeAt, atFraction: Math.round((nativeAt / nativeRuntime) * 1000) / 1000 },
+      native: { runs: natives.length, runtimeNs: nativeRuntime, postMigrationNs: postMigration, cpuNsPerAccess },
+      trace: {
+        records: trace.records,
+        keptRecords: trace.keptRecords,
+        migrateAtRecord: trace.migrateAtRecord,
+        postAccesses: trace.postAccesses,
+        homePages: trace.homePages,
+        pagesAfter: trace.pagesAfter,
+      },
+      pinnedCpu: cpu,
+      results,
+    };
+  } finally {
+    if (!o.keep) rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,39 @@
+// The run options `ampom validate` added: an exact migration record, and overrides of
+// the preset's local fault costs.
+import { describe, expect, it } from "vitest";
+import { resolveOptions } from "../../src/sim/options.js";
+import { simulate } from "../../src/sim/simulate.js";
+import { openWorkload } from "../../src/workloads/index.js";
+
+const base = { workload: "random", memory: "1MiB", policy: "none", baselines: false } as const;
+
+describe("migrateAtRecord", () => {
+  it("migrates before exactly that record: the same run as the fraction that lands there", async () => {
+    const w = await openWorkload("random", { memoryBytes: 1 << 20, pageSize: 4096, seed: 1, workingSet: 1 });
+    const record = Math.floor(0.25 * w.records);
+    const byFraction = await simulate({ ...base, migrateAt: 0.25 });
+    const byRecord = await simulate({ ...base, migrateAt: 0.9, migrateAtRecord: record });
+    expect(byRecord).toEqual(byFraction);
+    const later = await simulate({ ...base, migrateAtRecord: record + Math.floor(w.records / 4) });
+    expect(later.remoteFaults).not.toBe(byRecord.remoteFaults);
+  });
+
+  it("refuses a record past the workload's end and a second trigger", async () => {
+    await expect(simulate({ ...base, migrateAtRecord: 1e9 })).rejects.toThrow(/migrateAtRecord \(--migrate-at-record\): 1000000000 is past the \d+ records/);
+    expect(() => resolveOptions({ ...base, migrateAtRecord: 5, migrateAtTime: "1ms" })).toThrow(/name two migration points/);
+    expect(() => resolveOptions({ ...base, migrateAtRecord: 1.5 })).toThrow(/option migrateAtRecord \(--migrate-at-record\)/);
+  });
+});
+
+describe("faultTrap and zeroFill", () => {
+  it("override the preset's local costs, and every remote fault pays the trap", async () => {
+    const s = resolveOptions({ ...base, faultTrap: "30us", zeroFill: "7us" });
+    expect(s.network.faultTrapNs).toBe(30_000);
+    expect(s.network.zeroFillNs).toBe(7_000);
+    const plain = await simulate({ ...base });
+    const slow = await simulate({ ...base, faultTrap: "30us" });
+    expect(slow.remoteFaults).toBe(plain.remoteFaults);
+    expect(slow.faultStallNs - plain.faultStallNs).toBe(plain.remoteFaults * (30_000 - resolveOptions(base).network.faultTrapNs));
+    expect(() => resolveOptions({ ...base, faultTrap: "soon" })).toThrow(/faultTrap/);
+  });
+});
