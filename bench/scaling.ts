@@ -24,7 +24,8 @@ interface RowSpec {
   /** what the row varies, for the table */
   label: string;
   workload: string;
-  memory: string;
+  /** a generated workload's data size (a trace's footprint is its own) */
+  memory?: string;
   /** the address space as the table shows it (default: memory) */
   space?: string;
   /** records wanted: the workload's passes are chosen to come closest */
@@ -133,7 +134,7 @@ export function formatScaling(rows: RowResult[]): string {
     rows.map((r) => [
       r.label,
       r.workload.includes("/") ? r.workload.split("/").pop()! : r.workload,
-      r.space ?? r.memory,
+      r.space ?? r.memory ?? "",
       String(r.pages),
       String(r.records),
       r.seconds.toFixed(2),
@@ -175,7 +176,7 @@ if (values.row) {
   const dir = mkdtempSync(join(tmpdir(), "ampom-scaling-"));
   try {
     const amt = await sparseTrace(dir, 16, 4096, 2_000_000);
-    specs.push({ label: "sparse 47-bit", workload: amt, memory: "256MiB", space: "2^47 B, 256 MiB touched", core });
+    specs.push({ label: "sparse 47-bit", workload: amt, space: "2^47 B, 256 MiB touched", core });
     const rows: RowResult[] = [];
     for (const s of specs) {
       const r = childRow(s);

@@ -2,7 +2,7 @@
 // remote fault, and on the first use of a batch's trigger page, it scores the spatial
 // locality of the demand-event history around the newest event, sizes the window from
 // that score, the paging rate and the network delay, and asks for the next batch along
-// the detected stride. The formulas are written out in the README ("ampom"); the
+// the detected stride. The formulas are written out in docs/model.md ("AMPoM, as reconstructed here"); the
 // reference twin is src/core/reference-policies/ampom.ts.
 import { scratch, histPages, states } from "../arena";
 import { F_TRIGGER, ST_HOME, ST_MASK, C_POLICY_SCORE, C_POLICY_WINDOW } from "../layout";

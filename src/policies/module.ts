@@ -3,8 +3,8 @@
 // `simulate({ policy: myPolicy })`. The core stops at each hook (STOP_POLICY, or the
 // fault stop) and the host calls the module with a PolicyContext: what the destination
 // node knows at that moment, over the core's own tables (src/core/page-services.ts, the
-// same reads the built-in reference policies make). The README's "Writing your own
-// policy" shows an example and how to port one into both cores for speed.
+// same reads the built-in reference policies make). docs/policies.md shows an example
+// and how to port one into both cores for speed.
 import { existsSync } from "node:fs";
 import { basename, extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";

@@ -76,7 +76,7 @@ export function registerCluster(program: Command): void {
   program
     .command("cluster")
     .description("simulate a multi-node scenario file: processes, migration triggers, a load balancer, flows")
-    .argument("<scenario>", "scenario JSON file (see README, 'Scenario files')")
+    .argument("<scenario>", "scenario JSON file (see docs/cli.md, 'Scenario files')")
     .option("--json", "print the result as one JSON object, with its provenance (tool version, commit, Node, core, scenario)")
     .option("-q, --quiet", "nothing on standard error (cluster prints no progress; its results still go to standard output)")
     .option(...EVENTS_OPTION)

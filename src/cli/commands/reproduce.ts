@@ -47,7 +47,7 @@ export function registerReproduce(program: Command): void {
       `
 Writes into --out: report.html (self-contained: open it in any browser, offline),
 results.json (every number), headline.csv, extended.csv, busy.csv and one SVG
-per figure. The default size is the paper's, 256MiB, and takes about five minutes
+per figure. The default size is the paper's, 256MiB, and takes about two minutes
 on a 2-core machine (HPCC's kernels at that size are hundreds of millions of page
 records each); --size 16MiB gives a quick look in seconds.
 

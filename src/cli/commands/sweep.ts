@@ -28,7 +28,7 @@ export function registerSweep(program: Command): void {
       "after",
       `
 Run keys are a hash of each run's resolved options; running the same command again
-skips every run the results file holds. See "Sweeps at scale" in the README.
+skips every run the results file holds. See docs/scale.md.
 
 Examples:
   ampom sweep sweep.json --out results.jsonl
