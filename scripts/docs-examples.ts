@@ -160,7 +160,7 @@ export async function runExample(e: DocExample, scratch?: string): Promise<Shown
   if (e.file) return { text: readFileSync(join(ROOT, e.file), "utf8").replace(/\n$/, ""), code: 0 };
   const cwd = e.inRepo ? ROOT : (scratch ?? scratchFolder());
   const [cmd, ...args] = argvOf(e.command!);
-  let { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number }>((done, fail) => {
+  const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number }>((done, fail) => {
     const child = spawn(cmd, args, {
       cwd,
       // no colour, no terminal: what a pipe or a file gets
@@ -174,6 +174,8 @@ export async function runExample(e: DocExample, scratch?: string): Promise<Shown
     child.on("error", fail);
     child.on("close", (c) => done({ stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8"), code: c ?? -1 }));
   });
+  /** the file the example shows after its output (DocExample.head) */
+  let head = "";
   try {
     if (code !== (e.exitCode ?? 0)) {
       throw new Error(`docs example ${e.id}: \`${e.command}\` exited ${code}, expected ${e.exitCode ?? 0}\n${stderr}`);
@@ -181,12 +183,12 @@ export async function runExample(e: DocExample, scratch?: string): Promise<Shown
     e.after?.(cwd);
     if (e.head) {
       const shown = readFileSync(join(cwd, e.head.file), "utf8").split("\n").slice(0, e.head.lines);
-      stdout += `$ head -n ${e.head.lines} ${e.head.file}\n${shown.join("\n")}\n`;
+      head = `$ head -n ${e.head.lines} ${e.head.file}\n${shown.join("\n")}\n`;
     }
   } finally {
     if (!scratch && !e.inRepo) rmSync(cwd, { recursive: true, force: true });
   }
-  let lines = (e.stderr ? stdout + stderr : stdout).replace(/\n+$/, "").split("\n");
+  let lines = ((e.stderr ? stdout + stderr : stdout) + head).replace(/\n+$/, "").split("\n");
   if (e.from) {
     const at = lines.findIndex((l) => e.from!.test(l));
     if (at < 0) throw new Error(`docs example ${e.id}: no line matches ${e.from}`);

@@ -17,11 +17,6 @@ import {
 
 /** The project's own policy, whose standing the evaluation reports. */
 export const OURS = "ampom-plus";
-/** Below this share of the demand runtime, the demand->oracle gap is noise: no gap-closed figure. */
-/** A gap under this share of demand's runtime has no meaningful share closed (the same
- * rule as the metrics' oracleGapClosed). */
-export const MIN_GAP = MIN_ORACLE_GAP;
-
 export interface EvalRun {
   workload: string;
   condition: string;
@@ -35,7 +30,7 @@ export interface EvalRun {
   usefulPushes: number;
   /** pages moved that the process never used: prefetched-but-unused plus pushed-but-unused */
   unusedPages: number;
-  /** (demand - runtime) / (demand - oracle) of the same scenario; undefined when that gap is under MIN_GAP */
+  /** (demand - runtime) / (demand - oracle) of the same scenario; undefined when that gap is under MIN_ORACLE_GAP (the metrics' oracleGapClosed rule) */
   gapClosed?: number;
 }
 
@@ -58,7 +53,7 @@ export interface WorkloadSummary {
   group: EvalWorkload["group"];
   /** scenarios (conditions x migration points) */
   scenarios: number;
-  /** of those, the ones whose demand->oracle gap is at least MIN_GAP of the demand runtime */
+  /** of those, the ones whose demand->oracle gap is at least MIN_ORACLE_GAP of the demand runtime */
   withGap: number;
   /** in configuration order */
   standings: ConfigStanding[];
@@ -176,7 +171,7 @@ export function addGapClosed(runs: EvalRun[]): void {
     const d = demand.get(scenarioKey(r));
     const b = oracle.get(scenarioKey(r));
     if (d === undefined || b === undefined) continue;
-    if (d - b >= MIN_GAP * d) r.gapClosed = (d - r.runtimeNs) / (d - b);
+    if (d - b >= MIN_ORACLE_GAP * d) r.gapClosed = (d - r.runtimeNs) / (d - b);
   }
 }
 

@@ -6,7 +6,8 @@
 // calibration is run again.
 import { describe, expect, it } from "vitest";
 import { createCore, releaseCore } from "../../src/core/index.js";
-import { autoScanInterval, resolveOptions } from "../../src/sim/options.js";
+import { resolveOptions } from "../../src/sim/options.js";
+import { processSetup } from "../../src/sim/simulate.js";
 import { ProcessRun } from "../../src/sim/process.js";
 import { CALIBRATION } from "../../src/workloads/hpcc/cpu-calibration.js";
 import { BEFF_CPU_NS, ERA_2008, TRACE_CPU_NS, kernelCpuNs } from "../../src/workloads/hpcc/cpu.js";
@@ -20,11 +21,9 @@ async function timedNs(kernel: string, cpu: "host" | "2008"): Promise<number> {
   const s = resolveOptions({ workload: kernel, memory: CALIBRATION.calibratedMemoryMiB * MiB, cpu, baselines: false });
   const w = workloads[kernel].create({ memoryBytes: s.memoryBytes, pageSize: s.pageSize, seed: s.seed, workingSet: 1 });
   const core = await createCore("wasm");
-  const proc = new ProcessRun({
-    id: 0, workload: w, core, home: 0, policyId: 0, policyParams: [], cpuNsPerAccess: s.cpuNsPerAccess,
-    faultTrapNs: 0, zeroFillNs: 0, historyLength: 32, chunkRecords: 1 << 16, migrateAtRecord: w.timed!.from,
-    scanIntervalNs: s.scanIntervalNs ?? autoScanInterval(w.pageCount),
-  });
+  // the scenario's process, with no fault costs: only the work at home is timed
+  const setup = processSetup(s, w, core, { id: 0, params: [] }, { id: 0, home: 0, migrateAtRecord: w.timed!.from });
+  const proc = new ProcessRun({ ...setup, faultTrapNs: 0, zeroFillNs: 0 });
   const server = { serve: () => { throw new Error("a request at home"); } };
   expect(proc.advance(Infinity, server)).toBe("migration-point");
   const start = proc.clock;

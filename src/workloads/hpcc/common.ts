@@ -411,10 +411,8 @@ export function* columnSweep(k: KernelStream, code: number, m: Dense, i0: number
 
 /** One column of columnSweep. */
 function emitColumnTile(k: KernelStream, code: number, m: Dense, i0: number, i1: number, j: number, perElement: number, flags: number): void {
-  const ps = m.pageSize;
-  const a0 = m.off + 8 * (i0 + j * m.ld);
-  const p0 = m.base + Math.floor(a0 / ps);
-  const p1 = m.base + Math.floor((a0 + 8 * (i1 - i0 - 1)) / ps);
+  const p0 = m.page(i0, j);
+  const p1 = m.page(i1 - 1, j);
   const gap = tileGap(perElement * (i1 - i0), p1 - p0 + 2);
   k.emit(code, gap, CODE);
   for (let p = p0; p <= p1; p++) k.emit(p, gap, flags);
