@@ -40,6 +40,9 @@ async function runsAlone(w: Workload, runs: ScenarioRun[]): Promise<Metrics[]> {
 }
 
 async function measure(label: string, file: string, sizes: BenchSizes): Promise<SharedRow> {
+  // each timed call gets the trace opened afresh, as a command does: what one call reads
+  // ahead for the oracle (kept per workload object) must not help the next
+  const fresh = async () => (await planCompare({ workload: file, mechanisms: ["lightweight"] })).workload;
   const plan = await planCompare({ workload: file, mechanisms: ["lightweight"] });
   const w = plan.workload;
   const runs = plan.runs;
@@ -50,11 +53,14 @@ async function measure(label: string, file: string, sizes: BenchSizes): Promise<
   if (sizes.repeats > 1) await runScenario(first, w);
   for (let r = 0; r < sizes.repeats; r++) {
     await settle();
-    const [one, m1] = await seconds(() => runScenario(first, w));
+    const w1 = await fresh();
+    const [one, m1] = await seconds(() => runScenario(first, w1));
     await settle();
-    const [shared, ms] = await seconds(() => runScenarios(w, runs));
+    const wk = await fresh();
+    const [shared, ms] = await seconds(() => runScenarios(wk, runs));
     await settle();
-    const [alone, ma] = await seconds(() => runsAlone(w, runs));
+    const wa = await fresh();
+    const [alone, ma] = await seconds(() => runsAlone(wa, runs));
     t.one.push(one);
     t.shared.push(shared);
     t.alone.push(alone);

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { pushOrders } from "../migration/push-orders/index.js";
+import { pushOrders, readsAhead, type PushOrderName } from "../migration/push-orders/index.js";
 import { policies } from "../policies/registry.js";
 import type { RunOptions } from "../sim/options.js";
 import type { SweepConfig } from "../sweep/config.js";
@@ -55,14 +55,14 @@ export function allConfigs(modules: string[] = []): EvalConfig[] {
     id: p.name,
     mechanism: "lightweight",
     policy: p.name,
-    clairvoyant: p.push === "oracle",
+    clairvoyant: p.push !== undefined && readsAhead(p.push),
   }));
-  const push: EvalConfig[] = Object.keys(pushOrders).map((order) => ({
+  const push: EvalConfig[] = (Object.keys(pushOrders) as PushOrderName[]).map((order) => ({
     id: `post-copy/${order}`,
     mechanism: "post-copy",
     policy: "none",
     pushOrder: order,
-    clairvoyant: order === "oracle",
+    clairvoyant: readsAhead(order),
   }));
   const own: EvalConfig[] = modules.map((path) => ({ id: path, mechanism: "lightweight", policy: path, clairvoyant: false }));
   return [...pull, ...push, ...own];

@@ -20,7 +20,7 @@ import { preflight } from "./preflight.js";
 import { ProcessRun } from "./process.js";
 import type { EventSink } from "./event-log.js";
 import { withEventFile } from "./event-file.js";
-import { policyRunner, processSetup, scenarioWorkload } from "./simulate.js";
+import { lookaheadFor, policyRunner, processSetup, scenarioWorkload } from "./simulate.js";
 
 const sizeLike = z.union([z.number().nonnegative(), z.string()]);
 const nodeRef = z.union([z.string().min(1), z.number().int().nonnegative()]);
@@ -251,19 +251,21 @@ async function runCluster(input: unknown, sinkOf?: (index: number, name: string,
     const policy = pushInfo(s.policy);
     const mechanism = mechanisms[s.mechanism];
     const fraction = fractionOf.get(i);
-    const proc = new ProcessRun(
-      processSetup(s, workload, await createCore(s.core), await policyRunner(s, workload), {
+    const push = pushFor(s.mechanism, policy, s.pushOrder);
+    const proc = new ProcessRun({
+      ...processSetup(s, workload, await createCore(s.core), await policyRunner(s, workload), {
         id: i,
         home,
         migrateAtRecord: fraction ? Math.floor(fraction.at * workload.records) : null,
       }),
-    );
+      lookahead: await lookaheadFor(push, s, workload),
+    });
     proc.sink = sinkOf?.(i, p.name, names);
     cluster.add(proc, {
       mechanism,
       eagerPages: s.eagerPages,
       params: mechanismParams(mechanism, s.mechanismParams),
-      push: pushFor(s.mechanism, policy, s.pushOrder),
+      push,
       dest: fraction?.to,
     });
     runs.push({ proc, s, home });

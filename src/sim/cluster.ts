@@ -154,6 +154,7 @@ export class Cluster {
       } else if (outcome === "done") {
         first.phase = "done";
         first.finishedAt = first.clock;
+        first.lookahead?.release();
         first.events?.record(first.clock, EVENT_DONE, -1);
         this.updateShares();
       }

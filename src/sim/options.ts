@@ -27,6 +27,11 @@ const MIN_SCAN_INTERVAL_NS = 1000;
 export function autoScanInterval(pages: number): number {
   return Math.max(MIN_SCAN_INTERVAL_NS, pages * AUTO_SCAN_NS_PER_PAGE);
 }
+
+/** The scan interval a scenario's process of `pages` pages runs with. */
+export function scanIntervalOf(s: Scenario, pages: number): number {
+  return s.scanIntervalNs ?? autoScanInterval(pages);
+}
 import { CPU_MODELS, TRACE_CPU_NS, kernelCpuNs, type CpuModel } from "../workloads/hpcc/cpu.js";
 import { workloads } from "../workloads/registry.js";
 

@@ -7,11 +7,13 @@ import {
   C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_FAULT_PAGE, HOOK_USE, HOOK_ARRIVAL, HOOK_SERVED,
 } from "../core/abi.js";
 import type { CoreViews, SimCore } from "../core/types.js";
+import { copyHomeState } from "../core/home-state.js";
 import type { NodeId } from "../network/network.js";
 import type { Workload } from "../workloads/types.js";
 import { emptyBytes, type BytesMoved } from "./bytes.js";
 import type { EventSink } from "./event-log.js";
 import type { ProcessEvents } from "./event-order.js";
+import type { Lookahead } from "./lookahead.js";
 import { FEED_WAIT, SharedRecords, type RecordFeed } from "./shared-records.js";
 
 export type Phase = "home" | "frozen" | "remote" | "done";
@@ -38,6 +40,9 @@ export interface ProcessSetup {
   hostPolicy?: (views: CoreViews) => HostPolicyHooks;
   /** record index at which the migration decision is taken, or null for none */
   migrateAtRecord: number | null;
+  /** the workload read ahead, for a push order that may (the oracle); the process
+   * releases it when it is done */
+  lookahead?: Lookahead;
 }
 
 /** The hooks of a policy run by the host, bound to its process's core views. Each may
@@ -61,6 +66,8 @@ export class ProcessRun {
   readonly core: SimCore;
   readonly views: CoreViews;
   readonly home: NodeId;
+  /** the workload read ahead (ProcessSetup.lookahead) */
+  readonly lookahead?: Lookahead;
   /** node the process runs on */
   node: NodeId;
   phase: Phase = "home";
@@ -68,6 +75,8 @@ export class ProcessRun {
   /** records handed to the core so far */
   fed = 0;
   migrateAtRecord: number | null;
+  /** called once, when the process reaches migrateAtRecord, before the decision */
+  atMigrationPoint?: (proc: ProcessRun) => void;
   decisionAt = NaN;
   /** when the process stopped running for the migration (pre-copy: late) */
   frozenAt = NaN;
@@ -90,6 +99,7 @@ export class ProcessRun {
     this.core = s.core;
     this.home = this.node = s.home;
     this.migrateAtRecord = s.migrateAtRecord;
+    this.lookahead = s.lookahead;
     this.chunkRecords = s.chunkRecords;
     const w = s.workload;
     if (w.regions.length > REGION_CAP) {
@@ -146,7 +156,11 @@ export class ProcessRun {
         let room = this.chunkRecords;
         if (this.migrateAtRecord !== null) {
           room = Math.min(room, this.migrateAtRecord - this.fed);
-          if (room <= 0) return "migration-point";
+          if (room <= 0) {
+            this.atMigrationPoint?.(this);
+            this.atMigrationPoint = undefined;
+            return "migration-point";
+          }
         }
         const n = this.feed.next(room);
         if (n === 0) return "done";
@@ -188,6 +202,17 @@ export class ProcessRun {
       default:
         throw new Error(`internal: unknown policy hook ${c[C_HOOK]}`);
     }
+  }
+
+  /** Takes over `leader`'s home phase: `leader` has just reached its migration point,
+   * this process (same workload, core kind, CPU and scan settings, migration record) has
+   * replayed nothing yet. Its feed must be woken at the leader's place in the stream. */
+  adoptHomePhase(leader: ProcessRun): void {
+    if (this.fed !== 0 || this.phase !== "home" || leader.migrateAtRecord !== this.migrateAtRecord || leader.fed !== this.migrateAtRecord) {
+      throw new Error(`internal: process ${this.id} cannot take over the home phase of process ${leader.id}`);
+    }
+    copyHomeState(leader.views, this.views, this.workload.pageCount);
+    this.fed = leader.fed;
   }
 
   /** Pending requests after a stop: the core's request list. */

@@ -12,6 +12,11 @@
 // runLockstep() runs the clusters round after round until every one is done. Memory is
 // one chunk per core, as for a scenario alone. A scenario alone is the same with one
 // consumer, which never waits.
+//
+// A scenario that will take over another's home phase (runScenarios: same workload,
+// CPU, scans and migration record) joins dormant: it gets no copies and never holds the
+// others up until wake(), when the other reaches the migration point and hands over a
+// copy of its current chunk and its place in it.
 import { C_CHUNK_LEN, C_CURSOR } from "../core/abi.js";
 import type { CoreViews, SimCore } from "../core/types.js";
 import { pageOutsideError, type RecordStream, type Workload } from "../workloads/types.js";
@@ -38,7 +43,11 @@ class Consumer implements RecordFeed {
   avail = 0;
   finished = false;
 
-  constructor(private readonly source: SharedRecords) {}
+  constructor(
+    private readonly source: SharedRecords,
+    /** takes no records until wake(): a scenario that will take over another's home phase */
+    public dormant: boolean,
+  ) {}
 
   get capacity(): number {
     return this.source.capacity;
@@ -50,6 +59,7 @@ class Consumer implements RecordFeed {
   }
 
   next(max: number): number {
+    if (this.dormant) return FEED_WAIT;
     if (this.avail === 0) {
       const got = this.source.refill(this);
       if (got <= 0) {
@@ -63,6 +73,7 @@ class Consumer implements RecordFeed {
     c[C_CHUNK_LEN] = this.at + n;
     this.at += n;
     this.avail -= n;
+    this.source.handedOut += n;
     return n;
   }
 }
@@ -78,6 +89,8 @@ export class SharedRecords {
   produced = 0;
   /** chunks made so far */
   chunks = 0;
+  /** records handed to the scenarios' cores so far, all scenarios together */
+  handedOut = 0;
   /** called after each chunk is made (progress) */
   onChunk?: () => void;
 
@@ -91,19 +104,61 @@ export class SharedRecords {
     this.capacity = this.stream.feedCore ? Math.max(chunkRecords, this.stream.blockRecords ?? 0) : chunkRecords;
   }
 
+  /** Before the first chunk: passes over up to `records` records without making them,
+   * when the stream can (RecordStream.skip); returns how many it passed over. */
+  skip(records: number): number {
+    if (this.chunks > 0) throw new Error("internal: skip() on a shared record stream that started");
+    const n = this.stream.skip?.(records) ?? 0;
+    this.produced += n;
+    return n;
+  }
+
   /** A feed for one more scenario; all join before the first record is made. */
   join(): RecordFeed {
+    return this.add(false);
+  }
+
+  /** A feed for a scenario that takes over another's home phase: it takes no records
+   * (next() gives FEED_WAIT) until wake() hands it the other's place in the stream. */
+  joinDormant(): RecordFeed {
+    return this.add(true);
+  }
+
+  private add(dormant: boolean): Consumer {
     if (this.chunks > 0) throw new Error("internal: a scenario joined a shared record stream after it started");
-    const c = new Consumer(this);
+    const c = new Consumer(this, dormant);
     this.consumers.push(c);
     return c;
+  }
+
+  /** `sleeper` (joinDormant) goes on from where `leader` is now: a copy of the leader's
+   * current chunk and the same records of it left to replay. */
+  wake(sleeper: RecordFeed, leader: RecordFeed): void {
+    const s = this.consumer(sleeper);
+    const l = this.consumer(leader);
+    if (!s.dormant || l.dormant) throw new Error("internal: wake() takes a dormant feed and an active one");
+    const n = l.at + l.avail;
+    const from = l.views!;
+    const to = s.views!;
+    to.chunkPages.set(from.chunkPages.subarray(0, n));
+    to.chunkGaps.set(from.chunkGaps.subarray(0, n));
+    to.chunkFlags.set(from.chunkFlags.subarray(0, n));
+    s.dormant = false;
+    s.finished = l.finished;
+    s.at = l.at;
+    s.avail = l.avail;
+  }
+
+  private consumer(feed: RecordFeed): Consumer {
+    if (!(feed instanceof Consumer) || !this.consumers.includes(feed)) throw new Error("internal: a feed of another record stream");
+    return feed;
   }
 
   /** `c` has used up its copy: the next chunk (its length), 0 at the end, or FEED_WAIT
    * while another scenario still has records of the current one. */
   refill(c: Consumer): number {
     if (this.ended) return 0;
-    for (const o of this.consumers) if (o !== c && !o.finished && o.avail > 0) return FEED_WAIT;
+    for (const o of this.consumers) if (o !== c && !o.finished && !o.dormant && o.avail > 0) return FEED_WAIT;
     const n = this.make(c);
     if (n === 0) {
       this.ended = true;
@@ -118,7 +173,7 @@ export class SharedRecords {
     const gaps = from.chunkGaps.subarray(0, n);
     const flags = from.chunkFlags.subarray(0, n);
     for (const o of this.consumers) {
-      if (o.finished) continue;
+      if (o.finished || o.dormant) continue;
       if (o !== c) {
         if (!o.views) throw new Error("internal: a scenario of a shared record stream has no core yet");
         o.views.chunkPages.set(pages);
@@ -163,10 +218,11 @@ export interface Resumable {
  * waits for the others, round after round. */
 export function runLockstep(loops: Resumable[], sources: SharedRecords[]): void {
   let active = loops;
+  const progress = () => sources.reduce((n, s) => n + s.handedOut, 0);
   while (active.length > 0) {
-    const before = sources.reduce((n, s) => n + s.chunks, 0);
+    const before = progress();
     const still = active.filter((l) => l.run() === "starved");
-    if (still.length === active.length && sources.reduce((n, s) => n + s.chunks, 0) === before) {
+    if (still.length === active.length && progress() === before) {
       throw new Error("internal: the scenarios of a shared record stream all wait for each other");
     }
     active = still;

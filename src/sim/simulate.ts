@@ -3,6 +3,8 @@
 // relative metrics (demand paging, full copy).
 import { createCore, releaseCore } from "../core/index.js";
 import { mechanismParams, mechanisms, pushFor } from "../migration/registry.js";
+import { readsAhead, type PushOrderName } from "../migration/push-orders/index.js";
+import { createLookahead, type Lookahead } from "./lookahead.js";
 import { withBaselines } from "./compare.js";
 import { Network } from "../network/network.js";
 import { policies, policyParamVector, pushInfo } from "../policies/registry.js";
@@ -10,7 +12,7 @@ import { openWorkload } from "../workloads/index.js";
 import type { Workload } from "../workloads/types.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
-import { autoScanInterval, footprintBytes, resolveOptions, type RunOptions, type Scenario } from "./options.js";
+import { footprintBytes, scanIntervalOf, resolveOptions, type RunOptions, type Scenario } from "./options.js";
 import type { EventSink } from "./event-log.js";
 import { withEventFile } from "./event-file.js";
 import { ProcessRun, type HostPolicyHooks, type ProcessSetup } from "./process.js";
@@ -93,14 +95,20 @@ export function processSetup(
     faultTrapNs: s.network.faultTrapNs,
     zeroFillNs: s.network.zeroFillNs,
     historyLength: s.historyLength,
-    scanIntervalNs: s.scanIntervalNs ?? autoScanInterval(workload.pageCount),
+    scanIntervalNs: scanIntervalOf(s, workload.pageCount),
     chunkRecords: s.chunkRecords,
   };
+}
+
+/** The workload read ahead, for a push order that reads it (the oracle). */
+export async function lookaheadFor(push: PushOrderName | undefined, s: Scenario, workload: Workload): Promise<Lookahead | undefined> {
+  return push !== undefined && readsAhead(push) ? createLookahead(workload, s.core) : undefined;
 }
 
 /** A scenario set up on its core: its cluster loop (resumable, shared-records.ts), and
  * the metrics once it has run. */
 interface PreparedRun {
+  proc: ProcessRun;
   loop: Resumable;
   /** The metrics of the finished run; gives the core back. */
   finish(): Metrics;
@@ -126,7 +134,9 @@ async function prepareScenario(s: Scenario, workload: Workload, extras: RunExtra
   const runner: PolicyRunner = extras.hostPolicy
     ? { id: POLICY_EXTERNAL, params: [], hostPolicy: extras.hostPolicy }
     : await policyRunner(s, workload);
-  const proc = guardCore(s, workload, () => new ProcessRun({ ...processSetup(s, workload, core, runner, { id: 0, home: 0, migrateAtRecord }), feed }));
+  const push = pushFor(s.mechanism, policy, s.pushOrder);
+  const lookahead = await lookaheadFor(push, s, workload);
+  const proc = guardCore(s, workload, () => new ProcessRun({ ...processSetup(s, workload, core, runner, { id: 0, home: 0, migrateAtRecord }), feed, lookahead }));
   proc.sink = extras.events;
   const mechanism = mechanisms[s.mechanism];
   cluster.add(proc, {
@@ -134,12 +144,13 @@ async function prepareScenario(s: Scenario, workload: Workload, extras: RunExtra
     dest: 1,
     eagerPages: s.eagerPages,
     params: mechanismParams(mechanism, s.mechanismParams),
-    push: pushFor(s.mechanism, policy, s.pushOrder),
+    push,
   });
   const at = s.migrateAtTimeNs;
   // a time trigger: the decision comes at that time if the process still runs at home
   if (at !== undefined) cluster.events.at(at, () => void cluster.migrate(proc, 1, "time"));
   return {
+    proc,
     loop: { run: () => guardCore(s, workload, () => cluster.run()) },
     finish() {
       const metrics = readMetrics(proc, {
@@ -204,8 +215,29 @@ export async function runScenarios(
       source.onChunk = () => onProgress((done + source.produced / Math.max(1, workload.records)) / groups);
     }
     try {
+      // scenarios with the same home phase (homePhaseKey) replay it once: the first of
+      // them replays it, the others sleep until it reaches the migration point and then
+      // take over its state and its place in the stream (src/core/home-state.ts)
+      const leaders = new Map<string, { proc: ProcessRun; feed: RecordFeed; followers: Array<{ proc: ProcessRun; feed: RecordFeed }> }>();
       const prepared: PreparedRun[] = [];
-      for (const r of group) prepared.push(await prepareScenario(r.scenario, workload, r.extras ?? {}, source.join()));
+      for (const r of group) {
+        const key = homePhaseKey(r.scenario, workload);
+        const leader = key === undefined ? undefined : leaders.get(key);
+        const feed = leader ? source.joinDormant() : source.join();
+        const p = await prepareScenario(r.scenario, workload, r.extras ?? {}, feed);
+        prepared.push(p);
+        if (leader) leader.followers.push({ proc: p.proc, feed });
+        else if (key !== undefined) leaders.set(key, { proc: p.proc, feed, followers: [] });
+      }
+      for (const l of leaders.values()) {
+        if (l.followers.length === 0) continue;
+        l.proc.atMigrationPoint = () => {
+          for (const f of l.followers) {
+            f.proc.adoptHomePhase(l.proc);
+            source.wake(f.feed, l.feed);
+          }
+        };
+      }
       runLockstep(prepared.map((p) => p.loop), [source]);
       for (const p of prepared) out.push(p.finish());
     } finally {
@@ -213,6 +245,16 @@ export async function runScenarios(
     }
   }
   return out;
+}
+
+/** What decides a scenario's home phase (the replay before its migration decision):
+ * scenarios of one workload with the same key replay it identically, whatever their
+ * policy, mechanism or network. Undefined when the decision is not at a known record
+ * (a time trigger) or when sharing is off. */
+function homePhaseKey(s: Scenario, workload: Workload): string | undefined {
+  const at = migrationRecord(s, workload);
+  if (!recordSharing.on || at === null) return undefined;
+  return JSON.stringify([s.core, s.cpuNsPerAccess, scanIntervalOf(s, workload.pageCount), s.chunkRecords, at]);
 }
 
 /** What simulate() can add to the options. */

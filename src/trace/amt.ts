@@ -335,23 +335,49 @@ export class AmtV2Stream extends BlockStream implements RecordStream {
       this.finish();
       return -1;
     }
-    const head = Buffer.alloc(BLOCK_HEAD_V2);
+    const c = this.readHead(input.length);
+    // the payload, then the next block's head (or the trailer's first bytes)
+    readInto(this.fd, this.file, input, this.headBytes + BLOCK_HEAD_V2, this.offset + BLOCK_HEAD_V2, `block ${this.block}`);
+    return c;
+  }
+
+  /** Reads the current block's head unless the previous read brought it, and checks it
+   * (`room`: the most bytes the payload may take); returns the block's records. */
+  private readHead(room: number): number {
     if (!this.headRead) {
+      const head = Buffer.alloc(BLOCK_HEAD_V2);
       readInto(this.fd, this.file, head, BLOCK_HEAD_V2, this.offset, `block ${this.block}`);
       this.takeHead(head, 0);
     }
     const c = this.block === this.blocks - 1 ? this.h.records - this.block * this.h.blockRecords : this.h.blockRecords;
     const L = this.headBytes;
-    if (this.headRecords !== c || L % 16 !== 0 || L > this.h.maxBlockBytes || L + BLOCK_HEAD_V2 > input.length) {
+    if (this.headRecords !== c || L % 16 !== 0 || L > this.h.maxBlockBytes || L + BLOCK_HEAD_V2 > room) {
       throw new Error(`${this.file}: corrupt amt trace: bad head of block ${this.block} at byte ${this.offset} (${this.headRecords} records, ${L} bytes)`);
     }
-    // the payload, then the next block's head (or the trailer's first bytes)
-    const start = this.offset + BLOCK_HEAD_V2;
-    if (start + L + TRAILER_BYTES > this.h.fileBytes) {
+    if (this.offset + BLOCK_HEAD_V2 + L + TRAILER_BYTES > this.h.fileBytes) {
       throw new Error(`${this.file}: corrupt amt trace: block ${this.block} at byte ${this.offset} runs past the end of the file`);
     }
-    readInto(this.fd, this.file, input, L + BLOCK_HEAD_V2, start, `block ${this.block}`);
     return c;
+  }
+
+  /** Before the first record is read: passes over the whole blocks that end at or
+   * before record `records`, reading only their heads (their checksums still chained
+   * for the trailer, their payloads neither read nor checked: for a reader that comes
+   * after another has read them, the oracle's look ahead from the migration point).
+   * Returns the records passed over. */
+  skip(records: number): number {
+    if (this.block !== 0 || this.avail !== 0 || this.len !== 0) throw new Error("internal: skip() after records were read");
+    let passed = 0;
+    while (this.block < this.blocks) {
+      const c = this.readHead(Infinity);
+      if (passed + c > records) break;
+      this.chain = chainHash(this.chain, this.headSum);
+      this.offset += BLOCK_HEAD_V2 + this.headBytes;
+      this.block++;
+      this.headRead = false;
+      passed += c;
+    }
+    return passed;
   }
 
   private takeHead(b: Uint8Array, at: number): void {

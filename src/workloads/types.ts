@@ -27,6 +27,10 @@ export interface RecordStream {
    * core's chunk (decoded there), points C_CURSOR and C_CHUNK_LEN at them and returns
    * how many (0 at the end). Checks that their pages lie in the address space. */
   feedCore?(core: SimCore, views: CoreViews, max: number): number;
+  /** Present on streams that can pass over records without making them (amt v2): before
+   * the first record, passes over at most `records` records (whole blocks, their
+   * contents unchecked) and returns how many. */
+  skip?(records: number): number;
 }
 
 /** The error for a record naming a page outside the workload's address space. */

@@ -8,6 +8,7 @@ import { policies } from "../../src/policies/registry.js";
 import { resolveOptions, type RunOptions, type Scenario } from "../../src/sim/options.js";
 import { runScenario, simulate } from "../../src/sim/simulate.js";
 import { firstUseOrder } from "../../src/migration/push-orders/oracle.js";
+import { createLookahead } from "../../src/sim/lookahead.js";
 import { traceWorkload, type TraceRecord } from "./trace-workload.js";
 
 const traceArb = fc
@@ -87,18 +88,25 @@ describe("oracle", () => {
     );
   });
 
-  it("streams exactly the pages used after the migration that existed before it, in first-use order", () => {
+  it("streams exactly the pages used after the migration that existed before it, in first-use order", async () => {
     const records: TraceRecord[] = [
       { page: 5, gap: 1 }, { page: 2, gap: 1 }, { page: 9, gap: 1 }, // before: 5, 2, 9 exist
       { page: 9, gap: 1 }, { page: 7, gap: 1 }, { page: 2, gap: 1 }, { page: 5, gap: 1 }, { page: 2, gap: 1 },
     ];
-    const w = traceWorkload([12], records);
     const states = new Uint8Array(12);
     for (const p of [5, 2, 9]) states[p] = 1; // ST_HOME
     states[9] = 2; // 9 went eagerly with the context
-    const ctx = { proc: { workload: w, views: { states } } } as unknown as Parameters<typeof firstUseOrder>[0];
-    // 7 never existed (zero-fill), 9 is already on its way: 2 then 5
-    expect(Array.from(firstUseOrder(ctx, 3))).toEqual([2, 5]);
+    // each core reads its own copy of the workload (a workload's orders are kept once read)
+    for (const kind of ["wasm", "reference"] as const) {
+      const w = traceWorkload([12], records);
+      const lookahead = await createLookahead(w, kind);
+      const ctx = { proc: { workload: w, views: { states }, lookahead } } as unknown as Parameters<typeof firstUseOrder>[0];
+      // 7 never existed (zero-fill), 9 is already on its way: 2 then 5
+      expect(Array.from(firstUseOrder(ctx, 3))).toEqual([2, 5]);
+      // from the start: every page, in first-use order
+      expect(Array.from(lookahead.firstUses(0))).toEqual([5, 2, 9, 7]);
+      lookahead.release();
+    }
   });
 
   it("--no-baselines (baselines: false) leaves the relative metrics out", async () => {

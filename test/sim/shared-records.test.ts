@@ -7,13 +7,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { compare } from "../../src/sim/compare.js";
 import { resolveOptions, type RunOptions } from "../../src/sim/options.js";
 import { recordSharing, runScenario, runScenarios, scenarioWorkload, simulate, simulateMany } from "../../src/sim/simulate.js";
 import { reproduce } from "../../src/report/reproduce.js";
 import { writeWorkloadAmt } from "../../src/trace/amt.js";
 import type { Workload } from "../../src/workloads/types.js";
+import { ProcessRun } from "../../src/sim/process.js";
 
 const dir = mkdtempSync(join(tmpdir(), "ampom-shared-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -104,6 +105,40 @@ describe("shared record streams give the metrics of each scenario alone", () => 
       } else {
         expect(many[i]).toEqual(await simulate(o));
       }
+    }
+  });
+});
+
+describe("one home phase for many scenarios", () => {
+  it("scenarios that differ only after the migration decision replay the home phase once, with the metrics of each alone", async () => {
+    const adopt = vi.spyOn(ProcessRun.prototype, "adoptHomePhase");
+    try {
+      for (const core of ["wasm", "reference"] as const) {
+        const s = resolveOptions({ workload: "dgemm", memory: "2MiB", core, policy: "ampom", baselines: false, migrateAt: 0.4 });
+        const w = await scenarioWorkload(s);
+        // every mechanism and a pull and a push policy, a user's module, another network;
+        // then two that differ before the decision: another migration point, another CPU
+        const same = [
+          s,
+          { ...s, policy: "none" },
+          { ...s, policy: "oracle" },
+          { ...s, policy: "ampom-plus" },
+          { ...s, mechanism: "full-copy", policy: "none" },
+          { ...s, mechanism: "pre-copy", policy: "none" },
+          { ...s, mechanism: "post-copy", policy: "leap", link: "priority" as const },
+          resolveOptions({ workload: "dgemm", memory: "2MiB", core, policy: swapPolicy, network: "rdma-100g", migrateAt: 0.4, baselines: false }),
+        ];
+        const other = [{ ...s, migrateAt: 0.7 }, { ...s, cpuNsPerAccess: s.cpuNsPerAccess * 2 }];
+        const scenarios = [...same, ...other];
+        adopt.mockClear();
+        const together = await runScenarios(w, scenarios.map((scenario) => ({ scenario })));
+        expect(adopt).toHaveBeenCalledTimes(same.length - 1);
+        const alone = [];
+        for (const x of scenarios) alone.push(await runScenario(x, w));
+        expect(JSON.stringify(together)).toBe(JSON.stringify(alone));
+      }
+    } finally {
+      adopt.mockRestore();
     }
   });
 });

@@ -129,3 +129,38 @@ describe.each([1, 2] as const)("amt v%i", (version) => {
     expect(bad.stderr).toMatch(/ampom: .*missing\.amt/);
   });
 });
+
+describe("amt v2 skip()", () => {
+  it("passes over whole blocks by their heads, then reads on with the trailer checked", async () => {
+    const dir = tempDir();
+    const file = await sample(dir, 2);
+    const all = readAll(openAmt(file), 65536);
+    for (const [ask, passed] of [[0, 0], [65535, 0], [65536, 65536], [140_000, 131_072], [150_000, 150_000]]) {
+      const s = openAmt(file).open();
+      expect(s.skip!(ask)).toBe(passed);
+      const rest = new Uint32Array(150_000);
+      let n = 0;
+      for (let got; (got = s.fill(rest.subarray(n), new Uint32Array(150_000), new Uint8Array(150_000), 150_000 - n)) > 0; ) n += got;
+      expect(n).toBe(150_000 - passed);
+      expect(Array.from(rest.subarray(0, n))).toEqual(Array.from(all.pages.subarray(passed)));
+      s.close?.();
+    }
+  });
+
+  it("does not read a skipped block's payload, but still checks the heads and the trailer", async () => {
+    const dir = tempDir();
+    const file = await sample(dir, 2);
+    const b = readFileSync(file);
+    const block0 = blockAt(b, 0);
+    b[block0 + 12 + 100] ^= 0x01; // a payload byte of block 0
+    writeFileSync(file, b);
+    const s = openAmt(file).open();
+    expect(s.skip!(65536)).toBe(65536);
+    const pages = new Uint32Array(150_000);
+    expect(s.fill(pages, new Uint32Array(150_000), new Uint8Array(150_000), 150_000)).toBe(150_000 - 65536);
+    b[block0 + 12 + 100] ^= 0x01;
+    b.writeUInt32LE(b.readUInt32LE(block0 + 4) + 16, block0 + 4); // block 0's length, in its head
+    writeFileSync(file, b);
+    expect(() => openAmt(file).open().skip!(65536)).toThrow(/s\.amt: corrupt amt trace: (bad head of block 0|block 0 at byte \d+ runs past)/);
+  });
+});

@@ -26,6 +26,9 @@ export interface PushOrderInfo {
    * judges will be used (the oracle: those that will be; recency: those the scans saw
    * used), not every page; post-copy always sends every page. */
   partial?: boolean;
+  /** Reads the workload ahead (the oracle): a bound, not a contender. Its process is set
+   * up with a lookahead (src/sim/lookahead.ts). */
+  readsAhead?: boolean;
 }
 
 export const pushOrders = {
@@ -37,6 +40,11 @@ export const pushOrders = {
 } satisfies Record<string, PushOrderInfo>;
 
 export type PushOrderName = keyof typeof pushOrders;
+
+/** Whether the order reads the workload ahead (PushOrderInfo.readsAhead). */
+export function readsAhead(name: PushOrderName): boolean {
+  return (pushOrders[name] as PushOrderInfo).readsAhead === true;
+}
 
 export function isPushOrder(name: string): name is PushOrderName {
   return Object.prototype.hasOwnProperty.call(pushOrders, name);

@@ -1,42 +1,20 @@
-// The oracle (docs/model.md, "The oracle"): it knows the future. A pre-pass over a fresh stream
-// of the workload lists, in first-use order, the pages the process will touch after
-// the migration point that are still at home; the push streams them back to back at
-// link bandwidth with no request in the way, so each arrives as early as the link
-// allows. Memory: one byte and one u32 a page. With post-copy (`everything`) the
-// pages nobody will use follow in ascending order, so every page still moves.
+// The oracle (docs/model.md, "The oracle"): it knows the future. From its process's
+// lookahead (src/sim/lookahead.ts, a pre-pass over a fresh stream of the workload) it
+// takes, in first-use order, the pages the process will touch after the migration point
+// that are still at home; the push streams them back to back at link bandwidth with no
+// request in the way, so each arrives as early as the link allows. With post-copy
+// (`everything`) the pages nobody will use follow in ascending order, so every page
+// still moves.
 import { C_RECORDS, ST_HOME, ST_MASK } from "../../core/abi.js";
 import type { PushOrderInfo } from "./index.js";
 import { ascending } from "./ascending.js";
 import type { MigrationContext } from "../types.js";
 
-/** Pages at home now, in the order the process first touches them from record
- * `from` on (a fresh workload stream, read once). */
+/** Pages at home now, in the order the process first touches them from record `from` on. */
 export function firstUseOrder(ctx: MigrationContext, from: number): Uint32Array {
-  const w = ctx.proc.workload;
-  const states = ctx.proc.views.states;
-  const seen = new Uint8Array(w.pageCount);
-  const order = new Uint32Array(w.pageCount);
-  let n = 0;
-  const CHUNK = 1 << 16;
-  const pages = new Uint32Array(CHUNK);
-  const gaps = new Uint32Array(CHUNK);
-  const flags = new Uint8Array(CHUNK);
-  const stream = w.open();
-  let record = 0;
-  for (;;) {
-    const got = stream.fill(pages, gaps, flags, CHUNK);
-    if (got === 0) break;
-    for (let i = record < from ? Math.min(got, from - record) : 0; i < got; i++) {
-      const p = pages[i];
-      if (p < w.pageCount && !seen[p]) {
-        seen[p] = 1;
-        if ((states[p] & ST_MASK) === ST_HOME) order[n++] = p;
-      }
-    }
-    record += got;
-  }
-  stream.close?.();
-  return order.subarray(0, n);
+  const { lookahead, views } = ctx.proc;
+  if (!lookahead) throw new Error("internal: the oracle order runs in a process set up without a lookahead");
+  return lookahead.firstUses(from).filter((p) => (views.states[p] & ST_MASK) === ST_HOME);
 }
 
 /** Pages handed to the link per turn: alone on the link the timing does not depend on
@@ -46,6 +24,7 @@ const ORACLE_BURST = 16;
 
 export const oracle: PushOrderInfo = {
   name: "oracle",
+  readsAhead: true,
   description: "offline bound: the pages the process will use, in first-use order, back to back at link bandwidth",
   partial: true,
   create(ctx, everything) {
