@@ -663,11 +663,19 @@ struct counts {
   int64_t last_arrival;
 };
 static struct counts cnt;
-/* stall the handler cannot see (trap before it reads the fault, wake-up after it
- * maps the page), from the calibration, for a remote fault and for a first use; added
- * to the stall clock per fault, so that the execution clock leaves all of it out */
-static int64_t unseen_ns, unseen_first_ns;
-static int64_t stall_clock;
+/* The execution clock ampom's paging rate R is measured on (DESIGN section 3: demand
+ * events per ns of the process's own execution). It is the program thread's CPU time
+ * (read by the handler from the thread's CPU clock while the thread stands in its
+ * fault), less the kernel's share of each userfault the thread took (trap, wait, the
+ * return; measured per kind in the calibration), plus the calibrated wall cost of each
+ * zero-fill (the simulator's execution clock keeps zero-fills). Wall time minus the
+ * handler's view of each stall was used before: on one CPU it also counted the handler's
+ * and home's work and, when UFFDIO_COPY's wake-up let the program preempt the handler,
+ * the program's own work as stall, so R moved by several times from run to run. */
+static clockid_t program_clock;
+static int have_program_clock;
+static int64_t fault_cpu_ns, first_use_cpu_ns, zero_exec_ns;
+static int64_t trap_cpu, zero_exec;
 static volatile int64_t context_ready, context_arrival;
 static int context_pending;
 
@@ -676,6 +684,8 @@ struct waiter {
   uint32_t page;
   int kind;
   int64_t t_read, sent;
+  /* the program's execution clock at the fault */
+  double exec;
 };
 #define WAIT_CAP 256
 static struct waiter waiters[WAIT_CAP];
@@ -690,10 +700,39 @@ static struct {
 } trace[TRACE_CAP];
 static int ntrace;
 
+/* AMPOM_VALIDATE_DEBUG: the policy's decisions (fault or trigger use, page, execution
+ * clock, pages asked for), printed at exit */
+#define DECISION_CAP 4096
+static int64_t last_raw_cpu, last_wall_read;
+static struct {
+  char kind;
+  uint32_t page, asked;
+  double exec, delay;
+  int64_t raw, wall;
+} decisions[DECISION_CAP];
+static int ndecisions;
+
+static void log_decision(char kind, uint32_t page, double exec, uint32_t asked) {
+  if (debug && ndecisions < DECISION_CAP) decisions[ndecisions++] = (__typeof__(decisions[0])){kind, page, asked, exec, pol.delay, last_raw_cpu, last_wall_read};
+}
+
 /* replies from home: a stream of (av_reply, page) */
 static uint8_t *rx;
 #define RX_BYTES (1u << 20)
 static size_t rx_len;
+
+static int64_t program_cpu_ns(void) {
+  struct timespec ts;
+  if (!have_program_clock || clock_gettime(program_clock, &ts)) return 0;
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* a userfault of `kind` has just been read: its kernel share leaves the clock */
+static double exec_clock_at_fault(int64_t trap_cost) {
+  trap_cpu += trap_cost;
+  last_raw_cpu = program_cpu_ns();
+  return (double)(last_raw_cpu - trap_cpu + zero_exec);
+}
 
 static void handle_reply(const struct av_reply *h, const uint8_t *bytes) {
   if (h->addr == 0) {
@@ -796,14 +835,14 @@ static void land(const struct waiter *w) {
   }
   vm.state[page] = AV_ST_LOCAL;
   int64_t stall = t_done - w->t_read;
-  /* the event's time on the execution clock: before this fault's stall */
-  double exec = (double)(w->t_read - stall_clock);
-  stall_clock += stall + (w->kind == W_FIRST_USE ? unseen_first_ns : unseen_ns);
   if (w->kind == W_REMOTE) {
     cnt.fault_stall_ns += stall;
     cnt.delay_ns += arrival_of[page] - w->sent;
     cnt.service_ns += t_land - w->sent;
-    av_policy_on_served(&pol, (double)(t_land - w->sent));
+    /* T: request sent to page arrived, the arrival being the link model's (when the
+     * page is in at the destination); the handler's own lateness in mapping it is the
+     * emulation's, not the network's */
+    av_policy_on_served(&pol, (double)(arrival_of[page] - w->sent));
   } else if (w->kind == W_LATE) {
     cnt.late_stall_ns += stall;
   } else {
@@ -812,15 +851,17 @@ static void land(const struct waiter *w) {
   }
   if (st & AV_F_PREFETCHED) {
     cnt.useful++;
-    av_record_event(&vm, page, exec);
+    av_record_event(&vm, page, w->exec);
     vm.nreq = 0;
     av_policy_on_use(&pol, &vm, page, (st & AV_F_TRIGGER) != 0);
+    log_decision((st & AV_F_TRIGGER) ? 'u' : 'p', page, w->exec, vm.nreq);
     send_policy_requests(0, 0);
   }
 }
 
 static void on_fault(uint64_t addr, int64_t t_read) {
   int64_t page = page_of(addr);
+  last_wall_read = t_read;
   if (cnt.remote_faults < 3) dbg("fault %#llx page %lld state %d\n", (unsigned long long)addr, (long long)page, page >= 0 ? vm.state[page] : -1);
   if (page < 0) {
     zeropage(addr);
@@ -832,6 +873,7 @@ static void on_fault(uint64_t addr, int64_t t_read) {
     /* the program dropped it itself (madvise, a trimmed heap): it reads as zeros */
     cnt.refaults++;
     zeropage(addr);
+    zero_exec += zero_exec_ns;
     break;
   case AV_ST_NONE:
     zeropage(addr);
@@ -840,21 +882,24 @@ static void on_fault(uint64_t addr, int64_t t_read) {
     /* a zero-fill is not a stall on the network: the simulator's execution clock
      * keeps it (C_FAULT_STALL_NS and C_LATE_STALL_NS only) */
     cnt.zero_stall_ns += now_ns() - t_read;
+    zero_exec += zero_exec_ns;
     break;
   case AV_ST_HOME: {
     cnt.remote_faults++;
+    double exec = exec_clock_at_fault(fault_cpu_ns);
     vm.nreq = 0;
     av_request(&vm, (uint32_t)page, 0);
-    av_record_event(&vm, (uint32_t)page, (double)(t_read - stall_clock));
+    av_record_event(&vm, (uint32_t)page, exec);
     av_policy_on_fault(&pol, &vm, (uint32_t)page);
+    log_decision('f', (uint32_t)page, exec, vm.nreq - 1);
     send_policy_requests(1, AV_REQ_FAULT);
-    if (nwaiters < WAIT_CAP) waiters[nwaiters++] = (struct waiter){(uint32_t)page, W_REMOTE, t_read, fault_sent_at};
+    if (nwaiters < WAIT_CAP) waiters[nwaiters++] = (struct waiter){(uint32_t)page, W_REMOTE, t_read, fault_sent_at, exec};
     break;
   }
   case AV_ST_FLIGHT: {
     int in = (st & AV_F_RECEIVED) && now_ns() >= arrival_of[page];
     if (!in && (st & AV_F_PREFETCHED)) cnt.late_prefetches++;
-    struct waiter w = {(uint32_t)page, in ? W_FIRST_USE : W_LATE, t_read, 0};
+    struct waiter w = {(uint32_t)page, in ? W_FIRST_USE : W_LATE, t_read, 0, exec_clock_at_fault(first_use_cpu_ns)};
     if (in) land(&w);
     else if (nwaiters < WAIT_CAP) waiters[nwaiters++] = w;
     break;
@@ -939,7 +984,7 @@ static void run_command(int c) {
     fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK);
     rx_len = 0;
     memset(&cnt, 0, sizeof cnt);
-    stall_clock = 0;
+    trap_cpu = zero_exec = 0;
     nwaiters = 0;
     active = 1;
     break;
@@ -1122,13 +1167,24 @@ static int move_ranges(int kind) {
 /* ---- calibration: what a fault costs here beyond the modelled network ---------------- */
 static struct {
   int pages;
-  int64_t fault_overhead_ns, unseen_ns, unseen_first_ns, zero_fill_ns, first_use_ns, touch_ns, delay_ns;
+  int64_t fault_overhead_ns, zero_fill_ns, first_use_ns, touch_ns, delay_ns;
+  /* the program thread's CPU time a touch of each kind costs (the kernel's share of the
+   * userfault: the touches do no work of their own) */
+  int64_t fault_cpu_ns, first_use_cpu_ns, zero_fill_cpu_ns;
 } calib;
 
 static int64_t timed_touch(volatile char *p) {
   int64_t t0 = now_ns();
   (void)*p;
   return now_ns() - t0;
+}
+
+/* c touches of pages `stride` bytes apart from s: wall ns and the thread's CPU ns in total */
+static void timed_touches(char *s, int c, int64_t *wall, int64_t *cpu) {
+  int64_t c0 = thread_cpu_ns();
+  *wall = 0;
+  for (int i = 0; i < c; i++) *wall += timed_touch(s + (size_t)i * AV_PAGE);
+  *cpu = thread_cpu_ns() - c0;
 }
 
 static int calibrate(void) {
@@ -1145,12 +1201,12 @@ static int calibrate(void) {
   if (move_ranges(AV_POLICY_NONE)) return -1;
   dbg("calibrate: %d pages moved, %u at home\n", 3 * c, home_pages);
   /* remote faults, one at a time, each on an idle link */
-  int64_t touch = 0;
-  for (int i = 0; i < c; i++) touch += timed_touch(s + (size_t)i * AV_PAGE);
+  int64_t touch, cpu;
+  timed_touches(s, c, &touch, &cpu);
   calib.touch_ns = touch / c;
   calib.delay_ns = cnt.delay_ns / c;
   calib.fault_overhead_ns = (touch - cnt.delay_ns) / c;
-  calib.unseen_ns = (touch - cnt.fault_stall_ns) / c;
+  calib.fault_cpu_ns = cpu / c;
   dbg("calibrate: remote faults done, %lld ns a touch\n", (long long)calib.touch_ns);
   /* first uses of pages that have arrived */
   handler_command(CMD_PREFETCH_HOME);
@@ -1158,15 +1214,14 @@ static int calibrate(void) {
     struct timespec ts = {0, 200000};
     nanosleep(&ts, NULL);
   }
-  touch = 0;
-  for (int i = c; i < 2 * c; i++) touch += timed_touch(s + (size_t)i * AV_PAGE);
+  timed_touches(s + (size_t)c * AV_PAGE, c, &touch, &cpu);
   calib.first_use_ns = touch / c;
-  calib.unseen_first_ns = (touch - cnt.first_use_stall_ns) / c;
+  calib.first_use_cpu_ns = cpu / c;
   dbg("calibrate: first uses done, %lld ns a touch\n", (long long)calib.first_use_ns);
   /* zero-fills of pages that never existed */
-  touch = 0;
-  for (int i = 2 * c; i < 3 * c; i++) touch += timed_touch(s + (size_t)i * AV_PAGE);
+  timed_touches(s + (size_t)2 * c * AV_PAGE, c, &touch, &cpu);
   calib.zero_fill_ns = touch / c;
+  calib.zero_fill_cpu_ns = cpu / c;
   dbg("calibrate: zero-fills done, %lld ns a touch\n", (long long)calib.zero_fill_ns);
   calib.pages = c;
   handler_command(CMD_DEACTIVATE);
@@ -1183,8 +1238,11 @@ static int calibrate(void) {
   dbg("calibrate: done\n");
   nranges = 0;
   dropping = 0;
-  unseen_ns = calib.unseen_ns > 0 ? calib.unseen_ns : 0;
-  unseen_first_ns = calib.unseen_first_ns > 0 ? calib.unseen_first_ns : 0;
+  fault_cpu_ns = calib.fault_cpu_ns;
+  first_use_cpu_ns = calib.first_use_cpu_ns;
+  /* a zero-fill's whole cost is execution, in the simulator as here; its CPU share is
+   * already on the thread's clock */
+  zero_exec_ns = calib.zero_fill_ns - calib.zero_fill_cpu_ns > 0 ? calib.zero_fill_ns - calib.zero_fill_cpu_ns : 0;
   return 0;
 }
 
@@ -1199,7 +1257,7 @@ static void set_scheduling(void) {
 
 /* ---- the migration ---------------------------------------------------------------------- */
 static struct {
-  int64_t at_ns, harness_ns, freeze_ns, resume_wall, resume_cpu;
+  int64_t at_ns, harness_ns, freeze_ns, resume_wall, resume_cpu, resume_trap_cpu, resume_zero_exec;
   uint64_t registered_pages, home_pages, ranges;
 } mig;
 static int migrated;
@@ -1235,6 +1293,8 @@ static void migrate_now(void) {
   mig.resume_wall = now_ns();
   mig.freeze_ns = mig.resume_wall - h1;
   mig.resume_cpu = thread_cpu_ns();
+  mig.resume_trap_cpu = trap_cpu;
+  mig.resume_zero_exec = zero_exec;
   /* (not before: formatting touches the thread's migrated memory) */
   dbg("migrate: %d ranges, %u pages, %u at home, set up in %lld ns; resumed after a freeze of %lld ns\n", nranges,
       vm.npages, home_pages, (long long)mig.harness_ns, (long long)mig.freeze_ns);
@@ -1335,6 +1395,8 @@ __attribute__((constructor)) static void av_init(void) {
     if (!error_text[0]) start_home();
     if (!error_text[0]) open_uffd();
   }
+  /* the program's thread: its CPU clock is the execution clock (the handler reads it) */
+  have_program_clock = pthread_getcpuclockid(pthread_self(), &program_clock) == 0;
   start_handler();
   if (mode == MODE_MIGRATE && !error_text[0]) calibrate();
   counting = 1;
@@ -1400,9 +1462,11 @@ static void write_result(void) {
     out("}");
   }
   if (mode == MODE_MIGRATE) {
-    out(",\"calibration\":{\"pages\":%d,\"faultOverheadNs\":%lld,\"unseenNs\":%lld,\"unseenFirstUseNs\":%lld,\"zeroFillNs\":%lld,\"firstUseNs\":%lld,\"touchNs\":%lld,\"delayNs\":%lld}",
-        calib.pages, (long long)calib.fault_overhead_ns, (long long)calib.unseen_ns, (long long)calib.unseen_first_ns, (long long)calib.zero_fill_ns,
-        (long long)calib.first_use_ns, (long long)calib.touch_ns, (long long)calib.delay_ns);
+    out(",\"calibration\":{\"pages\":%d,\"faultOverheadNs\":%lld,\"zeroFillNs\":%lld,\"firstUseNs\":%lld,\"touchNs\":%lld,\"delayNs\":%lld,"
+        "\"faultCpuNs\":%lld,\"firstUseCpuNs\":%lld,\"zeroFillCpuNs\":%lld}",
+        calib.pages, (long long)calib.fault_overhead_ns, (long long)calib.zero_fill_ns, (long long)calib.first_use_ns,
+        (long long)calib.touch_ns, (long long)calib.delay_ns, (long long)calib.fault_cpu_ns, (long long)calib.first_use_cpu_ns,
+        (long long)calib.zero_fill_cpu_ns);
   }
   if (mode == MODE_MIGRATE && migrated) {
     struct counts c = cnt;
@@ -1411,7 +1475,7 @@ static void write_result(void) {
         (unsigned long long)mig.registered_pages, (unsigned long long)mig.home_pages);
     int64_t remote_wall = t_end - mig.resume_wall, remote_cpu = cpu_end - mig.resume_cpu;
     /* the handler's execution clock over the same span (what ampom's R is measured on) */
-    int64_t exec = remote_wall - stall_clock;
+    int64_t exec = remote_cpu - (trap_cpu - mig.resume_trap_cpu) + (zero_exec - mig.resume_zero_exec);
     out(",\"real\":{\"remoteFaults\":%llu,\"zeroFills\":%llu,\"latePrefetches\":%llu,\"prefetchedPages\":%llu,"
         "\"usefulPrefetches\":%llu,\"firstUseFaults\":%llu,\"refaults\":%llu,\"lateLandings\":%llu,\"requests\":%llu,"
         "\"faultStallNs\":%lld,\"lateStallNs\":%lld,\"firstUseStallNs\":%lld,\"zeroFillStallNs\":%lld,"
@@ -1441,6 +1505,8 @@ __attribute__((destructor)) static void av_fini(void) {
   mark(MARK_END);
   counting = 0;
   write_result();
+  for (int i = 0; i < ndecisions; i++)
+    dbg("decision %c page %u exec %.0f delay %.0f asked %u raw %lld wall %lld\n", decisions[i].kind, decisions[i].page, decisions[i].exec, decisions[i].delay, decisions[i].asked, (long long)decisions[i].raw, (long long)decisions[i].wall);
   for (int i = 0; i < ntrace; i++) {
     dbg("fault: read->sent %lld sent->received %lld received->arrival %lld arrival->landed %lld landed->mapped %lld\n",
         (long long)(trace[i].sent - trace[i].read), (long long)(trace[i].received - trace[i].sent),

@@ -24,12 +24,14 @@ export interface LibraryReport {
   calibration?: {
     pages: number;
     faultOverheadNs: number;
-    unseenNs: number;
-    unseenFirstUseNs: number;
     zeroFillNs: number;
     firstUseNs: number;
     touchNs: number;
     delayNs: number;
+    /** the program thread's CPU time per userfault of each kind (the kernel's share) */
+    faultCpuNs: number;
+    firstUseCpuNs: number;
+    zeroFillCpuNs: number;
   };
   migration?: { atNs: number; harnessNs: number; freezeNs: number; ranges: number; registeredPages: number; homePages: number };
   real?: {
@@ -51,7 +53,8 @@ export interface LibraryReport {
     remoteWallNs: number;
     remoteCpuNs: number;
     offCpuNs: number;
-    /** the handler's execution clock after the freeze (wall less its stall accounting) */
+    /** the execution clock after the freeze: the program thread's CPU time less the
+     * kernel's share of its userfaults, plus its zero-fills (what ampom's R is measured on) */
     execNs: number;
     demandEvents: number;
   };
