@@ -14,7 +14,7 @@ import {
   C_REMOTE_FAULTS, C_ZERO_FILLS, C_LATE_PREFETCHES, C_FAULT_STALL_NS, C_LATE_STALL_NS,
   C_PREFETCHED, C_USEFUL_PREFETCHES, C_PUSHED, C_USEFUL_PUSHES, C_REQUESTS,
   C_FAULT_SENT_AT, C_SERVICE_NS, C_CURSOR, C_CHUNK_LEN, C_PENDING, C_FAULT_PAGE, C_REMOTE,
-  C_MRU_LEN, P_CPU_NS, P_TRAP_NS, P_ZERO_FILL_NS, P_PAGES, P_SCAN_NS, MRU_CAP, COUNTERS,
+  C_MRU_LEN, P_CPU_NS, P_TRAP_NS, P_ZERO_FILL_NS, P_FIRST_USE_NS, P_PAGES, P_SCAN_NS, MRU_CAP, COUNTERS,
   C_FAULT_PREFETCHES, C_PREFETCH_ISSUES, C_ARRIVAL_HEAD, C_ARRIVAL_TAIL, C_FAULT_OPEN,
   C_HOOK, C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_SCAN_EPOCH, C_ANSWERING_FAULT,
   HOOK_USE, HOOK_ARRIVAL, HOOK_SERVED,
@@ -340,6 +340,11 @@ function runRemote(limit: f64): i32 {
       if (st & F_PUSHED) setCounter(C_USEFUL_PUSHES, counter(C_USEFUL_PUSHES) + 1);
       if (st & F_PREFETCHED) {
         setCounter(C_USEFUL_PREFETCHES, counter(C_USEFUL_PREFETCHES) + 1);
+        // its first use is a local fault that maps it and shows the policy the use: a
+        // stall on a fault, so it stays out of the execution clock (docs/model.md)
+        const firstUse = param(P_FIRST_USE_NS);
+        now += firstUse;
+        setCounter(C_FAULT_STALL_NS, counter(C_FAULT_STALL_NS) + firstUse);
         recordDemandEvent(page, now, execTime(now));
         setCounter(C_REQUESTS, 0);
         setCounter(C_NOW, now);

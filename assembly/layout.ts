@@ -80,6 +80,7 @@ export const P_HISTORY: i32 = 4; // history ring length actually used (<= HISTOR
 export const P_REGIONS: i32 = 5; // number of regions
 export const P_PAGES: i32 = 6; // number of pages
 export const P_SCAN_NS: i32 = 7; // interval of the accessed-bit scans before migration, ns
+export const P_FIRST_USE_NS: i32 = 8; // local cost of the first use of a prefetched page (a minor fault)
 export const P_POLICY_BASE: i32 = 16; // policy parameters start here
 export const PARAMS: i32 = 48;
 

@@ -80,6 +80,7 @@ export const P_HISTORY = 4; // history ring length actually used (<= HISTORY_CAP
 export const P_REGIONS = 5; // number of regions
 export const P_PAGES = 6; // number of pages
 export const P_SCAN_NS = 7; // interval of the accessed-bit scans before migration, ns
+export const P_FIRST_USE_NS = 8; // local cost of the first use of a prefetched page (a minor fault)
 export const P_POLICY_BASE = 16; // policy parameters start here
 export const PARAMS = 48;
 

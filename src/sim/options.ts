@@ -59,9 +59,11 @@ export const runOptionsSchema = z
      * point known exactly, such as a marker in a captured trace; overrides migrateAt */
     migrateAtRecord: z.number().int().min(0).optional(),
     /** overrides of the preset's local fault costs (durations): the trap of a remote
-     * fault up to its request leaving, and the zero-fill of a page that never existed */
+     * fault up to its request leaving, the zero-fill of a page that never existed, and
+     * the first use of a prefetched page (a local fault that maps it) */
     faultTrap: sizeLike.optional(),
     zeroFill: sizeLike.optional(),
+    firstUse: sizeLike.optional(),
     seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
     core: z.enum(["wasm", "reference"]).default("wasm"),
     baselines: z.boolean().default(true),
@@ -205,6 +207,7 @@ export function resolveOptions(input: RunOptions): Scenario {
   }
   if (o.faultTrap !== undefined) preset.faultTrapNs = parseDuration("option faultTrap (--fault-trap)", o.faultTrap);
   if (o.zeroFill !== undefined) preset.zeroFillNs = parseDuration("option zeroFill (--zero-fill)", o.zeroFill);
+  if (o.firstUse !== undefined) preset.firstUseNs = parseDuration("option firstUse (--first-use)", o.firstUse);
   if (o.migrateAtRecord !== undefined && o.migrateAtTime !== undefined) {
     throw new Error("options migrateAtRecord (--migrate-at-record) and migrateAtTime (--migrate-at-time) name two migration points; give one");
   }

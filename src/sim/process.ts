@@ -2,7 +2,7 @@
 // the bytes it moved. advance() replays records until the host's next event.
 import {
   C_CHUNK_LEN, C_CURSOR, C_NOW, C_REQUESTS, P_CPU_NS, P_HISTORY, P_PAGES, P_POLICY,
-  P_POLICY_BASE, P_REGIONS, P_TRAP_NS, P_ZERO_FILL_NS, P_SCAN_NS, STOP_CHUNK_END, STOP_LIMIT,
+  P_POLICY_BASE, P_REGIONS, P_TRAP_NS, P_ZERO_FILL_NS, P_FIRST_USE_NS, P_SCAN_NS, STOP_CHUNK_END, STOP_LIMIT,
   STOP_WAIT, STOP_POLICY, STOP_FAULT, STOP_REQUESTS, REGION_CAP, HISTORY_CAP, C_HOOK,
   C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_FAULT_PAGE, HOOK_USE, HOOK_ARRIVAL, HOOK_SERVED,
 } from "../core/abi.js";
@@ -28,6 +28,8 @@ export interface ProcessSetup {
   cpuNsPerAccess: number;
   faultTrapNs: number;
   zeroFillNs: number;
+  /** first use of a prefetched page (network preset firstUseNs) */
+  firstUseNs: number;
   historyLength: number;
   /** interval of the accessed-bit scans at home, ns */
   scanIntervalNs: number;
@@ -123,6 +125,7 @@ export class ProcessRun {
     p[P_CPU_NS] = s.cpuNsPerAccess;
     p[P_TRAP_NS] = s.faultTrapNs;
     p[P_ZERO_FILL_NS] = s.zeroFillNs;
+    p[P_FIRST_USE_NS] = s.firstUseNs;
     p[P_POLICY] = s.policyId;
     p[P_HISTORY] = s.historyLength;
     p[P_REGIONS] = w.regions.length;

@@ -94,6 +94,7 @@ export function processSetup(
     cpuNsPerAccess: s.cpuNsPerAccess,
     faultTrapNs: s.network.faultTrapNs,
     zeroFillNs: s.network.zeroFillNs,
+    firstUseNs: s.network.firstUseNs,
     historyLength: s.historyLength,
     scanIntervalNs: scanIntervalOf(s, workload.pageCount),
     chunkRecords: s.chunkRecords,

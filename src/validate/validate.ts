@@ -11,7 +11,8 @@
 //     the home server with the link model's delays, and counts;
 //  4. the simulation of the captured trace, migrating at the marked record, its CPU time
 //     per access taken from the native runs (time after the migration point over the
-//     accesses after it), its local fault costs from the real run's own calibration.
+//     accesses after it), its local fault costs (trap, zero-fill, first use of a
+//     prefetched page) from the real run's own calibration.
 import { join } from "node:path";
 import { mkdirSync, rmSync } from "node:fs";
 import { policies, policyParamVector } from "../policies/registry.js";
@@ -278,6 +279,10 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
           migrateAtRecord: trace.migrateAtRecord,
           faultTrap: Math.max(0, r.calibration.faultOverheadNs),
           zeroFill: Math.max(0, r.calibration.zeroFillNs),
+          // each first use of a prefetched page is a userfault round trip here (the
+          // handler maps held pages at their first use, to see it), where a kernel takes
+          // a minor fault: the simulation of this run pays what this run pays
+          firstUse: Math.max(0, r.calibration.firstUseNs),
         });
         step(`simulation with ${policy}`);
         runs.push({ r, sim: await runScenario(s, trace.workload) });

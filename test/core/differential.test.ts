@@ -1,6 +1,7 @@
 // The WebAssembly core and the TypeScript reference must agree exactly: every metric
-// of every run, on random traces, regions, link settings, mechanisms and policies, and
-// on every built-in workload.
+// of every run, on random traces, regions, link settings, mechanisms, policies and local
+// fault costs (a first use of a prefetched page free or not), and on every built-in
+// workload.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { REC_CODE, REC_WRITE } from "../../src/core/abi.js";
@@ -75,6 +76,8 @@ const optionsArb = fc.record({
   historyLength: fc.integer({ min: 1, max: 64 }),
   chunkRecords: fc.integer({ min: 1, max: 64 }),
   network: fc.constantFrom("gige-2008", "rdma-100g"),
+  // a prefetched page's first use: free (the presets) or a local fault's cost
+  firstUse: fc.constantFrom(undefined, "1us", "30us"),
 });
 
 describe("differential: WebAssembly core vs TypeScript reference", () => {
@@ -131,12 +134,13 @@ describe("differential: WebAssembly core vs TypeScript reference", () => {
     expect(pairs).toBeGreaterThanOrEqual(Object.keys(policies).length * 2);
   });
 
-  it("agree on every built-in workload under every mechanism and policy, on both link disciplines", async () => {
+  it("agree on every built-in workload under every mechanism and policy, on both link disciplines, with first uses free and not", async () => {
     for (const workload of Object.keys(workloads)) {
       for (const mechanism of Object.keys(mechanisms)) {
         for (const policy of Object.keys(policies)) {
           const link = (workload.length + policy.length) % 2 ? "priority" : "fifo";
-          const opts: RunOptions = { workload, mechanism, policy, link, memory: "2MiB", baselines: false };
+          const firstUse = workload.length % 2 ? "20us" : undefined;
+          const opts: RunOptions = { workload, mechanism, policy, link, firstUse, memory: "2MiB", baselines: false };
           if (!optionsAccepted(opts)) continue;
           const a = await simulate({ ...opts, core: "wasm" });
           const b = await simulate({ ...opts, core: "reference" });

@@ -89,5 +89,28 @@ for (const core of ["wasm", "reference"] as const) {
       expect(m.zeroFills).toBe(0);
       expect(m.runtimeNs).toBe(resume + 9);
     });
+
+    it("the first use of a prefetched page costs firstUse, as fault stall; a pushed page's does not", async () => {
+      // 8 pages touched at home; after the migration page 0 faults and the cluster
+      // readahead asks for its aligned block of 8, which lands long before pages 1..7 are
+      // used one by one: each of them is a first use, and nothing else is
+      const w = arrayWorkload([8], [0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7].map((page, i) => ({ page, gap: i > 8 ? 1_000_000 : 1 })));
+      const base = { policy: "linux-cluster", migrateAt: 8 / 16 };
+      const free = await runScenario(scenario(base), w);
+      const paid = await runScenario(scenario({ ...base, firstUse: "30us" }), w);
+      expect(free.remoteFaults).toBe(1);
+      expect(free.usefulPrefetches).toBe(7);
+      expect(free.latePrefetches).toBe(0);
+      expect(paid.remoteFaults).toBe(1);
+      expect(paid.usefulPrefetches).toBe(7);
+      expect(paid.runtimeNs - free.runtimeNs).toBe(7 * 30_000);
+      expect(paid.faultStallNs - free.faultStallNs).toBe(7 * 30_000);
+      expect(paid.lateStallNs).toBe(free.lateStallNs);
+      // post-copy pushes the pages: a push installs a page, its use is no fault
+      const pushed = { mechanism: "post-copy", policy: "none", migrateAt: 8 / 16 };
+      const push = await runScenario(scenario(pushed), w);
+      expect(push.usefulPushes).toBeGreaterThan(0);
+      expect(await runScenario(scenario({ ...pushed, firstUse: "30us" }), w)).toEqual(push);
+    });
   });
 }

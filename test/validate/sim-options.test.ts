@@ -1,5 +1,5 @@
 // The run options `ampom validate` added: an exact migration record, and overrides of
-// the preset's local fault costs.
+// the preset's local fault costs (trap, zero-fill, first use of a prefetched page).
 import { describe, expect, it } from "vitest";
 import { resolveOptions } from "../../src/sim/options.js";
 import { simulate } from "../../src/sim/simulate.js";
@@ -35,5 +35,26 @@ describe("faultTrap and zeroFill", () => {
     expect(slow.remoteFaults).toBe(plain.remoteFaults);
     expect(slow.faultStallNs - plain.faultStallNs).toBe(plain.remoteFaults * (30_000 - resolveOptions(base).network.faultTrapNs));
     expect(() => resolveOptions({ ...base, faultTrap: "soon" })).toThrow(/faultTrap/);
+  });
+});
+
+describe("firstUse", () => {
+  it("is 0 on every preset, overrides it, and is paid once per useful prefetch", async () => {
+    expect(resolveOptions(base).network.firstUseNs).toBe(0);
+    expect(resolveOptions({ ...base, network: "rdma-100g" }).network.firstUseNs).toBe(0);
+    expect(resolveOptions({ ...base, firstUse: "27us" }).network.firstUseNs).toBe(27_000);
+    expect(() => resolveOptions({ ...base, firstUse: "later" })).toThrow(/option firstUse \(--first-use\)/);
+    // with demand paging nothing is prefetched: nothing to pay
+    expect(await simulate({ ...base, firstUse: "27us" })).toEqual(await simulate(base));
+    const seq = { ...base, workload: "sequential", policy: "ampom" } as const;
+    const free = await simulate(seq);
+    const paid = await simulate({ ...seq, firstUse: "27us" });
+    expect(paid.usefulPrefetches).toBeGreaterThan(100);
+    // the same two remote faults; every first use is fault stall, and the run is longer by
+    // less than their sum: pages still in flight land while first uses are paid
+    expect(paid.remoteFaults).toBe(free.remoteFaults);
+    expect(paid.faultStallNs - free.faultStallNs).toBe(paid.usefulPrefetches * 27_000);
+    expect(paid.lateStallNs).toBeLessThan(free.lateStallNs);
+    expect(paid.runtimeNs).toBeGreaterThan(free.runtimeNs);
   });
 });
