@@ -676,6 +676,8 @@ static clockid_t program_clock;
 static int have_program_clock;
 static int64_t fault_cpu_ns, first_use_cpu_ns, zero_exec_ns;
 static int64_t trap_cpu, zero_exec;
+/* the clock as last read: it never runs backward (below) */
+static double exec_seen;
 static volatile int64_t context_ready, context_arrival;
 static int context_pending;
 
@@ -727,11 +729,20 @@ static int64_t program_cpu_ns(void) {
   return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* a userfault of `kind` has just been read: its kernel share leaves the clock */
+/* A userfault of `kind` has just been read: its kernel share leaves the clock. The
+ * share is the calibration's mean; a fault whose real share is smaller leaves too much
+ * out, and where the program works less between faults than the share varies (random,
+ * chase: under 1 us of work against a share of ~15 us that moves by a few us) the clock
+ * would run backward, a negative span for R (read as no execution between the events,
+ * the largest window). Execution time does not run backward: the clock holds until the
+ * thread's CPU time catches up, so the deficit is carried, not forgotten, and over a
+ * long span the clock is the CPU time less the calibrated shares, as before. */
 static double exec_clock_at_fault(int64_t trap_cost) {
   trap_cpu += trap_cost;
   last_raw_cpu = program_cpu_ns();
-  return (double)(last_raw_cpu - trap_cpu + zero_exec);
+  double exec = (double)(last_raw_cpu - trap_cpu + zero_exec);
+  if (exec < exec_seen) exec = exec_seen;
+  return exec_seen = exec;
 }
 
 static void handle_reply(const struct av_reply *h, const uint8_t *bytes) {
@@ -985,6 +996,7 @@ static void run_command(int c) {
     rx_len = 0;
     memset(&cnt, 0, sizeof cnt);
     trap_cpu = zero_exec = 0;
+    exec_seen = 0;
     nwaiters = 0;
     active = 1;
     break;
