@@ -1,15 +1,22 @@
-// The simulator held against a real migration on this machine (issue 16): two small
+// The simulator held against a real migration on this machine (issue 16): three small
 // validation programs, migrated for real with userfaultfd under policies none and ampom,
 // against the simulation of their captured traces. Where userfaultfd cannot run (not
 // root, an old kernel, no compiler for the native parts) the suite says why and is
 // skipped; it never passes without running.
 //
-// Only counts are asserted: demand faults within 2% on both programs; ampom's within 10%
-// on the sequential one; on the random one ampom's real count moves between runs (6 to
-// 44 faults on random 4 2, from when the handler's batches land against the program's
-// own pace) and the simulation gives fewer (docs/validation.md), so only what both
-// agree on is asserted there: ampom prevents nine in ten of the demand faults. Runtimes
-// are timed on a shared machine and belong in the validation table, not in a test.
+// Asserted is what held in every one of five repeated runs of each (docs/validation.md
+// has the table and the runs): demand faults within 2% of the real count, and demand
+// paging's runtime within 20%, on every program; ampom's faults within 10% (or two
+// faults, for counts under 20) on sequential and matrix, its runtime within 20% on matrix
+// and random. Not asserted, because it does not hold: ampom's runtime on the small
+// sequential run (the simulation 22-34% short: the handler, home and program share one
+// CPU, and the per-page work of receiving and sending is not in the model), and ampom's
+// faults on random (30-56 real against 11-15 simulated: between two faults the program
+// works under 1 us, below the noise of the kernel's share of a userfault that the
+// handler's execution clock takes off, so the real paging rate comes out low early and
+// the real windows small); there both sides prevent nine in ten demand faults. Each
+// figure is the median of three real runs by runtime (one run in five had a runtime off
+// by a quarter from a stray load on the shared machine).
 import { describe, expect, it } from "vitest";
 import { nativeParts, userfaultfdAvailability } from "../../src/validate/native.js";
 import { validate, type Validation } from "../../src/validate/validate.js";
@@ -20,36 +27,50 @@ if (!uffd.ok) console.warn(`\n*** real-migration validation SKIPPED: ${uffd.reas
 
 const title = uffd.ok ? "real migration against the simulator" : `real migration against the simulator (SKIPPED: ${uffd.reason})`;
 
+/** |simulated - real| within `percent` of real, or within `floor` */
+const near = (sim: number, real: number, percent: number, floor = 0) => Math.abs(sim - real) <= Math.max(floor, (percent / 100) * real);
+
 describe.skipIf(!uffd.ok)(title, () => {
   const programs = () => nativeParts().programs;
-  const runs = new Map<string, Promise<Validation>>();
-  const validated = (name: string, args: string[]) => {
-    if (!runs.has(name)) runs.set(name, validate({ command: [join(programs(), name), ...args], policies: ["none", "ampom"], migrateCall: "clock_gettime:2", nativeRuns: 2 }));
-    return runs.get(name)!;
-  };
+  const validated = (name: string, args: string[]): Promise<Validation> =>
+    validate({ command: [join(programs(), name), ...args], policies: ["none", "ampom"], migrateCall: "clock_gettime:2", nativeRuns: 2, repeat: 3 });
 
-  for (const [name, args] of [
-    ["sequential", ["4", "2"]],
-    ["random", ["4", "2"]],
+  for (const [name, args, ampomFaults, ampomRuntime] of [
+    ["sequential", ["4", "2"], true, false],
+    ["matrix", ["512", "2"], true, true],
+    ["random", ["4", "2"], false, true],
   ] as const) {
-    it(`${name}: demand faults within 2% of the real count; ampom ${name === "sequential" ? "within 10%" : "prevents 90% on both sides"}`, async () => {
+    const what = [
+      "demand faults within 2% and demand runtime within 20%",
+      ampomFaults ? "ampom's faults within 10%" : "ampom prevents 90% on both sides",
+      ...(ampomRuntime ? ["ampom's runtime within 20%"] : []),
+    ].join("; ");
+    it(`${name}: ${what}`, async () => {
       const v = await validated(name, [...args]);
       const [none, ampom] = v.results;
       expect(none.policy).toBe("none");
+      expect(ampom.policy).toBe("ampom");
       // the migration moved what the trace says was touched before it
       expect(none.real.homePages).toBeGreaterThan(900);
       expect(none.real.remoteFaults).toBeGreaterThan(500);
       expect(Math.abs(none.errorPercent.remoteFaults!)).toBeLessThanOrEqual(2);
+      expect(near(none.simulated.runtimeNs, none.real.runtimeNs, 20), `demand runtime ${none.simulated.runtimeNs} simulated, ${none.real.runtimeNs} real`).toBe(true);
       expect(ampom.real.remoteFaults).toBeGreaterThan(0);
-      if (name === "sequential") {
-        expect(Math.abs(ampom.simulated.remoteFaults - ampom.real.remoteFaults)).toBeLessThanOrEqual(Math.max(2, 0.1 * ampom.real.remoteFaults));
+      // the simulation charged each first use what the real run's calibration measured
+      expect(ampom.calibration.firstUseNs).toBeGreaterThan(0);
+      expect(ampom.simulated.stallNs).toBeGreaterThanOrEqual(ampom.simulated.usefulPrefetches * ampom.calibration.firstUseNs);
+      if (ampomFaults) {
+        expect(near(ampom.simulated.remoteFaults, ampom.real.remoteFaults, 10, 2), `ampom faults ${ampom.simulated.remoteFaults} simulated, ${ampom.real.remoteFaults} real`).toBe(true);
       } else {
         expect(ampom.real.remoteFaults).toBeLessThan(0.1 * none.real.remoteFaults);
         expect(ampom.simulated.remoteFaults).toBeLessThan(0.1 * none.simulated.remoteFaults);
       }
+      if (ampomRuntime) {
+        expect(near(ampom.simulated.runtimeNs, ampom.real.runtimeNs, 20), `ampom runtime ${ampom.simulated.runtimeNs} simulated, ${ampom.real.runtimeNs} real`).toBe(true);
+      }
       console.log(
         `${name}: none ${none.real.remoteFaults} real / ${none.simulated.remoteFaults} simulated faults, ` +
-          `ampom ${ampom.real.remoteFaults} / ${ampom.simulated.remoteFaults}`,
+          `ampom ${ampom.real.remoteFaults} / ${ampom.simulated.remoteFaults}; runtime none ${none.errorPercent.runtimeNs}%, ampom ${ampom.errorPercent.runtimeNs}%`,
       );
     }, 600_000);
   }
