@@ -4,8 +4,8 @@
 // root, an old kernel, no compiler for the native parts) the suite says why and is
 // skipped; it never passes without running.
 //
-// Asserted is what held in every one of five repeated runs of each (docs/validation.md
-// has the table and the runs): demand faults within 2% of the real count, and demand
+// Asserted is what held in five repeated runs of each (docs/validation.md has the table
+// and the runs; runtimes on the median of three real runs, below): demand faults within 2% of the real count, and demand
 // paging's runtime within 20%, on every program; ampom's faults within 10% (or two
 // faults, for counts under 20) on sequential and matrix, its runtime within 20% on matrix
 // and random. Not asserted, because it does not hold: ampom's runtime on the small
