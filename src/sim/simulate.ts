@@ -251,10 +251,10 @@ export async function runScenarios(
 /** What decides a scenario's home phase (the replay before its migration decision):
  * scenarios of one workload with the same key replay it identically, whatever their
  * policy, mechanism or network. Undefined when the decision is not at a known record
- * (a time trigger) or when sharing is off. */
+ * (a time trigger). */
 function homePhaseKey(s: Scenario, workload: Workload): string | undefined {
   const at = migrationRecord(s, workload);
-  if (!recordSharing.on || at === null) return undefined;
+  if (at === null) return undefined;
   return JSON.stringify([s.core, s.cpuNsPerAccess, scanIntervalOf(s, workload.pageCount), s.chunkRecords, at]);
 }
 
