@@ -42,8 +42,9 @@ async function runsAlone(w: Workload, runs: ScenarioRun[]): Promise<Metrics[]> {
 async function measure(label: string, file: string, sizes: BenchSizes): Promise<SharedRow> {
   // each timed call gets the trace opened afresh, as a command does: what one call reads
   // ahead for the oracle (kept per workload object) must not help the next
-  const fresh = async () => (await planCompare({ workload: file, mechanisms: ["lightweight"] })).workload;
-  const plan = await planCompare({ workload: file, mechanisms: ["lightweight"] });
+  const replan = () => planCompare({ workload: file, mechanisms: ["lightweight"] });
+  const fresh = async () => (await replan()).workload;
+  const plan = await replan();
   const w = plan.workload;
   const runs = plan.runs;
   const first = runs[0].scenario;

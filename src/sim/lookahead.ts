@@ -10,7 +10,7 @@
 // per workload and record, so the oracle rows of one compare or evaluate that migrate
 // at the same record read the workload once.
 import { C_CURSOR, P_PAGES } from "../core/abi.js";
-import { createCore, releaseCore, type CoreKind } from "../core/index.js";
+import { createCore, releaseCore, type CoreKind, type SimCore } from "../core/index.js";
 import type { Workload } from "../workloads/types.js";
 import { SharedRecords } from "./shared-records.js";
 
@@ -47,7 +47,7 @@ export async function createLookahead(workload: Workload, kind: CoreKind): Promi
   };
 }
 
-function scan(w: Workload, core: Awaited<ReturnType<typeof createCore>>, from: number): Uint32Array {
+function scan(w: Workload, core: SimCore, from: number): Uint32Array {
   const source = new SharedRecords(w, READ_RECORDS);
   try {
     const feed = source.join();

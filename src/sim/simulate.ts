@@ -219,7 +219,8 @@ export async function runScenarios(
       // scenarios with the same home phase (homePhaseKey) replay it once: the first of
       // them replays it, the others sleep until it reaches the migration point and then
       // take over its state and its place in the stream (src/core/home-state.ts)
-      const leaders = new Map<string, { proc: ProcessRun; feed: RecordFeed; followers: Array<{ proc: ProcessRun; feed: RecordFeed }> }>();
+      type Joined = { proc: ProcessRun; feed: RecordFeed };
+      const leaders = new Map<string, Joined & { followers: Joined[] }>();
       const prepared: PreparedRun[] = [];
       for (const r of group) {
         const key = homePhaseKey(r.scenario, workload);

@@ -79,7 +79,8 @@ export const adaptive: PushOrderInfo = {
     };
     const drop = (p: number): void => {
       if (!all.has(p)) {
-        if (last < SCAN_KEEP) windows[windowOf[p]].delete(p);
+        // a left-out page the process took: the push must not take it in when it widens
+        older.delete(p);
         return;
       }
       all.delete(p);
