@@ -31,8 +31,8 @@ export const lightweight: Mechanism = {
   params: [],
   start(ctx) {
     ctx.resume(lightweightFreeze(ctx));
-    // a push policy's stream: all pages, or (a partial order: the oracle, recency) the
-    // pages it judges will be used
+    // a push policy's stream: all pages, or a partial order's own selection (the
+    // oracle: the pages that will be used; adaptive: what the scans saw first)
     if (ctx.push) startPush(ctx, ctx.push, !pushOrders[ctx.push].partial, ctx.decisionAt);
   },
 };

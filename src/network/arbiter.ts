@@ -4,6 +4,11 @@
 // node take turns burst by burst instead of the first one holding the link until it
 // is done. Single messages (fault requests and replies) do not wait in line: they go
 // straight to the link's FIFO, which is what lets a fault reply in between bursts.
+// A sender may ask for an urgent turn (pages the destination asked for, queued one at a
+// time under the `priority` discipline): urgent turns go before every other waiting
+// turn, as asked pages do under `fifo`, where they join the link with their reply
+// instead of waiting in line, and as a post-copy source serves queued page requests
+// before its background stream.
 import type { Network, NodeId } from "./network.js";
 
 export type Scheduler = (time: number, fire: () => void) => void;
@@ -11,6 +16,7 @@ export type Scheduler = (time: number, fire: () => void) => void;
 interface Turn {
   to: NodeId;
   fire: (now: number) => void;
+  urgent: boolean;
 }
 
 export class UplinkArbiter {
@@ -22,11 +28,20 @@ export class UplinkArbiter {
   /** `fire(now)` runs at the first moment from `readyAt` on when this sender's turn has
    * come and the path from `from` to `to` is free; it should send one burst (or
    * nothing) and ask again if it has more. `readyAt` is the time of the call: a
-   * sender that starts later asks at that time (from an event). */
-  request(from: NodeId, to: NodeId, readyAt: number, fire: (now: number) => void): void {
+   * sender that starts later asks at that time (from an event). An `urgent` turn
+   * waits only behind the urgent turns already in line. */
+  request(from: NodeId, to: NodeId, readyAt: number, fire: (now: number) => void, urgent = false): void {
     let line = this.lines.get(from);
     if (!line) this.lines.set(from, (line = []));
-    line.push({ to, fire });
+    const turn = { to, fire, urgent };
+    if (urgent) {
+      // behind the urgent turns already waiting, ahead of the rest
+      let i = 0;
+      while (i < line.length && line[i].urgent) i++;
+      line.splice(i, 0, turn);
+    } else {
+      line.push(turn);
+    }
     if (!this.pumping.has(from)) {
       this.pumping.add(from);
       this.at(readyAt, () => this.pump(from, readyAt));

@@ -12,7 +12,8 @@
 // keeps demand traffic ahead of bulk traffic, as QEMU's postcopy preempt channel and
 // far-memory systems with a separate demand queue do: prefetch and push pages go to the
 // link one page at a time, so a fault reply ready meanwhile goes next and waits at most
-// for the page already on the wire.
+// for the page already on the wire; prefetch pages, which the destination asked for,
+// take their turns before a push's (src/network/arbiter.ts).
 import { Link, type LinkSpec } from "./link.js";
 
 export type NodeId = number;

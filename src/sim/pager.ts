@@ -107,12 +107,12 @@ export class Pager implements RequestServer {
       proc.events?.record(v.deliverTimes[0], EVENT_ARRIVAL, v.deliverPages[0], EVENT_PREFETCH);
       proc.core.deliver(1, KIND_REPLY);
       if (queue.next < queue.pages.length) {
-        this.arbiter.request(proc.home, proc.node, t, turn);
+        this.arbiter.request(proc.home, proc.node, t, turn, true);
       } else {
         queue.pages.length = queue.next = 0;
         queue.active = false;
       }
     };
-    this.arbiter.request(proc.home, proc.node, now, turn);
+    this.arbiter.request(proc.home, proc.node, now, turn, true);
   }
 }

@@ -93,3 +93,32 @@ describe("flows", () => {
     expect(net.send(0, 1, 1000, 4178)).toBe(65536 * 8 + 4178 * 8 + 25_000);
   });
 });
+
+describe("uplink turns", () => {
+  /** A sender of `bursts` bursts of `bytes` from node 0 to 1 that logs its turns. */
+  function sender(net: Network, arbiter: UplinkArbiter, log: string[], name: string, bursts: number, urgent: boolean) {
+    let left = bursts;
+    const fire = (t: number): void => {
+      net.send(0, 1, t, 1000);
+      log.push(name);
+      if (--left > 0) arbiter.request(0, 1, t, fire, urgent);
+    };
+    return (at: number) => arbiter.request(0, 1, at, fire, urgent);
+  }
+
+  it("take turns burst by burst, and urgent turns (pages the destination asked for) go first", () => {
+    const net = new Network(2, gige);
+    const q = new EventQueue();
+    const arbiter = new UplinkArbiter(net, (t, fire) => q.at(t, fire));
+    const log: string[] = [];
+    const push = sender(net, arbiter, log, "push", 4, false);
+    const copy = sender(net, arbiter, log, "copy", 2, false);
+    const asked = sender(net, arbiter, log, "asked", 3, true);
+    push(0);
+    copy(0);
+    q.at(1000, () => asked(1000)); // joins while the first push burst is on the wire
+    while (q.size) q.fireNext();
+    expect(log).toEqual(["push", "asked", "asked", "asked", "copy", "push", "copy", "push", "push"]);
+  });
+});
+

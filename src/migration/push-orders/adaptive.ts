@@ -12,9 +12,11 @@
 // smallest. Pages used after migration tend to be the ones used last before it, but not
 // always (a program that reads back what it wrote at its start), and some programs
 // sweep memory in address order: no one order wins on every program.
-// As a push policy's order after a lightweight freeze (partial) it sends only the pages
-// the scans saw used, until faults show the process still uses pages it touched before
-// the scans' reach (WIDEN_*); with post-copy, every page.
+// As a push policy's order after a lightweight freeze (partial) it sends the pages the
+// scans saw used first and the rest (pages last touched before the scans' reach) only
+// once those have all gone: ampom-plus's pull follows a process into those pages when
+// it goes back to them, and the push keeps them from holding up the pages the scans
+// saw. With post-copy, which has no pull, every page from the start.
 import { SCAN_KEEP, ST_HOME, ST_MASK } from "../../core/abi.js";
 import { scanBits } from "../../core/page-services.js";
 import { PageSet } from "../page-set.js";
@@ -27,16 +29,6 @@ const FORWARD = 2;
 const ORDERS = 3;
 /** the averages move by 1/WEIGHT of each fault's score */
 const WEIGHT = 2;
-/** A partial push widens to the pages no kept scan saw once the process has faulted on
- * at least WIDEN_MIN_FAULTS of them and on one in WIDEN_DENSITY of them: evidence that
- * it still uses memory it last touched before the scans' reach (dgemm's and hpl's
- * matrices), not a stray page of a small working set (b_eff faults on 6 of its 2,250
- * such pages, dgemm at 64 MiB on 242 of 5,075). Chosen on the HPCC kernels at 64 MiB,
- * where 1 in 128, 256 and 512 gave the same gaps but b_eff sent 0.2, 110 and 657
- * unused pages a run; no trace of the corpus ever faults on enough of them to widen. */
-const WIDEN_MIN_FAULTS = 2;
-const WIDEN_DENSITY = 128;
-
 /** The newest scan window that saw a page with scan bits `bits` (0 newest), or
  * SCAN_KEEP: none of those kept. */
 function newestWindow(bits: number): number {
@@ -52,7 +44,7 @@ export const adaptive: PushOrderInfo = {
     const pages = ctx.proc.workload.pageCount;
     let last = everything ? SCAN_KEEP : SCAN_KEEP - 1;
     // the pages the push may send, all together and by scan window; the pages no kept
-    // scan saw (window SCAN_KEEP) join only with post-copy, or once faults ask for them
+    // scan saw (window SCAN_KEEP) join at once with post-copy, else when the rest is gone
     const all = new PageSet(pages);
     const windows = Array.from({ length: SCAN_KEEP + 1 }, () => new PageSet(pages));
     const windowOf = new Uint8Array(pages);
@@ -66,10 +58,7 @@ export const adaptive: PushOrderInfo = {
       all.add(p);
       left[w]++;
     }
-    // faults on pages left out (window SCAN_KEEP) that make the push take them all in
     const older = windows[SCAN_KEEP];
-    const faultsToWiden = Math.max(WIDEN_MIN_FAULTS, older.countRange(0, pages) / WIDEN_DENSITY);
-    let olderFaults = 0;
     const widen = (): void => {
       last = SCAN_KEEP;
       for (let p = older.next(0); p >= 0; p = older.next(p + 1)) {
@@ -136,8 +125,6 @@ export const adaptive: PushOrderInfo = {
             // a plain mean over the first WEIGHT faults, then a moving average
             scored = Math.min(scored + 1, WEIGHT);
             for (let o = 0; o < ORDERS; o++) score[o] += (Math.log2(1 + a[o]) - score[o]) / scored;
-          } else if (last < SCAN_KEEP && older.has(f) && ++olderFaults >= faultsToWiden) {
-            widen();
           }
           drop(f);
           pivot = f;
@@ -147,7 +134,15 @@ export const adaptive: PushOrderInfo = {
         for (let o = 1; o < ORDERS; o++) if (score[o] < score[order]) order = o;
         for (;;) {
           const p = pick(order);
-          if (p < 0) return 0;
+          if (p < 0) {
+            // what the scans saw has all gone: the rest follows, on a link that would
+            // otherwise idle, and the home node is left holding nothing
+            if (last < SCAN_KEEP) {
+              widen();
+              continue;
+            }
+            return 0;
+          }
           drop(p);
           // a fault or a prefetch took it meanwhile
           if (!isHome(p)) continue;

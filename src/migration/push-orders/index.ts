@@ -19,12 +19,12 @@ export interface PushOrder {
 export interface PushOrderInfo {
   name: string;
   description: string;
-  /** `everything`: push every page still at home (post-copy); otherwise the order may
-   * stop early (the oracle pushes only the pages the process will use). */
+  /** `everything`: push every page still at home (post-copy); otherwise the order goes
+   * its partial way (below). */
   create(ctx: MigrationContext, everything: boolean): PushOrder;
-  /** As a push policy's order after a lightweight freeze, it sends only the pages it
-   * judges will be used (the oracle: those that will be; recency: those the scans saw
-   * used), not every page; post-copy always sends every page. */
+  /** As a push policy's order after a lightweight freeze it goes its own way rather than
+   * post-copy's: the oracle sends only the pages that will be used; adaptive sends the
+   * pages the scans saw used before all the others. Post-copy always sends every page. */
   partial?: boolean;
   /** Reads the workload ahead (the oracle): a bound, not a contender. Its process is set
    * up with a lookahead (src/sim/lookahead.ts). */
