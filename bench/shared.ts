@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { planCompare } from "../src/sim/compare.js";
 import type { Metrics } from "../src/sim/metrics.js";
-import { recordSharing, runScenario, runScenarios, type ScenarioRun } from "../src/sim/simulate.js";
+import { recordSharing, runScenario, runScenarios, scenarioWorkload, type ScenarioRun } from "../src/sim/simulate.js";
 import type { Workload } from "../src/workloads/types.js";
 import { median, settle } from "./e2e.js";
 import { GENERATED_LABEL, generatedWorkload, writeAmtV2 } from "./native.js";
@@ -42,12 +42,11 @@ async function runsAlone(w: Workload, runs: ScenarioRun[]): Promise<Metrics[]> {
 async function measure(label: string, file: string, sizes: BenchSizes): Promise<SharedRow> {
   // each timed call gets the trace opened afresh, as a command does: what one call reads
   // ahead for the oracle (kept per workload object) must not help the next
-  const replan = () => planCompare({ workload: file, mechanisms: ["lightweight"] });
-  const fresh = async () => (await replan()).workload;
-  const plan = await replan();
+  const plan = await planCompare({ workload: file, mechanisms: ["lightweight"] });
   const w = plan.workload;
   const runs = plan.runs;
   const first = runs[0].scenario;
+  const fresh = () => scenarioWorkload(first);
   const t: Record<"one" | "shared" | "alone", number[]> = { one: [], shared: [], alone: [] };
   let identical = true;
   // warm-up: compilation and first touches, off the clock

@@ -998,6 +998,8 @@ static void run_command(int c) {
     trap_cpu = zero_exec = 0;
     exec_seen = 0;
     nwaiters = 0;
+    /* the debug log shows this activation's decisions (the calibration's would fill it) */
+    ndecisions = 0;
     active = 1;
     break;
   case CMD_CONTEXT: {
@@ -1191,7 +1193,7 @@ static int64_t timed_touch(volatile char *p) {
   return now_ns() - t0;
 }
 
-/* c touches of pages `stride` bytes apart from s: wall ns and the thread's CPU ns in total */
+/* c touches of consecutive pages from s: wall ns and the thread's CPU ns in total */
 static void timed_touches(char *s, int c, int64_t *wall, int64_t *cpu) {
   int64_t c0 = thread_cpu_ns();
   *wall = 0;

@@ -9,6 +9,8 @@ import { checkPolicyModule, isPolicyPath, type PolicyModule } from "../policies/
 import { parseDuration, parseRate, parseSize } from "../util/units.js";
 import type { CoreKind } from "../core/types.js";
 import { LINK_DISCIPLINES, type LinkDiscipline } from "../network/network.js";
+import { CPU_MODELS, TRACE_CPU_NS, kernelCpuNs, type CpuModel } from "../workloads/hpcc/cpu.js";
+import { workloads } from "../workloads/registry.js";
 
 /** Default interval of the accessed-bit scans at home: "auto", the interval at which
  * the scanner takes about 1% of a CPU. A scan reads and clears the accessed bit of each
@@ -32,8 +34,6 @@ export function autoScanInterval(pages: number): number {
 export function scanIntervalOf(s: Scenario, pages: number): number {
   return s.scanIntervalNs ?? autoScanInterval(pages);
 }
-import { CPU_MODELS, TRACE_CPU_NS, kernelCpuNs, type CpuModel } from "../workloads/hpcc/cpu.js";
-import { workloads } from "../workloads/registry.js";
 
 const sizeLike = z.union([z.number(), z.string()]);
 
