@@ -77,8 +77,8 @@ function placeAll(base: u64, pageCount: u64, chunkCap: u64): u64 {
   arrivals = place(L_ARRIVALS, pageCount * 8);
   arrivalQueue = place(L_ARRIVAL_QUEUE, pageCount * 4);
   scanEpochs = place(L_SCAN_EPOCHS, pageCount * 4);
+  scanMasks = place(L_SCAN_MASKS, pageCount * 2);
   states = place(L_STATES, pageCount);
-  scanMasks = place(L_SCAN_MASKS, pageCount);
   store<f64>(offsets + (<usize>L_END << 3), <f64>cursor);
   return cursor;
 }

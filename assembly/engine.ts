@@ -16,7 +16,7 @@ import {
   C_FAULT_SENT_AT, C_SERVICE_NS, C_CURSOR, C_CHUNK_LEN, C_PENDING, C_FAULT_PAGE, C_REMOTE,
   C_MRU_LEN, P_CPU_NS, P_TRAP_NS, P_ZERO_FILL_NS, P_FIRST_USE_NS, P_PAGES, P_SCAN_NS, MRU_CAP, COUNTERS,
   C_FAULT_PREFETCHES, C_PREFETCH_ISSUES, C_ARRIVAL_HEAD, C_ARRIVAL_TAIL, C_FAULT_OPEN,
-  C_HOOK, C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_SCAN_EPOCH, C_ANSWERING_FAULT,
+  C_HOOK, C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_SCAN_EPOCH, SCAN_KEEP, SCAN_ALL, C_SCAN_END, C_RESIDENT, P_SCAN_NS_PER_PAGE, C_ANSWERING_FAULT,
   HOOK_USE, HOOK_ARRIVAL, HOOK_SERVED,
 } from "./layout";
 import {
@@ -35,9 +35,11 @@ export function reset(): void {
   memory.fill(counters, 0, COUNTERS * 8);
   const pages = <usize>param(P_PAGES);
   memory.fill(states, 0, pages);
-  memory.fill(scanMasks, 0, pages);
+  memory.fill(scanMasks, 0, pages << 1);
   memory.fill(scanEpochs, 0, pages << 2);
   setCounter(C_FAULT_PAGE, -1);
+  setCounter(C_SCAN_EPOCH, 1);
+  setCounter(C_SCAN_END, scanInterval(0));
   resetRegionCache();
   policyReset();
 }
@@ -114,17 +116,25 @@ export function run(limit: f64): i32 {
   return counter(C_REMOTE) != 0 ? runRemote(limit) : runHome(limit);
 }
 
-/** The interval of the accessed-bit scans; 0 or less means none (one window). */
+/** The length of a scan window that starts with `resident` pages touched: a scanner
+ * paced by the pages it walks (P_SCAN_NS_PER_PAGE), at least P_SCAN_NS; no scans (one
+ * window) when P_SCAN_NS is 0 or less. */
 // @ts-ignore: decorator
-@inline function scanInterval(): f64 {
+@inline function scanInterval(resident: f64): f64 {
   const ns = param(P_SCAN_NS);
-  return ns > 0 ? ns : Infinity;
+  if (ns <= 0) return Infinity;
+  return Math.max(ns, resident * param(P_SCAN_NS_PER_PAGE));
 }
 
-/** The scan window holding time `t`, counted from 1 (0 marks "never referenced"). */
-// @ts-ignore: decorator
-@inline function scanWindow(t: f64, interval: f64): u32 {
-  return <u32>Math.floor(t / interval) + 1;
+/** Moves the scan windows (C_SCAN_EPOCH, from 1; C_SCAN_END) on to the one holding
+ * time `now`; no page was touched in the windows passed over, so they share a length. */
+function advanceScan(now: f64): void {
+  let end = counter(C_SCAN_END);
+  if (now < end) return;
+  const interval = scanInterval(counter(C_RESIDENT));
+  const passed = Math.floor((now - end) / interval) + 1;
+  setCounter(C_SCAN_EPOCH, counter(C_SCAN_EPOCH) + passed);
+  setCounter(C_SCAN_END, end + passed * interval);
 }
 
 /** Before migration every page is local: track which exist, which are dirty, which
@@ -133,13 +143,13 @@ export function run(limit: f64): i32 {
  * kernel gets the same by clearing and reading accessed bits once per interval). */
 function runHome(limit: f64): i32 {
   const cpuNs = param(P_CPU_NS);
-  const interval = scanInterval();
   const len = <i32>counter(C_CHUNK_LEN);
   let cur = <i32>counter(C_CURSOR);
   let now = counter(C_NOW);
   let acc = counter(C_ACCESSES);
-  let window = scanWindow(now, interval);
-  let windowEnd = <f64>window * interval;
+  let window = <u32>counter(C_SCAN_EPOCH);
+  let windowEnd = counter(C_SCAN_END);
+  let resident = counter(C_RESIDENT);
   const start = cur;
   let stop = STOP_CHUNK_END;
   while (cur < len) {
@@ -151,23 +161,28 @@ function runHome(limit: f64): i32 {
     const gap = load<u32>(chunkGaps + (<usize>cur << 2));
     now += work(gap, cpuNs);
     acc += <f64>gap;
-    let st = load<u8>(states + <usize>page) | ST_LOCAL;
+    if (now >= windowEnd) {
+      setCounter(C_RESIDENT, resident);
+      advanceScan(now);
+      window = <u32>counter(C_SCAN_EPOCH);
+      windowEnd = counter(C_SCAN_END);
+    }
+    const old = load<u8>(states + <usize>page);
+    if ((old & ST_MASK) == ST_NONE) resident++;
+    let st = old | ST_LOCAL;
     if (load<u8>(chunkFlags + <usize>cur) & REC_WRITE) st |= F_DIRTY;
     store<u8>(states + <usize>page, st);
-    if (now >= windowEnd) {
-      window = scanWindow(now, interval);
-      windowEnd = <f64>window * interval;
-    }
     const seen = load<u32>(scanEpochs + (<usize>page << 2));
     if (seen != window) {
       const age = window - seen;
-      const bits = seen == 0 || age >= 8 ? 0 : <u32>load<u8>(scanMasks + <usize>page) << age;
-      store<u8>(scanMasks + <usize>page, <u8>(bits | 1));
+      const bits = seen == 0 || age >= <u32>SCAN_KEEP ? 0 : <u32>load<u16>(scanMasks + (<usize>page << 1)) << age;
+      store<u16>(scanMasks + (<usize>page << 1), <u16>((bits | 1) & SCAN_ALL));
       store<u32>(scanEpochs + (<usize>page << 2), window);
     }
     cur++;
   }
   mergeMru(start, cur);
+  setCounter(C_RESIDENT, resident);
   saveRun(cur - start, cur, now, acc);
   return stop;
 }
@@ -427,7 +442,7 @@ export function deliver(count: i32, kind: i32): i32 {
  * (full copy, pre-copy); otherwise the pages it touched stay at home. The final
  * accessed-bit scan happens now, at the freeze. */
 export function migrate(keepAll: i32): void {
-  setCounter(C_SCAN_EPOCH, <f64>scanWindow(counter(C_NOW), scanInterval()));
+  advanceScan(counter(C_NOW));
   const pages = <usize>param(P_PAGES);
   if (keepAll) {
     memory.fill(states, ST_LOCAL, pages);

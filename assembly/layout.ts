@@ -65,10 +65,12 @@ export const C_HOOK: i32 = 29; // STOP_POLICY: which hook (HOOK_*)
 export const C_HOOK_PAGE: i32 = 30; // STOP_POLICY: its page
 export const C_HOOK_TIME: i32 = 31; // STOP_POLICY: its time (an arrival's time; else the clock)
 export const C_HOOK_ARG: i32 = 32; // STOP_POLICY: onUse's trigger flag, onServed's service ns
-export const C_SCAN_EPOCH: i32 = 33; // accessed-bit scans done when the process left home
+export const C_SCAN_EPOCH: i32 = 33; // the current accessed-bit scan window, from 1 (at the freeze: the last)
 export const C_VIOLATION: i32 = 34; // a policy broke the online-only rule (VIOLATION_*), before the core trapped
 export const C_VIOLATION_PAGE: i32 = 35;
 export const C_ANSWERING_FAULT: i32 = 36; // 1 between a remote fault and answerRequests()
+export const C_SCAN_END: i32 = 37; // at home: when the current accessed-bit scan window ends, ns
+export const C_RESIDENT: i32 = 38; // at home: pages touched so far (what a scan walks)
 export const COUNTERS: i32 = 48;
 
 // ---- parameters: f64 slots, written by the host before reset() ----------------
@@ -79,8 +81,9 @@ export const P_POLICY: i32 = 3; // policy id
 export const P_HISTORY: i32 = 4; // history ring length actually used (<= HISTORY_CAP)
 export const P_REGIONS: i32 = 5; // number of regions
 export const P_PAGES: i32 = 6; // number of pages
-export const P_SCAN_NS: i32 = 7; // interval of the accessed-bit scans before migration, ns
+export const P_SCAN_NS: i32 = 7; // shortest accessed-bit scan window before migration, ns (the window when P_SCAN_NS_PER_PAGE is 0)
 export const P_FIRST_USE_NS: i32 = 8; // local cost of the first use of a prefetched page (a minor fault)
+export const P_SCAN_NS_PER_PAGE: i32 = 9; // scan window = max(P_SCAN_NS, resident pages x this), ns; 0: fixed
 export const P_POLICY_BASE: i32 = 16; // policy parameters start here
 export const PARAMS: i32 = 48;
 
@@ -110,7 +113,7 @@ export const L_MRU: i32 = 14;
 export const L_HIST_EXEC: i32 = 15; // f64 ring beside L_HIST_TIMES: execution time (stalls excluded)
 export const L_ARRIVAL_QUEUE: i32 = 16; // u32 a page: pages in order of arrival (each arrives once)
 export const L_SCAN_EPOCHS: i32 = 17; // u32 a page: the scan window of its last access at home (0: none)
-export const L_SCAN_MASKS: i32 = 18; // u8 a page: referenced in each of the SCAN_KEEP windows up to that one
+export const L_SCAN_MASKS: i32 = 18; // u16 a page: referenced in each of the SCAN_KEEP windows up to that one
 export const L_END: i32 = 19;
 export const L_TRACE_IN: i32 = 20; // encoded trace block bytes the host reads in (tracedec.ts)
 export const L_SLOTS: i32 = 21;
@@ -118,14 +121,16 @@ export const L_SLOTS: i32 = 21;
 export const MRU_CAP: i32 = 8;
 
 /** Bytes a page costs in a core's tables: its arrival (f64), its place in the arrival
- * queue and its last scan window (u32 each), its state and its scan bits (u8 each), as
+ * queue and its last scan window (u32 each), its scan bits (u16), its state (u8), as
  * assembly/arena.ts lays them out. The capacity checks of both cores and of preflight
  * count this. */
-export const CORE_BYTES_PER_PAGE: i32 = 8 + 4 + 4 + 1 + 1;
+export const CORE_BYTES_PER_PAGE: i32 = 8 + 4 + 4 + 2 + 1;
 
 // ---- accessed-bit scans before migration ------------------------------------------
 /** scans a policy sees: bit k of scanBits() = referenced in the k-th newest scan window */
-export const SCAN_KEEP: i32 = 8;
+export const SCAN_KEEP: i32 = 16;
+/** the bits of SCAN_KEEP windows (scan masks are 16 bits a page) */
+export const SCAN_ALL: u32 = (1 << SCAN_KEEP) - 1;
 
 // ---- policy hooks (STOP_POLICY, C_HOOK) ------------------------------------------------
 export const HOOK_USE: i32 = 1; // first use of a prefetched page (C_HOOK_ARG: 1 if it opened a batch)

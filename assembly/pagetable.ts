@@ -9,7 +9,7 @@ import {
 } from "./arena";
 import {
   ST_MASK, ST_HOME, ST_FLIGHT, ST_LOCAL, F_UNFIXED, C_REQUESTS, C_DEMAND_EVENTS, P_HISTORY,
-  P_REGIONS, REQUEST_CAP, P_POLICY_BASE, C_NOW, C_SCAN_EPOCH, SCAN_KEEP, C_VIOLATION,
+  P_REGIONS, REQUEST_CAP, P_POLICY_BASE, C_NOW, C_SCAN_EPOCH, SCAN_KEEP, SCAN_ALL, C_VIOLATION,
   C_VIOLATION_PAGE, VIOLATION_ARRIVAL,
 } from "./layout";
 
@@ -78,7 +78,7 @@ export function scanBits(page: u32): u32 {
   const ep = load<u32>(scanEpochs + (<usize>page << 2));
   if (ep == 0) return 0;
   const age = <u32>counter(C_SCAN_EPOCH) - ep;
-  return age >= <u32>SCAN_KEEP ? 0 : (<u32>load<u8>(scanMasks + <usize>page) << age) & ((1 << SCAN_KEEP) - 1);
+  return age >= <u32>SCAN_KEEP ? 0 : (<u32>load<u16>(scanMasks + (<usize>page << 1)) << age) & SCAN_ALL;
 }
 
 /** Number of pages in the request list. */

@@ -39,7 +39,7 @@ export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: bo
     .option("--eager-pages <n>", "pages lightweight migration sends with the context", parseNumber, 3)
     .option("--working-set <f>", "fraction of a generated workload's data touched after migration (e.g. 0.25 or 25%)", parseFraction, 1)
     .option("--iterations <n>", "passes over the data, for generated workloads that repeat", parseNumber)
-    .option("--scan-interval <time>", "interval of the accessed-bit scans before migration, all a policy knows of that time: auto (1us a page: the scanner takes ~1% of a CPU) or a time", DEFAULT_SCAN_INTERVAL)
+    .option("--scan-interval <time>", "interval of the accessed-bit scans before migration, all a policy knows of that time: auto (each window 1us per page touched so far: the scanner takes ~1% of a CPU) or a fixed time", DEFAULT_SCAN_INTERVAL)
     .option("--param <name=value>", "policy parameter, e.g. zoneRadius=16 for ampom (repeatable)", collectParam)
     .option("--migrate-at-time <time>", "migrate at this simulated time instead (e.g. 20ms)")
     .option("--migrate-at-record <n>", "migrate just before record n (0-based) instead", parseNumber)

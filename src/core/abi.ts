@@ -65,10 +65,12 @@ export const C_HOOK = 29; // STOP_POLICY: which hook (HOOK_*)
 export const C_HOOK_PAGE = 30; // STOP_POLICY: its page
 export const C_HOOK_TIME = 31; // STOP_POLICY: its time (an arrival's time; else the clock)
 export const C_HOOK_ARG = 32; // STOP_POLICY: onUse's trigger flag, onServed's service ns
-export const C_SCAN_EPOCH = 33; // accessed-bit scans done when the process left home
+export const C_SCAN_EPOCH = 33; // the current accessed-bit scan window, from 1 (at the freeze: the last)
 export const C_VIOLATION = 34; // a policy broke the online-only rule (VIOLATION_*), before the core trapped
 export const C_VIOLATION_PAGE = 35;
 export const C_ANSWERING_FAULT = 36; // 1 between a remote fault and answerRequests()
+export const C_SCAN_END = 37; // at home: when the current accessed-bit scan window ends, ns
+export const C_RESIDENT = 38; // at home: pages touched so far (what a scan walks)
 export const COUNTERS = 48;
 
 // ---- parameters: f64 slots, written by the host before reset() ----------------
@@ -79,8 +81,9 @@ export const P_POLICY = 3; // policy id
 export const P_HISTORY = 4; // history ring length actually used (<= HISTORY_CAP)
 export const P_REGIONS = 5; // number of regions
 export const P_PAGES = 6; // number of pages
-export const P_SCAN_NS = 7; // interval of the accessed-bit scans before migration, ns
+export const P_SCAN_NS = 7; // shortest accessed-bit scan window before migration, ns (the window when P_SCAN_NS_PER_PAGE is 0)
 export const P_FIRST_USE_NS = 8; // local cost of the first use of a prefetched page (a minor fault)
+export const P_SCAN_NS_PER_PAGE = 9; // scan window = max(P_SCAN_NS, resident pages x this), ns; 0: fixed
 export const P_POLICY_BASE = 16; // policy parameters start here
 export const PARAMS = 48;
 
@@ -110,7 +113,7 @@ export const L_MRU = 14;
 export const L_HIST_EXEC = 15; // f64 ring beside L_HIST_TIMES: execution time (stalls excluded)
 export const L_ARRIVAL_QUEUE = 16; // u32 a page: pages in order of arrival (each arrives once)
 export const L_SCAN_EPOCHS = 17; // u32 a page: the scan window of its last access at home (0: none)
-export const L_SCAN_MASKS = 18; // u8 a page: referenced in each of the SCAN_KEEP windows up to that one
+export const L_SCAN_MASKS = 18; // u16 a page: referenced in each of the SCAN_KEEP windows up to that one
 export const L_END = 19;
 export const L_TRACE_IN = 20; // encoded trace block bytes the host reads in (tracedec.ts)
 export const L_SLOTS = 21;
@@ -118,14 +121,16 @@ export const L_SLOTS = 21;
 export const MRU_CAP = 8;
 
 /** Bytes a page costs in a core's tables: its arrival (f64), its place in the arrival
- * queue and its last scan window (u32 each), its state and its scan bits (u8 each), as
+ * queue and its last scan window (u32 each), its scan bits (u16), its state (u8), as
  * assembly/arena.ts lays them out. The capacity checks of both cores and of preflight
  * count this. */
-export const CORE_BYTES_PER_PAGE = 8 + 4 + 4 + 1 + 1;
+export const CORE_BYTES_PER_PAGE = 8 + 4 + 4 + 2 + 1;
 
 // ---- accessed-bit scans before migration ------------------------------------------
 /** scans a policy sees: bit k of scanBits() = referenced in the k-th newest scan window */
-export const SCAN_KEEP = 8;
+export const SCAN_KEEP = 16;
+/** the bits of SCAN_KEEP windows (scan masks are 16 bits a page) */
+export const SCAN_ALL = (1 << SCAN_KEEP) - 1;
 
 // ---- policy hooks (STOP_POLICY, C_HOOK) ------------------------------------------------
 export const HOOK_USE = 1; // first use of a prefetched page (C_HOOK_ARG: 1 if it opened a batch)

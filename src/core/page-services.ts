@@ -9,7 +9,7 @@
 // that has not happened yet), so reading it is refused, with a PolicyViolation.
 import {
   C_NOW, C_REQUESTS, C_SCAN_EPOCH, C_VIOLATION, C_VIOLATION_PAGE, F_UNFIXED, P_REGIONS,
-  REQUEST_CAP, SCAN_KEEP, ST_FLIGHT, ST_HOME, ST_LOCAL, ST_MASK, VIOLATION_ARRIVAL,
+  REQUEST_CAP, SCAN_KEEP, SCAN_ALL, ST_FLIGHT, ST_HOME, ST_LOCAL, ST_MASK, VIOLATION_ARRIVAL,
 } from "./abi.js";
 import type { CoreViews } from "./types.js";
 
@@ -58,7 +58,7 @@ export function scanBits(v: CoreViews, page: number): number {
   const ep = v.scanEpochs[page];
   if (ep === 0) return 0;
   const age = v.counters[C_SCAN_EPOCH] - ep;
-  return age >= SCAN_KEEP ? 0 : (v.scanMasks[page] << age) & ((1 << SCAN_KEEP) - 1);
+  return age >= SCAN_KEEP ? 0 : (v.scanMasks[page] << age) & SCAN_ALL;
 }
 
 /** Appends `page` to the request list if it is only at home, marking it in flight with

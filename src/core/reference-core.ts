@@ -12,7 +12,7 @@ import {
   P_POLICY_BASE, P_SCAN_NS, COUNTERS, PARAMS, REGION_CAP, HISTORY_CAP, REQUEST_CAP,
   DELIVERY_CAP, MRU_CAP, C_FAULT_PREFETCHES, C_PREFETCH_ISSUES, C_ARRIVAL_HEAD,
   C_ARRIVAL_TAIL, C_FAULT_OPEN, C_HOOK, C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_SCAN_EPOCH,
-  C_ANSWERING_FAULT, HOOK_USE, HOOK_ARRIVAL, HOOK_SERVED, POLICY_EXTERNAL, SCAN_KEEP,
+  C_ANSWERING_FAULT, C_SCAN_END, C_RESIDENT, P_SCAN_NS_PER_PAGE, HOOK_USE, HOOK_ARRIVAL, HOOK_SERVED, POLICY_EXTERNAL, SCAN_KEEP, SCAN_ALL,
   CORE_BYTES_PER_PAGE,
 } from "./abi.js";
 import { arrivedAt, knownState, regionOf, requestPage, scanBits } from "./page-services.js";
@@ -94,7 +94,7 @@ export class ReferenceCore implements SimCore, PolicyServices {
       mru: new Uint32Array(MRU_CAP),
       arrivals: this.arrivals,
       scanEpochs: new Uint32Array(pageCount),
-      scanMasks: new Uint8Array(pageCount),
+      scanMasks: new Uint16Array(pageCount),
     };
     return this.v;
   }
@@ -107,6 +107,8 @@ export class ReferenceCore implements SimCore, PolicyServices {
     this.v.scanEpochs.fill(0, 0, pages);
     this.v.scanMasks.fill(0, 0, pages);
     c[C_FAULT_PAGE] = -1;
+    c[C_SCAN_EPOCH] = 1;
+    c[C_SCAN_END] = this.scanInterval(0);
     const id = this.v.params[P_POLICY];
     this.external = id === POLICY_EXTERNAL;
     this.policy = createReferencePolicy(this.external ? 0 : id, this);
@@ -190,14 +192,23 @@ export class ReferenceCore implements SimCore, PolicyServices {
     return Math.floor(gap * this.v.params[P_CPU_NS] + 0.5);
   }
 
-  private scanInterval(): number {
+  /** A scan window's length when it starts with `resident` pages touched (the
+   * engine's scanInterval()). */
+  private scanInterval(resident: number): number {
     const ns = this.v.params[P_SCAN_NS];
-    return ns > 0 ? ns : Infinity;
+    if (ns <= 0) return Infinity;
+    return Math.max(ns, resident * this.v.params[P_SCAN_NS_PER_PAGE]);
   }
 
-  /** The scan window holding time `t`, from 1 (0 marks "never referenced"). */
-  private scanWindow(t: number): number {
-    return Math.floor(t / this.scanInterval()) + 1;
+  /** Moves the scan windows on to the one holding `now` (the engine's advanceScan()). */
+  private advanceScan(now: number): void {
+    const c = this.v.counters;
+    const end = c[C_SCAN_END];
+    if (now < end) return;
+    const interval = this.scanInterval(c[C_RESIDENT]);
+    const passed = Math.floor((now - end) / interval) + 1;
+    c[C_SCAN_EPOCH] += passed;
+    c[C_SCAN_END] = end + passed * interval;
   }
 
   private touchMru(page: number): void {
@@ -220,15 +231,12 @@ export class ReferenceCore implements SimCore, PolicyServices {
     if (seen === window) return;
     const age = window - seen;
     const bits = seen === 0 || age >= SCAN_KEEP ? 0 : scanMasks[page] << age;
-    scanMasks[page] = (bits | 1) & 0xff;
+    scanMasks[page] = (bits | 1) & SCAN_ALL;
     scanEpochs[page] = window;
   }
 
   private runHome(limit: number): number {
     const c = this.v.counters;
-    // the window is recomputed only when the clock passes its end, as the engine does
-    let window = this.scanWindow(c[C_NOW]);
-    let windowEnd = window * this.scanInterval();
     while (c[C_CURSOR] < c[C_CHUNK_LEN]) {
       if (c[C_NOW] >= limit) return STOP_LIMIT;
       const i = c[C_CURSOR];
@@ -236,13 +244,11 @@ export class ReferenceCore implements SimCore, PolicyServices {
       const gap = this.v.chunkGaps[i];
       c[C_NOW] += this.work(gap);
       c[C_ACCESSES] += gap;
+      this.advanceScan(c[C_NOW]);
+      if ((this.states[page] & ST_MASK) === ST_NONE) c[C_RESIDENT]++;
       this.states[page] |= ST_LOCAL;
       if (this.v.chunkFlags[i] & REC_WRITE) this.states[page] |= F_DIRTY;
-      if (c[C_NOW] >= windowEnd) {
-        window = this.scanWindow(c[C_NOW]);
-        windowEnd = window * this.scanInterval();
-      }
-      this.markScanned(page, window);
+      this.markScanned(page, c[C_SCAN_EPOCH]);
       this.touchMru(page);
       c[C_CURSOR] = i + 1;
       c[C_RECORDS] += 1;
@@ -431,7 +437,7 @@ export class ReferenceCore implements SimCore, PolicyServices {
   }
 
   migrate(keepAll: boolean): void {
-    this.v.counters[C_SCAN_EPOCH] = this.scanWindow(this.v.counters[C_NOW]);
+    this.advanceScan(this.v.counters[C_NOW]);
     const pages = this.v.params[P_PAGES];
     for (let p = 0; p < pages; p++) {
       const s = this.states[p] & ST_MASK;

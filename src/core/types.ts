@@ -31,7 +31,7 @@ export interface CoreViews {
   /** Accessed-bit scans before migration: per page, the scan window of its last access
    * (0: never) and a bit for each of the SCAN_KEEP windows up to that one. */
   scanEpochs: Uint32Array;
-  scanMasks: Uint8Array;
+  scanMasks: Uint16Array;
   /** Most recently used distinct pages, newest first (C_MRU_LEN of them). */
   mru: Uint32Array;
 }

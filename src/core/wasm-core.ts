@@ -91,7 +91,7 @@ export class WasmCore implements SimCore {
       mru: new Uint32Array(buf, at(L_MRU), MRU_CAP),
       arrivals: new Float64Array(buf, at(L_ARRIVALS), pageCount),
       scanEpochs: new Uint32Array(buf, at(L_SCAN_EPOCHS), pageCount),
-      scanMasks: new Uint8Array(buf, at(L_SCAN_MASKS), pageCount),
+      scanMasks: new Uint16Array(buf, at(L_SCAN_MASKS), pageCount),
     };
     this.counters = this.views.counters;
     return this.views;

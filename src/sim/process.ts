@@ -2,7 +2,7 @@
 // the bytes it moved. advance() replays records until the host's next event.
 import {
   C_CHUNK_LEN, C_CURSOR, C_NOW, C_REQUESTS, P_CPU_NS, P_HISTORY, P_PAGES, P_POLICY,
-  P_POLICY_BASE, P_REGIONS, P_TRAP_NS, P_ZERO_FILL_NS, P_FIRST_USE_NS, P_SCAN_NS, STOP_CHUNK_END, STOP_LIMIT,
+  P_POLICY_BASE, P_REGIONS, P_TRAP_NS, P_ZERO_FILL_NS, P_FIRST_USE_NS, P_SCAN_NS, P_SCAN_NS_PER_PAGE, STOP_CHUNK_END, STOP_LIMIT,
   STOP_WAIT, STOP_POLICY, STOP_FAULT, STOP_REQUESTS, REGION_CAP, HISTORY_CAP, C_HOOK,
   C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_FAULT_PAGE, HOOK_USE, HOOK_ARRIVAL, HOOK_SERVED,
 } from "../core/abi.js";
@@ -31,8 +31,8 @@ export interface ProcessSetup {
   /** first use of a prefetched page (network preset firstUseNs) */
   firstUseNs: number;
   historyLength: number;
-  /** interval of the accessed-bit scans at home, ns */
-  scanIntervalNs: number;
+  /** how the accessed-bit scans at home are paced (scanPacing()) */
+  scan: { intervalNs: number; nsPerPage: number };
   chunkRecords: number;
   /** where the records come from when several scenarios share one stream
    * (SharedRecords.join()); by default the workload's own stream */
@@ -130,7 +130,8 @@ export class ProcessRun {
     p[P_HISTORY] = s.historyLength;
     p[P_REGIONS] = w.regions.length;
     p[P_PAGES] = w.pageCount;
-    p[P_SCAN_NS] = s.scanIntervalNs;
+    p[P_SCAN_NS] = s.scan.intervalNs;
+    p[P_SCAN_NS_PER_PAGE] = s.scan.nsPerPage;
     s.policyParams.forEach((v, i) => (p[P_POLICY_BASE + i] = v));
     w.regions.forEach((r, i) => {
       this.views.regions[2 * i] = r.start;

@@ -12,7 +12,7 @@ import { openWorkload } from "../workloads/index.js";
 import type { Workload } from "../workloads/types.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
-import { footprintBytes, scanIntervalOf, resolveOptions, type RunOptions, type Scenario } from "./options.js";
+import { footprintBytes, scanPacing, resolveOptions, type RunOptions, type Scenario } from "./options.js";
 import type { EventSink } from "./event-log.js";
 import { withEventFile } from "./event-file.js";
 import { ProcessRun, type HostPolicyHooks, type ProcessSetup } from "./process.js";
@@ -96,7 +96,7 @@ export function processSetup(
     zeroFillNs: s.network.zeroFillNs,
     firstUseNs: s.network.firstUseNs,
     historyLength: s.historyLength,
-    scanIntervalNs: scanIntervalOf(s, workload.pageCount),
+    scan: scanPacing(s),
     chunkRecords: s.chunkRecords,
   };
 }
@@ -256,7 +256,7 @@ export async function runScenarios(
 function homePhaseKey(s: Scenario, workload: Workload): string | undefined {
   const at = migrationRecord(s, workload);
   if (at === null) return undefined;
-  return JSON.stringify([s.core, s.cpuNsPerAccess, scanIntervalOf(s, workload.pageCount), s.chunkRecords, at]);
+  return JSON.stringify([s.core, s.cpuNsPerAccess, scanPacing(s), s.chunkRecords, at]);
 }
 
 /** What simulate() can add to the options. */

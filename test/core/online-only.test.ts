@@ -4,8 +4,8 @@
 // "here" by the clock. The accessed-bit scans see each page's last windows.
 import { describe, expect, it } from "vitest";
 import {
-  C_CHUNK_LEN, C_CURSOR, C_NOW, C_REQUESTS, KIND_REPLY, P_CPU_NS, P_HISTORY, P_PAGES,
-  P_REGIONS, P_SCAN_NS, P_TRAP_NS, ST_FLIGHT, ST_HOME, ST_LOCAL, STOP_CHUNK_END, STOP_FAULT,
+  C_CHUNK_LEN, C_CURSOR, C_NOW, C_REQUESTS, C_SCAN_END, C_SCAN_EPOCH, KIND_REPLY, P_CPU_NS,
+  P_HISTORY, P_PAGES, P_REGIONS, P_SCAN_NS, P_SCAN_NS_PER_PAGE, P_TRAP_NS, SCAN_KEEP, ST_FLIGHT, ST_HOME, ST_LOCAL, STOP_CHUNK_END, STOP_FAULT,
 } from "../../src/core/abi.js";
 import { knownState, PolicyViolation, scanBits } from "../../src/core/page-services.js";
 import { ReferenceCore } from "../../src/core/reference-core.js";
@@ -90,10 +90,43 @@ describe.each(Object.keys(makers))("the %s core", (kind) => {
   it("forgets references older than the scans it keeps", async () => {
     const core = await makers[kind]();
     const v = setUp(core, 4);
-    // page 0 at time 10 (window 1); page 1 at 10 + 900 (window 10); 8 windows kept
-    expect(load(core, v, [[0, 10], [1, 900]])).toBe(STOP_CHUNK_END);
+    // page 0 at time 10 (window 1), page 2 at 110 (window 2), page 1 at 1610 (window
+    // SCAN_KEEP + 1, the freeze's): page 0 is one window too old, page 2 the oldest kept
+    expect(load(core, v, [[0, 10], [2, 100], [1, (SCAN_KEEP - 1) * 100]])).toBe(STOP_CHUNK_END);
     core.migrate(false);
     expect(scanBits(v, 0)).toBe(0);
+    expect(scanBits(v, 2)).toBe(1 << (SCAN_KEEP - 1));
     expect(scanBits(v, 1)).toBe(1);
+  });
+
+  it("paces the scan windows by the pages touched when each starts", async () => {
+    const core = await makers[kind]();
+    const v = setUp(core, 8);
+    v.params[P_SCAN_NS_PER_PAGE] = 50;
+    core.reset();
+    // windows: [0, 100) with no page touched (at least 100 ns), [100, 200) with 1,
+    // [200, 300) with 2, [300, 450) with 3 (150 ns), [450, 650) with 4 (200 ns).
+    // Touches at 50, 150, 250, 350 and 550: windows 1, 2, 3, 4 and 5; the freeze at 550
+    // is in window 5. With a fixed 100 ns, 350 and 550 would be windows 4 and 6.
+    expect(load(core, v, [[0, 50], [1, 100], [2, 100], [3, 100], [0, 200]])).toBe(STOP_CHUNK_END);
+    core.migrate(false);
+    expect(scanBits(v, 0)).toBe(0b10001);
+    expect(scanBits(v, 1)).toBe(0b1000);
+    expect(scanBits(v, 2)).toBe(0b100);
+    expect(scanBits(v, 3)).toBe(0b10);
+    expect(v.counters[C_SCAN_EPOCH]).toBe(5);
+    expect(v.counters[C_SCAN_END]).toBe(650);
+  });
+
+  it("passes over the windows of a long gap at the length they all share", async () => {
+    const core = await makers[kind]();
+    const v = setUp(core, 8);
+    v.params[P_SCAN_NS_PER_PAGE] = 50;
+    core.reset();
+    // 3 pages by 30 ns (window 1); then 1000 ns with no touch: windows of 150 ns from 100
+    expect(load(core, v, [[0, 10], [1, 10], [2, 10], [3, 1000]])).toBe(STOP_CHUNK_END);
+    // 1030 lies in [1000, 1150): the 7th window after the first
+    expect(v.counters[C_SCAN_EPOCH]).toBe(8);
+    expect(v.counters[C_SCAN_END]).toBe(1150);
   });
 });

@@ -54,7 +54,7 @@ const cases: Case[] = [
   {
     name: "memory beyond the 4 GiB WebAssembly memory",
     args: ["run", "--memory", "4TiB"],
-    message: /^ampom: option memory \(--memory\): 4TiB is 1073741824 pages of 4096 bytes, more than the 4 GiB WebAssembly memory can hold \(at most \d+ pages, 909\.5GiB at this page size\)$/m,
+    message: /^ampom: option memory \(--memory\): 4TiB is 1073741824 pages of 4096 bytes, more than the 4 GiB WebAssembly memory can hold \(at most \d+ pages, 861\.7GiB at this page size\)$/m,
   },
   { name: "missing trace file", args: ["run", "--workload", "traces/missing.amt"], message: 'ampom: workload "traces/missing.amt": no such file' },
   {

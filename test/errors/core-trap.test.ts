@@ -46,7 +46,7 @@ describe("core failures", () => {
   it("refuses memory beyond the 4 GiB WebAssembly memory before creating a core", async () => {
     const before = trap.coresCreated;
     await expect(simulate({ workload: "sequential", memory: "2TiB" })).rejects.toThrow(
-      /^option memory \(--memory\): 2TiB is 536870912 pages of 4096 bytes, more than the 4 GiB WebAssembly memory can hold \(at most 238428157 pages, 909\.5GiB at this page size\)$/,
+      /^option memory \(--memory\): 2TiB is 536870912 pages of 4096 bytes, more than the 4 GiB WebAssembly memory can hold \(at most 225879306 pages, 861\.7GiB at this page size\)$/,
     );
     expect(trap.coresCreated).toBe(before);
   });
