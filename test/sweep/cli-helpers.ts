@@ -1,9 +1,10 @@
 // Running the `ampom` command line from the sources as a child process, as users do.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { afterAll, onTestFinished } from "vitest";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 // absolute paths, so that the command can run in any folder
@@ -29,8 +30,17 @@ export function ampomAsync(args: string[], env: NodeJS.ProcessEnv = {}): ChildPr
   return spawn(process.execPath, [...CLI, ...args], { env: { ...process.env, AMPOM_DEBUG: "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
 }
 
+/** A fresh folder under the system's temporary one, removed when the test that made it
+ * ends (or, made while the file's tests are collected, when they have all run). */
 export function scratchDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `ampom-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `ampom-${prefix}-`));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    onTestFinished(remove);
+  } catch {
+    afterAll(remove);
+  }
+  return dir;
 }
 
 /** Files in `dir`, hidden temporaries included. */
