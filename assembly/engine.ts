@@ -16,7 +16,8 @@ import {
   C_FAULT_SENT_AT, C_SERVICE_NS, C_CURSOR, C_CHUNK_LEN, C_PENDING, C_FAULT_PAGE, C_REMOTE,
   C_MRU_LEN, P_CPU_NS, P_TRAP_NS, P_ZERO_FILL_NS, P_FIRST_USE_NS, P_PAGES, P_SCAN_NS, MRU_CAP, COUNTERS,
   C_FAULT_PREFETCHES, C_PREFETCH_ISSUES, C_ARRIVAL_HEAD, C_ARRIVAL_TAIL, C_FAULT_OPEN,
-  C_HOOK, C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_SCAN_EPOCH, SCAN_KEEP, SCAN_ALL, C_SCAN_END, C_RESIDENT, P_SCAN_NS_PER_PAGE, C_ANSWERING_FAULT,
+  C_HOOK, C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_ANSWERING_FAULT,
+  C_SCAN_EPOCH, C_SCAN_END, C_RESIDENT, P_SCAN_NS_PER_PAGE, SCAN_KEEP, SCAN_ALL,
   HOOK_USE, HOOK_ARRIVAL, HOOK_SERVED,
 } from "./layout";
 import {
@@ -129,7 +130,7 @@ export function run(limit: f64): i32 {
 /** Moves the scan windows (C_SCAN_EPOCH, from 1; C_SCAN_END) on to the one holding
  * time `now`; no page was touched in the windows passed over, so they share a length. */
 function advanceScan(now: f64): void {
-  let end = counter(C_SCAN_END);
+  const end = counter(C_SCAN_END);
   if (now < end) return;
   const interval = scanInterval(counter(C_RESIDENT));
   const passed = Math.floor((now - end) / interval) + 1;

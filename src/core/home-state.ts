@@ -2,10 +2,11 @@
 // and the record and access counts, page states (present, dirty), the accessed-bit scans
 // (table, current window, pages touched) and the list of most recently used pages.
 // Nothing else changes before the migration decision, whatever the policy or mechanism:
-// policies and the network act only from the decision on. So scenarios that differ only in those replay the same home
-// phase, and one of them can hand its result to the others (the home-phase fork in
-// runScenarios, src/sim/simulate.ts) instead of each replaying it. Tests run every
-// policy and mechanism with the fork on and off and compare the metrics byte for byte.
+// policies and the network act only from the decision on. So scenarios that differ
+// only in those replay the same home phase, and one of them can hand its result to the
+// others (the home-phase fork in runScenarios, src/sim/simulate.ts) instead of each
+// replaying it. Tests run every policy and mechanism with the fork on and off and
+// compare the metrics byte for byte.
 import { C_ACCESSES, C_MRU_LEN, C_NOW, C_RECORDS, C_RESIDENT, C_SCAN_END, C_SCAN_EPOCH } from "./abi.js";
 import type { CoreViews } from "./types.js";
 

@@ -19,7 +19,7 @@ import { workloads } from "../workloads/registry.js";
  * nothing (a walk skips empty tables). So each window lasts 1 us per page the process
  * has touched when it starts: 0.3 ms for a program that has touched 300 pages, 16 ms
  * for a 64 MiB kernel once its data is in. Pacing by the address space's span instead
- * charged a program for library mappings it never touched (2-4 times its resident
+ * charged a program for library mappings it never touched (1.3 to 3.8 times its touched
  * pages on the corpus's traces) and gave it scans that much coarser. A fixed interval
  * would give small processes no information at all and large ones a scanner that
  * costs too much. The cost is not charged to the process. */
