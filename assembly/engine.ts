@@ -128,11 +128,12 @@ export function run(limit: f64): i32 {
 }
 
 /** Moves the scan windows (C_SCAN_EPOCH, from 1; C_SCAN_END) on to the one holding
- * time `now`; no page was touched in the windows passed over, so they share a length. */
-function advanceScan(now: f64): void {
+ * time `now`, `resident` pages touched so far; no page was touched in the windows passed
+ * over, so they share a length. */
+function advanceScan(now: f64, resident: f64): void {
   const end = counter(C_SCAN_END);
   if (now < end) return;
-  const interval = scanInterval(counter(C_RESIDENT));
+  const interval = scanInterval(resident);
   const passed = Math.floor((now - end) / interval) + 1;
   setCounter(C_SCAN_EPOCH, counter(C_SCAN_EPOCH) + passed);
   setCounter(C_SCAN_END, end + passed * interval);
@@ -163,8 +164,7 @@ function runHome(limit: f64): i32 {
     now += work(gap, cpuNs);
     acc += <f64>gap;
     if (now >= windowEnd) {
-      setCounter(C_RESIDENT, resident);
-      advanceScan(now);
+      advanceScan(now, resident);
       window = <u32>counter(C_SCAN_EPOCH);
       windowEnd = counter(C_SCAN_END);
     }
@@ -443,7 +443,7 @@ export function deliver(count: i32, kind: i32): i32 {
  * (full copy, pre-copy); otherwise the pages it touched stay at home. The final
  * accessed-bit scan happens now, at the freeze. */
 export function migrate(keepAll: i32): void {
-  advanceScan(counter(C_NOW));
+  advanceScan(counter(C_NOW), counter(C_RESIDENT));
   const pages = <usize>param(P_PAGES);
   if (keepAll) {
     memory.fill(states, ST_LOCAL, pages);

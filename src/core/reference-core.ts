@@ -201,12 +201,13 @@ export class ReferenceCore implements SimCore, PolicyServices {
     return Math.max(ns, resident * this.v.params[P_SCAN_NS_PER_PAGE]);
   }
 
-  /** Moves the scan windows on to the one holding `now` (the engine's advanceScan()). */
-  private advanceScan(now: number): void {
+  /** Moves the scan windows on to the one holding `now`, `resident` pages touched so
+   * far (the engine's advanceScan()). */
+  private advanceScan(now: number, resident: number): void {
     const c = this.v.counters;
     const end = c[C_SCAN_END];
     if (now < end) return;
-    const interval = this.scanInterval(c[C_RESIDENT]);
+    const interval = this.scanInterval(resident);
     const passed = Math.floor((now - end) / interval) + 1;
     c[C_SCAN_EPOCH] += passed;
     c[C_SCAN_END] = end + passed * interval;
@@ -245,7 +246,7 @@ export class ReferenceCore implements SimCore, PolicyServices {
       const gap = this.v.chunkGaps[i];
       c[C_NOW] += this.work(gap);
       c[C_ACCESSES] += gap;
-      this.advanceScan(c[C_NOW]);
+      this.advanceScan(c[C_NOW], c[C_RESIDENT]);
       if ((this.states[page] & ST_MASK) === ST_NONE) c[C_RESIDENT]++;
       this.states[page] |= ST_LOCAL;
       if (this.v.chunkFlags[i] & REC_WRITE) this.states[page] |= F_DIRTY;
@@ -438,7 +439,7 @@ export class ReferenceCore implements SimCore, PolicyServices {
   }
 
   migrate(keepAll: boolean): void {
-    this.advanceScan(this.v.counters[C_NOW]);
+    this.advanceScan(this.v.counters[C_NOW], this.v.counters[C_RESIDENT]);
     const pages = this.v.params[P_PAGES];
     for (let p = 0; p < pages; p++) {
       const s = this.states[p] & ST_MASK;

@@ -29,9 +29,15 @@ export const AUTO_SCAN_NS_PER_PAGE = 1000;
 /** Shortest scan window: windows are counted in 32 bits. */
 const MIN_SCAN_INTERVAL_NS = 1000;
 
-/** How a scenario's scanner is paced: each window lasts max(intervalNs, pages touched
- * at its start x nsPerPage). A fixed --scan-interval has nsPerPage 0. */
-export function scanPacing(s: Scenario): { intervalNs: number; nsPerPage: number } {
+/** How a scanner is paced: each window lasts max(intervalNs, pages touched at its start
+ * x nsPerPage). A fixed --scan-interval has nsPerPage 0. */
+export interface ScanPacing {
+  intervalNs: number;
+  nsPerPage: number;
+}
+
+/** A scenario's scan pacing. */
+export function scanPacing(s: Scenario): ScanPacing {
   return s.scanIntervalNs !== undefined
     ? { intervalNs: s.scanIntervalNs, nsPerPage: 0 }
     : { intervalNs: MIN_SCAN_INTERVAL_NS, nsPerPage: AUTO_SCAN_NS_PER_PAGE };

@@ -2,7 +2,8 @@
 // the bytes it moved. advance() replays records until the host's next event.
 import {
   C_CHUNK_LEN, C_CURSOR, C_NOW, C_REQUESTS, P_CPU_NS, P_HISTORY, P_PAGES, P_POLICY,
-  P_POLICY_BASE, P_REGIONS, P_TRAP_NS, P_ZERO_FILL_NS, P_FIRST_USE_NS, P_SCAN_NS, P_SCAN_NS_PER_PAGE, STOP_CHUNK_END, STOP_LIMIT,
+  P_POLICY_BASE, P_REGIONS, P_TRAP_NS, P_ZERO_FILL_NS, P_FIRST_USE_NS, P_SCAN_NS, P_SCAN_NS_PER_PAGE,
+  STOP_CHUNK_END, STOP_LIMIT,
   STOP_WAIT, STOP_POLICY, STOP_FAULT, STOP_REQUESTS, REGION_CAP, HISTORY_CAP, C_HOOK,
   C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_FAULT_PAGE, HOOK_USE, HOOK_ARRIVAL, HOOK_SERVED,
 } from "../core/abi.js";
@@ -14,6 +15,7 @@ import { emptyBytes, type BytesMoved } from "./bytes.js";
 import type { EventSink } from "./event-log.js";
 import type { ProcessEvents } from "./event-order.js";
 import type { Lookahead } from "./lookahead.js";
+import type { ScanPacing } from "./options.js";
 import { FEED_WAIT, SharedRecords, type RecordFeed } from "./shared-records.js";
 
 export type Phase = "home" | "frozen" | "remote" | "done";
@@ -32,7 +34,7 @@ export interface ProcessSetup {
   firstUseNs: number;
   historyLength: number;
   /** how the accessed-bit scans at home are paced (scanPacing()) */
-  scan: { intervalNs: number; nsPerPage: number };
+  scan: ScanPacing;
   chunkRecords: number;
   /** where the records come from when several scenarios share one stream
    * (SharedRecords.join()); by default the workload's own stream */

@@ -5,7 +5,8 @@
 import { describe, expect, it } from "vitest";
 import {
   C_CHUNK_LEN, C_CURSOR, C_NOW, C_REQUESTS, C_SCAN_END, C_SCAN_EPOCH, KIND_REPLY, P_CPU_NS,
-  P_HISTORY, P_PAGES, P_REGIONS, P_SCAN_NS, P_SCAN_NS_PER_PAGE, P_TRAP_NS, SCAN_KEEP, ST_FLIGHT, ST_HOME, ST_LOCAL, STOP_CHUNK_END, STOP_FAULT,
+  P_HISTORY, P_PAGES, P_REGIONS, P_SCAN_NS, P_SCAN_NS_PER_PAGE, P_TRAP_NS, SCAN_KEEP,
+  ST_FLIGHT, ST_HOME, ST_LOCAL, STOP_CHUNK_END, STOP_FAULT,
 } from "../../src/core/abi.js";
 import { knownState, PolicyViolation, scanBits } from "../../src/core/page-services.js";
 import { ReferenceCore } from "../../src/core/reference-core.js";
@@ -19,8 +20,9 @@ const makers: Record<string, () => Promise<PolicyReadable>> = {
   reference: async () => new ReferenceCore(),
 };
 
-/** A core with one region of `pages` pages, 1 ns an access, a 1 us trap, scans every 100 ns. */
-function setUp(core: SimCore, pages: number): CoreViews {
+/** A core with one region of `pages` pages, 1 ns an access, a 1 us trap, scan windows of
+ * 100 ns, or of `scanNsPerPage` a page touched when that is longer. */
+function setUp(core: SimCore, pages: number, scanNsPerPage = 0): CoreViews {
   const v = core.init(pages, 64);
   v.params[P_CPU_NS] = 1;
   v.params[P_TRAP_NS] = 1000;
@@ -28,6 +30,7 @@ function setUp(core: SimCore, pages: number): CoreViews {
   v.params[P_REGIONS] = 1;
   v.params[P_PAGES] = pages;
   v.params[P_SCAN_NS] = 100;
+  v.params[P_SCAN_NS_PER_PAGE] = scanNsPerPage;
   v.regions[0] = 0;
   v.regions[1] = pages;
   core.reset();
@@ -101,9 +104,7 @@ describe.each(Object.keys(makers))("the %s core", (kind) => {
 
   it("paces the scan windows by the pages touched when each starts", async () => {
     const core = await makers[kind]();
-    const v = setUp(core, 8);
-    v.params[P_SCAN_NS_PER_PAGE] = 50;
-    core.reset();
+    const v = setUp(core, 8, 50);
     // windows: [0, 100) with no page touched (at least 100 ns), [100, 200) with 1,
     // [200, 300) with 2, [300, 450) with 3 (150 ns), [450, 650) with 4 (200 ns).
     // Touches at 50, 150, 250, 350 and 550: windows 1, 2, 3, 4 and 5; the freeze at 550
@@ -120,9 +121,7 @@ describe.each(Object.keys(makers))("the %s core", (kind) => {
 
   it("passes over the windows of a long gap at the length they all share", async () => {
     const core = await makers[kind]();
-    const v = setUp(core, 8);
-    v.params[P_SCAN_NS_PER_PAGE] = 50;
-    core.reset();
+    const v = setUp(core, 8, 50);
     // 3 pages by 30 ns (window 1); then 1000 ns with no touch: windows of 150 ns from 100
     expect(load(core, v, [[0, 10], [1, 10], [2, 10], [3, 1000]])).toBe(STOP_CHUNK_END);
     // 1030 lies in [1000, 1150): the 7th window after the first
