@@ -11,6 +11,7 @@
 //                                                parameters and defaults
 import { table } from "../src/cli/format.js";
 import { policies } from "../src/policies/registry.js";
+import { paramRange } from "../src/util/params.js";
 import { resolveOptions } from "../src/sim/options.js";
 import { scenarioWorkload } from "../src/sim/simulate.js";
 import { CALIBRATION } from "../src/workloads/hpcc/cpu-calibration.js";
@@ -76,7 +77,7 @@ async function kernels(): Promise<void> {
 function policyTable(): void {
   for (const p of Object.values(policies)) {
     console.log(`${p.name}${p.push ? ` (a push: ${p.push} order)` : ""}: ${p.description}`);
-    for (const q of p.params) console.log(`  ${q.name} = ${q.default}: ${q.description}`);
+    for (const q of p.params) console.log(`  ${q.name} = ${q.default} (${paramRange(q)}): ${q.description}`);
   }
 }
 

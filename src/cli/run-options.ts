@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_SCAN_INTERVAL, type RunOptions } from "../sim/options.js";
 import { LINK_DISCIPLINES, type LinkDiscipline } from "../network/network.js";
 import { parseSize } from "../util/units.js";
+import { pushOrders } from "../migration/push-orders/index.js";
 
 /** `withPair: false` leaves out --mechanism and --policy (compare runs them all). */
 export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: boolean } = {}): Command {
@@ -46,7 +47,7 @@ export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: bo
     .option("--fault-trap <time>", "local cost of a remote fault before its request leaves, overriding the preset (e.g. 2us)")
     .option("--zero-fill <time>", "local cost of a first touch of a page that never existed, overriding the preset (e.g. 1us)")
     .option("--first-use <time>", "local cost of the first use of a prefetched page (a minor fault), overriding the preset's 0 (e.g. 1us)")
-    .option("--push-order <order>", "post-copy's background push order: bubbling, ascending, forward, oracle")
+    .option("--push-order <order>", `post-copy's background push order: ${Object.keys(pushOrders).join(", ")}`)
     .option("--mech-param <name=value>", "mechanism parameter, e.g. maxRounds=10 for pre-copy (repeatable)", collectParam);
 }
 
@@ -63,11 +64,12 @@ export function parseNumber(value: string): number {
   return n;
 }
 
-/** A fraction as 0.25 or 25%. */
+/** A fraction from 0 to 1, as 0.25 or 25% (where it must stay below 1, the library says so). */
 export function parseFraction(value: string): number {
   const m = /^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*(%?)\s*$/i.exec(value);
-  if (!m) throw new InvalidArgumentError("expected a fraction, e.g. 0.8 or 80%.");
-  return m[2] ? Number(m[1]) / 100 : Number(m[1]);
+  const f = m ? (m[2] ? Number(m[1]) / 100 : Number(m[1])) : NaN;
+  if (!(f >= 0 && f <= 1)) throw new InvalidArgumentError("expected a fraction from 0 to 1, e.g. 0.8 or 80%.");
+  return f;
 }
 
 /** Nanoseconds, fractions allowed (0.5ns of work per access): a bare number or ns/us. */
@@ -77,12 +79,16 @@ function parseCpuTime(value: string): number {
   return Number(m[1]) * (m[2] && m[2].toLowerCase() !== "ns" ? 1000 : 1);
 }
 
-function parsePageSize(value: string): number {
+/** A page size: a power of two, in bytes or with a unit (4096, 4KiB, 2MiB). */
+export function parsePageSize(value: string): number {
+  let n: number;
   try {
-    return parseSize("page size", value);
+    n = parseSize("page size", value);
   } catch {
-    throw new InvalidArgumentError("expected a size, e.g. 4096 or 4KiB.");
+    n = NaN;
   }
+  if (!(Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0)) throw new InvalidArgumentError("expected a power of two, e.g. 4096 or 4KiB.");
+  return n;
 }
 
 // no commander default ({}), so help does not print "(default: {})"; the options schema defaults it
@@ -93,9 +99,10 @@ export function collectParam(value: string, into: Record<string, number> = {}): 
 }
 
 /** Options whose command-line default is left to the library when not given: a trace
- * refuses the generator's options only when given (never for their defaults), and the
- * default policy follows the mechanism (none for full-copy and pre-copy). */
-const LIBRARY_DEFAULTS = ["memory", "workingSet", "iterations", "seed", "cpu", "policy"];
+ * refuses the generator's options only when given (never for their defaults), the
+ * default policy follows the mechanism (none for full-copy and pre-copy), and the default
+ * migration point gives way to --migrate-at-record or --migrate-at-time. */
+const LIBRARY_DEFAULTS = ["memory", "workingSet", "iterations", "seed", "cpu", "policy", "migrateAt"];
 
 /** Commander's option bag to library options; with `cmd`, the options above that were
  * left at their defaults are passed as undefined. */
@@ -111,7 +118,7 @@ export function toRunOptions(o: Record<string, unknown>, cmd?: Command): RunOpti
     latency: o.latency as string | undefined,
     background: o.background as number,
     link: o.link as LinkDiscipline,
-    migrateAt: o.migrateAt as number,
+    migrateAt: given("migrateAt") as number | undefined,
     seed: given("seed") as number | undefined,
     core: o.core as "wasm" | "reference",
     pageSize: o.pageSize as number,

@@ -13,6 +13,8 @@ export const fullCopy: Mechanism = {
     {
       name: "burstPages",
       default: 16,
+      min: 1,
+      integer: true,
       description:
         "pages handed to the link at a time (64 KiB, a 2008 TCP window): alone on the link it changes nothing; beside other traffic it is how long a fault reply may wait behind the copy",
     },

@@ -19,11 +19,11 @@ export const preCopy: Mechanism = {
   description: "copy while running in rounds of dirtied pages, then freeze for the rest",
   remotePaging: false,
   params: [
-    { name: "maxRounds", default: 30, description: "rounds before the freeze at most (Xen stops after 29 live rounds, then stops and copies)" },
-    { name: "stopPages", default: 50, description: "freeze once fewer pages than this wait to be sent (Xen's threshold of 50 dirty pages)" },
+    { name: "maxRounds", default: 30, min: 1, integer: true, description: "rounds before the freeze at most (Xen stops after 29 live rounds, then stops and copies)" },
+    { name: "stopPages", default: 50, integer: true, description: "freeze once fewer pages than this wait to be sent (Xen's threshold of 50 dirty pages)" },
     { name: "maxFactor", default: 3, description: "freeze once pages sent reach this many times the pages that exist (Xen gives up at 3x memory)" },
-    { name: "stopOnGrowth", default: 1, description: "1: freeze once a round sent more pages than the round before (Xen's no-progress rule at full rate); 0: keep going" },
-    { name: "burstPages", default: 16, description: "pages handed to the link at a time (64 KiB): how long other traffic may wait behind a round" },
+    { name: "stopOnGrowth", default: 1, max: 1, integer: true, description: "1: freeze once a round sent more pages than the round before (Xen's no-progress rule at full rate); 0: keep going" },
+    { name: "burstPages", default: 16, min: 1, integer: true, description: "pages handed to the link at a time (64 KiB): how long other traffic may wait behind a round" },
   ],
   start(ctx) {
     new PreCopy(ctx).round(ctx.decisionAt);

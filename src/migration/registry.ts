@@ -5,6 +5,7 @@ import { postCopy } from "./post-copy.js";
 import { preCopy } from "./pre-copy.js";
 import { isPushOrder, pushOrders, type PushOrderName } from "./push-orders/index.js";
 import type { Mechanism } from "./types.js";
+import { resolveParams } from "../util/params.js";
 
 export const mechanisms: Record<string, Mechanism> = {
   "full-copy": fullCopy,
@@ -17,22 +18,10 @@ export function mechanismNames(): string[] {
   return Object.keys(mechanisms);
 }
 
-/** The mechanism's parameters: defaults, overridden by name. */
+/** The mechanism's parameters: defaults, overridden by name (unknown names and values
+ * out of range refused). */
 export function mechanismParams(m: Mechanism, overrides: Record<string, number> = {}): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const p of m.params) out[p.name] = p.default;
-  for (const [key, value] of Object.entries(overrides)) {
-    if (!(key in out)) {
-      const known = m.params.map((p) => p.name).join(", ") || "none";
-      throw new Error(`mechanism ${m.name} has no parameter "${key}" (it has: ${known})`);
-    }
-    if (!Number.isFinite(value) || value < 0) throw new Error(`mechanism ${m.name} parameter ${key}: must be a non-negative number, got ${value}`);
-    out[key] = value;
-  }
-  if ("burstPages" in out && !(out.burstPages >= 1 && Number.isInteger(out.burstPages))) {
-    throw new Error(`mechanism ${m.name} parameter burstPages: must be a whole number of pages >= 1, got ${out.burstPages}`);
-  }
-  return out;
+  return resolveParams(`mechanism ${m.name}`, m.params, overrides);
 }
 
 /** The mechanisms that page remotely after the freeze: the only ones a prefetch or push

@@ -5,6 +5,7 @@ import type { Network, NodeId } from "../network/network.js";
 import type { NetworkPreset } from "../network/presets.js";
 import type { ProcessRun } from "../sim/process.js";
 import type { PushOrderName } from "./push-orders/index.js";
+import type { NumericParam } from "../util/params.js";
 
 export interface MigrationContext {
   proc: ProcessRun;
@@ -37,11 +38,7 @@ export interface MigrationContext {
   stats: Record<string, number>;
 }
 
-export interface MechanismParam {
-  name: string;
-  default: number;
-  description: string;
-}
+export type MechanismParam = NumericParam;
 
 export interface Mechanism {
   name: string;

@@ -5,6 +5,7 @@
 // node knows at that moment, over the core's own tables (src/core/page-services.ts, the
 // same reads the built-in reference policies make). docs/policies.md shows an example
 // and how to port one into both cores for speed.
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { basename, extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -40,7 +41,7 @@ export interface PolicyContext {
    * throws: when it will land depends on traffic that has not happened yet */
   arrivedAt(page: number): number;
   /** the accessed-bit scans before migration: bit k set when the k-th newest scan (0: the
-   * one at the freeze) saw `page` referenced; 8 scans are kept */
+   * one at the freeze) saw `page` referenced; SCAN_KEEP (16) scans are kept */
   scanBits(page: number): number;
   /** Asks for `page` (it leaves with the fault's request, or as a request of its own now).
    * False when it is not at home or the request list is full. `trigger`: its first use
@@ -129,6 +130,22 @@ export function loadPolicyModule(path: string): Promise<PolicyModule> {
   return p;
 }
 
+/** Why a module did not load, with the place in it where there is one: esbuild (tsx)
+ * names it after its first line; Node's syntax errors in JavaScript do not, so
+ * `node --check` is asked for the line. */
+function loadFailure(err: unknown, file: string): string {
+  if (!(err instanceof Error)) return String(err);
+  const lines = err.message.split("\n");
+  const errors = lines.filter((l) => l.includes(": ERROR: ")).map((l) => l.replace(": ERROR: ", ": "));
+  if (errors.length > 0) return errors.join("; ");
+  if (err.name === "SyntaxError") {
+    const check = spawnSync(process.execPath, ["--check", file], { encoding: "utf8" });
+    const at = /^(.+):(\d+)$/m.exec(check.stderr ?? "");
+    if (at) return `${at[1]}:${at[2]}: ${lines[0]}`;
+  }
+  return lines[0];
+}
+
 async function importModule(label: string, file: string): Promise<PolicyModule> {
   if (!existsSync(file)) throw new PolicyModuleError(`policy module ${label}: no such file`);
   let ns: Record<string, unknown>;
@@ -140,7 +157,7 @@ async function importModule(label: string, file: string): Promise<PolicyModule> 
       ns = await import(pathToFileURL(file).href);
     }
   } catch (err) {
-    const why = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    const why = loadFailure(err, file);
     // a .ts module outside an ES-module package is CommonJS to tsx, which then cannot
     // follow its imports of other .ts files
     const hint = /\?namespace=|require\(\) ES Module/.test(why)

@@ -4,12 +4,9 @@
 // entry here.
 
 import type { PushOrderName } from "../migration/push-orders/index.js";
+import { type NumericParam, resolveParams } from "../util/params.js";
 
-export interface PolicyParam {
-  name: string;
-  default: number;
-  description: string;
-}
+export type PolicyParam = NumericParam;
 
 export interface PolicyInfo {
   name: string;
@@ -48,28 +45,28 @@ export const policies: Record<string, PolicyInfo> = {
     id: 1,
     description: "AMPoM (IPDPS 2008) as reconstructed from the paper (docs/model.md): locality score x paging rate x network delay, iterative batches",
     params: [
-      { name: "zoneRadius", default: 16, description: "Z: pages either side of the newest event that form its stream" },
-      { name: "zoneEvents", default: 8, description: "events in the zone that count as a fully local stream (the share saturates here)" },
-      { name: "gain", default: 2, description: "G: delays of work to keep in flight" },
-      { name: "maxWindow", default: 512, description: "Nmax: most pages one batch asks for" },
-      { name: "baseWindow", default: 8, description: "base(S) = round(baseWindow x S): pages granted by locality alone" },
-      { name: "lowLocality", default: 0.5, description: "below this score, take pages around the fault in both directions" },
-      { name: "delayWeight", default: 8, description: "the delay average moves by 1/delayWeight of each new sample" },
+      { name: "zoneRadius", default: 16, min: 1, max: 1 << 20, integer: true, description: "Z: pages either side of the newest event that form its stream" },
+      { name: "zoneEvents", default: 8, min: 1, max: 1 << 20, integer: true, description: "events in the zone that count as a fully local stream (the share saturates here)" },
+      { name: "gain", default: 2, max: 1e6, description: "G: delays of work to keep in flight" },
+      { name: "maxWindow", default: 512, max: 1 << 24, integer: true, description: "Nmax: most pages one batch asks for" },
+      { name: "baseWindow", default: 8, max: 1 << 24, description: "base(S) = round(baseWindow x S): pages granted by locality alone" },
+      { name: "lowLocality", default: 0.5, max: 1, description: "below this score, take pages around the fault in both directions" },
+      { name: "delayWeight", default: 8, min: 1, max: 1e9, description: "the delay average moves by 1/delayWeight of each new sample" },
     ],
   },
   "linux-cluster": {
     name: "linux-cluster",
     id: 2,
     description: "Linux swap readahead (page-cluster): aligned block around the fault, window from readahead hits",
-    params: [{ name: "pageCluster", default: 3, description: "the window is at most 2^pageCluster pages" }],
+    params: [{ name: "pageCluster", default: 3, max: 24, integer: true, description: "the window is at most 2^pageCluster pages" }],
   },
   "linux-vma": {
     name: "linux-vma",
     id: 3,
     description: "Linux VMA-based swap readahead: per-region window, forward/backward/centred by the last two faults",
     params: [
-      { name: "pageCluster", default: 3, description: "the window is at most 2^pageCluster pages" },
-      { name: "blockPages", default: 512, description: "the window stays inside this aligned block (2 MiB of 4 KiB pages)" },
+      { name: "pageCluster", default: 3, max: 24, integer: true, description: "the window is at most 2^pageCluster pages" },
+      { name: "blockPages", default: 512, min: 1, max: 1 << 24, integer: true, description: "the window stays inside this aligned block (2 MiB of 4 KiB pages)" },
     ],
   },
   leap: {
@@ -77,8 +74,8 @@ export const policies: Record<string, PolicyInfo> = {
     id: 4,
     description: "Leap (ATC 2020): Boyer-Moore majority fault delta over the newest 8/16/32 deltas, window from prefetch hits",
     params: [
-      { name: "deltaHistory", default: 32, description: "fault deltas kept (majority searched in the newest 8, 16, then this many)" },
-      { name: "maxWindow", default: 8, description: "most pages one prefetch asks for" },
+      { name: "deltaHistory", default: 32, min: 1, max: 4096, integer: true, description: "fault deltas kept (majority searched in the newest 8, 16, then this many)" },
+      { name: "maxWindow", default: 8, max: 1 << 24, integer: true, description: "most pages one prefetch asks for" },
     ],
   },
   "ampom-plus": {
@@ -87,10 +84,10 @@ export const policies: Record<string, PolicyInfo> = {
     description:
       "the project's own: AMPoM's pull for the streams a push cannot follow (delta patterns, lookahead of a round trip) beside a push in an adaptive order (most recently used first, around the last fault, or forward: whichever would have sent the recent faults soonest)",
     params: [
-      { name: "streams", default: 16, description: "streams tracked at once (at most 64)" },
-      { name: "maxStride", default: 4096, description: "largest stride in pages a new stream may take" },
-      { name: "maxLookahead", default: 256, description: "most positions a stream keeps requested ahead" },
-      { name: "maxPeriod", default: 16, description: "longest repeating delta pattern a stream may follow (1: constant strides only; at most 16)" },
+      { name: "streams", default: 16, min: 1, max: 64, integer: true, description: "streams tracked at once" },
+      { name: "maxStride", default: 4096, min: 1, max: 1 << 24, integer: true, description: "largest stride in pages a new stream may take" },
+      { name: "maxLookahead", default: 256, min: 1, max: 1 << 24, integer: true, description: "most positions a stream keeps requested ahead" },
+      { name: "maxPeriod", default: 16, min: 1, max: 16, integer: true, description: "longest repeating delta pattern a stream may follow (1: constant strides only)" },
     ],
     push: "adaptive",
   },
@@ -106,13 +103,9 @@ export function policyNames(): string[] {
   return Object.keys(policies);
 }
 
-/** The policy's parameter vector: defaults, overridden by name. */
+/** The policy's parameter vector: defaults, overridden by name (unknown names and
+ * values out of range refused). */
 export function policyParamVector(info: PolicyInfo, overrides: Record<string, number> = {}): number[] {
-  for (const key of Object.keys(overrides)) {
-    if (!info.params.some((p) => p.name === key)) {
-      const known = info.params.map((p) => p.name).join(", ") || "none";
-      throw new Error(`policy ${info.name} has no parameter "${key}" (it has: ${known})`);
-    }
-  }
-  return info.params.map((p) => overrides[p.name] ?? p.default);
+  const values = resolveParams(`policy ${info.name}`, info.params, overrides);
+  return info.params.map((p) => values[p.name]);
 }

@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { z } from "zod";
 import { defaultPolicyFor, mechanismParams, mechanisms, pushFor } from "../migration/registry.js";
 import { networkPresets, type NetworkPreset } from "../network/presets.js";
-import { policies, pushInfo } from "../policies/registry.js";
+import { policies, policyParamVector, pushInfo } from "../policies/registry.js";
 import { checkPolicyModule, isPolicyPath, type PolicyModule } from "../policies/module.js";
 import { parseDuration, parseRate, parseSize } from "../util/units.js";
 import type { CoreKind } from "../core/types.js";
@@ -75,7 +75,7 @@ export const runOptionsSchema = z
     seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
     core: z.enum(["wasm", "reference"]).default("wasm"),
     baselines: z.boolean().default(true),
-    pageSize: z.number().int().min(512).max(1 << 21).default(4096),
+    pageSize: z.number().int().min(512).max(1 << 21).refine((n) => (n & (n - 1)) === 0, "must be a power of two").default(4096),
     /** the CPU the built-in HPCC kernels' time per access is calibrated for */
     cpu: z.enum(CPU_MODELS as [CpuModel, ...CpuModel[]]).default("2008"),
     /** time per access; overrides `cpu` (default: the kernel's calibration, else TRACE_CPU_NS) */
@@ -200,6 +200,8 @@ export function resolveOptions(input: RunOptions): Scenario {
     policy = o.policy;
     if (!isPolicyPath(policy)) oneOf("policy", policy, policies);
   }
+  // a module's parameters are checked when it is loaded
+  if (policyModule === undefined && !isPolicyPath(policy)) policyParamVector(policies[policy], o.policyParams);
   oneOf("network", o.network, networkPresets);
   // the one mechanism x policy rule; a module's policy pulls pages, only built-in push policies push
   pushFor(o.mechanism, { ...pushInfo(policy), module: policyModule !== undefined || isPolicyPath(policy) }, o.pushOrder);
@@ -216,9 +218,12 @@ export function resolveOptions(input: RunOptions): Scenario {
   if (o.faultTrap !== undefined) preset.faultTrapNs = parseDuration("option faultTrap (--fault-trap)", o.faultTrap);
   if (o.zeroFill !== undefined) preset.zeroFillNs = parseDuration("option zeroFill (--zero-fill)", o.zeroFill);
   if (o.firstUse !== undefined) preset.firstUseNs = parseDuration("option firstUse (--first-use)", o.firstUse);
-  if (o.migrateAtRecord !== undefined && o.migrateAtTime !== undefined) {
-    throw new Error("options migrateAtRecord (--migrate-at-record) and migrateAtTime (--migrate-at-time) name two migration points; give one");
-  }
+  const points = [
+    input.migrateAt !== undefined && "migrateAt (--migrate-at)",
+    o.migrateAtRecord !== undefined && "migrateAtRecord (--migrate-at-record)",
+    o.migrateAtTime !== undefined && "migrateAtTime (--migrate-at-time)",
+  ].filter((p) => p !== false);
+  if (points.length > 1) throw new Error(`options ${points.join(" and ")} name ${points.length === 2 ? "two" : "three"} migration points; give one`);
   const memoryBytes = parseSize("memory", o.memory);
   if (!(memoryBytes >= o.pageSize)) throw new Error(`option memory: must be at least one page (${o.pageSize} bytes), got ${memoryBytes}`);
   return {

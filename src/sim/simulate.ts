@@ -12,6 +12,7 @@ import { openWorkload } from "../workloads/index.js";
 import type { Workload } from "../workloads/types.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
+import { formatNs } from "../util/units.js";
 import { footprintBytes, scanPacing, resolveOptions, type RunOptions, type Scenario } from "./options.js";
 import type { EventSink } from "./event-log.js";
 import { withEventFile } from "./event-file.js";
@@ -165,6 +166,12 @@ async function prepareScenario(s: Scenario, workload: Workload, extras: RunExtra
         memoryBytes: footprintBytes(s, workload),
       });
       releaseCore(core);
+      // a time past the end would report a run without a migration as if it were one
+      if (at !== undefined && Number.isNaN(proc.decisionAt)) {
+        throw new Error(
+          `option migrateAtTime (--migrate-at-time): ${formatNs(at)} is past the end of the run: ${s.workload} finished at home at ${formatNs(metrics.runtimeNs)}, so nothing migrated`,
+        );
+      }
       return metrics;
     },
   };

@@ -17,7 +17,8 @@ const cache = new Map<string, Workload>();
 /** True when `path` names an existing regular file. */
 export function isTraceFile(path: string): boolean {
   try {
-    return statSync(path).isFile();
+    // a device or a pipe may hold a trace too (/dev/stdin)
+    return !statSync(path).isDirectory();
   } catch {
     return false;
   }
@@ -27,6 +28,7 @@ export type TraceKind = "amt" | "amt-gzip" | "gzip" | "text";
 
 /** The first bytes of a file, decompressed when it is gzip (as far as they go). */
 function head(path: string): { bytes: Buffer; gzip: boolean } {
+  if (statSync(path).isDirectory()) throw new Error(`${path}: is a directory, not a trace file`);
   const fd = openSync(path, "r");
   try {
     const b = Buffer.alloc(4096);

@@ -48,9 +48,41 @@ const cases: Case[] = [
   { name: "unknown network", args: ["run", "--network", "carrier-pigeon"], message: 'ampom: unknown network "carrier-pigeon" (known: gige-2008, rdma-100g)' },
   { name: "zero bandwidth", args: ["run", "--bandwidth", "0Gbps"], message: "ampom: option bandwidth: must be positive, got 0" },
   { name: "negative bandwidth", args: ["run", "--bandwidth", "-5Gbps"], message: 'ampom: bandwidth: cannot read "-5Gbps"' },
-  { name: "migration point above 1", args: ["run", "--migrate-at", "1.5"], message: "ampom: option migrateAt (--migrate-at): Too big: expected number to be <=1 (got 1.5)" },
-  // refused while parsing the command line (a usage error: exit 2)
+  // refused while parsing the command line (a usage error: exit 2), either side of 0-1
+  { name: "migration point above 1", args: ["run", "--migrate-at", "1.5"], message: /^ampom: option '--migrate-at <f>' argument '1\.5' is invalid\. expected a fraction from 0 to 1/m, code: 2 },
   { name: "migration point below 0", args: ["run", "--migrate-at", "-0.1"], message: /^ampom: option '--migrate-at <f>' argument '-0\.1' is invalid/m, code: 2 },
+  {
+    name: "two migration points",
+    args: ["run", "--migrate-at", "0.3", "--migrate-at-record", "10"],
+    message: "ampom: options migrateAt (--migrate-at) and migrateAtRecord (--migrate-at-record) name two migration points; give one",
+  },
+  {
+    name: "migration time past the end of the run",
+    args: ["run", "--workload", "stream", "--memory", "4MiB", "--migrate-at-time", "100s"],
+    message: /^ampom: option migrateAtTime \(--migrate-at-time\): 100\.000s is past the end of the run: stream finished at home at [0-9.]+ms, so nothing migrated$/m,
+  },
+  {
+    // the WebAssembly core holds it in a 32-bit integer: out of range, the cores would disagree
+    name: "policy parameter out of range",
+    args: ["run", "--policy", "ampom", "--param", "maxWindow=1e9"],
+    message: "ampom: policy ampom parameter maxWindow: must be a whole number from 0 to 16777216, got 1000000000",
+  },
+  { name: "negative policy parameter", args: ["run", "--param", "zoneRadius=-5"], message: "ampom: policy ampom parameter zoneRadius: must be a whole number from 1 to 1048576, got -5" },
+  { name: "fractional policy parameter", args: ["run", "--policy", "leap", "--param", "maxWindow=2.5"], message: "ampom: policy leap parameter maxWindow: must be a whole number from 0 to 16777216, got 2.5" },
+  { name: "unknown policy parameter", args: ["run", "--policy", "leap", "--param", "bogus=1"], message: 'ampom: policy leap has no parameter "bogus" (it has: deltaHistory, maxWindow)' },
+  {
+    name: "mechanism parameter out of range",
+    args: ["run", "--mechanism", "pre-copy", "--mech-param", "stopOnGrowth=2"],
+    message: "ampom: mechanism pre-copy parameter stopOnGrowth: must be a whole number from 0 to 1, got 2",
+  },
+  { name: "page size not a power of two", args: ["run", "--page-size", "3000"], message: /^ampom: option '--page-size <size>' argument '3000' is invalid\. expected a power of two/m, code: 2 },
+  { name: "trace info of a folder", args: ["trace", "info", "adir"], setup: (dir) => mkdirSync(join(dir, "adir")), message: "ampom: adir: is a directory, not a trace file" },
+  {
+    name: "policy module with a syntax error (the place named)",
+    args: ["run", "--policy", "./broken.ts"],
+    files: { "broken.ts": "export function reset(ctx) {\n  ctx.state = {};\n}}\n" },
+    message: /^ampom: policy module \.\/broken\.ts: cannot load it: \S*broken\.ts:3:1: Unexpected "}"$/m,
+  },
   {
     name: "memory beyond the 4 GiB WebAssembly memory",
     args: ["run", "--memory", "4TiB"],

@@ -140,10 +140,10 @@ describe("time trigger", () => {
       expect(byTime).toEqual(byFraction);
     }
   });
-  it("a time after the end means no migration", async () => {
-    const m = await runScenario(resolveOptions({ workload: "trace", migrateAtTime: "1s", baselines: false }), w);
-    expect(m.freezeNs).toBe(0);
-    expect(m.bytesMoved.total).toBe(0);
+  it("a time after the end is refused: a run without its migration is not one", async () => {
+    await expect(runScenario(resolveOptions({ workload: "trace", migrateAtTime: "1s", baselines: false }), w)).rejects.toThrow(
+      /^option migrateAtTime \(--migrate-at-time\): 1\.000s is past the end of the run: trace finished at home at \S+, so nothing migrated$/,
+    );
   });
 });
 

@@ -5,7 +5,7 @@ import { captureTrace } from "../../trace/capture.js";
 import { formatBytes } from "../../util/units.js";
 import { statusLine } from "../progress.js";
 import { resultProvenance } from "../../util/provenance.js";
-import { parseNumber } from "../run-options.js";
+import { parsePageSize } from "../run-options.js";
 
 /** A whole number of records, 0 or more. */
 export function parseCount(value: string): number {
@@ -23,7 +23,7 @@ export function registerTraceCapture(trace: Command): void {
     .description("run a command under valgrind's lackey and import its memory trace into amt as it runs")
     .argument("<command...>", "the command and its arguments, after --")
     .requiredOption("-o, --out <file>", "amt file to write (written atomically; nothing is written if the command fails)")
-    .option("--page-size <bytes>", "page size in bytes", parseNumber, 4096)
+    .option("--page-size <size>", "page size (e.g. 4096, 4KiB)", parsePageSize, 4096)
     .option("--skip <n>", "records to drop from the start (e.g. the dynamic loader's work)", parseCount, 0)
     .option("--max-records <n>", "keep at most this many records, then stop the command (the capture succeeds)", parseCount)
     .option("-q, --quiet", "no progress and no summary")

@@ -9,7 +9,7 @@ import { resultProvenance } from "../../util/provenance.js";
 import { formatBytes } from "../../util/units.js";
 import { table } from "../format.js";
 import { progressBar } from "../progress.js";
-import { parseNumber } from "../run-options.js";
+import { parsePageSize } from "../run-options.js";
 import { parseCount, registerTraceCapture } from "./trace-capture.js";
 import type { Workload } from "../../workloads/types.js";
 
@@ -20,7 +20,7 @@ export function registerTrace(program: Command): void {
     .description("import a lackey or page-level text trace (plain or gzip, a file or - for standard input) into amt, or re-encode an amt file (v1 to v2)")
     .argument("<file>", "trace file, or - for standard input")
     .requiredOption("-o, --out <file>", "amt file to write (written atomically)")
-    .option("--page-size <bytes>", "page size in bytes", parseNumber, 4096)
+    .option("--page-size <size>", "page size (e.g. 4096, 4KiB)", parsePageSize, 4096)
     .option("--amt-version <n>", "amt version to write: 2 (compact, decoded inside the core) or 1 (9 bytes a record)", parseAmtVersion, 2)
     .option("--skip <n>", "records to drop from the start", parseCount, 0)
     .option("--max-records <n>", "keep at most this many records (the rest is not read)", parseCount)
@@ -60,7 +60,7 @@ export function registerTrace(program: Command): void {
     .command("info")
     .description("summarise a trace (records, distinct pages, accesses, regions), after checking every block of it")
     .argument("<file>", "trace file (amt, lackey or page-level text, plain or gzip)")
-    .option("--page-size <bytes>", "page size for text traces", parseNumber, 4096)
+    .option("--page-size <size>", "page size for text traces (e.g. 4096, 4KiB)", parsePageSize, 4096)
     .option("--no-verify", "read only the header and trailer, not every block (faster on a large trace)")
     .option("--json", "print one JSON object, with its provenance")
     .option("-q, --quiet", "nothing on standard error (the summary still goes to standard output)")
