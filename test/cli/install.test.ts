@@ -45,6 +45,24 @@ describe("the packed package, installed in a project of its own", () => {
       const version = run(join(project, "node_modules", ".bin", "ampom"), ["--version"], project);
       expect(version).toMatch(/^ampom \d+\.\d+\.\d+ \(not from a git checkout, Node v\d+/);
 
+      // the types are the built declarations, so a user's stricter compiler settings
+      // check the user's code, not the package's source
+      writeFileSync(
+        join(project, "tsconfig.json"),
+        JSON.stringify({
+          compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true, skipLibCheck: true, noEmit: true, types: [] },
+          include: ["check.ts"],
+        }),
+      );
+      writeFileSync(
+        join(project, "check.ts"),
+        `import { simulate, type Metrics, type PolicyContext } from "ampom";\n` +
+          `const m: Metrics = await simulate({ workload: "random", memory: "1MiB", baselines: false });\n` +
+          `export const faults: number = m.remoteFaults;\n` +
+          `export const home = (ctx: PolicyContext, page: number): boolean => ctx.isHome(page);\n`,
+      );
+      run(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", project], project);
+
       // a user's policy module (it imports its types from "ampom"), run by the installed command
       copyFileSync(join(ROOT, "examples", "swap-readahead-policy.ts"), join(project, "policy.ts"));
       const out = JSON.parse(
