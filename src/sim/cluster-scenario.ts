@@ -41,7 +41,8 @@ const processSchema = z
     name: z.string().min(1),
     node: nodeRef,
     workload: z.string().min(1),
-    memory: sizeLike.default("64MiB"),
+    // no default here: resolveOptions() gives a generated workload run's, and a trace none
+    memory: sizeLike.optional(),
     mechanism: z.string().default("lightweight"),
     policy: z.string().default("none"),
     seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
