@@ -43,8 +43,9 @@ const processSchema = z
     workload: z.string().min(1),
     // no default here: resolveOptions() gives a generated workload run's, and a trace none
     memory: sizeLike.optional(),
-    mechanism: z.string().default("lightweight"),
-    policy: z.string().default("none"),
+    // left to resolveOptions(), so the defaults are run's (the policy follows the mechanism)
+    mechanism: z.string().min(1).optional(),
+    policy: z.string().min(1).optional(),
     seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
     iterations: z.number().int().positive().optional(),
     workingSet: z.number().gt(0).max(1).optional(),

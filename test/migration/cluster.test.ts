@@ -95,6 +95,21 @@ describe("triggers", () => {
   });
 });
 
+describe("a process's defaults", () => {
+  it("are run's: policy ampom, or none with full-copy and pre-copy", async () => {
+    const mechanisms = [undefined, "post-copy", "full-copy", "pre-copy"];
+    const r = await simulateCluster({
+      nodes: 1,
+      processes: mechanisms.map((mechanism, i) => ({ name: `p${i}`, node: 0, workload: "random", memory: "256KiB", mechanism })),
+    });
+    expect(r.processes.map((p) => `${p.mechanism} / ${p.policy}`)).toEqual([
+      "lightweight / ampom", "post-copy / ampom", "full-copy / none", "pre-copy / none",
+    ]);
+    const run = await Promise.all(mechanisms.map((mechanism) => simulate({ workload: "random", memory: "256KiB", mechanism, baselines: false })));
+    expect(r.processes.map((p) => p.policy)).toEqual(run.map((m) => m.policy));
+  });
+});
+
 describe("a trace as a process's workload", () => {
   const trace = "corpus/traces/grep.amt.gz";
   it("runs as `run` runs it: its own footprint, the same faults and runtime", async () => {
