@@ -1,10 +1,10 @@
 // Multi-node scenarios: the load balancer, time triggers, CPU sharing, scenario-file
 // validation, and `ampom cluster`.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { simulateCluster, type ClusterScenario } from "../../src/sim/cluster-scenario.js";
+import { simulateCluster, type ClusterResult, type ClusterScenario } from "../../src/sim/cluster-scenario.js";
 import { simulate } from "../../src/sim/simulate.js";
 import { ampom } from "../cli/capture.js";
 
@@ -177,6 +177,34 @@ describe("ampom cluster", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^g +${literal(workload)} 2\\.5MiB .* n0 -> n1 `, "m"));
+  });
+  it("reads a scenario file's relative paths (traces, policy modules) from the file's folder", async () => {
+    const folder = join(dir, "elsewhere");
+    mkdirSync(join(folder, "traces"), { recursive: true });
+    copyFileSync("corpus/traces/grep.amt.gz", join(folder, "traces", "grep.amt.gz"));
+    copyFileSync("examples/swap-readahead-policy.ts", join(folder, "readahead.ts"));
+    const scenario: ClusterScenario = {
+      nodes: 2,
+      processes: [
+        { name: "t", node: 0, workload: "traces/grep.amt.gz" },
+        { name: "m", node: 0, workload: "random", memory: "256KiB", policy: "./readahead.ts" },
+      ],
+      triggers: [{ kind: "fraction", process: "t", to: 1, at: 0.5 }, { kind: "fraction", process: "m", to: 1, at: 0.5 }],
+    };
+    writeFileSync(join(folder, "s.json"), JSON.stringify(scenario));
+    const r = await ampom("cluster", join(folder, "s.json"), "--json");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as ClusterResult;
+    // shown as the file gives them
+    expect(out.processes.map((p) => [p.workload, p.policy])).toEqual([["traces/grep.amt.gz", "ampom"], ["random", "./readahead.ts"]]);
+    expect(out.processes[1].remoteFaults).toBeGreaterThan(0);
+    // the library reads them from `dir`, by default from the current folder
+    const lib = await simulateCluster(scenario, { dir: folder });
+    expect(lib.processes.map((p) => p.runtimeNs)).toEqual(out.processes.map((p) => p.runtimeNs));
+    await expect(simulateCluster({ ...scenario, processes: [scenario.processes[1]], triggers: [] })).rejects.toThrow(
+      /^scenario processes\[0\] \(m\): policy module \.\/readahead\.ts: no such file/,
+    );
   });
   it("names the file, line and column of a JSON syntax error", async () => {
     const file = join(dir, "bad.json");
