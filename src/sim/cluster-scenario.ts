@@ -17,7 +17,7 @@ import { parseDuration, parseRate, parseSize } from "../util/units.js";
 import { startBalancer } from "./balancer.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
-import { footprintBytes, isGeneratedWorkload, resolveOptions, type Scenario } from "./options.js";
+import { footprintBytes, isGeneratedWorkload, resolveOptions, unknownKeys, type Scenario } from "./options.js";
 import { preflight } from "./preflight.js";
 import { ProcessRun } from "./process.js";
 import type { EventSink } from "./event-log.js";
@@ -167,7 +167,8 @@ async function runCluster(
   const parsed = clusterScenarioSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    fail(issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "") || "file", issue.message);
+    const where = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "") || "file";
+    fail(where, issue.code === "unrecognized_keys" ? unknownKeys("field", issue.keys) : issue.message);
   }
   const sc = parsed.data;
   if (!(sc.network in networkPresets)) {
