@@ -3,6 +3,7 @@
 // background flows. simulateCluster() runs one and reports per-process metrics and
 // cluster-wide figures (makespan, bytes on each link). The schema's messages name the
 // field (`processes[2].memory: ...`).
+import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { createCore, type CoreKind } from "../core/index.js";
 import { mechanismParams, mechanisms, pushFor } from "../migration/registry.js";
@@ -11,16 +12,18 @@ import type { LinkSpec } from "../network/link.js";
 import { LINK_DISCIPLINES, Network, type NodeId } from "../network/network.js";
 import { networkPresets } from "../network/presets.js";
 import { pushInfo } from "../policies/registry.js";
+import { isPolicyPath } from "../policies/module.js";
 import { parseDuration, parseRate, parseSize } from "../util/units.js";
 import { startBalancer } from "./balancer.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
-import { footprintBytes, isGeneratedWorkload, resolveOptions, type Scenario } from "./options.js";
+import { footprintBytes, isGeneratedWorkload, resolveOptions, unknownKeys, type Scenario } from "./options.js";
 import { preflight } from "./preflight.js";
 import { ProcessRun } from "./process.js";
 import type { EventSink } from "./event-log.js";
 import { withEventFile } from "./event-file.js";
-import { lookaheadFor, policyRunner, processSetup, scenarioWorkload } from "./simulate.js";
+import { lookaheadFor, policyRunner, processSetup, scenarioWorkload, type PolicyRunner } from "./simulate.js";
+import type { Workload } from "../workloads/types.js";
 
 const sizeLike = z.union([z.number().nonnegative(), z.string()]);
 const nodeRef = z.union([z.string().min(1), z.number().int().nonnegative()]);
@@ -41,9 +44,11 @@ const processSchema = z
     name: z.string().min(1),
     node: nodeRef,
     workload: z.string().min(1),
-    memory: sizeLike.default("64MiB"),
-    mechanism: z.string().default("lightweight"),
-    policy: z.string().default("none"),
+    // no default here: resolveOptions() gives a generated workload run's, and a trace none
+    memory: sizeLike.optional(),
+    // left to resolveOptions(), so the defaults are run's (the policy follows the mechanism)
+    mechanism: z.string().min(1).optional(),
+    policy: z.string().min(1).optional(),
     seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
     iterations: z.number().int().positive().optional(),
     workingSet: z.number().gt(0).max(1).optional(),
@@ -140,22 +145,30 @@ export interface ClusterExtras {
    * when the run succeeds), or the sink of process `index` (named `name`), undefined
    * for none */
   events?: string | ((index: number, name: string) => EventSink | undefined);
+  /** the folder the scenario's relative paths (trace files, policy modules) are read
+   * from: `ampom cluster` gives the scenario file's; by default the current folder */
+  dir?: string;
 }
 
 /** Runs a multi-node scenario (an object shaped like the scenario file). */
 export async function simulateCluster(input: unknown, extras: ClusterExtras = {}): Promise<ClusterResult> {
-  const events = extras.events;
+  const { events, dir } = extras;
   if (typeof events === "string") {
-    return withEventFile(events, (file) => runCluster(input, (_i, name, nodes) => file.sink({ process: name, nodes })));
+    return withEventFile(events, (file) => runCluster(input, dir, (_i, name, nodes) => file.sink({ process: name, nodes })));
   }
-  return runCluster(input, events);
+  return runCluster(input, dir, events);
 }
 
-async function runCluster(input: unknown, sinkOf?: (index: number, name: string, nodes: string[]) => EventSink | undefined): Promise<ClusterResult> {
+async function runCluster(
+  input: unknown,
+  dir: string | undefined,
+  sinkOf?: (index: number, name: string, nodes: string[]) => EventSink | undefined,
+): Promise<ClusterResult> {
   const parsed = clusterScenarioSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    fail(issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "") || "file", issue.message);
+    const where = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "") || "file";
+    fail(where, issue.code === "unrecognized_keys" ? unknownKeys("field", issue.keys) : issue.message);
   }
   const sc = parsed.data;
   if (!(sc.network in networkPresets)) {
@@ -214,15 +227,19 @@ async function runCluster(input: unknown, sinkOf?: (index: number, name: string,
     if (t.kind === "fraction") fractionOf.set(p, { to, at: t.at });
   });
 
+  // a path in a scenario file means the same wherever the command runs
+  const fromDir = (path: string) => (dir === undefined || isAbsolute(path) ? path : resolve(dir, path));
   const runs: Array<{ proc: ProcessRun; s: Scenario; home: NodeId }> = [];
   for (const [i, p] of sc.processes.entries()) {
     let s: Scenario;
+    let workload: Workload;
+    let runner: PolicyRunner;
     try {
       s = resolveOptions({
-        workload: p.workload,
+        workload: isGeneratedWorkload(p.workload) ? p.workload : fromDir(p.workload),
         memory: p.memory,
         mechanism: p.mechanism,
-        policy: p.policy,
+        policy: p.policy !== undefined && isPolicyPath(p.policy) ? fromDir(p.policy) : p.policy,
         network: sc.network,
         // the scenario's seed reaches generated workloads only: a trace takes none
         seed: p.seed ?? (isGeneratedWorkload(p.workload) ? sc.seed + i : undefined),
@@ -243,17 +260,18 @@ async function runCluster(input: unknown, sinkOf?: (index: number, name: string,
       });
       s = { ...s, network: preset };
       preflight(s);
+      workload = await scenarioWorkload(s);
+      runner = await policyRunner(s, workload);
     } catch (err) {
       fail(`processes[${i}] (${p.name})`, err instanceof Error ? err.message : String(err));
     }
     const home = node(p.node, `processes[${i}].node`);
-    const workload = await scenarioWorkload(s);
     const policy = pushInfo(s.policy);
     const mechanism = mechanisms[s.mechanism];
     const fraction = fractionOf.get(i);
     const push = pushFor(s.mechanism, policy, s.pushOrder);
     const proc = new ProcessRun({
-      ...processSetup(s, workload, await createCore(s.core), await policyRunner(s, workload), {
+      ...processSetup(s, workload, await createCore(s.core), runner, {
         id: i,
         home,
         migrateAtRecord: fraction ? Math.floor(fraction.at * workload.records) : null,
@@ -317,9 +335,10 @@ async function runCluster(input: unknown, sinkOf?: (index: number, name: string,
     home: names[home],
     node: names[proc.node],
     ...readMetrics(proc, {
-      workload: s.workload,
+      // paths as the file gives them, not as resolved here
+      workload: sc.processes[proc.id].workload,
       mechanism: s.mechanism,
-      policy: s.policy,
+      policy: sc.processes[proc.id].policy ?? s.policy,
       network: preset.name,
       link: s.link,
       core: s.core,

@@ -177,10 +177,19 @@ function checkWorkloadKind(input: RunOptions, workload: string): void {
   );
 }
 
+/** `unknown option "a"`, `unknown options "a", "b"`: keys a strict schema refused, in
+ * place of zod's "Unrecognized key", which reads as if the key were the problem's place. */
+export function unknownKeys(what: string, keys: readonly string[]): string {
+  return `unknown ${what}${keys.length > 1 ? "s" : ""} ${keys.map((k) => JSON.stringify(k)).join(", ")}`;
+}
+
 export function resolveOptions(input: RunOptions): Scenario {
   const parsed = runOptionsSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
+    if (issue.code === "unrecognized_keys") {
+      throw new Error(`${unknownKeys("option", issue.keys)} (options: ${Object.keys(runOptionsSchema.shape).join(", ")})`);
+    }
     const where = issue.path.join(".") || "options";
     const got = issue.path.length === 1 ? (input as Record<string, unknown>)[String(issue.path[0])] : undefined;
     const given = got === undefined ? "" : ` (got ${JSON.stringify(got)})`;

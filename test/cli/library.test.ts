@@ -1,6 +1,6 @@
 // The library as users import it, by package name: the README's custom-sweep example.
 import { describe, expect, it } from "vitest";
-import { compare, simulate, type Metrics } from "ampom";
+import { compare, simulate, simulateCluster, type Metrics, type RunOptions } from "ampom";
 
 describe('import { simulate, compare } from "ampom"', () => {
   it("resolves to the source under test (the `development` export), not a possibly stale dist/", async () => {
@@ -33,5 +33,13 @@ describe('import { simulate, compare } from "ampom"', () => {
     expect(rows[0].oracleGapClosed).toBe(0);
     expect(rows[2].oracleGapClosed).toBe(1);
     await expect(compare({ workload: "hpl", policies: [] })).rejects.toThrow("no policies to compare");
+  });
+
+  it("names an unknown option plainly", async () => {
+    await expect(simulate({ bogus: 1 } as RunOptions)).rejects.toThrow(/^unknown option "bogus" \(options: workload, memory, /);
+    await expect(simulate({ workload: "random", bogus: 1, other: 2 } as RunOptions)).rejects.toThrow(/^unknown options "bogus", "other" \(/);
+    const process = { name: "p", node: 0, workload: "random" };
+    await expect(simulateCluster({ nodes: 1, processes: [{ ...process, bogus: 1 }] })).rejects.toThrow(/^scenario processes\[0\]: unknown field "bogus"$/);
+    await expect(simulateCluster({ nodes: 1, processes: [process], bogus: 1 })).rejects.toThrow(/^scenario file: unknown field "bogus"$/);
   });
 });

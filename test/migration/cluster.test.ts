@@ -1,11 +1,15 @@
 // Multi-node scenarios: the load balancer, time triggers, CPU sharing, scenario-file
 // validation, and `ampom cluster`.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { simulateCluster, type ClusterScenario } from "../../src/sim/cluster-scenario.js";
+import { simulateCluster, type ClusterResult, type ClusterScenario } from "../../src/sim/cluster-scenario.js";
+import { simulate } from "../../src/sim/simulate.js";
 import { ampom } from "../cli/capture.js";
+
+/** `text` as a regular expression that matches it literally. */
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 function crowded(withBalancer: boolean): ClusterScenario {
   return {
@@ -91,6 +95,44 @@ describe("triggers", () => {
   });
 });
 
+describe("a process's defaults", () => {
+  it("are run's: policy ampom, or none with full-copy and pre-copy", async () => {
+    const mechanisms = [undefined, "post-copy", "full-copy", "pre-copy"];
+    const r = await simulateCluster({
+      nodes: 1,
+      processes: mechanisms.map((mechanism, i) => ({ name: `p${i}`, node: 0, workload: "random", memory: "256KiB", mechanism })),
+    });
+    expect(r.processes.map((p) => `${p.mechanism} / ${p.policy}`)).toEqual([
+      "lightweight / ampom", "post-copy / ampom", "full-copy / none", "pre-copy / none",
+    ]);
+    const run = await Promise.all(mechanisms.map((mechanism) => simulate({ workload: "random", memory: "256KiB", mechanism, baselines: false })));
+    expect(r.processes.map((p) => p.policy)).toEqual(run.map((m) => m.policy));
+  });
+});
+
+describe("a trace as a process's workload", () => {
+  const trace = "corpus/traces/grep.amt.gz";
+  it("runs as `run` runs it: its own footprint, the same faults and runtime", async () => {
+    const r = await simulateCluster({
+      nodes: 2,
+      processes: [{ name: "g", node: 0, workload: trace, policy: "ampom" }],
+      triggers: [{ kind: "fraction", process: "g", to: 1, at: 0.5 }],
+    });
+    const alone = await simulate({ workload: trace, policy: "ampom", baselines: false });
+    const p = r.processes[0];
+    expect([p.workload, p.node]).toEqual([trace, "n1"]);
+    expect(p.remoteFaults).toBeGreaterThan(0);
+    expect([p.memoryBytes, p.runtimeNs, p.remoteFaults, p.bytesMoved.total]).toEqual([
+      alone.memoryBytes, alone.runtimeNs, alone.remoteFaults, alone.bytesMoved.total,
+    ]);
+  });
+  it("still refuses a generator option given to it, naming the process", async () => {
+    await expect(simulateCluster({ nodes: 2, processes: [{ name: "g", node: 0, workload: trace, memory: "1MiB" }] })).rejects.toThrow(
+      /^scenario processes\[0\] \(g\): option memory \(--memory\): applies to generated workloads only/,
+    );
+  });
+});
+
 describe("scenario validation names the field", () => {
   const base = { nodes: 2, processes: [{ name: "p", node: 0, workload: "random", memory: "1MiB" }] };
   const cases: Array<[string, unknown, RegExp]> = [
@@ -127,12 +169,49 @@ describe("ampom cluster", () => {
     expect(r.links).toHaveLength(4);
     expect(r.makespanNs).toBe(Math.max(...r.processes.map((p: { runtimeNs: number }) => p.runtimeNs)));
   });
+  it("runs a process whose workload is a trace", async () => {
+    const file = join(dir, "trace.json");
+    const workload = resolve("corpus/traces/grep.amt.gz");
+    writeFileSync(file, JSON.stringify({ nodes: 2, processes: [{ name: "g", node: 0, workload }], triggers: [{ kind: "fraction", process: "g", to: 1, at: 0.5 }] }));
+    const r = await ampom("cluster", file);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^g +${literal(workload)} 2\\.5MiB .* n0 -> n1 `, "m"));
+  });
+  it("reads a scenario file's relative paths (traces, policy modules) from the file's folder", async () => {
+    const folder = join(dir, "elsewhere");
+    mkdirSync(join(folder, "traces"), { recursive: true });
+    copyFileSync("corpus/traces/grep.amt.gz", join(folder, "traces", "grep.amt.gz"));
+    copyFileSync("examples/swap-readahead-policy.ts", join(folder, "readahead.ts"));
+    const scenario: ClusterScenario = {
+      nodes: 2,
+      processes: [
+        { name: "t", node: 0, workload: "traces/grep.amt.gz" },
+        { name: "m", node: 0, workload: "random", memory: "256KiB", policy: "./readahead.ts" },
+      ],
+      triggers: [{ kind: "fraction", process: "t", to: 1, at: 0.5 }, { kind: "fraction", process: "m", to: 1, at: 0.5 }],
+    };
+    writeFileSync(join(folder, "s.json"), JSON.stringify(scenario));
+    const r = await ampom("cluster", join(folder, "s.json"), "--json");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as ClusterResult;
+    // shown as the file gives them
+    expect(out.processes.map((p) => [p.workload, p.policy])).toEqual([["traces/grep.amt.gz", "ampom"], ["random", "./readahead.ts"]]);
+    expect(out.processes[1].remoteFaults).toBeGreaterThan(0);
+    // the library reads them from `dir`, by default from the current folder
+    const lib = await simulateCluster(scenario, { dir: folder });
+    expect(lib.processes.map((p) => p.runtimeNs)).toEqual(out.processes.map((p) => p.runtimeNs));
+    await expect(simulateCluster({ ...scenario, processes: [scenario.processes[1]], triggers: [] })).rejects.toThrow(
+      /^scenario processes\[0\] \(m\): policy module \.\/readahead\.ts: no such file/,
+    );
+  });
   it("names the file, line and column of a JSON syntax error", async () => {
     const file = join(dir, "bad.json");
     writeFileSync(file, '{\n  "nodes": 2,\n  "processes": [,]\n}\n');
     const r = await ampom("cluster", file);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(new RegExp(`^ampom: scenario ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:3:\\d+: not valid JSON`));
+    expect(r.stderr).toMatch(new RegExp(`^ampom: scenario ${literal(file)}:3:\\d+: not valid JSON`));
   });
   it("the scenario in the README (examples/scenario-format.json) is valid", async () => {
     const { clusterScenarioSchema } = await import("../../src/sim/cluster-scenario.js");

@@ -1,6 +1,7 @@
 // `ampom cluster SCENARIO.json`: a multi-node scenario (nodes, links, processes,
 // triggers, flows); per-process metrics and cluster-wide figures.
 import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { Command } from "commander";
 import { simulateCluster, type ClusterResult } from "../../sim/cluster-scenario.js";
 import { formatBytes, formatNs } from "../../util/units.js";
@@ -90,7 +91,7 @@ Example:
     )
     .action(async (file: string, o: { json?: boolean; quiet?: boolean; events?: string }) => {
       const scenario = readScenarioFile(file);
-      const result = await simulateCluster(scenario, { events: o.events });
+      const result = await simulateCluster(scenario, { events: o.events, dir: dirname(file) });
       const core = (scenario as { core?: string }).core ?? "wasm";
       process.stdout.write(
         o.json ? JSON.stringify({ ...result, provenance: resultProvenance({ scenarioFile: file, scenario }, core) }) + "\n" : describeCluster(result) + "\n",
