@@ -3,6 +3,7 @@
 // background flows. simulateCluster() runs one and reports per-process metrics and
 // cluster-wide figures (makespan, bytes on each link). The schema's messages name the
 // field (`processes[2].memory: ...`).
+import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { createCore, type CoreKind } from "../core/index.js";
@@ -18,7 +19,7 @@ import { startBalancer } from "./balancer.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
 import { footprintBytes, isGeneratedWorkload, resolveOptions, unknownKeys, type Scenario } from "./options.js";
-import { preflight } from "./preflight.js";
+import { preflight, readsAsPath } from "./preflight.js";
 import { ProcessRun } from "./process.js";
 import type { EventSink } from "./event-log.js";
 import { withEventFile } from "./event-file.js";
@@ -236,7 +237,9 @@ async function runCluster(
     let runner: PolicyRunner;
     try {
       s = resolveOptions({
-        workload: isGeneratedWorkload(p.workload) ? p.workload : fromDir(p.workload),
+        // a name that is neither a path nor a file there stays a name: preflight then
+        // says it is no built-in workload
+        workload: isGeneratedWorkload(p.workload) || !(readsAsPath(p.workload) || existsSync(fromDir(p.workload))) ? p.workload : fromDir(p.workload),
         memory: p.memory,
         mechanism: p.mechanism,
         policy: p.policy !== undefined && isPolicyPath(p.policy) ? fromDir(p.policy) : p.policy,

@@ -24,6 +24,12 @@ function chunkBytes(chunkRecords: number): number {
 }
 
 /** Bytes of a core's memory for `pages` pages and a chunk of `chunkRecords` records. */
+/** A workload name that reads as a file path (a folder or an extension in it), not a
+ * misspelled built-in name. */
+export function readsAsPath(spec: string): boolean {
+  return /[\\/]|\.\w+$/.test(spec);
+}
+
 export function coreBytes(pages: number, chunkRecords: number): number {
   return FIXED_BYTES + chunkBytes(chunkRecords) + pages * CORE_BYTES_PER_PAGE;
 }
@@ -51,8 +57,8 @@ export function preflight(s: Scenario): void {
     }
     return;
   }
-  if (!existsSync(s.workload) && /[\\/]|\.\w+$/.test(s.workload)) {
-    // it reads as a path (a folder or an extension): say the file is missing
+  if (!existsSync(s.workload) && readsAsPath(s.workload)) {
+    // say the file is missing
     throw new Error(`workload "${s.workload}": no such file`);
   }
   if (!existsSync(s.workload)) {

@@ -205,6 +205,10 @@ describe("ampom cluster", () => {
     await expect(simulateCluster({ ...scenario, processes: [scenario.processes[1]], triggers: [] })).rejects.toThrow(
       /^scenario processes\[0\] \(m\): policy module \.\/readahead\.ts: no such file/,
     );
+    // a misspelled built-in name is not taken for a file of that folder
+    await expect(simulateCluster({ ...scenario, processes: [{ name: "r", node: 0, workload: "radnom" }], triggers: [] }, { dir: folder })).rejects.toThrow(
+      /^scenario processes\[0\] \(r\): unknown workload "radnom": not a built-in workload \(sequential, random, .*\) and no such trace file/,
+    );
   });
   it("names the file, line and column of a JSON syntax error", async () => {
     const file = join(dir, "bad.json");
