@@ -111,7 +111,7 @@ export function describeMetrics(m: Metrics): string {
     ["stall (fault + late)", `${formatNs(m.stallNs)} (${formatNs(m.faultStallNs)} + ${formatNs(m.lateStallNs)})`],
     ["remote faults", String(m.remoteFaults)],
     ["prefetched / useful / late", `${m.prefetchedPages} / ${m.usefulPrefetches} / ${m.latePrefetches}`],
-    ["accuracy / coverage", `${m.prefetchedPages > 0 ? pct(m.accuracy) : "n/a (nothing prefetched)"} / ${pct(m.coverage)}`],
+    ["accuracy / coverage", m.prefetchedPages > 0 ? `${pct(m.accuracy)} / ${pct(m.coverage)}` : "n/a (nothing prefetched)"],
     ["pushed / useful", `${m.pushedPages} / ${m.usefulPushes}`],
     ...(m.mechanismStats
       ? [["mechanism", Object.entries(m.mechanismStats).map(([k, v]) => `${k} ${k.endsWith("Ns") ? formatNs(v) : v}`).join(", ")] as [string, string]]

@@ -5,10 +5,6 @@ import { versionLine } from "../util/provenance.js";
 import { escapeXml } from "./svg.js";
 import { claimLines, extendedTable, headlineTable, quietBusyTable, settingsLine, spreadTable, tableLegend, type TableData } from "./tables.js";
 
-/** The documentation of the kernels, in the package the report was made by. */
-const KERNEL_DOCS = new URL("../../docs/workloads.md#the-hpcc-kernels", import.meta.url);
-const MODEL_DOCS = new URL("../../docs/model.md", import.meta.url);
-
 function htmlTable(t: TableData, cls: string): string {
   const cell = (tag: string, v: string, i: number) => `<${tag}${t.align[i] === "r" ? ' class="num"' : ""}>${escapeXml(v)}</${tag}>`;
   // a header wraps between words, never inside a name ("full-copy", "linux-vma")
@@ -68,8 +64,8 @@ the prefetchers people use instead, this project's own policy <code>ampom-plus</
 replays, page by page, the memory accesses one HPCC process makes in that test at the problem sizes HPCC
 derives from the memory given, with a time per access calibrated so that the timed section takes what the
 real benchmark took (${escapeXml(r.settings.cpu)} CPU). What each kernel does, what is simplified and why:
-<a href="${escapeXml(KERNEL_DOCS.href)}">docs/workloads.md, "The HPCC kernels"</a> in the ampom package;
-the model and its metrics: <a href="${escapeXml(MODEL_DOCS.href)}">docs/model.md</a>.</p>
+<code>docs/workloads.md</code>, "The HPCC kernels", in the ampom package; the model and its metrics:
+<code>docs/model.md</code>.</p>
 <p class="settings">${escapeXml(settingsLine(r))}.</p>
 
 <h2>Headline: the paper's three claims</h2>

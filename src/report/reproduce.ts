@@ -227,7 +227,8 @@ function binEvents(log: EventLog, kind: number, g: Pick<TimelineData, "t0Ns" | "
 export async function reproduce(options: ReproduceOptions = {}): Promise<ReproduceResults> {
   const memory = options.memory ?? DEFAULT_REPRODUCE_MEMORY;
   const memoryBytes = parseSize("memory", memory);
-  const kernels = options.kernels ?? defaultKernels();
+  // a kernel named twice runs once: its rows would count twice in the means
+  const kernels = [...new Set(options.kernels ?? defaultKernels())];
   for (const k of kernels) {
     if (!(k in workloads)) throw new Error(`unknown kernel "${k}" (built-in: ${Object.keys(workloads).join(", ")})`);
   }

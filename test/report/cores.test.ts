@@ -13,3 +13,10 @@ describe("reproduce on both cores", () => {
     expect(relabel(reference)).toBe(JSON.stringify(wasm));
   });
 });
+
+describe("reproduce's kernel list", () => {
+  it("runs a kernel named twice once: its rows would count twice in the means", async () => {
+    const r = await reproduce({ memory: "1MiB", kernels: ["stream", "stream"] });
+    expect(r.headline.map((h) => h.kernel)).toEqual(["stream"]);
+  });
+});
