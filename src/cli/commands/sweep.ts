@@ -27,8 +27,9 @@ export function registerSweep(program: Command): void {
     .addHelpText(
       "after",
       `
-Run keys are a hash of each run's resolved options; running the same command again
-skips every run the results file holds. See docs/scale.md.
+Run keys are a hash of each run's resolved options (and of the contents of a policy
+module file it names); running the same command again skips every run the results
+file holds. See docs/scale.md.
 
 Examples:
   ampom sweep sweep.json --out results.jsonl
@@ -72,11 +73,12 @@ Examples:
         process.off("SIGINT", interrupted);
       }
       if (o.json) {
-        const { failedKept: _k, ...counts } = summary;
+        const { failedKept: _k, moduleEdited: _e, ...counts } = summary;
         process.stdout.write(JSON.stringify({ config, ...counts, provenance: resultProvenance({ config, workers: o.workers, shard: o.shard, retryFailed: o.retryFailed === true }) }) + "\n");
       } else if (!o.quiet) {
+        const edited = summary.moduleEdited > 0 ? ` (${summary.moduleEdited} for an edited policy module)` : "";
         process.stderr.write(
-          `sweep: ${summary.total} runs (${summary.shard}): ${summary.ran} run now, ${summary.skipped} already done, ${summary.failed} failed -> ${summary.out}\n`,
+          `sweep: ${summary.total} runs (${summary.shard}): ${summary.ran} run now${edited}, ${summary.skipped} already done, ${summary.failed} failed -> ${summary.out}\n`,
         );
       }
       if (summary.failed > 0) {
