@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { z } from "zod";
 import { defaultPolicyFor, mechanismParams, mechanisms, pushFor } from "../migration/registry.js";
 import { networkPresets, type NetworkPreset } from "../network/presets.js";
-import { policies, pushInfo } from "../policies/registry.js";
+import { policies, policyParamVector, pushInfo } from "../policies/registry.js";
 import { checkPolicyModule, isPolicyPath, type PolicyModule } from "../policies/module.js";
 import { parseDuration, parseRate, parseSize } from "../util/units.js";
 import type { CoreKind } from "../core/types.js";
@@ -200,6 +200,8 @@ export function resolveOptions(input: RunOptions): Scenario {
     policy = o.policy;
     if (!isPolicyPath(policy)) oneOf("policy", policy, policies);
   }
+  // a built-in's parameters are known here; a module's, once it is loaded
+  if (!policyModule && Object.prototype.hasOwnProperty.call(policies, policy)) policyParamVector(policies[policy], o.policyParams);
   oneOf("network", o.network, networkPresets);
   // the one mechanism x policy rule; a module's policy pulls pages, only built-in push policies push
   pushFor(o.mechanism, { ...pushInfo(policy), module: policyModule !== undefined || isPolicyPath(policy) }, o.pushOrder);

@@ -11,7 +11,7 @@
 import { readdirSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { loadSweepConfig, planSweep, type SweepConfig, type SweepPlan, type SweepRun } from "./config.js";
+import { checkPolicyModules, loadSweepConfig, planSweep, type SweepConfig, type SweepPlan, type SweepRun } from "./config.js";
 import { runKey } from "./key.js";
 import { policyModuleFile } from "../policies/module.js";
 import { runPool, type PoolResult, type PoolRun, type PoolTask } from "./pool.js";
@@ -101,6 +101,13 @@ export function planFrom(config: string | SweepConfig): SweepPlan {
   return typeof config === "string" ? loadSweepConfig(config) : planSweep(config, "sweep config");
 }
 
+/** planFrom, and the policy modules loaded and checked: everything refused before any run. */
+export async function checkedPlan(config: string | SweepConfig): Promise<SweepPlan> {
+  const plan = planFrom(config);
+  await checkPolicyModules(plan);
+  return plan;
+}
+
 /** The run of this sweep that `record` is an earlier result of when they differ only in
  * the contents of their policy module file: its options give this run's key now. */
 function editedModuleRun(record: RunRecord, byKey: Map<string, SweepRun>): SweepRun | undefined {
@@ -134,7 +141,7 @@ function removeStaleTemporaries(out: string): void {
 export async function sweep(o: SweepOptions): Promise<SweepSummary> {
   const workers = o.workers ?? availableParallelism();
   if (!Number.isSafeInteger(workers) || workers < 1) throw new Error(`option workers: must be a whole number of at least 1, got ${workers}`);
-  const plan = planFrom(o.config);
+  const plan = await checkedPlan(o.config);
   const runs = shardRuns(plan, o.shard);
   const byKey = new Map(runs.map((r) => [r.key, r]));
 

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { reencodeAmt } from "../../src/trace/import.js";
 import { describe, expect, it } from "vitest";
-import { ampom, filesIn, hasStack, scratchDir } from "../sweep/cli-helpers.js";
+import { aheadPolicy, ampom, filesIn, hasStack, scratchDir } from "../sweep/cli-helpers.js";
 
 interface Case {
   name: string;
@@ -190,6 +190,33 @@ const cases: Case[] = [
     args: ["sweep", "sweep.json", "--out", "r.jsonl"],
     files: { "sweep.json": cfg({ grid: { memory: ["1MiB", 1048576] } }) },
     message: 'ampom: sweep.json: grid: combinations 0 (memory="1MiB") and 1 (memory=1048576) are the same run',
+  },
+  {
+    name: "sweep config naming a missing policy module (refused before any run)",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": cfg({ base: { workload: "random", memory: "1MiB" }, grid: { policy: ["none", "./nopolicy.ts"] } }) },
+    message: "ampom: sweep.json: grid.policy[1]: policy module ./nopolicy.ts: no such file",
+  },
+  {
+    name: "sweep config with a parameter the built-in policy does not have (refused before any run)",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": cfg({ base: { workload: "random", memory: "1MiB" }, grid: { policyParams: [{ gain: 4 }, { bogus: 1 }] } }) },
+    message: 'ampom: sweep.json: grid.policyParams[1]: policy ampom has no parameter "bogus" (it has: zoneRadius,',
+  },
+  {
+    name: "sweep config with a parameter the policy module does not declare (refused before any run)",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: {
+      "sweep.json": cfg({ base: { workload: "random", memory: "1MiB", policy: "./ahead.mjs" }, grid: { policyParams: [{ ahead: 2 }, { bogus: 1 }] } }),
+      "ahead.mjs": aheadPolicy(4),
+    },
+    message: 'ampom: sweep.json: grid.policyParams[1]: policy module ./ahead.mjs has no parameter "bogus" (it has: ahead)',
+  },
+  {
+    name: "sweep --dry-run of a policy module that does not load",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl", "--dry-run"],
+    files: { "sweep.json": cfg({ base: { workload: "random", memory: "1MiB", policy: "./broken.mjs" } }), "broken.mjs": "export function reset( {" },
+    message: /^ampom: sweep\.json: base\.policy: policy module \.\/broken\.mjs: cannot load it: /m,
   },
   {
     name: "sweep shard out of range",

@@ -3,7 +3,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import cliProgress from "cli-progress";
 import { parseShard } from "../../sweep/shard.js";
-import { shardRuns, planFrom, sweep, type SweepProgress } from "../../sweep/sweep.js";
+import { checkedPlan, shardRuns, sweep, type SweepProgress } from "../../sweep/sweep.js";
 import { resultProvenance } from "../../util/provenance.js";
 
 export function parseWorkers(value: string): number {
@@ -39,7 +39,7 @@ Examples:
     .action(async (config: string, o: { out: string; workers?: number; shard?: string; retryFailed?: boolean; dryRun?: boolean; quiet?: boolean; json?: boolean }) => {
       const shard = o.shard === undefined ? undefined : parseShard(o.shard);
       if (o.dryRun) {
-        const plan = planFrom(config);
+        const plan = await checkedPlan(config);
         const mine = shardRuns(plan, shard).length;
         if (o.json) {
           process.stdout.write(JSON.stringify({ config, runs: plan.runs.length, ...(shard ? { shard: `${shard.index}/${shard.count}`, shardRuns: mine } : {}) }) + "\n");
