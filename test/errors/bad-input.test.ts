@@ -226,6 +226,39 @@ const cases: Case[] = [
   },
   { name: "sweep with zero workers", args: ["sweep", "sweep.json", "--out", "r.jsonl", "--workers", "0"], files: { "sweep.json": cfg({}) }, message: /^ampom: option '-j, --workers <k>' argument '0' is invalid/m, code: 2 },
   {
+    name: "trace import into an existing folder (named as given, not by a temporary)",
+    args: ["trace", "import", "pages.txt", "-o", "adir"],
+    files: { "pages.txt": "# page-level\nR 1000 10\n", "adir/keep": "" },
+    message: /^ampom: adir: is a directory, expected a file to write$/m,
+  },
+  {
+    name: "trace import into a missing folder (named as given, not by a temporary)",
+    args: ["trace", "import", "pages.txt", "-o", "nodir/out.amt"],
+    files: { "pages.txt": "# page-level\nR 1000 10\n" },
+    message: /^ampom: nodir\/out\.amt: no such file or directory$/m,
+  },
+  {
+    name: "evaluate writing to an existing folder (refused before any run or runs folder)",
+    args: ["evaluate", "--traces", "none", "--kernels", "stream", "-m", "1MiB", "-o", "adir"],
+    files: { "adir/keep": "" },
+    message: /^ampom: adir: is a directory, expected a file to write$/m,
+  },
+  {
+    name: "evaluate with an unknown network in --conditions (no runs folder left)",
+    args: ["evaluate", "--traces", "none", "--kernels", "stream", "-m", "1MiB", "--conditions", "gige-2008,foo", "-o", "OUT.json"],
+    message: 'ampom: option conditions (--conditions): unknown network "foo" (known: gige-2008, rdma-100g)',
+  },
+  {
+    name: "evaluate with a migration point above 1 (no runs folder left)",
+    args: ["evaluate", "--traces", "none", "--kernels", "stream", "-m", "1MiB", "--migrate-at", "0.5,2", "-o", "OUT.json"],
+    message: "ampom: option points (--migrate-at): Too big: expected number to be <=1 (got 2)",
+  },
+  {
+    name: "evaluate with a missing --policy module (no runs folder left)",
+    args: ["evaluate", "--traces", "none", "--kernels", "stream", "-m", "1MiB", "--policy", "./nopolicy.ts", "-o", "OUT.json"],
+    message: "ampom: option configs (--policy): policy module ./nopolicy.ts: no such file",
+  },
+  {
     name: "sweep-merge of a missing input",
     args: ["sweep-merge", "sweep.json", "--out", "merged.jsonl", "shard-0.jsonl"],
     files: { "sweep.json": cfg({}) },

@@ -2,7 +2,7 @@
 // one condition, one migration point, a few configurations): its standings, win table
 // and JSON must agree with direct simulate() calls of the same scenarios, and running
 // it again resumes from its runs instead of simulating anything twice.
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { pct } from "../../src/cli/format.js";
@@ -123,5 +123,14 @@ describe("evaluate", () => {
     } finally {
       delete process.env.AMPOM_SWEEP_RUN_LOG;
     }
+  });
+
+  it("refuses bad options naming them, before it makes the runs folder", async () => {
+    const runsDir = join(dir, "never-runs");
+    const base = { workloads: kernelWorkloads(["sequential"], "1MiB"), configs, conditions: [condition], points: [0.5], runsDir };
+    await expect(evaluate({ ...base, conditions: [parseCondition("foo")] })).rejects.toThrow('option conditions (--conditions): unknown network "foo"');
+    await expect(evaluate({ ...base, points: [2] })).rejects.toThrow("option points (--migrate-at): Too big");
+    await expect(evaluate({ ...base, configs: allConfigs([join(dir, "none.mjs")]) })).rejects.toThrow(`option configs (--policy): policy module ${join(dir, "none.mjs")}: no such file`);
+    expect(existsSync(runsDir)).toBe(false);
   });
 });
