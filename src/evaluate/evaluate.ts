@@ -9,10 +9,11 @@ import { join } from "node:path";
 import type { Metrics } from "../sim/metrics.js";
 import { MIN_ORACLE_GAP } from "../sim/compare.js";
 import { canonicalJson } from "../sweep/key.js";
+import { SweepConfigError } from "../sweep/config.js";
 import { readResults } from "../sweep/results.js";
-import { sweep } from "../sweep/sweep.js";
+import { checkedPlan, sweep } from "../sweep/sweep.js";
 import {
-  DEMAND_ID, ORACLE_ID, planSweeps, type EvalConfig, type EvalPlan, type EvalWorkload,
+  DEMAND_ID, ORACLE_ID, planSweeps, type EvalConfig, type EvalPlan, type EvalSweep, type EvalWorkload,
 } from "./plan.js";
 
 /** The project's own policy, whose standing the evaluation reports. */
@@ -92,9 +93,35 @@ function configOf(configs: EvalConfig[], mechanism: string, policy: string, push
   return c;
 }
 
+/** The evaluation's option (the library's name, the command line's) that a field of
+ * its sweep configs comes from. */
+const OPTION_OF_FIELD: Record<string, string> = {
+  network: "conditions (--conditions)",
+  background: "conditions (--conditions)",
+  migrateAt: "points (--migrate-at)",
+  policy: "configs (--policy)",
+  memory: "workloads' memory (--memory)",
+  link: "link (--link)",
+};
+
+/** Checks every run of every sweep before any runs or any folder is made, naming the
+ * evaluation's option rather than a sweep config the user never wrote. */
+async function checkSweeps(sweeps: EvalSweep[]): Promise<void> {
+  for (const s of sweeps) {
+    try {
+      await checkedPlan(s.config);
+    } catch (err) {
+      if (!(err instanceof SweepConfigError)) throw err;
+      const option = OPTION_OF_FIELD[/^(?:base|grid)\.(\w+)/.exec(err.where)?.[1] ?? ""];
+      throw new Error(option ? `option ${option}: ${err.detail}` : err.detail);
+    }
+  }
+}
+
 /** Runs (or resumes) every sweep of the plan and summarises them. */
 export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   const sweeps = planSweeps(o);
+  await checkSweeps(sweeps);
   mkdirSync(o.runsDir, { recursive: true });
   const files = sweeps.map((s) => join(o.runsDir, `${s.label}-${createHash("sha256").update(canonicalJson(s.config)).digest("hex").slice(0, 8)}.jsonl`));
   const sizes = sweeps.map((s) => Object.values(s.config.grid ?? {}).reduce((n, v) => n * v.length, 1));

@@ -6,7 +6,8 @@
 // same reads the built-in reference policies make). docs/policies.md shows an example
 // and how to port one into both cores for speed.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
 import { basename, extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { C_NOW, F_TRIGGER, ST_FLIGHT, ST_HOME, ST_LOCAL, ST_MASK, ST_NONE } from "../core/abi.js";
@@ -117,15 +118,49 @@ export function checkPolicyModule(mod: unknown, label: string): PolicyModule {
   return mod as PolicyModule;
 }
 
+/** The path of the module file a scenario's policy names, or undefined for a built-in
+ * policy or a module object. */
+export function policyModuleFile(s: { policy: string; policyModule?: unknown }): string | undefined {
+  return s.policyModule === undefined && isPolicyPath(s.policy) ? s.policy : undefined;
+}
+
+/** Checks that `path` names a module file (without loading it); the absolute path. */
+export function checkPolicyFile(path: string): string {
+  const file = resolve(path);
+  const st = statSync(file, { throwIfNoEntry: false });
+  if (!st) throw new PolicyModuleError(`policy module ${path}: no such file`);
+  if (st.isDirectory()) throw new PolicyModuleError(`policy module ${path}: is a directory, not a module file`);
+  return file;
+}
+
+/** SHA-256 of the module file's contents: a sweep's run key covers it, so that an edited
+ * module makes new runs rather than matching results of the old one. */
+export function policyModuleDigest(path: string): string {
+  return digestOf(checkPolicyFile(path));
+}
+
+function digestOf(file: string): string {
+  return createHash("sha256").update(readFileSync(file)).digest("hex");
+}
+
 const loaded = new Map<string, Promise<PolicyModule>>();
 
-/** Loads the policy module at `path` (TypeScript through tsx, or JavaScript), once. */
+/** Loads the policy module at `path` (TypeScript through tsx, or JavaScript), once for
+ * each version of its contents: an edited file is loaded again, not served stale. */
 export function loadPolicyModule(path: string): Promise<PolicyModule> {
-  const file = resolve(path);
-  let p = loaded.get(file);
+  let file: string;
+  let digest: string;
+  try {
+    file = checkPolicyFile(path);
+    digest = digestOf(file);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  const id = `${file}\0${digest}`;
+  let p = loaded.get(id);
   if (!p) {
-    p = importModule(path, file);
-    loaded.set(file, p);
+    p = importModule(path, file, digest);
+    loaded.set(id, p);
   }
   return p;
 }
@@ -146,15 +181,15 @@ function loadFailure(err: unknown, file: string): string {
   return lines[0];
 }
 
-async function importModule(label: string, file: string): Promise<PolicyModule> {
-  if (!existsSync(file)) throw new PolicyModuleError(`policy module ${label}: no such file`);
+async function importModule(label: string, file: string, digest: string): Promise<PolicyModule> {
   let ns: Record<string, unknown>;
   try {
     if (/\.[cm]?ts$/.test(file)) {
       const { tsImport } = await import("tsx/esm/api");
       ns = await tsImport(pathToFileURL(file).href, import.meta.url);
     } else {
-      ns = await import(pathToFileURL(file).href);
+      // Node keeps one instance per URL: the digest makes an edited file another URL
+      ns = await import(`${pathToFileURL(file).href}?sha256=${digest.slice(0, 16)}`);
     }
   } catch (err) {
     const why = loadFailure(err, file);

@@ -209,8 +209,8 @@ export function resolveOptions(input: RunOptions): Scenario {
     policy = o.policy;
     if (!isPolicyPath(policy)) oneOf("policy", policy, policies);
   }
-  // a module's parameters are checked when it is loaded
-  if (policyModule === undefined && !isPolicyPath(policy)) policyParamVector(policies[policy], o.policyParams);
+  // a built-in's parameters are known here; a module's, once it is loaded
+  if (!policyModule && Object.prototype.hasOwnProperty.call(policies, policy)) policyParamVector(policies[policy], o.policyParams);
   oneOf("network", o.network, networkPresets);
   // the one mechanism x policy rule; a module's policy pulls pages, only built-in push policies push
   pushFor(o.mechanism, { ...pushInfo(policy), module: policyModule !== undefined || isPolicyPath(policy) }, o.pushOrder);

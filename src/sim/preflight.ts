@@ -1,5 +1,6 @@
 // Checks a resolved scenario can run before anything is built or simulated: the
-// workload exists, and its pages fit in the 4 GiB WebAssembly memory. Used by
+// workload exists, its pages fit in the 4 GiB WebAssembly memory, and a policy module
+// it names is a file (loading it is asynchronous: sweep's checkPolicyModules). Used by
 // simulate() and by sweep validation, so a sweep refuses a bad combination before its
 // first run rather than failing it hours later.
 import { existsSync, statSync } from "node:fs";
@@ -12,6 +13,7 @@ import { traceInputBytes } from "../trace/amt-codec.js";
 import type { AmtHeader } from "../trace/amt.js";
 import type { Scenario } from "./options.js";
 import { CORE_BYTES_PER_PAGE } from "../core/abi.js";
+import { checkPolicyFile, policyModuleFile } from "../policies/module.js";
 
 const WASM_MEMORY_BYTES = 2 ** 32;
 /** Room the core keeps besides the page tables (fixed tables, scratch): the same
@@ -49,6 +51,8 @@ export function isBuiltInWorkload(name: string): boolean {
 }
 
 export function preflight(s: Scenario): void {
+  const module = policyModuleFile(s);
+  if (module !== undefined) checkPolicyFile(module);
   if (isBuiltInWorkload(s.workload)) {
     // a built-in workload holds at least the data the memory option asks for
     const pages = Math.ceil(s.memoryBytes / s.pageSize);

@@ -1,8 +1,11 @@
 // Sweep configs: `{ "base": {run options}, "grid": {option: [values, ...]} }`. Loading
 // one checks the file's shape and then every combination's options, before anything
-// runs, with errors that name the file and the field (sweep.json: grid.policy[2]: ...).
+// runs, with errors that name the file and the field (sweep.json: grid.policy[2]: ...);
+// checkPolicyModules then loads the policy modules the runs name and checks their
+// parameters.
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { loadPolicyModule, modulePolicyParams, policyModuleFile, type PolicyModule } from "../policies/module.js";
 import { resolveOptions, runOptionsSchema, type RunOptions, type Scenario } from "../sim/options.js";
 import { preflight } from "../sim/preflight.js";
 import { combination, comboIndices, gridSize, type Grid } from "./grid.js";
@@ -30,6 +33,9 @@ export interface SweepPlan {
   /** how errors name the config (the path as given) */
   label: string;
   runs: SweepRun[];
+  /** the config's fields, for naming the one a later check refuses */
+  base: Record<string, unknown>;
+  grid: Grid;
 }
 
 const configSchema = z
@@ -48,7 +54,12 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 }
 
 export class SweepConfigError extends Error {
-  constructor(label: string, where: string, detail: string) {
+  constructor(
+    label: string,
+    /** the field: "grid.policy[2]", "base.memory", "grid combination 3 (...)", or "" */
+    readonly where: string,
+    readonly detail: string,
+  ) {
     super(where ? `${label}: ${where}: ${detail}` : `${label}: ${detail}`);
     this.name = "SweepConfigError";
   }
@@ -102,6 +113,7 @@ export function planSweep(value: unknown, label = "sweep config"): SweepPlan {
 
   const runs: SweepRun[] = [];
   const seen = new Map<string, number>();
+  const digests = new Map<string, string>();
   for (let index = 0; index < size; index++) {
     const options = JSON.parse(canonicalJson(combination(base, grid, index))) as RunOptions;
     let scenario: Scenario;
@@ -111,7 +123,7 @@ export function planSweep(value: unknown, label = "sweep config"): SweepPlan {
     } catch (err) {
       throw blame(label, base, grid, index, err);
     }
-    const key = runKey(scenario);
+    const key = runKey(scenario, digests);
     const twin = seen.get(key);
     if (twin !== undefined) {
       throw new SweepConfigError(label, "grid", `combinations ${twin} (${describeCombo(grid, twin)}) and ${index} (${describeCombo(grid, index)}) are the same run`);
@@ -119,7 +131,41 @@ export function planSweep(value: unknown, label = "sweep config"): SweepPlan {
     seen.set(key, index);
     runs.push({ index, key, options, scenario });
   }
-  return { label, runs };
+  return { label, runs, base, grid };
+}
+
+type Loaded = { module: PolicyModule } | { error: unknown };
+
+/** The part of the check that needs the policy modules themselves (loading one is
+ * asynchronous, so it comes after planSweep): every module the runs name loads, and
+ * every run's policy parameters are ones its module declares. */
+export async function checkPolicyModules(plan: SweepPlan): Promise<void> {
+  const loaded = new Map<string, Loaded>();
+  for (const r of plan.runs) {
+    const file = policyModuleFile(r.scenario);
+    if (file === undefined || loaded.has(file)) continue;
+    loaded.set(file, await loadPolicyModule(file).then((module) => ({ module }), (error: unknown) => ({ error })));
+  }
+  if (loaded.size === 0) return;
+  const checkModule = (s: Scenario): void => {
+    const file = policyModuleFile(s);
+    const got = file === undefined ? undefined : loaded.get(file);
+    if (got === undefined) return; // a part of a combination no run loads as it is
+    if ("error" in got) throw got.error;
+    modulePolicyParams(got.module, s.policy, s.policyParams);
+  };
+  const accept = (options: Record<string, unknown>): void => {
+    const s = resolveOptions(options as RunOptions);
+    preflight(s);
+    checkModule(s);
+  };
+  for (const r of plan.runs) {
+    try {
+      checkModule(r.scenario);
+    } catch (err) {
+      throw blame(plan.label, plan.base, plan.grid, r.index, err, accept);
+    }
+  }
 }
 
 function checkNames(label: string, where: string, keys: string[]): void {
@@ -137,9 +183,14 @@ function describeCombo(grid: Grid, index: number): string {
   return Object.keys(grid).map((k, i) => `${k}=${JSON.stringify(grid[k][at[i]])}`).join(", ") || "base";
 }
 
-function check(options: Record<string, unknown>): unknown {
+/** Throws what is wrong with a (partial) combination's options. */
+type Accept = (options: Record<string, unknown>) => void;
+
+const acceptOptions: Accept = (options) => preflight(resolveOptions(options as RunOptions));
+
+function check(options: Record<string, unknown>, accept: Accept): unknown {
   try {
-    preflight(resolveOptions(options as RunOptions));
+    accept(options);
     return undefined;
   } catch (err) {
     return err;
@@ -157,28 +208,31 @@ function relocate(label: string, where: string, err: unknown, nameOption: boolea
 }
 
 /** The option an error message is about: "option a.b: detail", "memory: detail" (unit
- * parsers) or 'unknown policy "x" ...' (registries). */
+ * parsers), 'unknown policy "x" ...' (registries), or a policy's: 'policy[ module] x has
+ * no parameter "y"' (policyParams), "policy module x: ..." (policy). */
 function optionOf(message: string): { path: string[]; detail: string } | undefined {
   const m = /^(?:option )?([\w.]+)(?: \(--[\w-]+\))?: ([\s\S]*)$/.exec(message);
   if (m && optionNames().includes(m[1].split(".")[0])) return { path: m[1].split("."), detail: m[2] };
   const u = /^unknown (\w+) "/.exec(message);
   if (u && optionNames().includes(u[1])) return { path: [u[1]], detail: message };
+  if (/^policy (?:module )?.+ has no parameter "/.test(message)) return { path: ["policyParams"], detail: message };
+  if (/^policy module .+: /.test(message)) return { path: ["policy"], detail: message };
   return undefined;
 }
 
 /** Finds what a failing combination's error comes from: the base, one grid value, or
  * only the combination of several. */
-function blame(label: string, base: Record<string, unknown>, grid: Grid, index: number, err: unknown): SweepConfigError {
+function blame(label: string, base: Record<string, unknown>, grid: Grid, index: number, err: unknown, accept = acceptOptions): SweepConfigError {
   const keys = Object.keys(grid);
   const at = comboIndices(grid, index);
-  const baseErr = check(base);
+  const baseErr = check(base, accept);
   if (baseErr !== undefined) {
     // blame the base only when the grid does not override what fails in it
     const option = optionOf(baseErr instanceof Error ? baseErr.message : "")?.path[0];
     if (!option || !keys.includes(option)) return relocate(label, "base", baseErr, true);
   }
   for (let k = 0; k < keys.length; k++) {
-    const oneErr = check({ ...base, [keys[k]]: grid[keys[k]][at[k]] });
+    const oneErr = check({ ...base, [keys[k]]: grid[keys[k]][at[k]] }, accept);
     if (oneErr === undefined) continue;
     const where = `grid.${keys[k]}[${at[k]}]`;
     const option = optionOf(oneErr instanceof Error ? oneErr.message : "")?.path[0];

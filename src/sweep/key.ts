@@ -1,6 +1,8 @@
 // A run's identity: a hash of its fully resolved options, so that "64MiB" and 67108864
 // are the same run, and a finished run is recognised whatever file or shard it is in.
+// A policy module named by its path is part of the run through its file's contents.
 import { createHash } from "node:crypto";
+import { policyModuleDigest, policyModuleFile } from "../policies/module.js";
 import type { Scenario } from "../sim/options.js";
 
 /** JSON with object keys sorted at every level (undefined members dropped). */
@@ -22,8 +24,16 @@ function sortKeys(value: unknown): unknown {
 }
 
 /** 16 hex digits of SHA-256 over the canonical resolved scenario (a preset's prose
- * description left out: rewording it changes no result). */
-export function runKey(scenario: Scenario): string {
-  const model = { ...scenario, network: { ...scenario.network, description: undefined } };
+ * description left out: rewording it changes no result) and, for a policy module file,
+ * its contents' digest (an edited module is another run; a run without one keeps the
+ * key it always had). `digests` caches the digests by path, for one plan's runs. */
+export function runKey(scenario: Scenario, digests = new Map<string, string>()): string {
+  const file = policyModuleFile(scenario);
+  let policyModuleSha256: string | undefined;
+  if (file !== undefined) {
+    policyModuleSha256 = digests.get(file) ?? policyModuleDigest(file);
+    digests.set(file, policyModuleSha256);
+  }
+  const model = { ...scenario, network: { ...scenario.network, description: undefined }, policyModuleSha256 };
   return createHash("sha256").update(canonicalJson(model)).digest("hex").slice(0, 16);
 }

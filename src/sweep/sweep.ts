@@ -11,7 +11,9 @@
 import { readdirSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { loadSweepConfig, planSweep, type SweepConfig, type SweepPlan, type SweepRun } from "./config.js";
+import { checkPolicyModules, loadSweepConfig, planSweep, type SweepConfig, type SweepPlan, type SweepRun } from "./config.js";
+import { runKey } from "./key.js";
+import { policyModuleFile } from "../policies/module.js";
 import { runPool, type PoolResult, type PoolRun, type PoolTask } from "./pool.js";
 import { resolveOptions } from "../sim/options.js";
 import { workloadKey } from "../sim/simulate.js";
@@ -56,6 +58,9 @@ export interface SweepSummary {
   failed: number;
   /** failed records that were kept because retryFailed was not set */
   failedKept: number;
+  /** of the runs run now, those whose record was made with an earlier version of their
+   * policy module file (run again: the key covers the module's contents) */
+  moduleEdited: number;
 }
 
 /** Most runs a worker takes at once (runs of one workload, side by side). */
@@ -96,6 +101,25 @@ export function planFrom(config: string | SweepConfig): SweepPlan {
   return typeof config === "string" ? loadSweepConfig(config) : planSweep(config, "sweep config");
 }
 
+/** planFrom, and the policy modules loaded and checked: everything refused before any run. */
+export async function checkedPlan(config: string | SweepConfig): Promise<SweepPlan> {
+  const plan = planFrom(config);
+  await checkPolicyModules(plan);
+  return plan;
+}
+
+/** The run of this sweep that `record` is an earlier result of when they differ only in
+ * the contents of their policy module file: its options give this run's key now. */
+function editedModuleRun(record: RunRecord, byKey: Map<string, SweepRun>): SweepRun | undefined {
+  let run: SweepRun | undefined;
+  try {
+    run = byKey.get(runKey(resolveOptions(record.options)));
+  } catch {
+    return undefined;
+  }
+  return run && policyModuleFile(run.scenario) !== undefined ? run : undefined;
+}
+
 export function shardRuns(plan: SweepPlan, shard: Shard | undefined): SweepRun[] {
   return plan.runs.filter((r) => inShard(r.index, shard));
 }
@@ -117,16 +141,23 @@ function removeStaleTemporaries(out: string): void {
 export async function sweep(o: SweepOptions): Promise<SweepSummary> {
   const workers = o.workers ?? availableParallelism();
   if (!Number.isSafeInteger(workers) || workers < 1) throw new Error(`option workers: must be a whole number of at least 1, got ${workers}`);
-  const plan = planFrom(o.config);
+  const plan = await checkedPlan(o.config);
   const runs = shardRuns(plan, o.shard);
   const byKey = new Map(runs.map((r) => [r.key, r]));
 
   // what the results file already holds: the latest record of each run wins
   const existing = readResults(o.out);
   const latest = new Map<string, RunRecord>();
+  const edited = new Set<string>();
   for (const { record, file, line } of existing.records) {
     const run = byKey.get(record.key);
     if (!run) {
+      // a result of the module as it was: dropped when the file is rewritten
+      const current = editedModuleRun(record, byKey);
+      if (current) {
+        edited.add(current.key);
+        continue;
+      }
       throw new Error(
         `${file}:${line}: run ${record.key} is not part of ${plan.label} (${describeShard(o.shard)}); was this file written for another config or shard, or by a version of ampom with other defaults? Use another --out file`,
       );
@@ -184,5 +215,6 @@ export async function sweep(o: SweepOptions): Promise<SweepSummary> {
     ran: pending.length,
     failed,
     failedKept: o.retryFailed ? 0 : skippedFailed,
+    moduleEdited: pending.filter((r) => edited.has(r.key)).length,
   };
 }

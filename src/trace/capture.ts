@@ -10,6 +10,7 @@ import { statSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Readable } from "node:stream";
 import { StreamingImport, type ImportOptions, type ImportResult } from "./import.js";
+import { refuseDirectory } from "../util/atomic-file.js";
 
 export interface CaptureOptions extends Pick<ImportOptions, "pageSize" | "skipRecords" | "maxRecords"> {
   /** the valgrind executable (default: `valgrind` on the PATH) */
@@ -61,6 +62,7 @@ function checkOutputDir(output: string): void {
   const st = statSync(dir, { throwIfNoEntry: false });
   if (!st) throw new Error(`${output}: cannot write the trace: folder ${dir} does not exist`);
   if (!st.isDirectory()) throw new Error(`${output}: cannot write the trace: ${dir} is not a folder`);
+  refuseDirectory(output);
 }
 
 /** The command as a user would type it, for messages. */

@@ -12,9 +12,9 @@
 // A region's kind is code when most of its pages were fetched from; else the highest
 // region is the stack (stacks sit at the top of the user address space, under valgrind
 // too), and the others are data.
-import { closeSync, openSync, readSync, renameSync, rmSync, statSync, writeSync, mkdtempSync } from "node:fs";
+import { closeSync, openSync, readSync, rmSync, statSync, writeSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { join } from "node:path";
 import { createGunzip } from "node:zlib";
 import { Readable } from "node:stream";
 import { createReadStream } from "node:fs";
@@ -24,6 +24,7 @@ import { AMT_VERSION, AmtWriter, DEFAULT_BLOCK_RECORDS, openAmt, type AmtHeaderI
 import { MAX_BLOCK_RECORDS_V2 } from "./amt-codec.js";
 import { sniffTrace } from "./open.js";
 import { TraceTextParser, type PageSink, type TextFormat } from "./text.js";
+import { aboutTarget, refuseDirectory, renameOver, tempPathFor } from "../util/atomic-file.js";
 
 export const REGION_GAP_PAGES = 64;
 // spool blocks are amt blocks: pass 2 turns one into the other
@@ -230,19 +231,25 @@ export function denseRegions(vpns: Float64Array, kinds: Uint8Array, count: numbe
 
 /** Writes an amt file atomically (temp file + rename): `write` adds the blocks. */
 function writeAtomically(output: string, h: AmtHeaderInput, version: AmtVersion, write: (w: AmtWriter) => void): void {
-  const tmp = join(dirname(output), `.${basename(output)}.${process.pid}.tmp`);
-  const out = openSync(tmp, "w");
+  refuseDirectory(output);
+  const tmp = tempPathFor(output);
+  let out: number;
+  try {
+    out = openSync(tmp, "w");
+  } catch (err) {
+    throw aboutTarget(err, tmp, output);
+  }
   try {
     const w = new AmtWriter(out, h, version);
     write(w);
     w.finish();
     closeSync(out);
-    renameSync(tmp, output);
   } catch (err) {
     try { closeSync(out); } catch { /* already closed */ }
     rmSync(tmp, { force: true });
-    throw err;
+    throw aboutTarget(err, tmp, output);
   }
+  renameOver(tmp, output);
 }
 
 /** Pass 2: writes the amt file atomically from the spool. */
@@ -380,6 +387,7 @@ function finishImport(run: ImportRun, output: string): ImportResult {
 /** Imports a text trace (plain or gzip; a file or "-" for standard input) into amt;
  * an amt file is re-encoded (to v2 unless told). */
 export async function importTrace(input: string, output: string, o: ImportOptions = {}): Promise<ImportResult> {
+  refuseDirectory(output); // before reading the input, not at the end
   if (input !== "-" && isFile(input) && sniffTrace(input) === "amt") return reencodeAmt(input, output, o.version);
   const run = beginImport(input, o);
   const parser = run.parser;

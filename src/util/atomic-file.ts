@@ -1,11 +1,29 @@
 // Writing an output file so that an interrupted command never leaves a partial one:
 // write a temporary file beside it, flush it to disk, rename it over the target, and
-// flush the directory so the rename itself survives a crash.
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+// flush the directory so the rename itself survives a crash. Errors name the path the
+// user gave, never the temporary.
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+}
+
+/** Refuses an output path that is a folder: checked before any work, so that a long
+ * command does not fail only at its final rename. */
+export function refuseDirectory(path: string): void {
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`${path}: is a directory, expected a file to write`);
+}
+
+/** A file-system error about the temporary of `path`, made to name `path` (the CLI's
+ * describeError words it from the path). */
+export function aboutTarget(err: unknown, tmp: string, path: string): unknown {
+  const sys = err as NodeJS.ErrnoException;
+  if (sys?.path === tmp) {
+    sys.path = path;
+    sys.message = sys.message.split(tmp).join(path);
+  }
+  return err;
 }
 
 /** Writes all of `data` with as many write() calls as the kernel needs. */
@@ -27,23 +45,34 @@ export function fsyncDir(dir: string): void {
 }
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  refuseDirectory(path);
   const tmp = tempPathFor(path);
   const bytes = typeof data === "string" ? Buffer.from(data) : data;
-  const fd = openSync(tmp, "w");
+  let fd: number;
+  try {
+    fd = openSync(tmp, "w");
+  } catch (err) {
+    throw aboutTarget(err, tmp, path);
+  }
   try {
     writeAll(fd, bytes);
     fsyncSync(fd);
   } catch (err) {
     closeSync(fd);
     rmSync(tmp, { force: true });
-    throw err;
+    throw aboutTarget(err, tmp, path);
   }
   closeSync(fd);
+  renameOver(tmp, path);
+  fsyncDir(dirname(path));
+}
+
+/** Renames a finished temporary over `path`; on failure removes it and names `path`. */
+export function renameOver(tmp: string, path: string): void {
   try {
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw err;
+    throw aboutTarget(err, tmp, path);
   }
-  fsyncDir(dirname(path));
 }

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { reencodeAmt } from "../../src/trace/import.js";
 import { describe, expect, it } from "vitest";
-import { ampom, filesIn, hasStack, scratchDir } from "../sweep/cli-helpers.js";
+import { aheadPolicy, ampom, filesIn, hasStack, scratchDir } from "../sweep/cli-helpers.js";
 
 interface Case {
   name: string;
@@ -224,12 +224,72 @@ const cases: Case[] = [
     message: 'ampom: sweep.json: grid: combinations 0 (memory="1MiB") and 1 (memory=1048576) are the same run',
   },
   {
+    name: "sweep config naming a missing policy module (refused before any run)",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": cfg({ base: { workload: "random", memory: "1MiB" }, grid: { policy: ["none", "./nopolicy.ts"] } }) },
+    message: "ampom: sweep.json: grid.policy[1]: policy module ./nopolicy.ts: no such file",
+  },
+  {
+    name: "sweep config with a parameter the built-in policy does not have (refused before any run)",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": cfg({ base: { workload: "random", memory: "1MiB" }, grid: { policyParams: [{ gain: 4 }, { bogus: 1 }] } }) },
+    message: 'ampom: sweep.json: grid.policyParams[1]: policy ampom has no parameter "bogus" (it has: zoneRadius,',
+  },
+  {
+    name: "sweep config with a parameter the policy module does not declare (refused before any run)",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: {
+      "sweep.json": cfg({ base: { workload: "random", memory: "1MiB", policy: "./ahead.mjs" }, grid: { policyParams: [{ ahead: 2 }, { bogus: 1 }] } }),
+      "ahead.mjs": aheadPolicy(4),
+    },
+    message: 'ampom: sweep.json: grid.policyParams[1]: policy module ./ahead.mjs has no parameter "bogus" (it has: ahead)',
+  },
+  {
+    name: "sweep --dry-run of a policy module that does not load",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl", "--dry-run"],
+    files: { "sweep.json": cfg({ base: { workload: "random", memory: "1MiB", policy: "./broken.mjs" } }), "broken.mjs": "export function reset( {" },
+    message: /^ampom: sweep\.json: base\.policy: policy module \.\/broken\.mjs: cannot load it: /m,
+  },
+  {
     name: "sweep shard out of range",
     args: ["sweep", "sweep.json", "--out", "r.jsonl", "--shard", "3/3"],
     files: { "sweep.json": cfg({}) },
     message: "ampom: option --shard: the shard index must be in 0..2, got 3",
   },
   { name: "sweep with zero workers", args: ["sweep", "sweep.json", "--out", "r.jsonl", "--workers", "0"], files: { "sweep.json": cfg({}) }, message: /^ampom: option '-j, --workers <k>' argument '0' is invalid/m, code: 2 },
+  {
+    name: "trace import into an existing folder (named as given, not by a temporary)",
+    args: ["trace", "import", "pages.txt", "-o", "adir"],
+    files: { "pages.txt": "# page-level\nR 1000 10\n", "adir/keep": "" },
+    message: /^ampom: adir: is a directory, expected a file to write$/m,
+  },
+  {
+    name: "trace import into a missing folder (named as given, not by a temporary)",
+    args: ["trace", "import", "pages.txt", "-o", "nodir/out.amt"],
+    files: { "pages.txt": "# page-level\nR 1000 10\n" },
+    message: /^ampom: nodir\/out\.amt: no such file or directory$/m,
+  },
+  {
+    name: "evaluate writing to an existing folder (refused before any run or runs folder)",
+    args: ["evaluate", "--traces", "none", "--kernels", "stream", "-m", "1MiB", "-o", "adir"],
+    files: { "adir/keep": "" },
+    message: /^ampom: adir: is a directory, expected a file to write$/m,
+  },
+  {
+    name: "evaluate with an unknown network in --conditions (no runs folder left)",
+    args: ["evaluate", "--traces", "none", "--kernels", "stream", "-m", "1MiB", "--conditions", "gige-2008,foo", "-o", "OUT.json"],
+    message: 'ampom: option conditions (--conditions): unknown network "foo" (known: gige-2008, rdma-100g)',
+  },
+  {
+    name: "evaluate with a migration point above 1 (no runs folder left)",
+    args: ["evaluate", "--traces", "none", "--kernels", "stream", "-m", "1MiB", "--migrate-at", "0.5,2", "-o", "OUT.json"],
+    message: "ampom: option points (--migrate-at): Too big: expected number to be <=1 (got 2)",
+  },
+  {
+    name: "evaluate with a missing --policy module (no runs folder left)",
+    args: ["evaluate", "--traces", "none", "--kernels", "stream", "-m", "1MiB", "--policy", "./nopolicy.ts", "-o", "OUT.json"],
+    message: "ampom: option configs (--policy): policy module ./nopolicy.ts: no such file",
+  },
   {
     name: "sweep-merge of a missing input",
     args: ["sweep-merge", "sweep.json", "--out", "merged.jsonl", "shard-0.jsonl"],

@@ -2,7 +2,7 @@
 // one condition, one migration point, a few configurations): its standings, win table
 // and JSON must agree with direct simulate() calls of the same scenarios, and running
 // it again resumes from its runs instead of simulating anything twice.
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { pct } from "../../src/cli/format.js";
@@ -10,7 +10,7 @@ import { bestLabel } from "../../src/evaluate/tables.js";
 import { allConfigs, evalRunOptions, corpusWorkloads, evaluate, evaluationText, kernelWorkloads, parseCondition, unusedPages, type Evaluation } from "../../src/evaluate/index.js";
 import { simulate } from "../../src/sim/simulate.js";
 import { ampom } from "../cli/capture.js";
-import { scratchDir } from "../sweep/cli-helpers.js";
+import { aheadPolicy, scratchDir } from "../sweep/cli-helpers.js";
 import { rmSync } from "node:fs";
 
 const dir = scratchDir("evaluate");
@@ -96,5 +96,41 @@ describe("evaluate", () => {
     const r = await ampom("evaluate", "--corpus", manifest, "--configs", "nope", "-o", join(dir, "x.json"));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/unknown configuration "nope"/);
+  });
+
+  it("runs again a --policy module's runs after it is edited, and only those", async () => {
+    const mod = join(dir, "ahead.mjs");
+    const plan = {
+      workloads: kernelWorkloads(["sequential"], "1MiB"),
+      configs: allConfigs([mod]).filter((c) => ["none", "oracle", mod].includes(c.id)),
+      conditions: [parseCondition("gige-2008")],
+      points: [0.5],
+      runsDir: join(dir, "module-runs"),
+      workers: 1,
+    };
+    const log = join(dir, "module-runs.log");
+    const faults = (x: Evaluation) => x.runs.find((r) => r.config === mod)!.remoteFaults;
+    process.env.AMPOM_SWEEP_RUN_LOG = log;
+    try {
+      writeFileSync(mod, aheadPolicy(0));
+      const first = await evaluate(plan);
+      writeFileSync(log, "");
+      writeFileSync(mod, aheadPolicy(8));
+      const second = await evaluate(plan);
+      expect(readFileSync(log, "utf8").trim().split("\n")).toHaveLength(1);
+      expect(faults(second)).toBeLessThan(faults(first));
+      expect(faults(second)).toBe((await simulate(evalRunOptions(plan.workloads[0], plan.configs[2], plan.conditions[0], 0.5))).remoteFaults);
+    } finally {
+      delete process.env.AMPOM_SWEEP_RUN_LOG;
+    }
+  });
+
+  it("refuses bad options naming them, before it makes the runs folder", async () => {
+    const runsDir = join(dir, "never-runs");
+    const base = { workloads: kernelWorkloads(["sequential"], "1MiB"), configs, conditions: [condition], points: [0.5], runsDir };
+    await expect(evaluate({ ...base, conditions: [parseCondition("foo")] })).rejects.toThrow('option conditions (--conditions): unknown network "foo"');
+    await expect(evaluate({ ...base, points: [2] })).rejects.toThrow("option points (--migrate-at): Too big");
+    await expect(evaluate({ ...base, configs: allConfigs([join(dir, "none.mjs")]) })).rejects.toThrow(`option configs (--policy): policy module ${join(dir, "none.mjs")}: no such file`);
+    expect(existsSync(runsDir)).toBe(false);
   });
 });

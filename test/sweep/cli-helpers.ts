@@ -52,3 +52,16 @@ export function filesIn(dir: string): string[] {
 export function hasStack(text: string): boolean {
   return /^\s+at .+\(?.*:\d+:\d+\)?$/m.test(text);
 }
+
+/** A policy module (JavaScript) that asks for the pages after each faulting one: its
+ * parameter `ahead` of them, `ahead` by default. */
+export function aheadPolicy(ahead: number): string {
+  return [
+    `export const params = { ahead: { default: ${ahead} } };`,
+    "export function reset() {}",
+    "export function onFault(ctx, page) { for (let q = page + 1; q <= page + ctx.params.ahead && q < ctx.pageCount; q++) ctx.request(q); }",
+    "export function onUse() {}",
+    "export function onArrival() {}",
+    "export function onServed() {}",
+  ].join("\n");
+}

@@ -1,11 +1,11 @@
 // The library's sweep(), mergeSweep() and planSweep(): in-process use with a config
 // object, progress callbacks, shards, and the grid's order and keys.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { mergeSweep, planSweep, runKey, simulate, sweep } from "../../src/index.js";
 import { resolveOptions } from "../../src/sim/options.js";
-import { scratchDir } from "./cli-helpers.js";
+import { aheadPolicy, scratchDir } from "./cli-helpers.js";
 
 const config = {
   base: { workload: "sequential", memory: "1MiB", baselines: false },
@@ -66,9 +66,39 @@ describe("planSweep()", () => {
     expect(planSweep({ base: { memory: "32MiB" } }).runs[0].key).not.toBe(a.key);
   });
 
+  it("keys of runs without a policy module are the ones earlier versions wrote", () => {
+    // results files written before keys covered module files must still match
+    expect(planSweep({}).runs[0].key).toBe("a051313de159efb4");
+    expect(planSweep({ base: { workload: "sequential", memory: "1MiB", policy: "leap", policyParams: { maxWindow: 4 } } }).runs[0].key).toBe("76507278348c456a");
+  });
+
   it("an empty config is one run of the defaults; grid values override the base", () => {
     expect(planSweep({}).runs).toHaveLength(1);
     const p = planSweep({ base: { policy: "leap", seed: 3 }, grid: { policy: ["none", "ampom"] } });
     expect(p.runs.map((r) => [r.options.policy, r.options.seed])).toEqual([["none", 3], ["ampom", 3]]);
+  });
+});
+
+describe("a sweep of a policy module", () => {
+  it("runs again what an edited module changes, and skips it while the module stays as it is", async () => {
+    const dir = scratchDir("lib-module");
+    const mod = join(dir, "ahead.mjs");
+    const out = join(dir, "r.jsonl");
+    const cfg = { base: { workload: "sequential", memory: "1MiB", baselines: false }, grid: { policy: ["none", mod] } };
+    writeFileSync(mod, aheadPolicy(0));
+    expect(await sweep({ config: cfg, out, workers: 1 })).toMatchObject({ total: 2, ran: 2, moduleEdited: 0 });
+    const before = readFileSync(out, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l));
+
+    writeFileSync(mod, aheadPolicy(8));
+    expect(await sweep({ config: cfg, out, workers: 1 })).toMatchObject({ total: 2, skipped: 1, ran: 1, moduleEdited: 1 });
+    const after = readFileSync(out, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l));
+    expect(after).toHaveLength(2); // the old module's result is gone
+    expect(after[0]).toEqual(before[0]); // the built-in policy's run is kept as it was
+    expect(after[1].key).not.toBe(before[1].key);
+    const direct = await simulate({ ...cfg.base, policy: mod });
+    expect(after[1].metrics).toEqual(JSON.parse(JSON.stringify(direct)));
+    expect(after[1].metrics.remoteFaults).toBeLessThan(before[1].metrics.remoteFaults);
+
+    expect(await sweep({ config: cfg, out, workers: 1 })).toMatchObject({ total: 2, skipped: 2, ran: 0 });
   });
 });

@@ -3,7 +3,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import cliProgress from "cli-progress";
 import { parseShard } from "../../sweep/shard.js";
-import { shardRuns, planFrom, sweep, type SweepProgress } from "../../sweep/sweep.js";
+import { checkedPlan, shardRuns, sweep, type SweepProgress } from "../../sweep/sweep.js";
 import { resultProvenance } from "../../util/provenance.js";
 
 export function parseWorkers(value: string): number {
@@ -27,8 +27,9 @@ export function registerSweep(program: Command): void {
     .addHelpText(
       "after",
       `
-Run keys are a hash of each run's resolved options; running the same command again
-skips every run the results file holds. See docs/scale.md.
+Run keys are a hash of each run's resolved options (and of the contents of a policy
+module file it names); running the same command again skips every run the results
+file holds. See docs/scale.md.
 
 Examples:
   ampom sweep sweep.json --out results.jsonl
@@ -38,7 +39,7 @@ Examples:
     .action(async (config: string, o: { out: string; workers?: number; shard?: string; retryFailed?: boolean; dryRun?: boolean; quiet?: boolean; json?: boolean }) => {
       const shard = o.shard === undefined ? undefined : parseShard(o.shard);
       if (o.dryRun) {
-        const plan = planFrom(config);
+        const plan = await checkedPlan(config);
         const mine = shardRuns(plan, shard).length;
         if (o.json) {
           process.stdout.write(JSON.stringify({ config, runs: plan.runs.length, ...(shard ? { shard: `${shard.index}/${shard.count}`, shardRuns: mine } : {}) }) + "\n");
@@ -72,11 +73,12 @@ Examples:
         process.off("SIGINT", interrupted);
       }
       if (o.json) {
-        const { failedKept: _k, ...counts } = summary;
+        const { failedKept: _k, moduleEdited: _e, ...counts } = summary;
         process.stdout.write(JSON.stringify({ config, ...counts, provenance: resultProvenance({ config, workers: o.workers, shard: o.shard, retryFailed: o.retryFailed === true }) }) + "\n");
       } else if (!o.quiet) {
+        const edited = summary.moduleEdited > 0 ? ` (${summary.moduleEdited} for an edited policy module)` : "";
         process.stderr.write(
-          `sweep: ${summary.total} runs (${summary.shard}): ${summary.ran} run now, ${summary.skipped} already done, ${summary.failed} failed -> ${summary.out}\n`,
+          `sweep: ${summary.total} runs (${summary.shard}): ${summary.ran} run now${edited}, ${summary.skipped} already done, ${summary.failed} failed -> ${summary.out}\n`,
         );
       }
       if (summary.failed > 0) {
