@@ -283,7 +283,8 @@ const cases: Case[] = [
   {
     name: "evaluate with a migration point above 1 (no runs folder left)",
     args: ["evaluate", "--traces", "none", "--kernels", "stream", "-m", "1MiB", "--migrate-at", "0.5,2", "-o", "OUT.json"],
-    message: "ampom: option points (--migrate-at): Too big: expected number to be <=1 (got 2)",
+    message: /^ampom: option '--migrate-at <list>' argument '0\.5,2' is invalid\. expected a fraction from 0 to 1/m,
+    code: 2,
   },
   {
     name: "evaluate with a missing --policy module (no runs folder left)",
