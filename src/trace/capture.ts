@@ -6,11 +6,9 @@
 // error are its own. A program that fails (non-zero exit, killed by a signal) fails the
 // capture and leaves no output: the importer writes the amt only when it is complete.
 import { spawn, spawnSync } from "node:child_process";
-import { statSync } from "node:fs";
-import { dirname } from "node:path";
 import type { Readable } from "node:stream";
 import { StreamingImport, type ImportOptions, type ImportResult } from "./import.js";
-import { refuseDirectory } from "../util/atomic-file.js";
+import { checkOutputPath } from "../util/atomic-file.js";
 
 export interface CaptureOptions extends Pick<ImportOptions, "pageSize" | "skipRecords" | "maxRecords"> {
   /** the valgrind executable (default: `valgrind` on the PATH) */
@@ -57,14 +55,6 @@ function norandomize(): string[] {
   return r.error || r.status !== 0 ? [] : ["setarch", "-R"];
 }
 
-function checkOutputDir(output: string): void {
-  const dir = dirname(output);
-  const st = statSync(dir, { throwIfNoEntry: false });
-  if (!st) throw new Error(`${output}: cannot write the trace: folder ${dir} does not exist`);
-  if (!st.isDirectory()) throw new Error(`${output}: cannot write the trace: ${dir} is not a folder`);
-  refuseDirectory(output);
-}
-
 /** The command as a user would type it, for messages. */
 export function describeCommand(command: string[]): string {
   return command.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(" ");
@@ -75,7 +65,7 @@ export async function captureTrace(command: string[], output: string, o: Capture
   if (command.length === 0) throw new Error("capture: no command given (ampom trace capture -o OUT -- COMMAND [ARGS...])");
   const valgrind = o.valgrind ?? "valgrind";
   checkValgrind(valgrind);
-  checkOutputDir(output);
+  checkOutputPath(output);
   const shown = describeCommand(command);
   const imp = new StreamingImport(`lackey output of ${command[0]}`, { pageSize: o.pageSize, skipRecords: o.skipRecords, maxRecords: o.maxRecords });
   const start = performance.now();

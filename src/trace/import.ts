@@ -24,7 +24,7 @@ import { AMT_VERSION, AmtWriter, DEFAULT_BLOCK_RECORDS, openAmt, type AmtHeaderI
 import { MAX_BLOCK_RECORDS_V2 } from "./amt-codec.js";
 import { sniffTrace } from "./open.js";
 import { TraceTextParser, type PageSink, type TextFormat } from "./text.js";
-import { aboutTarget, refuseDirectory, renameOver, tempPathFor } from "../util/atomic-file.js";
+import { aboutTarget, checkOutputPath, renameOver, tempPathFor } from "../util/atomic-file.js";
 
 export const REGION_GAP_PAGES = 64;
 // spool blocks are amt blocks: pass 2 turns one into the other
@@ -231,7 +231,7 @@ export function denseRegions(vpns: Float64Array, kinds: Uint8Array, count: numbe
 
 /** Writes an amt file atomically (temp file + rename): `write` adds the blocks. */
 function writeAtomically(output: string, h: AmtHeaderInput, version: AmtVersion, write: (w: AmtWriter) => void): void {
-  refuseDirectory(output);
+  checkOutputPath(output);
   const tmp = tempPathFor(output);
   let out: number;
   try {
@@ -372,7 +372,7 @@ function cleanup(run: ImportRun): void {
 function finishImport(run: ImportRun, output: string): ImportResult {
   const { parser, sp } = run;
   try {
-    parser.end();
+    parser.end(run.bounds?.full);
     if (sp.records === 0) {
       const skipped = run.bounds?.skipped ?? 0;
       throw new Error(`${parser.file}: no records (${skipped > 0 ? `the trace ended within the ${skipped} skipped` : "empty trace"})`);
@@ -387,7 +387,7 @@ function finishImport(run: ImportRun, output: string): ImportResult {
 /** Imports a text trace (plain or gzip; a file or "-" for standard input) into amt;
  * an amt file is re-encoded (to v2 unless told). */
 export async function importTrace(input: string, output: string, o: ImportOptions = {}): Promise<ImportResult> {
-  refuseDirectory(output); // before reading the input, not at the end
+  checkOutputPath(output); // before reading the input, not at the end
   if (input !== "-" && isFile(input) && sniffTrace(input) === "amt") return reencodeAmt(input, output, o.version);
   const run = beginImport(input, o);
   const parser = run.parser;

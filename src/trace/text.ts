@@ -68,9 +68,11 @@ export class TraceTextParser {
     if (start < n) this.carry = Buffer.from(buf.subarray(start, n));
   }
 
-  /** Ends the input: parses a last line without a newline and closes the open run. */
-  end(): void {
-    if (this.carry) {
+  /** Ends the input: parses a last line without a newline and closes the open run.
+   * `cut`: the input was left unread past here (--max-records), so a last line without
+   * a newline is only the part of one that was read: it is dropped. */
+  end(cut = false): void {
+    if (this.carry && !cut) {
       const c = this.carry;
       this.carry = null;
       this.parseLine(c, 0, c.length);

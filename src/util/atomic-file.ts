@@ -9,9 +9,14 @@ export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
 }
 
-/** Refuses an output path that is a folder: checked before any work, so that a long
- * command does not fail only at its final rename. */
-export function refuseDirectory(path: string): void {
+/** Refuses an output path that cannot be written: a folder, or one in a folder that does
+ * not exist. Checked before any work, so that a long command does not fail only at its
+ * final rename. */
+export function checkOutputPath(path: string): void {
+  const dir = dirname(path);
+  const st = statSync(dir, { throwIfNoEntry: false });
+  if (!st) throw new Error(`${path}: cannot write it: folder ${dir} does not exist`);
+  if (!st.isDirectory()) throw new Error(`${path}: cannot write it: ${dir} is not a folder`);
   if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`${path}: is a directory, expected a file to write`);
 }
 
@@ -45,7 +50,7 @@ export function fsyncDir(dir: string): void {
 }
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  refuseDirectory(path);
+  checkOutputPath(path);
   const tmp = tempPathFor(path);
   const bytes = typeof data === "string" ? Buffer.from(data) : data;
   let fd: number;

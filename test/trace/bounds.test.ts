@@ -26,4 +26,17 @@ describe("bounded import", () => {
     await expect(importTrace(text, join(dir, "none.amt"), { skipRecords: 500 })).rejects.toThrow(`${text}: no records (the trace ended within the 200 skipped)`);
     await expect(importTrace(text, join(dir, "none.amt"), { maxRecords: 0 })).rejects.toThrow("option maxRecords (--max-records): must be a whole number of at least 1, got 0");
   });
+  it("keeps the first records of an input longer than one read, the line cut at the read's end dropped", async () => {
+    const dir = tempDir();
+    const text = join(dir, "long.txt");
+    // about 2 MB: the reading stops in the middle of the file, most likely inside a line
+    const lines: string[] = [];
+    for (let i = 0; i < 200_000; i++) lines.push(`R ${(0x100000 + (i % 4999)).toString(16)} 5`);
+    writeFileSync(text, lines.join("\n") + "\n");
+    const r = await importTrace(text, join(dir, "first.amt"), { maxRecords: 1000 });
+    expect(r.records).toBe(1000);
+    const first = readVirtual(join(dir, "first.amt")).records;
+    expect(first.map((x) => x.vpn)).toEqual(Array.from({ length: 1000 }, (_, i) => 0x100000 + i));
+    expect(first.every((x) => x.gap === 5)).toBe(true);
+  });
 });

@@ -6,7 +6,7 @@ import {
   allConfigs, corpusWorkloads, DEFAULT_CONDITIONS, defaultManifest, DEFAULT_POINTS, evaluate, evaluationText, HPCC_KERNELS, kernelWorkloads, OURS, parseCondition,
 } from "../../evaluate/index.js";
 import { isPolicyPath } from "../../policies/module.js";
-import { refuseDirectory, writeFileAtomic } from "../../util/atomic-file.js";
+import { checkOutputPath, writeFileAtomic } from "../../util/atomic-file.js";
 import { progressBar } from "../progress.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { parseFraction } from "../run-options.js";
@@ -65,7 +65,7 @@ Examples:
         focus,
       };
       if (plan.workloads.length === 0) throw new Error("nothing to evaluate: no traces and no kernels");
-      refuseDirectory(o.out); // now, not after every run
+      checkOutputPath(o.out); // now, not after every run
       const runsDir = o.runsDir ?? `${String(o.out).replace(/\.json$/, "")}-runs`;
       const bar = progressBar("evaluate", { quiet: o.quiet || o.json });
       const started = performance.now();
