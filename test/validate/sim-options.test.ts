@@ -12,7 +12,7 @@ describe("migrateAtRecord", () => {
     const w = await openWorkload("random", { memoryBytes: 1 << 20, pageSize: 4096, seed: 1, workingSet: 1 });
     const record = Math.floor(0.25 * w.records);
     const byFraction = await simulate({ ...base, migrateAt: 0.25 });
-    const byRecord = await simulate({ ...base, migrateAt: 0.9, migrateAtRecord: record });
+    const byRecord = await simulate({ ...base, migrateAtRecord: record });
     expect(byRecord).toEqual(byFraction);
     const later = await simulate({ ...base, migrateAtRecord: record + Math.floor(w.records / 4) });
     expect(later.remoteFaults).not.toBe(byRecord.remoteFaults);
@@ -21,6 +21,9 @@ describe("migrateAtRecord", () => {
   it("refuses a record past the workload's end and a second trigger", async () => {
     await expect(simulate({ ...base, migrateAtRecord: 1e9 })).rejects.toThrow(/migrateAtRecord \(--migrate-at-record\): 1000000000 is past the \d+ records/);
     expect(() => resolveOptions({ ...base, migrateAtRecord: 5, migrateAtTime: "1ms" })).toThrow(/name two migration points/);
+    expect(() => resolveOptions({ ...base, migrateAt: 0.9, migrateAtRecord: 5 })).toThrow(
+      "options migrateAt (--migrate-at) and migrateAtRecord (--migrate-at-record) name two migration points; give one",
+    );
     expect(() => resolveOptions({ ...base, migrateAtRecord: 1.5 })).toThrow(/option migrateAtRecord \(--migrate-at-record\)/);
   });
 });
