@@ -68,7 +68,7 @@ export function evaluationText(e: Evaluation): string {
   const { conditions, points } = e.plan;
   out.push(
     `Every configuration on every workload under ${conditions.map((c) => c.id).join(", ")} at migration points ${points.join(", ")}, ${e.plan.link ?? "fifo"} link ` +
-      `(${conditions.length * points.length} scenarios per workload, ${e.runs.length} runs).`,
+      `(${plural(conditions.length * points.length, "scenario")} per workload, ${plural(e.runs.length, "run")}).`,
   );
   for (const g of GROUPS) {
     const ws = e.workloads.filter((w) => w.group === g);
@@ -76,7 +76,7 @@ export function evaluationText(e: Evaluation): string {
     const ours = ws.map((w) => w.ours).filter((x) => x !== undefined);
     const gaps = ours.filter((x) => x.gapClosed !== undefined).map((x) => x.gapClosed!);
     const firsts = ws.filter((w) => w.ours?.rank === 1 && !allTie(w)).length;
-    out.push("", `${TITLES[g]}: ${ws.length} workloads`, "", winTable(ws, e.plan.focus ?? OURS), "");
+    out.push("", `${TITLES[g]}: ${plural(ws.length, "workload")}`, "", winTable(ws, e.plan.focus ?? OURS), "");
     if (ours.length) {
       out.push(
         `${e.plan.focus ?? OURS}: best or tied for best on ${firsts} of ${ws.length - ws.filter(allTie).length} (not counting workloads where all tie); mean gap closed ${gaps.length ? pct(gaps.reduce((a, b) => a + b, 0) / gaps.length) : "n/a"}` +
@@ -97,4 +97,9 @@ export function evaluationText(e: Evaluation): string {
     "was fetched after migration), not counted as a win.",
   );
   return out.join("\n") + "\n";
+}
+
+/** "1 run", "3 runs". */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

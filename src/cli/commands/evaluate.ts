@@ -22,7 +22,7 @@ export function registerEvaluate(program: Command): void {
     .option("--traces <names>", "only these corpus traces, comma-separated (default: all; none for no traces)", list)
     .option("--kernels <names>", `HPCC kernels, comma-separated (default: ${HPCC_KERNELS.join(",")}; none for no kernels)`, list)
     .option("-m, --memory <size>", "the kernels' memory", "64MiB")
-    .option("--migrate-at <list>", "migration points, comma-separated fractions", (v: string) => list(v).map(parseFraction))
+    .option("--migrate-at <list>", `migration points, comma-separated fractions (default: ${DEFAULT_POINTS.join(",")})`, (v: string) => list(v).map(parseFraction))
     .option("--conditions <list>", `network conditions, NETWORK or NETWORK@LOAD% (default: ${DEFAULT_CONDITIONS.join(",")})`, list)
     .addOption(new Option("--link <discipline>", "link discipline of every run: fifo, or priority (demand faults ahead of queued pages)").choices(["fifo", "priority"]))
     .option("--policy <path>", "also evaluate your own policy module (with lightweight); repeatable", (v: string, all: string[] = []) => [...all, v])
