@@ -230,6 +230,9 @@ async function runCluster(
 
   // a path in a scenario file means the same wherever the command runs
   const fromDir = (path: string) => (dir === undefined || isAbsolute(path) ? path : resolve(dir, path));
+  // a workload that reads as a path, or is a file there, is read from the folder; any
+  // other name stays a name (a built-in, or one preflight says is none)
+  const workloadIn = (w: string) => (!isGeneratedWorkload(w) && (readsAsPath(w) || existsSync(fromDir(w))) ? fromDir(w) : w);
   const runs: Array<{ proc: ProcessRun; s: Scenario; home: NodeId }> = [];
   for (const [i, p] of sc.processes.entries()) {
     let s: Scenario;
@@ -237,9 +240,7 @@ async function runCluster(
     let runner: PolicyRunner;
     try {
       s = resolveOptions({
-        // a name that is neither a path nor a file there stays a name: preflight then
-        // says it is no built-in workload
-        workload: isGeneratedWorkload(p.workload) || !(readsAsPath(p.workload) || existsSync(fromDir(p.workload))) ? p.workload : fromDir(p.workload),
+        workload: workloadIn(p.workload),
         memory: p.memory,
         mechanism: p.mechanism,
         policy: p.policy !== undefined && isPolicyPath(p.policy) ? fromDir(p.policy) : p.policy,

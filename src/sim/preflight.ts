@@ -25,13 +25,13 @@ function chunkBytes(chunkRecords: number): number {
   return 9 * chunkRecords + traceInputBytes(chunkRecords);
 }
 
-/** Bytes of a core's memory for `pages` pages and a chunk of `chunkRecords` records. */
 /** A workload name that reads as a file path (a folder or an extension in it), not a
  * misspelled built-in name. */
 export function readsAsPath(spec: string): boolean {
   return /[\\/]|\.\w+$/.test(spec);
 }
 
+/** Bytes of a core's memory for `pages` pages and a chunk of `chunkRecords` records. */
 export function coreBytes(pages: number, chunkRecords: number): number {
   return FIXED_BYTES + chunkBytes(chunkRecords) + pages * CORE_BYTES_PER_PAGE;
 }

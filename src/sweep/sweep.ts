@@ -110,10 +110,10 @@ export async function checkedPlan(config: string | SweepConfig): Promise<SweepPl
 
 /** The run of this sweep that `record` is an earlier result of when they differ only in
  * the contents of their policy module file: its options give this run's key now. */
-function editedModuleRun(record: RunRecord, byKey: Map<string, SweepRun>): SweepRun | undefined {
+function editedModuleRun(record: RunRecord, byKey: Map<string, SweepRun>, digests: Map<string, string>): SweepRun | undefined {
   let run: SweepRun | undefined;
   try {
-    run = byKey.get(runKey(resolveOptions(record.options)));
+    run = byKey.get(runKey(resolveOptions(record.options), digests));
   } catch {
     return undefined;
   }
@@ -149,11 +149,13 @@ export async function sweep(o: SweepOptions): Promise<SweepSummary> {
   const existing = readResults(o.out);
   const latest = new Map<string, RunRecord>();
   const edited = new Set<string>();
+  // the module files' digests, read once however many old records name them
+  const digests = new Map<string, string>();
   for (const { record, file, line } of existing.records) {
     const run = byKey.get(record.key);
     if (!run) {
       // a result of the module as it was: dropped when the file is rewritten
-      const current = editedModuleRun(record, byKey);
+      const current = editedModuleRun(record, byKey, digests);
       if (current) {
         edited.add(current.key);
         continue;

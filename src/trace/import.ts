@@ -24,7 +24,7 @@ import { AMT_VERSION, AmtWriter, DEFAULT_BLOCK_RECORDS, openAmt, type AmtHeaderI
 import { MAX_BLOCK_RECORDS_V2 } from "./amt-codec.js";
 import { sniffTrace } from "./open.js";
 import { TraceTextParser, type PageSink, type TextFormat } from "./text.js";
-import { aboutTarget, checkOutputPath, renameOver, tempPathFor } from "../util/atomic-file.js";
+import { checkOutputPath, writeAtomicWith } from "../util/atomic-file.js";
 
 export const REGION_GAP_PAGES = 64;
 // spool blocks are amt blocks: pass 2 turns one into the other
@@ -231,25 +231,11 @@ export function denseRegions(vpns: Float64Array, kinds: Uint8Array, count: numbe
 
 /** Writes an amt file atomically (temp file + rename): `write` adds the blocks. */
 function writeAtomically(output: string, h: AmtHeaderInput, version: AmtVersion, write: (w: AmtWriter) => void): void {
-  checkOutputPath(output);
-  const tmp = tempPathFor(output);
-  let out: number;
-  try {
-    out = openSync(tmp, "w");
-  } catch (err) {
-    throw aboutTarget(err, tmp, output);
-  }
-  try {
-    const w = new AmtWriter(out, h, version);
+  writeAtomicWith(output, (fd) => {
+    const w = new AmtWriter(fd, h, version);
     write(w);
     w.finish();
-    closeSync(out);
-  } catch (err) {
-    try { closeSync(out); } catch { /* already closed */ }
-    rmSync(tmp, { force: true });
-    throw aboutTarget(err, tmp, output);
-  }
-  renameOver(tmp, output);
+  });
 }
 
 /** Pass 2: writes the amt file atomically from the spool. */

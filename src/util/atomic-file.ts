@@ -22,7 +22,7 @@ export function checkOutputPath(path: string): void {
 
 /** A file-system error about the temporary of `path`, made to name `path` (the CLI's
  * describeError words it from the path). */
-export function aboutTarget(err: unknown, tmp: string, path: string): unknown {
+function aboutTarget(err: unknown, tmp: string, path: string): unknown {
   const sys = err as NodeJS.ErrnoException;
   if (sys?.path === tmp) {
     sys.path = path;
@@ -49,10 +49,11 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+/** Writes `path` atomically: `write` fills the temporary's descriptor, which is then
+ * flushed and renamed over `path`. */
+export function writeAtomicWith(path: string, write: (fd: number) => void): void {
   checkOutputPath(path);
   const tmp = tempPathFor(path);
-  const bytes = typeof data === "string" ? Buffer.from(data) : data;
   let fd: number;
   try {
     fd = openSync(tmp, "w");
@@ -60,7 +61,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     throw aboutTarget(err, tmp, path);
   }
   try {
-    writeAll(fd, bytes);
+    write(fd);
     fsyncSync(fd);
   } catch (err) {
     closeSync(fd);
@@ -68,16 +69,16 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     throw aboutTarget(err, tmp, path);
   }
   closeSync(fd);
-  renameOver(tmp, path);
-  fsyncDir(dirname(path));
-}
-
-/** Renames a finished temporary over `path`; on failure removes it and names `path`. */
-export function renameOver(tmp: string, path: string): void {
   try {
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
     throw aboutTarget(err, tmp, path);
   }
+  fsyncDir(dirname(path));
+}
+
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const bytes = typeof data === "string" ? Buffer.from(data) : data;
+  writeAtomicWith(path, (fd) => writeAll(fd, bytes));
 }
