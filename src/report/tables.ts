@@ -1,6 +1,6 @@
 // The report's tables, as terminal text, CSV and HTML, all from ReproduceResults.
 import { legend, MARKS, pct, relativeCell, signedPct, table } from "../cli/format.js";
-import { freezeLabel, type Metrics } from "../sim/metrics.js";
+import { freezeLabel, migrationCalledOff, type Metrics } from "../sim/metrics.js";
 import { formatBytes, formatNs } from "../util/units.js";
 import type { HeadlineRow, ReproduceResults } from "./reproduce.js";
 
@@ -121,14 +121,17 @@ const METRIC_COLUMNS: Array<keyof Metrics> = [
   "overheadVsFullCopy", "oracleRuntimeNs", "oracleGapClosed",
 ];
 
+/** One row per run. `migrated` is 0 for a migration called off (pre-copy when the
+ * process ended at home first): that row's figures are of a run that stayed home, which
+ * the tables mark and a spreadsheet could not otherwise tell. */
 export function metricsCsv(r: ReproduceResults, which: "extended" | "busy"): string {
   const rows: Array<Array<string | number | undefined>> = [];
   for (const k of r.settings.kernels) {
     for (const m of r[which][k] ?? []) {
-      rows.push([k, ...METRIC_COLUMNS.map((c) => m[c] as string | number | undefined), m.bytesMoved.total]);
+      rows.push([k, ...METRIC_COLUMNS.map((c) => m[c] as string | number | undefined), m.bytesMoved.total, migrationCalledOff(m) ? 0 : 1]);
     }
   }
-  return csv(["kernel", ...METRIC_COLUMNS, "bytesMoved"], rows);
+  return csv(["kernel", ...METRIC_COLUMNS, "bytesMoved", "migrated"], rows);
 }
 
 export function settingsLine(r: ReproduceResults): string {

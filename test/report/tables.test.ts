@@ -1,7 +1,7 @@
 // The report's tables from hand-made results: headline arithmetic, claims, CSV quoting.
 import { describe, expect, it } from "vitest";
 import { headlineRow, PAPER, type ReproduceResults } from "../../src/report/reproduce.js";
-import { claimLines, csv, headlineTable, policyMatrix, textTable } from "../../src/report/tables.js";
+import { claimLines, csv, headlineTable, metricsCsv, policyMatrix, textTable } from "../../src/report/tables.js";
 import { pct, signedPct } from "../../src/cli/format.js";
 import type { Metrics } from "../../src/sim/metrics.js";
 
@@ -102,5 +102,18 @@ describe("marks", () => {
 describe("csv", () => {
   it("quotes cells with commas, quotes or newlines", () => {
     expect(csv(["a", "b"], [["x,y", 'say "hi"'], [1, undefined]])).toBe('a,b\n"x,y","say ""hi"""\n1,\n');
+  });
+
+  it("marks a migration that was called off, whose figures are of a run at home", () => {
+    const r = results();
+    r.extended.good.push(metrics("pre-copy", "none", { runtimeNs: 900_000_000, mechanismStats: { rounds: 2, calledOff: 1 } }));
+    const lines = metricsCsv(r, "extended").trim().split("\n");
+    const header = lines[0].split(",");
+    const migrated = header.indexOf("migrated");
+    expect(migrated).toBe(header.length - 1);
+    const cells = lines.slice(1).map((l) => l.split(","));
+    expect(cells.map((c) => `${c[1]}:${c[migrated]}`)).toEqual([
+      "full-copy:1", "lightweight:1", "lightweight:1", "pre-copy:0", "full-copy:1", "lightweight:1", "lightweight:1",
+    ]);
   });
 });
