@@ -33,6 +33,9 @@ const PERIOD_CAP = 16;
 const S_FIELDS = S_DELTAS + DELTAS;
 const STREAM_CAP = 64;
 const MATCH_AHEAD = 4; // an event up to this many predicted positions on continues the stream
+// a stream wraps round its region only with a pattern seen repeat (2 deltas or more): one
+// step of +-1 is a guess, good for asking ahead, not for a jump to the region's other end
+const WRAP_MIN_DELTAS = 2;
 
 let streams: i32 = 16;
 let maxStride: f64 = 4096;
@@ -240,9 +243,11 @@ function advance(e: i32, p: u32, r: i32): void {
   for (let i = 1; i <= want; i++) {
     q += predicted(e, period, i);
     // a stream that runs off its region goes on from the other end, as repeated
-    // sweeps over an array do
-    if (q >= hi) q -= size;
-    else if (q < lo) q += size;
+    // sweeps over an array do, once its pattern has repeated
+    if (q >= hi || q < lo) {
+      if (sget(e, S_COUNT) < <f64>WRAP_MIN_DELTAS) break;
+      q += q >= hi ? -size : size;
+    }
     if (q < lo || q >= hi) break;
     if (pageState(<u32>q) == ST_HOME && !ask(<u32>q)) break;
   }

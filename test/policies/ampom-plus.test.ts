@@ -52,7 +52,7 @@ describe("ampom-plus asks only for pages that exist at home", () => {
 // small traces of the corpus (both halves) on which it holds under every condition and
 // migration point of the evaluation; where it does not (sort, graph, grep, cc1, ...) the
 // evaluation reports it (docs/model.md, "ampom-plus")
-const TRACES = ["bzip2", "lmdb", "awk"];
+const TRACES = ["bzip2", "lmdb", "awk", "glpsol"];
 
 describe("ampom-plus against every peer configuration on corpus traces", () => {
   const configs = allConfigs().filter((c) => !c.clairvoyant);

@@ -10,6 +10,9 @@ const DELTAS = 32;
 const PERIOD_CAP = 16;
 /** an event up to this many predicted positions on continues a stream */
 const MATCH_AHEAD = 4;
+// a stream wraps round its region only with a pattern seen repeat (2 deltas or more): one
+// step of +-1 is a guess, good for asking ahead, not for a jump to the region's other end
+const WRAP_MIN_DELTAS = 2;
 
 /** A page sequence whose deltas repeat (period 1 = a constant stride). */
 interface Stream {
@@ -199,9 +202,11 @@ export class AmpomPlusPolicy implements ReferencePolicy {
     for (let i = 1; i <= want; i++) {
       q += predicted(e, i);
       // a stream that runs off its region goes on from the other end, as repeated
-      // sweeps over an array do
-      if (q >= hi) q -= hi - lo;
-      else if (q < lo) q += hi - lo;
+      // sweeps over an array do, once its pattern has repeated
+      if (q >= hi || q < lo) {
+        if (e.deltas.length < WRAP_MIN_DELTAS) return;
+        q += q >= hi ? lo - hi : hi - lo;
+      }
       if (q < lo || q >= hi) return;
       if ((c.states[q] & ST_MASK) === ST_HOME && !this.ask(q)) return;
     }
