@@ -78,6 +78,12 @@ function checkNames(what: string, asked: string[] | undefined, known: Record<str
   return names;
 }
 
+/** The options every row shares, checked as the demand-paging row: a push order, a
+ * mechanism's or a policy's parameters belong to the rows that accept them. */
+function sharedOptions(o: RunOptions): RunOptions {
+  return { ...o, ...DEMAND, pushOrder: undefined, mechanismParams: {}, policyParams: {}, baselines: false };
+}
+
 /** Why the options check refuses `o`, or undefined when it accepts it. */
 function refusal(o: RunOptions): string | undefined {
   try {
@@ -100,7 +106,7 @@ export function comparePairs(options: Omit<CompareOptions, "onProgress"> = {}): 
   const mechNames = checkNames("mechanism", mechAsked, mechanisms);
   const polNames = checkNames("policy", polAsked, policies);
   // what is wrong with the shared options (not with a pair) is said as it is
-  resolveOptions({ ...runOptions, ...DEMAND, pushOrder: undefined, mechanismParams: {}, baselines: false });
+  resolveOptions(sharedOptions(runOptions));
   const pairs: Array<{ mechanism: string; policy: string }> = [];
   let firstRefusal: string | undefined;
   for (const mechanism of mechNames) {
@@ -161,11 +167,13 @@ export async function planCompare(
 ): Promise<ComparePlan> {
   const { mechanisms: _m, policies: _p, ...runOptions } = options;
   const pairs = comparePairs(options);
-  // the shared settings; a push order or mechanism parameters apply to the rows that accept them
+  // the shared settings; a push order or a mechanism's or policy's parameters apply to
+  // the rows that accept them
   const base: Scenario = {
-    ...resolveOptions({ ...runOptions, ...DEMAND, pushOrder: undefined, mechanismParams: {}, baselines: false }),
+    ...resolveOptions(sharedOptions(runOptions)),
     pushOrder: runOptions.pushOrder,
     mechanismParams: runOptions.mechanismParams ?? {},
+    policyParams: runOptions.policyParams ?? {},
   };
   preflight(base);
   const workload = await scenarioWorkload(base);
@@ -185,9 +193,11 @@ export async function planCompare(
   };
   const rowAt = pairs.map((p) => row(p.mechanism, p.policy, sinkOf?.(p, base.workload)));
   // baselines run with their mechanism's defaults (no push order, no parameters), as in simulate()
-  const plain = base.pushOrder === undefined && Object.keys(base.mechanismParams).length === 0;
+  const plain = base.pushOrder === undefined && Object.keys(base.mechanismParams).length === 0 && Object.keys(base.policyParams).length === 0;
   const baseline = (mechanism: string, policy: string): number =>
-    plain ? row(mechanism, policy) : runs.push({ scenario: { ...base, mechanism, policy, pushOrder: undefined, mechanismParams: {} } }) - 1;
+    plain
+      ? row(mechanism, policy)
+      : runs.push({ scenario: { ...base, mechanism, policy, pushOrder: undefined, mechanismParams: {}, policyParams: {} } }) - 1;
   const demand = baseline(DEMAND.mechanism, DEMAND.policy);
   const fullCopy = baseline(FULL_COPY.mechanism, FULL_COPY.policy);
   const oracle = ORACLE_POLICY in policies ? baseline(DEMAND.mechanism, ORACLE_POLICY) : undefined;

@@ -205,6 +205,11 @@ export function resolveOptions(input: RunOptions): Scenario {
   } else if (typeof o.policy !== "string") {
     policyModule = checkPolicyModule(o.policy, "given as option policy");
     policy = policyModule.name ?? "custom";
+    // the name labels the results; a built-in's name would also pick the built-in's push
+    // and stand in for its baseline runs
+    if (Object.prototype.hasOwnProperty.call(policies, policy)) {
+      throw new Error(`option policy: a policy module may not be named "${policy}", a built-in policy's name; give it a name of its own`);
+    }
   } else {
     policy = o.policy;
     if (!isPolicyPath(policy)) oneOf("policy", policy, policies);

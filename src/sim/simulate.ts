@@ -293,10 +293,12 @@ function planSimulate(s: Scenario, events?: EventSink): SimulatePlan {
   const runs: ScenarioRun[] = [{ scenario: s, extras: { events } }];
   if (!s.baselines) return { runs, result: (m) => m[0] };
   // the baselines run with their mechanism's defaults: no push order, no parameters
-  const plain = s.pushOrder === undefined && Object.keys(s.mechanismParams).length === 0;
+  const plain = s.pushOrder === undefined && Object.keys(s.mechanismParams).length === 0 && !s.policyModule;
+  // a policy module given as an object goes with the scenario, never with its baselines
+  const { policyModule: _, ...shared } = s;
   const baseline = (mechanism: string, policy: string): number => {
     if (plain && s.mechanism === mechanism && s.policy === policy) return 0;
-    return runs.push({ scenario: { ...s, mechanism, policy, pushOrder: undefined, mechanismParams: {}, policyParams: {} } }) - 1;
+    return runs.push({ scenario: { ...shared, mechanism, policy, pushOrder: undefined, mechanismParams: {}, policyParams: {} } }) - 1;
   };
   const demand = baseline("lightweight", "none");
   const fullCopy = baseline("full-copy", "none");

@@ -105,6 +105,26 @@ describe("ampom compare", () => {
     }
   });
 
+  it("applies --param to the rows whose policy declares it, the others left out", async () => {
+    const r = await ampom("compare", ...SMALL, "--json", "--param", "maxWindow=2");
+    expect(r.stderr).toBe("");
+    const rows = JSON.parse(r.stdout) as Array<Record<string, any>>;
+    // ampom and leap have a maxWindow
+    expect(rows.map((m) => `${m.mechanism}/${m.policy}`)).toEqual(["lightweight/ampom", "lightweight/leap", "post-copy/ampom", "post-copy/leap"]);
+    let changed = 0;
+    for (const row of rows) {
+      const pair = { workload: "sequential", memory: "2MiB", mechanism: row.mechanism, policy: row.policy };
+      const alone = await simulate({ ...pair, policyParams: { maxWindow: 2 } });
+      const plain = await simulate(pair);
+      for (const k of ["remoteFaults", "runtimeNs", "faultsPrevented", "overheadVsFullCopy", "oracleGapClosed"]) {
+        expect(row[k], `${row.mechanism} ${k}`).toBe((alone as any)[k]);
+      }
+      if (row.remoteFaults !== plain.remoteFaults) changed++;
+    }
+    // the parameter took effect (ampom's window of 2 faults more on a sweep)
+    expect(changed).toBeGreaterThan(0);
+  });
+
   it("prints a table with one line per pair", async () => {
     const r = await ampom("compare", ...SMALL, "--policies", "none", "--quiet");
     expect(r.code).toBe(0);

@@ -47,6 +47,21 @@ describe("the example policy module", () => {
     expect({ ...m, policy: "-" }).toEqual({ ...b, policy: "-" });
   });
 
+  it("as an object, gets the same baselines as by its path: demand paging, full copy, the oracle", async () => {
+    const byObject = await simulate({ workload: "stream", memory: "4MiB", policy: example });
+    const byPath = await simulate({ workload: "stream", memory: "4MiB", policy: EXAMPLE });
+    expect(byObject.faultsPrevented).toBeGreaterThan(0.5);
+    expect({ ...byObject, policy: "-" }).toEqual({ ...byPath, policy: "-" });
+  });
+
+  it("refuses an object named like a built-in policy, whose push and baselines the name would pick", async () => {
+    for (const name of ["oracle", "none", "ampom-plus", "bubbling"]) {
+      await expect(simulate({ workload: "stream", memory: "2MiB", policy: { ...example, name } })).rejects.toThrow(
+        `option policy: a policy module may not be named "${name}", a built-in policy's name; give it a name of its own`,
+      );
+    }
+  });
+
   it("runs in a sweep's worker threads, named in the config by its path", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "ampom-sweep-")), "runs.jsonl");
     const config = {

@@ -67,6 +67,6 @@ Examples:
 function omittedNote(asked: string[] | undefined, rows: Metrics[]): string[] {
   const missing = (asked ?? Object.keys(mechanisms)).filter((m) => !rows.some((r) => r.mechanism === m));
   return missing.length
-    ? [`${missing.join(", ")}: no row: the options refuse every selected policy with it (full-copy and pre-copy take policy none only; --push-order and --mech-param fit some mechanisms only)`]
+    ? [`${missing.join(", ")}: no row: the options refuse every selected policy with it (full-copy and pre-copy take policy none only; --push-order and --mech-param fit some mechanisms only, --param some policies only)`]
     : [];
 }
