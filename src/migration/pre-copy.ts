@@ -108,7 +108,9 @@ class PreCopy {
       const { maxRounds, stopPages, maxFactor, stopOnGrowth } = ctx.params;
       const noProgress = stopOnGrowth !== 0 && this.rounds >= 2 && this.sentLastRound > this.sentRoundBefore;
       if (waiting < stopPages || this.rounds >= maxRounds || this.sentPages >= maxFactor * existing || noProgress) {
-        this.stopAndCopy(now, waiting);
+        // the process may have run past the round's end within the record it was in
+        // (it stops between records): the stop-and-copy starts when it stops
+        this.stopAndCopy(Math.max(now, ctx.proc.clock), waiting);
       } else {
         this.round(now);
       }

@@ -6,7 +6,8 @@ import { mechanisms } from "../../src/migration/registry.js";
 import { pushOrders } from "../../src/migration/push-orders/index.js";
 import { policies } from "../../src/policies/registry.js";
 import { resolveOptions, type RunOptions } from "../../src/sim/options.js";
-import { runScenario } from "../../src/sim/simulate.js";
+import { runScenario, simulate } from "../../src/sim/simulate.js";
+import { EVENT_EAGER, EVENT_MIGRATE, EventLog, MIGRATE_FREEZE, MIGRATE_RESUME } from "../../src/sim/event-log.js";
 import type { Metrics } from "../../src/sim/metrics.js";
 import { mixedTrace, pagesTouched, traceWorkload, type TraceRecord } from "./trace-workload.js";
 
@@ -120,6 +121,18 @@ describe("pre-copy", () => {
   it("stops at the round limit when the dirty set never shrinks under the threshold", async () => {
     const m = await preCopy(150, { mechanismParams: { maxRounds: 2, stopPages: 1 } });
     expect(m.mechanismStats!.rounds).toBe(2);
+  });
+
+  it("freezes when the process stops, not before: the process may run past a round's end within a record", async () => {
+    // b_eff's records are long: on rdma-100g its one round ends inside one
+    const log = new EventLog();
+    const m = await simulate({ workload: "beff", memory: "2MiB", network: "rdma-100g", mechanism: "pre-copy", baselines: false }, { events: log });
+    expect(m.mechanismStats!.pagesAtDestination).toBeGreaterThan(0);
+    expect(m.freezeNs).toBeGreaterThan(0);
+    const at = (step: number) => log.times[log.kinds.findIndex((k, i) => k === EVENT_MIGRATE && log.args[i] === step)];
+    expect(at(MIGRATE_RESUME) - at(MIGRATE_FREEZE)).toBe(m.freezeNs);
+    // nothing of the stop-and-copy leaves before the freeze
+    for (let i = 0; i < log.length; i++) if (log.kinds[i] === EVENT_EAGER) expect(log.times[i]).toBeGreaterThanOrEqual(at(MIGRATE_FREEZE));
   });
 
   it("calls the migration off when the process ends at home first", async () => {
