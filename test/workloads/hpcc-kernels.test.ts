@@ -369,3 +369,26 @@ describe("randomaccess's verification", () => {
     expect(after.slice(0, 64)).toEqual(first);
   });
 });
+
+describe("the kernels at every page size", () => {
+  // the work is the program's, not the page's: only its page-level pattern may change
+  // (a page holding several columns of a matrix, or all of a small array)
+  it.each(["stream", "randomaccess", "ptrans", "dgemm", "hpl", "fft", "beff"])(
+    "%s: every record in the address space, the same accesses within 2% from 4 KiB to 2 MiB pages",
+    (name) => {
+      let base = 0;
+      for (const pageSize of [4096, 64 * 1024, 2 * MiB]) {
+        const w = make(name, { pageSize });
+        const t = readAll(w);
+        expect(t.length, `${name} at ${pageSize}`).toBe(w.records);
+        for (let i = 0; i < t.length; i++) if (t.pages[i] >= w.pageCount) expect.fail(`${name} at ${pageSize}: record ${i} names page ${t.pages[i]} of ${w.pageCount}`);
+        // the code stays in the text
+        expect(count(t, 0, t.length, (p, i) => (t.flags[i] & REC_CODE) !== 0 && !inside(region(w, "text"), p)), `${name} at ${pageSize}`).toBe(0);
+        const a = accesses(t, 0, t.length);
+        if (pageSize === 4096) base = a;
+        else expect(Math.abs(a / base - 1), `${name} at ${pageSize}: ${a} accesses against ${base}`).toBeLessThan(0.02);
+      }
+    },
+    60_000,
+  );
+});

@@ -48,9 +48,9 @@ export function beffWorkload(o: WorkloadOptions): Workload {
   const names = ["sndbuf", "rcvbuf", "sndbuf_left", "sndbuf_right", "rcvbuf_left", "rcvbuf_right"];
   const sp = processSpace(ps, names.map((name) => ({ name, pages: bufPages })));
   const [snd, rcv, sndL, sndR, rcvL, rcvR] = sp.arrays.map((r) => r.start);
-  const text = sp.text.start;
-  const sendCode = text + FN.kernel;
-  const recvCode = text + FN.kernel2;
+  const { codePage } = sp;
+  const sendCode = codePage(FN.kernel);
+  const recvCode = codePage(FN.kernel2);
   const reps = o.iterations ?? 1;
 
   /** one message: the call, then the buffer's pages read (send) or written (receive) */

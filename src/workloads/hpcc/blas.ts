@@ -22,7 +22,7 @@
 // in Goto's description. The effect is an order of first touches within one block
 // step, not which pages a step touches.
 import {
-  CODE as CODE_FLAG, FN, READ as READ_FLAG, WRITE as WRITE_FLAG, tileGap, type Dense, type KernelStream,
+  CODE as CODE_FLAG, FN, READ as READ_FLAG, WRITE as WRITE_FLAG, tileGap, type CodePage, type Dense, type KernelStream,
 } from "./common.js";
 
 // flags as module locals: hot loops read them on every record (an imported binding
@@ -47,7 +47,7 @@ export interface PackBuffer {
   pageSize: number;
 }
 
-/** Code pages of the BLAS routines (offsets into the text region). */
+/** Where the BLAS routines lie in the text (FN's units). */
 export const BLAS_FN = { micro: FN.kernel + 16, packA: FN.kernel + 17, packB: FN.kernel + 18, trsm: FN.kernel + 19, laswp: FN.kernel + 20 } as const;
 
 /** Emits pages p0..p1 (ascending), merging with the previous record on a repeat. */
@@ -56,11 +56,11 @@ function emitRange(k: KernelStream, p0: number, p1: number, gap: number, flags: 
 }
 
 /**
- * C += A B (transB: B is given as its transpose, B(p, j) = Bt(j, p)). `text` is the
- * text region's first page.
+ * C += A B (transB: B is given as its transpose, B(p, j) = Bt(j, p)). `codePage` places
+ * the routines' code.
  */
 export function* gemm(
-  k: KernelStream, text: number, m: number, n: number, kk: number,
+  k: KernelStream, codePage: CodePage, m: number, n: number, kk: number,
   A: Dense, B: Dense, C: Dense, buf: PackBuffer, transB = false,
 ): Generator<void, void, void> {
   if (m <= 0 || n <= 0 || kk <= 0) return;
@@ -68,9 +68,9 @@ export function* gemm(
   const ps = buf.pageSize;
   const acBase = buf.base;
   const bcByte = MC * KC * 8;
-  const microCode = text + BLAS_FN.micro;
-  const packACode = text + BLAS_FN.packA;
-  const packBCode = text + BLAS_FN.packB;
+  const microCode = codePage(BLAS_FN.micro);
+  const packACode = codePage(BLAS_FN.packA);
+  const packBCode = codePage(BLAS_FN.packB);
   const nGroups = Math.ceil(n / NR);
   const bcFirst = new Float64Array(nGroups);
   const bcLast = new Float64Array(nGroups);
@@ -190,9 +190,9 @@ export function gemmMultiplyAdds(m: number, n: number, kk: number): number {
  * ipiv[i]) the two rows' elements in those columns, column by column. A tile per
  * interchange within a 32-column block.
  */
-export function* laswp(k: KernelStream, text: number, A: Dense, n: number, ipiv: Int32Array, jb: number): Generator<void, void, void> {
+export function* laswp(k: KernelStream, codePage: CodePage, A: Dense, n: number, ipiv: Int32Array, jb: number): Generator<void, void, void> {
   const DEPTH = 32;
-  const code = text + BLAS_FN.laswp;
+  const code = codePage(BLAS_FN.laswp);
   for (let j0 = 0; j0 < n; j0 += DEPTH) {
     swapBlock(k, code, A, j0, Math.min(DEPTH, n - j0), ipiv, jb);
     if (k.full) yield;
@@ -233,8 +233,8 @@ function swapBlock(k: KernelStream, code: number, A: Dense, j0: number, cols: nu
  * (X <- T^-1 X): NR columns of X at a time, each with the triangle's pages. jb^2 / 2
  * multiply-adds per column.
  */
-export function* trsmLeft(k: KernelStream, text: number, T: Dense, X: Dense, jb: number, n: number): Generator<void, void, void> {
-  const code = text + BLAS_FN.trsm;
+export function* trsmLeft(k: KernelStream, codePage: CodePage, T: Dense, X: Dense, jb: number, n: number): Generator<void, void, void> {
+  const code = codePage(BLAS_FN.trsm);
   const tFirst = T.page(0, 0);
   const tLast = T.page(jb - 1, jb - 1);
   for (let j0 = 0; j0 < n; j0 += GEMM.NR) {

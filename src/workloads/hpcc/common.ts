@@ -36,7 +36,8 @@ export function mallocPages(bytes: number, pageSize: number, header = MALLOC_HEA
   return Math.max(1, Math.ceil((header + bytes) / pageSize));
 }
 
-/** Code page offsets inside the text region, one per function a kernel calls. */
+/** Where each function a kernel calls lies in the text, in 4 KiB pages from its start
+ * (ProcessSpace.codePage gives its page at the run's page size). */
 export const FN = {
   startup: 0, main: 1, init: 2, timer: 3, libc: 4, kernel: 8, kernel2: 9, kernel3: 10, kernel4: 11, kernel5: 12,
 } as const;
@@ -45,6 +46,9 @@ export interface ArraySpec {
   name: string;
   pages: number;
 }
+
+/** The text page holding the function `fn` (an offset of FN or BLAS_FN). */
+export type CodePage = (fn: number) => number;
 
 export interface ProcessSpace {
   regions: Region[];
@@ -57,6 +61,7 @@ export interface ProcessSpace {
   arrays: Region[];
   /** dense id of the page holding the innermost frames */
   stackTop: number;
+  codePage: CodePage;
 }
 
 /** The address space of a non-PIE x86-64 Linux process: text at 4 MiB, data after it,
@@ -87,15 +92,18 @@ export function processSpace(pageSize: number, arrays: ArraySpec[]): ProcessSpac
   });
   const byName = (n: string) => regions.find((r) => r.name === n)!;
   const stackRegion = byName("stack");
+  const textRegion = byName("text");
   return {
     regions,
     pageCount: next,
-    text: byName("text"),
+    text: textRegion,
     data: byName("data"),
     heap: byName("heap"),
     stack: stackRegion,
     arrays: arrays.map((a) => byName(a.name)),
     stackTop: stackRegion.start + stackRegion.pages - 1,
+    // functions 4 KiB apart share a page when pages are larger
+    codePage: (fn) => textRegion.start + Math.floor((fn * 4 * KiB) / pageSize),
   };
 }
 
@@ -276,25 +284,24 @@ export class KernelStream implements RecordStream {
 /** Startup of the process before the kernel: loader and libc code, the first stack
  * frames, the data segment and the first small mallocs. */
 export function startup(k: KernelStream, sp: ProcessSpace): void {
-  const t = sp.text.start;
-  k.emit(t + FN.startup, 64, CODE);
+  k.emit(sp.codePage(FN.startup), 64, CODE);
   k.emit(sp.stackTop, 16, WRITE);
-  k.emit(t + FN.libc, 200, CODE);
+  k.emit(sp.codePage(FN.libc), 200, CODE);
   k.emit(sp.data.start, 32, WRITE);
-  k.emit(t + FN.main, 100, CODE);
+  k.emit(sp.codePage(FN.main), 100, CODE);
   k.emit(sp.heap.start, 64, WRITE);
   k.emit(sp.stackTop, 16, WRITE);
 }
 
-/** A call of the function at text offset `fn`: its code page and a new stack frame. */
+/** A call of the function `fn` (an FN offset): its code page and a new stack frame. */
 export function call(k: KernelStream, sp: ProcessSpace, fn: number): void {
-  k.emit(sp.text.start + fn, 20, CODE);
+  k.emit(sp.codePage(fn), 20, CODE);
   k.emit(sp.stackTop, 4, WRITE);
 }
 
 /** Writes every page of an array once (initialisation), code and data interleaved. */
 export function initArray(k: KernelStream, sp: ProcessSpace, array: Region, accessesPerPage: number): Generator<void, void, void> {
-  return k.sweep(sp.text.start + FN.init, [array.start], [WRITE], 0, array.pages, tileGap(accessesPerPage, 2));
+  return k.sweep(sp.codePage(FN.init), [array.start], [WRITE], 0, array.pages, tileGap(accessesPerPage, 2));
 }
 
 /** Elements of `bytes`-byte size that fit a page (at least 1). */
@@ -435,7 +442,8 @@ function emitRow(k: KernelStream, code: number, m: Dense, i: number, j0: number,
   const cols = j1 - j0;
   const colBytes = 8 * m.ld;
   let addr = m.off + 8 * (i + j0 * m.ld);
-  const gap = tileGap(perElement * cols, colBytes >= ps ? cols + 1 : Math.ceil((cols * colBytes) / ps) + 1);
+  // a gap for every element: one whose page is the last record's adds its gap there
+  const gap = tileGap(perElement * cols, cols + 1);
   k.emit(code, gap, CODE);
   k.reserve(cols + 1);
   const pages = k.pages, gaps = k.gaps, fl = k.flags;

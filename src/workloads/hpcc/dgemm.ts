@@ -56,9 +56,9 @@ export function dgemmWorkload(o: WorkloadOptions): Workload {
   const x = new Dense(sp.arrays[3].start, MALLOC_HEADER, n, ps);
   const nw = share(n, Math.sqrt(o.workingSet));
   const products = o.iterations ?? 1;
-  const text = sp.text.start;
-  const gen = text + FN.kernel2;
-  const sweep = text + FN.kernel3;
+  const { codePage } = sp;
+  const gen = codePage(FN.kernel2);
+  const sweep = codePage(FN.kernel3);
 
   return kernelWorkload("dgemm", o, sp, function* body(k) {
     startup(k, sp);
@@ -69,7 +69,7 @@ export function dgemmWorkload(o: WorkloadOptions): Workload {
     for (let r = 0; r < products; r++) {
       call(k, sp, FN.kernel);
       yield* columnSweep(k, sweep, c, 0, nw, 0, nw, 2, WRITE); // C = beta C
-      yield* gemm(k, text, nw, nw, nw, a, b, c, { base: buf.start, pageSize: ps });
+      yield* gemm(k, codePage, nw, nw, nw, a, b, c, { base: buf.start, pageSize: ps });
     }
     call(k, sp, FN.timer);
     k.mark(TIMED_END);

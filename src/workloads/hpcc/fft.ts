@@ -118,8 +118,8 @@ export function fftWorkload(o: WorkloadOptions): Workload {
   const R = Object.fromEntries(names.map((name, i) => [name, sp.arrays[i].start])) as Record<(typeof names)[number], number>;
   const nw = Math.max(2, 2 ** Math.floor(Math.log2(Math.max(2, Math.min(1, o.workingSet) * n))));
   const transforms = o.iterations ?? 1;
-  const text = sp.text.start;
-  const code = { copy: text + FN.kernel, pass: text + FN.kernel2, twiddle: text + FN.kernel3, trans: text + FN.kernel4, sweep: text + FN.kernel5 };
+  const { codePage } = sp;
+  const code = { copy: codePage(FN.kernel), pass: codePage(FN.kernel2), twiddle: codePage(FN.kernel3), trans: codePage(FN.kernel4), sweep: codePage(FN.kernel5) };
 
   /** page of complex point e of the array at dense page `base` */
   const header = MALLOC_HEADER;
@@ -128,7 +128,8 @@ export function fftWorkload(o: WorkloadOptions): Workload {
   /** one sweep over points [0, count) of the given arrays, side by side, a page at a time */
   function* sweep(k: KernelStream, fn: number, arrays: Array<[number, number]>, count: number, perPoint: number) {
     const last = pg(0, count - 1);
-    const gap = tileGap(perPoint * (ps / 16), arrays.length + 1);
+    // the points a page holds on average (a page larger than the array holds all of them)
+    const gap = tileGap((perPoint * count) / (last + 1), arrays.length + 1);
     yield* k.sweep(fn, arrays.map(([b]) => b), arrays.map(([, f]) => f), 0, last + 1, gap);
   }
 

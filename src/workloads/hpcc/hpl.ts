@@ -99,11 +99,11 @@ export function hplWorkload(o: WorkloadOptions): Workload {
   const buf = { base: rbuf.start, pageSize: ps };
   const nw = share(N, Math.sqrt(o.workingSet));
   const runs = o.iterations ?? 1;
-  const text = sp.text.start;
-  const genCode = text + FN.kernel2;
-  const leafCode = text + FN.kernel;
-  const swapCode = text + FN.kernel3;
-  const trsvCode = text + FN.kernel4;
+  const { codePage } = sp;
+  const genCode = codePage(FN.kernel2);
+  const leafCode = codePage(FN.kernel);
+  const swapCode = codePage(FN.kernel3);
+  const trsvCode = codePage(FN.kernel4);
 
   /** HPL_pdpanrlT on columns [c0, c0 + n) of the panel (first column j0, width jb):
    * rows [c0, nw) of each column (the panel's row offset is its column offset); the
@@ -148,7 +148,7 @@ export function hplWorkload(o: WorkloadOptions): Workload {
       const top = j0 + c0 + jj; // first row and column of this part
       if (jj > 0) {
         // A(top.., part) -= A(top.., left part) L1(part, left part)^T
-        yield* gemm(k, text, nw - top, w, jj, A.at(top, j0 + c0), L1.at(c0 + jj, c0), A.at(top, top), buf, true);
+        yield* gemm(k, codePage, nw - top, w, jj, A.at(top, j0 + c0), L1.at(c0 + jj, c0), A.at(top, top), buf, true);
       }
       yield* rpancr(k, rng, ipiv, j0, jb, c0 + jj, w);
     }
@@ -168,9 +168,9 @@ export function hplWorkload(o: WorkloadOptions): Workload {
         yield* rpancr(k, rng, ipiv, j, jb, 0, jb);
         // the update of the trailing columns (b included)
         const n = nw + 1 - j - jb;
-        yield* laswp(k, text, A.at(j, j + jb), n, ipiv, jb);
-        yield* trsmLeft(k, text, L1, A.at(j, j + jb), jb, n);
-        yield* gemm(k, text, nw - j - jb, n, jb, A.at(j + jb, j), A.at(j, j + jb), A.at(j + jb, j + jb), buf);
+        yield* laswp(k, codePage, A.at(j, j + jb), n, ipiv, jb);
+        yield* trsmLeft(k, codePage, L1, A.at(j, j + jb), jb, n);
+        yield* gemm(k, codePage, nw - j - jb, n, jb, A.at(j + jb, j), A.at(j, j + jb), A.at(j + jb, j + jb), buf);
       }
       // back substitution: block columns from the last, the part above the diagonal
       for (let j = Math.floor((nw - 1) / nb) * nb; j >= 0; j -= nb) {

@@ -58,10 +58,10 @@ export function ptransWorkload(o: WorkloadOptions): Workload {
   const A = new Dense(mem.start, MALLOC_HEADER + 8 * n * n, n, ps);
   const nw = share(n, Math.sqrt(o.workingSet));
   const reps = o.iterations ?? PTRANS_REPS;
-  const text = sp.text.start;
-  const gen = text + FN.kernel2;
-  const cmp = text + FN.kernel3;
-  const trans = text + FN.kernel;
+  const { codePage } = sp;
+  const gen = codePage(FN.kernel2);
+  const cmp = codePage(FN.kernel3);
+  const trans = codePage(FN.kernel);
 
   /** pdtrans on one process: C(j, i) += A(i, j), column j of A at a time */
   function* transpose(k: KernelStream) {
@@ -117,7 +117,7 @@ export function ptransWorkload(o: WorkloadOptions): Workload {
   return kernelWorkload("ptrans", o, sp, function* body(k) {
     startup(k, sp);
     call(k, sp, FN.init);
-    yield* k.sweep(text + FN.init, [mem.start], [WRITE], 0, mem.pages, tileGap(ps / 8, 2));
+    yield* k.sweep(codePage(FN.init), [mem.start], [WRITE], 0, mem.pages, tileGap(doubles / mem.pages, 2));
     for (let rep = 0; rep < reps; rep++) {
       call(k, sp, FN.kernel2);
       yield* columnSweep(k, gen, A, 0, nw, 0, nw, 1, WRITE);

@@ -36,7 +36,7 @@
 //   (known-answer tests against a transcription of HPCC's generator).
 import type { Workload, WorkloadOptions } from "../types.js";
 import {
-  CODE as CODE_FLAG, FN, MALLOC_HEADER as MALLOC_HEADER_FLAG, READ as READ_FLAG, TIMED_END, TIMED_START, WRITE as WRITE_FLAG, call, initArray, kernelWorkload, localVectorSize, mallocPages, processSpace, startup,
+  CODE as CODE_FLAG, FN, MALLOC_HEADER as MALLOC_HEADER_FLAG, READ as READ_FLAG, TIMED_END, TIMED_START, WRITE as WRITE_FLAG, call, initArray, kernelWorkload, localVectorSize, mallocPages, processSpace, startup, tileGap,
 } from "./common.js";
 
 // flags as module locals: hot loops read them on every record (an imported binding
@@ -89,13 +89,15 @@ export function randomAccessWorkload(o: WorkloadOptions): Workload {
   const tablePages = mallocPages(8 * words, o.pageSize);
   const sp = processSpace(o.pageSize, [{ name: "table", pages: tablePages }]);
   const table = sp.arrays[0];
+  // words a page holds on average (a page larger than the table holds all of it)
+  const wordsPerPage = words / tablePages;
   const nupdate = 4 * words;
   const rounds = (nupdate / STREAMS) * (o.iterations ?? 1);
   const w = Math.min(1, o.workingSet);
   const hiMask = logWords > 32 ? 2 ** (logWords - 32) - 1 : 0;
   const loMask = logWords >= 32 ? -1 : words - 1;
-  const code = sp.text.start + FN.kernel;
-  const verifyCode = sp.text.start + FN.kernel2;
+  const code = sp.codePage(FN.kernel);
+  const verifyCode = sp.codePage(FN.kernel2);
   const seedOffset = BigInt(Math.max(0, o.seed - 1)) * BigInt(nupdate);
   const ps = o.pageSize;
   const base = table.start;
@@ -103,7 +105,7 @@ export function randomAccessWorkload(o: WorkloadOptions): Workload {
   return kernelWorkload("randomaccess", o, sp, function* body(k) {
     startup(k, sp);
     call(k, sp, FN.init);
-    yield* initArray(k, sp, table, 2 * (ps / 8)); // Table[i] = i
+    yield* initArray(k, sp, table, 2 * wordsPerPage); // Table[i] = i
     k.mark(TIMED_START);
     call(k, sp, FN.kernel);
     // ran[j] = HPCC_starts(NUPDATE / 128 * j), from the seed's offset
@@ -171,7 +173,7 @@ export function randomAccessWorkload(o: WorkloadOptions): Workload {
       verify(Math.min(1024, rounds * STREAMS - done));
       if (k.full) yield;
     }
-    yield* k.sweep(sp.text.start + FN.kernel3, [table.start], [READ], 0, table.pages, ps / 8 / 2);
+    yield* k.sweep(sp.codePage(FN.kernel3), [table.start], [READ], 0, table.pages, tileGap(wordsPerPage, 2));
     call(k, sp, FN.timer);
   });
 }

@@ -39,12 +39,14 @@ export function streamWorkload(o: WorkloadOptions): Workload {
   const sp = processSpace(o.pageSize, ["a", "b", "c"].map((name) => ({ name, pages })));
   const [a, b, c] = sp.arrays.map((r) => r.start);
   const active = share(pages, o.workingSet);
-  const text = sp.text.start;
+  const { codePage } = sp;
   const ntimes = o.iterations ?? STREAM_NTIMES;
-  const perPage = o.pageSize / 8;
+  // elements a page holds on average: a page larger than an array holds all of it, not
+  // a page's worth
+  const perPage = elems / pages;
   /** a sweep of `arrays` (base, flags) with `words` words moved per element */
   const sweep = (k: KernelStream, fn: number, arrays: Array<[number, number]>, count: number) =>
-    k.sweep(text + fn, arrays.map(([base]) => base), arrays.map(([, f]) => f), 0, count, tileGap(arrays.length * perPage, arrays.length + 1));
+    k.sweep(codePage(fn), arrays.map(([base]) => base), arrays.map(([, f]) => f), 0, count, tileGap(arrays.length * perPage, arrays.length + 1));
   const ops: Array<[number, Array<[number, number]>]> = [
     [FN.kernel, [[a, READ], [c, WRITE]]], // Copy
     [FN.kernel2, [[c, READ], [b, WRITE]]], // Scale
