@@ -37,7 +37,7 @@ export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: bo
     .option("--page-size <size>", "page size (e.g. 4KiB, 2MiB)", parsePageSize, 4096)
     .addOption(new Option("--cpu <model>", "CPU of the HPCC kernels' calibrated time per access: host (this machine) or 2008 (a 2008 cluster core); not for traces").choices(["host", "2008"]).default("2008"))
     .option("--cpu-ns <time>", "work per memory access, ns, overriding --cpu (e.g. 1, 0.5ns, 2ns; traces default to 1)", parseCpuTime)
-    .option("--eager-pages <n>", "pages lightweight migration sends with the context", parseNumber, 3)
+    .option("--eager-pages <n>", "pages lightweight migration sends with the context, the most recently used (0 to 8)", parseNumber, 3)
     .option("--working-set <f>", "fraction of a generated workload's data touched after migration (e.g. 0.25 or 25%)", parseFraction, 1)
     .option("--iterations <n>", "passes over the data, for generated workloads that repeat", parseNumber)
     .option("--scan-interval <time>", "interval of the accessed-bit scans before migration, all a policy knows of that time: auto (each window 1us per page touched so far: the scanner takes ~1% of a CPU) or a fixed time", DEFAULT_SCAN_INTERVAL)

@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
+import { MRU_CAP } from "../core/abi.js";
 import { createCore, type CoreKind } from "../core/index.js";
 import { mechanismParams, mechanisms, pushFor } from "../migration/registry.js";
 import { startFlow, type FlowReport } from "../network/flows.js";
@@ -55,7 +56,7 @@ const processSchema = z
     workingSet: z.number().gt(0).max(1).optional(),
     cpu: z.enum(["host", "2008"]).optional(),
     cpuNsPerAccess: z.number().positive().optional(),
-    eagerPages: z.number().int().min(0).max(64).optional(),
+    eagerPages: z.number().int().min(0).max(MRU_CAP).optional(),
     historyLength: z.number().int().min(1).max(256).optional(),
     policyParams: z.record(z.string(), z.number()).optional(),
     pushOrder: z.string().optional(),

@@ -8,6 +8,7 @@ import { policies, policyParamVector, pushInfo } from "../policies/registry.js";
 import { checkPolicyModule, isPolicyPath, type PolicyModule } from "../policies/module.js";
 import { parseDuration, parseRate, parseSize } from "../util/units.js";
 import type { CoreKind } from "../core/types.js";
+import { MRU_CAP } from "../core/abi.js";
 import { LINK_DISCIPLINES, type LinkDiscipline } from "../network/network.js";
 import { CPU_MODELS, TRACE_CPU_NS, kernelCpuNs, type CpuModel } from "../workloads/hpcc/cpu.js";
 import { workloads } from "../workloads/registry.js";
@@ -80,7 +81,8 @@ export const runOptionsSchema = z
     cpu: z.enum(CPU_MODELS as [CpuModel, ...CpuModel[]]).default("2008"),
     /** time per access; overrides `cpu` (default: the kernel's calibration, else TRACE_CPU_NS) */
     cpuNsPerAccess: z.number().positive().optional(),
-    eagerPages: z.number().int().min(0).max(64).default(3),
+    /** at most the pages the cores keep in their most-recently-used list */
+    eagerPages: z.number().int().min(0).max(MRU_CAP).default(3),
     workingSet: z.number().gt(0).max(1).default(1),
     iterations: z.number().int().positive().optional(),
     historyLength: z.number().int().min(1).max(256).default(32),

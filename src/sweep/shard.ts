@@ -15,9 +15,10 @@ export function parseShard(spec: string, env: NodeJS.ProcessEnv = process.env): 
   return checkShard(Number(m[1]), Number(m[2]), "option --shard");
 }
 
-function checkShard(index: number, count: number, what: string): Shard {
+/** The shard i of n, refused unless n >= 1 and i is one of 0..n-1 (whole numbers). */
+export function checkShard(index: number, count: number, what: string): Shard {
   if (!(count >= 1) || !Number.isSafeInteger(count)) throw new Error(`${what}: the shard count must be at least 1, got ${count}`);
-  if (!(index >= 0 && index < count)) throw new Error(`${what}: the shard index must be in 0..${count - 1}, got ${index}`);
+  if (!(index >= 0 && index < count) || !Number.isSafeInteger(index)) throw new Error(`${what}: the shard index must be in 0..${count - 1}, got ${index}`);
   return { index, count };
 }
 

@@ -18,7 +18,7 @@ import { runPool, type PoolResult, type PoolRun, type PoolTask } from "./pool.js
 import { resolveOptions } from "../sim/options.js";
 import { workloadKey } from "../sim/simulate.js";
 import { cutTornTail, readResults, ResultAppender, rewriteResults, type RunRecord } from "./results.js";
-import { describeShard, inShard, type Shard } from "./shard.js";
+import { checkShard, describeShard, inShard, type Shard } from "./shard.js";
 import { provenance } from "../util/provenance.js";
 
 export interface SweepOptions {
@@ -141,6 +141,7 @@ function removeStaleTemporaries(out: string): void {
 export async function sweep(o: SweepOptions): Promise<SweepSummary> {
   const workers = o.workers ?? availableParallelism();
   if (!Number.isSafeInteger(workers) || workers < 1) throw new Error(`option workers: must be a whole number of at least 1, got ${workers}`);
+  if (o.shard) checkShard(o.shard.index, o.shard.count, "option shard");
   const plan = await checkedPlan(o.config);
   const runs = shardRuns(plan, o.shard);
   const byKey = new Map(runs.map((r) => [r.key, r]));

@@ -10,6 +10,8 @@ const RATE: Record<string, number> = { bps: 1, kbps: 1e3, mbps: 1e6, gbps: 1e9, 
 function parseWithUnit(what: string, input: string | number, units: Record<string, number>, bare: number): number {
   if (typeof input === "number") {
     if (!Number.isFinite(input)) throw new Error(`${what}: ${input} is not a finite number`);
+    // as a string it cannot be: the format has no sign
+    if (input < 0) throw new Error(`${what}: must not be negative, got ${input}`);
     return input;
   }
   const m = /^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*([a-zµ]*)\s*$/i.exec(input);

@@ -75,6 +75,13 @@ const cases: Case[] = [
     args: ["run", "--mechanism", "pre-copy", "--mech-param", "stopOnGrowth=2"],
     message: "ampom: mechanism pre-copy parameter stopOnGrowth: must be a whole number from 0 to 1, got 2",
   },
+  { name: "more eager pages than the cores keep", args: ["run", "--eager-pages", "64"], message: "ampom: option eagerPages (--eager-pages): Too big: expected number to be <=8 (got 64)" },
+  {
+    name: "a negative duration in a sweep config",
+    args: ["sweep", "neg.json", "--out", "runs.jsonl"],
+    files: { "neg.json": cfg({ base: { workload: "sequential", memory: "1MiB", firstUse: -1000000 } }) },
+    message: "ampom: neg.json: base.firstUse: must not be negative, got -1000000",
+  },
   { name: "page size not a power of two", args: ["run", "--page-size", "3000"], message: /^ampom: option '--page-size <size>' argument '3000' is invalid\. expected a power of two/m, code: 2 },
   { name: "trace info of a folder", args: ["trace", "info", "adir"], setup: (dir) => mkdirSync(join(dir, "adir")), message: "ampom: adir: is a directory, not a trace file" },
   {

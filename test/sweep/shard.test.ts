@@ -1,7 +1,11 @@
 // Shards: --shard i/n, and --shard slurm from a job array's environment (contiguous,
 // counted from 1, stepped; lists that are not one range refused).
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { inShard, parseShard } from "../../src/sweep/shard.js";
+import { sweep } from "../../src/sweep/index.js";
 
 const slurm = (id: number, min: number, max: number, step: number | undefined, count: number) =>
   parseShard("slurm", {
@@ -26,6 +30,20 @@ describe("shards", () => {
     expect(() => parseShard("5/5", {})).toThrow("option --shard: the shard index must be in 0..4, got 5");
     expect(() => parseShard("0/0", {})).toThrow("option --shard: the shard count must be at least 1, got 0");
     expect(() => parseShard("1of3", {})).toThrow('option --shard: expected i/n (e.g. 0/4) or "slurm", got "1of3"');
+  });
+
+  it("the library's sweep() refuses an impossible shard before it writes anything", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ampom-shard-"));
+    const out = join(dir, "runs.jsonl");
+    const config = { base: { workload: "sequential", memory: "1MiB", baselines: false } };
+    for (const [shard, message] of [
+      [{ index: 3, count: 2 }, "option shard: the shard index must be in 0..1, got 3"],
+      [{ index: 0, count: 0 }, "option shard: the shard count must be at least 1, got 0"],
+      [{ index: 0.5, count: 2 }, "option shard: the shard index must be in 0..1, got 0.5"],
+    ] as const) {
+      await expect(sweep({ config, out, shard, workers: 1 })).rejects.toThrow(message);
+    }
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it("numbers Slurm array tasks 0..n-1 whatever the range's start and step", () => {
