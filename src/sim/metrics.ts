@@ -68,6 +68,13 @@ export interface RunLabels {
 }
 
 export function readMetrics(proc: ProcessRun, labels: RunLabels): Metrics {
+  // times are float64 nanoseconds: past 2^53 (about 104 days) they are no longer exact
+  if (!(proc.finishedAt <= Number.MAX_SAFE_INTEGER)) {
+    throw new Error(
+      `workload ${labels.workload} ran ${(proc.finishedAt / 864e11).toFixed(0)} days of simulated time, past 2^53 ns (about 104 days), ` +
+        `beyond which the simulator's times are not exact: check the link (--bandwidth, --latency, --background) and the time per access`,
+    );
+  }
   const c = proc.views.counters;
   const prefetched = c[C_PREFETCHED];
   const useful = c[C_USEFUL_PREFETCHES];

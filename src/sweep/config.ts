@@ -106,6 +106,7 @@ export function planSweep(value: unknown, label = "sweep config"): SweepPlan {
   const { base, grid } = parsed.data as { base: Record<string, unknown>; grid: Grid };
   checkNames(label, "base", Object.keys(base));
   checkNames(label, "grid", Object.keys(grid));
+  checkPolicyNames(label, base, grid);
   const size = gridSize(grid);
   if (size > MAX_RUNS) {
     throw new SweepConfigError(label, "grid", `${size} combinations; one sweep takes at most ${MAX_RUNS} (split it into several configs)`);
@@ -132,6 +133,16 @@ export function planSweep(value: unknown, label = "sweep config"): SweepPlan {
     runs.push({ index, key, options, scenario });
   }
   return { label, runs, base, grid };
+}
+
+/** A config's policies are strings: its runs go to worker threads, which a module object
+ * (functions) cannot reach, and its records must say what ran. */
+function checkPolicyNames(label: string, base: Record<string, unknown>, grid: Grid): void {
+  const why = "must be a built-in policy's name or a policy module file's path (a module object cannot go to a sweep's worker threads)";
+  if (base.policy !== undefined && typeof base.policy !== "string") throw new SweepConfigError(label, "base.policy", why);
+  grid.policy?.forEach((v, i) => {
+    if (typeof v !== "string") throw new SweepConfigError(label, `grid.policy[${i}]`, why);
+  });
 }
 
 type Loaded = { module: PolicyModule } | { error: unknown };

@@ -75,6 +75,11 @@ const cases: Case[] = [
     args: ["run", "--mechanism", "pre-copy", "--mech-param", "stopOnGrowth=2"],
     message: "ampom: mechanism pre-copy parameter stopOnGrowth: must be a whole number from 0 to 1, got 2",
   },
+  {
+    name: "a link so slow the run outlasts exact times",
+    args: ["run", "--workload", "stream", "--memory", "2MiB", "--bandwidth", "0.001"],
+    message: /^ampom: workload stream ran \d+ days of simulated time, past 2\^53 ns \(about 104 days\), beyond which the simulator's times are not exact/m,
+  },
   { name: "more eager pages than the cores keep", args: ["run", "--eager-pages", "64"], message: "ampom: option eagerPages (--eager-pages): Too big: expected number to be <=8 (got 64)" },
   {
     name: "a negative duration in a sweep config",

@@ -77,6 +77,13 @@ describe("planSweep()", () => {
     const p = planSweep({ base: { policy: "leap", seed: 3 }, grid: { policy: ["none", "ampom"] } });
     expect(p.runs.map((r) => [r.options.policy, r.options.seed])).toEqual([["none", 3], ["ampom", 3]]);
   });
+
+  it("refuses a policy module object, which worker threads cannot receive, naming where it is", () => {
+    const module = { name: "mine", reset() {}, onFault() {}, onUse() {}, onArrival() {}, onServed() {} };
+    const why = "must be a built-in policy's name or a policy module file's path (a module object cannot go to a sweep's worker threads)";
+    expect(() => planSweep({ base: { policy: module } })).toThrow(`sweep config: base.policy: ${why}`);
+    expect(() => planSweep({ grid: { policy: ["none", module] } })).toThrow(`sweep config: grid.policy[1]: ${why}`);
+  });
 });
 
 describe("a sweep of a policy module", () => {
