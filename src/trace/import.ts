@@ -20,9 +20,9 @@ import { Readable } from "node:stream";
 import { createReadStream } from "node:fs";
 import { REC_CODE, REGION_CAP } from "../core/abi.js";
 import type { Region, RegionKind } from "../workloads/types.js";
-import { AMT_VERSION, AmtWriter, DEFAULT_BLOCK_RECORDS, openAmt, type AmtHeaderInput, type AmtVersion } from "./amt.js";
+import { AMT_MAGIC, AMT_VERSION, AmtWriter, DEFAULT_BLOCK_RECORDS, openAmt, type AmtHeaderInput, type AmtVersion } from "./amt.js";
 import { MAX_BLOCK_RECORDS_V2 } from "./amt-codec.js";
-import { sniffTrace } from "./open.js";
+import { amtPageSize, gunzipAmt, sniffTrace } from "./open.js";
 import { TraceTextParser, type PageSink, type TextFormat } from "./text.js";
 import { checkOutputPath, writeAtomicWith } from "../util/atomic-file.js";
 
@@ -270,8 +270,8 @@ function writeAmt(sp: Spooler, output: string, pageSize: number, version: AmtVer
 
 /** Re-encodes an amt file (v1 or v2) as `version`, every checksum of the input checked;
  * the header's figures and regions carry over. */
-export function reencodeAmt(input: string, output: string, version: AmtVersion = AMT_VERSION): ImportResult {
-  const src = openAmt(input);
+export function reencodeAmt(input: string, output: string, version: AmtVersion = AMT_VERSION, fd?: number): ImportResult {
+  const src = openAmt(input, fd);
   const h = src.header;
   const B = Math.min(h.blockRecords, version === 2 ? MAX_BLOCK_RECORDS_V2 : h.blockRecords);
   writeAtomically(output, { ...h, blockRecords: B }, version, (w) => {
@@ -286,6 +286,31 @@ export function reencodeAmt(input: string, output: string, version: AmtVersion =
     }
   });
   return { output, format: "amt", records: h.records, pages: h.pages, accesses: h.accesses, regions: h.regions, pageCount: h.pageCount };
+}
+
+/** An amt file (plain or gzip'd) re-encoded whole: the cut and the page size of a text
+ * import do not apply to it, and are refused rather than ignored. */
+async function reencodeAmtFile(input: string, output: string, gzipped: boolean, o: ImportOptions): Promise<ImportResult> {
+  const cut = [(o.skipRecords ?? 0) > 0 && "skipRecords (--skip)", o.maxRecords !== undefined && "maxRecords (--max-records)"].filter((c) => c);
+  if (cut.length) throw new Error(`${input}: an amt trace is re-encoded whole: ${cut.join(" and ")} apply to text traces`);
+  const pageSize = amtPageSize(input);
+  if (o.pageSize !== undefined && o.pageSize !== pageSize) {
+    throw new Error(`${input}: the amt trace has ${pageSize}-byte pages, its own: pageSize (--page-size) ${o.pageSize} applies to text traces`);
+  }
+  if (!gzipped) return reencodeAmt(input, output, o.version);
+  const dir = mkdtempSync(join(tmpdir(), "ampom-import-"));
+  try {
+    const plain = join(dir, "trace.amt");
+    await gunzipAmt(input, plain);
+    const fd = openSync(plain, "r");
+    try {
+      return reencodeAmt(input, output, o.version, fd);
+    } finally {
+      closeSync(fd);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function readFull(fd: number, into: Uint8Array, position: number): void {
@@ -374,7 +399,10 @@ function finishImport(run: ImportRun, output: string): ImportResult {
  * an amt file is re-encoded (to v2 unless told). */
 export async function importTrace(input: string, output: string, o: ImportOptions = {}): Promise<ImportResult> {
   checkOutputPath(output); // before reading the input, not at the end
-  if (input !== "-" && isFile(input) && sniffTrace(input) === "amt") return reencodeAmt(input, output, o.version);
+  if (input !== "-" && isFile(input)) {
+    const kind = sniffTrace(input);
+    if (kind === "amt" || kind === "amt-gzip") return reencodeAmtFile(input, output, kind === "amt-gzip", o);
+  }
   const run = beginImport(input, o);
   const parser = run.parser;
   try {
@@ -407,6 +435,9 @@ export async function importTrace(input: string, output: string, o: ImportOption
     stream = isGzip(first) ? rest.pipe(createGunzip()) : rest;
     try {
       for await (const chunk of stream) {
+        if (bytes === 0 && chunk.toString("latin1", 0, AMT_MAGIC.length) === AMT_MAGIC) {
+          throw new Error(`${parser.file}:1: an amt trace, not text: give import its file to re-encode it (standard input takes text traces)`);
+        }
         bytes += chunk.length;
         parser.feed(chunk);
         o.onProgress?.(bytes, parser.line);

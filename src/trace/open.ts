@@ -82,6 +82,15 @@ export function openAmtWorkload(path: string, pageSize: number): Workload {
   return w;
 }
 
+/** Unpacks the gzip'd amt trace `path` into the file `to`. */
+export async function gunzipAmt(path: string, to: string): Promise<void> {
+  try {
+    await pipeline(createReadStream(path), createGunzip(), createWriteStream(to));
+  } catch (err) {
+    throw new Error(`${path}: cannot unpack the gzip'd amt trace: ${(err as Error).message}`);
+  }
+}
+
 /** Any trace file as a workload: amt in place, gzip'd amt unpacked, text (plain or
  * gzip) imported first. */
 export async function openTraceWorkload(path: string, pageSize: number): Promise<Workload> {
@@ -95,11 +104,7 @@ export async function openTraceWorkload(path: string, pageSize: number): Promise
   try {
     const amt = join(dir, "trace.amt");
     if (kind === "amt-gzip") {
-      try {
-        await pipeline(createReadStream(path), createGunzip(), createWriteStream(amt));
-      } catch (err) {
-        throw new Error(`${path}: cannot unpack the gzip'd amt trace: ${(err as Error).message}`);
-      }
+      await gunzipAmt(path, amt);
       w = openAmt(path, openSync(amt, "r"));
       checkPageSize(path, w, pageSize);
     } else {

@@ -1,6 +1,6 @@
 // A gzip'd amt file (how the trace corpus is stored) reads as the amt it holds: the
 // same records, regions and page size, through --workload and `trace info`.
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
@@ -28,6 +28,27 @@ describe("gzip'd amt", () => {
     const info = await ampom("trace", "info", "--json", gz);
     expect(info.code).toBe(0);
     expect(JSON.parse(info.stdout)).toMatchObject({ format: "amt (gzip)", records: plain.records, pages: plain.header.pages });
+  });
+
+  it("trace import re-encodes it as the amt it holds, and refuses a cut or another page size rather than ignore them", async () => {
+    const dir = tempDir();
+    const gz = join(dir, "sort.amt.gz");
+    writeFileSync(gz, gzipSync(readFileSync(fixture)));
+    const out = join(dir, "sort.amt");
+    const r = await ampom("trace", "import", gz, "-o", out, "-q");
+    expect(r.code).toBe(0);
+    const plain = openAmt(fixture);
+    const again = openAmt(out);
+    expect(again.regions).toEqual(plain.regions);
+    expect(fingerprint(readAll(again))).toBe(fingerprint(readAll(plain)));
+    for (const input of [gz, fixture]) {
+      const cut = await ampom("trace", "import", input, "-o", join(dir, "cut.amt"), "--skip", "100", "--max-records", "10");
+      expect(cut.code).toBe(1);
+      expect(cut.stderr.trim()).toBe(`ampom: ${input}: an amt trace is re-encoded whole: skipRecords (--skip) and maxRecords (--max-records) apply to text traces`);
+      const ps = await ampom("trace", "import", input, "-o", join(dir, "ps.amt"), "--page-size", "8KiB");
+      expect(ps.stderr.trim()).toBe(`ampom: ${input}: the amt trace has 4096-byte pages, its own: pageSize (--page-size) 8192 applies to text traces`);
+    }
+    expect(readdirSync(dir).sort()).toEqual(["sort.amt", "sort.amt.gz"]);
   });
 
   it("a cut-off gzip'd amt fails with a message naming the file", async () => {

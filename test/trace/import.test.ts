@@ -183,6 +183,12 @@ describe("inputs", () => {
       expect(r.status).toBe(0);
       expect(readFileSync(out)).toEqual(readFileSync(join(dir, "ref.amt")));
     }
+    // an amt trace on standard input is named as such, not parsed as text
+    for (const input of [readFileSync(join(dir, "ref.amt")), gzipSync(readFileSync(join(dir, "ref.amt")))]) {
+      const r = spawnSync("npx", ["tsx", "src/cli/main.ts", "trace", "import", "-", "-o", join(dir, "amt-in.amt")], { input, encoding: "utf8" });
+      expect(r.status).toBe(1);
+      expect(r.stderr.replace(/npm warn.*\n/g, "").trim()).toBe("ampom: <stdin>:1: an amt trace, not text: give import its file to re-encode it (standard input takes text traces)");
+    }
   });
 
   it("opens text and gzip traces as workloads (imported to a temporary amt), equal to the amt", async () => {

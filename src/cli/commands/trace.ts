@@ -17,22 +17,23 @@ export function registerTrace(program: Command): void {
   const trace = program.command("trace").description("import and inspect trace files (lackey, page-level text, amt)");
   trace
     .command("import")
-    .description("import a lackey or page-level text trace (plain or gzip, a file or - for standard input) into amt, or re-encode an amt file (v1 to v2)")
+    .description("import a lackey or page-level text trace (plain or gzip, a file or - for standard input) into amt, or re-encode an amt file (plain or gzip'd) whole, e.g. v1 to v2")
     .argument("<file>", "trace file, or - for standard input")
     .requiredOption("-o, --out <file>", "amt file to write (written atomically)")
-    .option("--page-size <size>", "page size (e.g. 4096, 4KiB)", parsePageSize, 4096)
+    .option("--page-size <size>", "page size of a text trace (e.g. 4096, 4KiB); an amt keeps its own", parsePageSize, 4096)
     .option("--amt-version <n>", "amt version to write: 2 (compact, decoded inside the core) or 1 (9 bytes a record)", parseAmtVersion, 2)
-    .option("--skip <n>", "records to drop from the start", parseCount, 0)
-    .option("--max-records <n>", "keep at most this many records (the rest is not read)", parseCount)
+    .option("--skip <n>", "records of a text trace to drop from the start", parseCount, 0)
+    .option("--max-records <n>", "keep at most this many records of a text trace (the rest is not read)", parseCount)
     .option("-q, --quiet", "no progress and no summary on standard error")
     .option("--json", "print the summary as one JSON object on standard output")
-    .action(async (file: string, o) => {
+    .action(async (file: string, o, cmd: Command) => {
       const total = file === "-" ? 0 : statSync(file, { throwIfNoEntry: false })?.size ?? 0;
       const bar = progressBar("import", { quiet: o.quiet });
       let last = 0;
       try {
         const r = await importTrace(file, o.out, {
-          pageSize: o.pageSize,
+          // given, not defaulted: an amt input keeps its own and refuses another
+          pageSize: cmd.getOptionValueSource("pageSize") === "default" ? undefined : o.pageSize,
           version: o.amtVersion,
           onProgress: (bytes, lines) => {
             if (bytes - last < 1 << 24) return;
