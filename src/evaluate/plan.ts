@@ -106,11 +106,19 @@ export function corpusWorkloads(manifest: string, only?: string[]): EvalWorkload
     throw new Error(`${manifest}: not a corpus manifest (${detail})`);
   }
   const names = parsed.programs.map((p) => p.name);
+  // a name is a program's row in every table: two programs under one would be merged
+  names.forEach((n, i) => {
+    const first = names.indexOf(n);
+    if (first < i) throw new Error(`${manifest}: programs[${i}].name: "${n}" is also the name of programs[${first}]`);
+  });
   for (const n of only ?? []) if (!names.includes(n)) throw new Error(`corpus has no trace "${n}" (it has: ${names.join(", ")})`);
   const base = dirname(resolve(manifest));
-  return parsed.programs
-    .filter((p) => !only || only.includes(p.name))
-    .map((p) => ({ name: p.name, workload: shortPath(isAbsolute(p.file) ? p.file : join(base, p.file)), kind: p.kind, group: p.half }));
+  return parsed.programs.flatMap((p, i) => {
+    if (only && !only.includes(p.name)) return [];
+    const workload = shortPath(isAbsolute(p.file) ? p.file : join(base, p.file));
+    if (!existsSync(workload)) throw new Error(`${manifest}: programs[${i}].file: ${workload}: no such file (program ${p.name})`);
+    return [{ name: p.name, workload, kind: p.kind, group: p.half }];
+  });
 }
 
 export function kernelWorkloads(names: string[], memory: string): EvalWorkload[] {

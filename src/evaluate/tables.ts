@@ -66,9 +66,11 @@ export function configTable(ws: WorkloadSummary[], e: Evaluation): string {
 export function evaluationText(e: Evaluation): string {
   const out: string[] = [];
   const { conditions, points } = e.plan;
+  const memory = [...new Set(e.plan.workloads.flatMap((w) => (w.memory ? [w.memory] : [])))];
   out.push(
-    `Every configuration on every workload under ${conditions.map((c) => c.id).join(", ")} at migration points ${points.join(", ")}, ${e.plan.link ?? "fifo"} link ` +
-      `(${plural(conditions.length * points.length, "scenario")} per workload, ${plural(e.runs.length, "run")}).`,
+    `${plural(e.plan.configs.length, "configuration")} on ${plural(e.plan.workloads.length, "workload")}` +
+      `${memory.length ? ` (the kernels at ${memory.join(", ")})` : ""} under ${conditions.map((c) => c.id).join(", ")} at migration points ${points.join(", ")}, ` +
+      `${e.plan.link ?? "fifo"} link (${plural(conditions.length * points.length, "scenario")} per workload, ${plural(e.runs.length, "run")}).`,
   );
   for (const g of GROUPS) {
     const ws = e.workloads.filter((w) => w.group === g);

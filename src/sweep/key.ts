@@ -1,9 +1,11 @@
 // A run's identity: a hash of its fully resolved options, so that "64MiB" and 67108864
 // are the same run, and a finished run is recognised whatever file or shard it is in.
-// A policy module named by its path is part of the run through its file's contents.
+// A policy module or a trace named by its path is part of the run through its file's
+// contents.
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { policyModuleDigest, policyModuleFile } from "../policies/module.js";
-import type { Scenario } from "../sim/options.js";
+import { isGeneratedWorkload, type Scenario } from "../sim/options.js";
 
 /** JSON with object keys sorted at every level (undefined members dropped). */
 export function canonicalJson(value: unknown): string {
@@ -23,17 +25,25 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
+/** The trace file a scenario's workload names, or undefined for a built-in workload. */
+export function traceFile(s: { workload: string }): string | undefined {
+  return isGeneratedWorkload(s.workload) ? undefined : s.workload;
+}
+
 /** 16 hex digits of SHA-256 over the canonical resolved scenario (a preset's prose
- * description left out: rewording it changes no result) and, for a policy module file,
- * its contents' digest (an edited module is another run; a run without one keeps the
- * key it always had). `digests` caches the digests by path, for one plan's runs. */
+ * description left out: rewording it changes no result) and, for a policy module file
+ * and a trace file, their contents' digests (an edited module or a trace captured again
+ * is another run; a run without either keeps the key it always had). `digests` caches
+ * the digests by path, for one plan's runs. */
 export function runKey(scenario: Scenario, digests = new Map<string, string>()): string {
-  const file = policyModuleFile(scenario);
-  let policyModuleSha256: string | undefined;
-  if (file !== undefined) {
-    policyModuleSha256 = digests.get(file) ?? policyModuleDigest(file);
-    digests.set(file, policyModuleSha256);
-  }
-  const model = { ...scenario, network: { ...scenario.network, description: undefined }, policyModuleSha256 };
+  const digest = (file: string | undefined, of: (path: string) => string): string | undefined => {
+    if (file === undefined) return undefined;
+    const d = digests.get(file) ?? of(file);
+    digests.set(file, d);
+    return d;
+  };
+  const policyModuleSha256 = digest(policyModuleFile(scenario), policyModuleDigest);
+  const traceSha256 = digest(traceFile(scenario), (path) => createHash("sha256").update(readFileSync(path)).digest("hex"));
+  const model = { ...scenario, network: { ...scenario.network, description: undefined }, policyModuleSha256, traceSha256 };
   return createHash("sha256").update(canonicalJson(model)).digest("hex").slice(0, 16);
 }

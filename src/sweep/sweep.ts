@@ -12,7 +12,7 @@ import { readdirSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { checkPolicyModules, loadSweepConfig, planSweep, type SweepConfig, type SweepPlan, type SweepRun } from "./config.js";
-import { runKey } from "./key.js";
+import { runKey, traceFile } from "./key.js";
 import { policyModuleFile } from "../policies/module.js";
 import { runPool, type PoolResult, type PoolRun, type PoolTask } from "./pool.js";
 import { resolveOptions } from "../sim/options.js";
@@ -59,7 +59,7 @@ export interface SweepSummary {
   /** failed records that were kept because retryFailed was not set */
   failedKept: number;
   /** of the runs run now, those whose record was made with an earlier version of their
-   * policy module file (run again: the key covers the module's contents) */
+   * policy module or trace file (run again: the key covers the file's contents) */
   moduleEdited: number;
 }
 
@@ -109,7 +109,7 @@ export async function checkedPlan(config: string | SweepConfig): Promise<SweepPl
 }
 
 /** The run of this sweep that `record` is an earlier result of when they differ only in
- * the contents of their policy module file: its options give this run's key now. */
+ * the contents of their policy module or trace file: its options give this run's key now. */
 function editedModuleRun(record: RunRecord, byKey: Map<string, SweepRun>, digests: Map<string, string>): SweepRun | undefined {
   let run: SweepRun | undefined;
   try {
@@ -117,7 +117,7 @@ function editedModuleRun(record: RunRecord, byKey: Map<string, SweepRun>, digest
   } catch {
     return undefined;
   }
-  return run && policyModuleFile(run.scenario) !== undefined ? run : undefined;
+  return run && (policyModuleFile(run.scenario) !== undefined || traceFile(run.scenario) !== undefined) ? run : undefined;
 }
 
 export function shardRuns(plan: SweepPlan, shard: Shard | undefined): SweepRun[] {
@@ -150,12 +150,12 @@ export async function sweep(o: SweepOptions): Promise<SweepSummary> {
   const existing = readResults(o.out);
   const latest = new Map<string, RunRecord>();
   const edited = new Set<string>();
-  // the module files' digests, read once however many old records name them
+  // the module and trace files' digests, read once however many old records name them
   const digests = new Map<string, string>();
   for (const { record, file, line } of existing.records) {
     const run = byKey.get(record.key);
     if (!run) {
-      // a result of the module as it was: dropped when the file is rewritten
+      // a result of the module or trace as it was: dropped when the file is rewritten
       const current = editedModuleRun(record, byKey, digests);
       if (current) {
         edited.add(current.key);

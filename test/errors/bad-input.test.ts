@@ -305,6 +305,22 @@ const cases: Case[] = [
     message: "ampom: option configs (--policy): policy module ./nopolicy.ts: no such file",
   },
   {
+    name: "evaluate with a corpus manifest naming two programs alike (their rows would merge)",
+    args: ["evaluate", "--corpus", "m.json", "--kernels", "none", "-o", "OUT.json"],
+    files: {
+      "m.json": cfg({ programs: [{ name: "a", kind: "x", half: "test", file: "a.amt" }, { name: "a", kind: "x", half: "test", file: "b.amt" }] }),
+      "a.amt": "",
+      "b.amt": "",
+    },
+    message: 'ampom: m.json: programs[1].name: "a" is also the name of programs[0]',
+  },
+  {
+    name: "evaluate with a corpus manifest naming a missing trace",
+    args: ["evaluate", "--corpus", "m.json", "--kernels", "none", "-o", "OUT.json"],
+    files: { "m.json": cfg({ programs: [{ name: "a", kind: "x", half: "test", file: "nope.amt.gz" }] }) },
+    message: "ampom: m.json: programs[0].file: nope.amt.gz: no such file (program a)",
+  },
+  {
     name: "sweep-merge of a missing input",
     args: ["sweep-merge", "sweep.json", "--out", "merged.jsonl", "shard-0.jsonl"],
     files: { "sweep.json": cfg({}) },

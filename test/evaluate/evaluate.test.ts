@@ -89,6 +89,17 @@ describe("evaluate", () => {
     expect(r.stdout).toBe(evaluationText(e));
   });
 
+  it("counts a kernel, a migration point or a condition given twice once, and says what it ran", async () => {
+    const r = await ampom(
+      "evaluate", "--traces", "none", "--kernels", "beff,beff", "-m", "1MiB", "--conditions", "gige-2008,gige-2008@0%", "--migrate-at", "0.5,50%",
+      "--configs", "ampom", "--focus", "ampom", "-o", join(dir, "twice.json"), "-q",
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split("\n")[0]).toBe(
+      "3 configurations on 1 workload (the kernels at 1MiB) under gige-2008 at migration points 0.5, fifo link (1 scenario per workload, 3 runs).",
+    );
+  });
+
   it("refuses what it cannot run, naming it", async () => {
     expect(() => corpusWorkloads(manifest, ["gcc"])).toThrow('corpus has no trace "gcc" (it has: sort)');
     expect(() => corpusWorkloads(join(dir, "missing.json"))).toThrow(/missing\.json: no such corpus manifest/);

@@ -1,6 +1,6 @@
 // The library's sweep(), mergeSweep() and planSweep(): in-process use with a config
 // object, progress callbacks, shards, and the grid's order and keys.
-import { readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { mergeSweep, planSweep, runKey, simulate, sweep } from "../../src/index.js";
@@ -105,6 +105,29 @@ describe("a sweep of a policy module", () => {
     const direct = await simulate({ ...cfg.base, policy: mod });
     expect(after[1].metrics).toEqual(JSON.parse(JSON.stringify(direct)));
     expect(after[1].metrics.remoteFaults).toBeLessThan(before[1].metrics.remoteFaults);
+
+    expect(await sweep({ config: cfg, out, workers: 1 })).toMatchObject({ total: 2, skipped: 2, ran: 0 });
+  });
+});
+
+describe("a sweep of a trace file", () => {
+  it("runs again when the trace is captured again (same path, new contents), and skips it while it stays", async () => {
+    const dir = scratchDir("lib-trace");
+    const trace = join(dir, "t.amt.gz");
+    const out = join(dir, "r.jsonl");
+    const cfg = { base: { workload: trace, baselines: false }, grid: { policy: ["none", "ampom"] } };
+    copyFileSync("corpus/traces/grep.amt.gz", trace);
+    expect(await sweep({ config: cfg, out, workers: 1 })).toMatchObject({ total: 2, ran: 2, moduleEdited: 0 });
+    const before = readFileSync(out, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l));
+
+    copyFileSync("corpus/traces/zstd.amt.gz", trace);
+    expect(await sweep({ config: cfg, out, workers: 1 })).toMatchObject({ total: 2, skipped: 0, ran: 2, moduleEdited: 2 });
+    const after = readFileSync(out, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l));
+    expect(after).toHaveLength(2); // the old trace's results are gone
+    expect(after.map((r) => r.key)).not.toEqual(before.map((r) => r.key));
+    const direct = await simulate({ ...cfg.base, policy: "none" });
+    expect(after[0].metrics).toEqual(JSON.parse(JSON.stringify(direct)));
+    expect(after[0].metrics.records).not.toBe(before[0].metrics.records);
 
     expect(await sweep({ config: cfg, out, workers: 1 })).toMatchObject({ total: 2, skipped: 2, ran: 0 });
   });

@@ -3,7 +3,7 @@
 import { Command, Option } from "commander";
 import { availableParallelism } from "node:os";
 import {
-  allConfigs, corpusWorkloads, DEFAULT_CONDITIONS, defaultManifest, DEFAULT_POINTS, evaluate, evaluationText, HPCC_KERNELS, kernelWorkloads, OURS, parseCondition,
+  allConfigs, corpusWorkloads, DEFAULT_CONDITIONS, type EvalCondition, defaultManifest, DEFAULT_POINTS, evaluate, evaluationText, HPCC_KERNELS, kernelWorkloads, OURS, parseCondition,
 } from "../../evaluate/index.js";
 import { isPolicyPath } from "../../policies/module.js";
 import { checkOutputPath, writeFileAtomic } from "../../util/atomic-file.js";
@@ -12,7 +12,8 @@ import { resultProvenance } from "../../util/provenance.js";
 import { parseFraction } from "../run-options.js";
 import { parseWorkers } from "./sweep.js";
 
-const list = (value: string) => value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+/** A comma-separated list; a value given twice counts once (it would be the same runs). */
+const list = (value: string) => [...new Set(value.split(",").map((s) => s.trim()).filter((s) => s !== ""))];
 
 export function registerEvaluate(program: Command): void {
   program
@@ -22,7 +23,7 @@ export function registerEvaluate(program: Command): void {
     .option("--traces <names>", "only these corpus traces, comma-separated (default: all; none for no traces)", list)
     .option("--kernels <names>", `HPCC kernels, comma-separated (default: ${HPCC_KERNELS.join(",")}; none for no kernels)`, list)
     .option("-m, --memory <size>", "the kernels' memory", "64MiB")
-    .option("--migrate-at <list>", `migration points, comma-separated fractions (default: ${DEFAULT_POINTS.join(",")})`, (v: string) => list(v).map(parseFraction))
+    .option("--migrate-at <list>", `migration points, comma-separated fractions (default: ${DEFAULT_POINTS.join(",")})`, (v: string) => [...new Set(list(v).map(parseFraction))])
     .option("--conditions <list>", `network conditions, NETWORK or NETWORK@LOAD% (default: ${DEFAULT_CONDITIONS.join(",")})`, list)
     .addOption(new Option("--link <discipline>", "link discipline of every run: fifo, or priority (demand faults ahead of queued pages)").choices(["fifo", "priority"]))
     .option("--policy <path>", "also evaluate your own policy module (with lightweight); repeatable", (v: string, all: string[] = []) => [...all, v])
@@ -59,7 +60,8 @@ Examples:
       const plan = {
         workloads: [...traces, ...kernels],
         configs: chosen,
-        conditions: (o.conditions ?? DEFAULT_CONDITIONS).map(parseCondition),
+        // gige-2008 and gige-2008@0% are one condition
+        conditions: (o.conditions ?? DEFAULT_CONDITIONS).map(parseCondition).filter((c: EvalCondition, i: number, all: EvalCondition[]) => all.findIndex((d) => d.network === c.network && d.background === c.background) === i),
         points: o.migrateAt ?? DEFAULT_POINTS,
         link: o.link,
         focus,

@@ -76,7 +76,7 @@ Examples:
         const { failedKept: _k, moduleEdited: _e, ...counts } = summary;
         process.stdout.write(JSON.stringify({ config, ...counts, provenance: resultProvenance({ config, workers: o.workers, shard: o.shard, retryFailed: o.retryFailed === true }) }) + "\n");
       } else if (!o.quiet) {
-        const edited = summary.moduleEdited > 0 ? ` (${summary.moduleEdited} for an edited policy module)` : "";
+        const edited = summary.moduleEdited > 0 ? ` (${summary.moduleEdited} for an edited policy module or trace)` : "";
         process.stderr.write(
           `sweep: ${summary.total} runs (${summary.shard}): ${summary.ran} run now${edited}, ${summary.skipped} already done, ${summary.failed} failed -> ${summary.out}\n`,
         );
