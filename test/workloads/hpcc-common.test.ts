@@ -142,3 +142,28 @@ describe.each(KERNELS)("%s", (name) => {
     expect(b.pages / a.pages).toBeLessThan(0.55);
   });
 });
+
+describe.each(["sequential", "random"])("%s's working set", (name) => {
+  it("the first pass covers the whole array, the later ones only its first w; w = 1 is the whole array throughout", () => {
+    const array = (w: Workload) => w.regions.find((r) => r.name === "array")!;
+    const passes = (ws: number) => {
+      const w = make(name, { memoryBytes: 2 * MiB, workingSet: ws });
+      const t = readAll(w);
+      const a = array(w);
+      const seen = [new Set<number>(), new Set<number>()];
+      let inArray = 0;
+      for (let i = 0; i < t.length; i++) {
+        if (t.pages[i] < a.start || t.pages[i] >= a.start + a.pages) continue;
+        // the first pass is the first a.pages array records (a touch, a record)
+        seen[inArray++ < a.pages ? 0 : 1].add(t.pages[i] - a.start);
+      }
+      return { pages: a.pages, first: seen[0], later: seen[1] };
+    };
+    const full = passes(1);
+    const quarter = passes(0.25);
+    expect(quarter.first.size).toBe(full.first.size);
+    expect(Math.max(...full.later)).toBeGreaterThan(full.pages * 0.9);
+    expect(Math.max(...quarter.later)).toBeLessThan(Math.round(full.pages * 0.25));
+    expect(quarter.later.size).toBeGreaterThan(full.pages * 0.2);
+  });
+});
