@@ -31,10 +31,24 @@ export const SERIES_COLORS: Record<string, string> = {
   "ampom-plus": "#117733",
 };
 const BUSY_COLORS: Record<string, string> = { ampom: "#CC6677", "ampom-plus": "#44AA99" };
-const FALLBACK = ["#44AA99", "#CC6677", "#DDCC77", "#88CCEE"];
+/** For policies the tables above do not know (a policy ported since): hues none of them
+ * uses, dark for the quiet network and light for the busy one, in the order a chart lists
+ * such policies (from the fifth on they repeat). */
+const FALLBACK = ["#EE7733", "#0077BB", "#CC3311", "#EE3377"];
+const FALLBACK_BUSY = ["#FFBB88", "#88BBEE", "#EE9988", "#FFAACC"];
 
-function colorOf(name: string, i: number): string {
-  return SERIES_COLORS[name] ?? FALLBACK[i % FALLBACK.length];
+function fallbackOf(name: string, names: readonly string[], known: Record<string, string>, palette: string[]): string {
+  const k = names.filter((n) => !(n in known)).indexOf(name);
+  return palette[Math.max(0, k) % palette.length];
+}
+
+/** A series' colour: its own, else a fallback none of the chart's other `names` takes. */
+export function colorOf(name: string, names: readonly string[] = [name]): string {
+  return SERIES_COLORS[name] ?? fallbackOf(name, names, SERIES_COLORS, FALLBACK);
+}
+
+export function busyColorOf(name: string, names: readonly string[]): string {
+  return BUSY_COLORS[name] ?? fallbackOf(name, names, BUSY_COLORS, FALLBACK_BUSY);
 }
 
 /** The paper's range of faults prevented, as a band on the faults-prevented charts. */
@@ -118,8 +132,8 @@ export function makeFigures(r: ReproduceResults): Figure[] {
 
   const fm = f.freezeVsMemory;
   const freezeSeries: Series[] = [
-    { name: "full-copy", points: fm.memoryBytes.map((b, i) => [b / MiB, fm.fullCopyNs[i] / 1e6]), color: colorOf("full-copy", 0), dash: "", marker: "square" },
-    { name: "lightweight", points: fm.memoryBytes.map((b, i) => [b / MiB, fm.lightweightNs[i] / 1e6]), color: colorOf("oracle", 1), dash: "6 3", marker: "circle" },
+    { name: "full-copy", points: fm.memoryBytes.map((b, i) => [b / MiB, fm.fullCopyNs[i] / 1e6]), color: colorOf("full-copy"), dash: "", marker: "square" },
+    { name: "lightweight", points: fm.memoryBytes.map((b, i) => [b / MiB, fm.lightweightNs[i] / 1e6]), color: colorOf("oracle"), dash: "6 3", marker: "circle" },
   ];
   figures.push({
     file: "freeze-vs-memory.svg",
@@ -139,13 +153,15 @@ export function makeFigures(r: ReproduceResults): Figure[] {
   });
 
   const ws = f.runtimeVsWorkingSet;
-  const wsSeries: Series[] = ws.series.map((s, i) => {
-    const policy = s.name.replace(/^lightweight \+ /, "");
+  const policyOf = (name: string) => name.replace(/^lightweight \+ /, "");
+  const wsPolicies = ws.series.map((s) => policyOf(s.name));
+  const wsSeries: Series[] = ws.series.map((s) => {
+    const policy = policyOf(s.name);
     const spread = s.minNs?.some((lo, k) => lo !== s.maxNs[k]);
     return {
       name: s.name,
       points: ws.fractions.map((x, k): [number, number] => [x, s.runtimeNs[k] / 1e9]),
-      color: colorOf(policy, i),
+      color: colorOf(policy, wsPolicies),
       ...(spread ? { lo: s.minNs.map((v) => v / 1e9), hi: s.maxNs.map((v) => v / 1e9) } : {}),
     };
   });
@@ -241,9 +257,9 @@ export function makeFigures(r: ReproduceResults): Figure[] {
       yLabel: "faults prevented",
       categories: kernels,
       // a policy's quiet and busy bars share a hue, dark and light
-      series: quietBusy.flatMap((p, i) => [
-        { name: `${p} quiet`, ...preventedBars(r, "extended", p), color: colorOf(p, i) },
-        { name: `${p} busy`, ...preventedBars(r, "busy", p), color: BUSY_COLORS[p] ?? FALLBACK[(i + 2) % FALLBACK.length] },
+      series: quietBusy.flatMap((p) => [
+        { name: `${p} quiet`, ...preventedBars(r, "extended", p), color: colorOf(p, quietBusy) },
+        { name: `${p} busy`, ...preventedBars(r, "busy", p), color: busyColorOf(p, quietBusy) },
       ]),
       bands: [paperBand(r)],
       yMax: 1,
@@ -263,7 +279,7 @@ export function makeFigures(r: ReproduceResults): Figure[] {
       title: "Faults prevented by policy (lightweight, quiet network)",
       yLabel: "faults prevented",
       categories: kernels,
-      series: pols.map((p, i) => ({ name: p, ...preventedBars(r, "extended", p), color: colorOf(p, i) })),
+      series: pols.map((p) => ({ name: p, ...preventedBars(r, "extended", p), color: colorOf(p, pols) })),
       bands: [paperBand(r)],
       yMax: 1,
       yTicks: percent,

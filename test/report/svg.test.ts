@@ -1,6 +1,8 @@
 // The SVG chart module: tick arithmetic, deterministic output, marks and escaping.
 import { describe, expect, it } from "vitest";
 import { barChart, coincidentSeries, niceStep, ticks, xyChart } from "../../src/report/svg.js";
+import { busyColorOf, colorOf } from "../../src/report/figures.js";
+import { policyNames } from "../../src/policies/registry.js";
 
 describe("ticks", () => {
   it("picks 1, 2 or 5 times a power of ten", () => {
@@ -127,5 +129,14 @@ describe("telling series apart", () => {
     const opacities = [...svg.matchAll(/<rect class="mark" [^>]*fill-opacity="([\d.]+)"/g)].map((m) => Number(m[1]));
     expect(opacities.length).toBe(2);
     expect(opacities[0]).toBeLessThan(opacities[1]);
+  });
+});
+
+describe("series colours", () => {
+  it("a policy ported since (not in the colour table) takes a hue no other series of the chart has", () => {
+    const names = [...policyNames(), "new-a", "new-b", "new-c", "new-d"];
+    const quiet = names.map((n) => colorOf(n, names));
+    const busy = ["ampom", "ampom-plus", "new-a", "new-b"].map((n, _, all) => busyColorOf(n, all));
+    expect(new Set([...quiet, ...busy, colorOf("full-copy")]).size).toBe(quiet.length + busy.length + 1);
   });
 });
