@@ -75,6 +75,8 @@ const cases: Case[] = [
     args: ["run", "--mechanism", "pre-copy", "--mech-param", "stopOnGrowth=2"],
     message: "ampom: mechanism pre-copy parameter stopOnGrowth: must be a whole number from 0 to 1, got 2",
   },
+  { name: "reproduce with a size below a page (named as --size, not as the option it becomes)", args: ["reproduce", "--size", "0"], message: /^ampom: option '-s, --size <size>' argument '0' is invalid\. expected at least one page/m, code: 2 },
+  { name: "trace import keeping no records", args: ["trace", "import", "t.txt", "-o", "t.amt", "--max-records", "0"], files: { "t.txt": "0 1 1\n" }, message: /^ampom: option '--max-records <n>' argument '0' is invalid\. expected a whole number of at least 1/m, code: 2 },
   {
     name: "a link so slow the run outlasts exact times",
     args: ["run", "--workload", "stream", "--memory", "2MiB", "--bandwidth", "0.001"],

@@ -11,11 +11,14 @@ import { progressBar } from "../progress.js";
 import { parseFraction, parseNumber } from "../run-options.js";
 
 function sizeArg(value: string): string {
+  let bytes: number;
   try {
-    parseSize("size", value);
+    bytes = parseSize("size", value);
   } catch {
     throw new InvalidArgumentError("expected a memory size, e.g. 16MiB, 256MiB or 1GiB.");
   }
+  // here, not later as option memory, which the user never typed
+  if (!(bytes >= 4096)) throw new InvalidArgumentError("expected at least one page (4KiB), e.g. 16MiB.");
   return value;
 }
 

@@ -11,6 +11,12 @@ import { table } from "../format.js";
 import { progressBar } from "../progress.js";
 import { parsePageSize } from "../run-options.js";
 import { parseCount, registerTraceCapture } from "./trace-capture.js";
+
+function parsePositiveCount(value: string): number {
+  const n = parseCount(value);
+  if (n < 1) throw new InvalidArgumentError("expected a whole number of at least 1, e.g. 1000000.");
+  return n;
+}
 import type { Workload } from "../../workloads/types.js";
 
 export function registerTrace(program: Command): void {
@@ -23,7 +29,7 @@ export function registerTrace(program: Command): void {
     .option("--page-size <size>", "page size of a text trace (e.g. 4096, 4KiB); an amt keeps its own", parsePageSize, 4096)
     .option("--amt-version <n>", "amt version to write: 2 (compact, decoded inside the core) or 1 (9 bytes a record)", parseAmtVersion, 2)
     .option("--skip <n>", "records of a text trace to drop from the start", parseCount, 0)
-    .option("--max-records <n>", "keep at most this many records of a text trace (the rest is not read)", parseCount)
+    .option("--max-records <n>", "keep at most this many records of a text trace (the rest is not read)", parsePositiveCount)
     .option("-q, --quiet", "no progress and no summary on standard error")
     .option("--json", "print the summary as one JSON object on standard output")
     .action(async (file: string, o, cmd: Command) => {
