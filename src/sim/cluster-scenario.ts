@@ -9,7 +9,7 @@ import { z } from "zod";
 import { MRU_CAP } from "../core/abi.js";
 import { createCore, type CoreKind } from "../core/index.js";
 import { mechanismParams, mechanisms, pushFor } from "../migration/registry.js";
-import { startFlow, type FlowReport } from "../network/flows.js";
+import { startFlow, type FlowReport, type FlowSpec } from "../network/flows.js";
 import type { LinkSpec } from "../network/link.js";
 import { LINK_DISCIPLINES, Network, type NodeId } from "../network/network.js";
 import { networkPresets } from "../network/presets.js";
@@ -27,81 +27,126 @@ import { withEventFile } from "./event-file.js";
 import { lookaheadFor, policyRunner, processSetup, scenarioWorkload, type PolicyRunner } from "./simulate.js";
 import type { Workload } from "../workloads/types.js";
 
-const sizeLike = z.union([z.number().nonnegative(), z.string()]);
-const nodeRef = z.union([z.string().min(1), z.number().int().nonnegative()]);
+// Each check carries the message of what the field must be; describeIssue() adds where
+// and what was given. A missing field says so.
+const missingOr = (what: string, input: unknown) => (input === undefined ? `missing; it ${what}` : what);
+const must = (what: string) => ({ error: (iss: { input?: unknown }) => missingOr(what, iss.input) });
+const nonNegativeMust = must("must not be negative");
+const text = () => {
+  const m = must("must be a non-empty string");
+  return z.string(m).min(1, m);
+};
+const whole = (min: number, max?: number) => {
+  const m = must(max === undefined ? `must be a whole number of at least ${min}` : `must be a whole number from ${min} to ${max}`);
+  const n = z.number(m).int(m).min(min, m);
+  return max === undefined ? n : n.max(max, m);
+};
+/** a size, duration or rate: a number in the base unit, or a string with a unit */
+const quantity = (what: string) => {
+  const m = must(`must be ${what}`);
+  return z.union([z.number(m).nonnegative(nonNegativeMust), z.string(m)], m);
+};
+const size = quantity('a size (a number of bytes, or a string such as "64KiB")');
+const duration = quantity('a duration (a number of nanoseconds, or a string such as "50ms")');
+const rate = quantity('a rate (a number of bits per second, or a string such as "1Gbps")');
+const nodeRefMust = must("must be a node's name, or its index (a whole number from 0)");
+const nodeRef = z.union([z.string(nodeRefMust).min(1, nodeRefMust), z.number(nodeRefMust).int(nodeRefMust).min(0, nodeRefMust)], nodeRefMust);
+const background = () => {
+  const m = must("must be a fraction of at least 0 and below 1");
+  return z.number(m).min(0, m).lt(1, m);
+};
 
 const nodeSchema = z
   .object({
-    name: z.string().min(1),
+    name: text(),
     /** CPUs the node's processes share */
-    cpus: z.number().int().positive().default(1),
-    bandwidth: sizeLike.optional(),
-    latency: sizeLike.optional(),
-    background: z.number().min(0).lt(1).optional(),
+    cpus: whole(1).default(1),
+    bandwidth: rate.optional(),
+    latency: duration.optional(),
+    background: background().optional(),
   })
   .strict();
 
+const workingSetMust = must("must be above 0 and at most 1");
+const positiveMust = must("must be positive");
 const processSchema = z
   .object({
-    name: z.string().min(1),
+    name: text(),
     node: nodeRef,
-    workload: z.string().min(1),
+    workload: text(),
     // no default here: resolveOptions() gives a generated workload run's, and a trace none
-    memory: sizeLike.optional(),
+    memory: size.optional(),
     // left to resolveOptions(), so the defaults are run's (the policy follows the mechanism)
-    mechanism: z.string().min(1).optional(),
-    policy: z.string().min(1).optional(),
-    seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
-    iterations: z.number().int().positive().optional(),
-    workingSet: z.number().gt(0).max(1).optional(),
+    mechanism: text().optional(),
+    policy: text().optional(),
+    seed: whole(0, 2 ** 32 - 1).optional(),
+    iterations: whole(1).optional(),
+    workingSet: z.number(workingSetMust).gt(0, workingSetMust).max(1, workingSetMust).optional(),
     cpu: z.enum(["host", "2008"]).optional(),
-    cpuNsPerAccess: z.number().positive().optional(),
-    eagerPages: z.number().int().min(0).max(MRU_CAP).optional(),
-    historyLength: z.number().int().min(1).max(256).optional(),
+    cpuNsPerAccess: z.number(positiveMust).positive(positiveMust).optional(),
+    eagerPages: whole(0, MRU_CAP).optional(),
+    historyLength: whole(1, 256).optional(),
     policyParams: z.record(z.string(), z.number()).optional(),
     pushOrder: z.string().optional(),
     mechanismParams: z.record(z.string(), z.number()).optional(),
   })
   .strict();
 
-const triggerSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("fraction"), process: z.string(), to: nodeRef, at: z.number().min(0).max(1) }).strict(),
-  z.object({ kind: z.literal("time"), process: z.string(), to: nodeRef, at: sizeLike }).strict(),
-  z
-    .object({
-      kind: z.literal("balancer"),
-      interval: sizeLike.default("1ms"),
-      threshold: z.number().nonnegative().default(0.5),
-    })
-    .strict(),
-]);
+const fractionMust = must("must be a fraction from 0 to 1");
+const TRIGGER_KINDS = 'must be "fraction", "time" or "balancer"';
+const triggerSchema = z.discriminatedUnion(
+  "kind",
+  [
+    z.object({ kind: z.literal("fraction"), process: text(), to: nodeRef, at: z.number(fractionMust).min(0, fractionMust).max(1, fractionMust) }).strict(),
+    z.object({ kind: z.literal("time"), process: text(), to: nodeRef, at: duration }).strict(),
+    z
+      .object({
+        kind: z.literal("balancer"),
+        interval: duration.default("1ms"),
+        threshold: z.number(nonNegativeMust).nonnegative(nonNegativeMust).default(0.5),
+      })
+      .strict(),
+  ],
+  {
+    // a kind that is none of these (the issue's input is the trigger, not its kind)
+    error: (iss) => (iss.code === "invalid_union" ? missingOr(TRIGGER_KINDS, (iss.input as { kind?: unknown } | undefined)?.kind) : undefined),
+  },
+);
 
 const flowSchema = z
   .object({
-    name: z.string().optional(),
+    name: text().optional(),
     from: nodeRef,
     to: nodeRef,
-    start: sizeLike.default(0),
-    bytes: sizeLike.optional(),
-    rate: sizeLike.optional(),
-    duration: sizeLike.optional(),
-    segment: sizeLike.default("64KiB"),
+    start: duration.default(0),
+    bytes: size.optional(),
+    rate: rate.optional(),
+    duration: duration.optional(),
+    segment: size.default("64KiB"),
   })
   .strict();
+
+const nodesMust = must("must be a count of nodes (a whole number from 1 to 1024) or a list of nodes");
 
 export const clusterScenarioSchema = z
   .object({
     network: z.string().default("gige-2008"),
-    bandwidth: sizeLike.optional(),
-    latency: sizeLike.optional(),
-    background: z.number().min(0).lt(1).default(0),
+    bandwidth: rate.optional(),
+    latency: duration.optional(),
+    background: background().default(0),
     link: z.enum(LINK_DISCIPLINES).default("fifo"),
-    scanInterval: sizeLike.optional(),
+    scanInterval: duration.optional(),
     core: z.enum(["wasm", "reference"]).default("wasm"),
-    pageSize: z.number().int().min(512).max(1 << 21).default(4096),
-    seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
-    nodes: z.union([z.number().int().min(1).max(1024), z.array(nodeSchema).min(1).max(1024)]),
-    processes: z.array(processSchema).min(1),
+    pageSize: whole(512, 1 << 21).default(4096),
+    seed: whole(0, 2 ** 32 - 1).default(1),
+    nodes: z.union(
+      [
+        z.number(nodesMust).int(nodesMust).min(1, nodesMust).max(1024, nodesMust),
+        z.array(nodeSchema, nodesMust).min(1, must("must list at least one node")).max(1024, must("must list at most 1024 nodes")),
+      ],
+      nodesMust,
+    ),
+    processes: z.array(processSchema, must("must be a list of processes")).min(1, must("must list at least one process")),
     triggers: z.array(triggerSchema).default([]),
     flows: z.array(flowSchema).default([]),
   })
@@ -141,6 +186,45 @@ function fail(where: string, message: string): never {
   throw new Error(`scenario ${where}: ${message}`);
 }
 
+type Issue = z.core.$ZodIssue;
+
+/** Refuses the scenario, naming the field of `issue`, what it must be and what it is. */
+function describeIssue(issue: Issue, input: unknown): never {
+  issue = meant(issue);
+  const where = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "") || "file";
+  if (issue.code === "unrecognized_keys") fail(where, unknownKeys("field", issue.keys));
+  let value: unknown = input;
+  for (const key of issue.path) value = value !== null && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  fail(where, value === undefined ? issue.message : `${issue.message}, got ${shown(value)}`);
+}
+
+/** Fields without a message of their own: the type they must be. */
+function typeMessage(iss: z.core.$ZodRawIssue): string | undefined {
+  if (iss.code !== "invalid_type") return undefined;
+  const kinds: Record<string, string> = { object: "an object", record: "an object", array: "a list", number: "a number", string: "a string", boolean: "true or false" };
+  return missingOr(`must be ${kinds[iss.expected] ?? `a ${iss.expected}`}`, iss.input);
+}
+
+/** In a union (`nodes`: a count or a list), the issue of the option the value has the
+ * type of, so `nodes[0].cpus` is named rather than `nodes`; the union's own otherwise. */
+function meant(issue: Issue): Issue {
+  if (issue.code !== "invalid_union") return issue;
+  // an option of another type fails with one type issue at its root (`.int()` fails
+  // with a type issue too, but one with a format: a number was meant)
+  const otherType = (branch: Issue[]) => branch.length === 1 && branch[0].code === "invalid_type" && branch[0].path.length === 0 && !("format" in branch[0]);
+  const options = issue.errors.filter((branch) => !otherType(branch));
+  if (options.length !== 1) return issue;
+  const inner = options[0][0];
+  return meant({ ...inner, path: [...issue.path, ...inner.path] });
+}
+
+/** A value as a message shows it: a list or an object by its kind, not its contents. */
+function shown(value: unknown): string {
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (value !== null && typeof value === "object") return "an object";
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
 /** What simulateCluster() can add to a scenario beyond its file. */
 export interface ClusterExtras {
   /** where each process's events go: the path of a JSON Lines file (written atomically
@@ -166,12 +250,8 @@ async function runCluster(
   dir: string | undefined,
   sinkOf?: (index: number, name: string, nodes: string[]) => EventSink | undefined,
 ): Promise<ClusterResult> {
-  const parsed = clusterScenarioSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "") || "file";
-    fail(where, issue.code === "unrecognized_keys" ? unknownKeys("field", issue.keys) : issue.message);
-  }
+  const parsed = clusterScenarioSchema.safeParse(input, { error: typeMessage });
+  if (!parsed.success) describeIssue(parsed.error.issues[0], input);
   const sc = parsed.data;
   if (!(sc.network in networkPresets)) {
     fail("network", `unknown preset "${sc.network}" (known: ${Object.keys(networkPresets).join(", ")})`);
@@ -218,8 +298,14 @@ async function runCluster(
   });
   const fractionOf = new Map<number, { to: NodeId; at: number }>();
   const triggered = new Set<number>();
+  let balancer: number | undefined;
   sc.triggers.forEach((t, i) => {
-    if (t.kind === "balancer") return;
+    if (t.kind === "balancer") {
+      // each would act on every tick: two move two processes where one moves one
+      if (balancer !== undefined) fail(`triggers[${i}]`, `a second balancer (triggers[${balancer}] is one); a cluster has one balancer`);
+      balancer = i;
+      return;
+    }
     const p = procIndex(t.process, `triggers[${i}].process`);
     if (triggered.has(p)) fail(`triggers[${i}].process`, `"${t.process}" already has a trigger (a process migrates once)`);
     triggered.add(p);
@@ -227,6 +313,45 @@ async function runCluster(
     const home = node(sc.processes[p].node, `processes[${p}].node`);
     if (to === home) fail(`triggers[${i}].to`, `process "${t.process}" already runs on ${names[to]}`);
     if (t.kind === "fraction") fractionOf.set(p, { to, at: t.at });
+  });
+
+  // flows, checked before any process is set up
+  const flowNames = sc.flows.map((f, i) => f.name ?? `flow${i}`);
+  flowNames.forEach((n, i) => {
+    const first = flowNames.indexOf(n);
+    if (first === i) return;
+    if (sc.flows[i].name === undefined) fail(`flows[${i}]`, `unnamed, so called "${n}", which is flows[${first}].name too; give it a name`);
+    if (sc.flows[first].name === undefined) fail(`flows[${i}].name`, `"${n}" is what unnamed flows[${first}] is called; choose another`);
+    fail(`flows[${i}].name`, `"${n}" is used twice (flows[${first}].name too)`);
+  });
+  const flowSpecs: FlowSpec[] = sc.flows.map((f, i) => {
+    const where = `flows[${i}]`;
+    const from = node(f.from, `${where}.from`);
+    const to = node(f.to, `${where}.to`);
+    if (from === to) fail(`${where}.to`, "a flow needs two different nodes");
+    if (f.rate === undefined && f.bytes === undefined) fail(where, "give bytes (a transfer) or rate with duration or bytes");
+    if (f.rate !== undefined && f.bytes === undefined && f.duration === undefined) fail(where, "a rate flow needs duration or bytes");
+    // either would end the flow, the first reached silently
+    if (f.rate !== undefined && f.bytes !== undefined && f.duration !== undefined) fail(where, "a rate flow ends after bytes or after duration; give one, not both");
+    if (f.rate === undefined && f.duration !== undefined) fail(`${where}.duration`, "only a rate flow takes a duration (a transfer ends when its bytes are sent)");
+    const bytes = f.bytes !== undefined ? parseSize(`scenario ${where}.bytes`, f.bytes) : undefined;
+    // 0 would still send one empty message
+    if (bytes !== undefined && !(bytes >= 1)) fail(`${where}.bytes`, `must be at least 1 byte, got ${shown(f.bytes)}`);
+    const rateBps = f.rate !== undefined ? parseRate(`scenario ${where}.rate`, f.rate) : undefined;
+    // 0 would still send one segment
+    if (rateBps !== undefined && !(rateBps > 0)) fail(`${where}.rate`, `must be positive, got ${shown(f.rate)}`);
+    const segmentBytes = parseSize(`scenario ${where}.segment`, f.segment);
+    if (!(segmentBytes > 0)) fail(`${where}.segment`, "must be positive");
+    return {
+      name: flowNames[i],
+      from,
+      to,
+      startNs: parseDuration(`scenario ${where}.start`, f.start),
+      bytes,
+      rateBps,
+      durationNs: f.duration !== undefined ? parseDuration(`scenario ${where}.duration`, f.duration) : undefined,
+      segmentBytes,
+    };
   });
 
   // a path in a scenario file means the same wherever the command runs
@@ -311,26 +436,7 @@ async function runCluster(
       startBalancer(cluster, { intervalNs: interval, threshold: t.threshold });
     }
   });
-  const flows = sc.flows.map((f, i) => {
-    const where = `flows[${i}]`;
-    const from = node(f.from, `${where}.from`);
-    const to = node(f.to, `${where}.to`);
-    if (from === to) fail(`${where}.to`, "a flow needs two different nodes");
-    if (f.rate === undefined && f.bytes === undefined) fail(where, "give bytes (a transfer) or rate with duration or bytes");
-    if (f.rate !== undefined && f.bytes === undefined && f.duration === undefined) fail(where, "a rate flow needs duration or bytes");
-    const segmentBytes = parseSize(`scenario ${where}.segment`, f.segment);
-    if (!(segmentBytes > 0)) fail(`${where}.segment`, "must be positive");
-    return startFlow(net, (time, fire) => cluster.events.at(time, fire), cluster.arbiter, {
-      name: f.name ?? `flow${i}`,
-      from,
-      to,
-      startNs: parseDuration(`scenario ${where}.start`, f.start),
-      bytes: f.bytes !== undefined ? parseSize(`scenario ${where}.bytes`, f.bytes) : undefined,
-      rateBps: f.rate !== undefined ? parseRate(`scenario ${where}.rate`, f.rate) : undefined,
-      durationNs: f.duration !== undefined ? parseDuration(`scenario ${where}.duration`, f.duration) : undefined,
-      segmentBytes,
-    });
-  });
+  const flows = flowSpecs.map((spec) => startFlow(net, (time, fire) => cluster.events.at(time, fire), cluster.arbiter, spec));
 
   // every process reads its own stream, so the loop never waits for records
   if (cluster.run() !== "done") throw new Error("internal: a cluster scenario's process waited for records");

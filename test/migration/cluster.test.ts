@@ -135,6 +135,8 @@ describe("a trace as a process's workload", () => {
 
 describe("scenario validation names the field", () => {
   const base = { nodes: 2, processes: [{ name: "p", node: 0, workload: "random", memory: "1MiB" }] };
+  const flow = { from: 0, to: 1, bytes: 1000 };
+  const exactly = (message: string) => new RegExp(`^${literal(message)}$`);
   const cases: Array<[string, unknown, RegExp]> = [
     ["missing processes", { nodes: 2 }, /scenario processes: /],
     ["bad memory", { ...base, processes: [{ ...base.processes[0], memory: "lots" }] }, /processes\[0\] \(p\): .*memory/],
@@ -146,6 +148,14 @@ describe("scenario validation names the field", () => {
     ["push policy with full copy", { ...base, processes: [{ ...base.processes[0], mechanism: "full-copy", policy: "oracle" }] }, /processes\[0\] \(p\): mechanism full-copy takes policy none only: .* policy oracle would have nothing to push/],
     ["pull policy with pre-copy", { ...base, processes: [{ ...base.processes[0], mechanism: "pre-copy", policy: "ampom" }] }, /processes\[0\] \(p\): mechanism pre-copy takes policy none only: .* policy ampom would never run/],
     ["unknown field", { ...base, nodez: 3 }, /scenario file: .*nodez/],
+    ["a node count out of range", { ...base, nodes: 0 }, exactly("scenario nodes: must be a count of nodes (a whole number from 1 to 1024) or a list of nodes, got 0")],
+    ["a node's field inside the list", { ...base, nodes: [{ name: "a" }, { name: "b", latency: -1 }] }, exactly("scenario nodes[1].latency: must not be negative, got -1")],
+    ["a missing trigger kind", { ...base, triggers: [{ process: "p" }] }, exactly('scenario triggers[0].kind: missing; it must be "fraction", "time" or "balancer"')],
+    ["a given flow name equal to an unnamed flow's", { ...base, flows: [flow, { ...flow, name: "flow0" }] }, exactly('scenario flows[1].name: "flow0" is what unnamed flows[0] is called; choose another')],
+    ["an empty flow name", { ...base, flows: [{ ...flow, name: "" }] }, exactly('scenario flows[0].name: must be a non-empty string, got ""')],
+    ["a transfer given a duration", { ...base, flows: [{ ...flow, duration: "1ms" }] }, exactly("scenario flows[0].duration: only a rate flow takes a duration (a transfer ends when its bytes are sent)")],
+    ["a flow of 0 bytes with a unit", { ...base, flows: [{ ...flow, bytes: "0KiB" }] }, exactly('scenario flows[0].bytes: must be at least 1 byte, got "0KiB"')],
+    ["a flow of rate 0", { ...base, flows: [{ from: 0, to: 1, rate: 0, duration: "1ms" }] }, exactly("scenario flows[0].rate: must be positive, got 0")],
   ];
   for (const [what, input, message] of cases) {
     it(what, async () => {
