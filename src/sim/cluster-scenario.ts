@@ -15,7 +15,7 @@ import { LINK_DISCIPLINES, Network, type NodeId } from "../network/network.js";
 import { networkPresets } from "../network/presets.js";
 import { pushInfo } from "../policies/registry.js";
 import { isPolicyPath } from "../policies/module.js";
-import { parseDuration, parseRate, parseSize } from "../util/units.js";
+import { formatNs, parseDuration, parseRate, parseSize } from "../util/units.js";
 import { startBalancer } from "./balancer.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
@@ -428,7 +428,7 @@ async function runCluster(
       const dest = node(t.to, `triggers[${i}].to`);
       const at = parseDuration(`scenario triggers[${i}].at`, t.at);
       cluster.events.at(at, () => {
-        if (!cluster.migrate(p, dest, "time")) notes.push(`triggers[${i}]: ${t.process} could not migrate at ${at} ns (${p.phase})`);
+        if (!cluster.migrate(p, dest, "time")) notes.push(`triggers[${i}]: ${t.process} could not migrate at ${formatNs(at)} (${p.phase})`);
       });
     } else if (t.kind === "balancer") {
       const interval = parseDuration(`scenario triggers[${i}].interval`, t.interval);
