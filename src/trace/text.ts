@@ -127,6 +127,8 @@ export class TraceTextParser {
     if (kind === 82 /* R */) flags = 0;
     else if (kind === 87 /* W */) flags = REC_WRITE;
     else if (kind === 73 /* I */) flags = REC_CODE;
+    // a lackey load, store or modify without its `,size` reads as a page-level line
+    else if (kind === 76 /* L */ || kind === 83 /* S */ || kind === 77 /* M */) this.fail(buf, start, end, "a lackey access needs its size (` L addr,size`); a page-level record is `K PAGE GAP` with K one of I, R, W");
     else this.fail(buf, start, end, "expected a record `K PAGE GAP` with K one of I, R, W");
     i++;
     if (i === end || (buf[i] !== SP && buf[i] !== TAB)) this.fail(buf, start, end, "expected a space after the kind");

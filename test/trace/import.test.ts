@@ -217,6 +217,7 @@ describe("malformed input", () => {
     ["lackey address", "==1== x\nI  04016a0,3\n L zz,8\n", /bad\.txt:3: expected a hexadecimal address/],
     ["lackey size", "I  04016a0,3\n S 1ffefff9c8\n", /bad\.txt:2: expected `,size` after the address/],
     ["lackey kind", "I  04016a0,3\n Q 1ffefff9c8,8\n", /bad\.txt:2: expected a lackey access/],
+    ["lackey without sizes from the first line", " L 1ffefff9c8\n S 1ffefff9d0\n", /bad\.txt:1: a lackey access needs its size/],
   ];
   it.each(cases)("%s: names the file and line, leaves no output", async (_, text, message) => {
     const dir = tempDir();
