@@ -23,8 +23,8 @@ import { footprintBytes, isGeneratedWorkload, resolveOptions, unknownKeys, type 
 import { preflight, readsAsPath } from "./preflight.js";
 import { ProcessRun } from "./process.js";
 import type { EventSink } from "./event-log.js";
-import { withEventFile } from "./event-file.js";
-import { lookaheadFor, policyRunner, processSetup, scenarioWorkload, type PolicyRunner } from "./simulate.js";
+import { checkEventsPath, withEventFile, type RunInput } from "./event-file.js";
+import { lookaheadFor, policyRunner, processSetup, runInputs, scenarioWorkload, type PolicyRunner } from "./simulate.js";
 import type { Workload } from "../workloads/types.js";
 
 // Each check carries the message of what the field must be; describeIssue() adds where
@@ -240,7 +240,9 @@ export interface ClusterExtras {
 export async function simulateCluster(input: unknown, extras: ClusterExtras = {}): Promise<ClusterResult> {
   const { events, dir } = extras;
   if (typeof events === "string") {
-    return withEventFile(events, (file) => runCluster(input, dir, (_i, name, nodes) => file.sink({ process: name, nodes })));
+    return withEventFile(events, (file) =>
+      runCluster(input, dir, (_i, name, nodes) => file.sink({ process: name, nodes }), (inputs) => checkEventsPath(events, inputs)),
+    );
   }
   return runCluster(input, dir, events);
 }
@@ -249,6 +251,8 @@ async function runCluster(
   input: unknown,
   dir: string | undefined,
   sinkOf?: (index: number, name: string, nodes: string[]) => EventSink | undefined,
+  /** refuses a process's input files (the events file must not replace them) */
+  guardInputs?: (inputs: RunInput[]) => void,
 ): Promise<ClusterResult> {
   const parsed = clusterScenarioSchema.safeParse(input, { error: typeMessage });
   if (!parsed.success) describeIssue(parsed.error.issues[0], input);
@@ -390,6 +394,7 @@ async function runCluster(
       });
       s = { ...s, network: preset };
       preflight(s);
+      guardInputs?.(runInputs(s));
       workload = await scenarioWorkload(s);
       runner = await policyRunner(s, workload);
     } catch (err) {

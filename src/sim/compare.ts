@@ -8,7 +8,7 @@ import { isPolicyPath } from "../policies/module.js";
 import { migrationCalledOff, type Metrics } from "./metrics.js";
 import { resolveOptions, type RunOptions, type Scenario } from "./options.js";
 import { preflight } from "./preflight.js";
-import { runScenarios, scenarioWorkload, type ScenarioRun } from "./simulate.js";
+import { runInputs, runScenarios, scenarioWorkload, type ScenarioRun } from "./simulate.js";
 import type { Workload } from "../workloads/types.js";
 import type { EventSink } from "./event-log.js";
 import { withEventFile } from "./event-file.js";
@@ -128,8 +128,10 @@ export function comparePairs(options: Omit<CompareOptions, "onProgress"> = {}): 
 export async function compare(options: CompareOptions = {}, extras: CompareExtras = {}): Promise<Metrics[]> {
   const events = extras.events;
   if (typeof events === "string") {
-    return withEventFile(events, (file) =>
-      compareRows(options, ({ mechanism, policy }, process) => file.section().sink({ process, scenario: `${mechanism}/${policy}` })),
+    return withEventFile(
+      events,
+      (file) => compareRows(options, ({ mechanism, policy }, process) => file.section().sink({ process, scenario: `${mechanism}/${policy}` })),
+      runInputs({ workload: options.workload ?? "stream", policy: "none" }),
     );
   }
   return compareRows(options, events);

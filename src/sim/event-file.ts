@@ -12,7 +12,7 @@
 // written. A file with several sections (one per compare row, running side by side)
 // writes each to its own temporary and joins them in order at commit.
 import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import { fsyncDir, tempPathFor, writeAll } from "../util/atomic-file.js";
 import { EVENT_ARRIVAL, EVENT_MIGRATE, EVENT_NAMES, MIGRATE_STEPS, type EventKind, type EventSink } from "./event-log.js";
 
@@ -100,6 +100,27 @@ function lineOf(t: number, kind: EventKind, page: number, arg: number, node: num
   return `${head}}\n`;
 }
 
+/** True when `a` and `b` name one file: the same path, or one file reached by two. */
+function sameFile(a: string, b: string): boolean {
+  if (resolve(a) === resolve(b)) return true;
+  const sa = statSync(a, { throwIfNoEntry: false });
+  const sb = statSync(b, { throwIfNoEntry: false });
+  return sa !== undefined && sb !== undefined && sa.dev === sb.dev && sa.ino === sb.ino;
+}
+
+/** An input of the run the events go with: what it is, and its path. */
+export type RunInput = [what: string, path: string];
+
+/** Refuses an events path that is no file name, or that names one of the run's inputs
+ * (the events would replace it). */
+export function checkEventsPath(path: string, inputs: readonly RunInput[] = []): void {
+  if (path.trim() === "") throw new Error("events file: the path is empty");
+  if (path === "-") throw new Error("events file -: standard output is not supported (the file appears only when the run succeeds); give a file");
+  for (const [what, input] of inputs) {
+    if (sameFile(path, input)) throw new Error(`events file ${path}: is ${what}, which the events would overwrite; give another file`);
+  }
+}
+
 /** An event file being written: sections in order, committed or aborted at the end. */
 export class EventFile {
   private readonly sections: EventSection[] = [];
@@ -107,7 +128,11 @@ export class EventFile {
 
   /** Opens the first section at once, so that a path that cannot be written fails
    * before any simulation runs. */
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    inputs: readonly RunInput[] = [],
+  ) {
+    checkEventsPath(path, inputs);
     let isDir = false;
     try {
       isDir = statSync(path).isDirectory();
@@ -192,9 +217,9 @@ export class EventFile {
 }
 
 /** Runs `work` with an event file at `path`, committed when it succeeds and removed
- * when it throws. */
-export async function withEventFile<T>(path: string, work: (file: EventFile) => Promise<T>): Promise<T> {
-  const file = new EventFile(path);
+ * when it throws; `inputs` are the files of the run it must not replace. */
+export async function withEventFile<T>(path: string, work: (file: EventFile) => Promise<T>, inputs: readonly RunInput[] = []): Promise<T> {
+  const file = new EventFile(path, inputs);
   let out: T;
   try {
     out = await work(file);

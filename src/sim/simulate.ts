@@ -13,15 +13,15 @@ import type { Workload } from "../workloads/types.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
 import { formatNs } from "../util/units.js";
-import { footprintBytes, scanPacing, resolveOptions, type RunOptions, type Scenario } from "./options.js";
+import { footprintBytes, isGeneratedWorkload, scanPacing, resolveOptions, type RunOptions, type Scenario } from "./options.js";
 import type { EventSink } from "./event-log.js";
-import { withEventFile } from "./event-file.js";
+import { withEventFile, type RunInput } from "./event-file.js";
 import { ProcessRun, type HostPolicyHooks, type ProcessSetup } from "./process.js";
 import { coreBytes, guardCore, preflight } from "./preflight.js";
 import { runLockstep, SharedRecords, type RecordFeed, type Resumable } from "./shared-records.js";
 import type { CoreViews, SimCore } from "../core/types.js";
 import { POLICY_EXTERNAL } from "../core/abi.js";
-import { bindPolicyModule, isPolicyPath, loadPolicyModule, modulePolicyParams } from "../policies/module.js";
+import { bindPolicyModule, isPolicyPath, loadPolicyModule, modulePolicyParams, policyModuleFile } from "../policies/module.js";
 
 /** What runScenario() can add to a scenario beyond its options. */
 export interface RunExtras {
@@ -278,8 +278,17 @@ export async function simulate(options: RunOptions = {}, extras: SimulateExtras 
   const s = resolveOptions(options);
   preflight(s);
   const events = extras.events;
-  if (typeof events === "string") return withEventFile(events, (file) => simulateScenario(s, file.sink({ process: s.workload })));
+  if (typeof events === "string") return withEventFile(events, (file) => simulateScenario(s, file.sink({ process: s.workload })), runInputs(s));
   return simulateScenario(s, events);
+}
+
+/** The files a run reads, which its events file must not replace. */
+export function runInputs(s: { workload: string; policy: string; policyModule?: unknown }): RunInput[] {
+  const inputs: RunInput[] = [];
+  if (!isGeneratedWorkload(s.workload)) inputs.push(["the workload's trace", s.workload]);
+  const module = policyModuleFile(s);
+  if (module !== undefined) inputs.push(["the policy module", module]);
+  return inputs;
 }
 
 /** What simulate() runs for a scenario (itself, then its baselines), and how their

@@ -147,6 +147,30 @@ describe("--events", () => {
     }
   });
 
+  it("never replaces an input of the run: the trace, a policy module, the scenario file", async () => {
+    const trace = join(dir, "in.amt");
+    writeFileSync(trace, readFileSync("test/fixtures/sort-lackey.amt"));
+    const module = join(dir, "mod.ts");
+    writeFileSync(module, readFileSync("examples/swap-readahead-policy.ts"));
+    const scenario = join(dir, "cl.json");
+    writeFileSync(scenario, JSON.stringify({ nodes: 2, processes: [{ name: "x", node: 0, workload: "in.amt", policy: "./mod.ts" }] }));
+    const before = [trace, module, scenario].map((f) => readFileSync(f));
+    const cases: Array<[string[], string]> = [
+      [["run", "--workload", trace, "--events", trace], `events file ${trace}: is the workload's trace`],
+      [["run", "--workload", "sequential", "--memory", "1MiB", "--policy", module, "--events", join(dir, ".", "mod.ts")], `events file ${join(dir, "mod.ts")}: is the policy module`],
+      [["compare", "--workload", trace, "--policies", "none", "--events", trace], `events file ${trace}: is the workload's trace`],
+      [["cluster", scenario, "--events", scenario], `events file ${scenario}: is the scenario file`],
+      [["cluster", scenario, "--events", trace], `scenario processes[0] (x): events file ${trace}: is the workload's trace`],
+      [["run", "--workload", "sequential", "--memory", "1MiB", "--events", ""], "events file: the path is empty"],
+    ];
+    for (const [args, message] of cases) {
+      const r = await ampom(...args);
+      expect(r.code, args.join(" ")).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`^ampom: ${message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+    }
+    expect([trace, module, scenario].map((f) => readFileSync(f))).toEqual(before);
+  });
+
   it("a path that cannot be written fails at once, in one line", async () => {
     const out = join(dir, "no", "such", "folder", "e.jsonl");
     const r = await ampom("run", "--workload", "sequential", "--memory", "1MiB", "--events", out);

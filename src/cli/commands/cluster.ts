@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { Command } from "commander";
 import { simulateCluster, type ClusterResult } from "../../sim/cluster-scenario.js";
+import { checkEventsPath } from "../../sim/event-file.js";
 import { formatBytes, formatNs } from "../../util/units.js";
 import { jsonErrorWhere } from "../../util/json-where.js";
 import { resultProvenance } from "../../util/provenance.js";
@@ -90,6 +91,7 @@ Example:
   ampom cluster examples/balancer.json --events balancer-events.jsonl`,
     )
     .action(async (file: string, o: { json?: boolean; quiet?: boolean; events?: string }) => {
+      if (o.events !== undefined) checkEventsPath(o.events, [["the scenario file", file]]);
       const scenario = readScenarioFile(file);
       const result = await simulateCluster(scenario, { events: o.events, dir: dirname(file) });
       const core = (scenario as { core?: string }).core ?? "wasm";
