@@ -9,21 +9,40 @@ import { BENCH_PARTS, runBench, type BenchPart } from "./harness.js";
 import { formatComparison, formatReport } from "./report.js";
 import type { BenchMode, BenchReport } from "./types.js";
 
-const { values } = parseArgs({
-  options: {
-    full: { type: "boolean", default: false },
-    smoke: { type: "boolean", default: false },
-    only: { type: "string" },
-    workload: { type: "string", multiple: true },
-    trace: { type: "string", multiple: true },
-    out: { type: "string", default: "bench/results/latest.json" },
-    compare: { type: "string" },
-  },
-});
+const USAGE = `npm run bench [-- OPTIONS]
+  --full | --smoke         bigger address spaces, chunks and workloads | the smallest sizes (checks every part runs)
+  --only PART              one part: ${BENCH_PARTS.join(", ")}
+  --workload W             end to end on this built-in workload (repeatable; default: all)
+  --trace FILE             also end to end on this trace (repeatable)
+  --out FILE               where the report goes (default bench/results/latest.json)
+  --compare BASELINE.json  print each rate's change against a saved report`;
 
 function fail(message: string): never {
   console.error(`bench: ${message}`);
   process.exit(2);
+}
+
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      full: { type: "boolean", default: false },
+      smoke: { type: "boolean", default: false },
+      only: { type: "string" },
+      workload: { type: "string", multiple: true },
+      trace: { type: "string", multiple: true },
+      out: { type: "string", default: "bench/results/latest.json" },
+      compare: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+} catch (e) {
+  fail(`${(e as Error).message}\n${USAGE}`);
+}
+const { values } = parsed;
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
 }
 
 const mode: BenchMode = values.smoke ? "smoke" : values.full ? "full" : "default";

@@ -49,7 +49,7 @@ export const policies: Record<string, PolicyInfo> = {
       { name: "zoneEvents", default: 8, min: 1, max: 1 << 20, integer: true, description: "events in the zone that count as a fully local stream (the share saturates here)" },
       { name: "gain", default: 2, max: 1e6, description: "G: delays of work to keep in flight" },
       { name: "maxWindow", default: 512, max: 1 << 24, integer: true, description: "Nmax: most pages one batch asks for" },
-      { name: "baseWindow", default: 8, max: 1 << 24, description: "base(S) = round(baseWindow x S): pages granted by locality alone" },
+      { name: "baseWindow", default: 8, max: 1 << 24, description: "base(S) = floor(baseWindow x S): pages granted by locality alone" },
       { name: "lowLocality", default: 0.5, max: 1, description: "below this score, take pages around the fault in both directions" },
       { name: "delayWeight", default: 8, min: 1, max: 1e9, description: "the delay average moves by 1/delayWeight of each new sample" },
     ],
@@ -65,7 +65,7 @@ export const policies: Record<string, PolicyInfo> = {
     id: 3,
     description: "Linux VMA-based swap readahead: per-region window, forward/backward/centred by the last two faults",
     params: [
-      { name: "pageCluster", default: 3, max: 24, integer: true, description: "the window is at most 2^pageCluster pages" },
+      { name: "pageCluster", default: 3, max: 5, integer: true, description: "the window is at most 2^pageCluster pages (the kernel caps the VMA window's order at 5)" },
       { name: "blockPages", default: 512, min: 1, max: 1 << 24, integer: true, description: "the window stays inside this aligned block (2 MiB of 4 KiB pages)" },
     ],
   },

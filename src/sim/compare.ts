@@ -18,7 +18,8 @@ export interface CompareOptions extends Omit<RunOptions, "mechanism" | "policy" 
   mechanisms?: string[];
   /** policies to compare (default: every registered one) */
   policies?: string[];
-  /** called after each row's simulation, with the number of rows (comparePairs) */
+  /** progress of the rows, which run side by side over one record stream: `done` of
+   * `total` (the number of rows) as the shared stream advances, `label` naming them all */
   onProgress?: (done: number, total: number, label: string) => void;
 }
 
@@ -102,6 +103,12 @@ function refusal(o: RunOptions): string | undefined {
  * all, the reason for the first refused one is the error.
  */
 export function comparePairs(options: Omit<CompareOptions, "onProgress"> = {}): Array<{ mechanism: string; policy: string }> {
+  // run options a comparison sets per row: given from plain JavaScript they would be
+  // ignored, the rows all the same
+  const rowOptions: Record<string, string> = { mechanism: "mechanisms (a list)", policy: "policies (a list)", baselines: "its baselines as rows, always" };
+  for (const [key, instead] of Object.entries(rowOptions)) {
+    if ((options as Record<string, unknown>)[key] !== undefined) throw new Error(`option ${key}: compare takes ${instead}`);
+  }
   const { mechanisms: mechAsked, policies: polAsked, ...runOptions } = options;
   const mechNames = checkNames("mechanism", mechAsked, mechanisms);
   const polNames = checkNames("policy", polAsked, policies);

@@ -52,6 +52,8 @@ export class EventLog implements EventSink {
   readonly pages: number[] = [];
   readonly kinds: EventKind[] = [];
   readonly args: number[] = [];
+  /** the node the process was on at each event */
+  readonly nodes: number[] = [];
   /** events past the limit are counted here, not kept */
   dropped = 0;
   private readonly keep: number;
@@ -63,7 +65,7 @@ export class EventLog implements EventSink {
     this.keep = kinds ? kinds.reduce<number>((m, k) => m | (1 << k), 0) : 0xff;
   }
 
-  record(t: number, kind: EventKind, page: number, arg: number): void {
+  record(t: number, kind: EventKind, page: number, arg: number, node: number): void {
     if (!(this.keep & (1 << kind))) return;
     if (this.times.length >= this.limit) {
       this.dropped++;
@@ -73,6 +75,7 @@ export class EventLog implements EventSink {
     this.pages.push(page);
     this.kinds.push(kind);
     this.args.push(arg);
+    this.nodes.push(node);
   }
 
   get length(): number {

@@ -141,7 +141,10 @@ function removeStaleTemporaries(out: string): void {
 export async function sweep(o: SweepOptions): Promise<SweepSummary> {
   const workers = o.workers ?? availableParallelism();
   if (!Number.isSafeInteger(workers) || workers < 1) throw new Error(`option workers: must be a whole number of at least 1, got ${workers}`);
-  if (o.shard) checkShard(o.shard.index, o.shard.count, "option shard");
+  if (o.shard !== undefined) {
+    if (typeof o.shard !== "object" || o.shard === null) throw new Error(`option shard: expected { index, count } (parseShard("1/2") makes one), got ${JSON.stringify(o.shard)}`);
+    checkShard(o.shard.index, o.shard.count, "option shard");
+  }
   const plan = await checkedPlan(o.config);
   const runs = shardRuns(plan, o.shard);
   const byKey = new Map(runs.map((r) => [r.key, r]));

@@ -42,4 +42,11 @@ describe('import { simulate, compare } from "ampom"', () => {
     await expect(simulateCluster({ nodes: 1, processes: [{ ...process, bogus: 1 }] })).rejects.toThrow(/^scenario processes\[0\]: unknown field "bogus"$/);
     await expect(simulateCluster({ nodes: 1, processes: [process], bogus: 1 })).rejects.toThrow(/^scenario file: unknown field "bogus"$/);
   });
+
+  it("compare() refuses the run options it sets per row, which plain JavaScript could pass and see ignored", async () => {
+    const base = { workload: "random", memory: "1MiB" };
+    await expect(compare({ ...base, policy: "ampom" } as never)).rejects.toThrow("option policy: compare takes policies (a list)");
+    await expect(compare({ ...base, mechanism: "post-copy" } as never)).rejects.toThrow("option mechanism: compare takes mechanisms (a list)");
+    await expect(compare({ ...base, baselines: false } as never)).rejects.toThrow("option baselines: compare takes its baselines as rows, always");
+  });
 });

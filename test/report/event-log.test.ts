@@ -130,6 +130,17 @@ describe("event log: kinds and limits", () => {
     });
   }
 
+  it("keeps the node of each event, as the file's lines name it: home until the resume, the destination after", async () => {
+    const s = resolveOptions({ workload: "stream", memory: "2MiB", policy: "ampom", baselines: false });
+    const log = new EventLog();
+    await runScenario(s, await scenarioWorkload(s), { events: log });
+    const step = (k: number) => log.kinds.findIndex((kind, i) => kind === EVENT_MIGRATE && log.args[i] === k);
+    expect(log.nodes).toHaveLength(log.length);
+    expect(log.nodes[step(MIGRATE_DECISION)]).toBe(0);
+    expect(log.nodes[step(MIGRATE_RESUME)]).toBe(1);
+    expect(log.nodes[log.kinds.indexOf(EVENT_DONE)]).toBe(1);
+  });
+
   it("keeps at most its limit and counts the rest", async () => {
     const s = resolveOptions({ workload: "stream", memory: "2MiB", policy: "none", baselines: false });
     const log = new EventLog(10, [EVENT_FAULT]);

@@ -43,6 +43,7 @@ describe("shards", () => {
     ] as const) {
       await expect(sweep({ config, out, shard, workers: 1 })).rejects.toThrow(message);
     }
+    await expect(sweep({ config, out, shard: "1/2" as never, workers: 1 })).rejects.toThrow('option shard: expected { index, count } (parseShard("1/2") makes one), got "1/2"');
     expect(readdirSync(dir)).toEqual([]);
   });
 
