@@ -1,7 +1,7 @@
 // The scenario options shared by `run`, `compare` and `sweep`: declared once, turned
 // into library RunOptions once.
 import { Command, InvalidArgumentError, Option } from "commander";
-import { DEFAULT_SCAN_INTERVAL, type RunOptions } from "../sim/options.js";
+import { DEFAULT_SCAN_INTERVAL, DEFAULT_WORKLOAD, type RunOptions } from "../sim/options.js";
 import { LINK_DISCIPLINES, type LinkDiscipline } from "../network/network.js";
 import { parseSize } from "../util/units.js";
 import { pushOrders } from "../migration/push-orders/index.js";
@@ -9,7 +9,7 @@ import { pushOrders } from "../migration/push-orders/index.js";
 /** `withPair: false` leaves out --mechanism and --policy (compare runs them all). */
 export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: boolean } = {}): Command {
   cmd
-    .option("-w, --workload <name|file>", "built-in workload or trace file", "stream")
+    .option("-w, --workload <name|file>", "built-in workload or trace file", DEFAULT_WORKLOAD)
     .option("-m, --memory <size>", "memory a generated workload's data occupies (e.g. 256MiB, 1GiB; a trace has its own)", "64MiB");
   if (withPair) {
     cmd

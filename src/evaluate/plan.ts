@@ -77,6 +77,12 @@ export function parseCondition(spec: string): EvalCondition {
   return { id: spec.trim(), network: m[1], background };
 }
 
+/** The conditions `specs` name, each once: gige-2008 and gige-2008@0% are one. */
+export function parseConditions(specs: string[]): EvalCondition[] {
+  const all = specs.map(parseCondition);
+  return all.filter((c, i) => all.findIndex((d) => d.network === c.network && d.background === c.background) === i);
+}
+
 /** A path relative to the working folder when it is below it (results then read the
  * same in every clone), else absolute. */
 function shortPath(abs: string): string {

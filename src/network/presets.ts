@@ -56,9 +56,9 @@ export const networkPresets: Record<string, NetworkPreset> = {
     // clearing a fresh 4 KiB page at a few GB/s of memory bandwidth
     zeroFillNs: 1_000,
     // a prefetched page's first use: in a kernel, a minor fault that maps a page already
-    // in memory (~1 us), about 1% of a remote fault here (96 us: the trap, the request, a
-    // 50 us round trip, the home's 10 us and a page on the wire); left at 0 so that the published figures
-    // count remote costs only. It is there for systems where the first use costs more:
+    // in memory (~1 us), about 1% of a remote fault here (96 us: the trap, the request,
+    // a 50 us round trip, the home's 10 us and a page on the wire); left at 0 so that the
+    // published figures count remote costs only. It is there for systems where the first use costs more:
     // a user-space handler takes a userfault round trip (tens of us, docs/validation.md)
     firstUseNs: 0,
     // openMosix's migration context: registers and FPU state, signal state, the

@@ -6,10 +6,10 @@
 // same reads the built-in reference policies make). docs/policies.md shows an example
 // and how to port one into both cores for speed.
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { basename, extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { fileSha256 } from "../util/digest.js";
 import { C_NOW, F_TRIGGER, ST_FLIGHT, ST_HOME, ST_LOCAL, ST_MASK, ST_NONE } from "../core/abi.js";
 import { arrivedAt, knownState, regionOf, requestPage, scanBits } from "../core/page-services.js";
 import type { CoreViews } from "../core/types.js";
@@ -136,11 +136,7 @@ export function checkPolicyFile(path: string): string {
 /** SHA-256 of the module file's contents: a sweep's run key covers it, so that an edited
  * module makes new runs rather than matching results of the old one. */
 export function policyModuleDigest(path: string): string {
-  return digestOf(checkPolicyFile(path));
-}
-
-function digestOf(file: string): string {
-  return createHash("sha256").update(readFileSync(file)).digest("hex");
+  return fileSha256(checkPolicyFile(path));
 }
 
 const loaded = new Map<string, Promise<PolicyModule>>();
@@ -152,7 +148,7 @@ export function loadPolicyModule(path: string): Promise<PolicyModule> {
   let digest: string;
   try {
     file = checkPolicyFile(path);
-    digest = digestOf(file);
+    digest = fileSha256(file);
   } catch (err) {
     return Promise.reject(err);
   }

@@ -6,7 +6,7 @@ import { mechanisms } from "../migration/registry.js";
 import { policies } from "../policies/registry.js";
 import { isPolicyPath } from "../policies/module.js";
 import { migrationCalledOff, type Metrics } from "./metrics.js";
-import { resolveOptions, type RunOptions, type Scenario } from "./options.js";
+import { DEFAULT_WORKLOAD, resolveOptions, type RunOptions, type Scenario } from "./options.js";
 import { preflight } from "./preflight.js";
 import { runInputs, runScenarios, scenarioWorkload, type ScenarioRun } from "./simulate.js";
 import type { Workload } from "../workloads/types.js";
@@ -138,7 +138,7 @@ export async function compare(options: CompareOptions = {}, extras: CompareExtra
     return withEventFile(
       events,
       (file) => compareRows(options, ({ mechanism, policy }, process) => file.section().sink({ process, scenario: `${mechanism}/${policy}` })),
-      runInputs({ workload: options.workload ?? "stream", policy: "none" }),
+      runInputs({ workload: options.workload ?? DEFAULT_WORKLOAD, policy: "none" }),
     );
   }
   return compareRows(options, events);

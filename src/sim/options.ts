@@ -13,6 +13,9 @@ import { LINK_DISCIPLINES, type LinkDiscipline } from "../network/network.js";
 import { CPU_MODELS, TRACE_CPU_NS, kernelCpuNs, type CpuModel } from "../workloads/hpcc/cpu.js";
 import { workloads } from "../workloads/registry.js";
 
+/** The workload a run takes when none is given. */
+export const DEFAULT_WORKLOAD = "stream";
+
 /** Default interval of the accessed-bit scans at home: "auto", a scanner that takes
  * about 1% of a CPU. A scan reads and clears the accessed bit of each page-table entry
  * the process has populated, about 10 ns a page with the TLB flush amortised over the
@@ -48,7 +51,7 @@ const sizeLike = z.union([z.number(), z.string()]);
 
 export const runOptionsSchema = z
   .object({
-    workload: z.string().min(1).default("stream"),
+    workload: z.string().min(1).default(DEFAULT_WORKLOAD),
     memory: sizeLike.default("64MiB"),
     mechanism: z.string().default("lightweight"),
     /** a built-in policy's name, the path of a policy module, or a module object; by
@@ -164,6 +167,11 @@ export const GENERATOR_OPTIONS: ReadonlyArray<[keyof RunOptions, string]> = [
 /** True when `workload` names a generated (built-in) workload rather than a trace file. */
 export function isGeneratedWorkload(workload: string): boolean {
   return Object.prototype.hasOwnProperty.call(workloads, workload);
+}
+
+/** The trace file a scenario's workload names, or undefined for a built-in workload. */
+export function traceFile(s: { workload: string }): string | undefined {
+  return isGeneratedWorkload(s.workload) ? undefined : s.workload;
 }
 
 /** Refuses generator-only options on a trace, naming every one given. */

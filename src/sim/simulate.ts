@@ -13,7 +13,7 @@ import type { Workload } from "../workloads/types.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
 import { formatNs } from "../util/units.js";
-import { footprintBytes, isGeneratedWorkload, scanPacing, resolveOptions, type RunOptions, type Scenario } from "./options.js";
+import { footprintBytes, traceFile, scanPacing, resolveOptions, type RunOptions, type Scenario } from "./options.js";
 import type { EventSink } from "./event-log.js";
 import { withEventFile, type RunInput } from "./event-file.js";
 import { ProcessRun, type HostPolicyHooks, type ProcessSetup } from "./process.js";
@@ -285,7 +285,8 @@ export async function simulate(options: RunOptions = {}, extras: SimulateExtras 
 /** The files a run reads, which its events file must not replace. */
 export function runInputs(s: { workload: string; policy: string; policyModule?: unknown }): RunInput[] {
   const inputs: RunInput[] = [];
-  if (!isGeneratedWorkload(s.workload)) inputs.push(["the workload's trace", s.workload]);
+  const trace = traceFile(s);
+  if (trace !== undefined) inputs.push(["the workload's trace", trace]);
   const module = policyModuleFile(s);
   if (module !== undefined) inputs.push(["the policy module", module]);
   return inputs;
@@ -302,7 +303,7 @@ function planSimulate(s: Scenario, events?: EventSink): SimulatePlan {
   const runs: ScenarioRun[] = [{ scenario: s, extras: { events } }];
   if (!s.baselines) return { runs, result: (m) => m[0] };
   // the baselines run with their mechanism's defaults: no push order, no parameters
-  const plain = s.pushOrder === undefined && Object.keys(s.mechanismParams).length === 0 && !s.policyModule;
+  const plain = s.pushOrder === undefined && Object.keys(s.mechanismParams).length === 0;
   // a policy module given as an object goes with the scenario, never with its baselines
   const { policyModule: _, ...shared } = s;
   const baseline = (mechanism: string, policy: string): number => {

@@ -3,9 +3,9 @@
 // A policy module or a trace named by its path is part of the run through its file's
 // contents.
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readSync } from "node:fs";
 import { policyModuleDigest, policyModuleFile } from "../policies/module.js";
-import { isGeneratedWorkload, type Scenario } from "../sim/options.js";
+import { traceFile, type Scenario } from "../sim/options.js";
+import { fileSha256 } from "../util/digest.js";
 
 /** JSON with object keys sorted at every level (undefined members dropped). */
 export function canonicalJson(value: unknown): string {
@@ -25,24 +25,6 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-/** SHA-256 of a file read a MiB at a time: a trace may be larger than one buffer holds. */
-function fileDigest(path: string): string {
-  const hash = createHash("sha256");
-  const buf = Buffer.allocUnsafe(1 << 20);
-  const fd = openSync(path, "r");
-  try {
-    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) hash.update(buf.subarray(0, n));
-  } finally {
-    closeSync(fd);
-  }
-  return hash.digest("hex");
-}
-
-/** The trace file a scenario's workload names, or undefined for a built-in workload. */
-export function traceFile(s: { workload: string }): string | undefined {
-  return isGeneratedWorkload(s.workload) ? undefined : s.workload;
-}
-
 /** 16 hex digits of SHA-256 over the canonical resolved scenario (a preset's prose
  * description left out: rewording it changes no result) and, for a policy module file
  * and a trace file, their contents' digests (an edited module or a trace captured again
@@ -56,7 +38,7 @@ export function runKey(scenario: Scenario, digests = new Map<string, string>()):
     return d;
   };
   const policyModuleSha256 = digest(policyModuleFile(scenario), policyModuleDigest);
-  const traceSha256 = digest(traceFile(scenario), fileDigest);
+  const traceSha256 = digest(traceFile(scenario), fileSha256);
   const model = { ...scenario, network: { ...scenario.network, description: undefined }, policyModuleSha256, traceSha256 };
   return createHash("sha256").update(canonicalJson(model)).digest("hex").slice(0, 16);
 }

@@ -12,10 +12,10 @@ import { readdirSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { checkPolicyModules, loadSweepConfig, planSweep, type SweepConfig, type SweepPlan, type SweepRun } from "./config.js";
-import { runKey, traceFile } from "./key.js";
+import { runKey } from "./key.js";
 import { policyModuleFile } from "../policies/module.js";
 import { runPool, type PoolResult, type PoolRun, type PoolTask } from "./pool.js";
-import { resolveOptions } from "../sim/options.js";
+import { resolveOptions, traceFile } from "../sim/options.js";
 import { workloadKey } from "../sim/simulate.js";
 import { cutTornTail, readResults, ResultAppender, rewriteResults, type RunRecord } from "./results.js";
 import { checkShard, describeShard, inShard, type Shard } from "./shard.js";
@@ -110,7 +110,7 @@ export async function checkedPlan(config: string | SweepConfig): Promise<SweepPl
 
 /** The run of this sweep that `record` is an earlier result of when they differ only in
  * the contents of their policy module or trace file: its options give this run's key now. */
-function editedModuleRun(record: RunRecord, byKey: Map<string, SweepRun>, digests: Map<string, string>): SweepRun | undefined {
+function editedFileRun(record: RunRecord, byKey: Map<string, SweepRun>, digests: Map<string, string>): SweepRun | undefined {
   let run: SweepRun | undefined;
   try {
     run = byKey.get(runKey(resolveOptions(record.options), digests));
@@ -159,7 +159,7 @@ export async function sweep(o: SweepOptions): Promise<SweepSummary> {
     const run = byKey.get(record.key);
     if (!run) {
       // a result of the module or trace as it was: dropped when the file is rewritten
-      const current = editedModuleRun(record, byKey, digests);
+      const current = editedFileRun(record, byKey, digests);
       if (current) {
         edited.add(current.key);
         continue;

@@ -22,7 +22,7 @@ import { REC_CODE, REGION_CAP } from "../core/abi.js";
 import type { Region, RegionKind } from "../workloads/types.js";
 import { AMT_MAGIC, AMT_VERSION, AmtWriter, DEFAULT_BLOCK_RECORDS, openAmt, type AmtHeaderInput, type AmtVersion } from "./amt.js";
 import { MAX_BLOCK_RECORDS_V2 } from "./amt-codec.js";
-import { amtPageSize, gunzipAmt, sniffTrace } from "./open.js";
+import { amtPageSize, sniffTrace, unpackedAmt } from "./open.js";
 import { TraceTextParser, type PageSink, type TextFormat } from "./text.js";
 import { checkOutputPath, writeAtomicWith } from "../util/atomic-file.js";
 
@@ -298,18 +298,11 @@ async function reencodeAmtFile(input: string, output: string, gzipped: boolean, 
     throw new Error(`${input}: the amt trace has ${pageSize}-byte pages, its own: pageSize (--page-size) ${o.pageSize} applies to text traces`);
   }
   if (!gzipped) return reencodeAmt(input, output, o.version);
-  const dir = mkdtempSync(join(tmpdir(), "ampom-import-"));
+  const fd = await unpackedAmt(input);
   try {
-    const plain = join(dir, "trace.amt");
-    await gunzipAmt(input, plain);
-    const fd = openSync(plain, "r");
-    try {
-      return reencodeAmt(input, output, o.version, fd);
-    } finally {
-      closeSync(fd);
-    }
+    return reencodeAmt(input, output, o.version, fd);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    closeSync(fd);
   }
 }
 

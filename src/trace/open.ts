@@ -82,13 +82,28 @@ export function openAmtWorkload(path: string, pageSize: number): Workload {
   return w;
 }
 
-/** Unpacks the gzip'd amt trace `path` into the file `to`. */
-export async function gunzipAmt(path: string, to: string): Promise<void> {
+/** A descriptor of an amt file `make` writes in a temporary folder, which is gone when
+ * this returns: the file lives as long as the descriptor. */
+async function temporaryAmt(make: (amt: string) => Promise<unknown>): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), "ampom-trace-"));
   try {
-    await pipeline(createReadStream(path), createGunzip(), createWriteStream(to));
-  } catch (err) {
-    throw new Error(`${path}: cannot unpack the gzip'd amt trace: ${(err as Error).message}`);
+    const amt = join(dir, "trace.amt");
+    await make(amt);
+    return openSync(amt, "r");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The gzip'd amt trace `path`, unpacked: a descriptor of the plain amt (temporaryAmt). */
+export function unpackedAmt(path: string): Promise<number> {
+  return temporaryAmt(async (amt) => {
+    try {
+      await pipeline(createReadStream(path), createGunzip(), createWriteStream(amt));
+    } catch (err) {
+      throw new Error(`${path}: cannot unpack the gzip'd amt trace: ${(err as Error).message}`);
+    }
+  });
 }
 
 /** Any trace file as a workload: amt in place, gzip'd amt unpacked, text (plain or
@@ -99,20 +114,12 @@ export async function openTraceWorkload(path: string, pageSize: number): Promise
   const key = cacheKey(path, pageSize);
   const hit = cache.get(key);
   if (hit) return hit;
-  const dir = mkdtempSync(join(tmpdir(), "ampom-trace-"));
   let w: Workload;
-  try {
-    const amt = join(dir, "trace.amt");
-    if (kind === "amt-gzip") {
-      await gunzipAmt(path, amt);
-      w = openAmt(path, openSync(amt, "r"));
-      checkPageSize(path, w, pageSize);
-    } else {
-      await importTrace(path, amt, { pageSize, displayName: path });
-      w = openAmt(path, openSync(amt, "r"));
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  if (kind === "amt-gzip") {
+    w = openAmt(path, await unpackedAmt(path));
+    checkPageSize(path, w, pageSize);
+  } else {
+    w = openAmt(path, await temporaryAmt((amt) => importTrace(path, amt, { pageSize, displayName: path })));
   }
   cache.set(key, w);
   return w;

@@ -3,7 +3,7 @@
 import { Command, Option } from "commander";
 import { availableParallelism } from "node:os";
 import {
-  allConfigs, corpusWorkloads, DEFAULT_CONDITIONS, type EvalCondition, defaultManifest, DEFAULT_POINTS, evaluate, evaluationText, HPCC_KERNELS, kernelWorkloads, OURS, parseCondition,
+  allConfigs, corpusWorkloads, DEFAULT_CONDITIONS, defaultManifest, DEFAULT_POINTS, evaluate, evaluationText, HPCC_KERNELS, kernelWorkloads, OURS, parseConditions,
 } from "../../evaluate/index.js";
 import { isPolicyPath } from "../../policies/module.js";
 import { checkOutputPath, writeFileAtomic } from "../../util/atomic-file.js";
@@ -60,8 +60,7 @@ Examples:
       const plan = {
         workloads: [...traces, ...kernels],
         configs: chosen,
-        // gige-2008 and gige-2008@0% are one condition
-        conditions: (o.conditions ?? DEFAULT_CONDITIONS).map(parseCondition).filter((c: EvalCondition, i: number, all: EvalCondition[]) => all.findIndex((d) => d.network === c.network && d.background === c.background) === i),
+        conditions: parseConditions(o.conditions ?? DEFAULT_CONDITIONS),
         points: o.migrateAt ?? DEFAULT_POINTS,
         link: o.link,
         focus,

@@ -14,6 +14,12 @@ export function parseCount(value: string): number {
   return n;
 }
 
+export function parsePositiveCount(value: string): number {
+  const n = parseCount(value);
+  if (n < 1) throw new InvalidArgumentError("expected a whole number of at least 1, e.g. 1000000.");
+  return n;
+}
+
 export function registerTraceCapture(trace: Command): void {
   // options after the command's name are the command's own (`capture -o x sort -n f`)
   trace.enablePositionalOptions();

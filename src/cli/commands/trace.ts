@@ -10,13 +10,7 @@ import { formatBytes } from "../../util/units.js";
 import { table } from "../format.js";
 import { progressBar } from "../progress.js";
 import { parsePageSize } from "../run-options.js";
-import { parseCount, registerTraceCapture } from "./trace-capture.js";
-
-function parsePositiveCount(value: string): number {
-  const n = parseCount(value);
-  if (n < 1) throw new InvalidArgumentError("expected a whole number of at least 1, e.g. 1000000.");
-  return n;
-}
+import { parseCount, parsePositiveCount, registerTraceCapture } from "./trace-capture.js";
 import type { Workload } from "../../workloads/types.js";
 
 export function registerTrace(program: Command): void {
