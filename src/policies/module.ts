@@ -209,7 +209,7 @@ export function modulePolicyParams(mod: PolicyModule, label: string, overrides: 
   const out: Record<string, number> = {};
   for (const [name, spec] of Object.entries(specs)) out[name] = spec.default;
   for (const [name, value] of Object.entries(overrides)) {
-    if (!(name in specs)) {
+    if (!Object.hasOwn(specs, name)) {
       const known = Object.keys(specs).join(", ") || "none";
       throw new PolicyModuleError(`policy module ${label} has no parameter "${name}" (it has: ${known})`);
     }
@@ -236,23 +236,40 @@ export function bindPolicyModule(
 ): HostPolicyHooks {
   const pageCount = views.states.length;
   let hook: HookName = "reset";
+  // the context is its process's only while one of its hooks runs: kept past that (in a
+  // module variable), it would read another run's tables, a finished run's among them,
+  // which know the trace ahead of this one
+  let active = false;
   const fail = (what: string): never => {
     throw new PolicyModuleError(`policy module ${label}: ${hook} ${what}`);
   };
+  const live = (): void => {
+    if (!active) {
+      throw new PolicyModuleError(
+        `policy module ${label}: a context was used outside its own hooks (keep what a run needs in ctx.state, not the context itself)`,
+      );
+    }
+  };
   const checkPage = (page: number): void => {
+    live();
+    if (typeof page !== "number") fail(`asked about page ${JSON.stringify(page)}, which is not a number`);
     if (!Number.isInteger(page) || page < 0 || page >= pageCount) {
       fail(`asked about page ${page}, outside the address space (pages 0..${pageCount - 1})`);
     }
   };
   const ctx: PolicyContext = {
     get now() {
+      live();
       return views.counters[C_NOW];
     },
     params: Object.freeze({ ...params }),
     state: undefined,
     pageCount,
     regions: Object.freeze(regions.map((r) => Object.freeze({ start: r.start, end: r.start + r.pages, name: r.name, kind: r.kind }))),
-    regionOf: (page) => regionOf(views, page),
+    regionOf: (page) => {
+      live();
+      return regionOf(views, page);
+    },
     pageState(page) {
       checkPage(page);
       return STATE_NAMES[knownState(views, page)];
@@ -274,13 +291,23 @@ export function bindPolicyModule(
       return requestPage(views, page, options?.trigger ? F_TRIGGER : 0);
     },
   };
-  const call = (name: HookName, run: () => void): void => {
+  const call = (name: HookName, run: () => unknown): void => {
     hook = name;
+    active = true;
+    let returned: unknown;
     try {
-      run();
+      returned = run();
     } catch (err) {
       if (err instanceof PolicyModuleError) throw err;
       fail(`threw: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      active = false;
+    }
+    if (typeof (returned as PromiseLike<unknown> | undefined)?.then === "function") {
+      // its rest would run after the hook, against a simulation gone on: refuse it, and
+      // keep its failure from surfacing later as another run's unhandled rejection
+      (returned as Promise<unknown>).then(undefined, () => {});
+      fail("returned a Promise: hooks run synchronously (an async function's work after its first await would run when the simulation has gone on)");
     }
   };
   call("reset", () => mod.reset(ctx));

@@ -10,6 +10,7 @@ import { resolveOptions, runOptionsSchema, type RunOptions, type Scenario } from
 import { preflight } from "../sim/preflight.js";
 import { combination, comboIndices, gridSize, type Grid } from "./grid.js";
 import { canonicalJson, runKey } from "./key.js";
+import { OnceDigests } from "../util/digest.js";
 import { jsonErrorWhere } from "../util/json-where.js";
 
 /** More combinations than this is almost surely a mistake, and would not fit a file. */
@@ -114,7 +115,7 @@ export function planSweep(value: unknown, label = "sweep config"): SweepPlan {
 
   const runs: SweepRun[] = [];
   const seen = new Map<string, number>();
-  const digests = new Map<string, string>();
+  const digests = new OnceDigests();
   for (let index = 0; index < size; index++) {
     const options = JSON.parse(canonicalJson(combination(base, grid, index))) as RunOptions;
     let scenario: Scenario;
@@ -242,15 +243,18 @@ function blame(label: string, base: Record<string, unknown>, grid: Grid, index: 
     const option = optionOf(baseErr instanceof Error ? baseErr.message : "")?.path[0];
     if (!option || !keys.includes(option)) return relocate(label, "base", baseErr, true);
   }
+  const message = err instanceof Error ? err.message : String(err);
   for (let k = 0; k < keys.length; k++) {
     const oneErr = check({ ...base, [keys[k]]: grid[keys[k]][at[k]] }, accept);
-    if (oneErr === undefined) continue;
+    // a value is to blame when it fails with the base as the combination fails: one that
+    // fails only beside the base's own values (parameters of the base's policy, when the
+    // combination's policy is another) is not
+    if (oneErr === undefined || (oneErr instanceof Error ? oneErr.message : String(oneErr)) !== message) continue;
     const where = `grid.${keys[k]}[${at[k]}]`;
     const option = optionOf(oneErr instanceof Error ? oneErr.message : "")?.path[0];
     if (option === keys[k]) return relocate(label, where, oneErr, false);
     // the value breaks another option of a valid base (e.g. a page size above the memory)
     if (baseErr === undefined) return new SweepConfigError(label, where, oneErr instanceof Error ? oneErr.message : String(oneErr));
   }
-  const message = err instanceof Error ? err.message : String(err);
   return new SweepConfigError(label, `grid combination ${index} (${describeCombo(grid, index)})`, message);
 }

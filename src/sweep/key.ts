@@ -3,9 +3,12 @@
 // A policy module or a trace named by its path is part of the run through its file's
 // contents.
 import { createHash } from "node:crypto";
+import { mechanisms } from "../migration/registry.js";
 import { policyModuleDigest, policyModuleFile } from "../policies/module.js";
+import { policies } from "../policies/registry.js";
 import { traceFile, type Scenario } from "../sim/options.js";
-import { fileSha256 } from "../util/digest.js";
+import { fileSha256, OnceDigests, type DigestSource } from "../util/digest.js";
+import { nonDefaultParams } from "../util/params.js";
 
 /** JSON with object keys sorted at every level (undefined members dropped). */
 export function canonicalJson(value: unknown): string {
@@ -28,17 +31,29 @@ function sortKeys(value: unknown): unknown {
 /** 16 hex digits of SHA-256 over the canonical resolved scenario (a preset's prose
  * description left out: rewording it changes no result) and, for a policy module file
  * and a trace file, their contents' digests (an edited module or a trace captured again
- * is another run; a run without either keeps the key it always had). `digests` caches
- * the digests by path, for one plan's runs. */
-export function runKey(scenario: Scenario, digests = new Map<string, string>()): string {
-  const digest = (file: string | undefined, of: (path: string) => string): string | undefined => {
-    if (file === undefined) return undefined;
-    const d = digests.get(file) ?? of(file);
-    digests.set(file, d);
-    return d;
+ * is another run; a run without either keeps the key it always had). `digests` says
+ * how often a file is read: once per path for one plan's runs (the default). */
+export function runKey(scenario: Scenario, digests: DigestSource = new OnceDigests()): string {
+  const file = policyModuleFile(scenario);
+  const trace = traceFile(scenario);
+  const policyModuleSha256 = file === undefined ? undefined : digests.digest(file, policyModuleDigest);
+  const traceSha256 = trace === undefined ? undefined : digests.digest(trace, fileSha256);
+  // a built-in policy's and the mechanism's parameters at their defaults are left out
+  // (a module's defaults are known only once it is loaded: given, they make another key)
+  const builtin = Object.hasOwn(policies, scenario.policy) ? policies[scenario.policy] : undefined;
+  const model = {
+    ...scenario,
+    network: { ...scenario.network, description: undefined },
+    policyParams: builtin ? nonDefaultParams(builtin.params, scenario.policyParams) : scenario.policyParams,
+    mechanismParams: nonDefaultParams(mechanisms[scenario.mechanism].params, scenario.mechanismParams),
+    policyModuleSha256,
+    traceSha256,
   };
-  const policyModuleSha256 = digest(policyModuleFile(scenario), policyModuleDigest);
-  const traceSha256 = digest(traceFile(scenario), fileSha256);
-  const model = { ...scenario, network: { ...scenario.network, description: undefined }, policyModuleSha256, traceSha256 };
   return createHash("sha256").update(canonicalJson(model)).digest("hex").slice(0, 16);
+}
+
+/** The files a scenario's results depend on beyond its options: its policy module and
+ * its trace, as named. */
+export function scenarioFiles(scenario: Scenario): string[] {
+  return [policyModuleFile(scenario), traceFile(scenario)].filter((f): f is string => f !== undefined);
 }

@@ -13,6 +13,7 @@ import { availableParallelism } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { checkPolicyModules, loadSweepConfig, planSweep, type SweepConfig, type SweepPlan, type SweepRun } from "./config.js";
 import { runKey } from "./key.js";
+import { OnceDigests, type DigestSource } from "../util/digest.js";
 import { policyModuleFile } from "../policies/module.js";
 import { runPool, type PoolResult, type PoolRun, type PoolTask } from "./pool.js";
 import { resolveOptions, traceFile } from "../sim/options.js";
@@ -110,7 +111,7 @@ export async function checkedPlan(config: string | SweepConfig): Promise<SweepPl
 
 /** The run of this sweep that `record` is an earlier result of when they differ only in
  * the contents of their policy module or trace file: its options give this run's key now. */
-function editedFileRun(record: RunRecord, byKey: Map<string, SweepRun>, digests: Map<string, string>): SweepRun | undefined {
+function editedFileRun(record: RunRecord, byKey: Map<string, SweepRun>, digests: DigestSource): SweepRun | undefined {
   let run: SweepRun | undefined;
   try {
     run = byKey.get(runKey(resolveOptions(record.options), digests));
@@ -154,7 +155,7 @@ export async function sweep(o: SweepOptions): Promise<SweepSummary> {
   const latest = new Map<string, RunRecord>();
   const edited = new Set<string>();
   // the module and trace files' digests, read once however many old records name them
-  const digests = new Map<string, string>();
+  const digests = new OnceDigests();
   for (const { record, file, line } of existing.records) {
     const run = byKey.get(record.key);
     if (!run) {

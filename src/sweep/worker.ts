@@ -2,23 +2,46 @@
 // run's metrics or error back. A task is one run, or a batch of runs on one workload,
 // which run side by side over one record stream (simulateMany: one decode or one
 // generator pass for all, baselines they share simulated once); each core is its own.
+// A run's key names the contents of its policy module and trace as the sweep planned
+// them: a run whose files differ before or after it ran (edited while the sweep ran)
+// fails rather than file results of other contents under that key.
 // AMPOM_SWEEP_RUN_LOG names a file where each run's key is appended as it starts:
 // tests use it to prove a resumed sweep computes no run twice.
 import { appendFileSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
+import { resolveOptions } from "../sim/options.js";
 import { simulateMany } from "../sim/simulate.js";
-import { runsOf, type PoolTask, type PoolResult } from "./pool.js";
+import { StatDigests } from "../util/digest.js";
+import { runKey, scenarioFiles } from "./key.js";
+import { runsOf, type PoolRun, type PoolTask, type PoolResult } from "./pool.js";
 
 const port = parentPort;
 if (!port) throw new Error("sweep worker: must run as a worker thread");
+
+const digests = new StatDigests();
+
+/** Why `r` cannot be filed under its key: its files are not the contents it was planned
+ * with (or are gone); undefined when they are. */
+function changedFiles(r: PoolRun): string | undefined {
+  try {
+    const scenario = resolveOptions(r.options);
+    if (runKey(scenario, digests) === r.key) return undefined;
+    return `${scenarioFiles(scenario).join(" and ")} changed after the sweep was planned (the run's key names the contents it was planned with); run the sweep again for the new contents`;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
 
 port.on("message", async (task: PoolTask) => {
   const runs = runsOf(task);
   const log = process.env.AMPOM_SWEEP_RUN_LOG;
   if (log) appendFileSync(log, runs.map((r) => `${r.key}\n`).join(""));
-  const results = await simulateMany(runs.map((r) => r.options));
+  const before = runs.map(changedFiles);
+  const todo = runs.filter((_, i) => before[i] === undefined);
+  const results = await simulateMany(todo.map((r) => r.options));
   runs.forEach((r, i) => {
-    const m = results[i];
+    const changed = before[i] ?? changedFiles(r);
+    const m = changed === undefined ? results[todo.indexOf(r)] : new Error(changed);
     const result: PoolResult = m instanceof Error ? { index: r.index, key: r.key, error: m.message } : { index: r.index, key: r.key, metrics: m };
     port.postMessage(result);
   });

@@ -39,3 +39,9 @@ export function resolveParams(owner: string, specs: readonly NumericParam[], ove
   }
   return out;
 }
+
+/** `overrides` without the values that equal their parameter's default: what a run's
+ * identity keeps, so that giving a default explicitly is the same run as leaving it out. */
+export function nonDefaultParams(specs: readonly NumericParam[], overrides: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(overrides).filter(([key, value]) => specs.find((s) => s.name === key)?.default !== value));
+}

@@ -82,6 +82,18 @@ describe("the example policy module", () => {
     await expect(simulate({ workload: "stream", memory: "2MiB", policy: EXAMPLE, policyParams: { depth: 3 } })).rejects.toThrow(
       `policy module ${EXAMPLE} has no parameter "depth" (it has: pageCluster)`,
     );
+    // nor one every object has
+    await expect(simulate({ workload: "stream", memory: "2MiB", policy: EXAMPLE, policyParams: { toString: 3 } })).rejects.toThrow(
+      `policy module ${EXAMPLE} has no parameter "toString" (it has: pageCluster)`,
+    );
+  });
+
+  it("in a sweep, a parameter the combination's module lacks is blamed on the combination, not on the base's default policy", async () => {
+    const config = { base: { workload: "stream", memory: "2MiB" }, grid: { policy: [EXAMPLE], policyParams: [{ mode: 1 }] } };
+    const out = join(mkdtempSync(join(tmpdir(), "ampom-sweep-")), "runs.jsonl");
+    await expect(sweep({ config, out })).rejects.toThrow(
+      `sweep config: grid combination 0 (policy=${JSON.stringify(EXAMPLE)}, policyParams={"mode":1}): policy module ${EXAMPLE} has no parameter "mode" (it has: pageCluster)`,
+    );
   });
 });
 
@@ -118,6 +130,16 @@ describe("a module that misbehaves", () => {
       "while it is still in flight",
     ],
     ["does not parse", write("broken.ts", "export function reset( {"), "cannot load it"],
+    [
+      "has an async hook",
+      write("async.mjs", hooks({ onFault: "export async function onFault(ctx, page) { await null; ctx.request(page + 1); }" })),
+      "onFault returned a Promise: hooks run synchronously",
+    ],
+    [
+      "asks about a page by a string",
+      write("string-page.mjs", hooks({ onFault: 'export function onFault(ctx) { ctx.request("12"); }' })),
+      'onFault asked about page "12", which is not a number',
+    ],
   ];
 
   it.each(cases)("%s: the library says which module and hook", async (_label, file, message) => {
@@ -135,6 +157,13 @@ describe("a module that misbehaves", () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^ampom: policy module /);
     expect(lines[0]).toContain(message);
+  });
+
+  it("cannot use a context kept from another run, which may know the trace ahead", async () => {
+    const file = write("kept-context.mjs", hooks({ reset: "let kept; export function reset(ctx) { if (kept) kept.pageState(0); kept = ctx; }" }));
+    const options = { workload: "stream", memory: "2MiB", policy: file, baselines: false };
+    await simulate(options);
+    await expect(simulate(options)).rejects.toThrow(`policy module ${file}: a context was used outside its own hooks`);
   });
 
   it("names a module file that does not exist", () => {

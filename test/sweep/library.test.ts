@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { mergeSweep, planSweep, runKey, simulate, sweep } from "../../src/index.js";
 import { resolveOptions } from "../../src/sim/options.js";
+import { runPool, type PoolResult } from "../../src/sweep/pool.js";
 import { aheadPolicy, scratchDir } from "./cli-helpers.js";
 
 const config = {
@@ -66,6 +67,14 @@ describe("planSweep()", () => {
     expect(planSweep({ base: { memory: "32MiB" } }).runs[0].key).not.toBe(a.key);
   });
 
+  it("a parameter given at its default is the same run as one left out", () => {
+    const key = (base: Record<string, unknown>) => planSweep({ base }).runs[0].key;
+    expect(key({ policy: "ampom", policyParams: { zoneRadius: 16 } })).toBe(key({ policy: "ampom" }));
+    expect(key({ policy: "ampom", policyParams: { zoneRadius: 8 } })).not.toBe(key({ policy: "ampom" }));
+    expect(key({ mechanism: "pre-copy", mechanismParams: { maxRounds: 30 } })).toBe(key({ mechanism: "pre-copy" }));
+    expect(() => planSweep({ grid: { policy: ["ampom"], policyParams: [{ zoneRadius: 16 }, {}] } })).toThrow(/are the same run/);
+  });
+
   it("keys of runs without a policy module are the ones earlier versions wrote", () => {
     // results files written before keys covered module files must still match
     expect(planSweep({}).runs[0].key).toBe("a051313de159efb4");
@@ -107,6 +116,23 @@ describe("a sweep of a policy module", () => {
     expect(after[1].metrics.remoteFaults).toBeLessThan(before[1].metrics.remoteFaults);
 
     expect(await sweep({ config: cfg, out, workers: 1 })).toMatchObject({ total: 2, skipped: 2, ran: 0 });
+  });
+});
+
+describe("a module edited while its sweep runs", () => {
+  it("fails the runs planned with the old contents instead of filing the new module's results under their keys", async () => {
+    const dir = scratchDir("lib-module-mid");
+    const mod = join(dir, "ahead.mjs");
+    writeFileSync(mod, aheadPolicy(0));
+    const plan = planSweep({ base: { workload: "sequential", memory: "1MiB", baselines: false, policy: mod }, grid: { migrateAt: [0.2, 0.8] } });
+    const [first, second] = plan.runs.map(({ index, key, options }) => ({ index, key, options }));
+    const results: PoolResult[] = [];
+    await runPool([first], 1, (r) => results.push(r));
+    expect(results[0].error).toBeUndefined();
+    writeFileSync(mod, aheadPolicy(8)); // the sweep's runs were planned with the first contents
+    await runPool([second], 1, (r) => results.push(r));
+    expect(results[1].metrics).toBeUndefined();
+    expect(results[1].error).toBe(`${mod} changed after the sweep was planned (the run's key names the contents it was planned with); run the sweep again for the new contents`);
   });
 });
 
