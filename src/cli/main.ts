@@ -10,7 +10,7 @@ import { registerTrace } from "./commands/trace.js";
 import { registerCluster } from "./commands/cluster.js";
 import { registerEvaluate } from "./commands/evaluate.js";
 import { registerValidate } from "./commands/validate.js";
-import { versionLine } from "../util/provenance.js";
+import { buildIsStale, versionLine } from "../util/provenance.js";
 
 export function buildProgram(): Command {
   const program = new Command("ampom")
@@ -71,6 +71,9 @@ export function describeError(err: unknown): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (buildIsStale()) {
+    process.stderr.write("ampom: warning: this build was made from other sources than the checkout's (run npm run build); results name the build's commit and say stale\n");
+  }
   try {
     await buildProgram().parseAsync(argv, { from: "user" });
     return 0;

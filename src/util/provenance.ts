@@ -6,9 +6,15 @@
 // No date and no command line: results are byte-identical for the same settings and
 // code (sweep shards merge into the bytes of a one-machine sweep), which a timestamp or
 // a shard's own command line would break.
+//
+// The commit is the one the running code was built from (dist/build-info.json, stamped
+// by `npm run build`), not the checkout's HEAD at run time: a checkout pulled or edited
+// without a rebuild runs the old code, and its results must not name the new commit.
+// When the sources differ from the build's, `stale` says so (and the command line warns).
 import { execFileSync } from "node:child_process";
-import { readFileSync, realpathSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { sourcesDigest } from "./sources.js";
 
 export interface Provenance {
   tool: "ampom";
@@ -19,6 +25,9 @@ export interface Provenance {
   commit: string | null;
   /** with a commit: whether the checkout had uncommitted changes to tracked files */
   dirty?: boolean;
+  /** present (true) when the running build was made from other sources than the
+   * checkout's now: `npm run build` makes them agree */
+  stale?: true;
   /** process.version */
   node: string;
 }
@@ -51,12 +60,45 @@ function commitOf(): Pick<Provenance, "commit" | "dirty"> {
   return { commit: head, dirty: (git(["status", "--porcelain", "--untracked-files=no"]) ?? "") !== "" };
 }
 
+/** What `npm run build` stamps into dist/build-info.json. */
+export interface BuildStamp extends Pick<Provenance, "commit" | "dirty"> {
+  /** sourcesDigest() of the sources built */
+  sources: string | null;
+}
+
+export function buildStamp(root: string): BuildStamp {
+  return { ...commitOf(), sources: sourcesDigest(root) };
+}
+
+/** The stamp of the build this code is, or undefined when it runs from the sources
+ * (under tsx: tests, scripts), where the checkout is what runs. */
+function runningBuild(): BuildStamp | undefined {
+  const here = fileURLToPath(import.meta.url);
+  const stamp = new URL("../build-info.json", import.meta.url);
+  if (!here.endsWith(".js") || !existsSync(stamp)) return undefined;
+  return JSON.parse(readFileSync(stamp, "utf8")) as BuildStamp;
+}
+
+let staleBuild: boolean | undefined;
+
+/** Whether the running build was made from other sources than the checkout's now
+ * (without a git call: the command line asks at every start). */
+export function buildIsStale(): boolean {
+  if (staleBuild === undefined) {
+    const build = runningBuild();
+    staleBuild = build !== undefined && build.sources !== sourcesDigest(ROOT);
+  }
+  return staleBuild;
+}
+
 /** The tool's provenance, worked out once per process. */
 export function provenance(): Provenance {
   if (!cached) {
     const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
-    const { commit, dirty } = commitOf();
-    cached = { tool: "ampom", version: pkg.version, commit, ...(commit !== null ? { dirty } : {}), node: process.version };
+    const build = runningBuild();
+    const { commit, dirty } = build ?? commitOf();
+    const stale = buildIsStale();
+    cached = { tool: "ampom", version: pkg.version, commit, ...(commit !== null ? { dirty } : {}), ...(stale ? { stale } : {}), node: process.version };
   }
   return cached;
 }
@@ -64,7 +106,8 @@ export function provenance(): Provenance {
 /** One line for --version and reports: "ampom 0.1.0 (commit 1a2b3c4d5e6f, Node v20.20.2)". */
 export function versionLine(p: Provenance = provenance()): string {
   const commit = p.commit === null ? "not from a git checkout" : `commit ${p.commit.slice(0, 12)}${p.dirty ? " with uncommitted changes" : ""}`;
-  return `ampom ${p.version} (${commit}, Node ${p.node})`;
+  const stale = p.stale ? ", built from older sources than the checkout's: run npm run build" : "";
+  return `ampom ${p.version} (${commit}${stale}, Node ${p.node})`;
 }
 
 /** What a JSON result carries: the tool's provenance, the core that ran and the

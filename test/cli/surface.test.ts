@@ -1,9 +1,10 @@
 // What a user meets first: --version and provenance in every JSON result; options a
 // workload cannot use refused, naming them; one mechanism x policy rule everywhere; -q and
 // --json on every command that prints progress or results.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { compare, simulate } from "../../src/index.js";
 import { planSweep } from "../../src/sweep/config.js";
@@ -59,6 +60,32 @@ describe("provenance", () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ total: 2, ran: 2, failed: 0 });
     const lines = readFileSync(join(dir, "s.jsonl"), "utf8").trimEnd().split("\n").map((l) => JSON.parse(l));
     for (const l of lines) expectProvenance(l.provenance, "wasm");
+  });
+});
+
+describe("a build older than its sources", () => {
+  it("names the commit it was built from, and says stale once the sources change without a rebuild", () => {
+    // a copy of the package: its built code, its sources, the dependencies linked
+    const pkg = mkdtempSync(join(tmpdir(), "ampom-stale-"));
+    try {
+      for (const f of ["bin", "dist", "src", "assembly", "package.json"]) cpSync(f, join(pkg, f), { recursive: true });
+      for (const f of ["node_modules", "build"]) symlinkSync(resolve(f), join(pkg, f));
+      const run = () => spawnSync("node", [join(pkg, "bin/ampom.js"), "run", "--workload", "random", "--memory", "1MiB", "--no-baselines", "--json"], { encoding: "utf8" });
+      const stamp = JSON.parse(readFileSync("dist/build-info.json", "utf8"));
+      const fresh = run();
+      expect(fresh.stderr).toBe("");
+      const p = JSON.parse(fresh.stdout).provenance;
+      expect(p.commit).toBe(stamp.commit);
+      expect(p.stale).toBeUndefined();
+
+      appendFileSync(join(pkg, "src/util/units.ts"), "// edited after the build\n");
+      const stale = run();
+      expect(stale.status).toBe(0);
+      expect(stale.stderr).toBe("ampom: warning: this build was made from other sources than the checkout's (run npm run build); results name the build's commit and say stale\n");
+      expect(JSON.parse(stale.stdout).provenance).toMatchObject({ commit: stamp.commit, stale: true });
+    } finally {
+      rmSync(pkg, { recursive: true, force: true });
+    }
   });
 });
 
