@@ -396,7 +396,8 @@ async function runCluster(
       preflight(s);
       guardInputs?.(runInputs(s));
       workload = await scenarioWorkload(s);
-      runner = await policyRunner(s, workload);
+      // a hook's error names the process as well as the module: several may run it
+      runner = await policyRunner(s, workload, `${typeof p.policy === "string" ? p.policy : s.policy} (process ${p.name})`);
     } catch (err) {
       fail(`processes[${i}] (${p.name})`, err instanceof Error ? err.message : String(err));
     }

@@ -70,6 +70,9 @@ export function withBaselines(m: Metrics, b: Baselines): Metrics {
 function checkNames(what: string, asked: string[] | undefined, known: Record<string, unknown>): string[] {
   const names = asked ?? Object.keys(known);
   for (const n of names) {
+    if (typeof n !== "string") {
+      throw new Error(`${what === "policy" ? "policies" : `${what}s`}: each must be a name${what === "policy" ? " or a policy module file's path (compare a module object with simulate())" : ""}, got ${typeof n}`);
+    }
     // a policy may also be the path of a user's module
     if (!(n in known) && !(what === "policy" && isPolicyPath(n))) {
       throw new Error(`unknown ${what} "${n}" (known: ${Object.keys(known).join(", ")})`);

@@ -213,7 +213,8 @@ export function resolveOptions(input: RunOptions): Scenario {
   if (o.policy === undefined) {
     policy = defaultPolicyFor(o.mechanism);
   } else if (typeof o.policy !== "string") {
-    policyModule = checkPolicyModule(o.policy, "given as option policy");
+    const named = (o.policy as { name?: unknown } | null)?.name;
+    policyModule = checkPolicyModule(o.policy, typeof named === "string" ? `${named} (given as option policy)` : "given as option policy");
     policy = policyModule.name ?? "custom";
     // the name labels the results; a built-in's name would also pick the built-in's push
     // and stand in for its baseline runs

@@ -62,15 +62,16 @@ export interface PolicyRunner {
   hostPolicy?: (views: CoreViews) => HostPolicyHooks;
 }
 
-/** The scenario's policy, loading a module it names (once per process). */
-export async function policyRunner(s: Scenario, workload: Workload): Promise<PolicyRunner> {
+/** The scenario's policy, loading a module it names (once per process); `label` names
+ * a module in its hooks' errors. */
+export async function policyRunner(s: Scenario, workload: Workload, label = s.policy): Promise<PolicyRunner> {
   if (s.policyModule || isPolicyPath(s.policy)) {
     const mod = s.policyModule ?? (await loadPolicyModule(s.policy));
     const params = modulePolicyParams(mod, s.policy, s.policyParams);
     return {
       id: POLICY_EXTERNAL,
       params: [],
-      hostPolicy: (views) => bindPolicyModule(mod, s.policy, params, workload.regions, views),
+      hostPolicy: (views) => bindPolicyModule(mod, label, params, workload.regions, views),
     };
   }
   const info = policies[s.policy];

@@ -2,6 +2,7 @@
 // inputs; the merged file is written in grid order (temporary file + rename), so it
 // has the bytes a one-machine sweep of the same config writes.
 import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import type { SweepConfig } from "./config.js";
 import { readResults, rewriteResults, type ReadRecord, type RunRecord } from "./results.js";
 import { planFrom } from "./sweep.js";
@@ -20,7 +21,11 @@ export function mergeSweep(config: string | SweepConfig, inputs: string[], out: 
   const plan = planFrom(config);
   const byKey = new Map(plan.runs.map((r) => [r.key, r]));
   const found = new Map<string, ReadRecord>();
+  const given = new Map<string, string>();
   for (const file of inputs) {
+    const same = given.get(resolve(file));
+    if (same !== undefined) throw new Error(`sweep-merge: ${file} is given twice${same === file ? "" : ` (as ${same} too)`}; give each shard's file once`);
+    given.set(resolve(file), file);
     if (!existsSync(file)) throw new Error(`${file}: no such file`);
     const read = readResults(file);
     if (read.tornBytes > 0) {

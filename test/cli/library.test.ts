@@ -33,6 +33,10 @@ describe('import { simulate, compare } from "ampom"', () => {
     expect(rows[0].oracleGapClosed).toBe(0);
     expect(rows[2].oracleGapClosed).toBe(1);
     await expect(compare({ workload: "hpl", policies: [] })).rejects.toThrow("no policies to compare");
+    const mine = { name: "mine", reset() {}, onFault() {}, onUse() {}, onArrival() {}, onServed() {} };
+    await expect(compare({ workload: "hpl", policies: ["none", mine as never] })).rejects.toThrow(
+      "policies: each must be a name or a policy module file's path (compare a module object with simulate()), got object",
+    );
   });
 
   it("names an unknown option plainly", async () => {

@@ -215,6 +215,11 @@ describe("ampom cluster", () => {
     await expect(simulateCluster({ ...scenario, processes: [scenario.processes[1]], triggers: [] })).rejects.toThrow(
       /^scenario processes\[0\] \(m\): policy module \.\/readahead\.ts: no such file/,
     );
+    // a hook's error names the process that ran the module
+    writeFileSync(join(folder, "throws.mjs"), ["reset", "onUse", "onArrival", "onServed"].map((h) => `export function ${h}() {}`).join("\n") + "\nexport function onFault() { throw new Error('my bug'); }\n");
+    await expect(
+      simulateCluster({ ...scenario, processes: [{ ...scenario.processes[1], policy: "./throws.mjs" }], triggers: [scenario.triggers![1]] }, { dir: folder }),
+    ).rejects.toThrow("policy module ./throws.mjs (process m): onFault threw: my bug");
     // a misspelled built-in name is not taken for a file of that folder
     await expect(simulateCluster({ ...scenario, processes: [{ name: "r", node: 0, workload: "radnom" }], triggers: [] }, { dir: folder })).rejects.toThrow(
       /^scenario processes\[0\] \(r\): unknown workload "radnom": not a built-in workload \(sequential, random, .*\) and no such trace file/,

@@ -206,6 +206,14 @@ describe("ampom sweep-merge", () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it("says so when one file is given twice, and writes nothing", () => {
+    const out = join(dir, "m-twice.jsonl");
+    const r = ampom(["sweep-merge", config, "--out", out, ...shards, shards[1]]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`ampom: sweep-merge: ${shards[1]} is given twice; give each shard's file once`);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("refuses an interrupted shard (torn last line)", () => {
     const out = join(dir, "m-torn.jsonl");
     const torn = join(dir, "m-torn-in.jsonl");
