@@ -31,7 +31,7 @@ export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: bo
         .choices(LINK_DISCIPLINES)
         .default("fifo"),
     )
-    .option("--migrate-at <f>", "migrate after this fraction of the records, 0-1 (e.g. 0.5 or 50%)", parseFraction, 0.5)
+    .option("--migrate-at <f>", "migrate after this fraction of the records, 0 to below 1 (e.g. 0.5 or 50%)", parseFraction, 0.5)
     .option("--seed <n>", "seed of a generated workload (not for traces)", parseNumber, 1)
     .addOption(new Option("--core <kind>", "simulation core").choices(["wasm", "reference"]).default("wasm"))
     .option("--page-size <size>", "page size (e.g. 4KiB, 2MiB)", parsePageSize, 4096)

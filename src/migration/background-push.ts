@@ -1,8 +1,11 @@
 // The active background push after a lightweight freeze (post-copy, and the push
 // policies bubbling and oracle with lightweight): pages still at home go to the
 // destination in the order's sequence, one burst whenever the link is free, so fault
-// replies get in between. It keeps going after the process ends, until every page the
-// order names has moved (post-copy's point: the home node holds nothing at the end).
+// replies get in between. It ends when every page the order names has moved (post-copy's
+// point: the home node holds nothing at the end) or when the process has ended, whichever
+// comes first: nothing needs the pages of a process that has exited, and the home node
+// frees them instead (a push that went on would count pages no system sends, and hold a
+// shared link from other traffic). A burst on the link when the process ends completes.
 import { KIND_PUSH } from "../core/abi.js";
 import { EVENT_PUSH } from "../sim/event-log.js";
 import { pushOrders, type PushOrderName } from "./push-orders/index.js";
@@ -25,6 +28,7 @@ export function startPush(ctx: MigrationContext, order: PushOrderName, everythin
       done: (lastArrival) => {
         ctx.stats.pushDoneNs = lastArrival;
       },
+      over: (now) => ctx.proc.phase === "done" && ctx.proc.finishedAt <= now,
     },
     startAt,
   );

@@ -25,6 +25,9 @@ export interface StreamSpec {
   /** The stream is over: `lastArrival` of its last page (or the start time if it sent
    * none), `now` when the link finished with it. */
   done(lastArrival: number, now: number): void;
+  /** Whether to end the stream at `now` with pages still to send (the push of a process
+   * that has ended). */
+  over?(now: number): boolean;
 }
 
 /** Starts streaming at `startAt`. Under the `priority` link discipline the stream hands
@@ -42,6 +45,10 @@ export function streamPages(ctx: MigrationContext, spec: StreamSpec, startAt: nu
   let at = 0;
   let last = startAt;
   const turn = (t: number): void => {
+    if (spec.over?.(t)) {
+      spec.done(last, t);
+      return;
+    }
     const v = proc.views;
     let n = 0;
     while (n === 0) {

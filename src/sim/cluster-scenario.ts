@@ -92,12 +92,13 @@ const processSchema = z
   })
   .strict();
 
-const fractionMust = must("must be a fraction from 0 to 1");
+// 1 would be the end of the records: a finished process has nothing to migrate
+const fractionMust = must("must be a fraction of at least 0 and below 1");
 const TRIGGER_KINDS = 'must be "fraction", "time" or "balancer"';
 const triggerSchema = z.discriminatedUnion(
   "kind",
   [
-    z.object({ kind: z.literal("fraction"), process: text(), to: nodeRef, at: z.number(fractionMust).min(0, fractionMust).max(1, fractionMust) }).strict(),
+    z.object({ kind: z.literal("fraction"), process: text(), to: nodeRef, at: z.number(fractionMust).min(0, fractionMust).lt(1, fractionMust) }).strict(),
     z.object({ kind: z.literal("time"), process: text(), to: nodeRef, at: duration }).strict(),
     z
       .object({

@@ -64,7 +64,8 @@ export const runOptionsSchema = z
     background: z.number().min(0).lt(1).default(0),
     /** how the link orders pages: one FIFO stream, or demand traffic ahead of bulk */
     link: z.enum(LINK_DISCIPLINES).default("fifo"),
-    migrateAt: z.number().min(0).max(1).default(0.5),
+    // 1 would be the end of the records: a process that has finished has nothing to migrate
+    migrateAt: z.number().min(0).lt(1, "must be below 1: at 1 the process has finished, and nothing would migrate").default(0.5),
     /** migrate at this simulated time instead (a duration: "20ms"); overrides migrateAt */
     migrateAtTime: sizeLike.optional(),
     /** migrate just before this record (0-based: the first n records run at home), for a

@@ -46,8 +46,10 @@ export async function scenarioWorkload(s: Scenario): Promise<Workload> {
  * the fraction of the records; null for a time trigger. */
 function migrationRecord(s: Scenario, workload: Workload): number | null {
   if (s.migrateAtRecord !== undefined) {
-    if (s.migrateAtRecord > workload.records) {
-      throw new Error(`option migrateAtRecord (--migrate-at-record): ${s.migrateAtRecord} is past the ${workload.records} records of ${workload.name}`);
+    if (s.migrateAtRecord >= workload.records) {
+      throw new Error(
+        `option migrateAtRecord (--migrate-at-record): ${s.migrateAtRecord} is past the last of the ${workload.records} records of ${workload.name} (record ${workload.records - 1}): the process would have finished, and nothing would migrate`,
+      );
     }
     return s.migrateAtRecord;
   }

@@ -19,7 +19,12 @@ describe("migrateAtRecord", () => {
   });
 
   it("refuses a record past the workload's end and a second trigger", async () => {
-    await expect(simulate({ ...base, migrateAtRecord: 1e9 })).rejects.toThrow(/migrateAtRecord \(--migrate-at-record\): 1000000000 is past the \d+ records/);
+    await expect(simulate({ ...base, migrateAtRecord: 1e9 })).rejects.toThrow(/migrateAtRecord \(--migrate-at-record\): 1000000000 is past the last of the \d+ records/);
+    // the end itself: a finished process has nothing to migrate
+    const { records } = await simulate({ ...base, baselines: false });
+    await expect(simulate({ ...base, migrateAtRecord: records })).rejects.toThrow(`the process would have finished, and nothing would migrate`);
+    await expect(simulate({ ...base, migrateAtRecord: records - 1 })).resolves.toMatchObject({ records });
+    expect(() => resolveOptions({ ...base, migrateAt: 1 })).toThrow("option migrateAt (--migrate-at): must be below 1: at 1 the process has finished, and nothing would migrate");
     expect(() => resolveOptions({ ...base, migrateAtRecord: 5, migrateAtTime: "1ms" })).toThrow(/name two migration points/);
     expect(() => resolveOptions({ ...base, migrateAt: 0.9, migrateAtRecord: 5 })).toThrow(
       "options migrateAt (--migrate-at) and migrateAtRecord (--migrate-at-record) name two migration points; give one",
