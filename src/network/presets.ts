@@ -17,7 +17,8 @@ export interface NetworkPreset {
   serviceNs: number;
   /** destination: local page-fault trap before the request leaves, ns */
   faultTrapNs: number;
-  /** destination: first touch of a page that never existed (zero-fill), ns */
+  /** destination: first touch of a 4 KiB page that never existed (zero-fill), ns; a
+   * larger page's in proportion (zeroFillFor) */
   zeroFillNs: number;
   /** destination: first use of a prefetched page, a local (minor) fault that maps a page
    * already there and lets the policy see the use, ns; charged as fault stall */
@@ -93,3 +94,9 @@ export const networkPresets: Record<string, NetworkPreset> = {
     backgroundPacketBytes: 4096,
   },
 };
+
+/** A preset's zero-fill for pages of `pageSize` bytes: its 4 KiB page's cost in
+ * proportion (clearing is a memory-bound sweep of the page). */
+export function zeroFillFor(preset: NetworkPreset, pageSize: number): number {
+  return Math.round((preset.zeroFillNs * pageSize) / 4096);
+}

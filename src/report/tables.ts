@@ -121,17 +121,20 @@ const METRIC_COLUMNS: Array<keyof Metrics> = [
   "overheadVsFullCopy", "oracleRuntimeNs", "oracleGapClosed",
 ];
 
-/** One row per run. `migrated` is 0 for a migration called off (pre-copy when the
- * process ended at home first): that row's figures are of a run that stayed home, which
- * the tables mark and a spreadsheet could not otherwise tell. */
+/** One row per run. `background` is the links' background load (the busy runs' is not
+ * 0: the network column names only the preset). `migrated` is 0 for a migration called
+ * off (pre-copy when the process ended at home first): that row's figures are of a run
+ * that stayed home, which the tables mark and a spreadsheet could not otherwise tell. */
 export function metricsCsv(r: ReproduceResults, which: "extended" | "busy"): string {
+  const background = which === "busy" ? r.settings.busyBackground : 0;
   const rows: Array<Array<string | number | undefined>> = [];
   for (const k of r.settings.kernels) {
     for (const m of r[which][k] ?? []) {
-      rows.push([k, ...METRIC_COLUMNS.map((c) => m[c] as string | number | undefined), m.bytesMoved.total, migrationCalledOff(m) ? 0 : 1]);
+      const columns = METRIC_COLUMNS.map((c) => m[c] as string | number | undefined);
+      rows.push([k, ...columns.slice(0, 3), background, ...columns.slice(3), m.bytesMoved.total, migrationCalledOff(m) ? 0 : 1]);
     }
   }
-  return csv(["kernel", ...METRIC_COLUMNS, "bytesMoved", "migrated"], rows);
+  return csv(["kernel", ...METRIC_COLUMNS.slice(0, 3), "background", ...METRIC_COLUMNS.slice(3), "bytesMoved", "migrated"], rows);
 }
 
 export function settingsLine(r: ReproduceResults): string {

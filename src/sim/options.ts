@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { z } from "zod";
 import { defaultPolicyFor, mechanismParams, mechanisms, pushFor } from "../migration/registry.js";
-import { networkPresets, type NetworkPreset } from "../network/presets.js";
+import { networkPresets, zeroFillFor, type NetworkPreset } from "../network/presets.js";
 import { policies, policyParamVector, pushInfo } from "../policies/registry.js";
 import { checkPolicyModule, isPolicyPath, type PolicyModule } from "../policies/module.js";
 import { parseDuration, parseRate, parseSize } from "../util/units.js";
@@ -242,7 +242,7 @@ export function resolveOptions(input: RunOptions): Scenario {
     throw new Error(`option scanInterval (--scan-interval): must be auto or at least 1us, got ${o.scanInterval}`);
   }
   if (o.faultTrap !== undefined) preset.faultTrapNs = parseDuration("option faultTrap (--fault-trap)", o.faultTrap);
-  if (o.zeroFill !== undefined) preset.zeroFillNs = parseDuration("option zeroFill (--zero-fill)", o.zeroFill);
+  preset.zeroFillNs = o.zeroFill !== undefined ? parseDuration("option zeroFill (--zero-fill)", o.zeroFill) : zeroFillFor(preset, o.pageSize);
   if (o.firstUse !== undefined) preset.firstUseNs = parseDuration("option firstUse (--first-use)", o.firstUse);
   const points = [
     input.migrateAt !== undefined && "migrateAt (--migrate-at)",

@@ -116,4 +116,15 @@ describe("csv", () => {
       "full-copy:1", "lightweight:1", "lightweight:1", "pre-copy:0", "full-copy:1", "lightweight:1", "lightweight:1",
     ]);
   });
+
+  it("gives each row its background load: the busy runs' network column names only the preset", () => {
+    const r = results();
+    r.busy = r.extended;
+    for (const [which, load] of [["extended", "0"], ["busy", "0.8"]] as const) {
+      const lines = metricsCsv(r, which).trim().split("\n");
+      const at = lines[0].split(",").indexOf("background");
+      expect(at).toBe(lines[0].split(",").indexOf("network") + 1);
+      expect(new Set(lines.slice(1).map((l) => l.split(",")[at]))).toEqual(new Set([load]));
+    }
+  });
 });

@@ -44,6 +44,17 @@ describe("faultTrap and zeroFill", () => {
     expect(slow.faultStallNs - plain.faultStallNs).toBe(plain.remoteFaults * (30_000 - resolveOptions(base).network.faultTrapNs));
     expect(() => resolveOptions({ ...base, faultTrap: "soon" })).toThrow(/faultTrap/);
   });
+
+  it("a zero-fill clears a whole page: the preset's 4 KiB cost in proportion to the page size, unless given", async () => {
+    const fill = (o: Record<string, unknown>) => resolveOptions({ ...base, memory: "8MiB", ...o }).network.zeroFillNs;
+    expect([fill({}), fill({ pageSize: 2 << 20 }), fill({ pageSize: 1024 }), fill({ network: "rdma-100g", pageSize: 2 << 20 })]).toEqual([1_000, 512_000, 250, 256_000]);
+    expect(fill({ pageSize: 2 << 20, zeroFill: "7us" })).toBe(7_000);
+    // a fresh page's first touch after the migration pays it
+    const huge = { workload: "random", memory: "8MiB", pageSize: 2 << 20, migrateAt: 0, policy: "none", baselines: false } as const;
+    const [auto, cheap] = [await simulate(huge), await simulate({ ...huge, zeroFill: "1ns" })];
+    expect(auto.zeroFills).toBeGreaterThan(0);
+    expect(auto.runtimeNs - cheap.runtimeNs).toBe(auto.zeroFills * (512_000 - 1));
+  });
 });
 
 describe("firstUse", () => {
