@@ -4,7 +4,7 @@
 // The install reads the dependencies from npm's cache (`npm ci` has just filled it) and
 // goes to the registry only for what the cache lacks.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -41,9 +41,10 @@ describe("the packed package, installed in a project of its own", () => {
       expect(got).toEqual({ faults: here.remoteFaults, runtimeNs: here.runtimeNs, policies: got.policies });
       expect(got.policies).toBeGreaterThan(5);
 
-      // the command it installs: outside a git checkout, it names no commit
+      // the command it installs names the commit its build was made from, not stale
       const version = run(join(project, "node_modules", ".bin", "ampom"), ["--version"], project);
-      expect(version).toMatch(/^ampom \d+\.\d+\.\d+ \(not from a git checkout, Node v\d+/);
+      const built = JSON.parse(readFileSync("dist/build-info.json", "utf8")).commit as string;
+      expect(version).toMatch(new RegExp(`^ampom \\d+\\.\\d+\\.\\d+ \\(commit ${built.slice(0, 12)}( with uncommitted changes)?, Node v\\d+`));
 
       // the types are the built declarations, so a user's stricter compiler settings
       // check the user's code, not the package's source

@@ -193,7 +193,7 @@ const cases: Case[] = [
     name: "sweep config with a migration point out of range in the grid",
     args: ["sweep", "sweep.json", "--out", "r.jsonl"],
     files: { "sweep.json": cfg({ base: { workload: "random" }, grid: { migrateAt: [0.5, 1.5] } }) },
-    message: "ampom: sweep.json: grid.migrateAt[1]: Too big: expected number to be <=1 (got 1.5)",
+    message: "ampom: sweep.json: grid.migrateAt[1]: must be below 1: at 1 the process has finished, and nothing would migrate (got 1.5)",
   },
   {
     name: "sweep config with zero bandwidth in the base",
