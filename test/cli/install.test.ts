@@ -70,7 +70,8 @@ describe("the packed package, installed in a project of its own", () => {
         run(join(project, "node_modules", ".bin", "ampom"), ["run", "--workload", "random", "--memory", "1MiB", "--policy", "./policy.ts", "--no-baselines", "--json"], project),
       );
       expect(out.policy).toBe("./policy.ts");
-      expect(out.provenance).toMatchObject({ tool: "ampom", commit: null });
+      expect(out.provenance).toMatchObject({ tool: "ampom", commit: built });
+      expect(out.provenance.stale).toBeUndefined();
     });
   });
 });
