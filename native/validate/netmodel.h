@@ -36,10 +36,11 @@ static inline void av_link_init(struct av_link *l, const struct av_net_spec *s) 
   l->free_at = 0;
 }
 
-/* rounded up, less a relative 1e-12: an exact whole number computed a rounding error high is not rounded up (as src/network/link.ts) */
+/* rounded up; within a relative 1e-12 of a whole number, that number (as src/network/link.ts) */
 static inline double av_link_tx(const struct av_link *l, double bytes) {
   double ns = bytes * l->ns_per_byte;
-  return ceil(ns - ns * 1e-12);
+  double whole = floor(ns + 0.5);
+  return fabs(ns - whole) <= ns * 1e-12 ? whole : ceil(ns);
 }
 
 static inline double av_link_start(const struct av_link *l, double ready) {

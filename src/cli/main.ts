@@ -72,7 +72,7 @@ export function describeError(err: unknown): string {
 
 export async function main(argv: string[]): Promise<number> {
   if (buildIsStale()) {
-    process.stderr.write("ampom: warning: this build was made from other sources than the checkout's (run npm run build); results name the build's commit and say stale\n");
+    process.stderr.write("ampom: warning: this build was made from other sources than the ones beside it, or carries no stamp of them (run npm run build); its results say stale\n");
   }
   try {
     await buildProgram().parseAsync(argv, { from: "user" });

@@ -45,7 +45,7 @@ export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: bo
     .option("--migrate-at-time <time>", "migrate at this simulated time instead (e.g. 20ms)")
     .option("--migrate-at-record <n>", "migrate just before record n (0-based) instead", parseNumber)
     .option("--fault-trap <time>", "local cost of a remote fault before its request leaves, overriding the preset (e.g. 2us)")
-    .option("--zero-fill <time>", "local cost of a first touch of a page that never existed, overriding the preset (e.g. 1us)")
+    .option("--zero-fill <time>", "local cost of a first touch of a page that never existed, overriding the preset's (which grows with the page size); as given, at any page size (e.g. 1us)")
     .option("--first-use <time>", "local cost of the first use of a prefetched page (a minor fault), overriding the preset's 0 (e.g. 1us)")
     .option("--push-order <order>", `post-copy's background push order: ${Object.keys(pushOrders).join(", ")}`)
     .option("--mech-param <name=value>", "mechanism parameter, e.g. maxRounds=10 for pre-copy (repeatable)", collectParam);

@@ -36,13 +36,13 @@ export class Link {
     this.backgroundWaitNs = Math.round(((background / (1 - background)) * packetNs) / 2);
   }
 
-  /** Transmission time of `bytes`, whole ns: rounded up, less a relative 1e-12 so that
-   * an exact whole number computed a rounding error high (1 - 0.8 is 0.19999999999999996
-   * in binary, which made 4,178 bytes at 20% of 1 Gb/s 167,121 ns, not 167,120) is not
-   * rounded up a whole ns. */
+  /** Transmission time of `bytes`, whole ns, rounded up; a time within a relative 1e-12
+   * of a whole number is that number (1 - 0.8 is 0.19999999999999996 in binary, which
+   * made 4,178 bytes at 20% of 1 Gb/s 167,121 ns, not 167,120). */
   txNs(bytes: number): number {
     const ns = bytes * this.nsPerByte;
-    return Math.ceil(ns - ns * 1e-12);
+    const whole = Math.round(ns);
+    return Math.abs(ns - whole) <= ns * 1e-12 ? whole : Math.ceil(ns);
   }
 
   /** When a message of `bytes` that is ready at `readyAt` starts to leave. A message

@@ -252,7 +252,7 @@ export function bindPolicyModule(
   };
   const checkPage = (page: number): void => {
     live();
-    if (typeof page !== "number") fail(`asked about page ${JSON.stringify(page)}, which is not a number`);
+    if (typeof page !== "number") fail(`asked about page ${typeof page === "string" ? `"${page}"` : String(page)}, which is not a number`);
     if (!Number.isInteger(page) || page < 0 || page >= pageCount) {
       fail(`asked about page ${page}, outside the address space (pages 0..${pageCount - 1})`);
     }

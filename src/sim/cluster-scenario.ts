@@ -12,7 +12,7 @@ import { mechanismParams, mechanisms, pushFor } from "../migration/registry.js";
 import { startFlow, type FlowReport, type FlowSpec } from "../network/flows.js";
 import type { LinkSpec } from "../network/link.js";
 import { LINK_DISCIPLINES, Network, type NodeId } from "../network/network.js";
-import { networkPresets, zeroFillFor } from "../network/presets.js";
+import { networkPresets } from "../network/presets.js";
 import { pushInfo } from "../policies/registry.js";
 import { isPolicyPath } from "../policies/module.js";
 import { formatNs, parseDuration, parseRate, parseSize } from "../util/units.js";
@@ -393,7 +393,8 @@ async function runCluster(
         mechanismParams: p.mechanismParams,
         baselines: false,
       });
-      s = { ...s, network: { ...preset, zeroFillNs: zeroFillFor(preset, sc.pageSize) } };
+      // the scenario's own bandwidth and latency (the nodes' links carry them)
+      s = { ...s, network: { ...s.network, bandwidthBps: preset.bandwidthBps, latencyNs: preset.latencyNs } };
       preflight(s);
       guardInputs?.(runInputs(s));
       workload = await scenarioWorkload(s);

@@ -1,8 +1,7 @@
 // Joining shard outputs: every run of the config must appear exactly once across the
 // inputs; the merged file is written in grid order (temporary file + rename), so it
 // has the bytes a one-machine sweep of the same config writes.
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, realpathSync } from "node:fs";
 import type { SweepConfig } from "./config.js";
 import { readResults, rewriteResults, type ReadRecord, type RunRecord } from "./results.js";
 import { planFrom } from "./sweep.js";
@@ -23,10 +22,12 @@ export function mergeSweep(config: string | SweepConfig, inputs: string[], out: 
   const found = new Map<string, ReadRecord>();
   const given = new Map<string, string>();
   for (const file of inputs) {
-    const same = given.get(resolve(file));
-    if (same !== undefined) throw new Error(`sweep-merge: ${file} is given twice${same === file ? "" : ` (as ${same} too)`}; give each shard's file once`);
-    given.set(resolve(file), file);
     if (!existsSync(file)) throw new Error(`${file}: no such file`);
+    // the same file however it is named (a relative path, a link)
+    const real = realpathSync(file);
+    const same = given.get(real);
+    if (same !== undefined) throw new Error(`sweep-merge: ${file} is given twice${same === file ? "" : ` (as ${same} too)`}; give each shard's file once`);
+    given.set(real, file);
     const read = readResults(file);
     if (read.tornBytes > 0) {
       throw new Error(`${file}: the last line is incomplete (its sweep was interrupted; rerun that shard to finish it)`);

@@ -12,11 +12,10 @@ import { readdirSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { checkPolicyModules, loadSweepConfig, planSweep, type SweepConfig, type SweepPlan, type SweepRun } from "./config.js";
-import { runKey } from "./key.js";
+import { runKey, scenarioFiles } from "./key.js";
 import { OnceDigests, type DigestSource } from "../util/digest.js";
-import { policyModuleFile } from "../policies/module.js";
 import { runPool, type PoolResult, type PoolRun, type PoolTask } from "./pool.js";
-import { resolveOptions, traceFile } from "../sim/options.js";
+import { resolveOptions } from "../sim/options.js";
 import { workloadKey } from "../sim/simulate.js";
 import { cutTornTail, readResults, ResultAppender, rewriteResults, type RunRecord } from "./results.js";
 import { checkShard, describeShard, inShard, type Shard } from "./shard.js";
@@ -109,16 +108,18 @@ export async function checkedPlan(config: string | SweepConfig): Promise<SweepPl
   return plan;
 }
 
-/** The run of this sweep that `record` is an earlier result of when they differ only in
- * the contents of their policy module or trace file: its options give this run's key now. */
-function editedFileRun(record: RunRecord, byKey: Map<string, SweepRun>, digests: DigestSource): SweepRun | undefined {
+/** The run of this sweep that `record` is an earlier result of under another key: its
+ * options give this run's key now. That happens when its policy module or trace file
+ * was edited since (`edited`: the record is of other contents), or when it was keyed by
+ * a version that kept parameters given at their defaults in the key (the same run). */
+function rekeyedRun(record: RunRecord, byKey: Map<string, SweepRun>, digests: DigestSource): { run: SweepRun; edited: boolean } | undefined {
   let run: SweepRun | undefined;
   try {
     run = byKey.get(runKey(resolveOptions(record.options), digests));
   } catch {
     return undefined;
   }
-  return run && (policyModuleFile(run.scenario) !== undefined || traceFile(run.scenario) !== undefined) ? run : undefined;
+  return run && { run, edited: scenarioFiles(run.scenario).length > 0 };
 }
 
 export function shardRuns(plan: SweepPlan, shard: Shard | undefined): SweepRun[] {
@@ -157,21 +158,24 @@ export async function sweep(o: SweepOptions): Promise<SweepSummary> {
   // the module and trace files' digests, read once however many old records name them
   const digests = new OnceDigests();
   for (const { record, file, line } of existing.records) {
-    const run = byKey.get(record.key);
+    let run = byKey.get(record.key);
     if (!run) {
+      const current = rekeyedRun(record, byKey, digests);
       // a result of the module or trace as it was: dropped when the file is rewritten
-      const current = editedFileRun(record, byKey, digests);
-      if (current) {
-        edited.add(current.key);
+      if (current?.edited) {
+        edited.add(current.run.key);
         continue;
       }
+      run = current?.run;
+    }
+    if (!run) {
       throw new Error(
         `${file}:${line}: run ${record.key} is not part of ${plan.label} (${describeShard(o.shard)}); was this file written for another config or shard, or by a version of ampom with other defaults? Use another --out file`,
       );
     }
     // index and options as this config spells the run (a grown grid may spell a kept
     // run differently), so the finished file depends only on the config
-    latest.set(record.key, { ...record, index: run.index, options: run.options });
+    latest.set(run.key, { ...record, index: run.index, key: run.key, options: run.options });
   }
   const skippedFailed = runs.filter((r) => latest.get(r.key)?.error !== undefined).length;
   const pending = runs.filter((r) => {

@@ -26,7 +26,9 @@ function changedFiles(r: PoolRun): string | undefined {
   try {
     const scenario = resolveOptions(r.options);
     if (runKey(scenario, digests) === r.key) return undefined;
-    return `${scenarioFiles(scenario).join(" and ")} changed after the sweep was planned (the run's key names the contents it was planned with); run the sweep again for the new contents`;
+    const files = scenarioFiles(scenario);
+    if (files.length === 0) return `internal: run ${r.index}'s options no longer give its key ${r.key}`;
+    return `${files.join(" and ")} changed after the sweep was planned (the run's key names the contents it was planned with); run the sweep again for the new contents`;
   } catch (err) {
     return err instanceof Error ? err.message : String(err);
   }

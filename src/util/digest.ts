@@ -34,15 +34,16 @@ export class OnceDigests implements DigestSource {
   }
 }
 
-/** Each path's digest computed again only when the file's size, modification time or
- * inode changed (a rewrite or a replacement changes one): for a long-lived sweep worker,
+/** Each path's digest computed again only when the file's size, modification or change
+ * time or inode changed (a rewrite or a replacement changes one): for a long-lived sweep worker,
  * which checks its runs' files before and after each task without reading a large
  * trace twice a task. */
 export class StatDigests implements DigestSource {
   private readonly known = new Map<string, { stamp: string; digest: string }>();
   digest(path: string, of: (path: string) => string): string {
     const st = statSync(path, { bigint: true, throwIfNoEntry: false });
-    const stamp = st ? `${st.size}:${st.mtimeNs}:${st.ino}:${st.dev}` : "";
+    // ctime as well: a copy that keeps the modification time (cp -p, rsync -t) sets it
+    const stamp = st ? `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}:${st.dev}` : "";
     const hit = this.known.get(path);
     if (st && hit?.stamp === stamp) return hit.digest;
     const digest = of(path);

@@ -1,18 +1,21 @@
-// Where a result comes from: the tool's version, the git commit of the checkout it ran
-// from (when it runs from one), and the Node version. Every JSON result the command
-// line writes carries it, with the core and the options of the run, so a number found
-// in a file later can be traced to the code and settings that made it.
+// Where a result comes from: the tool's version, the git commit its build was made
+// from, and the Node version. Every JSON result the command line writes carries it,
+// with the core and the options of the run, so a number found in a file later can be
+// traced to the code and settings that made it.
 //
 // No date and no command line: results are byte-identical for the same settings and
 // code (sweep shards merge into the bytes of a one-machine sweep), which a timestamp or
 // a shard's own command line would break.
 //
-// The commit is the one the running code was built from (dist/build-info.json, stamped
-// by `npm run build`), not the checkout's HEAD at run time: a checkout pulled or edited
+// The commit is the one the running code was built from (dist/build-info.json, which
+// `npm run build` writes last, after the WebAssembly and TypeScript builds, and each of
+// those removes first), not the checkout's HEAD at run time: a checkout pulled or edited
 // without a rebuild runs the old code, and its results must not name the new commit.
-// When the sources differ from the build's, `stale` says so (and the command line warns).
+// `stale` says when the sources beside the build differ from the ones it was made from,
+// or the build carries no stamp (the command line warns). Run from the sources (tsx:
+// tests, scripts), the checkout is what runs, and its HEAD is named.
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { sourcesDigest } from "./sources.js";
 
@@ -20,13 +23,13 @@ export interface Provenance {
   tool: "ampom";
   /** package.json's version */
   version: string;
-  /** the commit of the git checkout the tool runs from, null outside one (an installed
-   * package) */
+  /** the commit the running build was made from (or, run from the sources, the
+   * checkout's HEAD); null when that was not a git checkout or the build has no stamp */
   commit: string | null;
   /** with a commit: whether the checkout had uncommitted changes to tracked files */
   dirty?: boolean;
-  /** present (true) when the running build was made from other sources than the
-   * checkout's now: `npm run build` makes them agree */
+  /** present (true) when the running build was made from other sources than the ones
+   * beside it now, or says nothing of them: `npm run build` makes them agree */
   stale?: true;
   /** process.version */
   node: string;
@@ -70,34 +73,44 @@ export function buildStamp(root: string): BuildStamp {
   return { ...commitOf(), sources: sourcesDigest(root) };
 }
 
-/** The stamp of the build this code is, or undefined when it runs from the sources
- * (under tsx: tests, scripts), where the checkout is what runs. */
-function runningBuild(): BuildStamp | undefined {
-  const here = fileURLToPath(import.meta.url);
-  const stamp = new URL("../build-info.json", import.meta.url);
-  if (!here.endsWith(".js") || !existsSync(stamp)) return undefined;
-  return JSON.parse(readFileSync(stamp, "utf8")) as BuildStamp;
+const STAMP = new URL("../build-info.json", import.meta.url);
+
+/** The stamp of the build this code is (null: a build without one, or one that cannot
+ * be read), or undefined when it runs from the sources, where the checkout is what runs. */
+function runningBuild(): BuildStamp | null | undefined {
+  if (!fileURLToPath(import.meta.url).endsWith(".js")) return undefined;
+  try {
+    return JSON.parse(readFileSync(STAMP, "utf8")) as BuildStamp;
+  } catch {
+    return null;
+  }
 }
 
-let staleBuild: boolean | undefined;
+let build: { stamp: BuildStamp | null | undefined; stale: boolean } | undefined;
 
-/** Whether the running build was made from other sources than the checkout's now
- * (without a git call: the command line asks at every start). */
-export function buildIsStale(): boolean {
-  if (staleBuild === undefined) {
-    const build = runningBuild();
-    staleBuild = build !== undefined && build.sources !== sourcesDigest(ROOT);
+/** The running build's stamp, and whether the sources beside it differ from the ones it
+ * was made from (sources absent, as in a copy of dist/ alone, say nothing). Without a
+ * git call: the command line asks at every start. */
+function buildState(): { stamp: BuildStamp | null | undefined; stale: boolean } {
+  if (!build) {
+    const stamp = runningBuild();
+    const sources = stamp ? sourcesDigest(ROOT) : null;
+    build = { stamp, stale: stamp === null || (stamp !== undefined && sources !== null && stamp.sources !== sources) };
   }
-  return staleBuild;
+  return build;
+}
+
+/** Whether results of this build cannot be traced to its sources (see `stale`). */
+export function buildIsStale(): boolean {
+  return buildState().stale;
 }
 
 /** The tool's provenance, worked out once per process. */
 export function provenance(): Provenance {
   if (!cached) {
     const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
-    const build = runningBuild();
-    const { commit, dirty } = build ?? commitOf();
-    const stale = buildIsStale();
+    const { stamp, stale } = buildState();
+    const { commit, dirty } = stamp === undefined ? commitOf() : (stamp ?? { commit: null });
     cached = { tool: "ampom", version: pkg.version, commit, ...(commit !== null ? { dirty } : {}), ...(stale ? { stale } : {}), node: process.version };
   }
   return cached;
@@ -106,7 +119,7 @@ export function provenance(): Provenance {
 /** One line for --version and reports: "ampom 0.1.0 (commit 1a2b3c4d5e6f, Node v20.20.2)". */
 export function versionLine(p: Provenance = provenance()): string {
   const commit = p.commit === null ? "not from a git checkout" : `commit ${p.commit.slice(0, 12)}${p.dirty ? " with uncommitted changes" : ""}`;
-  const stale = p.stale ? ", built from older sources than the checkout's: run npm run build" : "";
+  const stale = p.stale ? ", a build of other sources than the ones beside it: run npm run build" : "";
   return `ampom ${p.version} (${commit}${stale}, Node ${p.node})`;
 }
 

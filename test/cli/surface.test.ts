@@ -64,7 +64,7 @@ describe("provenance", () => {
 });
 
 describe("a build older than its sources", () => {
-  it("names the commit it was built from, and says stale once the sources change without a rebuild", () => {
+  it("names the commit it was built from, and says stale once the sources change without a rebuild or it has no stamp", () => {
     // a copy of the package: its built code, its sources, the dependencies linked
     const pkg = mkdtempSync(join(tmpdir(), "ampom-stale-"));
     try {
@@ -78,11 +78,21 @@ describe("a build older than its sources", () => {
       expect(p.commit).toBe(stamp.commit);
       expect(p.stale).toBeUndefined();
 
+      const warning = "ampom: warning: this build was made from other sources than the ones beside it, or carries no stamp of them (run npm run build); its results say stale\n";
       appendFileSync(join(pkg, "src/util/units.ts"), "// edited after the build\n");
       const stale = run();
       expect(stale.status).toBe(0);
-      expect(stale.stderr).toBe("ampom: warning: this build was made from other sources than the checkout's (run npm run build); results name the build's commit and say stale\n");
+      expect(stale.stderr).toBe(warning);
       expect(JSON.parse(stale.stdout).provenance).toMatchObject({ commit: stamp.commit, stale: true });
+
+      // the build's code alone, without its sources (a deployment of dist/): nothing to doubt
+      rmSync(join(pkg, "src"), { recursive: true });
+      expect(run().stderr).toBe("");
+      // a build half remade (npm run build:ts alone) carries no stamp: no commit is named
+      rmSync(join(pkg, "dist/build-info.json"));
+      const unstamped = run();
+      expect(unstamped.stderr).toBe(warning);
+      expect(JSON.parse(unstamped.stdout).provenance).toMatchObject({ commit: null, stale: true });
     } finally {
       rmSync(pkg, { recursive: true, force: true });
     }

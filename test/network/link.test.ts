@@ -41,7 +41,7 @@ describe("link", () => {
     link.freeAt = 40_000;
     expect(link.startTime(10_000)).toBe(40_000);
     // 1 - 0.8 is a hair under 0.2 in binary: a page with its header at 20% of 1 Gb/s is
-    // still 4,178 x 40 ns, and a byte more is a whole ns more
+    // still 4,178 x 40 ns, and a fortieth of a byte more is a whole ns more
     const busy = new Link({ ...gige, background: 0.8 });
     expect(busy.txNs(4178)).toBe(167_120);
     expect(busy.txNs(4178.025)).toBe(167_121);

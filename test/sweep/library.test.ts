@@ -119,6 +119,22 @@ describe("a sweep of a policy module", () => {
   });
 });
 
+describe("a results file keyed by an earlier version", () => {
+  it("keeps a run whose options give this version's key of a planned run, with the config's spelling", async () => {
+    const dir = scratchDir("lib-rekey");
+    const out = join(dir, "r.jsonl");
+    const cfg = { base: { workload: "sequential", memory: "1MiB", baselines: false, policy: "ampom" }, grid: { migrateAt: [0.2, 0.8] } };
+    await sweep({ config: cfg, out, workers: 1 });
+    const fresh = readFileSync(out, "utf8");
+    // as a version that kept a parameter given at its default in the key wrote it
+    const old = fresh.trimEnd().split("\n").map((l) => JSON.parse(l));
+    old[1] = { ...old[1], key: "0123456789abcdef", options: { ...old[1].options, policyParams: { zoneRadius: 16 } } };
+    writeFileSync(out, old.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    expect(await sweep({ config: cfg, out, workers: 1 })).toMatchObject({ total: 2, skipped: 2, ran: 0 });
+    expect(readFileSync(out, "utf8")).toBe(fresh);
+  });
+});
+
 describe("a module edited while its sweep runs", () => {
   it("fails the runs planned with the old contents instead of filing the new module's results under their keys", async () => {
     const dir = scratchDir("lib-module-mid");
