@@ -121,6 +121,9 @@ const METRIC_COLUMNS: Array<keyof Metrics> = [
   "overheadVsFullCopy", "oracleRuntimeNs", "oracleGapClosed",
 ];
 
+/** where the background column goes: beside the network's name */
+const AFTER_NETWORK = METRIC_COLUMNS.indexOf("network") + 1;
+
 /** One row per run. `background` is the links' background load (the busy runs' is not
  * 0: the network column names only the preset). `migrated` is 0 for a migration called
  * off (pre-copy when the process ended at home first): that row's figures are of a run
@@ -131,10 +134,10 @@ export function metricsCsv(r: ReproduceResults, which: "extended" | "busy"): str
   for (const k of r.settings.kernels) {
     for (const m of r[which][k] ?? []) {
       const columns = METRIC_COLUMNS.map((c) => m[c] as string | number | undefined);
-      rows.push([k, ...columns.slice(0, 3), background, ...columns.slice(3), m.bytesMoved.total, migrationCalledOff(m) ? 0 : 1]);
+      rows.push([k, ...columns.slice(0, AFTER_NETWORK), background, ...columns.slice(AFTER_NETWORK), m.bytesMoved.total, migrationCalledOff(m) ? 0 : 1]);
     }
   }
-  return csv(["kernel", ...METRIC_COLUMNS.slice(0, 3), "background", ...METRIC_COLUMNS.slice(3), "bytesMoved", "migrated"], rows);
+  return csv(["kernel", ...METRIC_COLUMNS.slice(0, AFTER_NETWORK), "background", ...METRIC_COLUMNS.slice(AFTER_NETWORK), "bytesMoved", "migrated"], rows);
 }
 
 export function settingsLine(r: ReproduceResults): string {
