@@ -127,7 +127,9 @@ describe("ampom sweep", () => {
   it("refuses a results file from another sweep, naming the file and line", () => {
     const out = join(dir, "foreign.jsonl");
     const other = JSON.parse(reference.split("\n")[0]);
+    // a run of another grid: other options, another key
     other.key = "0123456789abcdef";
+    other.options = { ...other.options, seed: 999 };
     writeFileSync(out, JSON.stringify(other) + "\n");
     const r = ampom(["sweep", config, "--out", out]);
     expect(r.code).toBe(1);
