@@ -118,7 +118,8 @@ export function provenance(): Provenance {
 
 /** One line for --version and reports: "ampom 0.1.0 (commit 1a2b3c4d5e6f, Node v20.20.2)". */
 export function versionLine(p: Provenance = provenance()): string {
-  const commit = p.commit === null ? "not from a git checkout" : `commit ${p.commit.slice(0, 12)}${p.dirty ? " with uncommitted changes" : ""}`;
+  const unknown = p.stale ? "commit unknown" : "not from a git checkout";
+  const commit = p.commit === null ? unknown : `commit ${p.commit.slice(0, 12)}${p.dirty ? " with uncommitted changes" : ""}`;
   const stale = p.stale ? ", a build of other sources than the ones beside it: run npm run build" : "";
   return `ampom ${p.version} (${commit}${stale}, Node ${p.node})`;
 }

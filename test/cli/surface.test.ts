@@ -93,6 +93,8 @@ describe("a build older than its sources", () => {
       const unstamped = run();
       expect(unstamped.stderr).toBe(warning);
       expect(JSON.parse(unstamped.stdout).provenance).toMatchObject({ commit: null, stale: true });
+      const version = spawnSync("node", [join(pkg, "bin/ampom.js"), "--version"], { encoding: "utf8" }).stdout;
+      expect(version).toMatch(/^ampom \S+ \(commit unknown, a build of other sources than the ones beside it: run npm run build, Node /);
     } finally {
       rmSync(pkg, { recursive: true, force: true });
     }
