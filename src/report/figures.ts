@@ -15,6 +15,8 @@ export interface Figure {
 
 const MiB = 2 ** 20;
 const percent = (v: number) => `${Math.round(v * 100)}%`;
+/** a bar's value to the tables' precision (99.7% is not 100%) */
+const percent1 = (v: number) => `${(v * 100).toFixed(1)}%`;
 
 /** One colour per policy or mechanism in every figure (Paul Tol's muted scheme, safe for
  * the common colour-vision deficiencies), so a policy reads the same everywhere; a
@@ -131,21 +133,24 @@ export function makeFigures(r: ReproduceResults): Figure[] {
   const figures: Figure[] = [];
 
   const fm = f.freezeVsMemory;
+  // x is the address space the kernel's process has at each memory setting (the kernel
+  // sizes its arrays by HPCC's rules, so two settings can give one address space)
   const freezeSeries: Series[] = [
-    { name: "full-copy", points: fm.memoryBytes.map((b, i) => [b / MiB, fm.fullCopyNs[i] / 1e6]), color: colorOf("full-copy"), dash: "", marker: "square" },
-    { name: "lightweight", points: fm.memoryBytes.map((b, i) => [b / MiB, fm.lightweightNs[i] / 1e6]), color: colorOf("oracle"), dash: "6 3", marker: "circle" },
+    { name: "full-copy", points: fm.addressSpaceBytes.map((b, i) => [b / MiB, fm.fullCopyNs[i] / 1e6]), color: colorOf("full-copy"), dash: "", marker: "square" },
+    { name: "lightweight", points: fm.addressSpaceBytes.map((b, i) => [b / MiB, fm.lightweightNs[i] / 1e6]), color: colorOf("oracle"), dash: "6 3", marker: "circle" },
   ];
   figures.push({
     file: "freeze-vs-memory.svg",
     title: "Freeze time against process memory size",
     caption:
       `${fm.kernel} on ${r.settings.network}, one run per point: the time the process stands frozen, from the migration decision to ` +
-      `its resume, for memory sizes up to ${formatBytes(r.settings.memoryBytes)}. full-copy (openMosix) sends the whole address ` +
+      `its resume, against the process's address space, at memory settings up to ${formatBytes(r.settings.memoryBytes)} (an address space of ` +
+      `${formatBytes(fm.addressSpaceBytes[fm.addressSpaceBytes.length - 1])}). full-copy (openMosix) sends the whole address ` +
       `space while the process is frozen, so its freeze grows with memory; lightweight migration sends the context and ` +
       `${r.figures.timeline.eagerPages.length} pages, so its freeze stays at ${formatNs(fm.lightweightNs[fm.lightweightNs.length - 1])}.`,
     svg: xyChart({
       title: `Freeze time vs memory (${fm.kernel}, ${r.settings.network})`,
-      xLabel: "process memory (MiB)",
+      xLabel: "address space (MiB)",
       yLabel: "freeze time (ms)",
       series: freezeSeries,
       xMin: 0,
@@ -264,6 +269,7 @@ export function makeFigures(r: ReproduceResults): Figure[] {
       bands: [paperBand(r)],
       yMax: 1,
       yTicks: percent,
+      valueFormat: percent1,
       width: 680,
     }),
   });
@@ -283,6 +289,7 @@ export function makeFigures(r: ReproduceResults): Figure[] {
       bands: [paperBand(r)],
       yMax: 1,
       yTicks: percent,
+      valueFormat: percent1,
       width: 780,
     }),
   });

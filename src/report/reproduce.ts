@@ -148,7 +148,8 @@ export interface ReproduceResults {
   /** with more than one seed: every pair of `extended` and `busy` over all the seeds */
   spread?: { extended: Record<string, SpreadRow[]>; busy: Record<string, SpreadRow[]> };
   figures: {
-    freezeVsMemory: { kernel: string; memoryBytes: number[]; fullCopyNs: number[]; lightweightNs: number[] };
+    /** memoryBytes: the settings; addressSpaceBytes: the pages the process has at each */
+    freezeVsMemory: { kernel: string; memoryBytes: number[]; addressSpaceBytes: number[]; fullCopyNs: number[]; lightweightNs: number[] };
     /** runtime at each fraction: the mean over the seeds, with their least and greatest */
     runtimeVsWorkingSet: { kernel: string; fractions: number[]; series: Array<{ name: string; runtimeNs: number[]; minNs: number[]; maxNs: number[] }> };
     timeline: TimelineData;
@@ -324,12 +325,13 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
 
   // freeze time against memory size
   const sizes = MEMORY_FRACTIONS.map((f) => Math.max(s0.pageSize, Math.floor((memoryBytes * f) / s0.pageSize) * s0.pageSize));
-  const freeze = { kernel: figureKernel, memoryBytes: sizes, fullCopyNs: [] as number[], lightweightNs: [] as number[] };
+  const freeze = { kernel: figureKernel, memoryBytes: sizes, addressSpaceBytes: [] as number[], fullCopyNs: [] as number[], lightweightNs: [] as number[] };
   for (const size of sizes) {
     const runs = ["full-copy", "lightweight"].map((mechanism) => ({
       scenario: resolveOptions({ ...base, workload: figureKernel, memory: size, mechanism, policy: "none", baselines: false }),
     }));
     const [full, light] = await together(await scenarioWorkload(runs[0].scenario), runs, `freeze vs memory: ${size} B`);
+    freeze.addressSpaceBytes.push(full.pages * runs[0].scenario.pageSize);
     freeze.fullCopyNs.push(full.freezeNs);
     freeze.lightweightNs.push(light.freezeNs);
   }

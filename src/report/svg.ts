@@ -89,6 +89,8 @@ export interface BarChart {
   yMin?: number;
   yMax?: number;
   yTicks?: (v: number) => string;
+  /** a bar's value in its tooltip and where it is 0 (default: as the ticks) */
+  valueFormat?: (v: number) => string;
   bands?: Band[];
 }
 
@@ -461,6 +463,7 @@ export function barChart(c: BarChart): string {
   const yt = ticks(c.yMin ?? Math.min(0, v0), c.yMax ?? Math.max(0, v1), 5);
   const out = open(f, c.title, "bar");
   const fmt = c.yTicks ?? shortNumber;
+  const fmtValue = c.valueFormat ?? fmt;
   const y = yAxis(out, f, yt, c.yLabel, fmt);
   const base = MARGIN.top + f.plotH;
   const groupW = f.plotW / Math.max(1, c.categories.length);
@@ -478,24 +481,26 @@ export function barChart(c: BarChart): string {
     s.values.forEach((v, k) => {
       if (k >= c.categories.length) return;
       const px = MARGIN.left + groupW * k + groupW * 0.1 + barW * i;
-      if (!Number.isFinite(v)) {
-        // no value: say so where the bar would be, rather than leave a gap to guess at
+      if (!Number.isFinite(v) || v === 0) {
+        // no value, or exactly 0: say so where the bar would be, rather than leave a gap
+        // to guess at or draw a hairline a small value would look the same as
+        const label = v === 0 ? fmtValue(0) : "n/a";
         out.push(
-          `<text class="na" x="${num(px + barW * 0.46)}" y="${num(zero - 3)}" font-size="8" fill="#555" text-anchor="start" ` +
-            `transform="rotate(-90 ${num(px + barW * 0.46)} ${num(zero - 3)})" dy="0.32em">n/a</text>`,
+          `<text class="${v === 0 ? "zero" : "na"}" x="${num(px + barW * 0.46)}" y="${num(zero - 3)}" font-size="8" fill="#555" text-anchor="start" ` +
+            `transform="rotate(-90 ${num(px + barW * 0.46)} ${num(zero - 3)})" dy="0.32em">${escapeXml(label)}</text>`,
         );
         return;
       }
       const py = y(v);
       const top = Math.min(py, zero);
-      // a zero value still gets a hairline so the bar is visibly "there and zero"
+      // a bar too small to see still gets a hairline, so it is visibly there
       const h = Math.max(1, Math.abs(zero - py));
       const lo = s.lo?.[k];
       const hi = s.hi?.[k];
-      const spread = lo !== undefined && hi !== undefined ? ` (min ${fmt(lo)}, max ${fmt(hi)})` : "";
+      const spread = lo !== undefined && hi !== undefined ? ` (min ${fmtValue(lo)}, max ${fmtValue(hi)})` : "";
       out.push(
         `<rect class="mark" x="${num(px)}" y="${num(top)}" width="${num(barW * 0.92)}" height="${num(h)}" fill="${color}">` +
-          `<title>${escapeXml(`${c.categories[k]}, ${s.name}: ${fmt(v)}${spread}`)}</title></rect>`,
+          `<title>${escapeXml(`${c.categories[k]}, ${s.name}: ${fmtValue(v)}${spread}`)}</title></rect>`,
       );
       if (lo !== undefined && hi !== undefined && hi > lo) out.push(whisker(px + barW * 0.46, y(lo), y(hi), "#222"));
     });

@@ -56,15 +56,21 @@ describe("charts", () => {
     expect(svg).not.toContain("NaN");
   });
 
-  it("draws one bar per category and series, a hairline for zero", () => {
+  it("draws one bar per category and series; a 0 and a missing value as words, a tiny value as a hairline", () => {
     const svg = barChart({
       title: "bars",
       yLabel: "share",
-      categories: ["stream", "hpl"],
-      series: [{ name: "ampom", values: [0.9, 0] }, { name: "leap", values: [0.5, NaN] }],
+      categories: ["stream", "hpl", "fft"],
+      series: [{ name: "ampom", values: [0.9, 0, 0.003] }, { name: "leap", values: [0.5, NaN, 0.2] }],
+      valueFormat: (v) => `${(v * 100).toFixed(1)}%`,
     });
-    expect(svg.match(/<rect class="mark"/g)?.length).toBe(3);
-    expect(svg).toMatch(/height="1"/);
+    // a true 0 has no bar (a hairline would look like 0.3%); it says 0
+    expect(svg.match(/<rect class="mark"/g)?.length).toBe(4);
+    expect(svg).toMatch(/<text class="zero"[^>]*>0\.0%<\/text>/);
+    expect(svg).toMatch(/<text class="na"[^>]*>n\/a<\/text>/);
+    expect(svg).toMatch(/height="1" fill="#\w+"><title>fft, ampom: 0\.3%<\/title>/);
+    // tooltips to the tables' precision: 99.7% is not 100%
+    expect(svg).toContain("<title>stream, ampom: 90.0%</title>");
   });
 });
 
