@@ -11,6 +11,7 @@ import { registerCluster } from "./commands/cluster.js";
 import { registerEvaluate } from "./commands/evaluate.js";
 import { registerValidate } from "./commands/validate.js";
 import { buildIsStale, versionLine } from "../util/provenance.js";
+import { errorMessage } from "../util/errors.js";
 
 export function buildProgram(): Command {
   const program = new Command("ampom")
@@ -108,7 +109,7 @@ function guardProcess(): void {
   }
   const fatal = (err: unknown) => {
     try {
-      process.stderr.write(`ampom: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(`ampom: ${errorMessage(err)}\n`);
       if (process.env.AMPOM_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     } finally {
       process.exit(1);

@@ -15,6 +15,7 @@ import { arrivedAt, knownState, regionOf, requestPage, scanBits } from "../core/
 import type { CoreViews } from "../core/types.js";
 import type { HostPolicyHooks } from "../sim/process.js";
 import type { Region } from "../workloads/types.js";
+import { errorMessage } from "../util/errors.js";
 
 export type PageState = "none" | "home" | "in-flight" | "present";
 
@@ -299,7 +300,7 @@ export function bindPolicyModule(
       returned = run();
     } catch (err) {
       if (err instanceof PolicyModuleError) throw err;
-      fail(`threw: ${err instanceof Error ? err.message : String(err)}`);
+      fail(`threw: ${errorMessage(err)}`);
     } finally {
       active = false;
     }

@@ -26,6 +26,7 @@ import type { EventSink } from "./event-log.js";
 import { checkEventsPath, withEventFile, type RunInput } from "./event-file.js";
 import { lookaheadFor, policyRunner, processSetup, runInputs, scenarioWorkload, type PolicyRunner } from "./simulate.js";
 import type { Workload } from "../workloads/types.js";
+import { errorMessage } from "../util/errors.js";
 
 // Each check carries the message of what the field must be; describeIssue() adds where
 // and what was given. A missing field says so.
@@ -399,9 +400,9 @@ async function runCluster(
       guardInputs?.(runInputs(s));
       workload = await scenarioWorkload(s);
       // a hook's error names the process as well as the module: several may run it
-      runner = await policyRunner(s, workload, `${typeof p.policy === "string" ? p.policy : s.policy} (process ${p.name})`);
+      runner = await policyRunner(s, workload, `${p.policy ?? s.policy} (process ${p.name})`);
     } catch (err) {
-      fail(`processes[${i}] (${p.name})`, err instanceof Error ? err.message : String(err));
+      fail(`processes[${i}] (${p.name})`, errorMessage(err));
     }
     const home = node(p.node, `processes[${i}].node`);
     const policy = pushInfo(s.policy);

@@ -12,6 +12,7 @@ import { runInputs, runScenarios, scenarioWorkload, type ScenarioRun } from "./s
 import type { Workload } from "../workloads/types.js";
 import type { EventSink } from "./event-log.js";
 import { withEventFile } from "./event-file.js";
+import { errorMessage } from "../util/errors.js";
 
 export interface CompareOptions extends Omit<RunOptions, "mechanism" | "policy" | "baselines"> {
   /** mechanisms to compare (default: every registered one) */
@@ -94,7 +95,7 @@ function refusal(o: RunOptions): string | undefined {
     resolveOptions({ ...o, baselines: false });
     return undefined;
   } catch (err) {
-    return err instanceof Error ? err.message : String(err);
+    return errorMessage(err);
   }
 }
 

@@ -12,6 +12,7 @@ import { combination, comboIndices, gridSize, type Grid } from "./grid.js";
 import { canonicalJson, runKey } from "./key.js";
 import { OnceDigests } from "../util/digest.js";
 import { jsonErrorWhere } from "../util/json-where.js";
+import { errorMessage } from "../util/errors.js";
 
 /** More combinations than this is almost surely a mistake, and would not fit a file. */
 export const MAX_RUNS = 1_000_000;
@@ -200,19 +201,19 @@ type Accept = (options: Record<string, unknown>) => void;
 
 const acceptOptions: Accept = (options) => preflight(resolveOptions(options as RunOptions));
 
-function check(options: Record<string, unknown>, accept: Accept): unknown {
+/** What is wrong with `options`, as its message; undefined when nothing is. */
+function check(options: Record<string, unknown>, accept: Accept): string | undefined {
   try {
     accept(options);
     return undefined;
   } catch (err) {
-    return err;
+    return errorMessage(err);
   }
 }
 
 /** Moves an option error to the config field it comes from: "option memory: ..." in
  * the base becomes "base.memory: ...", in a grid value "grid.memory[1]: ...". */
-function relocate(label: string, where: string, err: unknown, nameOption: boolean): SweepConfigError {
-  const message = err instanceof Error ? err.message : String(err);
+function relocate(label: string, where: string, message: string, nameOption: boolean): SweepConfigError {
   const found = optionOf(message);
   if (!found) return new SweepConfigError(label, where, message);
   const tail = found.path.slice(1).map((p) => `.${p}`).join("");
@@ -240,21 +241,19 @@ function blame(label: string, base: Record<string, unknown>, grid: Grid, index: 
   const baseErr = check(base, accept);
   if (baseErr !== undefined) {
     // blame the base only when the grid does not override what fails in it
-    const option = optionOf(baseErr instanceof Error ? baseErr.message : "")?.path[0];
+    const option = optionOf(baseErr)?.path[0];
     if (!option || !keys.includes(option)) return relocate(label, "base", baseErr, true);
   }
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   for (let k = 0; k < keys.length; k++) {
-    const oneErr = check({ ...base, [keys[k]]: grid[keys[k]][at[k]] }, accept);
     // a value is to blame when it fails with the base as the combination fails: one that
     // fails only beside the base's own values (parameters of the base's policy, when the
     // combination's policy is another) is not
-    if (oneErr === undefined || (oneErr instanceof Error ? oneErr.message : String(oneErr)) !== message) continue;
+    if (check({ ...base, [keys[k]]: grid[keys[k]][at[k]] }, accept) !== message) continue;
     const where = `grid.${keys[k]}[${at[k]}]`;
-    const option = optionOf(oneErr instanceof Error ? oneErr.message : "")?.path[0];
-    if (option === keys[k]) return relocate(label, where, oneErr, false);
+    if (optionOf(message)?.path[0] === keys[k]) return relocate(label, where, message, false);
     // the value breaks another option of a valid base (e.g. a page size above the memory)
-    if (baseErr === undefined) return new SweepConfigError(label, where, oneErr instanceof Error ? oneErr.message : String(oneErr));
+    if (baseErr === undefined) return new SweepConfigError(label, where, message);
   }
   return new SweepConfigError(label, `grid combination ${index} (${describeCombo(grid, index)})`, message);
 }

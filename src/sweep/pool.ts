@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Metrics } from "../sim/metrics.js";
 import type { RunOptions } from "../sim/options.js";
+import { errorMessage } from "../util/errors.js";
 
 export interface PoolRun {
   index: number;
@@ -98,7 +99,7 @@ export async function runPool(tasks: PoolTask[], size: number, onResult: (r: Poo
         for (const run of lost) if (!settled) finish({ index: run.index, key: run.key, error: `worker thread died: ${why}` });
         if (!settled && queue.length > 0) start();
       };
-      w.on("error", (err) => died(err instanceof Error ? err.message : String(err)));
+      w.on("error", (err) => died(errorMessage(err)));
       w.on("exit", (code) => {
         if (workers.has(w)) died(`exited with code ${code}`);
       });

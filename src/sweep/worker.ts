@@ -14,6 +14,7 @@ import { simulateMany } from "../sim/simulate.js";
 import { StatDigests } from "../util/digest.js";
 import { runKey, scenarioFiles } from "./key.js";
 import { runsOf, type PoolRun, type PoolTask, type PoolResult } from "./pool.js";
+import { errorMessage } from "../util/errors.js";
 
 const port = parentPort;
 if (!port) throw new Error("sweep worker: must run as a worker thread");
@@ -30,7 +31,7 @@ function changedFiles(r: PoolRun): string | undefined {
     if (files.length === 0) return `internal: run ${r.index}'s options no longer give its key ${r.key}`;
     return `${files.join(" and ")} changed after the sweep was planned (the run's key names the contents it was planned with); run the sweep again for the new contents`;
   } catch (err) {
-    return err instanceof Error ? err.message : String(err);
+    return errorMessage(err);
   }
 }
 
@@ -41,10 +42,13 @@ port.on("message", async (task: PoolTask) => {
   const before = runs.map(changedFiles);
   const todo = runs.filter((_, i) => before[i] === undefined);
   const results = await simulateMany(todo.map((r) => r.options));
+  let ran = 0;
   runs.forEach((r, i) => {
+    // results are in the order of todo: the runs whose files were as planned
+    const result = before[i] === undefined ? results[ran++] : undefined;
     const changed = before[i] ?? changedFiles(r);
-    const m = changed === undefined ? results[todo.indexOf(r)] : new Error(changed);
-    const result: PoolResult = m instanceof Error ? { index: r.index, key: r.key, error: m.message } : { index: r.index, key: r.key, metrics: m };
-    port.postMessage(result);
+    const m = changed === undefined ? result! : new Error(changed);
+    const posted: PoolResult = m instanceof Error ? { index: r.index, key: r.key, error: m.message } : { index: r.index, key: r.key, metrics: m };
+    port.postMessage(posted);
   });
 });

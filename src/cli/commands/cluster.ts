@@ -10,6 +10,7 @@ import { jsonErrorWhere } from "../../util/json-where.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { legend, table } from "../format.js";
 import { EVENTS_OPTION } from "../run-options.js";
+import { errorMessage } from "../../util/errors.js";
 
 /** JSON.parse with the file and line:column of a syntax error. */
 export function readScenarioFile(path: string): unknown {
@@ -24,7 +25,7 @@ export function readScenarioFile(path: string): unknown {
   } catch (err) {
     const where = jsonErrorWhere(text);
     if (where) throw new Error(`scenario ${path}:${where.line}:${where.column}: not valid JSON (expected ${where.expected})`);
-    throw new Error(`scenario ${path}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+    throw new Error(`scenario ${path}: not valid JSON (${errorMessage(err)})`);
   }
 }
 
