@@ -24,6 +24,14 @@ export interface PolicyInfo {
   push?: PushOrderName;
 }
 
+// ampom-plus's parameters; the set oracle runs ampom-plus's pull with them
+const ampomPlusParams: PolicyParam[] = [
+  { name: "streams", default: 16, min: 1, max: 64, integer: true, description: "streams tracked at once" },
+  { name: "maxStride", default: 4096, min: 1, max: 1 << 24, integer: true, description: "largest stride in pages a new stream may take" },
+  { name: "maxLookahead", default: 256, min: 1, max: 1 << 24, integer: true, description: "most positions a stream keeps requested ahead" },
+  { name: "maxPeriod", default: 16, min: 1, max: 16, integer: true, description: "longest repeating delta pattern a stream may follow (1: constant strides only)" },
+];
+
 export const policies: Record<string, PolicyInfo> = {
   none: { name: "none", id: 0, description: "demand paging: fetch only the faulting page", params: [] },
   bubbling: {
@@ -83,13 +91,16 @@ export const policies: Record<string, PolicyInfo> = {
     id: 5,
     description:
       "the project's own: AMPoM's pull for the streams a push cannot follow (delta patterns, lookahead of a round trip) beside a push in an adaptive order (most recently used first, around the last fault, or forward: whichever would have sent the recent faults soonest)",
-    params: [
-      { name: "streams", default: 16, min: 1, max: 64, integer: true, description: "streams tracked at once" },
-      { name: "maxStride", default: 4096, min: 1, max: 1 << 24, integer: true, description: "largest stride in pages a new stream may take" },
-      { name: "maxLookahead", default: 256, min: 1, max: 1 << 24, integer: true, description: "most positions a stream keeps requested ahead" },
-      { name: "maxPeriod", default: 16, min: 1, max: 16, integer: true, description: "longest repeating delta pattern a stream may follow (1: constant strides only)" },
-    ],
+    params: ampomPlusParams,
     push: "adaptive",
+  },
+  "set-oracle": {
+    name: "set-oracle",
+    id: 5,
+    description:
+      "offline bound on choosing pages: ampom-plus with its push limited to the pages the process will use (it knows which, not when); between it and ampom-plus, the cost of pushing pages never used",
+    params: ampomPlusParams,
+    push: "set-oracle",
   },
 };
 

@@ -20,7 +20,8 @@
 import { SCAN_KEEP, ST_HOME, ST_MASK } from "../../core/abi.js";
 import { scanBits } from "../../core/page-services.js";
 import { PageSet } from "../page-set.js";
-import type { PushOrderInfo } from "./index.js";
+import type { PushOrder, PushOrderInfo } from "./index.js";
+import type { MigrationContext } from "../types.js";
 import { FaultWatch, lastUsedPage } from "./faults.js";
 
 const RECENCY = 0;
@@ -39,118 +40,122 @@ export const adaptive: PushOrderInfo = {
   name: "adaptive",
   description: "most recently used first, around the last fault, or forward from it: whichever would have sent the recent faults soonest",
   partial: true,
-  create(ctx, everything) {
-    const v = ctx.proc.views;
-    const pages = ctx.proc.workload.pageCount;
-    let last = everything ? SCAN_KEEP : SCAN_KEEP - 1;
-    // the pages the push may send, all together and by scan window; the pages no kept
-    // scan saw (window SCAN_KEEP) join at once with post-copy, else when the rest is gone
-    const all = new PageSet(pages);
-    const windows = Array.from({ length: SCAN_KEEP + 1 }, () => new PageSet(pages));
-    const windowOf = new Uint8Array(pages);
-    const left = new Float64Array(SCAN_KEEP + 1);
-    for (let p = 0; p < pages; p++) {
-      if ((v.states[p] & ST_MASK) !== ST_HOME) continue;
-      const w = newestWindow(scanBits(v, p));
-      windowOf[p] = w;
-      windows[w].add(p);
-      if (w > last) continue;
-      all.add(p);
-      left[w]++;
-    }
-    const older = windows[SCAN_KEEP];
-    const widen = (): void => {
-      last = SCAN_KEEP;
-      for (let p = older.next(0); p >= 0; p = older.next(p + 1)) {
-        all.add(p);
-        left[SCAN_KEEP]++;
-      }
-    };
-    const drop = (p: number): void => {
-      if (!all.has(p)) {
-        // a left-out page the process took: the push must not take it in when it widens
-        older.delete(p);
-        return;
-      }
-      all.delete(p);
-      windows[windowOf[p]].delete(p);
-      left[windowOf[p]]--;
-    };
-    const isHome = (p: number) => (v.states[p] & ST_MASK) === ST_HOME;
-    const faults = new FaultWatch(v.counters);
-    let pivot = lastUsedPage(ctx);
-    let cursor = pivot + 1;
-    // the average score of each order over the recent faults; equal at first, and ties go
-    // to the earlier order (recency)
-    const score = new Array<number>(ORDERS).fill(0);
-    let scored = 0;
-
-    /** The page of `set` nearest `pivot` (above first on a tie), or -1. */
-    const nearest = (set: PageSet): number => {
-      const up = set.next(pivot);
-      const down = set.prev(pivot - 1);
-      if (up < 0 && down < 0) return -1;
-      return down < 0 || (up >= 0 && up - pivot <= pivot - down) ? up : down;
-    };
-    const pick = (order: number): number => {
-      if (order === FORWARD) {
-        const p = all.next(cursor);
-        return p >= 0 ? p : all.next(0);
-      }
-      if (order === AROUND) return nearest(all);
-      for (let w = 0; w <= last; w++) {
-        if (left[w] === 0) continue;
-        const p = nearest(windows[w]);
-        if (p >= 0) return p;
-      }
-      return -1;
-    };
-    /** Pages each order would have sent before `f`, from where the push stood. */
-    const ahead = (f: number): number[] => {
-      const d = Math.abs(f - pivot);
-      let recency = 0;
-      for (let w = 0; w < windowOf[f]; w++) recency += left[w];
-      const around = all.countRange(pivot - d + 1, pivot + d);
-      const forward = f >= cursor ? all.countRange(cursor, f) : all.countRange(cursor, pages) + all.countRange(0, f);
-      return [recency, around, forward];
-    };
-
-    return {
-      next(out) {
-        const f = faults.newFault();
-        if (f >= 0) {
-          // a page the scans never saw scores every order alike: it teaches nothing
-          if (all.has(f)) {
-            const a = ahead(f);
-            // a plain mean over the first WEIGHT faults, then a moving average
-            scored = Math.min(scored + 1, WEIGHT);
-            for (let o = 0; o < ORDERS; o++) score[o] += (Math.log2(1 + a[o]) - score[o]) / scored;
-          }
-          drop(f);
-          pivot = f;
-          cursor = f + 1;
-        }
-        let order = RECENCY;
-        for (let o = 1; o < ORDERS; o++) if (score[o] < score[order]) order = o;
-        for (;;) {
-          const p = pick(order);
-          if (p < 0) {
-            // what the scans saw has all gone: the rest follows, on a link that would
-            // otherwise idle, and the home node is left holding nothing
-            if (last < SCAN_KEEP) {
-              widen();
-              continue;
-            }
-            return 0;
-          }
-          drop(p);
-          // a fault or a prefetch took it meanwhile
-          if (!isHome(p)) continue;
-          if (order === FORWARD) cursor = p + 1;
-          out[0] = p;
-          return 1;
-        }
-      },
-    };
-  },
+  create: (ctx, everything) => adaptiveOrder(ctx, everything),
 };
+
+/** The adaptive order over the pages at home for which `eligible` holds (all of them
+ * when not given; the set-oracle bound passes the pages that will be used). */
+export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligible?: (page: number) => boolean): PushOrder {
+  const v = ctx.proc.views;
+  const pages = ctx.proc.workload.pageCount;
+  let last = everything ? SCAN_KEEP : SCAN_KEEP - 1;
+  // the pages the push may send, all together and by scan window; the pages no kept
+  // scan saw (window SCAN_KEEP) join at once with post-copy, else when the rest is gone
+  const all = new PageSet(pages);
+  const windows = Array.from({ length: SCAN_KEEP + 1 }, () => new PageSet(pages));
+  const windowOf = new Uint8Array(pages);
+  const left = new Float64Array(SCAN_KEEP + 1);
+  for (let p = 0; p < pages; p++) {
+    if ((v.states[p] & ST_MASK) !== ST_HOME || (eligible && !eligible(p))) continue;
+    const w = newestWindow(scanBits(v, p));
+    windowOf[p] = w;
+    windows[w].add(p);
+    if (w > last) continue;
+    all.add(p);
+    left[w]++;
+  }
+  const older = windows[SCAN_KEEP];
+  const widen = (): void => {
+    last = SCAN_KEEP;
+    for (let p = older.next(0); p >= 0; p = older.next(p + 1)) {
+      all.add(p);
+      left[SCAN_KEEP]++;
+    }
+  };
+  const drop = (p: number): void => {
+    if (!all.has(p)) {
+      // a left-out page the process took: the push must not take it in when it widens
+      older.delete(p);
+      return;
+    }
+    all.delete(p);
+    windows[windowOf[p]].delete(p);
+    left[windowOf[p]]--;
+  };
+  const isHome = (p: number) => (v.states[p] & ST_MASK) === ST_HOME;
+  const faults = new FaultWatch(v.counters);
+  let pivot = lastUsedPage(ctx);
+  let cursor = pivot + 1;
+  // the average score of each order over the recent faults; equal at first, and ties go
+  // to the earlier order (recency)
+  const score = new Array<number>(ORDERS).fill(0);
+  let scored = 0;
+
+  /** The page of `set` nearest `pivot` (above first on a tie), or -1. */
+  const nearest = (set: PageSet): number => {
+    const up = set.next(pivot);
+    const down = set.prev(pivot - 1);
+    if (up < 0 && down < 0) return -1;
+    return down < 0 || (up >= 0 && up - pivot <= pivot - down) ? up : down;
+  };
+  const pick = (order: number): number => {
+    if (order === FORWARD) {
+      const p = all.next(cursor);
+      return p >= 0 ? p : all.next(0);
+    }
+    if (order === AROUND) return nearest(all);
+    for (let w = 0; w <= last; w++) {
+      if (left[w] === 0) continue;
+      const p = nearest(windows[w]);
+      if (p >= 0) return p;
+    }
+    return -1;
+  };
+  /** Pages each order would have sent before `f`, from where the push stood. */
+  const ahead = (f: number): number[] => {
+    const d = Math.abs(f - pivot);
+    let recency = 0;
+    for (let w = 0; w < windowOf[f]; w++) recency += left[w];
+    const around = all.countRange(pivot - d + 1, pivot + d);
+    const forward = f >= cursor ? all.countRange(cursor, f) : all.countRange(cursor, pages) + all.countRange(0, f);
+    return [recency, around, forward];
+  };
+
+  return {
+    next(out) {
+      const f = faults.newFault();
+      if (f >= 0) {
+        // a page the scans never saw scores every order alike: it teaches nothing
+        if (all.has(f)) {
+          const a = ahead(f);
+          // a plain mean over the first WEIGHT faults, then a moving average
+          scored = Math.min(scored + 1, WEIGHT);
+          for (let o = 0; o < ORDERS; o++) score[o] += (Math.log2(1 + a[o]) - score[o]) / scored;
+        }
+        drop(f);
+        pivot = f;
+        cursor = f + 1;
+      }
+      let order = RECENCY;
+      for (let o = 1; o < ORDERS; o++) if (score[o] < score[order]) order = o;
+      for (;;) {
+        const p = pick(order);
+        if (p < 0) {
+          // what the scans saw has all gone: the rest follows, on a link that would
+          // otherwise idle, and the home node is left holding nothing
+          if (last < SCAN_KEEP) {
+            widen();
+            continue;
+          }
+          return 0;
+        }
+        drop(p);
+        // a fault or a prefetch took it meanwhile
+        if (!isHome(p)) continue;
+        if (order === FORWARD) cursor = p + 1;
+        out[0] = p;
+        return 1;
+      }
+    },
+  };
+}

@@ -9,6 +9,7 @@ import { bubbling } from "./bubbling.js";
 import { forward } from "./forward.js";
 import { oracle } from "./oracle.js";
 import { adaptive } from "./adaptive.js";
+import { setOracle } from "./set-oracle.js";
 
 export interface PushOrder {
   /** Writes the next pages to push (at most `max`, each at home now) into `out`;
@@ -24,10 +25,11 @@ export interface PushOrderInfo {
   create(ctx: MigrationContext, everything: boolean): PushOrder;
   /** As a push policy's order after a lightweight freeze it goes its own way rather than
    * post-copy's: the oracle sends only the pages that will be used; adaptive sends the
-   * pages the scans saw used before all the others. Post-copy always sends every page. */
+   * pages the scans saw used before all the others; the set oracle, adaptive's way over
+   * the pages that will be used. Post-copy always sends every page. */
   partial?: boolean;
-  /** Reads the workload ahead (the oracle): a bound, not a contender. Its process is set
-   * up with a lookahead (src/sim/lookahead.ts). */
+  /** Reads the workload ahead (the oracle, the set oracle): a bound, not a contender. Its
+   * process is set up with a lookahead (src/sim/lookahead.ts). */
   readsAhead?: boolean;
 }
 
@@ -37,6 +39,7 @@ export const pushOrders = {
   forward,
   adaptive,
   oracle,
+  "set-oracle": setOracle,
 } satisfies Record<string, PushOrderInfo>;
 
 export type PushOrderName = keyof typeof pushOrders;
