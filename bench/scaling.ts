@@ -17,7 +17,7 @@ import { parseArgs } from "node:util";
 import { resolveOptions } from "../src/sim/options.js";
 import { runScenario, scenarioWorkload } from "../src/sim/simulate.js";
 import { importTrace } from "../src/trace/import.js";
-import { traceInputBytes } from "../src/trace/amt-codec.js";
+import { coreBytes } from "../src/sim/preflight.js";
 import { rate, table } from "./report.js";
 
 interface RowSpec {
@@ -77,8 +77,9 @@ async function runRow(spec: RowSpec): Promise<RowResult> {
   const cpu = process.cpuUsage(c0);
   const seconds = (performance.now() - t0) / 1000;
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  // page table (state byte, arrival time), chunk, and the trace input area for amt v2
-  const arena = m.pages * 9 + s.chunkRecords * 9 + traceInputBytes(s.chunkRecords);
+  // the core's tables for its pages, its record chunk and trace input area (what the
+  // capacity check counts)
+  const arena = coreBytes(m.pages, s.chunkRecords);
   return {
     ...spec,
     records: m.records,

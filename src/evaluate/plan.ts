@@ -19,7 +19,8 @@ export interface EvalConfig {
   mechanism: "lightweight" | "post-copy";
   policy: string;
   pushOrder?: string;
-  /** reads the trace ahead (the oracle policy, the oracle push order): a bound, not a contender */
+  /** reads the trace ahead (the oracle and the set oracle, as policies and push orders): a
+   * reference, not a contender */
   clairvoyant: boolean;
 }
 

@@ -92,7 +92,7 @@ export function evaluationText(e: Evaluation): string {
     "",
     "Legend: a workload's standing is its mean over the scenarios; the best configuration has the lowest mean runtime relative to",
     "demand paging (lightweight/none) among the online configurations; * marks the clairvoyant ones (they read the trace ahead:",
-    "bounds, never ranked). Gap closed: (demand - runtime) / (demand - oracle), mean over the scenarios whose demand->oracle gap is",
+    "references, never ranked). Gap closed: (demand - runtime) / (demand - oracle), mean over the scenarios whose demand->oracle gap is",
     `at least ${100 * MIN_ORACLE_GAP}% of the demand runtime (n/a: none has). Unused pages: pages moved to the destination and never used there`,
     "(prefetched but unused + pushed but unused), mean per run. Lightweight configurations are named by their policy; (= ...)",
     "lists configurations that tie with the best exactly; all tie: every online configuration gave the same runtimes (nothing",

@@ -32,7 +32,8 @@ export const lightweight: Mechanism = {
   start(ctx) {
     ctx.resume(lightweightFreeze(ctx));
     // a push policy's stream: all pages, or a partial order's own selection (the
-    // oracle: the pages that will be used; adaptive: what the scans saw first)
+    // oracle and the set oracle: the pages that will be used; adaptive: what the scans
+    // saw first)
     if (ctx.push) startPush(ctx, ctx.push, !pushOrders[ctx.push].partial, ctx.decisionAt);
   },
 };

@@ -19,8 +19,8 @@ export interface PolicyInfo {
    * (src/migration/push-orders). A pure push policy's core id is 0 (on a fault only the
    * faulting page moves); ampom-plus pulls in the core and pushes too. It needs a
    * mechanism that pages remotely: with lightweight it adds the push (bubbling pushes
-   * every page; the oracle and adaptive, partial orders, the pages they judge will be
-   * used); with post-copy it sets the push order. */
+   * every page; the oracle, the set oracle and adaptive, partial orders, the pages they
+   * judge will be used); with post-copy it sets the push order. */
   push?: PushOrderName;
 }
 
@@ -98,7 +98,7 @@ export const policies: Record<string, PolicyInfo> = {
     name: "set-oracle",
     id: 5,
     description:
-      "offline bound on choosing pages: ampom-plus with its push limited to the pages the process will use (it knows which, not when); between it and ampom-plus, the cost of pushing pages never used",
+      "offline reference (reads the trace ahead): ampom-plus with its push limited to the pages the process will use (it knows which, not when); set beside ampom-plus it shows what choosing pages costs",
     params: ampomPlusParams,
     push: "set-oracle",
   },

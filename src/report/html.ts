@@ -59,7 +59,8 @@ export function reportHtml(r: ReproduceResults, figures: Figure[]): string {
 <h1>Lightweight process migration and memory prefetching: reproduction</h1>
 <p>The evaluation of AMPoM (Ho, Wang and Lau, IPDPS 2008) on the simulator's HPC Challenge kernels.
 Lightweight migration is compared with openMosix's full copy; AMPoM's prefetching with demand paging,
-the prefetchers people use instead, this project's own policy <code>ampom-plus</code>, and the offline oracle.</p>
+the prefetchers people use instead, this project's own policy <code>ampom-plus</code>, and two offline references that read the trace ahead:
+the oracle (a bound) and the set oracle (<code>ampom-plus</code> told which pages will be used, not when).</p>
 <p class="note">The kernels are <b>page-level models of HPCC 1.5</b>, not the HPCC binary: each generator
 replays, page by page, the memory accesses one HPCC process makes in that test at the problem sizes HPCC
 derives from the memory given, with a time per access calibrated so that the timed section takes what the

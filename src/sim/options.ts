@@ -94,7 +94,8 @@ export const runOptionsSchema = z
     scanInterval: sizeLike.default(DEFAULT_SCAN_INTERVAL),
     chunkRecords: z.number().int().min(1).max(1 << 22).default(1 << 16),
     policyParams: z.record(z.string(), z.number()).default({}),
-    /** post-copy's background push order (bubbling, ascending, forward, oracle) */
+    /** post-copy's background push order (src/migration/push-orders: bubbling, ascending,
+     * forward, adaptive, oracle, set-oracle) */
     pushOrder: z.string().optional(),
     /** the mechanism's numeric parameters by name (pre-copy's maxRounds, ...) */
     mechanismParams: z.record(z.string(), z.number()).default({}),

@@ -56,7 +56,16 @@ Examples:
       for (const id of o.configs ?? []) if (!configs.some((c) => c.id === id)) throw new Error(`unknown configuration "${id}" (known: ${configs.map((c) => c.id).join(", ")})`);
       const chosen = o.configs ? configs.filter((c) => o.configs.includes(c.id) || modules.includes(c.id) || c.id === "none" || c.id === "oracle") : configs;
       const focus: string = o.focus ?? (modules.length === 1 ? modules[0] : OURS);
-      if (!chosen.some((c) => c.id === focus)) throw new Error(`option --focus: "${focus}" is not among the configurations evaluated`);
+      const focused = chosen.find((c) => c.id === focus);
+      if (!focused) {
+        throw new Error(
+          o.focus !== undefined
+            ? `option --focus: "${focus}" is not among the configurations evaluated`
+            : `option --configs: the tables report ${focus}'s standing, and it is not among the configurations given; add it, or name another with --focus`,
+        );
+      }
+      // a configuration that reads the trace ahead is never ranked, so it has no standing to report
+      if (focused.clairvoyant) throw new Error(`option --focus: "${focus}" reads the trace ahead (a reference, never ranked); name an online configuration`);
       const plan = {
         workloads: [...traces, ...kernels],
         configs: chosen,

@@ -1,11 +1,13 @@
-// The set oracle: a bound on choosing pages, apart from ordering them. It pushes in the
-// adaptive order (ampom-plus's push, adaptive.ts), choosing as that order does, but only
-// among the pages the process will use after the migration point (read from its
+// The set oracle: an ablation that reads the trace ahead, to separate choosing pages from
+// ordering them. It pushes in the adaptive order (ampom-plus's push, adaptive.ts), but
+// only among the pages the process will use after the migration point (read from its
 // lookahead, as the oracle does); it knows which pages, not when. Set beside ampom-plus
-// and the oracle it splits ampom-plus's gap to the oracle in two: what sending pages that
-// are never used costs (ampom-plus -> set oracle), and what the order costs (set oracle
-// -> oracle). With post-copy (`everything`) the pages nobody will use follow in ascending
-// order, so every page still moves.
+// and the oracle it attributes ampom-plus's gap to the oracle: to the pages it sends that
+// are never used (ampom-plus -> set oracle) and to the order (set oracle -> oracle). It
+// is not a bound by construction: knowing the set also changes which order the push
+// follows (the faults score only the pages it may send), so on a few runs it finishes
+// later than ampom-plus. With post-copy (`everything`) the pages nobody will use follow
+// in ascending order, so every page still moves.
 import { C_RECORDS } from "../../core/abi.js";
 import { adaptiveOrder } from "./adaptive.js";
 import { ascending } from "./ascending.js";
@@ -15,7 +17,7 @@ import { firstUseOrder } from "./oracle.js";
 export const setOracle: PushOrderInfo = {
   name: "set-oracle",
   readsAhead: true,
-  description: "offline bound on choosing pages: the adaptive order over only the pages that will be used (which, not when)",
+  description: "offline reference (reads the trace ahead): the adaptive order over only the pages that will be used (which, not when)",
   partial: true,
   create(ctx, everything) {
     const used = new Uint8Array(ctx.proc.workload.pageCount);
