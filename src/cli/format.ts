@@ -23,6 +23,8 @@ export const MARKS = {
   na: "n/a",
   /** pre-copy ended without migrating */
   off: "off",
+  /** after a policy's name: the run read its workload ahead */
+  clairvoyant: "*",
 } as const;
 
 const CALLED_OFF = "pre-copy called its migration off: the process finished at home before the copy ended, so no migration is measured";
@@ -33,13 +35,19 @@ const MARK_MEANING: Record<string, string> = {
     "a share of a near-zero quantity, left out: faults prevented when demand paging had no remote fault; none→oracle when " +
     "demand paging and the oracle differ by under 1% of demand paging's runtime",
   [MARKS.off]: CALLED_OFF,
+  [MARKS.clairvoyant]: "read the trace ahead (the oracle, the set oracle): references to measure the others by, not contenders",
   "called off": CALLED_OFF,
 };
 
 /** "Legend: ..." lines for the marks that appear in `rows` (none when no mark does). */
 export function legend(rows: string[][], extra: string[] = []): string[] {
   const seen = new Set<string>();
-  for (const r of rows) for (const c of r) if (c in MARK_MEANING) seen.add(c);
+  for (const r of rows) {
+    for (const c of r) {
+      if (c in MARK_MEANING) seen.add(c);
+      else if (c.endsWith(` ${MARKS.clairvoyant}`)) seen.add(MARKS.clairvoyant);
+    }
+  }
   // marks that mean the same ("off" in a column, "called off" as a freeze) share a line
   const byMeaning = new Map<string, string[]>();
   for (const m of [...seen].sort()) byMeaning.set(MARK_MEANING[m], [...(byMeaning.get(MARK_MEANING[m]) ?? []), m]);
@@ -51,6 +59,11 @@ export function legend(rows: string[][], extra: string[] = []): string[] {
 /** A table with its legend under it. */
 export function tableWithLegend(header: string[], rows: string[][], align?: Align, extra: string[] = []): string {
   return [table(header, rows, align), ...legend(rows, extra)].join("\n");
+}
+
+/** A run's policy as tables name it: marked when the run read its workload ahead. */
+export function policyLabel(m: Pick<Metrics, "policy" | "clairvoyant">): string {
+  return m.clairvoyant ? `${m.policy} ${MARKS.clairvoyant}` : m.policy;
 }
 
 /** A share as a percentage; undefined prints "-". A tiny negative prints as 0.0%, not -0.0%. */
@@ -104,7 +117,7 @@ function relativeText(m: Metrics, metric: "faultsPrevented" | "overheadVsFullCop
 export function describeMetrics(m: Metrics): string {
   const rows: [string, string][] = [
     ["workload", workloadLine(m)],
-    ["mechanism / policy", `${m.mechanism} / ${m.policy}`],
+    ["mechanism / policy", `${m.mechanism} / ${m.policy}${m.clairvoyant ? " (read the trace ahead: a reference, not a contender)" : ""}`],
     ["network / link / core", `${m.network} / ${m.link} / ${m.core}`],
     ["freeze", freezeLabel(m, formatNs)],
     ["runtime", formatNs(m.runtimeNs)],
@@ -133,7 +146,7 @@ export function compareRows(rows: Metrics[]): { header: string[]; body: string[]
   ];
   const body = rows.map((m) => [
     m.mechanism,
-    m.policy,
+    policyLabel(m),
     String(m.remoteFaults),
     relativeCell(m, "faultsPrevented"),
     m.prefetchedPages > 0 ? pct(m.accuracy) : MARKS.none,

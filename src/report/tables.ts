@@ -1,5 +1,5 @@
 // The report's tables, as terminal text, CSV and HTML, all from ReproduceResults.
-import { legend, MARKS, pct, relativeCell, signedPct, table } from "../cli/format.js";
+import { legend, MARKS, pct, policyLabel, relativeCell, signedPct, table } from "../cli/format.js";
 import { freezeLabel, migrationCalledOff, type Metrics } from "../sim/metrics.js";
 import { formatBytes, formatNs } from "../util/units.js";
 import type { HeadlineRow, ReproduceResults } from "./reproduce.js";
@@ -56,7 +56,7 @@ export function extendedTable(r: ReproduceResults): TableData {
   for (const kernel of r.settings.kernels) {
     for (const m of r.extended[kernel]) {
       rows.push([
-        kernel, m.mechanism, m.policy, freezeLabel(m, formatNs), String(m.remoteFaults), relativeCell(m, "faultsPrevented"),
+        kernel, m.mechanism, policyLabel(m), freezeLabel(m, formatNs), String(m.remoteFaults), relativeCell(m, "faultsPrevented"),
         m.prefetchedPages > 0 ? pct(m.accuracy) : MARKS.none, String(m.latePrefetches), formatNs(m.stallNs),
         formatNs(m.runtimeNs), relativeCell(m, "overheadVsFullCopy"), relativeCell(m, "oracleGapClosed"),
       ]);
@@ -68,7 +68,8 @@ export function extendedTable(r: ReproduceResults): TableData {
 /** Faults prevented per kernel and policy, quiet and busy network side by side. */
 export function quietBusyTable(r: ReproduceResults): TableData {
   const pols = policiesOf(r);
-  const header = ["kernel", ...pols.flatMap((p) => [`${p} quiet`, `${p} busy`])];
+  const labels = policyLabels(r);
+  const header = ["kernel", ...pols.flatMap((p) => [`${labels[p] ?? p} quiet`, `${labels[p] ?? p} busy`])];
   const cell = (rows: Metrics[] | undefined, p: string) => {
     const m = rows?.find((x) => x.mechanism === "lightweight" && x.policy === p);
     return m ? relativeCell(m, "faultsPrevented") : MARKS.none;
@@ -83,18 +84,24 @@ export function policiesOf(r: ReproduceResults): string[] {
   return first.map((m) => m.policy).filter((p) => p !== "none");
 }
 
+/** Each lightweight policy's name as the tables show it (marked when it read ahead). */
+function policyLabels(r: ReproduceResults): Record<string, string> {
+  const first = r.extended[r.settings.kernels[0]] ?? [];
+  return Object.fromEntries(first.filter((m) => m.mechanism === "lightweight").map((m) => [m.policy, policyLabel(m)]));
+}
+
 export function preventedOf(rows: Metrics[] | undefined, policy: string): number | undefined {
   return rows?.find((m) => m.mechanism === "lightweight" && m.policy === policy)?.faultsPrevented;
 }
 
 /** A table for the terminal, with a legend for the marks it holds ("-", "n/a", "off"). */
 export function textTable(t: TableData): string {
-  return [table(t.header, t.rows, t.align), ...legend(t.rows)].join("\n");
+  return [table(t.header, t.rows, t.align), ...legend([t.header, ...t.rows])].join("\n");
 }
 
 /** The legend lines of a table, for the HTML report. */
 export function tableLegend(t: TableData): string[] {
-  return legend(t.rows).slice(1).map((l) => l.trim());
+  return legend([t.header, ...t.rows]).slice(1).map((l) => l.trim());
 }
 
 function csvCell(v: string | number | undefined): string {
@@ -158,7 +165,8 @@ export function policyMatrix(
   const columns = first
     .filter((m) => (m.mechanism === "lightweight" ? m.policy !== "none" : m.policy === "none" && m.mechanism !== "full-copy"))
     .map((m) => ({ mechanism: m.mechanism, policy: m.policy }));
-  const label = (c: { mechanism: string; policy: string }) => (c.mechanism === "lightweight" ? c.policy : c.mechanism);
+  const labels = policyLabels(r);
+  const label = (c: { mechanism: string; policy: string }) => (c.mechanism === "lightweight" ? (labels[c.policy] ?? c.policy) : c.mechanism);
   const header = ["kernel", ...columns.map(label)];
   const rows = r.settings.kernels.map((k) => [
     k,
@@ -204,7 +212,8 @@ export function claimLines(r: ReproduceResults): string[] {
  * "mean (min–max)" over the seeds. */
 export function spreadTable(r: ReproduceResults): TableData {
   const pols = policiesOf(r);
-  const header = ["kernel", ...pols];
+  const labels = policyLabels(r);
+  const header = ["kernel", ...pols.map((p) => labels[p] ?? p)];
   const rows = r.settings.kernels.map((k) => [
     k,
     ...pols.map((p) => {

@@ -41,6 +41,9 @@ export interface Metrics {
   bytesMoved: BytesMoved;
   /** start to finish, freeze included, ns */
   runtimeNs: number;
+  /** present (true) when the run read its workload ahead (the oracle, the set oracle): a
+   * reference, not a contender */
+  clairvoyant?: true;
   /** what the mechanism reports of itself: pre-copy's rounds, sentPages, resentPages,
    * pagesAtFreeze; a push's pushDoneNs (last pushed page in) */
   mechanismStats?: Record<string, number>;
@@ -103,6 +106,7 @@ export function readMetrics(proc: ProcessRun, labels: RunLabels): Metrics {
     stallNs: c[C_FAULT_STALL_NS] + c[C_LATE_STALL_NS],
     bytesMoved: { ...proc.bytes },
     runtimeNs: proc.finishedAt,
+    ...(proc.lookahead ? { clairvoyant: true as const } : {}),
     ...(Object.keys(proc.mechanismStats).length ? { mechanismStats: { ...proc.mechanismStats } } : {}),
   };
 }

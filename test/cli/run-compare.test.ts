@@ -139,6 +139,22 @@ describe("ampom compare", () => {
     if (at >= 0) expect(all.slice(at + 1).every((l) => /^ {2}\S+( \S+)*: /.test(l))).toBe(true);
   });
 
+  it("marks the rows that read the trace ahead, says so in the legend and in JSON, and only those", async () => {
+    const r = await ampom("compare", ...SMALL, "--mechanisms", "lightweight", "--policies", "none,oracle,set-oracle,ampom-plus", "--quiet");
+    expect(r.code, r.stderr).toBe(0);
+    const policyOf = (name: string) => r.stdout.split("\n").find((l) => l.startsWith("lightweight") && l.split(/\s+/)[1] === name);
+    expect(policyOf("oracle")).toMatch(/^lightweight\s+oracle \*\s/);
+    expect(policyOf("set-oracle")).toMatch(/^lightweight\s+set-oracle \*\s/);
+    expect(policyOf("ampom-plus")).toMatch(/^lightweight\s+ampom-plus\s+\d/);
+    expect(r.stdout).toContain("  *: read the trace ahead (the oracle, the set oracle): references to measure the others by, not contenders");
+    const json = await ampom("compare", ...SMALL, "--mechanisms", "lightweight", "--policies", "none,oracle,set-oracle,ampom-plus", "--json", "--quiet");
+    const rows: Array<{ policy: string; clairvoyant?: boolean }> = JSON.parse(json.stdout);
+    expect(rows.filter((m) => m.clairvoyant === true).map((m) => m.policy)).toEqual(["oracle", "set-oracle"]);
+    expect(rows.filter((m) => "clairvoyant" in m && m.clairvoyant !== true)).toEqual([]);
+    const none = await ampom("compare", ...SMALL, "--policies", "none", "--quiet");
+    expect(none.stdout).not.toContain("*");
+  });
+
   it("rejects unknown names in its lists, saying which are known", async () => {
     const r = await ampom("compare", ...SMALL, "--policies", "none,psychic");
     expect(r.code).toBe(1);
