@@ -68,8 +68,8 @@ export function extendedTable(r: ReproduceResults): TableData {
 /** Faults prevented per kernel and policy, quiet and busy network side by side. */
 export function quietBusyTable(r: ReproduceResults): TableData {
   const pols = policiesOf(r);
-  const labels = policyLabels(r);
-  const header = ["kernel", ...pols.flatMap((p) => [`${labels[p] ?? p} quiet`, `${labels[p] ?? p} busy`])];
+  const label = policyLabels(r);
+  const header = ["kernel", ...pols.flatMap((p) => [`${label(p)} quiet`, `${label(p)} busy`])];
   const cell = (rows: Metrics[] | undefined, p: string) => {
     const m = rows?.find((x) => x.mechanism === "lightweight" && x.policy === p);
     return m ? relativeCell(m, "faultsPrevented") : MARKS.none;
@@ -84,10 +84,11 @@ export function policiesOf(r: ReproduceResults): string[] {
   return first.map((m) => m.policy).filter((p) => p !== "none");
 }
 
-/** Each lightweight policy's name as the tables show it (marked when it read ahead). */
-function policyLabels(r: ReproduceResults): Record<string, string> {
+/** A lightweight policy's name as the tables show it (marked when its runs read ahead). */
+function policyLabels(r: ReproduceResults): (policy: string) => string {
   const first = r.extended[r.settings.kernels[0]] ?? [];
-  return Object.fromEntries(first.filter((m) => m.mechanism === "lightweight").map((m) => [m.policy, policyLabel(m)]));
+  const labels = new Map(first.filter((m) => m.mechanism === "lightweight").map((m) => [m.policy, policyLabel(m)]));
+  return (policy) => labels.get(policy) ?? policy;
 }
 
 export function preventedOf(rows: Metrics[] | undefined, policy: string): number | undefined {
@@ -165,8 +166,8 @@ export function policyMatrix(
   const columns = first
     .filter((m) => (m.mechanism === "lightweight" ? m.policy !== "none" : m.policy === "none" && m.mechanism !== "full-copy"))
     .map((m) => ({ mechanism: m.mechanism, policy: m.policy }));
-  const labels = policyLabels(r);
-  const label = (c: { mechanism: string; policy: string }) => (c.mechanism === "lightweight" ? (labels[c.policy] ?? c.policy) : c.mechanism);
+  const labelOf = policyLabels(r);
+  const label = (c: { mechanism: string; policy: string }) => (c.mechanism === "lightweight" ? labelOf(c.policy) : c.mechanism);
   const header = ["kernel", ...columns.map(label)];
   const rows = r.settings.kernels.map((k) => [
     k,
@@ -212,8 +213,7 @@ export function claimLines(r: ReproduceResults): string[] {
  * "mean (min–max)" over the seeds. */
 export function spreadTable(r: ReproduceResults): TableData {
   const pols = policiesOf(r);
-  const labels = policyLabels(r);
-  const header = ["kernel", ...pols.map((p) => labels[p] ?? p)];
+  const header = ["kernel", ...pols.map(policyLabels(r))];
   const rows = r.settings.kernels.map((k) => [
     k,
     ...pols.map((p) => {
