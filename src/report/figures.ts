@@ -1,10 +1,11 @@
 // The report's figures as SVG, from ReproduceResults. Each figure has a file name, a
 // caption that says what is drawn, and the SVG text; the same SVG goes into its own file
 // and into report.html.
+import { MARKS } from "../cli/format.js";
 import { formatBytes, formatNs } from "../util/units.js";
 import type { ReproduceResults, SpreadRow } from "./reproduce.js";
 import { barChart, coincidentSeries, xyChart, type Band, type CellLayer, type Series } from "./svg.js";
-import { policiesOf, preventedOf } from "./tables.js";
+import { policiesOf, policyLabels, preventedOf } from "./tables.js";
 
 export interface Figure {
   file: string;
@@ -241,6 +242,7 @@ export function makeFigures(r: ReproduceResults): Figure[] {
   });
 
   const pols = policiesOf(r);
+  const labelOf = policyLabels(r);
   const shown = pols.filter((p) => p === "ampom" || p === "ampom-plus");
   const quietBusy = shown.length > 0 ? shown : pols.slice(0, 2);
   const kernels = r.settings.kernels;
@@ -282,12 +284,13 @@ export function makeFigures(r: ReproduceResults): Figure[] {
     caption:
       `The share of demand paging's remote faults each policy prevents, every policy with lightweight migration on a quiet ` +
       `${r.settings.network} (the extended table as a figure). ` +
+      (pols.some((p) => labelOf(p) !== p) ? `${MARKS.clairvoyant} marks the references that read the trace ahead (the oracle, the set oracle). ` : "") +
       barsCaptionTail(r),
     svg: barChart({
       title: "Faults prevented by policy (lightweight, quiet network)",
       yLabel: "faults prevented",
       categories: kernels,
-      series: pols.map((p) => ({ name: p, ...preventedBars(r, "extended", p), color: colorOf(p, pols) })),
+      series: pols.map((p) => ({ name: labelOf(p), ...preventedBars(r, "extended", p), color: colorOf(p, pols) })),
       bands: [paperBand(r)],
       yMax: 1,
       yTicks: percent,

@@ -84,8 +84,9 @@ export function policiesOf(r: ReproduceResults): string[] {
   return first.map((m) => m.policy).filter((p) => p !== "none");
 }
 
-/** A lightweight policy's name as the tables show it (marked when its runs read ahead). */
-function policyLabels(r: ReproduceResults): (policy: string) => string {
+/** A lightweight policy's name as the tables and figures show it (marked when its runs
+ * read ahead). */
+export function policyLabels(r: ReproduceResults): (policy: string) => string {
   const first = r.extended[r.settings.kernels[0]] ?? [];
   const labels = new Map(first.filter((m) => m.mechanism === "lightweight").map((m) => [m.policy, policyLabel(m)]));
   return (policy) => labels.get(policy) ?? policy;
@@ -124,7 +125,7 @@ export function headlineCsv(r: ReproduceResults): string {
 }
 
 const METRIC_COLUMNS: Array<keyof Metrics> = [
-  "mechanism", "policy", "network", "memoryBytes", "freezeNs", "remoteFaults", "faultsPrevented",
+  "mechanism", "policy", "clairvoyant", "network", "memoryBytes", "freezeNs", "remoteFaults", "faultsPrevented",
   "prefetchedPages", "usefulPrefetches", "accuracy", "coverage", "latePrefetches", "stallNs", "runtimeNs",
   "overheadVsFullCopy", "oracleRuntimeNs", "oracleGapClosed",
 ];
@@ -141,7 +142,8 @@ export function metricsCsv(r: ReproduceResults, which: "extended" | "busy"): str
   const rows: Array<Array<string | number | undefined>> = [];
   for (const k of r.settings.kernels) {
     for (const m of r[which][k] ?? []) {
-      const columns = METRIC_COLUMNS.map((c) => m[c] as string | number | undefined);
+      // clairvoyant as 1 (the run read its workload ahead) or 0, not "true" or nothing
+      const columns = METRIC_COLUMNS.map((c) => (c === "clairvoyant" ? (m.clairvoyant ? 1 : 0) : (m[c] as string | number | undefined)));
       rows.push([k, ...columns.slice(0, AFTER_NETWORK), background, ...columns.slice(AFTER_NETWORK), m.bytesMoved.total, migrationCalledOff(m) ? 0 : 1]);
     }
   }

@@ -117,6 +117,18 @@ describe("csv", () => {
     ]);
   });
 
+  it("says which rows read the trace ahead, as 1 or 0 beside the policy", () => {
+    const r = results();
+    r.extended.good.push(metrics("lightweight", "oracle", { clairvoyant: true }));
+    const lines = metricsCsv(r, "extended").trim().split("\n");
+    const header = lines[0].split(",");
+    const at = header.indexOf("clairvoyant");
+    expect(at).toBe(header.indexOf("policy") + 1);
+    const cells = lines.slice(1).map((l) => l.split(","));
+    expect(cells.filter((c) => c[at] === "1").map((c) => c[header.indexOf("policy")])).toEqual(["oracle"]);
+    expect(cells.every((c) => c[at] === "0" || c[at] === "1")).toBe(true);
+  });
+
   it("gives each row its background load: the busy runs' network column names only the preset", () => {
     const r = results();
     r.busy = r.extended;
