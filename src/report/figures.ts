@@ -32,7 +32,7 @@ export const SERIES_COLORS: Record<string, string> = {
   "linux-vma": "#999933",
   leap: "#AA4499",
   "ampom-plus": "#117733",
-  // a bound like the oracle, in a blue of Tol's medium-contrast scheme
+  // a reference like the oracle, in a blue of Tol's medium-contrast scheme
   "set-oracle": "#6699CC",
 };
 const BUSY_COLORS: Record<string, string> = { ampom: "#CC6677", "ampom-plus": "#44AA99" };

@@ -10,6 +10,7 @@
 import { appendFileSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
 import { resolveOptions } from "../sim/options.js";
+import type { Metrics } from "../sim/metrics.js";
 import { simulateMany } from "../sim/simulate.js";
 import { StatDigests } from "../util/digest.js";
 import { runKey, scenarioFiles } from "./key.js";
@@ -46,9 +47,8 @@ port.on("message", async (task: PoolTask) => {
   runs.forEach((r, i) => {
     // results are in the order of todo: the runs whose files were as planned
     const result = before[i] === undefined ? results[ran++] : undefined;
-    const changed = before[i] ?? changedFiles(r);
-    const m = changed === undefined ? result! : new Error(changed);
-    const posted: PoolResult = m instanceof Error ? { index: r.index, key: r.key, error: m.message } : { index: r.index, key: r.key, metrics: m };
+    const error = before[i] ?? changedFiles(r) ?? (result instanceof Error ? result.message : undefined);
+    const posted: PoolResult = error !== undefined ? { index: r.index, key: r.key, error } : { index: r.index, key: r.key, metrics: result as Metrics };
     port.postMessage(posted);
   });
 });

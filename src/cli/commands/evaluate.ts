@@ -3,7 +3,7 @@
 import { Command, Option } from "commander";
 import { availableParallelism } from "node:os";
 import {
-  allConfigs, corpusWorkloads, DEFAULT_CONDITIONS, defaultManifest, DEFAULT_POINTS, evaluate, evaluationText, HPCC_KERNELS, kernelWorkloads, OURS, parseConditions,
+  allConfigs, corpusWorkloads, DEFAULT_CONDITIONS, defaultManifest, DEFAULT_POINTS, DEMAND_ID, evaluate, evaluationText, HPCC_KERNELS, kernelWorkloads, ORACLE_ID, OURS, parseConditions,
 } from "../../evaluate/index.js";
 import { isPolicyPath } from "../../policies/module.js";
 import { checkOutputPath, writeFileAtomic } from "../../util/atomic-file.js";
@@ -54,7 +54,7 @@ Examples:
       for (const m of modules) if (!isPolicyPath(m)) throw new Error(`option --policy: "${m}" is not a path to a policy module (e.g. ./my-policy.ts)`);
       const configs = allConfigs(modules);
       for (const id of o.configs ?? []) if (!configs.some((c) => c.id === id)) throw new Error(`unknown configuration "${id}" (known: ${configs.map((c) => c.id).join(", ")})`);
-      const chosen = o.configs ? configs.filter((c) => o.configs.includes(c.id) || modules.includes(c.id) || c.id === "none" || c.id === "oracle") : configs;
+      const chosen = o.configs ? configs.filter((c) => o.configs.includes(c.id) || modules.includes(c.id) || c.id === DEMAND_ID || c.id === ORACLE_ID) : configs;
       const focus: string = o.focus ?? (modules.length === 1 ? modules[0] : OURS);
       const focused = chosen.find((c) => c.id === focus);
       if (!focused) {
