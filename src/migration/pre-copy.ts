@@ -7,7 +7,7 @@
 // round then, when it sends at full rate, as this model always does), the process
 // freezes and the rest goes with the context. A page is sent again only if it was
 // written after it was last sent (`resentPages` counts those). If the process ends at
-// home before the freeze, the migration is called off.
+// home before the freeze, the host calls the migration off at that moment.
 import { DELIVERY_CAP, F_DIRTY, KIND_EAGER, ST_HOME, ST_LOCAL, ST_MASK } from "../core/abi.js";
 import { EVENT_COPY, EVENT_EAGER, type EventKind } from "../sim/event-log.js";
 import { sendContext } from "./send.js";
@@ -94,9 +94,8 @@ class PreCopy {
       this.sentLastRound = this.sentPages - sentBefore;
       const { ctx } = this;
       if (ctx.proc.phase === "done") {
+        // it ended at home during the round: the host called the migration off then
         this.report(NaN);
-        ctx.stats.calledOff = 1;
-        ctx.abandon(now);
         return;
       }
       let waiting = 0;

@@ -31,9 +31,6 @@ export interface MigrationContext {
   freeze(): void;
   /** the process runs again on `dest` at `time` */
   resume(time: number): void;
-  /** the process finished at home before the mechanism froze it: the migration is off
-   * (`time`: when the mechanism found out) */
-  abandon(time: number): void;
   /** mechanism-specific figures for the report (pre-copy rounds, pages re-sent) */
   stats: Record<string, number>;
 }

@@ -36,7 +36,8 @@ export interface MigrationRecord {
   trigger: string;
   decisionAt: number;
   resumedAt: number;
-  /** the process ended at home before the mechanism froze it (pre-copy) */
+  /** the process ended at home before the mechanism froze it (pre-copy): the migration
+   * was called off at that moment */
   abandoned: boolean;
 }
 
@@ -48,8 +49,8 @@ export class Cluster {
   readonly processes: ProcessRun[] = [];
   readonly migrations: MigrationRecord[] = [];
   private readonly plans = new Map<ProcessRun, MigrationPlan>();
-  /** processes between decision and resume, with their destination */
-  private readonly moving = new Map<ProcessRun, NodeId>();
+  /** processes between decision and resume, with their migration */
+  private readonly moving = new Map<ProcessRun, MigrationRecord>();
   private readonly baseCpuNs = new Map<ProcessRun, number>();
   /** CPUs per node when processes on one node share its CPUs (multi-node scenarios) */
   private cpus?: number[];
@@ -96,7 +97,7 @@ export class Cluster {
     let n = 0;
     for (const p of this.processes) {
       if (p.phase === "done") continue;
-      if ((this.moving.get(p) ?? p.node) === node) n++;
+      if ((this.moving.get(p)?.to ?? p.node) === node) n++;
     }
     return n;
   }
@@ -152,9 +153,19 @@ export class Cluster {
         const plan = this.plans.get(first);
         if (plan?.dest !== undefined && this.canMigrate(first)) this.startMigration(first, plan, plan.dest, "records");
       } else if (outcome === "done") {
+        const calledOff = first.phase === "home" ? this.moving.get(first) : undefined;
         first.phase = "done";
         first.finishedAt = first.clock;
         first.lookahead?.release();
+        if (calledOff) {
+          // it ended at home while the mechanism still copied (pre-copy's live rounds):
+          // nothing can move now, so the migration is off from this moment; the
+          // mechanism finds the process done when its round ends and stops there
+          calledOff.abandoned = true;
+          first.mechanismStats.calledOff = 1;
+          first.events?.record(first.clock, EVENT_MIGRATE, -1, MIGRATE_CALLED_OFF);
+          this.moving.delete(first);
+        }
         first.events?.record(first.clock, EVENT_DONE, -1);
         this.updateShares();
       }
@@ -163,7 +174,6 @@ export class Cluster {
 
   private startMigration(proc: ProcessRun, plan: MigrationPlan, dest: NodeId, trigger: string): void {
     proc.decisionAt = proc.clock;
-    this.moving.set(proc, dest);
     const record: MigrationRecord = {
       process: proc.id,
       from: proc.node,
@@ -175,6 +185,7 @@ export class Cluster {
       abandoned: false,
     };
     this.migrations.push(record);
+    this.moving.set(proc, record);
     proc.events?.record(proc.clock, EVENT_MIGRATE, -1, MIGRATE_DECISION);
     const ctx: MigrationContext = {
       proc,
@@ -207,11 +218,6 @@ export class Cluster {
           this.moving.delete(proc);
           this.updateShares();
         });
-      },
-      abandon: (time) => {
-        record.abandoned = true;
-        proc.events?.record(time, EVENT_MIGRATE, -1, MIGRATE_CALLED_OFF);
-        this.moving.delete(proc);
       },
     };
     plan.mechanism.start(ctx);

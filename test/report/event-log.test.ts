@@ -108,6 +108,10 @@ describe("event log: counts match the metrics", () => {
       const steps = log.args.filter((_, i) => log.kinds[i] === EVENT_MIGRATE);
       if (m.mechanismStats!.calledOff) {
         expect(steps).toEqual([MIGRATE_DECISION, MIGRATE_CALLED_OFF]);
+        // called off when the process ends, not when the round it ended in finishes
+        const off = log.args.findIndex((a, i) => log.kinds[i] === EVENT_MIGRATE && a === MIGRATE_CALLED_OFF);
+        expect(log.times[off]).toBe(m.runtimeNs);
+        expect(off).toBeLessThan(log.kinds.indexOf(EVENT_DONE));
         expect(log.count(EVENT_EAGER)).toBe(0);
       } else {
         expect(steps).toEqual([MIGRATE_DECISION, MIGRATE_FREEZE, MIGRATE_RESUME]);
