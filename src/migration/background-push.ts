@@ -25,8 +25,9 @@ export function startPush(ctx: MigrationContext, order: PushOrderName, everythin
       deliverKind: KIND_PUSH,
       bytesKind: "push",
       event: EVENT_PUSH,
-      done: (lastArrival) => {
+      done: (lastArrival, _now, cutShort) => {
         ctx.stats.pushDoneNs = lastArrival;
+        ctx.stats.pushCutShort = cutShort ? 1 : 0;
       },
       over: (now) => ctx.proc.phase === "done" && ctx.proc.finishedAt <= now,
     },

@@ -23,8 +23,9 @@ export interface StreamSpec {
   /** what the event log calls its pages (push, eager, copy) */
   event: EventKind;
   /** The stream is over: `lastArrival` of its last page (or the start time if it sent
-   * none), `now` when the link finished with it. */
-  done(lastArrival: number, now: number): void;
+   * none), `now` when the link finished with it, `cutShort` when over() ended it with
+   * pages still to send. */
+  done(lastArrival: number, now: number, cutShort: boolean): void;
   /** Whether to end the stream at `now` with pages still to send (the push of a process
    * that has ended). */
   over?(now: number): boolean;
@@ -46,7 +47,7 @@ export function streamPages(ctx: MigrationContext, spec: StreamSpec, startAt: nu
   let last = startAt;
   const turn = (t: number): void => {
     if (spec.over?.(t)) {
-      spec.done(last, t);
+      spec.done(last, t, true);
       return;
     }
     const v = proc.views;
@@ -58,7 +59,7 @@ export function streamPages(ctx: MigrationContext, spec: StreamSpec, startAt: nu
         at = 0;
         fresh = true;
         if (have === 0) {
-          spec.done(last, t);
+          spec.done(last, t, false);
           return;
         }
       }

@@ -45,7 +45,8 @@ export interface Metrics {
    * reference, not a contender */
   clairvoyant?: true;
   /** what the mechanism reports of itself: pre-copy's rounds, sentPages, resentPages,
-   * pagesAtFreeze; a push's pushDoneNs (last pushed page in) */
+   * pagesAtFreeze; a push's pushDoneNs (last pushed page in) and pushCutShort (1 when
+   * the process ended before the push had sent every page its order names) */
   mechanismStats?: Record<string, number>;
   /** 1 - remoteFaults / remoteFaults(lightweight + none); needs baselines, and left out
    * when demand paging had no remote fault (nothing to prevent) */

@@ -37,6 +37,7 @@ describe("post-copy", () => {
       expect(m.bytesMoved.push).toBeGreaterThan(0);
       // pages pushed + faulted + eager = every page that existed at home
       expect(m.pushedPages + m.remoteFaults + 3).toBe(existing);
+      expect(m.mechanismStats!.pushCutShort).toBe(0);
     });
 
     it(`pushes nothing after the process has ended (push order ${order})`, async () => {
@@ -52,6 +53,7 @@ describe("post-copy", () => {
       expect(Math.max(...pushes)).toBeLessThanOrEqual(done);
       // the rest stayed home
       expect(m.pushedPages + m.remoteFaults + 3).toBeLessThan(pagesTouched(trace, at).size);
+      expect(m.mechanismStats!.pushCutShort).toBe(1);
     });
   }
 
