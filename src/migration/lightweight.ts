@@ -21,6 +21,7 @@ export function lightweightFreeze(ctx: MigrationContext): number {
   const eager = recentPages(ctx, ctx.eagerPages);
   const contextIn = sendContext(ctx, ctx.decisionAt);
   ctx.proc.core.migrate(false);
+  ctx.proc.knowRegionsAtFreeze();
   return Math.max(contextIn, sendPages(ctx, eager, ctx.decisionAt));
 }
 

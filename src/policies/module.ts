@@ -30,7 +30,9 @@ export interface PolicyContext {
   state: any;
   /** pages in the address space: ids 0 .. pageCount - 1 */
   readonly pageCount: number;
-  /** the regions, sorted by start: page ids [start, end) */
+  /** the regions as the destination knows them, sorted by start: page ids [start, end),
+   * each from its first to its last page that existed at the freeze (empty before the
+   * migration, and for a region whose pages all come into existence after it) */
   readonly regions: ReadonlyArray<PolicyRegion>;
   /** index into `regions` of the region holding `page`, or -1 */
   regionOf(page: number): number;
@@ -258,6 +260,17 @@ export function bindPolicyModule(
       fail(`asked about page ${page}, outside the address space (pages 0..${pageCount - 1})`);
     }
   };
+  // the table the core's policies read (the host sets it at the freeze), rebuilt for the
+  // module when it has changed
+  let known: readonly PolicyRegion[] = [];
+  let knownFrom = new Uint32Array(0);
+  const knownRegions = (): readonly PolicyRegion[] => {
+    const table = views.regions.subarray(0, 2 * regions.length);
+    if (table.length === knownFrom.length && table.every((x, i) => x === knownFrom[i])) return known;
+    knownFrom = table.slice();
+    known = Object.freeze(regions.map((r, i) => Object.freeze({ start: table[2 * i], end: table[2 * i + 1], name: r.name, kind: r.kind })));
+    return known;
+  };
   const ctx: PolicyContext = {
     get now() {
       live();
@@ -266,7 +279,10 @@ export function bindPolicyModule(
     params: Object.freeze({ ...params }),
     state: undefined,
     pageCount,
-    regions: Object.freeze(regions.map((r) => Object.freeze({ start: r.start, end: r.start + r.pages, name: r.name, kind: r.kind }))),
+    get regions() {
+      live();
+      return knownRegions();
+    },
     regionOf: (page) => {
       live();
       return regionOf(views, page);

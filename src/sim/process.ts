@@ -5,7 +5,7 @@ import {
   P_POLICY_BASE, P_REGIONS, P_TRAP_NS, P_ZERO_FILL_NS, P_FIRST_USE_NS, P_SCAN_NS, P_SCAN_NS_PER_PAGE,
   STOP_CHUNK_END, STOP_LIMIT,
   STOP_WAIT, STOP_POLICY, STOP_FAULT, STOP_REQUESTS, REGION_CAP, HISTORY_CAP, C_HOOK,
-  C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_FAULT_PAGE, HOOK_USE, HOOK_ARRIVAL, HOOK_SERVED,
+  C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_FAULT_PAGE, HOOK_USE, HOOK_ARRIVAL, HOOK_SERVED, ST_MASK, ST_NONE,
 } from "../core/abi.js";
 import type { CoreViews, SimCore } from "../core/types.js";
 import { copyHomeState } from "../core/home-state.js";
@@ -135,9 +135,11 @@ export class ProcessRun {
     p[P_SCAN_NS] = s.scan.intervalNs;
     p[P_SCAN_NS_PER_PAGE] = s.scan.nsPerPage;
     s.policyParams.forEach((v, i) => (p[P_POLICY_BASE + i] = v));
+    // the destination's view of the regions: nothing before the migration, what existed
+    // at the freeze after it (knowRegionsAtFreeze)
     w.regions.forEach((r, i) => {
       this.views.regions[2 * i] = r.start;
-      this.views.regions[2 * i + 1] = r.start + r.pages;
+      this.views.regions[2 * i + 1] = r.start;
     });
     s.core.reset();
     this.hostPolicy = s.hostPolicy?.(this.views);
@@ -148,6 +150,24 @@ export class ProcessRun {
   }
   set clock(t: number) {
     this.views.counters[C_NOW] = t;
+  }
+
+  /** Sets the region table the policies read to what the destination knows at the
+   * freeze: each region spans its first to its last page that exists then. A trace's
+   * regions come from every page it touches, so the whole table would tell a policy of
+   * mappings and extents the process creates after the migration; a region none of
+   * whose pages exist yet is empty. Call after the core's migrate(). */
+  knowRegionsAtFreeze(): void {
+    const { states, regions } = this.views;
+    this.workload.regions.forEach((r, i) => {
+      const end = r.start + r.pages;
+      let lo = r.start;
+      while (lo < end && (states[lo] & ST_MASK) === ST_NONE) lo++;
+      let hi = end;
+      while (hi > lo && (states[hi - 1] & ST_MASK) === ST_NONE) hi--;
+      regions[2 * i] = lo;
+      regions[2 * i + 1] = hi;
+    });
   }
 
   /** Replays records until the clock reaches `limit` or it has sent requests ("limit":

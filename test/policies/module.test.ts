@@ -9,7 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as example from "../../examples/swap-readahead-policy.js";
-import { simulate } from "../../src/sim/simulate.js";
+import { runScenario, simulate } from "../../src/sim/simulate.js";
+import { resolveOptions } from "../../src/sim/options.js";
+import type { PolicyContext, PolicyModule } from "../../src/policies/module.js";
+import { traceWorkload, type TraceRecord } from "../migration/trace-workload.js";
 import { sweep } from "../../src/sweep/index.js";
 import type { RunOptions } from "../../src/sim/options.js";
 
@@ -180,5 +183,36 @@ describe("a module that misbehaves", () => {
     expect({ ...w, core: "-", provenance: "-" }).toEqual({ ...r, core: "-", provenance: "-" });
     expect([w.provenance.core, r.provenance.core]).toEqual(["wasm", "reference"]);
     expect(w.policy).toBe(EXAMPLE);
+  });
+});
+
+describe("what a module knows of the regions", () => {
+  it("nothing before the migration; from the freeze, each region from its first to its last page that existed then", async () => {
+    // three regions of 20 pages; at home the process touches pages 2..9 and 25..30, after
+    // the migration every page of all three (the third region's pages all come later)
+    const records: TraceRecord[] = [];
+    for (let p = 2; p < 10; p++) records.push({ page: p, gap: 10 });
+    for (let p = 25; p < 31; p++) records.push({ page: p, gap: 10 });
+    const at = records.length;
+    for (let p = 0; p < 60; p++) records.push({ page: p, gap: 10 });
+    const spans = (ctx: PolicyContext) => ctx.regions.map((r) => [r.start, r.end]);
+    const seen: Array<[string, number[][], number[]]> = [];
+    const probe: PolicyModule = {
+      name: "region-probe",
+      reset: (ctx) => void seen.push(["reset", spans(ctx), []]),
+      onFault: (ctx) => {
+        if (seen.length === 1) seen.push(["first fault", spans(ctx), [5, 12, 27, 45].map((p) => ctx.regionOf(p))]);
+      },
+      onUse: () => {},
+      onArrival: () => {},
+      onServed: () => {},
+    };
+    const workload = traceWorkload([20, 20, 20], records);
+    const m = await runScenario(resolveOptions({ workload: "trace", migrateAt: at / records.length, policy: probe, baselines: false }), workload);
+    expect(m.remoteFaults).toBeGreaterThan(0);
+    expect(seen).toEqual([
+      ["reset", [[0, 0], [20, 20], [40, 40]], []],
+      ["first fault", [[2, 10], [25, 31], [60, 60]], [0, -1, 1, -1]],
+    ]);
   });
 });
