@@ -84,7 +84,7 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? 0 : 2;
     }
     process.stderr.write(`ampom: ${describeError(err)}\n`);
-    if (process.env.AMPOM_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    debugStack(err);
     return 1;
   }
 }
@@ -110,11 +110,20 @@ function guardProcess(): void {
   const fatal = (err: unknown) => {
     try {
       process.stderr.write(`ampom: ${errorMessage(err)}\n`);
-      if (process.env.AMPOM_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+      debugStack(err);
     } finally {
       process.exit(1);
     }
   };
   process.on("uncaughtException", fatal);
   process.on("unhandledRejection", fatal);
+}
+
+/** With AMPOM_DEBUG set, the error's stack and those of its causes (a policy module's
+ * own error, under the message that names the module and the hook). */
+function debugStack(err: unknown): void {
+  if (!process.env.AMPOM_DEBUG) return;
+  for (let e = err, first = true; e instanceof Error; e = e.cause, first = false) {
+    process.stderr.write(`${first ? "" : "caused by: "}${e.stack}\n`);
+  }
 }

@@ -8,7 +8,7 @@
 import { spawnSync } from "node:child_process";
 import { statSync } from "node:fs";
 import { basename, extname, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { fileSha256 } from "../util/digest.js";
 import { C_NOW, F_TRIGGER, ST_FLIGHT, ST_HOME, ST_LOCAL, ST_MASK, ST_NONE } from "../core/abi.js";
 import { arrivedAt, knownState, regionOf, requestPage, scanBits } from "../core/page-services.js";
@@ -88,10 +88,33 @@ type HookName = (typeof HOOKS)[number];
 
 /** A module or its hooks misbehaved: the message names the module and the hook. */
 export class PolicyModuleError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = "PolicyModuleError";
   }
+}
+
+/** This package's own code, which no user's module lives in. */
+const OWN_CODE = ["src", "dist"].map((d) => fileURLToPath(new URL(`../../${d}/`, import.meta.url)));
+
+/** Where in a user's code `err` was thrown, " (at FILE:LINE:COLUMN)": the first frame of
+ * its stack outside this package's code, Node's and the packages it depends on (" (in
+ * FILE)" when only the file is known); "" when there is none. */
+export function thrownAt(err: unknown): string {
+  const stack = err instanceof Error && typeof err.stack === "string" ? err.stack : "";
+  for (const line of stack.split("\n").slice(1)) {
+    // a .ts module outside an ES-module package runs as code tsx compiled, which keeps
+    // the file's name but not its lines
+    const compiled = /[?&]filePath=([^&?:)]+)/.exec(line);
+    if (compiled) return ` (in ${decodeURIComponent(compiled[1]).replace(/\?.*$/, "")})`;
+    const frame = /((?:file:\/\/)?\/[^\s()]+?):(\d+):(\d+)\)?$/.exec(line.trim());
+    if (!frame) continue;
+    const path = frame[1].replace(/\?.*$/, "");
+    const file = path.startsWith("file:") ? fileURLToPath(path) : path;
+    if (OWN_CODE.some((d) => file.startsWith(d)) || file.includes("/node_modules/")) continue;
+    return ` (at ${file}:${frame[2]}:${frame[3]})`;
+  }
+  return "";
 }
 
 /** True when a --policy value names a file rather than a built-in policy. */
@@ -173,9 +196,13 @@ function loadFailure(err: unknown, file: string): string {
   const errors = lines.filter((l) => l.includes(": ERROR: ")).map((l) => l.replace(": ERROR: ", ": "));
   if (errors.length > 0) return errors.join("; ");
   if (err.name === "SyntaxError") {
+    // Node's error names no file: the module itself is checked, and when it parses, the
+    // faulty file is one it imports, which a fresh import names on its first line (an
+    // ES module graph is parsed before any of its code runs, so nothing runs twice)
     const check = spawnSync(process.execPath, ["--check", file], { encoding: "utf8" });
-    const at = /^(.+):(\d+)$/m.exec(check.stderr ?? "");
-    if (at) return `${at[1]}:${at[2]}: ${lines[0]}`;
+    const fresh = () => spawnSync(process.execPath, ["--input-type=module", "-e", "await import(process.argv[1])", pathToFileURL(file).href], { encoding: "utf8" });
+    const at = /^(.+):(\d+)$/m.exec(check.stderr || fresh().stderr || "");
+    if (at) return `${at[1].startsWith("file:") ? fileURLToPath(at[1]) : at[1]}:${at[2]}: ${lines[0]}`;
   }
   return lines[0];
 }
@@ -243,8 +270,8 @@ export function bindPolicyModule(
   // module variable), it would read another run's tables, a finished run's among them,
   // which know the trace ahead of this one
   let active = false;
-  const fail = (what: string): never => {
-    throw new PolicyModuleError(`policy module ${label}: ${hook} ${what}`);
+  const fail = (what: string, cause?: unknown): never => {
+    throw new PolicyModuleError(`policy module ${label}: ${hook} ${what}`, cause === undefined ? undefined : { cause });
   };
   const live = (): void => {
     if (!active) {
@@ -316,7 +343,7 @@ export function bindPolicyModule(
       returned = run();
     } catch (err) {
       if (err instanceof PolicyModuleError) throw err;
-      fail(`threw: ${errorMessage(err)}`);
+      fail(`threw: ${errorMessage(err)}${thrownAt(err)}`, err);
     } finally {
       active = false;
     }

@@ -120,7 +120,8 @@ describe("a module that misbehaves", () => {
     [
       "throws in a hook",
       write("throws.ts", hooks({ onFault: "export function onFault(): void { throw new Error('my bug'); }" })),
-      "onFault threw: my bug",
+      // compiled as CommonJS (no package.json says "type": "module"): the file, not the line
+      `onFault threw: my bug (in ${join(dir, "throws.ts")})`,
     ],
     [
       "asks for a page outside the address space",
@@ -131,6 +132,11 @@ describe("a module that misbehaves", () => {
       "reads when an in-flight page will arrive",
       write("clairvoyant.mjs", hooks({ onFault: "export function onFault(ctx, page) { ctx.arrivedAt(page); }" })),
       "while it is still in flight",
+    ],
+    [
+      "throws in a hook, at a line the message names",
+      write("throws-here.mjs", hooks({ onFault: "export function onFault(ctx) {\n  return ctx.state.missing.field;\n}" })),
+      `onFault threw: Cannot read properties of undefined (reading 'missing') (at ${join(dir, "throws-here.mjs")}:3:20)`,
     ],
     ["does not parse", write("broken.ts", "export function reset( {"), "cannot load it"],
     [
@@ -160,6 +166,23 @@ describe("a module that misbehaves", () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^ampom: policy module /);
     expect(lines[0]).toContain(message);
+  });
+
+  it("imports a file that does not parse: the command line names that file and line", () => {
+    // (under vitest the library's imports go through vite, which words it otherwise)
+    write("helper-bad.mjs", "export const x = 1;\nconst y = ;\n");
+    const file = write("uses-helper.mjs", `import { x } from "./helper-bad.mjs";\n${hooks({})}`);
+    const r = spawnSync("node", [bin, "run", "--workload", "stream", "--memory", "2MiB", "--policy", file, "--json"], { encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(`ampom: policy module ${file}: cannot load it: ${join(dir, "helper-bad.mjs")}:2: Unexpected token ';'\n`);
+  });
+
+  it("keeps the module's own error as the cause, for its stack", async () => {
+    const file = write("throws-cause.mjs", hooks({ onFault: "export function onFault() { throw new RangeError('mine'); }" }));
+    const err = (await simulate({ workload: "stream", memory: "2MiB", policy: file }).catch((e: Error) => e)) as Error;
+    expect(err.cause).toBeInstanceOf(RangeError);
+    expect((err.cause as Error).message).toBe("mine");
   });
 
   it("cannot use a context kept from another run, which may know the trace ahead", async () => {
