@@ -144,6 +144,10 @@ describe("one mechanism x policy rule", () => {
     expect(rows.filter((m) => m.mechanism === "full-copy" || m.mechanism === "pre-copy").map((m) => m.policy)).toEqual(["none", "none"]);
     const table = await ampom("compare", "--workload", "random", "--memory", "1MiB", "--policies", "ampom");
     expect(table.stdout).toMatch(/\n {2}full-copy, pre-copy: no row: the options refuse every selected policy with it/);
+    // and why a policy has none: a parameter only ampom takes leaves none and leap out
+    const param = await ampom("compare", "--workload", "random", "--memory", "1MiB", "--policies", "none,ampom,leap", "--param", "zoneRadius=4", "-q");
+    expect(new Set(param.stdout.split("\nLegend:")[0].split("\n").slice(2).map((l) => l.split(/\s+/)[1]))).toEqual(new Set(["ampom"]));
+    expect(param.stdout).toMatch(/\n {2}none, leap: no row: the options refuse each with every selected mechanism \(/);
   });
 });
 

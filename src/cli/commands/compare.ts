@@ -1,7 +1,8 @@
 // `ampom compare`: every mechanism and policy on one workload, side by side.
 import { Command } from "commander";
 import { compare } from "../../sim/compare.js";
-import { mechanisms } from "../../migration/registry.js";
+import { mechanisms as mechanismRegistry } from "../../migration/registry.js";
+import { policies as policyRegistry } from "../../policies/registry.js";
 import { optionsUsed } from "../../sim/options.js";
 import type { Metrics } from "../../sim/metrics.js";
 import { resultProvenance } from "../../util/provenance.js";
@@ -29,7 +30,9 @@ export function registerCompare(program: Command): void {
       "after",
       `
 Each row is one mechanism with one policy. A mechanism that leaves nothing to fetch
-after migration (full-copy, pre-copy) takes policy none only, as run does. Baselines are rows too:
+after migration (full-copy, pre-copy) takes policy none only, as run does; --push-order,
+--mech-param and --param keep the rows that take them, and the legend names what they
+left out. Baselines are rows too, with their defaults:
 "prevented" is against lightweight/none (demand paging), "vs full-copy" is the
 runtime against full-copy/none, and "none→oracle" is how far the runtime moved from
 demand paging (0%) to the oracle (100%).
@@ -58,15 +61,21 @@ Examples:
         bar.stop();
       }
       const json = () => rows.map((m) => ({ ...m, provenance: resultProvenance(optionsUsed({ ...runOptions, mechanism: m.mechanism, policy: m.policy }), m.core) }));
-      process.stdout.write(o.json ? JSON.stringify(json(), null, 2) + "\n" : compareTable(rows, omittedNote(o.mechanisms, rows)) + "\n");
+      process.stdout.write(o.json ? JSON.stringify(json(), null, 2) + "\n" : compareTable(rows, omittedNote(o.mechanisms, o.policies, rows)) + "\n");
     });
 }
 
-/** A legend line for mechanisms asked for (or all) that have no row: the options
- * check refused every policy of the selection with them. */
-function omittedNote(asked: string[] | undefined, rows: Metrics[]): string[] {
-  const missing = (asked ?? Object.keys(mechanisms)).filter((m) => !rows.some((r) => r.mechanism === m));
-  return missing.length
-    ? [`${missing.join(", ")}: no row: the options refuse every selected policy with it (full-copy and pre-copy take policy none only; --push-order and --mech-param fit some mechanisms only, --param some policies only)`]
-    : [];
+/** Legend lines for the mechanisms and the policies asked for (or all) that have no
+ * row: the options check refused every pair with them. */
+function omittedNote(mechAsked: string[] | undefined, polAsked: string[] | undefined, rows: Metrics[]): string[] {
+  const why = "(full-copy and pre-copy take policy none only; --push-order and --mech-param fit some mechanisms only, --param some policies only)";
+  const mechanisms = (mechAsked ?? Object.keys(mechanismRegistry)).filter((m) => !rows.some((r) => r.mechanism === m));
+  const policies = (polAsked ?? Object.keys(policyRegistry)).filter((p) => !rows.some((r) => r.policy === p));
+  const lines = [
+    ...(mechanisms.length ? [`${mechanisms.join(", ")}: no row: the options refuse every selected policy with it`] : []),
+    ...(policies.length ? [`${policies.join(", ")}: no row: the options refuse each with every selected mechanism`] : []),
+  ];
+  // the reasons once, after the last line
+  if (lines.length) lines[lines.length - 1] += ` ${why}`;
+  return lines;
 }
