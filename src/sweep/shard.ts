@@ -8,7 +8,7 @@ export interface Shard {
 }
 
 /** Parses `--shard i/n` (0 <= i < n) or `--shard slurm` (from a Slurm job array). */
-export function parseShard(spec: string, env: NodeJS.ProcessEnv = process.env): Shard {
+export function parseShard(spec: string, env: Record<string, string | undefined> = process.env): Shard {
   if (spec === "slurm") return slurmShard(env);
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(spec);
   if (!m) throw new Error(`option --shard: expected i/n (e.g. 0/4) or "slurm", got "${spec}"`);
@@ -25,7 +25,7 @@ export function checkShard(index: number, count: number, what: string): Shard {
 /** Shard from a Slurm job array: SLURM_ARRAY_TASK_ID counted from SLURM_ARRAY_TASK_MIN
  * in steps of SLURM_ARRAY_TASK_STEP, out of SLURM_ARRAY_TASK_COUNT. So --array=0-7,
  * 1-8 and 0-14:2 all make shards 0..7 of 8; a list such as 1,5,9 is refused. */
-export function slurmShard(env: NodeJS.ProcessEnv): Shard {
+export function slurmShard(env: Record<string, string | undefined>): Shard {
   const id = env.SLURM_ARRAY_TASK_ID;
   const count = env.SLURM_ARRAY_TASK_COUNT;
   if (!id || !count) {
