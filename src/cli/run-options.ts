@@ -64,11 +64,13 @@ export function parseNumber(value: string): number {
   return n;
 }
 
-/** A fraction from 0 to 1, as 0.25 or 25% (where it must stay below 1, the library says so). */
+/** A fraction, as 0.25 or 25%; the option's own range is checked where the options are. */
 export function parseFraction(value: string): number {
-  const m = /^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*(%?)\s*$/i.exec(value);
+  const m = /^\s*(-?[0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*(%?)\s*$/i.exec(value);
   const f = m ? (m[2] ? Number(m[1]) / 100 : Number(m[1])) : NaN;
-  if (!(f >= 0 && f <= 1)) throw new InvalidArgumentError("expected a fraction from 0 to 1, e.g. 0.8 or 80%.");
+  // the range is each option's own, checked with the rest of the options (a value out
+  // of range exits 1, as every other; one that is not a fraction at all exits 2)
+  if (!Number.isFinite(f)) throw new InvalidArgumentError("expected a fraction, e.g. 0.8 or 80%.");
   return f;
 }
 

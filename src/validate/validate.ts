@@ -197,6 +197,9 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
     if (!VALIDATED_POLICIES.includes(p)) throw new Error(`policy "${p}": the real handler runs ${VALIDATED_POLICIES.join(" and ")} only`);
   }
   if (!o.command.length) throw new Error("no program given: ampom validate [options] -- PROGRAM [ARGS...]");
+  if (o.migrateAt !== undefined && !(o.migrateAt >= 0 && o.migrateAt < 1)) {
+    throw new Error(`option migrateAt (--migrate-at): must be at least 0 and below 1 (a share of the native run's time), got ${o.migrateAt}`);
+  }
   // the network as the simulator resolves it (checks the options too)
   const base = scenarioFor(o, wanted[0], {});
   const parts: NativeParts = nativeParts();

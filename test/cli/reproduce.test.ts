@@ -61,10 +61,10 @@ describe("ampom reproduce", () => {
     const kernel = await ampom("reproduce", "--size", "1MiB", "--kernels", "stream2", "--out", out);
     expect(kernel.code).toBe(1);
     expect(kernel.stderr).toMatch(/^ampom: unknown kernel "stream2" \(built-in: .*\)/);
-    // past 1 it is no fraction (a usage error); 1 itself is a fraction but no utilisation
+    // a fraction out of the utilisation's range, past 1 or at it, exits 1 (no usage error)
     const bg = await ampom("reproduce", "--background", "1.5", "--out", out);
-    expect(bg.code).toBe(2);
-    expect(bg.stderr).toContain("argument '1.5' is invalid. expected a fraction from 0 to 1");
+    expect(bg.code).toBe(1);
+    expect(bg.stderr).toContain("--background: must be at least 0 and below 1, got 1.5");
     const full = await ampom("reproduce", "--background", "1", "--out", out);
     expect(full.code).toBe(1);
     expect(full.stderr).toContain("--background: must be at least 0 and below 1, got 1");

@@ -49,8 +49,9 @@ const cases: Case[] = [
   { name: "zero bandwidth", args: ["run", "--bandwidth", "0Gbps"], message: "ampom: option bandwidth: must be positive, got 0" },
   { name: "negative bandwidth", args: ["run", "--bandwidth", "-5Gbps"], message: 'ampom: bandwidth: cannot read "-5Gbps"' },
   // refused while parsing the command line (a usage error: exit 2), either side of 0-1
-  { name: "migration point above 1", args: ["run", "--migrate-at", "1.5"], message: /^ampom: option '--migrate-at <f>' argument '1\.5' is invalid\. expected a fraction from 0 to 1/m, code: 2 },
-  { name: "migration point below 0", args: ["run", "--migrate-at", "-0.1"], message: /^ampom: option '--migrate-at <f>' argument '-0\.1' is invalid/m, code: 2 },
+  { name: "migration point above 1", args: ["run", "--migrate-at", "1.5"], message: /^ampom: option migrateAt \(--migrate-at\): must be below 1: at 1 the process has finished, and nothing would migrate \(got 1\.5\)$/m, code: 1 },
+  { name: "migration point that is no fraction", args: ["run", "--migrate-at", "half"], message: /^ampom: option '--migrate-at <f>' argument 'half' is invalid\. expected a fraction, e\.g\. 0\.8 or 80%\./m, code: 2 },
+  { name: "migration point below 0", args: ["run", "--migrate-at", "-0.1"], message: /^ampom: option migrateAt \(--migrate-at\): Too small: expected number to be >=0 \(got -0\.1\)$/m, code: 1 },
   {
     name: "two migration points",
     args: ["run", "--migrate-at", "0.3", "--migrate-at-record", "10"],
@@ -298,8 +299,8 @@ const cases: Case[] = [
   {
     name: "evaluate with a migration point above 1 (no runs folder left)",
     args: ["evaluate", "--traces", "none", "--kernels", "stream", "-m", "1MiB", "--migrate-at", "0.5,2", "-o", "OUT.json"],
-    message: /^ampom: option '--migrate-at <list>' argument '0\.5,2' is invalid\. expected a fraction from 0 to 1/m,
-    code: 2,
+    message: /^ampom: option points \(--migrate-at\): must be below 1: at 1 the process has finished, and nothing would migrate \(got 2\)$/m,
+    code: 1,
   },
   {
     name: "evaluate with a missing --policy module (no runs folder left)",
