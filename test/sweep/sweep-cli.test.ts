@@ -173,6 +173,11 @@ describe("ampom sweep", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`${config}: ${TOTAL} runs; shard 1/5 has 5\n`);
     expect(existsSync(out)).toBe(false);
+    // it writes nothing, so it needs no --out; a real sweep does
+    expect(ampom(["sweep", config, "--dry-run"])).toMatchObject({ code: 0, stdout: `${config}: ${TOTAL} runs\n` });
+    const bare = ampom(["sweep", config]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/^ampom: required option '-o, --out <file>' not specified/);
   });
 });
 

@@ -17,7 +17,7 @@ export function registerSweep(program: Command): void {
     .command("sweep")
     .description("run every combination of a grid of options, in parallel; resumable")
     .argument("<config>", 'JSON file: { "base": {run options}, "grid": {option: [values, ...]} }')
-    .requiredOption("-o, --out <file>", "results file, one JSON line per run (appended to, then sorted when complete)")
+    .option("-o, --out <file>", "results file, one JSON line per run (appended to, then sorted when complete); required but with --dry-run")
     .option("-j, --workers <k>", "worker threads (default: the number of cores)", parseWorkers)
     .option("--shard <i/n|slurm>", "run only runs i, i+n, i+2n, ... of the grid (0 <= i < n); slurm: from SLURM_ARRAY_TASK_ID/COUNT")
     .option("--retry-failed", "run again the runs the results file records as failed")
@@ -36,7 +36,10 @@ Examples:
   ampom sweep sweep.json --out shard-3.jsonl --shard 3/8 --workers 2
   sbatch --array=0-7 --wrap 'ampom sweep sweep.json --shard slurm --out shard-$SLURM_ARRAY_TASK_ID.jsonl'`,
     )
-    .action(async (config: string, o: { out: string; workers?: number; shard?: string; retryFailed?: boolean; dryRun?: boolean; quiet?: boolean; json?: boolean }) => {
+    .action(async (config: string, o: { out?: string; workers?: number; shard?: string; retryFailed?: boolean; dryRun?: boolean; quiet?: boolean; json?: boolean }, cmd: Command) => {
+      // a dry run writes nothing, so it needs no results file
+      if (!o.dryRun && o.out === undefined) cmd.error("error: required option '-o, --out <file>' not specified");
+      const out = o.out as string;
       const shard = o.shard === undefined ? undefined : parseShard(o.shard);
       if (o.dryRun) {
         const plan = await checkedPlan(config);
@@ -61,13 +64,13 @@ Examples:
       // Ctrl-C: every finished run is on disk already; say how to go on
       const interrupted = () => {
         bar?.stop();
-        process.stderr.write(`ampom: interrupted; finished runs are saved in ${o.out}; run the same command to resume\n`);
+        process.stderr.write(`ampom: interrupted; finished runs are saved in ${out}; run the same command to resume\n`);
         process.exit(130);
       };
       process.once("SIGINT", interrupted);
       let summary;
       try {
-        summary = await sweep({ config, out: o.out, workers: o.workers, shard, retryFailed: o.retryFailed, onProgress });
+        summary = await sweep({ config, out, workers: o.workers, shard, retryFailed: o.retryFailed, onProgress });
       } finally {
         bar?.stop();
         process.off("SIGINT", interrupted);
