@@ -34,10 +34,7 @@ function sortKeys(value: unknown): unknown {
  * is another run; a run without either keeps the key it always had). `digests` says
  * how often a file is read: once per path for one plan's runs (the default). */
 export function runKey(scenario: Scenario, digests: DigestSource = new OnceDigests()): string {
-  const file = policyModuleFile(scenario);
-  const trace = traceFile(scenario);
-  const policyModuleSha256 = file === undefined ? undefined : digests.digest(file, policyModuleDigest);
-  const traceSha256 = trace === undefined ? undefined : digests.digest(trace, fileSha256);
+  const { policyModuleSha256, traceSha256 } = inputDigests(scenario, digests);
   // a built-in policy's and the mechanism's parameters at their defaults are left out
   // (a module's defaults are known only once it is loaded: given, they make another key)
   const builtin = Object.hasOwn(policies, scenario.policy) ? policies[scenario.policy] : undefined;
@@ -50,6 +47,17 @@ export function runKey(scenario: Scenario, digests: DigestSource = new OnceDiges
     traceSha256,
   };
   return createHash("sha256").update(canonicalJson(model)).digest("hex").slice(0, 16);
+}
+
+/** The SHA-256 of the files a scenario reads, its policy module and its trace (each
+ * present when it names one): with the options, what identifies its results. */
+export function inputDigests(scenario: Scenario, digests: DigestSource = new OnceDigests()): { policyModuleSha256?: string; traceSha256?: string } {
+  const file = policyModuleFile(scenario);
+  const trace = traceFile(scenario);
+  return {
+    ...(file === undefined ? {} : { policyModuleSha256: digests.digest(file, policyModuleDigest) }),
+    ...(trace === undefined ? {} : { traceSha256: digests.digest(trace, fileSha256) }),
+  };
 }
 
 /** The files a scenario's results depend on beyond its options: its policy module and

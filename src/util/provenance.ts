@@ -124,13 +124,16 @@ export function versionLine(p: Provenance = provenance()): string {
   return `ampom ${p.version} (${commit}${stale}, Node ${p.node})`;
 }
 
-/** What a JSON result carries: the tool's provenance, the core that ran and the
- * options used. */
+/** What a JSON result carries: the tool's provenance, the core that ran, the options
+ * used and, for a run that reads files, their contents' digests (a path alone names an
+ * edited module or a trace captured again as the old one). */
 export interface ResultProvenance extends Provenance {
   core?: string;
   options: unknown;
+  policyModuleSha256?: string;
+  traceSha256?: string;
 }
 
-export function resultProvenance(options: unknown, core?: string): ResultProvenance {
-  return { ...provenance(), ...(core !== undefined ? { core } : {}), options };
+export function resultProvenance(options: unknown, core?: string, inputs: { policyModuleSha256?: string; traceSha256?: string } = {}): ResultProvenance {
+  return { ...provenance(), ...(core !== undefined ? { core } : {}), options, ...inputs };
 }

@@ -2,6 +2,7 @@
 // workload cannot use refused, naming them; one mechanism x policy rule everywhere; -q and
 // --json on every command that prints progress or results.
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -50,6 +51,19 @@ describe("provenance", () => {
     expect(cluster.provenance.options.scenario.processes[0].workload).toBe("random");
     const info = JSON.parse((await ampom("trace", "info", TRACE, "--json", "-q")).stdout);
     expectProvenance(info.provenance);
+  });
+
+  it("names the contents of the files a run reads: its trace and its policy module", async () => {
+    const module = "examples/swap-readahead-policy.ts";
+    const sha = (f: string) => createHash("sha256").update(readFileSync(f)).digest("hex");
+    const run = JSON.parse((await ampom("run", "--workload", TRACE, "--policy", `./${module}`, "--no-baselines", "--json")).stdout);
+    expect(run.provenance).toMatchObject({ traceSha256: sha(TRACE), policyModuleSha256: sha(module) });
+    const rows = JSON.parse((await ampom("compare", "--workload", TRACE, "--mechanisms", "lightweight", "--policies", `none,./${module}`, "--json", "-q")).stdout);
+    expect(rows.map((r: { provenance: object }) => r.provenance)).toMatchObject([{ traceSha256: sha(TRACE) }, { traceSha256: sha(TRACE), policyModuleSha256: sha(module) }]);
+    expect(rows[0].provenance).not.toHaveProperty("policyModuleSha256");
+    // a generated workload reads no file
+    const plain = JSON.parse((await ampom("run", "--workload", "random", "--memory", "1MiB", "--no-baselines", "--json")).stdout);
+    expect(plain.provenance).not.toHaveProperty("traceSha256");
   });
 
   it("a sweep's every line carries it", async () => {

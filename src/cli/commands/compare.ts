@@ -3,7 +3,9 @@ import { Command } from "commander";
 import { compare } from "../../sim/compare.js";
 import { mechanisms as mechanismRegistry } from "../../migration/registry.js";
 import { policies as policyRegistry } from "../../policies/registry.js";
-import { optionsUsed } from "../../sim/options.js";
+import { optionsUsed, resolveOptions } from "../../sim/options.js";
+import { inputDigests } from "../../sweep/key.js";
+import { OnceDigests } from "../../util/digest.js";
 import type { Metrics } from "../../sim/metrics.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { compareTable } from "../format.js";
@@ -60,7 +62,13 @@ Examples:
       } finally {
         bar.stop();
       }
-      const json = () => rows.map((m) => ({ ...m, provenance: resultProvenance(optionsUsed({ ...runOptions, mechanism: m.mechanism, policy: m.policy }), m.core) }));
+      // each file read once for every row
+      const digests = new OnceDigests();
+      const json = () =>
+        rows.map((m) => {
+          const options = { ...runOptions, mechanism: m.mechanism, policy: m.policy };
+          return { ...m, provenance: resultProvenance(optionsUsed(options), m.core, inputDigests(resolveOptions({ ...options, baselines: false }), digests)) };
+        });
       process.stdout.write(o.json ? JSON.stringify(json(), null, 2) + "\n" : compareTable(rows, omittedNote(o.mechanisms, o.policies, rows)) + "\n");
     });
 }

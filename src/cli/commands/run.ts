@@ -1,6 +1,7 @@
 // `ampom run`: one scenario, with its baselines unless --no-baselines.
 import { Command } from "commander";
-import { optionsUsed } from "../../sim/options.js";
+import { optionsUsed, resolveOptions } from "../../sim/options.js";
+import { inputDigests } from "../../sweep/key.js";
 import { simulate } from "../../sim/simulate.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { describeMetrics } from "../format.js";
@@ -27,6 +28,7 @@ Examples:
     .action(async (o, cmd: Command) => {
       const options = toRunOptions(o, cmd);
       const m = await simulate(options, { events: o.events });
-      process.stdout.write(o.json ? JSON.stringify({ ...m, provenance: resultProvenance(optionsUsed(options), m.core) }) + "\n" : describeMetrics(m) + "\n");
+      const json = () => JSON.stringify({ ...m, provenance: resultProvenance(optionsUsed(options), m.core, inputDigests(resolveOptions(options))) });
+      process.stdout.write(o.json ? json() + "\n" : describeMetrics(m) + "\n");
     });
 }
