@@ -10,6 +10,7 @@ import { registerTrace } from "./commands/trace.js";
 import { registerCluster } from "./commands/cluster.js";
 import { registerEvaluate } from "./commands/evaluate.js";
 import { registerValidate } from "./commands/validate.js";
+import { removeTemporaries } from "../util/atomic-file.js";
 import { buildIsStale, versionLine } from "../util/provenance.js";
 import { errorMessage } from "../util/errors.js";
 
@@ -117,6 +118,13 @@ function guardProcess(): void {
   };
   process.on("uncaughtException", fatal);
   process.on("unhandledRejection", fatal);
+  // an exit while an output is still being written (a policy module that calls
+  // process.exit) leaves no temporary behind and is no success; a signal's is removed
+  // by the next command that writes that output (removeStaleTemporaries): a listener
+  // here would hold Ctrl-C back until the simulation yields
+  process.on("exit", (code) => {
+    if (removeTemporaries() && code === 0) process.exitCode = 1;
+  });
 }
 
 /** With AMPOM_DEBUG set, the error's stack and those of its causes (a policy module's

@@ -13,7 +13,7 @@
 // writes each to its own temporary and joins them in order at commit.
 import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { fsyncDir, tempPathFor, writeAll } from "../util/atomic-file.js";
+import { fsyncDir, holdTemporary, releaseTemporary, removeStaleTemporaries, tempPathFor, writeAll } from "../util/atomic-file.js";
 import { EVENT_ARRIVAL, EVENT_MIGRATE, EVENT_NAMES, MIGRATE_STEPS, type EventKind, type EventSink } from "./event-log.js";
 
 /** What every line of a sink carries besides the event. */
@@ -38,6 +38,7 @@ export class EventSection {
 
   constructor(readonly path: string) {
     this.fd = openSync(path, "w");
+    holdTemporary(path);
   }
 
   /** A sink whose lines carry `labels`. */
@@ -87,6 +88,7 @@ export class EventSection {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
     rmSync(this.path, { force: true });
+    releaseTemporary(this.path);
   }
 }
 
@@ -140,6 +142,7 @@ export class EventFile {
       // not there yet: the usual case
     }
     if (isDir) throw new Error(`events file ${path}: is a folder, expected a file`);
+    removeStaleTemporaries(path);
     try {
       this.section();
     } catch (err) {
@@ -188,6 +191,7 @@ export class EventFile {
               closeSync(from);
             }
             rmSync(s.path, { force: true });
+            releaseTemporary(s.path);
           }
           fsyncSync(fd);
         } finally {
@@ -195,6 +199,7 @@ export class EventFile {
         }
       }
       renameSync(first.path, this.path);
+      releaseTemporary(first.path);
     } catch (err) {
       for (const s of this.sections) s.discard();
       throw err;

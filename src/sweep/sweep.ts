@@ -8,9 +8,8 @@
 // file's bytes depend only on the config and the shard, never on the worker count,
 // scheduling or interruptions; and shard files merge into the very bytes of a
 // one-machine sweep.
-import { readdirSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { removeStaleTemporaries } from "../util/atomic-file.js";
 import { checkPolicyModules, loadSweepConfig, planSweep, type SweepConfig, type SweepPlan, type SweepRun } from "./config.js";
 import { runKey, scenarioFiles } from "./key.js";
 import { OnceDigests, type DigestSource } from "../util/digest.js";
@@ -126,20 +125,6 @@ export function shardRuns(plan: SweepPlan, shard: Shard | undefined): SweepRun[]
   return plan.runs.filter((r) => inShard(r.index, shard));
 }
 
-/** A sweep killed while rewriting its file leaves a hidden temporary beside it (the
- * results file itself is intact); the next start removes it. */
-function removeStaleTemporaries(out: string): void {
-  const dir = dirname(out);
-  const prefix = `.${basename(out)}.tmp-`;
-  let names: string[] = [];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) if (name.startsWith(prefix)) rmSync(join(dir, name), { force: true });
-}
-
 export async function sweep(o: SweepOptions): Promise<SweepSummary> {
   const workers = o.workers ?? availableParallelism();
   if (!Number.isSafeInteger(workers) || workers < 1) throw new Error(`option workers: must be a whole number of at least 1, got ${workers}`);
@@ -186,6 +171,8 @@ export async function sweep(o: SweepOptions): Promise<SweepSummary> {
   const progress: SweepProgress = { total: runs.length, skipped: runs.length - pending.length, pending: pending.length, finished: 0, failed: 0 };
   o.onProgress?.({ ...progress });
   cutTornTail(o.out, existing);
+  // a sweep killed while rewriting its file leaves a hidden temporary beside it (the
+  // results file itself is intact)
   removeStaleTemporaries(o.out);
 
   const appender = new ResultAppender(o.out);

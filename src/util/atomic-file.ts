@@ -2,11 +2,57 @@
 // write a temporary file beside it, flush it to disk, rename it over the target, and
 // flush the directory so the rename itself survives a crash. Errors name the path the
 // user gave, never the temporary.
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+}
+
+/** Removes the temporaries of `path` that a command killed while writing it left
+ * behind (tempPathFor's names, with or without a section number), those of processes
+ * no longer running: another one may be writing its own now. */
+export function removeStaleTemporaries(path: string): void {
+  const dir = dirname(path);
+  const stale = new RegExp(`^\\.${basename(path).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.tmp-(\\d+)(?:-\\d+)?$`);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = stale.exec(name)?.[1];
+    if (pid !== undefined && !isRunning(Number(pid))) rmSync(join(dir, name), { force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it runs, as another user
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Temporaries being written now, which a command cut short removes (the command line
+ * calls removeTemporaries() on an interrupt or an early exit). */
+const temporaries = new Set<string>();
+export function holdTemporary(path: string): void {
+  temporaries.add(path);
+}
+export function releaseTemporary(path: string): void {
+  temporaries.delete(path);
+}
+/** Removes every temporary still being written; true if there was one. */
+export function removeTemporaries(): boolean {
+  const any = temporaries.size > 0;
+  for (const t of temporaries) rmSync(t, { force: true });
+  temporaries.clear();
+  return any;
 }
 
 /** Refuses an output path that cannot be written: a folder, or one in a folder that does
@@ -53,6 +99,7 @@ export function fsyncDir(dir: string): void {
  * flushed and renamed over `path`. */
 export function writeAtomicWith(path: string, write: (fd: number) => void): void {
   checkOutputPath(path);
+  removeStaleTemporaries(path);
   const tmp = tempPathFor(path);
   let fd: number;
   try {
@@ -60,12 +107,14 @@ export function writeAtomicWith(path: string, write: (fd: number) => void): void
   } catch (err) {
     throw aboutTarget(err, tmp, path);
   }
+  holdTemporary(tmp);
   try {
     write(fd);
     fsyncSync(fd);
   } catch (err) {
     closeSync(fd);
     rmSync(tmp, { force: true });
+    releaseTemporary(tmp);
     throw aboutTarget(err, tmp, path);
   }
   closeSync(fd);
@@ -74,6 +123,8 @@ export function writeAtomicWith(path: string, write: (fd: number) => void): void
   } catch (err) {
     rmSync(tmp, { force: true });
     throw aboutTarget(err, tmp, path);
+  } finally {
+    releaseTemporary(tmp);
   }
   fsyncDir(dirname(path));
 }

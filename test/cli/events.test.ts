@@ -1,7 +1,7 @@
 // `--events FILE` on run, compare and cluster: JSON Lines with the promised fields, in
 // time order, counting what the metrics count; compare's lines name their row; the
 // file appears only when the command succeeds; and it is written in constant memory.
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -194,4 +194,29 @@ describe("--events", () => {
     // the same events kept in memory, even as short strings, exhaust that heap
     await expect(run("memory")).rejects.toThrow();
   }, 120_000);
+});
+
+describe("an events file cut short", () => {
+  it("leaves no temporary behind: a killed command's goes at the next write, a process.exit's at once", async () => {
+    const out = join(dir, "cut.jsonl");
+    // left by killed commands (a pid no process has), and one another process (init, pid
+    // 1, always running) writes now
+    const stale = [".cut.jsonl.tmp-999999999", ".cut.jsonl.tmp-999999999-1"];
+    const live = ".cut.jsonl.tmp-1";
+    for (const name of [...stale, live]) writeFileSync(join(dir, name), "{}\n");
+    const r = await ampom("run", "--workload", "random", "--memory", "1MiB", "--no-baselines", "-q", "--events", out);
+    expect(r.code).toBe(0);
+    const left = readdirSync(dir).filter((n) => n.startsWith(".cut.jsonl.tmp-"));
+    expect(left).toEqual([live]);
+    rmSync(join(dir, live));
+
+    // a policy module that ends the process from a hook: no file, no temporary, no success
+    const quits = join(dir, "quits.mjs");
+    writeFileSync(quits, ["reset", "onUse", "onArrival", "onServed"].map((h) => `export function ${h}() {}`).join("\n") + "\nexport function onFault() { process.exit(0); }\n");
+    // (as a process of its own: this one's process.exit is vitest's)
+    const bin = fileURLToPath(new URL("../../bin/ampom.js", import.meta.url));
+    const q = spawnSync(process.execPath, [bin, "run", "--workload", "random", "--memory", "1MiB", "--no-baselines", "-q", "--policy", quits, "--events", join(dir, "quit.jsonl")]);
+    expect(q.status).toBe(1);
+    expect(readdirSync(dir).filter((n) => n.includes("quit.jsonl"))).toEqual([]);
+  });
 });
