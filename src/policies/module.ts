@@ -30,9 +30,9 @@ export interface PolicyContext {
   state: any;
   /** pages in the address space: ids 0 .. pageCount - 1 */
   readonly pageCount: number;
-  /** the regions as the destination knows them, sorted by start: page ids [start, end),
-   * each from its first to its last page that existed at the freeze (empty before the
-   * migration, and for a region whose pages all come into existence after it) */
+  /** the regions as the destination knows them at the freeze, sorted by start: page ids
+   * [start, end); a captured trace's each from its first to its last page that existed
+   * then (empty when none did); empty before the migration */
   readonly regions: ReadonlyArray<PolicyRegion>;
   /** index into `regions` of the region holding `page`, or -1 */
   regionOf(page: number): number;

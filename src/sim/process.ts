@@ -153,18 +153,20 @@ export class ProcessRun {
   }
 
   /** Sets the region table the policies read to what the destination knows at the
-   * freeze: each region spans its first to its last page that exists then. A trace's
-   * regions come from every page it touches, so the whole table would tell a policy of
-   * mappings and extents the process creates after the migration; a region none of
-   * whose pages exist yet is empty. Call after the core's migrate(). */
+   * freeze: the mappings as they stand then. A generator's regions are those from the
+   * start; a captured trace's are drawn round every page it touches, so whole they would
+   * tell a policy of mappings and extents the process makes after the migration: each
+   * then spans its first to its last page that exists at the freeze (empty when none
+   * does). Call after the core's migrate(). */
   knowRegionsAtFreeze(): void {
     const { states, regions } = this.views;
+    const clip = this.workload.regionsFromTouches === true;
     this.workload.regions.forEach((r, i) => {
       const end = r.start + r.pages;
       let lo = r.start;
-      while (lo < end && (states[lo] & ST_MASK) === ST_NONE) lo++;
+      while (clip && lo < end && (states[lo] & ST_MASK) === ST_NONE) lo++;
       let hi = end;
-      while (hi > lo && (states[hi - 1] & ST_MASK) === ST_NONE) hi--;
+      while (clip && hi > lo && (states[hi - 1] & ST_MASK) === ST_NONE) hi--;
       regions[2 * i] = lo;
       regions[2 * i + 1] = hi;
     });

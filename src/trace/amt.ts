@@ -486,6 +486,8 @@ export function openAmt(file: string, fd?: number): Workload & { header: AmtHead
     name: file,
     pageSize: h.pageSize,
     regions: h.regions,
+    // the importer groups the touched pages into regions (import.ts)
+    regionsFromTouches: true,
     pageCount: h.pageCount,
     records: h.records,
     header: h,

@@ -46,6 +46,11 @@ export interface Workload {
   regions: Region[];
   /** one past the last dense page id */
   pageCount: number;
+  /** true when the regions are drawn round the pages the trace touches, those it
+   * touches only after a migration among them (a captured trace), rather than the
+   * mappings as they stand from the start (the generators' arrays): a policy then sees
+   * them clipped to the pages that exist at the freeze */
+  regionsFromTouches?: boolean;
   /** exact number of records the stream yields */
   records: number;
   /** records [from, to) are the section HPCC times (built-in HPCC kernels): what the

@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as example from "../../examples/swap-readahead-policy.js";
-import { runScenario, simulate } from "../../src/sim/simulate.js";
+import { runScenario, scenarioWorkload, simulate } from "../../src/sim/simulate.js";
+import { openTraceWorkload } from "../../src/trace/open.js";
 import { resolveOptions } from "../../src/sim/options.js";
 import type { PolicyContext, PolicyModule } from "../../src/policies/module.js";
 import { traceWorkload, type TraceRecord } from "../migration/trace-workload.js";
@@ -210,7 +211,7 @@ describe("a module that misbehaves", () => {
 });
 
 describe("what a module knows of the regions", () => {
-  it("nothing before the migration; from the freeze, each region from its first to its last page that existed then", async () => {
+  it("nothing before the migration; from the freeze, a captured trace's each from its first to its last page that existed then", async () => {
     // three regions of 20 pages; at home the process touches pages 2..9 and 25..30, after
     // the migration every page of all three (the third region's pages all come later)
     const records: TraceRecord[] = [];
@@ -230,12 +231,28 @@ describe("what a module knows of the regions", () => {
       onArrival: () => {},
       onServed: () => {},
     };
-    const workload = traceWorkload([20, 20, 20], records);
-    const m = await runScenario(resolveOptions({ workload: "trace", migrateAt: at / records.length, policy: probe, baselines: false }), workload);
-    expect(m.remoteFaults).toBeGreaterThan(0);
-    expect(seen).toEqual([
+    const run = async (regionsFromTouches: boolean) => {
+      seen.length = 0;
+      const workload = { ...traceWorkload([20, 20, 20], records), regionsFromTouches };
+      const m = await runScenario(resolveOptions({ workload: "trace", migrateAt: at / records.length, policy: probe, baselines: false }), workload);
+      expect(m.remoteFaults).toBeGreaterThan(0);
+      return [...seen];
+    };
+    // a captured trace's regions are drawn round every page it touches: clipped
+    expect(await run(true)).toEqual([
       ["reset", [[0, 0], [20, 20], [40, 40]], []],
       ["first fault", [[2, 10], [25, 31], [60, 60]], [0, -1, 1, -1]],
     ]);
+    // a generator's are its mappings from the start: whole
+    expect(await run(false)).toEqual([
+      ["reset", [[0, 0], [20, 20], [40, 40]], []],
+      ["first fault", [[0, 20], [20, 40], [40, 60]], [0, 0, 1, 2]],
+    ]);
+  });
+
+  it("a captured trace is known to draw its regions round the pages it touches", async () => {
+    const w = await openTraceWorkload("test/fixtures/sort-lackey.amt", 4096);
+    expect(w.regionsFromTouches).toBe(true);
+    expect((await scenarioWorkload(resolveOptions({ workload: "random", memory: "1MiB" }))).regionsFromTouches).toBeUndefined();
   });
 });
