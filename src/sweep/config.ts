@@ -9,7 +9,7 @@ import { loadPolicyModule, modulePolicyParams, policyModuleFile, type PolicyModu
 import { resolveOptions, runOptionsSchema, type RunOptions, type Scenario } from "../sim/options.js";
 import { preflight } from "../sim/preflight.js";
 import { combination, comboIndices, gridSize, type Grid } from "./grid.js";
-import { canonicalJson, runKey } from "./key.js";
+import { canonicalJson, inputDigests, runKey } from "./key.js";
 import { OnceDigests } from "../util/digest.js";
 import { jsonErrorWhere } from "../util/json-where.js";
 import { errorMessage } from "../util/errors.js";
@@ -29,6 +29,8 @@ export interface SweepRun {
   /** base + this combination, keys sorted */
   options: RunOptions;
   scenario: Scenario;
+  /** the SHA-256 of the trace and policy module files it reads, as its key holds them */
+  inputs: { policyModuleSha256?: string; traceSha256?: string };
 }
 
 export interface SweepPlan {
@@ -127,12 +129,13 @@ export function planSweep(value: unknown, label = "sweep config"): SweepPlan {
       throw blame(label, base, grid, index, err);
     }
     const key = runKey(scenario, digests);
+    const inputs = inputDigests(scenario, digests);
     const twin = seen.get(key);
     if (twin !== undefined) {
       throw new SweepConfigError(label, "grid", `combinations ${twin} (${describeCombo(grid, twin)}) and ${index} (${describeCombo(grid, index)}) are the same run`);
     }
     seen.set(key, index);
-    runs.push({ index, key, options, scenario });
+    runs.push({ index, key, options, scenario, inputs });
   }
   return { label, runs, base, grid };
 }

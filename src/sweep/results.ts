@@ -17,7 +17,7 @@ export interface RunRecord {
   error?: string;
   /** what ran it: tool version, commit, Node version, core (absent in files written
    * before lines carried it) */
-  provenance?: Provenance & { core: string };
+  provenance?: Provenance & { core: string; policyModuleSha256?: string; traceSha256?: string };
 }
 
 /** A record and where it was read. */

@@ -186,7 +186,7 @@ export async function sweep(o: SweepOptions): Promise<SweepSummary> {
       workers,
       (res: PoolResult) => {
         const run = byKey.get(res.key)!;
-        const provenance = { ...tool, core: run.scenario.core };
+        const provenance = { ...tool, core: run.scenario.core, ...run.inputs };
         const record: RunRecord =
           res.error !== undefined
             ? { index: run.index, key: run.key, options: run.options, error: res.error, provenance }

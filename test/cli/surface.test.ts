@@ -75,6 +75,19 @@ describe("provenance", () => {
     const lines = readFileSync(join(dir, "s.jsonl"), "utf8").trimEnd().split("\n").map((l) => JSON.parse(l));
     for (const l of lines) expectProvenance(l.provenance, "wasm");
   });
+
+  it("a sweep's lines name the contents of the trace and the policy module a run read", async () => {
+    const module = resolve("examples/swap-readahead-policy.ts");
+    const sha = (f: string) => createHash("sha256").update(readFileSync(f)).digest("hex");
+    const config = join(dir, "files.json");
+    writeFileSync(config, JSON.stringify({ base: { workload: resolve(TRACE), baselines: false }, grid: { policy: ["none", module] } }));
+    const r = await ampom("sweep", config, "--out", join(dir, "files.jsonl"), "--workers", "1", "-q");
+    expect(r.code).toBe(0);
+    const [plain, custom] = readFileSync(join(dir, "files.jsonl"), "utf8").trimEnd().split("\n").map((l) => JSON.parse(l).provenance);
+    expect(plain).toMatchObject({ traceSha256: sha(TRACE) });
+    expect(plain).not.toHaveProperty("policyModuleSha256");
+    expect(custom).toMatchObject({ traceSha256: sha(TRACE), policyModuleSha256: sha(module) });
+  });
 });
 
 describe("a build older than its sources", () => {
