@@ -131,7 +131,9 @@ function guardProcess(): void {
  * own error, under the message that names the module and the hook). */
 function debugStack(err: unknown): void {
   if (!process.env.AMPOM_DEBUG) return;
-  for (let e = err, first = true; e instanceof Error; e = e.cause, first = false) {
-    process.stderr.write(`${first ? "" : "caused by: "}${e.stack}\n`);
+  const seen = new Set<unknown>();
+  for (let e = err; e instanceof Error && !seen.has(e); e = e.cause) {
+    process.stderr.write(`${seen.size ? "caused by: " : ""}${e.stack}\n`);
+    seen.add(e);
   }
 }

@@ -45,7 +45,7 @@ export const fullCopy: Mechanism = {
           return n;
         },
         done(lastArrival) {
-          proc.core.migrate(true);
+          proc.migrate(true);
           ctx.resume(Math.max(contextIn, lastArrival));
         },
       },

@@ -20,8 +20,7 @@ export function lightweightFreeze(ctx: MigrationContext): number {
   ctx.freeze();
   const eager = recentPages(ctx, ctx.eagerPages);
   const contextIn = sendContext(ctx, ctx.decisionAt);
-  ctx.proc.core.migrate(false);
-  ctx.proc.knowRegionsAtFreeze();
+  ctx.proc.migrate(false);
   return Math.max(contextIn, sendPages(ctx, eager, ctx.decisionAt));
 }
 

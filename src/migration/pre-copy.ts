@@ -81,6 +81,8 @@ class PreCopy {
           return n;
         },
         done,
+        // the host called the migration off when the process ended: nothing more leaves
+        over: () => proc.phase === "done",
       },
       startAt,
     );
@@ -125,7 +127,7 @@ class PreCopy {
       // every page that exists is at the destination by resumeAt; untouched pages stay
       // nonexistent (a first touch is a zero-fill, as after any migration)
       const { core, views } = ctx.proc;
-      core.migrate(false);
+      ctx.proc.migrate(false);
       let n = 0;
       let delivered = 0;
       const flush = () => {

@@ -26,8 +26,8 @@ export interface StreamSpec {
    * none), `now` when the link finished with it, `cutShort` when over() ended it with
    * pages still to send. */
   done(lastArrival: number, now: number, cutShort: boolean): void;
-  /** Whether to end the stream at `now` with pages still to send (the push of a process
-   * that has ended). */
+  /** Whether to end the stream at `now`, pages still to send or not (the process has
+   * ended); next() is asked once more then, to learn whether any were left. */
   over?(now: number): boolean;
 }
 
@@ -46,11 +46,15 @@ export function streamPages(ctx: MigrationContext, spec: StreamSpec, startAt: nu
   let at = 0;
   let last = startAt;
   const turn = (t: number): void => {
+    const v = proc.views;
     if (spec.over?.(t)) {
-      spec.done(last, t, true);
+      // cut short if anything was left: a page handed out and still at home, or more
+      // from the order (asked now only because the stream ends here anyway)
+      let left = false;
+      for (let i = at; i < have && !left; i++) left = spec.deliverKind === null || (v.states[buf[i]] & ST_MASK) === ST_HOME;
+      spec.done(last, t, left || spec.next(buf, spec.burst, t) > 0);
       return;
     }
-    const v = proc.views;
     let n = 0;
     while (n === 0) {
       let fresh = false;

@@ -107,11 +107,16 @@ export function thrownAt(err: unknown): string {
     // the file's name but not its lines
     const compiled = /[?&]filePath=([^&?:)]+)/.exec(line);
     if (compiled) return ` (in ${decodeURIComponent(compiled[1]).replace(/\?.*$/, "")})`;
-    const frame = /((?:file:\/\/)?\/[^\s()]+?):(\d+):(\d+)\)?$/.exec(line.trim());
+    // "at fn (LOCATION)" or "at LOCATION", LOCATION being FILE:LINE:COLUMN
+    const t = line.trim();
+    if (!t.startsWith("at ")) continue;
+    const location = t.endsWith(")") ? t.slice(t.lastIndexOf("(") + 1, -1) : t.slice(3);
+    const frame = /^(.+):(\d+):(\d+)$/.exec(location);
     if (!frame) continue;
     const path = frame[1].replace(/\?.*$/, "");
+    if (!/^(?:file:|\/|[A-Za-z]:[\\/])/.test(path)) continue;
     const file = path.startsWith("file:") ? fileURLToPath(path) : path;
-    if (OWN_CODE.some((d) => file.startsWith(d)) || file.includes("/node_modules/")) continue;
+    if (OWN_CODE.some((d) => file.startsWith(d)) || /[\\/]node_modules[\\/]/.test(file)) continue;
     return ` (at ${file}:${frame[2]}:${frame[3]})`;
   }
   return "";
@@ -195,13 +200,16 @@ function loadFailure(err: unknown, file: string): string {
   const lines = err.message.split("\n");
   const errors = lines.filter((l) => l.includes(": ERROR: ")).map((l) => l.replace(": ERROR: ", ": "));
   if (errors.length > 0) return errors.join("; ");
+  // thrown by the module's own code as it ran (a SyntaxError from JSON.parse among them)
+  const where = thrownAt(err);
+  if (where !== "") return `${lines[0]}${where}`;
   if (err.name === "SyntaxError") {
-    // Node's error names no file: the module itself is checked, and when it parses, the
-    // faulty file is one it imports, which a fresh import names on its first line (an
-    // ES module graph is parsed before any of its code runs, so nothing runs twice)
-    const check = spawnSync(process.execPath, ["--check", file], { encoding: "utf8" });
-    const fresh = () => spawnSync(process.execPath, ["--input-type=module", "-e", "await import(process.argv[1])", pathToFileURL(file).href], { encoding: "utf8" });
-    const at = /^(.+):(\d+)$/m.exec(check.stderr || fresh().stderr || "");
+    // a parse error, whose message names no file: the module itself is checked, and when
+    // it parses, the faulty file is one it imports, which a fresh import names on its
+    // first line (an ES module graph is parsed whole before any of its code runs, so
+    // none runs twice)
+    const run = (args: string[]) => spawnSync(process.execPath, args, { encoding: "utf8", timeout: 30_000 }).stderr ?? "";
+    const at = /^(.+):(\d+)$/m.exec(run(["--check", file]) || run(["--input-type=module", "-e", "await import(process.argv[1])", pathToFileURL(file).href]));
     if (at) return `${at[1].startsWith("file:") ? fileURLToPath(at[1]) : at[1]}:${at[2]}: ${lines[0]}`;
   }
   return lines[0];
@@ -287,17 +295,11 @@ export function bindPolicyModule(
       fail(`asked about page ${page}, outside the address space (pages 0..${pageCount - 1})`);
     }
   };
-  // the table the core's policies read (the host sets it at the freeze), rebuilt for the
-  // module when it has changed
-  let known: readonly PolicyRegion[] = [];
-  let knownFrom = new Uint32Array(0);
-  const knownRegions = (): readonly PolicyRegion[] => {
-    const table = views.regions.subarray(0, 2 * regions.length);
-    if (table.length === knownFrom.length && table.every((x, i) => x === knownFrom[i])) return known;
-    knownFrom = table.slice();
-    known = Object.freeze(regions.map((r, i) => Object.freeze({ start: table[2 * i], end: table[2 * i + 1], name: r.name, kind: r.kind })));
-    return known;
-  };
+  // the table the core's policies read: the host sets it once, at the freeze, which
+  // comes after reset and before every other hook
+  let known: readonly PolicyRegion[] | undefined;
+  const tableNow = (): readonly PolicyRegion[] =>
+    Object.freeze(regions.map((r, i) => Object.freeze({ start: views.regions[2 * i], end: views.regions[2 * i + 1], name: r.name, kind: r.kind })));
   const ctx: PolicyContext = {
     get now() {
       live();
@@ -308,7 +310,7 @@ export function bindPolicyModule(
     pageCount,
     get regions() {
       live();
-      return knownRegions();
+      return hook === "reset" ? tableNow() : (known ??= tableNow());
     },
     regionOf: (page) => {
       live();

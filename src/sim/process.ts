@@ -136,7 +136,7 @@ export class ProcessRun {
     p[P_SCAN_NS_PER_PAGE] = s.scan.nsPerPage;
     s.policyParams.forEach((v, i) => (p[P_POLICY_BASE + i] = v));
     // the destination's view of the regions: nothing before the migration, what existed
-    // at the freeze after it (knowRegionsAtFreeze)
+    // at the freeze after it (migrate())
     w.regions.forEach((r, i) => {
       this.views.regions[2 * i] = r.start;
       this.views.regions[2 * i + 1] = r.start;
@@ -152,13 +152,15 @@ export class ProcessRun {
     this.views.counters[C_NOW] = t;
   }
 
-  /** Sets the region table the policies read to what the destination knows at the
-   * freeze: the mappings as they stand then. A generator's regions are those from the
-   * start; a captured trace's are drawn round every page it touches, so whole they would
-   * tell a policy of mappings and extents the process makes after the migration: each
-   * then spans its first to its last page that exists at the freeze (empty when none
-   * does). Call after the core's migrate(). */
-  knowRegionsAtFreeze(): void {
+  /** Moves the process to the destination's tables (the core's migrate(): every page
+   * that exists is at home, or with `keepAll` local), and gives the policies the region
+   * table the destination knows at the freeze: the mappings as they stand then. A
+   * generator's regions are those from the start; a captured trace's are drawn round
+   * every page it touches, so whole they would tell a policy of mappings and extents the
+   * process makes after the migration: each then spans its first to its last page that
+   * exists at the freeze (empty when none does). */
+  migrate(keepAll: boolean): void {
+    this.core.migrate(keepAll);
     const { states, regions } = this.views;
     const clip = this.workload.regionsFromTouches === true;
     this.workload.regions.forEach((r, i) => {

@@ -57,6 +57,26 @@ describe("post-copy", () => {
     });
   }
 
+  it("says the push was cut short exactly when pages stayed home", async () => {
+    // migration points and a CPU speed at which the process ends around the push's end
+    let cut = 0;
+    let whole = 0;
+    for (const order of ["ascending", "bubbling"]) {
+      for (let at = 560; at <= 820; at += 13) {
+        const m = await runScenario(
+          resolveOptions({ workload: "trace", migrateAt: at / trace.length, policy: "none", baselines: false, mechanism: "post-copy", pushOrder: order, cpuNsPerAccess: 40 }),
+          workload,
+        );
+        const stayed = m.pushedPages + m.remoteFaults + 3 < pagesTouched(trace, at).size;
+        expect(m.mechanismStats!.pushCutShort, `${order} at record ${at}`).toBe(stayed ? 1 : 0);
+        if (stayed) cut++;
+        else whole++;
+      }
+    }
+    expect(cut).toBeGreaterThan(0);
+    expect(whole).toBeGreaterThan(0);
+  });
+
   it("lets a fault in between pushed pages: faults are served while the push runs", async () => {
     const demand = await run({ mechanism: "lightweight" });
     const post = await run({ mechanism: "post-copy", pushOrder: "ascending" });

@@ -4,7 +4,7 @@
 // gets a message naming the module and the hook, on the command line a non-zero exit,
 // one line and no stack.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -177,6 +177,22 @@ describe("a module that misbehaves", () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe(`ampom: policy module ${file}: cannot load it: ${join(dir, "helper-bad.mjs")}:2: Unexpected token ';'\n`);
+  });
+
+  it("names the line of a throw in a file whose path has a space", async () => {
+    mkdirSync(join(dir, "my dir"), { recursive: true });
+    const file = write(join("my dir", "spaced.cjs"), ["reset", "onUse", "onArrival", "onServed"].map((h) => `module.exports.${h} = () => {};`).join("\n") + "\nmodule.exports.onFault = () => {\n  throw new Error('here');\n};\n");
+    const err = (await simulate({ workload: "stream", memory: "2MiB", policy: file }).catch((e: Error) => e)) as Error;
+    expect(err.message).toContain(`onFault threw: here (at ${file}:6:9)`);
+  });
+
+  it("runs a module's top level once, also when it throws a SyntaxError as it runs", async () => {
+    const log = join(dir, "ran.log");
+    const file = write("parses-bad-json.mjs", `import { appendFileSync } from "node:fs";\nappendFileSync(${JSON.stringify(log)}, "ran\\n");\nJSON.parse("{bad");\n${hooks({})}`);
+    const r = spawnSync("node", [bin, "run", "--workload", "stream", "--memory", "2MiB", "--policy", file], { encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^ampom: policy module ${file}: cannot load it: .*JSON.* \\(at ${file}:3:6\\)\\n$`));
+    expect(readFileSync(log, "utf8")).toBe("ran\n");
   });
 
   it("keeps the module's own error as the cause, for its stack", async () => {

@@ -81,6 +81,7 @@ describe("event log: counts match the metrics", () => {
     ["full-copy", "none"],
     // the process ends at home before the freeze: called off
     ["pre-copy", "none"],
+    ["pre-copy", "none", "priority"],
     // slow enough for pre-copy's rounds to finish
     ["pre-copy", "none", undefined, 1000],
   ];
@@ -112,6 +113,8 @@ describe("event log: counts match the metrics", () => {
         const off = log.args.findIndex((a, i) => log.kinds[i] === EVENT_MIGRATE && a === MIGRATE_CALLED_OFF);
         expect(log.times[off]).toBe(m.runtimeNs);
         expect(off).toBeLessThan(log.kinds.indexOf(EVENT_DONE));
+        // and nothing more leaves home (under priority a round hands pages out one a turn)
+        expect(log.times.filter((t, i) => log.kinds[i] === EVENT_COPY).every((t) => t <= m.runtimeNs)).toBe(true);
         expect(log.count(EVENT_EAGER)).toBe(0);
       } else {
         expect(steps).toEqual([MIGRATE_DECISION, MIGRATE_FREEZE, MIGRATE_RESUME]);

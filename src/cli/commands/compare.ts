@@ -5,7 +5,9 @@ import { mechanisms as mechanismRegistry } from "../../migration/registry.js";
 import { policies as policyRegistry } from "../../policies/registry.js";
 import { optionsUsed, resolveOptions } from "../../sim/options.js";
 import { inputDigests } from "../../sweep/key.js";
+import { preflight } from "../../sim/preflight.js";
 import { OnceDigests } from "../../util/digest.js";
+import { isPolicyPath } from "../../policies/module.js";
 import type { Metrics } from "../../sim/metrics.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { compareTable } from "../format.js";
@@ -48,6 +50,15 @@ Examples:
     .action(async (o, cmd: Command) => {
       const bar = progressBar("compare", { quiet: o.quiet || o.json });
       const { mechanism: _m, policy: _p, baselines: _b, ...runOptions } = toRunOptions(o, cmd);
+      // the files' contents as the runs read them (each file once), not as they may stand
+      // after: the trace's, and each policy module's
+      const digests = new OnceDigests();
+      for (const policy of ["none", ...(o.policies ?? []).filter(isPolicyPath)]) {
+        const plain = { ...runOptions, mechanism: "lightweight", policy, pushOrder: undefined, mechanismParams: {}, policyParams: {}, baselines: false };
+        const scenario = resolveOptions(plain);
+        preflight(scenario);
+        inputDigests(scenario, digests);
+      }
       let rows;
       try {
         rows = await compare(
@@ -62,8 +73,6 @@ Examples:
       } finally {
         bar.stop();
       }
-      // each file read once for every row
-      const digests = new OnceDigests();
       const json = () =>
         rows.map((m) => {
           const options = { ...runOptions, mechanism: m.mechanism, policy: m.policy };

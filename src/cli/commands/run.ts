@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { optionsUsed, resolveOptions } from "../../sim/options.js";
 import { inputDigests } from "../../sweep/key.js";
+import { preflight } from "../../sim/preflight.js";
 import { simulate } from "../../sim/simulate.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { describeMetrics } from "../format.js";
@@ -27,8 +28,12 @@ Examples:
     )
     .action(async (o, cmd: Command) => {
       const options = toRunOptions(o, cmd);
+      // the files' contents as the run reads them, not as they may stand after it
+      const scenario = resolveOptions(options);
+      preflight(scenario);
+      const inputs = inputDigests(scenario);
       const m = await simulate(options, { events: o.events });
-      const json = () => JSON.stringify({ ...m, provenance: resultProvenance(optionsUsed(options), m.core, inputDigests(resolveOptions(options))) });
+      const json = () => JSON.stringify({ ...m, provenance: resultProvenance(optionsUsed(options), m.core, inputs) });
       process.stdout.write(o.json ? json() + "\n" : describeMetrics(m) + "\n");
     });
 }

@@ -17,7 +17,7 @@ export function registerSweep(program: Command): void {
     .command("sweep")
     .description("run every combination of a grid of options, in parallel; resumable")
     .argument("<config>", 'JSON file: { "base": {run options}, "grid": {option: [values, ...]} }')
-    .option("-o, --out <file>", "results file, one JSON line per run (appended to, then sorted when complete); required but with --dry-run")
+    .option("-o, --out <file>", "results file, one JSON line per run (appended to, then sorted when complete); required except with --dry-run")
     .option("-j, --workers <k>", "worker threads (default: the number of cores)", parseWorkers)
     .option("--shard <i/n|slurm>", "run only runs i, i+n, i+2n, ... of the grid (0 <= i < n); slurm: from SLURM_ARRAY_TASK_ID/COUNT")
     .option("--retry-failed", "run again the runs the results file records as failed")
