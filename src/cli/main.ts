@@ -92,9 +92,13 @@ export async function main(argv: string[]): Promise<number> {
 
 // run when executed directly (bin/ampom.js, tsx src/cli/main.ts), not when imported by tests
 const invoked = process.argv[1] ?? "";
+/** Set once the command has ended as it means to (main() returned, or its output's
+ * reader went away): an exit before that, with code 0, was no success. */
+let ended = false;
 if (/(?:^|[\\/])(main\.(?:ts|js)|ampom(?:\.js)?)$/.test(invoked)) {
   guardProcess();
   main(process.argv.slice(2)).then((code) => {
+    ended = true;
     process.exitCode = code;
   });
 }
@@ -104,7 +108,10 @@ if (/(?:^|[\\/])(main\.(?:ts|js)|ampom(?:\.js)?)$/.test(invoked)) {
 function guardProcess(): void {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on("error", (err: NodeJS.ErrnoException) => {
-      if (err.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+      if (err.code === "EPIPE") {
+        ended = true;
+        process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+      }
       throw err;
     });
   }
@@ -118,12 +125,16 @@ function guardProcess(): void {
   };
   process.on("uncaughtException", fatal);
   process.on("unhandledRejection", fatal);
-  // an exit while an output is still being written (a policy module that calls
-  // process.exit) leaves no temporary behind and is no success; a signal's is removed
+  // an exit before the command ended (a policy module that calls process.exit) leaves
+  // no temporary of an output behind and is no success; a signal's temporary is removed
   // by the next command that writes that output (removeStaleTemporaries): a listener
   // here would hold Ctrl-C back until the simulation yields
   process.on("exit", (code) => {
-    if (removeTemporaries() && code === 0) process.exitCode = 1;
+    removeTemporaries();
+    if (!ended && code === 0) {
+      process.stderr.write("ampom: the command was ended before it finished (process.exit() called from within, by a policy module?)\n");
+      process.exitCode = 1;
+    }
   });
 }
 

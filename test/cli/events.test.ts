@@ -217,6 +217,11 @@ describe("an events file cut short", () => {
     const bin = fileURLToPath(new URL("../../bin/ampom.js", import.meta.url));
     const q = spawnSync(process.execPath, [bin, "run", "--workload", "random", "--memory", "1MiB", "--no-baselines", "-q", "--policy", quits, "--events", join(dir, "quit.jsonl")]);
     expect(q.status).toBe(1);
+    expect(q.stderr.toString()).toBe("ampom: the command was ended before it finished (process.exit() called from within, by a policy module?)\n");
+    // without an output to write, too
+    const bare = spawnSync(process.execPath, [bin, "run", "--workload", "random", "--memory", "1MiB", "--no-baselines", "-q", "--policy", quits]);
+    expect(bare.status).toBe(1);
+    expect(bare.stdout.toString()).toBe("");
     expect(readdirSync(dir).filter((n) => n.includes("quit.jsonl"))).toEqual([]);
   });
 });
