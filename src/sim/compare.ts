@@ -85,7 +85,7 @@ function checkNames(what: string, asked: string[] | undefined, known: Record<str
 
 /** The options every row shares, checked as the demand-paging row: a push order, a
  * mechanism's or a policy's parameters belong to the rows that accept them. */
-function sharedOptions(o: RunOptions): RunOptions {
+export function sharedOptions(o: RunOptions): RunOptions {
   return { ...o, ...DEMAND, pushOrder: undefined, mechanismParams: {}, policyParams: {}, baselines: false };
 }
 

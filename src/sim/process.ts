@@ -162,13 +162,14 @@ export class ProcessRun {
   migrate(keepAll: boolean): void {
     this.core.migrate(keepAll);
     const { states, regions } = this.views;
-    const clip = this.workload.regionsFromTouches === true;
+    const none = (p: number) => (states[p] & ST_MASK) === ST_NONE;
     this.workload.regions.forEach((r, i) => {
-      const end = r.start + r.pages;
       let lo = r.start;
-      while (clip && lo < end && (states[lo] & ST_MASK) === ST_NONE) lo++;
-      let hi = end;
-      while (clip && hi > lo && (states[hi - 1] & ST_MASK) === ST_NONE) hi--;
+      let hi = r.start + r.pages;
+      if (this.workload.regionsFromTouches) {
+        while (lo < hi && none(lo)) lo++;
+        while (hi > lo && none(hi - 1)) hi--;
+      }
       regions[2 * i] = lo;
       regions[2 * i + 1] = hi;
     });

@@ -11,6 +11,7 @@ import { preflight } from "../sim/preflight.js";
 import { combination, comboIndices, gridSize, type Grid } from "./grid.js";
 import { canonicalJson, inputDigests, runKey } from "./key.js";
 import { OnceDigests } from "../util/digest.js";
+import type { InputDigests } from "../util/provenance.js";
 import { jsonErrorWhere } from "../util/json-where.js";
 import { errorMessage } from "../util/errors.js";
 
@@ -30,7 +31,7 @@ export interface SweepRun {
   options: RunOptions;
   scenario: Scenario;
   /** the SHA-256 of the trace and policy module files it reads, as its key holds them */
-  inputs: { policyModuleSha256?: string; traceSha256?: string };
+  inputs: InputDigests;
 }
 
 export interface SweepPlan {

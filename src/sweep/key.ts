@@ -8,6 +8,7 @@ import { policyModuleDigest, policyModuleFile } from "../policies/module.js";
 import { policies } from "../policies/registry.js";
 import { traceFile, type Scenario } from "../sim/options.js";
 import { fileSha256, OnceDigests, type DigestSource } from "../util/digest.js";
+import type { InputDigests } from "../util/provenance.js";
 import { nonDefaultParams } from "../util/params.js";
 
 /** JSON with object keys sorted at every level (undefined members dropped). */
@@ -51,7 +52,7 @@ export function runKey(scenario: Scenario, digests: DigestSource = new OnceDiges
 
 /** The SHA-256 of the files a scenario reads, its policy module and its trace (each
  * present when it names one): with the options, what identifies its results. */
-export function inputDigests(scenario: Scenario, digests: DigestSource = new OnceDigests()): { policyModuleSha256?: string; traceSha256?: string } {
+export function inputDigests(scenario: Pick<Scenario, "workload" | "policy" | "policyModule">, digests: DigestSource = new OnceDigests()): InputDigests {
   const file = policyModuleFile(scenario);
   const trace = traceFile(scenario);
   return {

@@ -7,7 +7,7 @@ import { dirname } from "node:path";
 import type { Metrics } from "../sim/metrics.js";
 import type { RunOptions } from "../sim/options.js";
 import { fsyncDir, writeAll, writeFileAtomic } from "../util/atomic-file.js";
-import type { Provenance } from "../util/provenance.js";
+import type { InputDigests, Provenance } from "../util/provenance.js";
 
 export interface RunRecord {
   index: number;
@@ -17,7 +17,7 @@ export interface RunRecord {
   error?: string;
   /** what ran it: tool version, commit, Node version, core (absent in files written
    * before lines carried it) */
-  provenance?: Provenance & { core: string; policyModuleSha256?: string; traceSha256?: string };
+  provenance?: Provenance & InputDigests & { core: string };
 }
 
 /** A record and where it was read. */

@@ -39,7 +39,7 @@ function isRunning(pid: number): boolean {
 }
 
 /** Temporaries being written now, which a command cut short removes (the command line
- * calls removeTemporaries() on an interrupt or an early exit). */
+ * calls removeTemporaries() as the process exits). */
 const temporaries = new Set<string>();
 export function holdTemporary(path: string): void {
   temporaries.add(path);
@@ -47,12 +47,10 @@ export function holdTemporary(path: string): void {
 export function releaseTemporary(path: string): void {
   temporaries.delete(path);
 }
-/** Removes every temporary still being written; true if there was one. */
-export function removeTemporaries(): boolean {
-  const any = temporaries.size > 0;
+/** Removes every temporary still being written. */
+export function removeTemporaries(): void {
   for (const t of temporaries) rmSync(t, { force: true });
   temporaries.clear();
-  return any;
 }
 
 /** Refuses an output path that cannot be written: a folder, or one in a folder that does

@@ -124,16 +124,20 @@ export function versionLine(p: Provenance = provenance()): string {
   return `ampom ${p.version} (${commit}${stale}, Node ${p.node})`;
 }
 
-/** What a JSON result carries: the tool's provenance, the core that ran, the options
- * used and, for a run that reads files, their contents' digests (a path alone names an
- * edited module or a trace captured again as the old one). */
-export interface ResultProvenance extends Provenance {
-  core?: string;
-  options: unknown;
+/** The SHA-256 of the files a run reads, each present when it names one: a path alone
+ * names an edited module or a trace captured again as the old one. */
+export interface InputDigests {
   policyModuleSha256?: string;
   traceSha256?: string;
 }
 
-export function resultProvenance(options: unknown, core?: string, inputs: { policyModuleSha256?: string; traceSha256?: string } = {}): ResultProvenance {
+/** What a JSON result carries: the tool's provenance, the core that ran, the options
+ * used and, for a run that reads files, their contents' digests. */
+export interface ResultProvenance extends Provenance, InputDigests {
+  core?: string;
+  options: unknown;
+}
+
+export function resultProvenance(options: unknown, core?: string, inputs: InputDigests = {}): ResultProvenance {
   return { ...provenance(), ...(core !== undefined ? { core } : {}), options, ...inputs };
 }

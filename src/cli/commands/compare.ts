@@ -1,6 +1,6 @@
 // `ampom compare`: every mechanism and policy on one workload, side by side.
 import { Command } from "commander";
-import { compare } from "../../sim/compare.js";
+import { compare, sharedOptions } from "../../sim/compare.js";
 import { mechanisms as mechanismRegistry } from "../../migration/registry.js";
 import { policies as policyRegistry } from "../../policies/registry.js";
 import { optionsUsed, resolveOptions } from "../../sim/options.js";
@@ -51,14 +51,13 @@ Examples:
       const bar = progressBar("compare", { quiet: o.quiet || o.json });
       const { mechanism: _m, policy: _p, baselines: _b, ...runOptions } = toRunOptions(o, cmd);
       // the files' contents as the runs read them (each file once), not as they may stand
-      // after: the trace's, and each policy module's
+      // after: the trace's, and each policy module's, read now (the shared options checked
+      // first, so that a missing trace gets its usual message)
+      const shared = resolveOptions(sharedOptions(runOptions));
+      preflight(shared);
       const digests = new OnceDigests();
-      for (const policy of ["none", ...(o.policies ?? []).filter(isPolicyPath)]) {
-        const plain = { ...runOptions, mechanism: "lightweight", policy, pushOrder: undefined, mechanismParams: {}, policyParams: {}, baselines: false };
-        const scenario = resolveOptions(plain);
-        preflight(scenario);
-        inputDigests(scenario, digests);
-      }
+      const inputsOf = (policy: string) => inputDigests({ workload: shared.workload, policy }, digests);
+      for (const policy of ["none", ...(o.policies ?? []).filter(isPolicyPath)]) inputsOf(policy);
       let rows;
       try {
         rows = await compare(
@@ -74,10 +73,7 @@ Examples:
         bar.stop();
       }
       const json = () =>
-        rows.map((m) => {
-          const options = { ...runOptions, mechanism: m.mechanism, policy: m.policy };
-          return { ...m, provenance: resultProvenance(optionsUsed(options), m.core, inputDigests(resolveOptions({ ...options, baselines: false }), digests)) };
-        });
+        rows.map((m) => ({ ...m, provenance: resultProvenance(optionsUsed({ ...runOptions, mechanism: m.mechanism, policy: m.policy }), m.core, inputsOf(m.policy)) }));
       process.stdout.write(o.json ? JSON.stringify(json(), null, 2) + "\n" : compareTable(rows, omittedNote(o.mechanisms, o.policies, rows)) + "\n");
     });
 }
