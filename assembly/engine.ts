@@ -5,7 +5,7 @@
 // it learns it.
 import {
   counters, chunkPages, chunkGaps, chunkFlags, states, arrivals, requests,
-  deliverPages, deliverTimes, mru, layoutArena, arrivalQueue, scanEpochs, scanMasks,
+  deliverPages, deliverTimes, mru, layoutArena, arrivalQueue, scanEpochs, scanMasks, regions,
 } from "./arena";
 import {
   ST_MASK, ST_NONE, ST_HOME, ST_FLIGHT, ST_LOCAL, F_DIRTY, F_PREFETCHED, F_TRIGGER,
@@ -14,7 +14,7 @@ import {
   C_REMOTE_FAULTS, C_ZERO_FILLS, C_LATE_PREFETCHES, C_FAULT_STALL_NS, C_LATE_STALL_NS,
   C_PREFETCHED, C_USEFUL_PREFETCHES, C_PUSHED, C_USEFUL_PUSHES, C_REQUESTS,
   C_FAULT_SENT_AT, C_SERVICE_NS, C_CURSOR, C_CHUNK_LEN, C_PENDING, C_FAULT_PAGE, C_REMOTE,
-  C_MRU_LEN, P_CPU_NS, P_TRAP_NS, P_ZERO_FILL_NS, P_FIRST_USE_NS, P_PAGES, P_SCAN_NS, MRU_CAP, COUNTERS,
+  C_MRU_LEN, P_CPU_NS, P_TRAP_NS, P_ZERO_FILL_NS, P_FIRST_USE_NS, P_PAGES, P_REGIONS, P_SCAN_NS, MRU_CAP, COUNTERS,
   C_FAULT_PREFETCHES, C_PREFETCH_ISSUES, C_ARRIVAL_HEAD, C_ARRIVAL_TAIL, C_FAULT_OPEN,
   C_HOOK, C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_ANSWERING_FAULT,
   C_SCAN_EPOCH, C_SCAN_END, C_RESIDENT, P_SCAN_NS_PER_PAGE, SCAN_KEEP, SCAN_ALL,
@@ -439,14 +439,31 @@ export function deliver(count: i32, kind: i32): i32 {
   return taken;
 }
 
-/** The process moves to the destination. With keepAll every page is there already
- * (full copy, pre-copy); otherwise the pages it touched stay at home. The final
- * accessed-bit scan happens now, at the freeze. */
+/** The process moves to the destination. With keepAll (full copy) the copy has brought
+ * every page that exists and every page of the region table the host has set for the
+ * freeze, touched or not; a page of a mapping the process makes later stays ST_NONE
+ * (its first touch is a local zero-fill). Otherwise the pages it touched stay at home.
+ * The final accessed-bit scan happens now, at the freeze. */
 export function migrate(keepAll: i32): void {
   advanceScan(counter(C_NOW), counter(C_RESIDENT));
   const pages = <usize>param(P_PAGES);
   if (keepAll) {
-    memory.fill(states, ST_LOCAL, pages);
+    // 16 pages a step: a page that exists is here (ST_LOCAL is every state bit set)
+    let p: usize = 0;
+    const mask = i8x16.splat(<i8>ST_MASK);
+    const none = i8x16.splat(<i8>ST_NONE);
+    for (; p + 16 <= pages; p += 16) {
+      v128.store(states + p, v128.and(i8x16.ne(v128.and(v128.load(states + p), mask), none), mask));
+    }
+    for (; p < pages; p++) {
+      if ((load<u8>(states + p) & ST_MASK) != ST_NONE) store<u8>(states + p, ST_LOCAL);
+    }
+    const n = <usize>param(P_REGIONS);
+    for (let r: usize = 0; r < n; r++) {
+      const lo = load<u32>(regions + (r << 3));
+      const hi = load<u32>(regions + (r << 3) + 4);
+      if (hi > lo) memory.fill(states + lo, ST_LOCAL, hi - lo);
+    }
   } else {
     // 16 pages a step: a page that existed (any state but ST_NONE) is now at home
     let p: usize = 0;

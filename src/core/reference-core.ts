@@ -443,7 +443,11 @@ export class ReferenceCore implements SimCore, PolicyServices {
     const pages = this.v.params[P_PAGES];
     for (let p = 0; p < pages; p++) {
       const s = this.states[p] & ST_MASK;
-      this.states[p] = keepAll ? ST_LOCAL : s === ST_NONE ? ST_NONE : ST_HOME;
+      this.states[p] = s === ST_NONE ? ST_NONE : keepAll ? ST_LOCAL : ST_HOME;
+    }
+    // as engine.ts: a full copy has also brought the pages of the freeze's region table
+    if (keepAll) {
+      for (let r = 0; r < this.v.params[P_REGIONS]; r++) this.states.fill(ST_LOCAL, this.regionStart(r), this.regionEnd(r));
     }
     this.v.counters[C_REMOTE] = 1;
     this.v.counters[C_PENDING] = 0;

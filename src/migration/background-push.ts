@@ -21,7 +21,7 @@ export function startPush(ctx: MigrationContext, order: PushOrderName, everythin
     ctx,
     {
       burst: MAX_BURST,
-      next: (out, max) => source.next(out, max),
+      next: (out, max, now) => source.next(out, max, now),
       deliverKind: KIND_PUSH,
       bytesKind: "push",
       event: EVENT_PUSH,

@@ -1,5 +1,7 @@
-// openMosix migration: freeze, send the context and every page of every region
-// (touched or not), one page per message, and resume when the last page is in.
+// openMosix migration: freeze, send the context and every page of every mapping as it
+// stands at the freeze (touched or not), one page per message, and resume when the last
+// page is in. A trace's mappings made after the freeze are not sent: their pages are
+// first touched at the destination, as zero-fills.
 import { EVENT_EAGER } from "../sim/event-log.js";
 import { sendContext } from "./send.js";
 import { streamPages } from "./stream.js";
@@ -23,9 +25,9 @@ export const fullCopy: Mechanism = {
     ctx.freeze();
     const { proc } = ctx;
     const contextIn = sendContext(ctx, ctx.decisionAt);
-    const regions = proc.workload.regions;
+    const extents = proc.freezeExtents();
     let r = 0;
-    let next = regions.length ? regions[0].start : 0;
+    let next = extents.length ? extents[0][0] : 0;
     streamPages(
       ctx,
       {
@@ -35,9 +37,9 @@ export const fullCopy: Mechanism = {
         event: EVENT_EAGER,
         next(out, max) {
           let n = 0;
-          while (n < max && r < regions.length) {
-            if (next >= regions[r].start + regions[r].pages) {
-              if (++r < regions.length) next = regions[r].start;
+          while (n < max && r < extents.length) {
+            if (next >= extents[r][1]) {
+              if (++r < extents.length) next = extents[r][0];
               continue;
             }
             out[n++] = next++;

@@ -51,7 +51,9 @@ export class Pager implements RequestServer {
     const bytes = proc.bytes;
     bytes.control += requestBytes;
     bytes.total += requestBytes;
-    const ready = this.net.send(proc.node, proc.home, sentAt, requestBytes) + this.costs.serviceNs;
+    const atHome = this.net.send(proc.node, proc.home, sentAt, requestBytes);
+    if (isFault) proc.faultsToHome?.add(atHome, v.requests[0]);
+    const ready = atHome + this.costs.serviceNs;
     // whole byte counts: one addition per kind gives the same sums as one per page
     const message = this.message;
     const faultPages = isFault ? 1 : 0;

@@ -7,6 +7,7 @@ import {
   STOP_WAIT, STOP_POLICY, STOP_FAULT, STOP_REQUESTS, REGION_CAP, HISTORY_CAP, C_HOOK,
   C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_FAULT_PAGE, HOOK_USE, HOOK_ARRIVAL, HOOK_SERVED, ST_MASK, ST_NONE,
 } from "../core/abi.js";
+import type { FaultsToHome } from "../migration/push-orders/faults.js";
 import type { CoreViews, SimCore } from "../core/types.js";
 import { copyHomeState } from "../core/home-state.js";
 import type { NodeId } from "../network/network.js";
@@ -76,6 +77,8 @@ export class ProcessRun {
   node: NodeId;
   phase: Phase = "home";
   readonly bytes: BytesMoved = emptyBytes();
+  /** where the pager logs fault requests for a push order at home (set by the order) */
+  faultsToHome?: FaultsToHome;
   /** records handed to the core so far */
   fed = 0;
   migrateAtRecord: number | null;
@@ -153,25 +156,35 @@ export class ProcessRun {
   }
 
   /** Moves the process to the destination's tables (the core's migrate(): every page
-   * that exists is at home, or with `keepAll` local), and gives the policies the region
-   * table the destination knows at the freeze: the mappings as they stand then. A
-   * generator's regions are those from the start; a captured trace's are drawn round
-   * every page it touches, so whole they would tell a policy of mappings and extents the
-   * process makes after the migration: each then spans its first to its last page that
-   * exists at the freeze (empty when none does). */
+   * that exists is at home, or with `keepAll` local with the rest of the mappings it
+   * copied), and gives the policies the region table the destination knows at the
+   * freeze: the mappings as they stand then (freezeExtents()). */
   migrate(keepAll: boolean): void {
+    const { regions } = this.views;
+    this.freezeExtents().forEach(([lo, hi], i) => {
+      regions[2 * i] = lo;
+      regions[2 * i + 1] = hi;
+    });
     this.core.migrate(keepAll);
-    const { states, regions } = this.views;
+  }
+
+  /** The process's mappings as they stand now, [first page, end page) per region: what a
+   * full copy sends and what the destination's policies are told at the freeze. A
+   * generator's regions are those from the start; a captured trace's are drawn round
+   * every page it touches, so whole they would tell of mappings and extents the process
+   * makes later: each spans its first to its last page that exists now (empty when none
+   * does). */
+  freezeExtents(): [number, number][] {
+    const { states } = this.views;
     const none = (p: number) => (states[p] & ST_MASK) === ST_NONE;
-    this.workload.regions.forEach((r, i) => {
+    return this.workload.regions.map((r) => {
       let lo = r.start;
       let hi = r.start + r.pages;
       if (this.workload.regionsFromTouches) {
         while (lo < hi && none(lo)) lo++;
         while (hi > lo && none(hi - 1)) hi--;
       }
-      regions[2 * i] = lo;
-      regions[2 * i + 1] = hi;
+      return [lo, hi];
     });
   }
 

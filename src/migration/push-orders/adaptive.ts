@@ -83,7 +83,7 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
     left[windowOf[p]]--;
   };
   const isHome = (p: number) => (v.states[p] & ST_MASK) === ST_HOME;
-  const faults = new FaultWatch(v.counters);
+  const faults = new FaultWatch(ctx.proc);
   let pivot = lastUsedPage(ctx);
   let cursor = pivot + 1;
   // the average score of each order over the recent faults; equal at first, and ties go
@@ -122,8 +122,8 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
   };
 
   return {
-    next(out) {
-      const f = faults.newFault();
+    next(out, _max, now) {
+      const f = faults.newFault(now);
       if (f >= 0) {
         // a page the scans never saw scores every order alike: it teaches nothing
         if (all.has(f)) {

@@ -12,13 +12,13 @@ export const bubbling: PushOrderInfo = {
   create(ctx) {
     const v = ctx.proc.views;
     const home = new HomePages(v.states, ctx.proc.workload.pageCount);
-    const faults = new FaultWatch(v.counters);
+    const faults = new FaultWatch(ctx.proc);
     let up = lastUsedPage(ctx);
     let down = up - 1;
     let upward = true;
     return {
-      next(out) {
-        const f = faults.newFault();
+      next(out, _max, now) {
+        const f = faults.newFault(now);
         if (f >= 0) {
           up = f + 1;
           down = f - 1;

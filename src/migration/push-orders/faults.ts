@@ -1,20 +1,41 @@
-// Push orders follow the process's remote faults: the core counts them and keeps the
-// last faulting page, so an order notices a new fault at its next step without any
-// hook into the core.
-import { C_FAULT_PAGE, C_MRU_LEN, C_REMOTE_FAULTS } from "../../core/abi.js";
+// Push orders follow the process's remote faults as the home node hears of them: a
+// fault is known at home when its request arrives there, not when the process takes it
+// at the destination (the request still has the link's latency and its own bytes to
+// cross). The pager logs each fault request with that arrival time; an order reads, at
+// its turn, only the faults that have reached home by then.
+import { C_MRU_LEN } from "../../core/abi.js";
+import type { ProcessRun } from "../../sim/process.js";
 import type { MigrationContext } from "../types.js";
 
-export class FaultWatch {
-  private seen: number;
-  constructor(private readonly counters: Float64Array) {
-    this.seen = counters[C_REMOTE_FAULTS];
+/** Fault requests on their way to the home node, oldest first (one reader: the push). */
+export class FaultsToHome {
+  private readonly atHome: number[] = [];
+  private readonly pages: number[] = [];
+  private head = 0;
+
+  add(atHome: number, page: number): void {
+    this.atHome.push(atHome);
+    this.pages.push(page);
   }
-  /** The page of the newest fault since the last call, or -1. */
-  newFault(): number {
-    const n = this.counters[C_REMOTE_FAULTS];
-    if (n === this.seen) return -1;
-    this.seen = n;
-    return this.counters[C_FAULT_PAGE];
+
+  /** The page of the newest fault whose request has reached home by `now` and was not
+   * taken before, or -1; the older ones it passes over are taken with it. */
+  take(now: number): number {
+    let page = -1;
+    while (this.head < this.atHome.length && this.atHome[this.head] <= now) page = this.pages[this.head++];
+    if (this.head === this.atHome.length) this.atHome.length = this.pages.length = this.head = 0;
+    return page;
+  }
+}
+
+export class FaultWatch {
+  private readonly log = new FaultsToHome();
+  constructor(proc: ProcessRun) {
+    proc.faultsToHome = this.log;
+  }
+  /** The page of the newest fault the home node has heard of since the last call, or -1. */
+  newFault(now: number): number {
+    return this.log.take(now);
   }
 }
 

@@ -12,11 +12,11 @@ export const forward: PushOrderInfo = {
   create(ctx) {
     const v = ctx.proc.views;
     const home = new HomePages(v.states, ctx.proc.workload.pageCount);
-    const faults = new FaultWatch(v.counters);
+    const faults = new FaultWatch(ctx.proc);
     let cursor = 0;
     return {
-      next(out) {
-        const f = faults.newFault();
+      next(out, _max, now) {
+        const f = faults.newFault(now);
         if (f >= 0) cursor = f + 1;
         let p = home.next(cursor);
         if (p < 0) p = home.next(0);

@@ -2,7 +2,8 @@
 // file per order plus one line here. Every order hands out only pages still at home
 // (the state table is the truth), so no page is sent twice; a fault always moves its
 // own page first through the pager, and the push, which takes the link one burst at a
-// time, lets it in between.
+// time, lets it in between. An order learns of a fault when its request reaches the
+// home node (faults.ts).
 import type { MigrationContext } from "../types.js";
 import { ascending } from "./ascending.js";
 import { bubbling } from "./bubbling.js";
@@ -13,8 +14,8 @@ import { setOracle } from "./set-oracle.js";
 
 export interface PushOrder {
   /** Writes the next pages to push (at most `max`, each at home now) into `out`;
-   * returns how many; 0 when nothing is left to push. */
-  next(out: Uint32Array, max: number): number;
+   * returns how many; 0 when nothing is left to push. `now`: the home node's time. */
+  next(out: Uint32Array, max: number, now: number): number;
 }
 
 export interface PushOrderInfo {

@@ -33,7 +33,7 @@ export const oracle: PushOrderInfo = {
     let i = 0;
     let rest: ReturnType<typeof ascending.create> | undefined;
     return {
-      next(out, max) {
+      next(out, max, now) {
         let n = 0;
         const burst = Math.min(max, ORACLE_BURST);
         while (n < burst && i < order.length) {
@@ -42,7 +42,7 @@ export const oracle: PushOrderInfo = {
         }
         if (n > 0 || !everything) return n;
         rest ??= ascending.create(ctx, true);
-        return rest.next(out, max);
+        return rest.next(out, max, now);
       },
     };
   },

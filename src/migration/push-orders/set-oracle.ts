@@ -25,11 +25,11 @@ export const setOracle: PushOrderInfo = {
     const chosen = adaptiveOrder(ctx, everything, (p) => used[p] === 1);
     let rest: PushOrder | undefined;
     return {
-      next(out, max) {
-        const n = chosen.next(out, max);
+      next(out, max, now) {
+        const n = chosen.next(out, max, now);
         if (n > 0 || !everything) return n;
         rest ??= ascending.create(ctx, true);
-        return rest.next(out, max);
+        return rest.next(out, max, now);
       },
     };
   },
