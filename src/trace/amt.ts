@@ -17,7 +17,9 @@
 //           56  4  v1: reserved, 0; v2: the largest block payload, bytes
 //           60  4  CRC-32 of the H header bytes with this field zero
 //           64  8  v2 only: file bytes
-//            F 32R region table: start u32, pages u32, vpn base u64, kind u8,
+//            F 32R region table: start u32, pages u32, vpn base u64, kind u8 (bit 7:
+//                  mapped whole from the start, set on every region of a generated
+//                  workload; clear: drawn round the pages a captured trace touches),
 //                  name (15 bytes, NUL-padded)
 //   block v1 0  4  records c in the block
 //            4  4  CRC-32 of the payload
@@ -52,6 +54,8 @@ export const BLOCK_HEAD = 8;
 export const TRAILER_BYTES = 16;
 export const DEFAULT_BLOCK_RECORDS = 1 << 16;
 const KINDS: RegionKind[] = ["code", "data", "heap", "stack", "mmap"];
+/** a region's kind byte, bit 7: mapped whole from the start (Workload.regionsFromTouches) */
+const MAPPED_FROM_START = 0x80;
 
 function headerFixed(version: AmtVersion): number {
   return version === 1 ? HEADER_FIXED : HEADER_FIXED_V2;
@@ -66,6 +70,9 @@ export interface AmtHeader {
   accesses: number;
   pageCount: number;
   regions: Region[];
+  /** the regions are drawn round the pages the trace touches (a captured trace), not
+   * mapped whole from the start (a generated workload written as a trace) */
+  regionsFromTouches: boolean;
   headerBytes: number;
   /** v2: the largest block payload in bytes (0 in v1) */
   maxBlockBytes: number;
@@ -99,7 +106,7 @@ export function encodeHeader(h: AmtHeaderInput, version: AmtVersion = AMT_VERSIO
     b.writeUInt32LE(r.start, o);
     b.writeUInt32LE(r.pages, o + 4);
     b.writeBigUInt64LE(r.vpnBase ?? 0n, o + 8);
-    b.writeUInt8(Math.max(0, KINDS.indexOf(r.kind)), o + 16);
+    b.writeUInt8(Math.max(0, KINDS.indexOf(r.kind)) | (h.regionsFromTouches ? 0 : MAPPED_FROM_START), o + 16);
     b.write(r.name.slice(0, 15), o + 17, "latin1");
   });
   b.writeUInt32LE(crc32(b), 60);
@@ -146,12 +153,14 @@ export function readAmtHeader(fd: number, file: string): AmtHeader {
   b.writeUInt32LE(0, 60);
   if (crc32(b) !== stored) throw new Error(`${file}: corrupt amt header: checksum mismatch (bytes 0..${H})`);
   const regions: Region[] = [];
+  let wholeFromStart = count > 0;
   for (let i = 0; i < count; i++) {
     const o = F + REGION_BYTES * i;
+    if (!(b.readUInt8(o + 16) & MAPPED_FROM_START)) wholeFromStart = false;
     const nameEnd = b.indexOf(0, o + 17);
     regions.push({
       name: b.toString("latin1", o + 17, nameEnd < 0 || nameEnd > o + 32 ? o + 32 : nameEnd),
-      kind: KINDS[b.readUInt8(o + 16)] ?? "data",
+      kind: KINDS[b.readUInt8(o + 16) & ~MAPPED_FROM_START] ?? "data",
       start: b.readUInt32LE(o),
       pages: b.readUInt32LE(o + 4),
       vpnBase: b.readBigUInt64LE(o + 8),
@@ -166,6 +175,7 @@ export function readAmtHeader(fd: number, file: string): AmtHeader {
     accesses: Number(b.readBigUInt64LE(40)),
     pageCount: b.readUInt32LE(48),
     regions,
+    regionsFromTouches: !wholeFromStart,
     headerBytes: H,
     maxBlockBytes: version === 2 ? b.readUInt32LE(56) : 0,
     fileBytes: 0,
@@ -486,8 +496,7 @@ export function openAmt(file: string, fd?: number): Workload & { header: AmtHead
     name: file,
     pageSize: h.pageSize,
     regions: h.regions,
-    // the importer groups the touched pages into regions (import.ts)
-    regionsFromTouches: true,
+    regionsFromTouches: h.regionsFromTouches,
     pageCount: h.pageCount,
     records: h.records,
     header: h,
@@ -514,7 +523,16 @@ export function writeWorkloadAmt(
   file: string,
   { records = w.records, blockRecords = 1 << 16, version = AMT_VERSION }: { records?: number; blockRecords?: number; version?: AmtVersion } = {},
 ): void {
-  const header: AmtHeaderInput = { pageSize: w.pageSize, blockRecords, records, pages: 0, accesses: 0, pageCount: w.pageCount, regions: w.regions };
+  const header: AmtHeaderInput = {
+    pageSize: w.pageSize,
+    blockRecords,
+    records,
+    pages: 0,
+    accesses: 0,
+    pageCount: w.pageCount,
+    regions: w.regions,
+    regionsFromTouches: w.regionsFromTouches === true,
+  };
   const fd = openSync(file, "w");
   try {
     const writer = new AmtWriter(fd, header, version);

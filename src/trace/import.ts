@@ -245,7 +245,8 @@ function writeAmt(sp: Spooler, output: string, pageSize: number, version: AmtVer
   sp.dropMap();
   const { regions, dense, pageCount } = denseRegions(sp.vpns, sp.kinds, count, pageSize);
   const B = DEFAULT_BLOCK_RECORDS;
-  const h = { pageSize, blockRecords: B, records: sp.records, pages: count, accesses: sp.accesses, pageCount, regions };
+  // the importer groups the touched pages into regions
+  const h = { pageSize, blockRecords: B, records: sp.records, pages: count, accesses: sp.accesses, pageCount, regions, regionsFromTouches: true };
   writeAtomically(output, h, version, (w) => {
     const ids = new Uint32Array(B);
     const pages = new Uint32Array(B);

@@ -60,3 +60,29 @@ describe("full-copy freeze equals the link model's arithmetic", () => {
     expect(m.runtimeNs).toBe(4 * 100 + m.freezeNs);
   });
 });
+
+describe("full copy of a captured trace", () => {
+  // regions drawn round the pages the trace touches: at the freeze (after record 2)
+  // pages 0 and 12 exist; 14 (past region 1's last existing page) and 31 (region 2,
+  // mapped later) are touched only after it
+  const records = [
+    { page: 0, gap: 100 },
+    { page: 12, gap: 100, write: true },
+    { page: 31, gap: 100 },
+    { page: 14, gap: 100 },
+  ];
+  const captured = { ...traceWorkload([10, 20, 5], records), regionsFromTouches: true };
+
+  it.each(["wasm", "reference"] as const)("copies the mappings as they stand at the freeze, not those made later (%s core)", async (core) => {
+    const s = resolveOptions({ workload: "trace", mechanism: "full-copy", migrateAt: 0.5, baselines: false, core });
+    const m = await runScenario(s, captured);
+    // the extents [0, 1) and [12, 13): two pages
+    expect(m.freezeNs).toBe(65_536 + 2 * 33_424 + 25_000);
+    expect(m.bytesMoved.eager).toBe(2 * 4178);
+    // the later pages are first touched at the destination: zero-fills, no remote fault
+    expect(m.zeroFills).toBe(2);
+    expect(m.remoteFaults).toBe(0);
+    // the generator's regions, mapped whole from the start, are all copied
+    expect((await runScenario(s, traceWorkload([10, 20, 5], records))).bytesMoved.eager).toBe(35 * 4178);
+  });
+});
