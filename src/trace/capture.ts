@@ -7,8 +7,7 @@
 // capture and leaves no output: the importer writes the amt only when it is complete.
 import { spawn, spawnSync } from "node:child_process";
 import type { Readable } from "node:stream";
-import { StreamingImport, type ImportOptions, type ImportResult } from "./import.js";
-import { checkOutputPath } from "../util/atomic-file.js";
+import { checkAmtOutput, StreamingImport, type ImportOptions, type ImportResult } from "./import.js";
 
 export interface CaptureOptions extends Pick<ImportOptions, "pageSize" | "skipRecords" | "maxRecords"> {
   /** the valgrind executable (default: `valgrind` on the PATH) */
@@ -60,12 +59,13 @@ export function describeCommand(command: string[]): string {
   return command.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(" ");
 }
 
-/** Runs `command` under lackey and imports its trace into `output` (amt). */
+/** Runs `command` under lackey and imports its trace into `output` (NAME.amt, or
+ * NAME.amt.gz gzip'd). */
 export async function captureTrace(command: string[], output: string, o: CaptureOptions = {}): Promise<CaptureResult> {
   if (command.length === 0) throw new Error("capture: no command given (ampom trace capture -o OUT -- COMMAND [ARGS...])");
   const valgrind = o.valgrind ?? "valgrind";
   checkValgrind(valgrind);
-  checkOutputPath(output);
+  checkAmtOutput(output);
   const shown = describeCommand(command);
   const imp = new StreamingImport(`lackey output of ${command[0]}`, { pageSize: o.pageSize, skipRecords: o.skipRecords, maxRecords: o.maxRecords });
   const start = performance.now();
@@ -106,7 +106,7 @@ export async function captureTrace(command: string[], output: string, o: Capture
       const how = signal !== null ? `was killed by signal ${signal}` : `exited with status ${code}`;
       throw new Error(`capture: the command ${how} (${shown}); no trace written`);
     }
-    const r = imp.finish(output);
+    const r = await imp.finish(output);
     return { ...r, seconds: (performance.now() - start) / 1000, lackeyBytes: bytes, truncated };
   } catch (err) {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");

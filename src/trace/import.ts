@@ -15,7 +15,8 @@
 import { closeSync, openSync, readSync, rmSync, statSync, writeSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createGunzip } from "node:zlib";
+import { createGunzip, createGzip } from "node:zlib";
+import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import { createReadStream } from "node:fs";
 import { REC_CODE, REGION_CAP } from "../core/abi.js";
@@ -24,7 +25,7 @@ import { AMT_MAGIC, AMT_VERSION, AmtWriter, DEFAULT_BLOCK_RECORDS, openAmt, type
 import { MAX_BLOCK_RECORDS_V2 } from "./amt-codec.js";
 import { amtPageSize, sniffTrace, unpackedAmt } from "./open.js";
 import { TraceTextParser, type PageSink, type TextFormat } from "./text.js";
-import { checkOutputPath, writeAtomicWith } from "../util/atomic-file.js";
+import { checkOutputPath, writeAtomicStream, writeAtomicWith } from "../util/atomic-file.js";
 
 export const REGION_GAP_PAGES = 64;
 // spool blocks are amt blocks: pass 2 turns one into the other
@@ -229,6 +230,38 @@ export function denseRegions(vpns: Float64Array, kinds: Uint8Array, count: numbe
   return { regions, dense, pageCount: next };
 }
 
+/** What an output's name asks for: NAME.amt, or NAME.amt.gz (gzip'd). The writer
+ * writes amt and nothing else, so another name (NAME.txt: a text trace?) is refused
+ * rather than given amt under it. */
+export function amtOutputKind(output: string): "amt" | "amt-gzip" {
+  if (/\.amt$/i.test(output)) return "amt";
+  if (/\.amt\.gz$/i.test(output)) return "amt-gzip";
+  throw new Error(`${output}: the output is an amt trace: name it NAME.amt, or NAME.amt.gz to have it gzip'd`);
+}
+
+/** Refuses, before any work, an output that could not be written or that names
+ * another format. */
+export function checkAmtOutput(output: string): void {
+  checkOutputPath(output);
+  amtOutputKind(output);
+}
+
+/** Writes `output` with `write`, which writes an amt file (atomically) at the path it
+ * is given: `output` itself, or for NAME.amt.gz a temporary amt that is then gzip'd
+ * into `output` as a stream (atomically too). */
+async function writeAmtOutput(output: string, write: (amt: string) => ImportResult): Promise<ImportResult> {
+  if (amtOutputKind(output) === "amt") return write(output);
+  const dir = mkdtempSync(join(tmpdir(), "ampom-gzip-"));
+  try {
+    const amt = join(dir, "trace.amt");
+    const r = write(amt);
+    await writeAtomicStream(output, (out) => pipeline(createReadStream(amt), createGzip(), out));
+    return { ...r, output };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Writes an amt file atomically (temp file + rename): `write` adds the blocks. */
 function writeAtomically(output: string, h: AmtHeaderInput, version: AmtVersion, write: (w: AmtWriter) => void): void {
   writeAtomicWith(output, (fd) => {
@@ -298,10 +331,10 @@ async function reencodeAmtFile(input: string, output: string, gzipped: boolean, 
   if (o.pageSize !== undefined && o.pageSize !== pageSize) {
     throw new Error(`${input}: the amt trace has ${pageSize}-byte pages, its own: pageSize (--page-size) ${o.pageSize} applies to text traces`);
   }
-  if (!gzipped) return reencodeAmt(input, output, o.version);
+  if (!gzipped) return writeAmtOutput(output, (amt) => reencodeAmt(input, amt, o.version));
   const fd = await unpackedAmt(input);
   try {
-    return reencodeAmt(input, output, o.version, fd);
+    return await writeAmtOutput(output, (amt) => reencodeAmt(input, amt, o.version, fd));
   } finally {
     closeSync(fd);
   }
@@ -373,17 +406,26 @@ function cleanup(run: ImportRun): void {
   rmSync(run.dir, { recursive: true, force: true });
 }
 
+/** Why a trace that parsed gave no records. A lackey log made without --trace-mem=yes
+ * holds only valgrind's own lines: it says so. */
+export function noRecordsMessage(parser: TraceTextParser, skipped = 0): string {
+  if (skipped > 0) return `${parser.file}: no records (the trace ended within the ${skipped} skipped)`;
+  if (parser.format === "lackey") {
+    return `${parser.file}: no records (only valgrind's own lines, no memory accesses): lackey writes them only when run with --trace-mem=yes`;
+  }
+  return `${parser.file}: no records (empty trace)`;
+}
+
 /** After the input is fed: pass 2, then the spool is removed. */
-function finishImport(run: ImportRun, output: string): ImportResult {
+async function finishImport(run: ImportRun, output: string): Promise<ImportResult> {
   const { parser, sp } = run;
   try {
     parser.end(run.bounds?.full);
-    if (sp.records === 0) {
-      const skipped = run.bounds?.skipped ?? 0;
-      throw new Error(`${parser.file}: no records (${skipped > 0 ? `the trace ended within the ${skipped} skipped` : "empty trace"})`);
-    }
-    const { regions, pageCount } = writeAmt(sp, output, run.pageSize, run.version);
-    return { output, format: parser.format ?? "page", records: sp.records, pages: sp.distinct, accesses: sp.accesses, regions, pageCount };
+    if (sp.records === 0) throw new Error(noRecordsMessage(parser, run.bounds?.skipped));
+    return await writeAmtOutput(output, (amt) => {
+      const { regions, pageCount } = writeAmt(sp, amt, run.pageSize, run.version);
+      return { output: amt, format: parser.format ?? "page", records: sp.records, pages: sp.distinct, accesses: sp.accesses, regions, pageCount };
+    });
   } finally {
     cleanup(run);
   }
@@ -392,7 +434,7 @@ function finishImport(run: ImportRun, output: string): ImportResult {
 /** Imports a text trace (plain or gzip; a file or "-" for standard input) into amt;
  * an amt file is re-encoded (to v2 unless told). */
 export async function importTrace(input: string, output: string, o: ImportOptions = {}): Promise<ImportResult> {
-  checkOutputPath(output); // before reading the input, not at the end
+  checkAmtOutput(output); // before reading the input, not at the end
   if (input !== "-" && isFile(input)) {
     const kind = sniffTrace(input);
     if (kind === "amt" || kind === "amt-gzip") return reencodeAmtFile(input, output, kind === "amt-gzip", o);
@@ -490,8 +532,9 @@ export class StreamingImport {
     return this.run.sp.records;
   }
 
-  /** Ends the input and writes the amt; the spool is removed either way. */
-  finish(output: string): ImportResult {
+  /** Ends the input and writes the amt (gzip'd for NAME.amt.gz); the spool is removed
+   * either way. */
+  finish(output: string): Promise<ImportResult> {
     this.closed = true;
     return finishImport(this.run, output);
   }

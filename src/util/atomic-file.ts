@@ -2,8 +2,9 @@
 // write a temporary file beside it, flush it to disk, rename it over the target, and
 // flush the directory so the rename itself survives a crash. Errors name the path the
 // user gave, never the temporary.
-import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, createWriteStream, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import type { Writable } from "node:stream";
 
 export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
@@ -96,6 +97,34 @@ export function fsyncDir(dir: string): void {
 /** Writes `path` atomically: `write` fills the temporary's descriptor, which is then
  * flushed and renamed over `path`. */
 export function writeAtomicWith(path: string, write: (fd: number) => void): void {
+  const t = beginAtomic(path);
+  try {
+    write(t.fd);
+  } catch (err) {
+    throw abortAtomic(t, err);
+  }
+  commitAtomic(t);
+}
+
+/** writeAtomicWith for a writer that streams: `write` pipes into `out`, a stream on the
+ * temporary's descriptor (left open for the flush), and resolves when it is done. */
+export async function writeAtomicStream(path: string, write: (out: Writable) => Promise<void>): Promise<void> {
+  const t = beginAtomic(path);
+  try {
+    await write(createWriteStream("", { fd: t.fd, autoClose: false }));
+  } catch (err) {
+    throw abortAtomic(t, err);
+  }
+  commitAtomic(t);
+}
+
+interface AtomicWrite {
+  path: string;
+  tmp: string;
+  fd: number;
+}
+
+function beginAtomic(path: string): AtomicWrite {
   checkOutputPath(path);
   removeStaleTemporaries(path);
   const tmp = tempPathFor(path);
@@ -106,14 +135,24 @@ export function writeAtomicWith(path: string, write: (fd: number) => void): void
     throw aboutTarget(err, tmp, path);
   }
   holdTemporary(tmp);
+  return { path, tmp, fd };
+}
+
+/** Removes the temporary after `err`; returns the error to throw. */
+function abortAtomic({ path, tmp, fd }: AtomicWrite, err: unknown): unknown {
+  closeSync(fd);
+  rmSync(tmp, { force: true });
+  releaseTemporary(tmp);
+  return aboutTarget(err, tmp, path);
+}
+
+/** Flushes the temporary and renames it over the target. */
+function commitAtomic(t: AtomicWrite): void {
+  const { path, tmp, fd } = t;
   try {
-    write(fd);
     fsyncSync(fd);
   } catch (err) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
-    releaseTemporary(tmp);
-    throw aboutTarget(err, tmp, path);
+    throw abortAtomic(t, err);
   }
   closeSync(fd);
   try {

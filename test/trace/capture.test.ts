@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { chmodSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { openAmt } from "../../src/trace/amt.js";
 import { captureTrace } from "../../src/trace/capture.js";
@@ -75,6 +76,20 @@ describe("trace capture", () => {
       /lackey output of true: no records \(the trace ended within the \d+ skipped\)/,
     );
     expect(readdirSync(dir).sort()).toEqual(["full.amt", "slice.amt"]);
+    // -o NAME.amt.gz: the same trace, gzip'd as it is written
+    await captureTrace(["true"], join(dir, "full.amt.gz"));
+    const gz = readFileSync(join(dir, "full.amt.gz"));
+    expect([gz[0], gz[1]]).toEqual([0x1f, 0x8b]);
+    expect(gunzipSync(gz)).toEqual(readFileSync(join(dir, "full.amt")));
+  });
+
+  it("refuses an output named other than NAME.amt or NAME.amt.gz, before running the command", () => {
+    const dir = tempDir();
+    const r = ampom(["trace", "capture", "-o", join(dir, "c.txt"), "--", "sh", "-c", "echo ran"], env);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(`ampom: ${join(dir, "c.txt")}: the output is an amt trace: name it NAME.amt, or NAME.amt.gz to have it gzip'd\n`);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it("passes the program's stdout and stderr through unchanged", () => {

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { gzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { REC_CODE, REC_WRITE } from "../../src/core/abi.js";
 import { importTrace, REGION_GAP_PAGES } from "../../src/trace/import.js";
@@ -242,5 +242,48 @@ describe("malformed input", () => {
     await expect(importTrace(join(dir, "none.txt"), join(dir, "o.amt"))).rejects.toThrow(/none\.txt: cannot open trace: ENOENT/);
     writeFileSync(join(dir, "empty.txt"), "# nothing\n");
     await expect(importTrace(join(dir, "empty.txt"), join(dir, "o.amt"))).rejects.toThrow(/empty\.txt: no records/);
+  });
+
+  it("says a lackey log with only valgrind's own lines was made without --trace-mem=yes", async () => {
+    const dir = tempDir();
+    const log = ["==8025== Lackey, an example Valgrind tool", "==8025== Command: true", "==8025== ", "==8025== Counted 1 call to main()"].join("\n") + "\n";
+    writeFileSync(join(dir, "nomem.txt"), log);
+    await expect(importTrace(join(dir, "nomem.txt"), join(dir, "o.amt"))).rejects.toThrow(
+      `${join(dir, "nomem.txt")}: no records (only valgrind's own lines, no memory accesses): lackey writes them only when run with --trace-mem=yes`,
+    );
+    expect(existsSync(join(dir, "o.amt"))).toBe(false);
+  });
+});
+
+describe("the output's name", () => {
+  const text = pageText([{ vpn: 0x400, flags: REC_CODE, gap: 3 }, { vpn: 0x601, flags: REC_WRITE, gap: 2 }, { vpn: 0x400, flags: 0, gap: 1 }]);
+
+  it("NAME.amt.gz is written gzip'd: the same amt as NAME.amt, and read as any trace", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "t.txt"), text);
+    await importTrace(join(dir, "t.txt"), join(dir, "t.amt"));
+    const r = await importTrace(join(dir, "t.txt"), join(dir, "t.amt.gz"));
+    expect(r.output).toBe(join(dir, "t.amt.gz"));
+    const gz = readFileSync(join(dir, "t.amt.gz"));
+    expect([gz[0], gz[1]]).toEqual([0x1f, 0x8b]);
+    expect(gunzipSync(gz)).toEqual(readFileSync(join(dir, "t.amt")));
+    // an amt re-encoded to NAME.amt.gz too, and nothing left beside it
+    await importTrace(join(dir, "t.amt"), join(dir, "again.amt.gz"));
+    expect(gunzipSync(readFileSync(join(dir, "again.amt.gz")))).toEqual(readFileSync(join(dir, "t.amt")));
+    expect(readdirSync(dir).sort()).toEqual(["again.amt.gz", "t.amt", "t.amt.gz", "t.txt"]);
+    const o = { memoryBytes: 4096, pageSize: 4096, seed: 1, workingSet: 1 };
+    expect(fingerprint(readAll(await openWorkload(join(dir, "t.amt.gz"), o)))).toBe(fingerprint(readAll(await openWorkload(join(dir, "t.amt"), o))));
+  });
+
+  it("refuses a name it would write amt under without saying so, before reading the input", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "t.txt"), text);
+    for (const name of ["out.txt", "out.gz", "out.txt.gz", "out"]) {
+      await expect(importTrace(join(dir, "t.txt"), join(dir, name))).rejects.toThrow(
+        `${join(dir, name)}: the output is an amt trace: name it NAME.amt, or NAME.amt.gz to have it gzip'd`,
+      );
+      await expect(importTrace(join(dir, "missing.txt"), join(dir, name))).rejects.toThrow(/the output is an amt trace/);
+    }
+    expect(readdirSync(dir)).toEqual(["t.txt"]);
   });
 });

@@ -28,7 +28,7 @@ export function registerTraceCapture(trace: Command): void {
     .passThroughOptions()
     .description("run a command under valgrind's lackey and import its memory trace into amt as it runs")
     .argument("<command...>", "the command and its arguments, after --")
-    .requiredOption("-o, --out <file>", "amt file to write (written atomically; nothing is written if the command fails)")
+    .requiredOption("-o, --out <file>", "amt file to write: NAME.amt, or NAME.amt.gz gzip'd (written atomically; nothing is written if the command fails)")
     .option("--page-size <size>", "page size (e.g. 4096, 4KiB)", parsePageSize, 4096)
     .option("--skip <n>", "records to drop from the start (e.g. the dynamic loader's work)", parseCount, 0)
     .option("--max-records <n>", "keep at most this many records, then stop the command (the capture succeeds)", parseCount)
