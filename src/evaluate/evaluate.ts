@@ -71,6 +71,8 @@ export interface EvaluateOptions extends EvalPlan {
   runsDir: string;
   workers?: number;
   onProgress?: (done: number, total: number, label: string) => void;
+  /** called as each sweep ends: `resumed` runs were read from its results file, `ran` run now */
+  onSweep?: (label: string, counts: { resumed: number; ran: number }) => void;
 }
 
 export interface Evaluation {
@@ -137,8 +139,10 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     });
     if (summary.failed > 0) {
       const first = readResults(files[i]).records.find((r) => r.record.error !== undefined)?.record;
-      throw new Error(`${summary.failed} runs of ${sweeps[i].label} failed (in ${files[i]}); the first: ${first?.error}`);
+      const program = o.workloads.find((w) => w.workload === first?.options.workload);
+      throw new Error(`${summary.failed} runs of ${sweeps[i].label} failed (in ${files[i]}); the first: ${first?.error}${program ? ` (program ${program.name})` : ""}`);
     }
+    o.onSweep?.(sweeps[i].label, { resumed: summary.skipped, ran: summary.ran });
     before += sizes[i];
   }
 

@@ -2,15 +2,17 @@
 // kernels) x every network condition x every migration point x every configuration
 // (lightweight with each policy, post-copy with each push order). The runs themselves
 // are sweeps (src/sweep): worker threads, one results file per sweep, resumable.
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { z } from "zod";
 import { pushOrders, readsAhead, type PushOrderName } from "../migration/push-orders/index.js";
 import { policies } from "../policies/registry.js";
 import type { RunOptions } from "../sim/options.js";
 import type { SweepConfig } from "../sweep/config.js";
 import { workloads } from "../workloads/registry.js";
+import { checkTraceOpens } from "../trace/open.js";
+import { errorMessage } from "../util/errors.js";
+import { parseJsonFile } from "../util/json-where.js";
 
 /** One way to migrate: a mechanism with a policy, or post-copy with a push order. */
 export interface EvalConfig {
@@ -36,15 +38,17 @@ export interface EvalWorkload {
   /** what --workload gets: a trace path or a kernel name */
   workload: string;
   kind: string;
-  /** tuning or test for corpus traces; kernels for the HPCC kernels */
-  group: "tuning" | "test" | "kernels";
+  /** a trace's half, tuning or test, as its manifest gives it; traces for one given
+   * none; kernels for the HPCC kernels */
+  group: (typeof GROUPS)[number];
   /** the kernels' --memory; traces have their own footprint */
   memory?: string;
 }
 
 export const DEMAND_ID = "none";
 export const ORACLE_ID = "oracle";
-export const GROUPS = ["tuning", "test", "kernels"] as const;
+/** The evaluation's groups of workloads, each a table of its own, in this order. */
+export const GROUPS = ["tuning", "test", "traces", "kernels"] as const;
 export const HPCC_KERNELS = ["stream", "randomaccess", "ptrans", "dgemm", "hpl", "fft", "beff"];
 export const DEFAULT_POINTS = [0.25, 0.5, 0.75];
 export const DEFAULT_CONDITIONS = ["gige-2008", "rdma-100g", "gige-2008@80%"];
@@ -78,9 +82,16 @@ export function parseCondition(spec: string): EvalCondition {
   return { id: spec.trim(), network: m[1], background };
 }
 
-/** The conditions `specs` name, each once: gige-2008 and gige-2008@0% are one. */
+/** The conditions `specs` name, each once: gige-2008 and gige-2008@0% are one. A fault
+ * names the option, as the command line's --conditions. */
 export function parseConditions(specs: string[]): EvalCondition[] {
-  const all = specs.map(parseCondition);
+  const all = specs.map((spec) => {
+    try {
+      return parseCondition(spec);
+    } catch (err) {
+      throw new Error(`option conditions (--conditions): ${errorMessage(err)}`);
+    }
+  });
   return all.filter((c, i) => all.findIndex((d) => d.network === c.network && d.background === c.background) === i);
 }
 
@@ -96,35 +107,116 @@ export function defaultManifest(): string {
   return shortPath(fileURLToPath(new URL("../../corpus/manifest.json", import.meta.url)));
 }
 
-const manifestSchema = z.object({
-  programs: z
-    .array(z.object({ name: z.string().min(1), kind: z.string(), half: z.enum(["tuning", "test"]), file: z.string().min(1) }).passthrough())
-    .min(1, "lists no programs"),
-});
+/** One program of a manifest, as evaluate reads it (other fields are the corpus's own
+ * record of the capture, and are passed over). */
+interface ManifestProgram {
+  name: string;
+  kind: string;
+  half?: "tuning" | "test";
+  file: string;
+}
 
-/** The corpus's traces, from its manifest (paths relative to the manifest's folder). */
-export function corpusWorkloads(manifest: string, only?: string[]): EvalWorkload[] {
-  if (!existsSync(manifest)) throw new Error(`${manifest}: no such corpus manifest (give --corpus, or run from the repository)`);
-  let parsed: z.infer<typeof manifestSchema>;
+const HALVES = ["tuning", "test"];
+
+/** A value as a message quotes it: JSON, cut short when long. */
+function shown(v: unknown): string {
+  if (Array.isArray(v)) return "an array";
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The programs of a parsed manifest; a fault is `programs[2].half: what is wrong`. */
+function manifestPrograms(value: unknown): ManifestProgram[] {
+  const fail = (where: string, what: string): never => {
+    throw new Error(`${where}: ${what}`);
+  };
+  if (!isObject(value)) throw new Error(`not a corpus manifest: expected an object { "programs": [...] }, got ${shown(value)}`);
+  const programs = value.programs;
+  if (programs === undefined) fail("programs", "missing: the list of programs, each { \"name\", \"kind\", \"half\", \"file\" }");
+  if (!Array.isArray(programs)) fail("programs", `expected a list of programs, got ${shown(programs)}`);
+  if ((programs as unknown[]).length === 0) fail("programs", "lists no programs");
+  return (programs as unknown[]).map((p, i) => {
+    const at = `programs[${i}]`;
+    if (!isObject(p)) fail(at, `expected an object { "name", "kind", "half", "file" }, got ${shown(p)}`);
+    const entry = p as Record<string, unknown>;
+    const text = (field: string, what: string) => {
+      const v = entry[field];
+      if (v === undefined) fail(`${at}.${field}`, `missing: ${what} (the entry has ${Object.keys(entry).join(", ") || "no fields"})`);
+      if (typeof v !== "string") fail(`${at}.${field}`, `expected a string, got ${shown(v)}`);
+      if (v === "") fail(`${at}.${field}`, "must not be empty");
+      return v as string;
+    };
+    const name = text("name", "the program's name, its row in the tables");
+    const kind = text("kind", "what kind of program it is (compiler, interpreter, ...)");
+    const file = text("file", "the trace file, relative to the manifest's folder");
+    const half = entry.half;
+    if (half !== undefined && !HALVES.includes(half as string)) fail(`${at}.half`, `${shown(half)} is not one of "tuning", "test" (or leave it out)`);
+    return { name, kind, file, ...(half === undefined ? {} : { half: half as ManifestProgram["half"] }) };
+  });
+}
+
+/** A manifest's text, read; a missing file or a folder said plainly. */
+function readManifest(manifest: string): string {
   try {
-    parsed = manifestSchema.parse(JSON.parse(readFileSync(manifest, "utf8")));
+    return readFileSync(manifest, "utf8");
   } catch (err) {
-    const detail = err instanceof z.ZodError ? `${err.issues[0].path.join(".")}: ${err.issues[0].message}` : (err as Error).message;
-    throw new Error(`${manifest}: not a corpus manifest (${detail})`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new Error(`${manifest}: no such file (the corpus manifest)`);
+    if (code === "EISDIR") throw new Error(`${manifest}: is a directory, not a corpus manifest`);
+    throw new Error(`${manifest}: cannot read the corpus manifest (${code ?? errorMessage(err)})`);
   }
-  const names = parsed.programs.map((p) => p.name);
+}
+
+/** The page size of the evaluation's runs (the run options' default), with which each
+ * trace is checked as its runs will open it. */
+const RUN_PAGE_SIZE = 4096;
+
+/** The corpus's traces, from its manifest (paths relative to the manifest's folder).
+ * Every trace taken is checked to open (cheaply: checkTraceOpens) now, before any run,
+ * and a fault names the manifest and the entry. */
+export function corpusWorkloads(manifest: string, only?: string[]): EvalWorkload[] {
+  let programs: ManifestProgram[];
+  try {
+    programs = manifestPrograms(parseJsonFile(readManifest(manifest), manifest));
+  } catch (err) {
+    const message = errorMessage(err);
+    throw new Error(message.startsWith(manifest) ? message : `${manifest}: ${message}`);
+  }
+  const names = programs.map((p) => p.name);
   // a name is a program's row in every table: two programs under one would be merged
   names.forEach((n, i) => {
     const first = names.indexOf(n);
     if (first < i) throw new Error(`${manifest}: programs[${i}].name: "${n}" is also the name of programs[${first}]`);
   });
-  for (const n of only ?? []) if (!names.includes(n)) throw new Error(`corpus has no trace "${n}" (it has: ${names.join(", ")})`);
   const base = dirname(resolve(manifest));
-  return parsed.programs.flatMap((p, i) => {
+  const paths = programs.map((p) => resolve(base, p.file));
+  // one file under two entries would be the same runs twice (and one row of results)
+  const same = paths.map((p) => (existsSync(p) ? realpathSync(p) : p));
+  same.forEach((f, i) => {
+    const first = same.indexOf(f);
+    if (first < i) {
+      throw new Error(
+        `${manifest}: programs[${i}].file: ${JSON.stringify(programs[i].file)} is the same trace file as programs[${first}].file (${JSON.stringify(programs[first].file)}): ` +
+          `list each trace once (programs ${programs[first].name} and ${programs[i].name})`,
+      );
+    }
+  });
+  for (const n of only ?? []) if (!names.includes(n)) throw new Error(`corpus has no trace "${n}" (it has: ${names.join(", ")})`);
+  return programs.flatMap((p, i) => {
     if (only && !only.includes(p.name)) return [];
-    const workload = shortPath(isAbsolute(p.file) ? p.file : join(base, p.file));
-    if (!existsSync(workload)) throw new Error(`${manifest}: programs[${i}].file: ${workload}: no such file (program ${p.name})`);
-    return [{ name: p.name, workload, kind: p.kind, group: p.half }];
+    const workload = shortPath(paths[i]);
+    const entry = `${manifest}: programs[${i}].file: ${workload}`;
+    if (!existsSync(workload)) throw new Error(`${entry}: no such file (program ${p.name})`);
+    try {
+      checkTraceOpens(workload, RUN_PAGE_SIZE);
+    } catch (err) {
+      const message = errorMessage(err);
+      // the trace's own messages begin with its path
+      throw new Error(`${entry}${message.startsWith(workload) ? message.slice(workload.length) : `: ${message}`} (program ${p.name})`);
+    }
+    return [{ name: p.name, workload, kind: p.kind, group: p.half ?? "traces" }];
   });
 }
 

@@ -1,5 +1,6 @@
-// The evaluation as the terminal shows it: per group (tuning half, test half, HPCC
-// kernels) a win table, one row per workload, and a table of the configurations.
+// The evaluation as the terminal shows it: per group (tuning half, test half, traces
+// given no half, HPCC kernels) a win table, one row per workload, and a table of the
+// configurations.
 import { pct, table } from "../cli/format.js";
 import { GROUPS } from "./plan.js";
 import { MIN_ORACLE_GAP } from "../sim/compare.js";
@@ -8,6 +9,7 @@ import { OURS, type Evaluation, type WorkloadSummary } from "./evaluate.js";
 const TITLES: Record<(typeof GROUPS)[number], string> = {
   tuning: "Corpus, tuning half",
   test: "Corpus, test half",
+  traces: "Traces (no half given)",
   kernels: "HPCC kernels (page-level models)",
 };
 

@@ -10,7 +10,8 @@ import { pipeline } from "node:stream/promises";
 import { constants as zlibConstants, createGunzip, gunzipSync } from "node:zlib";
 import type { Workload } from "../workloads/types.js";
 import { AMT_MAGIC, openAmt } from "./amt.js";
-import { importTrace } from "./import.js";
+import { importTrace, noRecordsMessage } from "./import.js";
+import { TraceTextParser } from "./text.js";
 
 const cache = new Map<string, Workload>();
 
@@ -26,19 +27,22 @@ export function isTraceFile(path: string): boolean {
 
 export type TraceKind = "amt" | "amt-gzip" | "gzip" | "text";
 
-/** The first bytes of a file, decompressed when it is gzip (as far as they go). */
-function head(path: string): { bytes: Buffer; gzip: boolean } {
+/** The first bytes of a file, decompressed when it is gzip (as far as they go); `whole`
+ * when they are all of it; `broken` says why a gzip stream could not be read. */
+function head(path: string): { bytes: Buffer; gzip: boolean; whole: boolean; broken?: string } {
   if (statSync(path).isDirectory()) throw new Error(`${path}: is a directory, not a trace file`);
   const fd = openSync(path, "r");
   try {
     const b = Buffer.alloc(4096);
     const n = readSync(fd, b, 0, b.length, 0);
     const raw = b.subarray(0, n);
-    if (n < 2 || raw[0] !== 0x1f || raw[1] !== 0x8b) return { bytes: raw, gzip: false };
+    const whole = n < b.length;
+    if (n < 2 || raw[0] !== 0x1f || raw[1] !== 0x8b) return { bytes: raw, gzip: false, whole };
     try {
-      return { bytes: gunzipSync(raw, { finishFlush: zlibConstants.Z_SYNC_FLUSH }), gzip: true };
-    } catch {
-      return { bytes: Buffer.alloc(0), gzip: true }; // a broken stream: the text import says where
+      return { bytes: gunzipSync(raw, { finishFlush: zlibConstants.Z_SYNC_FLUSH }), gzip: true, whole };
+    } catch (err) {
+      // a broken stream: the text import says where
+      return { bytes: Buffer.alloc(0), gzip: true, whole, broken: (err as Error).message };
     }
   } finally {
     closeSync(fd);
@@ -59,9 +63,31 @@ export function amtPageSize(path: string): number {
   return bytes.readUInt32LE(12);
 }
 
-function checkPageSize(path: string, w: Workload, pageSize: number): void {
+function checkPageSize(path: string, w: Pick<Workload, "pageSize">, pageSize: number): void {
   if (w.pageSize !== pageSize) {
     throw new Error(`${path}: the trace has ${w.pageSize}-byte pages but the run uses ${pageSize} (set --page-size ${w.pageSize})`);
+  }
+}
+
+/** Checks, cheaply, that a trace file opens as a run opens it, so that a list of traces
+ * can be refused before any run: an amt's header and trailer (and page size), a gzip'd
+ * amt's header, a text trace's first lines (all of them when it is that short). A fault
+ * further in still fails the run that reads it. */
+export function checkTraceOpens(path: string, pageSize: number): void {
+  const { bytes, gzip, whole, broken } = head(path);
+  if (broken !== undefined) throw new Error(`${path}: cannot read trace: ${broken}`);
+  if (bytes.length >= 8 && bytes.toString("latin1", 0, 8) === AMT_MAGIC) {
+    if (!gzip) openAmtWorkload(path, pageSize);
+    else if (bytes.length < 16) throw new Error(`${path}: not an amt trace (its gzip'd header is cut short)`);
+    else checkPageSize(path, { pageSize: bytes.readUInt32LE(12) }, pageSize);
+    return;
+  }
+  let records = 0;
+  const parser = new TraceTextParser(path, pageSize, { add: () => void records++ });
+  parser.feed(bytes); // complete lines only: the last may go on past these bytes
+  if (whole) {
+    parser.end();
+    if (records === 0) throw new Error(noRecordsMessage(parser));
   }
 }
 

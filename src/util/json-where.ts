@@ -1,6 +1,7 @@
 // Where a JSON text goes wrong, as line and column: V8's JSON.parse messages do not
 // always carry a position, and a user fixing a config file needs one. Only called
 // after JSON.parse has failed; a small recursive-descent scan of the JSON grammar.
+import { errorMessage } from "./errors.js";
 
 export interface JsonWhere {
   line: number;
@@ -92,5 +93,17 @@ export function jsonErrorWhere(text: string): JsonWhere | undefined {
     const { at, expected } = e as { at: number; expected: string };
     const before = text.slice(0, at);
     return { line: before.split("\n").length, column: at - before.lastIndexOf("\n"), expected };
+  }
+}
+
+/** JSON.parse of a file's text; a syntax error is `LABEL:LINE:COLUMN: not valid JSON
+ * (expected ...)`, `label` naming the file. */
+export function parseJsonFile(text: string, label: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const where = jsonErrorWhere(text);
+    if (where) throw new Error(`${label}:${where.line}:${where.column}: not valid JSON (expected ${where.expected})`);
+    throw new Error(`${label}: not valid JSON (${errorMessage(err)})`);
   }
 }

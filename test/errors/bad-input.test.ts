@@ -324,6 +324,34 @@ const cases: Case[] = [
     message: "ampom: m.json: programs[0].file: nope.amt.gz: no such file (program a)",
   },
   {
+    name: "evaluate with a corpus manifest that is not valid JSON (its line and column)",
+    args: ["evaluate", "--corpus", "m.json", "--kernels", "none", "-o", "OUT.json"],
+    files: { "m.json": '{ "programs": [\n  { "name": "a", "kind": "x", "file": "a.amt" },\n] }\n' },
+    message: "ampom: m.json:3:1: not valid JSON (expected a value)",
+  },
+  {
+    name: "evaluate with a corpus manifest naming one trace file twice",
+    args: ["evaluate", "--corpus", "m.json", "--kernels", "none", "-o", "OUT.json"],
+    files: {
+      "m.json": cfg({ programs: [{ name: "a", kind: "x", half: "test", file: "a.amt" }, { name: "b", kind: "x", half: "tuning", file: "./a.amt" }] }),
+      "a.amt": "",
+    },
+    message: 'ampom: m.json: programs[1].file: "./a.amt" is the same trace file as programs[0].file ("a.amt"): list each trace once (programs a and b)',
+  },
+  {
+    name: "evaluate with a corpus manifest naming a file that is not a trace (no runs folder left)",
+    args: ["evaluate", "--corpus", "m.json", "--kernels", "none", "-o", "OUT.json"],
+    files: { "m.json": cfg({ programs: [{ name: "a", kind: "x", half: "test", file: "a.amt" }] }), "a.amt": "garbage line here\n" },
+    message: 'ampom: m.json: programs[0].file: a.amt:1: expected a record `K PAGE GAP` with K one of I, R, W (line: "garbage line here") (program a)',
+  },
+  {
+    // amt is the only format written: a text name would mislabel it
+    name: "trace import to a name of another format",
+    args: ["trace", "import", "pages.txt", "-o", "pages.txt.gz"],
+    files: { "pages.txt": "# page-level\nR 1000 10\n" },
+    message: "ampom: pages.txt.gz: the output is an amt trace: name it NAME.amt, or NAME.amt.gz to have it gzip'd",
+  },
+  {
     name: "sweep-merge of a missing input",
     args: ["sweep-merge", "sweep.json", "--out", "merged.jsonl", "shard-0.jsonl"],
     files: { "sweep.json": cfg({}) },

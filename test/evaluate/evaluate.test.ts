@@ -102,19 +102,19 @@ describe("evaluate", () => {
 
   it("refuses what it cannot run, naming it", async () => {
     expect(() => corpusWorkloads(manifest, ["gcc"])).toThrow('corpus has no trace "gcc" (it has: sort)');
-    expect(() => corpusWorkloads(join(dir, "missing.json"))).toThrow(/missing\.json: no such corpus manifest/);
+    expect(() => corpusWorkloads(join(dir, "missing.json"))).toThrow(/missing\.json: no such file \(the corpus manifest\)/);
     expect(() => parseCondition("gige-2008@120%")).toThrow(/background load must be 0% to below 100%/);
     const r = await ampom("evaluate", "--corpus", manifest, "--configs", "nope", "-o", join(dir, "x.json"));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/unknown configuration "nope"/);
+    expect(r.stderr).toMatch(/^ampom: option configs \(--configs\): unknown configuration "nope"/);
     // a reference that reads the trace ahead is never ranked: it has no standing to report
     const clairvoyant = await ampom("evaluate", "--corpus", manifest, "--configs", "set-oracle", "--focus", "set-oracle", "-o", join(dir, "x.json"));
     expect(clairvoyant.code).toBe(1);
-    expect(clairvoyant.stderr).toBe('ampom: option --focus: "set-oracle" reads the trace ahead (a reference, never ranked); name an online configuration\n');
+    expect(clairvoyant.stderr).toBe('ampom: option focus (--focus): "set-oracle" reads the trace ahead (a reference, never ranked); name an online configuration\n');
     // the default focus left out by --configs: named as the default, not as an option given
     const unfocused = await ampom("evaluate", "--corpus", manifest, "--configs", "ampom", "-o", join(dir, "x.json"));
     expect(unfocused.code).toBe(1);
-    expect(unfocused.stderr).toMatch(/option --configs: the tables report ampom-plus's standing, and it is not among the configurations given; add it, or name another with --focus/);
+    expect(unfocused.stderr).toMatch(/option configs \(--configs\): the tables report ampom-plus's standing, and it is not among the configurations given; add it, or name another with --focus/);
     expect(existsSync(join(dir, "x.json"))).toBe(false);
   });
 

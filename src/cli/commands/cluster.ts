@@ -6,11 +6,10 @@ import { Command } from "commander";
 import { simulateCluster, type ClusterResult } from "../../sim/cluster-scenario.js";
 import { checkEventsPath } from "../../sim/event-file.js";
 import { formatBytes, formatNs } from "../../util/units.js";
-import { jsonErrorWhere } from "../../util/json-where.js";
+import { parseJsonFile } from "../../util/json-where.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { legend, table } from "../format.js";
 import { EVENTS_OPTION } from "../run-options.js";
-import { errorMessage } from "../../util/errors.js";
 
 /** JSON.parse with the file and line:column of a syntax error. */
 export function readScenarioFile(path: string): unknown {
@@ -20,13 +19,7 @@ export function readScenarioFile(path: string): unknown {
   } catch (err) {
     throw new Error(`scenario ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    const where = jsonErrorWhere(text);
-    if (where) throw new Error(`scenario ${path}:${where.line}:${where.column}: not valid JSON (expected ${where.expected})`);
-    throw new Error(`scenario ${path}: not valid JSON (${errorMessage(err)})`);
-  }
+  return parseJsonFile(text, `scenario ${path}`);
 }
 
 export function describeCluster(r: ClusterResult): string {

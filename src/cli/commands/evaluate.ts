@@ -1,6 +1,7 @@
 // `ampom evaluate`: every configuration on the trace corpus and the HPCC kernels, with
 // a win table per corpus half and for the kernels (src/evaluate).
 import { Command, Option } from "commander";
+import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import {
   allConfigs, corpusWorkloads, DEFAULT_CONDITIONS, defaultManifest, DEFAULT_POINTS, DEMAND_ID, evaluate, evaluationText, HPCC_KERNELS, kernelWorkloads, ORACLE_ID, OURS, parseConditions,
@@ -19,7 +20,7 @@ export function registerEvaluate(program: Command): void {
   program
     .command("evaluate")
     .description("every policy and push order on the trace corpus and the HPCC kernels: win tables, gap closed, network cost")
-    .option("--corpus <manifest>", "the trace corpus's manifest (default: the repository's corpus/manifest.json)")
+    .option("--corpus <manifest>", "a manifest of traces: the repository's corpus, or your own (docs/workloads.md gives its format) (default: corpus/manifest.json)")
     .option("--traces <names>", "only these corpus traces, comma-separated (default: all; none for no traces)", list)
     .option("--kernels <names>", `HPCC kernels, comma-separated (default: ${HPCC_KERNELS.join(",")}; none for no kernels)`, list)
     .option("-m, --memory <size>", "the kernels' memory", "64MiB")
@@ -48,24 +49,26 @@ Examples:
     )
     .action(async (o) => {
       const none = (xs: string[] | undefined) => xs?.length === 1 && xs[0] === "none";
-      const traces = none(o.traces) ? [] : corpusWorkloads(o.corpus ?? defaultManifest(), o.traces);
+      const manifest: string = o.corpus ?? defaultManifest();
+      if (o.corpus === undefined && !existsSync(manifest)) throw new Error(`the repository's corpus manifest ${manifest} is missing: give --corpus MANIFEST, or --traces none`);
+      const traces = none(o.traces) ? [] : corpusWorkloads(manifest, o.traces);
       const kernels = none(o.kernels) ? [] : kernelWorkloads(o.kernels ?? HPCC_KERNELS, o.memory);
       const modules: string[] = o.policy ?? [];
-      for (const m of modules) if (!isPolicyPath(m)) throw new Error(`option --policy: "${m}" is not a path to a policy module (e.g. ./my-policy.ts)`);
+      for (const m of modules) if (!isPolicyPath(m)) throw new Error(`option configs (--policy): "${m}" is not a path to a policy module (e.g. ./my-policy.ts)`);
       const configs = allConfigs(modules);
-      for (const id of o.configs ?? []) if (!configs.some((c) => c.id === id)) throw new Error(`unknown configuration "${id}" (known: ${configs.map((c) => c.id).join(", ")})`);
+      for (const id of o.configs ?? []) if (!configs.some((c) => c.id === id)) throw new Error(`option configs (--configs): unknown configuration "${id}" (known: ${configs.map((c) => c.id).join(", ")})`);
       const chosen = o.configs ? configs.filter((c) => o.configs.includes(c.id) || modules.includes(c.id) || c.id === DEMAND_ID || c.id === ORACLE_ID) : configs;
       const focus: string = o.focus ?? (modules.length === 1 ? modules[0] : OURS);
       const focused = chosen.find((c) => c.id === focus);
       if (!focused) {
         throw new Error(
           o.focus !== undefined
-            ? `option --focus: "${focus}" is not among the configurations evaluated`
-            : `option --configs: the tables report ${focus}'s standing, and it is not among the configurations given; add it, or name another with --focus`,
+            ? `option focus (--focus): "${focus}" is not among the configurations evaluated`
+            : `option configs (--configs): the tables report ${focus}'s standing, and it is not among the configurations given; add it, or name another with --focus`,
         );
       }
       // a configuration that reads the trace ahead is never ranked, so it has no standing to report
-      if (focused.clairvoyant) throw new Error(`option --focus: "${focus}" reads the trace ahead (a reference, never ranked); name an online configuration`);
+      if (focused.clairvoyant) throw new Error(`option focus (--focus): "${focus}" reads the trace ahead (a reference, never ranked); name an online configuration`);
       const plan = {
         workloads: [...traces, ...kernels],
         configs: chosen,
@@ -80,8 +83,15 @@ Examples:
       const bar = progressBar("evaluate", { quiet: o.quiet || o.json });
       const started = performance.now();
       let e;
+      const counts = { resumed: 0, ran: 0 };
       try {
-        e = await evaluate({ ...plan, runsDir, workers: o.workers ?? availableParallelism(), onProgress: (d, t, label) => bar.update(d, t, label) });
+        e = await evaluate({
+          ...plan,
+          runsDir,
+          workers: o.workers ?? availableParallelism(),
+          onProgress: (d, t, label) => bar.update(d, t, label),
+          onSweep: (_, c) => ((counts.resumed += c.resumed), (counts.ran += c.ran)),
+        });
       } finally {
         bar.stop();
       }
@@ -89,6 +99,6 @@ Examples:
       const json = JSON.stringify({ tool: "ampom evaluate", options: { ...o, runsDir }, provenance: resultProvenance({ ...o, runsDir }), ...e }, null, 1) + "\n";
       writeFileAtomic(o.out, json);
       process.stdout.write(o.json ? json : evaluationText(e));
-      if (!o.quiet && !o.json) process.stderr.write(`evaluate: ${e.runs.length} runs in ${seconds.toFixed(1)} s -> ${o.out} (runs kept in ${runsDir})\n`);
+      if (!o.quiet && !o.json) process.stderr.write(`evaluate: ${e.runs.length} runs (${counts.ran} computed, ${counts.resumed} resumed from ${runsDir}) in ${seconds.toFixed(1)} s -> ${o.out}\n`);
     });
 }
