@@ -448,16 +448,8 @@ export function migrate(keepAll: i32): void {
   advanceScan(counter(C_NOW), counter(C_RESIDENT));
   const pages = <usize>param(P_PAGES);
   if (keepAll) {
-    // 16 pages a step: a page that exists is here (ST_LOCAL is every state bit set)
-    let p: usize = 0;
-    const mask = i8x16.splat(<i8>ST_MASK);
-    const none = i8x16.splat(<i8>ST_NONE);
-    for (; p + 16 <= pages; p += 16) {
-      v128.store(states + p, v128.and(i8x16.ne(v128.and(v128.load(states + p), mask), none), mask));
-    }
-    for (; p < pages; p++) {
-      if ((load<u8>(states + p) & ST_MASK) != ST_NONE) store<u8>(states + p, ST_LOCAL);
-    }
+    // every page that exists lies in a region (the host clips a trace's to what exists
+    // now), so the regions are what the copy brought; flags go with the move
     const n = <usize>param(P_REGIONS);
     for (let r: usize = 0; r < n; r++) {
       const lo = load<u32>(regions + (r << 3));

@@ -441,13 +441,11 @@ export class ReferenceCore implements SimCore, PolicyServices {
   migrate(keepAll: boolean): void {
     this.advanceScan(this.v.counters[C_NOW], this.v.counters[C_RESIDENT]);
     const pages = this.v.params[P_PAGES];
-    for (let p = 0; p < pages; p++) {
-      const s = this.states[p] & ST_MASK;
-      this.states[p] = s === ST_NONE ? ST_NONE : keepAll ? ST_LOCAL : ST_HOME;
-    }
-    // as engine.ts: a full copy has also brought the pages of the freeze's region table
     if (keepAll) {
+      // as engine.ts: the copy brought the regions as the host set them for the freeze
       for (let r = 0; r < this.v.params[P_REGIONS]; r++) this.states.fill(ST_LOCAL, this.regionStart(r), this.regionEnd(r));
+    } else {
+      for (let p = 0; p < pages; p++) this.states[p] = (this.states[p] & ST_MASK) === ST_NONE ? ST_NONE : ST_HOME;
     }
     this.v.counters[C_REMOTE] = 1;
     this.v.counters[C_PENDING] = 0;

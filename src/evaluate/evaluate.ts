@@ -101,7 +101,7 @@ const OPTION_OF_FIELD: Record<string, string> = {
   network: "conditions (--conditions)",
   background: "conditions (--conditions)",
   migrateAt: "points (--migrate-at)",
-  policy: "configs (--policy)",
+  policy: "policy (--policy)",
   memory: "workloads' memory (--memory)",
   link: "link (--link)",
 };

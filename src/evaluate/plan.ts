@@ -210,7 +210,7 @@ export function corpusWorkloads(manifest: string, only?: string[]): EvalWorkload
     const entry = `${manifest}: programs[${i}].file: ${workload}`;
     if (!existsSync(workload)) throw new Error(`${entry}: no such file (program ${p.name})`);
     try {
-      checkTraceOpens(workload, RUN_PAGE_SIZE);
+      checkTraceOpens(workload, RUN_PAGE_SIZE, `evaluate runs ${RUN_PAGE_SIZE}-byte pages: capture or import the program's trace with them`);
     } catch (err) {
       const message = errorMessage(err);
       // the trace's own messages begin with its path

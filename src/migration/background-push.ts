@@ -28,6 +28,8 @@ export function startPush(ctx: MigrationContext, order: PushOrderName, everythin
       done: (lastArrival, _now, cutShort) => {
         ctx.stats.pushDoneNs = lastArrival;
         ctx.stats.pushCutShort = cutShort ? 1 : 0;
+        // nothing reads the faults home hears of any more
+        ctx.proc.faultsToHome = undefined;
       },
       over: (now) => ctx.proc.phase === "done" && ctx.proc.finishedAt <= now,
     },

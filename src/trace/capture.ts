@@ -80,10 +80,13 @@ export async function captureTrace(command: string[], output: string, o: Capture
   let bytes = 0;
   let lastReport = 0;
   const every = o.progressMs ?? 250;
+  // a stop while the trace is written (NAME.amt.gz is compressed last) ends that too
+  const stopping = new AbortController();
   try {
     o.onStart?.((reason) => {
       stopReason ??= reason;
       child.kill("SIGKILL");
+      stopping.abort();
     });
     for await (const chunk of child.stdio[3] as Readable) {
       imp.feed(chunk as Buffer);
@@ -106,12 +109,13 @@ export async function captureTrace(command: string[], output: string, o: Capture
       const how = signal !== null ? `was killed by signal ${signal}` : `exited with status ${code}`;
       throw new Error(`capture: the command ${how} (${shown}); no trace written`);
     }
-    const r = await imp.finish(output);
+    const r = await imp.finish(output, stopping.signal);
     return { ...r, seconds: (performance.now() - start) / 1000, lackeyBytes: bytes, truncated };
   } catch (err) {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     await exited.catch(() => undefined);
     imp.abort();
+    if (stopReason !== undefined) throw new Error(`capture: ${stopReason}; no trace written`);
     if ((err as NodeJS.ErrnoException).syscall?.startsWith("spawn")) {
       throw new Error(`capture: cannot start ${valgrind}: ${(err as NodeJS.ErrnoException).code}`);
     }

@@ -12,20 +12,19 @@
 // A region's kind is code when most of its pages were fetched from; else the highest
 // region is the stack (stacks sit at the top of the user address space, under valgrind
 // too), and the others are data.
-import { closeSync, openSync, readSync, rmSync, statSync, writeSync, mkdtempSync } from "node:fs";
+import { closeSync, createReadStream, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createGunzip, createGzip } from "node:zlib";
 import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
-import { createReadStream } from "node:fs";
 import { REC_CODE, REGION_CAP } from "../core/abi.js";
 import type { Region, RegionKind } from "../workloads/types.js";
 import { AMT_MAGIC, AMT_VERSION, AmtWriter, DEFAULT_BLOCK_RECORDS, openAmt, type AmtHeaderInput, type AmtVersion } from "./amt.js";
 import { MAX_BLOCK_RECORDS_V2 } from "./amt-codec.js";
 import { amtPageSize, sniffTrace, unpackedAmt } from "./open.js";
 import { TraceTextParser, type PageSink, type TextFormat } from "./text.js";
-import { checkOutputPath, writeAtomicStream, writeAtomicWith } from "../util/atomic-file.js";
+import { checkOutputPath, holdTemporary, releaseTemporary, tempPathFor, writeAtomicStream, writeAtomicWith } from "../util/atomic-file.js";
 
 export const REGION_GAP_PAGES = 64;
 // spool blocks are amt blocks: pass 2 turns one into the other
@@ -247,18 +246,22 @@ export function checkAmtOutput(output: string): void {
 }
 
 /** Writes `output` with `write`, which writes an amt file (atomically) at the path it
- * is given: `output` itself, or for NAME.amt.gz a temporary amt that is then gzip'd
- * into `output` as a stream (atomically too). */
-async function writeAmtOutput(output: string, write: (amt: string) => ImportResult): Promise<ImportResult> {
+ * is given: `output` itself, or for NAME.amt.gz a plain amt beside it (the writer goes
+ * back to the header at the end, so it cannot write into the compressor), then gzip'd
+ * into `output` (atomically too). The plain amt is one of `output`'s temporaries: gone
+ * when the command ends, or after a kill at the next write of `output`. `signal` stops
+ * the compression (no output then). */
+async function writeAmtOutput(output: string, write: (amt: string) => ImportResult, signal?: AbortSignal): Promise<ImportResult> {
   if (amtOutputKind(output) === "amt") return write(output);
-  const dir = mkdtempSync(join(tmpdir(), "ampom-gzip-"));
+  const amt = `${tempPathFor(output)}-1`;
+  holdTemporary(amt);
   try {
-    const amt = join(dir, "trace.amt");
     const r = write(amt);
-    await writeAtomicStream(output, (out) => pipeline(createReadStream(amt), createGzip(), out));
+    await writeAtomicStream(output, (out) => pipeline(createReadStream(amt), createGzip(), out, { signal }));
     return { ...r, output };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(amt, { force: true });
+    releaseTemporary(amt);
   }
 }
 
@@ -417,7 +420,7 @@ export function noRecordsMessage(parser: TraceTextParser, skipped = 0): string {
 }
 
 /** After the input is fed: pass 2, then the spool is removed. */
-async function finishImport(run: ImportRun, output: string): Promise<ImportResult> {
+async function finishImport(run: ImportRun, output: string, signal?: AbortSignal): Promise<ImportResult> {
   const { parser, sp } = run;
   try {
     parser.end(run.bounds?.full);
@@ -425,7 +428,7 @@ async function finishImport(run: ImportRun, output: string): Promise<ImportResul
     return await writeAmtOutput(output, (amt) => {
       const { regions, pageCount } = writeAmt(sp, amt, run.pageSize, run.version);
       return { output: amt, format: parser.format ?? "page", records: sp.records, pages: sp.distinct, accesses: sp.accesses, regions, pageCount };
-    });
+    }, signal);
   } finally {
     cleanup(run);
   }
@@ -532,11 +535,11 @@ export class StreamingImport {
     return this.run.sp.records;
   }
 
-  /** Ends the input and writes the amt (gzip'd for NAME.amt.gz); the spool is removed
-   * either way. */
-  finish(output: string): Promise<ImportResult> {
+  /** Ends the input and writes the amt (gzip'd for NAME.amt.gz, which `signal` can
+   * stop); the spool is removed either way. */
+  finish(output: string, signal?: AbortSignal): Promise<ImportResult> {
     this.closed = true;
-    return finishImport(this.run, output);
+    return finishImport(this.run, output, signal);
   }
 
   /** Drops everything: no output, the spool removed. */

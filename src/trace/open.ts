@@ -63,23 +63,26 @@ export function amtPageSize(path: string): number {
   return bytes.readUInt32LE(12);
 }
 
-function checkPageSize(path: string, w: Pick<Workload, "pageSize">, pageSize: number): void {
+/** `fix`: what to do about a mismatch (a command without --page-size says its own). */
+function checkPageSize(path: string, w: Pick<Workload, "pageSize">, pageSize: number, fix = `set --page-size ${w.pageSize}`): void {
   if (w.pageSize !== pageSize) {
-    throw new Error(`${path}: the trace has ${w.pageSize}-byte pages but the run uses ${pageSize} (set --page-size ${w.pageSize})`);
+    throw new Error(`${path}: the trace has ${w.pageSize}-byte pages but the run uses ${pageSize} (${fix})`);
   }
 }
 
 /** Checks, cheaply, that a trace file opens as a run opens it, so that a list of traces
  * can be refused before any run: an amt's header and trailer (and page size), a gzip'd
- * amt's header, a text trace's first lines (all of them when it is that short). A fault
+ * amt's magic and page size, a text trace's first lines (all of them when it is that
+ * short). A fault
  * further in still fails the run that reads it. */
-export function checkTraceOpens(path: string, pageSize: number): void {
+export function checkTraceOpens(path: string, pageSize: number, pageSizeFix?: string): void {
   const { bytes, gzip, whole, broken } = head(path);
   if (broken !== undefined) throw new Error(`${path}: cannot read trace: ${broken}`);
   if (bytes.length >= 8 && bytes.toString("latin1", 0, 8) === AMT_MAGIC) {
+    const own = bytes.length >= 16 ? bytes.readUInt32LE(12) : undefined;
+    if (own !== undefined) checkPageSize(path, { pageSize: own }, pageSize, pageSizeFix);
     if (!gzip) openAmtWorkload(path, pageSize);
-    else if (bytes.length < 16) throw new Error(`${path}: not an amt trace (its gzip'd header is cut short)`);
-    else checkPageSize(path, { pageSize: bytes.readUInt32LE(12) }, pageSize);
+    else if (own === undefined) throw new Error(`${path}: not an amt trace (its gzip'd header is cut short)`);
     return;
   }
   let records = 0;

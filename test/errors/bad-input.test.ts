@@ -305,7 +305,7 @@ const cases: Case[] = [
   {
     name: "evaluate with a missing --policy module (no runs folder left)",
     args: ["evaluate", "--traces", "none", "--kernels", "stream", "-m", "1MiB", "--policy", "./nopolicy.ts", "-o", "OUT.json"],
-    message: "ampom: option configs (--policy): policy module ./nopolicy.ts: no such file",
+    message: "ampom: option policy (--policy): policy module ./nopolicy.ts: no such file",
   },
   {
     name: "evaluate with a corpus manifest naming two programs alike (their rows would merge)",

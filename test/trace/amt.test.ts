@@ -4,8 +4,9 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { AMT_VERSION, HEADER_FIXED, HEADER_FIXED_V2, REGION_BYTES, openAmt, type AmtVersion } from "../../src/trace/amt.js";
-import { importTrace } from "../../src/trace/import.js";
+import { AMT_VERSION, HEADER_FIXED, HEADER_FIXED_V2, REGION_BYTES, openAmt, writeWorkloadAmt, type AmtVersion } from "../../src/trace/amt.js";
+import { importTrace, reencodeAmt } from "../../src/trace/import.js";
+import { arrayWorkload } from "../core/helpers.js";
 import { readAll } from "../workloads/helpers.js";
 import { tempDir } from "./helpers.js";
 import { ampom } from "../cli/capture.js";
@@ -29,6 +30,27 @@ function blockAt(b: Buffer, k: number): number {
 }
 
 describe.each([1, 2] as const)("amt v%i", (version) => {
+  it("says whether its regions are drawn round touched pages or mapped whole from the start", async () => {
+    const dir = tempDir();
+    // an import draws them round the touched pages: bit 7 of every kind byte clear
+    const imported = await sample(dir, version);
+    expect(openAmt(imported).regionsFromTouches).toBe(true);
+    const b = readFileSync(imported);
+    const F = version === 1 ? HEADER_FIXED : HEADER_FIXED_V2;
+    expect([0, 1].map((i) => b.readUInt8(F + REGION_BYTES * i + 16) & 0x80)).toEqual([0, 0]);
+    // a generated workload written as a trace keeps its whole mappings, and its kinds
+    const generated = arrayWorkload([4, 6], [{ page: 0, gap: 1, flags: 0 }, { page: 9, gap: 1, flags: 0 }]);
+    const file = join(dir, "g.amt");
+    writeWorkloadAmt(generated, file, { version });
+    const back = openAmt(file);
+    expect(back.regionsFromTouches).toBe(false);
+    expect(back.regions.map((r) => [r.kind, r.start, r.pages])).toEqual(generated.regions.map((r) => [r.kind, r.start, r.pages]));
+    // re-encoding keeps the mark
+    const again = join(dir, "g2.amt");
+    reencodeAmt(file, again, version);
+    expect(openAmt(again).regionsFromTouches).toBe(false);
+  });
+
   it("has the documented header and reads back in any chunk size", async () => {
     const dir = tempDir();
     const file = await sample(dir, version);

@@ -76,7 +76,7 @@ describe("trace capture", () => {
       /lackey output of true: no records \(the trace ended within the \d+ skipped\)/,
     );
     expect(readdirSync(dir).sort()).toEqual(["full.amt", "slice.amt"]);
-    // -o NAME.amt.gz: the same trace, gzip'd as it is written
+    // -o NAME.amt.gz: the same trace, gzip'd
     await captureTrace(["true"], join(dir, "full.amt.gz"));
     const gz = readFileSync(join(dir, "full.amt.gz"));
     expect([gz[0], gz[1]]).toEqual([0x1f, 0x8b]);

@@ -50,11 +50,12 @@ Examples:
     .action(async (o) => {
       const none = (xs: string[] | undefined) => xs?.length === 1 && xs[0] === "none";
       const manifest: string = o.corpus ?? defaultManifest();
-      if (o.corpus === undefined && !existsSync(manifest)) throw new Error(`the repository's corpus manifest ${manifest} is missing: give --corpus MANIFEST, or --traces none`);
-      const traces = none(o.traces) ? [] : corpusWorkloads(manifest, o.traces);
+      const wanted = !none(o.traces);
+      if (wanted && o.corpus === undefined && !existsSync(manifest)) throw new Error(`the repository's corpus manifest ${manifest} is missing: give --corpus MANIFEST, or --traces none`);
+      const traces = wanted ? corpusWorkloads(manifest, o.traces) : [];
       const kernels = none(o.kernels) ? [] : kernelWorkloads(o.kernels ?? HPCC_KERNELS, o.memory);
       const modules: string[] = o.policy ?? [];
-      for (const m of modules) if (!isPolicyPath(m)) throw new Error(`option configs (--policy): "${m}" is not a path to a policy module (e.g. ./my-policy.ts)`);
+      for (const m of modules) if (!isPolicyPath(m)) throw new Error(`option policy (--policy): "${m}" is not a path to a policy module (e.g. ./my-policy.ts)`);
       const configs = allConfigs(modules);
       for (const id of o.configs ?? []) if (!configs.some((c) => c.id === id)) throw new Error(`option configs (--configs): unknown configuration "${id}" (known: ${configs.map((c) => c.id).join(", ")})`);
       const chosen = o.configs ? configs.filter((c) => o.configs.includes(c.id) || modules.includes(c.id) || c.id === DEMAND_ID || c.id === ORACLE_ID) : configs;
