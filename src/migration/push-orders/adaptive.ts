@@ -1,9 +1,14 @@
-// Adaptive (the push of ampom-plus): one of three orders at a time, chosen by the faults.
+// Adaptive (the push of ampom-plus): one of four orders at a time, chosen by the faults.
 //  - recency: the pages the accessed-bit scans before migration saw used most recently
 //    first (the home node ran the scans); within a scan window, the nearest to the last
 //    fault first;
 //  - around: the nearest page to the last fault, either side (as bubbling);
-//  - forward: upward from the page after the last fault, wrapping (as QEMU's postcopy).
+//  - forward: upward from the page after the last fault, wrapping (as QEMU's postcopy);
+//  - replay: the rest of the scan window of the newest fault, then the newer windows in
+//    turn, then as recency. A process that sweeps its data again after the migration
+//    comes back to the pages in the order it first swept them, window by window, oldest
+//    first, where recency would send the windows newest first (on the corpus's tuning
+//    half a graph code and sort do this).
 // Which one predicts this process is learned from what the home node sees, its remote
 // faults: at each fault, for each order, how many pages it would have sent before the
 // faulting one (log2(1 + n)); the plain mean over the first faults, then an average
@@ -27,7 +32,8 @@ import { FaultWatch, lastUsedPage } from "./faults.js";
 const RECENCY = 0;
 const AROUND = 1;
 const FORWARD = 2;
-const ORDERS = 3;
+const REPLAY = 3;
+const ORDERS = 4;
 /** the averages move by 1/WEIGHT of each fault's score */
 const WEIGHT = 2;
 /** The newest scan window that saw a page with scan bits `bits` (0 newest), or
@@ -38,7 +44,7 @@ function newestWindow(bits: number): number {
 
 export const adaptive: PushOrderInfo = {
   name: "adaptive",
-  description: "most recently used first, around the last fault, or forward from it: whichever would have sent the recent faults soonest",
+  description: "most recently used first, around the last fault, forward from it, or a sweep replayed from its scan window: whichever would have sent the recent faults soonest",
   partial: true,
   create: (ctx, everything) => adaptiveOrder(ctx, everything),
 };
@@ -85,6 +91,8 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
   const isHome = (p: number) => (v.states[p] & ST_MASK) === ST_HOME;
   const faults = new FaultWatch(ctx.proc);
   let pivot = lastUsedPage(ctx);
+  // the scan window of the newest fault that one saw (replay goes from it to newer ones)
+  let replay = -1;
   let cursor = pivot + 1;
   // the average score of each order over the recent faults; equal at first, and ties go
   // to the earlier order (recency)
@@ -104,6 +112,13 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
       return p >= 0 ? p : all.next(0);
     }
     if (order === AROUND) return nearest(all);
+    if (order === REPLAY) {
+      for (let w = Math.min(replay, last); w >= 0; w--) {
+        if (left[w] === 0) continue;
+        const p = nearest(windows[w]);
+        if (p >= 0) return p;
+      }
+    }
     for (let w = 0; w <= last; w++) {
       if (left[w] === 0) continue;
       const p = nearest(windows[w]);
@@ -118,7 +133,14 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
     for (let w = 0; w < windowOf[f]; w++) recency += left[w];
     const around = all.countRange(pivot - d + 1, pivot + d);
     const forward = f >= cursor ? all.countRange(cursor, f) : all.countRange(cursor, pages) + all.countRange(0, f);
-    return [recency, around, forward];
+    // replay sends the windows from `replay` down to f's first (within one, all of it,
+    // as recency counts), then the rest as recency would
+    let replayed = recency;
+    if (windowOf[f] <= replay) {
+      replayed = 0;
+      for (let w = windowOf[f] + 1; w <= replay; w++) replayed += left[w];
+    }
+    return [recency, around, forward, replayed];
   };
 
   return {
@@ -132,6 +154,7 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
           scored = Math.min(scored + 1, WEIGHT);
           for (let o = 0; o < ORDERS; o++) score[o] += (Math.log2(1 + a[o]) - score[o]) / scored;
         }
+        if (all.has(f) && windowOf[f] < SCAN_KEEP) replay = windowOf[f];
         drop(f);
         pivot = f;
         cursor = f + 1;
