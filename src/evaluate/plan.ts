@@ -3,7 +3,8 @@
 // (lightweight with each policy, post-copy with each push order). The runs themselves
 // are sweeps (src/sweep): worker threads, one results file per sweep, resumable.
 import { existsSync, readFileSync, realpathSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
+import { shortPath } from "../util/paths.js";
 import { fileURLToPath } from "node:url";
 import { pushOrders, readsAhead, type PushOrderName } from "../migration/push-orders/index.js";
 import { policies } from "../policies/registry.js";
@@ -93,13 +94,6 @@ export function parseConditions(specs: string[]): EvalCondition[] {
     }
   });
   return all.filter((c, i) => all.findIndex((d) => d.network === c.network && d.background === c.background) === i);
-}
-
-/** A path relative to the working folder when it is below it (results then read the
- * same in every clone), else absolute. */
-function shortPath(abs: string): string {
-  const rel = relative(process.cwd(), abs);
-  return rel.startsWith("..") || isAbsolute(rel) ? abs : rel;
 }
 
 /** The repository's corpus (src/evaluate and dist/evaluate are two folders below the root). */

@@ -10,6 +10,7 @@ import { statSync } from "node:fs";
 import { basename, extname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { fileSha256 } from "../util/digest.js";
+import { shortPath } from "../util/paths.js";
 import { C_NOW, F_TRIGGER, ST_FLIGHT, ST_HOME, ST_LOCAL, ST_MASK, ST_NONE } from "../core/abi.js";
 import { arrivedAt, knownState, regionOf, requestPage, scanBits } from "../core/page-services.js";
 import type { CoreViews } from "../core/types.js";
@@ -106,7 +107,7 @@ export function thrownAt(err: unknown): string {
     // a .ts module outside an ES-module package runs as code tsx compiled, which keeps
     // the file's name but not its lines
     const compiled = /[?&]filePath=([^&?:)]+)/.exec(line);
-    if (compiled) return ` (in ${decodeURIComponent(compiled[1]).replace(/\?.*$/, "")})`;
+    if (compiled) return ` (in ${shortPath(decodeURIComponent(compiled[1]).replace(/\?.*$/, ""))})`;
     // "at fn (LOCATION)" or "at LOCATION", LOCATION being FILE:LINE:COLUMN
     const t = line.trim();
     if (!t.startsWith("at ")) continue;
@@ -117,7 +118,8 @@ export function thrownAt(err: unknown): string {
     if (!/^(?:file:|\/|[A-Za-z]:[\\/])/.test(path)) continue;
     const file = path.startsWith("file:") ? fileURLToPath(path) : path;
     if (OWN_CODE.some((d) => file.startsWith(d)) || /[\\/]node_modules[\\/]/.test(file)) continue;
-    return ` (at ${file}:${frame[2]}:${frame[3]})`;
+    // relative to the working folder: a sweep's recorded error reads the same wherever it ran
+    return ` (at ${shortPath(file)}:${frame[2]}:${frame[3]})`;
   }
   return "";
 }

@@ -126,6 +126,7 @@ export function shardRuns(plan: SweepPlan, shard: Shard | undefined): SweepRun[]
 }
 
 export async function sweep(o: SweepOptions): Promise<SweepSummary> {
+  if (typeof o.out !== "string" || o.out === "") throw new Error(`option out: the results file to write (a path) is required, got ${JSON.stringify(o.out)}`);
   const workers = o.workers ?? availableParallelism();
   if (!Number.isSafeInteger(workers) || workers < 1) throw new Error(`option workers: must be a whole number of at least 1, got ${workers}`);
   if (o.shard !== undefined) {

@@ -12,7 +12,7 @@ import * as example from "../../examples/swap-readahead-policy.js";
 import { runScenario, scenarioWorkload, simulate } from "../../src/sim/simulate.js";
 import { openTraceWorkload } from "../../src/trace/open.js";
 import { resolveOptions } from "../../src/sim/options.js";
-import type { PolicyContext, PolicyModule } from "../../src/policies/module.js";
+import { thrownAt, type PolicyContext, type PolicyModule } from "../../src/policies/module.js";
 import { traceWorkload, type TraceRecord } from "../migration/trace-workload.js";
 import { sweep } from "../../src/sweep/index.js";
 import type { RunOptions } from "../../src/sim/options.js";
@@ -270,5 +270,15 @@ describe("what a module knows of the regions", () => {
     const w = await openTraceWorkload("test/fixtures/sort-lackey.amt", 4096);
     expect(w.regionsFromTouches).toBe(true);
     expect((await scenarioWorkload(resolveOptions({ workload: "random", memory: "1MiB" }))).regionsFromTouches).toBeUndefined();
+  });
+});
+
+describe("where a module's throw is named", () => {
+  it("below the working folder, relative to it: a sweep's recorded error reads the same wherever it ran", () => {
+    const err = new Error("boom");
+    err.stack = `Error: boom\n    at Object.onFault (${join(process.cwd(), "policies", "crashy.mjs")}:5:72)`;
+    expect(thrownAt(err)).toBe(` (at ${join("policies", "crashy.mjs")}:5:72)`);
+    err.stack = `Error: boom\n    at Object.onFault (${join(tmpdir(), "crashy.mjs")}:5:72)`;
+    expect(thrownAt(err)).toBe(` (at ${join(tmpdir(), "crashy.mjs")}:5:72)`);
   });
 });

@@ -30,6 +30,12 @@ describe("library sweep()", () => {
     expect(again).toMatchObject({ total: 6, skipped: 6, ran: 0 });
   });
 
+  it("needs a results file, and says so by the option's name", async () => {
+    await expect(sweep({ config: { base: { workload: "random", memory: "1MiB" } } } as unknown as Parameters<typeof sweep>[0])).rejects.toThrow(
+      "option out: the results file to write (a path) is required, got undefined",
+    );
+  });
+
   it("shards in-process merge into the one-process bytes", async () => {
     const dir = scratchDir("lib-shards");
     const whole = join(dir, "whole.jsonl");

@@ -81,7 +81,7 @@ Examples:
       } else if (!o.quiet) {
         const edited = summary.moduleEdited > 0 ? ` (${summary.moduleEdited} for an edited policy module or trace)` : "";
         process.stderr.write(
-          `sweep: ${summary.total} runs (${summary.shard}): ${summary.ran} run now${edited}, ${summary.skipped} already done, ${summary.failed} failed -> ${summary.out}\n`,
+          `sweep: ${summary.total} ${summary.total === 1 ? "run" : "runs"} (${summary.shard}): ${summary.ran} run now${edited}, ${summary.skipped} already done, ${summary.failed} failed -> ${summary.out}\n`,
         );
       }
       if (summary.failed > 0) {
