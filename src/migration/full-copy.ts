@@ -47,7 +47,7 @@ export const fullCopy: Mechanism = {
           return n;
         },
         done(lastArrival) {
-          proc.migrate(true);
+          proc.migrate(true, extents);
           ctx.resume(Math.max(contextIn, lastArrival));
         },
       },

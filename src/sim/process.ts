@@ -158,10 +158,11 @@ export class ProcessRun {
   /** Moves the process to the destination's tables (the core's migrate(): every page
    * that exists is at home, or with `keepAll` local with the rest of the mappings it
    * copied), and gives the policies the region table the destination knows at the
-   * freeze: the mappings as they stand then (freezeExtents()). */
-  migrate(keepAll: boolean): void {
+   * freeze: the mappings as they stand then (`extents`, freezeExtents() unless the
+   * mechanism took them already: the process has not run since). */
+  migrate(keepAll: boolean, extents = this.freezeExtents()): void {
     const { regions } = this.views;
-    this.freezeExtents().forEach(([lo, hi], i) => {
+    extents.forEach(([lo, hi], i) => {
       regions[2 * i] = lo;
       regions[2 * i + 1] = hi;
     });

@@ -73,8 +73,7 @@ function checkPageSize(path: string, w: Pick<Workload, "pageSize">, pageSize: nu
 /** Checks, cheaply, that a trace file opens as a run opens it, so that a list of traces
  * can be refused before any run: an amt's header and trailer (and page size), a gzip'd
  * amt's magic and page size, a text trace's first lines (all of them when it is that
- * short). A fault
- * further in still fails the run that reads it. */
+ * short). A fault further in still fails the run that reads it. */
 export function checkTraceOpens(path: string, pageSize: number, pageSizeFix?: string): void {
   const { bytes, gzip, whole, broken } = head(path);
   if (broken !== undefined) throw new Error(`${path}: cannot read trace: ${broken}`);

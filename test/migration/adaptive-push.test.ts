@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { EVENT_ARRIVAL, EVENT_EAGER, EVENT_FAULT, EVENT_PUSH, EventLog } from "../../src/sim/event-log.js";
 import { resolveOptions } from "../../src/sim/options.js";
 import { runScenario } from "../../src/sim/simulate.js";
+import type { Workload } from "../../src/workloads/types.js";
 import { traceWorkload, type TraceRecord } from "./trace-workload.js";
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
@@ -18,14 +19,17 @@ const before: TraceRecord[] = [
 const after: TraceRecord[] = [...HOT, ...OLD].map((page) => ({ page, gap: 10_000 }));
 const workload = traceWorkload([64], [...before, ...after]);
 
+/** The events of ampom-plus on `w`, migrated after record `at`, scans 10 us apart. */
+async function ampomPlusEvents(core: "wasm" | "reference", w: Workload, at: number): Promise<EventLog> {
+  const s = resolveOptions({ workload: "trace", core, policy: "ampom-plus", cpuNsPerAccess: 1, scanInterval: "10us", migrateAtRecord: at, baselines: false });
+  const log = new EventLog();
+  await runScenario(s, w, { events: log });
+  return log;
+}
+
 describe("the adaptive push after a lightweight freeze", () => {
   it.each(["wasm", "reference"] as const)("sends what the scans saw first, then the rest, until home holds nothing (%s core)", async (core) => {
-    const s = resolveOptions({
-      workload: "trace", core, policy: "ampom-plus", cpuNsPerAccess: 1, scanInterval: "10us",
-      migrateAtRecord: before.length, baselines: false,
-    });
-    const log = new EventLog();
-    await runScenario(s, workload, { events: log });
+    const log = await ampomPlusEvents(core, workload, before.length);
     const pushed = log.pages.filter((_, i) => log.kinds[i] === EVENT_PUSH);
     const lastSeen = Math.max(...pushed.map((p, i) => (p >= 32 ? i : -1)));
     const firstOld = pushed.findIndex((p) => p < 32);
@@ -48,12 +52,7 @@ describe("the adaptive push when the process sweeps its data again", () => {
   const swept = traceWorkload([32], [...first, ...again]);
 
   it.each(["wasm", "reference"] as const)("replays it quarter by quarter, oldest first, once two faults show it (%s core)", async (core) => {
-    const s = resolveOptions({
-      workload: "trace", core, policy: "ampom-plus", cpuNsPerAccess: 1, scanInterval: "10us",
-      migrateAtRecord: first.length, baselines: false,
-    });
-    const log = new EventLog();
-    await runScenario(s, swept, { events: log });
+    const log = await ampomPlusEvents(core, swept, first.length);
     const faults = log.times.filter((_, i) => log.kinds[i] === EVENT_FAULT);
     expect(faults.length).toBeGreaterThanOrEqual(2);
     // the second fault (in the first quarter, as the first) is known at home a request's

@@ -153,8 +153,8 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
           // a plain mean over the first WEIGHT faults, then a moving average
           scored = Math.min(scored + 1, WEIGHT);
           for (let o = 0; o < ORDERS; o++) score[o] += (Math.log2(1 + a[o]) - score[o]) / scored;
+          if (windowOf[f] < SCAN_KEEP) replay = windowOf[f];
         }
-        if (all.has(f) && windowOf[f] < SCAN_KEEP) replay = windowOf[f];
         drop(f);
         pivot = f;
         cursor = f + 1;
