@@ -9,7 +9,7 @@ import {
 } from "./arena";
 import {
   ST_MASK, ST_NONE, ST_HOME, ST_FLIGHT, ST_LOCAL, F_DIRTY, F_PREFETCHED, F_TRIGGER,
-  F_PUSHED, F_UNFIXED, REC_WRITE, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS, STOP_LIMIT,
+  F_PUSHED, F_UNFIXED, F_UNSEEN, REC_WRITE, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS, STOP_LIMIT,
   STOP_WAIT, STOP_POLICY, KIND_PUSH, KIND_REPLY, C_NOW, C_RECORDS, C_ACCESSES,
   C_REMOTE_FAULTS, C_ZERO_FILLS, C_LATE_PREFETCHES, C_FAULT_STALL_NS, C_LATE_STALL_NS,
   C_PREFETCHED, C_USEFUL_PREFETCHES, C_PUSHED, C_USEFUL_PUSHES, C_REQUESTS,
@@ -234,7 +234,14 @@ function arrivalsDue(now: f64): i32 {
     const t = load<f64>(arrivals + (<usize>page << 3));
     if (t > now) break;
     setCounter(C_REQUESTS, 0);
-    if (counter(C_FAULT_OPEN) != 0 && <f64>page == counter(C_FAULT_PAGE)) {
+    // a pushed page is known here from its landing on
+    const st = load<u8>(states + <usize>page);
+    if (st & F_UNSEEN) store<u8>(states + <usize>page, st & ~F_UNSEEN);
+    if (counter(C_FAULT_OPEN) != 0 && <f64>page == counter(C_FAULT_PAGE) && (st & F_PUSHED) != 0) {
+      // the push brought the faulting page before the home node answered: no service
+      // time to learn from
+      setCounter(C_FAULT_OPEN, 0);
+    } else if (counter(C_FAULT_OPEN) != 0 && <f64>page == counter(C_FAULT_PAGE)) {
       // the fault is served: its arrival hook follows on the next pass
       setCounter(C_FAULT_OPEN, 0);
       const service = t - counter(C_FAULT_SENT_AT);
@@ -298,7 +305,8 @@ function runRemote(limit: f64): i32 {
       }
     }
     let st = load<u8>(states + <usize>page);
-    const s = st & ST_MASK;
+    // a pushed page on its way that the destination has not seen is, to it, at home
+    const s = st & F_UNSEEN ? ST_HOME : st & ST_MASK;
     if (s == ST_FLIGHT) {
       // blocked until the page arrives. Its arrival may not be fixed yet (queued behind
       // other traffic): then wait up to the host's limit, whose event may send it. Either
@@ -399,15 +407,19 @@ function runRemote(limit: f64): i32 {
 export function answerRequests(count: i32): void {
   const faultAnswer = counter(C_ANSWERING_FAULT) != 0;
   let prefetched = 0;
+  const listed = count - (faultAnswer ? 1 : 0);
   for (let i = faultAnswer ? 1 : 0; i < count; i++) {
     const page = load<u32>(requests + (<usize>i << 2));
-    store<u8>(states + <usize>page, load<u8>(states + <usize>page) | F_PREFETCHED);
+    const st = load<u8>(states + <usize>page);
+    // a page the push sent already is not sent again: it stays a pushed page
+    if (st & F_PUSHED) continue;
+    store<u8>(states + <usize>page, st | F_PREFETCHED);
     prefetched++;
   }
-  if (prefetched > 0) {
-    setCounter(C_PREFETCHED, counter(C_PREFETCHED) + <f64>prefetched);
+  if (prefetched > 0) setCounter(C_PREFETCHED, counter(C_PREFETCHED) + <f64>prefetched);
+  if (listed > 0) {
     setCounter(C_PREFETCH_ISSUES, counter(C_PREFETCH_ISSUES) + 1);
-    if (faultAnswer) setCounter(C_FAULT_PREFETCHES, counter(C_FAULT_PREFETCHES) + <f64>prefetched);
+    if (faultAnswer) setCounter(C_FAULT_PREFETCHES, counter(C_FAULT_PREFETCHES) + <f64>listed);
   }
   setCounter(C_ANSWERING_FAULT, 0);
   setCounter(C_REQUESTS, 0);
@@ -419,16 +431,22 @@ export function answerRequests(count: i32): void {
  * were taken. */
 export function deliver(count: i32, kind: i32): i32 {
   let taken = 0;
-  const flag: u8 = kind == KIND_PUSH ? F_PUSHED : 0;
   for (let i = 0; i < count; i++) {
     const page = load<u32>(deliverPages + (<usize>i << 2));
     const st = load<u8>(states + <usize>page);
+    const asked = (st & ST_MASK) == ST_FLIGHT && (st & F_UNFIXED) != 0;
     if (kind == KIND_REPLY) {
-      if ((st & ST_MASK) != ST_FLIGHT || !(st & F_UNFIXED)) continue;
+      if (!asked) continue;
       store<u8>(states + <usize>page, st & ~F_UNFIXED);
+    } else if (kind == KIND_PUSH && asked) {
+      // asked for, but the home node had not taken the request when its push sent the
+      // page: it comes as a pushed page, and the answer will skip it
+      if (st & F_PREFETCHED) setCounter(C_PREFETCHED, counter(C_PREFETCHED) - 1);
+      store<u8>(states + <usize>page, (st & ~(F_UNFIXED | F_PREFETCHED)) | F_PUSHED);
     } else {
       if ((st & ST_MASK) != ST_HOME) continue;
-      store<u8>(states + <usize>page, (st & ~ST_MASK) | ST_FLIGHT | flag);
+      const flags: u8 = kind == KIND_PUSH ? F_PUSHED | F_UNSEEN : 0;
+      store<u8>(states + <usize>page, (st & ~ST_MASK) | ST_FLIGHT | flags);
     }
     const t = load<f64>(deliverTimes + (<usize>i << 3));
     store<f64>(arrivals + (<usize>page << 3), t);

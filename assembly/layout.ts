@@ -13,6 +13,7 @@ export const F_PREFETCHED: u8 = 8; // arrived by prefetch, not used yet
 export const F_TRIGGER: u8 = 16; // first use of this page asks the policy for the next batch
 export const F_PUSHED: u8 = 32; // arrived by a background push, not used yet
 export const F_UNFIXED: u8 = 64; // in flight, but its arrival is not fixed yet (queued behind other traffic)
+export const F_UNSEEN: u8 = 128; // pushed and not landed, unasked: the destination does not know it is coming
 
 // ---- record flags ------------------------------------------------------------
 export const REC_WRITE: u8 = 1;

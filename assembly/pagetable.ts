@@ -8,7 +8,7 @@ import {
   scanEpochs, scanMasks,
 } from "./arena";
 import {
-  ST_MASK, ST_HOME, ST_FLIGHT, ST_LOCAL, F_UNFIXED, C_REQUESTS, C_DEMAND_EVENTS, P_HISTORY,
+  ST_MASK, ST_HOME, ST_FLIGHT, ST_LOCAL, F_UNFIXED, F_UNSEEN, C_REQUESTS, C_DEMAND_EVENTS, P_HISTORY,
   P_REGIONS, REQUEST_CAP, P_POLICY_BASE, C_NOW, C_SCAN_EPOCH, SCAN_KEEP, SCAN_ALL, C_VIOLATION,
   C_VIOLATION_PAGE, VIOLATION_ARRIVAL,
 } from "./layout";
@@ -48,15 +48,24 @@ import {
   return counter(C_NOW);
 }
 
-/** The state as the destination knows it: ST_HOME, ST_FLIGHT (asked for or pushed, not
- * arrived yet), ST_LOCAL (here, including pages that have arrived but not been used),
- * or ST_NONE. */
+/** The state as the destination knows it: ST_HOME (including a pushed page it has not
+ * seen land and did not ask for: nothing tells it one is coming), ST_FLIGHT (asked for,
+ * not arrived yet), ST_LOCAL (here, including pages that have arrived but not been
+ * used), or ST_NONE. */
 export function knownState(page: u32): u8 {
   const st = load<u8>(states + <usize>page);
   const s = st & ST_MASK;
   if (s != ST_FLIGHT) return s;
+  if (st & F_UNSEEN) return ST_HOME;
   if (st & F_UNFIXED) return ST_FLIGHT;
   return load<f64>(arrivals + (<usize>page << 3)) <= now() ? ST_LOCAL : ST_FLIGHT;
+}
+
+/** Whether the destination would ask for `page`: at home, or pushed and unseen. */
+// @ts-ignore: decorator
+@inline export function knownAtHome(page: u32): bool {
+  const st = load<u8>(states + <usize>page);
+  return (st & ST_MASK) == ST_HOME || (st & F_UNSEEN) != 0;
 }
 
 /** When `page` arrived. Only for pages that have arrived: asking about a page still in
@@ -86,16 +95,18 @@ export function requestCount(): i32 {
   return <i32>counter(C_REQUESTS);
 }
 
-/** Appends `page` to the request list if it is still only at home, marking it in
- * flight (arrival not fixed until the host sends it) so nobody asks for it twice.
- * `flags` are extra state bits to set (F_TRIGGER). Returns false when the page is
- * not at home or the list is full. */
+/** Appends `page` to the request list if the destination knows it only at home,
+ * marking it in flight (arrival not fixed until the host sends it) so nobody asks for
+ * it twice. A pushed page it has not seen is asked for all the same (the home node
+ * skips it: it went already) and keeps its arrival. `flags` are extra state bits to set
+ * (F_TRIGGER). Returns false when the page is not known at home or the list is full. */
 export function request(page: u32, flags: u8): bool {
   const st = load<u8>(states + <usize>page);
-  if ((st & ST_MASK) != ST_HOME) return false;
+  const unseen = (st & F_UNSEEN) != 0;
+  if ((st & ST_MASK) != ST_HOME && !unseen) return false;
   const n = <i32>counter(C_REQUESTS);
   if (n >= REQUEST_CAP) return false;
-  store<u8>(states + <usize>page, (st & ~ST_MASK) | ST_FLIGHT | F_UNFIXED | flags);
+  store<u8>(states + <usize>page, unseen ? (st & ~F_UNSEEN) | flags : (st & ~ST_MASK) | ST_FLIGHT | F_UNFIXED | flags);
   store<u32>(requests + (<usize>n << 2), page);
   setCounter(C_REQUESTS, <f64>(n + 1));
   return true;

@@ -16,9 +16,9 @@
 //    back have arrived.
 // The reference twin is src/core/reference-policies/ampom-plus.ts.
 import { scratch } from "../arena";
-import { C_POLICY_WINDOW, ST_HOME } from "../layout";
+import { C_POLICY_WINDOW } from "../layout";
 import {
-  policyParam, regionOf, regionStart, regionEnd, pageState, request, setCounter,
+  policyParam, regionOf, regionStart, regionEnd, knownAtHome, request, setCounter,
 } from "../pagetable";
 
 // stream table fields (f64 each); a stream is a page sequence whose deltas repeat
@@ -27,16 +27,13 @@ const S_LAST = 1; // page of the stream's newest event
 const S_PERIOD = 2; // the deltas repeat with this period (1 = a constant stride), 0 unknown
 const S_COUNT = 3; // deltas recorded, at most DELTAS
 const S_STAMP = 4; // last use, for replacement
+const S_COVERED = 5; // 1 while its newest fault was met by the push: it asks for nothing
 const S_DELTAS = 8; // DELTAS deltas, newest first
 const DELTAS = 32;
 const PERIOD_CAP = 16;
 const S_FIELDS = S_DELTAS + DELTAS;
 const STREAM_CAP = 64;
 const MATCH_AHEAD = 4; // an event up to this many predicted positions on continues the stream
-// a stream wraps round its region only with a pattern seen repeat (2 deltas or more): one
-// step of +-1 is a guess, good for asking ahead, not for a jump to the region's other end
-const WRAP_MIN_DELTAS = 2;
-
 let streams: i32 = 16;
 let maxStride: f64 = 4096;
 let maxLookahead: f64 = 256;
@@ -50,6 +47,8 @@ let probeAt: f64 = -1; // when probeA arrived (-1: not yet)
 let firstAsked: i64 = -1; // first two pages of the current decision
 let secondAsked: i64 = -1;
 let asked: i32 = 0;
+let faultPage: i64 = -1; // the open fault's page, until it is served or lands
+let faultStream: i32 = -1; // the stream that fault joined
 
 // @ts-ignore: decorator
 @inline function sget(i: i32, f: i32): f64 {
@@ -76,14 +75,25 @@ export function ampomPlusReset(): void {
   probeA = probeB = firstAsked = secondAsked = -1;
   probeAt = -1;
   asked = 0;
+  faultPage = -1;
+  faultStream = -1;
 }
 
 export function ampomPlusOnServed(ns: f64): void {
   if (rtt == 0 || ns < rtt) rtt = ns;
+  // the home node answered: the push had not reached the page
+  if (faultStream >= 0) sset(faultStream, S_COVERED, 0);
+  faultPage = -1;
 }
 
 /** An arrival: the link's time per page, from the two probe pages. */
 export function ampomPlusOnArrival(page: u32, t: f64): void {
+  if (<i64>page == faultPage) {
+    // the faulting page landed unanswered: the push brought it, so its stream is one the
+    // push follows, and pulling it would only queue pages ahead of the push's
+    if (faultStream >= 0 && sequential(faultStream)) sset(faultStream, S_COVERED, 1);
+    faultPage = -1;
+  }
   if (<i64>page == probeA) probeAt = t;
   else if (<i64>page == probeB) {
     if (probeAt >= 0 && t > probeAt) tx = t - probeAt;
@@ -92,12 +102,22 @@ export function ampomPlusOnArrival(page: u32, t: f64): void {
   }
 }
 
+/** A stream of adjacent pages so far (or of one page): what the push's around and
+ * forward orders send after a fault, so the push follows it once it met one of its
+ * faults. A strided or patterned stream it cannot follow, so those keep pulling. */
+function sequential(e: i32): bool {
+  if (sget(e, S_PERIOD) > 1) return false;
+  const d = sget(e, S_COUNT) > 0 ? sget(e, S_DELTAS) : 0;
+  return d >= -1 && d <= 1;
+}
+
 export function ampomPlusOnFault(page: u32, now: f64): void {
-  onEvent(page);
+  faultStream = onEvent(page, false);
+  faultPage = <i64>page;
 }
 
 export function ampomPlusOnUse(page: u32, now: f64, trigger: bool): void {
-  onEvent(page);
+  onEvent(page, true);
 }
 
 /** Positions a stream keeps requested ahead: what the link carries in a fault's round
@@ -116,18 +136,22 @@ function ask(page: u32): bool {
   return true;
 }
 
-function onEvent(p: u32): void {
+/** A demand event (a fault, or the first use of a page it asked for: `pulled`); returns
+ * the stream it joined, or -1. */
+function onEvent(p: u32, pulled: bool): i32 {
   asked = 0;
   firstAsked = secondAsked = -1;
   const r = regionOf(p);
-  if (r < 0) return;
+  if (r < 0) return -1;
   const e = track(p, r);
-  if (sget(e, S_PERIOD) >= 1) advance(e, p, r);
+  if (pulled) sset(e, S_COVERED, 0);
+  if (sget(e, S_PERIOD) >= 1 && sget(e, S_COVERED) == 0) advance(e, p, r);
   if (asked >= 2 && probeA < 0) {
     probeA = firstAsked;
     probeB = secondAsked;
   }
   setCounter(C_POLICY_WINDOW, <f64>asked);
+  return e;
 }
 
 // @ts-ignore: decorator
@@ -142,7 +166,8 @@ function onEvent(p: u32): void {
 }
 
 /** Records delta `d` as the stream's newest, and finds the smallest period with which
- * its newest deltas repeat (two whole copies needed; a first delta of +-1 counts). */
+ * its newest deltas repeat (two whole copies needed, a step of +-1 too: after a fault
+ * the push sends its neighbours itself). */
 function pushDelta(e: i32, d: f64): void {
   for (let k = DELTAS - 1; k > 0; k--) sset(e, S_DELTAS + k, delta(e, k - 1));
   sset(e, S_DELTAS, d);
@@ -155,8 +180,6 @@ function pushDelta(e: i32, d: f64): void {
     for (let j = 0; j < p && same; j++) same = delta(e, j) == delta(e, j + p);
     if (same) period = p;
   }
-  // two adjacent pages in a row: take it for a sequential stream at once
-  if (period == 0 && n == 1 && (d == 1 || d == -1)) period = 1;
   sset(e, S_PERIOD, <f64>period);
 }
 
@@ -225,6 +248,7 @@ function track(p: u32, r: i32): i32 {
     sset(e, S_REGION, fr);
     sset(e, S_PERIOD, 0);
     sset(e, S_COUNT, 0);
+    sset(e, S_COVERED, 0);
   }
   sset(e, S_LAST, fp);
   stamp += 1;
@@ -243,12 +267,11 @@ function advance(e: i32, p: u32, r: i32): void {
   for (let i = 1; i <= want; i++) {
     q += predicted(e, period, i);
     // a stream that runs off its region goes on from the other end, as repeated
-    // sweeps over an array do, once its pattern has repeated
+    // sweeps over an array do (a confirmed pattern has repeated)
     if (q >= hi || q < lo) {
-      if (sget(e, S_COUNT) < <f64>WRAP_MIN_DELTAS) break;
       q += q >= hi ? -size : size;
     }
     if (q < lo || q >= hi) break;
-    if (pageState(<u32>q) == ST_HOME && !ask(<u32>q)) break;
+    if (knownAtHome(<u32>q) && !ask(<u32>q)) break;
   }
 }

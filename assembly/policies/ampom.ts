@@ -5,10 +5,10 @@
 // the detected stride. The formulas are written out in docs/model.md ("AMPoM, as reconstructed here"); the
 // reference twin is src/core/reference-policies/ampom.ts.
 import { scratch, histPages, states } from "../arena";
-import { F_TRIGGER, ST_HOME, ST_MASK, C_POLICY_SCORE, C_POLICY_WINDOW } from "../layout";
+import { F_TRIGGER, F_UNSEEN, ST_HOME, ST_MASK, C_POLICY_SCORE, C_POLICY_WINDOW } from "../layout";
 import {
   policyParam, historyEvents, historyLength, historyExecTime, regionOf,
-  regionStart, regionEnd, pageState, request, setCounter,
+  regionStart, regionEnd, knownAtHome, request, setCounter,
 } from "../pagetable";
 
 let zoneRadius: i32 = 16;
@@ -60,7 +60,10 @@ export function ampomOnUse(page: u32, now: f64, trigger: bool): void {
 
 // @ts-ignore: decorator
 @inline function atHome16(at: usize): v128 {
-  return i8x16.eq(v128.and(v128.load(at), i8x16.splat(<i8>ST_MASK)), i8x16.splat(<i8>ST_HOME));
+  // as knownAtHome: at home, or pushed and not seen here yet
+  const v = v128.load(at);
+  const home = i8x16.eq(v128.and(v, i8x16.splat(<i8>ST_MASK)), i8x16.splat(<i8>ST_HOME));
+  return v128.or(home, i8x16.ne(v128.and(v, i8x16.splat(<i8>F_UNSEEN)), i8x16.splat(0)));
 }
 
 /** Whether any of the `width` (16 or 64) pages from `first` is at home. */
@@ -163,7 +166,7 @@ function decide(p: u32): void {
     // along the stride, never past the region's end
     let q = <i64>p + <i64>stride;
     while (issued < n && scanned < scanCap && q >= lo && q < hi) {
-      if (pageState(<u32>q) == ST_HOME) {
+      if (knownAtHome(<u32>q)) {
         if (!request(<u32>q, issued == 0 ? F_TRIGGER : 0)) break;
         issued++;
       }
@@ -191,11 +194,11 @@ function decide(p: u32): void {
       const upIn = up < hi;
       const downIn = down >= lo;
       if (!upIn && !downIn) break;
-      if (upIn && pageState(<u32>up) == ST_HOME) {
+      if (upIn && knownAtHome(<u32>up)) {
         if (!request(<u32>up, issued == 0 ? F_TRIGGER : 0)) break;
         issued++;
       }
-      if (issued < n && downIn && pageState(<u32>down) == ST_HOME) {
+      if (issued < n && downIn && knownAtHome(<u32>down)) {
         if (!request(<u32>down, issued == 0 ? F_TRIGGER : 0)) break;
         issued++;
       }

@@ -8,7 +8,7 @@
 // moment. When an in-flight page will arrive is not known there (it depends on traffic
 // that has not happened yet), so reading it is refused, with a PolicyViolation.
 import {
-  C_NOW, C_REQUESTS, C_SCAN_EPOCH, C_VIOLATION, C_VIOLATION_PAGE, F_UNFIXED, P_REGIONS,
+  C_NOW, C_REQUESTS, C_SCAN_EPOCH, C_VIOLATION, C_VIOLATION_PAGE, F_UNFIXED, F_UNSEEN, P_REGIONS,
   REQUEST_CAP, SCAN_KEEP, SCAN_ALL, ST_FLIGHT, ST_HOME, ST_LOCAL, ST_MASK, VIOLATION_ARRIVAL,
 } from "./abi.js";
 import type { CoreViews } from "./types.js";
@@ -31,14 +31,22 @@ export function violationError(counters: Float64Array): PolicyViolation | undefi
   );
 }
 
-/** ST_HOME, ST_FLIGHT (asked for or pushed, not arrived), ST_LOCAL (here, including pages
- * that have arrived but were not used yet), or ST_NONE. */
+/** ST_HOME (including a pushed page the destination has not seen land and did not ask
+ * for: nothing tells it one is coming), ST_FLIGHT (asked for, not arrived), ST_LOCAL
+ * (here, including pages that have arrived but were not used yet), or ST_NONE. */
 export function knownState(v: CoreViews, page: number): number {
   const st = v.states[page];
   const s = st & ST_MASK;
   if (s !== ST_FLIGHT) return s;
+  if (st & F_UNSEEN) return ST_HOME;
   if (st & F_UNFIXED) return ST_FLIGHT;
   return v.arrivals[page] <= v.counters[C_NOW] ? ST_LOCAL : ST_FLIGHT;
+}
+
+/** Whether the destination would ask for `page`: at home, or pushed and unseen. */
+export function knownAtHome(states: Uint8Array, page: number): boolean {
+  const st = states[page];
+  return (st & ST_MASK) === ST_HOME || (st & F_UNSEEN) !== 0;
 }
 
 /** When `page` arrived; 0 for pages that never crossed the network. Throws a
@@ -61,15 +69,17 @@ export function scanBits(v: CoreViews, page: number): number {
   return age >= SCAN_KEEP ? 0 : (v.scanMasks[page] << age) & SCAN_ALL;
 }
 
-/** Appends `page` to the request list if it is only at home, marking it in flight with
- * its arrival not fixed, plus `flags` (F_TRIGGER). False if it is not at home or the
- * list is full. */
+/** Appends `page` to the request list if the destination knows it only at home,
+ * marking it in flight with its arrival not fixed, plus `flags` (F_TRIGGER). A pushed
+ * page it has not seen is asked for all the same (home skips it: it went already) and
+ * keeps its arrival. False if it is not known at home or the list is full. */
 export function requestPage(v: CoreViews, page: number, flags: number): boolean {
   const st = v.states[page];
-  if ((st & ST_MASK) !== ST_HOME) return false;
+  const unseen = (st & F_UNSEEN) !== 0;
+  if ((st & ST_MASK) !== ST_HOME && !unseen) return false;
   const n = v.counters[C_REQUESTS];
   if (n >= REQUEST_CAP) return false;
-  v.states[page] = (st & ~ST_MASK) | ST_FLIGHT | F_UNFIXED | flags;
+  v.states[page] = unseen ? (st & ~F_UNSEEN) | flags : (st & ~ST_MASK) | ST_FLIGHT | F_UNFIXED | flags;
   v.requests[n] = page;
   v.counters[C_REQUESTS] = n + 1;
   return true;

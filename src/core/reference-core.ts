@@ -3,7 +3,7 @@
 // require it to produce exactly the counters the WebAssembly core produces.
 import {
   ST_MASK, ST_NONE, ST_HOME, ST_FLIGHT, ST_LOCAL, F_DIRTY, F_PREFETCHED, F_TRIGGER,
-  F_PUSHED, F_UNFIXED, REC_WRITE, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS, STOP_LIMIT,
+  F_PUSHED, F_UNFIXED, F_UNSEEN, REC_WRITE, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS, STOP_LIMIT,
   STOP_WAIT, STOP_POLICY, KIND_PUSH, KIND_REPLY, C_NOW, C_RECORDS, C_ACCESSES,
   C_REMOTE_FAULTS, C_ZERO_FILLS, C_LATE_PREFETCHES, C_FAULT_STALL_NS, C_LATE_STALL_NS,
   C_PREFETCHED, C_USEFUL_PREFETCHES, C_PUSHED, C_USEFUL_PUSHES, C_REQUESTS, C_FAULT_SENT_AT,
@@ -16,7 +16,7 @@ import {
   HOOK_SERVED, POLICY_EXTERNAL, SCAN_KEEP, SCAN_ALL,
   CORE_BYTES_PER_PAGE,
 } from "./abi.js";
-import { arrivedAt, knownState, regionOf, requestPage, scanBits } from "./page-services.js";
+import { arrivedAt, knownAtHome, knownState, regionOf, requestPage, scanBits } from "./page-services.js";
 import { CapacityError, type CoreViews, type SimCore } from "./types.js";
 import { createReferencePolicy, type ReferencePolicy } from "./reference-policies/index.js";
 import {
@@ -37,6 +37,8 @@ export interface PolicyServices {
   regionCount(): number;
   /** The state as the destination knows it (page-services.ts knownState). */
   knownState(page: number): number;
+  /** Whether the destination would ask for a page (page-services.ts knownAtHome). */
+  knownAtHome(page: number): boolean;
   /** When a page that has arrived arrived; throws for a page still in flight. */
   arrivedAt(page: number): number;
   /** The accessed-bit scans before migration (page-services.ts scanBits). */
@@ -134,6 +136,9 @@ export class ReferenceCore implements SimCore, PolicyServices {
   }
   knownState(page: number): number {
     return knownState(this.v, page);
+  }
+  knownAtHome(page: number): boolean {
+    return knownAtHome(this.states, page);
   }
   arrivedAt(page: number): number {
     return arrivedAt(this.v, page);
@@ -294,7 +299,13 @@ export class ReferenceCore implements SimCore, PolicyServices {
       const t = this.arrivals[page];
       if (t > now) break;
       c[C_REQUESTS] = 0;
-      if (c[C_FAULT_OPEN] !== 0 && page === c[C_FAULT_PAGE]) {
+      // as engine.ts: a pushed page is known from its landing on; a faulting page the
+      // push brought gives no service time
+      const st = this.states[page];
+      if (st & F_UNSEEN) this.states[page] = st & ~F_UNSEEN;
+      if (c[C_FAULT_OPEN] !== 0 && page === c[C_FAULT_PAGE] && st & F_PUSHED) {
+        c[C_FAULT_OPEN] = 0;
+      } else if (c[C_FAULT_OPEN] !== 0 && page === c[C_FAULT_PAGE]) {
         c[C_FAULT_OPEN] = 0;
         c[C_SERVICE_NS] = t - c[C_FAULT_SENT_AT];
         if (this.external) return this.setHook(HOOK_SERVED, page, t, c[C_SERVICE_NS]);
@@ -329,7 +340,8 @@ export class ReferenceCore implements SimCore, PolicyServices {
         if (stop !== STOP_CHUNK_END) return stop;
       }
       let st = this.states[page];
-      switch (st & ST_MASK) {
+      // as engine.ts: a pushed page the destination has not seen is, to it, at home
+      switch (st & F_UNSEEN ? ST_HOME : st & ST_MASK) {
         case ST_FLIGHT: {
           // blocked until it arrives (an unfixed arrival: up to the host's limit), and
           // first until the next arrival, so that its hooks run on time
@@ -403,14 +415,18 @@ export class ReferenceCore implements SimCore, PolicyServices {
     const c = this.v.counters;
     const faultAnswer = c[C_ANSWERING_FAULT] !== 0;
     let prefetched = 0;
+    const listed = count - (faultAnswer ? 1 : 0);
     for (let i = faultAnswer ? 1 : 0; i < count; i++) {
-      this.states[this.v.requests[i]] |= F_PREFETCHED;
+      const page = this.v.requests[i];
+      // as engine.ts: a page the push sent already stays a pushed page
+      if (this.states[page] & F_PUSHED) continue;
+      this.states[page] |= F_PREFETCHED;
       prefetched++;
     }
-    if (prefetched > 0) {
-      c[C_PREFETCHED] += prefetched;
+    c[C_PREFETCHED] += prefetched;
+    if (listed > 0) {
       c[C_PREFETCH_ISSUES] += 1;
-      if (faultAnswer) c[C_FAULT_PREFETCHES] += prefetched;
+      if (faultAnswer) c[C_FAULT_PREFETCHES] += listed;
     }
     c[C_ANSWERING_FAULT] = 0;
     c[C_REQUESTS] = 0;
@@ -418,16 +434,20 @@ export class ReferenceCore implements SimCore, PolicyServices {
 
   deliver(count: number, kind: number): number {
     let taken = 0;
-    const flag = kind === KIND_PUSH ? F_PUSHED : 0;
     for (let i = 0; i < count; i++) {
       const page = this.v.deliverPages[i];
       const st = this.states[page];
+      const asked = (st & ST_MASK) === ST_FLIGHT && (st & F_UNFIXED) !== 0;
       if (kind === KIND_REPLY) {
-        if ((st & ST_MASK) !== ST_FLIGHT || !(st & F_UNFIXED)) continue;
+        if (!asked) continue;
         this.states[page] = st & ~F_UNFIXED;
+      } else if (kind === KIND_PUSH && asked) {
+        // as engine.ts: pushed before the home node took its request
+        if (st & F_PREFETCHED) this.v.counters[C_PREFETCHED] -= 1;
+        this.states[page] = (st & ~(F_UNFIXED | F_PREFETCHED)) | F_PUSHED;
       } else {
         if ((st & ST_MASK) !== ST_HOME) continue;
-        this.states[page] = (st & ~ST_MASK) | ST_FLIGHT | flag;
+        this.states[page] = (st & ~ST_MASK) | ST_FLIGHT | (kind === KIND_PUSH ? F_PUSHED | F_UNSEEN : 0);
       }
       const t = this.v.deliverTimes[i];
       this.arrivals[page] = t;

@@ -9,6 +9,7 @@
 import { KIND_PUSH } from "../core/abi.js";
 import { EVENT_PUSH } from "../sim/event-log.js";
 import { pushOrders, type PushOrderName } from "./push-orders/index.js";
+import { PageSet } from "./page-set.js";
 import { streamPages } from "./stream.js";
 import type { MigrationContext } from "./types.js";
 
@@ -16,6 +17,8 @@ import type { MigrationContext } from "./types.js";
 const MAX_BURST = 1024;
 
 export function startPush(ctx: MigrationContext, order: PushOrderName, everything: boolean, startAt: number): void {
+  // the push may send a page asked for until the home node has taken the request
+  ctx.proc.awaitingHome = new PageSet(ctx.proc.workload.pageCount);
   const source = pushOrders[order].create(ctx, everything);
   streamPages(
     ctx,
@@ -30,6 +33,7 @@ export function startPush(ctx: MigrationContext, order: PushOrderName, everythin
         ctx.stats.pushCutShort = cutShort ? 1 : 0;
         // nothing reads the faults home hears of any more
         ctx.proc.faultsToHome = undefined;
+        ctx.proc.awaitingHome = undefined;
       },
       over: (now) => ctx.proc.phase === "done" && ctx.proc.finishedAt <= now,
     },

@@ -4,7 +4,7 @@
 // for 16M pages. The core moves pages out of home on its own (faults, prefetches), so
 // HomePages checks the state table when it hands a page out and drops stale bits
 // lazily; each page is dropped at most once.
-import { ST_HOME, ST_MASK } from "../core/abi.js";
+import type { ProcessRun } from "../sim/process.js";
 
 const ctz = (x: number) => 31 - Math.clz32(x & -x);
 
@@ -101,17 +101,20 @@ export class PageSet {
   }
 }
 
-/** The pages whose state is ST_HOME, as far as a push needs to know. */
+/** The pages the home node holds to send (ProcessRun.heldAtHome), as far as a push
+ * needs to know. */
 export class HomePages {
   private readonly set: PageSet;
+  readonly count: number;
 
-  constructor(private readonly states: Uint8Array, readonly count: number) {
-    this.set = new PageSet(count);
+  constructor(private readonly proc: ProcessRun) {
+    this.count = proc.workload.pageCount;
+    this.set = new PageSet(this.count);
     this.refill();
   }
 
   isHome(p: number): boolean {
-    return (this.states[p] & ST_MASK) === ST_HOME;
+    return this.proc.heldAtHome(p);
   }
 
   /** Smallest page >= p still at home, or -1. */
@@ -139,12 +142,12 @@ export class HomePages {
     this.set.delete(p);
   }
 
-  /** Rescans the state table (once at the start, and when the set runs dry, for a page
-   * a refused request put back home); returns whether any page is at home. */
+  /** Rescans the pages (once at the start, and when the set runs dry, for a page a
+   * refused request put back home); returns whether any page is at home. */
   refill(): boolean {
     let any = false;
     for (let p = 0; p < this.count; p++) {
-      if ((this.states[p] & ST_MASK) === ST_HOME) {
+      if (this.isHome(p)) {
         if (!this.set.has(p)) this.set.add(p);
         any = true;
       }

@@ -5,7 +5,6 @@
 // Link.startTime); beside other traffic (fault replies, other migrants, flows) the
 // bursts interleave with it instead of holding the link for the whole transfer, so a
 // fault reply waits for at most one burst.
-import { ST_HOME, ST_MASK } from "../core/abi.js";
 import { addBytes, type BytesMoved } from "../sim/bytes.js";
 import { EVENT_ARRIVAL, type EventKind } from "../sim/event-log.js";
 import type { MigrationContext } from "./types.js";
@@ -51,7 +50,7 @@ export function streamPages(ctx: MigrationContext, spec: StreamSpec, startAt: nu
       // cut short if anything was left: a page handed out and still at home, or more
       // from the order (asked now only because the stream ends here anyway)
       let left = false;
-      for (let i = at; i < have && !left; i++) left = spec.deliverKind === null || (v.states[buf[i]] & ST_MASK) === ST_HOME;
+      for (let i = at; i < have && !left; i++) left = spec.deliverKind === null || proc.heldAtHome(buf[i]);
       spec.done(last, t, left || spec.next(buf, spec.burst, t) > 0);
       return;
     }
@@ -70,7 +69,7 @@ export function streamPages(ctx: MigrationContext, spec: StreamSpec, startAt: nu
       for (; at < have && n < perTurn; at++) {
         const page = buf[at];
         // a page the order chose on an earlier turn may have left home since
-        if (!fresh && spec.deliverKind !== null && (v.states[page] & ST_MASK) !== ST_HOME) continue;
+        if (!fresh && spec.deliverKind !== null && !proc.heldAtHome(page)) continue;
         last = net.send(home, dest, t, message);
         v.deliverPages[n] = page;
         v.deliverTimes[n] = last;

@@ -11,8 +11,8 @@ import { basename, extname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { fileSha256 } from "../util/digest.js";
 import { shortPath } from "../util/paths.js";
-import { C_NOW, F_TRIGGER, ST_FLIGHT, ST_HOME, ST_LOCAL, ST_MASK, ST_NONE } from "../core/abi.js";
-import { arrivedAt, knownState, regionOf, requestPage, scanBits } from "../core/page-services.js";
+import { C_NOW, F_TRIGGER, ST_FLIGHT, ST_HOME, ST_LOCAL, ST_NONE } from "../core/abi.js";
+import { arrivedAt, knownAtHome, knownState, regionOf, requestPage, scanBits } from "../core/page-services.js";
 import type { CoreViews } from "../core/types.js";
 import type { HostPolicyHooks } from "../sim/process.js";
 import type { Region } from "../workloads/types.js";
@@ -38,7 +38,8 @@ export interface PolicyContext {
   /** index into `regions` of the region holding `page`, or -1 */
   regionOf(page: number): number;
   /** "none": never existed (a first touch is a local zero-fill); "home": only at the home
-   * node; "in-flight": asked for or pushed, not arrived; "present": here */
+   * node as far as this node knows (a pushed page is, until it lands); "in-flight": asked
+   * for, not arrived; "present": here */
   pageState(page: number): PageState;
   /** true when `page` is only at home: the pages a request may ask for */
   isHome(page: number): boolean;
@@ -324,7 +325,7 @@ export function bindPolicyModule(
     },
     isHome(page) {
       checkPage(page);
-      return (views.states[page] & ST_MASK) === ST_HOME;
+      return knownAtHome(views.states, page);
     },
     arrivedAt(page) {
       checkPage(page);

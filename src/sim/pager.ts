@@ -9,7 +9,7 @@
 // later can overtake it: every arrival is fixed then. Under `priority` the faulting page
 // goes straight to the link and the prefetch pages join the process's bulk queue, one
 // page a turn, each fixed as it starts to leave.
-import { KIND_REPLY, STOP_FAULT } from "../core/abi.js";
+import { F_UNFIXED, KIND_REPLY, STOP_FAULT } from "../core/abi.js";
 import type { Scheduler, UplinkArbiter } from "../network/arbiter.js";
 import type { Network } from "../network/network.js";
 import type { NetworkPreset } from "../network/presets.js";
@@ -54,40 +54,54 @@ export class Pager implements RequestServer {
     const atHome = this.net.send(proc.node, proc.home, sentAt, requestBytes);
     if (isFault) proc.faultsToHome?.add(atHome, v.requests[0]);
     const ready = atHome + this.costs.serviceNs;
-    // whole byte counts: one addition per kind gives the same sums as one per page
-    const message = this.message;
-    const faultPages = isFault ? 1 : 0;
-    if (faultPages) {
-      bytes.fault += message;
-      bytes.total += message;
-    }
-    if (n > faultPages) {
-      const prefetched = (n - faultPages) * message;
-      bytes.prefetch += prefetched;
-      bytes.total += prefetched;
-    }
     const events = proc.events;
     if (events) {
       for (let i = 0; i < n; i++) events.record(sentAt, isFault && i === 0 ? EVENT_FAULT : EVENT_PREFETCH, v.requests[i]);
     }
     const pages = v.requests.slice(0, n);
+    // until the home node takes the request, a push there may still send these pages
+    const awaiting = proc.awaitingHome;
+    if (awaiting) for (const p of pages) if (waitsForReply(v.states[p])) awaiting.add(p);
     proc.core.answerRequests(n);
     this.at(ready, () => this.reply(proc, pages, isFault, ready));
   }
 
-  /** The home node has the pages ready at `now`: hand them to the link. */
-  private reply(proc: ProcessRun, pages: Uint32Array, isFault: boolean, now: number): void {
-    const together = this.net.discipline === "fifo" ? pages.length : isFault ? 1 : 0;
+  /** The home node has the pages ready at `now`: hand them to the link, but for those a
+   * push sent meanwhile (a page is sent once). */
+  private reply(proc: ProcessRun, asked: Uint32Array, isFault: boolean, now: number): void {
+    const v = proc.views;
+    const awaiting = proc.awaitingHome;
+    if (awaiting) for (const p of asked) awaiting.delete(p);
+    let pages = asked;
+    for (const p of asked) {
+      if (!waitsForReply(v.states[p])) {
+        pages = asked.filter((q) => waitsForReply(v.states[q]));
+        break;
+      }
+    }
+    const faultPages = isFault && pages[0] === asked[0] ? 1 : 0;
+    // whole byte counts: one addition per kind gives the same sums as one per page
+    const message = this.message;
+    const bytes = proc.bytes;
+    if (faultPages) {
+      bytes.fault += message;
+      bytes.total += message;
+    }
+    if (pages.length > faultPages) {
+      const prefetched = (pages.length - faultPages) * message;
+      bytes.prefetch += prefetched;
+      bytes.total += prefetched;
+    }
+    const together = this.net.discipline === "fifo" ? pages.length : faultPages;
     if (together > 0) {
-      const v = proc.views;
       for (let i = 0; i < together; i++) {
         v.deliverPages[i] = pages[i];
-        v.deliverTimes[i] = this.net.send(proc.home, proc.node, now, this.message);
+        v.deliverTimes[i] = this.net.send(proc.home, proc.node, now, message);
       }
       const events = proc.events;
       if (events) {
         for (let i = 0; i < together; i++) {
-          events.record(v.deliverTimes[i], EVENT_ARRIVAL, pages[i], isFault && i === 0 ? EVENT_FAULT : EVENT_PREFETCH);
+          events.record(v.deliverTimes[i], EVENT_ARRIVAL, pages[i], i < faultPages ? EVENT_FAULT : EVENT_PREFETCH);
         }
       }
       proc.core.deliver(together, KIND_REPLY);
@@ -117,4 +131,9 @@ export class Pager implements RequestServer {
     };
     this.arbiter.request(proc.home, proc.node, now, turn, true);
   }
+}
+
+/** A requested page the home node has not sent yet (its arrival is not fixed). */
+function waitsForReply(state: number): boolean {
+  return (state & F_UNFIXED) !== 0;
 }

@@ -6,8 +6,10 @@ import {
   STOP_CHUNK_END, STOP_LIMIT,
   STOP_WAIT, STOP_POLICY, STOP_FAULT, STOP_REQUESTS, REGION_CAP, HISTORY_CAP, C_HOOK,
   C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_FAULT_PAGE, HOOK_USE, HOOK_ARRIVAL, HOOK_SERVED, ST_MASK, ST_NONE,
+  ST_HOME, F_UNFIXED,
 } from "../core/abi.js";
 import type { FaultsToHome } from "../migration/push-orders/faults.js";
+import type { PageSet } from "../migration/page-set.js";
 import type { CoreViews, SimCore } from "../core/types.js";
 import { copyHomeState } from "../core/home-state.js";
 import type { NodeId } from "../network/network.js";
@@ -79,6 +81,9 @@ export class ProcessRun {
   readonly bytes: BytesMoved = emptyBytes();
   /** where the pager logs fault requests for a push order at home (set by the order) */
   faultsToHome?: FaultsToHome;
+  /** pages asked for whose request the home node has not taken yet (kept while a push
+   * runs: to the home node they are still its own to send, see heldAtHome) */
+  awaitingHome?: PageSet;
   /** records handed to the core so far */
   fed = 0;
   migrateAtRecord: number | null;
@@ -99,6 +104,15 @@ export class ProcessRun {
   private readonly feed: RecordFeed;
   private readonly chunkRecords: number;
   private readonly hostPolicy?: HostPolicyHooks;
+
+  /** Whether the home node holds `page` to send, as it knows: at home, or asked for by
+   * a request that has not reached it (the destination's view, the core's state, marks
+   * that page in flight already). */
+  heldAtHome(page: number): boolean {
+    const st = this.views.states[page];
+    if ((st & ST_MASK) === ST_HOME) return true;
+    return (st & F_UNFIXED) !== 0 && this.awaitingHome !== undefined && this.awaitingHome.has(page);
+  }
 
   constructor(s: ProcessSetup) {
     this.id = s.id;

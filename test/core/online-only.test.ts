@@ -4,11 +4,11 @@
 // "here" by the clock. The accessed-bit scans see each page's last windows.
 import { describe, expect, it } from "vitest";
 import {
-  C_CHUNK_LEN, C_CURSOR, C_NOW, C_REQUESTS, C_SCAN_END, C_SCAN_EPOCH, KIND_REPLY, P_CPU_NS,
+  C_CHUNK_LEN, C_CURSOR, C_NOW, C_PREFETCHED, C_REQUESTS, C_SCAN_END, C_SCAN_EPOCH, KIND_PUSH, KIND_REPLY, P_CPU_NS,
   P_HISTORY, P_PAGES, P_REGIONS, P_SCAN_NS, P_SCAN_NS_PER_PAGE, P_TRAP_NS, SCAN_KEEP,
   ST_FLIGHT, ST_HOME, ST_LOCAL, STOP_CHUNK_END, STOP_FAULT,
 } from "../../src/core/abi.js";
-import { knownState, PolicyViolation, scanBits } from "../../src/core/page-services.js";
+import { knownState, PolicyViolation, requestPage, scanBits } from "../../src/core/page-services.js";
 import { ReferenceCore } from "../../src/core/reference-core.js";
 import { WasmCore } from "../../src/core/wasm-core.js";
 import type { CoreViews, SimCore } from "../../src/core/types.js";
@@ -74,6 +74,32 @@ describe.each(Object.keys(makers))("the %s core", (kind) => {
     expect(core.arrivedAt(2)).toBe(5000);
     // pages at home and pages that never crossed the network read fine
     expect(knownState(v, 1)).toBe(ST_HOME);
+  });
+
+  it("knows a pushed page only once it has landed: until then it is at home to the policy", async () => {
+    const core = await makers[kind]();
+    const v = setUp(core, 8);
+    expect(load(core, v, [[0, 10], [1, 10], [2, 10]])).toBe(STOP_CHUNK_END);
+    core.migrate(false);
+    // the push sends page 1, landing at 5000
+    v.deliverPages[0] = 1;
+    v.deliverTimes[0] = 5000;
+    expect(core.deliver(1, KIND_PUSH)).toBe(1);
+    expect(knownState(v, 1)).toBe(ST_HOME);
+    // a policy may ask for it: it is listed, keeps its arrival, and is no prefetch
+    expect(requestPage(v, 1, 0)).toBe(true);
+    expect(requestPage(v, 1, 0)).toBe(false);
+    expect(knownState(v, 1)).toBe(ST_FLIGHT);
+    expect(v.counters[C_REQUESTS]).toBe(1);
+    core.answerRequests(1);
+    expect(v.counters[C_PREFETCHED]).toBe(0);
+    v.deliverPages[0] = 1;
+    v.deliverTimes[0] = 9000;
+    expect(core.deliver(1, KIND_REPLY)).toBe(0);
+    // landed: known
+    expect(load(core, v, [[2, 6000]])).toBe(STOP_FAULT);
+    expect(knownState(v, 1)).toBe(ST_LOCAL);
+    expect(core.arrivedAt(1)).toBe(5000);
   });
 
   it("scans see in which of the last windows each page was referenced", async () => {

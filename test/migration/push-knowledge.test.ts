@@ -2,7 +2,7 @@
 // their requests have reached home, one latency and the request's bytes after the
 // process took them.
 import { describe, expect, it } from "vitest";
-import { EVENT_FAULT, EVENT_PUSH, EventLog } from "../../src/sim/event-log.js";
+import { EVENT_ARRIVAL, EVENT_FAULT, EVENT_PUSH, EventLog } from "../../src/sim/event-log.js";
 import { resolveOptions } from "../../src/sim/options.js";
 import { runScenario } from "../../src/sim/simulate.js";
 import { traceWorkload } from "./trace-workload.js";
@@ -29,5 +29,69 @@ describe("a push learns of a fault when its request reaches home", () => {
     const before = pushes.filter((p) => p.t < atHome);
     expect(before.map((p) => p.page)).toEqual([7, 6]);
     expect(pushes.filter((p) => p.t >= atHome).map((p) => p.page)).toEqual([1, 2, 3, 4, 5]);
+  });
+});
+
+// What the destination knows of the push, and the home node of the destination's
+// requests: each learns of the other's move only when its message arrives.
+describe("neither node knows of the other's pages before their messages arrive", () => {
+  const EVENT = { push: EVENT_PUSH, arrival: EVENT_ARRIVAL };
+  /** Each page's push and arrival times, from the event log. */
+  function times(log: EventLog, kind: keyof typeof EVENT, page: number): number[] {
+    return log.kinds.flatMap((k, i) => (k === EVENT[kind] && log.pages[i] === page ? [log.times[i]] : []));
+  }
+
+  it.each(["wasm", "reference"] as const)("a touch of a page the push sent but that has not landed is a fault the push meets (%s core)", async (core) => {
+    // eight pages written at home; after the migration page 7 is read at once: the
+    // ascending push has just sent all eight, page 7 last
+    const w = traceWorkload([8], [...pages.map((page) => ({ page, gap: 1000, write: true })), { page: 7, gap: 1000 }, { page: 6, gap: 1000 }]);
+    const s = resolveOptions({
+      workload: "trace", core, mechanism: "post-copy", pushOrder: "ascending", policy: "none", eagerPages: 0,
+      migrateAtRecord: 8, baselines: false,
+    });
+    const log = new EventLog();
+    const m = await runScenario(s, w, { events: log });
+    // the destination did not know page 7 was coming: a remote fault, whose request the
+    // home node does not answer (the page went already)
+    expect(m.remoteFaults).toBe(1);
+    expect(m.latePrefetches).toBe(0);
+    expect(m.bytesMoved.fault).toBe(0);
+    expect(m.pushedPages).toBe(8);
+    expect(times(log, "arrival", 7)).toHaveLength(1);
+    // the process goes on when the pushed page lands: 8 pages of 4,178 bytes at 1 Gb/s
+    // and 25 us of latency after the push began; then 1 us of work for page 6 (here by
+    // then)
+    const [pushed] = times(log, "push", 7);
+    const [landed] = times(log, "arrival", 7);
+    expect(landed).toBe(pushed + 8 * 33_424 + 25_000);
+    expect(m.runtimeNs).toBe(landed + 1000);
+  });
+
+  it.each(["wasm", "reference"] as const)("the push may send a page whose request has not reached home, and the answer skips it (%s core)", async (core) => {
+    // 40 pages at home; the ascending push sends pages 0-15, then 16-39 once the link has
+    // carried the first 16 (534,784 ns later: 509,784 ns after the resume). The process
+    // faults on page 20 497 us after the resume (495 us of work, 2 us of trap); its
+    // request reaches home 25,656 ns later, after the second chunk has left with page 20
+    const all = Array.from({ length: 40 }, (_, page) => page);
+    const w = traceWorkload([40], [...all.map((page) => ({ page, gap: 1000, write: true })), { page: 20, gap: 495_000 }]);
+    const s = resolveOptions({
+      workload: "trace", core, mechanism: "post-copy", pushOrder: "ascending", policy: "none", eagerPages: 0,
+      migrateAtRecord: 40, baselines: false,
+    });
+    const log = new EventLog();
+    const m = await runScenario(s, w, { events: log });
+    expect(m.remoteFaults).toBe(1);
+    // page 20 crossed once, pushed; the home node sent no answer
+    expect(m.bytesMoved.fault).toBe(0);
+    expect(m.pushedPages).toBe(40);
+    expect(times(log, "push", 20)).toHaveLength(1);
+    const [landed] = times(log, "arrival", 20);
+    // the second chunk: page 20 is its fifth page
+    const [chunk] = times(log, "push", 16);
+    const [fault] = log.kinds.flatMap((k, i) => (k === EVENT_FAULT ? [log.times[i]] : []));
+    expect(fault).toBeLessThan(chunk);
+    expect(fault + 656 + 25_000).toBeGreaterThan(chunk);
+    expect(landed).toBe(chunk + 5 * 33_424 + 25_000);
+    expect(m.runtimeNs).toBe(landed);
   });
 });

@@ -15,6 +15,7 @@ import { EVENT_PREFETCH, EVENT_PUSH, EventLog } from "../../src/sim/event-log.js
 import { resolveOptions } from "../../src/sim/options.js";
 import { runScenario, runScenarios, scenarioWorkload } from "../../src/sim/simulate.js";
 import { pagesTouched, traceWorkload, type TraceRecord } from "../migration/trace-workload.js";
+import { drive, type DriveResult } from "./harness.js";
 
 describe("ampom-plus asks only for pages that exist at home", () => {
   it.each(["wasm", "reference"] as const)("%s core: every prefetched or pushed page lies in a region and was touched before migration", async (core) => {
@@ -50,7 +51,7 @@ describe("ampom-plus asks only for pages that exist at home", () => {
 });
 
 // small traces of the corpus (both halves) on which it holds under every condition of
-// the evaluation at mid-run (and at 0.25 and 0.75 too, but for lmdb at 0.75 on gige-2008);
+// the evaluation at mid-run (and at 0.25 and 0.75 too, but for glpsol at 0.75 on gige-2008);
 // where it does not (sort, grep, graph, kyotocabinet, ...) the evaluation reports it
 // (docs/model.md, "ampom-plus")
 const TRACES = ["bzip2", "lmdb", "awk", "glpsol", "lua"];
@@ -70,4 +71,33 @@ describe("ampom-plus against every peer configuration on corpus traces", () => {
       }
     }, 120_000);
   }
+});
+
+// Its pull leaves to its push what the push follows: the push sends a fault's neighbours
+// next, so two adjacent faults are not a stream yet, and a run of adjacent pages whose
+// fault the push met (the page landed unanswered) asks for nothing until the home node
+// answers one of its faults.
+describe("ampom-plus's pull and its push", () => {
+  const regionPages = [64];
+  const before = Array.from({ length: 64 }, (_, p) => p);
+  const askedAt = (r: DriveResult, page: number) => r.decisions.find((d) => d.page === page)?.asked;
+
+  it.each(["wasm", "reference"] as const)("takes adjacent faults for a stream at the third, not the second (%s core)", async (core) => {
+    const r = await drive({ core, policy: "ampom-plus", regionPages, before, after: [10, 11, 12] });
+    expect(askedAt(r, 11)).toEqual([]);
+    expect(askedAt(r, 12)).toEqual([13, 14]);
+  });
+
+  it.each(["wasm", "reference"] as const)("asks nothing for adjacent pages after the push met one of their faults (%s core)", async (core) => {
+    // page 11 is on its way by push, landing at 10 ms: the destination does not know, so
+    // its touch is a fault, met by the push
+    const r = await drive({ core, policy: "ampom-plus", regionPages, before, after: [10, 11, 12, 13], pushed: [[11, 10_000_000]] });
+    expect(r.decisions.map((d) => d.page)).toEqual([10, 11, 12, 13]);
+    expect(askedAt(r, 12)).toEqual([]);
+    // the home node answered the fault on 12: the push is not there, and the pull goes on
+    expect(askedAt(r, 13)).toEqual([14, 15]);
+    // a strided run it goes on pulling: the push sends neighbours, not every fourth page
+    const strided = await drive({ core, policy: "ampom-plus", regionPages, before, after: [10, 14, 18, 22], pushed: [[14, 10_000_000]] });
+    expect(askedAt(strided, 18)).toEqual([22, 26]);
+  });
 });

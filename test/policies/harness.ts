@@ -6,7 +6,7 @@
 import {
   C_CURSOR, C_CHUNK_LEN, C_FAULT_PAGE, C_NOW, C_POLICY_SCORE, C_POLICY_WINDOW, C_REQUESTS,
   C_REMOTE_FAULTS, P_CPU_NS, P_HISTORY, P_PAGES, P_POLICY, P_POLICY_BASE, P_REGIONS, P_TRAP_NS,
-  P_ZERO_FILL_NS, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS, KIND_REPLY,
+  P_ZERO_FILL_NS, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS, KIND_PUSH, KIND_REPLY,
 } from "../../src/core/abi.js";
 import { createCore, type CoreKind } from "../../src/core/index.js";
 import { policies, policyParamVector } from "../../src/policies/registry.js";
@@ -36,6 +36,8 @@ export interface DriveOptions {
   latencyNs?: number;
   serviceNs?: number;
   txNs?: number;
+  /** pages a push sends at the migration, landing at the given times (ns) */
+  pushed?: Array<[page: number, landsAt: number]>;
 }
 
 export interface DriveResult {
@@ -102,6 +104,12 @@ export async function drive(o: DriveOptions): Promise<DriveResult> {
     throw new Error("no requests before migration");
   });
   core.migrate(false);
+  const pushed = o.pushed ?? [];
+  pushed.forEach(([page, landsAt], i) => {
+    v.deliverPages[i] = page;
+    v.deliverTimes[i] = landsAt;
+  });
+  if (core.deliver(pushed.length, KIND_PUSH) !== pushed.length) throw new Error("a pushed page was not at home");
 
   const existed = new Set(o.before);
   const asked = new Set<number>();

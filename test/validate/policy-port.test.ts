@@ -42,6 +42,7 @@ function reference(s: Script): string[] {
     pageCount: () => s.pages,
     regionCount: () => s.regions.length,
     knownState: (page) => states[page] & ST_MASK,
+    knownAtHome: (page) => (states[page] & ST_MASK) === ST_HOME,
     arrivedAt: () => {
       throw new Error("ampom reads no arrival time");
     },

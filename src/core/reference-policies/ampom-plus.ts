@@ -1,7 +1,7 @@
 // ampom-plus, the project's own policy: the reference twin of
 // assembly/policies/ampom-plus.ts (the pull part: streams by repeating delta patterns,
 // with a lookahead sized by bandwidth-delay; its push is the host's adaptive order).
-import { C_POLICY_WINDOW, ST_HOME, ST_MASK } from "../abi.js";
+import { C_POLICY_WINDOW } from "../abi.js";
 import type { PolicyServices } from "../reference-core.js";
 import type { ReferencePolicy } from "./index.js";
 
@@ -10,10 +10,6 @@ const DELTAS = 32;
 const PERIOD_CAP = 16;
 /** an event up to this many predicted positions on continues a stream */
 const MATCH_AHEAD = 4;
-// a stream wraps round its region only with a pattern seen repeat (2 deltas or more): one
-// step of +-1 is a guess, good for asking ahead, not for a jump to the region's other end
-const WRAP_MIN_DELTAS = 2;
-
 /** A page sequence whose deltas repeat (period 1 = a constant stride). */
 interface Stream {
   /** -1 when the entry is free */
@@ -26,6 +22,8 @@ interface Stream {
   deltas: number[];
   /** last use, for replacement */
   stamp: number;
+  /** its newest fault was met by the push: it asks for nothing */
+  covered: boolean;
 }
 
 /** The i-th delta (i >= 1) after the stream's newest event, its deltas repeating with
@@ -35,8 +33,8 @@ function predicted(s: Stream, i: number, period = s.period): number {
 }
 
 /** Records delta `d` as the stream's newest, and finds the smallest period up to
- * `maxPeriod` with which its newest deltas repeat (two whole copies needed; a first
- * delta of +-1 counts). */
+ * `maxPeriod` with which its newest deltas repeat (two whole copies needed, a step of
+ * +-1 too: after a fault the push sends its neighbours itself). */
 export function pushDelta(s: Stream, d: number, maxPeriod: number): void {
   s.deltas.unshift(d);
   if (s.deltas.length > DELTAS) s.deltas.pop();
@@ -49,8 +47,14 @@ export function pushDelta(s: Stream, d: number, maxPeriod: number): void {
       return;
     }
   }
-  // two adjacent pages in a row: take it for a sequential stream at once
-  if (s.deltas.length === 1 && Math.abs(d) === 1) s.period = 1;
+}
+
+/** As assembly/policies/ampom-plus.ts sequential(): adjacent pages so far, which the
+ * push follows once it met one of the stream's faults. */
+function sequential(s: Stream): boolean {
+  if (s.period > 1) return false;
+  const d = s.deltas.length > 0 ? s.deltas[0] : 0;
+  return d >= -1 && d <= 1;
 }
 
 export class AmpomPlusPolicy implements ReferencePolicy {
@@ -69,6 +73,9 @@ export class AmpomPlusPolicy implements ReferencePolicy {
   /** when the first probe page arrived (-1: not yet) */
   private probeAt = -1;
   private asked: number[] = [];
+  /** the open fault's page, until it is served or lands, and the stream it joined */
+  private faultPage = -1;
+  private faultStream: Stream | undefined;
 
   constructor(private readonly core: PolicyServices) {}
 
@@ -78,17 +85,24 @@ export class AmpomPlusPolicy implements ReferencePolicy {
     this.maxStride = c.policyParam(1);
     this.maxLookahead = c.policyParam(2);
     this.maxPeriod = Math.min(PERIOD_CAP, Math.trunc(c.policyParam(3)));
-    this.table = Array.from({ length: STREAM_CAP }, () => ({ region: -1, last: 0, period: 0, deltas: [], stamp: 0 }));
+    this.table = Array.from({ length: STREAM_CAP }, () => ({ region: -1, last: 0, period: 0, deltas: [], stamp: 0, covered: false }));
     this.stamp = 0;
     this.rtt = 0;
     this.tx = 0;
     this.probe = null;
     this.probeAt = -1;
     this.asked = [];
+    this.faultPage = -1;
+    this.faultStream = undefined;
   }
 
   /** An arrival: the link's time per page, from the two probe pages. */
   onArrival(page: number, t: number): void {
+    if (page === this.faultPage) {
+      // as assembly/policies/ampom-plus.ts: landed unanswered, the push brought it
+      if (this.faultStream && sequential(this.faultStream)) this.faultStream.covered = true;
+      this.faultPage = -1;
+    }
     if (!this.probe) return;
     if (page === this.probe[0]) this.probeAt = t;
     else if (page === this.probe[1]) {
@@ -100,14 +114,17 @@ export class AmpomPlusPolicy implements ReferencePolicy {
 
   onServed(ns: number): void {
     if (this.rtt === 0 || ns < this.rtt) this.rtt = ns;
+    if (this.faultStream) this.faultStream.covered = false;
+    this.faultPage = -1;
   }
 
   onFault(page: number): void {
-    this.onEvent(page);
+    this.faultStream = this.onEvent(page, false);
+    this.faultPage = page;
   }
 
   onUse(page: number): void {
-    this.onEvent(page);
+    this.onEvent(page, true);
   }
 
   /** Positions a stream keeps requested ahead: what the link carries in a fault's
@@ -123,15 +140,17 @@ export class AmpomPlusPolicy implements ReferencePolicy {
     return true;
   }
 
-  private onEvent(p: number): void {
+  private onEvent(p: number, pulled: boolean): Stream | undefined {
     const c = this.core;
     this.asked = [];
     const r = c.regionOf(p);
-    if (r < 0) return;
+    if (r < 0) return undefined;
     const e = this.track(p, r);
-    if (e.period >= 1) this.advance(e, p, r);
+    if (pulled) e.covered = false;
+    if (e.period >= 1 && !e.covered) this.advance(e, p, r);
     if (this.asked.length >= 2 && !this.probe) this.probe = [this.asked[0], this.asked[1]];
     c.setCounter(C_POLICY_WINDOW, this.asked.length);
+    return e;
   }
 
   /** The stream `p` belongs to: a confirmed stream it continues (one of the next few
@@ -185,7 +204,7 @@ export class AmpomPlusPolicy implements ReferencePolicy {
     if (!e) {
       // a new stream in the least recently used entry
       e = live.reduce((a, s) => (s.stamp < a.stamp ? s : a), live[0]);
-      Object.assign(e, { region: r, period: 0, deltas: [] });
+      Object.assign(e, { region: r, period: 0, deltas: [], covered: false });
     }
     e.last = p;
     e.stamp = ++this.stamp;
@@ -202,13 +221,12 @@ export class AmpomPlusPolicy implements ReferencePolicy {
     for (let i = 1; i <= want; i++) {
       q += predicted(e, i);
       // a stream that runs off its region goes on from the other end, as repeated
-      // sweeps over an array do, once its pattern has repeated
+      // sweeps over an array do (a confirmed pattern has repeated)
       if (q >= hi || q < lo) {
-        if (e.deltas.length < WRAP_MIN_DELTAS) return;
         q += q >= hi ? lo - hi : hi - lo;
       }
       if (q < lo || q >= hi) return;
-      if ((c.states[q] & ST_MASK) === ST_HOME && !this.ask(q)) return;
+      if (c.knownAtHome(q) && !this.ask(q)) return;
     }
   }
 }

@@ -1,6 +1,6 @@
 // AMPoM as DESIGN section 3 reconstructs it: the reference twin of
 // assembly/policies/ampom.ts (same formulas, same order of floating-point operations).
-import { F_TRIGGER, ST_HOME, ST_MASK, C_POLICY_SCORE, C_POLICY_WINDOW } from "../abi.js";
+import { F_TRIGGER, C_POLICY_SCORE, C_POLICY_WINDOW } from "../abi.js";
 import type { PolicyServices } from "../reference-core.js";
 import type { ReferencePolicy } from "./index.js";
 
@@ -107,7 +107,7 @@ export class AmpomPolicy implements ReferencePolicy {
     if (r < 0) return;
     const lo = c.regionStart(r);
     const hi = c.regionEnd(r);
-    const atHome = (q: number) => (c.states[q] & ST_MASK) === ST_HOME;
+    const atHome = (q: number) => c.knownAtHome(q);
     const scanCap = 4 * this.maxWindow;
     let issued = 0;
     const ask = (q: number): boolean => {

@@ -88,7 +88,7 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
     windows[windowOf[p]].delete(p);
     left[windowOf[p]]--;
   };
-  const isHome = (p: number) => (v.states[p] & ST_MASK) === ST_HOME;
+  const isHome = (p: number) => ctx.proc.heldAtHome(p);
   const faults = new FaultWatch(ctx.proc);
   let pivot = lastUsedPage(ctx);
   // the scan window of the newest fault that one saw (replay goes from it to newer ones)

@@ -12,7 +12,7 @@ export const ascending: PushOrderInfo = {
   name: "ascending",
   description: "lowest remaining run first, in chunks growing from 16 to 1024 pages (CRIU lazy pages)",
   create(ctx) {
-    const home = new HomePages(ctx.proc.views.states, ctx.proc.workload.pageCount);
+    const home = new HomePages(ctx.proc);
     let chunk = FIRST_CHUNK_PAGES;
     return {
       next(out, max) {

@@ -10,8 +10,7 @@ export const bubbling: PushOrderInfo = {
   name: "bubbling",
   description: "bubble outward from a pivot, both sides, one page a step; a fault moves the pivot (Hines & Gopalan)",
   create(ctx) {
-    const v = ctx.proc.views;
-    const home = new HomePages(v.states, ctx.proc.workload.pageCount);
+    const home = new HomePages(ctx.proc);
     const faults = new FaultWatch(ctx.proc);
     let up = lastUsedPage(ctx);
     let down = up - 1;

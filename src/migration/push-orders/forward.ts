@@ -10,8 +10,7 @@ export const forward: PushOrderInfo = {
   name: "forward",
   description: "ascending from the page after the last fault, wrapping around (QEMU postcopy)",
   create(ctx) {
-    const v = ctx.proc.views;
-    const home = new HomePages(v.states, ctx.proc.workload.pageCount);
+    const home = new HomePages(ctx.proc);
     const faults = new FaultWatch(ctx.proc);
     let cursor = 0;
     return {

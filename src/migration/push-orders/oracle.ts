@@ -38,7 +38,7 @@ export const oracle: PushOrderInfo = {
         const burst = Math.min(max, ORACLE_BURST);
         while (n < burst && i < order.length) {
           const p = order[i++];
-          if ((v.states[p] & ST_MASK) === ST_HOME) out[n++] = p;
+          if (ctx.proc.heldAtHome(p)) out[n++] = p;
         }
         if (n > 0 || !everything) return n;
         rest ??= ascending.create(ctx, true);
