@@ -11,7 +11,7 @@ import {
   ST_MASK, ST_NONE, ST_HOME, ST_FLIGHT, ST_LOCAL, F_DIRTY, F_PREFETCHED, F_TRIGGER,
   F_PUSHED, F_UNFIXED, F_UNSEEN, REC_WRITE, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS, STOP_LIMIT,
   STOP_WAIT, STOP_POLICY, KIND_PUSH, KIND_REPLY, C_NOW, C_RECORDS, C_ACCESSES,
-  C_REMOTE_FAULTS, C_ZERO_FILLS, C_LATE_PREFETCHES, C_FAULT_STALL_NS, C_LATE_STALL_NS,
+  C_REMOTE_FAULTS, C_PUSH_MET_FAULTS, C_ZERO_FILLS, C_LATE_PREFETCHES, C_FAULT_STALL_NS, C_LATE_STALL_NS,
   C_PREFETCHED, C_USEFUL_PREFETCHES, C_PUSHED, C_USEFUL_PUSHES, C_REQUESTS,
   C_FAULT_SENT_AT, C_SERVICE_NS, C_CURSOR, C_CHUNK_LEN, C_PENDING, C_FAULT_PAGE, C_REMOTE,
   C_MRU_LEN, P_CPU_NS, P_TRAP_NS, P_ZERO_FILL_NS, P_FIRST_USE_NS, P_PAGES, P_REGIONS, P_SCAN_NS, MRU_CAP, COUNTERS,
@@ -241,6 +241,7 @@ function arrivalsDue(now: f64): i32 {
       // the push brought the faulting page before the home node answered: no service
       // time to learn from
       setCounter(C_FAULT_OPEN, 0);
+      setCounter(C_PUSH_MET_FAULTS, counter(C_PUSH_MET_FAULTS) + 1);
     } else if (counter(C_FAULT_OPEN) != 0 && <f64>page == counter(C_FAULT_PAGE)) {
       // the fault is served: its arrival hook follows on the next pass
       setCounter(C_FAULT_OPEN, 0);

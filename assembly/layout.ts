@@ -72,6 +72,7 @@ export const C_VIOLATION_PAGE: i32 = 35;
 export const C_ANSWERING_FAULT: i32 = 36; // 1 between a remote fault and answerRequests()
 export const C_SCAN_END: i32 = 37; // at home: when the current accessed-bit scan window ends, ns
 export const C_RESIDENT: i32 = 38; // at home: pages touched so far (what a scan walks)
+export const C_PUSH_MET_FAULTS: i32 = 39; // remote faults whose page the push brought (home answered nothing)
 export const COUNTERS: i32 = 48;
 
 // ---- parameters: f64 slots, written by the host before reset() ----------------

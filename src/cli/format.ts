@@ -122,7 +122,7 @@ export function describeMetrics(m: Metrics): string {
     ["freeze", freezeLabel(m, formatNs)],
     ["runtime", formatNs(m.runtimeNs)],
     ["stall (fault + late)", `${formatNs(m.stallNs)} (${formatNs(m.faultStallNs)} + ${formatNs(m.lateStallNs)})`],
-    ["remote faults", String(m.remoteFaults)],
+    ["remote faults", m.faultsMetByPush > 0 ? `${m.remoteFaults} (${m.faultsMetByPush} met by the push)` : String(m.remoteFaults)],
     ["prefetched / useful / late", `${m.prefetchedPages} / ${m.usefulPrefetches} / ${m.latePrefetches}`],
     ["accuracy / coverage", m.prefetchedPages > 0 ? `${pct(m.accuracy)} / ${pct(m.coverage)}` : "n/a (nothing prefetched)"],
     ["pushed / useful", `${m.pushedPages} / ${m.usefulPushes}`],

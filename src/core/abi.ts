@@ -72,6 +72,7 @@ export const C_VIOLATION_PAGE = 35;
 export const C_ANSWERING_FAULT = 36; // 1 between a remote fault and answerRequests()
 export const C_SCAN_END = 37; // at home: when the current accessed-bit scan window ends, ns
 export const C_RESIDENT = 38; // at home: pages touched so far (what a scan walks)
+export const C_PUSH_MET_FAULTS = 39; // remote faults whose page the push brought (home answered nothing)
 export const COUNTERS = 48;
 
 // ---- parameters: f64 slots, written by the host before reset() ----------------

@@ -2,7 +2,7 @@
 import {
   C_ACCESSES, C_FAULT_STALL_NS, C_LATE_PREFETCHES, C_LATE_STALL_NS, C_PREFETCHED,
   C_PUSHED, C_RECORDS, C_REMOTE_FAULTS, C_USEFUL_PREFETCHES, C_USEFUL_PUSHES, C_ZERO_FILLS,
-  C_FAULT_PREFETCHES,
+  C_FAULT_PREFETCHES, C_PUSH_MET_FAULTS,
 } from "../core/abi.js";
 import type { BytesMoved } from "./bytes.js";
 import type { ProcessRun } from "./process.js";
@@ -23,6 +23,9 @@ export interface Metrics {
   /** migration decision to resume, ns */
   freezeNs: number;
   remoteFaults: number;
+  /** remote faults on a page the push had sent and the destination did not know of yet:
+   * the push brought the page, the home node answered nothing */
+  faultsMetByPush: number;
   zeroFills: number;
   latePrefetches: number;
   prefetchedPages: number;
@@ -93,6 +96,7 @@ export function readMetrics(proc: ProcessRun, labels: RunLabels): Metrics {
     accesses: c[C_ACCESSES],
     freezeNs,
     remoteFaults: faults,
+    faultsMetByPush: c[C_PUSH_MET_FAULTS],
     zeroFills: c[C_ZERO_FILLS],
     latePrefetches: c[C_LATE_PREFETCHES],
     prefetchedPages: prefetched,

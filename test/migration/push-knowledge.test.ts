@@ -54,6 +54,7 @@ describe("neither node knows of the other's pages before their messages arrive",
     // the destination did not know page 7 was coming: a remote fault, whose request the
     // home node does not answer (the page went already)
     expect(m.remoteFaults).toBe(1);
+    expect(m.faultsMetByPush).toBe(1);
     expect(m.latePrefetches).toBe(0);
     expect(m.bytesMoved.fault).toBe(0);
     expect(m.pushedPages).toBe(8);
@@ -81,6 +82,7 @@ describe("neither node knows of the other's pages before their messages arrive",
     const log = new EventLog();
     const m = await runScenario(s, w, { events: log });
     expect(m.remoteFaults).toBe(1);
+    expect(m.faultsMetByPush).toBe(1);
     // page 20 crossed once, pushed; the home node sent no answer
     expect(m.bytesMoved.fault).toBe(0);
     expect(m.pushedPages).toBe(40);
