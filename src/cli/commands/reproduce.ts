@@ -98,7 +98,8 @@ Examples:
         `AMPoM reproduction: ${settingsLine(results)}\n\n${textTable(headlineTable(results))}\n\n` +
           `The paper's claims, kernel by kernel (at least as good as the paper's figure counts):\n` +
           claimLines(results).map((l) => `  ${l}\n`).join("") + "\n" +
-          `Remote faults prevented against demand paging (lightweight with each policy; other mechanisms with none):\n` +
+          `Remote faults prevented against demand paging (lightweight with each policy; other mechanisms with none; a touch of a\n` +
+          `page a push sent that has not landed is a remote fault too: the destination does not know it is coming):\n` +
           `${textTable(policyMatrix(results, "faultsPrevented", (v) => pct(v)))}\n\n` +
           (results.spread ? `Faults prevented over ${results.settings.seeds.length} seeds, mean (least–greatest):\n${textTable(spreadTable(results))}\n\n` : "") +
           `Runtime against full-copy:\n${textTable(policyMatrix(results, "overheadVsFullCopy", signedPct))}\n\n` +
