@@ -1,8 +1,8 @@
 // Which pages are still at home, kept so that a background push finds the next one
 // in O(log32 n) instead of rescanning the page-state table: a hierarchical bitset
 // (one bit a page, then one bit per non-empty word, and so on up to one word), 2 MiB
-// for 16M pages. The core moves pages out of home on its own (faults, prefetches), so
-// HomePages checks the state table when it hands a page out and drops stale bits
+// for 16M pages. Requests take pages from home on their own (faults, prefetches), so
+// HomePages asks ProcessRun.heldAtHome when it hands a page out and drops stale bits
 // lazily; each page is dropped at most once.
 import type { ProcessRun } from "../sim/process.js";
 

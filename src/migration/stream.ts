@@ -32,8 +32,8 @@ export interface StreamSpec {
 
 /** Starts streaming at `startAt`. Under the `priority` link discipline the stream hands
  * the link one page a turn (the order still chooses `burst` at a time), so demand
- * traffic waits for at most one page; a page that left home meanwhile (a fault or a
- * prefetch took it) is skipped. */
+ * traffic waits for at most one page; a page the home node no longer holds (it answered a
+ * request for it: ProcessRun.heldAtHome) is skipped. */
 export function streamPages(ctx: MigrationContext, spec: StreamSpec, startAt: number): void {
   const { net, proc, dest, arbiter } = ctx;
   const home = proc.home;
@@ -68,7 +68,7 @@ export function streamPages(ctx: MigrationContext, spec: StreamSpec, startAt: nu
       }
       for (; at < have && n < perTurn; at++) {
         const page = buf[at];
-        // a page the order chose on an earlier turn may have left home since
+        // a page the order chose on an earlier turn may have been answered since
         if (!fresh && spec.deliverKind !== null && !proc.heldAtHome(page)) continue;
         last = net.send(home, dest, t, message);
         v.deliverPages[n] = page;

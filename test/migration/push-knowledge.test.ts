@@ -41,24 +41,32 @@ describe("neither node knows of the other's pages before their messages arrive",
     return log.kinds.flatMap((k, i) => (k === EVENT[kind] && log.pages[i] === page ? [log.times[i]] : []));
   }
 
-  it.each(["wasm", "reference"] as const)("a touch of a page the push sent but that has not landed is a fault the push meets (%s core)", async (core) => {
-    // eight pages written at home; after the migration page 7 is read at once: the
-    // ascending push has just sent all eight, page 7 last
-    const w = traceWorkload([8], [...pages.map((page) => ({ page, gap: 1000, write: true })), { page: 7, gap: 1000 }, { page: 6, gap: 1000 }]);
+  /** `written` pages written at home, then `after` read after the migration, with post-copy
+   * pushing in ascending order (no eager pages, no prefetching): one fault, met by the push. */
+  async function ascendingPush(core: "wasm" | "reference", written: number, after: Array<{ page: number; gap: number }>) {
+    const all = Array.from({ length: written }, (_, page) => page);
+    const w = traceWorkload([written], [...all.map((page) => ({ page, gap: 1000, write: true })), ...after]);
     const s = resolveOptions({
       workload: "trace", core, mechanism: "post-copy", pushOrder: "ascending", policy: "none", eagerPages: 0,
-      migrateAtRecord: 8, baselines: false,
+      migrateAtRecord: written, baselines: false,
     });
     const log = new EventLog();
     const m = await runScenario(s, w, { events: log });
-    // the destination did not know page 7 was coming: a remote fault, whose request the
-    // home node does not answer (the page went already)
     expect(m.remoteFaults).toBe(1);
     expect(m.faultsMetByPush).toBe(1);
-    expect(m.latePrefetches).toBe(0);
+    // the home node sent no answer: the page crossed once, pushed
     expect(m.bytesMoved.fault).toBe(0);
-    expect(m.pushedPages).toBe(8);
-    expect(times(log, "arrival", 7)).toHaveLength(1);
+    expect(m.pushedPages).toBe(written);
+    return { m, log };
+  }
+
+  it.each(["wasm", "reference"] as const)("a touch of a page the push sent but that has not landed is a fault the push meets (%s core)", async (core) => {
+    // eight pages written at home; after the migration page 7 is read at once: the
+    // ascending push has just sent all eight, page 7 last
+    // the destination did not know page 7 was coming: a remote fault, whose request the
+    // home node does not answer (the page went already)
+    const { m, log } = await ascendingPush(core, 8, [{ page: 7, gap: 1000 }, { page: 6, gap: 1000 }]);
+    expect(m.latePrefetches).toBe(0);
     // the process goes on when the pushed page lands: 8 pages of 4,178 bytes at 1 Gb/s
     // and 25 us of latency after the push began; then 1 us of work for page 6 (here by
     // then)
@@ -73,19 +81,7 @@ describe("neither node knows of the other's pages before their messages arrive",
     // carried the first 16 (534,784 ns later: 509,784 ns after the resume). The process
     // faults on page 20 497 us after the resume (495 us of work, 2 us of trap); its
     // request reaches home 25,656 ns later, after the second chunk has left with page 20
-    const all = Array.from({ length: 40 }, (_, page) => page);
-    const w = traceWorkload([40], [...all.map((page) => ({ page, gap: 1000, write: true })), { page: 20, gap: 495_000 }]);
-    const s = resolveOptions({
-      workload: "trace", core, mechanism: "post-copy", pushOrder: "ascending", policy: "none", eagerPages: 0,
-      migrateAtRecord: 40, baselines: false,
-    });
-    const log = new EventLog();
-    const m = await runScenario(s, w, { events: log });
-    expect(m.remoteFaults).toBe(1);
-    expect(m.faultsMetByPush).toBe(1);
-    // page 20 crossed once, pushed; the home node sent no answer
-    expect(m.bytesMoved.fault).toBe(0);
-    expect(m.pushedPages).toBe(40);
+    const { m, log } = await ascendingPush(core, 40, [{ page: 20, gap: 495_000 }]);
     expect(times(log, "push", 20)).toHaveLength(1);
     const [landed] = times(log, "arrival", 20);
     // the second chunk: page 20 is its fifth page
