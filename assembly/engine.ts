@@ -363,8 +363,10 @@ function runRemote(limit: f64): i32 {
     if (st & (F_PREFETCHED | F_PUSHED | F_TRIGGER)) {
       store<u8>(states + <usize>page, st & ~(F_PREFETCHED | F_PUSHED | F_TRIGGER));
       if (st & F_PUSHED) setCounter(C_USEFUL_PUSHES, counter(C_USEFUL_PUSHES) + 1);
-      if (st & F_PREFETCHED) {
-        setCounter(C_USEFUL_PREFETCHES, counter(C_USEFUL_PREFETCHES) + 1);
+      // a page asked for: prefetched, or a trigger the push brought (the destination asked
+      // for it as one, and maps it at its first use whichever message carried it)
+      if (st & (F_PREFETCHED | F_TRIGGER)) {
+        if (st & F_PREFETCHED) setCounter(C_USEFUL_PREFETCHES, counter(C_USEFUL_PREFETCHES) + 1);
         // its first use is a local fault that maps it and shows the policy the use: a
         // stall on a fault, so it stays out of the execution clock (docs/model.md)
         const firstUse = param(P_FIRST_USE_NS);

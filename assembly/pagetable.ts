@@ -77,6 +77,8 @@ export function arrivedAt(page: u32): f64 {
     store<f64>(counters + (<usize>C_VIOLATION_PAGE << 3), <f64>page);
     unreachable();
   }
+  // a pushed page not landed yet has not crossed, as far as this node knows
+  if (load<u8>(states + <usize>page) & F_UNSEEN) return 0;
   return load<f64>(arrivals + (<usize>page << 3));
 }
 

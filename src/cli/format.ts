@@ -141,13 +141,14 @@ export function describeMetrics(m: Metrics): string {
 /** `compare` rows: one line per mechanism and policy. */
 export function compareRows(rows: Metrics[]): { header: string[]; body: string[][]; align: Align } {
   const header = [
-    "mechanism", "policy", "remote faults", "prevented", "accuracy", "late",
+    "mechanism", "policy", "remote faults", "met by push", "prevented", "accuracy", "late",
     "stall", "runtime", "freeze", "vs full-copy", "none→oracle",
   ];
   const body = rows.map((m) => [
     m.mechanism,
     policyLabel(m),
     String(m.remoteFaults),
+    String(m.faultsMetByPush),
     relativeCell(m, "faultsPrevented"),
     m.prefetchedPages > 0 ? pct(m.accuracy) : MARKS.none,
     String(m.latePrefetches),
@@ -157,7 +158,7 @@ export function compareRows(rows: Metrics[]): { header: string[]; body: string[]
     relativeCell(m, "overheadVsFullCopy"),
     relativeCell(m, "oracleGapClosed"),
   ]);
-  return { header, body, align: ["l", "l", "r", "r", "r", "r", "r", "r", "r", "r", "r"] };
+  return { header, body, align: ["l", "l", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r"] };
 }
 
 export function compareTable(rows: Metrics[], extra: string[] = []): string {

@@ -57,6 +57,8 @@ export function arrivedAt(v: CoreViews, page: number): number {
     v.counters[C_VIOLATION_PAGE] = page;
     throw violationError(v.counters);
   }
+  // a pushed page not landed yet has not crossed, as far as this node knows
+  if (v.states[page] & F_UNSEEN) return 0;
   return v.arrivals[page];
 }
 

@@ -390,8 +390,9 @@ export class ReferenceCore implements SimCore, PolicyServices {
       c[C_RECORDS] += 1;
       this.states[page] = st & ~(F_PREFETCHED | F_PUSHED | F_TRIGGER);
       if (st & F_PUSHED) c[C_USEFUL_PUSHES] += 1;
-      if (st & F_PREFETCHED) {
-        c[C_USEFUL_PREFETCHES] += 1;
+      // as engine.ts: a page asked for, prefetched or a trigger the push brought
+      if (st & (F_PREFETCHED | F_TRIGGER)) {
+        if (st & F_PREFETCHED) c[C_USEFUL_PREFETCHES] += 1;
         // the first use's local fault (maps the page, shows the policy the use): a stall
         c[C_NOW] += p[P_FIRST_USE_NS];
         c[C_FAULT_STALL_NS] += p[P_FIRST_USE_NS];

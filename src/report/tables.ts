@@ -49,14 +49,15 @@ export function headlineTable(r: ReproduceResults): TableData {
 /** Every mechanism/policy pair of every kernel: one row each. */
 export function extendedTable(r: ReproduceResults): TableData {
   const header = [
-    "kernel", "mechanism", "policy", "freeze", "remote faults", "prevented", "accuracy",
+    "kernel", "mechanism", "policy", "freeze", "remote faults", "met by push", "prevented", "accuracy",
     "late", "stall", "runtime", "vs full-copy", "none→oracle",
   ];
   const rows: string[][] = [];
   for (const kernel of r.settings.kernels) {
     for (const m of r.extended[kernel]) {
       rows.push([
-        kernel, m.mechanism, policyLabel(m), freezeLabel(m, formatNs), String(m.remoteFaults), relativeCell(m, "faultsPrevented"),
+        kernel, m.mechanism, policyLabel(m), freezeLabel(m, formatNs), String(m.remoteFaults), String(m.faultsMetByPush),
+        relativeCell(m, "faultsPrevented"),
         m.prefetchedPages > 0 ? pct(m.accuracy) : MARKS.none, String(m.latePrefetches), formatNs(m.stallNs),
         formatNs(m.runtimeNs), relativeCell(m, "overheadVsFullCopy"), relativeCell(m, "oracleGapClosed"),
       ]);

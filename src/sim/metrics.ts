@@ -23,8 +23,9 @@ export interface Metrics {
   /** migration decision to resume, ns */
   freezeNs: number;
   remoteFaults: number;
-  /** remote faults on a page the push had sent and the destination did not know of yet:
-   * the push brought the page, the home node answered nothing */
+  /** remote faults whose page the push brought, sent before the fault (the destination
+   * did not know it was coming) or before the home node took the request: the home node
+   * answered nothing */
   faultsMetByPush: number;
   zeroFills: number;
   latePrefetches: number;

@@ -133,7 +133,7 @@ describe("ampom compare", () => {
     // the table, then a legend for the marks it holds
     const at = all.indexOf("Legend:");
     const lines = at < 0 ? all : all.slice(0, at);
-    expect(lines[0]).toMatch(/^mechanism\s+policy\s+remote faults\s+prevented\s+accuracy\s+late\s+stall\s+runtime\s+freeze/);
+    expect(lines[0]).toMatch(/^mechanism\s+policy\s+remote faults\s+met by push\s+prevented\s+accuracy\s+late\s+stall\s+runtime\s+freeze/);
     expect(lines[1]).toMatch(/^-+( +-+)+$/);
     expect(lines.slice(2).every((l) => / none /.test(l))).toBe(true);
     expect(lines.map((l) => l.split(/\s+/)[0]).slice(2)).toEqual(["full-copy", "lightweight", "pre-copy", "post-copy"]);

@@ -4,7 +4,7 @@
 // "here" by the clock. The accessed-bit scans see each page's last windows.
 import { describe, expect, it } from "vitest";
 import {
-  C_CHUNK_LEN, C_CURSOR, C_NOW, C_PREFETCHED, C_REQUESTS, C_SCAN_END, C_SCAN_EPOCH, KIND_PUSH, KIND_REPLY, P_CPU_NS,
+  C_CHUNK_LEN, C_CURSOR, C_DEMAND_EVENTS, C_NOW, C_PREFETCHED, C_REQUESTS, F_TRIGGER, P_FIRST_USE_NS, C_SCAN_END, C_SCAN_EPOCH, KIND_PUSH, KIND_REPLY, P_CPU_NS,
   P_HISTORY, P_PAGES, P_REGIONS, P_SCAN_NS, P_SCAN_NS_PER_PAGE, P_TRAP_NS, SCAN_KEEP,
   ST_FLIGHT, ST_HOME, ST_LOCAL, STOP_CHUNK_END, STOP_FAULT,
 } from "../../src/core/abi.js";
@@ -86,6 +86,8 @@ describe.each(Object.keys(makers))("the %s core", (kind) => {
     v.deliverTimes[0] = 5000;
     expect(core.deliver(1, KIND_PUSH)).toBe(1);
     expect(knownState(v, 1)).toBe(ST_HOME);
+    // nor when it lands: it has not crossed, as far as this node knows
+    expect(core.arrivedAt(1)).toBe(0);
     // a policy may ask for it: it is listed, keeps its arrival, and is no prefetch
     expect(requestPage(v, 1, 0)).toBe(true);
     expect(requestPage(v, 1, 0)).toBe(false);
@@ -100,6 +102,25 @@ describe.each(Object.keys(makers))("the %s core", (kind) => {
     expect(load(core, v, [[2, 6000]])).toBe(STOP_FAULT);
     expect(knownState(v, 1)).toBe(ST_LOCAL);
     expect(core.arrivedAt(1)).toBe(5000);
+  });
+
+  it("shows the policy the first use of a trigger page that the push brought", async () => {
+    const core = await makers[kind]();
+    const v = setUp(core, 8);
+    v.params[P_FIRST_USE_NS] = 700;
+    expect(load(core, v, [[0, 10], [1, 10], [2, 10]])).toBe(STOP_CHUNK_END);
+    core.migrate(false);
+    v.deliverPages[0] = 1;
+    v.deliverTimes[0] = 5000;
+    expect(core.deliver(1, KIND_PUSH)).toBe(1);
+    // asked for as a trigger while on its way: its first use is a local fault that shows
+    // the policy the use (a demand event, the first-use cost), as for a prefetched page
+    expect(requestPage(v, 1, F_TRIGGER)).toBe(true);
+    core.answerRequests(1);
+    const events = v.counters[C_DEMAND_EVENTS];
+    expect(load(core, v, [[1, 6000]])).toBe(STOP_CHUNK_END);
+    expect(v.counters[C_DEMAND_EVENTS]).toBe(events + 1);
+    expect(v.counters[C_NOW]).toBe(30 + 6000 + 700);
   });
 
   it("scans see in which of the last windows each page was referenced", async () => {
