@@ -65,7 +65,7 @@ export const runOptionsSchema = z
     /** how the link orders pages: one FIFO stream, or demand traffic ahead of bulk */
     link: z.enum(LINK_DISCIPLINES).default("fifo"),
     // 1 would be the end of the records: a process that has finished has nothing to migrate
-    migrateAt: z.number().min(0).lt(1, "must be below 1: at 1 the process has finished, and nothing would migrate").default(0.5),
+    migrateAt: z.number().min(0).lt(1, "must be below 1 (at 1 the process has finished, and nothing would migrate)").default(0.5),
     /** migrate at this simulated time instead (a duration: "20ms"); overrides migrateAt */
     migrateAtTime: sizeLike.optional(),
     /** migrate just before this record (0-based: the first n records run at home), for a
@@ -103,6 +103,63 @@ export const runOptionsSchema = z
   .strict();
 
 export type RunOptions = z.input<typeof runOptionsSchema>;
+
+const duration = (example: string) => `a duration such as "${example}" or a number of nanoseconds`;
+const whole = (min: number, max?: number) => (max === undefined ? `a whole number of at least ${min}` : `a whole number from ${min} to ${max}`);
+
+/** What each option takes, in words: a value the schema refuses is refused with this
+ * and what was given ("expected a size such as ..., got true"), in place of zod's
+ * "Invalid input" or "Too small: expected number to be >=0", which name a check, not
+ * what to write. A check with a message of its own (migrateAt's, pageSize's) keeps it. */
+const OPTION_TAKES: Record<keyof typeof runOptionsSchema.shape, string> = {
+  workload: "a built-in workload's name or a trace file's path",
+  memory: 'a size such as "64MiB" or a number of bytes',
+  mechanism: 'a mechanism\'s name, such as "lightweight"',
+  policy: "a built-in policy's name, a policy module file's path or a policy module object",
+  network: 'a network preset\'s name, such as "gige-2008"',
+  bandwidth: 'a rate such as "1Gbps" or a number of bits per second',
+  latency: duration("50us"),
+  background: "a fraction of at least 0 and below 1, such as 0.8",
+  link: LINK_DISCIPLINES.map((d) => `"${d}"`).join(" or "),
+  migrateAt: "a fraction of at least 0 and below 1, such as 0.5",
+  migrateAtTime: duration("20ms"),
+  migrateAtRecord: `${whole(0)} (the record to migrate before)`,
+  faultTrap: duration("2us"),
+  zeroFill: duration("1us"),
+  firstUse: duration("200ns"),
+  seed: whole(0, 2 ** 32 - 1),
+  core: '"wasm" or "reference"',
+  baselines: "true or false",
+  pageSize: `a power of two from 512 to ${1 << 21} (bytes)`,
+  cpu: CPU_MODELS.map((c) => `"${c}"`).join(" or "),
+  cpuNsPerAccess: "a positive number of nanoseconds",
+  eagerPages: whole(0, MRU_CAP),
+  workingSet: "a fraction above 0 and at most 1, such as 0.25",
+  iterations: whole(1),
+  historyLength: whole(1, 256),
+  scanInterval: `"auto" or ${duration("1ms")}`,
+  chunkRecords: whole(1, 1 << 22),
+  policyParams: 'an object of parameter values, such as {"zoneRadius": 16}',
+  pushOrder: 'a push order\'s name, such as "bubbling"',
+  mechanismParams: 'an object of parameter values, such as {"maxRounds": 5}',
+};
+
+/** The error map of resolveOptions: what the option at the issue's path takes. */
+function optionIssue(iss: z.core.$ZodRawIssue): string | undefined {
+  const path = iss.path ?? [];
+  if (path.length === 0) return iss.code === "invalid_type" ? "expected an object of run options" : undefined;
+  const name = String(path[0]);
+  if (!Object.prototype.hasOwnProperty.call(OPTION_TAKES, name)) return undefined;
+  // below an option: a value of policyParams or mechanismParams
+  return path.length > 1 ? "expected a number" : `expected ${OPTION_TAKES[name as keyof typeof OPTION_TAKES]}`;
+}
+
+/** A value as a message shows it: a list or an object by its kind, not its contents. */
+export function shown(value: unknown): string {
+  if (Array.isArray(value)) return value.length === 0 ? "an empty list" : `a list of ${value.length} value${value.length === 1 ? "" : "s"}`;
+  if (value !== null && typeof value === "object") return "an object";
+  return JSON.stringify(value) ?? String(value);
+}
 
 /** Options with every default filled in and every unit resolved. */
 export interface Scenario {
@@ -196,15 +253,16 @@ export function unknownKeys(what: string, keys: readonly string[]): string {
 }
 
 export function resolveOptions(input: RunOptions): Scenario {
-  const parsed = runOptionsSchema.safeParse(input);
+  const parsed = runOptionsSchema.safeParse(input, { error: optionIssue });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     if (issue.code === "unrecognized_keys") {
       throw new Error(`${unknownKeys("option", issue.keys)} (options: ${Object.keys(runOptionsSchema.shape).join(", ")})`);
     }
     const where = issue.path.join(".") || "options";
-    const got = issue.path.length === 1 ? (input as Record<string, unknown>)[String(issue.path[0])] : undefined;
-    const given = got === undefined ? "" : ` (got ${JSON.stringify(got)})`;
+    let got: unknown = input;
+    for (const key of issue.path) got = got !== null && typeof got === "object" ? (got as Record<PropertyKey, unknown>)[key] : undefined;
+    const given = got === undefined ? "" : `, got ${shown(got)}`;
     throw new Error(`option ${where}${cliFlag(issue.path)}: ${issue.message}${given}`);
   }
   const o = parsed.data;

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { loadPolicyModule, modulePolicyParams, policyModuleFile, type PolicyModule } from "../policies/module.js";
-import { resolveOptions, runOptionsSchema, type RunOptions, type Scenario } from "../sim/options.js";
+import { resolveOptions, runOptionsSchema, shown, type RunOptions, type Scenario } from "../sim/options.js";
 import { preflight } from "../sim/preflight.js";
 import { combination, comboIndices, gridSize, type Grid } from "./grid.js";
 import { canonicalJson, inputDigests, runKey } from "./key.js";
@@ -49,6 +49,17 @@ const configSchema = z
     grid: z.record(z.string(), z.array(z.unknown()).min(1, "must list at least one value")).default({}),
   })
   .strict();
+
+/** The error map of configSchema: what its own fields take, in words (the values in
+ * them are run options, checked as such). */
+function configIssue(iss: z.core.$ZodRawIssue): string | undefined {
+  const path = iss.path ?? [];
+  if (iss.code !== "invalid_type") return undefined;
+  if (path.length === 1 && path[0] === "base") return 'expected an object of run options, such as {"memory": "64MiB"}';
+  if (path.length === 1 && path[0] === "grid") return 'expected an object of options and lists of their values, such as {"seed": [1, 2, 3]}';
+  if (path.length === 2 && path[0] === "grid") return "expected a list of the option's values, such as [1, 2, 3]";
+  return undefined;
+}
 
 const optionNames = (): string[] => Object.keys(runOptionsSchema.shape);
 
@@ -100,13 +111,15 @@ export function planSweep(value: unknown, label = "sweep config"): SweepPlan {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new SweepConfigError(label, "", 'must be a JSON object { "base": {run options}, "grid": {option: [values, ...]} }');
   }
-  const parsed = configSchema.safeParse(value);
+  const parsed = configSchema.safeParse(value, { error: configIssue });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     if (issue.code === "unrecognized_keys") {
       throw new SweepConfigError(label, formatPath([...issue.path, issue.keys[0]]), 'unknown field (a sweep config has only "base" and "grid")');
     }
-    throw new SweepConfigError(label, formatPath(issue.path), issue.message);
+    let got: unknown = value;
+    for (const key of issue.path) got = (got as Record<PropertyKey, unknown>)[key];
+    throw new SweepConfigError(label, formatPath(issue.path), issue.code === "invalid_type" ? `${issue.message}, got ${shown(got)}` : issue.message);
   }
   const { base, grid } = parsed.data as { base: Record<string, unknown>; grid: Grid };
   checkNames(label, "base", Object.keys(base));
@@ -230,8 +243,10 @@ function relocate(label: string, where: string, message: string, nameOption: boo
 function optionOf(message: string): { path: string[]; detail: string } | undefined {
   const m = /^(?:option )?([\w.]+)(?: \(--[\w-]+\))?: ([\s\S]*)$/.exec(message);
   if (m && optionNames().includes(m[1].split(".")[0])) return { path: m[1].split("."), detail: m[2] };
-  const u = /^unknown (\w+) "/.exec(message);
-  if (u && optionNames().includes(u[1])) return { path: [u[1]], detail: message };
+  // 'unknown push order "x"' is pushOrder's
+  const u = /^unknown (\w+(?: \w+)?) "/.exec(message);
+  const named = u?.[1].replace(/ (\w)/, (_, c: string) => c.toUpperCase());
+  if (named && optionNames().includes(named)) return { path: [named], detail: message };
   if (/^policy (?:module )?.+ has no parameter "/.test(message)) return { path: ["policyParams"], detail: message };
   if (/^policy module .+: /.test(message)) return { path: ["policy"], detail: message };
   return undefined;

@@ -41,7 +41,7 @@ describe("ampom run", () => {
     const range = await ampom("run", ...SMALL, "--migrate-at", "1.5");
     expect(range.code).not.toBe(0);
     expect(range.code).toBe(1);
-    expect(range.stderr).toContain("option migrateAt (--migrate-at): must be below 1: at 1 the process has finished, and nothing would migrate (got 1.5)");
+    expect(range.stderr).toContain("option migrateAt (--migrate-at): must be below 1 (at 1 the process has finished, and nothing would migrate), got 1.5");
     const policy = await ampom("run", ...SMALL, "--policy", "clairvoyant");
     expect(policy.stderr).toMatch(/unknown policy "clairvoyant" \(known: none, /);
     const unknown = await ampom("run", "--frobnicate");

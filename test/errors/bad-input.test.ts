@@ -49,9 +49,9 @@ const cases: Case[] = [
   { name: "zero bandwidth", args: ["run", "--bandwidth", "0Gbps"], message: "ampom: option bandwidth: must be positive, got 0" },
   { name: "negative bandwidth", args: ["run", "--bandwidth", "-5Gbps"], message: 'ampom: bandwidth: cannot read "-5Gbps"' },
   // refused while parsing the command line (a usage error: exit 2), either side of 0-1
-  { name: "migration point above 1", args: ["run", "--migrate-at", "1.5"], message: /^ampom: option migrateAt \(--migrate-at\): must be below 1: at 1 the process has finished, and nothing would migrate \(got 1\.5\)$/m, code: 1 },
+  { name: "migration point above 1", args: ["run", "--migrate-at", "1.5"], message: /^ampom: option migrateAt \(--migrate-at\): must be below 1 \(at 1 the process has finished, and nothing would migrate\), got 1\.5$/m, code: 1 },
   { name: "migration point that is no fraction", args: ["run", "--migrate-at", "half"], message: /^ampom: option '--migrate-at <f>' argument 'half' is invalid\. expected a fraction, e\.g\. 0\.8 or 80%\./m, code: 2 },
-  { name: "migration point below 0", args: ["run", "--migrate-at", "-0.1"], message: /^ampom: option migrateAt \(--migrate-at\): Too small: expected number to be >=0 \(got -0\.1\)$/m, code: 1 },
+  { name: "migration point below 0", args: ["run", "--migrate-at", "-0.1"], message: /^ampom: option migrateAt \(--migrate-at\): expected a fraction of at least 0 and below 1, such as 0\.5, got -0\.1$/m, code: 1 },
   {
     name: "two migration points",
     args: ["run", "--migrate-at", "0.3", "--migrate-at-record", "10"],
@@ -83,7 +83,7 @@ const cases: Case[] = [
     args: ["run", "--workload", "stream", "--memory", "2MiB", "--bandwidth", "0.001"],
     message: /^ampom: workload stream ran \d+ days of simulated time, past 2\^53 ns \(about 104 days\), beyond which the simulator's times are not exact/m,
   },
-  { name: "more eager pages than the cores keep", args: ["run", "--eager-pages", "64"], message: "ampom: option eagerPages (--eager-pages): Too big: expected number to be <=8 (got 64)" },
+  { name: "more eager pages than the cores keep", args: ["run", "--eager-pages", "64"], message: "ampom: option eagerPages (--eager-pages): expected a whole number from 0 to 8, got 64" },
   {
     name: "a negative duration in a sweep config",
     args: ["sweep", "neg.json", "--out", "runs.jsonl"],
@@ -177,6 +177,12 @@ const cases: Case[] = [
     setup: damaged("cut.amt", (b) => b.subarray(0, half)),
     message: /^ampom: sweep\.json: grid\.workload\[1\]: cut\.amt: truncated amt trace: /m,
   },
+  {
+    name: "sweep config with a value of the wrong type (what the field takes, in words)",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": cfg({ base: { memory: true } }) },
+    message: /^ampom: sweep\.json: base\.memory: expected a size such as "64MiB" or a number of bytes, got true$/m,
+  },
   { name: "missing sweep config", args: ["sweep", "nowhere.json", "--out", "r.jsonl"], message: "ampom: nowhere.json: no such file" },
   {
     name: "sweep config that is not JSON",
@@ -194,7 +200,7 @@ const cases: Case[] = [
     name: "sweep config with a migration point out of range in the grid",
     args: ["sweep", "sweep.json", "--out", "r.jsonl"],
     files: { "sweep.json": cfg({ base: { workload: "random" }, grid: { migrateAt: [0.5, 1.5] } }) },
-    message: "ampom: sweep.json: grid.migrateAt[1]: must be below 1: at 1 the process has finished, and nothing would migrate (got 1.5)",
+    message: "ampom: sweep.json: grid.migrateAt[1]: must be below 1 (at 1 the process has finished, and nothing would migrate), got 1.5",
   },
   {
     name: "sweep config with zero bandwidth in the base",
@@ -299,7 +305,7 @@ const cases: Case[] = [
   {
     name: "evaluate with a migration point above 1 (no runs folder left)",
     args: ["evaluate", "--traces", "none", "--kernels", "stream", "-m", "1MiB", "--migrate-at", "0.5,2", "-o", "OUT.json"],
-    message: /^ampom: option points \(--migrate-at\): must be below 1: at 1 the process has finished, and nothing would migrate \(got 2\)$/m,
+    message: /^ampom: option points \(--migrate-at\): must be below 1 \(at 1 the process has finished, and nothing would migrate\), got 2$/m,
     code: 1,
   },
   {

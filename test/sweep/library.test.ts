@@ -4,7 +4,7 @@ import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { mergeSweep, planSweep, runKey, simulate, sweep } from "../../src/index.js";
-import { resolveOptions } from "../../src/sim/options.js";
+import { resolveOptions, runOptionsSchema } from "../../src/sim/options.js";
 import { runPool, type PoolResult } from "../../src/sweep/pool.js";
 import { aheadPolicy, scratchDir } from "./cli-helpers.js";
 
@@ -91,6 +91,33 @@ describe("planSweep()", () => {
     expect(planSweep({}).runs).toHaveLength(1);
     const p = planSweep({ base: { policy: "leap", seed: 3 }, grid: { policy: ["none", "ampom"] } });
     expect(p.runs.map((r) => [r.options.policy, r.options.seed])).toEqual([["none", 3], ["ampom", 3]]);
+  });
+
+  it("says what a refused field takes and what it was given, for every option and the config's own fields", () => {
+    const refused = (config: unknown): string => {
+      try {
+        planSweep(config, "sweep.json");
+      } catch (err) {
+        return (err as Error).message;
+      }
+      throw new Error(`accepted ${JSON.stringify(config)}`);
+    };
+    expect(refused({ base: { memory: true } })).toBe('sweep.json: base.memory: expected a size such as "64MiB" or a number of bytes, got true');
+    expect(refused({ grid: { seed: [1, 1.5] } })).toBe("sweep.json: grid.seed[1]: expected a whole number from 0 to 4294967295, got 1.5");
+    expect(refused({ base: { link: "lifo" } })).toBe('sweep.json: base.link: expected "fifo" or "priority", got "lifo"');
+    expect(refused({ base: { eagerPages: 64 } })).toBe("sweep.json: base.eagerPages: expected a whole number from 0 to 8, got 64");
+    expect(refused({ base: { baselines: "no" } })).toBe('sweep.json: base.baselines: expected true or false, got "no"');
+    expect(refused({ grid: { latency: ["50us", {}] } })).toBe('sweep.json: grid.latency[1]: expected a duration such as "50us" or a number of nanoseconds, got an object');
+    expect(refused({ base: { policyParams: { zoneRadius: "8" } } })).toBe('sweep.json: base.policyParams.zoneRadius: expected a number, got "8"');
+    expect(refused({ base: [] })).toBe('sweep.json: base: expected an object of run options, such as {"memory": "64MiB"}, got an empty list');
+    expect(refused({ grid: { seed: 3 } })).toBe("sweep.json: grid.seed: expected a list of the option's values, such as [1, 2, 3], got 3");
+    // a value of a type no option takes: each says what it takes in words, never zod's
+    // "Invalid input" or "Too small: expected number to be >=0"
+    for (const name of Object.keys(runOptionsSchema.shape)) {
+      const message = refused({ base: { [name]: [] } });
+      expect(message).toMatch(new RegExp(`^sweep\\.json: base\\.${name}: (expected|must be) `));
+      expect(message).not.toMatch(/Invalid|Too (small|big)|received/);
+    }
   });
 
   it("refuses a policy module object, which worker threads cannot receive, naming where it is", () => {

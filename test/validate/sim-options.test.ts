@@ -24,7 +24,7 @@ describe("migrateAtRecord", () => {
     const { records } = await simulate({ ...base, baselines: false });
     await expect(simulate({ ...base, migrateAtRecord: records })).rejects.toThrow(`the process would have finished, and nothing would migrate`);
     await expect(simulate({ ...base, migrateAtRecord: records - 1 })).resolves.toMatchObject({ records });
-    expect(() => resolveOptions({ ...base, migrateAt: 1 })).toThrow("option migrateAt (--migrate-at): must be below 1: at 1 the process has finished, and nothing would migrate");
+    expect(() => resolveOptions({ ...base, migrateAt: 1 })).toThrow("option migrateAt (--migrate-at): must be below 1 (at 1 the process has finished, and nothing would migrate), got 1");
     expect(() => resolveOptions({ ...base, migrateAtRecord: 5, migrateAtTime: "1ms" })).toThrow(/name two migration points/);
     expect(() => resolveOptions({ ...base, migrateAt: 0.9, migrateAtRecord: 5 })).toThrow(
       "options migrateAt (--migrate-at) and migrateAtRecord (--migrate-at-record) name two migration points; give one",
