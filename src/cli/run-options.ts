@@ -3,7 +3,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_SCAN_INTERVAL, DEFAULT_WORKLOAD, type RunOptions } from "../sim/options.js";
 import { LINK_DISCIPLINES, type LinkDiscipline } from "../network/network.js";
-import { parseSize } from "../util/units.js";
+import { parseSize, readFraction } from "../util/units.js";
 import { pushOrders } from "../migration/push-orders/index.js";
 
 /** `withPair: false` leaves out --mechanism and --policy (compare runs them all). */
@@ -66,8 +66,7 @@ export function parseNumber(value: string): number {
 
 /** A fraction, as 0.25 or 25%; the option's own range is checked where the options are. */
 export function parseFraction(value: string): number {
-  const m = /^\s*(-?[0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*(%?)\s*$/i.exec(value);
-  const f = m ? (m[2] ? Number(m[1]) / 100 : Number(m[1])) : NaN;
+  const f = readFraction(value);
   // the range is each option's own, checked with the rest of the options (a value out
   // of range exits 1, as every other; one that is not a fraction at all exits 2)
   if (!Number.isFinite(f)) throw new InvalidArgumentError("expected a fraction, e.g. 0.8 or 80%.");

@@ -155,7 +155,8 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       const opt = record.options;
       runs.push({
         workload: byPath.get(opt.workload!)!.name,
-        condition: conditionOf(opt.network!, opt.background ?? 0).id,
+        // the evaluation's own sweep configs give the load as a number
+        condition: conditionOf(opt.network!, (opt.background as number | undefined) ?? 0).id,
         migrateAt: opt.migrateAt!,
         config: configOf(o.configs, opt.mechanism!, String(opt.policy!), opt.pushOrder).id,
         runtimeNs: m.runtimeNs,

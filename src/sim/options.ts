@@ -6,7 +6,7 @@ import { defaultPolicyFor, mechanismParams, mechanisms, pushFor } from "../migra
 import { networkPresets, zeroFillFor, type NetworkPreset } from "../network/presets.js";
 import { policies, policyParamVector, pushInfo } from "../policies/registry.js";
 import { checkPolicyModule, isPolicyPath, type PolicyModule } from "../policies/module.js";
-import { parseDuration, parseRate, parseSize } from "../util/units.js";
+import { parseDuration, parseRate, parseSize, readFraction } from "../util/units.js";
 import type { CoreKind } from "../core/types.js";
 import { MRU_CAP } from "../core/abi.js";
 import { LINK_DISCIPLINES, type LinkDiscipline } from "../network/network.js";
@@ -48,6 +48,8 @@ export function scanPacing(s: Scenario): ScanPacing {
 }
 
 const sizeLike = z.union([z.number(), z.string()]);
+/** a fraction as a number, or as the command line takes it, a percent: 0.8 or "80%" */
+const fractionLike = z.union([z.number(), z.string().transform(readFraction)]);
 
 export const runOptionsSchema = z
   .object({
@@ -61,7 +63,7 @@ export const runOptionsSchema = z
     network: z.string().default("gige-2008"),
     bandwidth: sizeLike.optional(),
     latency: sizeLike.optional(),
-    background: z.number().min(0).lt(1).default(0),
+    background: fractionLike.pipe(z.number().min(0).lt(1)).default(0),
     /** how the link orders pages: one FIFO stream, or demand traffic ahead of bulk */
     link: z.enum(LINK_DISCIPLINES).default("fifo"),
     // 1 would be the end of the records: a process that has finished has nothing to migrate
@@ -119,7 +121,7 @@ const OPTION_TAKES: Record<keyof typeof runOptionsSchema.shape, string> = {
   network: 'a network preset\'s name, such as "gige-2008"',
   bandwidth: 'a rate such as "1Gbps" or a number of bits per second',
   latency: duration("50us"),
-  background: "a fraction of at least 0 and below 1, such as 0.8",
+  background: 'a fraction of at least 0 and below 1, such as 0.8 or "80%"',
   link: LINK_DISCIPLINES.map((d) => `"${d}"`).join(" or "),
   migrateAt: "a fraction of at least 0 and below 1, such as 0.5",
   migrateAtTime: duration("20ms"),

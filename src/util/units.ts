@@ -41,6 +41,13 @@ export function parseRate(what: string, input: string | number): number {
   return parseWithUnit(what, input, RATE, 1);
 }
 
+/** A fraction as written on the command line or in a config: "0.8", or a percent,
+ * "80%" (0.8); NaN when it is neither. The range is each option's own. */
+export function readFraction(input: string): number {
+  const m = /^\s*(-?[0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*(%?)\s*$/i.exec(input);
+  return m ? (m[2] ? Number(m[1]) / 100 : Number(m[1])) : NaN;
+}
+
 export function formatBytes(n: number): string {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
   let i = 0;

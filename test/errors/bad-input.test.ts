@@ -183,6 +183,12 @@ const cases: Case[] = [
     files: { "sweep.json": cfg({ base: { memory: true } }) },
     message: /^ampom: sweep\.json: base\.memory: expected a size such as "64MiB" or a number of bytes, got true$/m,
   },
+  {
+    name: "sweep config with a background load above 100%",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": cfg({ grid: { background: ["80%", "120%"] } }) },
+    message: /^ampom: sweep\.json: grid\.background\[1\]: expected a fraction of at least 0 and below 1, such as 0\.8 or "80%", got "120%"$/m,
+  },
   { name: "missing sweep config", args: ["sweep", "nowhere.json", "--out", "r.jsonl"], message: "ampom: nowhere.json: no such file" },
   {
     name: "sweep config that is not JSON",

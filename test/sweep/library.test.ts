@@ -30,6 +30,16 @@ describe("library sweep()", () => {
     expect(again).toMatchObject({ total: 6, skipped: 6, ran: 0 });
   });
 
+  it("runs a background load given as a percent as the fraction it is", async () => {
+    const dir = scratchDir("lib-percent");
+    const out = join(dir, "r.jsonl");
+    const base = { workload: "sequential", memory: "1MiB", baselines: false };
+    expect(await sweep({ config: { base: { ...base, background: "80%" } }, out, workers: 1 })).toMatchObject({ total: 1, ran: 1, failed: 0 });
+    const rec = JSON.parse(readFileSync(out, "utf8"));
+    expect(rec.options.background).toBe("80%"); // as the config gives it
+    expect(rec.metrics).toEqual(JSON.parse(JSON.stringify(await simulate({ ...base, background: 0.8 }))));
+  });
+
   it("needs a results file, and says so by the option's name", async () => {
     await expect(sweep({ config: { base: { workload: "random", memory: "1MiB" } } } as unknown as Parameters<typeof sweep>[0])).rejects.toThrow(
       "option out: the results file to write (a path) is required, got undefined",
@@ -118,6 +128,19 @@ describe("planSweep()", () => {
       expect(message).toMatch(new RegExp(`^sweep\\.json: base\\.${name}: (expected|must be) `));
       expect(message).not.toMatch(/Invalid|Too (small|big)|received/);
     }
+  });
+
+  it("takes a background load as a percent, as the command line does: \"80%\" is 0.8, with the same range", () => {
+    const at80 = planSweep({ base: { background: "80%" } }).runs[0];
+    expect(at80.scenario.background).toBe(0.8);
+    expect(at80.key).toBe(planSweep({ base: { background: 0.8 } }).runs[0].key);
+    expect(() => planSweep({ grid: { background: [0.8, "80%"] } })).toThrow(/combinations 0 \(background=0\.8\) and 1 \(background="80%"\) are the same run/);
+    expect(planSweep({ grid: { background: ["0%", "12.5%", "99%"] } }).runs.map((r) => r.scenario.background)).toEqual([0, 0.125, 0.99]);
+    const takes = 'expected a fraction of at least 0 and below 1, such as 0.8 or "80%"';
+    for (const bad of ["120%", "100%", "-5%", "abc%", "%", "80%%"]) {
+      expect(() => planSweep({ grid: { background: [0.5, bad] } }, "sweep.json")).toThrow(`sweep.json: grid.background[1]: ${takes}, got ${JSON.stringify(bad)}`);
+    }
+    expect(() => planSweep({ base: { background: 1 } }, "sweep.json")).toThrow(`sweep.json: base.background: ${takes}, got 1`);
   });
 
   it("refuses a policy module object, which worker threads cannot receive, naming where it is", () => {
