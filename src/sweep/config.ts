@@ -1,13 +1,15 @@
 // Sweep configs: `{ "base": {run options}, "grid": {option: [values, ...]} }`. Loading
-// one checks the file's shape and then every combination's options, before anything
-// runs, with errors that name the file and the field (sweep.json: grid.policy[2]: ...);
+// one checks the file's shape and then every combination's options and that the trace
+// files they name open, before anything runs, with errors that name the file and the
+// field (sweep.json: grid.policy[2]: ...);
 // checkPolicyModules then loads the policy modules the runs name and checks their
 // parameters.
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { loadPolicyModule, modulePolicyParams, policyModuleFile, type PolicyModule } from "../policies/module.js";
-import { resolveOptions, runOptionsSchema, shown, type RunOptions, type Scenario } from "../sim/options.js";
+import { isGeneratedWorkload, resolveOptions, runOptionsSchema, shown, traceFile, type RunOptions, type Scenario } from "../sim/options.js";
 import { preflight } from "../sim/preflight.js";
+import { checkTraceOpens } from "../trace/open.js";
 import { combination, comboIndices, gridSize, type Grid } from "./grid.js";
 import { canonicalJson, inputDigests, runKey } from "./key.js";
 import { OnceDigests } from "../util/digest.js";
@@ -133,14 +135,15 @@ export function planSweep(value: unknown, label = "sweep config"): SweepPlan {
   const runs: SweepRun[] = [];
   const seen = new Map<string, number>();
   const digests = new OnceDigests();
+  const opened = new Set<string>();
+  const accept: Accept = (options) => void checkRun(options as RunOptions, opened);
   for (let index = 0; index < size; index++) {
     const options = JSON.parse(canonicalJson(combination(base, grid, index))) as RunOptions;
     let scenario: Scenario;
     try {
-      scenario = resolveOptions(options);
-      preflight(scenario);
+      scenario = checkRun(options, opened);
     } catch (err) {
-      throw blame(label, base, grid, index, err);
+      throw blame(label, base, grid, index, err, accept);
     }
     const key = runKey(scenario, digests);
     const inputs = inputDigests(scenario, digests);
@@ -216,7 +219,20 @@ function describeCombo(grid: Grid, index: number): string {
 /** Throws what is wrong with a (partial) combination's options. */
 type Accept = (options: Record<string, unknown>) => void;
 
-const acceptOptions: Accept = (options) => preflight(resolveOptions(options as RunOptions));
+/** One combination's scenario, checked as its run will open it: preflight, then its
+ * trace file (checkTraceOpens: a gzip'd amt cut short or a text trace that is none is
+ * refused now rather than failing its runs). `opened`: the traces found to open, at
+ * a page size (a grid runs one trace many times). */
+function checkRun(options: RunOptions, opened: Set<string>): Scenario {
+  const s = resolveOptions(options);
+  preflight(s);
+  const file = traceFile(s);
+  if (file !== undefined && !opened.has(`${s.pageSize} ${file}`)) {
+    checkTraceOpens(file, s.pageSize);
+    opened.add(`${s.pageSize} ${file}`);
+  }
+  return s;
+}
 
 /** What is wrong with `options`, as its message; undefined when nothing is. */
 function check(options: Record<string, unknown>, accept: Accept): string | undefined {
@@ -229,18 +245,24 @@ function check(options: Record<string, unknown>, accept: Accept): string | undef
 }
 
 /** Moves an option error to the config field it comes from: "option memory: ..." in
- * the base becomes "base.memory: ...", in a grid value "grid.memory[1]: ...". */
-function relocate(label: string, where: string, message: string, nameOption: boolean): SweepConfigError {
-  const found = optionOf(message);
+ * the base becomes "base.memory: ...", in a grid value "grid.memory[1]: ...".
+ * `options`: those the message came from. */
+function relocate(label: string, where: string, message: string, nameOption: boolean, options: Record<string, unknown>): SweepConfigError {
+  const found = optionOf(message, options);
   if (!found) return new SweepConfigError(label, where, message);
   const tail = found.path.slice(1).map((p) => `.${p}`).join("");
   return new SweepConfigError(label, nameOption ? `${where}.${found.path[0]}${tail}` : `${where}${tail}`, found.detail);
 }
 
-/** The option an error message is about: "option a.b: detail", "memory: detail" (unit
- * parsers), 'unknown policy "x" ...' (registries), or a policy's: 'policy[ module] x has
- * no parameter "y"' (policyParams), "policy module x: ..." (policy). */
-function optionOf(message: string): { path: string[]; detail: string } | undefined {
+/** The option an error message about `options` is about: a trace file's, which begins
+ * with its path or names it as the workload; "option a.b: detail", "memory: detail"
+ * (unit parsers), 'unknown policy "x" ...' (registries), or a policy's: 'policy[ module]
+ * x has no parameter "y"' (policyParams), "policy module x: ..." (policy). */
+function optionOf(message: string, options: Record<string, unknown>): { path: string[]; detail: string } | undefined {
+  const w = options.workload;
+  if (typeof w === "string" && !isGeneratedWorkload(w) && [`${w}:`, `workload "${w}"`, `workload ${w}:`].some((p) => message.startsWith(p))) {
+    return { path: ["workload"], detail: message };
+  }
   const m = /^(?:option )?([\w.]+)(?: \(--[\w-]+\))?: ([\s\S]*)$/.exec(message);
   if (m && optionNames().includes(m[1].split(".")[0])) return { path: m[1].split("."), detail: m[2] };
   // 'unknown push order "x"' is pushOrder's
@@ -254,23 +276,24 @@ function optionOf(message: string): { path: string[]; detail: string } | undefin
 
 /** Finds what a failing combination's error comes from: the base, one grid value, or
  * only the combination of several. */
-function blame(label: string, base: Record<string, unknown>, grid: Grid, index: number, err: unknown, accept = acceptOptions): SweepConfigError {
+function blame(label: string, base: Record<string, unknown>, grid: Grid, index: number, err: unknown, accept: Accept): SweepConfigError {
   const keys = Object.keys(grid);
   const at = comboIndices(grid, index);
   const baseErr = check(base, accept);
   if (baseErr !== undefined) {
     // blame the base only when the grid does not override what fails in it
-    const option = optionOf(baseErr)?.path[0];
-    if (!option || !keys.includes(option)) return relocate(label, "base", baseErr, true);
+    const option = optionOf(baseErr, base)?.path[0];
+    if (!option || !keys.includes(option)) return relocate(label, "base", baseErr, true, base);
   }
   const message = errorMessage(err);
   for (let k = 0; k < keys.length; k++) {
     // a value is to blame when it fails with the base as the combination fails: one that
     // fails only beside the base's own values (parameters of the base's policy, when the
     // combination's policy is another) is not
-    if (check({ ...base, [keys[k]]: grid[keys[k]][at[k]] }, accept) !== message) continue;
+    const options = { ...base, [keys[k]]: grid[keys[k]][at[k]] };
+    if (check(options, accept) !== message) continue;
     const where = `grid.${keys[k]}[${at[k]}]`;
-    if (optionOf(message)?.path[0] === keys[k]) return relocate(label, where, message, false);
+    if (optionOf(message, options)?.path[0] === keys[k]) return relocate(label, where, message, false, options);
     // the value breaks another option of a valid base (e.g. a page size above the memory)
     if (baseErr === undefined) return new SweepConfigError(label, where, message);
   }

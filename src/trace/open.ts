@@ -3,13 +3,13 @@
 // which is unlinked at once and read through its open descriptor, so nothing is left
 // behind; a gzip'd amt (how the trace corpus is stored) is unpacked the same way.
 // Imports are cached per process by path, size, modification time and page size.
-import { closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, readSync, rmSync, statSync } from "node:fs";
+import { closeSync, createReadStream, createWriteStream, fstatSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { constants as zlibConstants, createGunzip, gunzipSync } from "node:zlib";
 import type { Workload } from "../workloads/types.js";
-import { AMT_MAGIC, openAmt } from "./amt.js";
+import { AMT_MAGIC, HEADER_FIXED, HEADER_FIXED_V2, amtFileBytes, openAmt } from "./amt.js";
 import { importTrace, noRecordsMessage } from "./import.js";
 import { TraceTextParser } from "./text.js";
 
@@ -72,8 +72,8 @@ function checkPageSize(path: string, w: Pick<Workload, "pageSize">, pageSize: nu
 
 /** Checks, cheaply, that a trace file opens as a run opens it, so that a list of traces
  * can be refused before any run: an amt's header and trailer (and page size), a gzip'd
- * amt's magic and page size, a text trace's first lines (all of them when it is that
- * short). A fault further in still fails the run that reads it. */
+ * amt's magic, page size and length (checkGzipLength), a text trace's first lines (all
+ * of them when it is that short). A fault further in still fails the run that reads it. */
 export function checkTraceOpens(path: string, pageSize: number, pageSizeFix?: string): void {
   const { bytes, gzip, whole, broken } = head(path);
   if (broken !== undefined) throw new Error(`${path}: cannot read trace: ${broken}`);
@@ -82,6 +82,7 @@ export function checkTraceOpens(path: string, pageSize: number, pageSizeFix?: st
     if (own !== undefined) checkPageSize(path, { pageSize: own }, pageSize, pageSizeFix);
     if (!gzip) openAmtWorkload(path, pageSize);
     else if (own === undefined) throw new Error(`${path}: not an amt trace (its gzip'd header is cut short)`);
+    else checkGzipLength(path, bytes);
     return;
   }
   let records = 0;
@@ -90,6 +91,44 @@ export function checkTraceOpens(path: string, pageSize: number, pageSizeFix?: st
   if (whole) {
     parser.end();
     if (records === 0) throw new Error(noRecordsMessage(parser));
+  }
+}
+
+/** The bytes of the amt whose header `head` begins with: the header's own count (v2),
+ * or what its record count implies (v1); NaN when the header does not say. */
+function amtBytesOf(head: Buffer): number {
+  const version = head.readUInt32LE(8);
+  if (version === 2 && head.length >= HEADER_FIXED_V2) return Number(head.readBigUInt64LE(64));
+  if (version === 1 && head.length >= HEADER_FIXED) return amtFileBytes(head.readUInt32LE(52), Number(head.readBigUInt64LE(24)), head.readUInt32LE(20));
+  return NaN;
+}
+
+/** A gzip'd amt cut short (a copy or a download that stopped) begins as a whole one:
+ * the unpacked size its gzip trailer gives (its last 4 bytes, mod 2^32) is checked
+ * against its amt header's, which finds the cut without unpacking the file. Only when
+ * they differ is it unpacked, to tell a cut from gzip members joined (whose trailer
+ * gives the last member's size) and to say what is wrong as a run would. */
+function checkGzipLength(path: string, head: Buffer): void {
+  const amtBytes = amtBytesOf(head);
+  // a header the run refuses anyway (a version this build does not read)
+  if (!Number.isSafeInteger(amtBytes)) return;
+  const fd = openSync(path, "r");
+  const tail = Buffer.alloc(4);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return; // a pipe cannot be read twice
+    if (st.size >= 18 && readSync(fd, tail, 0, 4, st.size - 4) === 4 && tail.readUInt32LE(0) === amtBytes % 2 ** 32) return;
+  } finally {
+    closeSync(fd);
+  }
+  let unpacked: number;
+  try {
+    unpacked = gunzipSync(readFileSync(path)).length;
+  } catch (err) {
+    throw new Error(`${path}: cannot unpack the gzip'd amt trace: ${(err as Error).message}`);
+  }
+  if (unpacked !== amtBytes) {
+    throw new Error(`${path}: ${unpacked < amtBytes ? "truncated" : "corrupt"} amt trace: ${unpacked} bytes unpacked, the header gives ${amtBytes}`);
   }
 }
 

@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import { reencodeAmt } from "../../src/trace/import.js";
 import { describe, expect, it } from "vitest";
 import { aheadPolicy, ampom, filesIn, hasStack, scratchDir } from "../sweep/cli-helpers.js";
@@ -34,6 +35,11 @@ const v2 = readFileSync(join(v2Dir, "v2.amt"));
 rmSync(v2Dir, { recursive: true, force: true });
 const damagedV2 = (name: string, damage: (b: Buffer) => Buffer) => (dir: string) => writeFileSync(join(dir, name), damage(Buffer.from(v2)));
 const halfV2 = Math.floor(v2.length / 2);
+/** the trace gzip'd (as the corpus stores traces), cut at half of it */
+const cutGzip = (name: string) => (dir: string) => {
+  const gz = gzipSync(readFileSync(fixture));
+  writeFileSync(join(dir, name), gz.subarray(0, gz.length >> 1));
+};
 /** byte offset of the head of block 3 of the v2 trace */
 const block3 = (() => {
   let at = v2.readUInt32LE(52);
@@ -176,6 +182,20 @@ const cases: Case[] = [
     files: { "sweep.json": cfg({ base: { baselines: false }, grid: { workload: ["random", "cut.amt"] } }) },
     setup: damaged("cut.amt", (b) => b.subarray(0, half)),
     message: /^ampom: sweep\.json: grid\.workload\[1\]: cut\.amt: truncated amt trace: /m,
+  },
+  {
+    name: "sweep config naming a gzip'd amt trace cut short (refused before any run)",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": cfg({ base: { baselines: false }, grid: { workload: ["random", "cut.amt.gz"] } }) },
+    setup: cutGzip("cut.amt.gz"),
+    message: /^ampom: sweep\.json: grid\.workload\[1\]: cut\.amt\.gz: cannot unpack the gzip'd amt trace: unexpected end of file$/m,
+  },
+  {
+    name: "sweep config whose base names a gzip'd amt trace cut short (refused before any run)",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": cfg({ base: { workload: "cut.amt.gz", baselines: false }, grid: { policy: ["none", "ampom"] } }) },
+    setup: cutGzip("cut.amt.gz"),
+    message: /^ampom: sweep\.json: base\.workload: cut\.amt\.gz: cannot unpack the gzip'd amt trace: unexpected end of file$/m,
   },
   {
     name: "sweep config with a value of the wrong type (what the field takes, in words)",

@@ -139,8 +139,10 @@ describe("ampom sweep", () => {
 
   it("records a failed run with its error, and runs it again only with --retry-failed", () => {
     const sub = scratchDir("sweep-fail");
+    // a text trace whose first lines are records (all the check before the runs reads)
+    // and whose last line is not one: its run fails
     const bogus = join(sub, "bogus.trace");
-    writeFileSync(bogus, "this is not a trace\n");
+    writeFileSync(bogus, "R 1 1\n".repeat(1000) + "this is not a record\n");
     const cfg = join(sub, "sweep.json");
     // no memory in the base: a trace takes none (the check refuses it before any run)
     writeFileSync(cfg, JSON.stringify({ base: { baselines: false }, grid: { workload: ["random", bogus] } }));

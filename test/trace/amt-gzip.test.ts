@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { openAmt } from "../../src/trace/amt.js";
-import { openTraceWorkload, sniffTrace } from "../../src/trace/open.js";
+import { reencodeAmt } from "../../src/trace/import.js";
+import { checkTraceOpens, openTraceWorkload, sniffTrace } from "../../src/trace/open.js";
 import { ampom } from "../cli/capture.js";
 import { fingerprint, readAll } from "../workloads/helpers.js";
 import { tempDir } from "./helpers.js";
@@ -57,5 +58,29 @@ describe("gzip'd amt", () => {
     const whole = gzipSync(readFileSync(fixture));
     writeFileSync(gz, whole.subarray(0, whole.length >> 1));
     await expect(openTraceWorkload(gz, 4096)).rejects.toThrow(new RegExp(`^${gz}: cannot unpack the gzip'd amt trace`));
+  });
+
+  it("checkTraceOpens refuses a gzip'd amt cut short, from its gzip trailer, and passes a whole one (of one gzip member or several)", () => {
+    const dir = tempDir();
+    const amt = readFileSync(fixture);
+    const whole = gzipSync(amt);
+    const at = (name: string, bytes: Buffer) => {
+      writeFileSync(join(dir, name), bytes);
+      return join(dir, name);
+    };
+    // cut well past the first bytes, which are all the check unpacks
+    const cut = at("cut.amt.gz", whole.subarray(0, whole.length >> 1));
+    expect(() => checkTraceOpens(cut, 4096)).toThrow(`${cut}: cannot unpack the gzip'd amt trace: unexpected end of file`);
+    // an amt cut short and then gzip'd: a whole gzip stream of too few bytes
+    const short = at("short.amt.gz", gzipSync(amt.subarray(0, amt.length >> 1)));
+    expect(() => checkTraceOpens(short, 4096)).toThrow(`${short}: truncated amt trace: ${amt.length >> 1} bytes unpacked, the header gives ${amt.length}`);
+    expect(() => checkTraceOpens(at("whole.amt.gz", whole), 4096)).not.toThrow();
+    expect(() => checkTraceOpens(at("members.amt.gz", Buffer.concat([gzipSync(amt.subarray(0, 1000)), gzipSync(amt.subarray(1000))])), 4096)).not.toThrow();
+    // amt v2, whose header gives its size rather than its record count
+    reencodeAmt(fixture, join(dir, "v2.amt"));
+    const v2 = gzipSync(readFileSync(join(dir, "v2.amt")));
+    expect(() => checkTraceOpens(at("v2.amt.gz", v2), 4096)).not.toThrow();
+    const cutV2 = at("cut-v2.amt.gz", v2.subarray(0, v2.length - 100));
+    expect(() => checkTraceOpens(cutV2, 4096)).toThrow(`${cutV2}: cannot unpack the gzip'd amt trace: unexpected end of file`);
   });
 });
