@@ -177,6 +177,9 @@ describe("ampom sweep", () => {
     expect(existsSync(out)).toBe(false);
     // it writes nothing, so it needs no --out; a real sweep does
     expect(ampom(["sweep", config, "--dry-run"])).toMatchObject({ code: 0, stdout: `${config}: ${TOTAL} runs\n` });
+    const one = join(dir, "one.json");
+    writeFileSync(one, JSON.stringify({ base: { workload: "sequential", memory: "1MiB" } }));
+    expect(ampom(["sweep", one, "--dry-run"])).toMatchObject({ code: 0, stdout: `${one}: 1 run\n` });
     const bare = ampom(["sweep", config]);
     expect(bare.code).toBe(2);
     expect(bare.stderr).toMatch(/^ampom: required option '-o, --out <file>' not specified/);

@@ -48,7 +48,7 @@ Examples:
           process.stdout.write(JSON.stringify({ config, runs: plan.runs.length, ...(shard ? { shard: `${shard.index}/${shard.count}`, shardRuns: mine } : {}) }) + "\n");
           return;
         }
-        process.stdout.write(`${config}: ${plan.runs.length} runs${shard ? `; shard ${shard.index}/${shard.count} has ${mine}` : ""}\n`);
+        process.stdout.write(`${config}: ${plan.runs.length} ${plan.runs.length === 1 ? "run" : "runs"}${shard ? `; shard ${shard.index}/${shard.count} has ${mine}` : ""}\n`);
         return;
       }
       const bar = !o.quiet && !o.json && process.stderr.isTTY ? progressBar() : undefined;
