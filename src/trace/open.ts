@@ -28,7 +28,8 @@ export function isTraceFile(path: string): boolean {
 export type TraceKind = "amt" | "amt-gzip" | "gzip" | "text";
 
 /** The first bytes of a file, decompressed when it is gzip (as far as they go); `whole`
- * when they are all of it; `broken` says why a gzip stream could not be read. */
+ * when they are all of it; `broken` says why a gzip stream could not be read, or why
+ * one read whole did not unpack whole (`bytes` then hold what did). */
 function head(path: string): { bytes: Buffer; gzip: boolean; whole: boolean; broken?: string } {
   if (statSync(path).isDirectory()) throw new Error(`${path}: is a directory, not a trace file`);
   const fd = openSync(path, "r");
@@ -38,8 +39,19 @@ function head(path: string): { bytes: Buffer; gzip: boolean; whole: boolean; bro
     const raw = b.subarray(0, n);
     const whole = n < b.length;
     if (n < 2 || raw[0] !== 0x1f || raw[1] !== 0x8b) return { bytes: raw, gzip: false, whole };
+    let broken: string | undefined;
+    if (whole) {
+      // all of the file, so it must unpack whole: unpacked only as far as it goes (below),
+      // a file cut short passes, as nothing at all when cut inside its first deflate block
+      try {
+        return { bytes: gunzipSync(raw), gzip: true, whole };
+      } catch (err) {
+        broken = (err as Error).message;
+      }
+    }
     try {
-      return { bytes: gunzipSync(raw, { finishFlush: zlibConstants.Z_SYNC_FLUSH }), gzip: true, whole };
+      // the bytes before the fault still tell an amt (the message names it)
+      return { bytes: gunzipSync(raw, { finishFlush: zlibConstants.Z_SYNC_FLUSH }), gzip: true, whole, broken };
     } catch (err) {
       // a broken stream: the text import says where
       return { bytes: Buffer.alloc(0), gzip: true, whole, broken: (err as Error).message };
@@ -49,17 +61,25 @@ function head(path: string): { bytes: Buffer; gzip: boolean; whole: boolean; bro
   }
 }
 
+const isAmt = (bytes: Buffer) => bytes.length >= 8 && bytes.toString("latin1", 0, 8) === AMT_MAGIC;
+
+/** A gzip stream that does not unpack (`broken`), refused in the words a run uses: its
+ * unpack's for an amt, the text import's otherwise (also when cut before the magic). */
+function unpackError(path: string, bytes: Buffer, broken: string): Error {
+  return new Error(isAmt(bytes) ? `${path}: cannot unpack the gzip'd amt trace: ${broken}` : `${path}: cannot read trace: ${broken}`);
+}
+
 export function sniffTrace(path: string): TraceKind {
   const { bytes, gzip } = head(path);
-  const amt = bytes.length >= 8 && bytes.toString("latin1", 0, 8) === AMT_MAGIC;
+  const amt = isAmt(bytes);
   if (gzip) return amt ? "amt-gzip" : "gzip";
   return amt ? "amt" : "text";
 }
 
 /** The page size an amt file (plain or gzip'd) was written with, from its header. */
 export function amtPageSize(path: string): number {
-  const { bytes } = head(path);
-  if (bytes.length < 16) throw new Error(`${path}: not an amt trace`);
+  const { bytes, broken } = head(path);
+  if (bytes.length < 16) throw broken !== undefined ? unpackError(path, bytes, broken) : new Error(`${path}: not an amt trace`);
   return bytes.readUInt32LE(12);
 }
 
@@ -76,8 +96,8 @@ function checkPageSize(path: string, w: Pick<Workload, "pageSize">, pageSize: nu
  * of them when it is that short). A fault further in still fails the run that reads it. */
 export function checkTraceOpens(path: string, pageSize: number, pageSizeFix?: string): void {
   const { bytes, gzip, whole, broken } = head(path);
-  if (broken !== undefined) throw new Error(`${path}: cannot read trace: ${broken}`);
-  if (bytes.length >= 8 && bytes.toString("latin1", 0, 8) === AMT_MAGIC) {
+  if (broken !== undefined) throw unpackError(path, bytes, broken);
+  if (isAmt(bytes)) {
     const own = bytes.length >= 16 ? bytes.readUInt32LE(12) : undefined;
     if (own !== undefined) checkPageSize(path, { pageSize: own }, pageSize, pageSizeFix);
     if (!gzip) openAmtWorkload(path, pageSize);

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
+import { constants as zlibConstants, gunzipSync, gzipSync } from "node:zlib";
 import { reencodeAmt } from "../../src/trace/import.js";
 import { describe, expect, it } from "vitest";
 import { aheadPolicy, ampom, filesIn, hasStack, scratchDir } from "../sweep/cli-helpers.js";
@@ -35,10 +35,16 @@ const v2 = readFileSync(join(v2Dir, "v2.amt"));
 rmSync(v2Dir, { recursive: true, force: true });
 const damagedV2 = (name: string, damage: (b: Buffer) => Buffer) => (dir: string) => writeFileSync(join(dir, name), damage(Buffer.from(v2)));
 const halfV2 = Math.floor(v2.length / 2);
-/** the trace gzip'd (as the corpus stores traces), cut at half of it */
-const cutGzip = (name: string) => (dir: string) => {
+/** the trace gzip'd (as the corpus stores traces), cut at `at` bytes (half of it) */
+const cutGzip = (name: string, at = (gz: Buffer) => gz.length >> 1) => (dir: string) => {
   const gz = gzipSync(readFileSync(fixture));
-  writeFileSync(join(dir, name), gz.subarray(0, gz.length >> 1));
+  writeFileSync(join(dir, name), gz.subarray(0, at(gz)));
+};
+/** the shortest cut of a gzip'd amt that unpacks its magic: its header is cut short */
+const inHeader = (gz: Buffer) => {
+  let n = 10;
+  while (gunzipSync(gz.subarray(0, n), { finishFlush: zlibConstants.Z_SYNC_FLUSH }).length < 8) n++;
+  return n;
 };
 /** byte offset of the head of block 3 of the v2 trace */
 const block3 = (() => {
@@ -196,6 +202,27 @@ const cases: Case[] = [
     files: { "sweep.json": cfg({ base: { workload: "cut.amt.gz", baselines: false }, grid: { policy: ["none", "ampom"] } }) },
     setup: cutGzip("cut.amt.gz"),
     message: /^ampom: sweep\.json: base\.workload: cut\.amt\.gz: cannot unpack the gzip'd amt trace: unexpected end of file$/m,
+  },
+  {
+    // its first bytes unpack to nothing: not an empty trace
+    name: "sweep config naming a gzip'd amt trace cut within its first bytes",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": cfg({ base: { workload: "cut.amt.gz", baselines: false } }) },
+    setup: cutGzip("cut.amt.gz", () => 40),
+    message: /^ampom: sweep\.json: base\.workload: cut\.amt\.gz: cannot read trace: unexpected end of file$/m,
+  },
+  {
+    name: "trace info of a gzip'd amt trace cut inside its header",
+    args: ["trace", "info", "cut.amt.gz"],
+    setup: cutGzip("cut.amt.gz", inHeader),
+    message: /^ampom: cut\.amt\.gz: cannot unpack the gzip'd amt trace: unexpected end of file$/m,
+  },
+  {
+    name: "evaluate with a corpus manifest naming a gzip'd amt trace cut inside its header",
+    args: ["evaluate", "--corpus", "m.json", "--kernels", "none", "-o", "OUT.json"],
+    files: { "m.json": cfg({ programs: [{ name: "a", kind: "x", half: "test", file: "cut.amt.gz" }] }) },
+    setup: cutGzip("cut.amt.gz", inHeader),
+    message: /^ampom: m\.json: programs\[0\]\.file: cut\.amt\.gz: cannot unpack the gzip'd amt trace: unexpected end of file \(program a\)$/m,
   },
   {
     name: "sweep config with a value of the wrong type (what the field takes, in words)",

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { openAmt } from "../../src/trace/amt.js";
-import { reencodeAmt } from "../../src/trace/import.js";
-import { checkTraceOpens, openTraceWorkload, sniffTrace } from "../../src/trace/open.js";
+import { importTrace, reencodeAmt } from "../../src/trace/import.js";
+import { amtPageSize, checkTraceOpens, openTraceWorkload, sniffTrace } from "../../src/trace/open.js";
 import { ampom } from "../cli/capture.js";
 import { fingerprint, readAll } from "../workloads/helpers.js";
 import { tempDir } from "./helpers.js";
@@ -82,5 +82,39 @@ describe("gzip'd amt", () => {
     expect(() => checkTraceOpens(at("v2.amt.gz", v2), 4096)).not.toThrow();
     const cutV2 = at("cut-v2.amt.gz", v2.subarray(0, v2.length - 100));
     expect(() => checkTraceOpens(cutV2, 4096)).toThrow(`${cutV2}: cannot unpack the gzip'd amt trace: unexpected end of file`);
+  });
+
+  it("refuses a gzip'd amt cut within its first bytes as cut short, wherever the cut, and passes a whole one that short", async () => {
+    const dir = tempDir();
+    const whole = gzipSync(readFileSync(fixture));
+    const cut = join(dir, "cut.amt.gz");
+    // the first bytes unpack to nothing (the kind unknown: a run's text import's words),
+    // then to the amt's magic and a part of its header (a run's unpack's words)
+    const messages = [`${cut}: cannot read trace: unexpected end of file`, `${cut}: cannot unpack the gzip'd amt trace: unexpected end of file`];
+    const said: string[] = [];
+    const saying = (check: () => unknown) => {
+      try {
+        return check();
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+    for (let n = 2; n < 400; n++) {
+      writeFileSync(cut, whole.subarray(0, n));
+      const message = saying(() => checkTraceOpens(cut, 4096));
+      if (said.at(-1) !== message) said.push(message as string);
+      // trace info's: the page size once the header gives it, else as the check
+      expect([4096, ...messages]).toContain(saying(() => amtPageSize(cut)));
+    }
+    expect(said).toEqual(messages);
+    // files as short, whole: a gzip'd amt and a gzip'd text trace
+    writeFileSync(join(dir, "small.txt"), "R 1 1\n".repeat(20));
+    await importTrace(join(dir, "small.txt"), join(dir, "small.amt"));
+    const small = gzipSync(readFileSync(join(dir, "small.amt")));
+    expect(small.length).toBeLessThan(4096);
+    writeFileSync(join(dir, "small.amt.gz"), small);
+    expect(() => checkTraceOpens(join(dir, "small.amt.gz"), 4096)).not.toThrow();
+    writeFileSync(join(dir, "small.txt.gz"), gzipSync("R 1 1\n".repeat(20)));
+    expect(() => checkTraceOpens(join(dir, "small.txt.gz"), 4096)).not.toThrow();
   });
 });
