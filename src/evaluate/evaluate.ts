@@ -155,9 +155,9 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       const opt = record.options;
       runs.push({
         workload: byPath.get(opt.workload!)!.name,
-        // the evaluation's own sweep configs give the load as a number
+        // the evaluation's own sweep configs give the load and the point as numbers
         condition: conditionOf(opt.network!, (opt.background as number | undefined) ?? 0).id,
-        migrateAt: opt.migrateAt!,
+        migrateAt: opt.migrateAt as number,
         config: configOf(o.configs, opt.mechanism!, String(opt.policy!), opt.pushOrder).id,
         runtimeNs: m.runtimeNs,
         remoteFaults: m.remoteFaults,

@@ -15,7 +15,7 @@ import { LINK_DISCIPLINES, Network, type NodeId } from "../network/network.js";
 import { networkPresets } from "../network/presets.js";
 import { pushInfo } from "../policies/registry.js";
 import { isPolicyPath } from "../policies/module.js";
-import { formatNs, parseDuration, parseRate, parseSize } from "../util/units.js";
+import { formatNs, parseDuration, parseRate, parseSize, readFraction } from "../util/units.js";
 import { startBalancer } from "./balancer.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
@@ -52,10 +52,13 @@ const duration = quantity('a duration (a number of nanoseconds, or a string such
 const rate = quantity('a rate (a number of bits per second, or a string such as "1Gbps")');
 const nodeRefMust = must("must be a node's name, or its index (a whole number from 0)");
 const nodeRef = z.union([z.string(nodeRefMust).min(1, nodeRefMust), z.number(nodeRefMust).int(nodeRefMust).min(0, nodeRefMust)], nodeRefMust);
-const background = () => {
-  const m = must("must be a fraction of at least 0 and below 1");
-  return z.number(m).min(0, m).lt(1, m);
+/** a fraction as a number or, as the command line takes it, a percent ("80%" is 0.8),
+ * within the field's own range (`what` says it, with an example) */
+const fractionIn = (what: string, inRange: (f: number) => boolean) => {
+  const m = must(`must be a fraction ${what}`);
+  return z.union([z.number(m), z.string(m).transform(readFraction)], m).pipe(z.number(m).refine(inRange, m));
 };
+const background = () => fractionIn('of at least 0 and below 1, such as 0.8 or "80%"', (f) => f >= 0 && f < 1);
 
 const nodeSchema = z
   .object({
@@ -68,7 +71,6 @@ const nodeSchema = z
   })
   .strict();
 
-const workingSetMust = must("must be above 0 and at most 1");
 const positiveMust = must("must be positive");
 const processSchema = z
   .object({
@@ -82,7 +84,7 @@ const processSchema = z
     policy: text().optional(),
     seed: whole(0, 2 ** 32 - 1).optional(),
     iterations: whole(1).optional(),
-    workingSet: z.number(workingSetMust).gt(0, workingSetMust).max(1, workingSetMust).optional(),
+    workingSet: fractionIn('above 0 and at most 1, such as 0.25 or "25%"', (f) => f > 0 && f <= 1).optional(),
     cpu: z.enum(["host", "2008"]).optional(),
     cpuNsPerAccess: z.number(positiveMust).positive(positiveMust).optional(),
     eagerPages: whole(0, MRU_CAP).optional(),
@@ -94,12 +96,12 @@ const processSchema = z
   .strict();
 
 // 1 would be the end of the records: a finished process has nothing to migrate
-const fractionMust = must("must be a fraction of at least 0 and below 1");
+const migrateAt = fractionIn('of at least 0 and below 1, such as 0.5 or "50%"', (f) => f >= 0 && f < 1);
 const TRIGGER_KINDS = 'must be "fraction", "time" or "balancer"';
 const triggerSchema = z.discriminatedUnion(
   "kind",
   [
-    z.object({ kind: z.literal("fraction"), process: text(), to: nodeRef, at: z.number(fractionMust).min(0, fractionMust).lt(1, fractionMust) }).strict(),
+    z.object({ kind: z.literal("fraction"), process: text(), to: nodeRef, at: migrateAt }).strict(),
     z.object({ kind: z.literal("time"), process: text(), to: nodeRef, at: duration }).strict(),
     z
       .object({

@@ -48,7 +48,8 @@ export function scanPacing(s: Scenario): ScanPacing {
 }
 
 const sizeLike = z.union([z.number(), z.string()]);
-/** a fraction as a number, or as the command line takes it, a percent: 0.8 or "80%" */
+/** a fraction as a number, or as the command line takes it, a percent: 0.8 or "80%"
+ * (background, migrateAt, workingSet; each checks its own range after) */
 const fractionLike = z.union([z.number(), z.string().transform(readFraction)]);
 
 export const runOptionsSchema = z
@@ -67,7 +68,7 @@ export const runOptionsSchema = z
     /** how the link orders pages: one FIFO stream, or demand traffic ahead of bulk */
     link: z.enum(LINK_DISCIPLINES).default("fifo"),
     // 1 would be the end of the records: a process that has finished has nothing to migrate
-    migrateAt: z.number().min(0).lt(1, "must be below 1 (at 1 the process has finished, and nothing would migrate)").default(0.5),
+    migrateAt: fractionLike.pipe(z.number().min(0).lt(1, "must be below 1 (at 1 the process has finished, and nothing would migrate)")).default(0.5),
     /** migrate at this simulated time instead (a duration: "20ms"); overrides migrateAt */
     migrateAtTime: sizeLike.optional(),
     /** migrate just before this record (0-based: the first n records run at home), for a
@@ -89,7 +90,7 @@ export const runOptionsSchema = z
     cpuNsPerAccess: z.number().positive().optional(),
     /** at most the pages the cores keep in their most-recently-used list */
     eagerPages: z.number().int().min(0).max(MRU_CAP).default(3),
-    workingSet: z.number().gt(0).max(1).default(1),
+    workingSet: fractionLike.pipe(z.number().gt(0).max(1)).default(1),
     iterations: z.number().int().positive().optional(),
     historyLength: z.number().int().min(1).max(256).default(32),
     /** interval of the accessed-bit scans before migration (what policies may know of it) */
@@ -123,7 +124,7 @@ const OPTION_TAKES: Record<keyof typeof runOptionsSchema.shape, string> = {
   latency: duration("50us"),
   background: 'a fraction of at least 0 and below 1, such as 0.8 or "80%"',
   link: LINK_DISCIPLINES.map((d) => `"${d}"`).join(" or "),
-  migrateAt: "a fraction of at least 0 and below 1, such as 0.5",
+  migrateAt: 'a fraction of at least 0 and below 1, such as 0.5 or "50%"',
   migrateAtTime: duration("20ms"),
   migrateAtRecord: `${whole(0)} (the record to migrate before)`,
   faultTrap: duration("2us"),
@@ -136,7 +137,7 @@ const OPTION_TAKES: Record<keyof typeof runOptionsSchema.shape, string> = {
   cpu: CPU_MODELS.map((c) => `"${c}"`).join(" or "),
   cpuNsPerAccess: "a positive number of nanoseconds",
   eagerPages: whole(0, MRU_CAP),
-  workingSet: "a fraction above 0 and at most 1, such as 0.25",
+  workingSet: 'a fraction above 0 and at most 1, such as 0.25 or "25%"',
   iterations: whole(1),
   historyLength: whole(1, 256),
   scanInterval: `"auto" or ${duration("1ms")}`,

@@ -63,7 +63,7 @@ const cases: Case[] = [
   // refused while parsing the command line (a usage error: exit 2), either side of 0-1
   { name: "migration point above 1", args: ["run", "--migrate-at", "1.5"], message: /^ampom: option migrateAt \(--migrate-at\): must be below 1 \(at 1 the process has finished, and nothing would migrate\), got 1\.5$/m, code: 1 },
   { name: "migration point that is no fraction", args: ["run", "--migrate-at", "half"], message: /^ampom: option '--migrate-at <f>' argument 'half' is invalid\. expected a fraction, e\.g\. 0\.8 or 80%\./m, code: 2 },
-  { name: "migration point below 0", args: ["run", "--migrate-at", "-0.1"], message: /^ampom: option migrateAt \(--migrate-at\): expected a fraction of at least 0 and below 1, such as 0\.5, got -0\.1$/m, code: 1 },
+  { name: "migration point below 0", args: ["run", "--migrate-at", "-0.1"], message: /^ampom: option migrateAt \(--migrate-at\): expected a fraction of at least 0 and below 1, such as 0\.5 or "50%", got -0\.1$/m, code: 1 },
   {
     name: "two migration points",
     args: ["run", "--migrate-at", "0.3", "--migrate-at-record", "10"],
@@ -235,6 +235,12 @@ const cases: Case[] = [
     args: ["sweep", "sweep.json", "--out", "r.jsonl"],
     files: { "sweep.json": cfg({ grid: { background: ["80%", "120%"] } }) },
     message: /^ampom: sweep\.json: grid\.background\[1\]: expected a fraction of at least 0 and below 1, such as 0\.8 or "80%", got "120%"$/m,
+  },
+  {
+    name: "sweep config with a working set of 0%",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": cfg({ base: { workload: "stream" }, grid: { workingSet: ["25%", "0%"] } }) },
+    message: /^ampom: sweep\.json: grid\.workingSet\[1\]: expected a fraction above 0 and at most 1, such as 0\.25 or "25%", got "0%"$/m,
   },
   { name: "missing sweep config", args: ["sweep", "nowhere.json", "--out", "r.jsonl"], message: "ampom: nowhere.json: no such file" },
   {

@@ -84,6 +84,16 @@ describe("triggers", () => {
     expect(r.migrations.find((m) => m.process === "y")!.trigger).toBe("records");
   });
 
+  it("takes a fraction as a percent, as the command line does: a load, a working set and a point", async () => {
+    const scenario = (background: number | string, workingSet: number | string, at: number | string): ClusterScenario => ({
+      nodes: [{ name: "a" }, { name: "b", background }],
+      background,
+      processes: [{ name: "x", node: "a", workload: "random", memory: "1MiB", workingSet }],
+      triggers: [{ kind: "fraction", process: "x", to: "b", at }],
+    });
+    expect(await simulateCluster(scenario("80%", "25%", "50%"))).toEqual(await simulateCluster(scenario(0.8, 0.25, 0.5)));
+  });
+
   it("notes a time trigger that comes after the process ended", async () => {
     const r = await simulateCluster({
       nodes: 2,
@@ -156,6 +166,10 @@ describe("scenario validation names the field", () => {
     ["a transfer given a duration", { ...base, flows: [{ ...flow, duration: "1ms" }] }, exactly("scenario flows[0].duration: only a rate flow takes a duration (a transfer ends when its bytes are sent)")],
     ["a flow of 0 bytes with a unit", { ...base, flows: [{ ...flow, bytes: "0KiB" }] }, exactly('scenario flows[0].bytes: must be at least 1 byte, got "0KiB"')],
     ["a flow of rate 0", { ...base, flows: [{ from: 0, to: 1, rate: 0, duration: "1ms" }] }, exactly("scenario flows[0].rate: must be positive, got 0")],
+    ["a load of 100%", { ...base, background: "100%" }, exactly('scenario background: must be a fraction of at least 0 and below 1, such as 0.8 or "80%", got "100%"')],
+    ["a node's load that is no percent", { ...base, nodes: [{ name: "a", background: "80 %%" }, { name: "b" }] }, exactly('scenario nodes[0].background: must be a fraction of at least 0 and below 1, such as 0.8 or "80%", got "80 %%"')],
+    ["a working set of 0%", { ...base, processes: [{ ...base.processes[0], workingSet: "0%" }] }, exactly('scenario processes[0].workingSet: must be a fraction above 0 and at most 1, such as 0.25 or "25%", got "0%"')],
+    ["a fraction trigger at 100%", { ...base, triggers: [{ kind: "fraction", process: "p", to: 1, at: "100%" }] }, exactly('scenario triggers[0].at: must be a fraction of at least 0 and below 1, such as 0.5 or "50%", got "100%"')],
   ];
   for (const [what, input, message] of cases) {
     it(what, async () => {

@@ -143,6 +143,28 @@ describe("planSweep()", () => {
     expect(() => planSweep({ base: { background: 1 } }, "sweep.json")).toThrow(`sweep.json: base.background: ${takes}, got 1`);
   });
 
+  it("takes a migration point and a working set as percents too, each with its own range", () => {
+    const run = planSweep({ base: { migrateAt: "25%", workingSet: "50%" } }).runs[0];
+    expect([run.scenario.migrateAt, run.scenario.workingSet]).toEqual([0.25, 0.5]);
+    expect(run.key).toBe(planSweep({ base: { migrateAt: 0.25, workingSet: 0.5 } }).runs[0].key);
+    expect(() => planSweep({ grid: { migrateAt: ["50%", 0.5] } })).toThrow(/combinations 0 \(migrateAt="50%"\) and 1 \(migrateAt=0\.5\) are the same run/);
+    expect(() => planSweep({ grid: { workingSet: [0.25, "25%"] } })).toThrow(/combinations 0 \(workingSet=0\.25\) and 1 \(workingSet="25%"\) are the same run/);
+    expect(planSweep({ grid: { workingSet: ["100%", "0.5%"] } }).runs.map((r) => r.scenario.workingSet)).toEqual([1, 0.005]);
+    const migrateAt = 'expected a fraction of at least 0 and below 1, such as 0.5 or "50%"';
+    // 100% keeps the message of its own check (the process would have finished)
+    expect(() => planSweep({ grid: { migrateAt: [0.5, "100%"] } }, "sweep.json")).toThrow(
+      'sweep.json: grid.migrateAt[1]: must be below 1 (at 1 the process has finished, and nothing would migrate), got "100%"',
+    );
+    for (const bad of ["-5%", "abc%", "50"]) {
+      const message = bad === "50" ? "must be below 1 (at 1 the process has finished, and nothing would migrate)" : migrateAt;
+      expect(() => planSweep({ grid: { migrateAt: [0.5, bad] } }, "sweep.json")).toThrow(`sweep.json: grid.migrateAt[1]: ${message}, got ${JSON.stringify(bad)}`);
+    }
+    const workingSet = 'expected a fraction above 0 and at most 1, such as 0.25 or "25%"';
+    for (const bad of ["0%", "101%", "%", true]) {
+      expect(() => planSweep({ grid: { workingSet: [1, bad] } }, "sweep.json")).toThrow(`sweep.json: grid.workingSet[1]: ${workingSet}, got ${JSON.stringify(bad)}`);
+    }
+  });
+
   it("refuses a policy module object, which worker threads cannot receive, naming where it is", () => {
     const module = { name: "mine", reset() {}, onFault() {}, onUse() {}, onArrival() {}, onServed() {} };
     const why = "must be a built-in policy's name or a policy module file's path (a module object cannot go to a sweep's worker threads)";
