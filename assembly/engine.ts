@@ -237,22 +237,23 @@ function arrivalsDue(now: f64): i32 {
     // a pushed page is known here from its landing on
     const st = load<u8>(states + <usize>page);
     if (st & F_UNSEEN) store<u8>(states + <usize>page, st & ~F_UNSEEN);
-    if (counter(C_FAULT_OPEN) != 0 && <f64>page == counter(C_FAULT_PAGE) && (st & F_PUSHED) != 0) {
-      // the push brought the faulting page before the home node answered: no service
-      // time to learn from
+    if (counter(C_FAULT_OPEN) != 0 && <f64>page == counter(C_FAULT_PAGE)) {
       setCounter(C_FAULT_OPEN, 0);
-      setCounter(C_PUSH_MET_FAULTS, counter(C_PUSH_MET_FAULTS) + 1);
-    } else if (counter(C_FAULT_OPEN) != 0 && <f64>page == counter(C_FAULT_PAGE)) {
-      // the fault is served: its arrival hook follows on the next pass
-      setCounter(C_FAULT_OPEN, 0);
-      const service = t - counter(C_FAULT_SENT_AT);
-      setCounter(C_SERVICE_NS, service);
-      if (external) {
-        setHook(HOOK_SERVED, page, t, service);
-        return STOP_POLICY;
+      if (st & F_PUSHED) {
+        // the push brought the faulting page before the home node answered: no service
+        // time to learn from
+        setCounter(C_PUSH_MET_FAULTS, counter(C_PUSH_MET_FAULTS) + 1);
+      } else {
+        // the fault is served: its arrival hook follows on the next pass
+        const service = t - counter(C_FAULT_SENT_AT);
+        setCounter(C_SERVICE_NS, service);
+        if (external) {
+          setHook(HOOK_SERVED, page, t, service);
+          return STOP_POLICY;
+        }
+        policyOnServed(service);
+        if (counter(C_REQUESTS) > 0) return STOP_REQUESTS;
       }
-      policyOnServed(service);
-      if (counter(C_REQUESTS) > 0) return STOP_REQUESTS;
     }
     head++;
     setCounter(C_ARRIVAL_HEAD, <f64>head);

@@ -303,15 +303,16 @@ export class ReferenceCore implements SimCore, PolicyServices {
       // push brought gives no service time
       const st = this.states[page];
       if (st & F_UNSEEN) this.states[page] = st & ~F_UNSEEN;
-      if (c[C_FAULT_OPEN] !== 0 && page === c[C_FAULT_PAGE] && st & F_PUSHED) {
+      if (c[C_FAULT_OPEN] !== 0 && page === c[C_FAULT_PAGE]) {
         c[C_FAULT_OPEN] = 0;
-        c[C_PUSH_MET_FAULTS] += 1;
-      } else if (c[C_FAULT_OPEN] !== 0 && page === c[C_FAULT_PAGE]) {
-        c[C_FAULT_OPEN] = 0;
-        c[C_SERVICE_NS] = t - c[C_FAULT_SENT_AT];
-        if (this.external) return this.setHook(HOOK_SERVED, page, t, c[C_SERVICE_NS]);
-        this.policy.onServed(c[C_SERVICE_NS]);
-        if (c[C_REQUESTS] > 0) return STOP_REQUESTS;
+        if (st & F_PUSHED) {
+          c[C_PUSH_MET_FAULTS] += 1;
+        } else {
+          c[C_SERVICE_NS] = t - c[C_FAULT_SENT_AT];
+          if (this.external) return this.setHook(HOOK_SERVED, page, t, c[C_SERVICE_NS]);
+          this.policy.onServed(c[C_SERVICE_NS]);
+          if (c[C_REQUESTS] > 0) return STOP_REQUESTS;
+        }
       }
       c[C_ARRIVAL_HEAD] += 1;
       if (this.external) return this.setHook(HOOK_ARRIVAL, page, t, 0);

@@ -157,6 +157,13 @@ function optionIssue(iss: z.core.$ZodRawIssue): string | undefined {
   return path.length > 1 ? "expected a number" : `expected ${OPTION_TAKES[name as keyof typeof OPTION_TAKES]}`;
 }
 
+/** The value at `path` below `root` (undefined where the path leaves the objects). */
+export function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let got = root;
+  for (const key of path) got = got !== null && typeof got === "object" ? (got as Record<PropertyKey, unknown>)[key] : undefined;
+  return got;
+}
+
 /** A value as a message shows it: a list or an object by its kind, not its contents. */
 export function shown(value: unknown): string {
   if (Array.isArray(value)) return value.length === 0 ? "an empty list" : `a list of ${value.length} value${value.length === 1 ? "" : "s"}`;
@@ -263,8 +270,7 @@ export function resolveOptions(input: RunOptions): Scenario {
       throw new Error(`${unknownKeys("option", issue.keys)} (options: ${Object.keys(runOptionsSchema.shape).join(", ")})`);
     }
     const where = issue.path.join(".") || "options";
-    let got: unknown = input;
-    for (const key of issue.path) got = got !== null && typeof got === "object" ? (got as Record<PropertyKey, unknown>)[key] : undefined;
+    const got = valueAt(input, issue.path);
     const given = got === undefined ? "" : `, got ${shown(got)}`;
     throw new Error(`option ${where}${cliFlag(issue.path)}: ${issue.message}${given}`);
   }

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { loadPolicyModule, modulePolicyParams, policyModuleFile, type PolicyModule } from "../policies/module.js";
-import { isGeneratedWorkload, resolveOptions, runOptionsSchema, shown, traceFile, type RunOptions, type Scenario } from "../sim/options.js";
+import { isGeneratedWorkload, resolveOptions, runOptionsSchema, shown, traceFile, valueAt, type RunOptions, type Scenario } from "../sim/options.js";
 import { preflight } from "../sim/preflight.js";
 import { checkTraceOpens } from "../trace/open.js";
 import { combination, comboIndices, gridSize, type Grid } from "./grid.js";
@@ -119,8 +119,7 @@ export function planSweep(value: unknown, label = "sweep config"): SweepPlan {
     if (issue.code === "unrecognized_keys") {
       throw new SweepConfigError(label, formatPath([...issue.path, issue.keys[0]]), 'unknown field (a sweep config has only "base" and "grid")');
     }
-    let got: unknown = value;
-    for (const key of issue.path) got = (got as Record<PropertyKey, unknown>)[key];
+    const got = valueAt(value, issue.path);
     throw new SweepConfigError(label, formatPath(issue.path), issue.code === "invalid_type" ? `${issue.message}, got ${shown(got)}` : issue.message);
   }
   const { base, grid } = parsed.data as { base: Record<string, unknown>; grid: Grid };

@@ -145,7 +145,7 @@ function checkGzipLength(path: string, head: Buffer): void {
   try {
     unpacked = gunzipSync(readFileSync(path)).length;
   } catch (err) {
-    throw new Error(`${path}: cannot unpack the gzip'd amt trace: ${(err as Error).message}`);
+    throw unpackError(path, head, (err as Error).message);
   }
   if (unpacked !== amtBytes) {
     throw new Error(`${path}: ${unpacked < amtBytes ? "truncated" : "corrupt"} amt trace: ${unpacked} bytes unpacked, the header gives ${amtBytes}`);
