@@ -2,7 +2,7 @@
 // kernels) x every network condition x every migration point x every configuration
 // (lightweight with each policy, post-copy with each push order). The runs themselves
 // are sweeps (src/sweep): worker threads, one results file per sweep, resumable.
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { shortPath } from "../util/paths.js";
 import { fileURLToPath } from "node:url";
@@ -13,7 +13,7 @@ import type { SweepConfig } from "../sweep/config.js";
 import { workloads } from "../workloads/registry.js";
 import { checkTraceOpens } from "../trace/open.js";
 import { errorMessage } from "../util/errors.js";
-import { parseJsonFile } from "../util/json-where.js";
+import { readJsonFile } from "../util/json-where.js";
 
 /** One way to migrate: a mechanism with a policy, or post-copy with a push order. */
 export interface EvalConfig {
@@ -152,17 +152,6 @@ function manifestPrograms(value: unknown): ManifestProgram[] {
 }
 
 /** A manifest's text, read; a missing file or a folder said plainly. */
-function readManifest(manifest: string): string {
-  try {
-    return readFileSync(manifest, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new Error(`${manifest}: no such file (the corpus manifest)`);
-    if (code === "EISDIR") throw new Error(`${manifest}: is a directory, not a corpus manifest`);
-    throw new Error(`${manifest}: cannot read the corpus manifest (${code ?? errorMessage(err)})`);
-  }
-}
-
 /** The page size of the evaluation's runs (the run options' default), with which each
  * trace is checked as its runs will open it. */
 const RUN_PAGE_SIZE = 4096;
@@ -173,7 +162,7 @@ const RUN_PAGE_SIZE = 4096;
 export function corpusWorkloads(manifest: string, only?: string[]): EvalWorkload[] {
   let programs: ManifestProgram[];
   try {
-    programs = manifestPrograms(parseJsonFile(readManifest(manifest), manifest));
+    programs = manifestPrograms(readJsonFile(manifest, "corpus manifest"));
   } catch (err) {
     const message = errorMessage(err);
     throw new Error(message.startsWith(manifest) ? message : `${manifest}: ${message}`);

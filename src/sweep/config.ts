@@ -4,7 +4,6 @@
 // field (sweep.json: grid.policy[2]: ...);
 // checkPolicyModules then loads the policy modules the runs name and checks their
 // parameters.
-import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { loadPolicyModule, modulePolicyParams, policyModuleFile, type PolicyModule } from "../policies/module.js";
 import { isGeneratedWorkload, resolveOptions, runOptionsSchema, shown, traceFile, valueAt, type RunOptions, type Scenario } from "../sim/options.js";
@@ -14,7 +13,7 @@ import { combination, comboIndices, gridSize, type Grid } from "./grid.js";
 import { canonicalJson, inputDigests, runKey } from "./key.js";
 import { OnceDigests } from "../util/digest.js";
 import type { InputDigests } from "../util/provenance.js";
-import { jsonErrorWhere } from "../util/json-where.js";
+import { readJsonFile } from "../util/json-where.js";
 import { errorMessage } from "../util/errors.js";
 
 /** More combinations than this is almost surely a mistake, and would not fit a file. */
@@ -85,27 +84,7 @@ export class SweepConfigError extends Error {
 
 /** Reads and checks a sweep config file. */
 export function loadSweepConfig(path: string): SweepPlan {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new Error(`${path}: no such file`);
-    if (code === "EISDIR") throw new Error(`${path}: is a directory, not a sweep config`);
-    throw new Error(`${path}: cannot read (${code ?? (err as Error).message})`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new SweepConfigError(path, "", `not valid JSON: ${describeJsonError(text, (err as Error).message)}`);
-  }
-  return planSweep(value, path);
-}
-
-function describeJsonError(text: string, message: string): string {
-  const where = jsonErrorWhere(text);
-  return where ? `line ${where.line}, column ${where.column}: expected ${where.expected}` : message;
+  return planSweep(readJsonFile(path, "sweep config"), path);
 }
 
 /** Checks a parsed config and lists its runs in grid order. */

@@ -1,6 +1,9 @@
-// Where a JSON text goes wrong, as line and column: V8's JSON.parse messages do not
-// always carry a position, and a user fixing a config file needs one. Only called
-// after JSON.parse has failed; a small recursive-descent scan of the JSON grammar.
+// The JSON files a user writes (sweep configs, cluster scenarios, the corpus manifest),
+// read with messages that name the file and, for a syntax error, its line and column:
+// V8's JSON.parse messages do not always carry a position, and a user fixing a config
+// file needs one. jsonErrorWhere is only called after JSON.parse has failed; a small
+// recursive-descent scan of the JSON grammar.
+import { readFileSync } from "node:fs";
 import { errorMessage } from "./errors.js";
 
 export interface JsonWhere {
@@ -106,4 +109,20 @@ export function parseJsonFile(text: string, label: string): unknown {
     if (where) throw new Error(`${label}:${where.line}:${where.column}: not valid JSON (expected ${where.expected})`);
     throw new Error(`${label}: not valid JSON (${errorMessage(err)})`);
   }
+}
+
+/** Reads and parses the JSON file `path`, a `what` (e.g. "sweep config"); every failure
+ * is one line that begins with `label` (the path unless given): `LABEL: no such file (the WHAT)`,
+ * `LABEL: is a directory, not a WHAT`, `LABEL:LINE:COLUMN: not valid JSON (...)`. */
+export function readJsonFile(path: string, what: string, label = path): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new Error(`${label}: no such file (the ${what})`);
+    if (code === "EISDIR") throw new Error(`${label}: is a directory, not a ${what}`);
+    throw new Error(`${label}: cannot read the ${what} (${code ?? errorMessage(err)})`);
+  }
+  return parseJsonFile(text, label);
 }

@@ -242,12 +242,12 @@ const cases: Case[] = [
     files: { "sweep.json": cfg({ base: { workload: "stream" }, grid: { workingSet: ["25%", "0%"] } }) },
     message: /^ampom: sweep\.json: grid\.workingSet\[1\]: expected a fraction above 0 and at most 1, such as 0\.25 or "25%", got "0%"$/m,
   },
-  { name: "missing sweep config", args: ["sweep", "nowhere.json", "--out", "r.jsonl"], message: "ampom: nowhere.json: no such file" },
+  { name: "missing sweep config", args: ["sweep", "nowhere.json", "--out", "r.jsonl"], message: "ampom: nowhere.json: no such file (the sweep config)" },
   {
     name: "sweep config that is not JSON",
     args: ["sweep", "sweep.json", "--out", "r.jsonl"],
     files: { "sweep.json": '{ "base": { "workload": "random" },\n  "grid": { "seed": [1, 2,] } }' },
-    message: "ampom: sweep.json: not valid JSON: line 2, column 27: expected a value",
+    message: "ampom: sweep.json:2:27: not valid JSON (expected a value)",
   },
   {
     name: "sweep config with an unknown policy in the grid",
@@ -422,6 +422,11 @@ const cases: Case[] = [
     files: { "sweep.json": cfg({}) },
     message: "ampom: shard-0.jsonl: no such file",
   },
+  // the JSON files a user writes are read alike (readJsonFile): what is missing, what is a folder
+  { name: "missing cluster scenario", args: ["cluster", "none.json"], message: "ampom: scenario none.json: no such file (the cluster scenario)" },
+  { name: "cluster scenario that is a folder", args: ["cluster", "adir"], setup: (dir) => mkdirSync(join(dir, "adir")), message: "ampom: scenario adir: is a directory, not a cluster scenario" },
+  { name: "sweep config that is a folder", args: ["sweep", "adir", "--out", "r.jsonl"], setup: (dir) => mkdirSync(join(dir, "adir")), message: "ampom: adir: is a directory, not a sweep config" },
+  { name: "corpus manifest that is a folder", args: ["evaluate", "--corpus", "adir", "--kernels", "none", "-o", "OUT.json"], setup: (dir) => mkdirSync(join(dir, "adir")), message: "ampom: adir: is a directory, not a corpus manifest" },
   ...clusterCases(),
 ];
 

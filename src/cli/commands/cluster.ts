@@ -1,25 +1,18 @@
 // `ampom cluster SCENARIO.json`: a multi-node scenario (nodes, links, processes,
 // triggers, flows); per-process metrics and cluster-wide figures.
-import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { Command } from "commander";
 import { simulateCluster, type ClusterResult } from "../../sim/cluster-scenario.js";
 import { checkEventsPath } from "../../sim/event-file.js";
 import { formatBytes, formatNs } from "../../util/units.js";
-import { parseJsonFile } from "../../util/json-where.js";
+import { readJsonFile } from "../../util/json-where.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { legend, table } from "../format.js";
 import { EVENTS_OPTION } from "../run-options.js";
 
-/** JSON.parse with the file and line:column of a syntax error. */
+/** The scenario file, parsed (its faults name the file, and a syntax error its line). */
 export function readScenarioFile(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    throw new Error(`scenario ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-  return parseJsonFile(text, `scenario ${path}`);
+  return readJsonFile(path, "cluster scenario", `scenario ${path}`);
 }
 
 export function describeCluster(r: ClusterResult): string {
