@@ -32,6 +32,8 @@ export interface LibraryReport {
     faultCpuNs: number;
     firstUseCpuNs: number;
     zeroFillCpuNs: number;
+    /** the CPU's interruptions: gaps over 10 us that a spin of spinNs reading the clock saw */
+    interruptions: { spinNs: number; count: number; totalNs: number; longestNs: number };
   };
   migration?: { atNs: number; harnessNs: number; freezeNs: number; ranges: number; registeredPages: number; homePages: number };
   real?: {
@@ -57,6 +59,8 @@ export interface LibraryReport {
      * kernel's share of its userfaults, plus its zero-fills (what ampom's R is measured on) */
     execNs: number;
     demandEvents: number;
+    /** spans between userfaults the spike cut left out of execNs */
+    spikesCut: number;
   };
 }
 
@@ -74,6 +78,8 @@ export interface LibrarySettings {
   policyParams?: number[];
   historyLength?: number;
   cpu?: number;
+  /** migrate mode: the execution clock's spike cut, ns (ValidateOptions.spikeCutNs) */
+  spikeCutNs?: number;
 }
 
 export function libraryEnv(parts: NativeParts, exe: string, out: string, s: LibrarySettings): Record<string, string> {
@@ -96,6 +102,7 @@ export function libraryEnv(parts: NativeParts, exe: string, out: string, s: Libr
     env.AMPOM_VALIDATE_POLICY = s.policy ?? "none";
     if (s.policyParams?.length) env.AMPOM_VALIDATE_PARAMS = s.policyParams.join(" ");
     if (s.historyLength !== undefined) env.AMPOM_VALIDATE_HISTORY = String(s.historyLength);
+    if (s.spikeCutNs) env.AMPOM_VALIDATE_SPIKE_CUT = String(Math.round(s.spikeCutNs));
   }
   return env;
 }

@@ -53,6 +53,12 @@ export interface ValidateOptions {
   nativeRuns?: number;
   /** CPU the program, its handler and home are pinned to (default: the last one) */
   pinCpu?: number;
+  /** A diagnostic, off by default: in the real run, a span between two userfaults whose
+   * CPU time exceeds the fault's calibrated share by more than this (ns) is taken for an
+   * interruption the machine charged to the program's thread and left out of the
+   * execution clock ampom's paging rate is measured on. Right only for programs that
+   * work less than this between faults (docs/validation.md). */
+  spikeCutNs?: number;
   /** per program run, ms (the capture gets 20 times as long) */
   timeoutMs?: number;
   /** keep the trace and reports in this directory */
@@ -93,6 +99,8 @@ export interface PolicyValidation {
      * measured; the simulation's is the native time over the span (native.postMigrationNs) */
     execNs: number;
     demandEvents: number;
+    /** spans the spike cut left out of execNs (0 without --spike-cut) */
+    spikesCut: number;
   };
   simulated: SideFigures;
   /** (simulated - real) / real, percent; null where real is 0 */
@@ -112,6 +120,8 @@ export interface Validation {
   trace: { records: number; keptRecords: number; migrateAtRecord: number; postAccesses: number; homePages: number; pagesAfter: number };
   /** the CPU the program, its handler and home ran on */
   pinnedCpu: number;
+  /** the spike cut of the real runs' execution clock, ns; 0: none */
+  spikeCutNs: number;
   results: PolicyValidation[];
 }
 
@@ -274,6 +284,7 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
           network: { ...base.network, background: base.background },
           policyParams: policyParamVector(info, o.policyParams ?? {}),
           historyLength: base.historyLength,
+          spikeCutNs: o.spikeCutNs,
         };
         const r = (await run(`the real migration (${policy})`, settings, `migrate-${policy}-${i}`)).report;
         if (!r.migration || !r.real || !r.calibration) throw new Error(`the real migration (${policy}) did not migrate`);
@@ -310,6 +321,7 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
         offCpuNs: x.offCpuNs,
         execNs: x.execNs,
         demandEvents: x.demandEvents,
+        spikesCut: x.spikesCut,
       };
       const simulated = figuresOf(sim);
       results.push({
@@ -341,6 +353,7 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
         pagesAfter: trace.pagesAfter,
       },
       pinnedCpu: cpu,
+      spikeCutNs: o.spikeCutNs ?? 0,
       results,
     };
   } finally {

@@ -47,6 +47,14 @@ describe.skipIf(!uffd.ok)(title, () => {
       expect(none.real.remoteFaults).toBeGreaterThan(500);
       expect(Math.abs(none.errorPercent.remoteFaults!)).toBeLessThanOrEqual(2);
       expect(ampom.real.remoteFaults).toBeGreaterThan(0);
+      // each real run measured its CPU's interruptions; without --spike-cut no span was cut
+      for (const r of v.results) {
+        const i = r.calibration.interruptions;
+        expect(i.spinNs).toBeGreaterThanOrEqual(20_000_000);
+        expect(i.totalNs).toBeLessThanOrEqual(i.spinNs);
+        expect(i.longestNs * i.count).toBeGreaterThanOrEqual(i.totalNs);
+        expect(r.real.spikesCut).toBe(0);
+      }
       // the simulation charged each first use what the real run's calibration measured
       expect(ampom.calibration.firstUseNs).toBeGreaterThan(0);
       expect(ampom.simulated.stallNs).toBeGreaterThanOrEqual(ampom.simulated.usefulPrefetches * ampom.calibration.firstUseNs);
@@ -62,4 +70,16 @@ describe.skipIf(!uffd.ok)(title, () => {
       );
     }, 600_000);
   }
+
+  it("random: --spike-cut reaches the handler, which leaves spans out of ampom's execution clock", async () => {
+    // a cut of 1 ns takes out every span whose CPU time exceeds the fault's mean share
+    // at all: some always do, the share being a mean
+    const v = await validate({
+      command: [join(programs(), "random"), "4", "2"], policies: ["ampom"], migrateCall: "clock_gettime:2", nativeRuns: 1, repeat: 1, spikeCutNs: 1,
+    });
+    const [ampom] = v.results;
+    expect(v.spikeCutNs).toBe(1);
+    expect(ampom.real.spikesCut).toBeGreaterThan(0);
+    expect(ampom.real.spikesCut).toBeLessThanOrEqual(ampom.real.demandEvents + ampom.real.firstUseFaults);
+  }, 600_000);
 });

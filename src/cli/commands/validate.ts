@@ -1,7 +1,7 @@
 // `ampom validate [options] -- PROGRAM [ARGS...]`: a real lightweight migration of
 // PROGRAM on this machine (userfaultfd, root) beside the simulator's run of its trace.
 import { Command } from "commander";
-import { formatNs } from "../../util/units.js";
+import { formatNs, parseDuration } from "../../util/units.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { validate, COUNTED_CALLS, type PolicyValidation, type Validation, type ValidateOptions } from "../../validate/validate.js";
 import { table } from "../format.js";
@@ -26,7 +26,17 @@ function side(v: PolicyValidation): string {
     `  real run: ${v.real.homePages} pages at home, ${v.real.lateLandings} replies later than the modelled arrival, ${v.real.firstUseFaults} first-use faults; ` +
       `set-up ${formatNs(v.real.harnessNs)} (not counted)`,
     `  calibration: ${formatNs(c.faultOverheadNs)} a remote fault beyond the network, ${formatNs(c.zeroFillNs)} a zero-fill, ${formatNs(c.firstUseNs)} a first use`,
+    `  ${interruptionsLine(c.interruptions)}`,
+    ...(v.real.spikesCut ? [`  spike cut: ${v.real.spikesCut} spans left out of ampom's execution clock`] : []),
   ].join("\n");
+}
+
+/** What the calibration's spin saw of the CPU's interruptions: on a virtual machine whose
+ * host takes the CPU away, time charged to whatever thread runs (docs/validation.md). */
+function interruptionsLine(i: NonNullable<PolicyValidation["calibration"]>["interruptions"]): string {
+  const lost = `the CPU was away ${((i.totalNs / i.spinNs) * 100).toFixed(1)}% of a ${formatNs(i.spinNs)} spin`;
+  if (i.count === 0) return `interruptions: none over 10us in a ${formatNs(i.spinNs)} spin`;
+  return `interruptions: ${i.count} over 10us (${formatNs(i.totalNs / i.count)} on average, the longest ${formatNs(i.longestNs)}): ${lost}`;
 }
 
 function describe(v: Validation): string {
@@ -36,6 +46,7 @@ function describe(v: Validation): string {
     `native: ${formatNs(v.native.runtimeNs)}, ${formatNs(v.native.postMigrationNs)} after the migration point over ` +
       `${v.trace.postAccesses} accesses = ${v.native.cpuNsPerAccess.toFixed(3)} ns an access`,
     `trace: ${v.trace.records} records, ${v.trace.keptRecords} of migrated pages; ${v.trace.homePages} pages at home, ${v.trace.pagesAfter} touched after`,
+    ...(v.spikeCutNs ? [`spike cut (a diagnostic): the real runs' execution clock leaves out spans over a fault's CPU share by more than ${formatNs(v.spikeCutNs)}`] : []),
   ];
   return [...head, "", ...v.results.map(side)].join("\n");
 }
@@ -56,6 +67,7 @@ export function registerValidate(program: Command): void {
     .option("--repeat <n>", "real migrations per policy (the median by runtime is shown)", parseNumber, 1)
     .option("--native-runs <n>", "native runs timed (the median is used)", parseNumber, 3)
     .option("--pin-cpu <n>", "CPU the program, its fault handler and the home server are pinned to (default: the last)", parseNumber)
+    .option("--spike-cut <time>", "diagnostic: leave out of ampom's execution clock in the real run each span between faults that exceeds a fault's CPU share by more than this (e.g. 40us); only for programs that work less than that between faults", (v: string) => parseDuration("spike cut", v))
     .option("--timeout <seconds>", "per run of the program (the capture gets 20 times as long)", parseNumber, 600)
     .option("--keep <dir>", "keep the trace and the runs' reports in this directory")
     .option("--show-output", "pass the program's own output to standard error")
@@ -89,6 +101,7 @@ Examples:
         repeat: o.repeat,
         nativeRuns: o.nativeRuns,
         pinCpu: o.pinCpu,
+        spikeCutNs: o.spikeCut,
         timeoutMs: o.timeout * 1000,
       };
       const v = await validate({
