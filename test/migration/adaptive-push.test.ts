@@ -65,3 +65,45 @@ describe("the adaptive push when the process sweeps its data again", () => {
     expect(quarters[0]).toBe(0);
   });
 });
+
+describe("the adaptive push and a one-pass sweep before the migration", () => {
+  // HOT is used all along; MID a while, early on; SWEEP is streamed through once, in
+  // address order, a few pages each scan window, while HOT goes on. After the migration
+  // the process uses HOT and MID again and never SWEEP.
+  const HOT = range(0, 16);
+  const MID = range(64, 72);
+  const SWEEP = range(16, 64);
+  const before: TraceRecord[] = [];
+  SWEEP.forEach((page, k) => {
+    before.push({ page, gap: 16 });
+    for (let r = 0; r < 6; r++) for (const h of HOT) before.push({ page: h, gap: 16 });
+    if (k < 16) for (const m of MID) before.push({ page: m, gap: 16 });
+  });
+  // then HOT alone for a few scan windows: the sweep has ended
+  for (let r = 0; r < 100; r++) for (const h of HOT) before.push({ page: h, gap: 16 });
+  const after: TraceRecord[] = [...HOT, ...MID].map((page) => ({ page, gap: 10_000 }));
+  const workload = traceWorkload([80], [...before, ...after]);
+
+  it.each(["wasm", "reference"] as const)("sends the swept pages after every other page the scans saw (%s core)", async (core) => {
+    const log = await ampomPlusEvents(core, workload, before.length);
+    const pushed = log.pages.filter((_, i) => log.kinds[i] === EVENT_PUSH);
+    const firstSwept = pushed.findIndex((p) => p >= 16 && p < 64);
+    const lastMid = Math.max(...pushed.map((p, i) => (p >= 64 ? i : -1)));
+    expect(lastMid).toBeGreaterThanOrEqual(0);
+    // recency alone would send the newer windows' swept pages before MID's older window
+    expect(firstSwept).toBeGreaterThan(lastMid);
+  });
+
+  it.each(["wasm", "reference"] as const)("follows the sweep when the process sweeps again (%s core)", async (core) => {
+    const again = traceWorkload([80], [...before, ...SWEEP.map((page) => ({ page, gap: 10_000 }))]);
+    const log = await ampomPlusEvents(core, again, before.length);
+    const faults = log.times.filter((_, i) => log.kinds[i] === EVENT_FAULT);
+    expect(faults.length).toBeGreaterThanOrEqual(2);
+    // from when home knows of the second fault (its request's trip later), the swept
+    // pages go in the order they were swept, window by window (the replay order)
+    const known = faults[1] + 656 + 25_000;
+    const next = log.pages.filter((_, i) => log.kinds[i] === EVENT_PUSH && log.times[i] >= known).slice(0, 12);
+    expect(next.length).toBe(12);
+    expect(next.every((p) => p >= 16 && p < 64)).toBe(true);
+  });
+});

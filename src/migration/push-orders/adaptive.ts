@@ -23,6 +23,7 @@
 // it goes back to them, and the push keeps them from holding up the pages the scans
 // saw. With post-copy, which has no pull, every page from the start.
 import { SCAN_KEEP, ST_HOME, ST_MASK } from "../../core/abi.js";
+import type { CoreViews } from "../../core/types.js";
 import { scanBits } from "../../core/page-services.js";
 import { PageSet } from "../page-set.js";
 import type { PushOrder, PushOrderInfo } from "./index.js";
@@ -40,6 +41,41 @@ const WEIGHT = 2;
  * SCAN_KEEP: none of those kept. */
 function newestWindow(bits: number): number {
   return bits === 0 ? SCAN_KEEP : 31 - Math.clz32(bits & -bits);
+}
+
+/** Runs of adjacent pages that one scan window alone saw, at least this long... */
+const SWEEP_RUN = 4;
+/** ...each beside a run of the next older window, at most this many pages between... */
+const SWEEP_GAP = 2;
+/** ...over at least this many windows: a one-pass sweep. */
+const SWEEP_WINDOWS = 3;
+
+/** The pages of one-pass sweeps before the migration: in each scan window but the newest,
+ * runs of adjacent pages that window alone saw, chained run beside run from window to
+ * window (ascending or descending). A process streaming through data once leaves this
+ * trail; what it has streamed through it rarely needs again, unless it sweeps again,
+ * which the replay order follows from the faults. */
+function sweptOnce(v: CoreViews, pages: number, home: (p: number) => boolean): Uint8Array {
+  type Run = { lo: number; hi: number; w: number; up: number; down: number };
+  const byWindow: Run[][] = Array.from({ length: SCAN_KEEP }, () => []);
+  for (let p = 0; p < pages; ) {
+    const b = home(p) ? scanBits(v, p) : 0;
+    if (b === 0 || (b & (b - 1)) !== 0 || b === 1) {
+      p++;
+      continue;
+    }
+    let q = p + 1;
+    while (q < pages && home(q) && scanBits(v, q) === b) q++;
+    if (q - p >= SWEEP_RUN) byWindow[31 - Math.clz32(b)].push({ lo: p, hi: q - 1, w: 31 - Math.clz32(b), up: 1, down: 1 });
+    p = q;
+  }
+  const beside = (a: Run, b: Run) => (b.lo > a.hi ? b.lo - a.hi : a.lo - b.hi) <= SWEEP_GAP + 1;
+  // chain lengths toward older windows, then toward newer ones
+  for (let w = SCAN_KEEP - 2; w >= 1; w--) for (const r of byWindow[w]) for (const o of byWindow[w + 1]) if (beside(r, o)) r.up = Math.max(r.up, o.up + 1);
+  for (let w = 2; w < SCAN_KEEP; w++) for (const r of byWindow[w]) for (const n of byWindow[w - 1]) if (beside(r, n)) r.down = Math.max(r.down, n.down + 1);
+  const swept = new Uint8Array(pages);
+  for (const runs of byWindow) for (const r of runs) if (r.up + r.down - 1 >= SWEEP_WINDOWS) swept.fill(1, r.lo, r.hi + 1);
+  return swept;
 }
 
 export const adaptive: PushOrderInfo = {
@@ -61,10 +97,20 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
   const windows = Array.from({ length: SCAN_KEEP + 1 }, () => new PageSet(pages));
   const windowOf = new Uint8Array(pages);
   const left = new Float64Array(SCAN_KEEP + 1);
+  const pushable = (p: number) => (v.states[p] & ST_MASK) === ST_HOME && (!eligible || eligible(p));
+  // one-pass sweeps wait with the pages no scan saw; the replay order still sends them
+  const swept = sweptOnce(v, pages, pushable);
+  const sweptIn = Array.from({ length: SCAN_KEEP + 1 }, () => new PageSet(pages));
+  const sweptLeft = new Float64Array(SCAN_KEEP + 1);
   for (let p = 0; p < pages; p++) {
-    if ((v.states[p] & ST_MASK) !== ST_HOME || (eligible && !eligible(p))) continue;
+    if (!pushable(p)) continue;
     const w = newestWindow(scanBits(v, p));
     windowOf[p] = w;
+    if (swept[p]) {
+      sweptIn[w].add(p);
+      sweptLeft[w]++;
+      continue;
+    }
     windows[w].add(p);
     if (w > last) continue;
     all.add(p);
@@ -77,8 +123,23 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
       all.add(p);
       left[SCAN_KEEP]++;
     }
+    for (let w = 0; w <= SCAN_KEEP; w++) {
+      const set = sweptIn[w];
+      for (let p = set.next(0); p >= 0; p = set.next(p + 1)) {
+        all.add(p);
+        windows[w].add(p);
+        left[w]++;
+        set.delete(p);
+      }
+      sweptLeft[w] = 0;
+    }
   };
   const drop = (p: number): void => {
+    if (sweptIn[windowOf[p]].has(p)) {
+      sweptIn[windowOf[p]].delete(p);
+      sweptLeft[windowOf[p]]--;
+      return;
+    }
     if (!all.has(p)) {
       // a left-out page the process took: the push must not take it in when it widens
       older.delete(p);
@@ -106,6 +167,15 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
     if (up < 0 && down < 0) return -1;
     return down < 0 || (up >= 0 && up - pivot <= pivot - down) ? up : down;
   };
+  /** nearest() of the union of two sets */
+  const nearestOf = (a: PageSet, b: PageSet): number => {
+    const x = nearest(a);
+    const y = nearest(b);
+    if (x < 0 || y < 0) return x < 0 ? y : x;
+    const dx = Math.abs(x - pivot);
+    const dy = Math.abs(y - pivot);
+    return dx < dy || (dx === dy && x > y) ? x : y;
+  };
   const pick = (order: number): number => {
     if (order === FORWARD) {
       const p = all.next(cursor);
@@ -114,8 +184,8 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
     if (order === AROUND) return nearest(all);
     if (order === REPLAY) {
       for (let w = Math.min(replay, last); w >= 0; w--) {
-        if (left[w] === 0) continue;
-        const p = nearest(windows[w]);
+        if (left[w] === 0 && sweptLeft[w] === 0) continue;
+        const p = nearestOf(windows[w], sweptIn[w]);
         if (p >= 0) return p;
       }
     }
@@ -130,15 +200,23 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
   const ahead = (f: number): number[] => {
     const d = Math.abs(f - pivot);
     let recency = 0;
-    for (let w = 0; w < windowOf[f]; w++) recency += left[w];
-    const around = all.countRange(pivot - d + 1, pivot + d);
-    const forward = f >= cursor ? all.countRange(cursor, f) : all.countRange(cursor, pages) + all.countRange(0, f);
+    let around: number;
+    let forward: number;
+    if (sweptIn[windowOf[f]].has(f)) {
+      // a page of a sweep goes after all the others, but in the replay order
+      for (let w = 0; w <= last; w++) recency += left[w];
+      around = forward = all.countRange(0, pages);
+    } else {
+      for (let w = 0; w < windowOf[f]; w++) recency += left[w];
+      around = all.countRange(pivot - d + 1, pivot + d);
+      forward = f >= cursor ? all.countRange(cursor, f) : all.countRange(cursor, pages) + all.countRange(0, f);
+    }
     // replay sends the windows from `replay` down to f's first (within one, all of it,
     // as recency counts), then the rest as recency would
     let replayed = recency;
     if (windowOf[f] <= replay) {
       replayed = 0;
-      for (let w = windowOf[f] + 1; w <= replay; w++) replayed += left[w];
+      for (let w = windowOf[f] + 1; w <= replay; w++) replayed += left[w] + sweptLeft[w];
     }
     return [recency, around, forward, replayed];
   };
@@ -148,7 +226,7 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
       const f = faults.newFault(now);
       if (f >= 0) {
         // a page the scans never saw scores every order alike: it teaches nothing
-        if (all.has(f)) {
+        if (all.has(f) || sweptIn[windowOf[f]].has(f)) {
           const a = ahead(f);
           // a plain mean over the first WEIGHT faults, then a moving average
           scored = Math.min(scored + 1, WEIGHT);
@@ -166,7 +244,7 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
         if (p < 0) {
           // what the scans saw has all gone: the rest follows, on a link that would
           // otherwise idle, and the home node is left holding nothing
-          if (last < SCAN_KEEP) {
+          if (last < SCAN_KEEP || sweptLeft.some((n) => n > 0)) {
             widen();
             continue;
           }
