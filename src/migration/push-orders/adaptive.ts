@@ -63,23 +63,33 @@ const SWEEP_WINDOWS = 3;
  * trail; what it has streamed through it rarely needs again, unless it sweeps again,
  * which the replay order follows from the faults. */
 function sweptOnce(v: CoreViews, pages: number, home: (p: number) => boolean): Uint8Array {
-  type Run = { lo: number; hi: number; w: number; up: number; down: number };
+  type Run = { lo: number; hi: number; up: number; down: number };
+  // each window's runs, in address order
   const byWindow: Run[][] = Array.from({ length: SCAN_KEEP }, () => []);
   for (let p = 0; p < pages; ) {
     const b = home(p) ? scanBits(v, p) : 0;
-    if (b === 0 || (b & (b - 1)) !== 0 || b === 1) {
+    // one window's bit alone, not the newest's
+    if (b <= 1 || (b & (b - 1)) !== 0) {
       p++;
       continue;
     }
     let q = p + 1;
     while (q < pages && home(q) && scanBits(v, q) === b) q++;
-    if (q - p >= SWEEP_RUN) byWindow[31 - Math.clz32(b)].push({ lo: p, hi: q - 1, w: 31 - Math.clz32(b), up: 1, down: 1 });
+    if (q - p >= SWEEP_RUN) byWindow[31 - Math.clz32(b)].push({ lo: p, hi: q - 1, up: 1, down: 1 });
     p = q;
   }
-  const beside = (a: Run, b: Run) => (b.lo > a.hi ? b.lo - a.hi : a.lo - b.hi) <= SWEEP_GAP + 1;
+  // calls link(r, o) for each run r of `runs` and o of `other` beside it (both in
+  // address order, so one pass over each)
+  const besides = (runs: Run[], other: Run[], link: (r: Run, o: Run) => void): void => {
+    let j = 0;
+    for (const r of runs) {
+      while (j < other.length && other[j].hi + SWEEP_GAP + 1 < r.lo) j++;
+      for (let k = j; k < other.length && other[k].lo <= r.hi + SWEEP_GAP + 1; k++) link(r, other[k]);
+    }
+  };
   // chain lengths toward older windows, then toward newer ones
-  for (let w = SCAN_KEEP - 2; w >= 1; w--) for (const r of byWindow[w]) for (const o of byWindow[w + 1]) if (beside(r, o)) r.up = Math.max(r.up, o.up + 1);
-  for (let w = 2; w < SCAN_KEEP; w++) for (const r of byWindow[w]) for (const n of byWindow[w - 1]) if (beside(r, n)) r.down = Math.max(r.down, n.down + 1);
+  for (let w = SCAN_KEEP - 2; w >= 1; w--) besides(byWindow[w], byWindow[w + 1], (r, o) => (r.up = Math.max(r.up, o.up + 1)));
+  for (let w = 2; w < SCAN_KEEP; w++) besides(byWindow[w], byWindow[w - 1], (r, n) => (r.down = Math.max(r.down, n.down + 1)));
   const swept = new Uint8Array(pages);
   for (const runs of byWindow) for (const r of runs) if (r.up + r.down - 1 >= SWEEP_WINDOWS) swept.fill(1, r.lo, r.hi + 1);
   return swept;
@@ -107,14 +117,16 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
   const pushable = (p: number) => (v.states[p] & ST_MASK) === ST_HOME && (!eligible || eligible(p));
   // one-pass sweeps wait with the pages no scan saw; the replay order still sends them
   const swept = sweptOnce(v, pages, pushable);
-  const sweptIn = Array.from({ length: SCAN_KEEP + 1 }, () => new PageSet(pages));
+  // by window, made for the windows that have any
+  const sweptIn: Array<PageSet | undefined> = new Array(SCAN_KEEP + 1);
   const sweptLeft = new Float64Array(SCAN_KEEP + 1);
+  const isSwept = (p: number) => sweptIn[windowOf[p]]?.has(p) === true;
   for (let p = 0; p < pages; p++) {
     if (!pushable(p)) continue;
     const w = newestWindow(scanBits(v, p));
     windowOf[p] = w;
     if (swept[p]) {
-      sweptIn[w].add(p);
+      (sweptIn[w] ??= new PageSet(pages)).add(p);
       sweptLeft[w]++;
       continue;
     }
@@ -132,18 +144,19 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
     }
     for (let w = 0; w <= SCAN_KEEP; w++) {
       const set = sweptIn[w];
+      if (!set) continue;
       for (let p = set.next(0); p >= 0; p = set.next(p + 1)) {
         all.add(p);
         windows[w].add(p);
         left[w]++;
-        set.delete(p);
       }
+      sweptIn[w] = undefined;
       sweptLeft[w] = 0;
     }
   };
   const drop = (p: number): void => {
-    if (sweptIn[windowOf[p]].has(p)) {
-      sweptIn[windowOf[p]].delete(p);
+    if (isSwept(p)) {
+      sweptIn[windowOf[p]]!.delete(p);
       sweptLeft[windowOf[p]]--;
       return;
     }
@@ -175,9 +188,9 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
     return down < 0 || (up >= 0 && up - pivot <= pivot - down) ? up : down;
   };
   /** nearest() of the union of two sets */
-  const nearestOf = (a: PageSet, b: PageSet): number => {
+  const nearestOf = (a: PageSet, b: PageSet | undefined): number => {
     const x = nearest(a);
-    const y = nearest(b);
+    const y = b ? nearest(b) : -1;
     if (x < 0 || y < 0) return x < 0 ? y : x;
     const dx = Math.abs(x - pivot);
     const dy = Math.abs(y - pivot);
@@ -209,7 +222,7 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
     let recency = 0;
     let around: number;
     let forward: number;
-    if (sweptIn[windowOf[f]].has(f)) {
+    if (isSwept(f)) {
       // a page of a sweep goes after all the others, but in the replay order
       for (let w = 0; w <= last; w++) recency += left[w];
       around = forward = all.countRange(0, pages);
@@ -233,7 +246,7 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
       const f = faults.newFault(now);
       if (f >= 0) {
         // a page the scans never saw scores every order alike: it teaches nothing
-        if (all.has(f) || sweptIn[windowOf[f]].has(f)) {
+        if (all.has(f) || isSwept(f)) {
           const a = ahead(f);
           // a plain mean over the first WEIGHT faults, then a moving average
           scored = Math.min(scored + 1, WEIGHT);
