@@ -15,6 +15,7 @@ import { table } from "../src/cli/format.js";
 import { writeFileAtomic } from "../src/util/atomic-file.js";
 import { formatNs } from "../src/util/units.js";
 import { nativeParts, packageRoot } from "../src/validate/native.js";
+import { awayShare, type Interruptions } from "../src/validate/runner.js";
 import { validate, type Validation } from "../src/validate/validate.js";
 
 /** Program, arguments, and what it does (sizes keep each capture under lackey short).
@@ -150,8 +151,8 @@ function fill(md: string, doc: string, name: string, text: string): string {
 }
 
 /** The share of the calibration's spin the CPU was away (its interruptions). */
-function awayText(i: Validation["results"][number]["calibration"]["interruptions"]): string {
-  return `${((i.totalNs / i.spinNs) * 100).toFixed(1)}%`;
+function awayText(i: Interruptions): string {
+  return `${(awayShare(i) * 100).toFixed(1)}%`;
 }
 
 main().catch((err) => {

@@ -32,8 +32,7 @@ export interface LibraryReport {
     faultCpuNs: number;
     firstUseCpuNs: number;
     zeroFillCpuNs: number;
-    /** the CPU's interruptions: gaps over 10 us that a spin of spinNs reading the clock saw */
-    interruptions: { spinNs: number; count: number; totalNs: number; longestNs: number };
+    interruptions: Interruptions;
   };
   migration?: { atNs: number; harnessNs: number; freezeNs: number; ranges: number; registeredPages: number; homePages: number };
   real?: {
@@ -62,6 +61,23 @@ export interface LibraryReport {
     /** spans between userfaults the spike cut left out of execNs */
     spikesCut: number;
   };
+}
+
+/** The CPU's interruptions, measured before a real run: `count` gaps over `gapNs`,
+ * `totalNs` in all, in a spin of `spinNs` that only read the clock; the thread's CPU
+ * clock counted `spinCpuNs` of it (the whole spin: the gaps were charged to the thread). */
+export interface Interruptions {
+  gapNs: number;
+  spinNs: number;
+  spinCpuNs: number;
+  count: number;
+  totalNs: number;
+  longestNs: number;
+}
+
+/** The share of the spin the CPU was away. */
+export function awayShare(i: Interruptions): number {
+  return i.totalNs / i.spinNs;
 }
 
 export type LibraryMode = "native" | "capture" | "migrate";

@@ -4,6 +4,7 @@ import { Command } from "commander";
 import { formatNs, parseDuration } from "../../util/units.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { validate, COUNTED_CALLS, type PolicyValidation, type Validation, type ValidateOptions } from "../../validate/validate.js";
+import { awayShare, type Interruptions } from "../../validate/runner.js";
 import { table } from "../format.js";
 import { collectParam, parseFraction, parseNumber } from "../run-options.js";
 
@@ -37,12 +38,14 @@ const AWAY_WARN = 0.01;
 /** What the calibration's spin saw of the CPU's interruptions: on a virtual machine whose
  * host takes the CPU away, time charged to whatever thread runs, and so to the execution
  * clock `ampom`'s paging rate is measured on (docs/validation.md). */
-function interruptionLines(policy: string, i: PolicyValidation["calibration"]["interruptions"]): string[] {
-  if (i.count === 0) return [`  interruptions: none over 10us in a ${formatNs(i.spinNs)} spin`];
-  const away = i.totalNs / i.spinNs;
+function interruptionLines(policy: string, i: Interruptions): string[] {
+  const over = `over ${formatNs(i.gapNs)}`;
+  if (i.count === 0) return [`  interruptions: none ${over} in a ${formatNs(i.spinNs)} spin`];
+  const away = awayShare(i);
   const mean = formatNs(i.totalNs / i.count);
+  const charged = ((i.spinCpuNs / i.spinNs) * 100).toFixed(1);
   return [
-    `  interruptions: ${i.count} over 10us (${mean} on average, the longest ${formatNs(i.longestNs)}): the CPU was away ${(away * 100).toFixed(1)}% of a ${formatNs(i.spinNs)} spin`,
+    `  interruptions: ${i.count} ${over} (${mean} on average, the longest ${formatNs(i.longestNs)}): the CPU was away ${(away * 100).toFixed(1)}% of a ${formatNs(i.spinNs)} spin; the thread's CPU clock counted ${charged}% of the spin`,
     ...(policy === "ampom" && away >= AWAY_WARN
       ? [`  note: where the program works less than about ${mean} between faults, these interruptions fill ampom's execution clock and its real faults read high (docs/validation.md; --spike-cut to check)`]
       : []),
@@ -56,7 +59,7 @@ function describe(v: Validation): string {
     `native: ${formatNs(v.native.runtimeNs)}, ${formatNs(v.native.postMigrationNs)} after the migration point over ` +
       `${v.trace.postAccesses} accesses = ${v.native.cpuNsPerAccess.toFixed(3)} ns an access`,
     `trace: ${v.trace.records} records, ${v.trace.keptRecords} of migrated pages; ${v.trace.homePages} pages at home, ${v.trace.pagesAfter} touched after`,
-    ...(v.spikeCutNs ? [`spike cut (a diagnostic): the real runs' execution clock leaves out spans over a fault's CPU share by more than ${formatNs(v.spikeCutNs)}`] : []),
+    ...(v.spikeCutNs ? [`spike cut (a diagnostic): the real runs' execution clock leaves out what a span between faults takes beyond a fault's CPU share once that passes ${formatNs(v.spikeCutNs)}`] : []),
   ];
   return [...head, "", ...v.results.map(side)].join("\n");
 }

@@ -22,13 +22,14 @@
 // once those have all gone: ampom-plus's pull follows a process into those pages when
 // it goes back to them, and the push keeps them from holding up the pages the scans
 // saw. With post-copy, which has no pull, every page from the start.
-// One-pass sweeps wait too, in either case (sweptOnce): the trail of data a process
-// streamed through once (its input, a buffer filled and drained) is rarely wanted
-// again, and recency would send it before older pages that are; if the process does
-// sweep again, its faults make the replay order, which still sends those pages, win.
-// On the corpus's tuning half at mid-run, sort's scan windows 1 to 11 held 151 pages
-// that one window alone saw, none used after the migration; a graph code's windows 1
-// to 13 held 213, and 179 were used: it sweeps again, and replay follows it.
+// One-pass sweeps wait too, in either case (sweptOnce), until every other page the
+// scans saw has gone: the trail of data a process streamed through once (its input, a
+// buffer filled and drained) is rarely wanted again, and recency would send it before
+// older pages that are; if the process does sweep again, its faults make the replay
+// order, which still sends those pages, win. On the corpus's tuning half at mid-run,
+// 151 of the 173 pages of sort's scan windows 1 to 11 were seen by one window alone,
+// none used after the migration; a graph code's windows 1 to 13 held 213 such pages,
+// and 179 were used: it sweeps again, and replay follows it.
 import { SCAN_KEEP, ST_HOME, ST_MASK } from "../../core/abi.js";
 import type { CoreViews } from "../../core/types.js";
 import { scanBits } from "../../core/page-services.js";
@@ -115,7 +116,9 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
   const windowOf = new Uint8Array(pages);
   const left = new Float64Array(SCAN_KEEP + 1);
   const pushable = (p: number) => (v.states[p] & ST_MASK) === ST_HOME && (!eligible || eligible(p));
-  // one-pass sweeps wait with the pages no scan saw; the replay order still sends them
+  // one-pass sweeps wait until every other page has gone (with lightweight, they go
+  // with the pages no scan saw, before those; with post-copy, after them); the replay
+  // order still sends them
   const swept = sweptOnce(v, pages, pushable);
   // by window, made for the windows that have any
   const sweptIn: Array<PageSet | undefined> = new Array(SCAN_KEEP + 1);
@@ -232,11 +235,13 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
       forward = f >= cursor ? all.countRange(cursor, f) : all.countRange(cursor, pages) + all.countRange(0, f);
     }
     // replay sends the windows from `replay` down to f's first (within one, all of it,
-    // as recency counts), then the rest as recency would
-    let replayed = recency;
+    // as recency counts), swept pages too, then the rest as recency would
+    let replayed = 0;
     if (windowOf[f] <= replay) {
-      replayed = 0;
       for (let w = windowOf[f] + 1; w <= replay; w++) replayed += left[w] + sweptLeft[w];
+    } else {
+      replayed = recency;
+      for (let w = 0; w <= Math.min(replay, last); w++) replayed += sweptLeft[w];
     }
     return [recency, around, forward, replayed];
   };
