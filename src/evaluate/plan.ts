@@ -151,7 +151,6 @@ function manifestPrograms(value: unknown): ManifestProgram[] {
   });
 }
 
-/** A manifest's text, read; a missing file or a folder said plainly. */
 /** The page size of the evaluation's runs (the run options' default), with which each
  * trace is checked as its runs will open it. */
 const RUN_PAGE_SIZE = 4096;

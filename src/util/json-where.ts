@@ -101,7 +101,7 @@ export function jsonErrorWhere(text: string): JsonWhere | undefined {
 
 /** JSON.parse of a file's text; a syntax error is `LABEL:LINE:COLUMN: not valid JSON
  * (expected ...)`, `label` naming the file. */
-export function parseJsonFile(text: string, label: string): unknown {
+function parseJsonFile(text: string, label: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
