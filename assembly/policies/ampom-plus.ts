@@ -49,6 +49,8 @@ let secondAsked: i64 = -1;
 let asked: i32 = 0;
 let faultPage: i64 = -1; // the open fault's page, until it is served or lands
 let faultStream: i32 = -1; // the stream that fault joined
+// a confirmed stream has predicted an event before: until then no stream asks for pages
+let patternsHold = false;
 
 // @ts-ignore: decorator
 @inline function sget(i: i32, f: i32): f64 {
@@ -77,6 +79,7 @@ export function ampomPlusReset(): void {
   asked = 0;
   faultPage = -1;
   faultStream = -1;
+  patternsHold = false;
 }
 
 export function ampomPlusOnServed(ns: f64): void {
@@ -145,7 +148,7 @@ function onEvent(p: u32, pulled: bool): i32 {
   if (r < 0) return -1;
   const e = track(p, r);
   if (pulled) sset(e, S_COVERED, 0);
-  if (sget(e, S_PERIOD) >= 1 && sget(e, S_COVERED) == 0) advance(e, p, r);
+  if (patternsHold && sget(e, S_PERIOD) >= 1 && sget(e, S_COVERED) == 0) advance(e, p, r);
   if (asked >= 2 && probeA < 0) {
     probeA = firstAsked;
     probeB = secondAsked;
@@ -201,6 +204,7 @@ function track(p: u32, r: i32): i32 {
         // continues: record the predicted deltas up to here (the pattern's phase)
         for (let k = 1; k <= j; k++) pushDelta(i, predicted(i, period, 1));
         e = i;
+        patternsHold = true;
         break;
       }
     }

@@ -76,6 +76,8 @@ export class AmpomPlusPolicy implements ReferencePolicy {
   /** the open fault's page, until it is served or lands, and the stream it joined */
   private faultPage = -1;
   private faultStream: Stream | undefined;
+  /** a confirmed stream has predicted an event before: until then no stream asks for pages */
+  private patternsHold = false;
 
   constructor(private readonly core: PolicyServices) {}
 
@@ -94,6 +96,7 @@ export class AmpomPlusPolicy implements ReferencePolicy {
     this.asked = [];
     this.faultPage = -1;
     this.faultStream = undefined;
+    this.patternsHold = false;
   }
 
   /** An arrival: the link's time per page, from the two probe pages. */
@@ -147,7 +150,7 @@ export class AmpomPlusPolicy implements ReferencePolicy {
     if (r < 0) return undefined;
     const e = this.track(p, r);
     if (pulled) e.covered = false;
-    if (e.period >= 1 && !e.covered) this.advance(e, p, r);
+    if (this.patternsHold && e.period >= 1 && !e.covered) this.advance(e, p, r);
     if (this.asked.length >= 2 && !this.probe) this.probe = [this.asked[0], this.asked[1]];
     c.setCounter(C_POLICY_WINDOW, this.asked.length);
     return e;
@@ -169,6 +172,7 @@ export class AmpomPlusPolicy implements ReferencePolicy {
           const period = s.period;
           for (let k = 1; k <= j; k++) pushDelta(s, predicted(s, 1, period), this.maxPeriod);
           e = s;
+          this.patternsHold = true;
           break;
         }
       }
