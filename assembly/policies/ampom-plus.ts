@@ -9,7 +9,8 @@
 //    copies) is confirmed, and predicts its next pages by replaying the pattern. A
 //    constant stride is period 1; matrix blocks (runs then a column jump), row-swap
 //    permutations repeated per column, and interleaved arrays in one region are
-//    longer periods;
+//    longer periods; no stream asks for pages until one has predicted a demand event
+//    in this process (scattered faults repeat a delta by chance);
 //  - a lookahead sized by bandwidth-delay: a confirmed stream keeps the next
 //    floor(rtt / tx) + 2 predicted positions requested, where rtt is the fastest fault
 //    service seen and tx the link's time per page, learned when two pages asked back to
