@@ -46,24 +46,31 @@ function pct(x: number | null): string {
   return x === null ? "-" : `${x > 0 ? "+" : ""}${x.toFixed(1)}%`;
 }
 
-async function main(): Promise<void> {
+/** The validation programs (those of --only), each validated under `policies`. */
+async function validateAll(policies: string[], pick: (name: string) => boolean, spikeCutNs?: number): Promise<Validation[]> {
   const programs = nativeParts().programs;
-  const started = new Date();
-  const results: Validation[] = [];
+  const out: Validation[] = [];
   for (const [name, args] of VALIDATION_PROGRAMS) {
-    if (values.only && !values.only.split(",").includes(name)) continue;
-    process.stderr.write(`validation: ${name} ${args.join(" ")}\n`);
-    results.push(
+    if (!pick(name) || (values.only && !values.only.split(",").includes(name))) continue;
+    process.stderr.write(`validation: ${name} ${args.join(" ")}${spikeCutNs ? `, spike cut ${formatNs(spikeCutNs)}` : ""}\n`);
+    out.push(
       await validate({
         command: [join(programs, name), ...args],
-        policies: ["none", "ampom"],
+        policies,
         migrateCall: MIGRATE_CALL,
         network: values.network,
         repeat: Number(values.repeat),
+        spikeCutNs,
         onStep: (what) => process.stderr.write(`  ${what}\n`),
       }),
     );
   }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const results = await validateAll(["none", "ampom"], () => true);
   const rows: string[][] = [];
   for (const v of results) {
     for (const r of v.results) {
@@ -92,22 +99,7 @@ async function main(): Promise<void> {
   const text = table(header, rows);
   // ampom again where the program works least between faults, the real runs' execution
   // clock leaving out what a span takes beyond a fault's share and the cut
-  const cut: Validation[] = [];
-  for (const [name, args] of VALIDATION_PROGRAMS) {
-    if (!SPIKE_CUT_PROGRAMS.includes(name) || (values.only && !values.only.split(",").includes(name))) continue;
-    process.stderr.write(`validation: ${name} ${args.join(" ")}, spike cut ${formatNs(SPIKE_CUT_NS)}\n`);
-    cut.push(
-      await validate({
-        command: [join(programs, name), ...args],
-        policies: ["ampom"],
-        migrateCall: MIGRATE_CALL,
-        network: values.network,
-        repeat: Number(values.repeat),
-        spikeCutNs: SPIKE_CUT_NS,
-        onStep: (what) => process.stderr.write(`  ${what}\n`),
-      }),
-    );
-  }
+  const cut = await validateAll(["ampom"], (name) => SPIKE_CUT_PROGRAMS.includes(name), SPIKE_CUT_NS);
   const cutText = table(
     ["program", "faults real, no cut", "faults sim", "faults real, cut", "faults sim", "error", "spans cut", "CPU away"],
     cut.map((v) => {
