@@ -6,8 +6,10 @@
  * over home->destination, faulting page first. The reply goes out at once, stamped
  * with the arrival time the model gives; the destination's handler makes the page
  * available only at that time (the socket is far faster than any modelled link).
+ * The pages are kept in STORE_FD, a memory file the destination maps read-only; a
+ * reply names the page's place there (protocol.h says why).
  *
- *   ampom-home FD BANDWIDTH_BPS LATENCY_NS PAGE_HEADER REQUEST_HEADER REQUEST_PER_PAGE
+ *   ampom-home FD STORE_FD BANDWIDTH_BPS LATENCY_NS PAGE_HEADER REQUEST_HEADER REQUEST_PER_PAGE
  *              SERVICE_NS CONTEXT_BYTES BACKGROUND BACKGROUND_PACKET
  */
 #define _GNU_SOURCE
@@ -23,11 +25,11 @@
 #include "netmodel.h"
 #include "protocol.h"
 
-static int fd;
+static int fd, store_fd;
 static struct av_net_spec net;
 /* link directions: requests go dest -> home, pages home -> dest */
 static struct av_link dest_up, home_down, home_up, dest_down;
-/* the pages held at home: sorted addresses and their contents */
+/* the pages held at home: sorted addresses and their contents (the store) */
 static uint64_t *addrs;
 static uint8_t *data;
 static size_t count, cap;
@@ -67,8 +69,8 @@ static void write_iov(struct iovec *iov, int n) {
   }
 }
 
-static void *grow(void *old, size_t old_bytes, size_t new_bytes) {
-  if (!old) return mmap(NULL, new_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+static void *grow(void *old, size_t old_bytes, size_t new_bytes, int file) {
+  if (!old) return mmap(NULL, new_bytes, PROT_READ | PROT_WRITE, file < 0 ? MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE : MAP_SHARED, file, 0);
   return mremap(old, old_bytes, new_bytes, MREMAP_MAYMOVE);
 }
 
@@ -76,22 +78,24 @@ static void reserve(size_t n) {
   if (n <= cap) return;
   size_t want = cap ? cap : 1024;
   while (want < n) want *= 2;
-  uint64_t *a = grow(addrs, cap * 8, want * 8);
-  uint8_t *d = grow(data, cap * AV_PAGE, want * AV_PAGE);
+  if (ftruncate(store_fd, (off_t)(want * AV_PAGE))) die("growing the page store");
+  uint64_t *a = grow(addrs, cap * 8, want * 8, -1);
+  uint8_t *d = grow(data, cap * AV_PAGE, want * AV_PAGE, store_fd);
   if (a == MAP_FAILED || d == MAP_FAILED) die("memory for the home pages");
   addrs = a;
   data = d;
   cap = want;
 }
 
-static const uint8_t *lookup(uint64_t addr) {
+/* the page's slot in the store */
+static uint64_t lookup(uint64_t addr) {
   size_t lo = 0, hi = count;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
     if (addrs[mid] < addr) lo = mid + 1;
     else hi = mid;
   }
-  return lo < count && addrs[lo] == addr ? data + lo * AV_PAGE : NULL;
+  return lo < count && addrs[lo] == addr ? lo : AV_NO_SLOT;
 }
 
 static void reset_links(void) {
@@ -101,14 +105,13 @@ static void reset_links(void) {
   av_link_init(&dest_down, &net);
 }
 
-static uint8_t zero_page[AV_PAGE];
-
 int main(int argc, char **argv) {
-  if (argc != 11) {
-    fprintf(stderr, "usage: ampom-home FD BANDWIDTH_BPS LATENCY_NS PAGE_HEADER REQUEST_HEADER REQUEST_PER_PAGE SERVICE_NS CONTEXT_BYTES BACKGROUND BACKGROUND_PACKET\n");
+  if (argc != 12) {
+    fprintf(stderr, "usage: ampom-home FD STORE_FD BANDWIDTH_BPS LATENCY_NS PAGE_HEADER REQUEST_HEADER REQUEST_PER_PAGE SERVICE_NS CONTEXT_BYTES BACKGROUND BACKGROUND_PACKET\n");
     return 2;
   }
   fd = atoi(argv[1]);
+  store_fd = atoi(argv[2]);
   /* Home answers the moment a request comes: first-in-first-out priority (where allowed,
    * i.e. as root) lets it cut in ahead of the process and of the machine's other work
    * on the CPU they share, as a separate machine's home node would. Only home: it uses
@@ -120,11 +123,10 @@ int main(int argc, char **argv) {
   double *f[] = {&net.bandwidth_bps, &net.latency_ns, &net.page_header_bytes, &net.request_header_bytes,
                  &net.request_bytes_per_page, &net.service_ns, &net.context_bytes, &net.background,
                  &net.background_packet_bytes};
-  for (int i = 0; i < 9; i++) *f[i] = strtod(argv[i + 2], NULL);
+  for (int i = 0; i < 9; i++) *f[i] = strtod(argv[i + 3], NULL);
   reset_links();
   static uint64_t req[8192];
   static struct av_reply heads[8192];
-  static struct iovec iov[1024];
   for (;;) {
     struct av_msg m;
     if (!read_full(&m, sizeof m)) return 0;
@@ -139,7 +141,7 @@ int main(int argc, char **argv) {
       break;
     }
     case AV_MSG_SYNC: {
-      struct av_reply r = {0, 0};
+      struct av_reply r = {0, 0, AV_NO_SLOT};
       struct iovec v = {&r, sizeof r};
       write_iov(&v, 1);
       break;
@@ -149,7 +151,7 @@ int main(int argc, char **argv) {
       reset_links();
       break;
     case AV_MSG_CONTEXT: {
-      struct av_reply r = {0, (int64_t)av_net_send(&home_up, &dest_down, net.latency_ns, (double)m.ready_ns, net.context_bytes)};
+      struct av_reply r = {0, (int64_t)av_net_send(&home_up, &dest_down, net.latency_ns, (double)m.ready_ns, net.context_bytes), AV_NO_SLOT};
       struct iovec v = {&r, sizeof r};
       write_iov(&v, 1);
       break;
@@ -167,22 +169,14 @@ int main(int argc, char **argv) {
       double bytes = net.request_header_bytes + listed * net.request_bytes_per_page;
       double at_home = av_net_send(&dest_up, &home_down, net.latency_ns, (double)m.ready_ns, bytes);
       double ready = at_home + net.service_ns;
-      uint32_t sent = 0;
-      while (sent < m.count) {
-        int n = 0;
-        for (; sent < m.count && n < 1024; sent++, n += 2) {
-          const uint8_t *page = lookup(req[sent]);
-          heads[sent].addr = req[sent];
-          heads[sent].arrival_ns = (int64_t)av_net_send(&home_up, &dest_down, net.latency_ns, ready, AV_PAGE + net.page_header_bytes);
-          if (!page) {
-            fprintf(stderr, "ampom-home: asked for page %#llx, which is not at home\n", (unsigned long long)req[sent]);
-            page = zero_page;
-          }
-          iov[n] = (struct iovec){&heads[sent], sizeof heads[sent]};
-          iov[n + 1] = (struct iovec){(void *)page, AV_PAGE};
-        }
-        write_iov(iov, n);
+      for (uint32_t i = 0; i < m.count; i++) {
+        heads[i].addr = req[i];
+        heads[i].arrival_ns = (int64_t)av_net_send(&home_up, &dest_down, net.latency_ns, ready, AV_PAGE + net.page_header_bytes);
+        heads[i].slot = lookup(req[i]);
+        if (heads[i].slot == AV_NO_SLOT) fprintf(stderr, "ampom-home: asked for page %#llx, which is not at home\n", (unsigned long long)req[i]);
       }
+      struct iovec v = {heads, (size_t)m.count * sizeof heads[0]};
+      write_iov(&v, 1);
       break;
     }
     default:

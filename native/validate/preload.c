@@ -37,6 +37,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/uio.h>
@@ -446,10 +447,14 @@ static int compute_ranges(void) {
 static struct av_vm vm;
 static struct av_policy pol;
 static uint64_t *rbase;      /* range r's first address */
-static uint32_t *slot_of;    /* received page -> buffer slot */
+static uint64_t *slot_of;    /* received page -> its slot in home's page store */
 static int64_t *arrival_of;  /* received page -> modelled arrival */
-static uint8_t *slots;       /* received pages' bytes */
-static uint32_t next_slot, home_pages;
+static uint32_t home_pages;
+/* home's page store (protocol.h), mapped read-only after each load */
+static int store_fd = -1;
+static const uint8_t *store;
+static size_t store_bytes;
+static const uint8_t zero_page[AV_PAGE];
 static size_t vm_bytes;
 static void *vm_mem;
 
@@ -479,7 +484,7 @@ static int build_vm(void) {
     set_error("%llu pages to migrate: more than 2^32", (unsigned long long)pages);
     return -1;
   }
-  vm_bytes = (size_t)nranges * (8 + 4 + 4) + pages * (1 + 4 + 8);
+  vm_bytes = (size_t)nranges * (8 + 4 + 4) + pages * (1 + 8 + 8);
   vm_mem = own_mmap(vm_bytes);
   if (!vm_mem) {
     set_error("no memory for the page table");
@@ -494,8 +499,8 @@ static int build_vm(void) {
   p += (size_t)nranges * 4;
   vm.rhi = (uint32_t *)p;
   p += (size_t)nranges * 4;
-  slot_of = (uint32_t *)p;
-  p += pages * 4;
+  slot_of = (uint64_t *)p;
+  p += pages * 8;
   vm.state = (uint8_t *)p;
   vm.npages = (uint32_t)pages;
   vm.nregions = (uint32_t)nranges;
@@ -535,20 +540,11 @@ static int build_vm(void) {
     vm.rhi[r] = next;
   }
   close(pm);
-  /* populated now: a first touch in the handler's path would cost a kernel fault */
-  slots = own_mmap_flags((size_t)(home_pages ? home_pages : 1) * AV_PAGE, MAP_POPULATE);
-  if (!slots) {
-    set_error("no memory for the page buffer");
-    return -1;
-  }
-  next_slot = 0;
   return 0;
 }
 
 static void free_vm(void) {
-  if (slots) own_munmap(slots, (size_t)(home_pages ? home_pages : 1) * AV_PAGE);
   if (vm_mem) own_munmap(vm_mem, vm_bytes);
-  slots = NULL;
   vm_mem = NULL;
 }
 
@@ -582,6 +578,27 @@ static int read_reply_blocking(struct av_reply *r) {
   return 0;
 }
 
+/* Home's page store as it is now, read-only; populated, so that mapping a page from it
+ * costs the handler no fault of its own. */
+static int map_store(void) {
+  struct stat st;
+  if (fstat(store_fd, &st)) {
+    set_error("home's page store: %s", strerror(errno));
+    return -1;
+  }
+  if (store) munmap((void *)store, store_bytes);
+  store = NULL;
+  store_bytes = (size_t)st.st_size;
+  if (!store_bytes) return 0;
+  void *m = mmap(NULL, store_bytes, PROT_READ, MAP_SHARED | MAP_POPULATE, store_fd, 0);
+  if (m == MAP_FAILED) {
+    set_error("mapping home's page store: %s", strerror(errno));
+    return -1;
+  }
+  store = m;
+  return 0;
+}
+
 /* The home node's copy: every page that exists, in address order. */
 static int load_home(void) {
   static uint64_t addrs[512];
@@ -610,7 +627,7 @@ static int load_home(void) {
     set_error("sending the pages home: %s", strerror(errno));
     return -1;
   }
-  return 0;
+  return map_store();
 }
 
 static int start_home(void) {
@@ -624,9 +641,15 @@ static int start_home(void) {
     setsockopt(sv[i], SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
     setsockopt(sv[i], SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
   }
-  char fdarg[16];
+  store_fd = memfd_create("ampom-home-store", MFD_CLOEXEC);
+  if (store_fd < 0) {
+    set_error("memfd_create for home's page store: %s", strerror(errno));
+    return -1;
+  }
+  char fdarg[16], storearg[16];
   snprintf(fdarg, sizeof fdarg, "%d", sv[1]);
-  char *argv[] = {(char *)home_path, fdarg, net_args[0], net_args[1], net_args[2], net_args[3], net_args[4],
+  snprintf(storearg, sizeof storearg, "%d", store_fd);
+  char *argv[] = {(char *)home_path, fdarg, storearg, net_args[0], net_args[1], net_args[2], net_args[3], net_args[4],
                   net_args[5], net_args[6], net_args[7], net_args[8], NULL};
   char *envp[] = {NULL};
   pid_t pid = fork();
@@ -636,6 +659,7 @@ static int start_home(void) {
   }
   if (pid == 0) {
     fcntl(sv[1], F_SETFD, 0);
+    fcntl(store_fd, F_SETFD, 0);
     execve(home_path, argv, envp);
     _exit(127);
   }
@@ -762,16 +786,14 @@ static double exec_clock_at_fault(int64_t trap_cost) {
   return exec_seen = exec;
 }
 
-static void handle_reply(const struct av_reply *h, const uint8_t *bytes) {
+static void handle_reply(const struct av_reply *h) {
   if (h->addr == 0) {
     context_arrival = h->arrival_ns;
     return;
   }
   int64_t page = page_of(h->addr);
-  if (page < 0 || next_slot >= home_pages) return;
-  uint32_t s = next_slot++;
-  memcpy(slots + (size_t)s * AV_PAGE, bytes, AV_PAGE);
-  slot_of[page] = s;
+  if (page < 0) return;
+  slot_of[page] = h->slot;
   arrival_of[page] = h->arrival_ns;
   vm.state[page] |= AV_F_RECEIVED;
   cnt.received++;
@@ -792,10 +814,8 @@ static void drain_socket(void) {
     for (;;) {
       if (rx_len - at < sizeof(struct av_reply)) break;
       const struct av_reply *h = (const struct av_reply *)(rx + at);
-      size_t need = sizeof *h + (h->addr ? AV_PAGE : 0);
-      if (rx_len - at < need) break;
-      handle_reply(h, rx + at + sizeof *h);
-      at += need;
+      handle_reply(h);
+      at += sizeof *h;
     }
     memmove(rx, rx + at, rx_len - at);
     rx_len -= at;
@@ -849,7 +869,9 @@ static void land(const struct waiter *w) {
   uint8_t st = vm.state[page];
   uint64_t addr = addr_of(page);
   int64_t t_land = now_ns();
-  struct uffdio_copy c = {.dst = addr, .src = (uint64_t)(uintptr_t)(slots + (size_t)slot_of[page] * AV_PAGE), .len = AV_PAGE, .mode = 0};
+  uint64_t slot = slot_of[page];
+  const uint8_t *from = slot < store_bytes / AV_PAGE ? store + slot * AV_PAGE : zero_page;
+  struct uffdio_copy c = {.dst = addr, .src = (uint64_t)(uintptr_t)from, .len = AV_PAGE, .mode = 0};
   if (ioctl(uffd, UFFDIO_COPY, &c) && errno == EEXIST) {
     struct uffdio_range r = {addr, AV_PAGE};
     ioctl(uffd, UFFDIO_WAKE, &r);

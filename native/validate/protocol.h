@@ -9,7 +9,8 @@
 #define AV_PAGE 4096
 
 enum {
-  /* count page addresses follow, then count pages of contents: the home node's copy */
+  /* count page addresses follow, then count pages of contents: the home node's copy,
+   * which home keeps in its page store (below) */
   AV_MSG_LOAD = 1,
   /* count page addresses follow; with AV_REQ_FAULT the first is a demand fault and
    * the rest its prefetch list, else all are prefetches (a trigger page's batch) */
@@ -33,11 +34,17 @@ struct av_msg {
   int64_t ready_ns;
 };
 
-/* One reply a page (followed by its AV_PAGE bytes), or the context (address 0, no
- * bytes). arrival_ns is when the link model says it lands at the destination. */
+/* One reply a page, or the context (address 0). arrival_ns is when the link model says
+ * it lands at the destination. slot: where the page's contents are in home's page
+ * store, a memory file home writes and the destination maps read-only (home's second
+ * argument); AV_NO_SLOT: home does not hold the page. The bytes do not cross the
+ * socket: a network card puts a page in memory without the CPU copying it, and the
+ * socket's two copies (about 7 us a page here) are a cost the model does not have. */
+#define AV_NO_SLOT UINT64_MAX
 struct av_reply {
   uint64_t addr;
   int64_t arrival_ns;
+  uint64_t slot;
 };
 /* After a writev that wrote w bytes: drop them from the front of the vector. */
 static inline void av_iov_consume(struct iovec **iov, int *n, size_t w) {
