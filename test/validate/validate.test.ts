@@ -17,7 +17,11 @@
 // wall-clock times of real runs on a shared machine (one run in five was a quarter slow).
 import { describe, expect, it } from "vitest";
 import { nativeParts, userfaultfdAvailability } from "../../src/validate/native.js";
+import { libraryEnv, runProgram, type LibrarySettings } from "../../src/validate/runner.js";
 import { validate, type Validation } from "../../src/validate/validate.js";
+import { networkPresets } from "../../src/network/presets.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const uffd = userfaultfdAvailability();
@@ -74,6 +78,30 @@ describe.skipIf(!uffd.ok)(title, () => {
       );
     }, 600_000);
   }
+
+  it("a migrated program reads back what it wrote: strided's sum after a real migration is its native sum", async () => {
+    // the pages come back from home's page store: a wrong slot or a stale store would
+    // change what the passes after the migration read
+    const parts = nativeParts();
+    const exe = join(parts.programs, "strided");
+    const argv = [exe, "4", "5", "2"];
+    const dir = mkdtempSync(join(tmpdir(), "ampom-intact-"));
+    const sumOf = (stdout: string) => /sum (\d+)/.exec(stdout)?.[1];
+    const run = (name: string, s: LibrarySettings) => runProgram(argv, libraryEnv(parts, exe, join(dir, name), s), join(dir, name), name, 120_000);
+    try {
+      const point = { call: "clock_gettime", index: 2 };
+      const expected = sumOf((await run("native.json", { mode: "native", ...point })).stdout);
+      expect(expected).toMatch(/^[1-9]/);
+      for (const policy of ["none", "ampom"]) {
+        const r = await run(`migrate-${policy}.json`, { mode: "migrate", ...point, policy, network: { ...networkPresets["gige-2008"], background: 0 } });
+        expect(r.report.real!.remoteFaults).toBeGreaterThan(0);
+        expect(r.report.real!.remoteFaults + r.report.real!.usefulPrefetches).toBeGreaterThan(1000);
+        expect(sumOf(r.stdout)).toBe(expected);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 600_000);
 
   it("random: --spike-cut reaches the handler, which leaves spans out of ampom's execution clock", async () => {
     // a cut of 1 ns takes out every span whose CPU time exceeds the fault's mean share
