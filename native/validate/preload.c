@@ -128,7 +128,7 @@ static int64_t thread_cpu_ns(void) {
   return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static int64_t t_start;
+static int64_t t_start, t_end, cpu_start, cpu_end;
 static void at_trigger(void);
 
 static void log_call(int fn, uint64_t n) {
@@ -152,6 +152,8 @@ static void log_call(int fn, uint64_t n) {
 }
 
 static int64_t trigger_at;
+/* the thread's CPU time at the trigger, from the start */
+static int64_t trigger_cpu;
 
 static inline void counted(int fn) {
   if (!counting) return;
@@ -1392,6 +1394,7 @@ static void at_trigger(void) {
   if (triggered) return;
   triggered = 1;
   trigger_at = now_ns() - t_start;
+  trigger_cpu = thread_cpu_ns() - cpu_start;
   mark(MARK_HARNESS);
   if (mode == MODE_CAPTURE) compute_ranges();
   else if (mode == MODE_MIGRATE) migrate_now();
@@ -1399,7 +1402,6 @@ static void at_trigger(void) {
 }
 
 /* ---- start and end ------------------------------------------------------------------ */
-static int64_t t_end, cpu_start, cpu_end;
 static int active_run;
 
 static int env_matches_exe(void) {
@@ -1534,8 +1536,8 @@ static void write_result(void) {
   for (int i = 0; i < FN_COUNT; i++) out("%s\"%s\":%llu", i ? "," : "", fn_names[i], (unsigned long long)calls[i]);
   out("}");
   if (trig_fn >= 0)
-    out(",\"trigger\":{\"function\":\"%s\",\"index\":%llu,\"fired\":%s,\"atNs\":%lld}", fn_names[trig_fn],
-        (unsigned long long)trig_n, triggered ? "true" : "false", (long long)trigger_at);
+    out(",\"trigger\":{\"function\":\"%s\",\"index\":%llu,\"fired\":%s,\"atNs\":%lld,\"cpuNs\":%lld}", fn_names[trig_fn],
+        (unsigned long long)trig_n, triggered ? "true" : "false", (long long)trigger_at, (long long)trigger_cpu);
   if (marker) out(",\"marker\":\"%#llx\"", (unsigned long long)(uintptr_t)marker);
   if (mode == MODE_CAPTURE) out_ranges();
   if (mode == MODE_NATIVE) {

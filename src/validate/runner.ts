@@ -15,7 +15,9 @@ export interface LibraryReport {
   window: { wallNs: number; cpuNs: number };
   scheduling: { cpu: number };
   calls: Record<string, number>;
-  trigger?: { function: string; index: number; fired: boolean; atNs: number };
+  /** the migration point: when it came (wall ns since the start) and the thread's CPU
+   * time by then */
+  trigger?: { function: string; index: number; fired: boolean; atNs: number; cpuNs: number };
   marker?: string;
   /** capture: the ranges a migration would move, as hexadecimal [start, end) */
   ranges?: Array<[string, string]>;

@@ -56,7 +56,7 @@ function describe(v: Validation): string {
   const head = [
     `${[v.program, ...v.args].join(" ")} on ${v.network.name}: migration at the ${v.migration.index}th call of ${v.migration.call}() ` +
       `(${(v.migration.atFraction * 100).toFixed(0)}% into the native run), CPU ${v.pinnedCpu}`,
-    `native: ${formatNs(v.native.runtimeNs)}, ${formatNs(v.native.postMigrationNs)} after the migration point over ` +
+    `native: ${formatNs(v.native.runtimeNs)} (${formatNs(v.native.cpuNs)} of CPU), ${formatNs(v.native.postMigrationCpuNs)} of CPU after the migration point over ` +
       `${v.trace.postAccesses} accesses = ${v.native.cpuNsPerAccess.toFixed(3)} ns an access`,
     `trace: ${v.trace.records} records, ${v.trace.keptRecords} of migrated pages; ${v.trace.homePages} pages at home, ${v.trace.pagesAfter} touched after`,
     ...(v.spikeCutNs ? [`spike cut (a diagnostic): the real runs' execution clock leaves out what a span between faults takes beyond a fault's CPU share once that passes ${formatNs(v.spikeCutNs)}`] : []),
