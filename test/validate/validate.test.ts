@@ -17,7 +17,7 @@
 // wall-clock times of real runs on a shared machine (one run in five was a quarter slow).
 import { describe, expect, it } from "vitest";
 import { nativeParts, userfaultfdAvailability } from "../../src/validate/native.js";
-import { libraryEnv, runProgram, type LibrarySettings } from "../../src/validate/runner.js";
+import { libraryEnv, resolveProgram, runProgram, type LibrarySettings } from "../../src/validate/runner.js";
 import { validate, type Validation } from "../../src/validate/validate.js";
 import { networkPresets } from "../../src/network/presets.js";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -102,6 +102,26 @@ describe.skipIf(!uffd.ok)(title, () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 600_000);
+
+  it("the native run reports the thread's CPU time at the migration point: a program asleep after it has CPU time far below its wall time", async () => {
+    // validate takes the simulation's CPU time per access from this CPU time, not the
+    // wall time (a program waiting on its output pipe does no work)
+    const parts = nativeParts();
+    const exe = resolveProgram("sleep");
+    const dir = mkdtempSync(join(tmpdir(), "ampom-cpu-"));
+    try {
+      const out = join(dir, "native.json");
+      const { report } = await runProgram([exe, "0.2"], libraryEnv(parts, exe, out, { mode: "native", call: "malloc", index: 1 }), out, "sleep", 60_000);
+      expect(report.trigger?.fired).toBe(true);
+      const wallAfter = report.window.wallNs - report.trigger!.atNs;
+      const cpuAfter = report.window.cpuNs - report.trigger!.cpuNs;
+      expect(wallAfter).toBeGreaterThanOrEqual(190_000_000);
+      expect(cpuAfter).toBeGreaterThan(0);
+      expect(cpuAfter).toBeLessThan(wallAfter / 10);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it("random: --spike-cut reaches the handler, which leaves spans out of ampom's execution clock", async () => {
     // a cut of 1 ns takes out every span whose CPU time exceeds the fault's mean share
