@@ -264,7 +264,7 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
     // its migration point in three native runs, 3.8-5.6 ms of CPU); in the real run that
     // wait overlaps its faults. The program's thread: the model runs one.
     const nativeCpu = median(natives.map((r) => r.window.cpuNs));
-    const postMigration = median(natives.map((r) => r.window.cpuNs - r.trigger!.cpuNs));
+    const postMigrationCpu = median(natives.map((r) => r.window.cpuNs - r.trigger!.cpuNs));
 
     // 2. the capture
     step("capture under valgrind (lackey)");
@@ -277,7 +277,7 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
     }
     const trace: ValidationTrace = validationTrace(amt, cap, `${o.command[0]} (captured)`);
     if (trace.postAccesses === 0) throw new Error("the trace shows no memory access after the migration point");
-    const cpuNsPerAccess = postMigration / trace.postAccesses;
+    const cpuNsPerAccess = postMigrationCpu / trace.postAccesses;
 
     // 3 and 4: per policy, real migrations and the simulation beside each
     const results: PolicyValidation[] = [];
@@ -315,7 +315,7 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
       const real = {
         remoteFaults: x.remoteFaults,
         runtimeNs: realRuntime(r),
-        stallNs: realRuntime(r) - r.migration!.freezeNs - postMigration,
+        stallNs: realRuntime(r) - r.migration!.freezeNs - postMigrationCpu,
         prefetchedPages: x.prefetchedPages,
         usefulPrefetches: x.usefulPrefetches,
         latePrefetches: x.latePrefetches,
@@ -350,7 +350,7 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
       args: o.command.slice(1),
       network: { name: base.network.name, bandwidthBps: base.network.bandwidthBps, latencyNs: base.network.latencyNs, background: base.background },
       migration: { call, index, nativeAtNs: nativeAt, atFraction: Math.round((nativeAt / nativeRuntime) * 1000) / 1000 },
-      native: { runs: natives.length, runtimeNs: nativeRuntime, cpuNs: nativeCpu, postMigrationCpuNs: postMigration, cpuNsPerAccess },
+      native: { runs: natives.length, runtimeNs: nativeRuntime, cpuNs: nativeCpu, postMigrationCpuNs: postMigrationCpu, cpuNsPerAccess },
       trace: {
         records: trace.records,
         keptRecords: trace.keptRecords,
