@@ -6,13 +6,13 @@
 //                               [--iterations 12 | --records N]
 //   /usr/bin/time -v node bin/ampom.js trace import OUT.txt -o OUT.amt
 import { closeSync, openSync, writeSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { scriptArgs, scriptFail } from "../src/util/script-args.js";
 import { REC_CODE, REC_WRITE } from "../src/core/abi.js";
 import { resolveOptions } from "../src/sim/options.js";
 import { scenarioWorkload } from "../src/sim/simulate.js";
 import { workloadWithRecords, writeAmtV2 } from "./native.js";
 
-const { values, positionals } = parseArgs({
+const { values, positionals } = scriptArgs("make-trace", {
   allowPositionals: true,
   options: {
     workload: { type: "string", default: "stream" },
@@ -23,8 +23,7 @@ const { values, positionals } = parseArgs({
   },
 });
 if (positionals.length !== 1 || (values.format !== "text" && values.format !== "amt")) {
-  console.error("usage: npx tsx bench/make-trace.ts OUT [--format text|amt] [--workload W] [--memory M] [--iterations N | --records N]");
-  process.exit(2);
+  scriptFail("make-trace", "usage: npx tsx bench/make-trace.ts OUT [--format text|amt] [--workload W] [--memory M] [--iterations N | --records N]");
 }
 const { w, iterations } = values.records
   ? await workloadWithRecords(values.workload, values.memory, Number(values.records))

@@ -10,7 +10,7 @@
 // wasm-function[N]; with --wat (the text of the same build: npx asc assembly/index.ts
 // --target release --textFile build/release.wat) they get their names back.
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { scriptArgs, scriptFail } from "../src/util/script-args.js";
 
 interface Node {
   id: number;
@@ -23,7 +23,7 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: "string", default: "15" }, wat: { type: "string" } } });
+const { values, positionals } = scriptArgs("profile-summary", { allowPositionals: true, options: { top: { type: "string", default: "15" }, wat: { type: "string" } } });
 // function index -> name, from the order of (func ...) in the text (after any imports)
 const wasmNames: string[] = [];
 if (values.wat) {
@@ -34,8 +34,7 @@ function wasmName(f: Node["callFrame"]): string {
   return m && wasmNames[Number(m[1])] ? wasmNames[Number(m[1])] : f.functionName;
 }
 if (positionals.length === 0) {
-  console.error("usage: npx tsx bench/profile-summary.ts FILE.cpuprofile [--top N]");
-  process.exit(2);
+  scriptFail("profile-summary", "usage: npx tsx bench/profile-summary.ts FILE.cpuprofile [--top N]");
 }
 
 /** The group a function's self time counts in. */

@@ -4,7 +4,7 @@
 // and with --compare prints the change of every rate against a saved report.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { parseArgs } from "node:util";
+import { scriptArgs, scriptFail } from "../src/util/script-args.js";
 import { BENCH_PARTS, runBench, type BenchPart } from "./harness.js";
 import { formatComparison, formatReport } from "./report.js";
 import type { BenchMode, BenchReport } from "./types.js";
@@ -17,14 +17,11 @@ const USAGE = `npm run bench [-- OPTIONS]
   --out FILE               where the report goes (default bench/results/latest.json)
   --compare BASELINE.json  print each rate's change against a saved report`;
 
-function fail(message: string): never {
-  console.error(`bench: ${message}`);
-  process.exit(2);
-}
+const fail = (message: string): never => scriptFail("bench", message);
 
-let parsed;
-try {
-  parsed = parseArgs({
+const parsed = scriptArgs(
+  "bench",
+  {
     options: {
       full: { type: "boolean", default: false },
       smoke: { type: "boolean", default: false },
@@ -35,10 +32,9 @@ try {
       compare: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
-  });
-} catch (e) {
-  fail(`${(e as Error).message}\n${USAGE}`);
-}
+  },
+  USAGE,
+);
 const { values } = parsed;
 if (values.help) {
   console.log(USAGE);

@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { scriptArgs } from "../src/util/script-args.js";
 import { resolveOptions } from "../src/sim/options.js";
 import { runScenario, scenarioWorkload } from "../src/sim/simulate.js";
 import { importTrace } from "../src/trace/import.js";
@@ -148,7 +148,7 @@ export function formatScaling(rows: RowResult[]): string {
   );
 }
 
-const { values } = parseArgs({
+const { values } = scriptArgs("scaling", {
   options: {
     row: { type: "string" },
     billion: { type: "boolean", default: false },

@@ -12,7 +12,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { scriptArgs, scriptFail } from "../src/util/script-args.js";
 import { workloads } from "../src/workloads/registry.js";
 import { ERA_2008, solveNs, timedGapHistogram, workNs, type Calibration, type KernelCalibration } from "../src/workloads/hpcc/cpu.js";
 import { CALIBRATION } from "../src/workloads/hpcc/cpu-calibration.js";
@@ -24,10 +24,10 @@ import { randomAccessLogTable } from "../src/workloads/hpcc/randomaccess.js";
 import { STREAM_NTIMES, streamElements } from "../src/workloads/hpcc/stream.js";
 import { writeFileAtomic } from "../src/util/atomic-file.js";
 
-const { values } = parseArgs({
+const { values } = scriptArgs("calibrate-cpu", {
   options: { dir: { type: "string" }, at: { type: "string", default: "256" }, blas: { type: "string", default: "unknown" }, "era-only": { type: "boolean", default: false } },
 });
-if (!values.dir && !values["era-only"]) throw new Error("calibrate-cpu: --dir DIR (the runs) or --era-only is required");
+if (!values.dir && !values["era-only"]) scriptFail("calibrate-cpu", "--dir DIR (the runs) or --era-only is required");
 const MiB = 2 ** 20;
 const KERNELS = ["stream", "randomaccess", "ptrans", "dgemm", "hpl", "fft"] as const;
 type Kernel = (typeof KERNELS)[number];

@@ -12,13 +12,13 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { scriptArgs, scriptFail } from "../src/util/script-args.js";
 import { writeFileAtomic } from "../src/util/atomic-file.js";
 import { DOC_FILES, EXAMPLES, GENERATED, ROOT, exampleById, fenced, fillMarkdown, runExample, snapshotPath } from "./docs-examples.js";
 
-const { values } = parseArgs({ options: { only: { type: "string" }, cheap: { type: "boolean" }, fill: { type: "boolean" } } });
+const { values } = scriptArgs("docs", { options: { only: { type: "string" }, cheap: { type: "boolean" }, fill: { type: "boolean" } } });
 const only = values.only?.split(",").map((s) => s.trim());
-for (const id of only ?? []) if (!exampleById(id)) throw new Error(`--only: no example "${id}" (examples: ${EXAMPLES.map((e) => e.id).join(", ")})`);
+for (const id of only ?? []) if (!exampleById(id)) scriptFail("docs", `--only: no example "${id}" (examples: ${EXAMPLES.map((e) => e.id).join(", ")})`);
 const chosen = values.fill ? [] : EXAMPLES.filter((e) => (only ? only.includes(e.id) : !values.cheap || e.cheap || e.file));
 
 mkdirSync(GENERATED, { recursive: true });

@@ -10,7 +10,7 @@
 // Needs root (userfaultfd), valgrind (the capture installs it) and the native parts.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { scriptArgs } from "../src/util/script-args.js";
 import { table } from "../src/cli/format.js";
 import { writeFileAtomic } from "../src/util/atomic-file.js";
 import { formatNs } from "../src/util/units.js";
@@ -34,7 +34,7 @@ export const VALIDATION_PROGRAMS: Array<[string, string[], string]> = [
 const SPIKE_CUT_PROGRAMS = ["random", "chase"];
 const SPIKE_CUT_NS = 10_000;
 
-const { values } = parseArgs({
+const { values } = scriptArgs("validation-table", {
   options: {
     repeat: { type: "string", default: "3" },
     network: { type: "string", default: "gige-2008" },
