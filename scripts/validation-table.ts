@@ -42,6 +42,9 @@ const { values } = scriptArgs("validation-table", {
   },
 });
 
+/** the programs --only names (all when it is absent) */
+const only = values.only?.split(",");
+
 function pct(x: number | null): string {
   return x === null ? "-" : `${x > 0 ? "+" : ""}${x.toFixed(1)}%`;
 }
@@ -51,7 +54,7 @@ async function validateAll(policies: string[], pick: (name: string) => boolean, 
   const programs = nativeParts().programs;
   const out: Validation[] = [];
   for (const [name, args] of VALIDATION_PROGRAMS) {
-    if (!pick(name) || (values.only && !values.only.split(",").includes(name))) continue;
+    if (!pick(name) || (only && !only.includes(name))) continue;
     process.stderr.write(`validation: ${name} ${args.join(" ")}${spikeCutNs ? `, spike cut ${formatNs(spikeCutNs)}` : ""}\n`);
     out.push(
       await validate({

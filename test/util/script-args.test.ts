@@ -3,7 +3,6 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 
-
 describe("script options", () => {
   for (const [file, args, said] of [
     ["scripts/validation-table.ts", ["--bogus"], "validation-table: Unknown option '--bogus'"],
