@@ -23,6 +23,7 @@ import { captureTrace } from "./capture.js";
 import { nativeParts, userfaultfdAvailability, type NativeParts } from "./native.js";
 import { libraryEnv, resolveProgram, runProgram, scratchDir, type LibraryReport, type LibrarySettings } from "./runner.js";
 import { validationTrace, type ValidationTrace } from "./trace-view.js";
+import { ordinal } from "../util/units.js";
 
 /** Policies the real handler implements (native/validate/policy.c). */
 export const VALIDATED_POLICIES = ["none", "ampom"];
@@ -101,6 +102,12 @@ export interface PolicyValidation {
     demandEvents: number;
     /** spans the spike cut left out of execNs (0 without --spike-cut) */
     spikesCut: number;
+    /** the harness's CPU time on the program thread (the set-up after the handler's
+     * activation, the freeze, the resume), left out of ampom's execution clock */
+    resumeCpuNs: number;
+    /** remote faults taken in the freeze, before the program was back (0: the thread's
+     * control block, which the thread and the kernel touch there, is not moved) */
+    freezeFaults: number;
   };
   simulated: SideFigures;
   /** (simulated - real) / real, percent; null where real is 0 */
@@ -250,7 +257,7 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
     for (let i = 0; i < (o.nativeRuns ?? 3); i++) {
       step(`native run ${i + 1}: timing`);
       const r = (await run("the native run", { mode: "native", cpu, call, index }, `native-${i + 1}`)).report;
-      if (!r.trigger?.fired) throw new Error(`the program calls ${call} only ${r.calls[call] ?? 0} times, never the ${index}th: no migration point`);
+      if (!r.trigger?.fired) throw new Error(`the program calls ${call} only ${r.calls[call] ?? 0} times, never the ${ordinal(index)}: no migration point`);
       natives.push(r);
     }
     const calls = natives[0].calls[call];
@@ -271,7 +278,7 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
     const amt = join(dir, "trace.amt");
     const captured = await captureTrace(argv, libraryEnv(parts, exe, report("capture"), { mode: "capture", call, index }), amt, report("capture"), 20 * timeout);
     const cap = captured.report;
-    if (!cap.trigger?.fired) throw new Error(`under valgrind the program never made its ${index}th ${call} call: no migration point in the trace`);
+    if (!cap.trigger?.fired) throw new Error(`under valgrind the program never made its ${ordinal(index)} ${call} call: no migration point in the trace`);
     if (cap.calls[call] !== calls) {
       throw new Error(`the program calls ${call} ${calls} times natively but ${cap.calls[call]} times under valgrind: the migration point cannot be aligned; choose another call with --migrate-call`);
     }
@@ -329,6 +336,8 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
         execNs: x.execNs,
         demandEvents: x.demandEvents,
         spikesCut: x.spikesCut,
+        resumeCpuNs: x.resumeCpuNs,
+        freezeFaults: x.freezeFaults,
       };
       const simulated = figuresOf(sim);
       results.push({

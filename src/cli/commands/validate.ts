@@ -1,7 +1,7 @@
 // `ampom validate [options] -- PROGRAM [ARGS...]`: a real lightweight migration of
 // PROGRAM on this machine (userfaultfd, root) beside the simulator's run of its trace.
 import { Command } from "commander";
-import { formatNs, parseDuration } from "../../util/units.js";
+import { formatNs, ordinal, parseDuration } from "../../util/units.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { validate, COUNTED_CALLS, type PolicyValidation, type Validation, type ValidateOptions } from "../../validate/validate.js";
 import { awayShare, type Interruptions } from "../../validate/runner.js";
@@ -54,7 +54,7 @@ function interruptionLines(policy: string, i: Interruptions): string[] {
 
 function describe(v: Validation): string {
   const head = [
-    `${[v.program, ...v.args].join(" ")} on ${v.network.name}: migration at the ${v.migration.index}th call of ${v.migration.call}() ` +
+    `${[v.program, ...v.args].join(" ")} on ${v.network.name}: migration at the ${ordinal(v.migration.index)} call of ${v.migration.call}() ` +
       `(${(v.migration.atFraction * 100).toFixed(0)}% into the native run), CPU ${v.pinnedCpu}`,
     `native: ${formatNs(v.native.runtimeNs)} (${formatNs(v.native.cpuNs)} of CPU), ${formatNs(v.native.postMigrationCpuNs)} of CPU after the migration point over ` +
       `${v.trace.postAccesses} accesses = ${v.native.cpuNsPerAccess.toFixed(3)} ns an access`,
@@ -83,7 +83,7 @@ export function registerValidate(program: Command): void {
     .option("--spike-cut <time>", "diagnostic: leave out of ampom's execution clock in the real run each span between faults that exceeds a fault's CPU share by more than this (e.g. 10us); only for programs that work less than that between faults (docs/validation.md)", (v: string) => parseDuration("spike cut", v))
     .option("--timeout <seconds>", "per run of the program (the capture gets 20 times as long)", parseNumber, 600)
     .option("--keep <dir>", "keep the trace and the runs' reports in this directory")
-    .option("--show-output", "pass the program's own output to standard error")
+    .option("--show-output", "pass the program's own output to standard error (after each run)")
     .option("-q, --quiet", "no progress lines on standard error")
     .option("--json", "print the validation as JSON (one object per policy, an array for several)")
     .addHelpText(
