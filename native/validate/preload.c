@@ -430,9 +430,11 @@ static int compute_ranges(void) {
    * rseq area (struct rseq, 32 bytes) on every return to user space, so the thread
    * touched both pages in the freeze, two remote faults the program did not make and
    * two events at one instant that opened ampom's first window wide. Under valgrind
-   * the rseq area is not registered, but its place (__rseq_offset) is the same. */
+   * the rseq area is not registered, but its place (__rseq_offset) is the same. The
+   * block's header (its self pointer, the stack and pointer guards) is its first 64
+   * bytes. */
   uint64_t tp = (uint64_t)(uintptr_t)__builtin_thread_pointer(), rs = tp + (uint64_t)__rseq_offset;
-  uint64_t tcb_lo = tp < rs ? tp : rs, tcb_hi = tp + 8 > rs + 32 ? tp + 8 : rs + 32;
+  uint64_t tcb_lo = tp < rs ? tp : rs, tcb_hi = tp + 64 > rs + 32 ? tp + 64 : rs + 32;
   ex[nex++] = (struct range){tcb_lo & ~(uint64_t)(AV_PAGE - 1), (tcb_hi + AV_PAGE - 1) & ~(uint64_t)(AV_PAGE - 1)};
   sort_ranges(ex, nex);
   uint64_t sp = (uint64_t)(uintptr_t)__builtin_frame_address(0);
@@ -1220,10 +1222,10 @@ static int register_ranges(int do_register) {
  * this machine's virtual machine, whose host keeps shadow page tables, the first faults
  * in a span whose table was made anew then cost the program thread up to ~100 us more
  * than later ones (docs/validation.md): a cost of this host, not of the migration, and
- * not in the model. So each span is dropped on its own and one of
- * its pages mapped back, read and dropped again at once, in the harness's time: its
- * table stays and is warm when the program comes back. The page is mapped back with its
- * own contents, so a reader would see nothing amiss. */
+ * not in the model. So each span is dropped on its own and one of its pages mapped back,
+ * read and dropped again at once, in the harness's time: its table stays and is warm
+ * when the program comes back. The page is mapped back with its own contents, so a
+ * reader would see nothing amiss; where the mapping fails the span is simply dropped. */
 #define SPAN_BYTES (2ULL << 20)
 static uint8_t *warm_page;
 

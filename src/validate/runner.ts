@@ -1,7 +1,7 @@
 // Running the program under libampom-validate.so, in one of its modes, and reading what
 // it reports (one JSON object written at exit; see native/validate/preload.c).
 import { spawn } from "node:child_process";
-import { accessSync, constants, closeSync, mkdtempSync, openSync, readFileSync, readSync, realpathSync, rmSync, statSync } from "node:fs";
+import { accessSync, constants, closeSync, fstatSync, mkdtempSync, openSync, readFileSync, readSync, realpathSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, isAbsolute, join, resolve } from "node:path";
 import type { NetworkPreset } from "../network/presets.js";
@@ -194,7 +194,7 @@ function fileTail(path: string, bytes: number): string {
     return "";
   }
   try {
-    const size = statSync(path).size;
+    const size = fstatSync(fd).size;
     const b = Buffer.alloc(Math.min(bytes, size));
     readSync(fd, b, 0, b.length, size - b.length);
     return b.toString();
