@@ -425,14 +425,13 @@ static int compute_ranges(void) {
   struct images img = {.n = 0};
   dl_iterate_phdr(find_images, &img);
   for (int i = 0; i < img.n; i++) ex[nex++] = img.r[i];
-  /* The thread's control block stays, as its stack does: the thread reads its stack
-   * guard there in every guarded function, the harness's too, and the kernel writes its
-   * rseq area (struct rseq, 32 bytes) on every return to user space, so the thread
-   * touched both pages in the freeze, two remote faults the program did not make and
-   * two events at one instant that opened ampom's first window wide. Under valgrind
-   * the rseq area is not registered, but its place (__rseq_offset) is the same. The
-   * block's header (its self pointer, the stack and pointer guards) is its first 64
-   * bytes. */
+  /* The thread's control block stays, as its stack does. It holds the stack guard,
+   * which every guarded function reads (the harness's too), and the rseq area (struct
+   * rseq, 32 bytes), which the kernel writes on each return to user space: moved, both
+   * its pages faulted in the freeze, two remote faults the program did not make and two
+   * events at one instant that opened ampom's first window wide. Under valgrind the rseq
+   * area is not registered, but its place (__rseq_offset) is the same. The block's
+   * header (its self pointer, the stack and pointer guards) is its first 64 bytes. */
   uint64_t tp = (uint64_t)(uintptr_t)__builtin_thread_pointer(), rs = tp + (uint64_t)__rseq_offset;
   uint64_t tcb_lo = tp < rs ? tp : rs, tcb_hi = tp + 64 > rs + 32 ? tp + 64 : rs + 32;
   ex[nex++] = (struct range){tcb_lo & ~(uint64_t)(AV_PAGE - 1), (tcb_hi + AV_PAGE - 1) & ~(uint64_t)(AV_PAGE - 1)};
