@@ -24,7 +24,7 @@ function side(v: PolicyValidation): string {
   return [
     `policy ${v.policy}`,
     table(["", "real", "simulated", "error"], rows),
-    `  real run: ${v.real.homePages} pages at home, ${v.real.lateLandings} replies later than the modelled arrival, ${v.real.firstUseFaults} first-use faults; ` +
+    `  real run: ${v.real.homePages} pages at home, ${v.real.lateLandings} ${v.real.lateLandings === 1 ? "reply" : "replies"} later than the modelled arrival, ${v.real.firstUseFaults} first-use faults; ` +
       `set-up ${formatNs(v.real.harnessNs)} (not counted)`,
     `  calibration: ${formatNs(c.faultOverheadNs)} a remote fault beyond the network, ${formatNs(c.zeroFillNs)} a zero-fill, ${formatNs(c.firstUseNs)} a first use`,
     ...interruptionLines(v.policy, c.interruptions),
@@ -47,7 +47,7 @@ function interruptionLines(policy: string, i: Interruptions): string[] {
   return [
     `  interruptions: ${i.count} ${over} (${mean} on average, the longest ${formatNs(i.longestNs)}): the CPU was away ${(away * 100).toFixed(1)}% of a ${formatNs(i.spinNs)} spin; the thread's CPU clock counted ${charged}% of the spin`,
     ...(policy === "ampom" && away >= AWAY_WARN
-      ? [`  note: where the program works less than about ${mean} between faults, these interruptions fill ampom's execution clock and its real faults read high (docs/validation.md; --spike-cut to check)`]
+      ? [`  note: where the program works less between faults than these interruptions last (${mean} on average) or than a userfault's CPU cost varies (a few us), they fill ampom's real execution clock and its real faults read high (docs/validation.md; --spike-cut takes the interruptions out)`]
       : []),
   ];
 }
