@@ -185,14 +185,9 @@ function tail(s: string): string {
   return t.trim().split("\n").slice(-3).join(" | ");
 }
 
-/** The last `bytes` of a file, as text ("" when it is missing). */
+/** The last `bytes` of a file, as text. */
 function fileTail(path: string, bytes: number): string {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch {
-    return "";
-  }
+  const fd = openSync(path, "r");
   try {
     const size = fstatSync(fd).size;
     const b = Buffer.alloc(Math.min(bytes, size));
@@ -246,7 +241,7 @@ export async function runProgram(
     // the group is empty
   }
   const [stdout, stderr] = outputs.map((f) => fileTail(f, 64 * TAIL));
-  if (echo) for (const f of outputs) if (statSync(f, { throwIfNoEntry: false })?.size) process.stderr.write(readFileSync(f));
+  if (echo) for (const f of outputs) process.stderr.write(readFileSync(f));
   if (spawnError) throw new Error(`${what}: cannot start ${argv[0]}: ${spawnError.message}`);
   if (timedOut) throw new Error(`${what}: did not finish within ${Math.round(timeoutMs / 1000)} s (killed; raise --timeout)`);
   if (code !== 0) {

@@ -266,10 +266,10 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
     }
     const nativeAt = median(natives.map((r) => r.trigger!.atNs));
     const nativeRuntime = median(natives.map((r) => r.window.wallNs));
-    // CPU time, not wall time: a program that writes much output waits on the pipe to
-    // the harness, time that is no work of its own (ptx: 17.7-19.0 ms of wall time after
-    // its migration point in three native runs, 3.8-5.6 ms of CPU); in the real run that
-    // wait overlaps its faults. The program's thread: the model runs one.
+    // CPU time, not wall time: time the program waits (on a sleep, on I/O) is no work of
+    // its own, and in the real run it overlaps its faults (ptx, when its output went to
+    // the harness through a pipe: 17.7-19.0 ms of wall time after its migration point in
+    // three native runs, 3.8-5.6 ms of CPU). The program's thread: the model runs one.
     const nativeCpu = median(natives.map((r) => r.window.cpuNs));
     const postMigrationCpu = median(natives.map((r) => r.window.cpuNs - r.trigger!.cpuNs));
 

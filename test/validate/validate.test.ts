@@ -108,7 +108,7 @@ describe.skipIf(!uffd.ok)(title, () => {
 
   it("the native run reports the thread's CPU time at the migration point: a program asleep after it has CPU time far below its wall time", async () => {
     // validate takes the simulation's CPU time per access from this CPU time, not the
-    // wall time (a program waiting on its output pipe does no work)
+    // wall time (time a program waits is no work of its own)
     const parts = nativeParts();
     const exe = resolveProgram("sleep");
     const dir = mkdtempSync(join(tmpdir(), "ampom-cpu-"));
