@@ -109,6 +109,11 @@ export interface LibrarySettings {
 export function libraryEnv(parts: NativeParts, exe: string, out: string, s: LibrarySettings): Record<string, string> {
   const env: Record<string, string> = {
     LD_PRELOAD: parts.library,
+    // Every run binds its calls at load. A lazy lookup walks the link map of each loaded
+    // object, which sit in the loader's anonymous (moved) memory, and under valgrind one
+    // more object is loaded (its core preload library), whose map pushed the others onto
+    // a page the native run's lookups never touch: one remote fault more in the simulation.
+    LD_BIND_NOW: "1",
     AMPOM_VALIDATE_MODE: s.mode,
     AMPOM_VALIDATE_EXE: exe,
     AMPOM_VALIDATE_OUT: out,

@@ -2,10 +2,11 @@
 //
 // The traced run touched the validation library's marker pages at four points: its
 // start (after the library's set-up), the start of the harness's own work at the
-// migration point, the migration point itself, and the end (before the exit path). The
-// real migration moves only the ranges the library reported at the migration point
-// (private anonymous memory: heap, anonymous mappings, .bss; not file-backed mappings,
-// not the stack, not the library's or the C library's own memory), so:
+// migration point, the migration point itself, and the end (where the program calls
+// exit). The real migration moves only the ranges the library reported at the
+// migration point (private anonymous memory: heap, anonymous mappings, .bss; not
+// file-backed mappings, not the stack, not the library's or the C library's own
+// memory), so:
 //  - records of pages outside those ranges are dropped (their pages stay local in the
 //    real run, like code, stack and file-backed data), and their gaps go to the next kept
 //    record: the compute happened before that access;
