@@ -489,6 +489,34 @@ static uint64_t addr_of(uint32_t page) {
   return rbase[r] + (uint64_t)(page - vm.rlo[r]) * AV_PAGE;
 }
 
+/* Moved memory. A program may move migrated memory after the migration: glibc's realloc
+ * grows a large block with mremap, which may move it (ptx does). The kernel then tells
+ * the handler (UFFD_FEATURE_EVENT_REMAP, before the move returns) and keeps the
+ * registration on the new place; without it the moved pages that were still at home
+ * read as zeros there. Home and the page table know a page by where it was at the
+ * migration (addr_of); these follow it. The simulation cannot: the trace shows the
+ * moved memory as memory the process did not have at the migration point, which stays
+ * local (`real.remaps` counts the moves, and `validate` says so). */
+#define REMAP_CAP 4096
+static struct {
+  uint64_t from, to, len;
+} remaps[REMAP_CAP];
+static int nremaps;
+
+/* where a page the program faulted on at `addr` was at the migration */
+static uint64_t migration_addr(uint64_t addr) {
+  for (int i = nremaps - 1; i >= 0; i--)
+    if (addr >= remaps[i].to && addr < remaps[i].to + remaps[i].len) addr = remaps[i].from + (addr - remaps[i].to);
+  return addr;
+}
+
+/* where the page that was at `addr` at the migration is now */
+static uint64_t program_addr(uint64_t addr) {
+  for (int i = 0; i < nremaps; i++)
+    if (addr >= remaps[i].from && addr < remaps[i].from + remaps[i].len) addr = remaps[i].to + (addr - remaps[i].from);
+  return addr;
+}
+
 /* Lays the ranges out as dense page ids and marks the pages that exist (present or
  * swapped, per /proc/self/pagemap) as at home. */
 static int build_vm(void) {
@@ -696,7 +724,7 @@ static int active;
 
 struct counts {
   uint64_t remote_faults, zero_fills, late_prefetches, prefetched, useful, first_use_faults, refaults,
-      late_landings, received, requests, spikes_cut, freeze_faults;
+      late_landings, received, requests, spikes_cut, freeze_faults, remaps;
   int64_t fault_stall_ns, late_stall_ns, first_use_stall_ns, zero_stall_ns, delay_ns, service_ns;
   int64_t last_arrival;
 };
@@ -898,7 +926,7 @@ static void zeropage(uint64_t addr) {
 static void land(const struct waiter *w) {
   uint32_t page = w->page;
   uint8_t st = vm.state[page];
-  uint64_t addr = addr_of(page);
+  uint64_t addr = program_addr(addr_of(page));
   int64_t t_land = now_ns();
   uint64_t slot = slot_of[page];
   const uint8_t *from = slot < store_bytes / AV_PAGE ? store + slot * AV_PAGE : zero_page;
@@ -941,7 +969,7 @@ static void land(const struct waiter *w) {
 }
 
 static void on_fault(uint64_t addr, int64_t t_read) {
-  int64_t page = page_of(addr);
+  int64_t page = page_of(migration_addr(addr));
   last_wall_read = t_read;
   if (cnt.remote_faults < 3) dbg("fault %#llx page %lld state %d\n", (unsigned long long)addr, (long long)page, page >= 0 ? vm.state[page] : -1);
   if (page < 0) {
@@ -998,6 +1026,17 @@ static void drain_uffd(void) {
     if (r <= 0) break;
     int64_t t = now_ns();
     for (size_t i = 0; i < (size_t)r / sizeof msgs[0]; i++) {
+      if (msgs[i].event == UFFD_EVENT_REMAP) {
+        cnt.remaps++;
+        if (nremaps == REMAP_CAP) {
+          set_error("the program moved migrated memory (mremap) more than %d times", REMAP_CAP);
+          continue;
+        }
+        remaps[nremaps].from = msgs[i].arg.remap.from;
+        remaps[nremaps].to = msgs[i].arg.remap.to;
+        remaps[nremaps++].len = msgs[i].arg.remap.len;
+        continue;
+      }
       if (msgs[i].event != UFFD_EVENT_PAGEFAULT) continue;
       on_fault(msgs[i].arg.pagefault.address & ~(uint64_t)(AV_PAGE - 1), t);
     }
@@ -1068,6 +1107,7 @@ static void run_command(int c) {
     fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK);
     rx_len = 0;
     memset(&cnt, 0, sizeof cnt);
+    nremaps = 0;
     trap_cpu = zero_exec = resume_cpu_out = 0;
     exec_seen = 0;
     last_raw_cpu = program_cpu_ns();
@@ -1199,7 +1239,7 @@ static int open_uffd(void) {
               errno == EPERM ? " (it needs root, or vm.unprivileged_userfaultfd = 1)" : "");
     return -1;
   }
-  struct uffdio_api api = {.api = UFFD_API, .features = 0};
+  struct uffdio_api api = {.api = UFFD_API, .features = UFFD_FEATURE_EVENT_REMAP};
   if (ioctl(uffd, UFFDIO_API, &api)) {
     set_error("userfaultfd API handshake failed: %s", strerror(errno));
     close(uffd);
@@ -1635,14 +1675,14 @@ static void write_result(void) {
     out(",\"real\":{\"remoteFaults\":%llu,\"zeroFills\":%llu,\"latePrefetches\":%llu,\"prefetchedPages\":%llu,"
         "\"usefulPrefetches\":%llu,\"firstUseFaults\":%llu,\"refaults\":%llu,\"lateLandings\":%llu,\"requests\":%llu,"
         "\"faultStallNs\":%lld,\"lateStallNs\":%lld,\"firstUseStallNs\":%lld,\"zeroFillStallNs\":%lld,"
-        "\"modelDelayNs\":%lld,\"serviceNs\":%lld,\"remoteWallNs\":%lld,\"remoteCpuNs\":%lld,\"offCpuNs\":%lld,\"execNs\":%lld,\"demandEvents\":%llu,\"spikesCut\":%llu,\"resumeCpuNs\":%lld,\"freezeFaults\":%llu}",
+        "\"modelDelayNs\":%lld,\"serviceNs\":%lld,\"remoteWallNs\":%lld,\"remoteCpuNs\":%lld,\"offCpuNs\":%lld,\"execNs\":%lld,\"demandEvents\":%llu,\"spikesCut\":%llu,\"resumeCpuNs\":%lld,\"freezeFaults\":%llu,\"remaps\":%llu}",
         (unsigned long long)c.remote_faults, (unsigned long long)c.zero_fills, (unsigned long long)c.late_prefetches,
         (unsigned long long)c.prefetched, (unsigned long long)c.useful, (unsigned long long)c.first_use_faults,
         (unsigned long long)c.refaults, (unsigned long long)c.late_landings, (unsigned long long)c.requests,
         (long long)c.fault_stall_ns, (long long)c.late_stall_ns, (long long)c.first_use_stall_ns, (long long)c.zero_stall_ns,
         (long long)c.delay_ns, (long long)c.service_ns, (long long)remote_wall, (long long)remote_cpu,
         (long long)(remote_wall - remote_cpu), (long long)exec, (unsigned long long)events_end, (unsigned long long)c.spikes_cut,
-        (long long)resume_cpu_out, (unsigned long long)c.freeze_faults);
+        (long long)resume_cpu_out, (unsigned long long)c.freeze_faults, (unsigned long long)c.remaps);
   }
   out("}\n");
   int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

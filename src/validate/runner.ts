@@ -68,6 +68,9 @@ export interface LibraryReport {
     /** remote faults taken before the program was back (in the freeze): none, as the
      * thread's control block is not moved */
     freezeFaults: number;
+    /** times the program moved migrated memory (mremap) after the migration; the
+     * handler followed it, the simulation sees that memory as local */
+    remaps: number;
   };
 }
 

@@ -108,6 +108,10 @@ export interface PolicyValidation {
     /** remote faults taken in the freeze, before the program was back (0: the thread's
      * control block, which the thread and the kernel touch there, is not moved) */
     freezeFaults: number;
+    /** times the program moved migrated memory with mremap after the migration (a
+     * realloc of a large block): the real run followed it; the simulation sees the moved
+     * memory as local, so its faults there are not simulated */
+    remaps: number;
   };
   simulated: SideFigures;
   /** (simulated - real) / real, percent; null where real is 0 */
@@ -338,6 +342,7 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
         spikesCut: x.spikesCut,
         resumeCpuNs: x.resumeCpuNs,
         freezeFaults: x.freezeFaults,
+        remaps: x.remaps,
       };
       const simulated = figuresOf(sim);
       results.push({

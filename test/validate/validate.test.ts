@@ -84,29 +84,39 @@ describe.skipIf(!uffd.ok)(title, () => {
     }, 600_000);
   }
 
-  it("a migrated program reads back what it wrote: strided's sum after a real migration is its native sum", async () => {
-    // the pages come back from home's page store: a wrong slot or a stale store would
-    // change what the passes after the migration read
-    const parts = nativeParts();
-    const exe = join(parts.programs, "strided");
-    const argv = [exe, "4", "5", "2"];
-    const dir = mkdtempSync(join(tmpdir(), "ampom-intact-"));
-    const sumOf = (stdout: string) => /sum (\d+)/.exec(stdout)?.[1];
-    const run = (name: string, s: LibrarySettings) => runProgram(argv, libraryEnv(parts, exe, join(dir, name), s), join(dir, name), name, 120_000);
-    try {
-      const point = { call: "clock_gettime", index: 2 };
-      const expected = sumOf((await run("native.json", { mode: "native", ...point })).stdout);
-      expect(expected).toMatch(/^[1-9]/);
-      for (const policy of ["none", "ampom"]) {
-        const r = await run(`migrate-${policy}.json`, { mode: "migrate", ...point, policy, network: { ...networkPresets["gige-2008"], background: 0 } });
-        expect(r.report.real!.remoteFaults).toBeGreaterThan(0);
-        expect(r.report.real!.remoteFaults + r.report.real!.usefulPrefetches).toBeGreaterThan(1000);
-        expect(sumOf(r.stdout)).toBe(expected);
+  for (const [name, args, moves] of [
+    ["strided", ["4", "5", "2"], false],
+    ["grow", ["4", "2"], true],
+  ] as const) {
+    const what = moves ? ", after a realloc that moved its memory (mremap)," : "";
+    it(`a migrated program reads back what it wrote: ${name}'s sum${what} after a real migration is its native sum`, async () => {
+      // the pages come back from home's page store: a wrong slot or a stale store would
+      // change what the passes after the migration read; memory the program moves after
+      // the migration must be served where it went (the handler follows the move)
+      const parts = nativeParts();
+      const exe = join(parts.programs, name);
+      const argv = [exe, ...args];
+      const dir = mkdtempSync(join(tmpdir(), "ampom-intact-"));
+      const sumOf = (stdout: string) => /sum (\d+)/.exec(stdout)?.[1];
+      const run = (out: string, s: LibrarySettings) => runProgram(argv, libraryEnv(parts, exe, join(dir, out), s), join(dir, out), out, 120_000);
+      try {
+        const point = { call: "clock_gettime", index: 2 };
+        const native = await run("native.json", { mode: "native", ...point });
+        const expected = sumOf(native.stdout);
+        expect(expected).toMatch(/^[1-9]/);
+        if (moves) expect(native.stdout).toContain("(moved)");
+        for (const policy of ["none", "ampom"]) {
+          const r = await run(`migrate-${policy}.json`, { mode: "migrate", ...point, policy, network: { ...networkPresets["gige-2008"], background: 0 } });
+          expect(r.report.real!.remoteFaults).toBeGreaterThan(0);
+          expect(r.report.real!.remoteFaults + r.report.real!.usefulPrefetches).toBeGreaterThan(moves ? 500 : 1000);
+          expect(r.report.real!.remaps).toBe(moves ? 1 : 0);
+          expect(sumOf(r.stdout)).toBe(expected);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 600_000);
+    }, 600_000);
+  }
 
   it("the native run reports the thread's CPU time at the migration point: a program asleep after it has CPU time far below its wall time", async () => {
     // validate takes the simulation's CPU time per access from this CPU time, not the

@@ -29,6 +29,9 @@ function side(v: PolicyValidation): string {
     `  calibration: ${formatNs(c.faultOverheadNs)} a remote fault beyond the network, ${formatNs(c.zeroFillNs)} a zero-fill, ${formatNs(c.firstUseNs)} a first use`,
     ...interruptionLines(v.policy, c.interruptions),
     ...(v.real.spikesCut ? [`  spike cut: ${v.real.spikesCut} spans left out of ampom's execution clock`] : []),
+    ...(v.real.remaps
+      ? [`  note: the program moved migrated memory ${v.real.remaps} ${v.real.remaps === 1 ? "time" : "times"} (mremap, as realloc does for a large block); the real run followed it, the simulation sees it as memory the process did not have at the migration point, so their faults there differ`]
+      : []),
   ].join("\n");
 }
 
