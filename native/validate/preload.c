@@ -714,7 +714,7 @@ static int start_home(void) {
 /* ---- the fault handler thread ---------------------------------------------------------- */
 static int uffd = -1;
 static int wake_pipe[2] = {-1, -1};
-enum { CMD_NONE, CMD_ACTIVATE, CMD_CONTEXT, CMD_PREFETCH_HOME, CMD_DEACTIVATE };
+enum { CMD_NONE, CMD_ACTIVATE, CMD_CONTEXT, CMD_PREFETCH_HOME, CMD_DEACTIVATE, CMD_END };
 static volatile int cmd;
 /* the handler writes a byte here when a command is done and when the freeze ends; the
  * program's thread blocks on it (spinning would keep the handler, on the same CPU,
@@ -746,6 +746,12 @@ static int64_t trap_cpu, zero_exec;
 static struct counts cnt_end;
 static int64_t trap_cpu_end, zero_exec_end;
 static uint64_t events_end;
+static void snapshot_end(void) {
+  cnt_end = cnt;
+  trap_cpu_end = trap_cpu;
+  zero_exec_end = zero_exec;
+  events_end = vm.events;
+}
 /* The program thread's CPU clock when the freeze is over and the thread is back in the
  * program (set by that thread; 0 before). What the thread ran between the handler's
  * activation (or its last userfault) and then is the harness's: the registration, the
@@ -1127,6 +1133,9 @@ static void run_command(int c) {
   }
   case CMD_PREFETCH_HOME:
     request_all_home();
+    break;
+  case CMD_END:
+    snapshot_end();
     break;
   case CMD_DEACTIVATE:
     active = 0;
@@ -1709,10 +1718,10 @@ static void at_end(void) {
   ended = 1;
   t_end = now_ns();
   cpu_end = thread_cpu_ns();
-  cnt_end = cnt;
-  trap_cpu_end = trap_cpu;
-  zero_exec_end = zero_exec;
-  events_end = vm.events;
+  /* on the handler thread, between two of its steps: a fault it has just served may have
+   * woken this thread before its counting was done */
+  if (migrated) handler_command(CMD_END);
+  else snapshot_end();
   mark(MARK_END);
   counting = 0;
 }
