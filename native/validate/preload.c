@@ -316,8 +316,9 @@ static int harness_object(const char *path, uint64_t lo, uint64_t hi) {
   return 0;
 }
 
+#define IMAGES_CAP 16
 struct images {
-  struct range r[16];
+  struct range r[IMAGES_CAP];
   int n;
 };
 
@@ -332,7 +333,7 @@ static int find_images(struct dl_phdr_info *info, size_t size, void *data) {
     if (a < lo) lo = a;
     if (b > hi) hi = b;
   }
-  if (hi > lo && img->n < 16 && harness_object(info->dlpi_name ? info->dlpi_name : "", lo, hi)) {
+  if (hi > lo && img->n < IMAGES_CAP && harness_object(info->dlpi_name ? info->dlpi_name : "", lo, hi)) {
     img->r[img->n++] = (struct range){lo & ~(uint64_t)(AV_PAGE - 1), (hi + AV_PAGE - 1) & ~(uint64_t)(AV_PAGE - 1)};
   }
   return 0;
@@ -420,7 +421,7 @@ static int compute_ranges(void) {
   }
   close(fd);
   maps_buf[len] = 0;
-  struct range ex[OWN_CAP + 17];
+  struct range ex[OWN_CAP + IMAGES_CAP + 1]; /* + the thread's control block */
   int nex = 0;
   for (int i = 0; i < nown; i++) ex[nex++] = own[i];
   struct images img = {.n = 0};

@@ -43,8 +43,10 @@ export interface LibraryReport {
     latePrefetches: number;
     prefetchedPages: number;
     usefulPrefetches: number;
+    /** first uses of prefetched pages (a local fault each in the real run) */
     firstUseFaults: number;
     refaults: number;
+    /** pages whose reply reached the handler after the link model's arrival time */
     lateLandings: number;
     requests: number;
     faultStallNs: number;
@@ -55,12 +57,14 @@ export interface LibraryReport {
     serviceNs: number;
     remoteWallNs: number;
     remoteCpuNs: number;
+    /** time off the CPU after the freeze (the part of the stall the thread slept) */
     offCpuNs: number;
     /** the execution clock after the freeze: the program thread's CPU time less the
-     * kernel's share of its userfaults, plus its zero-fills (what ampom's R is measured on) */
+     * kernel's share of its userfaults, plus its zero-fills (what ampom's R is measured on;
+     * the simulation's is the native CPU time over the span, native.postMigrationCpuNs) */
     execNs: number;
     demandEvents: number;
-    /** spans between userfaults the spike cut left out of execNs */
+    /** spans between userfaults the spike cut left out of execNs (0 without --spike-cut) */
     spikesCut: number;
     /** the program thread's CPU time from the handler's activation (or its last
      * userfault) to its return to the program, the harness's, left out of the clock */
@@ -68,8 +72,9 @@ export interface LibraryReport {
     /** remote faults taken before the program was back (in the freeze): none, as the
      * thread's control block is not moved */
     freezeFaults: number;
-    /** times the program moved migrated memory (mremap) after the migration; the
-     * handler followed it, the simulation sees that memory as local */
+    /** times the program moved migrated memory with mremap after the migration (a
+     * realloc of a large block): the handler followed it; the simulation sees the moved
+     * memory as local, so its faults there are not simulated */
     remaps: number;
   };
 }

@@ -84,35 +84,21 @@ export interface SideFigures {
   freezeNs: number;
 }
 
+/** What the real run's handler reports that the validation passes on as it is (each
+ * field is described in LibraryReport). */
+type HandlerFigures = Pick<
+  NonNullable<LibraryReport["real"]>,
+  "firstUseFaults" | "lateLandings" | "offCpuNs" | "execNs" | "demandEvents" | "spikesCut" | "resumeCpuNs" | "freezeFaults" | "remaps"
+>;
+
 export interface PolicyValidation {
   policy: string;
-  real: SideFigures & {
-    /** first uses of prefetched pages (a local fault each in the real run) */
-    firstUseFaults: number;
-    /** pages whose reply reached the handler after the link model's arrival time */
-    lateLandings: number;
-    /** set-up work at the migration point (copying home, registering), left out of runtimeNs */
-    harnessNs: number;
-    homePages: number;
-    /** time off the CPU after the freeze (the part of the stall the thread slept) */
-    offCpuNs: number;
-    /** the handler's execution clock after the freeze, on which ampom's paging rate is
-     * measured; the simulation's is the native CPU time over the span (native.postMigrationCpuNs) */
-    execNs: number;
-    demandEvents: number;
-    /** spans the spike cut left out of execNs (0 without --spike-cut) */
-    spikesCut: number;
-    /** the harness's CPU time on the program thread (the set-up after the handler's
-     * activation, the freeze, the resume), left out of ampom's execution clock */
-    resumeCpuNs: number;
-    /** remote faults taken in the freeze, before the program was back (0: the thread's
-     * control block, which the thread and the kernel touch there, is not moved) */
-    freezeFaults: number;
-    /** times the program moved migrated memory with mremap after the migration (a
-     * realloc of a large block): the real run followed it; the simulation sees the moved
-     * memory as local, so its faults there are not simulated */
-    remaps: number;
-  };
+  real: SideFigures &
+    HandlerFigures & {
+      /** set-up work at the migration point (copying home, registering), left out of runtimeNs */
+      harnessNs: number;
+      homePages: number;
+    };
   simulated: SideFigures;
   /** (simulated - real) / real, percent; null where real is 0 */
   errorPercent: Record<"remoteFaults" | "runtimeNs" | "stallNs" | "prefetchedPages", number | null>;
