@@ -265,8 +265,10 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
 
     // 2. the capture
     step("capture under valgrind (lackey)");
+    // pinned as the native and real runs are: a program that sizes its work by the CPUs
+    // it may use (GNU sort's threads) does the same work under valgrind
     const amt = join(dir, "trace.amt");
-    const captured = await captureTrace(argv, libraryEnv(parts, exe, report("capture"), { mode: "capture", call, index }), amt, report("capture"), 20 * timeout);
+    const captured = await captureTrace(argv, libraryEnv(parts, exe, report("capture"), { mode: "capture", cpu, call, index }), amt, report("capture"), 20 * timeout);
     const cap = captured.report;
     if (!cap.trigger?.fired) throw new Error(`under valgrind the program never made its ${ordinal(index)} ${call} call: no migration point in the trace`);
     if (cap.calls[call] !== calls) {

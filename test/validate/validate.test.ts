@@ -19,7 +19,7 @@ import { nativeParts, userfaultfdAvailability } from "../../src/validate/native.
 import { libraryEnv, resolveProgram, runProgram, type LibrarySettings } from "../../src/validate/runner.js";
 import { validate, type Validation } from "../../src/validate/validate.js";
 import { networkPresets } from "../../src/network/presets.js";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -137,6 +137,18 @@ describe.skipIf(!uffd.ok)(title, () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it("the capture runs pinned to the native runs' CPU: a program that counts the CPUs it may use sees as many under valgrind", async () => {
+    const keep = mkdtempSync(join(tmpdir(), "ampom-validate-pin-"));
+    try {
+      const v = await validate({ command: [join(programs(), "random"), "4", "2"], policies: ["none"], migrateCall: "clock_gettime:2", nativeRuns: 1, repeat: 1, keep });
+      const scheduling = (name: string) => JSON.parse(readFileSync(join(keep, `${name}.json`), "utf8")).scheduling.cpu;
+      expect(scheduling("native-1")).toBe(v.pinnedCpu);
+      expect(scheduling("capture")).toBe(v.pinnedCpu);
+    } finally {
+      rmSync(keep, { recursive: true, force: true });
+    }
+  }, 600_000);
 
   it("random: --spike-cut reaches the handler, which leaves spans out of ampom's execution clock", async () => {
     // a cut of 1 ns takes out every span whose CPU time exceeds the fault's mean share
