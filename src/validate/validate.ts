@@ -221,8 +221,10 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
   const dir = o.keep ?? scratchDir();
   if (o.keep) mkdirSync(o.keep, { recursive: true });
   const report = (name: string) => join(dir, `${name}.json`);
-  const run = (what: string, s: LibrarySettings, name: string) =>
-    runProgram(argv, libraryEnv(parts, exe, report(name), s), report(name), what, timeout, o.echo);
+  // every run, the capture's too, on the one CPU: a program that sizes its work by the
+  // CPUs it may use (GNU sort's threads) then does the same work in each
+  const env = (name: string, s: Omit<LibrarySettings, "cpu">) => libraryEnv(parts, exe, report(name), { ...s, cpu });
+  const run = (what: string, s: Omit<LibrarySettings, "cpu">, name: string) => runProgram(argv, env(name, s), report(name), what, timeout, o.echo);
   try {
     // 1. native runs: the migration point, then the program's own time
     let call: string;
@@ -233,7 +235,7 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
       index = spec.index;
     } else {
       step("native run: choosing the migration point");
-      const first = (await run("the native run", { mode: "native", cpu }, "native-0")).report;
+      const first = (await run("the native run", { mode: "native" }, "native-0")).report;
       if (spec) {
         const n = first.calls[spec.call] ?? 0;
         if (n === 0) throw new Error(`option --migrate-call: the program never calls ${spec.call}`);
@@ -246,7 +248,7 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
     const natives: LibraryReport[] = [];
     for (let i = 0; i < (o.nativeRuns ?? 3); i++) {
       step(`native run ${i + 1}: timing`);
-      const r = (await run("the native run", { mode: "native", cpu, call, index }, `native-${i + 1}`)).report;
+      const r = (await run("the native run", { mode: "native", call, index }, `native-${i + 1}`)).report;
       if (!r.trigger?.fired) throw new Error(`the program calls ${call} only ${r.calls[call] ?? 0} times, never the ${ordinal(index)}: no migration point`);
       natives.push(r);
     }
@@ -265,10 +267,8 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
 
     // 2. the capture
     step("capture under valgrind (lackey)");
-    // pinned as the native and real runs are: a program that sizes its work by the CPUs
-    // it may use (GNU sort's threads) does the same work under valgrind
     const amt = join(dir, "trace.amt");
-    const captured = await captureTrace(argv, libraryEnv(parts, exe, report("capture"), { mode: "capture", cpu, call, index }), amt, report("capture"), 20 * timeout);
+    const captured = await captureTrace(argv, env("capture", { mode: "capture", call, index }), amt, report("capture"), 20 * timeout);
     const cap = captured.report;
     if (!cap.trigger?.fired) throw new Error(`under valgrind the program never made its ${ordinal(index)} ${call} call: no migration point in the trace`);
     if (cap.calls[call] !== calls) {
@@ -286,7 +286,7 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
       for (let i = 0; i < (o.repeat ?? 1); i++) {
         step(`real migration with ${policy}${(o.repeat ?? 1) > 1 ? ` (${i + 1})` : ""}`);
         const settings: LibrarySettings = {
-          mode: "migrate", cpu, call, index, policy,
+          mode: "migrate", call, index, policy,
           network: { ...base.network, background: base.background },
           policyParams: policyParamVector(info, o.policyParams ?? {}),
           historyLength: base.historyLength,
