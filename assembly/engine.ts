@@ -17,7 +17,7 @@ import {
   C_MRU_LEN, P_CPU_NS, P_TRAP_NS, P_ZERO_FILL_NS, P_FIRST_USE_NS, P_PAGES, P_REGIONS, P_SCAN_NS, MRU_CAP, COUNTERS,
   C_FAULT_PREFETCHES, C_PREFETCH_ISSUES, C_ARRIVAL_HEAD, C_ARRIVAL_TAIL, C_FAULT_OPEN,
   C_HOOK, C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_ANSWERING_FAULT,
-  C_SCAN_EPOCH, C_SCAN_END, C_RESIDENT, P_SCAN_NS_PER_PAGE, SCAN_KEEP, SCAN_ALL,
+  C_SCAN_EPOCH, C_SCAN_END, C_RESIDENT, P_SCAN_NS_PER_PAGE, P_TRAP_CPU_NS, P_FIRST_USE_CPU_NS, C_FAULT_CPU_NS, SCAN_KEEP, SCAN_ALL,
   HOOK_USE, HOOK_ARRIVAL, HOOK_SERVED,
 } from "./layout";
 import {
@@ -339,6 +339,7 @@ function runRemote(limit: f64): i32 {
       const trap = param(P_TRAP_NS);
       now += trap;
       setCounter(C_FAULT_STALL_NS, counter(C_FAULT_STALL_NS) + trap);
+      setCounter(C_FAULT_CPU_NS, counter(C_FAULT_CPU_NS) + param(P_TRAP_CPU_NS));
       setCounter(C_REMOTE_FAULTS, counter(C_REMOTE_FAULTS) + 1);
       setCounter(C_REQUESTS, 0);
       request(page, 0);
@@ -373,6 +374,7 @@ function runRemote(limit: f64): i32 {
         const firstUse = param(P_FIRST_USE_NS);
         now += firstUse;
         setCounter(C_FAULT_STALL_NS, counter(C_FAULT_STALL_NS) + firstUse);
+        setCounter(C_FAULT_CPU_NS, counter(C_FAULT_CPU_NS) + param(P_FIRST_USE_CPU_NS));
         recordDemandEvent(page, now, execTime(now));
         setCounter(C_REQUESTS, 0);
         setCounter(C_NOW, now);
@@ -398,10 +400,11 @@ function runRemote(limit: f64): i32 {
 }
 
 /** The process's execution time at `now`: its clock less the time it stood stalled on
- * the network (what ampom's paging rate is measured over). */
+ * the network (what ampom's paging rate is measured over), with the parts of its faults
+ * charged to its CPU clock (P_TRAP_CPU_NS, P_FIRST_USE_CPU_NS; 0 unless set). */
 // @ts-ignore: decorator
 @inline function execTime(now: f64): f64 {
-  return now - counter(C_FAULT_STALL_NS) - counter(C_LATE_STALL_NS);
+  return now - counter(C_FAULT_STALL_NS) - counter(C_LATE_STALL_NS) + counter(C_FAULT_CPU_NS);
 }
 
 /** The host has sent the request list (after STOP_FAULT, STOP_REQUESTS, or an external

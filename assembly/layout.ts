@@ -73,6 +73,7 @@ export const C_ANSWERING_FAULT: i32 = 36; // 1 between a remote fault and answer
 export const C_SCAN_END: i32 = 37; // at home: when the current accessed-bit scan window ends, ns
 export const C_RESIDENT: i32 = 38; // at home: pages touched so far (what a scan walks)
 export const C_PUSH_MET_FAULTS: i32 = 39; // remote faults whose page the push brought (home answered nothing)
+export const C_FAULT_CPU_NS: i32 = 40; // the parts of fault stalls charged to the process's CPU clock (P_TRAP_CPU_NS, P_FIRST_USE_CPU_NS)
 export const COUNTERS: i32 = 48;
 
 // ---- parameters: f64 slots, written by the host before reset() ----------------
@@ -86,6 +87,8 @@ export const P_PAGES: i32 = 6; // number of pages
 export const P_SCAN_NS: i32 = 7; // shortest accessed-bit scan window before migration, ns (the window when P_SCAN_NS_PER_PAGE is 0)
 export const P_FIRST_USE_NS: i32 = 8; // local cost of the first use of a prefetched page (a minor fault)
 export const P_SCAN_NS_PER_PAGE: i32 = 9; // scan window = max(P_SCAN_NS, resident pages x this), ns; 0: fixed
+export const P_TRAP_CPU_NS: i32 = 10; // the part of P_TRAP_NS on the process's CPU clock: execution to ampom's paging rate
+export const P_FIRST_USE_CPU_NS: i32 = 11; // the part of P_FIRST_USE_NS on the process's CPU clock
 export const P_POLICY_BASE: i32 = 16; // policy parameters start here
 export const PARAMS: i32 = 48;
 

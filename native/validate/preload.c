@@ -731,25 +731,35 @@ struct counts {
 };
 static struct counts cnt;
 /* The execution clock ampom's paging rate R is measured on (DESIGN section 3: demand
- * events per ns of the process's own execution). It is the program thread's CPU time
+ * events per ns of the process's execution). It is the program thread's whole CPU time
  * (read by the handler from the thread's CPU clock while the thread stands in its
- * fault), less the kernel's share of each userfault the thread took (trap, wait, the
- * return; measured per kind in the calibration), plus the calibrated wall cost of each
- * zero-fill (the simulator's execution clock keeps zero-fills). Wall time minus the
- * handler's view of each stall was used before: on one CPU it also counted the handler's
- * and home's work and, when UFFDIO_COPY's wake-up let the program preempt the handler,
- * the program's own work as stall, so R moved by several times from run to run. */
+ * fault), kernel share of each userfault included, plus the calibrated wall cost of each
+ * zero-fill beyond its CPU share (the simulator's execution clock keeps zero-fills). This
+ * kernel accounts CPU time by ticks, so it cannot split a thread's time into user and
+ * kernel time at this scale; the simulation of the run counts the calibrated kernel share
+ * of each userfault as execution too (faultTrapCpu, firstUseCpu). Taking the calibrated
+ * share off here instead left the clock with each fault's deviation from the mean, a few
+ * us, which on a program that works 0.1 us between faults set ampom's windows (random:
+ * 31 real faults against 10 simulated; docs/validation.md). Wall time minus the
+ * handler's view of each stall was used before that: on one CPU it also counted the
+ * handler's and home's work and, when UFFDIO_COPY's wake-up let the program preempt the
+ * handler, the program's own work as stall, so R moved by several times from run to run.
+ * `execNs` in the report is this clock less the calibrated shares: an estimate of the
+ * program's own work, to set beside its native CPU time. */
 static clockid_t program_clock;
 static int have_program_clock;
 static int64_t fault_cpu_ns, first_use_cpu_ns, zero_exec_ns, zero_cpu_ns;
-static int64_t trap_cpu, zero_exec;
+/* the calibrated shares of the userfaults taken (for execNs), the spans --spike-cut took
+ * out, the zero-fills' cost beyond their CPU share */
+static int64_t share_cpu, cut_cpu, zero_exec;
 /* the counters and the clock's parts at the end of the timed span (at_end) */
 static struct counts cnt_end;
-static int64_t trap_cpu_end, zero_exec_end;
+static int64_t share_cpu_end, cut_cpu_end, zero_exec_end;
 static uint64_t events_end;
 static void snapshot_end(void) {
   cnt_end = cnt;
-  trap_cpu_end = trap_cpu;
+  share_cpu_end = share_cpu;
+  cut_cpu_end = cut_cpu;
   zero_exec_end = zero_exec;
   events_end = vm.events;
 }
@@ -761,8 +771,6 @@ static void snapshot_end(void) {
  * kept the real run's windows small for 32 faults (docs/validation.md). */
 static volatile int64_t back_in_program_cpu;
 static int64_t resume_cpu_out;
-/* the clock as last read: it never runs backward (below) */
-static double exec_seen;
 static volatile int64_t context_ready, context_arrival;
 static int context_pending;
 
@@ -820,16 +828,10 @@ static int64_t program_cpu_ns(void) {
   return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* A userfault of `kind` has just been read: its kernel share leaves the clock. The
- * share is the calibration's mean; a fault whose real share is smaller leaves too much
- * out, and where the program works less between faults than the share varies (random,
- * chase: under 1 us of work against a share of ~15 us that moves by a few us) the clock
- * would run backward, a negative span for R (read as no execution between the events,
- * the largest window). Execution time does not run backward: the clock holds until the
- * thread's CPU time catches up, so the deficit is carried, not forgotten, and over a
- * long span the clock is the CPU time less the calibrated shares, as before. */
-static double exec_clock_at_fault(int64_t trap_cost) {
-  trap_cpu += trap_cost;
+/* A userfault whose calibrated kernel share is `share` has just been read: the
+ * execution clock at it (above). */
+static double exec_clock_at_fault(int64_t share) {
+  share_cpu += share;
   int64_t raw = program_cpu_ns();
   int64_t back = __atomic_load_n(&back_in_program_cpu, __ATOMIC_ACQUIRE);
   if (back > last_raw_cpu) {
@@ -840,16 +842,14 @@ static double exec_clock_at_fault(int64_t trap_cost) {
    * zero-fills') by more than the cut is taken for an interruption the machine charged
    * to the thread, and its whole excess leaves the clock; right only for programs that
    * work less than the cut between two userfaults */
-  int64_t excess = raw - last_raw_cpu - trap_cost - span_zero_cpu;
+  int64_t excess = raw - last_raw_cpu - share - span_zero_cpu;
   span_zero_cpu = 0;
   if (spike_cut_ns > 0 && excess > spike_cut_ns) {
-    trap_cpu += excess;
+    cut_cpu += excess;
     cnt.spikes_cut++;
   }
   last_raw_cpu = raw;
-  double exec = (double)(last_raw_cpu - trap_cpu - resume_cpu_out + zero_exec);
-  if (exec < exec_seen) exec = exec_seen;
-  return exec_seen = exec;
+  return (double)(raw - cut_cpu - resume_cpu_out + zero_exec);
 }
 
 static void handle_reply(const struct av_reply *h) {
@@ -1115,8 +1115,7 @@ static void run_command(int c) {
     rx_len = 0;
     memset(&cnt, 0, sizeof cnt);
     nremaps = 0;
-    trap_cpu = zero_exec = resume_cpu_out = 0;
-    exec_seen = 0;
+    share_cpu = cut_cpu = zero_exec = resume_cpu_out = 0;
     last_raw_cpu = program_cpu_ns();
     span_zero_cpu = 0;
     nwaiters = 0;
@@ -1457,7 +1456,7 @@ static void set_scheduling(void) {
 
 /* ---- the migration ---------------------------------------------------------------------- */
 static struct {
-  int64_t at_ns, harness_ns, freeze_ns, resume_wall, resume_cpu, resume_trap_cpu, resume_zero_exec;
+  int64_t at_ns, harness_ns, freeze_ns, resume_wall, resume_cpu, resume_share_cpu, resume_cut_cpu, resume_zero_exec;
   uint64_t registered_pages, home_pages, ranges;
 } mig;
 static int migrated;
@@ -1491,7 +1490,8 @@ static void migrate_now(void) {
   mig.resume_wall = now_ns();
   mig.freeze_ns = mig.resume_wall - h1;
   mig.resume_cpu = thread_cpu_ns();
-  mig.resume_trap_cpu = trap_cpu;
+  mig.resume_share_cpu = share_cpu;
+  mig.resume_cut_cpu = cut_cpu;
   mig.resume_zero_exec = zero_exec;
   /* (not before: formatting touches the thread's migrated memory) */
   dbg("migrate: %d ranges, %u pages, %u at home, set up in %lld ns; resumed after a freeze of %lld ns\n", nranges,
@@ -1680,8 +1680,10 @@ static void write_result(void) {
         (long long)mig.at_ns, (long long)mig.harness_ns, (long long)mig.freeze_ns, (unsigned long long)mig.ranges,
         (unsigned long long)mig.registered_pages, (unsigned long long)mig.home_pages);
     int64_t remote_wall = t_end - mig.resume_wall, remote_cpu = cpu_end - mig.resume_cpu;
-    /* the handler's execution clock over the same span (what ampom's R is measured on) */
-    int64_t exec = (cpu_end - back_in_program_cpu) - (trap_cpu_end - mig.resume_trap_cpu) + (zero_exec_end - mig.resume_zero_exec);
+    /* the program's own work over the same span: the execution clock less the userfaults'
+     * calibrated shares */
+    int64_t exec = (cpu_end - back_in_program_cpu) - (share_cpu_end - mig.resume_share_cpu) - (cut_cpu_end - mig.resume_cut_cpu) +
+                   (zero_exec_end - mig.resume_zero_exec);
     out(",\"real\":{\"remoteFaults\":%llu,\"zeroFills\":%llu,\"latePrefetches\":%llu,\"prefetchedPages\":%llu,"
         "\"usefulPrefetches\":%llu,\"firstUseFaults\":%llu,\"refaults\":%llu,\"lateLandings\":%llu,\"requests\":%llu,"
         "\"faultStallNs\":%lld,\"lateStallNs\":%lld,\"firstUseStallNs\":%lld,\"zeroFillStallNs\":%lld,"

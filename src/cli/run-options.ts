@@ -47,6 +47,8 @@ export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: bo
     .option("--fault-trap <time>", "local cost of a remote fault before its request leaves, overriding the preset (e.g. 2us)")
     .option("--zero-fill <time>", "local cost of a first touch of a page that never existed, overriding the preset's (which grows with the page size); as given, at any page size (e.g. 1us)")
     .option("--first-use <time>", "local cost of the first use of a prefetched page (a minor fault), overriding the preset's 0 (e.g. 1us)")
+    .option("--fault-trap-cpu <time>", "the part of the fault trap charged to the process's CPU clock, which ampom's paging rate counts as execution (default 0)")
+    .option("--first-use-cpu <time>", "the part of a first use's cost charged to the process's CPU clock, likewise (default 0)")
     .option("--push-order <order>", `post-copy's background push order: ${Object.keys(pushOrders).join(", ")}`)
     .option("--mech-param <name=value>", "mechanism parameter, e.g. maxRounds=10 for pre-copy (repeatable)", collectParam);
 }
@@ -137,6 +139,8 @@ export function toRunOptions(o: Record<string, unknown>, cmd?: Command): RunOpti
     faultTrap: o.faultTrap as string | undefined,
     zeroFill: o.zeroFill as string | undefined,
     firstUse: o.firstUse as string | undefined,
+    faultTrapCpu: o.faultTrapCpu as string | undefined,
+    firstUseCpu: o.firstUseCpu as string | undefined,
     mechanismParams: o.mechParam as Record<string, number>,
   };
 }

@@ -73,6 +73,7 @@ export const C_ANSWERING_FAULT = 36; // 1 between a remote fault and answerReque
 export const C_SCAN_END = 37; // at home: when the current accessed-bit scan window ends, ns
 export const C_RESIDENT = 38; // at home: pages touched so far (what a scan walks)
 export const C_PUSH_MET_FAULTS = 39; // remote faults whose page the push brought (home answered nothing)
+export const C_FAULT_CPU_NS = 40; // the parts of fault stalls charged to the process's CPU clock (P_TRAP_CPU_NS, P_FIRST_USE_CPU_NS)
 export const COUNTERS = 48;
 
 // ---- parameters: f64 slots, written by the host before reset() ----------------
@@ -86,6 +87,8 @@ export const P_PAGES = 6; // number of pages
 export const P_SCAN_NS = 7; // shortest accessed-bit scan window before migration, ns (the window when P_SCAN_NS_PER_PAGE is 0)
 export const P_FIRST_USE_NS = 8; // local cost of the first use of a prefetched page (a minor fault)
 export const P_SCAN_NS_PER_PAGE = 9; // scan window = max(P_SCAN_NS, resident pages x this), ns; 0: fixed
+export const P_TRAP_CPU_NS = 10; // the part of P_TRAP_NS on the process's CPU clock: execution to ampom's paging rate
+export const P_FIRST_USE_CPU_NS = 11; // the part of P_FIRST_USE_NS on the process's CPU clock
 export const P_POLICY_BASE = 16; // policy parameters start here
 export const PARAMS = 48;
 

@@ -12,7 +12,7 @@ import {
   P_POLICY_BASE, P_SCAN_NS, COUNTERS, PARAMS, REGION_CAP, HISTORY_CAP, REQUEST_CAP,
   DELIVERY_CAP, MRU_CAP, C_FAULT_PREFETCHES, C_PREFETCH_ISSUES, C_ARRIVAL_HEAD,
   C_ARRIVAL_TAIL, C_FAULT_OPEN, C_HOOK, C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_SCAN_EPOCH,
-  C_ANSWERING_FAULT, C_SCAN_END, C_RESIDENT, P_SCAN_NS_PER_PAGE, HOOK_USE, HOOK_ARRIVAL,
+  C_ANSWERING_FAULT, C_SCAN_END, C_RESIDENT, P_SCAN_NS_PER_PAGE, P_TRAP_CPU_NS, P_FIRST_USE_CPU_NS, C_FAULT_CPU_NS, HOOK_USE, HOOK_ARRIVAL,
   HOOK_SERVED, POLICY_EXTERNAL, SCAN_KEEP, SCAN_ALL,
   CORE_BYTES_PER_PAGE,
 } from "./abi.js";
@@ -185,7 +185,7 @@ export class ReferenceCore implements SimCore, PolicyServices {
     const slot = n % this.historyLength();
     this.histPages[slot] = page;
     this.histTimes[slot] = now;
-    this.histExec[slot] = now - c[C_FAULT_STALL_NS] - c[C_LATE_STALL_NS];
+    this.histExec[slot] = now - c[C_FAULT_STALL_NS] - c[C_LATE_STALL_NS] + c[C_FAULT_CPU_NS];
     c[C_DEMAND_EVENTS] = n + 1;
   }
 
@@ -367,6 +367,7 @@ export class ReferenceCore implements SimCore, PolicyServices {
         case ST_HOME: {
           c[C_NOW] += p[P_TRAP_NS];
           c[C_FAULT_STALL_NS] += p[P_TRAP_NS];
+          c[C_FAULT_CPU_NS] += p[P_TRAP_CPU_NS];
           c[C_REMOTE_FAULTS] += 1;
           c[C_REQUESTS] = 0;
           this.request(page, 0);
@@ -397,6 +398,7 @@ export class ReferenceCore implements SimCore, PolicyServices {
         // the first use's local fault (maps the page, shows the policy the use): a stall
         c[C_NOW] += p[P_FIRST_USE_NS];
         c[C_FAULT_STALL_NS] += p[P_FIRST_USE_NS];
+        c[C_FAULT_CPU_NS] += p[P_FIRST_USE_CPU_NS];
         this.recordDemandEvent(page, c[C_NOW]);
         c[C_REQUESTS] = 0;
         const trigger = (st & F_TRIGGER) !== 0;

@@ -23,6 +23,13 @@ export interface NetworkPreset {
   /** destination: first use of a prefetched page, a local (minor) fault that maps a page
    * already there and lets the policy see the use, ns; charged as fault stall */
   firstUseNs: number;
+  /** destination: the parts of the trap and of a first use that the process's CPU clock
+   * is charged with, which ampom's paging rate then counts as execution, ns (at most
+   * faultTrapNs and firstUseNs). 0 in the presets: the paging rate is over the process's
+   * own work. A system that can read only a thread's whole CPU time (user and kernel), as
+   * the validation's real runs, counts the kernel's part of each fault too. */
+  faultTrapCpuNs: number;
+  firstUseCpuNs: number;
   /** process context (registers, kernel state, page tables) sent at migration, bytes */
   contextBytes: number;
   /** MTU-sized background packet, bytes */
@@ -62,6 +69,8 @@ export const networkPresets: Record<string, NetworkPreset> = {
     // published figures count remote costs only. It is there for systems where the first use costs more:
     // a user-space handler takes a userfault round trip (tens of us, docs/validation.md)
     firstUseNs: 0,
+    faultTrapCpuNs: 0,
+    firstUseCpuNs: 0,
     // openMosix's migration context: registers and FPU state, signal state, the
     // memory map (one descriptor per region) and file references: a few KiB
     contextBytes: 8192,
@@ -89,6 +98,8 @@ export const networkPresets: Record<string, NetworkPreset> = {
     // AMPoM's kernel path is not what a 100 Gb/s fabric would run (its prefetches would be
     // mapped on arrival); 0, as on gige-2008, so both presets charge remote costs only
     firstUseNs: 0,
+    faultTrapCpuNs: 0,
+    firstUseCpuNs: 0,
     contextBytes: 8192,
     // the fabric's other traffic moves in MTU-sized (4 KiB) packets
     backgroundPacketBytes: 4096,

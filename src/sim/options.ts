@@ -80,6 +80,10 @@ export const runOptionsSchema = z
     faultTrap: sizeLike.optional(),
     zeroFill: sizeLike.optional(),
     firstUse: sizeLike.optional(),
+    /** the parts of the trap and of a first use charged to the process's CPU clock, which
+     * ampom's paging rate counts as execution (durations; default 0, at most the costs) */
+    faultTrapCpu: sizeLike.optional(),
+    firstUseCpu: sizeLike.optional(),
     seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
     core: z.enum(["wasm", "reference"]).default("wasm"),
     baselines: z.boolean().default(true),
@@ -130,6 +134,8 @@ const OPTION_TAKES: Record<keyof typeof runOptionsSchema.shape, string> = {
   faultTrap: duration("2us"),
   zeroFill: duration("1us"),
   firstUse: duration("200ns"),
+  faultTrapCpu: duration("1us"),
+  firstUseCpu: duration("500ns"),
   seed: whole(0, 2 ** 32 - 1),
   core: '"wasm" or "reference"',
   baselines: "true or false",
@@ -312,6 +318,14 @@ export function resolveOptions(input: RunOptions): Scenario {
   if (o.faultTrap !== undefined) preset.faultTrapNs = parseDuration("option faultTrap (--fault-trap)", o.faultTrap);
   preset.zeroFillNs = o.zeroFill !== undefined ? parseDuration("option zeroFill (--zero-fill)", o.zeroFill) : zeroFillFor(preset, o.pageSize);
   if (o.firstUse !== undefined) preset.firstUseNs = parseDuration("option firstUse (--first-use)", o.firstUse);
+  if (o.faultTrapCpu !== undefined) preset.faultTrapCpuNs = parseDuration("option faultTrapCpu (--fault-trap-cpu)", o.faultTrapCpu);
+  if (o.firstUseCpu !== undefined) preset.firstUseCpuNs = parseDuration("option firstUseCpu (--first-use-cpu)", o.firstUseCpu);
+  if (preset.faultTrapCpuNs > preset.faultTrapNs) {
+    throw new Error(`option faultTrapCpu (--fault-trap-cpu): must not exceed the fault trap (${preset.faultTrapNs} ns), got ${preset.faultTrapCpuNs} ns`);
+  }
+  if (preset.firstUseCpuNs > preset.firstUseNs) {
+    throw new Error(`option firstUseCpu (--first-use-cpu): must not exceed the first use's cost (${preset.firstUseNs} ns), got ${preset.firstUseCpuNs} ns`);
+  }
   const points = [
     input.migrateAt !== undefined && "migrateAt (--migrate-at)",
     o.migrateAtRecord !== undefined && "migrateAtRecord (--migrate-at-record)",

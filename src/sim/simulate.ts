@@ -99,6 +99,8 @@ export function processSetup(
     faultTrapNs: s.network.faultTrapNs,
     zeroFillNs: s.network.zeroFillNs,
     firstUseNs: s.network.firstUseNs,
+    faultTrapCpuNs: s.network.faultTrapCpuNs,
+    firstUseCpuNs: s.network.firstUseCpuNs,
     historyLength: s.historyLength,
     scan: scanPacing(s),
     chunkRecords: s.chunkRecords,

@@ -12,7 +12,8 @@
 //  4. the simulation of the captured trace, migrating at the marked record, its CPU time
 //     per access taken from the native runs (CPU time after the migration point over the
 //     accesses after it), its local fault costs (trap, zero-fill, first use of a
-//     prefetched page) from the real run's own calibration.
+//     prefetched page) and the kernel's CPU share of a userfault (which the real run's
+//     execution clock holds) from the real run's own calibration.
 import { join } from "node:path";
 import { mkdirSync, rmSync } from "node:fs";
 import { policies, policyParamVector } from "../policies/registry.js";
@@ -24,6 +25,9 @@ import { nativeParts, userfaultfdAvailability, type NativeParts } from "./native
 import { libraryEnv, resolveProgram, runProgram, scratchDir, type LibraryReport, type LibrarySettings } from "./runner.js";
 import { validationTrace, type ValidationTrace } from "./trace-view.js";
 import { ordinal } from "../util/units.js";
+
+/** A calibrated cost as a simulation option: never below 0, and at most `most`. */
+const clamp = (ns: number, most = Infinity) => Math.min(Math.max(0, ns), Math.max(0, most));
 
 /** Policies the real handler implements (native/validate/policy.c). */
 export const VALIDATED_POLICIES = ["none", "ampom"];
@@ -297,12 +301,17 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
         const s = scenarioFor(o, policy, {
           cpuNsPerAccess,
           migrateAtRecord: trace.migrateAtRecord,
-          faultTrap: Math.max(0, r.calibration.faultOverheadNs),
-          zeroFill: Math.max(0, r.calibration.zeroFillNs),
+          faultTrap: clamp(r.calibration.faultOverheadNs),
+          zeroFill: clamp(r.calibration.zeroFillNs),
           // each first use of a prefetched page is a userfault round trip here (the
           // handler maps held pages at their first use, to see it), where a kernel takes
           // a minor fault: the simulation of this run pays what this run pays
-          firstUse: Math.max(0, r.calibration.firstUseNs),
+          firstUse: clamp(r.calibration.firstUseNs),
+          // the handler's execution clock is the thread's whole CPU time, which holds the
+          // kernel's share of each userfault (this kernel cannot split user from kernel
+          // time): the simulation's clock counts the calibrated shares likewise
+          faultTrapCpu: clamp(r.calibration.faultCpuNs, r.calibration.faultOverheadNs),
+          firstUseCpu: clamp(r.calibration.firstUseCpuNs, r.calibration.firstUseNs),
         });
         step(`simulation with ${policy}`);
         runs.push({ r, sim: await runScenario(s, trace.workload) });

@@ -78,6 +78,10 @@ const optionsArb = fc.record({
   network: fc.constantFrom("gige-2008", "rdma-100g"),
   // a prefetched page's first use: free (the presets) or a local fault's cost
   firstUse: fc.constantFrom(undefined, "1us", "30us"),
+  // the parts of the trap and of a first use on the process's CPU clock (ampom's
+  // execution time): none (the presets) or some (a first use's share needs a first use)
+  faultTrapCpu: fc.constantFrom(undefined, "400ns", "1us"),
+  firstUseCpu: fc.constantFrom(undefined, "700ns"),
 });
 
 describe("differential: WebAssembly core vs TypeScript reference", () => {
@@ -134,13 +138,14 @@ describe("differential: WebAssembly core vs TypeScript reference", () => {
     expect(pairs).toBeGreaterThanOrEqual(Object.keys(policies).length * 2);
   });
 
-  it("agree on every built-in workload under every mechanism and policy, on both link disciplines, with first uses free and not", async () => {
+  it("agree on every built-in workload under every mechanism and policy, on both link disciplines, with first uses free and not, and faults on the execution clock or not", async () => {
     for (const workload of Object.keys(workloads)) {
       for (const mechanism of Object.keys(mechanisms)) {
         for (const policy of Object.keys(policies)) {
           const link = (workload.length + policy.length) % 2 ? "priority" : "fifo";
           const firstUse = workload.length % 2 ? "20us" : undefined;
-          const opts: RunOptions = { workload, mechanism, policy, link, firstUse, memory: "2MiB", baselines: false };
+          const onClock = (workload.length + mechanism.length) % 2 ? { faultTrapCpu: "1us", ...(firstUse && { firstUseCpu: "12us" }) } : {};
+          const opts: RunOptions = { workload, mechanism, policy, link, firstUse, ...onClock, memory: "2MiB", baselines: false };
           if (!optionsAccepted(opts)) continue;
           const a = await simulate({ ...opts, core: "wasm" });
           const b = await simulate({ ...opts, core: "reference" });

@@ -77,3 +77,38 @@ describe("firstUse", () => {
     expect(paid.runtimeNs).toBeGreaterThan(free.runtimeNs);
   });
 });
+
+describe("faultTrapCpu and firstUseCpu", () => {
+  it("are 0 on every preset, override it up to the costs they are part of, and refuse more", () => {
+    for (const network of ["gige-2008", "rdma-100g"]) {
+      const { network: n } = resolveOptions({ ...base, network });
+      expect([n.faultTrapCpuNs, n.firstUseCpuNs]).toEqual([0, 0]);
+    }
+    const n = resolveOptions({ ...base, faultTrap: "30us", faultTrapCpu: "12us", firstUse: "25us", firstUseCpu: "11us" }).network;
+    expect([n.faultTrapCpuNs, n.firstUseCpuNs]).toEqual([12_000, 11_000]);
+    expect(() => resolveOptions({ ...base, faultTrapCpu: "3us" })).toThrow(
+      "option faultTrapCpu (--fault-trap-cpu): must not exceed the fault trap (2000 ns), got 3000 ns",
+    );
+    // the presets' first use is free: no part of it can be on the clock
+    expect(() => resolveOptions({ ...base, firstUseCpu: "1us" })).toThrow(
+      "option firstUseCpu (--first-use-cpu): must not exceed the first use's cost (0 ns), got 1000 ns",
+    );
+    expect(() => resolveOptions({ ...base, faultTrapCpu: "a bit" })).toThrow(/option faultTrapCpu \(--fault-trap-cpu\)/);
+  });
+
+  it("move only ampom's execution clock: what it costs is unchanged, and a lower paging rate grants smaller windows", async () => {
+    // the same trap: no stall moves; a policy that reads no clock runs the same
+    const none = { ...base, faultTrap: "20us" };
+    expect(await simulate({ ...none, faultTrapCpu: "20us" })).toEqual(await simulate(none));
+    // ampom on scattered faults: each fault's 20 us on the clock lowers its paging rate
+    // R, and with it every window G x S x R x T
+    const ampom = { ...none, policy: "ampom" } as const;
+    const [user, whole] = [await simulate(ampom), await simulate({ ...ampom, faultTrapCpu: "20us" })];
+    expect(whole.prefetchedPages).toBeLessThan(user.prefetchedPages);
+    expect(whole.remoteFaults).toBeGreaterThan(user.remoteFaults);
+    // first uses likewise
+    const paid = { ...ampom, firstUse: "25us" };
+    const [usesOff, usesOn] = [await simulate(paid), await simulate({ ...paid, firstUseCpu: "25us" })];
+    expect(usesOn.prefetchedPages).toBeLessThan(usesOff.prefetchedPages);
+  });
+});

@@ -6,14 +6,15 @@
 //
 // Asserted is what held in repeated runs of each (docs/validation.md has the table and
 // the runs): demand faults within 2% of the real count on every program; ampom's faults
-// within 10% (or two faults, for counts under 20) on sequential and matrix; on random,
-// that both sides prevent nine in ten demand faults. Random works about 0.1 us between
-// two faults, less than the spread of a userfault's CPU cost (1-3 us over the
-// calibrated mean at its first faults), so its real execution clock and with it ampom's
-// windows are set by that spread: eighteen real runs of `random 4 2` had 6-20 faults
-// against 8-9 simulated. Runtimes are printed and tabled in the docs, never asserted:
-// they are wall-clock times of real runs on a shared machine (one run in five was a
-// quarter slow).
+// within 10% (or two faults, for counts under 20) on sequential, matrix and random.
+// Random works about 0.1 us between two faults, less than a userfault's CPU cost varies
+// (a few us): on both sides ampom's execution clock holds each userfault's kernel share
+// (the real run's is the thread's whole CPU time, the simulation counts the calibrated
+// share), so that variation moves its paging rate by a few percent, not several times
+// (taking the calibrated share off the real clock instead, eighteen real runs of
+// `random 4 2` had 6-20 faults against 8-9 simulated). Runtimes are printed and tabled
+// in the docs, never asserted: they are wall-clock times of real runs on a shared
+// machine (one run in five was a quarter slow).
 import { describe, expect, it } from "vitest";
 import { nativeParts, userfaultfdAvailability } from "../../src/validate/native.js";
 import { libraryEnv, resolveProgram, runProgram, type LibrarySettings } from "../../src/validate/runner.js";
@@ -36,13 +37,12 @@ describe.skipIf(!uffd.ok)(title, () => {
   const validated = (name: string, args: string[]): Promise<Validation> =>
     validate({ command: [join(programs(), name), ...args], policies: ["none", "ampom"], migrateCall: "clock_gettime:2", nativeRuns: 2, repeat: 3 });
 
-  for (const [name, args, ampomFaults] of [
-    ["sequential", ["4", "2"], true],
-    ["matrix", ["512", "2"], true],
-    ["random", ["4", "2"], false],
+  for (const [name, args] of [
+    ["sequential", ["4", "2"]],
+    ["matrix", ["512", "2"]],
+    ["random", ["4", "2"]],
   ] as const) {
-    const what = ["demand faults as real", ampomFaults ? "ampom's faults within 10%" : "ampom prevents 90% on both sides"].join("; ");
-    it(`${name}: ${what}`, async () => {
+    it(`${name}: demand faults as real; ampom's faults within 10%`, async () => {
       const v = await validated(name, [...args]);
       const [none, ampom] = v.results;
       expect(none.policy).toBe("none");
@@ -71,12 +71,7 @@ describe.skipIf(!uffd.ok)(title, () => {
       // the simulation charged each first use what the real run's calibration measured
       expect(ampom.calibration.firstUseNs).toBeGreaterThan(0);
       expect(ampom.simulated.stallNs).toBeGreaterThanOrEqual(ampom.simulated.usefulPrefetches * ampom.calibration.firstUseNs);
-      if (ampomFaults) {
-        expect(near(ampom.simulated.remoteFaults, ampom.real.remoteFaults, 10, 2), `ampom faults ${ampom.simulated.remoteFaults} simulated, ${ampom.real.remoteFaults} real`).toBe(true);
-      } else {
-        expect(ampom.real.remoteFaults).toBeLessThan(0.1 * none.real.remoteFaults);
-        expect(ampom.simulated.remoteFaults).toBeLessThan(0.1 * none.simulated.remoteFaults);
-      }
+      expect(near(ampom.simulated.remoteFaults, ampom.real.remoteFaults, 10, 2), `ampom faults ${ampom.simulated.remoteFaults} simulated, ${ampom.real.remoteFaults} real`).toBe(true);
       console.log(
         `${name}: none ${none.real.remoteFaults} real / ${none.simulated.remoteFaults} simulated faults, ` +
           `ampom ${ampom.real.remoteFaults} / ${ampom.simulated.remoteFaults}; runtime none ${none.errorPercent.runtimeNs}%, ampom ${ampom.errorPercent.runtimeNs}%`,
