@@ -50,7 +50,7 @@ function interruptionLines(policy: string, i: Interruptions): string[] {
   return [
     `  interruptions: ${i.count} ${over} (${mean} on average, the longest ${formatNs(i.longestNs)}): the CPU was away ${(away * 100).toFixed(1)}% of a ${formatNs(i.spinNs)} spin; the thread's CPU clock counted ${charged}% of the spin`,
     ...(policy === "ampom" && away >= AWAY_WARN
-      ? [`  note: where the program works less between faults than these interruptions last (${mean} on average) or than a userfault's CPU cost varies (a few us), they fill ampom's real execution clock and its real faults read high (docs/validation.md; --spike-cut takes the interruptions out)`]
+      ? [`  note: where the program's work between faults and a userfault's CPU share are short against these interruptions (${mean} on average), they fill ampom's real execution clock beyond the simulated one and its real faults read high (docs/validation.md; --spike-cut takes the interruptions out)`]
       : []),
   ];
 }
