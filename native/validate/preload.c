@@ -180,24 +180,47 @@ EXPORT void free(void *p) {
   counted(FN_free);
   __libc_free(p);
 }
+/* The kernel's own accesses to a buffer a system call reads or writes. In the real run
+ * a page of it still at home is a userfault when the kernel copies to or from it; lackey
+ * sees only the program's instructions, so under capture a buffer the program filled
+ * before the migration and the kernel read after it (gzip writes its whole output at
+ * the end) left no access in the trace. Under capture the library touches each page of
+ * the buffer as the kernel does: a load for a buffer the kernel reads, a store of the
+ * same byte for one it has written. */
+static void kernel_touch(const void *b, size_t bytes, int written) {
+  if (mode != MODE_CAPTURE || bytes == 0) return;
+  for (uintptr_t a = (uintptr_t)b, end = (uintptr_t)b + bytes; a < end; a = (a & ~(uintptr_t)(AV_PAGE - 1)) + AV_PAGE) {
+    volatile uint8_t *p = (volatile uint8_t *)a;
+    uint8_t v = *p;
+    if (written) *p = v;
+  }
+}
+
 EXPORT ssize_t read(int fd, void *b, size_t n) {
   counted(FN_read);
   RESOLVE(read);
-  return real_read(fd, b, n);
+  ssize_t r = real_read(fd, b, n);
+  if (r > 0) kernel_touch(b, (size_t)r, 1);
+  return r;
 }
 EXPORT ssize_t write(int fd, const void *b, size_t n) {
   counted(FN_write);
   RESOLVE(write);
+  kernel_touch(b, n, 0);
   return real_write(fd, b, n);
 }
+/* glibc's stdio moves a large block straight between the caller's buffer and the kernel */
 EXPORT size_t fread(void *b, size_t s, size_t n, FILE *f) {
   counted(FN_fread);
   RESOLVE(fread);
-  return real_fread(b, s, n, f);
+  size_t r = real_fread(b, s, n, f);
+  kernel_touch(b, r * s, 1);
+  return r;
 }
 EXPORT size_t fwrite(const void *b, size_t s, size_t n, FILE *f) {
   counted(FN_fwrite);
   RESOLVE(fwrite);
+  kernel_touch(b, s * n, 0);
   return real_fwrite(b, s, n, f);
 }
 EXPORT int fputs(const char *s, FILE *f) {

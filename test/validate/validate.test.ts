@@ -133,6 +133,15 @@ describe.skipIf(!uffd.ok)(title, () => {
     }
   }, 120_000);
 
+  it("the kernel's copies show in the trace: a buffer filled before the migration and written out after it faults page for page on both sides", async () => {
+    // after the migration only write() touches the 1 MiB buffer: every real fault on it
+    // is the kernel's copy, which lackey cannot see; the capture touches the pages for it
+    const v = await validate({ command: [join(programs(), "output"), "1"], policies: ["none"], migrateCall: "clock_gettime:2", nativeRuns: 1, repeat: 1 });
+    const [none] = v.results;
+    expect(none.real.remoteFaults).toBeGreaterThanOrEqual(256);
+    expect(none.simulated.remoteFaults).toBe(none.real.remoteFaults);
+  }, 600_000);
+
   it("the capture runs pinned to the native runs' CPU: a program that counts the CPUs it may use sees as many under valgrind", async () => {
     const keep = mkdtempSync(join(tmpdir(), "ampom-validate-pin-"));
     try {
