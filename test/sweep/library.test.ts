@@ -95,6 +95,11 @@ describe("planSweep()", () => {
     // results files written before keys covered module files must still match
     expect(planSweep({}).runs[0].key).toBe("a051313de159efb4");
     expect(planSweep({ base: { workload: "sequential", memory: "1MiB", policy: "leap", policyParams: { maxWindow: 4 } } }).runs[0].key).toBe("76507278348c456a");
+    // options added since keep those keys at their defaults, and make another run when set
+    const key = (base: Record<string, unknown>) => planSweep({ base }).runs[0].key;
+    expect(key({ faultTrapCpu: 0, firstUseCpu: "0us" })).toBe("a051313de159efb4");
+    expect(key({ faultTrapCpu: "1us" })).not.toBe("a051313de159efb4");
+    expect(key({ firstUse: "5us", firstUseCpu: "1us" })).not.toBe(key({ firstUse: "5us" }));
   });
 
   it("an empty config is one run of the defaults; grid values override the base", () => {
