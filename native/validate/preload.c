@@ -1615,7 +1615,9 @@ __attribute__((constructor)) static void av_init(void) {
     marker = mk;
     if (nown < OWN_CAP) own[nown++] = (struct range){(uint64_t)(uintptr_t)mk, (uint64_t)(uintptr_t)mk + 4 * AV_PAGE};
   }
-  if (mode != MODE_CAPTURE) set_scheduling();
+  /* the capture too: a program that sizes its work by the CPUs it may use (GNU sort
+   * starts a thread per CPU) must do under valgrind what it does natively */
+  set_scheduling();
   if (mode == MODE_MIGRATE) {
     prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
     if (!home_path) set_error("AMPOM_VALIDATE_HOME is not set");
@@ -1667,7 +1669,9 @@ static void write_result(void) {
     out("null");
   }
   out(",\"window\":{\"wallNs\":%lld,\"cpuNs\":%lld}", (long long)(t_end - t_start), (long long)(cpu_end - cpu_start));
-  out(",\"scheduling\":{\"cpu\":%d}", pin_cpu);
+  cpu_set_t allowed;
+  int cpus = sched_getaffinity(0, sizeof allowed, &allowed) ? -1 : CPU_COUNT(&allowed);
+  out(",\"scheduling\":{\"cpu\":%d,\"cpusAllowed\":%d}", pin_cpu, cpus);
   out(",\"calls\":{");
   for (int i = 0; i < FN_COUNT; i++) out("%s\"%s\":%llu", i ? "," : "", fn_names[i], (unsigned long long)calls[i]);
   out("}");

@@ -13,7 +13,8 @@ export interface LibraryReport {
   error: string | null;
   /** from the library's start (after its own set-up) to the program's exit */
   window: { wallNs: number; cpuNs: number };
-  scheduling: { cpu: number };
+  /** the CPU the run was pinned to (-1: none), and how many CPUs the program's thread may use */
+  scheduling: { cpu: number; cpusAllowed: number };
   calls: Record<string, number>;
   /** the migration point: when it came (wall ns since the start) and the thread's CPU
    * time by then */

@@ -146,13 +146,20 @@ describe.skipIf(!uffd.ok)(title, () => {
     expect(none.simulated.remoteFaults).toBe(none.real.remoteFaults);
   }, 600_000);
 
-  it("the capture runs pinned to the native runs' CPU: a program that counts the CPUs it may use sees as many under valgrind", async () => {
+  it("the capture runs pinned to the native runs' CPU: a program that sizes its work by the CPUs it may use does the same work under valgrind", async () => {
+    // percpu fills a fresh 1 MiB per CPU it may use after the migration point; every run
+    // is pinned to one CPU, so both sides zero-fill 256 pages (a capture that saw two
+    // CPUs held 512 fresh pages in its trace)
     const keep = mkdtempSync(join(tmpdir(), "ampom-validate-pin-"));
     try {
-      const v = await validate({ command: [join(programs(), "random"), "4", "2"], policies: ["none"], migrateCall: "clock_gettime:2", nativeRuns: 1, repeat: 1, keep });
-      const scheduling = (name: string) => JSON.parse(readFileSync(join(keep, `${name}.json`), "utf8")).scheduling.cpu;
-      expect(scheduling("native-1")).toBe(v.pinnedCpu);
-      expect(scheduling("capture")).toBe(v.pinnedCpu);
+      const v = await validate({ command: [join(programs(), "percpu"), "1"], policies: ["none"], migrateCall: "clock_gettime:2", nativeRuns: 1, repeat: 1, keep });
+      const scheduling = (name: string) => JSON.parse(readFileSync(join(keep, `${name}.json`), "utf8")).scheduling;
+      expect(scheduling("native-1")).toEqual({ cpu: v.pinnedCpu, cpusAllowed: 1 });
+      expect(scheduling("capture")).toEqual({ cpu: v.pinnedCpu, cpusAllowed: 1 });
+      const [none] = v.results;
+      expect(none.real.zeroFills).toBe(256);
+      expect(none.simulated.zeroFills).toBe(none.real.zeroFills);
+      expect(none.simulated.remoteFaults).toBe(none.real.remoteFaults);
     } finally {
       rmSync(keep, { recursive: true, force: true });
     }
