@@ -15,6 +15,8 @@ export interface LibraryReport {
   window: { wallNs: number; cpuNs: number };
   /** the CPU the run was pinned to (-1: none), and how many CPUs the program's thread may use */
   scheduling: { cpu: number; cpusAllowed: number };
+  /** threads the program started (the library's own not counted) */
+  threadsStarted: number;
   calls: Record<string, number>;
   /** the migration point: when it came (wall ns since the start) and the thread's CPU
    * time by then */

@@ -165,6 +165,11 @@ describe.skipIf(!uffd.ok)(title, () => {
     }
   }, 600_000);
 
+  it("a program that starts a thread is refused after its first native run, naming the count", async () => {
+    await expect(validate({ command: [join(programs(), "threads"), "1"], policies: ["none"], migrateCall: "clock_gettime:2", nativeRuns: 1, repeat: 1 }))
+      .rejects.toThrow(/started 1 thread in its native run .*single thread/);
+  }, 120_000);
+
   it("random: --spike-cut reaches the handler, which leaves spans out of ampom's execution clock", async () => {
     // a cut of 1 ns takes out every span whose CPU time exceeds the fault's mean share
     // at all: some always do, the share being a mean
