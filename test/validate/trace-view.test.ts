@@ -22,7 +22,8 @@ function capture(): LibraryReport {
     mode: "capture",
     error: null,
     window: { wallNs: 0, cpuNs: 0 },
-    scheduling: { cpu: -1 },
+    scheduling: { cpu: -1, cpusAllowed: 2 },
+    threadsStarted: 0,
     calls: {},
     marker: hex(MARK),
     ranges: [
