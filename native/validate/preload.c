@@ -94,6 +94,19 @@ static time_t (*real_time)(time_t *);
 static clock_t (*real_clock)(void);
 static int (*real_rand)(void);
 static long (*real_random)(void);
+static ssize_t (*real_pread)(int, void *, size_t, off_t);
+static ssize_t (*real_pread64)(int, void *, size_t, off64_t);
+static ssize_t (*real_pwrite)(int, const void *, size_t, off_t);
+static ssize_t (*real_pwrite64)(int, const void *, size_t, off64_t);
+static ssize_t (*real_readv)(int, const struct iovec *, int);
+static ssize_t (*real_writev)(int, const struct iovec *, int);
+static ssize_t (*real_preadv)(int, const struct iovec *, int, off_t);
+static ssize_t (*real_pwritev)(int, const struct iovec *, int, off_t);
+static ssize_t (*real_recv)(int, void *, size_t, int);
+static ssize_t (*real_send)(int, const void *, size_t, int);
+static size_t (*real_fread_unlocked)(void *, size_t, size_t, FILE *);
+static size_t (*real_fwrite_unlocked)(const void *, size_t, size_t, FILE *);
+static int (*real_pthread_create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
 
 #define RESOLVE(name) \
   do { \
@@ -114,6 +127,21 @@ static void resolve_all(void) {
   RESOLVE(clock);
   RESOLVE(rand);
   RESOLVE(random);
+  /* the uncounted ones too: a lookup after the migration point walks the loader's link
+   * maps, which valgrind lays out otherwise (LD_BIND_NOW in runner.ts) */
+  RESOLVE(pread);
+  RESOLVE(pread64);
+  RESOLVE(pwrite);
+  RESOLVE(pwrite64);
+  RESOLVE(readv);
+  RESOLVE(writev);
+  RESOLVE(preadv);
+  RESOLVE(pwritev);
+  RESOLVE(recv);
+  RESOLVE(send);
+  RESOLVE(fread_unlocked);
+  RESOLVE(fwrite_unlocked);
+  RESOLVE(pthread_create);
 }
 
 static int64_t now_ns(void) {
@@ -210,19 +238,77 @@ EXPORT ssize_t write(int fd, const void *b, size_t n) {
   return real_write(fd, b, n);
 }
 /* glibc's stdio moves a large block straight between the caller's buffer and the kernel */
+static size_t stdio_read(size_t (*fn)(void *, size_t, size_t, FILE *), void *b, size_t s, size_t n, FILE *f) {
+  size_t r = fn(b, s, n, f);
+  kernel_touch(b, r * s, 1);
+  return r;
+}
+static size_t stdio_write(size_t (*fn)(const void *, size_t, size_t, FILE *), const void *b, size_t s, size_t n, FILE *f) {
+  kernel_touch(b, s * n, 0);
+  return fn(b, s, n, f);
+}
 EXPORT size_t fread(void *b, size_t s, size_t n, FILE *f) {
   counted(FN_fread);
   RESOLVE(fread);
-  size_t r = real_fread(b, s, n, f);
-  kernel_touch(b, r * s, 1);
-  return r;
+  return stdio_read(real_fread, b, s, n, f);
 }
 EXPORT size_t fwrite(const void *b, size_t s, size_t n, FILE *f) {
   counted(FN_fwrite);
   RESOLVE(fwrite);
-  kernel_touch(b, s * n, 0);
-  return real_fwrite(b, s, n, f);
+  return stdio_write(real_fwrite, b, s, n, f);
 }
+/* The same copies by the kernel through the other calls that move a buffer of the
+ * program's (not counted: they are no migration points) */
+static void kernel_touch_iov(const struct iovec *iov, int n, size_t bytes, int written) {
+  for (int i = 0; i < n && bytes > 0; i++) {
+    size_t k = iov[i].iov_len < bytes ? iov[i].iov_len : bytes;
+    kernel_touch(iov[i].iov_base, k, written);
+    bytes -= k;
+  }
+}
+static size_t iov_bytes(const struct iovec *iov, int n) {
+  size_t t = 0;
+  for (int i = 0; i < n; i++) t += iov[i].iov_len;
+  return t;
+}
+/* an interposer for a call whose kernel side fills the buffer (touched for the bytes it
+ * returns) or drains it (touched before the call) */
+#define KERNEL_FILLS(name, params, args, touch) \
+  EXPORT ssize_t name params { \
+    RESOLVE(name); \
+    ssize_t r = real_##name args; \
+    if (r > 0) touch; \
+    return r; \
+  }
+#define KERNEL_DRAINS(name, params, args, touch) \
+  EXPORT ssize_t name params { \
+    RESOLVE(name); \
+    touch; \
+    return real_##name args; \
+  }
+KERNEL_FILLS(pread, (int fd, void *b, size_t n, off_t o), (fd, b, n, o), kernel_touch(b, (size_t)r, 1))
+KERNEL_FILLS(pread64, (int fd, void *b, size_t n, off64_t o), (fd, b, n, o), kernel_touch(b, (size_t)r, 1))
+KERNEL_FILLS(recv, (int fd, void *b, size_t n, int flags), (fd, b, n, flags), kernel_touch(b, (size_t)r, 1))
+KERNEL_FILLS(readv, (int fd, const struct iovec *iov, int n), (fd, iov, n), kernel_touch_iov(iov, n, (size_t)r, 1))
+KERNEL_FILLS(preadv, (int fd, const struct iovec *iov, int n, off_t o), (fd, iov, n, o), kernel_touch_iov(iov, n, (size_t)r, 1))
+KERNEL_DRAINS(pwrite, (int fd, const void *b, size_t n, off_t o), (fd, b, n, o), kernel_touch(b, n, 0))
+KERNEL_DRAINS(pwrite64, (int fd, const void *b, size_t n, off64_t o), (fd, b, n, o), kernel_touch(b, n, 0))
+KERNEL_DRAINS(send, (int fd, const void *b, size_t n, int flags), (fd, b, n, flags), kernel_touch(b, n, 0))
+KERNEL_DRAINS(writev, (int fd, const struct iovec *iov, int n), (fd, iov, n), kernel_touch_iov(iov, n, iov_bytes(iov, n), 0))
+KERNEL_DRAINS(pwritev, (int fd, const struct iovec *iov, int n, off_t o), (fd, iov, n, o), kernel_touch_iov(iov, n, iov_bytes(iov, n), 0))
+/* coreutils read and write their data through these (gnulib's unlocked-io); stdio.h
+ * may define them as macros when optimising */
+#undef fread_unlocked
+#undef fwrite_unlocked
+EXPORT size_t fread_unlocked(void *b, size_t s, size_t n, FILE *f) {
+  RESOLVE(fread_unlocked);
+  return stdio_read(real_fread_unlocked, b, s, n, f);
+}
+EXPORT size_t fwrite_unlocked(const void *b, size_t s, size_t n, FILE *f) {
+  RESOLVE(fwrite_unlocked);
+  return stdio_write(real_fwrite_unlocked, b, s, n, f);
+}
+
 EXPORT int fputs(const char *s, FILE *f) {
   counted(FN_fputs);
   RESOLVE(fputs);
@@ -278,7 +364,6 @@ EXPORT void ampom_validate_point(void) { counted(FN_ampom_validate_point); }
  * the simulation replays as one process: a program with threads cannot be compared, and
  * the harness refuses it on this count. */
 static uint64_t program_threads;
-static int (*real_pthread_create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
 EXPORT int pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg) {
   RESOLVE(pthread_create);
   int e = real_pthread_create(t, a, fn, arg);

@@ -137,14 +137,17 @@ describe.skipIf(!uffd.ok)(title, () => {
     }
   }, 120_000);
 
-  it("the kernel's copies show in the trace: a buffer filled before the migration and written out after it faults page for page on both sides", async () => {
-    // after the migration only write() touches the 1 MiB buffer: every real fault on it
-    // is the kernel's copy, which lackey cannot see; the capture touches the pages for it
-    const v = await validate({ command: [join(programs(), "output"), "1"], policies: ["none"], migrateCall: "clock_gettime:2", nativeRuns: 1, repeat: 1 });
-    const [none] = v.results;
-    expect(none.real.remoteFaults).toBeGreaterThanOrEqual(256);
-    expect(none.simulated.remoteFaults).toBe(none.real.remoteFaults);
-  }, 600_000);
+  for (const call of ["write", "pwrite", "writev", "fwrite_unlocked"]) {
+    it(`the kernel's copies show in the trace (${call}): a buffer filled before the migration and written out after it faults page for page on both sides`, async () => {
+      // after the migration only the kernel touches the 1 MiB buffer, copying it out:
+      // every real fault on it is the kernel's, which lackey cannot see; the capture
+      // touches the pages for it
+      const v = await validate({ command: [join(programs(), "output"), "1", call], policies: ["none"], migrateCall: "clock_gettime:2", nativeRuns: 1, repeat: 1 });
+      const [none] = v.results;
+      expect(none.real.remoteFaults).toBeGreaterThanOrEqual(256);
+      expect(none.simulated.remoteFaults).toBe(none.real.remoteFaults);
+    }, 600_000);
+  }
 
   it("the capture runs pinned to the native runs' CPU: a program that sizes its work by the CPUs it may use does the same work under valgrind", async () => {
     // percpu fills a fresh 1 MiB per CPU it may use after the migration point; every run
