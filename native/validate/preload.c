@@ -1353,7 +1353,6 @@ static int start_handler(void) {
   pthread_attr_init(&a);
   pthread_attr_setstack(&a, stack, stack_bytes);
   pthread_t t;
-  RESOLVE(pthread_create);
   int e = real_pthread_create(&t, &a, handler_main, NULL); /* not counted: the library's own */
   pthread_attr_destroy(&a);
   if (e) {
