@@ -78,15 +78,21 @@ describe("ampom-plus against every peer configuration on corpus traces", () => {
 // fault the push met (the page landed unanswered) asks for nothing until the home node
 // answers one of its faults. And it asks for nothing until a stream's prediction has come
 // true once in the process: a program whose faults only happen to repeat a delta gets
-// no pages from the pull.
+// no pages from the pull. These rules are tested on pages no kept scan saw (region 0's,
+// touched long before the migration; afterwards the process works in region 1); the
+// pages a scan saw, which the push sends itself, a stream asks for only once it has
+// predicted two events.
 describe("ampom-plus's pull and its push", () => {
-  const regionPages = [64];
-  const before = Array.from({ length: 64 }, (_, p) => p);
+  const regionPages = [64, 4];
+  const scanNs = 10_000;
+  // 64 records of region 0, then 800 of region 1 (about 40 scan windows of 20 records)
+  const before = [...Array.from({ length: 64 }, (_, p) => p), ...Array.from({ length: 800 }, (_, i) => 64 + (i % 4))];
+  const drive0 = (o: Omit<Parameters<typeof drive>[0], "regionPages" | "before" | "policy">) => drive({ policy: "ampom-plus", regionPages, before, scanNs, ...o });
   const askedAt = (r: DriveResult, page: number) => r.decisions.find((d) => d.page === page)?.asked;
 
   it.each(["wasm", "reference"] as const)("takes adjacent faults for a stream at the third, not the second (%s core)", async (core) => {
     // a stride of 4 first, whose fourth fault comes where it predicted: patterns hold here
-    const r = await drive({ core, policy: "ampom-plus", regionPages, before, after: [10, 14, 18, 22, 40, 41, 42] });
+    const r = await drive0({ core, after: [10, 14, 18, 22, 40, 41, 42] });
     expect(askedAt(r, 22)).toEqual([26, 30]);
     expect(askedAt(r, 41)).toEqual([]);
     // (the lookahead has learned the link's time per page by then)
@@ -94,25 +100,37 @@ describe("ampom-plus's pull and its push", () => {
   });
 
   it.each(["wasm", "reference"] as const)("asks for nothing until a stream has predicted a fault (%s core)", async (core) => {
-    const r = await drive({ core, policy: "ampom-plus", regionPages, before, after: [10, 11, 12, 13, 14] });
+    const r = await drive0({ core, after: [10, 11, 12, 13, 14] });
     // 12 confirms the stream, which predicts 13: it asks once 13 comes as predicted
     expect(askedAt(r, 12)).toEqual([]);
     expect(askedAt(r, 13)).toEqual([14, 15]);
     // a delta that repeats by chance (10, 30, 50) and then breaks (7): nothing asked
-    const chance = await drive({ core, policy: "ampom-plus", regionPages, before, after: [10, 30, 50, 7, 27, 47] });
+    const chance = await drive0({ core, after: [10, 30, 50, 7, 27, 47] });
     expect(chance.decisions.flatMap((d) => d.asked)).toEqual([]);
   });
 
   it.each(["wasm", "reference"] as const)("asks nothing for adjacent pages after the push met one of their faults (%s core)", async (core) => {
     // page 11 is on its way by push, landing at 10 ms: the destination does not know, so
     // its touch is a fault, met by the push
-    const r = await drive({ core, policy: "ampom-plus", regionPages, before, after: [10, 11, 12, 13], pushed: [[11, 10_000_000]] });
+    const r = await drive0({ core, after: [10, 11, 12, 13], pushed: [[11, 10_000_000]] });
     expect(r.decisions.map((d) => d.page)).toEqual([10, 11, 12, 13]);
     expect(askedAt(r, 12)).toEqual([]);
     // the home node answered the fault on 12: the push is not there, and the pull goes on
     expect(askedAt(r, 13)).toEqual([14, 15]);
     // a strided run it goes on pulling: the push sends neighbours, not every fourth page
-    const strided = await drive({ core, policy: "ampom-plus", regionPages, before, after: [10, 14, 18, 22, 26], pushed: [[14, 10_000_000]] });
+    const strided = await drive0({ core, after: [10, 14, 18, 22, 26], pushed: [[14, 10_000_000]] });
     expect(askedAt(strided, 22)).toEqual([26, 30]);
+  });
+
+  it.each(["wasm", "reference"] as const)("asks for pages a scan saw once a stream has predicted two events (%s core)", async (core) => {
+    // every page touched in the one scan window before migration
+    const seen = await drive({ core, policy: "ampom-plus", regionPages: [64], before: Array.from({ length: 64 }, (_, p) => p), after: [10, 11, 12, 13, 14, 15] });
+    // 13 is the stream's first prediction come true: the pages ahead are the push's
+    expect(askedAt(seen, 13)).toEqual([]);
+    expect(askedAt(seen, 14)).toEqual([15, 16]);
+    // the same stride of 4 as above: 22 is its first prediction, 26 its second
+    const strided = await drive({ core, policy: "ampom-plus", regionPages: [64], before: Array.from({ length: 64 }, (_, p) => p), after: [10, 14, 18, 22, 26] });
+    expect(askedAt(strided, 22)).toEqual([]);
+    expect(askedAt(strided, 26)).toEqual([30, 34]);
   });
 });

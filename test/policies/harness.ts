@@ -6,7 +6,7 @@
 import {
   C_CURSOR, C_CHUNK_LEN, C_FAULT_PAGE, C_NOW, C_POLICY_SCORE, C_POLICY_WINDOW, C_REQUESTS,
   C_REMOTE_FAULTS, P_CPU_NS, P_HISTORY, P_PAGES, P_POLICY, P_POLICY_BASE, P_REGIONS, P_TRAP_NS,
-  P_ZERO_FILL_NS, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS, KIND_PUSH, KIND_REPLY,
+  P_ZERO_FILL_NS, P_SCAN_NS, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS, KIND_PUSH, KIND_REPLY,
 } from "../../src/core/abi.js";
 import { createCore, type CoreKind } from "../../src/core/index.js";
 import { policies, policyParamVector } from "../../src/policies/registry.js";
@@ -36,6 +36,9 @@ export interface DriveOptions {
   latencyNs?: number;
   serviceNs?: number;
   txNs?: number;
+  /** shortest accessed-bit scan window before migration, ns (0, the default: one
+   * window, which sees every page touched before migration) */
+  scanNs?: number;
   /** pages a push sends at the migration, landing at the given times (ns) */
   pushed?: Array<[page: number, landsAt: number]>;
 }
@@ -71,6 +74,7 @@ export async function drive(o: DriveOptions): Promise<DriveResult> {
   v.params[P_HISTORY] = 32;
   v.params[P_REGIONS] = o.regionPages.length;
   v.params[P_PAGES] = pageCount;
+  v.params[P_SCAN_NS] = o.scanNs ?? 0;
   policyParamVector(info, o.params).forEach((x, i) => (v.params[P_POLICY_BASE + i] = x));
   starts.forEach((s, i) => {
     v.regions[2 * i] = s;

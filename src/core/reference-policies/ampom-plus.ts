@@ -10,6 +10,9 @@ const DELTAS = 32;
 const PERIOD_CAP = 16;
 /** an event up to this many predicted positions on continues a stream */
 const MATCH_AHEAD = 4;
+/** events a stream must have predicted before it asks for pages a kept scan saw (as
+ * assembly/policies/ampom-plus.ts SEEN_PROOF: the push sends those itself) */
+const SEEN_PROOF = 2;
 /** A page sequence whose deltas repeat (period 1 = a constant stride). */
 interface Stream {
   /** -1 when the entry is free */
@@ -24,6 +27,8 @@ interface Stream {
   stamp: number;
   /** its newest fault was met by the push: it asks for nothing */
   covered: boolean;
+  /** demand events it predicted */
+  hits: number;
 }
 
 /** The i-th delta (i >= 1) after the stream's newest event, its deltas repeating with
@@ -87,7 +92,7 @@ export class AmpomPlusPolicy implements ReferencePolicy {
     this.maxStride = c.policyParam(1);
     this.maxLookahead = c.policyParam(2);
     this.maxPeriod = Math.min(PERIOD_CAP, Math.trunc(c.policyParam(3)));
-    this.table = Array.from({ length: STREAM_CAP }, () => ({ region: -1, last: 0, period: 0, deltas: [], stamp: 0, covered: false }));
+    this.table = Array.from({ length: STREAM_CAP }, () => ({ region: -1, last: 0, period: 0, deltas: [], stamp: 0, covered: false, hits: 0 }));
     this.stamp = 0;
     this.rtt = 0;
     this.tx = 0;
@@ -172,6 +177,7 @@ export class AmpomPlusPolicy implements ReferencePolicy {
           const period = s.period;
           for (let k = 1; k <= j; k++) pushDelta(s, predicted(s, 1, period), this.maxPeriod);
           e = s;
+          s.hits++;
           this.patternsHold = true;
           break;
         }
@@ -208,7 +214,7 @@ export class AmpomPlusPolicy implements ReferencePolicy {
     if (!e) {
       // a new stream in the least recently used entry
       e = live.reduce((a, s) => (s.stamp < a.stamp ? s : a), live[0]);
-      Object.assign(e, { region: r, period: 0, deltas: [], covered: false });
+      Object.assign(e, { region: r, period: 0, deltas: [], covered: false, hits: 0 });
     }
     e.last = p;
     e.stamp = ++this.stamp;
@@ -230,6 +236,8 @@ export class AmpomPlusPolicy implements ReferencePolicy {
         q += q >= hi ? lo - hi : hi - lo;
       }
       if (q < lo || q >= hi) return;
+      // a page the scans saw waits for the push until the stream has proved itself
+      if (e.hits < SEEN_PROOF && c.scanBits(q) !== 0) continue;
       if (c.knownAtHome(q) && !this.ask(q)) return;
     }
   }
