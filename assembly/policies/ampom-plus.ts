@@ -6,7 +6,8 @@
 //  - streams by delta patterns: each region's demand events (faults and first uses of
 //    prefetched pages) join the region's most recent stream when within maxStride
 //    pages; a stream whose newest deltas repeat with a period of 1 to 16 (two whole
-//    copies) is confirmed, and predicts its next pages by replaying the pattern. A
+//    copies; one step of +-1 between pages no kept scan saw, which the push holds
+//    back) is confirmed, and predicts its next pages by replaying the pattern. A
 //    constant stride is period 1; matrix blocks (runs then a column jump), row-swap
 //    permutations repeated per column, and interleaved arrays in one region are
 //    longer periods; no stream asks for pages until one has predicted a demand event
@@ -253,6 +254,12 @@ function track(p: u32, r: i32): i32 {
       e = best;
       pushDelta(e, fp - sget(e, S_LAST));
     }
+  }
+  // a step of +-1 needs two copies because the push sends a fault's neighbours; it
+  // holds back the pages no kept scan saw, so there one step makes a stream
+  if (e >= 0 && sget(e, S_PERIOD) == 0 && sget(e, S_COUNT) >= 1) {
+    const d = sget(e, S_DELTAS);
+    if ((d == 1 || d == -1) && scanBits(p) == 0 && scanBits(<u32>(fp - d)) == 0) sset(e, S_PERIOD, 1);
   }
   if (e < 0) {
     // a new stream in the least recently used entry

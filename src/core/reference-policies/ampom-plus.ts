@@ -211,6 +211,12 @@ export class AmpomPlusPolicy implements ReferencePolicy {
       }
       if (e) pushDelta(e, p - e.last, this.maxPeriod);
     }
+    // a step of +-1 needs two copies because the push sends a fault's neighbours; it
+    // holds back the pages no kept scan saw, so there one step makes a stream
+    if (e && e.period === 0 && e.deltas.length >= 1) {
+      const d = e.deltas[0];
+      if ((d === 1 || d === -1) && this.core.scanBits(p) === 0 && this.core.scanBits(p - d) === 0) e.period = 1;
+    }
     if (!e) {
       // a new stream in the least recently used entry
       e = live.reduce((a, s) => (s.stamp < a.stamp ? s : a), live[0]);
