@@ -256,7 +256,9 @@ function track(p: u32, r: i32): i32 {
     }
   }
   // a step of +-1 needs two copies because the push sends a fault's neighbours; it
-  // holds back the pages no kept scan saw, so there one step makes a stream
+  // holds back the pages no kept scan saw, so there one step makes a stream. With
+  // post-copy its push mixes those pages in from the start, but the policy is not told
+  // the mechanism and does the same (beff at 1 MiB: 65 us later in 11.8 s)
   if (e >= 0 && sget(e, S_PERIOD) == 0 && sget(e, S_COUNT) >= 1) {
     const d = sget(e, S_DELTAS);
     if ((d == 1 || d == -1) && scanBits(p) == 0 && scanBits(<u32>(fp - d)) == 0) sset(e, S_PERIOD, 1);
