@@ -89,6 +89,9 @@ describe("ampom-plus's pull and its push", () => {
   // 64 records of region 0, then 800 of region 1 (about 40 scan windows of 20 records)
   const before = [...Array.from({ length: 64 }, (_, p) => p), ...Array.from({ length: 800 }, (_, i) => 64 + (i % 4))];
   const drive0 = (o: Omit<Parameters<typeof drive>[0], "regionPages" | "before" | "policy">) => drive({ policy: "ampom-plus", regionPages, before, scanNs, ...o });
+  // one region whose every page the one scan window saw before migration
+  const driveSeen = (core: "wasm" | "reference", after: number[]) =>
+    drive({ core, policy: "ampom-plus", regionPages: [64], before: Array.from({ length: 64 }, (_, p) => p), after });
   const askedAt = (r: DriveResult, page: number) => r.decisions.find((d) => d.page === page)?.asked;
 
   it.each(["wasm", "reference"] as const)("takes adjacent faults for a stream at the second where no scan saw them, else at the third (%s core)", async (core) => {
@@ -97,9 +100,9 @@ describe("ampom-plus's pull and its push", () => {
     expect(askedAt(r, 22)).toEqual([26, 30]);
     // (the lookahead has learned the link's time per page by then)
     expect(askedAt(r, 41)).toEqual([42, 43, 44, 45]);
-    // every page seen by the one scan window: the stride predicts twice (22, 26), then
+    // every page seen: the stride predicts twice (22, 26), then
     // its entry takes the adjacent faults, a stream at 42
-    const seen = await drive({ core, policy: "ampom-plus", regionPages: [64], before: Array.from({ length: 64 }, (_, p) => p), after: [10, 14, 18, 22, 26, 40, 41, 42] });
+    const seen = await driveSeen(core, [10, 14, 18, 22, 26, 40, 41, 42]);
     expect(askedAt(seen, 26)).toEqual([30, 34]);
     expect(askedAt(seen, 41)).toEqual([]);
     expect(askedAt(seen, 42)).toEqual([43, 44, 45, 46]);
@@ -129,13 +132,12 @@ describe("ampom-plus's pull and its push", () => {
   });
 
   it.each(["wasm", "reference"] as const)("asks for pages a scan saw once a stream has predicted two events (%s core)", async (core) => {
-    // every page touched in the one scan window before migration
-    const seen = await drive({ core, policy: "ampom-plus", regionPages: [64], before: Array.from({ length: 64 }, (_, p) => p), after: [10, 11, 12, 13, 14, 15] });
+    const seen = await driveSeen(core, [10, 11, 12, 13, 14, 15]);
     // 13 is the stream's first prediction come true: the pages ahead are the push's
     expect(askedAt(seen, 13)).toEqual([]);
     expect(askedAt(seen, 14)).toEqual([15, 16]);
     // the same stride of 4 as above: 22 is its first prediction, 26 its second
-    const strided = await drive({ core, policy: "ampom-plus", regionPages: [64], before: Array.from({ length: 64 }, (_, p) => p), after: [10, 14, 18, 22, 26] });
+    const strided = await driveSeen(core, [10, 14, 18, 22, 26]);
     expect(askedAt(strided, 22)).toEqual([]);
     expect(askedAt(strided, 26)).toEqual([30, 34]);
   });
