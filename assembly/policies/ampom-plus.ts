@@ -288,6 +288,8 @@ function advance(e: i32, p: u32, r: i32): void {
   const lo = <f64>regionStart(r);
   const hi = <f64>regionEnd(r);
   const size = hi - lo;
+  // until the stream has proved itself, a page the scans saw waits for the push
+  const proven = sget(e, S_HITS) >= SEEN_PROOF;
   let q = <f64>p;
   for (let i = 1; i <= want; i++) {
     q += predicted(e, period, i);
@@ -297,8 +299,7 @@ function advance(e: i32, p: u32, r: i32): void {
       q += q >= hi ? -size : size;
     }
     if (q < lo || q >= hi) break;
-    // a page the scans saw waits for the push until the stream has proved itself
-    if (sget(e, S_HITS) < SEEN_PROOF && scanBits(<u32>q) != 0) continue;
+    if (!proven && scanBits(<u32>q) != 0) continue;
     if (knownAtHome(<u32>q) && !ask(<u32>q)) break;
   }
 }

@@ -15,7 +15,7 @@ import { EVENT_PREFETCH, EVENT_PUSH, EventLog } from "../../src/sim/event-log.js
 import { resolveOptions } from "../../src/sim/options.js";
 import { runScenario, runScenarios, scenarioWorkload } from "../../src/sim/simulate.js";
 import { pagesTouched, traceWorkload, type TraceRecord } from "../migration/trace-workload.js";
-import { drive, type DriveResult } from "./harness.js";
+import { drive, type DriveOptions, type DriveResult } from "./harness.js";
 
 describe("ampom-plus asks only for pages that exist at home", () => {
   it.each(["wasm", "reference"] as const)("%s core: every prefetched or pushed page lies in a region and was touched before migration", async (core) => {
@@ -88,15 +88,15 @@ describe("ampom-plus's pull and its push", () => {
   const scanNs = 10_000;
   // 64 records of region 0, then 800 of region 1 (about 40 scan windows of 20 records)
   const before = [...Array.from({ length: 64 }, (_, p) => p), ...Array.from({ length: 800 }, (_, i) => 64 + (i % 4))];
-  const drive0 = (o: Omit<Parameters<typeof drive>[0], "regionPages" | "before" | "policy">) => drive({ policy: "ampom-plus", regionPages, before, scanNs, ...o });
+  const driveUnseen = (o: Omit<DriveOptions, "regionPages" | "before" | "policy">) => drive({ policy: "ampom-plus", regionPages, before, scanNs, ...o });
   // one region whose every page the one scan window saw before migration
-  const driveSeen = (core: "wasm" | "reference", after: number[]) =>
+  const driveSeen = (core: DriveOptions["core"], after: number[]) =>
     drive({ core, policy: "ampom-plus", regionPages: [64], before: Array.from({ length: 64 }, (_, p) => p), after });
   const askedAt = (r: DriveResult, page: number) => r.decisions.find((d) => d.page === page)?.asked;
 
   it.each(["wasm", "reference"] as const)("takes adjacent faults for a stream at the second where no scan saw them, else at the third (%s core)", async (core) => {
     // a stride of 4 first, whose fourth fault comes where it predicted: patterns hold here
-    const r = await drive0({ core, after: [10, 14, 18, 22, 40, 41, 42] });
+    const r = await driveUnseen({ core, after: [10, 14, 18, 22, 40, 41, 42] });
     expect(askedAt(r, 22)).toEqual([26, 30]);
     // (the lookahead has learned the link's time per page by then)
     expect(askedAt(r, 41)).toEqual([42, 43, 44, 45]);
@@ -109,25 +109,25 @@ describe("ampom-plus's pull and its push", () => {
   });
 
   it.each(["wasm", "reference"] as const)("asks for nothing until a stream has predicted a fault (%s core)", async (core) => {
-    const r = await drive0({ core, after: [10, 11, 12, 13, 14] });
+    const r = await driveUnseen({ core, after: [10, 11, 12, 13, 14] });
     // 11 makes the stream, which predicts 12: it asks once 12 comes as predicted
     expect(askedAt(r, 11)).toEqual([]);
     expect(askedAt(r, 12)).toEqual([13, 14]);
     // a delta that repeats by chance (10, 30, 50) and then breaks (7): nothing asked
-    const chance = await drive0({ core, after: [10, 30, 50, 7, 27, 47] });
+    const chance = await driveUnseen({ core, after: [10, 30, 50, 7, 27, 47] });
     expect(chance.decisions.flatMap((d) => d.asked)).toEqual([]);
   });
 
   it.each(["wasm", "reference"] as const)("asks nothing for adjacent pages after the push met one of their faults (%s core)", async (core) => {
     // page 11 is on its way by push, landing at 10 ms: the destination does not know, so
     // its touch is a fault, met by the push
-    const r = await drive0({ core, after: [10, 11, 12, 13], pushed: [[11, 10_000_000]] });
+    const r = await driveUnseen({ core, after: [10, 11, 12, 13], pushed: [[11, 10_000_000]] });
     expect(r.decisions.map((d) => d.page)).toEqual([10, 11, 12, 13]);
     expect(askedAt(r, 12)).toEqual([]);
     // the home node answered the fault on 12: the push is not there, and the pull goes on
     expect(askedAt(r, 13)).toEqual([14, 15]);
     // a strided run it goes on pulling: the push sends neighbours, not every fourth page
-    const strided = await drive0({ core, after: [10, 14, 18, 22, 26], pushed: [[14, 10_000_000]] });
+    const strided = await driveUnseen({ core, after: [10, 14, 18, 22, 26], pushed: [[14, 10_000_000]] });
     expect(askedAt(strided, 22)).toEqual([26, 30]);
   });
 

@@ -211,10 +211,8 @@ export class AmpomPlusPolicy implements ReferencePolicy {
       }
       if (e) pushDelta(e, p - e.last, this.maxPeriod);
     }
-    // a step of +-1 needs two copies because the push sends a fault's neighbours; it
-    // holds back the pages no kept scan saw, so there one step makes a stream. With
-    // post-copy its push mixes those pages in from the start, but the policy is not told
-    // the mechanism and does the same (beff at 1 MiB: 65 us later in 11.8 s)
+    // one step of +-1 between pages no kept scan saw makes a stream (why, and its
+    // cost with post-copy: assembly/policies/ampom-plus.ts track())
     if (e && e.period === 0 && e.deltas.length >= 1) {
       const d = e.deltas[0];
       if ((d === 1 || d === -1) && this.core.scanBits(p) === 0 && this.core.scanBits(p - d) === 0) e.period = 1;
@@ -235,6 +233,8 @@ export class AmpomPlusPolicy implements ReferencePolicy {
     const want = this.lookahead();
     const lo = c.regionStart(r);
     const hi = c.regionEnd(r);
+    // until the stream has proved itself, a page the scans saw waits for the push
+    const proven = e.hits >= SEEN_PROOF;
     let q = p;
     for (let i = 1; i <= want; i++) {
       q += predicted(e, i);
@@ -244,8 +244,7 @@ export class AmpomPlusPolicy implements ReferencePolicy {
         q += q >= hi ? lo - hi : hi - lo;
       }
       if (q < lo || q >= hi) return;
-      // a page the scans saw waits for the push until the stream has proved itself
-      if (e.hits < SEEN_PROOF && c.scanBits(q) !== 0) continue;
+      if (!proven && c.scanBits(q) !== 0) continue;
       if (c.knownAtHome(q) && !this.ask(q)) return;
     }
   }
