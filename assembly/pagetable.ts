@@ -10,7 +10,7 @@ import {
 import {
   ST_MASK, ST_HOME, ST_FLIGHT, ST_LOCAL, F_UNFIXED, F_UNSEEN, C_REQUESTS, C_DEMAND_EVENTS, P_HISTORY,
   P_REGIONS, REQUEST_CAP, P_POLICY_BASE, C_NOW, C_SCAN_EPOCH, SCAN_KEEP, SCAN_ALL, C_VIOLATION,
-  C_VIOLATION_PAGE, VIOLATION_ARRIVAL,
+  C_VIOLATION_PAGE, VIOLATION_ARRIVAL, C_PUSH_OLD_LAST,
 } from "./layout";
 
 // @ts-ignore: decorator
@@ -90,6 +90,13 @@ export function scanBits(page: u32): u32 {
   if (ep == 0) return 0;
   const age = <u32>counter(C_SCAN_EPOCH) - ep;
   return age >= <u32>SCAN_KEEP ? 0 : (<u32>load<u16>(scanMasks + (<usize>page << 1)) << age) & SCAN_ALL;
+}
+
+/** Whether the home node's push sends the pages no kept scan saw only after all the
+ * others (lightweight with the adaptive push); false with post-copy's push, which mixes
+ * them in, and with no push. The destination knows the mechanism it migrated by. */
+export function pushSendsOldLast(): bool {
+  return counter(C_PUSH_OLD_LAST) == 1;
 }
 
 /** Number of pages in the request list. */

@@ -8,7 +8,7 @@
 // moment. When an in-flight page will arrive is not known there (it depends on traffic
 // that has not happened yet), so reading it is refused, with a PolicyViolation.
 import {
-  C_NOW, C_REQUESTS, C_SCAN_EPOCH, C_VIOLATION, C_VIOLATION_PAGE, F_UNFIXED, F_UNSEEN, P_REGIONS,
+  C_NOW, C_PUSH_OLD_LAST, C_REQUESTS, C_SCAN_EPOCH, C_VIOLATION, C_VIOLATION_PAGE, F_UNFIXED, F_UNSEEN, P_REGIONS,
   REQUEST_CAP, SCAN_KEEP, SCAN_ALL, ST_FLIGHT, ST_HOME, ST_LOCAL, ST_MASK, VIOLATION_ARRIVAL,
 } from "./abi.js";
 import type { CoreViews } from "./types.js";
@@ -69,6 +69,13 @@ export function scanBits(v: CoreViews, page: number): number {
   if (ep === 0) return 0;
   const age = v.counters[C_SCAN_EPOCH] - ep;
   return age >= SCAN_KEEP ? 0 : (v.scanMasks[page] << age) & SCAN_ALL;
+}
+
+/** Whether the home node's push sends the pages no kept scan saw only after all the
+ * others (lightweight with the adaptive push); false with post-copy's push, which mixes
+ * them in, and with no push. The destination knows the mechanism it migrated by. */
+export function pushSendsOldLast(v: CoreViews): boolean {
+  return v.counters[C_PUSH_OLD_LAST] === 1;
 }
 
 /** Appends `page` to the request list if the destination knows it only at home,

@@ -16,7 +16,7 @@ import {
   HOOK_SERVED, POLICY_EXTERNAL, SCAN_KEEP, SCAN_ALL,
   CORE_BYTES_PER_PAGE,
 } from "./abi.js";
-import { arrivedAt, knownAtHome, knownState, regionOf, requestPage, scanBits } from "./page-services.js";
+import { arrivedAt, knownAtHome, knownState, pushSendsOldLast, regionOf, requestPage, scanBits } from "./page-services.js";
 import { CapacityError, type CoreViews, type SimCore } from "./types.js";
 import { createReferencePolicy, type ReferencePolicy } from "./reference-policies/index.js";
 import {
@@ -43,6 +43,8 @@ export interface PolicyServices {
   arrivedAt(page: number): number;
   /** The accessed-bit scans before migration (page-services.ts scanBits). */
   scanBits(page: number): number;
+  /** Whether the push holds back the pages no kept scan saw (page-services.ts). */
+  pushSendsOldLast(): boolean;
   request(page: number, flags: number): boolean;
   requestCount(): number;
   regionOf(page: number): number;
@@ -145,6 +147,9 @@ export class ReferenceCore implements SimCore, PolicyServices {
   }
   scanBits(page: number): number {
     return scanBits(this.v, page);
+  }
+  pushSendsOldLast(): boolean {
+    return pushSendsOldLast(this.v);
   }
   requestCount(): number {
     return this.v.counters[C_REQUESTS];

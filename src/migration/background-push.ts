@@ -6,7 +6,7 @@
 // comes first: nothing needs the pages of a process that has exited, and the home node
 // frees them instead (a push that went on would count pages no system sends, and hold a
 // shared link from other traffic). A burst on the link when the process ends completes.
-import { KIND_PUSH } from "../core/abi.js";
+import { C_PUSH_OLD_LAST, KIND_PUSH } from "../core/abi.js";
 import { EVENT_PUSH } from "../sim/event-log.js";
 import { pushOrders, type PushOrderName } from "./push-orders/index.js";
 import { PageSet } from "./page-set.js";
@@ -19,7 +19,9 @@ const MAX_BURST = 1024;
 export function startPush(ctx: MigrationContext, order: PushOrderName, everything: boolean, startAt: number): void {
   // the push may send a page asked for until the home node has taken the request
   ctx.proc.awaitingHome = new PageSet(ctx.proc.workload.pageCount);
-  const source = pushOrders[order].create(ctx, everything);
+  const info = pushOrders[order];
+  const source = info.create(ctx, everything);
+  ctx.proc.views.counters[C_PUSH_OLD_LAST] = !everything && info.oldLast ? 1 : 0;
   streamPages(
     ctx,
     {

@@ -88,7 +88,9 @@ describe("ampom-plus's pull and its push", () => {
   const scanNs = 10_000;
   // 64 records of region 0, then 800 of region 1 (about 40 scan windows of 20 records)
   const before = [...Array.from({ length: 64 }, (_, p) => p), ...Array.from({ length: 800 }, (_, i) => 64 + (i % 4))];
-  const driveUnseen = (o: Omit<DriveOptions, "regionPages" | "before" | "policy">) => drive({ policy: "ampom-plus", regionPages, before, scanNs, ...o });
+  // after a lightweight freeze, whose push holds those pages back
+  const driveUnseen = (o: Omit<DriveOptions, "regionPages" | "before" | "policy">) =>
+    drive({ policy: "ampom-plus", regionPages, before, scanNs, oldLast: true, ...o });
   // one region whose every page the one scan window saw before migration
   const driveSeen = (core: DriveOptions["core"], after: number[]) =>
     drive({ core, policy: "ampom-plus", regionPages: [64], before: Array.from({ length: 64 }, (_, p) => p), after });
@@ -116,6 +118,14 @@ describe("ampom-plus's pull and its push", () => {
     // a delta that repeats by chance (10, 30, 50) and then breaks (7): nothing asked
     const chance = await driveUnseen({ core, after: [10, 30, 50, 7, 27, 47] });
     expect(chance.decisions.flatMap((d) => d.asked)).toEqual([]);
+  });
+
+  it.each(["wasm", "reference"] as const)("takes one step between pages no scan saw for a stream only when the push holds them back (%s core)", async (core) => {
+    // post-copy's push mixes those pages in: two copies of +1 make the stream (at 12),
+    // its first prediction comes true at 13
+    const r = await driveUnseen({ core, after: [10, 11, 12, 13, 14], oldLast: false });
+    expect(askedAt(r, 12)).toEqual([]);
+    expect(askedAt(r, 13)).toEqual([14, 15]);
   });
 
   it.each(["wasm", "reference"] as const)("asks nothing for adjacent pages after the push met one of their faults (%s core)", async (core) => {

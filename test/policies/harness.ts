@@ -5,7 +5,7 @@
 // `latencyNs` later (the same shape as the real host, without headers or background).
 import {
   C_CURSOR, C_CHUNK_LEN, C_FAULT_PAGE, C_NOW, C_POLICY_SCORE, C_POLICY_WINDOW, C_REQUESTS,
-  C_REMOTE_FAULTS, P_CPU_NS, P_HISTORY, P_PAGES, P_POLICY, P_POLICY_BASE, P_REGIONS, P_TRAP_NS,
+  C_REMOTE_FAULTS, C_PUSH_OLD_LAST, P_CPU_NS, P_HISTORY, P_PAGES, P_POLICY, P_POLICY_BASE, P_REGIONS, P_TRAP_NS,
   P_ZERO_FILL_NS, P_SCAN_NS, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS, KIND_PUSH, KIND_REPLY,
 } from "../../src/core/abi.js";
 import { createCore, type CoreKind } from "../../src/core/index.js";
@@ -39,6 +39,9 @@ export interface DriveOptions {
   /** shortest accessed-bit scan window before migration, ns (0, the default: one
    * window, which sees every page touched before migration) */
   scanNs?: number;
+  /** whether the push holds back the pages no kept scan saw (lightweight with the
+   * adaptive push; false, the default: post-copy's push or none) */
+  oldLast?: boolean;
   /** pages a push sends at the migration, landing at the given times (ns) */
   pushed?: Array<[page: number, landsAt: number]>;
 }
@@ -108,6 +111,7 @@ export async function drive(o: DriveOptions): Promise<DriveResult> {
     throw new Error("no requests before migration");
   });
   core.migrate(false);
+  c[C_PUSH_OLD_LAST] = o.oldLast ? 1 : 0;
   const pushed = o.pushed ?? [];
   pushed.forEach(([page, landsAt], i) => {
     v.deliverPages[i] = page;

@@ -47,6 +47,7 @@ function reference(s: Script): string[] {
       throw new Error("ampom reads no arrival time");
     },
     scanBits: () => 0,
+    pushSendsOldLast: () => false,
     request(page, flags) {
       if ((states[page] & ST_MASK) !== ST_HOME) return false;
       states[page] = (states[page] & ~ST_MASK) | ST_FLIGHT | flags;

@@ -211,9 +211,9 @@ export class AmpomPlusPolicy implements ReferencePolicy {
       }
       if (e) pushDelta(e, p - e.last, this.maxPeriod);
     }
-    // one step of +-1 between pages no kept scan saw makes a stream (why, and its
-    // cost with post-copy: assembly/policies/ampom-plus.ts track())
-    if (e && e.period === 0 && e.deltas.length >= 1) {
+    // one step of +-1 between pages no kept scan saw makes a stream when the push holds
+    // them back (why: assembly/policies/ampom-plus.ts track())
+    if (e && e.period === 0 && e.deltas.length >= 1 && this.core.pushSendsOldLast()) {
       const d = e.deltas[0];
       if ((d === 1 || d === -1) && this.core.scanBits(p) === 0 && this.core.scanBits(p - d) === 0) e.period = 1;
     }

@@ -100,6 +100,7 @@ export const adaptive: PushOrderInfo = {
   name: "adaptive",
   description: "most recently used first, around the last fault, forward from it, or a sweep replayed from its scan window: whichever would have sent the recent faults soonest; data streamed through once before the migration last",
   partial: true,
+  oldLast: true,
   create: (ctx, everything) => adaptiveOrder(ctx, everything),
 };
 

@@ -29,6 +29,11 @@ export interface PushOrderInfo {
    * pages the scans saw used before all the others; the set oracle, adaptive's way over
    * the pages that will be used. Post-copy always sends every page. */
   partial?: boolean;
+  /** Its partial way holds back the pages no kept scan saw (last touched before the
+   * scans' reach) until the rest have gone (adaptive, the set oracle). The destination's
+   * policy is told (pushSendsOldLast): the mechanism and its push are known to both
+   * nodes. */
+  oldLast?: boolean;
   /** Reads the workload ahead (the oracle, the set oracle): a bound, not a contender. Its
    * process is set up with a lookahead (src/sim/lookahead.ts). */
   readsAhead?: boolean;

@@ -19,6 +19,7 @@ export const setOracle: PushOrderInfo = {
   readsAhead: true,
   description: "offline reference (reads the trace ahead): the adaptive order over only the pages that will be used (which, not when)",
   partial: true,
+  oldLast: true,
   create(ctx, everything) {
     const used = new Uint8Array(ctx.proc.workload.pageCount);
     for (const p of firstUseOrder(ctx, ctx.proc.views.counters[C_RECORDS])) used[p] = 1;
