@@ -7,7 +7,8 @@ import {
 import type { BytesMoved } from "./bytes.js";
 import type { ProcessRun } from "./process.js";
 
-export interface Metrics {
+/** What a run was: the labels its metrics carry first. */
+export interface RunLabels {
   workload: string;
   mechanism: string;
   policy: string;
@@ -17,6 +18,9 @@ export interface Metrics {
   core: string;
   seed: number;
   memoryBytes: number;
+}
+
+export interface Metrics extends RunLabels {
   pages: number;
   records: number;
   accesses: number;
@@ -62,17 +66,6 @@ export interface Metrics {
   /** (runtime(demand) - runtime) / (runtime(demand) - runtime(oracle)); needs baselines,
    * and left out when that gap is under 1% of demand paging's runtime (MIN_ORACLE_GAP) */
   oracleGapClosed?: number;
-}
-
-export interface RunLabels {
-  workload: string;
-  mechanism: string;
-  policy: string;
-  network: string;
-  link: string;
-  core: string;
-  seed: number;
-  memoryBytes: number;
 }
 
 export function readMetrics(proc: ProcessRun, labels: RunLabels): Metrics {
