@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { fileSha256 } from "../util/digest.js";
 import { shortPath } from "../util/paths.js";
 import { C_NOW, F_TRIGGER, ST_FLIGHT, ST_HOME, ST_LOCAL, ST_NONE } from "../core/abi.js";
-import { arrivedAt, knownAtHome, knownState, pushSendsOldLast, regionOf, requestPage, scanBits } from "../core/page-services.js";
+import { arrivedAt, knownAtHome, knownState, regionOf, requestPage, scanBits } from "../core/page-services.js";
 import type { CoreViews } from "../core/types.js";
 import type { HostPolicyHooks } from "../sim/process.js";
 import type { Region } from "../workloads/types.js";
@@ -49,10 +49,6 @@ export interface PolicyContext {
   /** the accessed-bit scans before migration: bit k set when the k-th newest scan (0: the
    * one at the freeze) saw `page` referenced; SCAN_KEEP (16) scans are kept */
   scanBits(page: number): number;
-  /** true when the home node's push sends the pages no kept scan saw only after all the
-   * others (lightweight with the adaptive push: ampom-plus's); false with post-copy's
-   * push, which mixes them in, and with no push */
-  pushSendsOldLast(): boolean;
   /** Asks for `page` (it leaves with the fault's request, or as a request of its own now).
    * False when it is not at home or the request list is full. `trigger`: its first use
    * calls onUse with trigger = true. */
@@ -338,10 +334,6 @@ export function bindPolicyModule(
     scanBits(page) {
       checkPage(page);
       return scanBits(views, page);
-    },
-    pushSendsOldLast() {
-      live();
-      return pushSendsOldLast(views);
     },
     request(page, options) {
       checkPage(page);
