@@ -74,7 +74,7 @@ export const C_SCAN_END: i32 = 37; // at home: when the current accessed-bit sca
 export const C_RESIDENT: i32 = 38; // at home: pages touched so far (what a scan walks)
 export const C_PUSH_MET_FAULTS: i32 = 39; // remote faults whose page the push brought (home answered nothing)
 export const C_FAULT_CPU_NS: i32 = 40; // the parts of fault stalls charged to the process's CPU clock (P_TRAP_CPU_NS, P_FIRST_USE_CPU_NS)
-export const C_PUSH_OLD_LAST: i32 = 41; // 1 when the push holds back the pages no kept scan saw until the rest have gone (set at the freeze)
+export const C_PUSH_OLD_LAST: i32 = 41; // 1 when the push holds back the pages no kept scan saw until the rest have gone (set by the host when the push starts)
 export const COUNTERS: i32 = 48;
 
 // ---- parameters: f64 slots, written by the host before reset() ----------------

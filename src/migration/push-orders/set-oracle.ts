@@ -9,7 +9,7 @@
 // later than ampom-plus. With post-copy (`everything`) the pages nobody will use follow
 // in ascending order, so every page still moves.
 import { C_RECORDS } from "../../core/abi.js";
-import { adaptiveOrder } from "./adaptive.js";
+import { adaptive, adaptiveOrder } from "./adaptive.js";
 import { ascending } from "./ascending.js";
 import type { PushOrder, PushOrderInfo } from "./index.js";
 import { firstUseOrder } from "./oracle.js";
@@ -19,7 +19,8 @@ export const setOracle: PushOrderInfo = {
   readsAhead: true,
   description: "offline reference (reads the trace ahead): the adaptive order over only the pages that will be used (which, not when)",
   partial: true,
-  oldLast: true,
+  // its pages go adaptive's way, held-back ones included
+  oldLast: adaptive.oldLast,
   create(ctx, everything) {
     const used = new Uint8Array(ctx.proc.workload.pageCount);
     for (const p of firstUseOrder(ctx, ctx.proc.views.counters[C_RECORDS])) used[p] = 1;
