@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { EVENT_ARRIVAL, EVENT_EAGER, EVENT_FAULT, EVENT_PUSH, EventLog } from "../../src/sim/event-log.js";
 import { resolveOptions } from "../../src/sim/options.js";
 import { runScenario } from "../../src/sim/simulate.js";
+import { sweptOnce } from "../../src/migration/push-orders/adaptive.js";
 import type { Workload } from "../../src/workloads/types.js";
 import { traceWorkload, type TraceRecord } from "./trace-workload.js";
 
@@ -105,5 +106,61 @@ describe("the adaptive push and a one-pass sweep before the migration", () => {
     const next = log.pages.filter((_, i) => log.kinds[i] === EVENT_PUSH && log.times[i] >= known).slice(0, 12);
     expect(next.length).toBe(12);
     expect(next.every((p) => p >= 16 && p < 64)).toBe(true);
+  });
+});
+
+describe("the adaptive push and a one-pass sweep still going at the freeze", () => {
+  // as above, but the sweep goes on up to the migration: the newest scan window saw the
+  // pages it has just left behind
+  const HOT = range(0, 16);
+  const MID = range(64, 72);
+  const SWEEP = range(16, 64);
+  const before: TraceRecord[] = [];
+  SWEEP.forEach((page, k) => {
+    before.push({ page, gap: 16 });
+    for (let r = 0; r < 6; r++) for (const h of HOT) before.push({ page: h, gap: 16 });
+    if (k < 16) for (const m of MID) before.push({ page: m, gap: 16 });
+  });
+  const after: TraceRecord[] = [...HOT, ...MID].map((page) => ({ page, gap: 10_000 }));
+  const workload = traceWorkload([80], [...before, ...after]);
+
+  it.each(["wasm", "reference"] as const)("sends the pages the sweep has just left after every other page the scans saw (%s core)", async (core) => {
+    const log = await ampomPlusEvents(core, workload, before.length);
+    const pushed = log.pages.filter((_, i) => log.kinds[i] === EVENT_PUSH);
+    const lastMid = Math.max(...pushed.map((p, i) => (p >= 64 ? i : -1)));
+    expect(lastMid).toBeGreaterThanOrEqual(0);
+    // recency alone would send the newest window's swept pages first of all
+    expect(pushed.slice(0, lastMid).filter((p) => p >= 16 && p < 64)).toEqual([]);
+  });
+});
+
+describe("the trail of a one-pass sweep in the scan bits (sweptOnce)", () => {
+  const W = (...windows: number[]) => windows.reduce((b, w) => b | (1 << w), 0);
+  // an ascending sweep over windows 4 to 0: five pages a window, and between two
+  // windows' runs the page the sweep was on when a scan ran (seen by both)
+  const bits = new Array<number>(64).fill(0);
+  const run = (lo: number, w: number) => bits.fill(W(w), lo, lo + 5);
+  run(10, 4), (bits[15] = W(4, 3)), run(16, 3), (bits[21] = W(3, 2)), run(22, 2), (bits[27] = W(2, 1));
+  run(28, 1), (bits[33] = W(1, 0)), run(34, 0);
+  // not trails: a run of window 2 beside no other window's, a page of two windows
+  // beside no trail, a run of three pages, and pages seen in windows far apart
+  run(45, 2);
+  bits[52] = W(2, 1);
+  bits.fill(W(3), 55, 58);
+  bits.fill(W(5, 1), 59, 64);
+  const swept = sweptOnce(64, (p) => bits[p]);
+  const sweptPages = range(0, 64).filter((p) => swept[p] === 1);
+
+  it("holds every run of the trail, the newest window's too, and the seams between them", () => {
+    expect(sweptPages).toEqual([...range(10, 33), ...range(34, 39)]);
+  });
+
+  it("leaves the seam between the newest two windows (page 33) to recency", () => {
+    expect(swept[33]).toBe(0);
+  });
+
+  it("holds nothing when the newest window's run is the only one", () => {
+    const alone = new Array<number>(16).fill(0).fill(W(0), 4, 12);
+    expect(Array.from(sweptOnce(16, (p) => alone[p]))).toEqual(new Array(16).fill(0));
   });
 });

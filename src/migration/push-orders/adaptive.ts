@@ -31,7 +31,6 @@
 // none used after the migration; a graph code's windows 1 to 13 held 213 such pages,
 // and 179 were used: it sweeps again, and replay follows it.
 import { SCAN_KEEP, ST_HOME, ST_MASK } from "../../core/abi.js";
-import type { CoreViews } from "../../core/types.js";
 import { scanBits } from "../../core/page-services.js";
 import { PageSet } from "../page-set.js";
 import type { PushOrder, PushOrderInfo } from "./index.js";
@@ -58,24 +57,29 @@ const SWEEP_GAP = 2;
 /** ...over at least this many windows: a one-pass sweep. */
 const SWEEP_WINDOWS = 3;
 
-/** The pages of one-pass sweeps before the migration: in each scan window but the newest,
- * runs of adjacent pages that window alone saw, chained run beside run from window to
- * window (ascending or descending). A process streaming through data once leaves this
- * trail; what it has streamed through it rarely needs again, unless it sweeps again,
- * which the replay order follows from the faults. */
-function sweptOnce(v: CoreViews, pages: number, home: (p: number) => boolean): Uint8Array {
+/** The pages of one-pass sweeps before the migration, from each page's scan bits (0 for
+ * a page the push may not send): in each scan window, runs of adjacent pages that window
+ * alone saw, chained run beside run from window to window (ascending or descending). A
+ * process streaming through data once leaves this trail; what it has streamed through it
+ * rarely needs again, unless it sweeps again, which the replay order follows from the
+ * faults. The newest window's runs count too: a sweep still going at the freeze has left
+ * them behind it (the page it is on is among the most recently used, sent at the freeze).
+ * So do a trail's seams: a page two adjacent windows saw, beside a page of the trail that
+ * one of them saw alone (the sweep was on it when a scan ran), but not one the newest two
+ * windows saw (docs/model.md, "One-pass sweeps last", says what that choice weighed). */
+export function sweptOnce(pages: number, bitsOf: (page: number) => number): Uint8Array {
   type Run = { lo: number; hi: number; up: number; down: number };
   // each window's runs, in address order
   const byWindow: Run[][] = Array.from({ length: SCAN_KEEP }, () => []);
   for (let p = 0; p < pages; ) {
-    const b = home(p) ? scanBits(v, p) : 0;
-    // one window's bit alone, not the newest's
-    if (b <= 1 || (b & (b - 1)) !== 0) {
+    const b = bitsOf(p);
+    // one window's bit alone
+    if (b === 0 || (b & (b - 1)) !== 0) {
       p++;
       continue;
     }
     let q = p + 1;
-    while (q < pages && home(q) && scanBits(v, q) === b) q++;
+    while (q < pages && bitsOf(q) === b) q++;
     if (q - p >= SWEEP_RUN) byWindow[31 - Math.clz32(b)].push({ lo: p, hi: q - 1, up: 1, down: 1 });
     p = q;
   }
@@ -89,10 +93,20 @@ function sweptOnce(v: CoreViews, pages: number, home: (p: number) => boolean): U
     }
   };
   // chain lengths toward older windows, then toward newer ones
-  for (let w = SCAN_KEEP - 2; w >= 1; w--) besides(byWindow[w], byWindow[w + 1], (r, o) => (r.up = Math.max(r.up, o.up + 1)));
-  for (let w = 2; w < SCAN_KEEP; w++) besides(byWindow[w], byWindow[w - 1], (r, n) => (r.down = Math.max(r.down, n.down + 1)));
+  for (let w = SCAN_KEEP - 2; w >= 0; w--) besides(byWindow[w], byWindow[w + 1], (r, o) => (r.up = Math.max(r.up, o.up + 1)));
+  for (let w = 1; w < SCAN_KEEP; w++) besides(byWindow[w], byWindow[w - 1], (r, n) => (r.down = Math.max(r.down, n.down + 1)));
   const swept = new Uint8Array(pages);
   for (const runs of byWindow) for (const r of runs) if (r.up + r.down - 1 >= SWEEP_WINDOWS) swept.fill(1, r.lo, r.hi + 1);
+  // the seams, found beside the runs alone (a seam does not make the next one)
+  const seams: number[] = [];
+  for (let p = 0; p < pages; p++) {
+    const b = bitsOf(p);
+    const newer = b & -b;
+    if (swept[p] || newer <= 1 || b !== (newer | (newer << 1))) continue;
+    const trail = (q: number) => q >= 0 && q < pages && swept[q] === 1 && (bitsOf(q) & b) !== 0;
+    if (trail(p - 1) || trail(p + 1)) seams.push(p);
+  }
+  for (const p of seams) swept[p] = 1;
   return swept;
 }
 
@@ -120,7 +134,7 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
   // one-pass sweeps wait until every other page has gone (with lightweight, they go
   // with the pages no scan saw, before those; with post-copy, after them); the replay
   // order still sends them
-  const swept = sweptOnce(v, pages, pushable);
+  const swept = sweptOnce(pages, (p) => (pushable(p) ? scanBits(v, p) : 0));
   // by window, made for the windows that have any
   const sweptIn: Array<PageSet | undefined> = new Array(SCAN_KEEP + 1);
   const sweptLeft = new Float64Array(SCAN_KEEP + 1);
