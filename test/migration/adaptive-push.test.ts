@@ -67,23 +67,31 @@ describe("the adaptive push when the process sweeps its data again", () => {
   });
 });
 
-describe("the adaptive push and a one-pass sweep before the migration", () => {
-  // HOT is used all along; MID a while, early on; SWEEP is streamed through once, in
-  // address order, a few pages each scan window, while HOT goes on. After the migration
-  // the process uses HOT and MID again and never SWEEP.
-  const HOT = range(0, 16);
-  const MID = range(64, 72);
-  const SWEEP = range(16, 64);
+// A one-pass sweep: SWEEP_HOT is used all along, SWEEP_MID a while, early on, and SWEEP
+// is streamed through once, in address order, a few pages each scan window, while
+// SWEEP_HOT goes on. After the migration the process uses SWEEP_HOT and SWEEP_MID again
+// and never SWEEP.
+const SWEEP_HOT = range(0, 16);
+const SWEEP_MID = range(64, 72);
+const SWEEP = range(16, 64);
+const afterSweep: TraceRecord[] = [...SWEEP_HOT, ...SWEEP_MID].map((page) => ({ page, gap: 10_000 }));
+
+/** The records before the migration; with `ended`, SWEEP_HOT goes on alone for a few
+ * scan windows after the sweep, else the sweep is still going at the freeze. */
+function sweepBefore(ended: boolean): TraceRecord[] {
   const before: TraceRecord[] = [];
   SWEEP.forEach((page, k) => {
     before.push({ page, gap: 16 });
-    for (let r = 0; r < 6; r++) for (const h of HOT) before.push({ page: h, gap: 16 });
-    if (k < 16) for (const m of MID) before.push({ page: m, gap: 16 });
+    for (let r = 0; r < 6; r++) for (const h of SWEEP_HOT) before.push({ page: h, gap: 16 });
+    if (k < 16) for (const m of SWEEP_MID) before.push({ page: m, gap: 16 });
   });
-  // then HOT alone for a few scan windows: the sweep has ended
-  for (let r = 0; r < 100; r++) for (const h of HOT) before.push({ page: h, gap: 16 });
-  const after: TraceRecord[] = [...HOT, ...MID].map((page) => ({ page, gap: 10_000 }));
-  const workload = traceWorkload([80], [...before, ...after]);
+  if (ended) for (let r = 0; r < 100; r++) for (const h of SWEEP_HOT) before.push({ page: h, gap: 16 });
+  return before;
+}
+
+describe("the adaptive push and a one-pass sweep before the migration", () => {
+  const before = sweepBefore(true);
+  const workload = traceWorkload([80], [...before, ...afterSweep]);
 
   it.each(["wasm", "reference"] as const)("sends the swept pages after every other page the scans saw (%s core)", async (core) => {
     const log = await ampomPlusEvents(core, workload, before.length);
@@ -110,19 +118,9 @@ describe("the adaptive push and a one-pass sweep before the migration", () => {
 });
 
 describe("the adaptive push and a one-pass sweep still going at the freeze", () => {
-  // as above, but the sweep goes on up to the migration: the newest scan window saw the
-  // pages it has just left behind
-  const HOT = range(0, 16);
-  const MID = range(64, 72);
-  const SWEEP = range(16, 64);
-  const before: TraceRecord[] = [];
-  SWEEP.forEach((page, k) => {
-    before.push({ page, gap: 16 });
-    for (let r = 0; r < 6; r++) for (const h of HOT) before.push({ page: h, gap: 16 });
-    if (k < 16) for (const m of MID) before.push({ page: m, gap: 16 });
-  });
-  const after: TraceRecord[] = [...HOT, ...MID].map((page) => ({ page, gap: 10_000 }));
-  const workload = traceWorkload([80], [...before, ...after]);
+  // the newest scan window saw the pages the sweep has just left behind
+  const before = sweepBefore(false);
+  const workload = traceWorkload([80], [...before, ...afterSweep]);
 
   it.each(["wasm", "reference"] as const)("sends the pages the sweep has just left after every other page the scans saw (%s core)", async (core) => {
     const log = await ampomPlusEvents(core, workload, before.length);
