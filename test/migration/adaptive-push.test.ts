@@ -146,7 +146,7 @@ describe("the trail of a one-pass sweep in the scan bits (sweptOnce)", () => {
   bits[52] = W(2, 1);
   bits.fill(W(3), 55, 58);
   bits.fill(W(5, 1), 59, 64);
-  const swept = sweptOnce(64, (p) => bits[p]);
+  const swept = sweptOnce(bits);
   const sweptPages = range(0, 64).filter((p) => swept[p] === 1);
 
   it("holds every run of the trail, the newest window's too, and the seams between them", () => {
@@ -159,6 +159,6 @@ describe("the trail of a one-pass sweep in the scan bits (sweptOnce)", () => {
 
   it("holds nothing when the newest window's run is the only one", () => {
     const alone = new Array<number>(16).fill(0).fill(W(0), 4, 12);
-    expect(Array.from(sweptOnce(16, (p) => alone[p]))).toEqual(new Array(16).fill(0));
+    expect(Array.from(sweptOnce(alone))).toEqual(new Array(16).fill(0));
   });
 });

@@ -57,8 +57,8 @@ const SWEEP_GAP = 2;
 /** ...over at least this many windows: a one-pass sweep. */
 const SWEEP_WINDOWS = 3;
 
-/** The pages of one-pass sweeps before the migration, from each page's scan bits (0 for
- * a page the push may not send): in each scan window, runs of adjacent pages that window
+/** The pages of one-pass sweeps before the migration, from each page's scan bits (`bits`,
+ * 0 for a page the push may not send): in each scan window, runs of adjacent pages that window
  * alone saw, chained run beside run from window to window (ascending or descending). A
  * process streaming through data once leaves this trail; what it has streamed through it
  * rarely needs again, unless it sweeps again, which the replay order follows from the
@@ -67,19 +67,20 @@ const SWEEP_WINDOWS = 3;
  * So do a trail's seams: a page two adjacent windows saw, beside a page of the trail that
  * one of them saw alone (the sweep was on it when a scan ran), but not one the newest two
  * windows saw (docs/model.md, "One-pass sweeps last", says what that choice weighed). */
-export function sweptOnce(pages: number, bitsOf: (page: number) => number): Uint8Array {
+export function sweptOnce(bits: ArrayLike<number>): Uint8Array {
+  const pages = bits.length;
   type Run = { lo: number; hi: number; up: number; down: number };
   // each window's runs, in address order
   const byWindow: Run[][] = Array.from({ length: SCAN_KEEP }, () => []);
   for (let p = 0; p < pages; ) {
-    const b = bitsOf(p);
+    const b = bits[p];
     // one window's bit alone
     if (b === 0 || (b & (b - 1)) !== 0) {
       p++;
       continue;
     }
     let q = p + 1;
-    while (q < pages && bitsOf(q) === b) q++;
+    while (q < pages && bits[q] === b) q++;
     if (q - p >= SWEEP_RUN) byWindow[31 - Math.clz32(b)].push({ lo: p, hi: q - 1, up: 1, down: 1 });
     p = q;
   }
@@ -98,13 +99,13 @@ export function sweptOnce(pages: number, bitsOf: (page: number) => number): Uint
   const swept = new Uint8Array(pages);
   for (const runs of byWindow) for (const r of runs) if (r.up + r.down - 1 >= SWEEP_WINDOWS) swept.fill(1, r.lo, r.hi + 1);
   // the seams, found beside the runs alone (a seam does not make the next one)
+  const trail = (q: number, b: number) => q >= 0 && q < pages && swept[q] === 1 && (bits[q] & b) !== 0;
   const seams: number[] = [];
   for (let p = 0; p < pages; p++) {
-    const b = bitsOf(p);
+    const b = bits[p];
     const newer = b & -b;
     if (swept[p] || newer <= 1 || b !== (newer | (newer << 1))) continue;
-    const trail = (q: number) => q >= 0 && q < pages && swept[q] === 1 && (bitsOf(q) & b) !== 0;
-    if (trail(p - 1) || trail(p + 1)) seams.push(p);
+    if (trail(p - 1, b) || trail(p + 1, b)) seams.push(p);
   }
   for (const p of seams) swept[p] = 1;
   return swept;
@@ -131,17 +132,20 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
   const windowOf = new Uint8Array(pages);
   const left = new Float64Array(SCAN_KEEP + 1);
   const pushable = (p: number) => (v.states[p] & ST_MASK) === ST_HOME && (!eligible || eligible(p));
+  // each page's scan bits, read once (0 for a page the push may not send)
+  const bits = new Uint32Array(pages);
+  for (let p = 0; p < pages; p++) if (pushable(p)) bits[p] = scanBits(v, p);
   // one-pass sweeps wait until every other page has gone (with lightweight, they go
   // with the pages no scan saw, before those; with post-copy, after them); the replay
   // order still sends them
-  const swept = sweptOnce(pages, (p) => (pushable(p) ? scanBits(v, p) : 0));
+  const swept = sweptOnce(bits);
   // by window, made for the windows that have any
   const sweptIn: Array<PageSet | undefined> = new Array(SCAN_KEEP + 1);
   const sweptLeft = new Float64Array(SCAN_KEEP + 1);
   const isSwept = (p: number) => sweptIn[windowOf[p]]?.has(p) === true;
   for (let p = 0; p < pages; p++) {
     if (!pushable(p)) continue;
-    const w = newestWindow(scanBits(v, p));
+    const w = newestWindow(bits[p]);
     windowOf[p] = w;
     if (swept[p]) {
       (sweptIn[w] ??= new PageSet(pages)).add(p);
