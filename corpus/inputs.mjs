@@ -3,11 +3,19 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-const dir = process.argv[2];
-if (!dir) {
-  console.error("usage: node corpus/inputs.mjs DIR");
+const USAGE = "usage: node corpus/inputs.mjs DIR (the folder to write the inputs into)";
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === "-h" || args[0] === "--help")) {
+  console.log(USAGE);
+  process.exit(0);
+}
+// an option is never taken for a folder to write into
+const bad = args.length !== 1 ? `expected one folder, got ${args.length} arguments` : args[0].startsWith("-") ? `unknown option ${args[0]}` : "";
+if (bad) {
+  console.error(`corpus/inputs.mjs: ${bad}\n${USAGE}`);
   process.exit(2);
 }
+const dir = args[0];
 mkdirSync(dir, { recursive: true });
 
 // a 64-bit linear congruential generator (Knuth's MMIX constants), top bits out
