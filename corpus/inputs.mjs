@@ -9,12 +9,13 @@ if (args.length === 1 && (args[0] === "-h" || args[0] === "--help")) {
   console.log(USAGE);
   process.exit(0);
 }
-// an option is never taken for a folder to write into
-const bad = args.length !== 1 ? `expected one folder, got ${args.length} arguments` : args[0].startsWith("-") ? `unknown option ${args[0]}` : "";
-if (bad) {
-  console.error(`corpus/inputs.mjs: ${bad}\n${USAGE}`);
+function refuse(why) {
+  console.error(`corpus/inputs.mjs: ${why}\n${USAGE}`);
   process.exit(2);
 }
+if (args.length !== 1) refuse(`expected one folder, got ${args.length} arguments`);
+// an option is never taken for a folder to write into
+if (args[0].startsWith("-")) refuse(`unknown option ${args[0]}`);
 const dir = args[0];
 mkdirSync(dir, { recursive: true });
 

@@ -2,7 +2,7 @@
 // accessed-bit scans saw go first, the pages last touched before the scans' reach only
 // after all of them, and by the end every page that was at home has moved.
 import { describe, expect, it } from "vitest";
-import { EVENT_ARRIVAL, EVENT_EAGER, EVENT_FAULT, EVENT_PUSH, EventLog } from "../../src/sim/event-log.js";
+import { EVENT_ARRIVAL, EVENT_EAGER, EVENT_FAULT, EVENT_PUSH, EventLog, type EventKind } from "../../src/sim/event-log.js";
 import { resolveOptions } from "../../src/sim/options.js";
 import { runScenario } from "../../src/sim/simulate.js";
 import { sweptOnce } from "../../src/migration/push-orders/adaptive.js";
@@ -28,11 +28,18 @@ async function ampomPlusEvents(core: "wasm" | "reference", w: Workload, at: numb
   return log;
 }
 
+/** The pages of `log`'s events of `kind`, in order, from time `from` on. */
+const pagesOf = (log: EventLog, kind: EventKind, from = -Infinity) => log.pages.filter((_, i) => log.kinds[i] === kind && log.times[i] >= from);
+/** When the process faulted, in order. */
+const faultTimes = (log: EventLog) => log.times.filter((_, i) => log.kinds[i] === EVENT_FAULT);
+/** The index of the last of `pages` for which `is` holds, or -1. */
+const lastWhere = (pages: number[], is: (p: number) => boolean) => Math.max(-1, ...pages.map((p, i) => (is(p) ? i : -1)));
+
 describe("the adaptive push after a lightweight freeze", () => {
   it.each(["wasm", "reference"] as const)("sends what the scans saw first, then the rest, until home holds nothing (%s core)", async (core) => {
     const log = await ampomPlusEvents(core, workload, before.length);
-    const pushed = log.pages.filter((_, i) => log.kinds[i] === EVENT_PUSH);
-    const lastSeen = Math.max(...pushed.map((p, i) => (p >= 32 ? i : -1)));
+    const pushed = pagesOf(log, EVENT_PUSH);
+    const lastSeen = lastWhere(pushed, (p) => p >= 32);
     const firstOld = pushed.findIndex((p) => p < 32);
     expect(lastSeen).toBeGreaterThanOrEqual(0);
     // the old pages are pushed (the process comes back to them), and only after the hot ones
@@ -54,12 +61,12 @@ describe("the adaptive push when the process sweeps its data again", () => {
 
   it.each(["wasm", "reference"] as const)("replays it quarter by quarter, oldest first, once two faults show it (%s core)", async (core) => {
     const log = await ampomPlusEvents(core, swept, first.length);
-    const faults = log.times.filter((_, i) => log.kinds[i] === EVENT_FAULT);
+    const faults = faultTimes(log);
     expect(faults.length).toBeGreaterThanOrEqual(2);
     // the second fault (in the first quarter, as the first) is known at home a request's
     // trip later (gige-2008: 656 ns for its bytes, 25 us latency)
     const known = faults[1] + 656 + 25_000;
-    const quarters = log.pages.filter((_, i) => log.kinds[i] === EVENT_PUSH && log.times[i] >= known).map(quarter);
+    const quarters = pagesOf(log, EVENT_PUSH, known).map(quarter);
     expect(quarters.length).toBeGreaterThan(8);
     // recency would send the newest quarter first; the replay goes through them in order
     expect(quarters).toEqual([...quarters].sort((a, b) => a - b));
@@ -95,9 +102,9 @@ describe("the adaptive push and a one-pass sweep before the migration", () => {
 
   it.each(["wasm", "reference"] as const)("sends the swept pages after every other page the scans saw (%s core)", async (core) => {
     const log = await ampomPlusEvents(core, workload, before.length);
-    const pushed = log.pages.filter((_, i) => log.kinds[i] === EVENT_PUSH);
+    const pushed = pagesOf(log, EVENT_PUSH);
     const firstSwept = pushed.findIndex((p) => p >= 16 && p < 64);
-    const lastMid = Math.max(...pushed.map((p, i) => (p >= 64 ? i : -1)));
+    const lastMid = lastWhere(pushed, (p) => p >= 64);
     expect(lastMid).toBeGreaterThanOrEqual(0);
     // recency alone would send the newer windows' swept pages before MID's older window
     expect(firstSwept).toBeGreaterThan(lastMid);
@@ -106,12 +113,12 @@ describe("the adaptive push and a one-pass sweep before the migration", () => {
   it.each(["wasm", "reference"] as const)("follows the sweep when the process sweeps again (%s core)", async (core) => {
     const again = traceWorkload([80], [...before, ...SWEEP.map((page) => ({ page, gap: 10_000 }))]);
     const log = await ampomPlusEvents(core, again, before.length);
-    const faults = log.times.filter((_, i) => log.kinds[i] === EVENT_FAULT);
+    const faults = faultTimes(log);
     expect(faults.length).toBeGreaterThanOrEqual(2);
     // from when home knows of the second fault (its request's trip later), the swept
     // pages go in the order they were swept, window by window (the replay order)
     const known = faults[1] + 656 + 25_000;
-    const next = log.pages.filter((_, i) => log.kinds[i] === EVENT_PUSH && log.times[i] >= known).slice(0, 12);
+    const next = pagesOf(log, EVENT_PUSH, known).slice(0, 12);
     expect(next.length).toBe(12);
     expect(next.every((p) => p >= 16 && p < 64)).toBe(true);
   });
@@ -124,8 +131,8 @@ describe("the adaptive push and a one-pass sweep still going at the freeze", () 
 
   it.each(["wasm", "reference"] as const)("sends the pages the sweep has just left after every other page the scans saw (%s core)", async (core) => {
     const log = await ampomPlusEvents(core, workload, before.length);
-    const pushed = log.pages.filter((_, i) => log.kinds[i] === EVENT_PUSH);
-    const lastMid = Math.max(...pushed.map((p, i) => (p >= 64 ? i : -1)));
+    const pushed = pagesOf(log, EVENT_PUSH);
+    const lastMid = lastWhere(pushed, (p) => p >= 64);
     expect(lastMid).toBeGreaterThanOrEqual(0);
     // recency alone would send the newest window's swept pages first of all
     expect(pushed.slice(0, lastMid).filter((p) => p >= 16 && p < 64)).toEqual([]);

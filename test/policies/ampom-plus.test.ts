@@ -73,16 +73,16 @@ describe("ampom-plus against every peer configuration on corpus traces", () => {
   }
 });
 
-// Its pull leaves to its push what the push follows: the push sends a fault's neighbours
-// next, so two adjacent faults on pages a scan saw are not a stream yet (on pages no
-// scan saw, which the push holds back after a lightweight freeze, they are), and a run
-// of adjacent pages whose fault the push met (the page landed unanswered) asks for
-// nothing until the home node answers one of its faults. And it asks for nothing until a stream's prediction has come
-// true once in the process: a program whose faults only happen to repeat a delta gets
-// no pages from the pull. These rules are tested on pages no kept scan saw (region 0's,
-// touched long before the migration; afterwards the process works in region 1); the
-// pages a scan saw, which the push sends itself, a stream asks for only once it has
-// predicted two events.
+// Its pull leaves to its push what the push follows: the push sends a fault's
+// neighbours next, so two adjacent faults on pages a scan saw are not a stream yet (on
+// pages no scan saw, which the push holds back after a lightweight freeze, they are),
+// and a run of adjacent pages whose fault the push met (the page landed unanswered)
+// asks for nothing until the home node answers one of its faults. And it asks for
+// nothing until a stream's prediction has come true once in the process: a program
+// whose faults only happen to repeat a delta gets no pages from the pull. These rules
+// are tested on pages no kept scan saw (region 0's, touched long before the migration;
+// afterwards the process works in region 1); the pages a scan saw, which the push sends
+// itself, a stream asks for only once it has predicted two events.
 describe("ampom-plus's pull and its push", () => {
   const regionPages = [64, 4];
   const scanNs = 10_000;
