@@ -293,12 +293,15 @@ function advance(e: i32, p: u32, r: i32): void {
   let q = <f64>p;
   for (let i = 1; i <= want; i++) {
     q += predicted(e, period, i);
-    // a stream that runs off its region goes on from the other end, as repeated
-    // sweeps over an array do (a confirmed pattern has repeated)
+    // a stream that runs off its region goes on from the other end only where a scan
+    // window saw both the page it is on and the page it would go to: the process went
+    // round the region before, as a loop over an array does, where data streamed
+    // through once ends with the region (docs/model.md, "A stream wraps round...")
     if (q >= hi || q < lo) {
-      q += q >= hi ? -size : size;
+      const w = q >= hi ? q - size : q + size;
+      if (w < lo || w >= hi || (scanBits(p) & scanBits(<u32>w)) == 0) break;
+      q = w;
     }
-    if (q < lo || q >= hi) break;
     if (!proven && scanBits(<u32>q) != 0) continue;
     if (knownAtHome(<u32>q) && !ask(<u32>q)) break;
   }

@@ -151,4 +151,16 @@ describe("ampom-plus's pull and its push", () => {
     expect(askedAt(strided, 22)).toEqual([]);
     expect(askedAt(strided, 26)).toEqual([30, 34]);
   });
+
+  it.each(["wasm", "reference"] as const)("goes round its region only where a scan window saw it go round (%s core)", async (core) => {
+    const sweep = Array.from({ length: 64 }, (_, p) => p);
+    const after = [54, 55, 56, 57, 58, 59, 60, 61, 62, 63];
+    const asked = (r: DriveResult) => r.decisions.flatMap((d) => d.asked);
+    // swept once before the migration: no window saw both ends, and the stream stops
+    const once = await drive({ core, policy: "ampom-plus", regionPages: [64], before: sweep, after, scanNs: 10_000 });
+    expect(asked(once)).toEqual([59, 60, 61, 62, 63]);
+    // swept twice: the newest window saw both ends, and it goes on from page 0
+    const loop = await drive({ core, policy: "ampom-plus", regionPages: [64], before: [...sweep, ...sweep], after, scanNs: 10_000 });
+    expect(asked(loop)).toEqual([59, 60, 61, 62, 63, 0, 1, 2, 3]);
+  });
 });

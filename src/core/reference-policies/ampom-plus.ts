@@ -238,12 +238,13 @@ export class AmpomPlusPolicy implements ReferencePolicy {
     let q = p;
     for (let i = 1; i <= want; i++) {
       q += predicted(e, i);
-      // a stream that runs off its region goes on from the other end, as repeated
-      // sweeps over an array do (a confirmed pattern has repeated)
+      // a stream goes round its region only where a scan window saw both ends of the
+      // step (why: assembly/policies/ampom-plus.ts advance())
       if (q >= hi || q < lo) {
-        q += q >= hi ? lo - hi : hi - lo;
+        const w = q >= hi ? q - (hi - lo) : q + (hi - lo);
+        if (w < lo || w >= hi || (c.scanBits(p) & c.scanBits(w)) === 0) return;
+        q = w;
       }
-      if (q < lo || q >= hi) return;
       if (!proven && c.scanBits(q) !== 0) continue;
       if (c.knownAtHome(q) && !this.ask(q)) return;
     }
