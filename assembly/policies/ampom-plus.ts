@@ -6,8 +6,7 @@
 //  - streams by delta patterns: each region's demand events (faults and first uses of
 //    prefetched pages) join the region's most recent stream when within maxStride
 //    pages; a stream whose newest deltas repeat with a period of 1 to 16 (two whole
-//    copies; one step of +-1 between pages no kept scan saw, when the push holds them
-//    back) is confirmed, and predicts its next pages by replaying the pattern. A
+//    copies) is confirmed, and predicts its next pages by replaying the pattern. A
 //    constant stride is period 1; matrix blocks (runs then a column jump), row-swap
 //    permutations repeated per column, and interleaved arrays in one region are
 //    longer periods; no stream asks for pages until one has predicted a demand event
@@ -24,7 +23,6 @@ import { scratch } from "../arena";
 import { C_POLICY_WINDOW } from "../layout";
 import {
   policyParam, regionOf, regionStart, regionEnd, knownAtHome, request, setCounter, scanBits,
-  pushSendsOldLast,
 } from "../pagetable";
 
 // stream table fields (f64 each); a stream is a page sequence whose deltas repeat
@@ -255,13 +253,6 @@ function track(p: u32, r: i32): i32 {
       e = best;
       pushDelta(e, fp - sget(e, S_LAST));
     }
-  }
-  // a step of +-1 needs two copies because the push sends a fault's neighbours; after a
-  // lightweight freeze it holds back the pages no kept scan saw, so there one step makes
-  // a stream (post-copy's push mixes them in from the start)
-  if (e >= 0 && sget(e, S_PERIOD) == 0 && sget(e, S_COUNT) >= 1 && pushSendsOldLast()) {
-    const d = sget(e, S_DELTAS);
-    if ((d == 1 || d == -1) && scanBits(p) == 0 && scanBits(<u32>(fp - d)) == 0) sset(e, S_PERIOD, 1);
   }
   if (e < 0) {
     // a new stream in the least recently used entry

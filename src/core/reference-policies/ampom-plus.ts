@@ -211,12 +211,6 @@ export class AmpomPlusPolicy implements ReferencePolicy {
       }
       if (e) pushDelta(e, p - e.last, this.maxPeriod);
     }
-    // one step of +-1 between pages no kept scan saw makes a stream when the push holds
-    // them back (why: assembly/policies/ampom-plus.ts track())
-    if (e && e.period === 0 && e.deltas.length >= 1 && this.core.pushSendsOldLast()) {
-      const d = e.deltas[0];
-      if ((d === 1 || d === -1) && this.core.scanBits(p) === 0 && this.core.scanBits(p - d) === 0) e.period = 1;
-    }
     if (!e) {
       // a new stream in the least recently used entry
       e = live.reduce((a, s) => (s.stamp < a.stamp ? s : a), live[0]);
