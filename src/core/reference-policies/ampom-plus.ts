@@ -227,6 +227,7 @@ export class AmpomPlusPolicy implements ReferencePolicy {
     const want = this.lookahead();
     const lo = c.regionStart(r);
     const hi = c.regionEnd(r);
+    const size = hi - lo;
     // until the stream has proved itself, a page the scans saw waits for the push
     const proven = e.hits >= SEEN_PROOF;
     let q = p;
@@ -235,7 +236,7 @@ export class AmpomPlusPolicy implements ReferencePolicy {
       // a stream goes round its region only where a scan window saw both ends of the
       // step (why: assembly/policies/ampom-plus.ts advance())
       if (q >= hi || q < lo) {
-        const w = q >= hi ? q - (hi - lo) : q + (hi - lo);
+        const w = q >= hi ? q - size : q + size;
         if (w < lo || w >= hi || (c.scanBits(p) & c.scanBits(w)) === 0) return;
         q = w;
       }
