@@ -72,8 +72,9 @@ export function scanBits(v: CoreViews, page: number): number {
 }
 
 /** Whether the home node's push sends the pages no kept scan saw only after all the
- * others (lightweight with the adaptive push); false with post-copy's push, which mixes
- * them in, and with no push. The destination knows the mechanism it migrated by. */
+ * others or once most faults fall among them (lightweight with the adaptive push);
+ * false with post-copy's push, which mixes them in, and with no push. The destination
+ * knows the mechanism it migrated by. */
 export function pushSendsOldLast(v: CoreViews): boolean {
   return v.counters[C_PUSH_OLD_LAST] === 1;
 }

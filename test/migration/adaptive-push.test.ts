@@ -49,6 +49,37 @@ describe("the adaptive push after a lightweight freeze", () => {
   });
 });
 
+describe("the adaptive push when the process goes into memory no kept scan saw", () => {
+  // 64 pages touched once at the start, then 256 used over and over (~200 us, twenty
+  // scan windows); after the migration the process goes through the first 64 in a
+  // scattered order no stream follows, and never back to the 256
+  const old = range(0, 64);
+  const hot = range(64, 320);
+  let x = 1;
+  for (let i = old.length - 1; i > 0; i--) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    const j = x % (i + 1);
+    [old[i], old[j]] = [old[j], old[i]];
+  }
+  const first: TraceRecord[] = [...range(0, 64).map((page) => ({ page, gap: 1 })), ...Array.from({ length: 50 }, () => hot.map((page) => ({ page, gap: 16 }))).flat()];
+  const w = traceWorkload([320], [...first, ...old.map((page) => ({ page, gap: 10_000 }))]);
+
+  it.each(["wasm", "reference"] as const)("sends those pages too once most of the recent faults fall there (%s core)", async (core) => {
+    const log = await ampomPlusEvents(core, w, first.length);
+    const pushed = pagesOf(log, EVENT_PUSH);
+    const pushTimes = log.times.filter((_, i) => log.kinds[i] === EVENT_PUSH);
+    const firstOld = pushed.findIndex((p) => p < 64);
+    const lastHot = lastWhere(pushed, (p) => p >= 64);
+    // they go while the pages the scans saw are still going out
+    expect(firstOld).toBeGreaterThanOrEqual(0);
+    expect(firstOld).toBeLessThan(lastHot);
+    // but not before home has heard of 17 faults there, more than half of 32
+    const faults = faultTimes(log);
+    expect(faults.length).toBeGreaterThanOrEqual(17);
+    expect(pushTimes[firstOld]).toBeGreaterThanOrEqual(faults[16] + 656 + 25_000);
+  });
+});
+
 describe("the adaptive push when the process sweeps its data again", () => {
   // 32 pages swept in a fixed scattered order, a quarter at a time, each quarter for two
   // scan windows; after the migration the same sweep again

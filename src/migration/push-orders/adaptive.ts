@@ -21,7 +21,14 @@
 // scans saw used first and the rest (pages last touched before the scans' reach) only
 // once those have all gone: ampom-plus's pull follows a process into those pages when
 // it goes back to them, and the push keeps them from holding up the pages the scans
-// saw. With post-copy, which has no pull, every page from the start.
+// saw. With post-copy, which has no pull, every page from the start. Unless the process
+// goes into that older memory first: once more than half of the last RELEASE_FAULTS
+// faults the push read (the newest the home node has heard of, at each of its turns)
+// fall among the held-back pages, it sends them too, with the one-pass sweeps, as
+// post-copy's push would. The pull follows a stream there, but a process that moves to
+// memory an earlier phase left (the HPC Challenge binary at N = 150 migrated at a
+// quarter of its run, outside the corpus) scatters faults there the pull cannot follow,
+// and the push went on sending pages the process no longer used.
 // One-pass sweeps wait too, in either case (sweptOnce), until every other page the
 // scans saw has gone: the trail of data a process streamed through once (its input, a
 // buffer filled and drained) is rarely wanted again, and recency would send it before
@@ -44,6 +51,9 @@ const REPLAY = 3;
 const ORDERS = 4;
 /** the averages move by 1/WEIGHT of each fault's score */
 const WEIGHT = 2;
+/** the held-back pages go once more than half of this many recent faults fell among
+ * them (the size and the half were chosen before measuring, not tuned) */
+const RELEASE_FAULTS = 32;
 /** The newest scan window that saw a page with scan bits `bits` (0 newest), or
  * SCAN_KEEP: none of those kept. */
 function newestWindow(bits: number): number {
@@ -201,6 +211,10 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
   // to the earlier order (recency)
   const score = new Array<number>(ORDERS).fill(0);
   let scored = 0;
+  // the last RELEASE_FAULTS faults, 1 where one fell among the held-back pages
+  const recentOld = new Uint8Array(RELEASE_FAULTS);
+  let recentAt = 0;
+  let recentOldCount = 0;
 
   /** The page of `set` nearest `pivot` (above first on a tie), or -1. */
   const nearest = (set: PageSet): number => {
@@ -276,6 +290,13 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
           scored = Math.min(scored + 1, WEIGHT);
           for (let o = 0; o < ORDERS; o++) score[o] += (Math.log2(1 + a[o]) - score[o]) / scored;
           if (windowOf[f] < SCAN_KEEP) replay = windowOf[f];
+        }
+        if (last < SCAN_KEEP) {
+          const held = older.has(f) ? 1 : 0;
+          recentOldCount += held - recentOld[recentAt];
+          recentOld[recentAt] = held;
+          recentAt = (recentAt + 1) % RELEASE_FAULTS;
+          if (2 * recentOldCount > RELEASE_FAULTS) widen();
         }
         drop(f);
         pivot = f;

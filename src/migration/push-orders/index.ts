@@ -30,9 +30,9 @@ export interface PushOrderInfo {
    * the pages that will be used. Post-copy always sends every page. */
   partial?: boolean;
   /** Its partial way holds back the pages no kept scan saw (last touched before the
-   * scans' reach) until the rest have gone (adaptive, the set oracle). The destination's
-   * policy is told (pushSendsOldLast): the mechanism and its push are known to both
-   * nodes. */
+   * scans' reach) until the rest have gone or most faults fall among them (adaptive,
+   * the set oracle). The destination's policy is told (pushSendsOldLast): the
+   * mechanism and its push are known to both nodes. */
   oldLast?: boolean;
   /** Reads the workload ahead (the oracle, the set oracle): a bound, not a contender. Its
    * process is set up with a lookahead (src/sim/lookahead.ts). */
