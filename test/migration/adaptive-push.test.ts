@@ -6,6 +6,7 @@ import { EVENT_ARRIVAL, EVENT_EAGER, EVENT_FAULT, EVENT_PUSH, EventLog, type Eve
 import { resolveOptions } from "../../src/sim/options.js";
 import { runScenario } from "../../src/sim/simulate.js";
 import { sweptOnce } from "../../src/migration/push-orders/adaptive.js";
+import { Random } from "../../src/util/random.js";
 import type { Workload } from "../../src/workloads/types.js";
 import { traceWorkload, type TraceRecord } from "./trace-workload.js";
 
@@ -30,8 +31,10 @@ async function ampomPlusEvents(core: "wasm" | "reference", w: Workload, at: numb
 
 /** The pages of `log`'s events of `kind`, in order, from time `from` on. */
 const pagesOf = (log: EventLog, kind: EventKind, from = -Infinity) => log.pages.filter((_, i) => log.kinds[i] === kind && log.times[i] >= from);
+/** The times of `log`'s events of `kind`, in order. */
+const timesOf = (log: EventLog, kind: EventKind) => log.times.filter((_, i) => log.kinds[i] === kind);
 /** When the process faulted, in order. */
-const faultTimes = (log: EventLog) => log.times.filter((_, i) => log.kinds[i] === EVENT_FAULT);
+const faultTimes = (log: EventLog) => timesOf(log, EVENT_FAULT);
 /** The index of the last of `pages` for which `is` holds, or -1. */
 const lastWhere = (pages: number[], is: (p: number) => boolean) => Math.max(-1, ...pages.map((p, i) => (is(p) ? i : -1)));
 
@@ -55,19 +58,21 @@ describe("the adaptive push when the process goes into memory no kept scan saw",
   // scattered order no stream follows, and never back to the 256
   const old = range(0, 64);
   const hot = range(64, 320);
-  let x = 1;
+  const random = new Random(1);
   for (let i = old.length - 1; i > 0; i--) {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    const j = x % (i + 1);
+    const j = random.below(i + 1);
     [old[i], old[j]] = [old[j], old[i]];
   }
-  const first: TraceRecord[] = [...range(0, 64).map((page) => ({ page, gap: 1 })), ...Array.from({ length: 50 }, () => hot.map((page) => ({ page, gap: 16 }))).flat()];
+  const first: TraceRecord[] = [
+    ...range(0, 64).map((page) => ({ page, gap: 1 })),
+    ...Array.from({ length: 50 }, () => hot.map((page) => ({ page, gap: 16 }))).flat(),
+  ];
   const w = traceWorkload([320], [...first, ...old.map((page) => ({ page, gap: 10_000 }))]);
 
   it.each(["wasm", "reference"] as const)("sends those pages too once most of the recent faults fall there (%s core)", async (core) => {
     const log = await ampomPlusEvents(core, w, first.length);
     const pushed = pagesOf(log, EVENT_PUSH);
-    const pushTimes = log.times.filter((_, i) => log.kinds[i] === EVENT_PUSH);
+    const pushTimes = timesOf(log, EVENT_PUSH);
     const firstOld = pushed.findIndex((p) => p < 64);
     const lastHot = lastWhere(pushed, (p) => p >= 64);
     // they go while the pages the scans saw are still going out

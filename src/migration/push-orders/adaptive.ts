@@ -211,7 +211,8 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
   // to the earlier order (recency)
   const score = new Array<number>(ORDERS).fill(0);
   let scored = 0;
-  // the last RELEASE_FAULTS faults, 1 where one fell among the held-back pages
+  // the last RELEASE_FAULTS faults the push read, 1 where one fell among the held-back
+  // pages
   const recentOld = new Uint8Array(RELEASE_FAULTS);
   let recentAt = 0;
   let recentOldCount = 0;
