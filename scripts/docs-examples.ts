@@ -110,6 +110,8 @@ export const EXAMPLES: DocExample[] = [
 
   // corpus and evaluation
   { id: "evaluate", command: "ampom evaluate -o evaluation.json -j 2" },
+  // the same configurations under conditions none was designed on
+  { id: "evaluate-conditions", command: "ampom evaluate --conditions gige-2008@50%,gige-2008@90%,rdma-100g@80% --migrate-at 0.1,0.5,0.9 -o conditions.json -j 2" },
 
   // scale
   { id: "sweep-config", file: "bench/sweep/throughput.json" },
