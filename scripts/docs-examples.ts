@@ -109,7 +109,14 @@ export const EXAMPLES: DocExample[] = [
   { id: "bench-generators", command: "npm run bench -- --only generators", inRepo: true, from: /^ampom bench/ },
 
   // corpus and evaluation
-  { id: "evaluate", command: "ampom evaluate -o evaluation.json -j 2" },
+  {
+    id: "evaluate",
+    command: "ampom evaluate -o evaluation.json -j 2 --report evaluation-report",
+    after: (scratch) => {
+      mkdirSync(FIGURES, { recursive: true });
+      for (const f of readdirSync(join(scratch, "evaluation-report"))) if (f.endsWith(".svg")) cpSync(join(scratch, "evaluation-report", f), join(FIGURES, `evaluation-${f}`));
+    },
+  },
   // the same configurations under conditions none was designed on
   { id: "evaluate-conditions", command: "ampom evaluate --conditions gige-2008@50%,gige-2008@90%,rdma-100g@80% --migrate-at 0.1,0.5,0.9 -o conditions.json -j 2" },
 

@@ -2,3 +2,4 @@
 export { evaluate, summarise, unusedPages, OURS, type Evaluation, type EvaluateOptions, type EvalRun, type WorkloadSummary, type ConfigStanding } from "./evaluate.js";
 export { allConfigs, evalRunOptions, corpusWorkloads, defaultManifest, kernelWorkloads, parseCondition, parseConditions, planSweeps, HPCC_KERNELS, DEFAULT_CONDITIONS, DEFAULT_POINTS, DEMAND_ID, ORACLE_ID, type EvalConfig, type EvalCondition, type EvalWorkload, type EvalPlan } from "./plan.js";
 export { evaluationText } from "./tables.js";
+export { evaluationFigures, evaluationHtml, writeEvaluationReport } from "./report.js";

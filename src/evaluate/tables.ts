@@ -6,7 +6,7 @@ import { GROUPS } from "./plan.js";
 import { MIN_ORACLE_GAP } from "../sim/compare.js";
 import { OURS, type Evaluation, type WorkloadSummary } from "./evaluate.js";
 
-const TITLES: Record<(typeof GROUPS)[number], string> = {
+export const TITLES: Record<(typeof GROUPS)[number], string> = {
   tuning: "Corpus, tuning half",
   test: "Corpus, test half",
   traces: "Traces (no half given)",
@@ -48,18 +48,31 @@ export function winTable(ws: WorkloadSummary[], focus = OURS): string {
   );
 }
 
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
+
+/** A configuration over a group's workloads: the mean of each workload's runtime against
+ * demand paging, of its gap closed (over the workloads with a gap; undefined when none
+ * has one) and of its pages moved and never used a run. */
+export function configMeans(ws: WorkloadSummary[], config: string): { relRuntime: number; gapClosed?: number; unusedPages: number } {
+  const s = ws.map((w) => w.standings.find((x) => x.config === config)!);
+  return {
+    relRuntime: mean(s.map((x) => x.relRuntime))!,
+    gapClosed: mean(s.filter((x) => x.gapClosed !== undefined).map((x) => x.gapClosed!)),
+    unusedPages: mean(s.map((x) => x.unusedPages))!,
+  };
+}
+
 export function configTable(ws: WorkloadSummary[], e: Evaluation): string {
   const rows = e.plan.configs.map((c) => {
     const s = ws.map((w) => w.standings.find((x) => x.config === c.id)!);
-    const gaps = s.filter((x) => x.gapClosed !== undefined).map((x) => x.gapClosed!);
-    const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
+    const m = configMeans(ws, c.id);
     return [
       c.id + (c.clairvoyant ? " *" : ""),
-      (mean(s.map((x) => x.relRuntime))! * 100).toFixed(1) + "%",
-      gap(mean(gaps)),
+      (m.relRuntime * 100).toFixed(1) + "%",
+      gap(m.gapClosed),
       c.clairvoyant ? "-" : String(ws.filter((w, i) => s[i].rank === 1 && !allTie(w)).length),
       c.clairvoyant ? "-" : mean(s.map((x) => x.rank!))!.toFixed(1),
-      pages(mean(s.map((x) => x.unusedPages))),
+      pages(m.unusedPages),
     ];
   });
   return table(["configuration", "runtime vs demand", "gap closed", "wins", "mean rank", "unused pages/run"], rows);

@@ -32,7 +32,8 @@ function provenanceHtml(r: ReproduceResults): string {
   );
 }
 
-const STYLE = `
+/** The reports' style sheet (this one's and the evaluation's). */
+export const REPORT_STYLE = `
 body { font-family: Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1240px; color: #222; padding: 0 1em; }
 h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.8em; border-bottom: 1px solid #ddd; }
 table { border-collapse: collapse; font-size: 0.85em; margin: 0.6em 0; }
@@ -53,7 +54,7 @@ export function reportHtml(r: ReproduceResults, figures: Figure[]): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>AMPoM reproduction report</title>
-<style>${STYLE}</style>
+<style>${REPORT_STYLE}</style>
 </head>
 <body>
 <h1>Lightweight process migration and memory prefetching: reproduction</h1>

@@ -14,19 +14,19 @@ export interface WrittenReport {
   files: string[];
 }
 
-/** Checks, before any long work and without creating anything, that `outDir` is a
- * writable folder or can be made inside one. */
-export function checkOutDir(outDir: string): void {
+/** Checks, before any long work and without creating anything, that `outDir` (given as
+ * `option`) is a writable folder or can be made inside one. */
+export function checkOutDir(outDir: string, option = "--out"): void {
   const dir = resolve(outDir);
   let probe = dir;
   while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
   if (!statSync(probe).isDirectory()) {
-    throw new Error(`--out ${outDir}: ${probe === dir ? "exists and" : `${probe}`} is not a folder (give a folder for report.html and its files)`);
+    throw new Error(`${option} ${outDir}: ${probe === dir ? "exists and" : `${probe}`} is not a folder (give a folder for report.html and its files)`);
   }
   try {
     accessSync(probe, constants.W_OK);
   } catch {
-    throw new Error(`--out ${outDir}: ${probe} is not writable`);
+    throw new Error(`${option} ${outDir}: ${probe} is not writable`);
   }
 }
 

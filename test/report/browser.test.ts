@@ -3,13 +3,16 @@
 // console errors and no network requests. Skipped (with a message) only when chromium
 // is absent outside CI; in CI (.ci/run installs it) it always runs.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { reproduce } from "../../src/report/reproduce.js";
 import { writeReport } from "../../src/report/write.js";
+import { allConfigs, corpusWorkloads, evaluate, kernelWorkloads, parseCondition, writeEvaluationReport } from "../../src/evaluate/index.js";
+import { provenance } from "../../src/util/provenance.js";
+import type { Page } from "playwright-core";
 
 function findChromium(): string | undefined {
   for (const p of ["/usr/bin/chromium", "/usr/bin/chromium-browser"]) if (existsSync(p)) return p;
@@ -34,36 +37,8 @@ describe.skipIf(!chromiumPath && !inCI)("report.html in headless Chromium", () =
     expect(chromiumPath, "chromium must be installed in CI (.ci/run installs it)").toBeDefined();
     const results = await reproduce({ memory: "1MiB" });
     const { report } = writeReport(results, dir);
-    const { chromium } = await import("playwright-core");
-    const browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run",
-      ],
-    });
-    try {
-      const page = await browser.newPage();
-      const problems: string[] = [];
-      page.on("console", (msg) => {
-        if (msg.type() === "error") problems.push(`console: ${msg.text()}`);
-      });
-      page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
-      const requests: string[] = [];
-      page.on("request", (req) => requests.push(req.url()));
-      await page.goto(pathToFileURL(report).href, { waitUntil: "load" });
-
-      const charts = await page.$$eval("svg.chart", (svgs) =>
-        svgs.map((svg) => {
-          const marks = Array.from(svg.querySelectorAll(".mark")) as SVGGraphicsElement[];
-          const drawn = marks.filter((m) => {
-            const b = m.getBBox();
-            const r = m.getBoundingClientRect();
-            return b.width + b.height > 0 && r.width + r.height > 0;
-          });
-          return { title: svg.getAttribute("aria-label"), marks: marks.length, drawn: drawn.length, width: svg.getBoundingClientRect().width };
-        }),
-      );
+    await inChromium(report, async (page) => {
+      const charts = await drawnCharts(page);
       expect(charts.length).toBe(5);
       for (const c of charts) {
         expect(c.width, c.title!).toBeGreaterThan(100);
@@ -98,10 +73,79 @@ describe.skipIf(!chromiumPath && !inCI)("report.html in headless Chromium", () =
       // the headline table has a row per kernel
       const rows = await page.$$eval("table.headline tbody tr", (trs) => trs.length);
       expect(rows).toBeGreaterThanOrEqual(results.headline.length);
-      expect(problems).toEqual([]);
-      expect(requests).toEqual([pathToFileURL(report).href]);
-    } finally {
-      await browser.close();
-    }
+    });
+  });
+
+  it("draws marks in every chart of the evaluation's report too", async () => {
+    expect(chromiumPath, "chromium must be installed in CI (.ci/run installs it)").toBeDefined();
+    const manifest = join(dir, "manifest.json");
+    writeFileSync(manifest, JSON.stringify({ programs: [{ name: "sort", kind: "text", half: "test", file: resolve("test/fixtures/sort-lackey.amt") }] }));
+    const e = await evaluate({
+      workloads: [...corpusWorkloads(manifest), ...kernelWorkloads(["beff"], "1MiB")],
+      configs: allConfigs().filter((c) => ["none", "oracle", "ampom-plus", "bubbling", "post-copy/adaptive", "set-oracle"].includes(c.id)),
+      conditions: [parseCondition("gige-2008@80%")],
+      points: [0.5],
+      runsDir: join(dir, "evaluation-runs"),
+      workers: 2,
+    });
+    const { report } = writeEvaluationReport(e, join(dir, "evaluation"), provenance());
+    await inChromium(report, async (page) => {
+      const charts = await drawnCharts(page);
+      expect(charts.map((c) => c.title)).toEqual([
+        "Corpus, test half: gap closed",
+        "Corpus, test half: runtime and pages never used",
+        "HPCC kernels (page-level models): gap closed",
+        "HPCC kernels (page-level models): runtime and pages never used",
+      ]);
+      for (const c of charts) {
+        expect(c.width, c.title!).toBeGreaterThan(100);
+        expect(c.drawn, `${c.title}: every mark visible`).toBe(c.marks);
+      }
+      // a bar per configuration shown on each workload, a point per configuration
+      expect(charts[2].marks).toBe(4);
+      expect(charts[3].marks).toBe(6);
+      expect(await page.textContent("body")).toMatch(/Made by ampom evaluate: ampom \d+\.\d+\.\d+ \(/);
+    });
   });
 });
+
+/** Opens `report` in headless Chromium and runs `check` on the page; the page must load
+ * with no console errors and fetch nothing but itself. */
+async function inChromium(report: string, check: (page: Page) => Promise<void>): Promise<void> {
+  const { chromium } = await import("playwright-core");
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  try {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on("console", (msg) => {
+      if (msg.type() === "error") problems.push(`console: ${msg.text()}`);
+    });
+    page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+    const requests: string[] = [];
+    page.on("request", (req) => requests.push(req.url()));
+    await page.goto(pathToFileURL(report).href, { waitUntil: "load" });
+    await check(page);
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([pathToFileURL(report).href]);
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Each chart on the page: its title, its marks and how many of them have a size. */
+function drawnCharts(page: Page) {
+  return page.$$eval("svg.chart", (svgs) =>
+    svgs.map((svg) => {
+      const marks = Array.from(svg.querySelectorAll(".mark")) as SVGGraphicsElement[];
+      const drawn = marks.filter((m) => {
+        const b = m.getBBox();
+        const r = m.getBoundingClientRect();
+        return b.width + b.height > 0 && r.width + r.height > 0;
+      });
+      return { title: svg.getAttribute("aria-label"), marks: marks.length, drawn: drawn.length, width: svg.getBoundingClientRect().width };
+    }),
+  );
+}

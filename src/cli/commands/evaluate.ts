@@ -4,9 +4,10 @@ import { Command, Option } from "commander";
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import {
-  allConfigs, corpusWorkloads, DEFAULT_CONDITIONS, defaultManifest, DEFAULT_POINTS, DEMAND_ID, evaluate, evaluationText, HPCC_KERNELS, kernelWorkloads, ORACLE_ID, OURS, parseConditions,
+  allConfigs, corpusWorkloads, DEFAULT_CONDITIONS, defaultManifest, DEFAULT_POINTS, DEMAND_ID, evaluate, evaluationText, HPCC_KERNELS, kernelWorkloads, ORACLE_ID, OURS, parseConditions, writeEvaluationReport,
 } from "../../evaluate/index.js";
 import { isPolicyPath } from "../../policies/module.js";
+import { checkOutDir } from "../../report/write.js";
 import { checkOutputPath, writeFileAtomic } from "../../util/atomic-file.js";
 import { progressBar } from "../progress.js";
 import { resultProvenance } from "../../util/provenance.js";
@@ -31,6 +32,7 @@ export function registerEvaluate(program: Command): void {
     .option("--focus <config>", "the configuration whose rank and gap the tables report (default: ampom-plus, or the one --policy given)")
     .option("--configs <ids>", "only these configurations (policy names for lightweight, post-copy/ORDER), comma-separated; none and oracle always run (the gap needs them)", list)
     .option("-o, --out <file>", "machine-readable results (JSON, written atomically)", "evaluation.json")
+    .option("--report <dir>", "also write report.html into this folder: the tables, and per group figures of the gap each configuration closes and of runtime against pages never used (each figure also as SVG)")
     .option("--runs-dir <dir>", "where the runs are kept, so that running again resumes (default: OUT without .json, plus -runs)")
     .option("-j, --workers <k>", "worker threads (default: the number of cores)", parseWorkers)
     .option("--json", "print the results JSON instead of the tables")
@@ -45,7 +47,8 @@ the demand->oracle runtime gap closed, and the pages each moved but never used.
 
 Examples:
   ampom evaluate
-  ampom evaluate --traces bc,graph --kernels beff --conditions gige-2008 --migrate-at 0.5`,
+  ampom evaluate --traces bc,graph --kernels beff --conditions gige-2008 --migrate-at 0.5
+  ampom evaluate --report evaluation-report     # the tables and figures in report.html`,
     )
     .action(async (o) => {
       const none = (xs: string[] | undefined) => xs?.length === 1 && xs[0] === "none";
@@ -80,6 +83,7 @@ Examples:
       };
       if (plan.workloads.length === 0) throw new Error("nothing to evaluate: no traces and no kernels");
       checkOutputPath(o.out); // now, not after every run
+      if (o.report !== undefined) checkOutDir(o.report, "--report");
       const runsDir = o.runsDir ?? `${String(o.out).replace(/\.json$/, "")}-runs`;
       const bar = progressBar("evaluate", { quiet: o.quiet || o.json });
       const started = performance.now();
@@ -97,9 +101,11 @@ Examples:
         bar.stop();
       }
       const seconds = (performance.now() - started) / 1000;
-      const json = JSON.stringify({ tool: "ampom evaluate", options: { ...o, runsDir }, provenance: resultProvenance({ ...o, runsDir }), ...e }, null, 1) + "\n";
+      const provenance = resultProvenance({ ...o, runsDir });
+      const json = JSON.stringify({ tool: "ampom evaluate", options: { ...o, runsDir }, provenance, ...e }, null, 1) + "\n";
       writeFileAtomic(o.out, json);
+      const report = o.report === undefined ? undefined : writeEvaluationReport(e, o.report, provenance).report;
       process.stdout.write(o.json ? json : evaluationText(e));
-      if (!o.quiet && !o.json) process.stderr.write(`evaluate: ${e.runs.length} runs (${counts.ran} computed, ${counts.resumed} resumed from ${runsDir}) in ${seconds.toFixed(1)} s -> ${o.out}\n`);
+      if (!o.quiet && !o.json) process.stderr.write(`evaluate: ${e.runs.length} runs (${counts.ran} computed, ${counts.resumed} resumed from ${runsDir}) in ${seconds.toFixed(1)} s -> ${o.out}${report ? `, ${report}` : ""}\n`);
     });
 }
