@@ -46,6 +46,7 @@ export function evaluationFigures(e: Evaluation): Figure[] {
     const withGap = ws.filter((w) => w.withGap > 0);
     if (withGap.length) {
       const values = shown.map((id) => withGap.map((w) => w.standings.find((s) => s.config === id)?.gapClosed ?? NaN));
+      const least = Math.min(...values.flat().filter(Number.isFinite));
       const spare = CATEGORY_PALETTE.filter((c) => !Object.values(SERIES_COLORS).includes(c));
       figures.push({
         file: `gap-closed-${g}.svg`,
@@ -53,15 +54,16 @@ export function evaluationFigures(e: Evaluation): Figure[] {
         caption:
           `The share of the demand-paging-to-oracle runtime gap each configuration closes on each workload (mean over the scenarios with a gap; ` +
           `higher is better, 100% is the oracle): ${focus}, ${rivals.length ? `${rivals[0].id}, the other online configuration closing the most of this group's gap, ` : ""}` +
-          `a plain push (${PLAIN_PUSH}) and the set oracle (a reference that reads the trace ahead) where they were evaluated. Workloads with no gap are left out; the axis starts at the tens below the least bar.`,
+          `a plain push (${PLAIN_PUSH}) and the set oracle (a reference that reads the trace ahead) where they were evaluated. Workloads with no gap are left out; the axis starts at the tens below the least bar when none is below 0.`,
         svg: barChart({
           title: `${title}: gap closed`,
           yLabel: "demand→oracle gap closed",
           categories: withGap.map((w) => w.workload),
           series: shown.map((id, i) => ({ name: id, values: values[i], color: SERIES_COLORS[id] ?? spare[i % spare.length] })),
           width: Math.max(560, 120 + withGap.length * shown.length * 16),
-          // from the tens below the least bar: the differences are in the last tens
-          yMin: Math.max(0, Math.floor(Math.min(...values.flat().filter(Number.isFinite)) * 10) / 10),
+          // from the tens below the least bar (the differences are in the last tens), or
+          // from the least when a configuration is slower than demand paging
+          yMin: least < 0 ? least : Math.floor(least * 10) / 10,
           yMax: 1,
           yTicks: percent,
           valueFormat: percent1,

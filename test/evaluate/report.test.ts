@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allConfigs, corpusWorkloads, evaluate, evaluationText, kernelWorkloads, parseCondition, writeEvaluationReport, type Evaluation } from "../../src/evaluate/index.js";
+import { allConfigs, corpusWorkloads, evaluate, evaluationFigures, evaluationText, kernelWorkloads, parseCondition, writeEvaluationReport, type Evaluation } from "../../src/evaluate/index.js";
 import { configMeans } from "../../src/evaluate/tables.js";
 import { provenance } from "../../src/util/provenance.js";
 import { ampom } from "../cli/capture.js";
@@ -64,6 +64,16 @@ describe("evaluate --report", () => {
     for (const line of evaluationText(e).split("\n").filter((l) => /^(sort|beff|ampom-plus) /.test(l))) {
       expect(unescape(html)).toContain(line.trim());
     }
+  });
+
+  it("reaches below 0 where a configuration is slower than demand paging", () => {
+    // ampom on the sort trace at 80% load: far behind demand paging
+    const sort = e.workloads.find((w) => w.workload === "sort")!.standings.find((s) => s.config === "ampom")!.gapClosed!;
+    expect(sort).toBeLessThan(0);
+    const svg = evaluationFigures({ ...e, plan: { ...e.plan, focus: "ampom" } }).find((f) => f.file === "gap-closed-test.svg")!.svg;
+    expect(svg).toContain(`<title>sort, ampom: ${(sort * 100).toFixed(1)}%</title>`);
+    const ticks = [...svg.matchAll(/>(-?\d+)%<\/text>/g)].map((m) => Number(m[1]) / 100);
+    expect(Math.min(...ticks)).toBeLessThanOrEqual(sort);
   });
 
   it("gives byte-identical files for the same results", () => {
