@@ -1,8 +1,10 @@
 // The evaluation as a report to look at (`ampom evaluate --report DIR`): report.html,
 // one self-contained page with the tables the terminal shows and, per group of
-// workloads, two figures, each also written as its own SVG file:
+// workloads, three figures, each also written as its own SVG file:
 //  - the gap closed on each workload by the focus configuration, its closest rival on the
 //    group, a plain push and the set oracle: where the focus stands, workload by workload;
+//  - the focus's and the set oracle's gap closed in each scenario (network condition and
+//    migration point): where the focus falls short;
 //  - every configuration's mean runtime against the pages it moved and never used: what
 //    its speed costs the network, the trade-off a table of two columns hides.
 // Output is a pure function of the evaluation and its provenance, so the same results
@@ -61,12 +63,45 @@ export function evaluationFigures(e: Evaluation): Figure[] {
           categories: withGap.map((w) => w.workload),
           series: shown.map((id, i) => ({ name: id, values: values[i], color: SERIES_COLORS[id] ?? spare[i % spare.length] })),
           width: Math.max(560, 120 + withGap.length * shown.length * 16),
-          // from the tens below the least bar (the differences are in the last tens), or
-          // from the least when a configuration is slower than demand paging
-          yMin: least < 0 ? least : Math.floor(least * 10) / 10,
+          yMin: tensBelow(least),
           yMax: 1,
           yTicks: percent,
           valueFormat: percent1,
+        }),
+      });
+    }
+    // by scenario: the focus (solid) and the set oracle (dashed), a colour per condition
+    const names = new Set(ws.map((w) => w.workload));
+    const byScenario = (config: string, condition: string, at: number) => scenarioGap(e, names, config, condition, at);
+    const lines: Series[] = e.plan.conditions.flatMap((cond, k) =>
+      [focus, SET_ORACLE]
+        .filter((id) => ids.has(id))
+        .map((id, j): Series => ({
+          name: `${id}, ${cond.id}`,
+          points: e.plan.points.map((at): [number, number] => [at, byScenario(id, cond.id, at)]),
+          color: PALETTE[k % PALETTE.length],
+          dash: j === 0 ? "" : "6 3",
+          marker: MARKERS[k % MARKERS.length],
+        })),
+    );
+    const lineValues = lines.flatMap((l) => l.points.map((p) => p[1])).filter(Number.isFinite);
+    if (lineValues.length) {
+      const least = Math.min(...lineValues);
+      figures.push({
+        file: `scenarios-${g}.svg`,
+        title: `${title}: gap closed by scenario`,
+        caption:
+          `The share of the demand-paging-to-oracle gap closed in each scenario, the mean over the group's workloads with a gap in it: ${focus} (solid) and, where it was evaluated, ` +
+          `the set oracle (dashed), one colour per network condition, against the point of the run at which the process migrated; the axis starts as in the figure above.`,
+        svg: xyChart({
+          title: `${title}: gap closed by scenario`,
+          xLabel: "migrated at (fraction of the run)",
+          yLabel: "demand→oracle gap closed",
+          series: lines,
+          yTicks: percent,
+          yMin: tensBelow(least),
+          yMax: 1,
+          height: 380,
         }),
       });
     }
@@ -100,6 +135,22 @@ export function evaluationFigures(e: Evaluation): Figure[] {
     });
   }
   return figures;
+}
+
+/** The mean gap closed by `config` in one scenario over the `workloads` with a gap in it
+ * (NaN when none has). */
+export function scenarioGap(e: Evaluation, workloads: Set<string>, config: string, condition: string, migrateAt: number): number {
+  const gaps = e.runs
+    .filter((r) => r.config === config && r.condition === condition && r.migrateAt === migrateAt && workloads.has(r.workload) && r.gapClosed !== undefined)
+    .map((r) => r.gapClosed!);
+  return gaps.length ? gaps.reduce((a, b) => a + b, 0) / gaps.length : NaN;
+}
+
+/** Where a gap-closed axis starts: the tens below the least value, as the differences
+ * are in the last tens; or the least itself when a configuration is slower than demand
+ * paging (below 0). */
+function tensBelow(least: number): number {
+  return least < 0 ? least : Math.floor(least * 10) / 10;
 }
 
 /** Names the configurations whose points lie on one another (within 1% of each axis's

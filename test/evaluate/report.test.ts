@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "no
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allConfigs, corpusWorkloads, evaluate, evaluationFigures, evaluationText, kernelWorkloads, parseCondition, writeEvaluationReport, type Evaluation } from "../../src/evaluate/index.js";
+import { scenarioGap } from "../../src/evaluate/report.js";
 import { configMeans } from "../../src/evaluate/tables.js";
 import { provenance } from "../../src/util/provenance.js";
 import { ampom } from "../cli/capture.js";
@@ -35,7 +36,7 @@ describe("evaluate --report", () => {
   it("draws each workload's gap closed and each configuration's means, and holds the tables", () => {
     const out = join(dir, "report");
     const { report, files } = writeEvaluationReport(e, out, provenance());
-    expect(files).toEqual(["gap-closed-test.svg", "cost-test.svg", "gap-closed-kernels.svg", "cost-kernels.svg", "report.html"]);
+    expect(files).toEqual(["gap-closed-test.svg", "scenarios-test.svg", "cost-test.svg", "gap-closed-kernels.svg", "scenarios-kernels.svg", "cost-kernels.svg", "report.html"]);
     const html = readFileSync(report, "utf8");
     for (const f of files.filter((x) => x.endsWith(".svg"))) expect(html).toContain(readFileSync(join(out, f), "utf8"));
 
@@ -47,6 +48,13 @@ describe("evaluate --report", () => {
         .filter((w) => w.withGap > 0)
         .flatMap((w) => ["ampom-plus", "post-copy/adaptive", "bubbling", "set-oracle"].map((c) => `${w.workload}, ${c}: ${(w.standings.find((s) => s.config === c)!.gapClosed! * 100).toFixed(1)}%`));
       expect(bars.sort()).toEqual(expected.sort());
+      // a line per condition for the focus and the set oracle; with one scenario and one
+      // workload, its one point is the workload's standing
+      const scenarios = readFileSync(join(out, `scenarios-${g}.svg`), "utf8");
+      for (const c of ["ampom-plus", "set-oracle"]) {
+        expect(scenarios).toContain(`data-series="${c}, gige-2008@80%"`);
+        expect(scenarioGap(e, new Set(ws.map((w) => w.workload)), c, "gige-2008@80%", 0.5)).toBe(ws[0].standings.find((s) => s.config === c)!.gapClosed);
+      }
       // a point per configuration, at the means the group's table of configurations prints
       const cost = readFileSync(join(out, `cost-${g}.svg`), "utf8");
       const text = evaluationText(e).split("\n");
@@ -89,7 +97,7 @@ describe("evaluate --report", () => {
     const ok = await ampom(...args, "-o", join(dir, "ok.json"), "--runs-dir", join(dir, "runs"), "--report", join(dir, "cli-report"));
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stderr).toContain(`-> ${join(dir, "ok.json")}, ${join(dir, "cli-report", "report.html")}`);
-    expect(readdirSync(join(dir, "cli-report")).sort()).toEqual(["cost-kernels.svg", "cost-test.svg", "gap-closed-kernels.svg", "gap-closed-test.svg", "report.html"]);
+    expect(readdirSync(join(dir, "cli-report")).sort()).toEqual(["cost-kernels.svg", "cost-test.svg", "gap-closed-kernels.svg", "gap-closed-test.svg", "report.html", "scenarios-kernels.svg", "scenarios-test.svg"]);
 
     const file = join(dir, "a-file");
     writeFileSync(file, "");

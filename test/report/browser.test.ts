@@ -93,17 +93,21 @@ describe.skipIf(!chromiumPath && !inCI)("report.html in headless Chromium", () =
       const charts = await drawnCharts(page);
       expect(charts.map((c) => c.title)).toEqual([
         "Corpus, test half: gap closed",
+        "Corpus, test half: gap closed by scenario",
         "Corpus, test half: runtime and pages never used",
         "HPCC kernels (page-level models): gap closed",
+        "HPCC kernels (page-level models): gap closed by scenario",
         "HPCC kernels (page-level models): runtime and pages never used",
       ]);
       for (const c of charts) {
         expect(c.width, c.title!).toBeGreaterThan(100);
         expect(c.drawn, `${c.title}: every mark visible`).toBe(c.marks);
       }
-      // a bar per configuration shown on each workload, a point per configuration
-      expect(charts[2].marks).toBe(4);
-      expect(charts[3].marks).toBe(6);
+      // a bar per configuration shown, a marker per condition and configuration, a
+      // point per configuration
+      expect(charts[3].marks).toBe(4);
+      expect(charts[4].marks).toBe(2);
+      expect(charts[5].marks).toBe(6);
       expect(await page.textContent("body")).toMatch(/Made by ampom evaluate: ampom \d+\.\d+\.\d+ \(/);
     });
   });

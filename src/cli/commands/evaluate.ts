@@ -32,7 +32,7 @@ export function registerEvaluate(program: Command): void {
     .option("--focus <config>", "the configuration whose rank and gap the tables report (default: ampom-plus, or the one --policy given)")
     .option("--configs <ids>", "only these configurations (policy names for lightweight, post-copy/ORDER), comma-separated; none and oracle always run (the gap needs them)", list)
     .option("-o, --out <file>", "machine-readable results (JSON, written atomically)", "evaluation.json")
-    .option("--report <dir>", "also write report.html into this folder: the tables, and per group figures of the gap each configuration closes and of runtime against pages never used (each figure also as SVG)")
+    .option("--report <dir>", "also write report.html into this folder: the tables, and per group figures of the gap each configuration closes, of the gap closed by scenario and of runtime against pages never used (each figure also as SVG)")
     .option("--runs-dir <dir>", "where the runs are kept, so that running again resumes (default: OUT without .json, plus -runs)")
     .option("-j, --workers <k>", "worker threads (default: the number of cores)", parseWorkers)
     .option("--json", "print the results JSON instead of the tables")
