@@ -48,6 +48,13 @@ export interface DocExample {
   head?: { file: string; lines: number };
 }
 
+/** Copies a report's SVG figures (those matching `only`) into docs/figures/, named
+ * `prefix` + their name. */
+function copyFigures(from: string, prefix = "", only = /\.svg$/): void {
+  mkdirSync(FIGURES, { recursive: true });
+  for (const f of readdirSync(from)) if (f.endsWith(".svg") && only.test(f)) cpSync(join(from, f), join(FIGURES, prefix + f));
+}
+
 export const EXAMPLES: DocExample[] = [
   // README: the tour's one output
   { id: "readme-run", command: "ampom run --workload stream --memory 16MiB --policy ampom", cheap: true },
@@ -85,10 +92,7 @@ export const EXAMPLES: DocExample[] = [
   {
     id: "reproduce",
     command: "ampom reproduce",
-    after: (scratch) => {
-      mkdirSync(FIGURES, { recursive: true });
-      for (const f of readdirSync(join(scratch, "ampom-report"))) if (f.endsWith(".svg")) cpSync(join(scratch, "ampom-report", f), join(FIGURES, f));
-    },
+    after: (scratch) => copyFigures(join(scratch, "ampom-report")),
   },
   { id: "reproduce-seeds", command: "ampom reproduce --size 16MiB --kernels randomaccess,hpl --seeds 5 --out seeds-report", from: /^Faults prevented over/ },
 
@@ -112,13 +116,15 @@ export const EXAMPLES: DocExample[] = [
   {
     id: "evaluate",
     command: "ampom evaluate -o evaluation.json -j 2 --report evaluation-report",
-    after: (scratch) => {
-      mkdirSync(FIGURES, { recursive: true });
-      for (const f of readdirSync(join(scratch, "evaluation-report"))) if (f.endsWith(".svg")) cpSync(join(scratch, "evaluation-report", f), join(FIGURES, `evaluation-${f}`));
-    },
+    // the figures corpus/README.md shows
+    after: (scratch) => copyFigures(join(scratch, "evaluation-report"), "evaluation-", /^(gap-closed-.*|scenarios-test|cost-tuning)\.svg$/),
   },
   // the same configurations under conditions none was designed on
-  { id: "evaluate-conditions", command: "ampom evaluate --conditions gige-2008@50%,gige-2008@90%,rdma-100g@80% --migrate-at 0.1,0.5,0.9 -o conditions.json -j 2" },
+  {
+    id: "evaluate-conditions",
+    command: "ampom evaluate --conditions gige-2008@50%,gige-2008@90%,rdma-100g@80% --migrate-at 0.1,0.5,0.9 -o conditions.json -j 2 --report conditions-report",
+    after: (scratch) => copyFigures(join(scratch, "conditions-report"), "conditions-", /^scenarios-(tuning|test)\.svg$/),
+  },
 
   // scale
   { id: "sweep-config", file: "bench/sweep/throughput.json" },

@@ -91,13 +91,14 @@ export function evaluationText(e: Evaluation): string {
     const ws = e.workloads.filter((w) => w.group === g);
     if (ws.length === 0) continue;
     const ours = ws.map((w) => w.ours).filter((x) => x !== undefined);
-    const gaps = ours.filter((x) => x.gapClosed !== undefined).map((x) => x.gapClosed!);
+    const meanGap = configMeans(ws, e.plan.focus ?? OURS).gapClosed;
+    const withGap = ours.filter((x) => x.gapClosed !== undefined).length;
     const firsts = ws.filter((w) => w.ours?.rank === 1 && !allTie(w)).length;
     out.push("", `${TITLES[g]}: ${plural(ws.length, "workload")}`, "", winTable(ws, e.plan.focus ?? OURS), "");
     if (ours.length) {
       out.push(
-        `${e.plan.focus ?? OURS}: best or tied for best on ${firsts} of ${ws.length - ws.filter(allTie).length} (not counting workloads where all tie); mean gap closed ${gaps.length ? pct(gaps.reduce((a, b) => a + b, 0) / gaps.length) : "n/a"}` +
-          ` over the ${gaps.length} workloads with a gap.`,
+        `${e.plan.focus ?? OURS}: best or tied for best on ${firsts} of ${ws.length - ws.filter(allTie).length} (not counting workloads where all tie); mean gap closed ${meanGap !== undefined ? pct(meanGap) : "n/a"}` +
+          ` over the ${withGap} workloads with a gap.`,
         "",
       );
     }

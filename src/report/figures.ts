@@ -15,9 +15,9 @@ export interface Figure {
 }
 
 const MiB = 2 ** 20;
-const percent = (v: number) => `${Math.round(v * 100)}%`;
+export const percent = (v: number) => `${Math.round(v * 100)}%`;
 /** a bar's value to the tables' precision (99.7% is not 100%) */
-const percent1 = (v: number) => `${(v * 100).toFixed(1)}%`;
+export const percent1 = (v: number) => `${(v * 100).toFixed(1)}%`;
 
 /** One colour per policy or mechanism in every figure (Paul Tol's muted scheme, safe for
  * the common colour-vision deficiencies), so a policy reads the same everywhere; a
@@ -76,7 +76,7 @@ function coincideText(series: Series[]): string {
 }
 
 /** The chart's own note on coinciding lines, so the figure says it wherever it is shown. */
-function coincideNote(series: Series[]): string | undefined {
+export function coincideNote(series: Series[]): string | undefined {
   const pairs = coincidentSeries(series);
   return pairs.length ? `${pairs.map(([a, b]) => `${a} and ${b}`).join("; ")}: the lines coincide` : undefined;
 }

@@ -45,9 +45,13 @@ figure { margin: 1.2em 0; max-width: 800px; } figcaption { font-size: 0.9em; col
 .note { background: #f6f6f0; border-left: 3px solid #bbb; padding: 0.4em 0.8em; max-width: 1000px; }
 `;
 
+/** A figure on a report's page: its SVG and its caption, named by its file. */
+export function figureHtml(f: Figure): string {
+  return `<figure id="${escapeXml(f.file.replace(/\.svg$/, ""))}">\n${f.svg}<figcaption><b>${escapeXml(f.title)}.</b> ${escapeXml(f.caption)}</figcaption>\n</figure>`;
+}
+
 export function reportHtml(r: ReproduceResults, figures: Figure[]): string {
-  const fig = (f: Figure) =>
-    `<figure id="${escapeXml(f.file.replace(/\.svg$/, ""))}">\n${f.svg}<figcaption><b>${escapeXml(f.title)}.</b> ${escapeXml(f.caption)}</figcaption>\n</figure>`;
+  const fig = figureHtml;
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -31,6 +31,8 @@ export interface Series {
   /** per point, the least and greatest value behind it: drawn as a whisker */
   lo?: number[];
   hi?: number[];
+  /** per point of a "line" series, a tooltip on its marker (the values, in words) */
+  tips?: string[];
 }
 
 /** Counts on a grid of cells, drawn as shaded rectangles: density rather than
@@ -410,7 +412,13 @@ export function xyChart(c: XYChart): string {
         if (lo !== undefined && hi !== undefined && hi > lo) out.push(whisker(x(p[0]), y(lo), y(hi), color));
       });
       const shape = s.marker ?? MARKERS[i % MARKERS.length];
-      for (const p of pts) out.push(marker(shape, x(p[0]), y(p[1]), color, "mark"));
+      s.points.forEach((p, k) => {
+        if (!Number.isFinite(p[0]) || !Number.isFinite(p[1])) return;
+        const m = marker(shape, x(p[0]), y(p[1]), color, "mark");
+        const tip = s.tips?.[k];
+        // a tooltip goes inside the marker's element: <circle ...><title>...</title></circle>
+        out.push(tip === undefined ? m : m.replace(/\/>$/, `><title>${escapeXml(tip)}</title></${m.startsWith("<circle") ? "circle" : "path"}>`));
+      });
     } else if (s.shape === "cross" || s.marker === "cross") {
       // many points: one path keeps the file and the DOM small
       const d = pts.map((p) => cross(x(p[0]), y(p[1]), 2.5)).join("");

@@ -1,6 +1,6 @@
 // Writes a reproduce run's outputs into a folder: results.json, CSV tables, one SVG
 // per figure, and report.html. Every file is written atomically (temp + rename).
-import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { writeFileAtomic } from "../util/atomic-file.js";
 import { makeFigures } from "./figures.js";
@@ -30,10 +30,21 @@ export function checkOutDir(outDir: string, option = "--out"): void {
   }
 }
 
-export function writeReport(r: ReproduceResults, outDir: string): WrittenReport {
-  checkOutDir(outDir);
+/** Writes `outputs` (name and content) into the folder `outDir` (given as `option`),
+ * each file atomically and in order (a report's page last, so that a page on disk means
+ * every file it shows is there), after removing the files matching `stale` that this
+ * writing does not replace (a figure an earlier run drew and this one has no data for). */
+export function writeOutputs(outDir: string, option: string, outputs: Array<[string, string]>, stale?: RegExp): string {
+  checkOutDir(outDir, option);
   const dir = resolve(outDir);
   mkdirSync(dir, { recursive: true });
+  const names = new Set(outputs.map(([name]) => name));
+  if (stale) for (const f of readdirSync(dir)) if (stale.test(f) && !names.has(f)) rmSync(join(dir, f), { force: true });
+  for (const [name, content] of outputs) writeFileAtomic(join(dir, name), content);
+  return dir;
+}
+
+export function writeReport(r: ReproduceResults, outDir: string): WrittenReport {
   const figures = makeFigures(r);
   const outputs: Array<[string, string]> = [
     ["results.json", JSON.stringify(r, null, 2) + "\n"],
@@ -44,6 +55,6 @@ export function writeReport(r: ReproduceResults, outDir: string): WrittenReport 
     // last, so a report.html on disk means every file it mentions is there
     ["report.html", reportHtml(r, figures)],
   ];
-  for (const [name, content] of outputs) writeFileAtomic(join(dir, name), content);
+  const dir = writeOutputs(outDir, "--out", outputs);
   return { dir, report: join(dir, "report.html"), files: outputs.map(([name]) => name) };
 }

@@ -1,13 +1,13 @@
-// `ampom evaluate --report`: the figures must draw the evaluation's own numbers (each
-// bar's value is the standing's gap closed, each point a configuration's means), the page
-// must hold the tables the terminal shows, the same results must give the same files, and
-// a folder that cannot be written must be refused before anything runs.
+// `ampom evaluate --report`: the figures must draw the evaluation's own numbers, checked
+// against means taken here from the runs themselves (each bar's, marker's and point's
+// tooltip carries its value); the page must hold the tables the terminal shows; the same
+// results must give the same files; a report written again must not leave an earlier
+// one's figures beside it; and a folder that cannot be written must be refused before
+// anything runs.
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allConfigs, corpusWorkloads, evaluate, evaluationFigures, evaluationText, kernelWorkloads, parseCondition, writeEvaluationReport, type Evaluation } from "../../src/evaluate/index.js";
-import { scenarioGap } from "../../src/evaluate/report.js";
-import { configMeans } from "../../src/evaluate/tables.js";
+import { allConfigs, corpusWorkloads, evaluate, evaluationFigures, evaluationText, kernelWorkloads, parseCondition, writeEvaluationReport, type EvalRun, type Evaluation } from "../../src/evaluate/index.js";
 import { provenance } from "../../src/util/provenance.js";
 import { ampom } from "../cli/capture.js";
 import { scratchDir } from "../sweep/cli-helpers.js";
@@ -17,79 +17,104 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const manifest = join(dir, "manifest.json");
 writeFileSync(manifest, JSON.stringify({ programs: [{ name: "sort", kind: "text", half: "test", file: resolve("test/fixtures/sort-lackey.amt") }] }));
 const ids = ["none", "oracle", "ampom", "ampom-plus", "bubbling", "set-oracle", "post-copy/adaptive"];
+const plan = () => ({
+  workloads: [...corpusWorkloads(manifest), ...kernelWorkloads(["beff"], "1MiB")],
+  configs: allConfigs().filter((c) => ids.includes(c.id)),
+  conditions: [parseCondition("gige-2008@80%"), parseCondition("gige-2008")],
+  // out of order, as a user may give them: the lines go in increasing order
+  points: [0.5, 0.25],
+  runsDir: join(dir, "runs"),
+  workers: 2,
+});
 
 const unescape = (s: string) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+const tips = (svg: string) => [...svg.matchAll(/class="mark"[^>]*><title>([^<]*)<\/title>/g)].map((m) => unescape(m[1]));
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const pct1 = (v: number) => `${(v * 100).toFixed(1)}%`;
 
 describe("evaluate --report", () => {
   let e: Evaluation;
+  let out: string;
   beforeAll(async () => {
-    e = await evaluate({
-      workloads: [...corpusWorkloads(manifest), ...kernelWorkloads(["beff"], "1MiB")],
-      configs: allConfigs().filter((c) => ids.includes(c.id)),
-      conditions: [parseCondition("gige-2008@80%")],
-      points: [0.5],
-      runsDir: join(dir, "runs"),
-      workers: 2,
-    });
+    e = await evaluate(plan());
+    out = join(dir, "report");
+    writeEvaluationReport(e, out, provenance());
+  });
+  const runsOf = (g: string) => {
+    const names = new Set(e.workloads.filter((w) => w.group === g).map((w) => w.workload));
+    return e.runs.filter((r) => names.has(r.workload));
+  };
+  const scenario = (r: EvalRun) => `${r.workload} ${r.condition} ${r.migrateAt}`;
+
+  it("writes each group's three figures and the page, which holds them and the tables", () => {
+    expect(readdirSync(out).sort()).toEqual(
+      ["cost-kernels.svg", "cost-test.svg", "gap-closed-kernels.svg", "gap-closed-test.svg", "report.html", "scenarios-kernels.svg", "scenarios-test.svg"],
+    );
+    const html = readFileSync(join(out, "report.html"), "utf8");
+    for (const f of readdirSync(out).filter((x) => x.endsWith(".svg"))) expect(html).toContain(readFileSync(join(out, f), "utf8"));
+    for (const line of evaluationText(e).split("\n").filter((l) => /^(sort|beff|ampom-plus|Corpus|HPCC) /.test(l))) expect(unescape(html)).toContain(line.trim());
   });
 
-  it("draws each workload's gap closed and each configuration's means, and holds the tables", () => {
-    const out = join(dir, "report");
-    const { report, files } = writeEvaluationReport(e, out, provenance());
-    expect(files).toEqual(["gap-closed-test.svg", "scenarios-test.svg", "cost-test.svg", "gap-closed-kernels.svg", "scenarios-kernels.svg", "cost-kernels.svg", "report.html"]);
-    const html = readFileSync(report, "utf8");
-    for (const f of files.filter((x) => x.endsWith(".svg"))) expect(html).toContain(readFileSync(join(out, f), "utf8"));
-
-    for (const g of ["test", "kernels"] as const) {
-      const ws = e.workloads.filter((w) => w.group === g);
-      // a bar per workload with a gap and configuration shown, its value the standing's
-      const bars = [...readFileSync(join(out, `gap-closed-${g}.svg`), "utf8").matchAll(/<rect class="mark"[^>]*><title>([^<]*)<\/title>/g)].map((m) => unescape(m[1]));
-      const expected = ws
-        .filter((w) => w.withGap > 0)
-        .flatMap((w) => ["ampom-plus", "post-copy/adaptive", "bubbling", "set-oracle"].map((c) => `${w.workload}, ${c}: ${(w.standings.find((s) => s.config === c)!.gapClosed! * 100).toFixed(1)}%`));
-      expect(bars.sort()).toEqual(expected.sort());
-      // a line per condition for the focus and the set oracle; with one scenario and one
-      // workload, its one point is the workload's standing
-      const scenarios = readFileSync(join(out, `scenarios-${g}.svg`), "utf8");
-      for (const c of ["ampom-plus", "set-oracle"]) {
-        expect(scenarios).toContain(`data-series="${c}, gige-2008@80%"`);
-        expect(scenarioGap(e, new Set(ws.map((w) => w.workload)), c, "gige-2008@80%", 0.5)).toBe(ws[0].standings.find((s) => s.config === c)!.gapClosed);
-      }
-      // a point per configuration, at the means the group's table of configurations prints
-      const cost = readFileSync(join(out, `cost-${g}.svg`), "utf8");
-      const text = evaluationText(e).split("\n");
-      const from = text.findIndex((l) => l.startsWith(g === "test" ? "Corpus, test half" : "HPCC kernels"));
-      for (const c of e.plan.configs) {
-        const name = c.id + (c.clairvoyant ? " *" : "");
-        expect(cost, name).toMatch(new RegExp(`data-series="${name.replace(/[*/]/g, "\\$&")}">\\n<(circle|path) class="mark"`));
-        const m = configMeans(ws, c.id);
-        const row = text.slice(from).find((l) => l.startsWith(`${name} `))!.trim().split(/ {2,}/);
-        expect(row[1]).toBe(`${(m.relRuntime * 100).toFixed(1)}%`);
-        expect(Number(row[5].replace(/,/g, ""))).toBeCloseTo(m.unusedPages, m.unusedPages >= 100 ? -1 : 1);
-      }
+  it("draws each workload's gap closed as the standings give it", () => {
+    for (const g of ["test", "kernels"]) {
+      const ws = e.workloads.filter((w) => w.group === g && w.withGap > 0);
+      const expected = ws.flatMap((w) => ["ampom-plus", "post-copy/adaptive", "bubbling", "set-oracle"].map((c) => `${w.workload}, ${c}: ${pct1(w.standings.find((s) => s.config === c)!.gapClosed!)}`));
+      expect(tips(readFileSync(join(out, `gap-closed-${g}.svg`), "utf8")).sort()).toEqual(expected.sort());
     }
-    // the terminal's tables, row by row
-    for (const line of evaluationText(e).split("\n").filter((l) => /^(sort|beff|ampom-plus) /.test(l))) {
-      expect(unescape(html)).toContain(line.trim());
+  });
+
+  it("draws each scenario's mean gap closed, the migration points in increasing order", () => {
+    for (const g of ["test", "kernels"]) {
+      const runs = runsOf(g);
+      const expected: string[] = [];
+      for (const condition of ["gige-2008@80%", "gige-2008"]) {
+        for (const config of ["ampom-plus", "set-oracle"]) {
+          for (const at of [0.25, 0.5]) {
+            const gaps = runs.filter((r) => r.config === config && r.condition === condition && r.migrateAt === at && r.gapClosed !== undefined).map((r) => r.gapClosed!);
+            if (gaps.length) expected.push(`${config}, ${condition}, migrated at ${at}: ${pct1(mean(gaps))}`);
+          }
+        }
+      }
+      expect(tips(readFileSync(join(out, `scenarios-${g}.svg`), "utf8"))).toEqual(expected);
+    }
+  });
+
+  it("puts each configuration at its mean runtime against demand paging and its unused pages", () => {
+    for (const g of ["test", "kernels"]) {
+      const runs = runsOf(g);
+      const demand = new Map(runs.filter((r) => r.config === "none").map((r) => [scenario(r), r.runtimeNs]));
+      const workloads = [...new Set(runs.map((r) => r.workload))];
+      const expected = e.plan.configs.map((c) => {
+        // per workload the mean over its scenarios, then the mean over the workloads
+        const per = (f: (r: EvalRun) => number) => mean(workloads.map((w) => mean(runs.filter((r) => r.config === c.id && r.workload === w).map(f))));
+        const name = c.id + (c.clairvoyant ? " *" : "");
+        return `${name}: ${pct1(per((r) => r.runtimeNs / demand.get(scenario(r))!))} of demand paging's runtime, ${per((r) => r.unusedPages).toFixed(1)} pages never used a run`;
+      });
+      expect(tips(readFileSync(join(out, `cost-${g}.svg`), "utf8")).sort()).toEqual(expected.sort());
     }
   });
 
   it("reaches below 0 where a configuration is slower than demand paging", () => {
-    // ampom on the sort trace at 80% load: far behind demand paging
     const sort = e.workloads.find((w) => w.workload === "sort")!.standings.find((s) => s.config === "ampom")!.gapClosed!;
     expect(sort).toBeLessThan(0);
     const svg = evaluationFigures({ ...e, plan: { ...e.plan, focus: "ampom" } }).find((f) => f.file === "gap-closed-test.svg")!.svg;
-    expect(svg).toContain(`<title>sort, ampom: ${(sort * 100).toFixed(1)}%</title>`);
+    expect(tips(svg)).toContain(`sort, ampom: ${pct1(sort)}`);
     const ticks = [...svg.matchAll(/>(-?\d+)%<\/text>/g)].map((m) => Number(m[1]) / 100);
     expect(Math.min(...ticks)).toBeLessThanOrEqual(sort);
   });
 
-  it("gives byte-identical files for the same results", () => {
-    const a = join(dir, "a");
-    const b = join(dir, "b");
-    writeEvaluationReport(e, a, provenance());
-    writeEvaluationReport(e, b, provenance());
-    for (const f of readdirSync(a)) expect(readFileSync(join(b, f), "utf8"), f).toBe(readFileSync(join(a, f), "utf8"));
+  it("gives byte-identical files for an evaluation made again from its kept runs", async () => {
+    const again = join(dir, "again");
+    writeEvaluationReport(await evaluate(plan()), again, provenance());
+    for (const f of readdirSync(out)) expect(readFileSync(join(again, f), "utf8"), f).toBe(readFileSync(join(out, f), "utf8"));
+  });
+
+  it("written again into the same folder, leaves no figure of the earlier report and nothing else touched", () => {
+    const folder = join(dir, "rewritten");
+    writeEvaluationReport(e, folder, provenance());
+    writeFileSync(join(folder, "notes.txt"), "mine");
+    writeEvaluationReport({ ...e, workloads: e.workloads.filter((w) => w.group === "test") }, folder, provenance());
+    expect(readdirSync(folder).sort()).toEqual(["cost-test.svg", "gap-closed-test.svg", "notes.txt", "report.html", "scenarios-test.svg"]);
   });
 
   it("the command writes it beside the JSON, and refuses a folder it cannot write before it runs anything", async () => {

@@ -104,8 +104,8 @@ Examples:
       const provenance = resultProvenance({ ...o, runsDir });
       const json = JSON.stringify({ tool: "ampom evaluate", options: { ...o, runsDir }, provenance, ...e }, null, 1) + "\n";
       writeFileAtomic(o.out, json);
-      const report = o.report === undefined ? undefined : writeEvaluationReport(e, o.report, provenance).report;
       process.stdout.write(o.json ? json : evaluationText(e));
+      const report = o.report === undefined ? undefined : writeEvaluationReport(e, o.report, provenance).report;
       if (!o.quiet && !o.json) process.stderr.write(`evaluate: ${e.runs.length} runs (${counts.ran} computed, ${counts.resumed} resumed from ${runsDir}) in ${seconds.toFixed(1)} s -> ${o.out}${report ? `, ${report}` : ""}\n`);
     });
 }
