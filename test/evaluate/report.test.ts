@@ -103,6 +103,12 @@ describe("evaluate --report", () => {
     expect(Math.min(...ticks)).toBeLessThanOrEqual(sort);
   });
 
+  it("draws what it has data for when the focus and the references were not evaluated", async () => {
+    // demand paging and the oracle only: no gap bars, no scenario lines, a cost figure
+    const bare = await evaluate({ ...plan(), configs: allConfigs().filter((c) => ["none", "oracle"].includes(c.id)), runsDir: join(dir, "bare-runs") });
+    expect(evaluationFigures(bare).map((f) => f.file)).toEqual(["cost-test.svg", "cost-kernels.svg"]);
+  });
+
   it("gives byte-identical files for an evaluation made again from its kept runs", async () => {
     const again = join(dir, "again");
     writeEvaluationReport(await evaluate(plan()), again, provenance());
