@@ -82,7 +82,8 @@ export interface Evaluation {
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-const mean = (xs: number[]) => (xs.length ? sum(xs) / xs.length : NaN);
+/** The mean of `xs`, NaN when there are none. */
+export const mean = (xs: number[]) => (xs.length ? sum(xs) / xs.length : NaN);
 
 export function unusedPages(m: Pick<Metrics, "prefetchedPages" | "usefulPrefetches" | "pushedPages" | "usefulPushes">): number {
   return m.prefetchedPages - m.usefulPrefetches + (m.pushedPages - m.usefulPushes);

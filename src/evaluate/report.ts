@@ -16,11 +16,10 @@ import { figureHtml, REPORT_STYLE } from "../report/html.js";
 import { barChart, DASHES, escapeXml, MARKERS, xyChart, type Series } from "../report/svg.js";
 import { writeOutputs } from "../report/write.js";
 import { versionLine, type Provenance } from "../util/provenance.js";
-import { OURS, type Evaluation, type WorkloadSummary } from "./evaluate.js";
+import { mean, OURS, type Evaluation, type WorkloadSummary } from "./evaluate.js";
 import { DEMAND_ID, GROUPS } from "./plan.js";
 import { configMeans, evaluationText, TITLES } from "./tables.js";
 
-type Group = (typeof GROUPS)[number];
 /** the plain push beside the focus in the gap figures */
 const PLAIN_PUSH = "bubbling";
 const SET_ORACLE = "set-oracle";
@@ -28,12 +27,11 @@ const SET_ORACLE = "set-oracle";
 const FIGURE_FILES = /^(gap-closed|scenarios|cost)-[a-z]+\.svg$/;
 
 const focusOf = (e: Evaluation) => e.plan.focus ?? OURS;
-const groupOf = (e: Evaluation, g: Group) => e.workloads.filter((w) => w.group === g);
 
 /** The configurations the gap figure shows for a group: the focus, the other online
- * configuration closing the most of the group's gap, a plain push and the set oracle
- * (those evaluated), and per workload with a gap their gap closed (NaN: none). */
-export function gapBars(e: Evaluation, ws: WorkloadSummary[]): { workloads: string[]; configs: string[]; values: number[][] } {
+ * configuration closing the most of the group's gap (`rival`), a plain push and the set
+ * oracle (those evaluated), and per workload with a gap their gap closed (NaN: none). */
+export function gapBars(e: Evaluation, ws: WorkloadSummary[]): { workloads: string[]; configs: string[]; rival?: string; values: number[][] } {
   const focus = focusOf(e);
   const rival = e.plan.configs
     .filter((c) => !c.clairvoyant && c.id !== DEMAND_ID && c.id !== focus)
@@ -46,6 +44,7 @@ export function gapBars(e: Evaluation, ws: WorkloadSummary[]): { workloads: stri
   return {
     workloads: withGap.map((w) => w.workload),
     configs,
+    rival,
     values: configs.map((id) => withGap.map((w) => w.standings.find((s) => s.config === id)?.gapClosed ?? NaN)),
   };
 }
@@ -63,12 +62,10 @@ export function scenarioLines(e: Evaluation, ws: WorkloadSummary[]): Array<{ con
       .map((config) => ({
         config,
         condition: cond.id,
-        points: points.map((at): [number, number] => {
-          const gaps = e.runs
-            .filter((r) => r.config === config && r.condition === cond.id && r.migrateAt === at && names.has(r.workload) && r.gapClosed !== undefined)
-            .map((r) => r.gapClosed!);
-          return [at, gaps.length ? gaps.reduce((a, b) => a + b, 0) / gaps.length : NaN];
-        }),
+        points: points.map((at): [number, number] => [
+          at,
+          mean(e.runs.filter((r) => r.config === config && r.condition === cond.id && r.migrateAt === at && names.has(r.workload) && r.gapClosed !== undefined).map((r) => r.gapClosed!)),
+        ]),
       })),
   );
 }
@@ -104,18 +101,18 @@ export function evaluationFigures(e: Evaluation): Figure[] {
   const ids = e.plan.configs.map((c) => c.id);
   const figures: Figure[] = [];
   for (const g of GROUPS) {
-    const ws = groupOf(e, g);
+    const ws = e.workloads.filter((w) => w.group === g);
     if (ws.length === 0) continue;
     const title = TITLES[g];
     const bars = gapBars(e, ws);
     if (bars.workloads.length && bars.configs.length) {
-      const [, rival] = bars.configs;
+      const rival = bars.rival !== PLAIN_PUSH && bars.rival !== SET_ORACLE ? bars.rival : undefined;
       figures.push({
         file: `gap-closed-${g}.svg`,
         title: `${title}: gap closed, workload by workload`,
         caption:
           `The share of the demand-paging-to-oracle runtime gap each configuration closes on each workload (mean over the scenarios with a gap; ` +
-          `higher is better, 100% is the oracle): ${focus}, ${rival && rival !== PLAIN_PUSH && rival !== SET_ORACLE ? `${rival}, the other online configuration closing the most of this group's gap, ` : ""}` +
+          `higher is better, 100% is the oracle): ${focus}, ${rival ? `${rival}, the other online configuration closing the most of this group's gap, ` : ""}` +
           `a plain push (${PLAIN_PUSH}) and the set oracle (a reference that reads the trace ahead) where they were evaluated. Workloads with no gap are left out; ` +
           `the axis starts at the tens below the least bar, or at the least when one is below 0.`,
         svg: barChart({
@@ -183,9 +180,10 @@ export function evaluationFigures(e: Evaluation): Figure[] {
       };
     });
     // the focus last, drawn over any configuration on the same spot
-    points.push(...points.splice(ids.indexOf(focus), 1));
+    const at = ids.indexOf(focus);
+    if (at >= 0) points.push(...points.splice(at, 1));
     const onOne = overlaps(points);
-    const withFocus = onOne.filter((p) => p.includes(points[points.length - 1].name));
+    const withFocus = at < 0 ? [] : onOne.filter((p) => p.includes(points[points.length - 1].name));
     figures.push({
       file: `cost-${g}.svg`,
       title: `${title}: runtime against network cost`,

@@ -4,7 +4,7 @@
 import { pct, table } from "../cli/format.js";
 import { GROUPS } from "./plan.js";
 import { MIN_ORACLE_GAP } from "../sim/compare.js";
-import { OURS, type Evaluation, type WorkloadSummary } from "./evaluate.js";
+import { mean, OURS, type Evaluation, type WorkloadSummary } from "./evaluate.js";
 
 export const TITLES: Record<(typeof GROUPS)[number], string> = {
   tuning: "Corpus, tuning half",
@@ -48,18 +48,13 @@ export function winTable(ws: WorkloadSummary[], focus = OURS): string {
   );
 }
 
-const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
-
 /** A configuration over a group's workloads: the mean of each workload's runtime against
  * demand paging, of its gap closed (over the workloads with a gap; undefined when none
  * has one) and of its pages moved and never used a run. */
 export function configMeans(ws: WorkloadSummary[], config: string): { relRuntime: number; gapClosed?: number; unusedPages: number } {
   const s = ws.map((w) => w.standings.find((x) => x.config === config)!);
-  return {
-    relRuntime: mean(s.map((x) => x.relRuntime))!,
-    gapClosed: mean(s.filter((x) => x.gapClosed !== undefined).map((x) => x.gapClosed!)),
-    unusedPages: mean(s.map((x) => x.unusedPages))!,
-  };
+  const gaps = s.filter((x) => x.gapClosed !== undefined).map((x) => x.gapClosed!);
+  return { relRuntime: mean(s.map((x) => x.relRuntime)), gapClosed: gaps.length ? mean(gaps) : undefined, unusedPages: mean(s.map((x) => x.unusedPages)) };
 }
 
 export function configTable(ws: WorkloadSummary[], e: Evaluation): string {
@@ -71,7 +66,7 @@ export function configTable(ws: WorkloadSummary[], e: Evaluation): string {
       (m.relRuntime * 100).toFixed(1) + "%",
       gap(m.gapClosed),
       c.clairvoyant ? "-" : String(ws.filter((w, i) => s[i].rank === 1 && !allTie(w)).length),
-      c.clairvoyant ? "-" : mean(s.map((x) => x.rank!))!.toFixed(1),
+      c.clairvoyant ? "-" : mean(s.map((x) => x.rank!)).toFixed(1),
       pages(m.unusedPages),
     ];
   });

@@ -51,7 +51,6 @@ export function figureHtml(f: Figure): string {
 }
 
 export function reportHtml(r: ReproduceResults, figures: Figure[]): string {
-  const fig = figureHtml;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -84,7 +83,7 @@ ${claimLines(r).map((l) => `<li>${escapeXml(l)}</li>`).join("\n")}
 
 <h2>Figures</h2>
 <div class="figures">
-${figures.map(fig).join("\n")}
+${figures.map(figureHtml).join("\n")}
 </div>
 
 <h2>Every mechanism and policy</h2>
