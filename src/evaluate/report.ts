@@ -149,7 +149,7 @@ export function evaluationFigures(e: Evaluation): Figure[] {
         title: `${title}: gap closed by scenario`,
         caption:
           `The share of the demand-paging-to-oracle gap closed in each scenario, the mean over the group's workloads with a gap in it: ${focus} and, where it was evaluated, ` +
-          `the set oracle, a dash and a marker per network condition, against the point of the records at which the process migrated; the axis starts as in the figure above.` +
+          `the set oracle, a dash and a marker per network condition, against the point of the records at which the process migrated; a line breaks at a scenario where no workload of the group has a gap; the axis starts as in the figure above.` +
           (together ? ` ${together}.` : ""),
         svg: xyChart({
           title: `${title}: gap closed by scenario`,

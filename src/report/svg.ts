@@ -401,10 +401,18 @@ export function xyChart(c: XYChart): string {
     out.push(`<g class="series" data-series="${escapeXml(s.name)}">`);
     if ((s.style ?? "line") === "line") {
       const dash = s.dash ?? DASHES[i % DASHES.length];
-      if (pts.length > 1) {
-        const d = pts.map((p, k) => `${k === 0 ? "M" : "L"}${num(x(p[0]))} ${num(y(p[1]))}`).join("");
-        out.push(`<path class="mark" d="${d}" fill="none" stroke="${color}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ""}/>`);
+      // a point with no value breaks the line: joining its neighbours would draw a value
+      // nobody measured
+      const runs: Array<Array<[number, number]>> = [[]];
+      for (const p of s.points) {
+        if (Number.isFinite(p[0]) && Number.isFinite(p[1])) runs[runs.length - 1].push(p);
+        else if (runs[runs.length - 1].length) runs.push([]);
       }
+      const d = runs
+        .filter((r) => r.length > 1)
+        .map((r) => r.map((p, k) => `${k === 0 ? "M" : "L"}${num(x(p[0]))} ${num(y(p[1]))}`).join(""))
+        .join("");
+      if (d) out.push(`<path class="mark" d="${d}" fill="none" stroke="${color}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ""}/>`);
       s.points.forEach((p, k) => {
         if (!Number.isFinite(p[0]) || !Number.isFinite(p[1])) return;
         const lo = s.lo?.[k];

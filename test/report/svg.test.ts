@@ -56,6 +56,24 @@ describe("charts", () => {
     expect(svg).not.toContain("NaN");
   });
 
+  it("breaks a line at a point with no value instead of joining its neighbours", () => {
+    const svg = xyChart({
+      title: "t",
+      xLabel: "x",
+      yLabel: "y",
+      series: [{ name: "gappy", points: [[0, 1], [1, 2], [2, NaN], [3, 4], [4, 5], [5, NaN], [6, 7]] }],
+    });
+    const d = /data-series="gappy">\n<path class="mark" d="([^"]+)"/.exec(svg)![1];
+    // two runs of two points each; the lone last point has a marker and no segment
+    expect(d.match(/M/g)?.length).toBe(2);
+    expect(d.match(/L/g)?.length).toBe(2);
+    expect(svg.match(/<circle class="mark"/g)?.length).toBe(5);
+    // points with no neighbour of value draw no line at all
+    const lone = xyChart({ title: "t", xLabel: "x", yLabel: "y", series: [{ name: "lone", points: [[0, 1], [1, NaN], [2, 3]] }] });
+    expect(lone).not.toMatch(/data-series="lone">\n<path/);
+    expect(lone.match(/<circle class="mark"/g)?.length).toBe(2);
+  });
+
   it("draws one bar per category and series; a 0 and a missing value as words, a tiny value as a hairline", () => {
     const svg = barChart({
       title: "bars",
