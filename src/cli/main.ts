@@ -13,6 +13,7 @@ import { registerValidate } from "./commands/validate.js";
 import { removeTemporaries } from "../util/atomic-file.js";
 import { buildIsStale, versionLine } from "../util/provenance.js";
 import { errorMessage } from "../util/errors.js";
+import { consoleToStderr } from "../util/stdout.js";
 
 export function buildProgram(): Command {
   const program = new Command("ampom")
@@ -97,6 +98,7 @@ const invoked = process.argv[1] ?? "";
 let ended = false;
 if (/(?:^|[\\/])(main\.(?:ts|js)|ampom(?:\.js)?)$/.test(invoked)) {
   guardProcess();
+  consoleToStderr();
   main(process.argv.slice(2)).then((code) => {
     ended = true;
     process.exitCode = code;

@@ -1,6 +1,9 @@
 // The real entry point, as a user's shell runs it: exit codes and streams.
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -29,5 +32,33 @@ describe("src/cli/main.ts as a process", () => {
     const value = cli("run", "--memory", "sixty-four");
     expect(value.code).toBe(1);
     expect(value.stderr).toMatch(/^ampom: memory: cannot read "sixty-four" \(expected a number with an optional unit, e\.g\. 256MiB\)\n$/);
+  });
+
+  it("keeps what a policy module prints off standard output: --json stays JSON, in worker threads too", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ampom-chatty-"));
+    try {
+      // the example policy, printing as an author debugging it would
+      const chatty = join(dir, "chatty.mjs");
+      writeFileSync(
+        chatty,
+        `import * as p from ${JSON.stringify(pathToFileURL(join(root, "examples/swap-readahead-policy.ts")).href)};\n` +
+          `export const { name, description, params, onFault, onUse, onArrival, onServed } = p;\n` +
+          `export function reset(ctx) { console.log("chatty reset"); console.info("chatty info"); console.table([1]); p.reset(ctx); }\n`,
+      );
+      const run = cli("run", "--workload", "sequential", "--memory", "1MiB", "--no-baselines", "--policy", chatty, "--json");
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout).policy).toBe(chatty);
+      expect(run.stderr).toContain("chatty reset");
+      expect(run.stderr).toContain("chatty info");
+      // evaluate runs its configurations in sweep worker threads
+      const out = join(dir, "e.json");
+      const ev = cli("evaluate", "--traces", "none", "--kernels", "stream", "--memory", "1MiB", "--conditions", "gige-2008", "--migrate-at", "0.5",
+        "--configs", "ampom-plus", "--policy", chatty, "-j", "2", "-q", "-o", out, "--json");
+      expect(ev.code).toBe(0);
+      expect(JSON.parse(ev.stdout).plan).toBeDefined();
+      expect(ev.stderr).toContain("chatty reset");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
