@@ -182,15 +182,14 @@ export function evaluationFigures(e: Evaluation): Figure[] {
     // the focus last, drawn over any configuration on the same spot
     const at = ids.indexOf(focus);
     if (at >= 0) points.push(...points.splice(at, 1));
-    const onOne = overlaps(points);
-    const withFocus = at < 0 ? [] : onOne.filter((p) => p.includes(points[points.length - 1].name));
+    const onOne = overlaps(points).map(([a, b]) => `${a} and ${b}`).join("; ");
     figures.push({
       file: `cost-${g}.svg`,
       title: `${title}: runtime against network cost`,
       caption:
         `Each configuration's mean runtime against demand paging's (lower is faster) and the pages it moved to the destination that the process never used, ` +
         `per run (further left costs a shared link less), both means over the group's workloads. * marks a reference that reads the trace ahead.` +
-        (onOne.length ? ` Drawn on one another (within 1% of each axis): ${onOne.map(([a, b]) => `${a} and ${b}`).join("; ")}; ${focus} is drawn last.` : ""),
+        (onOne ? ` Drawn on one another (within 1% of each axis): ${onOne}${at >= 0 ? `; ${focus} is drawn last` : ""}.` : ""),
       svg: xyChart({
         title: `${title}: runtime and pages never used`,
         xLabel: "pages moved and never used, per run",
@@ -200,8 +199,8 @@ export function evaluationFigures(e: Evaluation): Figure[] {
         xMin: 0,
         yMin: tensBelow(points.map((p) => p.points[0][1])),
         height: 420,
-        // the focus's overlaps in the figure itself (all of them are in the caption)
-        note: withFocus.length ? `${withFocus.map(([a, b]) => `${a} and ${b}`).join("; ")}: on one another` : undefined,
+        // named in the figure too, which is also a file of its own
+        note: onOne ? `on one another: ${onOne}` : undefined,
       }),
     });
   }

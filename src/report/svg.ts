@@ -108,6 +108,7 @@ export const MARKERS: MarkerShape[] = ["circle", "square", "triangle", "diamond"
 
 const MARGIN = { left: 64, right: 16, top: 34, bottom: 56 };
 const LEGEND_ROW = 16;
+const NOTE_ROW = 12;
 
 export function escapeXml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -134,8 +135,9 @@ export function niceStep(range: number, target = 5): number {
 /** Tick values covering [min, max], starting and ending on multiples of the step. */
 export function ticks(min: number, max: number, target = 5): { lo: number; hi: number; values: number[] } {
   if (!(max > min)) {
-    const pad = min === 0 ? 1 : Math.abs(min) / 2;
-    return ticks(min - pad, max + pad, target);
+    // all zeros (counts, say) read 0 to 1: an axis below 0 would show values nobody has
+    if (min === 0) return ticks(0, 1, target);
+    return ticks(min - Math.abs(min) / 2, max + Math.abs(min) / 2, target);
   }
   const step = niceStep(max - min, target);
   const lo = Math.floor(min / step) * step;
@@ -181,6 +183,10 @@ interface Frame {
   height: number;
   plotW: number;
   plotH: number;
+  /** where the plot starts: below the title and the note's lines */
+  top: number;
+  /** the note, wrapped to the chart's width */
+  noteLines: string[];
   /** the legend items' positions, row by row */
   legendAt: Array<{ x: number; row: number }>;
   legendRows: number;
@@ -192,8 +198,22 @@ function legendWidth(name: string): number {
   return 28 + Math.ceil(name.length * 6.2) + 18;
 }
 
-/** Lays the legend entries out in rows across the plot's width, each as wide as its text. */
-function frame(width: number, height: number, legendNames: string[]): Frame {
+/** Words of `text` in lines of at most `chars` characters (a longer word stands alone). */
+export function wrapWords(text: string, chars: number): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(/ +/)) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + 1 + word.length <= chars) lines[last] += ` ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
+/** Lays the legend entries out in rows across the plot's width, each as wide as its text,
+ * and the note in lines across the chart (10 px text, about 5.6 px a character). */
+function frame(width: number, height: number, legendNames: string[], note?: string): Frame {
+  const noteLines = note ? wrapWords(note, Math.floor((width - 16) / 5.6)) : [];
+  const top = MARGIN.top + Math.max(0, noteLines.length - 1) * NOTE_ROW;
   const plotW = width - MARGIN.left - MARGIN.right;
   const legendAt: Frame["legendAt"] = [];
   let x = 0;
@@ -208,8 +228,8 @@ function frame(width: number, height: number, legendNames: string[]): Frame {
     x += w;
   }
   const legendRows = legendNames.length ? row + 1 : 0;
-  const plotH = height - MARGIN.top - MARGIN.bottom - legendRows * LEGEND_ROW;
-  return { width, height, plotW, plotH, legendAt, legendRows };
+  const plotH = height - top - MARGIN.bottom - legendRows * LEGEND_ROW;
+  return { width, height, plotW, plotH, top, noteLines, legendAt, legendRows };
 }
 
 function open(f: Frame, title: string, kind: string): string[] {
@@ -224,7 +244,7 @@ function open(f: Frame, title: string, kind: string): string[] {
 }
 
 function yAxis(out: string[], f: Frame, t: { lo: number; hi: number; values: number[] }, label: string, fmt: (v: number) => string): (v: number) => number {
-  const y = (v: number) => MARGIN.top + f.plotH - ((v - t.lo) / (t.hi - t.lo)) * f.plotH;
+  const y = (v: number) => f.top + f.plotH - ((v - t.lo) / (t.hi - t.lo)) * f.plotH;
   out.push(`<g class="axis axis-y">`);
   for (const v of t.values) {
     const py = num(y(v));
@@ -234,8 +254,8 @@ function yAxis(out: string[], f: Frame, t: { lo: number; hi: number; values: num
     );
   }
   out.push(
-    `<line x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${MARGIN.top + f.plotH}" stroke="#333"/>`,
-    `<text transform="translate(14 ${num(MARGIN.top + f.plotH / 2)}) rotate(-90)" text-anchor="middle">${escapeXml(label)}</text>`,
+    `<line x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${f.top}" y2="${f.top + f.plotH}" stroke="#333"/>`,
+    `<text transform="translate(14 ${num(f.top + f.plotH / 2)}) rotate(-90)" text-anchor="middle">${escapeXml(label)}</text>`,
     `</g>`,
   );
   return y;
@@ -337,7 +357,7 @@ function cellOpacity(n: number, max: number): number {
  * points are left out. */
 export function xyChart(c: XYChart): string {
   const layers = c.cells ?? [];
-  const f = frame(c.width ?? 560, c.height ?? 340, [...layers.map((l) => l.name), ...c.series.map((s) => s.name), ...(c.bands ?? []).map((b) => b.label)]);
+  const f = frame(c.width ?? 560, c.height ?? 340, [...layers.map((l) => l.name), ...c.series.map((s) => s.name), ...(c.bands ?? []).map((b) => b.label)], c.note);
   const xs = [...c.series.flatMap((s) => s.points.map((p) => p[0])), ...layers.flatMap((l) => l.cells.flatMap((q) => [q[0], q[1]]))];
   const ys = [
     ...c.series.flatMap((s) => [...s.points.map((p) => p[1]), ...(s.lo ?? []), ...(s.hi ?? [])]),
@@ -349,10 +369,12 @@ export function xyChart(c: XYChart): string {
   const yt = ticks(c.yMin ?? (y0 >= 0 ? 0 : y0), c.yMax ?? y1, 5);
   const xFmt = c.xTicks ?? shortNumber;
   const out = open(f, c.title, "xy");
-  if (c.note) out.push(`<text class="note" x="${num(f.width / 2)}" y="30" text-anchor="middle" font-size="10" fill="#444">${escapeXml(c.note)}</text>`);
+  f.noteLines.forEach((line, k) =>
+    out.push(`<text class="note" x="${num(f.width / 2)}" y="${30 + k * NOTE_ROW}" text-anchor="middle" font-size="10" fill="#444">${escapeXml(line)}</text>`),
+  );
   const y = yAxis(out, f, yt, c.yLabel, c.yTicks ?? shortNumber);
   const x = (v: number) => MARGIN.left + ((v - xt.lo) / (xt.hi - xt.lo)) * f.plotW;
-  const base = MARGIN.top + f.plotH;
+  const base = f.top + f.plotH;
   out.push(`<g class="axis axis-x">`, `<line x1="${MARGIN.left}" x2="${MARGIN.left + f.plotW}" y1="${base}" y2="${base}" stroke="#333"/>`);
   for (const v of xt.values) {
     const px = num(x(v));
@@ -447,11 +469,11 @@ export function xyChart(c: XYChart): string {
       const px = x(v.x);
       const cls = `vline${v.cls ? ` ${v.cls}` : ""}`;
       if (v.x1 !== undefined && x(v.x1) - px >= 1) {
-        out.push(`<rect class="${cls}" x="${num(px)}" y="${MARGIN.top}" width="${num(x(v.x1) - px)}" height="${f.plotH}" fill="#000" fill-opacity="0.08"/>`);
+        out.push(`<rect class="${cls}" x="${num(px)}" y="${f.top}" width="${num(x(v.x1) - px)}" height="${f.plotH}" fill="#000" fill-opacity="0.08"/>`);
       }
       out.push(
-        `<line class="${cls}" x1="${num(px)}" x2="${num(px)}" y1="${MARGIN.top}" y2="${base}" stroke="#000" stroke-width="1.2" stroke-dasharray="5 3"/>`,
-        `<text x="${num(px + 4)}" y="${MARGIN.top + 10}" font-size="10">${escapeXml(v.label)}</text>`,
+        `<line class="${cls}" x1="${num(px)}" x2="${num(px)}" y1="${f.top}" y2="${base}" stroke="#000" stroke-width="1.2" stroke-dasharray="5 3"/>`,
+        `<text x="${num(px + 4)}" y="${f.top + 10}" font-size="10">${escapeXml(v.label)}</text>`,
       );
     }
     out.push(`</g>`);
@@ -481,7 +503,7 @@ export function barChart(c: BarChart): string {
   const fmt = c.yTicks ?? shortNumber;
   const fmtValue = c.valueFormat ?? fmt;
   const y = yAxis(out, f, yt, c.yLabel, fmt);
-  const base = MARGIN.top + f.plotH;
+  const base = f.top + f.plotH;
   const groupW = f.plotW / Math.max(1, c.categories.length);
   const barW = (groupW * 0.8) / Math.max(1, c.series.length);
   const zero = y(Math.max(yt.lo, Math.min(yt.hi, 0)));

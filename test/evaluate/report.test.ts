@@ -94,6 +94,23 @@ describe("evaluate --report", () => {
     }
   });
 
+  it("names in each cost figure every pair of markers on one another, as its caption does, in lines that fit", () => {
+    let named = 0;
+    for (const f of evaluationFigures(e).filter((x) => x.file.startsWith("cost-"))) {
+      const lines = [...f.svg.matchAll(/<text class="note"[^>]*>([^<]*)<\/text>/g)].map((m) => unescape(m[1]));
+      const pairs = /Drawn on one another \(within 1% of each axis\): (.*?)(?:; ampom-plus is drawn last)?\.$/.exec(f.caption)?.[1];
+      if (pairs === undefined) {
+        expect(lines, f.file).toEqual([]);
+        continue;
+      }
+      named++;
+      expect(lines.join(" "), f.file).toBe(`on one another: ${pairs}`);
+      const width = Number(/<svg [^>]*width="(\d+)"/.exec(f.svg)![1]);
+      for (const l of lines) expect(l.length * 5.6, `${f.file}: "${l}"`).toBeLessThanOrEqual(width - 16);
+    }
+    expect(named).toBeGreaterThan(0);
+  });
+
   it("reaches below 0 where a configuration is slower than demand paging", () => {
     const sort = e.workloads.find((w) => w.workload === "sort")!.standings.find((s) => s.config === "ampom")!.gapClosed!;
     expect(sort).toBeLessThan(0);

@@ -1,6 +1,6 @@
 // The SVG chart module: tick arithmetic, deterministic output, marks and escaping.
 import { describe, expect, it } from "vitest";
-import { barChart, coincidentSeries, niceStep, ticks, xyChart } from "../../src/report/svg.js";
+import { barChart, coincidentSeries, niceStep, ticks, wrapWords, xyChart } from "../../src/report/svg.js";
 import { busyColorOf, colorOf } from "../../src/report/figures.js";
 import { policyNames } from "../../src/policies/registry.js";
 
@@ -24,6 +24,8 @@ describe("ticks", () => {
     const t = ticks(5, 5);
     expect(t.hi).toBeGreaterThan(t.lo);
     expect(t.values.length).toBeGreaterThan(1);
+    // all zeros (no page never used, say) widen upward: no axis below 0
+    expect(ticks(0, 0)).toMatchObject({ lo: 0, hi: 1 });
   });
 });
 
@@ -72,6 +74,22 @@ describe("charts", () => {
     const lone = xyChart({ title: "t", xLabel: "x", yLabel: "y", series: [{ name: "lone", points: [[0, 1], [1, NaN], [2, 3]] }] });
     expect(lone).not.toMatch(/data-series="lone">\n<path/);
     expect(lone.match(/<circle class="mark"/g)?.length).toBe(2);
+  });
+
+  it("wraps a long note into lines across the chart, and moves the plot down to make room", () => {
+    expect(wrapWords("aa bb cc dd", 5)).toEqual(["aa bb", "cc dd"]);
+    expect(wrapWords("a verylongword b", 4)).toEqual(["a", "verylongword", "b"]);
+    const series = [{ name: "s", points: [[0, 0], [1, 1]] as Array<[number, number]> }];
+    const short = xyChart({ title: "t", xLabel: "x", yLabel: "y", series, note: "a and b: on one another" });
+    const long = xyChart({ title: "t", xLabel: "x", yLabel: "y", series, note: Array.from({ length: 12 }, (_, i) => `config-${i} and config-${i + 1}`).join("; ") });
+    const notes = (svg: string) => [...svg.matchAll(/<text class="note"[^>]*>([^<]*)</g)].map((m) => m[1]);
+    expect(notes(short)).toEqual(["a and b: on one another"]);
+    const lines = notes(long);
+    expect(lines.length).toBeGreaterThan(1);
+    for (const l of lines) expect(l.length * 5.6).toBeLessThanOrEqual(560 - 16);
+    // the y axis starts below the last line
+    const axisTop = (svg: string) => Number(/class="axis axis-y">[\s\S]*?<line x1="64" x2="64" y1="([\d.]+)"/.exec(svg)![1]);
+    expect(axisTop(long)).toBe(axisTop(short) + (lines.length - 1) * 12);
   });
 
   it("draws one bar per category and series; a 0 and a missing value as words, a tiny value as a hairline", () => {
