@@ -82,8 +82,10 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      // commander has printed the message (or the help) already
-      return err.exitCode === 0 ? 0 : 2;
+      // commander has printed the message (or the help) already; a value it could read
+      // but that is out of range exits 1 (outOfRange), anything else it refused 2
+      if (err.exitCode === 0) return 0;
+      return err.code === "commander.invalidArgument" && err.exitCode === 1 ? 1 : 2;
     }
     process.stderr.write(`ampom: ${describeError(err)}\n`);
     debugStack(err);

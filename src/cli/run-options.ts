@@ -3,7 +3,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_SCAN_INTERVAL, DEFAULT_WORKLOAD, type RunOptions } from "../sim/options.js";
 import { LINK_DISCIPLINES, type LinkDiscipline } from "../network/network.js";
-import { parseSize, readFraction } from "../util/units.js";
+import { parseSize, readFraction, UnknownUnitError } from "../util/units.js";
 import { pushOrders } from "../migration/push-orders/index.js";
 
 /** `withPair: false` leaves out --mechanism and --policy (compare runs them all). */
@@ -59,10 +59,47 @@ export const EVENTS_OPTION = [
   "write every event (faults, prefetches, pushes, eager pages, arrivals, migration steps, the end) to FILE as JSON Lines; the file appears only if the command succeeds",
 ] as const;
 
-/** commander names the option in the message: option '--seed <n>' argument 'x' is invalid. ... */
+/** A value the command line cannot read (not a number, not name=value): exits 2.
+ * commander names the option in the message: option '--seed <n>' argument 'x' is invalid. ... */
+export function notParsed(message: string): InvalidArgumentError {
+  const err = new InvalidArgumentError(message);
+  err.exitCode = 2;
+  return err;
+}
+
+/** A value of the right form that is wrong (out of range, an unknown unit): exits 1, as
+ * a value out of range found after parsing does (docs/cli.md, Errors). */
+export function outOfRange(message: string): InvalidArgumentError {
+  return new InvalidArgumentError(message);
+}
+
+/** A size read by parseSize; a value it cannot read exits 2, one with an unknown unit 1
+ * (with parseSize's message, which names the units it takes). */
+export function parseSizeArg(what: string, value: string, expected: string): number {
+  try {
+    return parseSize(what, value);
+  } catch (err) {
+    if (err instanceof UnknownUnitError) throw outOfRange(err.message.replace(`${what}: `, "") + ".");
+    throw notParsed(expected);
+  }
+}
+
+/** A whole number of at least `least`: "two" cannot be read (exit 2); 0 where 1 is the
+ * least, -3 or 1.5 are numbers out of range (exit 1). `example`: what the message suggests. */
+function parseWhole(value: string, least: 0 | 1, example: string): number {
+  const n = Number(value);
+  const eg = example ? `, e.g. ${example}` : "";
+  if (value.trim() === "" || !Number.isFinite(n)) throw notParsed(`expected a whole number${eg}.`);
+  if (!Number.isSafeInteger(n) || n < least) throw outOfRange(`expected a whole number ${least === 0 ? "(0 or more)" : "of at least 1"}${eg}.`);
+  return n;
+}
+
+export const parseCount = (value: string, example = ""): number => parseWhole(value, 0, example);
+export const parsePositiveCount = (value: string, example = ""): number => parseWhole(value, 1, example);
+
 export function parseNumber(value: string): number {
   const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n)) throw new InvalidArgumentError("expected a number, e.g. 0.5 or 42.");
+  if (value.trim() === "" || !Number.isFinite(n)) throw notParsed("expected a number, e.g. 0.5 or 42.");
   return n;
 }
 
@@ -71,33 +108,28 @@ export function parseFraction(value: string): number {
   const f = readFraction(value);
   // the range is each option's own, checked with the rest of the options (a value out
   // of range exits 1, as every other; one that is not a fraction at all exits 2)
-  if (!Number.isFinite(f)) throw new InvalidArgumentError("expected a fraction, e.g. 0.8 or 80%.");
+  if (!Number.isFinite(f)) throw notParsed("expected a fraction, e.g. 0.8 or 80%.");
   return f;
 }
 
 /** Nanoseconds, fractions allowed (0.5ns of work per access): a bare number or ns/us. */
 function parseCpuTime(value: string): number {
   const m = /^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*(ns|us|µs)?\s*$/i.exec(value);
-  if (!m) throw new InvalidArgumentError("expected a time per access, e.g. 1, 0.5ns or 2ns.");
+  if (!m) throw notParsed("expected a time per access, e.g. 1, 0.5ns or 2ns.");
   return Number(m[1]) * (m[2] && m[2].toLowerCase() !== "ns" ? 1000 : 1);
 }
 
 /** A page size: a power of two, in bytes or with a unit (4096, 4KiB, 2MiB). */
 export function parsePageSize(value: string): number {
-  let n: number;
-  try {
-    n = parseSize("page size", value);
-  } catch {
-    n = NaN;
-  }
-  if (!(Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0)) throw new InvalidArgumentError("expected a power of two, e.g. 4096 or 4KiB.");
+  const n = parseSizeArg("page size", value, "expected a power of two, e.g. 4096 or 4KiB.");
+  if (!(Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0)) throw outOfRange("expected a power of two, e.g. 4096 or 4KiB.");
   return n;
 }
 
 // no commander default ({}), so help does not print "(default: {})"; the options schema defaults it
 export function collectParam(value: string, into: Record<string, number> = {}): Record<string, number> {
   const m = /^([A-Za-z][\w-]*)=(.+)$/.exec(value);
-  if (!m) throw new InvalidArgumentError("expected name=value, e.g. zoneRadius=16.");
+  if (!m) throw notParsed("expected name=value, e.g. zoneRadius=16.");
   return { ...into, [m[1]]: parseNumber(m[2]) };
 }
 

@@ -333,7 +333,11 @@ export function resolveOptions(input: RunOptions): Scenario {
   ].filter((p) => p !== false);
   if (points.length > 1) throw new Error(`options ${points.join(" and ")} name ${points.length === 2 ? "two" : "three"} migration points; give one`);
   const memoryBytes = parseSize("memory", o.memory);
-  if (!(memoryBytes >= o.pageSize)) throw new Error(`option memory: must be at least one page (${o.pageSize} bytes), got ${memoryBytes}`);
+  if (!(memoryBytes >= o.pageSize)) {
+    // what the user wrote, and the bytes it came to where those differ ("1.5" is 2 bytes)
+    const given = typeof o.memory === "string" && o.memory.trim() !== String(memoryBytes) ? `${JSON.stringify(o.memory)} (${memoryBytes} bytes)` : `${memoryBytes}`;
+    throw new Error(`option memory: must be at least one page (${o.pageSize} bytes), got ${given}`);
+  }
   return {
     workload: o.workload,
     memoryBytes,

@@ -7,6 +7,10 @@ const SIZE: Record<string, number> = {
 const TIME: Record<string, number> = { ns: 1, us: 1e3, "µs": 1e3, ms: 1e6, s: 1e9 };
 const RATE: Record<string, number> = { bps: 1, kbps: 1e3, mbps: 1e6, gbps: 1e9, tbps: 1e12 };
 
+/** A number with a unit this quantity does not take ("64XB"): the value has the right
+ * form, so the command line exits 1 for it, not 2 as for one it cannot read. */
+export class UnknownUnitError extends Error {}
+
 function parseWithUnit(what: string, input: string | number, units: Record<string, number>, bare: number): number {
   if (typeof input === "number") {
     if (!Number.isFinite(input)) throw new Error(`${what}: ${input} is not a finite number`);
@@ -19,7 +23,7 @@ function parseWithUnit(what: string, input: string | number, units: Record<strin
   const unit = m[2].toLowerCase();
   const scale = unit === "" ? bare : units[unit];
   if (scale === undefined) {
-    throw new Error(`${what}: unknown unit "${m[2]}" in "${input}" (accepted: ${Object.keys(units).join(", ")})`);
+    throw new UnknownUnitError(`${what}: unknown unit "${m[2]}" in "${input}" (accepted: ${Object.keys(units).join(", ")})`);
   }
   return Number(m[1]) * scale;
 }

@@ -88,8 +88,14 @@ const cases: Case[] = [
     args: ["run", "--mechanism", "pre-copy", "--mech-param", "stopOnGrowth=2"],
     message: "ampom: mechanism pre-copy parameter stopOnGrowth: must be a whole number from 0 to 1, got 2",
   },
-  { name: "reproduce with a size below a page (named as --size, not as the option it becomes)", args: ["reproduce", "--size", "0"], message: /^ampom: option '-s, --size <size>' argument '0' is invalid\. expected at least one page/m, code: 2 },
-  { name: "trace import keeping no records", args: ["trace", "import", "t.txt", "-o", "t.amt", "--max-records", "0"], files: { "t.txt": "0 1 1\n" }, message: /^ampom: option '--max-records <n>' argument '0' is invalid\. expected a whole number of at least 1/m, code: 2 },
+  { name: "reproduce with a size below a page (named as --size, not as the option it becomes)", args: ["reproduce", "--size", "0"], message: /^ampom: option '-s, --size <size>' argument '0' is invalid\. expected at least one page/m },
+  // a value out of range exits 1, one the command line cannot read 2 (docs/cli.md, Errors)
+  { name: "reproduce with a size in an unknown unit", args: ["reproduce", "--size", "64XB"], message: /^ampom: option '-s, --size <size>' argument '64XB' is invalid\. unknown unit "XB" in "64XB" \(accepted: b, kb/m },
+  { name: "reproduce with a size that is no size", args: ["reproduce", "--size", "lots"], message: /^ampom: option '-s, --size <size>' argument 'lots' is invalid\. expected a memory size/m, code: 2 },
+  { name: "reproduce with a seed count that is no number", args: ["reproduce", "--seeds", "two"], message: /^ampom: option '--seeds <n>' argument 'two' is invalid\. expected a whole number, e\.g\. 3\.$/m, code: 2 },
+  { name: "run with less memory than a page, as typed", args: ["run", "--memory", "1.5"], message: 'ampom: option memory: must be at least one page (4096 bytes), got "1.5" (2 bytes)' },
+  { name: "trace import keeping no records", args: ["trace", "import", "t.txt", "-o", "t.amt", "--max-records", "0"], files: { "t.txt": "0 1 1\n" }, message: /^ampom: option '--max-records <n>' argument '0' is invalid\. expected a whole number of at least 1/m },
+  { name: "trace import skipping a negative count", args: ["trace", "import", "t.txt", "-o", "t.amt", "--skip", "-3"], files: { "t.txt": "0 1 1\n" }, message: /^ampom: option '--skip <n>' argument '-3' is invalid\. expected a whole number \(0 or more\)/m },
   {
     name: "a link so slow the run outlasts exact times",
     args: ["run", "--workload", "stream", "--memory", "2MiB", "--bandwidth", "0.001"],
@@ -102,7 +108,7 @@ const cases: Case[] = [
     files: { "neg.json": cfg({ base: { workload: "sequential", memory: "1MiB", firstUse: -1000000 } }) },
     message: "ampom: neg.json: base.firstUse: must not be negative, got -1000000",
   },
-  { name: "page size not a power of two", args: ["run", "--page-size", "3000"], message: /^ampom: option '--page-size <size>' argument '3000' is invalid\. expected a power of two/m, code: 2 },
+  { name: "page size not a power of two", args: ["run", "--page-size", "3000"], message: /^ampom: option '--page-size <size>' argument '3000' is invalid\. expected a power of two/m },
   { name: "trace info of a folder", args: ["trace", "info", "adir"], setup: (dir) => mkdirSync(join(dir, "adir")), message: "ampom: adir: is a directory, not a trace file" },
   {
     name: "policy module with a syntax error (the place named)",
@@ -336,7 +342,8 @@ const cases: Case[] = [
     files: { "sweep.json": cfg({}) },
     message: "ampom: option --shard: the shard index must be in 0..2, got 3",
   },
-  { name: "sweep with zero workers", args: ["sweep", "sweep.json", "--out", "r.jsonl", "--workers", "0"], files: { "sweep.json": cfg({}) }, message: /^ampom: option '-j, --workers <k>' argument '0' is invalid/m, code: 2 },
+  { name: "sweep with zero workers", args: ["sweep", "sweep.json", "--out", "r.jsonl", "--workers", "0"], files: { "sweep.json": cfg({}) }, message: /^ampom: option '-j, --workers <k>' argument '0' is invalid/m },
+  { name: "sweep with workers that are no number", args: ["sweep", "sweep.json", "--out", "r.jsonl", "--workers", "many"], files: { "sweep.json": cfg({}) }, message: /^ampom: option '-j, --workers <k>' argument 'many' is invalid\. expected a whole number\.$/m, code: 2 },
   {
     name: "trace import into an existing folder (named as given, not by a temporary)",
     args: ["trace", "import", "pages.txt", "-o", "adir"],

@@ -1,31 +1,19 @@
 // `ampom reproduce`: the paper's evaluation on the HPCC kernels, with tables, figures
 // and a self-contained HTML report.
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
 import { relative } from "node:path";
 import { DEFAULT_REPRODUCE_MEMORY, defaultKernels, reproduce, BUSY_BACKGROUND } from "../../report/reproduce.js";
 import { claimLines, headlineTable, policyMatrix, settingsLine, spreadTable, textTable } from "../../report/tables.js";
 import { pct, signedPct } from "../format.js";
 import { checkOutDir, writeReport } from "../../report/write.js";
-import { parseSize } from "../../util/units.js";
 import { progressBar } from "../progress.js";
-import { parseFraction, parseNumber } from "../run-options.js";
+import { outOfRange, parseFraction, parseNumber, parsePositiveCount, parseSizeArg } from "../run-options.js";
 
 function sizeArg(value: string): string {
-  let bytes: number;
-  try {
-    bytes = parseSize("size", value);
-  } catch {
-    throw new InvalidArgumentError("expected a memory size, e.g. 16MiB, 256MiB or 1GiB.");
-  }
+  const bytes = parseSizeArg("size", value, "expected a memory size, e.g. 16MiB, 256MiB or 1GiB.");
   // here, not later as option memory, which the user never typed
-  if (!(bytes >= 4096)) throw new InvalidArgumentError("expected at least one page (4KiB), e.g. 16MiB.");
+  if (!(bytes >= 4096)) throw outOfRange("expected at least one page (4KiB), e.g. 16MiB.");
   return value;
-}
-
-function parseSeeds(value: string): number {
-  const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !(n >= 1)) throw new InvalidArgumentError("expected a whole number of at least 1, e.g. 3.");
-  return n;
 }
 
 export function registerReproduce(program: Command): void {
@@ -40,7 +28,7 @@ export function registerReproduce(program: Command): void {
     .option("-n, --network <preset>", "network preset", "gige-2008")
     .option("--background <u>", "background utilisation of the busy-network runs, 0 to below 1 (e.g. 0.8 or 80%)", parseFraction, BUSY_BACKGROUND)
     .option("--seed <n>", "seed of the kernels' generators (the first, with --seeds)", parseNumber, 1)
-    .option("--seeds <n>", "run every kernel with n seeds from --seed on: the figures show their mean with min-max whiskers (the tables stay the first seed's); n times the work", parseSeeds, 1)
+    .option("--seeds <n>", "run every kernel with n seeds from --seed on: the figures show their mean with min-max whiskers (the tables stay the first seed's); n times the work", (v: string) => parsePositiveCount(v, "3"), 1)
     .addOption(new Option("--core <kind>", "simulation core").choices(["wasm", "reference"]).default("wasm"))
     .addOption(new Option("--cpu <model>", "CPU the kernels' time per access is calibrated for: 2008 (the paper's era) or host").choices(["2008", "host"]).default("2008"))
     .option("-q, --quiet", "no progress bar and no tables: print only the report's path")

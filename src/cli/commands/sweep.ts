@@ -1,16 +1,13 @@
 // `ampom sweep CONFIG --out results.jsonl`: every combination of a grid, on worker
 // threads, resumable; `--shard i/n` or `--shard slurm` runs one deterministic part.
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
+import { parsePositiveCount } from "../run-options.js";
 import cliProgress from "cli-progress";
 import { parseShard } from "../../sweep/shard.js";
 import { checkedPlan, shardRuns, sweep, type SweepProgress } from "../../sweep/sweep.js";
 import { resultProvenance } from "../../util/provenance.js";
 
-export function parseWorkers(value: string): number {
-  const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !(n >= 1)) throw new InvalidArgumentError("expected a whole number of at least 1");
-  return n;
-}
+export const parseWorkers = (value: string): number => parsePositiveCount(value);
 
 export function registerSweep(program: Command): void {
   program

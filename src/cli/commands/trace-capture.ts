@@ -1,24 +1,16 @@
 // `ampom trace capture -o OUT -- COMMAND [ARGS...]`: a real program's memory trace,
 // through valgrind's lackey, imported into amt as it runs (src/trace/capture.ts).
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { captureTrace } from "../../trace/capture.js";
 import { formatBytes } from "../../util/units.js";
 import { statusLine } from "../progress.js";
 import { resultProvenance } from "../../util/provenance.js";
-import { parsePageSize } from "../run-options.js";
+import { parseCount, parsePageSize, parsePositiveCount } from "../run-options.js";
 
-/** A whole number of records, 0 or more. */
-export function parseCount(value: string): number {
-  const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError("expected a whole number, e.g. 1000000.");
-  return n;
-}
-
-export function parsePositiveCount(value: string): number {
-  const n = parseCount(value);
-  if (n < 1) throw new InvalidArgumentError("expected a whole number of at least 1, e.g. 1000000.");
-  return n;
-}
+/** A count of records, 0 or more. */
+export const parseRecords = (value: string): number => parseCount(value, "1000000");
+/** A count of records, at least 1. */
+export const parsePositiveRecords = (value: string): number => parsePositiveCount(value, "1000000");
 
 export function registerTraceCapture(trace: Command): void {
   // options after the command's name are the command's own (`capture -o x sort -n f`)
@@ -30,8 +22,8 @@ export function registerTraceCapture(trace: Command): void {
     .argument("<command...>", "the command and its arguments, after --")
     .requiredOption("-o, --out <file>", "amt file to write: NAME.amt, or NAME.amt.gz gzip'd (written atomically; nothing is written if the command fails)")
     .option("--page-size <size>", "page size (e.g. 4096, 4KiB)", parsePageSize, 4096)
-    .option("--skip <n>", "records to drop from the start (e.g. the dynamic loader's work)", parseCount, 0)
-    .option("--max-records <n>", "keep at most this many records, then stop the command (the capture succeeds)", parseCount)
+    .option("--skip <n>", "records to drop from the start (e.g. the dynamic loader's work)", parseRecords, 0)
+    .option("--max-records <n>", "keep at most this many records, then stop the command (the capture succeeds)", parsePositiveRecords)
     .option("-q, --quiet", "no progress and no summary")
     .option("--json", "print the summary as one JSON object on standard output (the command's own output still passes through)")
     .addHelpText(

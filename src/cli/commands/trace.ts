@@ -1,6 +1,6 @@
 // `ampom trace import FILE|- -o OUT.amt`, `ampom trace info FILE [--json]` and
 // `ampom trace capture` (trace-capture.ts).
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { statSync } from "node:fs";
 import type { AmtVersion } from "../../trace/amt.js";
 import { importTrace } from "../../trace/import.js";
@@ -9,8 +9,8 @@ import { resultProvenance } from "../../util/provenance.js";
 import { formatBytes } from "../../util/units.js";
 import { table } from "../format.js";
 import { progressBar } from "../progress.js";
-import { parsePageSize } from "../run-options.js";
-import { parseCount, parsePositiveCount, registerTraceCapture } from "./trace-capture.js";
+import { notParsed, parsePageSize } from "../run-options.js";
+import { parsePositiveRecords, parseRecords, registerTraceCapture } from "./trace-capture.js";
 import type { Workload } from "../../workloads/types.js";
 
 export function registerTrace(program: Command): void {
@@ -22,8 +22,8 @@ export function registerTrace(program: Command): void {
     .requiredOption("-o, --out <file>", "amt file to write: NAME.amt, or NAME.amt.gz gzip'd (written atomically)")
     .option("--page-size <size>", "page size of a text trace (e.g. 4096, 4KiB); an amt keeps its own", parsePageSize, 4096)
     .option("--amt-version <n>", "amt version to write: 2 (compact, decoded inside the core) or 1 (9 bytes a record)", parseAmtVersion, 2)
-    .option("--skip <n>", "records of a text trace to drop from the start", parseCount, 0)
-    .option("--max-records <n>", "keep at most this many records of a text trace (the rest is not read)", parsePositiveCount)
+    .option("--skip <n>", "records of a text trace to drop from the start", parseRecords, 0)
+    .option("--max-records <n>", "keep at most this many records of a text trace (the rest is not read)", parsePositiveRecords)
     .option("-q, --quiet", "no progress and no summary on standard error")
     .option("--json", "print the summary as one JSON object on standard output")
     .action(async (file: string, o, cmd: Command) => {
@@ -115,6 +115,6 @@ Examples:
 }
 
 function parseAmtVersion(v: string): AmtVersion {
-  if (v !== "1" && v !== "2") throw new InvalidArgumentError("must be 1 or 2");
+  if (v !== "1" && v !== "2") throw notParsed("must be 1 or 2");
   return Number(v) as AmtVersion;
 }
