@@ -22,7 +22,7 @@ import { REC_CODE, REGION_CAP } from "../core/abi.js";
 import type { Region, RegionKind } from "../workloads/types.js";
 import { AMT_MAGIC, AMT_VERSION, AmtWriter, DEFAULT_BLOCK_RECORDS, openAmt, type AmtHeaderInput, type AmtVersion } from "./amt.js";
 import { MAX_BLOCK_RECORDS_V2 } from "./amt-codec.js";
-import { amtPageSize, sniffTrace, unpackedAmt } from "./open.js";
+import { amtOwnPageSize, sniffTrace, unpackedAmt } from "./open.js";
 import { TraceTextParser, type PageSink, type TextFormat } from "./text.js";
 import { checkOutputPath, holdTemporary, releaseTemporary, tempPathFor, writeAtomicStream, writeAtomicWith } from "../util/atomic-file.js";
 
@@ -330,10 +330,7 @@ export function reencodeAmt(input: string, output: string, version: AmtVersion =
 async function reencodeAmtFile(input: string, output: string, gzipped: boolean, o: ImportOptions): Promise<ImportResult> {
   const cut = [(o.skipRecords ?? 0) > 0 && "skipRecords (--skip)", o.maxRecords !== undefined && "maxRecords (--max-records)"].filter((c) => c);
   if (cut.length) throw new Error(`${input}: an amt trace is re-encoded whole: ${cut.join(" and ")} apply to text traces`);
-  const pageSize = amtPageSize(input);
-  if (o.pageSize !== undefined && o.pageSize !== pageSize) {
-    throw new Error(`${input}: the amt trace has ${pageSize}-byte pages, its own: pageSize (--page-size) ${o.pageSize} applies to text traces`);
-  }
+  amtOwnPageSize(input, o.pageSize);
   if (!gzipped) return writeAmtOutput(output, (amt) => reencodeAmt(input, amt, o.version));
   const fd = await unpackedAmt(input);
   try {

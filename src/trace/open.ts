@@ -69,8 +69,21 @@ function unpackError(path: string, bytes: Buffer, broken: string): Error {
   return new Error(isAmt(bytes) ? `${path}: cannot unpack the gzip'd amt trace: ${broken}` : `${path}: cannot read trace: ${broken}`);
 }
 
+/** Refuses what the text import would read as lines of junk, quoting binary back: a file
+ * named as an amt without the amt magic (damaged at its start, or not an amt), and
+ * binary bytes (a NUL in the first 4 KiB) that are not an amt. */
+function refuseMisread(path: string, bytes: Buffer): void {
+  if (isAmt(bytes)) return;
+  if (/\.amt(\.gz)?$/i.test(path)) {
+    throw new Error(`${path}: not an amt trace: it does not begin with the magic "${AMT_MAGIC}" (damaged at its start, or not an amt)`);
+  }
+  if (bytes.subarray(0, 4096).includes(0)) throw new Error(`${path}: not a trace: binary data without the amt magic "${AMT_MAGIC}", and no text`);
+}
+
 export function sniffTrace(path: string): TraceKind {
-  const { bytes, gzip } = head(path);
+  const { bytes, gzip, broken } = head(path);
+  // a gzip stream that breaks is reported as such where it is read
+  if (broken === undefined) refuseMisread(path, bytes);
   const amt = isAmt(bytes);
   if (gzip) return amt ? "amt-gzip" : "gzip";
   return amt ? "amt" : "text";
@@ -81,6 +94,16 @@ export function amtPageSize(path: string): number {
   const { bytes, broken } = head(path);
   if (bytes.length < 16) throw broken !== undefined ? unpackError(path, bytes, broken) : new Error(`${path}: not an amt trace`);
   return bytes.readUInt32LE(12);
+}
+
+/** The page size of an amt file, its own: a page size the user gave (`asked`) that
+ * differs is refused rather than ignored, as it applies to text traces only. */
+export function amtOwnPageSize(path: string, asked: number | undefined): number {
+  const pageSize = amtPageSize(path);
+  if (asked !== undefined && asked !== pageSize) {
+    throw new Error(`${path}: the amt trace has ${pageSize}-byte pages, its own: pageSize (--page-size) ${asked} applies to text traces`);
+  }
+  return pageSize;
 }
 
 /** `fix`: what to do about a mismatch (a command without --page-size says its own). */
@@ -97,6 +120,7 @@ function checkPageSize(path: string, w: Pick<Workload, "pageSize">, pageSize: nu
 export function checkTraceOpens(path: string, pageSize: number, pageSizeFix?: string): void {
   const { bytes, gzip, whole, broken } = head(path);
   if (broken !== undefined) throw unpackError(path, bytes, broken);
+  refuseMisread(path, bytes);
   if (isAmt(bytes)) {
     const own = bytes.length >= 16 ? bytes.readUInt32LE(12) : undefined;
     if (own !== undefined) checkPageSize(path, { pageSize: own }, pageSize, pageSizeFix);

@@ -109,6 +109,25 @@ const cases: Case[] = [
     message: "ampom: neg.json: base.firstUse: must not be negative, got -1000000",
   },
   { name: "page size not a power of two", args: ["run", "--page-size", "3000"], message: /^ampom: option '--page-size <size>' argument '3000' is invalid\. expected a power of two/m },
+  // read as text, these quoted binary back and spoke of lackey's syntax
+  {
+    name: "an amt damaged at its start",
+    args: ["trace", "info", "t.amt"],
+    setup: damaged("t.amt", (b) => Buffer.concat([Buffer.from("X"), b.subarray(1)])),
+    message: 'ampom: t.amt: not an amt trace: it does not begin with the magic "AMPOMTRC" (damaged at its start, or not an amt)',
+  },
+  {
+    name: "binary data as a trace",
+    args: ["run", "--workload", "data.bin"],
+    files: { "data.bin": "\u007fELF\u0002\u0001\u0001\u0000\u0000\u0000 R 1000 8\n" },
+    message: 'ampom: data.bin: not a trace: binary data without the amt magic "AMPOMTRC", and no text',
+  },
+  {
+    name: "trace info of an amt with a page size other than its own (refused, not ignored)",
+    args: ["trace", "info", "t.amt", "--page-size", "8192"],
+    setup: damaged("t.amt", (b) => b),
+    message: "ampom: t.amt: the amt trace has 4096-byte pages, its own: pageSize (--page-size) 8192 applies to text traces",
+  },
   { name: "trace info of a folder", args: ["trace", "info", "adir"], setup: (dir) => mkdirSync(join(dir, "adir")), message: "ampom: adir: is a directory, not a trace file" },
   {
     name: "policy module with a syntax error (the place named)",
@@ -414,7 +433,13 @@ const cases: Case[] = [
     name: "evaluate with a corpus manifest naming a file that is not a trace (no runs folder left)",
     args: ["evaluate", "--corpus", "m.json", "--kernels", "none", "-o", "OUT.json"],
     files: { "m.json": cfg({ programs: [{ name: "a", kind: "x", half: "test", file: "a.amt" }] }), "a.amt": "garbage line here\n" },
-    message: 'ampom: m.json: programs[0].file: a.amt:1: expected a record `K PAGE GAP` with K one of I, R, W (line: "garbage line here") (program a)',
+    message: 'ampom: m.json: programs[0].file: a.amt: not an amt trace: it does not begin with the magic "AMPOMTRC" (damaged at its start, or not an amt) (program a)',
+  },
+  {
+    name: "evaluate with a corpus manifest naming a text file that is not a trace",
+    args: ["evaluate", "--corpus", "m.json", "--kernels", "none", "-o", "OUT.json"],
+    files: { "m.json": cfg({ programs: [{ name: "a", kind: "x", half: "test", file: "a.txt" }] }), "a.txt": "garbage line here\n" },
+    message: 'ampom: m.json: programs[0].file: a.txt:1: expected a record `K PAGE GAP` with K one of I, R, W (line: "garbage line here") (program a)',
   },
   {
     // amt is the only format written: a text name would mislabel it

@@ -4,7 +4,7 @@ import { Command } from "commander";
 import { statSync } from "node:fs";
 import type { AmtVersion } from "../../trace/amt.js";
 import { importTrace } from "../../trace/import.js";
-import { amtPageSize, openTraceWorkload, sniffTrace, verifyTrace } from "../../trace/open.js";
+import { amtOwnPageSize, openTraceWorkload, sniffTrace, verifyTrace } from "../../trace/open.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { formatBytes } from "../../util/units.js";
 import { table } from "../format.js";
@@ -61,7 +61,7 @@ export function registerTrace(program: Command): void {
     .command("info")
     .description("summarise a trace (records, distinct pages, accesses, regions), after checking every block of it")
     .argument("<file>", "trace file (amt, lackey or page-level text, plain or gzip)")
-    .option("--page-size <size>", "page size for text traces (e.g. 4096, 4KiB)", parsePageSize, 4096)
+    .option("--page-size <size>", "page size of a text trace (e.g. 4096, 4KiB); an amt keeps its own, and another given for it is refused", parsePageSize, 4096)
     .option("--no-verify", "read only the header and trailer, not every block (faster on a large trace)")
     .option("--json", "print one JSON object, with its provenance")
     .option("-q, --quiet", "nothing on standard error (the summary still goes to standard output)")
@@ -76,9 +76,11 @@ Examples:
   ampom trace info corpus/traces/bc.amt.gz
   ampom trace info big.amt --no-verify --json`,
     )
-    .action(async (file: string, o) => {
+    .action(async (file: string, o, cmd: Command) => {
       const kind = sniffTrace(file);
-      const w = (await openTraceWorkload(file, kind === "amt" || kind === "amt-gzip" ? amtPageSize(file) : o.pageSize)) as Workload & {
+      // an amt has its own page size: one given for it is refused, not ignored
+      const given = cmd.getOptionValueSource("pageSize") === "cli" ? (o.pageSize as number) : undefined;
+      const w = (await openTraceWorkload(file, kind === "amt" || kind === "amt-gzip" ? amtOwnPageSize(file, given) : o.pageSize)) as Workload & {
         header?: { pages: number; accesses: number; version: number; blockRecords: number };
       };
       const h = w.header!;
