@@ -10,7 +10,7 @@ import { pushOrders, readsAhead, type PushOrderName } from "../migration/push-or
 import { policies } from "../policies/registry.js";
 import type { RunOptions } from "../sim/options.js";
 import type { SweepConfig } from "../sweep/config.js";
-import { workloads } from "../workloads/registry.js";
+import { HPCC_KERNELS, workloads } from "../workloads/registry.js";
 import { checkTraceOpens } from "../trace/open.js";
 import { errorMessage } from "../util/errors.js";
 import { readJsonFile } from "../util/json-where.js";
@@ -50,7 +50,7 @@ export const DEMAND_ID = "none";
 export const ORACLE_ID = "oracle";
 /** The evaluation's groups of workloads, each a table of its own, in this order. */
 export const GROUPS = ["tuning", "test", "traces", "kernels"] as const;
-export const HPCC_KERNELS = ["stream", "randomaccess", "ptrans", "dgemm", "hpl", "fft", "beff"];
+export { HPCC_KERNELS };
 export const DEFAULT_POINTS = [0.25, 0.5, 0.75];
 export const DEFAULT_CONDITIONS = ["gige-2008", "rdma-100g", "gige-2008@80%"];
 

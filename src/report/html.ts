@@ -3,6 +3,7 @@ import type { Figure } from "./figures.js";
 import type { ReproduceResults } from "./reproduce.js";
 import { versionLine } from "../util/provenance.js";
 import { escapeXml } from "./svg.js";
+import { HPCC_KERNELS } from "../workloads/registry.js";
 import { claimLines, extendedTable, headlineTable, quietBusyTable, settingsLine, spreadTable, tableLegend, type TableData } from "./tables.js";
 
 function htmlTable(t: TableData, cls: string): string {
@@ -51,6 +52,11 @@ export function figureHtml(f: Figure): string {
 }
 
 export function reportHtml(r: ReproduceResults, figures: Figure[]): string {
+  // a run on the synthetic workloads (--kernels random) says so: their rows are no HPCC test
+  const synthetic = r.settings.kernels.filter((k) => !HPCC_KERNELS.includes(k));
+  const syntheticNote = synthetic.length
+    ? ` <b>${escapeXml(synthetic.join(", "))}</b> ${synthetic.length === 1 ? "is" : "are"} not ${synthetic.length === 1 ? "an HPCC kernel" : "HPCC kernels"} but the simulator's synthetic ${synthetic.length === 1 ? "pattern" : "patterns"}, chosen for this run: ${synthetic.length === 1 ? "its rows are" : "their rows are"} no reproduction of the paper's figures.`
+    : "";
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -70,7 +76,7 @@ replays, page by page, the memory accesses one HPCC process makes in that test a
 derives from the memory given, with a time per access calibrated so that the timed section takes what the
 real benchmark took (${escapeXml(r.settings.cpu)} CPU). What each kernel does, what is simplified and why:
 <code>docs/workloads.md</code>, "The HPCC kernels", in the ampom package; the model and its metrics:
-<code>docs/model.md</code>.</p>
+<code>docs/model.md</code>.${syntheticNote}</p>
 <p class="settings">${escapeXml(settingsLine(r))}.</p>
 
 <h2>Headline: the paper's three claims</h2>

@@ -22,13 +22,11 @@ import { runScenarios, scenarioWorkload, type ScenarioRun } from "../sim/simulat
 import type { Workload } from "../workloads/types.js";
 import { policies } from "../policies/registry.js";
 import { parseSize } from "../util/units.js";
-import { workloads } from "../workloads/registry.js";
+import { HPCC_KERNELS, workloads } from "../workloads/registry.js";
 import type { CoreKind } from "../core/types.js";
 import type { CpuModel } from "../workloads/hpcc/cpu.js";
 import { resultProvenance, type ResultProvenance } from "../util/provenance.js";
 
-/** The HPC Challenge kernels of the paper's evaluation, in its order. */
-export const HPCC_KERNELS = ["stream", "randomaccess", "ptrans", "dgemm", "hpl", "fft", "beff"];
 /** The paper's published figures, shown beside ours. */
 export const PAPER = {
   freezeAvoided: 0.98,

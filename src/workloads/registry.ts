@@ -28,6 +28,9 @@ export const workloads: Record<string, WorkloadInfo> = {
   beff: { name: "beff", description: "HPCC b_eff: one process's ping-pongs and rings, 8 B and 2 MB messages", create: beffWorkload },
 };
 
+/** The HPC Challenge kernels, in the paper's order; the other built-ins are synthetic. */
+export const HPCC_KERNELS = ["stream", "randomaccess", "ptrans", "dgemm", "hpl", "fft", "beff"];
+
 export function workloadNames(): string[] {
   return Object.keys(workloads);
 }

@@ -31,6 +31,7 @@ describe("ampom reproduce", () => {
     const html = readFileSync(join(out, "report.html"), "utf8");
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
     expect(html.match(/<svg /g)?.length).toBe(5);
+    expect(html).not.toContain("not an HPCC kernel");
     // the timeline marks the migration; the faults-prevented charts carry the paper's band
     expect(readFileSync(join(out, "fault-timeline.svg"), "utf8")).toMatch(/<line class="vline migration-mark"/);
     for (const f of ["faults-prevented-quiet-busy.svg", "faults-prevented-by-policy.svg"]) {
@@ -85,6 +86,8 @@ describe("ampom reproduce", () => {
     expect(r.stdout).toMatch(/Faults prevented over 3 seeds, mean \(least–greatest\):\n/);
     const results = JSON.parse(readFileSync(join(out, "results.json"), "utf8"));
     expect(results.settings.seeds).toEqual([1, 2, 3]);
+    // a synthetic workload run beside a kernel is not passed off as one
+    expect(readFileSync(join(out, "report.html"), "utf8")).toContain("<b>random</b> is not an HPCC kernel but the simulator's synthetic pattern");
     const row = results.spread.extended.random.find((m: { mechanism: string; policy: string }) => m.mechanism === "lightweight" && m.policy === "ampom");
     expect(row.faultsPrevented.n).toBe(3);
     expect(row.faultsPrevented.min).toBeLessThanOrEqual(row.faultsPrevented.mean);
