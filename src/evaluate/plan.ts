@@ -143,6 +143,10 @@ function manifestPrograms(value: unknown): ManifestProgram[] {
       return v as string;
     };
     const name = text("name", "the program's name, its row in the tables");
+    // --traces takes a comma-separated list of these names, and "none" for no traces
+    if (name.includes(",") || name.trim() !== name || name === "none") {
+      fail(`${at}.name`, `${shown(name)} cannot be chosen with --traces: a name has no commas and no spaces at its ends, and is not "none"`);
+    }
     const kind = text("kind", "what kind of program it is (compiler, interpreter, ...)");
     const file = text("file", "the trace file, relative to the manifest's folder");
     const half = entry.half;

@@ -38,6 +38,10 @@ describe("a manifest of one's own", () => {
       `${m}: programs[0].file: missing: the trace file, relative to the manifest's folder (the entry has name, kind, half, path)`,
     );
     expect(at({ programs: [{ ...sort, name: 5 }] })).toThrow(`${m}: programs[0].name: expected a string, got 5`);
+    // names --traces could never pick
+    for (const name of ["none", "a,b", " sort"]) {
+      expect(at({ programs: [{ ...sort, name }] })).toThrow(`${m}: programs[0].name: ${JSON.stringify(name)} cannot be chosen with --traces: a name has no commas`);
+    }
     expect(at({ programs: [] })).toThrow(`${m}: programs: lists no programs`);
     expect(at({ programs: ["sort.amt"] })).toThrow(`${m}: programs[0]: expected an object { "name", "kind", "half", "file" }, got "sort.amt"`);
     // a root that is not an object: no empty path before the message
@@ -55,10 +59,10 @@ describe("a manifest of one's own", () => {
 
   it("checks every trace opens before any run, naming the manifest, the entry and the program", async () => {
     const dir = scratchDir("manifest");
-    writeFileSync(join(dir, "garbage.amt"), "garbage line here\n");
+    writeFileSync(join(dir, "garbage.txt"), "garbage line here\n");
     writeFileSync(join(dir, "cut.amt"), readFileSync(fixture).subarray(0, 5000));
-    const m = manifestOf(dir, { programs: [sort, { name: "junk", kind: "text", half: "tuning", file: "garbage.amt" }] });
-    const garbage = `${m}: programs[1].file: ${join(dir, "garbage.amt")}:1: expected a record \`K PAGE GAP\` with K one of I, R, W (line: "garbage line here") (program junk)`;
+    const m = manifestOf(dir, { programs: [sort, { name: "junk", kind: "text", half: "tuning", file: "garbage.txt" }] });
+    const garbage = `${m}: programs[1].file: ${join(dir, "garbage.txt")}:1: expected a record \`K PAGE GAP\` with K one of I, R, W (line: "garbage line here") (program junk)`;
     expect(() => corpusWorkloads(m)).toThrow(garbage);
     // only the traces taken are opened
     expect(corpusWorkloads(m, ["sort"])).toHaveLength(1);
