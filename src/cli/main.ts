@@ -14,6 +14,7 @@ import { removeTemporaries } from "../util/atomic-file.js";
 import { buildIsStale, versionLine } from "../util/provenance.js";
 import { errorMessage } from "../util/errors.js";
 import { consoleToStderr } from "../util/stdout.js";
+import { hasEnded, markEnded } from "./ending.js";
 
 export function buildProgram(): Command {
   const program = new Command("ampom")
@@ -95,14 +96,11 @@ export async function main(argv: string[]): Promise<number> {
 
 // run when executed directly (bin/ampom.js, tsx src/cli/main.ts), not when imported by tests
 const invoked = process.argv[1] ?? "";
-/** Set once the command has ended as it means to (main() returned, or its output's
- * reader went away): an exit before that, with code 0, was no success. */
-let ended = false;
 if (/(?:^|[\\/])(main\.(?:ts|js)|ampom(?:\.js)?)$/.test(invoked)) {
   guardProcess();
   consoleToStderr();
   main(process.argv.slice(2)).then((code) => {
-    ended = true;
+    markEnded();
     process.exitCode = code;
   });
 }
@@ -113,13 +111,14 @@ function guardProcess(): void {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on("error", (err: NodeJS.ErrnoException) => {
       if (err.code === "EPIPE") {
-        ended = true;
+        markEnded();
         process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
       }
       throw err;
     });
   }
   const fatal = (err: unknown) => {
+    markEnded();
     try {
       process.stderr.write(`ampom: ${errorMessage(err)}\n`);
       debugStack(err);
@@ -129,13 +128,14 @@ function guardProcess(): void {
   };
   process.on("uncaughtException", fatal);
   process.on("unhandledRejection", fatal);
-  // an exit before the command ended (a policy module that calls process.exit) leaves
-  // no temporary of an output behind and is no success; a signal's temporary is removed
-  // by the next command that writes that output (removeStaleTemporaries): a listener
-  // here would hold Ctrl-C back until the simulation yields
+  // an exit before the command ended (a policy module that calls process.exit, with
+  // any code) leaves no temporary of an output behind, says so and exits 1; a signal's
+  // temporary is removed by the next command that writes that output
+  // (removeStaleTemporaries): a listener here would hold Ctrl-C back until the
+  // simulation yields
   process.on("exit", (code) => {
     removeTemporaries();
-    if (!ended && code === 0) {
+    if (!hasEnded()) {
       process.stderr.write("ampom: the command was ended before it finished (process.exit() called from within, by a policy module?)\n");
       process.exitCode = 1;
     }

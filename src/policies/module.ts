@@ -291,10 +291,13 @@ export function bindPolicyModule(
       );
     }
   };
-  const checkPage = (page: number): void => {
+  /** a page id must be a whole number (NaN from `undefined + 1` would find a region by
+   * chance); `inSpace`: and inside the address space */
+  const checkPage = (page: number, inSpace = true): void => {
     live();
     if (typeof page !== "number") fail(`asked about page ${typeof page === "string" ? `"${page}"` : String(page)}, which is not a number`);
-    if (!Number.isInteger(page) || page < 0 || page >= pageCount) {
+    if (!Number.isInteger(page)) fail(`asked about page ${page}, which is not a whole number`);
+    if (inSpace && (page < 0 || page >= pageCount)) {
       fail(`asked about page ${page}, outside the address space (pages 0..${pageCount - 1})`);
     }
   };
@@ -315,8 +318,9 @@ export function bindPolicyModule(
       live();
       return hook === "reset" ? tableNow() : (known ??= tableNow());
     },
+    // any whole number may be asked: one outside every region is -1
     regionOf: (page) => {
-      live();
+      checkPage(page, false);
       return regionOf(views, page);
     },
     pageState(page) {

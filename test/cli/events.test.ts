@@ -228,5 +228,12 @@ describe("an events file cut short", () => {
     expect(bare.status).toBe(1);
     expect(bare.stdout.toString()).toBe("");
     expect(readdirSync(dir).filter((n) => n.includes("quit.jsonl"))).toEqual([]);
+    // with a code of its own, too: the command says why it ended, and exits 1
+    const quits3 = join(dir, "quits3.mjs");
+    writeFileSync(quits3, readFileSync(quits, "utf8").replace("process.exit(0)", "process.exit(3)"));
+    const three = spawnSync(process.execPath, [bin, "run", "--workload", "random", "--memory", "1MiB", "--no-baselines", "-q", "--policy", quits3, "--json"]);
+    expect(three.status).toBe(1);
+    expect(three.stdout.toString()).toBe("");
+    expect(three.stderr.toString()).toBe("ampom: the command was ended before it finished (process.exit() called from within, by a policy module?)\n");
   });
 });

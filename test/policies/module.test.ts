@@ -150,7 +150,21 @@ describe("a module that misbehaves", () => {
       write("string-page.mjs", hooks({ onFault: 'export function onFault(ctx) { ctx.request("12"); }' })),
       'onFault asked about page "12", which is not a number',
     ],
+    [
+      // a page worked out from a field never set: NaN found a region by chance
+      "asks for the region of a page that is no whole number",
+      write("nan-region.mjs", hooks({ onFault: "export function onFault(ctx) { ctx.regionOf(ctx.state?.last + 1); }" })),
+      "onFault asked about page NaN, which is not a whole number",
+    ],
   ];
+
+  it("may ask the region of any whole number: one outside the address space is in none", async () => {
+    const file = write(
+      "regions-outside.mjs",
+      hooks({ onFault: "export function onFault(ctx, page) { if (ctx.regionOf(-1) !== -1 || ctx.regionOf(ctx.pageCount + 5) !== -1 || ctx.regionOf(page) < 0) throw new Error('wrong region'); }" }),
+    );
+    await expect(simulate({ workload: "stream", memory: "2MiB", policy: file, baselines: false })).resolves.toMatchObject({ workload: "stream" });
+  });
 
   it.each(cases)("%s: the library says which module and hook", async (_label, file, message) => {
     const err = await simulate({ workload: "stream", memory: "2MiB", policy: file }).catch((e: Error) => e);

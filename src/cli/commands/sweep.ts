@@ -2,6 +2,7 @@
 // threads, resumable; `--shard i/n` or `--shard slurm` runs one deterministic part.
 import { Command } from "commander";
 import { parsePositiveCount } from "../run-options.js";
+import { markEnded } from "../ending.js";
 import cliProgress from "cli-progress";
 import { parseShard } from "../../sweep/shard.js";
 import { checkedPlan, shardRuns, sweep, type SweepProgress } from "../../sweep/sweep.js";
@@ -62,6 +63,7 @@ Examples:
       const interrupted = () => {
         bar?.stop();
         process.stderr.write(`ampom: interrupted; finished runs are saved in ${out}; run the same command to resume\n`);
+        markEnded();
         process.exit(130);
       };
       process.once("SIGINT", interrupted);
