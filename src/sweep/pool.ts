@@ -1,13 +1,16 @@
 // A pool of worker threads that runs sweep tasks and hands each run's result to the
 // caller as it arrives (in completion order; the caller restores grid order). A task is
 // one run or a batch of runs (one result each). A worker that dies (an uncaught error,
-// out of memory) fails only the runs of its task that had no result yet, and is
-// replaced.
+// out of memory, a policy module's process.exit) is replaced; the runs of its task that
+// had no result yet go again one by one, so that only a run that ends a thread by
+// itself fails, whichever runs the batching (which follows the worker count) put
+// beside it.
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Metrics } from "../sim/metrics.js";
 import type { RunOptions } from "../sim/options.js";
 import { errorMessage } from "../util/errors.js";
+import { policies } from "../policies/registry.js";
 
 export interface PoolRun {
   index: number;
@@ -40,6 +43,13 @@ function newWorker(file: string): Worker {
   const entry = pathToFileURL(file).href;
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
   return new Worker(boot, { eval: true, execArgv });
+}
+
+/** " (policy module PATH)" for a run whose policy is not a built-in: the likely culprit
+ * when its thread dies. */
+function moduleOf(run: PoolRun): string {
+  const p = run.options.policy;
+  return typeof p === "string" && !Object.hasOwn(policies, p) ? ` (policy module ${p})` : "";
 }
 
 /** Runs `tasks` on `size` threads of `file` (the sweep worker unless a test says
@@ -96,7 +106,8 @@ export async function runPool(tasks: PoolTask[], size: number, onResult: (r: Poo
         if (settled) return;
         const lost = current;
         current = [];
-        for (const run of lost) if (!settled) finish({ index: run.index, key: run.key, error: `worker thread died: ${why}` });
+        if (lost.length > 1) queue.unshift(...lost);
+        else for (const run of lost) finish({ index: run.index, key: run.key, error: `worker thread died: ${why}${moduleOf(run)}` });
         if (!settled && queue.length > 0) start();
       };
       w.on("error", (err) => died(errorMessage(err)));

@@ -30,6 +30,31 @@ describe("library sweep()", () => {
     expect(again).toMatchObject({ total: 6, skipped: 6, ran: 0 });
   });
 
+  it("a policy module that ends its thread fails its own runs only, the same with 1, 2 or 3 workers", async () => {
+    const dir = scratchDir("lib-exit");
+    // ends the worker thread at its first fault past page 100: every run of it does
+    const quits = join(dir, "quits.mjs");
+    writeFileSync(
+      quits,
+      ["reset", "onUse", "onArrival", "onServed"].map((h) => `export function ${h}() {}`).join("\n") + "\nexport function onFault(ctx, page) { if (page > 100) process.exit(3); }\n",
+    );
+    const cfg = { base: { workload: "stream", memory: "1MiB", baselines: false }, grid: { policy: ["none", quits, "ampom"], seed: [1, 2] } };
+    const files = [];
+    for (const workers of [1, 2, 3]) {
+      const out = join(dir, `r${workers}.jsonl`);
+      // the runs of one workload go to a worker together, as many as the worker count allows
+      expect(await sweep({ config: cfg, out, workers })).toMatchObject({ total: 6, ran: 6, failed: 2 });
+      const recs = readFileSync(out, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l));
+      for (const r of recs) {
+        if (r.options.policy === quits) expect(r.error).toBe(`worker thread died: exited with code 3 (policy module ${quits})`);
+        else expect(r.metrics.policy).toBe(r.options.policy);
+      }
+      files.push(readFileSync(out, "utf8").replace(/"provenance":\{[^}]*\}/g, ""));
+    }
+    expect(files[1]).toBe(files[0]);
+    expect(files[2]).toBe(files[0]);
+  });
+
   it("runs a background load given as a percent as the fraction it is", async () => {
     const dir = scratchDir("lib-percent");
     const out = join(dir, "r.jsonl");
