@@ -174,6 +174,8 @@ export function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknow
 export function shown(value: unknown): string {
   if (Array.isArray(value)) return value.length === 0 ? "an empty list" : `a list of ${value.length} value${value.length === 1 ? "" : "s"}`;
   if (value !== null && typeof value === "object") return "an object";
+  // JSON writes NaN and the infinities as null: a library caller passed the number
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   return JSON.stringify(value) ?? String(value);
 }
 

@@ -149,6 +149,8 @@ describe("planSweep()", () => {
     expect(refused({ base: { baselines: "no" } })).toBe('sweep.json: base.baselines: expected true or false, got "no"');
     expect(refused({ grid: { latency: ["50us", {}] } })).toBe('sweep.json: grid.latency[1]: expected a duration such as "50us" or a number of nanoseconds, got an object');
     expect(refused({ base: { policyParams: { zoneRadius: "8" } } })).toBe('sweep.json: base.policyParams.zoneRadius: expected a number, got "8"');
+    // a library caller's NaN is named as such, not as JSON's null
+    expect(refused({ base: { policyParams: { zoneRadius: NaN } } })).toBe("sweep.json: base.policyParams.zoneRadius: expected a number, got NaN");
     expect(refused({ base: [] })).toBe('sweep.json: base: expected an object of run options, such as {"memory": "64MiB"}, got an empty list');
     expect(refused({ grid: { seed: 3 } })).toBe("sweep.json: grid.seed: expected a list of the option's values, such as [1, 2, 3], got 3");
     // a value of a type no option takes: each says what it takes in words, never zod's
