@@ -268,6 +268,10 @@ const STATE_NAMES: Record<number, PageState> = {
 
 /** The module's hooks for one process, bound to its core's views, each call guarded so
  * that an error names the module and the hook. */
+/** The hook running now, of whichever run: where a context kept from another run was
+ * used (hooks do not nest, and each thread runs one hook at a time). */
+let running: HookName | undefined;
+
 export function bindPolicyModule(
   mod: PolicyModule,
   label: string,
@@ -287,7 +291,7 @@ export function bindPolicyModule(
   const live = (): void => {
     if (!active) {
       throw new PolicyModuleError(
-        `policy module ${label}: a context was used outside its own hooks (keep what a run needs in ctx.state, not the context itself)`,
+        `policy module ${label}: a context was used outside its own hooks${running ? `, in ${running} of another run` : ""} (keep what a run needs in ctx.state, not the context itself)`,
       );
     }
   };
@@ -347,6 +351,7 @@ export function bindPolicyModule(
   const call = (name: HookName, run: () => unknown): void => {
     hook = name;
     active = true;
+    running = name;
     let returned: unknown;
     try {
       returned = run();
@@ -355,6 +360,7 @@ export function bindPolicyModule(
       fail(`threw: ${errorMessage(err)}${thrownAt(err)}`, err);
     } finally {
       active = false;
+      running = undefined;
     }
     if (typeof (returned as PromiseLike<unknown> | undefined)?.then === "function") {
       // its rest would run after the hook, against a simulation gone on: refuse it, and
