@@ -9,6 +9,13 @@
 // turn, as asked pages do under `fifo`, where they join the link with their reply
 // instead of waiting in line, and as a post-copy source serves queued page requests
 // before its background stream.
+//
+// Senders on different nodes that stream into one node meet at its downlink. There a
+// sender whose turn is due takes it unless another sender waits for that downlink at
+// the same moment with a better claim: an urgent turn against a plain one, else the one
+// served there longer ago. Without this the sender that had just sent always re-armed
+// first (its next turn was scheduled before the others' at each instant the link came
+// free), and one migration into a node held its downlink until it ended.
 import type { Network, NodeId } from "./network.js";
 
 export type Scheduler = (time: number, fire: () => void) => void;
@@ -22,6 +29,11 @@ interface Turn {
 export class UplinkArbiter {
   private readonly lines = new Map<NodeId, Turn[]>();
   private readonly pumping = new Set<NodeId>();
+  /** per downlink, the senders whose next turn waits for it, and when that turn is due */
+  private readonly waiting = new Map<NodeId, Map<NodeId, number>>();
+  /** per downlink, per sender, when it was last served there (a count of turns taken) */
+  private readonly served = new Map<NodeId, Map<NodeId, number>>();
+  private turns = 0;
 
   constructor(private readonly net: Network, private readonly at: Scheduler) {}
 
@@ -48,18 +60,55 @@ export class UplinkArbiter {
     }
   }
 
+  /** Whether `from`, due now with `head`, should let another sender into `head.to` go first. */
+  private yields(from: NodeId, head: Turn, now: number): boolean {
+    const waiting = this.waiting.get(head.to);
+    if (!waiting || waiting.size === 0) return false;
+    const served = this.served.get(head.to);
+    const mine = served?.get(from) ?? -1;
+    for (const [other, due] of waiting) {
+      if (other === from || due !== now) continue;
+      const theirs = this.lines.get(other)?.[0];
+      if (!theirs || theirs.to !== head.to) continue;
+      if (theirs.urgent !== head.urgent) {
+        if (theirs.urgent) return true;
+        continue;
+      }
+      if ((served?.get(other) ?? -1) < mine) return true;
+    }
+    return false;
+  }
+
+  private wait(from: NodeId, to: NodeId, due: number): void {
+    let w = this.waiting.get(to);
+    if (!w) this.waiting.set(to, (w = new Map()));
+    w.set(from, due);
+  }
+
   private pump(from: NodeId, now: number): void {
     const line = this.lines.get(from)!;
+    for (const w of this.waiting.values()) w.delete(from);
     if (line.length === 0) {
       this.pumping.delete(from);
       return;
     }
-    const free = this.net.freeAt(from, line[0].to);
+    const head = line[0];
+    const free = this.net.freeAt(from, head.to);
     if (free > now) {
+      this.wait(from, head.to, free);
       this.at(free, () => this.pump(from, free));
       return;
     }
+    if (this.yields(from, head, now)) {
+      // again at this instant, after the sender it yields to (scheduled later, so run later)
+      this.wait(from, head.to, now);
+      this.at(now, () => this.pump(from, now));
+      return;
+    }
     const turn = line.shift()!;
+    let served = this.served.get(turn.to);
+    if (!served) this.served.set(turn.to, (served = new Map()));
+    served.set(from, this.turns++);
     turn.fire(now);
     if (line.length === 0) {
       this.pumping.delete(from);
