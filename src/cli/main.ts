@@ -15,6 +15,7 @@ import { buildIsStale, versionLine } from "../util/provenance.js";
 import { errorMessage } from "../util/errors.js";
 import { consoleToStderr } from "../util/stdout.js";
 import { hasEnded, markEnded } from "./ending.js";
+import { OUT_OF_RANGE_EXIT } from "./run-options.js";
 
 export function buildProgram(): Command {
   const program = new Command("ampom")
@@ -84,9 +85,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       // commander has printed the message (or the help) already; a value it could read
-      // but that is out of range exits 1 (outOfRange), anything else it refused 2
+      // but that is out of range exits 1 (outOfRange), anything else it refused 2 (an
+      // unknown option, a value not one of the choices, one that cannot be read)
       if (err.exitCode === 0) return 0;
-      return err.code === "commander.invalidArgument" && err.exitCode === 1 ? 1 : 2;
+      return err.exitCode === OUT_OF_RANGE_EXIT ? 1 : 2;
     }
     process.stderr.write(`ampom: ${describeError(err)}\n`);
     debugStack(err);

@@ -59,6 +59,11 @@ export const EVENTS_OPTION = [
   "write every event (faults, prefetches, pushes, eager pages, arrivals, migration steps, the end) to FILE as JSON Lines; the file appears only if the command succeeds",
 ] as const;
 
+/** The exit code an option's parser gives a value out of range, so that main() can tell
+ * it from the rest commander refuses (exit 2): commander passes only the code and the
+ * exit code of the parser's error on, with the option's name put in its message. */
+export const OUT_OF_RANGE_EXIT = 101;
+
 /** A value the command line cannot read (not a number, not name=value): exits 2.
  * commander names the option in the message: option '--seed <n>' argument 'x' is invalid. ... */
 export function notParsed(message: string): InvalidArgumentError {
@@ -70,7 +75,9 @@ export function notParsed(message: string): InvalidArgumentError {
 /** A value of the right form that is wrong (out of range, an unknown unit): exits 1, as
  * a value out of range found after parsing does (docs/cli.md, Errors). */
 export function outOfRange(message: string): InvalidArgumentError {
-  return new InvalidArgumentError(message);
+  const err = new InvalidArgumentError(message);
+  err.exitCode = OUT_OF_RANGE_EXIT;
+  return err;
 }
 
 /** A size read by parseSize; a value it cannot read exits 2, one with an unknown unit 1

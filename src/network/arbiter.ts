@@ -29,8 +29,8 @@ interface Turn {
 export class UplinkArbiter {
   private readonly lines = new Map<NodeId, Turn[]>();
   private readonly pumping = new Set<NodeId>();
-  /** per downlink, the senders whose next turn waits for it, and when that turn is due */
-  private readonly waiting = new Map<NodeId, Map<NodeId, number>>();
+  /** per sender with a check scheduled, when it is due */
+  private readonly due = new Map<NodeId, number>();
   /** per downlink, per sender, when it was last served there (a count of turns taken) */
   private readonly served = new Map<NodeId, Map<NodeId, number>>();
   private turns = 0;
@@ -56,17 +56,22 @@ export class UplinkArbiter {
     }
     if (!this.pumping.has(from)) {
       this.pumping.add(from);
-      this.at(readyAt, () => this.pump(from, readyAt));
+      this.check(from, readyAt);
     }
   }
 
-  /** Whether `from`, due now with `head`, should let another sender into `head.to` go first. */
+  /** The sender's next check, at `time`. */
+  private check(from: NodeId, time: number): void {
+    this.due.set(from, time);
+    this.at(time, () => this.pump(from, time));
+  }
+
+  /** Whether `from`, due now with `head`, should let another sender due now into
+   * `head.to` go first. */
   private yields(from: NodeId, head: Turn, now: number): boolean {
-    const waiting = this.waiting.get(head.to);
-    if (!waiting || waiting.size === 0) return false;
     const served = this.served.get(head.to);
     const mine = served?.get(from) ?? -1;
-    for (const [other, due] of waiting) {
+    for (const [other, due] of this.due) {
       if (other === from || due !== now) continue;
       const theirs = this.lines.get(other)?.[0];
       if (!theirs || theirs.to !== head.to) continue;
@@ -79,15 +84,9 @@ export class UplinkArbiter {
     return false;
   }
 
-  private wait(from: NodeId, to: NodeId, due: number): void {
-    let w = this.waiting.get(to);
-    if (!w) this.waiting.set(to, (w = new Map()));
-    w.set(from, due);
-  }
-
   private pump(from: NodeId, now: number): void {
     const line = this.lines.get(from)!;
-    for (const w of this.waiting.values()) w.delete(from);
+    this.due.delete(from);
     if (line.length === 0) {
       this.pumping.delete(from);
       return;
@@ -95,14 +94,12 @@ export class UplinkArbiter {
     const head = line[0];
     const free = this.net.freeAt(from, head.to);
     if (free > now) {
-      this.wait(from, head.to, free);
-      this.at(free, () => this.pump(from, free));
+      this.check(from, free);
       return;
     }
     if (this.yields(from, head, now)) {
       // again at this instant, after the sender it yields to (scheduled later, so run later)
-      this.wait(from, head.to, now);
-      this.at(now, () => this.pump(from, now));
+      this.check(from, now);
       return;
     }
     const turn = line.shift()!;
@@ -114,7 +111,6 @@ export class UplinkArbiter {
       this.pumping.delete(from);
       return;
     }
-    const next = Math.max(now, this.net.freeAt(from, line[0].to));
-    this.at(next, () => this.pump(from, next));
+    this.check(from, Math.max(now, this.net.freeAt(from, line[0].to)));
   }
 }

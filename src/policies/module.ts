@@ -266,12 +266,12 @@ const STATE_NAMES: Record<number, PageState> = {
   [ST_LOCAL]: "present",
 };
 
-/** The module's hooks for one process, bound to its core's views, each call guarded so
- * that an error names the module and the hook. */
 /** The hook running now, of whichever run: where a context kept from another run was
  * used (hooks do not nest, and each thread runs one hook at a time). */
 let running: HookName | undefined;
 
+/** The module's hooks for one process, bound to its core's views, each call guarded so
+ * that an error names the module and the hook. */
 export function bindPolicyModule(
   mod: PolicyModule,
   label: string,

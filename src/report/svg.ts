@@ -114,6 +114,9 @@ export function escapeXml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
+/** A point with both coordinates: one without is left out (a line breaks there). */
+const finite = (p: [number, number]): boolean => Number.isFinite(p[0]) && Number.isFinite(p[1]);
+
 /** Two decimals, without a trailing ".00": keeps files small and stable. */
 function num(v: number): string {
   const r = Math.round(v * 100) / 100;
@@ -136,7 +139,7 @@ export function niceStep(range: number, target = 5): number {
 export function ticks(min: number, max: number, target = 5): { lo: number; hi: number; values: number[] } {
   if (!(max > min)) {
     // all zeros (counts, say) read 0 to 1: an axis below 0 would show values nobody has
-    if (min === 0) return ticks(0, 1, target);
+    if (min === 0 && max === 0) return ticks(0, 1, target);
     return ticks(min - Math.abs(min) / 2, max + Math.abs(min) / 2, target);
   }
   const step = niceStep(max - min, target);
@@ -419,7 +422,7 @@ export function xyChart(c: XYChart): string {
 
   c.series.forEach((s, i) => {
     const color = s.color ?? PALETTE[i % PALETTE.length];
-    const pts = s.points.filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]));
+    const pts = s.points.filter(finite);
     out.push(`<g class="series" data-series="${escapeXml(s.name)}">`);
     if ((s.style ?? "line") === "line") {
       const dash = s.dash ?? DASHES[i % DASHES.length];
@@ -427,7 +430,7 @@ export function xyChart(c: XYChart): string {
       // nobody measured
       const runs: Array<Array<[number, number]>> = [[]];
       for (const p of s.points) {
-        if (Number.isFinite(p[0]) && Number.isFinite(p[1])) runs[runs.length - 1].push(p);
+        if (finite(p)) runs[runs.length - 1].push(p);
         else if (runs[runs.length - 1].length) runs.push([]);
       }
       const d = runs
@@ -436,14 +439,14 @@ export function xyChart(c: XYChart): string {
         .join("");
       if (d) out.push(`<path class="mark" d="${d}" fill="none" stroke="${color}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ""}/>`);
       s.points.forEach((p, k) => {
-        if (!Number.isFinite(p[0]) || !Number.isFinite(p[1])) return;
+        if (!finite(p)) return;
         const lo = s.lo?.[k];
         const hi = s.hi?.[k];
         if (lo !== undefined && hi !== undefined && hi > lo) out.push(whisker(x(p[0]), y(lo), y(hi), color));
       });
       const shape = s.marker ?? MARKERS[i % MARKERS.length];
       s.points.forEach((p, k) => {
-        if (!Number.isFinite(p[0]) || !Number.isFinite(p[1])) return;
+        if (!finite(p)) return;
         const m = marker(shape, x(p[0]), y(p[1]), color, "mark");
         const tip = s.tips?.[k];
         // a tooltip goes inside the marker's element: <circle ...><title>...</title></circle>

@@ -2,9 +2,9 @@
 // caller as it arrives (in completion order; the caller restores grid order). A task is
 // one run or a batch of runs (one result each). A worker that dies (an uncaught error,
 // out of memory, a policy module's process.exit) is replaced; the runs of its task that
-// had no result yet go again one by one, so that only a run that ends a thread by
-// itself fails, whichever runs the batching (which follows the worker count) put
-// beside it.
+// had no result yet go again, each alone in a fresh thread, so that only a run that ends
+// a thread by itself fails, whichever runs the batching (which follows the worker count)
+// or the order put beside it.
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Metrics } from "../sim/metrics.js";
@@ -59,6 +59,8 @@ export async function runPool(tasks: PoolTask[], size: number, onResult: (r: Poo
   const queue = tasks.slice();
   const count = Math.max(1, Math.min(size, tasks.length));
   let outstanding = tasks.reduce((n, t) => n + runsOf(t).length, 0);
+  /** runs that have been lost with a thread once, and went again alone */
+  const retried = new Set<number>();
   let failure: unknown;
 
   await new Promise<void>((resolve, reject) => {
@@ -96,23 +98,34 @@ export async function runPool(tasks: PoolTask[], size: number, onResult: (r: Poo
           void w.terminate();
         }
       };
+      // an uncaught error is reported before the results the thread posted just before it
+      // (Node delivers those before "exit"): the thread counts as dead only at "exit", and
+      // is given no more work once it has failed
+      let failed: string | undefined;
       w.on("message", (r: PoolResult) => {
+        if (!current.some((run) => run.index === r.index)) return;
         current = current.filter((run) => run.index !== r.index);
         finish(r);
-        if (!settled && current.length === 0) next();
+        if (!settled && failed === undefined && current.length === 0) next();
       });
       const died = (why: string) => {
         workers.delete(w);
         if (settled) return;
         const lost = current;
         current = [];
-        if (lost.length > 1) queue.unshift(...lost);
-        else for (const run of lost) finish({ index: run.index, key: run.key, error: `worker thread died: ${why}${moduleOf(run)}` });
+        // each goes once more, alone in a fresh thread: the thread may have died of
+        // another run (its batch's, or an earlier run's timer); one that dies alone again fails
+        const again = lost.filter((run) => !retried.has(run.index));
+        for (const run of again) retried.add(run.index);
+        queue.unshift(...again);
+        for (const run of lost) if (!again.includes(run)) finish({ index: run.index, key: run.key, error: `worker thread died: ${why}${moduleOf(run)}` });
         if (!settled && queue.length > 0) start();
       };
-      w.on("error", (err) => died(errorMessage(err)));
+      w.on("error", (err) => {
+        failed ??= errorMessage(err);
+      });
       w.on("exit", (code) => {
-        if (workers.has(w)) died(`exited with code ${code}`);
+        if (workers.has(w)) died(failed ?? `exited with code ${code}`);
       });
       next();
     };

@@ -92,6 +92,7 @@ const cases: Case[] = [
   // a value out of range exits 1, one the command line cannot read 2 (docs/cli.md, Errors)
   { name: "reproduce with a size in an unknown unit", args: ["reproduce", "--size", "64XB"], message: /^ampom: option '-s, --size <size>' argument '64XB' is invalid\. unknown unit "XB" in "64XB" \(accepted: b, kb/m },
   { name: "reproduce with a size that is no size", args: ["reproduce", "--size", "lots"], message: /^ampom: option '-s, --size <size>' argument 'lots' is invalid\. expected a memory size/m, code: 2 },
+  { name: "run with a link discipline not one of the choices", args: ["run", "--link", "lifo"], message: /^ampom: option '--link <discipline>' argument 'lifo' is invalid\. Allowed choices are fifo, priority\.$/m, code: 2 },
   { name: "reproduce with a seed count that is no number", args: ["reproduce", "--seeds", "two"], message: /^ampom: option '--seeds <n>' argument 'two' is invalid\. expected a whole number, e\.g\. 3\.$/m, code: 2 },
   { name: "run with less memory than a page, as typed", args: ["run", "--memory", "1.5"], message: 'ampom: option memory: must be at least one page (4096 bytes), got "1.5" (2 bytes)' },
   { name: "trace import keeping no records", args: ["trace", "import", "t.txt", "-o", "t.amt", "--max-records", "0"], files: { "t.txt": "0 1 1\n" }, message: /^ampom: option '--max-records <n>' argument '0' is invalid\. expected a whole number of at least 1/m },

@@ -53,3 +53,34 @@ parentPort.on("message", (t) => {
     else expect(r.metrics).toEqual({ twice: r.index * 2 });
   }
 });
+
+it("a worker that fails after posting its results: each run is reported once, and no task is lost", async () => {
+  const file = join(scratchDir("pool-late"), "worker.mjs");
+  writeFileSync(
+    file,
+    `import { parentPort } from "node:worker_threads";
+parentPort.on("message", (t) => {
+  for (const r of t.batch ?? [t]) parentPort.postMessage({ index: r.index, key: r.key, metrics: { twice: r.index * 2 } });
+  // an error thrown later (a policy's timer): Node may report it before those messages
+  if ((t.batch ?? [t])[0].index === 0) setImmediate(() => { throw new Error("late"); });
+});`,
+  );
+  const run = (i: number) => ({ index: i, key: `k${i}`, options: {} });
+  const tasks = [{ batch: [0, 1, 2, 3, 4, 5].map(run) }, run(6), run(7), { batch: [8, 9].map(run) }];
+  const results: PoolResult[] = [];
+  await runPool(
+    tasks,
+    1,
+    (r) => {
+      // the parent busy with the first result: the worker's error event comes in between
+      if (results.length === 0) {
+        const until = Date.now() + 100;
+        while (Date.now() < until);
+      }
+      results.push(r);
+    },
+    file,
+  );
+  expect(results.map((r) => r.index).sort((a, b) => a - b)).toEqual([...Array(10).keys()]);
+  for (const r of results) expect(r.metrics).toEqual({ twice: r.index * 2 });
+});
