@@ -11,7 +11,7 @@
 // pure function of the evaluation and its provenance, so the same results give
 // byte-identical files.
 import { join } from "node:path";
-import { coincideNote, colorOf, percent, percent1, type Figure } from "../report/figures.js";
+import { coincideNote, colorOf, pairList, percent, percent1, type Figure } from "../report/figures.js";
 import { figureHtml, REPORT_STYLE } from "../report/html.js";
 import { barChart, DASHES, escapeXml, MARKERS, xyChart, type Series } from "../report/svg.js";
 import { writeOutputs } from "../report/write.js";
@@ -182,7 +182,7 @@ export function evaluationFigures(e: Evaluation): Figure[] {
     // the focus last, drawn over any configuration on the same spot
     const at = ids.indexOf(focus);
     if (at >= 0) points.push(...points.splice(at, 1));
-    const onOne = overlaps(points).map(([a, b]) => `${a} and ${b}`).join("; ");
+    const onOne = pairList(overlaps(points));
     figures.push({
       file: `cost-${g}.svg`,
       title: `${title}: runtime against network cost`,

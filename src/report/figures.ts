@@ -68,17 +68,22 @@ function seedsText(r: ReproduceResults): string {
   return s.length > 1 ? `seeds ${s[0]}–${s[s.length - 1]}` : `seed ${s[0]}`;
 }
 
+/** Pairs of series named in words: "a and b; c and d". */
+export function pairList(pairs: Array<[string, string]>): string {
+  return pairs.map(([a, b]) => `${a} and ${b}`).join("; ");
+}
+
 /** A sentence naming coinciding lines, or "". */
 function coincideText(series: Series[]): string {
   const pairs = coincidentSeries(series);
   if (pairs.length === 0) return "";
-  return ` ${pairs.map(([a, b]) => `${a} and ${b}`).join("; ")} coincide (within half a percent of the axis): the dashes and markers show both.`;
+  return ` ${pairList(pairs)} coincide (within half a percent of the axis): the dashes and markers show both.`;
 }
 
 /** The chart's own note on coinciding lines, so the figure says it wherever it is shown. */
 export function coincideNote(series: Series[]): string | undefined {
   const pairs = coincidentSeries(series);
-  return pairs.length ? `${pairs.map(([a, b]) => `${a} and ${b}`).join("; ")}: the lines coincide` : undefined;
+  return pairs.length ? `${pairList(pairs)}: the lines coincide` : undefined;
 }
 
 /** The spread rows of a kernel's pair, when more than one seed ran. */

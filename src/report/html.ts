@@ -54,8 +54,10 @@ export function figureHtml(f: Figure): string {
 export function reportHtml(r: ReproduceResults, figures: Figure[]): string {
   // a run on the synthetic workloads (--kernels random) says so: their rows are no HPCC test
   const synthetic = r.settings.kernels.filter((k) => !HPCC_KERNELS.includes(k));
+  const one = synthetic.length === 1;
   const syntheticNote = synthetic.length
-    ? ` <b>${escapeXml(synthetic.join(", "))}</b> ${synthetic.length === 1 ? "is" : "are"} not ${synthetic.length === 1 ? "an HPCC kernel" : "HPCC kernels"} but the simulator's synthetic ${synthetic.length === 1 ? "pattern" : "patterns"}, chosen for this run: ${synthetic.length === 1 ? "its rows are" : "their rows are"} no reproduction of the paper's figures.`
+    ? ` <b>${escapeXml(synthetic.join(", "))}</b> ${one ? "is not an HPCC kernel" : "are not HPCC kernels"} but the simulator's synthetic ${one ? "pattern" : "patterns"}, ` +
+      `chosen for this run: ${one ? "its" : "their"} rows are no reproduction of the paper's figures.`
     : "";
   return `<!doctype html>
 <html lang="en">

@@ -103,8 +103,9 @@ export async function runPool(tasks: PoolTask[], size: number, onResult: (r: Poo
       // is given no more work once it has failed
       let failed: string | undefined;
       w.on("message", (r: PoolResult) => {
-        if (!current.some((run) => run.index === r.index)) return;
-        current = current.filter((run) => run.index !== r.index);
+        const k = current.findIndex((run) => run.index === r.index);
+        if (k < 0) return;
+        current.splice(k, 1);
         finish(r);
         if (!settled && failed === undefined && current.length === 0) next();
       });
@@ -115,10 +116,14 @@ export async function runPool(tasks: PoolTask[], size: number, onResult: (r: Poo
         current = [];
         // each goes once more, alone in a fresh thread: the thread may have died of
         // another run (its batch's, or an earlier run's timer); one that dies alone again fails
-        const again = lost.filter((run) => !retried.has(run.index));
-        for (const run of again) retried.add(run.index);
+        const again: PoolRun[] = [];
+        for (const run of lost) {
+          if (!retried.has(run.index)) {
+            retried.add(run.index);
+            again.push(run);
+          } else if (!settled) finish({ index: run.index, key: run.key, error: `worker thread died: ${why}${moduleOf(run)}` });
+        }
         queue.unshift(...again);
-        for (const run of lost) if (!again.includes(run)) finish({ index: run.index, key: run.key, error: `worker thread died: ${why}${moduleOf(run)}` });
         if (!settled && queue.length > 0) start();
       };
       w.on("error", (err) => {
