@@ -10,7 +10,7 @@ import {
 import {
   ST_MASK, ST_NONE, ST_HOME, ST_FLIGHT, ST_LOCAL, F_DIRTY, F_PREFETCHED, F_TRIGGER,
   F_PUSHED, F_UNFIXED, F_UNSEEN, REC_WRITE, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS, STOP_LIMIT,
-  STOP_WAIT, STOP_POLICY, KIND_PUSH, KIND_REPLY, C_NOW, C_RECORDS, C_ACCESSES,
+  STOP_WAIT, STOP_POLICY, KIND_PUSH, KIND_PUSH_ANNOUNCED, KIND_REPLY, C_NOW, C_RECORDS, C_ACCESSES,
   C_REMOTE_FAULTS, C_PUSH_MET_FAULTS, C_ZERO_FILLS, C_LATE_PREFETCHES, C_FAULT_STALL_NS, C_LATE_STALL_NS,
   C_PREFETCHED, C_USEFUL_PREFETCHES, C_PUSHED, C_USEFUL_PUSHES, C_REQUESTS,
   C_FAULT_SENT_AT, C_SERVICE_NS, C_CURSOR, C_CHUNK_LEN, C_PENDING, C_FAULT_PAGE, C_REMOTE,
@@ -433,11 +433,15 @@ export function answerRequests(count: i32): void {
 }
 
 /** Pages on their way: deliverPages[i] arrives at deliverTimes[i]. KIND_REPLY fixes the
- * arrival of pages already requested; KIND_EAGER and KIND_PUSH send pages still at
+ * arrival of pages already requested; KIND_EAGER and the pushes send pages still at
  * home on the mechanism's own account. Other pages are skipped; returns how many
  * were taken. */
 export function deliver(count: i32, kind: i32): i32 {
   let taken = 0;
+  const push = kind == KIND_PUSH || kind == KIND_PUSH_ANNOUNCED;
+  // a plain push's page is, to the destination, at home until it lands; an announced
+  // one is known to be on its way, so a touch waits for it with no fault
+  const flags: u8 = kind == KIND_PUSH ? F_PUSHED | F_UNSEEN : push ? F_PUSHED : 0;
   for (let i = 0; i < count; i++) {
     const page = load<u32>(deliverPages + (<usize>i << 2));
     const st = load<u8>(states + <usize>page);
@@ -445,14 +449,13 @@ export function deliver(count: i32, kind: i32): i32 {
     if (kind == KIND_REPLY) {
       if (!asked) continue;
       store<u8>(states + <usize>page, st & ~F_UNFIXED);
-    } else if (kind == KIND_PUSH && asked) {
+    } else if (push && asked) {
       // asked for, but the home node had not taken the request when its push sent the
       // page: it comes as a pushed page, and the answer will skip it
       if (st & F_PREFETCHED) setCounter(C_PREFETCHED, counter(C_PREFETCHED) - 1);
       store<u8>(states + <usize>page, (st & ~(F_UNFIXED | F_PREFETCHED)) | F_PUSHED);
     } else {
       if ((st & ST_MASK) != ST_HOME) continue;
-      const flags: u8 = kind == KIND_PUSH ? F_PUSHED | F_UNSEEN : 0;
       store<u8>(states + <usize>page, (st & ~ST_MASK) | ST_FLIGHT | flags);
     }
     const t = load<f64>(deliverTimes + (<usize>i << 3));
@@ -460,7 +463,7 @@ export function deliver(count: i32, kind: i32): i32 {
     enqueueArrival(page, t);
     taken++;
   }
-  if (kind == KIND_PUSH) setCounter(C_PUSHED, counter(C_PUSHED) + <f64>taken);
+  if (push) setCounter(C_PUSHED, counter(C_PUSHED) + <f64>taken);
   return taken;
 }
 

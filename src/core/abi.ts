@@ -29,8 +29,9 @@ export const STOP_POLICY = 5; // an external policy's hook is due (C_HOOK*): cal
 
 // ---- delivery kinds (deliver()) ---------------------------------------------
 export const KIND_EAGER = 0; // sent during the freeze by the mechanism
-export const KIND_PUSH = 1; // background push (post-copy, oracle)
+export const KIND_PUSH = 1; // background push: the destination learns of a page at its landing
 export const KIND_REPLY = 2; // pages already requested: their arrival is fixed now
+export const KIND_PUSH_ANNOUNCED = 3; // background push the destination expects (the oracle)
 
 // ---- counters: f64 slots -----------------------------------------------------
 export const C_NOW = 0; // process clock, ns

@@ -4,7 +4,7 @@
 import {
   ST_MASK, ST_NONE, ST_HOME, ST_FLIGHT, ST_LOCAL, F_DIRTY, F_PREFETCHED, F_TRIGGER,
   F_PUSHED, F_UNFIXED, F_UNSEEN, REC_WRITE, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS, STOP_LIMIT,
-  STOP_WAIT, STOP_POLICY, KIND_PUSH, KIND_REPLY, C_NOW, C_RECORDS, C_ACCESSES,
+  STOP_WAIT, STOP_POLICY, KIND_PUSH, KIND_PUSH_ANNOUNCED, KIND_REPLY, C_NOW, C_RECORDS, C_ACCESSES,
   C_REMOTE_FAULTS, C_PUSH_MET_FAULTS, C_ZERO_FILLS, C_LATE_PREFETCHES, C_FAULT_STALL_NS, C_LATE_STALL_NS,
   C_PREFETCHED, C_USEFUL_PREFETCHES, C_PUSHED, C_USEFUL_PUSHES, C_REQUESTS, C_FAULT_SENT_AT,
   C_SERVICE_NS, C_CURSOR, C_CHUNK_LEN, C_PENDING, C_FAULT_PAGE, C_DEMAND_EVENTS, C_REMOTE,
@@ -444,6 +444,9 @@ export class ReferenceCore implements SimCore, PolicyServices {
 
   deliver(count: number, kind: number): number {
     let taken = 0;
+    const push = kind === KIND_PUSH || kind === KIND_PUSH_ANNOUNCED;
+    // as engine.ts: an announced push's page is known to be on its way
+    const flags = kind === KIND_PUSH ? F_PUSHED | F_UNSEEN : push ? F_PUSHED : 0;
     for (let i = 0; i < count; i++) {
       const page = this.v.deliverPages[i];
       const st = this.states[page];
@@ -451,20 +454,20 @@ export class ReferenceCore implements SimCore, PolicyServices {
       if (kind === KIND_REPLY) {
         if (!asked) continue;
         this.states[page] = st & ~F_UNFIXED;
-      } else if (kind === KIND_PUSH && asked) {
+      } else if (push && asked) {
         // as engine.ts: pushed before the home node took its request
         if (st & F_PREFETCHED) this.v.counters[C_PREFETCHED] -= 1;
         this.states[page] = (st & ~(F_UNFIXED | F_PREFETCHED)) | F_PUSHED;
       } else {
         if ((st & ST_MASK) !== ST_HOME) continue;
-        this.states[page] = (st & ~ST_MASK) | ST_FLIGHT | (kind === KIND_PUSH ? F_PUSHED | F_UNSEEN : 0);
+        this.states[page] = (st & ~ST_MASK) | ST_FLIGHT | flags;
       }
       const t = this.v.deliverTimes[i];
       this.arrivals[page] = t;
       this.enqueueArrival(page, t);
       taken++;
     }
-    if (kind === KIND_PUSH) this.v.counters[C_PUSHED] += taken;
+    if (push) this.v.counters[C_PUSHED] += taken;
     return taken;
   }
 

@@ -53,7 +53,7 @@ export interface SimCore {
    * hook that asked): they stay in flight with their arrival not fixed. */
   answerRequests(count: number): void;
   /** deliverPages[i] arrives at deliverTimes[i]: KIND_REPLY fixes the arrival of pages
-   * already requested, KIND_EAGER and KIND_PUSH send pages still at home. Returns pages
+   * already requested, KIND_EAGER and the pushes send pages still at home. Returns pages
    * taken. */
   deliver(count: number, kind: number): number;
   /** The process moves: with keepAll (a full copy) every page of the region table as

@@ -6,7 +6,7 @@
 // comes first: nothing needs the pages of a process that has exited, and the home node
 // frees them instead (a push that went on would count pages no system sends, and hold a
 // shared link from other traffic). A burst on the link when the process ends completes.
-import { C_PUSH_OLD_LAST, KIND_PUSH } from "../core/abi.js";
+import { C_PUSH_OLD_LAST, KIND_PUSH, KIND_PUSH_ANNOUNCED } from "../core/abi.js";
 import { EVENT_PUSH } from "../sim/event-log.js";
 import { pushOrders, type PushOrderName } from "./push-orders/index.js";
 import { PageSet } from "./page-set.js";
@@ -27,7 +27,7 @@ export function startPush(ctx: MigrationContext, order: PushOrderName, everythin
     {
       burst: MAX_BURST,
       next: (out, max, now) => source.next(out, max, now),
-      deliverKind: KIND_PUSH,
+      deliverKind: info.announced ? KIND_PUSH_ANNOUNCED : KIND_PUSH,
       bytesKind: "push",
       event: EVENT_PUSH,
       done: (lastArrival, _now, cutShort) => {

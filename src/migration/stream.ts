@@ -15,7 +15,7 @@ export interface StreamSpec {
   /** Writes up to `max` pages to send now into `out`; returns how many, 0 when the
    * stream is over. Called at the moment the link can take them. */
   next(out: Uint32Array, max: number, now: number): number;
-  /** Delivery kind for the core (KIND_EAGER, KIND_PUSH), or null to keep the pages out
+  /** Delivery kind for the core (KIND_EAGER, KIND_PUSH, KIND_PUSH_ANNOUNCED), or null to keep the pages out
    * of the core (full copy hands over every page at once with migrate(true)). */
   deliverKind: number | null;
   bytesKind: Exclude<keyof BytesMoved, "total">;

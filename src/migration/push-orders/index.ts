@@ -37,6 +37,10 @@ export interface PushOrderInfo {
   /** Reads the workload ahead (the oracle, the set oracle): a bound, not a contender. Its
    * process is set up with a lookahead (src/sim/lookahead.ts). */
   readsAhead?: boolean;
+  /** The destination knows which of its pages are on their way (the oracle), so a touch
+   * of one waits for its landing with no fault. Any other push's page is, to the
+   * destination, at home until it lands: a touch of it is a remote fault. */
+  announced?: boolean;
 }
 
 export const pushOrders = {

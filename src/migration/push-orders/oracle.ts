@@ -25,6 +25,8 @@ const ORACLE_BURST = 16;
 export const oracle: PushOrderInfo = {
   name: "oracle",
   readsAhead: true,
+  // a bound: its destination is not made to fault on a page it knows is coming
+  announced: true,
   description: "offline bound: the pages the process will use, in first-use order, back to back at link bandwidth",
   partial: true,
   create(ctx, everything) {
