@@ -288,7 +288,7 @@ export function makeFigures(r: ReproduceResults): Figure[] {
     title: "Faults prevented by every policy",
     caption:
       `The share of demand paging's remote faults each policy prevents, every policy with lightweight migration on a quiet ` +
-      `${r.settings.network} (the extended table as a figure; a touch of a page a push sent that has not landed is a fault too). ` +
+      `${r.settings.network} (the extended table as a figure; a touch of a page a push sent that has not landed is a fault too, except under the oracle, whose destination knows it is coming). ` +
       (pols.some((p) => labelOf(p) !== p) ? `${MARKS.clairvoyant} marks the references that read the trace ahead (the oracle, the set oracle). ` : "") +
       barsCaptionTail(r),
     svg: barChart({

@@ -96,7 +96,7 @@ ${figures.map(figureHtml).join("\n")}
 
 <h2>Every mechanism and policy</h2>
 <p>"prevented" is against lightweight + none (demand paging), and a touch of a page a push sent that has not landed
-counts as a remote fault (the destination does not know it is coming); "vs full-copy" is the runtime against
+counts as a remote fault (the destination does not know it is coming; the oracle's does, and waits for it); "vs full-copy" is the runtime against
 full-copy; "none→oracle" is how far the runtime moved from demand paging (0%) towards the oracle (100%).</p>
 <div class="scroll">${htmlTable(extendedTable(r), "extended")}</div>
 

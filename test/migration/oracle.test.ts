@@ -22,7 +22,7 @@ const traceArb = fc
     network: fc.constantFrom("gige-2008", "gige-2008", "rdma-100g"),
     link: fc.constantFrom<RunOptions["link"]>("fifo", "priority"),
     mode: fc.constantFrom("random", "sweep", "mixed"),
-    cpuNsPerAccess: fc.constantFrom(undefined, undefined, 0.01),
+    cpuNsPerAccess: fc.constantFrom<number | undefined>(undefined, undefined, 0.01),
   })
   .map(({ regions, picks, migrateAt, background, network, link, mode, cpuNsPerAccess }) => {
     const pages = regions.reduce((a, b) => a + b, 0);
@@ -48,7 +48,7 @@ const sweepExample = {
   background: 0,
   network: "gige-2008",
   link: "fifo" as RunOptions["link"],
-  cpuNsPerAccess: undefined,
+  cpuNsPerAccess: undefined as number | undefined,
 };
 
 function scenarios(base: RunOptions): Array<{ label: string; s: Scenario }> {

@@ -10,7 +10,7 @@ import { progressBar } from "../progress.js";
 import { outOfRange, parseFraction, parseNumber, parsePositiveCount, parseSizeArg } from "../run-options.js";
 
 function sizeArg(value: string): string {
-  const bytes = parseSizeArg("size", value, "expected a memory size, e.g. 16MiB, 256MiB or 1GiB.");
+  const bytes = parseSizeArg(value, "expected a memory size, e.g. 16MiB, 256MiB or 1GiB.");
   // here, not later as option memory, which the user never typed
   if (!(bytes >= 4096)) throw outOfRange("expected at least one page (4KiB), e.g. 16MiB.");
   return value;
@@ -87,7 +87,7 @@ Examples:
           `The paper's claims, kernel by kernel (at least as good as the paper's figure counts):\n` +
           claimLines(results).map((l) => `  ${l}\n`).join("") + "\n" +
           `Remote faults prevented against demand paging (lightweight with each policy; other mechanisms with none; a touch of a\n` +
-          `page a push sent that has not landed is a remote fault too: the destination does not know it is coming):\n` +
+          `page a push sent that has not landed is a remote fault too, except under the oracle, whose destination knows it is coming):\n` +
           `${textTable(policyMatrix(results, "faultsPrevented", (v) => pct(v)))}\n\n` +
           (results.spread ? `Faults prevented over ${results.settings.seeds.length} seeds, mean (least–greatest):\n${textTable(spreadTable(results))}\n\n` : "") +
           `Runtime against full-copy:\n${textTable(policyMatrix(results, "overheadVsFullCopy", signedPct))}\n\n` +
