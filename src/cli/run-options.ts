@@ -3,14 +3,14 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_SCAN_INTERVAL, DEFAULT_WORKLOAD, type RunOptions } from "../sim/options.js";
 import { LINK_DISCIPLINES, type LinkDiscipline } from "../network/network.js";
-import { parseSize, readFraction, UnknownUnitError } from "../util/units.js";
+import { parseDuration, parseRate, parseSize, readFraction, UnknownUnitError } from "../util/units.js";
 import { pushOrders } from "../migration/push-orders/index.js";
 
 /** `withPair: false` leaves out --mechanism and --policy (compare runs them all). */
 export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: boolean } = {}): Command {
   cmd
     .option("-w, --workload <name|file>", "built-in workload or trace file", DEFAULT_WORKLOAD)
-    .option("-m, --memory <size>", "memory a generated workload's data occupies (e.g. 256MiB, 1GiB; a trace has its own)", "64MiB");
+    .option("-m, --memory <size>", "memory a generated workload's data occupies (e.g. 256MiB, 1GiB; a trace has its own)", sizeOption, "64MiB");
   if (withPair) {
     cmd
       .option("--mechanism <name>", "migration mechanism", "lightweight")
@@ -23,8 +23,8 @@ export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: bo
   }
   return cmd
     .option("-n, --network <preset>", "network preset", "gige-2008")
-    .option("--bandwidth <rate>", "link bandwidth override (e.g. 1Gbps, 100Gbps)")
-    .option("--latency <time>", "one-way link latency override (e.g. 50us)")
+    .option("--bandwidth <rate>", "link bandwidth override (e.g. 1Gbps, 100Gbps)", rateOption)
+    .option("--latency <time>", "one-way link latency override (e.g. 50us)", timeOption)
     .option("--background <u>", "background link utilisation, 0 to below 1 (e.g. 0.8 or 80%)", parseFraction, 0)
     .addOption(
       new Option("--link <discipline>", "how the link orders pages: fifo (one stream, openMosix's TCP) or priority (demand replies ahead of queued prefetch and push pages)")
@@ -40,15 +40,15 @@ export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: bo
     .option("--eager-pages <n>", "pages lightweight migration sends with the context, the most recently used (0 to 8)", parseNumber, 3)
     .option("--working-set <f>", "fraction of a generated workload's data touched after migration (e.g. 0.25 or 25%)", parseFraction, 1)
     .option("--iterations <n>", "passes over the data, for generated workloads that repeat", parseNumber)
-    .option("--scan-interval <time>", "interval of the accessed-bit scans before migration, all a policy knows of that time: auto (each window 1us per page touched so far: the scanner takes ~1% of a CPU) or a fixed time", DEFAULT_SCAN_INTERVAL)
+    .option("--scan-interval <time>", "interval of the accessed-bit scans before migration, all a policy knows of that time: auto (each window 1us per page touched so far: the scanner takes ~1% of a CPU) or a fixed time", quantityOption(parseDuration, "50us", "auto"), DEFAULT_SCAN_INTERVAL)
     .option("--param <name=value>", "policy parameter, e.g. zoneRadius=16 for ampom (repeatable)", collectParam)
-    .option("--migrate-at-time <time>", "migrate at this simulated time instead (e.g. 20ms)")
+    .option("--migrate-at-time <time>", "migrate at this simulated time instead (e.g. 20ms)", timeOption)
     .option("--migrate-at-record <n>", "migrate just before record n (0-based) instead", parseNumber)
-    .option("--fault-trap <time>", "local cost of a remote fault before its request leaves, overriding the preset (e.g. 2us)")
-    .option("--zero-fill <time>", "local cost of a first touch of a page that never existed, overriding the preset's (which grows with the page size); as given, at any page size (e.g. 1us)")
-    .option("--first-use <time>", "local cost of the first use of a prefetched page (a minor fault), overriding the preset's 0 (e.g. 1us)")
-    .option("--fault-trap-cpu <time>", "the part of the fault trap charged to the process's CPU clock, which ampom's paging rate counts as execution (default 0)")
-    .option("--first-use-cpu <time>", "the part of a first use's cost charged to the process's CPU clock, likewise (default 0)")
+    .option("--fault-trap <time>", "local cost of a remote fault before its request leaves, overriding the preset (e.g. 2us)", timeOption)
+    .option("--zero-fill <time>", "local cost of a first touch of a page that never existed, overriding the preset's (which grows with the page size); as given, at any page size (e.g. 1us)", timeOption)
+    .option("--first-use <time>", "local cost of the first use of a prefetched page (a minor fault), overriding the preset's 0 (e.g. 1us)", timeOption)
+    .option("--fault-trap-cpu <time>", "the part of the fault trap charged to the process's CPU clock, which ampom's paging rate counts as execution (default 0)", timeOption)
+    .option("--first-use-cpu <time>", "the part of a first use's cost charged to the process's CPU clock, likewise (default 0)", timeOption)
     .option("--push-order <order>", `post-copy's background push order: ${Object.keys(pushOrders).join(", ")}`)
     .option("--mech-param <name=value>", "mechanism parameter, e.g. maxRounds=10 for pre-copy (repeatable)", collectParam);
 }
@@ -80,23 +80,43 @@ export function outOfRange(message: string): InvalidArgumentError {
   return err;
 }
 
-/** A size read by parseSize; a value it cannot read exits 2, one with an unknown unit 1
- * (with parseSize's message, which names the units it takes). */
-export function parseSizeArg(what: string, value: string, expected: string): number {
+type QuantityParser = (what: string, input: string) => number;
+
+/** A quantity read as the library reads it (parseSize, parseDuration, parseRate): a value
+ * that is no number with a unit exits 2 with `expected`, one in a unit the quantity does
+ * not take exits 1 (with the parser's message, which names the units it takes). */
+export function parseQuantityArg(parse: QuantityParser, value: string, expected: string): number {
   try {
-    return parseSize(what, value);
+    return parse("value", value);
   } catch (err) {
-    if (err instanceof UnknownUnitError) throw outOfRange(err.message.replace(`${what}: `, "") + ".");
+    if (err instanceof UnknownUnitError) throw outOfRange(err.message.replace("value: ", "") + ".");
     throw notParsed(expected);
   }
 }
 
+export const parseSizeArg = (value: string, expected: string): number => parseQuantityArg(parseSize, value, expected);
+
+/** An option's parser for a quantity the library reads itself: checked as the command
+ * line is read (so its exit code is the command line's) and passed on as written, which
+ * the results' provenance records. `word`: a value that is not a quantity but accepted
+ * (auto). */
+function quantityOption(parse: QuantityParser, example: string, word?: string): (value: string) => string {
+  return (value) => {
+    if (value !== word) parseQuantityArg(parse, value, `expected a number with an optional unit, e.g. ${example}.`);
+    return value;
+  };
+}
+
+export const sizeOption = quantityOption(parseSize, "256MiB");
+export const timeOption = quantityOption(parseDuration, "50us");
+export const rateOption = quantityOption(parseRate, "1Gbps");
+
 /** A whole number of at least `least`: "two" cannot be read (exit 2); 0 where 1 is the
  * least, -3 or 1.5 are numbers out of range (exit 1). `example`: what the message suggests. */
 function parseWhole(value: string, least: 0 | 1, example: string): number {
-  const n = Number(value);
+  const n = readDecimal(value);
   const eg = example ? `, e.g. ${example}` : "";
-  if (value.trim() === "" || !Number.isFinite(n)) throw notParsed(`expected a whole number${eg}.`);
+  if (!Number.isFinite(n)) throw notParsed(`expected a whole number${eg}.`);
   if (!Number.isSafeInteger(n) || n < least) throw outOfRange(`expected a whole number ${least === 0 ? "(0 or more)" : "of at least 1"}${eg}.`);
   return n;
 }
@@ -105,9 +125,15 @@ export const parseCount = (value: string, example = ""): number => parseWhole(va
 export const parsePositiveCount = (value: string, example = ""): number => parseWhole(value, 1, example);
 
 export function parseNumber(value: string): number {
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n)) throw notParsed("expected a number, e.g. 0.5 or 42.");
+  const n = readDecimal(value);
+  if (!Number.isFinite(n)) throw notParsed("expected a number, e.g. 0.5 or 42.");
   return n;
+}
+
+/** A number written in decimal (42, -3, 0.5, 1e3), NaN otherwise: Number() alone would
+ * also read 0x10, 0b11 and Infinity, and an empty string as 0. */
+function readDecimal(value: string): number {
+  return /^\s*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?\s*$/i.test(value) ? Number(value) : NaN;
 }
 
 /** A fraction, as 0.25 or 25%; the option's own range is checked where the options are. */
@@ -128,7 +154,7 @@ function parseCpuTime(value: string): number {
 
 /** A page size: a power of two, in bytes or with a unit (4096, 4KiB, 2MiB). */
 export function parsePageSize(value: string): number {
-  const n = parseSizeArg("page size", value, "expected a power of two, e.g. 4096 or 4KiB.");
+  const n = parseSizeArg(value, "expected a power of two, e.g. 4096 or 4KiB.");
   if (!(Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0)) throw outOfRange("expected a power of two, e.g. 4096 or 4KiB.");
   return n;
 }

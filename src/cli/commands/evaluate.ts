@@ -11,7 +11,7 @@ import { checkOutDir } from "../../report/write.js";
 import { checkOutputPath, writeFileAtomic } from "../../util/atomic-file.js";
 import { progressBar } from "../progress.js";
 import { resultProvenance } from "../../util/provenance.js";
-import { parseFraction } from "../run-options.js";
+import { parseFraction, sizeOption } from "../run-options.js";
 import { parseWorkers } from "./sweep.js";
 
 /** A comma-separated list; a value given twice counts once (it would be the same runs). */
@@ -24,7 +24,7 @@ export function registerEvaluate(program: Command): void {
     .option("--corpus <manifest>", "a manifest of traces: the repository's corpus, or your own (docs/workloads.md gives its format) (default: corpus/manifest.json)")
     .option("--traces <names>", "only these corpus traces, comma-separated (default: all; none for no traces)", list)
     .option("--kernels <names>", `HPCC kernels, comma-separated (default: ${HPCC_KERNELS.join(",")}; none for no kernels)`, list)
-    .option("-m, --memory <size>", "the kernels' memory", "64MiB")
+    .option("-m, --memory <size>", "the kernels' memory", sizeOption, "64MiB")
     .option("--migrate-at <list>", `migration points, comma-separated fractions (default: ${DEFAULT_POINTS.join(",")})`, (v: string) => [...new Set(list(v).map(parseFraction))])
     .option("--conditions <list>", `network conditions, NETWORK or NETWORK@LOAD% (default: ${DEFAULT_CONDITIONS.join(",")})`, list)
     .addOption(new Option("--link <discipline>", "link discipline of every run: fifo, or priority (demand faults ahead of queued pages)").choices(["fifo", "priority"]))

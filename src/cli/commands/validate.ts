@@ -6,7 +6,7 @@ import { resultProvenance } from "../../util/provenance.js";
 import { validate, COUNTED_CALLS, type PolicyValidation, type Validation, type ValidateOptions } from "../../validate/validate.js";
 import { awayShare, type Interruptions } from "../../validate/runner.js";
 import { table } from "../format.js";
-import { collectParam, parseFraction, parseNumber } from "../run-options.js";
+import { collectParam, parseFraction, parseNumber, parseQuantityArg, rateOption, timeOption } from "../run-options.js";
 
 function side(v: PolicyValidation): string {
   const e = v.errorPercent;
@@ -74,8 +74,8 @@ export function registerValidate(program: Command): void {
     .argument("<program...>", "the program and its arguments (after --)")
     .option("-p, --policy <names>", "prefetch policy run by the real handler: none, ampom, or both comma-separated", "none")
     .option("-n, --network <preset>", "network preset", "gige-2008")
-    .option("--bandwidth <rate>", "link bandwidth override (e.g. 1Gbps)")
-    .option("--latency <time>", "one-way link latency override (e.g. 50us)")
+    .option("--bandwidth <rate>", "link bandwidth override (e.g. 1Gbps)", rateOption)
+    .option("--latency <time>", "one-way link latency override (e.g. 50us)", timeOption)
     .option("--background <u>", "background link utilisation, 0 to below 1", parseFraction, 0)
     .option("--param <name=value>", "policy parameter (repeatable)", collectParam)
     .option("--migrate-call <func[:n]>", `migrate at the n-th call of func (one of ${COUNTED_CALLS.join(", ")}); default: the counted call nearest --migrate-at of the run`)
@@ -83,7 +83,7 @@ export function registerValidate(program: Command): void {
     .option("--repeat <n>", "real migrations per policy (the median by runtime is shown)", parseNumber, 1)
     .option("--native-runs <n>", "native runs timed (the median is used)", parseNumber, 3)
     .option("--pin-cpu <n>", "CPU the program, its fault handler and the home server are pinned to (default: the last)", parseNumber)
-    .option("--spike-cut <time>", "diagnostic: leave out of ampom's execution clock in the real run each span between faults that exceeds a fault's CPU share by more than this (e.g. 10us); only for programs that work less than that between faults (docs/validation.md)", (v: string) => parseDuration("spike cut", v))
+    .option("--spike-cut <time>", "diagnostic: leave out of ampom's execution clock in the real run each span between faults that exceeds a fault's CPU share by more than this (e.g. 10us); only for programs that work less than that between faults (docs/validation.md)", (v: string) => parseQuantityArg(parseDuration, v, "expected a time, e.g. 10us."))
     .option("--timeout <seconds>", "per run of the program (the capture gets 20 times as long)", parseNumber, 600)
     .option("--keep <dir>", "keep the trace and the runs' reports in this directory")
     .option("--show-output", "pass the program's own output to standard error (after each run)")
