@@ -50,7 +50,7 @@ import {
 
 /** The state as the destination knows it: ST_HOME (including a pushed page it has not
  * seen land and did not ask for: nothing tells it one is coming), ST_FLIGHT (asked for,
- * not arrived yet), ST_LOCAL (here, including pages that have arrived but not been
+ * or an announced push's page: the oracle's, not arrived yet), ST_LOCAL (here, including pages that have arrived but not been
  * used), or ST_NONE. */
 export function knownState(page: u32): u8 {
   const st = load<u8>(states + <usize>page);

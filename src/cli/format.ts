@@ -123,9 +123,11 @@ export function describeMetrics(m: Metrics): string {
     ["runtime", formatNs(m.runtimeNs)],
     ["stall (fault + late)", `${formatNs(m.stallNs)} (${formatNs(m.faultStallNs)} + ${formatNs(m.lateStallNs)})`],
     ["remote faults", m.faultsMetByPush > 0 ? `${m.remoteFaults} (${m.faultsMetByPush} met by the push)` : String(m.remoteFaults)],
-    ["prefetched / useful / late", `${m.prefetchedPages} / ${m.usefulPrefetches} / ${m.latePrefetches}`],
+    ["prefetched / useful", `${m.prefetchedPages} / ${m.usefulPrefetches}`],
     ["accuracy / coverage", m.prefetchedPages > 0 ? `${pct(m.accuracy)} / ${pct(m.coverage)}` : "n/a (nothing prefetched)"],
     ["pushed / useful", `${m.pushedPages} / ${m.usefulPushes}`],
+    // a page asked for, or the oracle's pushed page, touched before it landed
+    ["late (waited for in flight)", String(m.latePrefetches)],
     ...(m.mechanismStats
       ? [["mechanism", Object.entries(m.mechanismStats).map(([k, v]) => `${k} ${k.endsWith("Ns") ? formatNs(v) : v}`).join(", ")] as [string, string]]
       : []),

@@ -32,7 +32,8 @@ export function violationError(counters: Float64Array): PolicyViolation | undefi
 }
 
 /** ST_HOME (including a pushed page the destination has not seen land and did not ask
- * for: nothing tells it one is coming), ST_FLIGHT (asked for, not arrived), ST_LOCAL
+ * for: nothing tells it one is coming), ST_FLIGHT (asked for, or an announced push's
+ * page: the oracle's, not arrived), ST_LOCAL
  * (here, including pages that have arrived but were not used yet), or ST_NONE. */
 export function knownState(v: CoreViews, page: number): number {
   const st = v.states[page];

@@ -5,7 +5,7 @@
 import { C_MRU_LEN, ST_LOCAL, ST_MASK } from "../core/abi.js";
 import { startPush } from "./background-push.js";
 import { pushOrders } from "./push-orders/index.js";
-import { sendContext, sendPages } from "./send.js";
+import { sendContext, sendEagerPages } from "./send.js";
 import type { Mechanism, MigrationContext } from "./types.js";
 
 /** The `k` most recently used distinct pages, newest first. */
@@ -21,7 +21,7 @@ export function lightweightFreeze(ctx: MigrationContext): number {
   const eager = recentPages(ctx, ctx.eagerPages);
   const contextIn = sendContext(ctx, ctx.decisionAt);
   ctx.proc.migrate(false);
-  return Math.max(contextIn, sendPages(ctx, eager, ctx.decisionAt));
+  return Math.max(contextIn, sendEagerPages(ctx, eager, ctx.decisionAt));
 }
 
 export const lightweight: Mechanism = {

@@ -39,7 +39,8 @@ export interface PolicyContext {
   regionOf(page: number): number;
   /** "none": never existed (a first touch is a local zero-fill); "home": only at the home
    * node as far as this node knows (a pushed page is, until it lands); "in-flight": asked
-   * for, not arrived; "present": here */
+   * for (or pushed by the oracle order, whose destination is told), not arrived;
+   * "present": here */
   pageState(page: number): PageState;
   /** true when `page` is only at home: the pages a request may ask for */
   isHome(page: number): boolean;
