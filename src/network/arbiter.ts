@@ -34,6 +34,8 @@ export class UplinkArbiter {
   /** per downlink, per sender, when it was last served there (a count of turns taken) */
   private readonly served = new Map<NodeId, Map<NodeId, number>>();
   private turns = 0;
+  /** per downlink, when the last burst a stream queued there has left it */
+  private readonly streamsBusy = new Map<NodeId, number>();
 
   constructor(private readonly net: Network, private readonly at: Scheduler) {}
 
@@ -58,6 +60,16 @@ export class UplinkArbiter {
       this.pumping.add(from);
       this.check(from, readyAt);
     }
+  }
+
+  /** When a stream from `from` may hand `to` its next burst: its own uplink has sent
+   * what it queued, and no other stream's burst waits on `to`'s downlink. Single
+   * messages queued there (other nodes' fault replies and the pages asked with them) do
+   * not hold it back: it queues behind them, as a switch's port serves what reaches it
+   * in order. Waiting for them too let a prefetching process keep a node's downlink
+   * busy for as long as it ran, and starve every copy, push and flow from other nodes. */
+  private readyAt(from: NodeId, to: NodeId): number {
+    return Math.max(this.net.up[from].freeAt, this.streamsBusy.get(to) ?? 0);
   }
 
   /** The sender's next check, at `time`. */
@@ -92,7 +104,7 @@ export class UplinkArbiter {
       return;
     }
     const head = line[0];
-    const free = this.net.freeAt(from, head.to);
+    const free = this.readyAt(from, head.to);
     if (free > now) {
       this.check(from, free);
       return;
@@ -106,11 +118,14 @@ export class UplinkArbiter {
     let served = this.served.get(turn.to);
     if (!served) this.served.set(turn.to, (served = new Map()));
     served.set(from, this.turns++);
+    const queued = this.net.down[turn.to].freeAt;
     turn.fire(now);
+    // what the burst queued there (if it sent one) leaves the downlink last
+    if (this.net.down[turn.to].freeAt !== queued) this.streamsBusy.set(turn.to, this.net.down[turn.to].freeAt);
     if (line.length === 0) {
       this.pumping.delete(from);
       return;
     }
-    this.check(from, Math.max(now, this.net.freeAt(from, line[0].to)));
+    this.check(from, Math.max(now, this.readyAt(from, line[0].to)));
   }
 }

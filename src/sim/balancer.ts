@@ -1,9 +1,10 @@
 // An openMosix-like load balancer: every `intervalNs` it compares each node's load
-// (unfinished processes there, a migrating one counted at its destination) with the
-// cluster mean; from the most loaded node whose load exceeds the mean by more than
-// `threshold`, it moves one process that is still at home to the least loaded node,
-// provided that leaves the two at least as balanced as before (loads differ by 2 or
-// more), so it never ping-pongs. One migration per tick, as openMosix moves one
+// (unfinished processes there per CPU, a migrating one counted at its destination) with
+// the cluster mean; from the most loaded node whose load exceeds the mean by more than
+// `threshold`, it moves one process that is still at home (the first the scenario
+// lists) to the least loaded node, provided the source stays at least as loaded as the
+// destination after the move (with one CPU each: loads differ by 2 or more), so it
+// never ping-pongs. One migration per tick, as openMosix moves one
 // process per decision. Processes that already migrated stay put: their pages are
 // still paged from their home node, and a second hop is not modelled.
 import type { Cluster } from "./cluster.js";
@@ -17,13 +18,14 @@ export function startBalancer(cluster: Cluster, spec: BalancerSpec, startNs = sp
   const nodes = cluster.net.nodes;
   const tick = (t: number): void => {
     if (cluster.processes.every((p) => p.phase === "done")) return;
-    const loads = Array.from({ length: nodes }, (_, n) => cluster.loadOf(n));
+    const cpus = Array.from({ length: nodes }, (_, n) => cluster.cpusOf(n));
+    const loads = Array.from({ length: nodes }, (_, n) => cluster.loadOf(n) / cpus[n]);
     const mean = loads.reduce((a, b) => a + b, 0) / nodes;
     const byLoad = loads.map((load, n) => ({ load, n })).sort((a, b) => b.load - a.load || a.n - b.n);
     let least = 0;
     for (let n = 1; n < nodes; n++) if (loads[n] < loads[least]) least = n;
     for (const { load, n } of byLoad) {
-      if (load - mean <= spec.threshold || load - loads[least] < 2) break;
+      if (load - mean <= spec.threshold || load - 1 / cpus[n] < loads[least] + 1 / cpus[least]) break;
       const candidate = cluster.processes.find((p) => p.node === n && cluster.canMigrate(p));
       if (candidate && cluster.migrate(candidate, least, "balancer")) break;
     }

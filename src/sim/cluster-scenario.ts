@@ -186,8 +186,9 @@ export interface ClusterResult {
   notes: string[];
 }
 
+/** `where` is the place in the scenario ("" for the whole of it). */
 function fail(where: string, message: string): never {
-  throw new Error(`scenario ${where}: ${message}`);
+  throw new Error(`scenario${where ? ` ${where}` : ""}: ${message}`);
 }
 
 type Issue = z.core.$ZodIssue;
@@ -195,7 +196,7 @@ type Issue = z.core.$ZodIssue;
 /** Refuses the scenario, naming the field of `issue`, what it must be and what it is. */
 function describeIssue(issue: Issue, input: unknown): never {
   issue = meant(issue);
-  const where = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "") || "file";
+  const where = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
   if (issue.code === "unrecognized_keys") fail(where, unknownKeys("field", issue.keys));
   let value: unknown = input;
   for (const key of issue.path) value = value !== null && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[key] : undefined;

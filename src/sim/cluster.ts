@@ -84,6 +84,11 @@ export class Cluster {
     this.updateShares();
   }
 
+  /** The CPUs of `node` (1 unless the scenario shares CPUs). */
+  cpusOf(node: NodeId): number {
+    return this.cpus?.[node] ?? 1;
+  }
+
   /** Runnable processes on `node` now. */
   runnableOn(node: NodeId): number {
     let n = 0;

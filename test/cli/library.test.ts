@@ -44,7 +44,7 @@ describe('import { simulate, compare } from "ampom"', () => {
     await expect(simulate({ workload: "random", bogus: 1, other: 2 } as RunOptions)).rejects.toThrow(/^unknown options "bogus", "other" \(/);
     const process = { name: "p", node: 0, workload: "random" };
     await expect(simulateCluster({ nodes: 1, processes: [{ ...process, bogus: 1 }] })).rejects.toThrow(/^scenario processes\[0\]: unknown field "bogus"$/);
-    await expect(simulateCluster({ nodes: 1, processes: [process], bogus: 1 })).rejects.toThrow(/^scenario file: unknown field "bogus"$/);
+    await expect(simulateCluster({ nodes: 1, processes: [process], bogus: 1 })).rejects.toThrow(/^scenario: unknown field "bogus"$/);
   });
 
   it("compare() refuses the run options it sets per row, which plain JavaScript could pass and see ignored", async () => {

@@ -471,23 +471,25 @@ const cases: Case[] = [
   ...clusterCases(),
 ];
 
-/** Scenario files refused before any run: each names the field, what it must be and what it is. */
+/** Scenario files refused before any run: each names the file, the field, what it must be
+ * and what it is. */
 function clusterCases(): Case[] {
   const p = { name: "p", node: 0, workload: "random", memory: "256KiB" };
   const scenario = (over: Record<string, unknown>) => ({ "s.json": cfg({ nodes: 2, processes: [p], ...over }) });
   const flow = { from: 0, to: 1, bytes: 1000 };
   const list: Array<[string, Record<string, unknown>, string]> = [
-    ["a node's CPUs not whole", { nodes: [{ name: "a", cpus: 1.5 }, { name: "b" }] }, "scenario nodes[0].cpus: must be a whole number of at least 1, got 1.5"],
-    ["a node's CPUs as a string", { nodes: [{ name: "a", cpus: "2" }] }, 'scenario nodes[0].cpus: must be a whole number of at least 1, got "2"'],
-    ["a node without a name", { nodes: [{ cpus: 2 }] }, "scenario nodes[0].name: missing; it must be a non-empty string"],
-    ["a fractional node count", { nodes: 2.5 }, "scenario nodes: must be a count of nodes (a whole number from 1 to 1024) or a list of nodes, got 2.5"],
-    ["a fractional node index", { processes: [{ ...p, node: 0.5 }] }, "scenario processes[0].node: must be a node's name, or its index (a whole number from 0), got 0.5"],
-    ["a flow's bytes not a size", { flows: [{ ...flow, bytes: true }] }, 'scenario flows[0].bytes: must be a size (a number of bytes, or a string such as "64KiB"), got true'],
-    ["two flows of one name", { flows: [{ ...flow, name: "f" }, { ...flow, name: "f" }] }, 'scenario flows[1].name: "f" is used twice (flows[0].name too)'],
-    ["an unnamed flow whose default name is given to another", { flows: [{ ...flow, name: "flow1" }, flow] }, 'scenario flows[1]: unnamed, so called "flow1", which is flows[0].name too; give it a name'],
-    ["two balancers", { triggers: [{ kind: "balancer" }, { kind: "balancer", interval: "2ms" }] }, "scenario triggers[1]: a second balancer (triggers[0] is one); a cluster has one balancer"],
-    ["a rate flow given both bytes and a duration", { flows: [{ ...flow, rate: "1Gbps", duration: "1ms" }] }, "scenario flows[0]: a rate flow ends after bytes or after duration; give one, not both"],
-    ["a flow of 0 bytes", { flows: [{ ...flow, bytes: 0 }] }, "scenario flows[0].bytes: must be at least 1 byte, got 0"],
+    ["a node's CPUs not whole", { nodes: [{ name: "a", cpus: 1.5 }, { name: "b" }] }, "s.json: nodes[0].cpus: must be a whole number of at least 1, got 1.5"],
+    ["a node's CPUs as a string", { nodes: [{ name: "a", cpus: "2" }] }, 's.json: nodes[0].cpus: must be a whole number of at least 1, got "2"'],
+    ["a node without a name", { nodes: [{ cpus: 2 }] }, "s.json: nodes[0].name: missing; it must be a non-empty string"],
+    ["a fractional node count", { nodes: 2.5 }, "s.json: nodes: must be a count of nodes (a whole number from 1 to 1024) or a list of nodes, got 2.5"],
+    ["a fractional node index", { processes: [{ ...p, node: 0.5 }] }, "s.json: processes[0].node: must be a node's name, or its index (a whole number from 0), got 0.5"],
+    ["a flow's bytes not a size", { flows: [{ ...flow, bytes: true }] }, 's.json: flows[0].bytes: must be a size (a number of bytes, or a string such as "64KiB"), got true'],
+    ["two flows of one name", { flows: [{ ...flow, name: "f" }, { ...flow, name: "f" }] }, 's.json: flows[1].name: "f" is used twice (flows[0].name too)'],
+    ["an unnamed flow whose default name is given to another", { flows: [{ ...flow, name: "flow1" }, flow] }, 's.json: flows[1]: unnamed, so called "flow1", which is flows[0].name too; give it a name'],
+    ["two balancers", { triggers: [{ kind: "balancer" }, { kind: "balancer", interval: "2ms" }] }, "s.json: triggers[1]: a second balancer (triggers[0] is one); a cluster has one balancer"],
+    ["a rate flow given both bytes and a duration", { flows: [{ ...flow, rate: "1Gbps", duration: "1ms" }] }, "s.json: flows[0]: a rate flow ends after bytes or after duration; give one, not both"],
+    ["an unknown field", { extra: 1 }, 's.json: unknown field "extra"'],
+    ["a flow of 0 bytes", { flows: [{ ...flow, bytes: 0 }] }, "s.json: flows[0].bytes: must be at least 1 byte, got 0"],
   ];
   return list.map(([name, over, message]) => ({ name: `cluster scenario: ${name}`, args: ["cluster", "s.json"], files: scenario(over), message: `ampom: ${message}` }));
 }

@@ -15,6 +15,14 @@ export function readScenarioFile(path: string): unknown {
   return readJsonFile(path, "cluster scenario", `scenario ${path}`);
 }
 
+/** A fault the library names by its place in the scenario ("scenario nodes[0].cpus: ...")
+ * named by its place in the file the user gave. */
+function inFile(err: unknown, file: string): unknown {
+  if (!(err instanceof Error)) return err;
+  const m = /^scenario(?: |(?=:))(.*)$/s.exec(err.message);
+  return m ? new Error(`${file}: ${m[1].replace(/^: /, "")}`, { cause: err }) : err;
+}
+
 export function describeCluster(r: ClusterResult): string {
   const ns = (x: number | null) => (x === null ? "-" : formatNs(x));
   const procs = table(
@@ -80,7 +88,9 @@ Example:
     .action(async (file: string, o: { json?: boolean; quiet?: boolean; events?: string }) => {
       if (o.events !== undefined) checkEventsPath(o.events, [["the scenario file", file]]);
       const scenario = readScenarioFile(file);
-      const result = await simulateCluster(scenario, { events: o.events, dir: dirname(file) });
+      const result = await simulateCluster(scenario, { events: o.events, dir: dirname(file) }).catch((err: unknown) => {
+        throw inFile(err, file);
+      });
       const core = (scenario as { core?: string }).core ?? "wasm";
       process.stdout.write(
         o.json ? JSON.stringify({ ...result, provenance: resultProvenance({ scenarioFile: file, scenario }, core) }) + "\n" : describeCluster(result) + "\n",
