@@ -10,10 +10,11 @@
 // instead of waiting in line, and as a post-copy source serves queued page requests
 // before its background stream.
 //
-// Senders on different nodes that stream into one node meet at its downlink. There a
-// sender whose turn is due takes it unless another sender waits for that downlink at
-// the same moment with a better claim: an urgent turn against a plain one, else the one
-// served there longer ago. Without this the sender that had just sent always re-armed
+// Senders on different nodes that stream into one node meet at its downlink: a stream
+// hands it a burst once no other stream's burst waits there (readyAt), and a sender
+// whose turn is due takes it unless another sender waits for that downlink at the same
+// moment with a better claim: an urgent turn against a plain one, else the one served
+// there longer ago. Without this the sender that had just sent always re-armed
 // first (its next turn was scheduled before the others' at each instant the link came
 // free), and one migration into a node held its downlink until it ended.
 import type { Network, NodeId } from "./network.js";
@@ -40,7 +41,7 @@ export class UplinkArbiter {
   constructor(private readonly net: Network, private readonly at: Scheduler) {}
 
   /** `fire(now)` runs at the first moment from `readyAt` on when this sender's turn has
-   * come and the path from `from` to `to` is free; it should send one burst (or
+   * come and `from`'s uplink and `to`'s downlink can take it (readyAt); it should send one burst (or
    * nothing) and ask again if it has more. `readyAt` is the time of the call: a
    * sender that starts later asks at that time (from an event). An `urgent` turn
    * waits only behind the urgent turns already in line. */

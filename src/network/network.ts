@@ -66,14 +66,4 @@ export class Network {
     down.messages += 1;
     return done + this.latencyNs(from, to);
   }
-
-  /** When a message from `from` to `to` ready at `readyAt` could start leaving. */
-  nextStart(from: NodeId, to: NodeId, readyAt: number): number {
-    return Math.max(this.up[from].startTime(readyAt), this.down[to].startTime(readyAt));
-  }
-
-  /** When both links a message from `from` to `to` needs have left their queued traffic. */
-  freeAt(from: NodeId, to: NodeId): number {
-    return Math.max(this.up[from].freeAt, this.down[to].freeAt);
-  }
 }

@@ -61,7 +61,7 @@ describe("link", () => {
     let last2 = 0;
     for (let i = 0; i < 10; i++) {
       last2 = b.send(0, 1, t, 4178);
-      t = b.freeAt(0, 1);
+      t = b.up[0].freeAt;
     }
     expect(last2).toBe(last);
   });
