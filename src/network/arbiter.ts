@@ -41,7 +41,7 @@ export class UplinkArbiter {
   constructor(private readonly net: Network, private readonly at: Scheduler) {}
 
   /** `fire(now)` runs at the first moment from `readyAt` on when this sender's turn has
-   * come and `from`'s uplink and `to`'s downlink can take it (readyAt); it should send one burst (or
+   * come and the links can take it (see readyAt()); it should send one burst (or
    * nothing) and ask again if it has more. `readyAt` is the time of the call: a
    * sender that starts later asks at that time (from an event). An `urgent` turn
    * waits only behind the urgent turns already in line. */
@@ -64,11 +64,11 @@ export class UplinkArbiter {
   }
 
   /** When a stream from `from` may hand `to` its next burst: its own uplink has sent
-   * what it queued, and no other stream's burst waits on `to`'s downlink. Single
-   * messages queued there (other nodes' fault replies and the pages asked with them) do
-   * not hold it back: it queues behind them, as a switch's port serves what reaches it
-   * in order. Waiting for them too let a prefetching process keep a node's downlink
-   * busy for as long as it ran, and starve every copy, push and flow from other nodes. */
+   * what it queued, and no stream's burst waits on `to`'s downlink. Single messages
+   * queued there (other nodes' fault replies and the pages asked with them) do not hold
+   * it back: the switch holds its burst behind them (network.ts). Waiting for them too
+   * let a prefetching process keep a node's downlink busy for as long as it ran, and
+   * starve every copy, push and flow from other nodes. */
   private readyAt(from: NodeId, to: NodeId): number {
     return Math.max(this.net.up[from].freeAt, this.streamsBusy.get(to) ?? 0);
   }

@@ -1,7 +1,10 @@
 // Nodes joined through one switch. Each node has an uplink and a downlink (the two
-// directions of its full-duplex link). A message from a to b needs a's uplink and
-// b's downlink at once (cut-through switching): it starts when both are free and
-// holds both for its transmission time on the slower of the two. Its one-way
+// directions of its full-duplex link). A message from a to b leaves on a's uplink when
+// that is free, and goes on through b's downlink when that is free too, without waiting
+// for its last byte when the downlink is free at once (cut-through): between two nodes
+// it holds both for its transmission time on the slower of the two. When b's downlink is
+// busy with other nodes' traffic, the switch holds the message (its buffer has no
+// bound) and a's uplink is free for the next. Its one-way
 // latency is the larger of the two ends' latencies: preset latencies are end to end
 // (switch hop plus both hosts' stacks), so a path between two nodes of one preset
 // has exactly that latency.
@@ -57,9 +60,15 @@ export class Network {
     if (from === to) return readyAt; // same node: no network
     const up = this.up[from];
     const down = this.down[to];
-    const start = Math.max(up.startTime(readyAt), down.startTime(readyAt));
-    const done = start + Math.max(up.txNs(bytes), down.txNs(bytes));
-    up.freeAt = down.freeAt = done;
+    const upStart = up.startTime(readyAt);
+    const upTx = up.txNs(bytes);
+    const downTx = down.txNs(bytes);
+    // the switch forwards it once the downlink is free; its last byte leaves no sooner
+    // than it came in, nor sooner than the downlink's own time for it
+    const downStart = Math.max(upStart, down.startTime(readyAt));
+    const done = Math.max(downStart + downTx, upStart + Math.max(upTx, downTx));
+    up.freeAt = upStart + upTx;
+    down.freeAt = done;
     up.bytes += bytes;
     down.bytes += bytes;
     up.messages += 1;

@@ -67,6 +67,27 @@ describe("link", () => {
   });
 });
 
+describe("the switch", () => {
+  it("holds a message for a busy downlink without holding its sender's uplink", () => {
+    const net = new Network(4, gige);
+    const big = net.send(1, 2, 0, 1_000_000); // b -> c: 8 ms on the wire
+    const toC = net.send(0, 2, 0, 4096); // a -> c waits at the switch behind it
+    expect(toC).toBe(big + 32_768);
+    // a -> d leaves once a has sent its 4 KiB: 2 x 32,768 ns, then the latency (the
+    // whole message waited with the uplink, 8 ms, when it went through both links at once)
+    expect(net.send(0, 3, 0, 4096)).toBe(2 * 32_768 + 25_000);
+  });
+
+  it("between two nodes, times a message as holding both links at once", () => {
+    const net = new Network(2, { ...gige, background: 0.3 });
+    const slow = new Network(2, [gige, { ...gige, bandwidthBps: 1e8 }]);
+    expect(net.send(0, 1, 0, 4096)).toBe(net.down[1].freeAt + 25_000);
+    expect(net.up[0].freeAt).toBe(net.down[1].freeAt);
+    // through a slower downlink: its time, not the sum of both
+    expect(slow.send(0, 1, 0, 4096)).toBe(327_680 + 25_000);
+  });
+});
+
 describe("flows", () => {
   function drain(q: EventQueue): void {
     while (q.size) q.fireNext();
