@@ -83,7 +83,7 @@ export function registerValidate(program: Command): void {
     .option("--repeat <n>", "real migrations per policy (the median by runtime is shown)", parseNumber, 1)
     .option("--native-runs <n>", "native runs timed (the median is used)", parseNumber, 3)
     .option("--pin-cpu <n>", "CPU the program, its fault handler and the home server are pinned to (default: the last)", parseNumber)
-    .option("--spike-cut <time>", "diagnostic: leave out of ampom's execution clock in the real run each span between faults that exceeds a fault's CPU share by more than this (e.g. 10us); only for programs that work less than that between faults (docs/validation.md)", (v: string) => parseQuantityArg(parseDuration, v, "expected a time, e.g. 10us."))
+    .option("--spike-cut <time>", "diagnostic: leave out of ampom's execution clock in the real run each span between faults that exceeds a fault's CPU share by more than this (e.g. 10us); only for programs that work less than that between faults (docs/validation.md)", (v: string) => parseQuantityArg(parseDuration, v, "expected a number with an optional unit, e.g. 10us."))
     .option("--timeout <seconds>", "per run of the program (the capture gets 20 times as long)", parseNumber, 600)
     .option("--keep <dir>", "keep the trace and the runs' reports in this directory")
     .option("--show-output", "pass the program's own output to standard error (after each run)")
