@@ -71,7 +71,7 @@ const nodeSchema = z
   })
   .strict();
 
-const positiveMust = must("must be positive");
+const nsMust = must("must be a positive number of nanoseconds, such as 0.5");
 const processSchema = z
   .object({
     name: text(),
@@ -86,7 +86,7 @@ const processSchema = z
     iterations: whole(1).optional(),
     workingSet: fractionIn('above 0 and at most 1, such as 0.25 or "25%"', (f) => f > 0 && f <= 1).optional(),
     cpu: z.enum(["host", "2008"]).optional(),
-    cpuNsPerAccess: z.number(positiveMust).positive(positiveMust).optional(),
+    cpuNsPerAccess: z.number(nsMust).positive(nsMust).optional(),
     eagerPages: whole(0, MRU_CAP).optional(),
     historyLength: whole(1, 256).optional(),
     policyParams: z.record(z.string(), z.number()).optional(),

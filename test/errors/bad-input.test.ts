@@ -489,6 +489,7 @@ function clusterCases(): Case[] {
     ["two balancers", { triggers: [{ kind: "balancer" }, { kind: "balancer", interval: "2ms" }] }, "s.json: triggers[1]: a second balancer (triggers[0] is one); a cluster has one balancer"],
     ["a rate flow given both bytes and a duration", { flows: [{ ...flow, rate: "1Gbps", duration: "1ms" }] }, "s.json: flows[0]: a rate flow ends after bytes or after duration; give one, not both"],
     ["an unknown field", { extra: 1 }, 's.json: unknown field "extra"'],
+    ["a time per access with a unit", { processes: [{ ...p, cpuNsPerAccess: "2ns" }] }, 's.json: processes[0].cpuNsPerAccess: must be a positive number of nanoseconds, such as 0.5, got "2ns"'],
     ["a flow of 0 bytes", { flows: [{ ...flow, bytes: 0 }] }, "s.json: flows[0].bytes: must be at least 1 byte, got 0"],
   ];
   return list.map(([name, over, message]) => ({ name: `cluster scenario: ${name}`, args: ["cluster", "s.json"], files: scenario(over), message: `ampom: ${message}` }));
