@@ -10,7 +10,7 @@ import { Worker } from "node:worker_threads";
 import type { Metrics } from "../sim/metrics.js";
 import type { RunOptions } from "../sim/options.js";
 import { errorMessage } from "../util/errors.js";
-import { policies } from "../policies/registry.js";
+import { isPolicyPath } from "../policies/module.js";
 
 export interface PoolRun {
   index: number;
@@ -49,7 +49,7 @@ function newWorker(file: string): Worker {
  * when its thread dies. */
 function moduleOf(run: PoolRun): string {
   const p = run.options.policy;
-  return typeof p === "string" && !Object.hasOwn(policies, p) ? ` (policy module ${p})` : "";
+  return typeof p === "string" && isPolicyPath(p) ? ` (policy module ${p})` : "";
 }
 
 /** Runs `tasks` on `size` threads of `file` (the sweep worker unless a test says
