@@ -15,7 +15,7 @@ import { LINK_DISCIPLINES, Network, type NodeId } from "../network/network.js";
 import { networkPresets } from "../network/presets.js";
 import { pushInfo } from "../policies/registry.js";
 import { isPolicyPath } from "../policies/module.js";
-import { formatNs, parseDuration, parseRate, parseSize, readFraction } from "../util/units.js";
+import { formatNs, formatRate, parseDuration, parseRate, parseSize, readFraction } from "../util/units.js";
 import { startBalancer } from "./balancer.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
@@ -24,7 +24,9 @@ import { preflight, readsAsPath } from "./preflight.js";
 import { ProcessRun } from "./process.js";
 import type { EventSink } from "./event-log.js";
 import { checkEventsPath, withEventFile, type RunInput } from "./event-file.js";
-import { lookaheadFor, policyRunner, processSetup, runInputs, scenarioWorkload, type PolicyRunner } from "./simulate.js";
+import { inputDigests, lookaheadFor, policyRunner, processSetup, runInputs, scenarioWorkload, type PolicyRunner } from "./simulate.js";
+import { OnceDigests } from "../util/digest.js";
+import type { InputDigests } from "../util/provenance.js";
 import type { Workload } from "../workloads/types.js";
 import { errorMessage } from "../util/errors.js";
 
@@ -182,8 +184,13 @@ export interface ClusterResult {
   /** bytes and messages on each node's uplink (node to switch) and downlink */
   links: Array<{ node: string; upBytes: number; downBytes: number; upMessages: number; downMessages: number }>;
   flows: Array<Omit<FlowReport, "from" | "to" | "finishedAt"> & { from: string; to: string; finishedAt: number | null }>;
-  /** triggers that could not fire (the process had ended or was already migrating) */
+  /** triggers that could not fire (the process had ended or was already migrating),
+   * rate flows that offer more than their path carries */
   notes: string[];
+  /** the SHA-256 of the files each process read (its trace, its policy module), by
+   * process name; a process that reads none is left out. A path alone does not name a
+   * trace captured again or a module edited since. */
+  inputs: Record<string, InputDigests>;
 }
 
 /** `where` is the place in the scenario ("" for the whole of it). */
@@ -333,6 +340,7 @@ async function runCluster(
     if (sc.flows[first].name === undefined) fail(`flows[${i}].name`, `"${n}" is what unnamed flows[${first}] is called; choose another`);
     fail(`flows[${i}].name`, `"${n}" is used twice (flows[${first}].name too)`);
   });
+  const flowNotes: string[] = [];
   const flowSpecs: FlowSpec[] = sc.flows.map((f, i) => {
     const where = `flows[${i}]`;
     const from = node(f.from, `${where}.from`);
@@ -349,6 +357,21 @@ async function runCluster(
     const rateBps = f.rate !== undefined ? parseRate(`scenario ${where}.rate`, f.rate) : undefined;
     // 0 would still send one segment
     if (rateBps !== undefined && !(rateBps > 0)) fail(`${where}.rate`, `must be positive, got ${shown(f.rate)}`);
+    // an open-loop source may offer more than its path carries: allowed (an overload is
+    // a scenario worth running), but the result says so, since its segments then queue
+    // and arrive at the path's rate, long after the flow has stopped offering them
+    if (rateBps !== undefined) {
+      const carries = (i: number) => specs[i].bandwidthBps * (1 - specs[i].background);
+      const [narrow, link] = carries(from) <= carries(to) ? [from, "uplink"] : [to, "downlink"];
+      const { bandwidthBps, background } = specs[narrow];
+      if (rateBps > carries(narrow)) {
+        const beside = background > 0 ? ` of its ${formatRate(bandwidthBps)} beside its background load` : "";
+        flowNotes.push(
+          `${where} (${flowNames[i]}): offers ${formatRate(rateBps)}, more than ${names[narrow]}'s ${link} carries ` +
+            `(${formatRate(carries(narrow))}${beside}); its segments queue there`,
+        );
+      }
+    }
     const segmentBytes = parseSize(`scenario ${where}.segment`, f.segment);
     if (!(segmentBytes > 0)) fail(`${where}.segment`, "must be positive");
     return {
@@ -369,6 +392,8 @@ async function runCluster(
   // other name stays a name (a built-in, or one preflight says is none)
   const workloadIn = (w: string) => (!isGeneratedWorkload(w) && (readsAsPath(w) || existsSync(fromDir(w))) ? fromDir(w) : w);
   const runs: Array<{ proc: ProcessRun; s: Scenario; home: NodeId }> = [];
+  const inputs: Record<string, InputDigests> = {};
+  const digests = new OnceDigests();
   for (const [i, p] of sc.processes.entries()) {
     let s: Scenario;
     let workload: Workload;
@@ -401,6 +426,8 @@ async function runCluster(
       s = { ...s, network: { ...s.network, bandwidthBps: preset.bandwidthBps, latencyNs: preset.latencyNs } };
       preflight(s);
       guardInputs?.(runInputs(s));
+      const read = inputDigests(s, digests);
+      if (Object.keys(read).length > 0) inputs[p.name] = read;
       workload = await scenarioWorkload(s);
       // a hook's error names the process as well as the module: several may run it
       runner = await policyRunner(s, workload, `${p.policy ?? s.policy} (process ${p.name})`);
@@ -433,7 +460,7 @@ async function runCluster(
   cluster.shareCpus(nodeList.map((n) => n.cpus));
 
   // triggers at a time, the balancer, flows
-  const notes: string[] = [];
+  const notes = flowNotes;
   sc.triggers.forEach((t, i) => {
     if (t.kind === "time") {
       const p = runs[procIndex(t.process, `triggers[${i}].process`)].proc;
@@ -496,5 +523,6 @@ async function runCluster(
       finishedAt: Number.isNaN(f.finishedAt) ? null : f.finishedAt,
     })),
     notes,
+    inputs,
   };
 }

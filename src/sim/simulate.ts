@@ -21,7 +21,9 @@ import { coreBytes, guardCore, preflight } from "./preflight.js";
 import { runLockstep, SharedRecords, type RecordFeed, type Resumable } from "./shared-records.js";
 import type { CoreViews, SimCore } from "../core/types.js";
 import { POLICY_EXTERNAL } from "../core/abi.js";
-import { bindPolicyModule, isPolicyPath, loadPolicyModule, modulePolicyParams, policyModuleFile } from "../policies/module.js";
+import { bindPolicyModule, isPolicyPath, loadPolicyModule, modulePolicyParams, policyModuleDigest, policyModuleFile } from "../policies/module.js";
+import { fileSha256, OnceDigests, type DigestSource } from "../util/digest.js";
+import type { InputDigests } from "../util/provenance.js";
 
 /** What runScenario() can add to a scenario beyond its options. */
 export interface RunExtras {
@@ -295,6 +297,17 @@ export function runInputs(s: { workload: string; policy: string; policyModule?: 
   const module = policyModuleFile(s);
   if (module !== undefined) inputs.push(["the policy module", module]);
   return inputs;
+}
+
+/** The SHA-256 of the files a scenario reads, its policy module and its trace (each
+ * present when it names one): with the options, what identifies its results. */
+export function inputDigests(scenario: Pick<Scenario, "workload" | "policy" | "policyModule">, digests: DigestSource = new OnceDigests()): InputDigests {
+  const file = policyModuleFile(scenario);
+  const trace = traceFile(scenario);
+  return {
+    ...(file === undefined ? {} : { policyModuleSha256: digests.digest(file, policyModuleDigest) }),
+    ...(trace === undefined ? {} : { traceSha256: digests.digest(trace, fileSha256) }),
+  };
 }
 
 /** What simulate() runs for a scenario (itself, then its baselines), and how their

@@ -10,7 +10,8 @@ import { isGeneratedWorkload, resolveOptions, runOptionsSchema, shown, traceFile
 import { preflight } from "../sim/preflight.js";
 import { checkTraceOpens } from "../trace/open.js";
 import { combination, comboIndices, gridSize, type Grid } from "./grid.js";
-import { canonicalJson, inputDigests, runKey } from "./key.js";
+import { canonicalJson, runKey } from "./key.js";
+import { inputDigests } from "../sim/simulate.js";
 import { OnceDigests } from "../util/digest.js";
 import type { InputDigests } from "../util/provenance.js";
 import { readJsonFile } from "../util/json-where.js";

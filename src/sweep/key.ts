@@ -4,11 +4,11 @@
 // contents.
 import { createHash } from "node:crypto";
 import { mechanisms } from "../migration/registry.js";
-import { policyModuleDigest, policyModuleFile } from "../policies/module.js";
+import { policyModuleFile } from "../policies/module.js";
 import { policies } from "../policies/registry.js";
 import { traceFile, type Scenario } from "../sim/options.js";
-import { fileSha256, OnceDigests, type DigestSource } from "../util/digest.js";
-import type { InputDigests } from "../util/provenance.js";
+import { inputDigests } from "../sim/simulate.js";
+import { OnceDigests, type DigestSource } from "../util/digest.js";
 import { nonDefaultParams } from "../util/params.js";
 
 /** JSON with object keys sorted at every level (undefined members dropped). */
@@ -55,17 +55,6 @@ export function runKey(scenario: Scenario, digests: DigestSource = new OnceDiges
     traceSha256,
   };
   return createHash("sha256").update(canonicalJson(model)).digest("hex").slice(0, 16);
-}
-
-/** The SHA-256 of the files a scenario reads, its policy module and its trace (each
- * present when it names one): with the options, what identifies its results. */
-export function inputDigests(scenario: Pick<Scenario, "workload" | "policy" | "policyModule">, digests: DigestSource = new OnceDigests()): InputDigests {
-  const file = policyModuleFile(scenario);
-  const trace = traceFile(scenario);
-  return {
-    ...(file === undefined ? {} : { policyModuleSha256: digests.digest(file, policyModuleDigest) }),
-    ...(trace === undefined ? {} : { traceSha256: digests.digest(trace, fileSha256) }),
-  };
 }
 
 /** The files a scenario's results depend on beyond its options: its policy module and

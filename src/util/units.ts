@@ -62,6 +62,12 @@ export function formatBytes(n: number): string {
   return `${Number.isInteger(n) ? n : n.toFixed(1)}${units[i]}`;
 }
 
+/** Bits per second in the largest unit below it, to 3 significant digits: "300Mbps". */
+export function formatRate(bps: number): string {
+  const [scale, unit] = bps >= 1e9 ? [1e9, "Gbps"] : bps >= 1e6 ? [1e6, "Mbps"] : bps >= 1e3 ? [1e3, "kbps"] : [1, "bps"];
+  return `${Number((bps / scale).toPrecision(3))}${unit}`;
+}
+
 /** 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, ... */
 export function ordinal(n: number): string {
   const teen = n % 100 >= 11 && n % 100 <= 13;

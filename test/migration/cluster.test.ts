@@ -1,6 +1,7 @@
 // Multi-node scenarios: the load balancer, time triggers, CPU sharing, scenario-file
 // validation, and `ampom cluster`.
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -126,6 +127,47 @@ describe("triggers", () => {
     });
     expect(r.migrations).toEqual([]);
     expect(r.notes[0]).toBe("triggers[0]: x could not migrate at 10.000s (done)");
+  });
+
+  it("notes a rate flow that offers more than its path carries, and none that fits", async () => {
+    const run = (rate: string, nodes: ClusterScenario["nodes"]) =>
+      simulateCluster({
+        nodes,
+        processes: [{ name: "x", node: 0, workload: "sequential", memory: "256KiB" }],
+        flows: [{ name: "bulk", from: 0, to: 1, rate, duration: "1ms" }],
+      });
+    const fits = await run("900Mbps", 2);
+    expect(fits.notes).toEqual([]);
+    const over = await run("5Gbps", 2);
+    expect(over.notes).toEqual(["flows[0] (bulk): offers 5Gbps, more than n0's uplink carries (1Gbps); its segments queue there"]);
+    // offered for 1 ms, its last segment lands once the link has carried them all
+    expect(over.flows[0].finishedAt).toBeGreaterThan(4.9e6);
+    // the narrower end is named, with what background load leaves of it
+    const loaded = await run("900Mbps", [{ name: "a" }, { name: "b", background: 0.5 }]);
+    expect(loaded.notes).toEqual(["flows[0] (bulk): offers 900Mbps, more than b's downlink carries (500Mbps of its 1Gbps beside its background load); its segments queue there"]);
+  });
+
+  it("names the SHA-256 of each file a process read, by process", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ampom-cluster-inputs-"));
+    const trace = join(dir, "t.txt");
+    copyFileSync(resolve("examples/tiny-trace.txt"), trace);
+    const r = await simulateCluster(
+      {
+        nodes: 2,
+        processes: [
+          { name: "t", node: 0, workload: "t.txt" },
+          { name: "g", node: 0, workload: "random", memory: "256KiB" },
+          { name: "m", node: 0, workload: "t.txt", policy: resolve("examples/swap-readahead-policy.ts") },
+        ],
+        triggers: [{ kind: "fraction", process: "t", to: 1, at: 0.5 }],
+      },
+      { dir },
+    );
+    const sha = (f: string) => createHash("sha256").update(readFileSync(f)).digest("hex");
+    expect(Object.keys(r.inputs)).toEqual(["t", "m"]);
+    expect(r.inputs.t).toEqual({ traceSha256: sha(trace) });
+    expect(r.inputs.m.traceSha256).toBe(sha(trace));
+    expect(r.inputs.m.policyModuleSha256).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 
