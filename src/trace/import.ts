@@ -12,8 +12,7 @@
 // A region's kind is code when most of its pages were fetched from; else the highest
 // region is the stack (stacks sit at the top of the user address space, under valgrind
 // too), and the others are data.
-import { closeSync, createReadStream, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { closeSync, createReadStream, openSync, readSync, rmSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { createGunzip, createGzip } from "node:zlib";
 import { pipeline } from "node:stream/promises";
@@ -24,7 +23,7 @@ import { AMT_MAGIC, AMT_VERSION, AmtWriter, DEFAULT_BLOCK_RECORDS, openAmt, type
 import { MAX_BLOCK_RECORDS_V2 } from "./amt-codec.js";
 import { amtOwnPageSize, sniffTrace, unpackedAmt } from "./open.js";
 import { TraceTextParser, type PageSink, type TextFormat } from "./text.js";
-import { checkOutputPath, holdTemporary, releaseTemporary, tempPathFor, writeAtomicStream, writeAtomicWith } from "../util/atomic-file.js";
+import { checkOutputPath, holdTemporary, releaseTemporary, scratchFolder, tempPathFor, writeAtomicStream, writeAtomicWith } from "../util/atomic-file.js";
 
 export const REGION_GAP_PAGES = 64;
 // spool blocks are amt blocks: pass 2 turns one into the other
@@ -393,7 +392,8 @@ function beginImport(input: string, o: ImportOptions): ImportRun {
   const pageSize = o.pageSize ?? 4096;
   checkCount("skipRecords (--skip)", o.skipRecords, 0);
   checkCount("maxRecords (--max-records)", o.maxRecords, 1);
-  const dir = mkdtempSync(join(tmpdir(), "ampom-import-"));
+  // the first pass's spool: 9 bytes a record
+  const dir = scratchFolder("import");
   const sp = new Spooler(join(dir, "spool"));
   const bounded = (o.skipRecords ?? 0) > 0 || o.maxRecords !== undefined;
   const bounds = bounded ? new BoundedSink(sp, o.skipRecords ?? 0, o.maxRecords ?? Infinity) : undefined;

@@ -3,9 +3,9 @@
 // which is unlinked at once and read through its open descriptor, so nothing is left
 // behind; a gzip'd amt (how the trace corpus is stored) is unpacked the same way.
 // Imports are cached per process by path, size, modification time and page size.
-import { closeSync, createReadStream, createWriteStream, fstatSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { closeSync, createReadStream, createWriteStream, fstatSync, openSync, readFileSync, readSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { scratchFolder } from "../util/atomic-file.js";
 import { pipeline } from "node:stream/promises";
 import { constants as zlibConstants, createGunzip, gunzipSync } from "node:zlib";
 import type { Workload } from "../workloads/types.js";
@@ -196,7 +196,7 @@ export function openAmtWorkload(path: string, pageSize: number): Workload {
 /** A descriptor of an amt file `make` writes in a temporary folder, which is gone when
  * this returns: the file lives as long as the descriptor. */
 async function temporaryAmt(make: (amt: string) => Promise<unknown>): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), "ampom-trace-"));
+  const dir = scratchFolder("trace");
   try {
     const amt = join(dir, "trace.amt");
     await make(amt);

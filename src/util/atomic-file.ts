@@ -2,7 +2,8 @@
 // write a temporary file beside it, flush it to disk, rename it over the target, and
 // flush the directory so the rename itself survives a crash. Errors name the path the
 // user gave, never the temporary.
-import { closeSync, createWriteStream, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, createWriteStream, fsyncSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import type { Writable } from "node:stream";
 
@@ -37,6 +38,28 @@ function isRunning(pid: number): boolean {
     // EPERM: it runs, as another user
     return (err as NodeJS.ErrnoException).code === "EPERM";
   }
+}
+
+/** A fresh folder under the system's temporary one for a command's scratch files (an
+ * import's spool, a trace unpacked, a validation's files), named with its kind and this
+ * process's id. A command cut short by a signal cannot remove it (no listener holds
+ * Ctrl-C back, as for an output's temporary), so each one first removes the folders of
+ * its kind that commands no longer running left: an import's spool is as large as the
+ * trace, and would otherwise stay until the machine's next boot. */
+export function scratchFolder(kind: string): string {
+  const dir = tmpdir();
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    // an unreadable temporary folder: mkdtemp below says so, or works
+  }
+  const left = new RegExp(`^ampom-${kind}-(\\d+)-[^-]+$`);
+  for (const name of names) {
+    const pid = left.exec(name)?.[1];
+    if (pid !== undefined && !isRunning(Number(pid))) rmSync(join(dir, name), { recursive: true, force: true });
+  }
+  return mkdtempSync(join(dir, `ampom-${kind}-${process.pid}-`));
 }
 
 /** Temporaries being written now, which a command cut short removes (the command line

@@ -1,9 +1,9 @@
 // Running the program under libampom-validate.so, in one of its modes, and reading what
 // it reports (one JSON object written at exit; see native/validate/preload.c).
 import { spawn } from "node:child_process";
-import { accessSync, constants, closeSync, fstatSync, mkdtempSync, openSync, readFileSync, readSync, realpathSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { accessSync, constants, closeSync, fstatSync, openSync, readFileSync, readSync, realpathSync, rmSync, statSync } from "node:fs";
 import { delimiter, isAbsolute, join, resolve } from "node:path";
+import { scratchFolder } from "../util/atomic-file.js";
 import type { NetworkPreset } from "../network/presets.js";
 import type { NativeParts } from "./native.js";
 
@@ -282,5 +282,5 @@ export async function runProgram(
 
 /** A private scratch directory, removed by the caller. */
 export function scratchDir(): string {
-  return mkdtempSync(join(tmpdir(), "ampom-validate-"));
+  return scratchFolder("validate");
 }

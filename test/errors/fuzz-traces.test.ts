@@ -2,8 +2,7 @@
 // pieces, and amt files with bytes flipped or cut off. Every input ends in records or
 // in a plain Error naming the file (and the line, for text); a damaged amt never
 // yields records that differ from what was written.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -15,8 +14,9 @@ import type { SimCore } from "../../src/core/types.js";
 import { WasmCore } from "../../src/core/wasm-core.js";
 import { importTrace } from "../../src/trace/import.js";
 import type { Workload } from "../../src/workloads/types.js";
+import { scratchDir } from "../sweep/cli-helpers.js";
 
-const dir = mkdtempSync(join(tmpdir(), "ampom-fuzz-trace-"));
+const dir = scratchDir("fuzz-trace");
 
 async function outcomeAsync<T>(f: () => Promise<T>): Promise<T | Error> {
   try {

@@ -2,8 +2,7 @@
 // or a plain Error with a message (never a TypeError, RangeError or a crash), and
 // nothing hangs. Run options, sweep configs (as JSON values and as text), the JSON
 // error locator, results files and --shard.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -13,6 +12,7 @@ import { loadSweepConfig, MAX_RUNS, planSweep } from "../../src/sweep/config.js"
 import { readResults } from "../../src/sweep/results.js";
 import { parseShard } from "../../src/sweep/shard.js";
 import { jsonErrorWhere } from "../../src/util/json-where.js";
+import { scratchDir } from "../sweep/cli-helpers.js";
 
 /** Runs f; a thrown value must be a plain Error with a non-empty one-line-ish message. */
 function cleanly<T>(f: () => T): T | Error {
@@ -95,7 +95,7 @@ describe("fuzz: sweep configs", () => {
   });
 
   it("mangled config text is refused with file, line and column, or planned", () => {
-    const dir = mkdtempSync(join(tmpdir(), "ampom-fuzz-"));
+    const dir = scratchDir("fuzz");
     const file = join(dir, "sweep.json");
     const valid = JSON.stringify({ base: { workload: "random", memory: "1MiB" }, grid: { policy: ["none", "ampom"], seed: [1, 2] } }, null, 2);
     const edit = fc.record({ at: fc.nat(valid.length), drop: fc.nat(4), insert: fc.string({ maxLength: 3 }) });
@@ -144,7 +144,7 @@ describe("fuzz: the JSON error locator agrees with JSON.parse", () => {
 
 describe("fuzz: results files and --shard", () => {
   it("any bytes in a results file: records, or an error naming file and line", () => {
-    const dir = mkdtempSync(join(tmpdir(), "ampom-fuzz-"));
+    const dir = scratchDir("fuzz");
     const file = join(dir, "results.jsonl");
     const line = fc.oneof(
       fc.string({ maxLength: 30 }),

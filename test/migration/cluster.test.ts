@@ -1,13 +1,13 @@
 // Multi-node scenarios: the load balancer, time triggers, CPU sharing, scenario-file
 // validation, and `ampom cluster`.
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { simulateCluster, type ClusterResult, type ClusterScenario } from "../../src/sim/cluster-scenario.js";
 import { simulate } from "../../src/sim/simulate.js";
 import { ampom } from "../cli/capture.js";
+import { scratchDir } from "../sweep/cli-helpers.js";
 
 /** `text` as a regular expression that matches it literally. */
 const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -148,7 +148,7 @@ describe("triggers", () => {
   });
 
   it("names the SHA-256 of each file a process read, by process", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ampom-cluster-inputs-"));
+    const dir = scratchDir("cluster-inputs");
     const trace = join(dir, "t.txt");
     copyFileSync(resolve("examples/tiny-trace.txt"), trace);
     const r = await simulateCluster(
@@ -245,7 +245,7 @@ describe("scenario validation names the field", () => {
 });
 
 describe("ampom cluster", () => {
-  const dir = mkdtempSync(join(tmpdir(), "ampom-cluster-"));
+  const dir = scratchDir("cluster");
   it("prints per-process and cluster-wide figures, and JSON with --json", async () => {
     const file = join(dir, "s.json");
     writeFileSync(file, JSON.stringify(crowded(true)));

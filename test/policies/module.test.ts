@@ -4,7 +4,7 @@
 // gets a message naming the module and the hook, on the command line a non-zero exit,
 // one line and no stack.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -16,6 +16,7 @@ import { thrownAt, type PolicyContext, type PolicyModule } from "../../src/polic
 import { traceWorkload, type TraceRecord } from "../migration/trace-workload.js";
 import { sweep } from "../../src/sweep/index.js";
 import type { RunOptions } from "../../src/sim/options.js";
+import { scratchDir } from "../sweep/cli-helpers.js";
 
 const EXAMPLE = "./examples/swap-readahead-policy.ts";
 const bin = new URL("../../bin/ampom.js", import.meta.url).pathname;
@@ -67,7 +68,7 @@ describe("the example policy module", () => {
   });
 
   it("runs in a sweep's worker threads, named in the config by its path", async () => {
-    const out = join(mkdtempSync(join(tmpdir(), "ampom-sweep-")), "runs.jsonl");
+    const out = join(scratchDir("sweep"), "runs.jsonl");
     const config = {
       base: { workload: "ptrans", memory: "2MiB", baselines: false },
       grid: { policy: ["linux-cluster", EXAMPLE], link: ["fifo", "priority"] },
@@ -94,7 +95,7 @@ describe("the example policy module", () => {
 
   it("in a sweep, a parameter the combination's module lacks is blamed on the combination, not on the base's default policy", async () => {
     const config = { base: { workload: "stream", memory: "2MiB" }, grid: { policy: [EXAMPLE], policyParams: [{ mode: 1 }] } };
-    const out = join(mkdtempSync(join(tmpdir(), "ampom-sweep-")), "runs.jsonl");
+    const out = join(scratchDir("sweep"), "runs.jsonl");
     await expect(sweep({ config, out })).rejects.toThrow(
       `sweep config: grid combination 0 (policy=${JSON.stringify(EXAMPLE)}, policyParams={"mode":1}): policy module ${EXAMPLE} has no parameter "mode" (it has: pageCluster)`,
     );
@@ -102,7 +103,7 @@ describe("the example policy module", () => {
 });
 
 describe("a module that misbehaves", () => {
-  const dir = mkdtempSync(join(tmpdir(), "ampom-policy-"));
+  const dir = scratchDir("policy");
   const write = (name: string, body: string) => {
     const file = join(dir, name);
     writeFileSync(file, body);

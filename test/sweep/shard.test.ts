@@ -1,11 +1,11 @@
 // Shards: --shard i/n, and --shard slurm from a job array's environment (contiguous,
 // counted from 1, stepped; lists that are not one range refused).
-import { mkdtempSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { inShard, parseShard } from "../../src/sweep/shard.js";
 import { sweep } from "../../src/sweep/index.js";
+import { scratchDir } from "./cli-helpers.js";
 
 const slurm = (id: number, min: number, max: number, step: number | undefined, count: number) =>
   parseShard("slurm", {
@@ -33,7 +33,7 @@ describe("shards", () => {
   });
 
   it("the library's sweep() refuses an impossible shard before it writes anything", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ampom-shard-"));
+    const dir = scratchDir("shard");
     const out = join(dir, "runs.jsonl");
     const config = { base: { workload: "sequential", memory: "1MiB", baselines: false } };
     for (const [shard, message] of [
