@@ -242,7 +242,10 @@ async function importModule(label: string, file: string, digest: string): Promis
   const def = ns.default;
   const mod = typeof def === "object" && def !== null && typeof (def as Record<string, unknown>).onFault === "function" ? def : ns;
   const checked = checkPolicyModule(mod, label);
-  return { ...checked, name: checked.name ?? basename(file, extname(file)) };
+  if (checked.name !== undefined) return checked;
+  // named by its file, without copying it: a copy would leave behind the methods of an
+  // instance of a class (its prototype's), and the hooks' `this` would not be it
+  return Object.create(checked, { name: { value: basename(file, extname(file)), enumerable: true } }) as PolicyModule;
 }
 
 /** The module's parameters: defaults, overridden by name (unknown names refused). */
@@ -362,6 +365,11 @@ export function bindPolicyModule(
     } finally {
       active = false;
       running = undefined;
+    }
+    if (returned === undefined) return;
+    // a list of pages handed back, as if that asked for them (ctx.request is how)
+    if (Array.isArray(returned) || ArrayBuffer.isView(returned)) {
+      fail(`returned a list of pages: hooks return nothing, and a policy asks for a page with ctx.request(page)`);
     }
     if (typeof (returned as PromiseLike<unknown> | undefined)?.then === "function") {
       // its rest would run after the hook, against a simulation gone on: refuse it, and

@@ -12,7 +12,7 @@ import * as example from "../../examples/swap-readahead-policy.js";
 import { runScenario, scenarioWorkload, simulate } from "../../src/sim/simulate.js";
 import { openTraceWorkload } from "../../src/trace/open.js";
 import { resolveOptions } from "../../src/sim/options.js";
-import { thrownAt, type PolicyContext, type PolicyModule } from "../../src/policies/module.js";
+import { loadPolicyModule, thrownAt, type PolicyContext, type PolicyModule } from "../../src/policies/module.js";
 import { traceWorkload, type TraceRecord } from "../migration/trace-workload.js";
 import { sweep } from "../../src/sweep/index.js";
 import type { RunOptions } from "../../src/sim/options.js";
@@ -147,6 +147,11 @@ describe("a module that misbehaves", () => {
       "onFault returned a Promise: hooks run synchronously",
     ],
     [
+      "returns the pages it wants instead of asking for them",
+      write("returns-pages.mjs", hooks({ onFault: "export function onFault(ctx, page) { return [page + 1, page + 2]; }" })),
+      "onFault returned a list of pages: hooks return nothing, and a policy asks for a page with ctx.request(page)",
+    ],
+    [
       "asks about a page by a string",
       write("string-page.mjs", hooks({ onFault: 'export function onFault(ctx) { ctx.request("12"); }' })),
       'onFault asked about page "12", which is not a number',
@@ -158,6 +163,28 @@ describe("a module that misbehaves", () => {
       "onFault asked about page NaN, which is not a whole number",
     ],
   ];
+
+  it("may be an instance of a class, exported as default: its methods and fields are its own", async () => {
+    const file = write(
+      "instance.mjs",
+      [
+        "class NextPages {",
+        "  constructor() { this.depth = 2; }",
+        "  reset(ctx) { ctx.state = { faults: 0 }; }",
+        "  onFault(ctx, page) { ctx.state.faults++; for (let i = 1; i <= this.depth; i++) if (ctx.isHome(page + i)) ctx.request(page + i); }",
+        "  onUse() {}",
+        "  onArrival() {}",
+        "  onServed() {}",
+        "}",
+        "export default new NextPages();",
+      ].join("\n"),
+    );
+    const m = await simulate({ workload: "sequential", memory: "2MiB", policy: file, baselines: false });
+    expect(m.policy).toBe(file);
+    expect(m.prefetchedPages).toBeGreaterThan(0);
+    // named by its file, as a module of plain functions is
+    expect((await loadPolicyModule(file)).name).toBe("instance");
+  });
 
   it("may ask the region of any whole number: one outside the address space is in none", async () => {
     const file = write(
