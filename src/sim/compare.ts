@@ -69,17 +69,20 @@ export function withBaselines(m: Metrics, b: Baselines): Metrics {
 }
 
 function checkNames(what: string, asked: string[] | undefined, known: Record<string, unknown>): string[] {
+  const plural = what === "policy" ? "policies" : `${what}s`;
+  // a lone name would be read a letter at a time
+  if (asked !== undefined && !Array.isArray(asked)) throw new Error(`option ${plural}: must be a list of names, got ${JSON.stringify(asked)}`);
   const names = asked ?? Object.keys(known);
   for (const n of names) {
     if (typeof n !== "string") {
-      throw new Error(`${what === "policy" ? "policies" : `${what}s`}: each must be a name${what === "policy" ? " or a policy module file's path (compare a module object with simulate())" : ""}, got ${typeof n}`);
+      throw new Error(`${plural}: each must be a name${what === "policy" ? " or a policy module file's path (compare a module object with simulate())" : ""}, got ${typeof n}`);
     }
     // a policy may also be the path of a user's module
     if (!(n in known) && !(what === "policy" && isPolicyPath(n))) {
       throw new Error(`unknown ${what} "${n}" (known: ${Object.keys(known).join(", ")})`);
     }
   }
-  if (names.length === 0) throw new Error(`no ${what === "policy" ? "policies" : `${what}s`} to compare (the list is empty)`);
+  if (names.length === 0) throw new Error(`no ${plural} to compare (the list is empty)`);
   return names;
 }
 

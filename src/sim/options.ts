@@ -223,7 +223,7 @@ function oneOf(what: string, value: string, known: Record<string, unknown>): voi
 /** The command-line spelling of a top-level option, for messages: " (--migrate-at)". */
 function cliFlag(path: PropertyKey[]): string {
   if (path.length !== 1) return "";
-  const renamed: Record<string, string> = { cpuNsPerAccess: "cpu-ns", policyParams: "param" };
+  const renamed: Record<string, string> = { cpuNsPerAccess: "cpu-ns", policyParams: "param", baselines: "no-baselines" };
   const name = String(path[0]);
   return ` (--${renamed[name] ?? name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())})`;
 }
@@ -309,9 +309,9 @@ export function resolveOptions(input: RunOptions): Scenario {
   pushFor(o.mechanism, { ...pushInfo(policy), module: policyModule !== undefined || isPolicyPath(policy) }, o.pushOrder);
   mechanismParams(mechanisms[o.mechanism], o.mechanismParams);
   const preset = { ...networkPresets[o.network] };
-  if (o.bandwidth !== undefined) preset.bandwidthBps = parseRate("bandwidth", o.bandwidth);
-  if (o.latency !== undefined) preset.latencyNs = parseDuration("latency", o.latency);
-  if (!(preset.bandwidthBps > 0)) throw new Error(`option bandwidth: must be positive, got ${preset.bandwidthBps}`);
+  if (o.bandwidth !== undefined) preset.bandwidthBps = parseRate("option bandwidth (--bandwidth)", o.bandwidth);
+  if (o.latency !== undefined) preset.latencyNs = parseDuration("option latency (--latency)", o.latency);
+  if (!(preset.bandwidthBps > 0)) throw new Error(`option bandwidth (--bandwidth): must be positive, got ${preset.bandwidthBps}`);
   if (!(preset.latencyNs >= 0)) throw new Error(`option latency: must not be negative, got ${preset.latencyNs}`);
   const scanIntervalNs = o.scanInterval === "auto" ? undefined : parseDuration("option scanInterval (--scan-interval)", o.scanInterval);
   if (scanIntervalNs !== undefined && !(scanIntervalNs >= MIN_SCAN_INTERVAL_NS)) {
@@ -334,7 +334,7 @@ export function resolveOptions(input: RunOptions): Scenario {
     o.migrateAtTime !== undefined && "migrateAtTime (--migrate-at-time)",
   ].filter((p) => p !== false);
   if (points.length > 1) throw new Error(`options ${points.join(" and ")} name ${points.length === 2 ? "two" : "three"} migration points; give one`);
-  const memoryBytes = parseSize("memory", o.memory);
+  const memoryBytes = parseSize("option memory (--memory)", o.memory);
   if (!(memoryBytes >= o.pageSize)) {
     // what the user wrote, and the bytes it came to where those differ ("1.5" is 2 bytes)
     const given = typeof o.memory === "string" && o.memory.trim() !== String(memoryBytes) ? `${JSON.stringify(o.memory)} (${memoryBytes} bytes)` : `${memoryBytes}`;

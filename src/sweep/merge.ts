@@ -16,6 +16,7 @@ const listSome = (items: string[], max = 5) =>
   items.slice(0, max).join(", ") + (items.length > max ? `, and ${items.length - max} more` : "");
 
 export function mergeSweep(config: string | SweepConfig, inputs: string[], out: string): MergeSummary {
+  if (!Array.isArray(inputs)) throw new Error(`sweep-merge: the inputs must be a list of results files, got ${JSON.stringify(inputs)}`);
   if (inputs.length === 0) throw new Error("sweep-merge: no input files given");
   const plan = planFrom(config);
   const byKey = new Map(plan.runs.map((r) => [r.key, r]));

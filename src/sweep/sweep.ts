@@ -14,7 +14,7 @@ import { checkPolicyModules, loadSweepConfig, planSweep, type SweepConfig, type 
 import { runKey, scenarioFiles } from "./key.js";
 import { OnceDigests, type DigestSource } from "../util/digest.js";
 import { runPool, type PoolResult, type PoolRun, type PoolTask } from "./pool.js";
-import { resolveOptions } from "../sim/options.js";
+import { resolveOptions, unknownKeys } from "../sim/options.js";
 import { workloadKey } from "../sim/simulate.js";
 import { cutTornTail, readResults, ResultAppender, rewriteResults, type RunRecord } from "./results.js";
 import { checkShard, describeShard, inShard, type Shard } from "./shard.js";
@@ -125,10 +125,16 @@ export function shardRuns(plan: SweepPlan, shard: Shard | undefined): SweepRun[]
   return plan.runs.filter((r) => inShard(r.index, shard));
 }
 
+/** What sweep() takes: anything else (a misspelt `retryFailed`, a `dryRun` it does not
+ * have) is refused, not run as if it were not there. */
+const SWEEP_OPTIONS: ReadonlyArray<keyof SweepOptions> = ["config", "out", "workers", "shard", "retryFailed", "onProgress"];
+
 export async function sweep(o: SweepOptions): Promise<SweepSummary> {
+  const unknown = Object.keys(o).filter((k) => !(SWEEP_OPTIONS as readonly string[]).includes(k));
+  if (unknown.length > 0) throw new Error(`${unknownKeys("option", unknown)} (sweep() takes: ${SWEEP_OPTIONS.join(", ")})`);
   if (typeof o.out !== "string" || o.out === "") throw new Error(`option out: the results file to write (a path) is required, got ${JSON.stringify(o.out)}`);
   const workers = o.workers ?? availableParallelism();
-  if (!Number.isSafeInteger(workers) || workers < 1) throw new Error(`option workers: must be a whole number of at least 1, got ${workers}`);
+  if (!Number.isSafeInteger(workers) || workers < 1) throw new Error(`option workers: must be a whole number of at least 1, got ${JSON.stringify(workers)}`);
   if (o.shard !== undefined) {
     if (typeof o.shard !== "object" || o.shard === null) throw new Error(`option shard: expected { index, count } (parseShard("1/2") makes one), got ${JSON.stringify(o.shard)}`);
     checkShard(o.shard.index, o.shard.count, "option shard");

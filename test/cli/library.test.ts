@@ -1,6 +1,9 @@
 // The library as users import it, by package name: the README's custom-sweep example.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compare, simulate, simulateCluster, type Metrics, type RunOptions } from "ampom";
+import { compare, mergeSweep, simulate, simulateCluster, sweep, type Metrics, type RunOptions } from "ampom";
+import { scratchDir } from "../sweep/cli-helpers.js";
 
 describe('import { simulate, compare } from "ampom"', () => {
   it("resolves to the source under test (the `development` export), not a possibly stale dist/", async () => {
@@ -45,6 +48,20 @@ describe('import { simulate, compare } from "ampom"', () => {
     const process = { name: "p", node: 0, workload: "random" };
     await expect(simulateCluster({ nodes: 1, processes: [{ ...process, bogus: 1 }] })).rejects.toThrow(/^scenario processes\[0\]: unknown field "bogus"$/);
     await expect(simulateCluster({ nodes: 1, processes: [process], bogus: 1 })).rejects.toThrow(/^scenario: unknown field "bogus"$/);
+    // a sweep with an option it does not have runs nothing (a `dryRun` would have run it all)
+    const out = join(scratchDir("library-sweep"), "runs.jsonl");
+    const config = { base: { workload: "random", memory: "1MiB" } };
+    await expect(sweep({ config, out, dryRun: true } as never)).rejects.toThrow(/^unknown option "dryRun" \(sweep\(\) takes: config, out, workers, /);
+    expect(existsSync(out)).toBe(false);
+    await expect(sweep({ config, out, workers: "2" } as never)).rejects.toThrow('option workers: must be a whole number of at least 1, got "2"');
+  });
+
+  it("refuses a lone name or path where a list is due, rather than reading it a letter at a time", async () => {
+    await expect(compare({ workload: "hpl", policies: "ampom" as never })).rejects.toThrow('option policies: must be a list of names, got "ampom"');
+    await expect(compare({ workload: "hpl", mechanisms: "post-copy" as never })).rejects.toThrow('option mechanisms: must be a list of names, got "post-copy"');
+    expect(() => mergeSweep({ base: { workload: "random", memory: "1MiB" } }, "shard0.jsonl" as never, "out.jsonl")).toThrow(
+      'sweep-merge: the inputs must be a list of results files, got "shard0.jsonl"',
+    );
   });
 
   it("compare() refuses the run options it sets per row, which plain JavaScript could pass and see ignored", async () => {

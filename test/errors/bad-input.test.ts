@@ -58,7 +58,7 @@ const cases: Case[] = [
   { name: "unknown mechanism", args: ["run", "--mechanism", "teleport"], message: 'ampom: unknown mechanism "teleport" (known: full-copy, lightweight, pre-copy, post-copy)' },
   { name: "unknown policy", args: ["run", "--policy", "psychic"], message: /^ampom: unknown policy "psychic" \(known: none, .*ampom.*\)$/m },
   { name: "unknown network", args: ["run", "--network", "carrier-pigeon"], message: 'ampom: unknown network "carrier-pigeon" (known: gige-2008, rdma-100g)' },
-  { name: "zero bandwidth", args: ["run", "--bandwidth", "0Gbps"], message: "ampom: option bandwidth: must be positive, got 0" },
+  { name: "zero bandwidth", args: ["run", "--bandwidth", "0Gbps"], message: "ampom: option bandwidth (--bandwidth): must be positive, got 0" },
   { name: "negative bandwidth", args: ["run", "--bandwidth", "-5Gbps"], message: /^ampom: option '--bandwidth <rate>' argument '-5Gbps' is invalid\. expected a number with an optional unit, e\.g\. 1Gbps\.$/m, code: 2 },
   // refused while parsing the command line (a usage error: exit 2), either side of 0-1
   { name: "migration point above 1", args: ["run", "--migrate-at", "1.5"], message: /^ampom: option migrateAt \(--migrate-at\): must be below 1 \(at 1 the process has finished, and nothing would migrate\), got 1\.5$/m, code: 1 },
