@@ -468,36 +468,26 @@ export function deliver(count: i32, kind: i32): i32 {
 }
 
 /** The process moves to the destination. With keepAll (full copy) the copy has brought
- * every page that exists and every page of the region table the host has set for the
- * freeze, touched or not; a page of a mapping the process makes later stays ST_NONE
- * (its first touch is a local zero-fill). Otherwise the pages it touched stay at home.
- * The final accessed-bit scan happens now, at the freeze. */
+ * every page that exists (any state but ST_NONE): those are local now. Otherwise they
+ * stay at home. Either way a page that does not exist yet stays ST_NONE (its first touch
+ * is a local zero-fill): a copy sends no page the process never had, as no other
+ * mechanism does. The final accessed-bit scan happens now, at the freeze. */
 export function migrate(keepAll: i32): void {
   advanceScan(counter(C_NOW), counter(C_RESIDENT));
   const pages = <usize>param(P_PAGES);
-  if (keepAll) {
-    // every page that exists lies in a region (the host clips a trace's to what exists
-    // now), so the regions are what the copy brought; flags go with the move
-    const n = <usize>param(P_REGIONS);
-    for (let r: usize = 0; r < n; r++) {
-      const lo = load<u32>(regions + (r << 3));
-      const hi = load<u32>(regions + (r << 3) + 4);
-      if (hi > lo) memory.fill(states + lo, ST_LOCAL, hi - lo);
-    }
-  } else {
-    // 16 pages a step: a page that existed (any state but ST_NONE) is now at home
-    let p: usize = 0;
-    const mask = i8x16.splat(<i8>ST_MASK);
-    const home = i8x16.splat(<i8>ST_HOME);
-    const none = i8x16.splat(<i8>ST_NONE);
-    for (; p + 16 <= pages; p += 16) {
-      const s = v128.and(v128.load(states + p), mask);
-      v128.store(states + p, v128.and(i8x16.ne(s, none), home));
-    }
-    for (; p < pages; p++) {
-      const s = load<u8>(states + p) & ST_MASK;
-      store<u8>(states + p, s == ST_NONE ? ST_NONE : ST_HOME);
-    }
+  const to = <u8>(keepAll ? ST_LOCAL : ST_HOME);
+  // 16 pages a step: a page that existed is now `to`; flags go with the move
+  let p: usize = 0;
+  const mask = i8x16.splat(<i8>ST_MASK);
+  const moved = i8x16.splat(<i8>to);
+  const none = i8x16.splat(<i8>ST_NONE);
+  for (; p + 16 <= pages; p += 16) {
+    const s = v128.and(v128.load(states + p), mask);
+    v128.store(states + p, v128.and(i8x16.ne(s, none), moved));
+  }
+  for (; p < pages; p++) {
+    const s = load<u8>(states + p) & ST_MASK;
+    store<u8>(states + p, s == ST_NONE ? ST_NONE : to);
   }
   setCounter(C_REMOTE, 1);
   setCounter(C_PENDING, 0);

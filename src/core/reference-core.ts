@@ -474,12 +474,9 @@ export class ReferenceCore implements SimCore, PolicyServices {
   migrate(keepAll: boolean): void {
     this.advanceScan(this.v.counters[C_NOW], this.v.counters[C_RESIDENT]);
     const pages = this.v.params[P_PAGES];
-    if (keepAll) {
-      // as engine.ts: the copy brought the regions as the host set them for the freeze
-      for (let r = 0; r < this.v.params[P_REGIONS]; r++) this.states.fill(ST_LOCAL, this.regionStart(r), this.regionEnd(r));
-    } else {
-      for (let p = 0; p < pages; p++) this.states[p] = (this.states[p] & ST_MASK) === ST_NONE ? ST_NONE : ST_HOME;
-    }
+    // as engine.ts: a page that existed is local after a copy, else at home
+    const to = keepAll ? ST_LOCAL : ST_HOME;
+    for (let p = 0; p < pages; p++) this.states[p] = (this.states[p] & ST_MASK) === ST_NONE ? ST_NONE : to;
     this.v.counters[C_REMOTE] = 1;
     this.v.counters[C_PENDING] = 0;
     // as engine.ts: nothing is in flight now, the arrival queue starts empty

@@ -1,7 +1,10 @@
-// openMosix migration: freeze, send the context and every page of every mapping as it
-// stands at the freeze (touched or not), one page per message, and resume when the last
-// page is in. A trace's mappings made after the freeze are not sent: their pages are
-// first touched at the destination, as zero-fills.
+// openMosix migration: freeze, send the context and every page that exists at the
+// freeze, one page per message, and resume when the last page is in. A page the process
+// has never touched has no frame to send (as for every other mechanism, its first touch
+// at the destination is a zero-fill): within a generator's arrays, mapped whole from the
+// start, and within a trace's regions, which the import draws round touched pages and
+// joins across gaps of untouched ones, such pages are not copied.
+import { ST_MASK, ST_NONE } from "../core/abi.js";
 import { EVENT_EAGER } from "../sim/event-log.js";
 import { sendContext } from "./send.js";
 import { streamPages } from "./stream.js";
@@ -26,6 +29,7 @@ export const fullCopy: Mechanism = {
     const { proc } = ctx;
     const contextIn = sendContext(ctx, ctx.decisionAt);
     const extents = proc.freezeExtents();
+    const { states } = proc.views;
     let r = 0;
     let next = extents.length ? extents[0][0] : 0;
     streamPages(
@@ -42,7 +46,8 @@ export const fullCopy: Mechanism = {
               if (++r < extents.length) next = extents[r][0];
               continue;
             }
-            out[n++] = next++;
+            const page = next++;
+            if ((states[page] & ST_MASK) !== ST_NONE) out[n++] = page;
           }
           return n;
         },

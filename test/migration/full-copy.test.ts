@@ -1,24 +1,23 @@
-// full-copy's freeze is exactly the link arithmetic: the context and every page (with
-// its header) back to back over the bandwidth, plus one latency, plus the background
-// wait of the first message when the link is shared.
+// full-copy's freeze is exactly the link arithmetic: the context and every page that
+// exists (with its header) back to back over the bandwidth, plus one latency, plus the
+// background wait of the first message when the link is shared.
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/sim/simulate.js";
 import { resolveOptions, type RunOptions } from "../../src/sim/options.js";
 import { traceWorkload } from "./trace-workload.js";
 
-// 3 regions, 10 + 20 + 5 = 35 pages; the migration comes after record 2 of 4
-const workload = traceWorkload(
-  [10, 20, 5],
-  [
-    { page: 0, gap: 100 },
-    { page: 12, gap: 100, write: true },
-    { page: 31, gap: 100 },
-    { page: 12, gap: 100 },
-  ],
-);
+// 3 regions, 10 + 20 + 5 = 35 pages, every one touched once before the migration (after
+// record 35), then two more records
+const everyPage = (pageSize = 4096) =>
+  traceWorkload(
+    [10, 20, 5],
+    [...Array.from({ length: 35 }, (_, page) => ({ page, gap: 100, write: page === 12 })), { page: 31, gap: 100 }, { page: 12, gap: 100 }],
+    pageSize,
+  );
+const workload = everyPage();
 
 async function freeze(o: RunOptions): Promise<number> {
-  const s = resolveOptions({ workload: "trace", mechanism: "full-copy", migrateAt: 0.5, baselines: false, ...o });
+  const s = resolveOptions({ workload: "trace", mechanism: "full-copy", migrateAtRecord: 35, baselines: false, ...o });
   return (await runScenario(s, workload)).freezeNs;
 }
 
@@ -44,27 +43,27 @@ describe("full-copy freeze equals the link model's arithmetic", () => {
   });
 
   it("a larger page size changes only the page messages: 8 KiB pages", async () => {
-    const w8 = traceWorkload([10, 20, 5], [{ page: 0, gap: 1 }, { page: 1, gap: 1 }], 8192);
-    const s = resolveOptions({ workload: "trace", mechanism: "full-copy", migrateAt: 0.5, baselines: false, pageSize: 8192 });
-    expect((await runScenario(s, w8)).freezeNs).toBe(65_536 + 35 * (8192 + 82) * 8 + 25_000);
+    const s = resolveOptions({ workload: "trace", mechanism: "full-copy", migrateAtRecord: 35, baselines: false, pageSize: 8192 });
+    expect((await runScenario(s, everyPage(8192))).freezeNs).toBe(65_536 + 35 * (8192 + 82) * 8 + 25_000);
   });
 
-  it("moves every page of every region once, touched or not, and nothing after", async () => {
-    const s = resolveOptions({ workload: "trace", mechanism: "full-copy", migrateAt: 0.5, baselines: false });
+  it("moves every page that exists once, and nothing after", async () => {
+    const s = resolveOptions({ workload: "trace", mechanism: "full-copy", migrateAtRecord: 35, baselines: false });
     const m = await runScenario(s, workload);
     expect(m.bytesMoved.eager).toBe(35 * 4178);
     expect(m.bytesMoved.context).toBe(8192);
     expect(m.bytesMoved.total).toBe(35 * 4178 + 8192);
     expect(m.remoteFaults).toBe(0);
-    // runtime: two records at home, the freeze, two records after
-    expect(m.runtimeNs).toBe(4 * 100 + m.freezeNs);
+    expect(m.zeroFills).toBe(0);
+    // runtime: 35 records at home, the freeze, two records after
+    expect(m.runtimeNs).toBe(37 * 100 + m.freezeNs);
   });
 });
 
-describe("full copy of a captured trace", () => {
-  // regions drawn round the pages the trace touches: at the freeze (after record 2)
-  // pages 0 and 12 exist; 14 (past region 1's last existing page) and 31 (region 2,
-  // mapped later) are touched only after it
+describe("full copy of pages never touched", () => {
+  // at the freeze (after record 2) pages 0 and 12 exist; 14 (past region 1's last
+  // existing page) and 31 (region 2, which a captured trace maps only later) are
+  // touched only after it
   const records = [
     { page: 0, gap: 100 },
     { page: 12, gap: 100, write: true },
@@ -73,20 +72,17 @@ describe("full copy of a captured trace", () => {
   ];
   const captured = { ...traceWorkload([10, 20, 5], records), regionsFromTouches: true };
 
-  it.each(["wasm", "reference"] as const)("copies the mappings as they stand at the freeze, not those made later (%s core)", async (core) => {
+  it.each(["wasm", "reference"] as const)("copies the pages that exist, in a captured trace's regions or a generator's arrays (%s core)", async (core) => {
     const s = resolveOptions({ workload: "trace", mechanism: "full-copy", migrateAt: 0.5, baselines: false, core });
-    const m = await runScenario(s, captured);
-    // the extents [0, 1) and [12, 13): two pages
-    expect(m.freezeNs).toBe(65_536 + 2 * 33_424 + 25_000);
-    expect(m.bytesMoved.eager).toBe(2 * 4178);
-    // the later pages are first touched at the destination: zero-fills, no remote fault
-    expect(m.zeroFills).toBe(2);
-    expect(m.remoteFaults).toBe(0);
-    // the generator's regions, mapped whole from the start, are all copied, and the
-    // pages touched after the freeze are there already
-    const whole = await runScenario(s, traceWorkload([10, 20, 5], records));
-    expect(whole.bytesMoved.eager).toBe(35 * 4178);
-    expect(whole.zeroFills).toBe(0);
-    expect(whole.runtimeNs).toBe(4 * 100 + whole.freezeNs);
+    for (const w of [captured, traceWorkload([10, 20, 5], records)]) {
+      const m = await runScenario(s, w);
+      // pages 0 and 12: two pages
+      expect(m.freezeNs).toBe(65_536 + 2 * 33_424 + 25_000);
+      expect(m.bytesMoved.eager).toBe(2 * 4178);
+      // the later pages are first touched at the destination: zero-fills, no remote fault
+      expect(m.zeroFills).toBe(2);
+      expect(m.remoteFaults).toBe(0);
+      expect(m.runtimeNs).toBe(4 * 100 + m.freezeNs + 2 * 1_000);
+    }
   });
 });
