@@ -187,8 +187,9 @@ class Spooler implements PageSink {
   }
 }
 
-/** Groups the distinct pages into regions; returns them with each id's dense page id. */
-export function denseRegions(vpns: Float64Array, kinds: Uint8Array, count: number, pageSize: number): { regions: Region[]; dense: Uint32Array; pageCount: number } {
+/** Groups the distinct pages into regions; returns them with each id's dense page id.
+ * `input` names the trace in messages. */
+export function denseRegions(vpns: Float64Array, kinds: Uint8Array, count: number, pageSize: number, input: string): { regions: Region[]; dense: Uint32Array; pageCount: number } {
   const order = new Uint32Array(count);
   for (let i = 0; i < count; i++) order[i] = i;
   order.sort((a, b) => vpns[a] - vpns[b]);
@@ -211,7 +212,9 @@ export function denseRegions(vpns: Float64Array, kinds: Uint8Array, count: numbe
     const hi = bounds[r + 1];
     const base = vpns[order[lo]];
     const pages = vpns[order[hi - 1]] - base + 1;
-    if (next + pages > 0xffffffff) throw new Error(`trace spans more than 2^32 dense pages`);
+    if (next + pages > 0xffffffff) {
+      throw new Error(`${input}: its regions span more than 2^32 pages (${REGION_CAP} regions at most, joined across gaps of up to ${REGION_GAP_PAGES} pages): addresses too scattered for an amt trace`);
+    }
     let codePages = 0;
     for (let i = lo; i < hi; i++) {
       const id = order[i];
@@ -274,11 +277,12 @@ function writeAtomically(output: string, h: AmtHeaderInput, version: AmtVersion,
 }
 
 /** Pass 2: writes the amt file atomically from the spool. */
-function writeAmt(sp: Spooler, output: string, pageSize: number, version: AmtVersion): { regions: Region[]; pageCount: number } {
+/** `input` names the trace in messages. */
+function writeAmt(sp: Spooler, output: string, pageSize: number, version: AmtVersion, input: string): { regions: Region[]; pageCount: number } {
   sp.flushBlock();
   const count = sp.distinct;
   sp.dropMap();
-  const { regions, dense, pageCount } = denseRegions(sp.vpns, sp.kinds, count, pageSize);
+  const { regions, dense, pageCount } = denseRegions(sp.vpns, sp.kinds, count, pageSize, input);
   const B = DEFAULT_BLOCK_RECORDS;
   // the importer groups the touched pages into regions
   const h = { pageSize, blockRecords: B, records: sp.records, pages: count, accesses: sp.accesses, pageCount, regions, regionsFromTouches: true };
@@ -423,7 +427,7 @@ async function finishImport(run: ImportRun, output: string, signal?: AbortSignal
     parser.end(run.bounds?.full);
     if (sp.records === 0) throw new Error(noRecordsMessage(parser, run.bounds?.skipped));
     return await writeAmtOutput(output, (amt) => {
-      const { regions, pageCount } = writeAmt(sp, amt, run.pageSize, run.version);
+      const { regions, pageCount } = writeAmt(sp, amt, run.pageSize, run.version, parser.file);
       return { output: amt, format: parser.format ?? "page", records: sp.records, pages: sp.distinct, accesses: sp.accesses, regions, pageCount };
     }, signal);
   } finally {

@@ -229,6 +229,26 @@ describe("malformed input", () => {
     expect(readdirSync(dir).sort()).toEqual(["bad.gz", "bad.txt"]);
   });
 
+  it("refuses a lackey address whose page number is not exact in 53 bits, or an access past 2^64, where it had hung", async () => {
+    const dir = tempDir();
+    const at = (text: string, pageSize: number) => {
+      writeFileSync(join(dir, "high.txt"), text);
+      return importTrace(join(dir, "high.txt"), join(dir, "o.amt"), { pageSize });
+    };
+    await expect(at(" L fffffffffffff000,8\n", 1024)).rejects.toThrow(/high\.txt:1: page number does not fit in 53 bits at 1024-byte pages/);
+    await expect(at(" L fffffffffffff000,8\n", 4096)).resolves.toMatchObject({ records: 1 });
+    await expect(at(" L ffffffffffffffff,8\n", 4096)).rejects.toThrow(/high\.txt:1: the access runs past the top of the 64-bit address space/);
+    expect(existsSync(join(dir, "o.amt"))).toBe(true);
+  });
+
+  it("names the trace whose pages are too scattered for 2^32 dense pages", async () => {
+    const dir = tempDir();
+    // 1,100 pages 2^33 apart: more than the 1,024 regions an amt holds, so some join
+    // across gaps of 2^33 pages
+    writeFileSync(join(dir, "far.txt"), Array.from({ length: 1100 }, (_, i) => `R ${(BigInt(i) << 33n).toString(16)} 1\n`).join(""));
+    await expect(importTrace(join(dir, "far.txt"), join(dir, "o.amt"))).rejects.toThrow(/^.*far\.txt: its regions span more than 2\^32 pages/);
+  });
+
   it("reports a truncated gzip stream", async () => {
     const dir = tempDir();
     const gz = gzipSync(LACKEY.repeat(50));

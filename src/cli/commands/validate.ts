@@ -99,8 +99,8 @@ delay the network model gives. The simulator replays the trace with the same net
 policy and migration point. Needs root (userfaultfd) and the native parts (npm run build).
 
 Examples:
-  ampom validate -- build/native/programs/sequential 8 3
-  ampom validate --policy none,ampom --json -- build/native/programs/random 8 3
+  ampom validate --migrate-call clock_gettime:2 -- build/native/programs/sequential 8 3
+  ampom validate --policy none,ampom --json --migrate-call clock_gettime:2 -- build/native/programs/random 8 3
   ampom validate --migrate-call malloc:10 -- ./myprogram input.txt`,
     )
     .action(async (command: string[], o) => {
