@@ -73,6 +73,31 @@ describe("ampom sweep", () => {
     expect(existsSync(join(dir, "never.jsonl"))).toBe(false);
   });
 
+  it("Ctrl-C while a policy's hook never returns: it ends, and says truly that no run was saved", async () => {
+    const marker = join(dir, "looping");
+    const module = join(dir, "loops.mjs");
+    writeFileSync(
+      module,
+      ["reset", "onUse", "onArrival", "onServed"].map((h) => `export function ${h}() {}`).join("\n") +
+        `\nimport { writeFileSync } from "node:fs";\nexport function onFault() { writeFileSync(${JSON.stringify(marker)}, ""); for (;;) {} }\n`,
+    );
+    const hung = join(dir, "hung.json");
+    writeFileSync(hung, JSON.stringify({ base: { workload: "stream", memory: "1MiB" }, grid: { policy: [module] } }));
+    const out = join(dir, "hung.jsonl");
+    const child = ampomAsync(["sweep", hung, "--out", out, "--workers", "1"]);
+    let stderr = "";
+    child.stderr?.on("data", (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    while (!existsSync(marker)) {
+      if (child.exitCode !== null) throw new Error(`the sweep ended before its policy looped: ${child.exitCode}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(stderr).toBe(`ampom: interrupted; no run had finished, so ${out} was not made; run the same command to resume\n`);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("resumes after SIGKILL with identical results and no run computed twice", async () => {
     const out = join(dir, "killed.jsonl");
     const log1 = join(dir, "runs-1.log");

@@ -1,5 +1,6 @@
 // `ampom sweep CONFIG --out results.jsonl`: every combination of a grid, on worker
 // threads, resumable; `--shard i/n` or `--shard slurm` runs one deterministic part.
+import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { parsePositiveCount } from "../run-options.js";
 import { markEnded } from "../ending.js";
@@ -62,7 +63,9 @@ Examples:
       // Ctrl-C: every finished run is on disk already; say how to go on
       const interrupted = () => {
         bar?.stop();
-        process.stderr.write(`ampom: interrupted; finished runs are saved in ${out}; run the same command to resume\n`);
+        // the results file is made at the first finished run
+        const saved = existsSync(out) ? `finished runs are saved in ${out}` : `no run had finished, so ${out} was not made`;
+        process.stderr.write(`ampom: interrupted; ${saved}; run the same command to resume\n`);
         markEnded();
         process.exit(130);
       };
