@@ -5,7 +5,7 @@
 // it learns it.
 import {
   counters, chunkPages, chunkGaps, chunkFlags, states, arrivals, requests,
-  deliverPages, deliverTimes, mru, layoutArena, arrivalQueue, scanEpochs, scanMasks, regions,
+  deliverPages, deliverTimes, mru, layoutArena, arrivalQueue, scanEpochs, scanMasks,
 } from "./arena";
 import {
   ST_MASK, ST_NONE, ST_HOME, ST_FLIGHT, ST_LOCAL, F_DIRTY, F_PREFETCHED, F_TRIGGER,
@@ -14,7 +14,7 @@ import {
   C_REMOTE_FAULTS, C_PUSH_MET_FAULTS, C_ZERO_FILLS, C_LATE_PREFETCHES, C_FAULT_STALL_NS, C_LATE_STALL_NS,
   C_PREFETCHED, C_USEFUL_PREFETCHES, C_PUSHED, C_USEFUL_PUSHES, C_REQUESTS,
   C_FAULT_SENT_AT, C_SERVICE_NS, C_CURSOR, C_CHUNK_LEN, C_PENDING, C_FAULT_PAGE, C_REMOTE,
-  C_MRU_LEN, P_CPU_NS, P_TRAP_NS, P_ZERO_FILL_NS, P_FIRST_USE_NS, P_PAGES, P_REGIONS, P_SCAN_NS, MRU_CAP, COUNTERS,
+  C_MRU_LEN, P_CPU_NS, P_TRAP_NS, P_ZERO_FILL_NS, P_FIRST_USE_NS, P_PAGES, P_SCAN_NS, MRU_CAP, COUNTERS,
   C_FAULT_PREFETCHES, C_PREFETCH_ISSUES, C_ARRIVAL_HEAD, C_ARRIVAL_TAIL, C_FAULT_OPEN,
   C_HOOK, C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_ANSWERING_FAULT,
   C_SCAN_EPOCH, C_SCAN_END, C_RESIDENT, P_SCAN_NS_PER_PAGE, P_TRAP_CPU_NS, P_FIRST_USE_CPU_NS, C_FAULT_CPU_NS, SCAN_KEEP, SCAN_ALL,
@@ -470,8 +470,8 @@ export function deliver(count: i32, kind: i32): i32 {
 /** The process moves to the destination. With keepAll (full copy) the copy has brought
  * every page that exists (any state but ST_NONE): those are local now. Otherwise they
  * stay at home. Either way a page that does not exist yet stays ST_NONE (its first touch
- * is a local zero-fill): a copy sends no page the process never had, as no other
- * mechanism does. The final accessed-bit scan happens now, at the freeze. */
+ * is a local zero-fill): like every mechanism, a copy sends no page the process never
+ * had. The final accessed-bit scan happens now, at the freeze. */
 export function migrate(keepAll: i32): void {
   advanceScan(counter(C_NOW), counter(C_RESIDENT));
   const pages = <usize>param(P_PAGES);

@@ -56,10 +56,8 @@ export interface SimCore {
    * already requested, KIND_EAGER and the pushes send pages still at home. Returns pages
    * taken. */
   deliver(count: number, kind: number): number;
-  /** The process moves: with keepAll (a full copy) every page of the region table as
-   * the host has set it for the freeze is local, and a page of a later mapping stays
-   * never-touched (a zero-fill at its first touch); otherwise the touched pages are left
-   * at home. */
+  /** The process moves: with keepAll (a full copy) every page that exists is local,
+   * otherwise at home; a page never touched stays so (a zero-fill at its first touch). */
   migrate(keepAll: boolean): void;
 }
 

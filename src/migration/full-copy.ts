@@ -12,7 +12,7 @@ import type { Mechanism } from "./types.js";
 
 export const fullCopy: Mechanism = {
   name: "full-copy",
-  description: "openMosix: freeze and copy the whole address space, then resume",
+  description: "openMosix: freeze and copy every page the process has, then resume",
   remotePaging: false,
   params: [
     {
@@ -28,10 +28,11 @@ export const fullCopy: Mechanism = {
     ctx.freeze();
     const { proc } = ctx;
     const contextIn = sendContext(ctx, ctx.decisionAt);
+    // the region table the destination's policies are told, taken now: the process does
+    // not run again before it resumes
     const extents = proc.freezeExtents();
-    const { states } = proc.views;
-    let r = 0;
-    let next = extents.length ? extents[0][0] : 0;
+    const pageCount = proc.workload.pageCount;
+    let next = 0;
     streamPages(
       ctx,
       {
@@ -40,15 +41,10 @@ export const fullCopy: Mechanism = {
         bytesKind: "eager",
         event: EVENT_EAGER,
         next(out, max) {
+          // the views afresh at each turn: a memory.grow would have detached one kept
+          const { states } = proc.views;
           let n = 0;
-          while (n < max && r < extents.length) {
-            if (next >= extents[r][1]) {
-              if (++r < extents.length) next = extents[r][0];
-              continue;
-            }
-            const page = next++;
-            if ((states[page] & ST_MASK) !== ST_NONE) out[n++] = page;
-          }
+          for (; n < max && next < pageCount; next++) if ((states[next] & ST_MASK) !== ST_NONE) out[n++] = next;
           return n;
         },
         done(lastArrival) {

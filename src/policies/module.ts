@@ -243,9 +243,11 @@ async function importModule(label: string, file: string, digest: string): Promis
   const mod = typeof def === "object" && def !== null && typeof (def as Record<string, unknown>).onFault === "function" ? def : ns;
   const checked = checkPolicyModule(mod, label);
   if (checked.name !== undefined) return checked;
-  // named by its file, without copying it: a copy would leave behind the methods of an
-  // instance of a class (its prototype's), and the hooks' `this` would not be it
-  return Object.create(checked, { name: { value: basename(file, extname(file)), enumerable: true } }) as PolicyModule;
+  // named by its file: a copy, with the hooks bound to the module, since an instance of a
+  // class keeps its methods on its prototype (a copy leaves them behind) and its fields,
+  // private ones too, on itself (`this` must be it)
+  const hooks = Object.fromEntries(HOOKS.map((h) => [h, (checked[h] as (...a: unknown[]) => unknown).bind(checked)]));
+  return { ...checked, ...hooks, name: basename(file, extname(file)) } as PolicyModule;
 }
 
 /** The module's parameters: defaults, overridden by name (unknown names refused). */

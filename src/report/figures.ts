@@ -153,8 +153,8 @@ export function makeFigures(r: ReproduceResults): Figure[] {
     caption:
       `${fm.kernel} on ${r.settings.network}, one run per point: the time the process stands frozen, from the migration decision to ` +
       `its resume, against the process's address space, at memory settings up to ${formatBytes(r.settings.memoryBytes)} (an address space of ` +
-      `${formatBytes(fm.addressSpaceBytes[fm.addressSpaceBytes.length - 1])}). full-copy (openMosix) sends the whole address ` +
-      `space while the process is frozen, so its freeze grows with memory; lightweight migration sends the context and ` +
+      `${formatBytes(fm.addressSpaceBytes[fm.addressSpaceBytes.length - 1])}). full-copy (openMosix) sends every page the ` +
+      `process has while it is frozen, so its freeze grows with memory; lightweight migration sends the context and ` +
       `${r.figures.timeline.eagerPages.length} pages, so its freeze stays at ${formatNs(fm.lightweightNs[fm.lightweightNs.length - 1])}.`,
     svg: xyChart({
       title: `Freeze time vs memory (${fm.kernel}, ${r.settings.network})`,

@@ -8,7 +8,8 @@ import { isPolicyPath } from "../policies/module.js";
 import { migrationCalledOff, type Metrics } from "./metrics.js";
 import { DEFAULT_WORKLOAD, resolveOptions, type RunOptions, type Scenario } from "./options.js";
 import { preflight } from "./preflight.js";
-import { runInputs, runScenarios, scenarioWorkload, type ScenarioRun } from "./simulate.js";
+import { runInputs } from "./inputs.js";
+import { runScenarios, scenarioWorkload, type ScenarioRun } from "./simulate.js";
 import type { Workload } from "../workloads/types.js";
 import type { EventSink } from "./event-log.js";
 import { withEventFile } from "./event-file.js";
@@ -75,7 +76,7 @@ function checkNames(what: string, asked: string[] | undefined, known: Record<str
   const names = asked ?? Object.keys(known);
   for (const n of names) {
     if (typeof n !== "string") {
-      throw new Error(`${plural}: each must be a name${what === "policy" ? " or a policy module file's path (compare a module object with simulate())" : ""}, got ${typeof n}`);
+      throw new Error(`option ${plural}: each must be a name${what === "policy" ? " or a policy module file's path (compare a module object with simulate())" : ""}, got ${typeof n}`);
     }
     // a policy may also be the path of a user's module
     if (!(n in known) && !(what === "policy" && isPolicyPath(n))) {

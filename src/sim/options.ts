@@ -312,7 +312,7 @@ export function resolveOptions(input: RunOptions): Scenario {
   if (o.bandwidth !== undefined) preset.bandwidthBps = parseRate("option bandwidth (--bandwidth)", o.bandwidth);
   if (o.latency !== undefined) preset.latencyNs = parseDuration("option latency (--latency)", o.latency);
   if (!(preset.bandwidthBps > 0)) throw new Error(`option bandwidth (--bandwidth): must be positive, got ${preset.bandwidthBps}`);
-  if (!(preset.latencyNs >= 0)) throw new Error(`option latency: must not be negative, got ${preset.latencyNs}`);
+  if (!(preset.latencyNs >= 0)) throw new Error(`option latency (--latency): must not be negative, got ${preset.latencyNs}`);
   const scanIntervalNs = o.scanInterval === "auto" ? undefined : parseDuration("option scanInterval (--scan-interval)", o.scanInterval);
   if (scanIntervalNs !== undefined && !(scanIntervalNs >= MIN_SCAN_INTERVAL_NS)) {
     throw new Error(`option scanInterval (--scan-interval): must be auto or at least 1us, got ${o.scanInterval}`);

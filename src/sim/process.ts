@@ -175,10 +175,10 @@ export class ProcessRun {
   }
 
   /** Moves the process to the destination's tables (the core's migrate(): every page
-   * that exists is at home, or with `keepAll` local with the rest of the mappings it
-   * copied), and gives the policies the region table the destination knows at the
-   * freeze: the mappings as they stand then (`extents`, freezeExtents() unless the
-   * mechanism took them already: the process has not run since). */
+   * that exists is at home, or with `keepAll`, the copy having brought it, local), and
+   * gives the policies the region table the destination knows at the freeze: the
+   * mappings as they stand then (`extents`, freezeExtents() unless the mechanism took
+   * them already: the process has not run since). */
   migrate(keepAll: boolean, extents = this.freezeExtents()): void {
     const { regions } = this.views;
     extents.forEach(([lo, hi], i) => {
@@ -188,8 +188,8 @@ export class ProcessRun {
     this.core.migrate(keepAll);
   }
 
-  /** The process's mappings as they stand now, [first page, end page) per region: what a
-   * full copy sends and what the destination's policies are told at the freeze. A
+  /** The process's mappings as they stand now, [first page, end page) per region: what
+   * the destination's policies are told at the freeze. A
    * generator's regions are those from the start; a captured trace's are drawn round
    * every page it touches, so whole they would tell of mappings and extents the process
    * makes later: each spans its first to its last page that exists now (empty when none

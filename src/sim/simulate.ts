@@ -13,17 +13,16 @@ import type { Workload } from "../workloads/types.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
 import { formatNs } from "../util/units.js";
-import { footprintBytes, traceFile, scanPacing, resolveOptions, type RunOptions, type Scenario } from "./options.js";
+import { footprintBytes, scanPacing, resolveOptions, type RunOptions, type Scenario } from "./options.js";
 import type { EventSink } from "./event-log.js";
-import { withEventFile, type RunInput } from "./event-file.js";
+import { withEventFile } from "./event-file.js";
 import { ProcessRun, type HostPolicyHooks, type ProcessSetup } from "./process.js";
 import { coreBytes, guardCore, preflight } from "./preflight.js";
 import { runLockstep, SharedRecords, type RecordFeed, type Resumable } from "./shared-records.js";
 import type { CoreViews, SimCore } from "../core/types.js";
 import { POLICY_EXTERNAL } from "../core/abi.js";
-import { bindPolicyModule, isPolicyPath, loadPolicyModule, modulePolicyParams, policyModuleDigest, policyModuleFile } from "../policies/module.js";
-import { fileSha256, OnceDigests, type DigestSource } from "../util/digest.js";
-import type { InputDigests } from "../util/provenance.js";
+import { bindPolicyModule, isPolicyPath, loadPolicyModule, modulePolicyParams } from "../policies/module.js";
+import { runInputs } from "./inputs.js";
 
 /** What runScenario() can add to a scenario beyond its options. */
 export interface RunExtras {
@@ -287,27 +286,6 @@ export async function simulate(options: RunOptions = {}, extras: SimulateExtras 
   const events = extras.events;
   if (typeof events === "string") return withEventFile(events, (file) => simulateScenario(s, file.sink({ process: s.workload })), runInputs(s));
   return simulateScenario(s, events);
-}
-
-/** The files a run reads, which its events file must not replace. */
-export function runInputs(s: { workload: string; policy: string; policyModule?: unknown }): RunInput[] {
-  const inputs: RunInput[] = [];
-  const trace = traceFile(s);
-  if (trace !== undefined) inputs.push(["the workload's trace", trace]);
-  const module = policyModuleFile(s);
-  if (module !== undefined) inputs.push(["the policy module", module]);
-  return inputs;
-}
-
-/** The SHA-256 of the files a scenario reads, its policy module and its trace (each
- * present when it names one): with the options, what identifies its results. */
-export function inputDigests(scenario: Pick<Scenario, "workload" | "policy" | "policyModule">, digests: DigestSource = new OnceDigests()): InputDigests {
-  const file = policyModuleFile(scenario);
-  const trace = traceFile(scenario);
-  return {
-    ...(file === undefined ? {} : { policyModuleSha256: digests.digest(file, policyModuleDigest) }),
-    ...(trace === undefined ? {} : { traceSha256: digests.digest(trace, fileSha256) }),
-  };
 }
 
 /** What simulate() runs for a scenario (itself, then its baselines), and how their

@@ -11,7 +11,7 @@ import { preflight } from "../sim/preflight.js";
 import { checkTraceOpens } from "../trace/open.js";
 import { combination, comboIndices, gridSize, type Grid } from "./grid.js";
 import { canonicalJson, runKey } from "./key.js";
-import { inputDigests } from "../sim/simulate.js";
+import { inputDigests } from "../sim/inputs.js";
 import { OnceDigests } from "../util/digest.js";
 import type { InputDigests } from "../util/provenance.js";
 import { readJsonFile } from "../util/json-where.js";

@@ -4,10 +4,9 @@
 // contents.
 import { createHash } from "node:crypto";
 import { mechanisms } from "../migration/registry.js";
-import { policyModuleFile } from "../policies/module.js";
 import { policies } from "../policies/registry.js";
-import { traceFile, type Scenario } from "../sim/options.js";
-import { inputDigests } from "../sim/simulate.js";
+import type { Scenario } from "../sim/options.js";
+import { inputDigests, runInputs } from "../sim/inputs.js";
 import { OnceDigests, type DigestSource } from "../util/digest.js";
 import { nonDefaultParams } from "../util/params.js";
 
@@ -60,5 +59,5 @@ export function runKey(scenario: Scenario, digests: DigestSource = new OnceDiges
 /** The files a scenario's results depend on beyond its options: its policy module and
  * its trace, as named. */
 export function scenarioFiles(scenario: Scenario): string[] {
-  return [policyModuleFile(scenario), traceFile(scenario)].filter((f): f is string => f !== undefined);
+  return runInputs(scenario).map(([, file]) => file);
 }

@@ -127,10 +127,10 @@ export function shardRuns(plan: SweepPlan, shard: Shard | undefined): SweepRun[]
 
 /** What sweep() takes: anything else (a misspelt `retryFailed`, a `dryRun` it does not
  * have) is refused, not run as if it were not there. */
-const SWEEP_OPTIONS: ReadonlyArray<keyof SweepOptions> = ["config", "out", "workers", "shard", "retryFailed", "onProgress"];
+const SWEEP_OPTIONS = Object.keys({ config: 1, out: 1, workers: 1, shard: 1, retryFailed: 1, onProgress: 1 } satisfies Record<keyof SweepOptions, 1>);
 
 export async function sweep(o: SweepOptions): Promise<SweepSummary> {
-  const unknown = Object.keys(o).filter((k) => !(SWEEP_OPTIONS as readonly string[]).includes(k));
+  const unknown = Object.keys(o).filter((k) => !SWEEP_OPTIONS.includes(k));
   if (unknown.length > 0) throw new Error(`${unknownKeys("option", unknown)} (sweep() takes: ${SWEEP_OPTIONS.join(", ")})`);
   if (typeof o.out !== "string" || o.out === "") throw new Error(`option out: the results file to write (a path) is required, got ${JSON.stringify(o.out)}`);
   const workers = o.workers ?? availableParallelism();

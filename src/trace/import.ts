@@ -276,8 +276,8 @@ function writeAtomically(output: string, h: AmtHeaderInput, version: AmtVersion,
   });
 }
 
-/** Pass 2: writes the amt file atomically from the spool. */
-/** `input` names the trace in messages. */
+/** Pass 2: writes the amt file atomically from the spool; `input` names the trace in
+ * messages. */
 function writeAmt(sp: Spooler, output: string, pageSize: number, version: AmtVersion, input: string): { regions: Region[]; pageCount: number } {
   sp.flushBlock();
   const count = sp.distinct;

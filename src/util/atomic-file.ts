@@ -55,9 +55,19 @@ export function scratchFolder(kind: string): string {
     // an unreadable temporary folder: mkdtemp below says so, or works
   }
   const left = new RegExp(`^ampom-${kind}-(\\d+)-[^-]+$`);
+  const uid = process.getuid?.();
   for (const name of names) {
     const pid = left.exec(name)?.[1];
-    if (pid !== undefined && !isRunning(Number(pid))) rmSync(join(dir, name), { recursive: true, force: true });
+    if (pid === undefined || isRunning(Number(pid))) continue;
+    const path = join(dir, name);
+    try {
+      // only this user's: in a shared folder another user's (or root's) is not ours to
+      // judge, nor to remove; a folder that cannot be removed stays, and the command runs
+      if (uid !== undefined && statSync(path).uid !== uid) continue;
+      rmSync(path, { recursive: true, force: true });
+    } catch {
+      // as above
+    }
   }
   return mkdtempSync(join(dir, `ampom-${kind}-${process.pid}-`));
 }

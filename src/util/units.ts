@@ -62,10 +62,15 @@ export function formatBytes(n: number): string {
   return `${Number.isInteger(n) ? n : n.toFixed(1)}${units[i]}`;
 }
 
-/** Bits per second in the largest unit below it, to 3 significant digits: "300Mbps". */
+/** Bits per second to 3 significant digits, in the largest unit that leaves at least 1:
+ * "300Mbps", "1Gbps" (for 999,999,999 too, not "1000Mbps"). */
 export function formatRate(bps: number): string {
-  const [scale, unit] = bps >= 1e9 ? [1e9, "Gbps"] : bps >= 1e6 ? [1e6, "Mbps"] : bps >= 1e3 ? [1e3, "kbps"] : [1, "bps"];
-  return `${Number((bps / scale).toPrecision(3))}${unit}`;
+  const units: Array<[number, string]> = [[1e12, "Tbps"], [1e9, "Gbps"], [1e6, "Mbps"], [1e3, "kbps"], [1, "bps"]];
+  for (const [scale, unit] of units) {
+    const shown = Number((bps / scale).toPrecision(3));
+    if (shown >= 1 || scale === 1) return `${shown}${unit}`;
+  }
+  return `${bps}bps`;
 }
 
 /** 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, ... */

@@ -49,8 +49,8 @@ export interface Workload {
   /** true when the regions are drawn round the pages the trace touches, those it
    * touches only after a migration among them (a captured trace), rather than the
    * mappings as they stand from the start (the generators' arrays): at the freeze they
-   * are clipped to the pages that exist then, for what a full copy sends and what a
-   * policy sees (ProcessRun.freezeExtents) */
+   * are clipped to the pages that exist then, for what a policy sees
+   * (ProcessRun.freezeExtents) */
   regionsFromTouches?: boolean;
   /** exact number of records the stream yields */
   records: number;

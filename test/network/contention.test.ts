@@ -108,8 +108,10 @@ describe("two migrants from two nodes into one", () => {
   it("share the downlink: a copy is not held back by another node's prefetching process", async () => {
     // a full copy from a into c while a process moved from b to c prefetches with ampom:
     // its fault replies, with the pages asked with them, reach c's downlink as single
-    // messages, which a stream waited behind: 48 of the copy's 520 pages landed while the
-    // other process ran (21.28 ms); with its bursts between the replies, 256 (28.23 ms)
+    // messages, which a stream waited behind: 48 of the copy's pages landed while the
+    // other process ran (21.28 ms); with its bursts between the replies, 256 (28.23 ms).
+    // The copy sends the 393 pages that exist at 2 ms (it sent 520, untouched ones too,
+    // when those figures were measured)
     const arrivals: number[] = [];
     const sink = (i: number) => (i === 0 ? { record: (t: number, kind: number) => void (kind === EVENT_ARRIVAL && arrivals.push(t)) } : undefined);
     const r = await simulateCluster(
@@ -125,7 +127,7 @@ describe("two migrants from two nodes into one", () => {
     );
     const pullEnds = r.processes[1].runtimeNs;
     const copyPages = arrivals.length;
-    expect(copyPages).toBeGreaterThan(500);
+    expect(copyPages).toBe(393);
     // at least a third of the copy's pages land while the other process still runs
     expect(arrivals.filter((t) => t < pullEnds).length).toBeGreaterThan(copyPages / 3);
   });

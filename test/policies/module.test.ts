@@ -169,9 +169,14 @@ describe("a module that misbehaves", () => {
       "instance.mjs",
       [
         "class NextPages {",
-        "  constructor() { this.depth = 2; }",
+        "  #calls = 0;",
+        "  constructor() { this.depth = 2; this.faults = 0; }",
         "  reset(ctx) { ctx.state = { faults: 0 }; }",
-        "  onFault(ctx, page) { ctx.state.faults++; for (let i = 1; i <= this.depth; i++) if (ctx.isHome(page + i)) ctx.request(page + i); }",
+        "  onFault(ctx, page) {",
+        "    this.#calls++; this.faults++;",
+        "    globalThis.instanceSeen = { calls: this.#calls, faults: this.faults };",
+        "    for (let i = 1; i <= this.depth; i++) if (ctx.isHome(page + i)) ctx.request(page + i);",
+        "  }",
         "  onUse() {}",
         "  onArrival() {}",
         "  onServed() {}",
@@ -182,8 +187,10 @@ describe("a module that misbehaves", () => {
     const m = await simulate({ workload: "sequential", memory: "2MiB", policy: file, baselines: false });
     expect(m.policy).toBe(file);
     expect(m.prefetchedPages).toBeGreaterThan(0);
-    // named by its file, as a module of plain functions is
+    // named by its file, as a module of plain functions is; the hooks' `this` is the
+    // instance itself, its private fields too
     expect((await loadPolicyModule(file)).name).toBe("instance");
+    expect((globalThis as { instanceSeen?: unknown }).instanceSeen).toEqual({ calls: m.remoteFaults, faults: m.remoteFaults });
   });
 
   it("may ask the region of any whole number: one outside the address space is in none", async () => {

@@ -4,7 +4,7 @@ import { compare, sharedOptions } from "../../sim/compare.js";
 import { mechanisms as mechanismRegistry } from "../../migration/registry.js";
 import { policies as policyRegistry } from "../../policies/registry.js";
 import { optionsUsed, resolveOptions } from "../../sim/options.js";
-import { inputDigests } from "../../sim/simulate.js";
+import { inputDigests } from "../../sim/inputs.js";
 import { preflight } from "../../sim/preflight.js";
 import { OnceDigests } from "../../util/digest.js";
 import { isPolicyPath } from "../../policies/module.js";

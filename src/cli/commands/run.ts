@@ -1,7 +1,7 @@
 // `ampom run`: one scenario, with its baselines unless --no-baselines.
 import { Command } from "commander";
 import { optionsUsed, resolveOptions } from "../../sim/options.js";
-import { inputDigests } from "../../sim/simulate.js";
+import { inputDigests } from "../../sim/inputs.js";
 import { preflight } from "../../sim/preflight.js";
 import { simulate } from "../../sim/simulate.js";
 import { resultProvenance } from "../../util/provenance.js";
