@@ -323,7 +323,10 @@ export function bindPolicyModule(
     },
     params: Object.freeze({ ...params }),
     state: undefined,
-    pageCount,
+    // read-only, as `now` is: a module that wrote it would misjudge its own checks
+    get pageCount() {
+      return pageCount;
+    },
     get regions() {
       live();
       return hook === "reset" ? tableNow() : (known ??= tableNow());

@@ -152,6 +152,11 @@ describe("a module that misbehaves", () => {
       "onFault returned a list of pages: hooks return nothing, and a policy asks for a page with ctx.request(page)",
     ],
     [
+      "writes the page count",
+      write("writes-page-count.mjs", hooks({ onFault: "export function onFault(ctx) { ctx.pageCount = 5; }" })),
+      "onFault threw: Cannot set property pageCount",
+    ],
+    [
       "asks about a page by a string",
       write("string-page.mjs", hooks({ onFault: 'export function onFault(ctx) { ctx.request("12"); }' })),
       'onFault asked about page "12", which is not a number',
