@@ -341,7 +341,8 @@ async function runCluster(
     if (sc.flows[first].name === undefined) fail(`flows[${i}].name`, `"${n}" is what unnamed flows[${first}] is called; choose another`);
     fail(`flows[${i}].name`, `"${n}" is used twice (flows[${first}].name too)`);
   });
-  const flowNotes: string[] = [];
+  // what the result notes: a flow that overloads its path (now), triggers that cannot fire
+  const notes: string[] = [];
   const flowSpecs: FlowSpec[] = sc.flows.map((f, i) => {
     const where = `flows[${i}]`;
     const from = node(f.from, `${where}.from`);
@@ -367,7 +368,7 @@ async function runCluster(
       const { bandwidthBps, background } = specs[narrow];
       if (rateBps > carries(narrow)) {
         const beside = background > 0 ? ` of its ${formatRate(bandwidthBps)} beside its background load` : "";
-        flowNotes.push(
+        notes.push(
           `${where} (${flowNames[i]}): offers ${formatRate(rateBps)}, more than ${names[narrow]}'s ${link} carries ` +
             `(${formatRate(carries(narrow))}${beside}); its segments queue there`,
         );
@@ -461,7 +462,6 @@ async function runCluster(
   cluster.shareCpus(nodeList.map((n) => n.cpus));
 
   // triggers at a time, the balancer, flows
-  const notes = flowNotes;
   sc.triggers.forEach((t, i) => {
     if (t.kind === "time") {
       const p = runs[procIndex(t.process, `triggers[${i}].process`)].proc;

@@ -65,12 +65,10 @@ export function formatBytes(n: number): string {
 /** Bits per second to 3 significant digits, in the largest unit that leaves at least 1:
  * "300Mbps", "1Gbps" (for 999,999,999 too, not "1000Mbps"). */
 export function formatRate(bps: number): string {
-  const units: Array<[number, string]> = [[1e12, "Tbps"], [1e9, "Gbps"], [1e6, "Mbps"], [1e3, "kbps"], [1, "bps"]];
-  for (const [scale, unit] of units) {
-    const shown = Number((bps / scale).toPrecision(3));
-    if (shown >= 1 || scale === 1) return `${shown}${unit}`;
-  }
-  return `${bps}bps`;
+  const shown = (scale: number) => Number((bps / scale).toPrecision(3));
+  const units: Array<[number, string]> = [[1e12, "Tbps"], [1e9, "Gbps"], [1e6, "Mbps"], [1e3, "kbps"]];
+  const [scale, unit] = units.find(([s]) => shown(s) >= 1) ?? [1, "bps"];
+  return `${shown(scale)}${unit}`;
 }
 
 /** 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, ... */

@@ -1,10 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { ordinal } from "../../src/util/units.js";
+import { ordinal, formatRate } from "../../src/util/units.js";
 
 describe("ordinal", () => {
   it("names the n-th call as English does, teens included", () => {
     expect([1, 2, 3, 4, 10, 11, 12, 13, 14, 21, 22, 23, 101, 111, 112, 1000].map(ordinal)).toEqual([
       "1st", "2nd", "3rd", "4th", "10th", "11th", "12th", "13th", "14th", "21st", "22nd", "23rd", "101st", "111th", "112th", "1000th",
     ]);
+  });
+});
+
+describe("formatRate", () => {
+  it("gives 3 significant digits in the largest unit that leaves at least 1", () => {
+    expect([300e6, 5e9, 1500, 12, 2e12].map(formatRate)).toEqual(["300Mbps", "5Gbps", "1.5kbps", "12bps", "2Tbps"]);
+    // rounded up to the next unit, not shown as 1000 of this one
+    expect(formatRate(999_999_999)).toBe("1Gbps");
   });
 });
