@@ -28,9 +28,6 @@ export const fullCopy: Mechanism = {
     ctx.freeze();
     const { proc } = ctx;
     const contextIn = sendContext(ctx, ctx.decisionAt);
-    // the region table the destination's policies are told, taken now: the process does
-    // not run again before it resumes
-    const extents = proc.freezeExtents();
     const pageCount = proc.workload.pageCount;
     let next = 0;
     streamPages(
@@ -48,7 +45,7 @@ export const fullCopy: Mechanism = {
           return n;
         },
         done(lastArrival) {
-          proc.migrate(true, extents);
+          proc.migrate(true);
           ctx.resume(Math.max(contextIn, lastArrival));
         },
       },

@@ -177,11 +177,10 @@ export class ProcessRun {
   /** Moves the process to the destination's tables (the core's migrate(): every page
    * that exists is at home, or with `keepAll`, the copy having brought it, local), and
    * gives the policies the region table the destination knows at the freeze: the
-   * mappings as they stand then (`extents`, freezeExtents() unless the mechanism took
-   * them already: the process has not run since). */
-  migrate(keepAll: boolean, extents = this.freezeExtents()): void {
+   * mappings as they stand then (freezeExtents()). */
+  migrate(keepAll: boolean): void {
     const { regions } = this.views;
-    extents.forEach(([lo, hi], i) => {
+    this.freezeExtents().forEach(([lo, hi], i) => {
       regions[2 * i] = lo;
       regions[2 * i + 1] = hi;
     });

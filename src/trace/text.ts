@@ -198,11 +198,10 @@ export class TraceTextParser {
     while (i < end && (buf[i] === SP || buf[i] === TAB)) i++;
     if (i !== end) this.fail(buf, start, end, "unexpected text after the access size");
     // page numbers are exact below 2^53, as the page-level format requires (past it, at
-    // pages of 1 KiB or less, v + 1 would round back to v)
-    const tooHigh = () => this.fail(buf, start, end, `page number does not fit in 53 bits at ${this.pageSize}-byte pages`);
+    // pages of 1 KiB or less, v + 1 would round back to v): the last page, at least the
+    // first, is checked before either is touched
     const first = this.vpnOf(hi, lo);
-    if (first >= 2 ** 53) tooHigh();
-    this.touch(first, 1, flags);
+    let last = first;
     if (size > 1) {
       let lastLo = lo + size - 1;
       let lastHi = hi;
@@ -211,10 +210,11 @@ export class TraceTextParser {
         lastHi++;
       }
       if (lastHi >= TWO32) this.fail(buf, start, end, "the access runs past the top of the 64-bit address space");
-      const last = this.vpnOf(lastHi, lastLo);
-      if (last >= 2 ** 53) tooHigh();
-      for (let v = first + 1; v <= last; v++) this.touch(v, 0, flags);
+      last = this.vpnOf(lastHi, lastLo);
     }
+    if (last >= 2 ** 53) this.fail(buf, start, end, `page number does not fit in 53 bits at ${this.pageSize}-byte pages`);
+    this.touch(first, 1, flags);
+    for (let v = first + 1; v <= last; v++) this.touch(v, 0, flags);
   }
 
   private vpnOf(hi: number, lo: number): number {

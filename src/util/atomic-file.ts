@@ -15,17 +15,32 @@ export function tempPathFor(path: string): string {
  * behind (tempPathFor's names, with or without a section number), those of processes
  * no longer running: another one may be writing its own now. */
 export function removeStaleTemporaries(path: string): void {
-  const dir = dirname(path);
-  const stale = new RegExp(`^\\.${basename(path).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.tmp-(\\d+)(?:-\\d+)?$`);
+  removeLeftovers(dirname(path), new RegExp(`^\\.${basename(path).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.tmp-(\\d+)(?:-\\d+)?$`));
+}
+
+/** Removes the entries of `dir` that commands cut short left: those whose name `left`
+ * matches, its first group the id of a process no longer running. Only this user's: in
+ * a shared folder another user's (or root's) is not ours to judge, nor to remove; an
+ * entry that cannot be removed stays, and the command goes on. */
+function removeLeftovers(dir: string, left: RegExp): void {
   let names: string[];
   try {
     names = readdirSync(dir);
   } catch {
+    // an unreadable folder: the command's own write there says so, or works
     return;
   }
+  const uid = process.getuid?.();
   for (const name of names) {
-    const pid = stale.exec(name)?.[1];
-    if (pid !== undefined && !isRunning(Number(pid))) rmSync(join(dir, name), { force: true });
+    const pid = left.exec(name)?.[1];
+    if (pid === undefined || isRunning(Number(pid))) continue;
+    const path = join(dir, name);
+    try {
+      if (uid !== undefined && statSync(path).uid !== uid) continue;
+      rmSync(path, { recursive: true, force: true });
+    } catch {
+      // as above
+    }
   }
 }
 
@@ -48,27 +63,7 @@ function isRunning(pid: number): boolean {
  * trace, and would otherwise stay until the machine's next boot. */
 export function scratchFolder(kind: string): string {
   const dir = tmpdir();
-  let names: string[] = [];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    // an unreadable temporary folder: mkdtemp below says so, or works
-  }
-  const left = new RegExp(`^ampom-${kind}-(\\d+)-[^-]+$`);
-  const uid = process.getuid?.();
-  for (const name of names) {
-    const pid = left.exec(name)?.[1];
-    if (pid === undefined || isRunning(Number(pid))) continue;
-    const path = join(dir, name);
-    try {
-      // only this user's: in a shared folder another user's (or root's) is not ours to
-      // judge, nor to remove; a folder that cannot be removed stays, and the command runs
-      if (uid !== undefined && statSync(path).uid !== uid) continue;
-      rmSync(path, { recursive: true, force: true });
-    } catch {
-      // as above
-    }
-  }
+  removeLeftovers(dir, new RegExp(`^ampom-${kind}-(\\d+)-[^-]+$`));
   return mkdtempSync(join(dir, `ampom-${kind}-${process.pid}-`));
 }
 

@@ -3,7 +3,6 @@
 import { spawn } from "node:child_process";
 import { accessSync, constants, closeSync, fstatSync, openSync, readFileSync, readSync, realpathSync, rmSync, statSync } from "node:fs";
 import { delimiter, isAbsolute, join, resolve } from "node:path";
-import { scratchFolder } from "../util/atomic-file.js";
 import type { NetworkPreset } from "../network/presets.js";
 import type { NativeParts } from "./native.js";
 
@@ -278,9 +277,4 @@ export async function runProgram(
   }
   if (report.error) throw new Error(`${what}: ${report.error}`);
   return { report, stdout, stderr };
-}
-
-/** A private scratch directory, removed by the caller. */
-export function scratchDir(): string {
-  return scratchFolder("validate");
 }

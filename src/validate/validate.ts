@@ -22,7 +22,8 @@ import { runScenario } from "../sim/simulate.js";
 import type { Metrics } from "../sim/metrics.js";
 import { captureTrace } from "./capture.js";
 import { nativeParts, userfaultfdAvailability, type NativeParts } from "./native.js";
-import { libraryEnv, resolveProgram, runProgram, scratchDir, type LibraryReport, type LibrarySettings } from "./runner.js";
+import { libraryEnv, resolveProgram, runProgram, type LibraryReport, type LibrarySettings } from "./runner.js";
+import { scratchFolder } from "../util/atomic-file.js";
 import { validationTrace, type ValidationTrace } from "./trace-view.js";
 import { ordinal } from "../util/units.js";
 
@@ -236,7 +237,7 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
   const argv = [exe, ...o.command.slice(1)];
   const timeout = o.timeoutMs ?? 600_000;
   const cpu = o.pinCpu ?? (await import("node:os")).availableParallelism() - 1;
-  const dir = o.keep ?? scratchDir();
+  const dir = o.keep ?? scratchFolder("validate");
   if (o.keep) mkdirSync(o.keep, { recursive: true });
   const report = (name: string) => join(dir, `${name}.json`);
   // every run, the capture's too, on the one CPU: a program that sizes its work by the
