@@ -13,7 +13,7 @@ import { registerValidate } from "./commands/validate.js";
 import { removeTemporaries } from "../util/atomic-file.js";
 import { buildIsStale, versionLine } from "../util/provenance.js";
 import { errorMessage } from "../util/errors.js";
-import { consoleToStderr } from "../util/stdout.js";
+import { resultsOnlyOnStdout, writeResult } from "../util/stdout.js";
 import { hasEnded, markEnded } from "./ending.js";
 import { OUT_OF_RANGE_EXIT } from "./run-options.js";
 
@@ -21,8 +21,9 @@ export function buildProgram(): Command {
   const program = new Command("ampom")
     .description("simulate process migration with remote paging and adaptive prefetching (AMPoM and its peers)")
     .showHelpAfterError("(run with --help for usage)")
-    // commander's own errors read like ours: "ampom: <what was wrong>"
-    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, "ampom: ")) })
+    // help is a result (standard output holds nothing else once resultsOnlyOnStdout()
+    // has run); commander's own errors read like ours: "ampom: <what was wrong>"
+    .configureOutput({ writeOut: writeResult, outputError: (text, write) => write(text.replace(/^error: /, "ampom: ")) })
     .addHelpText(
       "after",
       `
@@ -38,7 +39,7 @@ Examples:
     .exitOverride();
   // the version line names the commit, which costs a git call: worked out only when asked
   program.option("-V, --version", "print the version, the git commit it runs from and the Node version").on("option:version", () => {
-    process.stdout.write(`${versionLine()}\n`);
+    writeResult(`${versionLine()}\n`);
     throw new CommanderError(0, "ampom.version", versionLine());
   });
   registerRun(program);
@@ -100,7 +101,7 @@ export async function main(argv: string[]): Promise<number> {
 const invoked = process.argv[1] ?? "";
 if (/(?:^|[\\/])(main\.(?:ts|js)|ampom(?:\.js)?)$/.test(invoked)) {
   guardProcess();
-  consoleToStderr();
+  resultsOnlyOnStdout();
   main(process.argv.slice(2)).then((code) => {
     markEnded();
     process.exitCode = code;

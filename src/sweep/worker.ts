@@ -16,12 +16,12 @@ import { StatDigests } from "../util/digest.js";
 import { runKey, scenarioFiles } from "./key.js";
 import { runsOf, type PoolRun, type PoolTask, type PoolResult } from "./pool.js";
 import { errorMessage } from "../util/errors.js";
-import { consoleToStderr } from "../util/stdout.js";
+import { resultsOnlyOnStdout } from "../util/stdout.js";
 
 const port = parentPort;
 if (!port) throw new Error("sweep worker: must run as a worker thread");
 // a policy module's printing must not reach the parent's standard output, the results'
-consoleToStderr();
+resultsOnlyOnStdout();
 
 const digests = new StatDigests();
 

@@ -3,7 +3,8 @@
 // of its own (--log-fd=3), never to the program's stdout or stderr; this process reads
 // that pipe and feeds it straight to the importer, so the raw text (gigabytes for a
 // second of native run time) is never stored. The program's standard input, output and
-// error are its own. A program that fails (non-zero exit, killed by a signal) fails the
+// error are its own (its output goes to standard error when `--json` keeps standard
+// output for the summary). A program that fails (non-zero exit, killed by a signal) fails the
 // capture and leaves no output: the importer writes the amt only when it is complete.
 import { spawn, spawnSync } from "node:child_process";
 import type { Readable } from "node:stream";
@@ -18,6 +19,8 @@ export interface CaptureOptions extends Pick<ImportOptions, "pageSize" | "skipRe
   /** Notified once the program is running: `stop()` kills it and makes the capture
    * fail with `reason` (Ctrl-C), leaving no output. */
   onStart?: (stop: (reason: string) => void) => void;
+  /** the program's standard output goes to this process's standard error */
+  outputToStderr?: boolean;
 }
 
 export interface CaptureProgress {
@@ -70,7 +73,7 @@ export async function captureTrace(command: string[], output: string, o: Capture
   const imp = new StreamingImport(`lackey output of ${command[0]}`, { pageSize: o.pageSize, skipRecords: o.skipRecords, maxRecords: o.maxRecords });
   const start = performance.now();
   const [exe, ...args] = [...norandomize(), valgrind, ...LACKEY_ARGS, ...command];
-  const child = spawn(exe, args, { stdio: ["inherit", "inherit", "inherit", "pipe"] });
+  const child = spawn(exe, args, { stdio: ["inherit", o.outputToStderr ? process.stderr : "inherit", "inherit", "pipe"] });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
     child.once("error", reject);
     child.once("close", (code, signal) => resolve({ code, signal }));

@@ -2,12 +2,22 @@
 // reader JSON alone there, and a table piped on must not be interleaved with debugging.
 import { Console } from "node:console";
 
-/** Sends what code printed through `console` (a policy module's `console.log` while its
- * author debugs it) to standard error, in this thread. The command line and the sweep
- * worker threads call it; a library user's own console is left alone. */
-export function consoleToStderr(): void {
+// bound before resultsOnlyOnStdout() turns process.stdout.write to standard error
+const toStdout = process.stdout.write.bind(process.stdout);
+
+/** Writes a command's result (or its help, or its version line) to standard output. */
+export function writeResult(text: string): void {
+  toStdout(text);
+}
+
+/** Sends whatever else would reach standard output to standard error, in this thread: a
+ * policy module's `console.log` or `process.stdout.write` while its author debugs it.
+ * The command line and the sweep worker threads call it; a library user's own console
+ * and streams are left alone. */
+export function resultsOnlyOnStdout(): void {
   const err = new Console({ stdout: process.stderr, stderr: process.stderr });
   for (const name of ["log", "info", "debug", "dir", "dirxml", "table", "group", "groupCollapsed", "groupEnd", "count", "countReset", "time", "timeLog", "timeEnd"] as const) {
     (console as unknown as Record<string, unknown>)[name] = (err[name] as (...a: unknown[]) => void).bind(err);
   }
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
 }

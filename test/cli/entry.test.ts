@@ -34,7 +34,7 @@ describe("src/cli/main.ts as a process", () => {
     expect(value.stderr).toBe("ampom: option memory: must be at least one page (4096 bytes), got 0\n");
   });
 
-  it("keeps what a policy module prints off standard output: --json stays JSON, in worker threads too", () => {
+  it("keeps what a policy module prints (console or process.stdout) off standard output: --json stays JSON, in worker threads too", () => {
     const dir = mkdtempSync(join(tmpdir(), "ampom-chatty-"));
     try {
       // the example policy, printing as an author debugging it would
@@ -43,13 +43,16 @@ describe("src/cli/main.ts as a process", () => {
         chatty,
         `import * as p from ${JSON.stringify(pathToFileURL(join(root, "examples/swap-readahead-policy.ts")).href)};\n` +
           `export const { name, description, params, onFault, onUse, onArrival, onServed } = p;\n` +
-          `export function reset(ctx) { console.log("chatty reset"); console.info("chatty info"); console.table([1]); p.reset(ctx); }\n`,
+          `process.stdout.write("chatty load\\n");\n` +
+          `export function reset(ctx) { console.log("chatty reset"); console.info("chatty info"); console.table([1]); process.stdout.write("chatty write\\n"); p.reset(ctx); }\n`,
       );
       const run = cli("run", "--workload", "sequential", "--memory", "1MiB", "--no-baselines", "--policy", chatty, "--json");
       expect(run.code).toBe(0);
       expect(JSON.parse(run.stdout).policy).toBe(chatty);
       expect(run.stderr).toContain("chatty reset");
       expect(run.stderr).toContain("chatty info");
+      expect(run.stderr).toContain("chatty load");
+      expect(run.stderr).toContain("chatty write");
       // evaluate runs its configurations in sweep worker threads
       const out = join(dir, "e.json");
       const ev = cli("evaluate", "--traces", "none", "--kernels", "stream", "--memory", "1MiB", "--conditions", "gige-2008", "--migrate-at", "0.5",
@@ -57,6 +60,7 @@ describe("src/cli/main.ts as a process", () => {
       expect(ev.code).toBe(0);
       expect(JSON.parse(ev.stdout).plan).toBeDefined();
       expect(ev.stderr).toContain("chatty reset");
+      expect(ev.stderr).toContain("chatty write");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

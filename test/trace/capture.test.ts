@@ -104,6 +104,16 @@ describe("trace capture", () => {
     expect(openAmt(out).header.records).toBeGreaterThan(0);
   });
 
+  it("with --json, standard output holds the summary alone: the program's output goes to standard error", () => {
+    const dir = tempDir();
+    const out = join(dir, "sh.amt");
+    const r = ampom(["trace", "capture", "-o", out, "--json", "--", "sh", "-c", "echo to-stdout; echo to-stderr >&2"], env);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.records).toBe(openAmt(out).header.records);
+    expect(r.stderr).toBe("to-stdout\nto-stderr\n");
+  });
+
   it("fails when the program fails, leaving no file", () => {
     const dir = tempDir();
     const exit3 = ampom(["trace", "capture", "-o", join(dir, "a.amt"), "--", "sh", "-c", "echo partial; exit 3"], env);

@@ -9,6 +9,7 @@ import { readJsonFile } from "../../util/json-where.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { legend, table } from "../format.js";
 import { EVENTS_OPTION } from "../run-options.js";
+import { writeResult } from "../../util/stdout.js";
 
 /** The scenario file, parsed (its faults name the file, and a syntax error its line). */
 export function readScenarioFile(path: string): unknown {
@@ -92,7 +93,7 @@ Example:
         throw inFile(err, file);
       });
       const core = (scenario as { core?: string }).core ?? "wasm";
-      process.stdout.write(
+      writeResult(
         o.json ? JSON.stringify({ ...result, provenance: resultProvenance({ scenarioFile: file, scenario }, core) }) + "\n" : describeCluster(result) + "\n",
       );
     });

@@ -13,6 +13,7 @@ import { resultProvenance } from "../../util/provenance.js";
 import { compareTable } from "../format.js";
 import { progressBar } from "../progress.js";
 import { addRunOptions, EVENTS_OPTION, toRunOptions } from "../run-options.js";
+import { writeResult } from "../../util/stdout.js";
 
 function list(value: string): string[] {
   return value.split(",").map((s) => s.trim()).filter((s) => s !== "");
@@ -74,7 +75,7 @@ Examples:
       }
       const json = () =>
         rows.map((m) => ({ ...m, provenance: resultProvenance(optionsUsed({ ...runOptions, mechanism: m.mechanism, policy: m.policy }), m.core, inputsOf(m.policy)) }));
-      process.stdout.write(o.json ? JSON.stringify(json(), null, 2) + "\n" : compareTable(rows, omittedNote(o.mechanisms, o.policies, rows)) + "\n");
+      writeResult(o.json ? JSON.stringify(json(), null, 2) + "\n" : compareTable(rows, omittedNote(o.mechanisms, o.policies, rows)) + "\n");
     });
 }
 

@@ -13,6 +13,7 @@ import { progressBar } from "../progress.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { parseFraction, sizeOption } from "../run-options.js";
 import { parseWorkers } from "./sweep.js";
+import { writeResult } from "../../util/stdout.js";
 
 /** A comma-separated list; a value given twice counts once (it would be the same runs). */
 const list = (value: string) => [...new Set(value.split(",").map((s) => s.trim()).filter((s) => s !== ""))];
@@ -104,7 +105,7 @@ Examples:
       const provenance = resultProvenance({ ...o, runsDir });
       const json = JSON.stringify({ tool: "ampom evaluate", options: { ...o, runsDir }, provenance, ...e }, null, 1) + "\n";
       writeFileAtomic(o.out, json);
-      process.stdout.write(o.json ? json : evaluationText(e));
+      writeResult(o.json ? json : evaluationText(e));
       const report = o.report === undefined ? undefined : writeEvaluationReport(e, o.report, provenance).report;
       if (!o.quiet && !o.json) process.stderr.write(`evaluate: ${e.runs.length} runs (${counts.ran} computed, ${counts.resumed} resumed from ${runsDir}) in ${seconds.toFixed(1)} s -> ${o.out}${report ? `, ${report}` : ""}\n`);
     });

@@ -8,6 +8,7 @@ import { pct, signedPct } from "../format.js";
 import { checkOutDir, writeReport } from "../../report/write.js";
 import { progressBar } from "../progress.js";
 import { outOfRange, parseFraction, parseNumber, parsePositiveCount, parseSizeArg } from "../run-options.js";
+import { writeResult } from "../../util/stdout.js";
 
 function sizeArg(value: string): string {
   const bytes = parseSizeArg(value, "expected a memory size, e.g. 16MiB, 256MiB or 1GiB.");
@@ -75,14 +76,14 @@ Examples:
       const written = writeReport(results, o.out);
       const where = relative(process.cwd(), written.report) || written.report;
       if (o.json) {
-        process.stdout.write(JSON.stringify(results) + "\n");
+        writeResult(JSON.stringify(results) + "\n");
         return;
       }
       if (o.quiet) {
-        process.stdout.write(`${where}\n`);
+        writeResult(`${where}\n`);
         return;
       }
-      process.stdout.write(
+      writeResult(
         `AMPoM reproduction: ${settingsLine(results)}\n\n${textTable(headlineTable(results))}\n\n` +
           `The paper's claims, kernel by kernel (at least as good as the paper's figure counts):\n` +
           claimLines(results).map((l) => `  ${l}\n`).join("") + "\n" +

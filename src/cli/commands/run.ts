@@ -7,6 +7,7 @@ import { simulate } from "../../sim/simulate.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { describeMetrics } from "../format.js";
 import { addRunOptions, EVENTS_OPTION, toRunOptions } from "../run-options.js";
+import { writeResult } from "../../util/stdout.js";
 
 export function registerRun(program: Command): void {
   addRunOptions(program.command("run").description("simulate one migration scenario"))
@@ -34,6 +35,6 @@ Examples:
       const inputs = inputDigests(scenario);
       const m = await simulate(options, { events: o.events });
       const json = () => JSON.stringify({ ...m, provenance: resultProvenance(optionsUsed(options), m.core, inputs) });
-      process.stdout.write(o.json ? json() + "\n" : describeMetrics(m) + "\n");
+      writeResult(o.json ? json() + "\n" : describeMetrics(m) + "\n");
     });
 }

@@ -3,6 +3,7 @@
 import { Command } from "commander";
 import { mergeSweep } from "../../sweep/merge.js";
 import { resultProvenance } from "../../util/provenance.js";
+import { writeResult } from "../../util/stdout.js";
 
 export function registerSweepMerge(program: Command): void {
   program
@@ -16,7 +17,7 @@ export function registerSweepMerge(program: Command): void {
     .addHelpText("after", "\nExample:\n  ampom sweep-merge sweep.json --out results.jsonl shard-*.jsonl")
     .action((config: string, inputs: string[], o: { out: string; quiet?: boolean; json?: boolean }) => {
       const m = mergeSweep(config, inputs, o.out);
-      if (o.json) process.stdout.write(JSON.stringify({ config, inputs, ...m, provenance: resultProvenance({ config, inputs, out: o.out }) }) + "\n");
+      if (o.json) writeResult(JSON.stringify({ config, inputs, ...m, provenance: resultProvenance({ config, inputs, out: o.out }) }) + "\n");
       else if (!o.quiet) process.stderr.write(`sweep-merge: ${m.runs} runs from ${inputs.length} files (${m.failed} failed) -> ${m.out}\n`);
     });
 }

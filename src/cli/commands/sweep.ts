@@ -8,6 +8,7 @@ import cliProgress from "cli-progress";
 import { parseShard } from "../../sweep/shard.js";
 import { checkedPlan, shardRuns, sweep, type SweepProgress } from "../../sweep/sweep.js";
 import { resultProvenance } from "../../util/provenance.js";
+import { writeResult } from "../../util/stdout.js";
 
 export const parseWorkers = (value: string): number => parsePositiveCount(value);
 
@@ -44,10 +45,10 @@ Examples:
         const plan = await checkedPlan(config);
         const mine = shardRuns(plan, shard).length;
         if (o.json) {
-          process.stdout.write(JSON.stringify({ config, runs: plan.runs.length, ...(shard ? { shard: `${shard.index}/${shard.count}`, shardRuns: mine } : {}) }) + "\n");
+          writeResult(JSON.stringify({ config, runs: plan.runs.length, ...(shard ? { shard: `${shard.index}/${shard.count}`, shardRuns: mine } : {}) }) + "\n");
           return;
         }
-        process.stdout.write(`${config}: ${plan.runs.length} ${plan.runs.length === 1 ? "run" : "runs"}${shard ? `; shard ${shard.index}/${shard.count} has ${mine}` : ""}\n`);
+        writeResult(`${config}: ${plan.runs.length} ${plan.runs.length === 1 ? "run" : "runs"}${shard ? `; shard ${shard.index}/${shard.count} has ${mine}` : ""}\n`);
         return;
       }
       const bar = !o.quiet && !o.json && process.stderr.isTTY ? progressBar() : undefined;
@@ -79,7 +80,7 @@ Examples:
       }
       if (o.json) {
         const { failedKept: _k, moduleEdited: _e, ...counts } = summary;
-        process.stdout.write(JSON.stringify({ config, ...counts, provenance: resultProvenance({ config, workers: o.workers, shard: o.shard, retryFailed: o.retryFailed === true }) }) + "\n");
+        writeResult(JSON.stringify({ config, ...counts, provenance: resultProvenance({ config, workers: o.workers, shard: o.shard, retryFailed: o.retryFailed === true }) }) + "\n");
       } else if (!o.quiet) {
         const edited = summary.moduleEdited > 0 ? ` (${summary.moduleEdited} for an edited policy module or trace)` : "";
         process.stderr.write(

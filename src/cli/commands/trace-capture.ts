@@ -6,6 +6,7 @@ import { formatBytes } from "../../util/units.js";
 import { statusLine } from "../progress.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { parseCount, parsePageSize, parsePositiveCount } from "../run-options.js";
+import { writeResult } from "../../util/stdout.js";
 
 /** A count of records, 0 or more. */
 export const parseRecords = (value: string): number => parseCount(value, "1000000");
@@ -25,12 +26,12 @@ export function registerTraceCapture(trace: Command): void {
     .option("--skip <n>", "records to drop from the start (e.g. the dynamic loader's work)", parseRecords, 0)
     .option("--max-records <n>", "keep at most this many records, then stop the command (the capture succeeds)", parsePositiveRecords)
     .option("-q, --quiet", "no progress and no summary")
-    .option("--json", "print the summary as one JSON object on standard output (the command's own output still passes through)")
+    .option("--json", "print the summary as one JSON object on standard output (the command's own output goes to standard error)")
     .addHelpText(
       "after",
       `
-The command's standard input, output and error are its own; lackey's trace goes
-through a separate pipe. If the command exits non-zero or is killed by a signal, the
+The command's standard input, output and error are its own (with --json, its output
+goes to standard error); lackey's trace goes through a separate pipe. If the command exits non-zero or is killed by a signal, the
 capture fails and writes nothing. Lackey is slow: whole captures measured 490 to 8,400
 times slower than the native run (corpus/README.md, "Lackey's slowdown").
 
@@ -49,12 +50,13 @@ Examples:
           skipRecords: o.skip,
           maxRecords: o.maxRecords,
           onStart: (s) => (stop = s),
+          outputToStderr: o.json,
           onProgress: (p) => status.update(`${p.records.toLocaleString("en-US")} records | ${formatBytes(p.bytes)} of lackey output`),
         });
         status.stop();
         if (o.json) {
           const summary = { command, out: o.out, records: r.records, pages: r.pages, accesses: r.accesses, regions: r.regions.length, truncated: r.truncated, seconds: r.seconds };
-          process.stdout.write(JSON.stringify({ ...summary, provenance: resultProvenance({ pageSize: o.pageSize, skip: o.skip, maxRecords: o.maxRecords }) }) + "\n");
+          writeResult(JSON.stringify({ ...summary, provenance: resultProvenance({ pageSize: o.pageSize, skip: o.skip, maxRecords: o.maxRecords }) }) + "\n");
         } else if (!o.quiet) {
           const cut = r.truncated ? `, stopped at --max-records ${o.maxRecords}` : "";
           process.stderr.write(

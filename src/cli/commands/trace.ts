@@ -12,6 +12,7 @@ import { progressBar } from "../progress.js";
 import { notParsed, parsePageSize } from "../run-options.js";
 import { parsePositiveRecords, parseRecords, registerTraceCapture } from "./trace-capture.js";
 import type { Workload } from "../../workloads/types.js";
+import { writeResult } from "../../util/stdout.js";
 
 export function registerTrace(program: Command): void {
   const trace = program.command("trace").description("import and inspect trace files (lackey, page-level text, amt)");
@@ -46,7 +47,7 @@ export function registerTrace(program: Command): void {
         bar.stop();
         if (o.json) {
           const summary = { file, out: o.out, format: r.format, amtVersion: o.amtVersion, records: r.records, pages: r.pages, accesses: r.accesses, regions: r.regions.length };
-          process.stdout.write(JSON.stringify({ ...summary, provenance: resultProvenance({ pageSize: o.pageSize, amtVersion: o.amtVersion, skip: o.skip, maxRecords: o.maxRecords }) }) + "\n");
+          writeResult(JSON.stringify({ ...summary, provenance: resultProvenance({ pageSize: o.pageSize, amtVersion: o.amtVersion, skip: o.skip, maxRecords: o.maxRecords }) }) + "\n");
         } else if (!o.quiet) {
           process.stderr.write(
             `${o.out}: ${r.records} records, ${r.pages} distinct pages, ${r.accesses} accesses, ${r.regions.length} regions (${r.format === "amt" ? "re-encoded from amt" : `from ${r.format} text`}, amt v${o.amtVersion})\n`,
@@ -100,10 +101,10 @@ Examples:
         verified: checked !== undefined,
       };
       if (o.json) {
-        process.stdout.write(JSON.stringify({ ...info, provenance: resultProvenance({ verify: o.verify, pageSize: o.pageSize }) }) + "\n");
+        writeResult(JSON.stringify({ ...info, provenance: resultProvenance({ verify: o.verify, pageSize: o.pageSize }) }) + "\n");
         return;
       }
-      process.stdout.write(
+      writeResult(
         `${file} (${info.format === "amt" ? `amt v${h.version}` : info.format}, ${w.pageSize}-byte pages): ${w.records} records, ${h.pages} distinct pages (${formatBytes(h.pages * w.pageSize)}), ` +
           `${h.accesses} accesses, ${w.regions.length} regions over ${w.pageCount} dense pages\n` +
           (checked ? `every block checked (${checked.blocks} block${checked.blocks === 1 ? "" : "s"})` : "header and trailer checked, blocks not read (--no-verify)") + "\n\n" +

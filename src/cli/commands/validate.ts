@@ -7,6 +7,7 @@ import { validate, COUNTED_CALLS, type PolicyValidation, type Validation, type V
 import { awayShare, type Interruptions } from "../../validate/runner.js";
 import { table } from "../format.js";
 import { collectParam, parseFraction, parseNumber, parseQuantityArg, rateOption, timeOption } from "../run-options.js";
+import { writeResult } from "../../util/stdout.js";
 
 function side(v: PolicyValidation): string {
   const e = v.errorPercent;
@@ -130,9 +131,9 @@ Examples:
         const provenance = resultProvenance(options, "wasm");
         const one = (r: PolicyValidation) => ({ ...v, results: undefined, ...r, provenance });
         const out = v.results.length === 1 ? one(v.results[0]) : v.results.map(one);
-        process.stdout.write(JSON.stringify(out) + "\n");
+        writeResult(JSON.stringify(out) + "\n");
       } else {
-        process.stdout.write(describe(v) + "\n");
+        writeResult(describe(v) + "\n");
       }
     });
 }
