@@ -14,7 +14,7 @@ import type { PolicyContext } from "ampom";
 export const name = "swap-readahead";
 export const description = "Linux swap readahead (page-cluster), written as a policy module";
 export const params = {
-  pageCluster: { default: 3, description: "the block is at most 2^pageCluster pages" },
+  pageCluster: { default: 3, min: 0, max: 24, integer: true, description: "the block is at most 2^pageCluster pages" },
 };
 
 interface State {

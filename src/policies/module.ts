@@ -17,6 +17,7 @@ import type { CoreViews } from "../core/types.js";
 import type { HostPolicyHooks } from "../sim/process.js";
 import type { Region } from "../workloads/types.js";
 import { errorMessage } from "../util/errors.js";
+import { inRange, paramRange, resolveParams, type NumericParam } from "../util/params.js";
 
 export type PageState = "none" | "home" | "in-flight" | "present";
 
@@ -66,6 +67,12 @@ export interface PolicyRegion {
 export interface PolicyParamSpec {
   default: number;
   description?: string;
+  /** the smallest value `--param` may give (default: no limit) */
+  min?: number;
+  /** the largest (default: no limit) */
+  max?: number;
+  /** whole numbers only */
+  integer?: boolean;
 }
 
 /** The module a user writes: the five hooks, and optionally a name, a description and
@@ -145,10 +152,17 @@ export function checkPolicyModule(mod: unknown, label: string): PolicyModule {
   const params = m.params ?? {};
   if (typeof params !== "object" || params === null) throw new PolicyModuleError(`policy module ${label}: params must be an object`);
   for (const [name, spec] of Object.entries(params)) {
-    const d = (spec as PolicyParamSpec | null)?.default;
-    if (typeof d !== "number" || !Number.isFinite(d)) {
+    const s = spec as PolicyParamSpec | null;
+    if (typeof s?.default !== "number" || !Number.isFinite(s.default)) {
       throw new PolicyModuleError(`policy module ${label}: parameter ${name} needs a numeric default ({ default: 8 })`);
     }
+    for (const bound of ["min", "max"] as const) {
+      const b = s[bound];
+      if (b !== undefined && (typeof b !== "number" || Number.isNaN(b))) throw new PolicyModuleError(`policy module ${label}: parameter ${name}: ${bound} must be a number, got ${JSON.stringify(b)}`);
+    }
+    if (s.integer !== undefined && typeof s.integer !== "boolean") throw new PolicyModuleError(`policy module ${label}: parameter ${name}: integer must be true or false`);
+    const p = paramOf(name, s);
+    if (!inRange(p, s.default)) throw new PolicyModuleError(`policy module ${label}: parameter ${name}: its default must be ${paramRange(p)}, got ${s.default}`);
   }
   return mod as PolicyModule;
 }
@@ -250,19 +264,21 @@ async function importModule(label: string, file: string, digest: string): Promis
   return { ...checked, ...hooks, name: basename(file, extname(file)) } as PolicyModule;
 }
 
-/** The module's parameters: defaults, overridden by name (unknown names refused). */
+/** A module's parameter as the built-ins' are described: a module's has no lower
+ * limit unless it sets one. */
+function paramOf(name: string, s: PolicyParamSpec): NumericParam {
+  return { name, default: s.default, description: s.description ?? "", min: s.min ?? -Infinity, max: s.max, integer: s.integer };
+}
+
+/** The module's parameters: defaults, overridden by name (unknown names, and values
+ * outside the range the module declares, refused). */
 export function modulePolicyParams(mod: PolicyModule, label: string, overrides: Record<string, number> = {}): Record<string, number> {
-  const specs = mod.params ?? {};
-  const out: Record<string, number> = {};
-  for (const [name, spec] of Object.entries(specs)) out[name] = spec.default;
-  for (const [name, value] of Object.entries(overrides)) {
-    if (!Object.hasOwn(specs, name)) {
-      const known = Object.keys(specs).join(", ") || "none";
-      throw new PolicyModuleError(`policy module ${label} has no parameter "${name}" (it has: ${known})`);
-    }
-    out[name] = value;
+  const specs = Object.entries(mod.params ?? {}).map(([name, s]) => paramOf(name, s));
+  try {
+    return resolveParams(`policy module ${label}`, specs, overrides);
+  } catch (err) {
+    throw new PolicyModuleError(errorMessage(err));
   }
-  return out;
 }
 
 const STATE_NAMES: Record<number, PageState> = {

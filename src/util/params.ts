@@ -7,7 +7,7 @@ export interface NumericParam {
   name: string;
   default: number;
   description: string;
-  /** the smallest value allowed (default 0) */
+  /** the smallest value allowed (default 0; -Infinity: no limit) */
   min?: number;
   /** the largest value allowed (default: no limit) */
   max?: number;
@@ -19,7 +19,13 @@ export interface NumericParam {
 export function paramRange(p: NumericParam): string {
   const kind = p.integer ? "a whole number" : "a number";
   const min = p.min ?? 0;
-  return p.max === undefined ? `${kind} >= ${min}` : `${kind} from ${min} to ${p.max}`;
+  if (p.max === undefined) return min === -Infinity ? kind : `${kind} >= ${min}`;
+  return min === -Infinity ? `${kind} <= ${p.max}` : `${kind} from ${min} to ${p.max}`;
+}
+
+/** Whether `p` may take `value`. */
+export function inRange(p: NumericParam, value: number): boolean {
+  return Number.isFinite(value) && value >= (p.min ?? 0) && (p.max === undefined || value <= p.max) && (!p.integer || Number.isInteger(value));
 }
 
 /** The parameters' values: defaults, overridden by name; unknown names and values out
@@ -33,8 +39,7 @@ export function resolveParams(owner: string, specs: readonly NumericParam[], ove
       const known = specs.map((s) => s.name).join(", ") || "none";
       throw new Error(`${owner} has no parameter "${key}" (it has: ${known})`);
     }
-    const ok = Number.isFinite(value) && value >= (p.min ?? 0) && (p.max === undefined || value <= p.max) && (!p.integer || Number.isInteger(value));
-    if (!ok) throw new Error(`${owner} parameter ${key}: must be ${paramRange(p)}, got ${value}`);
+    if (!inRange(p, value)) throw new Error(`${owner} parameter ${key}: must be ${paramRange(p)}, got ${value}`);
     out[key] = value;
   }
   return out;

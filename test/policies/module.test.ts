@@ -93,6 +93,23 @@ describe("the example policy module", () => {
     );
   });
 
+  it("refuses a value outside the range the module declares, and a module whose default lies outside it", async () => {
+    for (const [value, range] of [[2.5, "a whole number from 0 to 24"], [25, "a whole number from 0 to 24"], [-1, "a whole number from 0 to 24"]] as const) {
+      await expect(simulate({ workload: "stream", memory: "2MiB", policy: EXAMPLE, policyParams: { pageCluster: value } })).rejects.toThrow(
+        `policy module ${EXAMPLE} parameter pageCluster: must be ${range}, got ${value}`,
+      );
+    }
+    // no bounds declared: any finite number
+    const open = { ...example, name: "open", params: { depth: { default: -3 } } };
+    await expect(simulate({ workload: "stream", memory: "2MiB", policy: open, policyParams: { depth: -1e9 }, baselines: false })).resolves.toBeDefined();
+    const lowOnly = { ...example, name: "low", params: { depth: { default: 3, max: 8 } } };
+    await expect(simulate({ workload: "stream", memory: "2MiB", policy: lowOnly, policyParams: { depth: 9 } })).rejects.toThrow("must be a number <= 8, got 9");
+    const badDefault = { ...example, name: "bad", params: { depth: { default: 3, min: 4, integer: true } } };
+    await expect(simulate({ workload: "stream", memory: "2MiB", policy: badDefault })).rejects.toThrow("parameter depth: its default must be a whole number >= 4, got 3");
+    const badBound = { ...example, name: "bad", params: { depth: { default: 3, max: "8" } } };
+    await expect(simulate({ workload: "stream", memory: "2MiB", policy: badBound as never })).rejects.toThrow('parameter depth: max must be a number, got "8"');
+  });
+
   it("in a sweep, a parameter the combination's module lacks is blamed on the combination, not on the base's default policy", async () => {
     const config = { base: { workload: "stream", memory: "2MiB" }, grid: { policy: [EXAMPLE], policyParams: [{ mode: 1 }] } };
     const out = join(scratchDir("sweep"), "runs.jsonl");
