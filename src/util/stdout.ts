@@ -2,12 +2,14 @@
 // reader JSON alone there, and a table piped on must not be interleaved with debugging.
 import { Console } from "node:console";
 
-// bound before resultsOnlyOnStdout() turns process.stdout.write to standard error
-const toStdout = process.stdout.write.bind(process.stdout);
+/** Standard output's own write, kept once resultsOnlyOnStdout() has turned
+ * process.stdout.write to standard error. */
+let toStdout: ((text: string) => boolean) | undefined;
 
 /** Writes a command's result (or its help, or its version line) to standard output. */
 export function writeResult(text: string): void {
-  toStdout(text);
+  if (toStdout) toStdout(text);
+  else process.stdout.write(text);
 }
 
 /** Sends whatever else would reach standard output to standard error, in this thread: a
@@ -19,5 +21,6 @@ export function resultsOnlyOnStdout(): void {
   for (const name of ["log", "info", "debug", "dir", "dirxml", "table", "group", "groupCollapsed", "groupEnd", "count", "countReset", "time", "timeLog", "timeEnd"] as const) {
     (console as unknown as Record<string, unknown>)[name] = (err[name] as (...a: unknown[]) => void).bind(err);
   }
+  toStdout ??= process.stdout.write.bind(process.stdout);
   process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
 }
