@@ -45,9 +45,14 @@ export function reset(): void {
   policyReset();
 }
 
+/** The CPU time of a record of `gap` accesses after `acc` accesses: the process's total
+ * work rounded to the nanosecond, less that before it. Rounding each record on its own
+ * would bias a fractional time per access wherever records are short (a trace's one-
+ * and two-access records at 0.5 ns: +42% work); this way a run's work is its accesses
+ * times the time per access to within 1 ns. */
 // @ts-ignore: decorator
-@inline function work(gap: u32, cpuNs: f64): f64 {
-  return Math.floor(<f64>gap * cpuNs + 0.5);
+@inline function work(acc: f64, gap: u32, cpuNs: f64): f64 {
+  return Math.floor((acc + <f64>gap) * cpuNs + 0.5) - Math.floor(acc * cpuNs + 0.5);
 }
 
 // Scratch for rebuilding the list of most recently used pages (static data, not arena).
@@ -161,7 +166,7 @@ function runHome(limit: f64): i32 {
     }
     const page = load<u32>(chunkPages + (<usize>cur << 2));
     const gap = load<u32>(chunkGaps + (<usize>cur << 2));
-    now += work(gap, cpuNs);
+    now += work(acc, gap, cpuNs);
     acc += <f64>gap;
     if (now >= windowEnd) {
       advanceScan(now, resident);
@@ -286,7 +291,7 @@ function runRemote(limit: f64): i32 {
     const page = load<u32>(chunkPages + (<usize>cur << 2));
     if (!pending) {
       const gap = load<u32>(chunkGaps + (<usize>cur << 2));
-      now += work(gap, cpuNs);
+      now += work(acc, gap, cpuNs);
       acc += <f64>gap;
       pending = true;
       // the work reached the host's next event: the access comes after it (a fault's

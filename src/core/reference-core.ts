@@ -199,8 +199,11 @@ export class ReferenceCore implements SimCore, PolicyServices {
     return this.v.counters[C_REMOTE] !== 0 ? this.runRemote(limitNs) : this.runHome(limitNs);
   }
 
+  /** A record's CPU time: the total work rounded, less that before it (engine's work()). */
   private work(gap: number): number {
-    return Math.floor(gap * this.v.params[P_CPU_NS] + 0.5);
+    const acc = this.v.counters[C_ACCESSES];
+    const ns = this.v.params[P_CPU_NS];
+    return Math.floor((acc + gap) * ns + 0.5) - Math.floor(acc * ns + 0.5);
   }
 
   /** A scan window's length when it starts with `resident` pages touched (the

@@ -102,44 +102,24 @@ export function kernelCpuNs(workload: string, cpu: CpuModel): number | undefined
   return cpu === "host" ? k.hostNs : k.era2008Ns;
 }
 
-/** Gap values of the timed section and how many records carry each. */
-export function timedGapHistogram(w: Workload): Map<number, number> {
-  const hist = new Map<number, number>();
+/** Accesses of the workload's timed section. The core charges a run's accesses times
+ * the time per access, its running total rounded to the nanosecond, so the section takes
+ * this many times the constant to within 1 ns, and the constant that makes it take a
+ * measured time is that time over this count. */
+export function timedAccesses(w: Workload): number {
   if (!w.timed) throw new Error(`workload ${w.name} has no timed section`);
   const { from, to } = w.timed;
   const s = w.open();
   const size = 1 << 16;
   const pages = new Uint32Array(size), gaps = new Uint32Array(size), flags = new Uint8Array(size);
   let at = 0;
+  let accesses = 0;
   for (;;) {
     const n = s.fill(pages, gaps, flags, size);
     if (n === 0 || at >= to) break;
-    for (let i = Math.max(0, from - at); i < Math.min(n, to - at); i++) hist.set(gaps[i], (hist.get(gaps[i]) ?? 0) + 1);
+    for (let i = Math.max(0, from - at); i < Math.min(n, to - at); i++) accesses += gaps[i];
     at += n;
   }
   s.close?.();
-  return hist;
-}
-
-/** Simulated time of records with these gaps at `ns` per access: the core charges each
- * record round(gap x ns) nanoseconds. */
-export function workNs(hist: Map<number, number>, ns: number): number {
-  let t = 0;
-  for (const [gap, count] of hist) t += Math.floor(gap * ns + 0.5) * count;
-  return t;
-}
-
-/** The time per access at which records with these gaps take `targetNs` (bisection:
- * workNs grows with ns). */
-export function solveNs(hist: Map<number, number>, targetNs: number): number {
-  let accesses = 0;
-  for (const [gap, count] of hist) accesses += gap * count;
-  let lo = 0;
-  let hi = (4 * targetNs) / accesses + 1;
-  for (let i = 0; i < 80; i++) {
-    const mid = (lo + hi) / 2;
-    if (workNs(hist, mid) < targetNs) lo = mid;
-    else hi = mid;
-  }
-  return Math.abs(workNs(hist, lo) - targetNs) <= Math.abs(workNs(hist, hi) - targetNs) ? lo : hi;
+  return accesses;
 }
