@@ -108,7 +108,15 @@ class PreCopy {
       }
       const { maxRounds, stopPages, maxFactor, stopOnGrowth } = ctx.params;
       const noProgress = stopOnGrowth !== 0 && this.rounds >= 2 && this.sentLastRound > this.sentRoundBefore;
-      if (waiting < stopPages || this.rounds >= maxRounds || this.sentPages >= maxFactor * existing || noProgress) {
+      // which rules stopped it, reported: a freeze at a limit is not a converged copy
+      const rules = {
+        converged: waiting < stopPages,
+        stoppedByMaxRounds: this.rounds >= maxRounds,
+        stoppedByMaxFactor: this.sentPages >= maxFactor * existing,
+        stoppedByNoProgress: noProgress,
+      };
+      if (Object.values(rules).some(Boolean)) {
+        for (const [rule, held] of Object.entries(rules)) ctx.stats[rule] = held ? 1 : 0;
         // the process may have run past the round's end within the record it was in
         // (it stops between records): the stop-and-copy starts when it stops
         this.stopAndCopy(Math.max(now, ctx.proc.clock), waiting);

@@ -152,6 +152,7 @@ describe("pre-copy", () => {
     );
     expect(small.mechanismStats!.pagesAtFreeze).toBeLessThan(50);
     expect(small.mechanismStats!.rounds).toBeLessThan(30);
+    expect(small.mechanismStats).toMatchObject({ converged: 1, stoppedByMaxRounds: 0, stoppedByMaxFactor: 0, stoppedByNoProgress: 0 });
     expect(small.freezeNs).toBeGreaterThan(0);
     expect(small.freezeNs).toBeLessThan(full.freezeNs / 10);
   });
@@ -166,6 +167,8 @@ describe("pre-copy", () => {
   it("stops at the round limit when the dirty set never shrinks under the threshold", async () => {
     const m = await preCopy(150, { mechanismParams: { maxRounds: 2, stopPages: 1 } });
     expect(m.mechanismStats!.rounds).toBe(2);
+    // and says so: the copy froze at a limit, not converged
+    expect(m.mechanismStats).toMatchObject({ converged: 0, stoppedByMaxRounds: 1 });
   });
 
   it("freezes when the process stops, not before: the process may run past a round's end within a record", async () => {
