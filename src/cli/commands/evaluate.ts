@@ -4,11 +4,11 @@ import { Command, Option } from "commander";
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import {
-  allConfigs, corpusWorkloads, DEFAULT_CONDITIONS, defaultManifest, DEFAULT_POINTS, DEMAND_ID, evaluate, evaluationText, HPCC_KERNELS, kernelWorkloads, ORACLE_ID, OURS, parseConditions, writeEvaluationReport,
+  allConfigs, checkReportInputs, corpusWorkloads, DEFAULT_CONDITIONS, defaultManifest, DEFAULT_POINTS, DEMAND_ID, evaluate, evaluationText, HPCC_KERNELS, kernelWorkloads, ORACLE_ID, OURS, parseConditions, runFiles, writeEvaluationReport,
 } from "../../evaluate/index.js";
 import { isPolicyPath } from "../../policies/module.js";
 import { checkOutDir } from "../../report/write.js";
-import { checkOutputPath, writeFileAtomic } from "../../util/atomic-file.js";
+import { checkOutputPath, refuseInputs, writeFileAtomic, type CommandInput } from "../../util/atomic-file.js";
 import { progressBar } from "../progress.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { parseFraction, sizeOption } from "../run-options.js";
@@ -86,6 +86,15 @@ Examples:
       checkOutputPath(o.out); // now, not after every run
       if (o.report !== undefined) checkOutDir(o.report, "--report");
       const runsDir = o.runsDir ?? `${String(o.out).replace(/\.json$/, "")}-runs`;
+      // no output may replace a file the evaluation reads
+      const inputs: CommandInput[] = [
+        ...(wanted ? [["the corpus manifest", manifest] as CommandInput] : []),
+        ...traces.map((t): CommandInput => [`the trace of program ${t.name}`, t.workload]),
+        ...modules.map((m): CommandInput => ["a policy module (--policy)", m]),
+      ];
+      refuseInputs(`--out ${o.out}`, o.out, inputs, "the results");
+      for (const f of runFiles(plan, runsDir)) refuseInputs(`runs folder ${runsDir}: ${f}`, f, inputs, "the runs", "folder");
+      if (o.report !== undefined) checkReportInputs(o.report, inputs);
       const bar = progressBar("evaluate", { quiet: o.quiet || o.json });
       const started = performance.now();
       let e;

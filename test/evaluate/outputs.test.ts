@@ -1,0 +1,57 @@
+// `ampom evaluate`'s outputs (--out, the runs folder, --report) must never replace a file
+// the evaluation reads (the manifest, a trace, a policy module): each is refused before
+// any run, naming the output and the input, and nothing is written.
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { allConfigs, corpusWorkloads, parseCondition, runFiles } from "../../src/evaluate/index.js";
+import { ampom } from "../cli/capture.js";
+import { scratchDir } from "../sweep/cli-helpers.js";
+
+const dir = scratchDir("evaluate-outputs");
+// the trace is named as a report's page, so that a report into its folder would replace it
+const trace = join(dir, "report.html");
+copyFileSync("test/fixtures/sort-lackey.amt", trace);
+const manifest = join(dir, "manifest.json");
+writeFileSync(manifest, JSON.stringify({ programs: [{ name: "sort", kind: "text", half: "test", file: "report.html" }] }));
+const module = join(dir, "mine.ts");
+copyFileSync("examples/swap-readahead-policy.ts", module);
+const small = ["--corpus", manifest, "--kernels", "none", "--conditions", "gige-2008", "--migrate-at", "0.5", "--configs", "ampom-plus", "-j", "1", "-q"];
+
+describe("evaluate's outputs", () => {
+  it("refuses an output that is one of its inputs, before any run, and writes nothing", async () => {
+    // digests: a deep comparison of the trace's bytes takes seconds
+    const digests = () => [manifest, trace, module].map((f) => createHash("sha256").update(readFileSync(f)).digest("hex"));
+    const before = digests();
+    const runsDir = join(dir, "runs");
+    // a runs file that is the trace (one file under two names)
+    const plan = {
+      workloads: corpusWorkloads(manifest),
+      configs: allConfigs().filter((c) => ["none", "oracle", "ampom-plus"].includes(c.id)),
+      conditions: [parseCondition("gige-2008")],
+      points: [0.5],
+    };
+    const linked = join(dir, "linked-runs");
+    mkdirSync(linked);
+    const runsFile = runFiles(plan, linked)[0];
+    linkSync(trace, runsFile);
+    const cases: Array<[string[], string]> = [
+      [["--out", manifest], `--out ${manifest}: is the corpus manifest, which the results would overwrite; give another file`],
+      [["--out", join(dir, ".", "report.html")], `--out ${join(dir, "report.html")}: is the trace of program sort, which the results would overwrite; give another file`],
+      [["--policy", module, "--out", module], `--out ${module}: is a policy module (--policy), which the results would overwrite; give another file`],
+      [["--out", join(dir, "x.json"), "--report", dir], `--report ${dir}: ${trace}: is the trace of program sort, which the report would overwrite; give another folder`],
+      [["--out", join(dir, "x.json"), "--runs-dir", linked], `runs folder ${linked}: ${runsFile}: is the trace of program sort, which the runs would overwrite; give another folder`],
+    ];
+    for (const [args, message] of cases) {
+      // a --runs-dir in the case comes last, and wins
+      const r = await ampom("evaluate", ...small, "--runs-dir", runsDir, ...args);
+      expect(r.code, args.join(" ")).toBe(1);
+      expect(r.stderr).toBe(`ampom: ${message}\n`);
+      expect(r.stdout).toBe("");
+    }
+    expect(digests()).toEqual(before);
+    expect(existsSync(join(dir, "x.json"))).toBe(false);
+    expect(existsSync(runsDir)).toBe(false);
+  });
+});
