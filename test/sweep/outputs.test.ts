@@ -1,6 +1,7 @@
 // A sweep's results file must never replace what the sweep reads (its config, a trace,
 // a policy module), nor a file that is not a sweep's results: its torn-line recovery
-// cuts off only what can be the start of a result line.
+// cuts off only what can be the start of a result line. Nor may sweep-merge's replace
+// the config or a file it merges.
 import { copyFileSync, linkSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -60,5 +61,22 @@ describe("sweep's results file", () => {
       expect(r.code, r.stderr).toBe(0);
       expect(readFileSync(out, "utf8")).toBe(readFileSync(fresh, "utf8"));
     }
+  });
+
+  it("sweep-merge refuses a merged file that is the config or one of the files it merges, which stay as they were", async () => {
+    const shards = [0, 1].map((i) => join(dir, `shard-${i}.jsonl`));
+    for (const [i, s] of shards.entries()) expect((await ampom("sweep", config, "--out", s, "--shard", `${i}/2`, "-q", "-j", "1")).code).toBe(0);
+    const before = shards.map((s) => readFileSync(s, "utf8"));
+    const cases: Array<[string, string]> = [
+      [config, "the sweep config"],
+      [join(dir, ".", "shard-1.jsonl"), "a results file to merge"],
+    ];
+    for (const [out, what] of cases) {
+      const r = await ampom("sweep-merge", config, "--out", out, ...shards);
+      expect(r.code, out).toBe(1);
+      expect(r.stderr).toBe(`ampom: results file ${out}: is ${what}, which the merged results would overwrite; give another file\n`);
+    }
+    expect(readFileSync(config, "utf8")).toBe(CONFIG);
+    expect(shards.map((s) => readFileSync(s, "utf8"))).toEqual(before);
   });
 });
