@@ -2,7 +2,7 @@
 // write a temporary file beside it, flush it to disk, rename it over the target, and
 // flush the directory so the rename itself survives a crash. Errors name the path the
 // user gave, never the temporary.
-import { closeSync, createWriteStream, fsyncSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, createWriteStream, fsyncSync, mkdtempSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Writable } from "node:stream";
@@ -91,6 +91,26 @@ export function checkOutputPath(path: string): void {
   if (!st) throw new Error(`${path}: cannot write it: folder ${dir} does not exist`);
   if (!st.isDirectory()) throw new Error(`${path}: cannot write it: ${dir} is not a folder`);
   if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`${path}: is a directory, expected a file to write`);
+}
+
+/** Why nothing can be made in the folder `dir` (an error code), or undefined when it
+ * can: makes an empty folder there and removes it, since access() tells root yes where
+ * nothing can be written (/sys, a read-only mount). */
+export function cannotWriteIn(dir: string): string | undefined {
+  try {
+    rmdirSync(mkdtempSync(join(dir, `.ampom-write-check-${process.pid}-`)));
+    return undefined;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code ?? String(err);
+  }
+}
+
+/** checkOutputPath, and a folder the file can be made in: for a command that checks its
+ * outputs before long work, not at each write. */
+export function checkOutputWritable(path: string): void {
+  checkOutputPath(path);
+  const code = cannotWriteIn(dirname(path));
+  if (code !== undefined) throw new Error(`${path}: cannot write it: folder ${dirname(path)} is not writable (${code})`);
 }
 
 /** True when `a` and `b` name one file: the same path, or one file reached by two. */

@@ -54,4 +54,24 @@ describe("evaluate's outputs", () => {
     expect(existsSync(join(dir, "x.json"))).toBe(false);
     expect(existsSync(runsDir)).toBe(false);
   });
+
+  // /sys refuses a new file even to root, whom access() tells yes
+  it.skipIf(!existsSync("/sys/kernel"))("refuses a folder it cannot write in, before any run, and makes no runs folder", async () => {
+    const out = join(dir, "w.json");
+    const cases: Array<[string[], string]> = [
+      [["--out", out, "--report", "/sys/kernel/r"], "--report /sys/kernel/r: /sys/kernel is not writable"],
+      [["--out", "/sys/kernel/x.json"], "/sys/kernel/x.json: cannot write it: folder /sys/kernel is not writable"],
+      [["--out", out, "--runs-dir", "/sys/kernel/runs"], "--runs-dir /sys/kernel/runs: /sys/kernel is not writable"],
+      [["--out", out, "--runs-dir", manifest], `--runs-dir ${manifest}: exists and is not a folder (give a folder for the runs' results files)`],
+    ];
+    for (const [args, message] of cases) {
+      const r = await ampom("evaluate", "--traces", "none", "--kernels", "sequential", "-m", "1MiB", "--conditions", "gige-2008", "--migrate-at", "0.5", "-j", "1", "-q", ...args);
+      expect(r.code, args.join(" ")).toBe(1);
+      expect(r.stderr.startsWith(`ampom: ${message}`), r.stderr).toBe(true);
+      expect(r.stderr.split("\n")).toHaveLength(2);
+      expect(r.stdout).toBe("");
+    }
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(join(dir, "w-runs"))).toBe(false);
+  });
 });

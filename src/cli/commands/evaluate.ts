@@ -8,7 +8,7 @@ import {
 } from "../../evaluate/index.js";
 import { isPolicyPath } from "../../policies/module.js";
 import { checkOutDir } from "../../report/write.js";
-import { checkOutputPath, refuseInputs, writeFileAtomic, type CommandInput } from "../../util/atomic-file.js";
+import { checkOutputWritable, refuseInputs, writeFileAtomic, type CommandInput } from "../../util/atomic-file.js";
 import { progressBar } from "../progress.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { parseFraction, sizeOption } from "../run-options.js";
@@ -83,9 +83,11 @@ Examples:
         focus,
       };
       if (plan.workloads.length === 0) throw new Error("nothing to evaluate: no traces and no kernels");
-      checkOutputPath(o.out); // now, not after every run
+      // every output's folder can be written: now, not after every run
+      checkOutputWritable(o.out);
       if (o.report !== undefined) checkOutDir(o.report, "--report");
       const runsDir = o.runsDir ?? `${String(o.out).replace(/\.json$/, "")}-runs`;
+      checkOutDir(runsDir, o.runsDir === undefined ? "runs folder" : "--runs-dir", "the runs' results files");
       // no output may replace a file the evaluation reads
       const inputs: CommandInput[] = [
         ...(wanted ? [["the corpus manifest", manifest] as CommandInput] : []),
