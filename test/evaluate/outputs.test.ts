@@ -1,6 +1,7 @@
 // `ampom evaluate`'s outputs (--out, the runs folder, --report) must never replace a file
-// the evaluation reads (the manifest, a trace, a policy module): each is refused before
-// any run, naming the output and the input, and nothing is written.
+// the evaluation reads (the manifest, a trace, a policy module), and must be writable:
+// each fault is refused before any run, naming the output, and nothing is written. The
+// results file's bytes depend on the evaluation, not on how it ran.
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -73,5 +74,23 @@ describe("evaluate's outputs", () => {
     }
     expect(existsSync(out)).toBe(false);
     expect(existsSync(join(dir, "w-runs"))).toBe(false);
+  });
+
+  it("writes the same bytes whatever the workers, -q or --json, and records none of them", async () => {
+    const out = join(dir, "same.json");
+    const args = ["evaluate", "--traces", "none", "--kernels", "sequential", "-m", "1MiB", "--conditions", "gige-2008", "--migrate-at", "0.5", "--configs", "ampom-plus", "--out", out];
+    const one = await ampom(...args, "-j", "1", "-q");
+    expect(one.code, one.stderr).toBe(0);
+    const first = readFileSync(out, "utf8");
+    // the second resumes the first's runs; its file must not say how it ran either
+    const two = await ampom(...args, "-j", "2", "--json");
+    expect(two.code, two.stderr).toBe(0);
+    expect(readFileSync(out, "utf8")).toBe(first);
+    expect(two.stdout).toBe(first);
+    const json = JSON.parse(first);
+    for (const options of [json.options, json.provenance.options]) {
+      expect(Object.keys(options).filter((k) => ["workers", "quiet", "json"].includes(k))).toEqual([]);
+      expect(options.runsDir).toBe(join(dir, "same-runs"));
+    }
   });
 });

@@ -113,8 +113,12 @@ Examples:
         bar.stop();
       }
       const seconds = (performance.now() - started) / 1000;
-      const provenance = resultProvenance({ ...o, runsDir });
-      const json = JSON.stringify({ tool: "ampom evaluate", options: { ...o, runsDir }, provenance, ...e }, null, 1) + "\n";
+      // how it ran and what it printed (-j, -q, --json) change no result, and are left
+      // out, so that one evaluation always writes the same bytes (as a sweep's file)
+      const { workers: _w, quiet: _q, json: _j, ...settings } = o;
+      const options = { ...settings, runsDir };
+      const provenance = resultProvenance(options);
+      const json = JSON.stringify({ tool: "ampom evaluate", options, provenance, ...e }, null, 1) + "\n";
       writeFileAtomic(o.out, json);
       writeResult(o.json ? json : evaluationText(e));
       const report = o.report === undefined ? undefined : writeEvaluationReport(e, o.report, provenance).report;
