@@ -121,12 +121,23 @@ async function checkSweeps(sweeps: EvalSweep[]): Promise<void> {
   }
 }
 
+/** The results file of each sweep, in `runsDir`: named by its config, so that another
+ * plan's runs never resume from them. */
+function sweepFiles(sweeps: EvalSweep[], runsDir: string): string[] {
+  return sweeps.map((s) => join(runsDir, `${s.label}-${createHash("sha256").update(canonicalJson(s.config)).digest("hex").slice(0, 8)}.jsonl`));
+}
+
+/** The results files the plan's sweeps keep in `runsDir`. */
+export function runFiles(plan: EvalPlan, runsDir: string): string[] {
+  return sweepFiles(planSweeps(plan), runsDir);
+}
+
 /** Runs (or resumes) every sweep of the plan and summarises them. */
 export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   const sweeps = planSweeps(o);
   await checkSweeps(sweeps);
   mkdirSync(o.runsDir, { recursive: true });
-  const files = sweeps.map((s) => join(o.runsDir, `${s.label}-${createHash("sha256").update(canonicalJson(s.config)).digest("hex").slice(0, 8)}.jsonl`));
+  const files = sweepFiles(sweeps, o.runsDir);
   const sizes = sweeps.map((s) => Object.values(s.config.grid ?? {}).reduce((n, v) => n * v.length, 1));
   const total = sum(sizes);
   let before = 0;

@@ -10,7 +10,8 @@
 // A configuration has the colour the reproduction report gives it (colorOf). Output is a
 // pure function of the evaluation and its provenance, so the same results give
 // byte-identical files.
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import { refuseInputs, type CommandInput } from "../util/atomic-file.js";
 import { coincideNote, colorOf, pairList, percent, percent1, type Figure } from "../report/figures.js";
 import { figureHtml, REPORT_STYLE } from "../report/html.js";
 import { barChart, DASHES, escapeXml, MARKERS, xyChart, type Series } from "../report/svg.js";
@@ -240,6 +241,16 @@ ${sections.join("\n")}
 
 /** Writes each figure as SVG and report.html into `dir`, each file atomically, the page
  * last; figures an earlier report left there and this one does not draw are removed. */
+/** Refuses a report folder holding an input of the evaluation under a name the report
+ * writes or, as an old figure, removes. */
+export function checkReportInputs(dir: string, inputs: readonly CommandInput[]): void {
+  for (const [what, input] of inputs) {
+    const name = basename(input);
+    if (name !== "report.html" && !FIGURE_FILES.test(name)) continue;
+    refuseInputs(`--report ${dir}: ${join(dir, name)}`, join(dir, name), [[what, input]], "the report", "folder");
+  }
+}
+
 export function writeEvaluationReport(e: Evaluation, dir: string, provenance: Provenance): { report: string; files: string[] } {
   const figures = evaluationFigures(e);
   const files: Array<[string, string]> = [...figures.map((f): [string, string] => [f.file, f.svg]), ["report.html", evaluationHtml(e, figures, provenance)]];

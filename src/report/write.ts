@@ -1,8 +1,8 @@
 // Writes a reproduce run's outputs into a folder: results.json, CSV tables, one SVG
 // per figure, and report.html. Every file is written atomically (temp + rename).
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { writeFileAtomic } from "../util/atomic-file.js";
+import { cannotWriteIn, writeFileAtomic } from "../util/atomic-file.js";
 import { makeFigures } from "./figures.js";
 import { reportHtml } from "./html.js";
 import type { ReproduceResults } from "./reproduce.js";
@@ -14,20 +14,17 @@ export interface WrittenReport {
   files: string[];
 }
 
-/** Checks, before any long work and without creating anything, that `outDir` (given as
- * `option`) is a writable folder or can be made inside one. */
-export function checkOutDir(outDir: string, option = "--out"): void {
+/** Checks, before any long work and leaving nothing behind, that `outDir` (given as
+ * `option`, to hold `holds`) is a writable folder or can be made inside one. */
+export function checkOutDir(outDir: string, option = "--out", holds = "report.html and its files"): void {
   const dir = resolve(outDir);
   let probe = dir;
   while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
   if (!statSync(probe).isDirectory()) {
-    throw new Error(`${option} ${outDir}: ${probe === dir ? "exists and" : `${probe}`} is not a folder (give a folder for report.html and its files)`);
+    throw new Error(`${option} ${outDir}: ${probe === dir ? "exists and" : `${probe}`} is not a folder (give a folder for ${holds})`);
   }
-  try {
-    accessSync(probe, constants.W_OK);
-  } catch {
-    throw new Error(`${option} ${outDir}: ${probe} is not writable`);
-  }
+  const code = cannotWriteIn(probe);
+  if (code !== undefined) throw new Error(`${option} ${outDir}: ${probe} is not writable (${code})`);
 }
 
 /** Writes `outputs` (name and content) into the folder `outDir` (given as `option`),

@@ -12,8 +12,8 @@
 // written. A file with several sections (one per compare row, running side by side)
 // writes each to its own temporary and joins them in order at commit.
 import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fsyncDir, holdTemporary, releaseTemporary, removeStaleTemporaries, tempPathFor, writeAll } from "../util/atomic-file.js";
+import { dirname } from "node:path";
+import { fsyncDir, holdTemporary, refuseInputs, releaseTemporary, removeStaleTemporaries, tempPathFor, writeAll, type CommandInput } from "../util/atomic-file.js";
 import { EVENT_ARRIVAL, EVENT_MIGRATE, EVENT_NAMES, MIGRATE_STEPS, type EventKind, type EventSink } from "./event-log.js";
 
 /** What every line of a sink carries besides the event. */
@@ -102,25 +102,15 @@ function lineOf(t: number, kind: EventKind, page: number, arg: number, node: num
   return `${head}}\n`;
 }
 
-/** True when `a` and `b` name one file: the same path, or one file reached by two. */
-function sameFile(a: string, b: string): boolean {
-  if (resolve(a) === resolve(b)) return true;
-  const sa = statSync(a, { throwIfNoEntry: false });
-  const sb = statSync(b, { throwIfNoEntry: false });
-  return sa !== undefined && sb !== undefined && sa.dev === sb.dev && sa.ino === sb.ino;
-}
-
 /** An input of the run the events go with: what it is, and its path. */
-export type RunInput = [what: string, path: string];
+export type RunInput = CommandInput;
 
 /** Refuses an events path that is no file name, or that names one of the run's inputs
  * (the events would replace it). */
 export function checkEventsPath(path: string, inputs: readonly RunInput[] = []): void {
   if (path.trim() === "") throw new Error("events file: the path is empty");
   if (path === "-") throw new Error("events file -: standard output is not supported (the file appears only when the run succeeds); give a file");
-  for (const [what, input] of inputs) {
-    if (sameFile(path, input)) throw new Error(`events file ${path}: is ${what}, which the events would overwrite; give another file`);
-  }
+  refuseInputs(`events file ${path}`, path, inputs, "the events");
 }
 
 /** An event file being written: sections in order, committed or aborted at the end. */

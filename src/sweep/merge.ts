@@ -4,7 +4,8 @@
 import { existsSync, realpathSync } from "node:fs";
 import type { SweepConfig } from "./config.js";
 import { readResults, rewriteResults, type ReadRecord, type RunRecord } from "./results.js";
-import { planFrom } from "./sweep.js";
+import { planFrom, planInputs } from "./sweep.js";
+import { refuseInputs, type CommandInput } from "../util/atomic-file.js";
 
 export interface MergeSummary {
   out: string;
@@ -19,6 +20,8 @@ export function mergeSweep(config: string | SweepConfig, inputs: string[], out: 
   if (!Array.isArray(inputs)) throw new Error(`sweep-merge: the inputs must be a list of results files, got ${JSON.stringify(inputs)}`);
   if (inputs.length === 0) throw new Error("sweep-merge: no input files given");
   const plan = planFrom(config);
+  const shards = inputs.map((f): CommandInput => ["a results file to merge", f]);
+  refuseInputs(`results file ${out}`, out, [...planInputs(config, plan), ...shards], "the merged results");
   const byKey = new Map(plan.runs.map((r) => [r.key, r]));
   const found = new Map<string, ReadRecord>();
   const given = new Map<string, string>();

@@ -27,6 +27,9 @@ export interface ReadRecord {
   line: number;
 }
 
+/** How every result line begins (serializeRecord puts index first). */
+const RECORD_START = '{"index":';
+
 /** One line, members in a fixed order so that equal records are equal bytes. */
 export function serializeRecord(r: RunRecord): string {
   const body =
@@ -80,6 +83,12 @@ export function readResults(file: string): ReadResult {
   lines.forEach((l, i) => {
     if (l.trim() !== "") records.push({ record: parseRecord(l, file, i + 1), file, line: i + 1 });
   });
+  // a crash cuts a result line short, so its start is one's; anything else (a config or
+  // notes without a final newline) is not this tool's, and is not cut off
+  const torn = buf.subarray(end).toString("utf8");
+  if (torn !== "" && !torn.startsWith(RECORD_START) && !RECORD_START.startsWith(torn)) {
+    throw new Error(`${file}:${lines.length + 1}: not a sweep result line (the last line has no newline, and does not begin as a result line does, with ${RECORD_START})`);
+  }
   return { records, tornBytes: buf.length - end, completeBytes: end };
 }
 

@@ -9,7 +9,8 @@
 // scheduling or interruptions; and shard files merge into the very bytes of a
 // one-machine sweep.
 import { availableParallelism } from "node:os";
-import { removeStaleTemporaries } from "../util/atomic-file.js";
+import { refuseInputs, removeStaleTemporaries, type CommandInput } from "../util/atomic-file.js";
+import { runInputs } from "../sim/inputs.js";
 import { checkPolicyModules, loadSweepConfig, planSweep, type SweepConfig, type SweepPlan, type SweepRun } from "./config.js";
 import { runKey, scenarioFiles } from "./key.js";
 import { OnceDigests, type DigestSource } from "../util/digest.js";
@@ -125,6 +126,15 @@ export function shardRuns(plan: SweepPlan, shard: Shard | undefined): SweepRun[]
   return plan.runs.filter((r) => inShard(r.index, shard));
 }
 
+/** The files a sweep reads: its config (given as a path), and its runs' traces and
+ * policy modules. */
+export function planInputs(config: string | SweepConfig, plan: SweepPlan): CommandInput[] {
+  const files = new Map<string, string>();
+  if (typeof config === "string") files.set(config, "the sweep config");
+  for (const run of plan.runs) for (const [what, file] of runInputs(run.scenario)) if (!files.has(file)) files.set(file, what);
+  return [...files].map(([file, what]) => [what, file]);
+}
+
 /** What sweep() takes: anything else (a misspelt `retryFailed`, a `dryRun` it does not
  * have) is refused, not run as if it were not there. */
 const SWEEP_OPTIONS = Object.keys({ config: 1, out: 1, workers: 1, shard: 1, retryFailed: 1, onProgress: 1 } satisfies Record<keyof SweepOptions, 1>);
@@ -140,6 +150,7 @@ export async function sweep(o: SweepOptions): Promise<SweepSummary> {
     checkShard(o.shard.index, o.shard.count, "option shard");
   }
   const plan = await checkedPlan(o.config);
+  refuseInputs(`results file ${o.out}`, o.out, planInputs(o.config, plan), "the results");
   const runs = shardRuns(plan, o.shard);
   const byKey = new Map(runs.map((r) => [r.key, r]));
 

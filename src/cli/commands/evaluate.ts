@@ -4,11 +4,11 @@ import { Command, Option } from "commander";
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import {
-  allConfigs, corpusWorkloads, DEFAULT_CONDITIONS, defaultManifest, DEFAULT_POINTS, DEMAND_ID, evaluate, evaluationText, HPCC_KERNELS, kernelWorkloads, ORACLE_ID, OURS, parseConditions, writeEvaluationReport,
+  allConfigs, checkReportInputs, corpusWorkloads, DEFAULT_CONDITIONS, defaultManifest, DEFAULT_POINTS, DEMAND_ID, evaluate, evaluationText, HPCC_KERNELS, kernelWorkloads, ORACLE_ID, OURS, parseConditions, runFiles, writeEvaluationReport,
 } from "../../evaluate/index.js";
 import { isPolicyPath } from "../../policies/module.js";
 import { checkOutDir } from "../../report/write.js";
-import { checkOutputPath, writeFileAtomic } from "../../util/atomic-file.js";
+import { checkOutputWritable, refuseInputs, writeFileAtomic, type CommandInput } from "../../util/atomic-file.js";
 import { progressBar } from "../progress.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { parseFraction, sizeOption } from "../run-options.js";
@@ -83,9 +83,20 @@ Examples:
         focus,
       };
       if (plan.workloads.length === 0) throw new Error("nothing to evaluate: no traces and no kernels");
-      checkOutputPath(o.out); // now, not after every run
+      // every output's folder can be written: now, not after every run
+      checkOutputWritable(o.out);
       if (o.report !== undefined) checkOutDir(o.report, "--report");
       const runsDir = o.runsDir ?? `${String(o.out).replace(/\.json$/, "")}-runs`;
+      checkOutDir(runsDir, o.runsDir === undefined ? "runs folder" : "--runs-dir", "the runs' results files");
+      // no output may replace a file the evaluation reads
+      const inputs: CommandInput[] = [
+        ...(wanted ? [["the corpus manifest", manifest] as CommandInput] : []),
+        ...traces.map((t): CommandInput => [`the trace of program ${t.name}`, t.workload]),
+        ...modules.map((m): CommandInput => ["a policy module (--policy)", m]),
+      ];
+      refuseInputs(`--out ${o.out}`, o.out, inputs, "the results");
+      for (const f of runFiles(plan, runsDir)) refuseInputs(`runs folder ${runsDir}: ${f}`, f, inputs, "the runs", "folder");
+      if (o.report !== undefined) checkReportInputs(o.report, inputs);
       const bar = progressBar("evaluate", { quiet: o.quiet || o.json });
       const started = performance.now();
       let e;
@@ -102,8 +113,12 @@ Examples:
         bar.stop();
       }
       const seconds = (performance.now() - started) / 1000;
-      const provenance = resultProvenance({ ...o, runsDir });
-      const json = JSON.stringify({ tool: "ampom evaluate", options: { ...o, runsDir }, provenance, ...e }, null, 1) + "\n";
+      // how it ran and what it printed (-j, -q, --json) change no result, and are left
+      // out, so that one evaluation always writes the same bytes (as a sweep's file)
+      const { workers: _w, quiet: _q, json: _j, ...settings } = o;
+      const options = { ...settings, runsDir };
+      const provenance = resultProvenance(options);
+      const json = JSON.stringify({ tool: "ampom evaluate", options, provenance, ...e }, null, 1) + "\n";
       writeFileAtomic(o.out, json);
       writeResult(o.json ? json : evaluationText(e));
       const report = o.report === undefined ? undefined : writeEvaluationReport(e, o.report, provenance).report;

@@ -1,0 +1,82 @@
+// A sweep's results file must never replace what the sweep reads (its config, a trace,
+// a policy module), nor a file that is not a sweep's results: its torn-line recovery
+// cuts off only what can be the start of a result line. Nor may sweep-merge's replace
+// the config or a file it merges.
+import { copyFileSync, linkSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ampom } from "../cli/capture.js";
+import { scratchDir } from "./cli-helpers.js";
+
+const dir = scratchDir("sweep-outputs");
+const config = join(dir, "one.json");
+// no final newline, as printf writes it
+const CONFIG = '{"base": {"memory": "1MiB", "workload": "sequential"}, "grid": {"policy": ["none", "ampom"]}}';
+writeFileSync(config, CONFIG);
+const trace = join(dir, "tiny.txt");
+copyFileSync("examples/tiny-trace.txt", trace);
+const module = join(dir, "mine.ts");
+copyFileSync("examples/swap-readahead-policy.ts", module);
+
+describe("sweep's results file", () => {
+  it("is refused when it is the config, a trace or a policy module the runs read, which stay as they were", async () => {
+    const other = join(dir, "reads.json");
+    writeFileSync(other, JSON.stringify({ base: { workload: trace }, grid: { policy: ["none", module] } }));
+    const linked = join(dir, "linked.json");
+    linkSync(config, linked);
+    const cases: Array<[string, string, string]> = [
+      [config, config, "the sweep config"],
+      [config, join(dir, ".", "one.json"), "the sweep config"],
+      [config, linked, "the sweep config"],
+      [other, trace, "the workload's trace"],
+      [other, module, "the policy module"],
+    ];
+    for (const [cfg, out, what] of cases) {
+      const r = await ampom("sweep", cfg, "--out", out, "-q", "-j", "1");
+      expect(r.code, out).toBe(1);
+      expect(r.stderr).toBe(`ampom: results file ${out}: is ${what}, which the results would overwrite; give another file\n`);
+    }
+    expect(readFileSync(config, "utf8")).toBe(CONFIG);
+    expect(readFileSync(trace, "utf8")).toBe(readFileSync("examples/tiny-trace.txt", "utf8"));
+    expect(readFileSync(module, "utf8")).toBe(readFileSync("examples/swap-readahead-policy.ts", "utf8"));
+  });
+
+  it("is refused, unchanged, when its last line has no newline and cannot be a result line cut short", async () => {
+    const notes = join(dir, "notes.txt");
+    writeFileSync(notes, "my notes, no newline");
+    const r = await ampom("sweep", config, "--out", notes, "-q", "-j", "1");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`ampom: ${notes}:1: not a sweep result line (the last line has no newline, and does not begin as a result line does, with {"index":)\n`);
+    expect(readFileSync(notes, "utf8")).toBe("my notes, no newline");
+  });
+
+  it("cuts off a result line cut short anywhere, even in its first bytes, and ends with a fresh sweep's bytes", async () => {
+    const fresh = join(dir, "fresh.jsonl");
+    expect((await ampom("sweep", config, "--out", fresh, "-q", "-j", "1")).code).toBe(0);
+    const [first] = readFileSync(fresh, "utf8").split("\n");
+    for (const cut of [3, 40]) {
+      const out = join(dir, `cut-${cut}.jsonl`);
+      writeFileSync(out, `${first}\n${first.slice(0, cut)}`);
+      const r = await ampom("sweep", config, "--out", out, "-q", "-j", "1");
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(out, "utf8")).toBe(readFileSync(fresh, "utf8"));
+    }
+  });
+
+  it("sweep-merge refuses a merged file that is the config or one of the files it merges, which stay as they were", async () => {
+    const shards = [0, 1].map((i) => join(dir, `shard-${i}.jsonl`));
+    for (const [i, s] of shards.entries()) expect((await ampom("sweep", config, "--out", s, "--shard", `${i}/2`, "-q", "-j", "1")).code).toBe(0);
+    const before = shards.map((s) => readFileSync(s, "utf8"));
+    const cases: Array<[string, string]> = [
+      [config, "the sweep config"],
+      [join(dir, ".", "shard-1.jsonl"), "a results file to merge"],
+    ];
+    for (const [out, what] of cases) {
+      const r = await ampom("sweep-merge", config, "--out", out, ...shards);
+      expect(r.code, out).toBe(1);
+      expect(r.stderr).toBe(`ampom: results file ${out}: is ${what}, which the merged results would overwrite; give another file\n`);
+    }
+    expect(readFileSync(config, "utf8")).toBe(CONFIG);
+    expect(shards.map((s) => readFileSync(s, "utf8"))).toEqual(before);
+  });
+});
