@@ -21,6 +21,12 @@ function parseWithUnit(what: string, input: string | number, units: Record<strin
   const m = /^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*([a-zµ]*)\s*$/i.exec(input);
   if (!m) throw new Error(`${what}: cannot read "${input}" (expected a number with an optional unit, e.g. ${example(units)})`);
   const unit = m[2].toLowerCase();
+  if (units === RATE && m[2].includes("B") && units[unit] !== undefined) {
+    // units are read in any case, but a capital B means bytes, 8 bits: "1GBps" read as
+    // 1Gbps would run a link 8 times slower than meant, with nothing to show it
+    const bits = `${Number((Number(m[1]) * 8).toPrecision(12))}${m[2].slice(0, -3)}bps`;
+    throw new UnknownUnitError(`${what}: rates are bits per second, and the B of "${input.trim()}" is bytes: ${m[1]}${m[2]} is ${bits}`);
+  }
   const scale = unit === "" ? bare : units[unit];
   if (scale === undefined) {
     throw new UnknownUnitError(`${what}: unknown unit "${m[2]}" in "${input}" (accepted: ${Object.keys(units).join(", ")})`);

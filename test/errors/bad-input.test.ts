@@ -59,6 +59,14 @@ const cases: Case[] = [
   { name: "unknown policy", args: ["run", "--policy", "psychic"], message: /^ampom: unknown policy "psychic" \(known: none, .*ampom.*\)$/m },
   { name: "unknown network", args: ["run", "--network", "carrier-pigeon"], message: 'ampom: unknown network "carrier-pigeon" (known: gige-2008, rdma-100g)' },
   { name: "zero bandwidth", args: ["run", "--bandwidth", "0Gbps"], message: "ampom: option bandwidth (--bandwidth): must be positive, got 0" },
+  // a capital B is bytes: read as bits, as it once was, the link ran 8 times slower than meant
+  { name: "bandwidth in bytes per second", args: ["run", "--bandwidth", "1GBps"], message: /^ampom: option '--bandwidth <rate>' argument '1GBps' is invalid\. rates are bits per second, and the B of "1GBps" is bytes: 1GBps is 8Gbps\.$/m },
+  {
+    name: "sweep config with a bandwidth in bytes per second",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": cfg({ base: { workload: "random", memory: "1MiB" }, grid: { bandwidth: ["1Gbps", "2GBps"] } }) },
+    message: 'ampom: sweep.json: grid.bandwidth[1]: rates are bits per second, and the B of "2GBps" is bytes: 2GBps is 16Gbps',
+  },
   { name: "negative bandwidth", args: ["run", "--bandwidth", "-5Gbps"], message: /^ampom: option '--bandwidth <rate>' argument '-5Gbps' is invalid\. expected a number with an optional unit, e\.g\. 1Gbps\.$/m, code: 2 },
   // refused while parsing the command line (a usage error: exit 2), either side of 0-1
   { name: "migration point above 1", args: ["run", "--migrate-at", "1.5"], message: /^ampom: option migrateAt \(--migrate-at\): must be below 1 \(at 1 the process has finished, and nothing would migrate\), got 1\.5$/m, code: 1 },
@@ -490,6 +498,7 @@ function clusterCases(): Case[] {
     ["a rate flow given both bytes and a duration", { flows: [{ ...flow, rate: "1Gbps", duration: "1ms" }] }, "s.json: flows[0]: a rate flow ends after bytes or after duration; give one, not both"],
     ["an unknown field", { extra: 1 }, 's.json: unknown field "extra"'],
     ["a time per access with a unit", { processes: [{ ...p, cpuNsPerAccess: "2ns" }] }, 's.json: processes[0].cpuNsPerAccess: must be a positive number of nanoseconds, such as 0.5, got "2ns"'],
+    ["a flow's rate in bytes per second", { flows: [{ from: 0, to: 1, rate: "100MBps", duration: "1ms" }] }, 's.json: flows[0].rate: rates are bits per second, and the B of "100MBps" is bytes: 100MBps is 800Mbps'],
     ["a flow of 0 bytes", { flows: [{ ...flow, bytes: 0 }] }, "s.json: flows[0].bytes: must be at least 1 byte, got 0"],
   ];
   return list.map(([name, over, message]) => ({ name: `cluster scenario: ${name}`, args: ["cluster", "s.json"], files: scenario(over), message: `ampom: ${message}` }));
