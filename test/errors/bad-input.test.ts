@@ -100,6 +100,19 @@ const cases: Case[] = [
   // a value out of range exits 1, one the command line cannot read 2 (docs/cli.md, Errors)
   { name: "reproduce with a size in an unknown unit", args: ["reproduce", "--size", "64XB"], message: /^ampom: option '-s, --size <size>' argument '64XB' is invalid\. unknown unit "XB" in "64XB" \(accepted: b, kb/m },
   { name: "reproduce with a size that is no size", args: ["reproduce", "--size", "lots"], message: /^ampom: option '-s, --size <size>' argument 'lots' is invalid\. expected a memory size/m, code: 2 },
+  // a billion seeds crashed V8 (out of memory) before anything ran
+  { name: "reproduce with more seeds than it takes", args: ["reproduce", "--size", "1MiB", "--seeds", "1e9"], message: /^ampom: option '--seeds <n>' argument '1e9' is invalid\. expected at most 1000 seeds \(each runs every kernel again\), e\.g\. 3\.$/m },
+  // the seed out of range was the last, 4294967296, which the user never gave
+  {
+    name: "reproduce with seeds past the last seed",
+    args: ["reproduce", "--size", "1MiB", "--kernels", "stream", "--seed", "4294967295", "--seeds", "2"],
+    message: "ampom: options seed (--seed) and seeds (--seeds): 2 seeds from 4294967295 go past the last seed, 4294967295 (2^32-1); give --seed at most 4294967294",
+  },
+  {
+    name: "reproduce with a size beyond the 4 GiB WebAssembly memory (named as --size)",
+    args: ["reproduce", "--size", "5TiB", "--kernels", "stream"],
+    message: /^ampom: option memory \(--size\): 5TiB is 1342177280 pages of 4096 bytes, more than the 4 GiB WebAssembly memory can hold/m,
+  },
   { name: "run with a link discipline not one of the choices", args: ["run", "--link", "lifo"], message: /^ampom: option '--link <discipline>' argument 'lifo' is invalid\. Allowed choices are fifo, priority\.$/m, code: 2 },
   { name: "run with a memory size that is no number", args: ["run", "--memory", "sixty-four"], message: /^ampom: option '-m, --memory <size>' argument 'sixty-four' is invalid\. expected a number with an optional unit, e\.g\. 256MiB\.$/m, code: 2 },
   { name: "run with a memory size in an unknown unit", args: ["run", "--memory", "64XB"], message: /^ampom: option '-m, --memory <size>' argument '64XB' is invalid\. unknown unit "XB" in "64XB" \(accepted: b, kb/m, code: 1 },
