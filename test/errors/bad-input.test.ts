@@ -512,6 +512,19 @@ function clusterCases(): Case[] {
     ["an unknown field", { extra: 1 }, 's.json: unknown field "extra"'],
     ["a time per access with a unit", { processes: [{ ...p, cpuNsPerAccess: "2ns" }] }, 's.json: processes[0].cpuNsPerAccess: must be a positive number of nanoseconds, such as 0.5, got "2ns"'],
     ["a flow's rate in bytes per second", { flows: [{ from: 0, to: 1, rate: "100MBps", duration: "1ms" }] }, 's.json: flows[0].rate: rates are bits per second, and the B of "100MBps" is bytes: 100MBps is 800Mbps'],
+    // these ran for minutes to hours with no output, one event a segment
+    [
+      "a flow that would end past the clock's 2^53 ns",
+      { flows: [{ ...flow, bytes: 1e20 }] },
+      "s.json: flows[0].bytes: 100000000000000000000 bytes take 9259259 days to send at n0's uplink, 1Gbps, so the flow ends 9259259 days in, past 2^53 ns (about 104 days)",
+    ],
+    ["a rate flow that would end past the clock's 2^53 ns", { flows: [{ from: 0, to: 1, rate: "1bps", duration: "1e7s" }] }, 's.json: flows[0].duration: "1e7s" ends the flow 116 days in, past 2^53 ns'],
+    [
+      "a rate flow of more segments than a flow sends",
+      { flows: [{ from: 0, to: 1, rate: "1Gbps", duration: "1000000s" }] },
+      's.json: flows[0].duration: "1000000s" is 1907348633 segments of 64KiB, more than a flow sends (16777216, 2^24: each is an event to simulate); give a larger segment or a shorter duration',
+    ],
+    ["a transfer of more segments than a flow sends", { flows: [{ ...flow, bytes: "2TiB" }] }, 's.json: flows[0].bytes: "2TiB" is 33554432 segments of 64KiB, more than a flow sends'],
     ["a flow of 0 bytes", { flows: [{ ...flow, bytes: 0 }] }, "s.json: flows[0].bytes: must be at least 1 byte, got 0"],
   ];
   return list.map(([name, over, message]) => ({ name: `cluster scenario: ${name}`, args: ["cluster", "s.json"], files: scenario(over), message: `ampom: ${message}` }));
