@@ -117,6 +117,16 @@ const cases: Case[] = [
   { name: "run with a memory size that is no number", args: ["run", "--memory", "sixty-four"], message: /^ampom: option '-m, --memory <size>' argument 'sixty-four' is invalid\. expected a number with an optional unit, e\.g\. 256MiB\.$/m, code: 2 },
   { name: "run with a memory size in an unknown unit", args: ["run", "--memory", "64XB"], message: /^ampom: option '-m, --memory <size>' argument '64XB' is invalid\. unknown unit "XB" in "64XB" \(accepted: b, kb/m, code: 1 },
   { name: "run with a latency that is no time", args: ["run", "--latency", "fast"], message: /^ampom: option '--latency <time>' argument 'fast' is invalid\. expected a number with an optional unit, e\.g\. 50us\.$/m, code: 2 },
+  // an overflow to Infinity ran, and ended "process 0 is frozen with nothing left to resume it"
+  { name: "run with a latency too large to be a number", args: ["run", "--latency", "1e400"], message: /^ampom: option '--latency <time>' argument '1e400' is invalid\. "1e400" is too large: a time is at most 2\^53-1 ns \(about 104 days\), got Infinity\.$/m },
+  { name: "run with a bandwidth too large to be a number", args: ["run", "--bandwidth", "1e400Gbps"], message: /^ampom: option '--bandwidth <rate>' argument '1e400Gbps' is invalid\. "1e400Gbps" is too large: a rate must be a finite number, got Infinity\.$/m },
+  { name: "run with memory past 2^53 bytes", args: ["run", "--memory", "1e17"], message: /^ampom: option '-m, --memory <size>' argument '1e17' is invalid\. "1e17" is too large: a size is at most 2\^53-1 bytes \(8 PiB\), got 100000000000000000 bytes\.$/m },
+  {
+    name: "sweep config with a latency too large to be a number, as a string",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": cfg({ base: { workload: "random", memory: "1MiB" }, grid: { latency: ["50us", "1e400us"] } }) },
+    message: 'ampom: sweep.json: grid.latency[1]: "1e400us" is too large: a time is at most 2^53-1 ns (about 104 days), got Infinity',
+  },
   { name: "run with a scan interval in an unknown unit", args: ["run", "--scan-interval", "5lightyears"], message: /^ampom: option '--scan-interval <time>' argument '5lightyears' is invalid\. unknown unit "lightyears"/m, code: 1 },
   { name: "validate with a spike cut that is no time", args: ["validate", "--spike-cut", "abc", "--", "true"], message: /^ampom: option '--spike-cut <time>' argument 'abc' is invalid\. expected a number with an optional unit, e\.g\. 10us\.$/m, code: 2 },
   { name: "evaluate with kernel memory that is no size", args: ["evaluate", "--memory", "big"], message: /^ampom: option '-m, --memory <size>' argument 'big' is invalid\./m, code: 2 },
@@ -513,12 +523,17 @@ function clusterCases(): Case[] {
     ["a time per access with a unit", { processes: [{ ...p, cpuNsPerAccess: "2ns" }] }, 's.json: processes[0].cpuNsPerAccess: must be a positive number of nanoseconds, such as 0.5, got "2ns"'],
     ["a flow's rate in bytes per second", { flows: [{ from: 0, to: 1, rate: "100MBps", duration: "1ms" }] }, 's.json: flows[0].rate: rates are bits per second, and the B of "100MBps" is bytes: 100MBps is 800Mbps'],
     // these ran for minutes to hours with no output, one event a segment
+    ["a flow larger than any size", { flows: [{ ...flow, bytes: 1e20 }] }, "s.json: flows[0].bytes: 100000000000000000000 is too large: a size is at most 2^53-1 bytes (8 PiB)"],
     [
       "a flow that would end past the clock's 2^53 ns",
-      { flows: [{ ...flow, bytes: 1e20 }] },
-      "s.json: flows[0].bytes: 100000000000000000000 bytes take 9259259 days to send at n0's uplink, 1Gbps, so the flow ends 9259259 days in, past 2^53 ns (about 104 days)",
+      { flows: [{ ...flow, bytes: 4e15 }] },
+      "s.json: flows[0].bytes: 4000000000000000 bytes take 370 days to send at n0's uplink, 1Gbps, so the flow ends 370 days in, past 2^53 ns (about 104 days)",
     ],
-    ["a rate flow that would end past the clock's 2^53 ns", { flows: [{ from: 0, to: 1, rate: "1bps", duration: "1e7s" }] }, 's.json: flows[0].duration: "1e7s" ends the flow 116 days in, past 2^53 ns'],
+    [
+      "a rate flow that would end past the clock's 2^53 ns",
+      { flows: [{ from: 0, to: 1, start: 4.5e15, rate: "1bps", duration: "5000000s" }] },
+      's.json: flows[0].duration: "5000000s" ends the flow 110 days in, past 2^53 ns',
+    ],
     [
       "a rate flow of more segments than a flow sends",
       { flows: [{ from: 0, to: 1, rate: "1Gbps", duration: "1000000s" }] },
