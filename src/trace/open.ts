@@ -9,7 +9,7 @@ import { scratchFolder } from "../util/atomic-file.js";
 import { pipeline } from "node:stream/promises";
 import { constants as zlibConstants, createGunzip, gunzipSync } from "node:zlib";
 import type { Workload } from "../workloads/types.js";
-import { AMT_MAGIC, HEADER_FIXED, HEADER_FIXED_V2, amtFileBytes, openAmt } from "./amt.js";
+import { AMT_MAGIC, HEADER_FIXED, HEADER_FIXED_V2, amtFileBytes, headerPageSize, openAmt } from "./amt.js";
 import { importTrace, noRecordsMessage } from "./import.js";
 import { TraceTextParser } from "./text.js";
 
@@ -93,7 +93,7 @@ export function sniffTrace(path: string): TraceKind {
 export function amtPageSize(path: string): number {
   const { bytes, broken } = head(path);
   if (bytes.length < 16) throw broken !== undefined ? unpackError(path, bytes, broken) : new Error(`${path}: not an amt trace`);
-  return bytes.readUInt32LE(12);
+  return headerPageSize(path, bytes.readUInt32LE(12));
 }
 
 /** The page size of an amt file, its own: a page size the user gave (`asked`) that
@@ -122,7 +122,7 @@ export function checkTraceOpens(path: string, pageSize: number, pageSizeFix?: st
   if (broken !== undefined) throw unpackError(path, bytes, broken);
   refuseMisread(path, bytes);
   if (isAmt(bytes)) {
-    const own = bytes.length >= 16 ? bytes.readUInt32LE(12) : undefined;
+    const own = bytes.length >= 16 ? headerPageSize(path, bytes.readUInt32LE(12)) : undefined;
     if (own !== undefined) checkPageSize(path, { pageSize: own }, pageSize, pageSizeFix);
     if (!gzip) openAmtWorkload(path, pageSize);
     else if (own === undefined) throw new Error(`${path}: not an amt trace (its gzip'd header is cut short)`);

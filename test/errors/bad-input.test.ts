@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { constants as zlibConstants, gunzipSync, gzipSync } from "node:zlib";
+import { constants as zlibConstants, crc32, gunzipSync, gzipSync } from "node:zlib";
 import { reencodeAmt } from "../../src/trace/import.js";
 import { describe, expect, it } from "vitest";
 import { aheadPolicy, ampom, filesIn, hasStack, scratchDir } from "../sweep/cli-helpers.js";
@@ -52,6 +52,15 @@ const block3 = (() => {
   for (let k = 0; k < 3; k++) at += 12 + v2.readUInt32LE(at + 4);
   return at;
 })();
+
+/** the trace with the page size at byte 12 of its header set to `pageSize`, its header
+ * checksum made good again: a header damaged only there */
+const withPageSize = (pageSize: number) => (b: Buffer) => {
+  b.writeUInt32LE(pageSize, 12);
+  b.writeUInt32LE(0, 60);
+  b.writeUInt32LE(crc32(b.subarray(0, b.readUInt32LE(52))), 60);
+  return b;
+};
 
 const cases: Case[] = [
   { name: "unknown workload", args: ["run", "--workload", "nope"], message: 'ampom: unknown workload "nope": not a built-in workload (sequential, random' },
@@ -155,6 +164,25 @@ const cases: Case[] = [
     args: ["trace", "info", "t.amt"],
     setup: damaged("t.amt", (b) => Buffer.concat([Buffer.from("X"), b.subarray(1)])),
     message: 'ampom: t.amt: not an amt trace: it does not begin with the magic "AMPOMTRC" (damaged at its start, or not an amt)',
+  },
+  // they passed every check ("every block checked"), and a run advised --page-size 0
+  {
+    name: "trace info of an amt whose header has a page size of 0",
+    args: ["trace", "info", "t.amt"],
+    setup: damaged("t.amt", withPageSize(0)),
+    message: "ampom: t.amt: corrupt amt header: page size 0 (byte 12) is not a power of two from 512 to 2097152 bytes",
+  },
+  {
+    name: "a run of an amt whose header has a page size that is no power of two",
+    args: ["run", "--workload", "t.amt", "--no-baselines"],
+    setup: damaged("t.amt", withPageSize(3000)),
+    message: "ampom: t.amt: corrupt amt header: page size 3000 (byte 12) is not a power of two from 512 to 2097152 bytes",
+  },
+  {
+    name: "trace info of a gzip'd amt whose header has a page size that is no power of two",
+    args: ["trace", "info", "t.amt.gz"],
+    setup: (dir) => writeFileSync(join(dir, "t.amt.gz"), gzipSync(withPageSize(3000)(readFileSync(fixture)))),
+    message: "ampom: t.amt.gz: corrupt amt header: page size 3000 (byte 12) is not a power of two from 512 to 2097152 bytes",
   },
   {
     name: "binary data as a trace",
