@@ -105,6 +105,22 @@ const cases: Case[] = [
     args: ["run", "--mechanism", "pre-copy", "--mech-param", "stopOnGrowth=2"],
     message: "ampom: mechanism pre-copy parameter stopOnGrowth: must be a whole number from 0 to 1, got 2",
   },
+  // every row refuses it; the refusal given was full-copy's, which has no maxRounds
+  {
+    name: "compare with a mechanism parameter out of range (the mechanism it belongs to named)",
+    args: ["compare", "--workload", "random", "--memory", "1MiB", "--mech-param", "maxRounds=0"],
+    message: "ampom: nothing to compare: mechanism pre-copy parameter maxRounds: must be a whole number >= 1, got 0",
+  },
+  {
+    name: "compare with a policy parameter out of range (the policy it belongs to named)",
+    args: ["compare", "--workload", "random", "--memory", "1MiB", "--param", "zoneRadius=0"],
+    message: "ampom: nothing to compare: policy ampom parameter zoneRadius: must be a whole number from 1 to 1048576, got 0",
+  },
+  {
+    name: "compare with a mechanism parameter no mechanism has",
+    args: ["compare", "--workload", "random", "--memory", "1MiB", "--mech-param", "bogus=1"],
+    message: "ampom: nothing to compare: mechanism parameter bogus: no mechanism compared has it (full-copy has burstPages; lightweight has none; pre-copy has maxRounds,",
+  },
   { name: "reproduce with a size below a page (named as --size, not as the option it becomes)", args: ["reproduce", "--size", "0"], message: /^ampom: option '-s, --size <size>' argument '0' is invalid\. expected at least one page/m },
   // a value out of range exits 1, one the command line cannot read 2 (docs/cli.md, Errors)
   { name: "reproduce with a size in an unknown unit", args: ["reproduce", "--size", "64XB"], message: /^ampom: option '-s, --size <size>' argument '64XB' is invalid\. unknown unit "XB" in "64XB" \(accepted: b, kb/m },
