@@ -3,7 +3,7 @@
 // which is unlinked at once and read through its open descriptor, so nothing is left
 // behind; a gzip'd amt (how the trace corpus is stored) is unpacked the same way.
 // Imports are cached per process by path, size, modification time and page size.
-import { closeSync, createReadStream, createWriteStream, fstatSync, openSync, readFileSync, readSync, rmSync, statSync } from "node:fs";
+import { closeSync, createReadStream, createWriteStream, fstatSync, openSync, readFileSync, readSync, rmSync, statSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import { scratchFolder } from "../util/atomic-file.js";
 import { pipeline } from "node:stream/promises";
@@ -15,10 +15,10 @@ import { TraceTextParser } from "./text.js";
 
 const cache = new Map<string, Workload>();
 
-/** True when `path` names an existing regular file. */
+/** True when `path` names an existing file other than a folder. */
 export function isTraceFile(path: string): boolean {
   try {
-    // a device or a pipe may hold a trace too (/dev/stdin)
+    // a pipe or a device too: named as a trace, it is refused as one (head)
     return !statSync(path).isDirectory();
   } catch {
     return false;
@@ -31,7 +31,11 @@ export type TraceKind = "amt" | "amt-gzip" | "gzip" | "text";
  * when they are all of it; `broken` says why a gzip stream could not be read, or why
  * one read whole did not unpack whole (`bytes` then hold what did). */
 function head(path: string): { bytes: Buffer; gzip: boolean; whole: boolean; broken?: string } {
-  if (statSync(path).isDirectory()) throw new Error(`${path}: is a directory, not a trace file`);
+  const st = statSync(path);
+  if (st.isDirectory()) throw new Error(`${path}: is a directory, not a trace file`);
+  // a trace is read at offsets, which a pipe refuses (ESPIPE, the file unnamed), and a
+  // FIFO's open waits for a writer, for ever if none comes: refused before it is opened
+  if (!st.isFile()) throw new Error(`${path}: is ${otherKind(st)}, not a regular file: a trace must be a regular file`);
   const fd = openSync(path, "r");
   try {
     const b = Buffer.alloc(4096);
@@ -59,6 +63,14 @@ function head(path: string): { bytes: Buffer; gzip: boolean; whole: boolean; bro
   } finally {
     closeSync(fd);
   }
+}
+
+function otherKind(st: Stats): string {
+  if (st.isFIFO()) return "a FIFO (named pipe)";
+  if (st.isSocket()) return "a socket";
+  if (st.isCharacterDevice()) return "a character device";
+  if (st.isBlockDevice()) return "a block device";
+  return "something other than a file";
 }
 
 const isAmt = (bytes: Buffer) => bytes.length >= 8 && bytes.toString("latin1", 0, 8) === AMT_MAGIC;

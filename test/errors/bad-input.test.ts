@@ -1,6 +1,7 @@
 // Bad input never corrupts anything: each case below must end with one line
 // "ampom: <message naming the input and the place>", a non-zero exit, no stack trace,
 // and no output file (the command runs in an empty folder, which must stay empty).
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +23,7 @@ interface Case {
 }
 
 const cfg = (v: unknown) => JSON.stringify(v);
+const mkfifo = (path: string) => execFileSync("mkfifo", [path]);
 
 // a real captured trace (valgrind lackey, imported to amt), damaged in different ways
 const fixture = new URL("../fixtures/sort-lackey.amt", import.meta.url);
@@ -211,6 +213,15 @@ const cases: Case[] = [
     args: ["trace", "info", "t.amt", "--page-size", "8192"],
     setup: damaged("t.amt", (b) => b),
     message: "ampom: t.amt: the amt trace has 4096-byte pages, its own: pageSize (--page-size) 8192 applies to text traces",
+  },
+  // its open waited for a writer for ever; with one, the read at an offset failed
+  // "ESPIPE: invalid seek, read", naming no file
+  { name: "trace info of a FIFO", args: ["trace", "info", "f"], setup: (dir) => mkfifo(join(dir, "f")), message: "ampom: f: is a FIFO (named pipe), not a regular file: a trace must be a regular file" },
+  {
+    name: "a run of a FIFO as the workload",
+    args: ["run", "--workload", "f.amt"],
+    setup: (dir) => mkfifo(join(dir, "f.amt")),
+    message: "ampom: f.amt: is a FIFO (named pipe), not a regular file: a trace must be a regular file",
   },
   { name: "trace info of a folder", args: ["trace", "info", "adir"], setup: (dir) => mkdirSync(join(dir, "adir")), message: "ampom: adir: is a directory, not a trace file" },
   {
