@@ -3,7 +3,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_SCAN_INTERVAL, DEFAULT_WORKLOAD, type RunOptions } from "../sim/options.js";
 import { LINK_DISCIPLINES, type LinkDiscipline } from "../network/network.js";
-import { parseDuration, parseRate, parseSize, readFraction, UnknownUnitError } from "../util/units.js";
+import { parseDuration, parseRate, parseSize, readFraction, TooLargeError, UnknownUnitError } from "../util/units.js";
 import { pushOrders } from "../migration/push-orders/index.js";
 
 /** `withPair: false` leaves out --mechanism and --policy (compare runs them all). */
@@ -84,12 +84,13 @@ type QuantityParser = (what: string, input: string) => number;
 
 /** A quantity read as the library reads it (parseSize, parseDuration, parseRate): a value
  * that is no number with a unit exits 2 with `expected`, one in a unit the quantity does
- * not take exits 1 (with the parser's message, which names the units it takes). */
+ * not take, or too large for it, exits 1 (with the parser's message, which names the
+ * units it takes or its largest). */
 export function parseQuantityArg(parse: QuantityParser, value: string, expected: string): number {
   try {
     return parse("value", value);
   } catch (err) {
-    if (err instanceof UnknownUnitError) throw outOfRange(err.message.replace("value: ", "") + ".");
+    if (err instanceof UnknownUnitError || err instanceof TooLargeError) throw outOfRange(err.message.replace("value: ", "") + ".");
     throw notParsed(expected);
   }
 }

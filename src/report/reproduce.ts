@@ -18,6 +18,7 @@ import {
 } from "../sim/event-log.js";
 import type { Metrics } from "../sim/metrics.js";
 import { optionsAccepted, resolveOptions, type RunOptions } from "../sim/options.js";
+import { preflight } from "../sim/preflight.js";
 import { runScenarios, scenarioWorkload, type ScenarioRun } from "../sim/simulate.js";
 import type { Workload } from "../workloads/types.js";
 import { policies } from "../policies/registry.js";
@@ -36,6 +37,11 @@ export const PAPER = {
 /** The paper's setting; `npm start` runs it in about two minutes on a 2-core machine (114 s measured). */
 export const DEFAULT_REPRODUCE_MEMORY = "256MiB";
 export const BUSY_BACKGROUND = 0.8;
+/** The most seeds one reproduction runs: each runs every kernel again, so 1000 is days
+ * at the paper's size, and far more would not fit in memory (a billion crashed V8). */
+export const MAX_REPRODUCE_SEEDS = 1000;
+/** The last seed a generator takes (run options' seed: 32 bits). */
+const MAX_SEED = 2 ** 32 - 1;
 export const WORKING_SET_FRACTIONS = [0.1, 0.25, 0.5, 0.75, 1];
 /** Memory sizes of the freeze figure, as fractions of the chosen size. */
 export const MEMORY_FRACTIONS = [1 / 16, 1 / 8, 1 / 4, 1 / 2, 1];
@@ -234,8 +240,18 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   if (kernels.length === 0) throw new Error("no kernels to run");
   const busyBackground = options.busyBackground ?? BUSY_BACKGROUND;
   const seedCount = options.seeds ?? 1;
-  if (!Number.isSafeInteger(seedCount) || seedCount < 1) throw new Error(`option seeds: must be a whole number of at least 1, got ${seedCount}`);
+  if (!Number.isSafeInteger(seedCount) || seedCount < 1 || seedCount > MAX_REPRODUCE_SEEDS) {
+    throw new Error(`option seeds (--seeds): must be a whole number from 1 to ${MAX_REPRODUCE_SEEDS}, got ${seedCount}`);
+  }
   const firstSeed = options.seed ?? 1;
+  // a first seed out of range is the run options' to refuse; past the last seed, only
+  // the two together are wrong, and the seed out of range is one the user never gave
+  if (Number.isSafeInteger(firstSeed) && firstSeed >= 0 && firstSeed <= MAX_SEED && firstSeed + seedCount - 1 > MAX_SEED) {
+    throw new Error(
+      `options seed (--seed) and seeds (--seeds): ${seedCount} seeds from ${firstSeed} go past the last seed, ${MAX_SEED} (2^32-1); ` +
+        `give --seed at most ${MAX_SEED - seedCount + 1}`,
+    );
+  }
   const seeds = Array.from({ length: seedCount }, (_, i) => firstSeed + i);
   const base: RunOptions = {
     memory: memoryBytes,
@@ -246,6 +262,15 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
     migrateAt: 0.5,
   };
   const s0 = resolveOptions({ ...base, workload: kernels[0], baselines: false });
+  try {
+    preflight(s0);
+  } catch (err) {
+    // the run options' memory is reproduce's --size: name the flag the user typed
+    if (err instanceof Error && err.message.startsWith("option memory (--memory): ")) {
+      throw new Error(err.message.replace("option memory (--memory): ", "option memory (--size): "), { cause: err });
+    }
+    throw err;
+  }
   const figureKernel = kernels.includes("stream") ? "stream" : kernels[0];
   const lightweightPolicies = Object.keys(policies).filter((p) => optionsAccepted({ ...base, mechanism: "lightweight", policy: p }));
   const wsSeries = [

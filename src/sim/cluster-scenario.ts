@@ -15,7 +15,7 @@ import { LINK_DISCIPLINES, Network, type NodeId } from "../network/network.js";
 import { networkPresets } from "../network/presets.js";
 import { pushInfo } from "../policies/registry.js";
 import { isPolicyPath } from "../policies/module.js";
-import { formatNs, formatRate, parseDuration, parseRate, parseSize, readFraction } from "../util/units.js";
+import { formatBytes, formatNs, formatRate, parseDuration, parseRate, parseSize, readFraction } from "../util/units.js";
 import { startBalancer } from "./balancer.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
@@ -199,6 +199,48 @@ function fail(where: string, message: string): never {
   throw new Error(`scenario${where ? ` ${where}` : ""}: ${message}`);
 }
 
+/** The most segments one flow sends: the simulator hands each to the link as an event,
+ * about a million a second, so this is some 15 s of computation (a flow of 10^20 bytes
+ * ran for hours with nothing to show). A larger segment carries as much in fewer. */
+export const MAX_FLOW_SEGMENTS = 2 ** 24;
+
+/** Refuses a flow the simulator cannot carry out: one whose own transmission, at the
+ * full bandwidth of its path's narrower link with nothing else on it (or its rate),
+ * ends past 2^53 ns, where the clock's times are no longer exact; or one of more than
+ * MAX_FLOW_SEGMENTS segments. Both name the field that sets the flow's size. */
+function checkFlowSize(
+  where: string,
+  f: { bytes?: unknown; duration?: unknown; segment?: unknown },
+  flow: Pick<FlowSpec, "from" | "to" | "bytes" | "rateBps" | "startNs" | "durationNs" | "segmentBytes">,
+  specs: readonly LinkSpec[],
+  names: readonly string[],
+): void {
+  const { from, to, bytes, rateBps, startNs, durationNs, segmentBytes } = flow;
+  const field = bytes !== undefined ? `${where}.bytes` : `${where}.duration`;
+  const raw = bytes !== undefined ? f.bytes : f.duration;
+  const given = typeof raw === "number" ? `${raw}${bytes !== undefined ? " bytes" : " ns"}` : shown(raw);
+  // a transfer goes no faster than the narrower of its two links
+  const [narrow, link] = specs[from].bandwidthBps <= specs[to].bandwidthBps ? [from, "uplink"] : [to, "downlink"];
+  const pace = rateBps ?? specs[narrow].bandwidthBps;
+  const sendNs = bytes !== undefined ? (bytes * 8e9) / pace : durationNs!;
+  if (!(startNs + sendNs <= Number.MAX_SAFE_INTEGER)) {
+    const days = (ns: number) => `${(ns / 864e11).toFixed(0)} days`;
+    const at = rateBps !== undefined ? `at its rate, ${formatRate(rateBps)}` : `at ${names[narrow]}'s ${link}, ${formatRate(pace)}`;
+    const what = bytes !== undefined ? `${given} take ${days(sendNs)} to send ${at}, so the flow ends` : `${given} ends the flow`;
+    fail(field, `${what} ${days(startNs + sendNs)} in, past 2^53 ns (about 104 days), beyond which the simulator's times are not exact`);
+  }
+  // as startFlow sends them: a rate flow one segment a period until its duration ends
+  const segments =
+    bytes !== undefined ? Math.ceil(bytes / segmentBytes) : Math.ceil(durationNs! / Math.max(1, Math.ceil((segmentBytes * 8e9) / rateBps!)));
+  if (segments > MAX_FLOW_SEGMENTS) {
+    fail(
+      field,
+      `${given} is ${segments} segments of ${formatBytes(segmentBytes)}, more than a flow sends (${MAX_FLOW_SEGMENTS}, 2^24: ` +
+        `each is an event to simulate); give a larger segment${bytes !== undefined ? " or fewer bytes" : " or a shorter duration"}`,
+    );
+  }
+}
+
 type Issue = z.core.$ZodIssue;
 
 /** Refuses the scenario, naming the field of `issue`, what it must be and what it is. */
@@ -376,16 +418,10 @@ async function runCluster(
     }
     const segmentBytes = parseSize(`scenario ${where}.segment`, f.segment);
     if (!(segmentBytes > 0)) fail(`${where}.segment`, "must be positive");
-    return {
-      name: flowNames[i],
-      from,
-      to,
-      startNs: parseDuration(`scenario ${where}.start`, f.start),
-      bytes,
-      rateBps,
-      durationNs: f.duration !== undefined ? parseDuration(`scenario ${where}.duration`, f.duration) : undefined,
-      segmentBytes,
-    };
+    const startNs = parseDuration(`scenario ${where}.start`, f.start);
+    const durationNs = f.duration !== undefined ? parseDuration(`scenario ${where}.duration`, f.duration) : undefined;
+    checkFlowSize(where, f, { from, to, bytes, rateBps, startNs, durationNs, segmentBytes }, specs, names);
+    return { name: flowNames[i], from, to, startNs, bytes, rateBps, durationNs, segmentBytes };
   });
 
   // a path in a scenario file means the same wherever the command runs

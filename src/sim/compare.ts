@@ -122,17 +122,38 @@ export function comparePairs(options: Omit<CompareOptions, "onProgress"> = {}): 
   const polNames = checkNames("policy", polAsked, policies);
   // what is wrong with the shared options (not with a pair) is said as it is
   resolveOptions(sharedOptions(runOptions));
+  // a pair whose mechanism or built-in policy lacks a parameter given is refused for
+  // that, which says nothing of the value: with no pair left, the refusal of a pair the
+  // parameters belong to is the one to give (maxRounds=0 blamed full-copy, not pre-copy)
+  const given = (params: Record<string, number> | undefined) => Object.keys(params ?? {});
+  const holds = (specs: ReadonlyArray<{ name: string }>, names: string[]) => names.every((n) => specs.some((p) => p.name === n));
+  const mechGiven = given(runOptions.mechanismParams);
+  const polGiven = given(runOptions.policyParams);
+  const mechFits = (m: string) => holds(mechanisms[m].params, mechGiven);
+  const polFits = (p: string) => !(p in policies) || holds(policies[p].params, polGiven);
   const pairs: Array<{ mechanism: string; policy: string }> = [];
   let firstRefusal: string | undefined;
+  let fittingRefusal: string | undefined;
   for (const mechanism of mechNames) {
     for (const policy of polNames) {
       const why = refusal({ ...runOptions, mechanism, policy });
       if (why === undefined) pairs.push({ mechanism, policy });
+      else if (mechFits(mechanism) && polFits(policy)) fittingRefusal ??= why;
       else firstRefusal ??= why;
     }
   }
-  if (pairs.length === 0) throw new Error(`nothing to compare: ${firstRefusal}`);
-  return pairs;
+  if (pairs.length > 0) return pairs;
+  if (fittingRefusal !== undefined) throw new Error(`nothing to compare: ${fittingRefusal}`);
+  if (!mechNames.some(mechFits)) throw new Error(`nothing to compare: ${noneHolds("mechanism", mechGiven, mechNames.map((m) => mechanisms[m]))}`);
+  if (!polNames.some(polFits)) throw new Error(`nothing to compare: ${noneHolds("policy", polGiven, polNames.map((p) => policies[p]))}`);
+  throw new Error(`nothing to compare: ${firstRefusal}`);
+}
+
+/** 'mechanism parameter x: no mechanism compared has it (a has: y; b has none)'. */
+function noneHolds(what: string, names: string[], owners: Array<{ name: string; params: ReadonlyArray<{ name: string }> }>): string {
+  const params = `${what} parameter${names.length > 1 ? "s" : ""} ${names.join(", ")}`;
+  const has = owners.map((o) => `${o.name} has ${o.params.map((p) => p.name).join(", ") || "none"}`).join("; ");
+  return `${params}: no ${what} compared has ${names.length > 1 ? "them all" : "it"} (${has})`;
 }
 
 /**

@@ -9,6 +9,7 @@ import { checkPolicyModule, isPolicyPath, type PolicyModule } from "../policies/
 import { parseDuration, parseRate, parseSize, readFraction } from "../util/units.js";
 import type { CoreKind } from "../core/types.js";
 import { MRU_CAP } from "../core/abi.js";
+import { MAX_PAGE_SIZE, MIN_PAGE_SIZE } from "../trace/amt.js";
 import { LINK_DISCIPLINES, type LinkDiscipline } from "../network/network.js";
 import { CPU_MODELS, TRACE_CPU_NS, kernelCpuNs, type CpuModel } from "../workloads/hpcc/cpu.js";
 import { workloads } from "../workloads/registry.js";
@@ -87,7 +88,7 @@ export const runOptionsSchema = z
     seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
     core: z.enum(["wasm", "reference"]).default("wasm"),
     baselines: z.boolean().default(true),
-    pageSize: z.number().int().min(512).max(1 << 21).refine((n) => (n & (n - 1)) === 0, "must be a power of two").default(4096),
+    pageSize: z.number().int().min(MIN_PAGE_SIZE).max(MAX_PAGE_SIZE).refine((n) => (n & (n - 1)) === 0, "must be a power of two").default(4096),
     /** the CPU the built-in HPCC kernels' time per access is calibrated for */
     cpu: z.enum(CPU_MODELS as [CpuModel, ...CpuModel[]]).default("2008"),
     /** time per access; overrides `cpu` (default: the kernel's calibration, else TRACE_CPU_NS) */
@@ -139,7 +140,7 @@ const OPTION_TAKES: Record<keyof typeof runOptionsSchema.shape, string> = {
   seed: whole(0, 2 ** 32 - 1),
   core: '"wasm" or "reference"',
   baselines: "true or false",
-  pageSize: `a power of two from 512 to ${1 << 21} (bytes)`,
+  pageSize: `a power of two from ${MIN_PAGE_SIZE} to ${MAX_PAGE_SIZE} (bytes)`,
   cpu: CPU_MODELS.map((c) => `"${c}"`).join(" or "),
   cpuNsPerAccess: "a positive number of nanoseconds",
   eagerPages: whole(0, MRU_CAP),

@@ -53,6 +53,20 @@ export const REGION_BYTES = 32;
 export const BLOCK_HEAD = 8;
 export const TRAILER_BYTES = 16;
 export const DEFAULT_BLOCK_RECORDS = 1 << 16;
+/** The page sizes a run takes (--page-size, run options' pageSize): a header's outside
+ * them is damage, not a trace to run at a page size no option can name. */
+export const MIN_PAGE_SIZE = 512;
+export const MAX_PAGE_SIZE = 1 << 21;
+
+/** A header's page size (byte 12), refused unless a power of two a run takes: 0 or 3000
+ * passed every check ("every block checked"), and a run then advised --page-size 0. */
+export function headerPageSize(file: string, pageSize: number): number {
+  if (!(pageSize >= MIN_PAGE_SIZE && pageSize <= MAX_PAGE_SIZE && (pageSize & (pageSize - 1)) === 0)) {
+    throw new Error(`${file}: corrupt amt header: page size ${pageSize} (byte 12) is not a power of two from ${MIN_PAGE_SIZE} to ${MAX_PAGE_SIZE} bytes`);
+  }
+  return pageSize;
+}
+
 const KINDS: RegionKind[] = ["code", "data", "heap", "stack", "mmap"];
 /** a region's kind byte, bit 7: mapped whole from the start (Workload.regionsFromTouches) */
 const MAPPED_FROM_START = 0x80;
@@ -168,7 +182,7 @@ export function readAmtHeader(fd: number, file: string): AmtHeader {
   }
   const h: AmtHeader = {
     version,
-    pageSize: b.readUInt32LE(12),
+    pageSize: headerPageSize(file, b.readUInt32LE(12)),
     blockRecords: b.readUInt32LE(20),
     records: Number(b.readBigUInt64LE(24)),
     pages: Number(b.readBigUInt64LE(32)),

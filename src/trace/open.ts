@@ -3,22 +3,22 @@
 // which is unlinked at once and read through its open descriptor, so nothing is left
 // behind; a gzip'd amt (how the trace corpus is stored) is unpacked the same way.
 // Imports are cached per process by path, size, modification time and page size.
-import { closeSync, createReadStream, createWriteStream, fstatSync, openSync, readFileSync, readSync, rmSync, statSync } from "node:fs";
+import { closeSync, createReadStream, createWriteStream, fstatSync, openSync, readFileSync, readSync, rmSync, statSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import { scratchFolder } from "../util/atomic-file.js";
 import { pipeline } from "node:stream/promises";
 import { constants as zlibConstants, createGunzip, gunzipSync } from "node:zlib";
 import type { Workload } from "../workloads/types.js";
-import { AMT_MAGIC, HEADER_FIXED, HEADER_FIXED_V2, amtFileBytes, openAmt } from "./amt.js";
+import { AMT_MAGIC, HEADER_FIXED, HEADER_FIXED_V2, amtFileBytes, headerPageSize, openAmt } from "./amt.js";
 import { importTrace, noRecordsMessage } from "./import.js";
 import { TraceTextParser } from "./text.js";
 
 const cache = new Map<string, Workload>();
 
-/** True when `path` names an existing regular file. */
+/** True when `path` names an existing file other than a folder. */
 export function isTraceFile(path: string): boolean {
   try {
-    // a device or a pipe may hold a trace too (/dev/stdin)
+    // a pipe or a device too: named as a trace, it is refused as one (head)
     return !statSync(path).isDirectory();
   } catch {
     return false;
@@ -31,7 +31,11 @@ export type TraceKind = "amt" | "amt-gzip" | "gzip" | "text";
  * when they are all of it; `broken` says why a gzip stream could not be read, or why
  * one read whole did not unpack whole (`bytes` then hold what did). */
 function head(path: string): { bytes: Buffer; gzip: boolean; whole: boolean; broken?: string } {
-  if (statSync(path).isDirectory()) throw new Error(`${path}: is a directory, not a trace file`);
+  const st = statSync(path);
+  if (st.isDirectory()) throw new Error(`${path}: is a directory, not a trace file`);
+  // a trace is read at offsets, which a pipe refuses (ESPIPE, the file unnamed), and a
+  // FIFO's open waits for a writer, for ever if none comes: refused before it is opened
+  if (!st.isFile()) throw new Error(`${path}: is ${otherKind(st)}, not a regular file: a trace must be a regular file`);
   const fd = openSync(path, "r");
   try {
     const b = Buffer.alloc(4096);
@@ -59,6 +63,14 @@ function head(path: string): { bytes: Buffer; gzip: boolean; whole: boolean; bro
   } finally {
     closeSync(fd);
   }
+}
+
+function otherKind(st: Stats): string {
+  if (st.isFIFO()) return "a FIFO (named pipe)";
+  if (st.isSocket()) return "a socket";
+  if (st.isCharacterDevice()) return "a character device";
+  if (st.isBlockDevice()) return "a block device";
+  return "something other than a file";
 }
 
 const isAmt = (bytes: Buffer) => bytes.length >= 8 && bytes.toString("latin1", 0, 8) === AMT_MAGIC;
@@ -93,7 +105,7 @@ export function sniffTrace(path: string): TraceKind {
 export function amtPageSize(path: string): number {
   const { bytes, broken } = head(path);
   if (bytes.length < 16) throw broken !== undefined ? unpackError(path, bytes, broken) : new Error(`${path}: not an amt trace`);
-  return bytes.readUInt32LE(12);
+  return headerPageSize(path, bytes.readUInt32LE(12));
 }
 
 /** The page size of an amt file, its own: a page size the user gave (`asked`) that
@@ -122,7 +134,7 @@ export function checkTraceOpens(path: string, pageSize: number, pageSizeFix?: st
   if (broken !== undefined) throw unpackError(path, bytes, broken);
   refuseMisread(path, bytes);
   if (isAmt(bytes)) {
-    const own = bytes.length >= 16 ? bytes.readUInt32LE(12) : undefined;
+    const own = bytes.length >= 16 ? headerPageSize(path, bytes.readUInt32LE(12)) : undefined;
     if (own !== undefined) checkPageSize(path, { pageSize: own }, pageSize, pageSizeFix);
     if (!gzip) openAmtWorkload(path, pageSize);
     else if (own === undefined) throw new Error(`${path}: not an amt trace (its gzip'd header is cut short)`);

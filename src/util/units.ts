@@ -11,9 +11,35 @@ const RATE: Record<string, number> = { bps: 1, kbps: 1e3, mbps: 1e6, gbps: 1e9, 
  * form, so the command line exits 1 for it, not 2 as for one it cannot read. */
 export class UnknownUnitError extends Error {}
 
+/** A number too large for the quantity ("1e400us"): of the right form too, so exit 1. */
+export class TooLargeError extends Error {}
+
+/** The most of each quantity: sizes and times are exact integers in a double below
+ * 2^53 (the simulator's clock stops there too); a rate need only be finite. */
+const LARGEST = new Map<Record<string, number>, [number, string]>([
+  [SIZE, [Number.MAX_SAFE_INTEGER, "a size is at most 2^53-1 bytes (8 PiB)"]],
+  [TIME, [Number.MAX_SAFE_INTEGER, "a time is at most 2^53-1 ns (about 104 days)"]],
+  [RATE, [Number.MAX_VALUE, "a rate must be a finite number"]],
+]);
+const UNIT_NAME = new Map<Record<string, number>, string>([[SIZE, "bytes"], [TIME, "ns"], [RATE, "bps"]]);
+
 function parseWithUnit(what: string, input: string | number, units: Record<string, number>, bare: number): number {
+  const value = readWithUnit(what, input, units, bare);
+  // an overflow to Infinity ("1e400") or past what the quantity holds exactly would
+  // otherwise surface far from its cause ("process 0 is frozen with nothing left to
+  // resume it" for --latency 1e400)
+  const [largest, rule] = LARGEST.get(units)!;
+  if (!(value <= largest)) {
+    const given = typeof input === "number" ? input : JSON.stringify(input);
+    const got = Number.isFinite(value) ? `${value} ${UNIT_NAME.get(units)}` : value;
+    throw new TooLargeError(`${what}: ${given} is too large: ${rule}, got ${got}`);
+  }
+  return value;
+}
+
+function readWithUnit(what: string, input: string | number, units: Record<string, number>, bare: number): number {
   if (typeof input === "number") {
-    if (!Number.isFinite(input)) throw new Error(`${what}: ${input} is not a finite number`);
+    if (Number.isNaN(input)) throw new Error(`${what}: ${input} is not a finite number`);
     // as a string it cannot be: the format has no sign
     if (input < 0) throw new Error(`${what}: must not be negative, got ${input}`);
     return input;
@@ -21,6 +47,12 @@ function parseWithUnit(what: string, input: string | number, units: Record<strin
   const m = /^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*([a-zµ]*)\s*$/i.exec(input);
   if (!m) throw new Error(`${what}: cannot read "${input}" (expected a number with an optional unit, e.g. ${example(units)})`);
   const unit = m[2].toLowerCase();
+  if (units === RATE && m[2].includes("B") && units[unit] !== undefined) {
+    // units are read in any case, but a capital B means bytes, 8 bits: "1GBps" read as
+    // 1Gbps would run a link 8 times slower than meant, with nothing to show it
+    const bits = `${Number((Number(m[1]) * 8).toPrecision(12))}${m[2].slice(0, -3)}bps`;
+    throw new UnknownUnitError(`${what}: rates are bits per second, and the B of "${input.trim()}" is bytes: ${m[1]}${m[2]} is ${bits}`);
+  }
   const scale = unit === "" ? bare : units[unit];
   if (scale === undefined) {
     throw new UnknownUnitError(`${what}: unknown unit "${m[2]}" in "${input}" (accepted: ${Object.keys(units).join(", ")})`);

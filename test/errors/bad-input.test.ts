@@ -1,11 +1,12 @@
 // Bad input never corrupts anything: each case below must end with one line
 // "ampom: <message naming the input and the place>", a non-zero exit, no stack trace,
 // and no output file (the command runs in an empty folder, which must stay empty).
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { constants as zlibConstants, gunzipSync, gzipSync } from "node:zlib";
+import { constants as zlibConstants, crc32, gunzipSync, gzipSync } from "node:zlib";
 import { reencodeAmt } from "../../src/trace/import.js";
 import { describe, expect, it } from "vitest";
 import { aheadPolicy, ampom, filesIn, hasStack, scratchDir } from "../sweep/cli-helpers.js";
@@ -22,6 +23,7 @@ interface Case {
 }
 
 const cfg = (v: unknown) => JSON.stringify(v);
+const mkfifo = (path: string) => execFileSync("mkfifo", [path]);
 
 // a real captured trace (valgrind lackey, imported to amt), damaged in different ways
 const fixture = new URL("../fixtures/sort-lackey.amt", import.meta.url);
@@ -53,12 +55,29 @@ const block3 = (() => {
   return at;
 })();
 
+/** the trace with the page size at byte 12 of its header set to `pageSize`, its header
+ * checksum made good again: a header damaged only there */
+const withPageSize = (pageSize: number) => (b: Buffer) => {
+  b.writeUInt32LE(pageSize, 12);
+  b.writeUInt32LE(0, 60);
+  b.writeUInt32LE(crc32(b.subarray(0, b.readUInt32LE(52))), 60);
+  return b;
+};
+
 const cases: Case[] = [
   { name: "unknown workload", args: ["run", "--workload", "nope"], message: 'ampom: unknown workload "nope": not a built-in workload (sequential, random' },
   { name: "unknown mechanism", args: ["run", "--mechanism", "teleport"], message: 'ampom: unknown mechanism "teleport" (known: full-copy, lightweight, pre-copy, post-copy)' },
   { name: "unknown policy", args: ["run", "--policy", "psychic"], message: /^ampom: unknown policy "psychic" \(known: none, .*ampom.*\)$/m },
   { name: "unknown network", args: ["run", "--network", "carrier-pigeon"], message: 'ampom: unknown network "carrier-pigeon" (known: gige-2008, rdma-100g)' },
   { name: "zero bandwidth", args: ["run", "--bandwidth", "0Gbps"], message: "ampom: option bandwidth (--bandwidth): must be positive, got 0" },
+  // a capital B is bytes: read as bits, as it once was, the link ran 8 times slower than meant
+  { name: "bandwidth in bytes per second", args: ["run", "--bandwidth", "1GBps"], message: /^ampom: option '--bandwidth <rate>' argument '1GBps' is invalid\. rates are bits per second, and the B of "1GBps" is bytes: 1GBps is 8Gbps\.$/m },
+  {
+    name: "sweep config with a bandwidth in bytes per second",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": cfg({ base: { workload: "random", memory: "1MiB" }, grid: { bandwidth: ["1Gbps", "2GBps"] } }) },
+    message: 'ampom: sweep.json: grid.bandwidth[1]: rates are bits per second, and the B of "2GBps" is bytes: 2GBps is 16Gbps',
+  },
   { name: "negative bandwidth", args: ["run", "--bandwidth", "-5Gbps"], message: /^ampom: option '--bandwidth <rate>' argument '-5Gbps' is invalid\. expected a number with an optional unit, e\.g\. 1Gbps\.$/m, code: 2 },
   // refused while parsing the command line (a usage error: exit 2), either side of 0-1
   { name: "migration point above 1", args: ["run", "--migrate-at", "1.5"], message: /^ampom: option migrateAt \(--migrate-at\): must be below 1 \(at 1 the process has finished, and nothing would migrate\), got 1\.5$/m, code: 1 },
@@ -88,14 +107,53 @@ const cases: Case[] = [
     args: ["run", "--mechanism", "pre-copy", "--mech-param", "stopOnGrowth=2"],
     message: "ampom: mechanism pre-copy parameter stopOnGrowth: must be a whole number from 0 to 1, got 2",
   },
+  // every row refuses it; the refusal given was full-copy's, which has no maxRounds
+  {
+    name: "compare with a mechanism parameter out of range (the mechanism it belongs to named)",
+    args: ["compare", "--workload", "random", "--memory", "1MiB", "--mech-param", "maxRounds=0"],
+    message: "ampom: nothing to compare: mechanism pre-copy parameter maxRounds: must be a whole number >= 1, got 0",
+  },
+  {
+    name: "compare with a policy parameter out of range (the policy it belongs to named)",
+    args: ["compare", "--workload", "random", "--memory", "1MiB", "--param", "zoneRadius=0"],
+    message: "ampom: nothing to compare: policy ampom parameter zoneRadius: must be a whole number from 1 to 1048576, got 0",
+  },
+  {
+    name: "compare with a mechanism parameter no mechanism has",
+    args: ["compare", "--workload", "random", "--memory", "1MiB", "--mech-param", "bogus=1"],
+    message: "ampom: nothing to compare: mechanism parameter bogus: no mechanism compared has it (full-copy has burstPages; lightweight has none; pre-copy has maxRounds,",
+  },
   { name: "reproduce with a size below a page (named as --size, not as the option it becomes)", args: ["reproduce", "--size", "0"], message: /^ampom: option '-s, --size <size>' argument '0' is invalid\. expected at least one page/m },
   // a value out of range exits 1, one the command line cannot read 2 (docs/cli.md, Errors)
   { name: "reproduce with a size in an unknown unit", args: ["reproduce", "--size", "64XB"], message: /^ampom: option '-s, --size <size>' argument '64XB' is invalid\. unknown unit "XB" in "64XB" \(accepted: b, kb/m },
   { name: "reproduce with a size that is no size", args: ["reproduce", "--size", "lots"], message: /^ampom: option '-s, --size <size>' argument 'lots' is invalid\. expected a memory size/m, code: 2 },
+  // a billion seeds crashed V8 (out of memory) before anything ran
+  { name: "reproduce with more seeds than it takes", args: ["reproduce", "--size", "1MiB", "--seeds", "1e9"], message: /^ampom: option '--seeds <n>' argument '1e9' is invalid\. expected at most 1000 seeds \(each runs every kernel again\), e\.g\. 3\.$/m },
+  // the seed out of range was the last, 4294967296, which the user never gave
+  {
+    name: "reproduce with seeds past the last seed",
+    args: ["reproduce", "--size", "1MiB", "--kernels", "stream", "--seed", "4294967295", "--seeds", "2"],
+    message: "ampom: options seed (--seed) and seeds (--seeds): 2 seeds from 4294967295 go past the last seed, 4294967295 (2^32-1); give --seed at most 4294967294",
+  },
+  {
+    name: "reproduce with a size beyond the 4 GiB WebAssembly memory (named as --size)",
+    args: ["reproduce", "--size", "5TiB", "--kernels", "stream"],
+    message: /^ampom: option memory \(--size\): 5TiB is 1342177280 pages of 4096 bytes, more than the 4 GiB WebAssembly memory can hold/m,
+  },
   { name: "run with a link discipline not one of the choices", args: ["run", "--link", "lifo"], message: /^ampom: option '--link <discipline>' argument 'lifo' is invalid\. Allowed choices are fifo, priority\.$/m, code: 2 },
   { name: "run with a memory size that is no number", args: ["run", "--memory", "sixty-four"], message: /^ampom: option '-m, --memory <size>' argument 'sixty-four' is invalid\. expected a number with an optional unit, e\.g\. 256MiB\.$/m, code: 2 },
   { name: "run with a memory size in an unknown unit", args: ["run", "--memory", "64XB"], message: /^ampom: option '-m, --memory <size>' argument '64XB' is invalid\. unknown unit "XB" in "64XB" \(accepted: b, kb/m, code: 1 },
   { name: "run with a latency that is no time", args: ["run", "--latency", "fast"], message: /^ampom: option '--latency <time>' argument 'fast' is invalid\. expected a number with an optional unit, e\.g\. 50us\.$/m, code: 2 },
+  // an overflow to Infinity ran, and ended "process 0 is frozen with nothing left to resume it"
+  { name: "run with a latency too large to be a number", args: ["run", "--latency", "1e400"], message: /^ampom: option '--latency <time>' argument '1e400' is invalid\. "1e400" is too large: a time is at most 2\^53-1 ns \(about 104 days\), got Infinity\.$/m },
+  { name: "run with a bandwidth too large to be a number", args: ["run", "--bandwidth", "1e400Gbps"], message: /^ampom: option '--bandwidth <rate>' argument '1e400Gbps' is invalid\. "1e400Gbps" is too large: a rate must be a finite number, got Infinity\.$/m },
+  { name: "run with memory past 2^53 bytes", args: ["run", "--memory", "1e17"], message: /^ampom: option '-m, --memory <size>' argument '1e17' is invalid\. "1e17" is too large: a size is at most 2\^53-1 bytes \(8 PiB\), got 100000000000000000 bytes\.$/m },
+  {
+    name: "sweep config with a latency too large to be a number, as a string",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": cfg({ base: { workload: "random", memory: "1MiB" }, grid: { latency: ["50us", "1e400us"] } }) },
+    message: 'ampom: sweep.json: grid.latency[1]: "1e400us" is too large: a time is at most 2^53-1 ns (about 104 days), got Infinity',
+  },
   { name: "run with a scan interval in an unknown unit", args: ["run", "--scan-interval", "5lightyears"], message: /^ampom: option '--scan-interval <time>' argument '5lightyears' is invalid\. unknown unit "lightyears"/m, code: 1 },
   { name: "validate with a spike cut that is no time", args: ["validate", "--spike-cut", "abc", "--", "true"], message: /^ampom: option '--spike-cut <time>' argument 'abc' is invalid\. expected a number with an optional unit, e\.g\. 10us\.$/m, code: 2 },
   { name: "evaluate with kernel memory that is no size", args: ["evaluate", "--memory", "big"], message: /^ampom: option '-m, --memory <size>' argument 'big' is invalid\./m, code: 2 },
@@ -125,6 +183,25 @@ const cases: Case[] = [
     setup: damaged("t.amt", (b) => Buffer.concat([Buffer.from("X"), b.subarray(1)])),
     message: 'ampom: t.amt: not an amt trace: it does not begin with the magic "AMPOMTRC" (damaged at its start, or not an amt)',
   },
+  // they passed every check ("every block checked"), and a run advised --page-size 0
+  {
+    name: "trace info of an amt whose header has a page size of 0",
+    args: ["trace", "info", "t.amt"],
+    setup: damaged("t.amt", withPageSize(0)),
+    message: "ampom: t.amt: corrupt amt header: page size 0 (byte 12) is not a power of two from 512 to 2097152 bytes",
+  },
+  {
+    name: "a run of an amt whose header has a page size that is no power of two",
+    args: ["run", "--workload", "t.amt", "--no-baselines"],
+    setup: damaged("t.amt", withPageSize(3000)),
+    message: "ampom: t.amt: corrupt amt header: page size 3000 (byte 12) is not a power of two from 512 to 2097152 bytes",
+  },
+  {
+    name: "trace info of a gzip'd amt whose header has a page size that is no power of two",
+    args: ["trace", "info", "t.amt.gz"],
+    setup: (dir) => writeFileSync(join(dir, "t.amt.gz"), gzipSync(withPageSize(3000)(readFileSync(fixture)))),
+    message: "ampom: t.amt.gz: corrupt amt header: page size 3000 (byte 12) is not a power of two from 512 to 2097152 bytes",
+  },
   {
     name: "binary data as a trace",
     args: ["run", "--workload", "data.bin"],
@@ -136,6 +213,15 @@ const cases: Case[] = [
     args: ["trace", "info", "t.amt", "--page-size", "8192"],
     setup: damaged("t.amt", (b) => b),
     message: "ampom: t.amt: the amt trace has 4096-byte pages, its own: pageSize (--page-size) 8192 applies to text traces",
+  },
+  // its open waited for a writer for ever; with one, the read at an offset failed
+  // "ESPIPE: invalid seek, read", naming no file
+  { name: "trace info of a FIFO", args: ["trace", "info", "f"], setup: (dir) => mkfifo(join(dir, "f")), message: "ampom: f: is a FIFO (named pipe), not a regular file: a trace must be a regular file" },
+  {
+    name: "a run of a FIFO as the workload",
+    args: ["run", "--workload", "f.amt"],
+    setup: (dir) => mkfifo(join(dir, "f.amt")),
+    message: "ampom: f.amt: is a FIFO (named pipe), not a regular file: a trace must be a regular file",
   },
   { name: "trace info of a folder", args: ["trace", "info", "adir"], setup: (dir) => mkdirSync(join(dir, "adir")), message: "ampom: adir: is a directory, not a trace file" },
   {
@@ -490,6 +576,25 @@ function clusterCases(): Case[] {
     ["a rate flow given both bytes and a duration", { flows: [{ ...flow, rate: "1Gbps", duration: "1ms" }] }, "s.json: flows[0]: a rate flow ends after bytes or after duration; give one, not both"],
     ["an unknown field", { extra: 1 }, 's.json: unknown field "extra"'],
     ["a time per access with a unit", { processes: [{ ...p, cpuNsPerAccess: "2ns" }] }, 's.json: processes[0].cpuNsPerAccess: must be a positive number of nanoseconds, such as 0.5, got "2ns"'],
+    ["a flow's rate in bytes per second", { flows: [{ from: 0, to: 1, rate: "100MBps", duration: "1ms" }] }, 's.json: flows[0].rate: rates are bits per second, and the B of "100MBps" is bytes: 100MBps is 800Mbps'],
+    // these ran for minutes to hours with no output, one event a segment
+    ["a flow larger than any size", { flows: [{ ...flow, bytes: 1e20 }] }, "s.json: flows[0].bytes: 100000000000000000000 is too large: a size is at most 2^53-1 bytes (8 PiB)"],
+    [
+      "a flow that would end past the clock's 2^53 ns",
+      { flows: [{ ...flow, bytes: 4e15 }] },
+      "s.json: flows[0].bytes: 4000000000000000 bytes take 370 days to send at n0's uplink, 1Gbps, so the flow ends 370 days in, past 2^53 ns (about 104 days)",
+    ],
+    [
+      "a rate flow that would end past the clock's 2^53 ns",
+      { flows: [{ from: 0, to: 1, start: 4.5e15, rate: "1bps", duration: "5000000s" }] },
+      's.json: flows[0].duration: "5000000s" ends the flow 110 days in, past 2^53 ns',
+    ],
+    [
+      "a rate flow of more segments than a flow sends",
+      { flows: [{ from: 0, to: 1, rate: "1Gbps", duration: "1000000s" }] },
+      's.json: flows[0].duration: "1000000s" is 1907348633 segments of 64KiB, more than a flow sends (16777216, 2^24: each is an event to simulate); give a larger segment or a shorter duration',
+    ],
+    ["a transfer of more segments than a flow sends", { flows: [{ ...flow, bytes: "2TiB" }] }, 's.json: flows[0].bytes: "2TiB" is 33554432 segments of 64KiB, more than a flow sends'],
     ["a flow of 0 bytes", { flows: [{ ...flow, bytes: 0 }] }, "s.json: flows[0].bytes: must be at least 1 byte, got 0"],
   ];
   return list.map(([name, over, message]) => ({ name: `cluster scenario: ${name}`, args: ["cluster", "s.json"], files: scenario(over), message: `ampom: ${message}` }));

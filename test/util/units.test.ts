@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ordinal, formatRate } from "../../src/util/units.js";
+import { ordinal, formatRate, parseDuration, parseRate, parseSize, TooLargeError, UnknownUnitError } from "../../src/util/units.js";
 
 describe("ordinal", () => {
   it("names the n-th call as English does, teens included", () => {
@@ -14,5 +14,30 @@ describe("formatRate", () => {
     expect([300e6, 5e9, 1500, 12, 2e12].map(formatRate)).toEqual(["300Mbps", "5Gbps", "1.5kbps", "12bps", "2Tbps"]);
     // rounded up to the next unit, not shown as 1000 of this one
     expect(formatRate(999_999_999)).toBe("1Gbps");
+  });
+});
+
+describe("parseRate", () => {
+  it("reads bits per second, the unit in any case but a capital B", () => {
+    expect(["1Gbps", "1gbps", "300Mbps", "1.5kbps", "12"].map((r) => parseRate("rate", r))).toEqual([1e9, 1e9, 300e6, 1500, 12]);
+  });
+  it("refuses a capital B (bytes), giving the rate in bits", () => {
+    expect(() => parseRate("rate", "1GBps")).toThrow('rate: rates are bits per second, and the B of "1GBps" is bytes: 1GBps is 8Gbps');
+    expect(() => parseRate("rate", "1.5MBps")).toThrow("1.5MBps is 12Mbps");
+    expect(() => parseRate("rate", "100Bps")).toThrow("100Bps is 800bps");
+    expect(() => parseRate("rate", "1GBps")).toThrow(UnknownUnitError);
+  });
+});
+
+describe("a quantity too large", () => {
+  it("is refused as it is read, naming what was given: Infinity, or past 2^53-1 for sizes and times", () => {
+    expect(() => parseDuration("latency", "1e400")).toThrow('latency: "1e400" is too large: a time is at most 2^53-1 ns (about 104 days), got Infinity');
+    expect(() => parseDuration("latency", "1e20s")).toThrow("got 1e+29 ns");
+    expect(() => parseSize("memory", 2 ** 53)).toThrow("memory: 9007199254740992 is too large: a size is at most 2^53-1 bytes (8 PiB), got 9007199254740992 bytes");
+    expect(() => parseSize("memory", Infinity)).toThrow(TooLargeError);
+    expect(() => parseRate("bandwidth", "1e400Gbps")).toThrow('bandwidth: "1e400Gbps" is too large: a rate must be a finite number, got Infinity');
+    // the largest of each still reads
+    expect(parseDuration("t", String(Number.MAX_SAFE_INTEGER))).toBe(Number.MAX_SAFE_INTEGER);
+    expect(parseRate("r", "1e290Tbps")).toBe(1e290 * 1e12);
   });
 });

@@ -2,7 +2,7 @@
 // and a self-contained HTML report.
 import { Command, Option } from "commander";
 import { relative } from "node:path";
-import { DEFAULT_REPRODUCE_MEMORY, defaultKernels, reproduce, BUSY_BACKGROUND } from "../../report/reproduce.js";
+import { DEFAULT_REPRODUCE_MEMORY, defaultKernels, reproduce, BUSY_BACKGROUND, MAX_REPRODUCE_SEEDS } from "../../report/reproduce.js";
 import { claimLines, headlineTable, policyMatrix, settingsLine, spreadTable, textTable } from "../../report/tables.js";
 import { pct, signedPct } from "../format.js";
 import { checkOutDir, writeReport } from "../../report/write.js";
@@ -17,6 +17,13 @@ function sizeArg(value: string): string {
   return value;
 }
 
+function seedsArg(value: string): number {
+  const n = parsePositiveCount(value, "3");
+  // as the command line is read, as every other range (the library checks it again)
+  if (n > MAX_REPRODUCE_SEEDS) throw outOfRange(`expected at most ${MAX_REPRODUCE_SEEDS} seeds (each runs every kernel again), e.g. 3.`);
+  return n;
+}
+
 export function registerReproduce(program: Command): void {
   program
     .command("reproduce")
@@ -29,7 +36,7 @@ export function registerReproduce(program: Command): void {
     .option("-n, --network <preset>", "network preset", "gige-2008")
     .option("--background <u>", "background utilisation of the busy-network runs, 0 to below 1 (e.g. 0.8 or 80%)", parseFraction, BUSY_BACKGROUND)
     .option("--seed <n>", "seed of the kernels' generators (the first, with --seeds)", parseNumber, 1)
-    .option("--seeds <n>", "run every kernel with n seeds from --seed on: the figures show their mean with min-max whiskers (the tables stay the first seed's); n times the work", (v: string) => parsePositiveCount(v, "3"), 1)
+    .option("--seeds <n>", `run every kernel with n seeds from --seed on (n at most ${MAX_REPRODUCE_SEEDS}): the figures show their mean with min-max whiskers (the tables stay the first seed's); n times the work`, seedsArg, 1)
     .addOption(new Option("--core <kind>", "simulation core").choices(["wasm", "reference"]).default("wasm"))
     .addOption(new Option("--cpu <model>", "CPU the kernels' time per access is calibrated for: 2008 (the paper's era) or host").choices(["2008", "host"]).default("2008"))
     .option("-q, --quiet", "no progress bar and no tables: print only the report's path")
