@@ -11,7 +11,7 @@
 // pure function of the evaluation and its provenance, so the same results give
 // byte-identical files.
 import { basename, join } from "node:path";
-import { refuseInputs, type CommandInput } from "../util/atomic-file.js";
+import { refuseInputs, type CommandInput } from "../util/same-file.js";
 import { coincideNote, colorOf, pairList, percent, percent1, type Figure } from "../report/figures.js";
 import { figureHtml, REPORT_STYLE } from "../report/html.js";
 import { barChart, DASHES, escapeXml, MARKERS, xyChart, type Series } from "../report/svg.js";

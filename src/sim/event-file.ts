@@ -13,7 +13,8 @@
 // writes each to its own temporary and joins them in order at commit.
 import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
-import { fsyncDir, holdTemporary, refuseInputs, releaseTemporary, removeStaleTemporaries, tempPathFor, writeAll, type CommandInput } from "../util/atomic-file.js";
+import { fsyncDir, holdTemporary, releaseTemporary, removeStaleTemporaries, tempPathFor, writeAll } from "../util/atomic-file.js";
+import { refuseInputs, type CommandInput } from "../util/same-file.js";
 import { EVENT_ARRIVAL, EVENT_MIGRATE, EVENT_NAMES, MIGRATE_STEPS, type EventKind, type EventSink } from "./event-log.js";
 
 /** What every line of a sink carries besides the event. */

@@ -5,7 +5,7 @@ import { existsSync, realpathSync } from "node:fs";
 import type { SweepConfig } from "./config.js";
 import { readResults, rewriteResults, type ReadRecord, type RunRecord } from "./results.js";
 import { planFrom, planInputs } from "./sweep.js";
-import { refuseInputs, type CommandInput } from "../util/atomic-file.js";
+import { refuseInputs, type CommandInput } from "../util/same-file.js";
 
 export interface MergeSummary {
   out: string;

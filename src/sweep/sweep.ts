@@ -9,7 +9,8 @@
 // scheduling or interruptions; and shard files merge into the very bytes of a
 // one-machine sweep.
 import { availableParallelism } from "node:os";
-import { refuseInputs, removeStaleTemporaries, type CommandInput } from "../util/atomic-file.js";
+import { removeStaleTemporaries } from "../util/atomic-file.js";
+import { refuseInputs, type CommandInput } from "../util/same-file.js";
 import { runInputs } from "../sim/inputs.js";
 import { checkPolicyModules, loadSweepConfig, planSweep, type SweepConfig, type SweepPlan, type SweepRun } from "./config.js";
 import { runKey, scenarioFiles } from "./key.js";

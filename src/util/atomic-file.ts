@@ -4,7 +4,7 @@
 // user gave, never the temporary.
 import { closeSync, createWriteStream, fsyncSync, mkdtempSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { Writable } from "node:stream";
 
 export function tempPathFor(path: string): string {
@@ -113,25 +113,6 @@ export function checkOutputWritable(path: string): void {
   if (code !== undefined) throw new Error(`${path}: cannot write it: folder ${dirname(path)} is not writable (${code})`);
 }
 
-/** True when `a` and `b` name one file: the same path, or one file reached by two. */
-export function sameFile(a: string, b: string): boolean {
-  if (resolve(a) === resolve(b)) return true;
-  const sa = statSync(a, { throwIfNoEntry: false });
-  const sb = statSync(b, { throwIfNoEntry: false });
-  return sa !== undefined && sb !== undefined && sa.dev === sb.dev && sa.ino === sb.ino;
-}
-
-/** A file a command reads: what it is to the command, and its path. */
-export type CommandInput = [what: string, path: string];
-
-/** Refuses an output `path` that is one of the command's `inputs`, which `writer` (the
- * events, the results) would replace; `head` names the output in the message, and the
- * user is asked for another `instead` (the output, or the folder it is in). */
-export function refuseInputs(head: string, path: string, inputs: readonly CommandInput[], writer: string, instead = "file"): void {
-  for (const [what, input] of inputs) {
-    if (sameFile(path, input)) throw new Error(`${head}: is ${what}, which ${writer} would overwrite; give another ${instead}`);
-  }
-}
 
 /** A file-system error about the temporary of `path`, made to name `path` (the CLI's
  * describeError words it from the path). */

@@ -8,7 +8,8 @@ import {
 } from "../../evaluate/index.js";
 import { isPolicyPath } from "../../policies/module.js";
 import { checkOutDir } from "../../report/write.js";
-import { checkOutputWritable, refuseInputs, writeFileAtomic, type CommandInput } from "../../util/atomic-file.js";
+import { checkOutputWritable, writeFileAtomic } from "../../util/atomic-file.js";
+import { refuseInputs, type CommandInput } from "../../util/same-file.js";
 import { progressBar } from "../progress.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { parseFraction, sizeOption } from "../run-options.js";
