@@ -4,8 +4,9 @@
 // that pipe and feeds it straight to the importer, so the raw text (gigabytes for a
 // second of native run time) is never stored. The program's standard input, output and
 // error are its own (its output goes to standard error when `--json` keeps standard
-// output for the summary). A program that fails (non-zero exit, killed by a signal) fails the
-// capture and leaves no output: the importer writes the amt only when it is complete.
+// output for the summary). A program that fails (non-zero exit, killed by a signal)
+// fails the capture and leaves no output: the importer writes the amt only when it is
+// complete.
 import { spawn, spawnSync } from "node:child_process";
 import type { Readable } from "node:stream";
 import { checkAmtOutput, StreamingImport, type ImportOptions, type ImportResult } from "./import.js";
