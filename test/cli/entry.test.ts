@@ -1,6 +1,6 @@
 // The real entry point, as a user's shell runs it: exit codes and streams.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -16,7 +16,33 @@ function cli(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** Runs the command with standard error on a terminal (util-linux `script`) and standard
+ * output to a file: what the terminal showed, and what the file holds. */
+function onTerminal(args: string[]): { terminal: string; stdout: string } | undefined {
+  if (spawnSync("script", ["--version"]).status !== 0) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), "ampom-tty-"));
+  try {
+    const out = join(dir, "out");
+    const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+    const command = [process.execPath, "--import", "tsx", join(root, "src/cli/main.ts"), ...args].map(quote).join(" ") + ` > ${quote(out)}`;
+    const r = spawnSync("script", ["-qec", command, "/dev/null"], { cwd: root, encoding: "utf8", env: { ...process.env, AMPOM_DEBUG: "" } });
+    expect(r.status, r.stdout).toBe(0);
+    return { terminal: r.stdout, stdout: readFileSync(out, "utf8") };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe("src/cli/main.ts as a process", () => {
+  it("shows progress on a terminal with --json too, keeping standard output JSON; -q hides it", () => {
+    const args = ["compare", "--workload", "random", "--memory", "1MiB", "--mechanisms", "lightweight", "--policies", "none,ampom,leap"];
+    const json = onTerminal([...args, "--json"]);
+    if (json === undefined) return; // no `script` here
+    expect(json.terminal).toMatch(/compare \[.*\] 100% \| 3\/3 \|/);
+    expect(Array.isArray(JSON.parse(json.stdout))).toBe(true);
+    expect(onTerminal([...args, "--json", "-q"])!.terminal).not.toContain("compare [");
+  });
+
   it("exits 0 with JSON on stdout and nothing on stderr", () => {
     const r = cli("run", "--workload", "sequential", "--memory", "1MiB", "--json");
     expect(r.code).toBe(0);

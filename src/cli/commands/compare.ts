@@ -49,7 +49,7 @@ Examples:
   ampom compare --workload fft --memory 16MiB --events fft-events.jsonl`,
     )
     .action(async (o, cmd: Command) => {
-      const bar = progressBar("compare", { quiet: o.quiet || o.json });
+      const bar = progressBar("compare", { quiet: o.quiet });
       const { mechanism: _m, policy: _p, baselines: _b, ...runOptions } = toRunOptions(o, cmd);
       // the files' contents as the runs read them (each file once), not as they may stand
       // after: the trace's, and each policy module's, read now (the shared options checked

@@ -98,7 +98,7 @@ Examples:
       refuseInputs(`--out ${o.out}`, o.out, inputs, "the results");
       for (const f of runFiles(plan, runsDir)) refuseInputs(`runs folder ${runsDir}: ${f}`, f, inputs, "the runs", "folder");
       if (o.report !== undefined) checkReportInputs(o.report, inputs);
-      const bar = progressBar("evaluate", { quiet: o.quiet || o.json });
+      const bar = progressBar("evaluate", { quiet: o.quiet });
       const started = performance.now();
       let e;
       const counts = { resumed: 0, ran: 0 };

@@ -63,7 +63,7 @@ Examples:
       }
       checkOutDir(o.out);
       const started = performance.now();
-      const bar = progressBar("reproduce", { quiet: o.quiet || o.json });
+      const bar = progressBar("reproduce", { quiet: o.quiet });
       let results;
       try {
         results = await reproduce({

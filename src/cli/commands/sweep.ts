@@ -51,7 +51,7 @@ Examples:
         writeResult(`${config}: ${plan.runs.length} ${plan.runs.length === 1 ? "run" : "runs"}${shard ? `; shard ${shard.index}/${shard.count} has ${mine}` : ""}\n`);
         return;
       }
-      const bar = !o.quiet && !o.json && process.stderr.isTTY ? progressBar() : undefined;
+      const bar = !o.quiet && process.stderr.isTTY ? progressBar() : undefined;
       let started = false;
       const onProgress = (p: SweepProgress) => {
         if (!bar) return;

@@ -40,7 +40,7 @@ Examples:
   ampom trace capture -o gzip.amt --skip 100000 --max-records 2000000 -- gzip -9 -c big.txt`,
     )
     .action(async (command: string[], o: { out: string; pageSize: number; skip: number; maxRecords?: number; quiet?: boolean; json?: boolean }) => {
-      const status = statusLine("capture", { quiet: o.quiet || o.json });
+      const status = statusLine("capture", { quiet: o.quiet });
       let stop: ((reason: string) => void) | undefined;
       const interrupted = () => stop?.("interrupted");
       process.once("SIGINT", interrupted);

@@ -125,7 +125,7 @@ Examples:
         ...options,
         keep: o.keep,
         echo: o.showOutput,
-        onStep: o.json || o.quiet || !process.stderr.isTTY ? undefined : (what) => process.stderr.write(`ampom validate: ${what}\n`),
+        onStep: o.quiet || !process.stderr.isTTY ? undefined : (what) => process.stderr.write(`ampom validate: ${what}\n`),
       });
       if (o.json) {
         const provenance = resultProvenance(options, "wasm");
