@@ -45,14 +45,14 @@ export function reset(): void {
   policyReset();
 }
 
-/** The CPU time of a record of `gap` accesses after `acc` accesses: the process's total
- * work rounded to the nanosecond, less that before it. Rounding each record on its own
- * would bias a fractional time per access wherever records are short (a trace's one-
- * and two-access records at 0.5 ns: +42% work); this way a run's work is its accesses
- * times the time per access to within 1 ns. */
+/** The process's work after `acc` accesses, rounded to the nanosecond. A record is
+ * charged this total less the total before it, carried through the loop: rounding each
+ * record on its own would bias a fractional time per access wherever records are short
+ * (a trace's one- and two-access records at 0.5 ns: +42% work); this way a run's work is
+ * its accesses times the time per access to within 1 ns. */
 // @ts-ignore: decorator
-@inline function work(acc: f64, gap: u32, cpuNs: f64): f64 {
-  return Math.floor((acc + <f64>gap) * cpuNs + 0.5) - Math.floor(acc * cpuNs + 0.5);
+@inline function workTotal(acc: f64, cpuNs: f64): f64 {
+  return Math.floor(acc * cpuNs + 0.5);
 }
 
 // Scratch for rebuilding the list of most recently used pages (static data, not arena).
@@ -154,6 +154,7 @@ function runHome(limit: f64): i32 {
   let cur = <i32>counter(C_CURSOR);
   let now = counter(C_NOW);
   let acc = counter(C_ACCESSES);
+  let charged = workTotal(acc, cpuNs);
   let window = <u32>counter(C_SCAN_EPOCH);
   let windowEnd = counter(C_SCAN_END);
   let resident = counter(C_RESIDENT);
@@ -166,8 +167,10 @@ function runHome(limit: f64): i32 {
     }
     const page = load<u32>(chunkPages + (<usize>cur << 2));
     const gap = load<u32>(chunkGaps + (<usize>cur << 2));
-    now += work(acc, gap, cpuNs);
     acc += <f64>gap;
+    const total = workTotal(acc, cpuNs);
+    now += total - charged;
+    charged = total;
     if (now >= windowEnd) {
       advanceScan(now, resident);
       window = <u32>counter(C_SCAN_EPOCH);
@@ -279,6 +282,7 @@ function runRemote(limit: f64): i32 {
   let cur = <i32>counter(C_CURSOR);
   let now = counter(C_NOW);
   let acc = counter(C_ACCESSES);
+  let charged = workTotal(acc, cpuNs);
   let pending = counter(C_PENDING) != 0;
   let due = nextArrival();
   const start = cur;
@@ -291,8 +295,10 @@ function runRemote(limit: f64): i32 {
     const page = load<u32>(chunkPages + (<usize>cur << 2));
     if (!pending) {
       const gap = load<u32>(chunkGaps + (<usize>cur << 2));
-      now += work(acc, gap, cpuNs);
       acc += <f64>gap;
+      const total = workTotal(acc, cpuNs);
+      now += total - charged;
+      charged = total;
       pending = true;
       // the work reached the host's next event: the access comes after it (a fault's
       // request must not enter the links before traffic that is due earlier)

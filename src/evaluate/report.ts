@@ -239,8 +239,6 @@ ${sections.join("\n")}
 `;
 }
 
-/** Writes each figure as SVG and report.html into `dir`, each file atomically, the page
- * last; figures an earlier report left there and this one does not draw are removed. */
 /** Refuses a report folder holding an input of the evaluation under a name the report
  * writes or, as an old figure, removes. */
 export function checkReportInputs(dir: string, inputs: readonly CommandInput[]): void {
@@ -251,6 +249,8 @@ export function checkReportInputs(dir: string, inputs: readonly CommandInput[]):
   }
 }
 
+/** Writes each figure as SVG and report.html into `dir`, each file atomically, the page
+ * last; figures an earlier report left there and this one does not draw are removed. */
 export function writeEvaluationReport(e: Evaluation, dir: string, provenance: Provenance): { report: string; files: string[] } {
   const figures = evaluationFigures(e);
   const files: Array<[string, string]> = [...figures.map((f): [string, string] => [f.file, f.svg]), ["report.html", evaluationHtml(e, figures, provenance)]];

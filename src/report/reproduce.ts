@@ -17,7 +17,7 @@ import {
   EVENT_EAGER, EVENT_FAULT, EVENT_MIGRATE, EVENT_PREFETCH, EventLog, MIGRATE_DECISION, MIGRATE_RESUME,
 } from "../sim/event-log.js";
 import type { Metrics } from "../sim/metrics.js";
-import { optionsAccepted, resolveOptions, type RunOptions } from "../sim/options.js";
+import { MAX_SEED, optionsAccepted, resolveOptions, type RunOptions } from "../sim/options.js";
 import { preflight } from "../sim/preflight.js";
 import { runScenarios, scenarioWorkload, type ScenarioRun } from "../sim/simulate.js";
 import type { Workload } from "../workloads/types.js";
@@ -40,8 +40,6 @@ export const BUSY_BACKGROUND = 0.8;
 /** The most seeds one reproduction runs: each runs every kernel again, so 1000 is days
  * at the paper's size, and far more would not fit in memory (a billion crashed V8). */
 export const MAX_REPRODUCE_SEEDS = 1000;
-/** The last seed a generator takes (run options' seed: 32 bits). */
-const MAX_SEED = 2 ** 32 - 1;
 export const WORKING_SET_FRACTIONS = [0.1, 0.25, 0.5, 0.75, 1];
 /** Memory sizes of the freeze figure, as fractions of the chosen size. */
 export const MEMORY_FRACTIONS = [1 / 16, 1 / 8, 1 / 4, 1 / 2, 1];

@@ -19,11 +19,13 @@ import { formatBytes, formatNs, formatRate, parseDuration, parseRate, parseSize,
 import { startBalancer } from "./balancer.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
-import { footprintBytes, isGeneratedWorkload, resolveOptions, unknownKeys, type Scenario } from "./options.js";
+import { footprintBytes, isGeneratedWorkload, MAX_SEED, resolveOptions, unknownKeys, type Scenario } from "./options.js";
+import { MAX_PAGE_SIZE, MIN_PAGE_SIZE } from "../trace/amt.js";
 import { preflight, readsAsPath } from "./preflight.js";
 import { ProcessRun } from "./process.js";
 import type { EventSink } from "./event-log.js";
-import { checkEventsPath, withEventFile, type RunInput } from "./event-file.js";
+import { checkEventsPath, withEventFile } from "./event-file.js";
+import type { CommandInput } from "../util/same-file.js";
 import { inputDigests, runInputs } from "./inputs.js";
 import { lookaheadFor, policyRunner, processSetup, scenarioWorkload, type PolicyRunner } from "./simulate.js";
 import { OnceDigests } from "../util/digest.js";
@@ -85,7 +87,7 @@ const processSchema = z
     // left to resolveOptions(), so the defaults are run's (the policy follows the mechanism)
     mechanism: text().optional(),
     policy: text().optional(),
-    seed: whole(0, 2 ** 32 - 1).optional(),
+    seed: whole(0, MAX_SEED).optional(),
     iterations: whole(1).optional(),
     workingSet: fractionIn('above 0 and at most 1, such as 0.25 or "25%"', (f) => f > 0 && f <= 1).optional(),
     cpu: z.enum(["host", "2008"]).optional(),
@@ -144,8 +146,8 @@ export const clusterScenarioSchema = z
     link: z.enum(LINK_DISCIPLINES).default("fifo"),
     scanInterval: duration.optional(),
     core: z.enum(["wasm", "reference"]).default("wasm"),
-    pageSize: whole(512, 1 << 21).default(4096),
-    seed: whole(0, 2 ** 32 - 1).default(1),
+    pageSize: whole(MIN_PAGE_SIZE, MAX_PAGE_SIZE).default(4096),
+    seed: whole(0, MAX_SEED).default(1),
     nodes: z.union(
       [
         z.number(nodesMust).int(nodesMust).min(1, nodesMust).max(1024, nodesMust),
@@ -307,7 +309,7 @@ async function runCluster(
   dir: string | undefined,
   sinkOf?: (index: number, name: string, nodes: string[]) => EventSink | undefined,
   /** refuses a process's input files (the events file must not replace them) */
-  guardInputs?: (inputs: RunInput[]) => void,
+  guardInputs?: (inputs: CommandInput[]) => void,
 ): Promise<ClusterResult> {
   const parsed = clusterScenarioSchema.safeParse(input, { error: typeMessage });
   if (!parsed.success) describeIssue(parsed.error.issues[0], input);

@@ -103,12 +103,9 @@ function lineOf(t: number, kind: EventKind, page: number, arg: number, node: num
   return `${head}}\n`;
 }
 
-/** An input of the run the events go with: what it is, and its path. */
-export type RunInput = CommandInput;
-
 /** Refuses an events path that is no file name, or that names one of the run's inputs
  * (the events would replace it). */
-export function checkEventsPath(path: string, inputs: readonly RunInput[] = []): void {
+export function checkEventsPath(path: string, inputs: readonly CommandInput[] = []): void {
   if (path.trim() === "") throw new Error("events file: the path is empty");
   if (path === "-") throw new Error("events file -: standard output is not supported (the file appears only when the run succeeds); give a file");
   refuseInputs(`events file ${path}`, path, inputs, "the events");
@@ -123,7 +120,7 @@ export class EventFile {
    * before any simulation runs. */
   constructor(
     readonly path: string,
-    inputs: readonly RunInput[] = [],
+    inputs: readonly CommandInput[] = [],
   ) {
     checkEventsPath(path, inputs);
     let isDir = false;
@@ -214,7 +211,7 @@ export class EventFile {
 
 /** Runs `work` with an event file at `path`, committed when it succeeds and removed
  * when it throws; `inputs` are the files of the run it must not replace. */
-export async function withEventFile<T>(path: string, work: (file: EventFile) => Promise<T>, inputs: readonly RunInput[] = []): Promise<T> {
+export async function withEventFile<T>(path: string, work: (file: EventFile) => Promise<T>, inputs: readonly CommandInput[] = []): Promise<T> {
   const file = new EventFile(path, inputs);
   let out: T;
   try {

@@ -4,14 +4,14 @@
 import { policyModuleDigest, policyModuleFile } from "../policies/module.js";
 import { fileSha256, OnceDigests, type DigestSource } from "../util/digest.js";
 import type { InputDigests } from "../util/provenance.js";
-import type { RunInput } from "./event-file.js";
+import type { CommandInput } from "../util/same-file.js";
 import { traceFile } from "./options.js";
 
 type NamesFiles = { workload: string; policy: string; policyModule?: unknown };
 
 /** The files a run reads, each with what it is to the run. */
-export function runInputs(s: NamesFiles): RunInput[] {
-  const inputs: RunInput[] = [];
+export function runInputs(s: NamesFiles): CommandInput[] {
+  const inputs: CommandInput[] = [];
   const trace = traceFile(s);
   if (trace !== undefined) inputs.push(["the workload's trace", trace]);
   const module = policyModuleFile(s);

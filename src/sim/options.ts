@@ -10,9 +10,13 @@ import { parseDuration, parseRate, parseSize, readFraction } from "../util/units
 import type { CoreKind } from "../core/types.js";
 import { MRU_CAP } from "../core/abi.js";
 import { MAX_PAGE_SIZE, MIN_PAGE_SIZE } from "../trace/amt.js";
+
 import { LINK_DISCIPLINES, type LinkDiscipline } from "../network/network.js";
 import { CPU_MODELS, TRACE_CPU_NS, kernelCpuNs, type CpuModel } from "../workloads/hpcc/cpu.js";
 import { workloads } from "../workloads/registry.js";
+
+/** The last seed a generator takes: seeds are 32 bits. */
+export const MAX_SEED = 2 ** 32 - 1;
 
 /** The workload a run takes when none is given. */
 export const DEFAULT_WORKLOAD = "stream";
@@ -85,7 +89,7 @@ export const runOptionsSchema = z
      * ampom's paging rate counts as execution (durations; default 0, at most the costs) */
     faultTrapCpu: sizeLike.optional(),
     firstUseCpu: sizeLike.optional(),
-    seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
+    seed: z.number().int().min(0).max(MAX_SEED).default(1),
     core: z.enum(["wasm", "reference"]).default("wasm"),
     baselines: z.boolean().default(true),
     pageSize: z.number().int().min(MIN_PAGE_SIZE).max(MAX_PAGE_SIZE).refine((n) => (n & (n - 1)) === 0, "must be a power of two").default(4096),
@@ -137,7 +141,7 @@ const OPTION_TAKES: Record<keyof typeof runOptionsSchema.shape, string> = {
   firstUse: duration("200ns"),
   faultTrapCpu: duration("1us"),
   firstUseCpu: duration("500ns"),
-  seed: whole(0, 2 ** 32 - 1),
+  seed: whole(0, MAX_SEED),
   core: '"wasm" or "reference"',
   baselines: "true or false",
   pageSize: `a power of two from ${MIN_PAGE_SIZE} to ${MAX_PAGE_SIZE} (bytes)`,

@@ -58,10 +58,15 @@ export const DEFAULT_BLOCK_RECORDS = 1 << 16;
 export const MIN_PAGE_SIZE = 512;
 export const MAX_PAGE_SIZE = 1 << 21;
 
+/** Whether a run takes this page size: a power of two from MIN_PAGE_SIZE to MAX_PAGE_SIZE. */
+export function isPageSize(n: number): boolean {
+  return Number.isInteger(n) && n >= MIN_PAGE_SIZE && n <= MAX_PAGE_SIZE && (n & (n - 1)) === 0;
+}
+
 /** A header's page size (byte 12), refused unless a power of two a run takes: 0 or 3000
  * passed every check ("every block checked"), and a run then advised --page-size 0. */
 export function headerPageSize(file: string, pageSize: number): number {
-  if (!(pageSize >= MIN_PAGE_SIZE && pageSize <= MAX_PAGE_SIZE && (pageSize & (pageSize - 1)) === 0)) {
+  if (!isPageSize(pageSize)) {
     throw new Error(`${file}: corrupt amt header: page size ${pageSize} (byte 12) is not a power of two from ${MIN_PAGE_SIZE} to ${MAX_PAGE_SIZE} bytes`);
   }
   return pageSize;
