@@ -53,6 +53,12 @@ function readWithUnit(what: string, input: string | number, units: Record<string
     const bits = `${Number((Number(m[1]) * 8).toPrecision(12))}${m[2].slice(0, -3)}bps`;
     throw new UnknownUnitError(`${what}: rates are bits per second, and the B of "${input.trim()}" is bytes: ${m[1]}${m[2]} is ${bits}`);
   }
+  if (units === SIZE && /^[KMGT]i?b$/.test(m[2])) {
+    // a capital prefix before a small b is how bits are written (1Mb, 1Gib): read as
+    // bytes it would make a size 8 times what was meant
+    const prefix = m[2][0];
+    throw new UnknownUnitError(`${what}: sizes are bytes, and the b of "${input.trim()}" is bits: write ${m[1]}${prefix}B or ${m[1]}${prefix}iB`);
+  }
   const scale = unit === "" ? bare : units[unit];
   if (scale === undefined) {
     throw new UnknownUnitError(`${what}: unknown unit "${m[2]}" in "${input}" (accepted: ${Object.keys(units).join(", ")})`);

@@ -29,6 +29,19 @@ describe("parseRate", () => {
   });
 });
 
+describe("parseSize", () => {
+  it("reads bytes, decimal and binary prefixes, the unit in any case but a small b after a capital prefix", () => {
+    expect(["4096", "4KiB", "4kib", "256MiB", "1MB", "1mb", "1m", "2GiB", "512b", "512B"].map((v) => parseSize("memory", v))).toEqual([
+      4096, 4096, 4096, 256 * 2 ** 20, 1e6, 1e6, 2 ** 20, 2 * 2 ** 30, 512, 512,
+    ]);
+  });
+  it("refuses a small b after a capital prefix (bits), naming both byte spellings", () => {
+    expect(() => parseSize("memory", "1Mb")).toThrow('memory: sizes are bytes, and the b of "1Mb" is bits: write 1MB or 1MiB');
+    expect(() => parseSize("memory", "64Gib")).toThrow("write 64GB or 64GiB");
+    expect(() => parseSize("memory", "4Kb")).toThrow(UnknownUnitError);
+  });
+});
+
 describe("a quantity too large", () => {
   it("is refused as it is read, naming what was given: Infinity, or past 2^53-1 for sizes and times", () => {
     expect(() => parseDuration("latency", "1e400")).toThrow('latency: "1e400" is too large: a time is at most 2^53-1 ns (about 104 days), got Infinity');
