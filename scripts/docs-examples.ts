@@ -73,6 +73,8 @@ export const EXAMPLES: DocExample[] = [
   { id: "help-trace-info", command: "ampom trace info --help", cheap: true },
   { id: "help-trace-capture", command: "ampom trace capture --help", cheap: true },
   { id: "help-validate", command: "ampom validate --help", cheap: true },
+  { id: "help-list", command: "ampom list --help", cheap: true },
+  { id: "list", command: "ampom list", cheap: true },
   { id: "compare-random", command: "ampom compare --workload random --memory 1MiB", cheap: true },
   {
     id: "run-events",

@@ -10,6 +10,7 @@ import { registerTrace } from "./commands/trace.js";
 import { registerCluster } from "./commands/cluster.js";
 import { registerEvaluate } from "./commands/evaluate.js";
 import { registerValidate } from "./commands/validate.js";
+import { registerList } from "./commands/list.js";
 import { removeTemporaries } from "../util/atomic-file.js";
 import { buildIsStale, versionLine } from "../util/provenance.js";
 import { errorMessage } from "../util/errors.js";
@@ -44,6 +45,7 @@ Examples:
   });
   registerRun(program);
   registerCompare(program);
+  registerList(program);
   registerReproduce(program);
   registerSweep(program);
   registerSweepMerge(program);

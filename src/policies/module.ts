@@ -270,12 +270,16 @@ function paramOf(name: string, s: PolicyParamSpec): NumericParam {
   return { name, default: s.default, description: s.description ?? "", min: s.min ?? -Infinity, max: s.max, integer: s.integer };
 }
 
+/** The parameters a module declares, described as the built-ins' are. */
+export function modulePolicyParamSpecs(mod: PolicyModule): NumericParam[] {
+  return Object.entries(mod.params ?? {}).map(([name, s]) => paramOf(name, s));
+}
+
 /** The module's parameters: defaults, overridden by name (unknown names, and values
  * outside the range the module declares, refused). */
 export function modulePolicyParams(mod: PolicyModule, label: string, overrides: Record<string, number> = {}): Record<string, number> {
-  const specs = Object.entries(mod.params ?? {}).map(([name, s]) => paramOf(name, s));
   try {
-    return resolveParams(`policy module ${label}`, specs, overrides);
+    return resolveParams(`policy module ${label}`, modulePolicyParamSpecs(mod), overrides);
   } catch (err) {
     throw new PolicyModuleError(errorMessage(err));
   }

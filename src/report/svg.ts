@@ -11,6 +11,7 @@
 // Lines are told apart by colour, dash and marker shape together, so two series that
 // coincide stay visible (the dashes interleave, the markers differ) and a reader without
 // colour vision, or with a grey print, can still follow each one.
+import { wrapWords } from "../util/text.js";
 
 /** Marker shapes for points and line series. */
 export type MarkerShape = "circle" | "square" | "triangle" | "diamond" | "cross" | "plus";
@@ -199,17 +200,6 @@ interface Frame {
  * Helvetica), and a gap. */
 function legendWidth(name: string): number {
   return 28 + Math.ceil(name.length * 6.2) + 18;
-}
-
-/** Words of `text` in lines of at most `chars` characters (a longer word stands alone). */
-export function wrapWords(text: string, chars: number): string[] {
-  const lines: string[] = [];
-  for (const word of text.split(/ +/)) {
-    const last = lines.length - 1;
-    if (last >= 0 && lines[last].length + 1 + word.length <= chars) lines[last] += ` ${word}`;
-    else lines.push(word);
-  }
-  return lines;
 }
 
 /** Lays the legend entries out in rows across the plot's width, each as wide as its text,

@@ -1,6 +1,7 @@
 // The SVG chart module: tick arithmetic, deterministic output, marks and escaping.
 import { describe, expect, it } from "vitest";
-import { barChart, coincidentSeries, niceStep, ticks, wrapWords, xyChart } from "../../src/report/svg.js";
+import { barChart, coincidentSeries, niceStep, ticks, xyChart } from "../../src/report/svg.js";
+import { wrapWords } from "../../src/util/text.js";
 import { busyColorOf, colorOf } from "../../src/report/figures.js";
 import { policyNames } from "../../src/policies/registry.js";
 
