@@ -89,6 +89,7 @@ async function main(): Promise<void> {
         formatNs(r.real.stallNs),
         formatNs(r.simulated.stallNs),
         `${r.real.prefetchedPages} / ${r.simulated.prefetchedPages}`,
+        `${r.real.latePrefetches} / ${r.simulated.latePrefetches}`,
         formatNs(r.calibration.faultOverheadNs),
         awayText(r.calibration.interruptions),
         String(r.real.lateLandings),
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
   }
   const header = [
     "program", "policy", "faults real", "faults sim", "error", "runtime real", "runtime sim", "error",
-    "stall real", "stall sim", "prefetched real / sim", "fault overhead", "CPU away", "late replies",
+    "stall real", "stall sim", "prefetched real / sim", "late prefetches real / sim", "fault overhead", "CPU away", "late replies",
   ];
   const text = table(header, rows);
   // ampom again where the program works least between faults, the real runs' execution

@@ -14,6 +14,7 @@ import { registerList } from "./commands/list.js";
 import { removeTemporaries } from "../util/atomic-file.js";
 import { buildIsStale, versionLine } from "../util/provenance.js";
 import { errorMessage } from "../util/errors.js";
+import { thrownAt } from "../policies/module.js";
 import { resultsOnlyOnStdout, writeResult } from "../util/stdout.js";
 import { hasEnded, markEnded } from "./ending.js";
 import { OUT_OF_RANGE_EXIT } from "./run-options.js";
@@ -125,7 +126,11 @@ function guardProcess(): void {
   const fatal = (err: unknown) => {
     markEnded();
     try {
-      process.stderr.write(`ampom: ${errorMessage(err)}\n`);
+      // thrown where no hook was running, by code a user wrote: a timer or a promise a
+      // policy module left behind, which may fire after the results were printed
+      const where = thrownAt(err);
+      const outside = where ? `${where.slice(0, -1)}, outside the policy hooks: a timer or a promise a policy module left behind?)` : "";
+      process.stderr.write(`ampom: ${errorMessage(err)}${outside}\n`);
       debugStack(err);
     } finally {
       process.exit(1);

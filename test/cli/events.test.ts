@@ -236,4 +236,17 @@ describe("an events file cut short", () => {
     expect(three.stdout.toString()).toBe("");
     expect(three.stderr.toString()).toBe("ampom: the command was ended before it finished (process.exit() called from within, by a policy module?)\n");
   });
+
+  it("an error a module's timer throws outside the hooks ends the command with 1, naming where it was thrown", () => {
+    const timer = join(dir, "timer.mjs");
+    writeFileSync(
+      timer,
+      ["reset", "onUse", "onArrival", "onServed"].map((h) => `export function ${h}() {}`).join("\n") +
+        '\nlet armed = false;\nexport function onFault() { if (!armed) { armed = true; setTimeout(() => { throw new Error("late"); }, 0); } }\n',
+    );
+    const bin = fileURLToPath(new URL("../../bin/ampom.js", import.meta.url));
+    const r = spawnSync(process.execPath, [bin, "run", "--workload", "random", "--memory", "1MiB", "--no-baselines", "-q", "--policy", timer]);
+    expect(r.status).toBe(1);
+    expect(r.stderr.toString()).toMatch(/^ampom: late \(at .*timer\.mjs:6:\d+, outside the policy hooks: a timer or a promise a policy module left behind\?\)\n$/);
+  });
 });
