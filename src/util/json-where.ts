@@ -1,8 +1,9 @@
 // The JSON files a user writes (sweep configs, cluster scenarios, the corpus manifest),
 // read with messages that name the file and, for a syntax error, its line and column:
 // V8's JSON.parse messages do not always carry a position, and a user fixing a config
-// file needs one. jsonErrorWhere is only called after JSON.parse has failed; a small
-// recursive-descent scan of the JSON grammar.
+// file needs one. jsonErrorWhere is only called after JSON.parse has failed, and
+// jsonMemberProblem after it has passed; both are a small recursive-descent scan of the
+// JSON grammar.
 import { readFileSync } from "node:fs";
 import { errorMessage } from "./errors.js";
 
@@ -13,10 +14,34 @@ export interface JsonWhere {
   expected: string;
 }
 
+/** Where `text` stops being JSON, and what the scanner expected there; undefined when
+ * it is JSON (or nested too deep to scan). */
 export function jsonErrorWhere(text: string): JsonWhere | undefined {
+  const found = scanJson(text, false);
+  return found && { line: found.line, column: found.column, expected: found.problem };
+}
+
+/** In JSON text, a member name that JSON.parse would take silently but a file a user
+ * wrote should not hold: one given twice in an object (JSON.parse keeps the last, so a
+ * sweep grid's first list of values would vanish) or `__proto__` (a name no option
+ * has, which a lookup in a plain object would find all the same). */
+export function jsonMemberProblem(text: string): { line: number; column: number; problem: string } | undefined {
+  return scanJson(text, true);
+}
+
+/** Line and column (from 1) of offset `at` in `text`. */
+function lineColumn(text: string, at: number): { line: number; column: number } {
+  const before = text.slice(0, at);
+  return { line: before.split("\n").length, column: at - before.lastIndexOf("\n") };
+}
+
+function scanJson(text: string, members: boolean): { line: number; column: number; problem: string } | undefined {
   let i = 0;
   const fail = (expected: string): never => {
     throw { at: i, expected };
+  };
+  const memberFail = (at: number, problem: string): never => {
+    throw { at, problem };
   };
   const ws = () => {
     while (i < text.length && " \t\n\r".includes(text[i])) i++;
@@ -53,10 +78,22 @@ export function jsonErrorWhere(text: string): JsonWhere | undefined {
       i++;
       ws();
       if (text[i] === "}") return void i++;
+      const seen = new Map<string, number>();
       for (;;) {
         ws();
         if (text[i] !== '"') fail("a double-quoted member name");
+        const at = i;
         str();
+        if (members) {
+          const name = JSON.parse(text.slice(at, i)) as string;
+          const first = seen.get(name);
+          if (first !== undefined) {
+            const f = lineColumn(text, first);
+            memberFail(at, `member "${name}" given twice in one object (first at line ${f.line}, column ${f.column}): JSON would keep only the last`);
+          }
+          if (name === "__proto__") memberFail(at, `member name "__proto__" is not allowed`);
+          seen.set(name, at);
+        }
         ws();
         if (text[i] !== ":") fail('":"');
         i++;
@@ -93,22 +130,26 @@ export function jsonErrorWhere(text: string): JsonWhere | undefined {
     return undefined;
   } catch (e) {
     if (e instanceof Error) return undefined; // nested too deep to scan: no position
-    const { at, expected } = e as { at: number; expected: string };
-    const before = text.slice(0, at);
-    return { line: before.split("\n").length, column: at - before.lastIndexOf("\n"), expected };
+    const { at, expected, problem } = e as { at: number; expected?: string; problem?: string };
+    return { ...lineColumn(text, at), problem: problem ?? expected! };
   }
 }
 
 /** JSON.parse of a file's text; a syntax error is `LABEL:LINE:COLUMN: not valid JSON
- * (expected ...)`, `label` naming the file. */
+ * (expected ...)`, a member name given twice or `__proto__` `LABEL:LINE:COLUMN: member
+ * ...`, `label` naming the file. */
 function parseJsonFile(text: string, label: string): unknown {
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (err) {
     const where = jsonErrorWhere(text);
     if (where) throw new Error(`${label}:${where.line}:${where.column}: not valid JSON (expected ${where.expected})`);
     throw new Error(`${label}: not valid JSON (${errorMessage(err)})`);
   }
+  const member = jsonMemberProblem(text);
+  if (member) throw new Error(`${label}:${member.line}:${member.column}: ${member.problem}`);
+  return parsed;
 }
 
 /** Reads and parses the JSON file `path`, a `what` (e.g. "sweep config"); every failure

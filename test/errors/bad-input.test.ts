@@ -370,6 +370,24 @@ const cases: Case[] = [
     message: "ampom: sweep.json:2:27: not valid JSON (expected a value)",
   },
   {
+    name: "sweep config with a grid option given twice (JSON.parse would keep only the last)",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": '{ "base": { "workload": "random" },\n  "grid": { "policy": ["none", "ampom"], "policy": ["leap"] } }' },
+    message: 'ampom: sweep.json:2:42: member "policy" given twice in one object (first at line 2, column 13): JSON would keep only the last',
+  },
+  {
+    name: "sweep config with a __proto__ member",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": '{ "base": { "workload": "random", "__proto__": { "policy": "leap" } }, "grid": {} }' },
+    message: 'ampom: sweep.json:1:35: member name "__proto__" is not allowed',
+  },
+  {
+    name: "cluster scenario with a member given twice",
+    args: ["cluster", "s.json"],
+    files: { "s.json": '{ "nodes": 2, "nodes": 3, "processes": [] }' },
+    message: 'ampom: scenario s.json:1:15: member "nodes" given twice in one object (first at line 1, column 3): JSON would keep only the last',
+  },
+  {
     name: "sweep config with an unknown policy in the grid",
     args: ["sweep", "sweep.json", "--out", "r.jsonl"],
     files: { "sweep.json": cfg({ grid: { policy: ["none", "ampom", "foo"] } }) },
