@@ -625,17 +625,18 @@ static struct {
 } remaps[REMAP_CAP];
 static int nremaps;
 
-/* where a page the program faulted on at `addr` was at the migration */
+/* Where a page the program faulted on at `addr` was at the migration; ~0 (no page)
+ * for memory that came later. The moves are undone newest first, and an address a move
+ * left empty holds, from then on, only memory mapped or grown there since: ptx's
+ * realloc moved a block from A to B, and later from B to C and grew it in place, over
+ * B; the grown part is new memory, not A's pages, which the translation by the first
+ * move alone took it for (and the program, its fault answered at another address,
+ * waited for ever). */
 static uint64_t migration_addr(uint64_t addr) {
-  for (int i = nremaps - 1; i >= 0; i--)
+  for (int i = nremaps - 1; i >= 0; i--) {
     if (addr >= remaps[i].to && addr < remaps[i].to + remaps[i].len) addr = remaps[i].from + (addr - remaps[i].to);
-  return addr;
-}
-
-/* where the page that was at `addr` at the migration is now */
-static uint64_t program_addr(uint64_t addr) {
-  for (int i = 0; i < nremaps; i++)
-    if (addr >= remaps[i].from && addr < remaps[i].from + remaps[i].len) addr = remaps[i].to + (addr - remaps[i].from);
+    else if (addr >= remaps[i].from && addr < remaps[i].from + remaps[i].len) return ~(uint64_t)0;
+  }
   return addr;
 }
 
@@ -902,6 +903,10 @@ struct waiter {
   int64_t t_read, sent;
   /* the program's execution clock at the fault */
   double exec;
+  /* the address the kernel reported the fault at: the page is mapped there and the
+   * thread woken there (after an mremap, translating the page's migration address
+   * forward need not give it back) */
+  uint64_t addr;
 };
 #define WAIT_CAP 256
 static struct waiter waiters[WAIT_CAP];
@@ -1041,12 +1046,19 @@ static void send_policy_requests(uint32_t first_prefetch, uint32_t flags) {
   if (vm.nreq) send_request(vm.req, vm.nreq, flags);
 }
 
+/* After a failed UFFDIO_COPY or UFFDIO_ZEROPAGE, the thread faulting at `addr` is woken
+ * all the same: EEXIST means the page is there already; any other failure would leave
+ * the program stopped for ever, so it is woken to fault again and the run reports it. */
+static void wake_after_failure(uint64_t addr, const char *what) {
+  int e = errno;
+  struct uffdio_range w = {addr, AV_PAGE};
+  ioctl(uffd, UFFDIO_WAKE, &w);
+  if (e != EEXIST) set_error("userfaultfd %s at %#llx failed: %s", what, (unsigned long long)addr, strerror(e));
+}
+
 static void zeropage(uint64_t addr) {
   struct uffdio_zeropage z = {.range = {addr, AV_PAGE}, .mode = 0};
-  if (ioctl(uffd, UFFDIO_ZEROPAGE, &z) && errno == EEXIST) {
-    struct uffdio_range w = {addr, AV_PAGE};
-    ioctl(uffd, UFFDIO_WAKE, &w);
-  }
+  if (ioctl(uffd, UFFDIO_ZEROPAGE, &z)) wake_after_failure(addr, "zero page");
 }
 
 /* The page is in and its time has come: map it (waking the faulting thread), then
@@ -1054,15 +1066,11 @@ static void zeropage(uint64_t addr) {
 static void land(const struct waiter *w) {
   uint32_t page = w->page;
   uint8_t st = vm.state[page];
-  uint64_t addr = program_addr(addr_of(page));
   int64_t t_land = now_ns();
   uint64_t slot = slot_of[page];
   const uint8_t *from = slot < store_bytes / AV_PAGE ? store + slot * AV_PAGE : zero_page;
-  struct uffdio_copy c = {.dst = addr, .src = (uint64_t)(uintptr_t)from, .len = AV_PAGE, .mode = 0};
-  if (ioctl(uffd, UFFDIO_COPY, &c) && errno == EEXIST) {
-    struct uffdio_range r = {addr, AV_PAGE};
-    ioctl(uffd, UFFDIO_WAKE, &r);
-  }
+  struct uffdio_copy c = {.dst = w->addr, .src = (uint64_t)(uintptr_t)from, .len = AV_PAGE, .mode = 0};
+  if (ioctl(uffd, UFFDIO_COPY, &c)) wake_after_failure(w->addr, "copy");
   int64_t t_done = now_ns();
   if (debug && ntrace < TRACE_CAP && cnt.remote_faults > TRACE_SKIP && w->kind == W_REMOTE) {
     trace[ntrace].read = w->t_read;
@@ -1133,13 +1141,13 @@ static void on_fault(uint64_t addr, int64_t t_read) {
     av_policy_on_fault(&pol, &vm, (uint32_t)page);
     log_decision('f', (uint32_t)page, exec, vm.nreq - 1);
     send_policy_requests(1, AV_REQ_FAULT);
-    if (nwaiters < WAIT_CAP) waiters[nwaiters++] = (struct waiter){(uint32_t)page, W_REMOTE, t_read, fault_sent_at, exec};
+    if (nwaiters < WAIT_CAP) waiters[nwaiters++] = (struct waiter){(uint32_t)page, W_REMOTE, t_read, fault_sent_at, exec, addr};
     break;
   }
   case AV_ST_FLIGHT: {
     int in = (st & AV_F_RECEIVED) && now_ns() >= arrival_of[page];
     if (!in && (st & AV_F_PREFETCHED)) cnt.late_prefetches++;
-    struct waiter w = {(uint32_t)page, in ? W_FIRST_USE : W_LATE, t_read, 0, exec_clock_at_fault(first_use_cpu_ns)};
+    struct waiter w = {(uint32_t)page, in ? W_FIRST_USE : W_LATE, t_read, 0, exec_clock_at_fault(first_use_cpu_ns), addr};
     if (in) land(&w);
     else if (nwaiters < WAIT_CAP) waiters[nwaiters++] = w;
     break;
