@@ -66,10 +66,13 @@ export function policyLabel(m: Pick<Metrics, "policy" | "clairvoyant">): string 
   return m.clairvoyant ? `${m.policy} ${MARKS.clairvoyant}` : m.policy;
 }
 
-/** A share as a percentage; undefined prints "-". A tiny negative prints as 0.0%, not -0.0%. */
+/** A share as a percentage; undefined prints "-". A tiny negative prints as 0.0%, not
+ * -0.0%; a share just short of all, which would round to 100.0%, prints as >99.9%, so
+ * that only the whole (the oracle's gap closed) reads 100.0%. */
 export function pct(x: number | undefined, digits = 1): string {
   if (x === undefined) return MARKS.none;
   const s = (x * 100).toFixed(digits);
+  if (x < 1 && s === (100).toFixed(digits)) return `>${(100 - 10 ** -digits).toFixed(digits)}%`;
   return `${/^-0\.?0*$/.test(s) ? s.slice(1) : s}%`;
 }
 

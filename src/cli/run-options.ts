@@ -72,6 +72,15 @@ export function notParsed(message: string): InvalidArgumentError {
   return err;
 }
 
+/** A comma-separated list option: each name once, in the order first given (a name
+ * given twice would be the same runs, or the same rows, twice); an empty list is
+ * refused, as it would leave nothing to run. */
+export function commaList(value: string): string[] {
+  const names = [...new Set(value.split(",").map((s) => s.trim()).filter((s) => s !== ""))];
+  if (names.length === 0) throw notParsed("an empty list (give one or more, comma-separated)");
+  return names;
+}
+
 /** A value of the right form that is wrong (out of range, an unknown unit): exits 1, as
  * a value out of range found after parsing does (docs/cli.md, Errors). */
 export function outOfRange(message: string): InvalidArgumentError {

@@ -11,6 +11,7 @@ import { MIN_ORACLE_GAP } from "../sim/compare.js";
 import { canonicalJson } from "../sweep/key.js";
 import { SweepConfigError } from "../sweep/config.js";
 import { readResults } from "../sweep/results.js";
+import { codeIdentity } from "../util/provenance.js";
 import { checkedPlan, sweep } from "../sweep/sweep.js";
 import {
   DEMAND_ID, ORACLE_ID, planSweeps, type EvalConfig, type EvalPlan, type EvalSweep, type EvalWorkload,
@@ -121,10 +122,12 @@ async function checkSweeps(sweeps: EvalSweep[]): Promise<void> {
   }
 }
 
-/** The results file of each sweep, in `runsDir`: named by its config, so that another
- * plan's runs never resume from them. */
+/** The results file of each sweep, in `runsDir`: named by its config and the code that
+ * runs it, so that neither another plan nor another version of the simulator resumes
+ * from runs it did not make (a run's key names its options, not the code). */
 function sweepFiles(sweeps: EvalSweep[], runsDir: string): string[] {
-  return sweeps.map((s) => join(runsDir, `${s.label}-${createHash("sha256").update(canonicalJson(s.config)).digest("hex").slice(0, 8)}.jsonl`));
+  const code = codeIdentity();
+  return sweeps.map((s) => join(runsDir, `${s.label}-${createHash("sha256").update(canonicalJson(s.config)).update(`\0${code}`).digest("hex").slice(0, 8)}.jsonl`));
 }
 
 /** The results files the plan's sweeps keep in `runsDir`. */

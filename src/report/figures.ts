@@ -1,7 +1,7 @@
 // The report's figures as SVG, from ReproduceResults. Each figure has a file name, a
 // caption that says what is drawn, and the SVG text; the same SVG goes into its own file
 // and into report.html.
-import { MARKS } from "../cli/format.js";
+import { MARKS, pct } from "../cli/format.js";
 import { formatBytes, formatNs } from "../util/units.js";
 import type { ReproduceResults, SpreadRow } from "./reproduce.js";
 import { barChart, coincidentSeries, xyChart, type Band, type CellLayer, type Series } from "./svg.js";
@@ -16,8 +16,8 @@ export interface Figure {
 
 const MiB = 2 ** 20;
 export const percent = (v: number) => `${Math.round(v * 100)}%`;
-/** a bar's value to the tables' precision (99.7% is not 100%) */
-export const percent1 = (v: number) => `${(v * 100).toFixed(1)}%`;
+/** a bar's value as the tables print it (99.7% is not 100%, nor is 99.96%) */
+export const percent1 = (v: number) => pct(v);
 
 /** One colour per policy or mechanism in every figure (Paul Tol's muted scheme, safe for
  * the common colour-vision deficiencies), so a policy reads the same everywhere; a

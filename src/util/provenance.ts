@@ -116,6 +116,17 @@ export function provenance(): Provenance {
   return cached;
 }
 
+/** What identifies the code that runs, for caches of its results (evaluate's runs
+ * folder): the digest of the sources it was built from (of the checkout, run from the
+ * sources), or, in a package without its sources, its version and commit. */
+export function codeIdentity(): string {
+  const { stamp } = buildState();
+  const sources = stamp === undefined ? sourcesDigest(ROOT) : stamp?.sources;
+  if (sources) return sources;
+  const p = provenance();
+  return `${p.version}+${p.commit ?? "no-commit"}`;
+}
+
 /** One line for --version and reports: "ampom 0.1.0 (commit 1a2b3c4d5e6f, Node v20.20.2)". */
 export function versionLine(p: Provenance = provenance()): string {
   const unknown = p.stale ? "commit unknown" : "not from a git checkout";

@@ -501,6 +501,29 @@ const cases: Case[] = [
     message: 'ampom: option conditions (--conditions): unknown network "foo" (known: gige-2008, rdma-100g)',
   },
   {
+    name: "evaluate with an empty --conditions list (refused as it is read, naming the option)",
+    args: ["evaluate", "--traces", "none", "--kernels", "stream", "-m", "1MiB", "--conditions", ",", "-o", "OUT.json"],
+    message: "ampom: option '--conditions <list>' argument ',' is invalid. an empty list (give one or more, comma-separated)",
+    code: 2,
+  },
+  {
+    name: "evaluate with --out in the --report folder under the report page's name (the page would replace the results)",
+    args: ["evaluate", "--traces", "none", "--kernels", "stream", "-m", "1MiB", "-o", "rep/report.html", "--report", "rep"],
+    files: { "rep/keep": "" },
+    message: "ampom: --report rep: rep/report.html: is the results file (--out), which the report would overwrite; give another folder",
+  },
+  {
+    name: "evaluate with --runs-dir naming --out's file (before any run makes it a folder)",
+    args: ["evaluate", "--traces", "none", "--kernels", "stream", "-m", "1MiB", "-o", "x.json", "--runs-dir", "x.json"],
+    message: "ampom: --runs-dir x.json: is the results file (--out), which would then be a folder; give another folder",
+  },
+  {
+    name: "compare with an empty --policies list",
+    args: ["compare", "--workload", "random", "--memory", "1MiB", "--policies", " , "],
+    message: "ampom: option '--policies <list>' argument ' , ' is invalid. an empty list (give one or more, comma-separated)",
+    code: 2,
+  },
+  {
     name: "evaluate with a migration point above 1 (no runs folder left)",
     args: ["evaluate", "--traces", "none", "--kernels", "stream", "-m", "1MiB", "--migrate-at", "0.5,2", "-o", "OUT.json"],
     message: /^ampom: option points \(--migrate-at\): must be below 1 \(at 1 the process has finished, and nothing would migrate\), got 2$/m,

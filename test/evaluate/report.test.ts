@@ -30,7 +30,8 @@ const plan = () => ({
 const unescape = (s: string) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
 const tips = (svg: string) => [...svg.matchAll(/class="mark"[^>]*><title>([^<]*)<\/title>/g)].map((m) => unescape(m[1]));
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const pct1 = (v: number) => `${(v * 100).toFixed(1)}%`;
+// as the tables print a share: one decimal, and >99.9% for one just short of 100%
+const pct1 = (v: number) => (v < 1 && (v * 100).toFixed(1) === "100.0" ? ">99.9%" : `${(v * 100).toFixed(1)}%`);
 
 describe("evaluate --report", () => {
   let e: Evaluation;

@@ -12,12 +12,8 @@ import type { Metrics } from "../../sim/metrics.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { compareTable } from "../format.js";
 import { progressBar } from "../progress.js";
-import { addRunOptions, EVENTS_OPTION, toRunOptions } from "../run-options.js";
+import { addRunOptions, commaList, EVENTS_OPTION, toRunOptions } from "../run-options.js";
 import { writeResult } from "../../util/stdout.js";
-
-function list(value: string): string[] {
-  return value.split(",").map((s) => s.trim()).filter((s) => s !== "");
-}
 
 export function registerCompare(program: Command): void {
   addRunOptions(
@@ -26,8 +22,8 @@ export function registerCompare(program: Command): void {
       .description("run every migration mechanism and prefetch policy on one workload, side by side"),
     { withPair: false },
   )
-    .option("--mechanisms <list>", "only these mechanisms, comma-separated (default: all)", list)
-    .option("--policies <list>", "only these policies, comma-separated (default: all)", list)
+    .option("--mechanisms <list>", "only these mechanisms, comma-separated (default: all)", commaList)
+    .option("--policies <list>", "only these policies, comma-separated (default: all)", commaList)
     .option("--json", "print a JSON array of metric objects, one per row (the objects `run --json` prints, each with its provenance)")
     .option("-q, --quiet", "no progress bar (standard error); the table or JSON still prints")
     .option(...EVENTS_OPTION)

@@ -2,6 +2,7 @@
 // a win table per corpus half and for the kernels (src/evaluate).
 import { Command, Option } from "commander";
 import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { availableParallelism } from "node:os";
 import {
   allConfigs, checkReportInputs, corpusWorkloads, DEFAULT_CONDITIONS, defaultManifest, DEFAULT_POINTS, DEMAND_ID, evaluate, evaluationText, HPCC_KERNELS, kernelWorkloads, ORACLE_ID, OURS, parseConditions, runFiles, writeEvaluationReport,
@@ -12,27 +13,24 @@ import { checkOutputWritable, writeFileAtomic } from "../../util/atomic-file.js"
 import { refuseInputs, type CommandInput } from "../../util/same-file.js";
 import { progressBar } from "../progress.js";
 import { resultProvenance } from "../../util/provenance.js";
-import { parseFraction, sizeOption } from "../run-options.js";
+import { commaList, parseFraction, sizeOption } from "../run-options.js";
 import { parseWorkers } from "./sweep.js";
 import { writeResult } from "../../util/stdout.js";
-
-/** A comma-separated list; a value given twice counts once (it would be the same runs). */
-const list = (value: string) => [...new Set(value.split(",").map((s) => s.trim()).filter((s) => s !== ""))];
 
 export function registerEvaluate(program: Command): void {
   program
     .command("evaluate")
     .description("every policy and push order on the trace corpus and the HPCC kernels: win tables, gap closed, network cost")
     .option("--corpus <manifest>", "a manifest of traces: the repository's corpus, or your own (docs/workloads.md gives its format) (default: corpus/manifest.json)")
-    .option("--traces <names>", "only these corpus traces, comma-separated (default: all; none for no traces)", list)
-    .option("--kernels <names>", `HPCC kernels, comma-separated (default: ${HPCC_KERNELS.join(",")}; none for no kernels)`, list)
+    .option("--traces <names>", "only these corpus traces, comma-separated (default: all; none for no traces)", commaList)
+    .option("--kernels <names>", `HPCC kernels, comma-separated (default: ${HPCC_KERNELS.join(",")}; none for no kernels)`, commaList)
     .option("-m, --memory <size>", "the kernels' memory", sizeOption, "64MiB")
-    .option("--migrate-at <list>", `migration points, comma-separated fractions (default: ${DEFAULT_POINTS.join(",")})`, (v: string) => [...new Set(list(v).map(parseFraction))])
-    .option("--conditions <list>", `network conditions, NETWORK or NETWORK@LOAD% (default: ${DEFAULT_CONDITIONS.join(",")})`, list)
+    .option("--migrate-at <list>", `migration points, comma-separated fractions (default: ${DEFAULT_POINTS.join(",")})`, (v: string) => [...new Set(commaList(v).map(parseFraction))])
+    .option("--conditions <list>", `network conditions, NETWORK or NETWORK@LOAD% (default: ${DEFAULT_CONDITIONS.join(",")})`, commaList)
     .addOption(new Option("--link <discipline>", "link discipline of every run: fifo, or priority (demand faults ahead of queued pages)").choices(["fifo", "priority"]))
     .option("--policy <path>", "also evaluate your own policy module (with lightweight); repeatable", (v: string, all: string[] = []) => [...all, v])
     .option("--focus <config>", "the configuration whose rank and gap the tables report (default: ampom-plus, or the one --policy given)")
-    .option("--configs <ids>", "only these configurations (policy names for lightweight, post-copy/ORDER), comma-separated; none and oracle always run (the gap needs them)", list)
+    .option("--configs <ids>", "only these configurations (policy names for lightweight, post-copy/ORDER), comma-separated; none and oracle always run (the gap needs them)", commaList)
     .option("-o, --out <file>", "machine-readable results (JSON, written atomically)", "evaluation.json")
     .option("--report <dir>", "also write report.html into this folder: the tables, and per group figures of the gap each configuration closes, of the gap closed by scenario and of runtime against pages never used (each figure also as SVG)")
     .option("--runs-dir <dir>", "where the runs are kept, so that running again resumes (default: OUT without .json, plus -runs)")
@@ -96,8 +94,10 @@ Examples:
         ...modules.map((m): CommandInput => ["a policy module (--policy)", m]),
       ];
       refuseInputs(`--out ${o.out}`, o.out, inputs, "the results");
-      for (const f of runFiles(plan, runsDir)) refuseInputs(`runs folder ${runsDir}: ${f}`, f, inputs, "the runs", "folder");
-      if (o.report !== undefined) checkReportInputs(o.report, inputs);
+      if (resolve(runsDir) === resolve(o.out)) throw new Error(`--runs-dir ${runsDir}: is the results file (--out), which would then be a folder; give another folder`);
+      for (const f of runFiles(plan, runsDir)) refuseInputs(`runs folder ${runsDir}: ${f}`, f, [...inputs, ["the results file (--out)", o.out]], "the runs", "folder");
+      // the report's page and figures must not replace the results either
+      if (o.report !== undefined) checkReportInputs(o.report, [...inputs, ["the results file (--out)", o.out]]);
       const bar = progressBar("evaluate", { quiet: o.quiet });
       const started = performance.now();
       let e;

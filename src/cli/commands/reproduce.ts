@@ -7,7 +7,7 @@ import { claimLines, headlineTable, policyMatrix, settingsLine, spreadTable, tex
 import { pct, signedPct } from "../format.js";
 import { checkOutDir, writeReport } from "../../report/write.js";
 import { progressBar } from "../progress.js";
-import { outOfRange, parseFraction, parseNumber, parsePositiveCount, parseSizeArg } from "../run-options.js";
+import { commaList, outOfRange, parseFraction, parseNumber, parsePositiveCount, parseSizeArg } from "../run-options.js";
 import { writeResult } from "../../util/stdout.js";
 
 function sizeArg(value: string): string {
@@ -30,9 +30,7 @@ export function registerReproduce(program: Command): void {
     .description("the paper's evaluation on the built-in HPCC kernels: tables, figures and an HTML report")
     .option("-o, --out <dir>", "folder for report.html, results.json, CSV and SVG files", "ampom-report")
     .option("-s, --size <size>", "memory of each kernel (e.g. 16MiB, 256MiB; the paper's is 256MiB)", sizeArg, DEFAULT_REPRODUCE_MEMORY)
-    .option("--kernels <list>", `kernels to run, comma-separated (default: ${defaultKernels().join(",")})`, (v: string) =>
-      v.split(",").map((s) => s.trim()).filter(Boolean),
-    )
+    .option("--kernels <list>", `kernels to run, comma-separated (default: ${defaultKernels().join(",")})`, commaList)
     .option("-n, --network <preset>", "network preset", "gige-2008")
     .option("--background <u>", "background utilisation of the busy-network runs, 0 to below 1 (e.g. 0.8 or 80%)", parseFraction, BUSY_BACKGROUND)
     .option("--seed <n>", "seed of the kernels' generators (the first, with --seeds)", parseNumber, 1)

@@ -1,0 +1,41 @@
+// How the evaluation's tables print their figures: a share just short of 100% is not
+// shown as 100.0%, and a workload where every configuration ties counts in neither the
+// wins nor the mean rank.
+import { describe, expect, it } from "vitest";
+import { pct } from "../../src/cli/format.js";
+import { configTable } from "../../src/evaluate/tables.js";
+import type { ConfigStanding, Evaluation, WorkloadSummary } from "../../src/evaluate/index.js";
+
+describe("pct", () => {
+  it("prints only the whole as 100.0%: a share that would round to it reads >99.9%", () => {
+    expect([1, 0.99953, 0.9994, 0.5, 0, -0.0001, 1.2].map((x) => pct(x))).toEqual(["100.0%", ">99.9%", "99.9%", "50.0%", "0.0%", "0.0%", "120.0%"]);
+    expect(pct(0.999996, 2)).toBe(">99.99%");
+  });
+});
+
+/** A workload whose online configurations a and b have these ranks (and mean runtimes). */
+function workload(name: string, ranks: { a: number; b: number }): WorkloadSummary {
+  const standing = (config: string, rank: number): ConfigStanding => ({ config, clairvoyant: false, relRuntime: 0.5 + rank / 10, gapClosed: 1 - rank / 10, rank, unusedPages: 0 });
+  const standings = [standing("a", ranks.a), standing("b", ranks.b)];
+  const best = standings.find((s) => s.rank === 1)!.config;
+  const tiedWithBest = standings.filter((s) => s.rank === 1 && s.config !== best).map((s) => s.config);
+  return { workload: name, kind: "test", group: "test", scenarios: 1, withGap: 1, standings, best, tiedWithBest, ours: standings[0], ranked: 2 };
+}
+
+describe("the configurations' table", () => {
+  it("leaves the workloads where all tie out of the wins and the mean rank", () => {
+    const ws = [workload("differ", { a: 2, b: 1 }), workload("tie", { a: 1, b: 1 })];
+    const e = { plan: { configs: [{ id: "a" }, { id: "b" }] } } as unknown as Evaluation;
+    const rows = Object.fromEntries(
+      configTable(ws, e)
+        .split("\n")
+        .slice(2)
+        .map((line) => line.trim().split(/\s+/))
+        .map((cells) => [cells[0], { wins: cells[3], meanRank: cells[4] }]),
+    );
+    // with the tie counted, a's mean rank would read 1.5 and b's wins 2
+    expect(rows).toEqual({ a: { wins: "0", meanRank: "2.0" }, b: { wins: "1", meanRank: "1.0" } });
+    // only ties: no mean rank to give
+    expect(configTable([workload("tie", { a: 1, b: 1 })], e)).toMatch(/^a\s+.*\s0\s+-\s/m);
+  });
+});
