@@ -4,11 +4,13 @@
  * link is free, holds it ceil(s * 8e9 / (B (1 - u))) ns and arrives one latency after
  * its last byte leaves. Background load u takes its share of the bandwidth, and a
  * message that finds the link idle waits the M/D/1 mean, u / (1 - u) x half a
- * background packet. Times are integer nanoseconds. */
+ * background packet, and sends its first frame (a page and its header) at the full
+ * bandwidth. Times are integer nanoseconds. */
 #ifndef AMPOM_VALIDATE_NETMODEL_H
 #define AMPOM_VALIDATE_NETMODEL_H
 #include <math.h>
 #include <stdint.h>
+#include "protocol.h"
 
 struct av_net_spec {
   double bandwidth_bps;
@@ -23,13 +25,15 @@ struct av_net_spec {
 };
 
 struct av_link {
-  double ns_per_byte;
+  double ns_per_byte, ns_per_byte_full, frame_bytes;
   double background_wait_ns;
   double free_at;
 };
 
 static inline void av_link_init(struct av_link *l, const struct av_net_spec *s) {
   l->ns_per_byte = 8e9 / (s->bandwidth_bps * (1 - s->background));
+  l->ns_per_byte_full = 8e9 / s->bandwidth_bps;
+  l->frame_bytes = AV_PAGE + s->page_header_bytes;
   double packet_ns = (s->background_packet_bytes * 8e9) / s->bandwidth_bps;
   /* Math.round of a non-negative value: floor(x + 0.5) */
   l->background_wait_ns = floor(((s->background / (1 - s->background)) * packet_ns) / 2 + 0.5);
@@ -37,8 +41,9 @@ static inline void av_link_init(struct av_link *l, const struct av_net_spec *s) 
 }
 
 /* rounded up; within a relative 1e-12 of a whole number, that number (as src/network/link.ts) */
-static inline double av_link_tx(const struct av_link *l, double bytes) {
-  double ns = bytes * l->ns_per_byte;
+static inline double av_link_tx(const struct av_link *l, double bytes, int idle) {
+  double first = idle && l->ns_per_byte_full != l->ns_per_byte ? (bytes < l->frame_bytes ? bytes : l->frame_bytes) : 0;
+  double ns = first == 0 ? bytes * l->ns_per_byte : first * l->ns_per_byte_full + (bytes - first) * l->ns_per_byte;
   double whole = floor(ns + 0.5);
   return fabs(ns - whole) <= ns * 1e-12 ? whole : ceil(ns);
 }
@@ -53,7 +58,7 @@ static inline double av_link_start(const struct av_link *l, double ready) {
 static inline double av_net_send(struct av_link *up, struct av_link *down, double latency_ns, double ready, double bytes) {
   double a = av_link_start(up, ready), b = av_link_start(down, ready);
   double start = a > b ? a : b;
-  double ta = av_link_tx(up, bytes), tb = av_link_tx(down, bytes);
+  double ta = av_link_tx(up, bytes, up->free_at < ready), tb = av_link_tx(down, bytes, down->free_at < ready);
   double done = start + (ta > tb ? ta : tb);
   up->free_at = down->free_at = done;
   return done + latency_ns;

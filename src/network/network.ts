@@ -61,8 +61,8 @@ export class Network {
     const up = this.up[from];
     const down = this.down[to];
     const upStart = up.startTime(readyAt);
-    const upTx = up.txNs(bytes);
-    const downTx = down.txNs(bytes);
+    const upTx = up.txNs(bytes, up.idleAt(readyAt));
+    const downTx = down.txNs(bytes, down.idleAt(readyAt));
     // the switch forwards it once the downlink is free; its last byte leaves no sooner
     // than it came in, nor sooner than the downlink's own time for it
     const downStart = Math.max(upStart, down.startTime(readyAt));

@@ -340,6 +340,7 @@ async function runCluster(
     latencyNs: n.latency !== undefined ? parseDuration(`scenario nodes[${i}].latency`, n.latency) : preset.latencyNs,
     background: n.background ?? sc.background,
     backgroundPacketBytes: preset.backgroundPacketBytes,
+    frameBytes: sc.pageSize + preset.pageHeaderBytes,
   }));
   specs.forEach((s, i) => {
     if (!(s.bandwidthBps > 0)) fail(`nodes[${i}].bandwidth`, `must be positive, got ${s.bandwidthBps}`);

@@ -134,6 +134,7 @@ async function prepareScenario(s: Scenario, workload: Workload, extras: RunExtra
       latencyNs: s.network.latencyNs,
       background: s.background,
       backgroundPacketBytes: s.network.backgroundPacketBytes,
+      frameBytes: s.pageSize + s.network.pageHeaderBytes,
     },
     s.link,
   );

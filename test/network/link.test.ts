@@ -47,6 +47,22 @@ describe("link", () => {
     expect(busy.txNs(4178.025)).toBe(167_121);
   });
 
+  it("a message that finds the link idle sends its first frame at the full bandwidth, the rest at the share left", () => {
+    const link = new Link({ ...gige, background: 0.75, frameBytes: 4178 });
+    expect(link.idleAt(5)).toBe(true);
+    // one frame: 8 ns a byte, after the 18,000 ns wait
+    expect(link.txNs(4178, true)).toBe(33_424);
+    expect(link.txNs(90, true)).toBe(720);
+    // two frames' worth: the second at 32 ns a byte
+    expect(link.txNs(8356, true)).toBe(33_424 + 133_696);
+    // queued behind modelled traffic: all of it at the share
+    link.freeAt = 40_000;
+    expect(link.idleAt(10_000)).toBe(false);
+    expect(link.txNs(4178)).toBe(133_696);
+    // without background the rates are one
+    expect(new Link({ ...gige, frameBytes: 4178 }).txNs(8356, true)).toBe(66_848);
+  });
+
   it("refuses a bandwidth of zero and a background of 1", () => {
     expect(() => new Link({ ...gige, bandwidthBps: 0 })).toThrow(/bandwidth must be positive/);
     expect(() => new Link({ ...gige, background: 1 })).toThrow(/background must be in \[0, 1\)/);
