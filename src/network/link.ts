@@ -1,6 +1,7 @@
 // One direction of a full-duplex link: a FIFO with a bandwidth and a one-way latency.
 // A message ready at t starts when the link is free, occupies it for size/bandwidth,
-// and arrives one latency after its last byte leaves (Network.send does the queueing).
+// and arrives one latency after its last byte leaves (Network.send does the queueing);
+// background load delays it as docs/model.md ("The network") describes.
 
 export interface LinkSpec {
   /** bits per second */
@@ -21,28 +22,38 @@ export interface LinkSpec {
 export class Link {
   /** When the last message queued so far leaves the link. */
   freeAt = 0;
+  /** The background work (ns of this link) queued when that message left: what came
+   * while its last frame was on the wire. */
+  private backlogAtFree = 0;
   /** Bytes carried, for the per-link report. */
   bytes = 0;
   messages = 0;
   /** under background load: ns a byte at the share left, and at the full bandwidth */
   private readonly nsPerByte: number;
   private readonly nsPerByteFull: number;
-  /** mean wait of a message that finds the link idle of modelled traffic, ns */
+  /** mean wait of a message that finds the link idle of modelled traffic long after the
+   * last one left, ns */
   readonly backgroundWaitNs: number;
+  /** u/(1-u): the background work that comes while a frame of t ns is on the wire, and
+   * while that work is served, is t times this */
+  private readonly loadRatio: number;
 
   constructor(readonly spec: LinkSpec) {
     const { bandwidthBps, background, backgroundPacketBytes } = spec;
     if (!(bandwidthBps > 0)) throw new Error(`link bandwidth must be positive, got ${bandwidthBps} b/s`);
     if (!(background >= 0 && background < 1)) throw new Error(`link background must be in [0, 1), got ${background}`);
-    // Background traffic at utilisation u: a frame that finds the link idle of modelled
-    // traffic waits for the background packets ahead of it, u/(1-u) * half a packet
-    // time on average (the M/D/1 mean), then goes at the full bandwidth (the link does
-    // not cut a frame short); the frames after it, and a message queued behind modelled
-    // traffic, let in the background that came meanwhile, which leaves them the share
-    // 1-u. Charging a lone frame both the wait and the share would count the background
-    // twice: a fault's request and reply, each one frame, would take 280 us at 80% load
-    // on gige-2008 instead of about 147 us.
+    // Background traffic at utilisation u shares the link with the modelled messages in
+    // order of arrival. A frame that finds the link idle of modelled traffic waits for
+    // the background queued ahead of it, then goes at the full bandwidth (a frame is not
+    // cut short). The frames after it, and a message queued behind modelled traffic,
+    // wait in turn for the background that came while the frame before them was on the
+    // wire, which leaves them the share 1-u. What a frame leaves queued behind it drains
+    // at 1-u (the link serves 1, the background brings u), so a message ready later
+    // waits for what is left of it, or for the mean wait of a link in its steady state,
+    // u/(1-u) * half a packet time (the M/D/1 mean), whichever is longer. Charging a lone
+    // frame the wait and the share both would count the background twice.
     this.nsPerByte = 8e9 / (bandwidthBps * (1 - background));
+    this.loadRatio = background / (1 - background);
     this.nsPerByteFull = 8e9 / bandwidthBps;
     const packetNs = (backgroundPacketBytes * 8e9) / bandwidthBps;
     this.backgroundWaitNs = Math.round(((background / (1 - background)) * packetNs) / 2);
@@ -67,10 +78,20 @@ export class Link {
 
   /** When a message of `bytes` that is ready at `readyAt` starts to leave. A message
    * queued behind modelled traffic (freeAt >= readyAt) follows it directly: the
-   * background share is already in the bandwidth, and the mean background wait is
-   * paid by the message that finds the link idle. So a stream handed to the link one
-   * message at a time as it frees up times exactly like the same stream queued at once. */
+   * background share is already in its bandwidth. So a stream handed to the link one
+   * message at a time as it frees up times exactly like the same stream queued at once,
+   * and one handed over a nanosecond later waits for the background its last frame
+   * left, about what the share would have cost it: pacing a stream gains nothing. */
   startTime(readyAt: number): number {
-    return this.freeAt >= readyAt ? this.freeAt : Math.max(readyAt + this.backgroundWaitNs, this.freeAt);
+    if (this.freeAt >= readyAt) return this.freeAt;
+    const left = Math.round(this.backlogAtFree - (1 - this.spec.background) * (readyAt - this.freeAt));
+    return readyAt + Math.max(this.backgroundWaitNs, left);
+  }
+
+  /** A message of `bytes` holds the link until `until`: the background that came while
+   * its last frame was on the wire is queued behind it. */
+  occupy(until: number, bytes: number): void {
+    this.freeAt = until;
+    this.backlogAtFree = this.loadRatio === 0 ? 0 : Math.round(this.loadRatio * Math.min(bytes, this.spec.frameBytes ?? bytes) * this.nsPerByteFull);
   }
 }

@@ -67,8 +67,8 @@ export class Network {
     // than it came in, nor sooner than the downlink's own time for it
     const downStart = Math.max(upStart, down.startTime(readyAt));
     const done = Math.max(downStart + downTx, upStart + Math.max(upTx, downTx));
-    up.freeAt = upStart + upTx;
-    down.freeAt = done;
+    up.occupy(upStart + upTx, bytes);
+    down.occupy(done, bytes);
     up.bytes += bytes;
     down.bytes += bytes;
     up.messages += 1;

@@ -63,6 +63,30 @@ describe("link", () => {
     expect(new Link({ ...gige, frameBytes: 4178 }).txNs(8356, true)).toBe(66_848);
   });
 
+  it("a message after an idle spell waits for the background its link's last frame left, as it drains, or the steady mean", () => {
+    const link = new Link({ ...gige, background: 0.75, frameBytes: 4178 });
+    // a frame left at 100,000 ns: 3 x 33,424 ns of background came while it was on the wire
+    link.occupy(100_000, 4178);
+    // drained at 1 - 0.75 a ns: 100,272 - 0.25 x 40,000 left 40 us later
+    expect(link.startTime(140_000)).toBe(140_000 + 100_272 - 10_000);
+    // once drained below the steady mean (18,000 ns), that mean
+    expect(link.startTime(1_000_000)).toBe(1_018_000);
+  });
+
+  it("pacing a stream gains nothing: frames handed over a nanosecond after the link frees take as long as frames queued at once", () => {
+    const queued = new Network(2, { ...gige, background: 0.8, frameBytes: 4178 });
+    let last = 0;
+    // ready at 1: the first finds the link idle, as the paced stream's first does
+    for (let i = 0; i < 10; i++) last = queued.send(0, 1, 1, 4178);
+    const paced = new Network(2, { ...gige, background: 0.8, frameBytes: 4178 });
+    let lastPaced = 0;
+    for (let i = 0; i < 10; i++) lastPaced = paced.send(0, 1, paced.up[0].freeAt + 1, 4178);
+    expect(lastPaced).toBeGreaterThanOrEqual(last);
+    expect(last).toBe(1 + 24_000 + 33_424 + 9 * 167_120 + 25_000);
+    // and a lone frame after a long quiet spell: the steady wait, then the full bandwidth
+    expect(paced.send(0, 1, 10_000_000, 4178)).toBe(10_000_000 + 24_000 + 33_424 + 25_000);
+  });
+
   it("refuses a bandwidth of zero and a background of 1", () => {
     expect(() => new Link({ ...gige, bandwidthBps: 0 })).toThrow(/bandwidth must be positive/);
     expect(() => new Link({ ...gige, background: 1 })).toThrow(/background must be in \[0, 1\)/);
