@@ -74,12 +74,15 @@ function trend(): i32 {
 }
 
 /** Leap's window: with no hits, 1 page if a trend exists, else none; otherwise hits + 1
- * rounded up to a power of two, at most the cap, never below half the previous. */
+ * rounded up to a power of two, at most the cap; either way never below half the
+ * previous (src/core/reference-policies/leap.ts says why). */
 export function leapWindow(hitCount: i32, hasTrend: bool, cap: i32, prev: i32): i32 {
-  if (hitCount == 0) return hasTrend ? 1 : 0;
-  let w = 1;
-  while (w < hitCount + 1) w <<= 1;
-  if (w > cap) w = cap;
+  let w: i32 = hasTrend ? 1 : 0;
+  if (hitCount > 0) {
+    w = 1;
+    while (w < hitCount + 1) w <<= 1;
+    if (w > cap) w = cap;
+  }
   if (w < prev / 2) w = prev / 2;
   return w;
 }

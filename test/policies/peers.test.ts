@@ -102,6 +102,10 @@ describe("Leap's window", () => {
     expect(leapWindow(4, true, 8, 0)).toBe(8); // 5 -> 8
     expect(leapWindow(40, true, 8, 0)).toBe(8);
     expect(leapWindow(1, true, 8, 8)).toBe(4); // 2, but never below 8 / 2
+    // after a prefetch with no hits too: 1 (a trend) or 0, but never below 8 / 2
+    expect(leapWindow(0, true, 8, 8)).toBe(4);
+    expect(leapWindow(0, false, 8, 8)).toBe(4);
+    expect(leapWindow(0, false, 8, 1)).toBe(0);
   });
   it("is the same function in both cores", () => {
     fc.assert(

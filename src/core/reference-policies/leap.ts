@@ -33,12 +33,16 @@ export function leapTrend(newestFirst: readonly number[]): number {
 }
 
 /** Leap's window: with no hits, 1 page if a trend exists, else none; otherwise hits + 1
- * rounded up to a power of two, at most the cap, never below half the previous. */
+ * rounded up to a power of two, at most the cap; either way never below half the
+ * previous (Leap's code, as Linux's swap readahead, keeps a window from shrinking
+ * faster than that after a prefetch with no hits too). */
 export function leapWindow(hits: number, hasTrend: boolean, cap: number, prev: number): number {
-  if (hits === 0) return hasTrend ? 1 : 0;
-  let w = 1;
-  while (w < hits + 1) w *= 2;
-  w = Math.min(w, cap);
+  let w = hasTrend ? 1 : 0;
+  if (hits > 0) {
+    w = 1;
+    while (w < hits + 1) w *= 2;
+    w = Math.min(w, cap);
+  }
   return Math.max(w, Math.trunc(prev / 2));
 }
 
