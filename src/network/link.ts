@@ -56,13 +56,14 @@ export class Link {
     this.loadRatio = background / (1 - background);
     this.nsPerByteFull = 8e9 / bandwidthBps;
     const packetNs = (backgroundPacketBytes * 8e9) / bandwidthBps;
-    this.backgroundWaitNs = Math.round(((background / (1 - background)) * packetNs) / 2);
+    this.backgroundWaitNs = Math.round((this.loadRatio * packetNs) / 2);
   }
 
   /** Transmission time of `bytes` (`idle`: of a message that found the link idle of
    * modelled traffic, whose first frame goes at the full bandwidth), whole ns, rounded
-   * up; a time within a relative 1e-12 of a whole number is that number (1 - 0.8 is 0.19999999999999996 in binary, which
-   * made 4,178 bytes at 20% of 1 Gb/s 167,121 ns, not 167,120). */
+   * up; a time within a relative 1e-12 of a whole number is that number (1 - 0.8 is
+   * 0.19999999999999996 in binary, which made 4,178 bytes at 20% of 1 Gb/s 167,121 ns,
+   * not 167,120). */
   txNs(bytes: number, idle = false): number {
     // without background both rates are one: the product as it always was, to the bit
     const first = idle && this.nsPerByteFull !== this.nsPerByte ? Math.min(bytes, this.spec.frameBytes ?? bytes) : 0;
