@@ -98,6 +98,9 @@ function generatorSize(k: Kernel, mem: number): number {
   }
 }
 
+/** the time the core charges `accesses` at `ns` an access (to within 1 ns) */
+const chargedNs = (accesses: number, ns: number) => Math.round(accesses * ns);
+
 /** accesses of kernel k's timed section at mib MiB */
 function accessesAt(k: Kernel, mib: number): number {
   return timedAccesses(workloads[k].create({ memoryBytes: mib * MiB, pageSize: 4096, seed: 1, workingSet: 1 }));
@@ -143,7 +146,7 @@ if (values.rederive) {
     const row = cal.table.find((r) => r.kernel === k && r.memoryMiB === cal.calibratedMemoryMiB)!;
     Object.assign(c, { hostNs: row.nsPerAccess }, era2008(k, c.work, row.accesses));
   }
-  for (const r of cal.table) r.simulatedNs = Math.round(r.accesses * cal.kernels[r.kernel].hostNs);
+  for (const r of cal.table) r.simulatedNs = chargedNs(r.accesses, cal.kernels[r.kernel].hostNs);
   const runs = Math.max(...cal.table.map((r) => r.runs));
   write(cal, runs, new Date().toISOString().slice(0, 10));
   console.log(`host measurements kept: ${cal.machine}, ${cal.date}`);
@@ -190,7 +193,7 @@ for (const k of KERNELS) {
   };
 }
 // how the committed constant does at every measured size
-const table = rows.map((r) => ({ ...r, simulatedNs: Math.round(r.accesses * kernels[r.kernel].hostNs) }));
+const table = rows.map((r) => ({ ...r, simulatedNs: chargedNs(r.accesses, kernels[r.kernel].hostNs) }));
 
 const machine = `${cpus()[0]?.model ?? "unknown"} (${cpus().length} cores), BLAS ${values.blas}`;
 const date = new Date().toISOString().slice(0, 10);

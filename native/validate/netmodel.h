@@ -40,13 +40,18 @@ static inline void av_link_init(struct av_link *l, const struct av_net_spec *s) 
   l->backlog_at_free = 0;
   double packet_ns = (s->background_packet_bytes * 8e9) / s->bandwidth_bps;
   /* Math.round of a non-negative value: floor(x + 0.5) */
-  l->background_wait_ns = floor(((s->background / (1 - s->background)) * packet_ns) / 2 + 0.5);
+  l->background_wait_ns = floor((l->load_ratio * packet_ns) / 2 + 0.5);
   l->free_at = 0;
+}
+
+/* the bytes of a message's first (or only) frame */
+static inline double av_link_first_frame(const struct av_link *l, double bytes) {
+  return bytes < l->frame_bytes ? bytes : l->frame_bytes;
 }
 
 /* rounded up; within a relative 1e-12 of a whole number, that number (as src/network/link.ts) */
 static inline double av_link_tx(const struct av_link *l, double bytes, int idle) {
-  double first = idle && l->ns_per_byte_full != l->ns_per_byte ? (bytes < l->frame_bytes ? bytes : l->frame_bytes) : 0;
+  double first = idle && l->ns_per_byte_full != l->ns_per_byte ? av_link_first_frame(l, bytes) : 0;
   double ns = first == 0 ? bytes * l->ns_per_byte : first * l->ns_per_byte_full + (bytes - first) * l->ns_per_byte;
   double whole = floor(ns + 0.5);
   return fabs(ns - whole) <= ns * 1e-12 ? whole : ceil(ns);
@@ -61,8 +66,7 @@ static inline double av_link_start(const struct av_link *l, double ready) {
 
 static inline void av_link_occupy(struct av_link *l, double until, double bytes) {
   l->free_at = until;
-  double first = bytes < l->frame_bytes ? bytes : l->frame_bytes;
-  l->backlog_at_free = l->load_ratio == 0 ? 0 : floor(l->load_ratio * first * l->ns_per_byte_full + 0.5);
+  l->backlog_at_free = l->load_ratio == 0 ? 0 : floor(l->load_ratio * av_link_first_frame(l, bytes) * l->ns_per_byte_full + 0.5);
 }
 
 /* Network.send: the sender's uplink and the receiver's downlink at once. */

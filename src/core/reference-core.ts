@@ -199,7 +199,8 @@ export class ReferenceCore implements SimCore, PolicyServices {
     return this.v.counters[C_REMOTE] !== 0 ? this.runRemote(limitNs) : this.runHome(limitNs);
   }
 
-  /** A record's CPU time: the total work rounded, less that before it (engine's work()). */
+  /** A record's CPU time: the total work rounded, less that before it (the engine's
+   * workTotal(), which carries the total through its loop). */
   private work(gap: number): number {
     const acc = this.v.counters[C_ACCESSES];
     const ns = this.v.params[P_CPU_NS];

@@ -66,7 +66,7 @@ export class Link {
    * not 167,120). */
   txNs(bytes: number, idle = false): number {
     // without background both rates are one: the product as it always was, to the bit
-    const first = idle && this.nsPerByteFull !== this.nsPerByte ? Math.min(bytes, this.spec.frameBytes ?? bytes) : 0;
+    const first = idle && this.nsPerByteFull !== this.nsPerByte ? this.firstFrame(bytes) : 0;
     const ns = first === 0 ? bytes * this.nsPerByte : first * this.nsPerByteFull + (bytes - first) * this.nsPerByte;
     const whole = Math.round(ns);
     return Math.abs(ns - whole) <= ns * 1e-12 ? whole : Math.ceil(ns);
@@ -90,9 +90,17 @@ export class Link {
   }
 
   /** A message of `bytes` holds the link until `until`: the background that came while
-   * its last frame was on the wire is queued behind it. */
+   * its last frame was on the wire is queued behind it. Counted for the per-link report. */
   occupy(until: number, bytes: number): void {
     this.freeAt = until;
-    this.backlogAtFree = this.loadRatio === 0 ? 0 : Math.round(this.loadRatio * Math.min(bytes, this.spec.frameBytes ?? bytes) * this.nsPerByteFull);
+    this.backlogAtFree = this.loadRatio === 0 ? 0 : Math.round(this.loadRatio * this.firstFrame(bytes) * this.nsPerByteFull);
+    this.bytes += bytes;
+    this.messages += 1;
+  }
+
+  /** The bytes of a message's first (or only) frame; its last one is as long, as a
+   * message of several frames is whole pages. */
+  private firstFrame(bytes: number): number {
+    return Math.min(bytes, this.spec.frameBytes ?? bytes);
   }
 }

@@ -69,10 +69,6 @@ export class Network {
     const done = Math.max(downStart + downTx, upStart + Math.max(upTx, downTx));
     up.occupy(upStart + upTx, bytes);
     down.occupy(done, bytes);
-    up.bytes += bytes;
-    down.bytes += bytes;
-    up.messages += 1;
-    down.messages += 1;
     return done + this.latencyNs(from, to);
   }
 }

@@ -10,7 +10,6 @@ import { parseDuration, parseRate, parseSize, readFraction } from "../util/units
 import type { CoreKind } from "../core/types.js";
 import { MRU_CAP } from "../core/abi.js";
 import { MAX_PAGE_SIZE, MIN_PAGE_SIZE } from "../trace/amt.js";
-
 import { LINK_DISCIPLINES, type LinkDiscipline } from "../network/network.js";
 import { CPU_MODELS, TRACE_CPU_NS, kernelCpuNs, type CpuModel } from "../workloads/hpcc/cpu.js";
 import { workloads } from "../workloads/registry.js";

@@ -113,7 +113,6 @@ export function checkOutputWritable(path: string): void {
   if (code !== undefined) throw new Error(`${path}: cannot write it: folder ${dirname(path)} is not writable (${code})`);
 }
 
-
 /** A file-system error about the temporary of `path`, made to name `path` (the CLI's
  * describeError words it from the path). */
 function aboutTarget(err: unknown, tmp: string, path: string): unknown {

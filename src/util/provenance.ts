@@ -120,12 +120,16 @@ export function provenance(): Provenance {
  * folder): the digest of the sources it was built from (of the checkout, run from the
  * sources), or, in a package without its sources, its version and commit. */
 export function codeIdentity(): string {
-  const { stamp } = buildState();
-  const sources = stamp === undefined ? sourcesDigest(ROOT) : stamp?.sources;
-  if (sources) return sources;
-  const p = provenance();
-  return `${p.version}+${p.commit ?? "no-commit"}`;
+  if (identity === undefined) {
+    const { stamp } = buildState();
+    // run from the sources, they are read once (evaluate asks before and while it runs)
+    const sources = stamp === undefined ? sourcesDigest(ROOT) : stamp?.sources;
+    identity = sources || `${provenance().version}+${provenance().commit ?? "no-commit"}`;
+  }
+  return identity;
 }
+
+let identity: string | undefined;
 
 /** One line for --version and reports: "ampom 0.1.0 (commit 1a2b3c4d5e6f, Node v20.20.2)". */
 export function versionLine(p: Provenance = provenance()): string {

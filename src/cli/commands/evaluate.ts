@@ -95,9 +95,10 @@ Examples:
       ];
       refuseInputs(`--out ${o.out}`, o.out, inputs, "the results");
       if (resolve(runsDir) === resolve(o.out)) throw new Error(`--runs-dir ${runsDir}: is the results file (--out), which would then be a folder; give another folder`);
-      for (const f of runFiles(plan, runsDir)) refuseInputs(`runs folder ${runsDir}: ${f}`, f, [...inputs, ["the results file (--out)", o.out]], "the runs", "folder");
-      // the report's page and figures must not replace the results either
-      if (o.report !== undefined) checkReportInputs(o.report, [...inputs, ["the results file (--out)", o.out]]);
+      // nor may the runs, or the report's page and figures, replace the results
+      const read = [...inputs, ["the results file (--out)", o.out] as CommandInput];
+      for (const f of runFiles(plan, runsDir)) refuseInputs(`runs folder ${runsDir}: ${f}`, f, read, "the runs", "folder");
+      if (o.report !== undefined) checkReportInputs(o.report, read);
       const bar = progressBar("evaluate", { quiet: o.quiet });
       const started = performance.now();
       let e;

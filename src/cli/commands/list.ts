@@ -5,7 +5,7 @@ import { Command } from "commander";
 import { policies, type PolicyInfo } from "../../policies/registry.js";
 import { loadPolicyModule, modulePolicyParamSpecs } from "../../policies/module.js";
 import { mechanisms } from "../../migration/registry.js";
-import { pushOrders, type PushOrderInfo } from "../../migration/push-orders/index.js";
+import { pushOrders, readsAhead, type PushOrderInfo } from "../../migration/push-orders/index.js";
 import { workloads } from "../../workloads/registry.js";
 import { networkPresets } from "../../network/presets.js";
 import { paramRange, type NumericParam } from "../../util/params.js";
@@ -34,7 +34,7 @@ interface Section {
 
 /** A built-in policy's kind, as the pairing rule and the tables treat it. */
 function policyKind(p: PolicyInfo): string {
-  if (p.push && (pushOrders[p.push] as PushOrderInfo).readsAhead) return "offline: reads the trace ahead";
+  if (p.push && readsAhead(p.push)) return "offline: reads the trace ahead";
   if (p.push) return p.id === 0 ? "push" : "pull + push";
   return "pull";
 }
