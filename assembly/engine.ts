@@ -158,6 +158,7 @@ function runHome(limit: f64): i32 {
   let window = <u32>counter(C_SCAN_EPOCH);
   let windowEnd = counter(C_SCAN_END);
   let resident = counter(C_RESIDENT);
+  let pending = counter(C_PENDING) != 0;
   const start = cur;
   let stop = STOP_CHUNK_END;
   while (cur < len) {
@@ -166,16 +167,27 @@ function runHome(limit: f64): i32 {
       break;
     }
     const page = load<u32>(chunkPages + (<usize>cur << 2));
-    const gap = load<u32>(chunkGaps + (<usize>cur << 2));
-    acc += <f64>gap;
-    const total = workTotal(acc, cpuNs);
-    now += total - charged;
-    charged = total;
-    if (now >= windowEnd) {
-      advanceScan(now, resident);
-      window = <u32>counter(C_SCAN_EPOCH);
-      windowEnd = counter(C_SCAN_END);
+    if (!pending) {
+      const gap = load<u32>(chunkGaps + (<usize>cur << 2));
+      acc += <f64>gap;
+      const total = workTotal(acc, cpuNs);
+      now += total - charged;
+      charged = total;
+      if (now >= windowEnd) {
+        advanceScan(now, resident);
+        window = <u32>counter(C_SCAN_EPOCH);
+        windowEnd = counter(C_SCAN_END);
+      }
+      pending = true;
+      // the work ran past the host's next event: the access comes after it (a copy turn
+      // then must not send, as clean, a page the record writes later); an event at the
+      // access's instant finds the record done (a time trigger decides between records)
+      if (now > limit) {
+        stop = STOP_LIMIT;
+        break;
+      }
     }
+    pending = false;
     const old = load<u8>(states + <usize>page);
     if ((old & ST_MASK) == ST_NONE) resident++;
     let st = old | ST_LOCAL;
@@ -192,6 +204,7 @@ function runHome(limit: f64): i32 {
   }
   mergeMru(start, cur);
   setCounter(C_RESIDENT, resident);
+  setCounter(C_PENDING, pending ? 1 : 0);
   saveRun(cur - start, cur, now, acc);
   return stop;
 }
@@ -500,8 +513,9 @@ export function migrate(keepAll: i32): void {
     const s = load<u8>(states + p) & ST_MASK;
     store<u8>(states + p, s == ST_NONE ? ST_NONE : to);
   }
+  // a record whose work is done (C_PENDING) keeps its access for the destination: the
+  // freeze came after the work, so the access does too
   setCounter(C_REMOTE, 1);
-  setCounter(C_PENDING, 0);
   // nothing is in flight now (every page is here or at home): the arrival queue, which
   // holds each page at most once between migrations, starts empty
   setCounter(C_ARRIVAL_HEAD, 0);

@@ -7,10 +7,10 @@
 // others (the home-phase fork in runScenarios, src/sim/simulate.ts) instead of each
 // replaying it. Tests run every policy and mechanism with the fork on and off and
 // compare the metrics byte for byte.
-import { C_ACCESSES, C_MRU_LEN, C_NOW, C_RECORDS, C_RESIDENT, C_SCAN_END, C_SCAN_EPOCH } from "./abi.js";
+import { C_ACCESSES, C_MRU_LEN, C_NOW, C_PENDING, C_RECORDS, C_RESIDENT, C_SCAN_END, C_SCAN_EPOCH } from "./abi.js";
 import type { CoreViews } from "./types.js";
 
-const HOME_COUNTERS = [C_NOW, C_RECORDS, C_ACCESSES, C_MRU_LEN, C_SCAN_EPOCH, C_SCAN_END, C_RESIDENT];
+const HOME_COUNTERS = [C_NOW, C_RECORDS, C_ACCESSES, C_MRU_LEN, C_SCAN_EPOCH, C_SCAN_END, C_RESIDENT, C_PENDING];
 
 /** Copies the home phase of `from` into `to`, two cores laid out for `pages` pages that
  * were reset with the same process and have replayed nothing else since. */

@@ -257,10 +257,16 @@ export class ReferenceCore implements SimCore, PolicyServices {
       if (c[C_NOW] >= limit) return STOP_LIMIT;
       const i = c[C_CURSOR];
       const page = this.v.chunkPages[i];
-      const gap = this.v.chunkGaps[i];
-      c[C_NOW] += this.work(gap);
-      c[C_ACCESSES] += gap;
-      this.advanceScan(c[C_NOW], c[C_RESIDENT]);
+      if (!c[C_PENDING]) {
+        const gap = this.v.chunkGaps[i];
+        c[C_NOW] += this.work(gap);
+        c[C_ACCESSES] += gap;
+        this.advanceScan(c[C_NOW], c[C_RESIDENT]);
+        c[C_PENDING] = 1;
+        // as engine.ts: the access comes after the host's events before the clock
+        if (c[C_NOW] > limit) return STOP_LIMIT;
+      }
+      c[C_PENDING] = 0;
       if ((this.states[page] & ST_MASK) === ST_NONE) c[C_RESIDENT]++;
       this.states[page] |= ST_LOCAL;
       if (this.v.chunkFlags[i] & REC_WRITE) this.states[page] |= F_DIRTY;
@@ -481,8 +487,8 @@ export class ReferenceCore implements SimCore, PolicyServices {
     // as engine.ts: a page that existed is local after a copy, else at home
     const to = keepAll ? ST_LOCAL : ST_HOME;
     for (let p = 0; p < pages; p++) this.states[p] = (this.states[p] & ST_MASK) === ST_NONE ? ST_NONE : to;
+    // a record whose work is done keeps its access for the destination (as engine.ts)
     this.v.counters[C_REMOTE] = 1;
-    this.v.counters[C_PENDING] = 0;
     // as engine.ts: nothing is in flight now, the arrival queue starts empty
     this.v.counters[C_ARRIVAL_HEAD] = 0;
     this.v.counters[C_ARRIVAL_TAIL] = 0;

@@ -117,8 +117,8 @@ class PreCopy {
       };
       if (Object.values(rules).some(Boolean)) {
         for (const [rule, held] of Object.entries(rules)) ctx.stats[rule] = held ? 1 : 0;
-        // the process may have run past the round's end within the record it was in
-        // (it stops between records): the stop-and-copy starts when it stops
+        // the process may have run past the round's end in a record's work (it stops
+        // after the work, its access left for the destination): it freezes then
         this.stopAndCopy(Math.max(now, ctx.proc.clock), waiting);
       } else {
         this.round(now);

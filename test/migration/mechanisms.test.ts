@@ -183,6 +183,33 @@ describe("pre-copy", () => {
     for (let i = 0; i < log.length; i++) if (log.kinds[i] === EVENT_EAGER) expect(log.times[i]).toBeGreaterThanOrEqual(at(MIGRATE_FREEZE));
   });
 
+  for (const core of ["wasm", "reference"] as const) {
+    it(`sends a page again when a record writes it after a copy turn that fell inside the record's work (${core} core)`, async () => {
+      // 200 pages written, then one record that computes 1 ms and then writes page 20;
+      // the round copies page 20 about 0.5 ms in, while that record computes
+      const rec: TraceRecord[] = Array.from({ length: 200 }, (_, p) => ({ page: p, gap: 1, write: true }));
+      rec.push({ page: 20, gap: 1_000_000, write: true });
+      for (let i = 0; i < 400; i++) rec.push({ page: i % 2, gap: 50_000 });
+      const opts = { workload: "trace", mechanism: "pre-copy", migrateAt: 200 / rec.length, baselines: false, cpuNsPerAccess: 1, core } as const;
+      const m = await runScenario(resolveOptions(opts), traceWorkload([200], rec));
+      // one round (the write set is under the threshold), then page 20 again with the rest
+      expect(m.mechanismStats).toMatchObject({ rounds: 1, sentPages: 201, resentPages: 1, pagesAtDestination: 200 });
+      expect(m.bytesMoved.eager / MESSAGE).toBe(201);
+    });
+
+    it(`leaves the access of the record a round ended in to the destination (${core} core)`, async () => {
+      // round 1 (11 pages, ~0.37 ms) ends inside a 1 ms record that writes page 5: the
+      // freeze comes when the work ends, and the write after it, at the destination
+      const rec: TraceRecord[] = Array.from({ length: 11 }, (_, p) => ({ page: p, gap: 1, write: true }));
+      rec.push({ page: 5, gap: 1_000_000, write: true });
+      for (let i = 0; i < 200; i++) rec.push({ page: i % 2, gap: 10_000 });
+      const opts = { workload: "trace", mechanism: "pre-copy", migrateAt: 11 / rec.length, baselines: false, cpuNsPerAccess: 1, core } as const;
+      const m = await runScenario(resolveOptions(opts), traceWorkload([11], rec));
+      expect(m.mechanismStats).toMatchObject({ rounds: 1, sentPages: 11, resentPages: 0, pagesAtFreeze: 0 });
+      expect(m.remoteFaults).toBe(0);
+    });
+  }
+
   it("calls the migration off when the process ends at home first", async () => {
     const m = await run({ mechanism: "pre-copy", cpuNsPerAccess: 0.001 });
     expect(m.freezeNs).toBe(0);
