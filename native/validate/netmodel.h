@@ -41,7 +41,8 @@ static inline void av_link_init(struct av_link *l, const struct av_net_spec *s) 
   double packet_ns = (s->background_packet_bytes * 8e9) / s->bandwidth_bps;
   /* Math.round of a non-negative value: floor(x + 0.5) */
   l->background_wait_ns = floor((l->load_ratio * packet_ns) / 2 + 0.5);
-  l->free_at = 0;
+  /* before any message, never: a first message finds the link idle (as link.ts) */
+  l->free_at = -INFINITY;
 }
 
 /* the bytes of a message's first (or only) frame */

@@ -20,8 +20,9 @@ export interface LinkSpec {
 }
 
 export class Link {
-  /** When the last message queued so far leaves the link. */
-  freeAt = 0;
+  /** When the last message queued so far leaves the link (before any, never: a first
+   * message, even one ready at 0, finds the link idle). */
+  freeAt = -Infinity;
   /** The background work (ns of this link) queued when that message left: what came
    * while its last frame was on the wire. */
   private backlogAtFree = 0;

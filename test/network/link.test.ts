@@ -80,11 +80,19 @@ describe("link", () => {
     for (let i = 0; i < 10; i++) last = queued.send(0, 1, 1, 4178);
     const paced = new Network(2, { ...gige, background: 0.8, frameBytes: 4178 });
     let lastPaced = 0;
-    for (let i = 0; i < 10; i++) lastPaced = paced.send(0, 1, paced.up[0].freeAt + 1, 4178);
+    for (let i = 0; i < 10; i++) lastPaced = paced.send(0, 1, i === 0 ? 1 : paced.up[0].freeAt + 1, 4178);
     expect(lastPaced).toBeGreaterThanOrEqual(last);
     expect(last).toBe(1 + 24_000 + 33_424 + 9 * 167_120 + 25_000);
     // and a lone frame after a long quiet spell: the steady wait, then the full bandwidth
     expect(paced.send(0, 1, 10_000_000, 4178)).toBe(10_000_000 + 24_000 + 33_424 + 25_000);
+  });
+
+  it("a first message ready at 0 finds the link idle, as one ready later does", () => {
+    const link = new Link({ ...gige, background: 0.75, frameBytes: 4178 });
+    expect(link.idleAt(0)).toBe(true);
+    expect(link.startTime(0)).toBe(18_000);
+    const net = new Network(2, { ...gige, background: 0.8, frameBytes: 4178 });
+    expect(net.send(0, 1, 0, 4178)).toBe(24_000 + 33_424 + 25_000);
   });
 
   it("refuses a bandwidth of zero and a background of 1", () => {
