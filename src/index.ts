@@ -25,3 +25,11 @@ export {
 } from "./policies/module.js";
 export { PolicyViolation } from "./core/page-services.js";
 export { provenance, versionLine, type Provenance } from "./util/provenance.js";
+export {
+  evaluate, evaluationText, writeEvaluationReport, allConfigs, corpusWorkloads, kernelWorkloads, defaultManifest, parseConditions,
+  DEFAULT_CONDITIONS, DEFAULT_POINTS, HPCC_KERNELS,
+  type Evaluation, type EvaluateOptions, type EvalRun, type EvalConfig, type EvalCondition, type EvalWorkload, type EvalPlan,
+} from "./evaluate/index.js";
+export { reproduce, type ReproduceOptions, type ReproduceResults } from "./report/reproduce.js";
+export { importTrace, type ImportOptions, type ImportResult } from "./trace/import.js";
+export { captureTrace, type CaptureOptions, type CaptureResult } from "./trace/capture.js";

@@ -34,7 +34,8 @@ export interface PolicyContext {
   readonly pageCount: number;
   /** the regions as the destination knows them at the freeze, sorted by start: page ids
    * [start, end); a captured trace's each from its first to its last page that existed
-   * then (empty when none did); empty before the migration */
+   * then (empty where the region before it ends when none did); all empty at page 0
+   * before the migration */
   readonly regions: ReadonlyArray<PolicyRegion>;
   /** index into `regions` of the region holding `page`, or -1 */
   regionOf(page: number): number;
@@ -148,6 +149,13 @@ export function checkPolicyModule(mod: unknown, label: string): PolicyModule {
         `policy module ${label}: missing hook ${hook} (a policy exports all of ${HOOKS.join(", ")} as functions)`,
       );
     }
+  }
+  // the name labels results (Metrics.policy): a string a reader can tell apart
+  if (m.name !== undefined && (typeof m.name !== "string" || m.name.trim() === "" || m.name.trim() !== m.name)) {
+    throw new PolicyModuleError(`policy module ${label}: name must be a non-empty string without surrounding spaces, got ${JSON.stringify(m.name)}`);
+  }
+  if (m.description !== undefined && typeof m.description !== "string") {
+    throw new PolicyModuleError(`policy module ${label}: description must be a string, got ${JSON.stringify(m.description)}`);
   }
   const params = m.params ?? {};
   if (typeof params !== "object" || params === null) throw new PolicyModuleError(`policy module ${label}: params must be an object`);

@@ -13,6 +13,7 @@ import { runScenarios, scenarioWorkload, type ScenarioRun } from "./simulate.js"
 import type { Workload } from "../workloads/types.js";
 import type { EventSink } from "./event-log.js";
 import { withEventFile } from "./event-file.js";
+import type { CommandInput } from "../util/same-file.js";
 import { errorMessage } from "../util/errors.js";
 
 export interface CompareOptions extends Omit<RunOptions, "mechanism" | "policy" | "baselines"> {
@@ -167,7 +168,11 @@ export async function compare(options: CompareOptions = {}, extras: CompareExtra
     return withEventFile(
       events,
       (file) => compareRows(options, ({ mechanism, policy }, process) => file.section().sink({ process, scenario: `${mechanism}/${policy}` })),
-      runInputs({ workload: options.workload ?? DEFAULT_WORKLOAD, policy: "none" }),
+      // the trace and every policy module compared: none may be the events file
+      [
+        ...runInputs({ workload: options.workload ?? DEFAULT_WORKLOAD, policy: "none" }),
+        ...(options.policies ?? []).filter(isPolicyPath).map((module): CommandInput => ["the policy module", module]),
+      ],
     );
   }
   return compareRows(options, events);

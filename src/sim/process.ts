@@ -157,12 +157,9 @@ export class ProcessRun {
     p[P_SCAN_NS] = s.scan.intervalNs;
     p[P_SCAN_NS_PER_PAGE] = s.scan.nsPerPage;
     s.policyParams.forEach((v, i) => (p[P_POLICY_BASE + i] = v));
-    // the destination's view of the regions: nothing before the migration, what existed
-    // at the freeze after it (migrate())
-    w.regions.forEach((r, i) => {
-      this.views.regions[2 * i] = r.start;
-      this.views.regions[2 * i + 1] = r.start;
-    });
+    // the destination's view of the regions: nothing before the migration (not even
+    // where they will lie), what existed at the freeze after it (migrate())
+    this.views.regions.fill(0, 0, 2 * w.regions.length);
     s.core.reset();
     this.hostPolicy = s.hostPolicy?.(this.views);
   }
@@ -191,18 +188,22 @@ export class ProcessRun {
    * the destination's policies are told at the freeze. A
    * generator's regions are those from the start; a captured trace's are drawn round
    * every page it touches, so whole they would tell of mappings and extents the process
-   * makes later: each spans its first to its last page that exists now (empty when none
-   * does). */
+   * makes later: each spans its first to its last page that exists now, and one with
+   * none is empty where the region before it ends (where the trace will put it is the
+   * future too; the table stays sorted). */
   freezeExtents(): [number, number][] {
     const { states } = this.views;
     const none = (p: number) => (states[p] & ST_MASK) === ST_NONE;
+    let before = 0;
     return this.workload.regions.map((r) => {
       let lo = r.start;
       let hi = r.start + r.pages;
       if (this.workload.regionsFromTouches) {
         while (lo < hi && none(lo)) lo++;
         while (hi > lo && none(hi - 1)) hi--;
+        if (lo === hi) lo = hi = before;
       }
+      before = hi;
       return [lo, hi];
     });
   }

@@ -9,7 +9,7 @@
 // scheduling or interruptions; and shard files merge into the very bytes of a
 // one-machine sweep.
 import { availableParallelism } from "node:os";
-import { removeStaleTemporaries } from "../util/atomic-file.js";
+import { lockFor, removeStaleTemporaries } from "../util/atomic-file.js";
 import { refuseInputs, type CommandInput } from "../util/same-file.js";
 import { runInputs } from "../sim/inputs.js";
 import { checkPolicyModules, loadSweepConfig, planSweep, type SweepConfig, type SweepPlan, type SweepRun } from "./config.js";
@@ -152,6 +152,16 @@ export async function sweep(o: SweepOptions): Promise<SweepSummary> {
   }
   const plan = await checkedPlan(o.config);
   refuseInputs(`results file ${o.out}`, o.out, planInputs(o.config, plan), "the results");
+  const unlock = lockFor(o.out, `results file ${o.out}`);
+  try {
+    return await sweepLocked(o, plan, workers);
+  } finally {
+    unlock();
+  }
+}
+
+/** sweep(), its options checked and its results file locked. */
+async function sweepLocked(o: SweepOptions, plan: SweepPlan, workers: number): Promise<SweepSummary> {
   const runs = shardRuns(plan, o.shard);
   const byKey = new Map(runs.map((r) => [r.key, r]));
 

@@ -2,10 +2,12 @@
 // page-level, plain or gzip) is first imported into a temporary amt under os.tmpdir(),
 // which is unlinked at once and read through its open descriptor, so nothing is left
 // behind; a gzip'd amt (how the trace corpus is stored) is unpacked the same way.
-// Imports are cached per process by path, size, modification time and page size.
+// Imports are cached per process by the file (its resolved path, size, times and inode)
+// and the page size.
 import { closeSync, createReadStream, createWriteStream, fstatSync, openSync, readFileSync, readSync, rmSync, statSync, type Stats } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { scratchFolder } from "../util/atomic-file.js";
+import { fileStamp } from "../util/digest.js";
 import { pipeline } from "node:stream/promises";
 import { constants as zlibConstants, createGunzip, gunzipSync } from "node:zlib";
 import type { Workload } from "../workloads/types.js";
@@ -188,9 +190,10 @@ function checkGzipLength(path: string, head: Buffer): void {
   }
 }
 
+/** The file (resolved: the same path after a chdir is another file) as it is now. */
 function cacheKey(path: string, pageSize: number): string {
-  const st = statSync(path);
-  return `${path}\0${st.size}\0${st.mtimeMs}\0${pageSize}`;
+  statSync(path); // a missing file fails here, naming it
+  return `${resolve(path)}\0${fileStamp(path)}\0${pageSize}`;
 }
 
 /** An amt trace as a workload, its header and trailer checked; synchronous, so cheap

@@ -2,8 +2,8 @@
 // write a temporary file beside it, flush it to disk, rename it over the target, and
 // flush the directory so the rename itself survives a crash. Errors name the path the
 // user gave, never the temporary.
-import { closeSync, createWriteStream, fsyncSync, mkdtempSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { closeSync, createWriteStream, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import type { Writable } from "node:stream";
 
@@ -52,6 +52,55 @@ function isRunning(pid: number): boolean {
   } catch (err) {
     // EPERM: it runs, as another user
     return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Takes the lock of a file that one process at a time may write (`${path}.lock`, made
+ * exclusively, holding this host and process id) and returns what releases it. A lock
+ * whose process no longer runs on this host is taken over; any other refuses, naming
+ * `what` (a sweep's results: two sweeps appending to one file and each rewriting it at
+ * its end lost one's runs, and both exited 0). */
+export function lockFor(path: string, what: string): () => void {
+  const lock = `${path}.lock`;
+  const me = `${hostname()} ${process.pid}`;
+  // the file's folder, made if need be; those made for the lock alone go with it
+  let made: string | undefined;
+  try {
+    made = mkdirSync(dirname(path), { recursive: true });
+  } catch (err) {
+    throw new Error(`${what}: cannot make its folder (${(err as Error).message})`);
+  }
+  const release = () => {
+    rmSync(lock, { force: true });
+    for (let dir = dirname(path); made !== undefined && dir.length >= made.length; dir = dirname(dir)) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        break; // not empty: the command wrote there
+      }
+    }
+  };
+  for (;;) {
+    try {
+      writeFileSync(lock, `${me}\n`, { flag: "wx" });
+      return release;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new Error(`${what}: cannot make its lock file ${lock} (${(err as Error).message})`);
+    }
+    let holder: string;
+    try {
+      holder = readFileSync(lock, "utf8").trim();
+    } catch {
+      continue; // released meanwhile
+    }
+    const [host, pid] = holder.split(" ");
+    if (host === hostname() && /^\d+$/.test(pid ?? "") && !isRunning(Number(pid))) {
+      rmSync(lock, { force: true });
+      continue;
+    }
+    throw new Error(
+      `${what}: another command is writing it (process ${pid ?? "?"} on ${host || "?"}, lock file ${lock}); give each sweep or shard a file of its own, or remove the lock file if that command has ended`,
+    );
   }
 }
 

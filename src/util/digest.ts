@@ -34,6 +34,14 @@ export class OnceDigests implements DigestSource {
   }
 }
 
+/** What tells a file's versions apart without reading it, "" when there is no file:
+ * size, times and identity; ctime as well, as a copy that keeps the modification time
+ * (cp -p, rsync -t, tar) sets it. */
+export function fileStamp(path: string): string {
+  const st = statSync(path, { bigint: true, throwIfNoEntry: false });
+  return st ? `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}:${st.dev}` : "";
+}
+
 /** Each path's digest computed again only when the file's size, modification or change
  * time or inode changed (a rewrite or a replacement changes one): for a long-lived sweep worker,
  * which checks its runs' files before and after each task without reading a large
@@ -41,13 +49,11 @@ export class OnceDigests implements DigestSource {
 export class StatDigests implements DigestSource {
   private readonly known = new Map<string, { stamp: string; digest: string }>();
   digest(path: string, of: (path: string) => string): string {
-    const st = statSync(path, { bigint: true, throwIfNoEntry: false });
-    // ctime as well: a copy that keeps the modification time (cp -p, rsync -t) sets it
-    const stamp = st ? `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}:${st.dev}` : "";
+    const stamp = fileStamp(path);
     const hit = this.known.get(path);
-    if (st && hit?.stamp === stamp) return hit.digest;
+    if (stamp !== "" && hit?.stamp === stamp) return hit.digest;
     const digest = of(path);
-    if (st) this.known.set(path, { stamp, digest });
+    if (stamp !== "") this.known.set(path, { stamp, digest });
     return digest;
   }
 }

@@ -164,6 +164,7 @@ describe("--events", () => {
       [["run", "--workload", trace, "--events", trace], `events file ${trace}: is the workload's trace`],
       [["run", "--workload", "sequential", "--memory", "1MiB", "--policy", module, "--events", join(dir, ".", "mod.ts")], `events file ${join(dir, "mod.ts")}: is the policy module`],
       [["compare", "--workload", trace, "--policies", "none", "--events", trace], `events file ${trace}: is the workload's trace`],
+      [["compare", "--workload", "sequential", "--memory", "1MiB", "--policies", `none,${module}`, "--mechanisms", "lightweight", "--events", module], `events file ${module}: is the policy module`],
       [["cluster", scenario, "--events", scenario], `events file ${scenario}: is the scenario file`],
       [["cluster", scenario, "--events", trace], `${scenario}: processes[0] (x): events file ${trace}: is the workload's trace`],
       [["run", "--workload", "sequential", "--memory", "1MiB", "--events", ""], "events file: the path is empty"],

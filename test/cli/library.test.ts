@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compare, mergeSweep, simulate, simulateCluster, sweep, type Metrics, type RunOptions } from "ampom";
+import { allConfigs, compare, evaluate, evaluationText, kernelWorkloads, mergeSweep, parseConditions, simulate, simulateCluster, sweep, type Metrics, type RunOptions } from "ampom";
 import { scratchDir } from "../sweep/cli-helpers.js";
 
 describe('import { simulate, compare } from "ampom"', () => {
@@ -40,6 +40,21 @@ describe('import { simulate, compare } from "ampom"', () => {
     await expect(compare({ workload: "hpl", policies: ["none", mine as never] })).rejects.toThrow(
       "policies: each must be a name or a policy module file's path (compare a module object with simulate()), got object",
     );
+  });
+
+  it("evaluate() runs what `ampom evaluate` runs, and evaluationText() prints its tables", async () => {
+    const ids = ["none", "oracle", "leap", "ampom-plus"];
+    const e = await evaluate({
+      workloads: kernelWorkloads(["stream"], "2MiB"),
+      configs: allConfigs().filter((c) => ids.includes(c.id)),
+      conditions: parseConditions(["gige-2008"]),
+      points: [0.5],
+      runsDir: join(scratchDir("library-evaluate"), "runs"),
+      workers: 1,
+    });
+    expect(e.runs.map((r) => r.config).sort()).toEqual([...ids].sort());
+    expect(e.runs.find((r) => r.config === "oracle")!.gapClosed).toBe(1);
+    expect(evaluationText(e)).toMatch(/^stream +hpcc-kernel /m);
   });
 
   it("names an unknown option plainly", async () => {

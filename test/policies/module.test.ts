@@ -110,6 +110,14 @@ describe("the example policy module", () => {
     await expect(simulate({ workload: "stream", memory: "2MiB", policy: badBound as never })).rejects.toThrow('parameter depth: max must be a number, got "8"');
   });
 
+  it("refuses a name that cannot label results: not a string, empty, or with spaces around it", async () => {
+    for (const name of [5, "", "none "]) {
+      const bad = { ...example, name };
+      await expect(simulate({ workload: "stream", memory: "2MiB", policy: bad as never })).rejects.toThrow(`name must be a non-empty string without surrounding spaces, got ${JSON.stringify(name)}`);
+    }
+    await expect(simulate({ workload: "stream", memory: "2MiB", policy: { ...example, name: "ok", description: 7 } as never })).rejects.toThrow("description must be a string, got 7");
+  });
+
   it("in a sweep, a parameter the combination's module lacks is blamed on the combination, not on the base's default policy", async () => {
     const config = { base: { workload: "stream", memory: "2MiB" }, grid: { policy: [EXAMPLE], policyParams: [{ mode: 1 }] } };
     const out = join(scratchDir("sweep"), "runs.jsonl");
@@ -325,14 +333,15 @@ describe("what a module knows of the regions", () => {
       expect(m.remoteFaults).toBeGreaterThan(0);
       return [...seen];
     };
-    // a captured trace's regions are drawn round every page it touches: clipped
+    // a captured trace's regions are drawn round every page it touches: clipped, and one
+    // that holds nothing yet is empty where the one before it ends (not where it will lie)
     expect(await run(true)).toEqual([
-      ["reset", [[0, 0], [20, 20], [40, 40]], []],
-      ["first fault", [[2, 10], [25, 31], [60, 60]], [0, -1, 1, -1]],
+      ["reset", [[0, 0], [0, 0], [0, 0]], []],
+      ["first fault", [[2, 10], [25, 31], [31, 31]], [0, -1, 1, -1]],
     ]);
     // a generator's are its mappings from the start: whole
     expect(await run(false)).toEqual([
-      ["reset", [[0, 0], [20, 20], [40, 40]], []],
+      ["reset", [[0, 0], [0, 0], [0, 0]], []],
       ["first fault", [[0, 20], [20, 40], [40, 60]], [0, 0, 1, 2]],
     ]);
   });

@@ -2,11 +2,14 @@
 // a policy module), nor a file that is not a sweep's results: its torn-line recovery
 // cuts off only what can be the start of a result line. Nor may sweep-merge's replace
 // the config or a file it merges.
-import { copyFileSync, linkSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, linkSync, readFileSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ampom } from "../cli/capture.js";
 import { scratchDir } from "./cli-helpers.js";
+import { sweep } from "../../src/sweep/index.js";
+import { lockFor } from "../../src/util/atomic-file.js";
 
 const dir = scratchDir("sweep-outputs");
 const config = join(dir, "one.json");
@@ -80,3 +83,46 @@ describe("sweep's results file", () => {
     expect(shards.map((s) => readFileSync(s, "utf8"))).toEqual(before);
   });
 });
+describe("two sweeps on one results file", () => {
+  it("the second is refused while the first writes it, and the first keeps every run", async () => {
+    const out = join(dir, "shared.jsonl");
+    const [first, second] = await Promise.all([
+      sweep({ config: JSON.parse(CONFIG), out, workers: 1, shard: { index: 0, count: 2 } }).then(
+        (s) => s,
+        (e: Error) => e,
+      ),
+      sweep({ config: JSON.parse(CONFIG), out, workers: 1, shard: { index: 1, count: 2 } }).then(
+        (s) => s,
+        (e: Error) => e,
+      ),
+    ]);
+    const [done, refused] = first instanceof Error ? [second, first] : [first, second];
+    expect(refused).toBeInstanceOf(Error);
+    expect((refused as Error).message).toBe(
+      `results file ${out}: another command is writing it (process ${process.pid} on ${hostname()}, lock file ${out}.lock); give each sweep or shard a file of its own, or remove the lock file if that command has ended`,
+    );
+    expect(done).toMatchObject({ total: 1, ran: 1, failed: 0 });
+    expect(readFileSync(out, "utf8").trim().split("\n")).toHaveLength(1);
+    expect(existsSync(`${out}.lock`)).toBe(false);
+  });
+
+  it("takes over the lock of a sweep that was killed, refuses one held elsewhere, and leaves no folder made for the lock alone", async () => {
+    const out = join(dir, "stale.jsonl");
+    // a process id this host does not run (above the kernel's pid_max)
+    writeFileSync(`${out}.lock`, `${hostname()} 4194999\n`);
+    expect(await sweep({ config: JSON.parse(CONFIG), out, workers: 1 })).toMatchObject({ total: 2, ran: 2 });
+    expect(existsSync(`${out}.lock`)).toBe(false);
+    const held = join(dir, "held.jsonl");
+    writeFileSync(`${held}.lock`, `elsewhere 1\n`);
+    await expect(sweep({ config: JSON.parse(CONFIG), out: held, workers: 1 })).rejects.toThrow("another command is writing it (process 1 on elsewhere");
+    // a lock in folders made for it: they go with it unless something was written there
+    const nested = join(dir, "new", "deeper", "r.jsonl");
+    lockFor(nested, "results file")();
+    expect(existsSync(join(dir, "new"))).toBe(false);
+    const release = lockFor(nested, "results file");
+    writeFileSync(nested, "");
+    release();
+    expect([existsSync(nested), existsSync(`${nested}.lock`)]).toEqual([true, false]);
+  });
+});
+

@@ -2,7 +2,7 @@
 // standard input, malformed lines, and counts checked against an independent count.
 import fc from "fast-check";
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
@@ -305,5 +305,26 @@ describe("the output's name", () => {
       await expect(importTrace(join(dir, "missing.txt"), join(dir, name))).rejects.toThrow(/the output is an amt trace/);
     }
     expect(readdirSync(dir)).toEqual(["t.txt"]);
+  });
+});
+
+describe("the per-process cache of opened traces", () => {
+  it("opens a trace file again once another has replaced it, even of the same size and modification time (cp -p)", async () => {
+    const dir = tempDir();
+    const o = { memoryBytes: 4096, pageSize: 4096, seed: 1, workingSet: 1 };
+    const lines = (step: number) => Array.from({ length: 200 }, (_, i) => `R ${(0x1000 + ((i * step) % 90)).toString(16)} 100`).join("\n") + "\n";
+    const cur = join(dir, "cur.txt");
+    const other = join(dir, "other.txt");
+    writeFileSync(cur, lines(1));
+    writeFileSync(other, lines(7));
+    const before = readAll(await openWorkload(cur, o));
+    // the replacement takes the first file's times, then is copied over it keeping them
+    const mtime = statSync(cur, { bigint: true }).mtimeNs;
+    expect(spawnSync("touch", ["-r", cur, other]).status).toBe(0);
+    expect(spawnSync("cp", ["-p", other, cur]).status).toBe(0);
+    expect(statSync(cur, { bigint: true }).mtimeNs).toBe(mtime);
+    const after = readAll(await openWorkload(cur, o));
+    expect(fingerprint(after)).not.toBe(fingerprint(before));
+    expect(fingerprint(after)).toBe(fingerprint(readAll(await openWorkload(other, o))));
   });
 });
