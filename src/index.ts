@@ -31,5 +31,3 @@ export {
   type Evaluation, type EvaluateOptions, type EvalRun, type EvalConfig, type EvalCondition, type EvalWorkload, type EvalPlan,
 } from "./evaluate/index.js";
 export { reproduce, type ReproduceOptions, type ReproduceResults } from "./report/reproduce.js";
-export { importTrace, type ImportOptions, type ImportResult } from "./trace/import.js";
-export { captureTrace, type CaptureOptions, type CaptureResult } from "./trace/capture.js";
