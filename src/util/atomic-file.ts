@@ -4,7 +4,7 @@
 // user gave, never the temporary.
 import { closeSync, createWriteStream, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import type { Writable } from "node:stream";
 
 export function tempPathFor(path: string): string {
@@ -72,12 +72,15 @@ export function lockFor(path: string, what: string): () => void {
   }
   const release = () => {
     rmSync(lock, { force: true });
-    for (let dir = dirname(path); made !== undefined && dir.length >= made.length; dir = dirname(dir)) {
+    if (made === undefined) return;
+    // up to the first folder made, each while empty (else the command wrote there)
+    for (let dir = dirname(path); ; dir = dirname(dir)) {
       try {
         rmdirSync(dir);
       } catch {
-        break; // not empty: the command wrote there
+        return;
       }
+      if (resolve(dir) === resolve(made)) return;
     }
   };
   for (;;) {

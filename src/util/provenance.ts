@@ -116,6 +116,8 @@ export function provenance(): Provenance {
   return cached;
 }
 
+let identity: string | undefined;
+
 /** What identifies the code that runs, for caches of its results (evaluate's runs
  * folder): the digest of the sources it was built from (of the checkout, run from the
  * sources), or, in a package without its sources, its version and commit. */
@@ -123,13 +125,11 @@ export function codeIdentity(): string {
   if (identity === undefined) {
     const { stamp } = buildState();
     // run from the sources, they are read once (evaluate asks before and while it runs)
-    const sources = stamp === undefined ? sourcesDigest(ROOT) : stamp?.sources;
+    const sources = stamp === undefined ? sourcesDigest(ROOT) : stamp?.sources; // null: a build with no stamp
     identity = sources || `${provenance().version}+${provenance().commit ?? "no-commit"}`;
   }
   return identity;
 }
-
-let identity: string | undefined;
 
 /** One line for --version and reports: "ampom 0.1.0 (commit 1a2b3c4d5e6f, Node v20.20.2)". */
 export function versionLine(p: Provenance = provenance()): string {
