@@ -1,8 +1,8 @@
 // Leap (Maruf and Chowdhury, USENIX ATC 2020; DESIGN 3b): a ring of the last page
 // deltas of the demand stream (faults and first uses of prefetched pages, as Leap logs
 // every swap-in); on a fault it looks for a Boyer-Moore majority delta in the newest 8
-// deltas, then 16, then 32, and prefetches along it, or along the last direction when
-// there is no majority. The window grows with the prefetch hits since the last fault.
+// deltas, then 16, then 32, and prefetches along it, or around the fault when there is
+// no majority. The window grows with the prefetch hits since the last fault.
 import { scratch } from "../arena";
 import { C_POLICY_WINDOW, P_PAGES } from "../layout";
 import { policyParam, param, request, setCounter } from "../pagetable";
@@ -73,11 +73,11 @@ function trend(): i32 {
   return 0;
 }
 
-/** Leap's window: with no hits, 1 page if a trend exists, else none; otherwise hits + 1
- * rounded up to a power of two, at most the cap; either way never below half the
- * previous (src/core/reference-policies/leap.ts says why). */
-export function leapWindow(hitCount: i32, hasTrend: bool, cap: i32, prev: i32): i32 {
-  let w: i32 = hasTrend ? 1 : 0;
+/** Leap's window: with no hits, 1 page if the fault follows the trend, else none;
+ * otherwise hits + 1 rounded up to a power of two, at most the cap; either way never
+ * below half the previous (src/core/reference-policies/leap.ts says why). */
+export function leapWindow(hitCount: i32, followsTrend: bool, cap: i32, prev: i32): i32 {
+  let w: i32 = followsTrend ? 1 : 0;
   if (hitCount > 0) {
     w = 1;
     while (w < hitCount + 1) w <<= 1;
@@ -87,21 +87,32 @@ export function leapWindow(hitCount: i32, hasTrend: bool, cap: i32, prev: i32): 
   return w;
 }
 
+/** The i-th page around `page` when there is no trend, nearest first: after, before,
+ * two after, two before, ... */
+export function leapAround(page: i64, i: i32): i64 {
+  const k = <i64>((i >> 1) + 1);
+  return (i & 1) == 0 ? page + k : page - k;
+}
+
 export function leapOnFault(page: u32, now: f64): void {
   logEvent(page);
   const d = trend();
-  const win = leapWindow(hits, d != 0, maxWindow, prevWindow);
+  const win = leapWindow(hits, d != 0 && delta(0) == d, maxWindow, prevWindow);
   hits = 0;
   prevWindow = win;
   setCounter(C_POLICY_WINDOW, <f64>win);
-  if (win == 0) return;
-  let step = <i64>d;
-  if (step == 0) step = logged > 0 && delta(0) < 0 ? -1 : 1;
   const count = <i64>param(P_PAGES);
-  for (let i = 1; i <= win; i++) {
-    const q = <i64>page + step * <i64>i;
-    if (q < 0 || q >= count) break;
-    request(<u32>q, 0);
+  if (d != 0) {
+    for (let i = 1; i <= win; i++) {
+      const q = <i64>page + <i64>d * <i64>i;
+      if (q < 0 || q >= count) break;
+      request(<u32>q, 0);
+    }
+    return;
+  }
+  for (let i = 0; i < win; i++) {
+    const q = leapAround(<i64>page, i);
+    if (q >= 0 && q < count) request(<u32>q, 0);
   }
 }
 

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { instantiate } from "../../build/release.js";
 import { linuxReadaheadWindow } from "../../src/core/reference-policies/linux-cluster.js";
-import { boyerMooreMajority, leapTrend, leapWindow } from "../../src/core/reference-policies/leap.js";
+import { boyerMooreMajority, leapAround, leapTrend, leapWindow } from "../../src/core/reference-policies/leap.js";
 import { drive } from "./harness.js";
 
 const wasm = await instantiate(new WebAssembly.Module(readFileSync(new URL("../../build/release.wasm", import.meta.url))), {
@@ -94,7 +94,7 @@ describe("Leap's majority trend", () => {
 
 describe("Leap's window", () => {
   it("matches hand-worked values", () => {
-    expect(leapWindow(0, true, 8, 0)).toBe(1);
+    expect(leapWindow(0, true, 8, 0)).toBe(1); // the fault follows the trend
     expect(leapWindow(0, false, 8, 0)).toBe(0);
     expect(leapWindow(1, false, 8, 0)).toBe(2);
     expect(leapWindow(2, true, 8, 0)).toBe(4); // 3 -> 4
@@ -127,5 +127,46 @@ describe.each(cores)("leap on the %s core", (core) => {
       [19, [22, 25]], // 1 hit: 2 pages
       [28, [31, 34, 37, 40]], // 2 hits: 3 -> 4 pages
     ]);
+  });
+  it("with no hits, asks for a page only when the fault follows the trend", async () => {
+    // as above to 28 (window 4), none of its pages used; then faults that leave the
+    // trend of +3, which still holds the newest deltas' majority: 500 gets half the
+    // previous window (2) along the trend, 700 half of that (1), and 900, with no hits
+    // and a window of 2 before, nothing: it does not follow the trend
+    const r = await drive({ core, policy: "leap", regionPages: [1024], before: range(0, 1024), after: [10, 13, 16, 19, 22, 25, 28, 500, 700, 900] });
+    const faults = r.decisions.filter((d) => d.kind === "fault");
+    expect(faults.slice(4).map((d) => [d.page, d.asked, d.window])).toEqual([
+      [500, [503, 506], 2],
+      [700, [703], 1],
+      [900, [], 0],
+    ]);
+  });
+  it("with no trend, asks for the window around the fault, nearest first", async () => {
+    // two deltas kept: 103 and 109 make +3 a trend (1 page, then 1 hit: 2 pages); 112 and
+    // 115 are used; at 500 the deltas +385 and +3 have no majority, and 2 hits give 4
+    // pages, two after the fault and two before; at 900 no hits and half of 4
+    const r = await drive({ core, policy: "leap", params: { deltaHistory: 2 }, regionPages: [1024], before: range(0, 1024), after: [100, 103, 106, 109, 112, 115, 500, 900] });
+    const faults = r.decisions.filter((d) => d.kind === "fault");
+    expect(faults.map((d) => [d.page, d.asked])).toEqual([
+      [100, []],
+      [103, [106]],
+      [109, [112, 115]],
+      [500, [501, 499, 502, 498]],
+      [900, [901, 899]],
+    ]);
+  });
+  it("keeps the window around the fault within the pages that exist", async () => {
+    const r = await drive({ core, policy: "leap", params: { deltaHistory: 2 }, regionPages: [1024], before: range(0, 1024), after: [100, 103, 106, 109, 112, 115, 1, 1022] });
+    const faults = r.decisions.filter((d) => d.kind === "fault");
+    expect(faults.slice(3).map((d) => [d.page, d.asked])).toEqual([
+      [1, [2, 0, 3]],
+      [1022, [1023, 1021]],
+    ]);
+  });
+});
+
+describe("leap's window around a fault", () => {
+  it("alternates after and before, nearest first", () => {
+    expect(Array.from({ length: 6 }, (_, i) => leapAround(50, i))).toEqual([51, 49, 52, 48, 53, 47]);
   });
 });

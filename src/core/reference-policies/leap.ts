@@ -32,18 +32,28 @@ export function leapTrend(newestFirst: readonly number[]): number {
   }
 }
 
-/** Leap's window: with no hits, 1 page if a trend exists, else none; otherwise hits + 1
- * rounded up to a power of two, at most the cap; either way never below half the
- * previous (Leap's code, as Linux's swap readahead, keeps a window from shrinking
- * faster than that after a prefetch with no hits too). */
-export function leapWindow(hits: number, hasTrend: boolean, cap: number, prev: number): number {
-  let w = hasTrend ? 1 : 0;
+/** Leap's window: with no hits, 1 page if the fault follows the trend (its own delta is
+ * the majority one), else none: the paper's rule, which keeps a prefetch that has stopped
+ * paying from going on along a trend the fault has left; otherwise hits + 1 rounded up
+ * to a power of two, at most the cap; either way never below half the previous (Leap's
+ * code, as Linux's swap readahead, keeps a window from shrinking faster than that after
+ * a prefetch with no hits too). */
+export function leapWindow(hits: number, followsTrend: boolean, cap: number, prev: number): number {
+  let w = followsTrend ? 1 : 0;
   if (hits > 0) {
     w = 1;
     while (w < hits + 1) w *= 2;
     w = Math.min(w, cap);
   }
   return Math.max(w, Math.trunc(prev / 2));
+}
+
+/** The i-th page around `page` when there is no trend, nearest first: after, before,
+ * two after, two before, ... (the paper reads the window around the fault; Leap's code
+ * falls back to Linux's aligned block, which also holds pages on both sides). */
+export function leapAround(page: number, i: number): number {
+  const k = (i >> 1) + 1;
+  return (i & 1) === 0 ? page + k : page - k;
 }
 
 export class LeapPolicy implements ReferencePolicy {
@@ -77,17 +87,22 @@ export class LeapPolicy implements ReferencePolicy {
   onFault(page: number): void {
     this.log(page);
     const d = leapTrend(this.deltas);
-    const win = leapWindow(this.hits, d !== 0, this.maxWindow, this.prevWindow);
+    const win = leapWindow(this.hits, d !== 0 && this.deltas[0] === d, this.maxWindow, this.prevWindow);
     this.hits = 0;
     this.prevWindow = win;
     this.core.setCounter(C_POLICY_WINDOW, win);
-    if (win === 0) return;
-    // along the trend, or along the last direction when there is none
-    const step = d !== 0 ? d : this.deltas.length > 0 && this.deltas[0] < 0 ? -1 : 1;
-    for (let i = 1; i <= win; i++) {
-      const q = page + step * i;
-      if (q < 0 || q >= this.core.pageCount()) break;
-      this.core.request(q, 0);
+    const count = this.core.pageCount();
+    if (d !== 0) {
+      for (let i = 1; i <= win; i++) {
+        const q = page + d * i;
+        if (q < 0 || q >= count) break;
+        this.core.request(q, 0);
+      }
+      return;
+    }
+    for (let i = 0; i < win; i++) {
+      const q = leapAround(page, i);
+      if (q >= 0 && q < count) this.core.request(q, 0);
     }
   }
 
