@@ -37,7 +37,8 @@ export function winTable(ws: WorkloadSummary[], focus = OURS): string {
       ours?.rank === undefined ? "-" : `${ours.rank} of ${w.ranked}`,
       gap(ours?.gapClosed),
       `${w.withGap}/${w.scenarios}`,
-      pages(best.unusedPages),
+      // where all tie there is no best, and the first configuration listed would stand in
+      allTie(w) ? "-" : pages(best.unusedPages),
       pages(ours?.unusedPages),
     ];
   });
@@ -114,9 +115,10 @@ export function evaluationText(e: Evaluation): string {
     "references, never ranked). Gap closed: (demand - runtime) / (demand - oracle), mean over the scenarios whose demand->oracle gap is",
     `at least ${100 * MIN_ORACLE_GAP}% of the demand runtime (n/a: none has). Unused pages: pages moved to the destination and never used there`,
     "(prefetched but unused + pushed but unused), mean per run. Lightweight configurations are named by their policy; (= ...)",
-    "lists configurations that tie with the best exactly; all tie: every online configuration gave the same runtimes (nothing",
-    "was fetched after migration), counted in neither the wins nor the mean rank. Ranks go by runtime, gap closed is a mean of",
-    "shares per scenario, so where gaps are small the two orders can differ. >99.9%: short of 100% by less than 0.05%.",
+    "lists configurations that tie with the best exactly; all tie: every online configuration gave the same runtimes (the process",
+    "needed no page from home after migration, though a push may have sent some), counted in neither the wins nor the mean rank,",
+    "with no best configuration's unused pages (-). Ranks go by runtime, gap closed is a mean of shares per scenario, so where gaps",
+    "are small the two orders can differ. >99.9%: short of 100% by less than 0.05%.",
   );
   return out.join("\n") + "\n";
 }

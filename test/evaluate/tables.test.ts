@@ -3,7 +3,7 @@
 // wins nor the mean rank.
 import { describe, expect, it } from "vitest";
 import { pct } from "../../src/cli/format.js";
-import { configTable } from "../../src/evaluate/tables.js";
+import { configTable, winTable } from "../../src/evaluate/tables.js";
 import type { ConfigStanding, Evaluation, WorkloadSummary } from "../../src/evaluate/index.js";
 
 describe("pct", () => {
@@ -14,8 +14,8 @@ describe("pct", () => {
 });
 
 /** A workload whose online configurations a and b have these ranks (and mean runtimes). */
-function workload(name: string, ranks: { a: number; b: number }): WorkloadSummary {
-  const standing = (config: string, rank: number): ConfigStanding => ({ config, clairvoyant: false, relRuntime: 0.5 + rank / 10, gapClosed: 1 - rank / 10, rank, unusedPages: 0 });
+function workload(name: string, ranks: { a: number; b: number }, unused = { a: 0, b: 0 }): WorkloadSummary {
+  const standing = (config: "a" | "b", rank: number): ConfigStanding => ({ config, clairvoyant: false, relRuntime: 0.5 + rank / 10, gapClosed: 1 - rank / 10, rank, unusedPages: unused[config] });
   const standings = [standing("a", ranks.a), standing("b", ranks.b)];
   const best = standings.find((s) => s.rank === 1)!.config;
   const tiedWithBest = standings.filter((s) => s.rank === 1 && s.config !== best).map((s) => s.config);
@@ -37,5 +37,19 @@ describe("the configurations' table", () => {
     expect(rows).toEqual({ a: { wins: "0", meanRank: "2.0" }, b: { wins: "1", meanRank: "1.0" } });
     // only ties: no mean rank to give
     expect(configTable([workload("tie", { a: 1, b: 1 })], e)).toMatch(/^a\s+.*\s0\s+-\s/m);
+  });
+});
+
+describe("the win table", () => {
+  it("gives the best configuration's unused pages, and none where all tie", () => {
+    const rows = winTable([workload("differ", { a: 2, b: 1 }, { a: 7, b: 12 }), workload("tie", { a: 1, b: 1 }, { a: 7, b: 12 })], "a")
+      .split("\n")
+      .slice(2)
+      .map((line) => line.trim().split(/\s{2,}/));
+    // workload, kind, best, its gap closed, a's rank, a's gap closed, scenarios, unused: best, unused: a
+    expect(rows.map((r) => [r[0], r[2], r[7], r[8]])).toEqual([
+      ["differ", "b", "12.0", "7.0"],
+      ["tie", "all tie", "-", "7.0"],
+    ]);
   });
 });
