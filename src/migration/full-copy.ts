@@ -4,7 +4,7 @@
 // at the destination is a zero-fill): within a generator's arrays, mapped whole from the
 // start, and within a trace's regions, which the import draws round touched pages and
 // joins across gaps of untouched ones, such pages are not copied.
-import { ST_MASK, ST_NONE } from "../core/abi.js";
+import { DELIVERY_CAP, ST_MASK, ST_NONE } from "../core/abi.js";
 import { EVENT_EAGER } from "../sim/event-log.js";
 import { sendContext } from "./send.js";
 import { streamPages } from "./stream.js";
@@ -19,6 +19,7 @@ export const fullCopy: Mechanism = {
       name: "burstPages",
       default: 16,
       min: 1,
+      max: DELIVERY_CAP,
       integer: true,
       description:
         "pages handed to the link at a time (64 KiB, a 2008 TCP window): alone on the link it changes nothing; beside other traffic it is how long a fault reply may wait behind the copy",
@@ -35,6 +36,7 @@ export const fullCopy: Mechanism = {
       {
         burst: ctx.params.burstPages,
         deliverKind: null,
+        fixed: true,
         bytesKind: "eager",
         event: EVENT_EAGER,
         next(out, max) {

@@ -2,10 +2,11 @@
 // running at home while its pages are copied in rounds. Round 1 sends every page that
 // exists; each later round sends the pages written since they were sent (the core's
 // F_DIRTY bit, cleared as a page leaves) and pages that came into existence. When the
-// set left is small, after a round limit, after sending too much, or when a round sent
-// more pages than the round before (no progress: Xen's xc_domain_save goes to its last
-// round then, when it sends at full rate, as this model always does), the process
-// freezes and the rest goes with the context. A page is sent again only if it was
+// set left is small, after a round limit, or after sending too much (stock Xen's three
+// rules), the process freezes and the rest goes with the context. A fourth rule, off
+// unless asked for, freezes once a round sent more pages than the round before: Xen's
+// xc_domain_save has it only when built with its adaptive rate limit (ADAPTIVE_SAVE),
+// and then only at full rate, as this model always sends. A page is sent again only if it was
 // written after it was last sent (`resentPages` counts those). If the process ends at
 // home before the freeze, the host calls the migration off at that moment.
 import { DELIVERY_CAP, F_DIRTY, KIND_EAGER, ST_HOME, ST_LOCAL, ST_MASK } from "../core/abi.js";
@@ -19,11 +20,11 @@ export const preCopy: Mechanism = {
   description: "copy while running in rounds of dirtied pages, then freeze for the rest",
   remotePaging: false,
   params: [
-    { name: "maxRounds", default: 30, min: 1, integer: true, description: "rounds before the freeze at most (Xen stops after 29 live rounds, then stops and copies)" },
+    { name: "maxRounds", default: 29, min: 1, integer: true, description: "live rounds before the freeze at most (Xen's 29: its loop goes round 30 times, the last the stop-and-copy)" },
     { name: "stopPages", default: 50, integer: true, description: "freeze once fewer pages than this wait to be sent (Xen's threshold of 50 dirty pages)" },
     { name: "maxFactor", default: 3, description: "freeze once pages sent reach this many times the pages that exist (Xen gives up at 3x memory)" },
-    { name: "stopOnGrowth", default: 1, max: 1, integer: true, description: "1: freeze once a round sent more pages than the round before (Xen's no-progress rule at full rate); 0: keep going" },
-    { name: "burstPages", default: 16, min: 1, integer: true, description: "pages handed to the link at a time (64 KiB): how long other traffic may wait behind a round" },
+    { name: "stopOnGrowth", default: 0, max: 1, integer: true, description: "1: freeze once a round sent more pages than the round before (Xen's no-progress rule, built in only with its adaptive rate limit); 0: keep going, as stock Xen does" },
+    { name: "burstPages", default: 16, min: 1, max: DELIVERY_CAP, integer: true, description: "pages handed to the link at a time (64 KiB): how long other traffic may wait behind a round" },
   ],
   start(ctx) {
     new PreCopy(ctx).round(ctx.decisionAt);
@@ -62,8 +63,9 @@ class PreCopy {
     streamPages(
       this.ctx,
       {
-        burst: Math.max(1, Math.min(this.ctx.params.burstPages, DELIVERY_CAP)),
+        burst: this.ctx.params.burstPages,
         deliverKind: null,
+        fixed: proc.phase === "frozen",
         bytesKind: "eager",
         event,
         next: (out, max) => {
@@ -71,14 +73,18 @@ class PreCopy {
           let n = 0;
           while (n < max && cursor < this.pages) {
             const p = cursor++;
-            if (!this.needsSending(p)) continue;
-            if (this.sent[p]) this.resentPages++;
-            this.sent[p] = 1;
-            this.states[p] &= ~F_DIRTY;
-            out[n++] = p;
+            if (this.needsSending(p)) out[n++] = p;
           }
-          this.sentPages += n;
           return n;
+        },
+        // counted, and its dirty bit cleared, as it leaves: under the priority link a
+        // page waits turns between being chosen and leaving, and a write meanwhile goes
+        // with it
+        sent: (p) => {
+          if (this.sent[p]) this.resentPages++;
+          this.sent[p] = 1;
+          this.states[p] &= ~F_DIRTY;
+          this.sentPages++;
         },
         done,
         // the host called the migration off when the process ended: nothing more leaves

@@ -28,6 +28,13 @@ export interface StreamSpec {
   /** Whether to end the stream at `now`, pages still to send or not (the process has
    * ended); next() is asked once more then, to learn whether any were left. */
   over?(now: number): boolean;
+  /** A page handed out by next() leaves now: what it holds is what it held at `now`. */
+  sent?(page: number, now: number): void;
+  /** The pages to send can no longer change (the process is frozen): next() is asked as
+   * soon as the last page handed out has left, so that the stream ends, and done() runs,
+   * at that turn, not at a later one that other traffic on the home node's uplink or the
+   * destination's downlink may hold back past the last page's arrival. */
+  fixed?: boolean;
 }
 
 /** Starts streaming at `startAt`. Under the `priority` link discipline the stream hands
@@ -71,6 +78,7 @@ export function streamPages(ctx: MigrationContext, spec: StreamSpec, startAt: nu
         // a page the order chose on an earlier turn may have been answered since
         if (!fresh && spec.deliverKind !== null && !proc.heldAtHome(page)) continue;
         last = net.send(home, dest, t, message);
+        spec.sent?.(page, t);
         v.deliverPages[n] = page;
         v.deliverTimes[n] = last;
         n++;
@@ -86,6 +94,14 @@ export function streamPages(ctx: MigrationContext, spec: StreamSpec, startAt: nu
       const taken = proc.core.deliver(n, spec.deliverKind);
       // the stream must only name pages still at home: anything else was sent twice
       if (taken !== n) throw new Error(`internal: process ${proc.id}'s stream sent ${n - taken} page(s) not at home`);
+    }
+    if (spec.fixed && at === have) {
+      have = spec.next(buf, spec.burst, t);
+      at = 0;
+      if (have === 0) {
+        spec.done(last, t, false);
+        return;
+      }
     }
     arbiter.request(home, dest, t, turn);
   };

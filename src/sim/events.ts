@@ -66,12 +66,17 @@ interface Entry extends Timed {
 export class EventQueue {
   private readonly heap = new TimeHeap<Entry>();
   private seq = 0;
+  /** the time of the event firing or fired last */
+  private now = -Infinity;
 
   get size(): number {
     return this.heap.size;
   }
 
+  /** Schedules `fire` at `time`; an event before the one firing now would run out of
+   * order (a defect the host would otherwise show only as skewed times). */
   at(time: number, fire: () => void): void {
+    if (!(time >= this.now)) throw new Error(`internal: an event scheduled at ${time} ns while the one at ${this.now} ns fires`);
     this.heap.push({ time, seq: this.seq++, fire });
   }
 
@@ -81,6 +86,8 @@ export class EventQueue {
 
   /** Removes the earliest event and runs it. */
   fireNext(): void {
-    this.heap.pop().fire();
+    const e = this.heap.pop();
+    this.now = e.time;
+    e.fire();
   }
 }

@@ -113,14 +113,34 @@ describe("no page is ever sent twice", () => {
     }
   }
 
-  it("pre-copy re-sends a page only after it was written again", async () => {
-    // long compute so rounds finish while the process still runs at home
-    const m = await run({ mechanism: "pre-copy", cpuNsPerAccess: 500 });
-    const stats = m.mechanismStats!;
-    expect(stats.rounds).toBeGreaterThanOrEqual(1);
-    expect(m.bytesMoved.eager / MESSAGE).toBe(stats.sentPages);
-    expect(stats.sentPages - stats.resentPages).toBe(stats.pagesAtDestination);
-    expect(m.remoteFaults).toBe(0);
+  for (const link of ["fifo", "priority"] as const) {
+    it(`pre-copy re-sends a page only after it was written again, and counts the pages that left (${link} link)`, async () => {
+      // long compute so rounds finish while the process still runs at home; under the
+      // priority link a page leaves turns after the order chose it (it counted 16 pages
+      // as sent where one had left, and cleared their dirty bits early)
+      const m = await run({ mechanism: "pre-copy", cpuNsPerAccess: 500, link });
+      const stats = m.mechanismStats!;
+      expect(stats.rounds).toBeGreaterThanOrEqual(1);
+      expect(m.bytesMoved.eager / MESSAGE).toBe(stats.sentPages);
+      expect(stats.sentPages - stats.resentPages).toBe(stats.pagesAtDestination);
+      expect(m.remoteFaults).toBe(0);
+    });
+  }
+  it("pre-copy called off counts only the pages that left before the process ended", async () => {
+    // random at 2 MiB ends at home 65.5 us in: a burst of 16 pages has left under the
+    // fifo link, one page under the priority link (which counted 16)
+    for (const [link, pages] of [["fifo", 16], ["priority", 1]] as const) {
+      const m = await simulate({ workload: "random", memory: "2MiB", mechanism: "pre-copy", link, baselines: false });
+      expect(m.mechanismStats!.calledOff).toBe(1);
+      expect(m.mechanismStats!.sentPages).toBe(pages);
+      expect(m.bytesMoved.eager).toBe(pages * MESSAGE);
+    }
+  });
+  it("refuses a burst larger than a delivery batch, for both copying mechanisms", () => {
+    for (const mechanism of ["full-copy", "pre-copy"]) {
+      expect(() => resolveOptions({ mechanism, mechanismParams: { burstPages: 8193 } })).toThrow(/burstPages/);
+      expect(resolveOptions({ mechanism, mechanismParams: { burstPages: 8192 } }).mechanismParams.burstPages).toBe(8192);
+    }
   });
 });
 

@@ -140,6 +140,20 @@ describe("two migrants from two nodes into one", () => {
     expect(arrivals.filter((t) => t < pullEnds).length).toBeGreaterThan(copyPages / 3);
   });
 
+  it("two full copies into one node: each resumes when its last page lands, and the events stay in time order", async () => {
+    // a copy learned that it was over only at its next turn on the links, which the other
+    // copy held: one process's resume fell 468 us before the moment the host scheduled
+    // it, and an event log refused it
+    const arrivals: number[][] = [[], []];
+    const sink = (i: number) => ({ record: (t: number, kind: number) => void (kind === EVENT_ARRIVAL && arrivals[i].push(t)) });
+    const r = await simulateCluster(into("full-copy", ["a", "b"]), { events: sink });
+    for (const [i, p] of r.processes.entries()) {
+      const m = r.migrations.find((x) => x.process === p.name)!;
+      expect(arrivals[i].length).toBeGreaterThan(100);
+      expect(m.resumedAt).toBe(Math.max(...arrivals[i]));
+    }
+  });
+
   it("share the downlink: two full copies go side by side, not one after the other", async () => {
     const [first, second] = (await simulateCluster(into("full-copy", ["a", "b"]))).processes;
     // one after the other they froze for 8.98 ms and 17.80 ms
