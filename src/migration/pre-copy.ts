@@ -114,12 +114,15 @@ class PreCopy {
       }
       const { maxRounds, stopPages, maxFactor, stopOnGrowth } = ctx.params;
       const noProgress = stopOnGrowth !== 0 && this.rounds >= 2 && this.sentLastRound > this.sentRoundBefore;
-      // which rules stopped it, reported: a freeze at a limit is not a converged copy
+      // which rules stopped it, reported: a freeze at a limit is one whose copy had not
+      // converged (a copy that converged as it reached a limit, or with nothing to send
+      // at all, as at --migrate-at 0, reports converged alone)
+      const converged = waiting < stopPages;
       const rules = {
-        converged: waiting < stopPages,
-        stoppedByMaxRounds: this.rounds >= maxRounds,
-        stoppedByMaxFactor: this.sentPages >= maxFactor * existing,
-        stoppedByNoProgress: noProgress,
+        converged,
+        stoppedByMaxRounds: !converged && this.rounds >= maxRounds,
+        stoppedByMaxFactor: !converged && this.sentPages >= maxFactor * existing,
+        stoppedByNoProgress: !converged && noProgress,
       };
       if (Object.values(rules).some(Boolean)) {
         for (const [rule, held] of Object.entries(rules)) ctx.stats[rule] = held ? 1 : 0;

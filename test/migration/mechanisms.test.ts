@@ -177,6 +177,12 @@ describe("pre-copy", () => {
     expect(small.freezeNs).toBeLessThan(full.freezeNs / 10);
   });
 
+  it("reports a copy with nothing to send as converged alone, not also stopped at a limit", async () => {
+    // at --migrate-at 0 no page exists: 0 pages sent were also 3 x 0, and both flags read 1
+    const m = await simulate({ workload: "random", memory: "1MiB", mechanism: "pre-copy", migrateAt: 0, baselines: false });
+    expect(m.mechanismStats).toMatchObject({ rounds: 1, sentPages: 0, converged: 1, stoppedByMaxRounds: 0, stoppedByMaxFactor: 0, stoppedByNoProgress: 0 });
+  });
+
   it("freezes longer when the write set is large", async () => {
     const small = await preCopy(4);
     const large = await preCopy(150);
