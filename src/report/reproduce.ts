@@ -74,8 +74,9 @@ export interface HeadlineRow {
   freezeAvoided: number;
   faultsDemand: number;
   faultsAmpom: number;
-  /** 1 - faults(ampom) / faults(demand paging) */
-  faultsPrevented: number;
+  /** 1 - faults(ampom) / faults(demand paging); left out when demand paging had no
+   * remote fault (nothing to prevent: not 0% prevented) */
+  faultsPrevented?: number;
   runtimeFullCopyNs: number;
   runtimeAmpomNs: number;
   /** runtime(lightweight + ampom) / runtime(full-copy) - 1 */
@@ -181,7 +182,7 @@ export function headlineRow(kernel: string, rows: Metrics[]): HeadlineRow {
     freezeAvoided: full.freezeNs > 0 ? 1 - demand.freezeNs / full.freezeNs : 0,
     faultsDemand: demand.remoteFaults,
     faultsAmpom: ampom.remoteFaults,
-    faultsPrevented: demand.remoteFaults > 0 ? 1 - ampom.remoteFaults / demand.remoteFaults : 0,
+    faultsPrevented: demand.remoteFaults > 0 ? 1 - ampom.remoteFaults / demand.remoteFaults : undefined,
     runtimeFullCopyNs: full.runtimeNs,
     runtimeAmpomNs: ampom.runtimeNs,
     overheadVsFullCopy: ampom.runtimeNs / full.runtimeNs - 1,

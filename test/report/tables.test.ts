@@ -1,7 +1,7 @@
 // The report's tables from hand-made results: headline arithmetic, claims, CSV quoting.
 import { describe, expect, it } from "vitest";
 import { headlineRow, PAPER, type ReproduceResults } from "../../src/report/reproduce.js";
-import { claimLines, csv, headlineTable, metricsCsv, policyMatrix, textTable } from "../../src/report/tables.js";
+import { claimLines, csv, headlineCsv, headlineTable, metricsCsv, policyMatrix, textTable } from "../../src/report/tables.js";
 import { pct, signedPct } from "../../src/cli/format.js";
 import type { Metrics } from "../../src/sim/metrics.js";
 
@@ -87,6 +87,10 @@ describe("marks", () => {
     expect(claimLines(r)[1]).toBe(
       "remote faults prevented by ampom (paper 85–99%): 1 of 2 kernels; not: bad 50.0% of 1000; n/a: idle (no remote fault under demand paging)",
     );
+    // and the raw numbers leave it out, as the metric's definition does: an empty cell,
+    // no field in results.json (it read 0)
+    expect(JSON.parse(JSON.stringify(r.headline[2]))).not.toHaveProperty("faultsPrevented");
+    expect(headlineCsv(r).trim().split("\n")[3].split(",")[6]).toBe("");
     const text = textTable(policyMatrix(r, "faultsPrevented"));
     expect(text).toMatch(/\nidle +n\/a\n/);
     expect(text).toMatch(/\n {2}n\/a: a share of a near-zero quantity/);
