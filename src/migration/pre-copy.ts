@@ -6,9 +6,9 @@
 // rules), the process freezes and the rest goes with the context. A fourth rule, off
 // unless asked for, freezes once a round sent more pages than the round before: Xen's
 // xc_domain_save has it only when built with its adaptive rate limit (ADAPTIVE_SAVE),
-// and then only at full rate, as this model always sends. A page is sent again only if it was
-// written after it was last sent (`resentPages` counts those). If the process ends at
-// home before the freeze, the host calls the migration off at that moment.
+// and then only at full rate, as this model always sends. A page is sent again only if
+// it was written after it was last sent (`resentPages` counts those). If the process
+// ends at home before the freeze, the host calls the migration off at that moment.
 import { DELIVERY_CAP, F_DIRTY, KIND_EAGER, ST_HOME, ST_LOCAL, ST_MASK } from "../core/abi.js";
 import { EVENT_COPY, EVENT_EAGER, type EventKind } from "../sim/event-log.js";
 import { sendContext } from "./send.js";

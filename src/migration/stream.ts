@@ -28,8 +28,8 @@ export interface StreamSpec {
   /** Whether to end the stream at `now`, pages still to send or not (the process has
    * ended); next() is asked once more then, to learn whether any were left. */
   over?(now: number): boolean;
-  /** A page handed out by next() leaves now: what it holds is what it held at `now`. */
-  sent?(page: number, now: number): void;
+  /** A page handed out by next() leaves now, with what it holds now. */
+  sent?(page: number): void;
   /** The pages to send can no longer change (the process is frozen): next() is asked as
    * soon as the last page handed out has left, so that the stream ends, and done() runs,
    * at that turn, not at a later one that other traffic on the home node's uplink or the
@@ -78,7 +78,7 @@ export function streamPages(ctx: MigrationContext, spec: StreamSpec, startAt: nu
         // a page the order chose on an earlier turn may have been answered since
         if (!fresh && spec.deliverKind !== null && !proc.heldAtHome(page)) continue;
         last = net.send(home, dest, t, message);
-        spec.sent?.(page, t);
+        spec.sent?.(page);
         v.deliverPages[n] = page;
         v.deliverTimes[n] = last;
         n++;
