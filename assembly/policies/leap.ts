@@ -101,6 +101,7 @@ export function leapOnFault(page: u32, now: f64): void {
   hits = 0;
   prevWindow = win;
   setCounter(C_POLICY_WINDOW, <f64>win);
+  if (win == 0) return;
   const count = <i64>param(P_PAGES);
   if (d != 0) {
     for (let i = 1; i <= win; i++) {

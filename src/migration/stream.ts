@@ -5,6 +5,7 @@
 // Link.startTime); beside other traffic (fault replies, other migrants, flows) the
 // bursts interleave with it instead of holding the link for the whole transfer, so a
 // fault reply waits for at most one burst.
+import { DELIVERY_CAP } from "../core/abi.js";
 import { addBytes, type BytesMoved } from "../sim/bytes.js";
 import { EVENT_ARRIVAL, type EventKind } from "../sim/event-log.js";
 import type { MigrationContext } from "./types.js";
@@ -45,12 +46,21 @@ export function streamPages(ctx: MigrationContext, spec: StreamSpec, startAt: nu
   const { net, proc, dest, arbiter } = ctx;
   const home = proc.home;
   const message = ctx.pageSize + ctx.costs.pageHeaderBytes;
+  // a turn's pages go to the core through the delivery views, which hold this many
+  if (spec.burst > DELIVERY_CAP) throw new Error(`internal: a stream's burst of ${spec.burst} pages exceeds the delivery views' ${DELIVERY_CAP}`);
   const perTurn = net.bulkPagesPerTurn(spec.burst);
   const buf = new Uint32Array(spec.burst);
   // pages the order handed out and the stream has not sent yet: buf[at .. have)
   let have = 0;
   let at = 0;
   let last = startAt;
+  /** Asks the order for its next pages at `t`; with none left the stream is done. */
+  const refill = (t: number): boolean => {
+    have = spec.next(buf, spec.burst, t);
+    at = 0;
+    if (have === 0) spec.done(last, t, false);
+    return have > 0;
+  };
   const turn = (t: number): void => {
     const v = proc.views;
     if (spec.over?.(t)) {
@@ -65,13 +75,8 @@ export function streamPages(ctx: MigrationContext, spec: StreamSpec, startAt: nu
     while (n === 0) {
       let fresh = false;
       if (at === have) {
-        have = spec.next(buf, spec.burst, t);
-        at = 0;
+        if (!refill(t)) return;
         fresh = true;
-        if (have === 0) {
-          spec.done(last, t, false);
-          return;
-        }
       }
       for (; at < have && n < perTurn; at++) {
         const page = buf[at];
@@ -95,14 +100,7 @@ export function streamPages(ctx: MigrationContext, spec: StreamSpec, startAt: nu
       // the stream must only name pages still at home: anything else was sent twice
       if (taken !== n) throw new Error(`internal: process ${proc.id}'s stream sent ${n - taken} page(s) not at home`);
     }
-    if (spec.fixed && at === have) {
-      have = spec.next(buf, spec.burst, t);
-      at = 0;
-      if (have === 0) {
-        spec.done(last, t, false);
-        return;
-      }
-    }
+    if (spec.fixed && at === have && !refill(t)) return;
     arbiter.request(home, dest, t, turn);
   };
   arbiter.request(home, dest, startAt, turn);

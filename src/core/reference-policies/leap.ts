@@ -91,6 +91,7 @@ export class LeapPolicy implements ReferencePolicy {
     this.hits = 0;
     this.prevWindow = win;
     this.core.setCounter(C_POLICY_WINDOW, win);
+    if (win === 0) return;
     const count = this.core.pageCount();
     if (d !== 0) {
       for (let i = 1; i <= win; i++) {
