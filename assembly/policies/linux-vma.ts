@@ -9,7 +9,11 @@ import { C_POLICY_WINDOW, REGION_CAP } from "../layout";
 import { policyParam, request, regionOf, regionStart, regionEnd, setCounter } from "../pagetable";
 import { linuxReadaheadWindow } from "./linux-cluster";
 
-// per region, in scratch: last address (i32, -2 = none), last window, hits
+// per region, in scratch: last address (i32, -2 = none), last window, hits. A fresh
+// region reads as the kernel reads a VMA whose swap_readahead_info is still 0: no
+// address (the kernel's is 0, never next to a real fault), window 0 and 4 hits, so its
+// first fault reads 4 + 2 = 6 pages, rounded up to 8. A fault then stores its window
+// beside 0 hits, a nonzero word, so later faults without hits read 0, not 4.
 const SLOT: usize = 12;
 const HITS_MAX: i32 = 63; // the kernel keeps hits in 6 bits
 const ORDER_CEILING: i32 = 5; // the kernel's cap on the VMA window order (64-bit)
@@ -27,7 +31,7 @@ export function linuxVmaReset(): void {
     const at = scratch + <usize>r * SLOT;
     store<i32>(at, -2);
     store<i32>(at, 0, 4);
-    store<i32>(at, 0, 8);
+    store<i32>(at, 4, 8);
   }
 }
 

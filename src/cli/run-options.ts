@@ -5,6 +5,7 @@ import { DEFAULT_SCAN_INTERVAL, DEFAULT_WORKLOAD, type RunOptions } from "../sim
 import { LINK_DISCIPLINES, type LinkDiscipline } from "../network/network.js";
 import { parseDuration, parseRate, parseSize, readFraction, TooLargeError, UnknownUnitError } from "../util/units.js";
 import { pushOrders } from "../migration/push-orders/index.js";
+import { isPageSize, MAX_PAGE_SIZE, MIN_PAGE_SIZE } from "../trace/amt.js";
 
 /** `withPair: false` leaves out --mechanism and --policy (compare runs them all). */
 export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: boolean } = {}): Command {
@@ -89,6 +90,13 @@ export function outOfRange(message: string): InvalidArgumentError {
   return err;
 }
 
+/** A file or folder option's value: an empty one (`-o ''`, a variable left unset) would
+ * name the working folder, or nothing, and is refused. */
+export function parsePath(value: string): string {
+  if (value.trim() === "") throw outOfRange("expected a path, got an empty one.");
+  return value;
+}
+
 type QuantityParser = (what: string, input: string) => number;
 
 /** A quantity read as the library reads it (parseSize, parseDuration, parseRate): a value
@@ -163,9 +171,12 @@ function parseCpuTime(value: string): number {
 }
 
 /** A page size: a power of two, in bytes or with a unit (4096, 4KiB, 2MiB). */
+/** A page size every command takes alike: one a run can use (traces written at another
+ * could not be run). */
 export function parsePageSize(value: string): number {
-  const n = parseSizeArg(value, "expected a power of two, e.g. 4096 or 4KiB.");
-  if (!(Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0)) throw outOfRange("expected a power of two, e.g. 4096 or 4KiB.");
+  const expected = `expected a power of two from ${MIN_PAGE_SIZE} to ${MAX_PAGE_SIZE} bytes, e.g. 4096 or 4KiB.`;
+  const n = parseSizeArg(value, expected);
+  if (!isPageSize(n)) throw outOfRange(expected);
   return n;
 }
 

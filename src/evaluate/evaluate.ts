@@ -14,7 +14,7 @@ import { readResults } from "../sweep/results.js";
 import { codeIdentity } from "../util/provenance.js";
 import { checkedPlan, sweep } from "../sweep/sweep.js";
 import {
-  DEMAND_ID, ORACLE_ID, planSweeps, type EvalConfig, type EvalPlan, type EvalSweep, type EvalWorkload,
+  checkWorkloadNames, DEMAND_ID, ORACLE_ID, planSweeps, type EvalConfig, type EvalPlan, type EvalSweep, type EvalWorkload,
 } from "./plan.js";
 
 /** The project's own policy, whose standing the evaluation reports. */
@@ -137,6 +137,7 @@ export function runFiles(plan: EvalPlan, runsDir: string): string[] {
 
 /** Runs (or resumes) every sweep of the plan and summarises them. */
 export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
+  checkWorkloadNames(o.workloads);
   const sweeps = planSweeps(o);
   await checkSweeps(sweeps);
   mkdirSync(o.runsDir, { recursive: true });

@@ -211,6 +211,18 @@ export function kernelWorkloads(names: string[], memory: string): EvalWorkload[]
   return names.map((n) => ({ name: n, workload: n, kind: "hpcc-kernel", group: "kernels", memory }));
 }
 
+/** Refuses two workloads of one name (a corpus trace named as a kernel): the tables
+ * and the gap go by name, and would mix the two workloads' runs. */
+export function checkWorkloadNames(workloads: readonly EvalWorkload[]): void {
+  const seen = new Map<string, EvalWorkload>();
+  const what = (w: EvalWorkload) => (w.memory === undefined ? `the trace ${w.workload}` : `the kernel ${w.workload}`);
+  for (const w of workloads) {
+    const other = seen.get(w.name);
+    if (other) throw new Error(`two workloads are named "${w.name}" (${what(other)} and ${what(w)}): rename the trace in its manifest, or leave the kernel out (--kernels)`);
+    seen.set(w.name, w);
+  }
+}
+
 /** The options of one run of the evaluation, as `ampom run` would take them. */
 export function evalRunOptions(w: EvalWorkload, c: EvalConfig, condition: EvalCondition, migrateAt: number): RunOptions {
   return {

@@ -10,11 +10,13 @@
 // so an asynchronous stream would only queue the whole log in memory), and the file
 // takes its name only when the run succeeded (commit); abort() removes what was
 // written. A file with several sections (one per compare row, running side by side)
-// writes each to its own temporary and joins them in order at commit.
-import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync } from "node:fs";
+// writes each to its own temporary and joins them in order at commit. A link or a
+// special file (/dev/stdout, a pipe) is handled as for every output (atomic-file.ts).
+import { closeSync, fsyncSync, openSync, readSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
-import { fsyncDir, holdTemporary, releaseTemporary, removeStaleTemporaries, tempPathFor, writeAll } from "../util/atomic-file.js";
+import { holdTemporary, landTemporary, outputTarget, releaseTemporary, removeStaleTemporaries, temporaryFor, writeAll, type OutputTarget } from "../util/atomic-file.js";
 import { refuseInputs, type CommandInput } from "../util/same-file.js";
+import { afterStrayCallbacks } from "../util/stray.js";
 import { EVENT_ARRIVAL, EVENT_MIGRATE, EVENT_NAMES, MIGRATE_STEPS, type EventKind, type EventSink } from "./event-log.js";
 
 /** What every line of a sink carries besides the event. */
@@ -115,6 +117,7 @@ export function checkEventsPath(path: string, inputs: readonly CommandInput[] = 
 export class EventFile {
   private readonly sections: EventSection[] = [];
   private done = false;
+  private readonly target: OutputTarget;
 
   /** Opens the first section at once, so that a path that cannot be written fails
    * before any simulation runs. */
@@ -130,7 +133,8 @@ export class EventFile {
       // not there yet: the usual case
     }
     if (isDir) throw new Error(`events file ${path}: is a folder, expected a file`);
-    removeStaleTemporaries(path);
+    this.target = outputTarget(path);
+    if (!this.target.special) removeStaleTemporaries(this.target.path);
     try {
       this.section();
     } catch (err) {
@@ -142,7 +146,7 @@ export class EventFile {
   /** A new section; lines of later sections follow those of earlier ones in the file. */
   section(): EventSection {
     const n = this.sections.length;
-    const s = new EventSection(`${tempPathFor(this.path)}${n === 0 ? "" : `-${n}`}`);
+    const s = new EventSection(temporaryFor(this.target, n));
     this.sections.push(s);
     return s;
   }
@@ -186,13 +190,12 @@ export class EventFile {
           closeSync(fd);
         }
       }
-      renameSync(first.path, this.path);
+      landTemporary(first.path, this.target);
       releaseTemporary(first.path);
     } catch (err) {
       for (const s of this.sections) s.discard();
       throw err;
     }
-    fsyncDir(dirname(this.path));
   }
 
   /** The run failed: remove every temporary; no file appears. */
@@ -209,13 +212,15 @@ export class EventFile {
   }
 }
 
-/** Runs `work` with an event file at `path`, committed when it succeeds and removed
- * when it throws; `inputs` are the files of the run it must not replace. */
+/** Runs `work` with an event file at `path`, committed when it succeeds (and the
+ * callbacks a policy module left due have run: afterStrayCallbacks) and removed when it
+ * throws; `inputs` are the files of the run it must not replace. */
 export async function withEventFile<T>(path: string, work: (file: EventFile) => Promise<T>, inputs: readonly CommandInput[] = []): Promise<T> {
   const file = new EventFile(path, inputs);
   let out: T;
   try {
     out = await work(file);
+    await afterStrayCallbacks();
   } catch (err) {
     file.abort();
     throw err;

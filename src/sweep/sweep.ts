@@ -9,7 +9,7 @@
 // scheduling or interruptions; and shard files merge into the very bytes of a
 // one-machine sweep.
 import { availableParallelism } from "node:os";
-import { lockFor, removeStaleTemporaries } from "../util/atomic-file.js";
+import { lockFor, outputTarget, removeStaleTemporaries } from "../util/atomic-file.js";
 import { refuseInputs, type CommandInput } from "../util/same-file.js";
 import { runInputs } from "../sim/inputs.js";
 import { checkPolicyModules, loadSweepConfig, planSweep, type SweepConfig, type SweepPlan, type SweepRun } from "./config.js";
@@ -152,7 +152,10 @@ export async function sweep(o: SweepOptions): Promise<SweepSummary> {
   }
   const plan = await checkedPlan(o.config);
   refuseInputs(`results file ${o.out}`, o.out, planInputs(o.config, plan), "the results");
-  const unlock = lockFor(o.out, `results file ${o.out}`);
+  // through a link, the file it names: two sweeps on one file meet at one lock
+  const target = outputTarget(o.out);
+  if (target.special) throw new Error(`results file ${o.out}: is a device, a pipe or a socket; a sweep reads its results back to resume, so give a file`);
+  const unlock = lockFor(target.path, `results file ${o.out}`);
   try {
     return await sweepLocked(o, plan, workers);
   } finally {
@@ -202,7 +205,7 @@ async function sweepLocked(o: SweepOptions, plan: SweepPlan, workers: number): P
   cutTornTail(o.out, existing);
   // a sweep killed while rewriting its file leaves a hidden temporary beside it (the
   // results file itself is intact)
-  removeStaleTemporaries(o.out);
+  removeStaleTemporaries(outputTarget(o.out).path);
 
   const appender = new ResultAppender(o.out);
   const tool = provenance();

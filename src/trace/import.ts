@@ -19,11 +19,11 @@ import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import { REC_CODE, REGION_CAP } from "../core/abi.js";
 import type { Region, RegionKind } from "../workloads/types.js";
-import { AMT_MAGIC, AMT_VERSION, AmtWriter, DEFAULT_BLOCK_RECORDS, openAmt, type AmtHeaderInput, type AmtVersion } from "./amt.js";
+import { AMT_MAGIC, AMT_VERSION, AmtWriter, DEFAULT_BLOCK_RECORDS, isPageSize, MAX_PAGE_SIZE, MIN_PAGE_SIZE, openAmt, type AmtHeaderInput, type AmtVersion } from "./amt.js";
 import { MAX_BLOCK_RECORDS_V2 } from "./amt-codec.js";
 import { amtOwnPageSize, sniffTrace, unpackedAmt } from "./open.js";
 import { TraceTextParser, type PageSink, type TextFormat } from "./text.js";
-import { checkOutputPath, holdTemporary, releaseTemporary, scratchFolder, tempPathFor, writeAtomicStream, writeAtomicWith } from "../util/atomic-file.js";
+import { aboutTarget, checkOutputWritable, holdTemporary, releaseTemporary, scratchFolder, tempPathFor, writeAtomicStream, writeAtomicWith } from "../util/atomic-file.js";
 
 export const REGION_GAP_PAGES = 64;
 // spool blocks are amt blocks: pass 2 turns one into the other
@@ -243,7 +243,7 @@ export function amtOutputKind(output: string): "amt" | "amt-gzip" {
 /** Refuses, before any work, an output that could not be written or that names
  * another format. */
 export function checkAmtOutput(output: string): void {
-  checkOutputPath(output);
+  checkOutputWritable(output);
   amtOutputKind(output);
 }
 
@@ -261,6 +261,8 @@ async function writeAmtOutput(output: string, write: (amt: string) => ImportResu
     const r = write(amt);
     await writeAtomicStream(output, (out) => pipeline(createReadStream(amt), createGzip(), out, { signal }));
     return { ...r, output };
+  } catch (err) {
+    throw aboutTarget(err, amt, output);
   } finally {
     rmSync(amt, { force: true });
     releaseTemporary(amt);
@@ -394,6 +396,8 @@ function checkCount(what: string, n: number | undefined, min: number): void {
 
 function beginImport(input: string, o: ImportOptions): ImportRun {
   const pageSize = o.pageSize ?? 4096;
+  // a trace at a page size no run takes could be written, but not run
+  if (!isPageSize(pageSize)) throw new Error(`option pageSize (--page-size): must be a power of two from ${MIN_PAGE_SIZE} to ${MAX_PAGE_SIZE} bytes, got ${pageSize}`);
   checkCount("skipRecords (--skip)", o.skipRecords, 0);
   checkCount("maxRecords (--max-records)", o.maxRecords, 1);
   // the first pass's spool: 9 bytes a record

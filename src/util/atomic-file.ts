@@ -1,14 +1,84 @@
 // Writing an output file so that an interrupted command never leaves a partial one:
 // write a temporary file beside it, flush it to disk, rename it over the target, and
 // flush the directory so the rename itself survives a crash. Errors name the path the
-// user gave, never the temporary.
-import { closeSync, createWriteStream, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+// user gave, never the temporary. An output named through a symbolic link is written
+// where the link points (the link stays, as a shell's > keeps it); one that is a device,
+// a pipe or a socket (/dev/null, /dev/stdout, a named pipe) cannot be replaced, so its
+// temporary is kept under the system's temporary folder and copied into it once whole.
+import { closeSync, createWriteStream, fsyncSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Writable } from "node:stream";
 
 export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+}
+
+/** Where an output named `path` lands: a symbolic link's target (followed to the end,
+ * or as far as it exists), and whether that is a special file (a device, a pipe, a
+ * socket), which can only be written into. */
+export interface OutputTarget {
+  path: string;
+  special: boolean;
+}
+
+export function outputTarget(path: string): OutputTarget {
+  // a special file is opened by the name given (the kernel follows /dev/stdout to a
+  // pipe that has no path)
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (st !== undefined && !st.isFile() && !st.isDirectory()) return { path, special: true };
+  let target = path;
+  // a dangling link: where it points, one step at a time (a loop ends at the limit)
+  for (let hops = 0; hops < 40 && lstatSync(target, { throwIfNoEntry: false })?.isSymbolicLink(); hops++) {
+    try {
+      target = realpathSync(target);
+      break;
+    } catch {
+      target = resolve(dirname(target), readlinkSync(target));
+    }
+  }
+  return { path: target, special: false };
+}
+
+let specialTemporaries = 0;
+
+/** The temporary an output is written to before it lands at `target` (`section`: the
+ * n-th of several joined at the end): beside it, or for a special file under the system's
+ * temporary folder, leftovers of commands no longer running removed first. */
+export function temporaryFor(target: OutputTarget, section = 0): string {
+  const suffix = section === 0 ? "" : `-${section}`;
+  if (!target.special) return `${tempPathFor(target.path)}${suffix}`;
+  if (specialTemporaries === 0) removeLeftovers(tmpdir(), /^ampom-output-(\d+)-\d+(?:-\d+)?$/);
+  return join(tmpdir(), `ampom-output-${process.pid}-${++specialTemporaries}${suffix}`);
+}
+
+/** Gives the whole temporary `tmp` its place: renamed over a file (the folder flushed so
+ * that the rename survives a crash), or copied into a special file and removed. */
+export function landTemporary(tmp: string, target: OutputTarget): void {
+  if (target.special) {
+    try {
+      copyInto(tmp, target.path);
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+    return;
+  }
+  renameSync(tmp, target.path);
+  fsyncDir(dirname(target.path));
+}
+
+/** Writes the contents of file `from` into `to` (opened for writing, not replaced). */
+function copyInto(from: string, to: string): void {
+  const src = openSync(from, "r");
+  let dst: number | undefined;
+  try {
+    dst = openSync(to, "w");
+    const chunk = Buffer.allocUnsafe(1 << 18);
+    for (let n; (n = readSync(src, chunk, 0, chunk.length, null)) > 0; ) writeAll(dst, chunk.subarray(0, n));
+  } finally {
+    closeSync(src);
+    if (dst !== undefined) closeSync(dst);
+  }
 }
 
 /** Removes the temporaries of `path` that a command killed while writing it left
@@ -167,11 +237,11 @@ export function checkOutputWritable(path: string): void {
 
 /** A file-system error about the temporary of `path`, made to name `path` (the CLI's
  * describeError words it from the path). */
-function aboutTarget(err: unknown, tmp: string, path: string): unknown {
+export function aboutTarget(err: unknown, tmp: string, path: string, target = path): unknown {
   const sys = err as NodeJS.ErrnoException;
-  if (sys?.path === tmp) {
+  if (sys?.path === tmp || sys?.path === target) {
+    sys.message = sys.message.split(sys.path).join(path);
     sys.path = path;
-    sys.message = sys.message.split(tmp).join(path);
   }
   return err;
 }
@@ -219,15 +289,23 @@ export async function writeAtomicStream(path: string, write: (out: Writable) => 
 }
 
 interface AtomicWrite {
+  /** as the user gave it, for messages */
   path: string;
+  target: OutputTarget;
   tmp: string;
   fd: number;
+  /** `path` is itself a temporary, written directly */
+  inPlace?: boolean;
 }
 
 function beginAtomic(path: string): AtomicWrite {
+  // a temporary of another output (an amt to be gzip'd) is written in place: it is
+  // already what a command cut short leaves, and its owner removes it
+  if (temporaries.has(path)) return { path, target: { path, special: false }, tmp: path, fd: openSync(path, "w"), inPlace: true };
   checkOutputPath(path);
-  removeStaleTemporaries(path);
-  const tmp = tempPathFor(path);
+  const target = outputTarget(path);
+  if (!target.special) removeStaleTemporaries(target.path);
+  const tmp = temporaryFor(target);
   let fd: number;
   try {
     fd = openSync(tmp, "w");
@@ -235,12 +313,13 @@ function beginAtomic(path: string): AtomicWrite {
     throw aboutTarget(err, tmp, path);
   }
   holdTemporary(tmp);
-  return { path, tmp, fd };
+  return { path, target, tmp, fd };
 }
 
 /** Removes the temporary after `err`; returns the error to throw. */
-function abortAtomic({ path, tmp, fd }: AtomicWrite, err: unknown): unknown {
+function abortAtomic({ path, tmp, fd, inPlace }: AtomicWrite, err: unknown): unknown {
   closeSync(fd);
+  if (inPlace) return err;
   rmSync(tmp, { force: true });
   releaseTemporary(tmp);
   return aboutTarget(err, tmp, path);
@@ -248,22 +327,22 @@ function abortAtomic({ path, tmp, fd }: AtomicWrite, err: unknown): unknown {
 
 /** Flushes the temporary and renames it over the target. */
 function commitAtomic(t: AtomicWrite): void {
-  const { path, tmp, fd } = t;
+  const { path, target, tmp, fd } = t;
   try {
     fsyncSync(fd);
   } catch (err) {
     throw abortAtomic(t, err);
   }
   closeSync(fd);
+  if (t.inPlace) return;
   try {
-    renameSync(tmp, path);
+    landTemporary(tmp, target);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw aboutTarget(err, tmp, path);
+    throw aboutTarget(err, tmp, path, target.path);
   } finally {
     releaseTemporary(tmp);
   }
-  fsyncDir(dirname(path));
 }
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {

@@ -1,8 +1,8 @@
 // `--events FILE` on run, compare and cluster: JSON Lines with the promised fields, in
 // time order, counting what the metrics count; compare's lines name their row; the
 // file appears only when the command succeeds; and it is written in constant memory.
-import { execFile, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -246,8 +246,37 @@ describe("an events file cut short", () => {
         '\nlet armed = false;\nexport function onFault() { if (!armed) { armed = true; setTimeout(() => { throw new Error("late"); }, 0); } }\n',
     );
     const bin = fileURLToPath(new URL("../../bin/ampom.js", import.meta.url));
-    const r = spawnSync(process.execPath, [bin, "run", "--workload", "random", "--memory", "1MiB", "--no-baselines", "-q", "--policy", timer]);
-    expect(r.status).toBe(1);
-    expect(r.stderr.toString()).toMatch(/^ampom: late \(at .*timer\.mjs:6:\d+, outside the policy hooks: a timer or a promise a policy module left behind\?\)\n$/);
+    const late = join(dir, "late.jsonl");
+    // the timer fires after the simulation; the results and the events file waited for it
+    // (they appeared before it, and the command then exited 1)
+    for (const command of [["run", "--no-baselines", "--policy", timer], ["compare", "--mechanisms", "lightweight", "--policies", timer]]) {
+      const r = spawnSync(process.execPath, [bin, ...command, "--workload", "random", "--memory", "1MiB", "-q", "--json", "--events", late]);
+      expect(r.status).toBe(1);
+      expect(r.stderr.toString()).toMatch(/^ampom: late \(at .*timer\.mjs:6:\d+, outside the policy hooks: a timer or a promise a policy module left behind\?\)\n$/);
+      expect(r.stdout.toString()).toBe("");
+      nothingLeft(late);
+    }
+  });
+
+  it("a link names the file the events go to (the link stays); a pipe gets them once the run is over", async () => {
+    const target = join(dir, "linked.jsonl");
+    const link = join(dir, "link.jsonl");
+    symlinkSync("linked.jsonl", link);
+    const r = await ampom("run", "--workload", "random", "--memory", "1MiB", "--no-baselines", "-q", "--events", link);
+    expect(r.code).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    const lines = readLines(target);
+    expect(lines.length).toBeGreaterThan(0);
+    const fifo = join(dir, "events.pipe");
+    execFileSync("mkfifo", [fifo]);
+    const reader = spawn("cat", [fifo]);
+    let got = "";
+    reader.stdout.on("data", (d: Buffer) => (got += d.toString()));
+    const closed = new Promise((done) => reader.on("close", done));
+    const p = await ampom("run", "--workload", "random", "--memory", "1MiB", "--no-baselines", "-q", "--events", fifo);
+    await closed;
+    expect(p.code).toBe(0);
+    expect(got).toBe(readFileSync(target, "utf8"));
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
   });
 });

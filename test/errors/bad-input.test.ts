@@ -595,6 +595,44 @@ const cases: Case[] = [
   { name: "cluster scenario that is a folder", args: ["cluster", "adir"], setup: (dir) => mkdirSync(join(dir, "adir")), message: "ampom: scenario adir: is a directory, not a cluster scenario" },
   { name: "sweep config that is a folder", args: ["sweep", "adir", "--out", "r.jsonl"], setup: (dir) => mkdirSync(join(dir, "adir")), message: "ampom: adir: is a directory, not a sweep config" },
   { name: "corpus manifest that is a folder", args: ["evaluate", "--corpus", "adir", "--kernels", "none", "-o", "OUT.json"], setup: (dir) => mkdirSync(join(dir, "adir")), message: "ampom: adir: is a directory, not a corpus manifest" },
+  // a trace at a page size no run takes was written, then refused by every command
+  ...[["trace", "import", "pages.txt", "-o", "p.amt"], ["trace", "info", "pages.txt"], ["trace", "capture", "-o", "p.amt", "--", "true"]].map((args) => ({
+    name: `${args.slice(0, 2).join(" ")} at a page size no run takes`,
+    args: [...args.slice(0, 2), "--page-size", "1", ...args.slice(2)],
+    files: { "pages.txt": "# page-level\nR 1000 10\n" },
+    message: "ampom: option '--page-size <size>' argument '1' is invalid. expected a power of two from 512 to 2097152 bytes, e.g. 4096 or 4KiB.",
+  })),
+  // an empty path named the working folder, or nothing: evaluate ran everything, then
+  // failed renaming '' (a runs folder left behind), reproduce wrote into the working folder
+  ...[
+    ["evaluate", "--traces", "none", "--kernels", "stream", "-o", ""],
+    ["evaluate", "--traces", "none", "--kernels", "stream", "--runs-dir", ""],
+    ["reproduce", "-o", ""],
+    ["sweep", "sweep.json", "-o", ""],
+    ["sweep-merge", "sweep.json", "-o", "", "shard.jsonl"],
+    ["trace", "import", "pages.txt", "-o", ""],
+  ].map((args) => ({
+    name: `${args[0] === "trace" ? "trace import" : args[0]} with an empty ${args.find((a) => a.startsWith("-") && args[args.indexOf(a) + 1] === "")}`,
+    args,
+    files: { "pages.txt": "# page-level\nR 1000 10\n", "sweep.json": cfg({}) },
+    message: /^ampom: option '(?:-o, )?--(?:out|runs-dir) <(?:file|dir)>' argument '' is invalid\. expected a path, got an empty one\.$/m,
+  })),
+  {
+    // the tables go by name: both workloads' runs were mixed (demand paging "closed" 98%
+    // of its own gap)
+    name: "evaluate with a corpus trace named as a kernel it also runs",
+    args: ["evaluate", "--corpus", "m.json", "--kernels", "stream", "-m", "1MiB", "-o", "OUT.json"],
+    files: { "m.json": cfg({ programs: [{ name: "stream", kind: "x", half: "test", file: "a.txt" }] }), "a.txt": "# page-level\nR 1000 10\n" },
+    message: 'ampom: two workloads are named "stream" (the trace a.txt and the kernel stream): rename the trace in its manifest, or leave the kernel out (--kernels)',
+  },
+  {
+    // its fsync failed, "EINVAL: invalid argument, fsync", naming no file
+    name: "sweep into a named pipe",
+    args: ["sweep", "sweep.json", "-o", "f"],
+    files: { "sweep.json": cfg({ base: { workload: "random", memory: "256KiB", baselines: false } }) },
+    setup: (dir) => mkfifo(join(dir, "f")),
+    message: "ampom: results file f: is a device, a pipe or a socket; a sweep reads its results back to resume, so give a file",
+  },
   ...clusterCases(),
 ];
 

@@ -50,19 +50,49 @@ describe.each(cores)("Linux readahead policies on the %s core", (core) => {
     expect(r.decisions[0].asked).toEqual([32, 33, 34, 35, 36, 38, 39]);
     expect(r.decisions[0].window).toBe(8);
   });
-  it("linux-vma opens a window forward when faults ascend, clamped to the region", async () => {
-    // 100: no history, 1 page; 101 next to 100: 2 pages forward; the use of 102 is a hit
-    // and moves the VMA's address to 102; 103 next to it with 1 hit: 4 pages forward.
-    // 1020 is far from 103 with no hits: 1 page, but never below half of 4: 2, centred
-    // ([1020, 1022)); the use of 1021 is a hit; 1022 next to it: 4 forward, clamped at
-    // the region's end (1024); 1024 opens the next region afresh: 1 page
-    const r = await drive({ core, policy: "linux-vma", regionPages: [1024, 64], before: range(0, 1088), after: [100, 101, 102, 103, 1020, 1021, 1022, 1023, 1024] });
+  it("linux-vma reads 8 pages around a fresh region's first fault (hits start at 4), then halves with no hits", async () => {
+    // mm/swap_state.c reads a VMA's swap_readahead_info of 0 as 4 hits: 100, the first
+    // fault, opens 4 + 2 = 6 -> 8 pages, centred (3 before, 4 after). The fault stores
+    // its window with 0 hits, so 300, 600 and 900 (far apart, no hits) read 0 hits: 1
+    // page, but never below half the last window: 4, 2, then 1. 1050 opens the second
+    // region afresh: 8 pages again, clamped at the region's start (1024)
+    const r = await drive({ core, policy: "linux-vma", regionPages: [1024, 64], before: range(0, 1088), after: [100, 300, 600, 900, 1050, 1030] });
     const faults = r.decisions.filter((d) => d.kind === "fault");
-    expect(faults.map((d) => d.page)).toEqual([100, 101, 103, 1020, 1022, 1024]);
-    expect(faults.map((d) => d.asked)).toEqual([[], [102], [104, 105, 106], [1021], [1023], []]);
+    expect(faults.map((d) => d.page)).toEqual([100, 300, 600, 900, 1050, 1030]);
+    expect(faults.map((d) => d.window)).toEqual([8, 4, 2, 1, 8, 4]);
+    expect(faults.map((d) => d.asked)).toEqual([
+      [97, 98, 99, 101, 102, 103, 104],
+      [299, 301, 302],
+      [601],
+      [],
+      [1047, 1048, 1049, 1051, 1052, 1053, 1054],
+      [1029, 1031, 1032],
+    ]);
+  });
+  it("linux-vma opens a window forward when faults ascend, clamped to the region", async () => {
+    // 100: a fresh region, 8 pages centred; the uses of 101-104 are 4 hits and move the
+    // VMA's address to 104; 105 next to it with 4 hits: 8 pages forward. 1015 is far
+    // from 105 with no hits: 1 page, but never below half of 8: 4, centred; the uses of
+    // 1016-1017 are 2 hits; 1018 next to 1017: 4 forward; 3 more hits (1019-1021); 1022
+    // next to 1021: 8 forward, clamped at the region's end (1024); 1024 opens the next
+    // region afresh: 8 centred, clamped at its start
+    const after = [100, 101, 102, 103, 104, 105, ...range(1015, 1025)];
+    const r = await drive({ core, policy: "linux-vma", regionPages: [1024, 64], before: range(0, 1088), after });
+    const faults = r.decisions.filter((d) => d.kind === "fault");
+    expect(faults.map((d) => d.page)).toEqual([100, 105, 1015, 1018, 1022, 1024]);
+    expect(faults.map((d) => d.window)).toEqual([8, 8, 4, 4, 8, 8]);
+    expect(faults.map((d) => d.asked)).toEqual([
+      [97, 98, 99, 101, 102, 103, 104],
+      range(106, 113),
+      [1014, 1016, 1017],
+      [1019, 1020, 1021],
+      [1023],
+      [1025, 1026, 1027, 1028],
+    ]);
   });
   it("linux-vma centres the window when the fault is not next to the last one", async () => {
-    // hits carried from 2 uses: window 4, centred: 1 page before, 2 after
+    // 2 hits (101, 102, inside the first fault's 8 pages): 4 pages, as is half of 8;
+    // centred: 1 page before, 2 after
     const r = await drive({ core, policy: "linux-vma", regionPages: [1024], before: range(0, 1024), after: [100, 101, 102, 500] });
     expect(r.decisions.at(-1)!.page).toBe(500);
     expect(r.decisions.at(-1)!.asked).toEqual([499, 501, 502]);

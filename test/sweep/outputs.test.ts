@@ -2,7 +2,7 @@
 // a policy module), nor a file that is not a sweep's results: its torn-line recovery
 // cuts off only what can be the start of a result line. Nor may sweep-merge's replace
 // the config or a file it merges.
-import { copyFileSync, existsSync, linkSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, linkSync, lstatSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -104,6 +104,24 @@ describe("two sweeps on one results file", () => {
     expect(done).toMatchObject({ total: 1, ran: 1, failed: 0 });
     expect(readFileSync(out, "utf8").trim().split("\n")).toHaveLength(1);
     expect(existsSync(`${out}.lock`)).toBe(false);
+  });
+
+  it("through a link too: the lock is the file's, and the link stays a link", async () => {
+    const out = join(dir, "linked-target.jsonl");
+    const link = join(dir, "linked.jsonl");
+    symlinkSync("linked-target.jsonl", link);
+    const [a, b] = await Promise.all(
+      [link, out].map((o, i) =>
+        sweep({ config: JSON.parse(CONFIG), out: o, workers: 1, shard: { index: i, count: 2 } }).then(
+          (s) => s,
+          (e: Error) => e,
+        ),
+      ),
+    );
+    // before, each took a lock of its own name, both ran, and the link became a file
+    expect([a, b].filter((r) => r instanceof Error).map((r) => (r as Error).message)).toEqual([expect.stringContaining("another command is writing it")]);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(out, "utf8").trim().split("\n")).toHaveLength(1);
   });
 
   it("takes over the lock of a sweep that was killed, refuses one held elsewhere, and leaves no folder made for the lock alone", async () => {

@@ -10,6 +10,7 @@ import { resultProvenance } from "../../util/provenance.js";
 import { legend, table } from "../format.js";
 import { EVENTS_OPTION } from "../run-options.js";
 import { writeResult } from "../../util/stdout.js";
+import { afterStrayCallbacks } from "../../util/stray.js";
 
 /** The scenario file, parsed (its faults name the file, and a syntax error its line). */
 export function readScenarioFile(path: string): unknown {
@@ -92,6 +93,7 @@ Example:
       const result = await simulateCluster(scenario, { events: o.events, dir: dirname(file) }).catch((err: unknown) => {
         throw inFile(err, file);
       });
+      await afterStrayCallbacks();
       const core = (scenario as { core?: string }).core ?? "wasm";
       writeResult(
         o.json ? JSON.stringify({ ...result, provenance: resultProvenance({ scenarioFile: file, scenario }, core) }) + "\n" : describeCluster(result) + "\n",

@@ -14,6 +14,7 @@ import { compareTable } from "../format.js";
 import { progressBar } from "../progress.js";
 import { addRunOptions, commaList, EVENTS_OPTION, toRunOptions } from "../run-options.js";
 import { writeResult } from "../../util/stdout.js";
+import { afterStrayCallbacks } from "../../util/stray.js";
 
 export function registerCompare(program: Command): void {
   addRunOptions(
@@ -69,6 +70,7 @@ Examples:
       } finally {
         bar.stop();
       }
+      await afterStrayCallbacks();
       const json = () =>
         rows.map((m) => ({ ...m, provenance: resultProvenance(optionsUsed({ ...runOptions, mechanism: m.mechanism, policy: m.policy }), m.core, inputsOf(m.policy)) }));
       writeResult(o.json ? JSON.stringify(json(), null, 2) + "\n" : compareTable(rows, omittedNote(o.mechanisms, o.policies, rows)) + "\n");

@@ -13,7 +13,7 @@ import { checkOutputWritable, writeFileAtomic } from "../../util/atomic-file.js"
 import { refuseInputs, type CommandInput } from "../../util/same-file.js";
 import { progressBar } from "../progress.js";
 import { resultProvenance } from "../../util/provenance.js";
-import { commaList, parseFraction, sizeOption } from "../run-options.js";
+import { commaList, parseFraction, parsePath, sizeOption } from "../run-options.js";
 import { parseWorkers } from "./sweep.js";
 import { writeResult } from "../../util/stdout.js";
 
@@ -21,7 +21,7 @@ export function registerEvaluate(program: Command): void {
   program
     .command("evaluate")
     .description("every policy and push order on the trace corpus and the HPCC kernels: win tables, gap closed, network cost")
-    .option("--corpus <manifest>", "a manifest of traces: the repository's corpus, or your own (docs/workloads.md gives its format) (default: corpus/manifest.json)")
+    .option("--corpus <manifest>", "a manifest of traces: the repository's corpus, or your own (docs/workloads.md gives its format) (default: corpus/manifest.json)", parsePath)
     .option("--traces <names>", "only these corpus traces, comma-separated (default: all; none for no traces)", commaList)
     .option("--kernels <names>", `HPCC kernels, comma-separated (default: ${HPCC_KERNELS.join(",")}; none for no kernels)`, commaList)
     .option("-m, --memory <size>", "the kernels' memory", sizeOption, "64MiB")
@@ -31,9 +31,9 @@ export function registerEvaluate(program: Command): void {
     .option("--policy <path>", "also evaluate your own policy module (with lightweight); repeatable", (v: string, all: string[] = []) => [...all, v])
     .option("--focus <config>", "the configuration whose rank and gap the tables report (default: ampom-plus, or the one --policy given)")
     .option("--configs <ids>", "only these configurations (policy names for lightweight, post-copy/ORDER), comma-separated; none and oracle always run (the gap needs them)", commaList)
-    .option("-o, --out <file>", "machine-readable results (JSON, written atomically)", "evaluation.json")
-    .option("--report <dir>", "also write report.html into this folder: the tables, and per group figures of the gap each configuration closes, of the gap closed by scenario and of runtime against pages never used (each figure also as SVG)")
-    .option("--runs-dir <dir>", "where the runs are kept, so that running again resumes (default: OUT without .json, plus -runs)")
+    .option("-o, --out <file>", "machine-readable results (JSON, written atomically)", parsePath, "evaluation.json")
+    .option("--report <dir>", "also write report.html into this folder: the tables, and per group figures of the gap each configuration closes, of the gap closed by scenario and of runtime against pages never used (each figure also as SVG)", parsePath)
+    .option("--runs-dir <dir>", "where the runs are kept, so that running again resumes (default: OUT without .json, plus -runs)", parsePath)
     .option("-j, --workers <k>", "worker threads (default: the number of cores)", parseWorkers)
     .option("--json", "print the results JSON instead of the tables")
     .option("-q, --quiet", "no progress bar and no summary line on standard error")

@@ -7,7 +7,7 @@ import { claimLines, headlineTable, policyMatrix, settingsLine, spreadTable, tex
 import { pct, signedPct } from "../format.js";
 import { checkOutDir, writeReport } from "../../report/write.js";
 import { progressBar } from "../progress.js";
-import { commaList, outOfRange, parseFraction, parseNumber, parsePositiveCount, parseSizeArg } from "../run-options.js";
+import { commaList, outOfRange, parseFraction, parseNumber, parsePath, parsePositiveCount, parseSizeArg } from "../run-options.js";
 import { writeResult } from "../../util/stdout.js";
 
 function sizeArg(value: string): string {
@@ -28,7 +28,7 @@ export function registerReproduce(program: Command): void {
   program
     .command("reproduce")
     .description("the paper's evaluation on the built-in HPCC kernels: tables, figures and an HTML report")
-    .option("-o, --out <dir>", "folder for report.html, results.json, CSV and SVG files", "ampom-report")
+    .option("-o, --out <dir>", "folder for report.html, results.json, CSV and SVG files", parsePath, "ampom-report")
     .option("-s, --size <size>", "memory of each kernel (e.g. 16MiB, 256MiB; the paper's is 256MiB)", sizeArg, DEFAULT_REPRODUCE_MEMORY)
     .option("--kernels <list>", `kernels to run, comma-separated (default: ${defaultKernels().join(",")})`, commaList)
     .option("-n, --network <preset>", "network preset", "gige-2008")

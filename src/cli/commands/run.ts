@@ -8,6 +8,7 @@ import { resultProvenance } from "../../util/provenance.js";
 import { describeMetrics } from "../format.js";
 import { addRunOptions, EVENTS_OPTION, toRunOptions } from "../run-options.js";
 import { writeResult } from "../../util/stdout.js";
+import { afterStrayCallbacks } from "../../util/stray.js";
 
 export function registerRun(program: Command): void {
   addRunOptions(program.command("run").description("simulate one migration scenario"))
@@ -34,6 +35,7 @@ Examples:
       preflight(scenario);
       const inputs = inputDigests(scenario);
       const m = await simulate(options, { events: o.events });
+      await afterStrayCallbacks();
       const json = () => JSON.stringify({ ...m, provenance: resultProvenance(optionsUsed(options), m.core, inputs) });
       writeResult(o.json ? json() + "\n" : describeMetrics(m) + "\n");
     });

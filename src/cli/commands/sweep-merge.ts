@@ -4,6 +4,7 @@ import { Command } from "commander";
 import { mergeSweep } from "../../sweep/merge.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { writeResult } from "../../util/stdout.js";
+import { parsePath } from "../run-options.js";
 
 export function registerSweepMerge(program: Command): void {
   program
@@ -11,7 +12,7 @@ export function registerSweepMerge(program: Command): void {
     .description("join the results files of a sharded sweep; every run exactly once")
     .argument("<config>", "the sweep config the shards ran")
     .argument("<inputs...>", "results files of the shards")
-    .requiredOption("-o, --out <file>", "merged results file, in grid order")
+    .requiredOption("-o, --out <file>", "merged results file, in grid order", parsePath)
     .option("-q, --quiet", "no summary")
     .option("--json", "print the summary as one JSON object on standard output")
     .addHelpText("after", "\nExample:\n  ampom sweep-merge sweep.json --out results.jsonl shard-*.jsonl")

@@ -2,7 +2,7 @@
 // threads, resumable; `--shard i/n` or `--shard slurm` runs one deterministic part.
 import { existsSync } from "node:fs";
 import { Command } from "commander";
-import { parsePositiveCount } from "../run-options.js";
+import { parsePath, parsePositiveCount } from "../run-options.js";
 import { markEnded } from "../ending.js";
 import cliProgress from "cli-progress";
 import { parseShard } from "../../sweep/shard.js";
@@ -17,7 +17,7 @@ export function registerSweep(program: Command): void {
     .command("sweep")
     .description("run every combination of a grid of options, in parallel; resumable")
     .argument("<config>", 'JSON file: { "base": {run options}, "grid": {option: [values, ...]} }')
-    .option("-o, --out <file>", "results file, one JSON line per run (appended to, then sorted when complete); required except with --dry-run")
+    .option("-o, --out <file>", "results file, one JSON line per run (appended to, then sorted when complete); required except with --dry-run", parsePath)
     .option("-j, --workers <k>", "worker threads (default: the number of cores)", parseWorkers)
     .option("--shard <i/n|slurm>", "run only runs i, i+n, i+2n, ... of the grid (0 <= i < n); slurm: from SLURM_ARRAY_TASK_ID/COUNT")
     .option("--retry-failed", "run again the runs the results file records as failed")

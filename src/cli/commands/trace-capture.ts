@@ -5,7 +5,7 @@ import { captureTrace } from "../../trace/capture.js";
 import { formatBytes } from "../../util/units.js";
 import { statusLine } from "../progress.js";
 import { resultProvenance } from "../../util/provenance.js";
-import { parseCount, parsePageSize, parsePositiveCount } from "../run-options.js";
+import { parseCount, parsePageSize, parsePath, parsePositiveCount } from "../run-options.js";
 import { writeResult } from "../../util/stdout.js";
 
 /** A count of records, 0 or more. */
@@ -21,7 +21,7 @@ export function registerTraceCapture(trace: Command): void {
     .passThroughOptions()
     .description("run a command under valgrind's lackey and import its memory trace into amt as it runs")
     .argument("<command...>", "the command and its arguments, after --")
-    .requiredOption("-o, --out <file>", "amt file to write: NAME.amt, or NAME.amt.gz gzip'd (written atomically; nothing is written if the command fails)")
+    .requiredOption("-o, --out <file>", "amt file to write: NAME.amt, or NAME.amt.gz gzip'd (written atomically; nothing is written if the command fails)", parsePath)
     .option("--page-size <size>", "page size (e.g. 4096, 4KiB)", parsePageSize, 4096)
     .option("--skip <n>", "records to drop from the start (e.g. the dynamic loader's work)", parseRecords, 0)
     .option("--max-records <n>", "keep at most this many records, then stop the command (the capture succeeds)", parsePositiveRecords)

@@ -9,7 +9,7 @@ import { resultProvenance } from "../../util/provenance.js";
 import { formatBytes } from "../../util/units.js";
 import { table } from "../format.js";
 import { progressBar } from "../progress.js";
-import { notParsed, parsePageSize } from "../run-options.js";
+import { notParsed, parsePageSize, parsePath } from "../run-options.js";
 import { parsePositiveRecords, parseRecords, registerTraceCapture } from "./trace-capture.js";
 import type { Workload } from "../../workloads/types.js";
 import { writeResult } from "../../util/stdout.js";
@@ -20,7 +20,7 @@ export function registerTrace(program: Command): void {
     .command("import")
     .description("import a lackey or page-level text trace (plain or gzip, a file or - for standard input) into amt, or re-encode an amt file (plain or gzip'd) whole, e.g. v1 to v2")
     .argument("<file>", "trace file, or - for standard input")
-    .requiredOption("-o, --out <file>", "amt file to write: NAME.amt, or NAME.amt.gz gzip'd (written atomically)")
+    .requiredOption("-o, --out <file>", "amt file to write: NAME.amt, or NAME.amt.gz gzip'd (written atomically)", parsePath)
     .option("--page-size <size>", "page size of a text trace (e.g. 4096, 4KiB); an amt keeps its own", parsePageSize, 4096)
     .option("--amt-version <n>", "amt version to write: 2 (compact, decoded inside the core) or 1 (9 bytes a record)", parseAmtVersion, 2)
     .option("--skip <n>", "records of a text trace to drop from the start", parseRecords, 0)

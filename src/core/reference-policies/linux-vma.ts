@@ -23,7 +23,9 @@ export class LinuxVmaPolicy implements ReferencePolicy {
     this.blockPages = Math.max(1, Math.trunc(this.core.policyParam(1)));
     this.last.fill(-2);
     this.window.fill(0);
-    this.hits.fill(0);
+    // a fresh VMA reads as 4 hits (the kernel's GET_SWAP_RA_VAL on a 0 word); once a
+    // fault stores its window, 0 hits stay 0
+    this.hits.fill(4);
   }
 
   onFault(page: number): void {

@@ -19,10 +19,14 @@ export class FaultsToHome {
   }
 
   /** The page of the newest fault whose request has reached home by `now` and was not
-   * taken before, or -1; the older ones it passes over are taken with it. */
-  take(now: number): number {
+   * taken before, or -1; the older ones it passes over are taken with it. With `counts`,
+   * only faults on pages it accepts are candidates (all of them are taken). */
+  take(now: number, counts?: (page: number) => boolean): number {
     let page = -1;
-    while (this.head < this.atHome.length && this.atHome[this.head] <= now) page = this.pages[this.head++];
+    while (this.head < this.atHome.length && this.atHome[this.head] <= now) {
+      const p = this.pages[this.head++];
+      if (counts === undefined || counts(p)) page = p;
+    }
     if (this.head === this.atHome.length) this.atHome.length = this.pages.length = this.head = 0;
     return page;
   }
@@ -33,9 +37,10 @@ export class FaultWatch {
   constructor(proc: ProcessRun) {
     proc.faultsToHome = this.log;
   }
-  /** The page of the newest fault the home node has heard of since the last call, or -1. */
-  newFault(now: number): number {
-    return this.log.take(now);
+  /** The page of the newest fault the home node has heard of since the last call, or -1;
+   * with `counts`, the newest on a page it accepts. */
+  newFault(now: number, counts?: (page: number) => boolean): number {
+    return this.log.take(now, counts);
   }
 }
 
