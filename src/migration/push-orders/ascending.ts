@@ -2,8 +2,7 @@
 // fault asked for (criu/uffd.c: xfer_pages and update_xfer_len): each step takes the
 // lowest remaining run of pages still at home, at most `chunk` of them, as one
 // transfer. The chunk starts at 64 KiB (16 pages) and grows by 16 pages after each
-// transfer, up to 4 MiB (1024 pages, the most a page-server pipe holds); every page
-// fault drops it back to 16. Here a fault counts when its request reaches the home node
+// transfer, up to 4 MiB (1024 pages); every page fault drops it back to 16. Here a fault counts when its request reaches the home node
 // (faults.ts) and only if the push had not already handed out its page: CRIU leaves the
 // length alone for a fault on a page its transfers have already asked for. Faults are
 // served between chunks, so a fault that arrives during a large chunk waits for the rest
