@@ -1,6 +1,7 @@
 // The `ampom` command line. Each command lives in commands/NAME.ts and is registered
 // here with one line. Errors a user can cause print one line and exit non-zero.
 import { Command, CommanderError } from "commander";
+import { types } from "node:util";
 import { registerRun } from "./commands/run.js";
 import { registerCompare } from "./commands/compare.js";
 import { registerReproduce } from "./commands/reproduce.js";
@@ -71,12 +72,18 @@ const SYSTEM_ERRORS: Record<string, string> = {
 /** One line for the user. A file-system error Node raised unwrapped reads as
  * "PATH: what went wrong" rather than "ENOENT: no such file or directory, open 'PATH'". */
 export function describeError(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
+  let isError = false;
+  try {
+    isError = !types.isProxy(err) && err instanceof Error;
+  } catch {
+    // a prototype chain that throws: described below, as any value that is no Error
+  }
+  if (!isError) return errorMessage(err);
   const sys = err as NodeJS.ErrnoException;
-  if (sys.code && sys.path && SYSTEM_ERRORS[sys.code] && err.message.startsWith(`${sys.code}:`)) {
+  if (sys.code && sys.path && SYSTEM_ERRORS[sys.code] && sys.message.startsWith(`${sys.code}:`)) {
     return `${sys.path}: ${SYSTEM_ERRORS[sys.code]}`;
   }
-  return err.message;
+  return sys.message;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -157,8 +164,13 @@ function guardProcess(): void {
 function debugStack(err: unknown): void {
   if (!process.env.AMPOM_DEBUG) return;
   const seen = new Set<unknown>();
-  for (let e = err; e instanceof Error && !seen.has(e); e = e.cause) {
-    process.stderr.write(`${seen.size ? "caused by: " : ""}${e.stack}\n`);
-    seen.add(e);
+  try {
+    // a cause may be anything a policy module threw (a Proxy whose traps throw)
+    for (let e = err; !types.isProxy(e) && e instanceof Error && !seen.has(e); e = e.cause) {
+      process.stderr.write(`${seen.size ? "caused by: " : ""}${e.stack}\n`);
+      seen.add(e);
+    }
+  } catch {
+    // what is left of the chain cannot be read
   }
 }

@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { statSync } from "node:fs";
 import { basename, extname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { types } from "node:util";
 import { fileSha256 } from "../util/digest.js";
 import { shortPath } from "../util/paths.js";
 import { C_NOW, F_TRIGGER, ST_FLIGHT, ST_HOME, ST_LOCAL, ST_NONE } from "../core/abi.js";
@@ -105,6 +106,16 @@ export class PolicyModuleError extends Error {
   }
 }
 
+/** `err instanceof PolicyModuleError`, without running a thrown Proxy's traps (its
+ * getPrototypeOf threw, and its error stood for the module's). */
+function isPolicyModuleError(err: unknown): err is PolicyModuleError {
+  try {
+    return !types.isProxy(err) && err instanceof PolicyModuleError;
+  } catch {
+    return false;
+  }
+}
+
 /** This package's own code, which no user's module lives in. */
 const OWN_CODE = ["src", "dist"].map((d) => fileURLToPath(new URL(`../../${d}/`, import.meta.url)));
 
@@ -112,7 +123,13 @@ const OWN_CODE = ["src", "dist"].map((d) => fileURLToPath(new URL(`../../${d}/`,
  * its stack outside this package's code, Node's and the packages it depends on (" (in
  * FILE)" when only the file is known); "" when there is none. */
 export function thrownAt(err: unknown): string {
-  const stack = err instanceof Error && typeof err.stack === "string" ? err.stack : "";
+  let stack = "";
+  try {
+    // a Proxy's traps, or a getter of its stack, are the module's code: not run
+    if (!types.isProxy(err) && err instanceof Error && typeof err.stack === "string") stack = err.stack;
+  } catch {
+    // an object whose prototype chain throws: no place known
+  }
   for (const line of stack.split("\n").slice(1)) {
     // a .ts module outside an ES-module package runs as code tsx compiled, which keeps
     // the file's name but not its lines
@@ -222,7 +239,7 @@ export function loadPolicyModule(path: string): Promise<PolicyModule> {
  * names it after its first line; Node's syntax errors in JavaScript do not, so
  * `node --check` is asked for the line. */
 function loadFailure(err: unknown, file: string): string {
-  if (!(err instanceof Error)) return String(err);
+  if (types.isProxy(err) || !(err instanceof Error) || typeof err.message !== "string") return errorMessage(err);
   const lines = err.message.split("\n");
   const errors = lines.filter((l) => l.includes(": ERROR: ")).map((l) => l.replace(": ERROR: ", ": "));
   if (errors.length > 0) return errors.join("; ");
@@ -393,7 +410,10 @@ export function bindPolicyModule(
     try {
       returned = run();
     } catch (err) {
-      if (err instanceof PolicyModuleError) throw err;
+      // the module's own error (a bad page asked for) as it is; anything the module threw,
+      // an Error or not, described without running its code where that could throw
+      // (errorMessage never throws): the message names the module and the hook
+      if (isPolicyModuleError(err)) throw err;
       fail(`threw: ${errorMessage(err)}${thrownAt(err)}`, err);
     } finally {
       active = false;

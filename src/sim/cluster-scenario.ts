@@ -520,22 +520,48 @@ async function runCluster(
   // every process reads its own stream, so the loop never waits for records
   if (cluster.run() !== "done") throw new Error("internal: a cluster scenario's process waited for records");
 
-  const processes = runs.map(({ proc, s, home }) => ({
-    name: procNames[proc.id],
-    home: names[home],
-    node: names[proc.node],
-    ...readMetrics(proc, {
+  /** What a process that ran past the exact clock should check, in the scenario's terms
+   * (`run`'s message names its options, which `cluster` has not): the link fields of the
+   * nodes its pages crossed between, as the file gives them, and its time per access. */
+  const clockCheck = (i: number, home: NodeId, now: NodeId): string => {
+    const perAccess = `its time per access (processes[${i}].cpuNsPerAccess)`;
+    if (now === home) return `check ${perAccess} and the CPUs nodes[${home}] (${names[home]}) shares among its processes (nodes[${home}].cpus)`;
+    const fields = ["bandwidth", "latency", "background"] as const;
+    const given: string[] = [];
+    for (const n of [home, now]) {
+      const own = typeof sc.nodes === "number" ? undefined : sc.nodes[n];
+      for (const f of fields) if (own?.[f] !== undefined) given.push(`nodes[${n}].${f} is ${shown(own[f])}`);
+    }
+    const scenarioLevel = fields.filter((f) => sc[f] !== undefined && !(f === "background" && sc[f] === 0)).map((f) => `${f} ${shown(sc[f])}`);
+    const network = `network ${JSON.stringify(sc.network)}'s`;
+    const source = scenarioLevel.length ? `the scenario's ${scenarioLevel.join(", ")} and otherwise ${network}` : network;
+    const rest = given.length ? `their other link fields are ${source}` : `neither node sets bandwidth, latency or background: they are ${source}`;
+    return (
+      `check the links of nodes[${home}] (${names[home]}) and nodes[${now}] (${names[now]}), which its pages crossed ` +
+      `(${[...given, rest].join("; ")}), any flows on them, and ${perAccess}`
+    );
+  };
+  const processes = runs.map(({ proc, s, home }) => {
+    const i = proc.id;
+    const labels = {
       // paths as the file gives them, not as resolved here
-      workload: sc.processes[proc.id].workload,
+      workload: sc.processes[i].workload,
       mechanism: s.mechanism,
-      policy: sc.processes[proc.id].policy ?? s.policy,
+      policy: sc.processes[i].policy ?? s.policy,
       network: preset.name,
       link: s.link,
       core: s.core,
       seed: s.seed,
       memoryBytes: footprintBytes(s, proc.workload),
-    }),
-  }));
+    };
+    let metrics: Metrics;
+    try {
+      metrics = readMetrics(proc, labels, clockCheck(i, home, proc.node));
+    } catch (err) {
+      fail(`processes[${i}] (${procNames[i]})`, errorMessage(err));
+    }
+    return { name: procNames[i], home: names[home], node: names[proc.node], ...metrics };
+  });
   return {
     makespanNs: Math.max(...processes.map((p) => p.runtimeNs)),
     processes,

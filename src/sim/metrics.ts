@@ -68,12 +68,17 @@ export interface Metrics extends RunLabels {
   oracleGapClosed?: number;
 }
 
-export function readMetrics(proc: ProcessRun, labels: RunLabels): Metrics {
+/** What a run that outlasted the exact clock should check, as `run` names it: its options. */
+export const RUN_CLOCK_CHECK = "check the link (--bandwidth, --latency, --background) and the time per access";
+
+/** `check`: what the message tells to check, in the terms of what set the run up (a
+ * cluster scenario names its fields, not `run`'s options). */
+export function readMetrics(proc: ProcessRun, labels: RunLabels, check = RUN_CLOCK_CHECK): Metrics {
   // times are float64 nanoseconds: past 2^53 (about 104 days) they are no longer exact
   if (!(proc.finishedAt <= Number.MAX_SAFE_INTEGER)) {
     throw new Error(
       `workload ${labels.workload} ran ${(proc.finishedAt / 864e11).toFixed(0)} days of simulated time, past 2^53 ns (about 104 days), ` +
-        `beyond which the simulator's times are not exact: check the link (--bandwidth, --latency, --background) and the time per access`,
+        `beyond which the simulator's times are not exact: ${check}`,
     );
   }
   const c = proc.views.counters;

@@ -117,12 +117,16 @@ export function planSweep(value: unknown, label = "sweep config"): SweepPlan {
   const opened = new Set<string>();
   const accept: Accept = (options) => void checkRun(options as RunOptions, opened);
   for (let index = 0; index < size; index++) {
-    const options = JSON.parse(canonicalJson(combination(base, grid, index))) as RunOptions;
+    const given = combination(base, grid, index);
+    const options = JSON.parse(canonicalJson(given)) as RunOptions;
     let scenario: Scenario;
     try {
       scenario = checkRun(options, opened);
     } catch (err) {
-      throw blame(label, base, grid, index, err, accept);
+      // blamed with the values as the config gives them: JSON writes a number that
+      // overflowed as it was read (1e400, Infinity) as null, so the canonical options
+      // said "got null", which no value on its own gives and no field was blamed for
+      throw blame(label, base, grid, index, check(given, accept) ?? err, accept);
     }
     const key = runKey(scenario, digests);
     const inputs = inputDigests(scenario, digests);
@@ -192,7 +196,18 @@ function checkNames(label: string, where: string, keys: string[]): void {
 
 function describeCombo(grid: Grid, index: number): string {
   const at = comboIndices(grid, index);
-  return Object.keys(grid).map((k, i) => `${k}=${JSON.stringify(grid[k][at[i]])}`).join(", ") || "base";
+  return Object.keys(grid).map((k, i) => `${k}=${asGiven(grid[k][at[i]])}`).join(", ") || "base";
+}
+
+/** A config value as JSON, but a number JSON cannot write (one that overflowed as it was
+ * read, 1e400) as the number it became, Infinity, not as JSON's null. */
+export function asGiven(value: unknown): string {
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  if (Array.isArray(value)) return `[${value.map(asGiven).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    return `{${Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => `${JSON.stringify(k)}:${asGiven(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? String(value);
 }
 
 /** Throws what is wrong with a (partial) combination's options. */

@@ -174,6 +174,9 @@ export function resolveProgram(program: string): string {
   } catch {
     throw new Error(`program "${program}": ${found} is missing or not executable`);
   }
+  // a directory passes the check above (X_OK is search) and opens; reading it was EISDIR
+  const st = statSync(real);
+  if (!st.isFile()) throw new Error(`program "${program}": ${real} is ${st.isDirectory() ? "a directory" : "not a regular file"}, not an executable program`);
   const fd = openSync(real, "r");
   const head = Buffer.alloc(4);
   try {
@@ -258,7 +261,7 @@ export async function runProgram(
   const [stdout, stderr] = outputs.map((f) => fileTail(f, 64 * TAIL));
   if (echo) for (const f of outputs) process.stderr.write(readFileSync(f));
   if (spawnError) throw new Error(`${what}: cannot start ${argv[0]}: ${spawnError.message}`);
-  if (timedOut) throw new Error(`${what}: did not finish within ${Math.round(timeoutMs / 1000)} s (killed; raise --timeout)`);
+  if (timedOut) throw new Error(`${what}: did not finish within ${timeoutMs / 1000} s (killed; raise --timeout)`);
   if (code !== 0) {
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     throw new Error(`${what}: ${argv.join(" ")} ${how}${stderr.trim() ? `: ${tail(stderr)}` : ""}`);

@@ -21,7 +21,7 @@ import { resolveOptions, type RunOptions, type Scenario } from "../sim/options.j
 import { runScenario } from "../sim/simulate.js";
 import type { Metrics } from "../sim/metrics.js";
 import { captureTrace } from "./capture.js";
-import { nativeParts, userfaultfdAvailability, type NativeParts } from "./native.js";
+import { allowedCpus, nativeParts, userfaultfdAvailability, type NativeParts } from "./native.js";
 import { libraryEnv, resolveProgram, runProgram, type LibraryReport, type LibrarySettings } from "./runner.js";
 import { scratchFolder } from "../util/atomic-file.js";
 import { validationTrace, type ValidationTrace } from "./trace-view.js";
@@ -174,7 +174,10 @@ function parseCall(spec: string): { call: string; index?: number } {
   if (!m || !COUNTED_CALLS.includes(m[1])) {
     throw new Error(`option --migrate-call: "${spec}" is not FUNC or FUNC:N with FUNC one of ${COUNTED_CALLS.join(", ")}`);
   }
-  if (m[2] !== undefined && Number(m[2]) < 1) throw new Error(`option --migrate-call: the call index must be at least 1, got ${m[2]}`);
+  // past 2^53 the index is no exact number, and its text (1e+21) reads as 1 in the library
+  if (m[2] !== undefined && !(Number(m[2]) >= 1 && Number.isSafeInteger(Number(m[2])))) {
+    throw new Error(`option --migrate-call: the call index must be a whole number from 1 to 2^53-1, got ${m[2]}`);
+  }
   return { call: m[1], index: m[2] === undefined ? undefined : Number(m[2]) };
 }
 
@@ -217,6 +220,33 @@ function figuresOf(m: Metrics, zeroFillNs: number): SideFigures {
   };
 }
 
+/** The longest --timeout, s: the capture's timer (20 times as long) must fit the 2^31-1 ms
+ * a Node timer holds; a longer one fires at once, and the run read as timed out. */
+export const MAX_TIMEOUT_S = 100_000;
+
+/** The counts, the timeout and the CPU, checked before anything runs: a native run takes
+ * seconds, and a repeat or native-run count of 0 left nothing to take a median of. */
+function checkNumbers(o: ValidateOptions): void {
+  const whole = (name: string, flag: string, v: number | undefined, least: number) => {
+    if (v !== undefined && !(Number.isSafeInteger(v) && v >= least)) {
+      throw new Error(`option ${name} (${flag}): expected a whole number ${least === 0 ? "(0 or more)" : `of at least ${least}`}, got ${v}`);
+    }
+  };
+  whole("repeat", "--repeat", o.repeat, 1);
+  whole("nativeRuns", "--native-runs", o.nativeRuns, 1);
+  if (o.timeoutMs !== undefined && !(o.timeoutMs > 0 && o.timeoutMs <= MAX_TIMEOUT_S * 1000)) {
+    throw new Error(`option timeoutMs (--timeout): expected more than 0 and at most ${MAX_TIMEOUT_S * 1000} ms (${MAX_TIMEOUT_S} s; the capture gets 20 times as long), got ${o.timeoutMs}`);
+  }
+  if (o.spikeCutNs !== undefined && !(o.spikeCutNs >= 0 && o.spikeCutNs <= Number.MAX_SAFE_INTEGER)) {
+    throw new Error(`option spikeCutNs (--spike-cut): expected a time of 0 or more, got ${o.spikeCutNs}`);
+  }
+  whole("pinCpu", "--pin-cpu", o.pinCpu, 0);
+  if (o.pinCpu !== undefined) {
+    const allowed = allowedCpus();
+    if (!allowed.cpus.includes(o.pinCpu)) throw new Error(`option pinCpu (--pin-cpu): CPU ${o.pinCpu} is not one this process may run on (${allowed.text})`);
+  }
+}
+
 /** Runs the whole validation; throws with a one-line message on any failure. */
 export async function validate(o: ValidateOptions): Promise<Validation> {
   const step = o.onStep ?? (() => {});
@@ -225,18 +255,21 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
     if (!VALIDATED_POLICIES.includes(p)) throw new Error(`policy "${p}": the real handler runs ${VALIDATED_POLICIES.join(" and ")} only`);
   }
   if (!o.command.length) throw new Error("no program given: ampom validate [options] -- PROGRAM [ARGS...]");
+  checkNumbers(o);
+  const spec = o.migrateCall ? parseCall(o.migrateCall) : undefined;
   if (o.migrateAt !== undefined && !(o.migrateAt >= 0 && o.migrateAt < 1)) {
     throw new Error(`option migrateAt (--migrate-at): must be at least 0 and below 1 (a share of the native run's time), got ${o.migrateAt}`);
   }
   // the network as the simulator resolves it (checks the options too)
   const base = scenarioFor(o, wanted[0], {});
+  const exe = resolveProgram(o.command[0]);
   const parts: NativeParts = nativeParts();
   const uffd = userfaultfdAvailability();
   if (!uffd.ok) throw new Error(`a real migration cannot run here: ${uffd.reason}`);
-  const exe = resolveProgram(o.command[0]);
   const argv = [exe, ...o.command.slice(1)];
   const timeout = o.timeoutMs ?? 600_000;
-  const cpu = o.pinCpu ?? (await import("node:os")).availableParallelism() - 1;
+  // the last CPU this process may run on (the machine's last, unless its affinity is less)
+  const cpu = o.pinCpu ?? allowedCpus().cpus.at(-1)!;
   const dir = o.keep ?? scratchFolder("validate");
   if (o.keep) mkdirSync(o.keep, { recursive: true });
   const report = (name: string) => join(dir, `${name}.json`);
@@ -248,7 +281,6 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
     // 1. native runs: the migration point, then the program's own time
     let call: string;
     let index: number;
-    const spec = o.migrateCall ? parseCall(o.migrateCall) : undefined;
     if (spec?.index !== undefined) {
       call = spec.call;
       index = spec.index;

@@ -1,12 +1,13 @@
 // `ampom validate [options] -- PROGRAM [ARGS...]`: a real lightweight migration of
 // PROGRAM on this machine (userfaultfd, root) beside the simulator's run of its trace.
-import { Command } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { formatNs, ordinal, parseDuration } from "../../util/units.js";
 import { resultProvenance } from "../../util/provenance.js";
-import { validate, COUNTED_CALLS, type PolicyValidation, type Validation, type ValidateOptions } from "../../validate/validate.js";
+import { validate, COUNTED_CALLS, MAX_TIMEOUT_S, VALIDATED_POLICIES, type PolicyValidation, type Validation, type ValidateOptions } from "../../validate/validate.js";
 import { awayShare, type Interruptions } from "../../validate/runner.js";
+import { allowedCpus } from "../../validate/native.js";
 import { table } from "../format.js";
-import { collectParam, parseFraction, parseNumber, parseQuantityArg, rateOption, timeOption } from "../run-options.js";
+import { collectParam, commaList, outOfRange, parseCount, parseFraction, parseNumber, parsePositiveCount, parseQuantityArg, rateOption, timeOption } from "../run-options.js";
 import { writeResult } from "../../util/stdout.js";
 
 function side(v: PolicyValidation): string {
@@ -68,12 +69,48 @@ function describe(v: Validation): string {
   return [...head, "", ...v.results.map(side)].join("\n");
 }
 
+// The options' parsers: each value is checked as the command line is read, before the
+// program runs (a native run takes seconds; --repeat 0 ran them all, then failed on a median
+// of nothing). A value that cannot be read exits 2, one out of range 1, as elsewhere.
+
+/** none, ampom, or both: an empty list was read as none. */
+function parsePolicies(value: string): string[] {
+  const names = commaList(value);
+  const other = names.find((p) => !VALIDATED_POLICIES.includes(p));
+  if (other !== undefined) throw outOfRange(`"${other}" is not a policy the real handler runs: expected ${VALIDATED_POLICIES.join(", ")}, or both comma-separated.`);
+  return names;
+}
+
+/** Seconds, above 0 and at most MAX_TIMEOUT_S (a negative one was blamed on the program). */
+function parseTimeout(value: string): number {
+  const s = parseNumber(value);
+  if (!(s > 0 && s <= MAX_TIMEOUT_S)) throw outOfRange(`expected a number of seconds above 0 and at most ${MAX_TIMEOUT_S} (the capture gets 20 times as long), e.g. 600.`);
+  return s;
+}
+
+/** A CPU this process may run on: the machine's, less any its affinity leaves out (-1
+ * ran unpinned and reported CPU -1; one past the machine's failed in the native run). */
+function parseCpu(value: string): number {
+  const allowed = allowedCpus();
+  const refused = () => outOfRange(`expected a CPU this process may run on: ${allowed.text}.`);
+  let cpu: number;
+  try {
+    cpu = parseCount(value, "0");
+  } catch (err) {
+    // one that is no number at all is refused as such (exit 2); -1 or 1.5 name the CPUs
+    if ((err as InvalidArgumentError).exitCode === 2) throw err;
+    throw refused();
+  }
+  if (!allowed.cpus.includes(cpu)) throw refused();
+  return cpu;
+}
+
 export function registerValidate(program: Command): void {
   program
     .command("validate")
     .description("migrate a real program on this machine (userfaultfd, as root) and set the simulator's run of its trace beside it")
     .argument("<program...>", "the program and its arguments (after --)")
-    .option("-p, --policy <names>", "prefetch policy run by the real handler: none, ampom, or both comma-separated", "none")
+    .addOption(new Option("-p, --policy <names>", "prefetch policy run by the real handler: none, ampom, or both comma-separated").argParser(parsePolicies).default(["none"], '"none"'))
     .option("-n, --network <preset>", "network preset", "gige-2008")
     .option("--bandwidth <rate>", "link bandwidth override (e.g. 1Gbps)", rateOption)
     .option("--latency <time>", "one-way link latency override (e.g. 50us)", timeOption)
@@ -81,11 +118,11 @@ export function registerValidate(program: Command): void {
     .option("--param <name=value>", "policy parameter (repeatable)", collectParam)
     .option("--migrate-call <func[:n]>", `migrate at the n-th call of func (one of ${COUNTED_CALLS.join(", ")}); default: the counted call nearest --migrate-at of the run`)
     .option("--migrate-at <f>", "where the automatic migration point aims, as a fraction of the native run's time", parseFraction, 0.5)
-    .option("--repeat <n>", "real migrations per policy (the median by runtime is shown)", parseNumber, 1)
-    .option("--native-runs <n>", "native runs timed (the median is used)", parseNumber, 3)
-    .option("--pin-cpu <n>", "CPU the program, its fault handler and the home server are pinned to (default: the last)", parseNumber)
+    .option("--repeat <n>", "real migrations per policy (the median by runtime is shown)", (v: string) => parsePositiveCount(v, "3"), 1)
+    .option("--native-runs <n>", "native runs timed (the median is used)", (v: string) => parsePositiveCount(v, "3"), 3)
+    .option("--pin-cpu <n>", "CPU the program, its fault handler and the home server are pinned to (default: the last)", parseCpu)
     .option("--spike-cut <time>", "diagnostic: leave out of ampom's execution clock in the real run each span between faults that exceeds a fault's CPU share by more than this (e.g. 10us); only for programs that work less than that between faults (docs/validation.md)", (v: string) => parseQuantityArg(parseDuration, v, "expected a number with an optional unit, e.g. 10us."))
-    .option("--timeout <seconds>", "per run of the program (the capture gets 20 times as long)", parseNumber, 600)
+    .option("--timeout <seconds>", "per run of the program (the capture gets 20 times as long)", parseTimeout, 600)
     .option("--keep <dir>", "keep the trace and the runs' reports in this directory")
     .option("--show-output", "pass the program's own output to standard error (after each run)")
     .option("-q, --quiet", "no progress lines on standard error")
@@ -107,7 +144,7 @@ Examples:
     .action(async (command: string[], o) => {
       const options: ValidateOptions = {
         command,
-        policies: String(o.policy).split(",").map((s) => s.trim()).filter(Boolean),
+        policies: o.policy,
         network: o.network,
         bandwidth: o.bandwidth,
         latency: o.latency,
