@@ -4,24 +4,13 @@
 // already asked for. The home node learns of a fault when its request arrives.
 import { describe, expect, it } from "vitest";
 import { LAST_CHUNK_PAGES } from "../../src/migration/push-orders/ascending.js";
-import { EVENT_FAULT, EVENT_PUSH, EventLog } from "../../src/sim/event-log.js";
-import { resolveOptions } from "../../src/sim/options.js";
-import { runScenario } from "../../src/sim/simulate.js";
-import { traceWorkload, type TraceRecord } from "./trace-workload.js";
+import { EVENT_FAULT, EVENT_PUSH } from "../../src/sim/event-log.js";
+import { ascendingPushRun, type TraceRecord } from "./trace-workload.js";
 
-/** `written` pages written at home, then `after` read after the migration, with post-copy
- * pushing in ascending order (no eager pages, no prefetching). Returns the push's chunks
- * (under the FIFO link a chunk goes to the link in one turn: its pages share a time) and
- * the fault requests. */
+/** The push's chunks of ascendingPushRun (under the FIFO link a chunk goes to the link in
+ * one turn: its pages share a time) and the fault requests. */
 async function chunks(core: "wasm" | "reference", written: number, after: TraceRecord[]) {
-  const all = Array.from({ length: written }, (_, page) => page);
-  const w = traceWorkload([written], [...all.map((page) => ({ page, gap: 1000, write: true })), ...after]);
-  const s = resolveOptions({
-    workload: "trace", core, mechanism: "post-copy", pushOrder: "ascending", policy: "none", eagerPages: 0,
-    migrateAtRecord: written, baselines: false,
-  });
-  const log = new EventLog();
-  const m = await runScenario(s, w, { events: log });
+  const { m, log } = await ascendingPushRun(core, written, after);
   const turns = new Map<number, number[]>();
   const faults: Array<{ t: number; page: number }> = [];
   log.kinds.forEach((k, i) => {

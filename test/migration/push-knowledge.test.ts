@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { EVENT_ARRIVAL, EVENT_FAULT, EVENT_PUSH, EventLog } from "../../src/sim/event-log.js";
 import { resolveOptions } from "../../src/sim/options.js";
 import { runScenario } from "../../src/sim/simulate.js";
-import { traceWorkload } from "./trace-workload.js";
+import { ascendingPushRun, traceWorkload } from "./trace-workload.js";
 
 // eight pages written at home, then read in ascending order after the migration
 const pages = [0, 1, 2, 3, 4, 5, 6, 7];
@@ -41,17 +41,9 @@ describe("neither node knows of the other's pages before their messages arrive",
     return log.kinds.flatMap((k, i) => (k === EVENT[kind] && log.pages[i] === page ? [log.times[i]] : []));
   }
 
-  /** `written` pages written at home, then `after` read after the migration, with post-copy
-   * pushing in ascending order (no eager pages, no prefetching): one fault, met by the push. */
+  /** ascendingPushRun with one fault, met by the push. */
   async function ascendingPush(core: "wasm" | "reference", written: number, after: Array<{ page: number; gap: number }>) {
-    const all = Array.from({ length: written }, (_, page) => page);
-    const w = traceWorkload([written], [...all.map((page) => ({ page, gap: 1000, write: true })), ...after]);
-    const s = resolveOptions({
-      workload: "trace", core, mechanism: "post-copy", pushOrder: "ascending", policy: "none", eagerPages: 0,
-      migrateAtRecord: written, baselines: false,
-    });
-    const log = new EventLog();
-    const m = await runScenario(s, w, { events: log });
+    const { m, log } = await ascendingPushRun(core, written, after);
     expect(m.remoteFaults).toBe(1);
     expect(m.faultsMetByPush).toBe(1);
     // the home node sent no answer: the page crossed once, pushed

@@ -1,6 +1,9 @@
 // Test workloads from explicit records: an address space of regions and a list of
 // (page, gap, write) records, so tests can hand-work what a mechanism must send.
 import { REC_WRITE } from "../../src/core/abi.js";
+import { EventLog } from "../../src/sim/event-log.js";
+import { resolveOptions } from "../../src/sim/options.js";
+import { runScenario } from "../../src/sim/simulate.js";
 import type { Workload } from "../../src/workloads/types.js";
 import { arrayWorkload } from "../core/helpers.js";
 
@@ -31,4 +34,18 @@ export function mixedTrace(): TraceRecord[] {
     rec.push({ page: i % 4 === 0 ? x % 300 : (i * 7) % 300, gap: 200, write: i % 5 === 0 });
   }
   return rec;
+}
+
+/** `written` pages written at home, then `after` read after the migration, with post-copy
+ * pushing in ascending order (no eager pages, no prefetching): the metrics and the event log. */
+export async function ascendingPushRun(core: "wasm" | "reference", written: number, after: TraceRecord[]) {
+  const all = Array.from({ length: written }, (_, page) => page);
+  const w = traceWorkload([written], [...all.map((page) => ({ page, gap: 1000, write: true })), ...after]);
+  const s = resolveOptions({
+    workload: "trace", core, mechanism: "post-copy", pushOrder: "ascending", policy: "none", eagerPages: 0,
+    migrateAtRecord: written, baselines: false,
+  });
+  const log = new EventLog();
+  const m = await runScenario(s, w, { events: log });
+  return { m, log };
 }
