@@ -1,7 +1,6 @@
 // The `ampom` command line. Each command lives in commands/NAME.ts and is registered
 // here with one line. Errors a user can cause print one line and exit non-zero.
 import { Command, CommanderError } from "commander";
-import { types } from "node:util";
 import { registerRun } from "./commands/run.js";
 import { registerCompare } from "./commands/compare.js";
 import { registerReproduce } from "./commands/reproduce.js";
@@ -14,7 +13,7 @@ import { registerValidate } from "./commands/validate.js";
 import { registerList } from "./commands/list.js";
 import { removeTemporaries } from "../util/atomic-file.js";
 import { buildIsStale, versionLine } from "../util/provenance.js";
-import { errorMessage } from "../util/errors.js";
+import { errorMessage, isInstance } from "../util/errors.js";
 import { thrownAt } from "../policies/module.js";
 import { resultsOnlyOnStdout, writeResult } from "../util/stdout.js";
 import { hasEnded, markEnded } from "./ending.js";
@@ -72,13 +71,7 @@ const SYSTEM_ERRORS: Record<string, string> = {
 /** One line for the user. A file-system error Node raised unwrapped reads as
  * "PATH: what went wrong" rather than "ENOENT: no such file or directory, open 'PATH'". */
 export function describeError(err: unknown): string {
-  let isError = false;
-  try {
-    isError = !types.isProxy(err) && err instanceof Error;
-  } catch {
-    // a prototype chain that throws: described below, as any value that is no Error
-  }
-  if (!isError) return errorMessage(err);
+  if (!isInstance(err, Error)) return errorMessage(err);
   const sys = err as NodeJS.ErrnoException;
   if (sys.code && sys.path && SYSTEM_ERRORS[sys.code] && sys.message.startsWith(`${sys.code}:`)) {
     return `${sys.path}: ${SYSTEM_ERRORS[sys.code]}`;
@@ -166,7 +159,7 @@ function debugStack(err: unknown): void {
   const seen = new Set<unknown>();
   try {
     // a cause may be anything a policy module threw (a Proxy whose traps throw)
-    for (let e = err; !types.isProxy(e) && e instanceof Error && !seen.has(e); e = e.cause) {
+    for (let e = err; isInstance(e, Error) && !seen.has(e); e = e.cause) {
       process.stderr.write(`${seen.size ? "caused by: " : ""}${e.stack}\n`);
       seen.add(e);
     }

@@ -9,7 +9,6 @@ import { spawnSync } from "node:child_process";
 import { statSync } from "node:fs";
 import { basename, extname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { types } from "node:util";
 import { fileSha256 } from "../util/digest.js";
 import { shortPath } from "../util/paths.js";
 import { C_NOW, F_TRIGGER, ST_FLIGHT, ST_HOME, ST_LOCAL, ST_NONE } from "../core/abi.js";
@@ -17,7 +16,7 @@ import { arrivedAt, knownAtHome, knownState, regionOf, requestPage, scanBits } f
 import type { CoreViews } from "../core/types.js";
 import type { HostPolicyHooks } from "../sim/process.js";
 import type { Region } from "../workloads/types.js";
-import { errorMessage } from "../util/errors.js";
+import { errorMessage, isInstance } from "../util/errors.js";
 import { inRange, paramRange, resolveParams, type NumericParam } from "../util/params.js";
 
 export type PageState = "none" | "home" | "in-flight" | "present";
@@ -106,16 +105,6 @@ export class PolicyModuleError extends Error {
   }
 }
 
-/** `err instanceof PolicyModuleError`, without running a thrown Proxy's traps (its
- * getPrototypeOf threw, and its error stood for the module's). */
-function isPolicyModuleError(err: unknown): err is PolicyModuleError {
-  try {
-    return !types.isProxy(err) && err instanceof PolicyModuleError;
-  } catch {
-    return false;
-  }
-}
-
 /** This package's own code, which no user's module lives in. */
 const OWN_CODE = ["src", "dist"].map((d) => fileURLToPath(new URL(`../../${d}/`, import.meta.url)));
 
@@ -125,10 +114,10 @@ const OWN_CODE = ["src", "dist"].map((d) => fileURLToPath(new URL(`../../${d}/`,
 export function thrownAt(err: unknown): string {
   let stack = "";
   try {
-    // a Proxy's traps, or a getter of its stack, are the module's code: not run
-    if (!types.isProxy(err) && err instanceof Error && typeof err.stack === "string") stack = err.stack;
+    // a getter of its stack is the module's code, and may throw: no place known then
+    if (isInstance(err, Error) && typeof err.stack === "string") stack = err.stack;
   } catch {
-    // an object whose prototype chain throws: no place known
+    // as above
   }
   for (const line of stack.split("\n").slice(1)) {
     // a .ts module outside an ES-module package runs as code tsx compiled, which keeps
@@ -239,7 +228,7 @@ export function loadPolicyModule(path: string): Promise<PolicyModule> {
  * names it after its first line; Node's syntax errors in JavaScript do not, so
  * `node --check` is asked for the line. */
 function loadFailure(err: unknown, file: string): string {
-  if (types.isProxy(err) || !(err instanceof Error) || typeof err.message !== "string") return errorMessage(err);
+  if (!isInstance(err, Error) || typeof err.message !== "string") return errorMessage(err);
   const lines = err.message.split("\n");
   const errors = lines.filter((l) => l.includes(": ERROR: ")).map((l) => l.replace(": ERROR: ", ": "));
   if (errors.length > 0) return errors.join("; ");
@@ -413,7 +402,7 @@ export function bindPolicyModule(
       // the module's own error (a bad page asked for) as it is; anything the module threw,
       // an Error or not, described without running its code where that could throw
       // (errorMessage never throws): the message names the module and the hook
-      if (isPolicyModuleError(err)) throw err;
+      if (isInstance(err, PolicyModuleError)) throw err;
       fail(`threw: ${errorMessage(err)}${thrownAt(err)}`, err);
     } finally {
       active = false;

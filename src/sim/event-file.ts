@@ -12,9 +12,9 @@
 // written. A file with several sections (one per compare row, running side by side)
 // writes each to its own temporary and joins them in order at commit. A link or a
 // special file (/dev/stdout, a pipe) is handled as for every output (atomic-file.ts).
-import { closeSync, fsyncSync, openSync, readSync, rmSync, statSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
-import { holdTemporary, landTemporary, outputTarget, releaseTemporary, removeStaleTemporaries, temporaryFor, writeAll, type OutputTarget } from "../util/atomic-file.js";
+import { appendFileTo, holdTemporary, landTemporary, outputTarget, releaseTemporary, removeStaleTemporaries, temporaryFor, writeAll, type OutputTarget } from "../util/atomic-file.js";
 import { refuseInputs, type CommandInput } from "../util/same-file.js";
 import { afterStrayCallbacks } from "../util/stray.js";
 import { EVENT_ARRIVAL, EVENT_MIGRATE, EVENT_NAMES, MIGRATE_STEPS, type EventKind, type EventSink } from "./event-log.js";
@@ -173,15 +173,9 @@ export class EventFile {
         first.close(false);
         const fd = openSync(first.path, "a");
         try {
-          const chunk = Buffer.allocUnsafe(BUFFER_BYTES);
           for (const s of rest) {
             s.close(false);
-            const from = openSync(s.path, "r");
-            try {
-              for (let n; (n = readSync(from, chunk, 0, chunk.length, null)) > 0; ) writeAll(fd, chunk.subarray(0, n));
-            } finally {
-              closeSync(from);
-            }
+            appendFileTo(fd, s.path);
             rmSync(s.path, { force: true });
             releaseTemporary(s.path);
           }

@@ -157,14 +157,15 @@ export async function sweep(o: SweepOptions): Promise<SweepSummary> {
   if (target.special) throw new Error(`results file ${o.out}: is a device, a pipe or a socket; a sweep reads its results back to resume, so give a file`);
   const unlock = lockFor(target.path, `results file ${o.out}`);
   try {
-    return await sweepLocked(o, plan, workers);
+    return await sweepLocked(o, plan, workers, target.path);
   } finally {
     unlock();
   }
 }
 
-/** sweep(), its options checked and its results file locked. */
-async function sweepLocked(o: SweepOptions, plan: SweepPlan, workers: number): Promise<SweepSummary> {
+/** sweep(), its options checked and its results file locked (`file`: where o.out lands,
+ * through any link). */
+async function sweepLocked(o: SweepOptions, plan: SweepPlan, workers: number, file: string): Promise<SweepSummary> {
   const runs = shardRuns(plan, o.shard);
   const byKey = new Map(runs.map((r) => [r.key, r]));
 
@@ -205,7 +206,7 @@ async function sweepLocked(o: SweepOptions, plan: SweepPlan, workers: number): P
   cutTornTail(o.out, existing);
   // a sweep killed while rewriting its file leaves a hidden temporary beside it (the
   // results file itself is intact)
-  removeStaleTemporaries(outputTarget(o.out).path);
+  removeStaleTemporaries(file);
 
   const appender = new ResultAppender(o.out);
   const tool = provenance();

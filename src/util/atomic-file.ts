@@ -69,15 +69,22 @@ export function landTemporary(tmp: string, target: OutputTarget): void {
 
 /** Writes the contents of file `from` into `to` (opened for writing, not replaced). */
 function copyInto(from: string, to: string): void {
-  const src = openSync(from, "r");
-  let dst: number | undefined;
+  const dst = openSync(to, "w");
   try {
-    dst = openSync(to, "w");
+    appendFileTo(dst, from);
+  } finally {
+    closeSync(dst);
+  }
+}
+
+/** Writes the whole of file `from` at the descriptor `fd`'s position. */
+export function appendFileTo(fd: number, from: string): void {
+  const src = openSync(from, "r");
+  try {
     const chunk = Buffer.allocUnsafe(1 << 18);
-    for (let n; (n = readSync(src, chunk, 0, chunk.length, null)) > 0; ) writeAll(dst, chunk.subarray(0, n));
+    for (let n; (n = readSync(src, chunk, 0, chunk.length, null)) > 0; ) writeAll(fd, chunk.subarray(0, n));
   } finally {
     closeSync(src);
-    if (dst !== undefined) closeSync(dst);
   }
 }
 

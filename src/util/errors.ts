@@ -2,6 +2,17 @@
 // throw a string, undefined, or any object at all).
 import { types } from "node:util";
 
+/** `value instanceof cls` for anything a policy module may throw: a Proxy is not asked
+ * (its getPrototypeOf trap is the module's code, and may throw), and a prototype chain
+ * that throws reads as not an instance. */
+export function isInstance<T>(value: unknown, cls: abstract new (...args: never[]) => T): value is T {
+  try {
+    return !types.isProxy(value) && value instanceof cls;
+  } catch {
+    return false;
+  }
+}
+
 /** The most of a thrown value's own text a message quotes. */
 const CLIP = 200;
 
