@@ -211,10 +211,12 @@ export function removeTemporaries(): void {
   temporaries.clear();
 }
 
-/** Refuses an output path that cannot be written: a folder, or one in a folder that does
- * not exist. Checked before any work, so that a long command does not fail only at its
- * final rename. */
+/** Refuses an output path that cannot be written: an empty one, a folder, or one in a
+ * folder that does not exist. Checked before any work, so that a long command does not
+ * fail only at its final rename. */
 export function checkOutputPath(path: string): void {
+  // an empty path would otherwise reach rename() and fail with Node's `rename '' -> ''`
+  if (path.trim() === "") throw new Error("output path is empty: expected the path of a file to write");
   const dir = dirname(path);
   const st = statSync(dir, { throwIfNoEntry: false });
   if (!st) throw new Error(`${path}: cannot write it: folder ${dir} does not exist`);

@@ -64,4 +64,11 @@ describe("writeFileAtomic", () => {
       releaseTemporary(tmp);
     }
   });
+
+  it("refuses an empty path with a message of its own, before writing anything", () => {
+    const before = readdirSync(process.cwd());
+    expect(() => writeFileAtomic("", "x")).toThrow("output path is empty: expected the path of a file to write");
+    expect(() => writeFileAtomic("  ", "x")).toThrow("output path is empty");
+    expect(readdirSync(process.cwd())).toEqual(before);
+  });
 });
