@@ -287,7 +287,7 @@ function advance(e: i32, p: u32, r: i32): void {
     // a stream that runs off its region goes on from the other end only where a scan
     // window saw both the page it is on and the page it would go to: the process went
     // round the region before, as a loop over an array does, where data streamed
-    // through once ends with the region (docs/model.md, "A stream goes round its region")
+    // through once ends with the region (docs/ampom-plus.md, "A stream goes round its region")
     if (q >= hi || q < lo) {
       const w = q >= hi ? q - size : q + size;
       if (w < lo || w >= hi || (scanBits(p) & scanBits(<u32>w)) == 0) break;

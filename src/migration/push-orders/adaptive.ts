@@ -76,7 +76,7 @@ const SWEEP_WINDOWS = 3;
  * them behind it (the page it is on is among the most recently used, sent at the freeze).
  * So do a trail's seams: a page two adjacent windows saw, beside a page of the trail that
  * one of them saw alone (the sweep was on it when a scan ran), but not one the newest two
- * windows saw (docs/model.md, "One-pass sweeps last", says what that choice weighed). */
+ * windows saw (docs/ampom-plus.md, "One-pass sweeps last", says what that choice weighed). */
 export function sweptOnce(bits: ArrayLike<number>): Uint8Array {
   const pages = bits.length;
   type Run = { lo: number; hi: number; up: number; down: number };
