@@ -1,6 +1,6 @@
 // The evaluation as the terminal shows it: per group (tuning half, test half, traces
-// given no half, HPCC kernels) a win table, one row per workload, and a table of the
-// configurations.
+// given no half, HPCC kernels) a win table, one row per workload, a table of the
+// configurations, and their gap closed by network condition.
 import { pct, table } from "../cli/format.js";
 import { GROUPS } from "./plan.js";
 import { MIN_ORACLE_GAP } from "../sim/compare.js";
@@ -82,6 +82,27 @@ export function configTable(ws: WorkloadSummary[], e: Evaluation): string {
   return table(["configuration", "runtime vs demand", "gap closed", "wins", "mean rank", "unused pages/run"], rows);
 }
 
+/** A configuration's gap closed under one network condition, as the group's is taken
+ * over all of them: per workload the mean over that condition's scenarios with a gap,
+ * then the mean over the workloads with one (undefined when none has). */
+export function conditionGap(e: Evaluation, ws: WorkloadSummary[], config: string, condition: string): number | undefined {
+  const perWorkload = ws.flatMap((w) => {
+    const gaps = e.runs
+      .filter((r) => r.workload === w.workload && r.config === config && r.condition === condition && r.gapClosed !== undefined)
+      .map((r) => r.gapClosed!);
+    return gaps.length ? [mean(gaps)] : [];
+  });
+  return perWorkload.length ? mean(perWorkload) : undefined;
+}
+
+/** Each configuration's gap closed by network condition: a policy's mean hides where it
+ * loses (the push, on a loaded link, pays for its unused pages most). */
+export function conditionTable(ws: WorkloadSummary[], e: Evaluation): string {
+  const conditions = e.plan.conditions.map((c) => c.id);
+  const rows = e.plan.configs.map((c) => [c.id + (c.clairvoyant ? " *" : ""), ...conditions.map((cond) => gap(conditionGap(e, ws, c.id, cond)))]);
+  return table(["configuration", ...conditions.map((c) => `gap closed: ${c}`)], rows);
+}
+
 export function evaluationText(e: Evaluation): string {
   const out: string[] = [];
   const { conditions, points } = e.plan;
@@ -107,6 +128,7 @@ export function evaluationText(e: Evaluation): string {
       );
     }
     out.push(configTable(ws, e));
+    if (conditions.length > 1) out.push("", conditionTable(ws, e));
   }
   out.push(
     "",

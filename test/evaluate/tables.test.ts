@@ -3,8 +3,8 @@
 // wins nor the mean rank.
 import { describe, expect, it } from "vitest";
 import { pct } from "../../src/cli/format.js";
-import { configTable, winTable } from "../../src/evaluate/tables.js";
-import type { ConfigStanding, Evaluation, WorkloadSummary } from "../../src/evaluate/index.js";
+import { conditionTable, configTable, winTable } from "../../src/evaluate/tables.js";
+import type { ConfigStanding, EvalRun, Evaluation, WorkloadSummary } from "../../src/evaluate/index.js";
 
 describe("pct", () => {
   it("prints only the whole as 100.0%: a share that would round to it reads >99.9%", () => {
@@ -50,6 +50,34 @@ describe("the win table", () => {
     expect(rows.map((r) => [r[0], r[2], r[7], r[8]])).toEqual([
       ["differ", "b", "12.0", "7.0"],
       ["tie", "all tie", "-", "7.0"],
+    ]);
+  });
+});
+
+describe("the table by network condition", () => {
+  it("takes each condition as the group's mean: per workload over its scenarios with a gap, then over the workloads", () => {
+    const run = (workload: string, config: string, condition: string, migrateAt: number, gapClosed?: number) =>
+      ({ workload, config, condition, migrateAt, gapClosed }) as EvalRun;
+    const runs = [
+      // x under slow: 0.2 and 0.6 (mean 0.4); y under slow: 1.0; a scenario without a gap counts in neither
+      run("x", "a", "slow", 0.25, 0.2),
+      run("x", "a", "slow", 0.5, 0.6),
+      run("x", "a", "slow", 0.75, undefined),
+      run("y", "a", "slow", 0.5, 1),
+      // under fast only y has a gap
+      run("x", "a", "fast", 0.5, undefined),
+      run("y", "a", "fast", 0.5, 0.5),
+      // b has no scenario with a gap under fast
+      run("x", "b", "slow", 0.5, 0.1),
+      run("x", "b", "fast", 0.5, undefined),
+    ];
+    const e = { plan: { configs: [{ id: "a" }, { id: "b", clairvoyant: true }], conditions: [{ id: "slow" }, { id: "fast" }] }, runs } as unknown as Evaluation;
+    const lines = conditionTable([workload("x", { a: 1, b: 2 }), workload("y", { a: 1, b: 2 })], e).split("\n");
+    expect(lines[0].trim().split(/\s{2,}/)).toEqual(["configuration", "gap closed: slow", "gap closed: fast"]);
+    // a: slow (0.4 + 1.0) / 2 = 70%, not the mean of the three runs (60%); fast 50%
+    expect(lines.slice(2).map((l) => l.trim().split(/\s{2,}/))).toEqual([
+      ["a", "70.0%", "50.0%"],
+      ["b *", "10.0%", "n/a"],
     ]);
   });
 });

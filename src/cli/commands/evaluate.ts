@@ -43,7 +43,8 @@ export function registerEvaluate(program: Command): void {
 Runs lightweight migration with every policy and post-copy with every push order on
 every workload, under every condition, at every migration point, as resumable sweeps.
 Per workload it reports the best online configuration, ampom-plus's rank, the share of
-the demand->oracle runtime gap closed, and the pages each moved but never used.
+the demand->oracle runtime gap closed, and the pages each moved but never used; per
+group, each configuration's gap closed under each network condition.
 
 Examples:
   ampom evaluate
