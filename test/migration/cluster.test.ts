@@ -236,6 +236,17 @@ describe("scenario validation names the field", () => {
     ["a node's load that is no percent", { ...base, nodes: [{ name: "a", background: "80 %%" }, { name: "b" }] }, exactly('scenario nodes[0].background: must be a fraction of at least 0 and below 1, such as 0.8 or "80%", got "80 %%"')],
     ["a working set of 0%", { ...base, processes: [{ ...base.processes[0], workingSet: "0%" }] }, exactly('scenario processes[0].workingSet: must be a fraction above 0 and at most 1, such as 0.25 or "25%", got "0%"')],
     ["a fraction trigger at 100%", { ...base, triggers: [{ kind: "fraction", process: "p", to: 1, at: "100%" }] }, exactly('scenario triggers[0].at: must be a fraction of at least 0 and below 1, such as 0.5 or "50%", got "100%"')],
+    // the top level's fields for every process were blamed on the first process, with
+    // run's flags ("processes[0] (p): option pageSize (--page-size): ..."), and a seed
+    // past the last a process can take on the process that took it, a seed never written
+    ["a page size that is no power of two", { ...base, pageSize: 1000 }, exactly("scenario pageSize: must be a power of two from 512 to 2097152 (bytes), got 1000")],
+    ["a scan interval below 1us", { ...base, scanInterval: "10ns" }, exactly('scenario scanInterval: must be "auto" or at least 1us, got "10ns"')],
+    ["a scan interval that is no duration", { ...base, scanInterval: "soon" }, /^scenario scanInterval: cannot read "soon"/],
+    [
+      "a seed the second process would take past the last",
+      { ...base, seed: 4294967295, processes: [base.processes[0], { ...base.processes[0], name: "q" }] },
+      exactly("scenario seed: 4294967295 gives processes[1] (q) seed 4294967296 (seed + 1), past the last seed, 4294967295 (2^32-1); give at most 4294967294, or that process a seed of its own"),
+    ],
   ];
   for (const [what, input, message] of cases) {
     it(what, async () => {
