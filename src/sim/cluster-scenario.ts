@@ -524,7 +524,10 @@ async function runCluster(
       const dest = node(t.to, `triggers[${i}].to`);
       const at = parseDuration(`scenario triggers[${i}].at`, t.at);
       cluster.events.at(at, () => {
-        if (!cluster.migrate(p, dest, "time")) notes.push(`triggers[${i}]: ${t.process} could not migrate at ${formatNs(at)} (${p.phase})`);
+        if (cluster.migrate(p, dest, "time")) return;
+        // pre-copy's live rounds run with the process at home: "(home)" read as if it could
+        const state = p.phase === "home" && !Number.isNaN(p.decisionAt) ? "already migrating" : p.phase;
+        notes.push(`triggers[${i}]: ${t.process} could not migrate at ${formatNs(at)} (${state})`);
       });
     } else if (t.kind === "balancer") {
       const interval = parseDuration(`scenario triggers[${i}].interval`, t.interval);

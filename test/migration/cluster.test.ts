@@ -129,6 +129,20 @@ describe("triggers", () => {
     expect(r.notes[0]).toBe("triggers[0]: x could not migrate at 10.000s (done)");
   });
 
+  it("notes a time trigger that comes while the balancer's pre-copy of the process runs", async () => {
+    // the process is still at home in its live rounds: the note said "(home)"
+    const r = await simulateCluster({
+      nodes: 2,
+      processes: [
+        { name: "x", node: 0, workload: "random", memory: "4MiB", cpuNsPerAccess: 20, mechanism: "pre-copy" },
+        { name: "y", node: 0, workload: "random", memory: "4MiB", cpuNsPerAccess: 20 },
+      ],
+      triggers: [{ kind: "balancer", interval: "1ms" }, { kind: "time", process: "x", to: 1, at: "1.5ms" }],
+    });
+    expect(r.migrations.map((m) => [m.process, m.trigger])).toEqual([["x", "balancer"]]);
+    expect(r.notes).toEqual(["triggers[1]: x could not migrate at 1.50ms (already migrating)"]);
+  });
+
   it("notes a rate flow that offers more than its path carries, and none that fits", async () => {
     const run = (rate: string, nodes: ClusterScenario["nodes"]) =>
       simulateCluster({
