@@ -258,6 +258,9 @@ function describeIssue(issue: Issue, input: unknown): never {
 
 /** Fields without a message of their own: the type they must be. */
 function typeMessage(iss: z.core.$ZodRawIssue): string | undefined {
+  // a choice (link, core, a process's cpu) in the words of the other fields, not zod's
+  // "Invalid option: expected one of "fifo"|"priority""
+  if (iss.code === "invalid_value") return `must be ${iss.values.map((v) => JSON.stringify(v)).join(" or ")}`;
   if (iss.code !== "invalid_type") return undefined;
   const kinds: Record<string, string> = { object: "an object", record: "an object", array: "a list", number: "a number", string: "a string", boolean: "true or false" };
   return missingOr(`must be ${kinds[iss.expected] ?? `a ${iss.expected}`}`, iss.input);
