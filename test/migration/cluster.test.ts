@@ -119,6 +119,19 @@ describe("triggers", () => {
     expect(await simulateCluster(scenario("80%", "25%", "50%"))).toEqual(await simulateCluster(scenario(0.8, 0.25, 0.5)));
   });
 
+  it("two full copies from one node decided at 0, before any page exists: each resumes when its context is in", async () => {
+    // the second copy's stream learned that it had nothing to send at its first turn,
+    // behind both contexts (131,072 ns), and scheduled the resume at its context's
+    // arrival (90,536 ns), in the past: "internal: an event scheduled at 90536 ns ..."
+    const r = await simulateCluster({
+      nodes: 2,
+      processes: ["p", "q"].map((name) => ({ name, node: 0, workload: "random", memory: "1MiB", mechanism: "full-copy" })),
+      triggers: [{ kind: "time", process: "p", to: 1, at: 0 }, { kind: "fraction", process: "q", to: 1, at: 0 }],
+    });
+    // contexts of 8 KiB one after the other on the uplink (65,536 ns each), then 25 us
+    expect(r.migrations.map((m) => [m.process, m.decisionAt, m.resumedAt])).toEqual([["p", 0, 90_536], ["q", 0, 156_072]]);
+  });
+
   it("notes a time trigger that comes after the process ended", async () => {
     const r = await simulateCluster({
       nodes: 2,
