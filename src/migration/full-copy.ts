@@ -31,6 +31,17 @@ export const fullCopy: Mechanism = {
     const contextIn = sendContext(ctx, ctx.decisionAt);
     const pageCount = proc.workload.pageCount;
     let next = 0;
+    // With no page yet (a decision at 0), no stream: it would learn that it has nothing
+    // to send only at its first turn, which another copy from the node can hold past the
+    // context's arrival, and the resume fell in the past ("internal: an event scheduled
+    // at 90536 ns while the one at 131072 ns fires").
+    const { states } = proc.views;
+    while (next < pageCount && (states[next] & ST_MASK) === ST_NONE) next++;
+    if (next === pageCount) {
+      proc.migrate(true);
+      ctx.resume(contextIn);
+      return;
+    }
     streamPages(
       ctx,
       {

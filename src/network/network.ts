@@ -64,7 +64,10 @@ export class Network {
     const upTx = up.txNs(bytes, up.idleAt(readyAt));
     const downTx = down.txNs(bytes, down.idleAt(readyAt));
     // the switch forwards it once the downlink is free; its last byte leaves no sooner
-    // than it came in, nor sooner than the downlink's own time for it
+    // than it came in, nor sooner than the downlink's own time for it. The downlink takes
+    // messages in the order they are queued here, not the order they reach the switch: a
+    // message behind its uplink's backlog goes ahead of one another node sends meanwhile
+    // (docs/model.md, "The network", has a measured case)
     const downStart = Math.max(upStart, down.startTime(readyAt));
     const done = Math.max(downStart + downTx, upStart + Math.max(upTx, downTx));
     up.occupy(upStart + upTx, bytes);

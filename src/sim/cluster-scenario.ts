@@ -19,8 +19,8 @@ import { formatBytes, formatNs, formatRate, parseDuration, parseRate, parseSize,
 import { startBalancer } from "./balancer.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
-import { footprintBytes, isGeneratedWorkload, MAX_SEED, resolveOptions, unknownKeys, type Scenario } from "./options.js";
-import { MAX_PAGE_SIZE, MIN_PAGE_SIZE } from "../trace/amt.js";
+import { footprintBytes, isGeneratedWorkload, MAX_SEED, MIN_SCAN_INTERVAL_NS, resolveOptions, unknownKeys, type Scenario } from "./options.js";
+import { isPageSize, MAX_PAGE_SIZE, MIN_PAGE_SIZE } from "../trace/amt.js";
 import { preflight, readsAsPath } from "./preflight.js";
 import { ProcessRun } from "./process.js";
 import type { EventSink } from "./event-log.js";
@@ -135,6 +135,7 @@ const flowSchema = z
   })
   .strict();
 
+const pageSizeMust = must(`must be a power of two from ${MIN_PAGE_SIZE} to ${MAX_PAGE_SIZE} (bytes)`);
 const nodesMust = must("must be a count of nodes (a whole number from 1 to 1024) or a list of nodes");
 
 export const clusterScenarioSchema = z
@@ -146,7 +147,7 @@ export const clusterScenarioSchema = z
     link: z.enum(LINK_DISCIPLINES).default("fifo"),
     scanInterval: duration.optional(),
     core: z.enum(["wasm", "reference"]).default("wasm"),
-    pageSize: whole(MIN_PAGE_SIZE, MAX_PAGE_SIZE).default(4096),
+    pageSize: z.number(pageSizeMust).refine(isPageSize, pageSizeMust).default(4096),
     seed: whole(0, MAX_SEED).default(1),
     nodes: z.union(
       [
@@ -257,6 +258,9 @@ function describeIssue(issue: Issue, input: unknown): never {
 
 /** Fields without a message of their own: the type they must be. */
 function typeMessage(iss: z.core.$ZodRawIssue): string | undefined {
+  // a choice (link, core, a process's cpu) in the words of the other fields, not zod's
+  // "Invalid option: expected one of "fifo"|"priority""
+  if (iss.code === "invalid_value") return `must be ${iss.values.map((v) => JSON.stringify(v)).join(" or ")}`;
   if (iss.code !== "invalid_type") return undefined;
   const kinds: Record<string, string> = { object: "an object", record: "an object", array: "a list", number: "a number", string: "a string", boolean: "true or false" };
   return missingOr(`must be ${kinds[iss.expected] ?? `a ${iss.expected}`}`, iss.input);
@@ -320,6 +324,22 @@ async function runCluster(
   const preset = { ...networkPresets[sc.network] };
   if (sc.bandwidth !== undefined) preset.bandwidthBps = parseRate("scenario bandwidth", sc.bandwidth);
   if (sc.latency !== undefined) preset.latencyNs = parseDuration("scenario latency", sc.latency);
+  // the fields every process takes from the top level are checked here, as the
+  // scenario's: resolveOptions() would blame the first process, and `run`'s flags
+  if (sc.scanInterval !== undefined && sc.scanInterval !== "auto") {
+    const ns = parseDuration("scenario scanInterval", sc.scanInterval);
+    if (!(ns >= MIN_SCAN_INTERVAL_NS)) fail("scanInterval", `must be "auto" or at least 1us, got ${shown(sc.scanInterval)}`);
+  }
+  sc.processes.forEach((p, i) => {
+    // a generated workload without a seed of its own takes seed + i
+    if (p.seed === undefined && isGeneratedWorkload(p.workload) && sc.seed + i > MAX_SEED) {
+      fail(
+        "seed",
+        `${sc.seed} gives processes[${i}] (${p.name}) seed ${sc.seed + i} (seed + ${i}), past the last seed, ${MAX_SEED} (2^32-1); ` +
+          `give at most ${MAX_SEED - i}, or that process a seed of its own`,
+      );
+    }
+  });
 
   // nodes and their links
   const nodeList =
@@ -507,7 +527,10 @@ async function runCluster(
       const dest = node(t.to, `triggers[${i}].to`);
       const at = parseDuration(`scenario triggers[${i}].at`, t.at);
       cluster.events.at(at, () => {
-        if (!cluster.migrate(p, dest, "time")) notes.push(`triggers[${i}]: ${t.process} could not migrate at ${formatNs(at)} (${p.phase})`);
+        if (cluster.migrate(p, dest, "time")) return;
+        // pre-copy's live rounds run with the process at home: "(home)" read as if it could
+        const state = p.phase === "home" && !Number.isNaN(p.decisionAt) ? "already migrating" : p.phase;
+        notes.push(`triggers[${i}]: ${t.process} could not migrate at ${formatNs(at)} (${state})`);
       });
     } else if (t.kind === "balancer") {
       const interval = parseDuration(`scenario triggers[${i}].interval`, t.interval);

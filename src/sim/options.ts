@@ -35,7 +35,7 @@ export const DEFAULT_SCAN_INTERVAL = "auto";
 /** Scan window length per touched page, under "auto". */
 export const AUTO_SCAN_NS_PER_PAGE = 1000;
 /** Shortest scan window: windows are counted in 32 bits. */
-const MIN_SCAN_INTERVAL_NS = 1000;
+export const MIN_SCAN_INTERVAL_NS = 1000;
 
 /** How a scanner is paced: each window lasts max(intervalNs, pages touched at its start
  * x nsPerPage). A fixed --scan-interval has nsPerPage 0. */

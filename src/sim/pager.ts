@@ -51,9 +51,6 @@ export class Pager implements RequestServer {
     const bytes = proc.bytes;
     bytes.control += requestBytes;
     bytes.total += requestBytes;
-    const atHome = this.net.send(proc.node, proc.home, sentAt, requestBytes);
-    if (isFault) proc.faultsToHome?.add(atHome, v.requests[0]);
-    const ready = atHome + this.costs.serviceNs;
     const events = proc.events;
     if (events) {
       for (let i = 0; i < n; i++) events.record(sentAt, isFault && i === 0 ? EVENT_FAULT : EVENT_PREFETCH, v.requests[i]);
@@ -63,7 +60,16 @@ export class Pager implements RequestServer {
     const awaiting = proc.awaitingHome;
     if (awaiting) for (const p of pages) if (waitsForReply(v.states[p])) awaiting.add(p);
     proc.core.answerRequests(n);
-    this.at(ready, () => this.reply(proc, pages, isFault, ready));
+    // The request joins the link at `sentAt` as an event, not now: the process's clock
+    // may be past the host's next event (the fault trap after the last access its step
+    // allowed) and past other processes' clocks, and queued now the request went ahead
+    // of messages ready before it (a flow's segment, another process's request).
+    this.at(sentAt, () => {
+      const atHome = this.net.send(proc.node, proc.home, sentAt, requestBytes);
+      if (isFault) proc.faultsToHome?.add(atHome, pages[0]);
+      const ready = atHome + this.costs.serviceNs;
+      this.at(ready, () => this.reply(proc, pages, isFault, ready));
+    });
   }
 
   /** The home node has the pages ready at `now`: hand them to the link, but for those a

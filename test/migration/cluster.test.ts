@@ -119,6 +119,19 @@ describe("triggers", () => {
     expect(await simulateCluster(scenario("80%", "25%", "50%"))).toEqual(await simulateCluster(scenario(0.8, 0.25, 0.5)));
   });
 
+  it("two full copies from one node decided at 0, before any page exists: each resumes when its context is in", async () => {
+    // the second copy's stream learned that it had nothing to send at its first turn,
+    // behind both contexts (131,072 ns), and scheduled the resume at its context's
+    // arrival (90,536 ns), in the past: "internal: an event scheduled at 90536 ns ..."
+    const r = await simulateCluster({
+      nodes: 2,
+      processes: ["p", "q"].map((name) => ({ name, node: 0, workload: "random", memory: "1MiB", mechanism: "full-copy" })),
+      triggers: [{ kind: "time", process: "p", to: 1, at: 0 }, { kind: "fraction", process: "q", to: 1, at: 0 }],
+    });
+    // contexts of 8 KiB one after the other on the uplink (65,536 ns each), then 25 us
+    expect(r.migrations.map((m) => [m.process, m.decisionAt, m.resumedAt])).toEqual([["p", 0, 90_536], ["q", 0, 156_072]]);
+  });
+
   it("notes a time trigger that comes after the process ended", async () => {
     const r = await simulateCluster({
       nodes: 2,
@@ -127,6 +140,20 @@ describe("triggers", () => {
     });
     expect(r.migrations).toEqual([]);
     expect(r.notes[0]).toBe("triggers[0]: x could not migrate at 10.000s (done)");
+  });
+
+  it("notes a time trigger that comes while the balancer's pre-copy of the process runs", async () => {
+    // the process is still at home in its live rounds: the note said "(home)"
+    const r = await simulateCluster({
+      nodes: 2,
+      processes: [
+        { name: "x", node: 0, workload: "random", memory: "4MiB", cpuNsPerAccess: 20, mechanism: "pre-copy" },
+        { name: "y", node: 0, workload: "random", memory: "4MiB", cpuNsPerAccess: 20 },
+      ],
+      triggers: [{ kind: "balancer", interval: "1ms" }, { kind: "time", process: "x", to: 1, at: "1.5ms" }],
+    });
+    expect(r.migrations.map((m) => [m.process, m.trigger])).toEqual([["x", "balancer"]]);
+    expect(r.notes).toEqual(["triggers[1]: x could not migrate at 1.50ms (already migrating)"]);
   });
 
   it("notes a rate flow that offers more than its path carries, and none that fits", async () => {
@@ -236,6 +263,20 @@ describe("scenario validation names the field", () => {
     ["a node's load that is no percent", { ...base, nodes: [{ name: "a", background: "80 %%" }, { name: "b" }] }, exactly('scenario nodes[0].background: must be a fraction of at least 0 and below 1, such as 0.8 or "80%", got "80 %%"')],
     ["a working set of 0%", { ...base, processes: [{ ...base.processes[0], workingSet: "0%" }] }, exactly('scenario processes[0].workingSet: must be a fraction above 0 and at most 1, such as 0.25 or "25%", got "0%"')],
     ["a fraction trigger at 100%", { ...base, triggers: [{ kind: "fraction", process: "p", to: 1, at: "100%" }] }, exactly('scenario triggers[0].at: must be a fraction of at least 0 and below 1, such as 0.5 or "50%", got "100%"')],
+    // the top level's fields for every process were blamed on the first process, with
+    // run's flags ("processes[0] (p): option pageSize (--page-size): ..."), and a seed
+    // past the last a process can take on the process that took it, a seed never written
+    // zod's own words: 'link: Invalid option: expected one of "fifo"|"priority", got "lifo"'
+    ["a link discipline that is none", { ...base, link: "lifo" }, exactly('scenario link: must be "fifo" or "priority", got "lifo"')],
+    ["a process's cpu that is none", { ...base, processes: [{ ...base.processes[0], cpu: "1990" }] }, exactly('scenario processes[0].cpu: must be "2008" or "host", got "1990"')],
+    ["a page size that is no power of two", { ...base, pageSize: 1000 }, exactly("scenario pageSize: must be a power of two from 512 to 2097152 (bytes), got 1000")],
+    ["a scan interval below 1us", { ...base, scanInterval: "10ns" }, exactly('scenario scanInterval: must be "auto" or at least 1us, got "10ns"')],
+    ["a scan interval that is no duration", { ...base, scanInterval: "soon" }, /^scenario scanInterval: cannot read "soon"/],
+    [
+      "a seed the second process would take past the last",
+      { ...base, seed: 4294967295, processes: [base.processes[0], { ...base.processes[0], name: "q" }] },
+      exactly("scenario seed: 4294967295 gives processes[1] (q) seed 4294967296 (seed + 1), past the last seed, 4294967295 (2^32-1); give at most 4294967294, or that process a seed of its own"),
+    ],
   ];
   for (const [what, input, message] of cases) {
     it(what, async () => {
