@@ -997,9 +997,23 @@ static void handle_reply(const struct av_reply *h) {
   }
 }
 
+/* Home ended while the process ran on its pages (killed, or out of memory): the pages
+ * still at home are gone, so the program cannot go on. Before this the handler read the
+ * socket's end as "no reply yet" and spun on it for ever, the program held in its next
+ * fault, and the run ended only at --timeout (600 s), blamed on the timeout. Raw calls:
+ * this is the handler thread. */
+static void home_gone(const char *how) {
+  char msg[256];
+  int n = snprintf(msg, sizeof msg, "ampom-validate: the home server (ampom-home) ended during the run (%s); the pages still at home are lost\n", how);
+  syscall(SYS_write, 2, msg, (size_t)(n < (int)sizeof msg ? n : (int)sizeof msg - 1));
+  _exit(98);
+}
+
 static void drain_socket(void) {
   for (;;) {
     ssize_t r = real_read(sock, rx + rx_len, RX_BYTES - rx_len);
+    if (r == 0 && rx_len < RX_BYTES) home_gone("it closed the connection");
+    if (r < 0 && errno != EAGAIN && errno != EINTR) home_gone(strerror(errno));
     if (r <= 0) break;
     rx_len += (size_t)r;
     size_t at = 0;
@@ -1031,6 +1045,8 @@ static void send_request(const uint32_t *pages, uint32_t n, uint32_t flags) {
         struct pollfd p = {sock, POLLIN | POLLOUT, 0};
         poll(&p, 1, -1);
         if (p.revents & POLLIN) drain_socket();
+      } else if (errno != EINTR) {
+        home_gone(strerror(errno));
       }
       continue;
     }
@@ -1257,7 +1273,10 @@ static void run_command(int c) {
     context_pending = 1;
     struct av_msg m = {AV_MSG_CONTEXT, 0, 0, 0, context_ready};
     struct iovec v = {&m, sizeof m};
-    while (writev(sock, &v, 1) < 0 && (errno == EAGAIN || errno == EINTR)) drain_socket();
+    while (writev(sock, &v, 1) < 0) {
+      if (errno != EAGAIN && errno != EINTR) home_gone(strerror(errno));
+      drain_socket();
+    }
     break;
   }
   case CMD_PREFETCH_HOME:

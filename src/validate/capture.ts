@@ -16,7 +16,8 @@ export async function captureTrace(
   out: string,
   report: string,
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<RunOutcome> {
   const script = join(packageRoot, "scripts", "capture-trace.sh");
-  return runProgram(["bash", script, "-q", "-o", out, "--", ...command], env, report, "the traced run (valgrind lackey)", timeoutMs);
+  return runProgram(["bash", script, "-q", "-o", out, "--", ...command], env, report, "the traced run (valgrind lackey)", timeoutMs, false, signal);
 }

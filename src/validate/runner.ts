@@ -216,6 +216,13 @@ function fileTail(path: string, bytes: number): string {
   }
 }
 
+/** A run stopped because the command was interrupted (ValidateOptions.signal). */
+export class RunInterrupted extends Error {
+  constructor(readonly what: string, readonly program: string) {
+    super(`${what} of ${program} was stopped`);
+  }
+}
+
 /** Runs `argv` with `env` added, in its own process group (killed whole on timeout), and
  * reads the report the library leaves in `out`. The program writes its output to files
  * beside `out`, not to pipes: a pipe makes it wait whenever this process is slow to read
@@ -228,7 +235,9 @@ export async function runProgram(
   what: string,
   timeoutMs: number,
   echo = false,
+  abort?: AbortSignal,
 ): Promise<RunOutcome> {
+  if (abort?.aborted) throw new RunInterrupted(what, argv[0]);
   rmSync(out, { force: true });
   const outputs = [`${out}.stdout`, `${out}.stderr`];
   const fds = outputs.map((f) => openSync(f, "w"));
@@ -239,19 +248,28 @@ export async function runProgram(
     for (const fd of fds) closeSync(fd);
   }
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
+  const killGroup = () => {
     try {
       process.kill(-child.pid!, "SIGKILL");
     } catch {
       // already gone
     }
+  };
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup();
   }, timeoutMs);
+  // the program runs in a process group of its own (so that a timeout ends its home
+  // server and valgrind with it), which a Ctrl-C at the terminal does not reach: an
+  // interrupted command ended with the program, its home server or valgrind still
+  // running, for as long as the program would have run
+  abort?.addEventListener("abort", killGroup);
   const { code, signal, spawnError } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; spawnError?: Error }>((done) => {
     child.on("error", (e) => done({ code: null, signal: null, spawnError: e }));
     child.on("close", (c, s) => done({ code: c, signal: s }));
   });
   clearTimeout(timer);
+  abort?.removeEventListener("abort", killGroup);
   // a home server left behind by a killed run goes with its process group
   try {
     process.kill(-child.pid!, "SIGKILL");
@@ -260,6 +278,7 @@ export async function runProgram(
   }
   const [stdout, stderr] = outputs.map((f) => fileTail(f, 64 * TAIL));
   if (echo) for (const f of outputs) process.stderr.write(readFileSync(f));
+  if (abort?.aborted) throw new RunInterrupted(what, argv[0]);
   if (spawnError) throw new Error(`${what}: cannot start ${argv[0]}: ${spawnError.message}`);
   if (timedOut) throw new Error(`${what}: did not finish within ${timeoutMs / 1000} s (killed; raise --timeout)`);
   if (code !== 0) {

@@ -22,7 +22,7 @@ import { runScenario } from "../sim/simulate.js";
 import type { Metrics } from "../sim/metrics.js";
 import { captureTrace } from "./capture.js";
 import { allowedCpus, nativeParts, userfaultfdAvailability, type NativeParts } from "./native.js";
-import { libraryEnv, resolveProgram, runProgram, type LibraryReport, type LibrarySettings } from "./runner.js";
+import { libraryEnv, resolveProgram, RunInterrupted, runProgram, type LibraryReport, type LibrarySettings } from "./runner.js";
 import { scratchFolder } from "../util/atomic-file.js";
 import { validationTrace, type ValidationTrace } from "./trace-view.js";
 import { ordinal } from "../util/units.js";
@@ -72,6 +72,9 @@ export interface ValidateOptions {
   /** the program's own output goes to stderr */
   echo?: boolean;
   onStep?: (what: string) => void;
+  /** stops the validation: the program running now is killed (with its process group),
+   * the scratch folder removed, and the call rejects with RunInterrupted */
+  signal?: AbortSignal;
 }
 
 /** The four figures the issue asks for, and the ones that explain them. */
@@ -249,7 +252,11 @@ function checkNumbers(o: ValidateOptions): void {
 
 /** Runs the whole validation; throws with a one-line message on any failure. */
 export async function validate(o: ValidateOptions): Promise<Validation> {
-  const step = o.onStep ?? (() => {});
+  const step = (what: string) => {
+    // between two runs (a simulation does not look): stop here, as a run would
+    if (o.signal?.aborted) throw new RunInterrupted("the validation", o.command[0]);
+    o.onStep?.(what);
+  };
   const wanted = o.policies?.length ? o.policies : ["none"];
   for (const p of wanted) {
     if (!VALIDATED_POLICIES.includes(p)) throw new Error(`policy "${p}": the real handler runs ${VALIDATED_POLICIES.join(" and ")} only`);
@@ -276,7 +283,7 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
   // every run, the capture's too, on the one CPU: a program that sizes its work by the
   // CPUs it may use (GNU sort's threads) then does the same work in each
   const env = (name: string, s: Omit<LibrarySettings, "cpu">) => libraryEnv(parts, exe, report(name), { ...s, cpu });
-  const run = (what: string, s: Omit<LibrarySettings, "cpu">, name: string) => runProgram(argv, env(name, s), report(name), what, timeout, o.echo);
+  const run = (what: string, s: Omit<LibrarySettings, "cpu">, name: string) => runProgram(argv, env(name, s), report(name), what, timeout, o.echo, o.signal);
   try {
     // 1. native runs: the migration point, then the program's own time
     let call: string;
@@ -320,7 +327,7 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
     // 2. the capture
     step("capture under valgrind (lackey)");
     const amt = join(dir, "trace.amt");
-    const captured = await captureTrace(argv, env("capture", { mode: "capture", call, index }), amt, report("capture"), 20 * timeout);
+    const captured = await captureTrace(argv, env("capture", { mode: "capture", call, index }), amt, report("capture"), 20 * timeout, o.signal);
     const cap = captured.report;
     if (!cap.trigger?.fired) throw new Error(`under valgrind the program never made its ${ordinal(index)} ${call} call: no migration point in the trace`);
     if (cap.calls[call] !== calls) {

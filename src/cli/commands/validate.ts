@@ -4,11 +4,12 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { formatNs, ordinal, parseDuration } from "../../util/units.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { validate, COUNTED_CALLS, MAX_TIMEOUT_S, VALIDATED_POLICIES, type PolicyValidation, type Validation, type ValidateOptions } from "../../validate/validate.js";
-import { awayShare, type Interruptions } from "../../validate/runner.js";
+import { awayShare, RunInterrupted, type Interruptions } from "../../validate/runner.js";
 import { allowedCpus } from "../../validate/native.js";
 import { table } from "../format.js";
 import { collectParam, commaList, outOfRange, parseCount, parseFraction, parseNumber, parsePositiveCount, parseQuantityArg, rateOption, timeOption } from "../run-options.js";
 import { writeResult } from "../../util/stdout.js";
+import { markEnded } from "../ending.js";
 
 function side(v: PolicyValidation): string {
   const e = v.errorPercent;
@@ -158,12 +159,35 @@ Examples:
         spikeCutNs: o.spikeCut,
         timeoutMs: o.timeout * 1000,
       };
-      const v = await validate({
-        ...options,
-        keep: o.keep,
-        echo: o.showOutput,
-        onStep: o.quiet || !process.stderr.isTTY ? undefined : (what) => process.stderr.write(`ampom validate: ${what}\n`),
-      });
+      // Ctrl-C or a kill: the program running now is stopped (it runs in a process group
+      // of its own, which the terminal's signal does not reach) and the scratch folder
+      // removed before the command ends, with 128 + the signal's number
+      const stop = new AbortController();
+      let signalled: NodeJS.Signals | undefined;
+      const interrupted = (sig: NodeJS.Signals) => {
+        signalled ??= sig;
+        stop.abort();
+      };
+      process.once("SIGINT", interrupted);
+      process.once("SIGTERM", interrupted);
+      let v: Validation;
+      try {
+        v = await validate({
+          ...options,
+          keep: o.keep,
+          echo: o.showOutput,
+          onStep: o.quiet || !process.stderr.isTTY ? undefined : (what) => process.stderr.write(`ampom validate: ${what}\n`),
+          signal: stop.signal,
+        });
+      } catch (err) {
+        if (!(err instanceof RunInterrupted)) throw err;
+        process.stderr.write(`ampom: interrupted: ${err.message}; nothing was written\n`);
+        markEnded();
+        process.exit(signalled === "SIGTERM" ? 143 : 130);
+      } finally {
+        process.off("SIGINT", interrupted);
+        process.off("SIGTERM", interrupted);
+      }
       if (o.json) {
         const provenance = resultProvenance(options, "wasm");
         const one = (r: PolicyValidation) => ({ ...v, results: undefined, ...r, provenance });
