@@ -5,7 +5,7 @@
 // the traced program through the environment of a child process.
 import { join } from "node:path";
 import { packageRoot } from "./native.js";
-import { runProgram, type RunOutcome } from "./runner.js";
+import { RunInterrupted, runProgram, type RunOutcome } from "./runner.js";
 
 /** Captures `command` (its environment extended by `env`, which reaches the traced
  * program through valgrind) into the amt file `out`; returns what the validation
@@ -19,5 +19,11 @@ export async function captureTrace(
   signal?: AbortSignal,
 ): Promise<RunOutcome> {
   const script = join(packageRoot, "scripts", "capture-trace.sh");
-  return runProgram(["bash", script, "-q", "-o", out, "--", ...command], env, report, "the traced run (valgrind lackey)", timeoutMs, false, signal);
+  try {
+    return await runProgram(["bash", script, "-q", "-o", out, "--", ...command], env, report, "the traced run (valgrind lackey)", timeoutMs, false, signal);
+  } catch (err) {
+    // runProgram names the process it started, here the capture script's bash
+    if (err instanceof RunInterrupted) throw new RunInterrupted(err.what, command[0]);
+    throw err;
+  }
 }

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { nativeParts, packageRoot, userfaultfdAvailability } from "../../src/validate/native.js";
 import { libraryEnv, runProgram } from "../../src/validate/runner.js";
+import { captureTrace } from "../../src/validate/capture.js";
 import { networkPresets } from "../../src/network/presets.js";
 
 const uffd = userfaultfdAvailability();
@@ -98,4 +99,19 @@ describe.skipIf(!uffd.ok)(title, () => {
       for (const pid of sleeps(`30.${tag}`)) spawnSync("kill", ["-9", String(pid)]);
     }
   }, 120_000);
+});
+
+describe("an interrupted capture", () => {
+  it("names the program it traces, not the capture script's shell", async () => {
+    const stop = new AbortController();
+    stop.abort();
+    const dir = mkdtempSync(join(tmpdir(), "ampom-capture-stop-"));
+    try {
+      await expect(captureTrace(["/bin/true"], {}, join(dir, "t.amt"), join(dir, "r.json"), 1000, stop.signal)).rejects.toThrow(
+        "the traced run (valgrind lackey) of /bin/true was stopped",
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
