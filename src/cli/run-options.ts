@@ -170,9 +170,8 @@ function parseCpuTime(value: string): number {
   return Number(m[1]) * (m[2] && m[2].toLowerCase() !== "ns" ? 1000 : 1);
 }
 
-/** A page size: a power of two, in bytes or with a unit (4096, 4KiB, 2MiB). */
-/** A page size every command takes alike: one a run can use (traces written at another
- * could not be run). */
+/** A page size, in bytes or with a unit (4096, 4KiB, 2MiB), that every command takes
+ * alike: one a run can use (traces written at another could not be run). */
 export function parsePageSize(value: string): number {
   const expected = `expected a power of two from ${MIN_PAGE_SIZE} to ${MAX_PAGE_SIZE} bytes, e.g. 4096 or 4KiB.`;
   const n = parseSizeArg(value, expected);

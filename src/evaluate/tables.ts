@@ -82,24 +82,29 @@ export function configTable(ws: WorkloadSummary[], e: Evaluation): string {
   return table(["configuration", "runtime vs demand", "gap closed", "wins", "mean rank", "unused pages/run"], rows);
 }
 
-/** A configuration's gap closed under one network condition, as the group's is taken
- * over all of them: per workload the mean over that condition's scenarios with a gap,
- * then the mean over the workloads with one (undefined when none has). */
-export function conditionGap(e: Evaluation, ws: WorkloadSummary[], config: string, condition: string): number | undefined {
-  const perWorkload = ws.flatMap((w) => {
-    const gaps = e.runs
-      .filter((r) => r.workload === w.workload && r.config === config && r.condition === condition && r.gapClosed !== undefined)
-      .map((r) => r.gapClosed!);
-    return gaps.length ? [mean(gaps)] : [];
-  });
-  return perWorkload.length ? mean(perWorkload) : undefined;
-}
-
 /** Each configuration's gap closed by network condition: a policy's mean hides where it
- * loses (the push, on a loaded link, pays for its unused pages most). */
+ * loses (the push, on a loaded link, pays for its unused pages most). A cell is taken as
+ * the group's mean is over all conditions: per workload the mean over that condition's
+ * scenarios with a gap, then the mean over the workloads with one (n/a when none has). */
 export function conditionTable(ws: WorkloadSummary[], e: Evaluation): string {
   const conditions = e.plan.conditions.map((c) => c.id);
-  const rows = e.plan.configs.map((c) => [c.id + (c.clairvoyant ? " *" : ""), ...conditions.map((cond) => gap(conditionGap(e, ws, c.id, cond)))]);
+  // the group's runs with a gap, by configuration, condition and workload, in one pass
+  const names = new Set(ws.map((w) => w.workload));
+  const gaps = new Map<string, Map<string, number[]>>();
+  for (const r of e.runs) {
+    if (r.gapClosed === undefined || !names.has(r.workload)) continue;
+    const cell = `${r.config}\0${r.condition}`;
+    let byWorkload = gaps.get(cell);
+    if (!byWorkload) gaps.set(cell, (byWorkload = new Map()));
+    let mine = byWorkload.get(r.workload);
+    if (!mine) byWorkload.set(r.workload, (mine = []));
+    mine.push(r.gapClosed);
+  }
+  const cellGap = (config: string, condition: string) => {
+    const byWorkload = gaps.get(`${config}\0${condition}`);
+    return byWorkload ? mean([...byWorkload.values()].map(mean)) : undefined;
+  };
+  const rows = e.plan.configs.map((c) => [c.id + (c.clairvoyant ? " *" : ""), ...conditions.map((cond) => gap(cellGap(c.id, cond)))]);
   return table(["configuration", ...conditions.map((c) => `gap closed: ${c}`)], rows);
 }
 

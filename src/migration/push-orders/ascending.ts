@@ -2,13 +2,14 @@
 // fault asked for (criu/uffd.c: xfer_pages and update_xfer_len): each step takes the
 // lowest remaining run of pages still at home, at most `chunk` of them, as one
 // transfer. The chunk starts at 64 KiB (16 pages) and grows by 16 pages after each
-// transfer, up to 4 MiB (1024 pages); every page fault drops it back to 16. Here a fault counts when its request reaches the home node
-// (faults.ts) and only if the push had not already handed out its page: CRIU leaves the
-// length alone for a fault on a page its transfers have already asked for. Faults are
-// served between chunks, so a fault that arrives during a large chunk waits for the rest
-// of it. CRIU starts a transfer only when none of its requests (faults or the last
-// transfer) is still outstanding; this order is asked whenever the link is free, so
-// chunks follow each other back to back (docs/model.md).
+// transfer, up to 4 MiB (1024 pages); every page fault drops it back to 16. Here a
+// fault counts when its request reaches the home node (faults.ts) and only if the push
+// had not already handed out its page: CRIU leaves the length alone for a fault on a
+// page its transfers have already asked for. Faults are served between chunks, so a
+// fault that arrives during a large chunk waits for the rest of it. CRIU starts a
+// transfer only when none of its requests (faults or the last transfer) is still
+// outstanding; this order is asked whenever the link is free, so chunks follow each
+// other back to back (docs/model.md).
 import { HomePages, PageSet } from "../page-set.js";
 import { FaultWatch } from "./faults.js";
 import type { PushOrderInfo } from "./index.js";
