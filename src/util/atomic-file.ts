@@ -132,6 +132,21 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** The locks this process holds now: a command that exits while it holds one (Ctrl-C,
+ * a kill it catches) takes it along, since one left behind is taken over only on this
+ * host, and a batch job killed at its time limit may run again on another node. */
+const heldLocks = new Set<string>();
+let listeningForExit = false;
+function holdLock(lock: string): void {
+  if (!listeningForExit) {
+    listeningForExit = true;
+    process.on("exit", () => {
+      for (const l of heldLocks) rmSync(l, { force: true });
+    });
+  }
+  heldLocks.add(lock);
+}
+
 /** Takes the lock of a file that one process at a time may write (`${path}.lock`, made
  * exclusively, holding this host and process id) and returns what releases it. A lock
  * whose process no longer runs on this host is taken over; any other refuses, naming
@@ -148,6 +163,7 @@ export function lockFor(path: string, what: string): () => void {
     throw new Error(`${what}: cannot make its folder (${(err as Error).message})`);
   }
   const release = () => {
+    heldLocks.delete(lock);
     rmSync(lock, { force: true });
     if (made === undefined) return;
     // up to the first folder made, each while empty (else the command wrote there)
@@ -163,6 +179,7 @@ export function lockFor(path: string, what: string): () => void {
   for (;;) {
     try {
       writeFileSync(lock, `${me}\n`, { flag: "wx" });
+      holdLock(lock);
       return release;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new Error(`${what}: cannot make its lock file ${lock} (${(err as Error).message})`);

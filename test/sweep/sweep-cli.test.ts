@@ -133,6 +133,31 @@ describe("ampom sweep", () => {
     expect(readFileSync(out, "utf8")).toBe(reference);
   });
 
+  it("a kill it can catch (a batch system's at the time limit, a hang-up) or Ctrl-C releases the lock, so another host can resume it", async () => {
+    // eight seeds: a worker posts a batch's results together, six runs of a seed
+    const eight = join(dir, "eight-seeds.json");
+    writeFileSync(eight, JSON.stringify({ ...JSON.parse(readFileSync(config, "utf8")), grid: { policy: ["none", "ampom", "leap"], migrateAt: [0.3, 0.7], seed: [1, 2, 3, 4, 5, 6, 7, 8] } }));
+    const out = join(dir, "signalled.jsonl");
+    for (const [signal, code] of [["SIGTERM", 143], ["SIGHUP", 129], ["SIGINT", 130]] as const) {
+      const child = ampomAsync(["sweep", eight, "--out", out, "--workers", "1"]);
+      const exited = new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+      const before = existsSync(out) ? lines(out).length : 0;
+      while (!(existsSync(out) && lines(out).length >= before + 2)) {
+        if (child.exitCode !== null) throw new Error(`the sweep ended before it could be killed: ${child.exitCode}`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      child.kill(signal);
+      expect(await exited).toBe(code);
+      // before, the lock stayed, naming this host: a job array task run again on another
+      // node was refused until someone removed it by hand
+      expect(existsSync(`${out}.lock`)).toBe(false);
+    }
+    expect(ampom(["sweep", eight, "--out", out, "--workers", "2"]).code).toBe(0);
+    const whole = join(dir, "eight-whole.jsonl");
+    expect(ampom(["sweep", eight, "--out", whole, "--workers", "2"]).code).toBe(0);
+    expect(readFileSync(out, "utf8")).toBe(readFileSync(whole, "utf8"));
+  });
+
   it("cuts a torn last line off and recomputes only that run", () => {
     const out = join(dir, "torn.jsonl");
     const keep = reference.split("\n").slice(0, 10);

@@ -1,6 +1,7 @@
 // `ampom sweep CONFIG --out results.jsonl`: every combination of a grid, on worker
 // threads, resumable; `--shard i/n` or `--shard slurm` runs one deterministic part.
 import { existsSync } from "node:fs";
+import { constants as osConstants } from "node:os";
 import { Command } from "commander";
 import { parsePath, parsePositiveCount } from "../run-options.js";
 import { markEnded } from "../ending.js";
@@ -9,6 +10,8 @@ import { parseShard } from "../../sweep/shard.js";
 import { checkedPlan, shardRuns, sweep, type SweepProgress } from "../../sweep/sweep.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { writeResult } from "../../util/stdout.js";
+
+const STOP_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
 export const parseWorkers = (value: string): number => parsePositiveCount(value);
 
@@ -61,22 +64,24 @@ Examples:
         }
         bar.update(p.finished, { failed: p.failed, skipped: p.skipped });
       };
-      // Ctrl-C: every finished run is on disk already; say how to go on
-      const interrupted = () => {
+      // Ctrl-C, or a kill (a batch system's at a job's time limit, a closed terminal):
+      // every finished run is on disk already, and exiting releases the results file's
+      // lock; say how to go on
+      const interrupted = (signal: NodeJS.Signals) => {
         bar?.stop();
         // the results file is made at the first finished run
         const saved = existsSync(out) ? `finished runs are saved in ${out}` : `no run had finished, so ${out} was not made`;
         process.stderr.write(`ampom: interrupted; ${saved}; run the same command to resume\n`);
         markEnded();
-        process.exit(130);
+        process.exit(128 + osConstants.signals[signal]);
       };
-      process.once("SIGINT", interrupted);
+      for (const signal of STOP_SIGNALS) process.once(signal, interrupted);
       let summary;
       try {
         summary = await sweep({ config, out, workers: o.workers, shard, retryFailed: o.retryFailed, onProgress });
       } finally {
         bar?.stop();
-        process.off("SIGINT", interrupted);
+        for (const signal of STOP_SIGNALS) process.off(signal, interrupted);
       }
       if (o.json) {
         const { failedKept: _k, moduleEdited: _e, ...counts } = summary;
