@@ -6,7 +6,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, tr
 import { dirname } from "node:path";
 import type { Metrics } from "../sim/metrics.js";
 import type { RunOptions } from "../sim/options.js";
-import { fsyncDir, writeAll, writeFileAtomic } from "../util/atomic-file.js";
+import { fsyncDir, writeAll, writeAtomicWith } from "../util/atomic-file.js";
 import type { InputDigests, Provenance } from "../util/provenance.js";
 
 export interface RunRecord {
@@ -78,16 +78,21 @@ export function readResults(file: string): ReadResult {
   }
   const end = buf.lastIndexOf(0x0a) + 1;
   const records: ReadRecord[] = [];
-  const lines = buf.subarray(0, end).toString("utf8").split("\n");
-  lines.pop(); // the empty string after the last newline
-  lines.forEach((l, i) => {
-    if (l.trim() !== "") records.push({ record: parseRecord(l, file, i + 1), file, line: i + 1 });
-  });
+  // line by line: a large sweep's file is longer than the longest string V8 makes
+  // (2^29 - 24 characters: some 500,000 runs)
+  let line = 0;
+  for (let start = 0; start < end; ) {
+    const newline = buf.indexOf(0x0a, start);
+    const l = buf.toString("utf8", start, newline);
+    line++;
+    if (l.trim() !== "") records.push({ record: parseRecord(l, file, line), file, line });
+    start = newline + 1;
+  }
   // a crash cuts a result line short, so its start is one's; anything else (a config or
   // notes without a final newline) is not this tool's, and is not cut off
   const torn = buf.subarray(end).toString("utf8");
   if (torn !== "" && !torn.startsWith(RECORD_START) && !RECORD_START.startsWith(torn)) {
-    throw new Error(`${file}:${lines.length + 1}: not a sweep result line (the last line has no newline, and does not begin as a result line does, with ${RECORD_START})`);
+    throw new Error(`${file}:${line + 1}: not a sweep result line (the last line has no newline, and does not begin as a result line does, with ${RECORD_START})`);
   }
   return { records, tornBytes: buf.length - end, completeBytes: end };
 }
@@ -123,5 +128,16 @@ export class ResultAppender {
 /** Replaces the file by the records in the order given (temporary file + rename). */
 export function rewriteResults(file: string, records: RunRecord[]): void {
   mkdirSync(dirname(file), { recursive: true });
-  writeFileAtomic(file, records.map(serializeRecord).join(""));
+  // in pieces, not as one string: see readResults
+  writeAtomicWith(file, (fd) => {
+    let piece = "";
+    for (const r of records) {
+      piece += serializeRecord(r);
+      if (piece.length >= 1 << 20) {
+        writeAll(fd, Buffer.from(piece));
+        piece = "";
+      }
+    }
+    writeAll(fd, Buffer.from(piece));
+  });
 }
