@@ -131,9 +131,7 @@ export function planSweep(value: unknown, label = "sweep config"): SweepPlan {
     const key = runKey(scenario, digests);
     const inputs = inputDigests(scenario, digests);
     const twin = seen.get(key);
-    if (twin !== undefined) {
-      throw new SweepConfigError(label, "grid", `combinations ${twin} (${describeCombo(grid, twin)}) and ${index} (${describeCombo(grid, index)}) are the same run`);
-    }
+    if (twin !== undefined) throw sameRun(label, grid, twin, index);
     seen.set(key, index);
     runs.push({ index, key, options, scenario, inputs });
   }
@@ -192,6 +190,21 @@ function checkNames(label: string, where: string, keys: string[]): void {
     const hint = camel !== k && known.includes(camel) ? ` (did you mean "${camel}"?)` : ` (options: ${known.join(", ")})`;
     throw new SweepConfigError(label, `${where}.${k}`, `unknown option "${k}"${hint}`);
   }
+}
+
+/** Two combinations that are one run: when they differ in one key only, its later value
+ * is named as the field to mend (a value listed twice, or spelt two ways). */
+function sameRun(label: string, grid: Grid, twin: number, index: number): SweepConfigError {
+  const [a, b] = [comboIndices(grid, twin), comboIndices(grid, index)];
+  const keys = Object.keys(grid);
+  const differ = keys.filter((_, k) => a[k] !== b[k]);
+  if (differ.length === 1) {
+    const k = keys.indexOf(differ[0]);
+    const [first, again] = [grid[differ[0]][a[k]], grid[differ[0]][b[k]]];
+    const shown = asGiven(first) === asGiven(again) ? "" : ` (${asGiven(first)})`;
+    return new SweepConfigError(label, `grid.${differ[0]}[${b[k]}]`, `${asGiven(again)} gives the same runs as grid.${differ[0]}[${a[k]}]${shown}; list each value once`);
+  }
+  return new SweepConfigError(label, "grid", `combinations ${twin} (${describeCombo(grid, twin)}) and ${index} (${describeCombo(grid, index)}) are the same run`);
 }
 
 function describeCombo(grid: Grid, index: number): string {

@@ -439,7 +439,7 @@ const cases: Case[] = [
     name: "sweep config whose grid repeats a run",
     args: ["sweep", "sweep.json", "--out", "r.jsonl"],
     files: { "sweep.json": cfg({ grid: { memory: ["1MiB", 1048576] } }) },
-    message: 'ampom: sweep.json: grid: combinations 0 (memory="1MiB") and 1 (memory=1048576) are the same run',
+    message: 'ampom: sweep.json: grid.memory[1]: 1048576 gives the same runs as grid.memory[0] ("1MiB"); list each value once',
   },
   {
     name: "sweep config naming a missing policy module (refused before any run)",

@@ -113,7 +113,17 @@ describe("planSweep()", () => {
     expect(key({ policy: "ampom", policyParams: { zoneRadius: 16 } })).toBe(key({ policy: "ampom" }));
     expect(key({ policy: "ampom", policyParams: { zoneRadius: 8 } })).not.toBe(key({ policy: "ampom" }));
     expect(key({ mechanism: "pre-copy", mechanismParams: { maxRounds: 29 } })).toBe(key({ mechanism: "pre-copy" }));
-    expect(() => planSweep({ grid: { policy: ["ampom"], policyParams: [{ zoneRadius: 16 }, {}] } })).toThrow(/are the same run/);
+    expect(() => planSweep({ grid: { policy: ["ampom"], policyParams: [{ zoneRadius: 16 }, {}] } })).toThrow('grid.policyParams[1]: {} gives the same runs as grid.policyParams[0] ({"zoneRadius":16}); list each value once');
+  });
+
+  it("names a value listed twice as the field to mend, whatever the other keys", () => {
+    // before: 'sweep.json: grid: combinations 0 (seed=1) and 4 (seed=1) are the same run'
+    expect(() => planSweep({ grid: { policy: ["none", "ampom"], seed: [1, 2, 1] } }, "sweep.json")).toThrow(
+      "sweep.json: grid.seed[2]: 1 gives the same runs as grid.seed[0]; list each value once",
+    );
+    expect(() => planSweep({ grid: { policy: ["ampom", "leap", "ampom"], seed: [1, 2] } }, "sweep.json")).toThrow(
+      'sweep.json: grid.policy[2]: "ampom" gives the same runs as grid.policy[0]; list each value once',
+    );
   });
 
   it("keys of runs without a policy module are the ones earlier versions wrote", () => {
@@ -168,7 +178,7 @@ describe("planSweep()", () => {
     const at80 = planSweep({ base: { background: "80%" } }).runs[0];
     expect(at80.scenario.background).toBe(0.8);
     expect(at80.key).toBe(planSweep({ base: { background: 0.8 } }).runs[0].key);
-    expect(() => planSweep({ grid: { background: [0.8, "80%"] } })).toThrow(/combinations 0 \(background=0\.8\) and 1 \(background="80%"\) are the same run/);
+    expect(() => planSweep({ grid: { background: [0.8, "80%"] } })).toThrow('grid.background[1]: "80%" gives the same runs as grid.background[0] (0.8); list each value once');
     expect(planSweep({ grid: { background: ["0%", "12.5%", "99%"] } }).runs.map((r) => r.scenario.background)).toEqual([0, 0.125, 0.99]);
     const takes = 'expected a fraction of at least 0 and below 1, such as 0.8 or "80%"';
     for (const bad of ["120%", "100%", "-5%", "abc%", "%", "80%%"]) {
@@ -181,8 +191,8 @@ describe("planSweep()", () => {
     const run = planSweep({ base: { migrateAt: "25%", workingSet: "50%" } }).runs[0];
     expect([run.scenario.migrateAt, run.scenario.workingSet]).toEqual([0.25, 0.5]);
     expect(run.key).toBe(planSweep({ base: { migrateAt: 0.25, workingSet: 0.5 } }).runs[0].key);
-    expect(() => planSweep({ grid: { migrateAt: ["50%", 0.5] } })).toThrow(/combinations 0 \(migrateAt="50%"\) and 1 \(migrateAt=0\.5\) are the same run/);
-    expect(() => planSweep({ grid: { workingSet: [0.25, "25%"] } })).toThrow(/combinations 0 \(workingSet=0\.25\) and 1 \(workingSet="25%"\) are the same run/);
+    expect(() => planSweep({ grid: { migrateAt: ["50%", 0.5] } })).toThrow('grid.migrateAt[1]: 0.5 gives the same runs as grid.migrateAt[0] ("50%"); list each value once');
+    expect(() => planSweep({ grid: { workingSet: [0.25, "25%"] } })).toThrow('grid.workingSet[1]: "25%" gives the same runs as grid.workingSet[0] (0.25); list each value once');
     expect(planSweep({ grid: { workingSet: ["100%", "0.5%"] } }).runs.map((r) => r.scenario.workingSet)).toEqual([1, 0.005]);
     const migrateAt = 'expected a fraction of at least 0 and below 1, such as 0.5 or "50%"';
     // 100% keeps the message of its own check (the process would have finished)
