@@ -133,18 +133,19 @@ function isRunning(pid: number): boolean {
 }
 
 /** The locks this process holds now: a command that exits while it holds one (Ctrl-C,
- * a kill it catches) takes it along, since one left behind is taken over only on this
- * host, and a batch job killed at its time limit may run again on another node. */
-const heldLocks = new Set<string>();
+ * a kill it catches) takes it along, and the folders made for it while empty, since one
+ * left behind is taken over only on this host, and a batch job killed at its time limit
+ * may run again on another node. */
+const heldLocks = new Map<string, () => void>();
 let listeningForExit = false;
-function holdLock(lock: string): void {
+function holdLock(lock: string, release: () => void): void {
   if (!listeningForExit) {
     listeningForExit = true;
     process.on("exit", () => {
-      for (const l of heldLocks) rmSync(l, { force: true });
+      for (const release of [...heldLocks.values()]) release();
     });
   }
-  heldLocks.add(lock);
+  heldLocks.set(lock, release);
 }
 
 /** Takes the lock of a file that one process at a time may write (`${path}.lock`, made
@@ -179,7 +180,7 @@ export function lockFor(path: string, what: string): () => void {
   for (;;) {
     try {
       writeFileSync(lock, `${me}\n`, { flag: "wx" });
-      holdLock(lock);
+      holdLock(lock, release);
       return release;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new Error(`${what}: cannot make its lock file ${lock} (${(err as Error).message})`);

@@ -83,7 +83,8 @@ describe("ampom sweep", () => {
     );
     const hung = join(dir, "hung.json");
     writeFileSync(hung, JSON.stringify({ base: { workload: "stream", memory: "1MiB" }, grid: { policy: [module] } }));
-    const out = join(dir, "hung.jsonl");
+    // in a folder made for it, which goes with the lock (before, it stayed, empty)
+    const out = join(dir, "made", "hung.jsonl");
     const child = ampomAsync(["sweep", hung, "--out", out, "--workers", "1"]);
     let stderr = "";
     child.stderr?.on("data", (b: Buffer) => (stderr += b.toString()));
@@ -95,7 +96,7 @@ describe("ampom sweep", () => {
     child.kill("SIGINT");
     expect(await exited).toBe(130);
     expect(stderr).toBe(`ampom: interrupted; no run had finished, so ${out} was not made; run the same command to resume\n`);
-    expect(existsSync(out)).toBe(false);
+    expect(existsSync(join(dir, "made"))).toBe(false);
   });
 
   it("resumes after SIGKILL with identical results and no run computed twice", async () => {
