@@ -40,6 +40,11 @@ export function mergeSweep(config: string | SweepConfig, inputs: string[], out: 
       const run = byKey.get(rr.record.key);
       if (!run) throw new Error(`${file}:${rr.line}: run ${rr.record.key} is not part of ${plan.label}`);
       const twin = found.get(rr.record.key);
+      // twice in one file: a sweep (resumed with --retry-failed) appends a run's new
+      // record, and is stopped before it rewrites the file with the latest alone
+      if (twin?.file === file) {
+        throw new Error(`${file}:${rr.line}: run ${run.index} (${rr.record.key}) is in this file twice (line ${twin.line} too): its sweep was interrupted; rerun that shard to finish it`);
+      }
       if (twin) {
         throw new Error(`${file}:${rr.line}: run ${run.index} (${rr.record.key}) is also in ${twin.file}:${twin.line}; each run must be in exactly one input`);
       }

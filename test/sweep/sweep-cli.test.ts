@@ -259,6 +259,19 @@ describe("ampom sweep-merge", () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it("says a shard whose file holds a run twice (a --retry-failed resume stopped before its end) was interrupted, and writes nothing", () => {
+    const out = join(dir, "m-twice.jsonl");
+    const resumed = join(dir, "m-resumed.jsonl");
+    const first = JSON.parse(readFileSync(shards[0], "utf8").split("\n")[0]);
+    const failed = JSON.stringify({ index: first.index, key: first.key, options: first.options, error: "worker thread died: exited with code 3" });
+    writeFileSync(resumed, `${failed}\n${readFileSync(shards[0], "utf8")}`);
+    const r = ampom(["sweep-merge", config, "--out", out, resumed, shards[1], shards[2]]);
+    expect(r.code).toBe(1);
+    // before: '... is also in m-resumed.jsonl:1; each run must be in exactly one input'
+    expect(r.stderr).toBe(`ampom: ${resumed}:2: run 0 (${first.key}) is in this file twice (line 1 too): its sweep was interrupted; rerun that shard to finish it\n`);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("names both places of a duplicated run, and writes nothing", () => {
     const out = join(dir, "m-dup.jsonl");
     const extra = join(dir, "m-extra.jsonl");
