@@ -165,5 +165,7 @@ export function readJsonFile(path: string, what: string, label = path): unknown 
     if (code === "EISDIR") throw new Error(`${label}: is a directory, not a ${what}`);
     throw new Error(`${label}: cannot read the ${what} (${code ?? errorMessage(err)})`);
   }
-  return parseJsonFile(text, label);
+  // a byte-order mark, which some editors write at the start of UTF-8 (JSON's RFC lets a
+  // reader ignore it): JSON.parse stops at it, and the message blamed 1:1
+  return parseJsonFile(text.startsWith("\uFEFF") ? text.slice(1) : text, label);
 }

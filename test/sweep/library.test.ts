@@ -3,7 +3,7 @@
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { mergeSweep, planSweep, runKey, simulate, sweep } from "../../src/index.js";
+import { loadSweepConfig, mergeSweep, planSweep, runKey, simulate, sweep } from "../../src/index.js";
 import { resolveOptions, runOptionsSchema } from "../../src/sim/options.js";
 import { runPool, type PoolResult } from "../../src/sweep/pool.js";
 import { aheadPolicy, scratchDir } from "./cli-helpers.js";
@@ -124,6 +124,16 @@ describe("planSweep()", () => {
     expect(() => planSweep({ grid: { policy: ["ampom", "leap", "ampom"], seed: [1, 2] } }, "sweep.json")).toThrow(
       'sweep.json: grid.policy[2]: "ampom" gives the same runs as grid.policy[0]; list each value once',
     );
+  });
+
+  it("reads a config file that begins with a byte-order mark, and still places a mistake by line and column", () => {
+    const dir = scratchDir("bom");
+    const file = join(dir, "sweep.json");
+    // before: 'sweep.json:1:1: not valid JSON (expected a value)'
+    writeFileSync(file, '\uFEFF{"base": {"workload": "random", "memory": "1MiB"}, "grid": {"seed": [1, 2]}}');
+    expect(loadSweepConfig(file).runs).toHaveLength(2);
+    writeFileSync(file, '\uFEFF{"grid": {"seed": [1,]}}');
+    expect(() => loadSweepConfig(file)).toThrow(`${file}:1:22: not valid JSON (expected a value)`);
   });
 
   it("keys of runs without a policy module are the ones earlier versions wrote", () => {
