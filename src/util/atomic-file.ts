@@ -5,7 +5,7 @@
 // where the link points (the link stays, as a shell's > keeps it); one that is a device,
 // a pipe or a socket (/dev/null, /dev/stdout, a named pipe) cannot be replaced, so its
 // temporary is kept under the system's temporary folder and copied into it once whole.
-import { closeSync, createWriteStream, fsyncSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, createWriteStream, fsyncSync, linkSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Writable } from "node:stream";
@@ -193,13 +193,40 @@ export function lockFor(path: string, what: string): () => void {
     }
     const [host, pid] = holder.split(" ");
     if (host === hostname() && /^\d+$/.test(pid ?? "") && !isRunning(Number(pid))) {
-      rmSync(lock, { force: true });
+      takeOver(lock, holder);
       continue;
     }
     throw new Error(
       `${what}: another command is writing it (process ${pid ?? "?"} on ${host || "?"}, lock file ${lock}); give each sweep or shard a file of its own, or remove the lock file if that command has ended`,
     );
   }
+}
+
+/** Removes the lock `lock` of a process no longer running, read as `holder`: moved aside
+ * first, and put back if what was moved is another's (a command that took it over
+ * between the read and now, and writes the file): removed by name, it went, and both
+ * commands wrote the file. */
+function takeOver(lock: string, holder: string): void {
+  const aside = `${lock}.${process.pid}`;
+  try {
+    renameSync(lock, aside);
+  } catch {
+    return; // gone meanwhile
+  }
+  let moved: string | undefined;
+  try {
+    moved = readFileSync(aside, "utf8").trim();
+  } catch {
+    // unreadable: put back, as another's
+  }
+  if (moved !== holder) {
+    try {
+      linkSync(aside, lock);
+    } catch {
+      // the name was taken again meanwhile: by a command that holds it now
+    }
+  }
+  rmSync(aside, { force: true });
 }
 
 /** A fresh folder under the system's temporary one for a command's scratch files (an
