@@ -137,7 +137,7 @@ export function niceStep(range: number, target = 5): number {
 }
 
 /** Tick values covering [min, max], starting and ending on multiples of the step. */
-export function ticks(min: number, max: number, target = 5): { lo: number; hi: number; values: number[] } {
+export function ticks(min: number, max: number, target = 5): { lo: number; hi: number; step: number; values: number[] } {
   if (!(max > min)) {
     // all zeros (counts, say) read 0 to 1: an axis below 0 would show values nobody has
     if (min === 0 && max === 0) return ticks(0, 1, target);
@@ -149,17 +149,23 @@ export function ticks(min: number, max: number, target = 5): { lo: number; hi: n
   const values: number[] = [];
   const n = Math.round((hi - lo) / step);
   for (let i = 0; i <= n; i++) values.push(Math.round((lo + i * step) / step) * step);
-  return { lo, hi, values };
+  return { lo, hi, step, values };
 }
 
-/** Short default tick labels: 1.5k, 2M, 0.25. */
-export function shortNumber(v: number): string {
+/** Decimals that write `x` (a tick step: 1, 2 or 5 times a power of ten) in full. */
+function decimalsOf(x: number): number {
+  let d = 0;
+  while (d < 12 && Math.abs(Math.round(x * 10 ** d) - x * 10 ** d) > 1e-6) d++;
+  return d;
+}
+
+/** Short default tick labels: 1.5k, 2M, 0.25. Two decimals, or as many as the ticks'
+ * `step` needs: at two, ticks 0.002 apart read 0, 0, 0, 0.01, 0.01. */
+export function shortNumber(v: number, step?: number): string {
   const a = Math.abs(v);
-  const fmt = (x: number) => String(Math.round(x * 100) / 100);
-  if (a >= 1e9) return `${fmt(v / 1e9)}G`;
-  if (a >= 1e6) return `${fmt(v / 1e6)}M`;
-  if (a >= 1e4) return `${fmt(v / 1e3)}k`;
-  return fmt(v);
+  const [scale, unit] = a >= 1e9 ? [1e9, "G"] : a >= 1e6 ? [1e6, "M"] : a >= 1e4 ? [1e3, "k"] : [1, ""];
+  const digits = 10 ** Math.max(2, step === undefined ? 0 : decimalsOf(step / scale));
+  return `${String(Math.round((v / scale) * digits) / digits)}${unit}`;
 }
 
 /**
@@ -360,12 +366,12 @@ export function xyChart(c: XYChart): string {
   const [y0, y1] = extent(ys, 0, 1);
   const xt = ticks(c.xMin ?? x0, c.xMax ?? x1, Math.max(2, Math.floor(f.plotW / 90)));
   const yt = ticks(c.yMin ?? (y0 >= 0 ? 0 : y0), c.yMax ?? y1, 5);
-  const xFmt = c.xTicks ?? shortNumber;
+  const xFmt = c.xTicks ?? ((v: number) => shortNumber(v, xt.step));
   const out = open(f, c.title, "xy");
   f.noteLines.forEach((line, k) =>
     out.push(`<text class="note" x="${num(f.width / 2)}" y="${30 + k * NOTE_ROW}" text-anchor="middle" font-size="10" fill="#444">${escapeXml(line)}</text>`),
   );
-  const y = yAxis(out, f, yt, c.yLabel, c.yTicks ?? shortNumber);
+  const y = yAxis(out, f, yt, c.yLabel, c.yTicks ?? ((v) => shortNumber(v, yt.step)));
   const x = (v: number) => MARGIN.left + ((v - xt.lo) / (xt.hi - xt.lo)) * f.plotW;
   const base = f.top + f.plotH;
   out.push(`<g class="axis axis-x">`, `<line x1="${MARGIN.left}" x2="${MARGIN.left + f.plotW}" y1="${base}" y2="${base}" stroke="#333"/>`);
@@ -493,7 +499,7 @@ export function barChart(c: BarChart): string {
   const [v0, v1] = extent(all, 0, 1);
   const yt = ticks(c.yMin ?? Math.min(0, v0), c.yMax ?? Math.max(0, v1), 5);
   const out = open(f, c.title, "bar");
-  const fmt = c.yTicks ?? shortNumber;
+  const fmt = c.yTicks ?? ((v: number) => shortNumber(v, yt.step));
   const fmtValue = c.valueFormat ?? fmt;
   const y = yAxis(out, f, yt, c.yLabel, fmt);
   const base = f.top + f.plotH;

@@ -21,6 +21,16 @@ describe("ticks", () => {
     expect(t.values).toEqual([0, 20, 40, 60, 80, 100]);
   });
 
+  it("labels each tick with the decimals its step needs (a small range read 0, 0, 0, 0.01, 0.01)", () => {
+    const svg = xyChart({ title: "t", xLabel: "x", yLabel: "runtime (s)", series: [{ name: "a", points: [[0.1, 0.0013], [1, 0.0074]] }] });
+    const labels = [...svg.matchAll(/text-anchor="end">([^<]*)</g)].map((m) => m[1]);
+    expect(labels).toEqual(["0", "0.002", "0.004", "0.006", "0.008"]);
+    // and in thousands: 1.001M, not 1M twice
+    const big = barChart({ title: "t", yLabel: "y", categories: ["a", "b"], series: [{ name: "s", values: [1_000_100, 1_004_900] }], yMin: 1_000_000 });
+    const bigLabels = [...big.matchAll(/text-anchor="end">([^<]*)</g)].map((m) => m[1]);
+    expect(new Set(bigLabels).size).toBe(bigLabels.length);
+  });
+
   it("widens an empty range instead of dividing by zero", () => {
     const t = ticks(5, 5);
     expect(t.hi).toBeGreaterThan(t.lo);
