@@ -5,7 +5,7 @@ import { MARKS, pct } from "../cli/format.js";
 import { formatBytes, formatNs } from "../util/units.js";
 import type { ReproduceResults, SpreadRow } from "./reproduce.js";
 import { barChart, coincidentSeries, xyChart, type Band, type CellLayer, type Series } from "./svg.js";
-import { policiesOf, policyLabels, preventedOf } from "./tables.js";
+import { policiesOf, policyLabels, preventedOf, settingPct } from "./tables.js";
 
 export interface Figure {
   file: string;
@@ -263,7 +263,7 @@ export function makeFigures(r: ReproduceResults): Figure[] {
     title: "Faults prevented on a quiet and a busy network",
     caption:
       `The share of demand paging's remote faults each policy prevents (lightweight migration, ${r.settings.network}), with no ` +
-      `background traffic (dark) and with ${percent(r.settings.busyBackground)} background load on the links (light). ` +
+      `background traffic (dark) and with ${settingPct(r.settings.busyBackground)} background load on the links (light). ` +
       `Pages sent with each fault request, mean over the kernels: ${pagesPerFault}. ` +
       barsCaptionTail(r),
     svg: barChart({
