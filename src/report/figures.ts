@@ -237,7 +237,8 @@ export function makeFigures(r: ReproduceResults): Figure[] {
       vLines: [{ x: tl.migration.decisionNs / 1e6, x1: tl.migration.resumeNs / 1e6, label: `migration (freeze ${formatNs(freezeNs)})`, cls: "migration-mark" }],
       // where each region of the address space starts, for regions big enough to show
       hLines: tl.regions.filter((g) => g.pages * 40 >= tl.pageCount).map((g) => ({ y: g.start, label: `region ${g.name}` })),
-      xMin: tl.t0Ns / 1e6 - span * 0.03,
+      // a little lead before the migration, but no time before the process started
+      xMin: Math.max(0, tl.t0Ns / 1e6 - span * 0.03),
       xMax: tl.t1Ns / 1e6,
       yMin: 0,
       yMax: tl.pageCount,
