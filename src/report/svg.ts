@@ -202,10 +202,20 @@ interface Frame {
   legendRows: number;
 }
 
-/** Width a legend entry takes: the swatch, the text at about 6.2 px a character (11 px
- * Helvetica), and a gap. */
+/** About how wide a character of 11 px Helvetica is. */
+const CHAR_W = 6.2;
+
+/** Width a legend entry takes: the swatch, the text, and a gap. */
 function legendWidth(name: string): number {
-  return 28 + Math.ceil(name.length * 6.2) + 18;
+  return 28 + Math.ceil(name.length * CHAR_W) + 18;
+}
+
+/** A label as SVG text content that fits in `px`: cut with an ellipsis when too long
+ * (a policy module's path, a manifest's trace name), the whole of it as its tooltip. */
+function fitted(label: string, px: number): string {
+  const room = Math.max(4, Math.floor(px / CHAR_W));
+  if (label.length <= room) return escapeXml(label);
+  return `${escapeXml(label.slice(0, room - 1))}…<title>${escapeXml(label)}</title>`;
 }
 
 /** Lays the legend entries out in rows across the plot's width, each as wide as its text,
@@ -321,7 +331,7 @@ function legend(out: string[], f: Frame, items: LegendItem[]): void {
     else if (it.shape === "cell") out.push(`<rect x="${x + 5}" y="${y - 5}" width="12" height="10" fill="${it.color}" fill-opacity="0.7"/>`);
     else if (it.shape === "band") out.push(`<rect x="${x + 3}" y="${y - 5}" width="16" height="10" fill="#999999" fill-opacity="0.25" stroke="#777" stroke-dasharray="3 2" stroke-width="0.8"/>`);
     else out.push(marker(it.shape, x + 11, y, it.color));
-    out.push(`<text x="${x + 28}" y="${y}" dy="0.32em">${escapeXml(it.name)}</text>`);
+    out.push(`<text x="${x + 28}" y="${y}" dy="0.32em">${fitted(it.name, f.width - 8 - (x + 28))}</text>`);
   });
   out.push(`</g>`);
 }
@@ -508,8 +518,11 @@ export function barChart(c: BarChart): string {
   const zero = y(Math.max(yt.lo, Math.min(yt.hi, 0)));
   bands(out, f, c.bands, y, yt);
   out.push(`<g class="axis axis-x">`, `<line x1="${MARGIN.left}" x2="${MARGIN.left + f.plotW}" y1="${base}" y2="${base}" stroke="#333"/>`);
+  // names that would run into their neighbours are cut to their group's width
+  const wide = c.categories.some((cat, k) => k > 0 && ((cat.length + c.categories[k - 1].length) * CHAR_W) / 2 + 6 > groupW);
   c.categories.forEach((cat, k) => {
-    out.push(`<text x="${num(MARGIN.left + groupW * (k + 0.5))}" y="${base + 15}" text-anchor="middle">${escapeXml(cat)}</text>`);
+    const label = wide ? fitted(cat, groupW - 6) : escapeXml(cat);
+    out.push(`<text x="${num(MARGIN.left + groupW * (k + 0.5))}" y="${base + 15}" text-anchor="middle">${label}</text>`);
   });
   out.push(`</g>`);
   c.series.forEach((s, i) => {

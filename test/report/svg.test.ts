@@ -31,6 +31,24 @@ describe("ticks", () => {
     expect(new Set(bigLabels).size).toBe(bigLabels.length);
   });
 
+  it("cuts a name too long for its place (a policy module's path, a manifest's trace), the whole name as its tooltip", () => {
+    const path = "/home/someone/projects/prefetch-experiments/policies/adaptive-stride-with-history-and-more-v2.mjs";
+    const traces = ["a-very-long-workload-name-from-a-manifest", "another-quite-long-trace-name-here", "third"];
+    const svg = barChart({ title: "t", yLabel: "y", categories: traces, series: [{ name: path, values: [0.5, 0.6, 0.7] }] });
+    const axis = /<g class="axis axis-x">([\s\S]*?)<\/g>/.exec(svg)![1];
+    const shown = [...axis.matchAll(/text-anchor="middle">([^<]*)/g)].map((m) => m[1]);
+    // three groups over the plot's 480 px: none may run into the next
+    for (const label of shown) expect(label.length * 6.2).toBeLessThanOrEqual(480 / 3);
+    expect(shown[0]).toMatch(/^a-very-long-.*\u2026$/);
+    expect(axis).toContain(`<title>${traces[0]}</title>`);
+    expect(shown[2]).toBe("third");
+    const legend = /<g class="legend">([\s\S]*?)<\/g>/.exec(svg)![1];
+    expect(legend).toContain(`\u2026<title>${path}</title>`);
+    // short names stay whole, with no tooltip
+    const short = barChart({ title: "t", yLabel: "y", categories: ["stream", "randomaccess", "ptrans"], series: [{ name: "ampom", values: [1, 1, 1] }] });
+    expect(short).not.toContain("\u2026");
+  });
+
   it("widens an empty range instead of dividing by zero", () => {
     const t = ticks(5, 5);
     expect(t.hi).toBeGreaterThan(t.lo);
