@@ -56,10 +56,15 @@ export function writeOutputs(outDir: string, option: string, outputs: Array<[str
   return dir;
 }
 
+/** results.json's text: what the report folder holds and `reproduce --json` prints. */
+export function resultsJson(r: ReproduceResults): string {
+  return JSON.stringify(r, null, 2) + "\n";
+}
+
 export function writeReport(r: ReproduceResults, outDir: string): WrittenReport {
   const figures = makeFigures(r);
   const outputs: Array<[string, string]> = [
-    ["results.json", JSON.stringify(r, null, 2) + "\n"],
+    ["results.json", resultsJson(r)],
     ["headline.csv", headlineCsv(r)],
     ["extended.csv", metricsCsv(r, "extended")],
     ["busy.csv", metricsCsv(r, "busy")],
