@@ -5,7 +5,7 @@ import { MARKS, pct } from "../cli/format.js";
 import { formatBytes, formatNs } from "../util/units.js";
 import type { ReproduceResults, SpreadRow } from "./reproduce.js";
 import { barChart, coincidentSeries, xyChart, type Band, type CellLayer, type Series } from "./svg.js";
-import { policiesOf, policyLabels, preventedOf } from "./tables.js";
+import { policiesOf, policyLabels, preventedOf, settingPct } from "./tables.js";
 
 export interface Figure {
   file: string;
@@ -237,7 +237,8 @@ export function makeFigures(r: ReproduceResults): Figure[] {
       vLines: [{ x: tl.migration.decisionNs / 1e6, x1: tl.migration.resumeNs / 1e6, label: `migration (freeze ${formatNs(freezeNs)})`, cls: "migration-mark" }],
       // where each region of the address space starts, for regions big enough to show
       hLines: tl.regions.filter((g) => g.pages * 40 >= tl.pageCount).map((g) => ({ y: g.start, label: `region ${g.name}` })),
-      xMin: tl.t0Ns / 1e6 - span * 0.03,
+      // a little lead before the migration, but no time before the process started
+      xMin: Math.max(0, tl.t0Ns / 1e6 - span * 0.03),
       xMax: tl.t1Ns / 1e6,
       yMin: 0,
       yMax: tl.pageCount,
@@ -263,7 +264,7 @@ export function makeFigures(r: ReproduceResults): Figure[] {
     title: "Faults prevented on a quiet and a busy network",
     caption:
       `The share of demand paging's remote faults each policy prevents (lightweight migration, ${r.settings.network}), with no ` +
-      `background traffic (dark) and with ${percent(r.settings.busyBackground)} background load on the links (light). ` +
+      `background traffic (dark) and with ${settingPct(r.settings.busyBackground)} background load on the links (light). ` +
       `Pages sent with each fault request, mean over the kernels: ${pagesPerFault}. ` +
       barsCaptionTail(r),
     svg: barChart({

@@ -137,7 +137,7 @@ export function niceStep(range: number, target = 5): number {
 }
 
 /** Tick values covering [min, max], starting and ending on multiples of the step. */
-export function ticks(min: number, max: number, target = 5): { lo: number; hi: number; values: number[] } {
+export function ticks(min: number, max: number, target = 5): { lo: number; hi: number; step: number; values: number[] } {
   if (!(max > min)) {
     // all zeros (counts, say) read 0 to 1: an axis below 0 would show values nobody has
     if (min === 0 && max === 0) return ticks(0, 1, target);
@@ -149,17 +149,23 @@ export function ticks(min: number, max: number, target = 5): { lo: number; hi: n
   const values: number[] = [];
   const n = Math.round((hi - lo) / step);
   for (let i = 0; i <= n; i++) values.push(Math.round((lo + i * step) / step) * step);
-  return { lo, hi, values };
+  return { lo, hi, step, values };
 }
 
-/** Short default tick labels: 1.5k, 2M, 0.25. */
-export function shortNumber(v: number): string {
+/** Decimals that write `x` (a tick step: 1, 2 or 5 times a power of ten) in full. */
+function decimalsOf(x: number): number {
+  let d = 0;
+  while (d < 12 && Math.abs(Math.round(x * 10 ** d) - x * 10 ** d) > 1e-6) d++;
+  return d;
+}
+
+/** Short default tick labels: 1.5k, 2M, 0.25. Two decimals, or as many as the ticks'
+ * `step` needs: at two, ticks 0.002 apart read 0, 0, 0, 0.01, 0.01. */
+export function shortNumber(v: number, step?: number): string {
   const a = Math.abs(v);
-  const fmt = (x: number) => String(Math.round(x * 100) / 100);
-  if (a >= 1e9) return `${fmt(v / 1e9)}G`;
-  if (a >= 1e6) return `${fmt(v / 1e6)}M`;
-  if (a >= 1e4) return `${fmt(v / 1e3)}k`;
-  return fmt(v);
+  const [scale, unit] = a >= 1e9 ? [1e9, "G"] : a >= 1e6 ? [1e6, "M"] : a >= 1e4 ? [1e3, "k"] : [1, ""];
+  const digits = 10 ** Math.max(2, step === undefined ? 0 : decimalsOf(step / scale));
+  return `${String(Math.round((v / scale) * digits) / digits)}${unit}`;
 }
 
 /**
@@ -196,10 +202,20 @@ interface Frame {
   legendRows: number;
 }
 
-/** Width a legend entry takes: the swatch, the text at about 6.2 px a character (11 px
- * Helvetica), and a gap. */
+/** About how wide a character of 11 px Helvetica is. */
+const CHAR_W = 6.2;
+
+/** Width a legend entry takes: the swatch, the text, and a gap. */
 function legendWidth(name: string): number {
-  return 28 + Math.ceil(name.length * 6.2) + 18;
+  return 28 + Math.ceil(name.length * CHAR_W) + 18;
+}
+
+/** A label as SVG text content that fits in `px`: cut with an ellipsis when too long
+ * (a policy module's path, a manifest's trace name), the whole of it as its tooltip. */
+function fitted(label: string, px: number): string {
+  const room = Math.max(4, Math.floor(px / CHAR_W));
+  if (label.length <= room) return escapeXml(label);
+  return `${escapeXml(label.slice(0, room - 1))}…<title>${escapeXml(label)}</title>`;
 }
 
 /** Lays the legend entries out in rows across the plot's width, each as wide as its text,
@@ -315,7 +331,7 @@ function legend(out: string[], f: Frame, items: LegendItem[]): void {
     else if (it.shape === "cell") out.push(`<rect x="${x + 5}" y="${y - 5}" width="12" height="10" fill="${it.color}" fill-opacity="0.7"/>`);
     else if (it.shape === "band") out.push(`<rect x="${x + 3}" y="${y - 5}" width="16" height="10" fill="#999999" fill-opacity="0.25" stroke="#777" stroke-dasharray="3 2" stroke-width="0.8"/>`);
     else out.push(marker(it.shape, x + 11, y, it.color));
-    out.push(`<text x="${x + 28}" y="${y}" dy="0.32em">${escapeXml(it.name)}</text>`);
+    out.push(`<text x="${x + 28}" y="${y}" dy="0.32em">${fitted(it.name, f.width - 8 - (x + 28))}</text>`);
   });
   out.push(`</g>`);
 }
@@ -360,12 +376,12 @@ export function xyChart(c: XYChart): string {
   const [y0, y1] = extent(ys, 0, 1);
   const xt = ticks(c.xMin ?? x0, c.xMax ?? x1, Math.max(2, Math.floor(f.plotW / 90)));
   const yt = ticks(c.yMin ?? (y0 >= 0 ? 0 : y0), c.yMax ?? y1, 5);
-  const xFmt = c.xTicks ?? shortNumber;
+  const xFmt = c.xTicks ?? ((v: number) => shortNumber(v, xt.step));
   const out = open(f, c.title, "xy");
   f.noteLines.forEach((line, k) =>
     out.push(`<text class="note" x="${num(f.width / 2)}" y="${30 + k * NOTE_ROW}" text-anchor="middle" font-size="10" fill="#444">${escapeXml(line)}</text>`),
   );
-  const y = yAxis(out, f, yt, c.yLabel, c.yTicks ?? shortNumber);
+  const y = yAxis(out, f, yt, c.yLabel, c.yTicks ?? ((v) => shortNumber(v, yt.step)));
   const x = (v: number) => MARGIN.left + ((v - xt.lo) / (xt.hi - xt.lo)) * f.plotW;
   const base = f.top + f.plotH;
   out.push(`<g class="axis axis-x">`, `<line x1="${MARGIN.left}" x2="${MARGIN.left + f.plotW}" y1="${base}" y2="${base}" stroke="#333"/>`);
@@ -493,7 +509,7 @@ export function barChart(c: BarChart): string {
   const [v0, v1] = extent(all, 0, 1);
   const yt = ticks(c.yMin ?? Math.min(0, v0), c.yMax ?? Math.max(0, v1), 5);
   const out = open(f, c.title, "bar");
-  const fmt = c.yTicks ?? shortNumber;
+  const fmt = c.yTicks ?? ((v: number) => shortNumber(v, yt.step));
   const fmtValue = c.valueFormat ?? fmt;
   const y = yAxis(out, f, yt, c.yLabel, fmt);
   const base = f.top + f.plotH;
@@ -502,8 +518,11 @@ export function barChart(c: BarChart): string {
   const zero = y(Math.max(yt.lo, Math.min(yt.hi, 0)));
   bands(out, f, c.bands, y, yt);
   out.push(`<g class="axis axis-x">`, `<line x1="${MARGIN.left}" x2="${MARGIN.left + f.plotW}" y1="${base}" y2="${base}" stroke="#333"/>`);
+  // names that would run into their neighbours are cut to their group's width
+  const wide = c.categories.some((cat, k) => k > 0 && ((cat.length + c.categories[k - 1].length) * CHAR_W) / 2 + 6 > groupW);
   c.categories.forEach((cat, k) => {
-    out.push(`<text x="${num(MARGIN.left + groupW * (k + 0.5))}" y="${base + 15}" text-anchor="middle">${escapeXml(cat)}</text>`);
+    const label = wide ? fitted(cat, groupW - 6) : escapeXml(cat);
+    out.push(`<text x="${num(MARGIN.left + groupW * (k + 0.5))}" y="${base + 15}" text-anchor="middle">${label}</text>`);
   });
   out.push(`</g>`);
   c.series.forEach((s, i) => {

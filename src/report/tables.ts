@@ -151,11 +151,15 @@ export function metricsCsv(r: ReproduceResults, which: "extended" | "busy"): str
   return csv(["kernel", ...METRIC_COLUMNS.slice(0, AFTER_NETWORK), "background", ...METRIC_COLUMNS.slice(AFTER_NETWORK), "bytesMoved", "migrated"], rows);
 }
 
+/** A setting given as a fraction, as a percentage in full and without binary noise
+ * (--background 0.07 is 7%, not 7.000000000000001%; 0.125 is 12.5%, not 13%). */
+export const settingPct = (v: number) => `${Number((v * 100).toPrecision(12))}%`;
+
 export function settingsLine(r: ReproduceResults): string {
   const s = r.settings;
   const seeds = s.seeds && s.seeds.length > 1 ? `seeds ${s.seeds[0]}–${s.seeds[s.seeds.length - 1]} (tables: seed ${s.seed})` : `seed ${s.seed}`;
-  return `${formatBytes(s.memoryBytes)} per kernel, ${s.network}, migration at ${s.migrateAt * 100}% of the records, ` +
-    `busy network = ${s.busyBackground * 100}% background load, ${s.cpu} CPU, ${s.core} core, ${seeds}`;
+  return `${formatBytes(s.memoryBytes)} per kernel, ${s.network}, migration at ${settingPct(s.migrateAt)} of the records, ` +
+    `busy network = ${settingPct(s.busyBackground)} background load, ${s.cpu} CPU, ${s.core} core, ${seeds}`;
 }
 
 /** One metric of lightweight migration with every policy (and of the other mechanisms

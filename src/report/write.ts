@@ -1,8 +1,8 @@
 // Writes a reproduce run's outputs into a folder: results.json, CSV tables, one SVG
 // per figure, and report.html. Every file is written atomically (temp + rename).
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { cannotWriteIn, writeFileAtomic } from "../util/atomic-file.js";
+import { cannotWriteIn, writeFilesAtomic } from "../util/atomic-file.js";
 import { makeFigures } from "./figures.js";
 import { reportHtml } from "./html.js";
 import type { ReproduceResults } from "./reproduce.js";
@@ -27,24 +27,44 @@ export function checkOutDir(outDir: string, option = "--out", holds = "report.ht
   if (code !== undefined) throw new Error(`${option} ${outDir}: ${probe} is not writable (${code})`);
 }
 
-/** Writes `outputs` (name and content) into the folder `outDir` (given as `option`),
- * each file atomically and in order (a report's page last, so that a page on disk means
- * every file it shows is there), after removing the files matching `stale` that this
- * writing does not replace (a figure an earlier run drew and this one has no data for). */
+/** Writes `outputs` (name and content) into the folder `outDir` (given as `option`) all
+ * or nothing: every file is written before any replaces its namesake, then each in order
+ * (a report's page last, so that a page on disk means every file it shows is there); a
+ * failure leaves the folder as it was, and no folder it made. Then removes the files
+ * matching `stale` that this writing did not replace (a figure an earlier run drew and
+ * this one has no data for). */
 export function writeOutputs(outDir: string, option: string, outputs: Array<[string, string]>, stale?: RegExp): string {
   checkOutDir(outDir, option);
   const dir = resolve(outDir);
-  mkdirSync(dir, { recursive: true });
+  const made = mkdirSync(dir, { recursive: true });
+  try {
+    writeFilesAtomic(outputs.map(([name, content]) => [join(dir, name), content]));
+  } catch (err) {
+    // the folders made for this report, each while empty, up to the first one made
+    for (let d = dir; made !== undefined; d = dirname(d)) {
+      try {
+        rmdirSync(d);
+      } catch {
+        break;
+      }
+      if (d === resolve(made)) break;
+    }
+    throw err;
+  }
   const names = new Set(outputs.map(([name]) => name));
   if (stale) for (const f of readdirSync(dir)) if (stale.test(f) && !names.has(f)) rmSync(join(dir, f), { force: true });
-  for (const [name, content] of outputs) writeFileAtomic(join(dir, name), content);
   return dir;
+}
+
+/** results.json's text: what the report folder holds and `reproduce --json` prints. */
+export function resultsJson(r: ReproduceResults): string {
+  return JSON.stringify(r, null, 2) + "\n";
 }
 
 export function writeReport(r: ReproduceResults, outDir: string): WrittenReport {
   const figures = makeFigures(r);
   const outputs: Array<[string, string]> = [
-    ["results.json", JSON.stringify(r, null, 2) + "\n"],
+    ["results.json", resultsJson(r)],
     ["headline.csv", headlineCsv(r)],
     ["extended.csv", metricsCsv(r, "extended")],
     ["busy.csv", metricsCsv(r, "busy")],

@@ -403,3 +403,24 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const bytes = typeof data === "string" ? Buffer.from(data) : data;
   writeAtomicWith(path, (fd) => writeAll(fd, bytes));
 }
+
+/** Writes several files as one (a report and the files it shows): every temporary is
+ * written and flushed before the first is renamed, in the order given, so that a write
+ * that fails (a full disk, a folder where a file goes) leaves every file as it was, not
+ * new data beside an old page. */
+export function writeFilesAtomic(files: Array<[string, string | Uint8Array]>): void {
+  const begun: AtomicWrite[] = [];
+  try {
+    for (const [path, data] of files) {
+      const t = beginAtomic(path);
+      begun.push(t);
+      writeAll(t.fd, typeof data === "string" ? Buffer.from(data) : data);
+      fsyncSync(t.fd);
+    }
+  } catch (err) {
+    // each removes its temporary; the one that failed also makes the error name its file
+    for (const t of begun) abortAtomic(t, err);
+    throw err;
+  }
+  for (const t of begun) commitAtomic(t);
+}

@@ -52,6 +52,8 @@ describe("ampom reproduce", () => {
     expect(results.provenance.node).toBe(process.version);
     expect(results.settings.kernels).toEqual(["sequential"]);
     expect(results.headline[0]).toHaveProperty("faultsPrevented");
+    // the very file the report folder holds, so that `--json > results.json` gives it too
+    expect(j.stdout).toBe(readFileSync(join(dir, "j", "results.json"), "utf8"));
   });
 
   it("refuses bad options with what was wrong and what is accepted, writing nothing", async () => {

@@ -21,6 +21,34 @@ describe("ticks", () => {
     expect(t.values).toEqual([0, 20, 40, 60, 80, 100]);
   });
 
+  it("labels each tick with the decimals its step needs (a small range read 0, 0, 0, 0.01, 0.01)", () => {
+    const svg = xyChart({ title: "t", xLabel: "x", yLabel: "runtime (s)", series: [{ name: "a", points: [[0.1, 0.0013], [1, 0.0074]] }] });
+    const labels = [...svg.matchAll(/text-anchor="end">([^<]*)</g)].map((m) => m[1]);
+    expect(labels).toEqual(["0", "0.002", "0.004", "0.006", "0.008"]);
+    // and in thousands: 1.001M, not 1M twice
+    const big = barChart({ title: "t", yLabel: "y", categories: ["a", "b"], series: [{ name: "s", values: [1_000_100, 1_004_900] }], yMin: 1_000_000 });
+    const bigLabels = [...big.matchAll(/text-anchor="end">([^<]*)</g)].map((m) => m[1]);
+    expect(new Set(bigLabels).size).toBe(bigLabels.length);
+  });
+
+  it("cuts a name too long for its place (a policy module's path, a manifest's trace), the whole name as its tooltip", () => {
+    const path = "/home/someone/projects/prefetch-experiments/policies/adaptive-stride-with-history-and-more-v2.mjs";
+    const traces = ["a-very-long-workload-name-from-a-manifest", "another-quite-long-trace-name-here", "third"];
+    const svg = barChart({ title: "t", yLabel: "y", categories: traces, series: [{ name: path, values: [0.5, 0.6, 0.7] }] });
+    const axis = /<g class="axis axis-x">([\s\S]*?)<\/g>/.exec(svg)![1];
+    const shown = [...axis.matchAll(/text-anchor="middle">([^<]*)/g)].map((m) => m[1]);
+    // three groups over the plot's 480 px: none may run into the next
+    for (const label of shown) expect(label.length * 6.2).toBeLessThanOrEqual(480 / 3);
+    expect(shown[0]).toMatch(/^a-very-long-.*\u2026$/);
+    expect(axis).toContain(`<title>${traces[0]}</title>`);
+    expect(shown[2]).toBe("third");
+    const legend = /<g class="legend">([\s\S]*?)<\/g>/.exec(svg)![1];
+    expect(legend).toContain(`\u2026<title>${path}</title>`);
+    // short names stay whole, with no tooltip
+    const short = barChart({ title: "t", yLabel: "y", categories: ["stream", "randomaccess", "ptrans"], series: [{ name: "ampom", values: [1, 1, 1] }] });
+    expect(short).not.toContain("\u2026");
+  });
+
   it("widens an empty range instead of dividing by zero", () => {
     const t = ticks(5, 5);
     expect(t.hi).toBeGreaterThan(t.lo);

@@ -1,7 +1,7 @@
 // The report's tables from hand-made results: headline arithmetic, claims, CSV quoting.
 import { describe, expect, it } from "vitest";
 import { headlineRow, PAPER, type ReproduceResults } from "../../src/report/reproduce.js";
-import { claimLines, csv, headlineCsv, headlineTable, metricsCsv, policyMatrix, textTable } from "../../src/report/tables.js";
+import { claimLines, csv, headlineCsv, headlineTable, metricsCsv, policyMatrix, settingsLine, textTable } from "../../src/report/tables.js";
 import { pct, signedPct } from "../../src/cli/format.js";
 import type { Metrics } from "../../src/sim/metrics.js";
 
@@ -94,6 +94,14 @@ describe("marks", () => {
     const text = textTable(policyMatrix(r, "faultsPrevented"));
     expect(text).toMatch(/\nidle +n\/a\n/);
     expect(text).toMatch(/\n {2}n\/a: a share of a near-zero quantity/);
+  });
+
+  it("words the busy network's load without binary noise", () => {
+    const r = results();
+    r.settings.busyBackground = 0.07;
+    expect(settingsLine(r)).toContain("busy network = 7% background load");
+    r.settings.busyBackground = 0.29;
+    expect(settingsLine(r)).toContain("busy network = 29% background load");
   });
 
   it("never prints -0.0%", () => {

@@ -5,7 +5,7 @@ import { relative } from "node:path";
 import { DEFAULT_REPRODUCE_MEMORY, defaultKernels, reproduce, BUSY_BACKGROUND, MAX_REPRODUCE_SEEDS } from "../../report/reproduce.js";
 import { claimLines, headlineTable, policyMatrix, settingsLine, spreadTable, textTable } from "../../report/tables.js";
 import { pct, signedPct } from "../format.js";
-import { checkOutDir, writeReport } from "../../report/write.js";
+import { checkOutDir, resultsJson, writeReport } from "../../report/write.js";
 import { progressBar } from "../progress.js";
 import { commaList, outOfRange, parseFraction, parseNumber, parsePath, parsePositiveCount, parseSizeArg } from "../run-options.js";
 import { writeResult } from "../../util/stdout.js";
@@ -81,7 +81,7 @@ Examples:
       const written = writeReport(results, o.out);
       const where = relative(process.cwd(), written.report) || written.report;
       if (o.json) {
-        writeResult(JSON.stringify(results) + "\n");
+        writeResult(resultsJson(results));
         return;
       }
       if (o.quiet) {
