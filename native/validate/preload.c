@@ -1072,9 +1072,13 @@ static void wake_after_failure(uint64_t addr, const char *what) {
   if (e != EEXIST) set_error("userfaultfd %s at %#llx failed: %s", what, (unsigned long long)addr, strerror(e));
 }
 
-static void zeropage(uint64_t addr) {
+/* 0 when the page was mapped already (EEXIST): the fault was heard twice */
+static int zeropage(uint64_t addr) {
   struct uffdio_zeropage z = {.range = {addr, AV_PAGE}, .mode = 0};
-  if (ioctl(uffd, UFFDIO_ZEROPAGE, &z)) wake_after_failure(addr, "zero page");
+  if (!ioctl(uffd, UFFDIO_ZEROPAGE, &z)) return 1;
+  int there = errno == EEXIST;
+  wake_after_failure(addr, "zero page");
+  return !there;
 }
 
 /* The page is in and its time has come: map it (waking the faulting thread), then
@@ -1120,6 +1124,17 @@ static void land(const struct waiter *w) {
   }
 }
 
+/* Whether a fault on `page` already waits for it. A signal that comes while the thread
+ * waits on a userfault ends the wait; the thread runs its handler and touches the page
+ * again, a second message for one fault. Counted again it was a late landing, and its
+ * waiter, still waiting once the first had mapped the page, kept the handler spinning
+ * until the run's timeout. */
+static int waiting_for(uint32_t page) {
+  for (int i = 0; i < nwaiters; i++)
+    if (waiters[i].page == page) return 1;
+  return 0;
+}
+
 static void on_fault(uint64_t addr, int64_t t_read) {
   int64_t page = page_of(migration_addr(addr));
   last_wall_read = t_read;
@@ -1131,9 +1146,10 @@ static void on_fault(uint64_t addr, int64_t t_read) {
   uint8_t st = vm.state[page];
   switch (st & AV_ST_MASK) {
   case AV_ST_LOCAL:
-    /* the program dropped it itself (madvise, a trimmed heap): it reads as zeros */
+    /* the program dropped it itself (madvise, a trimmed heap): it reads as zeros; or the
+     * fault was heard twice and the page is there (a repeat, below) */
+    if (!zeropage(addr)) break;
     cnt.refaults++;
-    zeropage(addr);
     zero_exec += zero_exec_ns;
     span_zero_cpu += zero_cpu_ns;
     break;
@@ -1161,6 +1177,7 @@ static void on_fault(uint64_t addr, int64_t t_read) {
     break;
   }
   case AV_ST_FLIGHT: {
+    if (waiting_for((uint32_t)page)) break; /* a repeat: its landing wakes the thread */
     int in = (st & AV_F_RECEIVED) && now_ns() >= arrival_of[page];
     if (!in && (st & AV_F_PREFETCHED)) cnt.late_prefetches++;
     struct waiter w = {(uint32_t)page, in ? W_FIRST_USE : W_LATE, t_read, 0, exec_clock_at_fault(first_use_cpu_ns), addr};
