@@ -107,6 +107,7 @@ static ssize_t (*real_send)(int, const void *, size_t, int);
 static size_t (*real_fread_unlocked)(void *, size_t, size_t, FILE *);
 static size_t (*real_fwrite_unlocked)(const void *, size_t, size_t, FILE *);
 static int (*real_pthread_create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+static pid_t (*real_fork)(void);
 
 #define RESOLVE(name) \
   do { \
@@ -142,6 +143,7 @@ static void resolve_all(void) {
   RESOLVE(fread_unlocked);
   RESOLVE(fwrite_unlocked);
   RESOLVE(pthread_create);
+  RESOLVE(fork);
 }
 
 static int64_t now_ns(void) {
@@ -369,6 +371,33 @@ EXPORT int pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(voi
   int e = real_pthread_create(t, a, fn, arg);
   if (!e) __atomic_add_fetch(&program_threads, 1, __ATOMIC_RELAXED);
   return e;
+}
+
+/* Processes the program forks. A child runs without the library: its calls do not count
+ * toward the migration point and it writes no report (an exec'd child never loads it,
+ * av_init). After the migration a child cannot run at all: it does not inherit the
+ * userfaultfd registration (no UFFD_FEATURE_EVENT_FORK) and the handler serves one
+ * process, so the pages still at home read as zeros in it (a child summing an array
+ * crashed in malloc). The migrated run stops there, saying so; the native runs count the
+ * forks after the migration point, so the harness refuses before the capture. */
+static uint64_t forks_after_point;
+static int migrated, active_run;
+EXPORT pid_t fork(void) {
+  RESOLVE(fork);
+  if (active_run && triggered) forks_after_point++;
+  if (active_run && migrated) {
+    static const char msg[] = "ampom-validate: the program called fork() after the migration point: a child cannot reach the pages "
+                              "still at home (the real migration serves one process); migrate it after its last fork (--migrate-call)\n";
+    syscall(SYS_write, 2, msg, sizeof msg - 1);
+    _exit(97);
+  }
+  pid_t p = real_fork();
+  if (p == 0) {
+    active_run = 0;
+    counting = 0;
+    mode = MODE_INERT;
+  }
+  return p;
 }
 
 /* ---- errors and output ---------------------------------------------------------------- */
@@ -1624,7 +1653,6 @@ static struct {
   int64_t at_ns, harness_ns, freeze_ns, resume_wall, resume_cpu, resume_share_cpu, resume_cut_cpu, resume_zero_exec;
   uint64_t registered_pages, home_pages, ranges;
 } mig;
-static int migrated;
 
 static void migrate_now(void) {
   int64_t h0 = now_ns();
@@ -1680,7 +1708,6 @@ static void at_trigger(void) {
 }
 
 /* ---- start and end ------------------------------------------------------------------ */
-static int active_run;
 
 static int env_matches_exe(void) {
   const char *want = getenv("AMPOM_VALIDATE_EXE");
@@ -1815,6 +1842,7 @@ static void write_result(void) {
   int cpus = sched_getaffinity(0, sizeof allowed, &allowed) ? -1 : CPU_COUNT(&allowed);
   out(",\"scheduling\":{\"cpu\":%d,\"cpusAllowed\":%d}", pin_cpu, cpus);
   out(",\"threadsStarted\":%llu", (unsigned long long)__atomic_load_n(&program_threads, __ATOMIC_RELAXED));
+  out(",\"forksAfterPoint\":%llu", (unsigned long long)forks_after_point);
   out(",\"calls\":{");
   for (int i = 0; i < FN_COUNT; i++) out("%s\"%s\":%llu", i ? "," : "", fn_names[i], (unsigned long long)calls[i]);
   out("}");
