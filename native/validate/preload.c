@@ -107,6 +107,7 @@ static ssize_t (*real_send)(int, const void *, size_t, int);
 static size_t (*real_fread_unlocked)(void *, size_t, size_t, FILE *);
 static size_t (*real_fwrite_unlocked)(const void *, size_t, size_t, FILE *);
 static int (*real_pthread_create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+static pid_t (*real_fork)(void);
 
 #define RESOLVE(name) \
   do { \
@@ -142,6 +143,7 @@ static void resolve_all(void) {
   RESOLVE(fread_unlocked);
   RESOLVE(fwrite_unlocked);
   RESOLVE(pthread_create);
+  RESOLVE(fork);
 }
 
 static int64_t now_ns(void) {
@@ -369,6 +371,33 @@ EXPORT int pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(voi
   int e = real_pthread_create(t, a, fn, arg);
   if (!e) __atomic_add_fetch(&program_threads, 1, __ATOMIC_RELAXED);
   return e;
+}
+
+/* Processes the program forks. A child runs without the library: its calls do not count
+ * toward the migration point and it writes no report (an exec'd child never loads it,
+ * av_init). After the migration a child cannot run at all: it does not inherit the
+ * userfaultfd registration (no UFFD_FEATURE_EVENT_FORK) and the handler serves one
+ * process, so the pages still at home read as zeros in it (a child summing an array
+ * crashed in malloc). The migrated run stops there, saying so; the native runs count the
+ * forks after the migration point, so the harness refuses before the capture. */
+static uint64_t forks_after_point;
+static int migrated, active_run;
+EXPORT pid_t fork(void) {
+  RESOLVE(fork);
+  if (active_run && triggered) forks_after_point++;
+  if (active_run && migrated) {
+    static const char msg[] = "ampom-validate: the program called fork() after the migration point: a child cannot reach the pages "
+                              "still at home (the real migration serves one process); migrate it after its last fork (--migrate-call)\n";
+    syscall(SYS_write, 2, msg, sizeof msg - 1);
+    _exit(97);
+  }
+  pid_t p = real_fork();
+  if (p == 0) {
+    active_run = 0;
+    counting = 0;
+    mode = MODE_INERT;
+  }
+  return p;
 }
 
 /* ---- errors and output ---------------------------------------------------------------- */
@@ -1072,9 +1101,13 @@ static void wake_after_failure(uint64_t addr, const char *what) {
   if (e != EEXIST) set_error("userfaultfd %s at %#llx failed: %s", what, (unsigned long long)addr, strerror(e));
 }
 
-static void zeropage(uint64_t addr) {
+/* 0 when the page was mapped already (EEXIST): the fault was heard twice */
+static int zeropage(uint64_t addr) {
   struct uffdio_zeropage z = {.range = {addr, AV_PAGE}, .mode = 0};
-  if (ioctl(uffd, UFFDIO_ZEROPAGE, &z)) wake_after_failure(addr, "zero page");
+  if (!ioctl(uffd, UFFDIO_ZEROPAGE, &z)) return 1;
+  int there = errno == EEXIST;
+  wake_after_failure(addr, "zero page");
+  return !there;
 }
 
 /* The page is in and its time has come: map it (waking the faulting thread), then
@@ -1120,6 +1153,17 @@ static void land(const struct waiter *w) {
   }
 }
 
+/* Whether a fault on `page` already waits for it. A signal that comes while the thread
+ * waits on a userfault ends the wait; the thread runs its handler and touches the page
+ * again, a second message for one fault. Counted again it was a late landing, and its
+ * waiter, still waiting once the first had mapped the page, kept the handler spinning
+ * until the run's timeout. */
+static int waiting_for(uint32_t page) {
+  for (int i = 0; i < nwaiters; i++)
+    if (waiters[i].page == page) return 1;
+  return 0;
+}
+
 static void on_fault(uint64_t addr, int64_t t_read) {
   int64_t page = page_of(migration_addr(addr));
   last_wall_read = t_read;
@@ -1131,9 +1175,10 @@ static void on_fault(uint64_t addr, int64_t t_read) {
   uint8_t st = vm.state[page];
   switch (st & AV_ST_MASK) {
   case AV_ST_LOCAL:
-    /* the program dropped it itself (madvise, a trimmed heap): it reads as zeros */
+    /* the program dropped it itself (madvise, a trimmed heap): it reads as zeros; or the
+     * fault was heard twice and the page is there (a repeat, below) */
+    if (!zeropage(addr)) break;
     cnt.refaults++;
-    zeropage(addr);
     zero_exec += zero_exec_ns;
     span_zero_cpu += zero_cpu_ns;
     break;
@@ -1161,6 +1206,7 @@ static void on_fault(uint64_t addr, int64_t t_read) {
     break;
   }
   case AV_ST_FLIGHT: {
+    if (waiting_for((uint32_t)page)) break; /* a repeat: its landing wakes the thread */
     int in = (st & AV_F_RECEIVED) && now_ns() >= arrival_of[page];
     if (!in && (st & AV_F_PREFETCHED)) cnt.late_prefetches++;
     struct waiter w = {(uint32_t)page, in ? W_FIRST_USE : W_LATE, t_read, 0, exec_clock_at_fault(first_use_cpu_ns), addr};
@@ -1607,7 +1653,6 @@ static struct {
   int64_t at_ns, harness_ns, freeze_ns, resume_wall, resume_cpu, resume_share_cpu, resume_cut_cpu, resume_zero_exec;
   uint64_t registered_pages, home_pages, ranges;
 } mig;
-static int migrated;
 
 static void migrate_now(void) {
   int64_t h0 = now_ns();
@@ -1663,7 +1708,6 @@ static void at_trigger(void) {
 }
 
 /* ---- start and end ------------------------------------------------------------------ */
-static int active_run;
 
 static int env_matches_exe(void) {
   const char *want = getenv("AMPOM_VALIDATE_EXE");
@@ -1798,6 +1842,7 @@ static void write_result(void) {
   int cpus = sched_getaffinity(0, sizeof allowed, &allowed) ? -1 : CPU_COUNT(&allowed);
   out(",\"scheduling\":{\"cpu\":%d,\"cpusAllowed\":%d}", pin_cpu, cpus);
   out(",\"threadsStarted\":%llu", (unsigned long long)__atomic_load_n(&program_threads, __ATOMIC_RELAXED));
+  out(",\"forksAfterPoint\":%llu", (unsigned long long)forks_after_point);
   out(",\"calls\":{");
   for (int i = 0; i < FN_COUNT; i++) out("%s\"%s\":%llu", i ? "," : "", fn_names[i], (unsigned long long)calls[i]);
   out("}");

@@ -40,7 +40,9 @@ export interface CaptureResult extends ImportResult {
   truncated: boolean;
 }
 
-const LACKEY_ARGS = ["--tool=lackey", "--trace-mem=yes", "--log-fd=3"];
+// a child the program forks would write its accesses into the same trace, interleaved
+// with the program's; an exec'd one is not traced at all (no --trace-children)
+const LACKEY_ARGS = ["--tool=lackey", "--trace-mem=yes", "--child-silent-after-fork=yes", "--log-fd=3"];
 
 /** Checks that valgrind runs; the message says how to get it. */
 function checkValgrind(valgrind: string): void {

@@ -16,6 +16,8 @@ export interface LibraryReport {
   scheduling: { cpu: number; cpusAllowed: number };
   /** threads the program started (the library's own not counted) */
   threadsStarted: number;
+  /** fork() calls after the migration point (the library's children run without it) */
+  forksAfterPoint: number;
   calls: Record<string, number>;
   /** the migration point: when it came (wall ns since the start) and the thread's CPU
    * time by then */

@@ -165,10 +165,15 @@ export function chooseMigrationCall(report: LibraryReport, fraction: number): { 
 
 /** Refuses a program that starts threads: the real migration serves every thread's
  * faults but clocks one, and the simulation replays valgrind's serialised trace as one
- * process (native/validate/preload.c, pthread_create). */
-function oneThread(r: LibraryReport, run: string): void {
+ * process (native/validate/preload.c, pthread_create). And one that forks after the
+ * migration point: its child could not reach the pages still at home (preload.c, fork). */
+function oneProcessOneThread(r: LibraryReport, run: string): void {
   if (r.threadsStarted > 0) {
     throw new Error(`the program started ${r.threadsStarted} thread${r.threadsStarted === 1 ? "" : "s"} in ${run} (pinned to one CPU): the validation migrates and models a single thread, so a program with threads cannot be compared`);
+  }
+  if (r.forksAfterPoint > 0) {
+    const times = r.forksAfterPoint === 1 ? "once" : `${r.forksAfterPoint} times`;
+    throw new Error(`the program called fork() ${times} after the migration point in ${run}: a child cannot reach the pages still at home (the real migration serves one process); migrate it after its last fork (--migrate-call)`);
   }
 }
 
@@ -309,7 +314,7 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
       const r = (await run("the native run", { mode: "native", call, index }, `native-${i + 1}`)).report;
       if (!r.trigger?.fired) throw new Error(`the program calls ${call} only ${r.calls[call] ?? 0} times, never the ${ordinal(index)}: no migration point`);
       natives.push(r);
-      oneThread(r, "its native run");
+      oneProcessOneThread(r, "its native run");
     }
     const calls = natives[0].calls[call];
     for (const r of natives) {
@@ -333,7 +338,7 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
     if (cap.calls[call] !== calls) {
       throw new Error(`the program calls ${call} ${calls} times natively but ${cap.calls[call]} times under valgrind: the migration point cannot be aligned; choose another call with --migrate-call`);
     }
-    oneThread(cap, "its run under valgrind");
+    oneProcessOneThread(cap, "its run under valgrind");
     const trace: ValidationTrace = validationTrace(amt, cap, `${o.command[0]} (captured)`);
     if (trace.postAccesses === 0) throw new Error("the trace shows no memory access after the migration point");
     const cpuNsPerAccess = postMigrationCpu / trace.postAccesses;

@@ -6,7 +6,7 @@ import type { LibraryReport } from "../../src/validate/runner.js";
 function report(logs: Record<string, Array<[number, number]>>): LibraryReport {
   const calls: Record<string, number> = {};
   for (const [f, l] of Object.entries(logs)) calls[f] = l.length ? l[l.length - 1][0] : 0;
-  return { mode: "native", error: null, window: { wallNs: 1000, cpuNs: 1000 }, scheduling: { cpu: 1, cpusAllowed: 1 }, threadsStarted: 0, calls, logs };
+  return { mode: "native", error: null, window: { wallNs: 1000, cpuNs: 1000 }, scheduling: { cpu: 1, cpusAllowed: 1 }, threadsStarted: 0, forksAfterPoint: 0, calls, logs };
 }
 
 describe("the automatic migration point", () => {

@@ -23,7 +23,7 @@ function capture(): LibraryReport {
     error: null,
     window: { wallNs: 0, cpuNs: 0 },
     scheduling: { cpu: -1, cpusAllowed: 2 },
-    threadsStarted: 0,
+    threadsStarted: 0, forksAfterPoint: 0,
     calls: {},
     marker: hex(MARK),
     ranges: [

@@ -192,6 +192,31 @@ describe.skipIf(!uffd.ok)(title, () => {
       .rejects.toThrow(/started 1 thread in its native run .*single thread/);
   }, 120_000);
 
+  it("a program that forks after the migration point is refused after its native run; its child would read the pages still at home as zeros", async () => {
+    await expect(validate({ command: [join(programs(), "fork"), "4"], policies: ["none"], migrateCall: "clock_gettime:1", nativeRuns: 1, repeat: 1 }))
+      .rejects.toThrow(/called fork\(\) once after the migration point in its native run: a child cannot reach the pages still at home/);
+    // the real migration stops at the fork itself, saying why (the child crashed or read
+    // a wrong array, and the run went on as if nothing were amiss)
+    const parts = nativeParts();
+    const dir = mkdtempSync(join(tmpdir(), "ampom-fork-"));
+    try {
+      const exe = join(parts.programs, "fork");
+      const out = join(dir, "migrate.json");
+      const env = libraryEnv(parts, exe, out, { mode: "migrate", call: "clock_gettime", index: 1, policy: "none", network: { ...networkPresets["gige-2008"], background: 0 } });
+      await expect(runProgram([exe, "4"], env, out, "the real migration", 60_000)).rejects.toThrow(/exited with code 97: ampom-validate: the program called fork\(\) after the migration point/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it("a program that forks before the migration point validates as one process: its child neither counts calls nor reaches the trace", async () => {
+    const v = await validate({ command: [join(programs(), "fork"), "4"], policies: ["none"], migrateCall: "clock_gettime:2", nativeRuns: 1, repeat: 1 });
+    const none = v.results[0];
+    // the parent sums the array once after the point: one remote fault per page at home
+    expect(none.real.remoteFaults).toBe(none.simulated.remoteFaults);
+    expect(none.real.remoteFaults).toBeGreaterThanOrEqual(1024);
+  }, 300_000);
+
   it("random: --spike-cut reaches the handler, which leaves spans out of ampom's execution clock", async () => {
     // a cut of 1 ns takes out every span whose CPU time exceeds the fault's mean share
     // at all: some always do, the share being a mean
