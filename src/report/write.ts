@@ -1,8 +1,8 @@
 // Writes a reproduce run's outputs into a folder: results.json, CSV tables, one SVG
 // per figure, and report.html. Every file is written atomically (temp + rename).
-import { existsSync, mkdirSync, readdirSync, rmdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { cannotWriteIn, writeFilesAtomic } from "../util/atomic-file.js";
+import { cannotWriteIn, removeMadeFolders, writeFilesAtomic } from "../util/atomic-file.js";
 import { makeFigures } from "./figures.js";
 import { reportHtml } from "./html.js";
 import type { ReproduceResults } from "./reproduce.js";
@@ -40,15 +40,7 @@ export function writeOutputs(outDir: string, option: string, outputs: Array<[str
   try {
     writeFilesAtomic(outputs.map(([name, content]) => [join(dir, name), content]));
   } catch (err) {
-    // the folders made for this report, each while empty, up to the first one made
-    for (let d = dir; made !== undefined; d = dirname(d)) {
-      try {
-        rmdirSync(d);
-      } catch {
-        break;
-      }
-      if (d === resolve(made)) break;
-    }
+    removeMadeFolders(dir, made);
     throw err;
   }
   const names = new Set(outputs.map(([name]) => name));

@@ -148,6 +148,21 @@ function holdLock(lock: string, release: () => void): void {
   heldLocks.set(lock, release);
 }
 
+/** Removes the folder `dir` and its parents up to `made` (the first folder that
+ * `mkdirSync(dir, { recursive: true })` made, or undefined: none), each while empty:
+ * a command that made folders for its output and wrote nothing there leaves none. */
+export function removeMadeFolders(dir: string, made: string | undefined): void {
+  if (made === undefined) return;
+  for (let d = dir; ; d = dirname(d)) {
+    try {
+      rmdirSync(d);
+    } catch {
+      return; // not empty: the command (or another) wrote there
+    }
+    if (resolve(d) === resolve(made)) return;
+  }
+}
+
 /** Takes the lock of a file that one process at a time may write (`${path}.lock`, made
  * exclusively, holding this host and process id) and returns what releases it. A lock
  * whose process no longer runs on this host is taken over; any other refuses, naming
@@ -166,16 +181,7 @@ export function lockFor(path: string, what: string): () => void {
   const release = () => {
     heldLocks.delete(lock);
     rmSync(lock, { force: true });
-    if (made === undefined) return;
-    // up to the first folder made, each while empty (else the command wrote there)
-    for (let dir = dirname(path); ; dir = dirname(dir)) {
-      try {
-        rmdirSync(dir);
-      } catch {
-        return;
-      }
-      if (resolve(dir) === resolve(made)) return;
-    }
+    removeMadeFolders(dirname(path), made);
   };
   for (;;) {
     try {
