@@ -23,6 +23,7 @@ import { AMT_MAGIC, AMT_VERSION, AmtWriter, DEFAULT_BLOCK_RECORDS, isPageSize, M
 import { MAX_BLOCK_RECORDS_V2 } from "./amt-codec.js";
 import { amtOwnPageSize, sniffTrace, unpackedAmt } from "./open.js";
 import { TraceTextParser, type PageSink, type TextFormat } from "./text.js";
+import { gunzipStreamFault } from "./gzip-fault.js";
 import { aboutTarget, checkOutputWritable, holdTemporary, releaseTemporary, scratchFolder, tempPathFor, writeAtomicStream, writeAtomicWith } from "../util/atomic-file.js";
 
 export const REGION_GAP_PAGES = 64;
@@ -466,17 +467,20 @@ export async function importTrace(input: string, output: string, o: ImportOption
     } catch (err) {
       throw new Error(`${parser.file}: cannot read trace: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
+    let read = first.length; // bytes of the input: a gzip stream cut short ends there
     const rest = Readable.from(
       (async function* () {
         yield first;
         for (;;) {
           const r = await it.next();
           if (r.done) return;
+          read += (r.value as Buffer).length;
           yield r.value as Buffer;
         }
       })(),
     );
-    stream = isGzip(first) ? rest.pipe(createGunzip()) : rest;
+    const gzip = isGzip(first);
+    stream = gzip ? rest.pipe(createGunzip()) : rest;
     try {
       for await (const chunk of stream) {
         if (bytes === 0 && chunk.toString("latin1", 0, AMT_MAGIC.length) === AMT_MAGIC) {
@@ -489,7 +493,8 @@ export async function importTrace(input: string, output: string, o: ImportOption
       }
     } catch (err) {
       if (err instanceof Error && /^.+:\d+: /.test(err.message) && !("code" in err)) throw err;
-      throw new Error(`${parser.file}: cannot read trace: ${(err as Error).message}`);
+      const place = gzip ? gunzipStreamFault(err as Error, read, bytes, parser.line + 1) : undefined;
+      throw new Error(`${parser.file}: cannot read trace: ${place ?? (err as Error).message}`);
     }
   } catch (err) {
     cleanup(run);

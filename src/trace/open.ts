@@ -14,6 +14,7 @@ import type { Workload } from "../workloads/types.js";
 import { AMT_MAGIC, HEADER_FIXED, HEADER_FIXED_V2, amtFileBytes, headerPageSize, openAmt } from "./amt.js";
 import { importTrace, noRecordsMessage } from "./import.js";
 import { TraceTextParser } from "./text.js";
+import { gunzipFault, gunzipStreamFault } from "./gzip-fault.js";
 
 const cache = new Map<string, Workload>();
 
@@ -31,7 +32,7 @@ export type TraceKind = "amt" | "amt-gzip" | "gzip" | "text";
 
 /** The first bytes of a file, decompressed when it is gzip (as far as they go); `whole`
  * when they are all of it; `broken` says why a gzip stream could not be read, or why
- * one read whole did not unpack whole (`bytes` then hold what did). */
+ * one read whole did not unpack whole (`bytes` then hold what did), and where. */
 function head(path: string): { bytes: Buffer; gzip: boolean; whole: boolean; broken?: string } {
   const st = statSync(path);
   if (st.isDirectory()) throw new Error(`${path}: is a directory, not a trace file`);
@@ -52,15 +53,15 @@ function head(path: string): { bytes: Buffer; gzip: boolean; whole: boolean; bro
       try {
         return { bytes: gunzipSync(raw), gzip: true, whole };
       } catch (err) {
-        broken = (err as Error).message;
+        broken = gunzipFault(err as Error, raw);
       }
     }
     try {
       // the bytes before the fault still tell an amt (the message names it)
       return { bytes: gunzipSync(raw, { finishFlush: zlibConstants.Z_SYNC_FLUSH }), gzip: true, whole, broken };
     } catch (err) {
-      // a broken stream: the text import says where
-      return { bytes: Buffer.alloc(0), gzip: true, whole, broken: (err as Error).message };
+      // broken within these first bytes
+      return { bytes: Buffer.alloc(0), gzip: true, whole, broken: gunzipFault(err as Error, raw) };
     }
   } finally {
     closeSync(fd);
@@ -180,10 +181,11 @@ function checkGzipLength(path: string, head: Buffer): void {
     closeSync(fd);
   }
   let unpacked: number;
+  const gz = readFileSync(path);
   try {
-    unpacked = gunzipSync(readFileSync(path)).length;
+    unpacked = gunzipSync(gz).length;
   } catch (err) {
-    throw unpackError(path, head, (err as Error).message);
+    throw unpackError(path, head, gunzipFault(err as Error, gz, { expected: amtBytes }));
   }
   if (unpacked !== amtBytes) {
     throw new Error(`${path}: ${unpacked < amtBytes ? "truncated" : "corrupt"} amt trace: ${unpacked} bytes unpacked, the header gives ${amtBytes}`);
@@ -224,10 +226,19 @@ async function temporaryAmt(make: (amt: string) => Promise<unknown>): Promise<nu
 /** The gzip'd amt trace `path`, unpacked: a descriptor of the plain amt (temporaryAmt). */
 export function unpackedAmt(path: string): Promise<number> {
   return temporaryAmt(async (amt) => {
+    const input = createReadStream(path);
+    let unpacked = 0;
+    const counted = async function* (source: AsyncIterable<Buffer>) {
+      for await (const b of source) {
+        unpacked += b.length;
+        yield b;
+      }
+    };
     try {
-      await pipeline(createReadStream(path), createGunzip(), createWriteStream(amt));
+      await pipeline(input, createGunzip(), counted, createWriteStream(amt));
     } catch (err) {
-      throw new Error(`${path}: cannot unpack the gzip'd amt trace: ${(err as Error).message}`);
+      const place = gunzipStreamFault(err as Error, input.bytesRead, unpacked) ?? (err as Error).message;
+      throw new Error(`${path}: cannot unpack the gzip'd amt trace: ${place}`);
     }
   });
 }
