@@ -11,7 +11,7 @@ import { fileStamp } from "../util/digest.js";
 import { pipeline } from "node:stream/promises";
 import { constants as zlibConstants, createGunzip, gunzipSync } from "node:zlib";
 import type { Workload } from "../workloads/types.js";
-import { AMT_MAGIC, HEADER_FIXED, HEADER_FIXED_V2, amtFileBytes, headerPageSize, openAmt } from "./amt.js";
+import { AMT_MAGIC, HEADER_FIXED, HEADER_FIXED_V2, amtFileBytes, badRecord, headerPageSize, openAmt } from "./amt.js";
 import { importTrace, noRecordsMessage } from "./import.js";
 import { TraceTextParser } from "./text.js";
 import { gunzipFault, gunzipStreamFault } from "./gzip-fault.js";
@@ -269,8 +269,9 @@ export interface TraceCheck {
 }
 
 /** Reads every record of a trace workload: every block's head and checksum, its
- * decoding, the trailer (the stream checks them), and that each record's page lies in
- * the address space and the header's record count is right. The first fault found is
+ * decoding, the trailer (the stream checks them), that each record's page lies in
+ * the address space and its flags are write and code only (badRecord), and that the
+ * header's record count is right. The first fault found is
  * the error, naming the file and the block. */
 export function verifyTrace(w: Workload & { header?: { blockRecords: number } }): TraceCheck {
   const chunk = 1 << 16;
@@ -284,14 +285,8 @@ export function verifyTrace(w: Workload & { header?: { blockRecords: number } })
     for (;;) {
       const n = stream.fill(pages, gaps, flags, chunk);
       if (n === 0) break;
-      for (let i = 0; i < n; i++) {
-        if (pages[i] >= w.pageCount) {
-          const at = records + i;
-          throw new Error(
-            `${w.name}: corrupt amt trace: block ${Math.floor(at / blockRecords)} (record ${at}) names page ${pages[i]}, outside its ${w.pageCount} pages`,
-          );
-        }
-      }
+      const bad = badRecord(w.name, { blockRecords, pageCount: w.pageCount }, pages, flags, n, records);
+      if (bad) throw bad;
       records += n;
     }
   } finally {
