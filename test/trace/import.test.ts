@@ -241,6 +241,15 @@ describe("malformed input", () => {
     expect(existsSync(join(dir, "o.amt"))).toBe(true);
   });
 
+  it("a lackey access too large says so, not that its size is missing", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "big.txt"), "I  0400d7d4,8\n L 1000,2000000\n");
+    await expect(importTrace(join(dir, "big.txt"), join(dir, "o.amt"))).rejects.toThrow(
+      `big.txt:2: access size 2000000 is more than the 1048576 bytes an access may be (line: " L 1000,2000000")`,
+    );
+    expect(existsSync(join(dir, "o.amt"))).toBe(false);
+  });
+
   it("names the trace whose pages are too scattered for 2^32 dense pages", async () => {
     const dir = tempDir();
     // 1,100 pages 2^33 apart: more than the 1,024 regions an amt holds, so some join
