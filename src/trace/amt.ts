@@ -153,10 +153,18 @@ function readInto(fd: number, file: string, into: Uint8Array, bytes: number, pos
   }
 }
 
+/** An amt (its magic read) of `bytes` bytes, cut before its header's fixed part ends. */
+export function shortHeaderError(file: string, bytes: number): Error {
+  return new Error(`${file}: truncated amt trace: ${bytes} bytes, less than the ${HEADER_FIXED} of a header's fixed part`);
+}
+
 /** Reads and checks the header (and that the file has the length it implies). */
 export function readAmtHeader(fd: number, file: string): AmtHeader {
   const size = fstatSync(fd).size;
-  if (size < HEADER_FIXED) throw new Error(`${file}: not an amt trace (only ${size} bytes)`);
+  if (size < HEADER_FIXED) {
+    const magic = size >= AMT_MAGIC.length && readAt(fd, file, AMT_MAGIC.length, 0, "the magic").toString("latin1") === AMT_MAGIC;
+    throw magic ? shortHeaderError(file, size) : new Error(`${file}: not an amt trace (only ${size} bytes)`);
+  }
   const fixed = readAt(fd, file, HEADER_FIXED, 0, "the header");
   if (fixed.toString("latin1", 0, 8) !== AMT_MAGIC) throw new Error(`${file}: not an amt trace (bad magic at byte 0)`);
   const v = fixed.readUInt32LE(8);

@@ -11,7 +11,7 @@ import { fileStamp } from "../util/digest.js";
 import { pipeline } from "node:stream/promises";
 import { constants as zlibConstants, createGunzip, gunzipSync } from "node:zlib";
 import type { Workload } from "../workloads/types.js";
-import { AMT_MAGIC, HEADER_FIXED, HEADER_FIXED_V2, amtFileBytes, badRecord, headerPageSize, openAmt } from "./amt.js";
+import { AMT_MAGIC, HEADER_FIXED, HEADER_FIXED_V2, amtFileBytes, badRecord, headerPageSize, openAmt, shortHeaderError } from "./amt.js";
 import { importTrace, noRecordsMessage } from "./import.js";
 import { TraceTextParser } from "./text.js";
 import { gunzipFault, gunzipStreamFault } from "./gzip-fault.js";
@@ -107,7 +107,10 @@ export function sniffTrace(path: string): TraceKind {
 /** The page size an amt file (plain or gzip'd) was written with, from its header. */
 export function amtPageSize(path: string): number {
   const { bytes, broken } = head(path);
-  if (bytes.length < 16) throw broken !== undefined ? unpackError(path, bytes, broken) : new Error(`${path}: not an amt trace`);
+  if (bytes.length < 16) {
+    if (broken !== undefined) throw unpackError(path, bytes, broken);
+    throw isAmt(bytes) ? shortHeaderError(path, bytes.length) : new Error(`${path}: not an amt trace`);
+  }
   return headerPageSize(path, bytes.readUInt32LE(12));
 }
 
