@@ -21,7 +21,7 @@ import { REC_CODE, REGION_CAP } from "../core/abi.js";
 import type { Region, RegionKind } from "../workloads/types.js";
 import { AMT_MAGIC, AMT_VERSION, AmtWriter, badRecord, DEFAULT_BLOCK_RECORDS, isPageSize, MAX_PAGE_SIZE, MIN_PAGE_SIZE, openAmt, type AmtHeaderInput, type AmtVersion } from "./amt.js";
 import { MAX_BLOCK_RECORDS_V2 } from "./amt-codec.js";
-import { amtOwnPageSize, sniffTrace, unpackedAmt } from "./open.js";
+import { amtOwnPageSize, refuseDirectory, sniffTrace, unpackedAmt } from "./open.js";
 import { TraceTextParser, type PageSink, type TextFormat } from "./text.js";
 import { gunzipStreamFault } from "./gzip-fault.js";
 import { aboutTarget, checkOutputWritable, holdTemporary, releaseTemporary, scratchFolder, tempPathFor, writeAtomicStream, writeAtomicWith } from "../util/atomic-file.js";
@@ -456,7 +456,10 @@ export async function importTrace(input: string, output: string, o: ImportOption
   const run = beginImport(input, o);
   const parser = run.parser;
   try {
-    if (input !== "-") closeSync(openInput(input)); // a clear error for a missing file
+    if (input !== "-") {
+      refuseDirectory(input);
+      closeSync(openInput(input)); // a clear error for a missing file
+    }
     const source: Readable = input === "-" ? process.stdin : createReadStream(input, { highWaterMark: READ_CHUNK });
     let bytes = 0;
     let stream: AsyncIterable<Buffer> = source;

@@ -35,7 +35,7 @@ export type TraceKind = "amt" | "amt-gzip" | "gzip" | "text";
  * one read whole did not unpack whole (`bytes` then hold what did), and where. */
 function head(path: string): { bytes: Buffer; gzip: boolean; whole: boolean; broken?: string } {
   const st = statSync(path);
-  if (st.isDirectory()) throw new Error(`${path}: is a directory, not a trace file`);
+  refuseDirectory(path, st);
   // a trace is read at offsets, which a pipe refuses (ESPIPE, the file unnamed), and a
   // FIFO's open waits for a writer, for ever if none comes: refused before it is opened
   if (!st.isFile()) throw new Error(`${path}: is ${otherKind(st)}, not a regular file: a trace must be a regular file`);
@@ -66,6 +66,11 @@ function head(path: string): { bytes: Buffer; gzip: boolean; whole: boolean; bro
   } finally {
     closeSync(fd);
   }
+}
+
+/** A folder given as a trace (its open succeeds; only its read fails, as EISDIR). */
+export function refuseDirectory(path: string, st = statSync(path, { throwIfNoEntry: false })): void {
+  if (st?.isDirectory()) throw new Error(`${path}: is a directory, not a trace file`);
 }
 
 function otherKind(st: Stats): string {

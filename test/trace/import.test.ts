@@ -274,6 +274,8 @@ describe("malformed input", () => {
   it("reports a missing file and an empty trace", async () => {
     const dir = tempDir();
     await expect(importTrace(join(dir, "none.txt"), join(dir, "o.amt"))).rejects.toThrow(/none\.txt: cannot open trace: ENOENT/);
+    // a folder: in trace info's and a run's words, not EISDIR
+    await expect(importTrace(dir, join(dir, "o.amt"))).rejects.toThrow(`${dir}: is a directory, not a trace file`);
     writeFileSync(join(dir, "empty.txt"), "# nothing\n");
     await expect(importTrace(join(dir, "empty.txt"), join(dir, "o.amt"))).rejects.toThrow(/empty\.txt: no records/);
   });
