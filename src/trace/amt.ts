@@ -34,7 +34,7 @@
 //                  v2: the blocks' checksums chained (amt-codec.ts chainHash)
 import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { crc32 } from "node:zlib";
-import { C_CHUNK_LEN, C_CURSOR } from "../core/abi.js";
+import { C_CHUNK_LEN, C_CURSOR, REC_CODE, REC_WRITE } from "../core/abi.js";
 import type { CoreViews, SimCore } from "../core/types.js";
 import { pageOutsideError, type RecordStream, type Region, type RegionKind, type Workload } from "../workloads/types.js";
 import {
@@ -153,10 +153,18 @@ function readInto(fd: number, file: string, into: Uint8Array, bytes: number, pos
   }
 }
 
+/** An amt (its magic read) of `bytes` bytes, cut before its header's fixed part ends. */
+export function shortHeaderError(file: string, bytes: number): Error {
+  return new Error(`${file}: truncated amt trace: ${bytes} bytes, less than the ${HEADER_FIXED} of a header's fixed part`);
+}
+
 /** Reads and checks the header (and that the file has the length it implies). */
 export function readAmtHeader(fd: number, file: string): AmtHeader {
   const size = fstatSync(fd).size;
-  if (size < HEADER_FIXED) throw new Error(`${file}: not an amt trace (only ${size} bytes)`);
+  if (size < HEADER_FIXED) {
+    const magic = size >= AMT_MAGIC.length && readAt(fd, file, AMT_MAGIC.length, 0, "the magic").toString("latin1") === AMT_MAGIC;
+    throw magic ? shortHeaderError(file, size) : new Error(`${file}: not an amt trace (only ${size} bytes)`);
+  }
   const fixed = readAt(fd, file, HEADER_FIXED, 0, "the header");
   if (fixed.toString("latin1", 0, 8) !== AMT_MAGIC) throw new Error(`${file}: not an amt trace (bad magic at byte 0)`);
   const v = fixed.readUInt32LE(8);
@@ -220,6 +228,21 @@ export function readAmtHeader(fd: number, file: string): AmtHeader {
   const t = readAt(fd, file, TRAILER_BYTES, size - TRAILER_BYTES, "the trailer");
   if (t.toString("latin1", 0, 8) !== AMT_END) throw new Error(`${file}: corrupt amt trace: bad trailer magic at byte ${size - TRAILER_BYTES}`);
   return h;
+}
+
+/** The first of `n` records (numbered from `first`) that no amt holds: a page outside
+ * the address space, or flags other than write and code (v1 stores a byte). Checked
+ * where a trace is read whole (trace info, a re-encode), with the same words. */
+export function badRecord(
+  file: string, h: Pick<AmtHeader, "blockRecords" | "pageCount">, pages: Uint32Array, flags: Uint8Array, n: number, first: number,
+): Error | undefined {
+  for (let i = 0; i < n; i++) {
+    if (pages[i] < h.pageCount && flags[i] <= (REC_WRITE | REC_CODE)) continue;
+    const at = first + i;
+    const what = pages[i] >= h.pageCount ? `names page ${pages[i]}, outside its ${h.pageCount} pages` : `has flags ${flags[i]}, not 0 to 3 (1 write, 2 code)`;
+    return new Error(`${file}: corrupt amt trace: block ${Math.floor(at / h.blockRecords)} (record ${at}) ${what}`);
+  }
+  return undefined;
 }
 
 function blockCount(h: AmtHeader): number {

@@ -19,10 +19,11 @@ import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import { REC_CODE, REGION_CAP } from "../core/abi.js";
 import type { Region, RegionKind } from "../workloads/types.js";
-import { AMT_MAGIC, AMT_VERSION, AmtWriter, DEFAULT_BLOCK_RECORDS, isPageSize, MAX_PAGE_SIZE, MIN_PAGE_SIZE, openAmt, type AmtHeaderInput, type AmtVersion } from "./amt.js";
+import { AMT_MAGIC, AMT_VERSION, AmtWriter, badRecord, DEFAULT_BLOCK_RECORDS, isPageSize, MAX_PAGE_SIZE, MIN_PAGE_SIZE, openAmt, type AmtHeaderInput, type AmtVersion } from "./amt.js";
 import { MAX_BLOCK_RECORDS_V2 } from "./amt-codec.js";
-import { amtOwnPageSize, sniffTrace, unpackedAmt } from "./open.js";
+import { amtOwnPageSize, refuseDirectory, sniffTrace, unpackedAmt } from "./open.js";
 import { TraceTextParser, type PageSink, type TextFormat } from "./text.js";
+import { gunzipStreamFault } from "./gzip-fault.js";
 import { aboutTarget, checkOutputWritable, holdTemporary, releaseTemporary, scratchFolder, tempPathFor, writeAtomicStream, writeAtomicWith } from "../util/atomic-file.js";
 
 export const REGION_GAP_PAGES = 64;
@@ -322,7 +323,12 @@ export function reencodeAmt(input: string, output: string, version: AmtVersion =
     const flags = new Uint8Array(B);
     const s = src.open();
     try {
-      for (let n; (n = s.fill(pages, gaps, flags, B)) > 0; ) w.addBlock(pages, gaps, flags, n);
+      // checked as trace info checks: the writer's own refusal would not name the input
+      for (let n, at = 0; (n = s.fill(pages, gaps, flags, B)) > 0; at += n) {
+        const bad = badRecord(input, h, pages, flags, n, at);
+        if (bad) throw bad;
+        w.addBlock(pages, gaps, flags, n);
+      }
     } finally {
       s.close?.();
     }
@@ -450,7 +456,10 @@ export async function importTrace(input: string, output: string, o: ImportOption
   const run = beginImport(input, o);
   const parser = run.parser;
   try {
-    if (input !== "-") closeSync(openInput(input)); // a clear error for a missing file
+    if (input !== "-") {
+      refuseDirectory(input);
+      closeSync(openInput(input)); // a clear error for a missing file
+    }
     const source: Readable = input === "-" ? process.stdin : createReadStream(input, { highWaterMark: READ_CHUNK });
     let bytes = 0;
     let stream: AsyncIterable<Buffer> = source;
@@ -466,17 +475,20 @@ export async function importTrace(input: string, output: string, o: ImportOption
     } catch (err) {
       throw new Error(`${parser.file}: cannot read trace: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
+    let read = first.length; // bytes of the input: a gzip stream cut short ends there
     const rest = Readable.from(
       (async function* () {
         yield first;
         for (;;) {
           const r = await it.next();
           if (r.done) return;
+          read += (r.value as Buffer).length;
           yield r.value as Buffer;
         }
       })(),
     );
-    stream = isGzip(first) ? rest.pipe(createGunzip()) : rest;
+    const gzip = isGzip(first);
+    stream = gzip ? rest.pipe(createGunzip()) : rest;
     try {
       for await (const chunk of stream) {
         if (bytes === 0 && chunk.toString("latin1", 0, AMT_MAGIC.length) === AMT_MAGIC) {
@@ -489,7 +501,8 @@ export async function importTrace(input: string, output: string, o: ImportOption
       }
     } catch (err) {
       if (err instanceof Error && /^.+:\d+: /.test(err.message) && !("code" in err)) throw err;
-      throw new Error(`${parser.file}: cannot read trace: ${(err as Error).message}`);
+      const place = gzip ? gunzipStreamFault(err as Error, read, bytes, parser.line + 1) : undefined;
+      throw new Error(`${parser.file}: cannot read trace: ${place ?? (err as Error).message}`);
     }
   } catch (err) {
     cleanup(run);

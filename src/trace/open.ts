@@ -11,9 +11,10 @@ import { fileStamp } from "../util/digest.js";
 import { pipeline } from "node:stream/promises";
 import { constants as zlibConstants, createGunzip, gunzipSync } from "node:zlib";
 import type { Workload } from "../workloads/types.js";
-import { AMT_MAGIC, HEADER_FIXED, HEADER_FIXED_V2, amtFileBytes, headerPageSize, openAmt } from "./amt.js";
+import { AMT_MAGIC, HEADER_FIXED, HEADER_FIXED_V2, amtFileBytes, badRecord, headerPageSize, openAmt, shortHeaderError } from "./amt.js";
 import { importTrace, noRecordsMessage } from "./import.js";
 import { TraceTextParser } from "./text.js";
+import { gunzipFault, gunzipStreamFault } from "./gzip-fault.js";
 
 const cache = new Map<string, Workload>();
 
@@ -31,10 +32,10 @@ export type TraceKind = "amt" | "amt-gzip" | "gzip" | "text";
 
 /** The first bytes of a file, decompressed when it is gzip (as far as they go); `whole`
  * when they are all of it; `broken` says why a gzip stream could not be read, or why
- * one read whole did not unpack whole (`bytes` then hold what did). */
+ * one read whole did not unpack whole (`bytes` then hold what did), and where. */
 function head(path: string): { bytes: Buffer; gzip: boolean; whole: boolean; broken?: string } {
   const st = statSync(path);
-  if (st.isDirectory()) throw new Error(`${path}: is a directory, not a trace file`);
+  refuseDirectory(path, st);
   // a trace is read at offsets, which a pipe refuses (ESPIPE, the file unnamed), and a
   // FIFO's open waits for a writer, for ever if none comes: refused before it is opened
   if (!st.isFile()) throw new Error(`${path}: is ${otherKind(st)}, not a regular file: a trace must be a regular file`);
@@ -52,19 +53,24 @@ function head(path: string): { bytes: Buffer; gzip: boolean; whole: boolean; bro
       try {
         return { bytes: gunzipSync(raw), gzip: true, whole };
       } catch (err) {
-        broken = (err as Error).message;
+        broken = gunzipFault(err as Error, raw);
       }
     }
     try {
       // the bytes before the fault still tell an amt (the message names it)
       return { bytes: gunzipSync(raw, { finishFlush: zlibConstants.Z_SYNC_FLUSH }), gzip: true, whole, broken };
     } catch (err) {
-      // a broken stream: the text import says where
-      return { bytes: Buffer.alloc(0), gzip: true, whole, broken: (err as Error).message };
+      // broken within these first bytes
+      return { bytes: Buffer.alloc(0), gzip: true, whole, broken: gunzipFault(err as Error, raw) };
     }
   } finally {
     closeSync(fd);
   }
+}
+
+/** A folder given as a trace (its open succeeds; only its read fails, as EISDIR). */
+export function refuseDirectory(path: string, st = statSync(path, { throwIfNoEntry: false })): void {
+  if (st?.isDirectory()) throw new Error(`${path}: is a directory, not a trace file`);
 }
 
 function otherKind(st: Stats): string {
@@ -106,7 +112,10 @@ export function sniffTrace(path: string): TraceKind {
 /** The page size an amt file (plain or gzip'd) was written with, from its header. */
 export function amtPageSize(path: string): number {
   const { bytes, broken } = head(path);
-  if (bytes.length < 16) throw broken !== undefined ? unpackError(path, bytes, broken) : new Error(`${path}: not an amt trace`);
+  if (bytes.length < 16) {
+    if (broken !== undefined) throw unpackError(path, bytes, broken);
+    throw isAmt(bytes) ? shortHeaderError(path, bytes.length) : new Error(`${path}: not an amt trace`);
+  }
   return headerPageSize(path, bytes.readUInt32LE(12));
 }
 
@@ -180,10 +189,11 @@ function checkGzipLength(path: string, head: Buffer): void {
     closeSync(fd);
   }
   let unpacked: number;
+  const gz = readFileSync(path);
   try {
-    unpacked = gunzipSync(readFileSync(path)).length;
+    unpacked = gunzipSync(gz).length;
   } catch (err) {
-    throw unpackError(path, head, (err as Error).message);
+    throw unpackError(path, head, gunzipFault(err as Error, gz, { expected: amtBytes }));
   }
   if (unpacked !== amtBytes) {
     throw new Error(`${path}: ${unpacked < amtBytes ? "truncated" : "corrupt"} amt trace: ${unpacked} bytes unpacked, the header gives ${amtBytes}`);
@@ -224,10 +234,19 @@ async function temporaryAmt(make: (amt: string) => Promise<unknown>): Promise<nu
 /** The gzip'd amt trace `path`, unpacked: a descriptor of the plain amt (temporaryAmt). */
 export function unpackedAmt(path: string): Promise<number> {
   return temporaryAmt(async (amt) => {
+    const input = createReadStream(path);
+    let unpacked = 0;
+    const counted = async function* (source: AsyncIterable<Buffer>) {
+      for await (const b of source) {
+        unpacked += b.length;
+        yield b;
+      }
+    };
     try {
-      await pipeline(createReadStream(path), createGunzip(), createWriteStream(amt));
+      await pipeline(input, createGunzip(), counted, createWriteStream(amt));
     } catch (err) {
-      throw new Error(`${path}: cannot unpack the gzip'd amt trace: ${(err as Error).message}`);
+      const place = gunzipStreamFault(err as Error, input.bytesRead, unpacked) ?? (err as Error).message;
+      throw new Error(`${path}: cannot unpack the gzip'd amt trace: ${place}`);
     }
   });
 }
@@ -258,8 +277,9 @@ export interface TraceCheck {
 }
 
 /** Reads every record of a trace workload: every block's head and checksum, its
- * decoding, the trailer (the stream checks them), and that each record's page lies in
- * the address space and the header's record count is right. The first fault found is
+ * decoding, the trailer (the stream checks them), that each record's page lies in
+ * the address space and its flags are write and code only (badRecord), and that the
+ * header's record count is right. The first fault found is
  * the error, naming the file and the block. */
 export function verifyTrace(w: Workload & { header?: { blockRecords: number } }): TraceCheck {
   const chunk = 1 << 16;
@@ -273,14 +293,8 @@ export function verifyTrace(w: Workload & { header?: { blockRecords: number } })
     for (;;) {
       const n = stream.fill(pages, gaps, flags, chunk);
       if (n === 0) break;
-      for (let i = 0; i < n; i++) {
-        if (pages[i] >= w.pageCount) {
-          const at = records + i;
-          throw new Error(
-            `${w.name}: corrupt amt trace: block ${Math.floor(at / blockRecords)} (record ${at}) names page ${pages[i]}, outside its ${w.pageCount} pages`,
-          );
-        }
-      }
+      const bad = badRecord(w.name, { blockRecords, pageCount: w.pageCount }, pages, flags, n, records);
+      if (bad) throw bad;
       records += n;
     }
   } finally {

@@ -194,7 +194,9 @@ export class TraceTextParser {
       size = size * 10 + c;
       digits++;
     }
-    if (digits === 0 || size > 1 << 20) this.fail(buf, start, end, "expected a decimal access size");
+    if (digits === 0) this.fail(buf, start, end, "expected a decimal access size");
+    // a bound against a damaged line, whose size would touch that many pages
+    if (size > 1 << 20) this.fail(buf, start, end, `access size ${size} is more than the ${1 << 20} bytes an access may be`);
     while (i < end && (buf[i] === SP || buf[i] === TAB)) i++;
     if (i !== end) this.fail(buf, start, end, "unexpected text after the access size");
     // page numbers are exact below 2^53, as the page-level format requires (past it, at

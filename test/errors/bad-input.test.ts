@@ -48,6 +48,12 @@ const inHeader = (gz: Buffer) => {
   while (gunzipSync(gz.subarray(0, n), { finishFlush: zlibConstants.Z_SYNC_FLUSH }).length < 8) n++;
   return n;
 };
+/** where the gzip'd trace is cut: half-way, and inside its header */
+const gzipped = gzipSync(readFileSync(fixture));
+const gzHalf = gzipped.length >> 1;
+const gzInHeader = inHeader(gzipped);
+/** the end of a message about a gzip'd trace cut at `at`: the place (\d+: bytes unpacked) */
+const cutAt = (at: number, tail = "") => `: the gzip stream is cut short at byte ${at} \\(the end of the file\\), after \\d+ bytes unpacked${tail}`;
 /** byte offset of the head of block 3 of the v2 trace */
 const block3 = (() => {
   let at = v2.readUInt32LE(52);
@@ -314,14 +320,14 @@ const cases: Case[] = [
     args: ["sweep", "sweep.json", "--out", "r.jsonl"],
     files: { "sweep.json": cfg({ base: { baselines: false }, grid: { workload: ["random", "cut.amt.gz"] } }) },
     setup: cutGzip("cut.amt.gz"),
-    message: /^ampom: sweep\.json: grid\.workload\[1\]: cut\.amt\.gz: cannot unpack the gzip'd amt trace: unexpected end of file$/m,
+    message: new RegExp(`^ampom: sweep\\.json: grid\\.workload\\[1\\]: cut\\.amt\\.gz: cannot unpack the gzip'd amt trace: unexpected end of file${cutAt(gzHalf, ` \\(its header gives ${statSync(fixture).size}\\)`)}$`, "m"),
   },
   {
     name: "sweep config whose base names a gzip'd amt trace cut short (refused before any run)",
     args: ["sweep", "sweep.json", "--out", "r.jsonl"],
     files: { "sweep.json": cfg({ base: { workload: "cut.amt.gz", baselines: false }, grid: { policy: ["none", "ampom"] } }) },
     setup: cutGzip("cut.amt.gz"),
-    message: /^ampom: sweep\.json: base\.workload: cut\.amt\.gz: cannot unpack the gzip'd amt trace: unexpected end of file$/m,
+    message: new RegExp(`^ampom: sweep\\.json: base\\.workload: cut\\.amt\\.gz: cannot unpack the gzip'd amt trace: unexpected end of file${cutAt(gzHalf, ` \\(its header gives ${statSync(fixture).size}\\)`)}$`, "m"),
   },
   {
     // its first bytes unpack to nothing: not an empty trace
@@ -329,20 +335,20 @@ const cases: Case[] = [
     args: ["sweep", "sweep.json", "--out", "r.jsonl"],
     files: { "sweep.json": cfg({ base: { workload: "cut.amt.gz", baselines: false } }) },
     setup: cutGzip("cut.amt.gz", () => 40),
-    message: /^ampom: sweep\.json: base\.workload: cut\.amt\.gz: cannot read trace: unexpected end of file$/m,
+    message: new RegExp(`^ampom: sweep\\.json: base\\.workload: cut\\.amt\\.gz: cannot read trace: unexpected end of file${cutAt(40)}$`, "m"),
   },
   {
     name: "trace info of a gzip'd amt trace cut inside its header",
     args: ["trace", "info", "cut.amt.gz"],
     setup: cutGzip("cut.amt.gz", inHeader),
-    message: /^ampom: cut\.amt\.gz: cannot unpack the gzip'd amt trace: unexpected end of file$/m,
+    message: new RegExp(`^ampom: cut\\.amt\\.gz: cannot unpack the gzip'd amt trace: unexpected end of file${cutAt(gzInHeader)}$`, "m"),
   },
   {
     name: "evaluate with a corpus manifest naming a gzip'd amt trace cut inside its header",
     args: ["evaluate", "--corpus", "m.json", "--kernels", "none", "-o", "OUT.json"],
     files: { "m.json": cfg({ programs: [{ name: "a", kind: "x", half: "test", file: "cut.amt.gz" }] }) },
     setup: cutGzip("cut.amt.gz", inHeader),
-    message: /^ampom: m\.json: programs\[0\]\.file: cut\.amt\.gz: cannot unpack the gzip'd amt trace: unexpected end of file \(program a\)$/m,
+    message: new RegExp(`^ampom: m\\.json: programs\\[0\\]\\.file: cut\\.amt\\.gz: cannot unpack the gzip'd amt trace: unexpected end of file${cutAt(gzInHeader)} \\(program a\\)$`, "m"),
   },
   {
     name: "sweep config with a value of the wrong type (what the field takes, in words)",

@@ -3,12 +3,14 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { AMT_VERSION, HEADER_FIXED, HEADER_FIXED_V2, REGION_BYTES, openAmt, writeWorkloadAmt, type AmtVersion } from "../../src/trace/amt.js";
 import { importTrace, reencodeAmt } from "../../src/trace/import.js";
 import { arrayWorkload } from "../core/helpers.js";
 import { readAll } from "../workloads/helpers.js";
 import { tempDir } from "./helpers.js";
+import { amtPageSize } from "../../src/trace/open.js";
 import { ampom } from "../cli/capture.js";
 
 /** An amt with 3 blocks (150k records) and 2 regions. */
@@ -134,6 +136,25 @@ describe.each([1, 2] as const)("amt v%i", (version) => {
     expect(() => readAll(openAmt(file))).toThrow(/s\.amt: corrupt amt trace: trailer at byte \d+ does not match the blocks/);
     writeFileSync(file, "R 400 1\n");
     expect(() => openAmt(file)).toThrow(/not an amt trace/);
+  });
+
+  it("an amt cut inside its header's fixed part is truncated, with its size, not 'not an amt trace'", () => {
+    const dir = tempDir();
+    writeWorkloadAmt(arrayWorkload([8], [{ page: 1, gap: 1, flags: 0 }]), join(dir, "whole.amt"), { version });
+    const whole = readFileSync(join(dir, "whole.amt"));
+    for (const n of [10, 20, HEADER_FIXED - 1]) {
+      const file = join(dir, "cut.amt");
+      writeFileSync(file, whole.subarray(0, n));
+      const message = `${file}: truncated amt trace: ${n} bytes, less than the ${HEADER_FIXED} of a header's fixed part`;
+      expect(() => openAmt(file)).toThrow(message);
+      // trace info reads the page size (byte 12) first: cut before it, on the plain
+      // file and gzip'd, it says the same
+      if (n < 16) {
+        expect(() => amtPageSize(file)).toThrow(message);
+        writeFileSync(`${file}.gz`, gzipSync(whole.subarray(0, n)));
+        expect(() => amtPageSize(`${file}.gz`)).toThrow(message.replace(file, `${file}.gz`));
+      }
+    }
   });
 
   it("`ampom trace info --json` reports records, distinct pages, accesses and regions", async () => {

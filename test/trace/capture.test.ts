@@ -3,14 +3,14 @@
 // implies (counted here independently from a copy of that output), the program's
 // stdout and stderr pass through, and a failing program leaves nothing behind.
 import { spawnSync } from "node:child_process";
-import { chmodSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { openAmt } from "../../src/trace/amt.js";
 import { captureTrace } from "../../src/trace/capture.js";
 import { importTrace } from "../../src/trace/import.js";
-import { ampom } from "../sweep/cli-helpers.js";
+import { ampom, ampomAsync } from "../sweep/cli-helpers.js";
 import { readVirtual, tempDir } from "./helpers.js";
 
 const env = { LC_ALL: "C" };
@@ -124,6 +124,30 @@ describe("trace capture", () => {
     expect(killed.code).toBe(1);
     expect(killed.stderr).toContain("the command was killed by signal SIGSEGV");
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("Ctrl-C or a kill (SIGTERM) leaves nothing behind: no output, no spool in the temporary folder", async () => {
+    for (const sig of ["SIGINT", "SIGTERM"] as const) {
+      const dir = tempDir();
+      const tmp = join(dir, "tmp");
+      mkdirSync(tmp);
+      const child = ampomAsync(["trace", "capture", "-q", "-o", join(dir, "a.amt.gz"), "--", "sh", "-c", "while :; do :; done"], { ...env, TMPDIR: tmp });
+      let stderr = "";
+      child.stderr!.on("data", (b) => (stderr += b));
+      const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+      // (tsx, which runs the sources here, keeps its cache in TMPDIR too)
+      const ours = () => readdirSync(tmp).filter((f) => f.startsWith("ampom-"));
+      // wait until the import's spool holds records, then stop the capture
+      while (!ours().some((f) => (statSync(join(tmp, f, "spool"), { throwIfNoEntry: false })?.size ?? 0) > 0)) {
+        if (child.exitCode !== null) throw new Error(`the capture ended before it could be stopped: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      child.kill(sig);
+      expect(await exited, sig).toBe(1);
+      expect(stderr).toContain(`ampom: capture: ${sig === "SIGINT" ? "interrupted" : "stopped by SIGTERM"}; no trace written`);
+      expect(readdirSync(dir)).toEqual(["tmp"]);
+      expect(ours(), sig).toEqual([]);
+    }
   });
 
   it("--help exits 0, here and through the wrapper script; no command is a usage error", () => {

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { gunzipSync, gzipSync } from "node:zlib";
+import { constants as zlibConstants, gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { REC_CODE, REC_WRITE } from "../../src/core/abi.js";
 import { importTrace, REGION_GAP_PAGES } from "../../src/trace/import.js";
@@ -241,6 +241,15 @@ describe("malformed input", () => {
     expect(existsSync(join(dir, "o.amt"))).toBe(true);
   });
 
+  it("a lackey access too large says so, not that its size is missing", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "big.txt"), "I  0400d7d4,8\n L 1000,2000000\n");
+    await expect(importTrace(join(dir, "big.txt"), join(dir, "o.amt"))).rejects.toThrow(
+      `big.txt:2: access size 2000000 is more than the 1048576 bytes an access may be (line: " L 1000,2000000")`,
+    );
+    expect(existsSync(join(dir, "o.amt"))).toBe(false);
+  });
+
   it("names the trace whose pages are too scattered for 2^32 dense pages", async () => {
     const dir = tempDir();
     // 1,100 pages 2^33 apart: more than the 1,024 regions an amt holds, so some join
@@ -253,13 +262,20 @@ describe("malformed input", () => {
     const dir = tempDir();
     const gz = gzipSync(LACKEY.repeat(50));
     writeFileSync(join(dir, "cut.gz"), gz.subarray(0, gz.length - 40));
-    await expect(importTrace(join(dir, "cut.gz"), join(dir, "o.amt"))).rejects.toThrow(/cut\.gz: cannot read trace: unexpected end of file/);
+    // the place named: the byte the stream stops at, what it unpacked, the line reached
+    const unpacked = gunzipSync(gz.subarray(0, gz.length - 40), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    const line = unpacked.toString("latin1").split("\n").length;
+    await expect(importTrace(join(dir, "cut.gz"), join(dir, "o.amt"))).rejects.toThrow(
+      `cut.gz: cannot read trace: unexpected end of file: the gzip stream is cut short at byte ${gz.length - 40} (the end of the file), after ${unpacked.length} bytes unpacked, reading line ${line}`,
+    );
     expect(existsSync(join(dir, "o.amt"))).toBe(false);
   });
 
   it("reports a missing file and an empty trace", async () => {
     const dir = tempDir();
     await expect(importTrace(join(dir, "none.txt"), join(dir, "o.amt"))).rejects.toThrow(/none\.txt: cannot open trace: ENOENT/);
+    // a folder: in trace info's and a run's words, not EISDIR
+    await expect(importTrace(dir, join(dir, "o.amt"))).rejects.toThrow(`${dir}: is a directory, not a trace file`);
     writeFileSync(join(dir, "empty.txt"), "# nothing\n");
     await expect(importTrace(join(dir, "empty.txt"), join(dir, "o.amt"))).rejects.toThrow(/empty\.txt: no records/);
   });

@@ -42,8 +42,12 @@ Examples:
     .action(async (command: string[], o: { out: string; pageSize: number; skip: number; maxRecords?: number; quiet?: boolean; json?: boolean }) => {
       const status = statusLine("capture", { quiet: o.quiet });
       let stop: ((reason: string) => void) | undefined;
-      const interrupted = () => stop?.("interrupted");
+      // Ctrl-C or a kill: the program is stopped and the import's spool removed (a
+      // kill's default would leave the spool, as large as the trace, in the temporary
+      // folder until the next import)
+      const interrupted = (sig: NodeJS.Signals) => stop?.(sig === "SIGINT" ? "interrupted" : `stopped by ${sig}`);
       process.once("SIGINT", interrupted);
+      process.once("SIGTERM", interrupted);
       try {
         const r = await captureTrace(command, o.out, {
           pageSize: o.pageSize,
@@ -67,6 +71,7 @@ Examples:
       } finally {
         status.stop();
         process.off("SIGINT", interrupted);
+        process.off("SIGTERM", interrupted);
       }
     });
 }

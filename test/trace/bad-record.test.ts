@@ -1,0 +1,62 @@
+// A v1 amt stores each record's page and flags whole, so a record no amt may hold (a
+// page outside the address space, flags other than write and code) can sit in a block
+// whose checksum is right. Reading the trace whole must refuse it, naming the file and
+// the record, whether to check it (trace info) or to re-encode it (trace import).
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { crc32 } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { openAmt, writeWorkloadAmt } from "../../src/trace/amt.js";
+import { reencodeAmt } from "../../src/trace/import.js";
+import { verifyTrace } from "../../src/trace/open.js";
+import { arrayWorkload } from "../core/helpers.js";
+import { tempDir } from "./helpers.js";
+
+const B = 64;
+
+/** A v1 amt of 4 blocks of B records over 100 pages, record `at` changed by
+ * `damage`, every checksum (the block's, the trailer's chain) made good again. */
+function v1With(file: string, at: number, damage: (b: Buffer, page: number, flag: number) => void): void {
+  const records = Array.from({ length: 4 * B }, (_, i) => ({ page: (i * 7) % 100, gap: 1 + (i % 3), flags: i % 4 }));
+  writeWorkloadAmt(arrayWorkload([100], records), file, { blockRecords: B, version: 1 });
+  const b = readFileSync(file);
+  let off = b.readUInt32LE(52);
+  let chain = 0;
+  for (let first = 0; first < records.length; first += B) {
+    const c = Math.min(B, records.length - first);
+    if (at >= first && at < first + c) damage(b, off + 8 + 4 * (at - first), off + 8 + 8 * c + (at - first));
+    const sum = crc32(b.subarray(off + 8, off + 8 + 9 * c));
+    b.writeUInt32LE(sum, off + 4);
+    const s = Buffer.alloc(4);
+    s.writeUInt32LE(sum);
+    chain = crc32(s, chain);
+    off += 8 + 9 * c;
+  }
+  b.writeUInt32LE(chain >>> 0, off + 12);
+  writeFileSync(file, b);
+}
+
+describe("a v1 amt record no amt may hold", () => {
+  it("a page outside the address space: refused by a re-encode, naming the file, block and record; no output", () => {
+    const dir = tempDir();
+    const file = join(dir, "outside.amt");
+    v1With(file, B + 3, (b, page) => b.writeUInt32LE(openAmt(file).pageCount + 5, page));
+    const pageCount = openAmt(file).pageCount;
+    const message = `${file}: corrupt amt trace: block 1 (record ${B + 3}) names page ${pageCount + 5}, outside its ${pageCount} pages`;
+    expect(() => verifyTrace(openAmt(file))).toThrow(message);
+    expect(() => reencodeAmt(file, join(dir, "out.amt"))).toThrow(message);
+    expect(existsSync(join(dir, "out.amt"))).toBe(false);
+  });
+
+  it("flags other than write and code: refused by trace info's check and by a re-encode, naming the file, block and record", () => {
+    const dir = tempDir();
+    const file = join(dir, "flags.amt");
+    v1With(file, 2 * B + 7, (b, _page, flag) => (b[flag] = 0x84));
+    const message = `${file}: corrupt amt trace: block 2 (record ${2 * B + 7}) has flags 132, not 0 to 3 (1 write, 2 code)`;
+    expect(() => verifyTrace(openAmt(file))).toThrow(message);
+    expect(() => reencodeAmt(file, join(dir, "out.amt"))).toThrow(message);
+    expect(existsSync(join(dir, "out.amt"))).toBe(false);
+    // v1 to v1 too: the writer would have copied the byte
+    expect(() => reencodeAmt(file, join(dir, "out1.amt"), 1)).toThrow(message);
+  });
+});
