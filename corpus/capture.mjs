@@ -128,7 +128,8 @@ function main() {
         tool: { package: p.package, version: version(p.package) },
         skipRecords: p.skip ?? 0,
         maxRecords: MAX_RECORDS,
-        truncated: info.records === MAX_RECORDS,
+        // as the capture says (a program that ends at exactly the bound was not cut)
+        truncated: /stopped at --max-records/.test(cap.stderr),
         records: info.records,
         pages: info.pages,
         accesses: info.accesses,

@@ -10,7 +10,7 @@ import { pushOrders, readsAhead, type PushOrderName } from "../migration/push-or
 import { policies } from "../policies/registry.js";
 import type { RunOptions } from "../sim/options.js";
 import type { SweepConfig } from "../sweep/config.js";
-import { HPCC_KERNELS, workloads } from "../workloads/registry.js";
+import { checkKernelNames, HPCC_KERNELS } from "../workloads/registry.js";
 import { checkTraceOpens } from "../trace/open.js";
 import { errorMessage } from "../util/errors.js";
 import { readJsonFile } from "../util/json-where.js";
@@ -207,7 +207,7 @@ export function corpusWorkloads(manifest: string, only?: string[]): EvalWorkload
 }
 
 export function kernelWorkloads(names: string[], memory: string): EvalWorkload[] {
-  for (const n of names) if (!(n in workloads)) throw new Error(`unknown kernel "${n}" (built-in: ${Object.keys(workloads).join(", ")})`);
+  checkKernelNames(names);
   return names.map((n) => ({ name: n, workload: n, kind: "hpcc-kernel", group: "kernels", memory }));
 }
 

@@ -128,7 +128,7 @@ export function evaluationText(e: Evaluation): string {
     if (ours.length) {
       out.push(
         `${e.plan.focus ?? OURS}: best or tied for best on ${firsts} of ${ws.length - ws.filter(allTie).length} (not counting workloads where all tie); mean gap closed ${meanGap !== undefined ? pct(meanGap) : "n/a"}` +
-          ` over the ${withGap} workloads with a gap.`,
+          ` over the ${plural(withGap, "workload")} with a gap.`,
         "",
       );
     }

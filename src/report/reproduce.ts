@@ -23,7 +23,7 @@ import { runScenarios, scenarioWorkload, type ScenarioRun } from "../sim/simulat
 import type { Workload } from "../workloads/types.js";
 import { policies } from "../policies/registry.js";
 import { parseSize } from "../util/units.js";
-import { HPCC_KERNELS, workloads } from "../workloads/registry.js";
+import { checkKernelNames, HPCC_KERNELS, workloads } from "../workloads/registry.js";
 import type { CoreKind } from "../core/types.js";
 import type { CpuModel } from "../workloads/hpcc/cpu.js";
 import { resultProvenance, type ResultProvenance } from "../util/provenance.js";
@@ -233,9 +233,7 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   const memoryBytes = parseSize("memory", memory);
   // a kernel named twice runs once: its rows would count twice in the means
   const kernels = [...new Set(options.kernels ?? defaultKernels())];
-  for (const k of kernels) {
-    if (!(k in workloads)) throw new Error(`unknown kernel "${k}" (built-in: ${Object.keys(workloads).join(", ")})`);
-  }
+  checkKernelNames(kernels);
   if (kernels.length === 0) throw new Error("no kernels to run");
   const busyBackground = options.busyBackground ?? BUSY_BACKGROUND;
   const seedCount = options.seeds ?? 1;

@@ -31,6 +31,14 @@ export const workloads: Record<string, WorkloadInfo> = {
 /** The HPC Challenge kernels, in the paper's order; the other built-ins are synthetic. */
 export const HPCC_KERNELS = ["stream", "randomaccess", "ptrans", "dgemm", "hpl", "fft", "beff"];
 
+/** Refuses a kernel list (the `kernels` option, `--kernels` on the command line) that
+ * names a workload nobody registered. */
+export function checkKernelNames(names: readonly string[]): void {
+  for (const n of names) {
+    if (!(n in workloads)) throw new Error(`option kernels (--kernels): unknown kernel "${n}" (built-in: ${Object.keys(workloads).join(", ")})`);
+  }
+}
+
 export function workloadNames(): string[] {
   return Object.keys(workloads);
 }

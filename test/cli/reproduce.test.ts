@@ -63,7 +63,7 @@ describe("ampom reproduce", () => {
     expect(size.stderr).toContain("ampom: option '-s, --size <size>' argument 'huge' is invalid. expected a memory size, e.g. 16MiB");
     const kernel = await ampom("reproduce", "--size", "1MiB", "--kernels", "stream2", "--out", out);
     expect(kernel.code).toBe(1);
-    expect(kernel.stderr).toMatch(/^ampom: unknown kernel "stream2" \(built-in: .*\)/);
+    expect(kernel.stderr).toMatch(/^ampom: option kernels \(--kernels\): unknown kernel "stream2" \(built-in: .*\)/);
     // a fraction out of the utilisation's range, past 1 or at it, exits 1 (no usage error)
     const bg = await ampom("reproduce", "--background", "1.5", "--out", out);
     expect(bg.code).toBe(1);

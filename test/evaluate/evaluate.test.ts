@@ -151,6 +151,7 @@ describe("evaluate", () => {
     await expect(evaluate({ ...base, conditions: [parseCondition("foo")] })).rejects.toThrow('option conditions (--conditions): unknown network "foo"');
     await expect(evaluate({ ...base, points: [2] })).rejects.toThrow("option points (--migrate-at): must be below 1");
     await expect(evaluate({ ...base, configs: allConfigs([join(dir, "none.mjs")]) })).rejects.toThrow(`option policy (--policy): policy module ${join(dir, "none.mjs")}: no such file`);
+    expect(() => kernelWorkloads(["sequential", "stream2"], "1MiB")).toThrow('option kernels (--kernels): unknown kernel "stream2" (built-in: ');
     expect(existsSync(runsDir)).toBe(false);
   });
 });

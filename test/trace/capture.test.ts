@@ -143,7 +143,7 @@ describe("trace capture", () => {
         await new Promise((r) => setTimeout(r, 20));
       }
       child.kill(sig);
-      expect(await exited, sig).toBe(1);
+      expect(await exited, sig).toBe(sig === "SIGINT" ? 130 : 143);
       expect(stderr).toContain(`ampom: capture: ${sig === "SIGINT" ? "interrupted" : "stopped by SIGTERM"}; no trace written`);
       expect(readdirSync(dir)).toEqual(["tmp"]);
       expect(ours(), sig).toEqual([]);

@@ -1,5 +1,6 @@
 // `ampom trace capture -o OUT -- COMMAND [ARGS...]`: a real program's memory trace,
 // through valgrind's lackey, imported into amt as it runs (src/trace/capture.ts).
+import { constants as osConstants } from "node:os";
 import { Command } from "commander";
 import { captureTrace } from "../../trace/capture.js";
 import { formatBytes } from "../../util/units.js";
@@ -7,6 +8,8 @@ import { statusLine } from "../progress.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { parseCount, parsePageSize, parsePath, parsePositiveCount } from "../run-options.js";
 import { writeResult } from "../../util/stdout.js";
+import { errorMessage } from "../../util/errors.js";
+import { markEnded } from "../ending.js";
 
 /** A count of records, 0 or more. */
 export const parseRecords = (value: string): number => parseCount(value, "1000000");
@@ -45,7 +48,11 @@ Examples:
       // Ctrl-C or a kill: the program is stopped and the import's spool removed (a
       // kill's default would leave the spool, as large as the trace, in the temporary
       // folder until the next import)
-      const interrupted = (sig: NodeJS.Signals) => stop?.(sig === "SIGINT" ? "interrupted" : `stopped by ${sig}`);
+      let signalled: NodeJS.Signals | undefined;
+      const interrupted = (sig: NodeJS.Signals) => {
+        signalled = sig;
+        stop?.(sig === "SIGINT" ? "interrupted" : `stopped by ${sig}`);
+      };
       process.once("SIGINT", interrupted);
       process.once("SIGTERM", interrupted);
       try {
@@ -68,6 +75,13 @@ Examples:
               `(captured in ${r.seconds.toFixed(1)} s from ${formatBytes(r.lackeyBytes)} of lackey output${cut})\n`,
           );
         }
+      } catch (err) {
+        if (signalled === undefined) throw err;
+        // as a shell reports a command a signal ended, and as sweep and validate exit
+        status.stop();
+        process.stderr.write(`ampom: ${errorMessage(err)}\n`);
+        markEnded();
+        process.exit(128 + osConstants.signals[signalled]);
       } finally {
         status.stop();
         process.off("SIGINT", interrupted);
