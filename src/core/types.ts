@@ -3,6 +3,9 @@
 // (reference-core.ts). The host talks to both through these typed-array views and
 // seven calls, and never knows which one it drives.
 
+import { CORE_BYTES_PER_PAGE } from "./abi.js";
+import { traceInputBytes } from "../trace/amt-codec.js";
+
 export type CoreKind = "wasm" | "reference";
 
 /** Views over the core's tables. Valid until the next init(). */
@@ -73,6 +76,20 @@ export interface SimCore {
    * chunk capacity). Returns DECODE_OK, DECODE_CHECKSUM or DECODE_MALFORMED
    * (src/trace/amt-codec.ts); after an error the chunk holds nothing usable. */
   decodeBlock(records: number, bytes: number, sum: number): number;
+}
+
+/** The 4 GiB of a wasm32 memory: the most a core may take, the reference core too. */
+export const CORE_MEMORY_BYTES = 2 ** 32;
+/** Room a core keeps besides its page tables and chunk (fixed tables, policy scratch):
+ * more than the WebAssembly core's arena takes, so that the reference core and
+ * preflight refuse what it might not hold. */
+const CORE_FIXED_BYTES = 2 ** 21;
+
+/** Bytes of a core's memory for `pages` pages and a chunk of `chunkRecords` records (9
+ * bytes a record, and the trace input area), as both cores' init and preflight count
+ * them. */
+export function coreBytes(pages: number, chunkRecords: number): number {
+  return CORE_FIXED_BYTES + 9 * chunkRecords + traceInputBytes(chunkRecords) + pages * CORE_BYTES_PER_PAGE;
 }
 
 export class CapacityError extends Error {
