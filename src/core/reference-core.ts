@@ -16,7 +16,7 @@ import {
   HOOK_SERVED, POLICY_EXTERNAL, SCAN_KEEP, SCAN_ALL,
 } from "./abi.js";
 import { arrivedAt, knownAtHome, knownState, pushSendsOldLast, regionOf, requestPage, scanBits } from "./page-services.js";
-import { CapacityError, CORE_MEMORY_BYTES, coreBytes, type CoreViews, type SimCore } from "./types.js";
+import { checkCoreCapacity, type CoreViews, type SimCore } from "./types.js";
 import { createReferencePolicy, type ReferencePolicy } from "./reference-policies/index.js";
 import {
   DECODE_CHECKSUM, DECODE_MALFORMED, DECODE_OK, decodeBlock, hash32, traceInputBytes,
@@ -71,13 +71,7 @@ export class ReferenceCore implements SimCore, PolicyServices {
   private input = new Uint8Array(0);
 
   init(pageCount: number, chunkCapacity: number): CoreViews {
-    // the budget preflight checks, so a scenario it lets through fits here as in the
-    // WebAssembly core
-    if (!Number.isInteger(pageCount) || pageCount < 0 || coreBytes(pageCount, chunkCapacity) > CORE_MEMORY_BYTES) {
-      throw new CapacityError(
-        `${pageCount} pages and a ${chunkCapacity}-record chunk do not fit in the 4 GiB WebAssembly memory`,
-      );
-    }
+    checkCoreCapacity(pageCount, chunkCapacity);
     this.states = new Uint8Array(pageCount);
     this.arrivals = new Float64Array(pageCount);
     this.arrivalQueue = new Uint32Array(pageCount);

@@ -98,3 +98,12 @@ export class CapacityError extends Error {
     this.name = "CapacityError";
   }
 }
+
+/** Throws the CapacityError of both cores' init when `pageCount` pages and a chunk of
+ * `chunkCapacity` records exceed the budget (coreBytes): the WebAssembly core's arena
+ * would hold a few more, but the cores must refuse alike. */
+export function checkCoreCapacity(pageCount: number, chunkCapacity: number): void {
+  if (!Number.isInteger(pageCount) || pageCount < 0 || coreBytes(pageCount, chunkCapacity) > CORE_MEMORY_BYTES) {
+    throw new CapacityError(`${pageCount} pages and a ${chunkCapacity}-record chunk do not fit in the 4 GiB WebAssembly memory`);
+  }
+}
