@@ -31,6 +31,8 @@ export let scanEpochs: usize = 0;
 export let scanMasks: usize = 0;
 export let traceIn: usize = 0;
 export let traceInBytes: u64 = 0;
+/** records the chunk holds (init's chunkCap) */
+export let chunkCapacity: u32 = 0;
 
 // A static data segment, below __heap_base: the arena starts right after it.
 const offsets: usize = memory.data(L_SLOTS * 8, 8);
@@ -69,6 +71,7 @@ function placeAll(base: u64, pageCount: u64, chunkCap: u64): u64 {
   chunkPages = place(L_CHUNK_PAGES, chunkCap * 4);
   chunkGaps = place(L_CHUNK_GAPS, chunkCap * 4);
   chunkFlags = place(L_CHUNK_FLAGS, chunkCap);
+  chunkCapacity = <u32>chunkCap;
   // an encoded amt v2 block of up to chunkCap records, the next block's head, and 16
   // bytes the decoder's vector loads may read past the values (tracedec.ts)
   traceInBytes = traceInputBytes(chunkCap);

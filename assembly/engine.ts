@@ -58,11 +58,6 @@ export function reset(): void {
 // Scratch for rebuilding the list of most recently used pages (static data, not arena).
 const mruNext: usize = memory.data(MRU_CAP * 4, 4);
 
-/** The list of the most recently used distinct pages (for eager sends), newest first,
- * after the records [start, end) of the chunk: their distinct pages scanning back from
- * the newest, then the old list's pages not seen among them. This equals a
- * move-to-front update per record, but costs a short backward scan per run() call
- * instead of a list search and shift on every record. */
 /** Appends `page` to the first `k` entries of the new list unless it is there;
  * returns the new length. */
 // @ts-ignore: decorator
@@ -74,6 +69,11 @@ const mruNext: usize = memory.data(MRU_CAP * 4, 4);
   return k + 1;
 }
 
+/** The list of the most recently used distinct pages (for eager sends), newest first,
+ * after the records [start, end) of the chunk: their distinct pages scanning back from
+ * the newest, then the old list's pages not seen among them. This equals a
+ * move-to-front update per record, but costs a short backward scan per run() call
+ * instead of a list search and shift on every record. */
 function mergeMru(start: i32, end: i32): void {
   if (end <= start) return;
   let k = 0;

@@ -3,7 +3,7 @@
 // block's checksum and writes its records straight into the chunk, four at a time with
 // SIMD. The format and the checksum are described in src/trace/amt-codec.ts (the
 // TypeScript twin, which the reference core uses); both must decode every block alike.
-import { chunkPages, chunkGaps, chunkFlags, traceIn, traceInBytes, traceInputBytes } from "./arena";
+import { chunkPages, chunkGaps, chunkFlags, chunkCapacity, traceIn, traceInBytes } from "./arena";
 
 export const DECODE_OK: i32 = 0;
 export const DECODE_CHECKSUM: i32 = 1; // the payload does not match the block's checksum
@@ -186,12 +186,12 @@ function valueBytes(at: usize, g: i32): u32 {
 /** Decodes the block of `count` records whose `bytes` payload bytes the host read into
  * the trace input area, after checking them against `sum`; records go to chunk
  * [0, count). Returns DECODE_OK, DECODE_CHECKSUM or DECODE_MALFORMED (the chunk then
- * holds nothing usable). The caller's chunk holds at least `count` records. */
+ * holds nothing usable); more records than the chunk holds are DECODE_MALFORMED. */
 export function decodeBlock(count: i32, bytes: i32, sum: u32): i32 {
   const inp = traceIn;
-  // the chunk holds `count` records exactly when the area holds such a block
-  if (count < 0 || bytes < 0 || (bytes & 15) != 0 || <u64>bytes + 32 > traceInBytes) return DECODE_MALFORMED;
-  if (traceInputBytes(<u64>count) > traceInBytes) return DECODE_MALFORMED;
+  // the chunk's own capacity: the input area's size does not tell it (padded to 16
+  // bytes, the area for 4 records holds a block of 5)
+  if (count < 0 || <u32>count > chunkCapacity || bytes < 0 || (bytes & 15) != 0 || <u64>bytes + 32 > traceInBytes) return DECODE_MALFORMED;
   if (hashBlock(inp, bytes, <u32>count) != sum) return DECODE_CHECKSUM;
   const g = (count + 3) >> 2;
   if (1 + 3 * g > bytes) return DECODE_MALFORMED;

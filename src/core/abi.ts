@@ -1,6 +1,6 @@
 // The host's copy of the WebAssembly core's ABI (assembly/layout.ts): page-state bits,
 // stop reasons, counter and parameter slots, arena slots and capacities. The TypeScript
-// reference core uses the same numbers; test/abi.test.ts keeps the two files in step.
+// reference core uses the same numbers; test/core/abi.test.ts keeps the two files in step.
 
 // ---- page state: one byte a page -------------------------------------------
 export const ST_MASK = 3;

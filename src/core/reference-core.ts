@@ -14,10 +14,9 @@ import {
   C_ARRIVAL_TAIL, C_FAULT_OPEN, C_HOOK, C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_SCAN_EPOCH,
   C_ANSWERING_FAULT, C_SCAN_END, C_RESIDENT, P_SCAN_NS_PER_PAGE, P_TRAP_CPU_NS, P_FIRST_USE_CPU_NS, C_FAULT_CPU_NS, HOOK_USE, HOOK_ARRIVAL,
   HOOK_SERVED, POLICY_EXTERNAL, SCAN_KEEP, SCAN_ALL,
-  CORE_BYTES_PER_PAGE,
 } from "./abi.js";
 import { arrivedAt, knownAtHome, knownState, pushSendsOldLast, regionOf, requestPage, scanBits } from "./page-services.js";
-import { CapacityError, type CoreViews, type SimCore } from "./types.js";
+import { checkCoreCapacity, type CoreViews, type SimCore } from "./types.js";
 import { createReferencePolicy, type ReferencePolicy } from "./reference-policies/index.js";
 import {
   DECODE_CHECKSUM, DECODE_MALFORMED, DECODE_OK, decodeBlock, hash32, traceInputBytes,
@@ -58,9 +57,6 @@ export interface PolicyServices {
   historyExecTime(k: number): number;
 }
 
-/** Largest page count the reference accepts: the same budget as the wasm32 arena. */
-const MAX_BYTES = 2 ** 32;
-
 export class ReferenceCore implements SimCore, PolicyServices {
   readonly kind = "reference" as const;
   private v!: CoreViews;
@@ -75,12 +71,7 @@ export class ReferenceCore implements SimCore, PolicyServices {
   private input = new Uint8Array(0);
 
   init(pageCount: number, chunkCapacity: number): CoreViews {
-    const bytes = pageCount * CORE_BYTES_PER_PAGE + chunkCapacity * 9 + traceInputBytes(chunkCapacity) + (1 << 21);
-    if (!Number.isInteger(pageCount) || pageCount < 0 || bytes > MAX_BYTES) {
-      throw new CapacityError(
-        `${pageCount} pages and a ${chunkCapacity}-record chunk do not fit in the 4 GiB WebAssembly memory`,
-      );
-    }
+    checkCoreCapacity(pageCount, chunkCapacity);
     this.states = new Uint8Array(pageCount);
     this.arrivals = new Float64Array(pageCount);
     this.arrivalQueue = new Uint32Array(pageCount);

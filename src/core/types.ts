@@ -3,6 +3,9 @@
 // (reference-core.ts). The host talks to both through these typed-array views and
 // seven calls, and never knows which one it drives.
 
+import { CORE_BYTES_PER_PAGE } from "./abi.js";
+import { traceInputBytes } from "../trace/amt-codec.js";
+
 export type CoreKind = "wasm" | "reference";
 
 /** Views over the core's tables. Valid until the next init(). */
@@ -75,9 +78,32 @@ export interface SimCore {
   decodeBlock(records: number, bytes: number, sum: number): number;
 }
 
+/** The 4 GiB of a wasm32 memory: the most a core may take, the reference core too. */
+export const CORE_MEMORY_BYTES = 2 ** 32;
+/** Room a core keeps besides its page tables and chunk (fixed tables, policy scratch):
+ * more than the WebAssembly core's arena takes, so that the reference core and
+ * preflight refuse what it might not hold. */
+const CORE_FIXED_BYTES = 2 ** 21;
+
+/** Bytes of a core's memory for `pages` pages and a chunk of `chunkRecords` records (9
+ * bytes a record, and the trace input area), as both cores' init and preflight count
+ * them. */
+export function coreBytes(pages: number, chunkRecords: number): number {
+  return CORE_FIXED_BYTES + 9 * chunkRecords + traceInputBytes(chunkRecords) + pages * CORE_BYTES_PER_PAGE;
+}
+
 export class CapacityError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "CapacityError";
+  }
+}
+
+/** Throws the CapacityError of both cores' init when `pageCount` pages and a chunk of
+ * `chunkCapacity` records exceed the budget (coreBytes): the WebAssembly core's arena
+ * would hold a few more, but the cores must refuse alike. */
+export function checkCoreCapacity(pageCount: number, chunkCapacity: number): void {
+  if (!Number.isInteger(pageCount) || pageCount < 0 || coreBytes(pageCount, chunkCapacity) > CORE_MEMORY_BYTES) {
+    throw new CapacityError(`${pageCount} pages and a ${chunkCapacity}-record chunk do not fit in the 4 GiB WebAssembly memory`);
   }
 }

@@ -12,7 +12,7 @@ import {
 } from "./abi.js";
 import { violationError } from "./page-services.js";
 import { traceInputBytes } from "../trace/amt-codec.js";
-import { CapacityError, type CoreViews, type SimCore } from "./types.js";
+import { CapacityError, checkCoreCapacity, type CoreViews, type SimCore } from "./types.js";
 
 type Exports = Awaited<ReturnType<typeof instantiate>>;
 
@@ -68,6 +68,7 @@ export class WasmCore implements SimCore {
   }
 
   init(pageCount: number, chunkCapacity: number): CoreViews {
+    checkCoreCapacity(pageCount, chunkCapacity);
     if (this.ex.init(pageCount, chunkCapacity) !== 0) {
       throw new CapacityError(
         `${pageCount} pages and a ${chunkCapacity}-record chunk do not fit in the 4 GiB WebAssembly memory`,

@@ -7,23 +7,13 @@ import { existsSync, statSync } from "node:fs";
 import { formatBytes } from "../util/units.js";
 import { workloads } from "../workloads/registry.js";
 import type { Workload } from "../workloads/types.js";
-import { CapacityError } from "../core/types.js";
+import { CapacityError, CORE_MEMORY_BYTES, coreBytes } from "../core/types.js";
 import { openAmtWorkload, sniffTrace } from "../trace/open.js";
-import { traceInputBytes } from "../trace/amt-codec.js";
 import type { AmtHeader } from "../trace/amt.js";
 import type { Scenario } from "./options.js";
 import { CORE_BYTES_PER_PAGE } from "../core/abi.js";
 import { checkPolicyFile, policyModuleFile } from "../policies/module.js";
 
-const WASM_MEMORY_BYTES = 2 ** 32;
-/** Room the core keeps besides the page tables (fixed tables, scratch): the same
- * allowance the reference core's init() uses, which is the tighter of the two cores. */
-const FIXED_BYTES = 2 ** 21;
-/** A chunk record: page, gap and flags (9 bytes), and its share of the trace input area
- * where amt v2 blocks are read (amt-codec.ts traceInputBytes). */
-function chunkBytes(chunkRecords: number): number {
-  return 9 * chunkRecords + traceInputBytes(chunkRecords);
-}
 
 /** A workload name that reads as a file path (a folder or an extension in it), not a
  * misspelled built-in name. */
@@ -31,14 +21,11 @@ export function readsAsPath(spec: string): boolean {
   return /[\\/]|\.\w+$/.test(spec);
 }
 
-/** Bytes of a core's memory for `pages` pages and a chunk of `chunkRecords` records. */
-export function coreBytes(pages: number, chunkRecords: number): number {
-  return FIXED_BYTES + chunkBytes(chunkRecords) + pages * CORE_BYTES_PER_PAGE;
-}
+export { coreBytes };
 
 /** The most pages a core can hold with a chunk of `chunkRecords` records. */
 export function maxCorePages(chunkRecords: number): number {
-  return Math.floor((WASM_MEMORY_BYTES - coreBytes(0, chunkRecords)) / CORE_BYTES_PER_PAGE);
+  return Math.floor((CORE_MEMORY_BYTES - coreBytes(0, chunkRecords)) / CORE_BYTES_PER_PAGE);
 }
 
 export function capacityMessage(pages: number, s: Pick<Scenario, "pageSize" | "chunkRecords">): string {

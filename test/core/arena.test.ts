@@ -6,6 +6,7 @@ import { C_CHUNK_LEN, C_NOW, COUNTERS, P_CPU_NS, P_PAGES, ST_LOCAL, ST_MASK, STO
 import { CapacityError, createCore } from "../../src/core/index.js";
 import { WasmCore } from "../../src/core/wasm-core.js";
 import { simulate } from "../../src/sim/simulate.js";
+import { maxCorePages } from "../../src/sim/preflight.js";
 
 describe("arena", () => {
   it("lays out every table at a distinct, aligned place and grows memory for more pages", async () => {
@@ -55,6 +56,16 @@ describe("arena", () => {
       const core = await createCore(kind);
       expect(() => core.init(500_000_000, 1 << 16)).toThrow(CapacityError);
       expect(() => core.init(500_000_000, 1 << 16)).toThrow(/do not fit in the 4 GiB WebAssembly memory/);
+    }
+  });
+
+  it("both cores refuse from the same page count on: one page past preflight's most", async () => {
+    // the WebAssembly arena alone would take a few thousand pages more; accepted there,
+    // refused by the reference core, a scenario at the limit ran on one core only
+    const over = maxCorePages(1) + 1;
+    for (const kind of ["wasm", "reference"] as const) {
+      const core = await createCore(kind);
+      expect(() => core.init(over, 1), kind).toThrow(CapacityError);
     }
   });
 

@@ -116,6 +116,14 @@ describe("amt v2 block coding", () => {
       expect(core.decodeBlock(81, 16, 0)).toBe(DECODE_MALFORMED);
       expect(core.decodeBlock(3, core.traceInput().length, 0)).toBe(DECODE_MALFORMED);
       expect(core.decodeBlock(3, 17, 0)).toBe(DECODE_MALFORMED);
+      // a whole, well-formed block one record over the chunk (whose input area, padded
+      // to 16 bytes, has room for it): decoded, it would overrun the chunk's tables
+      const five: Block = { pages: Uint32Array.of(1, 2, 3, 4, 5), gaps: Uint32Array.of(1, 1, 1, 1, 1), flags: new Uint8Array(5) };
+      const p5 = encode(five);
+      core.init(16, 4);
+      expect(p5.length + 32).toBeLessThanOrEqual(core.traceInput().length);
+      core.traceInput().set(p5);
+      expect(core.decodeBlock(5, p5.length, hash32(p5, 5))).toBe(DECODE_MALFORMED);
       // a stride outside 1..4
       for (const k of [0, 5]) {
         const bad = payload.slice();
