@@ -1,10 +1,9 @@
 // `ampom sweep CONFIG --out results.jsonl`: every combination of a grid, on worker
 // threads, resumable; `--shard i/n` or `--shard slurm` runs one deterministic part.
 import { existsSync } from "node:fs";
-import { constants as osConstants } from "node:os";
 import { Command } from "commander";
 import { parsePath, parsePositiveCount } from "../run-options.js";
-import { markEnded } from "../ending.js";
+import { exitInterrupted } from "../ending.js";
 import cliProgress from "cli-progress";
 import { parseShard } from "../../sweep/shard.js";
 import { checkedPlan, shardRuns, sweep, type SweepProgress } from "../../sweep/sweep.js";
@@ -71,9 +70,7 @@ Examples:
         bar?.stop();
         // the results file is made at the first finished run
         const saved = existsSync(out) ? `finished runs are saved in ${out}` : `no run had finished, so ${out} was not made`;
-        process.stderr.write(`ampom: interrupted; ${saved}; run the same command to resume\n`);
-        markEnded();
-        process.exit(128 + osConstants.signals[signal]);
+        exitInterrupted(signal, `interrupted; ${saved}; run the same command to resume`);
       };
       for (const signal of STOP_SIGNALS) process.once(signal, interrupted);
       let summary;

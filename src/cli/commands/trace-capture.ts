@@ -1,6 +1,5 @@
 // `ampom trace capture -o OUT -- COMMAND [ARGS...]`: a real program's memory trace,
 // through valgrind's lackey, imported into amt as it runs (src/trace/capture.ts).
-import { constants as osConstants } from "node:os";
 import { Command } from "commander";
 import { captureTrace } from "../../trace/capture.js";
 import { formatBytes } from "../../util/units.js";
@@ -9,7 +8,7 @@ import { resultProvenance } from "../../util/provenance.js";
 import { parseCount, parsePageSize, parsePath, parsePositiveCount } from "../run-options.js";
 import { writeResult } from "../../util/stdout.js";
 import { errorMessage } from "../../util/errors.js";
-import { markEnded } from "../ending.js";
+import { exitInterrupted } from "../ending.js";
 
 /** A count of records, 0 or more. */
 export const parseRecords = (value: string): number => parseCount(value, "1000000");
@@ -77,11 +76,8 @@ Examples:
         }
       } catch (err) {
         if (signalled === undefined) throw err;
-        // as a shell reports a command a signal ended, and as sweep and validate exit
         status.stop();
-        process.stderr.write(`ampom: ${errorMessage(err)}\n`);
-        markEnded();
-        process.exit(128 + osConstants.signals[signalled]);
+        exitInterrupted(signalled, errorMessage(err));
       } finally {
         status.stop();
         process.off("SIGINT", interrupted);

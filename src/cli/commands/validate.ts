@@ -9,7 +9,7 @@ import { allowedCpus } from "../../validate/native.js";
 import { table } from "../format.js";
 import { collectParam, commaList, outOfRange, parseCount, parseFraction, parseNumber, parsePositiveCount, parseQuantityArg, rateOption, timeOption } from "../run-options.js";
 import { writeResult } from "../../util/stdout.js";
-import { markEnded } from "../ending.js";
+import { exitInterrupted } from "../ending.js";
 
 function side(v: PolicyValidation): string {
   const e = v.errorPercent;
@@ -181,9 +181,7 @@ Examples:
         });
       } catch (err) {
         if (!(err instanceof RunInterrupted)) throw err;
-        process.stderr.write(`ampom: interrupted: ${err.message}; nothing was written\n`);
-        markEnded();
-        process.exit(signalled === "SIGTERM" ? 143 : 130);
+        exitInterrupted(signalled ?? "SIGINT", `interrupted: ${err.message}; nothing was written`);
       } finally {
         process.off("SIGINT", interrupted);
         process.off("SIGTERM", interrupted);
