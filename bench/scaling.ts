@@ -17,7 +17,7 @@ import { scriptArgs } from "../src/util/script-args.js";
 import { resolveOptions } from "../src/sim/options.js";
 import { runScenario, scenarioWorkload } from "../src/sim/simulate.js";
 import { importTrace } from "../src/trace/import.js";
-import { coreBytes } from "../src/sim/preflight.js";
+import { coreBytes } from "../src/core/types.js";
 import { rate, table } from "./report.js";
 
 interface RowSpec {

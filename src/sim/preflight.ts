@@ -21,7 +21,6 @@ export function readsAsPath(spec: string): boolean {
   return /[\\/]|\.\w+$/.test(spec);
 }
 
-export { coreBytes };
 
 /** The most pages a core can hold with a chunk of `chunkRecords` records. */
 export function maxCorePages(chunkRecords: number): number {

@@ -17,9 +17,9 @@ import { footprintBytes, scanPacing, resolveOptions, type RunOptions, type Scena
 import type { EventSink } from "./event-log.js";
 import { withEventFile } from "./event-file.js";
 import { ProcessRun, type HostPolicyHooks, type ProcessSetup } from "./process.js";
-import { coreBytes, guardCore, preflight } from "./preflight.js";
+import { guardCore, preflight } from "./preflight.js";
 import { runLockstep, SharedRecords, type RecordFeed, type Resumable } from "./shared-records.js";
-import type { CoreViews, SimCore } from "../core/types.js";
+import { coreBytes, type CoreViews, type SimCore } from "../core/types.js";
 import { POLICY_EXTERNAL } from "../core/abi.js";
 import { bindPolicyModule, isPolicyPath, loadPolicyModule, modulePolicyParams } from "../policies/module.js";
 import { runInputs } from "./inputs.js";
