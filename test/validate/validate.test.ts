@@ -217,6 +217,16 @@ describe.skipIf(!uffd.ok)(title, () => {
     expect(none.real.remoteFaults).toBeGreaterThanOrEqual(1024);
   }, 300_000);
 
+  it("a child started by posix_spawn or vfork after the migration point shares the process's memory: the handler serves it, and the run validates", async () => {
+    for (const mode of ["posix_spawn", "vfork"]) {
+      const v = await validate({ command: [join(programs(), "spawn"), "4", mode], policies: ["none"], migrateCall: "clock_gettime:1", nativeRuns: 1, repeat: 1 });
+      const none = v.results[0];
+      // every page at home faults once, whichever of the two processes touches it first
+      expect(none.real.remoteFaults, mode).toBe(none.simulated.remoteFaults);
+      expect(none.real.remoteFaults, mode).toBeGreaterThanOrEqual(1024);
+    }
+  }, 600_000);
+
   it("random: --spike-cut reaches the handler, which leaves spans out of ampom's execution clock", async () => {
     // a cut of 1 ns takes out every span whose CPU time exceeds the fault's mean share
     // at all: some always do, the share being a mean
