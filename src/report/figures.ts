@@ -216,7 +216,7 @@ export function makeFigures(r: ReproduceResults): Figure[] {
     caption:
       `${tl.kernel} under ${tl.mechanism} + ${tl.policy}, from the migration to the end of the run: the address space's pages ` +
       `(vertical) against time since the process started (horizontal), cut into ${tl.timeBins} × ${tl.pageBins} cells, ` +
-      `each ${formatNs(Math.round(dt))} by ${Math.ceil(dp)} pages. A shaded cell holds pages a prefetch asked for, darker ` +
+      `each ${formatNs(Math.round(dt))} by ${Number(dp.toPrecision(3))} pages. A shaded cell holds pages a prefetch asked for, darker ` +
       `for more; a cross marks a cell with remote faults. The dashed line is the migration decision at ` +
       `${formatNs(tl.migration.decisionNs)} (a ${formatNs(freezeNs)} freeze); the diamonds on it are the ` +
       `${tl.eagerPages.length} pages sent with the context. Dashed horizontal lines mark where the larger regions begin.`,

@@ -24,4 +24,10 @@ describe("figures of a reproduction", () => {
     expect(ticks[0]).toBe(0);
     expect(ticks.every((t) => t >= 0)).toBe(true);
   });
+
+  it("gives the timeline cells' height as the cells have it: the pages over the bins, seldom a whole number", () => {
+    const tl = r.figures.timeline;
+    expect(tl.pageCount / tl.pageBins).toBe(2.64); // 264 pages in 100 bins
+    expect(figure("fault-timeline.svg").caption).toMatch(/cells, each \S+ by 2\.64 pages\./);
+  });
 });
