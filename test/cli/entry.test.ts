@@ -43,6 +43,21 @@ describe("src/cli/main.ts as a process", () => {
     expect(onTerminal([...args, "--json", "-q"])!.terminal).not.toContain("compare [");
   });
 
+  it("shows a sweep's progress on a terminal (the shared bar, with its ETA and failed and done-before counts); -q hides it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ampom-sweep-tty-"));
+    try {
+      const config = join(dir, "sweep.json");
+      writeFileSync(config, JSON.stringify({ base: { workload: "random", memory: "1MiB", baselines: false }, grid: { policy: ["none", "ampom"] } }));
+      const shown = onTerminal(["sweep", config, "--out", join(dir, "a.jsonl"), "-j", "1"]);
+      if (shown === undefined) return; // no `script` here
+      expect(shown.terminal).toMatch(/sweep \[.*\] 100% \| 2\/2 \| ETA \S+ \| failed 0 \| done before 0/);
+      expect(shown.terminal).toContain("sweep: 2 runs");
+      expect(onTerminal(["sweep", config, "--out", join(dir, "b.jsonl"), "-j", "1", "-q"])!.terminal).not.toContain("sweep [");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("exits 0 with JSON on stdout and nothing on stderr", () => {
     const r = cli("run", "--workload", "sequential", "--memory", "1MiB", "--json");
     expect(r.code).toBe(0);
