@@ -249,8 +249,9 @@ export function cpuProblem(cpu: number): string | undefined {
   return allowed.cpus.includes(cpu) ? undefined : `expected a CPU this process may run on: ${allowed.text}`;
 }
 
-function refuse(name: string, flag: string, problem: string | undefined, got: string): void {
-  if (problem !== undefined) throw new Error(`option ${name} (${flag}): ${problem}, got ${got}`);
+/** `got`: the value as given, where the problem does not name it already. */
+function refuse(name: string, flag: string, problem: string | undefined, got?: string): void {
+  if (problem !== undefined) throw new Error(`option ${name} (${flag}): ${problem}${got === undefined ? "" : `, got ${got}`}`);
 }
 
 /** The counts, the timeout and the CPU, checked before anything runs: a native run takes
@@ -273,7 +274,7 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
     o.onStep?.(what);
   };
   const wanted = o.policies?.length ? o.policies : ["none"];
-  for (const p of wanted) refuse("policies", "--policy", policyProblem(p), JSON.stringify(p));
+  for (const p of wanted) refuse("policies", "--policy", policyProblem(p));
   if (!o.command.length) throw new Error("no program given: ampom validate [options] -- PROGRAM [ARGS...]");
   checkNumbers(o);
   const spec = o.migrateCall ? parseCall(o.migrateCall) : undefined;
