@@ -71,42 +71,37 @@ function faultCase(name: string, op: string, policy: string, pagesOf: (s: BenchS
   };
 }
 
+/** A chunk of scattered pages replayed to its end, a record an operation, on a core
+ * `setUp` left as the records are to find it. */
+function replayCase(name: string, setUp: (b: BenchCore, s: BenchSizes) => void): MicroCase {
+  let ops = 0;
+  return {
+    name,
+    op: "record",
+    policy: "none",
+    prepare(b, s) {
+      setUp(b, s);
+      const list = scattered(s);
+      loadChunk(b.v, list);
+      ops = list.length;
+    },
+    rewind: rewindChunk,
+    sample(b) {
+      replayToEnd(b);
+      return ops;
+    },
+  };
+}
+
 export function microCases(): MicroCase[] {
   const cases: MicroCase[] = [];
-  let hitOps = 0;
-  cases.push({
-    name: "hit: access to a present page",
-    op: "record",
-    policy: "none",
-    prepare(b, s) {
+  cases.push(
+    replayCase("hit: access to a present page", (b, s) => {
       touchAll(b, s.pages, s.chunk);
       b.core.migrate(true);
-      const list = scattered(s);
-      loadChunk(b.v, list);
-      hitOps = list.length;
-    },
-    rewind: rewindChunk,
-    sample(b) {
-      replayToEnd(b);
-      return hitOps;
-    },
-  });
-  let homeOps = 0;
-  cases.push({
-    name: "home: record before migration",
-    op: "record",
-    policy: "none",
-    prepare(b, s) {
-      const list = scattered(s);
-      loadChunk(b.v, list);
-      homeOps = list.length;
-    },
-    rewind: rewindChunk,
-    sample(b) {
-      replayToEnd(b);
-      return homeOps;
-    },
-  });
+    }),
+  );
+  cases.push(replayCase("home: record before migration", () => {}));
   cases.push(faultCase("fault: remote fault, served (policy none)", "fault", "none", scattered, true));
   let migratePages = 0;
   cases.push({

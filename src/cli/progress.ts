@@ -10,15 +10,18 @@ export interface Progress {
 
 const silent: Progress = { update() {}, stop() {} };
 
-export function progressBar(title: string, { quiet = false }: { quiet?: boolean } = {}): Progress {
+/** `eta`: the time left, after the count (a sweep's runs take long and alike). */
+export function progressBar(title: string, { quiet = false, eta = false }: { quiet?: boolean; eta?: boolean } = {}): Progress {
   if (quiet || !process.stderr.isTTY) return silent;
   const bar = new cliProgress.SingleBar(
     {
-      format: `${title} [{bar}] {percentage}% | {value}/{total} | {label}`,
+      format: `${title} [{bar}] {percentage}% | {value}/{total}${eta ? " | ETA {eta_formatted}" : ""} | {label}`,
       stream: process.stderr,
       hideCursor: true,
       clearOnComplete: true,
       etaBuffer: 20,
+      // before the first piece of work ends the rate is 0 and the ETA infinite: show "--", not "NFs"
+      formatTime: (t: number, options: cliProgress.Options, round: number) => (Number.isFinite(t) ? cliProgress.Format.TimeFormat(t, options, round) : "--"),
     },
     cliProgress.Presets.shades_classic,
   );

@@ -54,7 +54,7 @@ function describeOrThrow(value: unknown): string {
   if (typeof value === "string") return value;
   if ((typeof value !== "object" && typeof value !== "function") || value === null) return String(value);
   // its traps are code of its own, and a throwing trap is what this guards against
-  if (types.isProxy(value)) return "a Proxy, not an Error";
+  if (types.isProxy(value)) return kindOf(value);
   if (value instanceof Error || types.isNativeError(value)) {
     const message = (value as Error).message;
     return typeof message === "string" ? message : describeOrThrow(message);

@@ -232,27 +232,38 @@ function figuresOf(m: Metrics, zeroFillNs: number): SideFigures {
  * a Node timer holds; a longer one fires at once, and the run read as timed out. */
 export const MAX_TIMEOUT_S = 100_000;
 
+/** What is wrong with a policy name, a timeout (s) or a CPU, or undefined: the one check
+ * of each, which validate() and the command line's parsers both make, each naming the
+ * option its own way (the command line as commander does, validate() by key and flag). */
+export function policyProblem(name: string): string | undefined {
+  return VALIDATED_POLICIES.includes(name) ? undefined : `"${name}" is not a policy the real handler runs: expected ${VALIDATED_POLICIES.join(", ")}, or both comma-separated`;
+}
+
+export function timeoutProblem(seconds: number): string | undefined {
+  return seconds > 0 && seconds <= MAX_TIMEOUT_S ? undefined : `expected a number of seconds above 0 and at most ${MAX_TIMEOUT_S} (the capture gets 20 times as long)`;
+}
+
+/** the machine's CPUs, less any this process's affinity leaves out */
+export function cpuProblem(cpu: number): string | undefined {
+  const allowed = allowedCpus();
+  return allowed.cpus.includes(cpu) ? undefined : `expected a CPU this process may run on: ${allowed.text}`;
+}
+
+/** `got`: the value as given, where the problem does not name it already. */
+function refuse(name: string, flag: string, problem: string | undefined, got?: string): void {
+  if (problem !== undefined) throw new Error(`option ${name} (${flag}): ${problem}${got === undefined ? "" : `, got ${got}`}`);
+}
+
 /** The counts, the timeout and the CPU, checked before anything runs: a native run takes
  * seconds, and a repeat or native-run count of 0 left nothing to take a median of. */
 function checkNumbers(o: ValidateOptions): void {
-  const whole = (name: string, flag: string, v: number | undefined, least: number) => {
-    if (v !== undefined && !(Number.isSafeInteger(v) && v >= least)) {
-      throw new Error(`option ${name} (${flag}): expected a whole number ${least === 0 ? "(0 or more)" : `of at least ${least}`}, got ${v}`);
-    }
-  };
-  whole("repeat", "--repeat", o.repeat, 1);
-  whole("nativeRuns", "--native-runs", o.nativeRuns, 1);
-  if (o.timeoutMs !== undefined && !(o.timeoutMs > 0 && o.timeoutMs <= MAX_TIMEOUT_S * 1000)) {
-    throw new Error(`option timeoutMs (--timeout): expected more than 0 and at most ${MAX_TIMEOUT_S * 1000} ms (${MAX_TIMEOUT_S} s; the capture gets 20 times as long), got ${o.timeoutMs}`);
-  }
-  if (o.spikeCutNs !== undefined && !(o.spikeCutNs >= 0 && o.spikeCutNs <= Number.MAX_SAFE_INTEGER)) {
-    throw new Error(`option spikeCutNs (--spike-cut): expected a time of 0 or more, got ${o.spikeCutNs}`);
-  }
-  whole("pinCpu", "--pin-cpu", o.pinCpu, 0);
-  if (o.pinCpu !== undefined) {
-    const allowed = allowedCpus();
-    if (!allowed.cpus.includes(o.pinCpu)) throw new Error(`option pinCpu (--pin-cpu): CPU ${o.pinCpu} is not one this process may run on (${allowed.text})`);
-  }
+  const atLeastOne = (v: number | undefined) => (v === undefined || (Number.isSafeInteger(v) && v >= 1) ? undefined : "expected a whole number of at least 1");
+  refuse("repeat", "--repeat", atLeastOne(o.repeat), String(o.repeat));
+  refuse("nativeRuns", "--native-runs", atLeastOne(o.nativeRuns), String(o.nativeRuns));
+  if (o.timeoutMs !== undefined) refuse("timeoutMs", "--timeout", timeoutProblem(o.timeoutMs / 1000), `${o.timeoutMs} ms`);
+  const time = (ns: number | undefined) => (ns === undefined || (ns >= 0 && ns <= Number.MAX_SAFE_INTEGER) ? undefined : "expected a time of 0 or more");
+  refuse("spikeCutNs", "--spike-cut", time(o.spikeCutNs), String(o.spikeCutNs));
+  if (o.pinCpu !== undefined) refuse("pinCpu", "--pin-cpu", cpuProblem(o.pinCpu), String(o.pinCpu));
 }
 
 /** Runs the whole validation; throws with a one-line message on any failure. */
@@ -263,9 +274,7 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
     o.onStep?.(what);
   };
   const wanted = o.policies?.length ? o.policies : ["none"];
-  for (const p of wanted) {
-    if (!VALIDATED_POLICIES.includes(p)) throw new Error(`policy "${p}": the real handler runs ${VALIDATED_POLICIES.join(" and ")} only`);
-  }
+  for (const p of wanted) refuse("policies", "--policy", policyProblem(p));
   if (!o.command.length) throw new Error("no program given: ampom validate [options] -- PROGRAM [ARGS...]");
   checkNumbers(o);
   const spec = o.migrateCall ? parseCall(o.migrateCall) : undefined;

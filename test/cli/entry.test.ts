@@ -5,16 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { ampom, CLI } from "../sweep/cli-helpers.js";
 
 const root = join(import.meta.dirname, "..", "..");
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), ...args], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, AMPOM_DEBUG: "" },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (...args: string[]) => ampom(args, {}, root);
 
 /** Runs the command with standard error on a terminal (util-linux `script`) and standard
  * output to a file: what the terminal showed, and what the file holds. */
@@ -24,7 +18,7 @@ function onTerminal(args: string[]): { terminal: string; stdout: string } | unde
   try {
     const out = join(dir, "out");
     const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
-    const command = [process.execPath, "--import", "tsx", join(root, "src/cli/main.ts"), ...args].map(quote).join(" ") + ` > ${quote(out)}`;
+    const command = [process.execPath, ...CLI, ...args].map(quote).join(" ") + ` > ${quote(out)}`;
     const r = spawnSync("script", ["-qec", command, "/dev/null"], { cwd: root, encoding: "utf8", env: { ...process.env, AMPOM_DEBUG: "" } });
     expect(r.status, r.stdout).toBe(0);
     return { terminal: r.stdout, stdout: readFileSync(out, "utf8") };
@@ -41,6 +35,21 @@ describe("src/cli/main.ts as a process", () => {
     expect(json.terminal).toMatch(/compare \[.*\] 100% \| 3\/3 \|/);
     expect(Array.isArray(JSON.parse(json.stdout))).toBe(true);
     expect(onTerminal([...args, "--json", "-q"])!.terminal).not.toContain("compare [");
+  });
+
+  it("shows a sweep's progress on a terminal (the shared bar, with its ETA and failed and done-before counts); -q hides it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ampom-sweep-tty-"));
+    try {
+      const config = join(dir, "sweep.json");
+      writeFileSync(config, JSON.stringify({ base: { workload: "random", memory: "1MiB", baselines: false }, grid: { policy: ["none", "ampom"] } }));
+      const shown = onTerminal(["sweep", config, "--out", join(dir, "a.jsonl"), "-j", "1"]);
+      if (shown === undefined) return; // no `script` here
+      expect(shown.terminal).toMatch(/sweep \[.*\] 100% \| 2\/2 \| ETA \S+ \| failed 0 \| done before 0/);
+      expect(shown.terminal).toContain("sweep: 2 runs");
+      expect(onTerminal(["sweep", config, "--out", join(dir, "b.jsonl"), "-j", "1", "-q"])!.terminal).not.toContain("sweep [");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("exits 0 with JSON on stdout and nothing on stderr", () => {

@@ -7,34 +7,12 @@ import { P_PAGES } from "../../src/core/abi.js";
 import { createCore } from "../../src/core/index.js";
 import { resolveOptions } from "../../src/sim/options.js";
 import { runScenario } from "../../src/sim/simulate.js";
-import { layoutRegions, type Workload } from "../../src/workloads/types.js";
+import type { Workload } from "../../src/workloads/types.js";
+import { arrayWorkload } from "./helpers.js";
 
 /** `records` records over 64 pages; record `bad` names page `badPage`. */
 function faulty(records: number, bad: number, badPage: number): Workload {
-  const { regions, pageCount } = layoutRegions([{ name: "heap", kind: "heap", pages: 64 }]);
-  return {
-    name: "faulty",
-    pageSize: 4096,
-    regions,
-    pageCount,
-    records,
-    open() {
-      let next = 0;
-      return {
-        fill(pages, gaps, flags, max) {
-          let n = 0;
-          while (n < max && next < records) {
-            pages[n] = next === bad ? badPage : next % 64;
-            gaps[n] = 10;
-            flags[n] = 0;
-            n++;
-            next++;
-          }
-          return n;
-        },
-      };
-    },
-  };
+  return arrayWorkload([64], Array.from({ length: records }, (_, i) => ({ page: i === bad ? badPage : i % 64, gap: 10 })), "faulty");
 }
 
 describe("page-range check in the cores", () => {

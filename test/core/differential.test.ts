@@ -10,7 +10,7 @@ import { policies } from "../../src/policies/registry.js";
 import { optionsAccepted, resolveOptions, type RunOptions } from "../../src/sim/options.js";
 import { runScenario, simulate } from "../../src/sim/simulate.js";
 import { workloads } from "../../src/workloads/registry.js";
-import { arrayWorkload, type TraceRecord } from "./helpers.js";
+import { arrayWorkload, bothCores, type TraceRecord } from "./helpers.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,17 +29,6 @@ function asAmtV2(w: Workload, blockRecords: number, file: string): Workload {
 }
 
 /** Runs one scenario on both cores; returns the two metric objects minus the core label. */
-async function bothCores(options: RunOptions, regionPages: number[], records: TraceRecord[]) {
-  const w = arrayWorkload(regionPages, records);
-  const [a, b] = await Promise.all(
-    (["wasm", "reference"] as const).map(async (core) => {
-      const { core: _, ...m } = await runScenario(resolveOptions({ ...options, core }), w);
-      return m;
-    }),
-  );
-  return { wasm: a, reference: b };
-}
-
 const traceArb = fc
   .array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 5 })
   .chain((regionPages) => {

@@ -1,5 +1,7 @@
 // Small workloads built from explicit records, for tests that need exact traces.
 import { layoutRegions, type Region, type Workload } from "../../src/workloads/types.js";
+import { resolveOptions, type RunOptions } from "../../src/sim/options.js";
+import { runScenario } from "../../src/sim/simulate.js";
 
 export interface TraceRecord {
   page: number;
@@ -35,4 +37,17 @@ export function arrayWorkload(regionPages: number[], records: TraceRecord[], nam
       };
     },
   };
+}
+
+/** The metrics of one run of `records` in each core (without the field naming the core),
+ * for the differential tests to compare. */
+export async function bothCores(options: RunOptions, regionPages: number[], records: TraceRecord[]) {
+  const w = arrayWorkload(regionPages, records);
+  const [a, b] = await Promise.all(
+    (["wasm", "reference"] as const).map(async (core) => {
+      const { core: _, ...m } = await runScenario(resolveOptions({ ...options, core }), w);
+      return m;
+    }),
+  );
+  return { wasm: a, reference: b };
 }

@@ -5,10 +5,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { REC_WRITE } from "../../src/core/abi.js";
-import { resolveOptions, type RunOptions } from "../../src/sim/options.js";
-import { runScenario, simulate } from "../../src/sim/simulate.js";
+import type { RunOptions } from "../../src/sim/options.js";
+import { simulate } from "../../src/sim/simulate.js";
 import { workloads } from "../../src/workloads/registry.js";
-import { arrayWorkload, type TraceRecord } from "../core/helpers.js";
+import { bothCores, type TraceRecord } from "../core/helpers.js";
 
 const prefetchers = ["ampom", "linux-cluster", "linux-vma", "leap", "ampom-plus"];
 
@@ -57,15 +57,6 @@ const traceArb = fc
     return { regionPages, records };
   });
 
-async function bothCores(options: RunOptions, regionPages: number[], records: TraceRecord[]) {
-  const w = arrayWorkload(regionPages, records);
-  const run = async (core: "wasm" | "reference") => {
-    const { core: _, ...m } = await runScenario(resolveOptions({ ...options, core, baselines: false }), w);
-    return m;
-  };
-  return { wasm: await run("wasm"), reference: await run("reference") };
-}
-
 describe("every prefetch policy computes the same in both cores", () => {
   it("on random traces of runs, strides, permutations, interleavings and jumps", async () => {
     await fc.assert(
@@ -75,7 +66,7 @@ describe("every prefetch policy computes the same in both cores", () => {
         fc.constantFrom("gige-2008", "rdma-100g"),
         fc.constantFrom(0, 0.5, 0.8),
         async ({ regionPages, records }, policy, network, background) => {
-          const r = await bothCores({ policy, network, background }, regionPages, records);
+          const r = await bothCores({ policy, network, background, baselines: false }, regionPages, records);
           expect(r.wasm).toEqual(r.reference);
         },
       ),

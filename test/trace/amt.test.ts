@@ -31,6 +31,16 @@ function blockAt(b: Buffer, k: number): number {
   return at;
 }
 
+/** Flips the bits `mask` of payload byte `offset` of block `k` of the amt `file`, on disk;
+ * the block's head offset, and the file's bytes as written. */
+function flipPayloadByte(file: string, k: number, offset: number, mask: number): { block: number; b: Buffer } {
+  const b = readFileSync(file);
+  const block = blockAt(b, k);
+  b[block + 12 + offset] ^= mask;
+  writeFileSync(file, b);
+  return { block, b };
+}
+
 describe.each([1, 2] as const)("amt v%i", (version) => {
   it("says whether its regions are drawn round touched pages or mapped whole from the start", async () => {
     const dir = tempDir();
@@ -86,10 +96,7 @@ describe.each([1, 2] as const)("amt v%i", (version) => {
   it("detects a flipped byte in a block by its checksum, naming the block and offset", async () => {
     const dir = tempDir();
     const file = await sample(dir, version);
-    const b = readFileSync(file);
-    const block1 = blockAt(b, 1);
-    b[block1 + 12 + 1000] ^= 0x40;
-    writeFileSync(file, b);
+    const { block: block1 } = flipPayloadByte(file, 1, 1000, 0x40);
     const w = openAmt(file); // the header is fine
     expect(() => readAll(w)).toThrow(new RegExp(`s\\.amt: corrupt amt trace: checksum mismatch in block 1 at byte ${block1}`));
   });
@@ -97,10 +104,7 @@ describe.each([1, 2] as const)("amt v%i", (version) => {
   it("`ampom trace info` reads every block: a damaged one exits 1 naming it; --no-verify reads only the header", async () => {
     const dir = tempDir();
     const file = await sample(dir, version);
-    const b = readFileSync(file);
-    const block2 = blockAt(b, 2);
-    b[block2 + 12 + 100] ^= 0x01;
-    writeFileSync(file, b);
+    const { block: block2 } = flipPayloadByte(file, 2, 100, 0x01);
     const bad = await ampom("trace", "info", file);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toBe("");
@@ -193,10 +197,7 @@ describe("amt v2 skip()", () => {
   it("does not read a skipped block's payload, but still checks the heads and the trailer", async () => {
     const dir = tempDir();
     const file = await sample(dir, 2);
-    const b = readFileSync(file);
-    const block0 = blockAt(b, 0);
-    b[block0 + 12 + 100] ^= 0x01; // a payload byte of block 0
-    writeFileSync(file, b);
+    const { block: block0, b } = flipPayloadByte(file, 0, 100, 0x01);
     const s = openAmt(file).open();
     expect(s.skip!(65536)).toBe(65536);
     const pages = new Uint32Array(150_000);

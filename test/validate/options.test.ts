@@ -55,8 +55,11 @@ describe("validate: bad options are refused before the program runs", () => {
     const run = (o: object) => validate({ command: ["/bin/true"], ...o });
     await expect(run({ repeat: 0 })).rejects.toThrow("option repeat (--repeat): expected a whole number of at least 1, got 0");
     await expect(run({ nativeRuns: 0 })).rejects.toThrow("option nativeRuns (--native-runs): expected a whole number of at least 1, got 0");
-    await expect(run({ timeoutMs: -5000 })).rejects.toThrow("option timeoutMs (--timeout): expected more than 0 and at most 100000000 ms (100000 s; the capture gets 20 times as long), got -5000");
-    await expect(run({ pinCpu: -1 })).rejects.toThrow("option pinCpu (--pin-cpu): expected a whole number (0 or more), got -1");
-    await expect(run({ pinCpu: 100000 })).rejects.toThrow(`option pinCpu (--pin-cpu): CPU 100000 is not one this process may run on (${cpus})`);
+    // in the command line's words (one check serves both), with what the library was given
+    await expect(run({ timeoutMs: -5000 })).rejects.toThrow("option timeoutMs (--timeout): expected a number of seconds above 0 and at most 100000 (the capture gets 20 times as long), got -5000 ms");
+    await expect(run({ pinCpu: -1 })).rejects.toThrow(`option pinCpu (--pin-cpu): expected a CPU this process may run on: ${cpus}, got -1`);
+    await expect(run({ pinCpu: 100000 })).rejects.toThrow(`option pinCpu (--pin-cpu): expected a CPU this process may run on: ${cpus}, got 100000`);
+    await expect(run({ policies: ["none", "psychic"] })).rejects.toThrow(`option policies (--policy): "psychic" is not a policy the real handler runs: expected none, ampom, or both comma-separated`);
+    await expect(run({ spikeCutNs: -1 })).rejects.toThrow("option spikeCutNs (--spike-cut): expected a time of 0 or more, got -1");
   });
 });

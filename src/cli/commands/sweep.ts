@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { parsePath, parsePositiveCount } from "../run-options.js";
 import { exitInterrupted } from "../ending.js";
-import cliProgress from "cli-progress";
+import { progressBar } from "../progress.js";
 import { parseShard } from "../../sweep/shard.js";
 import { checkedPlan, shardRuns, sweep, type SweepProgress } from "../../sweep/sweep.js";
 import { resultProvenance } from "../../util/provenance.js";
@@ -53,21 +53,13 @@ Examples:
         writeResult(`${config}: ${plan.runs.length} ${plan.runs.length === 1 ? "run" : "runs"}${shard ? `; shard ${shard.index}/${shard.count} has ${mine}` : ""}\n`);
         return;
       }
-      const bar = !o.quiet && process.stderr.isTTY ? progressBar() : undefined;
-      let started = false;
-      const onProgress = (p: SweepProgress) => {
-        if (!bar) return;
-        if (!started) {
-          started = true;
-          bar.start(p.pending, 0, { failed: 0, skipped: p.skipped });
-        }
-        bar.update(p.finished, { failed: p.failed, skipped: p.skipped });
-      };
+      const bar = progressBar("sweep", { quiet: o.quiet, eta: true });
+      const onProgress = (p: SweepProgress) => bar.update(p.finished, p.pending, `failed ${p.failed} | done before ${p.skipped}`);
       // Ctrl-C, or a kill (a batch system's at a job's time limit, a closed terminal):
       // every finished run is on disk already, and exiting releases the results file's
       // lock; say how to go on
       const interrupted = (signal: NodeJS.Signals) => {
-        bar?.stop();
+        bar.stop();
         // the results file is made at the first finished run
         const saved = existsSync(out) ? `finished runs are saved in ${out}` : `no run had finished, so ${out} was not made`;
         exitInterrupted(signal, `interrupted; ${saved}; run the same command to resume`);
@@ -77,7 +69,7 @@ Examples:
       try {
         summary = await sweep({ config, out, workers: o.workers, shard, retryFailed: o.retryFailed, onProgress });
       } finally {
-        bar?.stop();
+        bar.stop();
         for (const signal of STOP_SIGNALS) process.off(signal, interrupted);
       }
       if (o.json) {
@@ -94,19 +86,4 @@ Examples:
         throw new Error(`${summary.failed} of ${summary.total} runs failed (their errors are recorded in ${summary.out}${hint})`);
       }
     });
-}
-
-function progressBar(): cliProgress.SingleBar {
-  return new cliProgress.SingleBar(
-    {
-      stream: process.stderr,
-      format: "sweep [{bar}] {value}/{total} runs | {percentage}% | ETA {eta_formatted} | failed {failed} | done before {skipped}",
-      hideCursor: true,
-      etaBuffer: 20,
-      // before the first run ends the rate is 0 and the ETA infinite: show "--", not "NFs"
-      formatTime: (t: number, options: cliProgress.Options, round: number) =>
-        Number.isFinite(t) ? cliProgress.Format.TimeFormat(t, options, round) : "--",
-    },
-    cliProgress.Presets.shades_classic,
-  );
 }

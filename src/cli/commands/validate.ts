@@ -3,9 +3,8 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { formatNs, ordinal, parseDuration } from "../../util/units.js";
 import { resultProvenance } from "../../util/provenance.js";
-import { validate, COUNTED_CALLS, MAX_TIMEOUT_S, VALIDATED_POLICIES, type PolicyValidation, type Validation, type ValidateOptions } from "../../validate/validate.js";
+import { validate, cpuProblem, policyProblem, timeoutProblem, COUNTED_CALLS, type PolicyValidation, type Validation, type ValidateOptions } from "../../validate/validate.js";
 import { awayShare, RunInterrupted, type Interruptions } from "../../validate/runner.js";
-import { allowedCpus } from "../../validate/native.js";
 import { table } from "../format.js";
 import { collectParam, commaList, outOfRange, parseCount, parseFraction, parseNumber, parsePositiveCount, parseQuantityArg, rateOption, timeOption } from "../run-options.js";
 import { writeResult } from "../../util/stdout.js";
@@ -72,37 +71,38 @@ function describe(v: Validation): string {
 
 // The options' parsers: each value is checked as the command line is read, before the
 // program runs (a native run takes seconds; --repeat 0 ran them all, then failed on a median
-// of nothing). A value that cannot be read exits 2, one out of range 1, as elsewhere.
+// of nothing), by the library's own check of it. A value that cannot be read exits 2, one
+// out of range 1, as elsewhere.
 
 /** none, ampom, or both: an empty list was read as none. */
 function parsePolicies(value: string): string[] {
   const names = commaList(value);
-  const other = names.find((p) => !VALIDATED_POLICIES.includes(p));
-  if (other !== undefined) throw outOfRange(`"${other}" is not a policy the real handler runs: expected ${VALIDATED_POLICIES.join(", ")}, or both comma-separated.`);
+  const problem = names.map(policyProblem).find((p) => p !== undefined);
+  if (problem !== undefined) throw outOfRange(`${problem}.`);
   return names;
 }
 
-/** Seconds, above 0 and at most MAX_TIMEOUT_S (a negative one was blamed on the program). */
+/** Seconds (a negative one was blamed on the program). */
 function parseTimeout(value: string): number {
   const s = parseNumber(value);
-  if (!(s > 0 && s <= MAX_TIMEOUT_S)) throw outOfRange(`expected a number of seconds above 0 and at most ${MAX_TIMEOUT_S} (the capture gets 20 times as long), e.g. 600.`);
+  const problem = timeoutProblem(s);
+  if (problem !== undefined) throw outOfRange(`${problem}, e.g. 600.`);
   return s;
 }
 
-/** A CPU this process may run on: the machine's, less any its affinity leaves out (-1
- * ran unpinned and reported CPU -1; one past the machine's failed in the native run). */
+/** A CPU this process may run on (-1 ran unpinned and reported CPU -1; one past the
+ * machine's failed in the native run). */
 function parseCpu(value: string): number {
-  const allowed = allowedCpus();
-  const refused = () => outOfRange(`expected a CPU this process may run on: ${allowed.text}.`);
   let cpu: number;
   try {
     cpu = parseCount(value, "0");
   } catch (err) {
-    // one that is no number at all is refused as such (exit 2); -1 or 1.5 name the CPUs
+    // one that is no number at all is refused as such (exit 2); -1 or 1.5 name no CPU
     if ((err as InvalidArgumentError).exitCode === 2) throw err;
-    throw refused();
+    cpu = Number(value);
   }
-  if (!allowed.cpus.includes(cpu)) throw refused();
+  const problem = cpuProblem(cpu);
+  if (problem !== undefined) throw outOfRange(`${problem}.`);
   return cpu;
 }
 
