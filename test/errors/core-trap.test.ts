@@ -51,6 +51,20 @@ describe("core failures", () => {
     expect(trap.coresCreated).toBe(before);
   });
 
+  it("refuses a built-in whose data fits but whose code and stack pages do not, before a core, alike on both cores", async () => {
+    // 861.7GiB of data is exactly the most pages a core holds; random's code and stack
+    // take 8 more. The data-only check let it through, and each core refused it at init
+    // only after generating its 450M records (13 s)
+    const memory = 225879306 * 4096;
+    const before = trap.coresCreated;
+    for (const core of ["wasm", "reference"] as const) {
+      await expect(simulate({ workload: "random", memory, core, baselines: false })).rejects.toThrow(
+        /^option memory \(--memory\): 861\.7GiB of workload random takes 225879314 pages of 4096 bytes, more than the 4 GiB WebAssembly memory can hold \(at most 225879306 pages, 861\.7GiB at this page size\)$/,
+      );
+    }
+    expect(trap.coresCreated).toBe(before);
+  });
+
   it("names the trace and the limit when a core refuses a workload's size at init", async () => {
     const { CapacityError } = await import("../../src/core/types.js");
     const { guardCore } = await import("../../src/sim/preflight.js");
