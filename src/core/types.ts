@@ -94,7 +94,12 @@ export function coreBytes(pages: number, chunkRecords: number): number {
 }
 
 export class CapacityError extends Error {
-  constructor(message: string) {
+  /** `hostRefused`: the tables were within the budget, but the host would not give the
+   * memory (a WebAssembly memory that could not grow), so the 4 GiB limit is not why */
+  constructor(
+    message: string,
+    readonly hostRefused = false,
+  ) {
     super(message);
     this.name = "CapacityError";
   }

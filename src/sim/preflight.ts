@@ -35,10 +35,13 @@ export function capacityMessage(pages: number, s: Pick<Scenario, "pageSize" | "c
 /** What refuses a scenario whose workload has `pages` pages, more than a core holds:
  * the same words from preflight and from either core's init. */
 function tooLarge(s: Pick<Scenario, "workload" | "memoryBytes" | "pageSize" | "chunkRecords">, pages: number): string {
-  const what = isBuiltInWorkload(s.workload)
-    ? `option memory (--memory): ${formatBytes(s.memoryBytes)} of workload ${s.workload} takes`
-    : `workload ${s.workload}: the trace has`;
+  const what = isBuiltInWorkload(s.workload) ? `${describeWorkload(s)} takes` : `${describeWorkload(s)}: the trace has`;
   return `${what} ${capacityMessage(pages, s)}`;
+}
+
+/** The input that sets a scenario's page count: --memory of a built-in, or the trace. */
+function describeWorkload(s: Pick<Scenario, "workload" | "memoryBytes">): string {
+  return isBuiltInWorkload(s.workload) ? `option memory (--memory): ${formatBytes(s.memoryBytes)} of workload ${s.workload}` : `workload ${s.workload}`;
 }
 
 export function isBuiltInWorkload(name: string): boolean {
@@ -103,7 +106,9 @@ export function guardCore<T>(s: Scenario, workload: Pick<Workload, "pageCount">,
   try {
     return step();
   } catch (err) {
-    if (err instanceof CapacityError) throw new Error(tooLarge(s, workload.pageCount), { cause: err });
+    if (err instanceof CapacityError) {
+      throw new Error(err.hostRefused ? `${describeWorkload(s)}: ${err.message}` : tooLarge(s, workload.pageCount), { cause: err });
+    }
     const trap = err instanceof WebAssembly.RuntimeError || (err instanceof Error && /^WebAssembly core aborted/.test(err.message));
     if (trap) {
       throw new Error(

@@ -65,6 +65,22 @@ describe("core failures", () => {
     expect(trap.coresCreated).toBe(before);
   });
 
+  it("says the host refused the memory, not the 4 GiB limit, when the WebAssembly memory cannot grow", async () => {
+    // a memory.grow that fails (ulimit -v, node --wasm-max-mem-pages) makes the arena's
+    // init refuse 1M pages that the budget allows; it was reported as more than the 4 GiB
+    // memory can hold (at most 225879306 pages)
+    const { WasmCore } = await import("../../src/core/wasm-core.js");
+    const { guardCore } = await import("../../src/sim/preflight.js");
+    const { resolveOptions } = await import("../../src/sim/options.js");
+    const core = await WasmCore.create();
+    const raw = core as unknown as { ex: Record<string, unknown> };
+    raw.ex = { ...raw.ex, init: () => -1 };
+    const s = resolveOptions({ workload: "random", memory: "4GiB" });
+    expect(() => guardCore(s, { pageCount: 1048584 }, () => core.init(1048584, 1 << 16))).toThrow(
+      /^option memory \(--memory\): 4GiB of workload random: the WebAssembly core could not grow its memory to 22\.1MiB for 1048584 pages: the host refused it \(short of memory, or a limit such as ulimit -v\)$/,
+    );
+  });
+
   it("names the trace and the limit when a core refuses a workload's size at init", async () => {
     const { CapacityError } = await import("../../src/core/types.js");
     const { guardCore } = await import("../../src/sim/preflight.js");
