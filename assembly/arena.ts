@@ -86,15 +86,25 @@ function placeAll(base: u64, pageCount: u64, chunkCap: u64): u64 {
   return cursor;
 }
 
+// the layout in place: what a refused layoutArena() puts back
+let laidPages: u32 = 0;
+let laidChunk: u32 = 0;
+
 /** Lays the arena out after the static data, growing memory to fit, and zeroes it.
- * Returns 0, or -1 when it cannot fit in the 4 GiB wasm32 address space. */
+ * Returns 0, or -1 when it cannot fit in the 4 GiB wasm32 address space or memory
+ * cannot grow; the earlier layout then stays, with its data, as the host's views of it
+ * do (placeAll had already moved every table to where the new one would be). */
 export function layoutArena(pageCount: u32, chunkCap: u32): i32 {
   const base = <u64>__heap_base;
   const end = placeAll(base, pageCount, chunkCap);
-  if (end > (<u64>65536) * 65536) return -1;
   const needPages = <i32>((end + 65535) >> 16);
   const have = memory.size();
-  if (needPages > have && memory.grow(needPages - have) < 0) return -1;
+  if (end > (<u64>65536) * 65536 || (needPages > have && memory.grow(needPages - have) < 0)) {
+    placeAll(base, laidPages, laidChunk);
+    return -1;
+  }
+  laidPages = pageCount;
+  laidChunk = chunkCap;
   // memory grown just now is zero already, and stays uncommitted by the OS until
   // touched (so a large, sparsely touched page table costs what is touched); only
   // memory that existed before may hold an earlier layout's data

@@ -42,7 +42,8 @@ export interface CoreViews {
 export interface SimCore {
   readonly kind: CoreKind;
   /** Lays out the tables for `pageCount` pages and a chunk of `chunkCapacity` records,
-   * all zero. Throws CapacityError when they cannot fit. Earlier views are void. */
+   * all zero. Earlier views are void. Throws CapacityError when they cannot fit; the
+   * earlier layout, its data and its views then stay as they were. */
   init(pageCount: number, chunkCapacity: number): CoreViews;
   /** Starts a process afresh from the params and regions written into the views. */
   reset(): void;
@@ -93,7 +94,12 @@ export function coreBytes(pages: number, chunkRecords: number): number {
 }
 
 export class CapacityError extends Error {
-  constructor(message: string) {
+  /** `hostRefused`: the tables were within the budget, but the host would not give the
+   * memory (a WebAssembly memory that could not grow), so the 4 GiB limit is not why */
+  constructor(
+    message: string,
+    readonly hostRefused = false,
+  ) {
     super(message);
     this.name = "CapacityError";
   }

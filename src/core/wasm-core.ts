@@ -12,7 +12,8 @@ import {
 } from "./abi.js";
 import { violationError } from "./page-services.js";
 import { traceInputBytes } from "../trace/amt-codec.js";
-import { CapacityError, checkCoreCapacity, type CoreViews, type SimCore } from "./types.js";
+import { CapacityError, checkCoreCapacity, coreBytes, type CoreViews, type SimCore } from "./types.js";
+import { formatBytes } from "../util/units.js";
 
 type Exports = Awaited<ReturnType<typeof instantiate>>;
 
@@ -70,8 +71,10 @@ export class WasmCore implements SimCore {
   init(pageCount: number, chunkCapacity: number): CoreViews {
     checkCoreCapacity(pageCount, chunkCapacity);
     if (this.ex.init(pageCount, chunkCapacity) !== 0) {
+      // within the budget the arena fits in 4 GiB: memory could not grow
       throw new CapacityError(
-        `${pageCount} pages and a ${chunkCapacity}-record chunk do not fit in the 4 GiB WebAssembly memory`,
+        `the WebAssembly core could not grow its memory to ${formatBytes(coreBytes(pageCount, chunkCapacity))} for ${pageCount} pages: the host refused it (short of memory, or a limit such as ulimit -v)`,
+        true,
       );
     }
     // init may have grown memory, which detaches every earlier view

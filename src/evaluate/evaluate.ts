@@ -4,8 +4,8 @@
 // The runs are sweeps (worker threads, resumable results files in `runsDir`); this
 // file only plans them and reads their metrics.
 import { createHash } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, realpathSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { Metrics } from "../sim/metrics.js";
 import { MIN_ORACLE_GAP } from "../sim/compare.js";
 import { canonicalJson } from "../sweep/key.js";
@@ -130,15 +130,25 @@ function sweepFiles(sweeps: EvalSweep[], runsDir: string): string[] {
   return sweeps.map((s) => join(runsDir, `${s.label}-${createHash("sha256").update(canonicalJson(s.config)).update(`\0${code}`).digest("hex").slice(0, 8)}.jsonl`));
 }
 
+/** The plan as its sweeps run it: each trace by its real absolute path. Its runs in
+ * runsDir are kept under the trace's name (the results file's name and each run's key
+ * hold it), and a path relative to the working folder, or one through a link, would
+ * miss them when the same evaluation runs from elsewhere (docs/reproduce.md). */
+function sweepPlan(plan: EvalPlan): EvalPlan {
+  const real = (path: string) => (existsSync(path) ? realpathSync(path) : resolve(path));
+  return { ...plan, workloads: plan.workloads.map((w) => (w.memory === undefined ? { ...w, workload: real(w.workload) } : w)) };
+}
+
 /** The results files the plan's sweeps keep in `runsDir`. */
 export function runFiles(plan: EvalPlan, runsDir: string): string[] {
-  return sweepFiles(planSweeps(plan), runsDir);
+  return sweepFiles(planSweeps(sweepPlan(plan)), runsDir);
 }
 
 /** Runs (or resumes) every sweep of the plan and summarises them. */
 export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   checkWorkloadNames(o.workloads);
-  const sweeps = planSweeps(o);
+  const run = sweepPlan(o);
+  const sweeps = planSweeps(run);
   await checkSweeps(sweeps);
   mkdirSync(o.runsDir, { recursive: true });
   const files = sweepFiles(sweeps, o.runsDir);
@@ -155,14 +165,14 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
     });
     if (summary.failed > 0) {
       const first = readResults(files[i]).records.find((r) => r.record.error !== undefined)?.record;
-      const program = o.workloads.find((w) => w.workload === first?.options.workload);
+      const program = run.workloads.find((w) => w.workload === first?.options.workload);
       throw new Error(`${summary.failed} runs of ${sweeps[i].label} failed (in ${files[i]}); the first: ${first?.error}${program ? ` (program ${program.name})` : ""}`);
     }
     o.onSweep?.(sweeps[i].label, { resumed: summary.skipped, ran: summary.ran });
     before += sizes[i];
   }
 
-  const byPath = new Map(o.workloads.map((w) => [w.workload, w]));
+  const byPath = new Map(run.workloads.map((w) => [w.workload, w]));
   const conditionOf = (network: string, background: number) => o.conditions.find((c) => c.network === network && c.background === background)!;
   const runs: EvalRun[] = [];
   for (const file of files) {

@@ -13,6 +13,7 @@ import { MAX_PAGE_SIZE, MIN_PAGE_SIZE } from "../trace/amt.js";
 import { LINK_DISCIPLINES, type LinkDiscipline } from "../network/network.js";
 import { CPU_MODELS, TRACE_CPU_NS, kernelCpuNs, type CpuModel } from "../workloads/hpcc/cpu.js";
 import { workloads } from "../workloads/registry.js";
+import type { WorkloadOptions } from "../workloads/types.js";
 
 /** The last seed a generator takes: seeds are 32 bits. */
 export const MAX_SEED = 2 ** 32 - 1;
@@ -400,4 +401,9 @@ export function optionsUsed(input: RunOptions): Record<string, unknown> {
   const used: Record<string, unknown> = { ...o, policy };
   if (!isGeneratedWorkload(o.workload)) for (const [name] of GENERATOR_OPTIONS) delete used[name];
   return used;
+}
+
+/** What a scenario's workload is made with (a built-in's; a trace takes only the page size). */
+export function workloadOptions(s: Scenario): WorkloadOptions {
+  return { memoryBytes: s.memoryBytes, pageSize: s.pageSize, seed: s.seed, workingSet: s.workingSet, iterations: s.iterations };
 }

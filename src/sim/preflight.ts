@@ -10,7 +10,7 @@ import type { Workload } from "../workloads/types.js";
 import { CapacityError, CORE_MEMORY_BYTES, coreBytes } from "../core/types.js";
 import { openAmtWorkload, sniffTrace } from "../trace/open.js";
 import type { AmtHeader } from "../trace/amt.js";
-import type { Scenario } from "./options.js";
+import { workloadOptions, type Scenario } from "./options.js";
 import { CORE_BYTES_PER_PAGE } from "../core/abi.js";
 import { checkPolicyFile, policyModuleFile } from "../policies/module.js";
 
@@ -32,6 +32,18 @@ export function capacityMessage(pages: number, s: Pick<Scenario, "pageSize" | "c
   return `${pages} pages of ${s.pageSize} bytes, more than the 4 GiB WebAssembly memory can hold (at most ${max} pages, ${formatBytes(max * s.pageSize)} at this page size)`;
 }
 
+/** What refuses a scenario whose workload has `pages` pages, more than a core holds:
+ * the same words from preflight and from either core's init. */
+function tooLarge(s: Pick<Scenario, "workload" | "memoryBytes" | "pageSize" | "chunkRecords">, pages: number): string {
+  const what = isBuiltInWorkload(s.workload) ? `${describeWorkload(s)} takes` : `${describeWorkload(s)}: the trace has`;
+  return `${what} ${capacityMessage(pages, s)}`;
+}
+
+/** The input that sets a scenario's page count: --memory of a built-in, or the trace. */
+function describeWorkload(s: Pick<Scenario, "workload" | "memoryBytes">): string {
+  return isBuiltInWorkload(s.workload) ? `option memory (--memory): ${formatBytes(s.memoryBytes)} of workload ${s.workload}` : `workload ${s.workload}`;
+}
+
 export function isBuiltInWorkload(name: string): boolean {
   return Object.prototype.hasOwnProperty.call(workloads, name);
 }
@@ -45,6 +57,11 @@ export function preflight(s: Scenario): void {
     if (pages > maxCorePages(s.chunkRecords)) {
       throw new Error(`option memory (--memory): ${formatBytes(s.memoryBytes)} is ${capacityMessage(pages, s)}`);
     }
+    // and its code, stack and allocator pages: laid out at once (its records are
+    // counted only when read), so one just past the limit is refused here rather than
+    // by the core's init after the whole workload was generated
+    const w = workloads[s.workload].create(workloadOptions(s));
+    if (w.pageCount > maxCorePages(s.chunkRecords)) throw new Error(tooLarge(s, w.pageCount));
     return;
   }
   if (!existsSync(s.workload) && readsAsPath(s.workload)) {
@@ -64,7 +81,7 @@ export function preflight(s: Scenario): void {
     // an amt v2 trace is decoded inside the core, whose chunk then holds a whole block
     const header = (w as { header?: AmtHeader }).header;
     const chunkRecords = Math.max(s.chunkRecords, header?.version === 2 ? header.blockRecords : 0);
-    if (w.pageCount > maxCorePages(chunkRecords)) throw new Error(`workload ${s.workload}: the trace has ${capacityMessage(w.pageCount, { ...s, chunkRecords })}`);
+    if (w.pageCount > maxCorePages(chunkRecords)) throw new Error(tooLarge({ ...s, chunkRecords }, w.pageCount));
   }
 }
 
@@ -90,10 +107,7 @@ export function guardCore<T>(s: Scenario, workload: Pick<Workload, "pageCount">,
     return step();
   } catch (err) {
     if (err instanceof CapacityError) {
-      const what = isBuiltInWorkload(s.workload)
-        ? `option memory (--memory): ${formatBytes(s.memoryBytes)} of workload ${s.workload} takes`
-        : `workload ${s.workload}: the trace has`;
-      throw new Error(`${what} ${capacityMessage(workload.pageCount, s)}`, { cause: err });
+      throw new Error(err.hostRefused ? `${describeWorkload(s)}: ${err.message}` : tooLarge(s, workload.pageCount), { cause: err });
     }
     const trap = err instanceof WebAssembly.RuntimeError || (err instanceof Error && /^WebAssembly core aborted/.test(err.message));
     if (trap) {

@@ -13,7 +13,7 @@ import type { Workload } from "../workloads/types.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
 import { formatNs } from "../util/units.js";
-import { footprintBytes, scanPacing, resolveOptions, type RunOptions, type Scenario } from "./options.js";
+import { footprintBytes, scanPacing, resolveOptions, workloadOptions, type RunOptions, type Scenario } from "./options.js";
 import type { EventSink } from "./event-log.js";
 import { withEventFile } from "./event-file.js";
 import { ProcessRun, type HostPolicyHooks, type ProcessSetup } from "./process.js";
@@ -34,13 +34,7 @@ export interface RunExtras {
 }
 
 export async function scenarioWorkload(s: Scenario): Promise<Workload> {
-  return openWorkload(s.workload, {
-    memoryBytes: s.memoryBytes,
-    pageSize: s.pageSize,
-    seed: s.seed,
-    workingSet: s.workingSet,
-    iterations: s.iterations,
-  });
+  return openWorkload(s.workload, workloadOptions(s));
 }
 
 /** The record the migration decision comes before: the exact record when given, else

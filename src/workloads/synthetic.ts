@@ -6,7 +6,7 @@
 import { layoutRegions, type Workload, type WorkloadOptions } from "./types.js";
 import { Random } from "../util/random.js";
 import { REC_CODE, REC_WRITE } from "../core/abi.js";
-import { KernelStream, share, type KernelBody } from "./hpcc/common.js";
+import { kernelWorkload, share, type KernelBody } from "./hpcc/common.js";
 
 function singleArraySpace(o: WorkloadOptions) {
   const dataPages = Math.max(1, Math.ceil(o.memoryBytes / o.pageSize));
@@ -17,16 +17,10 @@ function singleArraySpace(o: WorkloadOptions) {
   ]);
 }
 
+// counted when first read, as a kernel's: a run too large for a core is refused
+// without first generating every record
 function syntheticWorkload(name: string, o: WorkloadOptions, body: KernelBody): Workload {
-  const { regions, pageCount } = singleArraySpace(o);
-  return {
-    name,
-    pageSize: o.pageSize,
-    regions,
-    pageCount,
-    records: new KernelStream(body).countAll(),
-    open: () => new KernelStream(body),
-  };
+  return kernelWorkload(name, o, singleArraySpace(o), body);
 }
 
 /** `sequential`: `iterations` ascending sweeps over the array, writing every page (the

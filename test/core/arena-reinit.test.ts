@@ -3,6 +3,7 @@
 // with every table zero.
 import { describe, expect, it } from "vitest";
 import { WasmCore } from "../../src/core/wasm-core.js";
+import { C_CHUNK_LEN, C_NOW, L_SLOTS, P_CPU_NS, P_PAGES, ST_LOCAL, ST_MASK, STOP_CHUNK_END } from "../../src/core/abi.js";
 
 function dirty(v: ReturnType<WasmCore["init"]>): void {
   v.states.fill(0xff);
@@ -32,5 +33,30 @@ describe("arena re-initialisation", () => {
       expect(v.states.length).toBe(pages);
       expect(allZero(v)).toBe(true);
     }
+  });
+});
+
+describe("a refused init", () => {
+  it("leaves the earlier layout in place, and the core runs on its views as before", async () => {
+    const core = await WasmCore.create();
+    const ex = (core as unknown as { ex: { init(pages: number, chunk: number): number; layoutOffset(slot: number): number } }).ex;
+    const layout = () => Array.from({ length: L_SLOTS }, (_, slot) => ex.layoutOffset(slot));
+    const v = core.init(1000, 64);
+    const before = layout();
+    // past 4 GiB, refused as a failed memory.grow is (the host's own check refuses this
+    // one first, not one that fits the budget but finds no memory to grow into); it
+    // had moved every table to where the refused layout would have put them, so a
+    // later reset() wrote zeros wherever those addresses wrapped to
+    expect(ex.init(500_000_000, 1 << 16)).toBe(-1);
+    expect(layout()).toEqual(before);
+    v.params[P_PAGES] = 1000;
+    v.params[P_CPU_NS] = 1;
+    core.reset();
+    v.chunkPages[0] = 999;
+    v.chunkGaps[0] = 10;
+    v.counters[C_CHUNK_LEN] = 1;
+    expect(core.run(Infinity)).toBe(STOP_CHUNK_END);
+    expect(v.states[999] & ST_MASK).toBe(ST_LOCAL);
+    expect(v.counters[C_NOW]).toBe(10);
   });
 });

@@ -51,6 +51,36 @@ describe("core failures", () => {
     expect(trap.coresCreated).toBe(before);
   });
 
+  it("refuses a built-in whose data fits but whose code and stack pages do not, before a core, alike on both cores", async () => {
+    // 861.7GiB of data is exactly the most pages a core holds; random's code and stack
+    // take 8 more. The data-only check let it through, and each core refused it at init
+    // only after generating its 450M records (13 s)
+    const memory = 225879306 * 4096;
+    const before = trap.coresCreated;
+    for (const core of ["wasm", "reference"] as const) {
+      await expect(simulate({ workload: "random", memory, core, baselines: false })).rejects.toThrow(
+        /^option memory \(--memory\): 861\.7GiB of workload random takes 225879314 pages of 4096 bytes, more than the 4 GiB WebAssembly memory can hold \(at most 225879306 pages, 861\.7GiB at this page size\)$/,
+      );
+    }
+    expect(trap.coresCreated).toBe(before);
+  });
+
+  it("says the host refused the memory, not the 4 GiB limit, when the WebAssembly memory cannot grow", async () => {
+    // a memory.grow that fails (ulimit -v, node --wasm-max-mem-pages) makes the arena's
+    // init refuse 1M pages that the budget allows; it was reported as more than the 4 GiB
+    // memory can hold (at most 225879306 pages)
+    const { WasmCore } = await import("../../src/core/wasm-core.js");
+    const { guardCore } = await import("../../src/sim/preflight.js");
+    const { resolveOptions } = await import("../../src/sim/options.js");
+    const core = await WasmCore.create();
+    const raw = core as unknown as { ex: Record<string, unknown> };
+    raw.ex = { ...raw.ex, init: () => -1 };
+    const s = resolveOptions({ workload: "random", memory: "4GiB" });
+    expect(() => guardCore(s, { pageCount: 1048584 }, () => core.init(1048584, 1 << 16))).toThrow(
+      /^option memory \(--memory\): 4GiB of workload random: the WebAssembly core could not grow its memory to 22\.1MiB for 1048584 pages: the host refused it \(short of memory, or a limit such as ulimit -v\)$/,
+    );
+  });
+
   it("names the trace and the limit when a core refuses a workload's size at init", async () => {
     const { CapacityError } = await import("../../src/core/types.js");
     const { guardCore } = await import("../../src/sim/preflight.js");

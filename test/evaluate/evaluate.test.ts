@@ -2,7 +2,7 @@
 // one condition, one migration point, a few configurations): its standings, win table
 // and JSON must agree with direct simulate() calls of the same scenarios, and running
 // it again resumes from its runs instead of simulating anything twice.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { pct } from "../../src/cli/format.js";
@@ -140,6 +140,33 @@ describe("evaluate", () => {
       expect(readFileSync(log, "utf8").trim().split("\n")).toHaveLength(1);
       expect(faults(second)).toBeLessThan(faults(first));
       expect(faults(second)).toBe((await simulate(evalRunOptions(plan.workloads[0], plan.configs[2], plan.conditions[0], 0.5))).remoteFaults);
+    } finally {
+      delete process.env.AMPOM_SWEEP_RUN_LOG;
+    }
+  });
+
+  it("resumes a trace's runs however its path is spelled: relative to the working folder, absolute, through a link", async () => {
+    // corpusWorkloads names a trace relative to the working folder, so the same
+    // evaluation run from another folder gave it another name, missed every kept run
+    // and ran them all again, into a second results file
+    const runsDir = join(dir, "spelled-runs");
+    const link = join(dir, "fixtures-link");
+    symlinkSync(resolve("test/fixtures"), link);
+    const spellings = ["test/fixtures/sort-lackey.amt", resolve("test/fixtures/sort-lackey.amt"), join(link, "sort-lackey.amt")];
+    const kept = configs.filter((c) => ["none", "oracle", "ampom"].includes(c.id));
+    const log = join(dir, "spelled-runs.log");
+    process.env.AMPOM_SWEEP_RUN_LOG = log;
+    try {
+      const results = [];
+      for (const workload of spellings) {
+        writeFileSync(log, "");
+        const w = { name: "sort", workload, kind: "text", group: "test" as const };
+        const x = await evaluate({ workloads: [w], configs: kept, conditions: [condition], points: [0.5], runsDir, workers: 1 });
+        results.push({ runs: x.runs, workloads: x.workloads, ran: readFileSync(log, "utf8").trim().split("\n").filter(Boolean).length });
+      }
+      expect(results.map((r) => r.ran)).toEqual([kept.length, 0, 0]);
+      for (const r of results.slice(1)) expect(r).toEqual({ ...results[0], ran: 0 });
+      expect(readdirSync(runsDir).filter((f) => f.endsWith(".jsonl"))).toHaveLength(1);
     } finally {
       delete process.env.AMPOM_SWEEP_RUN_LOG;
     }

@@ -322,7 +322,7 @@ export const TIMED_END = "timed-end";
  * timed section lies come from one counting run of the body, made the first time
  * either is read (an O(N^3) kernel at tens of GiB has more records than can be counted
  * in reasonable time, but its address space and first records are there at once). */
-export function kernelWorkload(name: string, o: WorkloadOptions, sp: ProcessSpace, body: KernelBody): Workload {
+export function kernelWorkload(name: string, o: WorkloadOptions, sp: Pick<ProcessSpace, "regions" | "pageCount">, body: KernelBody): Workload {
   let counted: { records: number; timed?: { from: number; to: number } } | undefined;
   const count = () => {
     if (!counted) {
