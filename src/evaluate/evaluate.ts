@@ -133,7 +133,7 @@ function sweepFiles(sweeps: EvalSweep[], runsDir: string): string[] {
 /** The plan as its sweeps run it: each trace by its real absolute path. Its runs in
  * runsDir are kept under the trace's name (the results file's name and each run's key
  * hold it), and a path relative to the working folder, or one through a link, would
- * miss them when the same evaluation runs from elsewhere (docs/reproduce.md). */
+ * miss them when the same evaluation runs from elsewhere (docs/cli.md, evaluate). */
 function sweepPlan(plan: EvalPlan): EvalPlan {
   const real = (path: string) => (existsSync(path) ? realpathSync(path) : resolve(path));
   return { ...plan, workloads: plan.workloads.map((w) => (w.memory === undefined ? { ...w, workload: real(w.workload) } : w)) };
