@@ -1,7 +1,8 @@
 // A v1 amt stores each record's page and flags whole, so a record no amt may hold (a
 // page outside the address space, flags other than write and code) can sit in a block
 // whose checksum is right. Reading the trace whole must refuse it, naming the file and
-// the record, whether to check it (trace info) or to re-encode it (trace import).
+// the record, whether to check it (trace info), to re-encode it (trace import) or to
+// run it (the v1 stream checks each block: a run used to mask the extra flag bits).
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
@@ -9,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { openAmt, writeWorkloadAmt } from "../../src/trace/amt.js";
 import { reencodeAmt } from "../../src/trace/import.js";
 import { verifyTrace } from "../../src/trace/open.js";
+import { simulate } from "../../src/sim/simulate.js";
 import { arrayWorkload } from "../core/helpers.js";
 import { tempDir } from "./helpers.js";
 
@@ -58,5 +60,14 @@ describe("a v1 amt record no amt may hold", () => {
     expect(existsSync(join(dir, "out.amt"))).toBe(false);
     // v1 to v1 too: the writer would have copied the byte
     expect(() => reencodeAmt(file, join(dir, "out1.amt"), 1)).toThrow(message);
+  });
+
+  it("flags other than write and code: refused by a run too, in the same words", async () => {
+    const dir = tempDir();
+    const file = join(dir, "flags.amt");
+    v1With(file, 2 * B + 7, (b, _page, flag) => (b[flag] = 0x84));
+    const message = `${file}: corrupt amt trace: block 2 (record ${2 * B + 7}) has flags 132, not 0 to 3 (1 write, 2 code)`;
+    await expect(simulate({ workload: file, policy: "ampom", baselines: false })).rejects.toThrow(message);
+    await expect(simulate({ workload: file, policy: "ampom" })).rejects.toThrow(message);
   });
 });
