@@ -3,40 +3,16 @@
 // whose checksum is right. Reading the trace whole must refuse it, naming the file and
 // the record, whether to check it (trace info), to re-encode it (trace import) or to
 // run it (the v1 stream checks each block: a run used to mask the extra flag bits).
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { crc32 } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { openAmt, writeWorkloadAmt } from "../../src/trace/amt.js";
+import { openAmt } from "../../src/trace/amt.js";
 import { reencodeAmt } from "../../src/trace/import.js";
 import { verifyTrace } from "../../src/trace/open.js";
 import { simulate } from "../../src/sim/simulate.js";
-import { arrayWorkload } from "../core/helpers.js";
-import { tempDir } from "./helpers.js";
+import { tempDir, V1_BLOCK, v1With } from "./helpers.js";
 
-const B = 64;
-
-/** A v1 amt of 4 blocks of B records over 100 pages, record `at` changed by
- * `damage`, every checksum (the block's, the trailer's chain) made good again. */
-function v1With(file: string, at: number, damage: (b: Buffer, page: number, flag: number) => void): void {
-  const records = Array.from({ length: 4 * B }, (_, i) => ({ page: (i * 7) % 100, gap: 1 + (i % 3), flags: i % 4 }));
-  writeWorkloadAmt(arrayWorkload([100], records), file, { blockRecords: B, version: 1 });
-  const b = readFileSync(file);
-  let off = b.readUInt32LE(52);
-  let chain = 0;
-  for (let first = 0; first < records.length; first += B) {
-    const c = Math.min(B, records.length - first);
-    if (at >= first && at < first + c) damage(b, off + 8 + 4 * (at - first), off + 8 + 8 * c + (at - first));
-    const sum = crc32(b.subarray(off + 8, off + 8 + 9 * c));
-    b.writeUInt32LE(sum, off + 4);
-    const s = Buffer.alloc(4);
-    s.writeUInt32LE(sum);
-    chain = crc32(s, chain);
-    off += 8 + 9 * c;
-  }
-  b.writeUInt32LE(chain >>> 0, off + 12);
-  writeFileSync(file, b);
-}
+const B = V1_BLOCK;
 
 describe("a v1 amt record no amt may hold", () => {
   it("a page outside the address space: refused by a re-encode, naming the file, block and record; no output", () => {
