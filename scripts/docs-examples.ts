@@ -71,6 +71,7 @@ export const EXAMPLES: DocExample[] = [
   { id: "help-evaluate", command: "ampom evaluate --help", cheap: true },
   { id: "help-trace-import", command: "ampom trace import --help", cheap: true },
   { id: "help-trace-info", command: "ampom trace info --help", cheap: true },
+  { id: "help-trace-export", command: "ampom trace export --help", cheap: true },
   { id: "help-trace-capture", command: "ampom trace capture --help", cheap: true },
   { id: "help-validate", command: "ampom validate --help", cheap: true },
   { id: "help-list", command: "ampom list --help", cheap: true },

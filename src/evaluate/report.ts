@@ -14,7 +14,7 @@ import { basename, join } from "node:path";
 import { refuseInputs, type CommandInput } from "../util/same-file.js";
 import { coincideNote, colorOf, pairList, percent, percent1, type Figure } from "../report/figures.js";
 import { figureHtml, REPORT_STYLE } from "../report/html.js";
-import { barChart, DASHES, escapeXml, MARKERS, xyChart, type Series } from "../report/svg.js";
+import { barPlot, DASHES, escapeXml, MARKERS, xyPlot, type Series } from "../report/svg.js";
 import { writeOutputs } from "../report/write.js";
 import { versionLine, type Provenance } from "../util/provenance.js";
 import { mean, OURS, type Evaluation, type WorkloadSummary } from "./evaluate.js";
@@ -116,10 +116,11 @@ export function evaluationFigures(e: Evaluation): Figure[] {
           `higher is better, 100% is the oracle): ${focus}, ${rival ? `${rival}, the other online configuration closing the most of this group's gap, ` : ""}` +
           `a plain push (${PLAIN_PUSH}) and the set oracle (a reference that reads the trace ahead) where they were evaluated. Workloads with no gap are left out; ` +
           `the axis starts at the tens below the least bar, or at the least when one is below 0.`,
-        svg: barChart({
+        ...barPlot({
           title: `${title}: gap closed`,
           yLabel: "demand→oracle gap closed",
           categories: bars.workloads,
+          categoryLabel: "workload",
           series: bars.configs.map((id, i) => ({ name: id, values: bars.values[i], color: colorOf(id, ids) })),
           width: Math.max(560, 120 + bars.workloads.length * bars.configs.length * 16),
           yMin: tensBelow(bars.values.flat()),
@@ -152,7 +153,7 @@ export function evaluationFigures(e: Evaluation): Figure[] {
           `The share of the demand-paging-to-oracle gap closed in each scenario, the mean over the group's workloads with a gap in it: ${focus} and, where it was evaluated, ` +
           `the set oracle, a dash and a marker per network condition, against the point of the records at which the process migrated; a line breaks at a scenario where no workload of the group has a gap; the axis starts as in the figure above.` +
           (together ? ` ${together}.` : ""),
-        svg: xyChart({
+        ...xyPlot({
           title: `${title}: gap closed by scenario`,
           xLabel: "migrated after (fraction of the records)",
           yLabel: "demand→oracle gap closed",
@@ -191,7 +192,7 @@ export function evaluationFigures(e: Evaluation): Figure[] {
         `Each configuration's mean runtime against demand paging's (lower is faster) and the pages it moved to the destination that the process never used, ` +
         `per run (further left costs a shared link less), both means over the group's workloads. * marks a reference that reads the trace ahead.` +
         (onOne ? ` Drawn on one another (within 1% of each axis): ${onOne}${at >= 0 ? `; ${focus} is drawn last` : ""}.` : ""),
-      svg: xyChart({
+      ...xyPlot({
         title: `${title}: runtime and pages never used`,
         xLabel: "pages moved and never used, per run",
         yLabel: "runtime against demand paging",

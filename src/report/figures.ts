@@ -4,7 +4,7 @@
 import { MARKS, pct } from "../cli/format.js";
 import { formatBytes, formatNs } from "../util/units.js";
 import type { ReproduceResults, SpreadRow } from "./reproduce.js";
-import { barChart, coincidentSeries, xyChart, type Band, type CellLayer, type Series } from "./svg.js";
+import { barPlot, coincidentSeries, xyPlot, type Band, type CellLayer, type ChartData, type Series } from "./svg.js";
 import { policiesOf, policyLabels, preventedOf, settingPct } from "./tables.js";
 
 export interface Figure {
@@ -12,6 +12,8 @@ export interface Figure {
   title: string;
   caption: string;
   svg: string;
+  /** the plotted values, which the report's page shows as the chart's text alternative */
+  data?: ChartData;
 }
 
 const MiB = 2 ** 20;
@@ -156,7 +158,7 @@ export function makeFigures(r: ReproduceResults): Figure[] {
       `${formatBytes(fm.addressSpaceBytes[fm.addressSpaceBytes.length - 1])}). full-copy (openMosix) sends every page the ` +
       `process has while it is frozen, so its freeze grows with memory; lightweight migration sends the context and ` +
       `${r.figures.timeline.eagerPages.length} pages, so its freeze stays at ${formatNs(fm.lightweightNs[fm.lightweightNs.length - 1])}.`,
-    svg: xyChart({
+    ...xyPlot({
       title: `Freeze time vs memory (${fm.kernel}, ${r.settings.network})`,
       xLabel: "address space (MiB)",
       yLabel: "freeze time (ms)",
@@ -186,7 +188,7 @@ export function makeFigures(r: ReproduceResults): Figure[] {
       `only a fraction of its data after migration, ${wsSpreadText(r, wsSeries)}. ` +
       `full-copy pays for every page up front; lightweight migration pays only for the pages the process uses.` +
       coincideText(wsSeries),
-    svg: xyChart({
+    ...xyPlot({
       title: `Runtime vs working set (${ws.kernel})`,
       xLabel: "fraction of the data touched after migration",
       yLabel: "runtime (s)",
@@ -220,7 +222,7 @@ export function makeFigures(r: ReproduceResults): Figure[] {
       `for more; a cross marks a cell with remote faults. The dashed line is the migration decision at ` +
       `${formatNs(tl.migration.decisionNs)} (a ${formatNs(freezeNs)} freeze); the diamonds on it are the ` +
       `${tl.eagerPages.length} pages sent with the context. Dashed horizontal lines mark where the larger regions begin.`,
-    svg: xyChart({
+    ...xyPlot({
       title: `Faults and prefetches after migration (${tl.kernel}, ${tl.policy})`,
       xLabel: "time since the process started (ms)",
       yLabel: "page",
@@ -267,10 +269,11 @@ export function makeFigures(r: ReproduceResults): Figure[] {
       `background traffic (dark) and with ${settingPct(r.settings.busyBackground)} background load on the links (light). ` +
       `Pages sent with each fault request, mean over the kernels: ${pagesPerFault}. ` +
       barsCaptionTail(r),
-    svg: barChart({
+    ...barPlot({
       title: "Faults prevented: quiet vs busy network",
       yLabel: "faults prevented",
       categories: kernels,
+      categoryLabel: "kernel",
       // a policy's quiet and busy bars share a hue, dark and light
       series: quietBusy.flatMap((p) => [
         { name: `${p} quiet`, ...preventedBars(r, "extended", p), color: colorOf(p, quietBusy) },
@@ -292,10 +295,11 @@ export function makeFigures(r: ReproduceResults): Figure[] {
       `${r.settings.network} (the extended table as a figure; a touch of a page a push sent that has not landed is a fault too, except under the oracle, whose destination knows it is coming). ` +
       (pols.some((p) => labelOf(p) !== p) ? `${MARKS.clairvoyant} marks the references that read the trace ahead (the oracle, the set oracle). ` : "") +
       barsCaptionTail(r),
-    svg: barChart({
+    ...barPlot({
       title: "Faults prevented by policy (lightweight, quiet network)",
       yLabel: "faults prevented",
       categories: kernels,
+      categoryLabel: "kernel",
       series: pols.map((p) => ({ name: labelOf(p), ...preventedBars(r, "extended", p), color: colorOf(p, pols) })),
       bands: [paperBand(r)],
       yMax: 1,

@@ -6,13 +6,13 @@ import { escapeXml } from "./svg.js";
 import { HPCC_KERNELS } from "../workloads/registry.js";
 import { claimLines, extendedTable, headlineTable, quietBusyTable, settingsLine, spreadTable, tableLegend, type TableData } from "./tables.js";
 
-function htmlTable(t: TableData, cls: string): string {
+function htmlTable(t: TableData, cls: string, id?: string): string {
   const cell = (tag: string, v: string, i: number) => `<${tag}${t.align[i] === "r" ? ' class="num"' : ""}>${escapeXml(v)}</${tag}>`;
   // a header wraps between words, never inside a name ("full-copy", "linux-vma")
   const head = (v: string, i: number) => cell("th", v.replace(/-/g, "\u2011"), i);
   const notes = tableLegend(t);
   return [
-    `<table class="${cls}">`,
+    `<table class="${cls}"${id ? ` id="${id}"` : ""}>`,
     `<thead><tr>${t.header.map(head).join("")}</tr></thead>`,
     `<tbody>`,
     ...t.rows.map((r) => `<tr>${r.map((v, i) => cell("td", v, i)).join("")}</tr>`),
@@ -43,12 +43,21 @@ th { background: #f4f4f4; white-space: normal; vertical-align: bottom; } .num { 
 .figures { display: flex; flex-wrap: wrap; gap: 0 1.5em; }
 figure { margin: 1.2em 0; max-width: 800px; } figcaption { font-size: 0.9em; color: #444; max-width: 680px; }
 .settings { color: #555; } .scroll { overflow-x: auto; } .legend { font-size: 0.85em; color: #444; margin-top: 0; }
+details.chart-data { font-size: 0.85em; max-width: 800px; } details.chart-data table { font-size: 1em; }
 .note { background: #f6f6f0; border-left: 3px solid #bbb; padding: 0.4em 0.8em; max-width: 1000px; }
 `;
 
-/** A figure on a report's page: its SVG and its caption, named by its file. */
+/** A figure on a report's page: its SVG and its caption, named by its file, and the
+ * values it plots as a table the drawing names as its description (aria-describedby):
+ * the chart's text alternative. Only the page's copy of the SVG points at the table;
+ * the .svg file beside it stays as drawn. */
 export function figureHtml(f: Figure): string {
-  return `<figure id="${escapeXml(f.file.replace(/\.svg$/, ""))}">\n${f.svg}<figcaption><b>${escapeXml(f.title)}.</b> ${escapeXml(f.caption)}</figcaption>\n</figure>`;
+  const id = escapeXml(f.file.replace(/\.svg$/, ""));
+  const svg = f.data ? f.svg.replace(/^<svg /, `<svg aria-describedby="${id}-data" `) : f.svg;
+  const data = f.data
+    ? `<details class="chart-data"><summary>The values plotted</summary>\n<div class="scroll">${htmlTable({ header: f.data.header, rows: f.data.rows, align: f.data.header.map((_, i) => (i === 0 ? "l" : "r")) }, "chart-data", `${id}-data`)}</div>\n</details>\n`
+    : "";
+  return `<figure id="${id}">\n${svg}<figcaption><b>${escapeXml(f.title)}.</b> ${escapeXml(f.caption)}</figcaption>\n${data}</figure>`;
 }
 
 export function reportHtml(r: ReproduceResults, figures: Figure[]): string {

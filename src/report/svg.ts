@@ -84,6 +84,8 @@ export interface XYChart {
 export interface BarChart {
   title: string;
   yLabel: string;
+  /** what the categories are (e.g. "kernel"): the data table's first column */
+  categoryLabel?: string;
   categories: string[];
   /** a NaN value draws "n/a" where its bar would be */
   series: Array<{ name: string; values: number[]; color?: string; lo?: number[]; hi?: number[] }>;
@@ -562,4 +564,71 @@ export function barChart(c: BarChart): string {
   ]);
   out.push(`</svg>`);
   return out.join("\n") + "\n";
+}
+
+/** A chart's plotted values as a table: the text alternative a report shows beside the
+ * drawing (the SVG's marks say nothing to a screen reader, or to a reader who wants the
+ * numbers). */
+export interface ChartData {
+  header: string[];
+  rows: string[][];
+}
+
+/** A value as the data tables give it: four significant digits, "n/a" for none. */
+function dataNumber(v: number | undefined): string {
+  if (v === undefined || !Number.isFinite(v)) return "n/a";
+  return String(Number(v.toPrecision(4)));
+}
+
+const spreadText = (lo: number | undefined, hi: number | undefined, fmt: (v: number) => string) =>
+  lo !== undefined && hi !== undefined && hi > lo ? ` (min ${fmt(lo)}, max ${fmt(hi)})` : "";
+
+/** The values an xyChart draws: line series sharing x as one row an x, a column a
+ * series; anything else (points, density cells) one row a point or a cell. */
+export function xyChartData(c: XYChart): ChartData {
+  const xFmt = c.xTicks ?? dataNumber;
+  const cells = c.cells ?? [];
+  if (cells.length === 0 && c.series.every((s) => (s.style ?? "line") === "line")) {
+    const xs: number[] = [];
+    for (const s of c.series) for (const [x] of s.points) if (Number.isFinite(x) && !xs.includes(x)) xs.push(x);
+    xs.sort((a, b) => a - b);
+    return {
+      header: [c.xLabel, ...c.series.map((s) => `${s.name}: ${c.yLabel}`)],
+      rows: xs.map((x) => [
+        xFmt(x),
+        ...c.series.map((s) => {
+          const k = s.points.findIndex((p) => p[0] === x);
+          return k < 0 ? "" : dataNumber(s.points[k][1]) + spreadText(s.lo?.[k], s.hi?.[k], dataNumber);
+        }),
+      ]),
+    };
+  }
+  return {
+    header: ["series", c.xLabel, c.yLabel, "count"],
+    rows: [
+      ...cells.flatMap((l) => l.cells.map(([x0, x1, y0, y1, n]) => [l.name, `${dataNumber(x0)} to ${dataNumber(x1)}`, `${dataNumber(y0)} to ${dataNumber(y1)}`, String(n)])),
+      ...c.series.flatMap((s) => s.points.map((p, k) => [s.name, xFmt(p[0]), dataNumber(p[1]) + spreadText(s.lo?.[k], s.hi?.[k], dataNumber), ""])),
+    ],
+  };
+}
+
+/** The values a barChart draws: a row a category, a column a series, each value as
+ * its bar's tooltip gives it. */
+export function barChartData(c: BarChart): ChartData {
+  const fmt = c.valueFormat ?? c.yTicks ?? dataNumber;
+  const value = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? "n/a" : fmt(v));
+  return {
+    header: [c.categoryLabel ?? "category", ...c.series.map((s) => s.name)],
+    rows: c.categories.map((cat, k) => [cat, ...c.series.map((s) => value(s.values[k]) + spreadText(s.lo?.[k], s.hi?.[k], fmt))]),
+  };
+}
+
+/** An xyChart's SVG with its data table. */
+export function xyPlot(c: XYChart): { svg: string; data: ChartData } {
+  return { svg: xyChart(c), data: xyChartData(c) };
+}
+
+/** A barChart's SVG with its data table. */
+export function barPlot(c: BarChart): { svg: string; data: ChartData } {
+  return { svg: barChart(c), data: barChartData(c) };
 }

@@ -232,7 +232,8 @@ export function readAmtHeader(fd: number, file: string): AmtHeader {
 
 /** The first of `n` records (numbered from `first`) that no amt holds: a page outside
  * the address space, or flags other than write and code (v1 stores a byte). Checked
- * where a trace is read whole (trace info, a re-encode), with the same words. */
+ * by the v1 stream as it reads each block (a run too), and where a trace is read whole
+ * (trace info, a re-encode), with the same words. */
 export function badRecord(
   file: string, h: Pick<AmtHeader, "blockRecords" | "pageCount">, pages: Uint32Array, flags: Uint8Array, n: number, first: number,
 ): Error | undefined {
@@ -336,17 +337,22 @@ export class AmtStream extends BlockStream implements RecordStream {
     if (count !== c || crc32(payload) !== sum) {
       throw new Error(`${this.file}: corrupt amt trace: checksum mismatch in block ${this.block} at byte ${this.offset}`);
     }
+    const cols = {
+      pages: new Uint32Array(this.buf.buffer, BLOCK_HEAD, c),
+      gaps: new Uint32Array(this.buf.buffer, BLOCK_HEAD + 4 * c, c),
+      flags: new Uint8Array(this.buf.buffer, BLOCK_HEAD + 8 * c, c),
+    };
+    // v1 stores a whole flags byte under a good checksum: refused here, for every
+    // reader, not only those that check the trace whole (a run masked the extra bits)
+    const bad = badRecord(this.file, this.h, cols.pages, cols.flags, c, this.block * this.h.blockRecords);
+    if (bad) throw bad;
     const cs = Buffer.alloc(4);
     cs.writeUInt32LE(sum);
     this.chain = crc32(cs, this.chain);
     this.offset += bytes;
     this.block++;
     this.len = c;
-    return {
-      pages: new Uint32Array(this.buf.buffer, BLOCK_HEAD, c),
-      gaps: new Uint32Array(this.buf.buffer, BLOCK_HEAD + 4 * c, c),
-      flags: new Uint8Array(this.buf.buffer, BLOCK_HEAD + 8 * c, c),
-    };
+    return cols;
   }
 
   private finish(): void {

@@ -276,12 +276,22 @@ export interface TraceCheck {
   blocks: number;
 }
 
-/** Reads every record of a trace workload: every block's head and checksum, its
- * decoding, the trailer (the stream checks them), that each record's page lies in
- * the address space and its flags are write and code only (badRecord), and that the
- * header's record count is right. The first fault found is
- * the error, naming the file and the block. */
-export function verifyTrace(w: Workload & { header?: { blockRecords: number } }): TraceCheck {
+/** One chunk of checkedRecords: records [first, first + n) in the columns (reused: read
+ * them before asking for the next). */
+export interface RecordChunk {
+  pages: Uint32Array;
+  gaps: Uint32Array;
+  flags: Uint8Array;
+  n: number;
+  first: number;
+}
+
+/** Reads every record of a trace workload, chunk by chunk: every block's head and
+ * checksum, its decoding, the trailer (the stream checks them), that each record's page
+ * lies in the address space and its flags are write and code only (badRecord), and,
+ * at the end, that the header's record count is right. The first fault found is the
+ * error, naming the file and the block. */
+export function* checkedRecords(w: Workload & { header?: { blockRecords: number } }): Generator<RecordChunk> {
   const chunk = 1 << 16;
   const pages = new Uint32Array(chunk);
   const gaps = new Uint32Array(chunk);
@@ -295,11 +305,18 @@ export function verifyTrace(w: Workload & { header?: { blockRecords: number } })
       if (n === 0) break;
       const bad = badRecord(w.name, { blockRecords, pageCount: w.pageCount }, pages, flags, n, records);
       if (bad) throw bad;
+      yield { pages, gaps, flags, n, first: records };
       records += n;
     }
   } finally {
     stream.close?.();
   }
   if (records !== w.records) throw new Error(`${w.name}: corrupt amt trace: ${records} records, the header says ${w.records}`);
-  return { records, blocks: Math.ceil(records / blockRecords) };
+}
+
+/** Checks every record of a trace workload (checkedRecords). */
+export function verifyTrace(w: Workload & { header?: { blockRecords: number } }): TraceCheck {
+  let records = 0;
+  for (const c of checkedRecords(w)) records += c.n;
+  return { records, blocks: Math.ceil(records / (w.header?.blockRecords ?? 1 << 16)) };
 }

@@ -52,7 +52,12 @@ describe("evaluate --report", () => {
       ["cost-kernels.svg", "cost-test.svg", "gap-closed-kernels.svg", "gap-closed-test.svg", "report.html", "scenarios-kernels.svg", "scenarios-test.svg"],
     );
     const html = readFileSync(join(out, "report.html"), "utf8");
-    for (const f of readdirSync(out).filter((x) => x.endsWith(".svg"))) expect(html).toContain(readFileSync(join(out, f), "utf8"));
+    // the page's copy names its data table as its description; the rest is the file's
+    for (const f of readdirSync(out).filter((x) => x.endsWith(".svg"))) {
+      const id = f.replace(/\.svg$/, "");
+      expect(html).toContain(readFileSync(join(out, f), "utf8").replace(/^<svg /, `<svg aria-describedby="${id}-data" `));
+      expect(html).toMatch(new RegExp(`<table class="chart-data" id="${id}-data">`));
+    }
     for (const line of evaluationText(e).split("\n").filter((l) => /^(sort|beff|ampom-plus|Corpus|HPCC) /.test(l))) expect(unescape(html)).toContain(line.trim());
   });
 

@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import { reproduce } from "../../src/report/reproduce.js";
 import { makeFigures } from "../../src/report/figures.js";
 import { settingsLine } from "../../src/report/tables.js";
+import { reportHtml } from "../../src/report/html.js";
+import { percent1 } from "../../src/report/figures.js";
 
 // random migrates well under a millisecond after it starts: the timeline's lead before
 // the migration would reach below 0
@@ -29,5 +31,32 @@ describe("figures of a reproduction", () => {
     const tl = r.figures.timeline;
     expect(tl.pageCount / tl.pageBins).toBe(2.64); // 264 pages in 100 bins
     expect(figure("fault-timeline.svg").caption).toMatch(/cells, each \S+ by 2\.64 pages\./);
+  });
+
+  it("gives every chart a text alternative: a table of the values it plots, which the page's SVG names as its description", () => {
+    const html = reportHtml(r, figures);
+    for (const f of figures) {
+      const id = f.file.replace(/\.svg$/, "");
+      expect(f.data, f.file).toBeDefined();
+      expect(f.data!.rows.length, f.file).toBeGreaterThan(0);
+      expect(html, f.file).toContain(f.svg.replace(/^<svg /, `<svg aria-describedby="${id}-data" `));
+      expect(html, f.file).toMatch(new RegExp(`<details class="chart-data"><summary>The values plotted</summary>\n<div class="scroll"><table class="chart-data" id="${id}-data">`));
+      // the file itself is as drawn (docs/figures keep their bytes)
+      expect(f.svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" class="chart')).toBe(true);
+    }
+    // the values are the plotted ones: a bar's, as its tooltip gives it
+    const bars = figure("faults-prevented-by-policy.svg");
+    const ampom = r.extended[r.settings.kernels[0]].find((m) => m.mechanism === "lightweight" && m.policy === "ampom")!;
+    const col = bars.data!.header.indexOf("ampom");
+    expect(bars.data!.header[0]).toBe("kernel");
+    expect(bars.data!.rows[0][0]).toBe(r.settings.kernels[0]);
+    expect(bars.data!.rows[0][col]).toBe(percent1(ampom.faultsPrevented!));
+    expect(bars.svg).toContain(`${r.settings.kernels[0]}, ampom: ${percent1(ampom.faultsPrevented!)}`);
+    // a line chart: a row an x, a column a series
+    const freeze = figure("freeze-vs-memory.svg").data!;
+    expect(freeze.header).toEqual(["address space (MiB)", "full-copy: freeze time (ms)", "lightweight: freeze time (ms)"]);
+    expect(freeze.rows.length).toBe(new Set(r.figures.freezeVsMemory.addressSpaceBytes).size);
+    // the timeline: a row a cell or a point
+    expect(figure("fault-timeline.svg").data!.header).toEqual(["series", "time since the process started (ms)", "page", "count"]);
   });
 });

@@ -1,40 +1,18 @@
 // A v1 amt stores each record's page and flags whole, so a record no amt may hold (a
 // page outside the address space, flags other than write and code) can sit in a block
 // whose checksum is right. Reading the trace whole must refuse it, naming the file and
-// the record, whether to check it (trace info) or to re-encode it (trace import).
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+// the record, whether to check it (trace info), to re-encode it (trace import) or to
+// run it (the v1 stream checks each block: a run used to mask the extra flag bits).
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { crc32 } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { openAmt, writeWorkloadAmt } from "../../src/trace/amt.js";
+import { openAmt } from "../../src/trace/amt.js";
 import { reencodeAmt } from "../../src/trace/import.js";
 import { verifyTrace } from "../../src/trace/open.js";
-import { arrayWorkload } from "../core/helpers.js";
-import { tempDir } from "./helpers.js";
+import { simulate } from "../../src/sim/simulate.js";
+import { tempDir, V1_BLOCK, v1With } from "./helpers.js";
 
-const B = 64;
-
-/** A v1 amt of 4 blocks of B records over 100 pages, record `at` changed by
- * `damage`, every checksum (the block's, the trailer's chain) made good again. */
-function v1With(file: string, at: number, damage: (b: Buffer, page: number, flag: number) => void): void {
-  const records = Array.from({ length: 4 * B }, (_, i) => ({ page: (i * 7) % 100, gap: 1 + (i % 3), flags: i % 4 }));
-  writeWorkloadAmt(arrayWorkload([100], records), file, { blockRecords: B, version: 1 });
-  const b = readFileSync(file);
-  let off = b.readUInt32LE(52);
-  let chain = 0;
-  for (let first = 0; first < records.length; first += B) {
-    const c = Math.min(B, records.length - first);
-    if (at >= first && at < first + c) damage(b, off + 8 + 4 * (at - first), off + 8 + 8 * c + (at - first));
-    const sum = crc32(b.subarray(off + 8, off + 8 + 9 * c));
-    b.writeUInt32LE(sum, off + 4);
-    const s = Buffer.alloc(4);
-    s.writeUInt32LE(sum);
-    chain = crc32(s, chain);
-    off += 8 + 9 * c;
-  }
-  b.writeUInt32LE(chain >>> 0, off + 12);
-  writeFileSync(file, b);
-}
+const B = V1_BLOCK;
 
 describe("a v1 amt record no amt may hold", () => {
   it("a page outside the address space: refused by a re-encode, naming the file, block and record; no output", () => {
@@ -58,5 +36,14 @@ describe("a v1 amt record no amt may hold", () => {
     expect(existsSync(join(dir, "out.amt"))).toBe(false);
     // v1 to v1 too: the writer would have copied the byte
     expect(() => reencodeAmt(file, join(dir, "out1.amt"), 1)).toThrow(message);
+  });
+
+  it("flags other than write and code: refused by a run too, in the same words", async () => {
+    const dir = tempDir();
+    const file = join(dir, "flags.amt");
+    v1With(file, 2 * B + 7, (b, _page, flag) => (b[flag] = 0x84));
+    const message = `${file}: corrupt amt trace: block 2 (record ${2 * B + 7}) has flags 132, not 0 to 3 (1 write, 2 code)`;
+    await expect(simulate({ workload: file, policy: "ampom", baselines: false })).rejects.toThrow(message);
+    await expect(simulate({ workload: file, policy: "ampom" })).rejects.toThrow(message);
   });
 });

@@ -112,6 +112,8 @@ describe("trace capture", () => {
     const summary = JSON.parse(r.stdout);
     expect(summary.records).toBe(openAmt(out).header.records);
     expect(r.stderr).toBe("to-stdout\nto-stderr\n");
+    // and the help says so, where it says the program's streams are its own
+    expect(ampom(["trace", "capture", "--help"], env).stdout).toMatch(/with --json\s+its standard output goes to standard error, so that standard output holds the JSON\s+alone/);
   });
 
   it("fails when the program fails, leaving no file", () => {

@@ -1,9 +1,11 @@
 // Shared by the trace tests: temp dirs, reading an amt back as virtual page records.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { crc32 } from "node:zlib";
 import { afterAll } from "vitest";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openAmt } from "../../src/trace/amt.js";
+import { openAmt, writeWorkloadAmt } from "../../src/trace/amt.js";
+import { arrayWorkload } from "../core/helpers.js";
 import { readAll } from "../workloads/helpers.js";
 
 const dirs: string[] = [];
@@ -47,4 +49,31 @@ export function merged(records: VRecord[]): VRecord[] {
     } else out.push({ ...r });
   }
   return out;
+}
+
+/** Records per block of v1With's trace. */
+export const V1_BLOCK = 64;
+
+/** A v1 amt of 4 blocks of V1_BLOCK records over 100 pages, record `at` changed by
+ * `damage` (given the byte offsets of its page and its flags), every checksum (the
+ * block's, the trailer's chain) made good again: damage only a record check finds. */
+export function v1With(file: string, at: number, damage: (b: Buffer, page: number, flag: number) => void): void {
+  const B = V1_BLOCK;
+  const records = Array.from({ length: 4 * B }, (_, i) => ({ page: (i * 7) % 100, gap: 1 + (i % 3), flags: i % 4 }));
+  writeWorkloadAmt(arrayWorkload([100], records), file, { blockRecords: B, version: 1 });
+  const b = readFileSync(file);
+  let off = b.readUInt32LE(52);
+  let chain = 0;
+  for (let first = 0; first < records.length; first += B) {
+    const c = Math.min(B, records.length - first);
+    if (at >= first && at < first + c) damage(b, off + 8 + 4 * (at - first), off + 8 + 8 * c + (at - first));
+    const sum = crc32(b.subarray(off + 8, off + 8 + 9 * c));
+    b.writeUInt32LE(sum, off + 4);
+    const s = Buffer.alloc(4);
+    s.writeUInt32LE(sum);
+    chain = crc32(s, chain);
+    off += 8 + 9 * c;
+  }
+  b.writeUInt32LE(chain >>> 0, off + 12);
+  writeFileSync(file, b);
 }

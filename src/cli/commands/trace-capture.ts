@@ -32,10 +32,12 @@ export function registerTraceCapture(trace: Command): void {
     .addHelpText(
       "after",
       `
-The command's standard input, output and error are its own (with --json, its output
-goes to standard error); lackey's trace goes through a separate pipe. If the command exits non-zero or is killed by a signal, the
-capture fails and writes nothing. Lackey is slow: whole captures measured 490 to 8,400
-times slower than the native run (corpus/README.md, "Lackey's slowdown").
+The command's standard input, output and error are its own, except that with --json
+its standard output goes to standard error, so that standard output holds the JSON
+alone; lackey's trace goes through a separate pipe. If the command exits non-zero or
+is killed by a signal, the capture fails and writes nothing. Lackey is slow: whole
+captures measured 490 to 8,400 times slower than the native run (corpus/README.md,
+"Lackey's slowdown").
 
 Examples:
   ampom trace capture -o sort.amt -- sort -n numbers.txt

@@ -1,9 +1,11 @@
-// `ampom trace import FILE|- -o OUT.amt`, `ampom trace info FILE [--json]` and
+// `ampom trace import FILE|- -o OUT.amt`, `ampom trace export FILE -o OUT.txt|-`,
+// `ampom trace info FILE [--json]` and
 // `ampom trace capture` (trace-capture.ts).
 import { Command } from "commander";
 import { statSync } from "node:fs";
 import type { AmtVersion } from "../../trace/amt.js";
 import { importTrace } from "../../trace/import.js";
+import { exportTrace } from "../../trace/export.js";
 import { amtOwnPageSize, openTraceWorkload, sniffTrace, verifyTrace } from "../../trace/open.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { formatBytes } from "../../util/units.js";
@@ -15,7 +17,7 @@ import type { Workload } from "../../workloads/types.js";
 import { writeResult } from "../../util/stdout.js";
 
 export function registerTrace(program: Command): void {
-  const trace = program.command("trace").description("import and inspect trace files (lackey, page-level text, amt)");
+  const trace = program.command("trace").description("import, export and inspect trace files (lackey, page-level text, amt)");
   trace
     .command("import")
     .description("import a lackey or page-level text trace (plain or gzip, a file or - for standard input) into amt, or re-encode an amt file (plain or gzip'd) whole, e.g. v1 to v2")
@@ -51,6 +53,58 @@ export function registerTrace(program: Command): void {
         } else if (!o.quiet) {
           process.stderr.write(
             `${o.out}: ${r.records} records, ${r.pages} distinct pages, ${r.accesses} accesses, ${r.regions.length} regions (${r.format === "amt" ? "re-encoded from amt" : `from ${r.format} text`}, amt v${o.amtVersion})\n`,
+          );
+        }
+      } finally {
+        bar.stop();
+      }
+    });
+  trace
+    .command("export")
+    .description("write a trace (amt v1 or v2, plain or gzip'd; or a text trace) as page-level text, the format trace import reads back")
+    .argument("<file>", "trace file (amt, lackey or page-level text, plain or gzip)")
+    .requiredOption("-o, --out <file>", "text file to write (written atomically; NAME.gz gzip'd), or - for standard output", parsePath)
+    .option("--page-size <size>", "page size of a text trace (e.g. 4096, 4KiB); an amt keeps its own, and another given for it is refused", parsePageSize, 4096)
+    .option("-q, --quiet", "no progress and no summary on standard error")
+    .addHelpText(
+      "after",
+      `
+One line a record, \`K PAGE GAP\`: K is R (read), W (written) or I (code), PAGE the
+virtual page number in hex, GAP the accesses of the record in decimal; a record both
+code and written is two lines, \`I PAGE GAP\` then \`W PAGE 0\`, which the import merges
+back. The first line, a comment, gives the page size: import the text with that
+--page-size. Text exported, imported and exported again is byte-identical. Two records
+in a row on one page come back as one record unless their gaps add up past 32 bits
+(the summary counts them); traces that trace import or capture wrote have none.
+
+Every record is checked as it is read (as trace info checks it): a damaged trace exits
+1 with a message naming the block and record, and writes nothing. With -o - the trace
+is read twice, checked whole before the first line goes to standard output.
+
+Examples:
+  ampom trace export corpus/traces/bc.amt.gz -o bc.txt
+  ampom trace export big.amt -o - | head`,
+    )
+    .action(async (file: string, o, cmd: Command) => {
+      const bar = progressBar("export", { quiet: o.quiet });
+      let last = 0;
+      try {
+        const r = await exportTrace(file, o.out, {
+          // given, not defaulted: an amt keeps its own and refuses another
+          pageSize: cmd.getOptionValueSource("pageSize") === "default" ? undefined : o.pageSize,
+          onProgress: (done, total, pass) => {
+            // -o - reads twice: each pass counts from 0
+            if (done < last) last = 0;
+            if (done - last < 1 << 18 && done < total) return;
+            last = done;
+            bar.update(done, total, pass === "check" ? "checking" : "records");
+          },
+        });
+        bar.stop();
+        if (!o.quiet) {
+          const merged = r.merges ? `; ${r.merges} records follow one on the same page and will merge into it on import` : "";
+          process.stderr.write(
+            `${o.out === "-" ? "<stdout>" : o.out}: ${r.records} records, ${r.accesses} accesses in ${r.lines} lines of page-level text, ${r.pageSize}-byte pages (${r.amtVersion ? `from amt v${r.amtVersion}` : "from text"}${merged})\n`,
           );
         }
       } finally {
