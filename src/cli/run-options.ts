@@ -6,6 +6,7 @@ import { LINK_DISCIPLINES, type LinkDiscipline } from "../network/network.js";
 import { parseDuration, parseRate, parseSize, readFraction, TooLargeError, UnknownUnitError } from "../util/units.js";
 import { pushOrders } from "../migration/push-orders/index.js";
 import { isPageSize, MAX_PAGE_SIZE, MIN_PAGE_SIZE } from "../trace/amt.js";
+import { wholeProblem } from "../util/params.js";
 
 /** `withPair: false` leaves out --mechanism and --policy (compare runs them all). */
 export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: boolean } = {}): Command {
@@ -135,7 +136,8 @@ function parseWhole(value: string, least: 0 | 1, example: string): number {
   const n = readDecimal(value);
   const eg = example ? `, e.g. ${example}` : "";
   if (!Number.isFinite(n)) throw notParsed(`expected a whole number${eg}.`);
-  if (!Number.isSafeInteger(n) || n < least) throw outOfRange(`expected a whole number ${least === 0 ? "(0 or more)" : "of at least 1"}${eg}.`);
+  const problem = wholeProblem(n, least);
+  if (problem !== undefined) throw outOfRange(`${problem}${eg}.`);
   return n;
 }
 

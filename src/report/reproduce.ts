@@ -23,6 +23,7 @@ import { runScenarios, scenarioWorkload, type ScenarioRun } from "../sim/simulat
 import type { Workload } from "../workloads/types.js";
 import { policies } from "../policies/registry.js";
 import { parseSize } from "../util/units.js";
+import { wholeProblem } from "../util/params.js";
 import { checkKernelNames, HPCC_KERNELS, workloads } from "../workloads/registry.js";
 import type { CoreKind } from "../core/types.js";
 import type { CpuModel } from "../workloads/hpcc/cpu.js";
@@ -237,9 +238,8 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   if (kernels.length === 0) throw new Error("no kernels to run");
   const busyBackground = options.busyBackground ?? BUSY_BACKGROUND;
   const seedCount = options.seeds ?? 1;
-  if (!Number.isSafeInteger(seedCount) || seedCount < 1 || seedCount > MAX_REPRODUCE_SEEDS) {
-    throw new Error(`option seeds (--seeds): must be a whole number from 1 to ${MAX_REPRODUCE_SEEDS}, got ${seedCount}`);
-  }
+  const seedsProblem = wholeProblem(seedCount, 1, MAX_REPRODUCE_SEEDS);
+  if (seedsProblem !== undefined) throw new Error(`option seeds (--seeds): ${seedsProblem}, got ${seedCount}`);
   const firstSeed = options.seed ?? 1;
   // a first seed out of range is the run options' to refuse; past the last seed, only
   // the two together are wrong, and the seed out of range is one the user never gave

@@ -32,6 +32,7 @@ import { OnceDigests } from "../util/digest.js";
 import type { InputDigests } from "../util/provenance.js";
 import type { Workload } from "../workloads/types.js";
 import { errorMessage } from "../util/errors.js";
+import { wholeRange } from "../util/params.js";
 
 // Each check carries the message of what the field must be; describeIssue() adds where
 // and what was given. A missing field says so.
@@ -43,7 +44,7 @@ const text = () => {
   return z.string(m).min(1, m);
 };
 const whole = (min: number, max?: number) => {
-  const m = must(max === undefined ? `must be a whole number of at least ${min}` : `must be a whole number from ${min} to ${max}`);
+  const m = must(`must be ${wholeRange(min, max)}`);
   const n = z.number(m).int(m).min(min, m);
   return max === undefined ? n : n.max(max, m);
 };

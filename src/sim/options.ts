@@ -7,6 +7,7 @@ import { networkPresets, zeroFillFor, type NetworkPreset } from "../network/pres
 import { policies, policyParamVector, pushInfo } from "../policies/registry.js";
 import { checkPolicyModule, isPolicyPath, type PolicyModule } from "../policies/module.js";
 import { parseDuration, parseRate, parseSize, readFraction } from "../util/units.js";
+import { wholeRange } from "../util/params.js";
 import type { CoreKind } from "../core/types.js";
 import { MRU_CAP } from "../core/abi.js";
 import { MAX_PAGE_SIZE, MIN_PAGE_SIZE } from "../trace/amt.js";
@@ -117,7 +118,6 @@ export const runOptionsSchema = z
 export type RunOptions = z.input<typeof runOptionsSchema>;
 
 const duration = (example: string) => `a duration such as "${example}" or a number of nanoseconds`;
-const whole = (min: number, max?: number) => (max === undefined ? `a whole number of at least ${min}` : `a whole number from ${min} to ${max}`);
 
 /** What each option takes, in words: a value the schema refuses is refused with this
  * and what was given ("expected a size such as ..., got true"), in place of zod's
@@ -135,24 +135,24 @@ const OPTION_TAKES: Record<keyof typeof runOptionsSchema.shape, string> = {
   link: LINK_DISCIPLINES.map((d) => `"${d}"`).join(" or "),
   migrateAt: 'a fraction of at least 0 and below 1, such as 0.5 or "50%"',
   migrateAtTime: duration("20ms"),
-  migrateAtRecord: `${whole(0)} (the record to migrate before)`,
+  migrateAtRecord: `${wholeRange(0)} (the record to migrate before)`,
   faultTrap: duration("2us"),
   zeroFill: duration("1us"),
   firstUse: duration("200ns"),
   faultTrapCpu: duration("1us"),
   firstUseCpu: duration("500ns"),
-  seed: whole(0, MAX_SEED),
+  seed: wholeRange(0, MAX_SEED),
   core: '"wasm" or "reference"',
   baselines: "true or false",
   pageSize: `a power of two from ${MIN_PAGE_SIZE} to ${MAX_PAGE_SIZE} (bytes)`,
   cpu: CPU_MODELS.map((c) => `"${c}"`).join(" or "),
   cpuNsPerAccess: "a positive number of nanoseconds",
-  eagerPages: whole(0, MRU_CAP),
+  eagerPages: wholeRange(0, MRU_CAP),
   workingSet: 'a fraction above 0 and at most 1, such as 0.25 or "25%"',
-  iterations: whole(1),
-  historyLength: whole(1, 256),
+  iterations: wholeRange(1),
+  historyLength: wholeRange(1, 256),
   scanInterval: `"auto" or ${duration("1ms")}`,
-  chunkRecords: whole(1, 1 << 22),
+  chunkRecords: wholeRange(1, 1 << 22),
   policyParams: 'an object of parameter values, such as {"zoneRadius": 16}',
   pushOrder: 'a push order\'s name, such as "bubbling"',
   mechanismParams: 'an object of parameter values, such as {"maxRounds": 5}',

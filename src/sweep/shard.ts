@@ -1,6 +1,7 @@
 // Shards: n independent jobs split one grid. Run i of the grid belongs to shard
 // i mod n — interleaved rather than contiguous, so that shards get a similar mix of
 // cheap and expensive runs when the grid's slow key varies slowly.
+import { wholeProblem } from "../util/params.js";
 
 export interface Shard {
   index: number;
@@ -17,8 +18,10 @@ export function parseShard(spec: string, env: Record<string, string | undefined>
 
 /** The shard i of n, refused unless n >= 1 and i is one of 0..n-1 (whole numbers). */
 export function checkShard(index: number, count: number, what: string): Shard {
-  if (!(count >= 1) || !Number.isSafeInteger(count)) throw new Error(`${what}: the shard count must be at least 1, got ${count}`);
-  if (!(index >= 0 && index < count) || !Number.isSafeInteger(index)) throw new Error(`${what}: the shard index must be in 0..${count - 1}, got ${index}`);
+  const countProblem = wholeProblem(count, 1);
+  if (countProblem !== undefined) throw new Error(`${what}: the shard count: ${countProblem}, got ${count}`);
+  const indexProblem = wholeProblem(index, 0, count - 1);
+  if (indexProblem !== undefined) throw new Error(`${what}: the shard index: ${indexProblem}, got ${index}`);
   return { index, count };
 }
 

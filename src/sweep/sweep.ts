@@ -21,6 +21,7 @@ import { workloadKey } from "../sim/simulate.js";
 import { cutTornTail, readResults, ResultAppender, rewriteResults, type RunRecord } from "./results.js";
 import { checkShard, describeShard, inShard, type Shard } from "./shard.js";
 import { provenance } from "../util/provenance.js";
+import { wholeProblem } from "../util/params.js";
 
 export interface SweepOptions {
   /** path of a JSON config file, or the config itself */
@@ -145,7 +146,8 @@ export async function sweep(o: SweepOptions): Promise<SweepSummary> {
   if (unknown.length > 0) throw new Error(`${unknownKeys("option", unknown)} (sweep() takes: ${SWEEP_OPTIONS.join(", ")})`);
   if (typeof o.out !== "string" || o.out === "") throw new Error(`option out: the results file to write (a path) is required, got ${JSON.stringify(o.out)}`);
   const workers = o.workers ?? availableParallelism();
-  if (!Number.isSafeInteger(workers) || workers < 1) throw new Error(`option workers: must be a whole number of at least 1, got ${JSON.stringify(workers)}`);
+  const problem = wholeProblem(workers, 1);
+  if (problem !== undefined) throw new Error(`option workers: ${problem}, got ${JSON.stringify(workers)}`);
   if (o.shard !== undefined) {
     if (typeof o.shard !== "object" || o.shard === null) throw new Error(`option shard: expected { index, count } (parseShard("1/2") makes one), got ${JSON.stringify(o.shard)}`);
     checkShard(o.shard.index, o.shard.count, "option shard");

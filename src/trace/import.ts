@@ -24,6 +24,7 @@ import { MAX_BLOCK_RECORDS_V2 } from "./amt-codec.js";
 import { amtOwnPageSize, refuseDirectory, sniffTrace, unpackedAmt } from "./open.js";
 import { TraceTextParser, type PageSink, type TextFormat } from "./text.js";
 import { gunzipStreamFault } from "./gzip-fault.js";
+import { wholeProblem } from "../util/params.js";
 import { aboutTarget, checkOutputWritable, holdTemporary, releaseTemporary, scratchFolder, tempPathFor, writeAtomicStream, writeAtomicWith } from "../util/atomic-file.js";
 
 export const REGION_GAP_PAGES = 64;
@@ -397,7 +398,8 @@ interface ImportRun {
 }
 
 function checkCount(what: string, n: number | undefined, min: number): void {
-  if (n !== undefined && !(Number.isSafeInteger(n) && n >= min)) throw new Error(`option ${what}: must be a whole number of at least ${min}, got ${n}`);
+  const problem = n === undefined ? undefined : wholeProblem(n, min);
+  if (problem !== undefined) throw new Error(`option ${what}: ${problem}, got ${n}`);
 }
 
 function beginImport(input: string, o: ImportOptions): ImportRun {

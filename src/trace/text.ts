@@ -31,6 +31,12 @@ function hexDigit(c: number): number {
   return -1;
 }
 
+/** The index of the first byte from `i` that is no space or tab. */
+function skipBlanks(buf: Buffer, i: number, end: number): number {
+  while (i < end && (buf[i] === SP || buf[i] === TAB)) i++;
+  return i;
+}
+
 export class TraceTextParser {
   format: TextFormat | null = null;
   line = 0;
@@ -41,6 +47,8 @@ export class TraceTextParser {
   private curFlags = 0;
   private readonly pow2: boolean;
   private readonly vpnPerHi: number;
+  /** where the digits decimal() read end */
+  private at = 0;
 
   constructor(
     readonly file: string,
@@ -107,8 +115,7 @@ export class TraceTextParser {
   private parseLine(buf: Buffer, start: number, end: number): void {
     this.line++;
     if (end > start && buf[end - 1] === CR) end--;
-    let i = start;
-    while (i < end && (buf[i] === SP || buf[i] === TAB)) i++;
+    const i = skipBlanks(buf, start, end);
     if (i === end) return;
     const c0 = buf[i];
     if (this.format === null) {
@@ -132,7 +139,7 @@ export class TraceTextParser {
     else this.fail(buf, start, end, "expected a record `K PAGE GAP` with K one of I, R, W");
     i++;
     if (i === end || (buf[i] !== SP && buf[i] !== TAB)) this.fail(buf, start, end, "expected a space after the kind");
-    while (i < end && (buf[i] === SP || buf[i] === TAB)) i++;
+    i = skipBlanks(buf, i, end);
     if (buf[i] === 48 && (buf[i + 1] === 120 || buf[i + 1] === 88)) i += 2; // optional 0x
     let vpn = 0;
     let digits = 0;
@@ -145,18 +152,12 @@ export class TraceTextParser {
     if (digits === 0) this.fail(buf, start, end, "expected a hexadecimal page number");
     if (digits > 13 && vpn >= 2 ** 53) this.fail(buf, start, end, "page number does not fit in 53 bits");
     if (i === end || (buf[i] !== SP && buf[i] !== TAB)) this.fail(buf, start, end, "expected a space after the page number");
-    while (i < end && (buf[i] === SP || buf[i] === TAB)) i++;
-    let gap = 0;
-    digits = 0;
-    for (; i < end; i++) {
-      const c = buf[i] - 48;
-      if (c < 0 || c > 9) break;
-      gap = gap * 10 + c;
-      digits++;
-    }
-    if (digits === 0) this.fail(buf, start, end, "expected a decimal gap");
+    i = skipBlanks(buf, i, end);
+    const gap = this.decimal(buf, i, end);
+    if (gap < 0) this.fail(buf, start, end, "expected a decimal gap");
+    i = this.at;
     if (gap > MAX_GAP) this.fail(buf, start, end, "gap does not fit in 32 bits");
-    while (i < end && (buf[i] === SP || buf[i] === TAB)) i++;
+    i = skipBlanks(buf, i, end);
     if (i !== end) this.fail(buf, start, end, "unexpected text after the gap");
     this.touch(vpn, gap, flags);
   }
@@ -171,7 +172,7 @@ export class TraceTextParser {
     else this.fail(buf, start, end, "expected a lackey access `I  addr,size`, ` L addr,size`, ` S addr,size` or ` M addr,size`");
     i++;
     if (i === end || (buf[i] !== SP && buf[i] !== TAB)) this.fail(buf, start, end, "expected a space after the access kind");
-    while (i < end && (buf[i] === SP || buf[i] === TAB)) i++;
+    i = skipBlanks(buf, i, end);
     // the address as two 32-bit halves, so that 64-bit addresses stay exact
     let hi = 0;
     let lo = 0;
@@ -186,18 +187,12 @@ export class TraceTextParser {
     if (digits === 0 || digits > 16) this.fail(buf, start, end, "expected a hexadecimal address of at most 64 bits");
     if (buf[i] !== COMMA) this.fail(buf, start, end, "expected `,size` after the address");
     i++;
-    let size = 0;
-    digits = 0;
-    for (; i < end; i++) {
-      const c = buf[i] - 48;
-      if (c < 0 || c > 9) break;
-      size = size * 10 + c;
-      digits++;
-    }
-    if (digits === 0) this.fail(buf, start, end, "expected a decimal access size");
+    const size = this.decimal(buf, i, end);
+    if (size < 0) this.fail(buf, start, end, "expected a decimal access size");
+    i = this.at;
     // a bound against a damaged line, whose size would touch that many pages
     if (size > 1 << 20) this.fail(buf, start, end, `access size ${size} is more than the ${1 << 20} bytes an access may be`);
-    while (i < end && (buf[i] === SP || buf[i] === TAB)) i++;
+    i = skipBlanks(buf, i, end);
     if (i !== end) this.fail(buf, start, end, "unexpected text after the access size");
     // page numbers are exact below 2^53, as the page-level format requires (past it, at
     // pages of 1 KiB or less, v + 1 would round back to v): the last page, at least the
@@ -217,6 +212,20 @@ export class TraceTextParser {
     if (last >= 2 ** 53) this.fail(buf, start, end, `page number does not fit in 53 bits at ${this.pageSize}-byte pages`);
     this.touch(first, 1, flags);
     for (let v = first + 1; v <= last; v++) this.touch(v, 0, flags);
+  }
+
+  /** The decimal digits from `i` as a number, -1 where there are none; this.at is set
+   * to where they end (a second result without an object made for every line). */
+  private decimal(buf: Buffer, i: number, end: number): number {
+    const from = i;
+    let n = 0;
+    for (; i < end; i++) {
+      const c = buf[i] - 48;
+      if (c < 0 || c > 9) break;
+      n = n * 10 + c;
+    }
+    this.at = i;
+    return i === from ? -1 : n;
   }
 
   private vpnOf(hi: number, lo: number): number {

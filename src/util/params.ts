@@ -15,6 +15,23 @@ export interface NumericParam {
   integer?: boolean;
 }
 
+/** Whole numbers from `min` (to `max`) in words: "a whole number of at least 1", "a whole
+ * number from 0 to 8"; a `max` of 2^53-1, the largest a number holds exactly, is written so. */
+export function wholeRange(min: number, max?: number): string {
+  if (max === undefined) return `a whole number of at least ${min}`;
+  return `a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? "2^53-1" : max}`;
+}
+
+/** What is wrong with `value` as a count, a whole number from `min` (to `max`), or
+ * undefined: the one check of counts, whose callers name the input and the value given
+ * their own way. Past 2^53-1 a number is not exact (2^53 + 1 reads as 2^53), so a whole
+ * number there is refused with that bound, not with "of at least 1", which it is. */
+export function wholeProblem(value: unknown, min: number, max?: number): string | undefined {
+  if (typeof value === "number" && Number.isSafeInteger(value) && value >= min && (max === undefined || value <= max)) return undefined;
+  const tooLarge = max === undefined && typeof value === "number" && Number.isInteger(value) && value > Number.MAX_SAFE_INTEGER;
+  return `expected ${wholeRange(min, tooLarge ? Number.MAX_SAFE_INTEGER : max)}`;
+}
+
 /** The values `p` may take, in words: "a whole number from 1 to 64". */
 export function paramRange(p: NumericParam): string {
   const kind = p.integer ? "a whole number" : "a number";

@@ -26,6 +26,7 @@ import { libraryEnv, resolveProgram, RunInterrupted, runProgram, type LibraryRep
 import { scratchFolder } from "../util/atomic-file.js";
 import { validationTrace, type ValidationTrace } from "./trace-view.js";
 import { ordinal } from "../util/units.js";
+import { wholeProblem } from "../util/params.js";
 
 /** A calibrated cost as a simulation option: never below 0, and at most `most`. */
 const clamp = (ns: number, most = Infinity) => Math.min(Math.max(0, ns), Math.max(0, most));
@@ -183,9 +184,8 @@ function parseCall(spec: string): { call: string; index?: number } {
     throw new Error(`option --migrate-call: "${spec}" is not FUNC or FUNC:N with FUNC one of ${COUNTED_CALLS.join(", ")}`);
   }
   // past 2^53 the index is no exact number, and its text (1e+21) reads as 1 in the library
-  if (m[2] !== undefined && !(Number(m[2]) >= 1 && Number.isSafeInteger(Number(m[2])))) {
-    throw new Error(`option --migrate-call: the call index must be a whole number from 1 to 2^53-1, got ${m[2]}`);
-  }
+  const problem = m[2] === undefined ? undefined : wholeProblem(Number(m[2]), 1, Number.MAX_SAFE_INTEGER);
+  if (problem !== undefined) throw new Error(`option --migrate-call: the call index: ${problem}, got ${m[2]}`);
   return { call: m[1], index: m[2] === undefined ? undefined : Number(m[2]) };
 }
 
@@ -257,7 +257,7 @@ function refuse(name: string, flag: string, problem: string | undefined, got?: s
 /** The counts, the timeout and the CPU, checked before anything runs: a native run takes
  * seconds, and a repeat or native-run count of 0 left nothing to take a median of. */
 function checkNumbers(o: ValidateOptions): void {
-  const atLeastOne = (v: number | undefined) => (v === undefined || (Number.isSafeInteger(v) && v >= 1) ? undefined : "expected a whole number of at least 1");
+  const atLeastOne = (v: number | undefined) => (v === undefined ? undefined : wholeProblem(v, 1));
   refuse("repeat", "--repeat", atLeastOne(o.repeat), String(o.repeat));
   refuse("nativeRuns", "--native-runs", atLeastOne(o.nativeRuns), String(o.nativeRuns));
   if (o.timeoutMs !== undefined) refuse("timeoutMs", "--timeout", timeoutProblem(o.timeoutMs / 1000), `${o.timeoutMs} ms`);

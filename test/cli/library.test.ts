@@ -68,7 +68,7 @@ describe('import { simulate, compare } from "ampom"', () => {
     const config = { base: { workload: "random", memory: "1MiB" } };
     await expect(sweep({ config, out, dryRun: true } as never)).rejects.toThrow(/^unknown option "dryRun" \(sweep\(\) takes: config, out, workers, /);
     expect(existsSync(out)).toBe(false);
-    await expect(sweep({ config, out, workers: "2" } as never)).rejects.toThrow('option workers: must be a whole number of at least 1, got "2"');
+    await expect(sweep({ config, out, workers: "2" } as never)).rejects.toThrow('option workers: expected a whole number of at least 1, got "2"');
   });
 
   it("refuses a lone name or path where a list is due, rather than reading it a letter at a time", async () => {

@@ -27,8 +27,8 @@ describe("shards", () => {
   it("parses i/n and refuses what is not a shard", () => {
     expect(parseShard("2/5", {})).toEqual({ index: 2, count: 5 });
     expect(parseShard(" 0 / 1 ", {})).toEqual({ index: 0, count: 1 });
-    expect(() => parseShard("5/5", {})).toThrow("option --shard: the shard index must be in 0..4, got 5");
-    expect(() => parseShard("0/0", {})).toThrow("option --shard: the shard count must be at least 1, got 0");
+    expect(() => parseShard("5/5", {})).toThrow("option --shard: the shard index: expected a whole number from 0 to 4, got 5");
+    expect(() => parseShard("0/0", {})).toThrow("option --shard: the shard count: expected a whole number of at least 1, got 0");
     expect(() => parseShard("1of3", {})).toThrow('option --shard: expected i/n (e.g. 0/4) or "slurm", got "1of3"');
   });
 
@@ -37,9 +37,9 @@ describe("shards", () => {
     const out = join(dir, "runs.jsonl");
     const config = { base: { workload: "sequential", memory: "1MiB", baselines: false } };
     for (const [shard, message] of [
-      [{ index: 3, count: 2 }, "option shard: the shard index must be in 0..1, got 3"],
-      [{ index: 0, count: 0 }, "option shard: the shard count must be at least 1, got 0"],
-      [{ index: 0.5, count: 2 }, "option shard: the shard index must be in 0..1, got 0.5"],
+      [{ index: 3, count: 2 }, "option shard: the shard index: expected a whole number from 0 to 1, got 3"],
+      [{ index: 0, count: 0 }, "option shard: the shard count: expected a whole number of at least 1, got 0"],
+      [{ index: 0.5, count: 2 }, "option shard: the shard index: expected a whole number from 0 to 1, got 0.5"],
     ] as const) {
       await expect(sweep({ config, out, shard, workers: 1 })).rejects.toThrow(message);
     }

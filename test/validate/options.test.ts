@@ -26,7 +26,7 @@ const cases: Array<{ args: string[]; message: string; code?: number }> = [
   { args: ["--pin-cpu", "one"], message: "option '--pin-cpu <n>' argument 'one' is invalid. expected a whole number, e.g. 0.", code: 2 },
   { args: ["--policy", ""], message: "option '-p, --policy <names>' argument '' is invalid. an empty list (give one or more, comma-separated)", code: 2 },
   { args: ["--policy", "none,psychic"], message: `option '-p, --policy <names>' argument 'none,psychic' is invalid. "psychic" is not a policy the real handler runs: expected none, ampom, or both comma-separated.` },
-  { args: ["--migrate-call", "malloc:99999999999999999999999"], message: "option --migrate-call: the call index must be a whole number from 1 to 2^53-1, got 99999999999999999999999" },
+  { args: ["--migrate-call", "malloc:99999999999999999999999"], message: "option --migrate-call: the call index: expected a whole number from 1 to 2^53-1, got 99999999999999999999999" },
 ];
 
 describe("validate: bad options are refused before the program runs", () => {
