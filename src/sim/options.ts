@@ -225,12 +225,21 @@ function oneOf(what: string, value: string, known: Record<string, unknown>): voi
   if (!(value in known)) throw new Error(`unknown ${what} "${value}" (known: ${Object.keys(known).join(", ")})`);
 }
 
-/** The command-line spelling of a top-level option, for messages: " (--migrate-at)". */
+/** Options the command line does not take (the library's and a sweep config's only). */
+const LIBRARY_ONLY_OPTIONS: ReadonlySet<string> = new Set(["historyLength", "chunkRecords"]);
+
+/** The command-line flag of a top-level option ("--migrate-at"), or undefined for one
+ * the command line does not take: a message must not name a flag `ampom run` refuses. */
+export function optionFlag(name: string): string | undefined {
+  if (LIBRARY_ONLY_OPTIONS.has(name)) return undefined;
+  const renamed: Record<string, string> = { cpuNsPerAccess: "cpu-ns", policyParams: "param", mechanismParams: "mech-param", baselines: "no-baselines" };
+  return `--${renamed[name] ?? name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())}`;
+}
+
+/** The flag of a top-level option for messages: " (--migrate-at)", or "". */
 function cliFlag(path: PropertyKey[]): string {
-  if (path.length !== 1) return "";
-  const renamed: Record<string, string> = { cpuNsPerAccess: "cpu-ns", policyParams: "param", baselines: "no-baselines" };
-  const name = String(path[0]);
-  return ` (--${renamed[name] ?? name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())})`;
+  const flag = path.length === 1 ? optionFlag(String(path[0])) : undefined;
+  return flag === undefined ? "" : ` (${flag})`;
 }
 
 /** Options that shape a generated workload and mean nothing to a recorded trace, whose

@@ -7,7 +7,10 @@ import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { Command } from "commander";
 import { compare, simulate } from "../../src/index.js";
+import { registerRun } from "../../src/cli/commands/run.js";
+import { optionFlag, resolveOptions, runOptionsSchema } from "../../src/sim/options.js";
 import { planSweep } from "../../src/sweep/config.js";
 import { provenance } from "../../src/util/provenance.js";
 import { formatBytes } from "../../src/util/units.js";
@@ -199,5 +202,23 @@ describe("-q and --json on every command", () => {
       expect(help, sub).toMatch(/-q, --quiet/);
       expect(help, sub).toMatch(/--json/);
     }
+  });
+});
+
+describe("the flags the library's messages name", () => {
+  it("are flags `ampom run` takes, or none for an option it does not take", () => {
+    const program = new Command();
+    registerRun(program);
+    const flags = new Set(program.commands.find((c) => c.name() === "run")!.options.map((o) => o.long));
+    const libraryOnly: string[] = [];
+    for (const key of Object.keys(runOptionsSchema.shape)) {
+      const flag = optionFlag(key);
+      if (flag === undefined) libraryOnly.push(key);
+      else expect(flags.has(flag), `${key}: ${flag}`).toBe(true);
+    }
+    expect(libraryOnly.sort()).toEqual(["chunkRecords", "historyLength"]);
+    // named by key alone (it was "option historyLength (--history-length)", a flag run refuses)
+    expect(() => resolveOptions({ historyLength: 0 })).toThrow(/^option historyLength: /);
+    expect(() => resolveOptions({ mechanismParams: { maxRounds: "x" } as never })).toThrow(/^option mechanismParams\.maxRounds: /);
   });
 });
