@@ -135,7 +135,8 @@ const OPTION_TAKES: Record<keyof typeof runOptionsSchema.shape, string> = {
   link: LINK_DISCIPLINES.map((d) => `"${d}"`).join(" or "),
   migrateAt: 'a fraction of at least 0 and below 1, such as 0.5 or "50%"',
   migrateAtTime: duration("20ms"),
-  migrateAtRecord: `${wholeRange(0)} (the record to migrate before)`,
+  // zod's int() stops at 2^53-1: say so, not only the least
+  migrateAtRecord: `${wholeRange(0, Number.MAX_SAFE_INTEGER)} (the record to migrate before)`,
   faultTrap: duration("2us"),
   zeroFill: duration("1us"),
   firstUse: duration("200ns"),
@@ -149,7 +150,7 @@ const OPTION_TAKES: Record<keyof typeof runOptionsSchema.shape, string> = {
   cpuNsPerAccess: "a positive number of nanoseconds",
   eagerPages: wholeRange(0, MRU_CAP),
   workingSet: 'a fraction above 0 and at most 1, such as 0.25 or "25%"',
-  iterations: wholeRange(1),
+  iterations: wholeRange(1, Number.MAX_SAFE_INTEGER),
   historyLength: wholeRange(1, 256),
   scanInterval: `"auto" or ${duration("1ms")}`,
   chunkRecords: wholeRange(1, 1 << 22),

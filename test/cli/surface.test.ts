@@ -219,6 +219,9 @@ describe("the flags the library's messages name", () => {
     expect(libraryOnly.sort()).toEqual(["chunkRecords", "historyLength"]);
     // named by key alone (it was "option historyLength (--history-length)", a flag run refuses)
     expect(() => resolveOptions({ historyLength: 0 })).toThrow(/^option historyLength: /);
+    // a whole number past 2^53-1 is refused with that bound, not as below the least
+    expect(() => resolveOptions({ migrateAtRecord: 2 ** 60 })).toThrow("option migrateAtRecord (--migrate-at-record): expected a whole number from 0 to 2^53-1 (the record to migrate before), got 1152921504606847000");
+    expect(() => resolveOptions({ iterations: 2 ** 60 })).toThrow("option iterations (--iterations): expected a whole number from 1 to 2^53-1");
     expect(() => resolveOptions({ mechanismParams: { maxRounds: "x" } as never })).toThrow(/^option mechanismParams\.maxRounds: /);
   });
 });
