@@ -231,19 +231,55 @@ export function readAmtHeader(fd: number, file: string): AmtHeader {
 }
 
 /** The first of `n` records (numbered from `first`) that no amt holds: a page outside
- * the address space, or flags other than write and code (v1 stores a byte). Checked
- * by the v1 stream as it reads each block (a run too), and where a trace is read whole
- * (trace info, a re-encode), with the same words. */
+ * the address space or between its regions, or flags other than write and code (v1
+ * stores a byte). Checked by the v1 stream as it reads each block (a run too), and where
+ * a trace is read whole (trace info, a re-encode, an export), with the same words. */
 export function badRecord(
-  file: string, h: Pick<AmtHeader, "blockRecords" | "pageCount">, pages: Uint32Array, flags: Uint8Array, n: number, first: number,
+  file: string, h: Pick<AmtHeader, "blockRecords" | "pageCount" | "regions">, pages: Uint32Array, flags: Uint8Array, n: number, first: number,
 ): Error | undefined {
-  for (let i = 0; i < n; i++) {
-    if (pages[i] < h.pageCount && flags[i] <= (REC_WRITE | REC_CODE)) continue;
-    const at = first + i;
-    const what = pages[i] >= h.pageCount ? `names page ${pages[i]}, outside its ${h.pageCount} pages` : `has flags ${flags[i]}, not 0 to 3 (1 write, 2 code)`;
-    return new Error(`${file}: corrupt amt trace: block ${Math.floor(at / h.blockRecords)} (record ${at}) ${what}`);
+  let i = 0;
+  while (i < n && pages[i] < h.pageCount && flags[i] <= (REC_WRITE | REC_CODE)) i++;
+  const k = firstInNoRegion(h.regions, h.pageCount, pages, i);
+  if (k < i) return noRegionError(file, h.blockRecords, first + k, pages[k]);
+  if (i === n) return undefined;
+  const what = pages[i] >= h.pageCount ? `names page ${pages[i]}, outside its ${h.pageCount} pages` : `has flags ${flags[i]}, not 0 to 3 (1 write, 2 code)`;
+  return recordError(file, h.blockRecords, first + i, what);
+}
+
+function recordError(file: string, blockRecords: number, at: number, what: string): Error {
+  return new Error(`${file}: corrupt amt trace: block ${Math.floor(at / blockRecords)} (record ${at}) ${what}`);
+}
+
+/** Record `at` names `page`, which lies inside the address space but in none of its
+ * regions (Workload.regions: such pages never appear). */
+export function noRegionError(file: string, blockRecords: number, at: number, page: number): Error {
+  return recordError(file, blockRecords, at, `names page ${page}, in none of its regions`);
+}
+
+/** The first of pages [0, n) (each below pageCount) in none of `regions` (sorted,
+ * disjoint), or n. Regions laid out one after another over the whole address space, as
+ * every importer and generator writes them, leave no such page: then no per-record work. */
+export function firstInNoRegion(regions: readonly Region[], pageCount: number, pages: Uint32Array, n: number): number {
+  let next = 0;
+  for (const r of regions) {
+    if (r.start !== next) break;
+    next = r.start + r.pages;
   }
-  return undefined;
+  if (next === pageCount) return n;
+  for (let i = 0; i < n; i++) {
+    const page = pages[i];
+    // the last region starting at or before the page
+    let lo = 0, hi = regions.length - 1, at = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (regions[mid].start <= page) {
+        at = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (at < 0 || page >= regions[at].start + regions[at].pages) return i;
+  }
+  return n;
 }
 
 function blockCount(h: AmtHeader): number {
@@ -515,6 +551,8 @@ export class AmtV2Stream extends BlockStream implements RecordStream {
       // every page id must lie inside the address space (the cores index tables with it)
       const bad = core.firstBadRecord(c);
       if (bad < c) throw pageOutsideError(this.file, this.firstRecord + bad, views.chunkPages[bad], this.h.pageCount);
+      const hole = firstInNoRegion(this.h.regions, this.h.pageCount, views.chunkPages, c);
+      if (hole < c) throw noRegionError(this.file, this.h.blockRecords, this.firstRecord + hole, views.chunkPages[hole]);
       this.at = 0;
       this.avail = c;
     }

@@ -14,6 +14,7 @@ import { REC_CODE, REC_WRITE } from "../core/abi.js";
 import { checkOutputWritable, writeAll, writeAtomicStream, writeAtomicWith } from "../util/atomic-file.js";
 import { writeResult } from "../util/stdout.js";
 import type { Workload } from "../workloads/types.js";
+import { noRegionError } from "./amt.js";
 import { amtOwnPageSize, checkedRecords, openTraceWorkload, sniffTrace } from "./open.js";
 
 const MAX_GAP = 0xffffffff;
@@ -91,10 +92,7 @@ class PageMap {
           lo = mid + 1;
         } else hi = mid - 1;
       }
-      if (i < 0 || page >= this.ends[i]) {
-        const B = this.w.header?.blockRecords ?? 1 << 16;
-        throw new Error(`${this.w.name}: corrupt amt trace: block ${Math.floor(record / B)} (record ${record}) names page ${page}, in none of its regions`);
-      }
+      if (i < 0 || page >= this.ends[i]) throw noRegionError(this.w.name, this.w.header?.blockRecords ?? 1 << 16, record, page);
       this.last = i;
     }
     return this.bases[i] + (page - this.starts[i]);

@@ -288,7 +288,7 @@ export interface RecordChunk {
 
 /** Reads every record of a trace workload, chunk by chunk: every block's head and
  * checksum, its decoding, the trailer (the stream checks them), that each record's page
- * lies in the address space and its flags are write and code only (badRecord), and,
+ * lies in one of its regions and its flags are write and code only (badRecord), and,
  * at the end, that the header's record count is right. The first fault found is the
  * error, naming the file and the block. */
 export function* checkedRecords(w: Workload & { header?: { blockRecords: number } }): Generator<RecordChunk> {
@@ -303,7 +303,7 @@ export function* checkedRecords(w: Workload & { header?: { blockRecords: number 
     for (;;) {
       const n = stream.fill(pages, gaps, flags, chunk);
       if (n === 0) break;
-      const bad = badRecord(w.name, { blockRecords, pageCount: w.pageCount }, pages, flags, n, records);
+      const bad = badRecord(w.name, { blockRecords, pageCount: w.pageCount, regions: w.regions }, pages, flags, n, records);
       if (bad) throw bad;
       yield { pages, gaps, flags, n, first: records };
       records += n;
