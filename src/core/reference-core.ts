@@ -16,7 +16,7 @@ import {
   HOOK_SERVED, POLICY_EXTERNAL, SCAN_KEEP, SCAN_ALL,
 } from "./abi.js";
 import { arrivedAt, knownAtHome, knownState, pushSendsOldLast, regionOf, requestPage, scanBits } from "./page-services.js";
-import { checkCoreCapacity, type CoreViews, type SimCore } from "./types.js";
+import { checkCoreCapacity, hostRefusedError, type CoreViews, type SimCore } from "./types.js";
 import { createReferencePolicy, type ReferencePolicy } from "./reference-policies/index.js";
 import {
   DECODE_CHECKSUM, DECODE_MALFORMED, DECODE_OK, decodeBlock, hash32, traceInputBytes,
@@ -72,27 +72,39 @@ export class ReferenceCore implements SimCore, PolicyServices {
 
   init(pageCount: number, chunkCapacity: number): CoreViews {
     checkCoreCapacity(pageCount, chunkCapacity);
-    this.states = new Uint8Array(pageCount);
-    this.arrivals = new Float64Array(pageCount);
-    this.arrivalQueue = new Uint32Array(pageCount);
-    this.input = new Uint8Array(traceInputBytes(chunkCapacity));
-    this.v = {
-      counters: new Float64Array(COUNTERS),
-      params: new Float64Array(PARAMS),
-      regions: new Uint32Array(REGION_CAP * 2),
-      requests: new Uint32Array(REQUEST_CAP),
-      deliverPages: new Uint32Array(DELIVERY_CAP),
-      deliverTimes: new Float64Array(DELIVERY_CAP),
-      chunkPages: new Uint32Array(chunkCapacity),
-      chunkGaps: new Uint32Array(chunkCapacity),
-      chunkFlags: new Uint8Array(chunkCapacity),
-      states: this.states,
-      mru: new Uint32Array(MRU_CAP),
-      arrivals: this.arrivals,
-      scanEpochs: new Uint32Array(pageCount),
-      scanMasks: new Uint16Array(pageCount),
-    };
-    return this.v;
+    // every table made before any is replaced: an allocation the host refuses (a
+    // RangeError) leaves the earlier layout whole, as SimCore.init promises
+    try {
+      const states = new Uint8Array(pageCount);
+      const arrivals = new Float64Array(pageCount);
+      const arrivalQueue = new Uint32Array(pageCount);
+      const input = new Uint8Array(traceInputBytes(chunkCapacity));
+      const v: CoreViews = {
+        counters: new Float64Array(COUNTERS),
+        params: new Float64Array(PARAMS),
+        regions: new Uint32Array(REGION_CAP * 2),
+        requests: new Uint32Array(REQUEST_CAP),
+        deliverPages: new Uint32Array(DELIVERY_CAP),
+        deliverTimes: new Float64Array(DELIVERY_CAP),
+        chunkPages: new Uint32Array(chunkCapacity),
+        chunkGaps: new Uint32Array(chunkCapacity),
+        chunkFlags: new Uint8Array(chunkCapacity),
+        states,
+        mru: new Uint32Array(MRU_CAP),
+        arrivals,
+        scanEpochs: new Uint32Array(pageCount),
+        scanMasks: new Uint16Array(pageCount),
+      };
+      this.v = v;
+      this.states = states;
+      this.arrivals = arrivals;
+      this.arrivalQueue = arrivalQueue;
+      this.input = input;
+      return v;
+    } catch (err) {
+      if (err instanceof RangeError) throw hostRefusedError("the reference core could not allocate", pageCount, chunkCapacity);
+      throw err;
+    }
   }
 
   reset(): void {

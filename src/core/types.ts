@@ -5,6 +5,7 @@
 
 import { CORE_BYTES_PER_PAGE } from "./abi.js";
 import { traceInputBytes } from "../trace/amt-codec.js";
+import { formatBytes } from "../util/units.js";
 
 export type CoreKind = "wasm" | "reference";
 
@@ -103,6 +104,15 @@ export class CapacityError extends Error {
     super(message);
     this.name = "CapacityError";
   }
+}
+
+/** The CapacityError of an init within the budget whose memory the host would not give
+ * (`failed`: "the reference core could not allocate"). */
+export function hostRefusedError(failed: string, pageCount: number, chunkCapacity: number): CapacityError {
+  return new CapacityError(
+    `${failed} ${formatBytes(coreBytes(pageCount, chunkCapacity))} for ${pageCount} pages: the host refused it (short of memory, or a limit such as ulimit -v)`,
+    true,
+  );
 }
 
 /** Throws the CapacityError of both cores' init when `pageCount` pages and a chunk of

@@ -12,8 +12,7 @@ import {
 } from "./abi.js";
 import { violationError } from "./page-services.js";
 import { traceInputBytes } from "../trace/amt-codec.js";
-import { CapacityError, checkCoreCapacity, coreBytes, type CoreViews, type SimCore } from "./types.js";
-import { formatBytes } from "../util/units.js";
+import { checkCoreCapacity, hostRefusedError, type CoreViews, type SimCore } from "./types.js";
 
 type Exports = Awaited<ReturnType<typeof instantiate>>;
 
@@ -72,10 +71,7 @@ export class WasmCore implements SimCore {
     checkCoreCapacity(pageCount, chunkCapacity);
     if (this.ex.init(pageCount, chunkCapacity) !== 0) {
       // within the budget the arena fits in 4 GiB: memory could not grow
-      throw new CapacityError(
-        `the WebAssembly core could not grow its memory to ${formatBytes(coreBytes(pageCount, chunkCapacity))} for ${pageCount} pages: the host refused it (short of memory, or a limit such as ulimit -v)`,
-        true,
-      );
+      throw hostRefusedError("the WebAssembly core could not grow its memory to", pageCount, chunkCapacity);
     }
     // init may have grown memory, which detaches every earlier view
     const buf = this.ex.memory.buffer;

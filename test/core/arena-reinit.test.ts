@@ -1,7 +1,9 @@
 // init() zeroes only memory that existed before it (freshly grown WebAssembly memory
 // is zero already): a core initialised again, larger or smaller, must still start
 // with every table zero.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { ReferenceCore } from "../../src/core/reference-core.js";
+import { CapacityError } from "../../src/core/types.js";
 import { WasmCore } from "../../src/core/wasm-core.js";
 import { C_CHUNK_LEN, C_NOW, L_SLOTS, P_CPU_NS, P_PAGES, ST_LOCAL, ST_MASK, STOP_CHUNK_END } from "../../src/core/abi.js";
 
@@ -58,5 +60,37 @@ describe("a refused init", () => {
     expect(core.run(Infinity)).toBe(STOP_CHUNK_END);
     expect(v.states[999] & ST_MASK).toBe(ST_LOCAL);
     expect(v.counters[C_NOW]).toBe(10);
+  });
+});
+
+describe("a refused init of the reference core", () => {
+  it("an allocation the host refuses leaves every earlier table in place: a CapacityError, and the core runs on its views as before", () => {
+    const core = new ReferenceCore();
+    const v = core.init(1000, 64);
+    const input = core.traceInput();
+    // the host out of memory at the last table (the scan masks): the only way to have
+    // an allocation fail that passes the capacity check without taking the memory
+    const Real = Uint16Array;
+    vi.stubGlobal("Uint16Array", class extends Real {
+      constructor(...args: unknown[]) {
+        if (args[0] === 5000) throw new RangeError("Array buffer allocation failed");
+        super(...(args as [number]));
+      }
+    });
+    try {
+      expect(() => core.init(5000, 64)).toThrow(CapacityError);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    v.params[P_PAGES] = 1000;
+    v.params[P_CPU_NS] = 1;
+    core.reset();
+    v.chunkPages[0] = 999;
+    v.chunkGaps[0] = 10;
+    v.counters[C_CHUNK_LEN] = 1;
+    expect(core.run(Infinity)).toBe(STOP_CHUNK_END);
+    expect(v.states[999] & ST_MASK).toBe(ST_LOCAL);
+    expect(v.counters[C_NOW]).toBe(10);
+    expect(core.traceInput()).toBe(input);
   });
 });
