@@ -32,17 +32,21 @@ export function wholeProblem(value: unknown, min: number, max?: number): string 
   return `expected ${wholeRange(min, tooLarge ? Number.MAX_SAFE_INTEGER : max)}`;
 }
 
-/** The values `p` may take, in words: "a whole number from 1 to 64". */
-export function paramRange(p: NumericParam): string {
+/** The values `p` may take, in words: "a whole number from 1 to 64". A whole number
+ * `given` past 2^53-1 (not exact: 2^53 + 1 reads as 2^53) gets the bound it passed, not
+ * ">= 1", which it is. */
+export function paramRange(p: NumericParam, given?: number): string {
   const kind = p.integer ? "a whole number" : "a number";
   const min = p.min ?? 0;
-  if (p.max === undefined) return min === -Infinity ? kind : `${kind} >= ${min}`;
-  return min === -Infinity ? `${kind} <= ${p.max}` : `${kind} from ${min} to ${p.max}`;
+  const max = p.max ?? (p.integer && given !== undefined && Number.isInteger(given) && given > Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : undefined);
+  if (max === undefined) return min === -Infinity ? kind : `${kind} >= ${min}`;
+  const top = max === Number.MAX_SAFE_INTEGER ? "2^53-1" : max;
+  return min === -Infinity ? `${kind} <= ${top}` : `${kind} from ${min} to ${top}`;
 }
 
-/** Whether `p` may take `value`. */
+/** Whether `p` may take `value`; a whole number only up to 2^53-1, past which it is not exact. */
 export function inRange(p: NumericParam, value: number): boolean {
-  return Number.isFinite(value) && value >= (p.min ?? 0) && (p.max === undefined || value <= p.max) && (!p.integer || Number.isInteger(value));
+  return Number.isFinite(value) && value >= (p.min ?? 0) && (p.max === undefined || value <= p.max) && (!p.integer || Number.isSafeInteger(value));
 }
 
 /** The parameters' values: defaults, overridden by name; unknown names and values out
@@ -56,7 +60,7 @@ export function resolveParams(owner: string, specs: readonly NumericParam[], ove
       const known = specs.map((s) => s.name).join(", ") || "none";
       throw new Error(`${owner} has no parameter "${key}" (it has: ${known})`);
     }
-    if (!inRange(p, value)) throw new Error(`${owner} parameter ${key}: must be ${paramRange(p)}, got ${value}`);
+    if (!inRange(p, value)) throw new Error(`${owner} parameter ${key}: must be ${paramRange(p, value)}, got ${value}`);
     out[key] = value;
   }
   return out;
