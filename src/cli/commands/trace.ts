@@ -86,6 +86,7 @@ Examples:
   ampom trace export big.amt -o - | head`,
     )
     .action(async (file: string, o, cmd: Command) => {
+      fileNotStdin(file, "export");
       const bar = progressBar("export", { quiet: o.quiet });
       let last = 0;
       try {
@@ -132,6 +133,7 @@ Examples:
   ampom trace info big.amt --no-verify --json`,
     )
     .action(async (file: string, o, cmd: Command) => {
+      fileNotStdin(file, "info");
       const kind = sniffTrace(file);
       // an amt has its own page size: one given for it is refused, not ignored
       const given = cmd.getOptionValueSource("pageSize") === "cli" ? (o.pageSize as number) : undefined;
@@ -169,6 +171,12 @@ Examples:
           "\n",
       );
     });
+}
+
+/** `-` given to a command that reads a trace file (at offsets, an amt in place): it
+ * read as a missing file named "-". */
+function fileNotStdin(file: string, command: string): void {
+  if (file === "-") throw new Error(`-: trace ${command} reads a trace file, not standard input (only trace import reads standard input; a file named - is ./-)`);
 }
 
 function parseAmtVersion(v: string): AmtVersion {
