@@ -36,7 +36,7 @@ import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { crc32 } from "node:zlib";
 import { C_CHUNK_LEN, C_CURSOR, REC_CODE, REC_WRITE } from "../core/abi.js";
 import type { CoreViews, SimCore } from "../core/types.js";
-import { pageOutsideError, type RecordStream, type Region, type RegionKind, type Workload } from "../workloads/types.js";
+import { pageOutsideError, regionIndexOf, type RecordStream, type Region, type RegionKind, type Workload } from "../workloads/types.js";
 import {
   BLOCK_HEAD_V2, DECODE_CHECKSUM, DECODE_OK, MAX_BLOCK_RECORDS_V2, chainHash, decodeBlock, encodeBlock, hash32,
   maxPayloadBytes,
@@ -266,19 +266,7 @@ export function firstInNoRegion(regions: readonly Region[], pageCount: number, p
     next = r.start + r.pages;
   }
   if (next === pageCount) return n;
-  for (let i = 0; i < n; i++) {
-    const page = pages[i];
-    // the last region starting at or before the page
-    let lo = 0, hi = regions.length - 1, at = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (regions[mid].start <= page) {
-        at = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    if (at < 0 || page >= regions[at].start + regions[at].pages) return i;
-  }
+  for (let i = 0; i < n; i++) if (regionIndexOf(regions, pages[i]) < 0) return i;
   return n;
 }
 

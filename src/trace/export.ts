@@ -13,8 +13,7 @@ import { createGzip } from "node:zlib";
 import { REC_CODE, REC_WRITE } from "../core/abi.js";
 import { checkOutputWritable, writeAll, writeAtomicStream, writeAtomicWith } from "../util/atomic-file.js";
 import { writeResult } from "../util/stdout.js";
-import type { Workload } from "../workloads/types.js";
-import { noRegionError } from "./amt.js";
+import { regionIndexOf, type Workload } from "../workloads/types.js";
 import { amtOwnPageSize, checkedRecords, openTraceWorkload, sniffTrace } from "./open.js";
 
 const MAX_GAP = 0xffffffff;
@@ -79,22 +78,10 @@ class PageMap {
     }
   }
 
-  vpn(page: number, record: number): number {
+  /** `page` lies in a region: checkedRecords refused any that does not (badRecord). */
+  vpn(page: number): number {
     let i = this.last;
-    if (!(page >= this.starts[i] && page < this.ends[i])) {
-      // binary search: the last region starting at or before the page
-      let lo = 0, hi = this.starts.length - 1;
-      i = -1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        if (this.starts[mid] <= page) {
-          i = mid;
-          lo = mid + 1;
-        } else hi = mid - 1;
-      }
-      if (i < 0 || page >= this.ends[i]) throw noRegionError(this.w.name, this.w.header?.blockRecords ?? 1 << 16, record, page);
-      this.last = i;
-    }
+    if (!(page >= this.starts[i] && page < this.ends[i])) this.last = i = regionIndexOf(this.w.regions, page);
     return this.bases[i] + (page - this.starts[i]);
   }
 }
@@ -111,7 +98,7 @@ function* textChunks(w: Workload & { header?: { blockRecords: number } }, tally:
   for (const c of checkedRecords(w)) {
     const lines: string[] = [];
     for (let i = 0; i < c.n; i++) {
-      const vpn = map.vpn(c.pages[i], c.first + i);
+      const vpn = map.vpn(c.pages[i]);
       const gap = c.gaps[i];
       const f = c.flags[i];
       const hex = vpn.toString(16);

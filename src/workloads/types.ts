@@ -15,6 +15,20 @@ export interface Region {
   vpnBase?: bigint;
 }
 
+/** Index of the region holding dense page `page` in `regions` (sorted by start,
+ * disjoint), or -1 when it lies in none. */
+export function regionIndexOf(regions: readonly Region[], page: number): number {
+  let lo = 0;
+  let hi = regions.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (page < regions[mid].start) hi = mid - 1;
+    else if (page >= regions[mid].start + regions[mid].pages) lo = mid + 1;
+    else return mid;
+  }
+  return -1;
+}
+
 /** Records are written into caller-owned arrays, a chunk at a time. */
 export interface RecordStream {
   /** Writes up to `max` records from index 0; returns how many (0 at the end). */

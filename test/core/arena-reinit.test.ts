@@ -3,7 +3,7 @@
 // with every table zero.
 import { describe, expect, it, vi } from "vitest";
 import { ReferenceCore } from "../../src/core/reference-core.js";
-import { CapacityError } from "../../src/core/types.js";
+import { CapacityError, type CoreViews, type SimCore } from "../../src/core/types.js";
 import { WasmCore } from "../../src/core/wasm-core.js";
 import { C_CHUNK_LEN, C_NOW, L_SLOTS, P_CPU_NS, P_PAGES, ST_LOCAL, ST_MASK, STOP_CHUNK_END } from "../../src/core/abi.js";
 
@@ -38,6 +38,20 @@ describe("arena re-initialisation", () => {
   });
 });
 
+/** A 1000-page core, laid out before a refused init, still runs on that layout's views:
+ * one record on its last page, 10 accesses, ends its chunk with the page local. */
+function expectRunsOnViews(core: SimCore, v: CoreViews): void {
+    v.params[P_PAGES] = 1000;
+    v.params[P_CPU_NS] = 1;
+    core.reset();
+    v.chunkPages[0] = 999;
+    v.chunkGaps[0] = 10;
+    v.counters[C_CHUNK_LEN] = 1;
+    expect(core.run(Infinity)).toBe(STOP_CHUNK_END);
+    expect(v.states[999] & ST_MASK).toBe(ST_LOCAL);
+    expect(v.counters[C_NOW]).toBe(10);
+}
+
 describe("a refused init", () => {
   it("leaves the earlier layout in place, and the core runs on its views as before", async () => {
     const core = await WasmCore.create();
@@ -51,15 +65,7 @@ describe("a refused init", () => {
     // later reset() wrote zeros wherever those addresses wrapped to
     expect(ex.init(500_000_000, 1 << 16)).toBe(-1);
     expect(layout()).toEqual(before);
-    v.params[P_PAGES] = 1000;
-    v.params[P_CPU_NS] = 1;
-    core.reset();
-    v.chunkPages[0] = 999;
-    v.chunkGaps[0] = 10;
-    v.counters[C_CHUNK_LEN] = 1;
-    expect(core.run(Infinity)).toBe(STOP_CHUNK_END);
-    expect(v.states[999] & ST_MASK).toBe(ST_LOCAL);
-    expect(v.counters[C_NOW]).toBe(10);
+    expectRunsOnViews(core, v);
   });
 });
 
@@ -82,15 +88,7 @@ describe("a refused init of the reference core", () => {
     } finally {
       vi.unstubAllGlobals();
     }
-    v.params[P_PAGES] = 1000;
-    v.params[P_CPU_NS] = 1;
-    core.reset();
-    v.chunkPages[0] = 999;
-    v.chunkGaps[0] = 10;
-    v.counters[C_CHUNK_LEN] = 1;
-    expect(core.run(Infinity)).toBe(STOP_CHUNK_END);
-    expect(v.states[999] & ST_MASK).toBe(ST_LOCAL);
-    expect(v.counters[C_NOW]).toBe(10);
+    expectRunsOnViews(core, v);
     expect(core.traceInput()).toBe(input);
   });
 });
