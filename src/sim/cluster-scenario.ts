@@ -33,6 +33,7 @@ import type { InputDigests } from "../util/provenance.js";
 import type { Workload } from "../workloads/types.js";
 import { errorMessage } from "../util/errors.js";
 import { wholeRange } from "../util/params.js";
+import { formatPath } from "../util/json-where.js";
 
 // Each check carries the message of what the field must be; describeIssue() adds where
 // and what was given. A missing field says so.
@@ -250,7 +251,7 @@ type Issue = z.core.$ZodIssue;
 /** Refuses the scenario, naming the field of `issue`, what it must be and what it is. */
 function describeIssue(issue: Issue, input: unknown): never {
   issue = meant(issue);
-  const where = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+  const where = formatPath(issue.path);
   if (issue.code === "unrecognized_keys") fail(where, unknownKeys("field", issue.keys));
   let value: unknown = input;
   for (const key of issue.path) value = value !== null && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[key] : undefined;

@@ -14,7 +14,7 @@ import { canonicalJson, runKey } from "./key.js";
 import { inputDigests } from "../sim/inputs.js";
 import { OnceDigests } from "../util/digest.js";
 import type { InputDigests } from "../util/provenance.js";
-import { readJsonFile } from "../util/json-where.js";
+import { formatPath, readJsonFile } from "../util/json-where.js";
 import { errorMessage } from "../util/errors.js";
 
 /** More combinations than this is almost surely a mistake, and would not fit a file. */
@@ -64,12 +64,6 @@ function configIssue(iss: z.core.$ZodRawIssue): string | undefined {
 }
 
 const optionNames = (): string[] => Object.keys(runOptionsSchema.shape);
-
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = "";
-  for (const p of path) out += typeof p === "number" ? `[${p}]` : out === "" ? String(p) : `.${String(p)}`;
-  return out;
-}
 
 export class SweepConfigError extends Error {
   constructor(

@@ -21,12 +21,36 @@ export function jsonErrorWhere(text: string): JsonWhere | undefined {
   return found && { line: found.line, column: found.column, expected: found.problem };
 }
 
-/** In JSON text, a member name that JSON.parse would take silently but a file a user
- * wrote should not hold: one given twice in an object (JSON.parse keeps the last, so a
- * sweep grid's first list of values would vanish) or `__proto__` (a name no option
- * has, which a lookup in a plain object would find all the same). */
+/** In JSON text, what JSON.parse would take silently but a file a user wrote should not
+ * hold: a member name given twice in an object (JSON.parse keeps the last, so a sweep
+ * grid's first list of values would vanish), `__proto__` (a name no option has, which a
+ * lookup in a plain object would find all the same), or a whole number it cannot hold
+ * (JSON.parse rounds 9007199254740993 to 9007199254740992 before any check sees it, so
+ * a run would not be the one written). */
 export function jsonMemberProblem(text: string): { line: number; column: number; problem: string } | undefined {
   return scanJson(text, true);
+}
+
+/** A path below a JSON value as messages write it: grid.seed[2], processes[0].memory. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = "";
+  for (const p of path) out += typeof p === "number" ? `[${p}]` : out === "" ? String(p) : `.${String(p)}`;
+  return out;
+}
+
+/** What is wrong with a number token written as a whole number (digits, no exponent)
+ * that JSON.parse cannot hold exactly (past 2^53-1, 9007199254740993 reads as
+ * 9007199254740992), in the words of the options' own bounds; undefined for any other.
+ * Only the token shows it: the parsed value is rounded before any check sees it. One
+ * held exactly (2^53, 10^20) is left to the field's own check, which names its bound. */
+function wholeNumberProblem(token: string): string | undefined {
+  const m = /^(-?)(\d+)(?:\.0+)?$/.exec(token);
+  // 2^53-1 has 16 digits
+  if (!m || m[2].length < 16) return undefined;
+  const read = Number(token);
+  if (Number.isFinite(read) && BigInt(read) === BigInt(m[1] + m[2])) return undefined;
+  const bound = m[1] ? "-(2^53-1)" : "2^53-1";
+  return `expected a whole number of ${m[1] ? "at least" : "at most"} ${bound}, got ${token} (past ${bound} a JSON number is not exact: this one would be read as ${read})`;
 }
 
 /** Line and column (from 1) of offset `at` in `text`. */
@@ -66,9 +90,13 @@ function scanJson(text: string, members: boolean): { line: number; column: numbe
       } else i++;
     }
   };
+  /** where the scan is (member names and list indices), for the number check */
+  const path: Array<string | number> = [];
   const num = () => {
     const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i));
     if (!m) fail("a number");
+    const whole = members ? wholeNumberProblem(m![0]) : undefined;
+    if (whole !== undefined) memberFail(i, path.length > 0 ? `${formatPath(path)}: ${whole}` : whole);
     i += m![0].length;
   };
   const value = (): void => {
@@ -84,8 +112,8 @@ function scanJson(text: string, members: boolean): { line: number; column: numbe
         if (text[i] !== '"') fail("a double-quoted member name");
         const at = i;
         str();
+        const name = members ? (JSON.parse(text.slice(at, i)) as string) : "";
         if (members) {
-          const name = JSON.parse(text.slice(at, i)) as string;
           const first = seen.get(name);
           if (first !== undefined) {
             const f = lineColumn(text, first);
@@ -97,7 +125,9 @@ function scanJson(text: string, members: boolean): { line: number; column: numbe
         ws();
         if (text[i] !== ":") fail('":"');
         i++;
+        if (members) path.push(name);
         value();
+        if (members) path.pop();
         ws();
         if (text[i] === ",") i++;
         else if (text[i] === "}") return void i++;
@@ -108,8 +138,10 @@ function scanJson(text: string, members: boolean): { line: number; column: numbe
       i++;
       ws();
       if (text[i] === "]") return void i++;
-      for (;;) {
+      for (let index = 0; ; index++) {
+        if (members) path.push(index);
         value();
+        if (members) path.pop();
         ws();
         if (text[i] === ",") i++;
         else if (text[i] === "]") return void i++;
@@ -137,7 +169,8 @@ function scanJson(text: string, members: boolean): { line: number; column: numbe
 
 /** JSON.parse of a file's text; a syntax error is `LABEL:LINE:COLUMN: not valid JSON
  * (expected ...)`, a member name given twice or `__proto__` `LABEL:LINE:COLUMN: member
- * ...`, `label` naming the file. */
+ * ...`, a whole number JSON cannot hold `LABEL:LINE:COLUMN: PATH: expected ...`, `label`
+ * naming the file. */
 function parseJsonFile(text: string, label: string): unknown {
   let parsed: unknown;
   try {

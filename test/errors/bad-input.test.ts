@@ -396,6 +396,34 @@ const cases: Case[] = [
     message: 'ampom: scenario s.json:1:15: member "nodes" given twice in one object (first at line 1, column 3): JSON would keep only the last',
   },
   {
+    // JSON.parse reads 9007199254740993 as 9007199254740992 before any check: the run
+    // would not be the one written (a bandwidth ran so; a seed was refused as ...992)
+    name: "sweep config with a whole number past 2^53-1 (its token, not the rounded value)",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": '{ "base": { "workload": "random", "memory": "1MiB" },\n  "grid": { "seed": [1, 2, 9007199254740993] } }' },
+    message:
+      "ampom: sweep.json:2:28: grid.seed[2]: expected a whole number of at most 2^53-1, got 9007199254740993 (past 2^53-1 a JSON number is not exact: this one would be read as 9007199254740992)",
+  },
+  {
+    name: "sweep config with a bandwidth past 2^53-1 bits per second (it ran, as another)",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": '{ "base": { "workload": "random", "memory": "1MiB", "bandwidth": 9007199254740993 } }' },
+    message:
+      "ampom: sweep.json:1:66: base.bandwidth: expected a whole number of at most 2^53-1, got 9007199254740993 (past 2^53-1 a JSON number is not exact: this one would be read as 9007199254740992)",
+  },
+  {
+    name: "cluster scenario with a flow rate past 2^53-1 (it ran, as another)",
+    args: ["cluster", "s.json"],
+    files: {
+      "s.json": cfg({ nodes: 2, processes: [{ name: "p", node: 0, workload: "random", memory: "1MiB" }], flows: [{ from: 0, to: 1, duration: "1ms", rate: 1 }] }).replace(
+        '"rate":1',
+        '"rate":9007199254740993',
+      ),
+    },
+    message:
+      "ampom: scenario s.json:1:134: flows[0].rate: expected a whole number of at most 2^53-1, got 9007199254740993 (past 2^53-1 a JSON number is not exact: this one would be read as 9007199254740992)",
+  },
+  {
     name: "sweep config with an unknown policy in the grid",
     args: ["sweep", "sweep.json", "--out", "r.jsonl"],
     files: { "sweep.json": cfg({ grid: { policy: ["none", "ampom", "foo"] } }) },
@@ -551,6 +579,13 @@ const cases: Case[] = [
       "b.amt": "",
     },
     message: 'ampom: m.json: programs[1].name: "a" is also the name of programs[0]',
+  },
+  {
+    name: "evaluate with a corpus manifest holding a whole number past 2^53-1",
+    args: ["evaluate", "--corpus", "m.json", "--kernels", "none", "-o", "OUT.json"],
+    files: { "m.json": '{ "programs": [\n  { "name": "a", "kind": "x", "file": "a.amt", "records": 12345678901234567 }\n] }\n' },
+    message:
+      "ampom: m.json:2:59: programs[0].records: expected a whole number of at most 2^53-1, got 12345678901234567 (past 2^53-1 a JSON number is not exact: this one would be read as 12345678901234568)",
   },
   {
     name: "evaluate with a corpus manifest naming a missing trace",
