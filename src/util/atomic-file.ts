@@ -88,18 +88,22 @@ export function appendFileTo(fd: number, from: string): void {
   }
 }
 
+/** `text` as a regular expression matches it. */
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 /** Removes the temporaries of `path` that a command killed while writing it left
  * behind (tempPathFor's names, with or without a section number), those of processes
  * no longer running: another one may be writing its own now. */
 export function removeStaleTemporaries(path: string): void {
-  removeLeftovers(dirname(path), new RegExp(`^\\.${basename(path).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.tmp-(\\d+)(?:-\\d+)?$`));
+  removeLeftovers(dirname(path), new RegExp(`^\\.${literal(basename(path))}\\.tmp-(\\d+)(?:-\\d+)?$`));
 }
 
 /** Removes the entries of `dir` that commands cut short left: those whose name `left`
- * matches, its first group the id of a process no longer running. Only this user's: in
- * a shared folder another user's (or root's) is not ours to judge, nor to remove; an
- * entry that cannot be removed stays, and the command goes on. */
-function removeLeftovers(dir: string, left: RegExp): void {
+ * matches, its first group the id of a process no longer running (`settle`, given, is
+ * called with each first). Only this user's: in a shared folder another user's (or
+ * root's) is not ours to judge, nor to remove; an entry that cannot be removed stays,
+ * and the command goes on. */
+function removeLeftovers(dir: string, left: RegExp, settle?: (path: string) => void): void {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -114,6 +118,7 @@ function removeLeftovers(dir: string, left: RegExp): void {
     const path = join(dir, name);
     try {
       if (uid !== undefined && statSync(path).uid !== uid) continue;
+      settle?.(path);
       rmSync(path, { recursive: true, force: true });
     } catch {
       // as above
@@ -183,6 +188,7 @@ export function lockFor(path: string, what: string): () => void {
     rmSync(lock, { force: true });
     removeMadeFolders(dirname(path), made);
   };
+  settleTakeOvers(lock);
   for (;;) {
     try {
       writeFileSync(lock, `${me}\n`, { flag: "wx" });
@@ -197,15 +203,43 @@ export function lockFor(path: string, what: string): () => void {
     } catch {
       continue; // released meanwhile
     }
-    const [host, pid] = holder.split(" ");
-    if (host === hostname() && /^\d+$/.test(pid ?? "") && !isRunning(Number(pid))) {
+    if (!mayRun(holder)) {
       takeOver(lock, holder);
       continue;
     }
+    const [host, pid] = holder.split(" ");
     throw new Error(
       `${what}: another command is writing it (process ${pid ?? "?"} on ${host || "?"}, lock file ${lock}); give each sweep or shard a file of its own, or remove the lock file if that command has ended`,
     );
   }
+}
+
+/** The holder a lock file holds ("HOST PID") is a process that may be running: on
+ * another host (which cannot be asked), or this host's and running. */
+function mayRun(holder: string): boolean {
+  const [host, pid] = holder.split(" ");
+  return host !== hostname() || !/^\d+$/.test(pid ?? "") || isRunning(Number(pid));
+}
+
+/** Settles what a command killed inside takeOver left: `${lock}.PID`, the lock it had
+ * moved aside. Most often the stale lock it was taking over, removed; but if what it
+ * moved was the lock of a command that may still be writing the file, it is put back
+ * first, as takeOver itself would have (unless the name is taken again meanwhile). */
+function settleTakeOvers(lock: string): void {
+  removeLeftovers(dirname(lock), new RegExp(`^${literal(basename(lock))}\\.(\\d+)$`), (aside) => {
+    let holder: string;
+    try {
+      holder = readFileSync(aside, "utf8").trim();
+    } catch {
+      return;
+    }
+    if (!mayRun(holder)) return;
+    try {
+      linkSync(aside, lock);
+    } catch {
+      // the name is taken: by the command that holds it now
+    }
+  });
 }
 
 /** Removes the lock `lock` of a process no longer running, read as `holder`: moved aside

@@ -2,7 +2,7 @@
 // a policy module), nor a file that is not a sweep's results: its torn-line recovery
 // cuts off only what can be the start of a result line. Nor may sweep-merge's replace
 // the config or a file it merges.
-import { copyFileSync, existsSync, linkSync, lstatSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -141,6 +141,23 @@ describe("two sweeps on one results file", () => {
     writeFileSync(nested, "");
     release();
     expect([existsSync(nested), existsSync(`${nested}.lock`)]).toEqual([true, false]);
+  });
+
+  it("settles the lock a command killed while taking it over had moved aside (FILE.lock.PID)", async () => {
+    const sub = join(dir, "aside");
+    mkdirSync(sub);
+    const out = join(sub, "r.jsonl");
+    // the stale lock it was taking over: removed, not left beside the results for good
+    writeFileSync(`${out}.lock.4194998`, `${hostname()} 4194999\n`);
+    expect(await sweep({ config: JSON.parse(CONFIG), out, workers: 1 })).toMatchObject({ total: 2, ran: 2 });
+    expect(readdirSync(sub)).toEqual(["r.jsonl"]);
+    // the lock of a command still writing the file (it took the lock over between the
+    // killed one's read and its move): put back, so that the file stays that command's
+    const mine = `${hostname()} ${process.pid}\n`;
+    writeFileSync(`${out}.lock.4194998`, mine);
+    expect(() => lockFor(out, "results file")).toThrow(`another command is writing it (process ${process.pid} on ${hostname()}`);
+    expect(readdirSync(sub).sort()).toEqual(["r.jsonl", "r.jsonl.lock"]);
+    expect(readFileSync(`${out}.lock`, "utf8")).toBe(mine);
   });
 });
 
