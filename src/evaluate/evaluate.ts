@@ -136,7 +136,18 @@ function sweepFiles(sweeps: EvalSweep[], runsDir: string): string[] {
  * miss them when the same evaluation runs from elsewhere (docs/cli.md, evaluate). */
 function sweepPlan(plan: EvalPlan): EvalPlan {
   const real = (path: string) => (existsSync(path) ? realpathSync(path) : resolve(path));
-  return { ...plan, workloads: plan.workloads.map((w) => (w.memory === undefined ? { ...w, workload: real(w.workload) } : w)) };
+  const workloads = plan.workloads.map((w) => (w.memory === undefined ? { ...w, workload: real(w.workload) } : w));
+  // one file under two names would be one grid value twice (refused in the words of a
+  // sweep config the caller never wrote) and one set of runs for both rows
+  workloads.forEach((w, i) => {
+    const first = workloads.findIndex((x) => x.memory === undefined && x.workload === w.workload);
+    if (w.memory !== undefined || first === i) return;
+    const [a, b] = [plan.workloads[first], plan.workloads[i]];
+    throw new Error(
+      `option workloads: workloads[${i}] (${b.name}, ${JSON.stringify(b.workload)}) is the same trace file as workloads[${first}] (${a.name}, ${JSON.stringify(a.workload)}): ${w.workload}; give each trace once`,
+    );
+  });
+  return { ...plan, workloads };
 }
 
 /** The results files the plan's sweeps keep in `runsDir`. */

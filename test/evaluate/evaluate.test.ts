@@ -179,6 +179,16 @@ describe("evaluate", () => {
     await expect(evaluate({ ...base, points: [2] })).rejects.toThrow("option points (--migrate-at): must be below 1");
     await expect(evaluate({ ...base, configs: allConfigs([join(dir, "none.mjs")]) })).rejects.toThrow(`option policy (--policy): policy module ${join(dir, "none.mjs")}: no such file`);
     expect(() => kernelWorkloads(["sequential", "stream2"], "1MiB")).toThrow('option kernels (--kernels): unknown kernel "stream2" (built-in: ');
+    // one trace under two names: before, refused as "grid.workload[0]" of a sweep config
+    // the caller never wrote
+    const sort = resolve("test/fixtures/sort-lackey.amt");
+    const twice = [
+      { name: "sort", workload: "test/fixtures/sort-lackey.amt", kind: "text", group: "test" as const },
+      { name: "sort2", workload: sort, kind: "text", group: "tuning" as const },
+    ];
+    await expect(evaluate({ ...base, workloads: twice })).rejects.toThrow(
+      `option workloads: workloads[1] (sort2, ${JSON.stringify(sort)}) is the same trace file as workloads[0] (sort, "test/fixtures/sort-lackey.amt"): ${sort}; give each trace once`,
+    );
     expect(existsSync(runsDir)).toBe(false);
   });
 });
