@@ -2,9 +2,14 @@
 // inputs; the merged file is written in grid order (temporary file + rename), so it
 // has the bytes a one-machine sweep of the same config writes.
 import { existsSync, realpathSync } from "node:fs";
-import type { SweepConfig } from "./config.js";
+import type { SweepConfig, SweepRun } from "./config.js";
 import { readResults, rewriteResults, type ReadRecord, type RunRecord } from "./results.js";
-import { planFrom, planInputs } from "./sweep.js";
+import { planFrom, planInputs, rekeyedRun } from "./sweep.js";
+import { OnceDigests } from "../util/digest.js";
+import type { InputDigests } from "../util/provenance.js";
+import { scenarioFiles } from "./key.js";
+import { traceFile } from "../sim/options.js";
+import { policyModuleFile } from "../policies/module.js";
 import { refuseInputs, type CommandInput } from "../util/same-file.js";
 
 export interface MergeSummary {
@@ -24,6 +29,7 @@ export function mergeSweep(config: string | SweepConfig, inputs: string[], out: 
   refuseInputs(`results file ${out}`, out, [...planInputs(config, plan), ...shards], "the merged results");
   const byKey = new Map(plan.runs.map((r) => [r.key, r]));
   const found = new Map<string, ReadRecord>();
+  const digests = new OnceDigests();
   const given = new Map<string, string>();
   for (const file of inputs) {
     if (!existsSync(file)) throw new Error(`${file}: no such file`);
@@ -38,7 +44,7 @@ export function mergeSweep(config: string | SweepConfig, inputs: string[], out: 
     }
     for (const rr of read.records) {
       const run = byKey.get(rr.record.key);
-      if (!run) throw new Error(`${file}:${rr.line}: run ${rr.record.key} is not part of ${plan.label}`);
+      if (!run) throw notPart(rr, plan.label, rekeyedRun(rr.record, byKey, digests)?.run);
       const twin = found.get(rr.record.key);
       // twice in one file: a sweep (resumed with --retry-failed) appends a run's new
       // record, and is stopped before it rewrites the file with the latest alone
@@ -58,4 +64,31 @@ export function mergeSweep(config: string | SweepConfig, inputs: string[], out: 
   const records: RunRecord[] = plan.runs.map((r) => ({ ...found.get(r.key)!.record, index: r.index, options: r.options }));
   rewriteResults(out, records);
   return { out, runs: records.length, failed: records.filter((r) => r.error !== undefined).length };
+}
+
+/** A record no run of the config has the key of. When its options are a run of the config
+ * (`run`), it was keyed otherwise: for an earlier version of its trace or policy module
+ * file (another result), or by an earlier version of ampom (the same run). A merge
+ * takes neither, its inputs being shards as they ran; that shard's sweep run again on
+ * its file settles both, as when it resumes: a run that reads files is run again, any
+ * other kept under its key now. */
+function notPart(rr: ReadRecord, label: string, run: SweepRun | undefined): Error {
+  const at = `${rr.file}:${rr.line}: run ${rr.record.key}`;
+  if (run === undefined) return new Error(`${at} is not part of ${label} (was this file written for another config, or for runs since removed from it?)`);
+  const was: InputDigests = rr.record.provenance ?? {};
+  const files = scenarioFiles(run.scenario);
+  const edited = [
+    ...(was.traceSha256 !== undefined && was.traceSha256 !== run.inputs.traceSha256 ? [`its trace ${traceFile(run.scenario)}`] : []),
+    ...(was.policyModuleSha256 !== undefined && was.policyModuleSha256 !== run.inputs.policyModuleSha256 ? [`its policy module ${policyModuleFile(run.scenario)}`] : []),
+  ];
+  const why =
+    edited.length > 0
+      ? `it ran on an earlier version of ${edited.join(" and ")}`
+      : files.length > 0
+        ? `it was keyed by an earlier version of ampom, or ran on an earlier version of ${files.join(" or ")}`
+        : "it was keyed by an earlier version of ampom";
+  return new Error(
+    `${at} is run ${run.index} of ${label} under another key (${run.key} now): ${why}; ` +
+      `run that shard's sweep again with --out ${rr.file}, which ${files.length > 0 ? "runs it again" : "keeps it under its key now"}, then merge`,
+  );
 }

@@ -114,7 +114,7 @@ export async function checkedPlan(config: string | SweepConfig): Promise<SweepPl
  * options give this run's key now. That happens when its policy module or trace file
  * was edited since (`edited`: the record is of other contents), or when it was keyed by
  * a version that kept parameters given at their defaults in the key (the same run). */
-function rekeyedRun(record: RunRecord, byKey: Map<string, SweepRun>, digests: DigestSource): { run: SweepRun; edited: boolean } | undefined {
+export function rekeyedRun(record: RunRecord, byKey: Map<string, SweepRun>, digests: DigestSource): { run: SweepRun; edited: boolean } | undefined {
   let run: SweepRun | undefined;
   try {
     run = byKey.get(runKey(resolveOptions(record.options), digests));

@@ -290,6 +290,31 @@ describe("ampom sweep-merge", () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it("says how to settle a shard holding a run of the config under another key (an earlier version's), and writes nothing", () => {
+    const out = join(dir, "m-rekeyed.jsonl");
+    const old = join(dir, "m-old-key.jsonl");
+    const [first, ...rest] = lines(shards[1]);
+    const rec = JSON.parse(first);
+    const key = rec.key;
+    rec.key = "0123456789abcdef";
+    writeFileSync(old, [JSON.stringify(rec), ...rest].map((l) => l + "\n").join(""));
+    const r = ampom(["sweep-merge", config, "--out", out, shards[0], old, shards[2]]);
+    expect(r.code).toBe(1);
+    // before: '... run 0123456789abcdef is not part of sweep.json', which said neither
+    // that it was (run 1) nor what to do
+    expect(r.stderr).toBe(
+      `ampom: ${old}:1: run 0123456789abcdef is run 1 of ${config} under another key (${key} now): it was keyed by an earlier version of ampom; ` +
+        `run that shard's sweep again with --out ${old}, which keeps it under its key now, then merge\n`,
+    );
+    expect(existsSync(out)).toBe(false);
+    // as it says: the shard's sweep keeps the run (running nothing), and the merge is whole
+    const log = join(dir, "m-rekeyed.log");
+    expect(ampom(["sweep", config, "--out", old, "--shard", "1/3", "-q"], { AMPOM_SWEEP_RUN_LOG: log }).code).toBe(0);
+    expect(existsSync(log)).toBe(false);
+    expect(ampom(["sweep-merge", config, "--out", out, shards[0], old, shards[2]]).code).toBe(0);
+    expect(readFileSync(out, "utf8")).toBe(reference);
+  });
+
   it("refuses an interrupted shard (torn last line)", () => {
     const out = join(dir, "m-torn.jsonl");
     const torn = join(dir, "m-torn-in.jsonl");
