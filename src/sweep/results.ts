@@ -74,7 +74,10 @@ export function readResults(file: string): ReadResult {
   try {
     buf = readFileSync(file);
   } catch (err) {
-    throw new Error(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    const code = (err as NodeJS.ErrnoException).code;
+    // a sweep's --out or a merge's input: said as the other files' readers say it
+    if (code === "EISDIR") throw new Error(`${file}: is a directory, not a sweep's results file`);
+    throw new Error(`${file}: cannot read (${code ?? (err as Error).message})`);
   }
   const end = buf.lastIndexOf(0x0a) + 1;
   const records: ReadRecord[] = [];

@@ -628,6 +628,21 @@ const cases: Case[] = [
     message: "ampom: pages.txt.gz: the output is an amt trace: name it NAME.amt, or NAME.amt.gz to have it gzip'd",
   },
   {
+    // before: "adir: cannot read (EISDIR)"
+    name: "sweep with a folder as its results file",
+    args: ["sweep", "sweep.json", "--out", "adir"],
+    files: { "sweep.json": cfg({ base: { workload: "random", memory: "1MiB" } }) },
+    setup: (dir) => mkdirSync(join(dir, "adir")),
+    message: "ampom: adir: is a directory, not a sweep's results file",
+  },
+  {
+    name: "sweep-merge of a folder",
+    args: ["sweep-merge", "sweep.json", "--out", "merged.jsonl", "adir"],
+    files: { "sweep.json": cfg({ base: { workload: "random", memory: "1MiB" } }) },
+    setup: (dir) => mkdirSync(join(dir, "adir")),
+    message: "ampom: adir: is a directory, not a sweep's results file",
+  },
+  {
     name: "sweep-merge of a missing input",
     args: ["sweep-merge", "sweep.json", "--out", "merged.jsonl", "shard-0.jsonl"],
     files: { "sweep.json": cfg({}) },
