@@ -85,6 +85,10 @@ function checkNames(what: string, asked: string[] | undefined, known: Record<str
     }
   }
   if (names.length === 0) throw new Error(`no ${plural} to compare (the list is empty)`);
+  // each would be its rows again, the same metrics twice (the command line's lists drop
+  // a repeat)
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new Error(`option ${plural}: "${twice}" is listed twice; list each ${what} once`);
   return names;
 }
 

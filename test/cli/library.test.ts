@@ -85,4 +85,11 @@ describe('import { simulate, compare } from "ampom"', () => {
     await expect(compare({ ...base, mechanism: "post-copy" } as never)).rejects.toThrow("option mechanism: compare takes mechanisms (a list)");
     await expect(compare({ ...base, baselines: false } as never)).rejects.toThrow("option baselines: compare takes its baselines as rows, always");
   });
+
+  it("compare() refuses a name listed twice, which gave its rows twice over", async () => {
+    const base = { workload: "random", memory: "1MiB" };
+    // before: four identical lightweight/none rows
+    await expect(compare({ ...base, mechanisms: ["lightweight", "lightweight"], policies: ["none"] })).rejects.toThrow('option mechanisms: "lightweight" is listed twice; list each mechanism once');
+    await expect(compare({ ...base, mechanisms: ["lightweight"], policies: ["none", "leap", "none"] })).rejects.toThrow('option policies: "none" is listed twice; list each policy once');
+  });
 });
