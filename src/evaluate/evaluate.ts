@@ -155,8 +155,21 @@ export function runFiles(plan: EvalPlan, runsDir: string): string[] {
   return sweepFiles(planSweeps(sweepPlan(plan)), runsDir);
 }
 
+/** What the tables need of a plan, checked before any run: without demand paging (or
+ * with no condition, which runs nothing) every sweep ran and then summarise() refused,
+ * leaving a runs folder; with no workload the result was empty. The command line always
+ * gives them. */
+function checkPlan(o: EvalPlan): void {
+  if (o.workloads.length === 0) throw new Error("option workloads: nothing to evaluate (the list is empty)");
+  if (o.conditions.length === 0) throw new Error("option conditions (--conditions): no network condition to evaluate under (the list is empty)");
+  if (!o.configs.some((c) => c.id === DEMAND_ID)) {
+    throw new Error(`option configs (--configs): the evaluation needs the demand-paging configuration (${DEMAND_ID}), against which every runtime is measured`);
+  }
+}
+
 /** Runs (or resumes) every sweep of the plan and summarises them. */
 export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
+  checkPlan(o);
   checkWorkloadNames(o.workloads);
   const run = sweepPlan(o);
   const sweeps = planSweeps(run);

@@ -179,6 +179,12 @@ describe("evaluate", () => {
     await expect(evaluate({ ...base, points: [2] })).rejects.toThrow("option points (--migrate-at): must be below 1");
     await expect(evaluate({ ...base, configs: allConfigs([join(dir, "none.mjs")]) })).rejects.toThrow(`option policy (--policy): policy module ${join(dir, "none.mjs")}: no such file`);
     expect(() => kernelWorkloads(["sequential", "stream2"], "1MiB")).toThrow('option kernels (--kernels): unknown kernel "stream2" (built-in: ');
+    // before: every sweep ran, then the tables refused (or, with no workload, an empty result)
+    await expect(evaluate({ ...base, configs: configs.filter((c) => c.id !== "none") })).rejects.toThrow(
+      "option configs (--configs): the evaluation needs the demand-paging configuration (none), against which every runtime is measured",
+    );
+    await expect(evaluate({ ...base, conditions: [] })).rejects.toThrow("option conditions (--conditions): no network condition to evaluate under (the list is empty)");
+    await expect(evaluate({ ...base, workloads: [] })).rejects.toThrow("option workloads: nothing to evaluate (the list is empty)");
     // one trace under two names: before, refused as "grid.workload[0]" of a sweep config
     // the caller never wrote
     const sort = resolve("test/fixtures/sort-lackey.amt");
