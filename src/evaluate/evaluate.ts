@@ -12,6 +12,7 @@ import { canonicalJson } from "../sweep/key.js";
 import { SweepConfigError } from "../sweep/config.js";
 import { readResults } from "../sweep/results.js";
 import { codeIdentity } from "../util/provenance.js";
+import { isPolicyPath, policyIdentity } from "../policies/module.js";
 import { checkedPlan, sweep } from "../sweep/sweep.js";
 import {
   checkWorkloadNames, DEMAND_ID, ORACLE_ID, planSweeps, type EvalConfig, type EvalPlan, type EvalSweep, type EvalWorkload,
@@ -165,6 +166,16 @@ function checkPlan(o: EvalPlan): void {
   if (!o.configs.some((c) => c.id === DEMAND_ID)) {
     throw new Error(`option configs (--configs): the evaluation needs the demand-paging configuration (${DEMAND_ID}), against which every runtime is measured`);
   }
+  // one policy module under two names: two configurations of the same runs, each ranked
+  // beside the other ("best: ./mine.ts (= mine.ts)")
+  const ids = o.configs.map((c) => `${c.mechanism}\0${policyIdentity(c.policy)}\0${c.pushOrder ?? ""}`);
+  ids.forEach((id, i) => {
+    const first = ids.indexOf(id);
+    if (first === i) return;
+    const [a, b] = [o.configs[first], o.configs[i]];
+    const option = isPolicyPath(b.policy) ? "option policy (--policy)" : "option configs (--configs)";
+    throw new Error(`${option}: ${b.id} ${a.id === b.id ? "is given twice" : `is ${a.id} again (one policy module file, ${policyIdentity(b.policy)})`}; give it once`);
+  });
 }
 
 /** Runs (or resumes) every sweep of the plan and summarises them. */

@@ -6,7 +6,7 @@
 // same reads the built-in reference policies make). docs/policies.md shows an example
 // and how to port one into both cores for speed.
 import { spawnSync } from "node:child_process";
-import { statSync } from "node:fs";
+import { realpathSync, statSync } from "node:fs";
 import { basename, extname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { fileSha256 } from "../util/digest.js";
@@ -143,6 +143,18 @@ export function thrownAt(err: unknown): string {
 /** True when a --policy value names a file rather than a built-in policy. */
 export function isPolicyPath(name: string): boolean {
   return /[\\/]/.test(name) || /\.(?:[cm]?[jt]s)$/.test(name);
+}
+
+/** What a policy name stands for: a module path's real file (however it is spelt:
+ * ./mine.ts, mine.ts, through a link), or the name itself. Two names with one identity
+ * are one policy, whose runs and rows would be the same twice over. */
+export function policyIdentity(name: string): string {
+  if (!isPolicyPath(name)) return name;
+  try {
+    return realpathSync(name);
+  } catch {
+    return resolve(name);
+  }
 }
 
 /** Checks that `mod` has every hook and well-formed parameters; `label` names it in messages. */

@@ -4,7 +4,7 @@
 // simulated once and shared by every row.
 import { mechanisms } from "../migration/registry.js";
 import { policies } from "../policies/registry.js";
-import { isPolicyPath } from "../policies/module.js";
+import { isPolicyPath, policyIdentity } from "../policies/module.js";
 import { migrationCalledOff, type Metrics } from "./metrics.js";
 import { DEFAULT_WORKLOAD, resolveOptions, type RunOptions, type Scenario } from "./options.js";
 import { preflight } from "./preflight.js";
@@ -86,9 +86,14 @@ function checkNames(what: string, asked: string[] | undefined, known: Record<str
   }
   if (names.length === 0) throw new Error(`no ${plural} to compare (the list is empty)`);
   // each would be its rows again, the same metrics twice (the command line's lists drop
-  // a repeat)
-  const twice = names.find((n, i) => names.indexOf(n) !== i);
-  if (twice !== undefined) throw new Error(`option ${plural}: "${twice}" is listed twice; list each ${what} once`);
+  // a repeat, not a module's path spelt two ways)
+  const ids = names.map(policyIdentity);
+  const twice = ids.findIndex((n, i) => ids.indexOf(n) !== i);
+  if (twice >= 0) {
+    const first = names[ids.indexOf(ids[twice])];
+    const as = first === names[twice] ? "" : ` (as "${first}" too: one policy module file)`;
+    throw new Error(`option ${plural}: "${names[twice]}" is listed twice${as}; list each ${what} once`);
+  }
   return names;
 }
 

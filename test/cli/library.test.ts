@@ -91,5 +91,10 @@ describe('import { simulate, compare } from "ampom"', () => {
     // before: four identical lightweight/none rows
     await expect(compare({ ...base, mechanisms: ["lightweight", "lightweight"], policies: ["none"] })).rejects.toThrow('option mechanisms: "lightweight" is listed twice; list each mechanism once');
     await expect(compare({ ...base, mechanisms: ["lightweight"], policies: ["none", "leap", "none"] })).rejects.toThrow('option policies: "none" is listed twice; list each policy once');
+    // a module's path spelt two ways (the command line's lists drop only a repeat)
+    const policies = ["none", "examples/swap-readahead-policy.ts", "./examples/swap-readahead-policy.ts"];
+    await expect(compare({ ...base, mechanisms: ["lightweight"], policies })).rejects.toThrow(
+      'option policies: "./examples/swap-readahead-policy.ts" is listed twice (as "examples/swap-readahead-policy.ts" too: one policy module file); list each policy once',
+    );
   });
 });

@@ -2,8 +2,8 @@
 // one condition, one migration point, a few configurations): its standings, win table
 // and JSON must agree with direct simulate() calls of the same scenarios, and running
 // it again resumes from its runs instead of simulating anything twice.
-import { existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { copyFileSync, existsSync, readdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { pct } from "../../src/cli/format.js";
 import { bestLabel } from "../../src/evaluate/tables.js";
@@ -185,6 +185,14 @@ describe("evaluate", () => {
     );
     await expect(evaluate({ ...base, conditions: [] })).rejects.toThrow("option conditions (--conditions): no network condition to evaluate under (the list is empty)");
     await expect(evaluate({ ...base, workloads: [] })).rejects.toThrow("option workloads: nothing to evaluate (the list is empty)");
+    // one policy module under two names: before, two configurations of the same runs,
+    // ranked beside each other ("best: ./mine.ts (= mine.ts)")
+    const module = join(dir, "twice.ts");
+    copyFileSync("examples/swap-readahead-policy.ts", module);
+    const spelt = `${dir}/../${basename(dir)}/twice.ts`;
+    await expect(evaluate({ ...base, configs: allConfigs([module, spelt]) })).rejects.toThrow(
+      `option policy (--policy): ${spelt} is ${module} again (one policy module file, ${realpathSync(module)}); give it once`,
+    );
     // one trace under two names: before, refused as "grid.workload[0]" of a sweep config
     // the caller never wrote
     const sort = resolve("test/fixtures/sort-lackey.amt");
