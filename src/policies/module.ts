@@ -6,11 +6,11 @@
 // same reads the built-in reference policies make). docs/policies.md shows an example
 // and how to port one into both cores for speed.
 import { spawnSync } from "node:child_process";
-import { realpathSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { basename, extname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { fileSha256 } from "../util/digest.js";
-import { shortPath } from "../util/paths.js";
+import { realFile, shortPath } from "../util/paths.js";
 import { C_NOW, F_TRIGGER, ST_FLIGHT, ST_HOME, ST_LOCAL, ST_NONE } from "../core/abi.js";
 import { arrivedAt, knownAtHome, knownState, regionOf, requestPage, scanBits } from "../core/page-services.js";
 import type { CoreViews } from "../core/types.js";
@@ -149,12 +149,7 @@ export function isPolicyPath(name: string): boolean {
  * ./mine.ts, mine.ts, through a link), or the name itself. Two names with one identity
  * are one policy, whose runs and rows would be the same twice over. */
 export function policyIdentity(name: string): string {
-  if (!isPolicyPath(name)) return name;
-  try {
-    return realpathSync(name);
-  } catch {
-    return resolve(name);
-  }
+  return isPolicyPath(name) ? realFile(name) : name;
 }
 
 /** Checks that `mod` has every hook and well-formed parameters; `label` names it in messages. */

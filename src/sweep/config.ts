@@ -5,7 +5,8 @@
 // checkPolicyModules then loads the policy modules the runs name and checks their
 // parameters.
 import { z } from "zod";
-import { loadPolicyModule, modulePolicyParams, policyModuleFile, type PolicyModule } from "../policies/module.js";
+import { loadPolicyModule, modulePolicyParams, policyIdentity, policyModuleFile, type PolicyModule } from "../policies/module.js";
+import { realFile } from "../util/paths.js";
 import { isGeneratedWorkload, resolveOptions, runOptionsSchema, shown, traceFile, valueAt, type RunOptions, type Scenario } from "../sim/options.js";
 import { preflight } from "../sim/preflight.js";
 import { checkTraceOpens } from "../trace/open.js";
@@ -124,12 +125,23 @@ export function planSweep(value: unknown, label = "sweep config"): SweepPlan {
     }
     const key = runKey(scenario, digests);
     const inputs = inputDigests(scenario, digests);
-    const twin = seen.get(key);
+    const same = identity(scenario, key, digests);
+    const twin = seen.get(same);
     if (twin !== undefined) throw sameRun(label, grid, twin, index);
-    seen.set(key, index);
+    seen.set(same, index);
     runs.push({ index, key, options, scenario, inputs });
   }
   return { label, runs, base, grid };
+}
+
+/** What makes two runs one: their key, but with a trace or a policy module file named by
+ * its real path (a key holds the path as spelt, so ./a.amt and a.amt, one file, were two
+ * runs of one thing). */
+function identity(s: Scenario, key: string, digests: OnceDigests): string {
+  const trace = traceFile(s);
+  const module = policyModuleFile(s);
+  if (trace === undefined && module === undefined) return key;
+  return runKey({ ...s, workload: trace === undefined ? s.workload : realFile(trace), policy: module === undefined ? s.policy : policyIdentity(module) }, digests);
 }
 
 /** A config's policies are strings: its runs go to worker threads, which a module object

@@ -424,6 +424,23 @@ const cases: Case[] = [
       "ampom: scenario s.json:1:134: flows[0].rate: expected a whole number of at most 2^53-1, got 9007199254740993 (past 2^53-1 a JSON number is not exact: this one would be read as 9007199254740992)",
   },
   {
+    // a key holds the path as spelt: before, two runs of one trace, and of one module
+    name: "sweep config naming one trace file two ways in the grid",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": cfg({ grid: { workload: ["t.txt", "./t.txt"] } }), "t.txt": "R 1 1\nR 2 1\n" },
+    message: 'ampom: sweep.json: grid.workload[1]: "./t.txt" gives the same runs as grid.workload[0] ("t.txt"); list each value once',
+  },
+  {
+    name: "sweep config naming one policy module two ways in the grid",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": cfg({ base: { workload: "random", memory: "1MiB" }, grid: { policy: ["./p/mine.ts", "p/../p/mine.ts"] } }) },
+    setup: (dir) => {
+      mkdirSync(join(dir, "p"));
+      writeFileSync(join(dir, "p", "mine.ts"), readFileSync("examples/swap-readahead-policy.ts"));
+    },
+    message: 'ampom: sweep.json: grid.policy[1]: "p/../p/mine.ts" gives the same runs as grid.policy[0] ("./p/mine.ts"); list each value once',
+  },
+  {
     name: "sweep config with an unknown policy in the grid",
     args: ["sweep", "sweep.json", "--out", "r.jsonl"],
     files: { "sweep.json": cfg({ grid: { policy: ["none", "ampom", "foo"] } }) },
