@@ -6,6 +6,7 @@
 // JSON grammar.
 import { readFileSync } from "node:fs";
 import { errorMessage } from "./errors.js";
+import { inexactWhole } from "./params.js";
 
 export interface JsonWhere {
   line: number;
@@ -39,18 +40,12 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 }
 
 /** What is wrong with a number token written as a whole number (digits, no exponent)
- * that JSON.parse cannot hold exactly (past 2^53-1, 9007199254740993 reads as
- * 9007199254740992), in the words of the options' own bounds; undefined for any other.
- * Only the token shows it: the parsed value is rounded before any check sees it. One
- * held exactly (2^53, 10^20) is left to the field's own check, which names its bound. */
+ * that JSON.parse cannot hold exactly; undefined for any other. Only the token shows
+ * it: the parsed value is rounded before any check sees it. One held exactly (2^53,
+ * 10^20) is left to the field's own check, which names its bound. */
 function wholeNumberProblem(token: string): string | undefined {
-  const m = /^(-?)(\d+)(?:\.0+)?$/.exec(token);
-  // 2^53-1 has 16 digits
-  if (!m || m[2].length < 16) return undefined;
-  const read = Number(token);
-  if (Number.isFinite(read) && BigInt(read) === BigInt(m[1] + m[2])) return undefined;
-  const bound = m[1] ? "-(2^53-1)" : "2^53-1";
-  return `expected a whole number of ${m[1] ? "at least" : "at most"} ${bound}, got ${token} (past ${bound} a JSON number is not exact: this one would be read as ${read})`;
+  const m = /^(-?\d+)(?:\.0+)?$/.exec(token);
+  return m ? inexactWhole(m[1], token, "a JSON number") : undefined;
 }
 
 /** Line and column (from 1) of offset `at` in `text`. */

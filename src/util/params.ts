@@ -71,3 +71,17 @@ export function resolveParams(owner: string, specs: readonly NumericParam[], ove
 export function nonDefaultParams(specs: readonly NumericParam[], overrides: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(overrides).filter(([key, value]) => specs.find((s) => s.name === key)?.default !== value));
 }
+
+/** What is wrong with `whole`, a whole number in decimal digits (a sign allowed), when a
+ * double cannot hold it exactly (past 2^53-1: 9007199254740993 reads as
+ * 9007199254740992), in the words of the bounds above; undefined when it can. The text
+ * shows it, not the value read. `written`: the number as given; `reader`: what reads
+ * it ("a JSON number"). */
+export function inexactWhole(whole: string, written: string, reader: string): string | undefined {
+  // 2^53-1 has 16 digits
+  if (whole.replace(/^-/, "").length < 16) return undefined;
+  const read = Number(whole);
+  if (Number.isFinite(read) && BigInt(read) === BigInt(whole)) return undefined;
+  const [least, bound] = whole.startsWith("-") ? ["at least", "-(2^53-1)"] : ["at most", "2^53-1"];
+  return `expected a whole number of ${least} ${bound}, got ${written} (past ${bound} ${reader} is not exact: this one would be read as ${read})`;
+}

@@ -1,4 +1,5 @@
 // Parsing of sizes, durations and rates as users write them: "256MiB", "50us", "1Gbps".
+import { inexactWhole } from "./params.js";
 
 const SIZE: Record<string, number> = {
   b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12,
@@ -59,6 +60,10 @@ function readWithUnit(what: string, input: string | number, units: Record<string
     const prefix = m[2][0];
     throw new UnknownUnitError(`${what}: sizes are bytes, and the b of "${input.trim()}" is bits: write ${m[1]}${prefix}B or ${m[1]}${prefix}iB`);
   }
+  // "9007199254740993" would be read as ...992 (one with a fraction or an exponent is
+  // written as approximate)
+  const inexact = /^\d+$/.test(m[1]) ? inexactWhole(m[1], m[1], "a number") : undefined;
+  if (inexact !== undefined) throw new TooLargeError(`${what}: ${inexact}`);
   const scale = unit === "" ? bare : units[unit];
   if (scale === undefined) {
     throw new UnknownUnitError(`${what}: unknown unit "${m[2]}" in "${input}" (accepted: ${Object.keys(units).join(", ")})`);

@@ -76,6 +76,12 @@ const cases: Case[] = [
   { name: "unknown policy", args: ["run", "--policy", "psychic"], message: /^ampom: unknown policy "psychic" \(known: none, .*ampom.*\)$/m },
   { name: "unknown network", args: ["run", "--network", "carrier-pigeon"], message: 'ampom: unknown network "carrier-pigeon" (known: gige-2008, rdma-100g)' },
   { name: "zero bandwidth", args: ["run", "--bandwidth", "0Gbps"], message: "ampom: option bandwidth (--bandwidth): must be positive, got 0" },
+  {
+    // before: it ran, and was recorded, as 9007199254740992 bps
+    name: "bandwidth past 2^53-1 in digits",
+    args: ["run", "--bandwidth", "9007199254740993"],
+    message: /^ampom: option '--bandwidth <rate>' argument '9007199254740993' is invalid\. expected a whole number of at most 2\^53-1, got 9007199254740993 \(past 2\^53-1 a number is not exact: this one would be read as 9007199254740992\)\.$/m,
+  },
   // a capital B is bytes: read as bits, as it once was, the link ran 8 times slower than meant
   { name: "bandwidth in bytes per second", args: ["run", "--bandwidth", "1GBps"], message: /^ampom: option '--bandwidth <rate>' argument '1GBps' is invalid\. rates are bits per second, and the B of "1GBps" is bytes: 1GBps is 8Gbps\.$/m },
   {

@@ -49,6 +49,13 @@ describe("a quantity too large", () => {
     expect(() => parseSize("memory", 2 ** 53)).toThrow("memory: 9007199254740992 is too large: a size is at most 2^53-1 bytes (8 PiB), got 9007199254740992 bytes");
     expect(() => parseSize("memory", Infinity)).toThrow(TooLargeError);
     expect(() => parseRate("bandwidth", "1e400Gbps")).toThrow('bandwidth: "1e400Gbps" is too large: a rate must be a finite number, got Infinity');
+    // a whole number a double cannot hold, by its digits: before, a rate of 2^53+1 ran as
+    // 2^53, and a time was refused as a number never written
+    expect(() => parseRate("bandwidth", "9007199254740993")).toThrow(
+      "bandwidth: expected a whole number of at most 2^53-1, got 9007199254740993 (past 2^53-1 a number is not exact: this one would be read as 9007199254740992)",
+    );
+    expect(() => parseDuration("latency", "9007199254740993ns")).toThrow("got 9007199254740993 (past 2^53-1");
+    expect(parseRate("r", "18014398509481984")).toBe(2 ** 54);
     // the largest of each still reads
     expect(parseDuration("t", String(Number.MAX_SAFE_INTEGER))).toBe(Number.MAX_SAFE_INTEGER);
     expect(parseRate("r", "1e290Tbps")).toBe(1e290 * 1e12);
