@@ -6,7 +6,7 @@ import { LINK_DISCIPLINES, type LinkDiscipline } from "../network/network.js";
 import { parseDuration, parseRate, parseSize, readFraction, TooLargeError, UnknownUnitError } from "../util/units.js";
 import { pushOrders } from "../migration/push-orders/index.js";
 import { isPageSize, MAX_PAGE_SIZE, MIN_PAGE_SIZE } from "../trace/amt.js";
-import { wholeProblem } from "../util/params.js";
+import { inexactWhole, wholeProblem } from "../util/params.js";
 
 /** `withPair: false` leaves out --mechanism and --policy (compare runs them all). */
 export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: boolean } = {}): Command {
@@ -147,6 +147,11 @@ export const parsePositiveCount = (value: string, example = ""): number => parse
 export function parseNumber(value: string): number {
   const n = readDecimal(value);
   if (!Number.isFinite(n)) throw notParsed("expected a number, e.g. 0.5 or 42.");
+  // a whole number a double cannot hold: refused as written, not checked later as the
+  // number it rounds to (--seed 9007199254740993 was refused as 9007199254740992)
+  const whole = /^\s*\+?(-?[0-9]+)\s*$/.exec(value);
+  const inexact = whole ? inexactWhole(whole[1], value.trim(), "a number") : undefined;
+  if (inexact !== undefined) throw outOfRange(`${inexact}.`);
   return n;
 }
 

@@ -77,6 +77,12 @@ const cases: Case[] = [
   { name: "unknown network", args: ["run", "--network", "carrier-pigeon"], message: 'ampom: unknown network "carrier-pigeon" (known: gige-2008, rdma-100g)' },
   { name: "zero bandwidth", args: ["run", "--bandwidth", "0Gbps"], message: "ampom: option bandwidth (--bandwidth): must be positive, got 0" },
   {
+    // before: refused as 9007199254740992, a number never written
+    name: "seed past 2^53-1 in digits",
+    args: ["run", "--seed", "9007199254740993"],
+    message: /^ampom: option '--seed <n>' argument '9007199254740993' is invalid\. expected a whole number of at most 2\^53-1, got 9007199254740993 \(past 2\^53-1 a number is not exact: this one would be read as 9007199254740992\)\.$/m,
+  },
+  {
     // before: it ran, and was recorded, as 9007199254740992 bps
     name: "bandwidth past 2^53-1 in digits",
     args: ["run", "--bandwidth", "9007199254740993"],
