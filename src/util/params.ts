@@ -82,6 +82,7 @@ export function inexactWhole(whole: string, written: string, reader: string): st
   if (whole.replace(/^-/, "").length < 16) return undefined;
   const read = Number(whole);
   if (Number.isFinite(read) && BigInt(read) === BigInt(whole)) return undefined;
-  const [least, bound] = whole.startsWith("-") ? ["at least", "-(2^53-1)"] : ["at most", "2^53-1"];
-  return `expected a whole number of ${least} ${bound}, got ${written} (past ${bound} ${reader} is not exact: this one would be read as ${read})`;
+  // no bound is named: the field's own range may be narrower (a seed's is 0 to 2^32-1)
+  const bound = whole.startsWith("-") ? "-(2^53-1)" : "2^53-1";
+  return `got ${written}, a whole number past ${bound}, where ${reader} is not exact (it would be read as ${read})`;
 }

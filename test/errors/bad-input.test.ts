@@ -80,13 +80,13 @@ const cases: Case[] = [
     // before: refused as 9007199254740992, a number never written
     name: "seed past 2^53-1 in digits",
     args: ["run", "--seed", "9007199254740993"],
-    message: /^ampom: option '--seed <n>' argument '9007199254740993' is invalid\. expected a whole number of at most 2\^53-1, got 9007199254740993 \(past 2\^53-1 a number is not exact: this one would be read as 9007199254740992\)\.$/m,
+    message: /^ampom: option '--seed <n>' argument '9007199254740993' is invalid\. got 9007199254740993, a whole number past 2\^53-1, where a number is not exact \(it would be read as 9007199254740992\)\.$/m,
   },
   {
     // before: it ran, and was recorded, as 9007199254740992 bps
     name: "bandwidth past 2^53-1 in digits",
     args: ["run", "--bandwidth", "9007199254740993"],
-    message: /^ampom: option '--bandwidth <rate>' argument '9007199254740993' is invalid\. expected a whole number of at most 2\^53-1, got 9007199254740993 \(past 2\^53-1 a number is not exact: this one would be read as 9007199254740992\)\.$/m,
+    message: /^ampom: option '--bandwidth <rate>' argument '9007199254740993' is invalid\. got 9007199254740993, a whole number past 2\^53-1, where a number is not exact \(it would be read as 9007199254740992\)\.$/m,
   },
   // a capital B is bytes: read as bits, as it once was, the link ran 8 times slower than meant
   { name: "bandwidth in bytes per second", args: ["run", "--bandwidth", "1GBps"], message: /^ampom: option '--bandwidth <rate>' argument '1GBps' is invalid\. rates are bits per second, and the B of "1GBps" is bytes: 1GBps is 8Gbps\.$/m },
@@ -414,14 +414,14 @@ const cases: Case[] = [
     args: ["sweep", "sweep.json", "--out", "r.jsonl"],
     files: { "sweep.json": '{ "base": { "workload": "random", "memory": "1MiB" },\n  "grid": { "seed": [1, 2, 9007199254740993] } }' },
     message:
-      "ampom: sweep.json:2:28: grid.seed[2]: expected a whole number of at most 2^53-1, got 9007199254740993 (past 2^53-1 a JSON number is not exact: this one would be read as 9007199254740992)",
+      "ampom: sweep.json:2:28: grid.seed[2]: got 9007199254740993, a whole number past 2^53-1, where a JSON number is not exact (it would be read as 9007199254740992)",
   },
   {
     name: "sweep config with a bandwidth past 2^53-1 bits per second (it ran, as another)",
     args: ["sweep", "sweep.json", "--out", "r.jsonl"],
     files: { "sweep.json": '{ "base": { "workload": "random", "memory": "1MiB", "bandwidth": 9007199254740993 } }' },
     message:
-      "ampom: sweep.json:1:66: base.bandwidth: expected a whole number of at most 2^53-1, got 9007199254740993 (past 2^53-1 a JSON number is not exact: this one would be read as 9007199254740992)",
+      "ampom: sweep.json:1:66: base.bandwidth: got 9007199254740993, a whole number past 2^53-1, where a JSON number is not exact (it would be read as 9007199254740992)",
   },
   {
     name: "cluster scenario with a flow rate past 2^53-1 (it ran, as another)",
@@ -433,7 +433,7 @@ const cases: Case[] = [
       ),
     },
     message:
-      "ampom: scenario s.json:1:134: flows[0].rate: expected a whole number of at most 2^53-1, got 9007199254740993 (past 2^53-1 a JSON number is not exact: this one would be read as 9007199254740992)",
+      "ampom: scenario s.json:1:134: flows[0].rate: got 9007199254740993, a whole number past 2^53-1, where a JSON number is not exact (it would be read as 9007199254740992)",
   },
   {
     // a key holds the path as spelt: before, two runs of one trace, and of one module
@@ -614,7 +614,7 @@ const cases: Case[] = [
     args: ["evaluate", "--corpus", "m.json", "--kernels", "none", "-o", "OUT.json"],
     files: { "m.json": '{ "programs": [\n  { "name": "a", "kind": "x", "file": "a.amt", "records": 12345678901234567 }\n] }\n' },
     message:
-      "ampom: m.json:2:59: programs[0].records: expected a whole number of at most 2^53-1, got 12345678901234567 (past 2^53-1 a JSON number is not exact: this one would be read as 12345678901234568)",
+      "ampom: m.json:2:59: programs[0].records: got 12345678901234567, a whole number past 2^53-1, where a JSON number is not exact (it would be read as 12345678901234568)",
   },
   {
     name: "evaluate with a corpus manifest naming a missing trace",

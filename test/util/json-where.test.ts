@@ -8,13 +8,13 @@ describe("jsonMemberProblem: whole numbers past 2^53-1", () => {
     expect(jsonMemberProblem('{ "a": { "b": [0, [1, -9007199254740993]] } }')).toEqual({
       line: 1,
       column: 23,
-      problem: "a.b[1][1]: expected a whole number of at least -(2^53-1), got -9007199254740993 (past -(2^53-1) a JSON number is not exact: this one would be read as -9007199254740992)",
+      problem: "a.b[1][1]: got -9007199254740993, a whole number past -(2^53-1), where a JSON number is not exact (it would be read as -9007199254740992)",
     });
     // written as a whole number with a zero fraction
     expect(jsonMemberProblem('{\n "x": 18014398509481985.0 }')).toEqual({
       line: 2,
       column: 7,
-      problem: "x: expected a whole number of at most 2^53-1, got 18014398509481985.0 (past 2^53-1 a JSON number is not exact: this one would be read as 18014398509481984)",
+      problem: "x: got 18014398509481985.0, a whole number past 2^53-1, where a JSON number is not exact (it would be read as 18014398509481984)",
     });
     expect(jsonMemberProblem("[1e400, 10000000000000000000000000000000000000]")?.problem).toMatch(/^\[1\]: .* would be read as 1e\+37\)$/);
   });

@@ -43,8 +43,8 @@ describe("an integer parameter past 2^53-1 on the command line", () => {
     // the number as written, refused as it is read (it was refused as 9007199254740992)
     expect(r).toMatchObject({ code: 1, stdout: "" });
     expect(r.stderr).toBe(
-      "ampom: option '--mech-param <name=value>' argument 'maxRounds=9007199254740993' is invalid. expected a whole number of at most 2^53-1, got 9007199254740993 " +
-        "(past 2^53-1 a number is not exact: this one would be read as 9007199254740992).\n(run with --help for usage)\n",
+      "ampom: option '--mech-param <name=value>' argument 'maxRounds=9007199254740993' is invalid. got 9007199254740993, a whole number past 2^53-1, " +
+        "where a number is not exact (it would be read as 9007199254740992).\n(run with --help for usage)\n",
     );
   });
 });
