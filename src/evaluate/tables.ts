@@ -3,6 +3,7 @@
 // configurations, and their gap closed by network condition.
 import { pct, table } from "../cli/format.js";
 import { GROUPS } from "./plan.js";
+import { plural } from "../util/text.js";
 import { MIN_ORACLE_GAP } from "../sim/compare.js";
 import { mean, OURS, type Evaluation, type WorkloadSummary } from "./evaluate.js";
 
@@ -150,7 +151,3 @@ export function evaluationText(e: Evaluation): string {
   return out.join("\n") + "\n";
 }
 
-/** "1 run", "3 runs". */
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
-}

@@ -10,3 +10,8 @@ export function wrapWords(text: string, chars: number): string[] {
   }
   return lines;
 }
+
+/** "1 run", "3 runs". */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}

@@ -251,6 +251,14 @@ describe("ampom sweep-merge", () => {
     expect(readFileSync(out, "utf8")).toBe(reference);
   });
 
+  it("counts its inputs in words that fit one (it said 'from 1 files')", () => {
+    const whole = join(dir, "m-whole.jsonl"), out = join(dir, "m-one.jsonl");
+    writeFileSync(whole, reference);
+    const r = ampom(["sweep-merge", config, "--out", out, whole]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`sweep-merge: ${TOTAL} runs from 1 file (0 failed) -> ${out}`);
+  });
+
   it("names the missing runs when a shard is left out, and writes nothing", () => {
     const out = join(dir, "m-missing.jsonl");
     const r = ampom(["sweep-merge", config, "--out", out, shards[0], shards[1]]);

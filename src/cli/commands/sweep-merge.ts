@@ -4,6 +4,7 @@ import { Command } from "commander";
 import { mergeSweep } from "../../sweep/merge.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { writeResult } from "../../util/stdout.js";
+import { plural } from "../../util/text.js";
 import { parsePath } from "../run-options.js";
 
 export function registerSweepMerge(program: Command): void {
@@ -19,6 +20,6 @@ export function registerSweepMerge(program: Command): void {
     .action((config: string, inputs: string[], o: { out: string; quiet?: boolean; json?: boolean }) => {
       const m = mergeSweep(config, inputs, o.out);
       if (o.json) writeResult(JSON.stringify({ config, inputs, ...m, provenance: resultProvenance({ config, inputs, out: o.out }) }) + "\n");
-      else if (!o.quiet) process.stderr.write(`sweep-merge: ${m.runs} runs from ${inputs.length} files (${m.failed} failed) -> ${m.out}\n`);
+      else if (!o.quiet) process.stderr.write(`sweep-merge: ${plural(m.runs, "run")} from ${plural(inputs.length, "file")} (${m.failed} failed) -> ${m.out}\n`);
     });
 }
