@@ -85,4 +85,22 @@ describe('import { simulate, compare } from "ampom"', () => {
     await expect(compare({ ...base, mechanism: "post-copy" } as never)).rejects.toThrow("option mechanism: compare takes mechanisms (a list)");
     await expect(compare({ ...base, baselines: false } as never)).rejects.toThrow("option baselines: compare takes its baselines as rows, always");
   });
+
+  // every other size takes a unit in code and in files, and --page-size does; pageSize
+  // refused "16KiB" as not "a power of two from 512 to 2097152", which it is
+  it("takes a page size with a unit, as --page-size does, in run options, sweep configs and scenarios", async () => {
+    const run = { workload: "random", memory: "1MiB", baselines: false };
+    expect(await simulate({ ...run, pageSize: "16KiB" })).toEqual(await simulate({ ...run, pageSize: 16384 }));
+    await expect(simulate({ ...run, pageSize: "3KiB" })).rejects.toThrow(
+      'option pageSize (--page-size): expected a power of two from 512 to 2097152 bytes, such as 4096 or "4KiB", got "3KiB" (3072 bytes)',
+    );
+    await expect(simulate({ ...run, pageSize: 3000 })).rejects.toThrow("option pageSize (--page-size): expected a power of two from 512 to 2097152 bytes, such as 4096 or \"4KiB\", got 3000");
+    const scenario = (pageSize: unknown) => ({
+      nodes: 2, pageSize,
+      processes: [{ name: "p", node: 0, workload: "random", memory: "1MiB" }],
+      triggers: [{ kind: "fraction", process: "p", to: 1, at: 0.5 }],
+    });
+    expect(await simulateCluster(scenario("8KiB"))).toEqual(await simulateCluster(scenario(8192)));
+    await expect(simulateCluster(scenario("3000"))).rejects.toThrow('scenario pageSize: must be a power of two from 512 to 2097152 bytes, such as 4096 or "4KiB", got "3000"');
+  });
 });

@@ -269,7 +269,7 @@ describe("scenario validation names the field", () => {
     // zod's own words: 'link: Invalid option: expected one of "fifo"|"priority", got "lifo"'
     ["a link discipline that is none", { ...base, link: "lifo" }, exactly('scenario link: must be "fifo" or "priority", got "lifo"')],
     ["a process's cpu that is none", { ...base, processes: [{ ...base.processes[0], cpu: "1990" }] }, exactly('scenario processes[0].cpu: must be "2008" or "host", got "1990"')],
-    ["a page size that is no power of two", { ...base, pageSize: 1000 }, exactly("scenario pageSize: must be a power of two from 512 to 2097152 (bytes), got 1000")],
+    ["a page size that is no power of two", { ...base, pageSize: 1000 }, exactly('scenario pageSize: must be a power of two from 512 to 2097152 bytes, such as 4096 or "4KiB", got 1000')],
     ["a scan interval below 1us", { ...base, scanInterval: "10ns" }, exactly('scenario scanInterval: must be "auto" or at least 1us, got "10ns"')],
     ["a scan interval that is no duration", { ...base, scanInterval: "soon" }, /^scenario scanInterval: cannot read "soon"/],
     [
