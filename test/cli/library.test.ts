@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { allConfigs, compare, evaluate, evaluationText, kernelWorkloads, mergeSweep, parseConditions, simulate, simulateCluster, sweep, type Metrics, type RunOptions } from "ampom";
+import { allConfigs, compare, evaluate, evaluationText, kernelWorkloads, mergeSweep, parseConditions, reproduce, simulate, simulateCluster, sweep, type Metrics, type RunOptions } from "ampom";
 import { scratchDir } from "../sweep/cli-helpers.js";
 
 describe('import { simulate, compare } from "ampom"', () => {
@@ -84,6 +84,23 @@ describe('import { simulate, compare } from "ampom"', () => {
     await expect(compare({ ...base, policy: "ampom" } as never)).rejects.toThrow("option policy: compare takes policies (a list)");
     await expect(compare({ ...base, mechanism: "post-copy" } as never)).rejects.toThrow("option mechanism: compare takes mechanisms (a list)");
     await expect(compare({ ...base, baselines: false } as never)).rejects.toThrow("option baselines: compare takes its baselines as rows, always");
+  });
+
+  // reproduce() took any key: `size` (the command line's --size) ran the default 256 MiB
+  // for minutes; a lone kernel name ran as "unknown kernel \"s\""; busyBackground: 1 was
+  // refused as option background, which reproduce() does not have
+  it("reproduce() refuses, before any run, options it does not know and values it cannot take, naming them", async () => {
+    const tiny = { memory: "1MiB", kernels: ["stream"] };
+    await expect(reproduce({ ...tiny, size: "1MiB" } as never)).rejects.toThrow('unknown option "size" (options: memory, kernels, network, core, cpu, seed, seeds, busyBackground, onProgress)');
+    await expect(reproduce({ memory: "1MiB", kernels: "stream" } as never)).rejects.toThrow('option kernels (--kernels): expected a list of kernel names, got "stream"');
+    await expect(reproduce({ ...tiny, busyBackground: 1 })).rejects.toThrow(
+      'option busyBackground (--background): expected a fraction of at least 0 and below 1, such as 0.8 or "80%", got 1',
+    );
+    await expect(reproduce({ ...tiny, memory: true } as never)).rejects.toThrow("option memory (--size): cannot read");
+    // a percent, as the other fractions take it, runs as the fraction
+    const [percent, fraction] = [await reproduce({ ...tiny, busyBackground: "40%" }), await reproduce({ ...tiny, busyBackground: 0.4 })];
+    expect(percent.settings.busyBackground).toBe(0.4);
+    expect(percent.busy).toEqual(fraction.busy);
   });
 
   // every other size takes a unit in code and in files, and --page-size does; pageSize
