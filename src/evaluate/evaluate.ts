@@ -12,7 +12,8 @@ import { canonicalJson } from "../sweep/key.js";
 import { SweepConfigError } from "../sweep/config.js";
 import { readResults } from "../sweep/results.js";
 import { codeIdentity } from "../util/provenance.js";
-import { checkedPlan, sweep } from "../sweep/sweep.js";
+import { checkedPlan, checkWorkers, sweep } from "../sweep/sweep.js";
+import { shown, unknownKeys } from "../sim/options.js";
 import {
   checkWorkloadNames, DEMAND_ID, ORACLE_ID, planSweeps, type EvalConfig, type EvalPlan, type EvalSweep, type EvalWorkload,
 } from "./plan.js";
@@ -144,8 +145,34 @@ export function runFiles(plan: EvalPlan, runsDir: string): string[] {
   return sweepFiles(planSweeps(sweepPlan(plan)), runsDir);
 }
 
+/** What evaluate() takes: from plain JavaScript a name it does not know would be ignored. */
+const EVALUATE_OPTIONS = Object.keys(
+  { workloads: 1, configs: 1, conditions: 1, points: 1, link: 1, focus: 1, runsDir: 1, workers: 1, onProgress: 1, onSweep: 1 } satisfies Record<keyof EvaluateOptions, 1>,
+);
+
+/** Refuses, before the runs folder is made and any run, what evaluate() cannot run as
+ * given: the command line's parsers and its fixed demand and oracle rows make none of
+ * these, a library caller any. */
+function checkEvaluateOptions(o: EvaluateOptions): void {
+  const unknown = Object.keys(o).filter((k) => !EVALUATE_OPTIONS.includes(k));
+  if (unknown.length > 0) throw new Error(`${unknownKeys("option", unknown)} (evaluate() takes: ${EVALUATE_OPTIONS.join(", ")})`);
+  for (const [name, of] of [["workloads", "workloads (kernelWorkloads, corpusWorkloads)"], ["configs", "configurations (allConfigs)"], ["conditions", "conditions (parseConditions)"]] as const) {
+    // a lone value would be read a letter at a time, or fail as "map is not a function"
+    if (!Array.isArray(o[name])) throw new Error(`option ${name}: must be a list of ${of}, got ${shown(o[name])}`);
+  }
+  if (typeof o.runsDir !== "string" || o.runsDir === "") throw new Error(`option runsDir: the folder the runs are kept in (a path) is required, got ${shown(o.runsDir)}`);
+  if (o.workers !== undefined) checkWorkers(o.workers);
+  // the gap closed is measured between these two: without them every run would be made
+  // and then found to have no gap
+  for (const id of [DEMAND_ID, ORACLE_ID]) {
+    if (!o.configs.some((c) => c?.id === id)) throw new Error(`option configs: must include the configuration ${id} (the gap closed runs from ${DEMAND_ID} to ${ORACLE_ID})`);
+  }
+  if (o.focus !== undefined && !o.configs.some((c) => c?.id === o.focus)) throw new Error(`option focus: ${shown(o.focus)} is not among the configurations evaluated`);
+}
+
 /** Runs (or resumes) every sweep of the plan and summarises them. */
 export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
+  checkEvaluateOptions(o);
   checkWorkloadNames(o.workloads);
   const run = sweepPlan(o);
   const sweeps = planSweeps(run);

@@ -181,4 +181,22 @@ describe("evaluate", () => {
     expect(() => kernelWorkloads(["sequential", "stream2"], "1MiB")).toThrow('option kernels (--kernels): unknown kernel "stream2" (built-in: ');
     expect(existsSync(runsDir)).toBe(false);
   });
+
+  // what only a library caller can give: workers 0 was refused after the runs folder was
+  // made (left empty); configs without none ran every run before "needs the demand-paging
+  // configuration"; no runsDir gave Node's 'The "path" argument must be of type string';
+  // a lone condition "map is not a function"; an unknown option or focus was ignored
+  it("refuses, before it makes the runs folder, what only a library caller can give", async () => {
+    const runsDir = join(dir, "never-runs-library");
+    const base = { workloads: kernelWorkloads(["sequential"], "1MiB"), configs, conditions: [condition], points: [0.5], runsDir };
+    await expect(evaluate({ ...base, workers: 0 })).rejects.toThrow("option workers: expected a whole number of at least 1, got 0");
+    await expect(evaluate({ ...base, configs: configs.filter((c) => c.id !== "none") })).rejects.toThrow(
+      "option configs: must include the configuration none (the gap closed runs from none to oracle)",
+    );
+    await expect(evaluate({ ...base, runsDir: undefined } as never)).rejects.toThrow("option runsDir: the folder the runs are kept in (a path) is required, got undefined");
+    await expect(evaluate({ ...base, conditions: condition } as never)).rejects.toThrow("option conditions: must be a list of conditions (parseConditions), got an object");
+    await expect(evaluate({ ...base, workload: "x" } as never)).rejects.toThrow('unknown option "workload" (evaluate() takes: workloads, configs, ');
+    await expect(evaluate({ ...base, focus: "leap" })).rejects.toThrow('option focus: "leap" is not among the configurations evaluated');
+    expect(existsSync(runsDir)).toBe(false);
+  });
 });
