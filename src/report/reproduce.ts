@@ -79,10 +79,6 @@ const REPRODUCE_OPTIONS: Record<keyof ReproduceOptions, true> = {
 function checkReproduceOptions(options: ReproduceOptions): void {
   const unknown = Object.keys(options).filter((k) => !Object.hasOwn(REPRODUCE_OPTIONS, k));
   if (unknown.length > 0) throw new Error(`${unknownKeys("option", unknown)} (options: ${Object.keys(REPRODUCE_OPTIONS).join(", ")})`);
-  // a lone name would be read a letter at a time
-  if (options.kernels !== undefined && !Array.isArray(options.kernels)) {
-    throw new Error(`option kernels (--kernels): expected a list of kernel names, got ${shown(options.kernels)}`);
-  }
 }
 
 /** The busy network's background as a fraction: the run options' check would name it
@@ -263,8 +259,8 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
   const memory = options.memory ?? DEFAULT_REPRODUCE_MEMORY;
   const memoryBytes = parseSize("option memory (--size)", memory);
   // a kernel named twice runs once: its rows would count twice in the means
+  checkKernelNames(options.kernels ?? defaultKernels());
   const kernels = [...new Set(options.kernels ?? defaultKernels())];
-  checkKernelNames(kernels);
   if (kernels.length === 0) throw new Error("no kernels to run");
   const busyBackground = busyFraction(options.busyBackground);
   const seedCount = options.seeds ?? 1;

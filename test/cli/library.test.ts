@@ -87,12 +87,15 @@ describe('import { simulate, compare } from "ampom"', () => {
   });
 
   // reproduce() took any key: `size` (the command line's --size) ran the default 256 MiB
-  // for minutes; a lone kernel name ran as "unknown kernel \"s\""; busyBackground: 1 was
-  // refused as option background, which reproduce() does not have
-  it("reproduce() refuses, before any run, options it does not know and values it cannot take, naming them", async () => {
+  // for minutes; a lone kernel name ran as "unknown kernel \"s\"" (kernelWorkloads too;
+  // parseConditions: "specs.map is not a function"); busyBackground: 1 was refused as
+  // option background, which reproduce() does not have
+  it("reproduce(), kernelWorkloads() and parseConditions() refuse, before any run, options they do not know and values they cannot take, naming them", async () => {
     const tiny = { memory: "1MiB", kernels: ["stream"] };
     await expect(reproduce({ ...tiny, size: "1MiB" } as never)).rejects.toThrow('unknown option "size" (options: memory, kernels, network, core, cpu, seed, seeds, busyBackground, onProgress)');
-    await expect(reproduce({ memory: "1MiB", kernels: "stream" } as never)).rejects.toThrow('option kernels (--kernels): expected a list of kernel names, got "stream"');
+    await expect(reproduce({ memory: "1MiB", kernels: "stream" } as never)).rejects.toThrow('option kernels (--kernels): must be a list of kernel names, got "stream"');
+    expect(() => kernelWorkloads("beff" as never, "1MiB")).toThrow('option kernels (--kernels): must be a list of kernel names, got "beff"');
+    expect(() => parseConditions("gige-2008" as never)).toThrow('option conditions (--conditions): must be a list of conditions such as "gige-2008@80%", got "gige-2008"');
     await expect(reproduce({ ...tiny, busyBackground: 1 })).rejects.toThrow(
       'option busyBackground (--background): expected a fraction of at least 0 and below 1, such as 0.8 or "80%", got 1',
     );
