@@ -19,7 +19,7 @@ import { formatBytes, formatNs, formatRate, parseDuration, parseRate, parseSize,
 import { startBalancer } from "./balancer.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
-import { footprintBytes, isGeneratedWorkload, MAX_SEED, MIN_SCAN_INTERVAL_NS, pageSizeOf, resolveOptions, unknownKeys, type Scenario } from "./options.js";
+import { checkExtras, footprintBytes, isGeneratedWorkload, MAX_SEED, MIN_SCAN_INTERVAL_NS, pageSizeOf, resolveOptions, unknownKeys, type Scenario } from "./options.js";
 import { preflight, readsAsPath } from "./preflight.js";
 import { ProcessRun } from "./process.js";
 import type { EventSink } from "./event-log.js";
@@ -300,6 +300,7 @@ export interface ClusterExtras {
 
 /** Runs a multi-node scenario (an object shaped like the scenario file). */
 export async function simulateCluster(input: unknown, extras: ClusterExtras = {}): Promise<ClusterResult> {
+  checkExtras("simulateCluster()", extras, Object.keys({ events: 1, dir: 1 } satisfies Record<keyof ClusterExtras, 1>));
   const { events, dir } = extras;
   if (typeof events === "string") {
     return withEventFile(events, (file) =>

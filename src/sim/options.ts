@@ -299,6 +299,14 @@ export function unknownKeys(what: string, keys: readonly string[]): string {
   return `unknown ${what}${keys.length > 1 ? "s" : ""} ${keys.map((k) => JSON.stringify(k)).join(", ")}`;
 }
 
+/** Refuses a key of a function's extras (its second argument) that it does not take: a
+ * misspelt `events` or `dir` would otherwise write no log, or read paths from elsewhere,
+ * and say nothing. `fn` names the function: "simulate()". */
+export function checkExtras(fn: string, extras: object, takes: readonly string[]): void {
+  const unknown = Object.keys(extras ?? {}).filter((k) => !takes.includes(k));
+  if (unknown.length > 0) throw new Error(`${unknownKeys("extra", unknown)} (${fn}'s extras: ${takes.join(", ")})`);
+}
+
 export function resolveOptions(input: RunOptions): Scenario {
   const parsed = runOptionsSchema.safeParse(input, { error: optionIssue });
   if (!parsed.success) {

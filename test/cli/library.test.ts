@@ -69,6 +69,12 @@ describe('import { simulate, compare } from "ampom"', () => {
     await expect(sweep({ config, out, dryRun: true } as never)).rejects.toThrow(/^unknown option "dryRun" \(sweep\(\) takes: config, out, workers, /);
     expect(existsSync(out)).toBe(false);
     await expect(sweep({ config, out, workers: "2" } as never)).rejects.toThrow('option workers: expected a whole number of at least 1, got "2"');
+    // a misspelt extra was ignored: no events file, paths read from the current folder
+    const events = join(scratchDir("library-extras"), "events.jsonl");
+    await expect(simulate({ workload: "random", memory: "1MiB" }, { event: events } as never)).rejects.toThrow(`unknown extra "event" (simulate()'s extras: events)`);
+    await expect(compare({ workload: "random", memory: "1MiB" }, { event: events } as never)).rejects.toThrow(`unknown extra "event" (compare()'s extras: events)`);
+    await expect(simulateCluster({ nodes: 1, processes: [process] }, { dri: "/tmp" } as never)).rejects.toThrow(`unknown extra "dri" (simulateCluster()'s extras: events, dir)`);
+    expect(existsSync(events)).toBe(false);
   });
 
   it("refuses a lone name or path where a list is due, rather than reading it a letter at a time", async () => {
