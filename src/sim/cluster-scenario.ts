@@ -443,7 +443,7 @@ async function runCluster(
       }
     }
     const segmentBytes = parseSize(`scenario ${where}.segment`, f.segment);
-    if (!(segmentBytes > 0)) fail(`${where}.segment`, "must be positive");
+    if (!(segmentBytes > 0)) fail(`${where}.segment`, `must be positive, got ${shown(f.segment)}`);
     const startNs = parseDuration(`scenario ${where}.start`, f.start);
     const durationNs = f.duration !== undefined ? parseDuration(`scenario ${where}.duration`, f.duration) : undefined;
     checkFlowSize(where, f, { from, to, bytes, rateBps, startNs, durationNs, segmentBytes }, specs, names);
@@ -537,7 +537,7 @@ async function runCluster(
       });
     } else if (t.kind === "balancer") {
       const interval = parseDuration(`scenario triggers[${i}].interval`, t.interval);
-      if (!(interval > 0)) fail(`triggers[${i}].interval`, "must be positive");
+      if (!(interval > 0)) fail(`triggers[${i}].interval`, `must be positive, got ${shown(t.interval)}`);
       startBalancer(cluster, { intervalNs: interval, threshold: t.threshold });
     }
   });
