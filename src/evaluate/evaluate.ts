@@ -13,7 +13,8 @@ import { SweepConfigError } from "../sweep/config.js";
 import { readResults } from "../sweep/results.js";
 import { codeIdentity } from "../util/provenance.js";
 import { isPolicyPath, policyIdentity } from "../policies/module.js";
-import { checkedPlan, sweep } from "../sweep/sweep.js";
+import { checkedPlan, checkWorkers, sweep } from "../sweep/sweep.js";
+import { shown, unknownKeys } from "../sim/options.js";
 import {
   checkWorkloadNames, DEMAND_ID, ORACLE_ID, planSweeps, type EvalConfig, type EvalPlan, type EvalSweep, type EvalWorkload,
 } from "./plan.js";
@@ -156,16 +157,32 @@ export function runFiles(plan: EvalPlan, runsDir: string): string[] {
   return sweepFiles(planSweeps(sweepPlan(plan)), runsDir);
 }
 
-/** What the tables need of a plan, checked before any run: without demand paging (or
- * with no condition, which runs nothing) every sweep ran and then summarise() refused,
- * leaving a runs folder; with no workload the result was empty. The command line always
- * gives them. */
-function checkPlan(o: EvalPlan): void {
+/** What evaluate() takes: from plain JavaScript a name it does not know would be ignored. */
+const EVALUATE_OPTIONS = Object.keys(
+  { workloads: 1, configs: 1, conditions: 1, points: 1, link: 1, focus: 1, runsDir: 1, workers: 1, onProgress: 1, onSweep: 1 } satisfies Record<keyof EvaluateOptions, 1>,
+);
+
+/** Refuses, before the runs folder is made and any run, what evaluate() cannot run as
+ * given: the command line's parsers and its fixed demand and oracle rows make none of
+ * these, a library caller any. */
+function checkEvaluateOptions(o: EvaluateOptions): void {
+  const unknown = Object.keys(o).filter((k) => !EVALUATE_OPTIONS.includes(k));
+  if (unknown.length > 0) throw new Error(`${unknownKeys("option", unknown)} (evaluate() takes: ${EVALUATE_OPTIONS.join(", ")})`);
+  for (const [name, of] of [["workloads", "workloads (kernelWorkloads, corpusWorkloads)"], ["configs", "configurations (allConfigs)"], ["conditions", "conditions (parseConditions)"]] as const) {
+    // a lone value would be read a letter at a time, or fail as "map is not a function"
+    if (!Array.isArray(o[name])) throw new Error(`option ${name}: must be a list of ${of}, got ${shown(o[name])}`);
+  }
+  // an empty list would run nothing, or return empty tables
   if (o.workloads.length === 0) throw new Error("option workloads: nothing to evaluate (the list is empty)");
   if (o.conditions.length === 0) throw new Error("option conditions (--conditions): no network condition to evaluate under (the list is empty)");
-  if (!o.configs.some((c) => c.id === DEMAND_ID)) {
-    throw new Error(`option configs (--configs): the evaluation needs the demand-paging configuration (${DEMAND_ID}), against which every runtime is measured`);
+  if (typeof o.runsDir !== "string" || o.runsDir === "") throw new Error(`option runsDir: the folder the runs are kept in (a path) is required, got ${shown(o.runsDir)}`);
+  if (o.workers !== undefined) checkWorkers(o.workers);
+  // the gap closed is measured between these two: without them every run would be made
+  // and then found to have no gap
+  for (const id of [DEMAND_ID, ORACLE_ID]) {
+    if (!o.configs.some((c) => c?.id === id)) throw new Error(`option configs: must include the configuration ${id} (the gap closed runs from ${DEMAND_ID} to ${ORACLE_ID})`);
   }
+  if (o.focus !== undefined && !o.configs.some((c) => c?.id === o.focus)) throw new Error(`option focus: ${shown(o.focus)} is not among the configurations evaluated`);
   // one policy module under two names: two configurations of the same runs, each ranked
   // beside the other ("best: ./mine.ts (= mine.ts)")
   const ids = o.configs.map((c) => `${c.mechanism}\0${policyIdentity(c.policy)}\0${c.pushOrder ?? ""}`);
@@ -180,7 +197,7 @@ function checkPlan(o: EvalPlan): void {
 
 /** Runs (or resumes) every sweep of the plan and summarises them. */
 export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
-  checkPlan(o);
+  checkEvaluateOptions(o);
   checkWorkloadNames(o.workloads);
   const run = sweepPlan(o);
   const sweeps = planSweeps(run);

@@ -17,12 +17,12 @@ import {
   EVENT_EAGER, EVENT_FAULT, EVENT_MIGRATE, EVENT_PREFETCH, EventLog, MIGRATE_DECISION, MIGRATE_RESUME,
 } from "../sim/event-log.js";
 import type { Metrics } from "../sim/metrics.js";
-import { MAX_SEED, optionsAccepted, resolveOptions, type RunOptions } from "../sim/options.js";
+import { MAX_SEED, optionsAccepted, resolveOptions, shown, unknownKeys, type RunOptions } from "../sim/options.js";
 import { preflight } from "../sim/preflight.js";
 import { runScenarios, scenarioWorkload, type ScenarioRun } from "../sim/simulate.js";
 import type { Workload } from "../workloads/types.js";
 import { policies } from "../policies/registry.js";
-import { parseSize } from "../util/units.js";
+import { parseSize, readFraction } from "../util/units.js";
 import { wholeProblem } from "../util/params.js";
 import { checkKernelNames, HPCC_KERNELS, workloads } from "../workloads/registry.js";
 import type { CoreKind } from "../core/types.js";
@@ -62,9 +62,34 @@ export interface ReproduceOptions {
   /** how many seeds, from `seed` on: the figures show their mean with min-max whiskers
    * (default 1: the first seed only) */
   seeds?: number;
-  /** background utilisation of the busy network (default 0.8) */
-  busyBackground?: number;
+  /** background utilisation of the busy network, a fraction or a percent: 0.8 or "80%"
+   * (default 0.8) */
+  busyBackground?: number | string;
   onProgress?: (done: number, total: number, label: string) => void;
+}
+
+/** Every option reproduce() takes: from plain JavaScript a name it does not know (`size`,
+ * the command line's flag for `memory`) would be ignored, and the run made at the default. */
+const REPRODUCE_OPTIONS: Record<keyof ReproduceOptions, true> = {
+  memory: true, kernels: true, network: true, core: true, cpu: true, seed: true, seeds: true, busyBackground: true, onProgress: true,
+};
+
+/** The options reproduce() cannot run as given, refused before any run, each named as
+ * the library calls it with the command line's flag. */
+function checkReproduceOptions(options: ReproduceOptions): void {
+  const unknown = Object.keys(options).filter((k) => !Object.hasOwn(REPRODUCE_OPTIONS, k));
+  if (unknown.length > 0) throw new Error(`${unknownKeys("option", unknown)} (options: ${Object.keys(REPRODUCE_OPTIONS).join(", ")})`);
+}
+
+/** The busy network's background as a fraction: the run options' check would name it
+ * `background`, an option reproduce() does not have. */
+function busyFraction(given: number | string | undefined): number {
+  if (given === undefined) return BUSY_BACKGROUND;
+  const f = typeof given === "string" ? readFraction(given) : given;
+  if (!(typeof f === "number" && f >= 0 && f < 1)) {
+    throw new Error(`option busyBackground (--background): expected a fraction of at least 0 and below 1, such as 0.8 or "80%", got ${shown(given)}`);
+  }
+  return f;
 }
 
 export interface HeadlineRow {
@@ -230,13 +255,14 @@ function binEvents(log: EventLog, kind: number, g: Pick<TimelineData, "t0Ns" | "
 }
 
 export async function reproduce(options: ReproduceOptions = {}): Promise<ReproduceResults> {
+  checkReproduceOptions(options);
   const memory = options.memory ?? DEFAULT_REPRODUCE_MEMORY;
-  const memoryBytes = parseSize("memory", memory);
+  const memoryBytes = parseSize("option memory (--size)", memory);
   // a kernel named twice runs once: its rows would count twice in the means
+  checkKernelNames(options.kernels ?? defaultKernels());
   const kernels = [...new Set(options.kernels ?? defaultKernels())];
-  checkKernelNames(kernels);
   if (kernels.length === 0) throw new Error("no kernels to run");
-  const busyBackground = options.busyBackground ?? BUSY_BACKGROUND;
+  const busyBackground = busyFraction(options.busyBackground);
   const seedCount = options.seeds ?? 1;
   const seedsProblem = wholeProblem(seedCount, 1, MAX_REPRODUCE_SEEDS);
   if (seedsProblem !== undefined) throw new Error(`option seeds (--seeds): ${seedsProblem}, got ${seedCount}`);

@@ -19,8 +19,7 @@ import { formatBytes, formatNs, formatRate, parseDuration, parseRate, parseSize,
 import { startBalancer } from "./balancer.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
-import { footprintBytes, isGeneratedWorkload, MAX_SEED, MIN_SCAN_INTERVAL_NS, resolveOptions, unknownKeys, type Scenario } from "./options.js";
-import { isPageSize, MAX_PAGE_SIZE, MIN_PAGE_SIZE } from "../trace/amt.js";
+import { checkExtras, footprintBytes, isGeneratedWorkload, MAX_SEED, MIN_SCAN_INTERVAL_NS, pageSizeOf, resolveOptions, unknownKeys, type Scenario } from "./options.js";
 import { preflight, readsAsPath } from "./preflight.js";
 import { ProcessRun } from "./process.js";
 import type { EventSink } from "./event-log.js";
@@ -137,7 +136,7 @@ const flowSchema = z
   })
   .strict();
 
-const pageSizeMust = must(`must be a power of two from ${MIN_PAGE_SIZE} to ${MAX_PAGE_SIZE} (bytes)`);
+
 const nodesMust = must("must be a count of nodes (a whole number from 1 to 1024) or a list of nodes");
 
 export const clusterScenarioSchema = z
@@ -149,7 +148,8 @@ export const clusterScenarioSchema = z
     link: z.enum(LINK_DISCIPLINES).default("fifo"),
     scanInterval: duration.optional(),
     core: z.enum(["wasm", "reference"]).default("wasm"),
-    pageSize: z.number(pageSizeMust).refine(isPageSize, pageSizeMust).default(4096),
+    // a size as a run's pageSize takes it (4096, "4KiB"), checked by pageSizeOf()
+    pageSize: size.default(4096),
     seed: whole(0, MAX_SEED).default(1),
     nodes: z.union(
       [
@@ -301,6 +301,7 @@ export interface ClusterExtras {
 
 /** Runs a multi-node scenario (an object shaped like the scenario file). */
 export async function simulateCluster(input: unknown, extras: ClusterExtras = {}): Promise<ClusterResult> {
+  checkExtras("simulateCluster()", extras, Object.keys({ events: 1, dir: 1 } satisfies Record<keyof ClusterExtras, 1>));
   const { events, dir } = extras;
   if (typeof events === "string") {
     return withEventFile(events, (file) =>
@@ -323,6 +324,7 @@ async function runCluster(
   if (!(sc.network in networkPresets)) {
     fail("network", `unknown preset "${sc.network}" (known: ${Object.keys(networkPresets).join(", ")})`);
   }
+  const pageSize = pageSizeOf("scenario pageSize", sc.pageSize, "must be");
   const preset = { ...networkPresets[sc.network] };
   if (sc.bandwidth !== undefined) preset.bandwidthBps = parseRate("scenario bandwidth", sc.bandwidth);
   if (sc.latency !== undefined) preset.latencyNs = parseDuration("scenario latency", sc.latency);
@@ -362,13 +364,13 @@ async function runCluster(
     latencyNs: n.latency !== undefined ? parseDuration(`scenario nodes[${i}].latency`, n.latency) : preset.latencyNs,
     background: n.background ?? sc.background,
     backgroundPacketBytes: preset.backgroundPacketBytes,
-    frameBytes: sc.pageSize + preset.pageHeaderBytes,
+    frameBytes: pageSize + preset.pageHeaderBytes,
   }));
   specs.forEach((s, i) => {
     if (!(s.bandwidthBps > 0)) fail(`nodes[${i}].bandwidth`, `must be positive, got ${s.bandwidthBps}`);
   });
   const net = new Network(nodeList.length, specs, sc.link);
-  const cluster = new Cluster(net, preset, sc.pageSize);
+  const cluster = new Cluster(net, preset, pageSize);
 
   // processes
   const procNames = sc.processes.map((p) => p.name);
@@ -442,7 +444,7 @@ async function runCluster(
       }
     }
     const segmentBytes = parseSize(`scenario ${where}.segment`, f.segment);
-    if (!(segmentBytes > 0)) fail(`${where}.segment`, "must be positive");
+    if (!(segmentBytes > 0)) fail(`${where}.segment`, `must be positive, got ${shown(f.segment)}`);
     const startNs = parseDuration(`scenario ${where}.start`, f.start);
     const durationNs = f.duration !== undefined ? parseDuration(`scenario ${where}.duration`, f.duration) : undefined;
     checkFlowSize(where, f, { from, to, bytes, rateBps, startNs, durationNs, segmentBytes }, specs, names);
@@ -471,7 +473,7 @@ async function runCluster(
         // the scenario's seed reaches generated workloads only: a trace takes none
         seed: p.seed ?? (isGeneratedWorkload(p.workload) ? sc.seed + i : undefined),
         core: sc.core as CoreKind,
-        pageSize: sc.pageSize,
+        pageSize,
         iterations: p.iterations,
         workingSet: p.workingSet,
         cpu: p.cpu,
@@ -536,7 +538,7 @@ async function runCluster(
       });
     } else if (t.kind === "balancer") {
       const interval = parseDuration(`scenario triggers[${i}].interval`, t.interval);
-      if (!(interval > 0)) fail(`triggers[${i}].interval`, "must be positive");
+      if (!(interval > 0)) fail(`triggers[${i}].interval`, `must be positive, got ${shown(t.interval)}`);
       startBalancer(cluster, { intervalNs: interval, threshold: t.threshold });
     }
   });

@@ -6,7 +6,7 @@ import { mechanisms } from "../migration/registry.js";
 import { policies } from "../policies/registry.js";
 import { isPolicyPath, policyIdentity } from "../policies/module.js";
 import { migrationCalledOff, type Metrics } from "./metrics.js";
-import { DEFAULT_WORKLOAD, resolveOptions, type RunOptions, type Scenario } from "./options.js";
+import { checkExtras, DEFAULT_WORKLOAD, resolveOptions, type RunOptions, type Scenario } from "./options.js";
 import { preflight } from "./preflight.js";
 import { runInputs } from "./inputs.js";
 import { runScenarios, scenarioWorkload, type ScenarioRun } from "./simulate.js";
@@ -172,6 +172,7 @@ function noneHolds(what: string, names: string[], owners: Array<{ name: string; 
  * oracleGapClosed. The baselines are rows of the comparison, simulated once.
  */
 export async function compare(options: CompareOptions = {}, extras: CompareExtras = {}): Promise<Metrics[]> {
+  checkExtras("compare()", extras, Object.keys({ events: 1 } satisfies Record<keyof CompareExtras, 1>));
   const events = extras.events;
   if (typeof events === "string") {
     return withEventFile(

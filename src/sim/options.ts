@@ -10,7 +10,7 @@ import { parseDuration, parseRate, parseSize, readFraction } from "../util/units
 import { wholeRange } from "../util/params.js";
 import type { CoreKind } from "../core/types.js";
 import { MRU_CAP } from "../core/abi.js";
-import { MAX_PAGE_SIZE, MIN_PAGE_SIZE } from "../trace/amt.js";
+import { isPageSize, MAX_PAGE_SIZE, MIN_PAGE_SIZE } from "../trace/amt.js";
 import { LINK_DISCIPLINES, type LinkDiscipline } from "../network/network.js";
 import { CPU_MODELS, TRACE_CPU_NS, kernelCpuNs, type CpuModel } from "../workloads/hpcc/cpu.js";
 import { workloads } from "../workloads/registry.js";
@@ -93,7 +93,8 @@ export const runOptionsSchema = z
     seed: z.number().int().min(0).max(MAX_SEED).default(1),
     core: z.enum(["wasm", "reference"]).default("wasm"),
     baselines: z.boolean().default(true),
-    pageSize: z.number().int().min(MIN_PAGE_SIZE).max(MAX_PAGE_SIZE).refine((n) => (n & (n - 1)) === 0, "must be a power of two").default(4096),
+    /** a size as --page-size takes it (4096, "4KiB"), checked by pageSizeOf() */
+    pageSize: sizeLike.default(4096),
     /** the CPU the built-in HPCC kernels' time per access is calibrated for */
     cpu: z.enum(CPU_MODELS as [CpuModel, ...CpuModel[]]).default("2008"),
     /** time per access; overrides `cpu` (default: the kernel's calibration, else TRACE_CPU_NS) */
@@ -119,10 +120,23 @@ export type RunOptions = z.input<typeof runOptionsSchema>;
 
 const duration = (example: string) => `a duration such as "${example}" or a number of nanoseconds`;
 
+const PAGE_SIZE_TAKES = `a power of two from ${MIN_PAGE_SIZE} to ${MAX_PAGE_SIZE} bytes, such as 4096 or "4KiB"`;
+
+/** A page size in bytes or with a unit (4096, "4KiB"), as --page-size takes it, for the
+ * run options and scenario files alike; `what` names it in messages, `verb` in the
+ * words of the caller's other messages. */
+export function pageSizeOf(what: string, input: string | number, verb: "expected" | "must be" = "expected"): number {
+  const n = parseSize(what, input);
+  // the bytes a string came to, where they differ from it ("1.5KiB" is 1536)
+  const bytes = typeof input === "string" && input.trim() !== String(n) ? ` (${n} bytes)` : "";
+  if (!isPageSize(n)) throw new Error(`${what}: ${verb} ${PAGE_SIZE_TAKES}, got ${shown(input)}${bytes}`);
+  return n;
+}
+
 /** What each option takes, in words: a value the schema refuses is refused with this
  * and what was given ("expected a size such as ..., got true"), in place of zod's
  * "Invalid input" or "Too small: expected number to be >=0", which name a check, not
- * what to write. A check with a message of its own (migrateAt's, pageSize's) keeps it. */
+ * what to write. A check with a message of its own (migrateAt's) keeps it. */
 const OPTION_TAKES: Record<keyof typeof runOptionsSchema.shape, string> = {
   workload: "a built-in workload's name or a trace file's path",
   memory: 'a size such as "64MiB" or a number of bytes',
@@ -145,7 +159,7 @@ const OPTION_TAKES: Record<keyof typeof runOptionsSchema.shape, string> = {
   seed: wholeRange(0, MAX_SEED),
   core: '"wasm" or "reference"',
   baselines: "true or false",
-  pageSize: `a power of two from ${MIN_PAGE_SIZE} to ${MAX_PAGE_SIZE} (bytes)`,
+  pageSize: PAGE_SIZE_TAKES,
   cpu: CPU_MODELS.map((c) => `"${c}"`).join(" or "),
   cpuNsPerAccess: "a positive number of nanoseconds",
   eagerPages: wholeRange(0, MRU_CAP),
@@ -285,6 +299,14 @@ export function unknownKeys(what: string, keys: readonly string[]): string {
   return `unknown ${what}${keys.length > 1 ? "s" : ""} ${keys.map((k) => JSON.stringify(k)).join(", ")}`;
 }
 
+/** Refuses a key of a function's extras (its second argument) that it does not take: a
+ * misspelt `events` or `dir` would otherwise write no log, or read paths from elsewhere,
+ * and say nothing. `fn` names the function: "simulate()". */
+export function checkExtras(fn: string, extras: object, takes: readonly string[]): void {
+  const unknown = Object.keys(extras ?? {}).filter((k) => !takes.includes(k));
+  if (unknown.length > 0) throw new Error(`${unknownKeys("extra", unknown)} (${fn}'s extras: ${takes.join(", ")})`);
+}
+
 export function resolveOptions(input: RunOptions): Scenario {
   const parsed = runOptionsSchema.safeParse(input, { error: optionIssue });
   if (!parsed.success) {
@@ -298,6 +320,7 @@ export function resolveOptions(input: RunOptions): Scenario {
     throw new Error(`option ${where}${cliFlag(issue.path)}: ${issue.message}${given}`);
   }
   const o = parsed.data;
+  const pageSize = pageSizeOf("option pageSize (--page-size)", o.pageSize);
   oneOf("mechanism", o.mechanism, mechanisms);
   let policy: string;
   let policyModule: PolicyModule | undefined;
@@ -333,7 +356,7 @@ export function resolveOptions(input: RunOptions): Scenario {
     throw new Error(`option scanInterval (--scan-interval): must be auto or at least 1us, got ${o.scanInterval}`);
   }
   if (o.faultTrap !== undefined) preset.faultTrapNs = parseDuration("option faultTrap (--fault-trap)", o.faultTrap);
-  preset.zeroFillNs = o.zeroFill !== undefined ? parseDuration("option zeroFill (--zero-fill)", o.zeroFill) : zeroFillFor(preset, o.pageSize);
+  preset.zeroFillNs = o.zeroFill !== undefined ? parseDuration("option zeroFill (--zero-fill)", o.zeroFill) : zeroFillFor(preset, pageSize);
   if (o.firstUse !== undefined) preset.firstUseNs = parseDuration("option firstUse (--first-use)", o.firstUse);
   if (o.faultTrapCpu !== undefined) preset.faultTrapCpuNs = parseDuration("option faultTrapCpu (--fault-trap-cpu)", o.faultTrapCpu);
   if (o.firstUseCpu !== undefined) preset.firstUseCpuNs = parseDuration("option firstUseCpu (--first-use-cpu)", o.firstUseCpu);
@@ -350,10 +373,10 @@ export function resolveOptions(input: RunOptions): Scenario {
   ].filter((p) => p !== false);
   if (points.length > 1) throw new Error(`options ${points.join(" and ")} name ${points.length === 2 ? "two" : "three"} migration points; give one`);
   const memoryBytes = parseSize("option memory (--memory)", o.memory);
-  if (!(memoryBytes >= o.pageSize)) {
+  if (!(memoryBytes >= pageSize)) {
     // what the user wrote, and the bytes it came to where those differ ("1.5" is 2 bytes)
     const given = typeof o.memory === "string" && o.memory.trim() !== String(memoryBytes) ? `${JSON.stringify(o.memory)} (${memoryBytes} bytes)` : `${memoryBytes}`;
-    throw new Error(`option memory: must be at least one page (${o.pageSize} bytes), got ${given}`);
+    throw new Error(`option memory: must be at least one page (${pageSize} bytes), got ${given}`);
   }
   return {
     workload: o.workload,
@@ -370,7 +393,7 @@ export function resolveOptions(input: RunOptions): Scenario {
     seed: o.seed,
     core: o.core,
     baselines: o.baselines,
-    pageSize: o.pageSize,
+    pageSize,
     cpu: o.cpu,
     cpuNsPerAccess: o.cpuNsPerAccess ?? kernelCpuNs(o.workload, o.cpu) ?? TRACE_CPU_NS,
     eagerPages: o.eagerPages,

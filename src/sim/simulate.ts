@@ -13,7 +13,7 @@ import type { Workload } from "../workloads/types.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
 import { formatNs } from "../util/units.js";
-import { footprintBytes, scanPacing, resolveOptions, workloadOptions, type RunOptions, type Scenario } from "./options.js";
+import { checkExtras, footprintBytes, scanPacing, resolveOptions, workloadOptions, type RunOptions, type Scenario } from "./options.js";
 import type { EventSink } from "./event-log.js";
 import { withEventFile } from "./event-file.js";
 import { ProcessRun, type HostPolicyHooks, type ProcessSetup } from "./process.js";
@@ -276,6 +276,7 @@ export interface SimulateExtras {
 
 /** Runs the scenario the options describe, with its baselines unless `baselines: false`. */
 export async function simulate(options: RunOptions = {}, extras: SimulateExtras = {}): Promise<Metrics> {
+  checkExtras("simulate()", extras, Object.keys({ events: 1 } satisfies Record<keyof SimulateExtras, 1>));
   const s = resolveOptions(options);
   preflight(s);
   const events = extras.events;

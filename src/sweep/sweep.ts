@@ -141,13 +141,18 @@ export function planInputs(config: string | SweepConfig, plan: SweepPlan): Comma
  * have) is refused, not run as if it were not there. */
 const SWEEP_OPTIONS = Object.keys({ config: 1, out: 1, workers: 1, shard: 1, retryFailed: 1, onProgress: 1 } satisfies Record<keyof SweepOptions, 1>);
 
+/** Refuses a worker count that is not a whole number of at least 1 (sweep(), evaluate()). */
+export function checkWorkers(workers: unknown): void {
+  const problem = wholeProblem(workers, 1);
+  if (problem !== undefined) throw new Error(`option workers: ${problem}, got ${JSON.stringify(workers)}`);
+}
+
 export async function sweep(o: SweepOptions): Promise<SweepSummary> {
   const unknown = Object.keys(o).filter((k) => !SWEEP_OPTIONS.includes(k));
   if (unknown.length > 0) throw new Error(`${unknownKeys("option", unknown)} (sweep() takes: ${SWEEP_OPTIONS.join(", ")})`);
   if (typeof o.out !== "string" || o.out === "") throw new Error(`option out: the results file to write (a path) is required, got ${JSON.stringify(o.out)}`);
   const workers = o.workers ?? availableParallelism();
-  const problem = wholeProblem(workers, 1);
-  if (problem !== undefined) throw new Error(`option workers: ${problem}, got ${JSON.stringify(workers)}`);
+  checkWorkers(workers);
   if (o.shard !== undefined) {
     if (typeof o.shard !== "object" || o.shard === null) throw new Error(`option shard: expected { index, count } (parseShard("1/2") makes one), got ${JSON.stringify(o.shard)}`);
     checkShard(o.shard.index, o.shard.count, "option shard");

@@ -129,8 +129,10 @@ export function amtOwnPageSize(path: string, asked: number | undefined): number 
   return pageSize;
 }
 
-/** `fix`: what to do about a mismatch (a command without --page-size says its own). */
-function checkPageSize(path: string, w: Pick<Workload, "pageSize">, pageSize: number, fix = `set --page-size ${w.pageSize}`): void {
+/** `fix`: what to do about a mismatch (a command without --page-size says its own); by
+ * default both names of the option, as a run's options, a sweep config and a scenario
+ * file call it `pageSize`, the command line --page-size. */
+function checkPageSize(path: string, w: Pick<Workload, "pageSize">, pageSize: number, fix = `set pageSize (--page-size) to ${w.pageSize}`): void {
   if (w.pageSize !== pageSize) {
     throw new Error(`${path}: the trace has ${w.pageSize}-byte pages but the run uses ${pageSize} (${fix})`);
   }

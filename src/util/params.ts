@@ -32,16 +32,18 @@ export function wholeProblem(value: unknown, min: number, max?: number): string 
   return `expected ${wholeRange(min, tooLarge ? Number.MAX_SAFE_INTEGER : max)}`;
 }
 
-/** The values `p` may take, in words: "a whole number from 1 to 64". A whole number
- * `given` past 2^53-1 (not exact: 2^53 + 1 reads as 2^53) gets the bound it passed, not
- * ">= 1", which it is. */
+/** The values `p` may take, in the words of every other range check (wholeRange): "a
+ * whole number from 1 to 64", "a number of at least 0". A whole number `given` past
+ * 2^53-1 (not exact: 2^53 + 1 reads as 2^53) gets the bound it passed, not "of at least
+ * 1", which it is. */
 export function paramRange(p: NumericParam, given?: number): string {
-  const kind = p.integer ? "a whole number" : "a number";
   const min = p.min ?? 0;
   const max = p.max ?? (p.integer && given !== undefined && Number.isInteger(given) && given > Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : undefined);
-  if (max === undefined) return min === -Infinity ? kind : `${kind} >= ${min}`;
+  if (p.integer && min !== -Infinity) return wholeRange(min, max);
+  const kind = p.integer ? "a whole number" : "a number";
   const top = max === Number.MAX_SAFE_INTEGER ? "2^53-1" : max;
-  return min === -Infinity ? `${kind} <= ${top}` : `${kind} from ${min} to ${top}`;
+  if (max === undefined) return min === -Infinity ? kind : `${kind} of at least ${min}`;
+  return min === -Infinity ? `${kind} of at most ${top}` : `${kind} from ${min} to ${top}`;
 }
 
 /** Whether `p` may take `value`; a whole number only up to 2^53-1, past which it is not exact. */

@@ -32,8 +32,10 @@ export const workloads: Record<string, WorkloadInfo> = {
 export const HPCC_KERNELS = ["stream", "randomaccess", "ptrans", "dgemm", "hpl", "fft", "beff"];
 
 /** Refuses a kernel list (the `kernels` option, `--kernels` on the command line) that
- * names a workload nobody registered. */
+ * names a workload nobody registered, or that is not a list: from plain JavaScript a lone
+ * name would be read a letter at a time ("unknown kernel \"s\""). */
 export function checkKernelNames(names: readonly string[]): void {
+  if (!Array.isArray(names)) throw new Error(`option kernels (--kernels): must be a list of kernel names, got ${JSON.stringify(names) ?? String(names)}`);
   for (const n of names) {
     if (!(n in workloads)) throw new Error(`option kernels (--kernels): unknown kernel "${n}" (built-in: ${Object.keys(workloads).join(", ")})`);
   }

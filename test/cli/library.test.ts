@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { allConfigs, compare, evaluate, evaluationText, kernelWorkloads, mergeSweep, parseConditions, simulate, simulateCluster, sweep, type Metrics, type RunOptions } from "ampom";
+import { allConfigs, compare, evaluate, evaluationText, kernelWorkloads, mergeSweep, parseConditions, reproduce, simulate, simulateCluster, sweep, type Metrics, type RunOptions } from "ampom";
 import { scratchDir } from "../sweep/cli-helpers.js";
 
 describe('import { simulate, compare } from "ampom"', () => {
@@ -69,6 +69,12 @@ describe('import { simulate, compare } from "ampom"', () => {
     await expect(sweep({ config, out, dryRun: true } as never)).rejects.toThrow(/^unknown option "dryRun" \(sweep\(\) takes: config, out, workers, /);
     expect(existsSync(out)).toBe(false);
     await expect(sweep({ config, out, workers: "2" } as never)).rejects.toThrow('option workers: expected a whole number of at least 1, got "2"');
+    // a misspelt extra was ignored: no events file, paths read from the current folder
+    const events = join(scratchDir("library-extras"), "events.jsonl");
+    await expect(simulate({ workload: "random", memory: "1MiB" }, { event: events } as never)).rejects.toThrow(`unknown extra "event" (simulate()'s extras: events)`);
+    await expect(compare({ workload: "random", memory: "1MiB" }, { event: events } as never)).rejects.toThrow(`unknown extra "event" (compare()'s extras: events)`);
+    await expect(simulateCluster({ nodes: 1, processes: [process] }, { dri: "/tmp" } as never)).rejects.toThrow(`unknown extra "dri" (simulateCluster()'s extras: events, dir)`);
+    expect(existsSync(events)).toBe(false);
   });
 
   it("refuses a lone name or path where a list is due, rather than reading it a letter at a time", async () => {
@@ -96,5 +102,48 @@ describe('import { simulate, compare } from "ampom"', () => {
     await expect(compare({ ...base, mechanisms: ["lightweight"], policies })).rejects.toThrow(
       'option policies: "./examples/swap-readahead-policy.ts" is listed twice (as "examples/swap-readahead-policy.ts" too: one policy module file); list each policy once',
     );
+  });
+
+  // reproduce() took any key: `size` (the command line's --size) ran the default 256 MiB
+  // for minutes; a lone kernel name ran as "unknown kernel \"s\"" (kernelWorkloads too;
+  // parseConditions: "specs.map is not a function"); busyBackground: 1 was refused as
+  // option background, which reproduce() does not have
+  it("reproduce(), kernelWorkloads() and parseConditions() refuse, before any run, options they do not know and values they cannot take, naming them", async () => {
+    const tiny = { memory: "1MiB", kernels: ["stream"] };
+    await expect(reproduce({ ...tiny, size: "1MiB" } as never)).rejects.toThrow('unknown option "size" (options: memory, kernels, network, core, cpu, seed, seeds, busyBackground, onProgress)');
+    await expect(reproduce({ memory: "1MiB", kernels: "stream" } as never)).rejects.toThrow('option kernels (--kernels): must be a list of kernel names, got "stream"');
+    expect(() => kernelWorkloads("beff" as never, "1MiB")).toThrow('option kernels (--kernels): must be a list of kernel names, got "beff"');
+    expect(() => parseConditions("gige-2008" as never)).toThrow('option conditions (--conditions): must be a list of conditions such as "gige-2008@80%", got "gige-2008"');
+    await expect(reproduce({ ...tiny, busyBackground: 1 })).rejects.toThrow(
+      'option busyBackground (--background): expected a fraction of at least 0 and below 1, such as 0.8 or "80%", got 1',
+    );
+    await expect(reproduce({ ...tiny, memory: true } as never)).rejects.toThrow("option memory (--size): cannot read");
+    // a percent, as the other fractions take it, runs as the fraction
+    const [percent, fraction] = [await reproduce({ ...tiny, busyBackground: "40%" }), await reproduce({ ...tiny, busyBackground: 0.4 })];
+    expect(percent.settings.busyBackground).toBe(0.4);
+    expect(percent.busy).toEqual(fraction.busy);
+  });
+
+  // every other size takes a unit in code and in files, and --page-size does; pageSize
+  // refused "16KiB" as not "a power of two from 512 to 2097152", which it is
+  it("takes a page size with a unit, as --page-size does, in run options, sweep configs and scenarios", async () => {
+    const run = { workload: "random", memory: "1MiB", baselines: false };
+    expect(await simulate({ ...run, pageSize: "16KiB" })).toEqual(await simulate({ ...run, pageSize: 16384 }));
+    await expect(simulate({ ...run, pageSize: "3KiB" })).rejects.toThrow(
+      'option pageSize (--page-size): expected a power of two from 512 to 2097152 bytes, such as 4096 or "4KiB", got "3KiB" (3072 bytes)',
+    );
+    await expect(simulate({ ...run, pageSize: 3000 })).rejects.toThrow("option pageSize (--page-size): expected a power of two from 512 to 2097152 bytes, such as 4096 or \"4KiB\", got 3000");
+    const scenario = (pageSize: unknown) => ({
+      nodes: 2, pageSize,
+      processes: [{ name: "p", node: 0, workload: "random", memory: "1MiB" }],
+      triggers: [{ kind: "fraction", process: "p", to: 1, at: 0.5 }],
+    });
+    expect(await simulateCluster(scenario("8KiB"))).toEqual(await simulateCluster(scenario(8192)));
+    // a trace's own page size is named as the caller gives it, not only as --page-size
+    const trace = join(process.cwd(), "test/fixtures/sort-lackey.amt");
+    const mismatch = "the trace has 4096-byte pages but the run uses 8192 (set pageSize (--page-size) to 4096)";
+    await expect(simulate({ workload: trace, pageSize: "8KiB", baselines: false })).rejects.toThrow(mismatch);
+    await expect(simulateCluster({ nodes: 1, pageSize: "8KiB", processes: [{ name: "t", node: 0, workload: trace }] })).rejects.toThrow(mismatch);
+    await expect(simulateCluster(scenario("3000"))).rejects.toThrow('scenario pageSize: must be a power of two from 512 to 2097152 bytes, such as 4096 or "4KiB", got "3000"');
   });
 });

@@ -67,10 +67,10 @@ describe("ampom reproduce", () => {
     // a fraction out of the utilisation's range, past 1 or at it, exits 1 (no usage error)
     const bg = await ampom("reproduce", "--background", "1.5", "--out", out);
     expect(bg.code).toBe(1);
-    expect(bg.stderr).toContain("--background: must be at least 0 and below 1, got 1.5");
+    expect(bg.stderr).toBe('ampom: option busyBackground (--background): expected a fraction of at least 0 and below 1, such as 0.8 or "80%", got 1.5\n');
     const full = await ampom("reproduce", "--background", "1", "--out", out);
     expect(full.code).toBe(1);
-    expect(full.stderr).toContain("--background: must be at least 0 and below 1, got 1");
+    expect(full.stderr).toContain('option busyBackground (--background): expected a fraction of at least 0 and below 1, such as 0.8 or "80%", got 1\n');
     expect(existsSync(out)).toBe(false);
     // an --out that is a file is refused before any simulation runs
     writeFileSync(join(dir, "a-file"), "x");

@@ -129,7 +129,7 @@ const cases: Case[] = [
   {
     name: "compare with a mechanism parameter out of range (the mechanism it belongs to named)",
     args: ["compare", "--workload", "random", "--memory", "1MiB", "--mech-param", "maxRounds=0"],
-    message: "ampom: nothing to compare: mechanism pre-copy parameter maxRounds: must be a whole number >= 1, got 0",
+    message: "ampom: nothing to compare: mechanism pre-copy parameter maxRounds: must be a whole number of at least 1, got 0",
   },
   {
     name: "compare with a policy parameter out of range (the policy it belongs to named)",

@@ -181,7 +181,7 @@ describe("evaluate", () => {
     expect(() => kernelWorkloads(["sequential", "stream2"], "1MiB")).toThrow('option kernels (--kernels): unknown kernel "stream2" (built-in: ');
     // before: every sweep ran, then the tables refused (or, with no workload, an empty result)
     await expect(evaluate({ ...base, configs: configs.filter((c) => c.id !== "none") })).rejects.toThrow(
-      "option configs (--configs): the evaluation needs the demand-paging configuration (none), against which every runtime is measured",
+      "option configs: must include the configuration none (the gap closed runs from none to oracle)",
     );
     await expect(evaluate({ ...base, conditions: [] })).rejects.toThrow("option conditions (--conditions): no network condition to evaluate under (the list is empty)");
     await expect(evaluate({ ...base, workloads: [] })).rejects.toThrow("option workloads: nothing to evaluate (the list is empty)");
@@ -203,6 +203,24 @@ describe("evaluate", () => {
     await expect(evaluate({ ...base, workloads: twice })).rejects.toThrow(
       `option workloads: workloads[1] (sort2, ${JSON.stringify(sort)}) is the same trace file as workloads[0] (sort, "test/fixtures/sort-lackey.amt"): ${sort}; give each trace once`,
     );
+    expect(existsSync(runsDir)).toBe(false);
+  });
+
+  // what only a library caller can give: workers 0 was refused after the runs folder was
+  // made (left empty); configs without none ran every run before "needs the demand-paging
+  // configuration"; no runsDir gave Node's 'The "path" argument must be of type string';
+  // a lone condition "map is not a function"; an unknown option or focus was ignored
+  it("refuses, before it makes the runs folder, what only a library caller can give", async () => {
+    const runsDir = join(dir, "never-runs-library");
+    const base = { workloads: kernelWorkloads(["sequential"], "1MiB"), configs, conditions: [condition], points: [0.5], runsDir };
+    await expect(evaluate({ ...base, workers: 0 })).rejects.toThrow("option workers: expected a whole number of at least 1, got 0");
+    await expect(evaluate({ ...base, configs: configs.filter((c) => c.id !== "none") })).rejects.toThrow(
+      "option configs: must include the configuration none (the gap closed runs from none to oracle)",
+    );
+    await expect(evaluate({ ...base, runsDir: undefined } as never)).rejects.toThrow("option runsDir: the folder the runs are kept in (a path) is required, got undefined");
+    await expect(evaluate({ ...base, conditions: condition } as never)).rejects.toThrow("option conditions: must be a list of conditions (parseConditions), got an object");
+    await expect(evaluate({ ...base, workload: "x" } as never)).rejects.toThrow('unknown option "workload" (evaluate() takes: workloads, configs, ');
+    await expect(evaluate({ ...base, focus: "leap" })).rejects.toThrow('option focus: "leap" is not among the configurations evaluated');
     expect(existsSync(runsDir)).toBe(false);
   });
 });

@@ -259,6 +259,9 @@ describe("scenario validation names the field", () => {
     ["a transfer given a duration", { ...base, flows: [{ ...flow, duration: "1ms" }] }, exactly("scenario flows[0].duration: only a rate flow takes a duration (a transfer ends when its bytes are sent)")],
     ["a flow of 0 bytes with a unit", { ...base, flows: [{ ...flow, bytes: "0KiB" }] }, exactly('scenario flows[0].bytes: must be at least 1 byte, got "0KiB"')],
     ["a flow of rate 0", { ...base, flows: [{ from: 0, to: 1, rate: 0, duration: "1ms" }] }, exactly("scenario flows[0].rate: must be positive, got 0")],
+    // these two said "must be positive" without what was given
+    ["a flow's segment of 0", { ...base, flows: [{ from: 0, to: 1, bytes: 100, segment: "0KiB" }] }, exactly('scenario flows[0].segment: must be positive, got "0KiB"')],
+    ["a balancer ticking every 0 ns", { ...base, triggers: [{ kind: "balancer", interval: "0.4ns" }] }, exactly('scenario triggers[0].interval: must be positive, got "0.4ns"')],
     ["a load of 100%", { ...base, background: "100%" }, exactly('scenario background: must be a fraction of at least 0 and below 1, such as 0.8 or "80%", got "100%"')],
     ["a node's load that is no percent", { ...base, nodes: [{ name: "a", background: "80 %%" }, { name: "b" }] }, exactly('scenario nodes[0].background: must be a fraction of at least 0 and below 1, such as 0.8 or "80%", got "80 %%"')],
     ["a working set of 0%", { ...base, processes: [{ ...base.processes[0], workingSet: "0%" }] }, exactly('scenario processes[0].workingSet: must be a fraction above 0 and at most 1, such as 0.25 or "25%", got "0%"')],
@@ -269,7 +272,7 @@ describe("scenario validation names the field", () => {
     // zod's own words: 'link: Invalid option: expected one of "fifo"|"priority", got "lifo"'
     ["a link discipline that is none", { ...base, link: "lifo" }, exactly('scenario link: must be "fifo" or "priority", got "lifo"')],
     ["a process's cpu that is none", { ...base, processes: [{ ...base.processes[0], cpu: "1990" }] }, exactly('scenario processes[0].cpu: must be "2008" or "host", got "1990"')],
-    ["a page size that is no power of two", { ...base, pageSize: 1000 }, exactly("scenario pageSize: must be a power of two from 512 to 2097152 (bytes), got 1000")],
+    ["a page size that is no power of two", { ...base, pageSize: 1000 }, exactly('scenario pageSize: must be a power of two from 512 to 2097152 bytes, such as 4096 or "4KiB", got 1000')],
     ["a scan interval below 1us", { ...base, scanInterval: "10ns" }, exactly('scenario scanInterval: must be "auto" or at least 1us, got "10ns"')],
     ["a scan interval that is no duration", { ...base, scanInterval: "soon" }, /^scenario scanInterval: cannot read "soon"/],
     [

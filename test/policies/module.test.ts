@@ -103,9 +103,9 @@ describe("the example policy module", () => {
     const open = { ...example, name: "open", params: { depth: { default: -3 } } };
     await expect(simulate({ workload: "stream", memory: "2MiB", policy: open, policyParams: { depth: -1e9 }, baselines: false })).resolves.toBeDefined();
     const lowOnly = { ...example, name: "low", params: { depth: { default: 3, max: 8 } } };
-    await expect(simulate({ workload: "stream", memory: "2MiB", policy: lowOnly, policyParams: { depth: 9 } })).rejects.toThrow("must be a number <= 8, got 9");
+    await expect(simulate({ workload: "stream", memory: "2MiB", policy: lowOnly, policyParams: { depth: 9 } })).rejects.toThrow("must be a number of at most 8, got 9");
     const badDefault = { ...example, name: "bad", params: { depth: { default: 3, min: 4, integer: true } } };
-    await expect(simulate({ workload: "stream", memory: "2MiB", policy: badDefault })).rejects.toThrow("parameter depth: its default must be a whole number >= 4, got 3");
+    await expect(simulate({ workload: "stream", memory: "2MiB", policy: badDefault })).rejects.toThrow("parameter depth: its default must be a whole number of at least 4, got 3");
     const badBound = { ...example, name: "bad", params: { depth: { default: 3, max: "8" } } };
     await expect(simulate({ workload: "stream", memory: "2MiB", policy: badBound as never })).rejects.toThrow('parameter depth: max must be a number, got "8"');
   });

@@ -29,11 +29,15 @@ describe("resolveParams, a whole-number parameter past 2^53-1", () => {
       expect(() => resolveParams("mechanism m", specs, { rounds: big })).toThrow(`mechanism m parameter rounds: must be a whole number from 1 to 2^53-1, got ${big}`);
     }
     expect(() => resolveParams("mechanism m", specs, { window: 2 ** 60 })).toThrow(`mechanism m parameter window: must be a whole number from 0 to 16777216, got ${2 ** 60}`);
-    expect(() => resolveParams("mechanism m", specs, { rounds: 0 })).toThrow("mechanism m parameter rounds: must be a whole number >= 1, got 0");
+    expect(() => resolveParams("mechanism m", specs, { rounds: 0 })).toThrow("mechanism m parameter rounds: must be a whole number of at least 1, got 0");
   });
-  it("the words listed for a parameter stay as they were", () => {
-    expect(paramRange(specs[0])).toBe("a whole number >= 1");
+  it("the words listed for a parameter are those of every other range check", () => {
+    expect(paramRange(specs[0])).toBe("a whole number of at least 1");
+    expect(paramRange(specs[0])).toBe(wholeRange(1));
     expect(paramRange(specs[1])).toBe("a whole number from 0 to 16777216");
+    expect(paramRange({ name: "f", default: 3, description: "" })).toBe("a number of at least 0");
+    expect(paramRange({ name: "f", default: 3, min: -Infinity, max: 4, description: "" })).toBe("a number of at most 4");
+    expect(paramRange({ name: "f", default: 3, min: -Infinity, description: "" })).toBe("a number");
   });
 });
 

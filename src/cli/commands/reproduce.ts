@@ -56,9 +56,6 @@ Examples:
   ampom reproduce --json > results.json`,
     )
     .action(async (o) => {
-      if (!(o.background >= 0 && o.background < 1)) {
-        throw new Error(`option --background: must be at least 0 and below 1, got ${o.background}`);
-      }
       checkOutDir(o.out);
       const started = performance.now();
       const bar = progressBar("reproduce", { quiet: o.quiet });
