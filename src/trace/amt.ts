@@ -36,7 +36,7 @@ import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { crc32 } from "node:zlib";
 import { C_CHUNK_LEN, C_CURSOR, REC_CODE, REC_WRITE } from "../core/abi.js";
 import type { CoreViews, SimCore } from "../core/types.js";
-import { pageOutsideError, regionIndexOf, type RecordStream, type Region, type RegionKind, type Workload } from "../workloads/types.js";
+import { regionIndexOf, type RecordStream, type Region, type RegionKind, type Workload } from "../workloads/types.js";
 import {
   BLOCK_HEAD_V2, DECODE_CHECKSUM, DECODE_OK, MAX_BLOCK_RECORDS_V2, chainHash, decodeBlock, encodeBlock, hash32,
   maxPayloadBytes,
@@ -240,20 +240,22 @@ export function badRecord(
   let i = 0;
   while (i < n && pages[i] < h.pageCount && flags[i] <= (REC_WRITE | REC_CODE)) i++;
   const k = firstInNoRegion(h.regions, h.pageCount, pages, i);
-  if (k < i) return noRegionError(file, h.blockRecords, first + k, pages[k]);
+  if (k < i) return pageError(file, h, first + k, pages[k]);
   if (i === n) return undefined;
-  const what = pages[i] >= h.pageCount ? `names page ${pages[i]}, outside its ${h.pageCount} pages` : `has flags ${flags[i]}, not 0 to 3 (1 write, 2 code)`;
-  return recordError(file, h.blockRecords, first + i, what);
+  if (pages[i] >= h.pageCount) return pageError(file, h, first + i, pages[i]);
+  return recordError(file, h.blockRecords, first + i, `has flags ${flags[i]}, not 0 to 3 (1 write, 2 code)`);
 }
 
 function recordError(file: string, blockRecords: number, at: number, what: string): Error {
   return new Error(`${file}: corrupt amt trace: block ${Math.floor(at / blockRecords)} (record ${at}) ${what}`);
 }
 
-/** Record `at` names `page`, which lies inside the address space but in none of its
- * regions (Workload.regions: such pages never appear). */
-export function noRegionError(file: string, blockRecords: number, at: number, page: number): Error {
-  return recordError(file, blockRecords, at, `names page ${page}, in none of its regions`);
+/** Record `at` names `page`, which is no page of the address space: past its page
+ * count, or inside it but in none of its regions (Workload.regions: such pages never
+ * appear). */
+function pageError(file: string, h: Pick<AmtHeader, "blockRecords" | "pageCount">, at: number, page: number): Error {
+  const what = page >= h.pageCount ? `outside its ${h.pageCount} pages` : "in none of its regions";
+  return recordError(file, h.blockRecords, at, `names page ${page}, ${what}`);
 }
 
 /** The first of pages [0, n) (each below pageCount) in none of `regions` (sorted,
@@ -536,11 +538,11 @@ export class AmtV2Stream extends BlockStream implements RecordStream {
       const status = core.decodeBlock(c, this.headBytes, this.headSum);
       if (status !== DECODE_OK) throw this.decodeError(status);
       this.doneBlock(input, c);
-      // every page id must lie inside the address space (the cores index tables with it)
+      // every page id must lie inside the address space (the cores index tables with
+      // it) and in a region: badRecord's check, the pages outside found by the core
       const bad = core.firstBadRecord(c);
-      if (bad < c) throw pageOutsideError(this.file, this.firstRecord + bad, views.chunkPages[bad], this.h.pageCount);
-      const hole = firstInNoRegion(this.h.regions, this.h.pageCount, views.chunkPages, c);
-      if (hole < c) throw noRegionError(this.file, this.h.blockRecords, this.firstRecord + hole, views.chunkPages[hole]);
+      const first = firstInNoRegion(this.h.regions, this.h.pageCount, views.chunkPages, bad);
+      if (first < c) throw pageError(this.file, this.h, this.firstRecord + first, views.chunkPages[first]);
       this.at = 0;
       this.avail = c;
     }
