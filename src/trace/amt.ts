@@ -232,8 +232,9 @@ export function readAmtHeader(fd: number, file: string): AmtHeader {
 
 /** The first of `n` records (numbered from `first`) that no amt holds: a page outside
  * the address space or between its regions, or flags other than write and code (v1
- * stores a byte). Checked by the v1 stream as it reads each block (a run too), and where
- * a trace is read whole (trace info, a re-encode, an export), with the same words. */
+ * stores a byte). Every stream checks each block it reads with it (the v2 core feed,
+ * whose core finds the pages outside, with pageError), so that every reader (trace info,
+ * a re-encode, an export, a run) refuses such a record once, in the same words. */
 export function badRecord(
   file: string, h: Pick<AmtHeader, "blockRecords" | "pageCount" | "regions">, pages: Uint32Array, flags: Uint8Array, n: number, first: number,
 ): Error | undefined {
@@ -368,8 +369,7 @@ export class AmtStream extends BlockStream implements RecordStream {
       gaps: new Uint32Array(this.buf.buffer, BLOCK_HEAD + 4 * c, c),
       flags: new Uint8Array(this.buf.buffer, BLOCK_HEAD + 8 * c, c),
     };
-    // v1 stores a whole flags byte under a good checksum: refused here, for every
-    // reader, not only those that check the trace whole (a run masked the extra bits)
+    // v1 stores a whole flags byte under a good checksum (a run masked the extra bits)
     const bad = badRecord(this.file, this.h, cols.pages, cols.flags, c, this.block * this.h.blockRecords);
     if (bad) throw bad;
     const cs = Buffer.alloc(4);
@@ -516,6 +516,8 @@ export class AmtV2Stream extends BlockStream implements RecordStream {
     if (hash32(payload, c) !== this.headSum) throw this.decodeError(DECODE_CHECKSUM);
     if (!decodeBlock(payload, c, o.pages, o.gaps, o.flags)) throw this.decodeError(-1);
     this.doneBlock(o.input, c);
+    const bad = badRecord(this.file, this.h, o.pages, o.flags, c, this.firstRecord);
+    if (bad) throw bad;
     this.len = c;
     return o;
   }

@@ -80,3 +80,33 @@ describe("a v2 amt record past the header's page count", () => {
     }
   });
 });
+
+describe("every amt stream checks its own records", () => {
+  /** All records of `file` through its stream's fill() alone, as a reader that does not
+   * check them itself (trace info, export and a re-encode rely on the stream). */
+  const fillAll = (file: string) => {
+    const s = openAmt(file).open();
+    const pages = new Uint32Array(7), gaps = new Uint32Array(7), flags = new Uint8Array(7);
+    try {
+      while (s.fill(pages, gaps, flags, 7) > 0);
+    } finally {
+      s.close?.();
+    }
+  };
+  for (const version of [1, 2] as const) {
+    it(`amt v${version}: fill() refuses a page past the page count and a page between regions, naming the file, block and record`, () => {
+      const dir = tempDir();
+      const outside = join(dir, `outside${version}.amt`);
+      const between = join(dir, `between${version}.amt`);
+      const w = arrayWorkload([10], Array.from({ length: 40 }, (_, i) => ({ page: i === 21 ? 9 : i === 37 ? 3 : [0, 1, 4, 5, 6, 7][i % 6], gap: 1 })));
+      w.regions = [{ ...w.regions[0], pages: 8 }];
+      writeWorkloadAmt(w, outside, { blockRecords: 16, version });
+      setPageCount(outside, 8);
+      expect(() => fillAll(outside)).toThrow(`${outside}: corrupt amt trace: block 1 (record 21) names page 9, outside its 8 pages`);
+      w.regions = [{ ...w.regions[0], pages: 3 }, { ...w.regions[0], start: 4, pages: 6 }];
+      w.open = arrayWorkload([10], Array.from({ length: 40 }, (_, i) => ({ page: i === 37 ? 3 : i % 3, gap: 1 }))).open;
+      writeWorkloadAmt(w, between, { blockRecords: 16, version });
+      expect(() => fillAll(between)).toThrow(`${between}: corrupt amt trace: block 2 (record 37) names page 3, in none of its regions`);
+    });
+  }
+});
