@@ -36,7 +36,7 @@ import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { crc32 } from "node:zlib";
 import { C_CHUNK_LEN, C_CURSOR, REC_CODE, REC_WRITE } from "../core/abi.js";
 import type { CoreViews, SimCore } from "../core/types.js";
-import { regionIndexOf, type RecordStream, type Region, type RegionKind, type Workload } from "../workloads/types.js";
+import { firstInNoRegion, type RecordStream, type Region, type RegionKind, type Workload } from "../workloads/types.js";
 import {
   BLOCK_HEAD_V2, DECODE_CHECKSUM, DECODE_OK, MAX_BLOCK_RECORDS_V2, chainHash, decodeBlock, encodeBlock, hash32,
   maxPayloadBytes,
@@ -259,20 +259,6 @@ function pageError(file: string, h: Pick<AmtHeader, "blockRecords" | "pageCount"
   return recordError(file, h.blockRecords, at, `names page ${page}, ${what}`);
 }
 
-/** The first of pages [0, n) (each below pageCount) in none of `regions` (sorted,
- * disjoint), or n. Regions laid out one after another over the whole address space, as
- * every importer and generator writes them, leave no such page: then no per-record work. */
-export function firstInNoRegion(regions: readonly Region[], pageCount: number, pages: Uint32Array, n: number): number {
-  let next = 0;
-  for (const r of regions) {
-    if (r.start !== next) break;
-    next = r.start + r.pages;
-  }
-  if (next === pageCount) return n;
-  for (let i = 0; i < n; i++) if (regionIndexOf(regions, pages[i]) < 0) return i;
-  return n;
-}
-
 function blockCount(h: AmtHeader): number {
   return Math.ceil(h.records / h.blockRecords);
 }
@@ -301,6 +287,8 @@ abstract class BlockStream {
   /** the blocks' checksums chained, for the trailer */
   protected chain = 0;
   protected readonly blocks: number;
+  /** each block's records are checked as it is read (badRecord, pageError) */
+  readonly checksRecords = true;
 
   constructor(
     protected readonly fd: number,

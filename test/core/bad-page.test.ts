@@ -51,3 +51,34 @@ describe("page-range check in the cores", () => {
     });
   }
 });
+
+// A workload made through the library may leave pages between its regions, or after
+// the last, inside its page count: a record on one names no page of the address space
+// (Workload.regions), as a trace file's reader refuses it. It was run silently (the
+// policies' regionOf answers -1 for it); now refused, naming the workload and record.
+describe("a library workload's record in none of its regions", () => {
+  /** 200 records over pages [0, 8) in regions `regions` ([start, pages]); record `bad`
+   * (if any) names `badPage`. */
+  function holed(regions: [number, number][], bad = -1, badPage = 3): Workload {
+    const inside = [0, 1, 4, 5];
+    const w = arrayWorkload([8], Array.from({ length: 200 }, (_, i) => ({ page: i === bad ? badPage : inside[i % 4], gap: 10 })), "holed");
+    w.regions = regions.map(([start, pages], k) => ({ name: `r${k}`, kind: "heap", start, pages }));
+    return w;
+  }
+  for (const core of ["wasm", "reference"] as const) {
+    for (const [phase, bad] of [["before", 37], ["after", 170]] as const) {
+      it(`${core}: a page between regions ${phase} migration is refused, naming the workload, record and page`, async () => {
+        const s = resolveOptions({ workload: "holed", core, baselines: false, chunkRecords: 16, migrateAt: 0.5 });
+        await expect(runScenario(s, holed([[0, 2], [4, 4]], bad))).rejects.toThrow(`workload holed: record ${bad} names page 3, in none of its regions`);
+      });
+    }
+    it(`${core}: a page after the last region, inside the page count, is refused too`, async () => {
+      const s = resolveOptions({ workload: "holed", core, baselines: false, chunkRecords: 16 });
+      await expect(runScenario(s, holed([[0, 6]], 50, 7))).rejects.toThrow("workload holed: record 50 names page 7, in none of its regions");
+    });
+    it(`${core}: the gap itself is no fault: records that avoid it run`, async () => {
+      const s = resolveOptions({ workload: "holed", core, baselines: false, chunkRecords: 16 });
+      await expect(runScenario(s, holed([[0, 2], [4, 4]]))).resolves.toBeDefined();
+    });
+  }
+});
