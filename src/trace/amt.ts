@@ -36,7 +36,7 @@ import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { crc32 } from "node:zlib";
 import { C_CHUNK_LEN, C_CURSOR, REC_CODE, REC_WRITE } from "../core/abi.js";
 import type { CoreViews, SimCore } from "../core/types.js";
-import { firstInNoRegion, type RecordStream, type Region, type RegionKind, type Workload } from "../workloads/types.js";
+import { firstBadRegion, firstInNoRegion, type RecordStream, type Region, type RegionKind, type Workload } from "../workloads/types.js";
 import {
   BLOCK_HEAD_V2, DECODE_CHECKSUM, DECODE_OK, MAX_BLOCK_RECORDS_V2, chainHash, decodeBlock, encodeBlock, hash32,
   maxPayloadBytes,
@@ -214,11 +214,8 @@ export function readAmtHeader(fd: number, file: string): AmtHeader {
       throw new Error(`${file}: corrupt amt header: largest block ${h.maxBlockBytes} bytes (byte 56) is impossible for ${h.blockRecords} records`);
     }
   }
-  let next = 0;
-  for (const r of regions) {
-    if (r.start < next || r.start + r.pages > h.pageCount) throw new Error(`${file}: corrupt amt header: region ${r.name} overlaps or lies outside the ${h.pageCount} pages`);
-    next = r.start + r.pages;
-  }
+  const badRegion = firstBadRegion(regions, h.pageCount);
+  if (badRegion >= 0) throw new Error(`${file}: corrupt amt header: region ${regions[badRegion].name} overlaps or lies outside the ${h.pageCount} pages`);
   const expected = version === 1 ? amtFileBytes(H, h.records, h.blockRecords) : Number(b.readBigUInt64LE(64));
   if (size !== expected) {
     const what = version === 1 ? `the header (${h.records} records) implies ${expected}` : `the header says ${expected} (byte 64)`;

@@ -29,6 +29,19 @@ export function regionIndexOf(regions: readonly Region[], page: number): number 
   return -1;
 }
 
+/** Index of the first of `regions` that is not sorted by start and disjoint from the one
+ * before it, or not inside the `pageCount` pages (whole numbers of pages), or -1: what
+ * regionIndexOf and the cores' regionOf (a binary search) take for granted. */
+export function firstBadRegion(regions: readonly Region[], pageCount: number): number {
+  let next = 0;
+  for (let i = 0; i < regions.length; i++) {
+    const r = regions[i];
+    if (!(Number.isInteger(r.start) && Number.isInteger(r.pages) && r.pages >= 0 && r.start >= next && r.start + r.pages <= pageCount)) return i;
+    next = r.start + r.pages;
+  }
+  return -1;
+}
+
 /** The first of pages [0, n) (each below pageCount) in none of `regions` (sorted,
  * disjoint), or n. Regions laid out one after another over the whole address space, as
  * every importer and generator writes them, leave no such page: then no per-record work. */

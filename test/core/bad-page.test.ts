@@ -82,3 +82,24 @@ describe("a library workload's record in none of its regions", () => {
     });
   }
 });
+
+// The regions of a workload made in code were taken as given: overlapping ones ran, and
+// the two cores' regionOf (a binary search, the WebAssembly core's with a cache of the
+// last region found) answered differently, so the cores' results differed. Refused now,
+// as a trace's header is.
+describe("a library workload's regions not sorted, disjoint and inside the page count", () => {
+  const cases: Array<[string, [number, number][], string]> = [
+    ["overlapping", [[0, 40], [20, 44]], "region r1 (start 20, 44 pages) overlaps or comes before the region before it"],
+    ["out of order", [[32, 32], [0, 32]], "region r1 (start 0, 32 pages) overlaps or comes before the region before it"],
+    ["past the page count", [[0, 16], [16, 4096]], "region r1 (start 16, 4096 pages) overlaps or comes before the region before it, or lies outside its 64 pages"],
+  ];
+  for (const core of ["wasm", "reference"] as const) {
+    for (const [what, regions, message] of cases) {
+      it(`${core}: regions ${what} are refused, naming the workload and region`, async () => {
+        const w = arrayWorkload([64], Array.from({ length: 400 }, (_, i) => ({ page: (i * 5) % 64, gap: 50 })), "regions");
+        w.regions = regions.map(([start, pages], k) => ({ name: `r${k}`, kind: "heap", start, pages }));
+        await expect(runScenario(resolveOptions({ workload: "regions", core, baselines: false }), w)).rejects.toThrow(`workload regions: ${message}`);
+      });
+    }
+  }
+});
