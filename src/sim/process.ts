@@ -13,7 +13,7 @@ import type { PageSet } from "../migration/page-set.js";
 import type { CoreViews, SimCore } from "../core/types.js";
 import { copyHomeState } from "../core/home-state.js";
 import type { NodeId } from "../network/network.js";
-import type { Workload } from "../workloads/types.js";
+import { firstBadRegion, type Workload } from "../workloads/types.js";
 import { emptyBytes, type BytesMoved } from "./bytes.js";
 import type { EventSink } from "./event-log.js";
 import type { ProcessEvents } from "./event-order.js";
@@ -128,6 +128,15 @@ export class ProcessRun {
     const w = s.workload;
     if (w.regions.length > REGION_CAP) {
       throw new Error(`workload ${w.name} has ${w.regions.length} regions; at most ${REGION_CAP} are supported`);
+    }
+    // a workload made in code may break what a trace's header is checked for: the cores
+    // then disagreed (their regionOf searches a sorted table)
+    const bad = firstBadRegion(w.regions, w.pageCount);
+    if (bad >= 0) {
+      const r = w.regions[bad];
+      throw new Error(
+        `workload ${w.name}: region ${r.name} (start ${r.start}, ${r.pages} pages) overlaps or comes before the region before it, or lies outside its ${w.pageCount} pages: regions must be sorted by start, disjoint, and inside the address space`,
+      );
     }
     if (s.historyLength < 1 || s.historyLength > HISTORY_CAP) {
       throw new Error(`history length ${s.historyLength} is outside 1..${HISTORY_CAP}`);

@@ -19,7 +19,7 @@
 // copy of its current chunk and its place in it.
 import { C_CHUNK_LEN, C_CURSOR } from "../core/abi.js";
 import type { CoreViews, SimCore } from "../core/types.js";
-import { pageOutsideError, type RecordStream, type Workload } from "../workloads/types.js";
+import { firstInNoRegion, noRegionError, pageOutsideError, type RecordStream, type Workload } from "../workloads/types.js";
 
 /** RecordFeed.next(): the records are there, but other scenarios still use theirs. */
 export const FEED_WAIT = -1;
@@ -194,9 +194,13 @@ export class SharedRecords {
     if (this.stream.feedCore) return this.stream.feedCore(core, v, this.capacity);
     const n = this.stream.fill(v.chunkPages, v.chunkGaps, v.chunkFlags, this.capacity);
     // every page id must lie inside the address space (the cores index tables with
-    // it): the core checks the chunk in one pass before replaying it
+    // it): the core checks the chunk in one pass before replaying it; and in a region,
+    // which a library's workload may break (a trace's stream checks it itself)
+    const w = this.workload;
     const bad = core.firstBadRecord(n);
-    if (bad < n) throw pageOutsideError(this.workload.name, this.produced + bad, v.chunkPages[bad], this.workload.pageCount);
+    const hole = this.stream.checksRecords ? bad : firstInNoRegion(w.regions, w.pageCount, v.chunkPages, bad);
+    if (hole < bad) throw noRegionError(w.name, this.produced + hole, v.chunkPages[hole]);
+    if (bad < n) throw pageOutsideError(w.name, this.produced + bad, v.chunkPages[bad], w.pageCount);
     return n;
   }
 

@@ -36,7 +36,7 @@ import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { crc32 } from "node:zlib";
 import { C_CHUNK_LEN, C_CURSOR, REC_CODE, REC_WRITE } from "../core/abi.js";
 import type { CoreViews, SimCore } from "../core/types.js";
-import { pageOutsideError, regionIndexOf, type RecordStream, type Region, type RegionKind, type Workload } from "../workloads/types.js";
+import { firstBadRegion, firstInNoRegion, type RecordStream, type Region, type RegionKind, type Workload } from "../workloads/types.js";
 import {
   BLOCK_HEAD_V2, DECODE_CHECKSUM, DECODE_OK, MAX_BLOCK_RECORDS_V2, chainHash, decodeBlock, encodeBlock, hash32,
   maxPayloadBytes,
@@ -214,11 +214,8 @@ export function readAmtHeader(fd: number, file: string): AmtHeader {
       throw new Error(`${file}: corrupt amt header: largest block ${h.maxBlockBytes} bytes (byte 56) is impossible for ${h.blockRecords} records`);
     }
   }
-  let next = 0;
-  for (const r of regions) {
-    if (r.start < next || r.start + r.pages > h.pageCount) throw new Error(`${file}: corrupt amt header: region ${r.name} overlaps or lies outside the ${h.pageCount} pages`);
-    next = r.start + r.pages;
-  }
+  const badRegion = firstBadRegion(regions, h.pageCount);
+  if (badRegion >= 0) throw new Error(`${file}: corrupt amt header: region ${regions[badRegion].name} overlaps or lies outside the ${h.pageCount} pages`);
   const expected = version === 1 ? amtFileBytes(H, h.records, h.blockRecords) : Number(b.readBigUInt64LE(64));
   if (size !== expected) {
     const what = version === 1 ? `the header (${h.records} records) implies ${expected}` : `the header says ${expected} (byte 64)`;
@@ -232,42 +229,31 @@ export function readAmtHeader(fd: number, file: string): AmtHeader {
 
 /** The first of `n` records (numbered from `first`) that no amt holds: a page outside
  * the address space or between its regions, or flags other than write and code (v1
- * stores a byte). Checked by the v1 stream as it reads each block (a run too), and where
- * a trace is read whole (trace info, a re-encode, an export), with the same words. */
+ * stores a byte). Every stream checks each block it reads with it (the v2 core feed,
+ * whose core finds the pages outside, with pageError), so that every reader (trace info,
+ * a re-encode, an export, a run) refuses such a record once, in the same words. */
 export function badRecord(
   file: string, h: Pick<AmtHeader, "blockRecords" | "pageCount" | "regions">, pages: Uint32Array, flags: Uint8Array, n: number, first: number,
 ): Error | undefined {
   let i = 0;
   while (i < n && pages[i] < h.pageCount && flags[i] <= (REC_WRITE | REC_CODE)) i++;
   const k = firstInNoRegion(h.regions, h.pageCount, pages, i);
-  if (k < i) return noRegionError(file, h.blockRecords, first + k, pages[k]);
+  if (k < i) return pageError(file, h, first + k, pages[k]);
   if (i === n) return undefined;
-  const what = pages[i] >= h.pageCount ? `names page ${pages[i]}, outside its ${h.pageCount} pages` : `has flags ${flags[i]}, not 0 to 3 (1 write, 2 code)`;
-  return recordError(file, h.blockRecords, first + i, what);
+  if (pages[i] >= h.pageCount) return pageError(file, h, first + i, pages[i]);
+  return recordError(file, h.blockRecords, first + i, `has flags ${flags[i]}, not 0 to 3 (1 write, 2 code)`);
 }
 
 function recordError(file: string, blockRecords: number, at: number, what: string): Error {
   return new Error(`${file}: corrupt amt trace: block ${Math.floor(at / blockRecords)} (record ${at}) ${what}`);
 }
 
-/** Record `at` names `page`, which lies inside the address space but in none of its
- * regions (Workload.regions: such pages never appear). */
-export function noRegionError(file: string, blockRecords: number, at: number, page: number): Error {
-  return recordError(file, blockRecords, at, `names page ${page}, in none of its regions`);
-}
-
-/** The first of pages [0, n) (each below pageCount) in none of `regions` (sorted,
- * disjoint), or n. Regions laid out one after another over the whole address space, as
- * every importer and generator writes them, leave no such page: then no per-record work. */
-export function firstInNoRegion(regions: readonly Region[], pageCount: number, pages: Uint32Array, n: number): number {
-  let next = 0;
-  for (const r of regions) {
-    if (r.start !== next) break;
-    next = r.start + r.pages;
-  }
-  if (next === pageCount) return n;
-  for (let i = 0; i < n; i++) if (regionIndexOf(regions, pages[i]) < 0) return i;
-  return n;
+/** Record `at` names `page`, which is no page of the address space: past its page
+ * count, or inside it but in none of its regions (Workload.regions: such pages never
+ * appear). */
+function pageError(file: string, h: Pick<AmtHeader, "blockRecords" | "pageCount">, at: number, page: number): Error {
+  const what = page >= h.pageCount ? `outside its ${h.pageCount} pages` : "in none of its regions";
+  return recordError(file, h.blockRecords, at, `names page ${page}, ${what}`);
 }
 
 function blockCount(h: AmtHeader): number {
@@ -298,6 +284,8 @@ abstract class BlockStream {
   /** the blocks' checksums chained, for the trailer */
   protected chain = 0;
   protected readonly blocks: number;
+  /** each block's records are checked as it is read (badRecord, pageError) */
+  readonly checksRecords = true;
 
   constructor(
     protected readonly fd: number,
@@ -366,8 +354,7 @@ export class AmtStream extends BlockStream implements RecordStream {
       gaps: new Uint32Array(this.buf.buffer, BLOCK_HEAD + 4 * c, c),
       flags: new Uint8Array(this.buf.buffer, BLOCK_HEAD + 8 * c, c),
     };
-    // v1 stores a whole flags byte under a good checksum: refused here, for every
-    // reader, not only those that check the trace whole (a run masked the extra bits)
+    // v1 stores a whole flags byte under a good checksum (a run masked the extra bits)
     const bad = badRecord(this.file, this.h, cols.pages, cols.flags, c, this.block * this.h.blockRecords);
     if (bad) throw bad;
     const cs = Buffer.alloc(4);
@@ -514,6 +501,8 @@ export class AmtV2Stream extends BlockStream implements RecordStream {
     if (hash32(payload, c) !== this.headSum) throw this.decodeError(DECODE_CHECKSUM);
     if (!decodeBlock(payload, c, o.pages, o.gaps, o.flags)) throw this.decodeError(-1);
     this.doneBlock(o.input, c);
+    const bad = badRecord(this.file, this.h, o.pages, o.flags, c, this.firstRecord);
+    if (bad) throw bad;
     this.len = c;
     return o;
   }
@@ -536,11 +525,11 @@ export class AmtV2Stream extends BlockStream implements RecordStream {
       const status = core.decodeBlock(c, this.headBytes, this.headSum);
       if (status !== DECODE_OK) throw this.decodeError(status);
       this.doneBlock(input, c);
-      // every page id must lie inside the address space (the cores index tables with it)
+      // every page id must lie inside the address space (the cores index tables with
+      // it) and in a region: badRecord's check, the pages outside found by the core
       const bad = core.firstBadRecord(c);
-      if (bad < c) throw pageOutsideError(this.file, this.firstRecord + bad, views.chunkPages[bad], this.h.pageCount);
-      const hole = firstInNoRegion(this.h.regions, this.h.pageCount, views.chunkPages, c);
-      if (hole < c) throw noRegionError(this.file, this.h.blockRecords, this.firstRecord + hole, views.chunkPages[hole]);
+      const first = firstInNoRegion(this.h.regions, this.h.pageCount, views.chunkPages, bad);
+      if (first < c) throw pageError(this.file, this.h, this.firstRecord + first, views.chunkPages[first]);
       this.at = 0;
       this.avail = c;
     }

@@ -1,7 +1,7 @@
 // Exporting a trace (amt v1 or v2, plain or gzip'd; a text trace too) as page-level
 // text, the format `trace import` reads back (text.ts): `K PAGE GAP` a record, K one of
 // R, W, I, PAGE the virtual page number in hex, GAP decimal. The records are read
-// through the readers a run uses, every one checked (checkedRecords), and each dense
+// through the readers a run uses, which check every one (badRecord), and each dense
 // page id is mapped back to its virtual page through the region table.
 // What the text cannot say apart: a record both code and written (flags 3) is written
 // as `I PAGE GAP` then `W PAGE 0`, which the import merges back into one record; two
@@ -78,7 +78,7 @@ class PageMap {
     }
   }
 
-  /** `page` lies in a region: checkedRecords refused any that does not (badRecord). */
+  /** `page` lies in a region: the stream refused any that does not (badRecord). */
   vpn(page: number): number {
     let i = this.last;
     if (!(page >= this.starts[i] && page < this.ends[i])) this.last = i = regionIndexOf(this.w.regions, page);
@@ -89,7 +89,7 @@ class PageMap {
 const KIND = ["R", "W", "I"];
 
 /** The page-level text of workload `w`, a chunk of lines at a time; `tally` gets the
- * counts as they go. Every record is checked as it is read (checkedRecords). */
+ * counts as they go. Every record is checked as it is read (the stream: badRecord). */
 function* textChunks(w: Workload & { header?: { blockRecords: number } }, tally: ExportResult, progress?: (done: number) => void): Generator<string> {
   const map = new PageMap(w);
   yield `# page-level trace, ${w.pageSize}-byte pages (ampom trace export; import with --page-size ${w.pageSize})\n`;

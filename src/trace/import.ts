@@ -19,7 +19,7 @@ import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import { REC_CODE, REGION_CAP } from "../core/abi.js";
 import type { Region, RegionKind } from "../workloads/types.js";
-import { AMT_MAGIC, AMT_VERSION, AmtWriter, badRecord, DEFAULT_BLOCK_RECORDS, isPageSize, MAX_PAGE_SIZE, MIN_PAGE_SIZE, openAmt, type AmtHeaderInput, type AmtVersion } from "./amt.js";
+import { AMT_MAGIC, AMT_VERSION, AmtWriter, DEFAULT_BLOCK_RECORDS, isPageSize, MAX_PAGE_SIZE, MIN_PAGE_SIZE, openAmt, type AmtHeaderInput, type AmtVersion } from "./amt.js";
 import { MAX_BLOCK_RECORDS_V2 } from "./amt-codec.js";
 import { amtOwnPageSize, refuseDirectory, sniffTrace, unpackedAmt } from "./open.js";
 import { TraceTextParser, type PageSink, type TextFormat } from "./text.js";
@@ -324,12 +324,8 @@ export function reencodeAmt(input: string, output: string, version: AmtVersion =
     const flags = new Uint8Array(B);
     const s = src.open();
     try {
-      // checked as trace info checks: the writer's own refusal would not name the input
-      for (let n, at = 0; (n = s.fill(pages, gaps, flags, B)) > 0; at += n) {
-        const bad = badRecord(input, h, pages, flags, n, at);
-        if (bad) throw bad;
-        w.addBlock(pages, gaps, flags, n);
-      }
+      // the stream refuses a bad record (badRecord), naming the input, before the writer
+      for (let n; (n = s.fill(pages, gaps, flags, B)) > 0; ) w.addBlock(pages, gaps, flags, n);
     } finally {
       s.close?.();
     }

@@ -29,6 +29,33 @@ export function regionIndexOf(regions: readonly Region[], page: number): number 
   return -1;
 }
 
+/** Index of the first of `regions` that is not sorted by start and disjoint from the one
+ * before it, or not inside the `pageCount` pages (whole numbers of pages), or -1: what
+ * regionIndexOf and the cores' regionOf (a binary search) take for granted. */
+export function firstBadRegion(regions: readonly Region[], pageCount: number): number {
+  let next = 0;
+  for (let i = 0; i < regions.length; i++) {
+    const r = regions[i];
+    if (!(Number.isInteger(r.start) && Number.isInteger(r.pages) && r.pages >= 0 && r.start >= next && r.start + r.pages <= pageCount)) return i;
+    next = r.start + r.pages;
+  }
+  return -1;
+}
+
+/** The first of pages [0, n) (each below pageCount) in none of `regions` (sorted,
+ * disjoint), or n. Regions laid out one after another over the whole address space, as
+ * every importer and generator writes them, leave no such page: then no per-record work. */
+export function firstInNoRegion(regions: readonly Region[], pageCount: number, pages: Uint32Array, n: number): number {
+  let next = 0;
+  for (const r of regions) {
+    if (r.start !== next) break;
+    next = r.start + r.pages;
+  }
+  if (next === pageCount) return n;
+  for (let i = 0; i < n; i++) if (regionIndexOf(regions, pages[i]) < 0) return i;
+  return n;
+}
+
 /** Records are written into caller-owned arrays, a chunk at a time. */
 export interface RecordStream {
   /** Writes up to `max` records from index 0; returns how many (0 at the end). */
@@ -41,6 +68,9 @@ export interface RecordStream {
    * core's chunk (decoded there), points C_CURSOR and C_CHUNK_LEN at them and returns
    * how many (0 at the end). Checks that their pages lie in the address space. */
   feedCore?(core: SimCore, views: CoreViews, max: number): number;
+  /** True on streams that refuse, themselves, a record whose page lies in none of the
+   * regions (the amt readers, in their file's words): a run does not check it again. */
+  readonly checksRecords?: boolean;
   /** Present on streams that can pass over records without making them (amt v2): before
    * the first record, passes over at most `records` records (whole blocks, their
    * contents unchecked) and returns how many. */
@@ -50,6 +80,12 @@ export interface RecordStream {
 /** The error for a record naming a page outside the workload's address space. */
 export function pageOutsideError(workload: string, record: number, page: number, pageCount: number): Error {
   return new Error(`workload ${workload}: record ${record} names page ${page}, outside its ${pageCount} pages`);
+}
+
+/** The error for a record naming a page inside the address space but in none of its
+ * regions (Workload.regions: such pages never appear). */
+export function noRegionError(workload: string, record: number, page: number): Error {
+  return new Error(`workload ${workload}: record ${record} names page ${page}, in none of its regions`);
 }
 
 export interface Workload {

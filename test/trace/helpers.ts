@@ -77,3 +77,14 @@ export function v1With(file: string, at: number, damage: (b: Buffer, page: numbe
   b.writeUInt32LE(chain >>> 0, off + 12);
   writeFileSync(file, b);
 }
+
+/** Sets an amt header's page count (byte 48), its checksum made good again: records
+ * written past the new count become records outside the address space. */
+export function setPageCount(file: string, pageCount: number): void {
+  const b = readFileSync(file);
+  const H = b.readUInt32LE(52);
+  b.writeUInt32LE(pageCount, 48);
+  b.writeUInt32LE(0, 60);
+  b.writeUInt32LE(crc32(b.subarray(0, H)), 60);
+  writeFileSync(file, b);
+}
