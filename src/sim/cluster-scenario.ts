@@ -136,7 +136,6 @@ const flowSchema = z
   })
   .strict();
 
-
 const nodesMust = must("must be a count of nodes (a whole number from 1 to 1024) or a list of nodes");
 
 export const clusterScenarioSchema = z

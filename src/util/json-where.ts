@@ -164,7 +164,7 @@ function scanJson(text: string, members: boolean): { line: number; column: numbe
 
 /** JSON.parse of a file's text; a syntax error is `LABEL:LINE:COLUMN: not valid JSON
  * (expected ...)`, a member name given twice or `__proto__` `LABEL:LINE:COLUMN: member
- * ...`, a whole number JSON cannot hold `LABEL:LINE:COLUMN: PATH: expected ...`, `label`
+ * ...`, a whole number JSON cannot hold `LABEL:LINE:COLUMN: PATH: got ...`, `label`
  * naming the file. */
 function parseJsonFile(text: string, label: string): unknown {
   let parsed: unknown;

@@ -76,9 +76,8 @@ export function nonDefaultParams(specs: readonly NumericParam[], overrides: Reco
 
 /** What is wrong with `whole`, a whole number in decimal digits (a sign allowed), when a
  * double cannot hold it exactly (past 2^53-1: 9007199254740993 reads as
- * 9007199254740992), in the words of the bounds above; undefined when it can. The text
- * shows it, not the value read. `written`: the number as given; `reader`: what reads
- * it ("a JSON number"). */
+ * 9007199254740992); undefined when it can. The text shows it, not the value read.
+ * `written`: the number as given; `reader`: what reads it ("a JSON number"). */
 export function inexactWhole(whole: string, written: string, reader: string): string | undefined {
   // 2^53-1 has 16 digits
   if (whole.replace(/^-/, "").length < 16) return undefined;
