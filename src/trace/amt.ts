@@ -158,6 +158,12 @@ export function shortHeaderError(file: string, bytes: number): Error {
   return new Error(`${file}: truncated amt trace: ${bytes} bytes, less than the ${HEADER_FIXED} of a header's fixed part`);
 }
 
+/** Why a trace with no records is refused, in every reader's words (a text trace's
+ * import, an amt's header): a run of it would print a result with nothing migrated. */
+export function emptyTraceMessage(file: string): string {
+  return `${file}: no records (empty trace)`;
+}
+
 /** Reads and checks the header (and that the file has the length it implies). */
 export function readAmtHeader(fd: number, file: string): AmtHeader {
   const size = fstatSync(fd).size;
@@ -224,6 +230,8 @@ export function readAmtHeader(fd: number, file: string): AmtHeader {
   h.fileBytes = size;
   const t = readAt(fd, file, TRAILER_BYTES, size - TRAILER_BYTES, "the trailer");
   if (t.toString("latin1", 0, 8) !== AMT_END) throw new Error(`${file}: corrupt amt trace: bad trailer magic at byte ${size - TRAILER_BYTES}`);
+  // after the checks above: a damaged file is reported as damaged, not as empty
+  if (h.records === 0) throw new Error(emptyTraceMessage(file));
   return h;
 }
 
@@ -688,6 +696,8 @@ export class AmtWriter {
 
   /** The trailer, and in v2 the header again with the sizes. Returns the file's bytes. */
   finish(): number {
+    // no reader takes one (readAmtHeader); the importers refuse an empty input first
+    if (this.records === 0) throw new Error("internal: an amt trace with no records");
     const t = Buffer.alloc(TRAILER_BYTES);
     t.write(AMT_END, 0, "latin1");
     t.writeUInt32LE(this.blocks, 8);
