@@ -36,7 +36,7 @@ import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { crc32 } from "node:zlib";
 import { C_CHUNK_LEN, C_CURSOR, REC_CODE, REC_WRITE } from "../core/abi.js";
 import type { CoreViews, SimCore } from "../core/types.js";
-import { firstBadRegion, firstInNoRegion, type RecordStream, type Region, type RegionKind, type Workload } from "../workloads/types.js";
+import { firstBadRegion, firstInNoRegion, flagsProblem, type RecordStream, type Region, type RegionKind, type Workload } from "../workloads/types.js";
 import {
   BLOCK_HEAD_V2, DECODE_CHECKSUM, DECODE_OK, MAX_BLOCK_RECORDS_V2, chainHash, decodeBlock, encodeBlock, hash32,
   maxPayloadBytes,
@@ -249,7 +249,7 @@ export function badRecord(
   if (k < i) return pageError(file, h, first + k, pages[k]);
   if (i === n) return undefined;
   if (pages[i] >= h.pageCount) return pageError(file, h, first + i, pages[i]);
-  return recordError(file, h.blockRecords, first + i, `has flags ${flags[i]}, not 0 to 3 (1 write, 2 code)`);
+  return recordError(file, h.blockRecords, first + i, flagsProblem(flags[i]));
 }
 
 function recordError(file: string, blockRecords: number, at: number, what: string): Error {
