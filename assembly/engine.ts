@@ -9,7 +9,7 @@ import {
 } from "./arena";
 import {
   ST_MASK, ST_NONE, ST_HOME, ST_FLIGHT, ST_LOCAL, F_DIRTY, F_PREFETCHED, F_TRIGGER,
-  F_PUSHED, F_UNFIXED, F_UNSEEN, REC_WRITE, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS, STOP_LIMIT,
+  F_PUSHED, F_UNFIXED, F_UNSEEN, REC_WRITE, REC_CODE, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS, STOP_LIMIT,
   STOP_WAIT, STOP_POLICY, KIND_PUSH, KIND_PUSH_ANNOUNCED, KIND_REPLY, C_NOW, C_RECORDS, C_ACCESSES,
   C_REMOTE_FAULTS, C_PUSH_MET_FAULTS, C_ZERO_FILLS, C_LATE_PREFETCHES, C_FAULT_STALL_NS, C_LATE_STALL_NS,
   C_PREFETCHED, C_USEFUL_PREFETCHES, C_PUSHED, C_USEFUL_PUSHES, C_REQUESTS,
@@ -89,22 +89,28 @@ function mergeMru(start: i32, end: i32): void {
 }
 
 /** The first of the chunk's records [0, count) that names a page outside the address
- * space, or count. The host asks once per chunk it loads, before any run(): a SIMD
- * pass over the page column, rather than a compare in the replay loops. */
+ * space or has flags other than write and code (a library's stream may; the replay
+ * loops only mask them), or count. The host asks once per chunk it loads, before any
+ * run(): a SIMD pass over the page and flag columns, rather than compares in the
+ * replay loops. */
 export function firstBadRecord(count: i32): i32 {
   const limit = <u32>param(P_PAGES);
   const top = i32x4.splat(<i32>limit);
+  const flagTop = i8x16.splat(<i8>(REC_WRITE | REC_CODE));
   let i = 0;
   for (; i + 16 <= count; i += 16) {
     const at = chunkPages + (<usize>i << 2);
     const over = v128.or(
-      v128.or(i32x4.ge_u(v128.load(at), top), i32x4.ge_u(v128.load(at, 16), top)),
-      v128.or(i32x4.ge_u(v128.load(at, 32), top), i32x4.ge_u(v128.load(at, 48), top)),
+      v128.or(
+        v128.or(i32x4.ge_u(v128.load(at), top), i32x4.ge_u(v128.load(at, 16), top)),
+        v128.or(i32x4.ge_u(v128.load(at, 32), top), i32x4.ge_u(v128.load(at, 48), top)),
+      ),
+      i8x16.gt_u(v128.load(chunkFlags + <usize>i), flagTop),
     );
     if (v128.any_true(over)) break;
   }
   for (; i < count; i++) {
-    if (load<u32>(chunkPages + (<usize>i << 2)) >= limit) return i;
+    if (load<u32>(chunkPages + (<usize>i << 2)) >= limit || load<u8>(chunkFlags + <usize>i) > (REC_WRITE | REC_CODE)) return i;
   }
   return count;
 }

@@ -3,7 +3,7 @@
 // require it to produce exactly the counters the WebAssembly core produces.
 import {
   ST_MASK, ST_NONE, ST_HOME, ST_FLIGHT, ST_LOCAL, F_DIRTY, F_PREFETCHED, F_TRIGGER,
-  F_PUSHED, F_UNFIXED, F_UNSEEN, REC_WRITE, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS, STOP_LIMIT,
+  F_PUSHED, F_UNFIXED, F_UNSEEN, REC_WRITE, REC_CODE, STOP_CHUNK_END, STOP_FAULT, STOP_REQUESTS, STOP_LIMIT,
   STOP_WAIT, STOP_POLICY, KIND_PUSH, KIND_PUSH_ANNOUNCED, KIND_REPLY, C_NOW, C_RECORDS, C_ACCESSES,
   C_REMOTE_FAULTS, C_PUSH_MET_FAULTS, C_ZERO_FILLS, C_LATE_PREFETCHES, C_FAULT_STALL_NS, C_LATE_STALL_NS,
   C_PREFETCHED, C_USEFUL_PREFETCHES, C_PUSHED, C_USEFUL_PUSHES, C_REQUESTS, C_FAULT_SENT_AT,
@@ -430,7 +430,8 @@ export class ReferenceCore implements SimCore, PolicyServices {
 
   firstBadRecord(count: number): number {
     const pages = this.v.params[P_PAGES];
-    for (let i = 0; i < count; i++) if (this.v.chunkPages[i] >= pages) return i;
+    const { chunkPages, chunkFlags } = this.v;
+    for (let i = 0; i < count; i++) if (chunkPages[i] >= pages || chunkFlags[i] > (REC_WRITE | REC_CODE)) return i;
     return count;
   }
 

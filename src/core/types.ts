@@ -49,7 +49,8 @@ export interface SimCore {
   /** Starts a process afresh from the params and regions written into the views. */
   reset(): void;
   /** The first of chunk records [0, count) naming a page outside the address space
-   * (P_PAGES), or count. The host checks each chunk it loads before any run(). */
+   * (P_PAGES) or with flags above REC_WRITE | REC_CODE, or count. The host checks each
+   * chunk it loads before any run(). */
   firstBadRecord(count: number): number;
   /** Replays the chunk from the cursor; returns a STOP_* reason. Throws PolicyViolation
    * when a policy reads what the destination cannot know. */

@@ -19,7 +19,9 @@
 // copy of its current chunk and its place in it.
 import { C_CHUNK_LEN, C_CURSOR } from "../core/abi.js";
 import type { CoreViews, SimCore } from "../core/types.js";
-import { firstInNoRegion, noRegionError, pageOutsideError, type RecordStream, type Workload } from "../workloads/types.js";
+import {
+  badFlagsError, firstInNoRegion, noRegionError, pageOutsideError, recordCountError, type RecordStream, type Workload,
+} from "../workloads/types.js";
 
 /** RecordFeed.next(): the records are there, but other scenarios still use theirs. */
 export const FEED_WAIT = -1;
@@ -160,6 +162,12 @@ export class SharedRecords {
     if (this.ended) return 0;
     for (const o of this.consumers) if (o !== c && !o.finished && !o.dormant && o.avail > 0) return FEED_WAIT;
     const n = this.make(c);
+    // a library's stream may yield other than it declares, from which the migration
+    // point is reckoned (a trace's count is its header's, checked): once a chunk
+    const w = this.workload;
+    if (n === 0 ? this.produced !== w.records : this.produced + n > w.records) {
+      throw recordCountError(w.name, this.produced + n, w.records, n > 0);
+    }
     if (n === 0) {
       this.ended = true;
       this.close();
@@ -194,13 +202,17 @@ export class SharedRecords {
     if (this.stream.feedCore) return this.stream.feedCore(core, v, this.capacity);
     const n = this.stream.fill(v.chunkPages, v.chunkGaps, v.chunkFlags, this.capacity);
     // every page id must lie inside the address space (the cores index tables with
-    // it): the core checks the chunk in one pass before replaying it; and in a region,
-    // which a library's workload may break (a trace's stream checks it itself)
+    // it) and flags be write and code only (the cores mask them): the core checks the
+    // chunk in one pass before replaying it; and in a region, which a library's
+    // workload may break (a trace's stream checks it itself)
     const w = this.workload;
     const bad = core.firstBadRecord(n);
     const hole = this.stream.checksRecords ? bad : firstInNoRegion(w.regions, w.pageCount, v.chunkPages, bad);
     if (hole < bad) throw noRegionError(w.name, this.produced + hole, v.chunkPages[hole]);
-    if (bad < n) throw pageOutsideError(w.name, this.produced + bad, v.chunkPages[bad], w.pageCount);
+    if (bad < n) {
+      const page = v.chunkPages[bad];
+      throw page >= w.pageCount ? pageOutsideError(w.name, this.produced + bad, page, w.pageCount) : badFlagsError(w.name, this.produced + bad, v.chunkFlags[bad]);
+    }
     return n;
   }
 

@@ -36,7 +36,7 @@ import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { crc32 } from "node:zlib";
 import { C_CHUNK_LEN, C_CURSOR, REC_CODE, REC_WRITE } from "../core/abi.js";
 import type { CoreViews, SimCore } from "../core/types.js";
-import { firstBadRegion, firstInNoRegion, type RecordStream, type Region, type RegionKind, type Workload } from "../workloads/types.js";
+import { firstBadRegion, firstInNoRegion, flagsProblem, type RecordStream, type Region, type RegionKind, type Workload } from "../workloads/types.js";
 import {
   BLOCK_HEAD_V2, DECODE_CHECKSUM, DECODE_OK, MAX_BLOCK_RECORDS_V2, chainHash, decodeBlock, encodeBlock, hash32,
   maxPayloadBytes,
@@ -158,6 +158,12 @@ export function shortHeaderError(file: string, bytes: number): Error {
   return new Error(`${file}: truncated amt trace: ${bytes} bytes, less than the ${HEADER_FIXED} of a header's fixed part`);
 }
 
+/** Why a trace with no records is refused, in every reader's words (a text trace's
+ * import, an amt's header): a run of it would print a result with nothing migrated. */
+export function emptyTraceMessage(file: string): string {
+  return `${file}: no records (empty trace)`;
+}
+
 /** Reads and checks the header (and that the file has the length it implies). */
 export function readAmtHeader(fd: number, file: string): AmtHeader {
   const size = fstatSync(fd).size;
@@ -224,6 +230,8 @@ export function readAmtHeader(fd: number, file: string): AmtHeader {
   h.fileBytes = size;
   const t = readAt(fd, file, TRAILER_BYTES, size - TRAILER_BYTES, "the trailer");
   if (t.toString("latin1", 0, 8) !== AMT_END) throw new Error(`${file}: corrupt amt trace: bad trailer magic at byte ${size - TRAILER_BYTES}`);
+  // after the checks above: a damaged file is reported as damaged, not as empty
+  if (h.records === 0) throw new Error(emptyTraceMessage(file));
   return h;
 }
 
@@ -241,7 +249,7 @@ export function badRecord(
   if (k < i) return pageError(file, h, first + k, pages[k]);
   if (i === n) return undefined;
   if (pages[i] >= h.pageCount) return pageError(file, h, first + i, pages[i]);
-  return recordError(file, h.blockRecords, first + i, `has flags ${flags[i]}, not 0 to 3 (1 write, 2 code)`);
+  return recordError(file, h.blockRecords, first + i, flagsProblem(flags[i]));
 }
 
 function recordError(file: string, blockRecords: number, at: number, what: string): Error {
@@ -688,6 +696,8 @@ export class AmtWriter {
 
   /** The trailer, and in v2 the header again with the sizes. Returns the file's bytes. */
   finish(): number {
+    // no reader takes one (readAmtHeader); the importers refuse an empty input first
+    if (this.records === 0) throw new Error("internal: an amt trace with no records");
     const t = Buffer.alloc(TRAILER_BYTES);
     t.write(AMT_END, 0, "latin1");
     t.writeUInt32LE(this.blocks, 8);

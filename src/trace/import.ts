@@ -19,7 +19,7 @@ import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import { REC_CODE, REGION_CAP } from "../core/abi.js";
 import type { Region, RegionKind } from "../workloads/types.js";
-import { AMT_MAGIC, AMT_VERSION, AmtWriter, DEFAULT_BLOCK_RECORDS, isPageSize, MAX_PAGE_SIZE, MIN_PAGE_SIZE, openAmt, type AmtHeaderInput, type AmtVersion } from "./amt.js";
+import { AMT_MAGIC, AMT_VERSION, AmtWriter, DEFAULT_BLOCK_RECORDS, emptyTraceMessage, isPageSize, MAX_PAGE_SIZE, MIN_PAGE_SIZE, openAmt, type AmtHeaderInput, type AmtVersion } from "./amt.js";
 import { MAX_BLOCK_RECORDS_V2 } from "./amt-codec.js";
 import { amtOwnPageSize, refuseDirectory, sniffTrace, unpackedAmt } from "./open.js";
 import { TraceTextParser, type PageSink, type TextFormat } from "./text.js";
@@ -425,7 +425,7 @@ export function noRecordsMessage(parser: TraceTextParser, skipped = 0): string {
   if (parser.format === "lackey") {
     return `${parser.file}: no records (only valgrind's own lines, no memory accesses): lackey writes them only when run with --trace-mem=yes`;
   }
-  return `${parser.file}: no records (empty trace)`;
+  return emptyTraceMessage(parser.file);
 }
 
 /** After the input is fed: pass 2, then the spool is removed. */

@@ -11,7 +11,7 @@ import { fileStamp } from "../util/digest.js";
 import { pipeline } from "node:stream/promises";
 import { constants as zlibConstants, createGunzip, gunzipSync } from "node:zlib";
 import type { Workload } from "../workloads/types.js";
-import { AMT_MAGIC, HEADER_FIXED, HEADER_FIXED_V2, amtFileBytes, headerPageSize, openAmt, shortHeaderError } from "./amt.js";
+import { AMT_MAGIC, HEADER_FIXED, HEADER_FIXED_V2, amtFileBytes, emptyTraceMessage, headerPageSize, openAmt, shortHeaderError } from "./amt.js";
 import { importTrace, noRecordsMessage } from "./import.js";
 import { TraceTextParser } from "./text.js";
 import { gunzipFault, gunzipStreamFault } from "./gzip-fault.js";
@@ -151,7 +151,11 @@ export function checkTraceOpens(path: string, pageSize: number, pageSizeFix?: st
     if (own !== undefined) checkPageSize(path, { pageSize: own }, pageSize, pageSizeFix);
     if (!gzip) openAmtWorkload(path, pageSize);
     else if (own === undefined) throw new Error(`${path}: not an amt trace (its gzip'd header is cut short)`);
-    else checkGzipLength(path, bytes);
+    else {
+      checkGzipLength(path, bytes);
+      // the record count (byte 24), refused when 0 as readAmtHeader refuses it
+      if (bytes.length >= 32 && bytes.readBigUInt64LE(24) === 0n) throw new Error(emptyTraceMessage(path));
+    }
     return;
   }
   let records = 0;

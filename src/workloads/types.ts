@@ -88,6 +88,25 @@ export function noRegionError(workload: string, record: number, page: number): E
   return new Error(`workload ${workload}: record ${record} names page ${page}, in none of its regions`);
 }
 
+/** What is wrong with a record's flags other than write and code, in the words of every
+ * reader (an amt v1 file's byte, a library's stream). */
+export function flagsProblem(flags: number): string {
+  return `has flags ${flags}, not 0 to 3 (1 write, 2 code)`;
+}
+
+/** The error for a record of a workload's stream with flags other than write and code. */
+export function badFlagsError(workload: string, record: number, flags: number): Error {
+  return new Error(`workload ${workload}: record ${record} ${flagsProblem(flags)}`);
+}
+
+/** The error for a stream that yields other than the records its workload declares
+ * (`atLeast`: it yielded `yielded` and had not ended). */
+export function recordCountError(workload: string, yielded: number, declared: number, atLeast: boolean): Error {
+  return new Error(
+    `workload ${workload}: its stream yields ${atLeast ? "at least " : ""}${yielded} records, but it declares ${declared} (Workload.records: the migration point is reckoned from it)`,
+  );
+}
+
 export interface Workload {
   /** name as the user gave it (a built-in name or a trace path) */
   name: string;
