@@ -236,8 +236,10 @@ export interface Scenario {
   mechanismParams: Record<string, number>;
 }
 
-function oneOf(what: string, value: string, known: Record<string, unknown>): void {
-  if (!(value in known)) throw new Error(`unknown ${what} "${value}" (known: ${Object.keys(known).join(", ")})`);
+/** `option` ("network (--network)"): the option the value was given as, named as the
+ * other options' messages name theirs. */
+function oneOf(what: string, value: string, known: Record<string, unknown>, option?: string): void {
+  if (!(value in known)) throw new Error(`${option ? `option ${option}: ` : ""}unknown ${what} "${value}" (known: ${Object.keys(known).join(", ")})`);
 }
 
 /** Options the command line does not take (the library's and a sweep config's only). */
@@ -342,7 +344,7 @@ export function resolveOptions(input: RunOptions): Scenario {
   }
   // a built-in's parameters are known here; a module's, once it is loaded
   if (!policyModule && Object.prototype.hasOwnProperty.call(policies, policy)) policyParamVector(policies[policy], o.policyParams);
-  oneOf("network", o.network, networkPresets);
+  oneOf("network", o.network, networkPresets, "network (--network)");
   // the one mechanism x policy rule; a module's policy pulls pages, only built-in push policies push
   pushFor(o.mechanism, { ...pushInfo(policy), module: policyModule !== undefined || isPolicyPath(policy) }, o.pushOrder);
   mechanismParams(mechanisms[o.mechanism], o.mechanismParams);
@@ -376,7 +378,7 @@ export function resolveOptions(input: RunOptions): Scenario {
   if (!(memoryBytes >= pageSize)) {
     // what the user wrote, and the bytes it came to where those differ ("1.5" is 2 bytes)
     const given = typeof o.memory === "string" && o.memory.trim() !== String(memoryBytes) ? `${JSON.stringify(o.memory)} (${memoryBytes} bytes)` : `${memoryBytes}`;
-    throw new Error(`option memory: must be at least one page (${pageSize} bytes), got ${given}`);
+    throw new Error(`option memory (--memory): must be at least one page (${pageSize} bytes), got ${given}`);
   }
   return {
     workload: o.workload,

@@ -104,6 +104,17 @@ describe('import { simulate, compare } from "ampom"', () => {
     );
   });
 
+  // an unknown network said only 'unknown network "foo"', and a memory below a page
+  // "option memory:", where the other options' messages name the option and its flag
+  it("names the network option, and memory's flag as each function's command spells it", async () => {
+    const foo = 'option network (--network): unknown network "foo" (known: gige-2008, rdma-100g)';
+    await expect(simulate({ workload: "random", memory: "1MiB", network: "foo" })).rejects.toThrow(foo);
+    await expect(compare({ workload: "random", memory: "1MiB", network: "foo" })).rejects.toThrow(foo);
+    await expect(reproduce({ memory: "1MiB", kernels: ["stream"], network: "foo" })).rejects.toThrow(foo);
+    await expect(simulate({ workload: "random", memory: 1 })).rejects.toThrow("option memory (--memory): must be at least one page (4096 bytes), got 1");
+    await expect(reproduce({ memory: 1, kernels: ["stream"] })).rejects.toThrow("option memory (--size): must be at least one page (4096 bytes), got 1");
+  });
+
   // reproduce() took any key: `size` (the command line's --size) ran the default 256 MiB
   // for minutes; a lone kernel name ran as "unknown kernel \"s\"" (kernelWorkloads too;
   // parseConditions: "specs.map is not a function"); busyBackground: 1 was refused as
