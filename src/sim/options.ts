@@ -295,6 +295,26 @@ function checkWorkloadKind(input: RunOptions, workload: string): void {
   );
 }
 
+/** The option an error message about `options` is about: a trace file's, which begins
+ * with its path or names it as the workload; "option a.b: detail", "memory: detail"
+ * (unit parsers), 'unknown policy "x" ...' (registries), or a policy's: 'policy[ module]
+ * x has no parameter "y"' (policyParams), "policy module x: ..." (policy). */
+export function optionOf(message: string, options: Record<string, unknown>): { path: string[]; detail: string } | undefined {
+  const w = options.workload;
+  if (typeof w === "string" && !isGeneratedWorkload(w) && [`${w}:`, `workload "${w}"`, `workload ${w}:`].some((p) => message.startsWith(p))) {
+    return { path: ["workload"], detail: message };
+  }
+  const m = /^(?:option )?([\w.]+)(?: \(--[\w-]+\))?: ([\s\S]*)$/.exec(message);
+  if (m && Object.keys(runOptionsSchema.shape).includes(m[1].split(".")[0])) return { path: m[1].split("."), detail: m[2] };
+  // 'unknown push order "x"' is pushOrder's
+  const u = /^unknown (\w+(?: \w+)?) "/.exec(message);
+  const named = u?.[1].replace(/ (\w)/, (_, c: string) => c.toUpperCase());
+  if (named && Object.keys(runOptionsSchema.shape).includes(named)) return { path: [named], detail: message };
+  if (/^policy (?:module )?.+ has no parameter "/.test(message)) return { path: ["policyParams"], detail: message };
+  if (/^policy module .+: /.test(message)) return { path: ["policy"], detail: message };
+  return undefined;
+}
+
 /** `unknown option "a"`, `unknown options "a", "b"`: keys a strict schema refused, in
  * place of zod's "Unrecognized key", which reads as if the key were the problem's place. */
 export function unknownKeys(what: string, keys: readonly string[]): string {
