@@ -29,6 +29,10 @@ export const MARKS = {
 
 const CALLED_OFF = "pre-copy called its migration off: the process finished at home before the copy ended, so no migration is measured";
 
+/** A spread cell's note that pre-copy called its migration off in `seeds` of the seeds. */
+export const offIn = (seeds: number) => `off in ${seeds}`;
+const OFF_IN = "off in N";
+
 const MARK_MEANING: Record<string, string> = {
   [MARKS.none]: "does not apply to this row (no prefetched page for accuracy; no baseline runs for the relative columns)",
   [MARKS.na]:
@@ -37,6 +41,7 @@ const MARK_MEANING: Record<string, string> = {
   [MARKS.off]: CALLED_OFF,
   [MARKS.clairvoyant]: "read the trace ahead (the oracle, the set oracle): references to measure the others by, not contenders",
   "called off": CALLED_OFF,
+  [OFF_IN]: "pre-copy called its migration off in N of the seeds; the mean, least and greatest are the other seeds'",
 };
 
 /** "Legend: ..." lines for the marks that appear in `rows` (none when no mark does). */
@@ -46,6 +51,7 @@ export function legend(rows: string[][], extra: string[] = []): string[] {
     for (const c of r) {
       if (c in MARK_MEANING) seen.add(c);
       else if (c.endsWith(` ${MARKS.clairvoyant}`)) seen.add(MARKS.clairvoyant);
+      else if (/; off in \d+$/.test(c)) seen.add(OFF_IN);
     }
   }
   // marks that mean the same ("off" in a column, "called off" as a freeze) share a line

@@ -115,7 +115,7 @@ ${
   r.spread
     ? `
 <h2>Spread over the seeds</h2>
-<p>Faults prevented by each lightweight policy, mean over seeds ${r.settings.seeds.join(", ")} with the least and the greatest
+<p>Faults prevented by lightweight migration with each policy and by the other mechanisms, mean over seeds ${r.settings.seeds.join(", ")} with the least and the greatest
 in brackets (the tables above are seed ${r.settings.seed}'s).</p>
 <div class="scroll">${htmlTable(spreadTable(r), "spread")}</div>`
     : ""

@@ -16,8 +16,8 @@ import { DEMAND, FULL_COPY, planCompare, type ComparePlan } from "../sim/compare
 import {
   EVENT_EAGER, EVENT_FAULT, EVENT_MIGRATE, EVENT_PREFETCH, EventLog, MIGRATE_DECISION, MIGRATE_RESUME,
 } from "../sim/event-log.js";
-import type { Metrics } from "../sim/metrics.js";
-import { MAX_SEED, optionsAccepted, resolveOptions, shown, unknownKeys, type RunOptions } from "../sim/options.js";
+import { migrationCalledOff, type Metrics } from "../sim/metrics.js";
+import { MAX_SEED, optionsAccepted, resolveOptions, shown, unknownKeys, type RunOptions, type Scenario } from "../sim/options.js";
 import { preflight } from "../sim/preflight.js";
 import { runScenarios, scenarioWorkload, type ScenarioRun } from "../sim/simulate.js";
 import type { Workload } from "../workloads/types.js";
@@ -149,6 +149,8 @@ export interface SpreadRow {
   faultsPrevented?: Stat;
   overheadVsFullCopy?: Stat;
   oracleGapClosed?: Stat;
+  /** seeds whose run pre-copy called off (no relative metrics): present when any */
+  calledOff?: number;
 }
 
 export interface ReproduceResults {
@@ -230,6 +232,8 @@ function spreadOf(perSeed: Metrics[][]): SpreadRow[] {
       const st = stat(same.map((m) => m[k]));
       if (st) row[k] = st;
     }
+    const off = same.filter(migrationCalledOff).length;
+    if (off > 0) row.calledOff = off;
     return row;
   });
 }
@@ -284,8 +288,9 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
     seed: firstSeed,
     migrateAt: 0.5,
   };
-  const s0 = resolveOptions({ ...base, workload: kernels[0], baselines: false });
+  let s0: Scenario;
   try {
+    s0 = resolveOptions({ ...base, workload: kernels[0], baselines: false });
     preflight(s0);
   } catch (err) {
     // the run options' memory is reproduce's --size: name the flag the user typed

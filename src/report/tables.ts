@@ -1,5 +1,5 @@
 // The report's tables, as terminal text, CSV and HTML, all from ReproduceResults.
-import { legend, MARKS, pct, policyLabel, relativeCell, signedPct, table } from "../cli/format.js";
+import { legend, MARKS, offIn, pct, policyLabel, relativeCell, signedPct, table } from "../cli/format.js";
 import { freezeLabel, migrationCalledOff, type Metrics } from "../sim/metrics.js";
 import { formatBytes, formatNs } from "../util/units.js";
 import type { HeadlineRow, ReproduceResults } from "./reproduce.js";
@@ -162,6 +162,18 @@ export function settingsLine(r: ReproduceResults): string {
     `busy network = ${settingPct(s.busyBackground)} background load, ${s.cpu} CPU, ${s.core} core, ${seeds}`;
 }
 
+/** The columns of the policy matrices: lightweight with each policy but none, then the
+ * other mechanisms that page remotely, with none; and their header. */
+function matrixColumns(r: ReproduceResults): { columns: Array<{ mechanism: string; policy: string }>; header: string[] } {
+  const first = r.extended[r.settings.kernels[0]] ?? [];
+  const columns = first
+    .filter((m) => (m.mechanism === "lightweight" ? m.policy !== "none" : m.policy === "none" && m.mechanism !== "full-copy"))
+    .map((m) => ({ mechanism: m.mechanism, policy: m.policy }));
+  const labelOf = policyLabels(r);
+  const label = (c: { mechanism: string; policy: string }) => (c.mechanism === "lightweight" ? labelOf(c.policy) : c.mechanism);
+  return { columns, header: ["kernel", ...columns.map(label)] };
+}
+
 /** One metric of lightweight migration with every policy (and of the other mechanisms
  * with `none`), as a kernel x column matrix: the extended table in terminal width. */
 export function policyMatrix(
@@ -169,13 +181,7 @@ export function policyMatrix(
   metric: "faultsPrevented" | "overheadVsFullCopy" | "oracleGapClosed",
   format?: (v: number | undefined) => string,
 ): TableData {
-  const first = r.extended[r.settings.kernels[0]] ?? [];
-  const columns = first
-    .filter((m) => (m.mechanism === "lightweight" ? m.policy !== "none" : m.policy === "none" && m.mechanism !== "full-copy"))
-    .map((m) => ({ mechanism: m.mechanism, policy: m.policy }));
-  const labelOf = policyLabels(r);
-  const label = (c: { mechanism: string; policy: string }) => (c.mechanism === "lightweight" ? labelOf(c.policy) : c.mechanism);
-  const header = ["kernel", ...columns.map(label)];
+  const { columns, header } = matrixColumns(r);
   const rows = r.settings.kernels.map((k) => [
     k,
     ...columns.map((c) => {
@@ -216,16 +222,20 @@ export function claimLines(r: ReproduceResults): string[] {
   ];
 }
 
-/** With several seeds: faults prevented per kernel and lightweight policy as
- * "mean (min–max)" over the seeds. */
+/** With several seeds: faults prevented per kernel, in the columns of the first seed's
+ * matrix, as "mean (min–max)" over the seeds; a pre-copy some seeds called off is over
+ * the others, and says in how many it was ("; off in 2"). */
 export function spreadTable(r: ReproduceResults): TableData {
-  const pols = policiesOf(r);
-  const header = ["kernel", ...pols.map(policyLabels(r))];
+  const { columns, header } = matrixColumns(r);
   const rows = r.settings.kernels.map((k) => [
     k,
-    ...pols.map((p) => {
-      const st = r.spread?.extended[k]?.find((m) => m.mechanism === "lightweight" && m.policy === p)?.faultsPrevented;
-      return st ? `${pct(st.mean)} (${pct(st.min)}–${pct(st.max)})` : MARKS.na;
+    ...columns.map((c) => {
+      const row = r.spread?.extended[k]?.find((m) => m.mechanism === c.mechanism && m.policy === c.policy);
+      if (!row) return MARKS.none;
+      const st = row.faultsPrevented;
+      const off = row.calledOff ?? 0;
+      if (!st) return off > 0 ? MARKS.off : MARKS.na;
+      return `${pct(st.mean)} (${pct(st.min)}–${pct(st.max)})${off > 0 ? `; ${offIn(off)}` : ""}`;
     }),
   ]);
   return { header, rows, align: header.map((_, i) => (i === 0 ? "l" : "r")) };

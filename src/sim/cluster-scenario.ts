@@ -19,7 +19,7 @@ import { formatBytes, formatNs, formatRate, parseDuration, parseRate, parseSize,
 import { startBalancer } from "./balancer.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
-import { checkExtras, footprintBytes, isGeneratedWorkload, MAX_SEED, MIN_SCAN_INTERVAL_NS, pageSizeOf, resolveOptions, unknownKeys, type Scenario } from "./options.js";
+import { checkExtras, footprintBytes, isGeneratedWorkload, MAX_SEED, MIN_SCAN_INTERVAL_NS, optionOf, pageSizeOf, resolveOptions, unknownKeys, type RunOptions, type Scenario } from "./options.js";
 import { preflight, readsAsPath } from "./preflight.js";
 import { ProcessRun } from "./process.js";
 import type { EventSink } from "./event-log.js";
@@ -201,6 +201,17 @@ export interface ClusterResult {
 /** `where` is the place in the scenario ("" for the whole of it). */
 function fail(where: string, message: string): never {
   throw new Error(`scenario${where ? ` ${where}` : ""}: ${message}`);
+}
+
+/** Refuses process `i` with the run options' message, in the file's words: the field
+ * it names (`processes[0].memory`, or a top-level one the process takes, `pageSize`),
+ * and no command-line flag, which a scenario file has none of. */
+function failProcess(i: number, p: { name: string }, options: RunOptions, message: string): never {
+  const noFlags = (text: string) => text.replace(/ \(--[\w-]+\)/g, "");
+  const found = optionOf(message, options);
+  if (!found) fail(`processes[${i}] (${p.name})`, noFlags(message));
+  const field = found.path.join(".");
+  fail(found.path[0] in processSchema.shape ? `processes[${i}].${field}` : field, noFlags(found.detail));
 }
 
 /** The most segments one flow sends: the simulator hands each to the link as an event,
@@ -462,30 +473,31 @@ async function runCluster(
     let s: Scenario;
     let workload: Workload;
     let runner: PolicyRunner;
+    const options: RunOptions = {
+      workload: workloadIn(p.workload),
+      memory: p.memory,
+      mechanism: p.mechanism,
+      policy: p.policy !== undefined && isPolicyPath(p.policy) ? fromDir(p.policy) : p.policy,
+      network: sc.network,
+      // the scenario's seed reaches generated workloads only: a trace takes none
+      seed: p.seed ?? (isGeneratedWorkload(p.workload) ? sc.seed + i : undefined),
+      core: sc.core as CoreKind,
+      pageSize,
+      iterations: p.iterations,
+      workingSet: p.workingSet,
+      cpu: p.cpu,
+      cpuNsPerAccess: p.cpuNsPerAccess,
+      eagerPages: p.eagerPages,
+      historyLength: p.historyLength,
+      scanInterval: sc.scanInterval,
+      link: sc.link,
+      policyParams: p.policyParams,
+      pushOrder: p.pushOrder,
+      mechanismParams: p.mechanismParams,
+      baselines: false,
+    };
     try {
-      s = resolveOptions({
-        workload: workloadIn(p.workload),
-        memory: p.memory,
-        mechanism: p.mechanism,
-        policy: p.policy !== undefined && isPolicyPath(p.policy) ? fromDir(p.policy) : p.policy,
-        network: sc.network,
-        // the scenario's seed reaches generated workloads only: a trace takes none
-        seed: p.seed ?? (isGeneratedWorkload(p.workload) ? sc.seed + i : undefined),
-        core: sc.core as CoreKind,
-        pageSize,
-        iterations: p.iterations,
-        workingSet: p.workingSet,
-        cpu: p.cpu,
-        cpuNsPerAccess: p.cpuNsPerAccess,
-        eagerPages: p.eagerPages,
-        historyLength: p.historyLength,
-        scanInterval: sc.scanInterval,
-        link: sc.link,
-        policyParams: p.policyParams,
-        pushOrder: p.pushOrder,
-        mechanismParams: p.mechanismParams,
-        baselines: false,
-      });
+      s = resolveOptions(options);
       // the scenario's own bandwidth and latency (the nodes' links carry them)
       s = { ...s, network: { ...s.network, bandwidthBps: preset.bandwidthBps, latencyNs: preset.latencyNs } };
       preflight(s);
@@ -496,7 +508,7 @@ async function runCluster(
       // a hook's error names the process as well as the module: several may run it
       runner = await policyRunner(s, workload, `${p.policy ?? s.policy} (process ${p.name})`);
     } catch (err) {
-      fail(`processes[${i}] (${p.name})`, errorMessage(err));
+      failProcess(i, p, options, errorMessage(err));
     }
     const home = node(p.node, `processes[${i}].node`);
     const policy = pushInfo(s.policy);

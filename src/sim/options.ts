@@ -236,8 +236,10 @@ export interface Scenario {
   mechanismParams: Record<string, number>;
 }
 
-function oneOf(what: string, value: string, known: Record<string, unknown>): void {
-  if (!(value in known)) throw new Error(`unknown ${what} "${value}" (known: ${Object.keys(known).join(", ")})`);
+/** `option` ("network (--network)"): the option the value was given as, named as the
+ * other options' messages name theirs. */
+function oneOf(what: string, value: string, known: Record<string, unknown>, option?: string): void {
+  if (!(value in known)) throw new Error(`${option ? `option ${option}: ` : ""}unknown ${what} "${value}" (known: ${Object.keys(known).join(", ")})`);
 }
 
 /** Options the command line does not take (the library's and a sweep config's only). */
@@ -293,6 +295,26 @@ function checkWorkloadKind(input: RunOptions, workload: string): void {
   );
 }
 
+/** The option an error message about `options` is about: a trace file's, which begins
+ * with its path or names it as the workload; "option a.b: detail", "memory: detail"
+ * (unit parsers), 'unknown policy "x" ...' (registries), or a policy's: 'policy[ module]
+ * x has no parameter "y"' (policyParams), "policy module x: ..." (policy). */
+export function optionOf(message: string, options: Record<string, unknown>): { path: string[]; detail: string } | undefined {
+  const w = options.workload;
+  if (typeof w === "string" && !isGeneratedWorkload(w) && [`${w}:`, `workload "${w}"`, `workload ${w}:`].some((p) => message.startsWith(p))) {
+    return { path: ["workload"], detail: message };
+  }
+  const m = /^(?:option )?([\w.]+)(?: \(--[\w-]+\))?: ([\s\S]*)$/.exec(message);
+  if (m && Object.keys(runOptionsSchema.shape).includes(m[1].split(".")[0])) return { path: m[1].split("."), detail: m[2] };
+  // 'unknown push order "x"' is pushOrder's
+  const u = /^unknown (\w+(?: \w+)?) "/.exec(message);
+  const named = u?.[1].replace(/ (\w)/, (_, c: string) => c.toUpperCase());
+  if (named && Object.keys(runOptionsSchema.shape).includes(named)) return { path: [named], detail: message };
+  if (/^policy (?:module )?.+ has no parameter "/.test(message)) return { path: ["policyParams"], detail: message };
+  if (/^policy module .+: /.test(message)) return { path: ["policy"], detail: message };
+  return undefined;
+}
+
 /** `unknown option "a"`, `unknown options "a", "b"`: keys a strict schema refused, in
  * place of zod's "Unrecognized key", which reads as if the key were the problem's place. */
 export function unknownKeys(what: string, keys: readonly string[]): string {
@@ -342,7 +364,7 @@ export function resolveOptions(input: RunOptions): Scenario {
   }
   // a built-in's parameters are known here; a module's, once it is loaded
   if (!policyModule && Object.prototype.hasOwnProperty.call(policies, policy)) policyParamVector(policies[policy], o.policyParams);
-  oneOf("network", o.network, networkPresets);
+  oneOf("network", o.network, networkPresets, "network (--network)");
   // the one mechanism x policy rule; a module's policy pulls pages, only built-in push policies push
   pushFor(o.mechanism, { ...pushInfo(policy), module: policyModule !== undefined || isPolicyPath(policy) }, o.pushOrder);
   mechanismParams(mechanisms[o.mechanism], o.mechanismParams);
@@ -376,7 +398,7 @@ export function resolveOptions(input: RunOptions): Scenario {
   if (!(memoryBytes >= pageSize)) {
     // what the user wrote, and the bytes it came to where those differ ("1.5" is 2 bytes)
     const given = typeof o.memory === "string" && o.memory.trim() !== String(memoryBytes) ? `${JSON.stringify(o.memory)} (${memoryBytes} bytes)` : `${memoryBytes}`;
-    throw new Error(`option memory: must be at least one page (${pageSize} bytes), got ${given}`);
+    throw new Error(`option memory (--memory): must be at least one page (${pageSize} bytes), got ${given}`);
   }
   return {
     workload: o.workload,

@@ -157,20 +157,21 @@ async function prepareScenario(s: Scenario, workload: Workload, extras: RunExtra
     loop: { run: () => guardCore(s, workload, () => cluster.run()) },
     finish() {
       const metrics = readMetrics(proc, {
-        workload: s.workload,
+        // the workload that ran: a caller's own may stand in for the scenario's
+        workload: workload.name,
         mechanism: s.mechanism,
         policy: s.policy,
         network: s.network.name,
         link: s.link,
         core: s.core,
         seed: s.seed,
-        memoryBytes: footprintBytes(s, workload),
+        memoryBytes: workload.name === s.workload ? footprintBytes(s, workload) : workload.pageCount * workload.pageSize,
       });
       releaseCore(core);
       // a time past the end would report a run without a migration as if it were one
       if (at !== undefined && Number.isNaN(proc.decisionAt)) {
         throw new Error(
-          `option migrateAtTime (--migrate-at-time): ${formatNs(at)} is past the end of the run: ${s.workload} finished at home at ${formatNs(metrics.runtimeNs)}, so nothing migrated`,
+          `option migrateAtTime (--migrate-at-time): ${formatNs(at)} is past the end of the run: ${workload.name} finished at home at ${formatNs(metrics.runtimeNs)}, so nothing migrated`,
         );
       }
       return metrics;
@@ -178,7 +179,9 @@ async function prepareScenario(s: Scenario, workload: Workload, extras: RunExtra
   };
 }
 
-/** Exactly one simulation of `s` on `workload`: home node 0, destination node 1. */
+/** Exactly one simulation of `s` on `workload`: home node 0, destination node 1. The
+ * workload need not be the scenario's own (scenarioWorkload): the metrics name the one
+ * that ran, and give its footprint as a trace's (its pages) unless it is the scenario's. */
 export async function runScenario(s: Scenario, workload: Workload, extras: RunExtras = {}): Promise<Metrics> {
   return (await runScenarios(workload, [{ scenario: s, extras }]))[0];
 }

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { loadPolicyModule, modulePolicyParams, policyIdentity, policyModuleFile, type PolicyModule } from "../policies/module.js";
 import { realFile } from "../util/paths.js";
-import { isGeneratedWorkload, resolveOptions, runOptionsSchema, shown, traceFile, valueAt, type RunOptions, type Scenario } from "../sim/options.js";
+import { optionOf, resolveOptions, runOptionsSchema, shown, traceFile, valueAt, type RunOptions, type Scenario } from "../sim/options.js";
 import { preflight } from "../sim/preflight.js";
 import { checkTraceOpens } from "../trace/open.js";
 import { combination, comboIndices, gridSize, type Grid } from "./grid.js";
@@ -265,26 +265,6 @@ function relocate(label: string, where: string, message: string, nameOption: boo
   if (!found) return new SweepConfigError(label, where, message);
   const tail = found.path.slice(1).map((p) => `.${p}`).join("");
   return new SweepConfigError(label, nameOption ? `${where}.${found.path[0]}${tail}` : `${where}${tail}`, found.detail);
-}
-
-/** The option an error message about `options` is about: a trace file's, which begins
- * with its path or names it as the workload; "option a.b: detail", "memory: detail"
- * (unit parsers), 'unknown policy "x" ...' (registries), or a policy's: 'policy[ module]
- * x has no parameter "y"' (policyParams), "policy module x: ..." (policy). */
-function optionOf(message: string, options: Record<string, unknown>): { path: string[]; detail: string } | undefined {
-  const w = options.workload;
-  if (typeof w === "string" && !isGeneratedWorkload(w) && [`${w}:`, `workload "${w}"`, `workload ${w}:`].some((p) => message.startsWith(p))) {
-    return { path: ["workload"], detail: message };
-  }
-  const m = /^(?:option )?([\w.]+)(?: \(--[\w-]+\))?: ([\s\S]*)$/.exec(message);
-  if (m && optionNames().includes(m[1].split(".")[0])) return { path: m[1].split("."), detail: m[2] };
-  // 'unknown push order "x"' is pushOrder's
-  const u = /^unknown (\w+(?: \w+)?) "/.exec(message);
-  const named = u?.[1].replace(/ (\w)/, (_, c: string) => c.toUpperCase());
-  if (named && optionNames().includes(named)) return { path: [named], detail: message };
-  if (/^policy (?:module )?.+ has no parameter "/.test(message)) return { path: ["policyParams"], detail: message };
-  if (/^policy module .+: /.test(message)) return { path: ["policy"], detail: message };
-  return undefined;
 }
 
 /** Finds what a failing combination's error comes from: the base, one grid value, or

@@ -66,7 +66,7 @@ describe("src/cli/main.ts as a process", () => {
     expect(usage.stderr.split("\n")[0]).toBe("ampom: unknown option '--no-such-option'");
     const value = cli("run", "--memory", "0");
     expect(value.code).toBe(1);
-    expect(value.stderr).toBe("ampom: option memory: must be at least one page (4096 bytes), got 0\n");
+    expect(value.stderr).toBe("ampom: option memory (--memory): must be at least one page (4096 bytes), got 0\n");
   });
 
   it("keeps what a policy module prints (console or process.stdout) off standard output: --json stays JSON, in worker threads too", () => {

@@ -104,6 +104,17 @@ describe('import { simulate, compare } from "ampom"', () => {
     );
   });
 
+  // an unknown network said only 'unknown network "foo"', and a memory below a page
+  // "option memory:", where the other options' messages name the option and its flag
+  it("names the network option, and memory's flag as each function's command spells it", async () => {
+    const foo = 'option network (--network): unknown network "foo" (known: gige-2008, rdma-100g)';
+    await expect(simulate({ workload: "random", memory: "1MiB", network: "foo" })).rejects.toThrow(foo);
+    await expect(compare({ workload: "random", memory: "1MiB", network: "foo" })).rejects.toThrow(foo);
+    await expect(reproduce({ memory: "1MiB", kernels: ["stream"], network: "foo" })).rejects.toThrow(foo);
+    await expect(simulate({ workload: "random", memory: 1 })).rejects.toThrow("option memory (--memory): must be at least one page (4096 bytes), got 1");
+    await expect(reproduce({ memory: 1, kernels: ["stream"] })).rejects.toThrow("option memory (--size): must be at least one page (4096 bytes), got 1");
+  });
+
   // reproduce() took any key: `size` (the command line's --size) ran the default 256 MiB
   // for minutes; a lone kernel name ran as "unknown kernel \"s\"" (kernelWorkloads too;
   // parseConditions: "specs.map is not a function"); busyBackground: 1 was refused as
@@ -143,7 +154,10 @@ describe('import { simulate, compare } from "ampom"', () => {
     const trace = join(process.cwd(), "test/fixtures/sort-lackey.amt");
     const mismatch = "the trace has 4096-byte pages but the run uses 8192 (set pageSize (--page-size) to 4096)";
     await expect(simulate({ workload: trace, pageSize: "8KiB", baselines: false })).rejects.toThrow(mismatch);
-    await expect(simulateCluster({ nodes: 1, pageSize: "8KiB", processes: [{ name: "t", node: 0, workload: trace }] })).rejects.toThrow(mismatch);
+    // a scenario names its own field, not run's flag
+    await expect(simulateCluster({ nodes: 1, pageSize: "8KiB", processes: [{ name: "t", node: 0, workload: trace }] })).rejects.toThrow(
+      `scenario processes[0].workload: ${trace}: the trace has 4096-byte pages but the run uses 8192 (set pageSize to 4096)`,
+    );
     await expect(simulateCluster(scenario("3000"))).rejects.toThrow('scenario pageSize: must be a power of two from 512 to 2097152 bytes, such as 4096 or "4KiB", got "3000"');
   });
 });

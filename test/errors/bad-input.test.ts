@@ -74,7 +74,7 @@ const cases: Case[] = [
   { name: "unknown workload", args: ["run", "--workload", "nope"], message: 'ampom: unknown workload "nope": not a built-in workload (sequential, random' },
   { name: "unknown mechanism", args: ["run", "--mechanism", "teleport"], message: 'ampom: unknown mechanism "teleport" (known: full-copy, lightweight, pre-copy, post-copy)' },
   { name: "unknown policy", args: ["run", "--policy", "psychic"], message: /^ampom: unknown policy "psychic" \(known: none, .*ampom.*\)$/m },
-  { name: "unknown network", args: ["run", "--network", "carrier-pigeon"], message: 'ampom: unknown network "carrier-pigeon" (known: gige-2008, rdma-100g)' },
+  { name: "unknown network", args: ["run", "--network", "carrier-pigeon"], message: 'ampom: option network (--network): unknown network "carrier-pigeon" (known: gige-2008, rdma-100g)' },
   { name: "zero bandwidth", args: ["run", "--bandwidth", "0Gbps"], message: "ampom: option bandwidth (--bandwidth): must be positive, got 0" },
   {
     // before: refused as 9007199254740992, a number never written
@@ -178,7 +178,7 @@ const cases: Case[] = [
   { name: "run with a seed in hexadecimal", args: ["run", "--seed", "0x10"], message: /^ampom: option '--seed <n>' argument '0x10' is invalid\. expected a number, e\.g\. 0\.5 or 42\.$/m, code: 2 },
   { name: "reproduce with a seed count in hexadecimal", args: ["reproduce", "--seeds", "0x3"], message: /^ampom: option '--seeds <n>' argument '0x3' is invalid\. expected a whole number, e\.g\. 3\.$/m, code: 2 },
   { name: "reproduce with a seed count that is no number", args: ["reproduce", "--seeds", "two"], message: /^ampom: option '--seeds <n>' argument 'two' is invalid\. expected a whole number, e\.g\. 3\.$/m, code: 2 },
-  { name: "run with less memory than a page, as typed", args: ["run", "--memory", "1.5"], message: 'ampom: option memory: must be at least one page (4096 bytes), got "1.5" (2 bytes)' },
+  { name: "run with less memory than a page, as typed", args: ["run", "--memory", "1.5"], message: 'ampom: option memory (--memory): must be at least one page (4096 bytes), got "1.5" (2 bytes)' },
   { name: "trace import keeping no records", args: ["trace", "import", "t.txt", "-o", "t.amt", "--max-records", "0"], files: { "t.txt": "0 1 1\n" }, message: /^ampom: option '--max-records <n>' argument '0' is invalid\. expected a whole number of at least 1/m },
   // past 2^53-1 the count is refused as too large, not as below its least
   { name: "trace import keeping more records than a number holds exactly", args: ["trace", "import", "t.txt", "-o", "t.amt", "--max-records", "99999999999999999999"], files: { "t.txt": "0 1 1\n" }, message: /^ampom: option '--max-records <n>' argument '99999999999999999999' is invalid\. expected a whole number from 1 to 2\^53-1, e\.g\. 1000000\.$/m },

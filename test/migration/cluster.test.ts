@@ -11,6 +11,8 @@ import { scratchDir } from "../sweep/cli-helpers.js";
 
 /** `text` as a regular expression that matches it literally. */
 const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** a trace the tests ship, by its absolute path (the messages name it so) */
+const TRACE = resolve("test/fixtures/sort-lackey.amt");
 
 function crowded(withBalancer: boolean): ClusterScenario {
   return {
@@ -231,7 +233,7 @@ describe("a trace as a process's workload", () => {
   });
   it("still refuses a generator option given to it, naming the process", async () => {
     await expect(simulateCluster({ nodes: 2, processes: [{ name: "g", node: 0, workload: trace, memory: "1MiB" }] })).rejects.toThrow(
-      /^scenario processes\[0\] \(g\): option memory \(--memory\): applies to generated workloads only/,
+      /^scenario processes\[0\]\.memory: applies to generated workloads only/,
     );
   });
 });
@@ -242,7 +244,16 @@ describe("scenario validation names the field", () => {
   const exactly = (message: string) => new RegExp(`^${literal(message)}$`);
   const cases: Array<[string, unknown, RegExp]> = [
     ["missing processes", { nodes: 2 }, /scenario processes: /],
-    ["bad memory", { ...base, processes: [{ ...base.processes[0], memory: "lots" }] }, /processes\[0\] \(p\): .*memory/],
+    ["bad memory", { ...base, processes: [{ ...base.processes[0], memory: "lots" }] }, /^scenario processes\[0\]\.memory: cannot read "lots"/],
+    // a process's option errors named run's flags inside the file: "processes[0] (p):
+    // option memory (--memory): ...", and memory below a page had no flag at all
+    ["memory below a page", { ...base, processes: [{ ...base.processes[0], memory: 1 }] }, exactly("scenario processes[0].memory: must be at least one page (4096 bytes), got 1")],
+    [
+      "a generator's field on a trace",
+      { ...base, processes: [{ ...base.processes[0], workload: TRACE, memory: undefined, iterations: 2 }] },
+      exactly(`scenario processes[0].iterations: applies to generated workloads only; workload ${TRACE} is a trace, whose records and footprint are its own (leave it out)`),
+    ],
+    ["an unknown push order", { ...base, processes: [{ ...base.processes[0], mechanism: "post-copy", pushOrder: "nope" }] }, /^scenario processes\[0\]\.pushOrder: unknown push order "nope" \(known: /],
     ["unknown node", { ...base, processes: [{ ...base.processes[0], node: "z" }] }, /processes\[0\]\.node: no node "z"/],
     ["unknown trigger kind", { ...base, triggers: [{ kind: "sometimes" }] }, /scenario triggers\[0\]\.kind/],
     ["unknown process in a trigger", { ...base, triggers: [{ kind: "time", process: "q", to: 1, at: 5 }] }, /triggers\[0\]\.process: no process "q"/],
@@ -337,7 +348,7 @@ describe("ampom cluster", () => {
     const lib = await simulateCluster(scenario, { dir: folder });
     expect(lib.processes.map((p) => p.runtimeNs)).toEqual(out.processes.map((p) => p.runtimeNs));
     await expect(simulateCluster({ ...scenario, processes: [scenario.processes[1]], triggers: [] })).rejects.toThrow(
-      /^scenario processes\[0\] \(m\): policy module \.\/readahead\.ts: no such file/,
+      /^scenario processes\[0\]\.policy: policy module \.\/readahead\.ts: no such file/,
     );
     // a hook's error names the process that ran the module
     writeFileSync(join(folder, "throws.mjs"), ["reset", "onUse", "onArrival", "onServed"].map((h) => `export function ${h}() {}`).join("\n") + "\nexport function onFault() { throw new Error('my bug'); }\n");
@@ -346,7 +357,7 @@ describe("ampom cluster", () => {
     ).rejects.toThrow("policy module ./throws.mjs (process m): onFault threw: my bug");
     // a misspelled built-in name is not taken for a file of that folder
     await expect(simulateCluster({ ...scenario, processes: [{ name: "r", node: 0, workload: "radnom" }], triggers: [] }, { dir: folder })).rejects.toThrow(
-      /^scenario processes\[0\] \(r\): unknown workload "radnom": not a built-in workload \(sequential, random, .*\) and no such trace file/,
+      /^scenario processes\[0\]\.workload: unknown workload "radnom": not a built-in workload \(sequential, random, .*\) and no such trace file/,
     );
   });
   it("names the file, line and column of a JSON syntax error", async () => {

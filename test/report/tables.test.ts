@@ -1,7 +1,7 @@
 // The report's tables from hand-made results: headline arithmetic, claims, CSV quoting.
 import { describe, expect, it } from "vitest";
-import { headlineRow, PAPER, type ReproduceResults } from "../../src/report/reproduce.js";
-import { claimLines, csv, headlineCsv, headlineTable, metricsCsv, policyMatrix, settingsLine, textTable } from "../../src/report/tables.js";
+import { headlineRow, PAPER, type ReproduceResults, type SpreadRow } from "../../src/report/reproduce.js";
+import { claimLines, csv, headlineCsv, headlineTable, metricsCsv, policyMatrix, settingsLine, spreadTable, textTable } from "../../src/report/tables.js";
 import { pct, signedPct } from "../../src/cli/format.js";
 import type { Metrics } from "../../src/sim/metrics.js";
 
@@ -67,6 +67,33 @@ describe("headline", () => {
     const t = policyMatrix(results(), "faultsPrevented", (v) => (v === undefined ? "-" : v.toFixed(2)));
     expect(t.header).toEqual(["kernel", "ampom"]);
     expect(t.rows).toEqual([["good", "0.95"], ["bad", "0.50"]]);
+  });
+});
+
+describe("spread over the seeds", () => {
+  it("has the first seed's matrix's columns: pre-copy and post-copy too, a pre-copy called off marked", () => {
+    const r = results();
+    r.settings.seeds = [1, 2, 3];
+    for (const k of r.settings.kernels) {
+      r.extended[k].push(metrics("pre-copy", "none", { overheadVsFullCopy: 0 }), metrics("post-copy", "none", { faultsPrevented: 0.5, overheadVsFullCopy: 0 }));
+    }
+    const stat = (mean: number, min: number, max: number, n = 3) => ({ mean, min, max, n });
+    const rows = (pre: Partial<SpreadRow>): SpreadRow[] => [
+      { mechanism: "lightweight", policy: "ampom", runtimeNs: stat(1, 1, 1), faultsPrevented: stat(0.9, 0.8, 1) },
+      { mechanism: "pre-copy", policy: "none", runtimeNs: stat(1, 1, 1), ...pre },
+      { mechanism: "post-copy", policy: "none", runtimeNs: stat(1, 1, 1), faultsPrevented: stat(0.5, 0.4, 0.6) },
+    ];
+    // good: pre-copy migrated in two seeds of three; bad: in none
+    r.spread = { extended: { good: rows({ faultsPrevented: stat(1, 1, 1, 2), calledOff: 1 }), bad: rows({ calledOff: 3 }) }, busy: {} };
+    const t = spreadTable(r);
+    expect(t.header).toEqual(["kernel", "ampom", "pre-copy", "post-copy"]);
+    expect(t.rows).toEqual([
+      ["good", "90.0% (80.0%–100.0%)", "100.0% (100.0%–100.0%); off in 1", "50.0% (40.0%–60.0%)"],
+      ["bad", "90.0% (80.0%–100.0%)", "off", "50.0% (40.0%–60.0%)"],
+    ]);
+    const text = textTable(t);
+    expect(text).toMatch(/\n {2}off: pre-copy called its migration off/);
+    expect(text).toMatch(/\n {2}off in N: pre-copy called its migration off in N of the seeds/);
   });
 });
 
