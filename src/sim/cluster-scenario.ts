@@ -331,7 +331,7 @@ async function runCluster(
   const parsed = clusterScenarioSchema.safeParse(input, { error: typeMessage });
   if (!parsed.success) describeIssue(parsed.error.issues[0], input);
   const sc = parsed.data;
-  if (!(sc.network in networkPresets)) {
+  if (!Object.hasOwn(networkPresets, sc.network)) {
     fail("network", `unknown preset "${sc.network}" (known: ${Object.keys(networkPresets).join(", ")})`);
   }
   const pageSize = pageSizeOf("scenario pageSize", sc.pageSize, "must be");

@@ -80,7 +80,7 @@ function checkNames(what: string, asked: string[] | undefined, known: Record<str
       throw new Error(`option ${plural}: each must be a name${what === "policy" ? " or a policy module file's path (compare a module object with simulate())" : ""}, got ${typeof n}`);
     }
     // a policy may also be the path of a user's module
-    if (!(n in known) && !(what === "policy" && isPolicyPath(n))) {
+    if (!Object.hasOwn(known, n) && !(what === "policy" && isPolicyPath(n))) {
       throw new Error(`unknown ${what} "${n}" (known: ${Object.keys(known).join(", ")})`);
     }
   }

@@ -239,7 +239,8 @@ export interface Scenario {
 /** `option` ("network (--network)"): the option the value was given as, named as the
  * other options' messages name theirs. */
 function oneOf(what: string, value: string, known: Record<string, unknown>, option?: string): void {
-  if (!(value in known)) throw new Error(`${option ? `option ${option}: ` : ""}unknown ${what} "${value}" (known: ${Object.keys(known).join(", ")})`);
+  // own names only: "constructor" or "__proto__" is in every object
+  if (!Object.hasOwn(known, value)) throw new Error(`${option ? `option ${option}: ` : ""}unknown ${what} "${value}" (known: ${Object.keys(known).join(", ")})`);
 }
 
 /** Options the command line does not take (the library's and a sweep config's only). */

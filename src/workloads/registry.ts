@@ -37,7 +37,7 @@ export const HPCC_KERNELS = ["stream", "randomaccess", "ptrans", "dgemm", "hpl",
 export function checkKernelNames(names: readonly string[]): void {
   if (!Array.isArray(names)) throw new Error(`option kernels (--kernels): must be a list of kernel names, got ${JSON.stringify(names) ?? String(names)}`);
   for (const n of names) {
-    if (!(n in workloads)) throw new Error(`option kernels (--kernels): unknown kernel "${n}" (built-in: ${Object.keys(workloads).join(", ")})`);
+    if (!Object.hasOwn(workloads, n)) throw new Error(`option kernels (--kernels): unknown kernel "${n}" (built-in: ${Object.keys(workloads).join(", ")})`);
   }
 }
 
