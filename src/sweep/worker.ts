@@ -46,6 +46,11 @@ port.on("message", async (task: PoolTask) => {
   const before = runs.map(changedFiles);
   const todo = runs.filter((_, i) => before[i] === undefined);
   const results = await simulateMany(todo.map((r) => r.options));
+  // a thread's standard error reaches the parent a chunk at a time, each sent only once
+  // the parent has taken the one before; the pool ends a thread once it has its last
+  // results, which lost what a policy module had printed behind the first chunk (its
+  // console.log in reset, and the rest): the results go once all of it has gone
+  await new Promise<void>((resolve) => process.stderr.write("", () => resolve()));
   let ran = 0;
   runs.forEach((r, i) => {
     // results are in the order of todo: the runs whose files were as planned
