@@ -4,14 +4,15 @@
 // The runs are sweeps (worker threads, resumable results files in `runsDir`); this
 // file only plans them and reads their metrics.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, realpathSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import type { Metrics } from "../sim/metrics.js";
 import { MIN_ORACLE_GAP } from "../sim/compare.js";
 import { canonicalJson } from "../sweep/key.js";
 import { SweepConfigError } from "../sweep/config.js";
 import { readResults } from "../sweep/results.js";
 import { codeIdentity } from "../util/provenance.js";
+import { realFile } from "../util/paths.js";
 import { isPolicyPath, policyIdentity } from "../policies/module.js";
 import { checkedPlan, checkWorkers, sweep } from "../sweep/sweep.js";
 import { shown, unknownKeys } from "../sim/options.js";
@@ -137,8 +138,7 @@ function sweepFiles(sweeps: EvalSweep[], runsDir: string): string[] {
  * hold it), and a path relative to the working folder, or one through a link, would
  * miss them when the same evaluation runs from elsewhere (docs/cli.md, evaluate). */
 function sweepPlan(plan: EvalPlan): EvalPlan {
-  const real = (path: string) => (existsSync(path) ? realpathSync(path) : resolve(path));
-  const workloads = plan.workloads.map((w) => (w.memory === undefined ? { ...w, workload: real(w.workload) } : w));
+  const workloads = plan.workloads.map((w) => (w.memory === undefined ? { ...w, workload: realFile(w.workload) } : w));
   // one file under two names would be one grid value twice (refused in the words of a
   // sweep config the caller never wrote) and one set of runs for both rows
   workloads.forEach((w, i) => {

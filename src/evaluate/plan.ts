@@ -87,7 +87,7 @@ export function parseCondition(spec: string): EvalCondition {
  * names the option, as the command line's --conditions. */
 export function parseConditions(specs: string[]): EvalCondition[] {
   // a lone spec would fail as "specs.map is not a function"
-  if (!Array.isArray(specs)) throw new Error(`option conditions (--conditions): must be a list of conditions such as "gige-2008@80%", got ${JSON.stringify(specs) ?? String(specs)}`);
+  if (!Array.isArray(specs)) throw new Error(`option conditions (--conditions): must be a list of conditions such as "gige-2008@80%", got ${shown(specs)}`);
   const all = specs.map((spec) => {
     try {
       return parseCondition(spec);
