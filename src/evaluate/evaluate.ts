@@ -10,7 +10,7 @@ import type { Metrics } from "../sim/metrics.js";
 import { MIN_ORACLE_GAP } from "../sim/compare.js";
 import { canonicalJson } from "../sweep/key.js";
 import { SweepConfigError } from "../sweep/config.js";
-import { readResults } from "../sweep/results.js";
+import { scanResults, type RunRecord } from "../sweep/results.js";
 import { codeIdentity } from "../util/provenance.js";
 import { realFile } from "../util/paths.js";
 import { isPolicyPath, policyIdentity } from "../policies/module.js";
@@ -216,7 +216,10 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       onProgress: (p) => o.onProgress?.(before + p.skipped + p.finished, total, sweeps[i].label),
     });
     if (summary.failed > 0) {
-      const first = readResults(files[i]).records.find((r) => r.record.error !== undefined)?.record;
+      let first: RunRecord | undefined;
+      scanResults(files[i], ({ record }) => {
+        if (first === undefined && record.error !== undefined) first = record;
+      });
       const program = run.workloads.find((w) => w.workload === first?.options.workload);
       throw new Error(`${summary.failed} runs of ${sweeps[i].label} failed (in ${files[i]}); the first: ${first?.error}${program ? ` (program ${program.name})` : ""}`);
     }
@@ -228,7 +231,8 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   const conditionOf = (network: string, background: number) => o.conditions.find((c) => c.network === network && c.background === background)!;
   const runs: EvalRun[] = [];
   for (const file of files) {
-    for (const { record } of readResults(file).records) {
+    // a record at a time: only what the tables need is kept
+    scanResults(file, ({ record }) => {
       const m = record.metrics!;
       const opt = record.options;
       runs.push({
@@ -245,7 +249,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
         usefulPushes: m.usefulPushes,
         unusedPages: unusedPages(m),
       });
-    }
+    });
   }
   addGapClosed(runs);
   // a stable order: the plan's workloads, conditions, points and configurations

@@ -1,9 +1,10 @@
 // Joining shard outputs: every run of the config must appear exactly once across the
 // inputs; the merged file is written in grid order (temporary file + rename), so it
 // has the bytes a one-machine sweep of the same config writes.
-import { existsSync, realpathSync } from "node:fs";
+import { closeSync, existsSync, openSync, realpathSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
 import type { SweepConfig, SweepRun } from "./config.js";
-import { readResults, rewriteResults, type ReadRecord, type RunRecord } from "./results.js";
+import { RecordPlaces, scanResults, type LineAt, type ReadRecord } from "./results.js";
 import { planFrom, planInputs, rekeyedRun } from "./sweep.js";
 import { OnceDigests } from "../util/digest.js";
 import type { InputDigests } from "../util/provenance.js";
@@ -11,6 +12,7 @@ import { scenarioFiles } from "./key.js";
 import { traceFile } from "../sim/options.js";
 import { policyModuleFile } from "../policies/module.js";
 import { refuseInputs, type CommandInput } from "../util/same-file.js";
+import { appendFileTo, scratchFolder } from "../util/atomic-file.js";
 
 export interface MergeSummary {
   out: string;
@@ -28,42 +30,87 @@ export function mergeSweep(config: string | SweepConfig, inputs: string[], out: 
   const shards = inputs.map((f): CommandInput => ["a results file to merge", f]);
   refuseInputs(`results file ${out}`, out, [...planInputs(config, plan), ...shards], "the merged results");
   const byKey = new Map(plan.runs.map((r) => [r.key, r]));
-  const found = new Map<string, ReadRecord>();
-  const digests = new OnceDigests();
-  const given = new Map<string, string>();
-  for (const file of inputs) {
-    if (!existsSync(file)) throw new Error(`${file}: no such file`);
-    // the same file however it is named (a relative path, a link)
-    const real = realpathSync(file);
-    const same = given.get(real);
-    if (same !== undefined) throw new Error(`sweep-merge: ${file} is given twice${same === file ? "" : ` (as ${same} too)`}; give each shard's file once`);
-    given.set(real, file);
-    const read = readResults(file);
-    if (read.tornBytes > 0) {
-      throw new Error(`${file}: the last line is incomplete (its sweep was interrupted; rerun that shard to finish it)`);
-    }
-    for (const rr of read.records) {
-      const run = byKey.get(rr.record.key);
-      if (!run) throw notPart(rr, plan.label, rekeyedRun(rr.record, byKey, digests)?.run);
-      const twin = found.get(rr.record.key);
-      // twice in one file: a sweep (resumed with --retry-failed) appends a run's new
-      // record, and is stopped before it rewrites the file with the latest alone
-      if (twin?.file === file) {
-        throw new Error(`${file}:${rr.line}: run ${run.index} (${rr.record.key}) is in this file twice (line ${twin.line} too): its sweep was interrupted; rerun that shard to finish it`);
+  const position = new Map(plan.runs.map((r, i) => [r.key, i]));
+  // where each run's record is: the inputs are read again to write the merged file
+  const found = new RecordPlaces(plan.runs.length);
+  const copies = new PipeCopies();
+  try {
+    // where each input is read (again at the end)
+    const sources: string[] = [];
+    const digests = new OnceDigests();
+    const given = new Map<string, string>();
+    for (const file of inputs) {
+      if (!existsSync(file)) throw new Error(`${file}: no such file`);
+      // the same file however it is named (a relative path, a link)
+      const real = realpathSync(file);
+      const same = given.get(real);
+      if (same !== undefined) throw new Error(`sweep-merge: ${file} is given twice${same === file ? "" : ` (as ${same} too)`}; give each shard's file once`);
+      given.set(real, file);
+      const source = sources.push(copies.readable(file)) - 1;
+      // what is wrong with a record is said once the whole file is read: a line that is
+      // no result line, or a torn last line, is said first
+      let wrong: Error | undefined;
+      const placeRecord = (rr: ReadRecord, at: LineAt) => {
+        if (wrong) return;
+        const run = byKey.get(rr.record.key);
+        if (!run) {
+          wrong = notPart(rr, plan.label, rekeyedRun(rr.record, byKey, digests)?.run);
+          return;
+        }
+        const i = position.get(run.key)!;
+        if (found.held(i)) {
+          const twin = found.place(i);
+          // twice in one file: a sweep (resumed with --retry-failed) appends a run's new
+          // record, and is stopped before it rewrites the file with the latest alone
+          wrong =
+            twin.source === source
+              ? new Error(`${file}:${rr.line}: run ${run.index} (${rr.record.key}) is in this file twice (line ${twin.line} too): its sweep was interrupted; rerun that shard to finish it`)
+              : new Error(`${file}:${rr.line}: run ${run.index} (${rr.record.key}) is also in ${inputs[twin.source]}:${twin.line}; each run must be in exactly one input`);
+          return;
+        }
+        found.set(i, { source, offset: at.offset, length: at.bytes.length, line: rr.line }, rr.record, run, at.bytes);
+      };
+      const read = scanResults(file, placeRecord, sources[source]);
+      if (read.tornBytes > 0) {
+        throw new Error(`${file}: the last line is incomplete (its sweep was interrupted; rerun that shard to finish it)`);
       }
-      if (twin) {
-        throw new Error(`${file}:${rr.line}: run ${run.index} (${rr.record.key}) is also in ${twin.file}:${twin.line}; each run must be in exactly one input`);
-      }
-      found.set(rr.record.key, rr);
+      if (wrong) throw wrong;
     }
+    const missing = plan.runs.filter((_, i) => !found.held(i)).map((r) => String(r.index));
+    if (missing.length > 0) {
+      throw new Error(`${missing.length} of ${plan.runs.length} runs of ${plan.label} are in none of the inputs (grid indices ${listSome(missing)})`);
+    }
+    found.writeInOrder(out, sources, plan.runs);
+    return { out, runs: plan.runs.length, failed: plan.runs.filter((_, i) => found.failed(i)).length };
+  } finally {
+    copies.remove();
   }
-  const missing = plan.runs.filter((r) => !found.has(r.key)).map((r) => String(r.index));
-  if (missing.length > 0) {
-    throw new Error(`${missing.length} of ${plan.runs.length} runs of ${plan.label} are in none of the inputs (grid indices ${listSome(missing)})`);
+}
+
+/** Copies of the inputs that are pipes (a shell's `<(...)`), which can be read only
+ * once: a merge reads each input twice, its records' places, then the records. */
+class PipeCopies {
+  private folder: string | undefined;
+  private count = 0;
+
+  /** Where `file` can be read again: itself, or a copy of a pipe's bytes. */
+  readable(file: string): string {
+    const st = statSync(file);
+    if (st.isFile() || st.isDirectory()) return file;
+    this.folder ??= scratchFolder("merge");
+    const copy = join(this.folder, String(++this.count));
+    const fd = openSync(copy, "w");
+    try {
+      appendFileTo(fd, file);
+    } finally {
+      closeSync(fd);
+    }
+    return copy;
   }
-  const records: RunRecord[] = plan.runs.map((r) => ({ ...found.get(r.key)!.record, index: r.index, options: r.options }));
-  rewriteResults(out, records);
-  return { out, runs: records.length, failed: records.filter((r) => r.error !== undefined).length };
+
+  remove(): void {
+    if (this.folder !== undefined) rmSync(this.folder, { recursive: true, force: true });
+  }
 }
 
 /** A record no run of the config has the key of. When its options are a run of the config

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { resolveOptions, runOptionsSchema } from "../../src/sim/options.js";
 import { preflight } from "../../src/sim/preflight.js";
 import { loadSweepConfig, MAX_RUNS, planSweep } from "../../src/sweep/config.js";
-import { readResults } from "../../src/sweep/results.js";
+import { scanResults } from "../../src/sweep/results.js";
 import { parseShard } from "../../src/sweep/shard.js";
 import { jsonErrorWhere } from "../../src/util/json-where.js";
 import { scratchDir } from "../sweep/cli-helpers.js";
@@ -154,7 +154,7 @@ describe("fuzz: results files and --shard", () => {
     fc.assert(
       fc.property(fc.array(line, { maxLength: 5 }), fc.boolean(), (lines, tail) => {
         writeFileSync(file, lines.join("\n") + (tail ? "\n" : ""));
-        const r = cleanly(() => readResults(file));
+        const r = cleanly(() => scanResults(file, () => {}));
         if (r instanceof Error) expect(r.message).toMatch(new RegExp(`^${file}:\\d+: `));
       }),
       { numRuns: 1500 },
