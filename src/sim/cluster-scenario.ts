@@ -332,7 +332,7 @@ async function runCluster(
   if (!parsed.success) describeIssue(parsed.error.issues[0], input);
   const sc = parsed.data;
   if (!Object.hasOwn(networkPresets, sc.network)) {
-    fail("network", `unknown preset "${sc.network}" (known: ${Object.keys(networkPresets).join(", ")})`);
+    fail("network", `unknown network "${sc.network}" (known: ${Object.keys(networkPresets).join(", ")})`);
   }
   const pageSize = pageSizeOf("scenario pageSize", sc.pageSize, "must be");
   const preset = { ...networkPresets[sc.network] };

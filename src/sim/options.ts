@@ -344,7 +344,7 @@ export function resolveOptions(input: RunOptions): Scenario {
   }
   const o = parsed.data;
   const pageSize = pageSizeOf("option pageSize (--page-size)", o.pageSize);
-  oneOf("mechanism", o.mechanism, mechanisms);
+  oneOf("mechanism", o.mechanism, mechanisms, "mechanism (--mechanism)");
   let policy: string;
   let policyModule: PolicyModule | undefined;
   checkWorkloadKind(input, o.workload);
@@ -361,7 +361,7 @@ export function resolveOptions(input: RunOptions): Scenario {
     }
   } else {
     policy = o.policy;
-    if (!isPolicyPath(policy)) oneOf("policy", policy, policies);
+    if (!isPolicyPath(policy)) oneOf("policy", policy, policies, "policy (--policy)");
   }
   // a built-in's parameters are known here; a module's, once it is loaded
   if (!policyModule && Object.prototype.hasOwnProperty.call(policies, policy)) policyParamVector(policies[policy], o.policyParams);
