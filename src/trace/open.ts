@@ -129,12 +129,20 @@ export function amtOwnPageSize(path: string, asked: number | undefined): number 
   return pageSize;
 }
 
-/** `fix`: what to do about a mismatch (a command without --page-size says its own); by
- * default both names of the option, as a run's options, a sweep config and a scenario
- * file call it `pageSize`, the command line --page-size. */
-function checkPageSize(path: string, w: Pick<Workload, "pageSize">, pageSize: number, fix = `set pageSize (--page-size) to ${w.pageSize}`): void {
+/** Refuses a workload whose pages are not the run's. `where` names it (a trace's path,
+ * or "workload NAME" with `has` "has" for one built in code); `fix`: what to do about a
+ * mismatch (a command without --page-size says its own); by default both names of the
+ * option, as a run's options, a sweep config and a scenario file call it `pageSize`, the
+ * command line --page-size. */
+export function checkPageSize(
+  where: string,
+  w: Pick<Workload, "pageSize">,
+  pageSize: number,
+  fix = `set pageSize (--page-size) to ${w.pageSize}`,
+  has = "the trace has",
+): void {
   if (w.pageSize !== pageSize) {
-    throw new Error(`${path}: the trace has ${w.pageSize}-byte pages but the run uses ${pageSize} (${fix})`);
+    throw new Error(`${where}: ${has} ${w.pageSize}-byte pages but the run uses ${pageSize} (${fix})`);
   }
 }
 
