@@ -41,6 +41,7 @@ import {
   BLOCK_HEAD_V2, DECODE_CHECKSUM, DECODE_OK, MAX_BLOCK_RECORDS_V2, chainHash, decodeBlock, encodeBlock, hash32,
   maxPayloadBytes,
 } from "./amt-codec.js";
+import { writeAtomicWith } from "../util/atomic-file.js";
 
 export const AMT_MAGIC = "AMPOMTRC";
 export const AMT_END = "AMPOMEND";
@@ -604,18 +605,16 @@ export function writeWorkloadAmt(
     regions: w.regions,
     regionsFromTouches: w.regionsFromTouches === true,
   };
-  const fd = openSync(file, "w");
-  try {
-    const writer = new AmtWriter(fd, header, version);
+  // a record the writer refuses leaves no file behind, nor half of one
+  writeAtomicWith(file, (fd) => {
+    const writer = new AmtWriter(fd, header, version, w.name);
     const pages = new Uint32Array(blockRecords), gaps = new Uint32Array(blockRecords), flags = new Uint8Array(blockRecords);
     const s = w.open();
     let left = records;
     for (let n; left > 0 && (n = s.fill(pages, gaps, flags, Math.min(blockRecords, left))) > 0; left -= n) writer.addBlock(pages, gaps, flags, n);
     s.close?.();
     writer.finish();
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 export class AmtWriter {
@@ -631,10 +630,12 @@ export class AmtWriter {
   private readonly out: Uint8Array;
   private readonly head = Buffer.alloc(12);
 
+  /** `workload`: whose records these are, named in the refusal of one */
   constructor(
     private readonly fd: number,
     private readonly h: AmtHeaderInput,
     readonly version: AmtVersion = AMT_VERSION,
+    private readonly workload?: string,
   ) {
     if (version === 2 && h.blockRecords > MAX_BLOCK_RECORDS_V2) throw new Error(`amt v2 holds at most ${MAX_BLOCK_RECORDS_V2} records a block`);
     const header = encodeHeader(h, version);
@@ -644,12 +645,18 @@ export class AmtWriter {
     this.out = new Uint8Array(version === 1 ? BLOCK_HEAD + 9 * h.blockRecords : maxPayloadBytes(h.blockRecords));
   }
 
+  private recordError(record: number, problem: string): Error {
+    return new Error(`${this.workload === undefined ? "" : `workload ${this.workload}: `}record ${record} ${problem}`);
+  }
+
   /** One block of `c` records (c = blockRecords except for the last block). */
   addBlock(pages: Uint32Array, gaps: Uint32Array, flags: Uint8Array, c: number): void {
     const seen = this.seen;
     for (let i = 0; i < c; i++) {
       const p = pages[i];
-      if (p >= this.h.pageCount) throw new Error(`record ${this.records + i} names page ${p}, outside the ${this.h.pageCount} pages`);
+      if (p >= this.h.pageCount) throw this.recordError(this.records + i, `names page ${p}, outside its ${this.h.pageCount} pages`);
+      // every reader refuses other flags (v1 holds a byte, v2 two bits)
+      if (flags[i] > 3) throw this.recordError(this.records + i, flagsProblem(flags[i]));
       const bit = 1 << (p & 7);
       if (!(seen[p >>> 3] & bit)) {
         seen[p >>> 3] |= bit;
@@ -672,7 +679,6 @@ export class AmtWriter {
       cs.writeUInt32LE(sum);
       this.chain = crc32(cs, this.chain);
     } else {
-      for (let i = 0; i < c; i++) if (flags[i] > 3) throw new Error(`record flags ${flags[i]} do not fit amt v2's 2 bits`);
       this.out.fill(0);
       const L = encodeBlock(pages, gaps, flags, c, this.out);
       const payload = this.out.subarray(0, L);
