@@ -166,6 +166,23 @@ export function emptyTraceMessage(file: string): string {
 }
 
 /** Reads and checks the header (and that the file has the length it implies). */
+/** The size of the header whose fixed part `fixed` is (byte 52), checked against its
+ * count of regions. */
+export function headerBytes(file: string, fixed: Buffer, version: AmtVersion): number {
+  const count = fixed.readUInt32LE(16);
+  const H = fixed.readUInt32LE(52);
+  if (H !== headerFixed(version) + REGION_BYTES * count) throw new Error(`${file}: corrupt amt header: header size ${H} at byte 52 does not match ${count} regions`);
+  return H;
+}
+
+const ZERO_SUM = Buffer.alloc(4);
+
+/** Checks the whole header `b` against its checksum (byte 60, taken as 0 in the sum). */
+export function checkHeaderSum(file: string, b: Buffer): void {
+  const sum = crc32(b.subarray(64), crc32(ZERO_SUM, crc32(b.subarray(0, 60))));
+  if (sum !== b.readUInt32LE(60)) throw new Error(`${file}: corrupt amt header: checksum mismatch (bytes 0..${b.length})`);
+}
+
 export function readAmtHeader(fd: number, file: string): AmtHeader {
   const size = fstatSync(fd).size;
   if (size < HEADER_FIXED) {
@@ -179,13 +196,10 @@ export function readAmtHeader(fd: number, file: string): AmtHeader {
   const version = v as AmtVersion;
   const F = headerFixed(version);
   const count = fixed.readUInt32LE(16);
-  const H = fixed.readUInt32LE(52);
-  if (H !== F + REGION_BYTES * count) throw new Error(`${file}: corrupt amt header: header size ${H} at byte 52 does not match ${count} regions`);
+  const H = headerBytes(file, fixed, version);
   if (H > size) throw new Error(`${file}: truncated amt trace: ${size} bytes, less than its ${H}-byte header`);
   const b = readAt(fd, file, H, 0, "the header");
-  const stored = b.readUInt32LE(60);
-  b.writeUInt32LE(0, 60);
-  if (crc32(b) !== stored) throw new Error(`${file}: corrupt amt header: checksum mismatch (bytes 0..${H})`);
+  checkHeaderSum(file, b);
   const regions: Region[] = [];
   let wholeFromStart = count > 0;
   for (let i = 0; i < count; i++) {
