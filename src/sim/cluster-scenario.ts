@@ -210,8 +210,8 @@ function failProcess(i: number, p: { name: string }, options: RunOptions, messag
   const noFlags = (text: string) => text.replace(/ \(--[\w-]+\)/g, "");
   const found = optionOf(message, options);
   if (!found) fail(`processes[${i}] (${p.name})`, noFlags(message));
-  const field = found.path.join(".");
-  fail(found.path[0] in processSchema.shape ? `processes[${i}].${field}` : field, noFlags(found.detail));
+  const fields = [found.path.join("."), ...(found.also ?? [])];
+  fail(fields.map((f) => (f.split(".")[0] in processSchema.shape ? `processes[${i}].${f}` : f)).join(", "), noFlags(found.detail));
 }
 
 /** The most segments one flow sends: the simulator hands each to the link as an event,

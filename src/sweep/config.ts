@@ -264,7 +264,8 @@ function relocate(label: string, where: string, message: string, nameOption: boo
   const found = optionOf(message, options);
   if (!found) return new SweepConfigError(label, where, message);
   const tail = found.path.slice(1).map((p) => `.${p}`).join("");
-  return new SweepConfigError(label, nameOption ? `${where}.${found.path[0]}${tail}` : `${where}${tail}`, found.detail);
+  const also = nameOption ? (found.also ?? []).map((a) => `, ${where}.${a}`).join("") : "";
+  return new SweepConfigError(label, nameOption ? `${where}.${found.path[0]}${tail}${also}` : `${where}${tail}`, found.detail);
 }
 
 /** Finds what a failing combination's error comes from: the base, one grid value, or

@@ -143,6 +143,10 @@ describe("options a workload cannot use", () => {
     expect(one.stderr).toMatch(/^ampom: option seed \(--seed\): applies to generated workloads only; /);
     await expect(simulate({ workload: TRACE, memory: "64MiB" })).rejects.toThrow(/option memory \(--memory\): applies to generated workloads only/);
     expect(() => planSweep({ base: { workload: TRACE }, grid: { seed: [1, 2] } }, "sweep.json")).toThrow(/^sweep\.json: grid\.seed\[0\]: .*applies to generated workloads only/);
+    // a sweep's base with two of them said "base: options seed (--seed), cpu (--cpu): ..."
+    expect(() => planSweep({ base: { workload: TRACE, seed: 2, cpu: "host" }, grid: { policy: ["none"] } }, "sweep.json")).toThrow(
+      /^sweep\.json: base\.seed, base\.cpu: apply to generated workloads only; /,
+    );
   });
 
   it("report a trace's own footprint, not a memory size it was never given", async () => {
