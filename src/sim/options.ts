@@ -321,6 +321,12 @@ export function optionOf(message: string, options: Record<string, unknown>): { p
   return undefined;
 }
 
+/** `text` without the command-line flags it names (" (--memory)"): for a message about a
+ * file's field (a sweep config's, a cluster scenario's), which has none. */
+export function withoutFlags(text: string): string {
+  return text.replace(/ \(--[\w-]+\)/g, "");
+}
+
 /** `unknown option "a"`, `unknown options "a", "b"`: keys a strict schema refused, in
  * place of zod's "Unrecognized key", which reads as if the key were the problem's place. */
 export function unknownKeys(what: string, keys: readonly string[]): string {
