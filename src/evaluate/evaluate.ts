@@ -183,6 +183,13 @@ function checkEvaluateOptions(o: EvaluateOptions): void {
     if (!o.configs.some((c) => c?.id === id)) throw new Error(`option configs: must include the configuration ${id} (the gap closed runs from ${DEMAND_ID} to ${ORACLE_ID})`);
   }
   if (o.focus !== undefined && !o.configs.some((c) => c?.id === o.focus)) throw new Error(`option focus: ${shown(o.focus)} is not among the configurations evaluated`);
+  // the evaluation's sweeps run these two only: another mechanism's configuration had no
+  // runs, and was ranked first with a runtime of NaN%
+  const other = o.configs.findIndex((c) => c?.mechanism !== "lightweight" && c?.mechanism !== "post-copy");
+  if (other >= 0) {
+    const c = o.configs[other];
+    throw new Error(`option configs: configs[${other}] (${c?.id}) has mechanism ${shown(c?.mechanism)}; evaluate runs lightweight (with a policy) and post-copy (with a push order)`);
+  }
   // one policy module under two names: two configurations of the same runs, each ranked
   // beside the other ("best: ./mine.ts (= mine.ts)")
   const ids = o.configs.map((c) => `${c.mechanism}\0${policyIdentity(c.policy)}\0${c.pushOrder ?? ""}`);

@@ -62,7 +62,7 @@ export function pushFor(mechanism: string, policy: PairingPolicy, pushOrder?: st
   const m = mechanisms[mechanism];
   if (pushOrder !== undefined) {
     if (!isPushOrder(pushOrder)) {
-      throw new Error(`unknown push order "${pushOrder}" (known: ${Object.keys(pushOrders).join(", ")})`);
+      throw new Error(`option pushOrder (--push-order): unknown push order "${pushOrder}" (known: ${Object.keys(pushOrders).join(", ")})`);
     }
     if (mechanism !== "post-copy") {
       throw new Error(`push order "${pushOrder}" applies to mechanism post-copy only, not ${mechanism}`);

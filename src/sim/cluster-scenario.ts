@@ -19,7 +19,7 @@ import { formatBytes, formatNs, formatRate, parseDuration, parseRate, parseSize,
 import { startBalancer } from "./balancer.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
-import { checkExtras, footprintBytes, isGeneratedWorkload, MAX_SEED, MIN_SCAN_INTERVAL_NS, optionOf, pageSizeOf, resolveOptions, unknownKeys, type RunOptions, type Scenario } from "./options.js";
+import { checkExtras, footprintBytes, isGeneratedWorkload, MAX_SEED, MIN_SCAN_INTERVAL_NS, optionOf, pageSizeOf, resolveOptions, unknownKeys, withoutFlags, type RunOptions, type Scenario } from "./options.js";
 import { preflight, readsAsPath } from "./preflight.js";
 import { ProcessRun } from "./process.js";
 import type { EventSink } from "./event-log.js";
@@ -207,11 +207,10 @@ function fail(where: string, message: string): never {
  * it names (`processes[0].memory`, or a top-level one the process takes, `pageSize`),
  * and no command-line flag, which a scenario file has none of. */
 function failProcess(i: number, p: { name: string }, options: RunOptions, message: string): never {
-  const noFlags = (text: string) => text.replace(/ \(--[\w-]+\)/g, "");
   const found = optionOf(message, options);
-  if (!found) fail(`processes[${i}] (${p.name})`, noFlags(message));
-  const field = found.path.join(".");
-  fail(found.path[0] in processSchema.shape ? `processes[${i}].${field}` : field, noFlags(found.detail));
+  if (!found) fail(`processes[${i}] (${p.name})`, withoutFlags(message));
+  const fields = [found.path.join("."), ...(found.also ?? [])];
+  fail(fields.map((f) => (f.split(".")[0] in processSchema.shape ? `processes[${i}].${f}` : f)).join(", "), withoutFlags(found.detail));
 }
 
 /** The most segments one flow sends: the simulator hands each to the link as an event,
@@ -332,7 +331,7 @@ async function runCluster(
   if (!parsed.success) describeIssue(parsed.error.issues[0], input);
   const sc = parsed.data;
   if (!Object.hasOwn(networkPresets, sc.network)) {
-    fail("network", `unknown preset "${sc.network}" (known: ${Object.keys(networkPresets).join(", ")})`);
+    fail("network", `unknown network "${sc.network}" (known: ${Object.keys(networkPresets).join(", ")})`);
   }
   const pageSize = pageSizeOf("scenario pageSize", sc.pageSize, "must be");
   const preset = { ...networkPresets[sc.network] };

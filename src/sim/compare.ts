@@ -72,16 +72,17 @@ export function withBaselines(m: Metrics, b: Baselines): Metrics {
 
 function checkNames(what: string, asked: string[] | undefined, known: Record<string, unknown>): string[] {
   const plural = what === "policy" ? "policies" : `${what}s`;
+  const option = `option ${plural} (--${plural})`;
   // a lone name would be read a letter at a time
-  if (asked !== undefined && !Array.isArray(asked)) throw new Error(`option ${plural}: must be a list of names, got ${JSON.stringify(asked)}`);
+  if (asked !== undefined && !Array.isArray(asked)) throw new Error(`${option}: must be a list of names, got ${JSON.stringify(asked)}`);
   const names = asked ?? Object.keys(known);
   for (const n of names) {
     if (typeof n !== "string") {
-      throw new Error(`option ${plural}: each must be a name${what === "policy" ? " or a policy module file's path (compare a module object with simulate())" : ""}, got ${typeof n}`);
+      throw new Error(`${option}: each must be a name${what === "policy" ? " or a policy module file's path (compare a module object with simulate())" : ""}, got ${typeof n}`);
     }
     // a policy may also be the path of a user's module
     if (!Object.hasOwn(known, n) && !(what === "policy" && isPolicyPath(n))) {
-      throw new Error(`unknown ${what} "${n}" (known: ${Object.keys(known).join(", ")})`);
+      throw new Error(`${option}: unknown ${what} "${n}" (known: ${Object.keys(known).join(", ")})`);
     }
   }
   if (names.length === 0) throw new Error(`no ${plural} to compare (the list is empty)`);
@@ -92,7 +93,7 @@ function checkNames(what: string, asked: string[] | undefined, known: Record<str
   if (twice >= 0) {
     const first = names[ids.indexOf(ids[twice])];
     const as = first === names[twice] ? "" : ` (as "${first}" too: one policy module file)`;
-    throw new Error(`option ${plural}: "${names[twice]}" is listed twice${as}; list each ${what} once`);
+    throw new Error(`${option}: "${names[twice]}" is listed twice${as}; list each ${what} once`);
   }
   return names;
 }

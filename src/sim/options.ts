@@ -299,12 +299,17 @@ function checkWorkloadKind(input: RunOptions, workload: string): void {
 /** The option an error message about `options` is about: a trace file's, which begins
  * with its path or names it as the workload; "option a.b: detail", "memory: detail"
  * (unit parsers), 'unknown policy "x" ...' (registries), or a policy's: 'policy[ module]
- * x has no parameter "y"' (policyParams), "policy module x: ..." (policy). */
-export function optionOf(message: string, options: Record<string, unknown>): { path: string[]; detail: string } | undefined {
+ * x has no parameter "y"' (policyParams), "policy module x: ..." (policy); `also`: the
+ * other options a message about several names ("options a, b: detail"). */
+export function optionOf(message: string, options: Record<string, unknown>): { path: string[]; also?: string[]; detail: string } | undefined {
   const w = options.workload;
   if (typeof w === "string" && !isGeneratedWorkload(w) && [`${w}:`, `workload "${w}"`, `workload ${w}:`].some((p) => message.startsWith(p))) {
     return { path: ["workload"], detail: message };
   }
+  // "options a (--a), b (--b): detail" (checkWorkloadKind) is about each of them
+  const many = /^options ((?:\w+(?: \(--[\w-]+\))?, )+\w+(?: \(--[\w-]+\))?): ([\s\S]*)$/.exec(message);
+  const names = many?.[1].split(", ").map((n) => n.replace(/ \(--[\w-]+\)$/, ""));
+  if (many && names!.every((n) => Object.hasOwn(runOptionsSchema.shape, n))) return { path: [names![0]], also: names!.slice(1), detail: many[2] };
   const m = /^(?:option )?([\w.]+)(?: \(--[\w-]+\))?: ([\s\S]*)$/.exec(message);
   if (m && Object.keys(runOptionsSchema.shape).includes(m[1].split(".")[0])) return { path: m[1].split("."), detail: m[2] };
   // 'unknown push order "x"' is pushOrder's
@@ -314,6 +319,12 @@ export function optionOf(message: string, options: Record<string, unknown>): { p
   if (/^policy (?:module )?.+ has no parameter "/.test(message)) return { path: ["policyParams"], detail: message };
   if (/^policy module .+: /.test(message)) return { path: ["policy"], detail: message };
   return undefined;
+}
+
+/** `text` without the command-line flags it names (" (--memory)"): for a message about a
+ * file's field (a sweep config's, a cluster scenario's), which has none. */
+export function withoutFlags(text: string): string {
+  return text.replace(/ \(--[\w-]+\)/g, "");
 }
 
 /** `unknown option "a"`, `unknown options "a", "b"`: keys a strict schema refused, in
@@ -344,7 +355,7 @@ export function resolveOptions(input: RunOptions): Scenario {
   }
   const o = parsed.data;
   const pageSize = pageSizeOf("option pageSize (--page-size)", o.pageSize);
-  oneOf("mechanism", o.mechanism, mechanisms);
+  oneOf("mechanism", o.mechanism, mechanisms, "mechanism (--mechanism)");
   let policy: string;
   let policyModule: PolicyModule | undefined;
   checkWorkloadKind(input, o.workload);
@@ -361,7 +372,7 @@ export function resolveOptions(input: RunOptions): Scenario {
     }
   } else {
     policy = o.policy;
-    if (!isPolicyPath(policy)) oneOf("policy", policy, policies);
+    if (!isPolicyPath(policy)) oneOf("policy", policy, policies, "policy (--policy)");
   }
   // a built-in's parameters are known here; a module's, once it is loaded
   if (!policyModule && Object.prototype.hasOwnProperty.call(policies, policy)) policyParamVector(policies[policy], o.policyParams);

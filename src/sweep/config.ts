@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { loadPolicyModule, modulePolicyParams, policyIdentity, policyModuleFile, type PolicyModule } from "../policies/module.js";
 import { realFile } from "../util/paths.js";
-import { optionOf, resolveOptions, runOptionsSchema, shown, traceFile, valueAt, type RunOptions, type Scenario } from "../sim/options.js";
+import { optionOf, resolveOptions, runOptionsSchema, shown, traceFile, valueAt, withoutFlags, type RunOptions, type Scenario } from "../sim/options.js";
 import { preflight } from "../sim/preflight.js";
 import { checkTraceOpens } from "../trace/open.js";
 import { combination, comboIndices, gridSize, type Grid } from "./grid.js";
@@ -67,14 +67,17 @@ function configIssue(iss: z.core.$ZodRawIssue): string | undefined {
 const optionNames = (): string[] => Object.keys(runOptionsSchema.shape);
 
 export class SweepConfigError extends Error {
+  /** what is wrong, without the command line's flags, which a config has none of */
+  readonly detail: string;
   constructor(
     label: string,
     /** the field: "grid.policy[2]", "base.memory", "grid combination 3 (...)", or "" */
     readonly where: string,
-    readonly detail: string,
+    detail: string,
   ) {
-    super(where ? `${label}: ${where}: ${detail}` : `${label}: ${detail}`);
+    super(where ? `${label}: ${where}: ${withoutFlags(detail)}` : `${label}: ${withoutFlags(detail)}`);
     this.name = "SweepConfigError";
+    this.detail = withoutFlags(detail);
   }
 }
 
@@ -264,7 +267,8 @@ function relocate(label: string, where: string, message: string, nameOption: boo
   const found = optionOf(message, options);
   if (!found) return new SweepConfigError(label, where, message);
   const tail = found.path.slice(1).map((p) => `.${p}`).join("");
-  return new SweepConfigError(label, nameOption ? `${where}.${found.path[0]}${tail}` : `${where}${tail}`, found.detail);
+  const also = nameOption ? (found.also ?? []).map((a) => `, ${where}.${a}`).join("") : "";
+  return new SweepConfigError(label, nameOption ? `${where}.${found.path[0]}${tail}${also}` : `${where}${tail}`, found.detail);
 }
 
 /** Finds what a failing combination's error comes from: the base, one grid value, or

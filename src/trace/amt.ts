@@ -41,6 +41,7 @@ import {
   BLOCK_HEAD_V2, DECODE_CHECKSUM, DECODE_OK, MAX_BLOCK_RECORDS_V2, chainHash, decodeBlock, encodeBlock, hash32,
   maxPayloadBytes,
 } from "./amt-codec.js";
+import { writeAtomicWith } from "../util/atomic-file.js";
 
 export const AMT_MAGIC = "AMPOMTRC";
 export const AMT_END = "AMPOMEND";
@@ -165,6 +166,23 @@ export function emptyTraceMessage(file: string): string {
 }
 
 /** Reads and checks the header (and that the file has the length it implies). */
+/** The size of the header whose fixed part `fixed` is (byte 52), checked against its
+ * count of regions. */
+export function headerBytes(file: string, fixed: Buffer, version: AmtVersion): number {
+  const count = fixed.readUInt32LE(16);
+  const H = fixed.readUInt32LE(52);
+  if (H !== headerFixed(version) + REGION_BYTES * count) throw new Error(`${file}: corrupt amt header: header size ${H} at byte 52 does not match ${count} regions`);
+  return H;
+}
+
+const ZERO_SUM = Buffer.alloc(4);
+
+/** Checks the whole header `b` against its checksum (byte 60, taken as 0 in the sum). */
+export function checkHeaderSum(file: string, b: Buffer): void {
+  const sum = crc32(b.subarray(64), crc32(ZERO_SUM, crc32(b.subarray(0, 60))));
+  if (sum !== b.readUInt32LE(60)) throw new Error(`${file}: corrupt amt header: checksum mismatch (bytes 0..${b.length})`);
+}
+
 export function readAmtHeader(fd: number, file: string): AmtHeader {
   const size = fstatSync(fd).size;
   if (size < HEADER_FIXED) {
@@ -178,13 +196,10 @@ export function readAmtHeader(fd: number, file: string): AmtHeader {
   const version = v as AmtVersion;
   const F = headerFixed(version);
   const count = fixed.readUInt32LE(16);
-  const H = fixed.readUInt32LE(52);
-  if (H !== F + REGION_BYTES * count) throw new Error(`${file}: corrupt amt header: header size ${H} at byte 52 does not match ${count} regions`);
+  const H = headerBytes(file, fixed, version);
   if (H > size) throw new Error(`${file}: truncated amt trace: ${size} bytes, less than its ${H}-byte header`);
   const b = readAt(fd, file, H, 0, "the header");
-  const stored = b.readUInt32LE(60);
-  b.writeUInt32LE(0, 60);
-  if (crc32(b) !== stored) throw new Error(`${file}: corrupt amt header: checksum mismatch (bytes 0..${H})`);
+  checkHeaderSum(file, b);
   const regions: Region[] = [];
   let wholeFromStart = count > 0;
   for (let i = 0; i < count; i++) {
@@ -604,18 +619,16 @@ export function writeWorkloadAmt(
     regions: w.regions,
     regionsFromTouches: w.regionsFromTouches === true,
   };
-  const fd = openSync(file, "w");
-  try {
-    const writer = new AmtWriter(fd, header, version);
+  // a record the writer refuses leaves no file behind, nor half of one
+  writeAtomicWith(file, (fd) => {
+    const writer = new AmtWriter(fd, header, version, w.name);
     const pages = new Uint32Array(blockRecords), gaps = new Uint32Array(blockRecords), flags = new Uint8Array(blockRecords);
     const s = w.open();
     let left = records;
     for (let n; left > 0 && (n = s.fill(pages, gaps, flags, Math.min(blockRecords, left))) > 0; left -= n) writer.addBlock(pages, gaps, flags, n);
     s.close?.();
     writer.finish();
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 export class AmtWriter {
@@ -631,10 +644,12 @@ export class AmtWriter {
   private readonly out: Uint8Array;
   private readonly head = Buffer.alloc(12);
 
+  /** `workload`: whose records these are, named in the refusal of one */
   constructor(
     private readonly fd: number,
     private readonly h: AmtHeaderInput,
     readonly version: AmtVersion = AMT_VERSION,
+    private readonly workload?: string,
   ) {
     if (version === 2 && h.blockRecords > MAX_BLOCK_RECORDS_V2) throw new Error(`amt v2 holds at most ${MAX_BLOCK_RECORDS_V2} records a block`);
     const header = encodeHeader(h, version);
@@ -644,12 +659,18 @@ export class AmtWriter {
     this.out = new Uint8Array(version === 1 ? BLOCK_HEAD + 9 * h.blockRecords : maxPayloadBytes(h.blockRecords));
   }
 
+  private recordError(record: number, problem: string): Error {
+    return new Error(`${this.workload === undefined ? "" : `workload ${this.workload}: `}record ${record} ${problem}`);
+  }
+
   /** One block of `c` records (c = blockRecords except for the last block). */
   addBlock(pages: Uint32Array, gaps: Uint32Array, flags: Uint8Array, c: number): void {
     const seen = this.seen;
     for (let i = 0; i < c; i++) {
       const p = pages[i];
-      if (p >= this.h.pageCount) throw new Error(`record ${this.records + i} names page ${p}, outside the ${this.h.pageCount} pages`);
+      if (p >= this.h.pageCount) throw this.recordError(this.records + i, `names page ${p}, outside its ${this.h.pageCount} pages`);
+      // every reader refuses other flags (v1 holds a byte, v2 two bits)
+      if (flags[i] > 3) throw this.recordError(this.records + i, flagsProblem(flags[i]));
       const bit = 1 << (p & 7);
       if (!(seen[p >>> 3] & bit)) {
         seen[p >>> 3] |= bit;
@@ -672,7 +693,6 @@ export class AmtWriter {
       cs.writeUInt32LE(sum);
       this.chain = crc32(cs, this.chain);
     } else {
-      for (let i = 0; i < c; i++) if (flags[i] > 3) throw new Error(`record flags ${flags[i]} do not fit amt v2's 2 bits`);
       this.out.fill(0);
       const L = encodeBlock(pages, gaps, flags, c, this.out);
       const payload = this.out.subarray(0, L);

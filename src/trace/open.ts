@@ -11,7 +11,7 @@ import { fileStamp } from "../util/digest.js";
 import { pipeline } from "node:stream/promises";
 import { constants as zlibConstants, createGunzip, gunzipSync } from "node:zlib";
 import type { Workload } from "../workloads/types.js";
-import { AMT_MAGIC, HEADER_FIXED, HEADER_FIXED_V2, amtFileBytes, emptyTraceMessage, headerPageSize, openAmt, shortHeaderError } from "./amt.js";
+import { AMT_MAGIC, HEADER_FIXED, HEADER_FIXED_V2, amtFileBytes, checkHeaderSum, emptyTraceMessage, headerBytes, headerPageSize, openAmt, shortHeaderError } from "./amt.js";
 import { importTrace, noRecordsMessage } from "./import.js";
 import { TraceTextParser } from "./text.js";
 import { gunzipFault, gunzipStreamFault } from "./gzip-fault.js";
@@ -129,12 +129,20 @@ export function amtOwnPageSize(path: string, asked: number | undefined): number 
   return pageSize;
 }
 
-/** `fix`: what to do about a mismatch (a command without --page-size says its own); by
- * default both names of the option, as a run's options, a sweep config and a scenario
- * file call it `pageSize`, the command line --page-size. */
-function checkPageSize(path: string, w: Pick<Workload, "pageSize">, pageSize: number, fix = `set pageSize (--page-size) to ${w.pageSize}`): void {
+/** Refuses a workload whose pages are not the run's. `where` names it (a trace's path,
+ * or "workload NAME" with `has` "has" for one built in code); `fix`: what to do about a
+ * mismatch (a command without --page-size says its own); by default both names of the
+ * option, as a run's options, a sweep config and a scenario file call it `pageSize`, the
+ * command line --page-size. */
+export function checkPageSize(
+  where: string,
+  w: Pick<Workload, "pageSize">,
+  pageSize: number,
+  fix = `set pageSize (--page-size) to ${w.pageSize}`,
+  has = "the trace has",
+): void {
   if (w.pageSize !== pageSize) {
-    throw new Error(`${path}: the trace has ${w.pageSize}-byte pages but the run uses ${pageSize} (${fix})`);
+    throw new Error(`${where}: ${has} ${w.pageSize}-byte pages but the run uses ${pageSize} (${fix})`);
   }
 }
 
@@ -152,9 +160,15 @@ export function checkTraceOpens(path: string, pageSize: number, pageSizeFix?: st
     if (!gzip) openAmtWorkload(path, pageSize);
     else if (own === undefined) throw new Error(`${path}: not an amt trace (its gzip'd header is cut short)`);
     else {
+      // the header's own checks first, as a run makes them (readAmtHeader): a damaged
+      // header is corrupt, not of another length nor empty; one past the bytes unpacked
+      // here is left to the run
+      const version = bytes.length >= HEADER_FIXED ? bytes.readUInt32LE(8) : 0;
+      const H = version === 1 || version === 2 ? headerBytes(path, bytes, version) : Infinity;
+      if (H <= bytes.length) checkHeaderSum(path, bytes.subarray(0, H));
       checkGzipLength(path, bytes);
       // the record count (byte 24), refused when 0 as readAmtHeader refuses it
-      if (bytes.length >= 32 && bytes.readBigUInt64LE(24) === 0n) throw new Error(emptyTraceMessage(path));
+      if (H <= bytes.length && bytes.readBigUInt64LE(24) === 0n) throw new Error(emptyTraceMessage(path));
     }
     return;
   }

@@ -370,6 +370,8 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
         if (!r.migration || !r.real || !r.calibration) throw new Error(`the real migration (${policy}) did not migrate`);
         const s = scenarioFor(o, policy, {
           cpuNsPerAccess,
+          // the host's pages, as the trace recorded them (runScenario refuses others)
+          pageSize: trace.workload.pageSize,
           migrateAtRecord: trace.migrateAtRecord,
           faultTrap: clamp(r.calibration.faultOverheadNs),
           zeroFill: clamp(r.calibration.zeroFillNs),

@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { allConfigs, compare, evaluate, evaluationText, kernelWorkloads, mergeSweep, parseConditions, reproduce, simulate, simulateCluster, sweep, type Metrics, type RunOptions } from "ampom";
+import { allConfigs, compare, evaluate, evaluationText, kernelWorkloads, mergeSweep, parseConditions, planSweep, reproduce, simulate, simulateCluster, sweep, type Metrics, type RunOptions } from "ampom";
 import { scratchDir } from "../sweep/cli-helpers.js";
 
 describe('import { simulate, compare } from "ampom"', () => {
@@ -38,7 +38,7 @@ describe('import { simulate, compare } from "ampom"', () => {
     await expect(compare({ workload: "hpl", policies: [] })).rejects.toThrow("no policies to compare");
     const mine = { name: "mine", reset() {}, onFault() {}, onUse() {}, onArrival() {}, onServed() {} };
     await expect(compare({ workload: "hpl", policies: ["none", mine as never] })).rejects.toThrow(
-      "policies: each must be a name or a policy module file's path (compare a module object with simulate()), got object",
+      "option policies (--policies): each must be a name or a policy module file's path (compare a module object with simulate()), got object",
     );
   });
 
@@ -78,8 +78,8 @@ describe('import { simulate, compare } from "ampom"', () => {
   });
 
   it("refuses a lone name or path where a list is due, rather than reading it a letter at a time", async () => {
-    await expect(compare({ workload: "hpl", policies: "ampom" as never })).rejects.toThrow('option policies: must be a list of names, got "ampom"');
-    await expect(compare({ workload: "hpl", mechanisms: "post-copy" as never })).rejects.toThrow('option mechanisms: must be a list of names, got "post-copy"');
+    await expect(compare({ workload: "hpl", policies: "ampom" as never })).rejects.toThrow('option policies (--policies): must be a list of names, got "ampom"');
+    await expect(compare({ workload: "hpl", mechanisms: "post-copy" as never })).rejects.toThrow('option mechanisms (--mechanisms): must be a list of names, got "post-copy"');
     expect(() => mergeSweep({ base: { workload: "random", memory: "1MiB" } }, "shard0.jsonl" as never, "out.jsonl")).toThrow(
       'sweep-merge: the inputs must be a list of results files, got "shard0.jsonl"',
     );
@@ -95,13 +95,28 @@ describe('import { simulate, compare } from "ampom"', () => {
   it("compare() refuses a name listed twice, which gave its rows twice over", async () => {
     const base = { workload: "random", memory: "1MiB" };
     // before: four identical lightweight/none rows
-    await expect(compare({ ...base, mechanisms: ["lightweight", "lightweight"], policies: ["none"] })).rejects.toThrow('option mechanisms: "lightweight" is listed twice; list each mechanism once');
-    await expect(compare({ ...base, mechanisms: ["lightweight"], policies: ["none", "leap", "none"] })).rejects.toThrow('option policies: "none" is listed twice; list each policy once');
+    await expect(compare({ ...base, mechanisms: ["lightweight", "lightweight"], policies: ["none"] })).rejects.toThrow('option mechanisms (--mechanisms): "lightweight" is listed twice; list each mechanism once');
+    await expect(compare({ ...base, mechanisms: ["lightweight"], policies: ["none", "leap", "none"] })).rejects.toThrow('option policies (--policies): "none" is listed twice; list each policy once');
     // a module's path spelt two ways (the command line's lists drop only a repeat)
     const policies = ["none", "examples/swap-readahead-policy.ts", "./examples/swap-readahead-policy.ts"];
     await expect(compare({ ...base, mechanisms: ["lightweight"], policies })).rejects.toThrow(
-      'option policies: "./examples/swap-readahead-policy.ts" is listed twice (as "examples/swap-readahead-policy.ts" too: one policy module file); list each policy once',
+      'option policies (--policies): "./examples/swap-readahead-policy.ts" is listed twice (as "examples/swap-readahead-policy.ts" too: one policy module file); list each policy once',
     );
+  });
+
+  // an unknown mechanism, policy or push order said only 'unknown mechanism "x"', where an
+  // unknown network named its option; a sweep config or scenario names its field instead
+  it("names the option of an unknown mechanism, policy or push order, and only once where a file's field is named", async () => {
+    const small = { workload: "random", memory: "1MiB" };
+    await expect(simulate({ ...small, mechanism: "x" })).rejects.toThrow(/^option mechanism \(--mechanism\): unknown mechanism "x" \(known: /);
+    await expect(simulate({ ...small, policy: "x" })).rejects.toThrow(/^option policy \(--policy\): unknown policy "x" \(known: /);
+    await expect(simulate({ ...small, mechanism: "post-copy", pushOrder: "x" })).rejects.toThrow(/^option pushOrder \(--push-order\): unknown push order "x" \(known: /);
+    await expect(compare({ ...small, mechanisms: ["x"] })).rejects.toThrow(/^option mechanisms \(--mechanisms\): unknown mechanism "x" \(known: /);
+    await expect(compare({ ...small, policies: ["none", "x"] })).rejects.toThrow(/^option policies \(--policies\): unknown policy "x" \(known: /);
+    const processes = [{ name: "p", node: 0, ...small, mechanism: "x" }];
+    await expect(simulateCluster({ nodes: 1, processes })).rejects.toThrow(/^scenario processes\[0\]\.mechanism: unknown mechanism "x" \(known: /);
+    await expect(simulateCluster({ nodes: 1, network: "x", processes: [{ name: "p", node: 0, ...small }] })).rejects.toThrow(/^scenario network: unknown network "x" \(known: /);
+    expect(() => planSweep({ base: small, grid: { policy: ["x"] } })).toThrow(/^sweep config: grid\.policy\[0\]: unknown policy "x" \(known: /);
   });
 
   // an unknown network said only 'unknown network "foo"', and a memory below a page

@@ -159,7 +159,7 @@ describe("ampom compare", () => {
   it("rejects unknown names in its lists, saying which are known", async () => {
     const r = await ampom("compare", ...SMALL, "--policies", "none,psychic");
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^ampom: unknown policy "psychic" \(known: none, .*\)/);
+    expect(r.stderr).toMatch(/^ampom: option policies \(--policies\): unknown policy "psychic" \(known: none, .*\)/);
     const m = await ampom("compare", ...SMALL, "--mechanism", "full-copy");
     expect(m.code).toBe(2);
     expect(m.stderr).toContain("unknown option '--mechanism'");

@@ -143,6 +143,18 @@ describe("options a workload cannot use", () => {
     expect(one.stderr).toMatch(/^ampom: option seed \(--seed\): applies to generated workloads only; /);
     await expect(simulate({ workload: TRACE, memory: "64MiB" })).rejects.toThrow(/option memory \(--memory\): applies to generated workloads only/);
     expect(() => planSweep({ base: { workload: TRACE }, grid: { seed: [1, 2] } }, "sweep.json")).toThrow(/^sweep\.json: grid\.seed\[0\]: .*applies to generated workloads only/);
+    // a message no field relocates kept run's flags, which a config has none of:
+    // "grid combination 0 (...): options workingSet (--working-set), seed (--seed): ..."
+    expect(() => planSweep({ base: { workload: TRACE }, grid: { workingSet: [0.5], seed: [1] } }, "sweep.json")).toThrow(
+      /^sweep\.json: grid combination 0 \(workingSet=0\.5, seed=1\): options workingSet, seed: apply to generated workloads only; /,
+    );
+    expect(() => planSweep({ base: { workload: "random", migrateAtRecord: 5 }, grid: { migrateAtTime: ["1ms"] } }, "sweep.json")).toThrow(
+      "sweep.json: grid.migrateAtTime[0]: options migrateAtRecord and migrateAtTime name two migration points; give one",
+    );
+    // a sweep's base with two of them said "base: options seed (--seed), cpu (--cpu): ..."
+    expect(() => planSweep({ base: { workload: TRACE, seed: 2, cpu: "host" }, grid: { policy: ["none"] } }, "sweep.json")).toThrow(
+      /^sweep\.json: base\.seed, base\.cpu: apply to generated workloads only; /,
+    );
   });
 
   it("report a trace's own footprint, not a memory size it was never given", async () => {

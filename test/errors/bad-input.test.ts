@@ -72,15 +72,15 @@ const withPageSize = (pageSize: number) => (b: Buffer) => {
 
 const cases: Case[] = [
   { name: "unknown workload", args: ["run", "--workload", "nope"], message: 'ampom: unknown workload "nope": not a built-in workload (sequential, random' },
-  { name: "unknown mechanism", args: ["run", "--mechanism", "teleport"], message: 'ampom: unknown mechanism "teleport" (known: full-copy, lightweight, pre-copy, post-copy)' },
-  { name: "unknown policy", args: ["run", "--policy", "psychic"], message: /^ampom: unknown policy "psychic" \(known: none, .*ampom.*\)$/m },
+  { name: "unknown mechanism", args: ["run", "--mechanism", "teleport"], message: 'ampom: option mechanism (--mechanism): unknown mechanism "teleport" (known: full-copy, lightweight, pre-copy, post-copy)' },
+  { name: "unknown policy", args: ["run", "--policy", "psychic"], message: /^ampom: option policy \(--policy\): unknown policy "psychic" \(known: none, .*ampom.*\)$/m },
   { name: "unknown network", args: ["run", "--network", "carrier-pigeon"], message: 'ampom: option network (--network): unknown network "carrier-pigeon" (known: gige-2008, rdma-100g)' },
   // a name every object inherits passed the registries' `in` checks: "specs is not
   // iterable", a bandwidth "undefined", a mechanism named toString
-  { name: "inherited name as policy", args: ["run", "--policy", "__proto__"], message: /^ampom: unknown policy "__proto__" \(known: none, .*\)$/m },
-  { name: "inherited name as mechanism", args: ["run", "--mechanism", "toString"], message: 'ampom: unknown mechanism "toString" (known: full-copy, lightweight, pre-copy, post-copy)' },
+  { name: "inherited name as policy", args: ["run", "--policy", "__proto__"], message: /^ampom: option policy \(--policy\): unknown policy "__proto__" \(known: none, .*\)$/m },
+  { name: "inherited name as mechanism", args: ["run", "--mechanism", "toString"], message: 'ampom: option mechanism (--mechanism): unknown mechanism "toString" (known: full-copy, lightweight, pre-copy, post-copy)' },
   { name: "inherited name as network", args: ["run", "--network", "constructor"], message: 'ampom: option network (--network): unknown network "constructor" (known: gige-2008, rdma-100g)' },
-  { name: "inherited name in compare", args: ["compare", "--policies", "none,constructor"], message: /^ampom: unknown policy "constructor" \(known: none, .*\)$/m },
+  { name: "inherited name in compare", args: ["compare", "--policies", "none,constructor"], message: /^ampom: option policies \(--policies\): unknown policy "constructor" \(known: none, .*\)$/m },
   { name: "inherited name as kernel", args: ["reproduce", "--kernels", "constructor"], message: /^ampom: option kernels \(--kernels\): unknown kernel "constructor" \(built-in: / },
   { name: "zero bandwidth", args: ["run", "--bandwidth", "0Gbps"], message: "ampom: option bandwidth (--bandwidth): must be positive, got 0" },
   {
@@ -749,7 +749,7 @@ function clusterCases(): Case[] {
     ["a rate flow given both bytes and a duration", { flows: [{ ...flow, rate: "1Gbps", duration: "1ms" }] }, "s.json: flows[0]: a rate flow ends after bytes or after duration; give one, not both"],
     ["an unknown field", { extra: 1 }, 's.json: unknown field "extra"'],
     // a name every object inherits: before, a preset of undefined bandwidth
-    ["a network named as an inherited name", { network: "constructor" }, 's.json: network: unknown preset "constructor" (known: gige-2008, rdma-100g)'],
+    ["a network named as an inherited name", { network: "constructor" }, 's.json: network: unknown network "constructor" (known: gige-2008, rdma-100g)'],
     ["a time per access with a unit", { processes: [{ ...p, cpuNsPerAccess: "2ns" }] }, 's.json: processes[0].cpuNsPerAccess: must be a positive number of nanoseconds, such as 0.5, got "2ns"'],
     ["a flow's rate in bytes per second", { flows: [{ from: 0, to: 1, rate: "100MBps", duration: "1ms" }] }, 's.json: flows[0].rate: rates are bits per second, and the B of "100MBps" is bytes: 100MBps is 800Mbps'],
     // these ran for minutes to hours with no output, one event a segment
@@ -800,7 +800,7 @@ describe("bad input: a clear message, a non-zero exit, no stack, no output file"
     const quiet = ampom(["run", "--policy", "psychic"], {}, dir);
     const debug = ampom(["run", "--policy", "psychic"], { AMPOM_DEBUG: "1" }, dir);
     expect(hasStack(quiet.stderr)).toBe(false);
-    expect(debug.stderr).toContain('ampom: unknown policy "psychic"');
+    expect(debug.stderr).toContain('ampom: option policy (--policy): unknown policy "psychic"');
     expect(hasStack(debug.stderr)).toBe(true);
   });
 });

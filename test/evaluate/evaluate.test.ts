@@ -221,6 +221,11 @@ describe("evaluate", () => {
     await expect(evaluate({ ...base, conditions: condition } as never)).rejects.toThrow("option conditions: must be a list of conditions (parseConditions), got an object");
     await expect(evaluate({ ...base, workload: "x" } as never)).rejects.toThrow('unknown option "workload" (evaluate() takes: workloads, configs, ');
     await expect(evaluate({ ...base, focus: "leap" })).rejects.toThrow('option focus: "leap" is not among the configurations evaluated');
+    // a configuration of another mechanism had no runs, and ranked first at "NaN%"
+    const fullCopy = { id: "fc", mechanism: "full-copy", policy: "none", clairvoyant: false };
+    await expect(evaluate({ ...base, configs: [...configs, fullCopy] } as never)).rejects.toThrow(
+      `option configs: configs[${configs.length}] (fc) has mechanism "full-copy"; evaluate runs lightweight (with a policy) and post-copy (with a push order)`,
+    );
     expect(existsSync(runsDir)).toBe(false);
   });
 });

@@ -253,6 +253,13 @@ describe("scenario validation names the field", () => {
       { ...base, processes: [{ ...base.processes[0], workload: TRACE, memory: undefined, iterations: 2 }] },
       exactly(`scenario processes[0].iterations: applies to generated workloads only; workload ${TRACE} is a trace, whose records and footprint are its own (leave it out)`),
     ],
+    // two of them named the process instead: "processes[0] (p): options workingSet
+    // (--working-set), iterations (--iterations): apply to ...", run's flags and all
+    [
+      "two generator fields on a trace",
+      { ...base, processes: [{ ...base.processes[0], workload: TRACE, memory: undefined, iterations: 2, workingSet: 0.5 }] },
+      exactly(`scenario processes[0].workingSet, processes[0].iterations: apply to generated workloads only; workload ${TRACE} is a trace, whose records and footprint are its own (leave them out)`),
+    ],
     ["an unknown push order", { ...base, processes: [{ ...base.processes[0], mechanism: "post-copy", pushOrder: "nope" }] }, /^scenario processes\[0\]\.pushOrder: unknown push order "nope" \(known: /],
     ["unknown node", { ...base, processes: [{ ...base.processes[0], node: "z" }] }, /processes\[0\]\.node: no node "z"/],
     ["unknown trigger kind", { ...base, triggers: [{ kind: "sometimes" }] }, /scenario triggers\[0\]\.kind/],

@@ -1,7 +1,7 @@
 // The amt reader: streaming with every checksum checked, and clear errors naming the
 // file and the byte offset or block when a file is truncated or corrupted.
 import { spawnSync } from "node:child_process";
-import { readFileSync, truncateSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
@@ -159,6 +159,17 @@ describe.each([1, 2] as const)("amt v%i", (version) => {
         expect(() => amtPageSize(`${file}.gz`)).toThrow(message.replace(file, `${file}.gz`));
       }
     }
+  });
+
+  // v1 took a library stream's flags above 3 as they came, in a file every reader then
+  // refused ("corrupt amt trace: block 0 (record 1) has flags 5, ..."); v2 refused them
+  // in words of its own, after writing the header (a 104-byte file left behind)
+  it("writeWorkloadAmt refuses a record's flags above 3, in the words a run of the workload uses, and leaves no file", () => {
+    const dir = tempDir();
+    const file = join(dir, "flags.amt");
+    const w = arrayWorkload([8], [{ page: 1, gap: 1, flags: 0 }, { page: 2, gap: 1, flags: 5 }], "mine");
+    expect(() => writeWorkloadAmt(w, file, { version })).toThrow(/^workload mine: record 1 has flags 5, not 0 to 3 \(1 write, 2 code\)$/);
+    expect(existsSync(file)).toBe(false);
   });
 
   it("`ampom trace info --json` reports records, distinct pages, accesses and regions", async () => {

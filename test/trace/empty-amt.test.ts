@@ -1,7 +1,7 @@
 // An amt trace with no records (a header and a trailer, well formed) ran and printed a
 // result with nothing migrated, and trace info, export and import took it, where a text
 // trace with no records is refused. Every reader now refuses it in the same words.
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
@@ -37,6 +37,27 @@ describe("an amt trace with no records is refused as an empty trace", () => {
       expect(() => checkTraceOpens(`${file}.gz`, 4096)).toThrow(`${file}.gz: no records (empty trace)`);
       expect(() => reencodeAmt(file, join(dir, "out.amt"))).toThrow(`${file}: no records (empty trace)`);
       expect(existsSync(join(dir, "out.amt"))).toBe(false);
+    });
+  }
+
+  // the trace check of a gzip'd amt (a sweep's, before any run) took the count from a
+  // header it had not checked: "zero.amt.gz: no records (empty trace)", where a run of
+  // the same file says its header is corrupt (and a v1 one, another length)
+  for (const version of [1, 2] as const) {
+    it(`v${version}: a damaged header saying 0 records is corrupt to the trace check of a gzip'd amt, as to a run`, () => {
+      const dir = scratchDir("empty-amt");
+      const file = join(dir, "zero.amt");
+      writeWorkloadAmt(arrayWorkload([4], [{ page: 1, gap: 1 }, { page: 2, gap: 1 }]), file, { version });
+      const damaged = readFileSync(file);
+      damaged.writeBigUInt64LE(0n, 24);
+      writeFileSync(file, damaged);
+      writeFileSync(`${file}.gz`, gzipSync(damaged));
+      const corrupt = `corrupt amt header: checksum mismatch (bytes 0..${damaged.readUInt32LE(52)})`;
+      expect(() => openAmt(file)).toThrow(`${file}: ${corrupt}`);
+      expect(() => checkTraceOpens(`${file}.gz`, 4096)).toThrow(`${file}.gz: ${corrupt}`);
+      writeFileSync(join(dir, "sweep.json"), JSON.stringify({ base: { baselines: false }, grid: { workload: ["zero.amt.gz"] } }));
+      const r = ampom(["sweep", "sweep.json", "--dry-run"], {}, dir);
+      expect(r.stderr).toBe(`ampom: sweep.json: grid.workload[0]: zero.amt.gz: ${corrupt}\n`);
     });
   }
 
