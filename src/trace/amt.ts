@@ -165,7 +165,6 @@ export function emptyTraceMessage(file: string): string {
   return `${file}: no records (empty trace)`;
 }
 
-/** Reads and checks the header (and that the file has the length it implies). */
 /** The size of the header whose fixed part `fixed` is (byte 52), checked against its
  * count of regions. */
 export function headerBytes(file: string, fixed: Buffer, version: AmtVersion): number {
@@ -183,6 +182,7 @@ export function checkHeaderSum(file: string, b: Buffer): void {
   if (sum !== b.readUInt32LE(60)) throw new Error(`${file}: corrupt amt header: checksum mismatch (bytes 0..${b.length})`);
 }
 
+/** Reads and checks the header (and that the file has the length it implies). */
 export function readAmtHeader(fd: number, file: string): AmtHeader {
   const size = fstatSync(fd).size;
   if (size < HEADER_FIXED) {
