@@ -5,6 +5,7 @@ import { accessSync, constants, closeSync, fstatSync, openSync, readFileSync, re
 import { delimiter, isAbsolute, join, resolve } from "node:path";
 import type { NetworkPreset } from "../network/presets.js";
 import type { NativeParts } from "./native.js";
+import { describeCommand } from "../trace/capture.js";
 
 /** What the library writes at exit (the fields a mode does not produce are absent). */
 export interface LibraryReport {
@@ -218,6 +219,13 @@ function fileTail(path: string, bytes: number): string {
   }
 }
 
+/** A run that exited non-zero or was killed; `stderr` is the end of what it wrote there. */
+export class RunFailed extends Error {
+  constructor(message: string, readonly stderr: string) {
+    super(message);
+  }
+}
+
 /** A run stopped because the command was interrupted (ValidateOptions.signal). */
 export class RunInterrupted extends Error {
   constructor(readonly what: string, readonly program: string) {
@@ -285,7 +293,7 @@ export async function runProgram(
   if (timedOut) throw new Error(`${what}: did not finish within ${timeoutMs / 1000} s (killed; raise --timeout)`);
   if (code !== 0) {
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-    throw new Error(`${what}: ${argv.join(" ")} ${how}${stderr.trim() ? `: ${tail(stderr)}` : ""}`);
+    throw new RunFailed(`${what}: ${describeCommand(argv)} ${how}${stderr.trim() ? `: ${tail(stderr)}` : ""}`, stderr);
   }
   let text: string;
   try {

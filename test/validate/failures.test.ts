@@ -115,3 +115,29 @@ describe("an interrupted capture", () => {
     }
   });
 });
+
+describe("a failed run", () => {
+  it("a failed capture says how the program ended, not how the capture script's shell did", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ampom-capture-fail-"));
+    try {
+      // it said `bash .../capture-trace.sh -q -o /tmp/.../t.amt -- /bin/sh -c echo boom >&2; exit 3
+      // exited with code 1: ...`: the script, a temporary gone by then, the script's status
+      await expect(captureTrace(["/bin/sh", "-c", "echo boom >&2; exit 3"], {}, join(dir, "t.amt"), join(dir, "r.json"), 60_000)).rejects.toThrow(
+        /^the traced run \(valgrind lackey\): capture: the command exited with status 3 \(\/bin\/sh -c 'echo boom >&2; exit 3'\); no trace written \(its standard error ended: boom\)$/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("names the program with its arguments quoted, as a shell would take them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ampom-run-fail-"));
+    try {
+      await expect(runProgram(["/bin/sh", "-c", "exit 4"], {}, join(dir, "r.json"), "the native run", 60_000)).rejects.toThrow(
+        /^the native run: \/bin\/sh -c 'exit 4' exited with code 4$/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
