@@ -40,8 +40,10 @@ export interface CaptureResult extends ImportResult {
   truncated: boolean;
 }
 
-// a child the program forks would write its accesses into the same trace, interleaved
-// with the program's; an exec'd one is not traced at all (no --trace-children)
+// a child the program forks writes nothing (its accesses would interleave with the
+// program's); an exec'd one is not traced at all (no --trace-children). The log's pipe
+// is the program's descriptor 3 too: valgrind keeps it open for the program (its own copy
+// sits beyond the program's reach), and --log-file leaves its descriptor open likewise
 const LACKEY_ARGS = ["--tool=lackey", "--trace-mem=yes", "--child-silent-after-fork=yes", "--log-fd=3"];
 
 /** Checks that valgrind runs; the message says how to get it. */
