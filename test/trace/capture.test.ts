@@ -128,6 +128,22 @@ describe("trace capture", () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it("a program that cannot be run is named as such, before valgrind starts", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "data.txt"), "not a program\n");
+    // valgrind's own lookup failed, and the capture said 'the command exited with status 127'
+    for (const [program, said] of [
+      ["no-such-program-here", `program "no-such-program-here": not found on PATH`],
+      [join(dir, "data.txt"), `program "${join(dir, "data.txt")}": ${join(dir, "data.txt")} is missing or not executable`],
+      [dir, `program "${dir}": ${dir} is a directory, not an executable program`],
+    ]) {
+      const r = ampom(["trace", "capture", "-o", join(dir, "a.amt"), "--", program, "x"], env);
+      expect(r.code, program).toBe(1);
+      expect(r.stderr).toBe(`ampom: capture: ${said}\n`);
+    }
+    expect(readdirSync(dir)).toEqual(["data.txt"]);
+  });
+
   it("Ctrl-C or a kill (SIGTERM) leaves nothing behind: no output, no spool in the temporary folder", async () => {
     for (const sig of ["SIGINT", "SIGTERM"] as const) {
       const dir = tempDir();
