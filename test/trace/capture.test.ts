@@ -144,8 +144,10 @@ describe("trace capture", () => {
     expect(readdirSync(dir)).toEqual(["data.txt"]);
   });
 
-  it("Ctrl-C or a kill (SIGTERM) leaves nothing behind: no output, no spool in the temporary folder", async () => {
-    for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  it("Ctrl-C, a kill (SIGTERM) or a hang-up (SIGHUP) leaves nothing behind: no output, no spool in the temporary folder", async () => {
+    // a hang-up (the ssh connection gone) ended the process alone, and the spool stayed
+    const exits = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+    for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
       const dir = tempDir();
       const tmp = join(dir, "tmp");
       mkdirSync(tmp);
@@ -161,8 +163,8 @@ describe("trace capture", () => {
         await new Promise((r) => setTimeout(r, 20));
       }
       child.kill(sig);
-      expect(await exited, sig).toBe(sig === "SIGINT" ? 130 : 143);
-      expect(stderr).toContain(`ampom: capture: ${sig === "SIGINT" ? "interrupted" : "stopped by SIGTERM"}; no trace written`);
+      expect(await exited, sig).toBe(exits[sig]);
+      expect(stderr).toContain(`ampom: capture: ${sig === "SIGINT" ? "interrupted" : `stopped by ${sig}`}; no trace written`);
       expect(readdirSync(dir)).toEqual(["tmp"]);
       expect(ours(), sig).toEqual([]);
     }
