@@ -12,6 +12,11 @@ export function hasEnded(): boolean {
   return ended;
 }
 
+/** The signals that stop a long command, which then ends what it runs, removes its
+ * scratch files and says what was kept: Ctrl-C, a kill, and a hang-up (the terminal or
+ * the ssh connection gone), whose default ended the process alone. */
+export const STOP_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
 /** Ends a command a signal (Ctrl-C, a kill) stopped, saying `message` (what was kept),
  * with 128 + the signal's number, as a shell reports a command a signal ended. */
 export function exitInterrupted(signal: NodeJS.Signals, message: string): never {

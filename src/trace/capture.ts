@@ -8,7 +8,9 @@
 // fails the capture and leaves no output: the importer writes the amt only when it is
 // complete.
 import { spawn, spawnSync } from "node:child_process";
+import { errorMessage } from "../util/errors.js";
 import type { Readable } from "node:stream";
+import { describeCommand, findProgram } from "../util/program.js";
 import { checkAmtOutput, StreamingImport, type ImportOptions, type ImportResult } from "./import.js";
 
 export interface CaptureOptions extends Pick<ImportOptions, "pageSize" | "skipRecords" | "maxRecords"> {
@@ -40,8 +42,10 @@ export interface CaptureResult extends ImportResult {
   truncated: boolean;
 }
 
-// a child the program forks would write its accesses into the same trace, interleaved
-// with the program's; an exec'd one is not traced at all (no --trace-children)
+// a child the program forks writes nothing (its accesses would interleave with the
+// program's); an exec'd one is not traced at all (no --trace-children). The log's pipe
+// is the program's descriptor 3 too: valgrind keeps it open for the program (its own copy
+// sits beyond the program's reach), and --log-file leaves its descriptor open likewise
 const LACKEY_ARGS = ["--tool=lackey", "--trace-mem=yes", "--child-silent-after-fork=yes", "--log-fd=3"];
 
 /** Checks that valgrind runs; the message says how to get it. */
@@ -60,15 +64,18 @@ function norandomize(): string[] {
   return r.error || r.status !== 0 ? [] : ["setarch", "-R"];
 }
 
-/** The command as a user would type it, for messages. */
-export function describeCommand(command: string[]): string {
-  return command.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(" ");
-}
 
 /** Runs `command` under lackey and imports its trace into `output` (NAME.amt, or
  * NAME.amt.gz gzip'd). */
 export async function captureTrace(command: string[], output: string, o: CaptureOptions = {}): Promise<CaptureResult> {
   if (command.length === 0) throw new Error("capture: no command given (ampom trace capture -o OUT -- COMMAND [ARGS...])");
+  // valgrind's own lookup would fail later, and the capture then blame the command's
+  // exit status (127: `the command exited with status 127`)
+  try {
+    findProgram(command[0]);
+  } catch (err) {
+    throw new Error(`capture: ${errorMessage(err)}`);
+  }
   const valgrind = o.valgrind ?? "valgrind";
   checkValgrind(valgrind);
   checkAmtOutput(output);

@@ -369,7 +369,7 @@ class BoundedSink implements PageSink {
 
   constructor(
     private readonly inner: Spooler,
-    private readonly skip: number,
+    readonly skip: number,
     private readonly max: number,
   ) {}
 
@@ -420,8 +420,9 @@ function cleanup(run: ImportRun): void {
 
 /** Why a trace that parsed gave no records. A lackey log made without --trace-mem=yes
  * holds only valgrind's own lines: it says so. */
-export function noRecordsMessage(parser: TraceTextParser, skipped = 0): string {
-  if (skipped > 0) return `${parser.file}: no records (the trace ended within the ${skipped} skipped)`;
+export function noRecordsMessage(parser: TraceTextParser, skipped = 0, skip = skipped): string {
+  // the records the trace holds, set against the count asked to skip
+  if (skipped > 0) return `${parser.file}: no records left: the trace holds ${skipped}, and skipRecords (--skip) drops the first ${skip}`;
   if (parser.format === "lackey") {
     return `${parser.file}: no records (only valgrind's own lines, no memory accesses): lackey writes them only when run with --trace-mem=yes`;
   }
@@ -433,7 +434,7 @@ async function finishImport(run: ImportRun, output: string, signal?: AbortSignal
   const { parser, sp } = run;
   try {
     parser.end(run.bounds?.full);
-    if (sp.records === 0) throw new Error(noRecordsMessage(parser, run.bounds?.skipped));
+    if (sp.records === 0) throw new Error(noRecordsMessage(parser, run.bounds?.skipped, run.bounds?.skip));
     return await writeAmtOutput(output, (amt) => {
       const { regions, pageCount } = writeAmt(sp, amt, run.pageSize, run.version, parser.file);
       return { output: amt, format: parser.format ?? "page", records: sp.records, pages: sp.distinct, accesses: sp.accesses, regions, pageCount };

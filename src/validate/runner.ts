@@ -1,10 +1,10 @@
 // Running the program under libampom-validate.so, in one of its modes, and reading what
 // it reports (one JSON object written at exit; see native/validate/preload.c).
 import { spawn } from "node:child_process";
-import { accessSync, constants, closeSync, fstatSync, openSync, readFileSync, readSync, realpathSync, rmSync, statSync } from "node:fs";
-import { delimiter, isAbsolute, join, resolve } from "node:path";
+import { closeSync, fstatSync, openSync, readFileSync, readSync, rmSync } from "node:fs";
 import type { NetworkPreset } from "../network/presets.js";
 import type { NativeParts } from "./native.js";
+import { describeCommand, findProgram } from "../util/program.js";
 
 /** What the library writes at exit (the fields a mode does not produce are absent). */
 export interface LibraryReport {
@@ -152,33 +152,7 @@ export function libraryEnv(parts: NativeParts, exe: string, out: string, s: Libr
  * PATH like a shell would; refused unless it is an executable ELF file (LD_PRELOAD acts
  * on dynamically linked ELF programs only; give a script's interpreter as PROGRAM). */
 export function resolveProgram(program: string): string {
-  let found: string | undefined;
-  if (program.includes("/")) found = resolve(program);
-  else {
-    for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-      const candidate = join(dir || ".", program);
-      try {
-        accessSync(candidate, constants.X_OK);
-        if (statSync(candidate).isFile()) {
-          found = isAbsolute(candidate) ? candidate : resolve(candidate);
-          break;
-        }
-      } catch {
-        // not here
-      }
-    }
-  }
-  if (!found) throw new Error(`program "${program}": not found on PATH`);
-  let real: string;
-  try {
-    real = realpathSync(found);
-    accessSync(real, constants.X_OK);
-  } catch {
-    throw new Error(`program "${program}": ${found} is missing or not executable`);
-  }
-  // a directory passes the check above (X_OK is search) and opens; reading it was EISDIR
-  const st = statSync(real);
-  if (!st.isFile()) throw new Error(`program "${program}": ${real} is ${st.isDirectory() ? "a directory" : "not a regular file"}, not an executable program`);
+  const real = findProgram(program);
   const fd = openSync(real, "r");
   const head = Buffer.alloc(4);
   try {
@@ -215,6 +189,13 @@ function fileTail(path: string, bytes: number): string {
     return b.toString();
   } finally {
     closeSync(fd);
+  }
+}
+
+/** A run that exited non-zero or was killed; `stderr` is the end of what it wrote there. */
+export class RunFailed extends Error {
+  constructor(message: string, readonly stderr: string) {
+    super(message);
   }
 }
 
@@ -285,7 +266,7 @@ export async function runProgram(
   if (timedOut) throw new Error(`${what}: did not finish within ${timeoutMs / 1000} s (killed; raise --timeout)`);
   if (code !== 0) {
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-    throw new Error(`${what}: ${argv.join(" ")} ${how}${stderr.trim() ? `: ${tail(stderr)}` : ""}`);
+    throw new RunFailed(`${what}: ${describeCommand(argv)} ${how}${stderr.trim() ? `: ${tail(stderr)}` : ""}`, stderr);
   }
   let text: string;
   try {

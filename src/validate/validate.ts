@@ -15,7 +15,7 @@
 //     prefetched page) and the kernel's CPU share of a userfault (which the real run's
 //     execution clock holds) from the real run's own calibration.
 import { join } from "node:path";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync, statSync } from "node:fs";
 import { policies, policyParamVector } from "../policies/registry.js";
 import { resolveOptions, type RunOptions, type Scenario } from "../sim/options.js";
 import { runScenario } from "../sim/simulate.js";
@@ -280,6 +280,11 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
   const spec = o.migrateCall ? parseCall(o.migrateCall) : undefined;
   if (o.migrateAt !== undefined && !(o.migrateAt >= 0 && o.migrateAt < 1)) {
     throw new Error(`option migrateAt (--migrate-at): must be at least 0 and below 1 (a share of the native run's time), got ${o.migrateAt}`);
+  }
+  // a file there was refused only after the checks of the program and the machine, as
+  // "already exists"
+  if (o.keep !== undefined && statSync(o.keep, { throwIfNoEntry: false })?.isDirectory() === false) {
+    throw new Error(`option keep (--keep): ${o.keep} is a file, not a folder to keep the runs in`);
   }
   // the network as the simulator resolves it (checks the options too)
   const base = scenarioFor(o, wanted[0], {});

@@ -23,7 +23,7 @@ describe("bounded import", () => {
     const part = readVirtual(join(dir, "part.amt"));
     expect(part.records).toEqual(all.slice(15, 65));
     expect(part.header.accesses).toBe(all.slice(15, 65).reduce((s, x) => s + x.gap, 0));
-    await expect(importTrace(text, join(dir, "none.amt"), { skipRecords: 500 })).rejects.toThrow(`${text}: no records (the trace ended within the 200 skipped)`);
+    await expect(importTrace(text, join(dir, "none.amt"), { skipRecords: 500 })).rejects.toThrow(`${text}: no records left: the trace holds 200, and skipRecords (--skip) drops the first 500`);
     await expect(importTrace(text, join(dir, "none.amt"), { maxRecords: 0 })).rejects.toThrow("option maxRecords (--max-records): expected a whole number of at least 1, got 0");
   });
   it("keeps the first records of an input longer than one read, the line cut at the read's end dropped", async () => {

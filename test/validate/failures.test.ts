@@ -66,7 +66,9 @@ describe.skipIf(!uffd.ok)(title, () => {
     }
   }, 120_000);
 
-  it("ampom validate interrupted (SIGINT) stops the program it runs and leaves no scratch folder", async () => {
+  // a hang-up (the ssh connection gone) ended ampom alone: the program, in a process
+  // group of its own, ran on, and the scratch folder stayed
+  it.each([["SIGINT", 130], ["SIGHUP", 129]] as const)("ampom validate interrupted (%s) stops the program it runs and leaves no scratch folder", async (signal, exit) => {
     // a program that runs 30 s; a unique argument to find it by
     const tag = `${process.pid}${Date.now()}`;
     const before = new Set(readdirSync(tmpdir()).filter((n) => n.startsWith("ampom-validate-")));
@@ -84,9 +86,9 @@ describe.skipIf(!uffd.ok)(title, () => {
         if (Date.now() - started > 60_000) throw new Error(`the native run never started: ${stderr}`);
         await sleep(20);
       }
-      cli.kill("SIGINT");
+      cli.kill(signal);
       const code = await ended;
-      expect(code).toBe(130);
+      expect(code).toBe(exit);
       expect(stdout).toBe("");
       // (a stale build adds a warning line before it)
       expect(stderr).toMatch(/(^|\n)ampom: interrupted: the native run of \/\S+sleep was stopped; nothing was written\n$/);
@@ -109,6 +111,32 @@ describe("an interrupted capture", () => {
     try {
       await expect(captureTrace(["/bin/true"], {}, join(dir, "t.amt"), join(dir, "r.json"), 1000, stop.signal)).rejects.toThrow(
         "the traced run (valgrind lackey) of /bin/true was stopped",
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a failed run", () => {
+  it("a failed capture says how the program ended, not how the capture script's shell did", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ampom-capture-fail-"));
+    try {
+      // it said `bash .../capture-trace.sh -q -o /tmp/.../t.amt -- /bin/sh -c echo boom >&2; exit 3
+      // exited with code 1: ...`: the script, a temporary gone by then, the script's status
+      await expect(captureTrace(["/bin/sh", "-c", "echo boom >&2; exit 3"], {}, join(dir, "t.amt"), join(dir, "r.json"), 60_000)).rejects.toThrow(
+        /^the traced run \(valgrind lackey\): capture: the command exited with status 3 \(\/bin\/sh -c 'echo boom >&2; exit 3'\); no trace written \(its standard error ended: boom\)$/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("names the program with its arguments quoted, as a shell would take them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ampom-run-fail-"));
+    try {
+      await expect(runProgram(["/bin/sh", "-c", "exit 4"], {}, join(dir, "r.json"), "the native run", 60_000)).rejects.toThrow(
+        /^the native run: \/bin\/sh -c 'exit 4' exited with code 4$/,
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });

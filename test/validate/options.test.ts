@@ -4,7 +4,7 @@
 // undefined"; --timeout -5 blamed on the program; --pin-cpu -1 ran and reported CPU -1;
 // --policy '' ran none; a directory as the program: "EISDIR: illegal operation ...").
 // None of these needs root or the native parts: they are refused before either is looked at.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ampom, filesIn, hasStack, scratchDir } from "../sweep/cli-helpers.js";
@@ -42,6 +42,16 @@ describe("validate: bad options are refused before the program runs", () => {
       expect(filesIn(dir)).toEqual([]);
     });
   }
+
+  it("--keep naming a file", () => {
+    const dir = scratchDir("validate-keep");
+    writeFileSync(join(dir, "kept"), "mine\n");
+    // it said "kept: already exists", and only after looking at the program and the machine
+    const r = ampom(["validate", "--keep", "kept", "--", "/bin/true"], {}, dir);
+    expect(r.stderr.trim()).toBe("ampom: option keep (--keep): kept is a file, not a folder to keep the runs in");
+    expect(r.code).toBe(1);
+    expect(readFileSync(join(dir, "kept"), "utf8")).toBe("mine\n");
+  });
 
   it("a directory as the program", () => {
     const dir = scratchDir("validate-dir");

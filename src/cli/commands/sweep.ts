@@ -3,14 +3,13 @@
 import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { parsePath, parsePositiveCount } from "../run-options.js";
-import { exitInterrupted } from "../ending.js";
+import { exitInterrupted, STOP_SIGNALS } from "../ending.js";
 import { progressBar } from "../progress.js";
 import { parseShard } from "../../sweep/shard.js";
 import { checkedPlan, shardRuns, sweep, type SweepProgress } from "../../sweep/sweep.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { writeResult } from "../../util/stdout.js";
 
-const STOP_SIGNALS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
 export const parseWorkers = (value: string): number => parsePositiveCount(value);
 

@@ -8,7 +8,7 @@ import { resultProvenance } from "../../util/provenance.js";
 import { parseCount, parsePageSize, parsePath, parsePositiveCount } from "../run-options.js";
 import { writeResult } from "../../util/stdout.js";
 import { errorMessage } from "../../util/errors.js";
-import { exitInterrupted } from "../ending.js";
+import { exitInterrupted, STOP_SIGNALS } from "../ending.js";
 
 /** A count of records, 0 or more. */
 export const parseRecords = (value: string): number => parseCount(value, "1000000");
@@ -54,8 +54,7 @@ Examples:
         signalled = sig;
         stop?.(sig === "SIGINT" ? "interrupted" : `stopped by ${sig}`);
       };
-      process.once("SIGINT", interrupted);
-      process.once("SIGTERM", interrupted);
+      for (const signal of STOP_SIGNALS) process.once(signal, interrupted);
       try {
         const r = await captureTrace(command, o.out, {
           pageSize: o.pageSize,
@@ -82,8 +81,7 @@ Examples:
         exitInterrupted(signalled, errorMessage(err));
       } finally {
         status.stop();
-        process.off("SIGINT", interrupted);
-        process.off("SIGTERM", interrupted);
+        for (const signal of STOP_SIGNALS) process.off(signal, interrupted);
       }
     });
 }

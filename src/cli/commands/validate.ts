@@ -8,7 +8,7 @@ import { awayShare, RunInterrupted, type Interruptions } from "../../validate/ru
 import { table } from "../format.js";
 import { collectParam, commaList, outOfRange, parseCount, parseFraction, parseNumber, parsePositiveCount, parseQuantityArg, rateOption, timeOption } from "../run-options.js";
 import { writeResult } from "../../util/stdout.js";
-import { exitInterrupted } from "../ending.js";
+import { exitInterrupted, STOP_SIGNALS } from "../ending.js";
 
 function side(v: PolicyValidation): string {
   const e = v.errorPercent;
@@ -168,8 +168,7 @@ Examples:
         signalled ??= sig;
         stop.abort();
       };
-      process.once("SIGINT", interrupted);
-      process.once("SIGTERM", interrupted);
+      for (const signal of STOP_SIGNALS) process.once(signal, interrupted);
       let v: Validation;
       try {
         v = await validate({
@@ -183,8 +182,7 @@ Examples:
         if (!(err instanceof RunInterrupted)) throw err;
         exitInterrupted(signalled ?? "SIGINT", `interrupted: ${err.message}; nothing was written`);
       } finally {
-        process.off("SIGINT", interrupted);
-        process.off("SIGTERM", interrupted);
+        for (const signal of STOP_SIGNALS) process.off(signal, interrupted);
       }
       if (o.json) {
         const provenance = resultProvenance(options, "wasm");
