@@ -64,7 +64,6 @@ function norandomize(): string[] {
   return r.error || r.status !== 0 ? [] : ["setarch", "-R"];
 }
 
-
 /** Runs `command` under lackey and imports its trace into `output` (NAME.amt, or
  * NAME.amt.gz gzip'd). */
 export async function captureTrace(command: string[], output: string, o: CaptureOptions = {}): Promise<CaptureResult> {

@@ -10,7 +10,6 @@ import { checkedPlan, shardRuns, sweep, type SweepProgress } from "../../sweep/s
 import { resultProvenance } from "../../util/provenance.js";
 import { writeResult } from "../../util/stdout.js";
 
-
 export const parseWorkers = (value: string): number => parsePositiveCount(value);
 
 export function registerSweep(program: Command): void {
