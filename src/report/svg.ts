@@ -520,11 +520,17 @@ export function barChart(c: BarChart): string {
   const zero = y(Math.max(yt.lo, Math.min(yt.hi, 0)));
   bands(out, f, c.bands, y, yt);
   out.push(`<g class="axis axis-x">`, `<line x1="${MARGIN.left}" x2="${MARGIN.left + f.plotW}" y1="${base}" y2="${base}" stroke="#333"/>`);
-  // names that would run into their neighbours are cut to their group's width
-  const wide = c.categories.some((cat, k) => k > 0 && ((cat.length + c.categories[k - 1].length) * CHAR_W) / 2 + 6 > groupW);
+  // names that would run into their neighbours, or past the chart's edge (a long last
+  // name under few groups), are cut to their group's width
+  const centre = (k: number) => MARGIN.left + groupW * (k + 0.5);
+  const wide = c.categories.some(
+    (cat, k) =>
+      (k > 0 && ((cat.length + c.categories[k - 1].length) * CHAR_W) / 2 + 6 > groupW) ||
+      (cat.length * CHAR_W) / 2 + 4 > Math.min(centre(k), f.width - centre(k)),
+  );
   c.categories.forEach((cat, k) => {
     const label = wide ? fitted(cat, groupW - 6) : escapeXml(cat);
-    out.push(`<text x="${num(MARGIN.left + groupW * (k + 0.5))}" y="${base + 15}" text-anchor="middle">${label}</text>`);
+    out.push(`<text x="${num(centre(k))}" y="${base + 15}" text-anchor="middle">${label}</text>`);
   });
   out.push(`</g>`);
   c.series.forEach((s, i) => {

@@ -49,6 +49,18 @@ describe("ticks", () => {
     expect(short).not.toContain("\u2026");
   });
 
+  it("cuts a long name under few groups that would run past the chart's edge", () => {
+    const last = "a-very-long-workload-name-that-goes-on-and-on-for-quite-a-while-indeed";
+    const svg = barChart({ title: "t", yLabel: "y", categories: ["rand", last], series: [{ name: "s", values: [0.5, 0.6] }] });
+    const texts = [...svg.matchAll(/<text x="([\d.]+)" y="[\d.]+" text-anchor="middle">([^<]*)/g)].filter((m) => m[2] !== "t");
+    const width = Number(/width="(\d+)"/.exec(svg)![1]);
+    for (const [, x, label] of texts) {
+      expect(Number(x) + (label.length * 6.2) / 2).toBeLessThanOrEqual(width);
+      expect(Number(x) - (label.length * 6.2) / 2).toBeGreaterThanOrEqual(0);
+    }
+    expect(svg).toContain(`\u2026<title>${last}</title>`);
+  });
+
   it("widens an empty range instead of dividing by zero", () => {
     const t = ticks(5, 5);
     expect(t.hi).toBeGreaterThan(t.lo);
