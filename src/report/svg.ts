@@ -112,6 +112,8 @@ export const MARKERS: MarkerShape[] = ["circle", "square", "triangle", "diamond"
 const MARGIN = { left: 64, right: 16, top: 34, bottom: 56 };
 const LEGEND_ROW = 16;
 const NOTE_ROW = 12;
+/** The least height of a plot's area, in px. */
+const MIN_PLOT_H = 120;
 
 export function escapeXml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -239,8 +241,11 @@ function frame(width: number, height: number, legendNames: string[], note?: stri
     x += w;
   }
   const legendRows = legendNames.length ? row + 1 : 0;
-  const plotH = height - top - MARGIN.bottom - legendRows * LEGEND_ROW;
-  return { width, height, plotW, plotH, top, noteLines, legendAt, legendRows };
+  // a note or legend too long for the size asked makes the chart taller, rather than
+  // squeeze the plot to nothing (or turn its axis upside down)
+  const tall = Math.max(height, top + MARGIN.bottom + legendRows * LEGEND_ROW + MIN_PLOT_H);
+  const plotH = tall - top - MARGIN.bottom - legendRows * LEGEND_ROW;
+  return { width, height: tall, plotW, plotH, top, noteLines, legendAt, legendRows };
 }
 
 function open(f: Frame, title: string, kind: string): string[] {

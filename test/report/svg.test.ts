@@ -61,6 +61,20 @@ describe("ticks", () => {
     expect(svg).toContain(`\u2026<title>${last}</title>`);
   });
 
+  it("grows a chart whose note and legend leave its plot too little room, instead of turning the axis over", () => {
+    const series = Array.from({ length: 16 }, (_, i) => ({ name: `/home/someone/policies/policy-module-number-${i}.ts`, points: [[0, 1]] as Array<[number, number]> }));
+    const note = `on one another: ${series.map((s) => s.name).join(", ")}`;
+    const svg = xyChart({ title: "t", xLabel: "x", yLabel: "y", series, note, height: 340 });
+    const ys = [...svg.matchAll(/<text x="[\d.]+" y="([-\d.]+)" dy="0.32em" text-anchor="end">/g)].map((m) => Number(m[1]));
+    // the y ticks go up the page as their values go up, below the note's last line
+    expect(ys.length).toBeGreaterThan(1);
+    for (let k = 1; k < ys.length; k++) expect(ys[k]).toBeLessThan(ys[k - 1]);
+    const lastNote = Math.max(...[...svg.matchAll(/<text class="note" x="[\d.]+" y="([\d.]+)"/g)].map((m) => Number(m[1])));
+    expect(ys[ys.length - 1] - ys[0]).toBeLessThanOrEqual(-100);
+    expect(Math.min(...ys)).toBeGreaterThan(lastNote);
+    expect(Number(/<svg [^>]*height="(\d+)"/.exec(svg)![1])).toBeGreaterThan(340);
+  });
+
   it("widens an empty range instead of dividing by zero", () => {
     const t = ticks(5, 5);
     expect(t.hi).toBeGreaterThan(t.lo);
