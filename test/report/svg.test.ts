@@ -75,6 +75,16 @@ describe("ticks", () => {
     expect(Number(/<svg [^>]*height="(\d+)"/.exec(svg)![1])).toBeGreaterThan(340);
   });
 
+  it("writes an axis's ticks in one unit (4k to 12k, not 4000 to 12k), a bar's own value in its own", () => {
+    const svg = xyChart({ title: "t", xLabel: "x", yLabel: "y", series: [{ name: "s", points: [[4000, 1], [12000, 2]] }] });
+    const x = /<g class="axis axis-x">([\s\S]*?)<\/g>/.exec(svg)![1];
+    const labels = [...x.matchAll(/text-anchor="middle">([^<]*)/g)].map((m) => m[1]).filter((l) => l !== "x");
+    expect(labels.length).toBeGreaterThan(2);
+    for (const l of labels) expect(l, labels.join(" ")).toMatch(/^(0|[\d.]+k)$/);
+    const bars = barChart({ title: "t", yLabel: "y", categories: ["a", "b"], series: [{ name: "s", values: [123, 12000] }] });
+    expect(bars).toContain("a, s: 123</title>");
+  });
+
   it("widens an empty range instead of dividing by zero", () => {
     const t = ticks(5, 5);
     expect(t.hi).toBeGreaterThan(t.lo);
