@@ -12,7 +12,7 @@
 // byte-identical files.
 import { basename, join } from "node:path";
 import { refuseInputs, type CommandInput } from "../util/same-file.js";
-import { coincideNote, colorOf, pairList, percent, percent1, type Figure } from "../report/figures.js";
+import { coincideNote, colorOf, groupList, percent, percent1, type Figure } from "../report/figures.js";
 import { figureHtml, REPORT_STYLE } from "../report/html.js";
 import { barPlot, DASHES, escapeXml, MARKERS, xyPlot, type Series } from "../report/svg.js";
 import { writeOutputs } from "../report/write.js";
@@ -184,7 +184,7 @@ export function evaluationFigures(e: Evaluation): Figure[] {
     // the focus last, drawn over any configuration on the same spot
     const at = ids.indexOf(focus);
     if (at >= 0) points.push(...points.splice(at, 1));
-    const onOne = pairList(overlaps(points));
+    const onOne = groupList(overlaps(points));
     figures.push({
       file: `cost-${g}.svg`,
       title: `${title}: runtime against network cost`,

@@ -75,6 +75,22 @@ export function pairList(pairs: Array<[string, string]>): string {
   return pairs.map(([a, b]) => `${a} and ${b}`).join("; ");
 }
 
+/** Pairs merged into the groups they link, named in words: "a, b and c; d and e" (each
+ * group in the order its names first come), so that n marks on one spot take n names,
+ * not n(n-1)/2 pairs. */
+export function groupList(pairs: Array<[string, string]>): string {
+  const groupOf = new Map<string, string[]>();
+  for (const [a, b] of pairs) {
+    const ga = groupOf.get(a) ?? [a];
+    const gb = groupOf.get(b) ?? [b];
+    if (ga === gb) continue;
+    ga.push(...gb.filter((n) => !ga.includes(n)));
+    for (const n of ga) groupOf.set(n, ga);
+  }
+  const groups = [...new Set(groupOf.values())];
+  return groups.map((g) => (g.length > 1 ? `${g.slice(0, -1).join(", ")} and ${g[g.length - 1]}` : g[0])).join("; ");
+}
+
 /** A sentence naming coinciding lines, or "". */
 function coincideText(series: Series[]): string {
   const pairs = coincidentSeries(series);

@@ -112,6 +112,8 @@ export const MARKERS: MarkerShape[] = ["circle", "square", "triangle", "diamond"
 const MARGIN = { left: 64, right: 16, top: 34, bottom: 56 };
 const LEGEND_ROW = 16;
 const NOTE_ROW = 12;
+/** The least height of a plot's area, in px. */
+const MIN_PLOT_H = 120;
 
 export function escapeXml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -154,6 +156,11 @@ export function ticks(min: number, max: number, target = 5): { lo: number; hi: n
   return { lo, hi, step, values };
 }
 
+/** The largest magnitude on an axis whose ticks run from `lo` to `hi`. */
+function axisTop(t: { lo: number; hi: number }): number {
+  return Math.max(Math.abs(t.lo), Math.abs(t.hi));
+}
+
 /** Decimals that write `x` (a tick step: 1, 2 or 5 times a power of ten) in full. */
 function decimalsOf(x: number): number {
   let d = 0;
@@ -162,9 +169,11 @@ function decimalsOf(x: number): number {
 }
 
 /** Short default tick labels: 1.5k, 2M, 0.25. Two decimals, or as many as the ticks'
- * `step` needs: at two, ticks 0.002 apart read 0, 0, 0, 0.01, 0.01. */
-export function shortNumber(v: number, step?: number): string {
-  const a = Math.abs(v);
+ * `step` needs: at two, ticks 0.002 apart read 0, 0, 0, 0.01, 0.01. `top`, the axis's
+ * largest magnitude, picks one unit for all its ticks (4k to 12k, not 4000 to 12k). */
+export function shortNumber(v: number, step?: number, top = Math.abs(v)): string {
+  if (v === 0) return "0";
+  const a = top;
   const [scale, unit] = a >= 1e9 ? [1e9, "G"] : a >= 1e6 ? [1e6, "M"] : a >= 1e4 ? [1e3, "k"] : [1, ""];
   const digits = 10 ** Math.max(2, step === undefined ? 0 : decimalsOf(step / scale));
   return `${String(Math.round((v / scale) * digits) / digits)}${unit}`;
@@ -239,8 +248,11 @@ function frame(width: number, height: number, legendNames: string[], note?: stri
     x += w;
   }
   const legendRows = legendNames.length ? row + 1 : 0;
-  const plotH = height - top - MARGIN.bottom - legendRows * LEGEND_ROW;
-  return { width, height, plotW, plotH, top, noteLines, legendAt, legendRows };
+  // a note or legend too long for the size asked makes the chart taller, rather than
+  // squeeze the plot to nothing (or turn its axis upside down)
+  const tall = Math.max(height, top + MARGIN.bottom + legendRows * LEGEND_ROW + MIN_PLOT_H);
+  const plotH = tall - top - MARGIN.bottom - legendRows * LEGEND_ROW;
+  return { width, height: tall, plotW, plotH, top, noteLines, legendAt, legendRows };
 }
 
 function open(f: Frame, title: string, kind: string): string[] {
@@ -378,12 +390,12 @@ export function xyChart(c: XYChart): string {
   const [y0, y1] = extent(ys, 0, 1);
   const xt = ticks(c.xMin ?? x0, c.xMax ?? x1, Math.max(2, Math.floor(f.plotW / 90)));
   const yt = ticks(c.yMin ?? (y0 >= 0 ? 0 : y0), c.yMax ?? y1, 5);
-  const xFmt = c.xTicks ?? ((v: number) => shortNumber(v, xt.step));
+  const xFmt = c.xTicks ?? ((v: number) => shortNumber(v, xt.step, axisTop(xt)));
   const out = open(f, c.title, "xy");
   f.noteLines.forEach((line, k) =>
     out.push(`<text class="note" x="${num(f.width / 2)}" y="${30 + k * NOTE_ROW}" text-anchor="middle" font-size="10" fill="#444">${escapeXml(line)}</text>`),
   );
-  const y = yAxis(out, f, yt, c.yLabel, c.yTicks ?? ((v) => shortNumber(v, yt.step)));
+  const y = yAxis(out, f, yt, c.yLabel, c.yTicks ?? ((v) => shortNumber(v, yt.step, axisTop(yt))));
   const x = (v: number) => MARGIN.left + ((v - xt.lo) / (xt.hi - xt.lo)) * f.plotW;
   const base = f.top + f.plotH;
   out.push(`<g class="axis axis-x">`, `<line x1="${MARGIN.left}" x2="${MARGIN.left + f.plotW}" y1="${base}" y2="${base}" stroke="#333"/>`);
@@ -511,8 +523,9 @@ export function barChart(c: BarChart): string {
   const [v0, v1] = extent(all, 0, 1);
   const yt = ticks(c.yMin ?? Math.min(0, v0), c.yMax ?? Math.max(0, v1), 5);
   const out = open(f, c.title, "bar");
-  const fmt = c.yTicks ?? ((v: number) => shortNumber(v, yt.step));
-  const fmtValue = c.valueFormat ?? fmt;
+  const fmt = c.yTicks ?? ((v: number) => shortNumber(v, yt.step, axisTop(yt)));
+  // a bar's own value in its own unit: 123 reads 123, not 0.12k beside ticks up to 12k
+  const fmtValue = c.valueFormat ?? c.yTicks ?? ((v: number) => shortNumber(v, yt.step));
   const y = yAxis(out, f, yt, c.yLabel, fmt);
   const base = f.top + f.plotH;
   const groupW = f.plotW / Math.max(1, c.categories.length);
@@ -520,11 +533,17 @@ export function barChart(c: BarChart): string {
   const zero = y(Math.max(yt.lo, Math.min(yt.hi, 0)));
   bands(out, f, c.bands, y, yt);
   out.push(`<g class="axis axis-x">`, `<line x1="${MARGIN.left}" x2="${MARGIN.left + f.plotW}" y1="${base}" y2="${base}" stroke="#333"/>`);
-  // names that would run into their neighbours are cut to their group's width
-  const wide = c.categories.some((cat, k) => k > 0 && ((cat.length + c.categories[k - 1].length) * CHAR_W) / 2 + 6 > groupW);
+  // names that would run into their neighbours, or past the chart's edge (a long last
+  // name under few groups), are cut to their group's width
+  const centre = (k: number) => MARGIN.left + groupW * (k + 0.5);
+  const wide = c.categories.some(
+    (cat, k) =>
+      (k > 0 && ((cat.length + c.categories[k - 1].length) * CHAR_W) / 2 + 6 > groupW) ||
+      (cat.length * CHAR_W) / 2 + 4 > Math.min(centre(k), f.width - centre(k)),
+  );
   c.categories.forEach((cat, k) => {
     const label = wide ? fitted(cat, groupW - 6) : escapeXml(cat);
-    out.push(`<text x="${num(MARGIN.left + groupW * (k + 0.5))}" y="${base + 15}" text-anchor="middle">${label}</text>`);
+    out.push(`<text x="${num(centre(k))}" y="${base + 15}" text-anchor="middle">${label}</text>`);
   });
   out.push(`</g>`);
   c.series.forEach((s, i) => {

@@ -117,6 +117,19 @@ describe("evaluate --report", () => {
     expect(named).toBeGreaterThan(0);
   });
 
+  it("names markers all on one spot once each, and keeps the cost figure's plot clear of its note", () => {
+    // a workload where every configuration ties (the process needed no page from home)
+    const tie = { ...e, workloads: e.workloads.map((w) => ({ ...w, standings: w.standings.map((s) => ({ ...s, relRuntime: 1, unusedPages: 0 })) })) };
+    for (const f of evaluationFigures(tie).filter((x) => x.file.startsWith("cost-"))) {
+      const names = /Drawn on one another \(within 1% of each axis\): (.*?)(?:; ampom-plus is drawn last)?\.$/.exec(f.caption)![1];
+      // each configuration once, in one group
+      expect(names.split(/, | and /).sort(), f.file).toEqual(e.plan.configs.map((c) => c.id + (c.clairvoyant ? " *" : "")).sort());
+      const notes = [...f.svg.matchAll(/<text class="note" x="[\d.]+" y="([\d.]+)"/g)].map((m) => Number(m[1]));
+      const top = Math.min(...[...f.svg.matchAll(/<text x="[\d.]+" y="([\d.]+)" dy="0.32em" text-anchor="end"/g)].map((m) => Number(m[1])));
+      expect(Math.max(...notes), f.file).toBeLessThan(top);
+    }
+  });
+
   it("reaches below 0 where a configuration is slower than demand paging", () => {
     const sort = e.workloads.find((w) => w.workload === "sort")!.standings.find((s) => s.config === "ampom")!.gapClosed!;
     expect(sort).toBeLessThan(0);

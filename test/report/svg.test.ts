@@ -49,6 +49,42 @@ describe("ticks", () => {
     expect(short).not.toContain("\u2026");
   });
 
+  it("cuts a long name under few groups that would run past the chart's edge", () => {
+    const last = "a-very-long-workload-name-that-goes-on-and-on-for-quite-a-while-indeed";
+    const svg = barChart({ title: "t", yLabel: "y", categories: ["rand", last], series: [{ name: "s", values: [0.5, 0.6] }] });
+    const texts = [...svg.matchAll(/<text x="([\d.]+)" y="[\d.]+" text-anchor="middle">([^<]*)/g)].filter((m) => m[2] !== "t");
+    const width = Number(/width="(\d+)"/.exec(svg)![1]);
+    for (const [, x, label] of texts) {
+      expect(Number(x) + (label.length * 6.2) / 2).toBeLessThanOrEqual(width);
+      expect(Number(x) - (label.length * 6.2) / 2).toBeGreaterThanOrEqual(0);
+    }
+    expect(svg).toContain(`\u2026<title>${last}</title>`);
+  });
+
+  it("grows a chart whose note and legend leave its plot too little room, instead of turning the axis over", () => {
+    const series = Array.from({ length: 16 }, (_, i) => ({ name: `/home/someone/policies/policy-module-number-${i}.ts`, points: [[0, 1]] as Array<[number, number]> }));
+    const note = `on one another: ${series.map((s) => s.name).join(", ")}`;
+    const svg = xyChart({ title: "t", xLabel: "x", yLabel: "y", series, note, height: 340 });
+    const ys = [...svg.matchAll(/<text x="[\d.]+" y="([-\d.]+)" dy="0.32em" text-anchor="end">/g)].map((m) => Number(m[1]));
+    // the y ticks go up the page as their values go up, below the note's last line
+    expect(ys.length).toBeGreaterThan(1);
+    for (let k = 1; k < ys.length; k++) expect(ys[k]).toBeLessThan(ys[k - 1]);
+    const lastNote = Math.max(...[...svg.matchAll(/<text class="note" x="[\d.]+" y="([\d.]+)"/g)].map((m) => Number(m[1])));
+    expect(ys[ys.length - 1] - ys[0]).toBeLessThanOrEqual(-100);
+    expect(Math.min(...ys)).toBeGreaterThan(lastNote);
+    expect(Number(/<svg [^>]*height="(\d+)"/.exec(svg)![1])).toBeGreaterThan(340);
+  });
+
+  it("writes an axis's ticks in one unit (4k to 12k, not 4000 to 12k), a bar's own value in its own", () => {
+    const svg = xyChart({ title: "t", xLabel: "x", yLabel: "y", series: [{ name: "s", points: [[4000, 1], [12000, 2]] }] });
+    const x = /<g class="axis axis-x">([\s\S]*?)<\/g>/.exec(svg)![1];
+    const labels = [...x.matchAll(/text-anchor="middle">([^<]*)/g)].map((m) => m[1]).filter((l) => l !== "x");
+    expect(labels.length).toBeGreaterThan(2);
+    for (const l of labels) expect(l, labels.join(" ")).toMatch(/^(0|[\d.]+k)$/);
+    const bars = barChart({ title: "t", yLabel: "y", categories: ["a", "b"], series: [{ name: "s", values: [123, 12000] }] });
+    expect(bars).toContain("a, s: 123</title>");
+  });
+
   it("widens an empty range instead of dividing by zero", () => {
     const t = ticks(5, 5);
     expect(t.hi).toBeGreaterThan(t.lo);
