@@ -63,7 +63,7 @@ function parseRecord(text: string, file: string, line: number): RunRecord {
  * call that is given them only. */
 export interface LineAt {
   offset: number;
-  bytes: Buffer;
+  bytes: Uint8Array;
 }
 
 export interface ReadExtent {

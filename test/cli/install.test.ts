@@ -14,8 +14,15 @@ const ROOT = resolve(import.meta.dirname, "..", "..");
 const dir = mkdtempSync(join(tmpdir(), "ampom-install-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const run = (cmd: string, args: string[], cwd: string) =>
-  execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_loglevel: "error" } });
+const run = (cmd: string, args: string[], cwd: string): string => {
+  try {
+    return execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_loglevel: "error" } });
+  } catch (err) {
+    // what the command said (tsc's errors are on its standard output), not only that it failed
+    const e = err as { message: string; stdout?: string; stderr?: string };
+    throw new Error(`${e.message}\n${e.stdout ?? ""}${e.stderr ?? ""}`);
+  }
+};
 
 describe("the packed package, installed in a project of its own", () => {
   it("installs from the tarball, and its library, command and policy modules work there", () => {
