@@ -14,6 +14,9 @@ export const TITLES: Record<(typeof GROUPS)[number], string> = {
   kernels: "HPCC kernels (page-level models)",
 };
 
+/** A configuration as the tables and figures name it: * marks one that reads the trace ahead. */
+export const configLabel = (c: { id: string; clairvoyant: boolean }) => c.id + (c.clairvoyant ? " *" : "");
+
 const pages = (x: number | undefined) => (x === undefined ? "-" : x >= 100 ? Math.round(x).toLocaleString("en-US") : x.toFixed(1));
 const gap = (x: number | undefined) => (x === undefined ? "n/a" : pct(x));
 
@@ -72,7 +75,7 @@ export function configTable(ws: WorkloadSummary[], e: Evaluation): string {
     const s = ws.map((w) => w.standings.find((x) => x.config === c.id)!);
     const m = configMeans(ws, c.id);
     return [
-      c.id + (c.clairvoyant ? " *" : ""),
+      configLabel(c),
       (m.relRuntime * 100).toFixed(1) + "%",
       gap(m.gapClosed),
       c.clairvoyant ? "-" : String(ws.filter((w, i) => s[i].rank === 1 && !allTie(w)).length),
@@ -105,7 +108,7 @@ export function conditionTable(ws: WorkloadSummary[], e: Evaluation): string {
     const byWorkload = gaps.get(`${config}\0${condition}`);
     return byWorkload ? mean([...byWorkload.values()].map(mean)) : undefined;
   };
-  const rows = e.plan.configs.map((c) => [c.id + (c.clairvoyant ? " *" : ""), ...conditions.map((cond) => gap(cellGap(c.id, cond)))]);
+  const rows = e.plan.configs.map((c) => [configLabel(c), ...conditions.map((cond) => gap(cellGap(c.id, cond)))]);
   return table(["configuration", ...conditions.map((c) => `gap closed: ${c}`)], rows);
 }
 
