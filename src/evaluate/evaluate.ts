@@ -46,7 +46,8 @@ export interface ConfigStanding {
   relRuntime: number;
   /** mean gap closed over the scenarios with a gap (undefined when none has one) */
   gapClosed?: number;
-  /** 1 = best among the online configurations (ties share a rank); undefined for the clairvoyant */
+  /** 1 = best among the online configurations (ties share a rank); undefined for the
+   * clairvoyant, and for every configuration of a workload where all tie */
   rank?: number;
   /** mean pages moved but never used, per run */
   unusedPages: number;
@@ -62,11 +63,15 @@ export interface WorkloadSummary {
   withGap: number;
   /** in configuration order */
   standings: ConfigStanding[];
-  best: string;
+  /** the online configuration with the lowest mean relative runtime; absent where all tie */
+  best?: string;
   /** other online configurations with exactly the best's mean relative runtime */
   tiedWithBest: string[];
+  /** present, and true, when every online configuration gave the same runtimes (the
+   * process needed no page from home after migration): no best, no rank, counted for no one */
+  allTie?: true;
   ours?: ConfigStanding;
-  /** online configurations ranked */
+  /** online configurations (ranked where they differ) */
   ranked: number;
 }
 
@@ -313,8 +318,12 @@ export function summarise(w: EvalWorkload, configs: EvalConfig[], runs: EvalRun[
     };
   });
   const online = standings.filter((s) => !s.clairvoyant);
-  for (const s of online) s.rank = 1 + online.filter((x) => x.relRuntime < s.relRuntime).length;
   const best = online.reduce((a, b) => (b.relRuntime < a.relRuntime ? b : a));
+  const tied = online.filter((s) => s !== best && s.relRuntime === best.relRuntime).map((s) => s.config);
+  // where all tie every configuration would rank first and the first listed (demand
+  // paging) would stand as the best: the tables show such a workload as counted for no one
+  const allTie = tied.length === online.length - 1;
+  if (!allTie) for (const s of online) s.rank = 1 + online.filter((x) => x.relRuntime < s.relRuntime).length;
   const scenarios = demand.size;
   const withGap = new Set(runs.filter((r) => r.gapClosed !== undefined).map(scenarioKey)).size;
   return {
@@ -324,8 +333,7 @@ export function summarise(w: EvalWorkload, configs: EvalConfig[], runs: EvalRun[
     scenarios,
     withGap,
     standings,
-    best: best.config,
-    tiedWithBest: online.filter((s) => s !== best && s.relRuntime === best.relRuntime).map((s) => s.config),
+    ...(allTie ? { tiedWithBest: [], allTie: true } : { best: best.config, tiedWithBest: tied }),
     ours: standings.find((s) => s.config === focus),
     ranked: online.length,
   };

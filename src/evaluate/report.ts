@@ -19,7 +19,7 @@ import { writeOutputs } from "../report/write.js";
 import { versionLine, type Provenance } from "../util/provenance.js";
 import { mean, OURS, type Evaluation, type WorkloadSummary } from "./evaluate.js";
 import { DEMAND_ID, GROUPS } from "./plan.js";
-import { configMeans, evaluationText, TITLES } from "./tables.js";
+import { configLabel, configMeans, evaluationText, TITLES } from "./tables.js";
 
 /** the plain push beside the focus in the gap figures */
 const PLAIN_PUSH = "bubbling";
@@ -28,6 +28,8 @@ const SET_ORACLE = "set-oracle";
 const FIGURE_FILES = /^(gap-closed|scenarios|cost)-[a-z]+\.svg$/;
 
 const focusOf = (e: Evaluation) => e.plan.focus ?? OURS;
+/** what a figure says of the names configLabel marks, as the tables' legend does */
+const STAR = "* marks a reference that reads the trace ahead.";
 
 /** The configurations the gap figure shows for a group: the focus, the other online
  * configuration closing the most of the group's gap (`rival`), a plain push and the set
@@ -100,6 +102,8 @@ function overlaps(series: Series[]): Array<[string, string]> {
 export function evaluationFigures(e: Evaluation): Figure[] {
   const focus = focusOf(e);
   const ids = e.plan.configs.map((c) => c.id);
+  // each configuration named as the tables name it
+  const label = (id: string) => configLabel(e.plan.configs.find((c) => c.id === id)!);
   const figures: Figure[] = [];
   for (const g of GROUPS) {
     const ws = e.workloads.filter((w) => w.group === g);
@@ -115,13 +119,14 @@ export function evaluationFigures(e: Evaluation): Figure[] {
           `The share of the demand-paging-to-oracle runtime gap each configuration closes on each workload (mean over the scenarios with a gap; ` +
           `higher is better, 100% is the oracle): ${focus}, ${rival ? `${rival}, the other online configuration closing the most of this group's gap, ` : ""}` +
           `a plain push (${PLAIN_PUSH}) and the set oracle (a reference that reads the trace ahead) where they were evaluated. Workloads with no gap are left out; ` +
-          `the axis starts at the tens below the least bar, or at the least when one is below 0.`,
+          `the axis starts at the tens below the least bar, or at the least when one is below 0.` +
+          (bars.configs.some((id) => label(id) !== id) ? ` ${STAR}` : ""),
         ...barPlot({
           title: `${title}: gap closed`,
           yLabel: "demand→oracle gap closed",
           categories: bars.workloads,
           categoryLabel: "workload",
-          series: bars.configs.map((id, i) => ({ name: id, values: bars.values[i], color: colorOf(id, ids) })),
+          series: bars.configs.map((id, i) => ({ name: label(id), values: bars.values[i], color: colorOf(id, ids) })),
           width: Math.max(560, 120 + bars.workloads.length * bars.configs.length * 16),
           yMin: tensBelow(bars.values.flat()),
           yMax: 1,
@@ -132,15 +137,17 @@ export function evaluationFigures(e: Evaluation): Figure[] {
     }
 
     // a configuration's colour, a condition's dash and marker
-    const lines: Series[] = scenarioLines(e, ws).map((l) => {
+    const scenarios = scenarioLines(e, ws);
+    const lines: Series[] = scenarios.map((l) => {
       const k = e.plan.conditions.findIndex((c) => c.id === l.condition);
+      const name = `${label(l.config)}, ${l.condition}`;
       return {
-        name: `${l.config}, ${l.condition}`,
+        name,
         points: l.points,
         color: colorOf(l.config, ids),
         dash: DASHES[k % DASHES.length],
         marker: MARKERS[k % MARKERS.length],
-        tips: l.points.map(([at, v]) => `${l.config}, ${l.condition}, migrated at ${at}: ${percent1(v)}`),
+        tips: l.points.map(([at, v]) => `${name}, migrated at ${at}: ${percent1(v)}`),
       };
     });
     const lineValues = lines.flatMap((l) => l.points.map((p) => p[1]));
@@ -152,6 +159,7 @@ export function evaluationFigures(e: Evaluation): Figure[] {
         caption:
           `The share of the demand-paging-to-oracle gap closed in each scenario, the mean over the group's workloads with a gap in it: ${focus} and, where it was evaluated, ` +
           `the set oracle, a dash and a marker per network condition, against the point of the records at which the process migrated; a line breaks at a scenario where no workload of the group has a gap; the axis starts as in the figure above.` +
+          (scenarios.some((l) => label(l.config) !== l.config) ? ` ${STAR}` : "") +
           (together ? ` ${together}.` : ""),
         ...xyPlot({
           title: `${title}: gap closed by scenario`,
@@ -169,7 +177,7 @@ export function evaluationFigures(e: Evaluation): Figure[] {
 
     const points: Series[] = e.plan.configs.map((c, i) => {
       const m = configMeans(ws, c.id);
-      const name = c.id + (c.clairvoyant ? " *" : "");
+      const name = configLabel(c);
       const [x, y] = [m.unusedPages, m.relRuntime];
       // a one-point line: drawn as a full-size marker, and so named in the legend; its
       // tooltip reads the values where it is drawn
@@ -190,7 +198,7 @@ export function evaluationFigures(e: Evaluation): Figure[] {
       title: `${title}: runtime against network cost`,
       caption:
         `Each configuration's mean runtime against demand paging's (lower is faster) and the pages it moved to the destination that the process never used, ` +
-        `per run (further left costs a shared link less), both means over the group's workloads. * marks a reference that reads the trace ahead.` +
+        `per run (further left costs a shared link less), both means over the group's workloads. ${STAR}` +
         (onOne ? ` Drawn on one another (within 1% of each axis): ${onOne}${at >= 0 ? `; ${focus} is drawn last` : ""}.` : ""),
       ...xyPlot({
         title: `${title}: runtime and pages never used`,

@@ -14,31 +14,36 @@ export const TITLES: Record<(typeof GROUPS)[number], string> = {
   kernels: "HPCC kernels (page-level models)",
 };
 
+/** A configuration as the tables and figures name it: * marks one that reads the trace ahead. */
+export const configLabel = (c: { id: string; clairvoyant: boolean }) => c.id + (c.clairvoyant ? " *" : "");
+
 const pages = (x: number | undefined) => (x === undefined ? "-" : x >= 100 ? Math.round(x).toLocaleString("en-US") : x.toFixed(1));
 const gap = (x: number | undefined) => (x === undefined ? "n/a" : pct(x));
 
 /** The best configuration, with the ones that tie with it exactly. */
 export function bestLabel(w: WorkloadSummary): string {
   if (allTie(w)) return "all tie";
-  return w.best + (w.tiedWithBest.length ? ` (= ${w.tiedWithBest.join(", ")})` : "");
+  return w.best! + (w.tiedWithBest.length ? ` (= ${w.tiedWithBest.join(", ")})` : "");
 }
 
 /** Every online configuration gave the same runtimes (nothing to fetch after migration). */
-const allTie = (w: WorkloadSummary) => w.tiedWithBest.length === w.ranked - 1;
+const allTie = (w: WorkloadSummary) => w.allTie === true;
 
 export function winTable(ws: WorkloadSummary[], focus = OURS): string {
   const rows = ws.map((w) => {
-    const best = w.standings.find((s) => s.config === w.best)!;
+    // where all tie there is no best: every online configuration closed the same gap
+    const best = w.standings.find((s) => s.config === w.best) ?? w.standings.find((s) => !s.clairvoyant)!;
     const ours = w.ours;
     return [
       w.workload,
       w.kind,
       bestLabel(w),
       gap(best.gapClosed),
+      // no rank where all tie, as the wins and the mean rank count none
       ours?.rank === undefined ? "-" : `${ours.rank} of ${w.ranked}`,
       gap(ours?.gapClosed),
       `${w.withGap}/${w.scenarios}`,
-      // where all tie there is no best, and the first configuration listed would stand in
+      // and no best configuration's unused pages
       allTie(w) ? "-" : pages(best.unusedPages),
       pages(ours?.unusedPages),
     ];
@@ -72,7 +77,7 @@ export function configTable(ws: WorkloadSummary[], e: Evaluation): string {
     const s = ws.map((w) => w.standings.find((x) => x.config === c.id)!);
     const m = configMeans(ws, c.id);
     return [
-      c.id + (c.clairvoyant ? " *" : ""),
+      configLabel(c),
       (m.relRuntime * 100).toFixed(1) + "%",
       gap(m.gapClosed),
       c.clairvoyant ? "-" : String(ws.filter((w, i) => s[i].rank === 1 && !allTie(w)).length),
@@ -105,7 +110,7 @@ export function conditionTable(ws: WorkloadSummary[], e: Evaluation): string {
     const byWorkload = gaps.get(`${config}\0${condition}`);
     return byWorkload ? mean([...byWorkload.values()].map(mean)) : undefined;
   };
-  const rows = e.plan.configs.map((c) => [c.id + (c.clairvoyant ? " *" : ""), ...conditions.map((cond) => gap(cellGap(c.id, cond)))]);
+  const rows = e.plan.configs.map((c) => [configLabel(c), ...conditions.map((cond) => gap(cellGap(c.id, cond)))]);
   return table(["configuration", ...conditions.map((c) => `gap closed: ${c}`)], rows);
 }
 
@@ -125,11 +130,13 @@ export function evaluationText(e: Evaluation): string {
     const meanGap = configMeans(ws, e.plan.focus ?? OURS).gapClosed;
     const withGap = ours.filter((x) => x.gapClosed !== undefined).length;
     const firsts = ws.filter((w) => w.ours?.rank === 1 && !allTie(w)).length;
+    const ranked = ws.filter((w) => !allTie(w)).length;
     out.push("", `${TITLES[g]}: ${plural(ws.length, "workload")}`, "", winTable(ws, e.plan.focus ?? OURS), "");
     if (ours.length) {
       out.push(
-        `${e.plan.focus ?? OURS}: best or tied for best on ${firsts} of ${ws.length - ws.filter(allTie).length} (not counting workloads where all tie); mean gap closed ${meanGap !== undefined ? pct(meanGap) : "n/a"}` +
-          ` over the ${plural(withGap, "workload")} with a gap.`,
+        `${e.plan.focus ?? OURS}: ` +
+          (ranked ? `best or tied for best on ${firsts} of ${ranked} (not counting workloads where all tie)` : `no rank (all tie on ${ws.length > 1 ? "every workload" : "the workload"})`) +
+          (meanGap !== undefined ? `; mean gap closed ${pct(meanGap)} over the ${plural(withGap, "workload")} with a gap.` : "; no workload has a gap."),
         "",
       );
     }
@@ -145,8 +152,8 @@ export function evaluationText(e: Evaluation): string {
     "(prefetched but unused + pushed but unused), mean per run. Lightweight configurations are named by their policy; (= ...)",
     "lists configurations that tie with the best exactly; all tie: every online configuration gave the same runtimes (the process",
     "needed no page from home after migration, though a push may have sent some), counted in neither the wins nor the mean rank,",
-    "with no best configuration's unused pages (-). Ranks go by runtime, gap closed is a mean of shares per scenario, so where gaps",
-    "are small the two orders can differ. >99.9%: short of 100% by less than 0.05%.",
+    "with no rank and no best configuration's unused pages (-). Ranks go by runtime, gap closed is a mean of shares per scenario, so",
+    "where gaps are small the two orders can differ. >99.9%: short of 100% by less than 0.05%.",
   );
   return out.join("\n") + "\n";
 }

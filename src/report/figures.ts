@@ -70,15 +70,9 @@ function seedsText(r: ReproduceResults): string {
   return s.length > 1 ? `seeds ${s[0]}–${s[s.length - 1]}` : `seed ${s[0]}`;
 }
 
-/** Pairs of series named in words: "a and b; c and d". */
-export function pairList(pairs: Array<[string, string]>): string {
-  return pairs.map(([a, b]) => `${a} and ${b}`).join("; ");
-}
-
-/** Pairs merged into the groups they link, named in words: "a, b and c; d and e" (each
- * group in the order its names first come), so that n marks on one spot take n names,
- * not n(n-1)/2 pairs. */
-export function groupList(pairs: Array<[string, string]>): string {
+/** Pairs merged into the groups they link, each group in the order its names first come,
+ * so that n series on one another take n names, not n(n-1)/2 pairs. */
+function linkedGroups(pairs: Array<[string, string]>): string[][] {
   const groupOf = new Map<string, string[]>();
   for (const [a, b] of pairs) {
     const ga = groupOf.get(a) ?? [a];
@@ -87,21 +81,28 @@ export function groupList(pairs: Array<[string, string]>): string {
     ga.push(...gb.filter((n) => !ga.includes(n)));
     for (const n of ga) groupOf.set(n, ga);
   }
-  const groups = [...new Set(groupOf.values())];
-  return groups.map((g) => (g.length > 1 ? `${g.slice(0, -1).join(", ")} and ${g[g.length - 1]}` : g[0])).join("; ");
+  return [...new Set(groupOf.values())];
+}
+
+const namesOf = (groups: string[][]) => groups.map((g) => `${g.slice(0, -1).join(", ")} and ${g[g.length - 1]}`).join("; ");
+
+/** Pairs of series merged into groups and named in words: "a, b and c; d and e"
+ * (disjoint pairs read "a and b; c and d"). */
+export function groupList(pairs: Array<[string, string]>): string {
+  return namesOf(linkedGroups(pairs));
 }
 
 /** A sentence naming coinciding lines, or "". */
 function coincideText(series: Series[]): string {
-  const pairs = coincidentSeries(series);
-  if (pairs.length === 0) return "";
-  return ` ${pairList(pairs)} coincide (within half a percent of the axis): the dashes and markers show both.`;
+  const groups = linkedGroups(coincidentSeries(series));
+  if (groups.length === 0) return "";
+  return ` ${namesOf(groups)} coincide (within half a percent of the axis): the dashes and markers show ${groups.some((g) => g.length > 2) ? "each" : "both"}.`;
 }
 
 /** The chart's own note on coinciding lines, so the figure says it wherever it is shown. */
 export function coincideNote(series: Series[]): string | undefined {
   const pairs = coincidentSeries(series);
-  return pairs.length ? `${pairList(pairs)}: the lines coincide` : undefined;
+  return pairs.length ? `${groupList(pairs)}: the lines coincide` : undefined;
 }
 
 /** The spread rows of a kernel's pair, when more than one seed ran. */

@@ -53,7 +53,7 @@ describe("evaluate", () => {
       const online = configs.filter((c) => !c.clairvoyant).map((c) => c.id);
       const fastest = Math.min(...online.map((id) => direct.get(id)!.runtimeNs));
       const s = e.workloads.find((x) => x.workload === w.name)!;
-      expect(direct.get(s.best)!.runtimeNs).toBe(fastest);
+      expect(direct.get(s.best!)!.runtimeNs).toBe(fastest);
       const ours = direct.get("ampom-plus")!;
       expect(s.ours!.rank).toBe(1 + online.filter((id) => direct.get(id)!.runtimeNs < ours.runtimeNs).length);
       expect(s.ours!.relRuntime).toBe(ours.runtimeNs / demand);

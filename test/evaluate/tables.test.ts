@@ -1,10 +1,11 @@
 // How the evaluation's tables print their figures: a share just short of 100% is not
 // shown as 100.0%, and a workload where every configuration ties counts in neither the
-// wins nor the mean rank.
+// wins nor the mean rank, nor has a rank or a best in the tables or the JSON.
 import { describe, expect, it } from "vitest";
 import { pct } from "../../src/cli/format.js";
-import { conditionTable, configTable, winTable } from "../../src/evaluate/tables.js";
-import type { ConfigStanding, EvalRun, Evaluation, WorkloadSummary } from "../../src/evaluate/index.js";
+import { conditionTable, configTable, evaluationText, winTable } from "../../src/evaluate/tables.js";
+import { summarise, type ConfigStanding, type EvalRun, type Evaluation, type WorkloadSummary } from "../../src/evaluate/index.js";
+import type { EvalConfig, EvalWorkload } from "../../src/evaluate/plan.js";
 
 describe("pct", () => {
   it("prints only the whole as 100.0%: a share that would round to it reads >99.9%", () => {
@@ -17,9 +18,13 @@ describe("pct", () => {
 function workload(name: string, ranks: { a: number; b: number }, unused = { a: 0, b: 0 }): WorkloadSummary {
   const standing = (config: "a" | "b", rank: number): ConfigStanding => ({ config, clairvoyant: false, relRuntime: 0.5 + rank / 10, gapClosed: 1 - rank / 10, rank, unusedPages: unused[config] });
   const standings = [standing("a", ranks.a), standing("b", ranks.b)];
+  // as summarise() gives a tie of all: no best, no rank
+  if (ranks.a === ranks.b) {
+    for (const s of standings) delete s.rank;
+    return { workload: name, kind: "test", group: "test", scenarios: 1, withGap: 1, standings, tiedWithBest: [], allTie: true, ours: standings[0], ranked: 2 };
+  }
   const best = standings.find((s) => s.rank === 1)!.config;
-  const tiedWithBest = standings.filter((s) => s.rank === 1 && s.config !== best).map((s) => s.config);
-  return { workload: name, kind: "test", group: "test", scenarios: 1, withGap: 1, standings, best, tiedWithBest, ours: standings[0], ranked: 2 };
+  return { workload: name, kind: "test", group: "test", scenarios: 1, withGap: 1, standings, best, tiedWithBest: [], ours: standings[0], ranked: 2 };
 }
 
 describe("the configurations' table", () => {
@@ -79,5 +84,50 @@ describe("the table by network condition", () => {
       ["a", "70.0%", "50.0%"],
       ["b *", "10.0%", "n/a"],
     ]);
+  });
+});
+
+describe("a workload where all tie", () => {
+  const configs: EvalConfig[] = [
+    { id: "none", mechanism: "lightweight", policy: "none", clairvoyant: false },
+    { id: "oracle", mechanism: "lightweight", policy: "oracle", clairvoyant: true },
+    { id: "a", mechanism: "lightweight", policy: "a", clairvoyant: false },
+    { id: "b", mechanism: "lightweight", policy: "b", clairvoyant: false },
+  ];
+  const workload = (name: string): EvalWorkload => ({ name, workload: name, kind: "test", group: "test" });
+  const run = (w: string, config: string, runtimeNs: number, gapClosed?: number) =>
+    ({ workload: w, config, condition: "c", migrateAt: 0.5, runtimeNs, unusedPages: config === "b" ? 3 : 0, gapClosed }) as EvalRun;
+  // nothing fetched after migration: every configuration, the oracle too, ran as long
+  const tieRuns = ["none", "oracle", "a", "b"].map((c) => run("tie", c, 100));
+  const differRuns = [run("differ", "none", 100, 0), run("differ", "oracle", 50, 1), run("differ", "a", 60, 0.8), run("differ", "b", 80, 0.4)];
+  const evaluation = (ws: EvalWorkload[], runs: EvalRun[]): Evaluation => ({
+    plan: { workloads: ws, configs, conditions: [{ id: "c", network: "gige-2008", background: 0 }], points: [0.5], focus: "a" },
+    runs,
+    workloads: ws.map((w) => summarise(w, configs, runs.filter((r) => r.workload === w.name), "a")),
+  });
+
+  it("has no best and no rank in the JSON: not demand paging's name, listed first", () => {
+    const s = JSON.parse(JSON.stringify(summarise(workload("tie"), configs, tieRuns, "a")));
+    expect(s.best).toBeUndefined();
+    expect(s.allTie).toBe(true);
+    expect(s.tiedWithBest).toEqual([]);
+    expect(s.standings.map((x: ConfigStanding) => x.rank)).toEqual([undefined, undefined, undefined, undefined]);
+    // a workload where they differ is as before
+    const d = summarise(workload("differ"), configs, differRuns, "a");
+    expect([d.best, d.allTie, d.standings.map((x) => x.rank)]).toEqual(["a", undefined, [3, undefined, 1, 2]]);
+  });
+
+  it("shows no rank for the focus, as the wins and the mean rank count none", () => {
+    const text = evaluationText(evaluation([workload("differ"), workload("tie")], [...differRuns, ...tieRuns]));
+    const row = (name: string) => text.split("\n").find((l) => l.startsWith(`${name} `))!.trim().split(/\s{2,}/);
+    // workload, kind, best, its gap closed, a's rank, a's gap closed, scenarios, unused: best, unused: a
+    expect(row("differ")).toEqual(["differ", "test", "a", "80.0%", "1 of 3", "80.0%", "1/1", "0.0", "0.0"]);
+    expect(row("tie")).toEqual(["tie", "test", "all tie", "n/a", "-", "n/a", "0/1", "-", "0.0"]);
+    expect(text).toContain("\na: best or tied for best on 1 of 1 (not counting workloads where all tie); mean gap closed 80.0% over the 1 workload with a gap.\n");
+  });
+
+  it("says so where all tie on every workload and none has a gap, rather than '0 of 0' and 'n/a over the 0 workloads'", () => {
+    const text = evaluationText(evaluation([workload("tie")], tieRuns));
+    expect(text).toContain("\na: no rank (all tie on the workload); no workload has a gap.\n");
   });
 });

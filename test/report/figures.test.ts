@@ -59,4 +59,17 @@ describe("figures of a reproduction", () => {
     // the timeline: a row a cell or a point
     expect(figure("fault-timeline.svg").data!.header).toEqual(["series", "time since the process started (ms)", "page", "count"]);
   });
+
+  it("names lines that coincide three at once each once, in the caption and in the figure's note", () => {
+    // the working-set figure with three of its policies' lines made one
+    const ws = r.figures.runtimeVsWorkingSet;
+    const same = ws.series.find((s) => s.name !== "full-copy")!;
+    const three = ["lightweight + p", "lightweight + q", "lightweight + s"].map((name) => ({ ...same, name }));
+    const f = makeFigures({ ...r, figures: { ...r.figures, runtimeVsWorkingSet: { ...ws, series: [ws.series.find((s) => s.name === "full-copy")!, ...three] } } }).find(
+      (x) => x.file === "runtime-vs-working-set.svg",
+    )!;
+    // not "p and q; p and s; q and s"
+    expect(f.caption).toContain(" lightweight + p, lightweight + q and lightweight + s coincide (within half a percent of the axis): the dashes and markers show each.");
+    expect(f.svg).toContain(">lightweight + p, lightweight + q and lightweight + s: the lines coincide</text>");
+  });
 });
