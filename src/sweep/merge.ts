@@ -1,7 +1,7 @@
 // Joining shard outputs: every run of the config must appear exactly once across the
 // inputs; the merged file is written in grid order (temporary file + rename), so it
 // has the bytes a one-machine sweep of the same config writes.
-import { closeSync, existsSync, openSync, realpathSync, rmSync, statSync } from "node:fs";
+import { existsSync, realpathSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { SweepConfig, SweepRun } from "./config.js";
 import { RecordPlaces, scanResults, type LineAt, type ReadRecord } from "./results.js";
@@ -12,7 +12,7 @@ import { scenarioFiles } from "./key.js";
 import { traceFile } from "../sim/options.js";
 import { policyModuleFile } from "../policies/module.js";
 import { refuseInputs, type CommandInput } from "../util/same-file.js";
-import { appendFileTo, scratchFolder } from "../util/atomic-file.js";
+import { copyInto, scratchFolder } from "../util/atomic-file.js";
 
 export interface MergeSummary {
   out: string;
@@ -99,12 +99,7 @@ class PipeCopies {
     if (st.isFile() || st.isDirectory()) return file;
     this.folder ??= scratchFolder("merge");
     const copy = join(this.folder, String(++this.count));
-    const fd = openSync(copy, "w");
-    try {
-      appendFileTo(fd, file);
-    } finally {
-      closeSync(fd);
-    }
+    copyInto(file, copy);
     return copy;
   }
 

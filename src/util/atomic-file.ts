@@ -68,7 +68,7 @@ export function landTemporary(tmp: string, target: OutputTarget): void {
 }
 
 /** Writes the contents of file `from` into `to` (opened for writing, not replaced). */
-function copyInto(from: string, to: string): void {
+export function copyInto(from: string, to: string): void {
   const dst = openSync(to, "w");
   try {
     appendFileTo(dst, from);
