@@ -11,8 +11,10 @@ import { optionOf, resolveOptions, runOptionsSchema, shown, traceFile, valueAt, 
 import { preflight } from "../sim/preflight.js";
 import { checkTraceOpens } from "../trace/open.js";
 import { combination, comboIndices, gridSize, type Grid } from "./grid.js";
-import { canonicalJson, runKey } from "./key.js";
-import { inputDigests } from "../sim/inputs.js";
+import { canonicalJson, runKey, RunKeys } from "./key.js";
+import { inputDigests, runInputs } from "../sim/inputs.js";
+import type { CommandInput } from "../util/same-file.js";
+import type { Spelling } from "./results.js";
 import { OnceDigests } from "../util/digest.js";
 import type { InputDigests } from "../util/provenance.js";
 import { formatPath, readJsonFile } from "../util/json-where.js";
@@ -40,10 +42,70 @@ export interface SweepRun {
 export interface SweepPlan {
   /** how errors name the config (the path as given) */
   label: string;
-  runs: SweepRun[];
+  /** how many runs: the grid's combinations */
+  size: number;
+  /** Run `index` of the grid, made from the config when asked: a plan keeps its runs'
+   * keys (16 bytes a run), not their options, which took about a kilobyte a run. */
+  run(index: number): SweepRun;
+  /** Run `index`'s grid index, key and options, as its records spell them (run(index)
+   * without resolving its options). */
+  spelling(index: number): Spelling;
+  /** the index of the run whose key is `key`, or undefined */
+  indexOf(key: string): number | undefined;
+  /** Every run in grid order, made when asked (a large grid's take about a kilobyte
+   * each: run(i) makes one). */
+  readonly runs: SweepRun[];
+  /** the files the runs read, each once, in the order the runs first name them: [what
+   * it is, its path] */
+  files: CommandInput[];
+  /** the policy module files the runs name, each once, in the order they first name them */
+  policyModules: string[];
   /** the config's fields, for naming the one a later check refuses */
   base: Record<string, unknown>;
   grid: Grid;
+}
+
+/** A checked grid's runs, each made from its index when asked (grid order: the mixed-radix
+ * number of its values' positions, as combination() reads it). */
+class GridPlan implements SweepPlan {
+  constructor(
+    readonly label: string,
+    readonly base: Record<string, unknown>,
+    readonly grid: Grid,
+    private readonly keys: RunKeys,
+    /** the trace and module files' digests as the plan read them (once a path), which its
+     * runs' keys hold */
+    private readonly digests: OnceDigests,
+    readonly files: CommandInput[],
+    readonly policyModules: string[],
+  ) {}
+
+  get size(): number {
+    return this.keys.size;
+  }
+
+  spelling(index: number): Spelling {
+    return { index, key: this.keys.key(index), options: runOptions(this.base, this.grid, index) };
+  }
+
+  indexOf(key: string): number | undefined {
+    return this.keys.indexOf(key);
+  }
+
+  run(index: number): SweepRun {
+    const run = this.spelling(index);
+    const scenario = resolveOptions(run.options);
+    return { ...run, scenario, inputs: inputDigests(scenario, this.digests) };
+  }
+
+  get runs(): SweepRun[] {
+    return Array.from({ length: this.size }, (_, i) => this.run(i));
+  }
+}
+
+/** Combination `index`'s options, keys sorted (as its records hold them). */
+function runOptions(base: Record<string, unknown>, grid: Grid, index: number): RunOptions {
+  return JSON.parse(canonicalJson(combination(base, grid, index))) as RunOptions;
 }
 
 const configSchema = z
@@ -109,10 +171,14 @@ export function planSweep(value: unknown, label = "sweep config"): SweepPlan {
     throw new SweepConfigError(label, "grid", `${size} combinations; one sweep takes at most ${MAX_RUNS} (split it into several configs)`);
   }
 
-  const runs: SweepRun[] = [];
-  const seen = new Map<string, number>();
+  // every combination is checked now, one at a time, keeping its key and what makes it
+  // one run (16 bytes); a run is made again from its index when it is needed
+  const keys = new RunKeys(size);
+  const identities = new RunKeys(size);
   const digests = new OnceDigests();
   const opened = new Set<string>();
+  const files = new Map<string, string>();
+  const modules = new Set<string>();
   const accept: Accept = (options) => void checkRun(options as RunOptions, opened);
   for (let index = 0; index < size; index++) {
     const given = combination(base, grid, index);
@@ -121,20 +187,24 @@ export function planSweep(value: unknown, label = "sweep config"): SweepPlan {
     try {
       scenario = checkRun(options, opened);
     } catch (err) {
+      // a run that repeats an earlier one is said first, as checking them in turn did
+      const repeat = identities.firstRepeat(index);
+      if (repeat) throw sameRun(label, grid, ...repeat);
       // blamed with the values as the config gives them: JSON writes a number that
       // overflowed as it was read (1e400, Infinity) as null, so the canonical options
       // said "got null", which no value on its own gives and no field was blamed for
       throw blame(label, base, grid, index, check(given, accept) ?? err, accept);
     }
     const key = runKey(scenario, digests);
-    const inputs = inputDigests(scenario, digests);
-    const same = identity(scenario, key, digests);
-    const twin = seen.get(same);
-    if (twin !== undefined) throw sameRun(label, grid, twin, index);
-    seen.set(same, index);
-    runs.push({ index, key, options, scenario, inputs });
+    keys.set(index, key);
+    identities.set(index, identity(scenario, key, digests));
+    for (const [what, file] of runInputs(scenario)) if (!files.has(file)) files.set(file, what);
+    const module = policyModuleFile(scenario);
+    if (module !== undefined) modules.add(module);
   }
-  return { label, runs, base, grid };
+  const repeat = identities.firstRepeat();
+  if (repeat) throw sameRun(label, grid, ...repeat);
+  return new GridPlan(label, base, grid, keys, digests, [...files].map(([file, what]) => [what, file]), [...modules]);
 }
 
 /** What makes two runs one: their key, but with a trace or a policy module file named by
@@ -164,9 +234,7 @@ type Loaded = { module: PolicyModule } | { error: unknown };
  * every run's policy parameters are ones its module declares. */
 export async function checkPolicyModules(plan: SweepPlan): Promise<void> {
   const loaded = new Map<string, Loaded>();
-  for (const r of plan.runs) {
-    const file = policyModuleFile(r.scenario);
-    if (file === undefined || loaded.has(file)) continue;
+  for (const file of plan.policyModules) {
     loaded.set(file, await loadPolicyModule(file).then((module) => ({ module }), (error: unknown) => ({ error })));
   }
   if (loaded.size === 0) return;
@@ -182,11 +250,11 @@ export async function checkPolicyModules(plan: SweepPlan): Promise<void> {
     preflight(s);
     checkModule(s);
   };
-  for (const r of plan.runs) {
+  for (let index = 0; index < plan.size; index++) {
     try {
-      checkModule(r.scenario);
+      checkModule(resolveOptions(plan.spelling(index).options));
     } catch (err) {
-      throw blame(plan.label, plan.base, plan.grid, r.index, err, accept);
+      throw blame(plan.label, plan.base, plan.grid, index, err, accept);
     }
   }
 }

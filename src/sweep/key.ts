@@ -61,3 +61,74 @@ export function runKey(scenario: Scenario, digests: DigestSource = new OnceDiges
 export function scenarioFiles(scenario: Scenario): string[] {
   return runInputs(scenario).map(([, file]) => file);
 }
+
+/** Grid indices fit in the low 20 bits of a lookup entry (MAX_RUNS is below 2^20). */
+const INDEX_BITS = 20n;
+const INDEX_MASK = (1n << INDEX_BITS) - 1n;
+
+/** The keys of a plan's runs, 8 bytes each, and a sorted table (8 bytes more) that finds
+ * a run by its key: a sweep of a million runs keeps 16 MB for them rather than a
+ * string and a map entry each. */
+export class RunKeys {
+  private readonly keys: BigUint64Array;
+  /** each run's key with its low 20 bits replaced by its index, sorted: a key's runs are
+   * found by its high 44 bits, then told apart by the whole key */
+  private table: BigUint64Array | undefined;
+
+  constructor(readonly size: number) {
+    if (size > Number(INDEX_MASK) + 1) throw new Error(`internal: ${size} runs is more than a key table indexes`);
+    this.keys = new BigUint64Array(size);
+  }
+
+  set(index: number, key: string): void {
+    this.keys[index] = BigInt(`0x${key}`);
+  }
+
+  /** run `index`'s key, as runKey spells it */
+  key(index: number): string {
+    return this.keys[index].toString(16).padStart(16, "0");
+  }
+
+  /** The index of the run whose key is `key`, or undefined. */
+  indexOf(key: string): number | undefined {
+    if (!/^[0-9a-f]{16}$/.test(key)) return undefined;
+    const k = BigInt(`0x${key}`);
+    const table = (this.table ??= this.sorted());
+    const high = k >> INDEX_BITS;
+    let [lo, hi] = [0, table.length];
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (table[mid] >> INDEX_BITS < high) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let j = lo; j < table.length && table[j] >> INDEX_BITS === high; j++) {
+      const index = Number(table[j] & INDEX_MASK);
+      if (this.keys[index] === k) return index;
+    }
+    return undefined;
+  }
+
+  private sorted(): BigUint64Array {
+    const table = new BigUint64Array(this.size);
+    for (let i = 0; i < this.size; i++) table[i] = ((this.keys[i] >> INDEX_BITS) << INDEX_BITS) | BigInt(i);
+    return table.sort();
+  }
+
+  /** The first run (in grid order, before `end`) whose key an earlier run has: [that
+   * earlier run, it], or undefined when the keys up to `end` are all different. */
+  firstRepeat(end = this.size): [number, number] | undefined {
+    const sorted = this.keys.slice(0, end).sort();
+    const repeated = new Set<bigint>();
+    for (let j = 1; j < sorted.length; j++) if (sorted[j] === sorted[j - 1]) repeated.add(sorted[j]);
+    if (repeated.size === 0) return undefined;
+    const first = new Map<bigint, number>();
+    for (let i = 0; i < end; i++) {
+      const k = this.keys[i];
+      if (!repeated.has(k)) continue;
+      const twin = first.get(k);
+      if (twin !== undefined) return [twin, i];
+      first.set(k, i);
+    }
+    return undefined;
+  }
+}

@@ -20,8 +20,10 @@ export interface MergeSummary {
   failed: number;
 }
 
-const listSome = (items: string[], max = 5) =>
-  items.slice(0, max).join(", ") + (items.length > max ? `, and ${items.length - max} more` : "");
+/** How many of a list a message names. */
+const LISTED = 5;
+/** The first of `count` items (`items`, LISTED of them at most), and how many more there are. */
+const listSome = (items: string[], count: number) => items.join(", ") + (count > items.length ? `, and ${count - items.length} more` : "");
 
 export function mergeSweep(config: string | SweepConfig, inputs: string[], out: string): MergeSummary {
   if (!Array.isArray(inputs)) throw new Error(`sweep-merge: the inputs must be a list of results files, got ${JSON.stringify(inputs)}`);
@@ -29,10 +31,9 @@ export function mergeSweep(config: string | SweepConfig, inputs: string[], out: 
   const plan = planFrom(config);
   const shards = inputs.map((f): CommandInput => ["a results file to merge", f]);
   refuseInputs(`results file ${out}`, out, [...planInputs(config, plan), ...shards], "the merged results");
-  const byKey = new Map(plan.runs.map((r) => [r.key, r]));
-  const position = new Map(plan.runs.map((r, i) => [r.key, i]));
+  const find = (key: string) => plan.indexOf(key);
   // where each run's record is: the inputs are read again to write the merged file
-  const found = new RecordPlaces(plan.runs.length);
+  const found = new RecordPlaces(plan.size);
   const copies = new PipeCopies();
   try {
     // where each input is read (again at the end)
@@ -52,23 +53,23 @@ export function mergeSweep(config: string | SweepConfig, inputs: string[], out: 
       let wrong: Error | undefined;
       const placeRecord = (rr: ReadRecord, at: LineAt) => {
         if (wrong) return;
-        const run = byKey.get(rr.record.key);
-        if (!run) {
-          wrong = notPart(rr, plan.label, rekeyedRun(rr.record, byKey, digests)?.run);
+        const i = find(rr.record.key);
+        if (i === undefined) {
+          const rekeyed = rekeyedRun(rr.record, find, digests);
+          wrong = notPart(rr, plan.label, rekeyed && plan.run(rekeyed.position));
           return;
         }
-        const i = position.get(run.key)!;
         if (found.held(i)) {
           const twin = found.place(i);
           // twice in one file: a sweep (resumed with --retry-failed) appends a run's new
           // record, and is stopped before it rewrites the file with the latest alone
           wrong =
             twin.source === source
-              ? new Error(`${file}:${rr.line}: run ${run.index} (${rr.record.key}) is in this file twice (line ${twin.line} too): its sweep was interrupted; rerun that shard to finish it`)
-              : new Error(`${file}:${rr.line}: run ${run.index} (${rr.record.key}) is also in ${inputs[twin.source]}:${twin.line}; each run must be in exactly one input`);
+              ? new Error(`${file}:${rr.line}: run ${i} (${rr.record.key}) is in this file twice (line ${twin.line} too): its sweep was interrupted; rerun that shard to finish it`)
+              : new Error(`${file}:${rr.line}: run ${i} (${rr.record.key}) is also in ${inputs[twin.source]}:${twin.line}; each run must be in exactly one input`);
           return;
         }
-        found.set(i, { source, offset: at.offset, length: at.bytes.length, line: rr.line }, rr.record, run, at.bytes);
+        found.set(i, { source, offset: at.offset, length: at.bytes.length, line: rr.line }, rr.record, plan.spelling(i), at.bytes);
       };
       const read = scanResults(file, placeRecord, sources[source]);
       if (read.tornBytes > 0) {
@@ -76,12 +77,19 @@ export function mergeSweep(config: string | SweepConfig, inputs: string[], out: 
       }
       if (wrong) throw wrong;
     }
-    const missing = plan.runs.filter((_, i) => !found.held(i)).map((r) => String(r.index));
-    if (missing.length > 0) {
-      throw new Error(`${missing.length} of ${plan.runs.length} runs of ${plan.label} are in none of the inputs (grid indices ${listSome(missing)})`);
+    let missing = 0;
+    const someMissing: string[] = [];
+    let failed = 0;
+    for (let i = 0; i < plan.size; i++) {
+      if (found.failed(i)) failed++;
+      if (found.held(i)) continue;
+      if (++missing <= LISTED) someMissing.push(String(i));
     }
-    found.writeInOrder(out, sources, plan.runs);
-    return { out, runs: plan.runs.length, failed: plan.runs.filter((_, i) => found.failed(i)).length };
+    if (missing > 0) {
+      throw new Error(`${missing} of ${plan.size} runs of ${plan.label} are in none of the inputs (grid indices ${listSome(someMissing, missing)})`);
+    }
+    found.writeInOrder(out, sources, (i) => plan.spelling(i));
+    return { out, runs: plan.size, failed };
   } finally {
     copies.remove();
   }

@@ -21,6 +21,19 @@ export interface PoolRun {
 /** One run, or runs a worker does together (on one workload, side by side). */
 export type PoolTask = PoolRun | { batch: PoolRun[] };
 
+/** Tasks made as the pool takes them: `count` of them, holding `runs` runs in all. */
+export interface PoolTasks {
+  count: number;
+  runs: number;
+  /** the next task, or undefined when all have been taken */
+  next(): PoolTask | undefined;
+}
+
+function listed(tasks: PoolTask[]): PoolTasks {
+  let at = 0;
+  return { count: tasks.length, runs: tasks.reduce((n, t) => n + runsOf(t).length, 0), next: () => tasks[at++] };
+}
+
 export function runsOf(task: PoolTask): PoolRun[] {
   return "batch" in task ? task.batch : [task];
 }
@@ -54,11 +67,20 @@ function moduleOf(run: PoolRun): string {
 
 /** Runs `tasks` on `size` threads of `file` (the sweep worker unless a test says
  * otherwise), calling onResult once per run. */
-export async function runPool(tasks: PoolTask[], size: number, onResult: (r: PoolResult) => void, file = workerFile): Promise<void> {
-  if (tasks.length === 0) return;
-  const queue = tasks.slice();
-  const count = Math.max(1, Math.min(size, tasks.length));
-  let outstanding = tasks.reduce((n, t) => n + runsOf(t).length, 0);
+export async function runPool(tasks: PoolTask[] | PoolTasks, size: number, onResult: (r: PoolResult) => void, file = workerFile): Promise<void> {
+  const source = Array.isArray(tasks) ? listed(tasks) : tasks;
+  if (source.count === 0) return;
+  // runs lost with a thread go again first, then the tasks not yet taken
+  const again: PoolTask[] = [];
+  let untaken = source.count;
+  const take = (): PoolTask | undefined => {
+    if (again.length > 0) return again.shift();
+    if (untaken === 0) return undefined;
+    untaken--;
+    return source.next();
+  };
+  const count = Math.max(1, Math.min(size, source.count));
+  let outstanding = source.runs;
   /** runs that have been lost with a thread once, and went again alone */
   const retried = new Set<number>();
   let failure: unknown;
@@ -89,7 +111,7 @@ export async function runPool(tasks: PoolTask[], size: number, onResult: (r: Poo
       // the runs of the task it holds that have no result yet
       let current: PoolRun[] = [];
       const next = () => {
-        const task = queue.shift();
+        const task = take();
         if (task) {
           current = runsOf(task).slice();
           w.postMessage(task);
@@ -116,15 +138,15 @@ export async function runPool(tasks: PoolTask[], size: number, onResult: (r: Poo
         current = [];
         // each goes once more, alone in a fresh thread: the thread may have died of
         // another run (its batch's, or an earlier run's timer); one that dies alone again fails
-        const again: PoolRun[] = [];
+        const alone: PoolRun[] = [];
         for (const run of lost) {
           if (!retried.has(run.index)) {
             retried.add(run.index);
-            again.push(run);
+            alone.push(run);
           } else if (!settled) finish({ index: run.index, key: run.key, error: `worker thread died: ${why}${moduleOf(run)}` });
         }
-        queue.unshift(...again);
-        if (!settled && queue.length > 0) start();
+        again.unshift(...alone);
+        if (!settled && (again.length > 0 || untaken > 0)) start();
       };
       w.on("error", (err) => {
         failed ??= errorMessage(err);

@@ -204,21 +204,21 @@ export class RecordPlaces {
     return { source: this.sources[i], offset: this.offsets[i], length: this.lengths[i], line: this.lines[i] };
   }
 
-  /** Writes `file` atomically: the record of each run in turn (`runs[i]` spells run i),
+  /** Writes `file` atomically: the record of each run in turn (`spell(i)` spells run i),
    * copied from its place in `sources` (the files the places' numbers name) or, when
-   * the run is spelled otherwise now, read and written as `runs[i]` spells it: the
+   * the run is spelled otherwise now, read and written as `spell(i)` spells it: the
    * bytes rewriting every record from memory gave. */
-  writeInOrder(file: string, sources: string[], runs: readonly Spelling[]): void {
+  writeInOrder(file: string, sources: string[], spell: (i: number) => Spelling): void {
     mkdirSync(dirname(file), { recursive: true });
     const reader = new PlaceReader(sources);
     try {
       writeAtomicWith(file, (fd) => {
         const out = new PieceWriter(fd);
-        for (let i = 0; i < runs.length; i++) {
+        for (let i = 0; i < this.size; i++) {
           const place = this.place(i);
           const bytes = reader.read(place);
           if (this.flags[i] & EXACT) out.write(bytes);
-          else out.write(Buffer.from(serializeRecord(respelled(parseRecord(bytes.toString("utf8", 0, bytes.length - 1), sources[place.source], place.line), runs[i]))));
+          else out.write(Buffer.from(serializeRecord(respelled(parseRecord(bytes.toString("utf8", 0, bytes.length - 1), sources[place.source], place.line), spell(i)))));
         }
         out.flush();
         reader.close();

@@ -53,3 +53,29 @@ export function inShard(runIndex: number, shard: Shard | undefined): boolean {
 export function describeShard(shard: Shard | undefined): string {
   return shard ? `shard ${shard.index}/${shard.count}` : "all runs";
 }
+
+/** The runs of a grid of `size` that a shard has, numbered 0.. in grid order (its
+ * positions), found by arithmetic rather than listed. */
+export class ShardRuns {
+  /** how many runs the shard has */
+  readonly count: number;
+
+  constructor(
+    size: number,
+    readonly shard: Shard | undefined,
+  ) {
+    this.count = shard === undefined ? size : shard.index >= size ? 0 : Math.ceil((size - shard.index) / shard.count);
+  }
+
+  /** the grid index of the shard's run at `position` */
+  index(position: number): number {
+    return this.shard === undefined ? position : this.shard.index + position * this.shard.count;
+  }
+
+  /** the position of grid index `index` in the shard, or undefined when the shard does
+   * not have it */
+  position(index: number | undefined): number | undefined {
+    if (index === undefined || !inShard(index, this.shard)) return undefined;
+    return this.shard === undefined ? index : (index - this.shard.index) / this.shard.count;
+  }
+}

@@ -13,15 +13,14 @@
 import { availableParallelism } from "node:os";
 import { lockFor, outputTarget, removeStaleTemporaries } from "../util/atomic-file.js";
 import { refuseInputs, type CommandInput } from "../util/same-file.js";
-import { runInputs } from "../sim/inputs.js";
-import { checkPolicyModules, loadSweepConfig, planSweep, type SweepConfig, type SweepPlan, type SweepRun } from "./config.js";
+import { checkPolicyModules, loadSweepConfig, planSweep, type SweepConfig, type SweepPlan } from "./config.js";
 import { runKey, scenarioFiles } from "./key.js";
 import { OnceDigests, type DigestSource } from "../util/digest.js";
-import { runPool, type PoolResult, type PoolRun, type PoolTask } from "./pool.js";
+import { runPool, type PoolResult, type PoolRun, type PoolTasks } from "./pool.js";
 import { resolveOptions, unknownKeys } from "../sim/options.js";
 import { workloadKey } from "../sim/simulate.js";
-import { cutTornTail, RecordPlaces, ResultAppender, scanResults, type RunRecord } from "./results.js";
-import { checkShard, describeShard, inShard, type Shard } from "./shard.js";
+import { cutTornTail, RecordPlaces, ResultAppender, scanResults, type RunRecord, type Spelling } from "./results.js";
+import { checkShard, describeShard, ShardRuns, type Shard } from "./shard.js";
 import { provenance } from "../util/provenance.js";
 import { wholeProblem } from "../util/params.js";
 
@@ -75,30 +74,58 @@ export const SWEEP_BATCH = 16;
  * batch), of at most SWEEP_BATCH runs and at most an even share of the workload's runs
  * among the workers, so that a sweep of one workload still keeps every worker busy.
  * Which runs share a batch changes no result (runScenarios gives exactly the metrics of
- * each run alone). */
-export function batchRuns(runs: PoolRun[], workers: number): PoolTask[] {
-  const tasks: PoolTask[] = [];
-  const groups = new Map<string, PoolRun[]>();
-  for (const r of runs) {
-    let key: string;
+ * each run alone). A run whose options fail comes first, alone (the worker reports what
+ * is wrong with it). `runAt(i)` is run i of `count`, `include(i)` whether to run it
+ * (asked once, before the first task is taken); the tasks are made as the pool takes them, from a list of each workload's runs kept
+ * as links (4 bytes a run), not as the runs. */
+export function batchRuns(count: number, runAt: (i: number) => PoolRun, workers: number, include: (i: number) => boolean = () => true): PoolTasks {
+  interface Group {
+    first: number;
+    last: number;
+    length: number;
+    /** runs a batch of it takes */
+    size: number;
+  }
+  const after = new Int32Array(count).fill(-1);
+  const failing: Group = { first: -1, last: -1, length: 0, size: 1 };
+  const groups = new Map<string, Group>();
+  let runs = 0;
+  for (let i = 0; i < count; i++) {
+    if (!include(i)) continue;
+    const r = runAt(i);
+    runs++;
+    let g: Group | undefined = failing;
     try {
-      key = workloadKey(resolveOptions(r.options));
+      const key = workloadKey(resolveOptions(r.options));
+      g = groups.get(key);
+      if (!g) groups.set(key, (g = { first: -1, last: -1, length: 0, size: 0 }));
     } catch {
-      tasks.push(r); // the worker reports what is wrong with it
-      continue;
+      g = failing;
     }
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = []));
-    g.push(r);
+    if (g.last < 0) g.first = i;
+    else after[g.last] = i;
+    g.last = i;
+    g.length++;
   }
+  const lists = [failing, ...groups.values()];
+  let tasks = failing.length;
   for (const g of groups.values()) {
-    const size = Math.max(1, Math.min(SWEEP_BATCH, Math.ceil(g.length / workers)));
-    for (let i = 0; i < g.length; i += size) {
-      const batch = g.slice(i, i + size);
-      tasks.push(batch.length === 1 ? batch[0] : { batch });
-    }
+    g.size = Math.max(1, Math.min(SWEEP_BATCH, Math.ceil(g.length / workers)));
+    tasks += Math.ceil(g.length / g.size);
   }
-  return tasks;
+  let list = 0;
+  let at = failing.first;
+  return {
+    count: tasks,
+    runs,
+    next() {
+      while (at < 0 && ++list < lists.length) at = lists[list].first;
+      if (at < 0) return undefined;
+      const batch: PoolRun[] = [];
+      for (; at >= 0 && batch.length < lists[list].size; at = after[at]) batch.push(runAt(at));
+      return batch.length === 1 ? batch[0] : { batch };
+    },
+  };
 }
 
 export function planFrom(config: string | SweepConfig): SweepPlan {
@@ -112,31 +139,29 @@ export async function checkedPlan(config: string | SweepConfig): Promise<SweepPl
   return plan;
 }
 
-/** The run of this sweep that `record` is an earlier result of under another key: its
- * options give this run's key now. That happens when its policy module or trace file
- * was edited since (`edited`: the record is of other contents), or when it was keyed by
- * a version that kept parameters given at their defaults in the key (the same run). */
-export function rekeyedRun(record: RunRecord, byKey: Map<string, SweepRun>, digests: DigestSource): { run: SweepRun; edited: boolean } | undefined {
-  let run: SweepRun | undefined;
+/** The run of this sweep that `record` is an earlier result of under another key (`find`
+ * gives the position of a run of this sweep by its key): its options give this run's
+ * key now. That happens when its policy module or trace file was edited since (`edited`:
+ * the record is of other contents), or when it was keyed by a version that kept
+ * parameters given at their defaults in the key (the same run). */
+export function rekeyedRun(record: RunRecord, find: (key: string) => number | undefined, digests: DigestSource): { position: number; key: string; edited: boolean } | undefined {
+  let scenario;
+  let key;
   try {
-    run = byKey.get(runKey(resolveOptions(record.options), digests));
+    scenario = resolveOptions(record.options);
+    key = runKey(scenario, digests);
   } catch {
     return undefined;
   }
-  return run && { run, edited: scenarioFiles(run.scenario).length > 0 };
-}
-
-export function shardRuns(plan: SweepPlan, shard: Shard | undefined): SweepRun[] {
-  return plan.runs.filter((r) => inShard(r.index, shard));
+  const position = find(key);
+  // the files a run names are in its options: the record's are this run's
+  return position === undefined ? undefined : { position, key, edited: scenarioFiles(scenario).length > 0 };
 }
 
 /** The files a sweep reads: its config (given as a path), and its runs' traces and
  * policy modules. */
 export function planInputs(config: string | SweepConfig, plan: SweepPlan): CommandInput[] {
-  const files = new Map<string, string>();
-  if (typeof config === "string") files.set(config, "the sweep config");
-  for (const run of plan.runs) for (const [what, file] of runInputs(run.scenario)) if (!files.has(file)) files.set(file, what);
-  return [...files].map(([file, what]) => [what, file]);
+  return typeof config === "string" ? [["the sweep config", config], ...plan.files.filter(([, file]) => file !== config)] : plan.files;
 }
 
 /** What sweep() takes: anything else (a misspelt `retryFailed`, a `dryRun` it does not
@@ -175,14 +200,16 @@ export async function sweep(o: SweepOptions): Promise<SweepSummary> {
 /** sweep(), its options checked and its results file locked (`file`: where o.out lands,
  * through any link). */
 async function sweepLocked(o: SweepOptions, plan: SweepPlan, workers: number, file: string): Promise<SweepSummary> {
-  const runs = shardRuns(plan, o.shard);
-  const byKey = new Map(runs.map((r) => [r.key, r]));
+  // the runs of this sweep or shard are numbered 0..total-1 (positions) in grid order
+  const runs = new ShardRuns(plan.size, o.shard);
+  const find = (key: string) => runs.position(plan.indexOf(key));
+  const spelling = (position: number): Spelling => plan.spelling(runs.index(position));
 
   // what the results file already holds: the latest record of each run wins, kept as
   // where it lies in the file (its record is read again at the end)
-  const position = new Map(runs.map((r, i) => [r.key, i]));
-  const latest = new RecordPlaces(runs.length);
-  const edited = new Set<string>();
+  const latest = new RecordPlaces(runs.count);
+  /** runs whose record was made with an earlier version of their files */
+  const edited = new Set<number>();
   // the module and trace files' digests, read once however many old records name them
   const digests = new OnceDigests();
   // a record of another config is said once the whole file is read: a line that is no
@@ -190,30 +217,37 @@ async function sweepLocked(o: SweepOptions, plan: SweepPlan, workers: number, fi
   let foreign: Error | undefined;
   const existing = scanResults(o.out, ({ record, file, line }, at) => {
     if (foreign) return;
-    let run = byKey.get(record.key);
-    if (!run) {
-      const current = rekeyedRun(record, byKey, digests);
+    let position = find(record.key);
+    if (position === undefined) {
+      const current = rekeyedRun(record, find, digests);
       // a result of the module or trace as it was: dropped when the file is rewritten
       if (current?.edited) {
-        edited.add(current.run.key);
+        edited.add(current.position);
         return;
       }
-      run = current?.run;
+      position = current?.position;
     }
-    if (!run) {
+    if (position === undefined) {
       foreign = new Error(
         `${file}:${line}: run ${record.key} is not part of ${plan.label} (${describeShard(o.shard)}); was this file written for another config or shard, or by a version of ampom with other defaults? Use another --out file`,
       );
       return;
     }
     // written as this config spells the run when the file is rewritten
-    latest.set(position.get(run.key)!, { source: 0, offset: at.offset, length: at.bytes.length, line }, record, run, at.bytes);
+    latest.set(position, { source: 0, offset: at.offset, length: at.bytes.length, line }, record, spelling(position), at.bytes);
   });
   if (foreign) throw foreign;
-  const skippedFailed = runs.filter((_, i) => latest.failed(i)).length;
-  const pending = runs.filter((_, i) => !latest.held(i) || (latest.failed(i) && o.retryFailed === true));
+  const isPending = (p: number) => !latest.held(p) || (latest.failed(p) && o.retryFailed === true);
+  let skippedFailed = 0;
+  let pendingCount = 0;
+  for (let p = 0; p < runs.count; p++) {
+    if (latest.failed(p)) skippedFailed++;
+    if (isPending(p)) pendingCount++;
+  }
+  let moduleEdited = 0;
+  for (const p of edited) if (isPending(p)) moduleEdited++;
 
-  const progress: SweepProgress = { total: runs.length, skipped: runs.length - pending.length, pending: pending.length, finished: 0, failed: 0 };
+  const progress: SweepProgress = { total: runs.count, skipped: runs.count - pendingCount, pending: pendingCount, finished: 0, failed: 0 };
   o.onProgress?.({ ...progress });
   cutTornTail(o.out, existing);
   // a sweep killed while rewriting its file leaves a hidden temporary beside it (the
@@ -225,20 +259,18 @@ async function sweepLocked(o: SweepOptions, plan: SweepPlan, workers: number, fi
   const tool = provenance();
   try {
     await runPool(
-      batchRuns(
-        pending.map((r) => ({ index: r.index, key: r.key, options: r.options })),
-        workers,
-      ),
+      batchRuns(runs.count, spelling, workers, isPending),
       workers,
       (res: PoolResult) => {
-        const run = byKey.get(res.key)!;
+        const position = find(res.key)!;
+        const run = plan.run(runs.index(position));
         const provenance = { ...tool, core: run.scenario.core, ...run.inputs };
         const record: RunRecord =
           res.error !== undefined
             ? { index: run.index, key: run.key, options: run.options, error: res.error, provenance }
             : { index: run.index, key: run.key, options: run.options, metrics: res.metrics, provenance };
         const at = appender.append(record);
-        latest.set(position.get(run.key)!, { source: 0, ...at, line: ++lines }, record, run);
+        latest.set(position, { source: 0, ...at, line: ++lines }, record, run);
         progress.finished++;
         if (res.error !== undefined) progress.failed++;
         o.onProgress?.({ ...progress });
@@ -249,16 +281,17 @@ async function sweepLocked(o: SweepOptions, plan: SweepPlan, workers: number, fi
   }
 
   // every run has a record now: put them in grid order, atomically
-  latest.writeInOrder(o.out, [o.out], runs);
-  const failed = runs.filter((_, i) => latest.failed(i)).length;
+  latest.writeInOrder(o.out, [o.out], spelling);
+  let failed = 0;
+  for (let p = 0; p < runs.count; p++) if (latest.failed(p)) failed++;
   return {
     out: o.out,
     shard: describeShard(o.shard),
-    total: runs.length,
+    total: runs.count,
     skipped: progress.skipped,
-    ran: pending.length,
+    ran: pendingCount,
     failed,
     failedKept: o.retryFailed ? 0 : skippedFailed,
-    moduleEdited: pending.filter((r) => edited.has(r.key)).length,
+    moduleEdited,
   };
 }

@@ -34,7 +34,7 @@ it("reads and rewrites a results file longer than a string can be", () => {
   expect(extent.tornBytes).toBe(0);
   // in grid order: before, the whole file was joined into one string first ("Invalid string length")
   const out = join(dir, "sorted.jsonl");
-  places.writeInOrder(out, [file], records);
+  places.writeInOrder(out, [file], (i) => records[i]);
   expect(statSync(out).size).toBe(statSync(file).size);
   expect(head(out, 12)).toBe('{"index":0,"');
 }, 120_000);

@@ -5,8 +5,8 @@ import { Command } from "commander";
 import { parsePath, parsePositiveCount } from "../run-options.js";
 import { exitInterrupted, STOP_SIGNALS } from "../ending.js";
 import { progressBar } from "../progress.js";
-import { parseShard } from "../../sweep/shard.js";
-import { checkedPlan, shardRuns, sweep, type SweepProgress } from "../../sweep/sweep.js";
+import { checkedPlan, sweep, type SweepProgress } from "../../sweep/sweep.js";
+import { parseShard, ShardRuns } from "../../sweep/shard.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { writeResult } from "../../util/stdout.js";
 
@@ -43,12 +43,12 @@ Examples:
       const shard = o.shard === undefined ? undefined : parseShard(o.shard);
       if (o.dryRun) {
         const plan = await checkedPlan(config);
-        const mine = shardRuns(plan, shard).length;
+        const mine = new ShardRuns(plan.size, shard).count;
         if (o.json) {
-          writeResult(JSON.stringify({ config, runs: plan.runs.length, ...(shard ? { shard: `${shard.index}/${shard.count}`, shardRuns: mine } : {}) }) + "\n");
+          writeResult(JSON.stringify({ config, runs: plan.size, ...(shard ? { shard: `${shard.index}/${shard.count}`, shardRuns: mine } : {}) }) + "\n");
           return;
         }
-        writeResult(`${config}: ${plan.runs.length} ${plan.runs.length === 1 ? "run" : "runs"}${shard ? `; shard ${shard.index}/${shard.count} has ${mine}` : ""}\n`);
+        writeResult(`${config}: ${plan.size} ${plan.size === 1 ? "run" : "runs"}${shard ? `; shard ${shard.index}/${shard.count} has ${mine}` : ""}\n`);
         return;
       }
       const bar = progressBar("sweep", { quiet: o.quiet, eta: true });
