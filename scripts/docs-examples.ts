@@ -135,6 +135,7 @@ export const EXAMPLES: DocExample[] = [
   { id: "sweep-small", command: "ampom sweep test/slurm/sweep.json --out results.jsonl --json", cheap: true },
   { id: "sweep-throughput", command: "ampom sweep bench/sweep/throughput.json --out throughput.jsonl --workers 2", stderr: true },
   { id: "scaling", command: "npx tsx bench/scaling.ts --billion", inRepo: true },
+  { id: "sweep-plan-memory", command: "npx tsx bench/sweep/plan-memory.ts 1000 200000 1000000", inRepo: true },
 
   // performance
   { id: "bench-micro", command: "npm run bench -- --only micro", inRepo: true, from: /^ampom bench/ },
