@@ -9,6 +9,9 @@ import { mergeSweep, planSweep, sweep } from "../../src/index.js";
 import { canonicalJson, runKey } from "../../src/sweep/key.js";
 import { inputDigests } from "../../src/sim/inputs.js";
 import { resolveOptions, type RunOptions } from "../../src/sim/options.js";
+import { batchRuns, SWEEP_BATCH } from "../../src/sweep/sweep.js";
+import { runsOf, type PoolRun, type PoolTask } from "../../src/sweep/pool.js";
+import { workloadKey } from "../../src/sim/simulate.js";
 import { ampom, scratchDir } from "./cli-helpers.js";
 
 /** Every combination, the last key varying fastest, made by nested loops. */
@@ -89,6 +92,52 @@ describe("sweeps read the plan as they read the list of runs", () => {
     expect(counts).toEqual([0, 1, 2, 3, 4].map((i) => runs.filter((r) => r.index % 5 === i).length));
     // more shards than runs: the last ones have none
     expect(ampom(["sweep", cfg, "--dry-run", "--shard", "13/14"]).stdout).toBe(`${cfg}: 12 runs; shard 13/14 has 0\n`);
+  });
+});
+
+describe("the pool's tasks", () => {
+  /** The tasks as a list of them all: runs whose options fail first, alone, then each
+   * workload's runs in batches, workloads in the order they first come. */
+  function listed(runs: PoolRun[], workers: number): PoolTask[] {
+    const tasks: PoolTask[] = [];
+    const groups = new Map<string, PoolRun[]>();
+    for (const r of runs) {
+      let key: string;
+      try {
+        key = workloadKey(resolveOptions(r.options));
+      } catch {
+        tasks.push(r);
+        continue;
+      }
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    for (const g of groups.values()) {
+      const size = Math.max(1, Math.min(SWEEP_BATCH, Math.ceil(g.length / workers)));
+      for (let i = 0; i < g.length; i += size) {
+        const batch = g.slice(i, i + size);
+        tasks.push(batch.length === 1 ? batch[0] : { batch });
+      }
+    }
+    return tasks;
+  }
+
+  it("are made as the pool takes them, the batches a list of all of them gives", () => {
+    // three workloads (seeds) of 14 runs, interleaved, and two runs whose options fail
+    const plan = planSweep({ base, grid: { seed: [1, 2, 3], policy: ["none", "ampom"], migrateAt: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7] } }, "cfg");
+    const runs: PoolRun[] = Array.from({ length: plan.size }, (_, i) => plan.spelling(i));
+    runs.splice(5, 0, { index: 1000, key: "bad", options: { memory: "lots" } as RunOptions });
+    runs.push({ index: 1001, key: "bad2", options: { workload: "nowhere" } });
+    // a run left out is not in any task (its workload has 13, so 8 workers leave one alone)
+    const include = (i: number) => i !== 7;
+    for (const workers of [1, 2, 3, 8]) {
+      const expected = listed(runs.filter((_, i) => include(i)), workers);
+      const tasks = batchRuns(runs.length, (i) => runs[i], workers, include);
+      expect([tasks.count, tasks.runs]).toEqual([expected.length, runs.length - 1]);
+      const got: PoolTask[] = [];
+      for (let t; (t = tasks.next()) !== undefined; ) got.push(t);
+      expect(got).toEqual(expected);
+      expect(got.flatMap(runsOf).length).toBe(runs.length - 1);
+    }
   });
 });
 
