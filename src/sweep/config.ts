@@ -1,7 +1,8 @@
 // Sweep configs: `{ "base": {run options}, "grid": {option: [values, ...]} }`. Loading
 // one checks the file's shape and then every combination's options and that the trace
 // files they name open, before anything runs, with errors that name the file and the
-// field (sweep.json: grid.policy[2]: ...);
+// field (sweep.json: grid.policy[2]: ...). A plan keeps each run's key (16 bytes a run),
+// not its options: a run is made again from its grid index when it is needed;
 // checkPolicyModules then loads the policy modules the runs name and checks their
 // parameters.
 import { z } from "zod";

@@ -76,8 +76,9 @@ export const SWEEP_BATCH = 16;
  * Which runs share a batch changes no result (runScenarios gives exactly the metrics of
  * each run alone). A run whose options fail comes first, alone (the worker reports what
  * is wrong with it). `runAt(i)` is run i of `count`, `include(i)` whether to run it
- * (asked once, before the first task is taken); the tasks are made as the pool takes them, from a list of each workload's runs kept
- * as links (4 bytes a run), not as the runs. */
+ * (asked once, before the first task is taken). The tasks are made as the pool takes
+ * them, from a list of each workload's runs kept as links (4 bytes a run), not as the
+ * runs. */
 export function batchRuns(count: number, runAt: (i: number) => PoolRun, workers: number, include: (i: number) => boolean = () => true): PoolTasks {
   interface Group {
     first: number;
@@ -94,11 +95,12 @@ export function batchRuns(count: number, runAt: (i: number) => PoolRun, workers:
     if (!include(i)) continue;
     const r = runAt(i);
     runs++;
-    let g: Group | undefined = failing;
+    let g: Group;
     try {
       const key = workloadKey(resolveOptions(r.options));
-      g = groups.get(key);
-      if (!g) groups.set(key, (g = { first: -1, last: -1, length: 0, size: 0 }));
+      const known = groups.get(key);
+      if (known) g = known;
+      else groups.set(key, (g = { first: -1, last: -1, length: 0, size: 0 }));
     } catch {
       g = failing;
     }
@@ -144,7 +146,7 @@ export async function checkedPlan(config: string | SweepConfig): Promise<SweepPl
  * key now. That happens when its policy module or trace file was edited since (`edited`:
  * the record is of other contents), or when it was keyed by a version that kept
  * parameters given at their defaults in the key (the same run). */
-export function rekeyedRun(record: RunRecord, find: (key: string) => number | undefined, digests: DigestSource): { position: number; key: string; edited: boolean } | undefined {
+export function rekeyedRun(record: RunRecord, find: (key: string) => number | undefined, digests: DigestSource): { position: number; edited: boolean } | undefined {
   let scenario;
   let key;
   try {
@@ -155,7 +157,7 @@ export function rekeyedRun(record: RunRecord, find: (key: string) => number | un
   }
   const position = find(key);
   // the files a run names are in its options: the record's are this run's
-  return position === undefined ? undefined : { position, key, edited: scenarioFiles(scenario).length > 0 };
+  return position === undefined ? undefined : { position, edited: scenarioFiles(scenario).length > 0 };
 }
 
 /** The files a sweep reads: its config (given as a path), and its runs' traces and
