@@ -9,13 +9,14 @@
 // workload; the finished file is written from the plan with made-up metrics (the runs
 // are not simulated), and must come back byte for byte.
 import { spawnSync } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { planSweep } from "../../src/sweep/config.js";
 import { scriptArgs, scriptFail } from "../../src/util/script-args.js";
 import { table } from "../report.js";
+import { writeFinished } from "./finished.js";
 
 const bin = fileURLToPath(new URL("../../bin/ampom.js", import.meta.url));
 // the child's peak resident memory, said on its standard error as it exits
@@ -43,18 +44,8 @@ for (const runs of sizes.length > 0 ? sizes : [1000, 200_000]) {
     };
     const cfg = join(dir, "sweep.json");
     writeFileSync(cfg, JSON.stringify(config));
-    const plan = planSweep(config, cfg);
     const out = join(dir, "results.jsonl");
-    const fd = openSync(out, "w");
-    let chunk = "";
-    for (let i = 0; i < plan.size; i++) {
-      chunk += JSON.stringify({ ...plan.spelling(i), metrics: { runtimeNs: i } }) + "\n";
-      if (chunk.length > 1 << 20 || i === plan.size - 1) {
-        writeSync(fd, chunk);
-        chunk = "";
-      }
-    }
-    closeSync(fd);
+    writeFinished(planSweep(config, cfg), out);
     const before = readFileSync(out);
     const dry = measure(["sweep", cfg, "--dry-run"]);
     const resume = measure(["sweep", cfg, "--out", out, "--workers", "1", "--quiet"]);

@@ -2,7 +2,7 @@
 // when it is needed. These tests hold it to the list a plan used to build of every
 // combination (made here the plain way, by nested loops over the grid's keys), and show
 // that sweeps, shards, resume and merge read it as they read that list.
-import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { mergeSweep, planSweep, sweep } from "../../src/index.js";
@@ -12,6 +12,7 @@ import { resolveOptions, type RunOptions } from "../../src/sim/options.js";
 import { batchRuns, SWEEP_BATCH } from "../../src/sweep/sweep.js";
 import { runsOf, type PoolRun, type PoolTask } from "../../src/sweep/pool.js";
 import { workloadKey } from "../../src/sim/simulate.js";
+import { writeFinished } from "../../bench/sweep/finished.js";
 import { ampom, scratchDir } from "./cli-helpers.js";
 
 /** Every combination, the last key varying fastest, made by nested loops. */
@@ -153,16 +154,7 @@ it("resumes a grid of 150,000 runs in a heap that the runs' options would not fi
   expect(plan.size).toBe(150_000);
   // the finished file, in grid order
   const out = join(dir, "r.jsonl");
-  const fd = openSync(out, "w");
-  let chunk = "";
-  for (let i = 0; i < plan.size; i++) {
-    chunk += JSON.stringify({ ...plan.spelling(i), metrics: { runtimeNs: i } }) + "\n";
-    if (chunk.length > 1 << 20 || i === plan.size - 1) {
-      writeSync(fd, chunk);
-      chunk = "";
-    }
-  }
-  closeSync(fd);
+  writeFinished(plan, out);
   const before = readFileSync(out);
   const r = ampom(["sweep", cfg, "--out", out, "--workers", "1"], { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --max-old-space-size=64` });
   expect(r.stderr).toBe(`sweep: 150000 runs (all runs): 0 run now, 150000 already done, 0 failed -> ${out}\n`);
