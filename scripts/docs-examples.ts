@@ -238,16 +238,19 @@ export function fenced(e: DocExample, text: string): string {
   return "```" + lang + "\n" + text + "\n```";
 }
 
-const MARKER = /<!-- output: ([\w-]+) -->\n([\s\S]*?)\n<!-- \/output -->/g;
+// a block may be empty (a new example not run yet): the body and its line end are then
+// absent, and the lazy `??` tries that first, so that the match never reaches past its
+// own end marker to the next block's
+const MARKER = /<!-- output: ([\w-]+) -->\n(?:([\s\S]*?)\n)??<!-- \/output -->/g;
 
 /** Every marked block of a Markdown text: id and the text between the markers. */
 export function markedBlocks(markdown: string): Array<{ id: string; body: string }> {
-  return [...markdown.matchAll(MARKER)].map((m) => ({ id: m[1], body: m[2] }));
+  return [...markdown.matchAll(MARKER)].map((m) => ({ id: m[1], body: m[2] ?? "" }));
 }
 
 /** The Markdown with every marked block replaced by its example's current snapshot. */
 export function fillMarkdown(markdown: string, blocks: (id: string, body: string) => string): string {
-  return markdown.replace(MARKER, (_, id: string, body: string) => `<!-- output: ${id} -->\n${blocks(id, body)}\n<!-- /output -->`);
+  return markdown.replace(MARKER, (_, id: string, body: string | undefined) => `<!-- output: ${id} -->\n${blocks(id, body ?? "")}\n<!-- /output -->`);
 }
 
 export function exampleById(id: string): DocExample | undefined {
