@@ -40,9 +40,18 @@ function countLackey(text: string): { pages: number; accesses: number; instrs: n
 describe("trace capture", () => {
   it("imports exactly what lackey wrote, streamed in-process", async () => {
     const dir = tempDir();
-    // valgrind with lackey's log (fd 3) also copied to raw.txt, to check the import against
+    // valgrind with lackey's log (its --log-fd) also copied to raw.txt, to check the import
+    // against; a pipeline, which bash waits for, so that tee has copied it all when this ends
     const tee = join(dir, "valgrind-tee.sh");
-    writeFileSync(tee, `#!/bin/bash\nexec 5>&3\nvalgrind "$@" 3> >(tee "${join(dir, "raw.txt")}" >&5)\n`);
+    const script = [
+      "#!/bin/bash",
+      'for a; do [[ $a == --log-fd=* ]] && fd=${a#--log-fd=}; done',
+      '[[ -n ${fd-} ]] || exec valgrind "$@"', // --version
+      'exec 5>&"$fd" 6>&1',
+      `eval 'valgrind "$@" '"$fd"'>&1 >&6 | tee "${join(dir, "raw.txt")}" >&5'`,
+      'exit "${PIPESTATUS[0]}"',
+    ];
+    writeFileSync(tee, script.join("\n") + "\n");
     chmodSync(tee, 0o755);
     const out = join(dir, "true.amt");
     const r = await captureTrace(["true"], out, { valgrind: tee });
@@ -81,6 +90,35 @@ describe("trace capture", () => {
     const gz = readFileSync(join(dir, "full.amt.gz"));
     expect([gz[0], gz[1]]).toEqual([0x1f, 0x8b]);
     expect(gunzipSync(gz)).toEqual(readFileSync(join(dir, "full.amt")));
+  });
+
+  it("what the program writes to descriptor 3 is not a record: lackey's log is out of its reach", async () => {
+    const dir = tempDir();
+    const out = join(dir, "sh.amt");
+    // fd 3 was lackey's log, and this line became a record, with a page and a region of its own
+    await captureTrace(["sh", "-c", "{ echo ' S 7000000000,8' >&3; } 2>/dev/null; true"], out);
+    const { records } = readVirtual(out);
+    expect(records.length).toBeGreaterThan(1000);
+    expect(records.filter((r) => r.vpn === 0x7000000)).toEqual([]);
+    expect(openAmt(out).regions.filter((r) => r.vpnBase === 0x7000000n)).toEqual([]);
+  });
+
+  it("a command the program leaves running in the background does not hold the capture", async () => {
+    const dir = tempDir();
+    const pidFile = join(dir, "sleep.pid");
+    // the sleep inherited lackey's log, and the capture waited for it to end (60 s here)
+    await captureTrace(["sh", "-c", `sleep 60 >/dev/null 2>&1 & echo $! > ${pidFile}`], join(dir, "sh.amt"));
+    const pid = Number(readFileSync(pidFile, "utf8"));
+    let running: boolean;
+    try {
+      process.kill(pid, 0);
+      running = true;
+    } catch {
+      running = false;
+    }
+    if (running) process.kill(pid, "SIGKILL");
+    expect(running).toBe(true);
+    expect(openAmt(join(dir, "sh.amt")).header.records).toBeGreaterThan(1000);
   });
 
   it("refuses an output named other than NAME.amt or NAME.amt.gz, before running the command", () => {
