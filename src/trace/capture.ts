@@ -75,27 +75,85 @@ function logDescriptor(): number {
   return limit - 1;
 }
 
-/** A pipe for lackey's log: the end the traced program gets, ours to read, and one to
- * write the end mark. A named pipe (mkfifo, removed once open) because only it gives
- * this process a writing end of its own. */
-function logPipe(): { writer: number; reader: Socket; marker: number } {
-  const dir = scratchFolder("lackey-log");
-  const opened: number[] = [];
-  try {
-    const fifo = join(dir, "log");
-    const r = spawnSync("mkfifo", ["-m", "600", fifo], { encoding: "utf8" });
-    if (r.error || r.status !== 0) throw new Error(`capture: cannot make a pipe for lackey's log (mkfifo: ${r.error?.message ?? r.stderr.trim()})`);
-    // the reader first: a writer's open waits for one
-    opened.push(openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK));
-    opened.push(openSync(fifo, constants.O_WRONLY));
-    opened.push(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
-    const [read, writer, marker] = opened;
-    return { writer, reader: new Socket({ fd: read, readable: true, writable: false }), marker };
-  } catch (err) {
-    for (const fd of opened) closeSync(fd);
-    throw err;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+/** Lackey's log: a pipe valgrind writes and this process reads. It ends when valgrind
+ * does, not at the pipe's end of file, which waits for every command the program left
+ * running (they hold the descriptor they inherited): valgrind's writes are all in the
+ * pipe when it exits, so this process then writes a mark of its own behind them, and
+ * reads up to it. A named pipe (removed once open), because only it gives this process
+ * a writing end of its own. */
+class LackeyLog {
+  /** the writing end, for the program's valgrind (close it once that has it) */
+  readonly writer: number;
+  private readonly reader: Socket;
+  private readonly marker: number;
+  // shorter than PIPE_BUF, so written whole or not at all (EAGAIN while the pipe is full)
+  private readonly mark = Buffer.from(`\n==ampom: end of lackey's log ${randomBytes(16).toString("hex")}==\n`);
+  private ended = false;
+  private marked = false;
+
+  constructor() {
+    const dir = scratchFolder("lackey-log");
+    const opened: number[] = [];
+    try {
+      const fifo = join(dir, "log");
+      const r = spawnSync("mkfifo", ["-m", "600", fifo], { encoding: "utf8" });
+      if (r.error || r.status !== 0) throw new Error(`capture: cannot make a pipe for lackey's log (mkfifo: ${r.error?.message ?? r.stderr.trim()})`);
+      // the reader first: a writer's open waits for one
+      opened.push(openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK));
+      opened.push(openSync(fifo, constants.O_WRONLY));
+      opened.push(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+    } catch (err) {
+      for (const fd of opened) closeSync(fd);
+      throw err;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    this.reader = new Socket({ fd: opened[0], readable: true, writable: false });
+    [, this.writer, this.marker] = opened;
+  }
+
+  /** Valgrind has exited: what it wrote ends the log. */
+  end(): void {
+    this.ended = true;
+    this.writeMark();
+  }
+
+  private writeMark(): void {
+    if (this.marked) return;
+    try {
+      writeSync(this.marker, this.mark);
+      this.marked = true;
+    } catch (err) {
+      // a full pipe: tried again after the next read
+      if ((err as NodeJS.ErrnoException).code !== "EAGAIN") this.marked = true;
+    }
+  }
+
+  /** What valgrind wrote, as it comes, up to the mark. */
+  async *chunks(): AsyncGenerator<Buffer> {
+    // the last bytes read, which may begin the mark
+    let held: Buffer = Buffer.alloc(0);
+    for await (const chunk of this.reader) {
+      if (!this.ended) {
+        yield chunk as Buffer;
+        continue;
+      }
+      this.writeMark();
+      const data: Buffer = held.length > 0 ? Buffer.concat([held, chunk as Buffer]) : (chunk as Buffer);
+      const at = data.indexOf(this.mark);
+      if (at >= 0) {
+        if (at > 0) yield data.subarray(0, at);
+        return;
+      }
+      const keep = Math.min(data.length, this.mark.length - 1);
+      held = data.subarray(data.length - keep);
+      if (data.length > keep) yield data.subarray(0, data.length - keep);
+    }
+  }
+
+  close(): void {
+    this.reader.destroy();
+    closeSync(this.marker);
   }
 }
 
@@ -130,46 +188,12 @@ export async function captureTrace(command: string[], output: string, o: Capture
   checkValgrind(valgrind);
   checkAmtOutput(output);
   const shown = describeCommand(command);
-  const imp = new StreamingImport(`lackey output of ${command[0]}`, { pageSize: o.pageSize, skipRecords: o.skipRecords, maxRecords: o.maxRecords });
   const logFd = logDescriptor();
-  const log = logPipe();
-  const start = performance.now();
+  const log = new LackeyLog();
   const [exe, ...args] = ["perl", "-e", MOVE_LOG, String(logFd), ...norandomize(), valgrind, ...LACKEY_ARGS, `--log-fd=${logFd}`, ...command];
-  let child: ChildProcess;
-  try {
-    child = spawn(exe, args, { stdio: ["inherit", o.outputToStderr ? process.stderr : "inherit", "inherit", log.writer] });
-  } finally {
-    closeSync(log.writer);
-  }
-  // The log ends when valgrind does, not at the pipe's end of file, which waits for every
-  // command the program left running (they hold the descriptor they inherited): valgrind's
-  // writes are all in the pipe when it exits, so this process then writes a mark of its
-  // own behind them, and reads up to it. The mark is shorter than PIPE_BUF, so written
-  // whole or not at all (while the pipe is full: tried again after each read).
-  const endMark = Buffer.from(`\n==ampom: end of lackey's log ${randomBytes(16).toString("hex")}==\n`);
-  let ended = false;
-  let marked = false;
-  const mark = () => {
-    if (marked) return;
-    try {
-      writeSync(log.marker, endMark);
-      marked = true;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EAGAIN") marked = true; // no reader left
-    }
-  };
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-    child.once("error", (err) => {
-      ended = true;
-      mark();
-      reject(err);
-    });
-    child.once("exit", (code, signal) => {
-      ended = true;
-      mark();
-      resolve({ code, signal });
-    });
-  });
+  let imp: StreamingImport | undefined;
+  let child: ChildProcess | undefined;
+  let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined;
   let stopReason: string | undefined;
   let truncated = false;
   let bytes = 0;
@@ -177,42 +201,44 @@ export async function captureTrace(command: string[], output: string, o: Capture
   const every = o.progressMs ?? 250;
   // a stop while the trace is written (NAME.amt.gz is compressed last) ends that too
   const stopping = new AbortController();
+  const start = performance.now();
   try {
+    imp = new StreamingImport(`lackey output of ${command[0]}`, { pageSize: o.pageSize, skipRecords: o.skipRecords, maxRecords: o.maxRecords });
+    try {
+      child = spawn(exe, args, { stdio: ["inherit", o.outputToStderr ? process.stderr : "inherit", "inherit", log.writer] });
+    } finally {
+      closeSync(log.writer);
+    }
+    const running = child;
+    exited = new Promise((resolve, reject) => {
+      running.once("error", (err) => {
+        log.end();
+        reject(err);
+      });
+      running.once("exit", (code, signal) => {
+        log.end();
+        resolve({ code, signal });
+      });
+    });
+    // (awaited once the log has been read: a failed start must not count as unhandled before)
+    exited.catch(() => undefined);
     o.onStart?.((reason) => {
       stopReason ??= reason;
-      child.kill("SIGKILL");
+      running.kill("SIGKILL");
       stopping.abort();
     });
-    // the last bytes read, which may begin the end mark
-    let held: Buffer = Buffer.alloc(0);
-    for await (const chunk of log.reader) {
-      let data = chunk as Buffer;
-      let last = false;
-      if (ended) {
-        mark();
-        data = held.length > 0 ? Buffer.concat([held, data]) : data;
-        const at = data.indexOf(endMark);
-        if (at >= 0) {
-          data = data.subarray(0, at);
-          last = true;
-        } else {
-          const keep = Math.min(data.length, endMark.length - 1);
-          held = data.subarray(data.length - keep);
-          data = data.subarray(0, data.length - keep);
-        }
-      }
-      imp.feed(data);
-      bytes += data.length;
+    for await (const chunk of log.chunks()) {
+      imp.feed(chunk);
+      bytes += chunk.length;
       const now = performance.now();
       if (o.onProgress && now - lastReport >= every) {
         lastReport = now;
         o.onProgress({ records: imp.records, bytes, seconds: (now - start) / 1000 });
       }
-      if (last) break;
       if (imp.full) {
         // --max-records reached: the rest of the run is not wanted
         truncated = true;
-        child.kill("SIGKILL");
+        running.kill("SIGKILL");
         break;
       }
     }
@@ -225,16 +251,16 @@ export async function captureTrace(command: string[], output: string, o: Capture
     const r = await imp.finish(output, stopping.signal);
     return { ...r, seconds: (performance.now() - start) / 1000, lackeyBytes: bytes, truncated };
   } catch (err) {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    await exited.catch(() => undefined);
-    imp.abort();
+    if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await exited?.catch(() => undefined);
+    imp?.abort();
     if (stopReason !== undefined) throw new Error(`capture: ${stopReason}; no trace written`);
     if ((err as NodeJS.ErrnoException).syscall?.startsWith("spawn")) {
-      throw new Error(`capture: cannot start ${exe}: ${(err as NodeJS.ErrnoException).code}`);
+      // perl is the program started (valgrind ran already)
+      throw new Error(`capture: cannot start ${exe} (${(err as NodeJS.ErrnoException).code}), which gives lackey's log to valgrind out of the program's reach; install perl (Debian: perl-base)`);
     }
     throw err;
   } finally {
-    log.reader.destroy();
-    closeSync(log.marker);
+    log.close();
   }
 }

@@ -3,8 +3,8 @@
 // implies (counted here independently from a copy of that output), the program's
 // stdout and stderr pass through, and a failing program leaves nothing behind.
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { delimiter, join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { openAmt } from "../../src/trace/amt.js";
@@ -109,15 +109,10 @@ describe("trace capture", () => {
     // the sleep inherited lackey's log, and the capture waited for it to end (60 s here)
     await captureTrace(["sh", "-c", `sleep 60 >/dev/null 2>&1 & echo $! > ${pidFile}`], join(dir, "sh.amt"));
     const pid = Number(readFileSync(pidFile, "utf8"));
-    let running: boolean;
-    try {
-      process.kill(pid, 0);
-      running = true;
-    } catch {
-      running = false;
-    }
-    if (running) process.kill(pid, "SIGKILL");
-    expect(running).toBe(true);
+    // still sleeping: an ended one may stay a zombie, which kill(pid, 0) finds as well
+    const state = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "")[0];
+    if (state !== "Z") process.kill(pid, "SIGKILL");
+    expect(state).toMatch(/^[SR]$/);
     expect(openAmt(join(dir, "sh.amt")).header.records).toBeGreaterThan(1000);
   });
 
@@ -180,6 +175,22 @@ describe("trace capture", () => {
       expect(r.stderr).toBe(`ampom: capture: ${said}\n`);
     }
     expect(readdirSync(dir)).toEqual(["data.txt"]);
+  });
+
+  it("without perl, which puts lackey's log out of the program's reach, says so and runs nothing", () => {
+    const dir = tempDir();
+    const bin = join(dir, "bin");
+    mkdirSync(bin);
+    // every program on the PATH but perl
+    for (const d of (process.env.PATH ?? "").split(delimiter)) {
+      for (const f of existsSync(d) ? readdirSync(d) : []) {
+        if (!f.startsWith("perl") && !existsSync(join(bin, f))) symlinkSync(join(d, f), join(bin, f));
+      }
+    }
+    const r = ampom(["trace", "capture", "-o", join(dir, "a.amt"), "--", "sh", "-c", `touch ${join(dir, "ran")}`], { ...env, PATH: bin });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("ampom: capture: cannot start perl (ENOENT), which gives lackey's log to valgrind out of the program's reach; install perl (Debian: perl-base)\n");
+    expect(readdirSync(dir)).toEqual(["bin"]);
   });
 
   it("Ctrl-C, a kill (SIGTERM) or a hang-up (SIGHUP) leaves nothing behind: no output, no spool in the temporary folder", async () => {
