@@ -124,7 +124,7 @@ class LackeyLog {
       writeSync(this.marker, this.mark);
       this.marked = true;
     } catch (err) {
-      // a full pipe: tried again after the next read
+      // a full pipe: tried again after the next read (any other failure: no reader left)
       if ((err as NodeJS.ErrnoException).code !== "EAGAIN") this.marked = true;
     }
   }
