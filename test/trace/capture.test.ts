@@ -3,8 +3,8 @@
 // implies (counted here independently from a copy of that output), the program's
 // stdout and stderr pass through, and a failing program leaves nothing behind.
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { delimiter, join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { openAmt } from "../../src/trace/amt.js";
@@ -40,9 +40,18 @@ function countLackey(text: string): { pages: number; accesses: number; instrs: n
 describe("trace capture", () => {
   it("imports exactly what lackey wrote, streamed in-process", async () => {
     const dir = tempDir();
-    // valgrind with lackey's log (fd 3) also copied to raw.txt, to check the import against
+    // valgrind with lackey's log (its --log-fd) also copied to raw.txt, to check the import
+    // against; a pipeline, which bash waits for, so that tee has copied it all when this ends
     const tee = join(dir, "valgrind-tee.sh");
-    writeFileSync(tee, `#!/bin/bash\nexec 5>&3\nvalgrind "$@" 3> >(tee "${join(dir, "raw.txt")}" >&5)\n`);
+    const script = [
+      "#!/bin/bash",
+      'for a; do [[ $a == --log-fd=* ]] && fd=${a#--log-fd=}; done',
+      '[[ -n ${fd-} ]] || exec valgrind "$@"', // --version
+      'exec 5>&"$fd" 6>&1',
+      `eval 'valgrind "$@" '"$fd"'>&1 >&6 | tee "${join(dir, "raw.txt")}" >&5'`,
+      'exit "${PIPESTATUS[0]}"',
+    ];
+    writeFileSync(tee, script.join("\n") + "\n");
     chmodSync(tee, 0o755);
     const out = join(dir, "true.amt");
     const r = await captureTrace(["true"], out, { valgrind: tee });
@@ -81,6 +90,30 @@ describe("trace capture", () => {
     const gz = readFileSync(join(dir, "full.amt.gz"));
     expect([gz[0], gz[1]]).toEqual([0x1f, 0x8b]);
     expect(gunzipSync(gz)).toEqual(readFileSync(join(dir, "full.amt")));
+  });
+
+  it("what the program writes to descriptor 3 is not a record: lackey's log is out of its reach", async () => {
+    const dir = tempDir();
+    const out = join(dir, "sh.amt");
+    // fd 3 was lackey's log, and this line became a record, with a page and a region of its own
+    await captureTrace(["sh", "-c", "{ echo ' S 7000000000,8' >&3; } 2>/dev/null; true"], out);
+    const { records } = readVirtual(out);
+    expect(records.length).toBeGreaterThan(1000);
+    expect(records.filter((r) => r.vpn === 0x7000000)).toEqual([]);
+    expect(openAmt(out).regions.filter((r) => r.vpnBase === 0x7000000n)).toEqual([]);
+  });
+
+  it("a command the program leaves running in the background does not hold the capture", async () => {
+    const dir = tempDir();
+    const pidFile = join(dir, "sleep.pid");
+    // the sleep inherited lackey's log, and the capture waited for it to end (60 s here)
+    await captureTrace(["sh", "-c", `sleep 60 >/dev/null 2>&1 & echo $! > ${pidFile}`], join(dir, "sh.amt"));
+    const pid = Number(readFileSync(pidFile, "utf8"));
+    // still sleeping: an ended one may stay a zombie, which kill(pid, 0) finds as well
+    const state = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "")[0];
+    if (state !== "Z") process.kill(pid, "SIGKILL");
+    expect(state).toMatch(/^[SR]$/);
+    expect(openAmt(join(dir, "sh.amt")).header.records).toBeGreaterThan(1000);
   });
 
   it("refuses an output named other than NAME.amt or NAME.amt.gz, before running the command", () => {
@@ -142,6 +175,22 @@ describe("trace capture", () => {
       expect(r.stderr).toBe(`ampom: capture: ${said}\n`);
     }
     expect(readdirSync(dir)).toEqual(["data.txt"]);
+  });
+
+  it("without perl, which puts lackey's log out of the program's reach, says so and runs nothing", () => {
+    const dir = tempDir();
+    const bin = join(dir, "bin");
+    mkdirSync(bin);
+    // every program on the PATH but perl
+    for (const d of (process.env.PATH ?? "").split(delimiter)) {
+      for (const f of existsSync(d) ? readdirSync(d) : []) {
+        if (!f.startsWith("perl") && !existsSync(join(bin, f))) symlinkSync(join(d, f), join(bin, f));
+      }
+    }
+    const r = ampom(["trace", "capture", "-o", join(dir, "a.amt"), "--", "sh", "-c", `touch ${join(dir, "ran")}`], { ...env, PATH: bin });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("ampom: capture: cannot start perl (ENOENT), which gives lackey's log to valgrind out of the program's reach; install perl (Debian: perl-base)\n");
+    expect(readdirSync(dir)).toEqual(["bin"]);
   });
 
   it("Ctrl-C, a kill (SIGTERM) or a hang-up (SIGHUP) leaves nothing behind: no output, no spool in the temporary folder", async () => {
