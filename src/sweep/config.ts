@@ -53,8 +53,8 @@ export interface SweepPlan {
   spelling(index: number): Spelling;
   /** the index of the run whose key is `key`, or undefined */
   indexOf(key: string): number | undefined;
-  /** Every run in grid order, made when asked (a large grid's take about a kilobyte
-   * each: run(i) makes one). */
+  /** Every run in grid order, made at the first read and kept (about a kilobyte a
+   * run: for a large grid, run(i) makes one at a time). */
   readonly runs: SweepRun[];
   /** the files the runs read, each once, in the order the runs first name them: [what
    * it is, its path] */
@@ -99,8 +99,13 @@ class GridPlan implements SweepPlan {
     return { ...run, scenario, inputs: inputDigests(scenario, this.digests) };
   }
 
+  private allRuns?: SweepRun[];
+
+  // kept once made: a caller reading plan.runs[i] in a loop would otherwise make the
+  // whole list at every step (the sweep itself never reads it)
   get runs(): SweepRun[] {
-    return Array.from({ length: this.size }, (_, i) => this.run(i));
+    this.allRuns ??= Array.from({ length: this.size }, (_, i) => this.run(i));
+    return this.allRuns;
   }
 }
 

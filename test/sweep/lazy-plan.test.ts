@@ -41,6 +41,8 @@ describe("a plan's runs", () => {
       expect(plan.indexOf(e.key)).toBe(e.index);
     }
     expect(plan.runs).toEqual(expected);
+    // made once and kept: a loop over plan.runs[i] does not remake the list each step
+    expect(plan.runs).toBe(plan.runs);
     // a key no run has, spelt as a key or not
     expect(plan.indexOf("0123456789abcdef")).toBeUndefined();
     expect(plan.indexOf("not a key")).toBeUndefined();
