@@ -372,7 +372,7 @@ describe("ampom cluster", () => {
     writeFileSync(file, '{\n  "nodes": 2,\n  "processes": [,]\n}\n');
     const r = await ampom("cluster", file);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(new RegExp(`^ampom: scenario ${literal(file)}:3:\\d+: not valid JSON`));
+    expect(r.stderr).toMatch(new RegExp(`^ampom: ${literal(file)}:3:\\d+: not valid JSON`));
   });
   it("the scenario in the README (examples/scenario-format.json) is valid", async () => {
     const { clusterScenarioSchema } = await import("../../src/sim/cluster-scenario.js");

@@ -12,9 +12,11 @@ import { EVENTS_OPTION } from "../run-options.js";
 import { writeResult } from "../../util/stdout.js";
 import { afterStrayCallbacks } from "../../util/stray.js";
 
-/** The scenario file, parsed (its faults name the file, and a syntax error its line). */
+/** The scenario file, parsed. Its faults begin with the path, as the other files a user
+ * writes do (`s.json: no such file (the cluster scenario)`, `s.json:2:14: not valid
+ * JSON ...`), and as the scenario's own faults do once inFile() has named the file. */
 export function readScenarioFile(path: string): unknown {
-  return readJsonFile(path, "cluster scenario", `scenario ${path}`);
+  return readJsonFile(path, "cluster scenario");
 }
 
 /** A fault the library names by its place in the scenario ("scenario nodes[0].cpus: ...")
