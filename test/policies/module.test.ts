@@ -122,7 +122,7 @@ describe("the example policy module", () => {
     const config = { base: { workload: "stream", memory: "2MiB" }, grid: { policy: [EXAMPLE], policyParams: [{ mode: 1 }] } };
     const out = join(scratchDir("sweep"), "runs.jsonl");
     await expect(sweep({ config, out })).rejects.toThrow(
-      `sweep config: grid combination 0 (policy=${JSON.stringify(EXAMPLE)}, policyParams={"mode":1}): policy module ${EXAMPLE} has no parameter "mode" (it has: pageCluster)`,
+      `sweep config: grid.policy[0] ${JSON.stringify(EXAMPLE)} with grid.policyParams[0] {"mode":1}: policy module ${EXAMPLE} has no parameter "mode" (it has: pageCluster)`,
     );
   });
 });
