@@ -122,6 +122,16 @@ function relativeText(m: Metrics, metric: "faultsPrevented" | "overheadVsFullCop
   return cell;
 }
 
+/** Accuracy (useful / prefetched) and coverage (useful / (useful + remote faults)), each
+ * n/a, with why, only where its own fraction is 0/0 (JSON writes 0 there): a run that
+ * prefetched nothing but faulted covered none of its faults, 0%, not n/a. */
+function accuracyCoverage(m: Metrics): string {
+  const accuracy = m.prefetchedPages > 0 ? pct(m.accuracy) : "n/a";
+  const coverage = m.usefulPrefetches + m.remoteFaults > 0 ? pct(m.coverage) : "n/a";
+  const why = [m.prefetchedPages > 0 ? "" : "nothing prefetched", coverage !== "n/a" ? "" : "no remote fault"].filter((w) => w).join(", ");
+  return `${accuracy} / ${coverage}${why ? ` (${why})` : ""}`;
+}
+
 /** One run as a two-column table. */
 export function describeMetrics(m: Metrics): string {
   const rows: [string, string][] = [
@@ -133,7 +143,7 @@ export function describeMetrics(m: Metrics): string {
     ["stall (fault + late)", `${formatNs(m.stallNs)} (${formatNs(m.faultStallNs)} + ${formatNs(m.lateStallNs)})`],
     ["remote faults", m.faultsMetByPush > 0 ? `${m.remoteFaults} (${m.faultsMetByPush} met by the push)` : String(m.remoteFaults)],
     ["prefetched / useful", `${m.prefetchedPages} / ${m.usefulPrefetches}`],
-    ["accuracy / coverage", m.prefetchedPages > 0 ? `${pct(m.accuracy)} / ${pct(m.coverage)}` : "n/a (nothing prefetched)"],
+    ["accuracy / coverage", accuracyCoverage(m)],
     ["pushed / useful", `${m.pushedPages} / ${m.usefulPushes}`],
     // a page asked for, or the oracle's pushed page, touched before it landed
     ["late (waited for in flight)", String(m.latePrefetches)],

@@ -1,6 +1,7 @@
 // The `run` and `compare` commands: --json shapes, text layout, help and bad input.
 import { describe, expect, it } from "vitest";
-import { simulate } from "../../src/index.js";
+import { simulate, type Metrics } from "../../src/index.js";
+import { describeMetrics, pct } from "../../src/cli/format.js";
 import { ampom } from "./capture.js";
 
 const SMALL = ["--workload", "sequential", "--memory", "2MiB"];
@@ -29,6 +30,21 @@ describe("ampom run", () => {
     const freeze = lines.find((l) => l.startsWith("freeze"))!;
     expect(freeze.slice(col)).toMatch(/^\d/);
     expect(freeze.slice(col - 2, col)).toBe("  ");
+  });
+
+  it("the summary's coverage is n/a only where its fraction is 0/0: a run that prefetched nothing but faulted covered 0%", async () => {
+    const line = (m: Metrics) => describeMetrics(m).split("\n").find((l) => l.startsWith("accuracy / coverage"))!.replace(/^accuracy \/ coverage\s+/, "");
+    // before: "n/a (nothing prefetched)" for accuracy and coverage both
+    const none = await simulate({ workload: "sequential", memory: "2MiB", policy: "none", baselines: false });
+    expect([none.prefetchedPages, none.remoteFaults > 0, none.coverage]).toEqual([0, true, 0]);
+    expect(line(none)).toBe("n/a / 0.0% (nothing prefetched)");
+    // nothing prefetched and no fault to cover: both are 0/0
+    const copy = await simulate({ workload: "sequential", memory: "2MiB", mechanism: "full-copy", baselines: false });
+    expect([copy.prefetchedPages, copy.remoteFaults]).toEqual([0, 0]);
+    expect(line(copy)).toBe("n/a / n/a (nothing prefetched, no remote fault)");
+    const both = await simulate({ workload: "sequential", memory: "2MiB", baselines: false });
+    expect(both.prefetchedPages).toBeGreaterThan(0);
+    expect(line(both)).toBe(`${pct(both.accuracy)} / ${pct(both.coverage)}`);
   });
 
   it("names the option and what is accepted on bad input, and exits non-zero", async () => {
