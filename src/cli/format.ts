@@ -2,6 +2,7 @@
 // where a number does not apply, each explained in a legend under the table.
 import { freezeLabel, migrationCalledOff, type Metrics } from "../sim/metrics.js";
 import { formatBytes, formatNs } from "../util/units.js";
+import { shortPolicyNames } from "../policies/module.js";
 
 /** Column alignment: "l" left, "r" right. By default the first column is left-aligned
  * (labels) and the others right-aligned (numbers line up on their last digit). */
@@ -159,15 +160,22 @@ export function describeMetrics(m: Metrics): string {
   return table(["metric", "value"], rows, ["l", "l"]);
 }
 
+/** Legend lines for the policy modules a table names short (shortPolicyNames): the
+ * path each stands for, so the short name is still traced to its file. */
+export function shortNamesLegend(names: Iterable<string>, short: (name: string) => string): string[] {
+  return [...new Set(names)].filter((n) => short(n) !== n).map((n) => `${short(n)}: policy module ${n}`);
+}
+
 /** `compare` rows: one line per mechanism and policy. */
 export function compareRows(rows: Metrics[]): { header: string[]; body: string[][]; align: Align } {
+  const short = shortPolicyNames(rows.map((m) => m.policy));
   const header = [
     "mechanism", "policy", "remote faults", "met by push", "prevented", "accuracy", "late",
     "stall", "runtime", "freeze", "vs full-copy", "none→oracle",
   ];
   const body = rows.map((m) => [
     m.mechanism,
-    policyLabel(m),
+    policyLabel({ ...m, policy: short(m.policy) }),
     String(m.remoteFaults),
     String(m.faultsMetByPush),
     relativeCell(m, "faultsPrevented"),
@@ -184,5 +192,5 @@ export function compareRows(rows: Metrics[]): { header: string[]; body: string[]
 
 export function compareTable(rows: Metrics[], extra: string[] = []): string {
   const t = compareRows(rows);
-  return tableWithLegend(t.header, t.body, t.align, extra);
+  return tableWithLegend(t.header, t.body, t.align, [...extra, ...shortNamesLegend(rows.map((m) => m.policy), shortPolicyNames(rows.map((m) => m.policy)))]);
 }

@@ -19,7 +19,7 @@ import { writeOutputs } from "../report/write.js";
 import { versionLine, type Provenance } from "../util/provenance.js";
 import { mean, OURS, type Evaluation, type WorkloadSummary } from "./evaluate.js";
 import { DEMAND_ID, GROUPS } from "./plan.js";
-import { configLabel, configMeans, evaluationText, TITLES } from "./tables.js";
+import { configLabel, configMeans, configNames, evaluationText, TITLES } from "./tables.js";
 
 /** the plain push beside the focus in the gap figures */
 const PLAIN_PUSH = "bubbling";
@@ -105,7 +105,8 @@ export function evaluationFigures(e: Evaluation): Figure[] {
   const focus = focusOf(e);
   const ids = e.plan.configs.map((c) => c.id);
   // each configuration named as the tables name it
-  const label = (id: string) => configLabel(e.plan.configs.find((c) => c.id === id)!);
+  const name = configNames(e);
+  const label = (id: string) => configLabel(e.plan.configs.find((c) => c.id === id)!, name);
   const figures: Figure[] = [];
   for (const g of GROUPS) {
     const ws = e.workloads.filter((w) => w.group === g);
@@ -179,16 +180,16 @@ export function evaluationFigures(e: Evaluation): Figure[] {
 
     const points: Series[] = e.plan.configs.map((c, i) => {
       const m = configMeans(ws, c.id);
-      const name = configLabel(c);
+      const shown = configLabel(c, name);
       const [x, y] = [m.unusedPages, m.relRuntime];
       // a one-point line: drawn as a full-size marker, and so named in the legend; its
       // tooltip reads the values where it is drawn
       return {
-        name,
+        name: shown,
         points: [[x, y]],
         marker: MARKERS[i % MARKERS.length],
         color: colorOf(c.id, ids),
-        tips: [`${name}: ${percent1(y)} of demand paging's runtime, ${x.toFixed(1)} pages never used a run`],
+        tips: [`${shown}: ${percent1(y)} of demand paging's runtime, ${x.toFixed(1)} pages never used a run`],
       };
     });
     // the focus last, drawn over any configuration on the same spot

@@ -1,4 +1,7 @@
 // The `run` and `compare` commands: --json shapes, text layout, help and bad input.
+import { copyFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { simulate, type Metrics } from "../../src/index.js";
 import { describeMetrics, pct } from "../../src/cli/format.js";
@@ -140,6 +143,18 @@ describe("ampom compare", () => {
     }
     // the parameter took effect (ampom's window of 2 faults more on a sweep)
     expect(changed).toBeGreaterThan(0);
+  });
+
+  it("names a policy module given by its path by its file's name, the path once in the legend", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ampom-long-folder-of-policies-"));
+    const module = join(dir, "readahead.ts");
+    copyFileSync("examples/swap-readahead-policy.ts", module);
+    const r = await ampom("compare", ...SMALL, "--mechanisms", "lightweight", "--policies", `none,${module}`);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split("\n");
+    // before: the absolute path in every row, the column as wide as it
+    expect(lines.find((l) => l.startsWith("lightweight ") && l.includes("readahead"))).toMatch(/^lightweight\s+readahead\.ts\s+\d/);
+    expect(lines.filter((l) => l.includes(module))).toEqual([`  readahead.ts: policy module ${module}`]);
   });
 
   it("prints a table with one line per pair", async () => {

@@ -7,7 +7,8 @@ import { checkEventsPath } from "../../sim/event-file.js";
 import { formatBytes, formatNs } from "../../util/units.js";
 import { readJsonFile } from "../../util/json-where.js";
 import { resultProvenance } from "../../util/provenance.js";
-import { legend, table } from "../format.js";
+import { legend, shortNamesLegend, table } from "../format.js";
+import { shortPolicyNames } from "../../policies/module.js";
 import { EVENTS_OPTION } from "../run-options.js";
 import { writeResult } from "../../util/stdout.js";
 import { afterStrayCallbacks } from "../../util/stray.js";
@@ -29,12 +30,13 @@ function inFile(err: unknown, file: string): unknown {
 
 export function describeCluster(r: ClusterResult): string {
   const ns = (x: number | null) => (x === null ? "-" : formatNs(x));
+  const short = shortPolicyNames(r.processes.map((p) => p.policy));
   const procs = table(
     ["process", "workload", "mechanism / policy", "home -> node", "freeze", "runtime", "faults", "stall", "bytes"],
     r.processes.map((p) => [
       p.name,
       `${p.workload} ${formatBytes(p.memoryBytes)}`,
-      `${p.mechanism} / ${p.policy}`,
+      `${p.mechanism} / ${short(p.policy)}`,
       `${p.home} -> ${p.node}`,
       formatNs(p.freezeNs),
       formatNs(p.runtimeNs),
@@ -70,6 +72,8 @@ export function describeCluster(r: ClusterResult): string {
     [...r.migrations.map((m) => [m.abandoned ? "called off" : ns(m.resumedAt)]), ...r.flows.map((f) => [ns(f.finishedAt)])],
   ).map((l) => l.replace(/^ {2}-: .*/, "  -: not reached before the scenario ended (a process not resumed, a flow not finished)"));
   if (marks.length) parts.push("", ...marks);
+  const modules = shortNamesLegend(r.processes.map((p) => p.policy), short);
+  if (modules.length) parts.push("", ...modules);
   return parts.join("\n");
 }
 
