@@ -98,6 +98,16 @@ describe("growing a grid", () => {
   });
 });
 
+/** The message planSweep() refuses `config` with (as the file sweep.json). */
+function refused(config: unknown): string {
+  try {
+    planSweep(config, "sweep.json");
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error(`accepted ${JSON.stringify(config)}`);
+}
+
 describe("planSweep()", () => {
   it("keys are the hash of the resolved options: equal spellings are one run", () => {
     const a = planSweep({ base: { memory: "64MiB" } }).runs[0];
@@ -159,14 +169,6 @@ describe("planSweep()", () => {
     const dir = scratchDir("clash");
     const trace = join(dir, "t.txt");
     writeFileSync(trace, "R 1 1\nR 2 1\nR 3 1\n");
-    const refused = (config: unknown): string => {
-      try {
-        planSweep(config, "sweep.json");
-      } catch (err) {
-        return (err as Error).message;
-      }
-      throw new Error(`accepted ${JSON.stringify(config)}`);
-    };
     // before: 'sweep.json: grid combination 3 (mechanism="full-copy", policy="ampom"): ...'
     expect(refused({ base: { workload: "random", memory: "1MiB" }, grid: { mechanism: ["lightweight", "full-copy"], policy: ["none", "ampom"] } })).toMatch(
       /^sweep\.json: grid\.mechanism\[1\] "full-copy" with grid\.policy\[1\] "ampom": mechanism full-copy takes policy none only: /,
@@ -183,14 +185,6 @@ describe("planSweep()", () => {
   });
 
   it("says what a refused field takes and what it was given, for every option and the config's own fields", () => {
-    const refused = (config: unknown): string => {
-      try {
-        planSweep(config, "sweep.json");
-      } catch (err) {
-        return (err as Error).message;
-      }
-      throw new Error(`accepted ${JSON.stringify(config)}`);
-    };
     expect(refused({ base: { memory: true } })).toBe('sweep.json: base.memory: expected a size such as "64MiB" or a number of bytes, got true');
     expect(refused({ grid: { seed: [1, 1.5] } })).toBe("sweep.json: grid.seed[1]: expected a whole number from 0 to 4294967295, got 1.5");
     expect(refused({ base: { link: "lifo" } })).toBe('sweep.json: base.link: expected "fifo" or "priority", got "lifo"');
