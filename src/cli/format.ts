@@ -2,6 +2,7 @@
 // where a number does not apply, each explained in a legend under the table.
 import { freezeLabel, migrationCalledOff, type Metrics } from "../sim/metrics.js";
 import { formatBytes, formatNs } from "../util/units.js";
+import { shortPolicyNames } from "../policies/module.js";
 
 /** Column alignment: "l" left, "r" right. By default the first column is left-aligned
  * (labels) and the others right-aligned (numbers line up on their last digit). */
@@ -122,6 +123,16 @@ function relativeText(m: Metrics, metric: "faultsPrevented" | "overheadVsFullCop
   return cell;
 }
 
+/** Accuracy (useful / prefetched) and coverage (useful / (useful + remote faults)), each
+ * n/a, with why, only where its own fraction is 0/0 (JSON writes 0 there): a run that
+ * prefetched nothing but faulted covered none of its faults, 0%, not n/a. */
+function accuracyCoverage(m: Metrics): string {
+  const accuracy = m.prefetchedPages > 0 ? pct(m.accuracy) : "n/a";
+  const coverage = m.usefulPrefetches + m.remoteFaults > 0 ? pct(m.coverage) : "n/a";
+  const why = [m.prefetchedPages > 0 ? "" : "nothing prefetched", coverage !== "n/a" ? "" : "no remote fault"].filter((w) => w).join(", ");
+  return `${accuracy} / ${coverage}${why ? ` (${why})` : ""}`;
+}
+
 /** One run as a two-column table. */
 export function describeMetrics(m: Metrics): string {
   const rows: [string, string][] = [
@@ -133,7 +144,7 @@ export function describeMetrics(m: Metrics): string {
     ["stall (fault + late)", `${formatNs(m.stallNs)} (${formatNs(m.faultStallNs)} + ${formatNs(m.lateStallNs)})`],
     ["remote faults", m.faultsMetByPush > 0 ? `${m.remoteFaults} (${m.faultsMetByPush} met by the push)` : String(m.remoteFaults)],
     ["prefetched / useful", `${m.prefetchedPages} / ${m.usefulPrefetches}`],
-    ["accuracy / coverage", m.prefetchedPages > 0 ? `${pct(m.accuracy)} / ${pct(m.coverage)}` : "n/a (nothing prefetched)"],
+    ["accuracy / coverage", accuracyCoverage(m)],
     ["pushed / useful", `${m.pushedPages} / ${m.usefulPushes}`],
     // a page asked for, or the oracle's pushed page, touched before it landed
     ["late (waited for in flight)", String(m.latePrefetches)],
@@ -149,15 +160,22 @@ export function describeMetrics(m: Metrics): string {
   return table(["metric", "value"], rows, ["l", "l"]);
 }
 
+/** Legend lines for the policy modules a table names short (shortPolicyNames): the
+ * path each stands for, so the short name is still traced to its file. */
+export function shortNamesLegend(names: Iterable<string>, short: (name: string) => string): string[] {
+  return [...new Set(names)].filter((n) => short(n) !== n).map((n) => `${short(n)}: policy module ${n}`);
+}
+
 /** `compare` rows: one line per mechanism and policy. */
 export function compareRows(rows: Metrics[]): { header: string[]; body: string[][]; align: Align } {
+  const short = shortPolicyNames(rows.map((m) => m.policy));
   const header = [
     "mechanism", "policy", "remote faults", "met by push", "prevented", "accuracy", "late",
     "stall", "runtime", "freeze", "vs full-copy", "none→oracle",
   ];
   const body = rows.map((m) => [
     m.mechanism,
-    policyLabel(m),
+    policyLabel({ ...m, policy: short(m.policy) }),
     String(m.remoteFaults),
     String(m.faultsMetByPush),
     relativeCell(m, "faultsPrevented"),
@@ -174,5 +192,5 @@ export function compareRows(rows: Metrics[]): { header: string[]; body: string[]
 
 export function compareTable(rows: Metrics[], extra: string[] = []): string {
   const t = compareRows(rows);
-  return tableWithLegend(t.header, t.body, t.align, extra);
+  return tableWithLegend(t.header, t.body, t.align, [...extra, ...shortNamesLegend(rows.map((m) => m.policy), shortPolicyNames(rows.map((m) => m.policy)))]);
 }

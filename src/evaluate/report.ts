@@ -19,7 +19,7 @@ import { writeOutputs } from "../report/write.js";
 import { versionLine, type Provenance } from "../util/provenance.js";
 import { mean, OURS, type Evaluation, type WorkloadSummary } from "./evaluate.js";
 import { DEMAND_ID, GROUPS } from "./plan.js";
-import { configLabel, configMeans, evaluationText, TITLES } from "./tables.js";
+import { configLabel, configMeans, configNames, evaluationText, TITLES } from "./tables.js";
 
 /** the plain push beside the focus in the gap figures */
 const PLAIN_PUSH = "bubbling";
@@ -75,12 +75,14 @@ export function scenarioLines(e: Evaluation, ws: WorkloadSummary[]): Array<{ con
 
 /** Where a gap-closed axis starts: the tens below the least value, as the differences
  * are in the last tens; or the least itself when a configuration is slower than demand
- * paging (below 0); 0 when there is no value. */
-function tensBelow(values: number[]): number {
+ * paging (below 0); 0 when there is no value. At least a tenth below `top`, where the
+ * axis ends: with all values on it (all 100%) an axis from there to there had no span,
+ * and the chart writer widened it by half the value either way (40% to 160%). */
+function tensBelow(values: number[], top = Infinity): number {
   const finite = values.filter(Number.isFinite);
   if (finite.length === 0) return 0;
   const least = Math.min(...finite);
-  return least < 0 ? least : Math.floor(least * 10) / 10;
+  return Math.min(least < 0 ? least : Math.floor(least * 10) / 10, top - 0.1);
 }
 
 /** The configurations whose markers lie on one another (within 1% of each axis's span);
@@ -103,7 +105,8 @@ export function evaluationFigures(e: Evaluation): Figure[] {
   const focus = focusOf(e);
   const ids = e.plan.configs.map((c) => c.id);
   // each configuration named as the tables name it
-  const label = (id: string) => configLabel(e.plan.configs.find((c) => c.id === id)!);
+  const name = configNames(e);
+  const label = (id: string) => configLabel(e.plan.configs.find((c) => c.id === id)!, name);
   const figures: Figure[] = [];
   for (const g of GROUPS) {
     const ws = e.workloads.filter((w) => w.group === g);
@@ -128,7 +131,7 @@ export function evaluationFigures(e: Evaluation): Figure[] {
           categoryLabel: "workload",
           series: bars.configs.map((id, i) => ({ name: label(id), values: bars.values[i], color: colorOf(id, ids) })),
           width: Math.max(560, 120 + bars.workloads.length * bars.configs.length * 16),
-          yMin: tensBelow(bars.values.flat()),
+          yMin: tensBelow(bars.values.flat(), 1),
           yMax: 1,
           yTicks: percent,
           valueFormat: percent1,
@@ -167,7 +170,7 @@ export function evaluationFigures(e: Evaluation): Figure[] {
           yLabel: "demand→oracle gap closed",
           series: lines,
           yTicks: percent,
-          yMin: tensBelow(lineValues),
+          yMin: tensBelow(lineValues, 1),
           yMax: 1,
           height: 380,
           note: together,
@@ -177,22 +180,26 @@ export function evaluationFigures(e: Evaluation): Figure[] {
 
     const points: Series[] = e.plan.configs.map((c, i) => {
       const m = configMeans(ws, c.id);
-      const name = configLabel(c);
+      const shown = configLabel(c, name);
       const [x, y] = [m.unusedPages, m.relRuntime];
       // a one-point line: drawn as a full-size marker, and so named in the legend; its
       // tooltip reads the values where it is drawn
       return {
-        name,
+        name: shown,
         points: [[x, y]],
         marker: MARKERS[i % MARKERS.length],
         color: colorOf(c.id, ids),
-        tips: [`${name}: ${percent1(y)} of demand paging's runtime, ${x.toFixed(1)} pages never used a run`],
+        tips: [`${shown}: ${percent1(y)} of demand paging's runtime, ${x.toFixed(1)} pages never used a run`],
       };
     });
     // the focus last, drawn over any configuration on the same spot
     const at = ids.indexOf(focus);
     if (at >= 0) points.push(...points.splice(at, 1));
     const onOne = groupList(overlaps(points));
+    // where every configuration ran alike (all tie), their value is drawn between a
+    // tenth below and a tenth above
+    const runtimes = points.map((p) => p.points[0][1]);
+    const tie = runtimes.every((v) => v === runtimes[0]);
     figures.push({
       file: `cost-${g}.svg`,
       title: `${title}: runtime against network cost`,
@@ -207,7 +214,9 @@ export function evaluationFigures(e: Evaluation): Figure[] {
         series: points,
         yTicks: percent,
         xMin: 0,
-        yMin: tensBelow(points.map((p) => p.points[0][1])),
+        xWhole: true,
+        yMin: tie ? runtimes[0] - 0.1 : tensBelow(runtimes),
+        yMax: tie ? runtimes[0] + 0.1 : undefined,
         height: 420,
         // named in the figure too, which is also a file of its own
         note: onOne ? `on one another: ${onOne}` : undefined,

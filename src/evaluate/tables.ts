@@ -1,7 +1,8 @@
 // The evaluation as the terminal shows it: per group (tuning half, test half, traces
 // given no half, HPCC kernels) a win table, one row per workload, a table of the
 // configurations, and their gap closed by network condition.
-import { pct, table } from "../cli/format.js";
+import { pct, shortNamesLegend, table } from "../cli/format.js";
+import { isPolicyPath, shortPolicyNames } from "../policies/module.js";
 import { GROUPS } from "./plan.js";
 import { plural } from "../util/text.js";
 import { MIN_ORACLE_GAP } from "../sim/compare.js";
@@ -14,22 +15,32 @@ export const TITLES: Record<(typeof GROUPS)[number], string> = {
   kernels: "HPCC kernels (page-level models)",
 };
 
-/** A configuration as the tables and figures name it: * marks one that reads the trace ahead. */
-export const configLabel = (c: { id: string; clairvoyant: boolean }) => c.id + (c.clairvoyant ? " *" : "");
+/** How the tables and figures name an evaluation's configurations: a policy module's
+ * path cut short (shortPolicyNames: its file's name, with the folders that tell it
+ * apart), every other by its id. */
+export function configNames(e: Pick<Evaluation, "plan">): (id: string) => string {
+  const modules = e.plan.configs.filter((c) => c.policy === c.id && isPolicyPath(c.id)).map((c) => c.id);
+  return shortPolicyNames(modules, e.plan.configs.map((c) => c.id));
+}
+
+/** A configuration as the tables and figures name it (`name`: configNames'): * marks
+ * one that reads the trace ahead. */
+export const configLabel = (c: { id: string; clairvoyant: boolean }, name = (id: string) => id) => name(c.id) + (c.clairvoyant ? " *" : "");
 
 const pages = (x: number | undefined) => (x === undefined ? "-" : x >= 100 ? Math.round(x).toLocaleString("en-US") : x.toFixed(1));
 const gap = (x: number | undefined) => (x === undefined ? "n/a" : pct(x));
 
 /** The best configuration, with the ones that tie with it exactly. */
-export function bestLabel(w: WorkloadSummary): string {
+export function bestLabel(w: WorkloadSummary, name = (id: string) => id): string {
   if (allTie(w)) return "all tie";
-  return w.best! + (w.tiedWithBest.length ? ` (= ${w.tiedWithBest.join(", ")})` : "");
+  return name(w.best!) + (w.tiedWithBest.length ? ` (= ${w.tiedWithBest.map(name).join(", ")})` : "");
 }
 
 /** Every online configuration gave the same runtimes (nothing to fetch after migration). */
 const allTie = (w: WorkloadSummary) => w.allTie === true;
 
-export function winTable(ws: WorkloadSummary[], focus = OURS): string {
+export function winTable(ws: WorkloadSummary[], focusId = OURS, name = (id: string) => id): string {
+  const focus = name(focusId);
   const rows = ws.map((w) => {
     // where all tie there is no best: every online configuration closed the same gap
     const best = w.standings.find((s) => s.config === w.best) ?? w.standings.find((s) => !s.clairvoyant)!;
@@ -37,7 +48,7 @@ export function winTable(ws: WorkloadSummary[], focus = OURS): string {
     return [
       w.workload,
       w.kind,
-      bestLabel(w),
+      bestLabel(w, name),
       gap(best.gapClosed),
       // no rank where all tie, as the wins and the mean rank count none
       ours?.rank === undefined ? "-" : `${ours.rank} of ${w.ranked}`,
@@ -73,11 +84,12 @@ function meanRank(ws: WorkloadSummary[], s: Array<{ rank?: number }>): string {
 }
 
 export function configTable(ws: WorkloadSummary[], e: Evaluation): string {
+  const name = configNames(e);
   const rows = e.plan.configs.map((c) => {
     const s = ws.map((w) => w.standings.find((x) => x.config === c.id)!);
     const m = configMeans(ws, c.id);
     return [
-      configLabel(c),
+      configLabel(c, name),
       (m.relRuntime * 100).toFixed(1) + "%",
       gap(m.gapClosed),
       c.clairvoyant ? "-" : String(ws.filter((w, i) => s[i].rank === 1 && !allTie(w)).length),
@@ -110,13 +122,15 @@ export function conditionTable(ws: WorkloadSummary[], e: Evaluation): string {
     const byWorkload = gaps.get(`${config}\0${condition}`);
     return byWorkload ? mean([...byWorkload.values()].map(mean)) : undefined;
   };
-  const rows = e.plan.configs.map((c) => [configLabel(c), ...conditions.map((cond) => gap(cellGap(c.id, cond)))]);
+  const name = configNames(e);
+  const rows = e.plan.configs.map((c) => [configLabel(c, name), ...conditions.map((cond) => gap(cellGap(c.id, cond)))]);
   return table(["configuration", ...conditions.map((c) => `gap closed: ${c}`)], rows);
 }
 
 export function evaluationText(e: Evaluation): string {
   const out: string[] = [];
   const { conditions, points } = e.plan;
+  const name = configNames(e);
   const memory = [...new Set(e.plan.workloads.flatMap((w) => (w.memory ? [w.memory] : [])))];
   out.push(
     `${plural(e.plan.configs.length, "configuration")} on ${plural(e.plan.workloads.length, "workload")}` +
@@ -131,10 +145,10 @@ export function evaluationText(e: Evaluation): string {
     const withGap = ours.filter((x) => x.gapClosed !== undefined).length;
     const firsts = ws.filter((w) => w.ours?.rank === 1 && !allTie(w)).length;
     const ranked = ws.filter((w) => !allTie(w)).length;
-    out.push("", `${TITLES[g]}: ${plural(ws.length, "workload")}`, "", winTable(ws, e.plan.focus ?? OURS), "");
+    out.push("", `${TITLES[g]}: ${plural(ws.length, "workload")}`, "", winTable(ws, e.plan.focus ?? OURS, name), "");
     if (ours.length) {
       out.push(
-        `${e.plan.focus ?? OURS}: ` +
+        `${name(e.plan.focus ?? OURS)}: ` +
           (ranked ? `best or tied for best on ${firsts} of ${ranked} (not counting workloads where all tie)` : `no rank (all tie on ${ws.length > 1 ? "every workload" : "the workload"})`) +
           (meanGap !== undefined ? `; mean gap closed ${pct(meanGap)} over the ${plural(withGap, "workload")} with a gap.` : "; no workload has a gap."),
         "",
@@ -154,6 +168,8 @@ export function evaluationText(e: Evaluation): string {
     "needed no page from home after migration, though a push may have sent some), counted in neither the wins nor the mean rank,",
     "with no rank and no best configuration's unused pages (-). Ranks go by runtime, gap closed is a mean of shares per scenario, so",
     "where gaps are small the two orders can differ. >99.9%: short of 100% by less than 0.05%.",
+    // the policy modules named short, each with the path it stands for
+    ...shortNamesLegend(e.plan.configs.map((c) => c.id), name),
   );
   return out.join("\n") + "\n";
 }

@@ -145,6 +145,30 @@ export function isPolicyPath(name: string): boolean {
   return /[\\/]/.test(name) || /\.(?:[cm]?[jt]s)$/.test(name);
 }
 
+/** How tables name the policies they list: a built-in by its name; a module by its
+ * file's name, with as many of its folders as tell it apart from the other names listed
+ * (a/mine.ts, b/mine.ts), and never as a bare word a built-in could be (./leap stays
+ * ./leap). The path as given made a column as wide as an absolute path. */
+export function shortPolicyNames(names: Iterable<string>, others: Iterable<string> = []): (name: string) => string {
+  const own = [...new Set(names)];
+  // `others`: names listed beside them that are no policies (post-copy/bubbling), kept as they are
+  const all = [...new Set([...own, ...others])];
+  const parts = (name: string) => name.split(/(?<=[\\/])/);
+  const short = new Map<string, string>();
+  for (const name of own) {
+    if (!isPolicyPath(name)) continue;
+    const p = parts(name);
+    for (let k = 1; k <= p.length; k++) {
+      const tail = p.slice(-k).join("");
+      if (!isPolicyPath(tail)) continue;
+      if (k < p.length && all.some((o) => o !== name && (o === tail || (isPolicyPath(o) && o.endsWith(tail) && /(^|[\\/])$/.test(o.slice(0, -tail.length)))))) continue;
+      short.set(name, tail);
+      break;
+    }
+  }
+  return (name) => short.get(name) ?? name;
+}
+
 /** What a policy name stands for: a module path's real file (however it is spelt:
  * ./mine.ts, mine.ts, through a link), or the name itself. Two names with one identity
  * are one policy, whose runs and rows would be the same twice over. */

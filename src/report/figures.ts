@@ -70,6 +70,16 @@ function seedsText(r: ReproduceResults): string {
   return s.length > 1 ? `seeds ${s[0]}–${s[s.length - 1]}` : `seed ${s[0]}`;
 }
 
+/** The unit a time axis reads in: `largest` (the unit of the paper's sizes), or a
+ * smaller one where the greatest value is below 1 in it (at --size 1MiB a runtime axis
+ * in seconds read 0, 0.01, 0.02), as the tables' times shrink to ms and us. */
+export function timeUnit(ns: number[], largest: "s" | "ms"): { unit: string; per: number } {
+  const top = Math.max(0, ...ns.filter(Number.isFinite));
+  const units = [{ unit: "s", per: 1e9 }, { unit: "ms", per: 1e6 }, { unit: "µs", per: 1e3 }];
+  const from = units.slice(units.findIndex((u) => u.unit === largest));
+  return from.find((u) => top >= u.per) ?? from[from.length - 1];
+}
+
 /** Pairs merged into the groups they link, each group in the order its names first come,
  * so that n series on one another take n names, not n(n-1)/2 pairs. */
 function linkedGroups(pairs: Array<[string, string]>): string[][] {
@@ -162,9 +172,10 @@ export function makeFigures(r: ReproduceResults): Figure[] {
   const fm = f.freezeVsMemory;
   // x is the address space the kernel's process has at each memory setting (the kernel
   // sizes its arrays by HPCC's rules, so two settings can give one address space)
+  const freezeIn = timeUnit([...fm.fullCopyNs, ...fm.lightweightNs], "ms");
   const freezeSeries: Series[] = [
-    { name: "full-copy", points: fm.addressSpaceBytes.map((b, i) => [b / MiB, fm.fullCopyNs[i] / 1e6]), color: colorOf("full-copy"), dash: "", marker: "square" },
-    { name: "lightweight", points: fm.addressSpaceBytes.map((b, i) => [b / MiB, fm.lightweightNs[i] / 1e6]), color: colorOf("oracle"), dash: "6 3", marker: "circle" },
+    { name: "full-copy", points: fm.addressSpaceBytes.map((b, i) => [b / MiB, fm.fullCopyNs[i] / freezeIn.per]), color: colorOf("full-copy"), dash: "", marker: "square" },
+    { name: "lightweight", points: fm.addressSpaceBytes.map((b, i) => [b / MiB, fm.lightweightNs[i] / freezeIn.per]), color: colorOf("oracle"), dash: "6 3", marker: "circle" },
   ];
   figures.push({
     file: "freeze-vs-memory.svg",
@@ -178,7 +189,7 @@ export function makeFigures(r: ReproduceResults): Figure[] {
     ...xyPlot({
       title: `Freeze time vs memory (${fm.kernel}, ${r.settings.network})`,
       xLabel: "address space (MiB)",
-      yLabel: "freeze time (ms)",
+      yLabel: `freeze time (${freezeIn.unit})`,
       series: freezeSeries,
       xMin: 0,
     }),
@@ -187,14 +198,15 @@ export function makeFigures(r: ReproduceResults): Figure[] {
   const ws = f.runtimeVsWorkingSet;
   const policyOf = (name: string) => name.replace(/^lightweight \+ /, "");
   const wsPolicies = ws.series.map((s) => policyOf(s.name));
+  const runtimeIn = timeUnit(ws.series.flatMap((s) => [...s.runtimeNs, ...(s.maxNs ?? [])]), "s");
   const wsSeries: Series[] = ws.series.map((s) => {
     const policy = policyOf(s.name);
     const spread = s.minNs?.some((lo, k) => lo !== s.maxNs[k]);
     return {
       name: s.name,
-      points: ws.fractions.map((x, k): [number, number] => [x, s.runtimeNs[k] / 1e9]),
+      points: ws.fractions.map((x, k): [number, number] => [x, s.runtimeNs[k] / runtimeIn.per]),
       color: colorOf(policy, wsPolicies),
-      ...(spread ? { lo: s.minNs.map((v) => v / 1e9), hi: s.maxNs.map((v) => v / 1e9) } : {}),
+      ...(spread ? { lo: s.minNs.map((v) => v / runtimeIn.per), hi: s.maxNs.map((v) => v / runtimeIn.per) } : {}),
     };
   });
   figures.push({
@@ -208,7 +220,7 @@ export function makeFigures(r: ReproduceResults): Figure[] {
     ...xyPlot({
       title: `Runtime vs working set (${ws.kernel})`,
       xLabel: "fraction of the data touched after migration",
-      yLabel: "runtime (s)",
+      yLabel: `runtime (${runtimeIn.unit})`,
       series: wsSeries,
       note: coincideNote(wsSeries),
       xMin: 0,
@@ -220,15 +232,16 @@ export function makeFigures(r: ReproduceResults): Figure[] {
   const tl = f.timeline;
   const dt = (tl.t1Ns - tl.t0Ns) / tl.timeBins;
   const dp = tl.pageCount / tl.pageBins;
+  const t = timeUnit([tl.t1Ns], "ms");
   const toCells = (cells: Array<[number, number, number]>): CellLayer["cells"] =>
-    cells.map(([t, p, n]) => [(tl.t0Ns + t * dt) / 1e6, (tl.t0Ns + (t + 1) * dt) / 1e6, p * dp, (p + 1) * dp, n]);
+    cells.map(([k, p, n]) => [(tl.t0Ns + k * dt) / t.per, (tl.t0Ns + (k + 1) * dt) / t.per, p * dp, (p + 1) * dp, n]);
   const maxOf = (cells: Array<[number, number, number]>) => cells.reduce((m, c) => Math.max(m, c[2]), 0);
   const layers: CellLayer[] = [
     { name: `pages prefetched (${tl.recordedPrefetches}; up to ${maxOf(tl.prefetchCells)} a cell)`, color: "#332288", cells: toCells(tl.prefetchCells) },
     { name: `remote faults (${tl.recordedFaults}; up to ${maxOf(tl.faultCells)} a cell)`, color: "#CC3311", cells: toCells(tl.faultCells), mark: "cross" },
   ];
   const freezeNs = tl.migration.resumeNs - tl.migration.decisionNs;
-  const span = (tl.t1Ns - tl.t0Ns) / 1e6;
+  const span = (tl.t1Ns - tl.t0Ns) / t.per;
   figures.push({
     file: "fault-timeline.svg",
     title: "Fault timeline",
@@ -241,24 +254,24 @@ export function makeFigures(r: ReproduceResults): Figure[] {
       `${tl.eagerPages.length} pages sent with the context. Dashed horizontal lines mark where the larger regions begin.`,
     ...xyPlot({
       title: `Faults and prefetches after migration (${tl.kernel}, ${tl.policy})`,
-      xLabel: "time since the process started (ms)",
+      xLabel: `time since the process started (${t.unit})`,
       yLabel: "page",
       cells: layers,
       series: [
         {
           name: `sent with the context (${tl.eagerPages.length})`,
-          points: tl.eagerPages.map((p) => [tl.migration.decisionNs / 1e6, p]),
+          points: tl.eagerPages.map((p) => [tl.migration.decisionNs / t.per, p]),
           style: "points",
           marker: "diamond",
           color: "#EE7733",
         },
       ],
-      vLines: [{ x: tl.migration.decisionNs / 1e6, x1: tl.migration.resumeNs / 1e6, label: `migration (freeze ${formatNs(freezeNs)})`, cls: "migration-mark" }],
+      vLines: [{ x: tl.migration.decisionNs / t.per, x1: tl.migration.resumeNs / t.per, label: `migration (freeze ${formatNs(freezeNs)})`, cls: "migration-mark" }],
       // where each region of the address space starts, for regions big enough to show
       hLines: tl.regions.filter((g) => g.pages * 40 >= tl.pageCount).map((g) => ({ y: g.start, label: `region ${g.name}` })),
       // a little lead before the migration, but no time before the process started
-      xMin: Math.max(0, tl.t0Ns / 1e6 - span * 0.03),
-      xMax: tl.t1Ns / 1e6,
+      xMin: Math.max(0, tl.t0Ns / t.per - span * 0.03),
+      xMax: tl.t1Ns / t.per,
       yMin: 0,
       yMax: tl.pageCount,
       width: 680,

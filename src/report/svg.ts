@@ -71,6 +71,8 @@ export interface XYChart {
   yMax?: number;
   xTicks?: (v: number) => string;
   yTicks?: (v: number) => string;
+  /** the x axis counts things (pages): its ticks are whole numbers */
+  xWhole?: boolean;
   /** dashed horizontal reference lines with a label at the right end (e.g. region starts) */
   hLines?: Array<{ y: number; label: string }>;
   /** vertical reference lines with a label at the top (e.g. the migration), and an
@@ -140,14 +142,15 @@ export function niceStep(range: number, target = 5): number {
   return p * 10;
 }
 
-/** Tick values covering [min, max], starting and ending on multiples of the step. */
-export function ticks(min: number, max: number, target = 5): { lo: number; hi: number; step: number; values: number[] } {
+/** Tick values covering [min, max], starting and ending on multiples of the step;
+ * `whole`: a step of at least 1, for an axis that counts (pages: 0.2 of a page is no tick). */
+export function ticks(min: number, max: number, target = 5, whole = false): { lo: number; hi: number; step: number; values: number[] } {
   if (!(max > min)) {
     // all zeros (counts, say) read 0 to 1: an axis below 0 would show values nobody has
-    if (min === 0 && max === 0) return ticks(0, 1, target);
-    return ticks(min - Math.abs(min) / 2, max + Math.abs(min) / 2, target);
+    if (min === 0 && max === 0) return ticks(0, 1, target, whole);
+    return ticks(min - Math.abs(min) / 2, max + Math.abs(min) / 2, target, whole);
   }
-  const step = niceStep(max - min, target);
+  const step = whole ? Math.max(1, niceStep(max - min, target)) : niceStep(max - min, target);
   const lo = Math.floor(min / step) * step;
   const hi = Math.ceil(max / step) * step;
   const values: number[] = [];
@@ -388,7 +391,7 @@ export function xyChart(c: XYChart): string {
   ];
   const [x0, x1] = extent(xs, 0, 1);
   const [y0, y1] = extent(ys, 0, 1);
-  const xt = ticks(c.xMin ?? x0, c.xMax ?? x1, Math.max(2, Math.floor(f.plotW / 90)));
+  const xt = ticks(c.xMin ?? x0, c.xMax ?? x1, Math.max(2, Math.floor(f.plotW / 90)), c.xWhole);
   const yt = ticks(c.yMin ?? (y0 >= 0 ? 0 : y0), c.yMax ?? y1, 5);
   const xFmt = c.xTicks ?? ((v: number) => shortNumber(v, xt.step, axisTop(xt)));
   const out = open(f, c.title, "xy");

@@ -139,7 +139,9 @@ export class SweepConfigError extends Error {
   readonly detail: string;
   constructor(
     label: string,
-    /** the field: "grid.policy[2]", "base.memory", "grid combination 3 (...)", or "" */
+    /** the field: "grid.policy[2]", "base.memory", the grid values that clash
+     * ('grid.mechanism[1] "full-copy" with grid.policy[0] "ampom"'), "grid combination 3
+     * (...)", or "" */
     readonly where: string,
     detail: string,
   ) {
@@ -368,5 +370,37 @@ function blame(label: string, base: Record<string, unknown>, grid: Grid, index: 
     // the value breaks another option of a valid base (e.g. a page size above the memory)
     if (baseErr === undefined) return new SweepConfigError(label, where, message);
   }
-  return new SweepConfigError(label, `grid combination ${index} (${describeCombo(grid, index)})`, message);
+  return clash(label, base, grid, index, message, accept) ?? new SweepConfigError(label, `grid combination ${index} (${describeCombo(grid, index)})`, message);
+}
+
+/** A combination that fails where none of its grid values fails on its own (with the
+ * base): the fewest of them that still fail, named as fields of the file, so the user
+ * finds them. Values the message names as options, each wrong for the base (a trace's
+ * seed), are named as the base's are (`grid.seed[0], grid.cpu[1]: ...`); values that
+ * clash with each other, with their values (`grid.workload[1] "t.amt" with
+ * grid.workingSet[0] 0.5: ...`). Undefined when one value alone fails (beside a failing
+ * base), which only the combination's number and values can then say. */
+function clash(label: string, base: Record<string, unknown>, grid: Grid, index: number, message: string, accept: Accept): SweepConfigError | undefined {
+  const at = comboIndices(grid, index);
+  const keys = Object.keys(grid);
+  // drop each value whose removal (the base's, or the default, in its place) leaves the
+  // same failure: what remains is needed for it, and is short and in the file's order
+  let kept = keys.map((_, k) => k);
+  for (const k of keys.keys()) {
+    const fewer = kept.filter((j) => j !== k);
+    const options = { ...base };
+    for (const j of fewer) options[keys[j]] = grid[keys[j]][at[j]];
+    if (check(options, accept) === message) kept = fewer;
+  }
+  if (kept.length < 2) return undefined;
+  const field = (k: number) => `grid.${keys[k]}[${at[k]}]`;
+  const options = { ...base };
+  for (const k of kept) options[keys[k]] = grid[keys[k]][at[k]];
+  const found = optionOf(message, options);
+  const named = found && [found.path.join("."), ...(found.also ?? [])];
+  if (named && named.length === kept.length && kept.every((k) => named.includes(keys[k]))) {
+    return new SweepConfigError(label, named.map((n) => field(keys.indexOf(n))).join(", "), found.detail);
+  }
+  const [first, ...rest] = kept.map((k) => `${field(k)} ${asGiven(grid[keys[k]][at[k]])}`);
+  return new SweepConfigError(label, `${first} with ${rest.join(" and ")}`, message);
 }

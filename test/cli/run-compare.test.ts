@@ -1,6 +1,10 @@
 // The `run` and `compare` commands: --json shapes, text layout, help and bad input.
+import { copyFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { simulate } from "../../src/index.js";
+import { simulate, type Metrics } from "../../src/index.js";
+import { describeMetrics, pct } from "../../src/cli/format.js";
 import { ampom } from "./capture.js";
 
 const SMALL = ["--workload", "sequential", "--memory", "2MiB"];
@@ -29,6 +33,21 @@ describe("ampom run", () => {
     const freeze = lines.find((l) => l.startsWith("freeze"))!;
     expect(freeze.slice(col)).toMatch(/^\d/);
     expect(freeze.slice(col - 2, col)).toBe("  ");
+  });
+
+  it("the summary's coverage is n/a only where its fraction is 0/0: a run that prefetched nothing but faulted covered 0%", async () => {
+    const line = (m: Metrics) => describeMetrics(m).split("\n").find((l) => l.startsWith("accuracy / coverage"))!.replace(/^accuracy \/ coverage\s+/, "");
+    // before: "n/a (nothing prefetched)" for accuracy and coverage both
+    const none = await simulate({ workload: "sequential", memory: "2MiB", policy: "none", baselines: false });
+    expect([none.prefetchedPages, none.remoteFaults > 0, none.coverage]).toEqual([0, true, 0]);
+    expect(line(none)).toBe("n/a / 0.0% (nothing prefetched)");
+    // nothing prefetched and no fault to cover: both are 0/0
+    const copy = await simulate({ workload: "sequential", memory: "2MiB", mechanism: "full-copy", baselines: false });
+    expect([copy.prefetchedPages, copy.remoteFaults]).toEqual([0, 0]);
+    expect(line(copy)).toBe("n/a / n/a (nothing prefetched, no remote fault)");
+    const both = await simulate({ workload: "sequential", memory: "2MiB", baselines: false });
+    expect(both.prefetchedPages).toBeGreaterThan(0);
+    expect(line(both)).toBe(`${pct(both.accuracy)} / ${pct(both.coverage)}`);
   });
 
   it("names the option and what is accepted on bad input, and exits non-zero", async () => {
@@ -124,6 +143,18 @@ describe("ampom compare", () => {
     }
     // the parameter took effect (ampom's window of 2 faults more on a sweep)
     expect(changed).toBeGreaterThan(0);
+  });
+
+  it("names a policy module given by its path by its file's name, the path once in the legend", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ampom-long-folder-of-policies-"));
+    const module = join(dir, "readahead.ts");
+    copyFileSync("examples/swap-readahead-policy.ts", module);
+    const r = await ampom("compare", ...SMALL, "--mechanisms", "lightweight", "--policies", `none,${module}`);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split("\n");
+    // before: the absolute path in every row, the column as wide as it
+    expect(lines.find((l) => l.startsWith("lightweight ") && l.includes("readahead"))).toMatch(/^lightweight\s+readahead\.ts\s+\d/);
+    expect(lines.filter((l) => l.includes(module))).toEqual([`  readahead.ts: policy module ${module}`]);
   });
 
   it("prints a table with one line per pair", async () => {

@@ -143,10 +143,10 @@ describe("options a workload cannot use", () => {
     expect(one.stderr).toMatch(/^ampom: option seed \(--seed\): applies to generated workloads only; /);
     await expect(simulate({ workload: TRACE, memory: "64MiB" })).rejects.toThrow(/option memory \(--memory\): applies to generated workloads only/);
     expect(() => planSweep({ base: { workload: TRACE }, grid: { seed: [1, 2] } }, "sweep.json")).toThrow(/^sweep\.json: grid\.seed\[0\]: .*applies to generated workloads only/);
-    // a message no field relocates kept run's flags, which a config has none of:
-    // "grid combination 0 (...): options workingSet (--working-set), seed (--seed): ..."
+    // each wrong for the base's trace, named as the base's are below (before: "grid
+    // combination 0 (workingSet=0.5, seed=1): options workingSet, seed: ...")
     expect(() => planSweep({ base: { workload: TRACE }, grid: { workingSet: [0.5], seed: [1] } }, "sweep.json")).toThrow(
-      /^sweep\.json: grid combination 0 \(workingSet=0\.5, seed=1\): options workingSet, seed: apply to generated workloads only; /,
+      /^sweep\.json: grid\.workingSet\[0\], grid\.seed\[0\]: apply to generated workloads only; /,
     );
     expect(() => planSweep({ base: { workload: "random", migrateAtRecord: 5 }, grid: { migrateAtTime: ["1ms"] } }, "sweep.json")).toThrow(
       "sweep.json: grid.migrateAtTime[0]: options migrateAtRecord and migrateAtTime name two migration points; give one",

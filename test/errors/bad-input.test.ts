@@ -408,11 +408,25 @@ const cases: Case[] = [
     files: { "sweep.json": '{ "base": { "workload": "random", "__proto__": { "policy": "leap" } }, "grid": {} }' },
     message: 'ampom: sweep.json:1:35: member name "__proto__" is not allowed',
   },
+  // a scenario is a file the user writes, named as a sweep config is: the path, then the
+  // place in it (before, "scenario s.json:2:14: ..." for the file, "s.json: nodes: ..." for a field)
+  {
+    name: "cluster scenario that is not JSON",
+    args: ["cluster", "s.json"],
+    files: { "s.json": '{\n  "nodes": 2,,\n  "processes": [] }' },
+    message: "ampom: s.json:2:14: not valid JSON (expected a double-quoted member name)",
+  },
+  {
+    name: "cluster scenario with a field out of range",
+    args: ["cluster", "s.json"],
+    files: { "s.json": cfg({ nodes: [{ name: "a", cpus: 1.5 }], processes: [{ name: "p", node: 0, workload: "random" }] }) },
+    message: "ampom: s.json: nodes[0].cpus: must be a whole number of at least 1, got 1.5",
+  },
   {
     name: "cluster scenario with a member given twice",
     args: ["cluster", "s.json"],
     files: { "s.json": '{ "nodes": 2, "nodes": 3, "processes": [] }' },
-    message: 'ampom: scenario s.json:1:15: member "nodes" given twice in one object (first at line 1, column 3): JSON would keep only the last',
+    message: 'ampom: s.json:1:15: member "nodes" given twice in one object (first at line 1, column 3): JSON would keep only the last',
   },
   {
     // JSON.parse reads 9007199254740993 as 9007199254740992 before any check: the run
@@ -440,7 +454,7 @@ const cases: Case[] = [
       ),
     },
     message:
-      "ampom: scenario s.json:1:134: flows[0].rate: got 9007199254740993, a whole number past 2^53-1, where a JSON number is not exact (it would be read as 9007199254740992)",
+      "ampom: s.json:1:134: flows[0].rate: got 9007199254740993, a whole number past 2^53-1, where a JSON number is not exact (it would be read as 9007199254740992)",
   },
   {
     // a key holds the path as spelt: before, two runs of one trace, and of one module
@@ -685,8 +699,8 @@ const cases: Case[] = [
     message: "ampom: shard-0.jsonl: no such file",
   },
   // the JSON files a user writes are read alike (readJsonFile): what is missing, what is a folder
-  { name: "missing cluster scenario", args: ["cluster", "none.json"], message: "ampom: scenario none.json: no such file (the cluster scenario)" },
-  { name: "cluster scenario that is a folder", args: ["cluster", "adir"], setup: (dir) => mkdirSync(join(dir, "adir")), message: "ampom: scenario adir: is a directory, not a cluster scenario" },
+  { name: "missing cluster scenario", args: ["cluster", "none.json"], message: "ampom: none.json: no such file (the cluster scenario)" },
+  { name: "cluster scenario that is a folder", args: ["cluster", "adir"], setup: (dir) => mkdirSync(join(dir, "adir")), message: "ampom: adir: is a directory, not a cluster scenario" },
   { name: "sweep config that is a folder", args: ["sweep", "adir", "--out", "r.jsonl"], setup: (dir) => mkdirSync(join(dir, "adir")), message: "ampom: adir: is a directory, not a sweep config" },
   { name: "corpus manifest that is a folder", args: ["evaluate", "--corpus", "adir", "--kernels", "none", "-o", "OUT.json"], setup: (dir) => mkdirSync(join(dir, "adir")), message: "ampom: adir: is a directory, not a corpus manifest" },
   // a trace at a page size no run takes was written, then refused by every command

@@ -134,6 +134,24 @@ describe("evaluate --report", () => {
       const notes = [...f.svg.matchAll(/<text class="note" x="[\d.]+" y="([\d.]+)"/g)].map((m) => Number(m[1]));
       const top = Math.min(...[...f.svg.matchAll(/<text x="[\d.]+" y="([\d.]+)" dy="0.32em" text-anchor="end"/g)].map((m) => Number(m[1])));
       expect(Math.max(...notes), f.file).toBeLessThan(top);
+      // the axes: a tenth either side of the value all tie at (before: 40% to 160%), and
+      // a page count's ticks whole numbers (before: 0, 0.2, 0.4, ...)
+      const yTicks = [...f.svg.matchAll(/text-anchor="end">(-?\d+)%<\/text>/g)].map((m) => Number(m[1]));
+      expect([Math.min(...yTicks), Math.max(...yTicks)], f.file).toEqual([90, 110]);
+      const xAxis = /<g class="axis axis-x">([\s\S]*?)<\/g>/.exec(f.svg)![1];
+      const xTicks = [...xAxis.matchAll(/text-anchor="middle">([^<]*)<\/text>/g)].map((m) => m[1]).slice(0, -1);
+      expect(xTicks.length, f.file).toBeGreaterThan(1);
+      for (const t of xTicks) expect(t, f.file).toMatch(/^\d+$/);
+    }
+  });
+
+  it("draws gap bars all at 100% on an axis that ends there, from the tenth below", () => {
+    const whole = { ...e, workloads: e.workloads.map((w) => ({ ...w, standings: w.standings.map((s) => ({ ...s, gapClosed: s.gapClosed === undefined ? undefined : 1 })) })) };
+    const figs = evaluationFigures(whole).filter((x) => x.file.startsWith("gap-closed-"));
+    expect(figs.length).toBeGreaterThan(0);
+    for (const f of figs) {
+      const yTicks = [...f.svg.matchAll(/text-anchor="end">(-?\d+)%<\/text>/g)].map((m) => Number(m[1]));
+      expect([Math.min(...yTicks), Math.max(...yTicks)], f.file).toEqual([90, 100]);
     }
   });
 

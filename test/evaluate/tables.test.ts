@@ -126,6 +126,28 @@ describe("a workload where all tie", () => {
     expect(text).toContain("\na: best or tied for best on 1 of 1 (not counting workloads where all tie); mean gap closed 80.0% over the 1 workload with a gap.\n");
   });
 
+  it("names a policy module by its file's name, with the folders that tell it apart, and gives its path once in the legend", () => {
+    // two modules of one file name, as absolute paths: their whole paths made every column as wide
+    const [a, b] = ["/home/me/work/policies/v1/mine.ts", "/home/me/work/policies/v2/mine.ts"];
+    const ids = { a, b } as Record<string, string>;
+    const modules = configs.map((c) => (c.id in ids ? { ...c, id: ids[c.id], policy: ids[c.id] } : c));
+    const rename = (r: EvalRun) => ({ ...r, config: ids[r.config] ?? r.config });
+    const runs = [...differRuns, ...tieRuns].map(rename);
+    const ws = [workload("differ"), workload("tie")];
+    const e: Evaluation = {
+      plan: { workloads: ws, configs: modules, conditions: [{ id: "c", network: "gige-2008", background: 0 }], points: [0.5], focus: a },
+      runs,
+      workloads: ws.map((w) => summarise(w, modules, runs.filter((r) => r.workload === w.name), a)),
+    };
+    const text = evaluationText(e);
+    expect(text).not.toMatch(/\/home\/me\/work\/policies\/v\d\/mine\.ts(?!\n)/);
+    const row = (name: string) => text.split("\n").find((l) => l.startsWith(`${name} `))!.trim().split(/\s{2,}/);
+    expect(row("differ").slice(0, 3)).toEqual(["differ", "test", "v1/mine.ts"]);
+    expect(text).toContain("\nv1/mine.ts: best or tied for best on 1 of 1");
+    expect(text).toMatch(/^v2\/mine\.ts\s+\d/m);
+    expect(text.trimEnd().split("\n").slice(-2)).toEqual([`v1/mine.ts: policy module ${a}`, `v2/mine.ts: policy module ${b}`]);
+  });
+
   it("says so where all tie on every workload and none has a gap, rather than '0 of 0' and 'n/a over the 0 workloads'", () => {
     const text = evaluationText(evaluation([workload("tie")], tieRuns));
     expect(text).toContain("\na: no rank (all tie on the workload); no workload has a gap.\n");

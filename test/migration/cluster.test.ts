@@ -330,6 +330,19 @@ describe("ampom cluster", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^g +${literal(workload)} 2\\.5MiB .* n0 -> n1 `, "m"));
   });
+  it("names a policy module given by an absolute path by its file's name in the table, the path once under it", async () => {
+    const folder = join(dir, "a-folder-of-policies-with-a-long-name");
+    mkdirSync(folder, { recursive: true });
+    const module = resolve(folder, "readahead.ts");
+    copyFileSync("examples/swap-readahead-policy.ts", module);
+    const file = join(folder, "abs.json");
+    writeFileSync(file, JSON.stringify({ nodes: 2, processes: [{ name: "m", node: 0, workload: "random", memory: "256KiB", policy: module }], triggers: [{ kind: "fraction", process: "m", to: 1, at: 0.5 }] }));
+    const r = await ampom("cluster", file);
+    expect(r.code).toBe(0);
+    // before: "lightweight / /.../a-folder-of-policies-with-a-long-name/readahead.ts" in the row
+    expect(r.stdout).toMatch(/^m +random 256KiB +lightweight \/ readahead\.ts +n0 -> n1 /m);
+    expect(r.stdout.split("\n").filter((l) => l.includes(module))).toEqual([`readahead.ts: policy module ${module}`]);
+  });
   it("reads a scenario file's relative paths (traces, policy modules) from the file's folder", async () => {
     const folder = join(dir, "elsewhere");
     mkdirSync(join(folder, "traces"), { recursive: true });
@@ -372,7 +385,7 @@ describe("ampom cluster", () => {
     writeFileSync(file, '{\n  "nodes": 2,\n  "processes": [,]\n}\n');
     const r = await ampom("cluster", file);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(new RegExp(`^ampom: scenario ${literal(file)}:3:\\d+: not valid JSON`));
+    expect(r.stderr).toMatch(new RegExp(`^ampom: ${literal(file)}:3:\\d+: not valid JSON`));
   });
   it("the scenario in the README (examples/scenario-format.json) is valid", async () => {
     const { clusterScenarioSchema } = await import("../../src/sim/cluster-scenario.js");

@@ -12,7 +12,7 @@ import * as example from "../../examples/swap-readahead-policy.js";
 import { runScenario, scenarioWorkload, simulate } from "../../src/sim/simulate.js";
 import { openTraceWorkload } from "../../src/trace/open.js";
 import { resolveOptions } from "../../src/sim/options.js";
-import { loadPolicyModule, thrownAt, type PolicyContext, type PolicyModule } from "../../src/policies/module.js";
+import { loadPolicyModule, shortPolicyNames, thrownAt, type PolicyContext, type PolicyModule } from "../../src/policies/module.js";
 import { traceWorkload, type TraceRecord } from "../migration/trace-workload.js";
 import { sweep } from "../../src/sweep/index.js";
 import type { RunOptions } from "../../src/sim/options.js";
@@ -122,8 +122,19 @@ describe("the example policy module", () => {
     const config = { base: { workload: "stream", memory: "2MiB" }, grid: { policy: [EXAMPLE], policyParams: [{ mode: 1 }] } };
     const out = join(scratchDir("sweep"), "runs.jsonl");
     await expect(sweep({ config, out })).rejects.toThrow(
-      `sweep config: grid combination 0 (policy=${JSON.stringify(EXAMPLE)}, policyParams={"mode":1}): policy module ${EXAMPLE} has no parameter "mode" (it has: pageCluster)`,
+      `sweep config: grid.policy[0] ${JSON.stringify(EXAMPLE)} with grid.policyParams[0] {"mode":1}: policy module ${EXAMPLE} has no parameter "mode" (it has: pageCluster)`,
     );
+  });
+});
+
+describe("shortPolicyNames", () => {
+  it("cuts a module's path to its file's name and the folders that tell it apart; built-ins and bare words stay", () => {
+    const short = shortPolicyNames(["none", "ampom", "/x/a/mine.ts", "/x/b/mine.ts", "/srv/p/own.mjs", "./leap", "/x/y.ts", "/z/x/y.ts"]);
+    expect(["none", "ampom", "/x/a/mine.ts", "/x/b/mine.ts", "/srv/p/own.mjs", "./leap", "/x/y.ts", "/z/x/y.ts"].map(short)).toEqual(
+      ["none", "ampom", "a/mine.ts", "b/mine.ts", "own.mjs", "./leap", "/x/y.ts", "z/x/y.ts"],
+    );
+    // a name beside them that is no policy is not taken
+    expect(shortPolicyNames(["/p/post-copy/bubbling"], ["post-copy/bubbling"])("/p/post-copy/bubbling")).toBe("p/post-copy/bubbling");
   });
 });
 

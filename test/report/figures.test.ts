@@ -27,6 +27,29 @@ describe("figures of a reproduction", () => {
     expect(ticks.every((t) => t >= 0)).toBe(true);
   });
 
+  it("reads each time axis in a unit of which its greatest value is at least 1: at 1 MiB, not 0.01 s", () => {
+    const per: Record<string, number> = { s: 1e9, ms: 1e6, "µs": 1e3 };
+    const axes: Array<[string, "x" | "y", number[]]> = [
+      ["runtime-vs-working-set.svg", "y", r.figures.runtimeVsWorkingSet.series.flatMap((s) => s.runtimeNs)],
+      ["freeze-vs-memory.svg", "y", [...r.figures.freezeVsMemory.fullCopyNs, ...r.figures.freezeVsMemory.lightweightNs]],
+      ["fault-timeline.svg", "x", [r.figures.timeline.t1Ns]],
+    ];
+    for (const [file, axis, ns] of axes) {
+      const svg = figure(file).svg;
+      const group = new RegExp(`<g class="axis axis-${axis}">([\\s\\S]*?)</g>`).exec(svg)![1];
+      const texts = [...group.matchAll(/>([^<>]+)<\/text>/g)].map((m) => m[1]);
+      const unit = /\((s|ms|µs)\)$/.exec(texts.find((t) => /\((s|ms|µs)\)$/.test(t))!)![1];
+      const top = Math.max(...ns);
+      // the unit is the largest the value reaches 1 of, but no larger than at the paper's size
+      expect(top / per[unit], file).toBeGreaterThanOrEqual(1);
+      if (unit !== (file.startsWith("runtime") ? "s" : "ms")) expect(top / (per[unit] * 1000), file).toBeLessThan(1);
+      const ticks = texts.filter((t) => /^[\d.]+$/.test(t)).map(Number);
+      expect(Math.max(...ticks), file).toBeGreaterThanOrEqual(1);
+    }
+    // before: seconds, at 1 MiB ticks 0 to 0.03
+    expect(figure("runtime-vs-working-set.svg").svg).not.toContain(">runtime (s)<");
+  });
+
   it("gives the timeline cells' height as the cells have it: the pages over the bins, seldom a whole number", () => {
     const tl = r.figures.timeline;
     expect(tl.pageCount / tl.pageBins).toBe(2.64); // 264 pages in 100 bins

@@ -92,6 +92,17 @@ describe("ticks", () => {
     // all zeros (no page never used, say) widen upward: no axis below 0
     expect(ticks(0, 0)).toMatchObject({ lo: 0, hi: 1 });
   });
+
+  it("steps by whole numbers on an axis that counts, however short it is", () => {
+    expect(ticks(0, 0, 5, true).values).toEqual([0, 1]);
+    expect(ticks(0, 3, 5, true).values).toEqual([0, 1, 2, 3]);
+    // a long one keeps its 1-2-5 step
+    expect(ticks(0, 1000, 5, true).step).toBe(ticks(0, 1000, 5).step);
+    const svg = xyChart({ title: "t", xLabel: "pages", yLabel: "y", series: [{ name: "s", points: [[0, 1], [0.4, 2]] }], xWhole: true });
+    const x = /<g class="axis axis-x">([\s\S]*?)<\/g>/.exec(svg)![1];
+    const labels = [...x.matchAll(/text-anchor="middle">([^<]*)/g)].map((m) => m[1]).filter((l) => l !== "pages");
+    expect(labels).toEqual(["0", "1"]);
+  });
 });
 
 describe("charts", () => {

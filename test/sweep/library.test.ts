@@ -98,6 +98,16 @@ describe("growing a grid", () => {
   });
 });
 
+/** The message planSweep() refuses `config` with (as the file sweep.json). */
+function refused(config: unknown): string {
+  try {
+    planSweep(config, "sweep.json");
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error(`accepted ${JSON.stringify(config)}`);
+}
+
 describe("planSweep()", () => {
   it("keys are the hash of the resolved options: equal spellings are one run", () => {
     const a = planSweep({ base: { memory: "64MiB" } }).runs[0];
@@ -155,15 +165,26 @@ describe("planSweep()", () => {
     expect(p.runs.map((r) => [r.options.policy, r.options.seed])).toEqual([["none", 3], ["ampom", 3]]);
   });
 
+  it("names the grid values that clash, as fields of the file, where no one of them fails alone", () => {
+    const dir = scratchDir("clash");
+    const trace = join(dir, "t.txt");
+    writeFileSync(trace, "R 1 1\nR 2 1\nR 3 1\n");
+    // before: 'sweep.json: grid combination 3 (mechanism="full-copy", policy="ampom"): ...'
+    expect(refused({ base: { workload: "random", memory: "1MiB" }, grid: { mechanism: ["lightweight", "full-copy"], policy: ["none", "ampom"] } })).toMatch(
+      /^sweep\.json: grid\.mechanism\[1\] "full-copy" with grid\.policy\[1\] "ampom": mechanism full-copy takes policy none only: /,
+    );
+    // a generator option with a trace, beside a key that plays no part (policy), not named
+    expect(refused({ base: { memory: "1MiB" }, grid: { policy: ["none", "ampom"], workload: ["random", trace], workingSet: [1, 0.5] } })).toBe(
+      `sweep.json: grid.workload[1] ${JSON.stringify(trace)} with grid.workingSet[0] 1: options memory, workingSet: apply to generated workloads only; ` +
+        `workload ${trace} is a trace, whose records and footprint are its own (leave them out)`,
+    );
+    // a value valid at one page size, not at another
+    expect(refused({ base: { workload: "random" }, grid: { memory: ["1MiB", "64KiB"], pageSize: [4096, 131072] } })).toBe(
+      'sweep.json: grid.memory[1] "64KiB" with grid.pageSize[1] 131072: option memory: must be at least one page (131072 bytes), got "64KiB" (65536 bytes)',
+    );
+  });
+
   it("says what a refused field takes and what it was given, for every option and the config's own fields", () => {
-    const refused = (config: unknown): string => {
-      try {
-        planSweep(config, "sweep.json");
-      } catch (err) {
-        return (err as Error).message;
-      }
-      throw new Error(`accepted ${JSON.stringify(config)}`);
-    };
     expect(refused({ base: { memory: true } })).toBe('sweep.json: base.memory: expected a size such as "64MiB" or a number of bytes, got true');
     expect(refused({ grid: { seed: [1, 1.5] } })).toBe("sweep.json: grid.seed[1]: expected a whole number from 0 to 4294967295, got 1.5");
     expect(refused({ base: { link: "lifo" } })).toBe('sweep.json: base.link: expected "fifo" or "priority", got "lifo"');

@@ -7,14 +7,17 @@ import { checkEventsPath } from "../../sim/event-file.js";
 import { formatBytes, formatNs } from "../../util/units.js";
 import { readJsonFile } from "../../util/json-where.js";
 import { resultProvenance } from "../../util/provenance.js";
-import { legend, table } from "../format.js";
+import { legend, shortNamesLegend, table } from "../format.js";
+import { shortPolicyNames } from "../../policies/module.js";
 import { EVENTS_OPTION } from "../run-options.js";
 import { writeResult } from "../../util/stdout.js";
 import { afterStrayCallbacks } from "../../util/stray.js";
 
-/** The scenario file, parsed (its faults name the file, and a syntax error its line). */
+/** The scenario file, parsed. Its faults begin with the path, as the other files a user
+ * writes do (`s.json: no such file (the cluster scenario)`, `s.json:2:14: not valid
+ * JSON ...`), and as the scenario's own faults do once inFile() has named the file. */
 export function readScenarioFile(path: string): unknown {
-  return readJsonFile(path, "cluster scenario", `scenario ${path}`);
+  return readJsonFile(path, "cluster scenario");
 }
 
 /** A fault the library names by its place in the scenario ("scenario nodes[0].cpus: ...")
@@ -27,12 +30,13 @@ function inFile(err: unknown, file: string): unknown {
 
 export function describeCluster(r: ClusterResult): string {
   const ns = (x: number | null) => (x === null ? "-" : formatNs(x));
+  const short = shortPolicyNames(r.processes.map((p) => p.policy));
   const procs = table(
     ["process", "workload", "mechanism / policy", "home -> node", "freeze", "runtime", "faults", "stall", "bytes"],
     r.processes.map((p) => [
       p.name,
       `${p.workload} ${formatBytes(p.memoryBytes)}`,
-      `${p.mechanism} / ${p.policy}`,
+      `${p.mechanism} / ${short(p.policy)}`,
       `${p.home} -> ${p.node}`,
       formatNs(p.freezeNs),
       formatNs(p.runtimeNs),
@@ -68,6 +72,8 @@ export function describeCluster(r: ClusterResult): string {
     [...r.migrations.map((m) => [m.abandoned ? "called off" : ns(m.resumedAt)]), ...r.flows.map((f) => [ns(f.finishedAt)])],
   ).map((l) => l.replace(/^ {2}-: .*/, "  -: not reached before the scenario ended (a process not resumed, a flow not finished)"));
   if (marks.length) parts.push("", ...marks);
+  const modules = shortNamesLegend(r.processes.map((p) => p.policy), short);
+  if (modules.length) parts.push("", ...modules);
   return parts.join("\n");
 }
 
