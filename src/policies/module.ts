@@ -273,16 +273,33 @@ async function importModule(label: string, file: string, digest: string): Promis
       : "";
     throw new PolicyModuleError(`policy module ${label}: cannot load it: ${why}${hint}`);
   }
-  // the hooks as named exports, or one default-exported object
-  const def = ns.default;
-  const mod = typeof def === "object" && def !== null && typeof (def as Record<string, unknown>).onFault === "function" ? def : ns;
-  const checked = checkPolicyModule(mod, label);
+  const checked = checkPolicyModule(hooksOf(ns, label), label);
   if (checked.name !== undefined) return checked;
   // named by its file: a copy, with the hooks bound to the module, since an instance of a
   // class keeps its methods on its prototype (a copy leaves them behind) and its fields,
   // private ones too, on itself (`this` must be it)
   const hooks = Object.fromEntries(HOOKS.map((h) => [h, (checked[h] as (...a: unknown[]) => unknown).bind(checked)]));
   return { ...checked, ...hooks, name: basename(file, extname(file)) } as PolicyModule;
+}
+
+/** Where a loaded module keeps its hooks: its named exports, or one default-exported
+ * object (an instance of a class among them). When it exports no hook by name, its
+ * default is what it meant as the policy: checked as such, so that a default object
+ * lacking one hook is told which, not that "reset" (which it may have) is missing, and a
+ * class exported in place of an instance is told so. */
+function hooksOf(ns: Record<string, unknown>, label: string): unknown {
+  const def = ns.default;
+  const named = HOOKS.some((h) => typeof ns[h] === "function");
+  if (typeof def === "object" && def !== null && (!named || typeof (def as Record<string, unknown>).onFault === "function")) return def;
+  if (!named && typeof def === "function") {
+    const proto = (def as { prototype?: Record<string, unknown> }).prototype;
+    if (proto && HOOKS.some((h) => typeof proto[h] === "function")) {
+      throw new PolicyModuleError(
+        `policy module ${label}: exports a class as its default, not an instance of it (the hooks are called on an object: export default new ${(def as { name?: string }).name || "YourPolicy"}())`,
+      );
+    }
+  }
+  return ns;
 }
 
 /** A module's parameter as the built-ins' are described: a module's has no lower

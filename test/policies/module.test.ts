@@ -145,6 +145,18 @@ describe("a module that misbehaves", () => {
       "missing hook onArrival (a policy exports all of reset, onFault, onUse, onArrival, onServed as functions)",
     ],
     [
+      // the methods are on the class's prototype: "missing hook reset" misled
+      "exports its class as the default rather than an instance",
+      write("class-default.mjs", "export default class Next { reset(ctx) { ctx.state = {}; } onFault() {} onUse() {} onArrival() {} onServed() {} }"),
+      "exports a class as its default, not an instance of it (the hooks are called on an object: export default new Next())",
+    ],
+    [
+      // its default holds the hooks, one misspelt: the named exports (none) were blamed
+      "exports a default object lacking a hook",
+      write("default-lacks.mjs", "export default { reset(ctx) { ctx.state = {}; }, onfault() {}, onUse() {}, onArrival() {}, onServed() {} };"),
+      "missing hook onFault (a policy exports all of",
+    ],
+    [
       "throws in a hook",
       write("throws.ts", hooks({ onFault: "export function onFault(): void { throw new Error('my bug'); }" })),
       // compiled as CommonJS (no package.json says "type": "module"): the file, not the line
