@@ -363,10 +363,12 @@ export function bindPolicyModule(
    * chance); `inSpace`: and inside the address space */
   const checkPage = (page: number, inSpace = true): void => {
     live();
-    if (typeof page !== "number") fail(`asked about page ${typeof page === "string" ? `"${page}"` : String(page)}, which is not a number`);
-    if (!Number.isInteger(page)) fail(`asked about page ${page}, which is not a whole number`);
+    // where in the module it asked: its first frame outside this package
+    const asked = (what: string): never => fail(`${what}${thrownAt(new Error())}`);
+    if (typeof page !== "number") asked(`asked about page ${typeof page === "string" ? `"${page}"` : String(page)}, which is not a number`);
+    if (!Number.isInteger(page)) asked(`asked about page ${page}, which is not a whole number`);
     if (inSpace && (page < 0 || page >= pageCount)) {
-      fail(`asked about page ${page}, outside the address space (pages 0..${pageCount - 1})`);
+      asked(`asked about page ${page}, outside the address space (pages 0..${pageCount - 1})`);
     }
   };
   // the table the core's policies read: the host sets it once, at the freeze, which

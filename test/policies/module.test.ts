@@ -165,7 +165,8 @@ describe("a module that misbehaves", () => {
     [
       "asks for a page outside the address space",
       write("outside.mjs", hooks({ onFault: "export function onFault(ctx) { ctx.request(ctx.pageCount + 5); }" })),
-      "onFault asked about page",
+      // with the place in the module that asked (a wrong page is often worked out)
+      `, outside the address space (pages 0..380) (at ${join(dir, "outside.mjs")}:2:36)`,
     ],
     [
       "reads when an in-flight page will arrive",
@@ -196,13 +197,13 @@ describe("a module that misbehaves", () => {
     [
       "asks about a page by a string",
       write("string-page.mjs", hooks({ onFault: 'export function onFault(ctx) { ctx.request("12"); }' })),
-      'onFault asked about page "12", which is not a number',
+      `onFault asked about page "12", which is not a number (at ${join(dir, "string-page.mjs")}:2:36)`,
     ],
     [
       // a page worked out from a field never set: NaN found a region by chance
       "asks for the region of a page that is no whole number",
       write("nan-region.mjs", hooks({ onFault: "export function onFault(ctx) { ctx.regionOf(ctx.state?.last + 1); }" })),
-      "onFault asked about page NaN, which is not a whole number",
+      `onFault asked about page NaN, which is not a whole number (at ${join(dir, "nan-region.mjs")}:2:36)`,
     ],
   ];
 
