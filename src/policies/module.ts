@@ -355,7 +355,7 @@ export function bindPolicyModule(
   const live = (): void => {
     if (!active) {
       throw new PolicyModuleError(
-        `policy module ${label}: a context was used outside its own hooks${running ? `, in ${running} of another run` : ""} (keep what a run needs in ctx.state, not the context itself)`,
+        `policy module ${label}: a context was used outside its own hooks${running ? `, in ${running} of another run` : ""}${thrownAt(new Error())} (keep what a run needs in ctx.state, not the context itself)`,
       );
     }
   };

@@ -298,7 +298,8 @@ describe("a module that misbehaves", () => {
     const file = write("kept-context.mjs", hooks({ reset: "let kept; export function reset(ctx) { if (kept) kept.pageState(0); kept = ctx; }" }));
     const options = { workload: "stream", memory: "2MiB", policy: file, baselines: false };
     await simulate(options);
-    await expect(simulate(options)).rejects.toThrow(`policy module ${file}: a context was used outside its own hooks, in reset of another run`);
+    // with the place that used it
+    await expect(simulate(options)).rejects.toThrow(`policy module ${file}: a context was used outside its own hooks, in reset of another run (at ${file}:1:55)`);
   });
 
   it("names a module file that does not exist", () => {
