@@ -297,16 +297,33 @@ async function importModule(label: string, file: string, digest: string): Promis
       : "";
     throw new PolicyModuleError(`policy module ${label}: cannot load it: ${why}${hint}`);
   }
-  // the hooks as named exports, or one default-exported object
-  const def = ns.default;
-  const mod = typeof def === "object" && def !== null && typeof (def as Record<string, unknown>).onFault === "function" ? def : ns;
-  const checked = checkPolicyModule(mod, label);
+  const checked = checkPolicyModule(hooksOf(ns, label), label);
   if (checked.name !== undefined) return checked;
   // named by its file: a copy, with the hooks bound to the module, since an instance of a
   // class keeps its methods on its prototype (a copy leaves them behind) and its fields,
   // private ones too, on itself (`this` must be it)
   const hooks = Object.fromEntries(HOOKS.map((h) => [h, (checked[h] as (...a: unknown[]) => unknown).bind(checked)]));
   return { ...checked, ...hooks, name: basename(file, extname(file)) } as PolicyModule;
+}
+
+/** Where a loaded module keeps its hooks: its named exports, or one default-exported
+ * object (an instance of a class among them). When it exports no hook by name, its
+ * default is what it meant as the policy: checked as such, so that a default object
+ * lacking one hook is told which, not that "reset" (which it may have) is missing, and a
+ * class exported in place of an instance is told so. */
+function hooksOf(ns: Record<string, unknown>, label: string): unknown {
+  const def = ns.default;
+  const named = HOOKS.some((h) => typeof ns[h] === "function");
+  if (typeof def === "object" && def !== null && (!named || typeof (def as Record<string, unknown>).onFault === "function")) return def;
+  if (!named && typeof def === "function") {
+    const proto = (def as { prototype?: Record<string, unknown> }).prototype;
+    if (proto && HOOKS.some((h) => typeof proto[h] === "function")) {
+      throw new PolicyModuleError(
+        `policy module ${label}: exports a class as its default, not an instance of it (the hooks are called on an object: export default new ${(def as { name?: string }).name || "YourPolicy"}())`,
+      );
+    }
+  }
+  return ns;
 }
 
 /** A module's parameter as the built-ins' are described: a module's has no lower
@@ -362,7 +379,7 @@ export function bindPolicyModule(
   const live = (): void => {
     if (!active) {
       throw new PolicyModuleError(
-        `policy module ${label}: a context was used outside its own hooks${running ? `, in ${running} of another run` : ""} (keep what a run needs in ctx.state, not the context itself)`,
+        `policy module ${label}: a context was used outside its own hooks${running ? `, in ${running} of another run` : ""}${thrownAt(new Error())} (keep what a run needs in ctx.state, not the context itself)`,
       );
     }
   };
@@ -370,10 +387,12 @@ export function bindPolicyModule(
    * chance); `inSpace`: and inside the address space */
   const checkPage = (page: number, inSpace = true): void => {
     live();
-    if (typeof page !== "number") fail(`asked about page ${typeof page === "string" ? `"${page}"` : String(page)}, which is not a number`);
-    if (!Number.isInteger(page)) fail(`asked about page ${page}, which is not a whole number`);
+    // where in the module it asked: its first frame outside this package
+    const asked = (what: string): never => fail(`${what}${thrownAt(new Error())}`);
+    if (typeof page !== "number") asked(`asked about page ${typeof page === "string" ? `"${page}"` : String(page)}, which is not a number`);
+    if (!Number.isInteger(page)) asked(`asked about page ${page}, which is not a whole number`);
     if (inSpace && (page < 0 || page >= pageCount)) {
-      fail(`asked about page ${page}, outside the address space (pages 0..${pageCount - 1})`);
+      asked(`asked about page ${page}, outside the address space (pages 0..${pageCount - 1})`);
     }
   };
   // the table the core's policies read: the host sets it once, at the freeze, which

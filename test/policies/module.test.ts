@@ -156,6 +156,18 @@ describe("a module that misbehaves", () => {
       "missing hook onArrival (a policy exports all of reset, onFault, onUse, onArrival, onServed as functions)",
     ],
     [
+      // the methods are on the class's prototype: "missing hook reset" misled
+      "exports its class as the default rather than an instance",
+      write("class-default.mjs", "export default class Next { reset(ctx) { ctx.state = {}; } onFault() {} onUse() {} onArrival() {} onServed() {} }"),
+      "exports a class as its default, not an instance of it (the hooks are called on an object: export default new Next())",
+    ],
+    [
+      // its default holds the hooks, one misspelt: the named exports (none) were blamed
+      "exports a default object lacking a hook",
+      write("default-lacks.mjs", "export default { reset(ctx) { ctx.state = {}; }, onfault() {}, onUse() {}, onArrival() {}, onServed() {} };"),
+      "missing hook onFault (a policy exports all of",
+    ],
+    [
       "throws in a hook",
       write("throws.ts", hooks({ onFault: "export function onFault(): void { throw new Error('my bug'); }" })),
       // compiled as CommonJS (no package.json says "type": "module"): the file, not the line
@@ -164,7 +176,8 @@ describe("a module that misbehaves", () => {
     [
       "asks for a page outside the address space",
       write("outside.mjs", hooks({ onFault: "export function onFault(ctx) { ctx.request(ctx.pageCount + 5); }" })),
-      "onFault asked about page",
+      // with the place in the module that asked (a wrong page is often worked out)
+      `, outside the address space (pages 0..380) (at ${join(dir, "outside.mjs")}:2:36)`,
     ],
     [
       "reads when an in-flight page will arrive",
@@ -195,13 +208,13 @@ describe("a module that misbehaves", () => {
     [
       "asks about a page by a string",
       write("string-page.mjs", hooks({ onFault: 'export function onFault(ctx) { ctx.request("12"); }' })),
-      'onFault asked about page "12", which is not a number',
+      `onFault asked about page "12", which is not a number (at ${join(dir, "string-page.mjs")}:2:36)`,
     ],
     [
       // a page worked out from a field never set: NaN found a region by chance
       "asks for the region of a page that is no whole number",
       write("nan-region.mjs", hooks({ onFault: "export function onFault(ctx) { ctx.regionOf(ctx.state?.last + 1); }" })),
-      "onFault asked about page NaN, which is not a whole number",
+      `onFault asked about page NaN, which is not a whole number (at ${join(dir, "nan-region.mjs")}:2:36)`,
     ],
   ];
 
@@ -296,7 +309,8 @@ describe("a module that misbehaves", () => {
     const file = write("kept-context.mjs", hooks({ reset: "let kept; export function reset(ctx) { if (kept) kept.pageState(0); kept = ctx; }" }));
     const options = { workload: "stream", memory: "2MiB", policy: file, baselines: false };
     await simulate(options);
-    await expect(simulate(options)).rejects.toThrow(`policy module ${file}: a context was used outside its own hooks, in reset of another run`);
+    // with the place that used it
+    await expect(simulate(options)).rejects.toThrow(`policy module ${file}: a context was used outside its own hooks, in reset of another run (at ${file}:1:55)`);
   });
 
   it("names a module file that does not exist", () => {
