@@ -383,12 +383,12 @@ export function bindPolicyModule(
       );
     }
   };
+  // a refused page, with where in the module it was asked: its first frame outside this package
+  const asked = (what: string): never => fail(`${what}${thrownAt(new Error())}`);
   /** a page id must be a whole number (NaN from `undefined + 1` would find a region by
    * chance); `inSpace`: and inside the address space */
   const checkPage = (page: number, inSpace = true): void => {
     live();
-    // where in the module it asked: its first frame outside this package
-    const asked = (what: string): never => fail(`${what}${thrownAt(new Error())}`);
     if (typeof page !== "number") asked(`asked about page ${typeof page === "string" ? `"${page}"` : String(page)}, which is not a number`);
     if (!Number.isInteger(page)) asked(`asked about page ${page}, which is not a whole number`);
     if (inSpace && (page < 0 || page >= pageCount)) {
