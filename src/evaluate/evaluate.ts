@@ -13,6 +13,7 @@ import { SweepConfigError } from "../sweep/config.js";
 import { scanResults, type RunRecord } from "../sweep/results.js";
 import { codeIdentity } from "../util/provenance.js";
 import { realFile } from "../util/paths.js";
+import { labelThrows } from "../util/errors.js";
 import { isPolicyPath, policyIdentity } from "../policies/module.js";
 import { checkedPlan, checkWorkers, sweep } from "../sweep/sweep.js";
 import { shown, unknownKeys } from "../sim/options.js";
@@ -218,6 +219,8 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
   const files = sweepFiles(sweeps, o.runsDir);
   const sizes = sweeps.map((s) => Object.values(s.config.grid ?? {}).reduce((n, v) => n * v.length, 1));
   const total = sum(sizes);
+  const onProgress = labelThrows("evaluate: onProgress", o.onProgress);
+  const onSweep = labelThrows("evaluate: onSweep", o.onSweep);
   let before = 0;
   for (let i = 0; i < sweeps.length; i++) {
     const summary = await sweep({
@@ -225,7 +228,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       out: files[i],
       workers: o.workers,
       retryFailed: true,
-      onProgress: (p) => o.onProgress?.(before + p.skipped + p.finished, total, sweeps[i].label),
+      onProgress: (p) => onProgress?.(before + p.skipped + p.finished, total, sweeps[i].label),
     });
     if (summary.failed > 0) {
       let first: RunRecord | undefined;
@@ -235,7 +238,7 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       const program = run.workloads.find((w) => w.workload === first?.options.workload);
       throw new Error(`${summary.failed} runs of ${sweeps[i].label} failed (in ${files[i]}); the first: ${first?.error}${program ? ` (program ${program.name})` : ""}`);
     }
-    o.onSweep?.(sweeps[i].label, { resumed: summary.skipped, ran: summary.ran });
+    onSweep?.(sweeps[i].label, { resumed: summary.skipped, ran: summary.ran });
     before += sizes[i];
   }
 

@@ -4,7 +4,7 @@
 import { MARKS, pct } from "../cli/format.js";
 import { formatBytes, formatNs } from "../util/units.js";
 import type { ReproduceResults, SpreadRow } from "./reproduce.js";
-import { barPlot, coincidentSeries, xyPlot, type Band, type CellLayer, type ChartData, type Series } from "./svg.js";
+import { barPlot, coincidentSeries, decimalsOf, xyPlot, type Band, type CellLayer, type ChartData, type Series } from "./svg.js";
 import { policiesOf, policyLabels, preventedOf, settingPct } from "./tables.js";
 
 export interface Figure {
@@ -17,7 +17,13 @@ export interface Figure {
 }
 
 const MiB = 2 ** 20;
-export const percent = (v: number) => `${Math.round(v * 100)}%`;
+/** a share as a whole percent (80%), or as a tick's label with the decimals its axis's
+ * `step` needs: ticks 0.1% apart read 100.0%, 100.1%, not 100% each */
+export const percent = (v: number, step?: number): string => {
+  if (step === undefined) return `${Math.round(v * 100)}%`;
+  const s = (v * 100).toFixed(decimalsOf(step * 100));
+  return `${/^-0\.?0*$/.test(s) ? s.slice(1) : s}%`;
+};
 /** a bar's value as the tables print it (99.7% is not 100%, nor is 99.96%) */
 export const percent1 = (v: number) => pct(v);
 

@@ -24,6 +24,7 @@ import type { Workload } from "../workloads/types.js";
 import { policies } from "../policies/registry.js";
 import { parseSize, readFraction } from "../util/units.js";
 import { wholeProblem } from "../util/params.js";
+import { labelThrows } from "../util/errors.js";
 import { checkKernelNames, HPCC_KERNELS, workloads } from "../workloads/registry.js";
 import type { CoreKind } from "../core/types.js";
 import type { CpuModel } from "../workloads/hpcc/cpu.js";
@@ -343,14 +344,15 @@ export async function reproduce(options: ReproduceOptions = {}): Promise<Reprodu
     MEMORY_FRACTIONS.length * 2 +
     seeds.length * WORKING_SET_FRACTIONS.length * wsSeries.length;
   let done = 0;
+  const onProgress = labelThrows("reproduce: onProgress", options.onProgress);
   /** Runs scenarios of one workload side by side, counting them in the progress. */
   const together = async (workload: Workload, runs: ScenarioRun[], label: string): Promise<Metrics[]> => {
     const before = done;
     const m = await runScenarios(workload, runs, {
-      onProgress: (f) => options.onProgress?.(before + Math.min(runs.length, Math.floor(f * runs.length)), total, label),
+      onProgress: (f) => onProgress?.(before + Math.min(runs.length, Math.floor(f * runs.length)), total, label),
     });
     done = before + runs.length;
-    options.onProgress?.(done, total, label);
+    onProgress?.(done, total, label);
     return m;
   };
 

@@ -69,8 +69,8 @@ export interface XYChart {
   xMax?: number;
   yMin?: number;
   yMax?: number;
-  xTicks?: (v: number) => string;
-  yTicks?: (v: number) => string;
+  xTicks?: TickFormat;
+  yTicks?: TickFormat;
   /** the x axis counts things (pages): its ticks are whole numbers */
   xWhole?: boolean;
   /** dashed horizontal reference lines with a label at the right end (e.g. region starts) */
@@ -82,6 +82,10 @@ export interface XYChart {
   /** a line of small print under the title (e.g. which lines coincide) */
   note?: string;
 }
+
+/** A tick's label; `step`, the axis's tick step, says how fine the label must be for no
+ * two ticks to read the same (without it, as for a data table's value, its own choice). */
+export type TickFormat = (v: number, step?: number) => string;
 
 export interface BarChart {
   title: string;
@@ -95,7 +99,7 @@ export interface BarChart {
   height?: number;
   yMin?: number;
   yMax?: number;
-  yTicks?: (v: number) => string;
+  yTicks?: TickFormat;
   /** a bar's value in its tooltip and where it is 0 (default: as the ticks) */
   valueFormat?: (v: number) => string;
   bands?: Band[];
@@ -165,7 +169,7 @@ function axisTop(t: { lo: number; hi: number }): number {
 }
 
 /** Decimals that write `x` (a tick step: 1, 2 or 5 times a power of ten) in full. */
-function decimalsOf(x: number): number {
+export function decimalsOf(x: number): number {
   let d = 0;
   while (d < 12 && Math.abs(Math.round(x * 10 ** d) - x * 10 ** d) > 1e-6) d++;
   return d;
@@ -269,14 +273,14 @@ function open(f: Frame, title: string, kind: string): string[] {
   ];
 }
 
-function yAxis(out: string[], f: Frame, t: { lo: number; hi: number; values: number[] }, label: string, fmt: (v: number) => string): (v: number) => number {
+function yAxis(out: string[], f: Frame, t: { lo: number; hi: number; step: number; values: number[] }, label: string, fmt: TickFormat): (v: number) => number {
   const y = (v: number) => f.top + f.plotH - ((v - t.lo) / (t.hi - t.lo)) * f.plotH;
   out.push(`<g class="axis axis-y">`);
   for (const v of t.values) {
     const py = num(y(v));
     out.push(
       `<line x1="${MARGIN.left}" x2="${MARGIN.left + f.plotW}" y1="${py}" y2="${py}" stroke="#e4e4e4"/>`,
-      `<text x="${MARGIN.left - 6}" y="${py}" dy="0.32em" text-anchor="end">${escapeXml(fmt(v))}</text>`,
+      `<text x="${MARGIN.left - 6}" y="${py}" dy="0.32em" text-anchor="end">${escapeXml(fmt(v, t.step))}</text>`,
     );
   }
   out.push(
@@ -406,7 +410,7 @@ export function xyChart(c: XYChart): string {
     const px = num(x(v));
     out.push(
       `<line x1="${px}" x2="${px}" y1="${base}" y2="${base + 4}" stroke="#333"/>`,
-      `<text x="${px}" y="${base + 15}" text-anchor="middle">${escapeXml(xFmt(v))}</text>`,
+      `<text x="${px}" y="${base + 15}" text-anchor="middle">${escapeXml(xFmt(v, xt.step))}</text>`,
     );
   }
   out.push(`<text x="${num(MARGIN.left + f.plotW / 2)}" y="${base + 32}" text-anchor="middle">${escapeXml(c.xLabel)}</text>`, `</g>`);
@@ -526,7 +530,7 @@ export function barChart(c: BarChart): string {
   const [v0, v1] = extent(all, 0, 1);
   const yt = ticks(c.yMin ?? Math.min(0, v0), c.yMax ?? Math.max(0, v1), 5);
   const out = open(f, c.title, "bar");
-  const fmt = c.yTicks ?? ((v: number) => shortNumber(v, yt.step, axisTop(yt)));
+  const fmt: TickFormat = c.yTicks ?? ((v: number) => shortNumber(v, yt.step, axisTop(yt)));
   // a bar's own value in its own unit: 123 reads 123, not 0.12k beside ticks up to 12k
   const fmtValue = c.valueFormat ?? c.yTicks ?? ((v: number) => shortNumber(v, yt.step));
   const y = yAxis(out, f, yt, c.yLabel, fmt);

@@ -14,7 +14,7 @@ import type { Workload } from "../workloads/types.js";
 import type { EventSink } from "./event-log.js";
 import { withEventFile } from "./event-file.js";
 import type { CommandInput } from "../util/same-file.js";
-import { errorMessage } from "../util/errors.js";
+import { errorMessage, labelThrows } from "../util/errors.js";
 
 export interface CompareOptions extends Omit<RunOptions, "mechanism" | "policy" | "baselines"> {
   /** mechanisms to compare (default: every registered one) */
@@ -193,7 +193,8 @@ async function compareRows(
   options: CompareOptions,
   sinkOf?: (row: { mechanism: string; policy: string }, workload: string) => EventSink | undefined,
 ): Promise<Metrics[]> {
-  const { onProgress, ...selection } = options;
+  const { onProgress: given, ...selection } = options;
+  const onProgress = labelThrows("compare: onProgress", given);
   const plan = await planCompare(selection, sinkOf);
   const total = plan.pairs.length;
   const label = `${total} rows side by side`;

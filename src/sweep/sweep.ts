@@ -23,6 +23,7 @@ import { cutTornTail, RecordPlaces, ResultAppender, scanResults, type RunRecord,
 import { checkShard, describeShard, ShardRuns, type Shard } from "./shard.js";
 import { provenance } from "../util/provenance.js";
 import { wholeProblem } from "../util/params.js";
+import { labelThrows } from "../util/errors.js";
 
 export interface SweepOptions {
   /** path of a JSON config file, or the config itself */
@@ -249,8 +250,9 @@ async function sweepLocked(o: SweepOptions, plan: SweepPlan, workers: number, fi
   let moduleEdited = 0;
   for (const p of edited) if (isPending(p)) moduleEdited++;
 
+  const onProgress = labelThrows("sweep: onProgress", o.onProgress);
   const progress: SweepProgress = { total: runs.count, skipped: runs.count - pendingCount, pending: pendingCount, finished: 0, failed: 0 };
-  o.onProgress?.({ ...progress });
+  onProgress?.({ ...progress });
   cutTornTail(o.out, existing);
   // a sweep killed while rewriting its file leaves a hidden temporary beside it (the
   // results file itself is intact)
@@ -275,7 +277,7 @@ async function sweepLocked(o: SweepOptions, plan: SweepPlan, workers: number, fi
         latest.set(position, { source: 0, ...at, line: ++lines }, record, run);
         progress.finished++;
         if (res.error !== undefined) progress.failed++;
-        o.onProgress?.({ ...progress });
+        onProgress?.({ ...progress });
       },
     );
   } finally {

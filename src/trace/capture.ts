@@ -81,7 +81,7 @@ function logDescriptor(): number {
  * pipe when it exits, so this process then writes a mark of its own behind them, and
  * reads up to it. A named pipe (removed once open), because only it gives this process
  * a writing end of its own. */
-class LackeyLog {
+export class LackeyLog {
   /** the writing end, for the program's valgrind (close it once that has it) */
   readonly writer: number;
   private readonly reader: Socket;

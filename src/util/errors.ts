@@ -85,3 +85,22 @@ function describeOrThrow(value: unknown): string {
   }
   return `${kind}, not an Error${text ? `: ${oneLine(text)}` : ""}`;
 }
+
+/** What a library caller's own callback threw, labelled with the call that ran it. */
+export class CallbackError extends Error {}
+
+/** `fn` (a library caller's callback, such as onProgress) with what it throws labelled
+ * `${what} threw: <its message>` (the thrown value kept as the cause), so that the caller
+ * sees their own code failed, not the library. Already labelled, it passes on as it is:
+ * evaluate()'s onProgress runs inside sweep()'s. */
+export function labelThrows<A extends unknown[]>(what: string, fn: ((...args: A) => void) | undefined): ((...args: A) => void) | undefined {
+  if (fn === undefined) return undefined;
+  return (...args: A) => {
+    try {
+      fn(...args);
+    } catch (err) {
+      if (isInstance(err, CallbackError)) throw err;
+      throw new CallbackError(`${what} threw: ${errorMessage(err)}`, { cause: err });
+    }
+  };
+}

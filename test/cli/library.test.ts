@@ -57,6 +57,28 @@ describe('import { simulate, compare } from "ampom"', () => {
     expect(evaluationText(e)).toMatch(/^stream +hpcc-kernel /m);
   });
 
+  // before: each passed "boom" on as it was, as if the library itself had failed
+  it("labels what a progress callback throws as the callback's, in compare(), evaluate() and reproduce()", async () => {
+    const boom = () => {
+      throw new Error("boom");
+    };
+    await expect(compare({ workload: "hpl", memory: "1MiB", mechanisms: ["lightweight"], policies: ["none"], onProgress: boom })).rejects.toThrow(
+      /^compare: onProgress threw: boom$/,
+    );
+    await expect(reproduce({ memory: "1MiB", kernels: ["stream"], onProgress: boom })).rejects.toThrow(/^reproduce: onProgress threw: boom$/);
+    // evaluate()'s callback runs inside sweep()'s: labelled once, as evaluate()'s
+    const plan = {
+      workloads: kernelWorkloads(["stream"], "1MiB"),
+      configs: allConfigs().filter((c) => ["none", "oracle"].includes(c.id)),
+      conditions: parseConditions(["gige-2008"]),
+      points: [0.5],
+      runsDir: join(scratchDir("library-evaluate-throws"), "runs"),
+      workers: 1,
+    };
+    await expect(evaluate({ ...plan, onProgress: boom })).rejects.toThrow(/^evaluate: onProgress threw: boom$/);
+    await expect(evaluate({ ...plan, onSweep: boom })).rejects.toThrow(/^evaluate: onSweep threw: boom$/);
+  });
+
   it("names an unknown option plainly", async () => {
     await expect(simulate({ bogus: 1 } as RunOptions)).rejects.toThrow(/^unknown option "bogus" \(options: workload, memory, /);
     await expect(simulate({ workload: "random", bogus: 1, other: 2 } as RunOptions)).rejects.toThrow(/^unknown options "bogus", "other" \(/);

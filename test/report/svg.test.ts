@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { barChart, coincidentSeries, niceStep, ticks, xyChart } from "../../src/report/svg.js";
 import { wrapWords } from "../../src/util/text.js";
-import { busyColorOf, colorOf } from "../../src/report/figures.js";
+import { busyColorOf, colorOf, percent } from "../../src/report/figures.js";
 import { policyNames } from "../../src/policies/registry.js";
 
 describe("ticks", () => {
@@ -29,6 +29,26 @@ describe("ticks", () => {
     const big = barChart({ title: "t", yLabel: "y", categories: ["a", "b"], series: [{ name: "s", values: [1_000_100, 1_004_900] }], yMin: 1_000_000 });
     const bigLabels = [...big.matchAll(/text-anchor="end">([^<]*)</g)].map((m) => m[1]);
     expect(new Set(bigLabels).size).toBe(bigLabels.length);
+  });
+
+  // before: 100.0% to 100.4% read "100%" five times, and 50% to 51% "50% 51% 51%"
+  it("labels percent ticks with the decimals their step needs, so that no two read the same", () => {
+    const yLabels = (svg: string) => [...svg.matchAll(/text-anchor="end">([^<]*)</g)].map((m) => m[1]);
+    const near = xyChart({ title: "t", xLabel: "x", yLabel: "runtime", series: [{ name: "a", points: [[0, 1], [1, 1.004]] }], yMin: 1, yTicks: percent });
+    expect(yLabels(near)).toEqual(["100.0%", "100.1%", "100.2%", "100.3%", "100.4%"]);
+    const x = xyChart({ title: "t", xLabel: "x", yLabel: "y", series: [{ name: "a", points: [[0.5, 1], [0.51, 2]] }], xTicks: percent });
+    const xAxis = /<g class="axis axis-x">([\s\S]*?)<\/g>/.exec(x)![1];
+    expect([...xAxis.matchAll(/text-anchor="middle">([^<]*)</g)].map((m) => m[1]).slice(0, -1)).toEqual(["50.0%", "50.5%", "51.0%"]);
+    for (const [lo, hi] of [[0.995, 1], [0.9999, 1.0001], [-0.002, 0.001], [0.3, 0.31]]) {
+      const bar = barChart({ title: "t", yLabel: "y", categories: ["a", "b"], series: [{ name: "s", values: [lo, hi] }], yMin: lo, yMax: hi, yTicks: percent });
+      const labels = yLabels(bar);
+      expect(labels.length).toBeGreaterThan(2);
+      expect(new Set(labels).size, labels.join(" ")).toBe(labels.length);
+      expect(labels.every((l) => l !== "-0%" && !/^-0\.0*%$/.test(l))).toBe(true);
+    }
+    // whole steps keep whole labels, and a value without a step (a data table's) is whole
+    expect(yLabels(xyChart({ title: "t", xLabel: "x", yLabel: "y", series: [{ name: "a", points: [[0, 0], [1, 1]] }], yTicks: percent }))).toEqual(["0%", "20%", "40%", "60%", "80%", "100%"]);
+    expect(percent(0.8)).toBe("80%");
   });
 
   it("cuts a name too long for its place (a policy module's path, a manifest's trace), the whole name as its tooltip", () => {

@@ -1,6 +1,6 @@
 // The library's sweep(), mergeSweep() and planSweep(): in-process use with a config
 // object, progress callbacks, shards, and the grid's order and keys.
-import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadSweepConfig, mergeSweep, planSweep, runKey, simulate, sweep } from "../../src/index.js";
@@ -63,6 +63,23 @@ describe("library sweep()", () => {
     const rec = JSON.parse(readFileSync(out, "utf8"));
     expect(rec.options.background).toBe("80%"); // as the config gives it
     expect(rec.metrics).toEqual(JSON.parse(JSON.stringify(await simulate({ ...base, background: 0.8 }))));
+  });
+
+  // before: the callback's "boom" came out as if the sweep itself had failed
+  it("labels what an onProgress callback throws as the callback's, and keeps the runs done and no lock", async () => {
+    const dir = scratchDir("lib-progress-throws");
+    const out = join(dir, "r.jsonl");
+    let calls = 0;
+    const onProgress = () => {
+      // the call after the second run
+      if (calls++ === 2) throw new Error("boom");
+    };
+    const err: Error = await sweep({ config, out, workers: 1, onProgress }).then(() => expect.unreachable(), (e) => e);
+    expect(err.message).toBe("sweep: onProgress threw: boom");
+    expect((err.cause as Error).message).toBe("boom");
+    expect(readdirSync(dir)).toEqual(["r.jsonl"]);
+    expect(readFileSync(out, "utf8").trimEnd().split("\n")).toHaveLength(2);
+    expect(await sweep({ config, out, workers: 1 })).toMatchObject({ total: 6, skipped: 2, ran: 4 });
   });
 
   it("needs a results file, and says so by the option's name", async () => {

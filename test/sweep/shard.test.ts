@@ -24,12 +24,24 @@ describe("shards", () => {
     }
   });
 
-  it("parses i/n and refuses what is not a shard", () => {
+  // the whole message: a library caller passed a value, so it must not speak of --shard
+  const refusal = (spec: string) => {
+    try {
+      parseShard(spec, {});
+    } catch (err) {
+      return (err as Error).message;
+    }
+    return "accepted";
+  };
+
+  it("parses i/n and refuses what is not a shard, naming the value the library caller passed", () => {
     expect(parseShard("2/5", {})).toEqual({ index: 2, count: 5 });
     expect(parseShard(" 0 / 1 ", {})).toEqual({ index: 0, count: 1 });
-    expect(() => parseShard("5/5", {})).toThrow("option --shard: the shard index: expected a whole number from 0 to 4, got 5");
-    expect(() => parseShard("0/0", {})).toThrow("option --shard: the shard count: expected a whole number of at least 1, got 0");
-    expect(() => parseShard("1of3", {})).toThrow('option --shard: expected i/n (e.g. 0/4) or "slurm", got "1of3"');
+    expect(refusal("5/5")).toBe("shard: the shard index: expected a whole number from 0 to 4, got 5");
+    expect(refusal("0/0")).toBe("shard: the shard count: expected a whole number of at least 1, got 0");
+    expect(refusal("1of3")).toBe('shard: expected i/n (e.g. 0/4) or "slurm", got "1of3"');
+    expect(refusal("a")).toBe('shard: expected i/n (e.g. 0/4) or "slurm", got "a"');
+    expect(refusal("slurm")).toBe("shard slurm: SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT are not set (submit with sbatch --array)");
   });
 
   it("the library's sweep() refuses an impossible shard before it writes anything", async () => {

@@ -6,7 +6,7 @@ import { parsePath, parsePositiveCount } from "../run-options.js";
 import { exitInterrupted, STOP_SIGNALS } from "../ending.js";
 import { progressBar } from "../progress.js";
 import { checkedPlan, sweep, type SweepProgress } from "../../sweep/sweep.js";
-import { parseShard, ShardRuns } from "../../sweep/shard.js";
+import { readShard, ShardRuns } from "../../sweep/shard.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { writeResult } from "../../util/stdout.js";
 
@@ -40,7 +40,7 @@ Examples:
       // a dry run writes nothing, so it needs no results file
       if (!o.dryRun && o.out === undefined) cmd.error("error: required option '-o, --out <file>' not specified");
       const out = o.out as string;
-      const shard = o.shard === undefined ? undefined : parseShard(o.shard);
+      const shard = o.shard === undefined ? undefined : readShard(o.shard, process.env, "option --shard");
       if (o.dryRun) {
         const plan = await checkedPlan(config);
         const mine = new ShardRuns(plan.size, shard).count;
