@@ -166,9 +166,8 @@ export function shortNamesLegend(names: Iterable<string>, short: (name: string) 
   return [...new Set(names)].filter((n) => short(n) !== n).map((n) => `${short(n)}: policy module ${n}`);
 }
 
-/** `compare` rows: one line per mechanism and policy. */
-export function compareRows(rows: Metrics[]): { header: string[]; body: string[][]; align: Align } {
-  const short = shortPolicyNames(rows.map((m) => m.policy));
+/** `compare` rows: one line per mechanism and policy (`short`: how they name a policy). */
+export function compareRows(rows: Metrics[], short = shortPolicyNames(rows.map((m) => m.policy))): { header: string[]; body: string[][]; align: Align } {
   const header = [
     "mechanism", "policy", "remote faults", "met by push", "prevented", "accuracy", "late",
     "stall", "runtime", "freeze", "vs full-copy", "none→oracle",
@@ -191,6 +190,7 @@ export function compareRows(rows: Metrics[]): { header: string[]; body: string[]
 }
 
 export function compareTable(rows: Metrics[], extra: string[] = []): string {
-  const t = compareRows(rows);
-  return tableWithLegend(t.header, t.body, t.align, [...extra, ...shortNamesLegend(rows.map((m) => m.policy), shortPolicyNames(rows.map((m) => m.policy)))]);
+  const short = shortPolicyNames(rows.map((m) => m.policy));
+  const t = compareRows(rows, short);
+  return tableWithLegend(t.header, t.body, t.align, [...extra, ...shortNamesLegend(rows.map((m) => m.policy), short)]);
 }
