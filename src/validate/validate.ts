@@ -113,8 +113,8 @@ export interface PolicyValidation {
   errorPercent: Record<"remoteFaults" | "runtimeNs" | "stallNs" | "prefetchedPages", number | null>;
   /** what a fault costs in the real run beyond the modelled network, measured before it */
   calibration: NonNullable<LibraryReport["calibration"]>;
-  /** every real run: its runtime and remote faults, and the simulated runtime for it */
-  repeats: Array<{ realRuntimeNs: number; realFaults: number; simulatedRuntimeNs: number }>;
+  /** every real run: its runtime and remote faults, and those of its simulation (calibrated by that run) */
+  repeats: Array<{ realRuntimeNs: number; realFaults: number; simulatedRuntimeNs: number; simulatedFaults: number }>;
 }
 
 export interface Validation {
@@ -430,7 +430,7 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
           prefetchedPages: errorPercent(simulated.prefetchedPages, real.prefetchedPages),
         },
         calibration: r.calibration!,
-        repeats: runs.map(({ r: q, sim: m }) => ({ realRuntimeNs: realRuntime(q), realFaults: q.real!.remoteFaults, simulatedRuntimeNs: m.runtimeNs })),
+        repeats: runs.map(({ r: q, sim: m }) => ({ realRuntimeNs: realRuntime(q), realFaults: q.real!.remoteFaults, simulatedRuntimeNs: m.runtimeNs, simulatedFaults: m.remoteFaults })),
       });
     }
     return {

@@ -6,7 +6,8 @@
 //
 // Asserted is what held in repeated runs of each (docs/validation.md has the table and
 // the runs): demand faults within 2% of the real count on every program; ampom's faults
-// within 10% (or two faults, for counts under 20) on sequential and matrix, 20% on random.
+// within 10% (or two faults, for counts under 20) on sequential and matrix, 20% on random,
+// in the median of three real runs, each against a simulation of its own.
 // Random works about 0.1 us between two faults, less than a userfault's CPU cost varies
 // (a few us): on both sides ampom's execution clock holds each userfault's kernel share
 // (the real run's is the thread's whole CPU time, the simulation counts the calibrated
@@ -29,18 +30,28 @@ if (!uffd.ok) console.warn(`\n*** real-migration validation SKIPPED: ${uffd.reas
 
 const title = uffd.ok ? "real migration against the simulator" : `real migration against the simulator (SKIPPED: ${uffd.reason})`;
 
-/** |simulated - real| within `percent` of real, or within `floor` */
-const near = (sim: number, real: number, percent: number, floor = 0) => Math.abs(sim - real) <= Math.max(floor, (percent / 100) * real);
+/** The median over runs of how far each run's simulated faults lie beyond the bound
+ * (`percent` of the real count, or `floor` faults), in faults: at most 0 when most runs
+ * are near their simulations. */
+function medianExcess(runs: Array<{ realFaults: number; simulatedFaults: number }>, percent: number, floor: number): number {
+  const excess = runs.map((r) => Math.abs(r.simulatedFaults - r.realFaults) - Math.max(floor, (percent / 100) * r.realFaults)).sort((a, b) => a - b);
+  return excess[(excess.length - 1) >> 1];
+}
 
 describe.skipIf(!uffd.ok)(title, () => {
   const programs = () => nativeParts().programs;
   const validated = (name: string, args: string[]): Promise<Validation> =>
     validate({ command: [join(programs(), name), ...args], policies: ["none", "ampom"], migrateCall: "clock_gettime:2", nativeRuns: 2, repeat: 3 });
 
-  // ampom's bound, in percent: random's real count moves with the host's interruptions
-  // (the CPU away 2.2-5.5% of each calibration spin in the docs' table), which its 0.1 us
-  // of work between faults does not hide: six validations of `random 4 2` had 105-116
-  // real faults against 108-112 simulated, a seventh, in a CI run, 161 against 140 (13%)
+  // ampom's bound, in percent: random's real count moves with what a userfault costs the
+  // host at the time, which its 0.1 us of work between faults does not hide. Ten
+  // validations of `random 4 2` on a quiet machine (2026-12-06, three runs each): a
+  // userfault's calibrated CPU share was 13 us in seven and 19 us in three, and 29 of the
+  // 30 runs came within 17% of their simulations (112-179 real faults); in one the cost
+  // changed after its calibration (118 real, 158 simulated). With a busy loop on the other
+  // CPU all 24 runs came within 10%; on the program's CPU they were 1-30% apart (120-205
+  // real), so `npm test` runs this file on its own after the others. A CI run before
+  // both measures had 151 against 117.
   for (const [name, args, bound] of [
     ["sequential", ["4", "2"], 10],
     ["matrix", ["512", "2"], 10],
@@ -75,10 +86,15 @@ describe.skipIf(!uffd.ok)(title, () => {
       // the simulation charged each first use what the real run's calibration measured
       expect(ampom.calibration.firstUseNs).toBeGreaterThan(0);
       expect(ampom.simulated.stallNs).toBeGreaterThanOrEqual(ampom.simulated.usefulPrefetches * ampom.calibration.firstUseNs);
-      expect(near(ampom.simulated.remoteFaults, ampom.real.remoteFaults, bound, 2), `ampom faults ${ampom.simulated.remoteFaults} simulated, ${ampom.real.remoteFaults} real`).toBe(true);
+      // each real run has its own simulation, calibrated by what that run measured; the
+      // median run by its fault error decides, so one run the host disturbed (its
+      // calibration taken before a change in what a userfault costs) does not
+      const pairs = ampom.repeats.map((r) => `${r.simulatedFaults} simulated / ${r.realFaults} real`).join(", ");
+      expect(ampom.repeats).toHaveLength(3);
+      expect(medianExcess(ampom.repeats, bound, 2), `ampom faults: ${pairs}`).toBeLessThanOrEqual(0);
       console.log(
         `${name}: none ${none.real.remoteFaults} real / ${none.simulated.remoteFaults} simulated faults, ` +
-          `ampom ${ampom.real.remoteFaults} / ${ampom.simulated.remoteFaults}; runtime none ${none.errorPercent.runtimeNs}%, ampom ${ampom.errorPercent.runtimeNs}%`,
+          `ampom ${ampom.real.remoteFaults} / ${ampom.simulated.remoteFaults} (each run: ${pairs}); runtime none ${none.errorPercent.runtimeNs}%, ampom ${ampom.errorPercent.runtimeNs}%`,
       );
     }, 600_000);
   }
