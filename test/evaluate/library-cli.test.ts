@@ -1,0 +1,68 @@
+// The library's evaluate() and the command's `ampom evaluate` must give the same
+// evaluation: users run the library for large evaluations and publish its figures, and
+// the docs say the two are one. Each runs on its own into its own runs folder (so that
+// neither reads the other's runs), the command as users spawn it, and every run's
+// metrics, every standing and every table's figure are compared.
+import { readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { allConfigs, corpusWorkloads, evaluate, evaluationText, kernelWorkloads, parseConditions, type Evaluation } from "../../src/evaluate/index.js";
+import { ampom, scratchDir } from "../sweep/cli-helpers.js";
+
+const dir = scratchDir("evaluate-library-cli");
+const manifest = join(dir, "manifest.json");
+writeFileSync(manifest, JSON.stringify({ programs: [{ name: "sort", kind: "text", half: "test", file: resolve("test/fixtures/sort-lackey.amt") }] }));
+
+// small, and still a ranking: two workloads of two groups, two conditions (one of them
+// loaded), two migration points, both mechanisms
+const chosen = ["ampom", "ampom-plus", "leap", "post-copy/bubbling"];
+const conditions = ["gige-2008", "gige-2008@80%"];
+const points = ["0.25", "0.5"];
+
+/** What the results file holds, as JSON reads it back. */
+const asJson = (e: Evaluation) => JSON.parse(JSON.stringify(e)) as Evaluation;
+
+const plan = {
+  workloads: [...corpusWorkloads(manifest), ...kernelWorkloads(["beff"], "1MiB")],
+  configs: allConfigs().filter((c) => ["none", "oracle", ...chosen].includes(c.id)),
+  conditions: parseConditions(conditions),
+  runsDir: join(dir, "library-runs"),
+  workers: 1,
+};
+
+describe("evaluate() and `ampom evaluate`", () => {
+  let cli: Evaluation;
+  it("give the same runs, standings and tables for the same evaluation", async () => {
+    const e = await evaluate({ ...plan, points: points.map(Number) });
+    const out = join(dir, "evaluation.json");
+    const args = [
+      "evaluate", "--corpus", manifest, "--kernels", "beff", "-m", "1MiB", "--conditions", conditions.join(","), "--migrate-at", points.join(","),
+      "--configs", chosen.join(","), "-o", out, "--runs-dir", join(dir, "cli-runs"), "-j", "1", "-q",
+    ];
+    const r = ampom(args);
+    expect(r.code, r.stderr).toBe(0);
+    cli = JSON.parse(readFileSync(out, "utf8"));
+    const lib = asJson(e);
+    // every run's metrics, in the same order
+    expect(lib.runs).toHaveLength(2 * 6 * conditions.length * points.length);
+    expect(cli.runs).toEqual(lib.runs);
+    expect(cli.workloads).toEqual(lib.workloads);
+    expect(cli.plan).toEqual(lib.plan);
+    // the tables: the command prints them from its evaluation, the library's caller with evaluationText
+    expect(r.stdout).toBe(evaluationText(e));
+    // and --json prints the file (resumed from the command's own runs)
+    const json = ampom([...args, "--json"]);
+    expect(json.code, json.stderr).toBe(0);
+    expect(json.stdout).toBe(readFileSync(out, "utf8"));
+  });
+
+  // the docs let the library take a fraction as a percent, as the command line does:
+  // before, the runs recorded the point as written ("50%") where the command's say 0.5
+  it("give the same results when the library is given the migration points as percents", async () => {
+    const e = await evaluate({ ...plan, points: points.map((p) => `${Number(p) * 100}%`) as never });
+    const lib = asJson(e);
+    expect(lib.runs).toEqual(cli.runs);
+    expect(lib.workloads).toEqual(cli.workloads);
+    expect(lib.plan).toEqual(cli.plan);
+  });
+});
