@@ -252,12 +252,13 @@ function checkEvaluateOptions(given: EvaluateOptions): EvaluateOptions & { focus
     if (first < i) throw new Error(`option points (--migrate-at): points[${i}] (${shown(given.points[i])}) is points[${first}] (${shown(given.points[first])}) again; give each migration point once`);
   });
   if (o.focus !== undefined && !o.configs.some((c) => c?.id === o.focus)) throw new Error(`option focus: ${shown(o.focus)} is not among the configurations evaluated`);
-  // the command refuses these too: the tables would report the standing of nothing, or of
-  // a reference that is never ranked
-  const focus = o.configs.find((c) => c.id === (o.focus ?? defaultFocus(o.configs)));
-  if (!focus) throw new Error(`option focus: the tables report ${OURS}'s standing (the default focus), and configs does not include it; add it, or name another configuration as focus`);
-  if (focus.clairvoyant) throw new Error(`option focus (--focus): "${focus.id}" reads the trace ahead (a reference, never ranked); name an online configuration`);
-  const focusId = focus.id;
+  // a reference that reads the trace ahead is never ranked: it has no standing to report
+  // (the command refuses it too). A default focus left out of configs is let be: its
+  // columns are left empty ("-"), as the report's figures are.
+  const focusId = o.focus ?? defaultFocus(o.configs);
+  if (o.configs.find((c) => c.id === focusId)?.clairvoyant) {
+    throw new Error(`option focus (--focus): "${focusId}" reads the trace ahead (a reference, never ranked); name an online configuration`);
+  }
   // the evaluation's sweeps run these two only: another mechanism's configuration had no
   // runs, and was ranked first with a runtime of NaN%
   const other = o.configs.findIndex((c) => c?.mechanism !== "lightweight" && c?.mechanism !== "post-copy");

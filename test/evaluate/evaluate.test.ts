@@ -134,6 +134,9 @@ describe("evaluate", () => {
     try {
       writeFileSync(mod, aheadPolicy(0));
       const first = await evaluate(plan);
+      // the command's default focus, the one policy module given (before: ampom-plus, not evaluated)
+      expect(first.plan.focus).toBe(mod);
+      expect(first.workloads[0].ours?.config).toBe(mod);
       writeFileSync(log, "");
       writeFileSync(mod, aheadPolicy(8));
       const second = await evaluate(plan);
@@ -161,7 +164,7 @@ describe("evaluate", () => {
       for (const workload of spellings) {
         writeFileSync(log, "");
         const w = { name: "sort", workload, kind: "text", group: "test" as const };
-        const x = await evaluate({ workloads: [w], configs: kept, conditions: [condition], points: [0.5], focus: "ampom", runsDir, workers: 1 });
+        const x = await evaluate({ workloads: [w], configs: kept, conditions: [condition], points: [0.5], runsDir, workers: 1 });
         results.push({ runs: x.runs, workloads: x.workloads, ran: readFileSync(log, "utf8").trim().split("\n").filter(Boolean).length });
       }
       expect(results.map((r) => r.ran)).toEqual([kept.length, 0, 0]);
@@ -232,7 +235,7 @@ describe("evaluate", () => {
   // each was taken as given: a TypeError ("Cannot read properties of null", 'The
   // "paths[0]" argument'), a letter at a time, a workload run and shown in no table, a
   // condition list of names failing after every run, a callback failing after the first
-  // run as "fn is not a function", mkdir's EEXIST, or a focus the command refuses
+  // run as "fn is not a function", mkdir's EEXIST, or a clairvoyant focus the command refuses
   it("refuses malformed workloads, configurations, conditions, points and callbacks, naming the element", async () => {
     const runsDir = join(dir, "never-runs-elements");
     const base = { workloads: kernelWorkloads(["sequential"], "1MiB"), configs, conditions: [condition], points: [0.5], runsDir };
@@ -253,7 +256,6 @@ describe("evaluate", () => {
       [{ ...base, conditions: [condition, { ...parseCondition("rdma-100g"), id: condition.id }] }, `option conditions (--conditions): conditions[1] has the id "${condition.id}" of conditions[0]; give each condition its own`],
       [{ ...base, points: 0.5 }, 'option points: must be a list of migration points (fractions such as 0.5 or "50%"), got 0.5'],
       [{ ...base, points: [0.5, "50%"] }, 'option points (--migrate-at): points[1] ("50%") is points[0] (0.5) again; give each migration point once'],
-      [{ ...base, configs: configs.filter((c) => c.id !== "ampom-plus") }, "option focus: the tables report ampom-plus's standing (the default focus), and configs does not include it; add it, or name another configuration as focus"],
       [{ ...base, focus: "oracle" }, 'option focus (--focus): "oracle" reads the trace ahead (a reference, never ranked); name an online configuration'],
       [{ ...base, onProgress: "bar" }, 'evaluate: onProgress: expected a function, got "bar"'],
       [{ ...base, onSweep: {} }, "evaluate: onSweep: expected a function, got an object"],
