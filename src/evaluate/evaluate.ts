@@ -115,7 +115,7 @@ const OPTION_OF_FIELD: Record<string, string> = {
   background: "conditions (--conditions)",
   migrateAt: "points (--migrate-at)",
   policy: "policy (--policy)",
-  pushOrder: "configs (--configs)",
+  pushOrder: "configs",
   workload: "workloads",
   memory: "workloads' memory (--memory)",
   link: "link (--link)",
@@ -123,16 +123,41 @@ const OPTION_OF_FIELD: Record<string, string> = {
 
 /** Checks every run of every sweep before any runs or any folder is made, naming the
  * evaluation's option rather than a sweep config the user never wrote. */
-async function checkSweeps(sweeps: EvalSweep[]): Promise<void> {
+async function checkSweeps(sweeps: EvalSweep[], plan: EvalPlan): Promise<void> {
   for (const s of sweeps) {
     try {
       await checkedPlan(s.config);
     } catch (err) {
       if (!(err instanceof SweepConfigError)) throw err;
-      const option = OPTION_OF_FIELD[/^(?:base|grid)\.(\w+)/.exec(err.where)?.[1] ?? ""];
-      throw new Error(option ? `option ${option}: ${err.detail}` : err.detail);
+      const [, field, at] = /^(?:base|grid)\.(\w+)(?:\[(\d+)\])?/.exec(err.where) ?? [];
+      const element = elementOf(s, plan, field, at);
+      // a configuration's own policy or push order is the configs', not a --policy module's
+      const option = element.startsWith(": configs[") ? "configs" : OPTION_OF_FIELD[field ?? ""];
+      throw new Error(option ? `option ${option}${element}: ${err.detail}` : err.detail);
     }
   }
+}
+
+/** Which element of the caller's workloads, configs or conditions a sweep's grid value came from, as
+ * ": workloads[1] (name)"; "" for another field, and for a policy module (the command's
+ * --policy names it, and so does the message). */
+function elementOf(s: EvalSweep, plan: EvalPlan, field: string | undefined, at: string | undefined): string {
+  if (at === undefined) return "";
+  const value = s.config.grid?.[field!]?.[Number(at)];
+  const base = s.config.base ?? {};
+  if (field === "workload") {
+    const i = plan.workloads.findIndex((w) => w.workload === value && w.memory === base.memory);
+    return i < 0 ? "" : `: workloads[${i}] (${plan.workloads[i].name})`;
+  }
+  if (field === "background") {
+    const i = plan.conditions.findIndex((c) => c.network === base.network && c.background === value);
+    return i < 0 ? "" : `: conditions[${i}] (${plan.conditions[i].id})`;
+  }
+  if ((field === "policy" && !isPolicyPath(String(value))) || field === "pushOrder") {
+    const i = plan.configs.findIndex((c) => c.mechanism === base.mechanism && c[field] === value);
+    return i < 0 ? "" : `: configs[${i}] (${plan.configs[i].id})`;
+  }
+  return "";
 }
 
 /** The results file of each sweep, in `runsDir`: named by its config and the code that
@@ -191,8 +216,17 @@ function checkWorkload(w: unknown, i: number): void {
   if (!(GROUPS as readonly unknown[]).includes(w.group)) throw new Error(`${where}.group: expected one of ${GROUPS.join(", ")}, got ${shown(w.group)}`);
 }
 
+/** A configuration as allConfigs makes it. The sweeps run lightweight with its policy
+ * alone and post-copy with policy none and its push order: another pairing's runs were
+ * made and then matched to no configuration ("internal: no configuration for ..."). */
 function checkConfig(c: unknown, i: number): void {
-  checkFields(`option configs: configs[${i}]`, c, ["id", "policy"], "a configuration, as allConfigs makes them");
+  const where = `option configs: configs[${i}]`;
+  checkFields(where, c, ["id", "policy"], "a configuration, as allConfigs makes them");
+  if (typeof c.clairvoyant !== "boolean") throw new Error(`${where}.clairvoyant: expected true or false (whether it reads the trace ahead), got ${shown(c.clairvoyant)}`);
+  if (c.mechanism === "lightweight" && c.pushOrder !== undefined) throw new Error(`${where} (${c.id}): lightweight takes no push order (post-copy does), got ${shown(c.pushOrder)}`);
+  if (c.mechanism === "post-copy" && (c.policy !== "none" || typeof c.pushOrder !== "string")) {
+    throw new Error(`${where} (${c.id}): post-copy runs with policy "none" and a push order (got policy ${shown(c.policy)}, pushOrder ${shown(c.pushOrder)})`);
+  }
 }
 
 function checkCondition(c: unknown, i: number): void {
@@ -298,7 +332,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   checkWorkloadNames(o.workloads);
   const run = sweepPlan(o);
   const sweeps = planSweeps(run);
-  await checkSweeps(sweeps);
+  await checkSweeps(sweeps, run);
   const onProgress = labelThrows("evaluate: onProgress", o.onProgress);
   const onSweep = labelThrows("evaluate: onSweep", o.onSweep);
   // a file there, or a folder that cannot be written, named now rather than as mkdir's EEXIST
