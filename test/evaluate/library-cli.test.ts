@@ -33,7 +33,23 @@ const plan = {
 describe("evaluate() and `ampom evaluate`", () => {
   let cli: Evaluation;
   it("give the same runs, standings and tables for the same evaluation", async () => {
-    const e = await evaluate({ ...plan, points: points.map(Number) });
+    const progress: Array<[number, number, string]> = [];
+    const sweeps: Array<[string, { resumed: number; ran: number }]> = [];
+    const e = await evaluate({
+      ...plan,
+      points: points.map(Number),
+      onProgress: (done, total, label) => progress.push([done, total, label]),
+      onSweep: (label, counts) => sweeps.push([label, counts]),
+    });
+    // as docs/library.md says: progress over every sweep's runs, up to all of them, and
+    // each sweep's counts as it ends
+    const runs = e.runs.length;
+    expect(progress[0]).toEqual([0, runs, sweeps[0][0]]);
+    expect(progress.at(-1)).toEqual([runs, runs, sweeps.at(-1)![0]]);
+    expect(progress.every(([d, t], i) => t === runs && (i === 0 || d >= progress[i - 1][0]))).toBe(true);
+    expect(new Set(progress.map(([, , label]) => label))).toEqual(new Set(sweeps.map(([label]) => label)));
+    expect(sweeps.reduce((n, [, c]) => n + c.ran, 0)).toBe(runs);
+    expect(sweeps.every(([, c]) => c.resumed === 0)).toBe(true);
     const out = join(dir, "evaluation.json");
     const args = [
       "evaluate", "--corpus", manifest, "--kernels", "beff", "-m", "1MiB", "--conditions", conditions.join(","), "--migrate-at", points.join(","),
@@ -59,10 +75,13 @@ describe("evaluate() and `ampom evaluate`", () => {
   // the docs let the library take a fraction as a percent, as the command line does:
   // before, the runs recorded the point as written ("50%") where the command's say 0.5
   it("give the same results when the library is given the migration points as percents", async () => {
-    const e = await evaluate({ ...plan, points: points.map((p) => `${Number(p) * 100}%`) as never });
+    const resumed: number[] = [];
+    const e = await evaluate({ ...plan, points: points.map((p) => `${Number(p) * 100}%`) as never, onSweep: (_, c) => resumed.push(c.resumed - c.ran) });
     const lib = asJson(e);
     expect(lib.runs).toEqual(cli.runs);
     expect(lib.workloads).toEqual(cli.workloads);
     expect(lib.plan).toEqual(cli.plan);
+    // the same plan as the first test's: its runs resumed, none made again
+    expect(resumed.reduce((a, b) => a + b, 0)).toBe(cli.runs.length);
   });
 });
