@@ -3,7 +3,7 @@
 // the docs say the two are one. Each runs on its own into its own runs folder (so that
 // neither reads the other's runs), the command as users spawn it, and every run's
 // metrics, every standing and every table's figure are compared.
-import { readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { allConfigs, corpusWorkloads, evaluate, evaluationText, kernelWorkloads, parseConditions, type Evaluation } from "../../src/evaluate/index.js";
@@ -83,5 +83,33 @@ describe("evaluate() and `ampom evaluate`", () => {
     expect(lib.plan).toEqual(cli.plan);
     // the same plan as the first test's: its runs resumed, none made again
     expect(resumed.reduce((a, b) => a + b, 0)).toBe(cli.runs.length);
+  });
+
+  // before: with one policy module and no focus the library reported ampom-plus's
+  // standing where the command reports the module's, so the same plan gave other tables
+  it("give the same results with a policy module of one's own and the priority link", async () => {
+    const module = join(dir, "mine.ts");
+    copyFileSync("examples/swap-readahead-policy.ts", module);
+    const e = await evaluate({
+      workloads: kernelWorkloads(["beff"], "1MiB"),
+      configs: allConfigs([module]).filter((c) => ["none", "oracle", "ampom-plus", module].includes(c.id)),
+      conditions: parseConditions(["gige-2008"]),
+      points: [0.5],
+      link: "priority",
+      runsDir: join(dir, "library-module-runs"),
+      workers: 1,
+    });
+    const out = join(dir, "module.json");
+    const r = ampom([
+      "evaluate", "--traces", "none", "--kernels", "beff", "-m", "1MiB", "--conditions", "gige-2008", "--migrate-at", "0.5", "--link", "priority",
+      "--policy", module, "--configs", "ampom-plus", "-o", out, "--runs-dir", join(dir, "cli-module-runs"), "-j", "1", "-q",
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const cli = JSON.parse(readFileSync(out, "utf8"));
+    const lib = asJson(e);
+    expect(lib.runs).toEqual(cli.runs);
+    expect(lib.workloads).toEqual(cli.workloads);
+    expect(lib.plan).toEqual(cli.plan);
+    expect(r.stdout).toBe(evaluationText(e));
   });
 });
