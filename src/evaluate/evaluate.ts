@@ -13,12 +13,14 @@ import { SweepConfigError } from "../sweep/config.js";
 import { scanResults, type RunRecord } from "../sweep/results.js";
 import { codeIdentity } from "../util/provenance.js";
 import { realFile } from "../util/paths.js";
+import { readFraction } from "../util/units.js";
 import { labelThrows } from "../util/errors.js";
 import { isPolicyPath, policyIdentity } from "../policies/module.js";
 import { checkedPlan, checkWorkers, sweep } from "../sweep/sweep.js";
+import { checkOutDir } from "../report/write.js";
 import { shown, unknownKeys } from "../sim/options.js";
 import {
-  checkWorkloadNames, DEMAND_ID, ORACLE_ID, planSweeps, type EvalConfig, type EvalPlan, type EvalSweep, type EvalWorkload,
+  checkWorkloadNames, DEMAND_ID, GROUPS, ORACLE_ID, planSweeps, type EvalConfig, type EvalPlan, type EvalSweep, type EvalWorkload,
 } from "./plan.js";
 
 /** The project's own policy, whose standing the evaluation reports. */
@@ -113,22 +115,49 @@ const OPTION_OF_FIELD: Record<string, string> = {
   background: "conditions (--conditions)",
   migrateAt: "points (--migrate-at)",
   policy: "policy (--policy)",
+  pushOrder: "configs",
+  workload: "workloads",
   memory: "workloads' memory (--memory)",
   link: "link (--link)",
 };
 
 /** Checks every run of every sweep before any runs or any folder is made, naming the
  * evaluation's option rather than a sweep config the user never wrote. */
-async function checkSweeps(sweeps: EvalSweep[]): Promise<void> {
+async function checkSweeps(sweeps: EvalSweep[], plan: EvalPlan): Promise<void> {
   for (const s of sweeps) {
     try {
       await checkedPlan(s.config);
     } catch (err) {
       if (!(err instanceof SweepConfigError)) throw err;
-      const option = OPTION_OF_FIELD[/^(?:base|grid)\.(\w+)/.exec(err.where)?.[1] ?? ""];
-      throw new Error(option ? `option ${option}: ${err.detail}` : err.detail);
+      const [, field, at] = /^(?:base|grid)\.(\w+)(?:\[(\d+)\])?/.exec(err.where) ?? [];
+      const element = elementOf(s, plan, field, at);
+      // a configuration's own policy or push order is the configs', not a --policy module's
+      const option = element.startsWith(": configs[") ? "configs" : OPTION_OF_FIELD[field ?? ""];
+      throw new Error(option ? `option ${option}${element}: ${err.detail}` : err.detail);
     }
   }
+}
+
+/** Which element of the caller's workloads, configs or conditions a sweep's grid value came from, as
+ * ": workloads[1] (name)"; "" for another field, and for a policy module (the command's
+ * --policy names it, and so does the message). */
+function elementOf(s: EvalSweep, plan: EvalPlan, field: string | undefined, at: string | undefined): string {
+  if (at === undefined) return "";
+  const value = s.config.grid?.[field!]?.[Number(at)];
+  const base = s.config.base ?? {};
+  if (field === "workload") {
+    const i = plan.workloads.findIndex((w) => w.workload === value && w.memory === base.memory);
+    return i < 0 ? "" : `: workloads[${i}] (${plan.workloads[i].name})`;
+  }
+  if (field === "background") {
+    const i = plan.conditions.findIndex((c) => c.network === base.network && c.background === value);
+    return i < 0 ? "" : `: conditions[${i}] (${plan.conditions[i].id})`;
+  }
+  if ((field === "policy" && !isPolicyPath(String(value))) || field === "pushOrder") {
+    const i = plan.configs.findIndex((c) => c.mechanism === base.mechanism && c[field] === value);
+    return i < 0 ? "" : `: configs[${i}] (${plan.configs[i].id})`;
+  }
+  return "";
 }
 
 /** The results file of each sweep, in `runsDir`: named by its config and the code that
@@ -168,16 +197,68 @@ const EVALUATE_OPTIONS = Object.keys(
   { workloads: 1, configs: 1, conditions: 1, points: 1, link: 1, focus: 1, runsDir: 1, workers: 1, onProgress: 1, onSweep: 1 } satisfies Record<keyof EvaluateOptions, 1>,
 );
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Refuses an element of a list option that is not an object with the text fields
+ * `fields` (`where`: e.g. workloads[2]; `made`: what makes such objects). */
+function checkFields(where: string, v: unknown, fields: readonly string[], made: string): asserts v is Record<string, unknown> {
+  if (!isObject(v)) throw new Error(`${where}: expected ${made}, got ${shown(v)}`);
+  for (const f of fields) {
+    if (typeof v[f] !== "string" || v[f] === "") throw new Error(`${where}.${f}: expected a non-empty string, got ${shown(v[f])} (${made})`);
+  }
+}
+
+/** A workload as corpusWorkloads and kernelWorkloads make it. A group that is not one
+ * of the tables' was run and then shown in no table. */
+function checkWorkload(w: unknown, i: number): void {
+  const where = `option workloads: workloads[${i}]`;
+  checkFields(where, w, ["name", "workload", "kind"], "a workload, as kernelWorkloads and corpusWorkloads make them");
+  if (!(GROUPS as readonly unknown[]).includes(w.group)) throw new Error(`${where}.group: expected one of ${GROUPS.join(", ")}, got ${shown(w.group)}`);
+}
+
+/** A configuration as allConfigs makes it. The sweeps run lightweight with its policy
+ * alone and post-copy with policy none and its push order: another pairing's runs were
+ * made and then matched to no configuration ("internal: no configuration for ..."). */
+function checkConfig(c: unknown, i: number): void {
+  const where = `option configs: configs[${i}]`;
+  checkFields(where, c, ["id", "policy"], "a configuration, as allConfigs makes them");
+  if (typeof c.clairvoyant !== "boolean") throw new Error(`${where}.clairvoyant: expected true or false (whether it reads the trace ahead), got ${shown(c.clairvoyant)}`);
+  if (c.mechanism === "lightweight" && c.pushOrder !== undefined) throw new Error(`${where} (${c.id}): lightweight takes no push order (post-copy does), got ${shown(c.pushOrder)}`);
+  if (c.mechanism === "post-copy" && (c.policy !== "none" || typeof c.pushOrder !== "string")) {
+    throw new Error(`${where} (${c.id}): post-copy runs with policy "none" and a push order (got policy ${shown(c.policy)}, pushOrder ${shown(c.pushOrder)})`);
+  }
+}
+
+function checkCondition(c: unknown, i: number): void {
+  const where = `option conditions (--conditions): conditions[${i}]`;
+  checkFields(where, c, ["id", "network"], 'a condition, as parseConditions makes them from "gige-2008@80%"');
+  if (typeof c.background !== "number") throw new Error(`${where}.background: expected a number (0.8 for 80%), got ${shown(c.background)}`);
+}
+
+/** The configuration whose standing the tables report when no focus is given: the
+ * policy module's when one is evaluated (the caller's own policy), else ampom-plus. */
+export function defaultFocus(configs: readonly EvalConfig[]): string {
+  const modules = configs.filter((c) => c.mechanism === "lightweight" && isPolicyPath(c.policy));
+  return modules.length === 1 ? modules[0].id : OURS;
+}
+
 /** Refuses, before the runs folder is made and any run, what evaluate() cannot run as
  * given: the command line's parsers and its fixed demand and oracle rows make none of
  * these, a library caller any. */
-function checkEvaluateOptions(o: EvaluateOptions): void {
+function checkEvaluateOptions(given: EvaluateOptions): EvaluateOptions & { focus: string } {
+  if (!isObject(given)) throw new Error(`evaluate: expected its options, an object { workloads, configs, conditions, points, runsDir }, got ${shown(given)}`);
+  // a point as a percent ("50%", as the command line takes it) is read as the fraction the
+  // command's runs record, so that both give the same results, and "50%" and 0.5 are one
+  const o = { ...given, points: Array.isArray(given.points) ? given.points.map(fractionOf) : given.points };
   const unknown = Object.keys(o).filter((k) => !EVALUATE_OPTIONS.includes(k));
   if (unknown.length > 0) throw new Error(`${unknownKeys("option", unknown)} (evaluate() takes: ${EVALUATE_OPTIONS.join(", ")})`);
-  for (const [name, of] of [["workloads", "workloads (kernelWorkloads, corpusWorkloads)"], ["configs", "configurations (allConfigs)"], ["conditions", "conditions (parseConditions)"]] as const) {
+  for (const [name, of] of [["workloads", "workloads (kernelWorkloads, corpusWorkloads)"], ["configs", "configurations (allConfigs)"], ["conditions", "conditions (parseConditions)"], ["points", 'migration points (fractions such as 0.5 or "50%")']] as const) {
     // a lone value would be read a letter at a time, or fail as "map is not a function"
     if (!Array.isArray(o[name])) throw new Error(`option ${name}: must be a list of ${of}, got ${shown(o[name])}`);
   }
+  o.workloads.forEach(checkWorkload);
+  o.configs.forEach(checkConfig);
+  o.conditions.forEach(checkCondition);
   // an empty list would run nothing, or return empty tables
   if (o.workloads.length === 0) throw new Error("option workloads: nothing to evaluate (the list is empty)");
   if (o.conditions.length === 0) throw new Error("option conditions (--conditions): no network condition to evaluate under (the list is empty)");
@@ -188,7 +269,30 @@ function checkEvaluateOptions(o: EvaluateOptions): void {
   for (const id of [DEMAND_ID, ORACLE_ID]) {
     if (!o.configs.some((c) => c?.id === id)) throw new Error(`option configs: must include the configuration ${id} (the gap closed runs from ${DEMAND_ID} to ${ORACLE_ID})`);
   }
+  // one condition twice: its runs would be counted for the first, the second row left empty
+  o.conditions.forEach((c, i) => {
+    const first = o.conditions.findIndex((x) => x.id === c.id || (x.network === c.network && x.background === c.background));
+    if (first < i) {
+      const d = o.conditions[first];
+      throw new Error(
+        d.id === c.id && (d.network !== c.network || d.background !== c.background)
+          ? `option conditions (--conditions): conditions[${i}] has the id ${shown(c.id)} of conditions[${first}]; give each condition its own`
+          : `option conditions (--conditions): conditions[${i}] (${c.id}) is conditions[${first}] (${d.id}) again; give each condition once`,
+      );
+    }
+  });
+  o.points.forEach((p, i) => {
+    const first = o.points.findIndex((x) => Object.is(x, p));
+    if (first < i) throw new Error(`option points (--migrate-at): points[${i}] (${shown(given.points[i])}) is points[${first}] (${shown(given.points[first])}) again; give each migration point once`);
+  });
   if (o.focus !== undefined && !o.configs.some((c) => c?.id === o.focus)) throw new Error(`option focus: ${shown(o.focus)} is not among the configurations evaluated`);
+  // a reference that reads the trace ahead is never ranked: it has no standing to report
+  // (the command refuses it too). A default focus left out of configs is let be: its
+  // columns are left empty ("-"), as the report's figures are.
+  const focusId = o.focus ?? defaultFocus(o.configs);
+  if (o.configs.find((c) => c.id === focusId)?.clairvoyant) {
+    throw new Error(`option focus (--focus): "${focusId}" reads the trace ahead (a reference, never ranked); name an online configuration`);
+  }
   // the evaluation's sweeps run these two only: another mechanism's configuration had no
   // runs, and was ranked first with a runtime of NaN%
   const other = o.configs.findIndex((c) => c?.mechanism !== "lightweight" && c?.mechanism !== "post-copy");
@@ -206,21 +310,37 @@ function checkEvaluateOptions(o: EvaluateOptions): void {
     const option = isPolicyPath(b.policy) ? "option policy (--policy)" : "option configs (--configs)";
     throw new Error(`${option}: ${b.id} ${a.id === b.id ? "is given twice" : `is ${a.id} again (one policy module file, ${policyIdentity(b.policy)})`}; give it once`);
   });
+  // one id for two configurations: the tables would count both's runs as one row's
+  o.configs.forEach((c, i) => {
+    const first = o.configs.findIndex((x) => x.id === c.id);
+    if (first < i) throw new Error(`option configs: configs[${i}] has the id ${shown(c.id)} of configs[${first}]; give each configuration its own`);
+  });
+  return { ...o, focus: focusId };
+}
+
+/** A fraction given as a percent ("50%") as its number; any other value as it is (the
+ * sweep's check refuses it, quoting it). */
+function fractionOf(v: unknown): number {
+  const f = typeof v === "string" ? readFraction(v) : NaN;
+  return (Number.isFinite(f) ? f : v) as number;
 }
 
 /** Runs (or resumes) every sweep of the plan and summarises them. */
-export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
-  checkEvaluateOptions(o);
+export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
+  const o = checkEvaluateOptions(options);
+  const focus = o.focus;
   checkWorkloadNames(o.workloads);
   const run = sweepPlan(o);
   const sweeps = planSweeps(run);
-  await checkSweeps(sweeps);
+  await checkSweeps(sweeps, run);
+  const onProgress = labelThrows("evaluate: onProgress", o.onProgress);
+  const onSweep = labelThrows("evaluate: onSweep", o.onSweep);
+  // a file there, or a folder that cannot be written, named now rather than as mkdir's EEXIST
+  checkOutDir(o.runsDir, "option runsDir", "the runs' results files");
   mkdirSync(o.runsDir, { recursive: true });
   const files = sweepFiles(sweeps, o.runsDir);
   const sizes = sweeps.map((s) => Object.values(s.config.grid ?? {}).reduce((n, v) => n * v.length, 1));
   const total = sum(sizes);
-  const onProgress = labelThrows("evaluate: onProgress", o.onProgress);
-  const onSweep = labelThrows("evaluate: onSweep", o.onSweep);
   let before = 0;
   for (let i = 0; i < sweeps.length; i++) {
     const summary = await sweep({
@@ -280,9 +400,9 @@ export async function evaluate(o: EvaluateOptions): Promise<Evaluation> {
       at(ids, a.config) - at(ids, b.config),
   );
   return {
-    plan: { workloads: o.workloads, configs: o.configs, conditions: o.conditions, points: o.points, link: o.link, focus: o.focus ?? OURS },
+    plan: { workloads: o.workloads, configs: o.configs, conditions: o.conditions, points: o.points, link: o.link, focus },
     runs,
-    workloads: o.workloads.map((w) => summarise(w, o.configs, runs.filter((r) => r.workload === w.name), o.focus ?? OURS)),
+    workloads: o.workloads.map((w) => summarise(w, o.configs, runs.filter((r) => r.workload === w.name), focus)),
   };
 }
 

@@ -191,6 +191,8 @@ export function corpusWorkloads(manifest: string, only?: string[]): EvalWorkload
       );
     }
   });
+  // a lone name would be read a letter at a time ('corpus has no trace "b"')
+  if (only !== undefined && !Array.isArray(only)) throw new Error(`option traces (--traces): must be a list of the corpus's trace names, got ${shown(only)}`);
   for (const n of only ?? []) if (!names.includes(n)) throw new Error(`corpus has no trace "${n}" (it has: ${names.join(", ")})`);
   return programs.flatMap((p, i) => {
     if (only && !only.includes(p.name)) return [];
@@ -208,7 +210,12 @@ export function corpusWorkloads(manifest: string, only?: string[]): EvalWorkload
   });
 }
 
-export function kernelWorkloads(names: string[], memory: string): EvalWorkload[] {
+/** The kernels' memory when none is given (the command's --memory default). */
+export const DEFAULT_KERNEL_MEMORY = "64MiB";
+
+/** The kernels `names`, each of `memory`. Without a memory each was taken for a trace
+ * file of the kernel's name ("workload .../stream: no such file"). */
+export function kernelWorkloads(names: string[], memory: string = DEFAULT_KERNEL_MEMORY): EvalWorkload[] {
   checkKernelNames(names);
   return names.map((n) => ({ name: n, workload: n, kind: "hpcc-kernel", group: "kernels", memory }));
 }

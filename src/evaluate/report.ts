@@ -272,6 +272,7 @@ export function checkReportInputs(dir: string, inputs: readonly CommandInput[]):
 export function writeEvaluationReport(e: Evaluation, dir: string, provenance: Provenance): { report: string; files: string[] } {
   const figures = evaluationFigures(e);
   const files: Array<[string, string]> = [...figures.map((f): [string, string] => [f.file, f.svg]), ["report.html", evaluationHtml(e, figures, provenance)]];
-  const out = writeOutputs(dir, "--report", files, FIGURE_FILES);
+  // named as a library caller gave it too: the command checked its --report before any run
+  const out = writeOutputs(dir, "report folder", files, FIGURE_FILES);
   return { report: join(out, "report.html"), files: files.map(([name]) => name) };
 }

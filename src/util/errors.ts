@@ -92,9 +92,12 @@ export class CallbackError extends Error {}
 /** `fn` (a library caller's callback, such as onProgress) with what it throws labelled
  * `${what} threw: <its message>` (the thrown value kept as the cause), so that the caller
  * sees their own code failed, not the library. Already labelled, it passes on as it is:
- * evaluate()'s onProgress runs inside sweep()'s. */
+ * evaluate()'s onProgress runs inside sweep()'s. Anything but a function is refused
+ * here, as the call starts: called, it failed only after the first runs, as the
+ * callback's own "fn is not a function". */
 export function labelThrows<A extends unknown[]>(what: string, fn: ((...args: A) => void) | undefined): ((...args: A) => void) | undefined {
   if (fn === undefined) return undefined;
+  if (typeof fn !== "function") throw new Error(`${what}: expected a function, got ${typeof fn === "object" && fn !== null ? "an object" : JSON.stringify(fn)}`);
   return (...args: A) => {
     try {
       fn(...args);

@@ -79,6 +79,20 @@ describe('import { simulate, compare } from "ampom"', () => {
     await expect(evaluate({ ...plan, onSweep: boom })).rejects.toThrow(/^evaluate: onSweep threw: boom$/);
   });
 
+  // before: called as it stood, failing as the callback's own "fn is not a function",
+  // after evaluate()'s and sweep()'s first runs
+  it("refuses a progress callback that is no function, before any run, in compare(), reproduce() and sweep()", async () => {
+    await expect(compare({ workload: "hpl", memory: "1MiB", mechanisms: ["lightweight"], policies: ["none"], onProgress: "x" as never })).rejects.toThrow(
+      /^compare: onProgress: expected a function, got "x"$/,
+    );
+    await expect(reproduce({ memory: "1MiB", kernels: ["stream"], onProgress: 3 as never })).rejects.toThrow(/^reproduce: onProgress: expected a function, got 3$/);
+    const out = join(scratchDir("library-sweep-callback"), "runs.jsonl");
+    await expect(sweep({ config: { base: { workload: "random", memory: "1MiB" } }, out, onProgress: {} as never })).rejects.toThrow(
+      /^sweep: onProgress: expected a function, got an object$/,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("names an unknown option plainly", async () => {
     await expect(simulate({ bogus: 1 } as RunOptions)).rejects.toThrow(/^unknown option "bogus" \(options: workload, memory, /);
     await expect(simulate({ workload: "random", bogus: 1, other: 2 } as RunOptions)).rejects.toThrow(/^unknown options "bogus", "other" \(/);

@@ -7,7 +7,7 @@ import { basename, join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { pct } from "../../src/cli/format.js";
 import { bestLabel } from "../../src/evaluate/tables.js";
-import { allConfigs, evalRunOptions, corpusWorkloads, evaluate, evaluationText, kernelWorkloads, parseCondition, unusedPages, type Evaluation } from "../../src/evaluate/index.js";
+import { allConfigs, evalRunOptions, corpusWorkloads, evaluate, evaluationText, kernelWorkloads, parseCondition, parseConditions, unusedPages, type Evaluation } from "../../src/evaluate/index.js";
 import { simulate } from "../../src/sim/simulate.js";
 import { ampom } from "../cli/capture.js";
 import { aheadPolicy, scratchDir } from "../sweep/cli-helpers.js";
@@ -134,6 +134,9 @@ describe("evaluate", () => {
     try {
       writeFileSync(mod, aheadPolicy(0));
       const first = await evaluate(plan);
+      // the command's default focus, the one policy module given (before: ampom-plus, not evaluated)
+      expect(first.plan.focus).toBe(mod);
+      expect(first.workloads[0].ours?.config).toBe(mod);
       writeFileSync(log, "");
       writeFileSync(mod, aheadPolicy(8));
       const second = await evaluate(plan);
@@ -227,5 +230,51 @@ describe("evaluate", () => {
       `option configs: configs[${configs.length}] (fc) has mechanism "full-copy"; evaluate runs lightweight (with a policy) and post-copy (with a push order)`,
     );
     expect(existsSync(runsDir)).toBe(false);
+  });
+
+  // each was taken as given: a TypeError ("Cannot read properties of null", 'The
+  // "paths[0]" argument'), a letter at a time, a workload run and shown in no table, a
+  // condition list of names failing after every run, a callback failing after the first
+  // run as "fn is not a function", mkdir's EEXIST, or a clairvoyant focus the command refuses
+  it("refuses malformed workloads, configurations, conditions, points and callbacks, naming the element", async () => {
+    const runsDir = join(dir, "never-runs-elements");
+    const base = { workloads: kernelWorkloads(["sequential"], "1MiB"), configs, conditions: [condition], points: [0.5], runsDir };
+    const [w] = base.workloads;
+    const cases: Array<[unknown, string]> = [
+      [undefined, "evaluate: expected its options, an object { workloads, configs, conditions, points, runsDir }, got undefined"],
+      [{ ...base, workloads: [w, {}] }, "option workloads: workloads[1].name: expected a non-empty string, got undefined (a workload, as kernelWorkloads and corpusWorkloads make them)"],
+      [{ ...base, workloads: [null] }, "option workloads: workloads[0]: expected a workload, as kernelWorkloads and corpusWorkloads make them, got null"],
+      [{ ...base, workloads: [{ ...w, group: "kernel" }] }, 'option workloads: workloads[0].group: expected one of tuning, test, traces, kernels, got "kernel"'],
+      [{ ...base, workloads: [{ ...w, name: "x", workload: join(dir, "gone.amt"), memory: undefined }] }, `option workloads: workloads[0] (x): workload ${JSON.stringify(join(dir, "gone.amt"))}: no such file`],
+      [{ ...base, workloads: [w, { ...w, name: "y", workload: "stream2" }] }, 'option workloads: workloads[1] (y): unknown workload "stream2"'],
+      [{ ...base, configs: [...configs, null] }, `option configs: configs[${configs.length}]: expected a configuration, as allConfigs makes them, got null`],
+      [{ ...base, configs: [...configs, { ...configs[2], policy: "leap" }] }, `option configs: configs[${configs.length}] has the id "ampom" of configs[2]; give each configuration its own`],
+      [{ ...base, configs: [...configs, { ...configs[4], id: "post-copy/x", pushOrder: "x" }] }, `option configs: configs[${configs.length}] (post-copy/x): unknown push order "x"`],
+      [{ ...base, configs: [...configs, { ...configs[2], id: "mine", policy: "mine" }] }, `option configs: configs[${configs.length}] (mine): unknown policy "mine"`],
+      [{ ...base, configs: [...configs, { ...configs[4], id: "pc", policy: "ampom" }] }, `option configs: configs[${configs.length}] (pc): post-copy runs with policy "none" and a push order (got policy "ampom", pushOrder "bubbling")`],
+      [{ ...base, configs: [...configs, { ...configs[2], id: "lp", pushOrder: "bubbling" }] }, `option configs: configs[${configs.length}] (lp): lightweight takes no push order (post-copy does), got "bubbling"`],
+      [{ ...base, conditions: ["gige-2008"] }, 'option conditions (--conditions): conditions[0]: expected a condition, as parseConditions makes them from "gige-2008@80%", got "gige-2008"'],
+      [{ ...base, conditions: [{ network: "gige-2008", background: 0 }] }, "option conditions (--conditions): conditions[0].id: expected a non-empty string, got undefined"],
+      [{ ...base, conditions: [condition, { ...condition, id: "over", background: 2 }] }, 'option conditions (--conditions): conditions[1] (over): expected a fraction of at least 0 and below 1'],
+      [{ ...base, conditions: [{ ...condition, background: "80%" }] }, 'option conditions (--conditions): conditions[0].background: expected a number (0.8 for 80%), got "80%"'],
+      [{ ...base, conditions: [...parseConditions(["gige-2008"]), ...parseConditions(["gige-2008@0%"])] }, "option conditions (--conditions): conditions[1] (gige-2008@0%) is conditions[0] (gige-2008) again; give each condition once"],
+      [{ ...base, conditions: [condition, { ...parseCondition("rdma-100g"), id: condition.id }] }, `option conditions (--conditions): conditions[1] has the id "${condition.id}" of conditions[0]; give each condition its own`],
+      [{ ...base, points: 0.5 }, 'option points: must be a list of migration points (fractions such as 0.5 or "50%"), got 0.5'],
+      [{ ...base, points: [0.5, "50%"] }, 'option points (--migrate-at): points[1] ("50%") is points[0] (0.5) again; give each migration point once'],
+      [{ ...base, focus: "oracle" }, 'option focus (--focus): "oracle" reads the trace ahead (a reference, never ranked); name an online configuration'],
+      [{ ...base, onProgress: "bar" }, 'evaluate: onProgress: expected a function, got "bar"'],
+      [{ ...base, onSweep: {} }, "evaluate: onSweep: expected a function, got an object"],
+      [{ ...base, runsDir: manifest }, `option runsDir ${manifest}: exists and is not a folder (give a folder for the runs' results files)`],
+    ];
+    for (const [options, message] of cases) {
+      const err = await evaluate(options as never).then(() => undefined, (e: Error) => e);
+      expect(err?.message, JSON.stringify(options)?.slice(0, 200)).toContain(message);
+      expect(err?.constructor).toBe(Error);
+    }
+    expect(existsSync(runsDir)).toBe(false);
+    // a lone name was read a letter at a time ('corpus has no trace "s"')
+    expect(() => corpusWorkloads(manifest, "sort" as never)).toThrow('option traces (--traces): must be a list of the corpus\'s trace names, got "sort"');
+    // without a memory each kernel was taken for a trace file of its name
+    expect(kernelWorkloads(["sequential"]).map((k) => k.memory)).toEqual(["64MiB"]);
   });
 });

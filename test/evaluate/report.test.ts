@@ -176,6 +176,15 @@ describe("evaluate --report", () => {
     for (const f of readdirSync(out)) expect(readFileSync(join(again, f), "utf8"), f).toBe(readFileSync(join(out, f), "utf8"));
   });
 
+  // before: "--report FILE: ...", a flag the library's caller never gave
+  it("refuses, from the library, a report folder that is a file, naming it and writing nothing", () => {
+    const file = join(dir, "not-a-folder");
+    writeFileSync(file, "mine");
+    expect(() => writeEvaluationReport(e, file, provenance())).toThrow(`report folder ${file}: exists and is not a folder (give a folder for report.html and its files)`);
+    expect(() => writeEvaluationReport(e, join(file, "sub"), provenance())).toThrow(`report folder ${join(file, "sub")}: ${file} is not a folder`);
+    expect(readFileSync(file, "utf8")).toBe("mine");
+  });
+
   it("written again into the same folder, leaves no figure of the earlier report and nothing else touched", () => {
     const folder = join(dir, "rewritten");
     writeEvaluationReport(e, folder, provenance());

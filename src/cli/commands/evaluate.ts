@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { availableParallelism } from "node:os";
 import {
-  allConfigs, checkReportInputs, corpusWorkloads, DEFAULT_CONDITIONS, defaultManifest, DEFAULT_POINTS, DEMAND_ID, evaluate, evaluationText, HPCC_KERNELS, kernelWorkloads, ORACLE_ID, OURS, parseConditions, runFiles, writeEvaluationReport,
+  allConfigs, checkReportInputs, corpusWorkloads, DEFAULT_CONDITIONS, DEFAULT_KERNEL_MEMORY, defaultFocus, defaultManifest, DEFAULT_POINTS, DEMAND_ID, evaluate, evaluationText, HPCC_KERNELS, kernelWorkloads, ORACLE_ID, parseConditions, runFiles, writeEvaluationReport,
 } from "../../evaluate/index.js";
 import { isPolicyPath } from "../../policies/module.js";
 import { checkOutDir } from "../../report/write.js";
@@ -24,7 +24,7 @@ export function registerEvaluate(program: Command): void {
     .option("--corpus <manifest>", "a manifest of traces: the repository's corpus, or your own (docs/workloads.md gives its format) (default: corpus/manifest.json)", parsePath)
     .option("--traces <names>", "only these corpus traces, comma-separated (default: all; none for no traces)", commaList)
     .option("--kernels <names>", `HPCC kernels, comma-separated (default: ${HPCC_KERNELS.join(",")}; none for no kernels)`, commaList)
-    .option("-m, --memory <size>", "the kernels' memory", sizeOption, "64MiB")
+    .option("-m, --memory <size>", "the kernels' memory", sizeOption, DEFAULT_KERNEL_MEMORY)
     .option("--migrate-at <list>", `migration points, comma-separated fractions (default: ${DEFAULT_POINTS.join(",")})`, (v: string) => [...new Set(commaList(v).map(parseFraction))])
     .option("--conditions <list>", `network conditions, NETWORK or NETWORK@LOAD% (default: ${DEFAULT_CONDITIONS.join(",")})`, commaList)
     .addOption(new Option("--link <discipline>", "link discipline of every run: fifo, or priority (demand faults ahead of queued pages)").choices(["fifo", "priority"]))
@@ -63,7 +63,7 @@ Examples:
       const configs = allConfigs(modules);
       for (const id of o.configs ?? []) if (!configs.some((c) => c.id === id)) throw new Error(`option configs (--configs): unknown configuration "${id}" (known: ${configs.map((c) => c.id).join(", ")})`);
       const chosen = o.configs ? configs.filter((c) => o.configs.includes(c.id) || modules.includes(c.id) || c.id === DEMAND_ID || c.id === ORACLE_ID) : configs;
-      const focus: string = o.focus ?? (modules.length === 1 ? modules[0] : OURS);
+      const focus: string = o.focus ?? defaultFocus(chosen);
       const focused = chosen.find((c) => c.id === focus);
       if (!focused) {
         throw new Error(
@@ -72,8 +72,6 @@ Examples:
             : `option configs (--configs): the tables report ${focus}'s standing, and it is not among the configurations given; add it, or name another with --focus`,
         );
       }
-      // a configuration that reads the trace ahead is never ranked, so it has no standing to report
-      if (focused.clairvoyant) throw new Error(`option focus (--focus): "${focus}" reads the trace ahead (a reference, never ranked); name an online configuration`);
       const plan = {
         workloads: [...traces, ...kernels],
         configs: chosen,
