@@ -241,14 +241,15 @@ async function sweepLocked(o: SweepOptions, plan: SweepPlan, workers: number, fi
   });
   if (foreign) throw foreign;
   const isPending = (p: number) => !latest.held(p) || (latest.failed(p) && o.retryFailed === true);
-  let skippedFailed = 0;
-  let pendingCount = 0;
-  for (let p = 0; p < runs.count; p++) {
-    if (latest.failed(p)) skippedFailed++;
-    if (isPending(p)) pendingCount++;
-  }
-  let moduleEdited = 0;
-  for (const p of edited) if (isPending(p)) moduleEdited++;
+  /** how many of this sweep's runs `test` holds for */
+  const countRuns = (test: (p: number) => boolean) => {
+    let n = 0;
+    for (let p = 0; p < runs.count; p++) if (test(p)) n++;
+    return n;
+  };
+  const skippedFailed = countRuns((p) => latest.failed(p));
+  const pendingCount = countRuns(isPending);
+  const moduleEdited = [...edited].filter(isPending).length;
 
   const onProgress = labelThrows("sweep: onProgress", o.onProgress);
   const progress: SweepProgress = { total: runs.count, skipped: runs.count - pendingCount, pending: pendingCount, finished: 0, failed: 0 };
@@ -266,8 +267,8 @@ async function sweepLocked(o: SweepOptions, plan: SweepPlan, workers: number, fi
       batchRuns(runs.count, spelling, workers, isPending),
       workers,
       (res: PoolResult) => {
-        const position = find(res.key)!;
-        const run = plan.run(runs.index(position));
+        const position = runs.position(res.index)!;
+        const run = plan.run(res.index);
         const provenance = { ...tool, core: run.scenario.core, ...run.inputs };
         const record: RunRecord =
           res.error !== undefined
@@ -286,8 +287,7 @@ async function sweepLocked(o: SweepOptions, plan: SweepPlan, workers: number, fi
 
   // every run has a record now: put them in grid order, atomically
   latest.writeInOrder(o.out, [o.out], spelling);
-  let failed = 0;
-  for (let p = 0; p < runs.count; p++) if (latest.failed(p)) failed++;
+  const failed = countRuns((p) => latest.failed(p));
   return {
     out: o.out,
     shard: describeShard(o.shard),
