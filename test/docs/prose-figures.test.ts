@@ -30,6 +30,14 @@ async function withArrivals(scenario: ClusterScenario, process: number) {
 }
 
 describe("docs/model.md's figures from single runs", () => {
+  it("a demand fault of stream at 80% load and without", async () => {
+    const perFault = async (background: number) => {
+      const m = await simulate({ workload: "stream", policy: "none", background });
+      return us(m.faultStallNs / m.remoteFaults);
+    };
+    says(`a demand fault of \`stream\` takes ${await perFault(0.8)} on average (${await perFault(0)} without`);
+  });
+
   it("cc1 at 80% load migrated at 0.75: demand paging, ampom-plus and the set oracle", async () => {
     const run = (policy: string) => simulate({ workload: fileURLToPath(new URL("../../corpus/traces/cc1.amt.gz", import.meta.url)), policy, background: 0.8, migrateAt: 0.75 });
     const [demand, plus, set] = [await run("none"), await run("ampom-plus"), await run("set-oracle")];
