@@ -123,28 +123,35 @@ const OPTION_OF_FIELD: Record<string, string> = {
 
 /** Checks every run of every sweep before any runs or any folder is made, naming the
  * evaluation's option rather than a sweep config the user never wrote. */
-async function checkSweeps(sweeps: EvalSweep[], plan: EvalPlan): Promise<void> {
+async function checkSweeps(sweeps: EvalSweep[], plan: EvalPlan, points: readonly unknown[]): Promise<void> {
   for (const s of sweeps) {
     try {
       await checkedPlan(s.config);
     } catch (err) {
       if (!(err instanceof SweepConfigError)) throw err;
       const [, field, at] = /^(?:base|grid)\.(\w+)(?:\[(\d+)\])?/.exec(err.where) ?? [];
-      const element = elementOf(s, plan, field, at);
+      const element = elementOf(s, plan, field, at, points);
       // a configuration's own policy or push order is the configs', not a --policy module's
       const option = element.startsWith(": configs[") ? "configs" : OPTION_OF_FIELD[field ?? ""];
-      throw new Error(option ? `option ${option}${element}: ${err.detail}` : err.detail);
+      // a point is named as the caller gave it ("150%"): the number it was read as, said
+      // again after it, would show another value than the one given
+      const got = field === "migrateAt" && at !== undefined ? `, got ${shown(s.config.grid?.migrateAt?.[Number(at)])}` : undefined;
+      const detail = got !== undefined && err.detail.endsWith(got) ? err.detail.slice(0, -got.length) : err.detail;
+      throw new Error(option ? `option ${option}${element}: ${detail}` : detail);
     }
   }
 }
 
-/** Which element of the caller's workloads, configs or conditions a sweep's grid value came from, as
- * ": workloads[1] (name)"; "" for another field, and for a policy module (the command's
- * --policy names it, and so does the message). */
-function elementOf(s: EvalSweep, plan: EvalPlan, field: string | undefined, at: string | undefined): string {
+/** Which element of the caller's workloads, configs, conditions or points (`points`, as
+ * the caller gave them: "50%") a sweep's grid value came from, as ": workloads[1]
+ * (name)"; "" for another field, and for a policy module (the command's --policy names
+ * it, and so does the message). */
+function elementOf(s: EvalSweep, plan: EvalPlan, field: string | undefined, at: string | undefined, points: readonly unknown[]): string {
   if (at === undefined) return "";
   const value = s.config.grid?.[field!]?.[Number(at)];
   const base = s.config.base ?? {};
+  // the grid's points are the plan's, in its order
+  if (field === "migrateAt") return `: points[${at}] (${shown(points[Number(at)])})`;
   if (field === "workload") {
     const i = plan.workloads.findIndex((w) => w.workload === value && w.memory === base.memory);
     return i < 0 ? "" : `: workloads[${i}] (${plan.workloads[i].name})`;
@@ -332,7 +339,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   checkWorkloadNames(o.workloads);
   const run = sweepPlan(o);
   const sweeps = planSweeps(run);
-  await checkSweeps(sweeps, run);
+  await checkSweeps(sweeps, run, options.points);
   const onProgress = labelThrows("evaluate: onProgress", o.onProgress);
   const onSweep = labelThrows("evaluate: onSweep", o.onSweep);
   // a file there, or a folder that cannot be written, named now rather than as mkdir's EEXIST

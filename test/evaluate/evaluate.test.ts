@@ -179,7 +179,7 @@ describe("evaluate", () => {
     const runsDir = join(dir, "never-runs");
     const base = { workloads: kernelWorkloads(["sequential"], "1MiB"), configs, conditions: [condition], points: [0.5], runsDir };
     await expect(evaluate({ ...base, conditions: [parseCondition("foo")] })).rejects.toThrow('option conditions (--conditions): unknown network "foo"');
-    await expect(evaluate({ ...base, points: [2] })).rejects.toThrow("option points (--migrate-at): must be below 1");
+    await expect(evaluate({ ...base, points: [2] })).rejects.toThrow("option points (--migrate-at): points[0] (2): must be below 1");
     await expect(evaluate({ ...base, configs: allConfigs([join(dir, "none.mjs")]) })).rejects.toThrow(`option policy (--policy): policy module ${join(dir, "none.mjs")}: no such file`);
     expect(() => kernelWorkloads(["sequential", "stream2"], "1MiB")).toThrow('option kernels (--kernels): unknown kernel "stream2" (built-in: ');
     // before: every sweep ran, then the tables refused (or, with no workload, an empty result)
@@ -206,6 +206,31 @@ describe("evaluate", () => {
     await expect(evaluate({ ...base, workloads: twice })).rejects.toThrow(
       `option workloads: workloads[1] (sort2, ${JSON.stringify(sort)}) is the same trace file as workloads[0] (sort, "test/fixtures/sort-lackey.amt"): ${sort}; give each trace once`,
     );
+    expect(existsSync(runsDir)).toBe(false);
+  });
+
+  // a point out of range was refused without naming it ("option points (--migrate-at):
+  // must be below 1 (...), got 1.5", for points[1] "150%"), where a point given twice is named
+  it("refuses a migration point out of range naming the element and the value as given", async () => {
+    const runsDir = join(dir, "never-runs-points");
+    const base = { workloads: kernelWorkloads(["sequential"], "1MiB"), configs, conditions: [condition], runsDir };
+    const below1 = "must be below 1 (at 1 the process has finished, and nothing would migrate)";
+    const fraction = 'expected a fraction of at least 0 and below 1, such as 0.5 or "50%"';
+    const cases: Array<[unknown[], string]> = [
+      [[0.5, 1.5], `points[1] (1.5): ${below1}`],
+      [[0.5, "150%"], `points[1] ("150%"): ${below1}`],
+      [[-0.1], `points[0] (-0.1): ${fraction}`],
+      [[0.25, 0.5, NaN], `points[2] (NaN): ${fraction}`],
+      [["half"], `points[0] ("half"): ${fraction}`],
+    ];
+    for (const [points, message] of cases) {
+      await expect(evaluate({ ...base, points: points as number[] })).rejects.toThrow(new Error(`option points (--migrate-at): ${message}`));
+    }
+    expect(existsSync(runsDir)).toBe(false);
+    // the command names the point as its parser read it (150% is 1.5), as \`ampom run\` does
+    const r = await ampom("evaluate", "--traces", "none", "--kernels", "sequential", "-m", "1MiB", "--configs", "ampom-plus", "--conditions", "gige-2008", "--migrate-at", "0.5,150%", "-o", join(dir, "x.json"), "--runs-dir", runsDir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`ampom: option points (--migrate-at): points[1] (1.5): ${below1}\n`);
     expect(existsSync(runsDir)).toBe(false);
   });
 
