@@ -20,7 +20,7 @@ import { checkedPlan, checkWorkers, sweep } from "../sweep/sweep.js";
 import { checkOutDir } from "../report/write.js";
 import { shown, unknownKeys } from "../sim/options.js";
 import {
-  checkWorkloadNames, DEMAND_ID, GROUPS, ORACLE_ID, planSweeps, type EvalConfig, type EvalPlan, type EvalSweep, type EvalWorkload,
+  checkWorkloadNames, clairvoyance, DEMAND_ID, GROUPS, ORACLE_ID, planSweeps, type EvalConfig, type EvalPlan, type EvalSweep, type EvalWorkload,
 } from "./plan.js";
 
 /** The project's own policy, whose standing the evaluation reports. */
@@ -233,6 +233,12 @@ function checkConfig(c: unknown, i: number): void {
   if (c.mechanism === "lightweight" && c.pushOrder !== undefined) throw new Error(`${where} (${c.id}): lightweight takes no push order (post-copy does), got ${shown(c.pushOrder)}`);
   if (c.mechanism === "post-copy" && (c.policy !== "none" || typeof c.pushOrder !== "string")) {
     throw new Error(`${where} (${c.id}): post-copy runs with policy "none" and a push order (got policy ${shown(c.policy)}, pushOrder ${shown(c.pushOrder)})`);
+  }
+  // a configuration that reads the trace ahead, said to be online, was ranked among the
+  // online ones and could be the best; one said to read ahead when it does not, never ranked
+  const ahead = clairvoyance(c as Pick<EvalConfig, "mechanism" | "policy" | "pushOrder">);
+  if (ahead !== undefined && ahead.reads !== c.clairvoyant) {
+    throw new Error(`${where}.clairvoyant (${c.id}): ${c.clairvoyant}, but ${ahead.why}; set it to ${ahead.reads} (allConfigs does)`);
   }
 }
 

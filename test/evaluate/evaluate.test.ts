@@ -278,6 +278,12 @@ describe("evaluate", () => {
       [{ ...base, configs: [...configs, { ...configs[2], id: "mine", policy: "mine" }] }, `option configs: configs[${configs.length}] (mine): unknown policy "mine"`],
       [{ ...base, configs: [...configs, { ...configs[4], id: "pc", policy: "ampom" }] }, `option configs: configs[${configs.length}] (pc): post-copy runs with policy "none" and a push order (got policy "ampom", pushOrder "bubbling")`],
       [{ ...base, configs: [...configs, { ...configs[2], id: "lp", pushOrder: "bubbling" }] }, `option configs: configs[${configs.length}] (lp): lightweight takes no push order (post-copy does), got "bubbling"`],
+      // clairvoyant was only type-checked: the oracle said to be online was ranked among
+      // the online configurations (and was their best)
+      [{ ...base, configs: configs.map((c) => (c.id === "oracle" ? { ...c, clairvoyant: false } : c)) }, 'option configs: configs[1].clairvoyant (oracle): false, but policy "oracle" pushes in the order "oracle", which reads the trace ahead; set it to true (allConfigs does)'],
+      [{ ...base, configs: [...configs, { id: "pc", mechanism: "post-copy", policy: "none", pushOrder: "set-oracle", clairvoyant: false }] }, `option configs: configs[${configs.length}].clairvoyant (pc): false, but push order "set-oracle" reads the trace ahead; set it to true (allConfigs does)`],
+      [{ ...base, configs: configs.map((c) => (c.id === "ampom" ? { ...c, clairvoyant: true } : c)) }, 'option configs: configs[2].clairvoyant (ampom): true, but policy "ampom" does not read the trace ahead; set it to false (allConfigs does)'],
+      [{ ...base, configs: [...configs, { id: "mine", mechanism: "lightweight", policy: "./mine.ts", clairvoyant: true }] }, `option configs: configs[${configs.length}].clairvoyant (mine): true, but a policy module of one's own is online (its context holds only what the destination knows); set it to false (allConfigs does)`],
       [{ ...base, conditions: ["gige-2008"] }, 'option conditions (--conditions): conditions[0]: expected a condition, as parseConditions makes them from "gige-2008@80%", got "gige-2008"'],
       [{ ...base, conditions: [{ network: "gige-2008", background: 0 }] }, "option conditions (--conditions): conditions[0].id: expected a non-empty string, got undefined"],
       [{ ...base, conditions: [condition, { ...condition, id: "over", background: 2 }] }, 'option conditions (--conditions): conditions[1] (over): expected a fraction of at least 0 and below 1'],
