@@ -255,6 +255,24 @@ export function defaultFocus(configs: readonly EvalConfig[]): string {
   return modules.length === 1 ? modules[0].id : OURS;
 }
 
+/** The configuration whose standing the tables report (`focus`, else defaultFocus), as
+ * the command and the library both check it: one not among `configs` had no runs, and
+ * its columns were left empty ("-"); a reference that reads the trace ahead is never
+ * ranked, and has no standing to report. */
+export function checkFocus(configs: readonly EvalConfig[], focus: string | undefined): string {
+  const id = focus ?? defaultFocus(configs);
+  const config = configs.find((c) => c.id === id);
+  if (config === undefined) {
+    throw new Error(
+      focus !== undefined
+        ? `option focus (--focus): ${shown(focus)} is not among the configurations evaluated`
+        : `option focus (--focus): not given, and its default, ${id}, whose standing the tables report, is not among configs (--configs); add it to configs, or name another configuration as focus`,
+    );
+  }
+  if (config.clairvoyant) throw new Error(`option focus (--focus): "${id}" reads the trace ahead (a reference, never ranked); name an online configuration`);
+  return id;
+}
+
 /** Refuses, before the runs folder is made and any run, what evaluate() cannot run as
  * given: the command line's parsers and its fixed demand and oracle rows make none of
  * these, a library caller any. */
@@ -298,14 +316,7 @@ function checkEvaluateOptions(given: EvaluateOptions): EvaluateOptions & { focus
     const first = o.points.findIndex((x) => Object.is(x, p));
     if (first < i) throw new Error(`option points (--migrate-at): points[${i}] (${shown(given.points[i])}) is points[${first}] (${shown(given.points[first])}) again; give each migration point once`);
   });
-  if (o.focus !== undefined && !o.configs.some((c) => c?.id === o.focus)) throw new Error(`option focus: ${shown(o.focus)} is not among the configurations evaluated`);
-  // a reference that reads the trace ahead is never ranked: it has no standing to report
-  // (the command refuses it too). A default focus left out of configs is let be: its
-  // columns are left empty ("-"), as the report's figures are.
-  const focusId = o.focus ?? defaultFocus(o.configs);
-  if (o.configs.find((c) => c.id === focusId)?.clairvoyant) {
-    throw new Error(`option focus (--focus): "${focusId}" reads the trace ahead (a reference, never ranked); name an online configuration`);
-  }
+  const focusId = checkFocus(o.configs, o.focus);
   // the evaluation's sweeps run these two only: another mechanism's configuration had no
   // runs, and was ranked first with a runtime of NaN%
   const other = o.configs.findIndex((c) => c?.mechanism !== "lightweight" && c?.mechanism !== "post-copy");

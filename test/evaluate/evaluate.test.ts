@@ -114,7 +114,9 @@ describe("evaluate", () => {
     // the default focus left out by --configs: named as the default, not as an option given
     const unfocused = await ampom("evaluate", "--corpus", manifest, "--configs", "ampom", "-o", join(dir, "x.json"));
     expect(unfocused.code).toBe(1);
-    expect(unfocused.stderr).toMatch(/option configs \(--configs\): the tables report ampom-plus's standing, and it is not among the configurations given; add it, or name another with --focus/);
+    expect(unfocused.stderr).toBe(
+      "ampom: option focus (--focus): not given, and its default, ampom-plus, whose standing the tables report, is not among configs (--configs); add it to configs, or name another configuration as focus\n",
+    );
     expect(existsSync(join(dir, "x.json"))).toBe(false);
   });
 
@@ -164,7 +166,7 @@ describe("evaluate", () => {
       for (const workload of spellings) {
         writeFileSync(log, "");
         const w = { name: "sort", workload, kind: "text", group: "test" as const };
-        const x = await evaluate({ workloads: [w], configs: kept, conditions: [condition], points: [0.5], runsDir, workers: 1 });
+        const x = await evaluate({ workloads: [w], configs: kept, focus: "ampom", conditions: [condition], points: [0.5], runsDir, workers: 1 });
         results.push({ runs: x.runs, workloads: x.workloads, ran: readFileSync(log, "utf8").trim().split("\n").filter(Boolean).length });
       }
       expect(results.map((r) => r.ran)).toEqual([kept.length, 0, 0]);
@@ -248,7 +250,7 @@ describe("evaluate", () => {
     await expect(evaluate({ ...base, runsDir: undefined } as never)).rejects.toThrow("option runsDir: the folder the runs are kept in (a path) is required, got undefined");
     await expect(evaluate({ ...base, conditions: condition } as never)).rejects.toThrow("option conditions: must be a list of conditions (parseConditions), got an object");
     await expect(evaluate({ ...base, workload: "x" } as never)).rejects.toThrow('unknown option "workload" (evaluate() takes: workloads, configs, ');
-    await expect(evaluate({ ...base, focus: "leap" })).rejects.toThrow('option focus: "leap" is not among the configurations evaluated');
+    await expect(evaluate({ ...base, focus: "leap" })).rejects.toThrow('option focus (--focus): "leap" is not among the configurations evaluated');
     // a configuration of another mechanism had no runs, and ranked first at "NaN%"
     const fullCopy = { id: "fc", mechanism: "full-copy", policy: "none", clairvoyant: false };
     await expect(evaluate({ ...base, configs: [...configs, fullCopy] } as never)).rejects.toThrow(
