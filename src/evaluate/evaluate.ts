@@ -14,11 +14,11 @@ import { scanResults, type RunRecord } from "../sweep/results.js";
 import { codeIdentity } from "../util/provenance.js";
 import { realFile } from "../util/paths.js";
 import { readFraction } from "../util/units.js";
-import { labelThrows } from "../util/errors.js";
+import { labelThrows, shown } from "../util/errors.js";
 import { isPolicyPath, policyIdentity } from "../policies/module.js";
 import { checkedPlan, checkWorkers, sweep } from "../sweep/sweep.js";
 import { checkOutDir } from "../report/write.js";
-import { shown, unknownKeys } from "../sim/options.js";
+import { unknownKeys } from "../sim/options.js";
 import {
   checkWorkloadNames, clairvoyance, DEMAND_ID, GROUPS, ORACLE_ID, planSweeps, type EvalConfig, type EvalPlan, type EvalSweep, type EvalWorkload,
 } from "./plan.js";

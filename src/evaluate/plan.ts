@@ -13,7 +13,7 @@ import type { RunOptions } from "../sim/options.js";
 import type { SweepConfig } from "../sweep/config.js";
 import { checkKernelNames, HPCC_KERNELS } from "../workloads/registry.js";
 import { checkTraceOpens } from "../trace/open.js";
-import { errorMessage } from "../util/errors.js";
+import { errorMessage, shown as shownValue } from "../util/errors.js";
 import { readJsonFile } from "../util/json-where.js";
 
 /** One way to migrate: a mechanism with a policy, or post-copy with a push order. */
@@ -124,10 +124,17 @@ interface ManifestProgram {
 
 const HALVES = ["tuning", "test"];
 
-/** A value as a message quotes it: JSON, cut short when long. */
+/** A value as a message quotes it: a manifest's object as its JSON (its fields say what
+ * was meant), anything else as messages show it (a BigInt a caller passed as 5n); cut
+ * short when long. */
 function shown(v: unknown): string {
   if (Array.isArray(v)) return "an array";
-  const text = JSON.stringify(v) ?? String(v);
+  let text = shownValue(v);
+  try {
+    if (isObject(v)) text = JSON.stringify(v);
+  } catch {
+    // a BigInt inside, or a cycle: by its kind
+  }
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 

@@ -16,7 +16,7 @@ import { arrivedAt, knownAtHome, knownState, regionOf, requestPage, scanBits } f
 import type { CoreViews } from "../core/types.js";
 import type { HostPolicyHooks } from "../sim/process.js";
 import type { Region } from "../workloads/types.js";
-import { errorMessage, isInstance } from "../util/errors.js";
+import { errorMessage, isInstance, shown } from "../util/errors.js";
 import { inRange, paramRange, resolveParams, type NumericParam } from "../util/params.js";
 
 export type PageState = "none" | "home" | "in-flight" | "present";
@@ -189,10 +189,10 @@ export function checkPolicyModule(mod: unknown, label: string): PolicyModule {
   }
   // the name labels results (Metrics.policy): a string a reader can tell apart
   if (m.name !== undefined && (typeof m.name !== "string" || m.name.trim() === "" || m.name.trim() !== m.name)) {
-    throw new PolicyModuleError(`policy module ${label}: name must be a non-empty string without surrounding spaces, got ${JSON.stringify(m.name)}`);
+    throw new PolicyModuleError(`policy module ${label}: name must be a non-empty string without surrounding spaces, got ${shown(m.name)}`);
   }
   if (m.description !== undefined && typeof m.description !== "string") {
-    throw new PolicyModuleError(`policy module ${label}: description must be a string, got ${JSON.stringify(m.description)}`);
+    throw new PolicyModuleError(`policy module ${label}: description must be a string, got ${shown(m.description)}`);
   }
   const params = m.params ?? {};
   if (typeof params !== "object" || params === null) throw new PolicyModuleError(`policy module ${label}: params must be an object`);
@@ -203,7 +203,7 @@ export function checkPolicyModule(mod: unknown, label: string): PolicyModule {
     }
     for (const bound of ["min", "max"] as const) {
       const b = s[bound];
-      if (b !== undefined && (typeof b !== "number" || Number.isNaN(b))) throw new PolicyModuleError(`policy module ${label}: parameter ${name}: ${bound} must be a number, got ${JSON.stringify(b)}`);
+      if (b !== undefined && (typeof b !== "number" || Number.isNaN(b))) throw new PolicyModuleError(`policy module ${label}: parameter ${name}: ${bound} must be a number, got ${shown(b)}`);
     }
     if (s.integer !== undefined && typeof s.integer !== "boolean") throw new PolicyModuleError(`policy module ${label}: parameter ${name}: integer must be true or false`);
     const p = paramOf(name, s);

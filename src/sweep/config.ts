@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { loadPolicyModule, modulePolicyParams, policyIdentity, policyModuleFile, type PolicyModule } from "../policies/module.js";
 import { realFile } from "../util/paths.js";
-import { optionOf, resolveOptions, runOptionsSchema, shown, traceFile, valueAt, withoutFlags, type RunOptions, type Scenario } from "../sim/options.js";
+import { optionOf, resolveOptions, runOptionsSchema, traceFile, valueAt, withoutFlags, type RunOptions, type Scenario } from "../sim/options.js";
 import { preflight } from "../sim/preflight.js";
 import { checkTraceOpens } from "../trace/open.js";
 import { combination, comboIndices, gridSize, type Grid } from "./grid.js";
@@ -19,7 +19,7 @@ import type { Spelling } from "./results.js";
 import { OnceDigests } from "../util/digest.js";
 import type { InputDigests } from "../util/provenance.js";
 import { formatPath, readJsonFile } from "../util/json-where.js";
-import { errorMessage } from "../util/errors.js";
+import { errorMessage, shown } from "../util/errors.js";
 
 /** More combinations than this is almost surely a mistake, and would not fit a file. */
 export const MAX_RUNS = 1_000_000;
