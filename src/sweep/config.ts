@@ -190,9 +190,10 @@ export function planSweep(value: unknown, label = "sweep config"): SweepPlan {
   const accept: Accept = (options) => void checkRun(options as RunOptions, opened);
   for (let index = 0; index < size; index++) {
     const given = combination(base, grid, index);
-    const options = JSON.parse(canonicalJson(given)) as RunOptions;
     let scenario: Scenario;
     try {
+      // (JSON has no BigInt: a library caller's 2n fails the copy, and is blamed below as given)
+      const options = JSON.parse(canonicalJson(given)) as RunOptions;
       scenario = checkRun(options, opened);
     } catch (err) {
       // a run that repeats an earlier one is said first, as checking them in turn did

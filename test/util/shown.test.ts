@@ -49,6 +49,17 @@ describe("a BigInt given in place of a callback or a number", () => {
     const configs = allConfigs().filter((c) => ["none", "oracle", "ampom-plus"].includes(c.id));
     const base = { workloads: kernelWorkloads(["sequential"], "1MiB"), configs, conditions: parseConditions(["gige-2008"]), runsDir: join(scratchDir("shown-bigint-evaluate"), "runs") };
     expect(await refusal(() => evaluate({ ...base, points: [0.5], workers: 2n as never }))).toEqual(["Error", "option workers: expected a whole number of at least 1, got 2n"]);
+    // in a sweep's grid (and so in evaluate()'s points): the JSON copy of a run's options threw
+    const dir = scratchDir("shown-bigint-sweep");
+    const config = { base: { workload: "stream", memory: "1MiB", baselines: false }, grid: { migrateAt: [0.5, 2n] } };
+    expect(await refusal(() => sweep({ config: config as never, out: join(dir, "s.jsonl") }))).toEqual([
+      "SweepConfigError",
+      'sweep config: grid.migrateAt[1]: expected a fraction of at least 0 and below 1, such as 0.5 or "50%", got 2n',
+    ]);
+    expect(await refusal(() => evaluate({ ...base, points: [0.5, 2n as never] }))).toEqual([
+      "Error",
+      'option points (--migrate-at): points[1] (2n): expected a fraction of at least 0 and below 1, such as 0.5 or "50%"',
+    ]);
     expect(await refusal(() => compare({ workload: "hpl", memory: "1MiB", policies: 3n as never }))).toEqual(["Error", "option policies (--policies): must be a list of names, got 3n"]);
     expect(await refusal(() => parseConditions(7n as never))).toEqual(["Error", 'option conditions (--conditions): must be a list of conditions such as "gige-2008@80%", got 7n']);
   });
