@@ -14,13 +14,13 @@ import { scanResults, type RunRecord } from "../sweep/results.js";
 import { codeIdentity } from "../util/provenance.js";
 import { realFile } from "../util/paths.js";
 import { readFraction } from "../util/units.js";
-import { labelThrows } from "../util/errors.js";
+import { labelThrows, shown } from "../util/errors.js";
 import { isPolicyPath, policyIdentity } from "../policies/module.js";
 import { checkedPlan, checkWorkers, sweep } from "../sweep/sweep.js";
 import { checkOutDir } from "../report/write.js";
-import { shown, unknownKeys } from "../sim/options.js";
+import { unknownKeys } from "../sim/options.js";
 import {
-  checkWorkloadNames, DEMAND_ID, GROUPS, ORACLE_ID, planSweeps, type EvalConfig, type EvalPlan, type EvalSweep, type EvalWorkload,
+  checkWorkloadNames, clairvoyance, DEMAND_ID, GROUPS, ORACLE_ID, planSweeps, type EvalConfig, type EvalPlan, type EvalSweep, type EvalWorkload,
 } from "./plan.js";
 
 /** The project's own policy, whose standing the evaluation reports. */
@@ -123,28 +123,35 @@ const OPTION_OF_FIELD: Record<string, string> = {
 
 /** Checks every run of every sweep before any runs or any folder is made, naming the
  * evaluation's option rather than a sweep config the user never wrote. */
-async function checkSweeps(sweeps: EvalSweep[], plan: EvalPlan): Promise<void> {
+async function checkSweeps(sweeps: EvalSweep[], plan: EvalPlan, points: readonly unknown[]): Promise<void> {
   for (const s of sweeps) {
     try {
       await checkedPlan(s.config);
     } catch (err) {
       if (!(err instanceof SweepConfigError)) throw err;
       const [, field, at] = /^(?:base|grid)\.(\w+)(?:\[(\d+)\])?/.exec(err.where) ?? [];
-      const element = elementOf(s, plan, field, at);
+      const element = elementOf(s, plan, field, at, points);
       // a configuration's own policy or push order is the configs', not a --policy module's
       const option = element.startsWith(": configs[") ? "configs" : OPTION_OF_FIELD[field ?? ""];
-      throw new Error(option ? `option ${option}${element}: ${err.detail}` : err.detail);
+      // a point is named as the caller gave it ("150%"): the number it was read as, said
+      // again after it, would show another value than the one given
+      const got = field === "migrateAt" && at !== undefined ? `, got ${shown(s.config.grid?.migrateAt?.[Number(at)])}` : undefined;
+      const detail = got !== undefined && err.detail.endsWith(got) ? err.detail.slice(0, -got.length) : err.detail;
+      throw new Error(option ? `option ${option}${element}: ${detail}` : detail);
     }
   }
 }
 
-/** Which element of the caller's workloads, configs or conditions a sweep's grid value came from, as
- * ": workloads[1] (name)"; "" for another field, and for a policy module (the command's
- * --policy names it, and so does the message). */
-function elementOf(s: EvalSweep, plan: EvalPlan, field: string | undefined, at: string | undefined): string {
+/** Which element of the caller's workloads, configs, conditions or points (`points`, as
+ * the caller gave them: "50%") a sweep's grid value came from, as ": workloads[1]
+ * (name)"; "" for another field, and for a policy module (the command's --policy names
+ * it, and so does the message). */
+function elementOf(s: EvalSweep, plan: EvalPlan, field: string | undefined, at: string | undefined, points: readonly unknown[]): string {
   if (at === undefined) return "";
   const value = s.config.grid?.[field!]?.[Number(at)];
   const base = s.config.base ?? {};
+  // the grid's points are the plan's, in its order
+  if (field === "migrateAt") return `: points[${at}] (${shown(points[Number(at)])})`;
   if (field === "workload") {
     const i = plan.workloads.findIndex((w) => w.workload === value && w.memory === base.memory);
     return i < 0 ? "" : `: workloads[${i}] (${plan.workloads[i].name})`;
@@ -227,6 +234,12 @@ function checkConfig(c: unknown, i: number): void {
   if (c.mechanism === "post-copy" && (c.policy !== "none" || typeof c.pushOrder !== "string")) {
     throw new Error(`${where} (${c.id}): post-copy runs with policy "none" and a push order (got policy ${shown(c.policy)}, pushOrder ${shown(c.pushOrder)})`);
   }
+  // a configuration that reads the trace ahead, said to be online, was ranked among the
+  // online ones and could be the best; one said to read ahead when it does not, never ranked
+  const ahead = clairvoyance(c as Pick<EvalConfig, "mechanism" | "policy" | "pushOrder">);
+  if (ahead !== undefined && ahead.reads !== c.clairvoyant) {
+    throw new Error(`${where}.clairvoyant (${c.id}): ${c.clairvoyant}, but ${ahead.why}; set it to ${ahead.reads} (allConfigs does)`);
+  }
 }
 
 function checkCondition(c: unknown, i: number): void {
@@ -240,6 +253,24 @@ function checkCondition(c: unknown, i: number): void {
 export function defaultFocus(configs: readonly EvalConfig[]): string {
   const modules = configs.filter((c) => c.mechanism === "lightweight" && isPolicyPath(c.policy));
   return modules.length === 1 ? modules[0].id : OURS;
+}
+
+/** The configuration whose standing the tables report (`focus`, else defaultFocus), as
+ * the command and the library both check it: one not among `configs` had no runs, and
+ * its columns were left empty ("-"); a reference that reads the trace ahead is never
+ * ranked, and has no standing to report. */
+export function checkFocus(configs: readonly EvalConfig[], focus: string | undefined): string {
+  const id = focus ?? defaultFocus(configs);
+  const config = configs.find((c) => c.id === id);
+  if (config === undefined) {
+    throw new Error(
+      focus !== undefined
+        ? `option focus (--focus): ${shown(focus)} is not among the configurations evaluated`
+        : `option focus (--focus): not given, and its default, ${id}, whose standing the tables report, is not among configs (--configs); add it to configs, or name another configuration as focus`,
+    );
+  }
+  if (config.clairvoyant) throw new Error(`option focus (--focus): "${id}" reads the trace ahead (a reference, never ranked); name an online configuration`);
+  return id;
 }
 
 /** Refuses, before the runs folder is made and any run, what evaluate() cannot run as
@@ -285,14 +316,7 @@ function checkEvaluateOptions(given: EvaluateOptions): EvaluateOptions & { focus
     const first = o.points.findIndex((x) => Object.is(x, p));
     if (first < i) throw new Error(`option points (--migrate-at): points[${i}] (${shown(given.points[i])}) is points[${first}] (${shown(given.points[first])}) again; give each migration point once`);
   });
-  if (o.focus !== undefined && !o.configs.some((c) => c?.id === o.focus)) throw new Error(`option focus: ${shown(o.focus)} is not among the configurations evaluated`);
-  // a reference that reads the trace ahead is never ranked: it has no standing to report
-  // (the command refuses it too). A default focus left out of configs is let be: its
-  // columns are left empty ("-"), as the report's figures are.
-  const focusId = o.focus ?? defaultFocus(o.configs);
-  if (o.configs.find((c) => c.id === focusId)?.clairvoyant) {
-    throw new Error(`option focus (--focus): "${focusId}" reads the trace ahead (a reference, never ranked); name an online configuration`);
-  }
+  const focusId = checkFocus(o.configs, o.focus);
   // the evaluation's sweeps run these two only: another mechanism's configuration had no
   // runs, and was ranked first with a runtime of NaN%
   const other = o.configs.findIndex((c) => c?.mechanism !== "lightweight" && c?.mechanism !== "post-copy");
@@ -332,7 +356,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   checkWorkloadNames(o.workloads);
   const run = sweepPlan(o);
   const sweeps = planSweeps(run);
-  await checkSweeps(sweeps, run);
+  await checkSweeps(sweeps, run, options.points);
   const onProgress = labelThrows("evaluate: onProgress", o.onProgress);
   const onSweep = labelThrows("evaluate: onSweep", o.onSweep);
   // a file there, or a folder that cannot be written, named now rather than as mkdir's EEXIST

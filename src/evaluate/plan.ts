@@ -6,13 +6,14 @@ import { existsSync, realpathSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { shortPath } from "../util/paths.js";
 import { fileURLToPath } from "node:url";
-import { pushOrders, readsAhead, type PushOrderName } from "../migration/push-orders/index.js";
+import { isPushOrder, pushOrders, readsAhead, type PushOrderName } from "../migration/push-orders/index.js";
+import { isPolicyPath } from "../policies/module.js";
 import { policies } from "../policies/registry.js";
 import type { RunOptions } from "../sim/options.js";
 import type { SweepConfig } from "../sweep/config.js";
 import { checkKernelNames, HPCC_KERNELS } from "../workloads/registry.js";
 import { checkTraceOpens } from "../trace/open.js";
-import { errorMessage } from "../util/errors.js";
+import { errorMessage, shown as shownValue } from "../util/errors.js";
 import { readJsonFile } from "../util/json-where.js";
 
 /** One way to migrate: a mechanism with a policy, or post-copy with a push order. */
@@ -54,23 +55,32 @@ export { HPCC_KERNELS };
 export const DEFAULT_POINTS = [0.25, 0.5, 0.75];
 export const DEFAULT_CONDITIONS = ["gige-2008", "rdma-100g", "gige-2008@80%"];
 
+/** Whether a configuration reads the trace ahead, and why: post-copy by its push order,
+ * lightweight by its policy's push (the oracle and the set oracle). A policy module of
+ * the user's own is online: its context holds only what the destination knows.
+ * Undefined for a policy or push order the registries do not know (the sweeps' check
+ * names it), and for another mechanism (evaluate refuses it). */
+export function clairvoyance(c: Pick<EvalConfig, "mechanism" | "policy" | "pushOrder">): { reads: boolean; why: string } | undefined {
+  if (c.mechanism === "post-copy") {
+    if (c.pushOrder === undefined || !isPushOrder(c.pushOrder)) return undefined;
+    const reads = readsAhead(c.pushOrder);
+    return { reads, why: `push order "${c.pushOrder}" ${reads ? "reads the trace ahead" : "does not read the trace ahead"}` };
+  }
+  if (c.mechanism !== "lightweight") return undefined;
+  if (isPolicyPath(c.policy)) return { reads: false, why: "a policy module of one's own is online (its context holds only what the destination knows)" };
+  if (!Object.prototype.hasOwnProperty.call(policies, c.policy)) return undefined;
+  const push = policies[c.policy].push;
+  if (push !== undefined && readsAhead(push)) return { reads: true, why: `policy "${c.policy}" pushes in the order "${push}", which reads the trace ahead` };
+  return { reads: false, why: `policy "${c.policy}" does not read the trace ahead` };
+}
+
 /** Every policy with lightweight, then post-copy with every push order (registry order),
  * then each user's policy module given (`modules`: paths) with lightweight. */
 export function allConfigs(modules: string[] = []): EvalConfig[] {
-  const pull: EvalConfig[] = Object.values(policies).map((p) => ({
-    id: p.name,
-    mechanism: "lightweight",
-    policy: p.name,
-    clairvoyant: p.push !== undefined && readsAhead(p.push),
-  }));
-  const push: EvalConfig[] = (Object.keys(pushOrders) as PushOrderName[]).map((order) => ({
-    id: `post-copy/${order}`,
-    mechanism: "post-copy",
-    policy: "none",
-    pushOrder: order,
-    clairvoyant: readsAhead(order),
-  }));
-  const own: EvalConfig[] = modules.map((path) => ({ id: path, mechanism: "lightweight", policy: path, clairvoyant: false }));
+  const config = (c: Omit<EvalConfig, "clairvoyant">): EvalConfig => ({ ...c, clairvoyant: clairvoyance(c)!.reads });
+  const pull = Object.values(policies).map((p) => config({ id: p.name, mechanism: "lightweight", policy: p.name }));
+  const push = (Object.keys(pushOrders) as PushOrderName[]).map((order) => config({ id: `post-copy/${order}`, mechanism: "post-copy", policy: "none", pushOrder: order }));
+  const own = modules.map((path) => config({ id: path, mechanism: "lightweight", policy: path }));
   return [...pull, ...push, ...own];
 }
 
@@ -114,10 +124,17 @@ interface ManifestProgram {
 
 const HALVES = ["tuning", "test"];
 
-/** A value as a message quotes it: JSON, cut short when long. */
+/** A value as a message quotes it: a manifest's object as its JSON (its fields say what
+ * was meant), anything else as messages show it (a BigInt a caller passed as 5n); cut
+ * short when long. */
 function shown(v: unknown): string {
   if (Array.isArray(v)) return "an array";
-  const text = JSON.stringify(v) ?? String(v);
+  let text = shownValue(v);
+  try {
+    if (isObject(v)) text = JSON.stringify(v);
+  } catch {
+    // a BigInt inside, or a cycle: by its kind
+  }
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 

@@ -16,7 +16,7 @@ import { arrivedAt, knownAtHome, knownState, regionOf, requestPage, scanBits } f
 import type { CoreViews } from "../core/types.js";
 import type { HostPolicyHooks } from "../sim/process.js";
 import type { Region } from "../workloads/types.js";
-import { errorMessage, isInstance } from "../util/errors.js";
+import { errorMessage, isInstance, shown } from "../util/errors.js";
 import { inRange, paramRange, resolveParams, type NumericParam } from "../util/params.js";
 
 export type PageState = "none" | "home" | "in-flight" | "present";
@@ -42,9 +42,11 @@ export interface PolicyContext {
   /** "none": never existed (a first touch is a local zero-fill); "home": only at the home
    * node as far as this node knows (a pushed page is, until it lands); "in-flight": asked
    * for (or pushed by the oracle order, whose destination is told), not arrived;
-   * "present": here */
+   * "present": here. A page outside the address space is "none" (any whole number may be
+   * asked, as of regionOf) */
   pageState(page: number): PageState;
-  /** true when `page` is only at home: the pages a request may ask for */
+  /** true when `page` is only at home: the pages a request may ask for (false for a page
+   * outside the address space) */
   isHome(page: number): boolean;
   /** when `page` arrived, ns (0: it never crossed the network). A page still in flight
    * throws: when it will land depends on traffic that has not happened yet */
@@ -189,10 +191,10 @@ export function checkPolicyModule(mod: unknown, label: string): PolicyModule {
   }
   // the name labels results (Metrics.policy): a string a reader can tell apart
   if (m.name !== undefined && (typeof m.name !== "string" || m.name.trim() === "" || m.name.trim() !== m.name)) {
-    throw new PolicyModuleError(`policy module ${label}: name must be a non-empty string without surrounding spaces, got ${JSON.stringify(m.name)}`);
+    throw new PolicyModuleError(`policy module ${label}: name must be a non-empty string without surrounding spaces, got ${shown(m.name)}`);
   }
   if (m.description !== undefined && typeof m.description !== "string") {
-    throw new PolicyModuleError(`policy module ${label}: description must be a string, got ${JSON.stringify(m.description)}`);
+    throw new PolicyModuleError(`policy module ${label}: description must be a string, got ${shown(m.description)}`);
   }
   const params = m.params ?? {};
   if (typeof params !== "object" || params === null) throw new PolicyModuleError(`policy module ${label}: params must be an object`);
@@ -203,7 +205,7 @@ export function checkPolicyModule(mod: unknown, label: string): PolicyModule {
     }
     for (const bound of ["min", "max"] as const) {
       const b = s[bound];
-      if (b !== undefined && (typeof b !== "number" || Number.isNaN(b))) throw new PolicyModuleError(`policy module ${label}: parameter ${name}: ${bound} must be a number, got ${JSON.stringify(b)}`);
+      if (b !== undefined && (typeof b !== "number" || Number.isNaN(b))) throw new PolicyModuleError(`policy module ${label}: parameter ${name}: ${bound} must be a number, got ${shown(b)}`);
     }
     if (s.integer !== undefined && typeof s.integer !== "boolean") throw new PolicyModuleError(`policy module ${label}: parameter ${name}: integer must be true or false`);
     const p = paramOf(name, s);
@@ -385,13 +387,14 @@ export function bindPolicyModule(
   };
   // a refused page, with where in the module it was asked: its first frame outside this package
   const asked = (what: string): never => fail(`${what}${thrownAt(new Error())}`);
+  const inSpace = (page: number): boolean => page >= 0 && page < pageCount;
   /** a page id must be a whole number (NaN from `undefined + 1` would find a region by
-   * chance); `inSpace`: and inside the address space */
-  const checkPage = (page: number, inSpace = true): void => {
+   * chance); `inside`: and inside the address space */
+  const checkPage = (page: number, inside = true): void => {
     live();
     if (typeof page !== "number") asked(`asked about page ${typeof page === "string" ? `"${page}"` : String(page)}, which is not a number`);
     if (!Number.isInteger(page)) asked(`asked about page ${page}, which is not a whole number`);
-    if (inSpace && (page < 0 || page >= pageCount)) {
+    if (inside && !inSpace(page)) {
       asked(`asked about page ${page}, outside the address space (pages 0..${pageCount - 1})`);
     }
   };
@@ -420,13 +423,16 @@ export function bindPolicyModule(
       checkPage(page, false);
       return regionOf(views, page);
     },
+    // any whole number may be asked, as of regionOf: a page outside the address space never
+    // existed, as one in no region, and is not at home (a policy asking about the neighbour
+    // past a region's end need not check the bounds first); a request for it still throws
     pageState(page) {
-      checkPage(page);
-      return STATE_NAMES[knownState(views, page)];
+      checkPage(page, false);
+      return inSpace(page) ? STATE_NAMES[knownState(views, page)] : "none";
     },
     isHome(page) {
-      checkPage(page);
-      return knownAtHome(views.states, page);
+      checkPage(page, false);
+      return inSpace(page) && knownAtHome(views.states, page);
     },
     arrivedAt(page) {
       checkPage(page);

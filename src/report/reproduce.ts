@@ -17,14 +17,14 @@ import {
   EVENT_EAGER, EVENT_FAULT, EVENT_MIGRATE, EVENT_PREFETCH, EventLog, MIGRATE_DECISION, MIGRATE_RESUME,
 } from "../sim/event-log.js";
 import { migrationCalledOff, type Metrics } from "../sim/metrics.js";
-import { MAX_SEED, optionsAccepted, resolveOptions, shown, unknownKeys, type RunOptions, type Scenario } from "../sim/options.js";
+import { MAX_SEED, optionsAccepted, resolveOptions, unknownKeys, type RunOptions, type Scenario } from "../sim/options.js";
 import { preflight } from "../sim/preflight.js";
 import { runScenarios, scenarioWorkload, type ScenarioRun } from "../sim/simulate.js";
 import type { Workload } from "../workloads/types.js";
 import { policies } from "../policies/registry.js";
 import { parseSize, readFraction } from "../util/units.js";
 import { wholeProblem } from "../util/params.js";
-import { labelThrows } from "../util/errors.js";
+import { labelThrows, shown } from "../util/errors.js";
 import { checkKernelNames, HPCC_KERNELS, workloads } from "../workloads/registry.js";
 import type { CoreKind } from "../core/types.js";
 import type { CpuModel } from "../workloads/hpcc/cpu.js";

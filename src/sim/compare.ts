@@ -14,7 +14,7 @@ import type { Workload } from "../workloads/types.js";
 import type { EventSink } from "./event-log.js";
 import { withEventFile } from "./event-file.js";
 import type { CommandInput } from "../util/same-file.js";
-import { errorMessage, labelThrows } from "../util/errors.js";
+import { errorMessage, labelThrows, shown } from "../util/errors.js";
 
 export interface CompareOptions extends Omit<RunOptions, "mechanism" | "policy" | "baselines"> {
   /** mechanisms to compare (default: every registered one) */
@@ -74,7 +74,7 @@ function checkNames(what: string, asked: string[] | undefined, known: Record<str
   const plural = what === "policy" ? "policies" : `${what}s`;
   const option = `option ${plural} (--${plural})`;
   // a lone name would be read a letter at a time
-  if (asked !== undefined && !Array.isArray(asked)) throw new Error(`${option}: must be a list of names, got ${JSON.stringify(asked)}`);
+  if (asked !== undefined && !Array.isArray(asked)) throw new Error(`${option}: must be a list of names, got ${shown(asked)}`);
   const names = asked ?? Object.keys(known);
   for (const n of names) {
     if (typeof n !== "string") {

@@ -8,6 +8,7 @@ import { policies, policyParamVector, pushInfo } from "../policies/registry.js";
 import { checkPolicyModule, isPolicyPath, type PolicyModule } from "../policies/module.js";
 import { parseDuration, parseRate, parseSize, readFraction } from "../util/units.js";
 import { wholeRange } from "../util/params.js";
+import { shown } from "../util/errors.js";
 import type { CoreKind } from "../core/types.js";
 import { MRU_CAP } from "../core/abi.js";
 import { isPageSize, MAX_PAGE_SIZE, MIN_PAGE_SIZE } from "../trace/amt.js";
@@ -188,15 +189,6 @@ export function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknow
   let got = root;
   for (const key of path) got = got !== null && typeof got === "object" ? (got as Record<PropertyKey, unknown>)[key] : undefined;
   return got;
-}
-
-/** A value as a message shows it: a list or an object by its kind, not its contents. */
-export function shown(value: unknown): string {
-  if (Array.isArray(value)) return value.length === 0 ? "an empty list" : `a list of ${value.length} value${value.length === 1 ? "" : "s"}`;
-  if (value !== null && typeof value === "object") return "an object";
-  // JSON writes NaN and the infinities as null: a library caller passed the number
-  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
-  return JSON.stringify(value) ?? String(value);
 }
 
 /** Options with every default filled in and every unit resolved. */

@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { loadPolicyModule, modulePolicyParams, policyIdentity, policyModuleFile, type PolicyModule } from "../policies/module.js";
 import { realFile } from "../util/paths.js";
-import { optionOf, resolveOptions, runOptionsSchema, shown, traceFile, valueAt, withoutFlags, type RunOptions, type Scenario } from "../sim/options.js";
+import { optionOf, resolveOptions, runOptionsSchema, traceFile, valueAt, withoutFlags, type RunOptions, type Scenario } from "../sim/options.js";
 import { preflight } from "../sim/preflight.js";
 import { checkTraceOpens } from "../trace/open.js";
 import { combination, comboIndices, gridSize, type Grid } from "./grid.js";
@@ -19,7 +19,7 @@ import type { Spelling } from "./results.js";
 import { OnceDigests } from "../util/digest.js";
 import type { InputDigests } from "../util/provenance.js";
 import { formatPath, readJsonFile } from "../util/json-where.js";
-import { errorMessage } from "../util/errors.js";
+import { errorMessage, shown } from "../util/errors.js";
 
 /** More combinations than this is almost surely a mistake, and would not fit a file. */
 export const MAX_RUNS = 1_000_000;
@@ -190,9 +190,10 @@ export function planSweep(value: unknown, label = "sweep config"): SweepPlan {
   const accept: Accept = (options) => void checkRun(options as RunOptions, opened);
   for (let index = 0; index < size; index++) {
     const given = combination(base, grid, index);
-    const options = JSON.parse(canonicalJson(given)) as RunOptions;
     let scenario: Scenario;
     try {
+      // (JSON has no BigInt: a library caller's 2n fails the copy, and is blamed below as given)
+      const options = JSON.parse(canonicalJson(given)) as RunOptions;
       scenario = checkRun(options, opened);
     } catch (err) {
       // a run that repeats an earlier one is said first, as checking them in turn did

@@ -13,6 +13,7 @@ import { traceFile } from "../sim/options.js";
 import { policyModuleFile } from "../policies/module.js";
 import { refuseInputs, type CommandInput } from "../util/same-file.js";
 import { copyInto, scratchFolder } from "../util/atomic-file.js";
+import { shown } from "../util/errors.js";
 
 export interface MergeSummary {
   out: string;
@@ -26,7 +27,7 @@ const LISTED = 5;
 const listSome = (items: string[], count: number) => items.join(", ") + (count > items.length ? `, and ${count - items.length} more` : "");
 
 export function mergeSweep(config: string | SweepConfig, inputs: string[], out: string): MergeSummary {
-  if (!Array.isArray(inputs)) throw new Error(`sweep-merge: the inputs must be a list of results files, got ${JSON.stringify(inputs)}`);
+  if (!Array.isArray(inputs)) throw new Error(`sweep-merge: the inputs must be a list of results files, got ${shown(inputs)}`);
   if (inputs.length === 0) throw new Error("sweep-merge: no input files given");
   const plan = planFrom(config);
   const shards = inputs.map((f): CommandInput => ["a results file to merge", f]);

@@ -23,7 +23,7 @@ import { cutTornTail, RecordPlaces, ResultAppender, scanResults, type RunRecord,
 import { checkShard, describeShard, ShardRuns, type Shard } from "./shard.js";
 import { provenance } from "../util/provenance.js";
 import { wholeProblem } from "../util/params.js";
-import { labelThrows } from "../util/errors.js";
+import { labelThrows, shown } from "../util/errors.js";
 
 export interface SweepOptions {
   /** path of a JSON config file, or the config itself */
@@ -174,17 +174,17 @@ const SWEEP_OPTIONS = Object.keys({ config: 1, out: 1, workers: 1, shard: 1, ret
 /** Refuses a worker count that is not a whole number of at least 1 (sweep(), evaluate()). */
 export function checkWorkers(workers: unknown): void {
   const problem = wholeProblem(workers, 1);
-  if (problem !== undefined) throw new Error(`option workers: ${problem}, got ${JSON.stringify(workers)}`);
+  if (problem !== undefined) throw new Error(`option workers: ${problem}, got ${shown(workers)}`);
 }
 
 export async function sweep(o: SweepOptions): Promise<SweepSummary> {
   const unknown = Object.keys(o).filter((k) => !SWEEP_OPTIONS.includes(k));
   if (unknown.length > 0) throw new Error(`${unknownKeys("option", unknown)} (sweep() takes: ${SWEEP_OPTIONS.join(", ")})`);
-  if (typeof o.out !== "string" || o.out === "") throw new Error(`option out: the results file to write (a path) is required, got ${JSON.stringify(o.out)}`);
+  if (typeof o.out !== "string" || o.out === "") throw new Error(`option out: the results file to write (a path) is required, got ${shown(o.out)}`);
   const workers = o.workers ?? availableParallelism();
   checkWorkers(workers);
   if (o.shard !== undefined) {
-    if (typeof o.shard !== "object" || o.shard === null) throw new Error(`option shard: expected { index, count } (parseShard("1/2") makes one), got ${JSON.stringify(o.shard)}`);
+    if (typeof o.shard !== "object" || o.shard === null) throw new Error(`option shard: expected { index, count } (parseShard("1/2") makes one), got ${shown(o.shard)}`);
     checkShard(o.shard.index, o.shard.count, "option shard");
   }
   const plan = await checkedPlan(o.config);

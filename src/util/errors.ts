@@ -86,6 +86,19 @@ function describeOrThrow(value: unknown): string {
   return `${kind}, not an Error${text ? `: ${oneLine(text)}` : ""}`;
 }
 
+/** A value as a message that refuses it shows it: a list or an object by its kind, not
+ * its contents; a function as one (not its source); a BigInt as code writes it, 12n
+ * (JSON cannot write one, and threw its own TypeError in place of the message); other
+ * values as JSON writes them, NaN and the infinities as numbers (JSON writes null). */
+export function shown(value: unknown): string {
+  if (Array.isArray(value)) return value.length === 0 ? "an empty list" : `a list of ${value.length} value${value.length === 1 ? "" : "s"}`;
+  if (value !== null && typeof value === "object") return "an object";
+  if (typeof value === "function") return "a function";
+  if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  return JSON.stringify(value) ?? String(value);
+}
+
 /** What a library caller's own callback threw, labelled with the call that ran it. */
 export class CallbackError extends Error {}
 
@@ -97,7 +110,7 @@ export class CallbackError extends Error {}
  * callback's own "fn is not a function". */
 export function labelThrows<A extends unknown[]>(what: string, fn: ((...args: A) => void) | undefined): ((...args: A) => void) | undefined {
   if (fn === undefined) return undefined;
-  if (typeof fn !== "function") throw new Error(`${what}: expected a function, got ${typeof fn === "object" && fn !== null ? "an object" : JSON.stringify(fn)}`);
+  if (typeof fn !== "function") throw new Error(`${what}: expected a function, got ${shown(fn)}`);
   return (...args: A) => {
     try {
       fn(...args);

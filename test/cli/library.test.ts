@@ -70,6 +70,7 @@ describe('import { simulate, compare } from "ampom"', () => {
     const plan = {
       workloads: kernelWorkloads(["stream"], "1MiB"),
       configs: allConfigs().filter((c) => ["none", "oracle"].includes(c.id)),
+      focus: "none",
       conditions: parseConditions(["gige-2008"]),
       points: [0.5],
       runsDir: join(scratchDir("library-evaluate-throws"), "runs"),

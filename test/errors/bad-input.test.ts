@@ -612,7 +612,7 @@ const cases: Case[] = [
   {
     name: "evaluate with a migration point above 1 (no runs folder left)",
     args: ["evaluate", "--traces", "none", "--kernels", "stream", "-m", "1MiB", "--migrate-at", "0.5,2", "-o", "OUT.json"],
-    message: /^ampom: option points \(--migrate-at\): must be below 1 \(at 1 the process has finished, and nothing would migrate\), got 2$/m,
+    message: /^ampom: option points \(--migrate-at\): points\[1\] \(2\): must be below 1 \(at 1 the process has finished, and nothing would migrate\)$/m,
     code: 1,
   },
   {

@@ -114,7 +114,9 @@ describe("evaluate", () => {
     // the default focus left out by --configs: named as the default, not as an option given
     const unfocused = await ampom("evaluate", "--corpus", manifest, "--configs", "ampom", "-o", join(dir, "x.json"));
     expect(unfocused.code).toBe(1);
-    expect(unfocused.stderr).toMatch(/option configs \(--configs\): the tables report ampom-plus's standing, and it is not among the configurations given; add it, or name another with --focus/);
+    expect(unfocused.stderr).toBe(
+      "ampom: option focus (--focus): not given, and its default, ampom-plus, whose standing the tables report, is not among configs (--configs); add it to configs, or name another configuration as focus\n",
+    );
     expect(existsSync(join(dir, "x.json"))).toBe(false);
   });
 
@@ -164,7 +166,7 @@ describe("evaluate", () => {
       for (const workload of spellings) {
         writeFileSync(log, "");
         const w = { name: "sort", workload, kind: "text", group: "test" as const };
-        const x = await evaluate({ workloads: [w], configs: kept, conditions: [condition], points: [0.5], runsDir, workers: 1 });
+        const x = await evaluate({ workloads: [w], configs: kept, focus: "ampom", conditions: [condition], points: [0.5], runsDir, workers: 1 });
         results.push({ runs: x.runs, workloads: x.workloads, ran: readFileSync(log, "utf8").trim().split("\n").filter(Boolean).length });
       }
       expect(results.map((r) => r.ran)).toEqual([kept.length, 0, 0]);
@@ -179,7 +181,7 @@ describe("evaluate", () => {
     const runsDir = join(dir, "never-runs");
     const base = { workloads: kernelWorkloads(["sequential"], "1MiB"), configs, conditions: [condition], points: [0.5], runsDir };
     await expect(evaluate({ ...base, conditions: [parseCondition("foo")] })).rejects.toThrow('option conditions (--conditions): unknown network "foo"');
-    await expect(evaluate({ ...base, points: [2] })).rejects.toThrow("option points (--migrate-at): must be below 1");
+    await expect(evaluate({ ...base, points: [2] })).rejects.toThrow("option points (--migrate-at): points[0] (2): must be below 1");
     await expect(evaluate({ ...base, configs: allConfigs([join(dir, "none.mjs")]) })).rejects.toThrow(`option policy (--policy): policy module ${join(dir, "none.mjs")}: no such file`);
     expect(() => kernelWorkloads(["sequential", "stream2"], "1MiB")).toThrow('option kernels (--kernels): unknown kernel "stream2" (built-in: ');
     // before: every sweep ran, then the tables refused (or, with no workload, an empty result)
@@ -209,6 +211,31 @@ describe("evaluate", () => {
     expect(existsSync(runsDir)).toBe(false);
   });
 
+  // a point out of range was refused without naming it ("option points (--migrate-at):
+  // must be below 1 (...), got 1.5", for points[1] "150%"), where a point given twice is named
+  it("refuses a migration point out of range naming the element and the value as given", async () => {
+    const runsDir = join(dir, "never-runs-points");
+    const base = { workloads: kernelWorkloads(["sequential"], "1MiB"), configs, conditions: [condition], runsDir };
+    const below1 = "must be below 1 (at 1 the process has finished, and nothing would migrate)";
+    const fraction = 'expected a fraction of at least 0 and below 1, such as 0.5 or "50%"';
+    const cases: Array<[unknown[], string]> = [
+      [[0.5, 1.5], `points[1] (1.5): ${below1}`],
+      [[0.5, "150%"], `points[1] ("150%"): ${below1}`],
+      [[-0.1], `points[0] (-0.1): ${fraction}`],
+      [[0.25, 0.5, NaN], `points[2] (NaN): ${fraction}`],
+      [["half"], `points[0] ("half"): ${fraction}`],
+    ];
+    for (const [points, message] of cases) {
+      await expect(evaluate({ ...base, points: points as number[] })).rejects.toThrow(new Error(`option points (--migrate-at): ${message}`));
+    }
+    expect(existsSync(runsDir)).toBe(false);
+    // the command names the point as its parser read it (150% is 1.5), as \`ampom run\` does
+    const r = await ampom("evaluate", "--traces", "none", "--kernels", "sequential", "-m", "1MiB", "--configs", "ampom-plus", "--conditions", "gige-2008", "--migrate-at", "0.5,150%", "-o", join(dir, "x.json"), "--runs-dir", runsDir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`ampom: option points (--migrate-at): points[1] (1.5): ${below1}\n`);
+    expect(existsSync(runsDir)).toBe(false);
+  });
+
   // what only a library caller can give: workers 0 was refused after the runs folder was
   // made (left empty); configs without none ran every run before "needs the demand-paging
   // configuration"; no runsDir gave Node's 'The "path" argument must be of type string';
@@ -223,7 +250,7 @@ describe("evaluate", () => {
     await expect(evaluate({ ...base, runsDir: undefined } as never)).rejects.toThrow("option runsDir: the folder the runs are kept in (a path) is required, got undefined");
     await expect(evaluate({ ...base, conditions: condition } as never)).rejects.toThrow("option conditions: must be a list of conditions (parseConditions), got an object");
     await expect(evaluate({ ...base, workload: "x" } as never)).rejects.toThrow('unknown option "workload" (evaluate() takes: workloads, configs, ');
-    await expect(evaluate({ ...base, focus: "leap" })).rejects.toThrow('option focus: "leap" is not among the configurations evaluated');
+    await expect(evaluate({ ...base, focus: "leap" })).rejects.toThrow('option focus (--focus): "leap" is not among the configurations evaluated');
     // a configuration of another mechanism had no runs, and ranked first at "NaN%"
     const fullCopy = { id: "fc", mechanism: "full-copy", policy: "none", clairvoyant: false };
     await expect(evaluate({ ...base, configs: [...configs, fullCopy] } as never)).rejects.toThrow(
@@ -253,6 +280,12 @@ describe("evaluate", () => {
       [{ ...base, configs: [...configs, { ...configs[2], id: "mine", policy: "mine" }] }, `option configs: configs[${configs.length}] (mine): unknown policy "mine"`],
       [{ ...base, configs: [...configs, { ...configs[4], id: "pc", policy: "ampom" }] }, `option configs: configs[${configs.length}] (pc): post-copy runs with policy "none" and a push order (got policy "ampom", pushOrder "bubbling")`],
       [{ ...base, configs: [...configs, { ...configs[2], id: "lp", pushOrder: "bubbling" }] }, `option configs: configs[${configs.length}] (lp): lightweight takes no push order (post-copy does), got "bubbling"`],
+      // clairvoyant was only type-checked: the oracle said to be online was ranked among
+      // the online configurations (and was their best)
+      [{ ...base, configs: configs.map((c) => (c.id === "oracle" ? { ...c, clairvoyant: false } : c)) }, 'option configs: configs[1].clairvoyant (oracle): false, but policy "oracle" pushes in the order "oracle", which reads the trace ahead; set it to true (allConfigs does)'],
+      [{ ...base, configs: [...configs, { id: "pc", mechanism: "post-copy", policy: "none", pushOrder: "set-oracle", clairvoyant: false }] }, `option configs: configs[${configs.length}].clairvoyant (pc): false, but push order "set-oracle" reads the trace ahead; set it to true (allConfigs does)`],
+      [{ ...base, configs: configs.map((c) => (c.id === "ampom" ? { ...c, clairvoyant: true } : c)) }, 'option configs: configs[2].clairvoyant (ampom): true, but policy "ampom" does not read the trace ahead; set it to false (allConfigs does)'],
+      [{ ...base, configs: [...configs, { id: "mine", mechanism: "lightweight", policy: "./mine.ts", clairvoyant: true }] }, `option configs: configs[${configs.length}].clairvoyant (mine): true, but a policy module of one's own is online (its context holds only what the destination knows); set it to false (allConfigs does)`],
       [{ ...base, conditions: ["gige-2008"] }, 'option conditions (--conditions): conditions[0]: expected a condition, as parseConditions makes them from "gige-2008@80%", got "gige-2008"'],
       [{ ...base, conditions: [{ network: "gige-2008", background: 0 }] }, "option conditions (--conditions): conditions[0].id: expected a non-empty string, got undefined"],
       [{ ...base, conditions: [condition, { ...condition, id: "over", background: 2 }] }, 'option conditions (--conditions): conditions[1] (over): expected a fraction of at least 0 and below 1'],

@@ -3,7 +3,7 @@
 // the docs say the two are one. Each runs on its own into its own runs folder (so that
 // neither reads the other's runs), the command as users spawn it, and every run's
 // metrics, every standing and every table's figure are compared.
-import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { allConfigs, corpusWorkloads, evaluate, evaluationText, kernelWorkloads, parseConditions, type Evaluation } from "../../src/evaluate/index.js";
@@ -83,6 +83,26 @@ describe("evaluate() and `ampom evaluate`", () => {
     expect(lib.plan).toEqual(cli.plan);
     // the same plan as the first test's: its runs resumed, none made again
     expect(resumed.reduce((a, b) => a + b, 0)).toBe(cli.runs.length);
+  });
+
+  // before: the library let a default focus (ampom-plus) left out of configs be, its
+  // columns shown "-", where the command refused it; a focus given and not evaluated was
+  // refused by both, in other words
+  it("refuse the same focus not among the configurations, with the same message, before any run", async () => {
+    const runsDir = join(dir, "unfocused-runs");
+    const kept = plan.configs.filter((c) => ["none", "oracle", "ampom"].includes(c.id));
+    const args = ["evaluate", "--corpus", manifest, "--kernels", "beff", "-m", "1MiB", "--conditions", "gige-2008", "--migrate-at", "0.5", "--configs", "ampom", "-o", join(dir, "unfocused.json"), "--runs-dir", runsDir, "-q"];
+    for (const focus of [undefined, "leap"]) {
+      const err = await evaluate({ ...plan, configs: kept, points: [0.5], focus, runsDir }).then(() => undefined, (e: Error) => e);
+      expect(err, `focus ${focus}`).toBeInstanceOf(Error);
+      const r = ampom(focus === undefined ? args : [...args, "--focus", focus]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`ampom: ${err!.message}\n`);
+      expect(err!.message).toMatch(/^option focus \(--focus\): /);
+      expect(err!.message).toContain(focus === undefined ? "ampom-plus" : '"leap"');
+    }
+    expect(existsSync(runsDir)).toBe(false);
+    expect(existsSync(join(dir, "unfocused.json"))).toBe(false);
   });
 
   // before: with one policy module and no focus the library reported ampom-plus's

@@ -255,6 +255,35 @@ describe("a module that misbehaves", () => {
     await expect(simulate({ workload: "stream", memory: "2MiB", policy: file, baselines: false })).resolves.toMatchObject({ workload: "stream" });
   });
 
+  // before: both threw ("asked about page 381, outside the address space"), so a policy
+  // asking whether the neighbour past the last page was at home stopped the run
+  it("may ask whether any whole number is at home, and its state: one outside the address space is not, and never existed", async () => {
+    const file = write(
+      "home-outside.mjs",
+      hooks({
+        onFault: [
+          "export function onFault(ctx, page) {",
+          "  const seen = (globalThis.outsideSeen ??= []);",
+          "  for (const p of [-1, ctx.pageCount, ctx.pageCount + 5]) seen.push([ctx.isHome(p), ctx.pageState(p)]);",
+          "  for (let p = page + 1; p <= page + 4; p++) if (ctx.isHome(p)) ctx.request(p);",
+          "}",
+        ].join("\n"),
+      }),
+    );
+    const seen = () => (globalThis as { outsideSeen?: unknown[] }).outsideSeen;
+    const metrics = [];
+    for (const core of ["wasm", "reference"] as const) {
+      delete (globalThis as { outsideSeen?: unknown[] }).outsideSeen;
+      // sequential: faults reach the last pages, whose neighbours past the end are asked about
+      metrics.push(await simulate({ workload: "sequential", memory: "1MiB", policy: file, core, baselines: false }));
+      expect(seen()!.length).toBeGreaterThan(0);
+      expect(new Set(seen()!.map((x) => JSON.stringify(x)))).toEqual(new Set([JSON.stringify([false, "none"])]));
+    }
+    expect(metrics[0].prefetchedPages).toBeGreaterThan(0);
+    // the cores agree on every figure (the core's own name aside)
+    expect({ ...metrics[1], core: "wasm" }).toEqual(metrics[0]);
+  });
+
   it.each(cases)("%s: the library says which module and hook", async (_label, file, message) => {
     const err = await simulate({ workload: "stream", memory: "2MiB", policy: file }).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);

@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { availableParallelism } from "node:os";
 import {
-  allConfigs, checkReportInputs, corpusWorkloads, DEFAULT_CONDITIONS, DEFAULT_KERNEL_MEMORY, defaultFocus, defaultManifest, DEFAULT_POINTS, DEMAND_ID, evaluate, evaluationText, HPCC_KERNELS, kernelWorkloads, ORACLE_ID, parseConditions, runFiles, writeEvaluationReport,
+  allConfigs, checkFocus, checkReportInputs, corpusWorkloads, DEFAULT_CONDITIONS, DEFAULT_KERNEL_MEMORY, defaultManifest, DEFAULT_POINTS, DEMAND_ID, evaluate, evaluationText, HPCC_KERNELS, kernelWorkloads, ORACLE_ID, parseConditions, runFiles, writeEvaluationReport,
 } from "../../evaluate/index.js";
 import { isPolicyPath } from "../../policies/module.js";
 import { checkOutDir } from "../../report/write.js";
@@ -63,15 +63,7 @@ Examples:
       const configs = allConfigs(modules);
       for (const id of o.configs ?? []) if (!configs.some((c) => c.id === id)) throw new Error(`option configs (--configs): unknown configuration "${id}" (known: ${configs.map((c) => c.id).join(", ")})`);
       const chosen = o.configs ? configs.filter((c) => o.configs.includes(c.id) || modules.includes(c.id) || c.id === DEMAND_ID || c.id === ORACLE_ID) : configs;
-      const focus: string = o.focus ?? defaultFocus(chosen);
-      const focused = chosen.find((c) => c.id === focus);
-      if (!focused) {
-        throw new Error(
-          o.focus !== undefined
-            ? `option focus (--focus): "${focus}" is not among the configurations evaluated`
-            : `option configs (--configs): the tables report ${focus}'s standing, and it is not among the configurations given; add it, or name another with --focus`,
-        );
-      }
+      const focus = checkFocus(chosen, o.focus);
       const plan = {
         workloads: [...traces, ...kernels],
         configs: chosen,
