@@ -131,9 +131,8 @@ export const DRIFT_LIMIT_SHARE = 0.15;
  * spread over the demand events: the native runs' own spread (the program's work varies
  * from run to run by that much), and up to one zero-fill's CPU share per zero-fill (the
  * native run allocates those pages with a minor fault of its own, which the real run's
- * zero-fill replaces in part; by how much it cannot tell: `percpu 1`'s 256 zero-fills
- * left its clock 1.6 ms below the native time plus their calibrated cost, 6 us an event,
- * where its limit allowed 12 us). Refaults (a page the program
+ * zero-fill does in part, by how much it cannot tell: `percpu 1`, 256 zero-fills, read
+ * -6.2 to -1.7 us an event against limits of 12.4-16.5 us). Refaults (a page the program
  * dropped itself, touched again) are zero-fills to the clock and count with them. */
 export function faultCostDrift(
   real: { execNs: number; demandEvents: number; zeroFills: number; refaults: number },
