@@ -108,7 +108,8 @@ export interface FaultCostDrift {
    * of each userfault taken off and each zero-fill's calibrated cost put on) less what it
    * would read had every calibrated cost held: the native runs' CPU time over the span
    * plus the calibrated cost of each zero-fill; over the run's demand events (the
-   * userfaults whose calibrated share `execNs` took off), ns; null without demand events */
+   * userfaults whose calibrated share `execNs` took off), ns; null without demand events,
+   * and where --spike-cut took spans off the clock (it takes the very excess this reads) */
   faultCostDriftNs: number | null;
   /** the |drift| beyond which the run is marked (faultCostDriftLimit), ns; null with the drift */
   faultCostDriftLimitNs: number | null;
@@ -135,11 +136,11 @@ export const DRIFT_LIMIT_SHARE = 0.15;
  * -6.2 to -1.7 us an event against limits of 12.4-16.5 us). Refaults (a page the program
  * dropped itself, touched again) are zero-fills to the clock and count with them. */
 export function faultCostDrift(
-  real: { execNs: number; demandEvents: number; zeroFills: number; refaults: number },
+  real: { execNs: number; demandEvents: number; zeroFills: number; refaults: number; spikesCut: number },
   calibration: { faultCpuNs: number; zeroFillNs: number; zeroFillCpuNs: number },
   native: { postMigrationCpuNs: number; postMigrationCpuSpreadNs: number },
 ): FaultCostDrift {
-  if (real.demandEvents === 0) return { faultCostDriftNs: null, faultCostDriftLimitNs: null, calibrationDisturbed: false };
+  if (real.demandEvents === 0 || real.spikesCut > 0) return { faultCostDriftNs: null, faultCostDriftLimitNs: null, calibrationDisturbed: false };
   const zeroFills = real.zeroFills + real.refaults;
   const expected = native.postMigrationCpuNs + zeroFills * calibration.zeroFillNs;
   const drift = Math.round((real.execNs - expected) / real.demandEvents);

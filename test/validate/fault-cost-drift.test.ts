@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { DRIFT_LIMIT_SHARE, faultCostDrift } from "../../src/validate/validate.js";
 
 // `random 4 2` under ampom: 112 remote faults, 779 useful prefetches, one zero-fill
-const random = { execNs: 829_190, demandEvents: 891, zeroFills: 1, refaults: 0 };
+const random = { execNs: 829_190, demandEvents: 891, zeroFills: 1, refaults: 0, spikesCut: 0 };
 const randomCalibration = { faultCpuNs: 13_177, zeroFillNs: 18_636, zeroFillCpuNs: 10_364 };
 const randomNative = { postMigrationCpuNs: 884_647, postMigrationCpuSpreadNs: 6_000 };
 
@@ -42,7 +42,7 @@ describe("a userfault's cost beyond its calibration", () => {
   it("takes the zero-fills' calibrated cost off and allows for what the native run's page allocations were", () => {
     // `percpu 1` without a policy: 258 remote faults, 256 zero-fills of a fresh MiB; the
     // clock less the native time alone over the events would read 12.2 us a fault
-    const percpu = { execNs: 6_229_443, demandEvents: 258, zeroFills: 256, refaults: 0 };
+    const percpu = { execNs: 6_229_443, demandEvents: 258, zeroFills: 256, refaults: 0, spikesCut: 0 };
     const d = faultCostDrift(percpu, { faultCpuNs: 13_453, zeroFillNs: 18_576, zeroFillCpuNs: 10_480 }, { postMigrationCpuNs: 3_071_012, postMigrationCpuSpreadNs: 0 });
     expect(d.faultCostDriftNs).toBe(Math.round((6_229_443 - 3_071_012 - 256 * 18_576) / 258));
     expect(d.faultCostDriftLimitNs).toBe(Math.round(0.15 * 13_453 + (256 * 10_480) / 258));
@@ -52,8 +52,9 @@ describe("a userfault's cost beyond its calibration", () => {
     expect(asRefaults).toEqual(d);
   });
 
-  it("has nothing to read without demand events", () => {
-    const d = faultCostDrift({ ...random, demandEvents: 0 }, randomCalibration, randomNative);
-    expect(d).toEqual({ faultCostDriftNs: null, faultCostDriftLimitNs: null, calibrationDisturbed: false });
+  it("has nothing to read without demand events, or once the spike cut took spans off the clock", () => {
+    const none = { faultCostDriftNs: null, faultCostDriftLimitNs: null, calibrationDisturbed: false };
+    expect(faultCostDrift({ ...random, demandEvents: 0 }, randomCalibration, randomNative)).toEqual(none);
+    expect(faultCostDrift({ ...random, spikesCut: 40 }, randomCalibration, randomNative)).toEqual(none);
   });
 });

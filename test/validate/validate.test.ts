@@ -263,5 +263,8 @@ describe.skipIf(!uffd.ok)(title, () => {
     expect(v.spikeCutNs).toBe(1);
     expect(ampom.real.spikesCut).toBeGreaterThan(0);
     expect(ampom.real.spikesCut).toBeLessThanOrEqual(ampom.real.demandEvents + ampom.real.firstUseFaults);
+    // the cut took off the clock the excess a fault's cost beyond its calibration is read from
+    expect(ampom.real.faultCostDriftNs).toBeNull();
+    expect(ampom.repeats[0].calibrationDisturbed).toBe(false);
   }, 600_000);
 });

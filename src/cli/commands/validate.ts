@@ -51,7 +51,9 @@ function runLines(v: PolicyValidation): string[] {
   const lines = v.repeats.map((q, i) => {
     const drift =
       q.faultCostDriftNs === null
-        ? "no demand events to read a fault's cost from"
+        ? v.real.spikesCut
+          ? "the spike cut took spans off its clock, and with them what a fault's cost is read from"
+          : "no demand events to read a fault's cost from"
         : `a userfault ${signedNs(q.faultCostDriftNs)} beyond its calibrated cost (limit ${formatNs(q.faultCostDriftLimitNs!)})` +
           (q.calibrationDisturbed ? ": DISTURBED, the cost changed after its calibration" : "");
     return `    ${i + 1}: faults ${q.realFaults} real / ${q.simulatedFaults} simulated, runtime ${formatNs(q.realRuntimeNs)} / ${formatNs(q.simulatedRuntimeNs)}; ${drift}`;
