@@ -111,7 +111,7 @@ export interface FaultCostDrift {
    * userfaults whose calibrated share `execNs` took off), ns; null without demand events,
    * and where --spike-cut took spans off the clock (it takes the very excess this reads) */
   faultCostDriftNs: number | null;
-  /** the |drift| beyond which the run is marked (faultCostDriftLimit), ns; null with the drift */
+  /** the |drift| beyond which the run is marked (faultCostDrift), ns; null with the drift */
   faultCostDriftLimitNs: number | null;
   /** the drift passed its limit: what a userfault cost changed between the run's
    * calibration and its migration, and its simulation (calibrated by it) is off by that */

@@ -5,18 +5,19 @@
 import { describe, expect, it } from "vitest";
 import { DRIFT_LIMIT_SHARE, faultCostDrift } from "../../src/validate/validate.js";
 
-// `random 4 2` under ampom: 112 remote faults, 779 useful prefetches, one zero-fill
-const random = { execNs: 829_190, demandEvents: 891, zeroFills: 1, refaults: 0, spikesCut: 0 };
-const randomCalibration = { faultCpuNs: 13_177, zeroFillNs: 18_636, zeroFillCpuNs: 10_364 };
-const randomNative = { postMigrationCpuNs: 884_647, postMigrationCpuSpreadNs: 6_000 };
+// `random 4 2` under ampom (`--repeat 3`, the run shown): 115 remote faults, 776 useful
+// prefetches, one zero-fill; two native runs 43,012 ns apart after the migration point
+const random = { execNs: 1_171_973, demandEvents: 891, zeroFills: 1, refaults: 0, spikesCut: 0 };
+const randomCalibration = { faultCpuNs: 16_131, zeroFillNs: 18_854, zeroFillCpuNs: 10_648 };
+const randomNative = { postMigrationCpuNs: 928_850, postMigrationCpuSpreadNs: 43_012 };
 
 describe("a userfault's cost beyond its calibration", () => {
   it("is the execution clock beyond the native CPU time and the zero-fills' calibrated cost, over the demand events", () => {
     const d = faultCostDrift(random, randomCalibration, randomNative);
-    // (829,190 - 884,647 - 18,636) / 891
-    expect(d.faultCostDriftNs).toBe(-83);
-    // 15% of 13,177, and (6,000 + 10,364) / 891 the measure cannot tell from a drift
-    expect(d.faultCostDriftLimitNs).toBe(Math.round(0.15 * 13_177 + 16_364 / 891));
+    // (1,171,973 - 928,850 - 18,854) / 891
+    expect(d.faultCostDriftNs).toBe(252);
+    // 15% of 16,131, and (43,012 + 10,648) / 891 the measure cannot tell from a drift
+    expect(d.faultCostDriftLimitNs).toBe(2_480);
     expect(d.calibrationDisturbed).toBe(false);
   });
 
@@ -26,7 +27,7 @@ describe("a userfault's cost beyond its calibration", () => {
     const calibration = { ...randomCalibration, faultCpuNs: 13_100 };
     const slow = (share: number) => ({ ...random, execNs: random.execNs + Math.round(share * random.demandEvents * 0.4 * 13_100) });
     const whole = faultCostDrift(slow(1), calibration, randomNative);
-    expect(whole.faultCostDriftNs).toBe(-83 + 5_240);
+    expect(whole.faultCostDriftNs).toBe(252 + 5_240);
     expect(whole.calibrationDisturbed).toBe(true);
     const half = faultCostDrift(slow(0.5), calibration, randomNative);
     expect(half.calibrationDisturbed).toBe(true);
@@ -41,7 +42,8 @@ describe("a userfault's cost beyond its calibration", () => {
 
   it("takes the zero-fills' calibrated cost off and allows for what the native run's page allocations were", () => {
     // `percpu 1` without a policy: 258 remote faults, 256 zero-fills of a fresh MiB; the
-    // clock less the native time alone over the events would read 12.2 us a fault
+    // clock less the native time alone over the events would read 12.2 us a fault (that
+    // run's native spread was not recorded: 0 here)
     const percpu = { execNs: 6_229_443, demandEvents: 258, zeroFills: 256, refaults: 0, spikesCut: 0 };
     const d = faultCostDrift(percpu, { faultCpuNs: 13_453, zeroFillNs: 18_576, zeroFillCpuNs: 10_480 }, { postMigrationCpuNs: 3_071_012, postMigrationCpuSpreadNs: 0 });
     expect(d.faultCostDriftNs).toBe(Math.round((6_229_443 - 3_071_012 - 256 * 18_576) / 258));

@@ -46,7 +46,7 @@ const signedNs = (ns: number) => `${ns < 0 ? "-" : "+"}${formatNs(Math.abs(ns))}
 
 /** Each real run beside its own simulation, and how far its userfaults cost beyond what
  * its calibration measured: a run marked disturbed ran at another cost than its
- * simulation was given, and its error is the host's, not the model's (docs/validation.md). */
+ * simulation was given, and its error is in good part the host's (docs/validation.md). */
 function runLines(v: PolicyValidation): string[] {
   const lines = v.repeats.map((q, i) => {
     const drift =
