@@ -97,13 +97,63 @@ export interface SideFigures {
  * field is described in LibraryReport). */
 type HandlerFigures = Pick<
   NonNullable<LibraryReport["real"]>,
-  "firstUseFaults" | "lateLandings" | "offCpuNs" | "execNs" | "demandEvents" | "spikesCut" | "resumeCpuNs" | "freezeFaults" | "remaps"
+  "firstUseFaults" | "lateLandings" | "offCpuNs" | "execNs" | "demandEvents" | "refaults" | "spikesCut" | "resumeCpuNs" | "freezeFaults" | "remaps"
 >;
+
+/** How far a run's userfaults cost beyond what its calibration measured, read from the
+ * run's own figures afterwards (docs/validation.md, "A run shows afterwards what its
+ * faults cost"). */
+export interface FaultCostDrift {
+  /** the real execution clock after the freeze (`execNs`, which has the calibrated share
+   * of each userfault taken off and each zero-fill's calibrated cost put on) less what it
+   * would read had every calibrated cost held: the native runs' CPU time over the span
+   * plus the calibrated cost of each zero-fill; over the run's demand events (the
+   * userfaults whose calibrated share `execNs` took off), ns; null without demand events,
+   * and where --spike-cut took spans off the clock (it takes the very excess this reads) */
+  faultCostDriftNs: number | null;
+  /** the |drift| beyond which the run is marked (faultCostDrift), ns; null with the drift */
+  faultCostDriftLimitNs: number | null;
+  /** the drift passed its limit: what a userfault cost changed between the run's
+   * calibration and its migration, and its simulation (calibrated by it) is off by that */
+  calibrationDisturbed: boolean;
+}
+
+/** The share of a userfault's calibrated CPU cost a run's drift may reach before it is
+ * marked. The host runs each virtual CPU in a fast or a slow state, in which a kernel entry
+ * costs about 1.4 times as much (a pinned probe's minor fault 11.3 against 15.3 us, a
+ * userfault's calibrated share 13 against 19 us: docs/validation.md); a run calibrated in
+ * one state and taking all its faults in the other drifts by +40% of its calibrated share
+ * (fast to slow) or by 1 - 1/1.4 = -29% (slow to fast). Half of the smaller, 15%, is a run
+ * that took about half its faults in the state its calibration did not see. */
+export const DRIFT_LIMIT_SHARE = 0.15;
+
+/** The drift of one run's fault cost and whether it passes its limit. The limit is
+ * DRIFT_LIMIT_SHARE of the calibrated share plus what the measure cannot tell from a drift,
+ * spread over the demand events: the native runs' own spread (the program's work varies
+ * from run to run by that much), and up to one zero-fill's CPU share per zero-fill (the
+ * native run allocates those pages with a minor fault of its own, which the real run's
+ * zero-fill does in part, by how much it cannot tell: `percpu 1`, 256 zero-fills, read
+ * -6.2 to -1.7 us an event against limits of 12.4-16.5 us). Refaults (a page the program
+ * dropped itself, touched again) are zero-fills to the clock and count with them. */
+export function faultCostDrift(
+  real: { execNs: number; demandEvents: number; zeroFills: number; refaults: number; spikesCut: number },
+  calibration: { faultCpuNs: number; zeroFillNs: number; zeroFillCpuNs: number },
+  native: { postMigrationCpuNs: number; postMigrationCpuSpreadNs: number },
+): FaultCostDrift {
+  if (real.demandEvents === 0 || real.spikesCut > 0) return { faultCostDriftNs: null, faultCostDriftLimitNs: null, calibrationDisturbed: false };
+  const zeroFills = real.zeroFills + real.refaults;
+  const expected = native.postMigrationCpuNs + zeroFills * calibration.zeroFillNs;
+  const drift = Math.round((real.execNs - expected) / real.demandEvents);
+  const unsure = (native.postMigrationCpuSpreadNs + zeroFills * Math.max(0, calibration.zeroFillCpuNs)) / real.demandEvents;
+  const limit = Math.round(DRIFT_LIMIT_SHARE * Math.max(0, calibration.faultCpuNs) + unsure);
+  return { faultCostDriftNs: drift, faultCostDriftLimitNs: limit, calibrationDisturbed: Math.abs(drift) > limit };
+}
 
 export interface PolicyValidation {
   policy: string;
   real: SideFigures &
-    HandlerFigures & {
+    HandlerFigures &
+    FaultCostDrift & {
       /** set-up work at the migration point (copying home, registering), left out of runtimeNs */
       harnessNs: number;
       homePages: number;
@@ -113,8 +163,9 @@ export interface PolicyValidation {
   errorPercent: Record<"remoteFaults" | "runtimeNs" | "stallNs" | "prefetchedPages", number | null>;
   /** what a fault costs in the real run beyond the modelled network, measured before it */
   calibration: NonNullable<LibraryReport["calibration"]>;
-  /** every real run: its runtime and remote faults, and those of its simulation (calibrated by that run) */
-  repeats: Array<{ realRuntimeNs: number; realFaults: number; simulatedRuntimeNs: number; simulatedFaults: number }>;
+  /** every real run: its runtime and remote faults, and those of its simulation (calibrated
+   * by that run), and how far its userfaults cost beyond that calibration */
+  repeats: Array<{ realRuntimeNs: number; realFaults: number; simulatedRuntimeNs: number; simulatedFaults: number } & FaultCostDrift>;
 }
 
 export interface Validation {
@@ -123,8 +174,9 @@ export interface Validation {
   network: { name: string; bandwidthBps: number; latencyNs: number; background: number };
   migration: { call: string; index: number; nativeAtNs: number; atFraction: number };
   /** runtimeNs and cpuNs: a native run's wall and CPU time; postMigrationCpuNs: its CPU
-   * time from the migration point to the end (each the median of the runs) */
-  native: { runs: number; runtimeNs: number; cpuNs: number; postMigrationCpuNs: number; cpuNsPerAccess: number };
+   * time from the migration point to the end (each the median of the runs), and
+   * postMigrationCpuSpreadNs how far apart the runs had that (the largest less the least) */
+  native: { runs: number; runtimeNs: number; cpuNs: number; postMigrationCpuNs: number; postMigrationCpuSpreadNs: number; cpuNsPerAccess: number };
   trace: { records: number; keptRecords: number; migrateAtRecord: number; postAccesses: number; homePages: number; pagesAfter: number };
   /** the CPU the program, its handler and home ran on */
   pinnedCpu: number;
@@ -341,7 +393,9 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
     // the harness through a pipe: 17.7-19.0 ms of wall time after its migration point in
     // three native runs, 3.8-5.6 ms of CPU). The program's thread: the model runs one.
     const nativeCpu = median(natives.map((r) => r.window.cpuNs));
-    const postMigrationCpu = median(natives.map((r) => r.window.cpuNs - r.trigger!.cpuNs));
+    const postCpus = natives.map((r) => r.window.cpuNs - r.trigger!.cpuNs);
+    const postMigrationCpu = median(postCpus);
+    const nativePost = { postMigrationCpuNs: postMigrationCpu, postMigrationCpuSpreadNs: Math.max(...postCpus) - Math.min(...postCpus) };
 
     // 2. the capture
     step("capture under valgrind (lackey)");
@@ -397,6 +451,7 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
       const order = [...runs].sort((a, b) => realRuntime(a.r) - realRuntime(b.r));
       const { r, sim, zeroFillNs } = order[Math.floor((order.length - 1) / 2)];
       const x = r.real!;
+      const drift = (q: LibraryReport) => faultCostDrift(q.real!, q.calibration!, nativePost);
       const real = {
         remoteFaults: x.remoteFaults,
         runtimeNs: realRuntime(r),
@@ -413,10 +468,12 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
         offCpuNs: x.offCpuNs,
         execNs: x.execNs,
         demandEvents: x.demandEvents,
+        refaults: x.refaults,
         spikesCut: x.spikesCut,
         resumeCpuNs: x.resumeCpuNs,
         freezeFaults: x.freezeFaults,
         remaps: x.remaps,
+        ...drift(r),
       };
       const simulated = figuresOf(sim, zeroFillNs);
       results.push({
@@ -430,7 +487,13 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
           prefetchedPages: errorPercent(simulated.prefetchedPages, real.prefetchedPages),
         },
         calibration: r.calibration!,
-        repeats: runs.map(({ r: q, sim: m }) => ({ realRuntimeNs: realRuntime(q), realFaults: q.real!.remoteFaults, simulatedRuntimeNs: m.runtimeNs, simulatedFaults: m.remoteFaults })),
+        repeats: runs.map(({ r: q, sim: m }) => ({
+          realRuntimeNs: realRuntime(q),
+          realFaults: q.real!.remoteFaults,
+          simulatedRuntimeNs: m.runtimeNs,
+          simulatedFaults: m.remoteFaults,
+          ...drift(q),
+        })),
       });
     }
     return {
@@ -438,7 +501,7 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
       args: o.command.slice(1),
       network: { name: base.network.name, bandwidthBps: base.network.bandwidthBps, latencyNs: base.network.latencyNs, background: base.background },
       migration: { call, index, nativeAtNs: nativeAt, atFraction: Math.round((nativeAt / nativeRuntime) * 1000) / 1000 },
-      native: { runs: natives.length, runtimeNs: nativeRuntime, cpuNs: nativeCpu, postMigrationCpuNs: postMigrationCpu, cpuNsPerAccess },
+      native: { runs: natives.length, runtimeNs: nativeRuntime, cpuNs: nativeCpu, ...nativePost, cpuNsPerAccess },
       trace: {
         records: trace.records,
         keptRecords: trace.keptRecords,

@@ -19,7 +19,7 @@
 import { describe, expect, it } from "vitest";
 import { nativeParts, userfaultfdAvailability } from "../../src/validate/native.js";
 import { libraryEnv, resolveProgram, runProgram, type LibrarySettings } from "../../src/validate/runner.js";
-import { validate, type Validation } from "../../src/validate/validate.js";
+import { faultCostDrift, validate, type Validation } from "../../src/validate/validate.js";
 import { networkPresets } from "../../src/network/presets.js";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -86,6 +86,16 @@ describe.skipIf(!uffd.ok)(title, () => {
       // the simulation charged each first use what the real run's calibration measured
       expect(ampom.calibration.firstUseNs).toBeGreaterThan(0);
       expect(ampom.simulated.stallNs).toBeGreaterThanOrEqual(ampom.simulated.usefulPrefetches * ampom.calibration.firstUseNs);
+      // each real run reads how far its userfaults cost beyond its calibration from its
+      // own figures (the shown run's recomputed here; its simulation kept the calibration)
+      for (const r of v.results) {
+        expect(r.real.faultCostDriftNs).not.toBeNull();
+        expect({ faultCostDriftNs: r.real.faultCostDriftNs, faultCostDriftLimitNs: r.real.faultCostDriftLimitNs, calibrationDisturbed: r.real.calibrationDisturbed }).toEqual(
+          faultCostDrift(r.real, r.calibration, v.native),
+        );
+        for (const q of r.repeats) expect(Number.isInteger(q.faultCostDriftNs)).toBe(true);
+      }
+      console.log(`${name}: a userfault beyond its calibrated cost, ns: ${v.results.map((r) => `${r.policy} ${r.repeats.map((q) => `${q.faultCostDriftNs}${q.calibrationDisturbed ? " (disturbed)" : ""}`).join(", ")} (limit ${r.real.faultCostDriftLimitNs})`).join("; ")}`);
       // each real run has its own simulation, calibrated by what that run measured; the
       // median run by its fault error decides, so one run the host disturbed (its
       // calibration taken before a change in what a userfault costs) does not
@@ -253,5 +263,8 @@ describe.skipIf(!uffd.ok)(title, () => {
     expect(v.spikeCutNs).toBe(1);
     expect(ampom.real.spikesCut).toBeGreaterThan(0);
     expect(ampom.real.spikesCut).toBeLessThanOrEqual(ampom.real.demandEvents + ampom.real.firstUseFaults);
+    // the cut took off the clock the excess a fault's cost beyond its calibration is read from
+    expect(ampom.real.faultCostDriftNs).toBeNull();
+    expect(ampom.repeats[0].calibrationDisturbed).toBe(false);
   }, 600_000);
 });

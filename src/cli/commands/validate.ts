@@ -30,11 +30,39 @@ function side(v: PolicyValidation): string {
       `set-up ${formatNs(v.real.harnessNs)} (not counted)`,
     `  calibration: ${formatNs(c.faultOverheadNs)} a remote fault beyond the network, ${formatNs(c.zeroFillNs)} a zero-fill, ${formatNs(c.firstUseNs)} a first use`,
     ...interruptionLines(v.policy, c.interruptions),
+    ...runLines(v),
+    ...(v.real.calibrationDisturbed
+      ? [`  note: the run shown was disturbed (a userfault ${signedNs(v.real.faultCostDriftNs!)} beyond its calibrated cost): its errors above hold that change of the host's, not the model's alone`]
+      : []),
     ...(v.real.spikesCut ? [`  spike cut: ${v.real.spikesCut} spans left out of ampom's execution clock`] : []),
     ...(v.real.remaps
       ? [`  note: the program moved migrated memory ${v.real.remaps} ${v.real.remaps === 1 ? "time" : "times"} (mremap, as realloc does for a large block); the real run followed it, the simulation sees it as memory the process did not have at the migration point, so their faults there differ`]
       : []),
   ].join("\n");
+}
+
+/** A signed time: formatNs prints none below 0. */
+const signedNs = (ns: number) => `${ns < 0 ? "-" : "+"}${formatNs(Math.abs(ns))}`;
+
+/** Each real run beside its own simulation, and how far its userfaults cost beyond what
+ * its calibration measured: a run marked disturbed ran at another cost than its
+ * simulation was given, and its error is in good part the host's (docs/validation.md). */
+function runLines(v: PolicyValidation): string[] {
+  const lines = v.repeats.map((q, i) => {
+    const drift =
+      q.faultCostDriftNs === null
+        ? v.real.spikesCut
+          ? "the spike cut took spans off its clock, and with them what a fault's cost is read from"
+          : "no demand events to read a fault's cost from"
+        : `a userfault ${signedNs(q.faultCostDriftNs)} beyond its calibrated cost (limit ${formatNs(q.faultCostDriftLimitNs!)})` +
+          (q.calibrationDisturbed ? ": DISTURBED, the cost changed after its calibration" : "");
+    return `    ${i + 1}: faults ${q.realFaults} real / ${q.simulatedFaults} simulated, runtime ${formatNs(q.realRuntimeNs)} / ${formatNs(q.simulatedRuntimeNs)}; ${drift}`;
+  });
+  const disturbed = v.repeats.filter((q) => q.calibrationDisturbed).length;
+  return [
+    `  real runs, each against its own simulation (the median by runtime above)${disturbed ? `, ${disturbed} disturbed` : ""}:`,
+    ...lines,
+  ];
 }
 
 /** Share of its time the CPU may be away before `ampom`'s real runs are warned of it. */
