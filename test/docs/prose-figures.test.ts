@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { simulateCluster, type ClusterScenario } from "../../src/sim/cluster-scenario.js";
 import { EVENT_ARRIVAL } from "../../src/sim/event-log.js";
 import { simulate } from "../../src/sim/simulate.js";
+import { copyBesidePull, intoOneNode, requestsBesideFlow } from "../network/scenarios.js";
 
 const balancer = JSON.parse(readFileSync(new URL("../../examples/balancer.json", import.meta.url), "utf8")) as ClusterScenario & { processes: unknown[] };
 const model = readFileSync(new URL("../../docs/model.md", import.meta.url), "utf8").replace(/\s+/g, " ");
@@ -61,13 +62,7 @@ describe("docs/model.md's figures from multi-node scenarios", () => {
   });
 
   it("a fault request waits behind its node's flow: the process's runtime", async () => {
-    const r = await simulateCluster({
-      network: "gige-2008",
-      nodes: 3,
-      processes: [{ name: "x", node: 0, workload: "random", memory: "2MiB", cpuNsPerAccess: 20, seed: 5, policy: "none" }],
-      triggers: [{ kind: "fraction", process: "x", to: 1, at: 0.3 }],
-      flows: [{ name: "f", from: 1, to: 2, rate: "500Mbps", duration: "20ms", segment: "4KiB" }],
-    });
+    const r = await simulateCluster(requestsBesideFlow);
     says(`ran in 19.40 ms, against ${ms(r.processes[0].runtimeNs)} now`);
   });
 
@@ -85,42 +80,27 @@ describe("docs/model.md's figures from multi-node scenarios", () => {
   });
 
   it("a copy beside another node's prefetching process, into one node and from its home", async () => {
-    const scenario = (copyFrom: string): ClusterScenario => ({
-      network: "gige-2008",
-      nodes: [{ name: "a" }, { name: "b" }, { name: "c", cpus: 2 }],
-      processes: [
-        { name: "copy", node: copyFrom, workload: "sequential", memory: "2MiB", cpuNsPerAccess: 10, mechanism: "full-copy" },
-        { name: "pull", node: "b", workload: "random", memory: "4MiB", cpuNsPerAccess: 20, policy: "ampom", seed: 3 },
-      ],
-      triggers: [{ kind: "time", process: "copy", to: "c", at: "2ms" }, { kind: "time", process: "pull", to: "c", at: "1ms" }],
-    });
     for (const [from, sentence] of [
       ["a", (landed: number, ran: string, sent: number) => `now ${landed}, while that process takes ${ran} instead (of the ${sent} pages`],
       ["b", (landed: number, ran: string, sent: number) => `lands ${landed} of its ${sent} pages in the ${ran} it runs`],
     ] as const) {
-      const { result, arrivals } = await withArrivals(scenario(from), 0);
+      const { result, arrivals } = await withArrivals(copyBesidePull(from), 0);
       const ends = result.processes[1].runtimeNs;
       says(sentence(arrivals.filter((t) => t < ends).length, ms1(ends), arrivals.length));
     }
   });
 
   it("two migrants from two nodes into one: post-copy runtimes, alone, the copies' freezes, the simultaneous decisions", async () => {
-    const into = (mechanism: string, policy: string, cpus: number, count = 2): ClusterScenario => ({
-      network: "gige-2008",
-      nodes: [{ name: "a" }, { name: "b" }, { name: "c", cpus }],
-      processes: ["a", "b"].slice(0, count).map((node) => ({ name: node, node, workload: "random", memory: mechanism === "full-copy" ? "1MiB" : "2MiB", seed: 5, cpuNsPerAccess: 20, mechanism, policy })),
-      triggers: ["a", "b"].slice(0, count).map((node) => ({ kind: "fraction" as const, process: node, to: "c", at: 0.5 })),
-    });
-    const both = await simulateCluster(into("post-copy", "none", 2));
-    const alone = await simulateCluster(into("post-copy", "none", 2, 1));
+    const both = await simulateCluster(intoOneNode("post-copy"));
+    const alone = await simulateCluster(intoOneNode("post-copy", { from: ["a"] }));
     const [x, y] = both.processes.map((p) => ms(p.runtimeNs)).sort();
     says(`they finish in ${x} and ${y} (alone: ${ms(alone.processes[0].runtimeNs)})`);
-    const [f1, f2] = (await simulateCluster(into("full-copy", "none", 2))).processes.map((p) => p.freezeNs).sort((p, q) => p - q);
+    const [f1, f2] = (await simulateCluster(intoOneNode("full-copy"))).processes.map((p) => p.freezeNs).sort((p, q) => p - q);
     says(`the copies freeze for ${ms(f1)} and ${ms(f2)}`);
     // the second listed decides first and sends its context first
     const [first, second] = both.processes;
     says(`freezes for ${us(second.freezeNs)}, the first listed for ${us(first.freezeNs)}`);
-    const ampom = (await simulateCluster(into("post-copy", "ampom", 1))).processes;
+    const ampom = (await simulateCluster(intoOneNode("post-copy", { policy: "ampom", cpusOnC: 1 }))).processes;
     says(`the second listed finishes 5% sooner (${ms(ampom[1].runtimeNs)} against ${ms(ampom[0].runtimeNs)})`);
     expect(Math.round((1 - ampom[1].runtimeNs / ampom[0].runtimeNs) * 100)).toBe(5);
   });

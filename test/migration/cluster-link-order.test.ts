@@ -7,7 +7,8 @@
 // one's).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Network } from "../../src/network/network.js";
-import { simulateCluster, type ClusterScenario } from "../../src/sim/cluster-scenario.js";
+import { simulateCluster } from "../../src/sim/cluster-scenario.js";
+import { requestsBesideFlow } from "../network/scenarios.js";
 
 /** Per link, each message's ready time that came after a later one on that link. */
 let late: string[] = [];
@@ -48,14 +49,7 @@ describe("messages enter each link in time order", () => {
   });
 
   it("a fault request waits behind a flow's segment queued before it", async () => {
-    const scenario: ClusterScenario = {
-      nodes: 3,
-      processes: [{ name: "x", node: 0, workload: "random", memory: "2MiB", cpuNsPerAccess: 20, seed: 5, policy: "none" }],
-      triggers: [{ kind: "fraction", process: "x", to: 1, at: 0.3 }],
-      // from the node the process pages from, on the uplink its requests take
-      flows: [{ name: "f", from: 1, to: 2, rate: "500Mbps", duration: "20ms", segment: "4KiB" }],
-    };
-    await simulateCluster(scenario);
+    await simulateCluster(requestsBesideFlow);
     expect(late).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { simulateCluster, type ClusterScenario } from "../../src/sim/cluster-scenario.js";
 import { simulate } from "../../src/sim/simulate.js";
 import { EVENT_ARRIVAL } from "../../src/sim/event-log.js";
+import { copyBesidePull, intoOneNode } from "./scenarios.js";
 
 function migrants(count: number, mechanism: string, workload = "random", policy = "none"): ClusterScenario {
   return {
@@ -97,15 +98,9 @@ describe("background load", () => {
 
 describe("two migrants from two nodes into one", () => {
   // the same process on nodes a and b, both moved to c at half their records
-  const into = (mechanism: string, order: [string, string]): ClusterScenario => ({
-    nodes: [{ name: "a" }, { name: "b" }, { name: "c", cpus: 2 }],
-    processes: order.map((node) => ({ name: node, node, workload: "random", memory: mechanism === "full-copy" ? "1MiB" : "2MiB", seed: 5, cpuNsPerAccess: 20, mechanism, policy: "none" })),
-    triggers: order.map((node) => ({ kind: "fraction" as const, process: node, to: "c", at: 0.5 })),
-  });
-
   it("share the downlink: post-copy pushes take turns, whichever the scenario lists first", async () => {
     for (const order of [["a", "b"], ["b", "a"]] as Array<[string, string]>) {
-      const [first, second] = (await simulateCluster(into("post-copy", order))).processes;
+      const [first, second] = (await simulateCluster(intoOneNode("post-copy", { from: order }))).processes;
       // before turns were fair across senders: 15.22 ms and 20.47 ms, in listing order
       expect(Math.abs(first.runtimeNs - second.runtimeNs) / Math.max(first.runtimeNs, second.runtimeNs)).toBeLessThan(0.01);
       expect(first.mechanismStats!.pushDoneNs).toBeGreaterThan(0);
@@ -122,17 +117,7 @@ describe("two migrants from two nodes into one", () => {
     // the record the trigger falls in touches the next page at the destination now)
     const arrivals: number[] = [];
     const sink = (i: number) => (i === 0 ? { record: (t: number, kind: number) => void (kind === EVENT_ARRIVAL && arrivals.push(t)) } : undefined);
-    const r = await simulateCluster(
-      {
-        nodes: [{ name: "a" }, { name: "b" }, { name: "c", cpus: 2 }],
-        processes: [
-          { name: "copy", node: "a", workload: "sequential", memory: "2MiB", cpuNsPerAccess: 10, mechanism: "full-copy" },
-          { name: "pull", node: "b", workload: "random", memory: "4MiB", cpuNsPerAccess: 20, policy: "ampom", seed: 3 },
-        ],
-        triggers: [{ kind: "time", process: "copy", to: "c", at: "2ms" }, { kind: "time", process: "pull", to: "c", at: "1ms" }],
-      },
-      { events: sink },
-    );
+    const r = await simulateCluster(copyBesidePull(), { events: sink });
     const pullEnds = r.processes[1].runtimeNs;
     const copyPages = arrivals.length;
     expect(copyPages).toBe(392);
@@ -146,7 +131,7 @@ describe("two migrants from two nodes into one", () => {
     // it, and an event log refused it
     const arrivals: number[][] = [[], []];
     const sink = (i: number) => ({ record: (t: number, kind: number) => void (kind === EVENT_ARRIVAL && arrivals[i].push(t)) });
-    const r = await simulateCluster(into("full-copy", ["a", "b"]), { events: sink });
+    const r = await simulateCluster(intoOneNode("full-copy"), { events: sink });
     for (const [i, p] of r.processes.entries()) {
       const m = r.migrations.find((x) => x.process === p.name)!;
       expect(arrivals[i].length).toBeGreaterThan(100);
@@ -155,7 +140,7 @@ describe("two migrants from two nodes into one", () => {
   });
 
   it("share the downlink: two full copies go side by side, not one after the other", async () => {
-    const [first, second] = (await simulateCluster(into("full-copy", ["a", "b"]))).processes;
+    const [first, second] = (await simulateCluster(intoOneNode("full-copy"))).processes;
     // one after the other they froze for 8.98 ms and 17.80 ms
     expect(Math.min(first.freezeNs, second.freezeNs) / Math.max(first.freezeNs, second.freezeNs)).toBeGreaterThan(0.95);
   });
