@@ -30,7 +30,7 @@ import { lookaheadFor, policyRunner, processSetup, scenarioWorkload, type Policy
 import { OnceDigests } from "../util/digest.js";
 import type { InputDigests } from "../util/provenance.js";
 import type { Workload } from "../workloads/types.js";
-import { errorMessage } from "../util/errors.js";
+import { errorMessage, shown } from "../util/errors.js";
 import { wholeRange } from "../util/params.js";
 import { formatPath } from "../util/json-where.js";
 
@@ -288,13 +288,6 @@ function meant(issue: Issue): Issue {
   if (options.length !== 1) return issue;
   const inner = options[0][0];
   return meant({ ...inner, path: [...issue.path, ...inner.path] });
-}
-
-/** A value as a message shows it: a list or an object by its kind, not its contents. */
-function shown(value: unknown): string {
-  if (Array.isArray(value)) return `a list of ${value.length}`;
-  if (value !== null && typeof value === "object") return "an object";
-  return typeof value === "string" ? JSON.stringify(value) : String(value);
 }
 
 /** What simulateCluster() can add to a scenario beyond its file. */

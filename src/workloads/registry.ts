@@ -1,5 +1,6 @@
 // Workload registry: a built-in name maps to a factory. A new workload is one file
 // plus one line here.
+import { shown } from "../util/errors.js";
 import type { Workload, WorkloadOptions } from "./types.js";
 import { randomWorkload, sequentialWorkload } from "./synthetic.js";
 import { streamWorkload } from "./hpcc/stream.js";
@@ -35,7 +36,7 @@ export const HPCC_KERNELS = ["stream", "randomaccess", "ptrans", "dgemm", "hpl",
  * names a workload nobody registered, or that is not a list: from plain JavaScript a lone
  * name would be read a letter at a time ("unknown kernel \"s\""). */
 export function checkKernelNames(names: readonly string[]): void {
-  if (!Array.isArray(names)) throw new Error(`option kernels (--kernels): must be a list of kernel names, got ${JSON.stringify(names) ?? String(names)}`);
+  if (!Array.isArray(names)) throw new Error(`option kernels (--kernels): must be a list of kernel names, got ${shown(names)}`);
   for (const n of names) {
     if (!Object.hasOwn(workloads, n)) throw new Error(`option kernels (--kernels): unknown kernel "${n}" (built-in: ${Object.keys(workloads).join(", ")})`);
   }

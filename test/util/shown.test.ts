@@ -4,6 +4,7 @@
 // neither the option nor the value.
 import { describe, expect, it } from "vitest";
 import { compare, evaluate, allConfigs, kernelWorkloads, parseConditions, simulate, sweep } from "../../src/index.js";
+import { simulateCluster } from "../../src/sim/cluster-scenario.js";
 import { labelThrows, shown } from "../../src/util/errors.js";
 import { scratchDir } from "../sweep/cli-helpers.js";
 import { join } from "node:path";
@@ -62,5 +63,9 @@ describe("a BigInt given in place of a callback or a number", () => {
     ]);
     expect(await refusal(() => compare({ workload: "hpl", memory: "1MiB", policies: 3n as never }))).toEqual(["Error", "option policies (--policies): must be a list of names, got 3n"]);
     expect(await refusal(() => parseConditions(7n as never))).toEqual(["Error", 'option conditions (--conditions): must be a list of conditions such as "gige-2008@80%", got 7n']);
+    // these two had formatters of their own: a scenario's showed 4096n as 4096, the
+    // kernels' list crashed as JSON's TypeError
+    expect((await refusal(() => simulateCluster({ nodes: 2, processes: [{ name: "p", node: 0, workload: "random", memory: "1MiB" }], pageSize: 4096n as never })))[1]).toMatch(/^scenario pageSize: .*, got 4096n$/);
+    expect(await refusal(() => kernelWorkloads(5n as never, "1MiB"))).toEqual(["Error", "option kernels (--kernels): must be a list of kernel names, got 5n"]);
   });
 });
