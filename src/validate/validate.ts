@@ -101,8 +101,7 @@ type HandlerFigures = Pick<
 >;
 
 /** How far a run's userfaults cost beyond what its calibration measured, read from the
- * run's own figures afterwards (docs/validation.md, "A run shows afterwards what its
- * faults cost"). */
+ * run's own figures afterwards (docs/validation.md, "Timing"). */
 export interface FaultCostDrift {
   /** the real execution clock after the freeze (`execNs`, which has the calibrated share
    * of each userfault taken off and each zero-fill's calibrated cost put on) less what it
