@@ -38,8 +38,16 @@ export interface LibraryReport {
     faultCpuNs: number;
     firstUseCpuNs: number;
     zeroFillCpuNs: number;
+    /** a kernel minor fault (a write to a fresh anonymous page no userfaultfd watches),
+     * wall and CPU ns a touch: what a native run pays for each page it allocates, and the
+     * host-state probe before the run */
+    minorFaultNs: number;
+    minorFaultCpuNs: number;
     interruptions: Interruptions;
   };
+  /** migrate: the same minor-fault probe taken again after the program's work (0 if its
+   * memory could not be had) */
+  afterRun?: { minorFaultNs: number; minorFaultCpuNs: number };
   migration?: { atNs: number; harnessNs: number; freezeNs: number; ranges: number; registeredPages: number; homePages: number };
   real?: {
     remoteFaults: number;

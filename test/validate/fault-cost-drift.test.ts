@@ -1,23 +1,30 @@
 // A real run's userfaults cost beyond its calibration, read from the run's own figures
-// (faultCostDrift): the figures below are those of real runs of 2026-12-07
-// (`ampom validate --migrate-call clock_gettime:2 --native-runs 2`), and of runs built
-// from them where a userfault cost what the host's other state makes it.
+// (faultCostDrift): the figures below are those of real runs of 2026-12-07 02:20-02:30 UTC
+// (`ampom validate --migrate-call clock_gettime:2 --native-runs 2 --repeat 3`, CPU 1), and
+// of runs built from them where a userfault cost what the host's other state makes it.
 import { describe, expect, it } from "vitest";
-import { DRIFT_LIMIT_SHARE, faultCostDrift } from "../../src/validate/validate.js";
+import { DRIFT_LIMIT_SHARE, faultCostDrift, zeroFillExcessNs } from "../../src/validate/validate.js";
 
-// `random 4 2` under ampom (`--repeat 3`, the run shown): 115 remote faults, 776 useful
-// prefetches, one zero-fill; two native runs 43,012 ns apart after the migration point
-const random = { execNs: 1_171_973, demandEvents: 891, zeroFills: 1, refaults: 0, spikesCut: 0 };
-const randomCalibration = { faultCpuNs: 16_131, zeroFillNs: 18_854, zeroFillCpuNs: 10_648 };
-const randomNative = { postMigrationCpuNs: 928_850, postMigrationCpuSpreadNs: 43_012 };
+// `random 4 2` under ampom, its first real run: 121 remote faults, 770 useful prefetches,
+// one zero-fill; two native runs 363,570 ns apart after the migration point (the host
+// changed state between them)
+const random = { execNs: 696_914, demandEvents: 891, zeroFills: 1, refaults: 0, spikesCut: 0 };
+const randomCalibration = { faultCpuNs: 16_412, zeroFillNs: 30_639, zeroFillCpuNs: 20_769, minorFaultNs: 14_325 };
+const randomNative = { postMigrationCpuNs: 533_681, postMigrationCpuSpreadNs: 363_570 };
+
+// `percpu 1` without a policy: 258 remote faults, 256 zero-fills of a fresh MiB, which
+// the native runs allocated with a minor fault each
+const percpu = { execNs: 6_726_783, demandEvents: 258, zeroFills: 256, refaults: 0, spikesCut: 0 };
+const percpuCalibration = { faultCpuNs: 13_130, zeroFillNs: 24_479, zeroFillCpuNs: 16_386, minorFaultNs: 11_271 };
+const percpuNative = { postMigrationCpuNs: 3_060_241, postMigrationCpuSpreadNs: 416_319 };
 
 describe("a userfault's cost beyond its calibration", () => {
-  it("is the execution clock beyond the native CPU time and the zero-fills' calibrated cost, over the demand events", () => {
+  it("is the execution clock beyond the native CPU time and the zero-fills' cost beyond a minor fault, over the demand events", () => {
     const d = faultCostDrift(random, randomCalibration, randomNative);
-    // (1,171,973 - 928,850 - 18,854) / 891
-    expect(d.faultCostDriftNs).toBe(252);
-    // 15% of 16,131, and (43,012 + 10,648) / 891 the measure cannot tell from a drift
-    expect(d.faultCostDriftLimitNs).toBe(2_480);
+    // (696,914 - 533,681 - (30,639 - 14,325)) / 891
+    expect(d.faultCostDriftNs).toBe(165);
+    // (15% of 891 * 16,412 + 1 * 20,769, and the native runs' 363,570) / 891
+    expect(d.faultCostDriftLimitNs).toBe(2_873);
     expect(d.calibrationDisturbed).toBe(false);
   });
 
@@ -27,7 +34,7 @@ describe("a userfault's cost beyond its calibration", () => {
     const calibration = { ...randomCalibration, faultCpuNs: 13_100 };
     const slow = (share: number) => ({ ...random, execNs: random.execNs + Math.round(share * random.demandEvents * 0.4 * 13_100) });
     const whole = faultCostDrift(slow(1), calibration, randomNative);
-    expect(whole.faultCostDriftNs).toBe(252 + 5_240);
+    expect(whole.faultCostDriftNs).toBe(165 + 5_240);
     expect(whole.calibrationDisturbed).toBe(true);
     const half = faultCostDrift(slow(0.5), calibration, randomNative);
     expect(half.calibrationDisturbed).toBe(true);
@@ -40,18 +47,25 @@ describe("a userfault's cost beyond its calibration", () => {
     expect(back.calibrationDisturbed).toBe(true);
   });
 
-  it("takes the zero-fills' calibrated cost off and allows for what the native run's page allocations were", () => {
-    // `percpu 1` without a policy: 258 remote faults, 256 zero-fills of a fresh MiB; the
-    // clock less the native time alone over the events would read 12.2 us a fault (that
-    // run's native spread was not recorded: 0 here)
-    const percpu = { execNs: 6_229_443, demandEvents: 258, zeroFills: 256, refaults: 0, spikesCut: 0 };
-    const d = faultCostDrift(percpu, { faultCpuNs: 13_453, zeroFillNs: 18_576, zeroFillCpuNs: 10_480 }, { postMigrationCpuNs: 3_071_012, postMigrationCpuSpreadNs: 0 });
-    expect(d.faultCostDriftNs).toBe(Math.round((6_229_443 - 3_071_012 - 256 * 18_576) / 258));
-    expect(d.faultCostDriftLimitNs).toBe(Math.round(0.15 * 13_453 + (256 * 10_480) / 258));
+  it("counts a zero-fill's minor fault once: the native CPU time holds it, the zero-fill is charged beyond it", () => {
+    const d = faultCostDrift(percpu, percpuCalibration, percpuNative);
+    // (6,726,783 - 3,060,241 - 256 * 13,208) / 258: the clock reads what the calibration
+    // says within a microsecond an event
+    expect(d.faultCostDriftNs).toBe(1_106);
+    // charged the whole zero-fill on top of the native run's minor faults it read
+    // (6,726,783 - 3,060,241 - 256 * 24,479) / 258 = -10,078 ns an event
+    expect(d.faultCostDriftNs! - (256 * 11_271) / 258).toBeCloseTo(-10_078, -1);
+    // the zero-fills are userfaults the host's state makes dearer, as the demand events:
+    // (15% of 258 * 13,130 + 256 * 16,386, and the native runs' 416,319) / 258
+    expect(d.faultCostDriftLimitNs).toBe(6_022);
     expect(d.calibrationDisturbed).toBe(false);
     // a refault is a zero-fill to the clock
-    const asRefaults = faultCostDrift({ ...percpu, zeroFills: 200, refaults: 56 }, { faultCpuNs: 13_453, zeroFillNs: 18_576, zeroFillCpuNs: 10_480 }, { postMigrationCpuNs: 3_071_012, postMigrationCpuSpreadNs: 0 });
+    const asRefaults = faultCostDrift({ ...percpu, zeroFills: 200, refaults: 56 }, percpuCalibration, percpuNative);
     expect(asRefaults).toEqual(d);
+    // what the simulation charges a zero-fill
+    expect(zeroFillExcessNs(percpuCalibration)).toBe(24_479 - 11_271);
+    // never below 0 (a minor fault measured dearer than the zero-fill beside it)
+    expect(zeroFillExcessNs({ zeroFillNs: 11_000, minorFaultNs: 12_000 })).toBe(0);
   });
 
   it("has nothing to read without demand events, or once the spike cut took spans off the clock", () => {

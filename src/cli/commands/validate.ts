@@ -3,7 +3,10 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { formatNs, ordinal, parseDuration } from "../../util/units.js";
 import { resultProvenance } from "../../util/provenance.js";
-import { validate, cpuProblem, policyProblem, timeoutProblem, COUNTED_CALLS, type PolicyValidation, type Validation, type ValidateOptions } from "../../validate/validate.js";
+import {
+  validate, cpuProblem, hostRetriesProblem, policyProblem, timeoutProblem, COUNTED_CALLS, DEFAULT_HOST_RETRIES, MAX_HOST_RETRIES,
+  type PolicyValidation, type RunFigures, type Validation, type ValidateOptions,
+} from "../../validate/validate.js";
 import { awayShare, RunInterrupted, type Interruptions } from "../../validate/runner.js";
 import { table } from "../format.js";
 import { collectParam, commaList, outOfRange, parseCount, parseFraction, parseNumber, parsePositiveCount, parseQuantityArg, rateOption, timeOption } from "../run-options.js";
@@ -23,12 +26,13 @@ function side(v: PolicyValidation): string {
     ["zero-fills", String(v.real.zeroFills), String(v.simulated.zeroFills), ""],
   ];
   const c = v.calibration;
+  const minor = `a minor fault ${formatNs(c.minorFaultNs)}, so ${formatNs(c.zeroFillExcessNs)} charged a zero-fill in the simulation`;
   return [
     `policy ${v.policy}`,
     table(["", "real", "simulated", "error"], rows),
     `  real run: ${v.real.homePages} pages at home, ${v.real.lateLandings} ${v.real.lateLandings === 1 ? "reply" : "replies"} later than the modelled arrival, ${v.real.firstUseFaults} first-use faults; ` +
       `set-up ${formatNs(v.real.harnessNs)} (not counted)`,
-    `  calibration: ${formatNs(c.faultOverheadNs)} a remote fault beyond the network, ${formatNs(c.zeroFillNs)} a zero-fill, ${formatNs(c.firstUseNs)} a first use`,
+    `  calibration: ${formatNs(c.faultOverheadNs)} a remote fault beyond the network, ${formatNs(c.zeroFillNs)} a zero-fill (${minor}), ${formatNs(c.firstUseNs)} a first use`,
     ...interruptionLines(v.policy, c.interruptions),
     ...runLines(v),
     ...(v.real.calibrationDisturbed
@@ -44,11 +48,13 @@ function side(v: PolicyValidation): string {
 /** A signed time: formatNs prints none below 0. */
 const signedNs = (ns: number) => `${ns < 0 ? "-" : "+"}${formatNs(Math.abs(ns))}`;
 
-/** Each real run beside its own simulation, and how far its userfaults cost beyond what
- * its calibration measured: a run marked disturbed ran at another cost than its
- * simulation was given, and its error is in good part the host's (docs/validation.md). */
+/** Each real run beside its own simulation, how far its userfaults cost beyond what its
+ * calibration measured, and its host-state probe: a run marked disturbed ran at another
+ * cost than its simulation was given, and its error is in good part the host's; a run
+ * whose host changed state was run again, and is listed, set aside, before the try kept
+ * (docs/validation.md). */
 function runLines(v: PolicyValidation): string[] {
-  const lines = v.repeats.map((q, i) => {
+  const line = (q: RunFigures, label: string) => {
     const drift =
       q.faultCostDriftNs === null
         ? v.real.spikesCut
@@ -56,13 +62,23 @@ function runLines(v: PolicyValidation): string[] {
           : "no demand events to read a fault's cost from"
         : `a userfault ${signedNs(q.faultCostDriftNs)} beyond its calibrated cost (limit ${formatNs(q.faultCostDriftLimitNs!)})` +
           (q.calibrationDisturbed ? ": DISTURBED, the cost changed after its calibration" : "");
-    return `    ${i + 1}: faults ${q.realFaults} real / ${q.simulatedFaults} simulated, runtime ${formatNs(q.realRuntimeNs)} / ${formatNs(q.simulatedRuntimeNs)}; ${drift}`;
-  });
+    const p = q.hostProbe;
+    const probe = p.beforeNs > 0 && p.afterNs > 0 ? `a minor fault ${formatNs(p.beforeNs)} before, ${formatNs(p.afterNs)} after` : "the host probe could not be taken";
+    const host = q.hostChanged ? `; HOST CHANGED (${probe})` : `; ${probe}`;
+    return `    ${label}: faults ${q.realFaults} real / ${q.simulatedFaults} simulated, runtime ${formatNs(q.realRuntimeNs)} / ${formatNs(q.simulatedRuntimeNs)}; ${drift}${host}`;
+  };
+  const lines = v.repeats.flatMap((q, i) => [
+    ...v.discarded.filter((d) => d.run === i + 1).map((d) => line(d, `${i + 1}, set aside`)),
+    line(q, q.hostChanged ? `${i + 1}, kept (no try left)` : String(i + 1)),
+  ]);
   const disturbed = v.repeats.filter((q) => q.calibrationDisturbed).length;
-  return [
-    `  real runs, each against its own simulation (the median by runtime above)${disturbed ? `, ${disturbed} disturbed` : ""}:`,
-    ...lines,
+  const changed = v.repeats.filter((q) => q.hostChanged).length;
+  const notes = [
+    ...(disturbed ? [`${disturbed} disturbed`] : []),
+    ...(v.discarded.length ? [`${v.discarded.length} set aside and run again, the host having changed state under them`] : []),
+    ...(changed ? [`${changed} kept with the host changed`] : []),
   ];
+  return [`  real runs, each against its own simulation (the median by runtime above)${notes.map((n) => `, ${n}`).join("")}:`, ...lines];
 }
 
 /** Share of its time the CPU may be away before `ampom`'s real runs are warned of it. */
@@ -118,21 +134,27 @@ function parseTimeout(value: string): number {
   return s;
 }
 
+/** A number refused by the library's own check of it, `problem`: one that is no number at
+ * all is refused as such (exit 2); -1 or 1.5 are read, and the check names the range. */
+function checkedWhole(value: string, example: string, problem: (n: number) => string | undefined, suffix: string): number {
+  let n: number;
+  try {
+    n = parseCount(value, example);
+  } catch (err) {
+    if ((err as InvalidArgumentError).exitCode === 2) throw err;
+    n = Number(value);
+  }
+  const wrong = problem(n);
+  if (wrong !== undefined) throw outOfRange(`${wrong}${suffix}.`);
+  return n;
+}
+
 /** A CPU this process may run on (-1 ran unpinned and reported CPU -1; one past the
  * machine's failed in the native run). */
-function parseCpu(value: string): number {
-  let cpu: number;
-  try {
-    cpu = parseCount(value, "0");
-  } catch (err) {
-    // one that is no number at all is refused as such (exit 2); -1 or 1.5 name no CPU
-    if ((err as InvalidArgumentError).exitCode === 2) throw err;
-    cpu = Number(value);
-  }
-  const problem = cpuProblem(cpu);
-  if (problem !== undefined) throw outOfRange(`${problem}.`);
-  return cpu;
-}
+const parseCpu = (value: string): number => checkedWhole(value, "0", cpuProblem, "");
+
+/** Tries again per real run whose host changed state under it. */
+const parseHostRetries = (value: string): number => checkedWhole(value, String(DEFAULT_HOST_RETRIES), hostRetriesProblem, `, e.g. ${DEFAULT_HOST_RETRIES}`);
 
 export function registerValidate(program: Command): void {
   program
@@ -149,6 +171,12 @@ export function registerValidate(program: Command): void {
     .option("--migrate-at <f>", "where the automatic migration point aims, as a fraction of the native run's time", parseFraction, 0.5)
     .option("--repeat <n>", "real migrations per policy (the median by runtime is shown)", (v: string) => parsePositiveCount(v, "3"), 1)
     .option("--native-runs <n>", "native runs timed (the median is used)", (v: string) => parsePositiveCount(v, "3"), 3)
+    .option(
+      "--host-retries <n>",
+      `times a real run is run again when the host changed state while it ran (a minor fault's cost before and after it; 0 to ${MAX_HOST_RETRIES}; docs/validation.md)`,
+      parseHostRetries,
+      DEFAULT_HOST_RETRIES,
+    )
     .option("--pin-cpu <n>", "CPU the program, its fault handler and the home server are pinned to (default: the last)", parseCpu)
     .option("--spike-cut <time>", "diagnostic: leave out of ampom's execution clock in the real run each span between faults that exceeds a fault's CPU share by more than this (e.g. 10us); only for programs that work less than that between faults (docs/validation.md)", (v: string) => parseQuantityArg(parseDuration, v, "expected a number with an optional unit, e.g. 10us."))
     .option("--timeout <seconds>", "per run of the program (the capture gets 20 times as long)", parseTimeout, 600)
@@ -184,6 +212,7 @@ Examples:
         repeat: o.repeat,
         nativeRuns: o.nativeRuns,
         pinCpu: o.pinCpu,
+        hostRetries: o.hostRetries,
         spikeCutNs: o.spikeCut,
         timeoutMs: o.timeout * 1000,
       };
