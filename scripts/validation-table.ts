@@ -93,12 +93,15 @@ async function main(): Promise<void> {
         formatNs(r.calibration.faultOverheadNs),
         awayText(r.calibration.interruptions),
         String(r.real.lateLandings),
+        String(r.discarded.length),
       ]);
     }
   }
   const header = [
     "program", "policy", "faults real", "faults sim", "error", "runtime real", "runtime sim", "error",
     "stall real", "stall sim", "prefetched real / sim", "late prefetches real / sim", "fault overhead", "CPU away", "late replies",
+    // runs run again because the host changed state under them (docs/validation.md)
+    "set aside",
   ];
   const text = table(header, rows);
   // ampom again where the program works least between faults, the real runs' execution

@@ -21,6 +21,9 @@ const cases: Array<{ args: string[]; message: string; code?: number }> = [
   { args: ["--timeout", "-5"], message: "option '--timeout <seconds>' argument '-5' is invalid. expected a number of seconds above 0 and at most 100000 (the capture gets 20 times as long), e.g. 600." },
   // 20 times 3e6 s does not fit a Node timer, which then fired at once
   { args: ["--timeout", "3000000"], message: "option '--timeout <seconds>' argument '3000000' is invalid. expected a number of seconds above 0 and at most 100000" },
+  { args: ["--host-retries", "-1"], message: "option '--host-retries <n>' argument '-1' is invalid. expected a whole number from 0 to 10, e.g. 2." },
+  { args: ["--host-retries", "11"], message: "option '--host-retries <n>' argument '11' is invalid. expected a whole number from 0 to 10, e.g. 2." },
+  { args: ["--host-retries", "two"], message: "option '--host-retries <n>' argument 'two' is invalid. expected a whole number, e.g. 2.", code: 2 },
   { args: ["--pin-cpu", "-1"], message: `option '--pin-cpu <n>' argument '-1' is invalid. expected a CPU this process may run on: ${cpus}.` },
   { args: ["--pin-cpu", "100000"], message: `option '--pin-cpu <n>' argument '100000' is invalid. expected a CPU this process may run on: ${cpus}.` },
   { args: ["--pin-cpu", "one"], message: "option '--pin-cpu <n>' argument 'one' is invalid. expected a whole number, e.g. 0.", code: 2 },
@@ -70,6 +73,8 @@ describe("validate: bad options are refused before the program runs", () => {
     await expect(run({ pinCpu: -1 })).rejects.toThrow(`option pinCpu (--pin-cpu): expected a CPU this process may run on: ${cpus}, got -1`);
     await expect(run({ pinCpu: 100000 })).rejects.toThrow(`option pinCpu (--pin-cpu): expected a CPU this process may run on: ${cpus}, got 100000`);
     await expect(run({ policies: ["none", "psychic"] })).rejects.toThrow(`option policies (--policy): "psychic" is not a policy the real handler runs: expected none, ampom, or both comma-separated`);
+    await expect(run({ hostRetries: 11 })).rejects.toThrow("option hostRetries (--host-retries): expected a whole number from 0 to 10, got 11");
+    await expect(run({ hostRetries: 0.5 })).rejects.toThrow("option hostRetries (--host-retries): expected a whole number from 0 to 10, got 0.5");
     await expect(run({ spikeCutNs: -1 })).rejects.toThrow("option spikeCutNs (--spike-cut): expected a time of 0 or more, got -1");
   });
 });

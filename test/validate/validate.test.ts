@@ -19,7 +19,7 @@
 import { describe, expect, it } from "vitest";
 import { nativeParts, userfaultfdAvailability } from "../../src/validate/native.js";
 import { libraryEnv, resolveProgram, runProgram, type LibrarySettings } from "../../src/validate/runner.js";
-import { faultCostDrift, validate, type Validation } from "../../src/validate/validate.js";
+import { DEFAULT_HOST_RETRIES, faultCostDrift, hostChange, validate, zeroFillExcessNs, type PolicyValidation, type Validation } from "../../src/validate/validate.js";
 import { networkPresets } from "../../src/network/presets.js";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -36,6 +36,30 @@ const title = uffd.ok ? "real migration against the simulator" : `real migration
 function medianExcess(runs: Array<{ realFaults: number; simulatedFaults: number }>, percent: number, floor: number): number {
   const excess = runs.map((r) => Math.abs(r.simulatedFaults - r.realFaults) - Math.max(floor, (percent / 100) * r.realFaults)).sort((a, b) => a - b);
   return excess[(excess.length - 1) >> 1];
+}
+
+/** Each real run's host-state probe and the runs set aside for it, as the library's
+ * figures say: a run kept whose host changed is the last of its tries, every run set aside
+ * had its host change, and none had more tries than the default allows. */
+function checkHostProbes(r: PolicyValidation): void {
+  for (const q of [...r.repeats, ...r.discarded]) {
+    expect(q.hostProbe.beforeNs, r.policy).toBeGreaterThan(0);
+    expect(q.hostProbe.afterNs, r.policy).toBeGreaterThan(0);
+    expect(hostChange(q.hostProbe.beforeNs, q.hostProbe.afterNs), r.policy).toEqual({ hostProbe: q.hostProbe, hostChanged: q.hostChanged });
+  }
+  r.repeats.forEach((q, i) => {
+    const setAside = r.discarded.filter((d) => d.run === i + 1).length;
+    expect(setAside).toBeLessThanOrEqual(DEFAULT_HOST_RETRIES);
+    if (q.hostChanged) expect(setAside, `run ${i + 1} was kept with its host changed before its tries ran out`).toBe(DEFAULT_HOST_RETRIES);
+  });
+  expect(r.discarded.every((d) => d.hostChanged && d.run >= 1 && d.run <= r.repeats.length)).toBe(true);
+  // the run shown is one of those kept, with its probe
+  expect(r.repeats.some((q) => q.realRuntimeNs === r.real.runtimeNs && q.hostProbe === r.real.hostProbe)).toBe(true);
+  // the probe before the run is the calibration's minor fault, beside which the zero-fill's
+  // cost was taken: the simulation charged what a zero-fill costs beyond it
+  expect(r.calibration.minorFaultNs).toBeGreaterThan(0);
+  expect(r.calibration.zeroFillExcessNs).toBe(zeroFillExcessNs(r.calibration));
+  expect(r.calibration.zeroFillExcessNs).toBeLessThan(r.calibration.zeroFillNs);
 }
 
 describe.skipIf(!uffd.ok)(title, () => {
@@ -94,8 +118,10 @@ describe.skipIf(!uffd.ok)(title, () => {
           faultCostDrift(r.real, r.calibration, v.native),
         );
         for (const q of r.repeats) expect(Number.isInteger(q.faultCostDriftNs)).toBe(true);
+        checkHostProbes(r);
       }
       console.log(`${name}: a userfault beyond its calibrated cost, ns: ${v.results.map((r) => `${r.policy} ${r.repeats.map((q) => `${q.faultCostDriftNs}${q.calibrationDisturbed ? " (disturbed)" : ""}`).join(", ")} (limit ${r.real.faultCostDriftLimitNs})`).join("; ")}`);
+      console.log(`${name}: runs set aside, the host having changed state under them: ${v.results.map((r) => `${r.policy} ${r.discarded.map((d) => `${d.realFaults} real / ${d.simulatedFaults} simulated (a minor fault ${d.hostProbe.beforeNs} then ${d.hostProbe.afterNs} ns)`).join(", ") || "none"}`).join("; ")}`);
       // each real run has its own simulation, calibrated by what that run measured; the
       // median run by its fault error decides, so one run the host disturbed (its
       // calibration taken before a change in what a userfault costs) does not
@@ -207,6 +233,9 @@ describe.skipIf(!uffd.ok)(title, () => {
     const v = await validate({ command: [join(programs(), "percpu"), "4"], policies: ["none"], migrateCall: "clock_gettime:2", nativeRuns: 1, repeat: 1 });
     const [none] = v.results;
     expect(none.real.zeroFills).toBe(1024);
+    // the native run's CPU time holds a minor fault for each of them: the simulation
+    // charged each zero-fill its cost beyond that, measured beside it
+    checkHostProbes(none);
     const stallGap = none.simulated.stallNs - none.real.stallNs;
     const runtimeGap = none.simulated.runtimeNs - none.real.runtimeNs;
     // the freezes differ by tens of microseconds
