@@ -121,7 +121,7 @@ describe.skipIf(!uffd.ok)(title, () => {
         checkHostProbes(r);
       }
       console.log(`${name}: a userfault beyond its calibrated cost, ns: ${v.results.map((r) => `${r.policy} ${r.repeats.map((q) => `${q.faultCostDriftNs}${q.calibrationDisturbed ? " (disturbed)" : ""}`).join(", ")} (limit ${r.real.faultCostDriftLimitNs})`).join("; ")}`);
-      console.log(`${name}: runs set aside, the host having changed state under them: ${v.results.map((r) => `${r.policy} ${r.discarded.map((d) => `${d.realFaults} real / ${d.simulatedFaults} simulated (a minor fault ${d.hostProbe.beforeNs} then ${d.hostProbe.afterNs} ns)`).join(", ") || "none"}`).join("; ")}`);
+      console.log(`${name}: runs set aside, the host having changed state under them: ${v.results.map((r) => `${r.policy} ${r.discarded.map((d) => `${d.realFaults} real / ${d.simulatedFaults} simulated (a minor fault ${d.hostProbe.beforeNs} then ${d.hostProbe.afterNs} ns)`).join(", ") || "no run"}`).join("; ")}`);
       // each real run has its own simulation, calibrated by what that run measured; the
       // median run by its fault error decides, so one run the host disturbed (its
       // calibration taken before a change in what a userfault costs) does not
