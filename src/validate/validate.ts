@@ -138,8 +138,8 @@ export const DRIFT_LIMIT_SHARE = 0.15;
  * (`minorFaultNs`, measured beside it). The simulation's CPU time comes from native runs,
  * which pay a minor fault for each page they allocate; in the real run the zero-fill
  * takes that fault's place, so charging its whole cost counted the minor fault twice
- * (`percpu 1`, 256 zero-fills: the drift read -6.7 to -12 us an event, the simulated
- * stall 4-5% long; docs/validation.md). The simulator proper charges the whole cost: a
+ * (`percpu 1`, 256 zero-fills, twelve runs: the drift read -8.3 to -2.6 us an event, the
+ * simulated runtime a median 3.5% long; now -1.7 to +3.1 us and -1.4%; docs/validation.md). The simulator proper charges the whole cost: a
  * trace's CPU time holds no faults. */
 export function zeroFillExcessNs(calibration: { zeroFillNs: number; minorFaultNs: number }): number {
   return clamp(calibration.zeroFillNs - calibration.minorFaultNs);
@@ -172,11 +172,11 @@ export const HOST_STATE_RATIO = 1.35;
 /** How far apart a run's two probes may lie, as the larger over the smaller, before its
  * host is taken to have changed state: halfway, on a ratio's scale, between no change (1)
  * and a change of state (HOST_STATE_RATIO), about 1.16. Set from the states, not from the
- * runs: two probes in one state 0.2 s apart came within 1.08 of each other but for
- * the odd one (docs/validation.md). */
+ * runs: of 109 pairs of probes 0.2 s apart in one state one passed it (1.18), and the six
+ * pairs across the states passed it at 1.29-1.91 (docs/validation.md). */
 export const HOST_CHANGE_BOUND = Math.sqrt(HOST_STATE_RATIO);
 
-/** Real runs per run tried again at most when their host changed state, by default. */
+/** How many times, by default, a run whose host changed state is tried again. */
 export const DEFAULT_HOST_RETRIES = 2;
 /** The most tries again per run the option takes. */
 export const MAX_HOST_RETRIES = 10;
