@@ -133,10 +133,9 @@ async function checkSweeps(sweeps: EvalSweep[], plan: EvalPlan, points: readonly
       const element = elementOf(s, plan, field, at, points);
       // a configuration's own policy or push order is the configs', not a --policy module's
       const option = element.startsWith(": configs[") ? "configs" : OPTION_OF_FIELD[field ?? ""];
-      // a point is named as the caller gave it ("150%"): the number it was read as, said
-      // again after it, would show another value than the one given
-      const got = field === "migrateAt" && at !== undefined ? `, got ${shown(s.config.grid?.migrateAt?.[Number(at)])}` : undefined;
-      const detail = got !== undefined && err.detail.endsWith(got) ? err.detail.slice(0, -got.length) : err.detail;
+      // a point is named as the caller gave it ("150%"), before what is wrong: the number
+      // it was read as, said again after it (", got 1.5"), would show another value
+      const detail = field === "migrateAt" && at !== undefined ? err.detail : err.problem;
       throw new Error(option ? `option ${option}${element}: ${detail}` : detail);
     }
   }

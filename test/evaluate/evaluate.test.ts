@@ -224,6 +224,9 @@ describe("evaluate", () => {
       [[-0.1], `points[0] (-0.1): ${fraction}`],
       [[0.25, 0.5, NaN], `points[2] (NaN): ${fraction}`],
       [["half"], `points[0] ("half"): ${fraction}`],
+      // before, the value was cut off the sweep's message, which had taken " (--x)" out
+      // of it as a flag: what was left did not match, and stayed (`, got "50%"`)
+      [[0.5, "50% (--x)"], `points[1] ("50% (--x)"): ${fraction}`],
     ];
     for (const [points, message] of cases) {
       await expect(evaluate({ ...base, points: points as number[] })).rejects.toThrow(new Error(`option points (--migrate-at): ${message}`));
