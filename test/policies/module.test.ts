@@ -211,6 +211,17 @@ describe("a module that misbehaves", () => {
       `onFault asked about page "12", which is not a number (at ${join(dir, "string-page.mjs")}:2:36)`,
     ],
     [
+      // any whole number may be read; a fraction is still no page
+      "reads the scans of a page that is no whole number",
+      write("fraction-scans.mjs", hooks({ onFault: "export function onFault(ctx) { ctx.scanBits(-0.5); }" })),
+      `onFault asked about page -0.5, which is not a whole number (at ${join(dir, "fraction-scans.mjs")}:2:36)`,
+    ],
+    [
+      "reads the arrival of a page that is no whole number",
+      write("fraction-arrival.mjs", hooks({ onFault: "export function onFault(ctx) { ctx.arrivedAt(ctx.pageCount + 0.5); }" })),
+      `onFault asked about page 381.5, which is not a whole number (at ${join(dir, "fraction-arrival.mjs")}:2:36)`,
+    ],
+    [
       // a page worked out from a field never set: NaN found a region by chance
       "asks for the region of a page that is no whole number",
       write("nan-region.mjs", hooks({ onFault: "export function onFault(ctx) { ctx.regionOf(ctx.state?.last + 1); }" })),
@@ -278,6 +289,38 @@ describe("a module that misbehaves", () => {
       metrics.push(await simulate({ workload: "sequential", memory: "1MiB", policy: file, core, baselines: false }));
       expect(seen()!.length).toBeGreaterThan(0);
       expect(new Set(seen()!.map((x) => JSON.stringify(x)))).toEqual(new Set([JSON.stringify([false, "none"])]));
+    }
+    expect(metrics[0].prefetchedPages).toBeGreaterThan(0);
+    // the cores agree on every figure (the core's own name aside)
+    expect({ ...metrics[1], core: "wasm" }).toEqual(metrics[0]);
+  });
+
+  // before: both threw ("asked about page -1, outside the address space"), where
+  // isHome and pageState answered, so a policy reading the neighbour past the last page
+  // had to check the bounds first or stop the run
+  it("may ask when any whole number arrived and which scans saw it: one outside the address space never crossed, and none saw it", async () => {
+    const file = write(
+      "arrival-outside.mjs",
+      hooks({
+        onFault: [
+          "export function onFault(ctx, page) {",
+          "  const seen = (globalThis.arrivalOutsideSeen ??= []);",
+          "  for (const p of [-1, ctx.pageCount, ctx.pageCount + 5]) seen.push([ctx.arrivedAt(p), ctx.scanBits(p)]);",
+          "  for (let p = page + 1; p <= page + 4; p++) {",
+          "    if (ctx.scanBits(p) >= 0 && ctx.pageState(p) !== 'in-flight' && ctx.arrivedAt(p) === 0 && ctx.isHome(p)) ctx.request(p);",
+          "  }",
+          "}",
+        ].join("\n"),
+      }),
+    );
+    const seen = () => (globalThis as { arrivalOutsideSeen?: unknown[] }).arrivalOutsideSeen;
+    const metrics = [];
+    for (const core of ["wasm", "reference"] as const) {
+      delete (globalThis as { arrivalOutsideSeen?: unknown[] }).arrivalOutsideSeen;
+      // sequential: faults reach the last pages, whose neighbours past the end are asked about
+      metrics.push(await simulate({ workload: "sequential", memory: "1MiB", policy: file, core, baselines: false }));
+      expect(seen()!.length).toBeGreaterThan(0);
+      expect(new Set(seen()!.map((x) => JSON.stringify(x)))).toEqual(new Set([JSON.stringify([0, 0])]));
     }
     expect(metrics[0].prefetchedPages).toBeGreaterThan(0);
     // the cores agree on every figure (the core's own name aside)
