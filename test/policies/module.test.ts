@@ -266,65 +266,50 @@ describe("a module that misbehaves", () => {
     await expect(simulate({ workload: "stream", memory: "2MiB", policy: file, baselines: false })).resolves.toMatchObject({ workload: "stream" });
   });
 
-  // before: both threw ("asked about page 381, outside the address space"), so a policy
-  // asking whether the neighbour past the last page was at home stopped the run
-  it("may ask whether any whole number is at home, and its state: one outside the address space is not, and never existed", async () => {
+  /** A module that reads `read` (an expression of p) of pages outside the address space
+   * at each fault, and asks for the next four pages where `ask` (of p) holds, run on
+   * sequential on both cores (its faults reach the last pages, whose neighbours past the
+   * end are read): what it read, each once, the cores agreeing on every figure. */
+  async function readOutside(name: string, read: string, ask: string): Promise<Set<string>> {
     const file = write(
-      "home-outside.mjs",
+      `${name}.mjs`,
       hooks({
         onFault: [
           "export function onFault(ctx, page) {",
           "  const seen = (globalThis.outsideSeen ??= []);",
-          "  for (const p of [-1, ctx.pageCount, ctx.pageCount + 5]) seen.push([ctx.isHome(p), ctx.pageState(p)]);",
-          "  for (let p = page + 1; p <= page + 4; p++) if (ctx.isHome(p)) ctx.request(p);",
+          `  for (const p of [-1, ctx.pageCount, ctx.pageCount + 5]) seen.push(${read});`,
+          `  for (let p = page + 1; p <= page + 4; p++) if (${ask}) ctx.request(p);`,
           "}",
         ].join("\n"),
       }),
     );
-    const seen = () => (globalThis as { outsideSeen?: unknown[] }).outsideSeen;
+    const g = globalThis as { outsideSeen?: unknown[] };
+    const seen = new Set<string>();
     const metrics = [];
     for (const core of ["wasm", "reference"] as const) {
-      delete (globalThis as { outsideSeen?: unknown[] }).outsideSeen;
-      // sequential: faults reach the last pages, whose neighbours past the end are asked about
+      delete g.outsideSeen;
       metrics.push(await simulate({ workload: "sequential", memory: "1MiB", policy: file, core, baselines: false }));
-      expect(seen()!.length).toBeGreaterThan(0);
-      expect(new Set(seen()!.map((x) => JSON.stringify(x)))).toEqual(new Set([JSON.stringify([false, "none"])]));
+      expect(g.outsideSeen!.length).toBeGreaterThan(0);
+      for (const x of g.outsideSeen!) seen.add(JSON.stringify(x));
     }
     expect(metrics[0].prefetchedPages).toBeGreaterThan(0);
     // the cores agree on every figure (the core's own name aside)
     expect({ ...metrics[1], core: "wasm" }).toEqual(metrics[0]);
+    return seen;
+  }
+
+  // before: both threw ("asked about page 381, outside the address space"), so a policy
+  // asking whether the neighbour past the last page was at home stopped the run
+  it("may ask whether any whole number is at home, and its state: one outside the address space is not, and never existed", async () => {
+    expect(await readOutside("home-outside", "[ctx.isHome(p), ctx.pageState(p)]", "ctx.isHome(p)")).toEqual(new Set([JSON.stringify([false, "none"])]));
   });
 
   // before: both threw ("asked about page -1, outside the address space"), where
   // isHome and pageState answered, so a policy reading the neighbour past the last page
   // had to check the bounds first or stop the run
   it("may ask when any whole number arrived and which scans saw it: one outside the address space never crossed, and none saw it", async () => {
-    const file = write(
-      "arrival-outside.mjs",
-      hooks({
-        onFault: [
-          "export function onFault(ctx, page) {",
-          "  const seen = (globalThis.arrivalOutsideSeen ??= []);",
-          "  for (const p of [-1, ctx.pageCount, ctx.pageCount + 5]) seen.push([ctx.arrivedAt(p), ctx.scanBits(p)]);",
-          "  for (let p = page + 1; p <= page + 4; p++) {",
-          "    if (ctx.scanBits(p) >= 0 && ctx.pageState(p) !== 'in-flight' && ctx.arrivedAt(p) === 0 && ctx.isHome(p)) ctx.request(p);",
-          "  }",
-          "}",
-        ].join("\n"),
-      }),
-    );
-    const seen = () => (globalThis as { arrivalOutsideSeen?: unknown[] }).arrivalOutsideSeen;
-    const metrics = [];
-    for (const core of ["wasm", "reference"] as const) {
-      delete (globalThis as { arrivalOutsideSeen?: unknown[] }).arrivalOutsideSeen;
-      // sequential: faults reach the last pages, whose neighbours past the end are asked about
-      metrics.push(await simulate({ workload: "sequential", memory: "1MiB", policy: file, core, baselines: false }));
-      expect(seen()!.length).toBeGreaterThan(0);
-      expect(new Set(seen()!.map((x) => JSON.stringify(x)))).toEqual(new Set([JSON.stringify([0, 0])]));
-    }
-    expect(metrics[0].prefetchedPages).toBeGreaterThan(0);
-    // the cores agree on every figure (the core's own name aside)
-    expect({ ...metrics[1], core: "wasm" }).toEqual(metrics[0]);
+    const ask = "ctx.scanBits(p) >= 0 && ctx.pageState(p) !== 'in-flight' && ctx.arrivedAt(p) === 0 && ctx.isHome(p)";
+    expect(await readOutside("arrival-outside", "[ctx.arrivedAt(p), ctx.scanBits(p)]", ask)).toEqual(new Set([JSON.stringify([0, 0])]));
   });
 
   it.each(cases)("%s: the library says which module and hook", async (_label, file, message) => {
