@@ -27,20 +27,20 @@ export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: bo
     .option("-n, --network <preset>", "network preset", "gige-2008")
     .option("--bandwidth <rate>", "link bandwidth override (e.g. 1Gbps, 100Gbps)", rateOption)
     .option("--latency <time>", "one-way link latency override (e.g. 50us)", timeOption)
-    .option("--background <u>", "background link utilisation, 0 to below 1 (e.g. 0.8 or 80%)", parseFraction, 0)
+    .option("--background <u>", "background link utilisation, 0 to below 1 (e.g. 0.8 or 80%)", fractionOption, 0)
     .addOption(
       new Option("--link <discipline>", "how the link orders pages: fifo (one stream, openMosix's TCP) or priority (demand replies ahead of queued prefetch and push pages)")
         .choices(LINK_DISCIPLINES)
         .default("fifo"),
     )
-    .option("--migrate-at <f>", "migrate after this fraction of the records, 0 to below 1 (e.g. 0.5 or 50%)", parseFraction, 0.5)
+    .option("--migrate-at <f>", "migrate after this fraction of the records, 0 to below 1 (e.g. 0.5 or 50%)", fractionOption, 0.5)
     .option("--seed <n>", "seed of a generated workload (not for traces)", parseNumber, 1)
     .addOption(new Option("--core <kind>", "simulation core").choices(["wasm", "reference"]).default("wasm"))
     .option("--page-size <size>", "page size (e.g. 4KiB, 2MiB)", parsePageSize, 4096)
     .addOption(new Option("--cpu <model>", "CPU of the HPCC kernels' calibrated time per access: host (this machine) or 2008 (a 2008 cluster core); not for traces").choices(["host", "2008"]).default("2008"))
     .option("--cpu-ns <time>", "work per memory access, ns, overriding --cpu (e.g. 1, 0.5ns, 2ns; traces default to 1)", parseCpuTime)
     .option("--eager-pages <n>", "pages lightweight migration sends with the context, the most recently used (0 to 8)", parseNumber, 3)
-    .option("--working-set <f>", "fraction of a generated workload's data touched after migration (e.g. 0.25 or 25%)", parseFraction, 1)
+    .option("--working-set <f>", "fraction of a generated workload's data touched after migration (e.g. 0.25 or 25%)", fractionOption, 1)
     .option("--iterations <n>", "passes over the data, for generated workloads that repeat", parseNumber)
     .option("--scan-interval <time>", "interval of the accessed-bit scans before migration, all a policy knows of that time: auto (each window 1us per page touched so far: the scanner takes ~1% of a CPU) or a fixed time", quantityOption(parseDuration, "50us", "auto"), DEFAULT_SCAN_INTERVAL)
     .option("--param <name=value>", "policy parameter, e.g. zoneRadius=16 for ampom (repeatable)", collectParam)
@@ -170,6 +170,16 @@ export function parseFraction(value: string): number {
   return f;
 }
 
+/** An option's parser for a fraction the library reads itself (it takes "25%" as well as
+ * 0.25): checked as the command line is read, and passed on as written, so that the
+ * library's refusal of one out of range names it as the user wrote it ("150%", not the
+ * 1.5 it was read as). One written as its number (1.5) is passed as that number, which
+ * the library shows as written, where the text would be quoted ("1.5"). */
+export function fractionOption(value: string): number | string {
+  const f = parseFraction(value);
+  return String(f) === value.trim() ? f : value;
+}
+
 /** Nanoseconds, fractions allowed (0.5ns of work per access): a bare number or ns/us. */
 function parseCpuTime(value: string): number {
   const m = /^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*(ns|us|µs)?\s*$/i.exec(value);
@@ -211,16 +221,16 @@ export function toRunOptions(o: Record<string, unknown>, cmd?: Command): RunOpti
     network: o.network as string,
     bandwidth: o.bandwidth as string | undefined,
     latency: o.latency as string | undefined,
-    background: o.background as number,
+    background: o.background as number | string,
     link: o.link as LinkDiscipline,
-    migrateAt: given("migrateAt") as number | undefined,
+    migrateAt: given("migrateAt") as number | string | undefined,
     seed: given("seed") as number | undefined,
     core: o.core as "wasm" | "reference",
     pageSize: o.pageSize as number,
     cpu: given("cpu") as "host" | "2008" | undefined,
     cpuNsPerAccess: o.cpuNs as number | undefined,
     eagerPages: o.eagerPages as number,
-    workingSet: given("workingSet") as number | undefined,
+    workingSet: given("workingSet") as number | string | undefined,
     iterations: given("iterations") as number | undefined,
     scanInterval: o.scanInterval as string | undefined,
     baselines: o.baselines as boolean | undefined,

@@ -133,10 +133,9 @@ async function checkSweeps(sweeps: EvalSweep[], plan: EvalPlan, points: readonly
       const element = elementOf(s, plan, field, at, points);
       // a configuration's own policy or push order is the configs', not a --policy module's
       const option = element.startsWith(": configs[") ? "configs" : OPTION_OF_FIELD[field ?? ""];
-      // a point is named as the caller gave it ("150%"): the number it was read as, said
-      // again after it, would show another value than the one given
-      const got = field === "migrateAt" && at !== undefined ? `, got ${shown(s.config.grid?.migrateAt?.[Number(at)])}` : undefined;
-      const detail = got !== undefined && err.detail.endsWith(got) ? err.detail.slice(0, -got.length) : err.detail;
+      // a point is named as the caller gave it ("150%"), before what is wrong: the number
+      // it was read as, said again after it (", got 1.5"), would show another value
+      const detail = field === "migrateAt" && at !== undefined ? err.detail : err.problem;
       throw new Error(option ? `option ${option}${element}: ${detail}` : detail);
     }
   }
@@ -175,10 +174,11 @@ function sweepFiles(sweeps: EvalSweep[], runsDir: string): string[] {
   return sweeps.map((s) => join(runsDir, `${s.label}-${createHash("sha256").update(canonicalJson(s.config)).update(`\0${code}`).digest("hex").slice(0, 8)}.jsonl`));
 }
 
-/** The plan as its sweeps run it: each trace by its real absolute path. Its runs in
- * runsDir are kept under the trace's name (the results file's name and each run's key
- * hold it), and a path relative to the working folder, or one through a link, would
- * miss them when the same evaluation runs from elsewhere (docs/cli.md, evaluate). */
+/** The plan as its sweeps run it: each trace by its real absolute path, each point as
+ * its number ("50%" is 0.5: the same runs, in the same files, however it was written).
+ * Its runs in runsDir are kept under the trace's name (the results file's name and each
+ * run's key hold it), and a path relative to the working folder, or one through a link,
+ * would miss them when the same evaluation runs from elsewhere (docs/cli.md, evaluate). */
 function sweepPlan(plan: EvalPlan): EvalPlan {
   const workloads = plan.workloads.map((w) => (w.memory === undefined ? { ...w, workload: realFile(w.workload) } : w));
   // one file under two names would be one grid value twice (refused in the words of a
@@ -191,7 +191,7 @@ function sweepPlan(plan: EvalPlan): EvalPlan {
       `option workloads: workloads[${i}] (${b.name}, ${JSON.stringify(b.workload)}) is the same trace file as workloads[${first}] (${a.name}, ${JSON.stringify(a.workload)}): ${w.workload}; give each trace once`,
     );
   });
-  return { ...plan, workloads };
+  return { ...plan, workloads, points: plan.points.map(fractionOf) };
 }
 
 /** The results files the plan's sweeps keep in `runsDir`. */

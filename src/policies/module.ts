@@ -48,11 +48,13 @@ export interface PolicyContext {
   /** true when `page` is only at home: the pages a request may ask for (false for a page
    * outside the address space) */
   isHome(page: number): boolean;
-  /** when `page` arrived, ns (0: it never crossed the network). A page still in flight
-   * throws: when it will land depends on traffic that has not happened yet */
+  /** when `page` arrived, ns (0: it never crossed the network, as a page outside the
+   * address space never did). A page still in flight throws: when it will land depends
+   * on traffic that has not happened yet */
   arrivedAt(page: number): number;
   /** the accessed-bit scans before migration: bit k set when the k-th newest scan (0: the
-   * one at the freeze) saw `page` referenced; SCAN_KEEP (16) scans are kept */
+   * one at the freeze) saw `page` referenced; SCAN_KEEP (16) scans are kept (0 for a page
+   * outside the address space, which none saw) */
   scanBits(page: number): number;
   /** Asks for `page` (it leaves with the fault's request, or as a request of its own now).
    * False when it is not at home or the request list is full. `trigger`: its first use
@@ -424,8 +426,9 @@ export function bindPolicyModule(
       return regionOf(views, page);
     },
     // any whole number may be asked, as of regionOf: a page outside the address space never
-    // existed, as one in no region, and is not at home (a policy asking about the neighbour
-    // past a region's end need not check the bounds first); a request for it still throws
+    // existed, as one in no region, is not at home, never crossed the network (0) and no
+    // scan saw it (0) (a policy asking about the neighbour past a region's end need not
+    // check the bounds first); a request for it still throws
     pageState(page) {
       checkPage(page, false);
       return inSpace(page) ? STATE_NAMES[knownState(views, page)] : "none";
@@ -435,12 +438,12 @@ export function bindPolicyModule(
       return inSpace(page) && knownAtHome(views.states, page);
     },
     arrivedAt(page) {
-      checkPage(page);
-      return arrivedAt(views, page);
+      checkPage(page, false);
+      return inSpace(page) ? arrivedAt(views, page) : 0;
     },
     scanBits(page) {
-      checkPage(page);
-      return scanBits(views, page);
+      checkPage(page, false);
+      return inSpace(page) ? scanBits(views, page) : 0;
     },
     request(page, options) {
       checkPage(page);

@@ -313,6 +313,30 @@ export function optionOf(message: string, options: Record<string, unknown>): { p
   return undefined;
 }
 
+/** An option's value refused by what the option takes: "option migrateAt (--migrate-at):
+ * must be below 1 (...), got 1.5". Its parts are kept apart, so that a message about
+ * where the value came from (a sweep config's field, an evaluation's point) can name the
+ * value its own way rather than cut it out of this one. */
+export class OptionValueError extends Error {
+  constructor(
+    /** the option, and the key below it for a parameter: ["policyParams", "zoneRadius"] */
+    readonly path: string[],
+    /** what is wrong, without the option's name or the value */
+    readonly detail: string,
+    /** the value refused; undefined when the option was not given */
+    readonly value: unknown,
+  ) {
+    // its name stays "Error" (not set): String(err) reads as it did before the class
+    super(`option ${path.join(".") || "options"}${cliFlag(path)}: ${detail}${gotValue(value)}`);
+  }
+}
+
+/** ", got VALUE", how a message names a refused value after what is wrong; "" for no
+ * value (an option not given). */
+export function gotValue(value: unknown): string {
+  return value === undefined ? "" : `, got ${shown(value)}`;
+}
+
 /** `text` without the command-line flags it names (" (--memory)"): for a message about a
  * file's field (a sweep config's, a cluster scenario's), which has none. */
 export function withoutFlags(text: string): string {
@@ -340,10 +364,7 @@ export function resolveOptions(input: RunOptions): Scenario {
     if (issue.code === "unrecognized_keys") {
       throw new Error(`${unknownKeys("option", issue.keys)} (options: ${Object.keys(runOptionsSchema.shape).join(", ")})`);
     }
-    const where = issue.path.join(".") || "options";
-    const got = valueAt(input, issue.path);
-    const given = got === undefined ? "" : `, got ${shown(got)}`;
-    throw new Error(`option ${where}${cliFlag(issue.path)}: ${issue.message}${given}`);
+    throw new OptionValueError(issue.path.map(String), issue.message, valueAt(input, issue.path));
   }
   const o = parsed.data;
   const pageSize = pageSizeOf("option pageSize (--page-size)", o.pageSize);

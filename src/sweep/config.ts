@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { loadPolicyModule, modulePolicyParams, policyIdentity, policyModuleFile, type PolicyModule } from "../policies/module.js";
 import { realFile } from "../util/paths.js";
-import { optionOf, resolveOptions, runOptionsSchema, traceFile, valueAt, withoutFlags, type RunOptions, type Scenario } from "../sim/options.js";
+import { gotValue, OptionValueError, optionOf, resolveOptions, runOptionsSchema, traceFile, valueAt, withoutFlags, type RunOptions, type Scenario } from "../sim/options.js";
 import { preflight } from "../sim/preflight.js";
 import { checkTraceOpens } from "../trace/open.js";
 import { combination, comboIndices, gridSize, type Grid } from "./grid.js";
@@ -19,7 +19,7 @@ import type { Spelling } from "./results.js";
 import { OnceDigests } from "../util/digest.js";
 import type { InputDigests } from "../util/provenance.js";
 import { formatPath, readJsonFile } from "../util/json-where.js";
-import { errorMessage, shown } from "../util/errors.js";
+import { errorMessage } from "../util/errors.js";
 
 /** More combinations than this is almost surely a mistake, and would not fit a file. */
 export const MAX_RUNS = 1_000_000;
@@ -135,8 +135,12 @@ function configIssue(iss: z.core.$ZodRawIssue): string | undefined {
 const optionNames = (): string[] => Object.keys(runOptionsSchema.shape);
 
 export class SweepConfigError extends Error {
-  /** what is wrong, without the command line's flags, which a config has none of */
+  /** what is wrong, without the command line's flags, which a config has none of, and
+   * without the value refused (`value`) */
   readonly detail: string;
+  /** `detail` and the value refused after it, as the message says them: "must be below
+   * 1 (...), got 1.5" */
+  readonly problem: string;
   constructor(
     label: string,
     /** the field: "grid.policy[2]", "base.memory", the grid values that clash
@@ -144,10 +148,15 @@ export class SweepConfigError extends Error {
      * (...)", or "" */
     readonly where: string,
     detail: string,
+    /** the field's value that was refused, as the config gives it, where the message
+     * names it (", got 1.5"); undefined where it names none, or names it within `detail` */
+    readonly value?: unknown,
   ) {
-    super(where ? `${label}: ${where}: ${withoutFlags(detail)}` : `${label}: ${withoutFlags(detail)}`);
+    const problem = `${withoutFlags(detail)}${gotValue(value)}`;
+    super(where ? `${label}: ${where}: ${problem}` : `${label}: ${problem}`);
     this.name = "SweepConfigError";
     this.detail = withoutFlags(detail);
+    this.problem = problem;
   }
 }
 
@@ -167,8 +176,7 @@ export function planSweep(value: unknown, label = "sweep config"): SweepPlan {
     if (issue.code === "unrecognized_keys") {
       throw new SweepConfigError(label, formatPath([...issue.path, issue.keys[0]]), 'unknown field (a sweep config has only "base" and "grid")');
     }
-    const got = valueAt(value, issue.path);
-    throw new SweepConfigError(label, formatPath(issue.path), issue.code === "invalid_type" ? `${issue.message}, got ${shown(got)}` : issue.message);
+    throw new SweepConfigError(label, formatPath(issue.path), issue.message, issue.code === "invalid_type" ? valueAt(value, issue.path) : undefined);
   }
   const { base, grid } = parsed.data as { base: Record<string, unknown>; grid: Grid };
   checkNames(label, "base", Object.keys(base));
@@ -202,7 +210,7 @@ export function planSweep(value: unknown, label = "sweep config"): SweepPlan {
       // blamed with the values as the config gives them: JSON writes a number that
       // overflowed as it was read (1e400, Infinity) as null, so the canonical options
       // said "got null", which no value on its own gives and no field was blamed for
-      throw blame(label, base, grid, index, check(given, accept) ?? err, accept);
+      throw blame(label, base, grid, index, check(given, accept)?.error ?? err, accept);
     }
     const key = runKey(scenario, digests);
     keys.set(index, key);
@@ -327,25 +335,29 @@ function checkRun(options: RunOptions, opened: Set<string>): Scenario {
   return s;
 }
 
-/** What is wrong with `options`, as its message; undefined when nothing is. */
-function check(options: Record<string, unknown>, accept: Accept): string | undefined {
+/** What is wrong with `options`: what was thrown, and its message (which checks of
+ * several combinations compare); undefined when nothing is. */
+function check(options: Record<string, unknown>, accept: Accept): { error: unknown; message: string } | undefined {
   try {
     accept(options);
     return undefined;
-  } catch (err) {
-    return errorMessage(err);
+  } catch (error) {
+    return { error, message: errorMessage(error) };
   }
 }
 
 /** Moves an option error to the config field it comes from: "option memory: ..." in
- * the base becomes "base.memory: ...", in a grid value "grid.memory[1]: ...".
- * `options`: those the message came from. */
-function relocate(label: string, where: string, message: string, nameOption: boolean, options: Record<string, unknown>): SweepConfigError {
-  const found = optionOf(message, options);
+ * the base becomes "base.memory: ...", in a grid value "grid.memory[1]: ...". A value
+ * the option refused is kept apart from the wording (SweepConfigError's `value`).
+ * `options`: those the error came from. */
+function relocate(label: string, where: string, refused: { error: unknown; message: string }, nameOption: boolean, options: Record<string, unknown>): SweepConfigError {
+  const { error, message } = refused;
+  const byValue = error instanceof OptionValueError && error.path.length > 0;
+  const found = byValue ? { path: error.path, detail: error.detail, also: undefined } : optionOf(message, options);
   if (!found) return new SweepConfigError(label, where, message);
   const tail = found.path.slice(1).map((p) => `.${p}`).join("");
   const also = nameOption ? (found.also ?? []).map((a) => `, ${where}.${a}`).join("") : "";
-  return new SweepConfigError(label, nameOption ? `${where}.${found.path[0]}${tail}${also}` : `${where}${tail}`, found.detail);
+  return new SweepConfigError(label, nameOption ? `${where}.${found.path[0]}${tail}${also}` : `${where}${tail}`, found.detail, byValue ? error.value : undefined);
 }
 
 /** Finds what a failing combination's error comes from: the base, one grid value, or
@@ -356,7 +368,7 @@ function blame(label: string, base: Record<string, unknown>, grid: Grid, index: 
   const baseErr = check(base, accept);
   if (baseErr !== undefined) {
     // blame the base only when the grid does not override what fails in it
-    const option = optionOf(baseErr, base)?.path[0];
+    const option = optionOf(baseErr.message, base)?.path[0];
     if (!option || !keys.includes(option)) return relocate(label, "base", baseErr, true, base);
   }
   const message = errorMessage(err);
@@ -365,9 +377,10 @@ function blame(label: string, base: Record<string, unknown>, grid: Grid, index: 
     // fails only beside the base's own values (parameters of the base's policy, when the
     // combination's policy is another) is not
     const options = { ...base, [keys[k]]: grid[keys[k]][at[k]] };
-    if (check(options, accept) !== message) continue;
+    const refused = check(options, accept);
+    if (refused?.message !== message) continue;
     const where = `grid.${keys[k]}[${at[k]}]`;
-    if (optionOf(message, options)?.path[0] === keys[k]) return relocate(label, where, message, false, options);
+    if (optionOf(message, options)?.path[0] === keys[k]) return relocate(label, where, refused, false, options);
     // the value breaks another option of a valid base (e.g. a page size above the memory)
     if (baseErr === undefined) return new SweepConfigError(label, where, message);
   }
@@ -391,7 +404,7 @@ function clash(label: string, base: Record<string, unknown>, grid: Grid, index: 
     const fewer = kept.filter((j) => j !== k);
     const options = { ...base };
     for (const j of fewer) options[keys[j]] = grid[keys[j]][at[j]];
-    if (check(options, accept) === message) kept = fewer;
+    if (check(options, accept)?.message === message) kept = fewer;
   }
   if (kept.length < 2) return undefined;
   const field = (k: number) => `grid.${keys[k]}[${at[k]}]`;

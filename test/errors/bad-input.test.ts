@@ -106,6 +106,22 @@ const cases: Case[] = [
   { name: "negative bandwidth", args: ["run", "--bandwidth", "-5Gbps"], message: /^ampom: option '--bandwidth <rate>' argument '-5Gbps' is invalid\. expected a number with an optional unit, e\.g\. 1Gbps\.$/m, code: 2 },
   // refused while parsing the command line (a usage error: exit 2), either side of 0-1
   { name: "migration point above 1", args: ["run", "--migrate-at", "1.5"], message: /^ampom: option migrateAt \(--migrate-at\): must be below 1 \(at 1 the process has finished, and nothing would migrate\), got 1\.5$/m, code: 1 },
+  // a fraction out of range is named as written: before, by the number the command line
+  // read it as ("got 1.5" for 150%, points[1] (1.5))
+  ...[["run"], ["compare", "--workload", "random", "--memory", "1MiB"]].map((cmd): Case => ({
+    name: `${cmd[0]}: migration point above 1, as a percent`,
+    args: [...cmd, "--migrate-at", "150%"],
+    message: /^ampom: option migrateAt \(--migrate-at\): must be below 1 \(at 1 the process has finished, and nothing would migrate\), got "150%"$/m,
+  })),
+  { name: "migration point above 1, with a trailing 0", args: ["run", "--migrate-at", "1.50"], message: /^ampom: option migrateAt \(--migrate-at\): must be below 1 \(.*\), got "1\.50"$/m },
+  { name: "background load of 100% or more", args: ["run", "--background", "100%"], message: /^ampom: option background \(--background\): expected a fraction of at least 0 and below 1, such as 0\.8 or "80%", got "100%"$/m },
+  { name: "working set of 0%", args: ["run", "--working-set", "0%"], message: /^ampom: option workingSet \(--working-set\): expected a fraction above 0 and at most 1, such as 0\.25 or "25%", got "0%"$/m },
+  { name: "reproduce with a busy background of 150%", args: ["reproduce", "--background", "150%", "-o", "rep"], message: /^ampom: option busyBackground \(--background\): expected a fraction of at least 0 and below 1, such as 0\.8 or "80%", got "150%"$/m },
+  {
+    name: "evaluate with a migration point above 1, as a percent (no runs folder left)",
+    args: ["evaluate", "--traces", "none", "--kernels", "stream", "-m", "1MiB", "--migrate-at", "0.5,150%", "-o", "OUT.json"],
+    message: /^ampom: option points \(--migrate-at\): points\[1\] \("150%"\): must be below 1 \(at 1 the process has finished, and nothing would migrate\)$/m,
+  },
   { name: "migration point that is no fraction", args: ["run", "--migrate-at", "half"], message: /^ampom: option '--migrate-at <f>' argument 'half' is invalid\. expected a fraction, e\.g\. 0\.8 or 80%\./m, code: 2 },
   { name: "migration point below 0", args: ["run", "--migrate-at", "-0.1"], message: /^ampom: option migrateAt \(--migrate-at\): expected a fraction of at least 0 and below 1, such as 0\.5 or "50%", got -0\.1$/m, code: 1 },
   {

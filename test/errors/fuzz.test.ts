@@ -20,7 +20,7 @@ function cleanly<T>(f: () => T): T | Error {
     return f();
   } catch (err) {
     expect(err).toBeInstanceOf(Error);
-    expect(["Error", "SweepConfigError", "PolicyModuleError", "UnknownUnitError", "TooLargeError"]).toContain((err as Error).constructor.name);
+    expect(["Error", "OptionValueError", "SweepConfigError", "PolicyModuleError", "UnknownUnitError", "TooLargeError"]).toContain((err as Error).constructor.name);
     expect((err as Error).message.length).toBeGreaterThan(0);
     return err as Error;
   }

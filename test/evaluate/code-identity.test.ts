@@ -27,4 +27,16 @@ describe("evaluate's runs files", () => {
       expect(other[i].replace(/-[0-9a-f]{8}\.jsonl$/, "")).toBe(first[i].replace(/-[0-9a-f]{8}\.jsonl$/, ""));
     }
   });
+
+  // the command passes a point as written (--migrate-at 50%), and checks before it runs
+  // that no output lands on these files: before, they were named from "50%", and were
+  // not the files evaluate() wrote, which it names from 0.5
+  it("are the same for a point however it is written", () => {
+    const plan = {
+      workloads: kernelWorkloads(["stream"], "1MiB"),
+      configs: allConfigs().filter((c) => ["none", "oracle", "ampom-plus"].includes(c.id)),
+      conditions: [parseCondition("gige-2008")],
+    };
+    expect(runFiles({ ...plan, points: ["50%", "25%"] as never }, "runs")).toEqual(runFiles({ ...plan, points: [0.5, 0.25] }, "runs"));
+  });
 });

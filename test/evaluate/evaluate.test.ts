@@ -224,15 +224,19 @@ describe("evaluate", () => {
       [[-0.1], `points[0] (-0.1): ${fraction}`],
       [[0.25, 0.5, NaN], `points[2] (NaN): ${fraction}`],
       [["half"], `points[0] ("half"): ${fraction}`],
+      // before, the value was cut off the sweep's message, which had taken " (--x)" out
+      // of it as a flag: what was left did not match, and stayed (`, got "50%"`)
+      [[0.5, "50% (--x)"], `points[1] ("50% (--x)"): ${fraction}`],
     ];
     for (const [points, message] of cases) {
       await expect(evaluate({ ...base, points: points as number[] })).rejects.toThrow(new Error(`option points (--migrate-at): ${message}`));
     }
     expect(existsSync(runsDir)).toBe(false);
-    // the command names the point as its parser read it (150% is 1.5), as \`ampom run\` does
+    // the command names the point as given too: before, by the number its parser read
+    // (points[1] (1.5))
     const r = await ampom("evaluate", "--traces", "none", "--kernels", "sequential", "-m", "1MiB", "--configs", "ampom-plus", "--conditions", "gige-2008", "--migrate-at", "0.5,150%", "-o", join(dir, "x.json"), "--runs-dir", runsDir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`ampom: option points (--migrate-at): points[1] (1.5): ${below1}\n`);
+    expect(r.stderr).toBe(`ampom: option points (--migrate-at): points[1] ("150%"): ${below1}\n`);
     expect(existsSync(runsDir)).toBe(false);
   });
 

@@ -211,6 +211,17 @@ describe("a module that misbehaves", () => {
       `onFault asked about page "12", which is not a number (at ${join(dir, "string-page.mjs")}:2:36)`,
     ],
     [
+      // any whole number may be read; a fraction is still no page
+      "reads the scans of a page that is no whole number",
+      write("fraction-scans.mjs", hooks({ onFault: "export function onFault(ctx) { ctx.scanBits(-0.5); }" })),
+      `onFault asked about page -0.5, which is not a whole number (at ${join(dir, "fraction-scans.mjs")}:2:36)`,
+    ],
+    [
+      "reads the arrival of a page that is no whole number",
+      write("fraction-arrival.mjs", hooks({ onFault: "export function onFault(ctx) { ctx.arrivedAt(ctx.pageCount + 0.5); }" })),
+      `onFault asked about page 381.5, which is not a whole number (at ${join(dir, "fraction-arrival.mjs")}:2:36)`,
+    ],
+    [
       // a page worked out from a field never set: NaN found a region by chance
       "asks for the region of a page that is no whole number",
       write("nan-region.mjs", hooks({ onFault: "export function onFault(ctx) { ctx.regionOf(ctx.state?.last + 1); }" })),
@@ -255,33 +266,50 @@ describe("a module that misbehaves", () => {
     await expect(simulate({ workload: "stream", memory: "2MiB", policy: file, baselines: false })).resolves.toMatchObject({ workload: "stream" });
   });
 
-  // before: both threw ("asked about page 381, outside the address space"), so a policy
-  // asking whether the neighbour past the last page was at home stopped the run
-  it("may ask whether any whole number is at home, and its state: one outside the address space is not, and never existed", async () => {
+  /** A module that reads `read` (an expression of p) of pages outside the address space
+   * at each fault, and asks for the next four pages where `ask` (of p) holds, run on
+   * sequential on both cores (its faults reach the last pages, whose neighbours past the
+   * end are read): what it read, each once, the cores agreeing on every figure. */
+  async function readOutside(name: string, read: string, ask: string): Promise<Set<string>> {
     const file = write(
-      "home-outside.mjs",
+      `${name}.mjs`,
       hooks({
         onFault: [
           "export function onFault(ctx, page) {",
           "  const seen = (globalThis.outsideSeen ??= []);",
-          "  for (const p of [-1, ctx.pageCount, ctx.pageCount + 5]) seen.push([ctx.isHome(p), ctx.pageState(p)]);",
-          "  for (let p = page + 1; p <= page + 4; p++) if (ctx.isHome(p)) ctx.request(p);",
+          `  for (const p of [-1, ctx.pageCount, ctx.pageCount + 5]) seen.push(${read});`,
+          `  for (let p = page + 1; p <= page + 4; p++) if (${ask}) ctx.request(p);`,
           "}",
         ].join("\n"),
       }),
     );
-    const seen = () => (globalThis as { outsideSeen?: unknown[] }).outsideSeen;
+    const g = globalThis as { outsideSeen?: unknown[] };
+    const seen = new Set<string>();
     const metrics = [];
     for (const core of ["wasm", "reference"] as const) {
-      delete (globalThis as { outsideSeen?: unknown[] }).outsideSeen;
-      // sequential: faults reach the last pages, whose neighbours past the end are asked about
+      delete g.outsideSeen;
       metrics.push(await simulate({ workload: "sequential", memory: "1MiB", policy: file, core, baselines: false }));
-      expect(seen()!.length).toBeGreaterThan(0);
-      expect(new Set(seen()!.map((x) => JSON.stringify(x)))).toEqual(new Set([JSON.stringify([false, "none"])]));
+      expect(g.outsideSeen!.length).toBeGreaterThan(0);
+      for (const x of g.outsideSeen!) seen.add(JSON.stringify(x));
     }
     expect(metrics[0].prefetchedPages).toBeGreaterThan(0);
     // the cores agree on every figure (the core's own name aside)
     expect({ ...metrics[1], core: "wasm" }).toEqual(metrics[0]);
+    return seen;
+  }
+
+  // before: both threw ("asked about page 381, outside the address space"), so a policy
+  // asking whether the neighbour past the last page was at home stopped the run
+  it("may ask whether any whole number is at home, and its state: one outside the address space is not, and never existed", async () => {
+    expect(await readOutside("home-outside", "[ctx.isHome(p), ctx.pageState(p)]", "ctx.isHome(p)")).toEqual(new Set([JSON.stringify([false, "none"])]));
+  });
+
+  // before: both threw ("asked about page -1, outside the address space"), where
+  // isHome and pageState answered, so a policy reading the neighbour past the last page
+  // had to check the bounds first or stop the run
+  it("may ask when any whole number arrived and which scans saw it: one outside the address space never crossed, and none saw it", async () => {
+    const ask = "ctx.scanBits(p) >= 0 && ctx.pageState(p) !== 'in-flight' && ctx.arrivedAt(p) === 0 && ctx.isHome(p)";
+    expect(await readOutside("arrival-outside", "[ctx.arrivedAt(p), ctx.scanBits(p)]", ask)).toEqual(new Set([JSON.stringify([0, 0])]));
   });
 
   it.each(cases)("%s: the library says which module and hook", async (_label, file, message) => {

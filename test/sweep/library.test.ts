@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { loadSweepConfig, mergeSweep, planSweep, runKey, simulate, sweep } from "../../src/index.js";
 import { resolveOptions, runOptionsSchema } from "../../src/sim/options.js";
 import { runPool, type PoolResult } from "../../src/sweep/pool.js";
+import { SweepConfigError } from "../../src/sweep/config.js";
 import { aheadPolicy, scratchDir } from "./cli-helpers.js";
 
 const config = {
@@ -255,6 +256,38 @@ describe("planSweep()", () => {
     for (const bad of ["0%", "101%", "%", true]) {
       expect(() => planSweep({ grid: { workingSet: [1, bad] } }, "sweep.json")).toThrow(`sweep.json: grid.workingSet[1]: ${workingSet}, got ${JSON.stringify(bad)}`);
     }
+  });
+
+  // the refused value was part of the error's detail (", got 1.5"), which a caller naming
+  // the value its own way (evaluate(), by the point as given) had to cut off; and the
+  // flags taken out of the detail were taken out of the value too ("50% (--x)" was shown
+  // as "50%")
+  it("keeps a refused value apart from the wording of what is wrong, and shows it whole", () => {
+    const below1 = "must be below 1 (at 1 the process has finished, and nothing would migrate)";
+    const fraction = 'expected a fraction of at least 0 and below 1, such as 0.5 or "50%"';
+    const refusal = (value: unknown) => {
+      try {
+        planSweep({ base: { workload: "sequential" }, grid: { migrateAt: [0.5, value] } }, "sweep.json");
+      } catch (err) {
+        return err as SweepConfigError;
+      }
+      throw new Error("not refused");
+    };
+    for (const [value, detail] of [[1.5, below1], ["100%", below1], ["50% (--x)", fraction], [null, fraction]] as const) {
+      const err = refusal(value);
+      expect(err).toBeInstanceOf(SweepConfigError);
+      expect([err.where, err.detail, err.value]).toEqual(["grid.migrateAt[1]", detail, value]);
+      expect(err.message).toBe(`sweep.json: grid.migrateAt[1]: ${detail}, got ${JSON.stringify(value)}`);
+    }
+    // a message that names no value has none apart
+    const unknown = (() => {
+      try {
+        planSweep({ grid: { migrate: [1] } }, "sweep.json");
+      } catch (err) {
+        return err as SweepConfigError;
+      }
+    })();
+    expect([unknown?.where, unknown?.value]).toEqual(["grid.migrate", undefined]);
   });
 
   it("refuses a policy module object, which worker threads cannot receive, naming where it is", () => {

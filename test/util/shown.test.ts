@@ -43,7 +43,7 @@ describe("a BigInt given in place of a callback or a number", () => {
 
   it("as a number: refused naming the option", async () => {
     expect(await refusal(() => simulate({ workload: "stream", memory: 1048576n as never }))).toEqual([
-      "Error",
+      "OptionValueError",
       'option memory (--memory): expected a size such as "64MiB" or a number of bytes, got 1048576n',
     ]);
     expect((await refusal(() => simulate({ workload: "stream", memory: "1MiB", migrateAt: 1n as never })))[1]).toMatch(/^option migrateAt \(--migrate-at\): .*, got 1n$/);

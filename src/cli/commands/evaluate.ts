@@ -13,9 +13,18 @@ import { checkOutputWritable, writeFileAtomic } from "../../util/atomic-file.js"
 import { refuseInputs, type CommandInput } from "../../util/same-file.js";
 import { progressBar } from "../progress.js";
 import { resultProvenance } from "../../util/provenance.js";
-import { commaList, parseFraction, parsePath, sizeOption } from "../run-options.js";
+import { commaList, fractionOption, parseFraction, parsePath, sizeOption } from "../run-options.js";
 import { parseWorkers } from "./sweep.js";
 import { writeResult } from "../../util/stdout.js";
+
+/** --migrate-at's points, each as fractionOption passes it on (a point out of range is
+ * named as written: points[1] ("150%")); a point given twice (0.5,50%) counts once, as
+ * first written, where the library would refuse it. */
+function pointsOption(value: string): Array<number | string> {
+  const given = commaList(value);
+  const read = given.map(parseFraction);
+  return given.filter((_, i) => read.indexOf(read[i]) === i).map(fractionOption);
+}
 
 export function registerEvaluate(program: Command): void {
   program
@@ -25,7 +34,7 @@ export function registerEvaluate(program: Command): void {
     .option("--traces <names>", "only these corpus traces, comma-separated (default: all; none for no traces)", commaList)
     .option("--kernels <names>", `HPCC kernels, comma-separated (default: ${HPCC_KERNELS.join(",")}; none for no kernels)`, commaList)
     .option("-m, --memory <size>", "the kernels' memory", sizeOption, DEFAULT_KERNEL_MEMORY)
-    .option("--migrate-at <list>", `migration points, comma-separated fractions (default: ${DEFAULT_POINTS.join(",")})`, (v: string) => [...new Set(commaList(v).map(parseFraction))])
+    .option("--migrate-at <list>", `migration points, comma-separated fractions (default: ${DEFAULT_POINTS.join(",")})`, pointsOption)
     .option("--conditions <list>", `network conditions, NETWORK or NETWORK@LOAD% (default: ${DEFAULT_CONDITIONS.join(",")})`, commaList)
     .addOption(new Option("--link <discipline>", "link discipline of every run: fifo, or priority (demand faults ahead of queued pages)").choices(["fifo", "priority"]))
     .option("--policy <path>", "also evaluate your own policy module (with lightweight); repeatable", (v: string, all: string[] = []) => [...all, v])

@@ -7,7 +7,7 @@ import { claimLines, headlineTable, policyMatrix, settingsLine, spreadTable, tex
 import { pct, signedPct } from "../format.js";
 import { checkOutDir, resultsJson, writeReport } from "../../report/write.js";
 import { progressBar } from "../progress.js";
-import { commaList, outOfRange, parseFraction, parseNumber, parsePath, parsePositiveCount, parseSizeArg } from "../run-options.js";
+import { commaList, fractionOption, outOfRange, parseNumber, parsePath, parsePositiveCount, parseSizeArg } from "../run-options.js";
 import { writeResult } from "../../util/stdout.js";
 
 function sizeArg(value: string): string {
@@ -32,7 +32,7 @@ export function registerReproduce(program: Command): void {
     .option("-s, --size <size>", "memory of each kernel (e.g. 16MiB, 256MiB; the paper's is 256MiB)", sizeArg, DEFAULT_REPRODUCE_MEMORY)
     .option("--kernels <list>", `kernels to run, comma-separated (default: ${defaultKernels().join(",")})`, commaList)
     .option("-n, --network <preset>", "network preset", "gige-2008")
-    .option("--background <u>", "background utilisation of the busy-network runs, 0 to below 1 (e.g. 0.8 or 80%)", parseFraction, BUSY_BACKGROUND)
+    .option("--background <u>", "background utilisation of the busy-network runs, 0 to below 1 (e.g. 0.8 or 80%)", fractionOption, BUSY_BACKGROUND)
     .option("--seed <n>", "seed of the kernels' generators (the first, with --seeds)", parseNumber, 1)
     .option("--seeds <n>", `run every kernel with n seeds from --seed on (n at most ${MAX_REPRODUCE_SEEDS}): the figures show their mean with min-max whiskers (the tables stay the first seed's); n times the work`, seedsArg, 1)
     .addOption(new Option("--core <kind>", "simulation core").choices(["wasm", "reference"]).default("wasm"))
