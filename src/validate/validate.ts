@@ -26,8 +26,9 @@ import { captureTrace } from "./capture.js";
 import { allowedCpus, nativeParts, userfaultfdAvailability, type NativeParts } from "./native.js";
 import { libraryEnv, resolveProgram, RunInterrupted, runProgram, type LibraryReport, type LibrarySettings } from "./runner.js";
 import { scratchFolder } from "../util/atomic-file.js";
+import { shown } from "../util/errors.js";
 import { validationTrace, type ValidationTrace } from "./trace-view.js";
-import { ordinal } from "../util/units.js";
+import { ordinal, readFraction } from "../util/units.js";
 import { wholeProblem } from "../util/params.js";
 
 /** A calibrated cost as a simulation option: never below 0, and at most `most`. */
@@ -49,13 +50,13 @@ export interface ValidateOptions {
   network?: string;
   bandwidth?: string | number;
   latency?: string | number;
-  background?: number;
+  background?: number | string;
   policyParams?: Record<string, number>;
   core?: "wasm" | "reference";
   /** "FUNC" or "FUNC:N"; by default the counted call nearest to `migrateAt` of the run */
   migrateCall?: string;
   /** fraction of the native run's time the automatic migration point aims at */
-  migrateAt?: number;
+  migrateAt?: number | string;
   /** real migrations per policy (the median by runtime is reported) */
   repeat?: number;
   /** native runs (the median time is used) */
@@ -406,8 +407,11 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
   if (!o.command.length) throw new Error("no program given: ampom validate [options] -- PROGRAM [ARGS...]");
   checkNumbers(o);
   const spec = o.migrateCall ? parseCall(o.migrateCall) : undefined;
-  if (o.migrateAt !== undefined && !(o.migrateAt >= 0 && o.migrateAt < 1)) {
-    throw new Error(`option migrateAt (--migrate-at): must be at least 0 and below 1 (a share of the native run's time), got ${o.migrateAt}`);
+  // a point as a percent ("50%") as the command line takes it; one out of range is named
+  // as given, not as the number it was read as
+  const migrateAt = typeof o.migrateAt === "string" ? readFraction(o.migrateAt) : o.migrateAt;
+  if (migrateAt !== undefined && !(migrateAt >= 0 && migrateAt < 1)) {
+    throw new Error(`option migrateAt (--migrate-at): must be at least 0 and below 1 (a share of the native run's time), got ${shown(o.migrateAt)}`);
   }
   // a file there was refused only after the checks of the program and the machine, as
   // "already exists"
@@ -445,9 +449,9 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
         const n = first.calls[spec.call] ?? 0;
         if (n === 0) throw new Error(`option --migrate-call: the program never calls ${spec.call}`);
         call = spec.call;
-        index = Math.max(1, Math.round((o.migrateAt ?? 0.5) * n));
+        index = Math.max(1, Math.round((migrateAt ?? 0.5) * n));
       } else {
-        ({ call, index } = chooseMigrationCall(first, o.migrateAt ?? 0.5));
+        ({ call, index } = chooseMigrationCall(first, migrateAt ?? 0.5));
       }
     }
     const natives: LibraryReport[] = [];

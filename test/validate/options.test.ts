@@ -29,6 +29,10 @@ const cases: Array<{ args: string[]; message: string; code?: number }> = [
   { args: ["--pin-cpu", "one"], message: "option '--pin-cpu <n>' argument 'one' is invalid. expected a whole number, e.g. 0.", code: 2 },
   { args: ["--policy", ""], message: "option '-p, --policy <names>' argument '' is invalid. an empty list (give one or more, comma-separated)", code: 2 },
   { args: ["--policy", "none,psychic"], message: `option '-p, --policy <names>' argument 'none,psychic' is invalid. "psychic" is not a policy the real handler runs: expected none, ampom, or both comma-separated.` },
+  // named as typed, not as the number it was read as (1.5)
+  { args: ["--migrate-at", "150%"], message: `option migrateAt (--migrate-at): must be at least 0 and below 1 (a share of the native run's time), got "150%"` },
+  { args: ["--migrate-at", "1.5"], message: "option migrateAt (--migrate-at): must be at least 0 and below 1 (a share of the native run's time), got 1.5" },
+  { args: ["--background", "120%"], message: `option background (--background): expected a fraction of at least 0 and below 1, such as 0.8 or "80%", got "120%"` },
   { args: ["--migrate-call", "malloc:99999999999999999999999"], message: "option --migrate-call: the call index: expected a whole number from 1 to 2^53-1, got 99999999999999999999999" },
 ];
 
@@ -75,6 +79,7 @@ describe("validate: bad options are refused before the program runs", () => {
     await expect(run({ policies: ["none", "psychic"] })).rejects.toThrow(`option policies (--policy): "psychic" is not a policy the real handler runs: expected none, ampom, or both comma-separated`);
     await expect(run({ hostRetries: 11 })).rejects.toThrow("option hostRetries (--host-retries): expected a whole number from 0 to 10, got 11");
     await expect(run({ hostRetries: 0.5 })).rejects.toThrow("option hostRetries (--host-retries): expected a whole number from 0 to 10, got 0.5");
+    await expect(run({ migrateAt: "150%" })).rejects.toThrow(`option migrateAt (--migrate-at): must be at least 0 and below 1 (a share of the native run's time), got "150%"`);
     await expect(run({ spikeCutNs: -1 })).rejects.toThrow("option spikeCutNs (--spike-cut): expected a time of 0 or more, got -1");
   });
 });

@@ -9,7 +9,7 @@ import {
 } from "../../validate/validate.js";
 import { awayShare, RunInterrupted, type Interruptions } from "../../validate/runner.js";
 import { table } from "../format.js";
-import { collectParam, commaList, outOfRange, parseCount, parseFraction, parseNumber, parsePositiveCount, parseQuantityArg, rateOption, timeOption } from "../run-options.js";
+import { collectParam, commaList, outOfRange, parseCount, fractionOption, parseNumber, parsePositiveCount, parseQuantityArg, rateOption, timeOption } from "../run-options.js";
 import { writeResult } from "../../util/stdout.js";
 import { exitInterrupted, STOP_SIGNALS } from "../ending.js";
 
@@ -165,10 +165,10 @@ export function registerValidate(program: Command): void {
     .option("-n, --network <preset>", "network preset", "gige-2008")
     .option("--bandwidth <rate>", "link bandwidth override (e.g. 1Gbps)", rateOption)
     .option("--latency <time>", "one-way link latency override (e.g. 50us)", timeOption)
-    .option("--background <u>", "background link utilisation, 0 to below 1", parseFraction, 0)
+    .option("--background <u>", "background link utilisation, 0 to below 1", fractionOption, 0)
     .option("--param <name=value>", "policy parameter (repeatable)", collectParam)
     .option("--migrate-call <func[:n]>", `migrate at the n-th call of func (one of ${COUNTED_CALLS.join(", ")}); default: the counted call nearest --migrate-at of the run`)
-    .option("--migrate-at <f>", "where the automatic migration point aims, as a fraction of the native run's time", parseFraction, 0.5)
+    .option("--migrate-at <f>", "where the automatic migration point aims, as a fraction of the native run's time", fractionOption, 0.5)
     .option("--repeat <n>", "real migrations per policy (the median by runtime is shown)", (v: string) => parsePositiveCount(v, "3"), 1)
     .option("--native-runs <n>", "native runs timed (the median is used)", (v: string) => parsePositiveCount(v, "3"), 3)
     .option(
