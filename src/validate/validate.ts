@@ -410,9 +410,8 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
   // a point as a percent ("50%") as the command line takes it; one out of range is named
   // as given, not as the number it was read as
   const migrateAt = typeof o.migrateAt === "string" ? readFraction(o.migrateAt) : o.migrateAt;
-  if (migrateAt !== undefined && !(migrateAt >= 0 && migrateAt < 1)) {
-    throw new Error(`option migrateAt (--migrate-at): must be at least 0 and below 1 (a share of the native run's time), got ${shown(o.migrateAt)}`);
-  }
+  const outside = migrateAt !== undefined && !(migrateAt >= 0 && migrateAt < 1);
+  refuse("migrateAt", "--migrate-at", outside ? "must be at least 0 and below 1 (a share of the native run's time)" : undefined, shown(o.migrateAt));
   // a file there was refused only after the checks of the program and the machine, as
   // "already exists"
   if (o.keep !== undefined && statSync(o.keep, { throwIfNoEntry: false })?.isDirectory() === false) {
@@ -551,8 +550,8 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
         for (const d of tried.discarded) discarded.push({ ...figures(d), run: i + 1 });
       }
       const order = [...runs].sort((a, b) => realRuntime(a.r) - realRuntime(b.r));
-      const shown = order[Math.floor((order.length - 1) / 2)];
-      const { r, sim, zeroFillNs } = shown;
+      const median = order[Math.floor((order.length - 1) / 2)];
+      const { r, sim, zeroFillNs } = median;
       const x = r.real!;
       const real = {
         remoteFaults: x.remoteFaults,
@@ -576,8 +575,8 @@ export async function validate(o: ValidateOptions): Promise<Validation> {
         freezeFaults: x.freezeFaults,
         remaps: x.remaps,
         ...drift(r),
-        hostProbe: shown.hostProbe,
-        hostChanged: shown.hostChanged,
+        hostProbe: median.hostProbe,
+        hostChanged: median.hostChanged,
       };
       const simulated = figuresOf(sim, zeroFillNs);
       results.push({
