@@ -18,6 +18,7 @@
 // for the page already on the wire; prefetch pages, which the destination asked for,
 // take their turns before a push's (src/network/arbiter.ts).
 import { Link, type LinkSpec } from "./link.js";
+import { SwitchOrder } from "./switch-order.js";
 
 export type NodeId = number;
 
@@ -27,6 +28,9 @@ export type LinkDiscipline = (typeof LINK_DISCIPLINES)[number];
 export class Network {
   readonly up: Link[] = [];
   readonly down: Link[] = [];
+  /** per downlink, how long messages waited behind later arrivals at the switch (the
+   * order limit below); null between two nodes, where one uplink feeds each downlink */
+  readonly switchOrder: SwitchOrder[] | null;
 
   /** `spec` is every node's link, or one spec per node. */
   constructor(nodes: number, spec: LinkSpec | LinkSpec[], readonly discipline: LinkDiscipline = "fifo") {
@@ -38,6 +42,7 @@ export class Network {
       this.up.push(new Link(s));
       this.down.push(new Link(s));
     }
+    this.switchOrder = nodes > 2 ? Array.from({ length: nodes }, () => new SwitchOrder()) : null;
   }
 
   /** Pages a bulk stream (prefetch, push, copy) hands to the link per turn when it would
@@ -67,11 +72,12 @@ export class Network {
     // than it came in, nor sooner than the downlink's own time for it. The downlink takes
     // messages in the order they are queued here, not the order they reach the switch: a
     // message behind its uplink's backlog goes ahead of one another node sends meanwhile
-    // (docs/model.md, "The network", has a measured case)
+    // (docs/model.md, "The network", has a measured case; switchOrder measures it in a run)
     const downStart = Math.max(upStart, down.startTime(readyAt));
     const done = Math.max(downStart + downTx, upStart + Math.max(upTx, downTx));
     up.occupy(upStart + upTx, bytes);
     down.occupy(done, bytes);
+    this.switchOrder?.[to].add(from, upStart, downStart, done, readyAt);
     return done + this.latencyNs(from, to);
   }
 }

@@ -77,6 +77,15 @@ describe("docs/model.md's figures from multi-node scenarios", () => {
       ],
     });
     says(`ready at 0.9 ms, lands at ${ms(r.flows[1].finishedAt!)}`);
+    says(`In the segment's case it is ${ms(r.links[2].downOrderHeld.maxHeldNs)}.`);
+  });
+
+  it("the downlink's order in the two balancer examples: how late, at most and in all", async () => {
+    const held = (await simulateCluster(balancer)).links[2].downOrderHeld;
+    says(`In \`examples/balancer.json\` ${held.messages} messages to node c came up to ${us(held.maxHeldNs)} late (${ms(held.heldNs)} in all)`);
+    const hpcc = JSON.parse(readFileSync(new URL("../../examples/hpcc-balancer.json", import.meta.url), "utf8")) as ClusterScenario;
+    const d = (await simulateCluster(hpcc)).links[3].downOrderHeld;
+    says(`\`examples/hpcc-balancer.json\` ${d.messages} to node d up to ${ms(d.maxHeldNs)} (${ms(d.heldNs)} in all)`);
   });
 
   it("a copy beside another node's prefetching process, into one node and from its home", async () => {
