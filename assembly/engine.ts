@@ -476,21 +476,26 @@ export function deliver(count: i32, kind: i32): i32 {
     const page = load<u32>(deliverPages + (<usize>i << 2));
     const st = load<u8>(states + <usize>page);
     const asked = (st & ST_MASK) == ST_FLIGHT && (st & F_UNFIXED) != 0;
+    const t = load<f64>(deliverTimes + (<usize>i << 3));
+    // NaN: the page has left, its arrival not fixed yet (the switch has not taken it);
+    // a KIND_REPLY delivery fixes it later
+    const later: u8 = isNaN(t) ? F_UNFIXED : 0;
     if (kind == KIND_REPLY) {
-      if (!asked) continue;
+      if (!asked || later) continue;
       store<u8>(states + <usize>page, st & ~F_UNFIXED);
     } else if (push && asked) {
       // asked for, but the home node had not taken the request when its push sent the
       // page: it comes as a pushed page, and the answer will skip it
       if (st & F_PREFETCHED) setCounter(C_PREFETCHED, counter(C_PREFETCHED) - 1);
-      store<u8>(states + <usize>page, (st & ~(F_UNFIXED | F_PREFETCHED)) | F_PUSHED);
+      store<u8>(states + <usize>page, (st & ~(F_UNFIXED | F_PREFETCHED)) | F_PUSHED | later);
     } else {
       if ((st & ST_MASK) != ST_HOME) continue;
-      store<u8>(states + <usize>page, (st & ~ST_MASK) | ST_FLIGHT | flags);
+      store<u8>(states + <usize>page, (st & ~ST_MASK) | ST_FLIGHT | flags | later);
     }
-    const t = load<f64>(deliverTimes + (<usize>i << 3));
-    store<f64>(arrivals + (<usize>page << 3), t);
-    enqueueArrival(page, t);
+    if (!later) {
+      store<f64>(arrivals + (<usize>page << 3), t);
+      enqueueArrival(page, t);
+    }
     taken++;
   }
   if (push) setCounter(C_PUSHED, counter(C_PUSHED) + <f64>taken);

@@ -465,20 +465,24 @@ export class ReferenceCore implements SimCore, PolicyServices {
       const page = this.v.deliverPages[i];
       const st = this.states[page];
       const asked = (st & ST_MASK) === ST_FLIGHT && (st & F_UNFIXED) !== 0;
+      const t = this.v.deliverTimes[i];
+      // as engine.ts: NaN, left with its arrival not fixed yet
+      const later = Number.isNaN(t) ? F_UNFIXED : 0;
       if (kind === KIND_REPLY) {
-        if (!asked) continue;
+        if (!asked || later) continue;
         this.states[page] = st & ~F_UNFIXED;
       } else if (push && asked) {
         // as engine.ts: pushed before the home node took its request
         if (st & F_PREFETCHED) this.v.counters[C_PREFETCHED] -= 1;
-        this.states[page] = (st & ~(F_UNFIXED | F_PREFETCHED)) | F_PUSHED;
+        this.states[page] = (st & ~(F_UNFIXED | F_PREFETCHED)) | F_PUSHED | later;
       } else {
         if ((st & ST_MASK) !== ST_HOME) continue;
-        this.states[page] = (st & ~ST_MASK) | ST_FLIGHT | flags;
+        this.states[page] = (st & ~ST_MASK) | ST_FLIGHT | flags | later;
       }
-      const t = this.v.deliverTimes[i];
-      this.arrivals[page] = t;
-      this.enqueueArrival(page, t);
+      if (!later) {
+        this.arrivals[page] = t;
+        this.enqueueArrival(page, t);
+      }
       taken++;
     }
     if (push) this.v.counters[C_PUSHED] += taken;

@@ -59,8 +59,10 @@ export interface SimCore {
    * hook that asked): they stay in flight with their arrival not fixed. */
   answerRequests(count: number): void;
   /** deliverPages[i] arrives at deliverTimes[i]: KIND_REPLY fixes the arrival of pages
-   * already requested, KIND_EAGER and the pushes send pages still at home. Returns pages
-   * taken. */
+   * already requested (or sent with their arrival not fixed), KIND_EAGER and the pushes
+   * send pages still at home. A time of NaN sends a page whose arrival is not fixed yet
+   * (F_UNFIXED: a touch waits, STOP_WAIT), which a KIND_REPLY delivery fixes later.
+   * Returns pages taken. */
   deliver(count: number, kind: number): number;
   /** The process moves: with keepAll (a full copy) every page that exists is local,
    * otherwise at home; a page never touched stays so (a zero-fill at its first touch). */

@@ -6,7 +6,7 @@
 // joins across gaps of untouched ones, such pages are not copied.
 import { DELIVERY_CAP, ST_MASK, ST_NONE } from "../core/abi.js";
 import { EVENT_EAGER } from "../sim/event-log.js";
-import { sendContext } from "./send.js";
+import { LastArrival, sendContext } from "./send.js";
 import { streamPages } from "./stream.js";
 import type { Mechanism } from "./types.js";
 
@@ -28,7 +28,8 @@ export const fullCopy: Mechanism = {
   start(ctx) {
     ctx.freeze();
     const { proc } = ctx;
-    const contextIn = sendContext(ctx, ctx.decisionAt);
+    const context = new LastArrival();
+    sendContext(ctx, ctx.decisionAt, context);
     const pageCount = proc.workload.pageCount;
     let next = 0;
     // With no page yet (a decision at 0), no stream: it would learn that it has nothing
@@ -39,7 +40,7 @@ export const fullCopy: Mechanism = {
     while (next < pageCount && (states[next] & ST_MASK) === ST_NONE) next++;
     if (next === pageCount) {
       proc.migrate(true);
-      ctx.resume(contextIn);
+      context.whenFixed(ctx.decisionAt, (contextIn) => ctx.resume(contextIn));
       return;
     }
     streamPages(
@@ -57,9 +58,10 @@ export const fullCopy: Mechanism = {
           for (; n < max && next < pageCount; next++) if ((states[next] & ST_MASK) !== ST_NONE) out[n++] = next;
           return n;
         },
-        done(lastArrival) {
+        done(lastArrival, now) {
           proc.migrate(true);
-          ctx.resume(Math.max(contextIn, lastArrival));
+          // the context went first on the same links: its arrival is fixed by now
+          context.whenFixed(now, (contextIn) => ctx.resume(Math.max(contextIn, lastArrival)));
         },
       },
       ctx.decisionAt,

@@ -5,7 +5,7 @@
 import { C_MRU_LEN, ST_LOCAL, ST_MASK } from "../core/abi.js";
 import { startPush } from "./background-push.js";
 import { pushOrders } from "./push-orders/index.js";
-import { sendContext, sendEagerPages } from "./send.js";
+import { LastArrival, sendContext, sendEagerPages } from "./send.js";
 import type { Mechanism, MigrationContext } from "./types.js";
 
 /** The `k` most recently used distinct pages, newest first. */
@@ -15,13 +15,15 @@ export function recentPages(ctx: MigrationContext, k: number): number[] {
   return Array.from(v.mru.subarray(0, n)).filter((p) => (v.states[p] & ST_MASK) === ST_LOCAL);
 }
 
-/** Freeze, send context and eager pages; returns when they have all arrived. */
-export function lightweightFreeze(ctx: MigrationContext): number {
+/** Freeze, send context and eager pages; the process resumes when they have all arrived. */
+export function lightweightFreeze(ctx: MigrationContext): void {
   ctx.freeze();
   const eager = recentPages(ctx, ctx.eagerPages);
-  const contextIn = sendContext(ctx, ctx.decisionAt);
+  const arrivals = new LastArrival();
+  sendContext(ctx, ctx.decisionAt, arrivals);
   ctx.proc.migrate(false);
-  return Math.max(contextIn, sendEagerPages(ctx, eager, ctx.decisionAt));
+  sendEagerPages(ctx, eager, ctx.decisionAt, arrivals);
+  arrivals.whenFixed(ctx.decisionAt, (last) => ctx.resume(last));
 }
 
 export const lightweight: Mechanism = {
@@ -30,7 +32,7 @@ export const lightweight: Mechanism = {
   remotePaging: true,
   params: [],
   start(ctx) {
-    ctx.resume(lightweightFreeze(ctx));
+    lightweightFreeze(ctx);
     // a push policy's stream: all pages, or a partial order's own selection (the
     // oracle and the set oracle: the pages that will be used; adaptive: what the scans
     // saw first)

@@ -16,7 +16,7 @@ export const postCopy: Mechanism = {
   remotePaging: true,
   params: [],
   start(ctx) {
-    ctx.resume(lightweightFreeze(ctx));
+    lightweightFreeze(ctx);
     startPush(ctx, ctx.push ?? DEFAULT_PUSH_ORDER, true, ctx.decisionAt);
   },
 };

@@ -11,7 +11,7 @@
 // ends at home before the freeze, the host calls the migration off at that moment.
 import { DELIVERY_CAP, F_DIRTY, KIND_EAGER, ST_HOME, ST_LOCAL, ST_MASK } from "../core/abi.js";
 import { EVENT_COPY, EVENT_EAGER, type EventKind } from "../sim/event-log.js";
-import { sendContext } from "./send.js";
+import { LastArrival, sendContext } from "./send.js";
 import { streamPages } from "./stream.js";
 import type { Mechanism, MigrationContext } from "./types.js";
 
@@ -138,8 +138,10 @@ class PreCopy {
   private stopAndCopy(now: number, waiting: number): void {
     const { ctx } = this;
     ctx.freeze();
-    const contextIn = sendContext(ctx, now);
-    this.pass(now, EVENT_EAGER, (lastArrival) => {
+    const context = new LastArrival();
+    sendContext(ctx, now, context);
+    // the context went first on the same links: its arrival is fixed when the pass ends
+    this.pass(now, EVENT_EAGER, (lastArrival, end) => context.whenFixed(end, (contextIn) => {
       const resumeAt = Math.max(contextIn, lastArrival);
       // every page that exists is at the destination by resumeAt; untouched pages stay
       // nonexistent (a first touch is a zero-fill, as after any migration)
@@ -161,7 +163,7 @@ class PreCopy {
       this.report(waiting);
       ctx.stats.pagesAtDestination = delivered;
       ctx.resume(resumeAt);
-    });
+    }));
   }
 
   private report(waitingAtFreeze: number): void {

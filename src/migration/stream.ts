@@ -8,6 +8,7 @@
 import { DELIVERY_CAP } from "../core/abi.js";
 import { addBytes, type BytesMoved } from "../sim/bytes.js";
 import { EVENT_ARRIVAL, type EventKind } from "../sim/event-log.js";
+import type { OnArrival } from "../network/network.js";
 import type { MigrationContext } from "./types.js";
 
 export interface StreamSpec {
@@ -54,11 +55,25 @@ export function streamPages(ctx: MigrationContext, spec: StreamSpec, startAt: nu
   let have = 0;
   let at = 0;
   let last = startAt;
+  // pages whose arrival is not fixed yet (with more than two nodes: network.ts), and the
+  // stream's end, which waits for them: done() needs the last page's arrival
+  let unfixed = 0;
+  let ended: { cutShort: boolean } | undefined;
+  const end = (t: number, cutShort: boolean): void => {
+    if (unfixed === 0) spec.done(last, t, cutShort);
+    else ended = { cutShort };
+  };
+  const fixLater = (page: number): OnArrival => (arrival, now) => {
+    last = arrival;
+    unfixed--;
+    proc.fixArrival(page, arrival, spec.event, spec.deliverKind !== null);
+    if (unfixed === 0 && ended) spec.done(last, now, ended.cutShort);
+  };
   /** Asks the order for its next pages at `t`; with none left the stream is done. */
   const refill = (t: number): boolean => {
     have = spec.next(buf, spec.burst, t);
     at = 0;
-    if (have === 0) spec.done(last, t, false);
+    if (have === 0) end(t, false);
     return have > 0;
   };
   const turn = (t: number): void => {
@@ -68,7 +83,7 @@ export function streamPages(ctx: MigrationContext, spec: StreamSpec, startAt: nu
       // from the order (asked now only because the stream ends here anyway)
       let left = false;
       for (let i = at; i < have && !left; i++) left = spec.deliverKind === null || proc.heldAtHome(buf[i]);
-      spec.done(last, t, left || spec.next(buf, spec.burst, t) > 0);
+      end(t, left || spec.next(buf, spec.burst, t) > 0);
       return;
     }
     let n = 0;
@@ -82,10 +97,13 @@ export function streamPages(ctx: MigrationContext, spec: StreamSpec, startAt: nu
         const page = buf[at];
         // a page the order chose on an earlier turn may have been answered since
         if (!fresh && spec.deliverKind !== null && !proc.heldAtHome(page)) continue;
-        last = net.send(home, dest, t, message);
+        const arrival = net.send(home, dest, t, message, fixLater(page));
+        if (Number.isNaN(arrival)) unfixed++;
+        else last = arrival;
         spec.sent?.(page);
         v.deliverPages[n] = page;
-        v.deliverTimes[n] = last;
+        // NaN: the page has left, its arrival fixed later (fixLater)
+        v.deliverTimes[n] = arrival;
         n++;
       }
     }
@@ -93,7 +111,7 @@ export function streamPages(ctx: MigrationContext, spec: StreamSpec, startAt: nu
     const events = proc.events;
     if (events) {
       for (let i = 0; i < n; i++) events.record(t, spec.event, v.deliverPages[i]);
-      for (let i = 0; i < n; i++) events.record(v.deliverTimes[i], EVENT_ARRIVAL, v.deliverPages[i], spec.event);
+      for (let i = 0; i < n; i++) if (!Number.isNaN(v.deliverTimes[i])) events.record(v.deliverTimes[i], EVENT_ARRIVAL, v.deliverPages[i], spec.event);
     }
     if (spec.deliverKind !== null) {
       const taken = proc.core.deliver(n, spec.deliverKind);

@@ -35,10 +35,19 @@ export class UplinkArbiter {
   /** per downlink, per sender, when it was last served there (a count of turns taken) */
   private readonly served = new Map<NodeId, Map<NodeId, number>>();
   private turns = 0;
-  /** per downlink, when the last burst a stream queued there has left it */
-  private readonly streamsBusy = new Map<NodeId, number>();
+  /** senders whose next turn waits for a stream's message on its way to that downlink's
+   * switch port: its arrival, and so when the downlink is free of streams, is not fixed */
+  private readonly parked = new Map<NodeId, NodeId>();
 
-  constructor(private readonly net: Network, private readonly at: Scheduler) {}
+  constructor(private readonly net: Network, private readonly at: Scheduler) {
+    net.onStreamsFixed = (to, now) => {
+      for (const [from, waitsFor] of this.parked) {
+        if (waitsFor !== to) continue;
+        this.parked.delete(from);
+        this.check(from, now);
+      }
+    };
+  }
 
   /** `fire(now)` runs at the first moment from `readyAt` on when this sender's turn has
    * come and the links can take it (see readyAt()); it should send one burst (or
@@ -70,7 +79,16 @@ export class UplinkArbiter {
    * let a prefetching process keep a node's downlink busy for as long as it ran, and
    * starve every copy, push and flow from other nodes. */
   private readyAt(from: NodeId, to: NodeId): number {
-    return Math.max(this.net.up[from].freeAt, this.streamsBusy.get(to) ?? 0);
+    return Math.max(this.net.up[from].freeAt, this.net.streamsBusyUntil(to));
+  }
+
+  /** The sender's next check, when its uplink and `to`'s downlink can take its turn;
+   * while a stream's message to `to` has not reached the switch, that is not known yet,
+   * and the network says when it is (onStreamsFixed). */
+  private wait(from: NodeId, to: NodeId, now: number): void {
+    const free = this.readyAt(from, to);
+    if (free === Infinity) this.parked.set(from, to);
+    else this.check(from, Math.max(now, free));
   }
 
   /** The sender's next check, at `time`. */
@@ -105,9 +123,8 @@ export class UplinkArbiter {
       return;
     }
     const head = line[0];
-    const free = this.readyAt(from, head.to);
-    if (free > now) {
-      this.check(from, free);
+    if (this.readyAt(from, head.to) > now) {
+      this.wait(from, head.to, now);
       return;
     }
     if (this.yields(from, head, now)) {
@@ -119,14 +136,15 @@ export class UplinkArbiter {
     let served = this.served.get(turn.to);
     if (!served) this.served.set(turn.to, (served = new Map()));
     served.set(from, this.turns++);
-    const queued = this.net.down[turn.to].freeAt;
+    // what the burst sends (if it sends one) is a stream's: the network keeps when it
+    // leaves the downlink (readyAt)
+    this.net.streaming = true;
     turn.fire(now);
-    // what the burst queued there (if it sent one) leaves the downlink last
-    if (this.net.down[turn.to].freeAt !== queued) this.streamsBusy.set(turn.to, this.net.down[turn.to].freeAt);
+    this.net.streaming = false;
     if (line.length === 0) {
       this.pumping.delete(from);
       return;
     }
-    this.check(from, Math.max(now, this.readyAt(from, line[0].to)));
+    this.wait(from, line[0].to, now);
   }
 }

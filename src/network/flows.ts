@@ -42,9 +42,13 @@ export function startFlow(net: Network, at: Scheduler, arbiter: UplinkArbiter, s
   };
   const total = spec.bytes ?? Infinity;
   const end = spec.durationNs !== undefined ? spec.startNs + spec.durationNs : Infinity;
+  // a segment's arrival may be fixed when it reaches the switch (network.ts); they reach
+  // it in the order sent, so the last fixed is the last in
+  const landed = (arrival: number): void => void (report.finishedAt = arrival);
   const sendSegment = (t: number): boolean => {
     const size = Math.min(spec.segmentBytes, total - report.bytesSent);
-    report.finishedAt = net.send(spec.from, spec.to, t, size);
+    const arrival = net.send(spec.from, spec.to, t, size, landed);
+    if (!Number.isNaN(arrival)) landed(arrival);
     report.bytesSent += size;
     report.segments += 1;
     return report.bytesSent < total;

@@ -12,7 +12,6 @@ import { mechanismParams, mechanisms, pushFor } from "../migration/registry.js";
 import { startFlow, type FlowReport, type FlowSpec } from "../network/flows.js";
 import type { LinkSpec } from "../network/link.js";
 import { LINK_DISCIPLINES, Network, type NodeId } from "../network/network.js";
-import type { OrderHeld } from "../network/switch-order.js";
 import { networkPresets } from "../network/presets.js";
 import { pushInfo } from "../policies/registry.js";
 import { isPolicyPath } from "../policies/module.js";
@@ -187,26 +186,16 @@ export interface ClusterResult {
     resumedAt: number | null;
     abandoned: boolean;
   }>;
-  /** bytes and messages on each node's uplink (node to switch) and downlink, and what the
-   * downlink's messages waited behind messages that reached the switch after them (the
-   * network model's order limit, docs/model.md "The network"; 0 when no two nodes send
-   * to it at once) */
-  links: Array<{ node: string; upBytes: number; downBytes: number; upMessages: number; downMessages: number; downOrderHeld: OrderHeld }>;
+  /** bytes and messages on each node's uplink (node to switch) and downlink */
+  links: Array<{ node: string; upBytes: number; downBytes: number; upMessages: number; downMessages: number }>;
   flows: Array<Omit<FlowReport, "from" | "to" | "finishedAt"> & { from: string; to: string; finishedAt: number | null }>;
   /** triggers that could not fire (the process had ended or was already migrating),
-   * rate flows that offer more than their path carries, downlinks whose messages waited
-   * behind later arrivals at the switch */
+   * rate flows that offer more than their path carries */
   notes: string[];
   /** the SHA-256 of the files each process read (its trace, its policy module), by
    * process name; a process that reads none is left out. A path alone does not name a
    * trace captured again or a module edited since. */
   inputs: Record<string, InputDigests>;
-}
-
-/** What node `i`'s downlink's messages waited behind later arrivals at the switch. */
-function orderHeld(net: Network, i: number): OrderHeld {
-  const o = net.switchOrder?.[i];
-  return { messages: o?.messages ?? 0, heldNs: o?.heldNs ?? 0, maxHeldNs: o?.maxHeldNs ?? 0 };
 }
 
 /** `where` is the place in the scenario ("" for the whole of it). */
@@ -603,17 +592,6 @@ async function runCluster(
     }
     return { name: procNames[i], home: names[home], node: names[proc.node], ...metrics };
   });
-  names.forEach((name, i) => {
-    const held = orderHeld(net, i);
-    if (held.messages === 0) return;
-    const one = held.messages === 1;
-    notes.push(
-      `the downlink to ${name}: ${held.messages} message${one ? "" : "s"} waited behind messages from other nodes that reached ` +
-        `the switch after ${one ? "it" : "them"}, starting up to ${formatNs(held.maxHeldNs)} late (${formatNs(held.heldNs)} in all): ` +
-        `arrivals there are approximate, as the network model serves a downlink in the order messages are handed to their ` +
-        `uplinks (docs/model.md, "The network")`,
-    );
-  });
   return {
     makespanNs: Math.max(...processes.map((p) => p.runtimeNs)),
     processes,
@@ -633,7 +611,6 @@ async function runCluster(
       downBytes: net.down[i].bytes,
       upMessages: net.up[i].messages,
       downMessages: net.down[i].messages,
-      downOrderHeld: orderHeld(net, i),
     })),
     flows: flows.map((f) => ({
       ...f,

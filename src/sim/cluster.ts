@@ -65,6 +65,7 @@ export class Cluster {
     readonly quantumNs = 1000,
   ) {
     const at = (time: number, fire: () => void) => this.events.at(time, fire);
+    net.schedule(at);
     this.arbiter = new UplinkArbiter(net, at);
     this.pager = new Pager(net, costs, pageSize, this.arbiter, at);
   }

@@ -9,12 +9,12 @@
 // later can overtake it: every arrival is fixed then. Under `priority` the faulting page
 // goes straight to the link and the prefetch pages join the process's bulk queue, one
 // page a turn, each fixed as it starts to leave.
-import { F_UNFIXED, KIND_REPLY, STOP_FAULT } from "../core/abi.js";
+import { KIND_REPLY, STOP_FAULT } from "../core/abi.js";
 import type { Scheduler, UplinkArbiter } from "../network/arbiter.js";
-import type { Network } from "../network/network.js";
+import type { Network, OnArrival } from "../network/network.js";
 import type { NetworkPreset } from "../network/presets.js";
 import { EVENT_ARRIVAL, EVENT_FAULT, EVENT_PREFETCH } from "./event-log.js";
-import type { ProcessRun, RequestServer } from "./process.js";
+import { waitsForReply, type ProcessRun, type RequestServer } from "./process.js";
 
 /** A process's prefetch pages waiting for their turn on the link (`priority`). */
 interface BulkQueue {
@@ -64,11 +64,14 @@ export class Pager implements RequestServer {
     // may be past the host's next event (the fault trap after the last access its step
     // allowed) and past other processes' clocks, and queued now the request went ahead
     // of messages ready before it (a flow's segment, another process's request).
-    this.at(sentAt, () => {
-      const atHome = this.net.send(proc.node, proc.home, sentAt, requestBytes);
-      if (isFault) proc.faultsToHome?.add(atHome, pages[0]);
-      const ready = atHome + this.costs.serviceNs;
+    const atHome = (t: number): void => {
+      if (isFault) proc.faultsToHome?.add(t, pages[0]);
+      const ready = t + this.costs.serviceNs;
       this.at(ready, () => this.reply(proc, pages, isFault, ready));
+    };
+    this.at(sentAt, () => {
+      const t = this.net.send(proc.node, proc.home, sentAt, requestBytes, atHome);
+      if (!Number.isNaN(t)) atHome(t);
     });
   }
 
@@ -100,19 +103,30 @@ export class Pager implements RequestServer {
     }
     const together = this.net.discipline === "fifo" ? pages.length : faultPages;
     if (together > 0) {
+      // the pages whose arrival is fixed now go to the core together; the rest (with
+      // more than two nodes: behind traffic on the home node's uplink, so all after the
+      // first such) one by one, as each reaches the switch
+      let fixed = 0;
       for (let i = 0; i < together; i++) {
-        v.deliverPages[i] = pages[i];
-        v.deliverTimes[i] = this.net.send(proc.home, proc.node, now, message);
+        const t = this.net.send(proc.home, proc.node, now, message, this.fixLater(proc, pages[i], i < faultPages ? EVENT_FAULT : EVENT_PREFETCH));
+        if (Number.isNaN(t)) continue;
+        v.deliverPages[fixed] = pages[i];
+        v.deliverTimes[fixed++] = t;
       }
       const events = proc.events;
       if (events) {
-        for (let i = 0; i < together; i++) {
-          events.record(v.deliverTimes[i], EVENT_ARRIVAL, pages[i], i < faultPages ? EVENT_FAULT : EVENT_PREFETCH);
+        for (let i = 0; i < fixed; i++) {
+          events.record(v.deliverTimes[i], EVENT_ARRIVAL, v.deliverPages[i], i < faultPages ? EVENT_FAULT : EVENT_PREFETCH);
         }
       }
-      proc.core.deliver(together, KIND_REPLY);
+      proc.core.deliver(fixed, KIND_REPLY);
     }
     if (together < pages.length) this.queueBulk(proc, pages.subarray(together), now);
+  }
+
+  /** What fixes a reply's page when it reaches the switch after it was sent. */
+  private fixLater(proc: ProcessRun, page: number, kind: number): OnArrival {
+    return (t) => proc.fixArrival(page, t, kind);
   }
 
   private queueBulk(proc: ProcessRun, pages: Uint32Array, now: number): void {
@@ -123,11 +137,9 @@ export class Pager implements RequestServer {
     q.active = true;
     const queue = q;
     const turn = (t: number): void => {
-      const v = proc.views;
-      v.deliverPages[0] = queue.pages[queue.next++];
-      v.deliverTimes[0] = this.net.send(proc.home, proc.node, t, this.message);
-      proc.events?.record(v.deliverTimes[0], EVENT_ARRIVAL, v.deliverPages[0], EVENT_PREFETCH);
-      proc.core.deliver(1, KIND_REPLY);
+      const page = queue.pages[queue.next++];
+      const arrival = this.net.send(proc.home, proc.node, t, this.message, this.fixLater(proc, page, EVENT_PREFETCH));
+      if (!Number.isNaN(arrival)) proc.fixArrival(page, arrival, EVENT_PREFETCH);
       if (queue.next < queue.pages.length) {
         this.arbiter.request(proc.home, proc.node, t, turn, true);
       } else {
@@ -137,9 +149,4 @@ export class Pager implements RequestServer {
     };
     this.arbiter.request(proc.home, proc.node, now, turn, true);
   }
-}
-
-/** A requested page the home node has not sent yet (its arrival is not fixed). */
-function waitsForReply(state: number): boolean {
-  return (state & F_UNFIXED) !== 0;
 }

@@ -6,7 +6,7 @@ import {
   STOP_CHUNK_END, STOP_LIMIT,
   STOP_WAIT, STOP_POLICY, STOP_FAULT, STOP_REQUESTS, REGION_CAP, HISTORY_CAP, C_HOOK,
   C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_FAULT_PAGE, HOOK_USE, HOOK_ARRIVAL, HOOK_SERVED, ST_MASK, ST_NONE,
-  ST_HOME, F_UNFIXED,
+  ST_HOME, F_UNFIXED, F_PUSHED, KIND_REPLY,
 } from "../core/abi.js";
 import type { FaultsToHome } from "../migration/push-orders/faults.js";
 import type { PageSet } from "../migration/page-set.js";
@@ -15,7 +15,7 @@ import { copyHomeState } from "../core/home-state.js";
 import type { NodeId } from "../network/network.js";
 import { firstBadRegion, type Workload } from "../workloads/types.js";
 import { emptyBytes, type BytesMoved } from "./bytes.js";
-import type { EventSink } from "./event-log.js";
+import { EVENT_ARRIVAL, type EventSink } from "./event-log.js";
 import type { ProcessEvents } from "./event-order.js";
 import type { Lookahead } from "./lookahead.js";
 import type { ScanPacing } from "./options.js";
@@ -70,6 +70,13 @@ export interface RequestServer {
   serve(proc: ProcessRun, stop: number): void;
 }
 
+/** A page asked for that the home node has not sent yet: in flight with its arrival not
+ * fixed, and not pushed (a pushed page whose arrival is not fixed yet, F_PUSHED with
+ * F_UNFIXED, has left: the switch has not taken it). */
+export function waitsForReply(state: number): boolean {
+  return (state & (F_UNFIXED | F_PUSHED)) === F_UNFIXED;
+}
+
 export class ProcessRun {
   readonly id: number;
   readonly workload: Workload;
@@ -114,7 +121,7 @@ export class ProcessRun {
   heldAtHome(page: number): boolean {
     const st = this.views.states[page];
     if ((st & ST_MASK) === ST_HOME) return true;
-    return (st & F_UNFIXED) !== 0 && this.awaitingHome !== undefined && this.awaitingHome.has(page);
+    return waitsForReply(st) && this.awaitingHome !== undefined && this.awaitingHome.has(page);
   }
 
   constructor(s: ProcessSetup) {
@@ -286,6 +293,18 @@ export class ProcessRun {
     }
     copyHomeState(leader.views, this.views, this.workload.pageCount);
     this.fed = leader.fed;
+  }
+
+  /** `page`, sent with its arrival not fixed (an answered request's, or a page pushed or
+   * sent eagerly, NaN to the core: network.ts), arrives at `t`: the core and the event log
+   * learn it. A page the core does not hold (a full copy's) goes to the log alone. */
+  fixArrival(page: number, t: number, kind: number, inCore = true): void {
+    this.events?.record(t, EVENT_ARRIVAL, page, kind);
+    if (!inCore) return;
+    const v = this.views;
+    v.deliverPages[0] = page;
+    v.deliverTimes[0] = t;
+    this.core.deliver(1, KIND_REPLY);
   }
 
   /** Pending requests after a stop: the core's request list. */

@@ -76,16 +76,7 @@ describe("docs/model.md's figures from multi-node scenarios", () => {
         { name: "one", from: "b", to: "c", start: "0.9ms", bytes: "64KiB" },
       ],
     });
-    says(`ready at 0.9 ms, lands at ${ms(r.flows[1].finishedAt!)}`);
-    says(`In the segment's case it is ${ms(r.links[2].downOrderHeld.maxHeldNs)}.`);
-  });
-
-  it("the downlink's order in the two balancer examples: how late, at most and in all", async () => {
-    const held = (await simulateCluster(balancer)).links[2].downOrderHeld;
-    says(`In \`examples/balancer.json\` ${held.messages} messages to node c came up to ${us(held.maxHeldNs)} late (${ms(held.heldNs)} in all)`);
-    const hpcc = JSON.parse(readFileSync(new URL("../../examples/hpcc-balancer.json", import.meta.url), "utf8")) as ClusterScenario;
-    const d = (await simulateCluster(hpcc)).links[3].downOrderHeld;
-    says(`\`examples/hpcc-balancer.json\` ${d.messages} to node d up to ${ms(d.maxHeldNs)} (${ms(d.heldNs)} in all)`);
+    says(`goes next, and lands at ${ms(r.flows[1].finishedAt!)}`);
   });
 
   it("a copy beside another node's prefetching process, into one node and from its home", async () => {
@@ -110,8 +101,8 @@ describe("docs/model.md's figures from multi-node scenarios", () => {
     const [first, second] = both.processes;
     says(`freezes for ${us(second.freezeNs)}, the first listed for ${us(first.freezeNs)}`);
     const ampom = (await simulateCluster(intoOneNode("post-copy", { policy: "ampom", cpusOnC: 1 }))).processes;
-    says(`the second listed finishes 5% sooner (${ms(ampom[1].runtimeNs)} against ${ms(ampom[0].runtimeNs)})`);
-    expect(Math.round((1 - ampom[1].runtimeNs / ampom[0].runtimeNs) * 100)).toBe(5);
+    const sooner = Math.round((1 - ampom[1].runtimeNs / ampom[0].runtimeNs) * 100);
+    says(`the second listed finishes ${sooner}% sooner (${ms(ampom[1].runtimeNs)} against ${ms(ampom[0].runtimeNs)})`);
   });
 
   it("processes that share a CPU with equal work end together", async () => {

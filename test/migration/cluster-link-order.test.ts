@@ -16,13 +16,13 @@ const original = Network.prototype.send;
 beforeEach(() => {
   late = [];
   const last = new Map<string, number>();
-  Network.prototype.send = function (this: Network, from, to, readyAt, bytes) {
+  Network.prototype.send = function (this: Network, from, to, readyAt, bytes, onArrival) {
     for (const link of [`up ${from}`, `down ${to}`]) {
       const before = last.get(link) ?? -Infinity;
       if (readyAt < before) late.push(`${link}: ${bytes} B ready at ${readyAt} after one ready at ${before}`);
       else last.set(link, readyAt);
     }
-    return original.call(this, from, to, readyAt, bytes);
+    return original.call(this, from, to, readyAt, bytes, onArrival);
   };
 });
 afterEach(() => {

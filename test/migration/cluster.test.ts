@@ -176,46 +176,6 @@ describe("triggers", () => {
     expect(loaded.notes).toEqual(["flows[0] (bulk): offers 900Mbps, more than b's downlink carries (500Mbps of its 1Gbps beside its background load); its segments queue there"]);
   });
 
-  it("notes a downlink where a later arrival at the switch went first, with how late, and none where it did not", async () => {
-    // the case docs/model.md gives: a segment from an idle node, ready at 0.9 ms, behind
-    // four segments that an overloaded flow queued on its uplink (and then two more)
-    const r = await simulateCluster({
-      nodes: [{ name: "a" }, { name: "b" }, { name: "c" }],
-      processes: [{ name: "x", node: "a", workload: "sequential", memory: "256KiB" }],
-      flows: [
-        { name: "over", from: "a", to: "c", start: "0", rate: "2Gbps", duration: "2ms" },
-        { name: "one", from: "b", to: "c", start: "0.9ms", bytes: "64KiB" },
-      ],
-    });
-    const segment = 524_288; // 64 KiB at 1 Gb/s
-    // it reached the switch at 0.9 ms, while the flow's second segment was on the
-    // downlink (until 2 x 524,288 ns): in that order it would have gone next and landed
-    // at 3 x 524,288 + 25,000 ns (1.60 ms); behind the four segments handed over before
-    // it, it lands at 2.65 ms
-    const late = r.flows[1].finishedAt! - (2 * segment + segment + 25_000);
-    expect(r.links.map((l) => l.downOrderHeld)).toEqual([
-      { messages: 0, heldNs: 0, maxHeldNs: 0 },
-      { messages: 0, heldNs: 0, maxHeldNs: 0 },
-      { messages: 1, heldNs: late, maxHeldNs: late },
-    ]);
-    expect(late).toBe(2 * segment);
-    expect(r.notes[1]).toBe(
-      'the downlink to c: 1 message waited behind messages from other nodes that reached the switch after it, starting up to 1.05ms late (1.05ms in all): ' +
-        'arrivals there are approximate, as the network model serves a downlink in the order messages are handed to their uplinks (docs/model.md, "The network")',
-    );
-    // the same flows into two nodes: each downlink has one sender, and nothing is noted
-    const apart = await simulateCluster({
-      nodes: [{ name: "a" }, { name: "b" }, { name: "c" }, { name: "d" }],
-      processes: [{ name: "x", node: "a", workload: "sequential", memory: "256KiB" }],
-      flows: [
-        { name: "over", from: "a", to: "c", start: "0", rate: "2Gbps", duration: "2ms" },
-        { name: "one", from: "b", to: "d", start: "0.9ms", bytes: "64KiB" },
-      ],
-    });
-    expect(apart.notes).toHaveLength(1);
-    for (const l of apart.links) expect(l.downOrderHeld.messages).toBe(0);
-  });
-
   it("names the SHA-256 of each file a process read, by process", async () => {
     const dir = scratchDir("cluster-inputs");
     const trace = join(dir, "t.txt");

@@ -146,3 +146,24 @@ describe("two migrants from two nodes into one", () => {
   });
 });
 
+
+describe("the switch serves a downlink in the order messages reach it", () => {
+  it("a segment from an idle node goes ahead of an overloaded flow's segments still queued on their uplink", async () => {
+    const r = await simulateCluster({
+      nodes: [{ name: "a" }, { name: "b" }, { name: "c" }],
+      processes: [{ name: "x", node: "a", workload: "sequential", memory: "256KiB" }],
+      flows: [
+        // a segment every 262,144 ns into a's 1 Gb/s uplink, which takes 524,288 ns each
+        { name: "over", from: "a", to: "c", start: "0", rate: "2Gbps", duration: "2ms" },
+        { name: "one", from: "b", to: "c", start: "0.9ms", bytes: "64KiB" },
+      ],
+    });
+    const segment = 524_288;
+    // it reaches the switch at 0.9 ms, while the flow's second segment is on c's downlink:
+    // it goes next, before the segments that wait on a's uplink (until 2026-12-07 it went
+    // after the four handed over before it, and landed at 4 x 524,288 + 25,000 ns)
+    expect(r.flows[1].finishedAt).toBe(3 * segment + 25_000);
+    // the flow's eight segments: its last one a segment later than alone
+    expect(r.flows[0].finishedAt).toBe(9 * segment + 25_000);
+  });
+});

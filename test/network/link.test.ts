@@ -115,15 +115,49 @@ describe("link", () => {
   });
 });
 
+/** A network of `nodes` on gige whose arrivals fixed later come from `q`'s events. */
+function scheduled(nodes: number): { net: Network; q: EventQueue } {
+  const net = new Network(nodes, gige);
+  const q = new EventQueue();
+  net.schedule((t, fire) => q.at(t, fire));
+  return { net, q };
+}
+
 describe("the switch", () => {
   it("holds a message for a busy downlink without holding its sender's uplink", () => {
-    const net = new Network(4, gige);
+    const { net, q } = scheduled(4);
     const big = net.send(1, 2, 0, 1_000_000); // b -> c: 8 ms on the wire
     const toC = net.send(0, 2, 0, 4096); // a -> c waits at the switch behind it
     expect(toC).toBe(big + 32_768);
     // a -> d leaves once a has sent its 4 KiB: 2 x 32,768 ns, then the latency (the
-    // whole message waited with the uplink, 8 ms, when it went through both links at once)
-    expect(net.send(0, 3, 0, 4096)).toBe(2 * 32_768 + 25_000);
+    // whole message waited with the uplink, 8 ms, when it went through both links at once).
+    // Until it leaves, node c could send d a message that reaches the switch first: its
+    // arrival is fixed then
+    let toD = NaN;
+    expect(net.send(0, 3, 0, 4096, (t) => (toD = t))).toBeNaN();
+    while (q.peekTime() < Infinity) q.fireNext();
+    expect(toD).toBe(2 * 32_768 + 25_000);
+  });
+
+  it("serves a downlink in the order messages reach it, not the order they were sent", () => {
+    const { net, q } = scheduled(3);
+    const fixed: Array<[string, number, number]> = [];
+    const log = (name: string) => (t: number, now: number) => void fixed.push([name, t, now]);
+    expect(net.send(0, 1, 0, 1_000_000)).toBe(8_000_000 + 25_000); // a -> b holds a's uplink for 8 ms
+    // a -> c waits on a's uplink until 8 ms; b -> c, sent 1 us later, reaches the switch first
+    expect(net.send(0, 2, 0, 4096, log("a"))).toBeNaN();
+    expect(net.send(1, 2, 1000, 4096, log("b"))).toBeNaN();
+    while (q.peekTime() < Infinity) q.fireNext();
+    expect(fixed).toEqual([
+      ["b", 1000 + 32_768 + 25_000, 1000],
+      ["a", 8_000_000 + 32_768 + 25_000, 8_000_000],
+    ]);
+  });
+
+  it("between two nodes fixes every arrival when the message is sent, behind a backlog too", () => {
+    const net = new Network(2, gige);
+    expect(net.send(0, 1, 0, 1_000_000)).toBe(8_025_000);
+    expect(net.send(0, 1, 0, 4096)).toBe(8_000_000 + 32_768 + 25_000);
   });
 
   it("between two nodes, times a message as holding both links at once", () => {
@@ -196,38 +230,3 @@ describe("uplink turns", () => {
   });
 });
 
-
-describe("the switch's order limit, measured", () => {
-  it("is nothing between two nodes, where one uplink feeds each downlink", () => {
-    expect(new Network(2, gige).switchOrder).toBeNull();
-  });
-
-  it("a message from an idle node behind one that waited on its own uplink: how much sooner it could have started", () => {
-    const net = new Network(4, gige);
-    net.send(0, 1, 0, 1_000_000); // a -> b holds a's uplink for 8 ms
-    net.send(0, 2, 0, 4096); // a -> c waits on a's uplink until 8 ms, and takes c's downlink from then
-    const fromB = net.send(1, 2, 1000, 4096); // b -> c reaches the switch at 1 us: behind it
-    expect(fromB).toBe(8_000_000 + 2 * 32_768 + 25_000);
-    const c = net.switchOrder![2];
-    expect({ messages: c.messages, heldNs: c.heldNs, maxHeldNs: c.maxHeldNs }).toEqual({ messages: 1, heldNs: 8_000_000 + 32_768 - 1000, maxHeldNs: 8_000_000 + 32_768 - 1000 });
-    // b's next message waits for its own first one (its uplink's order), not for a's: not counted
-    net.send(1, 2, 2000, 4096);
-    expect(c.messages).toBe(1);
-    // nor is one behind a message that reached the switch before it
-    const d = net.switchOrder![3];
-    net.send(0, 3, 9_000_000, 4096);
-    net.send(1, 3, 9_000_000, 4096);
-    expect(d.messages).toBe(0);
-    expect(net.switchOrder![1].messages).toBe(0);
-  });
-
-  it("counts from when the message reached the switch: the wait on its own uplink is no error", () => {
-    const net = new Network(4, gige);
-    net.send(0, 2, 0, 100_000); // a -> c: 800 us on both links
-    net.send(1, 3, 0, 1_000_000); // b -> d holds b's uplink for 8 ms
-    net.send(1, 2, 0, 4096); // b -> c reaches the switch at 8 ms, holds c's downlink from then
-    net.send(0, 2, 1000, 4096); // a -> c waits for a's uplink until 800 us, then behind b's
-    expect(net.switchOrder![2].maxHeldNs).toBe(8_000_000 + 32_768 - 800_000);
-    expect(net.switchOrder![2].messages).toBe(1);
-  });
-});
