@@ -38,8 +38,6 @@ interface AtSwitch {
   /** when its first byte leaves its uplink, and so reaches the switch */
   reached: number;
   upTx: number;
-  /** the order of sending: ties at the switch go to the message sent first */
-  seq: number;
   stream: boolean;
   onArrival: OnArrival;
 }
@@ -57,7 +55,7 @@ export class Network {
   streaming = false;
   /** called when a downlink has no stream's message left at the switch (UplinkArbiter) */
   onStreamsFixed?: (to: NodeId, now: number) => void;
-  /** per downlink, messages on their way to the switch, by (reached, seq) */
+  /** per downlink, messages on their way to the switch, in the order they reach it */
   private readonly atSwitch: AtSwitch[][] = [];
   /** per downlink, the time of the event that fixes its next messages (Infinity: none),
    * and that event's number (an event whose number is no longer there does nothing) */
@@ -65,7 +63,6 @@ export class Network {
   private readonly fixToken: number[] = [];
   private fixEvents = 0;
   private at?: Scheduler;
-  private sent = 0;
 
   /** `spec` is every node's link, or one spec per node. */
   constructor(nodes: number, spec: LinkSpec | LinkSpec[], readonly discipline: LinkDiscipline = "fifo") {
@@ -130,16 +127,16 @@ export class Network {
     const upTx = up.txNs(bytes, up.idleAt(readyAt));
     up.occupy(reached + upTx, bytes);
     const stream = this.streaming;
-    const seq = this.sent++;
     const waiting = this.atSwitch[to];
     if (waiting.length === 0 && this.fixedNow(from, to, readyAt, reached)) return this.pass(from, to, readyAt, bytes, reached, upTx, stream);
     if (!onArrival) throw new Error(`internal: a message from node ${from} to node ${to} whose arrival is fixed later, with nothing to tell`);
     if (!this.at) throw new Error("internal: the network has no event queue to fix arrivals with (Network.schedule)");
-    // by (reached, seq): a message sent later never reaches the switch before one sent
-    // earlier from its own uplink, so the search from the back is short
+    // in the order they reach the switch, a tie to the one sent first; one sent later
+    // never reaches it before one sent earlier from its own uplink, so the search from
+    // the back is short
     let i = waiting.length;
     while (i > 0 && waiting[i - 1].reached > reached) i--;
-    waiting.splice(i, 0, { from, readyAt, bytes, reached, upTx, seq, stream, onArrival });
+    waiting.splice(i, 0, { from, readyAt, bytes, reached, upTx, stream, onArrival });
     if (stream) this.streamsAtSwitch[to]++;
     this.fixLater(to);
     return NaN;
@@ -192,9 +189,11 @@ export class Network {
     if (reached < this.lastReached[to]) throw new Error(`internal: node ${to}'s downlink took a message that reached the switch at ${reached} ns after one that reached it at ${this.lastReached[to]} ns`);
     this.lastReached[to] = reached;
     const down = this.down[to];
+    // the background on both links is reckoned from when the message was handed over, as
+    // its waits there overlap (cut-through); the switch forwards it once the downlink is
+    // free; its last byte leaves no sooner than it came in, nor sooner than the
+    // downlink's own time for it
     const downTx = down.txNs(bytes, down.idleAt(readyAt));
-    // the switch forwards it once the downlink is free; its last byte leaves no sooner
-    // than it came in, nor sooner than the downlink's own time for it
     const downStart = Math.max(reached, down.startTime(readyAt));
     const done = Math.max(downStart + downTx, reached + Math.max(upTx, downTx));
     down.occupy(done, bytes);

@@ -6,7 +6,9 @@
 // leaves now, but the pages are handed to the link when the home node has them ready
 // (an event at that time), so traffic queued in between goes first. Under `fifo` the
 // whole reply (faulting page and prefetch list) is queued at that moment, and nothing
-// later can overtake it: every arrival is fixed then. Under `priority` the faulting page
+// later from the home node can overtake it: every arrival is fixed then, but for pages
+// that, with more than two nodes, wait on the home node's uplink, which are fixed when
+// they reach the switch (network.ts). Under `priority` the faulting page
 // goes straight to the link and the prefetch pages join the process's bulk queue, one
 // page a turn, each fixed as it starts to leave.
 import { KIND_REPLY, STOP_FAULT } from "../core/abi.js";
