@@ -6,9 +6,9 @@ import { addBytes } from "../sim/bytes.js";
 import { EVENT_ARRIVAL, EVENT_EAGER } from "../sim/event-log.js";
 import type { MigrationContext } from "./types.js";
 
-/** The last arrival of a set of messages. With more than two nodes a message's arrival
- * may be fixed only when it reaches the switch, after it was sent (network.ts): whenFixed()
- * waits for those. */
+/** The last arrival of a set of messages (or `last`, if none is later). With more than
+ * two nodes a message's arrival may be fixed only when it reaches the switch, after it
+ * was sent (network.ts): whenFixed() waits for those. */
 export class LastArrival {
   private unfixed = 0;
   private then?: (last: number, now: number) => void;

@@ -8,7 +8,7 @@
 import { DELIVERY_CAP } from "../core/abi.js";
 import { addBytes, type BytesMoved } from "../sim/bytes.js";
 import { EVENT_ARRIVAL, type EventKind } from "../sim/event-log.js";
-import type { OnArrival } from "../network/network.js";
+import { LastArrival } from "./send.js";
 import type { MigrationContext } from "./types.js";
 
 export interface StreamSpec {
@@ -54,21 +54,10 @@ export function streamPages(ctx: MigrationContext, spec: StreamSpec, startAt: nu
   // pages the order handed out and the stream has not sent yet: buf[at .. have)
   let have = 0;
   let at = 0;
-  let last = startAt;
-  // pages whose arrival is not fixed yet (with more than two nodes: network.ts), and the
-  // stream's end, which waits for them: done() needs the last page's arrival
-  let unfixed = 0;
-  let ended: { cutShort: boolean } | undefined;
-  const end = (t: number, cutShort: boolean): void => {
-    if (unfixed === 0) spec.done(last, t, cutShort);
-    else ended = { cutShort };
-  };
-  const fixLater = (page: number): OnArrival => (arrival, now) => {
-    last = arrival;
-    unfixed--;
-    proc.fixArrival(page, arrival, spec.event, spec.deliverKind !== null);
-    if (unfixed === 0 && ended) spec.done(last, now, ended.cutShort);
-  };
+  // done() needs the last page's arrival, which with more than two nodes may be fixed
+  // after the stream's last turn (network.ts)
+  const arrivals = new LastArrival(startAt);
+  const end = (t: number, cutShort: boolean): void => arrivals.whenFixed(t, (last, now) => spec.done(last, now, cutShort));
   /** Asks the order for its next pages at `t`; with none left the stream is done. */
   const refill = (t: number): boolean => {
     have = spec.next(buf, spec.burst, t);
@@ -97,12 +86,11 @@ export function streamPages(ctx: MigrationContext, spec: StreamSpec, startAt: nu
         const page = buf[at];
         // a page the order chose on an earlier turn may have been answered since
         if (!fresh && spec.deliverKind !== null && !proc.heldAtHome(page)) continue;
-        const arrival = net.send(home, dest, t, message, fixLater(page));
-        if (Number.isNaN(arrival)) unfixed++;
-        else last = arrival;
+        const arrival = net.send(home, dest, t, message, arrivals.later((at) => proc.fixArrival(page, at, spec.event, spec.deliverKind !== null)));
+        arrivals.add(arrival);
         spec.sent?.(page);
         v.deliverPages[n] = page;
-        // NaN: the page has left, its arrival fixed later (fixLater)
+        // NaN: the page has left, its arrival fixed later
         v.deliverTimes[n] = arrival;
         n++;
       }
