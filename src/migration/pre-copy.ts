@@ -141,29 +141,39 @@ class PreCopy {
     const context = new LastArrival();
     sendContext(ctx, now, context);
     // the context went first on the same links: its arrival is fixed when the pass ends
-    this.pass(now, EVENT_EAGER, (lastArrival, end) => context.whenFixed(end, (contextIn) => {
-      const resumeAt = Math.max(contextIn, lastArrival);
-      // every page that exists is at the destination by resumeAt; untouched pages stay
-      // nonexistent (a first touch is a zero-fill, as after any migration)
-      const { core, views } = ctx.proc;
-      ctx.proc.migrate(false);
-      let n = 0;
-      let delivered = 0;
-      const flush = () => {
-        delivered += core.deliver(n, KIND_EAGER);
-        n = 0;
-      };
-      for (let p = 0; p < this.pages; p++) {
-        if ((views.states[p] & ST_MASK) !== ST_HOME) continue;
-        views.deliverPages[n] = p;
-        views.deliverTimes[n] = resumeAt;
-        if (++n === DELIVERY_CAP) flush();
-      }
-      flush();
-      this.report(waiting);
-      ctx.stats.pagesAtDestination = delivered;
-      ctx.resume(resumeAt);
-    }));
+    const resume = (lastArrival: number, end: number) => context.whenFixed(end, (contextIn) => this.resume(Math.max(contextIn, lastArrival), waiting));
+    // With nothing left to send (a decision at 0, before any page exists), no pass: it
+    // would learn so only at its first turn on the uplink, which another stream from the
+    // node can hold past the context's arrival, and the resume fell in the past ("internal:
+    // an event scheduled at 90536 ns while the one at 131072 ns fires")
+    if (waiting === 0) resume(-Infinity, now);
+    else this.pass(now, EVENT_EAGER, resume);
+  }
+
+  /** The process runs on at the destination at `resumeAt`, when the context and every
+   * page sent have landed. */
+  private resume(resumeAt: number, waitingAtFreeze: number): void {
+    const { ctx } = this;
+    // every page that exists is at the destination by resumeAt; untouched pages stay
+    // nonexistent (a first touch is a zero-fill, as after any migration)
+    const { core, views } = ctx.proc;
+    ctx.proc.migrate(false);
+    let n = 0;
+    let delivered = 0;
+    const flush = () => {
+      delivered += core.deliver(n, KIND_EAGER);
+      n = 0;
+    };
+    for (let p = 0; p < this.pages; p++) {
+      if ((views.states[p] & ST_MASK) !== ST_HOME) continue;
+      views.deliverPages[n] = p;
+      views.deliverTimes[n] = resumeAt;
+      if (++n === DELIVERY_CAP) flush();
+    }
+    flush();
+    this.report(waitingAtFreeze);
+    ctx.stats.pagesAtDestination = delivered;
+    ctx.resume(resumeAt);
   }
 
   private report(waitingAtFreeze: number): void {

@@ -134,6 +134,23 @@ describe("triggers", () => {
     expect(r.migrations.map((m) => [m.process, m.decisionAt, m.resumedAt])).toEqual([["p", 0, 90_536], ["q", 0, 156_072]]);
   });
 
+  it("a pre-copy decided at 0 beside a full copy from the same node: it resumes when its context is in", async () => {
+    // with no page to send, its stop-and-copy pass learned so at its first turn, behind
+    // both contexts (131,072 ns), and scheduled the resume at its context's arrival
+    // (90,536 ns), in the past: the same fault as the copies' above, found by running
+    // random scenarios
+    const r = await simulateCluster({
+      nodes: [{ name: "a", cpus: 2 }, { name: "b", cpus: 2 }],
+      processes: [
+        { name: "x", node: "a", workload: "random", memory: "512KiB", mechanism: "pre-copy" },
+        { name: "y", node: "a", workload: "random", memory: "512KiB", mechanism: "full-copy" },
+      ],
+      triggers: ["x", "y"].map((process) => ({ kind: "fraction" as const, process, to: "b", at: 0 })),
+    });
+    expect(r.migrations.map((m) => [m.process, m.resumedAt])).toEqual([["x", 90_536], ["y", 156_072]]);
+    expect(r.processes[0].mechanismStats).toMatchObject({ rounds: 1, sentPages: 0, converged: 1, pagesAtDestination: 0 });
+  });
+
   it("notes a time trigger that comes after the process ended", async () => {
     const r = await simulateCluster({
       nodes: 2,
