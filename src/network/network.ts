@@ -170,15 +170,18 @@ export class Network {
   /** Fixes, at `now`, the arrivals of the messages for `to` that have reached the switch. */
   private fix(to: NodeId, now: number): void {
     const waiting = this.atSwitch[to];
-    let streamsLeft = false;
+    let streams = false;
     while (waiting.length > 0 && waiting[0].reached <= now) {
       const m = waiting.shift()!;
       const arrival = this.pass(m.from, to, m.readyAt, m.bytes, m.reached, m.upTx, m.stream);
-      if (m.stream) streamsLeft = --this.streamsAtSwitch[to] === 0;
+      if (m.stream) {
+        this.streamsAtSwitch[to]--;
+        streams = true;
+      }
       m.onArrival(arrival, now);
     }
     if (waiting.length > 0) this.fixLater(to);
-    if (streamsLeft && this.streamsAtSwitch[to] === 0) this.onStreamsFixed?.(to, now);
+    if (streams && this.streamsAtSwitch[to] === 0) this.onStreamsFixed?.(to, now);
   }
 
   /** The message goes through `to`'s downlink, in the order it reached the switch:

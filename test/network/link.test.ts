@@ -115,6 +115,11 @@ describe("link", () => {
   });
 });
 
+/** Runs every event `q` holds, and those they schedule. */
+function drain(q: EventQueue): void {
+  while (q.size) q.fireNext();
+}
+
 /** A network of `nodes` on gige whose arrivals fixed later come from `q`'s events. */
 function scheduled(nodes: number): { net: Network; q: EventQueue } {
   const net = new Network(nodes, gige);
@@ -135,7 +140,7 @@ describe("the switch", () => {
     // arrival is fixed then
     let toD = NaN;
     expect(net.send(0, 3, 0, 4096, (t) => (toD = t))).toBeNaN();
-    while (q.peekTime() < Infinity) q.fireNext();
+    drain(q);
     expect(toD).toBe(2 * 32_768 + 25_000);
   });
 
@@ -147,7 +152,7 @@ describe("the switch", () => {
     // a -> c waits on a's uplink until 8 ms; b -> c, sent 1 us later, reaches the switch first
     expect(net.send(0, 2, 0, 4096, log("a"))).toBeNaN();
     expect(net.send(1, 2, 1000, 4096, log("b"))).toBeNaN();
-    while (q.peekTime() < Infinity) q.fireNext();
+    drain(q);
     expect(fixed).toEqual([
       ["b", 1000 + 32_768 + 25_000, 1000],
       ["a", 8_000_000 + 32_768 + 25_000, 8_000_000],
@@ -171,9 +176,6 @@ describe("the switch", () => {
 });
 
 describe("flows", () => {
-  function drain(q: EventQueue): void {
-    while (q.size) q.fireNext();
-  }
   it("a transfer sends all its bytes in segments back to back", () => {
     const net = new Network(2, gige);
     const q = new EventQueue();
