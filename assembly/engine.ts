@@ -15,7 +15,7 @@ import {
   C_PREFETCHED, C_USEFUL_PREFETCHES, C_PUSHED, C_USEFUL_PUSHES, C_REQUESTS,
   C_FAULT_SENT_AT, C_SERVICE_NS, C_CURSOR, C_CHUNK_LEN, C_PENDING, C_FAULT_PAGE, C_REMOTE,
   C_MRU_LEN, P_CPU_NS, P_TRAP_NS, P_ZERO_FILL_NS, P_FIRST_USE_NS, P_PAGES, P_SCAN_NS, MRU_CAP, COUNTERS,
-  C_FAULT_PREFETCHES, C_PREFETCH_ISSUES, C_ARRIVAL_HEAD, C_ARRIVAL_TAIL, C_FAULT_OPEN,
+  C_FAULT_PREFETCHES, C_PREFETCH_ISSUES, C_ARRIVAL_HEAD, C_ARRIVAL_TAIL, C_FAULT_OPEN, C_WAITING_SINCE,
   C_HOOK, C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_ANSWERING_FAULT,
   C_SCAN_EPOCH, C_SCAN_END, C_RESIDENT, P_SCAN_NS_PER_PAGE, P_TRAP_CPU_NS, P_FIRST_USE_CPU_NS, C_FAULT_CPU_NS, SCAN_KEEP, SCAN_ALL,
   HOOK_USE, HOOK_ARRIVAL, HOOK_SERVED,
@@ -39,6 +39,7 @@ export function reset(): void {
   memory.fill(scanMasks, 0, pages << 1);
   memory.fill(scanEpochs, 0, pages << 2);
   setCounter(C_FAULT_PAGE, -1);
+  setCounter(C_WAITING_SINCE, -1);
   setCounter(C_SCAN_EPOCH, 1);
   setCounter(C_SCAN_END, scanInterval(0));
   resetRegionCache();
@@ -346,6 +347,7 @@ function runRemote(limit: f64): i32 {
       const unfixed = (st & F_UNFIXED) != 0;
       const arr = unfixed ? limit : load<f64>(arrivals + (<usize>page << 3));
       if (arr > now) {
+        if (counter(C_WAITING_SINCE) < 0) setCounter(C_WAITING_SINCE, now);
         const until = due < arr ? due : arr;
         if (until == Infinity) {
           // nothing in sight will send it: the host must advance the link
@@ -363,6 +365,7 @@ function runRemote(limit: f64): i32 {
         now = until;
         continue;
       }
+      setCounter(C_WAITING_SINCE, -1);
       st = (st & ~ST_MASK) | ST_LOCAL;
     } else if (s == ST_HOME) {
       // remote fault: trap locally, then the request (with any prefetch list) leaves
@@ -375,6 +378,7 @@ function runRemote(limit: f64): i32 {
       request(page, 0);
       setCounter(C_FAULT_PAGE, <f64>page);
       setCounter(C_FAULT_SENT_AT, now);
+      setCounter(C_WAITING_SINCE, now);
       setCounter(C_FAULT_OPEN, 1);
       setCounter(C_ANSWERING_FAULT, 1);
       setCounter(C_NOW, now);

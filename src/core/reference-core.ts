@@ -12,7 +12,7 @@ import {
   P_POLICY_BASE, P_SCAN_NS, COUNTERS, PARAMS, REGION_CAP, HISTORY_CAP, REQUEST_CAP,
   DELIVERY_CAP, MRU_CAP, C_FAULT_PREFETCHES, C_PREFETCH_ISSUES, C_ARRIVAL_HEAD,
   C_ARRIVAL_TAIL, C_FAULT_OPEN, C_HOOK, C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_SCAN_EPOCH,
-  C_ANSWERING_FAULT, C_SCAN_END, C_RESIDENT, P_SCAN_NS_PER_PAGE, P_TRAP_CPU_NS, P_FIRST_USE_CPU_NS, C_FAULT_CPU_NS, HOOK_USE, HOOK_ARRIVAL,
+  C_ANSWERING_FAULT, C_SCAN_END, C_RESIDENT, C_WAITING_SINCE, P_SCAN_NS_PER_PAGE, P_TRAP_CPU_NS, P_FIRST_USE_CPU_NS, C_FAULT_CPU_NS, HOOK_USE, HOOK_ARRIVAL,
   HOOK_SERVED, POLICY_EXTERNAL, SCAN_KEEP, SCAN_ALL,
 } from "./abi.js";
 import { arrivedAt, knownAtHome, knownState, pushSendsOldLast, regionOf, requestPage, scanBits } from "./page-services.js";
@@ -115,6 +115,7 @@ export class ReferenceCore implements SimCore, PolicyServices {
     this.v.scanEpochs.fill(0, 0, pages);
     this.v.scanMasks.fill(0, 0, pages);
     c[C_FAULT_PAGE] = -1;
+    c[C_WAITING_SINCE] = -1;
     c[C_SCAN_EPOCH] = 1;
     c[C_SCAN_END] = this.scanInterval(0);
     const id = this.v.params[P_POLICY];
@@ -368,6 +369,7 @@ export class ReferenceCore implements SimCore, PolicyServices {
           const unfixed = (st & F_UNFIXED) !== 0;
           const arrival = unfixed ? limit : this.arrivals[page];
           if (arrival > c[C_NOW]) {
+            if (c[C_WAITING_SINCE] < 0) c[C_WAITING_SINCE] = c[C_NOW];
             const until = Math.min(this.nextArrival(), arrival);
             if (until === Infinity) return STOP_WAIT;
             if (page === c[C_FAULT_PAGE]) {
@@ -379,6 +381,7 @@ export class ReferenceCore implements SimCore, PolicyServices {
             c[C_NOW] = until;
             continue;
           }
+          c[C_WAITING_SINCE] = -1;
           st = (st & ~ST_MASK) | ST_LOCAL;
           break;
         }
@@ -391,6 +394,7 @@ export class ReferenceCore implements SimCore, PolicyServices {
           this.request(page, 0);
           c[C_FAULT_PAGE] = page;
           c[C_FAULT_SENT_AT] = c[C_NOW];
+          c[C_WAITING_SINCE] = c[C_NOW];
           c[C_FAULT_OPEN] = 1;
           c[C_ANSWERING_FAULT] = 1;
           this.recordDemandEvent(page, c[C_NOW]);

@@ -41,6 +41,11 @@ export interface MigrationRecord {
   abandoned: boolean;
 }
 
+/** Whether `p` is on `node`, neither frozen nor ended. */
+function runsOn(p: ProcessRun, node: NodeId): boolean {
+  return p.node === node && (p.phase === "home" || p.phase === "remote");
+}
+
 export class Cluster {
   readonly events = new EventQueue();
   readonly pager: Pager;
@@ -78,23 +83,15 @@ export class Cluster {
   }
 
   /** Processes on one node share its `cpus[node]` CPUs: each runs at
-   * min(1, cpus / runnable processes there) of its speed, recomputed whenever a process
-   * starts, freezes, resumes or ends on the node. */
+   * min(1, cpus / processes running there) of its speed, set as it takes its next
+   * stretch (shareFor). */
   shareCpus(cpus: number[]): void {
     this.cpus = cpus;
-    this.updateShares();
   }
 
   /** The CPUs of `node` (1 unless the scenario shares CPUs). */
   cpusOf(node: NodeId): number {
     return this.cpus?.[node] ?? 1;
-  }
-
-  /** Runnable processes on `node` now. */
-  runnableOn(node: NodeId): number {
-    let n = 0;
-    for (const p of this.processes) if ((p.phase === "home" || p.phase === "remote") && p.node === node) n++;
-    return n;
   }
 
   /** Load as the balancer sees it: unfinished processes on the node, a migrating one
@@ -157,6 +154,7 @@ export class Cluster {
       // scenarios: ptrans's runtime in examples/hpcc-balancer.json, by 373 ns of 4.343 s
       // (at fft's end); examples/balancer.json and the rest were byte-identical.
       const limit = Math.min(nextEvent, Math.max(secondClock, first.clock + this.quantumNs));
+      this.shareFor(first);
       const outcome = first.advance(limit, this.pager);
       if (outcome === "starved") return "starved";
       if (outcome === "waiting") {
@@ -182,7 +180,6 @@ export class Cluster {
           this.moving.delete(first);
         }
         first.events?.record(first.clock, EVENT_DONE, -1);
-        this.updateShares();
       }
     }
   }
@@ -219,7 +216,6 @@ export class Cluster {
         proc.phase = "frozen";
         proc.frozenAt = proc.clock;
         proc.events?.record(proc.clock, EVENT_MIGRATE, -1, MIGRATE_FREEZE);
-        this.updateShares();
       },
       resume: (time) => {
         record.resumedAt = time;
@@ -231,7 +227,6 @@ export class Cluster {
           proc.phase = "remote";
           proc.events?.record(time, EVENT_MIGRATE, -1, MIGRATE_RESUME);
           this.moving.delete(proc);
-          this.updateShares();
         });
       },
     };
@@ -244,13 +239,22 @@ export class Cluster {
     this.events.at(proc.clock, () => plan.mechanism.start(ctx));
   }
 
-  private updateShares(): void {
+  /** Sets `proc`'s speed for the stretch it is about to run: its share of its node's
+   * CPUs among the processes running there at its clock. A process waiting for a page
+   * is off its CPU, as a process blocked in a fault sleeps, and leaves its share to the
+   * others until its clock (where the wait ended, or it still waits); a frozen or ended
+   * one has none. */
+  private shareFor(proc: ProcessRun): void {
     const cpus = this.cpus;
     if (!cpus) return;
-    for (const p of this.processes) {
-      if (p.phase === "done") continue;
-      const share = Math.min(1, cpus[p.node] / Math.max(1, this.runnableOn(p.node)));
-      p.views.params[P_CPU_NS] = this.baseCpuNs.get(p)! / share;
+    const node = proc.node;
+    let running = 0;
+    for (const p of this.processes) if (runsOn(p, node)) running++;
+    // only where the CPUs are short does a wait change a share
+    if (running > cpus[node]) {
+      const t = proc.clock;
+      for (const p of this.processes) if (p !== proc && runsOn(p, node) && p.waitingAt(t)) running--;
     }
+    proc.views.params[P_CPU_NS] = this.baseCpuNs.get(proc)! / Math.min(1, cpus[node] / running);
   }
 }

@@ -6,7 +6,7 @@ import {
   STOP_CHUNK_END, STOP_LIMIT,
   STOP_WAIT, STOP_POLICY, STOP_FAULT, STOP_REQUESTS, REGION_CAP, HISTORY_CAP, C_HOOK,
   C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_FAULT_PAGE, HOOK_USE, HOOK_ARRIVAL, HOOK_SERVED, ST_MASK, ST_NONE,
-  ST_HOME, F_UNFIXED, F_PUSHED, KIND_REPLY,
+  ST_HOME, ST_FLIGHT, F_UNFIXED, F_PUSHED, KIND_REPLY, C_WAITING_SINCE,
 } from "../core/abi.js";
 import type { FaultsToHome } from "../migration/push-orders/faults.js";
 import type { PageSet } from "../migration/page-set.js";
@@ -185,6 +185,19 @@ export class ProcessRun {
   }
   set clock(t: number) {
     this.views.counters[C_NOW] = t;
+  }
+
+  /** Whether the process is off its CPU at `t` (at or before its clock), waiting for a
+   * page: its pending access began to wait by `t`, and its clock has gone past `t` in
+   * that wait or the page has not landed by then. */
+  waitingAt(t: number): boolean {
+    const c = this.views.counters;
+    const since = c[C_WAITING_SINCE];
+    if (since < 0 || since > t) return false;
+    if (t < c[C_NOW]) return true;
+    const page = this.views.chunkPages[c[C_CURSOR]];
+    const st = this.views.states[page];
+    return (st & ST_MASK) === ST_FLIGHT && ((st & F_UNFIXED) !== 0 || this.views.arrivals[page] > t);
   }
 
   /** Moves the process to the destination's tables (the core's migrate(): every page

@@ -12,7 +12,7 @@ import { EVENT_ARRIVAL } from "../../src/sim/event-log.js";
 import { resolveOptions, type RunOptions } from "../../src/sim/options.js";
 import { runScenario, simulate } from "../../src/sim/simulate.js";
 import { traceWorkload } from "../migration/trace-workload.js";
-import { copyBesidePull, intoOneNode, requestsBesideFlow } from "../network/scenarios.js";
+import { besideLocal, copyBesidePull, intoOneNode, requestsBesideFlow } from "../network/scenarios.js";
 
 const balancer = JSON.parse(readFileSync(new URL("../../examples/balancer.json", import.meta.url), "utf8")) as ClusterScenario & { processes: unknown[] };
 const model = readFileSync(new URL("../../docs/model.md", import.meta.url), "utf8").replace(/\s+/g, " ");
@@ -111,6 +111,13 @@ describe("docs/model.md's figures from multi-node scenarios", () => {
     }
   });
 
+  it("a local process beside a migrant that waits for the network: its runtime, alone, and the migrant's wait", async () => {
+    const alone = (await simulateCluster(besideLocal(false))).processes[0];
+    const r = await simulateCluster(besideLocal(true));
+    const [local, migrant] = r.processes;
+    says(`took 20.12 ms beside a \`random\` migrant paging on demand that waited ${ms(migrant.stallNs)} of its ${ms(migrant.runtimeNs - r.migrations[0].resumedAt!)} there, and takes ${ms(local.runtimeNs)} now (${ms(alone.runtimeNs)} alone)`);
+  });
+
   it("two migrants from two nodes into one: post-copy runtimes, alone, the copies' freezes, the simultaneous decisions", async () => {
     const both = await simulateCluster(intoOneNode("post-copy"));
     const alone = await simulateCluster(intoOneNode("post-copy", { from: ["a"] }));
@@ -123,7 +130,7 @@ describe("docs/model.md's figures from multi-node scenarios", () => {
     says(`freezes for ${us(second.freezeNs)}, the first listed for ${us(first.freezeNs)}`);
     const ampom = (await simulateCluster(intoOneNode("post-copy", { policy: "ampom", cpusOnC: 1 }))).processes;
     const sooner = Math.round((1 - ampom[1].runtimeNs / ampom[0].runtimeNs) * 100);
-    says(`the second listed finishes ${sooner}% sooner (${ms(ampom[1].runtimeNs)} against ${ms(ampom[0].runtimeNs)})`);
+    says(`the second listed finishes ${sooner}% sooner (${ms(ampom[1].runtimeNs)} against ${ms(ampom[0].runtimeNs)}`);
   });
 
   it("processes that share a CPU with equal work end together", async () => {

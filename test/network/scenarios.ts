@@ -33,3 +33,17 @@ export const requestsBesideFlow: ClusterScenario = {
   triggers: [{ kind: "fraction", process: "x", to: 1, at: 0.3 }],
   flows: [{ name: "f", from: 1, to: 2, rate: "500Mbps", duration: "20ms", segment: "4KiB" }],
 };
+
+/** A `sequential` process computing on node b's one CPU (2 MiB, 20 ns an access), and,
+ * with `withMigrant`, a `random` process (seed 5, policy none) moved from a to b at half
+ * its records, which then pages on demand: mostly waiting for the network. */
+export function besideLocal(withMigrant: boolean): ClusterScenario {
+  return {
+    nodes: [{ name: "a" }, { name: "b", cpus: 1 }],
+    processes: [
+      { name: "local", node: "b", workload: "sequential", memory: "2MiB", cpuNsPerAccess: 20 },
+      ...(withMigrant ? [{ name: "migrant", node: "a", workload: "random", memory: "2MiB", seed: 5, cpuNsPerAccess: 20, policy: "none" }] : []),
+    ],
+    triggers: withMigrant ? [{ kind: "fraction" as const, process: "migrant", to: "b", at: 0.5 }] : [],
+  };
+}
