@@ -243,7 +243,8 @@ export class Cluster {
    * CPUs among the processes running there at its clock. A process waiting for a page
    * is off its CPU, as a process blocked in a fault sleeps, and leaves its share to the
    * others until its clock (where the wait ended, or it still waits); a frozen or ended
-   * one has none. */
+   * one has none. Sending and landing pages take none of a node's CPU (docs/model.md,
+   * the CPU sharing paragraph: a simplification). */
   private shareFor(proc: ProcessRun): void {
     const cpus = this.cpus;
     if (!cpus) return;

@@ -80,6 +80,11 @@ describe("docs/model.md's figures from multi-node scenarios", () => {
     says(`the makespan goes from ${ms(asGiven.makespanNs)} to ${ms(result.makespanNs)}`);
     expect(result.processes[0].mechanism).toBe("full-copy");
     says(`the copy sends the ${arrivals.length} pages its process has touched by then`);
+    // what moving pages would cost node a's CPU, were it charged: p3 stays on a
+    const a = asGiven.links.find((l) => l.node === "a")!;
+    const p3 = asGiven.processes[3];
+    expect([p3.name, p3.node]).toEqual(["p3", "a"]);
+    says(`node a sends ${a.upMessages.toLocaleString("en-US")} messages while \`p3\` computes there; at 2 µs of kernel work each (an assumption, not a measurement) they would take ${ms1(a.upMessages * 2000)} of its ${ms(p3.runtimeNs)}`);
   });
 
   it("a fault request waits behind its node's flow: the process's runtime", async () => {
