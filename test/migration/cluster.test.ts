@@ -9,6 +9,7 @@ import { simulate } from "../../src/sim/simulate.js";
 import { ampom } from "../cli/capture.js";
 import { scratchDir } from "../sweep/cli-helpers.js";
 import { besideLocal } from "../network/scenarios.js";
+import { networkPresets } from "../../src/network/presets.js";
 
 /** `text` as a regular expression that matches it literally. */
 const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -102,9 +103,9 @@ describe("CPU sharing", () => {
     const [l, m] = r.processes;
     expect(m.node).toBe("b");
     expect(m.stallNs / (m.runtimeNs - r.migrations[0].resumedAt!)).toBeGreaterThan(0.9);
-    // the migrant's time on b off the network: its stall less its fault traps (2 us each
-    // on gige-2008) is the wait
-    const running = m.runtimeNs - r.migrations[0].resumedAt! - (m.stallNs - m.remoteFaults * 2000);
+    // the migrant's time on b off the network: its stall less its fault traps is the wait
+    const trap = networkPresets["gige-2008"].faultTrapNs;
+    const running = m.runtimeNs - r.migrations[0].resumedAt! - (m.stallNs - m.remoteFaults * trap);
     const delay = l.runtimeNs - alone;
     expect(delay).toBeGreaterThan(0);
     // half of it, and a quantum (1 us) at the old share each time the migrant's wait
