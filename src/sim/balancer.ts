@@ -1,5 +1,6 @@
 // An openMosix-like load balancer: every `intervalNs` it compares each node's load
-// (unfinished processes there per CPU, a migrating one counted at its destination) with
+// (unfinished processes there per CPU, a migrating one counted at its destination, one
+// waiting for pages too: docs/model.md says what that simplifies) with
 // the cluster mean; from the most loaded node whose load exceeds the mean by more than
 // `threshold` and that has more processes than CPUs, it moves one process that is still
 // at home (the first the scenario lists) to the least loaded node, provided the source
