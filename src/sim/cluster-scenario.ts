@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
-import { MRU_CAP } from "../core/abi.js";
+import { MRU_CAP, P_ZERO_FILL_NS } from "../core/abi.js";
 import { createCore, type CoreKind } from "../core/index.js";
 import { mechanismParams, mechanisms, pushFor } from "../migration/registry.js";
 import { startFlow, type FlowReport, type FlowSpec } from "../network/flows.js";
@@ -170,6 +170,9 @@ export interface ClusterProcessResult extends Metrics {
   home: string;
   /** where it ended */
   node: string;
+  /** the time it stood runnable without a CPU, its node's processes sharing them:
+   * runtimeNs less its work at full speed, stallNs, freezeNs and its zero-fills */
+  cpuWaitNs: number;
 }
 
 export interface ClusterResult {
@@ -590,7 +593,10 @@ async function runCluster(
     } catch (err) {
       fail(`processes[${i}] (${procNames[i]})`, errorMessage(err));
     }
-    return { name: procNames[i], home: names[home], node: names[proc.node], ...metrics };
+    // the work at full speed as the cores total it (the running total, rounded once)
+    const work = Math.floor(metrics.accesses * s.cpuNsPerAccess + 0.5);
+    const cpuWaitNs = metrics.runtimeNs - work - metrics.stallNs - metrics.freezeNs - metrics.zeroFills * proc.views.params[P_ZERO_FILL_NS];
+    return { name: procNames[i], home: names[home], node: names[proc.node], ...metrics, cpuWaitNs };
   });
   return {
     makespanNs: Math.max(...processes.map((p) => p.runtimeNs)),

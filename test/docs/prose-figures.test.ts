@@ -120,7 +120,8 @@ describe("docs/model.md's figures from multi-node scenarios", () => {
     const alone = (await simulateCluster(besideLocal(false))).processes[0];
     const r = await simulateCluster(besideLocal(true));
     const [local, migrant] = r.processes;
-    says(`took 20.12 ms beside a \`random\` migrant paging on demand that waited ${ms(migrant.stallNs)} of its ${ms(migrant.runtimeNs - r.migrations[0].resumedAt!)} there, and takes ${ms(local.runtimeNs)} now (${ms(alone.runtimeNs)} alone)`);
+    says(`took 20.12 ms beside a \`random\` migrant paging on demand that waited ${ms(migrant.stallNs)} of its ${ms(migrant.runtimeNs - r.migrations[0].resumedAt!)} there, and takes ${ms(local.runtimeNs)} now (${ms(alone.runtimeNs)} alone): the ${us(local.runtimeNs - alone.runtimeNs)} more is its \`cpuWaitNs\``);
+    expect(local.cpuWaitNs).toBe(local.runtimeNs - alone.runtimeNs);
   });
 
   it("two migrants from two nodes into one: post-copy runtimes, alone, the copies' freezes, the simultaneous decisions", async () => {

@@ -98,7 +98,9 @@ describe("CPU sharing", () => {
     // local process computes on b's one CPU: the local process is slowed only while the
     // migrant runs (its work, zero-fills and fault traps), at half speed then, not for
     // as long as the migrant is there (it was: 20.12 ms against 10.49 ms alone)
-    const alone = (await simulateCluster(besideLocal(false))).processes[0].runtimeNs;
+    const byItself = (await simulateCluster(besideLocal(false))).processes[0];
+    expect(byItself.cpuWaitNs).toBe(0);
+    const alone = byItself.runtimeNs;
     const r = await simulateCluster(besideLocal(true));
     const [l, m] = r.processes;
     expect(m.node).toBe("b");
@@ -111,6 +113,23 @@ describe("CPU sharing", () => {
     // half of it, and a quantum (1 us) at the old share each time the migrant's wait
     // begins or ends
     expect(delay).toBeLessThanOrEqual(running / 2 + 2 * m.remoteFaults * 1000);
+    // the delay is the time it waited for the CPU; the migrant waited too
+    expect(l.cpuWaitNs).toBe(delay);
+    expect(m.cpuWaitNs).toBeGreaterThan(0);
+  });
+
+  it("reports the time each process waited for a CPU: four equal ones on one CPU each wait three times their work", async () => {
+    const r = await simulateCluster({
+      nodes: [{ name: "a", cpus: 1 }, { name: "b", cpus: 4 }],
+      processes: [0, 1, 2, 3].flatMap((i) => ["a", "b"].map((node) => ({ name: `${node}${i}`, node, workload: "random", memory: "1MiB", cpuNsPerAccess: 7.3, seed: 1 }))),
+    });
+    for (const p of r.processes) {
+      const work = p.runtimeNs - p.cpuWaitNs;
+      expect(Math.abs(work - p.accesses * 7.3), p.name).toBeLessThanOrEqual(1);
+      // a CPU each on b; a quarter of one each on a, to within a quantum (1 us)
+      if (p.node === "b") expect(p.cpuWaitNs, p.name).toBe(0);
+      else expect(Math.abs(p.cpuWaitNs - 3 * work), p.name).toBeLessThanOrEqual(1000);
+    }
   });
 });
 

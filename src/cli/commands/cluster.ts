@@ -32,7 +32,7 @@ export function describeCluster(r: ClusterResult): string {
   const ns = (x: number | null) => (x === null ? "-" : formatNs(x));
   const short = shortPolicyNames(r.processes.map((p) => p.policy));
   const procs = table(
-    ["process", "workload", "mechanism / policy", "home -> node", "freeze", "runtime", "faults", "stall", "bytes"],
+    ["process", "workload", "mechanism / policy", "home -> node", "freeze", "runtime", "faults", "stall", "cpu wait", "bytes"],
     r.processes.map((p) => [
       p.name,
       `${p.workload} ${formatBytes(p.memoryBytes)}`,
@@ -42,9 +42,10 @@ export function describeCluster(r: ClusterResult): string {
       formatNs(p.runtimeNs),
       String(p.remoteFaults),
       formatNs(p.stallNs),
+      formatNs(p.cpuWaitNs),
       formatBytes(p.bytesMoved.total),
     ]),
-    ["l", "l", "l", "l", "r", "r", "r", "r", "r"],
+    ["l", "l", "l", "l", "r", "r", "r", "r", "r", "r"],
   );
   const migrations = r.migrations.length
     ? table(
