@@ -149,10 +149,11 @@ export class Cluster {
       // examples/balancer.json, 2.1 times on examples/hpcc-balancer.json). Nothing a process
       // sends overtakes the others' messages for it (requests and migration starts are
       // events at their own times); what it can change is CPU sharing: a process that
-      // ran ahead of one that then ends or freezes on its node did that stretch, up to
-      // a quantum, at the old share. Against a 1 ns quantum this moved one figure in 39
-      // scenarios: ptrans's runtime in examples/hpcc-balancer.json, by 373 ns of 4.343 s
-      // (at fft's end); examples/balancer.json and the rest were byte-identical.
+      // ran ahead of one that then ends, freezes or begins to wait on its node did that
+      // stretch, up to a quantum, at the old share. Against a 1 ns quantum this moved one
+      // figure in 39 scenarios: ptrans's runtime in examples/hpcc-balancer.json, by 373 ns
+      // of 4.343 s (at fft's end); examples/balancer.json and the rest were byte-identical,
+      // and so were seven with a process paging beside another on one CPU (docs/model.md).
       const limit = Math.min(nextEvent, Math.max(secondClock, first.clock + this.quantumNs));
       this.shareFor(first);
       const outcome = first.advance(limit, this.pager);
