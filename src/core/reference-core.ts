@@ -57,6 +57,12 @@ export interface PolicyServices {
   historyExecTime(k: number): number;
 }
 
+/** The work of `accesses` at `nsPerAccess`, as both cores total it: the running total,
+ * rounded to the nanosecond once (the engine's workTotal()). */
+export function workNs(accesses: number, nsPerAccess: number): number {
+  return Math.floor(accesses * nsPerAccess + 0.5);
+}
+
 export class ReferenceCore implements SimCore, PolicyServices {
   readonly kind = "reference" as const;
   private v!: CoreViews;
@@ -208,7 +214,7 @@ export class ReferenceCore implements SimCore, PolicyServices {
   private work(gap: number): number {
     const acc = this.v.counters[C_ACCESSES];
     const ns = this.v.params[P_CPU_NS];
-    return Math.floor((acc + gap) * ns + 0.5) - Math.floor(acc * ns + 0.5);
+    return workNs(acc + gap, ns) - workNs(acc, ns);
   }
 
   /** A scan window's length when it starts with `resident` pages touched (the

@@ -8,6 +8,7 @@ import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { MRU_CAP, P_ZERO_FILL_NS } from "../core/abi.js";
 import { createCore, type CoreKind } from "../core/index.js";
+import { workNs } from "../core/reference-core.js";
 import { mechanismParams, mechanisms, pushFor } from "../migration/registry.js";
 import { startFlow, type FlowReport, type FlowSpec } from "../network/flows.js";
 import type { LinkSpec } from "../network/link.js";
@@ -593,8 +594,7 @@ async function runCluster(
     } catch (err) {
       fail(`processes[${i}] (${procNames[i]})`, errorMessage(err));
     }
-    // the work at full speed as the cores total it (the running total, rounded once)
-    const work = Math.floor(metrics.accesses * s.cpuNsPerAccess + 0.5);
+    const work = workNs(metrics.accesses, s.cpuNsPerAccess);
     const cpuWaitNs = metrics.runtimeNs - work - metrics.stallNs - metrics.freezeNs - metrics.zeroFills * proc.views.params[P_ZERO_FILL_NS];
     return { name: procNames[i], home: names[home], node: names[proc.node], ...metrics, cpuWaitNs };
   });
