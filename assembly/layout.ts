@@ -77,6 +77,7 @@ export const C_PUSH_MET_FAULTS: i32 = 39; // remote faults whose page the push b
 export const C_FAULT_CPU_NS: i32 = 40; // the parts of fault stalls charged to the process's CPU clock (P_TRAP_CPU_NS, P_FIRST_USE_CPU_NS)
 export const C_PUSH_OLD_LAST: i32 = 41; // 1 when the push holds back the pages no kept scan saw until the rest have gone (set by the host when the push starts)
 export const C_WAITING_SINCE: i32 = 42; // when the pending access began to wait for its page (a remote fault: when its request left), else -1
+export const C_WAITED_NS: i32 = 43; // ns the process stood waiting for pages off its CPU, from each wait's start to the page's landing (what the balancer's load leaves out)
 export const COUNTERS: i32 = 48;
 
 // ---- parameters: f64 slots, written by the host before reset() ----------------

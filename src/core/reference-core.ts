@@ -12,7 +12,7 @@ import {
   P_POLICY_BASE, P_SCAN_NS, COUNTERS, PARAMS, REGION_CAP, HISTORY_CAP, REQUEST_CAP,
   DELIVERY_CAP, MRU_CAP, C_FAULT_PREFETCHES, C_PREFETCH_ISSUES, C_ARRIVAL_HEAD,
   C_ARRIVAL_TAIL, C_FAULT_OPEN, C_HOOK, C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_SCAN_EPOCH,
-  C_ANSWERING_FAULT, C_SCAN_END, C_RESIDENT, C_WAITING_SINCE, P_SCAN_NS_PER_PAGE, P_TRAP_CPU_NS, P_FIRST_USE_CPU_NS, C_FAULT_CPU_NS, HOOK_USE, HOOK_ARRIVAL,
+  C_ANSWERING_FAULT, C_SCAN_END, C_RESIDENT, C_WAITING_SINCE, C_WAITED_NS, P_SCAN_NS_PER_PAGE, P_TRAP_CPU_NS, P_FIRST_USE_CPU_NS, C_FAULT_CPU_NS, HOOK_USE, HOOK_ARRIVAL,
   HOOK_SERVED, POLICY_EXTERNAL, SCAN_KEEP, SCAN_ALL,
 } from "./abi.js";
 import { arrivedAt, knownAtHome, knownState, pushSendsOldLast, regionOf, requestPage, scanBits } from "./page-services.js";
@@ -378,6 +378,7 @@ export class ReferenceCore implements SimCore, PolicyServices {
             if (c[C_WAITING_SINCE] < 0) c[C_WAITING_SINCE] = c[C_NOW];
             const until = Math.min(this.nextArrival(), arrival);
             if (until === Infinity) return STOP_WAIT;
+            c[C_WAITED_NS] += until - c[C_NOW];
             if (page === c[C_FAULT_PAGE]) {
               c[C_FAULT_STALL_NS] += until - c[C_NOW];
             } else {

@@ -94,15 +94,9 @@ export class Cluster {
     return this.cpus?.[node] ?? 1;
   }
 
-  /** Load as the balancer sees it: unfinished processes on the node, a migrating one
-   * counted at its destination already. */
-  loadOf(node: NodeId): number {
-    let n = 0;
-    for (const p of this.processes) {
-      if (p.phase === "done") continue;
-      if ((this.moving.get(p)?.to ?? p.node) === node) n++;
-    }
-    return n;
+  /** The node whose load `proc` counts in: where it runs, or where it is migrating to. */
+  loadNodeOf(proc: ProcessRun): NodeId {
+    return this.moving.get(proc)?.to ?? proc.node;
   }
 
   /** Whether `proc` can start a migration now: at home, running, not migrating, with a plan. */

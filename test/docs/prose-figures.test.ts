@@ -12,7 +12,7 @@ import { EVENT_ARRIVAL } from "../../src/sim/event-log.js";
 import { resolveOptions, type RunOptions } from "../../src/sim/options.js";
 import { runScenario, simulate } from "../../src/sim/simulate.js";
 import { traceWorkload } from "../migration/trace-workload.js";
-import { besideLocal, copyBesidePull, intoOneNode, requestsBesideFlow } from "../network/scenarios.js";
+import { balancerBesideMigrant, besideLocal, copyBesidePull, intoOneNode, requestsBesideFlow } from "../network/scenarios.js";
 
 const balancer = JSON.parse(readFileSync(new URL("../../examples/balancer.json", import.meta.url), "utf8")) as ClusterScenario & { processes: unknown[] };
 const model = readFileSync(new URL("../../docs/model.md", import.meta.url), "utf8").replace(/\s+/g, " ");
@@ -137,6 +137,23 @@ describe("docs/model.md's figures from multi-node scenarios", () => {
     const ampom = (await simulateCluster(intoOneNode("post-copy", { policy: "ampom", cpusOnC: 1 }))).processes;
     const sooner = Math.round((1 - ampom[1].runtimeNs / ampom[0].runtimeNs) * 100);
     says(`the second listed finishes ${sooner}% sooner (${ms(ampom[1].runtimeNs)} against ${ms(ampom[0].runtimeNs)}`);
+  });
+
+  it("the balancer's load leaves out a migrant's waits: where a's processes go, and how long they take", async () => {
+    const r = await simulateCluster(balancerBesideMigrant);
+    const [x0, x1, x2, y, m] = r.processes;
+    const decided = r.migrations.filter((g) => g.trigger === "balancer").map((g) => ms(g.decisionAt));
+    says(`${ms(m.stallNs)} of its ${ms(m.runtimeNs)} stalled), the balancer (every 5 ms) sent the first of a's to c at ${decided[0]}`);
+    says(`and the second to c at ${decided[1]}. The three of a finish in ${[x0, x1].map((p) => (p.runtimeNs / 1e6).toFixed(2)).join(", ")} and ${ms(x2.runtimeNs)}`);
+    says(`and c's own in ${(y.runtimeNs / 1e6).toFixed(2)} against`);
+    says(`ends 2.69 ms later (${ms(m.runtimeNs)} against 69.65 ms)`);
+    const four = await simulateCluster({
+      nodes: [{ name: "a", cpus: 2 }, { name: "b", cpus: 2 }],
+      processes: [0, 1, 2, 3].map((i) => ({ name: `p${i}`, node: "a", workload: "random", memory: "1MiB", seed: i + 1, cpuNsPerAccess: 400 })),
+      triggers: [{ kind: "balancer", interval: "5ms", threshold: 0.5 }],
+    });
+    says(`the second moves at the second tick (${ms(four.migrations[1].decisionAt)})`);
+    says(`the makespan goes from 22.87 to ${ms(four.makespanNs)}`);
   });
 
   it("processes that share a CPU with equal work end together", async () => {

@@ -8,7 +8,7 @@ import { simulateCluster, type ClusterResult, type ClusterScenario } from "../..
 import { simulate } from "../../src/sim/simulate.js";
 import { ampom } from "../cli/capture.js";
 import { scratchDir } from "../sweep/cli-helpers.js";
-import { besideLocal } from "../network/scenarios.js";
+import { balancerBesideMigrant, besideLocal } from "../network/scenarios.js";
 import { networkPresets } from "../../src/network/presets.js";
 
 /** `text` as a regular expression that matches it literally. */
@@ -68,9 +68,26 @@ describe("load balancer", () => {
     const fourOn = (cpus: number, nodes = 2): ClusterScenario => ({ ...crowded(true), nodes: Array.from({ length: nodes }, (_, i) => ({ name: "abc"[i], cpus })) });
     expect((await simulateCluster(fourOn(4))).migrations).toEqual([]);
     expect((await simulateCluster(fourOn(4, 3))).migrations).toEqual([]);
-    // 2 per CPU against 0: p0 moves; 1.5 against 0.5 is within the threshold, until p0
-    // has ended on b (18.2 ms) and p1 follows it
-    expect((await simulateCluster(fourOn(2))).migrations.map((m) => [m.process, m.to])).toEqual([["p0", "b"], ["p1", "b"]]);
+    // 2 per CPU against 0: p0 moves at the first tick. p1 follows at the second: p0 pages
+    // from a, and b's run queue averages below its 0.5 per CPU, which with a's 1.5 would
+    // be within the threshold (a load that counted p0 whole waited until it ended, 18.3 ms)
+    const moves = (await simulateCluster(fourOn(2))).migrations;
+    expect(moves.map((m) => [m.process, m.to])).toEqual([["p0", "b"], ["p1", "b"]]);
+    expect(moves[1].decisionAt).toBeGreaterThan(10e6);
+    expect(moves[1].decisionAt).toBeLessThan(10.1e6);
+  });
+
+  it("leaves out of a node's load the time its processes wait for pages, as a run queue does", async () => {
+    // b and c hold one process each, but b's migrant waits for the network most of the
+    // time: a's first process goes to b (a whole count tied them, and c came first)
+    const r = await simulateCluster(balancerBesideMigrant);
+    expect(r.migrations.map((m) => [m.process, m.from, m.to, m.trigger])).toEqual([
+      ["m", "c", "b", "time"],
+      ["x0", "a", "b", "balancer"],
+      ["x1", "a", "c", "balancer"],
+    ]);
+    const m = r.processes.find((p) => p.name === "m")!;
+    expect(m.stallNs / (m.runtimeNs - r.migrations[0].resumedAt!)).toBeGreaterThan(0.5);
   });
 
   it("moves when the loads per CPU after the move would be equal (no rounding in the way)", async () => {

@@ -7,6 +7,7 @@ import { pushOrders } from "../../src/migration/push-orders/index.js";
 import { simulate } from "../../src/sim/simulate.js";
 import { simulateCluster } from "../../src/sim/cluster-scenario.js";
 import type { RunOptions } from "../../src/sim/options.js";
+import { balancerBesideMigrant } from "../network/scenarios.js";
 
 function strip(x: object): string {
   return JSON.stringify(x, (k, v) => (k === "core" ? undefined : v));
@@ -56,5 +57,21 @@ describe("wasm and reference cores agree", () => {
     const reference = await simulateCluster(scenario("reference"));
     expect(wasm.migrations.length).toBeGreaterThan(0);
     expect(strip(reference)).toBe(strip(wasm));
+  });
+
+  it("a balancer that reads each process's waits for pages, with migrants paging on demand", async () => {
+    // the cores count the waits (C_WAITED_NS) the balancer's load leaves out: a
+    // difference moves a share, and with it a decision's time or destination
+    for (const cpus of [1, 2]) {
+      const scenario = (core: "wasm" | "reference") => ({
+        ...balancerBesideMigrant,
+        core,
+        nodes: ["a", "c", "b"].map((name) => ({ name, cpus })),
+      });
+      const wasm = await simulateCluster(scenario("wasm"));
+      const reference = await simulateCluster(scenario("reference"));
+      expect(wasm.migrations.filter((m) => m.trigger === "balancer").length).toBeGreaterThan(0);
+      expect(strip(reference)).toBe(strip(wasm));
+    }
   });
 });

@@ -47,3 +47,17 @@ export function besideLocal(withMigrant: boolean): ClusterScenario {
     triggers: withMigrant ? [{ kind: "fraction" as const, process: "migrant", to: "b", at: 0.5 }] : [],
   };
 }
+
+/** Three processes on node a and one on c (`random`, 1 MiB, 400 ns an access), and a
+ * fourth moved from c to b at 3 ms that pages on demand there (`lightweight`, `none`,
+ * 16 MiB, 40 ns an access), with a balancer every 5 ms: b and c each hold one process,
+ * but b's waits for the network most of the time. */
+export const balancerBesideMigrant: ClusterScenario = {
+  nodes: [{ name: "a" }, { name: "c" }, { name: "b" }],
+  processes: [
+    ...["x0", "x1", "x2"].map((name, i) => ({ name, node: "a", workload: "random", memory: "1MiB", seed: i + 1, cpuNsPerAccess: 400 })),
+    { name: "y", node: "c", workload: "random", memory: "1MiB", seed: 4, cpuNsPerAccess: 400 },
+    { name: "m", node: "c", workload: "random", memory: "16MiB", seed: 5, cpuNsPerAccess: 40, mechanism: "lightweight", policy: "none" },
+  ],
+  triggers: [{ kind: "time", process: "m", to: "b", at: "3ms" }, { kind: "balancer", interval: "5ms", threshold: 0.5 }],
+};
