@@ -72,6 +72,20 @@ describe("docs/model.md's figures from single runs", () => {
   });
 });
 
+describe("docs/model.md's figures from traces built in the test", () => {
+  it("a record's work charged before its touch: long runs, and the same runs moved after their touches", async () => {
+    const ns = (x: number) => `${x.toLocaleString("en-US")} ns`;
+    const runs = [...Array.from({ length: 10 }, (_, page) => ({ page, gap: 100, write: true })), ...Array.from({ length: 10 }, (_, page) => ({ page, gap: 40_000 }))];
+    const after = [...runs.map((r, i) => ({ ...r, gap: i === 0 ? 1 : runs[i - 1].gap })), { page: 9, gap: 40_000 }];
+    const oracle = (records: typeof runs) =>
+      runScenario(resolveOptions({ workload: "trace", policy: "oracle", migrateAtRecord: 10, baselines: false }), traceWorkload([10], records));
+    const [given, moved] = [await oracle(runs), await oracle(after)];
+    expect(given.stallNs).toBe(0);
+    says(`gives the oracle ${ns(given.runtimeNs)} and no stall`);
+    says(`gives ${ns(moved.runtimeNs)} with ${ns(moved.stallNs)} of stall`);
+  });
+});
+
 describe("docs/model.md's figures from multi-node scenarios", () => {
   it("the balancer example with its processes reversed: the makespan and the copy's pages", async () => {
     const reversed = { ...balancer, processes: [...balancer.processes].reverse() } as ClusterScenario;
