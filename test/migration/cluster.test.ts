@@ -68,9 +68,10 @@ describe("load balancer", () => {
     const fourOn = (cpus: number, nodes = 2): ClusterScenario => ({ ...crowded(true), nodes: Array.from({ length: nodes }, (_, i) => ({ name: "abc"[i], cpus })) });
     expect((await simulateCluster(fourOn(4))).migrations).toEqual([]);
     expect((await simulateCluster(fourOn(4, 3))).migrations).toEqual([]);
-    // 2 per CPU against 0: p0 moves at the first tick. p1 follows at the second: p0 pages
-    // from a, and b's run queue averages below its 0.5 per CPU, which with a's 1.5 would
-    // be within the threshold (a load that counted p0 whole waited until it ended, 18.3 ms)
+    // 2 per CPU against 0: p0 moves at the first tick. p1 follows at the second, as p0
+    // waits on b for pages from a: b reads less than 0.5 per CPU, and a's 1.5 is then
+    // more than 0.5 above the mean (a load that counted p0 whole held p1 back until p0
+    // had ended, at 18.3 ms, and it moved at the next tick)
     const moves = (await simulateCluster(fourOn(2))).migrations;
     expect(moves.map((m) => [m.process, m.to])).toEqual([["p0", "b"], ["p1", "b"]]);
     expect(moves[1].decisionAt).toBeGreaterThan(10e6);
