@@ -42,6 +42,14 @@ describe('import { simulate, compare } from "ampom"', () => {
     );
   });
 
+  it("compare() keeps only the rows that take policyParams, as docs/library.md's example says", async () => {
+    // leap has no `gain`: its rows go; ampom's stay, under each mechanism that takes it
+    const rows = await compare({ workload: "stream", memory: "1MiB", policies: ["ampom", "leap"], policyParams: { gain: 3 } });
+    expect(rows.map((m) => `${m.mechanism}/${m.policy}`)).toEqual(["lightweight/ampom", "post-copy/ampom"]);
+    const one = await compare({ workload: "stream", memory: "1MiB", mechanisms: ["lightweight"], policies: ["ampom", "leap"], policyParams: { gain: 3 } });
+    expect(one.map((m) => `${m.mechanism}/${m.policy}`)).toEqual(["lightweight/ampom"]);
+  });
+
   it("evaluate() runs what `ampom evaluate` runs, and evaluationText() prints its tables", async () => {
     const ids = ["none", "oracle", "leap", "ampom-plus"];
     const e = await evaluate({
