@@ -18,7 +18,6 @@
 // counted as runnable there (MOSIX likewise adds a migrating process's load to its
 // destination at once), so two ticks do not send two processes to one idle node.
 import type { Cluster } from "./cluster.js";
-import type { ProcessRun } from "./process.js";
 
 export interface BalancerSpec {
   intervalNs: number;
@@ -27,25 +26,24 @@ export interface BalancerSpec {
 
 export function startBalancer(cluster: Cluster, spec: BalancerSpec, startNs = spec.intervalNs): void {
   const nodes = cluster.net.nodes;
-  // each process's clock and waits at the last tick (none yet: from its start, 0)
-  const lastTick = new Map<ProcessRun, { clock: number; waitedNs: number }>();
-  const runnableShare = (p: ProcessRun): number => {
-    const last = lastTick.get(p) ?? { clock: 0, waitedNs: 0 };
-    const span = p.clock - last.clock;
-    return span > 0 ? 1 - (p.waitedNs - last.waitedNs) / span : 1;
-  };
+  const procs = cluster.processes;
+  // each process's clock and waits at the last tick (none yet: from its start, 0); the
+  // scenario adds its processes before it starts the balancer
+  const lastClock = new Float64Array(procs.length);
+  const lastWaited = new Float64Array(procs.length);
+  const shares = new Float64Array(procs.length);
   const tick = (t: number): void => {
-    if (cluster.processes.every((p) => p.phase === "done")) return;
+    if (procs.every((p) => p.phase === "done")) return;
     const cpus = Array.from({ length: nodes }, (_, n) => cluster.cpusOf(n));
     const runnable = new Array<number>(nodes).fill(0);
-    const shares = new Map<ProcessRun, number>();
-    for (const p of cluster.processes) {
-      if (p.phase === "done") continue;
-      const share = runnableShare(p);
-      shares.set(p, share);
-      runnable[cluster.loadNodeOf(p)] += share;
-      lastTick.set(p, { clock: p.clock, waitedNs: p.waitedNs });
-    }
+    procs.forEach((p, i) => {
+      if (p.phase === "done") return;
+      const span = p.clock - lastClock[i];
+      shares[i] = span > 0 ? 1 - (p.waitedNs - lastWaited[i]) / span : 1;
+      runnable[cluster.loadNodeOf(p)] += shares[i];
+      lastClock[i] = p.clock;
+      lastWaited[i] = p.waitedNs;
+    });
     const loads = runnable.map((r, n) => r / cpus[n]);
     const mean = loads.reduce((a, b) => a + b, 0) / nodes;
     const byLoad = loads.map((load, n) => ({ load, n })).sort((a, b) => b.load - a.load || a.n - b.n);
@@ -55,14 +53,13 @@ export function startBalancer(cluster: Cluster, spec: BalancerSpec, startNs = sp
       if (load - mean <= spec.threshold) break;
       // a process with a CPU of its own gains nothing by moving
       if (runnable[n] <= cpus[n]) continue;
-      const candidate = cluster.processes.find((p) => p.node === n && cluster.canMigrate(p));
-      if (!candidate) continue;
+      const c = procs.findIndex((p) => p.node === n && cluster.canMigrate(p));
+      if (c < 0) continue;
       // after the move the source is still at least as loaded as the destination,
       // compared without division ((k - r) / c >= (m + r) / d), as rounding refused
       // equal loads
-      const r = shares.get(candidate)!;
-      if ((runnable[n] - r) * cpus[least] < (runnable[least] + r) * cpus[n]) continue;
-      if (cluster.migrate(candidate, least, "balancer")) break;
+      if ((runnable[n] - shares[c]) * cpus[least] < (runnable[least] + shares[c]) * cpus[n]) continue;
+      if (cluster.migrate(procs[c], least, "balancer")) break;
     }
     cluster.events.at(t + spec.intervalNs, () => tick(t + spec.intervalNs));
   };
