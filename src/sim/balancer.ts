@@ -59,7 +59,7 @@ export function startBalancer(cluster: Cluster, spec: BalancerSpec, startNs = sp
       // compared without division ((k - r) / c >= (m + r) / d), as rounding refused
       // equal loads
       if ((runnable[n] - shares[c]) * cpus[least] < (runnable[least] + shares[c]) * cpus[n]) continue;
-      if (cluster.migrate(procs[c], least, "balancer")) break;
+      if (cluster.migrate(procs[c], least, "balancer", { from: load, to: loads[least] })) break;
     }
     cluster.events.at(t + spec.intervalNs, () => tick(t + spec.intervalNs));
   };

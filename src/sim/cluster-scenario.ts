@@ -189,6 +189,9 @@ export interface ClusterResult {
     decisionAt: number;
     resumedAt: number | null;
     abandoned: boolean;
+    /** the balancer's: the loads of the source and the destination it compared
+     * (runnable processes per CPU, averaged since its last tick); null for a trigger */
+    loads: { from: number; to: number } | null;
   }>;
   /** bytes and messages on each node's uplink (node to switch) and downlink */
   links: Array<{ node: string; upBytes: number; downBytes: number; upMessages: number; downMessages: number }>;
@@ -610,6 +613,7 @@ async function runCluster(
       decisionAt: m.decisionAt,
       resumedAt: Number.isNaN(m.resumedAt) ? null : m.resumedAt,
       abandoned: m.abandoned,
+      loads: m.loads ?? null,
     })),
     links: names.map((name, i) => ({
       node: name,

@@ -39,6 +39,9 @@ export interface MigrationRecord {
   /** the process ended at home before the mechanism froze it (pre-copy): the migration
    * was called off at that moment */
   abandoned: boolean;
+  /** the balancer's: the loads of the source and the destination it compared (runnable
+   * processes per CPU, averaged since its last tick) */
+  loads?: { from: number; to: number };
 }
 
 /** Whether `p` is on `node`, neither frozen nor ended. */
@@ -104,10 +107,11 @@ export class Cluster {
     return proc.phase === "home" && proc.node === proc.home && !this.moving.has(proc) && this.plans.has(proc) && Number.isNaN(proc.decisionAt);
   }
 
-  /** Starts migrating `proc` to `dest` at its clock; false if it cannot migrate now. */
-  migrate(proc: ProcessRun, dest: NodeId, trigger: string): boolean {
+  /** Starts migrating `proc` to `dest` at its clock; false if it cannot migrate now.
+   * `loads`: what the balancer compared, kept with the migration. */
+  migrate(proc: ProcessRun, dest: NodeId, trigger: string, loads?: MigrationRecord["loads"]): boolean {
     if (!this.canMigrate(proc) || dest === proc.node) return false;
-    this.startMigration(proc, this.plans.get(proc)!, dest, trigger);
+    this.startMigration(proc, this.plans.get(proc)!, dest, trigger, loads);
     return true;
   }
 
@@ -179,7 +183,7 @@ export class Cluster {
     }
   }
 
-  private startMigration(proc: ProcessRun, plan: MigrationPlan, dest: NodeId, trigger: string): void {
+  private startMigration(proc: ProcessRun, plan: MigrationPlan, dest: NodeId, trigger: string, loads?: MigrationRecord["loads"]): void {
     proc.decisionAt = proc.clock;
     const record: MigrationRecord = {
       process: proc.id,
@@ -190,6 +194,7 @@ export class Cluster {
       decisionAt: proc.clock,
       resumedAt: NaN,
       abandoned: false,
+      ...(loads && { loads }),
     };
     this.migrations.push(record);
     this.moving.set(proc, record);

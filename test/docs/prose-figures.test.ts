@@ -158,8 +158,11 @@ describe("docs/model.md's figures from multi-node scenarios", () => {
     const [x0, x1, x2, y, m] = r.processes;
     const decided = r.migrations.filter((g) => g.trigger === "balancer").map((g) => ms(g.decisionAt));
     says(`${ms(m.stallNs)} of its ${ms(m.runtimeNs)} stalled), the balancer (every 5 ms) sent the first of a's to c at ${decided[0]}`);
-    says(`and the second to c at ${decided[1]}. The three of a finish in ${[x0, x1].map((p) => (p.runtimeNs / 1e6).toFixed(2)).join(", ")} and ${ms(x2.runtimeNs)}`);
+    says(`and the second to c at ${decided[1]} (the loads`);
+    says(`The three of a finish in ${[x0, x1].map((p) => (p.runtimeNs / 1e6).toFixed(2)).join(", ")} and ${ms(x2.runtimeNs)}`);
     says(`and c's own in ${(y.runtimeNs / 1e6).toFixed(2)} against`);
+    const [first, second] = r.migrations.filter((g) => g.trigger === "balancer").map((g) => g.loads!);
+    says(`(the loads it compared: ${first.from.toFixed(2)} against ${first.to.toFixed(2)} on b, the migrant's freeze counted as runnable, and ${second.from.toFixed(2)} against ${second.to.toFixed(2)} on c, its process ended)`);
     says(`ends 2.69 ms later (${ms(m.runtimeNs)} against 69.65 ms)`);
     const four = await simulateCluster({
       nodes: [{ name: "a", cpus: 2 }, { name: "b", cpus: 2 }],

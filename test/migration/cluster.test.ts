@@ -45,6 +45,8 @@ describe("load balancer", () => {
     expect(t2).toBeGreaterThanOrEqual(t1 + 5e6 - 1e5);
     expect(t3).toBeGreaterThanOrEqual(t2 + 5e6 - 1e5);
     expect(r.processes.map((p) => p.node)).toEqual(["b", "c", "d", "a"]);
+    // four, three, then two processes on a against an empty node
+    expect(r.migrations.map((m) => m.loads)).toEqual([{ from: 4, to: 0 }, { from: 3, to: 0 }, { from: 2, to: 0 }]);
   });
 
   it("shortens the makespan of processes that share one CPU", async () => {
@@ -89,6 +91,11 @@ describe("load balancer", () => {
     ]);
     const m = r.processes.find((p) => p.name === "m")!;
     expect(m.stallNs / (m.runtimeNs - r.migrations[0].resumedAt!)).toBeGreaterThan(0.5);
+    // the loads it compared: a's three against b's migrant, runnable part of the time
+    expect(r.migrations[0].loads).toBeNull();
+    expect(r.migrations[1].loads!.from).toBe(3);
+    expect(r.migrations[1].loads!.to).toBeGreaterThan(0);
+    expect(r.migrations[1].loads!.to).toBeLessThan(1);
   });
 
   it("moves when the loads per CPU after the move would be equal (no rounding in the way)", async () => {

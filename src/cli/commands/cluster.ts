@@ -49,9 +49,16 @@ export function describeCluster(r: ClusterResult): string {
   );
   const migrations = r.migrations.length
     ? table(
-        ["process", "from -> to", "trigger", "decision", "resumed"],
-        r.migrations.map((m) => [m.process, `${m.from} -> ${m.to}`, m.trigger, formatNs(m.decisionAt), m.abandoned ? "called off" : ns(m.resumedAt)]),
-        ["l", "l", "l", "r", "r"],
+        ["process", "from -> to", "trigger", "loads", "decision", "resumed"],
+        r.migrations.map((m) => [
+          m.process,
+          `${m.from} -> ${m.to}`,
+          m.trigger,
+          m.loads ? `${m.loads.from.toFixed(2)} -> ${m.loads.to.toFixed(2)}` : "-",
+          formatNs(m.decisionAt),
+          m.abandoned ? "called off" : ns(m.resumedAt),
+        ]),
+        ["l", "l", "l", "r", "r", "r"],
       )
     : "no migrations";
   const links = table(
