@@ -26,21 +26,19 @@ export interface BalancerSpec {
 
 export function startBalancer(cluster: Cluster, spec: BalancerSpec, startNs = spec.intervalNs): void {
   const nodes = cluster.net.nodes;
+  const cpus = Array.from({ length: nodes }, (_, n) => cluster.cpusOf(n));
   const procs = cluster.processes;
   // each process's clock and waits at the last tick (none yet: from its start, 0); the
   // scenario adds its processes before it starts the balancer
   const lastClock = new Float64Array(procs.length);
   const lastWaited = new Float64Array(procs.length);
-  const shares = new Float64Array(procs.length);
   const tick = (t: number): void => {
     if (procs.every((p) => p.phase === "done")) return;
-    const cpus = Array.from({ length: nodes }, (_, n) => cluster.cpusOf(n));
     const runnable = new Array<number>(nodes).fill(0);
     procs.forEach((p, i) => {
       if (p.phase === "done") return;
       const span = p.clock - lastClock[i];
-      shares[i] = span > 0 ? 1 - (p.waitedNs - lastWaited[i]) / span : 1;
-      runnable[cluster.loadNodeOf(p)] += shares[i];
+      runnable[cluster.loadNodeOf(p)] += span > 0 ? 1 - (p.waitedNs - lastWaited[i]) / span : 1;
       lastClock[i] = p.clock;
       lastWaited[i] = p.waitedNs;
     });
@@ -53,13 +51,12 @@ export function startBalancer(cluster: Cluster, spec: BalancerSpec, startNs = sp
       if (load - mean <= spec.threshold) break;
       // a process with a CPU of its own gains nothing by moving
       if (runnable[n] <= cpus[n]) continue;
-      const c = procs.findIndex((p) => p.node === n && cluster.canMigrate(p));
-      if (c < 0) continue;
       // after the move the source is still at least as loaded as the destination,
-      // compared without division ((k - r) / c >= (m + r) / d), as rounding refused
-      // equal loads
-      if ((runnable[n] - shares[c]) * cpus[least] < (runnable[least] + shares[c]) * cpus[n]) continue;
-      if (cluster.migrate(procs[c], least, "balancer", { from: load, to: loads[least] })) break;
+      // compared without division ((k - 1) / c >= (m + 1) / d), as rounding refused equal
+      // loads: the candidate counts 1, having never left home, where nothing waits
+      if ((runnable[n] - 1) * cpus[least] < (runnable[least] + 1) * cpus[n]) continue;
+      const candidate = procs.find((p) => p.node === n && cluster.canMigrate(p));
+      if (candidate && cluster.migrate(candidate, least, "balancer", { from: load, to: loads[least] })) break;
     }
     cluster.events.at(t + spec.intervalNs, () => tick(t + spec.intervalNs));
   };

@@ -11,7 +11,7 @@ import { simulateCluster, type ClusterScenario } from "../../src/sim/cluster-sce
 import { EVENT_ARRIVAL } from "../../src/sim/event-log.js";
 import { resolveOptions, type RunOptions } from "../../src/sim/options.js";
 import { runScenario, simulate } from "../../src/sim/simulate.js";
-import { traceWorkload } from "../migration/trace-workload.js";
+import { traceWorkload, type TraceRecord } from "../migration/trace-workload.js";
 import { balancerBesideMigrant, besideLocal, copyBesidePull, intoOneNode, requestsBesideFlow } from "../network/scenarios.js";
 
 const balancer = JSON.parse(readFileSync(new URL("../../examples/balancer.json", import.meta.url), "utf8")) as ClusterScenario & { processes: unknown[] };
@@ -19,6 +19,10 @@ const model = readFileSync(new URL("../../docs/model.md", import.meta.url), "utf
 const ms = (ns: number) => `${(ns / 1e6).toFixed(2)} ms`;
 const ms1 = (ns: number) => `${(ns / 1e6).toFixed(1)} ms`;
 const us = (ns: number) => `${(ns / 1e3).toFixed(1)} µs`;
+
+/** One run of a trace the test builds, on `gige-2008` without baselines. */
+const runTrace = (regions: number[], records: TraceRecord[], options: RunOptions) =>
+  runScenario(resolveOptions({ workload: "trace", network: "gige-2008", baselines: false, ...options }), traceWorkload(regions, records));
 
 /** Fails naming the sentence's figure when the prose no longer holds it. */
 function says(text: string): void {
@@ -55,7 +59,7 @@ describe("docs/model.md's figures from single runs", () => {
   it("a better network: a push that follows faults, and pre-copy called off", async () => {
     const ns = (x: number) => `${x.toLocaleString("en-US")} ns`;
     const run = (regions: number[], records: Array<[number, number, boolean?]>, options: RunOptions) =>
-      runScenario(resolveOptions({ workload: "trace", network: "gige-2008", baselines: false, ...options }), traceWorkload(regions, records.map(([page, gap, write]) => ({ page, gap, write }))));
+      runTrace(regions, records.map(([page, gap, write]) => ({ page, gap, write })), options);
     // a 13-record trace over 31 pages: with no latency the fault is heard of before the
     // push's next turn, which moves its pivot past the page and leaves it to the reply
     const wander: Array<[number, number, boolean?]> = [[5, 2687, true], [18, 177292, true], [9, 1259], [29, 2381], [18, 2531], [12, 75813], [23, 34667], [9, 2647], [10, 2028], [22, 2346], [12, 95794, true], [0, 1345], [17, 2225, true]];
@@ -77,8 +81,7 @@ describe("docs/model.md's figures from traces built in the test", () => {
     const ns = (x: number) => `${x.toLocaleString("en-US")} ns`;
     const runs = [...Array.from({ length: 10 }, (_, page) => ({ page, gap: 100, write: true })), ...Array.from({ length: 10 }, (_, page) => ({ page, gap: 40_000 }))];
     const after = [...runs.map((r, i) => ({ ...r, gap: i === 0 ? 1 : runs[i - 1].gap })), { page: 9, gap: 40_000 }];
-    const oracle = (records: typeof runs) =>
-      runScenario(resolveOptions({ workload: "trace", policy: "oracle", migrateAtRecord: 10, baselines: false }), traceWorkload([10], records));
+    const oracle = (records: TraceRecord[]) => runTrace([10], records, { policy: "oracle", migrateAtRecord: 10 });
     const [given, moved] = [await oracle(runs), await oracle(after)];
     expect(given.stallNs).toBe(0);
     says(`gives the oracle ${ns(given.runtimeNs)} and no stall`);
