@@ -1,7 +1,7 @@
 // An openMosix-like load balancer: every `intervalNs` it compares each node's load with
 // the cluster mean; from the most loaded node whose load exceeds the mean by more than
 // `threshold` and that has more runnable processes than CPUs, it moves one process that
-// is still at home (the first the scenario lists) to the least loaded node, provided the
+// is still at home (`pick`, below) to the least loaded node, provided the
 // source stays at least as loaded as the destination after the move (with one CPU each
 // and nothing waiting: loads differ by 2 or more), so it never ping-pongs. One migration
 // per tick, as openMosix moves one process per decision. Processes that already migrated
@@ -17,11 +17,33 @@
 // known. A process counts at the node it is migrating to from its decision on, its freeze
 // counted as runnable there (MOSIX likewise adds a migrating process's load to its
 // destination at once), so two ticks do not send two processes to one idle node.
+//
+// Which process moves is the scenario's choice (`pick`), as which one openMosix would
+// take is not modelled: "listed", the first the scenario lists still at home there, so
+// the list's order decides; or "smallest", the one that has touched the fewest pages so
+// far (the first listed of equals), whose move costs least: a copy sends those pages,
+// and a process that pages from home has fewer to fetch.
 import type { Cluster } from "./cluster.js";
+import type { ProcessRun } from "./process.js";
+
+export const BALANCER_PICKS = ["listed", "smallest"] as const;
+export type BalancerPick = (typeof BALANCER_PICKS)[number];
 
 export interface BalancerSpec {
   intervalNs: number;
   threshold: number;
+  pick: BalancerPick;
+}
+
+/** The process to move off `node`, or undefined when none there can migrate. */
+function candidateOn(cluster: Cluster, node: number, pick: BalancerPick): ProcessRun | undefined {
+  let best: ProcessRun | undefined;
+  for (const p of cluster.processes) {
+    if (p.node !== node || !cluster.canMigrate(p)) continue;
+    if (pick === "listed") return p;
+    if (best === undefined || p.touchedPages < best.touchedPages) best = p;
+  }
+  return best;
 }
 
 export function startBalancer(cluster: Cluster, spec: BalancerSpec, startNs = spec.intervalNs): void {
@@ -55,7 +77,7 @@ export function startBalancer(cluster: Cluster, spec: BalancerSpec, startNs = sp
       // compared without division ((k - 1) / c >= (m + 1) / d), as rounding refused equal
       // loads: the candidate counts 1, having never left home, where nothing waits
       if ((runnable[n] - 1) * cpus[least] < (runnable[least] + 1) * cpus[n]) continue;
-      const candidate = procs.find((p) => p.node === n && cluster.canMigrate(p));
+      const candidate = candidateOn(cluster, n, spec.pick);
       if (candidate && cluster.migrate(candidate, least, "balancer", { from: load, to: loads[least] })) break;
     }
     cluster.events.at(t + spec.intervalNs, () => tick(t + spec.intervalNs));

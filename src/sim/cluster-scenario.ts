@@ -17,7 +17,7 @@ import { networkPresets } from "../network/presets.js";
 import { pushInfo } from "../policies/registry.js";
 import { isPolicyPath } from "../policies/module.js";
 import { formatBytes, formatNs, formatRate, parseDuration, parseRate, parseSize, readFraction } from "../util/units.js";
-import { startBalancer } from "./balancer.js";
+import { BALANCER_PICKS, startBalancer } from "./balancer.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
 import { checkExtras, footprintBytes, isGeneratedWorkload, MAX_SEED, MIN_SCAN_INTERVAL_NS, optionOf, pageSizeOf, resolveOptions, unknownKeys, withoutFlags, type RunOptions, type Scenario } from "./options.js";
@@ -115,6 +115,7 @@ const triggerSchema = z.discriminatedUnion(
         kind: z.literal("balancer"),
         interval: duration.default("1ms"),
         threshold: z.number(nonNegativeMust).nonnegative(nonNegativeMust).default(0.5),
+        pick: z.enum(BALANCER_PICKS).default("listed"),
       })
       .strict(),
   ],
@@ -549,7 +550,7 @@ async function runCluster(
     } else if (t.kind === "balancer") {
       const interval = parseDuration(`scenario triggers[${i}].interval`, t.interval);
       if (!(interval > 0)) fail(`triggers[${i}].interval`, `must be positive, got ${shown(t.interval)}`);
-      startBalancer(cluster, { intervalNs: interval, threshold: t.threshold });
+      startBalancer(cluster, { intervalNs: interval, threshold: t.threshold, pick: t.pick });
     }
   });
   const flows = flowSpecs.map((spec) => startFlow(net, (time, fire) => cluster.events.at(time, fire), cluster.arbiter, spec));

@@ -6,7 +6,7 @@ import {
   STOP_CHUNK_END, STOP_LIMIT,
   STOP_WAIT, STOP_POLICY, STOP_FAULT, STOP_REQUESTS, REGION_CAP, HISTORY_CAP, C_HOOK,
   C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_FAULT_PAGE, HOOK_USE, HOOK_ARRIVAL, HOOK_SERVED, ST_MASK, ST_NONE,
-  ST_HOME, ST_FLIGHT, F_UNFIXED, F_PUSHED, KIND_REPLY, C_WAITING_SINCE, C_WAITED_NS,
+  ST_HOME, ST_FLIGHT, F_UNFIXED, F_PUSHED, KIND_REPLY, C_WAITING_SINCE, C_WAITED_NS, C_RESIDENT,
 } from "../core/abi.js";
 import type { FaultsToHome } from "../migration/push-orders/faults.js";
 import type { PageSet } from "../migration/page-set.js";
@@ -185,6 +185,12 @@ export class ProcessRun {
   }
   set clock(t: number) {
     this.views.counters[C_NOW] = t;
+  }
+
+  /** The pages it has touched so far while at home: those that exist there, which a
+   * copy would send. */
+  get touchedPages(): number {
+    return this.views.counters[C_RESIDENT];
   }
 
   /** The time it has stood waiting for pages, off its CPU, up to its clock. */

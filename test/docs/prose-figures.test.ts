@@ -104,6 +104,17 @@ describe("docs/model.md's figures from multi-node scenarios", () => {
     says(`node a sends ${a.upMessages.toLocaleString("en-US")} messages while \`p3\` computes there; at 2 µs of kernel work each (an assumption, not a measurement) they would take ${ms1(a.upMessages * 2000)} of its ${ms(p3.runtimeNs)}`);
   });
 
+  it("the balancer example with pick smallest, as given and reversed: what moves, and the makespans", async () => {
+    const smallest = (processes: unknown[]) =>
+      ({ ...balancer, processes, triggers: balancer.triggers!.map((t) => ({ ...t, pick: "smallest" })) }) as ClusterScenario;
+    const asGiven = await simulateCluster(smallest(balancer.processes));
+    const reversed = await simulateCluster(smallest([...balancer.processes].reverse()));
+    expect(asGiven.migrations.map((m) => m.process)).toEqual(["p2", "p3"]);
+    expect(reversed.migrations.map((m) => m.process)).toEqual(["p3", "p2"]);
+    expect(asGiven.processes.filter((p) => p.workload.startsWith("sequential")).map((p) => p.name)).toEqual(["p2", "p3"]);
+    says(`\`p2\` then \`p3\` (${ms(asGiven.makespanNs)}), or with the list reversed \`p3\` then \`p2\` (${ms(reversed.makespanNs)})`);
+  });
+
   it("a fault request waits behind its node's flow: the process's runtime", async () => {
     const r = await simulateCluster(requestsBesideFlow);
     says(`ran in 19.40 ms, against ${ms(r.processes[0].runtimeNs)} now`);

@@ -775,6 +775,7 @@ function clusterCases(): Case[] {
     ["a flow's bytes not a size", { flows: [{ ...flow, bytes: true }] }, 's.json: flows[0].bytes: must be a size (a number of bytes, or a string such as "64KiB"), got true'],
     ["two flows of one name", { flows: [{ ...flow, name: "f" }, { ...flow, name: "f" }] }, 's.json: flows[1].name: "f" is used twice (flows[0].name too)'],
     ["an unnamed flow whose default name is given to another", { flows: [{ ...flow, name: "flow1" }, flow] }, 's.json: flows[1]: unnamed, so called "flow1", which is flows[0].name too; give it a name'],
+    ["a balancer's pick unknown", { triggers: [{ kind: "balancer", pick: "largest" }] }, 's.json: triggers[0].pick: must be "listed" or "smallest", got "largest"'],
     ["two balancers", { triggers: [{ kind: "balancer" }, { kind: "balancer", interval: "2ms" }] }, "s.json: triggers[1]: a second balancer (triggers[0] is one); a cluster has one balancer"],
     ["a rate flow given both bytes and a duration", { flows: [{ ...flow, rate: "1Gbps", duration: "1ms" }] }, "s.json: flows[0]: a rate flow ends after bytes or after duration; give one, not both"],
     ["an unknown field", { extra: 1 }, 's.json: unknown field "extra"'],

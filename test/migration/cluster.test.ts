@@ -110,6 +110,22 @@ describe("load balancer", () => {
     expect(r.migrations[0].decisionAt).toBeLessThan(1.1e6);
   });
 
+  it("moves the process the scenario lists first, or with pick smallest the one that has touched fewest pages", async () => {
+    // the four spread their accesses over 4 MiB, 2 MiB, 1 MiB and 256 KiB: at each tick
+    // the later a process is listed, the fewer pages it has touched
+    const sized = (pick?: "listed" | "smallest"): ClusterScenario => {
+      const s = crowded(true);
+      s.processes = s.processes.map((p, i) => ({ ...p, memory: ["4MiB", "2MiB", "1MiB", "256KiB"][i] }));
+      s.triggers = [{ kind: "balancer", interval: "5ms", threshold: 0.5, ...(pick && { pick }) }];
+      return s;
+    };
+    const moves = async (s: ClusterScenario) => (await simulateCluster(s)).migrations.map((m) => [m.process, m.to]);
+    expect(await moves(sized())).toEqual([["p0", "b"], ["p1", "c"]]);
+    expect(await moves(sized("listed"))).toEqual([["p0", "b"], ["p1", "c"]]);
+    // p3 ends on b (at 7.90 ms) before the second tick, which sends p2 there
+    expect(await moves(sized("smallest"))).toEqual([["p3", "b"], ["p2", "b"], ["p1", "c"]]);
+  });
+
   it("leaves a balanced cluster alone", async () => {
     const s = crowded(true);
     s.processes = s.processes.map((p, i) => ({ ...p, node: ["a", "b", "c", "d"][i] }));

@@ -60,17 +60,22 @@ describe("wasm and reference cores agree", () => {
   });
 
   it("a balancer that reads each process's waits for pages, with migrants paging on demand", async () => {
-    // the cores count the waits (C_WAITED_NS) the balancer's load leaves out: a
-    // difference moves a share, and with it a decision's time or destination
-    for (const cpus of [1, 2]) {
+    // the cores count the waits (C_WAITED_NS) the balancer's load leaves out, and the
+    // pages touched at home (C_RESIDENT) by which pick smallest chooses (a's processes
+    // sized 4, 2 and 1 MiB, it moves x2 where listed moves x0): a difference moves a
+    // share or a choice, and with it a decision's time, process or destination
+    for (const [cpus, pick] of [[1, "listed"], [2, "listed"], [1, "smallest"]] as const) {
       const scenario = (core: "wasm" | "reference") => ({
         ...balancerBesideMigrant,
         core,
         nodes: ["a", "c", "b"].map((name) => ({ name, cpus })),
+        processes: balancerBesideMigrant.processes.map((p, i) => (pick === "smallest" && i < 3 ? { ...p, memory: ["4MiB", "2MiB", "1MiB"][i] } : p)),
+        triggers: balancerBesideMigrant.triggers!.map((t) => (t.kind === "balancer" ? { ...t, pick } : t)),
       });
       const wasm = await simulateCluster(scenario("wasm"));
       const reference = await simulateCluster(scenario("reference"));
-      expect(wasm.migrations.filter((m) => m.trigger === "balancer").length).toBeGreaterThan(0);
+      const moved = wasm.migrations.filter((m) => m.trigger === "balancer");
+      expect(moved[0].process).toBe(pick === "smallest" ? "x2" : "x0");
       expect(strip(reference)).toBe(strip(wasm));
     }
   });
