@@ -75,6 +75,8 @@ export const EXAMPLES: DocExample[] = [
   { id: "help-trace-capture", command: "ampom trace capture --help", cheap: true },
   { id: "help-validate", command: "ampom validate --help", cheap: true },
   { id: "help-list", command: "ampom list --help", cheap: true },
+  { id: "help-check-policy", command: "ampom check-policy --help", cheap: true },
+  { id: "check-policy-oracle", command: "ampom check-policy oracle --workloads random,hpl -q", stderr: true, exitCode: 1, cheap: true },
   { id: "list", command: "ampom list", cheap: true },
   { id: "compare-random", command: "ampom compare --workload random --memory 1MiB", cheap: true },
   {
@@ -104,6 +106,7 @@ export const EXAMPLES: DocExample[] = [
   { id: "policy-module", file: "examples/swap-readahead-policy.ts" },
   { id: "policy-module-run", command: "ampom run --workload stream --memory 16MiB --policy ./examples/swap-readahead-policy.ts", cheap: true },
   { id: "policy-builtin-run", command: "ampom run --workload stream --memory 16MiB --policy linux-cluster", cheap: true },
+  { id: "check-policy-module", command: "ampom check-policy ./examples/swap-readahead-policy.ts -q" },
 
   // workloads and traces
   { id: "trace-info-fixture", command: "ampom trace info test/fixtures/sort-lackey.amt", cheap: true },

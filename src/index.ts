@@ -24,6 +24,7 @@ export {
   type PageState, type PolicyParamSpec,
 } from "./policies/module.js";
 export { PolicyViolation } from "./core/page-services.js";
+export { checkPolicy, CHECK_WORKLOADS, type PolicyCheckOptions, type PolicyCheckReport, type CheckFinding, type CheckKind } from "./policies/check.js";
 export { provenance, versionLine, type Provenance } from "./util/provenance.js";
 export {
   evaluate, evaluationText, writeEvaluationReport, allConfigs, corpusWorkloads, kernelWorkloads, defaultManifest, parseConditions,

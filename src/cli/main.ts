@@ -11,6 +11,7 @@ import { registerCluster } from "./commands/cluster.js";
 import { registerEvaluate } from "./commands/evaluate.js";
 import { registerValidate } from "./commands/validate.js";
 import { registerList } from "./commands/list.js";
+import { registerCheckPolicy } from "./commands/check-policy.js";
 import { removeTemporaries } from "../util/atomic-file.js";
 import { buildIsStale, versionLine } from "../util/provenance.js";
 import { errorMessage, isInstance } from "../util/errors.js";
@@ -47,6 +48,7 @@ Examples:
   registerRun(program);
   registerCompare(program);
   registerList(program);
+  registerCheckPolicy(program);
   registerReproduce(program);
   registerSweep(program);
   registerSweepMerge(program);

@@ -5,12 +5,18 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { REC_WRITE } from "../../src/core/abi.js";
+import { readsAhead } from "../../src/migration/push-orders/index.js";
+import { policies } from "../../src/policies/registry.js";
 import type { RunOptions } from "../../src/sim/options.js";
 import { simulate } from "../../src/sim/simulate.js";
 import { workloads } from "../../src/workloads/registry.js";
 import { bothCores, type TraceRecord } from "../core/helpers.js";
 
-const prefetchers = ["ampom", "linux-cluster", "linux-vma", "leap", "ampom-plus"];
+// every registered policy that pulls in the cores (a core id), but the set oracle,
+// whose pull is ampom-plus's and whose push reads the trace ahead
+const prefetchers = Object.values(policies)
+  .filter((p) => p.id !== 0 && !(p.push && readsAhead(p.push)))
+  .map((p) => p.name);
 
 /** A segment of a trace: a pattern from a start page, clipped to the address space. */
 const segment = fc.record({

@@ -1,0 +1,114 @@
+// `ampom check-policy`: what it finds of the built-in policies (the online ones pass;
+// the oracles, which read the trace by design, fail trace-ahead and nothing else), of a
+// module that keeps state between runs, and what the command prints and exits with.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { readsAhead } from "../../src/migration/push-orders/index.js";
+import { checkPolicy } from "../../src/policies/check.js";
+import { policies } from "../../src/policies/registry.js";
+import { ampom } from "../cli/capture.js";
+import { scratchDir } from "../sweep/cli-helpers.js";
+
+// a sweep, a stride and random pages: the oracles push differently under each
+const WORKLOADS = ["hpl", "random", "sequential"];
+
+describe("check-policy on the built-in policies", () => {
+  it.each(Object.keys(policies))("%s", async (name) => {
+    const report = await checkPolicy({ policy: name, workloads: WORKLOADS });
+    const push = policies[name].push;
+    const failed = report.findings.filter((f) => !f.passed);
+    if (push && readsAhead(push)) {
+      // it pushes the pages the process will use: another future changes what it sends
+      expect(failed.length).toBeGreaterThan(0);
+      expect(new Set(failed.map((f) => f.check))).toEqual(new Set(["trace-ahead"]));
+      expect(failed[0].detail).toMatch(/^another future from record \d+ \(reached at .+\): event \d+: push of page \d+ at .+, where the run as it was had push of page \d+ at /);
+    } else {
+      expect(failed).toEqual([]);
+      expect(report.passed).toBe(true);
+    }
+    // every check on every workload with each mechanism the policy takes, and runs once
+    const mechanisms = push ? 1 : 2;
+    expect(report.findings.length).toBe(1 + WORKLOADS.length * mechanisms * 3);
+  });
+});
+
+describe("check-policy on a module", () => {
+  const dir = scratchDir("check");
+  // asks for the page after the fault, and as many more as faults it has seen in this
+  // process's life: honest, its count in ctx.state
+  const honest = join(dir, "honest.mjs");
+  writeFileSync(
+    honest,
+    `export function reset(ctx) { ctx.state = { faults: 0 }; }
+export function onFault(ctx, page) { ctx.state.faults++; for (let i = 1; i <= 1 + (ctx.state.faults % 4); i++) ctx.request(page + i); }
+export function onUse() {}
+export function onArrival() {}
+export function onServed() {}
+`,
+  );
+  // the same with its count at module level: it carries from one run to the next
+  const carries = join(dir, "carries.mjs");
+  writeFileSync(
+    carries,
+    `let faults = 0;
+export function reset() {}
+export function onFault(ctx, page) { faults++; for (let i = 1; i <= 1 + (faults % 4); i++) ctx.request(page + i); }
+export function onUse() {}
+export function onArrival() {}
+export function onServed() {}
+`,
+  );
+
+  it("passes a module that keeps its state in ctx.state", async () => {
+    const report = await checkPolicy({ policy: honest, workloads: ["random", "sequential"] });
+    expect(report.findings.filter((f) => !f.passed)).toEqual([]);
+    expect(report.findings.length).toBe(1 + 2 * 2 * 3);
+  });
+
+  it("fails one that keeps it in the module, and stops there", async () => {
+    const report = await checkPolicy({ policy: carries, workloads: ["random", "sequential"] });
+    expect(report.passed).toBe(false);
+    expect(report.findings).toHaveLength(1);
+    expect(report.findings[0]).toMatchObject({ check: "runs", workload: "random", mechanism: "lightweight", passed: false });
+    expect(report.findings[0].detail).toMatch(/^after another run, \w+: .+ first, .+ then: the policy keeps state outside ctx\.state/);
+  });
+});
+
+describe("ampom check-policy", () => {
+  it("prints a row a check and exits 0 when all pass", async () => {
+    const r = await ampom("check-policy", "linux-cluster", "--workloads", "random", "-q");
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(/^check\s+workload\s+mechanism\s+result\s+what was compared, or the first difference$/);
+    expect(lines.filter((l) => /\bpass\b/.test(l))).toHaveLength(7);
+    expect(r.stdout).toMatch(/trace-ahead\s+random\s+lightweight\s+pass\s+the same events until records [\d,]+, [\d,]+, [\d,]+, with other futures after them/);
+    expect(lines.at(-1)).toBe("all 7 checks passed");
+    expect(r.stderr).toBe("");
+  });
+
+  it("exits 1 naming how many failed, the report still printed (JSON here)", async () => {
+    const r = await ampom("check-policy", "oracle", "--workloads", "random", "--json", "-q");
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.passed).toBe(false);
+    expect(report.findings.map((f: { check: string; passed: boolean }) => [f.check, f.passed])).toEqual([
+      ["runs", true],
+      ["cores", true],
+      ["trace-ahead", false],
+      ["traffic-ahead", true],
+    ]);
+    expect(r.stderr).toBe("ampom: policy oracle failed 1 of 4 checks\n");
+  });
+
+  it("refuses a trace as a workload, and an unknown policy, in one line", async () => {
+    const trace = await ampom("check-policy", "ampom", "--workloads", "test/fixtures/sort-lackey.amt", "-q");
+    expect(trace.code).toBe(1);
+    expect(trace.stderr).toBe('ampom: check: workload "test/fixtures/sort-lackey.amt" is not a generated workload (the check changes a workload\'s future; a trace\'s records are its own)\n');
+    expect(trace.stdout).toBe("");
+    const unknown = await ampom("check-policy", "nope", "-q");
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^ampom: .*unknown policy "nope".*\n$/);
+    expect(unknown.stdout).toBe("");
+  });
+});
