@@ -19,13 +19,14 @@
 // workloads never lead it.
 import { resolve } from "node:path";
 import { isPolicyPath } from "./module.js";
-import { pushInfo } from "./registry.js";
+import { policies, pushInfo } from "./registry.js";
 import { simulateCluster } from "../sim/cluster-scenario.js";
 import { EVENT_NAMES, EventLog } from "../sim/event-log.js";
 import type { Metrics } from "../sim/metrics.js";
 import { isGeneratedWorkload, resolveOptions, type RunOptions } from "../sim/options.js";
 import { runScenario, scenarioWorkload } from "../sim/simulate.js";
 import { formatNs } from "../util/units.js";
+import { workloads as generated } from "../workloads/registry.js";
 import { regionIndexOf, type RecordStream, type Workload } from "../workloads/types.js";
 
 export const CHECK_KINDS = ["trace-ahead", "traffic-ahead", "cores", "runs"] as const;
@@ -154,7 +155,13 @@ function cutAt(w: Workload, records: number): Workload {
 export async function checkPolicy(o: PolicyCheckOptions): Promise<PolicyCheckReport> {
   const workloads = o.workloads ?? CHECK_WORKLOADS;
   for (const w of workloads) {
-    if (!isGeneratedWorkload(w)) throw new Error(`check: workload "${w}" is not a generated workload (the check changes a workload's future; a trace's records are its own)`);
+    if (!isGeneratedWorkload(w)) {
+      throw new Error(`check: workload "${w}" is not a generated workload (${Object.keys(generated).join(", ")}): the check changes a workload's future, and a trace's records are its own`);
+    }
+  }
+  // named here, not as run's option --policy: the command takes it as its argument
+  if (!isPolicyPath(o.policy) && !Object.hasOwn(policies, o.policy)) {
+    throw new Error(`check: unknown policy "${o.policy}" (known: ${Object.keys(policies).join(", ")}; or a module's path, such as ./my-policy.ts)`);
   }
   const mechanisms = pushInfo(o.policy).push ? ["lightweight"] : ["lightweight", "post-copy"];
   const base: RunOptions = {
