@@ -316,7 +316,12 @@ async function importModule(label: string, file: string, digest: string): Promis
  * lacking one hook is told which, not that "reset" (which it may have) is missing, and a
  * class exported in place of an instance is told so. */
 function hooksOf(ns: Record<string, unknown>, label: string): unknown {
-  const def = ns.default;
+  let def = ns.default;
+  // a .ts module outside an ES-module package, which tsx compiles as CommonJS: the
+  // namespace's default is its module.exports, whose own `default` is the module's
+  if (typeof def === "object" && def !== null && (def as { __esModule?: unknown }).__esModule === true && "default" in def) {
+    def = (def as { default: unknown }).default;
+  }
   const named = HOOKS.some((h) => typeof ns[h] === "function");
   if (typeof def === "object" && def !== null && (!named || typeof (def as Record<string, unknown>).onFault === "function")) return def;
   if (!named && typeof def === "function") {

@@ -258,6 +258,21 @@ describe("a module that misbehaves", () => {
     expect((globalThis as { instanceSeen?: unknown }).instanceSeen).toEqual({ calls: m.remoteFaults, faults: m.remoteFaults });
   });
 
+  it("may export its hooks as a default object or instance from a .ts file, which tsx compiles as CommonJS", async () => {
+    // the default was module.exports's own: "missing hook reset" for a module that had it
+    const object = write("default-object.ts", "export default { reset(ctx: any) { ctx.state = {}; }, onFault(ctx: any, p: number) { if (ctx.isHome(p + 1)) ctx.request(p + 1); }, onUse() {}, onArrival() {}, onServed() {} };");
+    const instance = write(
+      "default-instance.ts",
+      "class Next { reset(ctx: any) { ctx.state = {}; } onFault(ctx: any, p: number) { if (ctx.isHome(p + 1)) ctx.request(p + 1); } onUse() {} onArrival() {} onServed() {} }\nexport default new Next();",
+    );
+    for (const file of [object, instance]) {
+      const m = await simulate({ workload: "sequential", memory: "2MiB", policy: file, baselines: false });
+      expect(m.prefetchedPages, file).toBeGreaterThan(0);
+    }
+    const cls = write("default-class.ts", "export default class Next { reset() {} onFault() {} onUse() {} onArrival() {} onServed() {} }");
+    await expect(loadPolicyModule(cls)).rejects.toThrow("exports a class as its default, not an instance of it (the hooks are called on an object: export default new Next())");
+  });
+
   it("may ask the region of any whole number: one outside the address space is in none", async () => {
     const file = write(
       "regions-outside.mjs",
