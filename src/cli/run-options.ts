@@ -205,9 +205,10 @@ export function collectParam(value: string, into: Record<string, number> = {}): 
 
 /** Options whose command-line default is left to the library when not given: a trace
  * refuses the generator's options only when given (never for their defaults), the
- * default policy follows the mechanism (none for full-copy and pre-copy), and the default
- * migration point gives way to --migrate-at-record or --migrate-at-time. */
-const LIBRARY_DEFAULTS = ["memory", "workingSet", "iterations", "seed", "cpu", "policy", "migrateAt"];
+ * default policy follows the mechanism (none for full-copy and pre-copy), the default
+ * migration point gives way to --migrate-at-record or --migrate-at-time, and the copies
+ * refuse eager pages only when given. */
+const LIBRARY_DEFAULTS = ["memory", "workingSet", "iterations", "seed", "cpu", "policy", "migrateAt", "eagerPages"];
 
 /** Commander's option bag to library options; with `cmd`, the options above that were
  * left at their defaults are passed as undefined. */
@@ -229,7 +230,7 @@ export function toRunOptions(o: Record<string, unknown>, cmd?: Command): RunOpti
     pageSize: o.pageSize as number,
     cpu: given("cpu") as "host" | "2008" | undefined,
     cpuNsPerAccess: o.cpuNs as number | undefined,
-    eagerPages: o.eagerPages as number,
+    eagerPages: given("eagerPages") as number | undefined,
     workingSet: given("workingSet") as number | string | undefined,
     iterations: given("iterations") as number | undefined,
     scanInterval: o.scanInterval as string | undefined,

@@ -2,7 +2,7 @@
 // here with messages that name the option and say what is accepted.
 import { existsSync } from "node:fs";
 import { z } from "zod";
-import { defaultPolicyFor, mechanismParams, mechanisms, pushFor } from "../migration/registry.js";
+import { defaultPolicyFor, mechanismParams, mechanisms, pushFor, remotePagingMechanisms } from "../migration/registry.js";
 import { networkPresets, zeroFillFor, type NetworkPreset } from "../network/presets.js";
 import { policies, policyParamVector, pushInfo } from "../policies/registry.js";
 import { checkPolicyModule, isPolicyPath, type PolicyModule } from "../policies/module.js";
@@ -393,6 +393,13 @@ export function resolveOptions(input: RunOptions): Scenario {
   // the one mechanism x policy rule; a module's policy pulls pages, only built-in push policies push
   pushFor(o.mechanism, { ...pushInfo(policy), module: policyModule !== undefined || isPolicyPath(policy) }, o.pushOrder);
   mechanismParams(mechanisms[o.mechanism], o.mechanismParams);
+  // a copy sends every page before the process resumes: given to it, a sweep over them
+  // would report identical runs as different ones
+  if (input.eagerPages !== undefined && !mechanisms[o.mechanism].remotePaging) {
+    throw new Error(
+      `option eagerPages (--eager-pages): mechanism ${o.mechanism} sends every page before the process resumes and takes no eager pages; they go with ${remotePagingMechanisms().join(" or ")}`,
+    );
+  }
   const preset = { ...networkPresets[o.network] };
   if (o.bandwidth !== undefined) preset.bandwidthBps = parseRate("option bandwidth (--bandwidth)", o.bandwidth);
   if (o.latency !== undefined) preset.latencyNs = parseDuration("option latency (--latency)", o.latency);
@@ -473,13 +480,15 @@ export function footprintBytes(s: Pick<Scenario, "workload" | "memoryBytes">, wo
 }
 
 /** The options a run used, as the library names them, every default filled in (a
- * generated workload's options left out for a trace, which takes none): what a JSON
- * result's provenance records. */
+ * generated workload's options left out for a trace, and eager pages for a copy, which
+ * take none): what a JSON result's provenance records. */
 export function optionsUsed(input: RunOptions): Record<string, unknown> {
   const o = runOptionsSchema.parse(input);
   const policy = o.policy === undefined ? defaultPolicyFor(o.mechanism) : typeof o.policy === "string" ? o.policy : (o.policy.name ?? "custom");
   const used: Record<string, unknown> = { ...o, policy };
   if (!isGeneratedWorkload(o.workload)) for (const [name] of GENERATOR_OPTIONS) delete used[name];
+  // a copy refuses eager pages: the options must run again as they stand
+  if (mechanisms[o.mechanism]?.remotePaging === false) delete used.eagerPages;
   return used;
 }
 

@@ -189,7 +189,16 @@ describe("one mechanism x policy rule", () => {
     // and why a policy has none: a parameter only ampom takes leaves none and leap out
     const param = await ampom("compare", "--workload", "random", "--memory", "1MiB", "--policies", "none,ampom,leap", "--param", "zoneRadius=4", "-q");
     expect(new Set(param.stdout.split("\nLegend:")[0].split("\n").slice(2).map((l) => l.split(/\s+/)[1]))).toEqual(new Set(["ampom"]));
-    expect(param.stdout).toMatch(/\n {2}none, leap: no row: the options refuse each with every selected mechanism \(/);
+    expect(param.stdout).toMatch(/\n {2}none, leap: no row: the options refuse each with every selected mechanism \(full-copy and pre-copy take policy none only; --param some policies only\)\n/);
+    // eager pages are lightweight's and post-copy's: a copy given them is refused (they
+    // changed nothing, and a sweep over them reported identical runs as different ones),
+    // and compare leaves the copies out, saying why
+    expect((await ampom("run", "--workload", "random", "--memory", "1MiB", "--mechanism", "full-copy", "--eager-pages", "5")).stderr).toBe(
+      "ampom: option eagerPages (--eager-pages): mechanism full-copy sends every page before the process resumes and takes no eager pages; they go with lightweight or post-copy\n",
+    );
+    expect(() => planSweep({ base: { workload: "random", memory: "1MiB", mechanism: "pre-copy" }, grid: { eagerPages: [0, 3] } }, "s.json")).toThrow(/eagerPages/);
+    const eager = await ampom("compare", "--workload", "random", "--memory", "1MiB", "--policies", "none", "--eager-pages", "5", "-q");
+    expect(eager.stdout).toMatch(/\n {2}full-copy, pre-copy: no row: the options refuse every selected policy with it \(full-copy and pre-copy take policy none only; --eager-pages fits the others only\)\n/);
   });
 });
 

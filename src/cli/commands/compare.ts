@@ -3,7 +3,7 @@ import { Command } from "commander";
 import { compare, sharedOptions } from "../../sim/compare.js";
 import { mechanisms as mechanismRegistry } from "../../migration/registry.js";
 import { policies as policyRegistry } from "../../policies/registry.js";
-import { optionsUsed, resolveOptions } from "../../sim/options.js";
+import { optionsUsed, resolveOptions, type RunOptions } from "../../sim/options.js";
 import { inputDigests } from "../../sim/inputs.js";
 import { preflight } from "../../sim/preflight.js";
 import { OnceDigests } from "../../util/digest.js";
@@ -73,14 +73,25 @@ Examples:
       await afterStrayCallbacks();
       const json = () =>
         rows.map((m) => ({ ...m, provenance: resultProvenance(optionsUsed({ ...runOptions, mechanism: m.mechanism, policy: m.policy }), m.core, inputsOf(m.policy)) }));
-      writeResult(o.json ? JSON.stringify(json(), null, 2) + "\n" : compareTable(rows, omittedNote(o.mechanisms, o.policies, rows)) + "\n");
+      writeResult(o.json ? JSON.stringify(json(), null, 2) + "\n" : compareTable(rows, omittedNote(o.mechanisms, o.policies, rows, runOptions)) + "\n");
     });
 }
 
 /** Legend lines for the mechanisms and the policies asked for (or all) that have no
- * row: the options check refused every pair with them. */
-function omittedNote(mechAsked: string[] | undefined, polAsked: string[] | undefined, rows: Metrics[]): string[] {
-  const why = "(full-copy and pre-copy take policy none only; --push-order and --mech-param fit some mechanisms only, --param some policies only)";
+ * row: the options check refused every pair with them, for the reasons the options
+ * given can make. */
+function omittedNote(mechAsked: string[] | undefined, polAsked: string[] | undefined, rows: Metrics[], given: RunOptions): string[] {
+  const copies = Object.values(mechanismRegistry)
+    .filter((m) => !m.remotePaging)
+    .map((m) => m.name)
+    .join(" and ");
+  const reasons = [
+    `${copies} take policy none only`,
+    given.eagerPages !== undefined && `--eager-pages fits the others only`,
+    given.pushOrder !== undefined && "--push-order fits post-copy only",
+    Object.keys(given.mechanismParams ?? {}).length > 0 && "--mech-param fits some mechanisms only",
+    Object.keys(given.policyParams ?? {}).length > 0 && "--param some policies only",
+  ].filter((r) => r !== false);
   const mechanisms = (mechAsked ?? Object.keys(mechanismRegistry)).filter((m) => !rows.some((r) => r.mechanism === m));
   const policies = (polAsked ?? Object.keys(policyRegistry)).filter((p) => !rows.some((r) => r.policy === p));
   const lines = [
@@ -88,6 +99,6 @@ function omittedNote(mechAsked: string[] | undefined, polAsked: string[] | undef
     ...(policies.length ? [`${policies.join(", ")}: no row: the options refuse each with every selected mechanism`] : []),
   ];
   // the reasons once, after the last line
-  if (lines.length) lines[lines.length - 1] += ` ${why}`;
+  if (lines.length) lines[lines.length - 1] += ` (${reasons.join("; ")})`;
   return lines;
 }
