@@ -122,6 +122,13 @@ function guardProcess(): void {
         markEnded();
         process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
       }
+      if (stream === process.stdout) {
+        // a full disk or a file that cannot take more: named as the output it is (Node's
+        // message names the write() call, not what was written to)
+        markEnded();
+        process.stderr.write(`ampom: standard output: ${(err.code && SYSTEM_ERRORS[err.code]) || err.message}\n`);
+        process.exit(1);
+      }
       throw err;
     });
   }

@@ -246,3 +246,12 @@ describe("the flags the library's messages name", () => {
     expect(() => resolveOptions({ mechanismParams: { maxRounds: "x" } as never })).toThrow(/^option mechanismParams\.maxRounds: /);
   });
 });
+
+describe("an output that cannot be written", () => {
+  it("is named as standard output, exit 1 (Node's message named the write call)", () => {
+    const bin = new URL("../../bin/ampom.js", import.meta.url).pathname;
+    const r = spawnSync("sh", ["-c", `node "${bin}" run --workload random --memory 1MiB --no-baselines > /dev/full`], { encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stderr.split("\n").filter((l) => !l.includes("warning: this build"))).toEqual(["ampom: standard output: no space left on the device", ""]);
+  });
+});
