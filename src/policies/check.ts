@@ -25,6 +25,7 @@ import { EVENT_NAMES, EventLog } from "../sim/event-log.js";
 import type { Metrics } from "../sim/metrics.js";
 import { isGeneratedWorkload, resolveOptions, type RunOptions } from "../sim/options.js";
 import { runScenario, scenarioWorkload } from "../sim/simulate.js";
+import { labelThrows } from "../util/errors.js";
 import { formatNs } from "../util/units.js";
 import { workloads as generated } from "../workloads/registry.js";
 import { regionIndexOf, type RecordStream, type Workload } from "../workloads/types.js";
@@ -176,7 +177,8 @@ export async function checkPolicy(o: PolicyCheckOptions): Promise<PolicyCheckRep
   // at each point, and a two-node scenario quiet and with a flow from each point
   const total = workloads.length * mechanisms.length * (3 + 3 * POINTS.length) + 3;
   let done = 0;
-  const step = (label: string) => o.onProgress?.(++done, total, label);
+  const onProgress = labelThrows("checkPolicy: onProgress", o.onProgress);
+  const step = (label: string) => onProgress?.(++done, total, label);
   const findings: CheckFinding[] = [];
   const found = (check: CheckKind, workload: string, mechanism: string, difference: string | undefined, compared: string) =>
     findings.push({ check, workload, mechanism, passed: difference === undefined, detail: difference ?? compared });
@@ -186,7 +188,7 @@ export async function checkPolicy(o: PolicyCheckOptions): Promise<PolicyCheckRep
     const w = await scenarioWorkload(s);
     const log = new EventLog(5_000_000);
     const metrics = await runScenario(s, workload ? workload(w) : w, { events: log });
-    return { metrics, events: eventsOf(log), records: w.records };
+    return { metrics, events: eventsOf(log) };
   };
 
   // each check compares runs, so first whether a run stands alone: one, another, then
@@ -208,8 +210,7 @@ export async function checkPolicy(o: PolicyCheckOptions): Promise<PolicyCheckRep
     for (const mechanism of mechanisms) {
       const label = `${workload} ${mechanism}`;
       const options: RunOptions = { ...base, workload, mechanism };
-      const probe = resolveOptions(options);
-      const records = (await scenarioWorkload(probe)).records;
+      const records = (await scenarioWorkload(resolveOptions(options))).records;
       const migrateAtRecord = Math.floor(records / 2);
       const at: RunOptions = { ...options, migrateAtRecord };
       const asIs = await logged(at);
@@ -249,8 +250,6 @@ export async function checkPolicy(o: PolicyCheckOptions): Promise<PolicyCheckRep
       found("traffic-ahead", workload, mechanism, trafficDifference, `the same events before flows from ${starts.map(formatNs).join(", ")}`);
     }
   }
-
-
   return { policy: o.policy, passed: findings.every((f) => f.passed), findings };
 }
 
