@@ -151,7 +151,10 @@ export class TraceTextParser {
     }
     if (digits === 0) this.fail(buf, start, end, "expected a hexadecimal page number");
     if (digits > 13 && vpn >= 2 ** 53) this.fail(buf, start, end, "page number does not fit in 53 bits");
-    if (i === end || (buf[i] !== SP && buf[i] !== TAB)) this.fail(buf, start, end, "expected a space after the page number");
+    // a line that ends at its page number: a page-level record without its gap, or the
+    // first line of a lackey log whose `,size` is missing (`I  ADDR` reads as page-level)
+    if (i === end) this.fail(buf, start, end, "expected a gap after the page number (a page-level record is `K PAGE GAP`; a lackey line is `I  ADDR,SIZE` or ` L ADDR,SIZE`)");
+    if (buf[i] !== SP && buf[i] !== TAB) this.fail(buf, start, end, "expected a space after the page number");
     i = skipBlanks(buf, i, end);
     const gap = this.decimal(buf, i, end);
     if (gap < 0) this.fail(buf, start, end, "expected a decimal gap");

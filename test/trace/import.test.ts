@@ -212,7 +212,10 @@ describe("malformed input", () => {
   const cases: Array<[string, string, RegExp]> = [
     ["page kind", "R 400 1\nW 401 2\nX 402 3\n", /bad\.txt:3: expected a record `K PAGE GAP`/],
     ["page number", "# c\nR zz 1\n", /bad\.txt:2: expected a hexadecimal page number/],
-    ["missing gap", "R 400 1\nR 401\n", /bad\.txt:2: expected a space after the page number/],
+    ["missing gap", "R 400 1\nR 401\n", /bad\.txt:2: expected a gap after the page number \(a page-level record is `K PAGE GAP`; a lackey line is `I {2}ADDR,SIZE` or ` L ADDR,SIZE`\)/],
+    // a lackey log whose first line lacks its size reads as page-level text: said so
+    ["a lackey fetch without its size", "I  04000a00\n", /bad\.txt:1: expected a gap after the page number \(.*a lackey line is `I {2}ADDR,SIZE`/],
+    ["something else after the page number", "R 400x 1\n", /bad\.txt:1: expected a space after the page number/],
     ["trailing text", "R 400 1 extra\n", /bad\.txt:1: unexpected text after the gap/],
     ["gap that is no number", "R 400 1\nR 401 x\n", /bad\.txt:2: expected a decimal gap/],
     ["gap past 32 bits", "R 400 4294967296\n", /bad\.txt:1: gap does not fit in 32 bits/],
