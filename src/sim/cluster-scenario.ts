@@ -18,6 +18,7 @@ import { pushInfo } from "../policies/registry.js";
 import { isPolicyPath } from "../policies/module.js";
 import { formatBytes, formatNs, formatRate, parseDuration, parseRate, parseSize, readFraction } from "../util/units.js";
 import { BALANCER_PICKS, startBalancer } from "./balancer.js";
+import { SharedRecords } from "./shared-records.js";
 import { Cluster } from "./cluster.js";
 import { readMetrics, type Metrics } from "./metrics.js";
 import { checkExtras, footprintBytes, isGeneratedWorkload, MAX_SEED, MIN_SCAN_INTERVAL_NS, optionOf, pageSizeOf, resolveOptions, unknownKeys, withoutFlags, type RunOptions, type Scenario } from "./options.js";
@@ -31,7 +32,7 @@ import { lookaheadFor, policyRunner, processSetup, scenarioWorkload, type Policy
 import { OnceDigests } from "../util/digest.js";
 import type { InputDigests } from "../util/provenance.js";
 import type { Workload } from "../workloads/types.js";
-import { errorMessage, shown } from "../util/errors.js";
+import { errorMessage, labelThrows, shown } from "../util/errors.js";
 import { wholeRange } from "../util/params.js";
 import { formatPath } from "../util/json-where.js";
 
@@ -307,23 +308,28 @@ export interface ClusterExtras {
   /** the folder the scenario's relative paths (trace files, policy modules) are read
    * from: `ampom cluster` gives the scenario file's; by default the current folder */
   dir?: string;
+  /** called after each chunk of records a process replays, with the share of all the
+   * processes' records done (0 to 1; flows and pushes may go on after the last) */
+  onProgress?: (fraction: number) => void;
 }
 
 /** Runs a multi-node scenario (an object shaped like the scenario file). */
 export async function simulateCluster(input: unknown, extras: ClusterExtras = {}): Promise<ClusterResult> {
-  checkExtras("simulateCluster()", extras, Object.keys({ events: 1, dir: 1 } satisfies Record<keyof ClusterExtras, 1>));
+  checkExtras("simulateCluster()", extras, Object.keys({ events: 1, dir: 1, onProgress: 1 } satisfies Record<keyof ClusterExtras, 1>));
   const { events, dir } = extras;
+  const onProgress = labelThrows("simulateCluster: onProgress", extras.onProgress);
   if (typeof events === "string") {
     return withEventFile(events, (file) =>
-      runCluster(input, dir, (_i, name, nodes) => file.sink({ process: name, nodes }), (inputs) => checkEventsPath(events, inputs)),
+      runCluster(input, dir, onProgress, (_i, name, nodes) => file.sink({ process: name, nodes }), (inputs) => checkEventsPath(events, inputs)),
     );
   }
-  return runCluster(input, dir, events);
+  return runCluster(input, dir, onProgress, events);
 }
 
 async function runCluster(
   input: unknown,
   dir: string | undefined,
+  onProgress: ((fraction: number) => void) | undefined,
   sinkOf?: (index: number, name: string, nodes: string[]) => EventSink | undefined,
   /** refuses a process's input files (the events file must not replace them) */
   guardInputs?: (inputs: CommandInput[]) => void,
@@ -467,6 +473,9 @@ async function runCluster(
   // other name stays a name (a built-in, or one preflight says is none)
   const workloadIn = (w: string) => (!isGeneratedWorkload(w) && (readsAsPath(w) || existsSync(fromDir(w))) ? fromDir(w) : w);
   const runs: Array<{ proc: ProcessRun; s: Scenario; home: NodeId }> = [];
+  // each process's record stream, for the share of the records done
+  const streams: SharedRecords[] = [];
+  let totalRecords = 0;
   const inputs: Record<string, InputDigests> = {};
   const digests = new OnceDigests();
   for (const [i, p] of sc.processes.entries()) {
@@ -515,14 +524,19 @@ async function runCluster(
     const mechanism = mechanisms[s.mechanism];
     const fraction = fractionOf.get(i);
     const push = pushFor(s.mechanism, policy, s.pushOrder);
+    const records = new SharedRecords(workload, s.chunkRecords);
+    streams.push(records);
+    if (onProgress) records.onChunk = () => onProgress(streams.reduce((n, r) => n + r.produced, 0) / Math.max(1, totalRecords));
     const proc = new ProcessRun({
       ...processSetup(s, workload, await createCore(s.core), runner, {
         id: i,
         home,
         migrateAtRecord: fraction ? Math.floor(fraction.at * workload.records) : null,
       }),
+      feed: records.join(),
       lookahead: await lookaheadFor(push, s, workload),
     });
+    totalRecords += workload.records;
     proc.sink = sinkOf?.(i, p.name, names);
     cluster.add(proc, {
       mechanism,

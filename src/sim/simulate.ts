@@ -3,6 +3,7 @@
 // relative metrics (demand paging, full copy).
 import { createCore, releaseCore } from "../core/index.js";
 import { mechanismParams, mechanisms, pushFor } from "../migration/registry.js";
+import { labelThrows } from "../util/errors.js";
 import { readsAhead, type PushOrderName } from "../migration/push-orders/index.js";
 import { createLookahead, type Lookahead } from "./lookahead.js";
 import { withBaselines } from "./compare.js";
@@ -280,16 +281,20 @@ export interface SimulateExtras {
   /** the events of the scenario's run (not of its baselines): a sink, or the path of a
    * JSON Lines file written atomically when the run succeeds (event-file.ts) */
   events?: EventSink | string;
+  /** called after each chunk of records the run and its baselines replay, with the
+   * share of them done (0 to 1) */
+  onProgress?: (fraction: number) => void;
 }
 
 /** Runs the scenario the options describe, with its baselines unless `baselines: false`. */
 export async function simulate(options: RunOptions = {}, extras: SimulateExtras = {}): Promise<Metrics> {
-  checkExtras("simulate()", extras, Object.keys({ events: 1 } satisfies Record<keyof SimulateExtras, 1>));
+  checkExtras("simulate()", extras, Object.keys({ events: 1, onProgress: 1 } satisfies Record<keyof SimulateExtras, 1>));
+  const onProgress = labelThrows("simulate: onProgress", extras.onProgress);
   const s = resolveOptions(options);
   preflight(s);
   const events = extras.events;
-  if (typeof events === "string") return withEventFile(events, (file) => simulateScenario(s, file.sink({ process: s.workload })), runInputs(s));
-  return simulateScenario(s, events);
+  if (typeof events === "string") return withEventFile(events, (file) => simulateScenario(s, file.sink({ process: s.workload }), onProgress), runInputs(s));
+  return simulateScenario(s, events, onProgress);
 }
 
 /** What simulate() runs for a scenario (itself, then its baselines), and how their
@@ -317,9 +322,9 @@ function planSimulate(s: Scenario, events?: EventSink): SimulatePlan {
 }
 
 /** The scenario and its baselines side by side, over one record stream. */
-async function simulateScenario(s: Scenario, events: EventSink | undefined): Promise<Metrics> {
+async function simulateScenario(s: Scenario, events: EventSink | undefined, onProgress?: (fraction: number) => void): Promise<Metrics> {
   const plan = planSimulate(s, events);
-  return plan.result(await runScenarios(await scenarioWorkload(s), plan.runs));
+  return plan.result(await runScenarios(await scenarioWorkload(s), plan.runs, { onProgress }));
 }
 
 /** What identifies a scenario's workload (scenarioWorkload's options). */

@@ -88,6 +88,24 @@ describe('import { simulate, compare } from "ampom"', () => {
     await expect(evaluate({ ...plan, onSweep: boom })).rejects.toThrow(/^evaluate: onSweep threw: boom$/);
   });
 
+  it("simulate() and simulateCluster() report the share of the records done, chunk by chunk, up to all of them", async () => {
+    // they ran silent: a run of 10^9 records showed nothing for minutes
+    const shares: number[] = [];
+    const m = await simulate({ workload: "random", memory: "1MiB", chunkRecords: 100 }, { onProgress: (f) => shares.push(f) });
+    expect(m.records).toBeGreaterThan(500);
+    // one call a chunk of 100 records (the run and its baselines share the stream)
+    expect(shares).toHaveLength(Math.ceil(m.records / 100));
+    expect(shares.every((f, i) => f > 0 && (i === 0 || f > shares[i - 1]))).toBe(true);
+    expect(shares.at(-1)).toBe(1);
+    const cluster: number[] = [];
+    const processes = ["hpl", "stream"].map((workload, i) => ({ name: `p${i}`, node: 0, workload, memory: "4MiB" }));
+    await simulateCluster({ nodes: 2, processes, triggers: [{ kind: "fraction", process: "p0", to: 1, at: 0.5 }] }, { onProgress: (f) => cluster.push(f) });
+    expect(cluster.length).toBeGreaterThan(2);
+    expect(cluster.every((f, i) => i === 0 || f > cluster[i - 1])).toBe(true);
+    expect(cluster.at(-1)).toBe(1);
+    await expect(simulate({ workload: "random", memory: "1MiB" }, { onProgress: () => { throw new Error("boom"); } })).rejects.toThrow(/^simulate: onProgress threw: boom$/);
+  });
+
   // before: called as it stood, failing as the callback's own "fn is not a function",
   // after evaluate()'s and sweep()'s first runs
   it("refuses a progress callback that is no function, before any run, in compare(), reproduce() and sweep()", async () => {
@@ -116,9 +134,9 @@ describe('import { simulate, compare } from "ampom"', () => {
     await expect(sweep({ config, out, workers: "2" } as never)).rejects.toThrow('option workers: expected a whole number of at least 1, got "2"');
     // a misspelt extra was ignored: no events file, paths read from the current folder
     const events = join(scratchDir("library-extras"), "events.jsonl");
-    await expect(simulate({ workload: "random", memory: "1MiB" }, { event: events } as never)).rejects.toThrow(`unknown extra "event" (simulate()'s extras: events)`);
+    await expect(simulate({ workload: "random", memory: "1MiB" }, { event: events } as never)).rejects.toThrow(`unknown extra "event" (simulate()'s extras: events, onProgress)`);
     await expect(compare({ workload: "random", memory: "1MiB" }, { event: events } as never)).rejects.toThrow(`unknown extra "event" (compare()'s extras: events)`);
-    await expect(simulateCluster({ nodes: 1, processes: [process] }, { dri: "/tmp" } as never)).rejects.toThrow(`unknown extra "dri" (simulateCluster()'s extras: events, dir)`);
+    await expect(simulateCluster({ nodes: 1, processes: [process] }, { dri: "/tmp" } as never)).rejects.toThrow(`unknown extra "dri" (simulateCluster()'s extras: events, dir, onProgress)`);
     expect(existsSync(events)).toBe(false);
   });
 

@@ -2,6 +2,7 @@
 // triggers, flows); per-process metrics and cluster-wide figures.
 import { dirname } from "node:path";
 import { Command } from "commander";
+import { progressBar } from "../progress.js";
 import { simulateCluster, type ClusterResult } from "../../sim/cluster-scenario.js";
 import { checkEventsPath } from "../../sim/event-file.js";
 import { formatBytes, formatNs } from "../../util/units.js";
@@ -91,7 +92,7 @@ export function registerCluster(program: Command): void {
     .description("simulate a multi-node scenario file: processes, migration triggers, a load balancer, flows")
     .argument("<scenario>", "scenario JSON file (see docs/cli.md, 'Scenario files')")
     .option("--json", "print the result as one JSON object, with its provenance (tool version, commit, Node, core, scenario)")
-    .option("-q, --quiet", "nothing on standard error (cluster prints no progress; its results still go to standard output)")
+    .option("-q, --quiet", "no progress bar (standard error); the results still go to standard output")
     .option(...EVENTS_OPTION)
     .addHelpText(
       "after",
@@ -104,9 +105,13 @@ Example:
     .action(async (file: string, o: { json?: boolean; quiet?: boolean; events?: string }) => {
       if (o.events !== undefined) checkEventsPath(o.events, [["the scenario file", file]]);
       const scenario = readScenarioFile(file);
-      const result = await simulateCluster(scenario, { events: o.events, dir: dirname(file) }).catch((err: unknown) => {
-        throw inFile(err, file);
-      });
+      const bar = progressBar("cluster", { quiet: o.quiet });
+      const onProgress = (f: number) => bar.update(Math.floor(f * 100), 100, `the processes' records, ${file}`);
+      const result = await simulateCluster(scenario, { events: o.events, dir: dirname(file), onProgress })
+        .catch((err: unknown) => {
+          throw inFile(err, file);
+        })
+        .finally(() => bar.stop());
       await afterStrayCallbacks();
       const core = (scenario as { core?: string }).core ?? "wasm";
       writeResult(

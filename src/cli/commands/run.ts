@@ -1,5 +1,6 @@
 // `ampom run`: one scenario, with its baselines unless --no-baselines.
 import { Command } from "commander";
+import { progressBar } from "../progress.js";
 import { optionsUsed, resolveOptions } from "../../sim/options.js";
 import { inputDigests } from "../../sim/inputs.js";
 import { preflight } from "../../sim/preflight.js";
@@ -14,7 +15,7 @@ export function registerRun(program: Command): void {
   addRunOptions(program.command("run").description("simulate one migration scenario"))
     .option("--json", "print the metrics as one JSON object, with its provenance (tool version, commit, Node, core, options)")
     .option("--no-baselines", "run exactly one simulation (no demand-paging, full-copy or oracle runs behind it)")
-    .option("-q, --quiet", "nothing on standard error (run prints no progress; its results still go to standard output)")
+    .option("-q, --quiet", "no progress bar (standard error); the results still go to standard output")
     .option(...EVENTS_OPTION)
     .addHelpText(
       "after",
@@ -34,7 +35,9 @@ Examples:
       const scenario = resolveOptions(options);
       preflight(scenario);
       const inputs = inputDigests(scenario);
-      const m = await simulate(options, { events: o.events });
+      const bar = progressBar("run", { quiet: o.quiet });
+      const label = `${scenario.workload}${scenario.baselines ? ", with its baselines" : ""}`;
+      const m = await simulate(options, { events: o.events, onProgress: (f) => bar.update(Math.floor(f * 100), 100, label) }).finally(() => bar.stop());
       await afterStrayCallbacks();
       const json = () => JSON.stringify({ ...m, provenance: resultProvenance(optionsUsed(options), m.core, inputs) });
       writeResult(o.json ? json() + "\n" : describeMetrics(m) + "\n");
