@@ -97,9 +97,11 @@ export const EXAMPLES: DocExample[] = [
   {
     id: "reproduce",
     command: "ampom reproduce",
+    // its summary line (the time taken) is on standard error
+    stderr: true,
     after: (scratch) => copyFigures(join(scratch, "ampom-report")),
   },
-  { id: "reproduce-seeds", command: "ampom reproduce --size 16MiB --kernels randomaccess,hpl --seeds 5 --out seeds-report", from: /^Faults prevented over/ },
+  { id: "reproduce-seeds", command: "ampom reproduce --size 16MiB --kernels randomaccess,hpl --seeds 5 --out seeds-report", stderr: true, from: /^Faults prevented over/ },
 
   // policies
   { id: "policies", command: "npx tsx scripts/docs-tables.ts policies", cheap: true },

@@ -94,8 +94,9 @@ Examples:
           `${textTable(policyMatrix(results, "faultsPrevented", (v) => pct(v)))}\n\n` +
           (results.spread ? `Faults prevented over ${results.settings.seeds.length} seeds, mean (least–greatest):\n${textTable(spreadTable(results))}\n\n` : "") +
           `Runtime against full-copy:\n${textTable(policyMatrix(results, "overheadVsFullCopy", signedPct))}\n\n` +
-          `Report: ${where}  (with results.json, CSV tables and SVG figures in ${relative(process.cwd(), written.dir) || "."})\n` +
-          `Finished in ${((performance.now() - started) / 1000).toFixed(1)} s.\n`,
+          `Report: ${where}  (with results.json, CSV tables and SVG figures in ${relative(process.cwd(), written.dir) || "."})\n`,
       );
+      // a summary, on standard error as sweep's and evaluate's: two runs' results are the same bytes
+      process.stderr.write(`Finished in ${((performance.now() - started) / 1000).toFixed(1)} s.\n`);
     });
 }
