@@ -53,14 +53,13 @@ Examples:
         bar.stop();
       }
       await afterStrayCallbacks();
+      const failed = report.findings.filter((f) => !f.passed).length;
       if (o.json) writeResult(JSON.stringify(report) + "\n");
       else {
         const rows = report.findings.map((f) => [f.check, f.workload, f.mechanism, f.passed ? "pass" : "FAIL", f.detail]);
-        const failed = rows.filter((r) => r[3] !== "pass").length;
         const summary = failed ? `${failed} of ${rows.length} checks failed` : `all ${rows.length} checks passed`;
         writeResult(`${table(["check", "workload", "mechanism", "result", "what was compared, or the first difference"], rows, ["l", "l", "l", "l", "l"])}\n\n${summary}\n`);
       }
-      const failed = report.findings.filter((f) => !f.passed).length;
       if (failed > 0) throw new Error(`policy ${policy} failed ${failed} of ${report.findings.length} checks`);
     });
 }
