@@ -1,4 +1,6 @@
 // `ampom list` shows what the registries hold, and what a user's module declares.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { policies } from "../../src/policies/registry.js";
 import { mechanisms } from "../../src/migration/registry.js";
@@ -6,6 +8,7 @@ import { pushOrders } from "../../src/migration/push-orders/index.js";
 import { workloads } from "../../src/workloads/registry.js";
 import { networkPresets } from "../../src/network/presets.js";
 import { ampom } from "./capture.js";
+import { scratchDir } from "../sweep/cli-helpers.js";
 
 const MODULE = "./examples/swap-readahead-policy.ts";
 
@@ -48,6 +51,13 @@ describe("ampom list", () => {
     const mod = JSON.parse(r.stdout).policies.at(-1);
     expect(mod).toMatchObject({ name: MODULE, kind: "pull; your module, named swap-readahead", description: "Linux swap readahead (page-cluster), written as a policy module" });
     expect(mod.params).toEqual([{ name: "pageCluster", default: 3, min: 0, max: 24, integer: true, description: "the block is at most 2^pageCluster pages" }]);
+  });
+
+  it("prints a module with no description as its kind alone, no blank after it", async () => {
+    const file = join(scratchDir("list"), "bare.mjs");
+    writeFileSync(file, ["reset", "onFault", "onUse", "onArrival", "onServed"].map((h) => `export function ${h}() {}`).join("\n"));
+    const r = await ampom("list", "--policy", file);
+    expect(r.stdout.split("\n").find((l) => l.includes(file))).toMatch(/\[pull; your module, named bare\]$/);
   });
 
   it("refuses a module that is not there, naming it, and prints nothing on standard output", async () => {

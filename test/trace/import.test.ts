@@ -11,6 +11,7 @@ import { importTrace, REGION_GAP_PAGES } from "../../src/trace/import.js";
 import { openWorkload } from "../../src/workloads/index.js";
 import { readAll, fingerprint } from "../workloads/helpers.js";
 import { merged, readVirtual, tempDir, type VRecord } from "./helpers.js";
+import { ampom } from "../cli/capture.js";
 
 const KIND = { [REC_CODE]: "I", 0: "R", [REC_WRITE]: "W" } as Record<number, string>;
 const pageText = (rs: VRecord[]) => rs.map((r) => `${KIND[r.flags]} ${r.vpn.toString(16)} ${r.gap}`).join("\n") + "\n";
@@ -70,6 +71,14 @@ describe("page-level text", () => {
     await importTrace(join(dir, "big.txt"), join(dir, "big.amt"));
     const back = readVirtual(join(dir, "big.amt"));
     expect(back.records).toEqual(merged(rs));
+  });
+
+  it("says how many regions a trace has in words that fit one ('1 region')", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "one.txt"), "R 400 1\nW 401 2\n");
+    const imported = await ampom("trace", "import", join(dir, "one.txt"), "-o", join(dir, "one.amt"));
+    expect(imported.stderr).toMatch(/: 2 records, 2 distinct pages, 3 accesses, 1 region \(from page text, amt v2\)\n$/);
+    expect((await ampom("trace", "info", join(dir, "one.amt"))).stdout).toMatch(/ 3 accesses, 1 region over 2 dense pages\n/);
   });
 
   it("groups pages into regions split at gaps above the threshold", async () => {

@@ -84,7 +84,7 @@ function text(all: Section[]): string {
     const indent = " ".repeat(nameWidth + 2);
     for (const e of s.entries) {
       const link = e.bandwidthBps !== undefined ? `${formatRate(e.bandwidthBps)}, ${formatNs(e.latencyNs!)} one way: ` : "";
-      const head = `${e.kind ? `[${e.kind}] ` : ""}${link}${e.description}`;
+      const head = `${e.kind ? `[${e.kind}]${link || e.description ? " " : ""}` : ""}${link}${e.description}`;
       wrapWords(head, WIDTH - indent.length).forEach((line, i) => out.push(i === 0 ? `  ${e.name.padEnd(nameWidth)}${line}` : `${indent}${line}`));
       for (const p of e.params ?? []) {
         const about = `${p.name}=${p.default}: ${p.description}${p.description ? " " : ""}(${paramRange(p)})`;

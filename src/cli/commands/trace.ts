@@ -2,6 +2,7 @@
 // `ampom trace info FILE [--json]` and
 // `ampom trace capture` (trace-capture.ts).
 import { Command } from "commander";
+import { plural } from "../../util/text.js";
 import { statSync } from "node:fs";
 import type { AmtVersion } from "../../trace/amt.js";
 import { importTrace } from "../../trace/import.js";
@@ -52,7 +53,7 @@ export function registerTrace(program: Command): void {
           writeResult(JSON.stringify({ ...summary, provenance: resultProvenance({ pageSize: o.pageSize, amtVersion: o.amtVersion, skip: o.skip, maxRecords: o.maxRecords }) }) + "\n");
         } else if (!o.quiet) {
           process.stderr.write(
-            `${o.out}: ${r.records} records, ${r.pages} distinct pages, ${r.accesses} accesses, ${r.regions.length} regions (${r.format === "amt" ? "re-encoded from amt" : `from ${r.format} text`}, amt v${o.amtVersion})\n`,
+            `${o.out}: ${r.records} records, ${r.pages} distinct pages, ${r.accesses} accesses, ${plural(r.regions.length, "region")} (${r.format === "amt" ? "re-encoded from amt" : `from ${r.format} text`}, amt v${o.amtVersion})\n`,
           );
         }
       } finally {
@@ -162,7 +163,7 @@ Examples:
       }
       writeResult(
         `${file} (${info.format === "amt" ? `amt v${h.version}` : info.format}, ${w.pageSize}-byte pages): ${w.records} records, ${h.pages} distinct pages (${formatBytes(h.pages * w.pageSize)}), ` +
-          `${h.accesses} accesses, ${w.regions.length} regions over ${w.pageCount} dense pages\n` +
+          `${h.accesses} accesses, ${plural(w.regions.length, "region")} over ${w.pageCount} dense pages\n` +
           (checked ? `every block checked (${checked.blocks} block${checked.blocks === 1 ? "" : "s"})` : "header and trailer checked, blocks not read (--no-verify)") + "\n\n" +
           table(
             ["region", "kind", "first page", "pages", "vpn base"],
