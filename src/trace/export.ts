@@ -12,7 +12,7 @@ import { Readable } from "node:stream";
 import { createGzip } from "node:zlib";
 import { REC_CODE, REC_WRITE } from "../core/abi.js";
 import { checkOutputWritable, writeAll, writeAtomicStream, writeAtomicWith } from "../util/atomic-file.js";
-import { writeResult } from "../util/stdout.js";
+import { resultsTaken, writeResult } from "../util/stdout.js";
 import { regionIndexOf, type Workload } from "../workloads/types.js";
 import { amtOwnPageSize, checkedRecords, openTraceWorkload, sniffTrace } from "./open.js";
 
@@ -134,10 +134,14 @@ export async function exportTrace(input: string, output: string, o: ExportOption
   const tally: ExportResult = { output, records: 0, accesses: 0, lines: 0, merges: 0, pageSize: w.pageSize, amtVersion: amt ? w.header?.version : undefined };
   const progress = (pass: "check" | "write") => (done: number) => o.onProgress?.(done, w.records, pass);
   if (kind === "stdout") {
-    const write = o.stdout ?? writeResult;
+    const write: (text: string) => boolean | void = o.stdout ?? writeResult;
     // a check first (the page map too): standard output cannot be taken back
     for (const _ of textChunks(w, { ...tally }, progress("check"))) void _;
-    for (const text of textChunks(w, tally, progress("write"))) write(text);
+    for (const text of textChunks(w, tally, progress("write"))) {
+      // a slow reader: wait for it rather than hold the rest of the trace in memory
+      if (write(text) === false) await resultsTaken();
+    }
+    if (!o.stdout) await resultsTaken();
   } else if (kind === "gzip") {
     await writeAtomicStream(output, (out) => pipeline(Readable.from(textChunks(w, tally, progress("write"))), createGzip(), out));
   } else {

@@ -2,6 +2,7 @@
 // `trace import` reads. Text exported, imported and exported again must be
 // byte-identical; an amt that import or capture wrote must come back byte for byte
 // (the committed fixture and corpus); damage is refused with its place, writing nothing.
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -148,5 +149,22 @@ describe("trace export", () => {
     const r = await exportTrace(join(dir, "l.txt"), join(dir, "p.txt"), { pageSize: 8192 });
     expect(r.amtVersion).toBeUndefined();
     expect(readFileSync(join(dir, "p.txt"), "latin1")).toBe("# page-level trace, 8192-byte pages (ampom trace export; import with --page-size 8192)\nI 200 1\nW fff7 2\n");
+  });
+});
+
+describe("trace export to a reader that goes away", () => {
+  it("stops and reports nothing when the reader closes the pipe (`| head`), exit 0; to one that reads all, every line and then the summary", () => {
+    // it went on to the end and said it wrote every line (2,500,000 for perl's trace)
+    const bin = new URL("../../bin/ampom.js", import.meta.url).pathname;
+    const trace = "corpus/traces/grep.amt.gz";
+    const cut = spawnSync("bash", ["-c", `node "${bin}" trace export ${trace} -o - | head -2; exit \${PIPESTATUS[0]}`], { encoding: "utf8" });
+    expect(cut.status).toBe(0);
+    expect(cut.stdout.split("\n")).toHaveLength(3);
+    expect(cut.stderr).not.toContain("<stdout>:");
+    const whole = spawnSync("bash", ["-c", `node "${bin}" trace export ${trace} -o - | wc -l`], { encoding: "utf8" });
+    const summary = /<stdout>: ([\d]+) records, \d+ accesses in (\d+) lines of page-level text/.exec(whole.stderr);
+    expect(summary).not.toBeNull();
+    // the header line and one line a record, every one of them read
+    expect(Number(whole.stdout.trim())).toBe(Number(summary![2]) + 1);
   });
 });

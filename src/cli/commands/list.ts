@@ -110,7 +110,10 @@ export function registerList(program: Command): void {
     .addHelpText("after", "\nExamples:\n  ampom list\n  ampom list --policy ./my-policy.ts --json")
     .action(async (o: { policy?: string[]; json?: boolean }) => {
       const all = await sections(o.policy ?? []);
-      if (!o.json) return writeResult(text(all));
+      if (!o.json) {
+        writeResult(text(all));
+        return;
+      }
       const json = Object.fromEntries(all.map((s) => [s.key, s.entries.map((e) => ({ ...e, params: e.params?.map(jsonParam) }))]));
       writeResult(JSON.stringify(json, null, 1) + "\n");
     });
