@@ -123,9 +123,10 @@ export class Network {
   send(from: NodeId, to: NodeId, readyAt: number, bytes: number, onArrival?: OnArrival): number {
     if (from === to) return readyAt; // same node: no network
     const up = this.up[from];
-    const reached = up.startTime(readyAt);
-    const upTx = up.txNs(bytes, up.idleAt(readyAt));
-    up.occupy(reached + upTx, bytes);
+    const upWait = up.waitNs(readyAt);
+    const reached = Math.max(readyAt, up.freeAt) + upWait;
+    const upTx = up.txNs(bytes, upWait);
+    up.occupy(reached + upTx, bytes, upWait);
     const stream = this.streaming;
     const waiting = this.atSwitch[to];
     if (waiting.length === 0 && this.fixedNow(from, to, readyAt, reached)) return this.pass(from, to, readyAt, bytes, reached, upTx, stream);
@@ -196,10 +197,11 @@ export class Network {
     // its waits there overlap (cut-through); the switch forwards it once the downlink is
     // free; its last byte leaves no sooner than it came in, nor sooner than the
     // downlink's own time for it
-    const downTx = down.txNs(bytes, down.idleAt(readyAt));
-    const downStart = Math.max(reached, down.startTime(readyAt));
+    const downWait = down.waitNs(readyAt);
+    const downTx = down.txNs(bytes, downWait);
+    const downStart = Math.max(reached, Math.max(readyAt, down.freeAt) + downWait);
     const done = Math.max(downStart + downTx, reached + Math.max(upTx, downTx));
-    down.occupy(done, bytes);
+    down.occupy(done, bytes, downWait);
     if (stream) this.streamDone[to] = done;
     return done + this.latencyNs(from, to);
   }

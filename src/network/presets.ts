@@ -42,9 +42,11 @@ export const networkPresets: Record<string, NetworkPreset> = {
     description: "2008 cluster: Gigabit Ethernet through one switch, TCP, openMosix kernel paths",
     // the paper's cluster: Gigabit Ethernet
     bandwidthBps: 1e9,
-    // one way, end to end: a store-and-forward GigE switch hop (~5 us) plus the TCP/IP
-    // stacks and interrupt paths of two 2008 hosts (~10 us each); a 50 us round trip is
-    // what ping-pong tests measured on such clusters
+    // one way, end to end: a GigE switch hop (~5 us) plus the TCP/IP stacks and
+    // interrupt paths of two 2008 hosts (~10 us each); a 50 us round trip is what
+    // ping-pong tests of small messages measured on such clusters. The model times the
+    // switch as cut-through: a store-and-forward switch would add a page frame's 33.4 us
+    // to a lone page, not charged (docs/model.md, "Presets and every cost charged")
     latencyNs: 25_000,
     // the headers of one frame: Ethernet 14 B, IPv4 20 B, TCP with timestamps 32 B, plus
     // a 16 B paging header: one page per frame, as with the jumbo frames of a cluster

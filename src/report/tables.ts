@@ -203,22 +203,27 @@ export function claimLines(r: ReproduceResults): string[] {
     holds: (v: number) => boolean,
     fmt: (v: number, h: HeadlineRow) => string,
     applies: (h: HeadlineRow) => boolean = () => true,
+    range?: [number, number],
   ) => {
     const counted = hs.filter(applies);
     const ok = counted.filter((h) => holds(value(h)));
     const miss = counted.filter((h) => !holds(value(h)));
     const missed = miss.map((h) => `${h.kernel} ${fmt(value(h), h)}`).join(", ");
     const none = hs.filter((h) => !applies(h)).map((h) => h.kernel);
+    // a range's claim holds on the good side of it too; say which kernels went past it,
+    // as a model better than the paper's system is not the paper's system
+    const past = range ? ok.filter((h) => value(h) < range[0] || value(h) > range[1]) : [];
     return (
       `${what} (paper ${paper}): ${ok.length} of ${counted.length} kernels` +
+      (past.length ? ` (past the range: ${past.map((h) => `${h.kernel} ${fmt(value(h), h)}`).join(", ")})` : "") +
       (miss.length ? `; not: ${missed}` : "") +
       (none.length ? `; n/a: ${none.join(", ")} (no remote fault under demand paging)` : "")
     );
   };
   return [
     claim("freeze time avoided by lightweight migration", `${Math.round(p.freezeAvoided * 100)}%`, (h) => h.freezeAvoided, (v) => v >= p.freezeAvoided, (v) => pct(v, 2)),
-    claim("remote faults prevented by ampom", range(p.faultsPrevented), (h) => h.faultsPrevented!, (v) => v >= p.faultsPrevented[0], (v, h) => `${pct(v)} of ${h.faultsDemand}`, (h) => h.faultsPrevented !== undefined),
-    claim("ampom's runtime overhead against full-copy", range(p.overheadVsFullCopy), (h) => h.overheadVsFullCopy, (v) => v <= p.overheadVsFullCopy[1], signedPct),
+    claim("remote faults prevented by ampom", range(p.faultsPrevented), (h) => h.faultsPrevented!, (v) => v >= p.faultsPrevented[0], (v, h) => `${pct(v)} of ${h.faultsDemand}`, (h) => h.faultsPrevented !== undefined, p.faultsPrevented),
+    claim("ampom's runtime overhead against full-copy", range(p.overheadVsFullCopy), (h) => h.overheadVsFullCopy, (v) => v <= p.overheadVsFullCopy[1], signedPct, undefined, p.overheadVsFullCopy),
   ];
 }
 

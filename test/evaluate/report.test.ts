@@ -195,7 +195,7 @@ describe("evaluate --report", () => {
   });
 
   it("the command writes it beside the JSON, and refuses a folder it cannot write before it runs anything", async () => {
-    const args = ["evaluate", "--corpus", manifest, "--kernels", "beff", "-m", "1MiB", "--conditions", "gige-2008@80%", "--migrate-at", "0.5", "--configs", "ampom-plus,bubbling"];
+    const args = ["evaluate", "--corpus", manifest, "--kernels", "beff", "-m", "1MiB", "--conditions", "gige-2008", "--migrate-at", "0.5", "--configs", "ampom-plus,bubbling"];
     const ok = await ampom(...args, "-o", join(dir, "ok.json"), "--runs-dir", join(dir, "runs"), "--report", join(dir, "cli-report"));
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stderr).toContain(`-> ${join(dir, "ok.json")}, ${join(dir, "cli-report", "report.html")}`);

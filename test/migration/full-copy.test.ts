@@ -37,11 +37,21 @@ describe("full-copy freeze equals the link model's arithmetic", () => {
     expect(await freeze({ network: "gige-2008", bandwidth: "10Mbps", latency: "1ms" })).toBe(6_553_600 + 35 * 3_342_400 + 1_000_000);
   });
 
-  it("background 0.5: the first message waits half a 1500 B packet on average and sends its first frame at the full bandwidth, the rest at half", async () => {
-    // mean wait u/(1-u) x 12,000 ns / 2 = 6,000 ns; the context's first frame (a page and
-    // its header, 4,178 B) at 8 ns a byte, its other 4,014 B and the pages queued behind
-    // it at 16
-    expect(await freeze({ network: "gige-2008", background: 0.5 })).toBe(6_000 + 4_178 * 8 + 4_014 * 16 + 35 * 66_848 + 25_000);
+  it("background 0.5: each frame waits for the background that came while the frame before it waited and was on the wire", async () => {
+    // the first waits the steady mean, u/(1-u) x 12,000 ns / 2 = 6,000 ns; the context's
+    // two frames (a page and its header, 4,178 B, then 4,014 B) and the 35 pages queued
+    // behind it go at 8 ns a byte, each after u x (the wait and time of the one before),
+    // rounded where a message ends: the waits near 33,424 ns, where a page and its wait
+    // take 66,848 ns, the share of 1 - u
+    const second = 0.5 * (6_000 + 33_424);
+    let wait = Math.round(0.5 * (second + 4_014 * 8));
+    let pages = 0;
+    for (let i = 0; i < 35; i++) {
+      pages += wait + 33_424;
+      wait = Math.round(0.5 * (wait + 33_424));
+    }
+    expect(pages).toBe(2_324_663);
+    expect(await freeze({ network: "gige-2008", background: 0.5 })).toBe(6_000 + 4_178 * 8 + second + 4_014 * 8 + pages + 25_000);
   });
 
   it("a larger page size changes only the page messages: 8 KiB pages", async () => {

@@ -38,8 +38,8 @@ async function faultStall(link: "fifo" | "priority", core: "wasm" | "reference")
 describe("a fault behind a 100-page prefetch batch", () => {
   const net = networkPresets["gige-2008"];
   const link = new Link({ bandwidthBps: net.bandwidthBps, latencyNs: net.latencyNs, background: 0, backgroundPacketBytes: net.backgroundPacketBytes });
-  const tx = link.txNs(4096 + net.pageHeaderBytes);
-  const request = (listed: number) => link.txNs(net.requestHeaderBytes + listed * net.requestBytesPerPage);
+  const tx = link.txNs(4096 + net.pageHeaderBytes, 0);
+  const request = (listed: number) => link.txNs(net.requestHeaderBytes + listed * net.requestBytesPerPage, 0);
   const { latencyNs: L, serviceNs: service, faultTrapNs: trap } = net;
   // times from the first request leaving (the link is idle then)
   const ready1 = request(BATCH) + L + service; // page 0 starts to leave; the batch follows it

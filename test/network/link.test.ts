@@ -30,45 +30,45 @@ describe("link", () => {
     expect(net.latencyNs(1, 0)).toBe(50_000);
   });
 
-  it("background load takes its share of the bandwidth and delays a message that finds the link idle", () => {
+  it("under background load a lone message waits the steady mean, then goes at the full bandwidth", () => {
     const link = new Link({ ...gige, background: 0.75 });
-    // 1 - 0.75 of 1 Gb/s left: 32 ns a byte
-    expect(link.txNs(1000)).toBe(32_000);
     // mean wait: 0.75 / 0.25 x 12,000 ns / 2 = 18,000 ns
     expect(link.backgroundWaitNs).toBe(18_000);
     expect(link.startTime(5)).toBe(18_005);
-    // queued behind modelled traffic: it follows directly
+    expect(link.txNs(1000, 18_000)).toBe(8_000);
+    // queued behind modelled traffic that left no more: the same wait once it has gone
     link.freeAt = 40_000;
-    expect(link.startTime(10_000)).toBe(40_000);
-    // 1 - 0.8 is a hair under 0.2 in binary: a page with its header at 20% of 1 Gb/s is
-    // still 4,178 x 40 ns, and a fortieth of a byte more is a whole ns more
-    const busy = new Link({ ...gige, background: 0.8 });
-    expect(busy.txNs(4178)).toBe(167_120);
-    expect(busy.txNs(4178.025)).toBe(167_121);
+    expect(link.startTime(10_000)).toBe(58_000);
   });
 
-  it("a message that finds the link idle sends its first frame at the full bandwidth, the rest at the share left", () => {
+  it("a message of several frames sends each after the background that came while the one before waited and was on the wire", () => {
     const link = new Link({ ...gige, background: 0.75, frameBytes: 4178 });
-    expect(link.idleAt(5)).toBe(true);
-    // one frame: 8 ns a byte, after the 18,000 ns wait
-    expect(link.txNs(4178, true)).toBe(33_424);
-    expect(link.txNs(90, true)).toBe(720);
-    // two frames' worth: the second at 32 ns a byte
-    expect(link.txNs(8356, true)).toBe(33_424 + 133_696);
-    // queued behind modelled traffic: all of it at the share
-    link.freeAt = 40_000;
-    expect(link.idleAt(10_000)).toBe(false);
-    expect(link.txNs(4178)).toBe(133_696);
+    // one frame: 8 ns a byte
+    expect(link.txNs(4178, 18_000)).toBe(33_424);
+    expect(link.txNs(90, 18_000)).toBe(720);
+    // two: the second waits 0.75 x (18,000 + 33,424)
+    expect(link.txNs(8356, 18_000)).toBe(2 * 33_424 + 38_568);
+    // a long stream's wait is the fixed point, 33,424 x 0.75 / 0.25 a frame: the share 1 - u
+    expect(link.txNs(100 * 4178, 100_272)).toBe(100 * 33_424 + 99 * 100_272);
+    expect(link.txNs(100 * 4178, 0)).toBeLessThan(100 * 133_696);
     // without background the rates are one
-    expect(new Link({ ...gige, frameBytes: 4178 }).txNs(8356, true)).toBe(66_848);
+    expect(new Link({ ...gige, frameBytes: 4178 }).txNs(8356, 0)).toBe(66_848);
+    // 1 - 0.8 is a hair under 0.2 in binary; a stream's frame at 80% still takes 4,178 x 40 ns
+    const busy = new Network(2, { ...gige, background: 0.8, frameBytes: 4178 });
+    busy.send(0, 1, 0, 4178 * 400);
+    const free = busy.up[0].freeAt;
+    busy.send(0, 1, 0, 4178);
+    busy.send(0, 1, 0, 4178);
+    expect(busy.up[0].freeAt - free).toBe(2 * 167_120);
   });
 
-  it("a message after an idle spell waits for the background its link's last frame left, as it drains, or the steady mean", () => {
+  it("a message after an idle spell waits for the background the link's last frame left, as it drains, or the steady mean", () => {
     const link = new Link({ ...gige, background: 0.75, frameBytes: 4178 });
-    // a frame left at 100,000 ns: 3 x 33,424 ns of background came while it was on the wire
-    link.occupy(100_000, 4178);
-    // drained at 1 - 0.75 a ns: 100,272 - 0.25 x 40,000 left 40 us later
-    expect(link.startTime(140_000)).toBe(140_000 + 100_272 - 10_000);
+    // a frame that waited 18,000 ns left at 100,000 ns: 0.75 x (18,000 + 33,424) came
+    // while it waited and was on the wire
+    link.occupy(100_000, 4178, 18_000);
+    // drained at 1 - 0.75 a ns: 38,568 - 0.25 x 40,000 left 40 us later
+    expect(link.startTime(140_000)).toBe(140_000 + 38_568 - 10_000);
     // once drained below the steady mean (18,000 ns), that mean
     expect(link.startTime(1_000_000)).toBe(1_018_000);
   });
@@ -82,14 +82,15 @@ describe("link", () => {
     let lastPaced = 0;
     for (let i = 0; i < 10; i++) lastPaced = paced.send(0, 1, i === 0 ? 1 : paced.up[0].freeAt + 1, 4178);
     expect(lastPaced).toBeGreaterThanOrEqual(last);
-    expect(last).toBe(1 + 24_000 + 33_424 + 9 * 167_120 + 25_000);
+    // the waits w(k+1) = round(0.8 x (w(k) + 33,424)) from the steady 24,000 ns, nearing 133,696
+    const waits = [24_000, 45_939, 63_490, 77_531, 88_764, 97_750, 104_939, 110_690, 115_291, 118_972];
+    expect(last).toBe(1 + waits.reduce((a, b) => a + b) + 10 * 33_424 + 25_000);
     // and a lone frame after a long quiet spell: the steady wait, then the full bandwidth
     expect(paced.send(0, 1, 10_000_000, 4178)).toBe(10_000_000 + 24_000 + 33_424 + 25_000);
   });
 
   it("a first message ready at 0 finds the link idle, as one ready later does", () => {
     const link = new Link({ ...gige, background: 0.75, frameBytes: 4178 });
-    expect(link.idleAt(0)).toBe(true);
     expect(link.startTime(0)).toBe(18_000);
     const net = new Network(2, { ...gige, background: 0.8, frameBytes: 4178 });
     expect(net.send(0, 1, 0, 4178)).toBe(24_000 + 33_424 + 25_000);

@@ -50,25 +50,32 @@ describe("ampom-plus asks only for pages that exist at home", () => {
   });
 });
 
-// small traces of the corpus (both halves) on which it holds under every condition of
-// the evaluation at mid-run (and at 0.25 and 0.75 too);
-// where it does not (sort, grep, graph, kyotocabinet, ...) the evaluation reports it
-// (docs/model.md, "ampom-plus")
+// small traces of the corpus (both halves), each under every condition of the
+// evaluation at mid-run; the peers faster than it are exactly those listed. At 80% load
+// its push costs the faults more than its used pages save where a program uses fewer of
+// them (docs/model.md, "ampom-plus": goal (a) of issue 13 does not hold there since the
+// background model of 2026-12-07); a change that moves a peer ahead of it, or behind,
+// fails here until the list says so
 const TRACES = ["bzip2", "lmdb", "awk", "glpsol", "lua"];
+const AHEAD: Record<string, string[]> = {
+  glpsol: ["none under gige-2008@80%", "leap under gige-2008@80%"],
+  lua: ["none under gige-2008@80%", "leap under gige-2008@80%"],
+};
 
 describe("ampom-plus against every peer configuration on corpus traces", () => {
   const configs = allConfigs().filter((c) => !c.clairvoyant);
   const workloads = corpusWorkloads(defaultManifest(), TRACES);
   for (const w of workloads) {
-    it(`${w.name}: no peer configuration is faster under ${DEFAULT_CONDITIONS.join(", ")} at mid-run`, async () => {
+    const ahead = AHEAD[w.name] ?? [];
+    it(`${w.name}: under ${DEFAULT_CONDITIONS.join(", ")} at mid-run, the peers faster are ${ahead.length ? ahead.join(", ") : "none"}`, async () => {
+      const faster: string[] = [];
       for (const condition of DEFAULT_CONDITIONS.map(parseCondition)) {
         const scenarios = configs.map((c) => resolveOptions(evalRunOptions(w, c, condition, 0.5)));
         const runs = await runScenarios(await scenarioWorkload(scenarios[0]), scenarios.map((scenario) => ({ scenario })));
         const ours = runs[configs.findIndex((c) => c.id === "ampom-plus")].runtimeNs;
-        for (const [i, c] of configs.entries()) {
-          expect(ours, `${w.name} under ${condition.id}: ampom-plus against ${c.id}`).toBeLessThanOrEqual(runs[i].runtimeNs);
-        }
+        for (const [i, c] of configs.entries()) if (runs[i].runtimeNs < ours) faster.push(`${c.id} under ${condition.id}`);
       }
+      expect(faster).toEqual(ahead);
     }, 120_000);
   }
 });

@@ -87,7 +87,7 @@ Examples:
       }
       writeResult(
         `AMPoM reproduction: ${settingsLine(results)}\n\n${textTable(headlineTable(results))}\n\n` +
-          `The paper's claims, kernel by kernel (at least as good as the paper's figure counts):\n` +
+          `The paper's claims, kernel by kernel (at least as good as the paper's figure counts; those past its range are named):\n` +
           claimLines(results).map((l) => `  ${l}\n`).join("") + "\n" +
           `Remote faults prevented against demand paging (lightweight with each policy; other mechanisms with none; a touch of a\n` +
           `page a push sent that has not landed is a remote fault too, except under the oracle, whose destination knows it is coming):\n` +
