@@ -181,6 +181,12 @@ export function planSweep(value: unknown, label = "sweep config"): SweepPlan {
   const { base, grid } = parsed.data as { base: Record<string, unknown>; grid: Grid };
   checkNames(label, "base", Object.keys(base));
   checkNames(label, "grid", Object.keys(grid));
+  // a grid value replaces the base's whole, nested parameters too: a base value the grid
+  // also gives would never run, and nothing would check it
+  const both = Object.keys(grid).find((k) => k in base);
+  if (both !== undefined) {
+    throw new SweepConfigError(label, `base.${both}`, `also in grid, whose values replace it whole; give ${both} in one place (in each grid value, for parameters held with others that vary)`);
+  }
   checkPolicyNames(label, base, grid);
   const size = gridSize(grid);
   if (size > MAX_RUNS) {
@@ -366,11 +372,8 @@ function blame(label: string, base: Record<string, unknown>, grid: Grid, index: 
   const keys = Object.keys(grid);
   const at = comboIndices(grid, index);
   const baseErr = check(base, accept);
-  if (baseErr !== undefined) {
-    // blame the base only when the grid does not override what fails in it
-    const option = optionOf(baseErr.message, base)?.path[0];
-    if (!option || !keys.includes(option)) return relocate(label, "base", baseErr, true, base);
-  }
+  // the grid names no option the base gives (planSweep), so what fails in the base is its own
+  if (baseErr !== undefined) return relocate(label, "base", baseErr, true, base);
   const message = errorMessage(err);
   for (let k = 0; k < keys.length; k++) {
     // a value is to blame when it fails with the base as the combination fails: one that

@@ -532,6 +532,12 @@ const cases: Case[] = [
     message: 'ampom: sweep.json: grdi: unknown field (a sweep config has only "base" and "grid")',
   },
   {
+    name: "sweep config giving an option in both the base and the grid (the grid's value would replace the base's whole, unchecked)",
+    args: ["sweep", "sweep.json", "--out", "r.jsonl"],
+    files: { "sweep.json": cfg({ base: { workload: "random", policy: "ampom", policyParams: { gian: 3 } }, grid: { policyParams: [{ zoneRadius: 3 }, { zoneRadius: 4 }] } }) },
+    message: "ampom: sweep.json: base.policyParams: also in grid, whose values replace it whole; give policyParams in one place (in each grid value, for parameters held with others that vary)",
+  },
+  {
     name: "sweep config with an unknown workload",
     args: ["sweep", "sweep.json", "--out", "r.jsonl"],
     files: { "sweep.json": cfg({ grid: { workload: ["random", "nope"] } }) },

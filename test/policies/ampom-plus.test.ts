@@ -51,11 +51,11 @@ describe("ampom-plus asks only for pages that exist at home", () => {
 });
 
 // small traces of the corpus (both halves), each under every condition of the
-// evaluation at mid-run; the peers faster than it are exactly those listed. At 80% load
-// its push costs the faults more than its used pages save where a program uses fewer of
-// them (docs/model.md, "ampom-plus": goal (a) of issue 13 does not hold there since the
-// background model of 2026-12-07); a change that moves a peer ahead of it, or behind,
-// fails here until the list says so
+// evaluation at mid-run: the peers faster than it are exactly those listed. At 80% load
+// its push costs the faults more than its used pages save on programs that use few of
+// them, and demand paging and leap, which ask for little, are faster (docs/model.md,
+// "ampom-plus"; so since the background model of 2026-12-07). A change that moves a peer
+// ahead of it, or behind, fails here until the list says so.
 const TRACES = ["bzip2", "lmdb", "awk", "glpsol", "lua"];
 const AHEAD: Record<string, string[]> = {
   glpsol: ["none under gige-2008@80%", "leap under gige-2008@80%"],

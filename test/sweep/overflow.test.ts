@@ -14,7 +14,7 @@ describe("a grid value that overflowed as it was read", () => {
   it.each([
     ['{"grid":{"seed":[1e400]}}', "grid.seed[0]: expected a whole number from 0 to 4294967295, got Infinity"],
     ['{"grid":{"seed":[1,-1e400]}}', "grid.seed[1]: expected a whole number from 0 to 4294967295, got -Infinity"],
-    ['{"base":{"memory":"1MiB"},"grid":{"memory":["1MiB","2MiB"],"seed":[1e400]}}', "grid.seed[0]: expected a whole number from 0 to 4294967295, got Infinity"],
+    ['{"base":{"workload":"sequential"},"grid":{"memory":["1MiB","2MiB"],"seed":[1e400]}}', "grid.seed[0]: expected a whole number from 0 to 4294967295, got Infinity"],
     ['{"grid":{"bandwidth":[1e400]}}', 'grid.bandwidth[0]: expected a rate such as "1Gbps" or a number of bits per second, got Infinity'],
     ['{"grid":{"policyParams":[{"zoneRadius":1e400}]}}', "grid.policyParams[0].zoneRadius: expected a number, got Infinity"],
     ['{"grid":{"mechanism":["pre-copy"],"mechanismParams":[{"maxRounds":1e400}]}}', "grid.mechanismParams[0].maxRounds: expected a number, got Infinity"],
