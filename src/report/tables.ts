@@ -210,9 +210,10 @@ export function claimLines(r: ReproduceResults): string[] {
     const miss = counted.filter((h) => !holds(value(h)));
     const missed = miss.map((h) => `${h.kernel} ${fmt(value(h), h)}`).join(", ");
     const none = hs.filter((h) => !applies(h)).map((h) => h.kernel);
-    // a range's claim holds on the good side of it too; say which kernels went past it,
-    // as a model better than the paper's system is not the paper's system
-    const past = range ? ok.filter((h) => value(h) < range[0] || value(h) > range[1]) : [];
+    // a range's claim holds on the good side of it too; say which kernels went past it
+    // (by more than the tables' rounding, 0.05%), as a model better than the paper's
+    // system is not the paper's system
+    const past = range ? ok.filter((h) => value(h) < range[0] - 5e-4 || value(h) > range[1] + 5e-4) : [];
     return (
       `${what} (paper ${paper}): ${ok.length} of ${counted.length} kernels` +
       (past.length ? ` (past the range: ${past.map((h) => `${h.kernel} ${fmt(value(h), h)}`).join(", ")})` : "") +
