@@ -26,7 +26,7 @@ function eager(base: Record<string, unknown>, grid: Record<string, unknown[]>) {
   });
 }
 
-const base = { workload: "sequential", memory: "1MiB", baselines: false };
+const base = { memory: "1MiB", baselines: false };
 // four keys of 2, 3, 2 and 3 values: 36 runs, radices that differ
 const grid = { workload: ["sequential", "random"], policy: ["none", "ampom", "leap"], migrateAt: ["25%", 0.5], seed: [7, 1, 4] };
 

@@ -177,10 +177,14 @@ describe("planSweep()", () => {
     expect(key({ firstUse: "5us", firstUseCpu: "1us" })).not.toBe(key({ firstUse: "5us" }));
   });
 
-  it("an empty config is one run of the defaults; grid values override the base", () => {
+  it("an empty config is one run of the defaults; the grid's values go with the base's, and an option in both is refused", () => {
     expect(planSweep({}).runs).toHaveLength(1);
-    const p = planSweep({ base: { policy: "leap", seed: 3 }, grid: { policy: ["none", "ampom"] } });
+    const p = planSweep({ base: { seed: 3 }, grid: { policy: ["none", "ampom"] } });
     expect(p.runs.map((r) => [r.options.policy, r.options.seed])).toEqual([["none", 3], ["ampom", 3]]);
+    // the grid's value would replace the base's whole: maxWindow would never run, nor be checked
+    expect(() => planSweep({ base: { policy: "ampom", policyParams: { maxWindow: 7 } }, grid: { policyParams: [{ zoneRadius: 3 }, { zoneRadius: 4 }] } }, "sweep.json")).toThrow(
+      "sweep.json: base.policyParams: also in grid, whose values replace it whole; give policyParams in one place (in each grid value, for parameters held with others that vary)",
+    );
   });
 
   it("names the grid values that clash, as fields of the file, where no one of them fails alone", () => {
