@@ -76,9 +76,9 @@ export class Link {
   }
 
   /** When a message ready at `readyAt` sends its first byte: when the link is free of
-   * modelled traffic and of the background queued ahead of it. */
-  startTime(readyAt: number): number {
-    return Math.max(readyAt, this.freeAt) + this.waitNs(readyAt);
+   * modelled traffic and of the background queued ahead of it (`waitNs`, as reckoned). */
+  startTime(readyAt: number, waitNs = this.waitNs(readyAt)): number {
+    return Math.max(readyAt, this.freeAt) + waitNs;
   }
 
   /** How long a message of `bytes` whose first frame waited `waitNs` holds the link from

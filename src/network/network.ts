@@ -124,7 +124,7 @@ export class Network {
     if (from === to) return readyAt; // same node: no network
     const up = this.up[from];
     const upWait = up.waitNs(readyAt);
-    const reached = Math.max(readyAt, up.freeAt) + upWait;
+    const reached = up.startTime(readyAt, upWait);
     const upTx = up.txNs(bytes, upWait);
     up.occupy(reached + upTx, bytes, upWait);
     const stream = this.streaming;
@@ -199,7 +199,7 @@ export class Network {
     // downlink's own time for it
     const downWait = down.waitNs(readyAt);
     const downTx = down.txNs(bytes, downWait);
-    const downStart = Math.max(reached, Math.max(readyAt, down.freeAt) + downWait);
+    const downStart = Math.max(reached, down.startTime(readyAt, downWait));
     const done = Math.max(downStart + downTx, reached + Math.max(upTx, downTx));
     down.occupy(done, bytes, downWait);
     if (stream) this.streamDone[to] = done;
