@@ -30,6 +30,10 @@ export interface StreamSpec {
   /** Whether to end the stream at `now`, pages still to send or not (the process has
    * ended); next() is asked once more then, to learn whether any were left. */
   over?(now: number): boolean;
+  /** When the stream, with every page handed out sent, may send again: a time after
+   * `now` holds it back until then (it asks for its turn again at that time); otherwise
+   * next() is asked at once. */
+  holdUntil?(now: number): number;
   /** A page handed out by next() leaves now, with what it holds now. */
   sent?(page: number): void;
   /** The pages to send can no longer change (the process is frozen): next() is asked as
@@ -74,6 +78,13 @@ export function streamPages(ctx: MigrationContext, spec: StreamSpec, startAt: nu
       for (let i = at; i < have && !left; i++) left = spec.deliverKind === null || proc.heldAtHome(buf[i]);
       end(t, left || spec.next(buf, spec.burst, t) > 0);
       return;
+    }
+    if (at === have && spec.holdUntil) {
+      const until = spec.holdUntil(t);
+      if (until > t) {
+        ctx.at(until, () => arbiter.request(home, dest, until, turn));
+        return;
+      }
     }
     let n = 0;
     while (n === 0) {

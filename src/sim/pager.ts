@@ -11,7 +11,7 @@
 // they reach the switch (network.ts). Under `priority` the faulting page
 // goes straight to the link and the prefetch pages join the process's bulk queue, one
 // page a turn, each fixed as it starts to leave.
-import { KIND_REPLY, STOP_FAULT } from "../core/abi.js";
+import { C_USEFUL_PUSHES, KIND_REPLY, STOP_FAULT } from "../core/abi.js";
 import type { Scheduler, UplinkArbiter } from "../network/arbiter.js";
 import type { Network, OnArrival } from "../network/network.js";
 import type { NetworkPreset } from "../network/presets.js";
@@ -66,8 +66,10 @@ export class Pager implements RequestServer {
     // may be past the host's next event (the fault trap after the last access its step
     // allowed) and past other processes' clocks, and queued now the request went ahead
     // of messages ready before it (a flow's segment, another process's request).
+    // what a fault request tells home of the push (FaultsToHome), as of its sending
+    const usedPushes = v.counters[C_USEFUL_PUSHES];
     const atHome = (t: number): void => {
-      if (isFault) proc.faultsToHome?.add(t, pages[0]);
+      if (isFault) proc.faultsToHome?.add(t, pages[0], usedPushes);
       const ready = t + this.costs.serviceNs;
       this.at(ready, () => this.reply(proc, pages, isFault, ready));
     };

@@ -43,6 +43,7 @@ import { PageSet } from "../page-set.js";
 import type { PushOrder, PushOrderInfo } from "./index.js";
 import type { MigrationContext } from "../types.js";
 import { FaultWatch, lastUsedPage } from "./faults.js";
+import { PushGate } from "./gate.js";
 
 const RECENCY = 0;
 const AROUND = 1;
@@ -202,7 +203,10 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
     left[windowOf[p]]--;
   };
   const isHome = (p: number) => ctx.proc.heldAtHome(p);
-  const faults = new FaultWatch(ctx.proc);
+  // ampom-plus's push sends only while it saves the faults more than it costs them
+  // (gate.ts); post-copy's, which has no pull beside it, sends at once
+  const gate = everything ? undefined : new PushGate(ctx);
+  const faults = new FaultWatch(ctx.proc, gate && ((atHome, usedPushes) => gate.heard(atHome, usedPushes)));
   let pivot = lastUsedPage(ctx);
   // the scan window of the newest fault that one saw (replay goes from it to newer ones)
   let replay = -1;
@@ -280,29 +284,38 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
     return [recency, around, forward, replayed];
   };
 
-  return {
-    next(out, _max, now) {
-      const f = faults.newFault(now);
-      if (f >= 0) {
-        // a page the scans never saw scores every order alike: it teaches nothing
-        if (all.has(f) || isSwept(f)) {
-          const a = ahead(f);
-          // a plain mean over the first WEIGHT faults, then a moving average
-          scored = Math.min(scored + 1, WEIGHT);
-          for (let o = 0; o < ORDERS; o++) score[o] += (Math.log2(1 + a[o]) - score[o]) / scored;
-          if (windowOf[f] < SCAN_KEEP) replay = windowOf[f];
-        }
-        if (last < SCAN_KEEP) {
-          const held = older.has(f) ? 1 : 0;
-          recentOldCount += held - recentOld[recentAt];
-          recentOld[recentAt] = held;
-          recentAt = (recentAt + 1) % RELEASE_FAULTS;
-          if (2 * recentOldCount > RELEASE_FAULTS) widen();
-        }
-        drop(f);
-        pivot = f;
-        cursor = f + 1;
+  /** Reads the faults the home node has heard of by `now`. */
+  const observe = (now: number): void => {
+    const f = faults.newFault(now);
+    if (f >= 0) {
+      // a page the scans never saw scores every order alike: it teaches nothing
+      if (all.has(f) || isSwept(f)) {
+        const a = ahead(f);
+        // a plain mean over the first WEIGHT faults, then a moving average
+        scored = Math.min(scored + 1, WEIGHT);
+        for (let o = 0; o < ORDERS; o++) score[o] += (Math.log2(1 + a[o]) - score[o]) / scored;
+        if (windowOf[f] < SCAN_KEEP) replay = windowOf[f];
       }
+      if (last < SCAN_KEEP) {
+        const held = older.has(f) ? 1 : 0;
+        recentOldCount += held - recentOld[recentAt];
+        recentOld[recentAt] = held;
+        recentAt = (recentAt + 1) % RELEASE_FAULTS;
+        if (2 * recentOldCount > RELEASE_FAULTS) widen();
+      }
+      drop(f);
+      pivot = f;
+      cursor = f + 1;
+    }
+  };
+
+  return {
+    holdUntil: gate && ((now) => {
+      observe(now);
+      return gate.holdUntil(now);
+    }),
+    next(out, _max, now) {
+      observe(now);
       let order = RECENCY;
       for (let o = 1; o < ORDERS; o++) if (score[o] < score[order]) order = o;
       for (;;) {
@@ -320,6 +333,7 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
         // a fault or a prefetch took it meanwhile
         if (!isHome(p)) continue;
         if (order === FORWARD) cursor = p + 1;
+        gate?.sent();
         out[0] = p;
         return 1;
       }

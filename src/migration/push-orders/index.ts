@@ -16,6 +16,9 @@ export interface PushOrder {
   /** Writes the next pages to push (at most `max`, each at home now) into `out`;
    * returns how many; 0 when nothing is left to push. `now`: the home node's time. */
   next(out: Uint32Array, max: number, now: number): number;
+  /** When the push may send next, asked before next() at each turn: a time after `now`
+   * holds it until then (it is asked again at that time). Not given: at once. */
+  holdUntil?(now: number): number;
 }
 
 export interface PushOrderInfo {

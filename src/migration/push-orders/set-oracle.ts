@@ -27,6 +27,8 @@ export const setOracle: PushOrderInfo = {
     const chosen = adaptiveOrder(ctx, everything, (p) => used[p] === 1);
     let rest: PushOrder | undefined;
     return {
+      // ampom-plus's push holds back as it does (gate.ts)
+      holdUntil: chosen.holdUntil,
       next(out, max, now) {
         const n = chosen.next(out, max, now);
         if (n > 0 || !everything) return n;
