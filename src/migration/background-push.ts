@@ -27,7 +27,7 @@ export function startPush(ctx: MigrationContext, order: PushOrderName, everythin
     {
       burst: MAX_BURST,
       next: (out, max, now) => source.next(out, max, now),
-      holdUntil: source.holdUntil && ((now) => source.holdUntil!(now)),
+      holdUntil: source.holdUntil?.bind(source),
       deliverKind: info.announced ? KIND_PUSH_ANNOUNCED : KIND_PUSH,
       bytesKind: "push",
       event: EVENT_PUSH,

@@ -90,7 +90,7 @@ export const policies: Record<string, PolicyInfo> = {
     name: "ampom-plus",
     id: 5,
     description:
-      "the project's own: AMPoM's pull for the streams a push cannot follow (delta patterns, lookahead of a round trip) beside a push in an adaptive order (most recently used first, around the last fault, forward, or a sweep replayed from the last fault's scan window: whichever would have sent the recent faults soonest; data streamed through once before the migration last)",
+      "the project's own: AMPoM's pull for the streams a push cannot follow (delta patterns, lookahead of a round trip) beside a push in an adaptive order (most recently used first, around the last fault, forward, or a sweep replayed from the last fault's scan window: whichever would have sent the recent faults soonest; data streamed through once before the migration last), which holds while a page would cost the faults more than it saves them (a busy link)",
     params: ampomPlusParams,
     push: "adaptive",
   },

@@ -50,7 +50,7 @@ describe("docs/model.md's figures from single runs", () => {
     const [demand, plus, set] = [await run("none"), await run("ampom-plus"), await run("set-oracle")];
     says(`demand paging's ${demand.remoteFaults} remote faults stall the process ${ms(demand.faultStallNs)}`);
     says(`under \`ampom-plus\` ${plus.remoteFaults} faults stall it ${ms(plus.faultStallNs)}`);
-    says(`the ${plus.usefulPushes} of its ${plus.pushedPages} pushed pages`);
+    says(`it sends ${plus.pushedPages} pages, ${plus.usefulPushes} of them used`);
     says(`the run ends at ${ms(plus.runtimeNs)} against demand paging's ${ms(demand.runtimeNs)}`);
     expect(set.usefulPushes).toBe(set.pushedPages);
     says(`The set oracle pushes ${set.pushedPages} pages, all used, and ends at ${ms(set.runtimeNs)}`);
