@@ -14,6 +14,9 @@ import type { MigrationContext } from "../types.js";
  * had used when it was sent. */
 export type Heard = (atHome: number, usedPushes: number) => void;
 
+/** requests taken before the log drops them (when they are half of it) */
+const COMPACT_AT = 1024;
+
 /** Fault requests on their way to the home node, oldest first (one reader: the push). */
 export class FaultsToHome {
   private readonly atHome: number[] = [];
@@ -38,7 +41,13 @@ export class FaultsToHome {
       const p = this.pages[this.head++];
       if (counts === undefined || counts(p)) page = p;
     }
+    // drop what was taken: at once when nothing is left, else once it is half the log (a
+    // process that always has a request on its way never empties it)
     if (this.head === this.atHome.length) this.atHome.length = this.pages.length = this.usedPushes.length = this.head = 0;
+    else if (this.head >= COMPACT_AT && 2 * this.head >= this.atHome.length) {
+      for (const log of [this.atHome, this.pages, this.usedPushes]) log.splice(0, this.head);
+      this.head = 0;
+    }
     return page;
   }
 }
