@@ -29,7 +29,8 @@ export class Link {
   /** Bytes carried, for the per-link report. */
   bytes = 0;
   messages = 0;
-  private readonly nsPerByte: number;
+  /** ns a byte takes on the wire at the full bandwidth */
+  readonly nsPerByte: number;
   /** the background's share u, and what is left of the link, 1 - u */
   private readonly load: number;
   private readonly share: number;

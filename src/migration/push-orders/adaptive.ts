@@ -206,7 +206,7 @@ export function adaptiveOrder(ctx: MigrationContext, everything: boolean, eligib
   // ampom-plus's push sends only while it saves the faults more than it costs them
   // (gate.ts); post-copy's, which has no pull beside it, sends at once
   const gate = everything ? undefined : new PushGate(ctx);
-  const faults = new FaultWatch(ctx.proc, gate && ((atHome, usedPushes) => gate.heard(atHome, usedPushes)));
+  const faults = new FaultWatch(ctx.proc, gate?.heard.bind(gate));
   let pivot = lastUsedPage(ctx);
   // the scan window of the newest fault that one saw (replay goes from it to newer ones)
   let replay = -1;

@@ -52,15 +52,15 @@ export class PushGate {
   readonly faultNs: number;
   /** the average gap between the faults heard of, ns */
   private gapNs: number;
-  /** when the newest one was heard of (NaN: before the first turn) */
+  /** when the newest one was heard of (NaN: before the first turn or fault) */
   private lastFaultAt = NaN;
   private used = 0;
   private pushed = 0;
 
   constructor(ctx: MigrationContext) {
     const up = ctx.net.up[ctx.proc.home];
-    const { bandwidthBps, background: u, latencyNs } = up.spec;
-    const nsPerByte = 8e9 / bandwidthBps;
+    const { background: u, latencyNs } = up.spec;
+    const nsPerByte = up.nsPerByte;
     const pageBytes = ctx.pageSize + ctx.costs.pageHeaderBytes;
     const lone = up.backgroundWaitNs;
     this.pageNs = (pageBytes * nsPerByte) / (1 - u);
@@ -72,7 +72,9 @@ export class PushGate {
   /** The home node heard of a fault at `atHome`; its request reported `usedPushes`. */
   heard(atHome: number, usedPushes: number): void {
     this.used = usedPushes;
-    this.gapNs += (atHome - this.lastFaultAt - this.gapNs) / GAP_WEIGHT;
+    // a fault heard before the push's first turn (its uplink busy with other streams) has
+    // no gap before it to count
+    if (!Number.isNaN(this.lastFaultAt)) this.gapNs += (atHome - this.lastFaultAt - this.gapNs) / GAP_WEIGHT;
     this.lastFaultAt = atHome;
   }
 
