@@ -18,7 +18,7 @@ export { policies } from "./policies/registry.js";
 export { mechanisms } from "./migration/registry.js";
 export { networkPresets } from "./network/presets.js";
 export { sweep, mergeSweep, loadSweepConfig, planSweep, parseShard, runKey } from "./sweep/index.js";
-export type { SweepOptions, SweepSummary, SweepProgress, SweepConfig, SweepPlan, SweepRun, Shard, RunRecord, MergeSummary } from "./sweep/index.js";
+export type { SweepOptions, SweepSummary, SweepProgress, SweepConfig, SweepPlan, SweepRun, Shard, RunRecord, MergeOptions, MergeSummary } from "./sweep/index.js";
 export {
   loadPolicyModule, PolicyModuleError, type PolicyModule, type PolicyContext, type PolicyRegion,
   type PageState, type PolicyParamSpec,

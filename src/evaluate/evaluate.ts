@@ -372,6 +372,9 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
       out: files[i],
       workers: o.workers,
       retryFailed: true,
+      // the file's name pins the code (its sources' digest), which commits that change
+      // only the docs share
+      mixedBuilds: true,
       onProgress: (p) => onProgress?.(before + p.skipped + p.finished, total, sweeps[i].label),
     });
     if (summary.failed > 0) {

@@ -14,6 +14,8 @@ import { policyModuleFile } from "../policies/module.js";
 import { refuseInputs, type CommandInput } from "../util/same-file.js";
 import { copyInto, scratchFolder } from "../util/atomic-file.js";
 import { shown } from "../util/errors.js";
+import { unknownKeys } from "../sim/options.js";
+import { BuildCount } from "./builds.js";
 
 export interface MergeSummary {
   out: string;
@@ -26,15 +28,27 @@ const LISTED = 5;
 /** The first of `count` items (`items`, LISTED of them at most), and how many more there are. */
 const listSome = (items: string[], count: number) => items.join(", ") + (count > items.length ? `, and ${count - items.length} more` : "");
 
-export function mergeSweep(config: string | SweepConfig, inputs: string[], out: string): MergeSummary {
+export interface MergeOptions {
+  /** merge inputs whose runs come from more than one build of ampom (version, commit,
+   * Node version: builds.ts); refused otherwise */
+  mixedBuilds?: boolean;
+}
+
+export function mergeSweep(config: string | SweepConfig, inputs: string[], out: string, options: MergeOptions = {}): MergeSummary {
   if (!Array.isArray(inputs)) throw new Error(`sweep-merge: the inputs must be a list of results files, got ${shown(inputs)}`);
   if (inputs.length === 0) throw new Error("sweep-merge: no input files given");
+  if (typeof options !== "object" || options === null) throw new Error(`sweep-merge: its options must be an object { mixedBuilds }, got ${shown(options)}`);
+  const unknown = Object.keys(options).filter((k) => k !== "mixedBuilds");
+  if (unknown.length > 0) throw new Error(`sweep-merge: ${unknownKeys("option", unknown)} (mergeSweep() takes: mixedBuilds)`);
   const plan = planFrom(config);
   const shards = inputs.map((f): CommandInput => ["a results file to merge", f]);
   refuseInputs(`results file ${out}`, out, [...planInputs(config, plan), ...shards], "the merged results");
   const find = (key: string) => plan.indexOf(key);
   // where each run's record is: the inputs are read again to write the merged file
   const found = new RecordPlaces(plan.size);
+  // how many runs each build made
+  const builds = new BuildCount();
+  const byBuild: number[] = [];
   const copies = new PipeCopies();
   try {
     // where each input is read (again at the end)
@@ -71,6 +85,8 @@ export function mergeSweep(config: string | SweepConfig, inputs: string[], out: 
           return;
         }
         found.set(i, { source, offset: at.offset, length: at.bytes.length, line: rr.line }, rr.record, plan.spelling(i), at.bytes);
+        const build = builds.idOf(rr.record, `${file}:${rr.line}`);
+        byBuild[build] = (byBuild[build] ?? 0) + 1;
       };
       const read = scanResults(file, placeRecord, sources[source]);
       if (read.tornBytes > 0) {
@@ -89,6 +105,8 @@ export function mergeSweep(config: string | SweepConfig, inputs: string[], out: 
     if (missing > 0) {
       throw new Error(`${missing} of ${plan.size} runs of ${plan.label} are in none of the inputs (grid indices ${listSome(someMissing, missing)})`);
     }
+    const mix = options.mixedBuilds === true ? undefined : builds.mix(byBuild);
+    if (mix) throw new Error(`sweep-merge: the inputs hold runs of ${mix}; merged, the file would mix their figures. Run those shards again with one build, or give --mixed-builds (mergeSweep(): { mixedBuilds: true }) to merge them as they are`);
     found.writeInOrder(out, sources, (i) => plan.spelling(i));
     return { out, runs: plan.size, failed };
   } finally {

@@ -20,6 +20,7 @@ import { runPool, type PoolResult, type PoolRun, type PoolTasks } from "./pool.j
 import { resolveOptions, unknownKeys } from "../sim/options.js";
 import { workloadKey } from "../sim/simulate.js";
 import { cutTornTail, RecordPlaces, ResultAppender, scanResults, type RunRecord, type Spelling } from "./results.js";
+import { BuildCount } from "./builds.js";
 import { checkShard, describeShard, ShardRuns, type Shard } from "./shard.js";
 import { provenance } from "../util/provenance.js";
 import { wholeProblem } from "../util/params.js";
@@ -36,6 +37,9 @@ export interface SweepOptions {
   shard?: Shard;
   /** run again the runs the results file records as failed */
   retryFailed?: boolean;
+  /** resume a results file whose runs, with those run now, would come from more than one
+   * build of ampom (version, commit, Node version: builds.ts); refused otherwise */
+  mixedBuilds?: boolean;
   /** called once before the first run, then after each */
   onProgress?: (p: SweepProgress) => void;
 }
@@ -169,7 +173,7 @@ export function planInputs(config: string | SweepConfig, plan: SweepPlan): Comma
 
 /** What sweep() takes: anything else (a misspelt `retryFailed`, a `dryRun` it does not
  * have) is refused, not run as if it were not there. */
-const SWEEP_OPTIONS = Object.keys({ config: 1, out: 1, workers: 1, shard: 1, retryFailed: 1, onProgress: 1 } satisfies Record<keyof SweepOptions, 1>);
+const SWEEP_OPTIONS = Object.keys({ config: 1, out: 1, workers: 1, shard: 1, retryFailed: 1, mixedBuilds: 1, onProgress: 1 } satisfies Record<keyof SweepOptions, 1>);
 
 /** Refuses a worker count that is not a whole number of at least 1 (sweep(), evaluate()). */
 export function checkWorkers(workers: unknown): void {
@@ -215,6 +219,11 @@ async function sweepLocked(o: SweepOptions, plan: SweepPlan, workers: number, fi
   const edited = new Set<number>();
   // the module and trace files' digests, read once however many old records name them
   const digests = new OnceDigests();
+  // the build that made each run's latest record, and a digest of its figures: a run
+  // has one result (a failure may precede it), so two that differ mean an edited file
+  const builds = new BuildCount();
+  const buildOfRun = new Uint32Array(runs.count);
+  const figures = new Uint32Array(runs.count);
   // a record of another config is said once the whole file is read: a line that is no
   // result line, or a last line that is not one cut short, is said first
   let foreign: Error | undefined;
@@ -236,11 +245,21 @@ async function sweepLocked(o: SweepOptions, plan: SweepPlan, workers: number, fi
       );
       return;
     }
+    const digest = record.error === undefined ? figuresDigest(record) : 0;
+    if (latest.held(position) && !latest.failed(position) && record.error === undefined && figures[position] !== digest) {
+      foreign = new Error(
+        `${file}:${line}: run ${record.key} has a result at line ${latest.place(position).line} too, with other figures; a sweep writes one result a run, so the file was edited or joined from others: keep one of the two lines, or use another --out file`,
+      );
+      return;
+    }
+    figures[position] = digest;
+    buildOfRun[position] = builds.idOf(record, `${file}:${line}`);
     // written as this config spells the run when the file is rewritten
     latest.set(position, { source: 0, offset: at.offset, length: at.bytes.length, line }, record, spelling(position), at.bytes);
   });
   if (foreign) throw foreign;
   const isPending = (p: number) => !latest.held(p) || (latest.failed(p) && o.retryFailed === true);
+
   /** how many of this sweep's runs `test` holds for */
   const countRuns = (test: (p: number) => boolean) => {
     let n = 0;
@@ -249,6 +268,13 @@ async function sweepLocked(o: SweepOptions, plan: SweepPlan, workers: number, fi
   };
   const skippedFailed = countRuns((p) => latest.failed(p));
   const pendingCount = countRuns(isPending);
+  if (o.mixedBuilds !== true) {
+    // the builds the finished file would hold runs of: the kept runs' and this one's
+    const kept: number[] = [];
+    for (let p = 0; p < runs.count; p++) if (!isPending(p)) kept[buildOfRun[p]] = (kept[buildOfRun[p]] ?? 0) + 1;
+    const mix = builds.mix(kept, pendingCount);
+    if (mix) throw new Error(`results file ${o.out} would hold runs of ${mix}; each line is true to its build, the file to neither. Give another --out file, or --mixed-builds (sweep(): mixedBuilds: true) to keep them together`);
+  }
   const moduleEdited = [...edited].filter(isPending).length;
 
   const onProgress = labelThrows("sweep: onProgress", o.onProgress);
@@ -298,4 +324,12 @@ async function sweepLocked(o: SweepOptions, plan: SweepPlan, workers: number, fi
     failedKept: o.retryFailed ? 0 : skippedFailed,
     moduleEdited,
   };
+}
+
+/** A digest of a result's figures (FNV-1a of their JSON), to tell two results of one run apart. */
+function figuresDigest(record: RunRecord): number {
+  const text = JSON.stringify(record.metrics);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }

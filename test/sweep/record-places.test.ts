@@ -17,6 +17,8 @@ const config = {
 describe("the finished file", () => {
   const runs = planSweep(config, "config").runs;
   const provenance = { tool: "ampom", version: "0.0.0", core: "js" };
+  // (a line with this provenance and one without are two builds' runs: these tests, of
+  // the bytes, keep them together with mixedBuilds)
   // each run's record as the finished file must hold it: grid index, key and options as
   // the config spells the run, then metrics or error, then provenance (when it has one)
   const finished = [
@@ -49,7 +51,7 @@ describe("the finished file", () => {
     const out = join(dir, "r.jsonl");
     // and a line torn by a crash, cut off
     writeFileSync(out, file + written[1].slice(0, 30));
-    expect(await sweep({ config, out, workers: 1 })).toMatchObject({ total: 6, skipped: 6, ran: 0, failed: 1, failedKept: 1 });
+    expect(await sweep({ config, out, workers: 1, mixedBuilds: true })).toMatchObject({ total: 6, skipped: 6, ran: 0, failed: 1, failedKept: 1 });
     expect(readFileSync(out, "utf8")).toBe(expected);
   });
 
@@ -57,7 +59,7 @@ describe("the finished file", () => {
     const dir = scratchDir("places-retry");
     const out = join(dir, "r.jsonl");
     writeFileSync(out, file + written[1].slice(0, 30));
-    expect(await sweep({ config, out, workers: 1, retryFailed: true })).toMatchObject({ total: 6, skipped: 5, ran: 1, failed: 0 });
+    expect(await sweep({ config, out, workers: 1, retryFailed: true, mixedBuilds: true })).toMatchObject({ total: 6, skipped: 5, ran: 1, failed: 0 });
     const lines = readFileSync(out, "utf8").split("\n");
     expect(lines.slice(0, 5).map((l) => l + "\n").join("")).toBe(expected.split("\n").slice(0, 5).map((l) => l + "\n").join(""));
     expect(JSON.parse(lines[5])).toMatchObject({ index: 5, key: runs[5].key, options: runs[5].options, metrics: { policy: "ampom", seed: 3 } });
@@ -71,7 +73,7 @@ describe("the finished file", () => {
     writeFileSync(a, [written[4], written[0], "", written[2]].map((l) => l + "\n").join(""));
     writeFileSync(b, [written[5], written[1], written[3]].map((l) => l + "\n").join(""));
     const out = join(dir, "merged.jsonl");
-    expect(mergeSweep(config, [a, b], out)).toEqual({ out, runs: 6, failed: 1 });
+    expect(mergeSweep(config, [a, b], out, { mixedBuilds: true })).toEqual({ out, runs: 6, failed: 1 });
     expect(readFileSync(out, "utf8")).toBe(expected);
   });
 
@@ -83,7 +85,7 @@ describe("the finished file", () => {
     writeFileSync(a, file);
     const out = join(dir, "merged.jsonl");
     // a merge reads its inputs twice: a pipe is copied first (read twice: "ESPIPE: invalid seek, read")
-    const quoted = [process.execPath, ...CLI, "sweep-merge", cfg, "--out", out].map((w) => `'${w}'`).join(" ");
+    const quoted = [process.execPath, ...CLI, "sweep-merge", cfg, "--out", out, "--mixed-builds"].map((w) => `'${w}'`).join(" ");
     const r = spawnSync("bash", ["-c", `${quoted} <(tail -n +2 '${a}')`], { encoding: "utf8" });
     expect(r.stderr).toContain("sweep-merge: 6 runs from 1 file (1 failed)");
     expect(r.status).toBe(0);

@@ -14,12 +14,13 @@ export function registerSweepMerge(program: Command): void {
     .argument("<config>", "the sweep config the shards ran")
     .argument("<inputs...>", "results files of the shards")
     .requiredOption("-o, --out <file>", "merged results file, in grid order", parsePath)
+    .option("--mixed-builds", "merge shards run by different builds of ampom (version, commit or Node); refused otherwise")
     .option("-q, --quiet", "no summary")
     .option("--json", "print the summary as one JSON object on standard output")
     .addHelpText("after", "\nExample:\n  ampom sweep-merge sweep.json --out results.jsonl shard-*.jsonl")
-    .action((config: string, inputs: string[], o: { out: string; quiet?: boolean; json?: boolean }) => {
-      const m = mergeSweep(config, inputs, o.out);
-      if (o.json) writeResult(JSON.stringify({ config, inputs, ...m, provenance: resultProvenance({ config, inputs, out: o.out }) }) + "\n");
+    .action((config: string, inputs: string[], o: { out: string; mixedBuilds?: boolean; quiet?: boolean; json?: boolean }) => {
+      const m = mergeSweep(config, inputs, o.out, { mixedBuilds: o.mixedBuilds === true });
+      if (o.json) writeResult(JSON.stringify({ config, inputs, ...m, provenance: resultProvenance({ config, inputs, out: o.out, ...(o.mixedBuilds ? { mixedBuilds: true } : {}) }) }) + "\n");
       else if (!o.quiet) process.stderr.write(`sweep-merge: ${plural(m.runs, "run")} from ${plural(inputs.length, "file")} (${m.failed} failed) -> ${m.out}\n`);
     });
 }

@@ -21,6 +21,7 @@ export function registerSweep(program: Command): void {
     .option("-j, --workers <k>", "worker threads (default: the number of cores)", parseWorkers)
     .option("--shard <i/n|slurm>", "run only runs i, i+n, i+2n, ... of the grid (0 <= i < n); slurm: from SLURM_ARRAY_TASK_ID/COUNT")
     .option("--retry-failed", "run again the runs the results file records as failed")
+    .option("--mixed-builds", "resume a results file whose runs another build of ampom (version, commit or Node) made; refused otherwise")
     .option("--dry-run", "check the config and print how many runs it has (and this shard's share)")
     .option("-q, --quiet", "no progress bar and no summary")
     .option("--json", "print the summary (or, with --dry-run, the count) as one JSON object on standard output")
@@ -36,7 +37,7 @@ Examples:
   ampom sweep sweep.json --out shard-3.jsonl --shard 3/8 --workers 2
   sbatch --array=0-7 --wrap 'ampom sweep sweep.json --shard slurm --out shard-$SLURM_ARRAY_TASK_ID.jsonl'`,
     )
-    .action(async (config: string, o: { out?: string; workers?: number; shard?: string; retryFailed?: boolean; dryRun?: boolean; quiet?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (config: string, o: { out?: string; workers?: number; shard?: string; retryFailed?: boolean; mixedBuilds?: boolean; dryRun?: boolean; quiet?: boolean; json?: boolean }, cmd: Command) => {
       // a dry run writes nothing, so it needs no results file
       if (!o.dryRun && o.out === undefined) cmd.error("error: required option '-o, --out <file>' not specified");
       const out = o.out as string;
@@ -65,14 +66,14 @@ Examples:
       for (const signal of STOP_SIGNALS) process.once(signal, interrupted);
       let summary;
       try {
-        summary = await sweep({ config, out, workers: o.workers, shard, retryFailed: o.retryFailed, onProgress });
+        summary = await sweep({ config, out, workers: o.workers, shard, retryFailed: o.retryFailed, mixedBuilds: o.mixedBuilds, onProgress });
       } finally {
         bar.stop();
         for (const signal of STOP_SIGNALS) process.off(signal, interrupted);
       }
       if (o.json) {
         const { failedKept: _k, moduleEdited: _e, ...counts } = summary;
-        writeResult(JSON.stringify({ config, ...counts, provenance: resultProvenance({ config, workers: o.workers, shard: o.shard, retryFailed: o.retryFailed === true }) }) + "\n");
+        writeResult(JSON.stringify({ config, ...counts, provenance: resultProvenance({ config, workers: o.workers, shard: o.shard, retryFailed: o.retryFailed === true, ...(o.mixedBuilds ? { mixedBuilds: true } : {}) }) }) + "\n");
       } else if (!o.quiet) {
         const edited = summary.moduleEdited > 0 ? ` (${summary.moduleEdited} for an edited policy module or trace)` : "";
         process.stderr.write(
