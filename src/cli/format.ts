@@ -35,7 +35,7 @@ export const offIn = (seeds: number) => `off in ${seeds}`;
 const OFF_IN = "off in N";
 
 const MARK_MEANING: Record<string, string> = {
-  [MARKS.none]: "does not apply to this row (no prefetched page for accuracy; no baseline runs for the relative columns)",
+  [MARKS.none]: "does not apply to this row (no prefetched page for accuracy, no pushed page for push used; no baseline runs for the relative columns)",
   [MARKS.na]:
     "a share of a near-zero quantity, left out: faults prevented when demand paging had no remote fault; none→oracle when " +
     "demand paging and the oracle differ by under 1% of demand paging's runtime",
@@ -104,6 +104,12 @@ export function relativeCell(
   return baselines && metric !== "overheadVsFullCopy" ? MARKS.na : MARKS.none;
 }
 
+/** The share of pushed pages the process used, as a cell ("-" when nothing was pushed):
+ * beside accuracy, which counts only the pages a policy asked for. */
+export function pushUsedCell(m: Metrics): string {
+  return m.pushedPages > 0 ? pct(m.usefulPushes / m.pushedPages) : MARKS.none;
+}
+
 /** The workload as a run's summary names it: a generated one with its memory, a trace
  * with its own footprint. */
 function workloadLine(m: Metrics): string {
@@ -169,7 +175,7 @@ export function shortNamesLegend(names: Iterable<string>, short: (name: string) 
 /** `compare` rows: one line per mechanism and policy (`short`: how they name a policy). */
 export function compareRows(rows: Metrics[], short = shortPolicyNames(rows.map((m) => m.policy))): { header: string[]; body: string[][]; align: Align } {
   const header = [
-    "mechanism", "policy", "remote faults", "met by push", "prevented", "accuracy", "late",
+    "mechanism", "policy", "remote faults", "met by push", "prevented", "accuracy", "pushed", "push used", "late",
     "stall", "runtime", "freeze", "vs full-copy", "none→oracle",
   ];
   const body = rows.map((m) => [
@@ -179,6 +185,8 @@ export function compareRows(rows: Metrics[], short = shortPolicyNames(rows.map((
     String(m.faultsMetByPush),
     relativeCell(m, "faultsPrevented"),
     m.prefetchedPages > 0 ? pct(m.accuracy) : MARKS.none,
+    String(m.pushedPages),
+    pushUsedCell(m),
     String(m.latePrefetches),
     formatNs(m.stallNs),
     formatNs(m.runtimeNs),
@@ -186,7 +194,7 @@ export function compareRows(rows: Metrics[], short = shortPolicyNames(rows.map((
     relativeCell(m, "overheadVsFullCopy"),
     relativeCell(m, "oracleGapClosed"),
   ]);
-  return { header, body, align: ["l", "l", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r"] };
+  return { header, body, align: ["l", "l", ...header.slice(2).map((): "r" => "r")] };
 }
 
 export function compareTable(rows: Metrics[], extra: string[] = []): string {

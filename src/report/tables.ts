@@ -1,5 +1,5 @@
 // The report's tables, as terminal text, CSV and HTML, all from ReproduceResults.
-import { legend, MARKS, offIn, pct, policyLabel, relativeCell, signedPct, table } from "../cli/format.js";
+import { legend, MARKS, offIn, pct, policyLabel, pushUsedCell, relativeCell, signedPct, table } from "../cli/format.js";
 import { freezeLabel, migrationCalledOff, type Metrics } from "../sim/metrics.js";
 import { formatBytes, formatNs } from "../util/units.js";
 import type { HeadlineRow, ReproduceResults } from "./reproduce.js";
@@ -49,7 +49,7 @@ export function headlineTable(r: ReproduceResults): TableData {
 /** Every mechanism/policy pair of every kernel: one row each. */
 export function extendedTable(r: ReproduceResults): TableData {
   const header = [
-    "kernel", "mechanism", "policy", "freeze", "remote faults", "met by push", "prevented", "accuracy",
+    "kernel", "mechanism", "policy", "freeze", "remote faults", "met by push", "prevented", "accuracy", "pushed", "push used",
     "late", "stall", "runtime", "vs full-copy", "none→oracle",
   ];
   const rows: string[][] = [];
@@ -58,7 +58,7 @@ export function extendedTable(r: ReproduceResults): TableData {
       rows.push([
         kernel, m.mechanism, policyLabel(m), freezeLabel(m, formatNs), String(m.remoteFaults), String(m.faultsMetByPush),
         relativeCell(m, "faultsPrevented"),
-        m.prefetchedPages > 0 ? pct(m.accuracy) : MARKS.none, String(m.latePrefetches), formatNs(m.stallNs),
+        m.prefetchedPages > 0 ? pct(m.accuracy) : MARKS.none, String(m.pushedPages), pushUsedCell(m), String(m.latePrefetches), formatNs(m.stallNs),
         formatNs(m.runtimeNs), relativeCell(m, "overheadVsFullCopy"), relativeCell(m, "oracleGapClosed"),
       ]);
     }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { simulate, type Metrics } from "../../src/index.js";
-import { describeMetrics, pct } from "../../src/cli/format.js";
+import { compareRows, describeMetrics, pct } from "../../src/cli/format.js";
 import { ampom } from "./capture.js";
 
 const SMALL = ["--workload", "sequential", "--memory", "2MiB"];
@@ -164,11 +164,29 @@ describe("ampom compare", () => {
     // the table, then a legend for the marks it holds
     const at = all.indexOf("Legend:");
     const lines = at < 0 ? all : all.slice(0, at);
-    expect(lines[0]).toMatch(/^mechanism\s+policy\s+remote faults\s+met by push\s+prevented\s+accuracy\s+late\s+stall\s+runtime\s+freeze/);
+    expect(lines[0]).toMatch(/^mechanism\s+policy\s+remote faults\s+met by push\s+prevented\s+accuracy\s+pushed\s+push used\s+late\s+stall\s+runtime\s+freeze/);
     expect(lines[1]).toMatch(/^-+( +-+)+$/);
     expect(lines.slice(2).every((l) => / none /.test(l))).toBe(true);
     expect(lines.map((l) => l.split(/\s+/)[0]).slice(2)).toEqual(["full-copy", "lightweight", "pre-copy", "post-copy"]);
     if (at >= 0) expect(all.slice(at + 1).every((l) => /^ {2}\S+( \S+)*: /.test(l))).toBe(true);
+  });
+
+  it("shows how many pages a push sent and the share used, which accuracy (the pages a policy asked for) leaves out", async () => {
+    const runs = await Promise.all([
+      simulate({ workload: "random", memory: "1MiB", policy: "ampom-plus", baselines: false }),
+      simulate({ workload: "random", memory: "1MiB", mechanism: "post-copy", baselines: false }),
+      simulate({ workload: "random", memory: "1MiB", policy: "none", baselines: false }),
+    ]);
+    const t = compareRows(runs);
+    const col = (name: string) => t.header.indexOf(name);
+    for (const [i, m] of runs.entries()) {
+      expect(t.body[i][col("pushed")]).toBe(String(m.pushedPages));
+      expect(t.body[i][col("push used")]).toBe(m.pushedPages > 0 ? pct(m.usefulPushes / m.pushedPages) : "-");
+    }
+    // pushes that were not all used, and a run that pushed nothing
+    expect(runs[0].pushedPages).toBeGreaterThan(runs[0].usefulPushes);
+    expect(runs[1].pushedPages).toBeGreaterThan(0);
+    expect(t.body[2][col("push used")]).toBe("-");
   });
 
   it("marks the rows that read the trace ahead, says so in the legend and in JSON, and only those", async () => {
