@@ -5,6 +5,7 @@ import { DEFAULT_SCAN_INTERVAL, DEFAULT_WORKLOAD, type RunOptions } from "../sim
 import { LINK_DISCIPLINES, type LinkDiscipline } from "../network/network.js";
 import { parseDuration, parseRate, parseSize, readFraction, TooLargeError, UnknownUnitError } from "../util/units.js";
 import { pushOrders } from "../migration/push-orders/index.js";
+import { seededWorkloads } from "../workloads/registry.js";
 import { isPageSize, MAX_PAGE_SIZE, MIN_PAGE_SIZE } from "../trace/amt.js";
 import { inexactWhole, wholeProblem } from "../util/params.js";
 
@@ -34,7 +35,7 @@ export function addRunOptions(cmd: Command, { withPair = true }: { withPair?: bo
         .default("fifo"),
     )
     .option("--migrate-at <f>", "migrate after this fraction of the records, 0 to below 1 (e.g. 0.5 or 50%)", fractionOption, 0.5)
-    .option("--seed <n>", "seed of a generated workload (not for traces)", parseNumber, 1)
+    .option("--seed <n>", `seed of a generated workload that draws at random (${seededWorkloads().join(", ")}; the others run alike under every seed); not for traces`, parseNumber, 1)
     .addOption(new Option("--core <kind>", "simulation core").choices(["wasm", "reference"]).default("wasm"))
     .option("--page-size <size>", "page size (e.g. 4KiB, 2MiB)", parsePageSize, 4096)
     .addOption(new Option("--cpu <model>", "CPU of the HPCC kernels' calibrated time per access: host (this machine) or 2008 (a 2008 cluster core); not for traces").choices(["host", "2008"]).default("2008"))

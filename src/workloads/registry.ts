@@ -14,17 +14,20 @@ import { beffWorkload } from "./hpcc/beff.js";
 export interface WorkloadInfo {
   name: string;
   description: string;
+  /** its records depend on the seed (it draws at random); the others' do not, so a
+   * spread over seeds of one of them is none (`--seed`'s help names these) */
+  seeded?: true;
   create(o: WorkloadOptions): Workload;
 }
 
 export const workloads: Record<string, WorkloadInfo> = {
   sequential: { name: "sequential", description: "ascending sweeps over one array", create: sequentialWorkload },
-  random: { name: "random", description: "uniform random pages of one array", create: randomWorkload },
+  random: { name: "random", description: "uniform random pages of one array", seeded: true, create: randomWorkload },
   stream: { name: "stream", description: "HPCC STREAM: ten passes of Copy, Scale, Add, Triad over three arrays", create: streamWorkload },
-  randomaccess: { name: "randomaccess", description: "HPCC RandomAccess: 4 x TableSize updates from HPCC's own sequence", create: randomAccessWorkload },
+  randomaccess: { name: "randomaccess", description: "HPCC RandomAccess: 4 x TableSize updates from HPCC's own sequence", seeded: true, create: randomAccessWorkload },
   ptrans: { name: "ptrans", description: "HPCC PTRANS: C = A^T + C on one process, five times", create: ptransWorkload },
   dgemm: { name: "dgemm", description: "HPCC DGEMM: C = a A B + b C through a packed, blocked dgemm", create: dgemmWorkload },
-  hpl: { name: "hpl", description: "HPCC HPL: right-looking LU, NB = 80, recursive panels, row swaps, dgemm update", create: hplWorkload },
+  hpl: { name: "hpl", description: "HPCC HPL: right-looking LU, NB = 80, recursive panels, row swaps, dgemm update", seeded: true, create: hplWorkload },
   fft: { name: "fft", description: "HPCC FFT: FFTE's six-step zfft1d, forward and inverse", create: fftWorkload },
   beff: { name: "beff", description: "HPCC b_eff: one process's ping-pongs and rings, 8 B and 2 MB messages", create: beffWorkload },
 };
@@ -40,6 +43,11 @@ export function checkKernelNames(names: readonly string[]): void {
   for (const n of names) {
     if (!Object.hasOwn(workloads, n)) throw new Error(`option kernels (--kernels): unknown kernel "${n}" (built-in: ${Object.keys(workloads).join(", ")})`);
   }
+}
+
+/** The built-in workloads whose records depend on the seed. */
+export function seededWorkloads(): string[] {
+  return Object.values(workloads).filter((w) => w.seeded).map((w) => w.name);
 }
 
 export function workloadNames(): string[] {
