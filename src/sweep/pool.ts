@@ -66,8 +66,15 @@ function moduleOf(run: PoolRun): string {
 }
 
 /** Runs `tasks` on `size` threads of `file` (the sweep worker unless a test says
- * otherwise), calling onResult once per run. */
-export async function runPool(tasks: PoolTask[] | PoolTasks, size: number, onResult: (r: PoolResult) => void, file = workerFile): Promise<void> {
+ * otherwise), calling onResult once per run. `stop`, when it aborts, ends the threads
+ * with their runs unfinished, and the pool rejects with `stopped()`. */
+export async function runPool(
+  tasks: PoolTask[] | PoolTasks,
+  size: number,
+  onResult: (r: PoolResult) => void,
+  file = workerFile,
+  stop?: { signal: AbortSignal; stopped: () => Error },
+): Promise<void> {
   const source = Array.isArray(tasks) ? listed(tasks) : tasks;
   if (source.count === 0) return;
   // runs lost with a thread go again first, then the tasks not yet taken
@@ -97,13 +104,19 @@ export async function runPool(tasks: PoolTask[] | PoolTasks, size: number, onRes
     };
     const workers = new Set<Worker>();
     let settled = false;
+    const aborted = () => {
+      failure ??= stop!.stopped();
+      done();
+    };
     const done = () => {
       if (settled) return;
       settled = true;
+      stop?.signal.removeEventListener("abort", aborted);
       for (const w of workers) void w.terminate();
       if (failure !== undefined) reject(failure);
       else resolve();
     };
+    stop?.signal.addEventListener("abort", aborted, { once: true });
 
     const start = () => {
       const w = newWorker(file);
@@ -157,5 +170,6 @@ export async function runPool(tasks: PoolTask[] | PoolTasks, size: number, onRes
       next();
     };
     for (let i = 0; i < count; i++) start();
+    if (stop?.signal.aborted) aborted();
   });
 }

@@ -25,6 +25,7 @@ import { checkShard, describeShard, ShardRuns, type Shard } from "./shard.js";
 import { provenance } from "../util/provenance.js";
 import { wholeProblem } from "../util/params.js";
 import { labelThrows, shown } from "../util/errors.js";
+import { plural } from "../util/text.js";
 
 export interface SweepOptions {
   /** path of a JSON config file, or the config itself */
@@ -42,6 +43,10 @@ export interface SweepOptions {
   mixedBuilds?: boolean;
   /** called once before the first run, then after each */
   onProgress?: (p: SweepProgress) => void;
+  /** stops the sweep when it aborts: the runs in progress are dropped, the finished ones
+   * stay in the results file (the same call resumes), the lock goes, and sweep() rejects
+   * with an AbortError that says so (the signal's reason its cause) */
+  signal?: AbortSignal;
 }
 
 export interface SweepProgress {
@@ -173,7 +178,7 @@ export function planInputs(config: string | SweepConfig, plan: SweepPlan): Comma
 
 /** What sweep() takes: anything else (a misspelt `retryFailed`, a `dryRun` it does not
  * have) is refused, not run as if it were not there. */
-const SWEEP_OPTIONS = Object.keys({ config: 1, out: 1, workers: 1, shard: 1, retryFailed: 1, mixedBuilds: 1, onProgress: 1 } satisfies Record<keyof SweepOptions, 1>);
+const SWEEP_OPTIONS = Object.keys({ config: 1, out: 1, workers: 1, shard: 1, retryFailed: 1, mixedBuilds: 1, onProgress: 1, signal: 1 } satisfies Record<keyof SweepOptions, 1>);
 
 /** Refuses a worker count that is not a whole number of at least 1 (sweep(), evaluate()). */
 export function checkWorkers(workers: unknown): void {
@@ -191,6 +196,8 @@ export async function sweep(o: SweepOptions): Promise<SweepSummary> {
     if (typeof o.shard !== "object" || o.shard === null) throw new Error(`option shard: expected { index, count } (parseShard("1/2") makes one), got ${shown(o.shard)}`);
     checkShard(o.shard.index, o.shard.count, "option shard");
   }
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new Error(`option signal: expected an AbortSignal (new AbortController().signal), got ${shown(o.signal)}`);
+  if (o.signal?.aborted) throw abortError(o.out, 0, 0, o.signal);
   const plan = await checkedPlan(o.config);
   refuseInputs(`results file ${o.out}`, o.out, planInputs(o.config, plan), "the results");
   // through a link, the file it names: two sweeps on one file meet at one lock
@@ -306,6 +313,8 @@ async function sweepLocked(o: SweepOptions, plan: SweepPlan, workers: number, fi
         if (res.error !== undefined) progress.failed++;
         onProgress?.({ ...progress });
       },
+      undefined,
+      o.signal && { signal: o.signal, stopped: () => abortError(o.out, progress.finished, progress.skipped, o.signal!) },
     );
   } finally {
     appender.close();
@@ -324,6 +333,17 @@ async function sweepLocked(o: SweepOptions, plan: SweepPlan, workers: number, fi
     failedKept: o.retryFailed ? 0 : skippedFailed,
     moduleEdited,
   };
+}
+
+/** What an aborted sweep rejects with. */
+function abortError(out: string, finished: number, before: number, signal: AbortSignal): Error {
+  const kept = finished + before;
+  const err = new Error(
+    `sweep: aborted; ${kept === 0 ? `no run had finished, so ${out} holds none` : `${plural(kept, "run")} ${kept === 1 ? "is" : "are"} in ${out} (${finished} of them run now)`}; the same call resumes`,
+    { cause: signal.reason },
+  );
+  err.name = "AbortError";
+  return err;
 }
 
 /** A digest of a result's figures (FNV-1a of their JSON), to tell two results of one run apart. */

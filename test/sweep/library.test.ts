@@ -83,6 +83,33 @@ describe("library sweep()", () => {
     expect(await sweep({ config, out, workers: 1 })).toMatchObject({ total: 6, skipped: 2, ran: 4 });
   });
 
+  it("stops at its signal's abort: the runs finished are kept, the lock goes, and the same call resumes to the bytes of a sweep never stopped", async () => {
+    const dir = scratchDir("lib-abort");
+    const whole = join(dir, "whole.jsonl");
+    await sweep({ config, out: whole, workers: 1 });
+    const out = join(dir, "r.jsonl");
+    const stop = new AbortController();
+    // aborted once two runs have finished, with runs still to go
+    const onProgress = (p: { finished: number }) => {
+      if (p.finished === 2) stop.abort(new Error("time limit"));
+    };
+    const err: Error = await sweep({ config, out, workers: 2, onProgress, signal: stop.signal }).then(() => expect.unreachable(), (e) => e);
+    expect(err.name).toBe("AbortError");
+    expect(err.message).toMatch(new RegExp(`^sweep: aborted; \\d runs are in ${out.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\(\\d of them run now\\); the same call resumes$`));
+    expect((err.cause as Error).message).toBe("time limit");
+    expect(readdirSync(dir).sort()).toEqual(["r.jsonl", "whole.jsonl"]);
+    const kept = readFileSync(out, "utf8").trimEnd().split("\n").length;
+    expect(kept).toBeGreaterThanOrEqual(2);
+    expect(kept).toBeLessThan(6);
+    expect(await sweep({ config, out, workers: 2 })).toMatchObject({ total: 6, skipped: kept, ran: 6 - kept });
+    expect(readFileSync(out, "utf8")).toBe(readFileSync(whole, "utf8"));
+    // aborted before it starts: nothing made; and a signal must be one
+    const none = join(dir, "none.jsonl");
+    await expect(sweep({ config, out: none, signal: AbortSignal.abort() })).rejects.toThrow(`sweep: aborted; no run had finished, so ${none} holds none`);
+    expect(readdirSync(dir).sort()).toEqual(["r.jsonl", "whole.jsonl"]);
+    await expect(sweep({ config, out: none, signal: { aborted: false } as AbortSignal })).rejects.toThrow("option signal: expected an AbortSignal (new AbortController().signal), got an object");
+  });
+
   it("needs a results file, and says so by the option's name", async () => {
     await expect(sweep({ config: { base: { workload: "random", memory: "1MiB" } } } as unknown as Parameters<typeof sweep>[0])).rejects.toThrow(
       "option out: the results file to write (a path) is required, got undefined",
