@@ -42,8 +42,8 @@ export class BuildCount {
     return this.ids.get(name) ?? -1;
   }
 
-  /** Runs of more than one build, said ("2 builds of ampom: N runs by BUILD (the first
-   * at FILE:LINE), ..."), or undefined: `kept` counts runs by build number, and `now`
+  /** Runs of more than one build, said ("2 builds of ampom: N runs by BUILD, the first
+   * at FILE:LINE; ..."), or undefined: `kept` counts runs by build number, and `now`
    * more are to come from the build running. */
   mix(kept: number[], now = 0): string | undefined {
     const mine = this.find(thisBuild());

@@ -266,7 +266,6 @@ async function sweepLocked(o: SweepOptions, plan: SweepPlan, workers: number, fi
   });
   if (foreign) throw foreign;
   const isPending = (p: number) => !latest.held(p) || (latest.failed(p) && o.retryFailed === true);
-
   /** how many of this sweep's runs `test` holds for */
   const countRuns = (test: (p: number) => boolean) => {
     let n = 0;
