@@ -10,7 +10,7 @@ import { plural } from "../util/text.js";
 /** A build as a line names it: version, commit (and whether it had uncommitted changes),
  * Node version. Two builds with uncommitted changes at one commit read alike: the line
  * cannot tell them apart. */
-function buildOf(p: RunRecord["provenance"] | Provenance | undefined): string {
+function buildOf(p: Provenance | undefined): string {
   if (p === undefined) return "a build that did not record itself (a line without provenance)";
   return versionLine({ tool: "ampom", version: p.version, commit: p.commit ?? null, dirty: p.dirty, node: p.node ?? "unknown" });
 }

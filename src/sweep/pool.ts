@@ -116,6 +116,8 @@ export async function runPool(
       if (failure !== undefined) reject(failure);
       else resolve();
     };
+    // (aborted already: no thread is started)
+    if (stop?.signal.aborted) return aborted();
     stop?.signal.addEventListener("abort", aborted, { once: true });
 
     const start = () => {
@@ -170,6 +172,5 @@ export async function runPool(
       next();
     };
     for (let i = 0; i < count; i++) start();
-    if (stop?.signal.aborted) aborted();
   });
 }

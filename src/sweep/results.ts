@@ -204,6 +204,18 @@ export class RecordPlaces {
     return { source: this.sources[i], offset: this.offsets[i], length: this.lengths[i], line: this.lines[i] };
   }
 
+  /** Run `i`'s record (of a run held), read again from its place in `sources`: for the
+   * rare record wanted whole, since the places keep none. */
+  readRecord(i: number, sources: string[]): RunRecord {
+    const place = this.place(i);
+    const reader = new PlaceReader(sources);
+    try {
+      return placedRecord(reader.read(place), sources, place);
+    } finally {
+      reader.close();
+    }
+  }
+
   /** Writes `file` atomically: the record of each run in turn (`spell(i)` spells run i),
    * copied from its place in `sources` (the files the places' numbers name) or, when
    * the run is spelled otherwise now, read and written as `spell(i)` spells it: the
@@ -218,7 +230,7 @@ export class RecordPlaces {
           const place = this.place(i);
           const bytes = reader.read(place);
           if (this.flags[i] & EXACT) out.write(bytes);
-          else out.write(Buffer.from(serializeRecord(respelled(parseRecord(bytes.toString("utf8", 0, bytes.length - 1), sources[place.source], place.line), spell(i)))));
+          else out.write(Buffer.from(serializeRecord(respelled(placedRecord(bytes, sources, place), spell(i)))));
         }
         out.flush();
         reader.close();
@@ -227,6 +239,11 @@ export class RecordPlaces {
       reader.close();
     }
   }
+}
+
+/** The record of a line read at `place` (its bytes, the newline included). */
+function placedRecord(bytes: Buffer, sources: string[], place: Place): RunRecord {
+  return parseRecord(bytes.toString("utf8", 0, bytes.length - 1), sources[place.source], place.line);
 }
 
 /** Reads records at their places, a few files open at once (a merge of a thousand

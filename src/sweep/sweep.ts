@@ -226,11 +226,9 @@ async function sweepLocked(o: SweepOptions, plan: SweepPlan, workers: number, fi
   const edited = new Set<number>();
   // the module and trace files' digests, read once however many old records name them
   const digests = new OnceDigests();
-  // the build that made each run's latest record, and a digest of its figures: a run
-  // has one result (a failure may precede it), so two that differ mean an edited file
+  // the build that made each run's latest record
   const builds = new BuildCount();
   const buildOfRun = new Uint32Array(runs.count);
-  const figures = new Uint32Array(runs.count);
   // a record of another config is said once the whole file is read: a line that is no
   // result line, or a last line that is not one cut short, is said first
   let foreign: Error | undefined;
@@ -252,14 +250,14 @@ async function sweepLocked(o: SweepOptions, plan: SweepPlan, workers: number, fi
       );
       return;
     }
-    const digest = record.error === undefined ? figuresDigest(record) : 0;
-    if (latest.held(position) && !latest.failed(position) && record.error === undefined && figures[position] !== digest) {
+    // a run has one result (a failure may precede it): two that differ mean an edited
+    // file (the earlier one is read again, which only such a file asks)
+    if (latest.held(position) && !latest.failed(position) && record.error === undefined && JSON.stringify(latest.readRecord(position, [o.out]).metrics) !== JSON.stringify(record.metrics)) {
       foreign = new Error(
         `${file}:${line}: run ${record.key} has a result at line ${latest.place(position).line} too, with other figures; a sweep writes one result a run, so the file was edited or joined from others: keep one of the two lines, or use another --out file`,
       );
       return;
     }
-    figures[position] = digest;
     buildOfRun[position] = builds.idOf(record, `${file}:${line}`);
     // written as this config spells the run when the file is rewritten
     latest.set(position, { source: 0, offset: at.offset, length: at.bytes.length, line }, record, spelling(position), at.bytes);
@@ -343,12 +341,4 @@ function abortError(out: string, finished: number, before: number, signal: Abort
   );
   err.name = "AbortError";
   return err;
-}
-
-/** A digest of a result's figures (FNV-1a of their JSON), to tell two results of one run apart. */
-function figuresDigest(record: RunRecord): number {
-  const text = JSON.stringify(record.metrics);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
 }
