@@ -15,8 +15,9 @@ import { codeIdentity } from "../util/provenance.js";
 import { realFile } from "../util/paths.js";
 import { readFraction } from "../util/units.js";
 import { labelThrows, shown } from "../util/errors.js";
+import { plural } from "../util/text.js";
 import { isPolicyPath, policyIdentity } from "../policies/module.js";
-import { checkedPlan, checkWorkers, sweep } from "../sweep/sweep.js";
+import { checkedPlan, checkSignal, checkWorkers, sweep } from "../sweep/sweep.js";
 import { checkOutDir } from "../report/write.js";
 import { unknownKeys } from "../sim/options.js";
 import {
@@ -85,6 +86,10 @@ export interface EvaluateOptions extends EvalPlan {
   onProgress?: (done: number, total: number, label: string) => void;
   /** called as each sweep ends: `resumed` runs were read from its results file, `ran` run now */
   onSweep?: (label: string, counts: { resumed: number; ran: number }) => void;
+  /** stops the evaluation when it aborts: the runs in progress are dropped, the finished
+   * ones stay in runsDir (the same call resumes), and evaluate() rejects with an
+   * AbortError that says so (the signal's reason its cause) */
+  signal?: AbortSignal;
 }
 
 export interface Evaluation {
@@ -201,7 +206,7 @@ export function runFiles(plan: EvalPlan, runsDir: string): string[] {
 
 /** What evaluate() takes: from plain JavaScript a name it does not know would be ignored. */
 const EVALUATE_OPTIONS = Object.keys(
-  { workloads: 1, configs: 1, conditions: 1, points: 1, link: 1, focus: 1, runsDir: 1, workers: 1, onProgress: 1, onSweep: 1 } satisfies Record<keyof EvaluateOptions, 1>,
+  { workloads: 1, configs: 1, conditions: 1, points: 1, link: 1, focus: 1, runsDir: 1, workers: 1, onProgress: 1, onSweep: 1, signal: 1 } satisfies Record<keyof EvaluateOptions, 1>,
 );
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -295,6 +300,7 @@ function checkEvaluateOptions(given: EvaluateOptions): EvaluateOptions & { focus
   if (o.conditions.length === 0) throw new Error("option conditions (--conditions): no network condition to evaluate under (the list is empty)");
   if (typeof o.runsDir !== "string" || o.runsDir === "") throw new Error(`option runsDir: the folder the runs are kept in (a path) is required, got ${shown(o.runsDir)}`);
   if (o.workers !== undefined) checkWorkers(o.workers);
+  checkSignal(o.signal);
   // the gap closed is measured between these two: without them every run would be made
   // and then found to have no gap
   for (const id of [DEMAND_ID, ORACLE_ID]) {
@@ -359,24 +365,44 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   await checkSweeps(sweeps, run, options.points);
   const onProgress = labelThrows("evaluate: onProgress", o.onProgress);
   const onSweep = labelThrows("evaluate: onSweep", o.onSweep);
+  const sizes = sweeps.map((s) => Object.values(s.config.grid ?? {}).reduce((n, v) => n * v.length, 1));
+  const total = sum(sizes);
+  // runs in the results files, of the sweeps before and the one going
+  let kept = 0;
+  const aborted = (signal: AbortSignal): Error => {
+    const err = new Error(`evaluate: aborted; ${kept} of ${plural(total, "run")} ${kept === 1 ? "is" : "are"} kept in ${o.runsDir}; the same call resumes`, { cause: signal.reason });
+    err.name = "AbortError";
+    return err;
+  };
+  if (o.signal?.aborted) throw aborted(o.signal);
   // a file there, or a folder that cannot be written, named now rather than as mkdir's EEXIST
   checkOutDir(o.runsDir, "option runsDir", "the runs' results files");
   mkdirSync(o.runsDir, { recursive: true });
   const files = sweepFiles(sweeps, o.runsDir);
-  const sizes = sweeps.map((s) => Object.values(s.config.grid ?? {}).reduce((n, v) => n * v.length, 1));
-  const total = sum(sizes);
   let before = 0;
   for (let i = 0; i < sweeps.length; i++) {
-    const summary = await sweep({
-      config: sweeps[i].config,
-      out: files[i],
-      workers: o.workers,
-      retryFailed: true,
-      // the file's name pins the code (its sources' digest), which commits that change
-      // only the docs share
-      mixedBuilds: true,
-      onProgress: (p) => onProgress?.(before + p.skipped + p.finished, total, sweeps[i].label),
-    });
+    if (o.signal?.aborted) throw aborted(o.signal);
+    let summary: Awaited<ReturnType<typeof sweep>>;
+    try {
+      summary = await sweep({
+        config: sweeps[i].config,
+        out: files[i],
+        workers: o.workers,
+        retryFailed: true,
+        // the file's name pins the code (its sources' digest), which commits that change
+        // only the docs share
+        mixedBuilds: true,
+        signal: o.signal,
+        onProgress: (p) => {
+          kept = before + p.skipped + p.finished;
+          onProgress?.(kept, total, sweeps[i].label);
+        },
+      });
+    } catch (err) {
+      // the sweep's own message names one of the folder's files; the caller gave the folder
+      if (o.signal?.aborted && (err as Error).name === "AbortError") throw aborted(o.signal);
+      throw err;
+    }
     if (summary.failed > 0) {
       let first: RunRecord | undefined;
       scanResults(files[i], ({ record }) => {

@@ -196,7 +196,7 @@ export async function sweep(o: SweepOptions): Promise<SweepSummary> {
     if (typeof o.shard !== "object" || o.shard === null) throw new Error(`option shard: expected { index, count } (parseShard("1/2") makes one), got ${shown(o.shard)}`);
     checkShard(o.shard.index, o.shard.count, "option shard");
   }
-  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new Error(`option signal: expected an AbortSignal (new AbortController().signal), got ${shown(o.signal)}`);
+  checkSignal(o.signal);
   if (o.signal?.aborted) throw abortError(o.out, 0, 0, o.signal);
   const plan = await checkedPlan(o.config);
   refuseInputs(`results file ${o.out}`, o.out, planInputs(o.config, plan), "the results");
@@ -330,6 +330,11 @@ async function sweepLocked(o: SweepOptions, plan: SweepPlan, workers: number, fi
     failedKept: o.retryFailed ? 0 : skippedFailed,
     moduleEdited,
   };
+}
+
+/** Refuses an option `signal` that is not an AbortSignal (sweep(), evaluate()). */
+export function checkSignal(signal: unknown): void {
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new Error(`option signal: expected an AbortSignal (new AbortController().signal), got ${shown(signal)}`);
 }
 
 /** What an aborted sweep rejects with. */

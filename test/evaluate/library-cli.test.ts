@@ -3,7 +3,7 @@
 // the docs say the two are one. Each runs on its own into its own runs folder (so that
 // neither reads the other's runs), the command as users spawn it, and every run's
 // metrics, every standing and every table's figure are compared.
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { allConfigs, corpusWorkloads, evaluate, evaluationText, kernelWorkloads, parseConditions, type Evaluation } from "../../src/evaluate/index.js";
@@ -83,6 +83,42 @@ describe("evaluate() and `ampom evaluate`", () => {
     expect(lib.plan).toEqual(cli.plan);
     // the same plan as the first test's: its runs resumed, none made again
     expect(resumed.reduce((a, b) => a + b, 0)).toBe(cli.runs.length);
+  });
+
+  // before: evaluate() took no signal, so a script under a time limit could stop it only
+  // by ending its process, which leaves each sweep's lock behind
+  it("stop at the signal's abort with the finished runs kept, and the same call resumes to the evaluation never stopped", async () => {
+    const runsDir = join(dir, "aborted-runs");
+    const stop = new AbortController();
+    const reason = new Error("time limit");
+    const total = cli.runs.length;
+    // aborted past the first sweep, with runs still to go
+    const at = Math.floor(total / 2) + 1;
+    const err = await evaluate({ ...plan, points: points.map(Number), runsDir, signal: stop.signal, onProgress: (done) => done >= at && stop.abort(reason) }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(err?.name).toBe("AbortError");
+    expect(err?.cause).toBe(reason);
+    const kept = Number(/^evaluate: aborted; (\d+) of (\d+) runs are kept in (.*); the same call resumes$/.exec(err!.message)?.[1]);
+    expect(err!.message).toContain(`of ${total} runs are kept in ${runsDir};`);
+    expect(kept).toBeGreaterThanOrEqual(at);
+    expect(kept).toBeLessThan(total);
+    // what it says is kept is what the files hold, each sweep's lock gone
+    const files = readdirSync(runsDir);
+    expect(files.filter((f) => f.endsWith(".lock"))).toEqual([]);
+    const lines = files.reduce((n, f) => n + readFileSync(join(runsDir, f), "utf8").split("\n").filter(Boolean).length, 0);
+    expect(lines).toBe(kept);
+    const counts = { resumed: 0, ran: 0 };
+    const e = asJson(await evaluate({ ...plan, points: points.map(Number), runsDir, onSweep: (_, c) => ((counts.resumed += c.resumed), (counts.ran += c.ran)) }));
+    expect(counts).toEqual({ resumed: kept, ran: total - kept });
+    expect(e.runs).toEqual(cli.runs);
+    expect(e.workloads).toEqual(cli.workloads);
+    // a signal aborted already runs nothing and makes no folder; one that is no signal is refused
+    const none = join(dir, "never-runs");
+    await expect(evaluate({ ...plan, points: [0.5], runsDir: none, signal: AbortSignal.abort() })).rejects.toThrow(`evaluate: aborted; 0 of 24 runs are kept in ${none}; the same call resumes`);
+    await expect(evaluate({ ...plan, points: [0.5], runsDir: none, signal: { aborted: false } as AbortSignal })).rejects.toThrow("option signal: expected an AbortSignal (new AbortController().signal), got an object");
+    expect(existsSync(none)).toBe(false);
   });
 
   // before: the library let a default focus (ampom-plus) left out of configs be, its
