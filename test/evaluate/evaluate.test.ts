@@ -10,7 +10,7 @@ import { bestLabel } from "../../src/evaluate/tables.js";
 import { allConfigs, evalRunOptions, corpusWorkloads, evaluate, evaluationText, kernelWorkloads, parseCondition, parseConditions, unusedPages, type Evaluation } from "../../src/evaluate/index.js";
 import { simulate } from "../../src/sim/simulate.js";
 import { ampom } from "../cli/capture.js";
-import { aheadPolicy, scratchDir } from "../sweep/cli-helpers.js";
+import { aheadPolicy, ampomAsync, scratchDir } from "../sweep/cli-helpers.js";
 import { rmSync } from "node:fs";
 
 const dir = scratchDir("evaluate");
@@ -88,6 +88,46 @@ describe("evaluate", () => {
     expect(json.runs).toHaveLength(workloads.length * configs.length);
     expect(r.stdout).toBe(evaluationText(e));
   });
+
+  // before: Ctrl-C ended `ampom evaluate` silently with the lock of the sweep going left
+  // in the runs folder, which a resume on another node (a batch job run again) refuses
+  it("Ctrl-C: it ends, says how many runs are kept, leaves no lock, and the same command resumes", async () => {
+    const marker = join(dir, "looping");
+    const module = join(dir, "loops.mjs");
+    // it loops from its second run on: a worker thread takes a workload's runs together
+    // and posts them once all have ended, so the first workload's are kept
+    writeFileSync(
+      module,
+      ["onUse", "onArrival", "onServed"].map((h) => `export function ${h}() {}`).join("\n") +
+        `\nimport { writeFileSync } from "node:fs";\nlet runs = 0;\nexport function reset() { runs++; }\nexport function onFault() { if (runs < 2) return; writeFileSync(${JSON.stringify(marker)}, ""); for (;;) {} }\n`,
+    );
+    const runsDir = join(dir, "interrupted-runs");
+    const out = join(dir, "interrupted.json");
+    const args = ["evaluate", "--traces", "none", "--kernels", "stream,beff", "-m", "1MiB", "--conditions", "gige-2008", "--migrate-at", "0.5", "--policy", module, "--configs", "ampom,leap", "-o", out, "--runs-dir", runsDir, "-j", "1", "-q"];
+    const child = ampomAsync(args);
+    let stderr = "";
+    child.stderr?.on("data", (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    while (!existsSync(marker)) {
+      if (child.exitCode !== null) throw new Error(`the evaluation ended before its policy looped: ${child.exitCode}: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    const said = /^ampom: interrupted; (\d+) of (\d+) runs are kept in (.*); run the same command to resume\n$/.exec(stderr);
+    expect(said, stderr).not.toBeNull();
+    expect(said![3]).toBe(runsDir);
+    expect(said!.slice(1, 3).map(Number)).toEqual([5, 10]);
+    const files = readdirSync(runsDir);
+    expect(files.filter((f) => f.endsWith(".lock"))).toEqual([]);
+    expect(files.reduce((n, f) => n + readFileSync(join(runsDir, f), "utf8").split("\n").filter(Boolean).length, 0)).toBe(Number(said![1]));
+    expect(existsSync(out)).toBe(false);
+    // the same command resumes what was kept (the module loops only in a process's second run)
+    const r = await ampom(...args.filter((a) => a !== "-q"));
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(out, "utf8")).runs).toHaveLength(Number(said![2]));
+    expect(r.stderr).toContain(`(${Number(said![2]) - Number(said![1])} computed, ${said![1]} resumed from ${runsDir})`);
+  }, 120_000);
 
   it("counts a kernel, a migration point or a condition given twice once, and says what it ran", async () => {
     const r = await ampom(

@@ -11,6 +11,7 @@ import { isPolicyPath } from "../../policies/module.js";
 import { checkOutDir } from "../../report/write.js";
 import { checkOutputWritable, writeFileAtomic } from "../../util/atomic-file.js";
 import { refuseInputs, type CommandInput } from "../../util/same-file.js";
+import { exitInterrupted, STOP_SIGNALS } from "../ending.js";
 import { progressBar } from "../progress.js";
 import { resultProvenance } from "../../util/provenance.js";
 import { commaList, fractionOption, parseFraction, parsePath, sizeOption } from "../run-options.js";
@@ -103,16 +104,29 @@ Examples:
       const started = performance.now();
       let e;
       const counts = { resumed: 0, ran: 0 };
+      const kept = { runs: 0, of: 0 };
+      // Ctrl-C, or a kill (a batch system's at a job's time limit): the finished runs are
+      // in the runs folder, and exiting releases the lock of the sweep going (one left
+      // behind would refuse a resume on another node); say how to go on
+      const interrupted = (signal: NodeJS.Signals) => {
+        bar.stop();
+        exitInterrupted(signal, `interrupted; ${kept.of === 0 ? "no run had begun" : `${kept.runs} of ${kept.of} runs are kept in ${runsDir}`}; run the same command to resume`);
+      };
+      for (const signal of STOP_SIGNALS) process.once(signal, interrupted);
       try {
         e = await evaluate({
           ...plan,
           runsDir,
           workers: o.workers ?? availableParallelism(),
-          onProgress: (d, t, label) => bar.update(d, t, label),
+          onProgress: (d, t, label) => {
+            [kept.runs, kept.of] = [d, t];
+            bar.update(d, t, label);
+          },
           onSweep: (_, c) => ((counts.resumed += c.resumed), (counts.ran += c.ran)),
         });
       } finally {
         bar.stop();
+        for (const signal of STOP_SIGNALS) process.off(signal, interrupted);
       }
       const seconds = (performance.now() - started) / 1000;
       // how it ran and what it printed (-j, -q, --json) change no result, and are left
