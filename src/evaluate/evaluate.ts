@@ -17,7 +17,7 @@ import { readFraction } from "../util/units.js";
 import { labelThrows, shown } from "../util/errors.js";
 import { plural } from "../util/text.js";
 import { isPolicyPath, policyIdentity } from "../policies/module.js";
-import { checkedPlan, checkSignal, checkWorkers, sweep } from "../sweep/sweep.js";
+import { checkedPlan, checkSignal, checkWorkers, sweep, type SweepSummary } from "../sweep/sweep.js";
 import { checkOutDir } from "../report/write.js";
 import { unknownKeys } from "../sim/options.js";
 import {
@@ -382,7 +382,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   let before = 0;
   for (let i = 0; i < sweeps.length; i++) {
     if (o.signal?.aborted) throw aborted(o.signal);
-    let summary: Awaited<ReturnType<typeof sweep>>;
+    let summary: SweepSummary;
     try {
       summary = await sweep({
         config: sweeps[i].config,

@@ -22,6 +22,8 @@ export interface PageSink {
 
 const NL = 10, CR = 13, SP = 32, TAB = 9, COMMA = 44, HASH = 35, EQ = 61, DASH = 45;
 const TWO32 = 4294967296;
+/** the first line `ampom trace export` writes (export.ts) */
+const EXPORT_HEADER = /^#\s*page-level trace, (\d+)-byte pages\b/;
 const MAX_GAP = 0xffffffff;
 
 function hexDigit(c: number): number {
@@ -119,12 +121,27 @@ export class TraceTextParser {
     if (i === end) return;
     const c0 = buf[i];
     if (this.format === null) {
-      if (c0 === HASH) return;
+      if (c0 === HASH) {
+        this.headerPageSize(buf, i, end);
+        return;
+      }
       const lackeyMark = (c0 === EQ && buf[i + 1] === EQ) || (c0 === DASH && buf[i + 1] === DASH);
       this.format = lackeyMark || buf.subarray(i, end).includes(COMMA) ? "lackey" : "page";
     }
     if (this.format === "lackey") this.lackeyLine(buf, start, i, end);
     else this.pageLine(buf, start, i, end);
+  }
+
+  /** A page-level trace's page numbers are of the pages it was written with: run at
+   * another size, each would be a page of that size, the program another (4 KiB pages
+   * read as 2 MiB ones made one 512 times as large and its run 175 times as long). So the
+   * page size the header comment of `ampom trace export` names is the trace's own, and
+   * another is refused, as an amt's is. */
+  private headerPageSize(buf: Buffer, i: number, end: number): void {
+    const own = EXPORT_HEADER.exec(buf.toString("latin1", i, Math.min(end, i + 200)));
+    if (own !== null && Number(own[1]) !== this.pageSize) {
+      throw new Error(`${this.file}:${this.line}: the trace's pages are ${own[1]} bytes, as this line says, but it is read with ${this.pageSize}-byte pages (set pageSize (--page-size) to ${own[1]})`);
+    }
   }
 
   private pageLine(buf: Buffer, start: number, i: number, end: number): void {

@@ -73,10 +73,11 @@ export function registerTrace(program: Command): void {
 One line a record, \`K PAGE GAP\`: K is R (read), W (written) or I (code), PAGE the
 virtual page number in hex, GAP the accesses of the record in decimal; a record both
 code and written is two lines, \`I PAGE GAP\` then \`W PAGE 0\`, which the import merges
-back. The first line, a comment, gives the page size: import the text with that
---page-size. Text exported, imported and exported again is byte-identical. Two records
-in a row on one page come back as one record unless their gaps add up past 32 bits
-(the summary counts them); traces that trace import or capture wrote have none.
+back. The first line, a comment, gives the page size: the text is read with that
+--page-size, and another is refused. Text exported, imported and exported again is
+byte-identical. Two records in a row on one page come back as one record unless their
+gaps add up past 32 bits (the summary counts them); traces that trace import or
+capture wrote have none.
 
 Every record is checked as it is read (as trace info checks it): a damaged trace exits
 1 with a message naming the block and record, and writes nothing. With -o - the trace
