@@ -71,7 +71,42 @@ export function onServed() {}
     expect(report.passed).toBe(false);
     expect(report.findings).toHaveLength(1);
     expect(report.findings[0]).toMatchObject({ check: "runs", workload: "random", mechanism: "lightweight", passed: false });
-    expect(report.findings[0].detail).toMatch(/^after another run, \w+: .+ first, .+ then: the policy keeps state outside ctx\.state/);
+    expect(report.findings[0].detail).toMatch(/^run again at once, \w+: .+ first, .+ then: the policy keeps state outside ctx\.state, or decides by chance or the clock/);
+  });
+
+  // before: a table at module level, made again only for an address space of another
+  // size, passed `runs` (its other workload rebuilt it) and failed the later checks as
+  // `cores` and `trace-ahead`, which point at the simulator or at clairvoyance; and a
+  // policy that decides by chance was told it keeps state
+  it("fails one whose module-level table outlives a run of the same size, as `runs`", async () => {
+    const sized = join(dir, "sized.mjs");
+    writeFileSync(
+      sized,
+      `let seen;
+export function reset(ctx) { if (!seen || seen.length !== ctx.pageCount) seen = new Uint8Array(ctx.pageCount); ctx.state = {}; }
+export function onFault(ctx, page) { seen[page] = 1; let k = 0; for (let q = page + 1; q < ctx.pageCount && k < 16; q++) if (seen[q] && ctx.isHome(q)) { ctx.request(q); k++; } }
+export function onUse() {}
+export function onArrival() {}
+export function onServed() {}
+`,
+    );
+    const report = await checkPolicy({ policy: sized, workloads: ["randomaccess", "sequential"] });
+    expect(report.findings).toHaveLength(1);
+    expect(report.findings[0]).toMatchObject({ check: "runs", workload: "randomaccess", passed: false });
+    expect(report.findings[0].detail).toMatch(/^run again at once, /);
+    const chance = join(dir, "chance.mjs");
+    writeFileSync(
+      chance,
+      `export function reset(ctx) { ctx.state = {}; }
+export function onFault(ctx, page) { if (Math.random() < 0.5 && page + 1 < ctx.pageCount) ctx.request(page + 1); }
+export function onUse() {}
+export function onArrival() {}
+export function onServed() {}
+`,
+    );
+    const dice = await checkPolicy({ policy: chance, workloads: ["random"] });
+    expect(dice.findings).toHaveLength(1);
+    expect(dice.findings[0].detail).toContain("or decides by chance or the clock (Math.random, Date.now, performance.now)");
   });
 });
 

@@ -28,8 +28,9 @@ Each check compares runs. trace-ahead: the workload with another future from a r
 on must give the same events until the process reaches that record. traffic-ahead: a
 flow that starts later must leave every event before it as it was. cores: the same
 metrics on the WebAssembly core and the TypeScript reference. runs: the same metrics
-again after another run (state kept outside ctx.state), checked first. It exits 1 when
-a check fails, naming the first event that differed.
+again at once and after another run (not so: state kept outside ctx.state, or chance or
+the clock), checked first. It exits 1 when a check fails, naming the first event that
+differed.
 
 Examples:
   ampom check-policy ./my-policy.ts
