@@ -201,9 +201,13 @@ export function denseRegions(vpns: Float64Array, kinds: Uint8Array, count: numbe
     if (vpns[order[i]] - vpns[order[i - 1]] > REGION_GAP_PAGES) gaps.push(i);
   }
   let splits = gaps;
+  // the widest gap a region was joined across, in pages
+  let joined = REGION_GAP_PAGES - 1;
   if (gaps.length > REGION_CAP - 1) {
     const size = (i: number) => vpns[order[i]] - vpns[order[i - 1]];
-    splits = [...gaps].sort((a, b) => size(b) - size(a) || a - b).slice(0, REGION_CAP - 1).sort((a, b) => a - b);
+    const widest = [...gaps].sort((a, b) => size(b) - size(a) || a - b);
+    splits = widest.slice(0, REGION_CAP - 1).sort((a, b) => a - b);
+    joined = size(widest[REGION_CAP - 1]) - 1;
   }
   const bounds = [0, ...splits, count];
   const regions: Region[] = [];
@@ -215,7 +219,7 @@ export function denseRegions(vpns: Float64Array, kinds: Uint8Array, count: numbe
     const base = vpns[order[lo]];
     const pages = vpns[order[hi - 1]] - base + 1;
     if (next + pages > 0xffffffff) {
-      throw new Error(`${input}: its regions span more than 2^32 pages (${REGION_CAP} regions at most, joined across gaps of up to ${REGION_GAP_PAGES} pages): addresses too scattered for an amt trace`);
+      throw new Error(`${input}: its regions span more than 2^32 pages (${REGION_CAP} regions at most, so joined across gaps of up to ${joined} untouched pages): addresses too scattered for an amt trace`);
     }
     let codePages = 0;
     for (let i = lo; i < hi; i++) {

@@ -181,6 +181,21 @@ describe("inputs", () => {
     expect(readFileSync(join(dir, "c.amt"))).toEqual(readFileSync(join(dir, "a.amt")));
   });
 
+  // before: refused, its first line shown as "ï»¿R 1000 5"
+  it("reads a text trace that starts with a UTF-8 byte-order mark as the same trace without it", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "l.txt"), LACKEY);
+    writeFileSync(join(dir, "bom.txt"), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(LACKEY)]));
+    writeFileSync(join(dir, "p.txt"), "R 1000 5\nW 1001 2\n");
+    writeFileSync(join(dir, "pbom.txt"), "\ufeffR 1000 5\nW 1001 2\n");
+    await importTrace(join(dir, "l.txt"), join(dir, "a.amt"));
+    await importTrace(join(dir, "bom.txt"), join(dir, "b.amt"));
+    await importTrace(join(dir, "p.txt"), join(dir, "c.amt"));
+    await importTrace(join(dir, "pbom.txt"), join(dir, "d.amt"));
+    expect(readFileSync(join(dir, "b.amt"))).toEqual(readFileSync(join(dir, "a.amt")));
+    expect(readFileSync(join(dir, "d.amt"))).toEqual(readFileSync(join(dir, "c.amt")));
+  });
+
   it("reads standard input (\"-\"), plain and gzip, through the command line", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "l.txt"), LACKEY);
@@ -271,7 +286,10 @@ describe("malformed input", () => {
     // 1,100 pages 2^33 apart: more than the 1,024 regions an amt holds, so some join
     // across gaps of 2^33 pages
     writeFileSync(join(dir, "far.txt"), Array.from({ length: 1100 }, (_, i) => `R ${(BigInt(i) << 33n).toString(16)} 1\n`).join(""));
-    await expect(importTrace(join(dir, "far.txt"), join(dir, "o.amt"))).rejects.toThrow(/^.*far\.txt: its regions span more than 2\^32 pages/);
+    // the widest gap joined, not the threshold under which gaps always join (before: "of up to 64 pages")
+    await expect(importTrace(join(dir, "far.txt"), join(dir, "o.amt"))).rejects.toThrow(
+      `far.txt: its regions span more than 2^32 pages (1024 regions at most, so joined across gaps of up to ${2 ** 33 - 1} untouched pages): addresses too scattered for an amt trace`,
+    );
   });
 
   it("reports a truncated gzip stream", async () => {
