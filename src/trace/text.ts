@@ -117,7 +117,7 @@ export class TraceTextParser {
   private parseLine(buf: Buffer, start: number, end: number): void {
     this.line++;
     // a byte-order mark, as an editor on Windows saves UTF-8
-    if (this.line === 1 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
+    if (this.line === 1 && end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
     if (end > start && buf[end - 1] === CR) end--;
     const i = skipBlanks(buf, start, end);
     if (i === end) return;
