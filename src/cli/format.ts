@@ -3,6 +3,7 @@
 import { freezeLabel, migrationCalledOff, type Metrics } from "../sim/metrics.js";
 import { formatBytes, formatNs } from "../util/units.js";
 import { shortPolicyNames } from "../policies/module.js";
+import { isGeneratedWorkload } from "../sim/options.js";
 
 /** Column alignment: "l" left, "r" right. By default the first column is left-aligned
  * (labels) and the others right-aligned (numbers line up on their last digit). */
@@ -111,9 +112,11 @@ export function pushUsedCell(m: Metrics): string {
 }
 
 /** The workload as a run's summary names it: a generated one with its memory, a trace
- * with its own footprint. */
+ * with its own footprint, its regions' pages, which are more than the pages it touched
+ * (trace info's distinct pages): said so, or a reader takes them for those. */
 function workloadLine(m: Metrics): string {
-  return `${m.workload} (${formatBytes(m.memoryBytes)}, ${m.records} records, ${m.pages} pages)`;
+  const space = isGeneratedWorkload(m.workload) ? "" : " address space";
+  return `${m.workload} (${formatBytes(m.memoryBytes)}${space}, ${m.records} records, ${m.pages} pages)`;
 }
 
 /** Why a relative metric has no value, in words, for the two-column summary. */
