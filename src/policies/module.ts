@@ -210,6 +210,8 @@ export function checkPolicyModule(mod: unknown, label: string): PolicyModule {
       if (b !== undefined && (typeof b !== "number" || Number.isNaN(b))) throw new PolicyModuleError(`policy module ${label}: parameter ${name}: ${bound} must be a number, got ${shown(b)}`);
     }
     if (s.integer !== undefined && typeof s.integer !== "boolean") throw new PolicyModuleError(`policy module ${label}: parameter ${name}: integer must be true or false`);
+    // else told its default must be "a number from 5 to 1"
+    if (s.min !== undefined && s.max !== undefined && s.min > s.max) throw new PolicyModuleError(`policy module ${label}: parameter ${name}: min (${s.min}) is above max (${s.max})`);
     const p = paramOf(name, s);
     if (!inRange(p, s.default)) throw new PolicyModuleError(`policy module ${label}: parameter ${name}: its default must be ${paramRange(p)}, got ${s.default}`);
   }

@@ -97,8 +97,19 @@ function refuseMisread(path: string, bytes: Buffer): void {
   if (/\.amt(\.gz)?$/i.test(path)) {
     throw new Error(`${path}: not an amt trace: it does not begin with the magic "${AMT_MAGIC}" (damaged at its start, or not an amt)`);
   }
+  const packed = OTHER_COMPRESSIONS.find(([, magic]) => bytes.subarray(0, magic.length).equals(magic));
+  if (packed !== undefined) throw new Error(`${path}: compressed with ${packed[0]}: a trace is read plain or gzip'd only (unpack it first, or gzip it)`);
   if (bytes.subarray(0, 4096).includes(0)) throw new Error(`${path}: not a trace: binary data without the amt magic "${AMT_MAGIC}", and no text`);
 }
+
+/** Compressions a trace may come in that are not read, by their magic bytes: named, so
+ * that the message does not call the file junk. */
+const OTHER_COMPRESSIONS: Array<[string, Buffer]> = [
+  ["xz", Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])],
+  ["zstd", Buffer.from([0x28, 0xb5, 0x2f, 0xfd])],
+  ["bzip2", Buffer.from("BZh")],
+  ["lz4", Buffer.from([0x04, 0x22, 0x4d, 0x18])],
+];
 
 export function sniffTrace(path: string): TraceKind {
   const { bytes, gzip, broken } = head(path);

@@ -108,6 +108,9 @@ describe("the example policy module", () => {
     await expect(simulate({ workload: "stream", memory: "2MiB", policy: badDefault })).rejects.toThrow("parameter depth: its default must be a whole number of at least 4, got 3");
     const badBound = { ...example, name: "bad", params: { depth: { default: 3, max: "8" } } };
     await expect(simulate({ workload: "stream", memory: "2MiB", policy: badBound as never })).rejects.toThrow('parameter depth: max must be a number, got "8"');
+    // before: "its default must be a number from 5 to 1, got 2"
+    const crossed = { ...example, name: "bad", params: { depth: { default: 2, min: 5, max: 1 } } };
+    await expect(simulate({ workload: "stream", memory: "2MiB", policy: crossed })).rejects.toThrow("parameter depth: min (5) is above max (1)");
   });
 
   it("refuses a name that cannot label results: not a string, empty, or with spaces around it", async () => {

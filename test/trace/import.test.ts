@@ -314,6 +314,28 @@ describe("malformed input", () => {
     await expect(importTrace(join(dir, "empty.txt"), join(dir, "o.amt"))).rejects.toThrow(/empty\.txt: no records/);
   });
 
+  // before: "not a trace: binary data without the amt magic, and no text"
+  it("names a compression it does not read (xz, zstd, bzip2, lz4), by the command line too, and writes nothing", async () => {
+    const dir = tempDir();
+    const trace = Buffer.from("R 1000 5\n".repeat(100));
+    const packed: Record<string, Buffer> = {
+      xz: Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00, 0x04]),
+      zstd: Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x24, 0x00]),
+      bzip2: Buffer.from("BZh91AY&SY"),
+      lz4: Buffer.from([0x04, 0x22, 0x4d, 0x18, 0x64, 0x40]),
+    };
+    for (const [name, magic] of Object.entries(packed)) {
+      const file = join(dir, `t.${name}`);
+      writeFileSync(file, Buffer.concat([magic, trace]));
+      const said = `${file}: compressed with ${name}: a trace is read plain or gzip'd only (unpack it first, or gzip it)`;
+      await expect(importTrace(file, join(dir, "o.amt"))).rejects.toThrow(said);
+      const r = await ampom("run", "-w", file, "-q", "--no-baselines");
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`ampom: ${said}\n`);
+    }
+    expect(readdirSync(dir).filter((f) => !f.startsWith("t."))).toEqual([]);
+  });
+
   it("says a lackey log with only valgrind's own lines was made without --trace-mem=yes", async () => {
     const dir = tempDir();
     const log = ["==8025== Lackey, an example Valgrind tool", "==8025== Command: true", "==8025== ", "==8025== Counted 1 call to main()"].join("\n") + "\n";
