@@ -33,6 +33,29 @@ describe("check-policy on the built-in policies", () => {
   });
 });
 
+// before: refused ("a trace's records are its own"); a trace moved to another future
+// from a record is still that trace up to it, so users can check on the data they publish
+describe("check-policy on a trace", () => {
+  const trace = "test/fixtures/sort-lackey.amt";
+  it("passes an online policy on every check, with each mechanism; fails the oracle on trace-ahead alone", async () => {
+    const online = await checkPolicy({ policy: "linux-cluster", workloads: [trace] });
+    expect(online.findings.map((f) => [f.check, f.mechanism, f.passed])).toEqual([
+      ["runs", "lightweight", true],
+      ["cores", "lightweight", true],
+      ["trace-ahead", "lightweight", true],
+      ["traffic-ahead", "lightweight", true],
+      ["cores", "post-copy", true],
+      ["trace-ahead", "post-copy", true],
+      ["traffic-ahead", "post-copy", true],
+    ]);
+    const oracle = await checkPolicy({ policy: "oracle", workloads: [trace, "random"] });
+    expect(oracle.findings.filter((f) => !f.passed).map((f) => [f.check, f.workload])).toEqual([
+      ["trace-ahead", trace],
+      ["trace-ahead", "random"],
+    ]);
+  });
+});
+
 describe("check-policy on a module", () => {
   const dir = scratchDir("check");
   // asks for the page after the fault, and as many more as faults it has seen in this
@@ -136,10 +159,10 @@ describe("ampom check-policy", () => {
     expect(r.stderr).toBe("ampom: policy oracle failed 1 of 4 checks\n");
   });
 
-  it("refuses a trace as a workload, and an unknown policy, in one line", async () => {
-    const trace = await ampom("check-policy", "ampom", "--workloads", "test/fixtures/sort-lackey.amt", "-q");
+  it("refuses a workload that is neither built in nor a trace file, and an unknown policy, in one line", async () => {
+    const trace = await ampom("check-policy", "ampom", "--workloads", "test/fixtures/no-such-trace.amt", "-q");
     expect(trace.code).toBe(1);
-    expect(trace.stderr).toMatch(/^ampom: check: workload "test\/fixtures\/sort-lackey\.amt" is not a generated workload \((\w+, )+\w+\): the check changes a workload's future, and a trace's records are its own\n$/);
+    expect(trace.stderr).toMatch(/^ampom: unknown workload "test\/fixtures\/no-such-trace\.amt" \(built-in: (\w+, )+\w+; or a trace file path\)\n$/);
     expect(trace.stdout).toBe("");
     const unknown = await ampom("check-policy", "nope", "-q");
     expect(unknown.code).toBe(1);
