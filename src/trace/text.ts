@@ -135,10 +135,10 @@ export class TraceTextParser {
   }
 
   /** A page-level trace's page numbers are of the pages it was written with: run at
-   * another size, each would be a page of that size, the program another (4 KiB pages
-   * read as 2 MiB ones made one 512 times as large and its run 175 times as long). So the
-   * page size the header comment of `ampom trace export` names is the trace's own, and
-   * another is refused, as an amt's is. */
+   * another size, each would be a page of that size, the program another (the test
+   * fixture's 4 KiB pages read as 2 MiB ones made its 2.1 MiB 1.1 GiB and its run 160
+   * times as long). So the page size the header comment of `ampom trace export` names is
+   * the trace's own, and another is refused, as an amt's is. */
   private headerPageSize(buf: Buffer, i: number, end: number): void {
     const own = EXPORT_HEADER.exec(buf.toString("latin1", i, Math.min(end, i + 200)));
     if (own !== null && Number(own[1]) !== this.pageSize) {

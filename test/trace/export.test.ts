@@ -154,7 +154,7 @@ describe("trace export", () => {
 
 describe("a page-level trace's own page size", () => {
   // before: a page-level trace read at another page size was taken for a program with
-  // pages that large (the fixture exported at 4 KiB and run at 2 MiB: 130 MiB, 175 times
+  // pages that large (the fixture exported at 4 KiB and run at 2 MiB: 1.1 GiB, 160 times
   // the runtime), though export's first line names the page size
   it("is the one export's first line names: another is refused at that line, by a run, a sweep's check and the trace commands; with no such line, any is taken", async () => {
     const dir = tempDir();
