@@ -17,7 +17,7 @@ import { readFraction } from "../util/units.js";
 import { labelThrows, shown } from "../util/errors.js";
 import { plural } from "../util/text.js";
 import { isPolicyPath, policyIdentity } from "../policies/module.js";
-import { checkedPlan, checkSignal, checkWorkers, sweep, type SweepSummary } from "../sweep/sweep.js";
+import { abortedError, checkedPlan, checkSignal, checkWorkers, sweep, type SweepSummary } from "../sweep/sweep.js";
 import { checkOutDir } from "../report/write.js";
 import { unknownKeys } from "../sim/options.js";
 import {
@@ -369,11 +369,8 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   const total = sum(sizes);
   // runs in the results files, of the sweeps before and the one going
   let kept = 0;
-  const aborted = (signal: AbortSignal): Error => {
-    const err = new Error(`evaluate: aborted; ${kept} of ${plural(total, "run")} ${kept === 1 ? "is" : "are"} kept in ${o.runsDir}; the same call resumes`, { cause: signal.reason });
-    err.name = "AbortError";
-    return err;
-  };
+  const aborted = (signal: AbortSignal): Error =>
+    abortedError(`evaluate: aborted; ${kept} of ${plural(total, "run")} ${kept === 1 ? "is" : "are"} kept in ${o.runsDir}; the same call resumes`, signal);
   if (o.signal?.aborted) throw aborted(o.signal);
   // a file there, or a folder that cannot be written, named now rather than as mkdir's EEXIST
   checkOutDir(o.runsDir, "option runsDir", "the runs' results files");

@@ -340,10 +340,15 @@ export function checkSignal(signal: unknown): void {
 /** What an aborted sweep rejects with. */
 function abortError(out: string, finished: number, before: number, signal: AbortSignal): Error {
   const kept = finished + before;
-  const err = new Error(
+  return abortedError(
     `sweep: aborted; ${kept === 0 ? `no run had finished, so ${out} holds none` : `${plural(kept, "run")} ${kept === 1 ? "is" : "are"} in ${out} (${finished} of them run now)`}; the same call resumes`,
-    { cause: signal.reason },
+    signal,
   );
+}
+
+/** An AbortError saying `message`, the signal's reason its cause (sweep(), evaluate()). */
+export function abortedError(message: string, signal: AbortSignal): Error {
+  const err = new Error(message, { cause: signal.reason });
   err.name = "AbortError";
   return err;
 }

@@ -15,6 +15,7 @@ import { checkOutputWritable, writeAll, writeAtomicStream, writeAtomicWith } fro
 import { resultsTaken, writeResult } from "../util/stdout.js";
 import { regionIndexOf, type Workload } from "../workloads/types.js";
 import { amtOwnPageSize, checkedRecords, openTraceWorkload, sniffTrace } from "./open.js";
+import { pageLevelHeader } from "./text.js";
 
 const MAX_GAP = 0xffffffff;
 
@@ -92,7 +93,7 @@ const KIND = ["R", "W", "I"];
  * counts as they go. Every record is checked as it is read (the stream: badRecord). */
 function* textChunks(w: Workload & { header?: { blockRecords: number } }, tally: ExportResult, progress?: (done: number) => void): Generator<string> {
   const map = new PageMap(w);
-  yield `# page-level trace, ${w.pageSize}-byte pages (ampom trace export; import with --page-size ${w.pageSize})\n`;
+  yield pageLevelHeader(w.pageSize);
   let prevVpn = -1;
   let prevGap = 0;
   for (const c of checkedRecords(w)) {

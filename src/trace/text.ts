@@ -22,8 +22,13 @@ export interface PageSink {
 
 const NL = 10, CR = 13, SP = 32, TAB = 9, COMMA = 44, HASH = 35, EQ = 61, DASH = 45;
 const TWO32 = 4294967296;
-/** the first line `ampom trace export` writes (export.ts) */
-const EXPORT_HEADER = /^#\s*page-level trace, (\d+)-byte pages\b/;
+/** The first line `ampom trace export` writes: the page size the page numbers are of,
+ * which the parser then holds the trace to (headerPageSize). */
+export function pageLevelHeader(pageSize: number): string {
+  return `# page-level trace, ${pageSize}-byte pages (ampom trace export; import with --page-size ${pageSize})\n`;
+}
+/** pageLevelHeader's line, as the parser reads it back */
+const PAGE_LEVEL_HEADER = /^#\s*page-level trace, (\d+)-byte pages\b/;
 const MAX_GAP = 0xffffffff;
 
 function hexDigit(c: number): number {
@@ -140,7 +145,7 @@ export class TraceTextParser {
    * times as long). So the page size the header comment of `ampom trace export` names is
    * the trace's own, and another is refused, as an amt's is. */
   private headerPageSize(buf: Buffer, i: number, end: number): void {
-    const own = EXPORT_HEADER.exec(buf.toString("latin1", i, Math.min(end, i + 200)));
+    const own = PAGE_LEVEL_HEADER.exec(buf.toString("latin1", i, Math.min(end, i + 200)));
     if (own !== null && Number(own[1]) !== this.pageSize) {
       throw new Error(`${this.file}:${this.line}: the trace's pages are ${own[1]} bytes, as this line says, but it is read with ${this.pageSize}-byte pages (set pageSize (--page-size) to ${own[1]})`);
     }
