@@ -6,8 +6,9 @@
 //
 // Asserted is what held in repeated runs of each (docs/validation.md has the table and
 // the runs): demand faults within 2% of the real count on every program; ampom's faults
-// within 10% (or two faults, for counts under 20) on sequential and matrix, 20% on random,
-// in the median of three real runs, each against a simulation of its own.
+// within 10% (or two faults, for counts under 20) on sequential and matrix, 30% on random,
+// in the median of three real runs, each against a simulation of its own; and on random
+// with ampom's window held at 3 pages, within 10%.
 // Random works about 0.1 us between two faults, less than a userfault's CPU cost varies
 // (a few us): on both sides ampom's execution clock holds each userfault's kernel share
 // (the real run's is the thread's whole CPU time, the simulation counts the calibrated
@@ -68,18 +69,19 @@ describe.skipIf(!uffd.ok)(title, () => {
     validate({ command: [join(programs(), name), ...args], policies: ["none", "ampom"], migrateCall: "clock_gettime:2", nativeRuns: 2, repeat: 3 });
 
   // ampom's bound, in percent: random's real count moves with what a userfault costs the
-  // host at the time, which its 0.1 us of work between faults does not hide. Ten
-  // validations of `random 4 2` on a quiet machine (2026-12-06, three runs each): a
-  // userfault's calibrated CPU share was 13 us in seven and 19 us in three, and 29 of the
-  // 30 runs came within 17% of their simulations (112-179 real faults); in one the cost
-  // changed after its calibration (118 real, 158 simulated). With a busy loop on the other
-  // CPU all 24 runs came within 10%; on the program's CPU they were 1-30% apart (120-205
-  // real), so `npm test` runs this file on its own after the others. A CI run before
-  // both measures had 151 against 117.
+  // host at the time, which its 0.1 us of work between faults does not hide, and with the
+  // handler's work on the program's CPU, which the simulation does not charge (the
+  // program's spans before a fault grow by about 1 us once ampom's windows open: its
+  // real count reads high). On the machine of 2026-12-08, 36 runs of `random 4 2` had
+  // 35-58 real faults against 31-47 simulated, the simulation lower in 28, a median
+  // error of -8.6%; 9 fell outside 20% (a median of three then fails about one run in
+  // six) and 2 outside 30%, and twelve runs of this test at 30% passed. Other tests'
+  // work on its CPU moves the cost too, so
+  // `npm test` runs this file on its own after the others (docs/validation.md).
   for (const [name, args, bound] of [
     ["sequential", ["4", "2"], 10],
     ["matrix", ["512", "2"], 10],
-    ["random", ["4", "2"], 20],
+    ["random", ["4", "2"], 30],
   ] as const) {
     it(`${name}: demand faults as real; ampom's faults within ${bound}%`, async () => {
       const v = await validated(name, [...args]);
@@ -134,6 +136,30 @@ describe.skipIf(!uffd.ok)(title, () => {
       );
     }, 600_000);
   }
+
+  // The same program with ampom's window held at 3 pages: its windows are then 2 or 3
+  // pages, the handler has little to do between two faults (on `random 16 2` the
+  // program's spans before a fault were 3.5-3.6 us, as calibrated, where open windows
+  // made them 5.2 us), and the count hardly moves with what a userfault costs: in 48
+  // runs (2026-12-08) 38 had 215 real and 215 simulated faults, the other ten 213-229
+  // simulated against 215-234 real, at most 5.6% apart. What is left to differ is the
+  // policy's port, the link model and the trace, held here to 10%.
+  it("random with ampom's window held at 3 pages: faults within 10%", async () => {
+    const v = await validate({
+      command: [join(programs(), "random"), "4", "2"],
+      policies: ["ampom"],
+      policyParams: { maxWindow: 3 },
+      migrateCall: "clock_gettime:2",
+      nativeRuns: 2,
+      repeat: 3,
+    });
+    const [ampom] = v.results;
+    const pairs = ampom.repeats.map((r) => `${r.simulatedFaults} simulated / ${r.realFaults} real`).join(", ");
+    console.log(`random, ampom's window held at 3: ${pairs}`);
+    expect(ampom.real.remoteFaults).toBeGreaterThan(100);
+    expect(ampom.real.prefetchedPages).toBeGreaterThan(500);
+    expect(medianExcess(ampom.repeats, 10, 2), `ampom faults: ${pairs}`).toBeLessThanOrEqual(0);
+  }, 600_000);
 
   for (const [name, args, moves] of [
     ["strided", ["4", "5", "2"], 0],
