@@ -142,7 +142,7 @@ describe.skipIf(!uffd.ok)(title, () => {
   // program's spans before a fault were 3.5-3.6 us, as calibrated, where open windows
   // made them 5.2 us), and the count hardly moves with what a userfault costs: in 48
   // runs (2026-12-08) 38 had 215 real and 215 simulated faults, the other ten 213-229
-  // simulated against 215-234 real, at most 5.6% apart. What is left to differ is the
+  // simulated against 216-234 real, at most 5.6% apart. What is left to differ is the
   // policy's port, the link model and the trace, held here to 10%.
   it("random with ampom's window held at 3 pages: faults within 10%", async () => {
     const v = await validate({
