@@ -93,6 +93,7 @@ export const P_FIRST_USE_NS = 8; // local cost of the first use of a prefetched 
 export const P_SCAN_NS_PER_PAGE = 9; // scan window = max(P_SCAN_NS, resident pages x this), ns; 0: fixed
 export const P_TRAP_CPU_NS = 10; // the part of P_TRAP_NS on the process's CPU clock: execution to ampom's paging rate
 export const P_FIRST_USE_CPU_NS = 11; // the part of P_FIRST_USE_NS on the process's CPU clock
+export const P_KERNEL_STRETCH = 12; // wall ns beyond each ns of a fault's kernel work (trap, zero-fill, first use) while the process has less than a whole CPU: 1/share - 1; 0 otherwise
 export const P_POLICY_BASE = 16; // policy parameters start here
 export const PARAMS = 48;
 

@@ -12,7 +12,7 @@ import {
   P_POLICY_BASE, P_SCAN_NS, COUNTERS, PARAMS, REGION_CAP, HISTORY_CAP, REQUEST_CAP,
   DELIVERY_CAP, MRU_CAP, C_FAULT_PREFETCHES, C_PREFETCH_ISSUES, C_ARRIVAL_HEAD,
   C_ARRIVAL_TAIL, C_FAULT_OPEN, C_HOOK, C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_SCAN_EPOCH,
-  C_ANSWERING_FAULT, C_SCAN_END, C_RESIDENT, C_WAITING_SINCE, C_WAITED_NS, P_SCAN_NS_PER_PAGE, P_TRAP_CPU_NS, P_FIRST_USE_CPU_NS, C_FAULT_CPU_NS, HOOK_USE, HOOK_ARRIVAL,
+  C_ANSWERING_FAULT, C_SCAN_END, C_RESIDENT, C_WAITING_SINCE, C_WAITED_NS, P_SCAN_NS_PER_PAGE, P_TRAP_CPU_NS, P_FIRST_USE_CPU_NS, P_KERNEL_STRETCH, C_FAULT_CPU_NS, HOOK_USE, HOOK_ARRIVAL,
   HOOK_SERVED, POLICY_EXTERNAL, SCAN_KEEP, SCAN_ALL,
 } from "./abi.js";
 import { arrivedAt, knownAtHome, knownState, pushSendsOldLast, regionOf, requestPage, scanBits } from "./page-services.js";
@@ -61,6 +61,12 @@ export interface PolicyServices {
  * rounded to the nanosecond once (the engine's workTotal()). */
 export function workNs(accesses: number, nsPerAccess: number): number {
   return Math.floor(accesses * nsPerAccess + 0.5);
+}
+
+/** The wall time of `ns` of a fault's kernel work on the process's share of a CPU (the
+ * engine's onShare(): the part beyond `ns` is CPU wait, not stall). */
+function onShare(p: Float64Array, ns: number): number {
+  return ns + ns * p[P_KERNEL_STRETCH];
 }
 
 export class ReferenceCore implements SimCore, PolicyServices {
@@ -393,7 +399,7 @@ export class ReferenceCore implements SimCore, PolicyServices {
           break;
         }
         case ST_HOME: {
-          c[C_NOW] += p[P_TRAP_NS];
+          c[C_NOW] += onShare(p, p[P_TRAP_NS]);
           c[C_FAULT_STALL_NS] += p[P_TRAP_NS];
           c[C_FAULT_CPU_NS] += p[P_TRAP_CPU_NS];
           c[C_REMOTE_FAULTS] += 1;
@@ -409,7 +415,7 @@ export class ReferenceCore implements SimCore, PolicyServices {
           return STOP_FAULT;
         }
         case ST_NONE:
-          c[C_NOW] += p[P_ZERO_FILL_NS];
+          c[C_NOW] += onShare(p, p[P_ZERO_FILL_NS]);
           c[C_ZERO_FILLS] += 1;
           st = ST_LOCAL;
           break;
@@ -425,7 +431,7 @@ export class ReferenceCore implements SimCore, PolicyServices {
       if (st & (F_PREFETCHED | F_TRIGGER)) {
         if (st & F_PREFETCHED) c[C_USEFUL_PREFETCHES] += 1;
         // the first use's local fault (maps the page, shows the policy the use): a stall
-        c[C_NOW] += p[P_FIRST_USE_NS];
+        c[C_NOW] += onShare(p, p[P_FIRST_USE_NS]);
         c[C_FAULT_STALL_NS] += p[P_FIRST_USE_NS];
         c[C_FAULT_CPU_NS] += p[P_FIRST_USE_CPU_NS];
         this.recordDemandEvent(page, c[C_NOW]);

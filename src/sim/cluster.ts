@@ -3,7 +3,7 @@
 // up to the next event or the next process's clock, so messages enter the links in
 // time order. Migrations start from a trigger (a record fraction, a time, the load
 // balancer) and several can be under way at once, sharing the links.
-import { P_CPU_NS } from "../core/abi.js";
+import { P_CPU_NS, P_KERNEL_STRETCH } from "../core/abi.js";
 import { UplinkArbiter } from "../network/arbiter.js";
 import type { Network, NodeId } from "../network/network.js";
 import type { NetworkPreset } from "../network/presets.js";
@@ -243,8 +243,9 @@ export class Cluster {
    * CPUs among the processes running there at its clock. A process waiting for a page
    * is off its CPU, as a process blocked in a fault sleeps, and leaves its share to the
    * others until its clock (where the wait ended, or it still waits); a frozen or ended
-   * one has none. Sending and landing pages take none of a node's CPU (docs/model.md,
-   * the CPU sharing paragraph: a simplification). */
+   * one has none. Its work and its faults' kernel work (traps, zero-fills, first uses)
+   * run at that share; sending and landing pages take none of a node's CPU
+   * (docs/model.md, the CPU sharing paragraph: a simplification). */
   private shareFor(proc: ProcessRun): void {
     const cpus = this.cpus;
     if (!cpus) return;
@@ -256,6 +257,8 @@ export class Cluster {
       const t = proc.clock;
       for (const p of this.processes) if (p !== proc && runsOn(p, node) && p.waitingAt(t)) running--;
     }
-    proc.views.params[P_CPU_NS] = this.baseCpuNs.get(proc)! / Math.min(1, cpus[node] / running);
+    const share = Math.min(1, cpus[node] / running);
+    proc.views.params[P_CPU_NS] = this.baseCpuNs.get(proc)! / share;
+    proc.views.params[P_KERNEL_STRETCH] = 1 / share - 1;
   }
 }

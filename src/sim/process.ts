@@ -2,7 +2,7 @@
 // the bytes it moved. advance() replays records until the host's next event.
 import {
   C_CHUNK_LEN, C_CURSOR, C_NOW, C_REQUESTS, P_CPU_NS, P_HISTORY, P_PAGES, P_POLICY,
-  P_POLICY_BASE, P_REGIONS, P_TRAP_NS, P_ZERO_FILL_NS, P_FIRST_USE_NS, P_SCAN_NS, P_SCAN_NS_PER_PAGE, P_TRAP_CPU_NS, P_FIRST_USE_CPU_NS,
+  P_POLICY_BASE, P_REGIONS, P_TRAP_NS, P_ZERO_FILL_NS, P_FIRST_USE_NS, P_SCAN_NS, P_SCAN_NS_PER_PAGE, P_TRAP_CPU_NS, P_FIRST_USE_CPU_NS, P_KERNEL_STRETCH,
   STOP_CHUNK_END, STOP_LIMIT,
   STOP_WAIT, STOP_POLICY, STOP_FAULT, STOP_REQUESTS, REGION_CAP, HISTORY_CAP, C_HOOK,
   C_HOOK_PAGE, C_HOOK_TIME, C_HOOK_ARG, C_FAULT_PAGE, HOOK_USE, HOOK_ARRIVAL, HOOK_SERVED, ST_MASK, ST_NONE,
@@ -166,6 +166,8 @@ export class ProcessRun {
     p[P_FIRST_USE_NS] = s.firstUseNs;
     p[P_TRAP_CPU_NS] = s.faultTrapCpuNs;
     p[P_FIRST_USE_CPU_NS] = s.firstUseCpuNs;
+    // a whole CPU: a cluster whose CPUs are short sets the process's share (cluster.ts)
+    p[P_KERNEL_STRETCH] = 0;
     p[P_POLICY] = s.policyId;
     p[P_HISTORY] = s.historyLength;
     p[P_REGIONS] = w.regions.length;

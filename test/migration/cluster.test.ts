@@ -172,6 +172,39 @@ describe("CPU sharing", () => {
       else expect(Math.abs(p.cpuWaitNs - 3 * work), p.name).toBeLessThanOrEqual(1000);
     }
   });
+
+  it("a fault's kernel work runs at the process's share too: one CPU does no more than its work and zero-fills", async () => {
+    // two full copies land on b's one CPU at once and fill fresh pages (1 us a zero-fill on
+    // gige-2008). Until 2026-12-08 a zero-fill ran at full speed while it counted as
+    // running, and both ended by 1.30 ms where b's CPU had 2.05 ms to do
+    const migrant = (name: string, node: string, seed: number) =>
+      ({ name, node, workload: "random", memory: "4MiB", cpuNsPerAccess: 1, mechanism: "full-copy", seed }) as const;
+    const scenario = (core: "wasm" | "reference"): ClusterScenario => ({
+      core,
+      nodes: [{ name: "a" }, { name: "c" }, { name: "b", cpus: 1 }],
+      processes: [migrant("m1", "a", 7), migrant("m2", "c", 8)],
+      triggers: [
+        { kind: "time", process: "m1", to: "b", at: 0 },
+        { kind: "time", process: "m2", to: "b", at: 0 },
+      ],
+    });
+    const r = await simulateCluster(scenario("wasm"));
+    const zeroFill = networkPresets["gige-2008"].zeroFillNs;
+    const cpu = r.processes.reduce((sum, p) => sum + p.accesses * 1 + p.zeroFills * zeroFill, 0);
+    expect(r.processes.every((p) => p.node === "b" && p.zeroFills > 800)).toBe(true);
+    // b's CPU is busy from the first landing to the end, to within a quantum (1 us)
+    const firstLanding = Math.min(...r.migrations.map((m) => m.resumedAt!));
+    expect(r.makespanNs).toBeGreaterThanOrEqual(firstLanding + cpu - 1000);
+    expect(r.makespanNs).toBeLessThanOrEqual(firstLanding + cpu + 1000);
+    // each waited for the CPU about as long as the other used it meanwhile; none of it is stall
+    for (const p of r.processes) {
+      expect(p.stallNs).toBe(0);
+      expect(p.cpuWaitNs, p.name).toBeGreaterThan(0.4 * cpu);
+    }
+    // the reference core, the same to the ns
+    const withoutCore = (x: ClusterResult) => JSON.stringify(x, (k, v) => (k === "core" ? undefined : v));
+    expect(withoutCore(await simulateCluster(scenario("reference")))).toBe(withoutCore(r));
+  });
 });
 
 describe("triggers", () => {
