@@ -187,6 +187,7 @@ export interface ClusterResult {
     from: string;
     to: string;
     mechanism: string;
+    /** what started it, as the scenario names it: "time", "fraction" or "balancer" */
     trigger: string;
     decisionAt: number;
     resumedAt: number | null;

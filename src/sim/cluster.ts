@@ -163,7 +163,7 @@ export class Cluster {
       if (outcome === "migration-point") {
         first.migrateAtRecord = null;
         const plan = this.plans.get(first);
-        if (plan?.dest !== undefined && this.canMigrate(first)) this.startMigration(first, plan, plan.dest, "records");
+        if (plan?.dest !== undefined && this.canMigrate(first)) this.startMigration(first, plan, plan.dest, "fraction");
       } else if (outcome === "done") {
         const calledOff = first.phase === "home" ? this.moving.get(first) : undefined;
         first.phase = "done";
