@@ -617,6 +617,21 @@ async function runCluster(
     const cpuWaitNs = metrics.runtimeNs - work - metrics.stallNs - metrics.freezeNs - metrics.zeroFills * proc.views.params[P_ZERO_FILL_NS];
     return { name: procNames[i], home: names[home], node: names[proc.node], ...metrics, cpuWaitNs };
   });
+  // a copy the process outran: say how fast it went, which the table's "called off"
+  // does not (a node's streams wait behind its fault and prefetch replies, so a copy
+  // from where another process pages can crawl: docs/model.md, the network)
+  for (const m of cluster.migrations) {
+    if (!m.abandoned) continue;
+    const p = processes[m.process];
+    const sent = p.mechanismStats?.sentPages ?? 0;
+    const spanNs = p.runtimeNs - m.decisionAt;
+    const carries = specs[m.from].bandwidthBps * (1 - specs[m.from].background);
+    notes.push(
+      `${p.name}: its ${m.mechanism} from ${names[m.from]} was called off, the process ending at home ` +
+        `${formatNs(spanNs)} after the decision with ${sent} pages sent ` +
+        `(${formatRate(spanNs > 0 ? (sent * pageSize * 8e9) / spanNs : 0)} of page data, where ${names[m.from]}'s uplink carries ${formatRate(carries)})`,
+    );
+  }
   return {
     makespanNs: Math.max(...processes.map((p) => p.runtimeNs)),
     processes,

@@ -207,6 +207,32 @@ describe("CPU sharing", () => {
   });
 });
 
+describe("notes", () => {
+  it("a copy the process outran is noted with the pages it sent and their rate", async () => {
+    // a pre-copy of 8 MiB decided three quarters in: the process ends long before a live
+    // round of it (67 ms at 1 Gbps) could
+    const r = await simulateCluster({
+      nodes: [{ name: "a" }, { name: "b" }],
+      processes: [{ name: "p", node: "a", workload: "sequential", memory: "8MiB", cpuNsPerAccess: 5, mechanism: "pre-copy" }],
+      triggers: [{ kind: "fraction", process: "p", to: "b", at: 0.75 }],
+    });
+    const [m] = r.migrations;
+    const [p] = r.processes;
+    expect(m.abandoned).toBe(true);
+    const sent = p.mechanismStats!.sentPages;
+    expect(sent).toBeGreaterThan(0);
+    const span = p.runtimeNs - m.decisionAt;
+    const note = r.notes.find((n) => n.startsWith("p: its pre-copy from a was called off"));
+    expect(note).toBeDefined();
+    expect(note).toContain(`with ${sent} pages sent`);
+    // the rate it gives is the pages' data over the span, below the link's 1 Gbps
+    const [, figure, prefix] = /\(([\d.]+)([kMG])bps of page data/.exec(note!) ?? [];
+    const bps = Number(figure) * { k: 1e3, M: 1e6, G: 1e9 }[prefix as "k" | "M" | "G"];
+    expect(Math.abs(bps / ((sent * 4096 * 8e9) / span) - 1)).toBeLessThan(0.005);
+    expect(bps).toBeLessThan(1e9);
+  });
+});
+
 describe("triggers", () => {
   it("a time trigger migrates at that time; a fraction trigger after that share of records", async () => {
     const r = await simulateCluster({
@@ -290,7 +316,11 @@ describe("triggers", () => {
       triggers: [{ kind: "balancer", interval: "1ms" }, { kind: "time", process: "x", to: 1, at: "1.5ms" }],
     });
     expect(r.migrations.map((m) => [m.process, m.trigger])).toEqual([["x", "balancer"]]);
-    expect(r.notes).toEqual(["triggers[1]: x could not migrate at 1.50ms (already migrating)"]);
+    expect(r.notes).toEqual([
+      "triggers[1]: x could not migrate at 1.50ms (already migrating)",
+      // x ends at home before the copy's first round does
+      "x: its pre-copy from n0 was called off, the process ending at home 4.24ms after the decision with 128 pages sent (989Mbps of page data, where n0's uplink carries 1Gbps)",
+    ]);
   });
 
   it("notes a rate flow that offers more than its path carries, and none that fits", async () => {
