@@ -89,9 +89,19 @@ function unpackError(path: string, bytes: Buffer, broken: string): Error {
   return new Error(isAmt(bytes) ? `${path}: cannot unpack the gzip'd amt trace: ${broken}` : `${path}: cannot read trace: ${broken}`);
 }
 
+/** Compressions a trace may come in that are not read, by their magic bytes: named, so
+ * that the message does not call the file junk. */
+const OTHER_COMPRESSIONS: Array<[string, Buffer]> = [
+  ["xz", Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])],
+  ["zstd", Buffer.from([0x28, 0xb5, 0x2f, 0xfd])],
+  ["bzip2", Buffer.from("BZh")],
+  ["lz4", Buffer.from([0x04, 0x22, 0x4d, 0x18])],
+];
+
 /** Refuses what the text import would read as lines of junk, quoting binary back: a file
- * named as an amt without the amt magic (damaged at its start, or not an amt), and
- * binary bytes (a NUL in the first 4 KiB) that are not an amt. */
+ * named as an amt without the amt magic (damaged at its start, or not an amt), one packed
+ * by a compression not read (named), and binary bytes (a NUL in the first 4 KiB) that are
+ * not an amt. */
 function refuseMisread(path: string, bytes: Buffer): void {
   if (isAmt(bytes)) return;
   if (/\.amt(\.gz)?$/i.test(path)) {
@@ -101,15 +111,6 @@ function refuseMisread(path: string, bytes: Buffer): void {
   if (packed !== undefined) throw new Error(`${path}: compressed with ${packed[0]}: a trace is read plain or gzip'd only (unpack it first, or gzip it)`);
   if (bytes.subarray(0, 4096).includes(0)) throw new Error(`${path}: not a trace: binary data without the amt magic "${AMT_MAGIC}", and no text`);
 }
-
-/** Compressions a trace may come in that are not read, by their magic bytes: named, so
- * that the message does not call the file junk. */
-const OTHER_COMPRESSIONS: Array<[string, Buffer]> = [
-  ["xz", Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])],
-  ["zstd", Buffer.from([0x28, 0xb5, 0x2f, 0xfd])],
-  ["bzip2", Buffer.from("BZh")],
-  ["lz4", Buffer.from([0x04, 0x22, 0x4d, 0x18])],
-];
 
 export function sniffTrace(path: string): TraceKind {
   const { bytes, gzip, broken } = head(path);

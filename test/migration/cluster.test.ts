@@ -10,6 +10,7 @@ import { ampom } from "../cli/capture.js";
 import { scratchDir } from "../sweep/cli-helpers.js";
 import { balancerBesideMigrant, besideLocal } from "../network/scenarios.js";
 import { networkPresets } from "../../src/network/presets.js";
+import { withoutCore } from "../core/without-core.js";
 
 /** `text` as a regular expression that matches it literally. */
 const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -202,7 +203,6 @@ describe("CPU sharing", () => {
       expect(p.cpuWaitNs, p.name).toBeGreaterThan(0.4 * cpu);
     }
     // the reference core, the same to the ns
-    const withoutCore = (x: ClusterResult) => JSON.stringify(x, (k, v) => (k === "core" ? undefined : v));
     expect(withoutCore(await simulateCluster(scenario("reference")))).toBe(withoutCore(r));
   });
 });

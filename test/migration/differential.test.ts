@@ -8,15 +8,12 @@ import { simulate } from "../../src/sim/simulate.js";
 import { simulateCluster } from "../../src/sim/cluster-scenario.js";
 import type { RunOptions } from "../../src/sim/options.js";
 import { balancerBesideMigrant } from "../network/scenarios.js";
-
-function strip(x: object): string {
-  return JSON.stringify(x, (k, v) => (k === "core" ? undefined : v));
-}
+import { withoutCore } from "../core/without-core.js";
 
 async function bothCores(o: RunOptions): Promise<void> {
   const wasm = await simulate({ ...o, core: "wasm" });
   const reference = await simulate({ ...o, core: "reference" });
-  expect(strip(reference)).toBe(strip(wasm));
+  expect(withoutCore(reference)).toBe(withoutCore(wasm));
 }
 
 describe("wasm and reference cores agree", () => {
@@ -56,7 +53,7 @@ describe("wasm and reference cores agree", () => {
     const wasm = await simulateCluster(scenario("wasm"));
     const reference = await simulateCluster(scenario("reference"));
     expect(wasm.migrations.length).toBeGreaterThan(0);
-    expect(strip(reference)).toBe(strip(wasm));
+    expect(withoutCore(reference)).toBe(withoutCore(wasm));
   });
 
   it("a balancer that reads each process's waits for pages, with migrants paging on demand", async () => {
@@ -76,7 +73,7 @@ describe("wasm and reference cores agree", () => {
       const reference = await simulateCluster(scenario("reference"));
       const moved = wasm.migrations.filter((m) => m.trigger === "balancer");
       expect(moved[0].process).toBe(pick === "smallest" ? "x2" : "x0");
-      expect(strip(reference)).toBe(strip(wasm));
+      expect(withoutCore(reference)).toBe(withoutCore(wasm));
     }
   });
 });

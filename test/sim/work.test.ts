@@ -4,6 +4,7 @@
 // access ran 42% more work than that, and at 0.49 ns 41% less.
 import { describe, expect, it } from "vitest";
 import { simulate } from "../../src/sim/simulate.js";
+import { withoutCore } from "../core/without-core.js";
 
 const TRACE = "test/fixtures/sort-lackey.amt";
 
@@ -23,7 +24,6 @@ describe("CPU time of a run", () => {
 
   it("is the same on both cores at a fractional time per access, with a policy", async () => {
     const o = { workload: TRACE, policy: "ampom", cpuNsPerAccess: 0.37, baselines: false } as const;
-    const strip = (x: object) => JSON.stringify(x, (k, v) => (k === "core" ? undefined : v));
-    expect(strip(await simulate({ ...o, core: "reference" }))).toBe(strip(await simulate({ ...o, core: "wasm" })));
+    expect(withoutCore(await simulate({ ...o, core: "reference" }))).toBe(withoutCore(await simulate({ ...o, core: "wasm" })));
   });
 });

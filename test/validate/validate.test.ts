@@ -20,7 +20,7 @@
 import { describe, expect, it } from "vitest";
 import { nativeParts, userfaultfdAvailability } from "../../src/validate/native.js";
 import { libraryEnv, resolveProgram, runProgram, type LibrarySettings } from "../../src/validate/runner.js";
-import { DEFAULT_HOST_RETRIES, faultCostDrift, hostChange, validate, zeroFillExcessNs, type PolicyValidation, type Validation } from "../../src/validate/validate.js";
+import { DEFAULT_HOST_RETRIES, faultCostDrift, hostChange, validate, zeroFillExcessNs, type PolicyValidation, type Validation, type ValidateOptions } from "../../src/validate/validate.js";
 import { networkPresets } from "../../src/network/presets.js";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -65,8 +65,9 @@ function checkHostProbes(r: PolicyValidation): void {
 
 describe.skipIf(!uffd.ok)(title, () => {
   const programs = () => nativeParts().programs;
-  const validated = (name: string, args: string[]): Promise<Validation> =>
-    validate({ command: [join(programs(), name), ...args], policies: ["none", "ampom"], migrateCall: "clock_gettime:2", nativeRuns: 2, repeat: 3 });
+  /** Three real runs per policy of a validation program, migrated at its second clock_gettime() */
+  const validated = (name: string, args: string[], o: Partial<ValidateOptions> = {}): Promise<Validation> =>
+    validate({ command: [join(programs(), name), ...args], policies: ["none", "ampom"], migrateCall: "clock_gettime:2", nativeRuns: 2, repeat: 3, ...o });
 
   // ampom's bound, in percent, or null: random's real count under ampom moves with what a
   // userfault costs the host at the time, which its 0.1 us of work between faults does
@@ -148,14 +149,7 @@ describe.skipIf(!uffd.ok)(title, () => {
   // simulated against 216-234 real, at most 5.6% apart. What is left to differ is the
   // policy's port, the link model and the trace, held here to 10%.
   it("random with ampom's window held at 3 pages: faults within 10%", async () => {
-    const v = await validate({
-      command: [join(programs(), "random"), "4", "2"],
-      policies: ["ampom"],
-      policyParams: { maxWindow: 3 },
-      migrateCall: "clock_gettime:2",
-      nativeRuns: 2,
-      repeat: 3,
-    });
+    const v = await validated("random", ["4", "2"], { policies: ["ampom"], policyParams: { maxWindow: 3 } });
     const [ampom] = v.results;
     const pairs = ampom.repeats.map((r) => `${r.simulatedFaults} simulated / ${r.realFaults} real`).join(", ");
     console.log(`random, ampom's window held at 3: ${pairs}`);
